@@ -1,0 +1,1 @@
+"""PropDesk services: intake, dispatch, escalation, reporting."""

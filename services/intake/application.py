@@ -1,0 +1,245 @@
+"""Intake application: load → change → save, one method per command (DOMAIN.md §2, §3, §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, ProcessRecorder
+from pydantic import BaseModel
+
+from services.intake.domain import (
+    CommandReceipt,
+    RuleError,
+    Ticket,
+    TicketCounter,
+    TransitionError,
+    ticket_id_for,
+)
+from shared.clock import Clock
+from shared.contracts import commands as c
+from shared.contracts.replies import ErrorCode, ReportReply, TicketReply
+from shared.errors import DeskError, conflict, invalid, not_found
+from shared.sites import SiteConfig, SiteDirectory
+
+SERVICE = "intake"
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    site: str
+    correlation_id: str
+
+    def meta(self, cmd: c.Command) -> dict[str, Any]:
+        return {
+            "actor": cmd.staff_id,
+            "correlation_id": self.correlation_id,
+            "causation_id": cmd.command_id,
+        }
+
+
+class IntakeApp(Application[UUID]):
+    name = "intake"
+
+    def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
+        super().__init__(env)
+        self.clock = clock
+        self.sites = sites
+
+    def construct_recorder(self) -> ProcessRecorder:
+        # A process recorder also keeps the relay's position, in the same store.
+        return self.factory.process_recorder()
+
+    # -- the command entry point ----------------------------------------------------------
+
+    def execute(self, ctx: CommandContext, cmd: c.Command) -> dict[str, Any]:
+        """Run one command; a repeated command_id returns the first reply and records nothing."""
+        self._site_config(ctx.site)
+        if cmd.command_id is not None:
+            earlier = self._receipt(ctx.site, cmd.command_id)
+            if earlier is not None:
+                return earlier
+        reply, changed = self._handlers[type(cmd)](self, ctx, cmd)
+        body = reply.model_dump(mode="json")
+        if not changed:
+            return body
+        if cmd.command_id is not None:
+            changed.append(
+                CommandReceipt.record(
+                    site=ctx.site,
+                    service=SERVICE,
+                    command_id=cmd.command_id,
+                    reply=body,
+                    at=self.clock.now(),
+                )
+            )
+        try:
+            self.save(*changed)
+        except IntegrityError:
+            earlier = self._receipt(ctx.site, cmd.command_id) if cmd.command_id else None
+            if earlier is not None:
+                return earlier
+            raise DeskError(ErrorCode.conflict, "the ticket changed meanwhile; retry") from None
+        return body
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _report(self, ctx: CommandContext, cmd: c.ReportContact) -> tuple[BaseModel, list[Any]]:
+        site = self._site_config(ctx.site)
+        if cmd.category is not None and cmd.category not in site.categories:
+            raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
+        now = self.clock.now()
+        received_at = cmd.received_at or now
+        if received_at > now + CLOCK_SKEW:
+            raise invalid("received_at lies in the future", "received_at")
+        ticket_id = ticket_id_for(ctx.site, cmd.client_ref)
+        existing = self._get_ticket(ticket_id)
+        if existing is not None:
+            return self._report_reply(existing, duplicate=True), []
+        counter = self._counter(ctx.site, received_at.astimezone(site.zone).strftime("%Y%m"), now)
+        ticket = Ticket.report(
+            ticket_id=ticket_id,
+            at=now,
+            site=ctx.site,
+            ticket_no=counter.next_number(now),
+            client_ref=cmd.client_ref,
+            channel=cmd.channel.value,
+            kind=cmd.kind.value,
+            category=cmd.category,
+            help_category=cmd.help_category.value if cmd.help_category else None,
+            reporter=cmd.reporter.model_dump() if cmd.reporter else None,
+            content=cmd.content,
+            received_at=received_at,
+            appointment=cmd.appointment.model_dump() if cmd.appointment else None,
+            **ctx.meta(cmd),
+        )
+        return self._report_reply(ticket, duplicate=False), [ticket, counter]
+
+    def _classify(self, ctx: CommandContext, cmd: c.ClassifyTicket) -> tuple[BaseModel, list[Any]]:
+        if cmd.category is not None and cmd.category not in self._site_config(ctx.site).categories:
+            raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
+        fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity")
+        changes = {f: _plain(getattr(cmd, f)) for f in fields}
+        return self._change(ctx, cmd, lambda t, at, meta: t.classify(at=at, meta=meta, **changes))
+
+    def _link(self, ctx: CommandContext, cmd: c.LinkContact) -> tuple[BaseModel, list[Any]]:
+        now = self.clock.now()
+        received_at = cmd.received_at or now
+        if received_at > now + CLOCK_SKEW:
+            raise invalid("received_at lies in the future", "received_at")
+        contact = {
+            "channel": cmd.channel.value,
+            "content": cmd.content,
+            "reporter": cmd.reporter.model_dump() if cmd.reporter else None,
+            "received_at": received_at,
+        }
+        return self._change(
+            ctx, cmd, lambda t, at, meta: t.link_contact(at=at, meta=meta, **contact)
+        )
+
+    def _resolve(self, ctx: CommandContext, cmd: c.ResolveTicket) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx, cmd, lambda t, at, meta: t.resolve(at=at, meta=meta, resolution=cmd.resolution)
+        )
+
+    def _follow_up(self, ctx: CommandContext, cmd: c.RecordFollowUp) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.follow_up(
+                at=at, meta=meta, satisfied=cmd.satisfied, score=cmd.score, comment=cmd.comment
+            ),
+        )
+
+    def _reopen(self, ctx: CommandContext, cmd: c.ReopenTicket) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx, cmd, lambda t, at, meta: t.reopen(at=at, meta=meta, reason=cmd.reason)
+        )
+
+    def _cancel(self, ctx: CommandContext, cmd: c.CancelTicket) -> tuple[BaseModel, list[Any]]:
+        if cmd.duplicate_of is not None:
+            original = self._get_ticket(cmd.duplicate_of)
+            if original is None or original.site != ctx.site:
+                raise invalid("duplicate_of names no ticket of this site", "duplicate_of")
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.cancel(
+                at=at, meta=meta, reason=cmd.reason, duplicate_of=cmd.duplicate_of
+            ),
+        )
+
+    _handlers: ClassVar[dict[type, Any]] = {
+        c.ReportContact: _report,
+        c.ClassifyTicket: _classify,
+        c.LinkContact: _link,
+        c.ResolveTicket: _resolve,
+        c.RecordFollowUp: _follow_up,
+        c.ReopenTicket: _reopen,
+        c.CancelTicket: _cancel,
+    }
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _change(self, ctx: CommandContext, cmd: c.TicketCommand, change: Any) -> tuple[Any, list]:
+        ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
+        try:
+            change(ticket, self.clock.now(), ctx.meta(cmd))
+        except TransitionError as exc:
+            raise conflict(str(exc)) from None
+        except RuleError as exc:
+            raise invalid(str(exc), exc.field) from None
+        reply = TicketReply(
+            ticket_id=str(ticket.id), ticket_no=ticket.ticket_no, status=ticket.status
+        )
+        return reply, [ticket]
+
+    def ticket_of_site(self, site: str, ticket_id: UUID) -> Ticket:
+        """A ticket is reachable only through its own site's subjects."""
+        ticket = self._get_ticket(ticket_id)
+        if ticket is None or ticket.site != site:
+            raise not_found(f"ticket {ticket_id}")
+        return ticket
+
+    def _get_ticket(self, ticket_id: UUID) -> Ticket | None:
+        try:
+            ticket = self.repository.get(ticket_id)
+        except AggregateNotFoundError:
+            return None
+        return ticket if isinstance(ticket, Ticket) else None
+
+    def _receipt(self, site: str, command_id: str) -> dict[str, Any] | None:
+        try:
+            receipt = self.repository.get(CommandReceipt.id_for(site, SERVICE, command_id))
+        except AggregateNotFoundError:
+            return None
+        return receipt.reply
+
+    def _counter(self, site: str, month: str, now: datetime) -> TicketCounter:
+        try:
+            return self.repository.get(TicketCounter.id_for(site, month))
+        except AggregateNotFoundError:
+            return TicketCounter.start(site=site, month=month, at=now)
+
+    def _site_config(self, site: str) -> SiteConfig:
+        config = self.sites.get(site)
+        if config is None:
+            raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")
+        return config
+
+    @staticmethod
+    def _report_reply(ticket: Ticket, *, duplicate: bool) -> ReportReply:
+        return ReportReply(
+            ticket_id=str(ticket.id),
+            ticket_no=ticket.ticket_no,
+            status=ticket.status,
+            duplicate=duplicate,
+        )
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)

@@ -1,0 +1,316 @@
+"""The ticket aggregate (DOMAIN.md §2, §3, §6). No I/O; changes only by triggering events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from shared.contracts.vocabulary import OPEN_STATUSES, Kind, TicketStatus, Validity
+
+TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
+RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
+COUNTER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket-counter")
+
+
+class TransitionError(Exception):
+    """A command that the ticket's current status does not allow."""
+
+    def __init__(self, action: str, status: str) -> None:
+        super().__init__(f"cannot {action} a ticket that is {status}")
+        self.status = status
+
+
+class RuleError(Exception):
+    """A command that breaks a domain rule (reported back as `invalid`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def ticket_id_for(site: str, client_ref: str) -> UUID:
+    """Deterministic id: the same client_ref at the same site is the same ticket."""
+    return uuid5(TICKET_NS, f"{site}/{client_ref}")
+
+
+class Ticket(Aggregate):
+    """One contact's ticket. The reporter's name and phone live here and nowhere else."""
+
+    class Event(Aggregate.Event):
+        site: str
+        actor: str
+        correlation_id: str
+        causation_id: str | None
+
+    class Reported(Event, Aggregate.Created):
+        ticket_no: str
+        client_ref: str
+        channel: str
+        kind: str
+        category: str | None
+        help_category: str | None
+        reporter: dict[str, Any] | None
+        content: str
+        received_at: datetime
+        appointment: dict[str, Any] | None
+
+    class Classified(Event):
+        kind: str
+        category: str | None
+        help_category: str | None
+        validity: str | None
+        communicative_type: str | None
+        severity: str | None
+
+        def apply(self, t: Ticket) -> None:
+            t.kind, t.category, t.help_category = self.kind, self.category, self.help_category
+            t.validity, t.communicative_type = self.validity, self.communicative_type
+            t.severity = self.severity
+            t.status = TicketStatus.classified
+
+    class ContactLinked(Event):
+        channel: str
+        content: str
+        reporter: dict[str, Any] | None
+        received_at: datetime
+        repeat_count: int
+
+        def apply(self, t: Ticket) -> None:
+            t.repeat_count = self.repeat_count
+
+    class Resolved(Event):
+        resolution: str
+
+        def apply(self, t: Ticket) -> None:
+            t.resolution = self.resolution
+            t.status = TicketStatus.resolved
+
+    class FollowedUp(Event):
+        satisfied: bool
+        score: int
+        comment: str | None
+
+        def apply(self, t: Ticket) -> None:
+            t.follow_up_count += 1
+
+    class Closed(Event):
+        reason: str
+
+        def apply(self, t: Ticket) -> None:
+            t.status = TicketStatus.closed
+
+    class Reopened(Event):
+        reason: str
+        reopen_count: int
+
+        def apply(self, t: Ticket) -> None:
+            t.reopen_count = self.reopen_count
+            t.status = TicketStatus.reopened
+
+    class Cancelled(Event):
+        reason: str
+        duplicate_of: UUID | None
+
+        def apply(self, t: Ticket) -> None:
+            t.status = TicketStatus.cancelled
+
+    def __init__(
+        self,
+        *,
+        site: str,
+        ticket_no: str,
+        client_ref: str,
+        channel: str,
+        kind: str,
+        category: str | None,
+        help_category: str | None,
+        reporter: dict[str, Any] | None,
+        content: str,
+        received_at: datetime,
+        appointment: dict[str, Any] | None,
+        actor: str,
+        correlation_id: str,
+        causation_id: str | None,
+    ) -> None:
+        self.site = site
+        self.ticket_no = ticket_no
+        self.client_ref = client_ref
+        self.channel = channel
+        self.kind = kind
+        self.category = category
+        self.help_category = help_category
+        self.reporter = reporter
+        self.content = content
+        self.received_at = received_at
+        self.appointment = appointment
+        self.owner = actor  # first-contact responsibility (首问负责制, R10.1)
+        self.status = TicketStatus.received
+        self.validity: str | None = None
+        self.communicative_type: str | None = None
+        self.severity: str | None = None
+        self.resolution: str | None = None
+        self.repeat_count = 0
+        self.reopen_count = 0
+        self.follow_up_count = 0
+
+    @classmethod
+    def report(cls, *, ticket_id: UUID, at: datetime, **fields: Any) -> Ticket:
+        return cls._create(cls.Reported, id=ticket_id, timestamp=at, **fields)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def classify(self, *, at: datetime, meta: dict[str, Any], **changes: Any) -> None:
+        self._require(OPEN_STATUSES, "classify")
+        merged = {
+            "kind": self.kind,
+            "category": self.category,
+            "help_category": self.help_category,
+            "validity": self.validity,
+            "communicative_type": self.communicative_type,
+            "severity": self.severity,
+        }
+        merged.update({k: v for k, v in changes.items() if v is not None})
+        _check_classification(merged)
+        self._emit(self.Classified, at, meta, **merged)
+
+    def link_contact(self, *, at: datetime, meta: dict[str, Any], **contact: Any) -> None:
+        if self.status in (TicketStatus.closed, TicketStatus.cancelled):
+            raise TransitionError("link a contact to", self.status)
+        self._emit(self.ContactLinked, at, meta, repeat_count=self.repeat_count + 1, **contact)
+
+    def resolve(self, *, at: datetime, meta: dict[str, Any], resolution: str) -> None:
+        self._require(OPEN_STATUSES, "resolve")
+        self._emit(self.Resolved, at, meta, resolution=resolution)
+
+    def follow_up(
+        self,
+        *,
+        at: datetime,
+        meta: dict[str, Any],
+        satisfied: bool,
+        score: int,
+        comment: str | None,
+    ) -> None:
+        self._require({TicketStatus.resolved}, "follow up")
+        self._emit(self.FollowedUp, at, meta, satisfied=satisfied, score=score, comment=comment)
+        if satisfied:
+            self._emit(self.Closed, at, meta, reason="satisfied_follow_up")
+        else:
+            self._reopen(at, meta, comment or "")
+
+    def reopen(self, *, at: datetime, meta: dict[str, Any], reason: str) -> None:
+        self._require({TicketStatus.resolved, TicketStatus.closed}, "reopen")
+        self._reopen(at, meta, reason)
+
+    def _reopen(self, at: datetime, meta: dict[str, Any], reason: str) -> None:
+        self._emit(self.Reopened, at, meta, reason=reason, reopen_count=self.reopen_count + 1)
+
+    def cancel(
+        self, *, at: datetime, meta: dict[str, Any], reason: str, duplicate_of: UUID | None
+    ) -> None:
+        self._require(OPEN_STATUSES, "cancel")
+        if duplicate_of == self.id:
+            raise RuleError("duplicate_of", "a ticket cannot be a duplicate of itself")
+        self._emit(self.Cancelled, at, meta, reason=reason, duplicate_of=duplicate_of)
+
+    def _emit(
+        self, event_class: type[Event], at: datetime, meta: dict[str, Any], **data: Any
+    ) -> None:
+        self.trigger_event(event_class, timestamp=at, site=self.site, **meta, **data)
+
+    def _require(self, allowed: set[TicketStatus] | frozenset[TicketStatus], action: str) -> None:
+        if self.status not in allowed:
+            raise TransitionError(action, self.status)
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def _check_classification(c: dict[str, Any]) -> None:
+    """Validity and severity belong to complaints only (R5.1–R5.6, decision C10)."""
+    if c["kind"] == Kind.help and c["help_category"] is None:
+        raise RuleError("help_category", "help_category (A–G) is required when kind is help")
+    if c["kind"] != Kind.help and c["help_category"] is not None:
+        c["help_category"] = None
+    if c["kind"] != Kind.complaint:
+        for f in ("validity", "communicative_type", "severity"):
+            if c[f] is not None:
+                raise RuleError(f, f"{f} applies to complaints only")
+        return
+    if c["validity"] == Validity.communicative:
+        if c["communicative_type"] is None:
+            raise RuleError("communicative_type", "a communicative complaint needs its type")
+        if c["severity"] is not None:
+            raise RuleError("severity", "a communicative complaint has no severity")
+    elif c["communicative_type"] is not None:
+        raise RuleError("communicative_type", "communicative_type needs validity communicative")
+
+
+class CommandReceipt(Aggregate):
+    """The first reply to a command id, so that a retried command records nothing new."""
+
+    class Recorded(Aggregate.Created):
+        site: str
+        command_id: str
+        reply: dict[str, Any]
+
+    def __init__(self, *, site: str, command_id: str, reply: dict[str, Any]) -> None:
+        self.site = site
+        self.command_id = command_id
+        self.reply = reply
+
+    @staticmethod
+    def id_for(site: str, service: str, command_id: str) -> UUID:
+        return uuid5(RECEIPT_NS, f"{site}/{service}/{command_id}")
+
+    @classmethod
+    def record(
+        cls, *, site: str, service: str, command_id: str, reply: dict[str, Any], at: datetime
+    ) -> CommandReceipt:
+        return cls._create(
+            cls.Recorded,
+            id=cls.id_for(site, service, command_id),
+            timestamp=at,
+            site=site,
+            command_id=command_id,
+            reply=reply,
+        )
+
+
+class TicketCounter(Aggregate):
+    """Numbers the tickets of one site and local month: HBW-202611-0042."""
+
+    class Started(Aggregate.Created):
+        site: str
+        month: str
+
+    class Issued(Aggregate.Event):
+        number: int
+
+        def apply(self, c: TicketCounter) -> None:
+            c.last = self.number
+
+    def __init__(self, *, site: str, month: str) -> None:
+        self.site = site
+        self.month = month
+        self.last = 0
+
+    @staticmethod
+    def id_for(site: str, month: str) -> UUID:
+        return uuid5(COUNTER_NS, f"{site}/{month}")
+
+    @classmethod
+    def start(cls, *, site: str, month: str, at: datetime) -> TicketCounter:
+        return cls._create(
+            cls.Started, id=cls.id_for(site, month), timestamp=at, site=site, month=month
+        )
+
+    def next_number(self, at: datetime) -> str:
+        self.trigger_event(self.Issued, timestamp=at, number=self.last + 1)
+        return f"{self.site.upper()}-{self.month}-{self.last:04d}"

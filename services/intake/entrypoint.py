@@ -1,0 +1,113 @@
+"""Wires the intake application to NATS: commands on desk.cmd.<site>.intake.<verb>, and the relay
+that publishes intake's notification log to DESK. The only intake module that knows FastStream."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+from uuid import UUID
+
+from faststream.nats import NatsRouter
+
+from services.intake.application import CommandContext, IntakeApp
+from services.intake.domain import Ticket
+from services.intake.translate import Translator
+from shared import subjects
+from shared.contracts import commands as c
+from shared.contracts import events as e
+from shared.contracts.replies import ReportReply, TicketReply
+from shared.relay import Relay
+from shared.rpc import answer, correlation_id, parse_body, request_site
+from shared.service import Service
+from shared.store import store_env
+
+# verb -> (command model, reply model, description): the intake contract at a glance.
+COMMANDS: dict[str, tuple[type[c.Command], type, str]] = {
+    "report": (c.ReportContact, ReportReply, "Log a contact and open its ticket (R3.1–R3.11)"),
+    "classify": (c.ClassifyTicket, TicketReply, "Classify kind, category, validity, severity"),
+    "link": (c.LinkContact, TicketReply, "Link a repeat contact to an open ticket (R16.1)"),
+    "resolve": (c.ResolveTicket, TicketReply, "Record the resolution; the follow-up is due"),
+    "follow_up": (c.RecordFollowUp, TicketReply, "回访: satisfied closes, unsatisfied reopens"),
+    "reopen": (c.ReopenTicket, TicketReply, "Reopen a resolved or closed ticket with a reason"),
+    "cancel": (c.CancelTicket, TicketReply, "Cancel a withdrawn or duplicate ticket"),
+}
+
+# The events the relay publishes, documented as publishers of this service.
+PUBLISHES = [m for m in e.EVENT_MODELS if m.__name__.startswith(("Ticket", "Contact", "FollowUp"))]
+
+
+class IntakeService(Service):
+    name = "intake"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.app: IntakeApp | None = None
+        self.relay: Relay | None = None
+        self._lock = asyncio.Lock()
+
+    def open_stores(self) -> None:
+        self.app = IntakeApp(store_env(self.settings, self.name), self.clock, self.sites)
+
+    def close_stores(self) -> None:
+        if self.app is not None:
+            self.app.close()
+            self.app = None
+
+    def background(self) -> list[Coroutine[Any, Any, None]]:
+        assert self.app is not None and self.js is not None
+        self.relay = Relay(self.app, self.js, Translator(self._reporters_of), name="relay:DESK")
+        return [self.relay.run()]
+
+    def _reporters_of(self, ticket_id: UUID) -> list[dict[str, Any] | None]:
+        assert self.app is not None
+        reporters = []
+        for event in self.app.events.get(ticket_id):
+            if isinstance(event, Ticket.Reported | Ticket.ContactLinked):
+                reporters.append(event.reporter)
+        return reporters
+
+    async def execute(self, model: type[c.Command], body: Any) -> dict[str, Any]:
+        message = self.broker.context.get_local("message") if self.broker else None
+        subject = message.raw_message.subject if message else ""
+        headers = message.headers if message else {}
+
+        async def run() -> dict[str, Any]:
+            site = request_site(subject)
+            cmd = parse_body(model, body)
+            ctx = CommandContext(site, correlation_id(headers, cmd.command_id))
+            assert self.app is not None
+            async with self._lock:
+                reply = await asyncio.to_thread(self.app.execute, ctx, cmd)
+            if self.relay is not None:
+                self.relay.wake()
+            return reply
+
+        return await answer(run, subject)
+
+    def router(self) -> NatsRouter:
+        router = NatsRouter()
+        for verb, (model, reply, description) in COMMANDS.items():
+            subject = subjects.command_pattern(self.name, verb)
+            router.subscriber(subject, title=f"intake.{verb}", description=description)(
+                self._handler(verb, model, reply)
+            )
+        for model in PUBLISHES:
+            event_type = model.model_fields["event_type"].annotation.__args__[0]
+            router.publisher(
+                f"desk.evt.*.{event_type}",
+                title=f"event {event_type}",
+                description=(model.model_fields["data"].annotation.__doc__ or "").strip(),
+                schema=model,
+            )
+        return router
+
+    def _handler(self, verb: str, model: type[c.Command], reply: type) -> Any:
+        async def handle(body: Any) -> Any:
+            return await self.execute(model, body)
+
+        # FastStream reads the annotations to document the payload in AsyncAPI; the body itself
+        # is validated by parse_body so that every rejection gets the contract's error reply.
+        handle.__annotations__ = {"body": model, "return": reply}
+        handle.__name__ = handle.__qualname__ = f"intake_{verb}"
+        return handle

@@ -1,0 +1,138 @@
+"""The one place where intake's domain events become published contracts.
+
+Reporter names and phone numbers never leave: they are not in the contracts, and free text is
+masked for the reporter's own name and phone and for anything that looks like a phone number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from services.intake.domain import Ticket
+from shared.contracts import events as e
+
+EVENT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/event")
+PHONE_LIKE = re.compile(r"\+?\d[\d\s-]{5,}\d")
+MASK = "***"
+
+
+def event_id_for(aggregate_id: UUID, version: int) -> UUID:
+    """Deterministic, so a republished event carries the same Nats-Msg-Id."""
+    return uuid5(EVENT_NS, f"{aggregate_id}/{version}")
+
+
+def mask(text: str | None, reporters: Iterable[dict[str, Any] | None]) -> str | None:
+    if text is None:
+        return None
+    for reporter in reporters:
+        for key in ("name", "phone"):
+            value = (reporter or {}).get(key)
+            if value:
+                text = text.replace(value, MASK)
+    return PHONE_LIKE.sub(MASK, text)
+
+
+class Translator:
+    """Maps Ticket events to envelopes. `reporters_of` yields every reporter known for a ticket."""
+
+    def __init__(self, reporters_of: Callable[[UUID], list[dict[str, Any] | None]]) -> None:
+        self._reporters_of = reporters_of
+
+    def __call__(self, event: object) -> e.Envelope | None:
+        build = _BUILDERS.get(type(event))
+        if build is None:
+            return None  # command receipts, counters: internal to intake
+        assert isinstance(event, Ticket.Event)
+        reporters = self._reporters_of(event.originator_id)
+        event_type, data, occurred_at = build(event, lambda t: mask(t, reporters))
+        model = e.EVENT_TYPES[event_type]
+        return model(
+            event_id=event_id_for(event.originator_id, event.originator_version),
+            event_type=event_type,
+            schema_version=e.SCHEMA_VERSION,
+            site=event.site,
+            aggregate_id=event.originator_id,
+            aggregate_version=event.originator_version,
+            occurred_at=occurred_at or event.timestamp,
+            recorded_at=event.timestamp,
+            correlation_id=event.correlation_id,
+            causation_id=event.causation_id,
+            actor=event.actor,
+            data=data,
+        )
+
+
+def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
+    data = e.TicketReported(
+        ticket_no=ev.ticket_no,
+        client_ref=ev.client_ref,
+        channel=ev.channel,
+        kind=ev.kind,
+        category=ev.category,
+        help_category=ev.help_category,
+        unit=(ev.reporter or {}).get("room"),
+        content=m(ev.content),
+        received_at=ev.received_at,
+        appointment=ev.appointment,
+    )
+    return "ticket.reported", data, ev.received_at
+
+
+def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
+    data = e.TicketClassified(
+        kind=ev.kind,
+        category=ev.category,
+        help_category=ev.help_category,
+        validity=ev.validity,
+        communicative_type=ev.communicative_type,
+        severity=ev.severity,
+    )
+    return "ticket.classified", data, None
+
+
+def _linked(ev: Ticket.ContactLinked, m: Callable) -> tuple:
+    data = e.ContactLinked(
+        channel=ev.channel,
+        content=m(ev.content),
+        received_at=ev.received_at,
+        repeat_count=ev.repeat_count,
+    )
+    return "ticket.contact_linked", data, ev.received_at
+
+
+def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
+    return "ticket.resolved", e.TicketResolved(resolution=m(ev.resolution)), None
+
+
+def _followed_up(ev: Ticket.FollowedUp, m: Callable) -> tuple:
+    data = e.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
+    return "ticket.followed_up", data, None
+
+
+def _closed(ev: Ticket.Closed, m: Callable) -> tuple:
+    return "ticket.closed", e.TicketClosed(reason=ev.reason), None
+
+
+def _reopened(ev: Ticket.Reopened, m: Callable) -> tuple:
+    data = e.TicketReopened(reason=m(ev.reason), reopen_count=ev.reopen_count)
+    return "ticket.reopened", data, None
+
+
+def _cancelled(ev: Ticket.Cancelled, m: Callable) -> tuple:
+    data = e.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
+    return "ticket.cancelled", data, None
+
+
+_BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
+    Ticket.Reported: _reported,
+    Ticket.Classified: _classified,
+    Ticket.ContactLinked: _linked,
+    Ticket.Resolved: _resolved,
+    Ticket.FollowedUp: _followed_up,
+    Ticket.Closed: _closed,
+    Ticket.Reopened: _reopened,
+    Ticket.Cancelled: _cancelled,
+}

@@ -1,0 +1,1 @@
+"""Common code of the PropDesk services: contracts, subjects, bus bootstrap, relay and inbox."""

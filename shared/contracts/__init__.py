@@ -1,0 +1,1 @@
+"""Published contracts: frozen pydantic models, `extra="forbid"`."""

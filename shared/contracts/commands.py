@@ -1,0 +1,143 @@
+"""Commands accepted on desk.cmd.<site>.intake.<verb> (request/reply, JSON bodies)."""
+
+from __future__ import annotations
+
+from typing import Self
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from shared.contracts.base import Contract, Key, LongText, ShortText, StaffId
+from shared.contracts.events import Appointment
+from shared.contracts.vocabulary import (
+    Channel,
+    CommunicativeType,
+    HelpCategory,
+    Kind,
+    Severity,
+    Validity,
+)
+
+
+class Command(Contract):
+    command_id: Key | None = Field(
+        default=None, description="Idempotency key: a repeat returns the first reply"
+    )
+    staff_id: StaffId = Field(description="工号 of the member of staff giving the command")
+
+
+class TicketCommand(Command):
+    ticket_id: UUID
+
+
+class Reporter(Contract):
+    """Who made contact. Kept in the intake store only; never published."""
+
+    name: ShortText = Field(max_length=50)
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 -]{2,22}[0-9]$")
+    room: ShortText | None = Field(default=None, max_length=40)
+
+
+class AppointmentWindow(Appointment):
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError("appointment end must be after its start")
+        return self
+
+
+class ReportContact(Command):
+    """Log a contact (R3.1–R3.11). `client_ref` is unique per site: a repeat is a duplicate."""
+
+    client_ref: Key
+    channel: Channel
+    kind: Kind
+    category: str | None = Field(default=None, max_length=32)
+    help_category: HelpCategory | None = None
+    reporter: Reporter | None = None
+    content: LongText
+    received_at: AwareDatetime | None = None
+    appointment: AppointmentWindow | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.kind is Kind.help and self.help_category is None:
+            raise ValueError("help_category (A–G) is required when kind is help")
+        if self.kind is not Kind.help and self.help_category is not None:
+            raise ValueError("help_category is only for help requests")
+        if self.reporter is None and self.channel is not Channel.inspection:
+            raise ValueError("reporter is required except for inspection findings")
+        if (
+            self.channel in (Channel.phone, Channel.hotline)
+            and self.reporter is not None
+            and self.reporter.phone is None
+        ):
+            raise ValueError("reporter.phone is required for phone contacts")
+        return self
+
+
+class ClassifyTicket(TicketCommand):
+    """Analyse and classify (分析界定, R6.2). Omitted fields keep their current value."""
+
+    kind: Kind | None = None
+    category: str | None = Field(default=None, max_length=32)
+    help_category: HelpCategory | None = None
+    validity: Validity | None = None
+    communicative_type: CommunicativeType | None = None
+    severity: Severity | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity")
+        if all(getattr(self, f) is None for f in fields):
+            raise ValueError(f"give at least one of {', '.join(fields)}")
+        return self
+
+
+class LinkContact(TicketCommand):
+    """A repeat contact about an open ticket (R16.1)."""
+
+    channel: Channel
+    content: LongText
+    reporter: Reporter | None = None
+    received_at: AwareDatetime | None = None
+
+
+class ResolveTicket(TicketCommand):
+    resolution: LongText
+
+
+class RecordFollowUp(TicketCommand):
+    """回访: satisfied closes the ticket, unsatisfied reopens it (R11.1–R11.8)."""
+
+    satisfied: bool
+    score: int = Field(ge=1, le=5)
+    comment: LongText | None = None
+
+    @model_validator(mode="after")
+    def _reason_when_unsatisfied(self) -> Self:
+        if not self.satisfied and self.comment is None:
+            raise ValueError("comment is required when the customer is not satisfied")
+        return self
+
+
+class ReopenTicket(TicketCommand):
+    reason: ShortText
+
+
+class CancelTicket(TicketCommand):
+    """Withdrawn by the customer, or a duplicate of another ticket (`duplicate_of`)."""
+
+    reason: ShortText
+    duplicate_of: UUID | None = None
+
+
+class GetTicket(Contract):
+    ticket_id: UUID
+
+
+class ListTickets(Contract):
+    status: str | None = None
+    kind: Kind | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,180 @@
+"""Integration events: the only things that travel on the stream DESK.
+
+Every event is one JSON envelope; `data` is typed per `event_type`. No reporter name or phone number
+appears in any of these models (DOMAIN.md §9) — the intake store keeps them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, TypeAdapter
+
+from shared.contracts.base import Contract, SiteId
+from shared.contracts.vocabulary import (
+    Channel,
+    CommunicativeType,
+    HelpCategory,
+    Kind,
+    Severity,
+    Validity,
+)
+
+
+class Appointment(Contract):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class TicketReported(Contract):
+    """A contact opened a ticket (客户接待记录)."""
+
+    ticket_no: str
+    client_ref: str
+    channel: Channel
+    kind: Kind
+    category: str | None
+    help_category: HelpCategory | None
+    unit: str | None = Field(description="Room or location; never a name or phone number")
+    content: str = Field(description="What was reported; the reporter's name and phone are masked")
+    received_at: AwareDatetime
+    appointment: Appointment | None
+
+
+class TicketClassified(Contract):
+    kind: Kind
+    category: str | None
+    help_category: HelpCategory | None
+    validity: Validity | None
+    communicative_type: CommunicativeType | None
+    severity: Severity | None
+
+
+class ContactLinked(Contract):
+    """A repeat contact about an open ticket (R16.1)."""
+
+    channel: Channel
+    content: str
+    received_at: AwareDatetime
+    repeat_count: int
+
+
+class TicketResolved(Contract):
+    resolution: str
+
+
+class FollowUpRecorded(Contract):
+    """回访 outcome (R11.1)."""
+
+    satisfied: bool
+    score: int = Field(ge=1, le=5)
+    comment: str | None
+
+
+class TicketClosed(Contract):
+    reason: Literal["satisfied_follow_up"]
+
+
+class TicketReopened(Contract):
+    reason: str
+    reopen_count: int
+
+
+class TicketCancelled(Contract):
+    reason: str
+    duplicate_of: UUID | None
+
+
+class _Envelope(Contract):
+    event_id: UUID
+    schema_version: int = Field(ge=1)
+    site: SiteId
+    aggregate_id: UUID
+    aggregate_version: int = Field(ge=1)
+    occurred_at: AwareDatetime = Field(description="When it happened in the business")
+    recorded_at: AwareDatetime = Field(description="When the owning service stored it")
+    correlation_id: str
+    causation_id: str | None
+    actor: str = Field(description="Staff id (工号) of whoever caused the event")
+
+
+class TicketReportedEvent(_Envelope):
+    event_type: Literal["ticket.reported"]
+    data: TicketReported
+
+
+class TicketClassifiedEvent(_Envelope):
+    event_type: Literal["ticket.classified"]
+    data: TicketClassified
+
+
+class ContactLinkedEvent(_Envelope):
+    event_type: Literal["ticket.contact_linked"]
+    data: ContactLinked
+
+
+class TicketResolvedEvent(_Envelope):
+    event_type: Literal["ticket.resolved"]
+    data: TicketResolved
+
+
+class FollowUpRecordedEvent(_Envelope):
+    event_type: Literal["ticket.followed_up"]
+    data: FollowUpRecorded
+
+
+class TicketClosedEvent(_Envelope):
+    event_type: Literal["ticket.closed"]
+    data: TicketClosed
+
+
+class TicketReopenedEvent(_Envelope):
+    event_type: Literal["ticket.reopened"]
+    data: TicketReopened
+
+
+class TicketCancelledEvent(_Envelope):
+    event_type: Literal["ticket.cancelled"]
+    data: TicketCancelled
+
+
+EVENT_MODELS: tuple[type[_Envelope], ...] = (
+    TicketReportedEvent,
+    TicketClassifiedEvent,
+    ContactLinkedEvent,
+    TicketResolvedEvent,
+    FollowUpRecordedEvent,
+    TicketClosedEvent,
+    TicketReopenedEvent,
+    TicketCancelledEvent,
+)
+EVENT_TYPES: dict[str, type[_Envelope]] = {
+    m.model_fields["event_type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in EVENT_MODELS
+}
+SCHEMA_VERSION = 1
+
+AnyEvent = Annotated[
+    TicketReportedEvent
+    | TicketClassifiedEvent
+    | ContactLinkedEvent
+    | TicketResolvedEvent
+    | FollowUpRecordedEvent
+    | TicketClosedEvent
+    | TicketReopenedEvent
+    | TicketCancelledEvent,
+    Field(discriminator="event_type"),
+]
+_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+
+Envelope = _Envelope
+
+
+def parse_event(raw: bytes | str) -> Envelope:
+    """Validate one message of the stream into its typed envelope."""
+    return _ADAPTER.validate_json(raw)
+
+
+def event_subject(envelope: Envelope) -> str:
+    return f"desk.evt.{envelope.site}.{envelope.event_type}"  # type: ignore[attr-defined]

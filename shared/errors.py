@@ -1,0 +1,48 @@
+"""The one error type that crosses a service boundary, mapped to the contract's error reply."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from shared.contracts.replies import Error, ErrorCode, ErrorReply, FieldError
+
+
+class DeskError(Exception):
+    def __init__(
+        self, code: ErrorCode, message: str, fields: list[tuple[str, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or []
+
+    def reply(self) -> ErrorReply:
+        return ErrorReply(
+            error=Error(
+                code=self.code,
+                message=self.message,
+                fields=[FieldError(field=f, message=m) for f, m in self.fields],
+            )
+        )
+
+
+def invalid(message: str, field: str | None = None) -> DeskError:
+    return DeskError(ErrorCode.invalid, message, [(field, message)] if field else None)
+
+
+def not_found(what: str) -> DeskError:
+    return DeskError(ErrorCode.not_found, f"{what} not found")
+
+
+def conflict(message: str) -> DeskError:
+    return DeskError(ErrorCode.conflict, message)
+
+
+def from_validation(exc: ValidationError) -> DeskError:
+    fields = []
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(p) for p in err["loc"]) or "body"
+        message = err["msg"].removeprefix("Value error, ")
+        fields.append((path, message))
+    summary = "; ".join(f"{f}: {m}" if f != "body" else m for f, m in fields)
+    return DeskError(ErrorCode.invalid, f"invalid command: {summary}", fields)

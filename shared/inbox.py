@@ -1,0 +1,128 @@
+"""Inbox: consumes DESK with exactly-once effect.
+
+A consumer's view records the stream sequence it has applied in the same transaction as its own
+writes (`apply` below). The inbox reads batches from a durable pull consumer that starts right after
+that recorded position, hands each batch to `apply`, and acks only after `apply` has committed.
+A redelivery or a duplicate is recognised by its sequence (at or below the recorded position) and
+changes nothing; a crash before the ack just means redelivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from pydantic import ValidationError
+
+from shared.contracts.events import Envelope, parse_event
+from shared.logging import get_logger
+from shared.subjects import EVENTS_ALL, STREAM
+
+log = get_logger("inbox")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message of the stream: its sequence and its envelope (None when not ours to read)."""
+
+    seq: int
+    envelope: Envelope | None
+
+
+Apply = Callable[[Sequence[Delivery]], None]
+
+
+def decode(seq: int, data: bytes) -> Delivery:
+    try:
+        return Delivery(seq, parse_event(data))
+    except ValidationError:
+        # Unknown event types belong to other services or newer contract versions: skip them,
+        # but record the position so the consumer moves on.
+        return Delivery(seq, None)
+
+
+class Inbox:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        *,
+        durable: str,
+        apply: Apply,
+        position: Callable[[], int],
+        filter_subject: str = EVENTS_ALL,
+        batch_size: int = 256,
+        ack_wait: float = 30.0,
+    ) -> None:
+        self._js = js
+        self.durable = durable
+        self._apply = apply
+        self._position = position
+        self._filter = filter_subject
+        self._batch_size = batch_size
+        self._ack_wait = ack_wait
+        self._sub: JetStreamContext.PullSubscription | None = None
+        # Test hook: called after commit and before ack, to provoke a crash in between.
+        self.before_ack: Callable[[Sequence[Delivery]], None] | None = None
+
+    async def open(self) -> None:
+        """(Re)create the durable consumer right after the view's recorded position."""
+        start = await asyncio.to_thread(self._position) + 1
+        with contextlib.suppress(NotFoundError):
+            await self._js.delete_consumer(STREAM, self.durable)
+        await self._js.add_consumer(
+            STREAM,
+            ConsumerConfig(
+                durable_name=self.durable,
+                filter_subject=self._filter,
+                deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+                opt_start_seq=start,
+                ack_policy=AckPolicy.EXPLICIT,
+                ack_wait=self._ack_wait,
+                max_ack_pending=self._batch_size * 4,
+            ),
+        )
+        self._sub = await self._js.pull_subscribe_bind(self.durable, stream=STREAM)
+
+    async def close(self) -> None:
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+            self._sub = None
+
+    async def poll(self, timeout: float = 1.0) -> int:
+        """Fetch one batch, apply it, ack it. Returns the number of messages handled."""
+        assert self._sub is not None, "open() first"
+        try:
+            msgs = await self._sub.fetch(self._batch_size, timeout=timeout)
+        except (TimeoutError, NatsTimeout):
+            return 0
+        deliveries = [decode(m.metadata.sequence.stream, m.data) for m in msgs]
+        await asyncio.to_thread(self._apply, deliveries)
+        if self.before_ack is not None:
+            self.before_ack(deliveries)
+        for m in msgs:
+            await m.ack()
+        return len(msgs)
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    if self._sub is None:
+                        await self.open()
+                    await self.poll()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    # Nothing unapplied was acked: start again from the recorded position.
+                    log.warning("inbox.retry", durable=self.durable, error=repr(exc))
+                    await self.close()
+                    await asyncio.sleep(1.0)
+        finally:
+            await self.close()

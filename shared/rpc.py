@@ -1,0 +1,71 @@
+"""Request/reply plumbing of every service: parse, validate, answer; never leak a traceback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from uuid import uuid4
+
+from pydantic import BaseModel, ValidationError
+
+from shared.contracts.replies import ErrorCode
+from shared.errors import DeskError, from_validation, invalid
+from shared.logging import get_logger
+from shared.subjects import is_valid_site, site_of
+
+log = get_logger("rpc")
+
+M = TypeVar("M", bound=BaseModel)
+
+CORRELATION_HEADERS = ("Correlation-Id", "correlation_id")
+
+
+def parse_body(model: type[M], body: Any) -> M:
+    """Validate a request body: non-JSON bytes or a JSON value of the wrong shape fail."""
+    if isinstance(body, bytes | bytearray | str):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
+        if not text.strip():
+            body = {}
+        else:
+            try:
+                body = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise invalid(f"malformed JSON: {exc.msg} at position {exc.pos}", "body") from None
+    if not isinstance(body, dict):
+        raise invalid("the request body must be a JSON object", "body")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise from_validation(exc) from None
+
+
+def request_site(subject: str) -> str:
+    site = site_of(subject)
+    if not is_valid_site(site):
+        raise invalid(f"invalid site id {site!r} in subject", "site")
+    return site
+
+
+def correlation_id(headers: dict[str, str] | None, fallback: str | None) -> str:
+    for key in CORRELATION_HEADERS:
+        value = (headers or {}).get(key)
+        if value:
+            return value[:128]
+    return fallback or str(uuid4())
+
+
+async def answer(call: Callable[[], Awaitable[BaseModel | dict[str, Any]]], subject: str) -> dict:
+    """Run a request handler and turn every outcome into a contract reply."""
+    try:
+        result = await call()
+    except DeskError as exc:
+        return exc.reply().model_dump(mode="json")
+    except Exception:
+        log.exception("request.failed", subject=subject)
+        return (
+            DeskError(ErrorCode.unavailable, "the service could not complete the request; retry")
+            .reply()
+            .model_dump(mode="json")
+        )
+    return result if isinstance(result, dict) else result.model_dump(mode="json")

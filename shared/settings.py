@@ -1,0 +1,26 @@
+"""One settings object, read from PROPDESK_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PROPDESK_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    nats_url: str | None = None
+    nats_port: int = 4222
+    persistence: Literal["sqlite", "postgres"] = "sqlite"
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_user: str = "propdesk"
+    postgres_password: str = ""
+    postgres_dbname: str = "propdesk"
+    sites_file: Path | None = None
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "info"
+    request_timeout: float = 5.0

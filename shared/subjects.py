@@ -1,0 +1,47 @@
+"""NATS subject names: the only place that knows how subjects are spelled.
+
+Commands  desk.cmd.<site>.<service>.<verb>   (request/reply)
+Queries   desk.qry.<site>.<name>             (request/reply, <name> may be dotted)
+Events    desk.evt.<site>.<aggregate>.<event> (JetStream stream DESK)
+"""
+
+from __future__ import annotations
+
+import re
+
+SITE_PATTERN = r"[a-z0-9][a-z0-9-]{1,31}"
+SITE_RE = re.compile(rf"^{SITE_PATTERN}$")
+
+STREAM = "DESK"
+EVENTS_ALL = "desk.evt.>"
+
+
+def is_valid_site(site: str) -> bool:
+    return bool(SITE_RE.fullmatch(site))
+
+
+def command(site: str, service: str, verb: str) -> str:
+    return f"desk.cmd.{site}.{service}.{verb}"
+
+
+def query(site: str, name: str) -> str:
+    return f"desk.qry.{site}.{name}"
+
+
+def event(site: str, aggregate: str, event_name: str) -> str:
+    return f"desk.evt.{site}.{aggregate}.{event_name}"
+
+
+def command_pattern(service: str, verb: str) -> str:
+    """Wildcard subscription over every site (the site is validated from the subject)."""
+    return f"desk.cmd.*.{service}.{verb}"
+
+
+def query_pattern(name: str) -> str:
+    return f"desk.qry.*.{name}"
+
+
+def site_of(subject: str) -> str:
+    """The site token of any desk.* subject ('' when the subject has none)."""
+    parts = subject.split(".")
+    return parts[2] if len(parts) > 2 else ""
