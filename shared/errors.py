@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import ValidationError
 
 from shared.contracts.replies import Error, ErrorCode, ErrorReply, FieldError
@@ -38,11 +40,17 @@ def conflict(message: str) -> DeskError:
     return DeskError(ErrorCode.conflict, message)
 
 
-def from_validation(exc: ValidationError) -> DeskError:
+def from_validation(exc: ValidationError, known_fields: Iterable[str] = ()) -> DeskError:
+    """Field errors in the contract's shape. A whole-model rule names its field first in its
+    message ("help_category … is required …"), so that field is reported rather than "body"."""
+    known = set(known_fields)
     fields = []
     for err in exc.errors(include_url=False):
-        path = ".".join(str(p) for p in err["loc"]) or "body"
         message = err["msg"].removeprefix("Value error, ")
+        path = ".".join(str(p) for p in err["loc"])
+        if not path:
+            first = message.split(" ", 1)[0]
+            path = first if first.split(".")[0] in known else "body"
         fields.append((path, message))
     summary = "; ".join(f"{f}: {m}" if f != "body" else m for f, m in fields)
     return DeskError(ErrorCode.invalid, f"invalid command: {summary}", fields)

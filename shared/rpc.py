@@ -37,7 +37,7 @@ def parse_body(model: type[M], body: Any) -> M:
     try:
         return model.model_validate(body)
     except ValidationError as exc:
-        raise from_validation(exc) from None
+        raise from_validation(exc, model.model_fields) from None
 
 
 def request_site(subject: str) -> str:

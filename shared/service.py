@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from faststream.nats import NatsBroker, NatsRouter
@@ -17,8 +17,12 @@ from nats.js import JetStreamContext
 from shared.bus import connect, ensure_stream
 from shared.clock import Clock
 from shared.logging import get_logger
+from shared.rpc import answer, parse_body, request_site
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+
+# (site, validated request, message headers) -> reply body
+Call = Callable[[str, Any, dict[str, str]], Awaitable[dict[str, Any]]]
 
 
 class Service(ABC):
@@ -86,3 +90,23 @@ class Service(ABC):
             self.nc = None
         self.close_stores()
         self.log.info("service.stopped", service=self.name)
+
+    def handler(self, name: str, request: type, reply: type, call: Call) -> Any:
+        """A request/reply handler: site from the subject, body validated against `request`,
+        every outcome (including malformed JSON) answered in the contract's shape."""
+
+        async def handle(body: Any) -> Any:
+            message = self.broker.context.get_local("message") if self.broker else None
+            subject = message.raw_message.subject if message else ""
+            headers = message.headers if message else {}
+
+            async def run() -> dict[str, Any]:
+                return await call(request_site(subject), parse_body(request, body), headers)
+
+            return await answer(run, subject)
+
+        # FastStream reads these annotations to document the payload in AsyncAPI; validation is
+        # parse_body's, so that every rejection gets the contract's error reply.
+        handle.__annotations__ = {"body": request, "return": reply}
+        handle.__name__ = handle.__qualname__ = name
+        return handle

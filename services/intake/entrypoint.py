@@ -18,7 +18,7 @@ from shared.contracts import commands as c
 from shared.contracts import events as e
 from shared.contracts.replies import ReportReply, TicketReply
 from shared.relay import Relay
-from shared.rpc import answer, correlation_id, parse_body, request_site
+from shared.rpc import correlation_id
 from shared.service import Service
 from shared.store import store_env
 
@@ -67,47 +67,28 @@ class IntakeService(Service):
                 reporters.append(event.reporter)
         return reporters
 
-    async def execute(self, model: type[c.Command], body: Any) -> dict[str, Any]:
-        message = self.broker.context.get_local("message") if self.broker else None
-        subject = message.raw_message.subject if message else ""
-        headers = message.headers if message else {}
-
-        async def run() -> dict[str, Any]:
-            site = request_site(subject)
-            cmd = parse_body(model, body)
-            ctx = CommandContext(site, correlation_id(headers, cmd.command_id))
-            assert self.app is not None
-            async with self._lock:
-                reply = await asyncio.to_thread(self.app.execute, ctx, cmd)
-            if self.relay is not None:
-                self.relay.wake()
-            return reply
-
-        return await answer(run, subject)
+    async def execute(self, site: str, cmd: c.Command, headers: dict[str, str]) -> dict[str, Any]:
+        assert self.app is not None
+        ctx = CommandContext(site, correlation_id(headers, cmd.command_id))
+        async with self._lock:
+            reply = await asyncio.to_thread(self.app.execute, ctx, cmd)
+        if self.relay is not None:
+            self.relay.wake()
+        return reply
 
     def router(self) -> NatsRouter:
         router = NatsRouter()
         for verb, (model, reply, description) in COMMANDS.items():
             subject = subjects.command_pattern(self.name, verb)
             router.subscriber(subject, title=f"intake.{verb}", description=description)(
-                self._handler(verb, model, reply)
+                self.handler(f"intake_{verb}", model, reply, self.execute)
             )
         for model in PUBLISHES:
             event_type = model.model_fields["event_type"].annotation.__args__[0]
             router.publisher(
                 f"desk.evt.*.{event_type}",
-                title=f"event {event_type}",
+                title=f"event.{event_type}",
                 description=(model.model_fields["data"].annotation.__doc__ or "").strip(),
                 schema=model,
             )
         return router
-
-    def _handler(self, verb: str, model: type[c.Command], reply: type) -> Any:
-        async def handle(body: Any) -> Any:
-            return await self.execute(model, body)
-
-        # FastStream reads the annotations to document the payload in AsyncAPI; the body itself
-        # is validated by parse_body so that every rejection gets the contract's error reply.
-        handle.__annotations__ = {"body": model, "return": reply}
-        handle.__name__ = handle.__qualname__ = f"intake_{verb}"
-        return handle

@@ -1,0 +1,1 @@
+"""The `propdesk` command: run the system, and the desk's command line."""

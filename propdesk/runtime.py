@@ -1,0 +1,67 @@
+"""`propdesk up` and `propdesk serve`: start services (and embedded nats-server), stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable
+
+from services.intake.entrypoint import IntakeService
+from services.reporting.entrypoint import ReportingService
+from shared.clock import Clock
+from shared.logging import get_logger
+from shared.natsd import EmbeddedNats
+from shared.service import Service
+from shared.settings import Settings
+
+SERVICES: dict[str, type[Service]] = {
+    "intake": IntakeService,
+    "reporting": ReportingService,
+}
+
+log = get_logger("propdesk")
+
+
+def build_services(names: list[str], settings: Settings, clock: Clock) -> list[Service]:
+    return [SERVICES[name](settings, clock) for name in names]
+
+
+async def run(
+    settings: Settings,
+    clock: Clock,
+    names: list[str],
+    *,
+    embedded: bool,
+    on_ready: Callable[[str], None],
+) -> None:
+    """Run until SIGINT or SIGTERM. With `embedded`, also run nats-server under the data dir."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    natsd: EmbeddedNats | None = None
+    services: list[Service] = []
+    try:
+        if embedded:
+            natsd = EmbeddedNats(settings.data_dir / "nats", settings.nats_port)
+            await natsd.start()
+            url = natsd.url
+        else:
+            assert settings.nats_url, "nats_url is required when not embedded"
+            url = settings.nats_url
+        for service in build_services(names, settings, clock):
+            await service.start(url)
+            services.append(service)
+        on_ready(url)
+        await stop.wait()
+        log.info("propdesk.stopping")
+    finally:
+        for service in reversed(services):
+            with contextlib.suppress(Exception):
+                await service.stop()
+        if natsd is not None:
+            await natsd.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

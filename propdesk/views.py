@@ -1,0 +1,100 @@
+"""How the command line shows replies to people at the desk (rich tables, plain words)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+VERB_DONE = {
+    "report": "Contact logged",
+    "classify": "Classified",
+    "link": "Repeat contact linked",
+    "resolve": "Resolved",
+    "follow_up": "Follow-up recorded",
+    "reopen": "Reopened",
+    "cancel": "Cancelled",
+}
+
+
+def print_error(console: Console, error: dict[str, Any]) -> None:
+    console.print(f"[red]error ({error.get('code', '?')}):[/red] {error.get('message', '')}")
+    for field in error.get("fields", []):
+        console.print(f"  - {field.get('field')}: {field.get('message')}")
+
+
+def print_command_reply(console: Console, verb: str, reply: dict[str, Any]) -> None:
+    note = " (already logged: same client reference)" if reply.get("duplicate") else ""
+    done = VERB_DONE.get(verb, verb)
+    console.print(
+        f"[green]{done}[/green]{note}: ticket [bold]{reply['ticket_no']}[/bold]"
+        f"  status {reply['status']}  id {reply['ticket_id']}"
+    )
+
+
+def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
+    summary = Table(show_header=False, box=None, pad_edge=False)
+    summary.add_column(style="bold")
+    summary.add_column()
+    for key in (
+        "ticket_no",
+        "ticket_id",
+        "site",
+        "status",
+        "kind",
+        "category",
+        "help_category",
+        "channel",
+        "validity",
+        "communicative_type",
+        "severity",
+        "unit",
+        "received_at",
+        "owner",
+        "content",
+        "resolution",
+        "repeat_count",
+        "reopen_count",
+    ):
+        value = ticket.get(key)
+        if value not in (None, ""):
+            summary.add_row(key.replace("_", " "), str(value))
+    console.print(summary)
+    history = Table(title="History", show_lines=False)
+    for column in ("#", "event", "occurred at", "by", "details"):
+        history.add_column(column)
+    for entry in ticket.get("history", []):
+        details = ", ".join(
+            f"{k}={v}" for k, v in entry.get("data", {}).items() if v not in (None, "", [])
+        )
+        history.add_row(
+            str(entry["version"]),
+            entry["event_type"],
+            entry["occurred_at"],
+            entry["actor"],
+            details,
+        )
+    console.print(history)
+
+
+def print_ticket_list(console: Console, site: str, reply: dict[str, Any]) -> None:
+    tickets = reply.get("tickets", [])
+    table = Table(title=f"Tickets of {site}")
+    for column in ("ticket no", "status", "kind", "category", "received at"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("id", overflow="fold", min_width=36)
+    for t in tickets:
+        table.add_row(
+            t["ticket_no"],
+            t["status"],
+            t["kind"],
+            t.get("category") or "",
+            t["received_at"][:16].replace("T", " "),
+            t["ticket_id"],
+        )
+    console.print(table)
+    if not tickets:
+        console.print("no tickets match")
+    if reply.get("next_cursor"):
+        console.print(f"more: --cursor {reply['next_cursor']}")

@@ -1,0 +1,1 @@
+"""Reporting: read models projected from DESK, and the queries that read them."""

@@ -1,0 +1,119 @@
+"""Ticket-state projection: how each published ticket event changes a ticket's read model.
+
+Pure functions over plain dicts, so the rules can be read and tested without a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from shared.contracts import events as e
+
+TicketState = dict[str, Any]
+
+
+def _reported(state: TicketState | None, ev: e.TicketReportedEvent) -> TicketState:
+    d = ev.data
+    return {
+        "ticket_id": str(ev.aggregate_id),
+        "site": ev.site,
+        "ticket_no": d.ticket_no,
+        "client_ref": d.client_ref,
+        "status": "received",
+        "channel": d.channel.value,
+        "kind": d.kind.value,
+        "category": d.category,
+        "help_category": d.help_category.value if d.help_category else None,
+        "validity": None,
+        "communicative_type": None,
+        "severity": None,
+        "unit": d.unit,
+        "content": d.content,
+        "received_at": d.received_at.isoformat(),
+        "appointment": d.appointment.model_dump(mode="json") if d.appointment else None,
+        "owner": ev.actor,
+        "resolution": None,
+        "repeat_count": 0,
+        "reopen_count": 0,
+        "follow_up_count": 0,
+        "last_follow_up": None,
+        "cancel_reason": None,
+        "resolved_at": None,
+        "closed_at": None,
+    }
+
+
+def _classified(state: TicketState, ev: e.TicketClassifiedEvent) -> TicketState:
+    d = ev.data
+    return state | {
+        "status": "classified",
+        "kind": d.kind.value,
+        "category": d.category,
+        "help_category": d.help_category.value if d.help_category else None,
+        "validity": d.validity.value if d.validity else None,
+        "communicative_type": d.communicative_type.value if d.communicative_type else None,
+        "severity": d.severity.value if d.severity else None,
+    }
+
+
+def _linked(state: TicketState, ev: e.ContactLinkedEvent) -> TicketState:
+    return state | {"repeat_count": ev.data.repeat_count}
+
+
+def _resolved(state: TicketState, ev: e.TicketResolvedEvent) -> TicketState:
+    return state | {
+        "status": "resolved",
+        "resolution": ev.data.resolution,
+        "resolved_at": ev.occurred_at.isoformat(),
+    }
+
+
+def _followed_up(state: TicketState, ev: e.FollowUpRecordedEvent) -> TicketState:
+    follow_up = ev.data.model_dump(mode="json") | {"at": ev.occurred_at.isoformat()}
+    return state | {"follow_up_count": state["follow_up_count"] + 1, "last_follow_up": follow_up}
+
+
+def _closed(state: TicketState, ev: e.TicketClosedEvent) -> TicketState:
+    return state | {"status": "closed", "closed_at": ev.occurred_at.isoformat()}
+
+
+def _reopened(state: TicketState, ev: e.TicketReopenedEvent) -> TicketState:
+    return state | {"status": "reopened", "reopen_count": ev.data.reopen_count, "closed_at": None}
+
+
+def _cancelled(state: TicketState, ev: e.TicketCancelledEvent) -> TicketState:
+    return state | {"status": "cancelled", "cancel_reason": ev.data.reason}
+
+
+EVOLVE: dict[type[e.Envelope], Callable[[Any, Any], TicketState]] = {
+    e.TicketReportedEvent: _reported,
+    e.TicketClassifiedEvent: _classified,
+    e.ContactLinkedEvent: _linked,
+    e.TicketResolvedEvent: _resolved,
+    e.FollowUpRecordedEvent: _followed_up,
+    e.TicketClosedEvent: _closed,
+    e.TicketReopenedEvent: _reopened,
+    e.TicketCancelledEvent: _cancelled,
+}
+
+
+def evolve(state: TicketState | None, event: e.Envelope) -> TicketState | None:
+    """The ticket after `event`; None when the event is not about tickets or comes too early."""
+    step = EVOLVE.get(type(event))
+    if step is None or (state is None and not isinstance(event, e.TicketReportedEvent)):
+        return None
+    return step(state, event)
+
+
+def history_entry(event: e.Envelope) -> dict[str, Any]:
+    return {
+        "version": event.aggregate_version,
+        "event_type": event.event_type,  # type: ignore[attr-defined]
+        "event_id": str(event.event_id),
+        "occurred_at": event.occurred_at.isoformat(),
+        "recorded_at": event.recorded_at.isoformat(),
+        "actor": event.actor,
+        "correlation_id": event.correlation_id,
+        "data": event.data.model_dump(mode="json"),  # type: ignore[attr-defined]
+    }

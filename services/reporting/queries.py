@@ -1,0 +1,41 @@
+"""Query handlers over the ticket view: validate, read, answer in the contract's shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.reporting.view import TicketView
+from shared.contracts.commands import GetTicket, ListTickets
+from shared.contracts.vocabulary import TicketStatus
+from shared.errors import invalid, not_found
+
+
+def get_ticket(view: TicketView, site: str, query: GetTicket) -> dict[str, Any]:
+    ticket = view.get(site, str(query.ticket_id))
+    if ticket is None:
+        raise not_found(f"ticket {query.ticket_id}")
+    return {"ok": True, "ticket": ticket}
+
+
+def list_tickets(view: TicketView, site: str, query: ListTickets) -> dict[str, Any]:
+    if query.status is not None and query.status not in TicketStatus.__members__:
+        raise invalid(
+            f"unknown status {query.status!r}; one of {', '.join(TicketStatus)}", "status"
+        )
+    before: int | None = None
+    if query.cursor is not None:
+        if not query.cursor.isdigit():
+            raise invalid("cursor is not one this service gave out", "cursor")
+        before = int(query.cursor)
+    tickets, next_seq = view.list(
+        site,
+        status=query.status,
+        kind=query.kind.value if query.kind else None,
+        limit=query.limit,
+        before_seq=before,
+    )
+    return {
+        "ok": True,
+        "tickets": tickets,
+        "next_cursor": str(next_seq) if next_seq is not None else None,
+    }

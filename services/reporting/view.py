@@ -1,0 +1,155 @@
+"""The ticket-state view: rows and the stream position they reflect, written in one transaction.
+
+Built on eventsourcing's SQLite tracking recorder, so "rebuild" is "point the inbox at an empty
+view". The tracking row names the stream (DESK) and holds the last stream sequence applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from services.reporting.projection import evolve, history_entry
+from shared.inbox import Delivery
+from shared.logging import get_logger
+from shared.subjects import STREAM
+
+log = get_logger("reporting.view")
+
+
+class TicketView(SQLiteTrackingRecorder):
+    def __init__(self, db_name: str) -> None:
+        super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=10))
+        self.create_table()
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            "CREATE TABLE IF NOT EXISTS tickets ("
+            "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, "
+            "kind TEXT NOT NULL, seq INTEGER NOT NULL, version INTEGER NOT NULL, "
+            "state TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, seq)",
+            "CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (site, status, seq)",
+            "CREATE TABLE IF NOT EXISTS ticket_history ("
+            "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
+            "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
+        ]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def position(self) -> int:
+        return self.max_tracking_id(STREAM) or 0
+
+    def apply(self, deliveries: Sequence[Delivery]) -> None:
+        """Apply a batch of stream messages and record the last sequence, atomically."""
+        with self.datastore.transaction(commit=True) as c:
+            done = self._max_tracking_id(STREAM, c) or 0
+            fresh = [d for d in deliveries if d.seq > done]
+            if not fresh:
+                return  # a redelivery: already applied
+            for delivery in fresh:
+                if delivery.envelope is not None:
+                    self._apply_one(c, delivery)
+            self._insert_tracking(c, Tracking(STREAM, fresh[-1].seq))
+
+    def _apply_one(self, c: SQLiteCursor, delivery: Delivery) -> None:
+        event = delivery.envelope
+        assert event is not None
+        ticket_id = str(event.aggregate_id)
+        c.execute("SELECT version, state FROM tickets WHERE ticket_id = ?", (ticket_id,))
+        row = c.fetchone()
+        if row is not None and event.aggregate_version <= row["version"]:
+            return  # republished after the duplicate window: same event, already here
+        state = evolve(json.loads(row["state"]) if row else None, event)
+        if state is None:
+            return
+        c.execute(
+            "INSERT INTO tickets (ticket_id, site, status, kind, seq, version, state) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_id) DO UPDATE SET "
+            "status = excluded.status, kind = excluded.kind, version = excluded.version, "
+            "state = excluded.state",
+            (
+                ticket_id,
+                event.site,
+                state["status"],
+                state["kind"],
+                delivery.seq,
+                event.aggregate_version,
+                json.dumps(state, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+        c.execute(
+            "INSERT INTO ticket_history (ticket_id, version, seq, entry) VALUES (?, ?, ?, ?)",
+            (
+                ticket_id,
+                event.aggregate_version,
+                delivery.seq,
+                json.dumps(history_entry(event), ensure_ascii=False, sort_keys=True),
+            ),
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, site: str, ticket_id: str) -> dict[str, Any] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT state FROM tickets WHERE ticket_id = ? AND site = ?", (ticket_id, site)
+            )
+            row = c.fetchone()
+            if row is None:
+                return None
+            c.execute(
+                "SELECT entry FROM ticket_history WHERE ticket_id = ? ORDER BY version",
+                (ticket_id,),
+            )
+            history = [json.loads(r["entry"]) for r in c.fetchall()]
+        return json.loads(row["state"]) | {"history": history}
+
+    def list(
+        self,
+        site: str,
+        *,
+        status: str | None,
+        kind: str | None,
+        limit: int,
+        before_seq: int | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """Newest first. Returns one page and the cursor (a stream sequence) of the next one."""
+        sql = "SELECT seq, state FROM tickets WHERE site = ?"
+        params: list[Any] = [site]
+        for column, value in (("status", status), ("kind", kind)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        if before_seq is not None:
+            sql += " AND seq < ?"
+            params.append(before_seq)
+        sql += " ORDER BY seq DESC LIMIT ?"
+        params.append(limit + 1)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            rows = c.fetchall()
+        page = [json.loads(r["state"]) for r in rows[:limit]]
+        next_seq = rows[limit - 1]["seq"] if len(rows) > limit else None
+        return page, next_seq
+
+    def checksum(self) -> str:
+        """A digest of every row, to compare a live view with a rebuild."""
+        digest = hashlib.sha256()
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT ticket_id, version, state FROM tickets ORDER BY ticket_id")
+            for r in c.fetchall():
+                digest.update(f"{r['ticket_id']}|{r['version']}|{r['state']}\n".encode())
+            c.execute("SELECT ticket_id, version, entry FROM ticket_history ORDER BY 1, 2")
+            for r in c.fetchall():
+                digest.update(f"{r['ticket_id']}|{r['version']}|{r['entry']}\n".encode())
+        return digest.hexdigest()
+
+    def close(self) -> None:
+        self.datastore.close()
