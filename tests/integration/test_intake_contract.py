@@ -1,0 +1,141 @@
+"""The intake contract driven by a plain nats-py client against real nats-server and stores."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+ENVELOPE_FIELDS = {
+    "event_id",
+    "event_type",
+    "schema_version",
+    "site",
+    "aggregate_id",
+    "aggregate_version",
+    "occurred_at",
+    "recorded_at",
+    "correlation_id",
+    "causation_id",
+    "actor",
+    "data",
+}
+
+
+async def test_a_reported_contact_is_published_once_as_an_envelope(desk: Desk, services) -> None:
+    """R3.1: every contact is recorded; the event travels on DESK with Nats-Msg-Id = event_id."""
+    reply = await desk.command("hbw", "report", report_body(command_id="cmd-1"))
+
+    assert reply == {
+        "ok": True,
+        "ticket_id": reply["ticket_id"],
+        "ticket_no": "HBW-202611-0001",
+        "status": "received",
+        "duplicate": False,
+    }
+    await eventually(lambda: _count_is(desk, 1))
+    [msg] = await desk.events()
+    envelope = json.loads(msg.data)
+    assert msg.subject == "desk.evt.hbw.ticket.reported"
+    assert set(envelope) == ENVELOPE_FIELDS
+    assert msg.headers["Nats-Msg-Id"] == envelope["event_id"]
+    assert envelope["aggregate_id"] == reply["ticket_id"]
+    assert envelope["actor"] == "S01"
+    assert envelope["causation_id"] == "cmd-1"
+    assert envelope["data"]["unit"] == "3-201"
+
+
+async def test_the_same_client_ref_returns_the_same_ticket_and_records_nothing(
+    desk: Desk, services
+) -> None:
+    first = await desk.command("hbw", "report", report_body("visit-77"))
+    again = await desk.command("hbw", "report", report_body("visit-77", content="又来了"))
+
+    assert again["ticket_id"] == first["ticket_id"]
+    assert again["duplicate"] is True
+    await desk.ticket("hbw", first["ticket_id"])
+    assert await desk.stream_count() == 1
+
+
+async def test_a_repeated_command_id_returns_the_first_reply_and_records_nothing(
+    desk: Desk, services
+) -> None:
+    ticket = await desk.command("hbw", "report", report_body())
+    resolve = {"ticket_id": ticket["ticket_id"], "staff_id": "S01", "command_id": "res-1"}
+    first = await desk.command("hbw", "resolve", resolve | {"resolution": "已协调楼上住户"})
+    retried = await desk.command("hbw", "resolve", resolve | {"resolution": "a retry"})
+
+    assert retried == first
+    shown = await desk.ticket("hbw", ticket["ticket_id"], version=2)
+    assert shown["resolution"] == "已协调楼上住户"
+    assert await desk.stream_count() == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (b"{not json", "body"),
+        (b"[1, 2]", "body"),
+        (json.dumps(report_body(content="")).encode(), "content"),
+        (json.dumps(report_body(kind="gossip")).encode(), "kind"),
+        (json.dumps(report_body(category="spaceships")).encode(), "category"),
+        (json.dumps(report_body(kind="help")).encode(), "help_category"),
+        (json.dumps(report_body(received_at="2026-11-23")).encode(), "received_at"),
+        (json.dumps(report_body(surprise=1)).encode(), "surprise"),
+        (
+            json.dumps({k: v for k, v in report_body().items() if k != "staff_id"}).encode(),
+            "staff_id",
+        ),
+    ],
+)
+async def test_a_bad_command_gets_a_clear_error_and_changes_nothing(
+    desk: Desk, services, payload: bytes, field: str
+) -> None:
+    reply = await desk.request("desk.cmd.hbw.intake.report", payload)
+
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "invalid"
+    assert reply["error"]["message"]
+    assert field in [f["field"] for f in reply["error"]["fields"]]
+    assert services["intake"].app.recorder.max_notification_id() in (None, 0)
+    assert await desk.stream_count() == 0
+
+
+async def test_a_malformed_site_in_the_subject_is_rejected(desk: Desk, services) -> None:
+    reply = await desk.request("desk.cmd.HBW_1.intake.report", report_body())
+
+    assert reply["error"]["code"] == "invalid"
+    assert reply["error"]["fields"][0]["field"] == "site"
+
+
+async def test_a_ticket_is_reachable_only_through_its_own_site(desk: Desk, services) -> None:
+    ticket = await desk.command("hbw", "report", report_body())
+    await desk.ticket("hbw", ticket["ticket_id"])
+    other = {"ticket_id": ticket["ticket_id"], "staff_id": "T09", "resolution": "not mine"}
+
+    assert (await desk.command("tech-park", "resolve", other))["error"]["code"] == "not_found"
+    query = await desk.query("tech-park", "ticket.get", {"ticket_id": ticket["ticket_id"]})
+    assert query["error"]["code"] == "not_found"
+    listed = await desk.query("tech-park", "ticket.list", {})
+    assert listed == {"ok": True, "tickets": [], "next_cursor": None}
+    assert await desk.stream_count() == 1
+
+
+async def test_an_invalid_transition_is_a_conflict_naming_the_status(desk: Desk, services) -> None:
+    ticket = await desk.command("hbw", "report", report_body())
+    follow_up = {"ticket_id": ticket["ticket_id"], "staff_id": "S01", "satisfied": True, "score": 5}
+
+    reply = await desk.command("hbw", "follow_up", follow_up)
+
+    assert reply["error"]["code"] == "conflict"
+    assert "received" in reply["error"]["message"]
+    await desk.ticket("hbw", ticket["ticket_id"])
+    assert await desk.stream_count() == 1
+
+
+async def _count_is(desk: Desk, n: int) -> bool:
+    return await desk.stream_count() == n

@@ -1,0 +1,122 @@
+"""A ticket's whole life through NATS, read back from the reporting projection (DOMAIN.md §2–§6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.support import Desk, report_body
+
+pytestmark = pytest.mark.integration
+
+NAME, PHONE = "王小明", "13800138000"
+
+
+async def test_a_complaint_lives_from_report_to_closure_and_keeps_its_history(
+    desk: Desk, services
+) -> None:
+    """R6.2 classify, R16.1 repeat contact, R11.1 follow-up (unsatisfied reopens, then closes)."""
+    t = await desk.command("hbw", "report", report_body())
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
+
+    steps = [
+        ("classify", {"validity": "valid", "severity": "important"}, "classified"),
+        ("link", {"channel": "visit", "content": "住户再次来访反映噪音"}, "classified"),
+        ("resolve", {"resolution": "已约谈装修单位, 限定施工时间"}, "resolved"),
+        ("follow_up", {"satisfied": False, "score": 2, "comment": "晚上仍有噪音"}, "reopened"),
+        ("resolve", {"resolution": "物业巡查确认已停止夜间施工"}, "resolved"),
+        ("follow_up", {"satisfied": True, "score": 5}, "closed"),
+    ]
+    for verb, fields, status in steps:
+        reply = await desk.command("hbw", verb, ref | fields)
+        assert (reply["ok"], reply["status"]) == (True, status), (verb, reply)
+
+    ticket = await desk.ticket("hbw", t["ticket_id"], version=9)
+    assert ticket["status"] == "closed"
+    assert ticket["validity"] == "valid" and ticket["severity"] == "important"
+    assert ticket["repeat_count"] == 1
+    assert ticket["reopen_count"] == 1
+    assert ticket["owner"] == "S01"  # first-contact responsibility stays with the receiver
+    assert [h["event_type"] for h in ticket["history"]] == [
+        "ticket.reported",
+        "ticket.classified",
+        "ticket.contact_linked",
+        "ticket.resolved",
+        "ticket.followed_up",
+        "ticket.reopened",
+        "ticket.resolved",
+        "ticket.followed_up",
+        "ticket.closed",
+    ]
+
+
+async def test_a_communicative_complaint_is_classified_apart_from_valid_ones(
+    desk: Desk, services
+) -> None:
+    """R5.6 and decision C10: communicative complaints have a type and no severity."""
+    t = await desk.command("hbw", "report", report_body())
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S01"}
+
+    refused = await desk.command(
+        "hbw", "classify", ref | {"validity": "communicative", "severity": "minor"}
+    )
+    accepted = await desk.command(
+        "hbw", "classify", ref | {"validity": "communicative", "communicative_type": "venting"}
+    )
+
+    assert refused["error"]["code"] == "invalid"
+    assert accepted["ok"] is True
+    ticket = await desk.ticket("hbw", t["ticket_id"], version=2)
+    assert (ticket["validity"], ticket["communicative_type"]) == ("communicative", "venting")
+
+
+async def test_tickets_are_listed_newest_first_by_status_and_kind_with_a_cursor(
+    desk: Desk, services
+) -> None:
+    ids = []
+    for n in range(5):
+        kind = "repair" if n % 2 else "inquiry"
+        reply = await desk.command("hbw", "report", report_body(f"r{n}", kind=kind))
+        ids.append(reply["ticket_id"])
+    await desk.ticket("hbw", ids[-1])
+    await desk.command("hbw", "cancel", {"ticket_id": ids[0], "staff_id": "S01", "reason": "撤回"})
+    await desk.ticket("hbw", ids[0], version=2)
+
+    first = await desk.query("hbw", "ticket.list", {"limit": 2})
+    second = await desk.query("hbw", "ticket.list", {"limit": 2, "cursor": first["next_cursor"]})
+    third = await desk.query("hbw", "ticket.list", {"limit": 2, "cursor": second["next_cursor"]})
+    repairs = await desk.query("hbw", "ticket.list", {"kind": "repair"})
+    cancelled = await desk.query("hbw", "ticket.list", {"status": "cancelled"})
+    bad = await desk.query("hbw", "ticket.list", {"status": "lost"})
+
+    paged = [t["ticket_id"] for page in (first, second, third) for t in page["tickets"]]
+    assert paged == list(reversed(ids))
+    assert third["next_cursor"] is None
+    assert [t["ticket_id"] for t in repairs["tickets"]] == [ids[3], ids[1]]
+    assert [t["ticket_id"] for t in cancelled["tickets"]] == [ids[0]]
+    assert bad["error"]["code"] == "invalid"
+
+
+async def test_no_reporter_name_or_phone_ever_reaches_the_bus(desk: Desk, services) -> None:
+    """DOMAIN.md §9, R15.1: personal data stays in the intake store."""
+    t = await desk.command(
+        "hbw", "report", report_body(content=f"{NAME}说请回电 {PHONE}, 或 139-1234-5678")
+    )
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S01"}
+    await desk.command(
+        "hbw",
+        "link",
+        ref
+        | {
+            "channel": "phone",
+            "content": f"{NAME}再次来电",
+            "reporter": {"name": NAME, "phone": PHONE},
+        },
+    )
+    await desk.command("hbw", "resolve", ref | {"resolution": f"已电话告知{NAME}"})
+    await desk.ticket("hbw", t["ticket_id"], version=3)
+
+    raw = b"".join(m.data for m in await desk.events()).decode()
+    for secret in (NAME, PHONE, "139-1234-5678"):
+        assert secret not in raw
+    ticket = await desk.ticket("hbw", t["ticket_id"], version=3)
+    assert NAME not in str(ticket) and PHONE not in str(ticket)
