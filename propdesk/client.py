@@ -14,11 +14,27 @@ from nats.errors import TimeoutError as NatsTimeout
 class DeskUnavailable(Exception):
     """NATS or the service behind a subject could not be reached."""
 
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+async def _quiet(_: Exception) -> None:
+    """Connection errors are reported once, as DeskUnavailable, not logged by nats-py."""
+
 
 async def _request(url: str, subject: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
     try:
-        nc = await nats.connect(
-            url, connect_timeout=2, max_reconnect_attempts=0, allow_reconnect=False
+        # nats-py retries forever when max_reconnect_attempts is 0: allow one try, and bound it.
+        nc = await asyncio.wait_for(
+            nats.connect(
+                url,
+                connect_timeout=2,
+                max_reconnect_attempts=1,
+                allow_reconnect=False,
+                error_cb=_quiet,
+            ),
+            timeout=5,
         )
     except (NoServersError, OSError, TimeoutError) as exc:
         raise DeskUnavailable(f"cannot reach NATS at {url}") from exc
@@ -29,7 +45,9 @@ async def _request(url: str, subject: str, body: dict[str, Any], timeout: float)
         except NoRespondersError as exc:
             raise DeskUnavailable(f"no service answers on {subject}") from exc
         except NatsTimeout as exc:
-            raise DeskUnavailable(f"no answer on {subject} within {timeout:g}s") from exc
+            raise DeskUnavailable(
+                f"no answer on {subject} within {timeout:g}s", retryable=True
+            ) from exc
         return json.loads(msg.data)
     finally:
         await nc.close()
@@ -41,7 +59,7 @@ def request(url: str, subject: str, body: dict[str, Any], timeout: float = 5.0) 
     for attempt in range(attempts):
         try:
             return asyncio.run(_request(url, subject, body, timeout))
-        except DeskUnavailable:
-            if attempt == attempts - 1 or "command_id" not in body:
+        except DeskUnavailable as exc:
+            if not exc.retryable or attempt == attempts - 1 or "command_id" not in body:
                 raise
     raise AssertionError("unreachable")

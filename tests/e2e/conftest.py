@@ -1,0 +1,68 @@
+"""End-to-end fixtures: `propdesk` run as a real process, driven only through NATS and its CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.natsd import free_port
+
+PROPDESK = str(Path(sys.executable).parent / "propdesk")
+
+
+class Process:
+    """A propdesk process whose stdout is read in the background."""
+
+    def __init__(self, *args: str) -> None:
+        env = os.environ | {"PROPDESK_LOG_FORMAT": "json"}
+        self.proc = subprocess.Popen(
+            [PROPDESK, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: list[str] = []
+        self._ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if "ready" in line:
+                self._ready.set()
+
+    def _drain_stderr(self) -> None:
+        assert self.proc.stderr is not None
+        for _ in self.proc.stderr:
+            pass
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        if not self._ready.wait(timeout):
+            self.proc.kill()
+            raise AssertionError(f"no ready line; stdout: {''.join(self.lines)}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout)
+
+
+@pytest.fixture
+def up(tmp_path: Path) -> Iterator[tuple[Process, str, Path]]:
+    """`propdesk up` on a free port and a fresh data dir: (process, nats url, data dir)."""
+    port = free_port()
+    data_dir = tmp_path / "var"
+    process = Process("up", "--data-dir", str(data_dir), "--nats-port", str(port))
+    process.wait_ready()
+    yield process, f"nats://127.0.0.1:{port}", data_dir
+    process.stop()

@@ -1,0 +1,86 @@
+"""The desk's command line against a running system: readable output, clear errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+
+from shared.natsd import free_port
+from tests.e2e.conftest import PROPDESK
+
+pytestmark = pytest.mark.e2e
+
+
+def cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PROPDESK, *args, "--nats-url", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def report(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return cli(
+        "contact", "report", "--site", "hbw", "--staff", "S01", "--kind", "repair",
+        "--category", "plumbing", "--content", "厨房水管漏水", "--name", "李四",
+        "--phone", "13912345678", "--room", "5-302", *extra, url=url,
+    )  # fmt: skip
+
+
+def test_a_person_logs_a_contact_and_reads_it_back(up) -> None:
+    _, url, _ = up
+
+    logged = report(url)
+    ticket = json.loads(report(url, "--json").stdout)
+    for _ in range(100):
+        shown = cli("ticket", "show", ticket["ticket_id"], "--site", "hbw", url=url)
+        if shown.returncode == 0:
+            break
+        time.sleep(0.1)
+    listed = cli("ticket", "list", "--site", "hbw", "--kind", "repair", url=url)
+
+    assert logged.returncode == 0, logged.stderr
+    assert "Contact logged" in logged.stdout and "HBW-" in logged.stdout
+    assert shown.returncode == 0, shown.stderr
+    assert ticket["ticket_no"] in shown.stdout
+    assert "ticket.reported" in shown.stdout
+    assert "13912345678" not in shown.stdout  # the projection never held the phone number
+    assert listed.returncode == 0
+    assert ticket["ticket_id"] in listed.stdout
+
+
+def test_a_person_walks_a_ticket_to_closure(up) -> None:
+    _, url, _ = up
+    ticket_id = json.loads(report(url, "--json").stdout)["ticket_id"]
+    common = (ticket_id, "--site", "hbw", "--staff", "S01")
+
+    resolved = cli("ticket", "resolve", *common, "--resolution", "更换水管接头", url=url)
+    closed = cli("ticket", "follow-up", *common, "--score", "5", "--satisfied", url=url)
+    refused = cli("ticket", "reopen", *common, "--reason", "", url=url)
+
+    assert resolved.returncode == 0 and "status resolved" in resolved.stdout
+    assert closed.returncode == 0 and "status closed" in closed.stdout
+    assert refused.returncode == 1
+    assert "invalid" in refused.stderr and "reason" in refused.stderr
+
+
+def test_a_refused_command_prints_why_and_exits_non_zero(up) -> None:
+    _, url, _ = up
+
+    result = report(url, "--help-category", "A")
+
+    assert result.returncode == 1
+    assert "error (invalid)" in result.stderr
+    assert "help_category" in result.stderr
+
+
+def test_an_unreachable_bus_is_reported_with_its_own_exit_code() -> None:
+    result = report(f"nats://127.0.0.1:{free_port()}")
+
+    assert result.returncode == 3
+    assert "cannot reach NATS" in result.stderr

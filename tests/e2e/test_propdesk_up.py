@@ -1,0 +1,101 @@
+"""`propdesk up` as a process, driven only through NATS: serve, stop cleanly, continue."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from typing import Any
+
+import nats
+import pytest
+
+from shared.natsd import EmbeddedNats, free_port
+from tests.e2e.conftest import Process
+
+pytestmark = pytest.mark.e2e
+
+
+async def call(url: str, subject: str, body: dict[str, Any]) -> dict[str, Any]:
+    nc = await nats.connect(url)
+    try:
+        return json.loads((await nc.request(subject, json.dumps(body).encode(), timeout=5)).data)
+    finally:
+        await nc.close()
+
+
+async def shown(url: str, site: str, ticket_id: str, version: int = 1) -> dict[str, Any]:
+    for _ in range(200):
+        reply = await call(url, f"desk.qry.{site}.ticket.get", {"ticket_id": ticket_id})
+        if reply["ok"] and len(reply["ticket"]["history"]) >= version:
+            return reply["ticket"]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"ticket {ticket_id} never shown")
+
+
+async def stream_messages(url: str) -> int:
+    nc = await nats.connect(url)
+    try:
+        return (await nc.jetstream().stream_info("DESK")).state.messages
+    finally:
+        await nc.close()
+
+
+def contact(client_ref: str) -> dict[str, Any]:
+    return {
+        "client_ref": client_ref,
+        "channel": "visit",
+        "kind": "repair",
+        "category": "plumbing",
+        "reporter": {"name": "赵六", "phone": "13700001111", "room": "8-1204"},
+        "content": "卫生间地漏堵塞",
+        "staff_id": "S07",
+    }
+
+
+async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) -> None:
+    port = free_port()
+    url = f"nats://127.0.0.1:{port}"
+    args = ("up", "--data-dir", str(tmp_path / "var"), "--nats-port", str(port))
+
+    first = Process(*args)
+    first.wait_ready()
+    reported = await call(url, "desk.cmd.hbw.intake.report", contact("door-1"))
+    await shown(url, "hbw", reported["ticket_id"])
+    assert first.stop(signal.SIGTERM) == 0
+
+    second = Process(*args)
+    second.wait_ready()
+    try:
+        before = await shown(url, "hbw", reported["ticket_id"])
+        again = await call(url, "desk.cmd.hbw.intake.report", contact("door-1"))
+        nxt = await call(url, "desk.cmd.hbw.intake.report", contact("door-2"))
+        await shown(url, "hbw", nxt["ticket_id"])
+        count = await stream_messages(url)
+    finally:
+        assert second.stop(signal.SIGINT) == 0
+
+    assert before["ticket_no"] == reported["ticket_no"]
+    assert again == reported | {"duplicate": True}
+    assert nxt["ticket_no"].endswith("-0002")
+    assert count == 2
+
+
+async def test_each_service_runs_as_its_own_process(tmp_path) -> None:
+    """Production layout (deploy/): one nats-server, one process per service."""
+    server = EmbeddedNats(tmp_path / "nats", free_port())
+    await server.start()
+    data = str(tmp_path / "var")
+    intake = Process("serve", "intake", "--nats-url", server.url, "--data-dir", data)
+    reporting = Process("serve", "reporting", "--nats-url", server.url, "--data-dir", data)
+    try:
+        intake.wait_ready()
+        reporting.wait_ready()
+        reported = await call(server.url, "desk.cmd.hbw.intake.report", contact("solo-1"))
+        ticket = await shown(server.url, "hbw", reported["ticket_id"])
+    finally:
+        codes = (intake.stop(), reporting.stop())
+        await server.stop()
+
+    assert ticket["ticket_no"] == reported["ticket_no"]
+    assert codes == (0, 0)

@@ -1,0 +1,167 @@
+"""The Ticket aggregate: its status machine and its classification rules (DOMAIN.md §2, §3, §6)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from services.intake.domain import RuleError, TicketCounter, TransitionError, ticket_id_for
+from shared.contracts.vocabulary import TicketStatus
+
+T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
+META = {"actor": "S017", "correlation_id": "corr-1", "causation_id": None}
+LATER = T0 + timedelta(hours=3)
+
+
+def at_status(ticket, status: str):
+    """Drive a reported ticket to `status` through the ordinary commands."""
+    if status in ("resolved", "closed", "reopened"):
+        ticket.resolve(at=LATER, meta=META, resolution="换了水管接头")
+    if status == "closed":
+        ticket.follow_up(at=LATER, meta=META, satisfied=True, score=5, comment=None)
+    if status == "reopened":
+        ticket.follow_up(at=LATER, meta=META, satisfied=False, score=2, comment="还在漏")
+    if status == "classified":
+        ticket.classify(at=LATER, meta=META, category="electrical")
+    if status == "cancelled":
+        ticket.cancel(at=LATER, meta=META, reason="业主撤回", duplicate_of=None)
+    assert ticket.status == status
+    return ticket
+
+
+def test_a_reported_ticket_is_received_and_owned_by_the_staff_who_took_the_contact_R10_1(
+    make_ticket,
+):
+    ticket = make_ticket(actor="S099")
+    assert ticket.status is TicketStatus.received
+    assert ticket.owner == "S099"
+    assert ticket.is_open
+
+
+def test_happy_path_received_classified_resolved_satisfied_follow_up_closes_R11_1(make_ticket):
+    ticket = make_ticket(kind="complaint", category="cleaning")
+    ticket.classify(at=LATER, meta=META, validity="valid", severity="minor")
+    assert ticket.status == "classified"
+    ticket.resolve(at=LATER, meta=META, resolution="已安排保洁")
+    assert (ticket.status, ticket.resolution) == ("resolved", "已安排保洁")
+    ticket.follow_up(at=LATER, meta=META, satisfied=True, score=5, comment=None)
+    assert ticket.status == "closed"
+    assert ticket.follow_up_count == 1
+    assert not ticket.is_open
+
+
+def test_unsatisfied_follow_up_reopens_and_counts_each_reopening_R11_2(make_ticket):
+    ticket = make_ticket()
+    for expected in (1, 2):
+        ticket.resolve(at=LATER, meta=META, resolution="处理了")
+        ticket.follow_up(at=LATER, meta=META, satisfied=False, score=1, comment="没修好")
+        assert (ticket.status, ticket.reopen_count) == ("reopened", expected)
+    assert ticket.follow_up_count == 2
+    assert ticket.is_open
+
+
+@pytest.mark.parametrize("status", ["resolved", "closed"])
+def test_a_resolved_or_closed_ticket_can_be_reopened(make_ticket, status):
+    ticket = at_status(make_ticket(), status)
+    ticket.reopen(at=LATER, meta=META, reason="业主再次来电")
+    assert (ticket.status, ticket.reopen_count) == ("reopened", 1)
+
+
+@pytest.mark.parametrize("status", ["received", "classified", "reopened", "cancelled"])
+def test_reopen_is_refused_unless_resolved_or_closed(make_ticket, status):
+    ticket = at_status(make_ticket(), status)
+    with pytest.raises(TransitionError, match=f"cannot reopen a ticket that is {status}"):
+        ticket.reopen(at=LATER, meta=META, reason="x")
+
+
+@pytest.mark.parametrize("status", ["received", "classified", "reopened"])
+def test_an_open_ticket_can_be_cancelled(make_ticket, status):
+    ticket = at_status(make_ticket(), status)
+    ticket.cancel(at=LATER, meta=META, reason="重复登记", duplicate_of=uuid4())
+    assert ticket.status == "cancelled"
+
+
+@pytest.mark.parametrize("status", ["resolved", "closed", "cancelled"])
+def test_cancel_is_refused_once_the_ticket_is_no_longer_open(make_ticket, status):
+    ticket = at_status(make_ticket(), status)
+    with pytest.raises(TransitionError) as raised:
+        ticket.cancel(at=LATER, meta=META, reason="x", duplicate_of=None)
+    assert raised.value.status == status
+    assert status in str(raised.value)
+
+
+def test_a_ticket_cannot_be_cancelled_as_a_duplicate_of_itself(make_ticket):
+    ticket = make_ticket()
+    with pytest.raises(RuleError) as raised:
+        ticket.cancel(at=LATER, meta=META, reason="dup", duplicate_of=ticket.id)
+    assert raised.value.field == "duplicate_of"
+
+
+@pytest.mark.parametrize("status", ["received", "classified", "resolved", "reopened"])
+def test_a_repeat_contact_links_to_any_ticket_not_closed_or_cancelled_R16_1(make_ticket, status):
+    ticket = at_status(make_ticket(), status)
+    for expected in (1, 2):
+        ticket.link_contact(
+            at=LATER, meta=META, channel="visit", content="又来问", reporter=None, received_at=LATER
+        )
+        assert ticket.repeat_count == expected
+    assert ticket.status == status
+
+
+@pytest.mark.parametrize("status", ["closed", "cancelled"])
+def test_a_repeat_contact_cannot_link_to_a_closed_or_cancelled_ticket(make_ticket, status):
+    ticket = at_status(make_ticket(), status)
+    with pytest.raises(TransitionError, match=f"that is {status}"):
+        ticket.link_contact(
+            at=LATER, meta=META, channel="visit", content="x", reporter=None, received_at=LATER
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "command", "kwargs"),
+    [
+        ("closed", "resolve", {"resolution": "x"}),
+        ("cancelled", "classify", {"category": "noise"}),
+        ("received", "follow_up", {"satisfied": True, "score": 5, "comment": None}),
+        ("reopened", "follow_up", {"satisfied": True, "score": 5, "comment": None}),
+    ],
+)
+def test_invalid_transitions_name_the_current_status_and_change_nothing(
+    make_ticket, status, command, kwargs
+):
+    ticket = at_status(make_ticket(), status)
+    version = ticket.version
+    with pytest.raises(TransitionError) as raised:
+        getattr(ticket, command)(at=LATER, meta=META, **kwargs)
+    assert str(raised.value).endswith(f"that is {status}")
+    assert (ticket.status, ticket.version) == (status, version)
+
+
+def test_the_same_client_ref_at_the_same_site_is_the_same_ticket_id():
+    assert ticket_id_for("hbw", "desk-7") == ticket_id_for("hbw", "desk-7")
+    assert ticket_id_for("hbw", "desk-7") != ticket_id_for("hbw", "desk-8")
+
+
+def test_the_same_client_ref_at_another_site_is_another_ticket():
+    assert ticket_id_for("hbw", "desk-7") != ticket_id_for("lgp", "desk-7")
+
+
+def test_the_counter_numbers_tickets_site_month_and_four_digit_sequence():
+    counter = TicketCounter.start(site="hbw", month="202611", at=T0)
+    assert [counter.next_number(T0) for _ in range(3)] == [
+        "HBW-202611-0001",
+        "HBW-202611-0002",
+        "HBW-202611-0003",
+    ]
+
+
+def test_each_site_and_month_has_its_own_counter():
+    ids = {
+        TicketCounter.id_for("hbw", "202611"),
+        TicketCounter.id_for("hbw", "202612"),
+        TicketCounter.id_for("lgp", "202611"),
+    }
+    assert len(ids) == 3
+    assert TicketCounter.id_for("hbw", "202611") == TicketCounter.id_for("hbw", "202611")
