@@ -19,6 +19,7 @@ from services.intake.domain import (
     TransitionError,
     ticket_id_for,
 )
+from services.intake.translate import mask
 from shared.clock import Clock
 from shared.contracts import commands as c
 from shared.contracts.replies import ErrorCode, ReportReply, TicketReply
@@ -96,6 +97,10 @@ class IntakeApp(Application[UUID]):
         received_at = cmd.received_at or now
         if received_at > now + CLOCK_SKEW:
             raise invalid("received_at lies in the future", "received_at")
+        reporter = cmd.reporter.model_dump() if cmd.reporter else None
+        if mask(cmd.client_ref, [reporter]) != cmd.client_ref:
+            # client_ref is published; it must not carry the caller's number or name (R15.4).
+            raise invalid("client_ref must not contain a phone number or name", "client_ref")
         ticket_id = ticket_id_for(ctx.site, cmd.client_ref)
         existing = self._get_ticket(ticket_id)
         if existing is not None:
@@ -111,7 +116,7 @@ class IntakeApp(Application[UUID]):
             kind=cmd.kind.value,
             category=cmd.category,
             help_category=cmd.help_category.value if cmd.help_category else None,
-            reporter=cmd.reporter.model_dump() if cmd.reporter else None,
+            reporter=reporter,
             content=cmd.content,
             received_at=received_at,
             appointment=cmd.appointment.model_dump() if cmd.appointment else None,

@@ -172,7 +172,9 @@ class Ticket(Aggregate):
             "communicative_type": self.communicative_type,
             "severity": self.severity,
         }
-        merged.update({k: v for k, v in changes.items() if v is not None})
+        given = {k: v for k, v in changes.items() if v is not None}
+        merged.update(given)
+        _drop_what_no_longer_applies(merged, given)
         _check_classification(merged)
         self._emit(self.Classified, at, meta, **merged)
 
@@ -232,12 +234,30 @@ class Ticket(Aggregate):
         return self.status in OPEN_STATUSES
 
 
+def _drop_what_no_longer_applies(c: dict[str, Any], given: dict[str, Any]) -> None:
+    """A reclassification clears the earlier fields it makes meaningless (a complaint found to be
+    an inquiry loses its severity; one found valid loses its communicative type). Fields given in
+    the same command are kept, so that a contradictory command is refused, not quietly fixed."""
+    stale: list[str] = []
+    if c["kind"] != Kind.help:
+        stale.append("help_category")
+    if c["kind"] != Kind.complaint:
+        stale += ["validity", "communicative_type", "severity"]
+    elif c["validity"] == Validity.valid:
+        stale.append("communicative_type")
+    elif c["validity"] == Validity.communicative:
+        stale.append("severity")
+    for f in stale:
+        if f not in given:
+            c[f] = None
+
+
 def _check_classification(c: dict[str, Any]) -> None:
     """Validity and severity belong to complaints only (R5.1–R5.6, decision C10)."""
     if c["kind"] == Kind.help and c["help_category"] is None:
         raise RuleError("help_category", "help_category (A–G) is required when kind is help")
     if c["kind"] != Kind.help and c["help_category"] is not None:
-        c["help_category"] = None
+        raise RuleError("help_category", "help_category is only for help requests")
     if c["kind"] != Kind.complaint:
         for f in ("validity", "communicative_type", "severity"):
             if c[f] is not None:

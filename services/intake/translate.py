@@ -15,7 +15,11 @@ from services.intake.domain import Ticket
 from shared.contracts import events as e
 
 EVENT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/event")
-PHONE_LIKE = re.compile(r"\+?\d[\d\s-]{5,}\d")
+# Mainland mobile numbers (optionally +86, with spaces or hyphens) and landlines (0xx-xxxxxxxx);
+# dates, room numbers and amounts do not match.
+PHONE_LIKE = re.compile(
+    r"(?<!\d)(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8})(?!\d)"
+)
 MASK = "***"
 
 
