@@ -67,10 +67,15 @@ def _command(url: str | None, site: str, verb: str, body: dict[str, Any], as_jso
 
 @app.command()
 def up(
-    data_dir: Annotated[Path, typer.Option(help="Where stores and NATS data live")] = Path("var"),
-    nats_port: Annotated[int, typer.Option(help="Port of the embedded nats-server")] = 4222,
+    data_dir: Annotated[
+        Path, typer.Option(envvar="PROPDESK_DATA_DIR", help="Where stores and NATS data live")
+    ] = Path("var"),
+    nats_port: Annotated[
+        int, typer.Option(envvar="PROPDESK_NATS_PORT", help="Port of the embedded nats-server")
+    ] = 4222,
     nats_url: Annotated[
-        str | None, typer.Option(help="Use this NATS server instead of an embedded one")
+        str | None,
+        typer.Option(envvar="PROPDESK_NATS_URL", help="Use this NATS server, not an embedded one"),
     ] = None,
 ) -> None:
     """Start nats-server (embedded, loopback) and every service; Ctrl-C stops them cleanly."""
@@ -258,6 +263,23 @@ def ticket_link(
         "reporter": reporter or None,
     }
     _command(nats_url, site, "link", body, as_json)
+
+
+@ticket_app.command("contact")
+def ticket_contact(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    purpose: Annotated[str, typer.Option(help="Why you need it, e.g. 回访; it is recorded")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show the reporters' names and phones (for the follow-up call); the look is recorded."""
+    body = {"ticket_id": ticket_id, "staff_id": staff, "purpose": purpose}
+    body["command_id"] = str(uuid4())
+    reply = _call(nats_url, subjects.command(site, "intake", "reveal_contact"), body, as_json)
+    if not as_json:
+        views.print_contacts(out, reply)
 
 
 @ticket_app.command("resolve")

@@ -98,3 +98,14 @@ def print_ticket_list(console: Console, site: str, reply: dict[str, Any]) -> Non
         console.print("no tickets match")
     if reply.get("next_cursor"):
         console.print(f"more: --cursor {reply['next_cursor']}")
+
+
+def print_contacts(console: Console, reply: dict[str, Any]) -> None:
+    table = Table(title=f"Contacts of {reply['ticket_no']} (this look is recorded)")
+    for column in ("name", "phone", "room"):
+        table.add_column(column, no_wrap=True)
+    for r in reply.get("reporters", []):
+        table.add_row(r["name"], r.get("phone") or "", r.get("room") or "")
+    console.print(table)
+    if not reply.get("reporters"):
+        console.print("no reporter was recorded (an inspection finding?)")

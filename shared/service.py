@@ -103,7 +103,10 @@ class Service(ABC):
             async def run() -> dict[str, Any]:
                 return await call(request_site(subject), parse_body(request, body), headers)
 
-            return await answer(run, subject)
+            reply = await answer(run, subject)
+            error = reply.get("error") or {}
+            self.log.info("request", subject=subject, ok=reply.get("ok"), error=error.get("code"))
+            return reply
 
         # FastStream reads these annotations to document the payload in AsyncAPI; validation is
         # parse_body's, so that every rejection gets the contract's error reply.

@@ -22,7 +22,13 @@ from services.intake.domain import (
 from services.intake.translate import mask
 from shared.clock import Clock
 from shared.contracts import commands as c
-from shared.contracts.replies import ErrorCode, ReportReply, TicketReply
+from shared.contracts.replies import (
+    ContactDetails,
+    ContactReply,
+    ErrorCode,
+    ReportReply,
+    TicketReply,
+)
 from shared.errors import DeskError, conflict, invalid, not_found
 from shared.sites import SiteConfig, SiteDirectory
 
@@ -146,6 +152,24 @@ class IntakeApp(Application[UUID]):
             ctx, cmd, lambda t, at, meta: t.link_contact(at=at, meta=meta, **contact)
         )
 
+    def _reveal(self, ctx: CommandContext, cmd: c.RevealContact) -> tuple[BaseModel, list[Any]]:
+        ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
+        reporters = ticket.reveal_contact(
+            at=self.clock.now(), meta=ctx.meta(cmd), purpose=cmd.purpose
+        )
+        reply = ContactReply(
+            ticket_id=str(ticket.id),
+            ticket_no=ticket.ticket_no,
+            status=ticket.status,
+            reporters=[ContactDetails(**r) for r in reporters],
+        )
+        return reply, [ticket]
+
+    def reporters_of(self, ticket_id: UUID) -> list[dict[str, Any]]:
+        """Every reporter known for a ticket (for masking free text before it is published)."""
+        ticket = self._get_ticket(ticket_id)
+        return ticket.reporters if ticket is not None else []
+
     def _resolve(self, ctx: CommandContext, cmd: c.ResolveTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.resolve(at=at, meta=meta, resolution=cmd.resolution)
@@ -182,6 +206,7 @@ class IntakeApp(Application[UUID]):
         c.ReportContact: _report,
         c.ClassifyTicket: _classify,
         c.LinkContact: _link,
+        c.RevealContact: _reveal,
         c.ResolveTicket: _resolve,
         c.RecordFollowUp: _follow_up,
         c.ReopenTicket: _reopen,

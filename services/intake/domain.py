@@ -80,6 +80,16 @@ class Ticket(Aggregate):
 
         def apply(self, t: Ticket) -> None:
             t.repeat_count = self.repeat_count
+            if self.reporter is not None:
+                t.reporters.append(self.reporter)
+
+    class ContactRevealed(Event):
+        """Who looked at the reporters' names and phones, and why (R15.2)."""
+
+        purpose: str
+
+        def apply(self, t: Ticket) -> None:
+            pass
 
     class Resolved(Event):
         resolution: str
@@ -143,6 +153,7 @@ class Ticket(Aggregate):
         self.category = category
         self.help_category = help_category
         self.reporter = reporter
+        self.reporters: list[dict[str, Any]] = [reporter] if reporter else []
         self.content = content
         self.received_at = received_at
         self.appointment = appointment
@@ -182,6 +193,13 @@ class Ticket(Aggregate):
         if self.status in (TicketStatus.closed, TicketStatus.cancelled):
             raise TransitionError("link a contact to", self.status)
         self._emit(self.ContactLinked, at, meta, repeat_count=self.repeat_count + 1, **contact)
+
+    def reveal_contact(
+        self, *, at: datetime, meta: dict[str, Any], purpose: str
+    ) -> list[dict[str, Any]]:
+        """The reporters' contact details, for the follow-up call; every look is recorded."""
+        self._emit(self.ContactRevealed, at, meta, purpose=purpose)
+        return list(self.reporters)
 
     def resolve(self, *, at: datetime, meta: dict[str, Any], resolution: str) -> None:
         self._require(OPEN_STATUSES, "resolve")

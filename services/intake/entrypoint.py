@@ -6,17 +6,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from typing import Any
-from uuid import UUID
 
 from faststream.nats import NatsRouter
 
 from services.intake.application import CommandContext, IntakeApp
-from services.intake.domain import Ticket
 from services.intake.translate import Translator
 from shared import subjects
 from shared.contracts import commands as c
 from shared.contracts import events as e
-from shared.contracts.replies import ReportReply, TicketReply
+from shared.contracts.replies import ContactReply, ReportReply, TicketReply
 from shared.relay import Relay
 from shared.rpc import correlation_id
 from shared.service import Service
@@ -27,6 +25,11 @@ COMMANDS: dict[str, tuple[type[c.Command], type, str]] = {
     "report": (c.ReportContact, ReportReply, "Log a contact and open its ticket (R3.1–R3.11)"),
     "classify": (c.ClassifyTicket, TicketReply, "Classify kind, category, validity, severity"),
     "link": (c.LinkContact, TicketReply, "Link a repeat contact to an open ticket (R16.1)"),
+    "reveal_contact": (
+        c.RevealContact,
+        ContactReply,
+        "Show the reporters' contact details to staff who need them; recorded (R15.2)",
+    ),
     "resolve": (c.ResolveTicket, TicketReply, "Record the resolution; the follow-up is due"),
     "follow_up": (c.RecordFollowUp, TicketReply, "回访: satisfied closes, unsatisfied reopens"),
     "reopen": (c.ReopenTicket, TicketReply, "Reopen a resolved or closed ticket with a reason"),
@@ -34,7 +37,7 @@ COMMANDS: dict[str, tuple[type[c.Command], type, str]] = {
 }
 
 # The events the relay publishes, documented as publishers of this service.
-PUBLISHES = [m for m in e.EVENT_MODELS if m.__name__.startswith(("Ticket", "Contact", "FollowUp"))]
+PUBLISHES = list(e.EVENT_MODELS)
 
 
 class IntakeService(Service):
@@ -56,16 +59,8 @@ class IntakeService(Service):
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         assert self.app is not None and self.js is not None
-        self.relay = Relay(self.app, self.js, Translator(self._reporters_of), name="relay:DESK")
+        self.relay = Relay(self.app, self.js, Translator(self.app.reporters_of), name="relay:DESK")
         return [self.relay.run()]
-
-    def _reporters_of(self, ticket_id: UUID) -> list[dict[str, Any] | None]:
-        assert self.app is not None
-        reporters = []
-        for event in self.app.events.get(ticket_id):
-            if isinstance(event, Ticket.Reported | Ticket.ContactLinked):
-                reporters.append(event.reporter)
-        return reporters
 
     async def execute(self, site: str, cmd: c.Command, headers: dict[str, str]) -> dict[str, Any]:
         assert self.app is not None

@@ -107,6 +107,10 @@ def _linked(ev: Ticket.ContactLinked, m: Callable) -> tuple:
     return "ticket.contact_linked", data, ev.received_at
 
 
+def _revealed(ev: Ticket.ContactRevealed, m: Callable) -> tuple:
+    return "ticket.contact_revealed", e.ContactRevealed(purpose=m(ev.purpose)), None
+
+
 def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
     return "ticket.resolved", e.TicketResolved(resolution=m(ev.resolution)), None
 
@@ -134,6 +138,7 @@ _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
     Ticket.Reported: _reported,
     Ticket.Classified: _classified,
     Ticket.ContactLinked: _linked,
+    Ticket.ContactRevealed: _revealed,
     Ticket.Resolved: _resolved,
     Ticket.FollowedUp: _followed_up,
     Ticket.Closed: _closed,

@@ -61,6 +61,10 @@ def _linked(state: TicketState, ev: e.ContactLinkedEvent) -> TicketState:
     return state | {"repeat_count": ev.data.repeat_count}
 
 
+def _revealed(state: TicketState, ev: e.ContactRevealedEvent) -> TicketState:
+    return state  # only the history records who looked
+
+
 def _resolved(state: TicketState, ev: e.TicketResolvedEvent) -> TicketState:
     return state | {
         "status": "resolved",
@@ -90,6 +94,7 @@ EVOLVE: dict[type[e.Envelope], Callable[[Any, Any], TicketState]] = {
     e.TicketReportedEvent: _reported,
     e.TicketClassifiedEvent: _classified,
     e.ContactLinkedEvent: _linked,
+    e.ContactRevealedEvent: _revealed,
     e.TicketResolvedEvent: _resolved,
     e.FollowUpRecordedEvent: _followed_up,
     e.TicketClosedEvent: _closed,

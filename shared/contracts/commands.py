@@ -103,6 +103,12 @@ class LinkContact(TicketCommand):
     received_at: AwareDatetime | None = None
 
 
+class RevealContact(TicketCommand):
+    """Show the reporters' names and phones to a member of staff who needs them (R15.2)."""
+
+    purpose: ShortText = Field(description="Why, e.g. 回访 follow-up call; recorded")
+
+
 class ResolveTicket(TicketCommand):
     resolution: LongText
 

@@ -60,6 +60,12 @@ class ContactLinked(Contract):
     repeat_count: int
 
 
+class ContactRevealed(Contract):
+    """A member of staff (the envelope's actor) looked at the reporters' contact details."""
+
+    purpose: str
+
+
 class TicketResolved(Contract):
     resolution: str
 
@@ -114,6 +120,11 @@ class ContactLinkedEvent(_Envelope):
     data: ContactLinked
 
 
+class ContactRevealedEvent(_Envelope):
+    event_type: Literal["ticket.contact_revealed"]
+    data: ContactRevealed
+
+
 class TicketResolvedEvent(_Envelope):
     event_type: Literal["ticket.resolved"]
     data: TicketResolved
@@ -143,6 +154,7 @@ EVENT_MODELS: tuple[type[_Envelope], ...] = (
     TicketReportedEvent,
     TicketClassifiedEvent,
     ContactLinkedEvent,
+    ContactRevealedEvent,
     TicketResolvedEvent,
     FollowUpRecordedEvent,
     TicketClosedEvent,
@@ -159,6 +171,7 @@ AnyEvent = Annotated[
     TicketReportedEvent
     | TicketClassifiedEvent
     | ContactLinkedEvent
+    | ContactRevealedEvent
     | TicketResolvedEvent
     | FollowUpRecordedEvent
     | TicketClosedEvent

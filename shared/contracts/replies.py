@@ -41,5 +41,17 @@ class TicketReply(Contract):
     status: str
 
 
+class ContactDetails(Contract):
+    name: str
+    phone: str | None = None
+    room: str | None = None
+
+
+class ContactReply(TicketReply):
+    """Answered to the requester only; never published."""
+
+    reporters: list[ContactDetails]
+
+
 class ReportReply(TicketReply):
     duplicate: bool

@@ -120,3 +120,33 @@ async def test_no_reporter_name_or_phone_ever_reaches_the_bus(desk: Desk, servic
         assert secret not in raw
     ticket = await desk.ticket("hbw", t["ticket_id"], version=3)
     assert NAME not in str(ticket) and PHONE not in str(ticket)
+
+
+async def test_staff_see_the_reporters_contact_only_by_asking_and_every_look_is_recorded(
+    desk: Desk, services
+) -> None:
+    """R15.2: no viewing of customer information without a recorded purpose."""
+    t = await desk.command("hbw", "report", report_body())
+    await desk.command(
+        "hbw",
+        "link",
+        {"ticket_id": t["ticket_id"], "staff_id": "S01", "channel": "visit",
+         "content": "家人来访", "reporter": {"name": "王太太", "phone": "13900001111"}},
+    )  # fmt: skip
+    ask = {"ticket_id": t["ticket_id"], "staff_id": "S05", "purpose": "回访"}
+
+    revealed = await desk.command("hbw", "reveal_contact", ask)
+    elsewhere = await desk.command("tech-park", "reveal_contact", ask)
+    no_reason = await desk.command("hbw", "reveal_contact", ask | {"purpose": ""})
+
+    assert [(r["name"], r["phone"]) for r in revealed["reporters"]] == [
+        (NAME, PHONE),
+        ("王太太", "13900001111"),
+    ]
+    assert elsewhere["error"]["code"] == "not_found"
+    assert no_reason["error"]["fields"][0]["field"] == "purpose"
+    ticket = await desk.ticket("hbw", t["ticket_id"], version=3)
+    looked = ticket["history"][-1]
+    assert (looked["event_type"], looked["actor"]) == ("ticket.contact_revealed", "S05")
+    raw = b"".join(m.data for m in await desk.events()).decode()
+    assert "13900001111" not in raw and "王太太" not in raw
