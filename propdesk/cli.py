@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -113,7 +115,7 @@ def _run(settings: Settings, names: list[str], *, embedded: bool) -> None:
 
     try:
         asyncio.run(run(settings, SystemClock(), names, embedded=embedded, on_ready=ready))
-    except (OSError, RuntimeError, TimeoutError) as exc:
+    except (OSError, RuntimeError, TimeoutError, ValueError) as exc:  # ValueError: bad sites file
         err.print(f"[red]propdesk could not start:[/red] {exc}")
         raise typer.Exit(1) from None
 
@@ -353,4 +355,6 @@ def ticket_cancel(
 
 
 def main() -> None:
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: for an operator facing a hang.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     app()

@@ -43,7 +43,9 @@ async def run(
 
     natsd: EmbeddedNats | None = None
     services: list[Service] = []
-    try:
+
+    async def start() -> None:
+        nonlocal natsd
         if embedded:
             natsd = EmbeddedNats(settings.data_dir / "nats", settings.nats_port)
             await natsd.start()
@@ -52,12 +54,24 @@ async def run(
             assert settings.nats_url, "nats_url is required when not embedded"
             url = settings.nats_url
         for service in build_services(names, settings, clock):
+            services.append(service)  # before start, so a half-started one is stopped too
             await service.start(url)
-            services.append(service)
         on_ready(url)
-        await stop.wait()
+
+    starting = asyncio.create_task(start())
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        # A signal while still starting (say, NATS not reachable yet) stops the start.
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if starting.done():
+            starting.result()  # raise what made the start fail
+            await stopping
         log.info("propdesk.stopping")
     finally:
+        for task in (starting, stopping):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         for service in reversed(services):
             with contextlib.suppress(Exception):
                 await service.stop()

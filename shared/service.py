@@ -16,6 +16,8 @@ from nats.js import JetStreamContext
 
 from shared.bus import connect, ensure_stream
 from shared.clock import Clock
+from shared.contracts.replies import ErrorCode
+from shared.errors import DeskError
 from shared.logging import get_logger
 from shared.rpc import answer, parse_body, request_site
 from shared.settings import Settings
@@ -101,7 +103,10 @@ class Service(ABC):
             headers = message.headers if message else {}
 
             async def run() -> dict[str, Any]:
-                return await call(request_site(subject), parse_body(request, body), headers)
+                site = request_site(subject)
+                if self.sites.get(site) is None:
+                    raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")
+                return await call(site, parse_body(request, body), headers)
 
             reply = await answer(run, subject)
             error = reply.get("error") or {}

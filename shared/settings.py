@@ -23,4 +23,3 @@ class Settings(BaseSettings):
     sites_file: Path | None = None
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
-    request_timeout: float = 5.0

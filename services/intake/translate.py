@@ -34,7 +34,9 @@ def mask(text: str | None, reporters: Iterable[dict[str, Any] | None]) -> str | 
     for reporter in reporters:
         for key in ("name", "phone"):
             value = (reporter or {}).get(key)
-            if value:
+            if (
+                value and len(value) >= 2
+            ):  # a one-character name would mask that character everywhere
                 text = text.replace(value, MASK)
     return PHONE_LIKE.sub(MASK, text)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from shared.contracts.base import Contract, Key, LongText, ShortText, StaffId
 from shared.contracts.events import Appointment
@@ -33,9 +33,11 @@ class TicketCommand(Command):
 class Reporter(Contract):
     """Who made contact. Kept in the intake store only; never published."""
 
-    name: ShortText = Field(max_length=50)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 -]{2,22}[0-9]$")
-    room: ShortText | None = Field(default=None, max_length=40)
+    room: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
 
 
 class AppointmentWindow(Appointment):

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Process:
             env=env,
         )
         self.lines: list[str] = []
+        self.errors: list[str] = []
         self._ready = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
@@ -43,8 +45,8 @@ class Process:
 
     def _drain_stderr(self) -> None:
         assert self.proc.stderr is not None
-        for _ in self.proc.stderr:
-            pass
+        for line in self.proc.stderr:
+            self.errors.append(line)
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         if not self._ready.wait(timeout):
@@ -54,7 +56,13 @@ class Process:
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(timeout)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGUSR1)  # dump the stacks of the hung process
+            time.sleep(1)
+            self.proc.kill()
+            raise AssertionError("did not stop:\n" + "".join(self.errors[-80:])) from None
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import time
 from typing import Any
 
 import nats
@@ -99,3 +100,12 @@ async def test_each_service_runs_as_its_own_process(tmp_path) -> None:
 
     assert ticket["ticket_no"] == reported["ticket_no"]
     assert codes == (0, 0)
+
+
+def test_a_service_still_waiting_for_nats_stops_on_sigterm(tmp_path) -> None:
+    unreachable = f"nats://127.0.0.1:{free_port()}"
+    waiting = Process("serve", "intake", "--nats-url", unreachable, "--data-dir", str(tmp_path))
+    time.sleep(1.5)
+
+    assert waiting.proc.poll() is None  # still trying to reach NATS
+    assert waiting.stop(signal.SIGTERM, timeout=10) == 0

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): measured here, never in timed tests."""
