@@ -59,10 +59,13 @@ def test_a_person_walks_a_ticket_to_closure(up) -> None:
     ticket_id = json.loads(report(url, "--json").stdout)["ticket_id"]
     common = (ticket_id, "--site", "hbw", "--staff", "S01")
 
+    contact = cli("ticket", "contact", *common, "--purpose", "回访", url=url)
     resolved = cli("ticket", "resolve", *common, "--resolution", "更换水管接头", url=url)
     closed = cli("ticket", "follow-up", *common, "--score", "5", "--satisfied", url=url)
     refused = cli("ticket", "reopen", *common, "--reason", "", url=url)
 
+    assert contact.returncode == 0, contact.stderr
+    assert "李四" in contact.stdout and "13912345678" in contact.stdout
     assert resolved.returncode == 0 and "status resolved" in resolved.stdout
     assert closed.returncode == 0 and "status closed" in closed.stdout
     assert refused.returncode == 1

@@ -1,0 +1,286 @@
+"""The desk's verbs: `propdesk contact report` and `propdesk ticket …` (request/reply over NATS)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import uuid4
+
+import typer
+from rich.console import Console
+
+from propdesk import views
+from propdesk.client import DeskUnavailable, request
+from shared import subjects
+
+contact_app = typer.Typer(no_args_is_help=True, help="Log contacts from residents and tenants.")
+ticket_app = typer.Typer(no_args_is_help=True, help="Look at and move tickets along.")
+
+out = Console()
+err = Console(stderr=True)
+
+NatsUrl = Annotated[
+    str | None, typer.Option("--nats-url", envvar="PROPDESK_NATS_URL", help="NATS server URL")
+]
+Site = Annotated[str, typer.Option("--site", "-s", envvar="PROPDESK_SITE", help="Site id")]
+Staff = Annotated[
+    str, typer.Option("--staff", envvar="PROPDESK_STAFF", help="Your staff id (工号)")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply")]
+DEFAULT_URL = "nats://127.0.0.1:4222"
+
+
+def _call(url: str | None, subject: str, body: dict[str, Any], as_json: bool) -> dict[str, Any]:
+    """Send a request; print errors and exit non-zero when it is refused or cannot be sent."""
+    try:
+        reply = request(url or DEFAULT_URL, subject, body)
+    except DeskUnavailable as exc:
+        err.print(f"[red]unavailable:[/red] {exc}")
+        raise typer.Exit(3) from None
+    if as_json:
+        out.print_json(data=reply)
+    if not reply.get("ok"):
+        if not as_json:
+            views.print_error(err, reply.get("error", {}))
+        raise typer.Exit(1)
+    return reply
+
+
+def _command(url: str | None, site: str, verb: str, body: dict[str, Any], as_json: bool) -> dict:
+    """Send an intake command with a fresh command_id (reused by the client's retries)."""
+    body = {k: v for k, v in body.items() if v is not None}
+    body.setdefault("command_id", str(uuid4()))
+    reply = _call(url, subjects.command(site, "intake", verb), body, as_json)
+    if not as_json and verb in views.VERB_DONE:
+        views.print_command_reply(out, verb, reply)
+    return reply
+
+
+def _ticket(
+    verb: str, ticket_id: str, site: str, staff: str, url: str | None, as_json: bool, **fields: Any
+) -> dict:
+    return _command(url, site, verb, {"ticket_id": ticket_id, "staff_id": staff, **fields}, as_json)
+
+
+@contact_app.command("report")
+def contact_report(
+    site: Site,
+    staff: Staff,
+    kind: Annotated[str, typer.Option(help="inquiry complaint repair suggestion help …")],
+    content: Annotated[str, typer.Option(help="What the customer says")],
+    channel: Annotated[str, typer.Option(help="phone visit letter online inspection …")] = "phone",
+    category: Annotated[str | None, typer.Option(help="cleaning, plumbing, noise …")] = None,
+    help_category: Annotated[str | None, typer.Option(help="A–G, for help requests")] = None,
+    name: Annotated[str | None, typer.Option(help="Reporter's name")] = None,
+    phone: Annotated[str | None, typer.Option(help="Reporter's phone")] = None,
+    room: Annotated[str | None, typer.Option(help="Room or location")] = None,
+    received_at: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
+    appointment_start: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
+    appointment_end: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
+    client_ref: Annotated[str | None, typer.Option(help="Idempotency key (default: new)")] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Log a contact; prints the ticket number to tell the customer."""
+    reporter = {"name": name, "phone": phone, "room": room}
+    appointment = (
+        {"start": appointment_start, "end": appointment_end}
+        if appointment_start or appointment_end
+        else None
+    )
+    body = {
+        "client_ref": client_ref or str(uuid4()),
+        "channel": channel,
+        "kind": kind,
+        "category": category,
+        "help_category": help_category,
+        "reporter": {k: v for k, v in reporter.items() if v is not None} or None,
+        "content": content,
+        "received_at": received_at,
+        "appointment": appointment,
+        "staff_id": staff,
+    }
+    _command(nats_url, site, "report", body, as_json)
+
+
+@ticket_app.command("show")
+def ticket_show(
+    ticket_id: Annotated[str, typer.Argument(help="Ticket id")],
+    site: Site,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """A ticket's current state and its full history."""
+    reply = _call(nats_url, subjects.query(site, "ticket.get"), {"ticket_id": ticket_id}, as_json)
+    if not as_json:
+        views.print_ticket(out, reply["ticket"])
+
+
+@ticket_app.command("list")
+def ticket_list(
+    site: Site,
+    status: Annotated[str | None, typer.Option(help="received classified resolved …")] = None,
+    kind: Annotated[str | None, typer.Option(help="complaint repair …")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+    cursor: Annotated[str | None, typer.Option(help="From a previous page")] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Tickets of a site, newest first."""
+    body = {"status": status, "kind": kind, "limit": limit, "cursor": cursor}
+    body = {k: v for k, v in body.items() if v is not None}
+    reply = _call(nats_url, subjects.query(site, "ticket.list"), body, as_json)
+    if not as_json:
+        views.print_ticket_list(out, site, reply)
+
+
+TicketId = Annotated[str, typer.Argument(help="Ticket id")]
+
+
+@ticket_app.command("classify")
+def ticket_classify(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    kind: Annotated[str | None, typer.Option()] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    help_category: Annotated[str | None, typer.Option()] = None,
+    validity: Annotated[str | None, typer.Option(help="valid or communicative")] = None,
+    communicative_type: Annotated[
+        str | None, typer.Option(help="help_seeking, inquiry or venting")
+    ] = None,
+    severity: Annotated[str | None, typer.Option(help="major, important or minor")] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Classify a ticket (kind, category, validity, severity)."""
+    _ticket(
+        "classify",
+        ticket_id,
+        site,
+        staff,
+        nats_url,
+        as_json,
+        kind=kind,
+        category=category,
+        help_category=help_category,
+        validity=validity,
+        communicative_type=communicative_type,
+        severity=severity,
+    )
+
+
+@ticket_app.command("link")
+def ticket_link(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    content: Annotated[str, typer.Option()],
+    channel: Annotated[str, typer.Option()] = "phone",
+    name: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option()] = None,
+    room: Annotated[str | None, typer.Option()] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Link a repeat contact to an open ticket."""
+    reporter = {k: v for k, v in {"name": name, "phone": phone, "room": room}.items() if v}
+    _ticket(
+        "link",
+        ticket_id,
+        site,
+        staff,
+        nats_url,
+        as_json,
+        channel=channel,
+        content=content,
+        reporter=reporter or None,
+    )
+
+
+@ticket_app.command("contact")
+def ticket_contact(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    purpose: Annotated[str, typer.Option(help="Why you need it, e.g. 回访; it is recorded")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show the reporters' names and phones (for the follow-up call); the look is recorded."""
+    reply = _ticket("reveal_contact", ticket_id, site, staff, nats_url, as_json, purpose=purpose)
+    if not as_json:
+        views.print_contacts(out, reply)
+
+
+@ticket_app.command("resolve")
+def ticket_resolve(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    resolution: Annotated[str, typer.Option(help="What was done")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record the resolution; the follow-up call is then due."""
+    _ticket("resolve", ticket_id, site, staff, nats_url, as_json, resolution=resolution)
+
+
+@ticket_app.command("follow-up")
+def ticket_follow_up(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    score: Annotated[int, typer.Option(min=1, max=5, help="1–5")],
+    satisfied: Annotated[bool, typer.Option("--satisfied/--unsatisfied")],
+    comment: Annotated[str | None, typer.Option()] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record the follow-up call (回访): satisfied closes, unsatisfied reopens."""
+    _ticket(
+        "follow_up",
+        ticket_id,
+        site,
+        staff,
+        nats_url,
+        as_json,
+        satisfied=satisfied,
+        score=score,
+        comment=comment,
+    )
+
+
+@ticket_app.command("reopen")
+def ticket_reopen(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    reason: Annotated[str, typer.Option()],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Reopen a resolved or closed ticket."""
+    _ticket("reopen", ticket_id, site, staff, nats_url, as_json, reason=reason)
+
+
+@ticket_app.command("cancel")
+def ticket_cancel(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    reason: Annotated[str, typer.Option()],
+    duplicate_of: Annotated[str | None, typer.Option(help="The ticket this one repeats")] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Cancel a withdrawn or duplicate ticket."""
+    _ticket(
+        "cancel",
+        ticket_id,
+        site,
+        staff,
+        nats_url,
+        as_json,
+        reason=reason,
+        duplicate_of=duplicate_of,
+    )
