@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import typer
 from rich.console import Console
@@ -55,10 +55,22 @@ def _command(url: str | None, site: str, verb: str, body: dict[str, Any], as_jso
     return reply
 
 
+def _ticket_key(ticket: str) -> dict[str, str]:
+    try:
+        return {"ticket_id": str(UUID(ticket))}
+    except ValueError:
+        return {"ticket_no": ticket.strip().upper()}
+
+
 def _ticket(
-    verb: str, ticket_id: str, site: str, staff: str, url: str | None, as_json: bool, **fields: Any
+    verb: str, ticket: str, site: str, staff: str, url: str | None, as_json: bool, **fields: Any
 ) -> dict:
-    return _command(url, site, verb, {"ticket_id": ticket_id, "staff_id": staff, **fields}, as_json)
+    """A command about one ticket, named by its number (looked up in the ticket view) or id."""
+    key = _ticket_key(ticket)
+    if "ticket_no" in key:
+        found = _call(url, subjects.query(site, "ticket.get"), key, as_json=False)
+        key = {"ticket_id": found["ticket"]["ticket_id"]}
+    return _command(url, site, verb, {**key, "staff_id": staff, **fields}, as_json)
 
 
 @contact_app.command("report")
@@ -104,13 +116,13 @@ def contact_report(
 
 @ticket_app.command("show")
 def ticket_show(
-    ticket_id: Annotated[str, typer.Argument(help="Ticket id")],
+    ticket: Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) or id")],
     site: Site,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
     """A ticket's current state and its full history."""
-    reply = _call(nats_url, subjects.query(site, "ticket.get"), {"ticket_id": ticket_id}, as_json)
+    reply = _call(nats_url, subjects.query(site, "ticket.get"), _ticket_key(ticket), as_json)
     if not as_json:
         views.print_ticket(out, reply["ticket"])
 
@@ -133,7 +145,7 @@ def ticket_list(
         views.print_ticket_list(out, site, reply)
 
 
-TicketId = Annotated[str, typer.Argument(help="Ticket id")]
+TicketId = Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) or id")]
 
 
 @ticket_app.command("classify")

@@ -11,9 +11,10 @@ from shared.errors import invalid, not_found
 
 
 def get_ticket(view: TicketView, site: str, query: GetTicket) -> dict[str, Any]:
-    ticket = view.get(site, str(query.ticket_id))
+    ticket_id = str(query.ticket_id) if query.ticket_id is not None else None
+    ticket = view.get(site, ticket_id=ticket_id, ticket_no=query.ticket_no)
     if ticket is None:
-        raise not_found(f"ticket {query.ticket_id}")
+        raise not_found(f"ticket {query.ticket_id or query.ticket_no}")
     return {"ok": True, "ticket": ticket}
 
 

@@ -32,8 +32,9 @@ class TicketView(SQLiteTrackingRecorder):
             *super().construct_create_table_statements(),
             "CREATE TABLE IF NOT EXISTS tickets ("
             "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, "
-            "kind TEXT NOT NULL, seq INTEGER NOT NULL, version INTEGER NOT NULL, "
-            "state TEXT NOT NULL)",
+            "kind TEXT NOT NULL, ticket_no TEXT NOT NULL, seq INTEGER NOT NULL, "
+            "version INTEGER NOT NULL, state TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS tickets_by_no ON tickets (site, ticket_no)",
             "CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, seq)",
             "CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (site, status, seq)",
             "CREATE TABLE IF NOT EXISTS ticket_history ("
@@ -70,8 +71,8 @@ class TicketView(SQLiteTrackingRecorder):
         if state is None:
             return
         c.execute(
-            "INSERT INTO tickets (ticket_id, site, status, kind, seq, version, state) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_id) DO UPDATE SET "
+            "INSERT INTO tickets (ticket_id, site, status, kind, ticket_no, seq, version, state) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_id) DO UPDATE SET "
             "status = excluded.status, kind = excluded.kind, version = excluded.version, "
             "state = excluded.state",
             (
@@ -79,6 +80,7 @@ class TicketView(SQLiteTrackingRecorder):
                 event.site,
                 state["status"],
                 state["kind"],
+                state["ticket_no"],
                 delivery.seq,
                 event.aggregate_version,
                 json.dumps(state, ensure_ascii=False, sort_keys=True),
@@ -96,17 +98,21 @@ class TicketView(SQLiteTrackingRecorder):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def get(self, site: str, ticket_id: str) -> dict[str, Any] | None:
+    def get(
+        self, site: str, ticket_id: str | None = None, ticket_no: str | None = None
+    ) -> dict[str, Any] | None:
+        """A ticket of `site` with its history, by id or by ticket number."""
+        key, value = ("ticket_id", ticket_id) if ticket_id is not None else ("ticket_no", ticket_no)
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                "SELECT state FROM tickets WHERE ticket_id = ? AND site = ?", (ticket_id, site)
+                f"SELECT ticket_id, state FROM tickets WHERE {key} = ? AND site = ?", (value, site)
             )
             row = c.fetchone()
             if row is None:
                 return None
             c.execute(
                 "SELECT entry FROM ticket_history WHERE ticket_id = ? ORDER BY version",
-                (ticket_id,),
+                (row["ticket_id"],),
             )
             history = [json.loads(r["entry"]) for r in c.fetchall()]
         return json.loads(row["state"]) | {"history": history}

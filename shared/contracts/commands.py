@@ -141,7 +141,16 @@ class CancelTicket(TicketCommand):
 
 
 class GetTicket(Contract):
-    ticket_id: UUID
+    """By id, or by the number the desk told the customer (HBW-202611-0042): exactly one."""
+
+    ticket_id: UUID | None = None
+    ticket_no: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Self:
+        if (self.ticket_id is None) == (self.ticket_no is None):
+            raise ValueError("give either ticket_id or ticket_no")
+        return self
 
 
 class ListTickets(Contract):

@@ -150,3 +150,19 @@ async def test_staff_see_the_reporters_contact_only_by_asking_and_every_look_is_
     assert (looked["event_type"], looked["actor"]) == ("ticket.contact_revealed", "S05")
     raw = b"".join(m.data for m in await desk.events()).decode()
     assert "13900001111" not in raw and "王太太" not in raw
+
+
+async def test_a_ticket_is_found_by_the_number_the_customer_was_given(desk: Desk, services) -> None:
+    t = await desk.command("hbw", "report", report_body())
+    await desk.ticket("hbw", t["ticket_id"])
+
+    by_no = await desk.query("hbw", "ticket.get", {"ticket_no": t["ticket_no"]})
+    elsewhere = await desk.query("tech-park", "ticket.get", {"ticket_no": t["ticket_no"]})
+    both = await desk.query(
+        "hbw", "ticket.get", {"ticket_id": t["ticket_id"], "ticket_no": t["ticket_no"]}
+    )
+    neither = await desk.query("hbw", "ticket.get", {})
+
+    assert by_no["ticket"]["ticket_id"] == t["ticket_id"]
+    assert elsewhere["error"]["code"] == "not_found"
+    assert both["error"]["code"] == neither["error"]["code"] == "invalid"
