@@ -14,6 +14,7 @@ from shared.logging import get_logger
 from shared.natsd import EmbeddedNats
 from shared.service import Service
 from shared.settings import Settings
+from shared.tasks import cancel_and_wait
 
 SERVICES: dict[str, type[Service]] = {
     "intake": IntakeService,
@@ -68,10 +69,7 @@ async def run(
             await stopping
         log.info("propdesk.stopping")
     finally:
-        for task in (starting, stopping):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait([starting, stopping])
         for service in reversed(services):
             with contextlib.suppress(Exception):
                 await service.stop()

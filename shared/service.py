@@ -22,6 +22,7 @@ from shared.logging import get_logger
 from shared.rpc import answer, parse_body, request_site
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from shared.tasks import cancel_and_wait
 
 # (site, validated request, message headers) -> reply body
 Call = Callable[[str, Any, dict[str, str]], Awaitable[dict[str, Any]]]
@@ -77,11 +78,9 @@ class Service(ABC):
         self.log.info("service.started", service=self.name)
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        stuck = await cancel_and_wait(self._tasks)
+        if stuck:
+            self.log.error("service.tasks_did_not_stop", service=self.name, count=len(stuck))
         self._tasks = []
         if self.broker is not None:
             await self.broker.stop()
