@@ -11,14 +11,8 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, ProcessRecorder
 from pydantic import BaseModel
 
-from services.intake.domain import (
-    CommandReceipt,
-    RuleError,
-    Ticket,
-    TicketCounter,
-    TransitionError,
-    ticket_id_for,
-)
+from services.intake.bookkeeping import CommandReceipt, TicketCounter
+from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
 from services.intake.translate import mask
 from shared.clock import Clock
 from shared.contracts import commands as c
