@@ -28,10 +28,6 @@ def query(site: str, name: str) -> str:
     return f"desk.qry.{site}.{name}"
 
 
-def event(site: str, aggregate: str, event_name: str) -> str:
-    return f"desk.evt.{site}.{aggregate}.{event_name}"
-
-
 def command_pattern(service: str, verb: str) -> str:
     """Wildcard subscription over every site (the site is validated from the subject)."""
     return f"desk.cmd.*.{service}.{verb}"

@@ -150,7 +150,6 @@ class Ticket(Aggregate):
         self.kind = kind
         self.category = category
         self.help_category = help_category
-        self.reporter = reporter
         self.reporters: list[dict[str, Any]] = [reporter] if reporter else []
         self.content = content
         self.received_at = received_at

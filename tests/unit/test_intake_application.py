@@ -31,7 +31,7 @@ def test_a_report_opens_a_received_ticket_with_its_number_R3_1(app, ctx, report_
     assert reply["ok"] is True and reply["duplicate"] is False
     assert (reply["ticket_no"], reply["status"]) == ("HBW-202611-0001", "received")
     ticket = app.ticket_of_site("hbw", UUID(reply["ticket_id"]))
-    assert (ticket.reporter["name"], ticket.owner) == ("张三", "S017")
+    assert (ticket.reporters[0]["name"], ticket.owner) == ("张三", "S017")
 
 
 def test_the_same_client_ref_is_a_duplicate_that_records_nothing(app, ctx, report_cmd, recorded):
