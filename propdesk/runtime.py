@@ -7,6 +7,7 @@ import contextlib
 import signal
 from collections.abc import Callable
 
+from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
 from shared.clock import Clock
@@ -18,6 +19,7 @@ from shared.tasks import cancel_and_wait
 
 SERVICES: dict[str, type[Service]] = {
     "intake": IntakeService,
+    "dispatch": DispatchService,
     "reporting": ReportingService,
 }
 

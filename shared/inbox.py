@@ -58,6 +58,7 @@ class Inbox:
         filter_subject: str = EVENTS_ALL,
         batch_size: int = 256,
         ack_wait: float = 30.0,
+        on_applied: Callable[[], None] | None = None,
     ) -> None:
         self._js = js
         self.durable = durable
@@ -66,6 +67,7 @@ class Inbox:
         self._filter = filter_subject
         self._batch_size = batch_size
         self._ack_wait = ack_wait
+        self._on_applied = on_applied  # e.g. wake the relay that publishes what was applied
         self._sub: JetStreamContext.PullSubscription | None = None
         # Test hook: called after commit and before ack, to provoke a crash in between.
         self.before_ack: Callable[[Sequence[Delivery]], None] | None = None
@@ -108,6 +110,8 @@ class Inbox:
             self.before_ack(deliveries)
         for m in msgs:
             await m.ack()
+        if self._on_applied is not None:
+            self._on_applied()
         return len(msgs)
 
     async def run(self) -> None:

@@ -18,6 +18,10 @@ class SiteConfig(BaseModel):
     name: str = ""
     timezone: str = "Asia/Shanghai"
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    routing: dict[str, str] = Field(
+        default_factory=dict, description="category -> department, over the dispatch defaults"
+    )
+    warranty_days: int = Field(default=90, ge=0, description="Free rework period (R8.9)")
 
     @field_validator("timezone")
     @classmethod

@@ -2,100 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, ProcessRecorder
+from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
-from services.intake.bookkeeping import CommandReceipt, TicketCounter
+from services.intake.bookkeeping import TicketCounter
 from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
-from services.intake.translate import mask
-from shared.clock import Clock
 from shared.contracts import commands as c
+from shared.contracts import events as e
 from shared.contracts.replies import (
     ContactDetails,
     ContactReply,
-    ErrorCode,
     ReportReply,
     TicketReply,
 )
-from shared.errors import DeskError, conflict, invalid, not_found
-from shared.sites import SiteConfig, SiteDirectory
+from shared.desk_app import CommandContext, DeskApplication
+from shared.errors import conflict, invalid, not_found
+from shared.publishing import mask
 
-SERVICE = "intake"
 CLOCK_SKEW = timedelta(minutes=5)
+WORK_DONE = "all work orders completed and signed off by the customer"
 
 
-@dataclass(frozen=True, slots=True)
-class CommandContext:
-    site: str
-    correlation_id: str
-
-    def meta(self, cmd: c.Command) -> dict[str, Any]:
-        return {
-            "actor": cmd.staff_id,
-            "correlation_id": self.correlation_id,
-            "causation_id": cmd.command_id,
-        }
-
-
-class IntakeApp(Application[UUID]):
+class IntakeApp(DeskApplication):
     name = "intake"
     # A site's monthly counter gains one event per ticket: snapshot it and keep recent
     # aggregates cached (fast-forwarded from the store on every get, so never stale), so that
     # numbering the thousandth ticket of a month costs what the first did.
     snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
-    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
-
-    def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
-        super().__init__(env)
-        self.clock = clock
-        self.sites = sites
-
-    def construct_recorder(self) -> ProcessRecorder:
-        # A process recorder also keeps the relay's position, in the same store.
-        return self.factory.process_recorder()
-
-    # -- the command entry point ----------------------------------------------------------
-
-    def execute(self, ctx: CommandContext, cmd: c.Command) -> dict[str, Any]:
-        """Run one command; a repeated command_id returns the first reply and records nothing."""
-        self._site_config(ctx.site)
-        if cmd.command_id is not None:
-            earlier = self._receipt(ctx.site, cmd.command_id)
-            if earlier is not None:
-                return earlier
-        reply, changed = self._handlers[type(cmd)](self, ctx, cmd)
-        body = reply.model_dump(mode="json")
-        if not changed:
-            return body
-        if cmd.command_id is not None:
-            changed.append(
-                CommandReceipt.record(
-                    site=ctx.site,
-                    service=SERVICE,
-                    command_id=cmd.command_id,
-                    reply=body,
-                    at=self.clock.now(),
-                )
-            )
-        try:
-            self.save(*changed)
-        except IntegrityError:
-            earlier = self._receipt(ctx.site, cmd.command_id) if cmd.command_id else None
-            if earlier is not None:
-                return earlier
-            raise DeskError(ErrorCode.conflict, "the ticket changed meanwhile; retry") from None
-        return body
 
     # -- commands -------------------------------------------------------------------------
 
     def _report(self, ctx: CommandContext, cmd: c.ReportContact) -> tuple[BaseModel, list[Any]]:
-        site = self._site_config(ctx.site)
+        site = self.site_config(ctx.site)
         if cmd.category is not None and cmd.category not in site.categories:
             raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
         now = self.clock.now()
@@ -107,7 +49,7 @@ class IntakeApp(Application[UUID]):
             # client_ref is published; it must not carry the caller's number or name (R15.4).
             raise invalid("client_ref must not contain a phone number or name", "client_ref")
         ticket_id = ticket_id_for(ctx.site, cmd.client_ref)
-        existing = self._get_ticket(ticket_id)
+        existing = self.ticket(ticket_id)
         if existing is not None:
             return self._report_reply(existing, duplicate=True), []
         counter = self._counter(ctx.site, received_at.astimezone(site.zone).strftime("%Y%m"), now)
@@ -130,7 +72,7 @@ class IntakeApp(Application[UUID]):
         return self._report_reply(ticket, duplicate=False), [ticket, counter]
 
     def _classify(self, ctx: CommandContext, cmd: c.ClassifyTicket) -> tuple[BaseModel, list[Any]]:
-        if cmd.category is not None and cmd.category not in self._site_config(ctx.site).categories:
+        if cmd.category is not None and cmd.category not in self.site_config(ctx.site).categories:
             raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
         fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity")
         changes = {f: _plain(getattr(cmd, f)) for f in fields}
@@ -166,7 +108,7 @@ class IntakeApp(Application[UUID]):
 
     def reporters_of(self, ticket_id: UUID) -> list[dict[str, Any]]:
         """Every reporter known for a ticket (for masking free text before it is published)."""
-        ticket = self._get_ticket(ticket_id)
+        ticket = self.ticket(ticket_id)
         return ticket.reporters if ticket is not None else []
 
     def _resolve(self, ctx: CommandContext, cmd: c.ResolveTicket) -> tuple[BaseModel, list[Any]]:
@@ -190,7 +132,7 @@ class IntakeApp(Application[UUID]):
 
     def _cancel(self, ctx: CommandContext, cmd: c.CancelTicket) -> tuple[BaseModel, list[Any]]:
         if cmd.duplicate_of is not None:
-            original = self._get_ticket(cmd.duplicate_of)
+            original = self.ticket(cmd.duplicate_of)
             if original is None or original.site != ctx.site:
                 raise invalid("duplicate_of names no ticket of this site", "duplicate_of")
         return self._change(
@@ -201,7 +143,7 @@ class IntakeApp(Application[UUID]):
             ),
         )
 
-    _handlers: ClassVar[dict[type, Any]] = {
+    handlers: ClassVar[dict[type, Any]] = {
         c.ReportContact: _report,
         c.ClassifyTicket: _classify,
         c.LinkContact: _link,
@@ -227,38 +169,37 @@ class IntakeApp(Application[UUID]):
         )
         return reply, [ticket]
 
+    def react(self, event: e.Envelope) -> list[Any]:
+        """When dispatch reports every work order of a ticket signed off, the ticket is resolved
+        and its follow-up call (回访) is due."""
+        if event.event_type != "workorder.signed_off" or not event.data.ticket_done:  # type: ignore[attr-defined]
+            return []
+        ticket = self.ticket(event.data.ticket_id)
+        if ticket is None or not ticket.is_open:
+            return []
+        meta = {
+            "actor": event.actor,
+            "correlation_id": event.correlation_id,
+            "causation_id": str(event.event_id),
+        }
+        ticket.resolve(at=self.clock.now(), meta=meta, resolution=WORK_DONE)
+        return [ticket]
+
+    def ticket(self, ticket_id: UUID) -> Ticket | None:
+        return self.get(ticket_id, Ticket)
+
     def ticket_of_site(self, site: str, ticket_id: UUID) -> Ticket:
         """A ticket is reachable only through its own site's subjects."""
-        ticket = self._get_ticket(ticket_id)
+        ticket = self.ticket(ticket_id)
         if ticket is None or ticket.site != site:
             raise not_found(f"ticket {ticket_id}")
         return ticket
-
-    def _get_ticket(self, ticket_id: UUID) -> Ticket | None:
-        try:
-            ticket = self.repository.get(ticket_id)
-        except AggregateNotFoundError:
-            return None
-        return ticket if isinstance(ticket, Ticket) else None
-
-    def _receipt(self, site: str, command_id: str) -> dict[str, Any] | None:
-        try:
-            receipt = self.repository.get(CommandReceipt.id_for(site, SERVICE, command_id))
-        except AggregateNotFoundError:
-            return None
-        return receipt.reply
 
     def _counter(self, site: str, month: str, now: datetime) -> TicketCounter:
         try:
             return self.repository.get(TicketCounter.id_for(site, month))
         except AggregateNotFoundError:
             return TicketCounter.start(site=site, month=month, at=now)
-
-    def _site_config(self, site: str) -> SiteConfig:
-        config = self.sites.get(site)
-        if config is None:
-            raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")
-        return config
 
     @staticmethod
     def _report_reply(ticket: Ticket, *, duplicate: bool) -> ReportReply:

@@ -1,4 +1,4 @@
-"""Intake's own bookkeeping aggregates: command receipts and ticket-number counters.
+"""Intake's own bookkeeping: the ticket-number counters.
 
 Never published: the relay's translator maps their events to nothing.
 """
@@ -6,44 +6,11 @@ Never published: the relay's translator maps their events to nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
 COUNTER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket-counter")
-
-
-class CommandReceipt(Aggregate):
-    """The first reply to a command id, so that a retried command records nothing new."""
-
-    class Recorded(Aggregate.Created):
-        site: str
-        command_id: str
-        reply: dict[str, Any]
-
-    def __init__(self, *, site: str, command_id: str, reply: dict[str, Any]) -> None:
-        self.site = site
-        self.command_id = command_id
-        self.reply = reply
-
-    @staticmethod
-    def id_for(site: str, service: str, command_id: str) -> UUID:
-        return uuid5(RECEIPT_NS, f"{site}/{service}/{command_id}")
-
-    @classmethod
-    def record(
-        cls, *, site: str, service: str, command_id: str, reply: dict[str, Any], at: datetime
-    ) -> CommandReceipt:
-        return cls._create(
-            cls.Recorded,
-            id=cls.id_for(site, service, command_id),
-            timestamp=at,
-            site=site,
-            command_id=command_id,
-            reply=reply,
-        )
 
 
 class TicketCounter(Aggregate):

@@ -15,6 +15,7 @@ from shared import subjects
 from shared.contracts import commands as c
 from shared.contracts import events as e
 from shared.contracts.replies import ContactReply, ReportReply, TicketReply
+from shared.inbox import Inbox
 from shared.relay import Relay
 from shared.rpc import correlation_id
 from shared.service import Service
@@ -37,7 +38,10 @@ COMMANDS: dict[str, tuple[type[c.Command], type, str]] = {
 }
 
 # The events the relay publishes, documented as publishers of this service.
-PUBLISHES = list(e.EVENT_MODELS)
+PUBLISHES = list(e.TICKET_EVENTS)
+
+
+WORK_DONE_CONSUMER = "intake-work-done"
 
 
 class IntakeService(Service):
@@ -60,7 +64,15 @@ class IntakeService(Service):
     def background(self) -> list[Coroutine[Any, Any, None]]:
         assert self.app is not None and self.js is not None
         self.relay = Relay(self.app, self.js, Translator(self.app.reporters_of), name="relay:DESK")
-        return [self.relay.run()]
+        work_done = Inbox(
+            self.js,
+            durable=WORK_DONE_CONSUMER,
+            apply=self.app.apply,
+            position=self.app.position,
+            filter_subject="desk.evt.*.workorder.signed_off",
+            on_applied=self.relay.wake,
+        )
+        return [self.relay.run(), work_done.run()]
 
     async def execute(self, site: str, cmd: c.Command, headers: dict[str, str]) -> dict[str, Any]:
         assert self.app is not None

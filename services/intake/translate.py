@@ -6,39 +6,13 @@ masked for the reporter's own name and phone and for anything that looks like a 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from services.intake.domain import Ticket
 from shared.contracts import events as e
-
-EVENT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/event")
-# Mainland mobile numbers (optionally +86, with spaces or hyphens) and landlines (0xx-xxxxxxxx);
-# dates, room numbers and amounts do not match.
-PHONE_LIKE = re.compile(
-    r"(?<!\d)(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8})(?!\d)"
-)
-MASK = "***"
-
-
-def event_id_for(aggregate_id: UUID, version: int) -> UUID:
-    """Deterministic, so a republished event carries the same Nats-Msg-Id."""
-    return uuid5(EVENT_NS, f"{aggregate_id}/{version}")
-
-
-def mask(text: str | None, reporters: Iterable[dict[str, Any] | None]) -> str | None:
-    if text is None:
-        return None
-    for reporter in reporters:
-        for key in ("name", "phone"):
-            value = (reporter or {}).get(key)
-            if (
-                value and len(value) >= 2
-            ):  # a one-character name would mask that character everywhere
-                text = text.replace(value, MASK)
-    return PHONE_LIKE.sub(MASK, text)
+from shared.publishing import envelope, mask
 
 
 class Translator:
@@ -54,21 +28,7 @@ class Translator:
         assert isinstance(event, Ticket.Event)
         reporters = self._reporters_of(event.originator_id)
         event_type, data, occurred_at = build(event, lambda t: mask(t, reporters))
-        model = e.EVENT_TYPES[event_type]
-        return model(
-            event_id=event_id_for(event.originator_id, event.originator_version),
-            event_type=event_type,
-            schema_version=e.SCHEMA_VERSION,
-            site=event.site,
-            aggregate_id=event.originator_id,
-            aggregate_version=event.originator_version,
-            occurred_at=occurred_at or event.timestamp,
-            recorded_at=event.timestamp,
-            correlation_id=event.correlation_id,
-            causation_id=event.causation_id,
-            actor=event.actor,
-            data=data,
-        )
+        return envelope(event, event_type, data, occurred_at)
 
 
 def _reported(ev: Ticket.Reported, m: Callable) -> tuple:

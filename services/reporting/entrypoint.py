@@ -14,6 +14,7 @@ from services.reporting import queries
 from services.reporting.view import TicketView
 from shared import subjects
 from shared.contracts.commands import GetTicket, ListTickets
+from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.inbox import Inbox
 from shared.service import Service
 
@@ -21,6 +22,7 @@ from shared.service import Service
 QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] = {
     "ticket.get": (GetTicket, queries.get_ticket, "A ticket's current state and its history"),
     "ticket.list": (ListTickets, queries.list_tickets, "Tickets of a site, newest first"),
+    "workorder.get": (GetWorkOrder, queries.get_work_order, "A work order and its history"),
 }
 
 TICKETS_CONSUMER = "reporting-tickets"

@@ -6,6 +6,7 @@ from typing import Any
 
 from services.reporting.view import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
+from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.vocabulary import TicketStatus
 from shared.errors import invalid, not_found
 
@@ -16,6 +17,14 @@ def get_ticket(view: TicketView, site: str, query: GetTicket) -> dict[str, Any]:
     if ticket is None:
         raise not_found(f"ticket {query.ticket_id or query.ticket_no}")
     return {"ok": True, "ticket": ticket}
+
+
+def get_work_order(view: TicketView, site: str, query: GetWorkOrder) -> dict[str, Any]:
+    order_id = str(query.work_order_id) if query.work_order_id is not None else None
+    order = view.get_order(site, work_order_id=order_id, order_no=query.order_no)
+    if order is None:
+        raise not_found(f"work order {query.work_order_id or query.order_no}")
+    return {"ok": True, "work_order": order}
 
 
 def list_tickets(view: TicketView, site: str, query: ListTickets) -> dict[str, Any]:

@@ -14,7 +14,9 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from services.reporting.orders import evolve_order, is_order_event
 from services.reporting.projection import evolve, history_entry
+from shared.contracts.envelope import Envelope
 from shared.inbox import Delivery
 from shared.logging import get_logger
 from shared.subjects import STREAM
@@ -37,6 +39,14 @@ class TicketView(SQLiteTrackingRecorder):
             "CREATE INDEX IF NOT EXISTS tickets_by_no ON tickets (site, ticket_no)",
             "CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, seq)",
             "CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (site, status, seq)",
+            "CREATE TABLE IF NOT EXISTS work_orders ("
+            "work_order_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, site TEXT NOT NULL, "
+            "order_no TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS orders_by_ticket ON work_orders (ticket_id)",
+            "CREATE INDEX IF NOT EXISTS orders_by_no ON work_orders (site, order_no)",
+            "CREATE TABLE IF NOT EXISTS order_history ("
+            "work_order_id TEXT NOT NULL, version INTEGER NOT NULL, entry TEXT NOT NULL, "
+            "PRIMARY KEY (work_order_id, version))",
             "CREATE TABLE IF NOT EXISTS ticket_history ("
             "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
             "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
@@ -62,6 +72,9 @@ class TicketView(SQLiteTrackingRecorder):
     def _apply_one(self, c: SQLiteCursor, delivery: Delivery) -> None:
         event = delivery.envelope
         assert event is not None
+        if is_order_event(event):
+            self._apply_order(c, event)
+            return
         ticket_id = str(event.aggregate_id)
         c.execute("SELECT version, state FROM tickets WHERE ticket_id = ?", (ticket_id,))
         row = c.fetchone()
@@ -83,7 +96,7 @@ class TicketView(SQLiteTrackingRecorder):
                 state["ticket_no"],
                 delivery.seq,
                 event.aggregate_version,
-                json.dumps(state, ensure_ascii=False, sort_keys=True),
+                _dump(state),
             ),
         )
         c.execute(
@@ -92,8 +105,35 @@ class TicketView(SQLiteTrackingRecorder):
                 ticket_id,
                 event.aggregate_version,
                 delivery.seq,
-                json.dumps(history_entry(event), ensure_ascii=False, sort_keys=True),
+                _dump(history_entry(event)),
             ),
+        )
+
+    def _apply_order(self, c: SQLiteCursor, event: Envelope) -> None:
+        order_id = str(event.aggregate_id)
+        c.execute("SELECT version, state FROM work_orders WHERE work_order_id = ?", (order_id,))
+        row = c.fetchone()
+        if row is not None and event.aggregate_version <= row["version"]:
+            return  # republished after the duplicate window
+        state = evolve_order(json.loads(row["state"]) if row else None, event)
+        if state is None:
+            return
+        c.execute(
+            "INSERT INTO work_orders (work_order_id, ticket_id, site, order_no, version, state) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (work_order_id) DO UPDATE SET "
+            "version = excluded.version, state = excluded.state",
+            (
+                order_id,
+                state["ticket_id"],
+                event.site,
+                state["order_no"],
+                event.aggregate_version,
+                _dump(state),
+            ),
+        )
+        c.execute(
+            "INSERT INTO order_history (work_order_id, version, entry) VALUES (?, ?, ?)",
+            (order_id, event.aggregate_version, _dump(history_entry(event))),
         )
 
     # -- reading ---------------------------------------------------------------------------
@@ -113,6 +153,35 @@ class TicketView(SQLiteTrackingRecorder):
             c.execute(
                 "SELECT entry FROM ticket_history WHERE ticket_id = ? ORDER BY version",
                 (row["ticket_id"],),
+            )
+            history = [json.loads(r["entry"]) for r in c.fetchall()]
+            c.execute(
+                "SELECT state FROM work_orders WHERE ticket_id = ? ORDER BY order_no",
+                (row["ticket_id"],),
+            )
+            orders = [json.loads(r["state"]) for r in c.fetchall()]
+        return json.loads(row["state"]) | {"work_orders": orders, "history": history}
+
+    def get_order(
+        self, site: str, work_order_id: str | None = None, order_no: str | None = None
+    ) -> dict[str, Any] | None:
+        """A work order of `site` with its history, by id or by order number."""
+        key, value = (
+            ("work_order_id", work_order_id)
+            if work_order_id is not None
+            else ("order_no", order_no)
+        )
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT work_order_id, state FROM work_orders WHERE {key} = ? AND site = ?",
+                (value, site),
+            )
+            row = c.fetchone()
+            if row is None:
+                return None
+            c.execute(
+                "SELECT entry FROM order_history WHERE work_order_id = ? ORDER BY version",
+                (row["work_order_id"],),
             )
             history = [json.loads(r["entry"]) for r in c.fetchall()]
         return json.loads(row["state"]) | {"history": history}
@@ -155,7 +224,17 @@ class TicketView(SQLiteTrackingRecorder):
             c.execute("SELECT ticket_id, version, entry FROM ticket_history ORDER BY 1, 2")
             for r in c.fetchall():
                 digest.update(f"{r['ticket_id']}|{r['version']}|{r['entry']}\n".encode())
+            c.execute("SELECT work_order_id, version, state FROM work_orders ORDER BY 1")
+            for r in c.fetchall():
+                digest.update(f"{r['work_order_id']}|{r['version']}|{r['state']}\n".encode())
+            c.execute("SELECT work_order_id, version, entry FROM order_history ORDER BY 1, 2")
+            for r in c.fetchall():
+                digest.update(f"{r['work_order_id']}|{r['version']}|{r['entry']}\n".encode())
         return digest.hexdigest()
 
     def close(self) -> None:
         self.datastore.close()
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -6,12 +6,13 @@ appears in any of these models (DOMAIN.md §9) — the intake store keeps them.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field, TypeAdapter
 
-from shared.contracts.base import Contract, SiteId
+from shared.contracts.base import Contract
+from shared.contracts.envelope import Envelope
 from shared.contracts.vocabulary import (
     Channel,
     CommunicativeType,
@@ -20,6 +21,7 @@ from shared.contracts.vocabulary import (
     Severity,
     Validity,
 )
+from shared.contracts.workorder_events import WORKORDER_EVENTS
 
 
 class Appointment(Contract):
@@ -92,65 +94,52 @@ class TicketCancelled(Contract):
     duplicate_of: UUID | None
 
 
-class _Envelope(Contract):
-    event_id: UUID
-    schema_version: int = Field(ge=1)
-    site: SiteId
-    aggregate_id: UUID
-    aggregate_version: int = Field(ge=1)
-    occurred_at: AwareDatetime = Field(description="When it happened in the business")
-    recorded_at: AwareDatetime = Field(description="When the owning service stored it")
-    correlation_id: str
-    causation_id: str | None
-    actor: str = Field(description="Staff id (工号) of whoever caused the event")
-
-
-class TicketReportedEvent(_Envelope):
+class TicketReportedEvent(Envelope):
     event_type: Literal["ticket.reported"]
     data: TicketReported
 
 
-class TicketClassifiedEvent(_Envelope):
+class TicketClassifiedEvent(Envelope):
     event_type: Literal["ticket.classified"]
     data: TicketClassified
 
 
-class ContactLinkedEvent(_Envelope):
+class ContactLinkedEvent(Envelope):
     event_type: Literal["ticket.contact_linked"]
     data: ContactLinked
 
 
-class ContactRevealedEvent(_Envelope):
+class ContactRevealedEvent(Envelope):
     event_type: Literal["ticket.contact_revealed"]
     data: ContactRevealed
 
 
-class TicketResolvedEvent(_Envelope):
+class TicketResolvedEvent(Envelope):
     event_type: Literal["ticket.resolved"]
     data: TicketResolved
 
 
-class FollowUpRecordedEvent(_Envelope):
+class FollowUpRecordedEvent(Envelope):
     event_type: Literal["ticket.followed_up"]
     data: FollowUpRecorded
 
 
-class TicketClosedEvent(_Envelope):
+class TicketClosedEvent(Envelope):
     event_type: Literal["ticket.closed"]
     data: TicketClosed
 
 
-class TicketReopenedEvent(_Envelope):
+class TicketReopenedEvent(Envelope):
     event_type: Literal["ticket.reopened"]
     data: TicketReopened
 
 
-class TicketCancelledEvent(_Envelope):
+class TicketCancelledEvent(Envelope):
     event_type: Literal["ticket.cancelled"]
     data: TicketCancelled
 
 
-EVENT_MODELS: tuple[type[_Envelope], ...] = (
+TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketReportedEvent,
     TicketClassifiedEvent,
     ContactLinkedEvent,
@@ -161,27 +150,14 @@ EVENT_MODELS: tuple[type[_Envelope], ...] = (
     TicketReopenedEvent,
     TicketCancelledEvent,
 )
-EVENT_TYPES: dict[str, type[_Envelope]] = {
+EVENT_MODELS = TICKET_EVENTS + WORKORDER_EVENTS
+EVENT_TYPES: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].annotation.__args__[0]: m  # type: ignore[union-attr]
     for m in EVENT_MODELS
 }
-SCHEMA_VERSION = 1
 
-AnyEvent = Annotated[
-    TicketReportedEvent
-    | TicketClassifiedEvent
-    | ContactLinkedEvent
-    | ContactRevealedEvent
-    | TicketResolvedEvent
-    | FollowUpRecordedEvent
-    | TicketClosedEvent
-    | TicketReopenedEvent
-    | TicketCancelledEvent,
-    Field(discriminator="event_type"),
-]
-_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
-
-Envelope = _Envelope
+AnyEvent = Annotated[Union[EVENT_MODELS], Field(discriminator="event_type")]  # noqa: UP007
+_ADAPTER: TypeAdapter[Envelope] = TypeAdapter(AnyEvent)
 
 
 def parse_event(raw: bytes | str) -> Envelope:

@@ -79,7 +79,7 @@ async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) 
     assert before["ticket_no"] == reported["ticket_no"]
     assert again == reported | {"duplicate": True}
     assert nxt["ticket_no"].endswith("-0002")
-    assert count == 2
+    assert count == 4  # two repairs reported once each, and the work order dispatch issued for each
 
 
 async def test_each_service_runs_as_its_own_process(tmp_path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import nats
 import pytest
 
+from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
 from shared.clock import FixedClock
@@ -40,6 +41,7 @@ async def services(
 ) -> AsyncIterator[dict[str, Any]]:
     started = {
         "intake": IntakeService(settings, clock),
+        "dispatch": DispatchService(settings, clock),
         "reporting": ReportingService(settings, clock),
     }
     for service in started.values():

@@ -30,6 +30,9 @@ class Desk:
     async def command(self, site: str, verb: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.request(f"desk.cmd.{site}.intake.{verb}", body)
 
+    async def dispatch(self, site: str, verb: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self.request(f"desk.cmd.{site}.dispatch.{verb}", body)
+
     async def query(self, site: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.request(f"desk.qry.{site}.{name}", body)
 

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.intake.application import CommandContext
-from services.intake.bookkeeping import CommandReceipt, TicketCounter
+from services.intake.bookkeeping import TicketCounter
 from services.intake.domain import Ticket
 from services.intake.translate import Translator
 from shared.contracts import commands as c
 from shared.contracts import events as e
+from shared.desk_app import CommandReceipt
 from shared.errors import DeskError
 
 AT = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)
@@ -97,7 +98,9 @@ def test_every_ticket_event_becomes_an_envelope_that_the_stream_contract_accepts
 ):
     published = envelopes(translate, a_whole_life(make_ticket))
     published += envelopes(translate, cancelled(make_ticket))
-    assert {env.event_type for env in published} == set(e.EVENT_TYPES)
+    assert {env.event_type for env in published} == {
+        t for t in e.EVENT_TYPES if t.startswith("ticket.")
+    }
     for env in published:
         assert e.parse_event(env.model_dump_json()) == env
 

@@ -1,0 +1,1 @@
+"""Dispatch: work orders (派工单) from the repair report to the customer's signature."""

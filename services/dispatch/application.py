@@ -1,0 +1,237 @@
+"""Dispatch application: work orders by command, and by policy from the tickets on DESK."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from services.dispatch import policy
+from services.dispatch.domain import RuleError, TicketFile, TransitionError, WorkOrder
+from shared.contracts import dispatch_commands as d
+from shared.contracts import events as e
+from shared.contracts.replies import Contract
+from shared.desk_app import CommandContext, DeskApplication
+from shared.errors import conflict, invalid, not_found
+
+SYSTEM_ACTOR = "dispatch"
+
+
+class WorkOrderReply(Contract):
+    ok: bool = True
+    work_order_id: str
+    order_no: str
+    ticket_id: str
+    status: str
+    department: str
+    urgency: str
+    scope: str
+
+
+class DispatchApp(DeskApplication):
+    name = "dispatch"
+
+    # -- policy: what dispatch does when tickets change (consumed from DESK) ---------------
+
+    def react(self, event: e.Envelope) -> list[Any]:
+        ticket_id = event.aggregate_id
+        file = self.get(ticket_id, TicketFile)
+        at = self.clock.now()
+        if isinstance(event, e.TicketReportedEvent):
+            if file is not None:
+                return []
+            data = event.data
+            file = TicketFile.note(
+                ticket_id=ticket_id,
+                at=at,
+                site=event.site,
+                ticket_no=data.ticket_no,
+                kind=data.kind.value,
+                category=data.category,
+                unit=data.unit,
+                content=data.content,
+                appointment=data.appointment.model_dump(mode="json") if data.appointment else None,
+            )
+        elif file is None:
+            return []
+        elif isinstance(event, e.TicketClassifiedEvent):
+            file.trigger_event(
+                TicketFile.Reclassified, kind=event.data.kind.value, category=event.data.category
+            )
+        elif isinstance(event, e.TicketClosedEvent | e.TicketCancelledEvent):
+            file.trigger_event(TicketFile.Ended, status=event.event_type.split(".")[1])
+        elif isinstance(event, e.TicketReopenedEvent):
+            file.trigger_event(TicketFile.Reopened)
+        else:
+            return []
+        if file.kind == "repair" and not file.orders and file.ended is None:
+            # Every repair gets a work order at once (R7.6, R7.12).
+            meta = {
+                "actor": SYSTEM_ACTOR,
+                "correlation_id": event.correlation_id,
+                "causation_id": str(event.event_id),
+            }
+            return [file, self._issue(file, meta, origin="automatic", reason=None)]
+        return [file]
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def _issue_cmd(self, ctx: CommandContext, cmd: d.IssueWorkOrder) -> tuple[BaseModel, list]:
+        file = self.get(cmd.ticket_id, TicketFile)
+        if file is None or file.site != ctx.site:
+            raise not_found(f"ticket {cmd.ticket_id}")
+        if file.ended is not None:
+            raise conflict(f"cannot issue a work order for a ticket that is {file.ended}")
+        overrides = {
+            "department": cmd.department,
+            "urgency": cmd.urgency.value if cmd.urgency else None,
+            "scope": cmd.scope.value if cmd.scope else None,
+            "appointment": cmd.appointment.model_dump(mode="json") if cmd.appointment else None,
+        }
+        order = self._issue(
+            file, ctx.meta(cmd), origin="manual", reason=cmd.reason, overrides=overrides
+        )
+        return _reply(order), [file, order]
+
+    def _rework(self, ctx: CommandContext, cmd: d.ReworkOrder) -> tuple[BaseModel, list]:
+        original = self._order_of_site(ctx.site, cmd.work_order_id)
+        if original.status not in ("signed_off", "returned"):
+            raise conflict(f"cannot rework a work order that is {original.status}")
+        file = self.get(original.ticket_id, TicketFile)
+        assert file is not None
+        warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
+        now = self.clock.now()
+        free = original.completed_at is not None and now - original.completed_at <= warranty
+        order = self._issue(
+            file,
+            ctx.meta(cmd),
+            origin="rework",
+            reason=cmd.reason,
+            overrides={
+                "department": original.department,
+                "urgency": original.urgency,
+                "scope": original.scope,
+            },
+            rework_of=original.id,
+            free_of_charge=free,
+        )
+        return _reply(order), [file, order]
+
+    def _step(self, ctx: CommandContext, cmd: d.OrderCommand) -> tuple[BaseModel, list]:
+        order = self._order_of_site(ctx.site, cmd.work_order_id)
+        verb = STEPS[type(cmd)]
+        data = cmd.model_dump(
+            mode="python", exclude={"command_id", "staff_id", "work_order_id"}, exclude_none=True
+        )
+        if verb == "override":
+            data = {
+                "urgency": (cmd.urgency or order.urgency),
+                "scope": (cmd.scope or order.scope),
+                "reason": cmd.reason,
+            }
+            data = {k: getattr(v, "value", v) for k, v in data.items()}
+        if verb == "reschedule":
+            data["appointment"] = cmd.appointment.model_dump(mode="json")
+        if verb == "refer":
+            data["to_department"] = policy.REFERRAL_DEPARTMENT
+        if verb == "sign_off":
+            data.setdefault("comment", None)
+            data["ticket_id"] = order.ticket_id
+            data["ticket_done"] = self._others_finished(order)
+        try:
+            order.act(verb, self.clock.now(), ctx.meta(cmd), **data)
+        except TransitionError as exc:
+            raise conflict(str(exc)) from None
+        except RuleError as exc:
+            raise invalid(str(exc), exc.field) from None
+        return _reply(order), [order]
+
+    def _others_finished(self, order: WorkOrder) -> bool:
+        """Signing off the last unfinished order of a ticket finishes the ticket's work: the
+        event says so, and intake resolves the ticket (the follow-up call is then due)."""
+        file = self.get(order.ticket_id, TicketFile)
+        assert file is not None
+        others = [self.get(i, WorkOrder) for i in file.orders if i != order.id]
+        return all(o is not None and o.finished for o in others)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _issue(
+        self,
+        file: TicketFile,
+        meta: dict[str, Any],
+        *,
+        origin: str,
+        reason: str | None,
+        overrides: dict[str, Any] | None = None,
+        rework_of: UUID | None = None,
+        free_of_charge: bool = False,
+    ) -> WorkOrder:
+        given = {k: v for k, v in (overrides or {}).items() if v is not None}
+        site = self.site_config(file.site)
+        at = self.clock.now()
+        order_id, order_no = file.next_order(at)
+        return WorkOrder.issue(
+            order_id=order_id,
+            at=at,
+            site=file.site,
+            ticket_id=file.id,
+            order_no=order_no,
+            origin=origin,
+            department=given.get("department") or policy.route(file.category, site.routing),
+            category=file.category,
+            urgency=given.get("urgency") or policy.urgency_of(file.category, file.content).value,
+            scope=given.get("scope") or policy.scope_of(file.category, file.unit).value,
+            unit=file.unit,
+            content=file.content,
+            appointment=given.get("appointment", file.appointment),
+            leak=policy.is_leak(file.content),
+            rework_of=rework_of,
+            free_of_charge=free_of_charge,
+            reason=reason,
+            **meta,
+        )
+
+    def _order_of_site(self, site: str, order_id: UUID) -> WorkOrder:
+        order = self.get(order_id, WorkOrder)
+        if order is None or order.site != site:
+            raise not_found(f"work order {order_id}")
+        return order
+
+
+STEPS: dict[type, str] = {
+    d.OverrideClassification: "override",
+    d.CollectOrder: "collect",
+    d.AssignTechnician: "assign",
+    d.RecordArrival: "arrive",
+    d.Reschedule: "reschedule",
+    d.GiveQuote: "quote",
+    d.AcceptQuote: "accept_quote",
+    d.DeclineQuote: "decline_quote",
+    d.CompleteOrder: "complete",
+    d.ConfirmAcceptance: "confirm_acceptance",
+    d.SignOff: "sign_off",
+    d.ReturnOrder: "return",
+    d.ReferOrder: "refer",
+}
+
+
+def _reply(order: WorkOrder) -> WorkOrderReply:
+    return WorkOrderReply(
+        work_order_id=str(order.id),
+        order_no=order.order_no,
+        ticket_id=str(order.ticket_id),
+        status=order.status,
+        department=order.department,
+        urgency=order.urgency,
+        scope=order.scope,
+    )
+
+
+DispatchApp.handlers = {
+    d.IssueWorkOrder: DispatchApp._issue_cmd,
+    d.ReworkOrder: DispatchApp._rework,
+    **dict.fromkeys(STEPS, DispatchApp._step),
+}

@@ -1,0 +1,159 @@
+"""Work-order events (派工单, DOMAIN.md §4) on desk.evt.<site>.workorder.<event>."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.base import Contract
+from shared.contracts.envelope import Envelope
+
+
+class Urgency(StrEnum):
+    """急修 vs 一般 (R7.1, R7.2)."""
+
+    urgent = "urgent"
+    general = "general"
+
+
+class Scope(StrEnum):
+    """住户报修 vs 公共设施设备报修 (R4.3)."""
+
+    household = "household"
+    public = "public"
+
+
+class Window(Contract):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+Money = Decimal
+
+
+class WorkOrderIssued(Contract):
+    ticket_id: UUID
+    order_no: str
+    origin: Literal["automatic", "manual", "rework"]
+    department: str
+    category: str | None
+    urgency: Urgency
+    scope: Scope
+    unit: str | None
+    content: str
+    appointment: Window | None
+    leak: bool = Field(description="Accepted only after the next rain (R8.8)")
+    rework_of: UUID | None = Field(description="The original order, for rework under warranty")
+    free_of_charge: bool = Field(description="Rework within the warranty is free (R8.9)")
+    reason: str | None
+
+
+class ClassificationOverridden(Contract):
+    urgency: Urgency
+    scope: Scope
+    reason: str
+
+
+class WorkOrderCollected(Contract):
+    """The department collected and signed the order (R8.2)."""
+
+    collected_by: str
+
+
+class TechnicianAssigned(Contract):
+    technician: str
+
+
+class TechnicianArrived(Contract):
+    pass
+
+
+class WorkOrderRescheduled(Contract):
+    """Nobody home after 3 minutes (R7.17): a new appointment."""
+
+    reason: str
+    appointment: Window
+
+
+class QuoteGiven(Contract):
+    """Paid or non-standard items are quoted before the work (R8.5–R8.7, R7.14)."""
+
+    amount: Money
+    items: str
+
+
+class QuoteAccepted(Contract):
+    amount: Money
+
+
+class QuoteDeclined(Contract):
+    reason: str
+
+
+class WorkOrderCompleted(Contract):
+    notes: str
+    actual_item: str
+    fee: Money
+    awaiting_acceptance: bool = Field(description="A leak repair waits for the next rain")
+
+
+class AcceptanceConfirmed(Contract):
+    note: str
+
+
+class WorkOrderSignedOff(Contract):
+    """Customer evaluation and signature (R8.12)."""
+
+    ticket_id: UUID
+    quality: int = Field(ge=1, le=5)
+    attitude: int = Field(ge=1, le=5)
+    comment: str | None
+    ticket_done: bool = Field(description="Every work order of the ticket is now finished")
+
+
+class WorkOrderReturned(Contract):
+    """Returned to the CS assistant office for month-end statistics (R8.14)."""
+
+
+class WorkOrderReferred(Contract):
+    """Outside the property repair scope (R7.11)."""
+
+    to_department: str
+    reason: str
+
+
+def _event(name: str, data: type[Contract]) -> type[Envelope]:
+    return type(
+        f"{data.__name__}Event",
+        (Envelope,),
+        {
+            "__annotations__": {"event_type": Literal[f"workorder.{name}"], "data": data},
+            "__module__": __name__,
+            "__doc__": data.__doc__,
+        },
+    )
+
+
+WORKORDER_DATA: dict[str, type[Contract]] = {
+    "issued": WorkOrderIssued,
+    "classification_overridden": ClassificationOverridden,
+    "collected": WorkOrderCollected,
+    "assigned": TechnicianAssigned,
+    "arrived": TechnicianArrived,
+    "rescheduled": WorkOrderRescheduled,
+    "quoted": QuoteGiven,
+    "quote_accepted": QuoteAccepted,
+    "quote_declined": QuoteDeclined,
+    "completed": WorkOrderCompleted,
+    "acceptance_confirmed": AcceptanceConfirmed,
+    "signed_off": WorkOrderSignedOff,
+    "returned": WorkOrderReturned,
+    "referred": WorkOrderReferred,
+}
+WORKORDER_EVENTS: tuple[type[Envelope], ...] = tuple(
+    _event(name, data) for name, data in WORKORDER_DATA.items()
+)
