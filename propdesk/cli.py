@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
+from propdesk.workorder_cli import workorder_app
 from shared.clock import SystemClock
 from shared.logging import configure_logging
 from shared.settings import Settings
@@ -20,6 +21,7 @@ from shared.settings import Settings
 app = typer.Typer(no_args_is_help=True, help="PropDesk: the property customer-service desk.")
 app.add_typer(contact_app, name="contact")
 app.add_typer(ticket_app, name="ticket")
+app.add_typer(workorder_app, name="workorder")
 
 err = Console(stderr=True)
 

@@ -45,32 +45,47 @@ def _call(url: str | None, subject: str, body: dict[str, Any], as_json: bool) ->
     return reply
 
 
-def _command(url: str | None, site: str, verb: str, body: dict[str, Any], as_json: bool) -> dict:
-    """Send an intake command with a fresh command_id (reused by the client's retries)."""
+def _command(
+    url: str | None,
+    site: str,
+    verb: str,
+    body: dict[str, Any],
+    as_json: bool,
+    service: str = "intake",
+) -> dict:
+    """Send a command with a fresh command_id (reused by the client's retries)."""
     body = {k: v for k, v in body.items() if v is not None}
     body.setdefault("command_id", str(uuid4()))
-    reply = _call(url, subjects.command(site, "intake", verb), body, as_json)
-    if not as_json and verb in views.VERB_DONE:
+    reply = _call(url, subjects.command(site, service, verb), body, as_json)
+    if not as_json and service == "intake" and verb in views.VERB_DONE:
         views.print_command_reply(out, verb, reply)
     return reply
 
 
-def _ticket_key(ticket: str) -> dict[str, str]:
+def reference(ref: str, id_field: str, no_field: str) -> dict[str, str]:
+    """A ticket or work order named by its id (a UUID) or by its number."""
     try:
-        return {"ticket_id": str(UUID(ticket))}
+        return {id_field: str(UUID(ref))}
     except ValueError:
-        return {"ticket_no": ticket.strip().upper()}
+        return {no_field: ref.strip().upper()}
+
+
+def resolve_id(url: str | None, site: str, ref: str, kind: str) -> str:
+    """The id of a ticket or work order; a number is looked up in the reporting view."""
+    key = reference(ref, f"{kind}_id", f"{kind}_no" if kind == "ticket" else "order_no")
+    if f"{kind}_id" in key:
+        return key[f"{kind}_id"]
+    query = "ticket.get" if kind == "ticket" else "workorder.get"
+    found = _call(url, subjects.query(site, query), key, as_json=False)
+    return found[kind][f"{kind}_id"]
 
 
 def _ticket(
     verb: str, ticket: str, site: str, staff: str, url: str | None, as_json: bool, **fields: Any
 ) -> dict:
-    """A command about one ticket, named by its number (looked up in the ticket view) or id."""
-    key = _ticket_key(ticket)
-    if "ticket_no" in key:
-        found = _call(url, subjects.query(site, "ticket.get"), key, as_json=False)
-        key = {"ticket_id": found["ticket"]["ticket_id"]}
-    return _command(url, site, verb, {**key, "staff_id": staff, **fields}, as_json)
+    """A command about one ticket, named by its number or id."""
+    body = {"ticket_id": resolve_id(url, site, ticket, "ticket"), "staff_id": staff, **fields}
+    return _command(url, site, verb, body, as_json)
 
 
 @contact_app.command("report")
@@ -122,7 +137,8 @@ def ticket_show(
     as_json: AsJson = False,
 ) -> None:
     """A ticket's current state and its full history."""
-    reply = _call(nats_url, subjects.query(site, "ticket.get"), _ticket_key(ticket), as_json)
+    key = reference(ticket, "ticket_id", "ticket_no")
+    reply = _call(nats_url, subjects.query(site, "ticket.get"), key, as_json)
     if not as_json:
         views.print_ticket(out, reply["ticket"])
 

@@ -61,21 +61,7 @@ def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
         if value not in (None, ""):
             summary.add_row(key.replace("_", " "), str(value))
     console.print(summary)
-    history = Table(title="History", show_lines=False)
-    for column in ("#", "event", "occurred at", "by", "details"):
-        history.add_column(column)
-    for entry in ticket.get("history", []):
-        details = ", ".join(
-            f"{k}={v}" for k, v in entry.get("data", {}).items() if v not in (None, "", [])
-        )
-        history.add_row(
-            str(entry["version"]),
-            entry["event_type"],
-            entry["occurred_at"],
-            entry["actor"],
-            details,
-        )
-    console.print(history)
+    _print_history(console, ticket.get("history", []))
 
 
 def print_ticket_list(console: Console, site: str, reply: dict[str, Any]) -> None:
@@ -109,3 +95,43 @@ def print_contacts(console: Console, reply: dict[str, Any]) -> None:
     console.print(table)
     if not reply.get("reporters"):
         console.print("no reporter was recorded (an inspection finding?)")
+
+
+def print_order_reply(console: Console, verb: str, reply: dict[str, Any]) -> None:
+    console.print(
+        f"[green]{verb.replace('_', ' ')}[/green]: work order [bold]{reply['order_no']}[/bold]"
+        f"  status {reply['status']}  {reply['department']}, {reply['urgency']}, {reply['scope']}"
+        f"  id {reply['work_order_id']}"
+    )
+
+
+def print_order(console: Console, order: dict[str, Any]) -> None:
+    summary = Table(show_header=False, box=None, pad_edge=False)
+    summary.add_column(style="bold")
+    summary.add_column()
+    for key in ("order_no", "work_order_id", "ticket_id", "status", "department", "urgency",
+                "scope", "category", "unit", "appointment", "collected_by", "technician",
+                "quote", "fee", "leak", "rework_of", "free_of_charge", "evaluation"):  # fmt: skip
+        value = order.get(key)
+        if value not in (None, "", False):
+            summary.add_row(key.replace("_", " "), str(value))
+    console.print(summary)
+    _print_history(console, order.get("history", []))
+
+
+def _print_history(console: Console, entries: list[dict[str, Any]]) -> None:
+    history = Table(title="History", show_lines=False)
+    for column in ("#", "event", "occurred at", "by", "details"):
+        history.add_column(column)
+    for entry in entries:
+        details = ", ".join(
+            f"{k}={v}" for k, v in entry.get("data", {}).items() if v not in (None, "", [])
+        )
+        history.add_row(
+            str(entry["version"]),
+            entry["event_type"],
+            entry["occurred_at"],
+            entry["actor"],
+            details,
+        )
+    console.print(history)

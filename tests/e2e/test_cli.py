@@ -91,3 +91,40 @@ def test_an_unreachable_bus_is_reported_with_its_own_exit_code() -> None:
 
     assert result.returncode == 3
     assert "cannot reach NATS" in result.stderr
+
+
+def test_a_person_walks_a_repair_from_report_to_signature(up) -> None:
+    """Issue 3's promise: the CLI alone takes a repair from report to the customer's signature."""
+    _, url, _ = up
+    ticket_no = json.loads(report(url, "--json").stdout)["ticket_no"]
+    order_no = f"{ticket_no}-W1"  # issued by dispatch at once for a repair
+    for _ in range(100):
+        shown = cli("workorder", "show", order_no, "--site", "hbw", url=url)
+        if shown.returncode == 0:
+            break
+        time.sleep(0.1)
+    common = (order_no, "--site", "hbw", "--staff", "E01")
+
+    steps = [
+        ("collect", "--collected-by", "ENG-LEAD"),
+        ("assign", "--technician", "T07"),
+        ("arrive",),
+        ("quote", "--amount", "35", "--items", "水管接头"),
+        ("accept-quote",),
+        ("complete", "--notes", "更换接头", "--actual-item", "接头", "--fee", "35"),
+        ("sign-off", "--quality", "5", "--attitude", "5"),
+    ]
+    results = [cli("workorder", step[0], *common, *step[1:], url=url) for step in steps]
+    for _ in range(100):
+        ticket = cli("ticket", "show", ticket_no, "--site", "hbw", "--json", url=url)
+        if json.loads(ticket.stdout)["ticket"]["status"] == "resolved":
+            break
+        time.sleep(0.1)
+    late = cli("workorder", "quote", *common, "--amount", "10", "--items", "x", url=url)
+
+    assert shown.returncode == 0, shown.stderr
+    for step, result in zip(steps, results, strict=True):
+        assert result.returncode == 0, (step, result.stderr)
+    assert "status signed_off" in results[-1].stdout
+    assert json.loads(ticket.stdout)["ticket"]["status"] == "resolved"
+    assert late.returncode == 1 and "conflict" in late.stderr

@@ -188,7 +188,7 @@ async def test_rework_within_the_warranty_is_linked_and_free(desk: Desk, service
     )  # fmt: skip
 
     assert rework["order_no"] == f"{ticket['ticket_no']}-W2"
-    second = await order_state(desk, rework["work_order_id"], "issued")
+    second = await order_state(desk, rework["work_order_id"], "collected", events=2)
     assert second["rework_of"] == oid and second["free_of_charge"] is True
     assert charge["error"]["code"] == "invalid"
 

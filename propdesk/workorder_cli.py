@@ -1,0 +1,144 @@
+"""`propdesk workorder …`: work orders (派工单) from issue to signature, for the desk and the
+departments. Orders are named by their number (HBW-202611-0001-W1) or id."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any
+
+import typer
+
+from propdesk import views
+from propdesk.desk import AsJson, NatsUrl, Site, Staff, _call, _command, out, reference, resolve_id
+from shared import subjects
+
+workorder_app = typer.Typer(no_args_is_help=True, help="Work orders (派工单) of the departments.")
+
+Order = Annotated[str, typer.Argument(help="Work order number (HBW-202611-0001-W1) or id")]
+Text = Annotated[str, typer.Option()]
+
+
+def _order(verb: str, order: str, site: str, staff: str, url: str | None, as_json: bool,
+           **fields: Any) -> None:  # fmt: skip
+    if "start" in fields:
+        fields["appointment"] = {"start": fields.pop("start"), "end": fields.pop("end")}
+    body = {"work_order_id": resolve_id(url, site, order, "work_order"), "staff_id": staff}
+    reply = _command(url, site, verb, body | fields, as_json, service="dispatch")
+    if not as_json:
+        views.print_order_reply(out, verb, reply)
+
+
+@workorder_app.command("show")
+def show(order: Order, site: Site, nats_url: NatsUrl = None, as_json: AsJson = False) -> None:
+    """A work order's state and its history."""
+    key = reference(order, "work_order_id", "order_no")
+    reply = _call(nats_url, subjects.query(site, "workorder.get"), key, as_json)
+    if not as_json:
+        views.print_order(out, reply["work_order"])
+
+
+@workorder_app.command("issue")
+def issue(
+    ticket: Annotated[str, typer.Argument(help="Ticket number or id")],
+    site: Site,
+    staff: Staff,
+    reason: Annotated[str, typer.Option(help="Why a department is needed")],
+    department: Annotated[str | None, typer.Option(help="Default: by the category")] = None,
+    urgency: Annotated[str | None, typer.Option(help="urgent or general")] = None,
+    scope: Annotated[str | None, typer.Option(help="household or public")] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Issue a work order by hand (complaint, help request, inspection finding)."""
+    body = {
+        "ticket_id": resolve_id(nats_url, site, ticket, "ticket"),
+        "staff_id": staff,
+        "reason": reason,
+        "department": department,
+        "urgency": urgency,
+        "scope": scope,
+    }
+    reply = _command(nats_url, site, "issue", body, as_json, service="dispatch")
+    if not as_json:
+        views.print_order_reply(out, "issue", reply)
+
+
+def _step(verb: str, doc: str, **options: Any) -> None:
+    """Register `propdesk workorder <verb>` taking the order, site, staff and `options`."""
+
+    def command(order: str, site: str, staff: str, nats_url: str | None = None,
+                as_json: bool = False, **fields: Any) -> None:  # fmt: skip
+        _order(verb, order, site, staff, nats_url, as_json, **fields)
+
+    params = [
+        ("order", Order),
+        ("site", Site),
+        ("staff", Staff),
+        *options.items(),
+        ("nats_url", NatsUrl),
+        ("as_json", AsJson),
+    ]
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=annotation,
+                default=_DEFAULTS.get(name, inspect.Parameter.empty),
+            )
+            for name, annotation in params
+        ]
+    )
+    command.__doc__ = doc
+    workorder_app.command(verb.replace("_", "-"))(command)
+
+
+_DEFAULTS: dict[str, Any] = {"nats_url": None, "as_json": False, "fee": "0", "comment": None,
+                             "urgency": None, "scope": None}  # fmt: skip
+
+_step(
+    "collect",
+    "The department collected and signed the order (R8.2).",
+    collected_by=Annotated[str, typer.Option(help="Staff id of who signed for it")],
+)
+_step("assign", "Assign the technician.", technician=Text)
+_step("arrive", "The technician arrived on site.")
+_step(
+    "reschedule",
+    "Nobody home: agree a new appointment (R7.17).",
+    start=Annotated[str, typer.Option(help="ISO 8601 with offset")],
+    end=Annotated[str, typer.Option(help="ISO 8601 with offset")],
+)
+_step(
+    "quote",
+    "Quote a paid or non-standard item before the work (R8.5).",
+    amount=Annotated[str, typer.Option(help="Yuan, e.g. 80.00")],
+    items=Text,
+)
+_step("accept_quote", "The customer accepts the quote.")
+_step("decline_quote", "The customer declines the quote; the order ends.", reason=Text)
+_step(
+    "complete",
+    "Work done (R8.10).",
+    notes=Text,
+    actual_item=Text,
+    fee=Annotated[str, typer.Option(help="The accepted quote, or 0")],
+)
+_step("confirm_acceptance", "A leak repair held after the rain (R8.8).", note=Text)
+_step(
+    "sign_off",
+    "Customer evaluation (1–5) and signature (R8.12).",
+    quality=Annotated[int, typer.Option(min=1, max=5)],
+    attitude=Annotated[int, typer.Option(min=1, max=5)],
+    comment=Annotated[str | None, typer.Option()],
+)
+_step("return", "Returned for month-end statistics (R8.14).")
+_step("refer", "Outside the property repair scope: to property business (R7.11).", reason=Text)
+_step("rework", "Rework of a finished order; free within the warranty (R8.9).", reason=Text)
+_step(
+    "override",
+    "Override urgent/general or household/public, with a reason.",
+    urgency=Annotated[str | None, typer.Option(help="urgent or general")],
+    scope=Annotated[str | None, typer.Option(help="household or public")],
+    reason=Text,
+)
