@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from propdesk.spec import asyncapi_json
-from services.intake.entrypoint import COMMANDS
+from services.dispatch.entrypoint import COMMANDS as DISPATCH
+from services.intake.entrypoint import COMMANDS as INTAKE
 from services.reporting.entrypoint import QUERIES
 from shared.contracts.events import EVENT_TYPES
 
@@ -23,6 +24,7 @@ def test_the_document_names_every_command_query_and_event() -> None:
     channels = json.loads(asyncapi_json())["channels"]
     addresses = {channel["address"] for channel in channels.values()}
 
-    assert {f"desk.cmd.*.intake.{verb}" for verb in COMMANDS} <= addresses
+    assert {f"desk.cmd.*.intake.{verb}" for verb in INTAKE} <= addresses
+    assert {f"desk.cmd.*.dispatch.{verb}" for verb in DISPATCH} <= addresses
     assert {f"desk.qry.*.{name}" for name in QUERIES} <= addresses
     assert {f"desk.evt.*.{event_type}" for event_type in EVENT_TYPES} <= addresses
