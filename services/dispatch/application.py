@@ -36,6 +36,8 @@ class DispatchApp(DeskApplication):
     # -- policy: what dispatch does when tickets change (consumed from DESK) ---------------
 
     def react(self, event: e.Envelope) -> list[Any]:
+        if self.sites.get(event.site) is None:
+            return []  # a site this deployment does not serve: move on, never block the stream
         ticket_id = event.aggregate_id
         file = self.get(ticket_id, TicketFile)
         at = self.clock.now()
@@ -58,12 +60,17 @@ class DispatchApp(DeskApplication):
             return []
         elif isinstance(event, e.TicketClassifiedEvent):
             file.trigger_event(
-                TicketFile.Reclassified, kind=event.data.kind.value, category=event.data.category
+                TicketFile.Reclassified,
+                timestamp=at,
+                kind=event.data.kind.value,
+                category=event.data.category,
             )
         elif isinstance(event, e.TicketClosedEvent | e.TicketCancelledEvent):
-            file.trigger_event(TicketFile.Ended, status=event.event_type.split(".")[1])
+            file.trigger_event(
+                TicketFile.Ended, timestamp=at, status=event.event_type.split(".")[1]
+            )
         elif isinstance(event, e.TicketReopenedEvent):
-            file.trigger_event(TicketFile.Reopened)
+            file.trigger_event(TicketFile.Reopened, timestamp=at)
         else:
             return []
         if file.kind == "repair" and not file.orders and file.ended is None:

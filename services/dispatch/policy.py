@@ -35,15 +35,16 @@ REFERRAL_DEPARTMENT = "property_business"  # out of the property repair scope (R
 # blocked downpipe, elevator fault, broken slab or stair, loose railing.
 URGENT_CATEGORIES = frozenset({"elevator"})
 URGENT_WORDS = re.compile(
-    r"漏电|停电|跳闸|断电|停水|爆管|水管爆|爆裂|大量漏水|水浸|下水管堵|堵塞|电梯|困人|"
-    r"楼板|踏步|栏杆|松动|危险|冒烟|火花|燃气"
+    r"漏电|停电|跳闸|断电|停水|爆管|水管爆|爆裂|大量漏水|水浸|电梯|困人|危险|冒烟|火花|燃气|"
+    r"(落水管|下水管|排水管|雨水管).{0,4}堵|(楼板|踏步|楼梯).{0,4}(断|裂|塌|破)|"
+    r"(栏杆|扶手).{0,4}(松动|损坏|断)"
 )
 # R4.3 public facilities: common parts and shared equipment.
 PUBLIC_CATEGORIES = frozenset(
     {"public_facility", "elevator", "greening", "public_order", "parking", "cleaning", "security"}
 )
 # R8.8 leak repairs (roof, outer wall, window: what rain tests) are accepted after the next rain.
-LEAK_WORDS = re.compile(r"漏雨|(屋面|屋顶|顶楼|天台|外墙|窗台|窗边|飘窗).{0,8}(渗|漏)")
+LEAK_WORDS = re.compile(r"漏雨|(屋面|屋顶|顶楼|天台|外墙|窗台|窗边|飘窗)[^管爆]{0,4}(渗|漏)")
 
 WARRANTY = timedelta(days=90)  # R8.9, C21: "一般为三个月"
 
