@@ -49,7 +49,7 @@ def up(
 
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="intake or reporting")],
+    service: Annotated[str, typer.Argument(help="intake, dispatch or reporting")],
     nats_url: Annotated[str, typer.Option(envvar="PROPDESK_NATS_URL")] = DEFAULT_URL,
     data_dir: Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR")] = Path("var"),
 ) -> None:

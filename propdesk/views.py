@@ -61,6 +61,15 @@ def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
         if value not in (None, ""):
             summary.add_row(key.replace("_", " "), str(value))
     console.print(summary)
+    orders = ticket.get("work_orders") or []
+    if orders:
+        table = Table(title="Work orders")
+        for column in ("order no", "status", "department", "urgency", "scope", "technician"):
+            table.add_column(column, no_wrap=True)
+        for o in orders:
+            table.add_row(o["order_no"], o["status"], o["department"], o["urgency"], o["scope"],
+                          o.get("technician") or "")  # fmt: skip
+        console.print(table)
     _print_history(console, ticket.get("history", []))
 
 

@@ -63,7 +63,7 @@ def issue(
         views.print_order_reply(out, "issue", reply)
 
 
-def _step(verb: str, doc: str, **options: Any) -> None:
+def _step(verb: str, doc: str, defaults: dict[str, Any] | None = None, **options: Any) -> None:
     """Register `propdesk workorder <verb>` taking the order, site, staff and `options`."""
 
     def command(order: str, site: str, staff: str, nats_url: str | None = None,
@@ -84,7 +84,7 @@ def _step(verb: str, doc: str, **options: Any) -> None:
                 name,
                 inspect.Parameter.KEYWORD_ONLY,
                 annotation=annotation,
-                default=_DEFAULTS.get(name, inspect.Parameter.empty),
+                default={**_DEFAULTS, **(defaults or {})}.get(name, inspect.Parameter.empty),
             )
             for name, annotation in params
         ]
@@ -98,7 +98,7 @@ _DEFAULTS: dict[str, Any] = {"nats_url": None, "as_json": False, "fee": "0", "co
 
 _step(
     "collect",
-    "The department collected and signed the order (R8.2).",
+    "The department collected and signed the order (R8.3).",
     collected_by=Annotated[str, typer.Option(help="Staff id of who signed for it")],
 )
 _step("assign", "Assign the technician.", technician=Text)
@@ -108,6 +108,8 @@ _step(
     "Nobody home: agree a new appointment (R7.17).",
     start=Annotated[str, typer.Option(help="ISO 8601 with offset")],
     end=Annotated[str, typer.Option(help="ISO 8601 with offset")],
+    reason=Annotated[str, typer.Option(help="nobody_home, customer_request …")],
+    defaults={"reason": "nobody_home"},
 )
 _step(
     "quote",
@@ -119,7 +121,7 @@ _step("accept_quote", "The customer accepts the quote.")
 _step("decline_quote", "The customer declines the quote; the order ends.", reason=Text)
 _step(
     "complete",
-    "Work done (R8.10).",
+    "Work done: notes, actual item, fee (R8.2, R8.13).",
     notes=Text,
     actual_item=Text,
     fee=Annotated[str, typer.Option(help="The accepted quote, or 0")],
@@ -127,12 +129,12 @@ _step(
 _step("confirm_acceptance", "A leak repair held after the rain (R8.8).", note=Text)
 _step(
     "sign_off",
-    "Customer evaluation (1–5) and signature (R8.12).",
+    "Customer evaluation (1–5) and signature (R8.8, R8.12).",
     quality=Annotated[int, typer.Option(min=1, max=5)],
     attitude=Annotated[int, typer.Option(min=1, max=5)],
     comment=Annotated[str | None, typer.Option()],
 )
-_step("return", "Returned for month-end statistics (R8.14).")
+_step("return", "Returned for month-end statistics (R8.10).")
 _step("refer", "Outside the property repair scope: to property business (R7.11).", reason=Text)
 _step("rework", "Rework of a finished order; free within the warranty (R8.9).", reason=Text)
 _step(

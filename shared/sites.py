@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts.vocabulary import DEFAULT_CATEGORIES
+from shared.contracts.workorder_events import Department
 from shared.subjects import is_valid_site
 
 
@@ -18,7 +19,7 @@ class SiteConfig(BaseModel):
     name: str = ""
     timezone: str = "Asia/Shanghai"
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
-    routing: dict[str, str] = Field(
+    routing: dict[str, Department] = Field(
         default_factory=dict, description="category -> department, over the dispatch defaults"
     )
     warranty_days: int = Field(default=90, ge=0, description="Free rework period (R8.9)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -20,7 +20,7 @@ SYSTEM_ACTOR = "dispatch"
 
 
 class WorkOrderReply(Contract):
-    ok: bool = True
+    ok: Literal[True] = True
     work_order_id: str
     order_no: str
     ticket_id: str
@@ -108,6 +108,8 @@ class DispatchApp(DeskApplication):
             raise conflict(f"cannot rework a work order that is {original.status}")
         file = self.get(original.ticket_id, TicketFile)
         assert file is not None
+        if file.ended is not None:
+            raise conflict(f"cannot rework an order of a ticket that is {file.ended}; reopen it")
         warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
         now = self.clock.now()
         free = original.completed_at is not None and now - original.completed_at <= warranty
@@ -187,7 +189,7 @@ class DispatchApp(DeskApplication):
             ticket_id=file.id,
             order_no=order_no,
             origin=origin,
-            department=given.get("department") or policy.route(file.category, site.routing),
+            department=str(given.get("department") or policy.route(file.category, site.routing)),
             category=file.category,
             urgency=given.get("urgency") or policy.urgency_of(file.category, file.content).value,
             scope=given.get("scope") or policy.scope_of(file.category, file.unit).value,

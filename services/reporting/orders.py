@@ -104,7 +104,9 @@ STEPS: dict[str, Callable[[Any, Any], OrderState]] = {
     "workorder.acceptance_confirmed": _set(status="completed"),
     "workorder.signed_off": _signed_off,
     "workorder.returned": _set(status="returned"),
-    "workorder.referred": _set(status="referred", copy=("to_department",)),
+    "workorder.referred": lambda state, ev: (
+        state | {"status": "referred", "referred_to": ev.data.to_department}
+    ),
 }
 
 

@@ -160,6 +160,7 @@ class TicketView(SQLiteTrackingRecorder):
                 (row["ticket_id"],),
             )
             orders = [json.loads(r["state"]) for r in c.fetchall()]
+        orders.sort(key=lambda o: int(o["order_no"].rsplit("-W", 1)[1]))  # W2 before W10
         return json.loads(row["state"]) | {"work_orders": orders, "history": history}
 
     def get_order(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal, Self
+from typing import Self
 from uuid import UUID
 
 from pydantic import Field, model_validator
 
 from shared.contracts.base import Contract, LongText, ShortText, StaffId
 from shared.contracts.commands import AppointmentWindow, Command
-from shared.contracts.workorder_events import Scope, Urgency
+from shared.contracts.workorder_events import Department, Scope, Urgency
 
 Amount = Decimal
 
@@ -21,9 +21,7 @@ class IssueWorkOrder(Command):
 
     ticket_id: UUID
     reason: ShortText
-    department: (
-        Literal["engineering", "cleaning", "security", "greening", "property_business"] | None
-    ) = None
+    department: Department | None = None
     urgency: Urgency | None = None
     scope: Scope | None = None
     appointment: AppointmentWindow | None = None
@@ -56,6 +54,12 @@ class OverrideClassification(OrderCommand):
     urgency: Urgency | None = None
     scope: Scope | None = None
     reason: ShortText
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.urgency is None and self.scope is None:
+            raise ValueError("give urgency or scope (or both) to override")
+        return self
 
 
 class CollectOrder(OrderCommand):

@@ -13,6 +13,16 @@ from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
 
 
+class Department(StrEnum):
+    """The departments work orders go to (DOMAIN.md §4 routing)."""
+
+    engineering = "engineering"
+    cleaning = "cleaning"
+    security = "security"
+    greening = "greening"
+    property_business = "property_business"
+
+
 class Urgency(StrEnum):
     """急修 vs 一般 (R7.1, R7.2)."""
 
@@ -59,7 +69,7 @@ class ClassificationOverridden(Contract):
 
 
 class WorkOrderCollected(Contract):
-    """The department collected and signed the order (R8.2)."""
+    """The department collected and signed the order (R8.3)."""
 
     collected_by: str
 
@@ -106,7 +116,7 @@ class AcceptanceConfirmed(Contract):
 
 
 class WorkOrderSignedOff(Contract):
-    """Customer evaluation and signature (R8.12)."""
+    """Customer evaluation and signature (R8.8, R8.12)."""
 
     ticket_id: UUID
     quality: int = Field(ge=1, le=5)
@@ -116,7 +126,7 @@ class WorkOrderSignedOff(Contract):
 
 
 class WorkOrderReturned(Contract):
-    """Returned to the CS assistant office for month-end statistics (R8.14)."""
+    """Returned to the CS assistant office for month-end statistics (R8.10)."""
 
 
 class WorkOrderReferred(Contract):
