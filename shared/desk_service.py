@@ -8,6 +8,7 @@ entrypoints know FastStream."""
 from __future__ import annotations
 
 import asyncio
+from abc import abstractmethod
 from collections.abc import Coroutine
 from typing import Any, ClassVar
 
@@ -38,9 +39,9 @@ class DeskService(Service):
         self.relay: Relay | None = None
         self._lock = asyncio.Lock()
 
+    @abstractmethod
     def translator(self) -> Translate:
         """Domain event -> published envelope (None for events that stay inside)."""
-        raise NotImplementedError
 
     def open_stores(self) -> None:
         self.app = self.app_class(store_env(self.settings, self.name), self.clock, self.sites)
