@@ -177,6 +177,8 @@ class IntakeApp(DeskApplication):
         ticket = self.ticket(event.data.ticket_id)
         if ticket is None or not ticket.is_open:
             return []
+        if ticket.reopened_at is not None and event.recorded_at <= ticket.reopened_at:
+            return []  # a sign-off from before the ticket was reopened (a late republish)
         meta = {
             "actor": event.actor,
             "correlation_id": event.correlation_id,

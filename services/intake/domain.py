@@ -116,6 +116,7 @@ class Ticket(Aggregate):
 
         def apply(self, t: Ticket) -> None:
             t.reopen_count = self.reopen_count
+            t.reopened_at = self.timestamp
             t.status = TicketStatus.reopened
 
     class Cancelled(Event):
@@ -162,6 +163,7 @@ class Ticket(Aggregate):
         self.resolution: str | None = None
         self.repeat_count = 0
         self.reopen_count = 0
+        self.reopened_at: datetime | None = None
         self.follow_up_count = 0
 
     @classmethod

@@ -10,6 +10,7 @@ import pytest
 from services.intake.application import CommandContext, IntakeApp
 from shared.clock import FixedClock
 from shared.contracts import commands as c
+from shared.contracts.events import EVENT_TYPES
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
 from shared.sites import SiteConfig, SiteDirectory
@@ -154,3 +155,31 @@ def test_cancelling_as_a_duplicate_needs_a_ticket_of_the_same_site(app, ctx, rep
     other = app.execute(ctx, report_cmd(client_ref="c"))["ticket_id"]
     cmd = c.CancelTicket(staff_id="S1", ticket_id=here, reason="重复", duplicate_of=other)
     assert app.execute(ctx, cmd)["status"] == "cancelled"
+
+
+def test_a_sign_off_recorded_before_the_ticket_was_reopened_does_not_resolve_it(
+    app, ctx, report_cmd, clock
+):
+    """A work-done event republished late must not resolve a ticket reopened since."""
+    reply = app.execute(ctx, report_cmd())
+    ticket_id = reply["ticket_id"]
+    signed_at = clock.now()
+    clock.advance(timedelta(minutes=5))
+    app.execute(ctx, c.ResolveTicket(ticket_id=ticket_id, staff_id="S1", resolution="修好了"))
+    app.execute(ctx, c.ReopenTicket(ticket_id=ticket_id, staff_id="S1", reason="又坏了"))
+
+    def signed_off(at):
+        return EVENT_TYPES["workorder.signed_off"].model_validate({
+            "event_id": "7e407868-fae8-57e3-933b-b9403c677295", "schema_version": 1,
+            "site": ctx.site, "aggregate_id": "6eb79cef-3d22-5d13-9c6b-cb0aca089d27",
+            "aggregate_version": 7, "occurred_at": at, "recorded_at": at,
+            "correlation_id": "c", "causation_id": None, "actor": "E01",
+            "event_type": "workorder.signed_off",
+            "data": {"ticket_id": ticket_id, "quality": 5, "attitude": 5, "comment": None,
+                     "ticket_done": True},
+        })  # fmt: skip
+
+    assert app.react(signed_off(signed_at)) == []
+    clock.advance(timedelta(minutes=5))
+    [resolved] = app.react(signed_off(clock.now()))
+    assert resolved.status == "resolved"
