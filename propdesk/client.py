@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import nats
@@ -54,12 +55,19 @@ async def _request(url: str, subject: str, body: dict[str, Any], timeout: float)
 
 
 def request(url: str, subject: str, body: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
-    """Send one request; a retry after a timeout reuses the same body (and so its command_id)."""
+    """Send one request. A command (it carries a command_id, so a repeat records nothing) is
+    retried with the same body after a timeout or an `unavailable` reply."""
+    retry = "command_id" in body
     attempts = 3
-    for attempt in range(attempts):
+    for attempt in range(1, attempts + 1):
         try:
-            return asyncio.run(_request(url, subject, body, timeout))
+            reply = asyncio.run(_request(url, subject, body, timeout))
         except DeskUnavailable as exc:
-            if not exc.retryable or attempt == attempts - 1 or "command_id" not in body:
+            if not (retry and exc.retryable) or attempt == attempts:
                 raise
+            continue
+        unavailable = (reply.get("error") or {}).get("code") == "unavailable"
+        if not (retry and unavailable) or attempt == attempts:
+            return reply
+        time.sleep(0.5 * attempt)
     raise AssertionError("unreachable")

@@ -84,8 +84,9 @@ class DeskApplication(Application[UUID]):
         super().__init__(env)
         self.clock = clock
         self.sites = sites
-        # Commands and reactions to DESK run in worker threads: one writer at a time.
-        self._writing = threading.Lock()
+        # Commands, reactions to DESK and the relay's position are written from worker threads:
+        # one writer at a time (SQLite refuses a write that races another, it does not wait).
+        self.writing = threading.Lock()
 
     def construct_recorder(self) -> ProcessRecorder:
         # A process recorder also keeps the relay's and the inbox's positions, in the same store.
@@ -93,7 +94,7 @@ class DeskApplication(Application[UUID]):
 
     def execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
         """Run one command; a repeated command_id returns the first reply and records nothing."""
-        with self._writing:
+        with self.writing:
             return self._execute(ctx, cmd)
 
     def _execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
@@ -133,7 +134,7 @@ class DeskApplication(Application[UUID]):
 
     def apply(self, deliveries: Sequence[Delivery]) -> None:
         """Each delivery's changes and its stream position, in one transaction."""
-        with self._writing:
+        with self.writing:
             self._apply(deliveries)
 
     def _apply(self, deliveries: Sequence[Delivery]) -> None:

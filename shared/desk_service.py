@@ -53,7 +53,9 @@ class DeskService(Service):
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         assert self.app is not None and self.js is not None
-        self.relay = Relay(self.app, self.js, self.translator(), name="relay:DESK")
+        self.relay = Relay(
+            self.app, self.js, self.translator(), name="relay:DESK", write_lock=self.app.writing
+        )
         tasks = [self.relay.run()]
         if self.consumes is not None:
             durable, filter_subject = self.consumes

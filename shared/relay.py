@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable
 
 from eventsourcing.application import Application
@@ -36,6 +37,7 @@ class Relay:
         name: str = "relay",
         batch_size: int = 256,
         poll_interval: float = 1.0,
+        write_lock: threading.Lock | None = None,
     ) -> None:
         if not isinstance(app.recorder, ProcessRecorder):
             raise TypeError("the relay records its position in a process recorder")
@@ -47,6 +49,7 @@ class Relay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._write_lock = write_lock or threading.Lock()
 
     def position(self) -> int:
         return self._recorder.max_tracking_id(self._name) or 0
@@ -70,8 +73,12 @@ class Relay:
                 if envelope is not None:
                     await self.publish(envelope)
             last = notifications[-1].id
-            await asyncio.to_thread(self._recorder.insert_tracking, Tracking(self._name, last))
+            await asyncio.to_thread(self._record_position, last)
             total += len(notifications)
+
+    def _record_position(self, notification_id: int) -> None:
+        with self._write_lock:  # the service's other writers share this store
+            self._recorder.insert_tracking(Tracking(self._name, notification_id))
 
     async def publish(self, envelope: Envelope) -> None:
         await self._js.publish(

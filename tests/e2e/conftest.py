@@ -48,6 +48,10 @@ class Process:
         for line in self.proc.stderr:
             self.errors.append(line)
 
+    def problems(self) -> list[str]:
+        """The warnings and errors the process logged (JSON lines on stderr)."""
+        return [line for line in self.errors if '"level": "info"' not in line][-30:]
+
     def wait_ready(self, timeout: float = 30.0) -> None:
         if not self._ready.wait(timeout):
             self.proc.kill()

@@ -95,8 +95,10 @@ def test_an_unreachable_bus_is_reported_with_its_own_exit_code() -> None:
 
 def test_a_person_walks_a_repair_from_report_to_signature(up) -> None:
     """Issue 3's promise: the CLI alone takes a repair from report to the customer's signature."""
-    _, url, _ = up
-    ticket_no = json.loads(report(url, "--json").stdout)["ticket_no"]
+    process, url, _ = up
+    logged = report(url, "--json")
+    assert logged.returncode == 0, (logged.stdout, logged.stderr, process.problems())
+    ticket_no = json.loads(logged.stdout)["ticket_no"]
     order_no = f"{ticket_no}-W1"  # issued by dispatch at once for a repair
     for _ in range(100):
         shown = cli("workorder", "show", order_no, "--site", "hbw", url=url)
