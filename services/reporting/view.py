@@ -141,51 +141,24 @@ class TicketView(SQLiteTrackingRecorder):
     def get(
         self, site: str, ticket_id: str | None = None, ticket_no: str | None = None
     ) -> dict[str, Any] | None:
-        """A ticket of `site` with its history, by id or by ticket number."""
-        key, value = ("ticket_id", ticket_id) if ticket_id is not None else ("ticket_no", ticket_no)
+        """A ticket of `site` with its work orders and history, by id or by ticket number."""
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT ticket_id, state FROM tickets WHERE {key} = ? AND site = ?", (value, site)
-            )
-            row = c.fetchone()
-            if row is None:
+            key = ("ticket_id", ticket_id) if ticket_id else ("ticket_no", ticket_no)
+            ticket = _read(c, "tickets", "ticket_history", "ticket_id", site, key)
+            if ticket is None:
                 return None
-            c.execute(
-                "SELECT entry FROM ticket_history WHERE ticket_id = ? ORDER BY version",
-                (row["ticket_id"],),
-            )
-            history = [json.loads(r["entry"]) for r in c.fetchall()]
-            c.execute(
-                "SELECT state FROM work_orders WHERE ticket_id = ? ORDER BY order_no",
-                (row["ticket_id"],),
-            )
+            c.execute("SELECT state FROM work_orders WHERE ticket_id = ?", (ticket["ticket_id"],))
             orders = [json.loads(r["state"]) for r in c.fetchall()]
         orders.sort(key=lambda o: int(o["order_no"].rsplit("-W", 1)[1]))  # W2 before W10
-        return json.loads(row["state"]) | {"work_orders": orders, "history": history}
+        return ticket | {"work_orders": orders}
 
     def get_order(
         self, site: str, work_order_id: str | None = None, order_no: str | None = None
     ) -> dict[str, Any] | None:
         """A work order of `site` with its history, by id or by order number."""
-        key, value = (
-            ("work_order_id", work_order_id)
-            if work_order_id is not None
-            else ("order_no", order_no)
-        )
+        key = ("work_order_id", work_order_id) if work_order_id else ("order_no", order_no)
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT work_order_id, state FROM work_orders WHERE {key} = ? AND site = ?",
-                (value, site),
-            )
-            row = c.fetchone()
-            if row is None:
-                return None
-            c.execute(
-                "SELECT entry FROM order_history WHERE work_order_id = ? ORDER BY version",
-                (row["work_order_id"],),
-            )
-            history = [json.loads(r["entry"]) for r in c.fetchall()]
-        return json.loads(row["state"]) | {"history": history}
+            return _read(c, "work_orders", "order_history", "work_order_id", site, key)
 
     def list(
         self,
@@ -239,3 +212,18 @@ class TicketView(SQLiteTrackingRecorder):
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _read(
+    c: SQLiteCursor, table: str, history: str, id_column: str, site: str, key: tuple[str, Any]
+) -> dict[str, Any] | None:
+    """One row of `table` at `site` by the (column, value) `key`, with its history in order."""
+    column, value = key
+    c.execute(
+        f"SELECT {id_column}, state FROM {table} WHERE {column} = ? AND site = ?", (value, site)
+    )
+    row = c.fetchone()
+    if row is None:
+        return None
+    c.execute(f"SELECT entry FROM {history} WHERE {id_column} = ? ORDER BY version", (row[0],))
+    return json.loads(row["state"]) | {"history": [json.loads(r["entry"]) for r in c.fetchall()]}
