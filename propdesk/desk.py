@@ -29,7 +29,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply")
 DEFAULT_URL = "nats://127.0.0.1:4222"
 
 
-def _call(url: str | None, subject: str, body: dict[str, Any], as_json: bool) -> dict[str, Any]:
+def call_desk(url: str | None, subject: str, body: dict[str, Any], as_json: bool) -> dict[str, Any]:
     """Send a request; print errors and exit non-zero when it is refused or cannot be sent."""
     try:
         reply = request(url or DEFAULT_URL, subject, body)
@@ -45,7 +45,7 @@ def _call(url: str | None, subject: str, body: dict[str, Any], as_json: bool) ->
     return reply
 
 
-def _command(
+def send_command(
     url: str | None,
     site: str,
     verb: str,
@@ -56,7 +56,7 @@ def _command(
     """Send a command with a fresh command_id (reused by the client's retries)."""
     body = {k: v for k, v in body.items() if v is not None}
     body.setdefault("command_id", str(uuid4()))
-    reply = _call(url, subjects.command(site, service, verb), body, as_json)
+    reply = call_desk(url, subjects.command(site, service, verb), body, as_json)
     if not as_json and service == "intake" and verb in views.VERB_DONE:
         views.print_command_reply(out, verb, reply)
     return reply
@@ -76,7 +76,7 @@ def resolve_id(url: str | None, site: str, ref: str, kind: str) -> str:
     if f"{kind}_id" in key:
         return key[f"{kind}_id"]
     query = "ticket.get" if kind == "ticket" else "workorder.get"
-    found = _call(url, subjects.query(site, query), key, as_json=False)
+    found = call_desk(url, subjects.query(site, query), key, as_json=False)
     return found[kind][f"{kind}_id"]
 
 
@@ -85,7 +85,7 @@ def _ticket(
 ) -> dict:
     """A command about one ticket, named by its number or id."""
     body = {"ticket_id": resolve_id(url, site, ticket, "ticket"), "staff_id": staff, **fields}
-    return _command(url, site, verb, body, as_json)
+    return send_command(url, site, verb, body, as_json)
 
 
 @contact_app.command("report")
@@ -126,7 +126,7 @@ def contact_report(
         "appointment": appointment,
         "staff_id": staff,
     }
-    _command(nats_url, site, "report", body, as_json)
+    send_command(nats_url, site, "report", body, as_json)
 
 
 @ticket_app.command("show")
@@ -138,7 +138,7 @@ def ticket_show(
 ) -> None:
     """A ticket's current state and its full history."""
     key = reference(ticket, "ticket_id", "ticket_no")
-    reply = _call(nats_url, subjects.query(site, "ticket.get"), key, as_json)
+    reply = call_desk(nats_url, subjects.query(site, "ticket.get"), key, as_json)
     if not as_json:
         views.print_ticket(out, reply["ticket"])
 
@@ -156,7 +156,7 @@ def ticket_list(
     """Tickets of a site, newest first."""
     body = {"status": status, "kind": kind, "limit": limit, "cursor": cursor}
     body = {k: v for k, v in body.items() if v is not None}
-    reply = _call(nats_url, subjects.query(site, "ticket.list"), body, as_json)
+    reply = call_desk(nats_url, subjects.query(site, "ticket.list"), body, as_json)
     if not as_json:
         views.print_ticket_list(out, site, reply)
 

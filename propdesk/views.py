@@ -34,33 +34,30 @@ def print_command_reply(console: Console, verb: str, reply: dict[str, Any]) -> N
 
 
 def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
-    summary = Table(show_header=False, box=None, pad_edge=False)
-    summary.add_column(style="bold")
-    summary.add_column()
-    for key in (
-        "ticket_no",
-        "ticket_id",
-        "site",
-        "status",
-        "kind",
-        "category",
-        "help_category",
-        "channel",
-        "validity",
-        "communicative_type",
-        "severity",
-        "unit",
-        "received_at",
-        "owner",
-        "content",
-        "resolution",
-        "repeat_count",
-        "reopen_count",
-    ):
-        value = ticket.get(key)
-        if value not in (None, ""):
-            summary.add_row(key.replace("_", " "), str(value))
-    console.print(summary)
+    _print_fields(
+        console,
+        ticket,
+        (
+            "ticket_no",
+            "ticket_id",
+            "site",
+            "status",
+            "kind",
+            "category",
+            "help_category",
+            "channel",
+            "validity",
+            "communicative_type",
+            "severity",
+            "unit",
+            "received_at",
+            "owner",
+            "content",
+            "resolution",
+            "repeat_count",
+            "reopen_count",
+        ),
+    )
     orders = ticket.get("work_orders") or []
     if orders:
         table = Table(title="Work orders")
@@ -115,16 +112,30 @@ def print_order_reply(console: Console, verb: str, reply: dict[str, Any]) -> Non
 
 
 def print_order(console: Console, order: dict[str, Any]) -> None:
-    summary = Table(show_header=False, box=None, pad_edge=False)
-    summary.add_column(style="bold")
-    summary.add_column()
-    for key in ("order_no", "work_order_id", "ticket_id", "status", "department", "urgency",
-                "scope", "category", "unit", "appointment", "collected_by", "technician",
-                "quote", "fee", "leak", "rework_of", "free_of_charge", "evaluation"):  # fmt: skip
-        value = order.get(key)
-        if value not in (None, "", False):
-            summary.add_row(key.replace("_", " "), str(value))
-    console.print(summary)
+    _print_fields(
+        console,
+        order,
+        (
+            "order_no",
+            "work_order_id",
+            "ticket_id",
+            "status",
+            "department",
+            "urgency",
+            "scope",
+            "category",
+            "unit",
+            "appointment",
+            "collected_by",
+            "technician",
+            "quote",
+            "fee",
+            "leak",
+            "rework_of",
+            "free_of_charge",
+            "evaluation",
+        ),
+    )
     _print_history(console, order.get("history", []))
 
 
@@ -144,3 +155,15 @@ def _print_history(console: Console, entries: list[dict[str, Any]]) -> None:
             details,
         )
     console.print(history)
+
+
+def _print_fields(console: Console, record: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """The record's non-empty fields as a two-column table, in the given order."""
+    summary = Table(show_header=False, box=None, pad_edge=False)
+    summary.add_column(style="bold")
+    summary.add_column()
+    for key in keys:
+        value = record.get(key)
+        if value is not None and value != "" and value is not False:  # 0 is shown
+            summary.add_row(key.replace("_", " "), str(value))
+    console.print(summary)

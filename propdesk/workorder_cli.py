@@ -9,7 +9,17 @@ from typing import Annotated, Any
 import typer
 
 from propdesk import views
-from propdesk.desk import AsJson, NatsUrl, Site, Staff, _call, _command, out, reference, resolve_id
+from propdesk.desk import (
+    AsJson,
+    NatsUrl,
+    Site,
+    Staff,
+    call_desk,
+    out,
+    reference,
+    resolve_id,
+    send_command,
+)
 from shared import subjects
 
 workorder_app = typer.Typer(no_args_is_help=True, help="Work orders (派工单) of the departments.")
@@ -23,7 +33,7 @@ def _order(verb: str, order: str, site: str, staff: str, url: str | None, as_jso
     if "start" in fields:
         fields["appointment"] = {"start": fields.pop("start"), "end": fields.pop("end")}
     body = {"work_order_id": resolve_id(url, site, order, "work_order"), "staff_id": staff}
-    reply = _command(url, site, verb, body | fields, as_json, service="dispatch")
+    reply = send_command(url, site, verb, body | fields, as_json, service="dispatch")
     if not as_json:
         views.print_order_reply(out, verb, reply)
 
@@ -32,7 +42,7 @@ def _order(verb: str, order: str, site: str, staff: str, url: str | None, as_jso
 def show(order: Order, site: Site, nats_url: NatsUrl = None, as_json: AsJson = False) -> None:
     """A work order's state and its history."""
     key = reference(order, "work_order_id", "order_no")
-    reply = _call(nats_url, subjects.query(site, "workorder.get"), key, as_json)
+    reply = call_desk(nats_url, subjects.query(site, "workorder.get"), key, as_json)
     if not as_json:
         views.print_order(out, reply["work_order"])
 
@@ -58,7 +68,7 @@ def issue(
         "urgency": urgency,
         "scope": scope,
     }
-    reply = _command(nats_url, site, "issue", body, as_json, service="dispatch")
+    reply = send_command(nats_url, site, "issue", body, as_json, service="dispatch")
     if not as_json:
         views.print_order_reply(out, "issue", reply)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -76,11 +76,7 @@ class TicketView(SQLiteTrackingRecorder):
             self._apply_order(c, event)
             return
         ticket_id = str(event.aggregate_id)
-        c.execute("SELECT version, state FROM tickets WHERE ticket_id = ?", (ticket_id,))
-        row = c.fetchone()
-        if row is not None and event.aggregate_version <= row["version"]:
-            return  # republished after the duplicate window: same event, already here
-        state = evolve(json.loads(row["state"]) if row else None, event)
+        state = _next_state(c, "tickets", "ticket_id", event, evolve)
         if state is None:
             return
         c.execute(
@@ -111,11 +107,7 @@ class TicketView(SQLiteTrackingRecorder):
 
     def _apply_order(self, c: SQLiteCursor, event: Envelope) -> None:
         order_id = str(event.aggregate_id)
-        c.execute("SELECT version, state FROM work_orders WHERE work_order_id = ?", (order_id,))
-        row = c.fetchone()
-        if row is not None and event.aggregate_version <= row["version"]:
-            return  # republished after the duplicate window
-        state = evolve_order(json.loads(row["state"]) if row else None, event)
+        state = _next_state(c, "work_orders", "work_order_id", event, evolve_order)
         if state is None:
             return
         c.execute(
@@ -212,6 +204,20 @@ class TicketView(SQLiteTrackingRecorder):
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _next_state(
+    c: SQLiteCursor, table: str, id_column: str, event: Envelope, step: Callable[..., Any]
+) -> dict[str, Any] | None:
+    """The row's state after `event`, or None when there is nothing to write: the event is not
+    for this table, or its version is already here (republished after the duplicate window)."""
+    c.execute(
+        f"SELECT version, state FROM {table} WHERE {id_column} = ?", (str(event.aggregate_id),)
+    )
+    row = c.fetchone()
+    if row is not None and event.aggregate_version <= row["version"]:
+        return None
+    return step(json.loads(row["state"]) if row else None, event)
 
 
 def _read(
