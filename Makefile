@@ -34,6 +34,7 @@ asyncapi: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.escalation
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

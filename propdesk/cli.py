@@ -6,6 +6,8 @@ import asyncio
 import faulthandler
 import signal
 import sys
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +16,7 @@ from rich.console import Console
 
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.workorder_cli import workorder_app
-from shared.clock import SystemClock
+from shared.clock import Clock, SimulatedClock, SystemClock
 from shared.logging import configure_logging
 from shared.settings import Settings
 
@@ -24,6 +26,11 @@ app.add_typer(ticket_app, name="ticket")
 app.add_typer(workorder_app, name="workorder")
 
 err = Console(stderr=True)
+
+
+class ClockMode(StrEnum):
+    system = "system"
+    simulated = "simulated"
 
 
 # -- running the system ---------------------------------------------------------------------
@@ -41,15 +48,32 @@ def up(
         str | None,
         typer.Option(envvar="PROPDESK_NATS_URL", help="Use this NATS server, not an embedded one"),
     ] = None,
+    clock: Annotated[
+        ClockMode,
+        typer.Option(help="system: the real time; simulated: moved by desk.sim.clock.set"),
+    ] = ClockMode.system,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+            help="Where a simulated clock starts (ISO 8601 with offset; default: now)",
+        ),
+    ] = None,
 ) -> None:
     """Start nats-server (embedded, loopback) and every service; Ctrl-C stops them cleanly."""
     settings = Settings(data_dir=data_dir, nats_port=nats_port, nats_url=nats_url)
-    _run(settings, list(_services()), embedded=nats_url is None)
+    if clock is ClockMode.system and start is not None:
+        err.print("[red]--start needs --clock simulated[/red]")
+        raise typer.Exit(2)
+    chosen: Clock = SystemClock()
+    if clock is ClockMode.simulated:
+        chosen = SimulatedClock(start or chosen.now())
+    _run(settings, list(_services()), embedded=nats_url is None, clock=chosen)
 
 
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="intake, dispatch or reporting")],
+    service: Annotated[str, typer.Argument(help="intake, dispatch, escalation or reporting")],
     nats_url: Annotated[str, typer.Option(envvar="PROPDESK_NATS_URL")] = DEFAULT_URL,
     data_dir: Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR")] = Path("var"),
 ) -> None:
@@ -67,16 +91,20 @@ def _services() -> dict[str, Any]:
     return SERVICES
 
 
-def _run(settings: Settings, names: list[str], *, embedded: bool) -> None:
+def _run(
+    settings: Settings, names: list[str], *, embedded: bool, clock: Clock | None = None
+) -> None:
     from propdesk.runtime import run
 
     configure_logging(settings.log_format, settings.log_level)
 
     def ready(url: str) -> None:
-        print(f"propdesk ready: {', '.join(names)} on {url}", flush=True)
+        mode = " (simulated clock)" if isinstance(clock, SimulatedClock) else ""
+        print(f"propdesk ready: {', '.join(names)} on {url}{mode}", flush=True)
 
     try:
-        asyncio.run(run(settings, SystemClock(), names, embedded=embedded, on_ready=ready))
+        clock = clock or SystemClock()
+        asyncio.run(run(settings, clock, names, embedded=embedded, on_ready=ready))
     except (OSError, RuntimeError, TimeoutError, ValueError) as exc:  # ValueError: bad sites file
         err.print(f"[red]propdesk could not start:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -8,6 +8,7 @@ import signal
 from collections.abc import Callable
 
 from services.dispatch.entrypoint import DispatchService
+from services.escalation.entrypoint import EscalationService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
 from shared.clock import Clock
@@ -20,6 +21,7 @@ from shared.tasks import cancel_and_wait
 SERVICES: dict[str, type[Service]] = {
     "intake": IntakeService,
     "dispatch": DispatchService,
+    "escalation": EscalationService,
     "reporting": ReportingService,
 }
 

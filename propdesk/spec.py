@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from faststream.nats import NatsBroker
 from faststream.specification import AsyncAPI
 
 from propdesk.runtime import SERVICES
-from shared.clock import SystemClock
+from shared.clock import SimulatedClock
 from shared.settings import Settings
 from shared.sites import SiteDirectory
 
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 DESCRIPTION = (
     "PropDesk contract v1. Commands are request/reply on desk.cmd.<site>.<service>.<verb>, "
     "queries on desk.qry.<site>.<name>, events on desk.evt.<site>.<aggregate>.<event> in the "
@@ -22,8 +24,10 @@ DESCRIPTION = (
 
 def asyncapi_json() -> str:
     broker = NatsBroker("nats://127.0.0.1:4222", apply_types=False)
+    # A simulated clock, so that desk.sim.clock.set (served only in that mode) is documented.
+    clock = SimulatedClock(EPOCH)
     for cls in SERVICES.values():
-        broker.include_router(cls(Settings(), SystemClock(), SiteDirectory()).router())
+        broker.include_router(cls(Settings(), clock, SiteDirectory()).router())
     spec = AsyncAPI(broker, title="PropDesk", version="1.0.0", description=DESCRIPTION)
     return (
         json.dumps(

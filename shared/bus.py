@@ -10,7 +10,7 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from shared.subjects import EVENTS_ALL, STREAM
+from shared.subjects import EVENTS_ALL, NOTICES, NOTICES_ALL, STREAM
 
 DUPLICATE_WINDOW = timedelta(hours=2)
 
@@ -31,6 +31,21 @@ DESK_STREAM = StreamConfig(
 )
 
 
+# Notifications to roles: kept 90 days so a desk that was offline can catch up; the escalation
+# events on DESK are the permanent record.
+NOTICES_STREAM = StreamConfig(
+    name=NOTICES,
+    description="PropDesk notifications to roles (desk.ntf.<site>.<role>)",
+    subjects=[NOTICES_ALL],
+    retention=RetentionPolicy.LIMITS,
+    storage=StorageType.FILE,
+    discard=DiscardPolicy.OLD,
+    max_age=timedelta(days=90).total_seconds(),
+    duplicate_window=DUPLICATE_WINDOW.total_seconds(),
+    num_replicas=1,
+)
+
+
 async def connect(url: str, name: str) -> Client:
     return await nats.connect(
         url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5, connect_timeout=5
@@ -38,10 +53,11 @@ async def connect(url: str, name: str) -> Client:
 
 
 async def ensure_stream(js: JetStreamContext) -> None:
-    """Create DESK, or bring an existing one to the declared configuration."""
-    try:
-        await js.stream_info(STREAM)
-    except NotFoundError:
-        await js.add_stream(DESK_STREAM)
-    else:
-        await js.update_stream(DESK_STREAM)
+    """Create DESK and NOTICES, or bring existing ones to the declared configuration."""
+    for config in (DESK_STREAM, NOTICES_STREAM):
+        try:
+            await js.stream_info(config.name)
+        except NotFoundError:
+            await js.add_stream(config)
+        else:
+            await js.update_stream(config)

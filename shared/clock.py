@@ -34,3 +34,15 @@ class FixedClock:
 
     def set(self, when: datetime) -> None:
         self.advance(when.astimezone(UTC) - self._now)
+
+
+class SimulatedClock(FixedClock):
+    """`propdesk up --clock simulated`: starts at a given time and moves only when a drill sets it
+    (desk.sim.clock.set), so a month of deadlines can be exercised in seconds."""
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("the time needs an offset (ISO 8601, e.g. 2026-10-01T09:00+08:00)")
+        if when.astimezone(UTC) < self._now:
+            raise ValueError(f"time never goes backwards: the clock reads {self._now.isoformat()}")
+        super().set(when)

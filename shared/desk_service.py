@@ -32,6 +32,7 @@ class DeskService(Service):
     publishes: ClassVar[tuple[type[Envelope], ...]]
     # durable consumer name and subject filter, when the service reacts to DESK
     consumes: ClassVar[tuple[str, str] | None] = None
+    relay_class: ClassVar[type[Relay]] = Relay
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +54,7 @@ class DeskService(Service):
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         assert self.app is not None and self.js is not None
-        self.relay = Relay(
+        self.relay = self.relay_class(
             self.app, self.js, self.translator(), name="relay:DESK", write_lock=self.app.writing
         )
         tasks = [self.relay.run()]
@@ -65,18 +66,22 @@ class DeskService(Service):
                 apply=self.app.apply,
                 position=self.app.position,
                 filter_subject=filter_subject,
-                on_applied=self.relay.wake,
+                on_applied=self.applied,
             )
             tasks.append(inbox.run())
         return tasks
+
+    def applied(self) -> None:
+        """After a command or a batch from DESK was committed: publish what it recorded."""
+        if self.relay is not None:
+            self.relay.wake()
 
     async def execute(self, site: str, cmd: Command, headers: dict[str, str]) -> dict[str, Any]:
         assert self.app is not None
         ctx = CommandContext(site, correlation_id(headers, cmd.command_id))
         async with self._lock:
             reply = await asyncio.to_thread(self.app.execute, ctx, cmd)
-        if self.relay is not None:
-            self.relay.wake()
+        self.applied()
         return reply
 
     def router(self) -> NatsRouter:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.contracts.vocabulary import DEFAULT_CATEGORIES
+from shared.contracts.vocabulary import DEFAULT_CATEGORIES, Kind
 from shared.contracts.workorder_events import Department
+from shared.repairs import urgency_of
+from shared.sla import ClockName, Level, SlaConfig, promised_clock
 from shared.subjects import is_valid_site
+from shared.worktime import CalendarTime, OfficeHours, WorkTime
 
 
 class SiteConfig(BaseModel):
@@ -23,6 +27,9 @@ class SiteConfig(BaseModel):
         default_factory=dict, description="category -> department, over the dispatch defaults"
     )
     warranty_days: int = Field(default=90, ge=0, description="Free rework period (R8.9)")
+    sla: SlaConfig = Field(
+        default_factory=SlaConfig, description="Service-level clocks and the complaint ladder"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -33,6 +40,40 @@ class SiteConfig(BaseModel):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def worktime(self) -> WorkTime:
+        """How the site's clocks count: every second, or office hours on working days."""
+        if self.sla.counting == "calendar":
+            return CalendarTime()
+        hours = self.sla.office_hours
+        return OfficeHours(self.zone, hours.opens, hours.closes)
+
+    def deadline(self, start: datetime, target: timedelta) -> datetime:
+        work = self.worktime
+        return work.add(start, work.budget(target))
+
+    def promise(
+        self,
+        kind: Kind,
+        category: str | None,
+        content: str,
+        received_at: datetime,
+        appointment_start: datetime | None = None,
+    ) -> tuple[str, datetime] | None:
+        """The first deadline the desk tells the customer at intake (R3.9): when a repair will be
+        fixed (from the appointment, for a general repair that has one), when a help request is
+        answered, when an unresolved complaint goes to the department supervisor. The same
+        policy the escalation service runs, so the promise and the clock agree."""
+        promised = promised_clock(kind, urgency_of(category, content))
+        if promised is None:
+            return None
+        if isinstance(promised, Level):
+            return promised.value, self.deadline(received_at, self.sla.ladder_after(promised))
+        start = received_at
+        if promised is ClockName.general_fixed and appointment_start is not None:
+            start = max(start, appointment_start)
+        return promised.value, self.deadline(start, self.sla.clock(promised).target)
 
 
 class SiteDirectory(BaseModel):

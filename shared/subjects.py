@@ -3,6 +3,8 @@
 Commands  desk.cmd.<site>.<service>.<verb>   (request/reply)
 Queries   desk.qry.<site>.<name>             (request/reply, <name> may be dotted)
 Events    desk.evt.<site>.<aggregate>.<event> (JetStream stream DESK)
+Notices   desk.ntf.<site>.<role>              (JetStream stream NOTICES)
+Sim clock desk.sim.clock.set                  (request/reply; `propdesk up --clock simulated`)
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ SITE_RE = re.compile(rf"^{SITE_PATTERN}$")
 
 STREAM = "DESK"
 EVENTS_ALL = "desk.evt.>"
+NOTICES = "NOTICES"
+NOTICES_ALL = "desk.ntf.>"
+SIM_CLOCK_SET = "desk.sim.clock.set"
 
 
 def is_valid_site(site: str) -> bool:
@@ -26,6 +31,10 @@ def command(site: str, service: str, verb: str) -> str:
 
 def query(site: str, name: str) -> str:
     return f"desk.qry.{site}.{name}"
+
+
+def notice(site: str, role: str) -> str:
+    return f"desk.ntf.{site}.{role}"
 
 
 def command_pattern(service: str, verb: str) -> str:

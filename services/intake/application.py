@@ -16,9 +16,11 @@ from shared.contracts import events as e
 from shared.contracts.replies import (
     ContactDetails,
     ContactReply,
+    Promise,
     ReportReply,
     TicketReply,
 )
+from shared.contracts.vocabulary import Kind
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import conflict, invalid, not_found
 from shared.publishing import mask
@@ -203,13 +205,17 @@ class IntakeApp(DeskApplication):
         except AggregateNotFoundError:
             return TicketCounter.start(site=site, month=month, at=now)
 
-    @staticmethod
-    def _report_reply(ticket: Ticket, *, duplicate: bool) -> ReportReply:
+    def _report_reply(self, ticket: Ticket, *, duplicate: bool) -> ReportReply:
+        appointment = ticket.appointment["start"] if ticket.appointment else None
+        promised = self.site_config(ticket.site).promise(
+            Kind(ticket.kind), ticket.category, ticket.content, ticket.received_at, appointment
+        )
         return ReportReply(
             ticket_id=str(ticket.id),
             ticket_no=ticket.ticket_no,
             status=ticket.status,
             duplicate=duplicate,
+            deadline=Promise(clock=promised[0], due_at=promised[1]) if promised else None,
         )
 
 

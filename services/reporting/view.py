@@ -14,6 +14,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from services.reporting.clocks import evolve_sla, is_escalation_event, summary
 from services.reporting.orders import evolve_order, is_order_event
 from services.reporting.projection import evolve, history_entry
 from shared.contracts.envelope import Envelope
@@ -47,6 +48,8 @@ class TicketView(SQLiteTrackingRecorder):
             "CREATE TABLE IF NOT EXISTS order_history ("
             "work_order_id TEXT NOT NULL, version INTEGER NOT NULL, entry TEXT NOT NULL, "
             "PRIMARY KEY (work_order_id, version))",
+            "CREATE TABLE IF NOT EXISTS ticket_sla ("
+            "ticket_id TEXT PRIMARY KEY, state TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS ticket_history ("
             "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
             "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
@@ -72,6 +75,9 @@ class TicketView(SQLiteTrackingRecorder):
     def _apply_one(self, c: SQLiteCursor, delivery: Delivery) -> None:
         event = delivery.envelope
         assert event is not None
+        if is_escalation_event(event):
+            self._apply_sla(c, event)
+            return
         if is_order_event(event):
             self._apply_order(c, event)
             return
@@ -103,6 +109,19 @@ class TicketView(SQLiteTrackingRecorder):
                 delivery.seq,
                 _dump(history_entry(event)),
             ),
+        )
+
+    def _apply_sla(self, c: SQLiteCursor, event: Envelope) -> None:
+        ticket_id = str(event.data.ticket_id)  # type: ignore[attr-defined]
+        c.execute("SELECT state FROM ticket_sla WHERE ticket_id = ?", (ticket_id,))
+        row = c.fetchone()
+        state = evolve_sla(json.loads(row["state"]) if row else None, event)
+        if state is None:
+            return
+        c.execute(
+            "INSERT INTO ticket_sla (ticket_id, state) VALUES (?, ?) "
+            "ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state",
+            (ticket_id, _dump(state)),
         )
 
     def _apply_order(self, c: SQLiteCursor, event: Envelope) -> None:
@@ -141,8 +160,9 @@ class TicketView(SQLiteTrackingRecorder):
                 return None
             c.execute("SELECT state FROM work_orders WHERE ticket_id = ?", (ticket["ticket_id"],))
             orders = [json.loads(r["state"]) for r in c.fetchall()]
+            sla = _sla(c, [ticket["ticket_id"]])
         orders.sort(key=lambda o: int(o["order_no"].rsplit("-W", 1)[1]))  # W2 before W10
-        return ticket | {"work_orders": orders}
+        return ticket | {"work_orders": orders, "sla": sla[ticket["ticket_id"]]}
 
     def get_order(
         self, site: str, work_order_id: str | None = None, order_no: str | None = None
@@ -176,7 +196,11 @@ class TicketView(SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             rows = c.fetchall()
-        page = [json.loads(r["state"]) for r in rows[:limit]]
+            page = [json.loads(r["state"]) for r in rows[:limit]]
+            sla = _sla(c, [t["ticket_id"] for t in page])
+        for ticket in page:
+            brief = sla[ticket["ticket_id"]]
+            ticket["sla"] = {k: brief[k] for k in LIST_FIELDS}
         next_seq = rows[limit - 1]["seq"] if len(rows) > limit else None
         return page, next_seq
 
@@ -193,6 +217,9 @@ class TicketView(SQLiteTrackingRecorder):
             c.execute("SELECT work_order_id, version, state FROM work_orders ORDER BY 1")
             for r in c.fetchall():
                 digest.update(f"{r['work_order_id']}|{r['version']}|{r['state']}\n".encode())
+            c.execute("SELECT ticket_id, state FROM ticket_sla ORDER BY ticket_id")
+            for r in c.fetchall():
+                digest.update(f"{r['ticket_id']}|{r['state']}\n".encode())
             c.execute("SELECT work_order_id, version, entry FROM order_history ORDER BY 1, 2")
             for r in c.fetchall():
                 digest.update(f"{r['work_order_id']}|{r['version']}|{r['entry']}\n".encode())
@@ -200,6 +227,20 @@ class TicketView(SQLiteTrackingRecorder):
 
     def close(self) -> None:
         self.datastore.close()
+
+
+LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
+
+
+def _sla(c: SQLiteCursor, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The service-level summary of each ticket (an empty one where no clock ever ran)."""
+    found: dict[str, Any] = {}
+    if ticket_ids:
+        marks = ", ".join("?" * len(ticket_ids))
+        sql = f"SELECT ticket_id, state FROM ticket_sla WHERE ticket_id IN ({marks})"
+        c.execute(sql, ticket_ids)
+        found = {r["ticket_id"]: json.loads(r["state"]) for r in c.fetchall()}
+    return {t: summary(found.get(t)) for t in ticket_ids}
 
 
 def _dump(value: Any) -> str:

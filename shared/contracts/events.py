@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
+from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.vocabulary import (
     Channel,
     CommunicativeType,
@@ -150,7 +151,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketReopenedEvent,
     TicketCancelledEvent,
 )
-EVENT_MODELS = TICKET_EVENTS + WORKORDER_EVENTS
+EVENT_MODELS = TICKET_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].annotation.__args__[0]: m  # type: ignore[union-attr]
     for m in EVENT_MODELS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Contract
 
@@ -53,5 +53,17 @@ class ContactReply(TicketReply):
     reporters: list[ContactDetails]
 
 
+class Promise(Contract):
+    """The first deadline to tell the customer (R3.9)."""
+
+    clock: str = Field(
+        description="help_reply, urgent_fixed, general_fixed or department_supervisor"
+    )
+    due_at: AwareDatetime
+
+
 class ReportReply(TicketReply):
     duplicate: bool
+    deadline: Promise | None = Field(
+        default=None, description="What to tell the customer; null for inquiries and suggestions"
+    )

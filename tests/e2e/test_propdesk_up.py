@@ -34,12 +34,18 @@ async def shown(url: str, site: str, ticket_id: str, version: int = 1) -> dict[s
     raise AssertionError(f"ticket {ticket_id} never shown")
 
 
-async def stream_messages(url: str) -> int:
+async def stream_messages(url: str) -> dict[str, int]:
+    """Messages on DESK per aggregate (ticket, workorder, escalation)."""
     nc = await nats.connect(url)
     try:
-        return (await nc.jetstream().stream_info("DESK")).state.messages
+        info = await nc.jetstream().stream_info("DESK", subjects_filter="desk.evt.>")
     finally:
         await nc.close()
+    counts: dict[str, int] = {}
+    for subject, n in (info.state.subjects or {}).items():
+        aggregate = subject.split(".")[3]
+        counts[aggregate] = counts.get(aggregate, 0) + n
+    return counts
 
 
 def contact(client_ref: str) -> dict[str, Any]:
@@ -79,7 +85,9 @@ async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) 
     assert before["ticket_no"] == reported["ticket_no"]
     assert again == reported | {"duplicate": True}
     assert nxt["ticket_no"].endswith("-0002")
-    assert count == 4  # two repairs reported once each, and the work order dispatch issued for each
+    # two repairs reported once each, and the work order dispatch issued for each
+    assert (count["ticket"], count["workorder"]) == (2, 2)
+    assert count["escalation"] > 0  # and escalation started their clocks
 
 
 async def test_each_service_runs_as_its_own_process(tmp_path) -> None:

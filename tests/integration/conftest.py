@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import nats
 import pytest
 
+from propdesk.runtime import SERVICES
 from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
-from shared.clock import FixedClock
+from shared.clock import FixedClock, SimulatedClock
 from shared.natsd import EmbeddedNats
+from shared.service import Service
 from shared.settings import Settings
+from shared.sites import SiteDirectory
 from tests.integration.support import START, Desk
 
 
@@ -48,4 +51,47 @@ async def services(
         await service.start(nats_server.url)
     yield started
     for service in started.values():
+        await service.stop()
+
+
+# -- the escalation drills: every service on one simulated clock -----------------------------
+
+DRILL_SITES = SiteDirectory.model_validate(
+    {
+        "sites": {
+            "hbw": {"name": "Harbour View"},
+            # counts office hours on working days, 08:30–17:30 (mainland holidays, 调休)
+            "ohs": {
+                "name": "Office-hours site",
+                "sla": {
+                    "counting": "office_hours",
+                    "office_hours": {"opens": "08:30", "closes": "17:30"},
+                },
+            },
+        }
+    }
+)
+
+
+@pytest.fixture
+def sim_clock() -> SimulatedClock:
+    return SimulatedClock(START)
+
+
+@pytest.fixture
+async def drill_services(
+    nats_server: EmbeddedNats, settings: Settings, sim_clock: SimulatedClock
+) -> AsyncIterator[Callable[..., Awaitable[dict[str, Service]]]]:
+    """Start services (default: all four) on the simulated clock; stopped at the end."""
+    running: dict[str, Service] = {}
+
+    async def start(*names: str) -> dict[str, Service]:
+        for name in names or tuple(SERVICES):
+            service = SERVICES[name](settings, sim_clock, DRILL_SITES)
+            running[name] = service
+            await service.start(nats_server.url)
+        return running
+
+    yield start
+    for service in reversed(list(running.values())):
         await service.stop()

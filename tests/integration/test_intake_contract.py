@@ -36,6 +36,8 @@ async def test_a_reported_contact_is_published_once_as_an_envelope(desk: Desk, s
         "ticket_no": "HBW-202611-0001",
         "status": "received",
         "duplicate": False,
+        # R3.9: a complaint unresolved after 2 days goes to the department supervisor (R6.4)
+        "deadline": {"clock": "department_supervisor", "due_at": "2026-11-25T02:00:00Z"},
     }
     await eventually(lambda: _count_is(desk, 1))
     [msg] = await desk.events()

@@ -1,0 +1,383 @@
+"""Escalation application: starts and stops the clocks from the events on DESK, decides what has
+fallen due, and takes the desk's pause, resume and acknowledge commands (DOMAIN.md §5, §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from services.escalation.domain import (
+    SYSTEM,
+    Board,
+    Cause,
+    ClockError,
+    Notice,
+    OrderLink,
+    board_id_for,
+    order_link_id_for,
+)
+from services.escalation.schedule import Schedule
+from shared.contracts import escalation_commands as x
+from shared.contracts import events as e
+from shared.contracts.vocabulary import Kind, Validity
+from shared.contracts.workorder_events import Scope, Urgency
+from shared.desk_app import CommandContext, DeskApplication
+from shared.errors import conflict, invalid, not_found
+from shared.repairs import scope_of
+from shared.sites import SiteConfig
+from shared.sla import (
+    ClockName,
+    Level,
+    collected_clock,
+    on_site_clock,
+    order_issued_clock,
+    repair_clocks,
+)
+
+FIX_CLOCKS = (ClockName.urgent_on_site, ClockName.urgent_fixed, ClockName.general_fixed)
+ISSUE_CLOCKS = (ClockName.order_issued_household, ClockName.order_issued_public)
+ALL_STATES = ("running", "paused", "stopped")
+ENDED = {"ticket.closed": "closed", "ticket.cancelled": "cancelled"}
+
+
+class EscalationApp(DeskApplication):
+    name = "escalation"
+
+    def __init__(self, *args: Any, schedule: Schedule | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.schedule = schedule or Schedule(":memory:")
+        with self.writing:
+            self.schedule.catch_up(self)
+
+    # -- writing: every write is followed by the schedule ---------------------------------
+
+    def execute(self, ctx: CommandContext, cmd: Any) -> dict[str, Any]:
+        with self.writing:
+            reply = self._execute(ctx, cmd)
+            self.schedule.catch_up(self)
+            return reply
+
+    def apply(self, deliveries: Any) -> None:
+        with self.writing:
+            self._apply(deliveries)
+            self.schedule.catch_up(self)
+
+    def next_due(self, board_id: UUID) -> datetime | None:
+        board = self.get(board_id, Board)
+        return board.next_due() if board is not None else None
+
+    def tick(self) -> list[dict[str, Any]]:
+        """Record every decision due by now; returns what was decided, in order."""
+        with self.writing:
+            now = self.clock.now()
+            decided: list[dict[str, Any]] = []
+            while True:
+                due = self.schedule.due(now)
+                if not due:
+                    return decided
+                changed: list[Any] = []
+                for board_id in due:
+                    board = self.get(board_id, Board)
+                    if board is None:
+                        continue
+                    changed.extend(board.decide(now))
+                    decided.extend(_decision(board, ev) for ev in board.pending_events)
+                    changed.append(board)
+                self.save(*changed)
+                # a row due by `now` that decided nothing (its deadline moved) is set right here
+                self.schedule.set_due((b, self.next_due(b)) for b in due)
+                self.schedule.catch_up(self)
+
+    # -- policy: what the clocks do when DESK changes -----------------------------------
+
+    def react(self, event: e.Envelope) -> list[Any]:
+        site = self.sites.get(event.site)
+        if site is None or event.event_type.startswith("escalation."):  # type: ignore[attr-defined]
+            return []
+        kind = event.event_type.split(".")[0]  # type: ignore[attr-defined]
+        cause = Cause(SYSTEM, event.correlation_id, str(event.event_id))
+        if kind == "ticket":
+            return self._on_ticket(event, site, cause)
+        return self._on_order(event, site, cause)
+
+    def _on_ticket(self, event: Any, site: SiteConfig, cause: Cause) -> list[Any]:
+        at, work = event.occurred_at, site.worktime
+        board = self.get(board_id_for(event.aggregate_id), Board)
+        if event.event_type == "ticket.reported":
+            if board is not None:
+                return []
+            data = event.data
+            board = Board.open(
+                site=event.site,
+                ticket_id=event.aggregate_id,
+                ticket_no=data.ticket_no,
+                kind=data.kind.value,
+                received_at=data.received_at,
+                at=at,
+                correlation_id=event.correlation_id,
+                causation_id=cause.causation_id,
+            )
+            self._start_for_kind(board, site, cause, at, category=data.category, unit=data.unit)
+            return [board]
+        if board is None:
+            return []
+        match event.event_type:
+            case "ticket.classified":
+                self._classified(board, event.data, site, cause, at)
+            case "ticket.replied":
+                board.stop_clock(ClockName.help_reply.value, at, cause, work)
+            case "ticket.resolved":
+                for key in board.clock_keys():
+                    board.stop_clock(key, at, cause, work)
+                board.change_ladder("stopped", "resolved", at, cause)
+                rule = site.sla.clock(ClockName.follow_up)
+                board.start_clock(ClockName.follow_up.value, rule, work, at, at, cause)
+            case "ticket.followed_up":
+                board.stop_clock(ClockName.follow_up.value, at, cause, work)
+            case "ticket.reopened":
+                board.record(Board.Reopened, at, cause)
+                board.stop_clock(ClockName.follow_up.value, at, cause, work, cancelled=True)
+                board.change_ladder("running", "reopened", at, cause)
+            case "ticket.closed" | "ticket.cancelled":
+                cancelled = event.event_type == "ticket.cancelled"
+                for key in board.clock_keys():
+                    board.stop_clock(key, at, cause, work, cancelled=cancelled)
+                board.change_ladder("stopped", ENDED[event.event_type], at, cause)
+                board.record(Board.Closed, at, cause, status=ENDED[event.event_type])
+            case _:
+                return []
+        return [board]
+
+    def _start_for_kind(self, board: Board, site: SiteConfig, cause: Cause, at: datetime,
+                        *, category: str | None, unit: str | None) -> None:  # fmt: skip
+        work, received = site.worktime, board.received_at
+        if board.kind == Kind.help:
+            rule = site.sla.clock(ClockName.help_reply)
+            board.start_clock(ClockName.help_reply.value, rule, work, received, at, cause)
+        elif board.kind == Kind.repair and not board.orders:
+            name = order_issued_clock(scope_of(category, unit))
+            board.start_clock(name.value, site.sla.clock(name), work, received, at, cause)
+        elif board.kind == Kind.complaint and board.validity != Validity.communicative:
+            steps = {
+                level.value: site.deadline(received, site.sla.ladder_after(level))
+                for level in Level
+            }
+            upgrade = site.deadline(received, site.sla.upgrade_after)
+            board.start_ladder(steps, upgrade, at, cause)
+
+    def _classified(self, board: Board, data: Any, site: SiteConfig, cause: Cause,
+                    at: datetime) -> None:  # fmt: skip
+        work = site.worktime
+        was = board.kind
+        board.record(
+            Board.Classified,
+            at,
+            cause,
+            kind=data.kind.value,
+            validity=data.validity.value if data.validity else None,
+            severity=data.severity.value if data.severity else None,
+        )
+        if was != board.kind:  # what the old kind ran no longer applies
+            for key in board.clock_keys(ClockName.help_reply, *ISSUE_CLOCKS):
+                board.stop_clock(key, at, cause, work, cancelled=True)
+            if was == Kind.complaint:
+                board.change_ladder("left", f"reclassified as {board.kind}", at, cause)
+        if board.validity == Validity.communicative:
+            board.change_ladder("left", "communicative complaint (R5.6)", at, cause)
+        self._start_for_kind(board, site, cause, at, category=data.category, unit=None)
+
+    def _on_order(self, event: Any, site: SiteConfig, cause: Cause) -> list[Any]:
+        at, work = event.occurred_at, site.worktime
+        changed: list[Any] = []
+        if event.event_type == "workorder.issued":
+            link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
+            if link is None:
+                link = OrderLink.link(event.aggregate_id, event.data.ticket_id, at)
+                changed.append(link)
+        else:
+            link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
+        board = self.get(board_id_for(link.ticket_id), Board) if link else None
+        if board is None:
+            return changed
+        order = board.orders.get(str(event.aggregate_id))
+        match event.event_type:
+            case "workorder.issued":
+                self._issued(board, event, site, cause, at)
+            case "workorder.classification_overridden" if order is not None:
+                self._overridden(board, event.data, site, cause, at)
+            case "workorder.collected" if order is not None:
+                board.stop_clock(_order_key(board, event, "collected"), at, cause, work)
+                start = _later(at, order["appointment_start"])
+                name = on_site_clock(Scope(order["scope"]))
+                rule = site.sla.clock(name)
+                board.start_clock(name.value, rule, work, start, at, cause, order["order_no"])
+            case "workorder.rescheduled" if order is not None:
+                name = on_site_clock(Scope(order["scope"]))
+                key = f"{name.value}:{order['order_no']}"
+                if board.running(key):  # a new appointment: arrival is counted from it
+                    board.stop_clock(key, at, cause, work, cancelled=True)
+                    start = _later(at, event.data.appointment.start)
+                    rule = site.sla.clock(name)
+                    board.start_clock(name.value, rule, work, start, at, cause, order["order_no"])
+            case "workorder.arrived" if order is not None:
+                board.stop_clock(_order_key(board, event, "on_site"), at, cause, work)
+                board.stop_clock(ClockName.urgent_on_site.value, at, cause, work)
+            case "workorder.quoted":
+                if order is not None:
+                    key = f"{ClockName.non_standard_assessed.value}:{order['order_no']}"
+                    board.stop_clock(key, at, cause, work)
+                for key in board.clock_keys(*FIX_CLOCKS, states=("running",)):
+                    board.pause_clock(key, at, cause, work, "customer_consent", "quote given")
+            case "workorder.quote_accepted":
+                for key in board.clock_keys(*FIX_CLOCKS, states=("paused",)):
+                    board.resume_clock(key, at, cause, work)
+            case "workorder.quote_declined" | "workorder.referred":
+                for key in board.clock_keys(*FIX_CLOCKS):
+                    board.stop_clock(key, at, cause, work, cancelled=True)
+            case "workorder.completed":
+                board.stop_clock(ClockName.urgent_fixed.value, at, cause, work)
+                board.stop_clock(ClockName.general_fixed.value, at, cause, work)
+            case _:
+                return changed
+        return [*changed, board]
+
+    def _issued(self, board: Board, event: Any, site: SiteConfig, cause: Cause,
+                at: datetime) -> None:  # fmt: skip
+        data, work = event.data, site.worktime
+        if str(event.aggregate_id) in board.orders:
+            return
+        appointment = data.appointment.start if data.appointment else None
+        board.record(
+            Board.OrderNoted,
+            at,
+            cause,
+            order_id=event.aggregate_id,
+            order_no=data.order_no,
+            urgency=data.urgency.value,
+            scope=data.scope.value,
+            appointment_start=appointment,
+        )
+        for key in board.clock_keys(*ISSUE_CLOCKS):
+            board.stop_clock(key, at, cause, work)
+        name = collected_clock(data.scope)
+        board.start_clock(name.value, site.sla.clock(name), work, at, at, cause, data.order_no)
+        if getattr(data, "non_standard", False):
+            name = ClockName.non_standard_assessed
+            board.start_clock(name.value, site.sla.clock(name), work, at, at, cause, data.order_no)
+        if data.origin != "rework" and not board.clock_keys(*FIX_CLOCKS, states=ALL_STATES):
+            self._start_fix(board, data.urgency, appointment, site, cause, at)
+
+    def _start_fix(self, board: Board, urgency: Urgency, appointment: datetime | None,
+                   site: SiteConfig, cause: Cause, at: datetime) -> None:  # fmt: skip
+        for name in repair_clocks(urgency, Scope.household):
+            start = board.received_at
+            if name is ClockName.general_fixed:  # R7.3: or from the appointment's start
+                start = _later(start, appointment)
+            board.start_clock(name.value, site.sla.clock(name), site.worktime, start, at, cause)
+
+    def _overridden(self, board: Board, data: Any, site: SiteConfig, cause: Cause,
+                    at: datetime) -> None:  # fmt: skip
+        wanted = {n.value for n in repair_clocks(data.urgency, data.scope)}
+        running = board.clock_keys(*FIX_CLOCKS)
+        if {board.clocks[k]["clock"] for k in running} == wanted or not running:
+            return
+        for key in running:
+            board.stop_clock(key, at, cause, site.worktime, cancelled=True)
+        appointment = next(
+            (o["appointment_start"] for o in board.orders.values() if o["appointment_start"]),
+            None,
+        )
+        self._start_fix(board, data.urgency, appointment, site, cause, at)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _board(self, ctx: CommandContext, ticket_id: UUID) -> Board:
+        board = self.get(board_id_for(ticket_id), Board)
+        if board is None or board.site != ctx.site:
+            raise not_found(f"clocks of ticket {ticket_id}")
+        return board
+
+    def _pause(self, ctx: CommandContext, cmd: x.PauseClock) -> tuple[BaseModel, list[Any]]:
+        board = self._board(ctx, cmd.ticket_id)
+        keys = [cmd.clock] if cmd.clock else board.clock_keys(states=("running",))
+        if not keys:
+            raise conflict("no clock of this ticket is running")
+        cause = Cause(cmd.staff_id, ctx.correlation_id, cmd.command_id)
+        work = self.site_config(ctx.site).worktime
+        try:
+            for key in keys:
+                board.pause_clock(key, self.clock.now(), cause, work, cmd.reason, cmd.note)
+        except ClockError as exc:
+            raise invalid(str(exc), exc.field) from None
+        return x.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+
+    def _resume(self, ctx: CommandContext, cmd: x.ResumeClock) -> tuple[BaseModel, list[Any]]:
+        board = self._board(ctx, cmd.ticket_id)
+        keys = [cmd.clock] if cmd.clock else board.clock_keys(states=("paused",))
+        if not keys:
+            raise conflict("no clock of this ticket is paused")
+        cause = Cause(cmd.staff_id, ctx.correlation_id, cmd.command_id)
+        work = self.site_config(ctx.site).worktime
+        try:
+            for key in keys:
+                board.resume_clock(key, self.clock.now(), cause, work)
+        except ClockError as exc:
+            raise invalid(str(exc), exc.field) from None
+        return x.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+
+    def _ack(
+        self, ctx: CommandContext, cmd: x.AcknowledgeNotification
+    ) -> tuple[BaseModel, list[Any]]:
+        notice = self.get(cmd.notification_id, Notice)
+        if notice is None or notice.site != ctx.site:
+            raise not_found(f"notification {cmd.notification_id}")
+        try:
+            notice.acknowledge(
+                cmd.staff_id, ctx.correlation_id, cmd.command_id, cmd.note, self.clock.now()
+            )
+        except ClockError as exc:
+            raise conflict(str(exc)) from None
+        reply = x.AcknowledgedReply(
+            notification_id=notice.id,
+            role=notice.role,
+            ticket_id=notice.ticket_id,
+            acknowledged_by=cmd.staff_id,
+        )
+        return reply, [notice]
+
+    handlers: ClassVar[dict[type, Any]] = {
+        x.PauseClock: _pause,
+        x.ResumeClock: _resume,
+        x.AcknowledgeNotification: _ack,
+    }
+
+
+def _decision(board: Board, event: Any) -> dict[str, Any]:
+    return {
+        "event": DECISIONS[type(event)],
+        "ticket_id": str(board.ticket_id),
+        "ticket_no": board.ticket_no,
+        "subject": getattr(event, "key", None) or getattr(event, "level", None) or "major",
+    }
+
+
+DECISIONS: dict[type, str] = {
+    Board.ClockWarned: "clock_warned",
+    Board.ClockBreached: "clock_breached",
+    Board.ComplaintEscalated: "complaint_escalated",
+    Board.ComplaintUpgraded: "complaint_upgraded",
+}
+
+
+def _later(a: datetime, b: datetime | None) -> datetime:
+    return b if b is not None and b > a else a
+
+
+def _order_key(board: Board, event: Any, stage: str) -> str:
+    order = board.orders[str(event.aggregate_id)]
+    scope = Scope(order["scope"])
+    name = collected_clock(scope) if stage == "collected" else on_site_clock(scope)
+    return f"{name.value}:{order['order_no']}"

@@ -1,0 +1,540 @@
+"""The clocks of one ticket and its complaint ladder (DOMAIN.md §5, §3). No I/O, no wall clock.
+
+A `Board` records every decision as an event: a clock started, paused, resumed, stopped, warned or
+breached; a ladder step reached; the upgrade to major. `due(now)` is what has fallen due and
+`decide(now)` records it, once: a replay of the board's events never decides anything again.
+Deadlines are computed by the caller's `WorkTime` (calendar or office hours) when a clock starts
+or resumes, and stored, so that a later change of policy never moves a deadline already given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+from shared.worktime import WorkTime
+
+from shared.sla import ClockRule, Level, Role
+
+BOARD_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/board")
+ORDER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/order")
+NOTICE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/notice")
+SYSTEM = "escalation"  # the actor of decisions the service takes on its own
+
+RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
+
+
+class ClockError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def board_id_for(ticket_id: UUID) -> UUID:
+    return uuid5(BOARD_NS, str(ticket_id))
+
+
+def order_link_id_for(order_id: UUID) -> UUID:
+    return uuid5(ORDER_NS, str(order_id))
+
+
+def notice_id_for(board_id: UUID, subject: str) -> UUID:
+    return uuid5(NOTICE_NS, f"{board_id}/{subject}")
+
+
+def clock_key(name: str, order_no: str | None = None) -> str:
+    return name if order_no is None else f"{name}:{order_no}"
+
+
+class Board(Aggregate):
+    class Event(Aggregate.Event):
+        site: str
+        actor: str
+        correlation_id: str
+        causation_id: str | None
+        ticket_id: UUID
+        ticket_no: str
+
+    class Opened(Event, Aggregate.Created):
+        kind: str
+        received_at: datetime
+
+    class ClockStarted(Event):
+        key: str
+        clock: str
+        order_no: str | None
+        run: int
+        started_at: datetime
+        budget: float
+        warn_share: float
+        deadline: datetime
+        warn_due: datetime
+        notify: str
+        compensation_risk: bool
+
+        def apply(self, board: Board) -> None:
+            board.clocks[self.key] = {
+                "clock": self.clock,
+                "order_no": self.order_no,
+                "run": self.run,
+                "started_at": self.started_at,
+                "budget": self.budget,
+                "warn_share": self.warn_share,
+                "counted": 0.0,
+                "running_since": self.started_at,
+                "deadline": self.deadline,
+                "warn_due": self.warn_due,
+                "notify": self.notify,
+                "compensation_risk": self.compensation_risk,
+                "state": RUNNING,
+                "warned": False,
+                "breached": False,
+                "pause_reason": None,
+                "outcome": None,
+            }
+
+    class ClockPaused(Event):
+        key: str
+        clock: str
+        reason: str
+        note: str | None
+        counted: float
+
+        def apply(self, board: Board) -> None:
+            clock = board.clocks[self.key]
+            clock.update(state=PAUSED, counted=self.counted, running_since=None)
+            clock.update(pause_reason=self.reason, deadline=None, warn_due=None)
+
+    class ClockResumed(Event):
+        key: str
+        clock: str
+        deadline: datetime
+        warn_due: datetime
+
+        def apply(self, board: Board) -> None:
+            clock = board.clocks[self.key]
+            clock.update(state=RUNNING, running_since=self.timestamp, pause_reason=None)
+            clock.update(deadline=self.deadline, warn_due=self.warn_due)
+
+    class ClockStopped(Event):
+        key: str
+        clock: str
+        outcome: str  # met | late | cancelled
+        counted: float
+
+        def apply(self, board: Board) -> None:
+            clock = board.clocks[self.key]
+            clock.update(state=STOPPED, outcome=self.outcome, counted=self.counted)
+            clock.update(running_since=None)
+
+    class ClockWarned(Event):
+        key: str
+        clock: str
+        deadline: datetime
+
+        def apply(self, board: Board) -> None:
+            board.clocks[self.key]["warned"] = True
+
+    class ClockBreached(Event):
+        key: str
+        clock: str
+        deadline: datetime
+        compensation_risk: bool
+        notice_id: UUID
+        role: str
+
+        def apply(self, board: Board) -> None:
+            board.clocks[self.key].update(warned=True, breached=True)
+
+    class Classified(Event):
+        kind: str
+        validity: str | None
+        severity: str | None
+
+        def apply(self, board: Board) -> None:
+            board.kind, board.validity, board.severity = self.kind, self.validity, self.severity
+
+    class OrderNoted(Event):
+        order_id: UUID
+        order_no: str
+        urgency: str
+        scope: str
+        appointment_start: datetime | None
+
+        def apply(self, board: Board) -> None:
+            board.orders[str(self.order_id)] = {
+                "order_no": self.order_no,
+                "urgency": self.urgency,
+                "scope": self.scope,
+                "appointment_start": self.appointment_start,
+            }
+
+    class LadderStarted(Event):
+        steps: dict[str, datetime]
+        upgrade_at: datetime
+
+        def apply(self, board: Board) -> None:
+            board.ladder = {
+                "state": RUNNING,
+                "steps": dict(self.steps),
+                "upgrade_at": self.upgrade_at,
+                "reached": [],
+                "upgraded": False,
+            }
+
+    class LadderChanged(Event):
+        state: str  # running (reopened) | stopped (resolved, closed, cancelled) | left
+        reason: str
+
+        def apply(self, board: Board) -> None:
+            board.ladder["state"] = self.state
+
+    class ComplaintEscalated(Event):
+        level: str
+        due_at: datetime
+        notice_id: UUID
+        role: str
+
+        def apply(self, board: Board) -> None:
+            board.ladder["reached"].append(self.level)
+
+    class ComplaintUpgraded(Event):
+        due_at: datetime
+        notice_id: UUID
+        role: str
+
+        def apply(self, board: Board) -> None:
+            board.ladder["upgraded"] = True
+            board.severity = "major"
+
+    class Closed(Event):
+        status: str
+
+        def apply(self, board: Board) -> None:
+            board.status = self.status
+
+    class Reopened(Event):
+        def apply(self, board: Board) -> None:
+            board.status = "open"
+
+    def __init__(self, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
+                 received_at: datetime, actor: str, correlation_id: str,
+                 causation_id: str | None) -> None:  # fmt: skip
+        del actor, causation_id  # the envelope's, not the board's
+        self.site = site
+        self.correlation_id = correlation_id  # the ticket's: decisions join its correlation
+        self.ticket_id = ticket_id
+        self.ticket_no = ticket_no
+        self.kind = kind
+        self.received_at = received_at
+        self.validity: str | None = None
+        self.severity: str | None = None
+        self.status = "open"
+        self.clocks: dict[str, dict[str, Any]] = {}
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.ladder: dict[str, Any] | None = None
+
+    @classmethod
+    def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
+             received_at: datetime, at: datetime, correlation_id: str,
+             causation_id: str | None) -> Board:  # fmt: skip
+        return cls._create(
+            cls.Opened,
+            id=board_id_for(ticket_id),
+            timestamp=at,
+            site=site,
+            actor=SYSTEM,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            ticket_id=ticket_id,
+            ticket_no=ticket_no,
+            kind=kind,
+            received_at=received_at,
+        )
+
+    # -- recording --------------------------------------------------------------------------
+
+    def record(self, event_class: type[Event], at: datetime, cause: Cause, **fields: Any) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=at,
+            site=self.site,
+            actor=cause.actor,
+            correlation_id=cause.correlation_id,
+            causation_id=cause.causation_id,
+            ticket_id=self.ticket_id,
+            ticket_no=self.ticket_no,
+            **fields,
+        )
+
+    def record_clock(self, event_class: type[Event], key: str, at: datetime, cause: Cause,
+                     **fields: Any) -> None:  # fmt: skip
+        self.record(event_class, at, cause, key=key, clock=self.clocks[key]["clock"], **fields)
+
+    # -- clocks -----------------------------------------------------------------------------
+
+    def running(self, key: str) -> bool:
+        clock = self.clocks.get(key)
+        return clock is not None and clock["state"] != STOPPED
+
+    def start_clock(self, name: str, rule: ClockRule, work: WorkTime, started_at: datetime,
+                    at: datetime, cause: Cause, order_no: str | None = None) -> None:  # fmt: skip
+        """Start a clock unless it already runs; a stopped clock starts a new run."""
+        key = clock_key(name, order_no)
+        if self.running(key):
+            return
+        budget = work.budget(rule.target)
+        earlier = self.clocks.get(key)
+        self.record(
+            self.ClockStarted,
+            at,
+            cause,
+            key=key,
+            clock=name,
+            order_no=order_no,
+            run=earlier["run"] + 1 if earlier else 1,
+            started_at=started_at,
+            budget=budget,
+            warn_share=rule.warn_at,
+            deadline=work.add(started_at, budget),
+            warn_due=work.add(started_at, budget * rule.warn_at),
+            notify=rule.notify.value,
+            compensation_risk=rule.compensation_risk,
+        )
+
+    def stop_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
+                   *, cancelled: bool = False) -> None:  # fmt: skip
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] == STOPPED:
+            return
+        counted = self._counted(clock, at, work)
+        if cancelled:
+            outcome = "cancelled"
+        else:
+            outcome = "late" if clock["breached"] or counted > clock["budget"] else "met"
+        self.record_clock(self.ClockStopped, key, at, cause, outcome=outcome, counted=counted)
+
+    def pause_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
+                    reason: str, note: str | None = None) -> None:  # fmt: skip
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] == STOPPED:
+            raise ClockError("clock", f"clock {key!r} is not running on this ticket")
+        if clock["state"] == PAUSED:
+            raise ClockError("clock", f"clock {key!r} is already paused")
+        counted = self._counted(clock, at, work)
+        self.record_clock(
+            self.ClockPaused, key, at, cause, reason=reason, note=note, counted=counted
+        )
+
+    def resume_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime) -> None:
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] != PAUSED:
+            raise ClockError("clock", f"clock {key!r} is not paused")
+        left = max(clock["budget"] - clock["counted"], 0.0)
+        warn_left = max(clock["budget"] * clock["warn_share"] - clock["counted"], 0.0)
+        self.record_clock(
+            self.ClockResumed,
+            key,
+            at,
+            cause,
+            deadline=work.add(at, left),
+            warn_due=work.add(at, warn_left),
+        )
+
+    def clock_keys(self, *names: str, states: tuple[str, ...] = (RUNNING, PAUSED)) -> list[str]:
+        """Keys of this ticket's clocks of those names (every name if none) in those states."""
+        return [
+            key
+            for key, clock in self.clocks.items()
+            if (not names or clock["clock"] in names) and clock["state"] in states
+        ]
+
+    @staticmethod
+    def _counted(clock: dict[str, Any], at: datetime, work: WorkTime) -> float:
+        if clock["running_since"] is None:
+            return clock["counted"]
+        return clock["counted"] + work.elapsed(clock["running_since"], at)
+
+    # -- the complaint ladder ---------------------------------------------------------------
+
+    def start_ladder(self, steps: dict[str, datetime], upgrade_at: datetime, at: datetime,
+                     cause: Cause) -> None:  # fmt: skip
+        if self.ladder is None:
+            self.record(self.LadderStarted, at, cause, steps=steps, upgrade_at=upgrade_at)
+
+    def change_ladder(self, state: str, reason: str, at: datetime, cause: Cause) -> None:
+        """Stop, leave or resume the ladder; once left (communicative) it never climbs again."""
+        if self.ladder is None or self.ladder["state"] in (state, "left"):
+            return
+        self.record(self.LadderChanged, at, cause, state=state, reason=reason)
+
+    # -- what falls due ---------------------------------------------------------------------
+
+    def next_due(self) -> datetime | None:
+        moments = [due for due, _ in self._pending()]
+        return min(moments) if moments else None
+
+    def _pending(self) -> list[tuple[datetime, tuple[str, str]]]:
+        pending: list[tuple[datetime, tuple[str, str]]] = []
+        for key, clock in self.clocks.items():
+            if clock["state"] != RUNNING:
+                continue
+            if not clock["warned"]:
+                pending.append((clock["warn_due"], ("warn", key)))
+            if not clock["breached"]:
+                pending.append((clock["deadline"], ("breach", key)))
+        ladder = self.ladder
+        if ladder is not None and ladder["state"] == RUNNING:
+            for level, due in ladder["steps"].items():
+                if level not in ladder["reached"]:
+                    pending.append((due, ("escalate", level)))
+            if not ladder["upgraded"] and self.severity != "major":
+                pending.append((ladder["upgrade_at"], ("upgrade", "major")))
+        return pending
+
+    def decide(self, now: datetime) -> list[Notice]:
+        """Record everything due at `now`, in the order it fell due; the notices it raises."""
+        notices: list[Notice] = []
+        cause = Cause(SYSTEM, self.correlation_id, None)
+        ladder_order = {level.value: n for n, level in enumerate(Level)}
+        due = sorted(
+            ((when, what) for when, what in self._pending() if when <= now),
+            key=lambda item: (item[0], item[1][0] != "warn", ladder_order.get(item[1][1], 0)),
+        )
+        for when, (action, subject) in due:
+            if action == "warn":
+                deadline = self.clocks[subject]["deadline"]
+                self.record_clock(self.ClockWarned, subject, now, cause, deadline=deadline)
+                continue
+            if action == "breach":
+                role = self.clocks[subject]["notify"]
+            else:
+                role = subject if action == "escalate" else Role.quality.value
+            notice = Notice.raise_for(self, f"{action}:{subject}:{self._run(subject)}", role, now)
+            if action == "breach":
+                self.record_clock(
+                    self.ClockBreached,
+                    subject,
+                    now,
+                    cause,
+                    deadline=when,
+                    compensation_risk=self.clocks[subject]["compensation_risk"],
+                    notice_id=notice.id,
+                    role=role,
+                )
+            elif action == "escalate":
+                self.record(
+                    self.ComplaintEscalated,
+                    now,
+                    cause,
+                    level=subject,
+                    due_at=when,
+                    notice_id=notice.id,
+                    role=role,
+                )
+            else:
+                self.record(
+                    self.ComplaintUpgraded, now, cause, due_at=when, notice_id=notice.id, role=role
+                )
+            notices.append(notice)
+        return notices
+
+    def _run(self, key: str) -> int:
+        clock = self.clocks.get(key)
+        return clock["run"] if clock else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Who or what caused a change: a DESK event, a person's command, or the service itself."""
+
+    actor: str
+    correlation_id: str
+    causation_id: str | None
+
+
+class Notice(Aggregate):
+    """A notification to a role (desk.ntf.<site>.<role>) and its acknowledgement."""
+
+    class Raised(Aggregate.Created):
+        site: str
+        board_id: UUID
+        ticket_id: UUID
+        ticket_no: str
+        subject: str
+        role: str
+
+    class Acknowledged(Aggregate.Event):
+        site: str
+        actor: str
+        correlation_id: str
+        causation_id: str | None
+        ticket_id: UUID
+        ticket_no: str
+        role: str
+        note: str | None
+
+        def apply(self, notice: Notice) -> None:
+            notice.acknowledged_by = self.actor
+            notice.acknowledged_at = self.timestamp
+
+    def __init__(self, *, site: str, board_id: UUID, ticket_id: UUID, ticket_no: str,
+                 subject: str, role: str) -> None:  # fmt: skip
+        self.site = site
+        self.board_id = board_id
+        self.ticket_id = ticket_id
+        self.ticket_no = ticket_no
+        self.subject = subject
+        self.role = role
+        self.acknowledged_by: str | None = None
+        self.acknowledged_at: datetime | None = None
+
+    @classmethod
+    def raise_for(cls, board: Board, subject: str, role: str, at: datetime) -> Notice:
+        return cls._create(
+            cls.Raised,
+            id=notice_id_for(board.id, subject),
+            timestamp=at,
+            site=board.site,
+            board_id=board.id,
+            ticket_id=board.ticket_id,
+            ticket_no=board.ticket_no,
+            subject=subject,
+            role=role,
+        )
+
+    def acknowledge(self, actor: str, correlation_id: str, causation_id: str | None,
+                    note: str | None, at: datetime) -> None:  # fmt: skip
+        if self.acknowledged_by is not None:
+            raise ClockError("notification_id", f"already acknowledged by {self.acknowledged_by}")
+        self.trigger_event(
+            self.Acknowledged,
+            timestamp=at,
+            site=self.site,
+            actor=actor,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            ticket_id=self.ticket_id,
+            ticket_no=self.ticket_no,
+            role=self.role,
+            note=note,
+        )
+
+
+class OrderLink(Aggregate):
+    """Which ticket a work order belongs to (work-order events name only the order)."""
+
+    class Linked(Aggregate.Created):
+        ticket_id: UUID
+
+    def __init__(self, *, ticket_id: UUID) -> None:
+        self.ticket_id = ticket_id
+
+    @classmethod
+    def link(cls, order_id: UUID, ticket_id: UUID, at: datetime) -> OrderLink:
+        return cls._create(
+            cls.Linked, id=order_link_id_for(order_id), timestamp=at, ticket_id=ticket_id
+        )

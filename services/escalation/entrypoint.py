@@ -1,0 +1,147 @@
+"""Escalation on NATS: the inbox that follows DESK, the ticker that records what falls due, the
+relay that publishes decisions to DESK and notifications to desk.ntf.<site>.<role>, the desk's
+commands on desk.cmd.<site>.escalation.<verb>, and (simulated clock only) desk.sim.clock.set."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import Any
+
+from faststream.nats import NatsRouter
+
+from services.escalation.application import EscalationApp
+from services.escalation.schedule import Schedule
+from services.escalation.translate import notification, translate
+from shared import subjects
+from shared.clock import SimulatedClock
+from shared.contracts import escalation_commands as x
+from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification
+from shared.contracts.events import Envelope
+from shared.desk_service import DeskService
+from shared.errors import invalid
+from shared.relay import Relay, Translate
+from shared.rpc import answer, parse_body
+from shared.store import store_env
+
+COMMANDS: dict[str, tuple[type[x.Command], type, str]] = {
+    "pause": (x.PauseClock, x.ClocksReply, "Pause a ticket's clocks: consent, access, parts"),
+    "resume": (x.ResumeClock, x.ClocksReply, "Resume a ticket's paused clocks"),
+    "ack": (x.AcknowledgeNotification, x.AcknowledgedReply, "Acknowledge a notification"),
+}
+TICK = 1.0  # seconds between checks on the real clock (what is due is read from an index)
+
+
+class NotifyingRelay(Relay):
+    """Publishes each decision to DESK, then the notification it raises to NOTICES, both before
+    the relay records its position: a crash in between republishes both, deduplicated by id."""
+
+    async def publish(self, envelope: Envelope) -> None:
+        await super().publish(envelope)
+        note = notification(envelope)
+        if note is not None:
+            await self._js.publish(
+                subjects.notice(note.site, note.role.value),
+                note.model_dump_json().encode(),
+                stream=subjects.NOTICES,
+                headers={"Nats-Msg-Id": str(note.notification_id)},
+            )
+
+
+class EscalationService(DeskService):
+    name = "escalation"
+    app_class = EscalationApp
+    commands = COMMANDS
+    publishes = ESCALATION_EVENTS
+    consumes = ("escalation-desk", subjects.EVENTS_ALL)
+    relay_class = NotifyingRelay
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._due = asyncio.Event()
+
+    def translator(self) -> Translate:
+        return translate
+
+    def open_stores(self) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        schedule = Schedule(str(self.settings.data_dir / "escalation-schedule.sqlite3"))
+        self.app = EscalationApp(
+            store_env(self.settings, self.name), self.clock, self.sites, schedule=schedule
+        )
+
+    def close_stores(self) -> None:
+        app = self.app
+        super().close_stores()
+        if app is not None:
+            app.schedule.close()
+
+    def background(self) -> list[Coroutine[Any, Any, None]]:
+        return [*super().background(), self._ticker()]
+
+    def applied(self) -> None:
+        super().applied()
+        self._due.set()  # a clock may have started, stopped or moved
+
+    async def tick(self, moving_to: datetime | None = None) -> list[dict[str, Any]]:
+        """Record what is due; with `moving_to`, first move the simulated clock there, under the
+        same lock, so that the decisions of the new time are this call's to report."""
+        async with self._lock:  # one writer: commands, the ticker and the clock setter
+            if moving_to is not None:
+                assert isinstance(self.clock, SimulatedClock)
+                self.clock.set(moving_to)
+            decided = await asyncio.to_thread(self.app.tick)
+        if decided and self.relay is not None:
+            self.relay.wake()
+        return decided
+
+    async def _ticker(self) -> None:
+        while True:
+            self._due.clear()
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # keep watching the clocks after a transient store fault
+                self.log.warning("escalation.tick_failed", error=repr(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._due.wait(), timeout=TICK)
+
+    def router(self) -> NatsRouter:
+        router = super().router()
+        router.publisher(
+            "desk.ntf.*.*",
+            title="notification",
+            description=(Notification.__doc__ or "").strip(),
+            schema=Notification,
+        )
+        if isinstance(self.clock, SimulatedClock):
+            router.subscriber(
+                subjects.SIM_CLOCK_SET,
+                title="sim.clock.set",
+                description=(x.SetClock.__doc__ or "").strip(),
+            )(self._set_clock_handler())
+        return router
+
+    def _set_clock_handler(self) -> Any:
+        clock = self.clock
+        assert isinstance(clock, SimulatedClock)
+
+        async def set_clock(body: Any) -> Any:
+            async def run() -> dict[str, Any]:
+                request = parse_body(x.SetClock, body)
+                try:
+                    decided = await self.tick(moving_to=request.now)
+                except ValueError as exc:
+                    raise invalid(str(exc), "now") from None
+                reply = x.ClockSetReply(now=clock.now(), decisions=decided)
+                return reply.model_dump(mode="json")
+
+            reply = await answer(run, subjects.SIM_CLOCK_SET)
+            self.log.info("request", subject=subjects.SIM_CLOCK_SET, ok=reply.get("ok"))
+            return reply
+
+        set_clock.__annotations__ = {"body": x.SetClock, "return": x.ClockSetReply}
+        return set_clock

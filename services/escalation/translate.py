@@ -1,0 +1,97 @@
+"""The one place where escalation's domain events become published contracts, and where a
+published decision becomes the notification a role receives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.escalation.domain import Board, Notice
+from shared.contracts import escalation_events as x
+from shared.contracts import events as e
+from shared.publishing import envelope, mask
+
+EVENT_NAMES: dict[type, str] = {
+    Board.ClockStarted: "clock_started",
+    Board.ClockPaused: "clock_paused",
+    Board.ClockResumed: "clock_resumed",
+    Board.ClockStopped: "clock_stopped",
+    Board.ClockWarned: "clock_warned",
+    Board.ClockBreached: "clock_breached",
+    Board.LadderStarted: "ladder_started",
+    Board.LadderChanged: "ladder_changed",
+    Board.ComplaintEscalated: "complaint_escalated",
+    Board.ComplaintUpgraded: "complaint_upgraded",
+    Notice.Acknowledged: "notification_acknowledged",
+}
+
+
+def _data(name: str, ev: Any) -> dict[str, Any]:
+    base = {"ticket_id": ev.ticket_id, "ticket_no": ev.ticket_no}
+    if name.startswith("clock_"):
+        base |= {"clock": ev.clock, "key": ev.key}
+    match name:
+        case "clock_started":
+            return base | {
+                "order_no": ev.order_no,
+                "started_at": ev.started_at,
+                "deadline": ev.deadline,
+                "warn_at": ev.warn_due,
+                "target_seconds": ev.budget,
+                "role": ev.notify,
+            }
+        case "clock_paused":
+            note = mask(ev.note)
+            return base | {"reason": ev.reason, "note": note, "counted_seconds": ev.counted}
+        case "clock_resumed":
+            return base | {"deadline": ev.deadline, "warn_at": ev.warn_due}
+        case "clock_stopped":
+            return base | {"outcome": ev.outcome, "counted_seconds": ev.counted}
+        case "clock_warned":
+            return base | {"deadline": ev.deadline}
+        case "clock_breached":
+            return base | {
+                "deadline": ev.deadline,
+                "compensation_risk": ev.compensation_risk,
+                "notification": {"notification_id": ev.notice_id, "role": ev.role},
+            }
+        case "ladder_started":
+            return base | {"steps": ev.steps, "upgrade_at": ev.upgrade_at}
+        case "ladder_changed":
+            return base | {"state": ev.state, "reason": ev.reason}
+        case "complaint_escalated":
+            notification = {"notification_id": ev.notice_id, "role": ev.role}
+            return base | {"level": ev.level, "due_at": ev.due_at, "notification": notification}
+        case "complaint_upgraded":
+            notification = {"notification_id": ev.notice_id, "role": ev.role}
+            return base | {"severity": "major", "due_at": ev.due_at, "notification": notification}
+    # notification_acknowledged
+    return base | {"notification_id": ev.originator_id, "role": ev.role, "note": mask(ev.note)}
+
+
+def translate(event: object) -> e.Envelope | None:
+    name = EVENT_NAMES.get(type(event))
+    if name is None:
+        return None  # openings, order links, notices raised: escalation's own records
+    data = x.ESCALATION_DATA[name].model_validate(_data(name, event))
+    return envelope(event, f"escalation.{name}", data, None)
+
+
+def notification(published: e.Envelope) -> x.Notification | None:
+    """The notification a published decision sends to its role, if it sends one."""
+    name = published.event_type.removeprefix("escalation.")  # type: ignore[attr-defined]
+    if name not in x.NOTIFYING:
+        return None
+    data: Any = published.data  # type: ignore[attr-defined]
+    return x.Notification(
+        notification_id=data.notification.notification_id,
+        site=published.site,
+        role=data.notification.role,
+        reason=name,
+        ticket_id=data.ticket_id,
+        ticket_no=data.ticket_no,
+        clock=getattr(data, "clock", None),
+        level=getattr(data, "level", None),
+        due_at=data.deadline if name == "clock_breached" else data.due_at,
+        raised_at=published.occurred_at,
+        event_id=published.event_id,
+    )

@@ -1,0 +1,166 @@
+"""Escalation events (DOMAIN.md §5, §3) on desk.evt.<site>.escalation.<event>, and the
+notification a role receives on desk.ntf.<site>.<role>.
+
+Every event names the ticket (`ticket_id`, `ticket_no`). A clock is identified by `key`: the clock's
+name, or `<name>:<order_no>` for a clock of one work order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.base import Contract
+from shared.contracts.envelope import Envelope
+from shared.sla import ClockName, Level, Role
+
+
+class TicketRef(Contract):
+    ticket_id: UUID
+    ticket_no: str
+
+
+class ClockRef(TicketRef):
+    clock: ClockName
+    key: str = Field(description="The clock's name, or <name>:<order_no> for a work order's")
+
+
+class ClockStarted(ClockRef):
+    """A service-level clock started (its deadline is what the desk promises)."""
+
+    order_no: str | None
+    started_at: AwareDatetime
+    deadline: AwareDatetime
+    warn_at: AwareDatetime
+    target_seconds: float = Field(description="Counted seconds (office time where the site counts)")
+    role: Role = Field(description="Who is told if it breaches")
+
+
+class ClockPaused(ClockRef):
+    """Paused time does not count: waiting for the customer's consent or access, or for parts."""
+
+    reason: Literal["customer_consent", "access", "parts"]
+    note: str | None
+    counted_seconds: float
+
+
+class ClockResumed(ClockRef):
+    """Counting again; the deadline moves by the time spent paused."""
+
+    deadline: AwareDatetime
+    warn_at: AwareDatetime
+
+
+class ClockStopped(ClockRef):
+    """The stopping event happened: `met` in time, `late`, or `cancelled` (no longer applies)."""
+
+    outcome: Literal["met", "late", "cancelled"]
+    counted_seconds: float
+
+
+class ClockWarned(ClockRef):
+    """The warning point (default 80 % of the target) passed."""
+
+    deadline: AwareDatetime
+
+
+class Notified(Contract):
+    notification_id: UUID
+    role: Role
+
+
+class ClockBreached(ClockRef):
+    """The target passed with the clock still running."""
+
+    deadline: AwareDatetime
+    compensation_risk: bool = Field(description="A late repair the company may pay for (R7.4)")
+    notification: Notified
+
+
+class LadderStarted(TicketRef):
+    """A complaint entered the escalation ladder (R6.3–R6.7), with every step's due time."""
+
+    steps: dict[Level, AwareDatetime]
+    upgrade_at: AwareDatetime
+
+
+class LadderChanged(TicketRef):
+    """The ladder stopped (resolved, closed, cancelled), resumed (reopened), or was `left`
+    (classified communicative, R5.6: never escalated)."""
+
+    state: Literal["running", "stopped", "left"]
+    reason: str
+
+
+class ComplaintEscalated(TicketRef):
+    """An unresolved complaint reached the next level of the ladder (R6.4–R6.6)."""
+
+    level: Level
+    due_at: AwareDatetime
+    notification: Notified
+
+
+class ComplaintUpgraded(TicketRef):
+    """A valid complaint still unresolved after one month becomes major (R6.7, R5.1c)."""
+
+    severity: Literal["major"]
+    due_at: AwareDatetime
+    notification: Notified
+
+
+class NotificationAcknowledged(TicketRef):
+    """A person (the envelope's actor) acknowledged a notification."""
+
+    notification_id: UUID
+    role: Role
+    note: str | None
+
+
+def _event(name: str, data: type[Contract]) -> type[Envelope]:
+    return type(
+        f"Escalation{data.__name__}Event",
+        (Envelope,),
+        {
+            "__annotations__": {"event_type": Literal[f"escalation.{name}"], "data": data},
+            "__module__": __name__,
+            "__doc__": data.__doc__,
+        },
+    )
+
+
+ESCALATION_DATA: dict[str, type[Contract]] = {
+    "clock_started": ClockStarted,
+    "clock_paused": ClockPaused,
+    "clock_resumed": ClockResumed,
+    "clock_stopped": ClockStopped,
+    "clock_warned": ClockWarned,
+    "clock_breached": ClockBreached,
+    "ladder_started": LadderStarted,
+    "ladder_changed": LadderChanged,
+    "complaint_escalated": ComplaintEscalated,
+    "complaint_upgraded": ComplaintUpgraded,
+    "notification_acknowledged": NotificationAcknowledged,
+}
+ESCALATION_EVENTS: tuple[type[Envelope], ...] = tuple(
+    _event(name, data) for name, data in ESCALATION_DATA.items()
+)
+NOTIFYING = frozenset({"clock_breached", "complaint_escalated", "complaint_upgraded"})
+
+
+class Notification(Contract):
+    """What a role receives on desk.ntf.<site>.<role> (also kept in the stream NOTICES)."""
+
+    notification_id: UUID
+    site: str
+    role: Role
+    reason: Literal["clock_breached", "complaint_escalated", "complaint_upgraded"]
+    ticket_id: UUID
+    ticket_no: str
+    clock: ClockName | None
+    level: Level | None
+    due_at: datetime
+    raised_at: AwareDatetime
+    event_id: UUID = Field(description="The escalation event on DESK that raised it")

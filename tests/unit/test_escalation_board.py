@@ -1,0 +1,134 @@
+"""The board of one ticket: clocks and the complaint ladder as rules (DOMAIN.md §5, §3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from services.escalation.domain import SYSTEM, Board, Cause, ClockError
+from shared.sla import DEFAULT_CLOCKS, ClockName, Level, SlaConfig
+from shared.worktime import CalendarTime
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+WORK = CalendarTime()
+CAUSE = Cause(SYSTEM, "corr-1", None)
+HELP = DEFAULT_CLOCKS[ClockName.help_reply]  # 5 min, warn at 80 % (R10.2)
+
+
+def board(kind: str = "help") -> Board:
+    return Board.open(
+        site="hbw", ticket_id=uuid4(), ticket_no="HBW-202611-0001", kind=kind, received_at=T0,
+        at=T0, correlation_id="corr-1", causation_id=None,
+    )  # fmt: skip
+
+
+def started(kind: str = "help") -> Board:
+    b = board(kind)
+    b.start_clock("help_reply", HELP, WORK, T0, T0, CAUSE)
+    return b
+
+
+def decided(b: Board, at: datetime) -> list[str]:
+    before = len(b.pending_events)
+    b.decide(at)
+    return [type(e).__name__ for e in b.pending_events[before:]]
+
+
+def test_a_clock_warns_at_80_percent_then_breaches_once_at_its_target_R10_2() -> None:
+    b = started()
+    assert b.clocks["help_reply"]["deadline"] == T0 + timedelta(minutes=5)
+    assert b.next_due() == T0 + timedelta(minutes=4)
+    assert decided(b, T0 + timedelta(minutes=4) - timedelta(seconds=1)) == []
+    assert decided(b, T0 + timedelta(minutes=4)) == ["ClockWarned"]
+    assert b.next_due() == T0 + timedelta(minutes=5)
+    assert decided(b, T0 + timedelta(minutes=5)) == ["ClockBreached"]
+    assert decided(b, T0 + timedelta(days=5)) == []
+    assert b.next_due() is None
+
+
+def test_a_late_look_records_the_warning_before_the_breach() -> None:
+    assert decided(started(), T0 + timedelta(hours=1)) == ["ClockWarned", "ClockBreached"]
+
+
+def test_starting_a_running_clock_again_changes_nothing() -> None:
+    b = started()
+    count = len(b.pending_events)
+    b.start_clock("help_reply", HELP, WORK, T0 + timedelta(minutes=1), T0, CAUSE)
+    assert len(b.pending_events) == count
+
+
+@pytest.mark.parametrize(
+    ("stopped_after", "cancelled", "outcome"),
+    [(timedelta(minutes=3), False, "met"), (timedelta(minutes=6), False, "late"),
+     (timedelta(minutes=3), True, "cancelled")],
+)  # fmt: skip
+def test_a_stopped_clock_records_its_outcome(
+    stopped_after: timedelta, cancelled: bool, outcome: str
+) -> None:
+    b = started()
+    b.stop_clock("help_reply", T0 + stopped_after, CAUSE, WORK, cancelled=cancelled)
+    assert b.clocks["help_reply"]["outcome"] == outcome
+    assert decided(b, T0 + timedelta(hours=1)) == []
+
+
+def test_paused_time_does_not_count() -> None:
+    b = started()
+    b.pause_clock("help_reply", T0 + timedelta(minutes=2), CAUSE, WORK, "access")
+    with pytest.raises(ClockError):
+        b.pause_clock("help_reply", T0 + timedelta(minutes=3), CAUSE, WORK, "access")
+    assert decided(b, T0 + timedelta(hours=1)) == []
+    b.resume_clock("help_reply", T0 + timedelta(hours=1), CAUSE, WORK)
+    # 2 minutes counted before the pause: 3 minutes left, warning after 2 more
+    assert b.clocks["help_reply"]["deadline"] == T0 + timedelta(hours=1, minutes=3)
+    assert b.clocks["help_reply"]["warn_due"] == T0 + timedelta(hours=1, minutes=2)
+    with pytest.raises(ClockError):
+        b.resume_clock("help_reply", T0 + timedelta(hours=1), CAUSE, WORK)
+
+
+def ladder(b: Board, sla: SlaConfig | None = None) -> Board:
+    sla = sla or SlaConfig()
+    steps = {level.value: T0 + sla.ladder_after(level) for level in Level}
+    b.start_ladder(steps, T0 + sla.upgrade_after, T0, CAUSE)
+    return b
+
+
+def test_the_ladder_climbs_day_2_week_1_week_2_then_major_after_a_month_R6_4_to_R6_7() -> None:
+    b = ladder(board("complaint"))
+    found = {day: decided(b, T0 + timedelta(days=day)) for day in range(1, 32)}
+    assert {d: f for d, f in found.items() if f} == {
+        2: ["ComplaintEscalated"],
+        7: ["ComplaintEscalated"],
+        14: ["ComplaintEscalated"],
+        30: ["ComplaintUpgraded"],
+    }
+    assert b.ladder["reached"] == ["department_supervisor", "project_manager", "gm_office"]
+    assert b.severity == "major"
+
+
+def test_a_left_ladder_never_climbs_again_even_if_asked_to_resume_R5_6() -> None:
+    b = ladder(board("complaint"))
+    b.change_ladder("left", "communicative", T0, CAUSE)
+    b.change_ladder("running", "reopened", T0, CAUSE)
+    assert b.ladder["state"] == "left"
+    assert decided(b, T0 + timedelta(days=40)) == []
+
+
+def test_a_reopened_complaint_climbs_on_from_where_it_stood() -> None:
+    b = ladder(board("complaint"))
+    decided(b, T0 + timedelta(days=3))
+    b.change_ladder("stopped", "resolved", T0 + timedelta(days=3), CAUSE)
+    assert decided(b, T0 + timedelta(days=10)) == []
+    b.change_ladder("running", "reopened", T0 + timedelta(days=10), CAUSE)
+    assert decided(b, T0 + timedelta(days=10)) == ["ComplaintEscalated"]  # the week-1 step
+    assert b.ladder["reached"] == ["department_supervisor", "project_manager"]
+
+
+def test_a_site_override_changes_a_target_and_keeps_the_rest() -> None:
+    sla = SlaConfig.model_validate({"clocks": {"help_reply": {"target": "PT10M"}}})
+    rule = sla.clock(ClockName.help_reply)
+    assert rule.target == timedelta(minutes=10)
+    assert rule.warn_at == 0.8 and rule.notify == HELP.notify
+    with pytest.raises(ValueError, match="in order"):
+        SlaConfig.model_validate({"ladder": {"department_supervisor": "P20D"}})
