@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
+from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.workorder_cli import workorder_app
 from shared.clock import Clock, SimulatedClock, SystemClock
 from shared.logging import configure_logging
@@ -24,6 +25,9 @@ app = typer.Typer(no_args_is_help=True, help="PropDesk: the property customer-se
 app.add_typer(contact_app, name="contact")
 app.add_typer(ticket_app, name="ticket")
 app.add_typer(workorder_app, name="workorder")
+app.add_typer(clock_app, name="clock")
+app.add_typer(notice_app, name="notice")
+app.add_typer(sim_app, name="sim")
 
 err = Console(stderr=True)
 

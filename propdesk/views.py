@@ -31,6 +31,10 @@ def print_command_reply(console: Console, verb: str, reply: dict[str, Any]) -> N
         f"[green]{done}[/green]{note}: ticket [bold]{reply['ticket_no']}[/bold]"
         f"  status {reply['status']}  id {reply['ticket_id']}"
     )
+    deadline = reply.get("deadline")
+    if deadline:  # R3.9: what to tell the customer
+        console.print(f"tell the customer: {deadline['clock'].replace('_', ' ')} by "
+                      f"{deadline['due_at']}")  # fmt: skip
 
 
 def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
@@ -67,22 +71,47 @@ def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
             table.add_row(o["order_no"], o["status"], o["department"], o["urgency"], o["scope"],
                           o.get("technician") or "")  # fmt: skip
         console.print(table)
+    _print_sla(console, ticket.get("sla") or {})
     _print_history(console, ticket.get("history", []))
+
+
+def _print_sla(console: Console, sla: dict[str, Any]) -> None:
+    """Service levels: the clocks with their deadlines, overdue, the complaint ladder."""
+    clocks = sla.get("clocks") or {}
+    if sla.get("escalation_level") or sla.get("next_deadline") or sla.get("overdue"):
+        overdue = "  [red]OVERDUE[/red]" if sla.get("overdue") else ""
+        console.print(
+            f"next deadline {sla.get('next_deadline') or '-'}"
+            f"  escalation level {sla.get('escalation_level') or '-'}{overdue}"
+        )
+    if not clocks:
+        return
+    table = Table(title="Service-level clocks")
+    for column in ("clock", "state", "deadline", "warned", "breached", "told"):
+        table.add_column(column, no_wrap=True)
+    for key, c in clocks.items():
+        state = c["state"] + (f" ({c['pause_reason']})" if c.get("pause_reason") else "")
+        table.add_row(key, state, c.get("deadline") or "", "yes" if c["warned"] else "",
+                      "[red]yes[/red]" if c["breached"] else "", c["role"])  # fmt: skip
+    console.print(table)
 
 
 def print_ticket_list(console: Console, site: str, reply: dict[str, Any]) -> None:
     tickets = reply.get("tickets", [])
     table = Table(title=f"Tickets of {site}")
-    for column in ("ticket no", "status", "kind", "category", "received at"):
+    for column in ("ticket no", "status", "kind", "category", "received at", "next deadline"):
         table.add_column(column, no_wrap=True)
     table.add_column("id", overflow="fold", min_width=36)
     for t in tickets:
+        sla = t.get("sla") or {}
+        deadline = (sla.get("next_deadline") or "")[:16].replace("T", " ")
         table.add_row(
             t["ticket_no"],
             t["status"],
             t["kind"],
             t.get("category") or "",
             t["received_at"][:16].replace("T", " "),
+            deadline + (" [red]overdue[/red]" if sla.get("overdue") else ""),
             t["ticket_id"],
         )
     console.print(table)
