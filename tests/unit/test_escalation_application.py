@@ -1,0 +1,156 @@
+"""Escalation's policy: which clocks the events on DESK start, stop and pause (DOMAIN.md §5), and
+decisions taken once, also by a restarted application on the same store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+from services.escalation.application import EscalationApp
+from services.escalation.domain import Board, board_id_for
+from services.escalation.schedule import Schedule
+from shared.clock import FixedClock
+from shared.contracts.events import EVENT_TYPES
+from shared.inbox import Delivery
+from shared.sites import SiteDirectory
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+TICKET, ORDER = uuid4(), uuid4()
+
+
+class Feed:
+    """Deliveries from DESK, numbered as the stream would."""
+
+    def __init__(self, app: EscalationApp) -> None:
+        self.app = app
+        self.seq = 0
+        self.versions: dict[UUID, int] = {}
+
+    def __call__(self, event_type: str, aggregate: UUID, at: datetime, **data: Any) -> None:
+        self.seq += 1
+        self.versions[aggregate] = self.versions.get(aggregate, 0) + 1
+        envelope = EVENT_TYPES[event_type].model_validate(
+            {
+                "event_id": uuid4(), "event_type": event_type, "schema_version": 1,
+                "site": "hbw", "aggregate_id": aggregate,
+                "aggregate_version": self.versions[aggregate], "occurred_at": at,
+                "recorded_at": at, "correlation_id": "corr-1", "causation_id": None,
+                "actor": "S01", "data": data,
+            }
+        )  # fmt: skip
+        self.app.apply([Delivery(self.seq, envelope)])
+
+
+def app_on(clock: FixedClock, path: Path | None = None) -> EscalationApp:
+    if path is None:
+        env, schedule = {"PERSISTENCE_MODULE": "eventsourcing.popo"}, Schedule(":memory:")
+    else:
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+               "SQLITE_DBNAME": str(path / "escalation.sqlite3")}  # fmt: skip
+        schedule = Schedule(str(path / "schedule.sqlite3"))
+    return EscalationApp(env, clock, SiteDirectory(), schedule=schedule)
+
+
+def reported(feed: Feed, **overrides: Any) -> None:
+    data = {
+        "ticket_no": "HBW-202611-0001", "client_ref": "r-1", "channel": "phone",
+        "kind": "repair", "category": "plumbing", "help_category": None, "unit": "3-201",
+        "content": "厨房水管漏水", "received_at": T0, "appointment": None,
+    } | overrides  # fmt: skip
+    feed("ticket.reported", TICKET, T0, **data)
+
+
+def issued(feed: Feed, at: datetime, **overrides: Any) -> None:
+    data = {
+        "ticket_id": TICKET, "order_no": "HBW-202611-0001-W1", "origin": "automatic",
+        "department": "engineering", "category": "plumbing", "urgency": "general",
+        "scope": "household", "unit": "3-201", "content": "厨房水管漏水", "appointment": None,
+        "leak": False, "rework_of": None, "free_of_charge": False, "reason": None,
+    } | overrides  # fmt: skip
+    feed("workorder.issued", ORDER, at, **data)
+
+
+def clocks(app: EscalationApp) -> dict[str, tuple[str, str | None]]:
+    board = app.get(board_id_for(TICKET), Board)
+    return {key: (c["state"], c["outcome"]) for key, c in board.clocks.items()}
+
+
+def test_a_repair_runs_its_clocks_from_receipt_to_completion_R7_3_R7_6_R7_7() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    assert clocks(app) == {"order_issued_household": ("running", None)}
+
+    issued(feed, T0 + timedelta(minutes=1))
+    feed("workorder.collected", ORDER, T0 + timedelta(minutes=2), collected_by="E1")
+    feed("workorder.arrived", ORDER, T0 + timedelta(minutes=10))
+    feed("workorder.completed", ORDER, T0 + timedelta(hours=2), notes="换了接头",
+         actual_item="接头", fee="0", awaiting_acceptance=False)  # fmt: skip
+
+    assert clocks(app) == {
+        "order_issued_household": ("stopped", "met"),
+        "order_collected_household:HBW-202611-0001-W1": ("stopped", "met"),
+        "general_fixed": ("stopped", "met"),
+        "on_site_household:HBW-202611-0001-W1": ("stopped", "met"),
+    }
+    assert app.schedule.due(T0 + timedelta(days=30)) == []
+
+
+def test_a_quote_pauses_the_repair_clock_until_the_customer_accepts_R7_14() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    feed("workorder.quoted", ORDER, T0 + timedelta(hours=1), amount="80.00", items="角阀")
+    board = app.get(board_id_for(TICKET), Board)
+    assert board.clocks["general_fixed"]["state"] == "paused"
+    assert board.clocks["general_fixed"]["pause_reason"] == "customer_consent"
+
+    feed("workorder.quote_accepted", ORDER, T0 + timedelta(hours=25), amount="80.00")
+    board = app.get(board_id_for(TICKET), Board)
+    # 1 h counted before the quote, a day waiting for consent does not count
+    assert board.clocks["general_fixed"]["deadline"] == T0 + timedelta(hours=72 + 24)
+
+
+def test_an_urgent_override_swaps_the_general_clock_for_the_urgent_ones() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    feed("workorder.classification_overridden", ORDER, T0 + timedelta(minutes=5),
+         urgency="urgent", scope="household", reason="水管爆裂")  # fmt: skip
+    board = app.get(board_id_for(TICKET), Board)
+    assert board.clocks["general_fixed"]["outcome"] == "cancelled"
+    assert board.clocks["urgent_on_site"]["deadline"] == T0 + timedelta(hours=2)  # from receipt
+    assert board.clocks["urgent_fixed"]["deadline"] == T0 + timedelta(hours=24)
+
+
+def test_a_cancelled_ticket_cancels_its_clocks_and_nothing_falls_due() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed, kind="complaint", category="noise")
+    feed("ticket.cancelled", TICKET, T0 + timedelta(hours=1), reason="重复", duplicate_of=None)
+    board = app.get(board_id_for(TICKET), Board)
+    assert board.ladder["state"] == "stopped"
+    assert app.schedule.due(T0 + timedelta(days=60)) == []
+
+
+def test_a_restarted_application_decides_nothing_twice(tmp_path: Path) -> None:
+    clock = FixedClock(T0)
+    first = app_on(clock, tmp_path)
+    feed = Feed(first)
+    reported(feed, kind="complaint", category="noise")
+    clock.set(T0 + timedelta(days=8))
+    decided = first.tick()
+    assert [(d["event"], d["subject"]) for d in decided] == [
+        ("complaint_escalated", "department_supervisor"),
+        ("complaint_escalated", "project_manager"),
+    ]
+    first.close()
+
+    again = app_on(clock, tmp_path)
+    assert again.tick() == []
+    clock.set(T0 + timedelta(days=14))
+    assert [d["subject"] for d in again.tick()] == ["gm_office"]
