@@ -180,9 +180,14 @@ async def test_a_breach_notification_is_acknowledged_once_and_recorded(
         lambda: drill.events("escalation.notification_acknowledged", ticket)
     )
     assert recorded["actor"] == "S09"
-    reply = await desk.query("hbw", "ticket.get", {"ticket_id": ticket})
-    shown = reply["ticket"]["sla"]["notifications"][notice["notification_id"]]
-    assert shown["acknowledged_by"] == "S09"
+
+    async def acknowledged() -> dict[str, Any] | None:
+        reply = await desk.query("hbw", "ticket.get", {"ticket_id": ticket})
+        shown = reply["ticket"]["sla"]["notifications"][notice["notification_id"]]
+        return shown if shown["acknowledged_by"] else None
+
+    shown = await eventually(acknowledged)
+    assert shown["acknowledged_by"] == "S09" and shown["role"] == "cs_assistant"
 
 
 async def test_the_clock_cannot_go_backwards_and_needs_an_offset(
