@@ -15,9 +15,9 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
-from shared.worktime import WorkTime
 
 from shared.sla import ClockRule, Level, Role
+from shared.worktime import WorkTime
 
 BOARD_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/board")
 ORDER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/order")
