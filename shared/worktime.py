@@ -76,17 +76,19 @@ class OfficeHours:
         )
 
     def add(self, start: datetime, seconds: float) -> datetime:
+        # Exact arithmetic on timedeltas (whole microseconds): with float seconds, a budget that
+        # ends exactly at closing could come out a hair over and jump to the next opening.
         cursor = start.astimezone(UTC)
         day = cursor.astimezone(self.zone).date()
-        remaining = max(seconds, 0.0)
+        remaining = max(timedelta(seconds=seconds), timedelta(0))
         for _ in range(MAX_DAYS):
             if is_working_day(day):
                 opening, closing = self._window(day)
                 begin = max(cursor, opening)
                 if begin < closing:
-                    available = (closing - begin).total_seconds()
+                    available = closing - begin
                     if remaining <= available:
-                        return begin + timedelta(seconds=remaining)
+                        return begin + remaining
                     remaining -= available
             day += timedelta(days=1)
         raise ValueError(f"no deadline within {MAX_DAYS} days of {start.isoformat()}")
@@ -94,13 +96,14 @@ class OfficeHours:
     def elapsed(self, start: datetime, end: datetime) -> float:
         if end <= start:
             return 0.0
-        total = 0.0
+        total = timedelta(0)
         day = start.astimezone(self.zone).date()
         last = end.astimezone(self.zone).date()
         while day <= last:
             if is_working_day(day):
                 opening, closing = self._window(day)
-                overlap = (min(end, closing) - max(start, opening)).total_seconds()
-                total += max(overlap, 0.0)
+                overlap = min(end, closing) - max(start, opening)
+                if overlap > timedelta(0):
+                    total += overlap
             day += timedelta(days=1)
-        return total
+        return total.total_seconds()

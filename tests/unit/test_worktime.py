@@ -75,3 +75,19 @@ def test_a_year_without_holiday_data_falls_back_to_monday_to_friday() -> None:
 def test_office_hours_must_open_before_they_close() -> None:
     with pytest.raises(ValueError):
         OfficeHours(SH, time(17), time(9))
+    with pytest.raises(ValueError):
+        OfficeHours(SH, time(9), time(9))
+
+
+def test_a_fractional_start_ending_at_closing_stays_at_closing() -> None:
+    # Tue 16:52:22.274064 → closing: 37 min 37.725936 s; Wed a full office day: 9 h
+    start = datetime(2026, 11, 24, 16, 52, 22, 274064, tzinfo=SH)
+    counted = 37 * 60 + 37.725936 + 9 * HOUR
+    assert OFFICE.elapsed(start, at(11, 25, 20)) == pytest.approx(counted)
+    assert OFFICE.add(start, counted) == at(11, 25, 17, 30)  # not Thursday's opening
+
+
+def test_deadlines_are_in_utc() -> None:
+    due = OFFICE.add(at(11, 24, 9), HOUR)
+    assert due.tzinfo is UTC
+    assert due == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
