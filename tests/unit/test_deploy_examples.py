@@ -1,0 +1,30 @@
+"""The files in deploy/ that operators copy must load as the services load them."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+
+from shared.sites import SiteDirectory
+from shared.sla import ClockName
+from shared.worktime import OfficeHours
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+def test_the_example_site_directory_loads_with_its_service_levels() -> None:
+    sites = SiteDirectory.load(DEPLOY / "sites.example.json")
+    hbw, park = sites.get("hbw"), sites.get("tech-park")
+    assert hbw is not None and park is not None
+    assert hbw.sla.counting == "calendar"
+    assert hbw.sla.clock(ClockName.general_fixed).target == timedelta(hours=72)  # R7.3
+    assert park.sla.clock(ClockName.general_fixed).target == timedelta(days=2)
+    worktime = park.worktime
+    assert isinstance(worktime, OfficeHours)
+    assert (worktime.opens, worktime.closes) == (time(8, 30), time(17, 30))
+
+
+def test_every_service_has_a_systemd_unit() -> None:
+    units = {path.stem for path in (DEPLOY / "systemd").glob("*.service")}
+    for service in ("nats", "intake", "dispatch", "escalation", "reporting"):
+        assert f"propdesk-{service}" in units
