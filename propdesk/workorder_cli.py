@@ -56,6 +56,10 @@ def issue(
     department: Annotated[str | None, typer.Option(help="Default: by the category")] = None,
     urgency: Annotated[str | None, typer.Option(help="urgent or general")] = None,
     scope: Annotated[str | None, typer.Option(help="household or public")] = None,
+    non_standard: Annotated[
+        bool,
+        typer.Option("--non-standard", help="Not in the fee catalogue: assessed in 15 min (R7.14)"),
+    ] = False,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
@@ -67,6 +71,7 @@ def issue(
         "department": department,
         "urgency": urgency,
         "scope": scope,
+        "non_standard": non_standard,
     }
     reply = send_command(nats_url, site, "issue", body, as_json, service="dispatch")
     if not as_json:

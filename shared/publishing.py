@@ -13,7 +13,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from shared.contracts import events as e
-from shared.contracts.envelope import SCHEMA_VERSION
+from shared.contracts.envelope import schema_of
 
 EVENT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/event")
 # Mainland mobile numbers (optionally +86, with spaces or hyphens) and landlines (0xx-xxxxxxxx);
@@ -46,7 +46,7 @@ def envelope(event: Any, event_type: str, data: Any, occurred_at: datetime | Non
     return e.EVENT_TYPES[event_type](
         event_id=event_id_for(event.originator_id, event.originator_version),
         event_type=event_type,
-        schema_version=SCHEMA_VERSION,
+        schema_version=schema_of(data),
         site=event.site,
         aggregate_id=event.originator_id,
         aggregate_version=event.originator_version,

@@ -98,7 +98,12 @@ class DispatchApp(DeskApplication):
             "appointment": cmd.appointment.model_dump(mode="json") if cmd.appointment else None,
         }
         order = self._issue(
-            file, ctx.meta(cmd), origin="manual", reason=cmd.reason, overrides=overrides
+            file,
+            ctx.meta(cmd),
+            origin="manual",
+            reason=cmd.reason,
+            overrides=overrides,
+            non_standard=cmd.non_standard,
         )
         return _reply(order), [file, order]
 
@@ -177,6 +182,7 @@ class DispatchApp(DeskApplication):
         overrides: dict[str, Any] | None = None,
         rework_of: UUID | None = None,
         free_of_charge: bool = False,
+        non_standard: bool = False,
     ) -> WorkOrder:
         given = {k: v for k, v in (overrides or {}).items() if v is not None}
         site = self.site_config(file.site)
@@ -200,6 +206,7 @@ class DispatchApp(DeskApplication):
             rework_of=rework_of,
             free_of_charge=free_of_charge,
             reason=reason,
+            non_standard=non_standard,
             **meta,
         )
 

@@ -25,6 +25,11 @@ class IssueWorkOrder(Command):
     urgency: Urgency | None = None
     scope: Scope | None = None
     appointment: AppointmentWindow | None = None
+    non_standard: bool = Field(
+        default=False,
+        description="Not in the fee catalogue: the engineering supervisor assesses feasibility "
+        "and cost within 15 minutes of receiving the order (R7.14)",
+    )
 
 
 class GetWorkOrder(Contract):

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from shared.contracts.base import Contract, SiteId
 
 SCHEMA_VERSION = 1
+
+
+def schema_of(data: Any) -> int:
+    """The schema version of an event's data: 1 unless its contract says `SCHEMA_VERSION`."""
+    return getattr(type(data), "SCHEMA_VERSION", SCHEMA_VERSION)
 
 
 class Envelope(Contract):
@@ -24,3 +30,10 @@ class Envelope(Contract):
     correlation_id: str
     causation_id: str | None
     actor: str = Field(description="Staff id (工号) of whoever caused the event")
+
+    @model_validator(mode="after")
+    def _a_schema_this_reader_knows(self) -> Self:
+        known = schema_of(getattr(self, "data", None))
+        if self.schema_version > known:
+            raise ValueError(f"schema_version {self.schema_version} is newer than {known}")
+        return self

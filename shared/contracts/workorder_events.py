@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
@@ -46,6 +46,10 @@ Money = Decimal
 
 
 class WorkOrderIssued(Contract):
+    """Schema 2 added `non_standard`; a schema-1 event reads as `non_standard: false`."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
+
     ticket_id: UUID
     order_no: str
     origin: Literal["automatic", "manual", "rework"]
@@ -60,6 +64,11 @@ class WorkOrderIssued(Contract):
     rework_of: UUID | None = Field(description="The original order, for rework under warranty")
     free_of_charge: bool = Field(description="Rework within the warranty is free (R8.9)")
     reason: str | None
+    non_standard: bool = Field(
+        default=False,
+        description="Not in the fee catalogue: the engineering supervisor assesses feasibility "
+        "and cost within 15 minutes of receiving the order (R7.14)",
+    )
 
 
 class ClassificationOverridden(Contract):

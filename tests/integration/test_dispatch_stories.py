@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -267,3 +268,27 @@ async def test_a_complaint_gets_a_work_order_by_hand(desk: Desk, services) -> No
 
     reply = await eventually(issued)
     assert reply["department"] == "cleaning" and reply["scope"] == "public"
+
+
+async def test_a_non_standard_item_is_issued_marked_for_the_supervisors_assessment(
+    desk: Desk, services
+) -> None:
+    """R7.14: an item not in the fee catalogue: the engineering supervisor assesses feasibility
+    and cost within 15 minutes of receiving the order."""
+    t = await desk.command("hbw", "report", report_body("n-1", category="maintenance"))
+    await desk.ticket("hbw", t["ticket_id"])
+    body = {"ticket_id": t["ticket_id"], "staff_id": "S01", "reason": "更换非标门禁"}
+
+    async def issued() -> dict | None:
+        reply = await desk.dispatch("hbw", "issue", body | {"non_standard": True})
+        return reply if reply["ok"] else None
+
+    reply = await eventually(issued)
+    order = await order_state(desk, reply["work_order_id"], "issued")
+
+    assert order["non_standard"] is True
+    [event] = [json.loads(m.data) for m in await desk.events()
+               if m.subject == "desk.evt.hbw.workorder.issued"]  # fmt: skip
+    assert (event["aggregate_id"], event["data"]["origin"]) == (reply["work_order_id"], "manual")
+    assert event["data"]["non_standard"] is True
+    assert event["schema_version"] == 2  # the schema that added non_standard

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.contracts import commands as c
+from shared.contracts.events import parse_event
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
 from shared.rpc import parse_body, request_site
@@ -166,3 +167,47 @@ def test_a_subject_with_a_malformed_site_is_invalid_under_site():
     with pytest.raises(DeskError) as raised:
         request_site("desk.cmd.HBW.intake.report")
     assert raised.value.fields[0][0] == "site"
+
+
+def _issued_event(schema_version: int, **data: Any) -> dict[str, Any]:
+    return {
+        "event_id": "6f1c0d4e-3b0a-5a8e-9c1e-0a7f1b2c3d4e",
+        "event_type": "workorder.issued",
+        "schema_version": schema_version,
+        "site": "hbw",
+        "aggregate_id": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+        "aggregate_version": 1,
+        "occurred_at": "2026-10-01T09:00:00+08:00",
+        "recorded_at": "2026-10-01T01:00:00+00:00",
+        "correlation_id": "c-1",
+        "causation_id": None,
+        "actor": "dispatch",
+        "data": {
+            "ticket_id": "2c4e28ba-2fa1-11d2-883f-0016d3cca427",
+            "order_no": "hbw-202610-0001-W1",
+            "origin": "automatic",
+            "department": "engineering",
+            "category": "plumbing",
+            "urgency": "general",
+            "scope": "household",
+            "unit": "3-1201",
+            "content": "水龙头漏水",
+            "appointment": None,
+            "leak": False,
+            "rework_of": None,
+            "free_of_charge": False,
+            "reason": None,
+        }
+        | data,
+    }
+
+
+def test_a_schema_1_issued_order_reads_as_a_standard_one():
+    event = parse_event(json.dumps(_issued_event(1)).encode())
+    assert event.schema_version == 1 and event.data.non_standard is False
+
+
+def test_an_issued_order_of_a_schema_newer_than_the_reader_is_refused():
+    assert parse_event(json.dumps(_issued_event(2, non_standard=True)).encode()).data.non_standard
+    with pytest.raises(ValidationError):
+        parse_event(json.dumps(_issued_event(3, non_standard=True)).encode())

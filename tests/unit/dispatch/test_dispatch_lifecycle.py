@@ -3,11 +3,13 @@ ticket-done flag, idempotency and the site check."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from services.dispatch.domain import ALLOWED, FINISHED, WorkOrder
+from services.dispatch.translate import translate
 from shared.contracts.replies import ErrorCode
 from shared.desk_app import CommandContext
 
@@ -104,6 +106,30 @@ def test_a_manual_order_is_numbered_after_the_automatic_one_and_keeps_its_reason
     assert (order.origin, order.department, order.urgency, order.scope) == (
         "manual", "cleaning", "urgent", "public",
     )  # fmt: skip
+
+
+def test_a_manual_order_may_be_marked_non_standard_for_assessment_R7_14(desk):
+    """R7.14: an item not in the fee catalogue is assessed by the engineering supervisor."""
+    ticket = desk.report()
+    desk.issue(ticket, reason="更换非标门禁", non_standard=True)
+    desk.issue(ticket, reason="普通维修")
+    automatic, marked, plain = (desk.order(ticket, n) for n in (1, 2, 3))
+    assert (automatic.non_standard, marked.non_standard, plain.non_standard) == (False, True, False)
+    [issued] = desk.app.repository.event_store.get(marked.id)
+    assert translate(issued).data.non_standard is True
+
+
+def test_an_order_stored_before_non_standard_existed_reads_as_standard_R7_14(desk):
+    order_id = desk.order(desk.report()).id
+    mapper = desk.app.mapper
+    [stored] = desk.app.recorder.select_events(order_id)
+    state = mapper.transcoder.decode(stored.state)
+    del state["non_standard"], state["class_version"]  # as recorded before the field existed
+    old = replace(stored, state=mapper.transcoder.encode(state))
+    issued = mapper.to_domain_event(old)
+    assert issued.non_standard is False
+    assert issued.mutate(None).non_standard is False
+    assert translate(issued).data.non_standard is False
 
 
 def test_a_repeated_command_id_returns_the_first_reply_and_records_nothing(desk):
