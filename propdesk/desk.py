@@ -240,6 +240,19 @@ def ticket_contact(
         views.print_contacts(out, reply)
 
 
+@ticket_app.command("reply")
+def ticket_reply(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    message: Annotated[str, typer.Option(help="What the customer was told")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record a reply to the customer (a help request: within 5 minutes, R10.2)."""
+    _ticket("reply", ticket_id, site, staff, nats_url, as_json, message=message)
+
+
 @ticket_app.command("resolve")
 def ticket_resolve(
     ticket_id: TicketId,

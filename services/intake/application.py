@@ -113,6 +113,11 @@ class IntakeApp(DeskApplication):
         ticket = self.ticket(ticket_id)
         return ticket.reporters if ticket is not None else []
 
+    def _reply(self, ctx: CommandContext, cmd: c.ReplyToCustomer) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx, cmd, lambda t, at, meta: t.reply(at=at, meta=meta, message=cmd.message)
+        )
+
     def _resolve(self, ctx: CommandContext, cmd: c.ResolveTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.resolve(at=at, meta=meta, resolution=cmd.resolution)
@@ -150,6 +155,7 @@ class IntakeApp(DeskApplication):
         c.ClassifyTicket: _classify,
         c.LinkContact: _link,
         c.RevealContact: _reveal,
+        c.ReplyToCustomer: _reply,
         c.ResolveTicket: _resolve,
         c.RecordFollowUp: _follow_up,
         c.ReopenTicket: _reopen,

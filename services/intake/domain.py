@@ -89,6 +89,15 @@ class Ticket(Aggregate):
         def apply(self, t: Ticket) -> None:
             pass
 
+    class Replied(Event):
+        """A reply to the customer (R10.2); `first` marks the ticket's first one."""
+
+        message: str
+        first: bool
+
+        def apply(self, t: Ticket) -> None:
+            t.reply_count += 1
+
     class Resolved(Event):
         resolution: str
 
@@ -165,6 +174,7 @@ class Ticket(Aggregate):
         self.reopen_count = 0
         self.reopened_at: datetime | None = None
         self.follow_up_count = 0
+        self.reply_count = 0
 
     @classmethod
     def report(cls, *, ticket_id: UUID, at: datetime, **fields: Any) -> Ticket:
@@ -199,6 +209,10 @@ class Ticket(Aggregate):
         """The reporters' contact details, for the follow-up call; every look is recorded."""
         self._emit(self.ContactRevealed, at, meta, purpose=purpose)
         return list(self.reporters)
+
+    def reply(self, *, at: datetime, meta: dict[str, Any], message: str) -> None:
+        self._require(OPEN_STATUSES, "reply to")
+        self._emit(self.Replied, at, meta, message=message, first=self.reply_count == 0)
 
     def resolve(self, *, at: datetime, meta: dict[str, Any], resolution: str) -> None:
         self._require(OPEN_STATUSES, "resolve")

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[type[c.Command], type, str]] = {
         ContactReply,
         "Show the reporters' contact details to staff who need them; recorded (R15.2)",
     ),
+    "reply": (c.ReplyToCustomer, TicketReply, "Reply to the customer (R10.2: help within 5 min)"),
     "resolve": (c.ResolveTicket, TicketReply, "Record the resolution; the follow-up is due"),
     "follow_up": (c.RecordFollowUp, TicketReply, "回访: satisfied closes, unsatisfied reopens"),
     "reopen": (c.ReopenTicket, TicketReply, "Reopen a resolved or closed ticket with a reason"),

@@ -73,6 +73,10 @@ def _revealed(ev: Ticket.ContactRevealed, m: Callable) -> tuple:
     return "ticket.contact_revealed", e.ContactRevealed(purpose=m(ev.purpose)), None
 
 
+def _replied(ev: Ticket.Replied, m: Callable) -> tuple:
+    return "ticket.replied", e.TicketReplied(message=m(ev.message), first=ev.first), None
+
+
 def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
     return "ticket.resolved", e.TicketResolved(resolution=m(ev.resolution)), None
 
@@ -101,6 +105,7 @@ _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
     Ticket.Classified: _classified,
     Ticket.ContactLinked: _linked,
     Ticket.ContactRevealed: _revealed,
+    Ticket.Replied: _replied,
     Ticket.Resolved: _resolved,
     Ticket.FollowedUp: _followed_up,
     Ticket.Closed: _closed,

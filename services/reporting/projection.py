@@ -39,6 +39,8 @@ def _reported(state: TicketState | None, ev: e.TicketReportedEvent) -> TicketSta
         "follow_up_count": 0,
         "last_follow_up": None,
         "cancel_reason": None,
+        "first_reply_at": None,
+        "reply_count": 0,
         "resolved_at": None,
         "closed_at": None,
     }
@@ -63,6 +65,11 @@ def _linked(state: TicketState, ev: e.ContactLinkedEvent) -> TicketState:
 
 def _revealed(state: TicketState, ev: e.ContactRevealedEvent) -> TicketState:
     return state  # only the history records who looked
+
+
+def _replied(state: TicketState, ev: e.TicketRepliedEvent) -> TicketState:
+    first = state.get("first_reply_at") or ev.occurred_at.isoformat()
+    return state | {"first_reply_at": first, "reply_count": state.get("reply_count", 0) + 1}
 
 
 def _resolved(state: TicketState, ev: e.TicketResolvedEvent) -> TicketState:
@@ -95,6 +102,7 @@ EVOLVE: dict[type[e.Envelope], Callable[[Any, Any], TicketState]] = {
     e.TicketClassifiedEvent: _classified,
     e.ContactLinkedEvent: _linked,
     e.ContactRevealedEvent: _revealed,
+    e.TicketRepliedEvent: _replied,
     e.TicketResolvedEvent: _resolved,
     e.FollowUpRecordedEvent: _followed_up,
     e.TicketClosedEvent: _closed,

@@ -115,6 +115,12 @@ class ResolveTicket(TicketCommand):
     resolution: LongText
 
 
+class ReplyToCustomer(TicketCommand):
+    """A reply to the customer while the ticket is open; the first one stops R10.2's clock."""
+
+    message: ShortText = Field(description="What the customer was told; personal data is masked")
+
+
 class RecordFollowUp(TicketCommand):
     """回访: satisfied closes the ticket, unsatisfied reopens it (R11.1–R11.8)."""
 

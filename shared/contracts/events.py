@@ -73,6 +73,13 @@ class TicketResolved(Contract):
     resolution: str
 
 
+class TicketReplied(Contract):
+    """A reply to the customer (R10.2: a help request is answered within 5 minutes)."""
+
+    message: str = Field(description="What the customer was told; personal data is masked")
+    first: bool = Field(description="The ticket's first reply")
+
+
 class FollowUpRecorded(Contract):
     """回访 outcome (R11.1)."""
 
@@ -120,6 +127,11 @@ class TicketResolvedEvent(Envelope):
     data: TicketResolved
 
 
+class TicketRepliedEvent(Envelope):
+    event_type: Literal["ticket.replied"]
+    data: TicketReplied
+
+
 class FollowUpRecordedEvent(Envelope):
     event_type: Literal["ticket.followed_up"]
     data: FollowUpRecorded
@@ -150,6 +162,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketClosedEvent,
     TicketReopenedEvent,
     TicketCancelledEvent,
+    TicketRepliedEvent,
 )
 EVENT_MODELS = TICKET_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.integration.support import Desk, report_body
+from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -166,3 +168,64 @@ async def test_a_ticket_is_found_by_the_number_the_customer_was_given(desk: Desk
     assert by_no["ticket"]["ticket_id"] == t["ticket_id"]
     assert elsewhere["error"]["code"] == "not_found"
     assert both["error"]["code"] == neither["error"]["code"] == "invalid"
+
+
+async def _published(desk: Desk, n: int) -> list[dict]:
+    """The first `n` envelopes on DESK, once they are there."""
+
+    async def there() -> list[dict] | None:
+        msgs = await desk.events()
+        return [json.loads(m.data) for m in msgs] if len(msgs) >= n else None
+
+    return (await eventually(there))[:n]
+
+
+async def test_a_help_request_is_replied_to_and_the_first_reply_is_marked_first(
+    desk: Desk, services
+) -> None:
+    """R10.2: a help request is answered within 5 minutes; `first` tells which reply that was."""
+    body = report_body(kind="help", help_category="G", category=None, content="钥匙锁在屋里了")
+    t = await desk.command("hbw", "report", body)
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
+
+    first = await desk.command("hbw", "reply", ref | {"message": f"{NAME}您好, 值班人员马上到"})
+    second = await desk.command("hbw", "reply", ref | {"message": "值班人员已到门口"})
+
+    expected = {"ok": True, "ticket_id": t["ticket_id"], "ticket_no": t["ticket_no"]}
+    assert first == second == expected | {"status": "received"}
+    reported, *replies = await _published(desk, 3)
+    assert reported["event_type"] == "ticket.reported"
+    assert [(e["event_type"], e["aggregate_version"], e["data"]["first"]) for e in replies] == [
+        ("ticket.replied", 2, True),
+        ("ticket.replied", 3, False),
+    ]
+    assert replies[0]["data"]["message"] == "***您好, 值班人员马上到"
+    assert replies[1]["actor"] == "S02"
+
+
+async def test_a_reply_to_a_resolved_ticket_or_without_a_message_is_refused_and_records_nothing(
+    desk: Desk, services
+) -> None:
+    """R10.2: replies belong to open tickets; the message is short text (1–500 characters)."""
+    t = await desk.command("hbw", "report", report_body(kind="help", help_category="A"))
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
+    empty = await desk.command("hbw", "reply", ref | {"message": ""})
+    await desk.command("hbw", "resolve", ref | {"resolution": "已送医"})
+    await _published(desk, 2)
+    before = services["intake"].app.recorder.max_notification_id()
+
+    late = await desk.command("hbw", "reply", ref | {"message": "补充说明"})
+
+    assert empty["error"]["code"] == "invalid"
+    assert [f["field"] for f in empty["error"]["fields"]] == ["message"]
+    assert late["error"] == {
+        "code": "conflict",
+        "message": "cannot reply to a ticket that is resolved",
+        "fields": [],
+    }
+    assert services["intake"].app.recorder.max_notification_id() == before
+    assert [e["event_type"] for e in await _published(desk, 2)] == [
+        "ticket.reported",
+        "ticket.resolved",
+    ]
+    assert await desk.stream_count() == 2

@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 
 from services.intake.bookkeeping import TicketCounter
-from services.intake.domain import RuleError, TransitionError, ticket_id_for
+from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
 from shared.contracts.vocabulary import TicketStatus
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
@@ -118,6 +118,37 @@ def test_a_repeat_contact_cannot_link_to_a_closed_or_cancelled_ticket(make_ticke
         ticket.link_contact(
             at=LATER, meta=META, channel="visit", content="x", reporter=None, received_at=LATER
         )
+
+
+@pytest.mark.parametrize("status", ["received", "classified", "reopened"])
+def test_an_open_ticket_takes_any_number_of_replies_only_the_first_marked_first_R10_2(
+    make_ticket, status
+):
+    """R10.2: a help request is answered within 5 minutes; the first reply is that answer."""
+    ticket = at_status(make_ticket(kind="help", help_category="G"), status)
+    for _ in range(3):
+        ticket.reply(at=LATER, meta=META, message="已联系值班人员, 马上到")
+    replies = [ev for ev in ticket.collect_events() if isinstance(ev, Ticket.Replied)]
+    assert [ev.first for ev in replies] == [True, False, False]
+    assert (ticket.status, ticket.reply_count) == (status, 3)
+
+
+def test_a_reply_after_a_reopening_is_not_the_first_again_R10_2(make_ticket):
+    ticket = make_ticket(kind="help", help_category="G")
+    ticket.reply(at=LATER, meta=META, message="马上到")
+    at_status(ticket, "reopened")
+    ticket.reply(at=LATER, meta=META, message="再去看一次")
+    replies = [ev for ev in ticket.collect_events() if isinstance(ev, Ticket.Replied)]
+    assert [ev.first for ev in replies] == [True, False]
+
+
+@pytest.mark.parametrize("status", ["resolved", "closed", "cancelled"])
+def test_a_reply_is_refused_once_the_ticket_is_no_longer_open_R10_2(make_ticket, status):
+    ticket = at_status(make_ticket(), status)
+    version = ticket.version
+    with pytest.raises(TransitionError, match=f"^cannot reply to a ticket that is {status}$"):
+        ticket.reply(at=LATER, meta=META, message="x")
+    assert (ticket.status, ticket.version, ticket.reply_count) == (status, version, 0)
 
 
 @pytest.mark.parametrize(

@@ -121,3 +121,13 @@ def test_a_history_entry_records_who_did_what_when(make_ticket, translate):
     entry = history_entry(resolved)
     assert (entry["version"], entry["event_type"], entry["actor"]) == (2, "ticket.resolved", "S030")
     assert (entry["data"], entry["occurred_at"]) == ({"resolution": "换了阀门"}, AT.isoformat())
+
+
+def test_replies_record_the_first_reply_time_and_count_R10_2(make_ticket, translate):
+    ticket = make_ticket()
+    later = AT + timedelta(minutes=4)
+    ticket.reply(at=AT, meta=META, message="已安排人员")
+    ticket.reply(at=later, meta=META, message="师傅已出发")
+    state = fold(translate, ticket)
+    assert (state["first_reply_at"], state["reply_count"]) == (AT.isoformat(), 2)
+    assert state["status"] == "received"
