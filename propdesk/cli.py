@@ -131,4 +131,5 @@ def asyncapi(
 def main() -> None:
     # `kill -USR1 <pid>` prints every thread's stack to stderr: for an operator facing a hang.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
+    faulthandler.enable(all_threads=True)  # and a crash leaves its stacks, not just a signal
     app()

@@ -55,7 +55,12 @@ class DeskService(Service):
     def background(self) -> list[Coroutine[Any, Any, None]]:
         assert self.app is not None and self.js is not None
         self.relay = self.relay_class(
-            self.app, self.js, self.translator(), name="relay:DESK", write_lock=self.app.writing
+            self.app,
+            self.js,
+            self.translator(),
+            name="relay:DESK",
+            write_lock=self.app.writing,
+            offload=self.offload,
         )
         tasks = [self.relay.run()]
         if self.consumes is not None:
@@ -67,6 +72,7 @@ class DeskService(Service):
                 position=self.app.position,
                 filter_subject=filter_subject,
                 on_applied=self.applied,
+                offload=self.offload,
             )
             tasks.append(inbox.run())
         return tasks
@@ -80,7 +86,7 @@ class DeskService(Service):
         assert self.app is not None
         ctx = CommandContext(site, correlation_id(headers, cmd.command_id))
         async with self._lock:
-            reply = await asyncio.to_thread(self.app.execute, ctx, cmd)
+            reply = await self.offload(self.app.execute, ctx, cmd)
         self.applied()
         return reply
 

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from shared.contracts.events import Envelope, parse_event
 from shared.logging import get_logger
 from shared.subjects import EVENTS_ALL, STREAM
+from shared.tasks import Blocking, to_thread
 
 log = get_logger("inbox")
 
@@ -59,6 +60,7 @@ class Inbox:
         batch_size: int = 256,
         ack_wait: float = 30.0,
         on_applied: Callable[[], None] | None = None,
+        offload: Blocking = to_thread,
     ) -> None:
         self._js = js
         self.durable = durable
@@ -67,6 +69,7 @@ class Inbox:
         self._filter = filter_subject
         self._batch_size = batch_size
         self._ack_wait = ack_wait
+        self._offload = offload  # the owning service's threads, so its stop can wait for them
         self._on_applied = on_applied  # e.g. wake the relay that publishes what was applied
         self._sub: JetStreamContext.PullSubscription | None = None
         # Test hook: called after commit and before ack, to provoke a crash in between.
@@ -74,7 +77,7 @@ class Inbox:
 
     async def open(self) -> None:
         """(Re)create the durable consumer right after the view's recorded position."""
-        start = await asyncio.to_thread(self._position) + 1
+        start = await self._offload(self._position) + 1
         with contextlib.suppress(NotFoundError):
             await self._js.delete_consumer(STREAM, self.durable)
         await self._js.add_consumer(
@@ -105,7 +108,7 @@ class Inbox:
         except (TimeoutError, NatsTimeout):
             return 0
         deliveries = [decode(m.metadata.sequence.stream, m.data) for m in msgs]
-        await asyncio.to_thread(self._apply, deliveries)
+        await self._offload(self._apply, deliveries)
         if self.before_ack is not None:
             self.before_ack(deliveries)
         for m in msgs:

@@ -21,6 +21,7 @@ from nats.js import JetStreamContext
 from shared.contracts.events import Envelope, event_subject
 from shared.logging import get_logger
 from shared.subjects import STREAM
+from shared.tasks import Blocking, to_thread
 
 log = get_logger("relay")
 
@@ -38,6 +39,7 @@ class Relay:
         batch_size: int = 256,
         poll_interval: float = 1.0,
         write_lock: threading.Lock | None = None,
+        offload: Blocking = to_thread,
     ) -> None:
         if not isinstance(app.recorder, ProcessRecorder):
             raise TypeError("the relay records its position in a process recorder")
@@ -48,6 +50,7 @@ class Relay:
         self._name = name
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._offload = offload
         self._wake = asyncio.Event()
         self._write_lock = write_lock or threading.Lock()
 
@@ -63,7 +66,7 @@ class Relay:
         total = 0
         while True:
             start = self.position() + 1
-            notifications = await asyncio.to_thread(
+            notifications = await self._offload(
                 self._recorder.select_notifications, start, self._batch_size
             )
             if not notifications:
@@ -73,7 +76,7 @@ class Relay:
                 if envelope is not None:
                     await self.publish(envelope)
             last = notifications[-1].id
-            await asyncio.to_thread(self._record_position, last)
+            await self._offload(self._record_position, last)
             total += len(notifications)
 
     def _record_position(self, notification_id: int) -> None:

@@ -22,7 +22,7 @@ from shared.logging import get_logger
 from shared.rpc import answer, parse_body, request_site
 from shared.settings import Settings
 from shared.sites import SiteDirectory
-from shared.tasks import cancel_and_wait
+from shared.tasks import Offload, cancel_and_wait
 
 # (site, validated request, message headers) -> reply body
 Call = Callable[[str, Any, dict[str, str]], Awaitable[dict[str, Any]]]
@@ -42,6 +42,8 @@ class Service(ABC):
         self.js: JetStreamContext | None = None
         self.broker: NatsBroker | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        # every blocking store call of the service runs here, so the stop can wait for it
+        self.offload = Offload(self.name)
 
     @abstractmethod
     def router(self) -> NatsRouter:
@@ -74,6 +76,9 @@ class Service(ABC):
         )
         self.broker.include_router(self.router())
         await self.broker.start()
+        # A round trip to the server, so every subscription is in place before we say started:
+        # otherwise a request right after `ready` can find no responders on a loaded machine.
+        await self.broker.connection.flush()
         self._tasks = [asyncio.create_task(coro) for coro in self.background()]
         self.log.info("service.started", service=self.name)
 
@@ -89,6 +94,7 @@ class Service(ABC):
             with contextlib.suppress(Exception):
                 await self.nc.drain()
             self.nc = None
+        await self.offload.drain()  # no store call may still run when the stores close
         self.close_stores()
         self.log.info("service.stopped", service=self.name)
 

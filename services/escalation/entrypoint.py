@@ -92,7 +92,7 @@ class EscalationService(DeskService):
             if moving_to is not None:
                 assert isinstance(self.clock, SimulatedClock)
                 self.clock.set(moving_to)
-            decided = await asyncio.to_thread(self.app.tick)
+            decided = await self.offload(self.app.tick)
         if decided and self.relay is not None:
             self.relay.wake()
         return decided

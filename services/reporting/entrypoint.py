@@ -3,7 +3,6 @@ desk.qry.<site>.ticket.*. The only reporting module that knows FastStream."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -48,7 +47,11 @@ class ReportingService(Service):
     def background(self) -> list[Coroutine[Any, Any, None]]:
         assert self.view is not None and self.js is not None
         self.inbox = Inbox(
-            self.js, durable=TICKETS_CONSUMER, apply=self.view.apply, position=self.view.position
+            self.js,
+            durable=TICKETS_CONSUMER,
+            apply=self.view.apply,
+            position=self.view.position,
+            offload=self.offload,
         )
         return [self.inbox.run()]
 
@@ -63,6 +66,6 @@ class ReportingService(Service):
     def _query(self, handler: Callable[..., dict[str, Any]]) -> Any:
         async def call(site: str, query: BaseModel, headers: dict[str, str]) -> dict[str, Any]:
             assert self.view is not None
-            return await asyncio.to_thread(handler, self.view, site, query)
+            return await self.offload(handler, self.view, site, query)
 
         return call

@@ -61,12 +61,16 @@ class Process:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
-            return self.proc.wait(timeout)
+            code = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.proc.send_signal(signal.SIGUSR1)  # dump the stacks of the hung process
             time.sleep(1)
             self.proc.kill()
             raise AssertionError("did not stop:\n" + "".join(self.errors[-80:])) from None
+        if code < 0 and code != -sig:
+            time.sleep(0.2)  # let the reader take the last lines
+            raise AssertionError(f"died by signal {-code}:\n" + "".join(self.errors[-80:]))
+        return code
 
 
 @pytest.fixture

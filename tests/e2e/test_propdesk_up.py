@@ -48,6 +48,16 @@ async def stream_messages(url: str) -> dict[str, int]:
     return counts
 
 
+async def settled(url: str) -> dict[str, int]:
+    """The counts once dispatch has issued both orders (it follows the tickets a moment later)."""
+    for _ in range(200):
+        count = await stream_messages(url)
+        if count.get("workorder", 0) >= 2 and count.get("escalation", 0) > 0:
+            return count
+        await asyncio.sleep(0.05)
+    return count
+
+
 def contact(client_ref: str) -> dict[str, Any]:
     return {
         "client_ref": client_ref,
@@ -78,7 +88,7 @@ async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) 
         again = await call(url, "desk.cmd.hbw.intake.report", contact("door-1"))
         nxt = await call(url, "desk.cmd.hbw.intake.report", contact("door-2"))
         await shown(url, "hbw", nxt["ticket_id"])
-        count = await stream_messages(url)
+        count = await settled(url)
     finally:
         assert second.stop(signal.SIGINT) == 0
 
