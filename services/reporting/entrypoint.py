@@ -10,6 +10,7 @@ from faststream.nats import NatsRouter
 from pydantic import BaseModel
 
 from services.reporting import queries
+from services.reporting.projections import PROJECTIONS, View
 from services.reporting.view import TicketView
 from shared import subjects
 from shared.contracts.commands import GetTicket, ListTickets
@@ -24,7 +25,6 @@ QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
     "workorder.get": (GetWorkOrder, queries.get_work_order, "A work order and its history"),
 }
 
-TICKETS_CONSUMER = "reporting-tickets"
 
 
 class ReportingService(Service):
@@ -32,28 +32,37 @@ class ReportingService(Service):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.view: TicketView | None = None
-        self.inbox: Inbox | None = None
+        self.views: dict[str, View] = {}
+        self.inboxes: dict[str, Inbox] = {}
+
+    @property
+    def view(self) -> TicketView | None:
+        """The ticket view, which the ticket queries read."""
+        view = self.views.get("tickets")
+        assert view is None or isinstance(view, TicketView)
+        return view
 
     def open_stores(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.view = TicketView(str(self.settings.data_dir / "reporting-tickets.sqlite3"))
+        for name, projection in PROJECTIONS.items():
+            self.views[name] = projection.open(str(projection.path(self.settings.data_dir)))
 
     def close_stores(self) -> None:
-        if self.view is not None:
-            self.view.close()
-            self.view = None
+        for view in self.views.values():
+            view.close()
+        self.views = {}
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
-        assert self.view is not None and self.js is not None
-        self.inbox = Inbox(
-            self.js,
-            durable=TICKETS_CONSUMER,
-            apply=self.view.apply,
-            position=self.view.position,
-            offload=self.offload,
-        )
-        return [self.inbox.run()]
+        assert self.js is not None
+        for name, view in self.views.items():
+            self.inboxes[name] = Inbox(
+                self.js,
+                durable=PROJECTIONS[name].durable,
+                apply=view.apply,
+                position=view.position,
+                offload=self.offload,
+            )
+        return [inbox.run() for inbox in self.inboxes.values()]
 
     def router(self) -> NatsRouter:
         router = NatsRouter()

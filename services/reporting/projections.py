@@ -1,0 +1,55 @@
+"""The read models reporting keeps, each a SQLite view fed from DESK by its own durable consumer.
+
+`propdesk replay <name>` and `propdesk verify <name>` address them by these names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from services.reporting.view import TicketView
+from shared.inbox import Delivery
+
+
+class View(Protocol):
+    """What a projection's view offers the inbox, the replay and the verify."""
+
+    def apply(self, deliveries: Sequence[Delivery]) -> None:
+        """Apply a batch and record its last stream sequence, in one transaction."""
+
+    def position(self) -> int:
+        """The last stream sequence applied (0 for an empty view)."""
+
+    def checksum(self) -> str:
+        """A digest of every row: equal views have equal checksums."""
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    name: str
+    description: str
+    file: str  # in the data directory
+    durable: str  # the reporting service's consumer on DESK
+    open: Callable[[str], View]
+
+    def path(self, data_dir: Path) -> Path:
+        return data_dir / self.file
+
+
+PROJECTIONS: dict[str, Projection] = {
+    p.name: p
+    for p in (
+        Projection(
+            "tickets",
+            "ticket state, work orders, service levels and history (ticket.get, ticket.list)",
+            "reporting-tickets.sqlite3",
+            "reporting-tickets",
+            TicketView,
+        ),
+    )
+}
