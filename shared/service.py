@@ -22,6 +22,7 @@ from shared.logging import get_logger
 from shared.rpc import answer, parse_body, request_site
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from shared.subjects import COMPANY
 from shared.tasks import Offload, cancel_and_wait
 
 # (site, validated request, message headers) -> reply body
@@ -98,9 +99,12 @@ class Service(ABC):
         self.close_stores()
         self.log.info("service.stopped", service=self.name)
 
-    def handler(self, name: str, request: type, reply: type, call: Call) -> Any:
+    def handler(
+        self, name: str, request: type, reply: type, call: Call, *, company: bool = False
+    ) -> Any:
         """A request/reply handler: site from the subject, body validated against `request`,
-        every outcome (including malformed JSON) answered in the contract's shape."""
+        every outcome (including malformed JSON) answered in the contract's shape. A `company`
+        handler answers on desk.qry.company.… for every site, so no site is checked."""
 
         async def handle(body: Any) -> Any:
             message = self.broker.context.get_local("message") if self.broker else None
@@ -108,6 +112,8 @@ class Service(ABC):
             headers = message.headers if message else {}
 
             async def run() -> dict[str, Any]:
+                if company:
+                    return await call(COMPANY, parse_body(request, body), headers)
                 site = request_site(subject)
                 if self.sites.get(site) is None:
                     raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")

@@ -19,10 +19,11 @@ EVENTS_ALL = "desk.evt.>"
 NOTICES = "NOTICES"
 NOTICES_ALL = "desk.ntf.>"
 SIM_CLOCK_SET = "desk.sim.clock.set"
+COMPANY = "company"  # desk.qry.company.report.…: the company's reports; no site has this id
 
 
 def is_valid_site(site: str) -> bool:
-    return bool(SITE_RE.fullmatch(site))
+    return bool(SITE_RE.fullmatch(site)) and site != COMPANY
 
 
 def command(site: str, service: str, verb: str) -> str:

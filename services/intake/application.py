@@ -11,9 +11,11 @@ from pydantic import BaseModel
 
 from services.intake.bookkeeping import TicketCounter
 from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
+from services.intake.review import MonthReview
 from shared.contracts import commands as c
 from shared.contracts import events as e
 from shared.contracts.replies import (
+    AnalysisReply,
     ContactDetails,
     ContactReply,
     Promise,
@@ -150,6 +152,30 @@ class IntakeApp(DeskApplication):
             ),
         )
 
+    def _analysis(
+        self, ctx: CommandContext, cmd: c.AttachMonthAnalysis
+    ) -> tuple[BaseModel, list[Any]]:
+        now = self.clock.now()
+        this_month = now.astimezone(self.site_config(ctx.site).zone).strftime("%Y-%m")
+        if cmd.month > this_month:
+            raise invalid(f"month {cmd.month} has not begun at {ctx.site}", "month")
+        try:
+            review = self.repository.get(MonthReview.id_for(ctx.site, cmd.month))
+        except AggregateNotFoundError:
+            review = None
+        review = MonthReview.attach(
+            review,
+            at=now,
+            site=ctx.site,
+            month=cmd.month,
+            cause=cmd.cause,
+            lessons=cmd.lessons,
+            actions=cmd.actions,
+            **ctx.meta(cmd),
+        )
+        reply = AnalysisReply(site=ctx.site, month=cmd.month, revision=review.revision)
+        return reply, [review]
+
     handlers: ClassVar[dict[type, Any]] = {
         c.ReportContact: _report,
         c.ClassifyTicket: _classify,
@@ -160,6 +186,7 @@ class IntakeApp(DeskApplication):
         c.RecordFollowUp: _follow_up,
         c.ReopenTicket: _reopen,
         c.CancelTicket: _cancel,
+        c.AttachMonthAnalysis: _analysis,
     }
 
     # -- helpers --------------------------------------------------------------------------

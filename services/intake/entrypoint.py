@@ -7,7 +7,7 @@ from services.intake.application import IntakeApp
 from services.intake.translate import Translator
 from shared.contracts import commands as c
 from shared.contracts import events as e
-from shared.contracts.replies import ContactReply, ReportReply, TicketReply
+from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.desk_service import DeskService
 from shared.relay import Translate
 
@@ -26,6 +26,11 @@ COMMANDS: dict[str, tuple[type[c.Command], type, str]] = {
     "follow_up": (c.RecordFollowUp, TicketReply, "回访: satisfied closes, unsatisfied reopens"),
     "reopen": (c.ReopenTicket, TicketReply, "Reopen a resolved or closed ticket with a reason"),
     "cancel": (c.CancelTicket, TicketReply, "Cancel a withdrawn or duplicate ticket"),
+    "attach_analysis": (
+        c.AttachMonthAnalysis,
+        AnalysisReply,
+        "The site manager's monthly cause analysis, lessons and corrective actions (R12.2)",
+    ),
 }
 
 
@@ -33,7 +38,7 @@ class IntakeService(DeskService):
     name = "intake"
     app_class = IntakeApp
     commands = COMMANDS
-    publishes = e.TICKET_EVENTS
+    publishes = e.INTAKE_EVENTS
     # dispatch's last sign-off of a ticket's work orders resolves the ticket
     consumes = ("intake-work-done", "desk.evt.*.workorder.signed_off")
 

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from services.intake.domain import Ticket
+from services.intake.review import MonthReview
 from shared.contracts import events as e
 from shared.publishing import envelope, mask
 
@@ -22,6 +23,8 @@ class Translator:
         self._reporters_of = reporters_of
 
     def __call__(self, event: object) -> e.Envelope | None:
+        if isinstance(event, MonthReview.Event):
+            return _analysis(event)
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters: internal to intake
@@ -98,6 +101,17 @@ def _reopened(ev: Ticket.Reopened, m: Callable) -> tuple:
 def _cancelled(ev: Ticket.Cancelled, m: Callable) -> tuple:
     data = e.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
     return "ticket.cancelled", data, None
+
+
+def _analysis(ev: MonthReview.Event) -> e.Envelope:
+    data = e.MonthAnalysisAttached(
+        month=ev.month,
+        cause=mask(ev.cause) or "",
+        lessons=mask(ev.lessons) or "",
+        actions=mask(ev.actions) or "",
+        revision=ev.originator_version,
+    )
+    return envelope(ev, "report.analysis_attached", data, None)
 
 
 _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {

@@ -9,12 +9,13 @@ from typing import Any
 from faststream.nats import NatsRouter
 from pydantic import BaseModel
 
-from services.reporting import queries
+from services.reporting import queries, report_queries
 from services.reporting.projections import PROJECTIONS, View
 from services.reporting.view import TicketView
 from shared import subjects
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
+from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
 from shared.inbox import Inbox
 from shared.service import Service
 
@@ -24,7 +25,14 @@ QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
     "ticket.list": (ListTickets, queries.list_tickets, "Tickets of a site, newest first"),
     "workorder.get": (GetWorkOrder, queries.get_work_order, "A work order and its history"),
 }
-
+# report name -> (request model, handler, description), over the analytics facts
+REPORTS: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] = {
+    "report.monthly": (MonthlyReport, report_queries.monthly, "A site's monthly summary (R12.4)"),
+    "report.weekly": (WeeklyReport, report_queries.weekly, "A site's weekly summary (R12.1)"),
+}
+COMPANY_REPORTS = {
+    "report.quality": (QualityPack, report_queries.quality, "The company quality pack (R12.3)"),
+}
 
 
 class ReportingService(Service):
@@ -45,7 +53,8 @@ class ReportingService(Service):
     def open_stores(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         for name, projection in PROJECTIONS.items():
-            self.views[name] = projection.open(str(projection.path(self.settings.data_dir)))
+            path = str(projection.path(self.settings.data_dir))
+            self.views[name] = projection.open(path, self.sites)
 
     def close_stores(self) -> None:
         for view in self.views.values():
@@ -70,7 +79,29 @@ class ReportingService(Service):
             router.subscriber(subjects.query_pattern(name), title=name, description=description)(
                 self.handler("query_" + name.replace(".", "_"), model, dict, self._query(handler))
             )
+        for name, (model, handler, description) in REPORTS.items():
+            router.subscriber(subjects.query_pattern(name), title=name, description=description)(
+                self.handler("query_" + name.replace(".", "_"), model, dict, self._report(handler))
+            )
+        for name, (model, handler, description) in COMPANY_REPORTS.items():
+            subject = subjects.query(subjects.COMPANY, name)
+            router.subscriber(subject, title=f"company.{name}", description=description)(
+                self.handler(
+                    "company_" + name.replace(".", "_"),
+                    model,
+                    dict,
+                    self._report(handler),
+                    company=True,
+                )
+            )
         return router
+
+    def _report(self, handler: Callable[..., dict[str, Any]]) -> Any:
+        async def call(site: str, query: BaseModel, headers: dict[str, str]) -> dict[str, Any]:
+            view = self.views["analytics"]
+            return await self.offload(handler, view, self.sites, site, query, self.clock.now())
+
+        return call
 
     def _query(self, handler: Callable[..., dict[str, Any]]) -> Any:
         async def call(site: str, query: BaseModel, headers: dict[str, str]) -> dict[str, Any]:

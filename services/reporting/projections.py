@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from services.reporting.analytics import AnalyticsView
 from services.reporting.view import TicketView
 from shared.inbox import Delivery
+from shared.sites import SiteDirectory
 
 
 class View(Protocol):
@@ -35,7 +37,7 @@ class Projection:
     description: str
     file: str  # in the data directory
     durable: str  # the reporting service's consumer on DESK
-    open: Callable[[str], View]
+    open: Callable[[str, SiteDirectory], View]  # (file, sites): the sites give each its timezone
 
     def path(self, data_dir: Path) -> Path:
         return data_dir / self.file
@@ -49,7 +51,15 @@ PROJECTIONS: dict[str, Projection] = {
             "ticket state, work orders, service levels and history (ticket.get, ticket.list)",
             "reporting-tickets.sqlite3",
             "reporting-tickets",
-            TicketView,
+            lambda path, _sites: TicketView(path),
+        ),
+        Projection(
+            "analytics",
+            "monthly and weekly facts per site: the reports (report.monthly, report.weekly, "
+            "company report.quality)",
+            "reporting-analytics.sqlite3",
+            "reporting-analytics",
+            AnalyticsView,
         ),
     )
 }

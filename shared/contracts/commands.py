@@ -146,6 +146,18 @@ class CancelTicket(TicketCommand):
     duplicate_of: UUID | None = None
 
 
+Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+
+
+class AttachMonthAnalysis(Command):
+    """The site manager's monthly complaint analysis (R12.2); attaching again revises it."""
+
+    month: Month = Field(description="YYYY-MM, the site's local calendar month")
+    cause: LongText = Field(description="原因分析 cause analysis")
+    lessons: LongText = Field(description="经验教训总结 lessons learned")
+    actions: LongText = Field(description="整改措施 corrective actions")
+
+
 class GetTicket(Contract):
     """By id, or by the number the desk told the customer (HBW-202611-0042): exactly one."""
 

@@ -102,6 +102,16 @@ class TicketCancelled(Contract):
     duplicate_of: UUID | None
 
 
+class MonthAnalysisAttached(Contract):
+    """The site manager's monthly complaint analysis (R12.2); a later revision replaces it."""
+
+    month: str = Field(description="YYYY-MM, the site's local calendar month")
+    cause: str = Field(description="原因分析, masked")
+    lessons: str = Field(description="经验教训总结, masked")
+    actions: str = Field(description="整改措施, masked")
+    revision: int = Field(ge=1, description="1 for the first analysis of the month, then +1")
+
+
 class TicketReportedEvent(Envelope):
     event_type: Literal["ticket.reported"]
     data: TicketReported
@@ -164,7 +174,15 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketCancelledEvent,
     TicketRepliedEvent,
 )
-EVENT_MODELS = TICKET_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
+
+
+class MonthAnalysisAttachedEvent(Envelope):
+    event_type: Literal["report.analysis_attached"]
+    data: MonthAnalysisAttached
+
+
+INTAKE_EVENTS: tuple[type[Envelope], ...] = (*TICKET_EVENTS, MonthAnalysisAttachedEvent)
+EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {
     m.model_fields["event_type"].annotation.__args__[0]: m  # type: ignore[union-attr]
     for m in EVENT_MODELS

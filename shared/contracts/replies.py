@@ -41,6 +41,13 @@ class TicketReply(Contract):
     status: str
 
 
+class AnalysisReply(Contract):
+    ok: Literal[True] = True
+    site: str
+    month: str
+    revision: int
+
+
 class ContactDetails(Contract):
     name: str
     phone: str | None = None

@@ -1,0 +1,406 @@
+"""The monthly summary (《客户投诉(建议、咨询)月汇总表》), the weekly summary and the company
+quality pack, computed from the analytics facts of a period (docs/REPORTS.md; R12.1–R12.4,
+DOMAIN.md §7).
+
+Pure reading: every figure is a query over the facts, so a report is as current as the projection.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from services.reporting.analytics import OPEN, AnalyticsView
+from shared.contracts.vocabulary import Channel, Kind, Severity, Validity
+from shared.sites import SiteConfig
+from shared.sla import ClockName, Level
+
+LADDER = [level.value for level in Level]
+TREND_MONTHS = 6
+TOP = 5
+
+
+def months_back(month: str, count: int) -> list[str]:
+    """`count` months ending with `month`, oldest first."""
+    year, mon = (int(x) for x in month.split("-"))
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{mon:02d}")
+        year, mon = (year, mon - 1) if mon > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+def previous_month(month: str) -> str:
+    return months_back(month, 2)[0]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _nearest_rank(values: list[float], share: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least `share` of them at or below."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+def _counts(vocabulary: list[str], rows: list[dict[str, Any]], key: str) -> dict[str, int]:
+    counts = dict.fromkeys((str(v) for v in vocabulary), 0)
+    for row in rows:
+        value = row[key] if row[key] is not None else "unclassified"
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def _bounds(zone: Any, first: date, last: date) -> tuple[str, str]:
+    return (
+        datetime.combine(first, time(0), zone).isoformat(),
+        datetime.combine(last, time(0), zone).isoformat(),
+    )
+
+
+def month_bounds(site: SiteConfig, month: str) -> tuple[str, str]:
+    year, mon = (int(x) for x in month.split("-"))
+    nxt = date(year + mon // 12, mon % 12 + 1, 1)
+    return _bounds(site.zone, date(year, mon, 1), nxt)
+
+
+@dataclass
+class Month:
+    """The facts of one site-month and the figures every report shares."""
+
+    tickets: list[dict[str, Any]]  # the month's contacts (duplicates left out)
+    clocks: list[dict[str, Any]]
+    escalations: list[dict[str, Any]]
+
+    @property
+    def complaints(self) -> list[dict[str, Any]]:
+        return [t for t in self.tickets if t["kind"] == Kind.complaint]
+
+    @property
+    def resolved(self) -> list[dict[str, Any]]:
+        return [t for t in self.tickets if t["resolved_at"] is not None]
+
+    def hours(self) -> list[float]:
+        return [
+            (
+                datetime.fromisoformat(t["resolved_at"]) - datetime.fromisoformat(t["received_at"])
+            ).total_seconds()
+            / 3600
+            for t in self.resolved
+        ]
+
+    def compliance_parts(self, clocks: list[dict[str, Any]] | None = None) -> tuple[int, int]:
+        """(met, judged): a clock is judged once it stopped in time or late, or breached open."""
+        rows = self.clocks if clocks is None else clocks
+        met = sum(1 for c in rows if c["outcome"] == "met")
+        late = sum(1 for c in rows if c["outcome"] == "late")
+        overdue = sum(1 for c in rows if c["outcome"] == OPEN and c["breached"])
+        return met, met + late + overdue
+
+    def measures(self) -> dict[str, Any]:
+        """The measures the quality pack sets side by side."""
+        resolved = self.resolved
+        follow_ups = sum(t["follow_ups"] for t in self.tickets)
+        hours = self.hours()
+        return {
+            "contacts": len(self.tickets),
+            "complaints": len(self.complaints),
+            "valid_complaints": sum(1 for t in self.complaints if t["validity"] == "valid"),
+            "escalations": len(self.escalations),
+            "upgraded_to_major": sum(t["upgraded"] for t in self.tickets),
+            "clock_compliance": _rate(*self.compliance_parts()),
+            "resolution_median_hours": round(statistics.median(hours), 1) if hours else None,
+            "follow_up_rate": _rate(sum(1 for t in resolved if t["follow_ups"]), len(resolved)),
+            "satisfaction_rate": _rate(sum(t["satisfied"] for t in self.tickets), follow_ups),
+            "reopen_rate": _rate(sum(t["reopened"] for t in resolved), len(resolved)),
+        }
+
+
+class Reports:
+    def __init__(self, view: AnalyticsView) -> None:
+        self.view = view
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def month(self, site: str, month: str) -> Month:
+        return Month(
+            tickets=self.view.rows(
+                "SELECT * FROM ticket_facts WHERE site = ? AND month = ? AND duplicate = 0 "
+                "ORDER BY received_at, ticket_no",
+                (site, month),
+            ),
+            clocks=self.view.rows(
+                "SELECT * FROM clock_facts WHERE site = ? AND month = ?", (site, month)
+            ),
+            escalations=self.view.rows(
+                "SELECT * FROM escalation_facts WHERE site = ? AND month = ?", (site, month)
+            ),
+        )
+
+    def _orders(self, site: str, month: str) -> tuple[dict[str, int], dict[str, Any]]:
+        issued = self.view.rows(
+            "SELECT department, COUNT(*) AS n FROM order_facts WHERE site = ? AND "
+            "issued_month = ? GROUP BY department ORDER BY department",
+            (site, month),
+        )
+        fees = [
+            Decimal(r["fee"])
+            for r in self.view.rows(
+                "SELECT fee FROM order_facts WHERE site = ? AND completed_month = ?",
+                (site, month),
+            )
+        ]
+        paid = [fee for fee in fees if fee > 0]
+        revenue = sum(paid, Decimal("0")).quantize(Decimal("0.01"))
+        return {r["department"]: r["n"] for r in issued}, {
+            "orders": len(paid),
+            "revenue": str(revenue),
+        }
+
+    def _analysis(self, site: str, month: str) -> dict[str, Any] | None:
+        rows = self.view.rows(
+            "SELECT analysis FROM month_analysis WHERE site = ? AND month = ?", (site, month)
+        )
+        return json.loads(rows[0]["analysis"]) if rows else None
+
+    def sites(self, months: list[str], listed: list[str]) -> list[str]:
+        marks = ", ".join("?" * len(months))
+        found = self.view.rows(
+            f"SELECT DISTINCT site FROM ticket_facts WHERE month IN ({marks})", months
+        )
+        return sorted({r["site"] for r in found} | set(listed))
+
+    # -- the monthly summary ----------------------------------------------------------------
+
+    def monthly(self, site: str, config: SiteConfig, month: str, as_of: datetime) -> dict:
+        this, before = self.month(site, month), self.month(site, previous_month(month))
+        start, end = month_bounds(config, month)
+        categories = _category_counts(this.tickets)
+        previous = _category_counts(before.tickets)
+        departments, paid = self._orders(site, month)
+        hours = this.hours()
+        measures = this.measures()
+        resolved = this.resolved
+        follow_ups = sum(t["follow_ups"] for t in this.tickets)
+        return {
+            "site": site,
+            "site_name": config.name,
+            "month": month,
+            "timezone": config.timezone,
+            "from": start,
+            "to": end,
+            "as_of": as_of.isoformat(),
+            "contacts": len(this.tickets),
+            "cancelled": sum(1 for t in this.tickets if t["status"] == "cancelled"),
+            "by_kind": _counts(list(Kind), this.tickets, "kind"),
+            "by_category": {
+                c: categories.get(c, 0) for c in sorted(set(categories) | set(previous))
+            },
+            "by_channel": _counts(list(Channel), this.tickets, "channel"),
+            "by_validity": _counts([*Validity, "unclassified"], this.complaints, "validity"),
+            "by_severity": _counts([*Severity, "unclassified"], this.complaints, "severity"),
+            "escalations": _counts(LADDER, this.escalations, "level"),
+            "upgraded_to_major": measures["upgraded_to_major"],
+            "clocks": _clocks(this),
+            "resolution_hours": {
+                "resolved": len(resolved),
+                "median": measures["resolution_median_hours"],
+                "p90": round(_nearest_rank(hours, 0.9), 1) if hours else None,
+            },
+            "follow_up": {
+                "resolved": len(resolved),
+                "followed_up": sum(1 for t in resolved if t["follow_ups"]),
+                "rate": measures["follow_up_rate"],
+            },
+            "satisfaction": {
+                "follow_ups": follow_ups,
+                "satisfied": sum(t["satisfied"] for t in this.tickets),
+                "rate": measures["satisfaction_rate"],
+            },
+            "reopen": {
+                "resolved": len(resolved),
+                "reopened": sum(t["reopened"] for t in resolved),
+                "rate": measures["reopen_rate"],
+            },
+            "repeat_units": _repeat_units(this.complaints),
+            "paid": paid,
+            "orders_by_department": departments,
+            "top_categories": [
+                {
+                    "category": name,
+                    "count": count,
+                    "previous": previous.get(name, 0),
+                    "change": count - previous.get(name, 0),
+                }
+                for name, count in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+            ],
+            "change": {
+                name: {"this": a, "previous": b, "change": a - b}
+                for name, a, b in (
+                    ("contacts", len(this.tickets), len(before.tickets)),
+                    ("complaints", len(this.complaints), len(before.complaints)),
+                    ("repairs", _kind(this, Kind.repair), _kind(before, Kind.repair)),
+                )
+            },
+            "trend": [self._trend_point(site, m) for m in months_back(month, TREND_MONTHS)],
+            "analysis": self._analysis(site, month),
+        }
+
+    def _trend_point(self, site: str, month: str) -> dict[str, Any]:
+        measures = self.month(site, month).measures()
+        keep = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
+        return {"month": month} | {k: measures[k] for k in keep}
+
+    # -- the weekly summary (R12.1) ---------------------------------------------------------
+
+    def weekly(self, site: str, config: SiteConfig, week: str, as_of: datetime) -> dict:
+        year, number = int(week[:4]), int(week[6:])
+        monday = date.fromisocalendar(year, number, 1)
+        start, end = _bounds(config.zone, monday, monday + timedelta(days=7))
+        tickets = self.view.rows(
+            "SELECT * FROM ticket_facts WHERE site = ? AND week = ? AND duplicate = 0 "
+            "ORDER BY received_at, ticket_no",
+            (site, week),
+        )
+        done = {"resolved", "closed", "cancelled"}
+        return {
+            "site": site,
+            "site_name": config.name,
+            "week": week,
+            "timezone": config.timezone,
+            "from": start,
+            "to": end,
+            "as_of": as_of.isoformat(),
+            "contacts": len(tickets),
+            "by_kind": _counts(list(Kind), tickets, "kind"),
+            "resolved": sum(1 for t in tickets if t["status"] in done),
+            "open": sum(1 for t in tickets if t["status"] not in done),
+            "complaints": [
+                _brief(t, "validity", "severity", "escalation_level")
+                for t in tickets
+                if t["kind"] == Kind.complaint
+            ],
+            "suggestions": [_brief(t) for t in tickets if t["kind"] == Kind.suggestion],
+        }
+
+    # -- the company quality pack (R12.3) ---------------------------------------------------
+
+    def quality(
+        self, sites: dict[str, SiteConfig], listed: list[str], month: str, as_of: datetime
+    ) -> dict:
+        months = months_back(month, TREND_MONTHS)
+        rows, trend, pooled = [], {}, {m: Month([], [], []) for m in months[-2:]}
+        for site in self.sites(months, listed):
+            config = sites.get(site)
+            series = {m: self.month(site, m) for m in months}
+            for m in months[-2:]:
+                pooled[m].tickets += series[m].tickets
+                pooled[m].clocks += series[m].clocks
+                pooled[m].escalations += series[m].escalations
+            _, paid = self._orders(site, month)
+            rows.append(
+                {"site": site, "site_name": config.name if config else site}
+                | series[month].measures()
+                | {"paid_revenue": paid["revenue"]}
+            )
+            per_month = [series[m].measures() for m in months]
+            trend[site] = {
+                k: [p[k] for p in per_month]
+                for k in ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
+            }
+        revenue = sum((Decimal(r["paid_revenue"]) for r in rows), Decimal("0.00"))
+        return {
+            "month": month,
+            "as_of": as_of.isoformat(),
+            "months": months,
+            "sites": rows,
+            "company": pooled[month].measures() | {"paid_revenue": str(revenue)},
+            "trend": trend,
+            "worse": {
+                "sites": _worse_sites(trend),
+                "categories": _worse_categories(pooled[months[-2]], pooled[month]),
+            },
+        }
+
+
+def _kind(month: Month, kind: Kind) -> int:
+    return sum(1 for t in month.tickets if t["kind"] == kind)
+
+
+def _category_counts(tickets: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for t in tickets:
+        if t["category"] is not None:
+            counts[t["category"]] = counts.get(t["category"], 0) + 1
+    return counts
+
+
+def _clocks(month: Month) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name in ClockName:
+        rows = [c for c in month.clocks if c["clock"] == name]
+        if not rows:
+            continue
+        met, judged = month.compliance_parts(rows)
+        out[name.value] = {
+            "started": len(rows),
+            "met": met,
+            "late": sum(1 for c in rows if c["outcome"] == "late"),
+            "open": sum(1 for c in rows if c["outcome"] == OPEN),
+            "breached": sum(c["breached"] for c in rows),
+            "compliance": _rate(met, judged),
+        }
+    return out
+
+
+def _repeat_units(complaints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_unit: dict[str, int] = {}
+    for t in complaints:
+        if t["unit"]:
+            by_unit[t["unit"]] = by_unit.get(t["unit"], 0) + 1
+    repeats = [(unit, n) for unit, n in by_unit.items() if n >= 2]
+    return [{"unit": u, "complaints": n} for u, n in sorted(repeats, key=lambda r: (-r[1], r[0]))]
+
+
+def _brief(ticket: dict[str, Any], *extra: str) -> dict[str, Any]:
+    names = {"escalation_level": "level"}
+    fields = {
+        "ticket_no": ticket["ticket_no"],
+        "received_at": ticket["received_at"],
+        "category": ticket["category"],
+        "status": ticket["status"],
+        "content": ticket["content"],
+    }
+    return fields | {name: ticket[names.get(name, name)] for name in extra}
+
+
+def _worse_sites(trend: dict[str, dict[str, list[Any]]]) -> list[dict[str, Any]]:
+    worse = []
+    for site, series in trend.items():
+        for measure, rising in (
+            ("complaints", True),
+            ("clock_compliance", False),
+            ("satisfaction_rate", False),
+        ):
+            previous, this = series[measure][-2], series[measure][-1]
+            if previous is None or this is None:
+                continue
+            if (this > previous) if rising else (this < previous):
+                worse.append({"site": site, "measure": measure, "previous": previous, "this": this})
+    return worse
+
+
+def _worse_categories(before: Month, this: Month) -> list[dict[str, Any]]:
+    previous, now = _category_counts(before.complaints), _category_counts(this.complaints)
+    rows = [
+        {"category": c, "previous": previous.get(c, 0), "this": n, "change": n - previous.get(c, 0)}
+        for c, n in now.items()
+        if n > previous.get(c, 0)
+    ]
+    return sorted(rows, key=lambda r: (-r["change"], r["category"]))

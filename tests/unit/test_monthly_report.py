@@ -1,0 +1,339 @@
+"""The monthly summary, the weekly summary and the quality pack over a small fixture month whose
+figures are computed by hand below (R12.1–R12.4, DOMAIN.md §7; docs/REPORTS.md).
+
+The events are built as the services publish them and fed to the analytics view in stream order.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4, uuid5
+
+import pytest
+
+from services.reporting.analytics import AnalyticsView
+from services.reporting.reports import Reports, months_back
+from shared.contracts.envelope import schema_of
+from shared.contracts.events import EVENT_TYPES
+from shared.inbox import Delivery
+from shared.sites import SiteDirectory
+
+SH = timedelta(hours=8)
+SITES = SiteDirectory.model_validate(
+    {"sites": {"hbw": {"name": "华碧屋村"}, "ohs": {"name": "Office tower"}}}
+)
+AS_OF = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
+
+
+def local(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) -> datetime:
+    """A Shanghai wall-clock time, as an aware UTC datetime."""
+    return datetime(year, month, day, hour, minute, tzinfo=UTC) - SH
+
+
+class History:
+    """Builds the published envelopes of a few tickets, in the order they would be on DESK."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+        self.versions: dict[UUID, int] = {}
+        self.numbers: dict[str, int] = {}
+
+    def emit(self, site: str, aggregate: UUID, event_type: str, at: datetime, **data: Any) -> None:
+        version = self.versions.get(aggregate, 0) + 1
+        self.versions[aggregate] = version
+        model = EVENT_TYPES[event_type]
+        data_model = model.model_fields["data"].annotation
+        body = data_model.model_validate(data)
+        self.events.append(
+            model(
+                event_id=uuid5(aggregate, str(version)),
+                event_type=event_type,
+                schema_version=schema_of(body),
+                site=site,
+                aggregate_id=aggregate,
+                aggregate_version=version,
+                occurred_at=at,
+                recorded_at=max(at, datetime(2026, 9, 1, tzinfo=UTC)),
+                correlation_id="c",
+                causation_id=None,
+                actor="S01",
+                data=body,
+            )
+        )
+
+    def ticket(self, kind: str, at: datetime, *, site: str = "hbw", **fields: Any) -> Ticket:
+        ticket_id = uuid4()
+        n = self.numbers[site] = self.numbers.get(site, 0) + 1
+        data = {
+            "ticket_no": f"{site.upper()}-{at.strftime('%Y%m')}-{n:04d}",
+            "client_ref": f"ref-{n}",
+            "channel": "phone",
+            "kind": kind,
+            "category": None,
+            "help_category": None,
+            "unit": None,
+            "content": "内容",
+            "received_at": at.isoformat(),
+            "appointment": None,
+        } | fields
+        self.emit(site, ticket_id, "ticket.reported", at, **data)
+        return Ticket(self, site, ticket_id, data["ticket_no"])
+
+
+class Ticket:
+    def __init__(self, history: History, site: str, ticket_id: UUID, ticket_no: str) -> None:
+        self.h, self.site, self.id, self.no = history, site, ticket_id, ticket_no
+        self.board = uuid4()
+        self.orders: list[UUID] = []
+
+    def event(self, event_type: str, at: datetime, **data: Any) -> Ticket:
+        self.h.emit(self.site, self.id, f"ticket.{event_type}", at, **data)
+        return self
+
+    def classify(self, at: datetime, kind: str, category: str | None, **fields: Any) -> Ticket:
+        data = {"kind": kind, "category": category, "help_category": None, "validity": None,
+                "communicative_type": None, "severity": None} | fields  # fmt: skip
+        return self.event("classified", at, **data)
+
+    def resolve(self, at: datetime) -> Ticket:
+        return self.event("resolved", at, resolution="处理完毕")
+
+    def follow_up(self, at: datetime, score: int) -> Ticket:
+        satisfied = score >= 3
+        self.event("followed_up", at, satisfied=satisfied, score=score,
+                   comment=None if satisfied else "不满意")  # fmt: skip
+        if satisfied:
+            return self.event("closed", at, reason="satisfied_follow_up")
+        return self.event("reopened", at, reason="不满意", reopen_count=1)
+
+    def escalation(self, event_type: str, at: datetime, **data: Any) -> Ticket:
+        data = {"ticket_id": str(self.id), "ticket_no": self.no} | data
+        self.h.emit(self.site, self.board, f"escalation.{event_type}", at, **data)
+        return self
+
+    def escalated(self, at: datetime, level: str) -> Ticket:
+        return self.escalation("complaint_escalated", at, level=level, due_at=at.isoformat(),
+                               notification=notified())  # fmt: skip
+
+    def clock(self, at: datetime, clock: str, outcome: str | None, *, breached: bool = False,
+              end: datetime | None = None) -> Ticket:  # fmt: skip
+        ref = {"clock": clock, "key": clock}
+        deadline = (at + timedelta(hours=1)).isoformat()
+        self.escalation("clock_started", at, **ref, order_no=None, started_at=at.isoformat(),
+                        deadline=deadline, warn_at=deadline, target_seconds=3600.0,
+                        role="department_supervisor")  # fmt: skip
+        end = end or at + timedelta(hours=2)
+        if breached:
+            self.escalation("clock_breached", end, **ref, deadline=deadline,
+                            compensation_risk=False, notification=notified())  # fmt: skip
+        if outcome is not None:
+            self.escalation("clock_stopped", end, **ref, outcome=outcome, counted_seconds=60.0)
+        return self
+
+    def order(self, at: datetime, department: str) -> UUID:
+        order_id = uuid4()
+        self.orders.append(order_id)
+        self.h.emit(self.site, order_id, "workorder.issued", at, ticket_id=str(self.id),
+                    order_no=f"{self.no}-W{len(self.orders)}", origin="automatic",
+                    department=department, category=None, urgency="general", scope="household",
+                    unit=None, content="工单", appointment=None, leak=False, rework_of=None,
+                    free_of_charge=False, reason=None)  # fmt: skip
+        return order_id
+
+    def complete(self, order_id: UUID, at: datetime, fee: str) -> None:
+        self.h.emit(self.site, order_id, "workorder.completed", at, notes="完工",
+                    actual_item="更换", fee=fee, awaiting_acceptance=False)  # fmt: skip
+
+
+def notified() -> dict[str, Any]:
+    return {"notification_id": str(uuid4()), "role": "department_supervisor"}
+
+
+@pytest.fixture
+def fixture_month() -> History:
+    h = History()
+    # September 2026, the month before: 2 contacts, 1 complaint (noise), 1 repair (plumbing)
+    h.ticket("complaint", local(9, 10), category="noise", unit="1-101")
+    s2 = h.ticket("repair", local(9, 15), category="plumbing", channel="visit")
+    s2_order = s2.order(local(9, 15), "engineering")
+
+    # October 2026
+    t1 = h.ticket("complaint", local(10, 1, 0, 30), category="noise", unit="3-1201")  # 00:30
+    s2.complete(s2_order, local(10, 2), "50.00")  # September's order, paid in October
+    h.ticket("complaint", local(10, 2), category="noise", unit="3-1201").event(
+        "cancelled", local(10, 2, 11), reason="重复", duplicate_of=str(t1.id)
+    )  # a duplicate: counts nowhere
+    t1.classify(local(10, 1, 9), "complaint", "noise", validity="valid", severity="important")
+    t1.escalated(local(10, 3, 0, 30), "department_supervisor")
+    t2 = h.ticket("complaint", local(10, 5, 9), category="noise", unit="3-1201", channel="visit")
+    t2.classify(local(10, 5, 9, 30), "complaint", "noise", validity="communicative",
+                communicative_type="venting")  # fmt: skip
+    t2.resolve(local(10, 5, 13)).follow_up(local(10, 5, 15), 2)  # 4 h; unsatisfied: reopened
+    t2.resolve(local(10, 6)).follow_up(local(10, 6, 12), 4)  # satisfied
+    t1.escalated(local(10, 8, 0, 30), "project_manager")
+    t1.resolve(local(10, 9, 0, 30)).follow_up(local(10, 9, 10), 5)  # 192 h
+    t3 = h.ticket("repair", local(10, 10), category="plumbing", unit="5-302")
+    t3_order = t3.order(local(10, 10), "engineering")
+    t3.clock(local(10, 10), "general_fixed", "met").clock(
+        local(10, 10), "order_collected_household", "late", breached=True
+    )
+    t3.complete(t3_order, local(10, 10, 13), "80.00")
+    t3.resolve(local(10, 10, 14))  # 4 h, never followed up
+    h.ticket("help", local(10, 12), help_category="G").event(
+        "cancelled", local(10, 12, 1), reason="业主撤回", duplicate_of=None
+    )
+    t6 = h.ticket("suggestion", local(10, 15), category="cleaning", channel="letter")
+    t6.order(local(10, 16), "cleaning")
+    t4 = h.ticket("repair", local(10, 20, 8), category="electrical", channel="online")
+    t4.complete(t4.order(local(10, 20, 8), "engineering"), local(10, 20, 12), "0.00")
+    t4.clock(local(10, 20, 8), "urgent_fixed", None, breached=True)  # breached, still open
+    t5 = h.ticket("inquiry", local(10, 31, 23, 59), category="other", channel="hotline")
+    t5.resolve(local(11, 1, 0, 59)).follow_up(local(11, 1, 9), 4)  # 1 h
+    # November: 00:30 on the 1st is November's
+    h.ticket("complaint", local(11, 1, 0, 30), category="noise", unit="3-1201")
+    # another site: one complaint in October, none in September
+    h.ticket("complaint", local(10, 9), site="ohs", category="parking")
+    return h
+
+
+@pytest.fixture
+def view(tmp_path, fixture_month: History) -> AnalyticsView:
+    view = AnalyticsView(str(tmp_path / "analytics.sqlite3"), SITES)
+    events = fixture_month.events
+    view.apply([Delivery(seq, ev) for seq, ev in enumerate(events, start=1)])
+    return view
+
+
+def monthly(view: AnalyticsView, month: str = "2026-10") -> dict[str, Any]:
+    return Reports(view).monthly("hbw", SITES.get("hbw"), month, AS_OF)  # type: ignore[arg-type]
+
+
+def test_the_fixture_month_counts_every_contact_once_R12_4(view) -> None:
+    report = monthly(view)
+    assert (report["site"], report["site_name"], report["month"]) == ("hbw", "华碧屋村", "2026-10")
+    assert (report["from"], report["to"]) == (
+        "2026-10-01T00:00:00+08:00",
+        "2026-11-01T00:00:00+08:00",
+    )
+    # t1 t2 t3 t4 t5 t6 and the withdrawn help request; not the duplicate, not November's
+    assert report["contacts"] == 7
+    assert report["cancelled"] == 1
+    assert report["by_kind"] == {"inquiry": 1, "complaint": 2, "repair": 2, "suggestion": 1,
+                                 "help": 1, "violation": 0, "paid_service": 0}  # fmt: skip
+    assert report["by_category"] == {"cleaning": 1, "electrical": 1, "noise": 2, "other": 1,
+                                     "plumbing": 1}  # fmt: skip
+    assert report["by_channel"] == {"phone": 3, "visit": 1, "letter": 1, "online": 1,
+                                    "inspection": 0, "forwarded": 0, "hotline": 1}  # fmt: skip
+    assert report["by_validity"] == {"valid": 1, "communicative": 1, "unclassified": 0}
+    assert report["by_severity"] == {"major": 0, "important": 1, "minor": 0, "unclassified": 1}
+
+
+def test_escalations_clocks_and_resolution_times_of_the_fixture_month(view) -> None:
+    report = monthly(view)
+    assert report["escalations"] == {"department_supervisor": 1, "project_manager": 1,
+                                     "gm_office": 0}  # fmt: skip
+    assert report["upgraded_to_major"] == 0
+    assert report["clocks"] == {
+        "general_fixed": {"started": 1, "met": 1, "late": 0, "open": 0, "breached": 0,
+                          "compliance": 1.0},
+        "order_collected_household": {"started": 1, "met": 0, "late": 1, "open": 0,
+                                      "breached": 1, "compliance": 0.0},
+        "urgent_fixed": {"started": 1, "met": 0, "late": 0, "open": 1, "breached": 1,
+                         "compliance": 0.0},
+    }  # fmt: skip
+    # resolved: t5 1 h, t2 4 h (its first resolution), t3 4 h, t1 192 h
+    assert report["resolution_hours"] == {"resolved": 4, "median": 4.0, "p90": 192.0}
+
+
+def test_follow_up_satisfaction_and_reopen_rates_R11_1(view) -> None:
+    report = monthly(view)
+    assert report["follow_up"] == {"resolved": 4, "followed_up": 3, "rate": 0.75}  # not t3
+    # four follow-ups (t1 5, t2 2 then 4, t5 4): three scored 4–5
+    assert report["satisfaction"] == {"follow_ups": 4, "satisfied": 3, "rate": 0.75}
+    assert report["reopen"] == {"resolved": 4, "reopened": 1, "rate": 0.25}
+
+
+def test_repeat_units_money_departments_and_change_against_september(view) -> None:
+    report = monthly(view)
+    assert report["repeat_units"] == [{"unit": "3-1201", "complaints": 2}]  # t1, t2
+    # completed in October: t3 80.00, s2 50.00 (issued in September), t4 free
+    assert report["paid"] == {"orders": 2, "revenue": "130.00"}
+    assert report["orders_by_department"] == {"cleaning": 1, "engineering": 2}
+    assert report["top_categories"][:2] == [
+        {"category": "noise", "count": 2, "previous": 1, "change": 1},
+        {"category": "cleaning", "count": 1, "previous": 0, "change": 1},
+    ]
+    assert report["top_categories"][-1] == {
+        "category": "plumbing", "count": 1, "previous": 1, "change": 0
+    }  # fmt: skip
+    assert report["change"] == {
+        "contacts": {"this": 7, "previous": 2, "change": 5},
+        "complaints": {"this": 2, "previous": 1, "change": 1},
+        "repairs": {"this": 2, "previous": 1, "change": 1},
+    }
+    assert [p["month"] for p in report["trend"]] == months_back("2026-10", 6)
+    assert report["trend"][-2:] == [
+        {"month": "2026-09", "contacts": 2, "complaints": 1, "satisfaction_rate": None,
+         "clock_compliance": None},
+        {"month": "2026-10", "contacts": 7, "complaints": 2, "satisfaction_rate": 0.75,
+         "clock_compliance": 0.3333},
+    ]  # fmt: skip
+    assert report["analysis"] is None
+
+
+def test_a_contact_at_0030_on_the_first_lands_in_that_month(view) -> None:
+    november = monthly(view, "2026-11")
+    assert november["contacts"] == 1
+    assert november["by_kind"]["complaint"] == 1
+    october = Reports(view).weekly("hbw", SITES.get("hbw"), "2026-W40", AS_OF)  # type: ignore[arg-type]
+    # Monday 28 September to Sunday 4 October: t1 (1 October, 00:30); the duplicate left out
+    assert (october["from"], october["to"]) == (
+        "2026-09-28T00:00:00+08:00",
+        "2026-10-05T00:00:00+08:00",
+    )
+    assert october["contacts"] == 1
+    [complaint] = october["complaints"]
+    assert (complaint["category"], complaint["validity"], complaint["severity"]) == (
+        "noise", "valid", "important"
+    )  # fmt: skip
+    assert (complaint["status"], complaint["escalation_level"]) == ("closed", "project_manager")
+
+
+def test_the_quality_pack_sets_the_sites_side_by_side_and_finds_what_got_worse_R12_3(
+    view,
+) -> None:
+    pack = Reports(view).quality(SITES, [], "2026-10", AS_OF)
+    assert pack["months"] == months_back("2026-10", 6)
+    hbw, ohs = pack["sites"]
+    assert (hbw["site"], hbw["contacts"], hbw["complaints"], hbw["valid_complaints"]) == (
+        "hbw", 7, 2, 1
+    )  # fmt: skip
+    assert (hbw["escalations"], hbw["paid_revenue"], hbw["resolution_median_hours"]) == (
+        2, "130.00", 4.0
+    )  # fmt: skip
+    assert (ohs["site"], ohs["contacts"], ohs["complaints"]) == ("ohs", 1, 1)
+    assert pack["company"]["contacts"] == 8
+    assert pack["company"]["complaints"] == 3
+    assert pack["company"]["paid_revenue"] == "130.00"
+    assert pack["trend"]["hbw"]["contacts"] == [0, 0, 0, 0, 2, 7]
+    assert pack["worse"]["sites"] == [
+        {"site": "hbw", "measure": "complaints", "previous": 1, "this": 2},
+        {"site": "ohs", "measure": "complaints", "previous": 0, "this": 1},
+    ]
+    assert pack["worse"]["categories"] == [
+        {"category": "noise", "previous": 1, "this": 2, "change": 1},
+        {"category": "parking", "previous": 0, "this": 1, "change": 1},
+    ]
+
+
+def test_a_republished_event_changes_no_fact(tmp_path, fixture_month: History) -> None:
+    """After the duplicate window a relay may publish an event again, at a new sequence."""
+    events = fixture_month.events
+    once = AnalyticsView(str(tmp_path / "once.sqlite3"), SITES)
+    once.apply([Delivery(seq, ev) for seq, ev in enumerate(events, start=1)])
+    twice = AnalyticsView(str(tmp_path / "twice.sqlite3"), SITES)
+    doubled = [ev for ev in events for _ in range(2)]
+    twice.apply([Delivery(seq, ev) for seq, ev in enumerate(doubled, start=1)])
+    assert monthly(once) == monthly(twice)
+    assert once.checksum() == twice.checksum()
