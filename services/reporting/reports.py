@@ -268,7 +268,7 @@ class Reports:
             "ORDER BY received_at, ticket_no",
             (site, week),
         )
-        done = {"resolved", "closed", "cancelled"}
+        done = {"resolved", "closed"}
         return {
             "site": site,
             "site_name": config.name,
@@ -280,7 +280,8 @@ class Reports:
             "contacts": len(tickets),
             "by_kind": _counts(list(Kind), tickets, "kind"),
             "resolved": sum(1 for t in tickets if t["status"] in done),
-            "open": sum(1 for t in tickets if t["status"] not in done),
+            "cancelled": sum(1 for t in tickets if t["status"] == "cancelled"),
+            "open": sum(1 for t in tickets if t["status"] not in {*done, "cancelled"}),
             "complaints": [
                 _brief(t, "validity", "severity", "escalation_level")
                 for t in tickets
