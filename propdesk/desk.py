@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
@@ -60,6 +61,19 @@ def send_command(
     if not as_json and service == "intake" and verb in views.VERB_DONE:
         views.print_command_reply(out, verb, reply)
     return reply
+
+
+def aware_time(value: str) -> datetime:
+    """An option's ISO 8601 time, which must carry its offset (…+08:00, or Z for UTC)."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO 8601 time such as 2026-11-23T10:00+08:00"
+        ) from None
+    if when.tzinfo is None:
+        raise typer.BadParameter(f"{value!r} has no offset: say e.g. {value}+08:00 or {value}Z")
+    return when
 
 
 def reference(ref: str, id_field: str, no_field: str) -> dict[str, str]:
@@ -133,14 +147,31 @@ def contact_report(
 def ticket_show(
     ticket: Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) or id")],
     site: Site,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            parser=aware_time,
+            metavar="TIME",
+            help="Show it as the desk knew it then (ISO 8601 with offset, "
+            "e.g. 2026-11-23T10:00+08:00): what had been recorded up to that time",
+        ),
+    ] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """A ticket's current state and its full history."""
-    key = reference(ticket, "ticket_id", "ticket_no")
+    """A ticket's current state (or as of a past time) and its full history."""
+    key: dict[str, Any] = reference(ticket, "ticket_id", "ticket_no")
+    if as_of is not None:
+        key["as_of"] = as_of.isoformat()
     reply = call_desk(nats_url, subjects.query(site, "ticket.get"), key, as_json)
-    if not as_json:
-        views.print_ticket(out, reply["ticket"])
+    if as_json:
+        return
+    if as_of is not None:
+        out.print(f"[bold]as of {reply.get('as_of', key['as_of'])}[/bold] "
+                  "(what the desk had recorded by then)")  # fmt: skip
+    views.print_ticket(out, reply["ticket"])
+    if as_of is not None and reply["ticket"].get("sla") is None:
+        out.print("service levels as of then: not kept by this view (rebuild it to see them)")
 
 
 @ticket_app.command("list")

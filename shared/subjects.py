@@ -38,6 +38,11 @@ def notice(site: str, role: str) -> str:
     return f"desk.ntf.{site}.{role}"
 
 
+def site_events(site: str) -> str:
+    """Every event of one site on the stream DESK."""
+    return f"desk.evt.{site}.>"
+
+
 def command_pattern(service: str, verb: str) -> str:
     """Wildcard subscription over every site (the site is validated from the subject)."""
     return f"desk.cmd.*.{service}.{verb}"

@@ -21,7 +21,11 @@ from shared.service import Service
 
 # query name -> (request model, handler, description)
 QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] = {
-    "ticket.get": (GetTicket, queries.get_ticket, "A ticket's current state and its history"),
+    "ticket.get": (
+        GetTicket,
+        queries.get_ticket,
+        "A ticket's current state and its history, or as they stood at `as_of`",
+    ),
     "ticket.list": (ListTickets, queries.list_tickets, "Tickets of a site, newest first"),
     "workorder.get": (GetWorkOrder, queries.get_work_order, "A work order and its history"),
 }

@@ -4,19 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.reporting.as_of import ticket_as_of
 from services.reporting.view import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
+from shared.contracts.replies import ErrorCode
 from shared.contracts.vocabulary import TicketStatus
-from shared.errors import invalid, not_found
+from shared.errors import DeskError, invalid, not_found
 
 
 def get_ticket(view: TicketView, site: str, query: GetTicket) -> dict[str, Any]:
     ticket_id = str(query.ticket_id) if query.ticket_id is not None else None
+    if query.as_of is not None:
+        return _ticket_as_of(view, site, ticket_id, query)
     ticket = view.get(site, ticket_id=ticket_id, ticket_no=query.ticket_no)
     if ticket is None:
         raise not_found(f"ticket {query.ticket_id or query.ticket_no}")
     return {"ok": True, "ticket": ticket}
+
+
+def _ticket_as_of(
+    view: TicketView, site: str, ticket_id: str | None, query: GetTicket
+) -> dict[str, Any]:
+    """The ticket folded from what had been recorded by `as_of` (services/reporting/as_of.py)."""
+    assert query.as_of is not None
+    name = query.ticket_id or query.ticket_no
+    records = view.records(site, ticket_id=ticket_id, ticket_no=query.ticket_no)
+    if records is None:
+        raise not_found(f"ticket {name}")
+    ticket = ticket_as_of(records, query.as_of)
+    if ticket is None:
+        recorded = records.history[0]["recorded_at"] if records.history else "later"
+        raise DeskError(
+            ErrorCode.not_found,
+            f"ticket {name} was not yet recorded as of {query.as_of.isoformat()}: "
+            f"the desk recorded it at {recorded}",
+        )
+    return {"ok": True, "as_of": query.as_of.isoformat(), "ticket": ticket}
 
 
 def get_work_order(view: TicketView, site: str, query: GetWorkOrder) -> dict[str, Any]:

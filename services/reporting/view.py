@@ -14,6 +14,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from services.reporting.as_of import TicketRecords, order_position
 from services.reporting.clocks import evolve_sla, is_escalation_event, summary
 from services.reporting.orders import evolve_order, is_order_event
 from services.reporting.projection import evolve, history_entry
@@ -28,7 +29,18 @@ log = get_logger("reporting.view")
 class TicketView(SQLiteTrackingRecorder):
     def __init__(self, db_name: str) -> None:
         super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=10))
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            before = {r["name"] for r in c.fetchall()}
         self.create_table()
+        if "tickets" in before and "ticket_sla_events" not in before:
+            # A view projected before it kept the escalation events: the service levels of the
+            # tickets it already has cannot be told as of a past time (rebuild the view for that).
+            with self.datastore.transaction(commit=True) as c:
+                c.execute(
+                    "INSERT OR IGNORE INTO view_meta (key, value) VALUES ('sla_events_after', ?)",
+                    (str(self._max_tracking_id(STREAM, c) or 0),),
+                )
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -53,6 +65,11 @@ class TicketView(SQLiteTrackingRecorder):
             "CREATE TABLE IF NOT EXISTS ticket_history ("
             "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
             "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
+            # every escalation event applied to ticket_sla, as published: ticket.get's as_of
+            "CREATE TABLE IF NOT EXISTS ticket_sla_events ("
+            "ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, envelope TEXT NOT NULL, "
+            "PRIMARY KEY (ticket_id, seq))",
+            "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]
 
     # -- writing ---------------------------------------------------------------------------
@@ -76,7 +93,7 @@ class TicketView(SQLiteTrackingRecorder):
         event = delivery.envelope
         assert event is not None
         if is_escalation_event(event):
-            self._apply_sla(c, event)
+            self._apply_sla(c, delivery.seq, event)
             return
         if is_order_event(event):
             self._apply_order(c, event)
@@ -111,7 +128,7 @@ class TicketView(SQLiteTrackingRecorder):
             ),
         )
 
-    def _apply_sla(self, c: SQLiteCursor, event: Envelope) -> None:
+    def _apply_sla(self, c: SQLiteCursor, seq: int, event: Envelope) -> None:
         ticket_id = str(event.data.ticket_id)  # type: ignore[attr-defined]
         c.execute("SELECT state FROM ticket_sla WHERE ticket_id = ?", (ticket_id,))
         row = c.fetchone()
@@ -122,6 +139,10 @@ class TicketView(SQLiteTrackingRecorder):
             "INSERT INTO ticket_sla (ticket_id, state) VALUES (?, ?) "
             "ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state",
             (ticket_id, _dump(state)),
+        )
+        c.execute(
+            "INSERT INTO ticket_sla_events (ticket_id, seq, envelope) VALUES (?, ?, ?)",
+            (ticket_id, seq, _dump(event.model_dump(mode="json"))),
         )
 
     def _apply_order(self, c: SQLiteCursor, event: Envelope) -> None:
@@ -161,8 +182,46 @@ class TicketView(SQLiteTrackingRecorder):
             c.execute("SELECT state FROM work_orders WHERE ticket_id = ?", (ticket["ticket_id"],))
             orders = [json.loads(r["state"]) for r in c.fetchall()]
             sla = _sla(c, [ticket["ticket_id"]])
-        orders.sort(key=lambda o: int(o["order_no"].rsplit("-W", 1)[1]))  # W2 before W10
+        orders.sort(key=order_position)
         return ticket | {"work_orders": orders, "sla": sla[ticket["ticket_id"]]}
+
+    def records(
+        self, site: str, ticket_id: str | None = None, ticket_no: str | None = None
+    ) -> TicketRecords | None:
+        """Everything the view keeps about a ticket of `site`, to fold it as of a past time."""
+        key = ("ticket_id", ticket_id) if ticket_id else ("ticket_no", ticket_no)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT ticket_id, seq FROM tickets WHERE {key[0]} = ? AND site = ?",
+                (key[1], site),
+            )
+            row = c.fetchone()
+            if row is None:
+                return None
+            found = row["ticket_id"]
+            c.execute(
+                "SELECT entry FROM ticket_history WHERE ticket_id = ? ORDER BY version", (found,)
+            )
+            history = [json.loads(r["entry"]) for r in c.fetchall()]
+            c.execute(
+                "SELECT h.work_order_id, h.entry FROM work_orders o JOIN order_history h "
+                "ON h.work_order_id = o.work_order_id WHERE o.ticket_id = ? "
+                "ORDER BY h.work_order_id, h.version",
+                (found,),
+            )
+            orders: dict[str, list[dict[str, Any]]] = {}
+            for r in c.fetchall():
+                orders.setdefault(r["work_order_id"], []).append(json.loads(r["entry"]))
+            c.execute("SELECT value FROM view_meta WHERE key = 'sla_events_after'")
+            marker = c.fetchone()
+            sla_events = None
+            if marker is None or row["seq"] > int(marker["value"]):  # all its events are here
+                c.execute(
+                    "SELECT envelope FROM ticket_sla_events WHERE ticket_id = ? ORDER BY seq",
+                    (found,),
+                )
+                sla_events = [r["envelope"] for r in c.fetchall()]
+        return TicketRecords(found, site, history, orders, sla_events)
 
     def get_order(
         self, site: str, work_order_id: str | None = None, order_no: str | None = None
@@ -223,6 +282,9 @@ class TicketView(SQLiteTrackingRecorder):
             c.execute("SELECT work_order_id, version, entry FROM order_history ORDER BY 1, 2")
             for r in c.fetchall():
                 digest.update(f"{r['work_order_id']}|{r['version']}|{r['entry']}\n".encode())
+            c.execute("SELECT ticket_id, envelope FROM ticket_sla_events ORDER BY ticket_id, seq")
+            for r in c.fetchall():
+                digest.update(f"{r['ticket_id']}|{r['envelope']}\n".encode())
         return digest.hexdigest()
 
     def close(self) -> None:

@@ -163,6 +163,11 @@ class GetTicket(Contract):
 
     ticket_id: UUID | None = None
     ticket_no: str | None = Field(default=None, max_length=64)
+    as_of: AwareDatetime | None = Field(
+        default=None,
+        description="The ticket as the desk knew it at this time (ISO 8601 with offset): "
+        "its events recorded (recorded_at) up to and including it; default: now",
+    )
 
     @model_validator(mode="after")
     def _one_key(self) -> Self:

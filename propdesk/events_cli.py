@@ -1,0 +1,126 @@
+"""`propdesk events export`: a site's events on DESK as JSON lines, for analytics consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import nats
+import typer
+from nats.errors import Error as NatsError
+from nats.errors import NoServersError
+from nats.js.errors import NotFoundError
+
+from propdesk.desk import DEFAULT_URL, NatsUrl, Site, aware_time, err
+from shared.export import Exported, export_events
+from shared.subjects import STREAM, is_valid_site
+
+events_app = typer.Typer(no_args_is_help=True, help="The published events of the stream DESK.")
+
+
+@events_app.command("export")
+def events_export(
+    site: Site,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from",
+            parser=aware_time,
+            metavar="TIME",
+            help="Events that occurred at or after this time (ISO 8601 with offset; "
+            "default: from the first)",
+        ),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option(
+            "--to",
+            parser=aware_time,
+            metavar="TIME",
+            help="Events that occurred before this time (ISO 8601 with offset; "
+            "default: every event the stream holds now)",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout")
+    ] = None,
+    nats_url: NatsUrl = None,
+) -> None:
+    """Write the site's events with occurred_at in [--from, --to) as JSON lines, in stream order:
+    one published envelope per line, as on the bus. The count goes to stderr."""
+    if not is_valid_site(site):
+        _usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
+    if start is not None and end is not None and start >= end:
+        _usage(f"--from {start.isoformat()} must be before --to {end.isoformat()}")
+    part = output.with_name(output.name + ".part") if output is not None else None
+    try:
+        sink = part.open("w", encoding="utf-8") if part is not None else sys.stdout
+    except OSError as exc:
+        _usage(f"cannot write {output}: {exc.strerror}")
+    done = False
+    try:
+        result = asyncio.run(
+            _export(nats_url or DEFAULT_URL, site, start, end, lambda line: sink.write(line + "\n"))
+        )
+        done = True
+    except (OSError, TimeoutError, NatsError) as exc:
+        err.print(f"[red]unavailable:[/red] {_why(exc, nats_url or DEFAULT_URL)}")
+        raise typer.Exit(3) from None
+    finally:
+        if part is not None:
+            sink.close()
+            if done:
+                assert output is not None
+                os.replace(part, output)
+            else:
+                with contextlib.suppress(OSError):
+                    part.unlink()
+    where = f" to {output}" if output is not None else ""
+    err.print(f"exported {result.count} events of {site}{where}")
+    if result.unreadable:
+        err.print(f"left out {result.unreadable} messages this version of PropDesk cannot read")
+
+
+async def _quiet(_: Exception) -> None:
+    """Connection errors are reported once, by the command, not logged by nats-py."""
+
+
+async def _export(
+    url: str,
+    site: str,
+    start: datetime | None,
+    end: datetime | None,
+    write: Callable[[str], object],
+) -> Exported:
+    nc = await asyncio.wait_for(
+        nats.connect(
+            url, connect_timeout=2, max_reconnect_attempts=1, allow_reconnect=False,
+            error_cb=_quiet,
+        ),
+        timeout=5,
+    )  # fmt: skip
+    try:
+        return await export_events(nc.jetstream(), site, start, end, write)
+    finally:
+        await nc.close()
+
+
+def _usage(message: str) -> NoReturn:
+    err.print(f"[red]usage:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _why(exc: BaseException, url: str) -> str:
+    if isinstance(exc, NotFoundError):
+        return f"the stream {STREAM} does not exist on {url} (no service has started there)"
+    if isinstance(exc, NoServersError | ConnectionRefusedError):
+        return f"cannot reach NATS at {url}"
+    if isinstance(exc, TimeoutError):
+        return f"NATS at {url} did not answer in time"
+    return f"{type(exc).__name__}: {exc}"
