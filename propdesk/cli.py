@@ -17,6 +17,7 @@ from rich.console import Console
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.events_cli import events_app
+from propdesk.report_cli import report_app
 from propdesk.workorder_cli import workorder_app
 from shared.clock import Clock, SimulatedClock, SystemClock
 from shared.logging import configure_logging
@@ -29,6 +30,7 @@ app.add_typer(workorder_app, name="workorder")
 app.add_typer(clock_app, name="clock")
 app.add_typer(notice_app, name="notice")
 app.add_typer(sim_app, name="sim")
+app.add_typer(report_app, name="report")
 app.add_typer(events_app, name="events")
 
 err = Console(stderr=True)

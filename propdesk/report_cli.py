@@ -1,0 +1,218 @@
+"""`propdesk report monthly|weekly|quality`: ask the reporting service for a report
+(docs/REPORTS.md) and write it as XLSX, CSV, JSON and HTML files (propdesk.reports)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from propdesk import reports
+from propdesk.desk import AsJson, NatsUrl, call_desk, err, out
+from shared import subjects
+
+report_app = typer.Typer(
+    no_args_is_help=True,
+    help="Report files: a site's monthly and weekly summaries, the company quality pack.",
+)
+
+MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def _month(value: str) -> str:
+    found = MONTH_RE.fullmatch(value.strip())
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise typer.BadParameter(f"{value!r} is not a month: use YYYY-MM, e.g. 2026-10")
+    return found[0]
+
+
+def _week(value: str) -> str:
+    found = WEEK_RE.fullmatch(value.strip().upper())
+    try:
+        if not found:
+            raise ValueError
+        date.fromisocalendar(int(found[1]), int(found[2]), 1)  # W53 only in long years
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO week: use YYYY-Www, e.g. 2026-W44"
+        ) from None
+    return found[0]
+
+
+def _site(value: str) -> str:
+    if not subjects.is_valid_site(value):
+        raise typer.BadParameter(f"{value!r} is not a site id (lower-case letters, digits, -)")
+    if value == "company":
+        raise typer.BadParameter("'company' is reserved: use `propdesk report quality`")
+    return value
+
+
+def _formats(values: list[str] | None) -> list[str]:
+    chosen: list[str] = []
+    for value in values or [",".join(reports.FORMATS)]:
+        for fmt in value.split(","):
+            fmt = fmt.strip().lower()
+            if fmt not in reports.FORMATS:
+                raise typer.BadParameter(
+                    f"unknown format {fmt!r}; one of {', '.join(reports.FORMATS)}"
+                )
+            if fmt not in chosen:
+                chosen.append(fmt)
+    return chosen
+
+
+Site = Annotated[
+    str,
+    typer.Option("--site", "-s", envvar="PROPDESK_SITE", callback=_site, help="Site id"),
+]
+Month = Annotated[str, typer.Option("--month", callback=_month, help="YYYY-MM, e.g. 2026-10")]
+Week = Annotated[str, typer.Option("--week", callback=_week, help="YYYY-Www, e.g. 2026-W44")]
+Formats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        callback=_formats,
+        help="xlsx, csv, json, html: repeat it or give a comma list (default: all four)",
+    ),
+]
+OutDir = Annotated[Path, typer.Option("--out", help="Where the files are written")]
+DEFAULT_OUT = Path("var/reports")
+
+
+def _percent(rate: Any) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _produce(
+    kind: str,
+    subject: str,
+    body: dict[str, str],
+    name: str,
+    formats: list[str],
+    out_dir: Path,
+    url: str | None,
+    as_json: bool,
+) -> dict[str, Any] | None:
+    """Ask for the report and write its files; the report, or None with --json."""
+    reply = call_desk(url, subject, body, as_json)
+    report = reply.get("report")
+    if not isinstance(report, dict):
+        err.print("[red]error:[/red] the reply carries no report")
+        raise typer.Exit(1)
+    try:
+        paths = reports.write(kind, report, out_dir, formats, name=name)
+    except OSError as exc:
+        err.print(f"[red]cannot write the report files:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if as_json:  # stdout holds the reply alone
+        for path in paths:
+            err.print(f"wrote {path}", soft_wrap=True)
+        return None
+    table = Table(title="Report files written")
+    table.add_column("format", no_wrap=True)
+    table.add_column("file", overflow="fold")
+    table.add_column("bytes", justify="right", no_wrap=True)
+    for fmt, path in zip(formats, paths, strict=True):
+        table.add_row(fmt, str(path), f"{path.stat().st_size:,}")
+    out.print(table)
+    return report
+
+
+@report_app.command("monthly")
+def report_monthly(
+    site: Site,
+    month: Month,
+    formats: Formats = None,
+    out_dir: OutDir = DEFAULT_OUT,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """A site's monthly summary 《客户投诉(建议、咨询)月汇总表》: <site>-<month>-monthly.*"""
+    report = _produce(
+        "monthly",
+        subjects.query(site, "report.monthly"),
+        {"month": month},
+        f"{site}-{month}-monthly",
+        formats or list(reports.FORMATS),
+        out_dir,
+        nats_url,
+        as_json,
+    )
+    if report is None:
+        return
+    satisfaction = report.get("satisfaction") or {}
+    out.print(
+        f"{site} {month}: {report.get('contacts')} contacts, "
+        f"{(report.get('by_kind') or {}).get('complaint', 0)} complaints, "
+        f"satisfaction {_percent(satisfaction.get('rate'))} "
+        f"({satisfaction.get('satisfied', 0)} of {satisfaction.get('follow_ups', 0)} follow-ups)"
+    )
+
+
+@report_app.command("weekly")
+def report_weekly(
+    site: Site,
+    week: Week,
+    formats: Formats = None,
+    out_dir: OutDir = DEFAULT_OUT,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """A site's weekly summary of complaints and suggestions: <site>-<week>-weekly.*"""
+    report = _produce(
+        "weekly",
+        subjects.query(site, "report.weekly"),
+        {"week": week},
+        f"{site}-{week}-weekly",
+        formats or list(reports.FORMATS),
+        out_dir,
+        nats_url,
+        as_json,
+    )
+    if report is None:
+        return
+    out.print(
+        f"{site} {week}: {report.get('contacts')} contacts, "
+        f"{len(report.get('complaints') or [])} complaints, "
+        f"{len(report.get('suggestions') or [])} suggestions; "
+        f"{report.get('resolved')} resolved, {report.get('open')} open"
+    )
+
+
+@report_app.command("quality")
+def report_quality(
+    month: Month,
+    formats: Formats = None,
+    out_dir: OutDir = DEFAULT_OUT,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """The company quality pack: every site side by side, six-month trends, what got worse:
+    company-<month>-quality.*"""
+    report = _produce(
+        "quality",
+        subjects.query("company", "report.quality"),
+        {"month": month},
+        f"company-{month}-quality",
+        formats or list(reports.FORMATS),
+        out_dir,
+        nats_url,
+        as_json,
+    )
+    if report is None:
+        return
+    company = report.get("company") or {}
+    worse = report.get("worse") or {}
+    out.print(
+        f"company {month}: {len(report.get('sites') or [])} sites, "
+        f"{company.get('contacts')} contacts, {company.get('complaints')} complaints, "
+        f"satisfaction {_percent(company.get('satisfaction_rate'))}; worse: "
+        f"{len(worse.get('sites') or [])} site measures, "
+        f"{len(worse.get('categories') or [])} categories"
+    )
