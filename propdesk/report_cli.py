@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from propdesk import reports
-from propdesk.desk import AsJson, NatsUrl, call_desk, err, out
+from propdesk.desk import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
 from shared import subjects
 
 report_app = typer.Typer(
@@ -216,3 +216,22 @@ def report_quality(
         f"{len(worse.get('sites') or [])} site measures, "
         f"{len(worse.get('categories') or [])} categories"
     )
+
+
+@report_app.command("analysis")
+def report_analysis(
+    site: Site,
+    month: Month,
+    staff: Staff,
+    cause: Annotated[str, typer.Option(help="原因分析 cause analysis")],
+    lessons: Annotated[str, typer.Option(help="经验教训总结 lessons learned")],
+    actions: Annotated[str, typer.Option(help="整改措施 corrective actions")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Attach the month's cause analysis, lessons and corrective actions (R12.2); again revises."""
+    body = {"month": month, "cause": cause, "lessons": lessons, "actions": actions,
+            "staff_id": staff}  # fmt: skip
+    reply = send_command(nats_url, site, "attach_analysis", body, as_json)
+    if not as_json:
+        out.print(f"{site} {month}: analysis attached (revision {reply['revision']})")
