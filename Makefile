@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint fmt asyncapi bench clean
+.PHONY: install run demo test lint fmt asyncapi bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/propdesk up
+
+demo: $(STAMP)
+	$(BIN)/propdesk demo --out var/reports
 
 test: $(STAMP)
 	$(BIN)/ruff check .

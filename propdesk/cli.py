@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from propdesk.demo import demo
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.events_cli import events_app
@@ -32,6 +33,8 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(sim_app, name="sim")
 app.add_typer(report_app, name="report")
 app.add_typer(events_app, name="events")
+
+app.command("demo")(demo)
 
 err = Console(stderr=True)
 

@@ -32,6 +32,45 @@ def build_services(names: list[str], settings: Settings, clock: Clock) -> list[S
     return [SERVICES[name](settings, clock) for name in names]
 
 
+class System:
+    """The services (and, with `embedded`, nats-server under the data dir) of one process:
+    `start` returns the NATS URL, `stop` stops whatever was started, also after a failed start.
+    `run` (propdesk up/serve) and `propdesk demo` share it."""
+
+    def __init__(
+        self, settings: Settings, clock: Clock, names: list[str], *, embedded: bool
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.names = names
+        self.embedded = embedded
+        self.natsd: EmbeddedNats | None = None
+        self.services: list[Service] = []
+
+    async def start(self) -> str:
+        settings = self.settings
+        if self.embedded:
+            self.natsd = EmbeddedNats(settings.data_dir / "nats", settings.nats_port)
+            await self.natsd.start()
+            url = self.natsd.url
+        else:
+            assert settings.nats_url, "nats_url is required when not embedded"
+            url = settings.nats_url
+        for service in build_services(self.names, settings, self.clock):
+            self.services.append(service)  # before start, so a half-started one is stopped too
+            await service.start(url)
+        return url
+
+    async def stop(self) -> None:
+        for service in reversed(self.services):
+            with contextlib.suppress(Exception):
+                await service.stop()
+        self.services = []
+        if self.natsd is not None:
+            await self.natsd.stop()
+            self.natsd = None
+
+
 async def run(
     settings: Settings,
     clock: Clock,
@@ -46,22 +85,10 @@ async def run(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
 
-    natsd: EmbeddedNats | None = None
-    services: list[Service] = []
+    system = System(settings, clock, names, embedded=embedded)
 
     async def start() -> None:
-        nonlocal natsd
-        if embedded:
-            natsd = EmbeddedNats(settings.data_dir / "nats", settings.nats_port)
-            await natsd.start()
-            url = natsd.url
-        else:
-            assert settings.nats_url, "nats_url is required when not embedded"
-            url = settings.nats_url
-        for service in build_services(names, settings, clock):
-            services.append(service)  # before start, so a half-started one is stopped too
-            await service.start(url)
-        on_ready(url)
+        on_ready(await system.start())
 
     starting = asyncio.create_task(start())
     stopping = asyncio.create_task(stop.wait())
@@ -74,10 +101,6 @@ async def run(
         log.info("propdesk.stopping")
     finally:
         await cancel_and_wait([starting, stopping])
-        for service in reversed(services):
-            with contextlib.suppress(Exception):
-                await service.stop()
-        if natsd is not None:
-            await natsd.stop()
+        await system.stop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

@@ -1,0 +1,66 @@
+"""`propdesk demo` as a process: a short month (three days of contacts) through the live services,
+the reports written, and not one of the demo's reporters' names or phones on the stream DESK."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import nats
+import pytest
+
+from propdesk.demo import DEFAULT_SEED
+from propdesk.demo_data import people
+from shared.natsd import EmbeddedNats, free_port
+from shared.subjects import STREAM
+from tests.e2e.conftest import PROPDESK
+
+pytestmark = pytest.mark.e2e
+
+
+async def desk_messages(store: Path) -> list[str]:
+    """Every message the demo left on DESK, read from its nats-server store after it stopped."""
+    server = EmbeddedNats(store, free_port())
+    await server.start()
+    try:
+        nc = await nats.connect(server.url)
+        js = nc.jetstream()
+        count = (await js.stream_info(STREAM)).state.messages
+        sub = await js.subscribe("desk.evt.>", ordered_consumer=True)
+        found = [(await sub.next_msg(timeout=5)).data.decode() for _ in range(count)]
+        await nc.close()
+        return found
+    finally:
+        await server.stop()
+
+
+async def test_a_short_demo_writes_the_reports_and_no_personal_data_reaches_the_bus(
+    tmp_path: Path,
+) -> None:
+    data_dir, out = tmp_path / "demo", tmp_path / "reports"
+    done = subprocess.run(
+        [PROPDESK, "demo", "--days", "3", "--data-dir", str(data_dir), "--out", str(out),
+         "--nats-port", str(free_port())],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "10-03 Sat" in done.stdout and "no reporter's name or phone" in done.stdout
+
+    summary = json.loads((out / "demo-summary.json").read_text(encoding="utf-8"))
+    assert summary["personal_data_on_desk"] == []
+    assert sum(site["contacts"] for site in summary["sites"].values()) > 15
+    # the report files of propdesk/report_cli.py, or the raw JSON replies of the report queries
+    for stem in ("hbw-2026-10-monthly", "tech-park-2026-W40-weekly", "company-2026-10-quality"):
+        assert list(out.glob(f"{stem}.*")), f"no {stem}: {sorted(p.name for p in out.iterdir())}"
+    monthly = json.loads((out / "hbw-2026-10-monthly.json").read_text(encoding="utf-8"))
+    report = monthly.get("report", monthly)
+    assert report["contacts"] == summary["sites"]["hbw"]["contacts"]
+
+    messages = await desk_messages(data_dir / "nats")
+    assert len(messages) == summary["events_on_desk"] > 100
+    reported = [json.loads(m) for m in messages if '"ticket.reported"' in m]
+    assert any("***" in e["data"]["content"] for e in reported)  # a name or phone was masked
+    for person in people(DEFAULT_SEED):
+        leaking = [m for m in messages if person.name in m or person.phone in m]
+        assert not leaking, f"{person} on DESK: {leaking[0][:300]}"
