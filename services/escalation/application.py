@@ -232,8 +232,11 @@ class EscalationApp(DeskApplication):
                 for key in board.clock_keys(*FIX_CLOCKS, states=("running",)):
                     board.pause_clock(key, at, cause, work, "customer_consent", "quote given")
             case "workorder.quote_accepted":
+                # only the wait for the customer's consent ends: a pause for parts or access
+                # (by command, maybe before this event was read) stays until resumed by hand
                 for key in board.clock_keys(*FIX_CLOCKS, states=("paused",)):
-                    board.resume_clock(key, at, cause, work)
+                    if board.clocks[key]["pause_reason"] == "customer_consent":
+                        board.resume_clock(key, at, cause, work)
             case "workorder.quote_declined" | "workorder.referred":
                 for key in board.clock_keys(*FIX_CLOCKS):
                     board.stop_clock(key, at, cause, work, cancelled=True)

@@ -9,12 +9,13 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from services.escalation.application import EscalationApp
-from services.escalation.domain import Board, board_id_for
+from services.escalation.domain import Board, Cause, board_id_for
 from services.escalation.schedule import Schedule
 from shared.clock import FixedClock
 from shared.contracts.events import EVENT_TYPES
 from shared.inbox import Delivery
 from shared.sites import SiteDirectory
+from shared.worktime import CalendarTime
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 TICKET, ORDER = uuid4(), uuid4()
@@ -112,6 +113,23 @@ def test_a_quote_pauses_the_repair_clock_until_the_customer_accepts_R7_14() -> N
     board = app.get(board_id_for(TICKET), Board)
     # 1 h counted before the quote, a day waiting for consent does not count
     assert board.clocks["general_fixed"]["deadline"] == T0 + timedelta(hours=72 + 24)
+
+
+def test_accepting_a_quote_does_not_resume_a_pause_for_parts() -> None:
+    """A pause for parts given before escalation read the quote stays until resumed by hand."""
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    board = app.get(board_id_for(TICKET), Board)
+    board.pause_clock("general_fixed", T0 + timedelta(minutes=30), Cause("E1", "c", None),
+                      CalendarTime(), "parts", "等配件")  # fmt: skip
+    app.save(board)
+    feed("workorder.quoted", ORDER, T0 + timedelta(hours=1), amount="80.00", items="角阀")
+    feed("workorder.quote_accepted", ORDER, T0 + timedelta(hours=2), amount="80.00")
+    board = app.get(board_id_for(TICKET), Board)
+    assert board.clocks["general_fixed"]["state"] == "paused"
+    assert board.clocks["general_fixed"]["pause_reason"] == "parts"
 
 
 def test_an_urgent_override_swaps_the_general_clock_for_the_urgent_ones() -> None:
