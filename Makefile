@@ -38,6 +38,7 @@ asyncapi: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.escalation
+	$(BIN)/python -m bench.replay
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -5,6 +5,7 @@ Queries   desk.qry.<site>.<name>             (request/reply, <name> may be dotte
 Events    desk.evt.<site>.<aggregate>.<event> (JetStream stream DESK)
 Notices   desk.ntf.<site>.<role>              (JetStream stream NOTICES)
 Sim clock desk.sim.clock.set                  (request/reply; `propdesk up --clock simulated`)
+Ops       desk.ops.<service>.<verb>           (request/reply; the operators' tools, no site)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ EVENTS_ALL = "desk.evt.>"
 NOTICES = "NOTICES"
 NOTICES_ALL = "desk.ntf.>"
 SIM_CLOCK_SET = "desk.sim.clock.set"
+OPS_REPORTING_SWITCH = "desk.ops.reporting.switch"  # `propdesk replay`: serve a rebuilt view
+OPS_REPORTING_CHECKSUM = "desk.ops.reporting.checksum"  # `propdesk verify`: position, checksum
 COMPANY = "company"  # desk.qry.company.report.…: the company's reports; no site has this id
 
 

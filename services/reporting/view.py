@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -78,95 +78,59 @@ class TicketView(SQLiteTrackingRecorder):
         return self.max_tracking_id(STREAM) or 0
 
     def apply(self, deliveries: Sequence[Delivery]) -> None:
-        """Apply a batch of stream messages and record the last sequence, atomically."""
+        """Apply a batch of stream messages and record the last sequence, atomically.
+
+        Each row the batch touches is read once, changed in memory by every event of the batch
+        and written once, with the history rows, at the end (a rebuild's batches hold thousands
+        of events, a few of them for each ticket): the same rows as applying the events one by
+        one, which tests/unit/test_view_batches.py checks.
+        """
         with self.datastore.transaction(commit=True) as c:
             done = self._max_tracking_id(STREAM, c) or 0
             fresh = [d for d in deliveries if d.seq > done]
             if not fresh:
                 return  # a redelivery: already applied
+            batch = _Batch(c)
             for delivery in fresh:
                 if delivery.envelope is not None:
-                    self._apply_one(c, delivery)
+                    self._apply_one(batch, delivery)
+            batch.write()
             self._insert_tracking(c, Tracking(STREAM, fresh[-1].seq))
 
-    def _apply_one(self, c: SQLiteCursor, delivery: Delivery) -> None:
+    def _apply_one(self, batch: _Batch, delivery: Delivery) -> None:
         event = delivery.envelope
         assert event is not None
         if is_escalation_event(event):
-            self._apply_sla(c, delivery.seq, event)
+            self._apply_sla(batch, delivery.seq, event)
             return
         if is_order_event(event):
-            self._apply_order(c, event)
+            self._apply_order(batch, event)
             return
         ticket_id = str(event.aggregate_id)
-        state = _next_state(c, "tickets", "ticket_id", event, evolve)
-        if state is None:
+        row = _next_row(batch, "tickets", ticket_id, event, evolve)
+        if row is None:
             return
-        c.execute(
-            "INSERT INTO tickets (ticket_id, site, status, kind, ticket_no, seq, version, state) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_id) DO UPDATE SET "
-            "status = excluded.status, kind = excluded.kind, version = excluded.version, "
-            "state = excluded.state",
-            (
-                ticket_id,
-                event.site,
-                state["status"],
-                state["kind"],
-                state["ticket_no"],
-                delivery.seq,
-                event.aggregate_version,
-                _dump(state),
-            ),
-        )
-        c.execute(
-            "INSERT INTO ticket_history (ticket_id, version, seq, entry) VALUES (?, ?, ?, ?)",
-            (
-                ticket_id,
-                event.aggregate_version,
-                delivery.seq,
-                _dump(history_entry(event)),
-            ),
-        )
+        row.setdefault("seq", delivery.seq)  # its ticket.reported's: the order of ticket.list
+        entry = _dump(history_entry(event))
+        batch.add("ticket_history", (ticket_id, event.aggregate_version, delivery.seq, entry))
 
-    def _apply_sla(self, c: SQLiteCursor, seq: int, event: Envelope) -> None:
+    def _apply_sla(self, batch: _Batch, seq: int, event: Envelope) -> None:
         ticket_id = str(event.data.ticket_id)  # type: ignore[attr-defined]
-        c.execute("SELECT state FROM ticket_sla WHERE ticket_id = ?", (ticket_id,))
-        row = c.fetchone()
-        state = evolve_sla(json.loads(row["state"]) if row else None, event)
+        row = batch.row("ticket_sla", ticket_id)
+        state = evolve_sla(row["state"] if row else None, event)
         if state is None:
             return
-        c.execute(
-            "INSERT INTO ticket_sla (ticket_id, state) VALUES (?, ?) "
-            "ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state",
-            (ticket_id, _dump(state)),
-        )
-        c.execute(
-            "INSERT INTO ticket_sla_events (ticket_id, seq, envelope) VALUES (?, ?, ?)",
-            (ticket_id, seq, _dump(event.model_dump(mode="json"))),
-        )
+        batch.put("ticket_sla", ticket_id, {"state": state})
+        envelope = _dump(event.model_dump(mode="json"))
+        batch.add("ticket_sla_events", (ticket_id, seq, envelope))
 
-    def _apply_order(self, c: SQLiteCursor, event: Envelope) -> None:
+    def _apply_order(self, batch: _Batch, event: Envelope) -> None:
         order_id = str(event.aggregate_id)
-        state = _next_state(c, "work_orders", "work_order_id", event, evolve_order)
-        if state is None:
+        row = _next_row(batch, "work_orders", order_id, event, evolve_order)
+        if row is None:
             return
-        c.execute(
-            "INSERT INTO work_orders (work_order_id, ticket_id, site, order_no, version, state) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (work_order_id) DO UPDATE SET "
-            "version = excluded.version, state = excluded.state",
-            (
-                order_id,
-                state["ticket_id"],
-                event.site,
-                state["order_no"],
-                event.aggregate_version,
-                _dump(state),
-            ),
-        )
-        c.execute(
-            "INSERT INTO order_history (work_order_id, version, entry) VALUES (?, ?, ?)",
-            (order_id, event.aggregate_version, _dump(history_entry(event))),
-        )
+        entry = _dump(history_entry(event))
+        batch.add("order_history", (order_id, event.aggregate_version, entry))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -268,22 +232,22 @@ class TicketView(SQLiteTrackingRecorder):
         digest = hashlib.sha256()
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT ticket_id, version, state FROM tickets ORDER BY ticket_id")
-            for r in c.fetchall():
+            for r in each_row(c):
                 digest.update(f"{r['ticket_id']}|{r['version']}|{r['state']}\n".encode())
             c.execute("SELECT ticket_id, version, entry FROM ticket_history ORDER BY 1, 2")
-            for r in c.fetchall():
+            for r in each_row(c):
                 digest.update(f"{r['ticket_id']}|{r['version']}|{r['entry']}\n".encode())
             c.execute("SELECT work_order_id, version, state FROM work_orders ORDER BY 1")
-            for r in c.fetchall():
+            for r in each_row(c):
                 digest.update(f"{r['work_order_id']}|{r['version']}|{r['state']}\n".encode())
             c.execute("SELECT ticket_id, state FROM ticket_sla ORDER BY ticket_id")
-            for r in c.fetchall():
+            for r in each_row(c):
                 digest.update(f"{r['ticket_id']}|{r['state']}\n".encode())
             c.execute("SELECT work_order_id, version, entry FROM order_history ORDER BY 1, 2")
-            for r in c.fetchall():
+            for r in each_row(c):
                 digest.update(f"{r['work_order_id']}|{r['version']}|{r['entry']}\n".encode())
             c.execute("SELECT ticket_id, envelope FROM ticket_sla_events ORDER BY ticket_id, seq")
-            for r in c.fetchall():
+            for r in each_row(c):
                 digest.update(f"{r['ticket_id']}|{r['envelope']}\n".encode())
         return digest.hexdigest()
 
@@ -305,22 +269,115 @@ def _sla(c: SQLiteCursor, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
     return {t: summary(found.get(t)) for t in ticket_ids}
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+def each_row(c: SQLiteCursor, size: int = 1000) -> Iterator[Any]:
+    """The rows of the last query, a thousand at a time: a checksum reads every row of a view
+    that may be gigabytes, and fetchall would hold them all."""
+    while rows := c.sqlite_cursor.fetchmany(size):
+        yield from rows
 
 
-def _next_state(
-    c: SQLiteCursor, table: str, id_column: str, event: Envelope, step: Callable[..., Any]
+# json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder each call
+_dump: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+# How each table's row is read into a batch, and written back (insert, or update the row's
+# changing columns; `site`, `ticket_no` and a ticket's `seq` stay as first written).
+_SELECT = {
+    "tickets": "SELECT seq, version, state FROM tickets WHERE ticket_id = ?",
+    "work_orders": "SELECT version, state FROM work_orders WHERE work_order_id = ?",
+    "ticket_sla": "SELECT state FROM ticket_sla WHERE ticket_id = ?",
+}
+_UPSERT = {
+    "tickets": (
+        "INSERT INTO tickets (ticket_id, site, status, kind, ticket_no, seq, version, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_id) DO UPDATE SET "
+        "status = excluded.status, kind = excluded.kind, version = excluded.version, "
+        "state = excluded.state"
+    ),
+    "work_orders": (
+        "INSERT INTO work_orders (work_order_id, ticket_id, site, order_no, version, state) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (work_order_id) DO UPDATE SET "
+        "version = excluded.version, state = excluded.state"
+    ),
+    "ticket_sla": (
+        "INSERT INTO ticket_sla (ticket_id, state) VALUES (?, ?) "
+        "ON CONFLICT (ticket_id) DO UPDATE SET state = excluded.state"
+    ),
+}
+_COLUMNS: dict[str, Callable[[str, dict[str, Any]], tuple[Any, ...]]] = {
+    "tickets": lambda key, r: (
+        key, r["site"], r["state"]["status"], r["state"]["kind"], r["state"]["ticket_no"],
+        r["seq"], r["version"], _dump(r["state"]),
+    ),
+    "work_orders": lambda key, r: (
+        key, r["state"]["ticket_id"], r["site"], r["state"]["order_no"], r["version"],
+        _dump(r["state"]),
+    ),
+    "ticket_sla": lambda key, r: (key, _dump(r["state"])),
+}  # fmt: skip
+_INSERT = {
+    "ticket_history": "INSERT INTO ticket_history (ticket_id, version, seq, entry) "
+    "VALUES (?, ?, ?, ?)",
+    "order_history": "INSERT INTO order_history (work_order_id, version, entry) VALUES (?, ?, ?)",
+    "ticket_sla_events": "INSERT INTO ticket_sla_events (ticket_id, seq, envelope) "
+    "VALUES (?, ?, ?)",
+}
+
+
+class _Batch:
+    """The rows one `apply` touches: each read at most once, changed in memory, written once."""
+
+    def __init__(self, c: SQLiteCursor) -> None:
+        self._c = c
+        self._rows: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._changed: dict[tuple[str, str], None] = {}  # in the order first changed
+        self._added: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERT}
+
+    def row(self, table: str, key: str) -> dict[str, Any] | None:
+        """The row's columns of _SELECT, its state decoded; None when there is no row yet."""
+        if (table, key) not in self._rows:
+            self._c.execute(_SELECT[table], (key,))
+            found = self._c.fetchone()
+            self._rows[table, key] = (
+                None if found is None else dict(found) | {"state": json.loads(found["state"])}
+            )
+        return self._rows[table, key]
+
+    def put(self, table: str, key: str, row: dict[str, Any]) -> None:
+        self._rows[table, key] = row
+        self._changed[table, key] = None
+
+    def add(self, table: str, values: tuple[Any, ...]) -> None:
+        """A row of an insert-only (history) table."""
+        self._added[table].append(values)
+
+    def write(self) -> None:
+        for table, sql in _UPSERT.items():
+            params = [
+                _COLUMNS[table](key, self._rows[t, key])  # type: ignore[arg-type]
+                for t, key in self._changed
+                if t == table
+            ]
+            if params:
+                self._c.executemany(sql, params)
+        for table, rows in self._added.items():
+            if rows:
+                self._c.executemany(_INSERT[table], rows)
+
+
+def _next_row(
+    batch: _Batch, table: str, key: str, event: Envelope, step: Callable[..., Any]
 ) -> dict[str, Any] | None:
-    """The row's state after `event`, or None when there is nothing to write: the event is not
-    for this table, or its version is already here (republished after the duplicate window)."""
-    c.execute(
-        f"SELECT version, state FROM {table} WHERE {id_column} = ?", (str(event.aggregate_id),)
-    )
-    row = c.fetchone()
+    """The row after `event`, or None when there is nothing to write: the event is not for this
+    table, or its version is already here (republished after the duplicate window)."""
+    row = batch.row(table, key)
     if row is not None and event.aggregate_version <= row["version"]:
         return None
-    return step(json.loads(row["state"]) if row else None, event)
+    state = step(row["state"] if row else None, event)
+    if state is None:
+        return None
+    changed = (row or {}) | {"site": event.site, "version": event.aggregate_version, "state": state}
+    batch.put(table, key, changed)
+    return changed
 
 
 def _read(

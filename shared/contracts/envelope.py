@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Self
 from uuid import UUID
 
@@ -14,7 +15,12 @@ SCHEMA_VERSION = 1
 
 def schema_of(data: Any) -> int:
     """The schema version of an event's data: 1 unless its contract says `SCHEMA_VERSION`."""
-    return getattr(type(data), "SCHEMA_VERSION", SCHEMA_VERSION)
+    return _schema_of(type(data))
+
+
+@cache  # looking up a missing class attribute of a pydantic model is slow, and every decode asks
+def _schema_of(contract: type) -> int:
+    return getattr(contract, "SCHEMA_VERSION", SCHEMA_VERSION)
 
 
 class Envelope(Contract):

@@ -1,0 +1,262 @@
+"""`propdesk replay <projection>` and `propdesk verify <projection>`: rebuild one of reporting's
+views from DESK and have the running service switch to it; compare a live view with a rebuild.
+
+The rebuild itself is services/reporting/replay.py; the service's side is desk.ops.reporting.*
+(docs/contract.md §21).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import nats
+import typer
+from nats.aio.client import Client
+from nats.errors import Error as NatsError
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from propdesk import views
+from propdesk.desk import DEFAULT_URL, NatsUrl
+from services.reporting.projections import PROJECTIONS, Projection
+from services.reporting.replay import Progress as OnProgress
+from services.reporting.replay import Rebuilt, install, rebuild, rebuild_path
+from shared import subjects
+from shared.settings import Settings
+from shared.sites import SiteDirectory
+
+out = Console(soft_wrap=True)  # a checksum stays on one line
+err = Console(stderr=True, soft_wrap=True)
+
+SWITCH_TIMEOUT = 600.0  # the service checksums the whole rebuilt view before it answers
+CHECKSUM_TIMEOUT = 600.0  # … and the live one
+
+ProjectionName = Annotated[
+    str, typer.Argument(help=f"The projection: {', '.join(PROJECTIONS)}", show_default=False)
+]
+DataDir = Annotated[
+    Path,
+    typer.Option(envvar="PROPDESK_DATA_DIR", help="Reporting's data directory (its view files)"),
+]
+
+
+class Unreachable(Exception):
+    """NATS, or the reporting service, could not be reached."""
+
+
+def replay(
+    projection: ProjectionName,
+    data_dir: DataDir = Path("var"),
+    nats_url: NatsUrl = None,
+) -> None:
+    """Rebuild a projection from the first event of DESK into a fresh file next to its view,
+    then have the running reporting service switch to it without losing what arrived meanwhile.
+    Without a reporting service (stopped by the operator), puts the file in place itself."""
+    chosen, sites = _projection(projection), _sites()
+    if not data_dir.is_dir():
+        _usage(f"no data directory {data_dir}")
+    code = _run(replay_view(nats_url or DEFAULT_URL, chosen, data_dir.resolve(), sites))
+    raise typer.Exit(code)
+
+
+def verify(
+    projection: ProjectionName,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the rebuild is written (default: the system's temporary dir)"),
+    ] = None,
+    nats_url: NatsUrl = None,
+) -> None:
+    """Compare the live view with a rebuild from DESK up to the very position the live view
+    reflects. Exit 0 when their checksums are equal, 1 when they differ, 3 when the reporting
+    service cannot be reached."""
+    chosen, sites = _projection(projection), _sites()
+    if work_dir is not None and not work_dir.is_dir():
+        _usage(f"no directory {work_dir}")
+    raise typer.Exit(_run(verify_view(nats_url or DEFAULT_URL, chosen, sites, work_dir)))
+
+
+# -- replay ------------------------------------------------------------------------------------
+
+
+async def replay_view(
+    url: str, projection: Projection, data_dir: Path, sites: SiteDirectory
+) -> int:
+    """`propdesk replay`; returns the exit code."""
+    name = projection.name
+    live = projection.path(data_dir)
+    rebuilt = rebuild_path(live)
+    nc = await _connect(url)
+    try:
+        with _bar(f"replaying {name}") as progress:
+            result = await rebuild(nc, projection, rebuilt, progress=progress, sites=sites)
+        out.print(
+            f"rebuilt {name} into {rebuilt}: {_stats(result)}; position {result.position}, "
+            f"checksum {result.checksum}"
+        )
+        body = {"projection": name, "path": str(rebuilt)}
+        try:
+            reply = await _request(nc, subjects.OPS_REPORTING_SWITCH, body, SWITCH_TIMEOUT)
+        except NoRespondersError:
+            await asyncio.to_thread(install, rebuilt, live)
+            out.print(
+                f"no reporting service answers on {subjects.OPS_REPORTING_SWITCH}: "
+                f"replaced {live} directly; once started, reporting follows DESK from "
+                f"position {result.position}"
+            )
+            return 0
+        except NatsTimeout:
+            err.print(
+                f"[red]unavailable:[/red] no answer on {subjects.OPS_REPORTING_SWITCH} within "
+                f"{SWITCH_TIMEOUT:g} s; the rebuilt view is left at {rebuilt}"
+            )
+            return 3
+    finally:
+        await nc.close()
+    if not reply.get("ok"):
+        views.print_error(err, reply.get("error", {}))
+        err.print(f"the rebuilt view is left at {rebuilt}")
+        return 1
+    out.print(
+        f"[green]switched[/green]: reporting serves the rebuilt {name} view from position "
+        f"{reply['position']} (checksum {reply['checksum']}) and follows DESK from there"
+    )
+    return 0
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+
+async def verify_view(
+    url: str, projection: Projection, sites: SiteDirectory, work_dir: Path | None = None
+) -> int:
+    """`propdesk verify`; returns the exit code."""
+    name = projection.name
+    nc = await _connect(url)
+    try:
+        try:
+            body = {"projection": name}
+            reply = await _request(nc, subjects.OPS_REPORTING_CHECKSUM, body, CHECKSUM_TIMEOUT)
+        except (NoRespondersError, NatsTimeout):
+            err.print(
+                f"[red]unavailable:[/red] no reporting service answers on "
+                f"{subjects.OPS_REPORTING_CHECKSUM}"
+            )
+            return 3
+        if not reply.get("ok"):
+            error = reply.get("error", {})
+            views.print_error(err, error)
+            return 3 if error.get("code") == "unavailable" else 1
+        position, checksum = reply["position"], reply["checksum"]
+        with (
+            tempfile.TemporaryDirectory(prefix="propdesk-verify-", dir=work_dir) as tmp,
+            _bar(f"rebuilding {name} up to {position}") as progress,
+        ):
+            path = Path(tmp) / projection.file
+            result = await rebuild(nc, projection, path, position, progress, sites=sites)
+    finally:
+        await nc.close()
+    out.print(f"live view:    position {position}, checksum {checksum}")
+    out.print(
+        f"rebuilt view: position {result.position}, checksum {result.checksum} ({_stats(result)})"
+    )
+    if result.checksum == checksum and result.position == position:
+        out.print(f"[green]equal[/green]: the live {name} view is DESK's up to {position}")
+        return 0
+    err.print(
+        f"[red]different[/red]: the live {name} view is not what DESK gives up to position "
+        f"{position}; rebuild it with `propdesk replay {name}`"
+    )
+    return 1
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _projection(name: str) -> Projection:
+    if name not in PROJECTIONS:
+        _usage(f"unknown projection {name!r}; one of: {', '.join(PROJECTIONS)}")
+    return PROJECTIONS[name]
+
+
+def _sites() -> SiteDirectory:
+    """The site directory the reporting service reads (PROPDESK_SITES_FILE): a projection may
+    count in a site's timezone, and a rebuild must count as the service does."""
+    try:
+        return SiteDirectory.load(Settings().sites_file)
+    except (OSError, ValueError, ValidationError) as exc:
+        _usage(f"cannot read the site directory: {exc}")
+
+
+def _run(coro: Any) -> int:
+    try:
+        return asyncio.run(coro)
+    except Unreachable as exc:
+        err.print(f"[red]unavailable:[/red] {exc}")
+    except (OSError, TimeoutError, NatsError, RuntimeError) as exc:
+        err.print(f"[red]unavailable:[/red] {type(exc).__name__}: {exc}")
+    return 3
+
+
+async def _quiet(_: Exception) -> None:
+    """Connection errors are reported once, by the command, not logged by nats-py."""
+
+
+async def _connect(url: str) -> Client:
+    try:
+        return await asyncio.wait_for(
+            nats.connect(
+                url, connect_timeout=2, max_reconnect_attempts=1, allow_reconnect=False,
+                error_cb=_quiet,
+            ),
+            timeout=5,
+        )  # fmt: skip
+    except (OSError, TimeoutError, NatsError) as exc:
+        raise Unreachable(f"cannot reach NATS at {url}") from exc
+
+
+async def _request(nc: Client, subject: str, body: dict[str, Any], timeout: float) -> Any:
+    msg = await nc.request(subject, json.dumps(body).encode(), timeout=timeout)
+    return json.loads(msg.data)
+
+
+@contextlib.contextmanager
+def _bar(description: str) -> Iterator[OnProgress]:
+    """A progress bar on stderr: events read of the stream, and the rate."""
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} events/s"),
+        TimeRemainingColumn(),
+        console=err,
+    )
+    task = bar.add_task(description, total=None, rate="-")
+    started = time.perf_counter()
+
+    def update(position: int, target: int) -> None:
+        rate = f"{position / max(time.perf_counter() - started, 1e-6):,.0f}"
+        bar.update(task, completed=position, total=target, rate=rate)
+
+    with bar:
+        yield update
+
+
+def _stats(result: Rebuilt) -> str:
+    rate = result.events / result.seconds if result.seconds > 0 else 0.0
+    return f"{result.events:,} events in {result.seconds:.1f} s, {rate:,.0f} events/s"
+
+
+def _usage(message: str) -> NoReturn:
+    err.print(f"[red]usage:[/red] {message}")
+    raise typer.Exit(2)

@@ -1,0 +1,91 @@
+"""A projection's view as the running reporting service holds it, so that it can be switched for
+a rebuilt one (`propdesk replay`) while queries and the inbox use it.
+
+Every call on the view runs in one of the service's threads through `run`, which counts it. A
+switch first stops new calls (`ready` is cleared, and a call that slipped through raises
+`Switching` to be retried after the switch), then `close` waits until no call is running before
+it closes the view: closing a SQLite connection under a running query can crash the process.
+The inbox's batches and `state` take the write lock, so a position and a checksum are read from
+the same rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from services.reporting.projections import View
+from shared.inbox import Delivery
+
+T = TypeVar("T")
+
+
+class Switching(Exception):
+    """The view is being switched: retry once `ready` is set again."""
+
+
+class LiveView:
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.ready = asyncio.Event()  # cleared while switching
+        self.ready.set()
+        self._calls = threading.Condition()
+        self._running = 0
+        self._closed = False
+        self._write = threading.Lock()
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """fn(view, *args), in the calling (worker) thread."""
+        with self._calls:
+            if self._closed:
+                raise Switching
+            self._running += 1
+            view = self.view
+        try:
+            return fn(view, *args)
+        finally:
+            with self._calls:
+                self._running -= 1
+                self._calls.notify_all()
+
+    # -- what the inbox calls ----------------------------------------------------------------
+
+    def apply(self, deliveries: Sequence[Delivery]) -> None:
+        with self._write:
+            self.run(_apply, deliveries)
+
+    def position(self) -> int:
+        return self.run(_position)
+
+    # -- the switch --------------------------------------------------------------------------
+
+    def state(self) -> tuple[int, str]:
+        """The position and the checksum of the same rows."""
+        with self._write:
+            return self.run(_state)
+
+    def close(self) -> None:
+        """Refuse new calls, wait for the running ones to end, close the view (blocking)."""
+        with self._calls:
+            self._closed = True
+            self._calls.wait_for(lambda: self._running == 0)
+        self.view.close()
+
+    def reopen(self, view: View) -> None:
+        with self._calls:
+            self.view = view
+            self._closed = False
+
+
+def _apply(view: View, deliveries: Sequence[Delivery]) -> None:
+    view.apply(deliveries)
+
+
+def _position(view: View) -> int:
+    return view.position()
+
+
+def _state(view: View) -> tuple[int, str]:
+    return view.position(), view.checksum()

@@ -1,0 +1,272 @@
+"""Replay: rebuild a projection's view from DESK into a fresh file, and put a rebuilt file in place.
+
+Used by `propdesk replay` and `propdesk verify`, by the reporting service's switch, by the tests
+and by `bench/replay.py`. Knows NATS (nats-py), not FastStream.
+
+How a rebuild goes fast (docs/PERFORMANCE.md, "replay"):
+
+- DESK is read through an ephemeral pull consumer that needs no acks (`AckPolicy.NONE`, in
+  memory, removed by the server once idle; never the service's durable), in batches of 2,048,
+  pulled with plain NATS requests whose replies a callback collects. nats-py's `fetch` awaits
+  every message on its own and reads about a third as fast.
+- Each batch is decoded and applied in a worker thread, in one transaction, by the view's own
+  `apply` (the same code as the live inbox, so the rows are the same). Batches are not read
+  while one is applied: on two cores, reading alongside stalls the applying thread on the GIL
+  and the whole is slower.
+- The rebuild file is written with `PRAGMA synchronous=OFF`: no fsync per commit, since nobody
+  reads the file yet and a crash only loses the rebuild. At the end it is checkpointed with
+  `synchronous=FULL`, closed (which removes its write-ahead log) and fsynced, so the one file
+  holds everything before it is moved into place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+from uuid import uuid4
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from services.reporting.projections import PROJECTIONS, Projection, View
+from shared.inbox import decode
+from shared.sites import SiteDirectory
+from shared.subjects import EVENTS_ALL, STREAM
+
+BATCH = 2048
+PULL_EXPIRES = 5.0  # seconds a pull request may wait on the server
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's companions of a database file
+
+Progress = Callable[[int, int], None]  # (stream position reached, target position)
+
+
+class Rebuilt(NamedTuple):
+    events: int  # stream messages read, including those the projection has no use for
+    seconds: float  # from opening the fresh file to closing it, checksum included
+    checksum: str
+    position: int  # the last stream sequence the view reflects
+
+
+def projection_named(name: str) -> Projection:
+    try:
+        return PROJECTIONS[name]
+    except KeyError:
+        known = ", ".join(sorted(PROJECTIONS))
+        raise ValueError(f"unknown projection {name!r}; one of: {known}") from None
+
+
+def rebuild_path(live: Path) -> Path:
+    """Where a rebuild of the view at `live` is written: next to it, so the move is a rename."""
+    return live.with_name(live.name + ".rebuild")
+
+
+async def last_sequence(nc: Client) -> int:
+    return (await nc.jetstream().stream_info(STREAM)).state.last_seq
+
+
+async def rebuild(
+    nc: Client,
+    projection: str | Projection,
+    path: Path | str,
+    upto: int | None = None,
+    progress: Progress | None = None,
+    *,
+    sites: SiteDirectory | None = None,
+    batch: int = BATCH,
+) -> Rebuilt:
+    """Build `projection` from the first message of DESK into a fresh view at `path` (whatever
+    was there is deleted first).
+
+    Reads up to stream sequence `upto`, by default the stream's last sequence when the rebuild
+    starts: what arrives later is for the live inbox. `sites` must be the reporting service's
+    site directory (a projection may count in a site's timezone). `progress` is called after
+    every batch. The file is closed, with no write-ahead log, when this returns.
+    """
+    if isinstance(projection, str):
+        projection = projection_named(projection)
+    path = Path(path)
+    target = await last_sequence(nc)
+    if upto is not None:
+        if upto > target:
+            raise ValueError(f"DESK ends at sequence {target}, before {upto}")
+        target = upto
+    remove_database(path)
+    started = time.perf_counter()
+    view = await asyncio.to_thread(projection.open, str(path), sites or SiteDirectory())
+    try:
+        await asyncio.to_thread(_pragma, view, "synchronous=OFF")
+        events = 0
+        if progress is not None:
+            progress(0, target)
+        async for raw in _read(nc, target, batch):
+            events += len(raw)
+            await asyncio.to_thread(_apply, view, raw)
+            if progress is not None:
+                progress(raw[-1][0], target)
+        checksum = await asyncio.to_thread(view.checksum)
+        position = await asyncio.to_thread(view.position)
+    finally:
+        await asyncio.to_thread(settle, view)
+    await asyncio.to_thread(_fsync, path)
+    return Rebuilt(events, time.perf_counter() - started, checksum, position)
+
+
+def _apply(view: View, raw: list[tuple[int, bytes]]) -> None:
+    view.apply([decode(seq, data) for seq, data in raw])
+
+
+async def _read(nc: Client, target: int, batch: int) -> AsyncIterator[list[tuple[int, bytes]]]:
+    """DESK from sequence 1 to `target`, as batches of (sequence, data)."""
+    if target < 1:
+        return
+    js = nc.jetstream()
+    name = f"replay-{uuid4().hex}"
+    await js.add_consumer(
+        STREAM,
+        ConsumerConfig(
+            name=name,
+            filter_subject=EVENTS_ALL,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.NONE,
+            inactive_threshold=60.0,  # the server removes it if this process goes away
+            mem_storage=True,
+            num_replicas=1,
+        ),
+    )
+    pulled = _Pull()
+    inbox = nc.new_inbox()
+    sub = await nc.subscribe(inbox, cb=pulled.take, pending_msgs_limit=2 * batch + 16)
+    next_subject = f"$JS.API.CONSUMER.MSG.NEXT.{STREAM}.{name}"
+    try:
+        seq = 0
+        while seq < target:
+            want = min(batch, target - seq)
+            pulled.expect(want)
+            request = {"batch": want, "expires": int(PULL_EXPIRES * 1e9)}
+            await nc.publish(next_subject, json.dumps(request).encode(), reply=inbox)
+            msgs = await pulled.wait(PULL_EXPIRES + 5.0)
+            if not msgs:
+                raise RuntimeError(f"DESK delivered nothing after sequence {seq} of {target}")
+            out = []
+            for m in msgs:
+                seq = m.metadata.sequence.stream
+                if seq > target:
+                    break
+                out.append((seq, m.data))
+            if out:
+                yield out
+    finally:
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
+        with contextlib.suppress(Exception):
+            await js.delete_consumer(STREAM, name)
+
+
+class _Pull:
+    """The replies to the one pull request in flight: its messages, until the batch is full or
+    a status (request expired, no messages, an error) ends it."""
+
+    def __init__(self) -> None:
+        self._msgs: list[Msg] = []
+        self._want = 0
+        self._error: str | None = None
+        self._done: asyncio.Future[None] | None = None
+
+    def expect(self, want: int) -> None:
+        self._msgs, self._want, self._error = [], want, None
+        self._done = asyncio.get_running_loop().create_future()
+
+    async def take(self, msg: Msg) -> None:
+        status = msg.headers.get("Status") if msg.headers else None
+        if status == "100":
+            return  # idle heartbeat
+        if status is None:
+            self._msgs.append(msg)
+            if len(self._msgs) < self._want:
+                return
+        elif status not in ("404", "408"):  # anything but "no messages" and "request expired"
+            self._error = f"{status} {msg.headers.get('Description', '')}".strip()
+        if self._done is not None and not self._done.done():
+            self._done.set_result(None)
+
+    async def wait(self, timeout: float) -> list[Msg]:
+        assert self._done is not None
+        await asyncio.wait_for(asyncio.shield(self._done), timeout)
+        if self._error is not None:
+            raise RuntimeError(f"reading DESK failed: {self._error}")
+        return self._msgs
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _connection(view: View) -> Iterator[Any]:
+    """The connection of a view built on eventsourcing's SQLite datastore (both of ours are), or
+    None. A rebuild is the file's only user, one call at a time, so the datastore's pool holds
+    the one connection that every call reuses."""
+    datastore = getattr(view, "datastore", None)
+    if datastore is None or not hasattr(datastore, "get_connection"):
+        yield None
+        return
+    with datastore.get_connection(commit=True) as conn:
+        yield conn
+
+
+def _pragma(view: View, *pragmas: str) -> None:
+    with _connection(view) as conn:
+        if conn is not None:
+            cursor = conn.cursor()
+            for pragma in pragmas:
+                cursor.execute(f"PRAGMA {pragma}")
+
+
+def settle(view: View) -> None:
+    """Write everything into the main file (synchronously) and close the view: closing the last
+    connection removes the write-ahead log."""
+    _pragma(view, "synchronous=FULL", "wal_checkpoint(TRUNCATE)")
+    view.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _companions(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in SIDE_FILES]
+
+
+def remove_database(path: Path) -> None:
+    """Delete a SQLite file and its companions (write-ahead log, shared memory, journal)."""
+    for p in (path, *_companions(path)):
+        p.unlink(missing_ok=True)
+
+
+def install(rebuilt: Path, live: Path) -> None:
+    """Put the rebuilt file in the place of the live view's, atomically. Both must be closed.
+
+    The live file's write-ahead log and shared memory go first: SQLite would read a stale log as
+    part of the new file. A rebuilt file that still has a log was not closed: refused.
+    """
+    wal = rebuilt.with_name(rebuilt.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ValueError(f"{rebuilt} has a write-ahead log: it is open, or was not closed")
+    for p in (*_companions(live), *_companions(rebuilt)):
+        p.unlink(missing_ok=True)
+    os.replace(rebuilt, live)
+    fd = os.open(live.parent, os.O_RDONLY)  # and the rename itself reaches the disk
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

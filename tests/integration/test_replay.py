@@ -1,0 +1,199 @@
+"""Replay and verify of reporting's projections against a real nats-server and the live service:
+the rebuild, the switch to the rebuilt view while tickets keep arriving, the comparison of a live
+view with a rebuild, the operators' bad requests, and a replay with no reporting service."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from propdesk.ops_cli import replay_view, verify_view
+from services.reporting.projections import PROJECTIONS
+from services.reporting.replay import rebuild, rebuild_path
+from shared.sites import SiteDirectory
+from shared.subjects import OPS_REPORTING_CHECKSUM, OPS_REPORTING_SWITCH
+from tests.integration.conftest import DRILL_SITES
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+TICKETS = PROJECTIONS["tickets"]
+
+
+async def report(desk: Desk, *refs: str, kind: str = "complaint") -> list[str]:
+    ids = []
+    for ref in refs:
+        reply = await desk.command("hbw", "report", report_body(ref, kind=kind))
+        assert reply["ok"], reply
+        ids.append(reply["ticket_id"])
+    return ids
+
+
+async def caught_up(desk: Desk, service, events: int) -> None:
+    """DESK holds `events` events (the relays published what was answered) and the reporting
+    service's ticket view reflects them all."""
+
+    async def done() -> bool:
+        count = await desk.stream_count()
+        return count >= events and service.view.position() == count
+
+    await eventually(done)
+
+
+async def a_history(desk: Desk, service) -> list[str]:
+    """Complaints, some resolved, and a repair with its automatic work order."""
+    ids = await report(desk, *(f"h{n}" for n in range(6)))
+    for ticket_id in ids[:3]:
+        body = {"ticket_id": ticket_id, "staff_id": "S02", "resolution": "已处理"}
+        assert (await desk.command("hbw", "resolve", body))["ok"]
+    ids += await report(desk, "repair-1", kind="repair")
+    await caught_up(desk, service, 11)  # 6 + 3 + the repair and its order
+    return ids
+
+
+async def _at_least(desk: Desk, count: int) -> bool:
+    return await desk.stream_count() >= count
+
+
+async def test_a_replay_switches_the_live_view_and_keeps_what_arrived_meanwhile(
+    desk: Desk, services, settings, tmp_path: Path
+) -> None:
+    reporting = services["reporting"]
+    first = (await a_history(desk, reporting))[0]
+    live_path = TICKETS.path(settings.data_dir).resolve()
+    rebuilt = rebuild_path(live_path)
+    reading = asyncio.Event()
+    arrived: list[str] = []
+
+    async def keep_reporting(prefix: str, count: int) -> None:
+        for n in range(count):
+            arrived.extend(await report(desk, f"{prefix}{n}"))
+
+    async def while_rebuilding() -> None:
+        await reading.wait()
+        await keep_reporting("during-", 4)
+
+    def progress(position: int, _: int) -> None:
+        if position:
+            reading.set()
+
+    arriving = asyncio.create_task(while_rebuilding())
+    result = await rebuild(desk.nc, "tickets", rebuilt, progress=progress, batch=2)
+    await arriving
+    assert result.position == result.events == 11
+    await eventually(lambda: _at_least(desk, 15))  # the rebuilt file has none of those four
+
+    switched = asyncio.Event()
+
+    async def keep_querying() -> list[bool]:
+        answered = []
+        while not switched.is_set():
+            reply = await desk.query("hbw", "ticket.get", {"ticket_id": first})
+            answered.append(reply["ok"])
+        return answered
+
+    switching = asyncio.create_task(keep_reporting("switching-", 4))  # and more, concurrently
+    querying = asyncio.create_task(keep_querying())
+    await asyncio.sleep(0.01)
+    reply = await desk.request(
+        OPS_REPORTING_SWITCH, {"projection": "tickets", "path": str(rebuilt)}
+    )
+    switched.set()
+    await switching
+    queries = await querying
+
+    assert reply == {
+        "ok": True,
+        "projection": "tickets",
+        "position": 11,
+        "checksum": result.checksum,
+    }
+    assert not rebuilt.exists() and not Path(f"{rebuilt}-wal").exists()
+    assert queries and all(queries)  # the queries during the switch waited, none failed
+    await caught_up(desk, reporting, 19)
+    fresh = await rebuild(desk.nc, "tickets", tmp_path / "fresh.sqlite3")
+    live = await desk.request(OPS_REPORTING_CHECKSUM, {"projection": "tickets"})
+    assert (live["position"], live["checksum"]) == (fresh.position, fresh.checksum)
+    assert fresh.position == 19
+    for ticket_id in arrived:  # reported during the rebuild and the switch: all in the view
+        assert (await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id}))["ok"]
+
+
+async def test_verify_finds_the_live_view_equal_to_a_rebuild_and_a_tampered_one_different(
+    desk: Desk, services, settings, nats_server, capsys
+) -> None:
+    reporting = services["reporting"]
+    await a_history(desk, reporting)
+
+    equal = await verify_view(nats_server.url, TICKETS, SiteDirectory())
+    shown = capsys.readouterr()
+
+    with sqlite3.connect(TICKETS.path(settings.data_dir), timeout=10) as db:
+        db.execute("UPDATE tickets SET state = json_set(state, '$.status', 'closed') WHERE seq = 1")
+    different = await verify_view(nats_server.url, TICKETS, SiteDirectory())
+    told = capsys.readouterr()
+
+    assert equal == 0
+    assert "equal" in shown.out and "position 11" in shown.out
+    assert different == 1
+    assert "different" in told.err and "propdesk replay tickets" in told.err
+
+
+async def test_bad_ops_requests_get_the_contracts_error_reply(
+    desk: Desk, services, settings
+) -> None:
+    reporting = services["reporting"]
+    [ticket_id] = await report(desk, "still-served")
+    await caught_up(desk, reporting, 1)
+    data_dir = settings.data_dir.resolve()
+    junk = data_dir / "reporting-tickets.sqlite3.rebuild"
+    junk.write_bytes(b"not a database, just bytes" * 100)
+    cases = [
+        (OPS_REPORTING_CHECKSUM, {"projection": "nope"}, "projection"),
+        (OPS_REPORTING_CHECKSUM, b"{not json", "body"),
+        (OPS_REPORTING_CHECKSUM, {"projection": "tickets", "extra": 1}, "extra"),
+        (OPS_REPORTING_SWITCH, {"projection": "tickets"}, "path"),
+        (OPS_REPORTING_SWITCH, {"projection": "nope", "path": str(junk)}, "projection"),
+        (OPS_REPORTING_SWITCH, {"projection": "tickets", "path": "/etc/hosts"}, "path"),
+        (OPS_REPORTING_SWITCH, {"projection": "tickets", "path": "relative.rebuild"}, "path"),
+        (OPS_REPORTING_SWITCH, {"projection": "tickets", "path": str(junk)}, "path"),
+        (
+            OPS_REPORTING_SWITCH,
+            {"projection": "tickets", "path": str(TICKETS.path(data_dir))},  # the live file
+            "path",
+        ),
+    ]
+    for subject, body, field in cases:
+        reply = await desk.request(subject, body)
+        assert reply["ok"] is False, (body, reply)
+        assert reply["error"]["code"] == "invalid", (body, reply)
+        assert field in {f["field"] for f in reply["error"]["fields"]}, (body, reply)
+
+    still = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
+    assert still["ok"] and reporting.view.position() == 1  # nothing was switched
+
+
+async def test_without_a_reporting_service_replay_puts_the_file_in_place_itself(
+    desk: Desk, drill_services, settings, nats_server, capsys
+) -> None:
+    await drill_services("intake")
+    await report(desk, "a", "b", "c")
+    await eventually(lambda: _at_least(desk, 3))
+    url = nats_server.url
+
+    unreachable = await verify_view(url, TICKETS, DRILL_SITES)
+    replaced = await replay_view(url, TICKETS, settings.data_dir.resolve(), DRILL_SITES)
+    told = capsys.readouterr()
+    reporting = (await drill_services("reporting"))["reporting"]
+    started_at = reporting.view.position()
+    await report(desk, "d")
+    await caught_up(desk, reporting, 4)
+
+    assert unreachable == 3 and "no reporting service answers" in told.err
+    assert replaced == 0 and "replaced" in told.out
+    assert not rebuild_path(TICKETS.path(settings.data_dir)).exists()
+    assert started_at == 3  # the rebuilt file, in place before reporting started
+    assert await verify_view(url, TICKETS, DRILL_SITES) == 0
