@@ -131,6 +131,12 @@ def scoped(svg: str, prefix: str) -> str:
     return _TAG.sub(lambda tag: _ID.sub(lambda m: f"{m[1]}{prefix}-", tag[0]), svg)
 
 
+def _month_axis(ax: Any, months: Sequence[str]) -> None:
+    """Every month on the axis, also those whose rate is a gap (nothing to count)."""
+    ax.set_xticks(range(len(months)), list(months))
+    ax.set_xlim(-0.5, max(len(months) - 0.5, 0.5))
+
+
 def bars(
     labels: Sequence[str],
     values: Sequence[Any],
@@ -171,6 +177,8 @@ def monthly_trend(trend: list[dict[str, Any]], words: Words, font: str | None) -
     """Six months: contacts and complaints (left), satisfaction and clock compliance (right)."""
     months = [str(t.get("month", "")) for t in trend]
 
+    x = range(len(months))
+
     def paint(fig: Figure) -> None:
         counts, rates = fig.subplots(1, 2)
         for i, (key, name) in enumerate(
@@ -179,7 +187,7 @@ def monthly_trend(trend: list[dict[str, Any]], words: Words, font: str | None) -
                 ("complaints", words("投诉", "Complaints")),
             )
         ):
-            counts.plot(months, [_number(t.get(key)) for t in trend], marker="o",
+            counts.plot(x, [_number(t.get(key)) for t in trend], marker="o",
                         color=COLORS[i], label=name)  # fmt: skip
         counts.set_title(words("受理与投诉", "Contacts and complaints"), loc="left",
                          fontweight="bold")  # fmt: skip
@@ -191,13 +199,14 @@ def monthly_trend(trend: list[dict[str, Any]], words: Words, font: str | None) -
                 ("clock_compliance", words("时限达标率", "Clock compliance")),
             )
         ):
-            rates.plot(months, [_number(t.get(key)) for t in trend], marker="o",
+            rates.plot(x, [_number(t.get(key)) for t in trend], marker="o",
                        color=COLORS[i + 2], label=name)  # fmt: skip
         rates.set_title(words("满意率与时限达标率", "Satisfaction and compliance"), loc="left",
                         fontweight="bold")  # fmt: skip
         rates.yaxis.set_major_formatter(PercentFormatter(1.0))
         rates.set_ylim(0, 1.05)
         for ax in (counts, rates):
+            _month_axis(ax, months)
             ax.legend(loc="best", fontsize=8)
             ax.tick_params(axis="x", labelrotation=30)
 
@@ -222,8 +231,9 @@ def site_trends(
                 points += [math.nan] * (len(months) - len(points))
                 label = words.site(site, names.get(site))
                 color = COLORS[i % len(COLORS)]
-                ax.plot(months, points[: len(months)], marker="o", markersize=3, color=color,
-                        label=label)  # fmt: skip
+                ax.plot(range(len(months)), points[: len(months)], marker="o", markersize=3,
+                        color=color, label=label)  # fmt: skip
+            _month_axis(ax, months)
             ax.set_title(words.of(L.MEASURES, measure), loc="left", fontweight="bold")
             ax.tick_params(axis="x", labelrotation=30, labelsize=7)
             if measure in L.RATE_MEASURES:

@@ -122,11 +122,12 @@ def _monthly(report: dict[str, Any], doc: Document, words: charts.Words, font: A
     sheet = doc.sheets[0]
     tables = {t.key: t for t in sheet.tables}
     figures = []
-    by_category = report.get("by_category") or {}
+    # Most contacts first, as a manager reads a Pareto chart; ties in the table's order.
+    by_category = sorted((report.get("by_category") or {}).items(), key=lambda kv: -kv[1])
     if by_category:
         svg = charts.bars(
-            [words.of(L.CATEGORIES, k) for k in by_category],
-            list(by_category.values()),
+            [words.of(L.CATEGORIES, k) for k, _ in by_category],
+            [n for _, n in by_category],
             words("各分类受理数", "Contacts by category"),
             font=font,
         )

@@ -75,6 +75,7 @@ CATEGORIES = {
     "public_order": ("公共秩序", "Public order"),
     "noise": ("噪音", "Noise"),
     "parking": ("停车", "Parking"),
+    "decoration": ("装修管理", "Decoration"),
     "other": ("其他", "Other"),
 }
 STATUSES = {
@@ -118,6 +119,10 @@ def label(vocabulary: dict[str, tuple[str, str]], key: str) -> str:
 
 
 def english(vocabulary: dict[str, tuple[str, str]], key: str) -> str:
-    """The English word only (chart labels when no CJK font is installed)."""
+    """The English word only (chart labels when no CJK font is installed); a value outside the
+    vocabulary (a site's own category, say `pet_control`) reads as "Pet control"."""
     words = vocabulary.get(key)
-    return words[1] if words else str(key)
+    if words:
+        return words[1]
+    text = str(key).replace("_", " ")
+    return text[:1].upper() + text[1:]

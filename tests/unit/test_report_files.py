@@ -586,6 +586,38 @@ def test_charts_are_bilingual_with_a_cjk_font_and_english_without() -> None:
     assert found is None or isinstance(found, str)
 
 
+def test_the_category_chart_puts_the_most_contacts_first_and_names_a_sites_own_category() -> None:
+    report = copy.deepcopy(MONTHLY)
+    report["by_category"] = {"security": 2, "pet_control": 3, "plumbing": 5, "noise": 0}
+    page = html.render("monthly", report, model.document("monthly", report), font=None).decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    drawn = [
+        chart.index(f">{name}</text>") for name in ("Plumbing", "Pet control", "Security", "Noise")
+    ]
+    assert drawn == sorted(drawn)
+
+
+def test_trend_rates_keep_every_month_on_the_axis_when_only_the_last_has_a_value() -> None:
+    months = [f"2026-{m:02}" for m in range(5, 11)]
+    trend = [
+        {"month": m, "contacts": 0, "complaints": 0, "satisfaction_rate": None,
+         "clock_compliance": None}
+        for m in months[:-1]
+    ] + [{"month": months[-1], "contacts": 9, "complaints": 2, "satisfaction_rate": 0.9,
+          "clock_compliance": 0.95}]  # fmt: skip
+    svg = charts.monthly_trend(trend, charts.Words(False), None)
+    for month in months:
+        assert svg.count(f">{month}</text>") == 2, month  # in both panels
+    sites = charts.site_trends(
+        months,
+        {"hbw": {"contacts": [0] * 5 + [9], "satisfaction_rate": [None] * 5 + [0.9]}},
+        {"hbw": None},
+        charts.Words(False),
+        None,
+    )
+    assert sites.count(">2026-05</text>") == 4  # in each of the four panels
+
+
 # -- determinism ----------------------------------------------------------------------------------
 
 
