@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ import nats
 
 from services.reporting.projections import PROJECTIONS
 from services.reporting.replay import Rebuilt, rebuild
+from services.reporting.reports import Reports, previous_month
 from shared.bus import ensure_stream
 from shared.contracts import escalation_events as x
 from shared.contracts import events as e
@@ -507,6 +508,42 @@ async def inbox_rebuild(js: Any, path: Path, total: int) -> tuple[float, str]:
         view.close()
 
 
+def report_times(path: Path, sites: int, runs: int) -> list[tuple[str, str]]:
+    """Milliseconds to compute the reports a manager asks for from the rebuilt analytics view:
+    a site's monthly report and the company quality pack (every site, six months), for the last
+    whole month of the history; and the weekly summary of that month's first ISO week."""
+    directory = SiteDirectory()
+    view = PROJECTIONS["analytics"].open(str(path), directory)
+    site = SITES[0]
+    (newest,) = view.rows("SELECT max(month) AS m FROM ticket_facts WHERE site = ?", (site,))
+    month = previous_month(newest["m"])  # the newest month is still partial
+    week = "{}-W{:02}".format(*date.fromisoformat(f"{month}-01").isocalendar()[:2])
+    config = directory.get(site)
+    assert config is not None
+    reports = Reports(view)
+    now = START + timedelta(days=3650)
+    asks = {
+        f"monthly report of one site ({month})": lambda: reports.monthly(site, config, month, now),
+        f"weekly summary of one site ({week})": lambda: reports.weekly(site, config, week, now),
+        f"company quality pack ({sites} sites, six months to {month})": lambda: reports.quality(
+            directory, [], month, now
+        ),
+    }
+    rows = []
+    try:
+        for name, ask in asks.items():
+            seconds = []
+            for _ in range(max(runs, 3)):
+                t0 = time.perf_counter()
+                report = ask()
+                seconds.append(time.perf_counter() - t0)
+            assert report, name
+            rows.append((name, f"{min(seconds) * 1000:,.1f} ms"))
+    finally:
+        view.close()
+    return rows
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -566,6 +603,7 @@ async def bench(events: int, sites: int, seed: int, runs: int) -> list[tuple[str
                     f"{rate:,.0f} events/s ({rate / raw:.2f} of raw)",
                 )
             )
+        rows += report_times(work / "analytics-0.sqlite3", sites, runs)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows.append(("peak RSS of the benchmark process", f"{rss:,.0f} MiB"))
         await nc.close()
