@@ -159,7 +159,7 @@ def _reported(view: AnalyticsView, c: SQLiteCursor, ev: Any) -> None:
             view.month_of(ev.site, d.received_at),
             view.week_of(ev.site, d.received_at),
             d.ticket_no,
-            d.received_at.isoformat(),
+            view.local(ev.site, d.received_at).isoformat(),  # one offset per site: sorts as text
             d.kind.value,
             d.category,
             d.channel.value,
@@ -255,13 +255,6 @@ def _order_completed(view: AnalyticsView, c: SQLiteCursor, ev: Any) -> None:
     )
 
 
-def _referred(view: AnalyticsView, c: SQLiteCursor, ev: Any) -> None:
-    c.execute(
-        "UPDATE order_facts SET department = ? WHERE work_order_id = ?",
-        (ev.data.to_department, ev_id(ev)),
-    )
-
-
 def _analysis(view: AnalyticsView, c: SQLiteCursor, ev: Any) -> None:
     d = ev.data
     analysis = {
@@ -282,7 +275,10 @@ def _analysis(view: AnalyticsView, c: SQLiteCursor, ev: Any) -> None:
 STEPS: dict[str, Step] = {
     "ticket.reported": _reported,
     "ticket.classified": _ticket(
-        "kind = ?, category = ?, validity = ?, severity = ?, "
+        # intake never hears of an upgrade to major (escalation's), so a later classification
+        # repeats the severity it knows: the upgrade stands
+        "kind = ?, category = ?, validity = ?, "
+        "severity = CASE WHEN upgraded = 1 THEN 'major' ELSE ? END, "
         "status = CASE WHEN status = 'received' THEN 'classified' ELSE status END",
         lambda ev: (
             ev.data.kind.value,
@@ -314,6 +310,5 @@ STEPS: dict[str, Step] = {
     ),
     "workorder.issued": _order_issued,
     "workorder.completed": _order_completed,
-    "workorder.referred": _referred,
     "report.analysis_attached": _analysis,
 }

@@ -12,7 +12,7 @@ import math
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from services.reporting.analytics import OPEN, AnalyticsView
@@ -39,8 +39,21 @@ def previous_month(month: str) -> str:
     return months_back(month, 2)[0]
 
 
+# The orders of a site that do not belong to a duplicate contact (an order's ticket may be
+# unknown to the view, e.g. a view rebuilt from a stream that lost its oldest messages).
+_NOT_DUPLICATE = (
+    "LEFT JOIN ticket_facts t USING (ticket_id) WHERE o.site = ? AND COALESCE(t.duplicate, 0) = 0"
+)
+
+
+def _half_up(value: Decimal | float, places: int) -> float:
+    """Rounded as a report rounds (四舍五入): 20.25 h is 20.3, 1/32 is 0.0313."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return _half_up(Decimal(part) / Decimal(whole), 4) if whole else None
 
 
 def _nearest_rank(values: list[float], share: float) -> float:
@@ -96,11 +109,13 @@ class Month:
         ]
 
     def compliance_parts(self, clocks: list[dict[str, Any]] | None = None) -> tuple[int, int]:
-        """(met, judged): a clock is judged once it stopped in time or late, or breached open."""
+        """(met, judged): a clock is judged once it stopped in time or late, or once it breached
+        (also if it then ran on, or was cancelled by a referral, a reclassification or the
+        ticket's cancellation: the target was missed all the same)."""
         rows = self.clocks if clocks is None else clocks
         met = sum(1 for c in rows if c["outcome"] == "met")
         late = sum(1 for c in rows if c["outcome"] == "late")
-        overdue = sum(1 for c in rows if c["outcome"] == OPEN and c["breached"])
+        overdue = sum(1 for c in rows if c["outcome"] not in ("met", "late") and c["breached"])
         return met, met + late + overdue
 
     def measures(self) -> dict[str, Any]:
@@ -113,9 +128,9 @@ class Month:
             "complaints": len(self.complaints),
             "valid_complaints": sum(1 for t in self.complaints if t["validity"] == "valid"),
             "escalations": len(self.escalations),
-            "upgraded_to_major": sum(t["upgraded"] for t in self.tickets),
+            "upgraded_to_major": sum(t["upgraded"] for t in self.complaints),
             "clock_compliance": _rate(*self.compliance_parts()),
-            "resolution_median_hours": round(statistics.median(hours), 1) if hours else None,
+            "resolution_median_hours": _half_up(statistics.median(hours), 1) if hours else None,
             "follow_up_rate": _rate(sum(1 for t in resolved if t["follow_ups"]), len(resolved)),
             "satisfaction_rate": _rate(sum(t["satisfied"] for t in self.tickets), follow_ups),
             "reopen_rate": _rate(sum(t["reopened"] for t in resolved), len(resolved)),
@@ -135,24 +150,30 @@ class Reports:
                 "ORDER BY received_at, ticket_no",
                 (site, month),
             ),
+            # a duplicate counts nowhere; a ladder step counts while the ticket is a complaint
             clocks=self.view.rows(
-                "SELECT * FROM clock_facts WHERE site = ? AND month = ?", (site, month)
+                "SELECT c.* FROM clock_facts c LEFT JOIN ticket_facts t USING (ticket_id) "
+                "WHERE c.site = ? AND c.month = ? AND COALESCE(t.duplicate, 0) = 0",
+                (site, month),
             ),
             escalations=self.view.rows(
-                "SELECT * FROM escalation_facts WHERE site = ? AND month = ?", (site, month)
+                "SELECT e.* FROM escalation_facts e JOIN ticket_facts t USING (ticket_id) "
+                "WHERE e.site = ? AND e.month = ? AND t.duplicate = 0 AND t.kind = 'complaint'",
+                (site, month),
             ),
         )
 
     def _orders(self, site: str, month: str) -> tuple[dict[str, int], dict[str, Any]]:
         issued = self.view.rows(
-            "SELECT department, COUNT(*) AS n FROM order_facts WHERE site = ? AND "
-            "issued_month = ? GROUP BY department ORDER BY department",
+            "SELECT o.department, COUNT(*) AS n FROM order_facts o "
+            f"{_NOT_DUPLICATE} AND o.issued_month = ? GROUP BY o.department "
+            "ORDER BY o.department",
             (site, month),
         )
         fees = [
             Decimal(r["fee"])
             for r in self.view.rows(
-                "SELECT fee FROM order_facts WHERE site = ? AND completed_month = ?",
+                f"SELECT o.fee FROM order_facts o {_NOT_DUPLICATE} AND o.completed_month = ?",
                 (site, month),
             )
         ]
@@ -170,9 +191,14 @@ class Reports:
         return json.loads(rows[0]["analysis"]) if rows else None
 
     def sites(self, months: list[str], listed: list[str]) -> list[str]:
+        """Every site with facts in these months: contacts, or orders issued or completed (a
+        fee recorded this month for a contact of long ago)."""
         marks = ", ".join("?" * len(months))
         found = self.view.rows(
-            f"SELECT DISTINCT site FROM ticket_facts WHERE month IN ({marks})", months
+            f"SELECT site FROM ticket_facts WHERE month IN ({marks}) UNION "
+            f"SELECT site FROM order_facts WHERE issued_month IN ({marks}) "
+            f"OR completed_month IN ({marks})",
+            months * 3,
         )
         return sorted({r["site"] for r in found} | set(listed))
 
@@ -204,14 +230,18 @@ class Reports:
             },
             "by_channel": _counts(list(Channel), this.tickets, "channel"),
             "by_validity": _counts([*Validity, "unclassified"], this.complaints, "validity"),
-            "by_severity": _counts([*Severity, "unclassified"], this.complaints, "severity"),
+            "by_severity": _counts(
+                [*Severity, "unclassified"],
+                [t for t in this.complaints if t["validity"] != Validity.communicative],
+                "severity",
+            ),
             "escalations": _counts(LADDER, this.escalations, "level"),
             "upgraded_to_major": measures["upgraded_to_major"],
             "clocks": _clocks(this),
             "resolution_hours": {
                 "resolved": len(resolved),
                 "median": measures["resolution_median_hours"],
-                "p90": round(_nearest_rank(hours, 0.9), 1) if hours else None,
+                "p90": _half_up(_nearest_rank(hours, 0.9), 1) if hours else None,
             },
             "follow_up": {
                 "resolved": len(resolved),

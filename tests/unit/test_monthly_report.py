@@ -6,7 +6,8 @@ The events are built as the services publish them and fed to the analytics view 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import statistics
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
@@ -226,7 +227,8 @@ def test_the_fixture_month_counts_every_contact_once_R12_4(view) -> None:
     assert report["by_channel"] == {"phone": 3, "visit": 1, "letter": 1, "online": 1,
                                     "inspection": 0, "forwarded": 0, "hotline": 1}  # fmt: skip
     assert report["by_validity"] == {"valid": 1, "communicative": 1, "unclassified": 0}
-    assert report["by_severity"] == {"major": 0, "important": 1, "minor": 0, "unclassified": 1}
+    # a communicative complaint has no severity: only the valid one is graded (R5.1–R5.3)
+    assert report["by_severity"] == {"major": 0, "important": 1, "minor": 0, "unclassified": 0}
 
 
 def test_escalations_clocks_and_resolution_times_of_the_fixture_month(view) -> None:
@@ -337,3 +339,124 @@ def test_a_republished_event_changes_no_fact(tmp_path, fixture_month: History) -
     twice.apply([Delivery(seq, ev) for seq, ev in enumerate(doubled, start=1)])
     assert monthly(once) == monthly(twice)
     assert once.checksum() == twice.checksum()
+
+
+# -- what later events change, and what they must not ---------------------------------------------
+
+
+def built(tmp_path, history: History) -> AnalyticsView:
+    view = AnalyticsView(str(tmp_path / f"{uuid4().hex}.sqlite3"), SITES)
+    view.apply([Delivery(seq, ev) for seq, ev in enumerate(history.events, start=1)])
+    return view
+
+
+def upgraded(t: Ticket, at: datetime) -> Ticket:
+    return t.escalation(
+        "complaint_upgraded", at, severity="major", due_at=at.isoformat(), notification=notified()
+    )
+
+
+def test_an_upgrade_to_major_survives_a_later_classification_R6_7(tmp_path) -> None:
+    """Intake never hears of escalation's upgrade: a later `classify` (here only the category)
+    repeats the severity intake knows."""
+    h = History()
+    t = h.ticket("complaint", local(10, 1), category="noise", unit="1-101")
+    t.classify(local(10, 1, 11), "complaint", "noise", validity="valid", severity="important")
+    upgraded(t, local(10, 31, 12))
+    t.classify(local(10, 31, 13), "complaint", "security", validity="valid", severity="important")
+    report = monthly(built(tmp_path, h))
+    assert report["upgraded_to_major"] == 1
+    assert report["by_severity"] == {"major": 1, "important": 0, "minor": 0, "unclassified": 0}
+
+
+def test_a_duplicate_counts_nowhere_not_even_in_clocks_ladder_and_orders(tmp_path) -> None:
+    h = History()
+    first = h.ticket("complaint", local(10, 1), category="noise", unit="1-101")
+    again = h.ticket("complaint", local(10, 2), category="noise", unit="1-101")
+    again.escalated(local(10, 4), "department_supervisor")  # climbed before it was spotted
+    repair = h.ticket("repair", local(10, 4), category="plumbing", unit="1-101")
+    repair.order(local(10, 4), "engineering")
+    repair.clock(local(10, 4), "general_fixed", "late", breached=True)
+    for dup, at in ((again, local(10, 5)), (repair, local(10, 5, 11))):
+        dup.event("cancelled", at, reason="重复", duplicate_of=str(first.id))
+    report = monthly(built(tmp_path, h))
+    assert report["contacts"] == 1
+    assert report["escalations"] == {"department_supervisor": 0, "project_manager": 0,
+                                     "gm_office": 0}  # fmt: skip
+    assert report["clocks"] == {}
+    assert report["orders_by_department"] == {}
+    assert report["trend"][-1]["clock_compliance"] is None
+
+
+def test_the_ladder_counts_complaints_only_as_they_are_classified_now_R6_4(tmp_path) -> None:
+    h = History()
+    t = h.ticket("complaint", local(10, 1), category="plumbing", unit="1-101")
+    t.escalated(local(10, 3), "department_supervisor")
+    t.classify(local(10, 4), "repair", "plumbing")  # it was a repair all along
+    u = h.ticket("complaint", local(10, 1), category="noise", unit="1-102")
+    u.classify(local(10, 1, 11), "complaint", "noise", validity="valid", severity="important")
+    upgraded(u, local(10, 31, 12))
+    u.classify(local(10, 31, 13), "inquiry", "noise")
+    report = monthly(built(tmp_path, h))
+    assert report["by_kind"]["complaint"] == 0
+    assert report["escalations"]["department_supervisor"] == 0
+    assert report["upgraded_to_major"] == 0
+
+
+def test_a_breached_clock_stays_missed_when_a_referral_cancels_it_R7_3(tmp_path) -> None:
+    h = History()
+    t = h.ticket("repair", local(10, 6), category="plumbing", unit="1-101")
+    t.clock(local(10, 6), "general_fixed", "cancelled", breached=True)
+    u = h.ticket("repair", local(10, 6), category="plumbing", unit="1-102")
+    u.clock(local(10, 6), "general_fixed", "met")
+    clocks = monthly(built(tmp_path, h))["clocks"]
+    assert clocks["general_fixed"]["breached"] == 1
+    assert clocks["general_fixed"]["compliance"] == 0.5  # met 1 of 2 judged
+
+
+def test_an_order_stays_with_the_department_it_was_issued_to_after_a_referral_R7_11(
+    tmp_path,
+) -> None:
+    h = History()
+    t = h.ticket("repair", local(10, 20), category="plumbing", unit="1-101")
+    order = t.order(local(10, 20), "engineering")
+    h.emit("hbw", order, "workorder.referred", local(11, 3), to_department="property_business",
+           reason="不属于物业维修范围")  # fmt: skip
+    assert monthly(built(tmp_path, h))["orders_by_department"] == {"engineering": 1}
+
+
+def test_the_quality_pack_lists_a_site_whose_month_has_only_a_fee(tmp_path) -> None:
+    h = History()
+    t = h.ticket("repair", local(3, 20), site="ohs", category="plumbing")
+    order = t.order(local(3, 20), "engineering")
+    t.complete(order, local(10, 5), "200.00")  # the fee of a March repair, recorded in October
+    pack = Reports(built(tmp_path, h)).quality(SITES, [], "2026-10", AS_OF)
+    assert [(s["site"], s["contacts"], s["paid_revenue"]) for s in pack["sites"]] == [
+        ("ohs", 0, "200.00")
+    ]
+    assert pack["company"]["paid_revenue"] == "200.00"
+
+
+def test_lists_run_in_time_order_whatever_offset_the_desk_sent(tmp_path) -> None:
+    h = History()
+    # the later one was sent in UTC, the earlier one in Shanghai time: as text, 02:00Z < 09:00+08
+    at_10, at_9 = local(10, 5, 10), local(10, 5, 9)
+    later = h.ticket("suggestion", at_10, category="greening", received_at=at_10.isoformat())
+    earlier = h.ticket("suggestion", at_9, category="greening",
+                       received_at=at_9.astimezone(timezone(SH)).isoformat())  # fmt: skip
+    weekly = Reports(built(tmp_path, h)).weekly("hbw", SITES.get("hbw"), "2026-W41", AS_OF)
+    assert [s["ticket_no"] for s in weekly["suggestions"]] == [earlier.no, later.no]
+    assert [s["received_at"] for s in weekly["suggestions"]] == [
+        "2026-10-05T09:00:00+08:00",
+        "2026-10-05T10:00:00+08:00",  # in the site's time, as the desk reads it
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hours", "median"), [([20.25], 20.3), ([1.0, 2.5], 1.8), ([0.05], 0.1), ([3.0], 3.0)]
+)
+def test_hours_and_rates_round_half_up_as_a_report_does(hours, median) -> None:
+    from services.reporting.reports import _half_up, _rate
+
+    assert _half_up(statistics.median(hours), 1) == median
+    assert _rate(1, 32) == 0.0313 and _rate(1, 3) == 0.3333 and _rate(0, 0) is None
