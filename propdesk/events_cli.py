@@ -58,6 +58,8 @@ def events_export(
         _usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
     if start is not None and end is not None and start >= end:
         _usage(f"--from {start.isoformat()} must be before --to {end.isoformat()}")
+    if output is not None and output.is_dir():
+        _usage(f"cannot write {output}: it is a directory; name a file in it")
     part = output.with_name(output.name + ".part") if output is not None else None
     try:
         sink = part.open("w", encoding="utf-8") if part is not None else sys.stdout
@@ -75,12 +77,18 @@ def events_export(
     finally:
         if part is not None:
             sink.close()
-            if done:
-                assert output is not None
-                os.replace(part, output)
-            else:
-                with contextlib.suppress(OSError):
-                    part.unlink()
+            try:
+                if done:
+                    assert output is not None
+                    os.replace(part, output)
+            except OSError as exc:
+                done = False
+                err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror or exc}")
+                raise typer.Exit(2) from None
+            finally:
+                if not done:
+                    with contextlib.suppress(OSError):
+                        part.unlink()
     where = f" to {output}" if output is not None else ""
     err.print(f"exported {result.count} events of {site}{where}")
     if result.unreadable:

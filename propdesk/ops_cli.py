@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
@@ -29,8 +30,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from propdesk import views
 from propdesk.desk import DEFAULT_URL, NatsUrl
 from services.reporting.projections import PROJECTIONS, Projection
+from services.reporting.replay import AheadOfStream, Rebuilt, install, rebuild, rebuild_path
 from services.reporting.replay import Progress as OnProgress
-from services.reporting.replay import Rebuilt, install, rebuild, rebuild_path
 from shared import subjects
 from shared.settings import Settings
 from shared.sites import SiteDirectory
@@ -163,7 +164,11 @@ async def verify_view(
             _bar(f"rebuilding {name} up to {position}") as progress,
         ):
             path = Path(tmp) / projection.file
-            result = await rebuild(nc, projection, path, position, progress, sites=sites)
+            try:
+                result = await rebuild(nc, projection, path, position, progress, sites=sites)
+            except AheadOfStream as exc:
+                err.print(f"[red]different:[/red] {exc}")
+                return 1
     finally:
         await nc.close()
     out.print(f"live view:    position {position}, checksum {checksum}")
@@ -203,8 +208,8 @@ def _run(coro: Any) -> int:
         return asyncio.run(coro)
     except Unreachable as exc:
         err.print(f"[red]unavailable:[/red] {exc}")
-    except (OSError, TimeoutError, NatsError, RuntimeError) as exc:
-        err.print(f"[red]unavailable:[/red] {type(exc).__name__}: {exc}")
+    except (OSError, TimeoutError, NatsError, RuntimeError, sqlite3.Error) as exc:
+        err.print(f"[red]unavailable:[/red] {type(exc).__name__}: {exc or 'no answer in time'}")
     return 3
 
 

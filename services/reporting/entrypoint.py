@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from services.reporting import queries, report_queries
 from services.reporting.live import LiveView, Switching
 from services.reporting.projections import PROJECTIONS, Projection, View
-from services.reporting.replay import install
+from services.reporting.replay import check_view_file, install
 from services.reporting.view import TicketView
 from shared import subjects
 from shared.contracts.commands import GetTicket, ListTickets
@@ -27,7 +27,6 @@ from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyRe
 from shared.errors import DeskError, invalid
 from shared.inbox import Inbox
 from shared.service import Service
-from shared.sites import SiteDirectory
 from shared.tasks import cancel_and_wait
 
 T = TypeVar("T")
@@ -198,18 +197,22 @@ class ReportingService(Service):
         name = projection.name
         live_path = projection.path(self.settings.data_dir).resolve()
         rebuilt = Path(request.path)
-        if not rebuilt.is_absolute() or rebuilt.resolve().parent != live_path.parent:
+        if (
+            not rebuilt.is_absolute()
+            or rebuilt.is_symlink()  # the link would become the live view
+            or rebuilt.resolve().parent != live_path.parent
+        ):
             where = f"{live_path.parent}, next to {live_path.name}"
             raise invalid(f"the rebuilt file must be an absolute path in {where}", "path")
-        if rebuilt.resolve() == live_path or not rebuilt.is_file():
-            raise invalid(f"{rebuilt} is not a rebuilt file", "path")
+        if rebuilt.resolve() == live_path:
+            raise invalid(f"{rebuilt} is the live {name} view, not a rebuilt one", "path")
         async with self._switching:
             if self._stopping:
                 raise DeskError(ErrorCode.unavailable, "reporting is stopping")
-            try:  # a view file opens (and closing it checkpoints a log it may still have)
-                await self.offload(_probe, projection, rebuilt, self.sites)
-            except Exception as exc:
-                raise invalid(f"{rebuilt} is not a {name} view: {exc}", "path") from None
+            try:  # read only: a file that is not a closed view of this projection stays as it is
+                await self.offload(check_view_file, projection, rebuilt)
+            except ValueError as exc:
+                raise invalid(str(exc), "path") from None
             live = self.live[name]
             live.ready.clear()  # queries wait from here
             try:
@@ -241,7 +244,3 @@ def _projection(name: str) -> Projection:
         known = ", ".join(PROJECTIONS)
         raise invalid(f"unknown projection {name!r}: one of {known}", "projection")
     return projection
-
-
-def _probe(projection: Projection, path: Path, sites: SiteDirectory) -> None:
-    projection.open(str(path), sites).close()

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
+import sqlite3
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -62,6 +65,10 @@ def projection_named(name: str) -> Projection:
         raise ValueError(f"unknown projection {name!r}; one of: {known}") from None
 
 
+class AheadOfStream(ValueError):
+    """A view is asked to be rebuilt up to a position DESK does not reach."""
+
+
 def rebuild_path(live: Path) -> Path:
     """Where a rebuild of the view at `live` is written: next to it, so the move is a rename."""
     return live.with_name(live.name + ".rebuild")
@@ -95,11 +102,16 @@ async def rebuild(
     target = await last_sequence(nc)
     if upto is not None:
         if upto > target:
-            raise ValueError(f"DESK ends at sequence {target}, before {upto}")
+            raise AheadOfStream(
+                f"the view is at position {upto} but DESK ends at sequence {target}: the stream "
+                f"was recreated or restored after the view was built; rebuild the view with "
+                f"`propdesk replay {projection.name}`"
+            )
         target = upto
     remove_database(path)
     started = time.perf_counter()
     view = await asyncio.to_thread(projection.open, str(path), sites or SiteDirectory())
+    built = False
     try:
         await asyncio.to_thread(_pragma, view, "synchronous=OFF")
         events = 0
@@ -112,8 +124,11 @@ async def rebuild(
                 progress(raw[-1][0], target)
         checksum = await asyncio.to_thread(view.checksum)
         position = await asyncio.to_thread(view.position)
+        built = True
     finally:
         await asyncio.to_thread(settle, view)
+        if not built:  # half a view is no view, and on a full disk it keeps the disk full
+            remove_database(path)
     await asyncio.to_thread(_fsync, path)
     return Rebuilt(events, time.perf_counter() - started, checksum, position)
 
@@ -251,6 +266,45 @@ def remove_database(path: Path) -> None:
     """Delete a SQLite file and its companions (write-ahead log, shared memory, journal)."""
     for p in (path, *_companions(path)):
         p.unlink(missing_ok=True)
+
+
+def tables_of(path: Path) -> set[str]:
+    """The tables of the SQLite file at `path`, read without writing to it (or creating it)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {name for (name,) in rows}
+
+
+@functools.cache
+def view_tables(projection: Projection) -> frozenset[str]:
+    """The tables a view of `projection` has: those of a fresh one."""
+    with tempfile.TemporaryDirectory(prefix="propdesk-tables-") as tmp:
+        path = Path(tmp) / projection.file
+        projection.open(str(path), SiteDirectory()).close()
+        return frozenset(tables_of(path))
+
+
+def check_view_file(projection: Projection, path: Path) -> None:
+    """Refuse (ValueError) a file that is not a closed view of `projection`, without changing
+    it: it must be a SQLite file with exactly that projection's tables and no write-ahead log
+    (a log means a process still has it open, or it was not closed)."""
+    if path.is_symlink() or not path.is_file():
+        raise ValueError(f"{path} is not a regular file")
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ValueError(f"{path} has a write-ahead log: it is open, or was not closed")
+    try:
+        found = tables_of(path)
+    except sqlite3.Error as exc:
+        raise ValueError(f"{path} is not a SQLite file ({exc})") from None
+    expected = view_tables(projection)
+    if found != expected:
+        missing, extra = sorted(expected - found), sorted(found - expected)
+        raise ValueError(
+            f"{path} is not a {projection.name} view (missing tables: {missing or 'none'}; "
+            f"tables of something else: {extra or 'none'})"
+        )
 
 
 def install(rebuilt: Path, live: Path) -> None:

@@ -26,6 +26,18 @@ from shared.subjects import STREAM
 log = get_logger("reporting.view")
 
 
+# The tables of the view and their keys, in the order the checksum reads them.
+_CHECKED = (
+    ("tickets", "ticket_id"),
+    ("ticket_history", "ticket_id, version"),
+    ("work_orders", "work_order_id"),
+    ("order_history", "work_order_id, version"),
+    ("ticket_sla", "ticket_id"),
+    ("ticket_sla_events", "ticket_id, seq"),
+    ("view_meta", "key"),
+)
+
+
 class TicketView(SQLiteTrackingRecorder):
     def __init__(self, db_name: str) -> None:
         super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=10))
@@ -228,27 +240,15 @@ class TicketView(SQLiteTrackingRecorder):
         return page, next_seq
 
     def checksum(self) -> str:
-        """A digest of every row, to compare a live view with a rebuild."""
+        """A digest of every column of every row, to compare a live view with a rebuild: what
+        ticket.list filters and pages on (status, kind, seq) as much as the states."""
         digest = hashlib.sha256()
         with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT ticket_id, version, state FROM tickets ORDER BY ticket_id")
-            for r in each_row(c):
-                digest.update(f"{r['ticket_id']}|{r['version']}|{r['state']}\n".encode())
-            c.execute("SELECT ticket_id, version, entry FROM ticket_history ORDER BY 1, 2")
-            for r in each_row(c):
-                digest.update(f"{r['ticket_id']}|{r['version']}|{r['entry']}\n".encode())
-            c.execute("SELECT work_order_id, version, state FROM work_orders ORDER BY 1")
-            for r in each_row(c):
-                digest.update(f"{r['work_order_id']}|{r['version']}|{r['state']}\n".encode())
-            c.execute("SELECT ticket_id, state FROM ticket_sla ORDER BY ticket_id")
-            for r in each_row(c):
-                digest.update(f"{r['ticket_id']}|{r['state']}\n".encode())
-            c.execute("SELECT work_order_id, version, entry FROM order_history ORDER BY 1, 2")
-            for r in each_row(c):
-                digest.update(f"{r['work_order_id']}|{r['version']}|{r['entry']}\n".encode())
-            c.execute("SELECT ticket_id, envelope FROM ticket_sla_events ORDER BY ticket_id, seq")
-            for r in each_row(c):
-                digest.update(f"{r['ticket_id']}|{r['envelope']}\n".encode())
+            for table, key in _CHECKED:
+                c.execute(f"SELECT * FROM {table} ORDER BY {key}")
+                digest.update(f"{table}\n".encode())
+                for r in each_row(c):  # a million rows need not sit in memory
+                    digest.update(json.dumps(list(r), ensure_ascii=False).encode() + b"\n")
         return digest.hexdigest()
 
     def close(self) -> None:

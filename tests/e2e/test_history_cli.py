@@ -53,6 +53,7 @@ def test_a_sites_events_are_exported_to_a_file_as_json_lines(up, tmp_path) -> No
                     "--to", since.isoformat(), url=url)  # fmt: skip
     naive = cli("events", "export", "--site", "hbw", "--from", "2026-11-23T10:00", url=url)
     bad_site = cli("events", "export", "--site", "HBW!", url=url)
+    into_dir = cli("events", "export", "--site", "hbw", "--output", str(tmp_path), url=url)
 
     assert written.returncode == 0, written.stderr
     lines = target.read_text(encoding="utf-8").splitlines()
@@ -68,8 +69,10 @@ def test_a_sites_events_are_exported_to_a_file_as_json_lines(up, tmp_path) -> No
     assert not list(tmp_path.glob("*.part"))
     assert to_stdout.returncode == 0, to_stdout.stderr
     assert to_stdout.stdout.splitlines()[: len(lines)] == lines  # later events only append
-    for refused in (backwards, naive, bad_site):
+    for refused in (backwards, naive, bad_site, into_dir):
         assert refused.returncode == 2, refused.stderr
+    assert "is a directory" in into_dir.stderr
+    assert not list(tmp_path.parent.glob(f"{tmp_path.name}.part"))
     assert "must be before --to" in backwards.stderr
     assert "no offset" in naive.stderr
     assert "invalid site id" in bad_site.stderr

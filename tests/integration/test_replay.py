@@ -9,10 +9,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from propdesk.cli import app
 from propdesk.ops_cli import replay_view, verify_view
+from services.reporting import replay
 from services.reporting.projections import PROJECTIONS
 from services.reporting.replay import rebuild, rebuild_path
+from shared.bus import ensure_stream
 from shared.sites import SiteDirectory
 from shared.subjects import OPS_REPORTING_CHECKSUM, OPS_REPORTING_SWITCH
 from tests.integration.conftest import DRILL_SITES
@@ -131,15 +135,39 @@ async def test_verify_finds_the_live_view_equal_to_a_rebuild_and_a_tampered_one_
     equal = await verify_view(nats_server.url, TICKETS, SiteDirectory())
     shown = capsys.readouterr()
 
-    with sqlite3.connect(TICKETS.path(settings.data_dir), timeout=10) as db:
+    live = TICKETS.path(settings.data_dir)
+    with sqlite3.connect(live, timeout=10) as db:  # what ticket.list filters on, not the state
+        db.execute("UPDATE tickets SET status = 'closed' WHERE seq = 1")
+    column = await verify_view(nats_server.url, TICKETS, SiteDirectory())
+    told_column = capsys.readouterr()
+    with sqlite3.connect(live, timeout=10) as db:
+        db.execute("UPDATE tickets SET status = 'received' WHERE seq = 1")
         db.execute("UPDATE tickets SET state = json_set(state, '$.status', 'closed') WHERE seq = 1")
     different = await verify_view(nats_server.url, TICKETS, SiteDirectory())
     told = capsys.readouterr()
 
     assert equal == 0
     assert "equal" in shown.out and "position 11" in shown.out
+    assert column == 1 and "different" in told_column.err
     assert different == 1
     assert "different" in told.err and "propdesk replay tickets" in told.err
+
+
+async def test_verify_of_a_view_ahead_of_a_recreated_stream_says_so(
+    desk: Desk, services, nats_server, capsys
+) -> None:
+    reporting = services["reporting"]
+    await report(desk, "a1", "a2")
+    await caught_up(desk, reporting, 2)
+    js = desk.nc.jetstream()
+    await js.delete_stream("DESK")  # an operator recreated the stream; the view stays at 2
+    await ensure_stream(js)
+
+    code = await verify_view(nats_server.url, TICKETS, SiteDirectory())
+    told = capsys.readouterr()
+
+    assert code == 1
+    assert "DESK ends at sequence 0" in told.err and "propdesk replay tickets" in told.err
 
 
 async def test_bad_ops_requests_get_the_contracts_error_reply(
@@ -174,6 +202,71 @@ async def test_bad_ops_requests_get_the_contracts_error_reply(
 
     still = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
     assert still["ok"] and reporting.view.position() == 1  # nothing was switched
+
+
+async def test_a_switch_takes_only_a_closed_view_of_its_own_projection_and_changes_no_file(
+    desk: Desk, services, settings, tmp_path
+) -> None:
+    """Each refused before the view is touched: the other projection's rebuilt view, a SQLite
+    file of something else, a file another process still writes (a write-ahead log), and a
+    symbolic link that would become the live view."""
+    reporting = services["reporting"]
+    [ticket_id] = await report(desk, "kept")
+    await caught_up(desk, reporting, 1)
+    data_dir = settings.data_dir.resolve()
+    analytics = rebuild_path(PROJECTIONS["analytics"].path(data_dir))
+    await rebuild(desk.nc, "analytics", analytics)
+    notes = data_dir / "notes.db"
+    with sqlite3.connect(notes) as db:
+        db.execute("CREATE TABLE notes (line TEXT)")
+    ours = rebuild_path(TICKETS.path(data_dir))
+    await rebuild(desk.nc, "tickets", ours)
+    link = tmp_path / "elsewhere.rebuild"
+    link.symlink_to(ours)
+    linked_in = data_dir / "linked.rebuild"
+    linked_in.symlink_to(ours)
+    open_file = data_dir / "open.rebuild"
+    await rebuild(desk.nc, "tickets", open_file)
+    writer = sqlite3.connect(open_file)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("INSERT INTO view_meta (key, value) VALUES ('being', 'written')")
+    writer.commit()
+    before = {p: p.read_bytes() for p in (analytics, notes, ours)}
+    try:
+        for path in (analytics, notes, link, linked_in, open_file):
+            body = {"projection": "tickets", "path": str(path)}
+            reply = await desk.request(OPS_REPORTING_SWITCH, body)
+            assert reply["ok"] is False, (path, reply)
+            assert reply["error"]["code"] == "invalid", (path, reply)
+            assert [f["field"] for f in reply["error"]["fields"]] == ["path"], reply
+    finally:
+        writer.close()
+
+    assert {p: p.read_bytes() for p in before} == before  # not even a table added
+    still = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
+    assert still["ok"] and reporting.view.position() == 1
+    assert not TICKETS.path(data_dir).is_symlink()
+
+
+async def test_a_rebuild_that_fails_leaves_no_file_behind(
+    desk: Desk, services, settings, nats_server, monkeypatch
+) -> None:
+    reporting = services["reporting"]
+    await report(desk, "a1", "a2")
+    await caught_up(desk, reporting, 2)
+
+    def full(view, raw) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(replay, "_apply", full)
+    data_dir = settings.data_dir.resolve()
+    args = ["replay", "tickets", "--data-dir", str(data_dir), "--nats-url", nats_server.url]
+    result = await asyncio.to_thread(CliRunner().invoke, app, args)
+
+    assert result.exit_code == 3, result.output
+    assert "database or disk is full" in result.output
+    assert not rebuild_path(TICKETS.path(data_dir)).exists()
+    assert reporting.view.position() == 2  # the live view served on
 
 
 async def test_without_a_reporting_service_replay_puts_the_file_in_place_itself(
