@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import sqlite3
 import tempfile
@@ -97,6 +98,36 @@ async def replay_view(
     name = projection.name
     live = projection.path(data_dir)
     rebuilt = rebuild_path(live)
+    with _alone(rebuilt) as alone:
+        if not alone:
+            err.print(
+                f"[red]refused:[/red] another `propdesk replay {name}` is writing {rebuilt}; "
+                "wait for it to end"
+            )
+            return 1
+        return await _replay(url, projection, live, rebuilt, sites)
+
+
+@contextlib.contextmanager
+def _alone(rebuilt: Path) -> Iterator[bool]:
+    """Whether this is the only replay writing `rebuilt` (an advisory lock beside it, released
+    when the process ends, however it ends)."""
+    with open(rebuilt.with_name(rebuilt.name + ".lock"), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+async def _replay(
+    url: str, projection: Projection, live: Path, rebuilt: Path, sites: SiteDirectory
+) -> int:
+    name = projection.name
     nc = await _connect(url)
     try:
         with _bar(f"replaying {name}") as progress:

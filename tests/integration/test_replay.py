@@ -5,6 +5,7 @@ view with a rebuild, the operators' bad requests, and a replay with no reporting
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import sqlite3
 from pathlib import Path
 
@@ -290,3 +291,21 @@ async def test_without_a_reporting_service_replay_puts_the_file_in_place_itself(
     assert not rebuild_path(TICKETS.path(settings.data_dir)).exists()
     assert started_at == 3  # the rebuilt file, in place before reporting started
     assert await verify_view(url, TICKETS, DRILL_SITES) == 0
+
+
+async def test_a_second_replay_of_a_projection_while_one_runs_is_refused(
+    desk: Desk, services, settings, nats_server, capsys
+) -> None:
+    reporting = services["reporting"]
+    await report(desk, "a1")
+    await caught_up(desk, reporting, 1)
+    data_dir = settings.data_dir.resolve()
+    rebuilt = rebuild_path(TICKETS.path(data_dir))
+    with open(rebuilt.with_name(rebuilt.name + ".lock"), "a") as running:  # as the first one
+        fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        second = await replay_view(nats_server.url, TICKETS, data_dir, SiteDirectory())
+        told = capsys.readouterr()
+    after = await replay_view(nats_server.url, TICKETS, data_dir, SiteDirectory())
+
+    assert second == 1 and "another `propdesk replay tickets`" in told.err
+    assert after == 0  # the lock went with the first one
