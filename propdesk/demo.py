@@ -29,7 +29,7 @@ import socket
 import sys
 import time as wallclock
 from collections import Counter, defaultdict
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -366,8 +366,16 @@ class DayCount:
 class Month:
     """Drives one month of the three sites through the services."""
 
-    def __init__(self, nc: Any, seed: int, pool: list[Person], start: datetime) -> None:
+    def __init__(
+        self,
+        nc: Any,
+        seed: int,
+        pool: list[Person],
+        start: datetime,
+        relaying: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.nc = nc
+        self.relaying = relaying  # whether a service has events not yet on DESK
         self.js = nc.jetstream()
         self.seed = seed
         self.pool = pool
@@ -441,13 +449,15 @@ class Month:
         self.clock = when
 
     async def settle_bus(self) -> None:
-        """Until every consumer of DESK has read and acknowledged everything on it, and nothing
-        new was published meanwhile (the relays publish a moment after a commit)."""
+        """Until every consumer of DESK has read and acknowledged everything on it, no service
+        holds an event its relay has not published (a relay publishes a moment after a commit;
+        a clock moved before escalation sees a stop would warn of a clock already met), and
+        nothing new was published meanwhile."""
         last = -1
         while True:
             seq = (await self.js.stream_info(subjects.STREAM)).state.last_seq
             consumers = await self.js.consumers_info(subjects.STREAM)
-            busy = any(c.num_pending or c.num_ack_pending for c in consumers)
+            busy = any(c.num_pending or c.num_ack_pending for c in consumers) or self.relaying()
             if not busy and seq == last:
                 return
             last = seq
@@ -1005,7 +1015,7 @@ async def simulate(
         except (OSError, RuntimeError, TimeoutError) as exc:  # port taken, no nats-server …
             raise DemoFailed(f"the services could not start: {exc}") from None
         nc = await nats.connect(url, name="propdesk-demo")
-        month = Month(nc, seed, pool, start)
+        month = Month(nc, seed, pool, start, system.relaying)
         month.stop = stop
         await nc.subscribe(subjects.NOTICES_ALL, cb=month.on_notice)
         console.print(

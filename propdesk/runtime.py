@@ -61,6 +61,11 @@ class System:
             await service.start(url)
         return url
 
+    def relaying(self) -> bool:
+        """Whether a service of this process has recorded events its relay has not published."""
+        relays = (getattr(s, "relay", None) for s in self.services)
+        return any(r.pending() for r in relays if r is not None)
+
     async def stop(self) -> None:
         for service in reversed(self.services):
             with contextlib.suppress(Exception):
