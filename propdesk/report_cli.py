@@ -14,20 +14,21 @@ from rich.table import Table
 from propdesk import reports
 from propdesk.desk import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
 from shared import subjects
+from shared.contracts.commands import YEAR
 
 report_app = typer.Typer(
     no_args_is_help=True,
     help="Report files: a site's monthly and weekly summaries, the company quality pack.",
 )
 
-MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
-WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
+MONTH_RE = re.compile(rf"{YEAR}-(0[1-9]|1[0-2])")  # as the contract: ASCII digits, 1970–2999
+WEEK_RE = re.compile(rf"({YEAR})-W([0-5][0-9])")
 
 
 def _month(value: str) -> str:
     found = MONTH_RE.fullmatch(value.strip())
-    if not found or not 1 <= int(found[2]) <= 12:
-        raise typer.BadParameter(f"{value!r} is not a month: use YYYY-MM, e.g. 2026-10")
+    if not found:
+        raise typer.BadParameter(f"{value!r} is not a month: use YYYY-MM (1970–2999), e.g. 2026-10")
     return found[0]
 
 
@@ -36,19 +37,19 @@ def _week(value: str) -> str:
     try:
         if not found:
             raise ValueError
-        date.fromisocalendar(int(found[1]), int(found[2]), 1)  # W53 only in long years
+        date.fromisocalendar(int(found[1]), int(found[3]), 1)  # W53 only in long years
     except ValueError:
         raise typer.BadParameter(
-            f"{value!r} is not an ISO week: use YYYY-Www, e.g. 2026-W44"
+            f"{value!r} is not an ISO week: use YYYY-Www (1970–2999), e.g. 2026-W44"
         ) from None
     return found[0]
 
 
 def _site(value: str) -> str:
-    if not subjects.is_valid_site(value):
-        raise typer.BadParameter(f"{value!r} is not a site id (lower-case letters, digits, -)")
     if value == "company":
         raise typer.BadParameter("'company' is reserved: use `propdesk report quality`")
+    if not subjects.is_valid_site(value):
+        raise typer.BadParameter(f"{value!r} is not a site id (lower-case letters, digits, -)")
     return value
 
 

@@ -51,6 +51,11 @@ def value(v: Any) -> str:
     return text
 
 
+def _key(key: str) -> str:
+    """A key holds what the desk typed (a unit such as `-1-05`): never read as a formula."""
+    return "'" + key if key.startswith(FORMULA_START) else key
+
+
 def _flatten(prefix: str, node: Any) -> list[tuple[str, Any]]:
     """(dotted key, leaf) pairs of a JSON value, lists named by their natural key."""
     if isinstance(node, dict):
@@ -85,7 +90,7 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
             node = dict.fromkeys(ANALYSIS_FIELDS)
         elif not isinstance(node, dict | list):
             continue
-        out += [(section, key, value(v)) for key, v in _flatten("", node)]
+        out += [(section, _key(key), value(v)) for key, v in _flatten("", node)]
     return out
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -105,7 +106,8 @@ def _put(ws: Worksheet, row: int, col: int, cell: Cell) -> Any:
         target.value = value
         target.number_format = NUMBER_FORMATS[cell.kind]
         return target
-    target.value = str(value)
+    # a control character typed at the desk (\x0b, \x1b) is not allowed in a workbook
+    target.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
     target.data_type = "s"  # "=…" typed at the desk stays text
     return target
 

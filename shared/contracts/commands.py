@@ -146,7 +146,9 @@ class CancelTicket(TicketCommand):
     duplicate_of: UUID | None = None
 
 
-Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+# Years 1970–2999: every month a report looks at (the six before, the one after) is a date.
+YEAR = r"(19[7-9][0-9]|2[0-9]{3})"
+Month = Annotated[str, StringConstraints(pattern=rf"^{YEAR}-(0[1-9]|1[0-2])$")]
 
 
 class AttachMonthAnalysis(Command):

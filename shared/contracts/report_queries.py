@@ -7,9 +7,9 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from shared.contracts.base import Contract
-from shared.contracts.commands import Month
+from shared.contracts.commands import YEAR, Month
 
-Week = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$")]
+Week = Annotated[str, StringConstraints(pattern=rf"^{YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3])$")]
 
 
 class MonthlyReport(Contract):

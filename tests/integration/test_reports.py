@@ -78,6 +78,8 @@ async def test_the_site_manager_attaches_the_months_analysis_and_it_shows_R12_2(
          "month"),  # not begun yet
         ("attach_analysis", {"month": "2026-11", "cause": "", "lessons": "b", "actions": "c"},
          "cause"),
+        ("attach_analysis", {"month": "0000-01", "cause": "a", "lessons": "b", "actions": "c"},
+         "month"),  # no report can ever be made of it
     ],
 )  # fmt: skip
 async def test_a_bad_analysis_is_refused_and_records_nothing(
@@ -99,6 +101,12 @@ async def test_a_bad_analysis_is_refused_and_records_nothing(
         ("desk.qry.hbw.report.weekly", {"week": "2026-W54"}, "week"),
         ("desk.qry.hbw.report.weekly", {"week": "2025-W53"}, "week"),  # 2025 has 52 weeks
         ("desk.qry.company.report.quality", {"month": "October"}, "month"),
+        # years whose month after, or six months before, is no date: invalid, not "retry"
+        ("desk.qry.hbw.report.monthly", {"month": "9999-12"}, "month"),
+        ("desk.qry.hbw.report.monthly", {"month": "0000-01"}, "month"),
+        ("desk.qry.hbw.report.weekly", {"week": "9999-W52"}, "week"),
+        ("desk.qry.company.report.quality", {"month": "0000-03"}, "month"),
+        ("desk.qry.hbw.report.monthly", {"month": "２０２６-10"}, "month"),  # full-width digits
     ],
 )
 async def test_a_bad_report_query_gets_an_error_naming_the_field(

@@ -473,6 +473,28 @@ def test_weekly_csv_names_complaints_by_ticket_number(tmp_path: Path) -> None:
     assert got[("suggestions", "")] == ""
 
 
+def test_csv_keys_typed_at_the_desk_are_never_read_as_formulas(tmp_path: Path) -> None:
+    report = copy.deepcopy(MONTHLY)
+    report["repeat_units"] = [
+        {"unit": '=HYPERLINK("http://x.io","3-201")', "complaints": 2},
+        {"unit": "-1-05", "complaints": 2},
+    ]
+    rows = read_csv(written("monthly", report, tmp_path)["csv"])
+    keys = [k for s, k, _ in rows if s == "repeat_units"]
+    assert keys == ['\'=HYPERLINK("http://x.io","3-201").complaints', "'-1-05.complaints"]
+
+
+def test_a_control_character_typed_at_the_desk_still_gives_a_workbook(tmp_path: Path) -> None:
+    report = copy.deepcopy(WEEKLY)
+    report["suggestions"] = [
+        {"ticket_no": "HBW-202610-0011", "received_at": "2026-10-27T10:00:00+08:00",
+         "category": "noise", "status": "received", "content": "建议\x0b加装隔音\x1b板"}
+    ]  # fmt: skip
+    book = openpyxl.load_workbook(written("weekly", report, tmp_path)["xlsx"])
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert "建议\ufffd加装隔音\ufffd板" in cells
+
+
 def test_quality_csv_is_a_row_per_site_with_the_measures_as_columns(tmp_path: Path) -> None:
     path = written("quality", QUALITY, tmp_path)["csv"]
     text = path.read_bytes().decode("utf-8-sig")
@@ -672,6 +694,9 @@ NO_NATS = ["--nats-url", "nats://127.0.0.1:1"]  # were it ever asked: exit 3, no
         ["report", "weekly", "--site", "hbw", "--week", "2026-44"],
         ["report", "weekly", "--site", "hbw", "--week", "2025-W53"],  # 2025 has 52 weeks
         ["report", "weekly", "--site", "hbw", "--week", "2026-W00"],
+        ["report", "weekly", "--site", "hbw", "--week", "9999-W52"],
+        ["report", "monthly", "--site", "hbw", "--month", "0000-01"],
+        ["report", "monthly", "--site", "hbw", "--month", "２０２６-10"],  # full-width digits
         ["report", "quality", "--month", "Oct 2026"],
         ["report", "quality", "--month", "2026-10", "--format", "pdf"],
     ],
@@ -680,6 +705,8 @@ def test_bad_months_weeks_sites_and_formats_exit_2_before_sending(args: list[str
     result = CliRunner().invoke(app, [*args, *NO_NATS])
     assert result.exit_code == 2, result.output
     assert "Invalid value" in result.output
+    if "company" in args:
+        assert "reserved" in result.output
 
 
 def test_report_commands_write_the_files_and_summarise(
