@@ -61,7 +61,7 @@ class IntakeApp(DeskApplication):
             ticket_id=ticket_id,
             at=now,
             site=ctx.site,
-            ticket_no=counter.next_number(now),
+            ticket_no=counter.next_number(now, reporter),
             client_ref=cmd.client_ref,
             channel=cmd.channel.value,
             kind=cmd.kind.value,
@@ -163,14 +163,17 @@ class IntakeApp(DeskApplication):
             review = self.repository.get(MonthReview.id_for(ctx.site, cmd.month))
         except AggregateNotFoundError:
             review = None
+        # An analysis names what it is about; the residents of the six months it looks back
+        # on are masked before it is stored, so their names never reach the bus (R15.1).
+        reporters = self._reporters(ctx.site, cmd.month)
         review = MonthReview.attach(
             review,
             at=now,
             site=ctx.site,
             month=cmd.month,
-            cause=cmd.cause,
-            lessons=cmd.lessons,
-            actions=cmd.actions,
+            cause=mask(cmd.cause, reporters) or "",
+            lessons=mask(cmd.lessons, reporters) or "",
+            actions=mask(cmd.actions, reporters) or "",
             **ctx.meta(cmd),
         )
         reply = AnalysisReply(site=ctx.site, month=cmd.month, revision=review.revision)
@@ -231,6 +234,19 @@ class IntakeApp(DeskApplication):
         if ticket is None or ticket.site != site:
             raise not_found(f"ticket {ticket_id}")
         return ticket
+
+    def _reporters(self, site: str, month: str) -> list[dict[str, Any]]:
+        """Who reported the site's tickets in `month` (YYYY-MM) and the five months before."""
+        year, number = int(month[:4]), int(month[5:])
+        found: list[dict[str, Any]] = []
+        for back in range(6):
+            y, m = divmod(year * 12 + number - 1 - back, 12)
+            try:
+                counter = self.repository.get(TicketCounter.id_for(site, f"{y}{m + 1:02d}"))
+            except AggregateNotFoundError:
+                continue
+            found += counter.reporters
+        return found
 
     def _counter(self, site: str, month: str, now: datetime) -> TicketCounter:
         try:

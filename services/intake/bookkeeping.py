@@ -6,6 +6,7 @@ Never published: the relay's translator maps their events to nothing.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -14,7 +15,9 @@ COUNTER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket-counter")
 
 
 class TicketCounter(Aggregate):
-    """Numbers the tickets of one site and local month: HBW-202611-0042."""
+    """Numbers the tickets of one site and local month: HBW-202611-0042. It also keeps who
+    reported them (intake's store only), so that the month's analysis can be masked for their
+    names before it is published."""
 
     class Started(Aggregate.Created):
         site: str
@@ -22,14 +25,30 @@ class TicketCounter(Aggregate):
 
     class Issued(Aggregate.Event):
         number: int
+        reporter: dict[str, Any] | None = None
+
+        class_version = 2  # v1, stored before issue 5, kept no reporter
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reporter"] = None
 
         def apply(self, c: TicketCounter) -> None:
             c.last = self.number
+            if self.reporter is not None:
+                c.reporters.append(self.reporter)
+
+    class_version = 2  # a snapshot of v1 has no reporters
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["reporters"] = []
 
     def __init__(self, *, site: str, month: str) -> None:
         self.site = site
         self.month = month
         self.last = 0
+        self.reporters: list[dict[str, Any]] = []  # of the month's tickets, since issue 5
 
     @staticmethod
     def id_for(site: str, month: str) -> UUID:
@@ -41,6 +60,6 @@ class TicketCounter(Aggregate):
             cls.Started, id=cls.id_for(site, month), timestamp=at, site=site, month=month
         )
 
-    def next_number(self, at: datetime) -> str:
-        self.trigger_event(self.Issued, timestamp=at, number=self.last + 1)
+    def next_number(self, at: datetime, reporter: dict[str, Any] | None = None) -> str:
+        self.trigger_event(self.Issued, timestamp=at, number=self.last + 1, reporter=reporter)
         return f"{self.site.upper()}-{self.month}-{self.last:04d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +68,33 @@ async def test_the_site_manager_attaches_the_months_analysis_and_it_shows_R12_2(
     assert analysis["actions"] == "每日巡查两次"
     assert analysis["by"] == "M01"
     assert "13800138000" not in analysis["cause"]  # masked, as on the bus
+
+
+async def test_an_analysis_never_carries_the_name_of_a_resident_who_reported_R15_1(
+    desk: Desk, drill_services
+) -> None:
+    await drill_services("intake", "reporting")
+    reported = await desk.command("hbw", "report", report_body("noisy", reporter={
+        "name": "王小明", "phone": "13800138000", "room": "3-201"}))  # fmt: skip
+    assert reported["ok"], reported
+    elsewhere = await desk.command("lgp", "report", report_body("other", reporter={
+        "name": "赵六", "phone": "13700001111", "room": "1-101"}))  # fmt: skip
+    assert elsewhere["ok"], elsewhere
+    body = {"month": "2026-11", "cause": "王小明(3-201)多次投诉楼上装修噪音",
+            "lessons": "与王小明沟通后公示装修时间", "actions": "赵六的建议另行处理",
+            "staff_id": "M01"}  # fmt: skip
+    attached = await desk.command("hbw", "attach_analysis", body)
+    assert attached["ok"], attached
+
+    async def published() -> Any:
+        found = [json.loads(m.data) for m in await desk.events()
+                 if m.subject == "desk.evt.hbw.report.analysis_attached"]  # fmt: skip
+        return found[0]["data"] if found else None
+
+    data = await eventually(published)
+    assert data["cause"] == "***(3-201)多次投诉楼上装修噪音"
+    assert data["lessons"] == "与***沟通后公示装修时间"
+    assert data["actions"] == "赵六的建议另行处理"  # not a resident of hbw: not known there
 
 
 @pytest.mark.parametrize(
