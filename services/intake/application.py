@@ -241,11 +241,9 @@ class IntakeApp(DeskApplication):
         found: list[dict[str, Any]] = []
         for back in range(6):
             y, m = divmod(year * 12 + number - 1 - back, 12)
-            try:
-                counter = self.repository.get(TicketCounter.id_for(site, f"{y}{m + 1:02d}"))
-            except AggregateNotFoundError:
-                continue
-            found += counter.reporters
+            for event in self.events.get(TicketCounter.id_for(site, f"{y}{m + 1:02d}")):
+                if isinstance(event, TicketCounter.Issued) and event.reporter is not None:
+                    found.append(event.reporter)
         return found
 
     def _counter(self, site: str, month: str, now: datetime) -> TicketCounter:

@@ -15,9 +15,10 @@ COUNTER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket-counter")
 
 
 class TicketCounter(Aggregate):
-    """Numbers the tickets of one site and local month: HBW-202611-0042. It also keeps who
-    reported them (intake's store only), so that the month's analysis can be masked for their
-    names before it is published."""
+    """Numbers the tickets of one site and local month: HBW-202611-0042. Each number's event also
+    records who reported the ticket (intake's store only), so that the month's analysis can be
+    masked for their names; the counter's state keeps only the last number, so numbering the
+    thousandth ticket costs what the first did (the analysis reads the events themselves)."""
 
     class Started(Aggregate.Created):
         site: str
@@ -35,20 +36,11 @@ class TicketCounter(Aggregate):
 
         def apply(self, c: TicketCounter) -> None:
             c.last = self.number
-            if self.reporter is not None:
-                c.reporters.append(self.reporter)
-
-    class_version = 2  # a snapshot of v1 has no reporters
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        state["reporters"] = []
 
     def __init__(self, *, site: str, month: str) -> None:
         self.site = site
         self.month = month
         self.last = 0
-        self.reporters: list[dict[str, Any]] = []  # of the month's tickets, since issue 5
 
     @staticmethod
     def id_for(site: str, month: str) -> UUID:
