@@ -59,6 +59,7 @@ from propdesk.demo_data import (
     Profile,
     people,
 )
+from propdesk.reports.labels import CATEGORIES
 from services.dispatch.policy import route
 from shared import subjects
 from shared.clock import SimulatedClock
@@ -363,6 +364,9 @@ class DayCount:
     decisions: Counter[str] = field(default_factory=Counter)
 
 
+CATEGORY_WORDS = {key: zh for key, (zh, _) in CATEGORIES.items()}
+
+
 class Month:
     """Drives one month of the three sites through the services."""
 
@@ -438,6 +442,26 @@ class Month:
 
     async def escalation(self, site: str, verb: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.send(subjects.command(site, "escalation", verb), body)
+
+    async def attach_analyses(self, period: str) -> None:
+        """Each site manager's analysis of the month (R12.2), written from the month's report as a
+        manager would: where the complaints were, what was learnt, what will be done."""
+        for site, profile in PROFILES.items():
+            report = await self.send(subjects.query(site, "report.monthly"), {"month": period})
+            self.today.commands -= 1  # a query, not a desk command
+            complaints = report["report"]["by_category"]
+            top = [c for c, n in sorted(complaints.items(), key=lambda kv: -kv[1]) if n][:2]
+            where = "、".join(CATEGORY_WORDS.get(c, c) for c in top) or "无集中类别"
+            escalated = sum(report["report"]["escalations"].values())
+            body = {
+                "command_id": f"demo:analysis:{site}:{period}",
+                "staff_id": f"{profile.prefix}-M01",
+                "month": period,
+                "cause": f"本月受理集中在{where}; {escalated}宗投诉因未在时限内解决而升级。",
+                "lessons": "维修预约须当日确认到场时间; 投诉首次回复须在两小时内。",
+                "actions": f"针对{where}每周巡查两次; 升级投诉由项目经理每周复盘。",
+            }
+            await self.send(subjects.command(site, "intake", "attach_analysis"), body)
 
     # -- the clock and the bus --------------------------------------------------------------------
 
@@ -1052,6 +1076,8 @@ async def simulate(
         await month.settle_bus()
         unfinished = month.tl.waiting()
         await month.tl.close()
+        await month.attach_analyses(period)
+        await month.settle_bus()
         console.print(
             f"clock at {final:%Y-%m-%d %H:%M %z}; {unfinished} steps left for later "
             "(complaints still open, orders not yet returned)"

@@ -61,6 +61,8 @@ async def test_a_short_demo_writes_the_reports_and_no_personal_data_reaches_the_
     monthly = json.loads((out / "hbw-2026-10-monthly.json").read_text(encoding="utf-8"))
     report = monthly.get("report", monthly)
     assert report["contacts"] == summary["sites"]["hbw"]["contacts"]
+    # each site manager attached the month's analysis (R12.2), and the report shows it
+    assert report["analysis"]["revision"] == 1 and "本月受理集中在" in report["analysis"]["cause"]
 
     messages = await desk_messages(data_dir / "nats")
     assert len(messages) == summary["events_on_desk"] > 100
