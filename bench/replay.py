@@ -38,7 +38,7 @@ import nats
 
 from services.reporting.projections import PROJECTIONS
 from services.reporting.replay import Rebuilt, rebuild
-from services.reporting.reports import Reports, previous_month
+from services.reporting.reports import Reports
 from shared.bus import ensure_stream
 from shared.contracts import escalation_events as x
 from shared.contracts import events as e
@@ -46,6 +46,7 @@ from shared.contracts import workorder_events as w
 from shared.contracts.envelope import schema_of
 from shared.inbox import Inbox
 from shared.logging import configure_logging
+from shared.months import previous_month
 from shared.natsd import EmbeddedNats, free_port
 from shared.publishing import event_id_for
 from shared.sites import SiteDirectory

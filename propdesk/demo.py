@@ -393,10 +393,16 @@ class Month:
     # -- requests ---------------------------------------------------------------------------------
 
     async def send(
-        self, subject: str, body: dict[str, Any], *, wait_for: tuple[str, ...] = ()
+        self,
+        subject: str,
+        body: dict[str, Any],
+        *,
+        wait_for: tuple[str, ...] = (),
+        command: bool = True,
     ) -> dict[str, Any]:
         """A request whose refusal stops the demo; `wait_for` lists the errors that only mean
-        another service has not read the stream yet (retried with the same command_id)."""
+        another service has not read the stream yet (retried with the same command_id). A
+        `command` accepted counts in the day's line; a query or a clock move does not."""
         payload = json.dumps(body, ensure_ascii=False).encode()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20.0
@@ -411,7 +417,7 @@ class Month:
                 continue
             reply = json.loads(msg.data)
             if reply.get("ok"):
-                self.today.commands += 1
+                self.today.commands += command
                 return reply
             error = reply.get("error") or {}
             retry = error.get("code") in (*wait_for, "unavailable")
@@ -447,8 +453,8 @@ class Month:
         """Each site manager's analysis of the month (R12.2), written from the month's report as a
         manager would: where the complaints were, what was learnt, what will be done."""
         for site, profile in PROFILES.items():
-            report = await self.send(subjects.query(site, "report.monthly"), {"month": period})
-            self.today.commands -= 1  # a query, not a desk command
+            query = subjects.query(site, "report.monthly")
+            report = await self.send(query, {"month": period}, command=False)
             complaints = report["report"]["by_category"]
             top = [c for c, n in sorted(complaints.items(), key=lambda kv: -kv[1]) if n][:2]
             where = "、".join(CATEGORY_WORDS.get(c, c) for c in top) or "无集中类别"
@@ -466,8 +472,7 @@ class Month:
     # -- the clock and the bus --------------------------------------------------------------------
 
     async def set_clock(self, when: datetime) -> None:
-        reply = await self.send(subjects.SIM_CLOCK_SET, {"now": when.isoformat()})
-        self.today.commands -= 1  # not a desk command
+        reply = await self.send(subjects.SIM_CLOCK_SET, {"now": when.isoformat()}, command=False)
         for decision in reply["decisions"]:
             self.today.decisions[decision["event"]] += 1
         self.clock = when

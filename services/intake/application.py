@@ -25,6 +25,7 @@ from shared.contracts.replies import (
 from shared.contracts.vocabulary import Kind
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import conflict, invalid, not_found
+from shared.months import months_back
 from shared.publishing import mask
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -236,15 +237,15 @@ class IntakeApp(DeskApplication):
         return ticket
 
     def _reporters(self, site: str, month: str) -> list[dict[str, Any]]:
-        """Who reported the site's tickets in `month` (YYYY-MM) and the five months before."""
-        year, number = int(month[:4]), int(month[5:])
-        found: list[dict[str, Any]] = []
-        for back in range(6):
-            y, m = divmod(year * 12 + number - 1 - back, 12)
-            for event in self.events.get(TicketCounter.id_for(site, f"{y}{m + 1:02d}")):
-                if isinstance(event, TicketCounter.Issued) and event.reporter is not None:
-                    found.append(event.reporter)
-        return found
+        """Who reported the site's tickets in `month` (YYYY-MM) and the five months before, each
+        name and phone once (a resident who called ten times is masked once)."""
+        found: dict[tuple[Any, Any], dict[str, Any]] = {}
+        for m in months_back(month, 6):
+            for event in self.events.get(TicketCounter.id_for(site, m.replace("-", ""))):
+                reporter = getattr(event, "reporter", None)  # Issued; Started has none
+                if reporter is not None:
+                    found.setdefault((reporter.get("name"), reporter.get("phone")), reporter)
+        return list(found.values())
 
     def _counter(self, site: str, month: str, now: datetime) -> TicketCounter:
         try:

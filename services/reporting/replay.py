@@ -268,6 +268,12 @@ def remove_database(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
+def _has_log(path: Path) -> bool:
+    """Whether the SQLite file has a non-empty write-ahead log: open, or not closed."""
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
 def tables_of(path: Path) -> set[str]:
     """The tables of the SQLite file at `path`, read without writing to it (or creating it)."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -291,8 +297,7 @@ def check_view_file(projection: Projection, path: Path) -> None:
     (a log means a process still has it open, or it was not closed)."""
     if path.is_symlink() or not path.is_file():
         raise ValueError(f"{path} is not a regular file")
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
+    if _has_log(path):
         raise ValueError(f"{path} has a write-ahead log: it is open, or was not closed")
     try:
         found = tables_of(path)
@@ -313,8 +318,7 @@ def install(rebuilt: Path, live: Path) -> None:
     The live file's write-ahead log and shared memory go first: SQLite would read a stale log as
     part of the new file. A rebuilt file that still has a log was not closed: refused.
     """
-    wal = rebuilt.with_name(rebuilt.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
+    if _has_log(rebuilt):
         raise ValueError(f"{rebuilt} has a write-ahead log: it is open, or was not closed")
     for p in (*_companions(live), *_companions(rebuilt)):
         p.unlink(missing_ok=True)

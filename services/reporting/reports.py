@@ -17,26 +17,13 @@ from typing import Any
 
 from services.reporting.analytics import OPEN, AnalyticsView
 from shared.contracts.vocabulary import Channel, Kind, Severity, Validity
+from shared.months import months_back, previous_month
 from shared.sites import SiteConfig
 from shared.sla import ClockName, Level
 
 LADDER = [level.value for level in Level]
 TREND_MONTHS = 6
 TOP = 5
-
-
-def months_back(month: str, count: int) -> list[str]:
-    """`count` months ending with `month`, oldest first."""
-    year, mon = (int(x) for x in month.split("-"))
-    out = []
-    for _ in range(count):
-        out.append(f"{year:04d}-{mon:02d}")
-        year, mon = (year, mon - 1) if mon > 1 else (year - 1, 12)
-    return out[::-1]
-
-
-def previous_month(month: str) -> str:
-    return months_back(month, 2)[0]
 
 
 # The orders of a site that do not belong to a duplicate contact (an order's ticket may be

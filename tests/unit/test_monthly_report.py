@@ -14,10 +14,11 @@ from uuid import UUID, uuid4, uuid5
 import pytest
 
 from services.reporting.analytics import AnalyticsView
-from services.reporting.reports import Reports, months_back
+from services.reporting.reports import Reports
 from shared.contracts.envelope import schema_of
 from shared.contracts.events import EVENT_TYPES
 from shared.inbox import Delivery
+from shared.months import months_back
 from shared.sites import SiteDirectory
 
 SH = timedelta(hours=8)
