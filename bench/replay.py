@@ -493,7 +493,7 @@ async def raw_read(js: Any, total: int) -> float:
 async def inbox_rebuild(js: Any, path: Path, total: int) -> tuple[float, str]:
     """A ticket view rebuilt as before `propdesk replay`: the live service's inbox (a durable
     consumer with acks, batches of 512) into an empty file. Seconds and checksum."""
-    view = PROJECTIONS["tickets"].open(str(path), SiteDirectory())
+    view = PROJECTIONS["tickets"].open(str(path), SiteDirectory(strict=False))
     inbox = Inbox(
         js, durable="bench-inbox", apply=view.apply, position=view.position, batch_size=512
     )
@@ -513,7 +513,7 @@ def report_times(path: Path, sites: int, runs: int) -> list[tuple[str, str]]:
     """Milliseconds to compute the reports a manager asks for from the rebuilt analytics view:
     a site's monthly report and the company quality pack (every site, six months), for the last
     whole month of the history; and the weekly summary of that month's first ISO week."""
-    directory = SiteDirectory()
+    directory = SiteDirectory(strict=False)
     view = PROJECTIONS["analytics"].open(str(path), directory)
     site = SITES[0]
     (newest,) = view.rows("SELECT max(month) AS m FROM ticket_facts WHERE site = ?", (site,))

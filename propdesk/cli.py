@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import os
 import signal
 import sys
 from datetime import datetime
@@ -20,6 +21,7 @@ from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.events_cli import events_app
 from propdesk.ops_cli import replay, verify
 from propdesk.report_cli import report_app
+from propdesk.trust_cli import credentials_app, nats_app, sites_app
 from propdesk.workorder_cli import workorder_app
 from shared.clock import Clock, SimulatedClock, SystemClock
 from shared.logging import configure_logging
@@ -34,12 +36,32 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(sim_app, name="sim")
 app.add_typer(report_app, name="report")
 app.add_typer(events_app, name="events")
+app.add_typer(sites_app, name="sites")
+app.add_typer(credentials_app, name="credentials")
+app.add_typer(nats_app, name="nats")
 
 app.command("demo")(demo)
 app.command("replay")(replay)
 app.command("verify")(verify)
 
 err = Console(stderr=True)
+
+
+@app.callback()
+def identity(
+    creds: Annotated[
+        Path | None,
+        typer.Option(
+            "--creds",
+            envvar="PROPDESK_CREDS",
+            help="Your credential file (default: the one of the identity a command needs, "
+            "<data-dir>/credentials/<identity>.nk: site-<site> for a site's commands)",
+        ),
+    ] = None,
+) -> None:
+    """PropDesk: the property customer-service desk."""
+    if creds is not None:
+        os.environ["PROPDESK_CREDS"] = str(creds)  # every client reads it (shared.settings)
 
 
 class ClockMode(StrEnum):

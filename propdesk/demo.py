@@ -38,7 +38,6 @@ from typing import Annotated, Any
 from uuid import NAMESPACE_URL, uuid5
 from zoneinfo import ZoneInfo
 
-import nats
 import typer
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
@@ -62,8 +61,10 @@ from propdesk.demo_data import (
 from propdesk.reports.labels import CATEGORIES
 from services.dispatch.policy import route
 from shared import subjects
+from shared.client import Bus
 from shared.clock import SimulatedClock
 from shared.contracts.vocabulary import Validity
+from shared.identity import OPS, site_identity
 from shared.logging import configure_logging
 from shared.natsd import free_port
 from shared.repairs import urgency_of
@@ -372,15 +373,16 @@ class Month:
 
     def __init__(
         self,
-        nc: Any,
+        bus: Bus,
+        js: Any,
         seed: int,
         pool: list[Person],
         start: datetime,
         relaying: Callable[[], bool] = lambda: False,
     ) -> None:
-        self.nc = nc
+        self.bus = bus  # each site's desk, and ops for the clock, each with its own credential
         self.relaying = relaying  # whether a service has events not yet on DESK
-        self.js = nc.jetstream()
+        self.js = js  # ops' view of the streams (consumers' lag)
         self.seed = seed
         self.pool = pool
         self.tl = Timeline(start)
@@ -403,19 +405,17 @@ class Month:
         """A request whose refusal stops the demo; `wait_for` lists the errors that only mean
         another service has not read the stream yet (retried with the same command_id). A
         `command` accepted counts in the day's line; a query or a clock move does not."""
-        payload = json.dumps(body, ensure_ascii=False).encode()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20.0
         while True:
             try:
-                msg = await self.nc.request(subject, payload, timeout=10)
+                reply = await self.bus.request(subject, body, timeout=10)
             except NoRespondersError:
                 raise DemoFailed(f"no service answers {subject}") from None
             except NatsTimeout:
                 if loop.time() > deadline:
                     raise DemoFailed(f"no answer on {subject}") from None
                 continue
-            reply = json.loads(msg.data)
             if reply.get("ok"):
                 self.today.commands += command
                 return reply
@@ -887,20 +887,17 @@ class SiteSummary:
     score: int = 0
 
 
-async def read_desk(js: Any, pool: list[Person]) -> tuple[dict[str, SiteSummary], int, list[str]]:
-    """Every event on DESK: the summary per site, the count, and any reporter's name or phone
-    found in an event (there must be none)."""
-    count = (await js.stream_info(subjects.STREAM)).state.messages
+async def read_desk(bus: Bus, pool: list[Person]) -> tuple[dict[str, SiteSummary], int, list[str]]:
+    """Every event on DESK, read as ops: the summary per site, the count, and any reporter's
+    name or phone found in an event (there must be none)."""
+    count = 0
     pattern = re.compile("|".join(re.escape(x) for p in pool for x in (p.name, p.phone)))
     summary: dict[str, SiteSummary] = defaultdict(SiteSummary)
     kinds: dict[str, tuple[str, str]] = {}  # ticket id -> (site, kind as last classified)
     leaks: list[str] = []
-    if count == 0:
-        return summary, 0, leaks
-    sub = await js.subscribe(subjects.EVENTS_ALL, ordered_consumer=True)
-    try:
-        for _ in range(count):
-            msg = await sub.next_msg(timeout=10)
+    async for batch in bus.read_desk():
+        for msg in batch:
+            count += 1
             text = msg.data.decode()
             if found := pattern.search(text):
                 leaks.append(f"{msg.subject}: {found.group(0)}")
@@ -927,8 +924,6 @@ async def read_desk(js: Any, pool: list[Person]) -> tuple[dict[str, SiteSummary]
                 s.follow_ups += 1
                 s.satisfied += data["satisfied"]
                 s.score += data["score"]
-    finally:
-        await sub.unsubscribe()
     for site, kind in kinds.values():
         summary[site].complaints += kind == "complaint"
         summary[site].repairs += kind == "repair"
@@ -949,7 +944,7 @@ def weeks_of(days: list[date]) -> list[str]:
 
 
 async def write_reports(
-    nc: Any, url: str, sites: list[str], period: str, days: list[date], out: Path
+    bus: Bus, url: str, sites: list[str], period: str, days: list[date], out: Path
 ) -> tuple[list[Path], list[str], str]:
     """The month's reports into `out`: (files written, one line per report, how)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -966,7 +961,7 @@ async def write_reports(
         lines = await asyncio.to_thread(_report_files, report_cli, url, wanted, out)
         how = "`propdesk report`: XLSX, CSV, JSON and HTML"
     else:
-        lines = [await _raw_reply(nc, kind, site, key, out) for kind, site, key in wanted]
+        lines = [await _raw_reply(bus, kind, site, key, out) for kind, site, key in wanted]
         how = "the raw JSON replies of the report queries (propdesk/report_cli.py is missing)"
     stems = {f"{site}-{key}-{kind}" for kind, site, key in wanted}
     files = sorted(p for p in out.iterdir() if p.is_file() and p.name.split(".")[0] in stems)
@@ -1003,14 +998,13 @@ def _report_files(
     return lines
 
 
-async def _raw_reply(nc: Any, kind: str, site: str, key: str, out: Path) -> str:
+async def _raw_reply(bus: Bus, kind: str, site: str, key: str, out: Path) -> str:
     subject = subjects.query(site, f"report.{kind}")
     body = {"week" if kind == "weekly" else "month": key}
     try:
-        msg = await nc.request(subject, json.dumps(body).encode(), timeout=30)
+        reply = await bus.request(subject, body, timeout=30)
     except NoRespondersError:
         return f"{kind} {site} {key}: no service answers {subject} yet"
-    reply = json.loads(msg.data)
     if not reply.get("ok"):
         raise DemoFailed(f"{subject} refused: {reply.get('error')}")
     path = out / f"{site}-{key}-{kind}.json"
@@ -1033,7 +1027,7 @@ async def simulate(
     system = System(settings, SimulatedClock(start), list(SERVICES), embedded=True)
     pool = people(seed)
     began = wallclock.monotonic()
-    nc = None
+    bus = None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # stop cleanly, as `propdesk up` does
@@ -1043,10 +1037,16 @@ async def simulate(
             url = await system.start()
         except (OSError, RuntimeError, TimeoutError) as exc:  # port taken, no nats-server …
             raise DemoFailed(f"the services could not start: {exc}") from None
-        nc = await nats.connect(url, name="propdesk-demo")
-        month = Month(nc, seed, pool, start, system.relaying)
+        # the demo acts as each site's desk and as ops, each with its credential from the
+        # demo's own hub; `propdesk report` (below) finds them through the environment
+        os.environ["PROPDESK_CREDENTIALS_DIR"] = str(settings.credentials_path)
+        bus = Bus(url, settings, name="propdesk-demo")
+        js = (await bus.connection(OPS)).jetstream()
+        month = Month(bus, js, seed, pool, start, system.relaying)
         month.stop = stop
-        await nc.subscribe(subjects.NOTICES_ALL, cb=month.on_notice)
+        for site in PROFILES:  # each desk hears its own site's notices only
+            desk = await bus.connection(site_identity(site))
+            await desk.subscribe(subjects.notice(site, ">"), cb=month.on_notice)
         console.print(
             f"[bold]PropDesk demo[/bold]: {period} at {', '.join(PROFILES)} — services on {url}, "
             f"simulated clock from {start:%Y-%m-%d %H:%M %z}, seed {seed}"
@@ -1088,12 +1088,12 @@ async def simulate(
             "(complaints still open, orders not yet returned)"
         )
         written, lines, how = await write_reports(
-            nc, url, list(PROFILES), period, contact_days, out
+            bus, url, list(PROFILES), period, contact_days, out
         )
         console.print(f"\n[bold]Reports[/bold] of {period}:")
         for line in lines:
             console.print(Text("  ") + Text.from_ansi(line))
-        summary, events, leaks = await read_desk(month.js, pool)
+        summary, events, leaks = await read_desk(bus, pool)
         elapsed = wallclock.monotonic() - began
         _print_summary(summary, events, leaks, elapsed)
         summary_file = out / "demo-summary.json"
@@ -1125,8 +1125,8 @@ async def simulate(
             console.print(f"  {line}")
         return 1 if leaks else 0
     finally:
-        if nc is not None:
-            await nc.close()
+        if bus is not None:
+            await bus.close()
         await system.stop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

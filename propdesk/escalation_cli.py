@@ -3,23 +3,18 @@ notifications of a role, and move the simulated clock of a drill."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import datetime
 from typing import Annotated, Any
 
-import nats
 import typer
 from rich.table import Table
 
 from propdesk.desk import (
-    DEFAULT_URL,
     AsJson,
     NatsUrl,
     Site,
     Staff,
     call_desk,
-    err,
     out,
     resolve_id,
     send_command,
@@ -91,44 +86,35 @@ def notice_ack(
 @notice_app.command("list")
 def notice_list(
     site: Site,
-    role: Annotated[str, typer.Option(help="cs_assistant, department_supervisor, …")],
+    role: Annotated[
+        str | None,
+        typer.Option(help="cs_assistant, project_manager, … (default: every role)"),
+    ] = None,
+    open_only: Annotated[
+        bool, typer.Option("--open", help="Only those nobody has acknowledged yet")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many (1–200)")] = 200,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """The notifications kept for a role at a site (last 90 days), oldest first."""
-    try:
-        notices = asyncio.run(_read_notices(nats_url or DEFAULT_URL, site, role))
-    except (OSError, TimeoutError, nats.errors.Error) as exc:
-        err.print(f"[red]unavailable:[/red] {exc}")
-        raise typer.Exit(3) from None
+    """A site's notifications to roles, oldest first, and who acknowledged each."""
+    body: dict[str, Any] = {"open": open_only, "limit": limit}
+    if role is not None:
+        body["role"] = role
+    reply = call_desk(nats_url, subjects.query(site, "notice.list"), body, as_json)
     if as_json:
-        out.print_json(data=notices)
         return
-    table = Table(title=f"Notifications for {role} at {site}")
-    for column in ("raised at", "ticket", "reason", "clock / level", "due at", "id"):
+    whom = f"{role} at {site}" if role else site
+    table = Table(title=f"{'Open n' if open_only else 'N'}otifications for {whom}")
+    for column in ("raised at", "ticket", "role", "reason", "clock / level", "due at",
+                   "acknowledged", "id"):  # fmt: skip
         table.add_column(column, no_wrap=column != "id")
-    for n in notices:
-        table.add_row(n["raised_at"], n["ticket_no"], n["reason"], n["clock"] or n["level"] or "",
-                      n["due_at"], n["notification_id"])  # fmt: skip
+    for n in reply["notices"]:
+        acked = f"{n['acknowledged_by']} {n['acknowledged_at']}" if n["acknowledged_at"] else ""
+        table.add_row(n["raised_at"], n["ticket_no"], n["role"], n["reason"],
+                      n["clock"] or n["level"] or "", n["due_at"], acked,
+                      n["notification_id"])  # fmt: skip
     out.print(table)
-
-
-async def _read_notices(url: str, site: str, role: str) -> list[dict[str, Any]]:
-    nc = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=0)
-    try:
-        js = nc.jetstream()
-        subject = subjects.notice(site, role)
-        info = await js.stream_info(subjects.NOTICES, subjects_filter=subject)
-        count = (info.state.subjects or {}).get(subject, 0)
-        if not count:
-            return []
-        sub = await js.subscribe(subject, ordered_consumer=True, stream=subjects.NOTICES)
-        try:
-            return [json.loads((await sub.next_msg(timeout=5)).data) for _ in range(count)]
-        finally:
-            await sub.unsubscribe()
-    finally:
-        await nc.close()
 
 
 @sim_app.command("set")

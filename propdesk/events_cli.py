@@ -11,14 +11,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import nats
 import typer
 from nats.errors import Error as NatsError
 from nats.errors import NoServersError
 from nats.js.errors import NotFoundError
 
 from propdesk.desk import DEFAULT_URL, NatsUrl, Site, aware_time, err
+from shared.bus import MissingCredential
+from shared.client import Bus
 from shared.export import Exported, export_events
+from shared.identity import OPS
+from shared.settings import Settings
 from shared.subjects import STREAM, is_valid_site
 
 events_app = typer.Typer(no_args_is_help=True, help="The published events of the stream DESK.")
@@ -71,7 +74,7 @@ def events_export(
             _export(nats_url or DEFAULT_URL, site, start, end, lambda line: sink.write(line + "\n"))
         )
         done = True
-    except (OSError, TimeoutError, NatsError) as exc:
+    except (OSError, TimeoutError, NatsError, MissingCredential) as exc:
         err.print(f"[red]unavailable:[/red] {_why(exc, nats_url or DEFAULT_URL)}")
         raise typer.Exit(3) from None
     finally:
@@ -106,17 +109,17 @@ async def _export(
     end: datetime | None,
     write: Callable[[str], object],
 ) -> Exported:
-    nc = await asyncio.wait_for(
-        nats.connect(
-            url, connect_timeout=2, max_reconnect_attempts=1, allow_reconnect=False,
-            error_cb=_quiet,
-        ),
-        timeout=5,
+    """As ops (or analytics, with --creds naming analytics.nk): both may read DESK."""
+    settings = Settings()
+    bus = Bus(
+        url, settings, name="propdesk-export", creds=settings.creds, connect_timeout=2,
+        max_reconnect_attempts=1, allow_reconnect=False, error_cb=_quiet,
     )  # fmt: skip
     try:
-        return await export_events(nc.jetstream(), site, start, end, write)
+        nc = await asyncio.wait_for(bus.connection(OPS), timeout=5)
+        return await export_events(nc, site, start, end, write)
     finally:
-        await nc.close()
+        await bus.close()
 
 
 def _usage(message: str) -> NoReturn:
@@ -125,6 +128,8 @@ def _usage(message: str) -> NoReturn:
 
 
 def _why(exc: BaseException, url: str) -> str:
+    if isinstance(exc, MissingCredential):
+        return str(exc)
     if isinstance(exc, NotFoundError):
         return f"the stream {STREAM} does not exist on {url} (no service has started there)"
     if isinstance(exc, NoServersError | ConnectionRefusedError):

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
-import nats
 import typer
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
@@ -34,6 +33,9 @@ from services.reporting.projections import PROJECTIONS, Projection
 from services.reporting.replay import AheadOfStream, Rebuilt, install, rebuild, rebuild_path
 from services.reporting.replay import Progress as OnProgress
 from shared import subjects
+from shared.bus import MissingCredential
+from shared.client import Bus
+from shared.identity import OPS
 from shared.settings import Settings
 from shared.sites import SiteDirectory
 
@@ -64,9 +66,9 @@ def replay(
     """Rebuild a projection from the first event of DESK into a fresh file next to its view,
     then have the running reporting service switch to it without losing what arrived meanwhile.
     Without a reporting service (stopped by the operator), puts the file in place itself."""
-    chosen, sites = _projection(projection), _sites()
     if not data_dir.is_dir():
         _usage(f"no data directory {data_dir}")
+    chosen, sites = _projection(projection), _sites(data_dir)
     code = _run(replay_view(nats_url or DEFAULT_URL, chosen, data_dir.resolve(), sites))
     raise typer.Exit(code)
 
@@ -82,7 +84,7 @@ def verify(
     """Compare the live view with a rebuild from DESK up to the very position the live view
     reflects. Exit 0 when their checksums are equal, 1 when they differ, 3 when the reporting
     service cannot be reached."""
-    chosen, sites = _projection(projection), _sites()
+    chosen, sites = _projection(projection), _sites(Settings().data_dir)
     if work_dir is not None and not work_dir.is_dir():
         _usage(f"no directory {work_dir}")
     raise typer.Exit(_run(verify_view(nats_url or DEFAULT_URL, chosen, sites, work_dir)))
@@ -128,7 +130,7 @@ async def _replay(
     url: str, projection: Projection, live: Path, rebuilt: Path, sites: SiteDirectory
 ) -> int:
     name = projection.name
-    nc = await _connect(url)
+    nc = await _connect(url, live.parent)
     try:
         with _bar(f"replaying {name}") as progress:
             result = await rebuild(nc, projection, rebuilt, progress=progress, sites=sites)
@@ -225,11 +227,12 @@ def _projection(name: str) -> Projection:
     return PROJECTIONS[name]
 
 
-def _sites() -> SiteDirectory:
-    """The site directory the reporting service reads (PROPDESK_SITES_FILE): a projection may
-    count in a site's timezone, and a rebuild must count as the service does."""
+def _sites(data_dir: Path) -> SiteDirectory:
+    """The site directory the reporting service reads (PROPDESK_SITES_FILE, else sites.json in
+    the data directory): a projection may count in a site's timezone, and a rebuild must count
+    as the service does."""
     try:
-        return SiteDirectory.load(Settings().sites_file)
+        return SiteDirectory.load(Settings(data_dir=data_dir).sites_path)
     except (OSError, ValueError, ValidationError) as exc:
         _usage(f"cannot read the site directory: {exc}")
 
@@ -248,17 +251,20 @@ async def _quiet(_: Exception) -> None:
     """Connection errors are reported once, by the command, not logged by nats-py."""
 
 
-async def _connect(url: str) -> Client:
+async def _connect(url: str, data_dir: Path | None = None) -> Client:
+    """A connection as ops (replay and verify are the operators' work), with the credential
+    of the data directory's hub unless PROPDESK_CREDS (--creds) names one."""
+    settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
+    bus = Bus(
+        url, settings, name="propdesk-ops", creds=settings.creds, connect_timeout=2,
+        max_reconnect_attempts=1, allow_reconnect=False, error_cb=_quiet,
+    )  # fmt: skip
     try:
-        return await asyncio.wait_for(
-            nats.connect(
-                url, connect_timeout=2, max_reconnect_attempts=1, allow_reconnect=False,
-                error_cb=_quiet,
-            ),
-            timeout=5,
-        )  # fmt: skip
+        return await asyncio.wait_for(bus.connection(OPS), timeout=5)
+    except MissingCredential as exc:
+        raise Unreachable(str(exc)) from exc
     except (OSError, TimeoutError, NatsError) as exc:
-        raise Unreachable(f"cannot reach NATS at {url}") from exc
+        raise Unreachable(f"cannot reach NATS at {url} as ops: {exc}") from exc
 
 
 async def _request(nc: Client, subject: str, body: dict[str, Any], timeout: float) -> Any:

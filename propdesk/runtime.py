@@ -48,9 +48,16 @@ class System:
         self.services: list[Service] = []
 
     async def start(self) -> str:
+        from propdesk.trust import Hub, ensure_site_directory
+
         settings = self.settings
+        sites = ensure_site_directory(settings)
         if self.embedded:
-            self.natsd = EmbeddedNats(settings.data_dir / "nats", settings.nats_port)
+            # a closed bus: a credential for every identity, and the configuration that grants
+            # each its own work (docs/contract.md §22)
+            hub = Hub(settings)
+            config = hub.prepare(sites, hub.embedded_options(settings.nats_port))
+            self.natsd = EmbeddedNats(hub.nats_dir, settings.nats_port, config=config)
             await self.natsd.start()
             url = self.natsd.url
         else:

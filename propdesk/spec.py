@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from faststream.nats import NatsBroker
+from faststream.nats.security import NatsNKey
 from faststream.specification import AsyncAPI
 
 from propdesk.runtime import SERVICES
@@ -18,16 +19,20 @@ DESCRIPTION = (
     "PropDesk contract v1. Commands are request/reply on desk.cmd.<site>.<service>.<verb>, "
     "queries on desk.qry.<site>.<name>, events on desk.evt.<site>.<aggregate>.<event> in the "
     "JetStream stream DESK (header Nats-Msg-Id = event_id). '*' in an address is the site id "
-    "([a-z0-9][a-z0-9-]{1,31}). See docs/contract.md."
+    "([a-z0-9][a-z0-9-]{1,31}). Every connection authenticates with the NKey of its identity "
+    "(a site's desk, ops, analytics or a service), and each identity may use only its own "
+    "subjects: docs/contract.md §22. See docs/contract.md."
 )
 
 
 def asyncapi_json() -> str:
-    broker = NatsBroker("nats://127.0.0.1:4222", apply_types=False)
+    # Every connection authenticates with its identity's NKey (docs/contract.md §22).
+    security = NatsNKey.from_file("<data-dir>/credentials/<identity>.nk")
+    broker = NatsBroker("nats://127.0.0.1:4222", apply_types=False, security=security)
     # A simulated clock, so that desk.sim.clock.set (served only in that mode) is documented.
     clock = SimulatedClock(EPOCH)
     for cls in SERVICES.values():
-        broker.include_router(cls(Settings(), clock, SiteDirectory()).router())
+        broker.include_router(cls(Settings(), clock, SiteDirectory(strict=False)).router())
     spec = AsyncAPI(broker, title="PropDesk", version="1.0.0", description=DESCRIPTION)
     return (
         json.dumps(

@@ -77,6 +77,9 @@ class DeskService(Service):
             tasks.append(inbox.run())
         return tasks
 
+    def durables(self) -> list[str]:
+        return [self.consumes[0]] if self.consumes is not None else []
+
     def applied(self) -> None:
         """After a command or a batch from DESK was committed: publish what it recorded."""
         if self.relay is not None:

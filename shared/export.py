@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from nats.js import JetStreamContext
+from nats.aio.client import Client
 from pydantic import ValidationError
 
 from shared.contracts.events import parse_event
+from shared.reader import read_stream
 from shared.subjects import STREAM, is_valid_site, site_events
 
 
@@ -43,42 +44,31 @@ def check_window(site: str, start: datetime | None, end: datetime | None) -> Non
 
 
 async def export_events(
-    js: JetStreamContext,
+    nc: Client,
     site: str,
     start: datetime | None,
     end: datetime | None,
     write: Callable[[str], object],
-    *,
-    timeout: float = 5.0,
 ) -> Exported:
     """Call `write` with each envelope of `site` whose occurred_at is in [start, end), one JSON
     text without its line break, in stream order. None leaves that end of the window open."""
     check_window(site, start, end)
     subject = site_events(site)
-    info = await js.stream_info(STREAM, subjects_filter=subject)
+    info = await nc.jetstream().stream_info(STREAM, subjects_filter=subject)
     if not info.state.subjects:  # nothing of this site yet
         return Exported(0, 0)
     last = info.state.last_seq  # every message of the site counted above is at or before it
     count = unreadable = 0
-    sub = await js.subscribe(subject, stream=STREAM, ordered_consumer=True)
-    try:
-        while True:
-            msg = await sub.next_msg(timeout=timeout)
-            meta = msg.metadata
-            if meta.sequence.stream > last:
-                break  # arrived after the export began
+    async for batch in read_stream(nc, STREAM, last, subject=subject):
+        for stored in batch:
             try:
-                occurred_at = parse_event(msg.data).occurred_at
+                occurred_at = parse_event(stored.data).occurred_at
             except ValidationError:
                 unreadable += 1
-            else:
-                if (start is None or occurred_at >= start) and (end is None or occurred_at < end):
-                    write(_one_line(msg.data))
-                    count += 1
-            if meta.sequence.stream == last or meta.num_pending == 0:
-                break
-    finally:
-        await sub.unsubscribe()
+                continue
+            if (start is None or occurred_at >= start) and (end is None or occurred_at < end):
+                write(_one_line(stored.data))
+                count += 1
     return Exported(count, unreadable)
 
 

@@ -14,14 +14,15 @@ from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from shared.bus import connect, ensure_stream
+from shared.bus import BusAccess, access_for, connect, ensure_stream
 from shared.clock import Clock
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
+from shared.identity import caller_account, site_account
 from shared.logging import get_logger
 from shared.rpc import answer, parse_body, request_site
 from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.sites import SiteDirectory, WatchedDirectory
 from shared.subjects import COMPANY
 from shared.tasks import Offload, cancel_and_wait
 
@@ -33,11 +34,14 @@ class Service(ABC):
     name: str
 
     def __init__(
-        self, settings: Settings, clock: Clock, sites: SiteDirectory | None = None
+        self,
+        settings: Settings,
+        clock: Clock,
+        sites: SiteDirectory | WatchedDirectory | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.sites = sites or SiteDirectory.load(settings.sites_file)
+        self.sites = sites or WatchedDirectory(settings.sites_path)
         self.log = get_logger(self.name)
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
@@ -62,13 +66,26 @@ class Service(ABC):
         """Long-running tasks (relay, inbox) started once the service is connected."""
         return []
 
+    def durables(self) -> list[str]:
+        """The durable consumers on DESK this service keeps (its credential allows only these)."""
+        return []
+
+    def access(self, nats_url: str) -> BusAccess:
+        """The service's own identity on the bus (docs/contract.md §22)."""
+        return access_for(self.name, nats_url, self.settings)
+
     async def start(self, nats_url: str) -> None:
         self.open_stores()
-        self.nc = await connect(nats_url, f"propdesk-{self.name}")
+        access = self.access(nats_url)
+        self.nc = await connect(access, f"propdesk-{self.name}")
         self.js = self.nc.jetstream()
         await ensure_stream(self.js)
         self.broker = NatsBroker(
-            nats_url,
+            access.servers,
+            security=access.security(),
+            inbox_prefix=access.options()["inbox_prefix"],
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
             name=f"propdesk-{self.name}-rpc",
             apply_types=False,
             logger=self.log,
@@ -89,7 +106,10 @@ class Service(ABC):
             self.log.error("service.tasks_did_not_stop", service=self.name, count=len(stuck))
         self._tasks = []
         if self.broker is not None:
-            await self.broker.stop()
+            try:
+                await self.broker.stop()
+            except Exception as exc:  # e.g. reconnecting after an outage: nothing to drain
+                self.log.warning("service.broker_stop_failed", error=repr(exc))
             self.broker = None
         if self.nc is not None:
             with contextlib.suppress(Exception):
@@ -113,8 +133,10 @@ class Service(ABC):
 
             async def run() -> dict[str, Any]:
                 if company:
+                    _from_inside(headers, subject)
                     return await call(COMPANY, parse_body(request, body), headers)
                 site = request_site(subject)
+                _from_site(headers, subject, site)
                 if self.sites.get(site) is None:
                     raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")
                 return await call(site, parse_body(request, body), headers)
@@ -129,3 +151,27 @@ class Service(ABC):
         handle.__annotations__ = {"body": request, "return": reply}
         handle.__name__ = handle.__qualname__ = name
         return handle
+
+
+def _from_site(headers: dict[str, str], subject: str, site: str) -> None:
+    """Defence in depth behind the server's permissions: a site's command comes from that
+    site's desk account, which nats-server names in Nats-Request-Info; a query may also come
+    from inside the services' own account (whose users' permissions the server enforces)."""
+    account = caller_account(headers)
+    if account is None:
+        if subject.startswith("desk.cmd."):
+            raise DeskError(
+                ErrorCode.forbidden, f"commands for site {site} come only from its desk identity"
+            )
+        return
+    if account != site_account(site):
+        raise DeskError(
+            ErrorCode.forbidden,
+            f"the identity of {account or 'another account'} may not act for site {site}",
+        )
+
+
+def _from_inside(headers: dict[str, str], subject: str) -> None:
+    """The company's reports are for ops, analytics and quality, never a site's desk."""
+    if caller_account(headers) is not None:
+        raise DeskError(ErrorCode.forbidden, f"{subject} is not for a site's desk")

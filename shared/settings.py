@@ -21,5 +21,18 @@ class Settings(BaseSettings):
     postgres_password: str = ""
     postgres_dbname: str = "propdesk"
     sites_file: Path | None = None
+    # the bus: one credential file per identity (docs/contract.md §22)
+    credentials_dir: Path | None = None  # default: <data_dir>/credentials
+    creds: Path | None = None  # a client's own credential file, over the default of its command
+    nats_ca: Path | None = None  # the CA of a TLS hub's certificate (tls://… URLs)
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
+
+    @property
+    def credentials_path(self) -> Path:
+        return self.credentials_dir or self.data_dir / "credentials"
+
+    @property
+    def sites_path(self) -> Path:
+        """The site directory: PROPDESK_SITES_FILE, else sites.json in the data directory."""
+        return self.sites_file or self.data_dir / "sites.json"

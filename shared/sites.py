@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,10 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts.vocabulary import DEFAULT_CATEGORIES, Kind
 from shared.contracts.workorder_events import Department
+from shared.logging import get_logger
 from shared.repairs import urgency_of
 from shared.sla import ClockName, Level, SlaConfig, promised_clock
 from shared.subjects import is_valid_site
 from shared.worktime import CalendarTime, OfficeHours, WorkTime
+
+log = get_logger("sites")
 
 
 class SiteConfig(BaseModel):
@@ -77,15 +82,13 @@ class SiteConfig(BaseModel):
 
 
 class SiteDirectory(BaseModel):
-    """Which sites exist and how each is configured.
-
-    With `strict` false (the default) any well-formed site id is served with the default
-    configuration, so a new site office can start at once; with `strict` true only listed sites are.
-    """
+    """Which sites exist and how each is configured: only the listed sites are served (`strict`;
+    a test may build a lenient directory that serves any well-formed id with `default`).
+    `default` is the configuration a new site starts from (`propdesk sites add`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    strict: bool = False
+    strict: bool = True
     default: SiteConfig = Field(default_factory=SiteConfig)
     sites: dict[str, SiteConfig] = Field(default_factory=dict)
 
@@ -108,4 +111,62 @@ class SiteDirectory(BaseModel):
     def load(cls, path: Path | None) -> SiteDirectory:
         if path is None:
             return cls()
-        return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        directory = cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        if not directory.strict:
+            raise ValueError(
+                f'{path}: "strict": false is not supported: the site directory lists every '
+                "site it serves (add one with `propdesk sites add`)"
+            )
+        return directory
+
+    def with_site(self, site: str, config: SiteConfig) -> SiteDirectory:
+        if not is_valid_site(site):
+            raise ValueError(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not company")
+        return self.model_copy(update={"sites": {**self.sites, site: config}})
+
+    def save(self, path: Path) -> None:
+        """Write the directory as JSON, atomically (a service may be reading it)."""
+        text = self.model_dump_json(indent=2, exclude_defaults=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+
+
+class WatchedDirectory:
+    """The site directory of a file, read again when the file changes, so a site added while the
+    services run (`propdesk sites add`) is served without a restart. A file that no longer reads
+    keeps the last good directory and says why in the log."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp = self._stat()
+        self._current = SiteDirectory.load(path)
+        self._lock = threading.Lock()
+
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def current(self) -> SiteDirectory:
+        stamp = self._stat()
+        if stamp == self._stamp:
+            return self._current
+        with self._lock:
+            if stamp != self._stamp:
+                try:
+                    self._current = SiteDirectory.load(self.path)
+                except (OSError, ValueError) as exc:
+                    log.error("sites.unreadable", path=str(self.path), error=str(exc))
+                else:
+                    log.info("sites.reloaded", path=str(self.path), sites=len(self._current.sites))
+                self._stamp = stamp
+            return self._current
+
+    def get(self, site: str) -> SiteConfig | None:
+        return self.current().get(site)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.current(), name)

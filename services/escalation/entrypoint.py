@@ -14,11 +14,11 @@ from faststream.nats import NatsRouter
 
 from services.escalation.application import EscalationApp
 from services.escalation.schedule import Schedule
-from services.escalation.translate import notification, translate
+from services.escalation.translate import translate
 from shared import subjects
 from shared.clock import SimulatedClock
 from shared.contracts import escalation_commands as x
-from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification
+from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification, notification_of
 from shared.contracts.events import Envelope
 from shared.desk_service import DeskService
 from shared.errors import invalid
@@ -40,7 +40,7 @@ class NotifyingRelay(Relay):
 
     async def publish(self, envelope: Envelope) -> None:
         await super().publish(envelope)
-        note = notification(envelope)
+        note = notification_of(envelope)
         if note is not None:
             await self._js.publish(
                 subjects.notice(note.site, note.role.value),

@@ -74,24 +74,3 @@ def translate(event: object) -> e.Envelope | None:
         return None  # openings, order links, notices raised: escalation's own records
     data = x.ESCALATION_DATA[name].model_validate(_data(name, event))
     return envelope(event, f"escalation.{name}", data, None)
-
-
-def notification(published: e.Envelope) -> x.Notification | None:
-    """The notification a published decision sends to its role, if it sends one."""
-    name = published.event_type.removeprefix("escalation.")  # type: ignore[attr-defined]
-    if name not in x.NOTIFYING:
-        return None
-    data: Any = published.data  # type: ignore[attr-defined]
-    return x.Notification(
-        notification_id=data.notification.notification_id,
-        site=published.site,
-        role=data.notification.role,
-        reason=name,
-        ticket_id=data.ticket_id,
-        ticket_no=data.ticket_no,
-        clock=getattr(data, "clock", None),
-        level=getattr(data, "level", None),
-        due_at=data.deadline if name == "clock_breached" else data.due_at,
-        raised_at=published.occurred_at,
-        event_id=published.event_id,
-    )

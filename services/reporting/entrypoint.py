@@ -21,6 +21,7 @@ from services.reporting.view import TicketView
 from shared import subjects
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
+from shared.contracts.escalation_events import ListNotices
 from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.replies import ErrorCode
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
@@ -40,6 +41,11 @@ QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
     ),
     "ticket.list": (ListTickets, queries.list_tickets, "Tickets of a site, newest first"),
     "workorder.get": (GetWorkOrder, queries.get_work_order, "A work order and its history"),
+    "notice.list": (
+        ListNotices,
+        queries.list_notices,
+        "Notifications to roles, oldest first, with who acknowledged them",
+    ),
 }
 # report name -> (request model, handler, description), over the analytics facts
 REPORTS: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] = {
@@ -88,6 +94,9 @@ class ReportingService(Service):
         async with self._switching:  # a switch under way ends first
             pass
         await super().stop()
+
+    def durables(self) -> list[str]:
+        return [p.durable for p in PROJECTIONS.values()]
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         return [self._follow(name, self._inbox(name)) for name in self.live]

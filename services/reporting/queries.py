@@ -8,6 +8,7 @@ from services.reporting.as_of import ticket_as_of
 from services.reporting.view import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
+from shared.contracts.escalation_events import ListNotices
 from shared.contracts.replies import ErrorCode
 from shared.contracts.vocabulary import TicketStatus
 from shared.errors import DeskError, invalid, not_found
@@ -71,5 +72,25 @@ def list_tickets(view: TicketView, site: str, query: ListTickets) -> dict[str, A
     return {
         "ok": True,
         "tickets": tickets,
+        "next_cursor": str(next_seq) if next_seq is not None else None,
+    }
+
+
+def list_notices(view: TicketView, site: str, query: ListNotices) -> dict[str, Any]:
+    after = 0
+    if query.cursor is not None:
+        if not query.cursor.isdigit():
+            raise invalid("cursor is not one this service gave out", "cursor")
+        after = int(query.cursor)
+    notices, next_seq = view.notices(
+        site,
+        role=query.role.value if query.role else None,
+        unacknowledged=query.open,
+        limit=query.limit,
+        after_seq=after,
+    )
+    return {
+        "ok": True,
+        "notices": notices,
         "next_cursor": str(next_seq) if next_seq is not None else None,
     }

@@ -19,6 +19,7 @@ from services.reporting.clocks import evolve_sla, is_escalation_event, summary
 from services.reporting.orders import evolve_order, is_order_event
 from services.reporting.projection import evolve, history_entry
 from shared.contracts.envelope import Envelope
+from shared.contracts.escalation_events import notification_of
 from shared.inbox import Delivery
 from shared.logging import get_logger
 from shared.subjects import STREAM
@@ -34,6 +35,7 @@ _CHECKED = (
     ("order_history", "work_order_id, version"),
     ("ticket_sla", "ticket_id"),
     ("ticket_sla_events", "ticket_id, seq"),
+    ("notices", "notification_id"),
     ("view_meta", "key"),
 )
 
@@ -81,6 +83,13 @@ class TicketView(SQLiteTrackingRecorder):
             "CREATE TABLE IF NOT EXISTS ticket_sla_events ("
             "ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, envelope TEXT NOT NULL, "
             "PRIMARY KEY (ticket_id, seq))",
+            # the notifications to roles, and who acknowledged them: notice.list
+            "CREATE TABLE IF NOT EXISTS notices ("
+            "notification_id TEXT PRIMARY KEY, site TEXT NOT NULL, role TEXT NOT NULL, "
+            "seq INTEGER NOT NULL, notice TEXT NOT NULL, acknowledged_at TEXT, "
+            "acknowledged_by TEXT, note TEXT)",
+            "CREATE INDEX IF NOT EXISTS notices_by_site ON notices (site, seq)",
+            "CREATE INDEX IF NOT EXISTS notices_by_role ON notices (site, role, seq)",
             "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]
 
@@ -127,6 +136,7 @@ class TicketView(SQLiteTrackingRecorder):
         batch.add("ticket_history", (ticket_id, event.aggregate_version, delivery.seq, entry))
 
     def _apply_sla(self, batch: _Batch, seq: int, event: Envelope) -> None:
+        _apply_notice(batch, seq, event)
         ticket_id = str(event.data.ticket_id)  # type: ignore[attr-defined]
         row = batch.row("ticket_sla", ticket_id)
         state = evolve_sla(row["state"] if row else None, event)
@@ -239,6 +249,29 @@ class TicketView(SQLiteTrackingRecorder):
         next_seq = rows[limit - 1]["seq"] if len(rows) > limit else None
         return page, next_seq
 
+    def notices(
+        self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
+        sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
+        params: list[Any] = [site, after_seq]
+        if role is not None:
+            sql += " AND role = ?"
+            params.append(role)
+        if unacknowledged:
+            sql += " AND acknowledged_at IS NULL"
+        sql += " ORDER BY seq LIMIT ?"
+        params.append(limit + 1)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            rows = c.fetchall()
+        page = [
+            json.loads(r["notice"])
+            | {k: r[k] for k in ("acknowledged_at", "acknowledged_by", "note")}
+            for r in rows[:limit]
+        ]
+        return page, (rows[limit - 1]["seq"] if len(rows) > limit else None)
+
     def checksum(self) -> str:
         """A digest of every column of every row, to compare a live view with a rebuild: what
         ticket.list filters and pages on (status, kind, seq) as much as the states."""
@@ -346,6 +379,10 @@ class _Batch:
         self._rows[table, key] = row
         self._changed[table, key] = None
 
+    def execute(self, sql: str, params: tuple[Any, ...]) -> None:
+        """A write to a table no other step of the batch reads (the notices): at once."""
+        self._c.execute(sql, params)
+
     def add(self, table: str, values: tuple[Any, ...]) -> None:
         """A row of an insert-only (history) table."""
         self._added[table].append(values)
@@ -362,6 +399,25 @@ class _Batch:
         for table, rows in self._added.items():
             if rows:
                 self._c.executemany(_INSERT[table], rows)
+
+
+def _apply_notice(batch: _Batch, seq: int, event: Envelope) -> None:
+    """A notification raised (breach, ladder step, upgrade), or acknowledged."""
+    note = notification_of(event)
+    if note is not None:
+        batch.execute(
+            "INSERT OR IGNORE INTO notices (notification_id, site, role, seq, notice) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (str(note.notification_id), note.site, note.role.value, seq,
+             _dump(note.model_dump(mode="json"))),
+        )  # fmt: skip
+    elif event.event_type == "escalation.notification_acknowledged":  # type: ignore[attr-defined]
+        data: Any = event.data  # type: ignore[attr-defined]
+        batch.execute(
+            "UPDATE notices SET acknowledged_at = ?, acknowledged_by = ?, note = ? "
+            "WHERE notification_id = ? AND acknowledged_at IS NULL",
+            (event.occurred_at.isoformat(), event.actor, data.note, str(data.notification_id)),
+        )
 
 
 def _next_row(

@@ -8,7 +8,7 @@ name, or `<name>:<order_no>` for a clock of one work order.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
@@ -164,3 +164,43 @@ class Notification(Contract):
     due_at: datetime
     raised_at: AwareDatetime
     event_id: UUID = Field(description="The escalation event on DESK that raised it")
+
+
+def notification_of(published: Envelope) -> Notification | None:
+    """The notification a published escalation decision sends to its role, if it sends one:
+    escalation publishes it on desk.ntf.<site>.<role>, reporting lists it (notice.list)."""
+    name = published.event_type.removeprefix("escalation.")  # type: ignore[attr-defined]
+    if name not in NOTIFYING:
+        return None
+    data: Any = published.data  # type: ignore[attr-defined]
+    return Notification(
+        notification_id=data.notification.notification_id,
+        site=published.site,
+        role=data.notification.role,
+        reason=name,
+        ticket_id=data.ticket_id,
+        ticket_no=data.ticket_no,
+        clock=getattr(data, "clock", None),
+        level=getattr(data, "level", None),
+        due_at=data.deadline if name == "clock_breached" else data.due_at,
+        raised_at=published.occurred_at,
+        event_id=published.event_id,
+    )
+
+
+class ListNotices(Contract):
+    """A site's notifications, oldest first (notice.list): of one role, or only those nobody
+    has acknowledged yet (`open`)."""
+
+    role: Role | None = None
+    open: bool = Field(default=False, description="Only notifications not yet acknowledged")
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class NoticeEntry(Notification):
+    """A notification as reporting lists it, with its acknowledgement."""
+
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    note: str | None

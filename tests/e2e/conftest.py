@@ -74,10 +74,12 @@ class Process:
 
 
 @pytest.fixture
-def up(tmp_path: Path) -> Iterator[tuple[Process, str, Path]]:
-    """`propdesk up` on a free port and a fresh data dir: (process, nats url, data dir)."""
+def up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Process, str, Path]]:
+    """`propdesk up` on a free port and a fresh data dir: (process, nats url, data dir). The
+    commands a test runs find its credentials as an operator's shell would: PROPDESK_DATA_DIR."""
     port = free_port()
     data_dir = tmp_path / "var"
+    monkeypatch.setenv("PROPDESK_DATA_DIR", str(data_dir))
     process = Process("up", "--data-dir", str(data_dir), "--nats-port", str(port))
     process.wait_ready()
     yield process, f"nats://127.0.0.1:{port}", data_dir

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 
 import pytest
 
+from shared.identity import Credentials
 from shared.natsd import free_port
 from tests.e2e.conftest import PROPDESK
 
@@ -15,12 +17,14 @@ pytestmark = pytest.mark.e2e
 
 
 def cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    """A desk command, run as a person would, in the hub's data directory (its credentials)."""
+    passed = {k: v for k, v in os.environ.items() if k in ("PROPDESK_DATA_DIR", "PROPDESK_CREDS")}
     return subprocess.run(
         [PROPDESK, *args, "--nats-url", url],
         capture_output=True,
         text=True,
         timeout=60,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"} | passed,
     )
 
 
@@ -86,7 +90,9 @@ def test_a_refused_command_prints_why_and_exits_non_zero(up) -> None:
     assert "help_category" in result.stderr
 
 
-def test_an_unreachable_bus_is_reported_with_its_own_exit_code() -> None:
+def test_an_unreachable_bus_is_reported_with_its_own_exit_code(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PROPDESK_DATA_DIR", str(tmp_path))
+    Credentials(tmp_path / "credentials").issue("site-hbw")
     result = report(f"nats://127.0.0.1:{free_port()}")
 
     assert result.returncode == 3

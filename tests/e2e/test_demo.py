@@ -7,30 +7,32 @@ import json
 import subprocess
 from pathlib import Path
 
-import nats
 import pytest
 
 from propdesk.demo import DEFAULT_SEED
 from propdesk.demo_data import people
+from propdesk.trust import Hub
+from shared.client import Bus
 from shared.natsd import EmbeddedNats, free_port
-from shared.subjects import STREAM
+from shared.settings import Settings
+from shared.sites import SiteDirectory
 from tests.e2e.conftest import PROPDESK
 
 pytestmark = pytest.mark.e2e
 
 
-async def desk_messages(store: Path) -> list[str]:
-    """Every message the demo left on DESK, read from its nats-server store after it stopped."""
-    server = EmbeddedNats(store, free_port())
+async def desk_messages(data_dir: Path) -> list[str]:
+    """Every message the demo left on DESK, read as ops from its hub after it stopped (its
+    configuration written again for a free port)."""
+    settings = Settings(data_dir=data_dir)
+    hub = Hub(settings)
+    port = free_port()
+    hub.write(SiteDirectory.load(settings.sites_path), hub.embedded_options(port))
+    server = EmbeddedNats(hub.nats_dir, port, config=hub.config_path)
     await server.start()
     try:
-        nc = await nats.connect(server.url)
-        js = nc.jetstream()
-        count = (await js.stream_info(STREAM)).state.messages
-        sub = await js.subscribe("desk.evt.>", ordered_consumer=True)
-        found = [(await sub.next_msg(timeout=5)).data.decode() for _ in range(count)]
-        await nc.close()
-        return found
+        async with Bus(server.url, settings) as bus:
+            return [m.data.decode() async for batch in bus.read_desk() for m in batch]
     finally:
         await server.stop()
 
@@ -64,7 +66,7 @@ async def test_a_short_demo_writes_the_reports_and_no_personal_data_reaches_the_
     # each site manager attached the month's analysis (R12.2), and the report shows it
     assert report["analysis"]["revision"] == 1 and "本月受理集中在" in report["analysis"]["cause"]
 
-    messages = await desk_messages(data_dir / "nats")
+    messages = await desk_messages(data_dir)
     assert len(messages) == summary["events_on_desk"] > 100
     reported = [json.loads(m) for m in messages if '"ticket.reported"' in m]
     assert any("***" in e["data"]["content"] for e in reported)  # a name or phone was masked

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def drill(tmp_path: Path) -> Iterator[str]:
+def drill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     port = free_port()
+    monkeypatch.setenv("PROPDESK_DATA_DIR", str(tmp_path / "var"))  # the CLI's credentials
     process = Process(
         "up", "--data-dir", str(tmp_path / "var"), "--nats-port", str(port),
         "--clock", "simulated", "--start", "2026-10-08T08:30:00+08:00",
@@ -61,9 +62,10 @@ def test_a_drill_breaches_a_help_clock_and_the_role_acknowledges_it(drill: str) 
     assert moved.returncode == 0, moved.stderr
     assert f"clock_breached: {ticket_no} help_reply" in moved.stdout
 
-    def listed() -> list[dict]:
-        reply = cli("notice", "list", "--site", "hbw", "--role", "cs_assistant", "--json", url=url)
-        return json.loads(reply.stdout) if reply.returncode == 0 else []
+    def listed(*flags: str) -> list[dict]:
+        reply = cli("notice", "list", "--site", "hbw", "--role", "cs_assistant", "--json",
+                    *flags, url=url)  # fmt: skip
+        return json.loads(reply.stdout)["notices"] if reply.returncode == 0 else []
 
     [notice] = until(listed)
     assert notice["ticket_no"] == ticket_no and notice["clock"] == "help_reply"
@@ -73,6 +75,13 @@ def test_a_drill_breaches_a_help_clock_and_the_role_acknowledges_it(drill: str) 
     again = cli("notice", "ack", notice["notification_id"], "--site", "hbw", "--staff", "S03",
                 url=url)  # fmt: skip
     assert again.returncode == 1 and "already acknowledged by S02" in again.stderr
+
+    def acknowledged() -> dict | None:
+        [shown] = listed()
+        return shown if shown["acknowledged_by"] == "S02" else None
+
+    until(acknowledged)
+    assert listed("--open") == []  # nothing left for the role to acknowledge
 
     def overdue() -> str | None:
         shown = cli("ticket", "show", ticket_no, "--site", "hbw", url=url)

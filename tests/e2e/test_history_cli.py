@@ -40,8 +40,8 @@ def test_a_sites_events_are_exported_to_a_file_as_json_lines(up, tmp_path) -> No
     since = datetime.now(UTC) - timedelta(minutes=1)
     a = report(url, "hbw", "李四", "13912345678")
     b = report(url, "hbw", "赵六", "13700001111")
-    other = report(url, "lgp", "钱七", "13600002222")
-    for site, ticket in (("hbw", a), ("hbw", b), ("lgp", other)):
+    other = report(url, "tech-park", "钱七", "13600002222")
+    for site, ticket in (("hbw", a), ("hbw", b), ("tech-park", other)):
         shown(url, site, ticket["ticket_no"])
     until = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     target = tmp_path / "hbw.jsonl"

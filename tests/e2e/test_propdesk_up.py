@@ -3,44 +3,47 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
-import nats
 import pytest
 
+from propdesk.trust import Hub
+from shared.client import Bus
+from shared.identity import OPS, Credentials
 from shared.natsd import EmbeddedNats, free_port
-from tests.e2e.conftest import Process
+from shared.settings import Settings
+from tests.e2e.conftest import PROPDESK, Process
 
 pytestmark = pytest.mark.e2e
 
 
-async def call(url: str, subject: str, body: dict[str, Any]) -> dict[str, Any]:
-    nc = await nats.connect(url)
-    try:
-        return json.loads((await nc.request(subject, json.dumps(body).encode(), timeout=5)).data)
-    finally:
-        await nc.close()
+async def call(url: str, data_dir: Path, subject: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A request as the identity its subject calls for, with the hub's credential for it."""
+    async with Bus(url, Settings(data_dir=data_dir)) as bus:
+        return await bus.request(subject, body)
 
 
-async def shown(url: str, site: str, ticket_id: str, version: int = 1) -> dict[str, Any]:
+async def shown(
+    url: str, data_dir: Path, site: str, ticket_id: str, version: int = 1
+) -> dict[str, Any]:
     for _ in range(200):
-        reply = await call(url, f"desk.qry.{site}.ticket.get", {"ticket_id": ticket_id})
+        query = {"ticket_id": ticket_id}
+        reply = await call(url, data_dir, f"desk.qry.{site}.ticket.get", query)
         if reply["ok"] and len(reply["ticket"]["history"]) >= version:
             return reply["ticket"]
         await asyncio.sleep(0.05)
     raise AssertionError(f"ticket {ticket_id} never shown")
 
 
-async def stream_messages(url: str) -> dict[str, int]:
-    """Messages on DESK per aggregate (ticket, workorder, escalation)."""
-    nc = await nats.connect(url)
-    try:
-        info = await nc.jetstream().stream_info("DESK", subjects_filter="desk.evt.>")
-    finally:
-        await nc.close()
+async def stream_messages(url: str, data_dir: Path) -> dict[str, int]:
+    """Messages on DESK per aggregate (ticket, workorder, escalation), as ops sees them."""
+    async with Bus(url, Settings(data_dir=data_dir)) as bus:
+        ops = await bus.connection(OPS)
+        info = await ops.jetstream().stream_info("DESK", subjects_filter="desk.evt.>")
     counts: dict[str, int] = {}
     for subject, n in (info.state.subjects or {}).items():
         aggregate = subject.split(".")[3]
@@ -48,10 +51,10 @@ async def stream_messages(url: str) -> dict[str, int]:
     return counts
 
 
-async def settled(url: str) -> dict[str, int]:
+async def settled(url: str, data_dir: Path) -> dict[str, int]:
     """The counts once dispatch has issued both orders (it follows the tickets a moment later)."""
     for _ in range(200):
-        count = await stream_messages(url)
+        count = await stream_messages(url, data_dir)
         if count.get("workorder", 0) >= 2 and count.get("escalation", 0) > 0:
             return count
         await asyncio.sleep(0.05)
@@ -73,22 +76,24 @@ def contact(client_ref: str) -> dict[str, Any]:
 async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) -> None:
     port = free_port()
     url = f"nats://127.0.0.1:{port}"
-    args = ("up", "--data-dir", str(tmp_path / "var"), "--nats-port", str(port))
+    var = tmp_path / "var"
+    args = ("up", "--data-dir", str(var), "--nats-port", str(port))
 
     first = Process(*args)
     first.wait_ready()
-    reported = await call(url, "desk.cmd.hbw.intake.report", contact("door-1"))
-    await shown(url, "hbw", reported["ticket_id"])
+    reported = await call(url, var, "desk.cmd.hbw.intake.report", contact("door-1"))
+    await shown(url, var, "hbw", reported["ticket_id"])
     assert first.stop(signal.SIGTERM) == 0
+    keys = {p.name: p.read_bytes() for p in (var / "credentials").iterdir()}
 
     second = Process(*args)
     second.wait_ready()
     try:
-        before = await shown(url, "hbw", reported["ticket_id"])
-        again = await call(url, "desk.cmd.hbw.intake.report", contact("door-1"))
-        nxt = await call(url, "desk.cmd.hbw.intake.report", contact("door-2"))
-        await shown(url, "hbw", nxt["ticket_id"])
-        count = await settled(url)
+        before = await shown(url, var, "hbw", reported["ticket_id"])
+        again = await call(url, var, "desk.cmd.hbw.intake.report", contact("door-1"))
+        nxt = await call(url, var, "desk.cmd.hbw.intake.report", contact("door-2"))
+        await shown(url, var, "hbw", nxt["ticket_id"])
+        count = await settled(url, var)
     finally:
         assert second.stop(signal.SIGINT) == 0
 
@@ -98,20 +103,31 @@ async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) 
     # two repairs reported once each, and the work order dispatch issued for each
     assert (count["ticket"], count["workorder"]) == (2, 2)
     assert count["escalation"] > 0  # and escalation started their clocks
+    # a restart keeps every credential (a site office's file stays valid)
+    assert {p.name: p.read_bytes() for p in (var / "credentials").iterdir()} == keys
 
 
 async def test_each_service_runs_as_its_own_process(tmp_path) -> None:
-    """Production layout (deploy/): one nats-server, one process per service."""
-    server = EmbeddedNats(tmp_path / "nats", free_port())
+    """Production layout (deploy/): the hub's configuration written by `propdesk nats config`,
+    nats-server run on it, one process per service."""
+    var = tmp_path / "var"
+    port = free_port()
+    written = subprocess.run(
+        [PROPDESK, "nats", "config", "--data-dir", str(var), "--port", str(port)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    config = Hub(Settings(data_dir=var)).config_path
+    server = EmbeddedNats(var / "nats", port, config=config)
     await server.start()
-    data = str(tmp_path / "var")
+    data = str(var)
     intake = Process("serve", "intake", "--nats-url", server.url, "--data-dir", data)
     reporting = Process("serve", "reporting", "--nats-url", server.url, "--data-dir", data)
     try:
         intake.wait_ready()
         reporting.wait_ready()
-        reported = await call(server.url, "desk.cmd.hbw.intake.report", contact("solo-1"))
-        ticket = await shown(server.url, "hbw", reported["ticket_id"])
+        reported = await call(server.url, var, "desk.cmd.hbw.intake.report", contact("solo-1"))
+        ticket = await shown(server.url, var, "hbw", reported["ticket_id"])
     finally:
         codes = (intake.stop(), reporting.stop())
         await server.stop()
@@ -121,6 +137,7 @@ async def test_each_service_runs_as_its_own_process(tmp_path) -> None:
 
 
 def test_a_service_still_waiting_for_nats_stops_on_sigterm(tmp_path) -> None:
+    Credentials(tmp_path / "credentials").issue("intake")
     unreachable = f"nats://127.0.0.1:{free_port()}"
     waiting = Process("serve", "intake", "--nats-url", unreachable, "--data-dir", str(tmp_path))
     time.sleep(1.5)

@@ -46,4 +46,5 @@ def test_the_month_is_analysed_and_its_report_files_are_written(up, tmp_path) ->
                   "--out", str(out), url=url)  # fmt: skip
     assert quality.returncode == 0, quality.stderr
     pack = json.loads((out / f"company-{month}-quality.json").read_text(encoding="utf-8"))
-    assert [s["site"] for s in pack["sites"]] == ["hbw"]
+    # every site of `up`'s default directory (README), the one with a contact among them
+    assert [s["site"] for s in pack["sites"]] == ["hbw", "tech-park", "xh-tower"]

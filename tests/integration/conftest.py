@@ -6,18 +6,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import nats
 import pytest
 
 from propdesk.runtime import SERVICES
 from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
+from shared.client import Bus
 from shared.clock import FixedClock, SimulatedClock
-from shared.natsd import EmbeddedNats
 from shared.service import Service
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from tests.conftest import BUS_SITES, SecuredNats, bus_root
 from tests.integration.support import START, Desk
 
 
@@ -28,19 +28,35 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
+    """The services' settings: their own data directory; the credentials and the site
+    directory of the test's bus (tests/conftest.py)."""
+    bus = bus_root(tmp_path)
+    return Settings(
+        data_dir=tmp_path / "data",
+        credentials_dir=bus / "credentials",
+        sites_file=bus / "sites.json",
+    )
+
+
+@pytest.fixture(autouse=True)
+def bus_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's functions called in-process (replay, verify, report …) find the test bus's
+    credentials as an operator's shell would: through the environment."""
+    monkeypatch.setenv("PROPDESK_CREDENTIALS_DIR", str(bus_root(tmp_path) / "credentials"))
+    monkeypatch.setenv("PROPDESK_SITES_FILE", str(bus_root(tmp_path) / "sites.json"))
 
 
 @pytest.fixture
-async def desk(nats_server: EmbeddedNats) -> AsyncIterator[Desk]:
-    nc = await nats.connect(nats_server.url)
-    yield Desk(nc)
-    await nc.close()
+async def desk(nats_server: SecuredNats) -> AsyncIterator[Desk]:
+    desk = Desk(Bus(nats_server.url, nats_server.bus_settings, name="test-desk"))
+    await desk.listen(BUS_SITES.sites)
+    yield desk
+    await desk.bus.close()
 
 
 @pytest.fixture
 async def services(
-    nats_server: EmbeddedNats, settings: Settings, clock: FixedClock
+    nats_server: SecuredNats, settings: Settings, clock: FixedClock
 ) -> AsyncIterator[dict[str, Any]]:
     started = {
         "intake": IntakeService(settings, clock),
@@ -80,7 +96,7 @@ def sim_clock() -> SimulatedClock:
 
 @pytest.fixture
 async def drill_services(
-    nats_server: EmbeddedNats, settings: Settings, sim_clock: SimulatedClock
+    nats_server: SecuredNats, settings: Settings, sim_clock: SimulatedClock
 ) -> AsyncIterator[Callable[..., Awaitable[dict[str, Service]]]]:
     """Start services (default: all four) on the simulated clock; stopped at the end."""
     running: dict[str, Service] = {}

@@ -7,7 +7,6 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.subjects import NOTICES
 from tests.integration.support import Desk, eventually
 
 
@@ -68,24 +67,9 @@ class Drill:
         return await eventually(published)
 
     async def notices(self, role: str) -> list[dict[str, Any]]:
-        """Every notification kept for `role` at this site (stream NOTICES)."""
-        js = self.desk.js
-        count = (await js.stream_info(NOTICES)).state.messages
-        if count == 0:
-            return []
-        sub = await js.subscribe(f"desk.ntf.{self.site}.>", ordered_consumer=True, stream=NOTICES)
-        found = []
-        try:
-            while True:
-                try:
-                    msg = await sub.next_msg(timeout=0.5)
-                except TimeoutError:
-                    break
-                if msg.subject == f"desk.ntf.{self.site}.{role}":
-                    found.append(json.loads(msg.data))
-        finally:
-            await sub.unsubscribe()
-        return found
+        """Every notification the site's desk has received for `role` (desk.ntf.<site>.<role>)."""
+        subject = f"desk.ntf.{self.site}.{role}"
+        return [note for on, note in self.desk.notices if on == subject]
 
 
 SECOND = timedelta(seconds=1)

@@ -1,31 +1,47 @@
-"""Helpers of the integration tests: a desk client over plain nats-py, and waiting."""
+"""Helpers of the integration tests: the desks' client (shared/client.py), and waiting."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from nats.aio.client import Client
 
+from shared.client import Bus
+from shared.identity import OPS, site_identity
+from shared.reader import Stored
 from shared.subjects import STREAM
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 class Desk:
-    """A plain nats-py client, as a site office would use it."""
+    """The desks of the bus's sites, ops and analytics, as they would use the bus: each request
+    goes out as the identity its subject calls for, with that identity's own credential
+    (shared/client.py). It hears every site's notices as that site's desk."""
 
-    def __init__(self, nc: Client) -> None:
-        self.nc = nc
-        self.js = nc.jetstream()
+    def __init__(self, bus: Bus) -> None:
+        self.bus = bus
+        self.notices: list[Any] = []  # (subject, notification) as the sites' desks received them
+
+    async def listen(self, sites: Iterable[str]) -> None:
+        async def heard(msg: Any) -> None:
+            self.notices.append((msg.subject, json.loads(msg.data)))
+
+        for site in sites:
+            nc = await self.bus.connection(site_identity(site))
+            await nc.subscribe(f"desk.ntf.{site}.>", cb=heard)
+            await nc.flush()
+
+    async def ops(self) -> Client:
+        """The ops connection (reading DESK, the operators' subjects)."""
+        return await self.bus.connection(OPS)
 
     async def request(self, subject: str, body: Any) -> dict[str, Any]:
-        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-        msg = await self.nc.request(subject, payload, timeout=5)
-        return json.loads(msg.data)
+        return await self.bus.request(subject, body, timeout=5)
 
     async def command(self, site: str, verb: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.request(f"desk.cmd.{site}.intake.{verb}", body)
@@ -37,18 +53,11 @@ class Desk:
         return await self.request(f"desk.qry.{site}.{name}", body)
 
     async def stream_count(self) -> int:
-        return (await self.js.stream_info(STREAM)).state.messages
+        return (await (await self.ops()).jetstream().stream_info(STREAM)).state.messages
 
-    async def events(self) -> list[Any]:
-        """Every message of DESK, in order, with its subject and headers."""
-        count = await self.stream_count()
-        if count == 0:
-            return []
-        sub = await self.js.subscribe("desk.evt.>", ordered_consumer=True)
-        try:
-            return [await sub.next_msg(timeout=5) for _ in range(count)]
-        finally:
-            await sub.unsubscribe()
+    async def events(self) -> list[Stored]:
+        """Every message of DESK, in order, with its subject and headers (read as ops)."""
+        return [m async for batch in self.bus.read_desk() for m in batch]
 
     async def ticket(self, site: str, ticket_id: str, version: int = 1) -> dict[str, Any]:
         """Wait until the projection shows the ticket at `version` or later."""

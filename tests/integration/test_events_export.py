@@ -67,11 +67,11 @@ async def test_a_window_of_one_site_is_exported_as_on_the_bus(desk: Desk, drill_
     window = (START + HOUR / 2, START + 5 * HOUR / 2)
 
     lines: list[str] = []
-    exported = await export_events(desk.js, "hbw", *window, lines.append)
+    exported = await export_events(await desk.ops(), "hbw", *window, lines.append)
     everything: list[str] = []
-    await export_events(desk.js, "hbw", None, None, everything.append)
+    await export_events(await desk.ops(), "hbw", None, None, everything.append)
     nothing: list[str] = []
-    none = await export_events(desk.js, "zzz", None, None, nothing.append)
+    none = await export_events(await desk.ops(), "zzz", None, None, nothing.append)
 
     on_bus = [m for m in await desk.events() if m.subject.startswith("desk.evt.hbw.")]
     expected = [m for m in on_bus if window[0] <= parse_event(m.data).occurred_at < window[1]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from nats.errors import TimeoutError as NatsTimeout
 
 from tests.integration.support import Desk, eventually, report_body
 
@@ -107,11 +108,13 @@ async def test_a_bad_command_gets_a_clear_error_and_changes_nothing(
     assert await desk.stream_count() == 0
 
 
-async def test_a_malformed_site_in_the_subject_is_rejected(desk: Desk, services) -> None:
-    reply = await desk.request("desk.cmd.HBW_1.intake.report", report_body())
-
-    assert reply["error"]["code"] == "invalid"
-    assert reply["error"]["fields"][0]["field"] == "site"
+async def test_a_malformed_site_in_the_subject_cannot_even_be_sent(desk: Desk, services) -> None:
+    """No identity may publish to a malformed site's subject (the server refuses it; the
+    services' own check of the site token stands behind, tests/unit/test_contracts.py)."""
+    hbw = await desk.bus.connection("site-hbw")
+    with pytest.raises(NatsTimeout):
+        await hbw.request("desk.cmd.HBW_1.intake.report", b"{}", timeout=1)
+    assert await desk.stream_count() == 0
 
 
 async def test_a_ticket_is_reachable_only_through_its_own_site(desk: Desk, services) -> None:

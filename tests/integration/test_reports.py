@@ -77,7 +77,7 @@ async def test_an_analysis_never_carries_the_name_of_a_resident_who_reported_R15
     reported = await desk.command("hbw", "report", report_body("noisy", reporter={
         "name": "王小明", "phone": "13800138000", "room": "3-201"}))  # fmt: skip
     assert reported["ok"], reported
-    elsewhere = await desk.command("lgp", "report", report_body("other", reporter={
+    elsewhere = await desk.command("ohs", "report", report_body("other", reporter={
         "name": "赵六", "phone": "13700001111", "room": "1-101"}))  # fmt: skip
     assert elsewhere["ok"], elsewhere
     body = {"month": "2026-11", "cause": "王小明(3-201)多次投诉楼上装修噪音",

@@ -70,7 +70,9 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def app(clock: FixedClock) -> IntakeApp:
-    return IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, SiteDirectory())
+    return IntakeApp(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, SiteDirectory(strict=False)
+    )
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_a_category_the_site_does_not_use_is_invalid(app, ctx, report_cmd, recor
 
 
 def test_a_site_can_configure_its_own_categories(report_cmd, recorded):
-    sites = SiteDirectory(sites={"pool": SiteConfig(categories=("swimming_pool",))})
+    sites = SiteDirectory(strict=False, sites={"pool": SiteConfig(categories=("swimming_pool",))})
     app = IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, FixedClock(_T0), sites)
     pool = CommandContext("pool", "corr")
     assert app.execute(pool, report_cmd(category="swimming_pool"))["ok"] is True

@@ -38,8 +38,8 @@ class InterleavingClock(FixedClock):
 @pytest.fixture
 def workers(tmp_path):
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "i.db")}
-    a = IntakeApp(env, FixedClock(T0), SiteDirectory())
-    b = IntakeApp(env, InterleavingClock(T0), SiteDirectory())
+    a = IntakeApp(env, FixedClock(T0), SiteDirectory(strict=False))
+    b = IntakeApp(env, InterleavingClock(T0), SiteDirectory(strict=False))
     yield a, b
     a.close()
     b.close()

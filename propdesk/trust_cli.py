@@ -1,0 +1,222 @@
+"""`propdesk sites|credentials|nats`: which sites exist, who holds a credential, and the hub's
+nats-server configuration (docs/contract.md §22, deploy/README.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from propdesk.trust import Hub, ensure_site_directory
+from shared.identity import is_identity, site_identity, site_of
+from shared.natsconf import ServerOptions, Tls
+from shared.settings import Settings
+from shared.sites import SiteDirectory
+from shared.subjects import is_valid_site
+
+sites_app = typer.Typer(no_args_is_help=True, help="The site directory: which sites exist.")
+credentials_app = typer.Typer(
+    no_args_is_help=True, help="Credentials on the bus: one per identity (issue, revoke)."
+)
+nats_app = typer.Typer(no_args_is_help=True, help="The hub's nats-server configuration.")
+
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path, typer.Option(envvar="PROPDESK_DATA_DIR", help="The data directory of the hub")
+]
+
+
+def _settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir)
+
+
+def _apply(hub: Hub, settings: Settings) -> None:
+    """Write the server configuration again and have a running server reload it."""
+    if hub.options() is None:
+        out.print("no server configuration yet: it is written when `propdesk up` starts")
+        return
+    hub.write(ensure_site_directory(settings))
+    if hub.reload_now():
+        out.print(f"nats-server reloaded {hub.config_path}")
+    else:
+        out.print(f"wrote {hub.config_path}; no nats-server of this data directory runs")
+
+
+# -- sites -------------------------------------------------------------------------------------
+
+
+@sites_app.command("list")
+def sites_list(data_dir: DataDir = Path("var")) -> None:
+    """The sites served, with their time zone and whether their desk holds a credential."""
+    settings = _settings(data_dir)
+    directory = _directory(settings)
+    hub = Hub(settings)
+    table = Table(title=f"Sites of {settings.sites_path}")
+    for column in ("site", "name", "timezone", "counts", "desk credential"):
+        table.add_column(column)
+    for site, config in sorted(directory.sites.items()):
+        creds = hub.credentials.path(site_identity(site))
+        table.add_row(
+            site,
+            config.name,
+            config.timezone,
+            config.sla.counting,
+            str(creds) if creds.exists() else "none",
+        )
+    out.print(table)
+
+
+@sites_app.command("add")
+def sites_add(
+    site: Annotated[str, typer.Argument(help="The new site's id: 2–32 of a-z, 0-9 and -")],
+    name: Annotated[str, typer.Option(help="The site's name, e.g. 华碧屋村管理处")],
+    timezone: Annotated[str | None, typer.Option(help="IANA zone (default: the default's)")] = None,
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """Add a site (from the directory's `default` configuration), issue its desk's credential,
+    and have a running hub serve it at once."""
+    if not is_valid_site(site):
+        _usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
+    settings = _settings(data_dir)
+    directory = _directory(settings)
+    if site in directory.sites:
+        _usage(f"site {site} exists already")
+    update: dict[str, str] = {"name": name}
+    if timezone is not None:
+        update["timezone"] = timezone
+    try:
+        config = directory.default.model_validate(directory.default.model_dump() | update)
+    except ValidationError as exc:
+        _usage(f"invalid site: {exc.errors(include_url=False)[0]['msg']}")
+    directory.with_site(site, config).save(settings.sites_path)
+    hub = Hub(settings)
+    creds = hub.credentials.issue(site_identity(site))
+    out.print(f"added {site} ({name}) to {settings.sites_path}")
+    out.print(f"its desk's credential: {creds} (give it to the site office; mode 0600)")
+    _apply(hub, settings)
+
+
+# -- credentials -------------------------------------------------------------------------------
+
+
+@credentials_app.command("list")
+def credentials_list(data_dir: DataDir = Path("var")) -> None:
+    """Every identity holding a credential, with its public key."""
+    hub = Hub(_settings(data_dir))
+    table = Table(title=f"Credentials in {hub.credentials.directory}")
+    for column in ("identity", "public key", "file"):
+        table.add_column(column, no_wrap=True)
+    for identity in hub.credentials.identities():
+        path = hub.credentials.path(identity)
+        table.add_row(identity, hub.credentials.public_key(identity) or "", str(path))
+    out.print(table)
+
+
+@credentials_app.command("issue")
+def credentials_issue(
+    identity: Annotated[str, typer.Argument(help="site-<site>, ops, analytics or a service")],
+    rotate: Annotated[
+        bool, typer.Option(help="Replace an existing credential (the old key stops working)")
+    ] = False,
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """Issue an identity's credential (or a new one, with --rotate) and reload the hub."""
+    settings = _settings(data_dir)
+    hub = Hub(settings)
+    _known(identity, settings)
+    path = hub.credentials.path(identity)
+    if path.exists() and not rotate:
+        _usage(f"{identity} holds a credential already ({path}); --rotate replaces it")
+    hub.credentials.issue(identity, replace=True)
+    out.print(f"issued {identity}: {path} (public key {hub.credentials.public_key(identity)})")
+    _apply(hub, settings)
+
+
+@credentials_app.command("revoke")
+def credentials_revoke(
+    identity: Annotated[str, typer.Argument(help="site-<site>, ops, analytics or a service")],
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """Revoke an identity's credential: the hub refuses its key and drops its connections."""
+    settings = _settings(data_dir)
+    hub = Hub(settings)
+    _known(identity, settings)
+    if not hub.credentials.revoke(identity):
+        _usage(f"{identity} holds no credential")
+    out.print(f"revoked {identity}")
+    _apply(hub, settings)
+
+
+# -- the hub's configuration -------------------------------------------------------------------
+
+
+@nats_app.command("config")
+def nats_config(
+    host: Annotated[str, typer.Option(help="Interface clients connect to")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Client port")] = 4222,
+    tls_cert: Annotated[Path | None, typer.Option(help="Server certificate (PEM)")] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="Its private key (PEM)")] = None,
+    tls_ca: Annotated[
+        Path | None, typer.Option(help="Require client certificates signed by this CA")
+    ] = None,
+    sync_always: Annotated[
+        bool, typer.Option(help="fsync every JetStream write (production: yes)")
+    ] = True,
+    http: Annotated[str | None, typer.Option(help="Monitoring, e.g. 127.0.0.1:8222")] = None,
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """Write a hub's nats-server configuration (and every credential it names) for running
+    nats-server yourself: `nats-server -c <data-dir>/nats/nats-server.conf`."""
+    if (tls_cert is None) != (tls_key is None):
+        _usage("--tls-cert and --tls-key go together")
+    if tls_ca is not None and tls_cert is None:
+        _usage("--tls-ca needs --tls-cert and --tls-key")
+    settings = _settings(data_dir)
+    hub = Hub(settings)
+    tls = None
+    if tls_cert is not None and tls_key is not None:
+        tls = Tls(tls_cert.resolve(), tls_key.resolve(), tls_ca.resolve() if tls_ca else None)
+    options = ServerOptions(
+        host=host,
+        port=port,
+        store_dir=hub.nats_dir.resolve(),
+        pid_file=hub.pid_file.resolve(),
+        sync_always=sync_always,
+        http=http,
+        tls=tls,
+    )
+    path = hub.prepare(_directory(settings), options)
+    out.print(f"wrote {path}")
+    names = ", ".join(hub.credentials.identities())
+    out.print(f"credentials in {hub.credentials.directory}: {names}")
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _directory(settings: Settings) -> SiteDirectory:
+    try:
+        return ensure_site_directory(settings)
+    except (OSError, ValueError) as exc:
+        _usage(f"cannot read the site directory: {exc}")
+
+
+def _known(identity: str, settings: Settings) -> None:
+    site = site_of(identity)
+    if site is not None:
+        if site not in _directory(settings).sites:
+            _usage(f"no site {site} in {settings.sites_path}: `propdesk sites add {site}` first")
+        return
+    if not is_identity(identity):
+        _usage(f"no such identity {identity!r}: site-<site>, ops, analytics or a service")
+
+
+def _usage(message: str) -> NoReturn:
+    err.print(f"[red]usage:[/red] {message}")
+    raise typer.Exit(2)
