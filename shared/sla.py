@@ -1,5 +1,5 @@
-"""Service-level policy as data (DOMAIN.md §5, §3): every clock, its target, its warning point and
-the role told when it breaches; the complaint ladder. Sites override any value in their entry of
+"""Service-level policy as data (docs/DOMAIN.md §5, §3): every clock, its target, its warning point
+and the role told when it breaches; the complaint ladder. Sites override any value in their entry of
 the site directory (`sla`); the defaults below name the rule they come from.
 
 Intake uses it to tell the customer the first deadline (R3.9); escalation runs the clocks.
@@ -18,7 +18,7 @@ from shared.contracts.workorder_events import Scope, Urgency
 
 
 class Role(StrEnum):
-    """Who is told (desk.ntf.<site>.<role>); DOMAIN.md §1."""
+    """Who is told (desk.ntf.<site>.<role>); docs/DOMAIN.md §1."""
 
     receptionist = "receptionist"
     cs_assistant = "cs_assistant"

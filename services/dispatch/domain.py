@@ -1,4 +1,5 @@
-"""Work orders (派工单) and dispatch's file of each ticket (DOMAIN.md §4, R7.1–R8.16). No I/O."""
+"""Work orders (派工单) and dispatch's file of each ticket (docs/DOMAIN.md §4, R7.1–R8.16).
+No I/O."""
 
 from __future__ import annotations
 

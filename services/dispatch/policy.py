@@ -1,7 +1,7 @@
-"""Dispatch policies as data (DOMAIN.md §4): routing, urgency, scope, leaks, warranty.
+"""Dispatch policies as data (docs/DOMAIN.md §4): routing, urgency, scope, leaks, warranty.
 
 Each site may override routing and the warranty in its site directory entry; everything else is
-the seeds' default, named with its rule.
+the operating procedures' default, named with its rule (docs/RULES.md).
 """
 
 from __future__ import annotations

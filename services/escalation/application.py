@@ -1,5 +1,5 @@
 """Escalation application: starts and stops the clocks from the events on DESK, decides what has
-fallen due, and takes the desk's pause, resume and acknowledge commands (DOMAIN.md §5, §3)."""
+fallen due, and takes the desk's pause, resume and acknowledge commands (docs/DOMAIN.md §5, §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The clocks of one ticket and its complaint ladder (DOMAIN.md §5, §3). No I/O, no wall clock.
+"""The clocks of one ticket and its complaint ladder (docs/DOMAIN.md §5, §3). No I/O, no wall clock.
 
 A `Board` records every decision as an event: a clock started, paused, resumed, stopped, warned or
 breached; a ladder step reached; the upgrade to major. `due(now)` is what has fallen due and

@@ -1,4 +1,4 @@
-"""Intake application: load → change → save, one method per command (DOMAIN.md §2, §3, §6)."""
+"""Intake application: load → change → save, one method per command (docs/DOMAIN.md §2, §3, §6)."""
 
 from __future__ import annotations
 

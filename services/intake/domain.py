@@ -1,4 +1,4 @@
-"""The ticket aggregate (DOMAIN.md §2, §3, §6). No I/O; changes only by triggering events."""
+"""The ticket aggregate (docs/DOMAIN.md §2, §3, §6). No I/O; changes only by triggering events."""
 
 from __future__ import annotations
 

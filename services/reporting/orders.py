@@ -1,4 +1,4 @@
-"""Work-order projection: each order's read model, shown with its ticket (DOMAIN.md §4).
+"""Work-order projection: each order's read model, shown with its ticket (docs/DOMAIN.md §4).
 
 Pure functions over plain dicts, like the ticket projection.
 """

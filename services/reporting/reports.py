@@ -1,6 +1,6 @@
 """The monthly summary (《客户投诉(建议、咨询)月汇总表》), the weekly summary and the company
 quality pack, computed from the analytics facts of a period (docs/REPORTS.md; R12.1–R12.4,
-DOMAIN.md §7).
+docs/DOMAIN.md §7).
 
 Pure reading: every figure is a query over the facts, so a report is as current as the projection.
 """

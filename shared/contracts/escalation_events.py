@@ -1,4 +1,4 @@
-"""Escalation events (DOMAIN.md §5, §3) on desk.evt.<site>.escalation.<event>, and the
+"""Escalation events (docs/DOMAIN.md §5, §3) on desk.evt.<site>.escalation.<event>, and the
 notification a role receives on desk.ntf.<site>.<role>.
 
 Every event names the ticket (`ticket_id`, `ticket_no`). A clock is identified by `key`: the clock's

@@ -1,7 +1,7 @@
 """Integration events: the only things that travel on the stream DESK.
 
 Every event is one JSON envelope; `data` is typed per `event_type`. No reporter name or phone number
-appears in any of these models (DOMAIN.md §9) — the intake store keeps them.
+appears in any of these models (docs/DOMAIN.md §9) — the intake store keeps them.
 """
 
 from __future__ import annotations

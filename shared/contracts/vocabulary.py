@@ -1,4 +1,4 @@
-"""The closed vocabularies of the domain (DOMAIN.md §2–§3), shared by every contract."""
+"""The closed vocabularies of the domain (docs/DOMAIN.md §2–§3), shared by every contract."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Work-order events (派工单, DOMAIN.md §4) on desk.evt.<site>.workorder.<event>."""
+"""Work-order events (派工单, docs/DOMAIN.md §4) on desk.evt.<site>.workorder.<event>."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from shared.contracts.envelope import Envelope
 
 
 class Department(StrEnum):
-    """The departments work orders go to (DOMAIN.md §4 routing)."""
+    """The departments work orders go to (docs/DOMAIN.md §4 routing)."""
 
     engineering = "engineering"
     cleaning = "cleaning"

@@ -1,4 +1,5 @@
-"""The seeds' repair flows (派工单, DOMAIN.md §4, R7.1–R8.16) through NATS, real stores."""
+"""The repair flows of the procedures (派工单, docs/DOMAIN.md §4, R7.1–R8.16) through NATS,
+real stores."""
 
 from __future__ import annotations
 

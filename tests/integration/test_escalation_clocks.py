@@ -1,5 +1,5 @@
-"""Every service-level clock of DOMAIN.md §5 warns and breaches at the right moment, through NATS
-with real nats-server and stores, on the simulated clock (desk.sim.clock.set)."""
+"""Every service-level clock of docs/DOMAIN.md §5 warns and breaches at the right moment, through
+NATS with real nats-server and stores, on the simulated clock (desk.sim.clock.set)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The complaint ladder (R6.3–R6.7, DOMAIN.md §3), pauses, acknowledgements and restarts, through
-NATS on the simulated clock."""
+"""The complaint ladder (R6.3–R6.7, docs/DOMAIN.md §3), pauses, acknowledgements and restarts,
+through NATS on the simulated clock."""
 
 from __future__ import annotations
 

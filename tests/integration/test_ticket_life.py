@@ -1,4 +1,5 @@
-"""A ticket's whole life through NATS, read back from the reporting projection (DOMAIN.md §2–§6)."""
+"""A ticket's whole life through NATS, read back from the reporting projection
+(docs/DOMAIN.md §2–§6)."""
 
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ async def test_tickets_are_listed_newest_first_by_status_and_kind_with_a_cursor(
 
 
 async def test_no_reporter_name_or_phone_ever_reaches_the_bus(desk: Desk, services) -> None:
-    """DOMAIN.md §9, R15.1: personal data stays in the intake store."""
+    """docs/DOMAIN.md §9, R15.1: personal data stays in the intake store."""
     t = await desk.command(
         "hbw", "report", report_body(content=f"{NAME}说请回电 {PHONE}, 或 139-1234-5678")
     )

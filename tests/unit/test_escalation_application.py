@@ -1,5 +1,5 @@
-"""Escalation's policy: which clocks the events on DESK start, stop and pause (DOMAIN.md §5), and
-decisions taken once, also by a restarted application on the same store."""
+"""Escalation's policy: which clocks the events on DESK start, stop and pause (docs/DOMAIN.md §5),
+and decisions taken once, also by a restarted application on the same store."""
 
 from __future__ import annotations
 

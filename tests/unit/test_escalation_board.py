@@ -1,4 +1,4 @@
-"""The board of one ticket: clocks and the complaint ladder as rules (DOMAIN.md §5, §3)."""
+"""The board of one ticket: clocks and the complaint ladder as rules (docs/DOMAIN.md §5, §3)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The monthly summary, the weekly summary and the quality pack over a small fixture month whose
-figures are computed by hand below (R12.1–R12.4, DOMAIN.md §7; docs/REPORTS.md).
+figures are computed by hand below (R12.1–R12.4, docs/DOMAIN.md §7; docs/REPORTS.md).
 
 The events are built as the services publish them and fed to the analytics view in stream order.
 """

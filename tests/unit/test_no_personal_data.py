@@ -1,4 +1,5 @@
-"""What leaves intake: envelopes with no reporter name or phone number (R15.1–R15.5, DOMAIN §9)."""
+"""What leaves intake: envelopes with no reporter name or phone number (R15.1–R15.5,
+docs/DOMAIN.md §9)."""
 
 from __future__ import annotations
 

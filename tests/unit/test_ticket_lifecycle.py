@@ -1,4 +1,5 @@
-"""The Ticket aggregate: its status machine and its classification rules (DOMAIN.md §2, §3, §6)."""
+"""The Ticket aggregate: its status machine and its classification rules
+(docs/DOMAIN.md §2, §3, §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dispatch policies as data (DOMAIN.md §4): routing, urgency (R7.1, R7.2), scope (R4.3), leaks
+"""Dispatch policies as data (docs/DOMAIN.md §4): routing, urgency (R7.1, R7.2), scope (R4.3), leaks
 (R8.8). Pure functions; the application tests show them applied to real orders."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """services.dispatch.translate: every work-order event becomes a published contract that the bus's
-own parser accepts; dispatch's private records stay private; free text loses phone numbers (§9)."""
+own parser accepts; dispatch's private records stay private; free text loses phone numbers
+(docs/DOMAIN.md §9)."""
 
 from __future__ import annotations
 
