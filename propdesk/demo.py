@@ -461,7 +461,7 @@ class Month:
             escalated = sum(report["report"]["escalations"].values())
             body = {
                 "command_id": f"demo:analysis:{site}:{period}",
-                "staff_id": f"{profile.prefix}-M01",
+                "staff_id": f"{profile.prefix}-{ROLE_STAFF['project_manager']}",
                 "month": period,
                 "cause": f"本月受理集中在{where}; {escalated}宗投诉因未在时限内解决而升级。",
                 "lessons": "维修预约须当日确认到场时间; 投诉首次回复须在两小时内。",
@@ -777,7 +777,9 @@ class Month:
             await self.intake(t, "classify", staff, kind="inquiry")
         if not t.stuck and rng.random() < 0.03:
             await self.tl.until(grid(office(self.tl.now + timedelta(hours=rng.uniform(2, 8)), rng)))
-            await self.intake(t, "cancel", staff, reason="业主表示已自行协商解决，撤回投诉")
+            # a complaint on the ladder is cancelled by the supervisor (R6.4), others at the desk
+            by = self.staff(t, ROLE_STAFF["department_supervisor"]) if valid else staff
+            await self.intake(t, "cancel", by, reason="业主表示已自行协商解决，撤回投诉")
             return
         fate = rng.random()
         if t.stuck:
@@ -837,7 +839,8 @@ class Month:
         later = t.at + timedelta(days=rng.uniform(1, 4))
         await self.tl.until(grid(office(later, rng, workdays=t.site != "hbw")))
         text = rng.choice(["已采纳，纳入下月工作计划", "已转公司研究，感谢建议", "已采纳并实施"])
-        await self.intake(t, "resolve", self.staff(t, "PM"), resolution=text)
+        manager = self.staff(t, ROLE_STAFF["project_manager"])
+        await self.intake(t, "resolve", manager, resolution=text)
         await self.follow_up(t, 0.05)
 
     async def help(self, t: Ticket) -> None:

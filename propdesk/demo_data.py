@@ -12,6 +12,41 @@ from typing import Any
 
 from shared.contracts.vocabulary import DEFAULT_CATEGORIES
 
+# -- the staff of each site: ids <prefix>-<suffix>, e.g. HB-S01 (docs/contract.md §16) -------------
+
+# who acknowledges the notices to each role, and the suffix of their staff id
+ROLE_STAFF = {
+    "cs_assistant": "CS1",
+    "department_supervisor": "SUP",
+    "project_manager": "M01",  # the management-office head, who also attaches the analysis
+    "gm_office": "GMO",
+    "quality": "QA",
+}
+
+# each department's supervisor signs for its work orders and assigns the technician
+DEPARTMENT_LEADS = {
+    "engineering": "ENG",
+    "cleaning": "CLN",
+    "security": "SEC",
+    "greening": "GRN",
+    "property_business": "PB",
+}
+
+
+def staff_list(prefix: str) -> dict[str, dict[str, str]]:
+    """A site's staff list: three receptionists at the desk (S01–S03), the roles above, the
+    department supervisors, nine technicians (T01–T09) and the security patrol."""
+    staff = {f"{prefix}-S0{n}": {"role": "receptionist"} for n in (1, 2, 3)}
+    staff |= {f"{prefix}-{suffix}": {"role": role} for role, suffix in ROLE_STAFF.items()}
+    staff |= {
+        f"{prefix}-{suffix}": {"role": "department_supervisor", "department": department}
+        for department, suffix in DEPARTMENT_LEADS.items()
+    }
+    staff |= {f"{prefix}-T{n:02d}": {"role": "technician"} for n in range(1, 10)}
+    staff[f"{prefix}-PATROL"] = {"role": "department_staff", "department": "security"}
+    return staff
+
+
 # -- the site directory of the demo (docs/contract.md §16, docs/SERVICE-LEVELS.md) ---------------
 
 SITES: dict[str, Any] = {
@@ -23,6 +58,7 @@ SITES: dict[str, Any] = {
             "categories": [*DEFAULT_CATEGORIES[:-1], "decoration", "other"],
             "routing": {"decoration": "property_business"},
             "warranty_days": 90,
+            "staff": staff_list("HB"),
         },
         "tech-park": {
             "name": "科技园",
@@ -56,6 +92,7 @@ SITES: dict[str, Any] = {
                 "office_hours": {"opens": "08:30", "closes": "17:30"},
                 "clocks": {"general_fixed": {"target": "P2D"}},
             },
+            "staff": staff_list("TP"),
         },
         "xh-tower": {
             "name": "徐汇大厦",
@@ -76,6 +113,7 @@ SITES: dict[str, Any] = {
             ],
             "warranty_days": 90,
             "sla": {"clocks": {"help_reply": {"target": "PT5M"}, "follow_up": {"warn_at": 0.5}}},
+            "staff": staff_list("XH"),
         },
     },
 }
@@ -349,20 +387,4 @@ COMPLAINT_RESOLUTIONS = {
     "public_order": "已劝离并加强巡查",
     "front_desk": "已对前台人员进行服务培训并致歉",
     "elevator": "已调整高峰期电梯运行模式",
-}
-
-ROLE_STAFF = {
-    "cs_assistant": "CS1",
-    "department_supervisor": "SUP",
-    "project_manager": "PM",
-    "gm_office": "GMO",
-    "quality": "QA",
-}
-
-DEPARTMENT_LEADS = {
-    "engineering": "ENG",
-    "cleaning": "CLN",
-    "security": "SEC",
-    "greening": "GRN",
-    "property_business": "PB",
 }

@@ -1,5 +1,6 @@
 """What every PropDesk eventsourcing application shares: its store with a process recorder (for
-the relay's and the inbox's positions), command idempotency by command_id, and the site check."""
+the relay's and the inbox's positions), command idempotency by command_id, the site check and
+the staff check (shared/staff.py)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from shared.clock import Clock
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
+from shared.errors import DeskError, forbidden
 from shared.inbox import Delivery
 from shared.sites import SiteConfig, SiteDirectory
+from shared.staff import Permission, StaffMember
 from shared.subjects import STREAM
 
 RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
@@ -99,11 +101,17 @@ class DeskApplication(Application[UUID]):
 
     def _execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
         self.site_config(ctx.site)
-        if cmd.command_id is not None:
-            earlier = self._receipt(ctx.site, cmd.command_id)
-            if earlier is not None:
-                return earlier
-        reply, changed = self.handlers[type(cmd)](self, ctx, cmd)
+        try:
+            self.member(ctx, cmd)
+            if cmd.command_id is not None:
+                earlier = self._receipt(ctx.site, cmd.command_id)
+                if earlier is not None:
+                    return earlier
+            reply, changed = self.handlers[type(cmd)](self, ctx, cmd)
+        except DeskError as exc:
+            if exc.trace:
+                self.save(*exc.trace)
+            raise
         body = reply.model_dump(mode="json")
         if not changed:
             return body
@@ -167,3 +175,27 @@ class DeskApplication(Application[UUID]):
         if config is None:
             raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")
         return config
+
+    # -- who gives the command: the site's staff list and the roles its commands need --------
+
+    def member(self, ctx: CommandContext, cmd: Command) -> StaffMember | None:
+        """The member of staff giving `cmd`; None where the site lists no staff (no checks)."""
+        staff = self.site_config(ctx.site).staff
+        if not staff:
+            return None
+        found = staff.get(cmd.staff_id)
+        if found is None:
+            raise self.refuse(
+                ctx, cmd, f"staff {cmd.staff_id} is not on the staff list of {ctx.site}"
+            )
+        return found
+
+    def require(self, ctx: CommandContext, cmd: Command, permission: Permission) -> None:
+        """Refuse `cmd` unless its staff member's role may do it (or the site lists no staff)."""
+        member = self.member(ctx, cmd)
+        if member is not None and member.role not in permission.roles:
+            raise self.refuse(ctx, cmd, permission.refusal(cmd.staff_id, member.role))
+
+    def refuse(self, ctx: CommandContext, cmd: Command, message: str) -> DeskError:
+        """A `forbidden` refusal; an application adds to its trace what it must record."""
+        return forbidden(message)

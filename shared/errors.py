@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -10,6 +11,9 @@ from shared.contracts.replies import Error, ErrorCode, ErrorReply, FieldError
 
 
 class DeskError(Exception):
+    """`trace`: what a refusal records although the command changes nothing (aggregates saved
+    before the reply), e.g. intake's audit of a refused look at contact details (R15.2)."""
+
     def __init__(
         self, code: ErrorCode, message: str, fields: list[tuple[str, str]] | None = None
     ) -> None:
@@ -17,6 +21,7 @@ class DeskError(Exception):
         self.code = code
         self.message = message
         self.fields = fields or []
+        self.trace: list[Any] = []
 
     def reply(self) -> ErrorReply:
         return ErrorReply(
@@ -38,6 +43,10 @@ def not_found(what: str) -> DeskError:
 
 def conflict(message: str) -> DeskError:
     return DeskError(ErrorCode.conflict, message)
+
+
+def forbidden(message: str) -> DeskError:
+    return DeskError(ErrorCode.forbidden, message)
 
 
 def from_validation(exc: ValidationError, known_fields: Iterable[str] = ()) -> DeskError:

@@ -9,13 +9,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared.contracts.base import StaffId
 from shared.contracts.vocabulary import DEFAULT_CATEGORIES, Kind
 from shared.contracts.workorder_events import Department
 from shared.logging import get_logger
 from shared.repairs import urgency_of
 from shared.sla import ClockName, Level, SlaConfig, promised_clock
+from shared.staff import StaffMember
 from shared.subjects import is_valid_site
 from shared.worktime import CalendarTime, OfficeHours, WorkTime
 
@@ -34,6 +36,10 @@ class SiteConfig(BaseModel):
     warranty_days: int = Field(default=90, ge=0, description="Free rework period (R8.9)")
     sla: SlaConfig = Field(
         default_factory=SlaConfig, description="Service-level clocks and the complaint ladder"
+    )
+    staff: dict[StaffId, StaffMember] = Field(
+        default_factory=dict,
+        description="staff id (工号) -> role, name, department; empty: nobody's role is checked",
     )
 
     @field_validator("timezone")
@@ -99,6 +105,12 @@ class SiteDirectory(BaseModel):
         if bad:
             raise ValueError(f"invalid site ids: {', '.join(bad)}")
         return value
+
+    @model_validator(mode="after")
+    def _staff_belongs_to_a_site(self) -> SiteDirectory:
+        if self.default.staff:
+            raise ValueError("default.staff: a staff list belongs to a listed site")
+        return self
 
     def get(self, site: str) -> SiteConfig | None:
         if not is_valid_site(site):

@@ -13,19 +13,23 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.vocabulary import Kind
+from shared.contracts.vocabulary import Kind, Validity
 from shared.contracts.workorder_events import Scope, Urgency
 
 
 class Role(StrEnum):
-    """Who is told (desk.ntf.<site>.<role>); docs/DOMAIN.md §1."""
+    """Who is told (desk.ntf.<site>.<role>), and the role each member of a site's staff acts in
+    (the site directory's staff list); docs/DOMAIN.md §1. The project manager is the
+    management-office head (项目经理 = 管理处经理/主任)."""
 
-    receptionist = "receptionist"
-    cs_assistant = "cs_assistant"
-    department_supervisor = "department_supervisor"
-    project_manager = "project_manager"
-    gm_office = "gm_office"
-    quality = "quality"
+    receptionist = "receptionist"  # 前台接待员
+    cs_assistant = "cs_assistant"  # 辖区客服助理
+    department_supervisor = "department_supervisor"  # 部门主管
+    project_manager = "project_manager"  # 项目经理, 管理处经理/主任
+    gm_office = "gm_office"  # 总经理办公会
+    quality = "quality"  # 品质部
+    technician = "technician"  # 维修技术员: carries out work orders
+    department_staff = "department_staff"  # 部门员工: engineering, cleaning, security, greening …
 
 
 class ClockName(StrEnum):
@@ -206,6 +210,12 @@ def on_site_clock(scope: Scope) -> ClockName:
     if scope is Scope.public:
         return ClockName.on_site_public
     return ClockName.on_site_household
+
+
+def climbs_ladder(kind: str, validity: str | None) -> bool:
+    """A complaint climbs the ladder from receipt, classified or not, unless it is communicative
+    (R6.3–R6.7, R5.6); escalation runs the ladder, intake guards who may cancel one on it."""
+    return kind == Kind.complaint and validity != Validity.communicative
 
 
 def promised_clock(kind: Kind, urgency: Urgency) -> ClockName | Level | None:

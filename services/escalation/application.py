@@ -31,11 +31,14 @@ from shared.sites import SiteConfig
 from shared.sla import (
     ClockName,
     Level,
+    Role,
+    climbs_ladder,
     collected_clock,
     on_site_clock,
     order_issued_clock,
     repair_clocks,
 )
+from shared.staff import acknowledging
 
 FIX_CLOCKS = (ClockName.urgent_on_site, ClockName.urgent_fixed, ClockName.general_fixed)
 ISSUE_CLOCKS = (ClockName.order_issued_household, ClockName.order_issued_public)
@@ -160,7 +163,7 @@ class EscalationApp(DeskApplication):
         elif board.kind == Kind.repair and not board.orders:
             name = order_issued_clock(scope_of(category, unit))
             board.start_clock(name.value, site.sla.clock(name), work, received, at, cause)
-        elif board.kind == Kind.complaint and board.validity != Validity.communicative:
+        elif climbs_ladder(board.kind, board.validity):
             steps = {
                 level.value: site.deadline(received, site.sla.ladder_after(level))
                 for level in Level
@@ -337,6 +340,7 @@ class EscalationApp(DeskApplication):
         notice = self.get(cmd.notification_id, Notice)
         if notice is None or notice.site != ctx.site:
             raise not_found(f"notification {cmd.notification_id}")
+        self.require(ctx, cmd, acknowledging(Role(notice.role)))
         try:
             notice.acknowledge(
                 cmd.staff_id, ctx.correlation_id, cmd.command_id, cmd.note, self.clock.now()

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
+from services.intake.audit import AccessLog, refused_reveals
 from services.intake.bookkeeping import TicketCounter
 from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
 from services.intake.review import MonthReview
@@ -24,9 +25,10 @@ from shared.contracts.replies import (
 )
 from shared.contracts.vocabulary import Kind
 from shared.desk_app import CommandContext, DeskApplication
-from shared.errors import conflict, invalid, not_found
+from shared.errors import DeskError, conflict, invalid, not_found
 from shared.months import months_back
 from shared.publishing import mask
+from shared.staff import PERMISSIONS
 
 CLOCK_SKEW = timedelta(minutes=5)
 WORK_DONE = "all work orders completed and signed off by the customer"
@@ -99,6 +101,8 @@ class IntakeApp(DeskApplication):
         )
 
     def _reveal(self, ctx: CommandContext, cmd: c.RevealContact) -> tuple[BaseModel, list[Any]]:
+        # before the ticket is looked up: a refused member of staff learns nothing of it
+        self.require(ctx, cmd, PERMISSIONS["intake.reveal_contact"])
         ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
         reporters = ticket.reveal_contact(
             at=self.clock.now(), meta=ctx.meta(cmd), purpose=cmd.purpose
@@ -141,6 +145,8 @@ class IntakeApp(DeskApplication):
         )
 
     def _cancel(self, ctx: CommandContext, cmd: c.CancelTicket) -> tuple[BaseModel, list[Any]]:
+        if self.ticket_of_site(ctx.site, cmd.ticket_id).on_ladder:
+            self.require(ctx, cmd, PERMISSIONS["intake.cancel"])
         if cmd.duplicate_of is not None:
             original = self.ticket(cmd.duplicate_of)
             if original is None or original.site != ctx.site:
@@ -156,6 +162,7 @@ class IntakeApp(DeskApplication):
     def _analysis(
         self, ctx: CommandContext, cmd: c.AttachMonthAnalysis
     ) -> tuple[BaseModel, list[Any]]:
+        self.require(ctx, cmd, PERMISSIONS["intake.attach_analysis"])
         now = self.clock.now()
         this_month = now.astimezone(self.site_config(ctx.site).zone).strftime("%Y-%m")
         if cmd.month > this_month:
@@ -192,6 +199,33 @@ class IntakeApp(DeskApplication):
         c.CancelTicket: _cancel,
         c.AttachMonthAnalysis: _analysis,
     }
+
+    # -- refusals: a refused look at contact details is recorded (R15.2, R15.3) -------------
+
+    def refuse(self, ctx: CommandContext, cmd: Any, message: str) -> DeskError:
+        error = super().refuse(ctx, cmd, message)
+        if isinstance(cmd, c.RevealContact):
+            now = self.clock.now()
+            month = now.astimezone(self.site_config(ctx.site).zone).strftime("%Y-%m")
+            member = self.site_config(ctx.site).staff.get(cmd.staff_id)
+            log = AccessLog.reveal_refused(
+                self.get(AccessLog.id_for(ctx.site, month), AccessLog),
+                site=ctx.site,
+                month=month,
+                at=now,
+                staff_id=cmd.staff_id,
+                role=member.role.value if member else None,
+                ticket_id=cmd.ticket_id,
+                purpose=cmd.purpose,
+                reason=message,
+                correlation_id=ctx.correlation_id,
+            )
+            error.trace.append(log)
+        return error
+
+    def refused_reveals(self, site: str, month: str) -> list[dict[str, Any]]:
+        """The site's refused looks at contact details in `month` (YYYY-MM, local): for ops."""
+        return refused_reveals(self.events.get(AccessLog.id_for(site, month)))
 
     # -- helpers --------------------------------------------------------------------------
 

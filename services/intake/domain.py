@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from shared.contracts.vocabulary import OPEN_STATUSES, Kind, TicketStatus, Validity
+from shared.sla import climbs_ladder
 
 TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
 
@@ -68,6 +69,7 @@ class Ticket(Aggregate):
             t.validity, t.communicative_type = self.validity, self.communicative_type
             t.severity = self.severity
             t.status = TicketStatus.classified
+            t.ladder = _ladder_after(t.ladder, climbs_ladder(t.kind, t.validity))
 
     class ContactLinked(Event):
         channel: str
@@ -175,6 +177,7 @@ class Ticket(Aggregate):
         self.reopened_at: datetime | None = None
         self.follow_up_count = 0
         self.reply_count = 0
+        self.ladder = _ladder_after(None, climbs_ladder(kind, None))
 
     @classmethod
     def report(cls, *, ticket_id: UUID, at: datetime, **fields: Any) -> Ticket:
@@ -263,6 +266,20 @@ class Ticket(Aggregate):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def on_ladder(self) -> bool:
+        """Climbing the complaint ladder now, as escalation counts it (R6.3–R6.7): a complaint
+        that is not communicative, open; resolved it stops, reopened it climbs again."""
+        return self.ladder == "climbing" and self.is_open
+
+
+def _ladder_after(ladder: str | None, climbs: bool) -> str | None:
+    """Escalation's ladder starts when a ticket first is a complaint that climbs, and once it
+    is left (found communicative, or no complaint after all) it never climbs again."""
+    if ladder is None:
+        return "climbing" if climbs else None
+    return ladder if climbs or ladder == "left" else "left"
 
 
 def _drop_what_no_longer_applies(c: dict[str, Any], given: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ class Translator:
             return _analysis(event)
         build = _BUILDERS.get(type(event))
         if build is None:
-            return None  # command receipts, counters: internal to intake
+            return None  # command receipts, counters, the access log: internal to intake
         assert isinstance(event, Ticket.Event)
         reporters = self._reporters_of(event.originator_id)
         event_type, data, occurred_at = build(event, lambda t: mask(t, reporters))

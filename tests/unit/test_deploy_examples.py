@@ -6,7 +6,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 from shared.sites import SiteDirectory
-from shared.sla import ClockName
+from shared.sla import ClockName, Role
 from shared.worktime import OfficeHours
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -22,6 +22,15 @@ def test_the_example_site_directory_loads_with_its_service_levels() -> None:
     worktime = park.worktime
     assert isinstance(worktime, OfficeHours)
     assert (worktime.opens, worktime.closes) == (time(8, 30), time(17, 30))
+
+
+def test_the_example_lists_the_staff_of_one_site_with_their_roles() -> None:
+    sites = SiteDirectory.load(DEPLOY / "sites.example.json")
+    hbw, park = sites.get("hbw"), sites.get("tech-park")
+    assert hbw is not None and park is not None
+    assert hbw.staff["HB-M01"].role is Role.project_manager  # the analysis is theirs (R12.2)
+    assert {member.role for member in hbw.staff.values()} == set(Role)
+    assert park.staff == {}  # nobody's role is checked there
 
 
 def test_every_service_has_a_systemd_unit() -> None:

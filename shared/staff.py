@@ -1,0 +1,94 @@
+"""Who works at a site and what each role may do (DOMAIN.md §1): policy as data.
+
+A site's entry in the site directory may list its staff (工号 → role, name, department). Where it
+does, every command's `staff_id` must be on the list, and the commands below need a role. Where it
+does not, nothing is checked. The bus authenticates the site office, not the person: a `staff_id`
+is the site office's word for who gave the command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.workorder_events import Department
+from shared.sla import Role
+
+
+class StaffMember(BaseModel):
+    """One member of a site's staff, keyed by staff id in the site directory's `staff`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: Role
+    name: str = Field(default="", max_length=50, description="Display name")
+    department: Department | None = Field(
+        default=None, description="For technicians and department staff: where they work"
+    )
+
+
+# Who answers for whom (上级): a notice may be acknowledged by its role or anyone above it, and
+# "a department supervisor or above" is the supervisor's own chain (R6.3–R6.6).
+REPORTS_TO: dict[Role, Role] = {
+    Role.receptionist: Role.cs_assistant,
+    Role.cs_assistant: Role.department_supervisor,
+    Role.technician: Role.department_supervisor,
+    Role.department_staff: Role.department_supervisor,
+    Role.department_supervisor: Role.project_manager,
+    Role.project_manager: Role.gm_office,
+    Role.quality: Role.gm_office,
+}
+
+
+def and_above(role: Role) -> frozenset[Role]:
+    """The role and every role it reports to, up to the general manager's office."""
+    chain = [role]
+    while chain[-1] in REPORTS_TO:
+        chain.append(REPORTS_TO[chain[-1]])
+    return frozenset(chain)
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    action: str  # what the command does, as the refusal says it
+    roles: frozenset[Role]
+    rules: str
+
+    def refusal(self, staff_id: str, role: Role) -> str:
+        needed = [r.value for r in Role if r in self.roles]
+        names = needed[0] if len(needed) == 1 else f"{', '.join(needed[:-1])} or {needed[-1]}"
+        return f"{self.action} needs {names}; staff {staff_id} is {role.value} ({self.rules})"
+
+
+PERMISSIONS: dict[str, Permission] = {
+    # the desk roles that call customers back and handle their complaints; not the GM office
+    # (a meeting), quality (analysis needs no one's phone) or the staff who do the work (R15.6)
+    "intake.reveal_contact": Permission(
+        "revealing a resident's contact details",
+        frozenset(
+            {
+                Role.receptionist,
+                Role.cs_assistant,
+                Role.department_supervisor,
+                Role.project_manager,
+            }
+        ),
+        "R15.2, R15.4",
+    ),
+    # only on the ladder: a receptionist may still cancel an inquiry or a communicative complaint
+    "intake.cancel": Permission(
+        "cancelling a complaint on the escalation ladder",
+        and_above(Role.department_supervisor),
+        "R6.4–R6.6",
+    ),
+    # the management-office head (物业管理处负责人) is the project manager (项目经理 = 管理处经理)
+    "intake.attach_analysis": Permission(
+        "attaching the month's complaint analysis", frozenset({Role.project_manager}), "R12.2"
+    ),
+}
+
+
+def acknowledging(role: Role) -> Permission:
+    """escalation.ack: a notice is acknowledged by the role it was sent to, or one above it."""
+    return Permission(f"acknowledging a notice to {role.value}", and_above(role), "R6.3–R6.7")

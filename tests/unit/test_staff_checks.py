@@ -1,0 +1,279 @@
+"""Commands checked against the site's staff list: who is on it, and the role a command needs
+(shared/staff.py). Refusals are `forbidden`, name the role needed and change nothing; a refused
+look at a resident's contact details is recorded for ops (R15.2, R15.3)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from services.escalation.application import EscalationApp
+from services.escalation.domain import Notice
+from services.escalation.schedule import Schedule
+from services.intake.application import CommandContext, IntakeApp
+from services.intake.audit import AccessLog
+from services.intake.translate import Translator
+from shared.clock import FixedClock
+from shared.contracts import commands as c
+from shared.contracts import escalation_commands as x
+from shared.contracts.replies import ErrorCode
+from shared.errors import DeskError
+from shared.sites import SiteDirectory
+from tests.unit.conftest import T0
+from tests.unit.test_escalation_application import T0 as RECEIVED
+from tests.unit.test_escalation_application import TICKET, Feed, reported
+
+STAFF = {
+    "S01": {"role": "receptionist", "name": "王芳"},
+    "CS1": {"role": "cs_assistant"},
+    "SUP": {"role": "department_supervisor"},
+    "M01": {"role": "project_manager", "name": "李经理"},
+    "GMO": {"role": "gm_office"},
+    "QA": {"role": "quality"},
+    "T01": {"role": "technician", "department": "engineering"},
+    "CLN": {"role": "department_staff", "department": "cleaning"},
+}
+STAFFED = SiteDirectory.model_validate({"sites": {"hbw": {"staff": STAFF}}})
+CALLERS = ["S01", "CS1", "SUP", "M01"]  # the desk roles that call customers (R15.4)
+
+
+@pytest.fixture
+def app(clock: FixedClock) -> IntakeApp:
+    return IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, STAFFED)
+
+
+def refused(app: Any, ctx: CommandContext, cmd: Any) -> DeskError:
+    """Execute a command that must be forbidden and must leave the store as it was."""
+    before = app.recorder.max_notification_id()
+    with pytest.raises(DeskError) as raised:
+        app.execute(ctx, cmd)
+    assert raised.value.code is ErrorCode.forbidden
+    assert app.recorder.max_notification_id() == before
+    return raised.value
+
+
+def complaint(
+    app: IntakeApp, ctx: CommandContext, report_cmd, ref: str = "c-1", **classify: Any
+) -> str:
+    cmd = report_cmd(client_ref=ref, kind="complaint", category="noise", staff_id="S01")
+    reply = app.execute(ctx, cmd)
+    if classify:
+        app.execute(ctx, c.ClassifyTicket(staff_id="S01", ticket_id=reply["ticket_id"], **classify))
+    return reply["ticket_id"]
+
+
+def cancel(ticket_id: str, staff_id: str) -> c.CancelTicket:
+    return c.CancelTicket(staff_id=staff_id, ticket_id=ticket_id, reason="业主撤回")
+
+
+# -- the staff list ------------------------------------------------------------------------------
+
+
+def test_any_command_from_staff_not_on_the_list_is_forbidden(app, ctx, report_cmd) -> None:
+    error = refused(app, ctx, report_cmd(staff_id="S99"))
+    assert error.message == "staff S99 is not on the staff list of hbw"
+    assert app.execute(ctx, report_cmd(staff_id="S01"))["ok"] is True
+
+
+def test_a_site_without_a_staff_list_checks_no_one(clock, ctx, report_cmd) -> None:
+    app = IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, SiteDirectory())
+    ticket_id = complaint(app, ctx, report_cmd, validity="valid", severity="minor")
+    reveal = c.RevealContact(staff_id="anyone", ticket_id=ticket_id, purpose="回访")
+    assert app.execute(ctx, reveal)["reporters"][0]["name"] == "张三"
+    assert app.execute(ctx, cancel(ticket_id, "anyone"))["status"] == "cancelled"
+
+
+def test_a_retried_command_id_from_staff_not_on_the_list_is_still_forbidden(
+    app, ctx, report_cmd
+) -> None:
+    app.execute(ctx, report_cmd(command_id="k-1", staff_id="S01"))
+    refused(app, ctx, report_cmd(command_id="k-1", staff_id="S99"))
+
+
+# -- contact details (R15.2, R15.4) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("staff_id", CALLERS)
+def test_the_desk_roles_that_call_customers_see_contact_details(
+    app, ctx, report_cmd, staff_id
+) -> None:
+    ticket_id = complaint(app, ctx, report_cmd)
+    reveal = c.RevealContact(staff_id=staff_id, ticket_id=ticket_id, purpose="回访")
+    assert app.execute(ctx, reveal)["reporters"][0]["phone"] == "13800138000"
+
+
+@pytest.mark.parametrize("staff_id", ["GMO", "QA", "T01", "CLN"])
+def test_other_roles_are_refused_contact_details_and_the_attempt_is_recorded_R15_2(
+    app, ctx, report_cmd, staff_id
+) -> None:
+    ticket_id = complaint(app, ctx, report_cmd)
+    ticket = app.ticket(UUID(ticket_id))
+    version = ticket.version
+    reveal = c.RevealContact(staff_id=staff_id, ticket_id=ticket_id, purpose="想联系业主")
+    with pytest.raises(DeskError) as raised:
+        app.execute(ctx, reveal)
+
+    role = STAFF[staff_id]["role"]
+    assert raised.value.code is ErrorCode.forbidden
+    assert raised.value.message == (
+        "revealing a resident's contact details needs receptionist, cs_assistant, "
+        f"department_supervisor or project_manager; staff {staff_id} is {role} (R15.2, R15.4)"
+    )
+    assert app.ticket(UUID(ticket_id)).version == version  # no look was recorded on the ticket
+    [attempt] = app.refused_reveals("hbw", "2026-11")
+    assert attempt == {
+        "at": T0, "staff_id": staff_id, "role": role, "ticket_id": UUID(ticket_id),
+        "purpose": "想联系业主", "reason": raised.value.message, "correlation_id": "corr-1",
+    }  # fmt: skip
+
+
+def test_a_look_by_staff_not_on_the_list_is_recorded_without_a_role(app, ctx) -> None:
+    """Refused before the ticket is looked up: an unknown ticket is not told apart."""
+    nowhere = uuid4()
+    error = refused_but_recorded(app, ctx, c.RevealContact(staff_id="X9", ticket_id=nowhere,
+                                                           purpose="查一下"))  # fmt: skip
+    assert error.message == "staff X9 is not on the staff list of hbw"
+    [attempt] = app.refused_reveals("hbw", "2026-11")
+    assert (attempt["staff_id"], attempt["role"], attempt["ticket_id"]) == ("X9", None, nowhere)
+
+
+def test_refused_looks_are_kept_per_local_month_and_never_published(app, ctx, clock) -> None:
+    for n in range(2):
+        refused_but_recorded(app, ctx, c.RevealContact(staff_id="QA", ticket_id=uuid4(),
+                                                       purpose=f"第{n}次"))  # fmt: skip
+    clock.set(T0 + timedelta(days=21))  # 1 December 10:00 in Shanghai
+    refused_but_recorded(app, ctx, c.RevealContact(staff_id="QA", ticket_id=uuid4(), purpose="x"))
+
+    assert [a["purpose"] for a in app.refused_reveals("hbw", "2026-11")] == ["第0次", "第1次"]
+    assert [a["purpose"] for a in app.refused_reveals("hbw", "2026-12")] == ["x"]
+    translate = Translator(lambda _: [])
+    for month in ("2026-11", "2026-12"):
+        stored = list(app.events.get(AccessLog.id_for("hbw", month)))
+        assert stored and [translate(event) for event in stored] == [None] * len(stored)
+
+
+def refused_but_recorded(app: IntakeApp, ctx: CommandContext, cmd: Any) -> DeskError:
+    with pytest.raises(DeskError) as raised:
+        app.execute(ctx, cmd)
+    assert raised.value.code is ErrorCode.forbidden
+    return raised.value
+
+
+# -- cancelling a complaint on the escalation ladder (R6.4–R6.6) ---------------------------------
+
+
+@pytest.mark.parametrize("classify", [{}, {"validity": "valid", "severity": "important"}])
+def test_a_receptionist_may_not_cancel_a_complaint_on_the_ladder(
+    app, ctx, report_cmd, classify
+) -> None:
+    """On the ladder from receipt, classified valid or not yet classified."""
+    ticket_id = complaint(app, ctx, report_cmd, **classify)
+    error = refused(app, ctx, cancel(ticket_id, "S01"))
+    assert "needs department_supervisor, project_manager or gm_office" in error.message
+    assert app.ticket(UUID(ticket_id)).status != "cancelled"
+
+
+@pytest.mark.parametrize("staff_id", ["SUP", "M01", "GMO"])
+def test_a_supervisor_or_above_cancels_a_complaint_on_the_ladder(
+    app, ctx, report_cmd, staff_id
+) -> None:
+    ticket_id = complaint(app, ctx, report_cmd, validity="valid", severity="minor")
+    assert app.execute(ctx, cancel(ticket_id, staff_id))["status"] == "cancelled"
+
+
+def test_a_receptionist_cancels_what_is_not_on_the_ladder(app, ctx, report_cmd) -> None:
+    inquiry = app.execute(ctx, report_cmd(kind="inquiry", category="other", staff_id="S01"))
+    communicative = complaint(
+        app, ctx, report_cmd, validity="communicative", communicative_type="venting"
+    )
+    assert app.execute(ctx, cancel(inquiry["ticket_id"], "S01"))["status"] == "cancelled"
+    assert app.execute(ctx, cancel(communicative, "S01"))["status"] == "cancelled"
+
+
+def test_a_complaint_once_found_communicative_never_climbs_again(app, ctx, report_cmd) -> None:
+    """As escalation counts it: a ladder left is never restarted, even if the complaint is later
+    found valid, so nothing guards its cancellation."""
+    ticket_id = complaint(
+        app, ctx, report_cmd, validity="communicative", communicative_type="venting"
+    )
+    app.execute(ctx, c.ClassifyTicket(staff_id="S01", ticket_id=ticket_id, validity="valid"))
+    assert app.execute(ctx, cancel(ticket_id, "S01"))["status"] == "cancelled"
+
+
+def test_a_reopened_complaint_is_back_on_the_ladder(app, ctx, report_cmd) -> None:
+    ticket_id = complaint(app, ctx, report_cmd, validity="valid", severity="minor")
+    app.execute(ctx, c.ResolveTicket(staff_id="S01", ticket_id=ticket_id, resolution="已处理"))
+    app.execute(ctx, c.RecordFollowUp(staff_id="CS1", ticket_id=ticket_id, satisfied=False,
+                                      score=2, comment="没解决"))  # fmt: skip
+    refused(app, ctx, cancel(ticket_id, "S01"))
+
+
+# -- the month's analysis (R12.2) ----------------------------------------------------------------
+
+
+def analysis(staff_id: str) -> c.AttachMonthAnalysis:
+    return c.AttachMonthAnalysis(staff_id=staff_id, month="2026-11", cause="噪音投诉集中",
+                                 lessons="装修管理要前置", actions="每周巡查两次")  # fmt: skip
+
+
+@pytest.mark.parametrize("staff_id", ["S01", "CS1", "SUP", "GMO", "QA"])
+def test_only_the_management_office_head_attaches_the_month_analysis(app, ctx, staff_id) -> None:
+    error = refused(app, ctx, analysis(staff_id))
+    assert "needs project_manager" in error.message and "(R12.2)" in error.message
+
+
+def test_the_project_manager_attaches_the_month_analysis(app, ctx) -> None:
+    assert app.execute(ctx, analysis("M01"))["revision"] == 1
+
+
+# -- acknowledging a notice (R6.3–R6.7) ----------------------------------------------------------
+
+
+@pytest.fixture
+def escalation():
+    """A complaint two days old: its notice to the department supervisor (R6.4)."""
+    clock = FixedClock(RECEIVED)
+    env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    app = EscalationApp(env, clock, STAFFED, schedule=Schedule(":memory:"))
+    reported(Feed(app), kind="complaint", category="noise")
+    clock.set(RECEIVED + timedelta(days=2))
+    [decided] = app.tick()
+    assert decided["subject"] == "department_supervisor"
+    return app
+
+
+def supervisor_notice(app: Any) -> Notice:
+    [notice] = [
+        app.repository.get(item.originator_id)
+        for item in app.recorder.select_notifications(start=1, limit=100)
+        if item.topic.endswith("Notice.Raised")
+    ]
+    assert notice.ticket_id == TICKET and notice.role == "department_supervisor"
+    return notice
+
+
+def ack(notice: Notice, staff_id: str) -> x.AcknowledgeNotification:
+    return x.AcknowledgeNotification(staff_id=staff_id, notification_id=notice.id)
+
+
+@pytest.mark.parametrize("staff_id", ["S01", "CS1", "T01", "QA"])
+def test_a_notice_is_not_acknowledged_by_a_role_below_or_beside_it(
+    escalation, ctx, staff_id
+) -> None:
+    notice = supervisor_notice(escalation)
+    error = refused(escalation, ctx, ack(notice, staff_id))
+    assert error.message.startswith(
+        "acknowledging a notice to department_supervisor needs department_supervisor, "
+        "project_manager or gm_office;"
+    )
+    assert escalation.get(notice.id, Notice).acknowledged_by is None
+
+
+@pytest.mark.parametrize("staff_id", ["SUP", "M01", "GMO"])
+def test_a_notice_is_acknowledged_by_its_role_or_one_above_it(escalation, ctx, staff_id) -> None:
+    notice = supervisor_notice(escalation)
+    reply = escalation.execute(ctx, ack(notice, staff_id))
+    assert (reply["role"], reply["acknowledged_by"]) == ("department_supervisor", staff_id)
