@@ -22,6 +22,7 @@ from propdesk.ops_cli import replay, verify
 from propdesk.report_cli import report_app
 from propdesk.workorder_cli import workorder_app
 from shared.clock import Clock, SimulatedClock, SystemClock
+from shared.errors import StartRefused
 from shared.logging import configure_logging
 from shared.settings import Settings
 
@@ -119,6 +120,9 @@ def _run(
     try:
         clock = clock or SystemClock()
         asyncio.run(run(settings, clock, names, embedded=embedded, on_ready=ready))
+    except StartRefused as exc:  # fixed only by an operator: exit so systemd does not retry
+        err.print(f"[red]propdesk could not start:[/red] {exc}")
+        raise typer.Exit(StartRefused.EXIT_CODE) from None
     except (OSError, RuntimeError, TimeoutError, ValueError) as exc:  # ValueError: bad sites file
         err.print(f"[red]propdesk could not start:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -22,6 +22,7 @@ from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
 from shared.inbox import Delivery
 from shared.sites import SiteConfig, SiteDirectory
+from shared.store import LOCK_FILE, StoreLock, check_readable
 from shared.subjects import STREAM
 
 RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
@@ -81,12 +82,24 @@ class DeskApplication(Application[UUID]):
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
-        super().__init__(env)
+        self._store_lock = StoreLock.take(env.get(LOCK_FILE), self.name)
+        try:
+            super().__init__(env)
+            check_readable(self.name, self.recorder, self.mapper)
+        except BaseException:
+            self.close()
+            raise
         self.clock = clock
         self.sites = sites
         # Commands, reactions to DESK and the relay's position are written from worker threads:
         # one writer at a time (SQLite refuses a write that races another, it does not wait).
         self.writing = threading.Lock()
+
+    def close(self) -> None:
+        if hasattr(self, "factory"):
+            super().close()
+        if self._store_lock is not None:
+            self._store_lock.release()
 
     def construct_recorder(self) -> ProcessRecorder:
         # A process recorder also keeps the relay's and the inbox's positions, in the same store.
