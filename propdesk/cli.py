@@ -18,6 +18,7 @@ from propdesk.demo import demo
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.events_cli import events_app
+from propdesk.keys_cli import keys_app
 from propdesk.ops_cli import replay, verify
 from propdesk.report_cli import report_app
 from propdesk.workorder_cli import workorder_app
@@ -35,6 +36,7 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(sim_app, name="sim")
 app.add_typer(report_app, name="report")
 app.add_typer(events_app, name="events")
+app.add_typer(keys_app, name="keys")
 
 app.command("demo")(demo)
 app.command("replay")(replay)
