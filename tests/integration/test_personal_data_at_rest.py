@@ -22,7 +22,7 @@ from shared.desk_app import CommandContext
 from shared.keyring import KeyRing
 from shared.settings import Settings
 from shared.sites import SiteDirectory
-from shared.store import store_env
+from shared.store import persistence_env, store_env
 from tests.integration.support import START, Desk, report_body
 
 pytestmark = pytest.mark.integration
@@ -170,3 +170,23 @@ async def test_intake_with_a_key_that_cannot_read_its_store_refuses_to_start(
 
     await service.stop()
     assert service.nc is None  # it never went on the bus
+
+
+def test_rotation_reaches_every_record_however_many_pages_the_store_has(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from shared import rekey
+
+    settings = Settings(data_dir=tmp_path)
+    app = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory())
+    for n in range(25):  # 25 tickets, their counter events and a snapshot of the counter
+        app.execute(CTX, ReportContact.model_validate(report_body(f"r-{n}", command_id=f"c-{n}")))
+    app.close()
+    monkeypatch.setattr(rekey, "PAGE", 7)
+
+    assert keys("rotate", "intake", "--data-dir", str(tmp_path)).exit_code == 0
+
+    [current, _] = KeyRing.parse((tmp_path / "keys" / "intake.key").read_text()).ids
+    stored = rekey.census("intake", persistence_env(settings, "intake"))
+    assert dict(stored.events) == {current: 76}  # 25 tickets, 25 receipts, a counter of 26 events
+    assert dict(stored.snapshots) == {current: 1}
