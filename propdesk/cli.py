@@ -19,11 +19,13 @@ from propdesk.demo import demo
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.events_cli import events_app
+from propdesk.keys_cli import keys_app
 from propdesk.ops_cli import replay, verify
 from propdesk.report_cli import report_app
 from propdesk.trust_cli import credentials_app, nats_app, sites_app
 from propdesk.workorder_cli import workorder_app
 from shared.clock import Clock, SimulatedClock, SystemClock
+from shared.errors import StartRefused
 from shared.logging import configure_logging
 from shared.settings import Settings
 
@@ -39,6 +41,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(sites_app, name="sites")
 app.add_typer(credentials_app, name="credentials")
 app.add_typer(nats_app, name="nats")
+app.add_typer(keys_app, name="keys")
 
 app.command("demo")(demo)
 app.command("replay")(replay)
@@ -141,6 +144,9 @@ def _run(
     try:
         clock = clock or SystemClock()
         asyncio.run(run(settings, clock, names, embedded=embedded, on_ready=ready))
+    except StartRefused as exc:  # fixed only by an operator: exit so systemd does not retry
+        err.print(f"[red]propdesk could not start:[/red] {exc}")
+        raise typer.Exit(StartRefused.EXIT_CODE) from None
     except (OSError, RuntimeError, TimeoutError, ValueError) as exc:  # ValueError: bad sites file
         err.print(f"[red]propdesk could not start:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -24,6 +24,7 @@ from shared.errors import DeskError, forbidden
 from shared.inbox import Delivery
 from shared.sites import SiteConfig, SiteDirectory
 from shared.staff import Permission, StaffMember
+from shared.store import LOCK_FILE, StoreLock, check_readable
 from shared.subjects import STREAM
 
 RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
@@ -83,12 +84,26 @@ class DeskApplication(Application[UUID]):
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
-        super().__init__(env)
+        # A store with personal data is held by one process (the service, or `propdesk keys
+        # rotate`), and keys that cannot read it stop the start here, with the reason.
+        self._store_lock = StoreLock.take(env.get(LOCK_FILE), self.name)
+        try:
+            super().__init__(env)
+            check_readable(self.name, self.recorder, self.mapper)
+        except BaseException:
+            self.close()
+            raise
         self.clock = clock
         self.sites = sites
         # Commands, reactions to DESK and the relay's position are written from worker threads:
         # one writer at a time (SQLite refuses a write that races another, it does not wait).
         self.writing = threading.Lock()
+
+    def close(self) -> None:
+        if hasattr(self, "factory"):
+            super().close()
+        if self._store_lock is not None:
+            self._store_lock.release()
 
     def construct_recorder(self) -> ProcessRecorder:
         # A process recorder also keeps the relay's and the inbox's positions, in the same store.

@@ -1,4 +1,5 @@
-"""The one error type that crosses a service boundary, mapped to the contract's error reply."""
+"""The one error type that crosses a service boundary, mapped to the contract's error reply; and
+the start an operator must fix before it can succeed."""
 
 from __future__ import annotations
 
@@ -31,6 +32,14 @@ class DeskError(Exception):
                 fields=[FieldError(field=f, message=m) for f, m in self.fields],
             )
         )
+
+
+class StartRefused(RuntimeError):
+    """A service cannot start until an operator acts (a key that cannot read the store):
+    `propdesk up`/`serve` exits with EXIT_CODE (sysexits' EX_CONFIG), which the systemd units do
+    not restart."""
+
+    EXIT_CODE = 78
 
 
 def invalid(message: str, field: str | None = None) -> DeskError:

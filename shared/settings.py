@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +28,10 @@ class Settings(BaseSettings):
     nats_ca: Path | None = None  # the CA of a TLS hub's certificate (tls://… URLs)
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
+    # intake's store holds personal data and is encrypted (shared/keys.py): its keys (base64, the
+    # first encrypts) or a file of them; with neither, <data_dir>/keys/intake.key, made at start
+    intake_key: SecretStr | None = None
+    intake_key_file: Path | None = None
 
     @property
     def credentials_path(self) -> Path:

@@ -1,4 +1,4 @@
-"""Who works at a site and what each role may do (DOMAIN.md §1): policy as data.
+"""Who works at a site and what each role may do (docs/DOMAIN.md §1): policy as data.
 
 A site's entry in the site directory may list its staff (工号 → role, name, department). Where it
 does, every command's `staff_id` must be on the list, and the commands below need a role. Where it

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 from pathlib import Path
 
+from shared.errors import StartRefused
 from shared.sites import SiteDirectory
 from shared.sla import ClockName, Role
 from shared.worktime import OfficeHours
@@ -37,3 +38,10 @@ def test_every_service_has_a_systemd_unit() -> None:
     units = {path.stem for path in (DEPLOY / "systemd").glob("*.service")}
     for service in ("nats", "intake", "dispatch", "escalation", "reporting"):
         assert f"propdesk-{service}" in units
+
+
+def test_systemd_does_not_restart_a_service_whose_store_cannot_be_read() -> None:
+    """A wrong or lost key exits with EX_CONFIG once, instead of a restart every 2 seconds."""
+    for service in ("intake", "dispatch", "escalation"):
+        unit = (DEPLOY / "systemd" / f"propdesk-{service}.service").read_text()
+        assert f"RestartPreventExitStatus={StartRefused.EXIT_CODE}" in unit.splitlines()
