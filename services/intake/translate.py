@@ -2,7 +2,7 @@
 
 Reporter names and phone numbers never leave: they are not in the contracts, and free text is
 masked for the reporter's own name and phone and for anything that looks like personal data
-(shared/personal.py).
+(shared/personal/).
 """
 
 from __future__ import annotations

@@ -81,6 +81,8 @@ REPORTERS = [
     {"name": "禹明", "phone": "5555-1234"},  # 禹 is rare: only the reporter's surname is masked
     {"name": "John Smith", "phone": None},
     {"name": "王一博", "phone": "+86 138 0013 8000"},  # 一 is a numeral too
+    {"name": "欧阳娜娜", "phone": None},
+    {"name": "欧阳娜", "phone": None},  # a name inside another is masked with it
 ]
 
 MASKED_FOR_REPORTER: list[tuple[str, str]] = [
@@ -96,6 +98,8 @@ MASKED_FOR_REPORTER: list[tuple[str, str]] = [
     ("john  smith 又来电", "*** 又来电"),
     ("王一博来过两次", "***来过两次"),
     ("王 一 博", "***"),
+    ("欧阳娜娜和欧阳娜都来过", "***和***都来过"),
+    ("欧阳 阿姨", "***"),
 ]
 
 KEPT: list[str] = [

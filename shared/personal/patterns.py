@@ -1,20 +1,9 @@
-"""What personal data looks like in what a desk types (R15.1, R15.4, R15.5, DOMAIN.md §9).
-
-Two uses: free text is masked before it is published (`mask_spans`), and an identifier that is
-published as typed (staff id, client_ref, room) is refused when it looks like personal data
-(`looks_personal`). Matching runs on a folded copy of the text (NFKC per character, so full-width
-digits, letters, colons and spaces count as ASCII; Chinese numerals as digits) and maps back, so
-what is not masked stays exactly as typed. What is and is not caught: docs/contract.md §14.
-"""
+"""What personal data looks like, as data: the patterns of shared.personal (R15.1, R15.4)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from functools import cache, lru_cache
-from typing import Any
-from uuid import UUID
 
 # Between two digits of one number: spaces, at most one dash, dot, middle dot or bracket.
 _S = r"[ \t]*[-.·()]?[ \t]*"
@@ -37,7 +26,7 @@ COMPOUND_SURNAMES = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒",
     "夏侯", "长孙", "宇文", "端木", "南宫", "西门", "独孤", "澹台", "呼延",
 )  # fmt: skip
-_HONORIFIC = "(?:" + "|".join(HONORIFICS) + ")"
+ANY_HONORIFIC = "(?:" + "|".join(HONORIFICS) + ")"
 _ANYBODYS = "(?:" + "|".join(ANYBODYS) + ")"
 _SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SURNAMES}])"
 # Who a name belongs to, and what follows a name in a desk's sentence.
@@ -97,9 +86,7 @@ NAMES: tuple[re.Pattern[str], ...] = (
     ),
 )
 
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
-_MOBILE_RUN = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
-_IDENTIFIER_SEPARATORS = re.compile(r"[\s\-._:/·()+]")
+CN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -114,12 +101,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def _squeezed(text: str) -> str:
-    """NFKC, without the spaces and dots people type inside names."""
-    return re.sub(r"[\s·.]", "", unicodedata.normalize("NFKC", text))
-
-
-def _surname(name: str) -> str | None:
+def surname(name: str) -> str | None:
     """The surname of a Chinese name of 2–4 characters (张先生 → 张, 欧阳娜娜 → 欧阳)."""
     if not all("\u4e00" <= ch <= "\u9fff" for ch in name) or not 2 <= len(name) <= 4:
         return None
@@ -128,90 +110,3 @@ def _surname(name: str) -> str | None:
             return name[: -len(honorific)]
     compound = next((s for s in COMPOUND_SURNAMES if name.startswith(s)), None)
     return compound if compound and len(name) > 2 else name[0]
-
-
-@cache
-def _name_pattern(name: str) -> str | None:
-    """A reporter's name with spaces allowed between its characters, and their surname with an
-    honorific (李四 → 李 四, 李先生). A one-character name would mask that character anywhere."""
-    squeezed = _squeezed(name)
-    if len(squeezed) < 2:
-        return None
-    body = r"[\s·.]*".join(re.escape(ch) for ch in squeezed)
-    if squeezed[0].isascii():
-        body = rf"(?<![a-z]){body}(?![a-z])"
-    surname = _surname(squeezed)
-    return f"{body}|{re.escape(surname)}[ \\t]*{_HONORIFIC}" if surname else body
-
-
-@cache
-def _phone_pattern(phone: str) -> str | None:
-    """A reporter's own phone, however it is split: its digits with separators between them."""
-    digits = re.sub(r"\D", "", fold(phone)[0])
-    if len(digits) > 11:
-        digits = re.sub(r"^(?:0086|86)", "", digits)
-    if len(digits) < 5:
-        return None
-    return rf"(?<!\d){_S.join(digits)}(?!\d)"
-
-
-def _own(reporters: list[dict[str, Any]], key: str, build: Any) -> re.Pattern[str] | None:
-    alternatives = {p for r in reporters if (v := r.get(key)) and (p := build(v))}
-    # the longest first, so 李四光 is masked whole when 李四 reported too
-    return _compiled(tuple(sorted(alternatives, key=lambda p: (-len(p), p))))
-
-
-@lru_cache(maxsize=1024)  # a ticket's events are published one after the other
-def _compiled(alternatives: tuple[str, ...]) -> re.Pattern[str] | None:
-    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
-
-
-def _found(words: str, reporters: Iterable[dict[str, Any] | None]) -> list[tuple[str, int, int]]:
-    """(kind, start, end) in the folded text of everything that looks like personal data."""
-    digits = words.translate(_CN_DIGITS)  # one character for one: the same positions
-    known = [r for r in reporters if r]
-    searches = [(kind, pattern, digits) for kind, pattern in DETECTORS]
-    searches += [("a name", pattern, words) for pattern in NAMES]
-    own = (("name", _name_pattern, words), ("phone", _phone_pattern, digits))
-    for key, build, text in own:
-        if (pattern := _own(known, key, build)) is not None:
-            searches.append((f"the reporter's {key}", pattern, text))
-    found = []
-    for kind, pattern, text in searches:
-        group = "v" if "v" in pattern.groupindex else 0
-        for match in pattern.finditer(text):
-            found.append((kind, match.start(group), match.end(group)))
-    return [f for f in found if f[2] > f[1]]
-
-
-def mask_spans(text: str, reporters: Iterable[dict[str, Any] | None] = ()) -> list[tuple[int, int]]:
-    """Where `text` holds personal data: merged (start, end) spans of the text as typed."""
-    folded, origin = fold(text)
-    spans = sorted((origin[s], origin[e - 1] + 1) for _, s, e in _found(folded, reporters))
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def looks_personal(value: str, reporters: Iterable[dict[str, Any] | None] = ()) -> str | None:
-    """What personal data an identifier seems to carry ("a phone number" …), or None.
-
-    Beyond what free text is masked for, the digits are read with every separator removed
-    (c.139.1234.5678, r_139_1234_5678 are phones). A UUID is an identifier of its own making
-    and is accepted as it is (its hex digits fall into phone-like runs about once in a thousand).
-    """
-    try:
-        if str(UUID(value)) == value.lower():
-            return None
-    except ValueError:
-        pass
-    folded, _ = fold(value)
-    found = _found(re.sub(r"[_:/]", "-", folded), reporters)
-    if found:
-        return found[0][0]
-    runs = re.findall(r"\d+", _IDENTIFIER_SEPARATORS.sub("", folded))
-    return "a phone number" if any(_MOBILE_RUN.fullmatch(run) for run in runs) else None
