@@ -6,7 +6,6 @@ everywhere on the bus.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -14,13 +13,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from shared.contracts import events as e
 from shared.contracts.envelope import schema_of
+from shared.personal import mask_spans
 
 EVENT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/event")
-# Mainland mobile numbers (optionally +86, with spaces or hyphens) and landlines (0xx-xxxxxxxx);
-# dates, room numbers and amounts do not match.
-PHONE_LIKE = re.compile(
-    r"(?<!\d)(?:(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8})(?!\d)"
-)
 MASK = "***"
 
 
@@ -30,15 +25,14 @@ def event_id_for(aggregate_id: UUID, version: int) -> UUID:
 
 
 def mask(text: str | None, reporters: Iterable[dict[str, Any] | None] = ()) -> str | None:
-    """Mask the reporters' names and phones, and every phone number, in free text."""
+    """Free text as published: the reporters' names and phones, and everything that looks like
+    personal data (phones, ID and bank card numbers, e-mail, WeChat and QQ ids, licence plates,
+    anybody's surname with 先生 or 女士), each replaced by `***`; the rest exactly as typed."""
     if text is None:
         return None
-    for reporter in reporters:
-        for key in ("name", "phone"):
-            value = (reporter or {}).get(key)
-            if value and len(value) >= 2:  # a one-character name would mask that character
-                text = text.replace(value, MASK)
-    return PHONE_LIKE.sub(MASK, text)
+    for start, end in reversed(mask_spans(text, reporters)):
+        text = text[:start] + MASK + text[end:]
+    return text
 
 
 def envelope(event: Any, event_type: str, data: Any, occurred_at: datetime | None) -> e.Envelope:

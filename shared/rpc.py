@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError, from_validation, invalid
 from shared.logging import get_logger
+from shared.personal import looks_personal
 from shared.subjects import is_valid_site, site_of
 
 log = get_logger("rpc")
@@ -44,13 +45,20 @@ def request_site(subject: str) -> str:
     site = site_of(subject)
     if not is_valid_site(site):
         raise invalid(f"invalid site id {site!r} in subject", "site")
+    if kind := looks_personal(site):  # the site is in every event's envelope (R15.4)
+        raise invalid(f"the site id looks like {kind}: it is published, no personal data", "site")
     return site
 
 
 def correlation_id(headers: dict[str, str] | None, fallback: str | None) -> str:
+    """The header's correlation id, else the command_id, else a new one. It is published in
+    every event the command causes, so a header that looks like personal data is refused."""
     for key in CORRELATION_HEADERS:
         value = (headers or {}).get(key)
         if value:
+            if kind := looks_personal(value[:128]):
+                message = f"looks like {kind}: it is published, so no personal data (R15.4)"
+                raise invalid(f"invalid header {key}: {message}", key)
             return value[:128]
     return fallback or str(uuid4())
 

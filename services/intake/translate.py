@@ -1,7 +1,8 @@
 """The one place where intake's domain events become published contracts.
 
 Reporter names and phone numbers never leave: they are not in the contracts, and free text is
-masked for the reporter's own name and phone and for anything that looks like a phone number.
+masked for the reporter's own name and phone and for anything that looks like personal data
+(shared/personal/).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
         kind=ev.kind,
         category=ev.category,
         help_category=ev.help_category,
-        unit=(ev.reporter or {}).get("room"),
+        unit=m((ev.reporter or {}).get("room")),  # checked at the edge; masked for older rooms
         content=m(ev.content),
         received_at=ev.received_at,
         appointment=ev.appointment,

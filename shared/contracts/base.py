@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from shared.personal import looks_personal
 from shared.subjects import SITE_PATTERN
 
 
@@ -13,13 +14,34 @@ class Contract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
 
+def not_personal(value: str) -> str:
+    """An identifier is published as typed, so it must not carry personal data (R15.1, R15.4)."""
+    kind = looks_personal(value)
+    if kind is not None:
+        raise ValueError(f"looks like {kind}: it is published, so no personal data (R15.4)")
+    return value
+
+
 SiteId = Annotated[str, StringConstraints(pattern=rf"^{SITE_PATTERN}$")]
+# Staff ids and keys are codes: ASCII only, so a name typed in Chinese cannot become one.
 StaffId = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[\w.-]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$"
+    ),
+    AfterValidator(not_personal),
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Key = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.:/-]+$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$"
+    ),
+    AfterValidator(not_personal),
+]
+Place = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(not_personal),
 ]

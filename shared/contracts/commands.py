@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from shared.contracts.base import Contract, Key, LongText, ShortText, StaffId
+from shared.contracts.base import Contract, Key, LongText, Place, ShortText, StaffId
 from shared.contracts.events import Appointment
 from shared.contracts.vocabulary import (
     Channel,
@@ -17,6 +24,7 @@ from shared.contracts.vocabulary import (
     Severity,
     Validity,
 )
+from shared.personal import looks_personal
 
 
 class Command(Contract):
@@ -31,13 +39,21 @@ class TicketCommand(Command):
 
 
 class Reporter(Contract):
-    """Who made contact. Kept in the intake store only; never published."""
+    """Who made contact. The name and phone stay in the intake store; the room is published as
+    the ticket's unit, so it must hold neither (nor anything else personal)."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 -]{2,22}[0-9]$")
-    room: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
-    ) = None
+    room: Place | None = Field(
+        default=None, description="Room or location, published as the ticket's unit (R16.4)"
+    )
+
+    @field_validator("room")
+    @classmethod
+    def _room_names_nobody(cls, room: str | None, info: ValidationInfo) -> str | None:
+        if room is not None and looks_personal(room, [info.data]):
+            raise ValueError("holds the reporter's name or phone: it is published as the unit")
+        return room
 
 
 class AppointmentWindow(Appointment):
@@ -63,6 +79,11 @@ class ReportContact(Command):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.reporter is not None and looks_personal(
+            self.client_ref, [self.reporter.model_dump()]
+        ):
+            # client_ref is published: not the caller's name or number (R15.4)
+            raise ValueError("client_ref must not contain the reporter's name or phone")
         if self.kind is Kind.help and self.help_category is None:
             raise ValueError("help_category (A–G) is required when kind is help")
         if self.kind is not Kind.help and self.help_category is not None:
