@@ -15,6 +15,7 @@ from shared.contracts.base import StaffId
 from shared.contracts.vocabulary import DEFAULT_CATEGORIES, Kind
 from shared.contracts.workorder_events import Department
 from shared.logging import get_logger
+from shared.personal import looks_personal
 from shared.repairs import urgency_of
 from shared.sla import ClockName, Level, SlaConfig, promised_clock
 from shared.staff import StaffMember
@@ -104,6 +105,10 @@ class SiteDirectory(BaseModel):
         bad = [s for s in value if not is_valid_site(s)]
         if bad:
             raise ValueError(f"invalid site ids: {', '.join(bad)}")
+        # a site id is in every subject and envelope of the site (R15.4)
+        personal = [s for s in value if looks_personal(s)]
+        if personal:
+            raise ValueError(f"site ids that look like personal data: {', '.join(personal)}")
         return value
 
     @model_validator(mode="after")

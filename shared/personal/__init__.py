@@ -1,4 +1,5 @@
-"""What personal data looks like in what a desk types (R15.1, R15.4, R15.5, DOMAIN.md §9).
+"""What personal data looks like in what a desk types (R15.1, R15.4, R15.5,
+docs/DOMAIN.md §9).
 
 Two uses: free text is masked before it is published (`mask_spans`), and an identifier that is
 published as typed (staff id, client_ref, room) is refused when it looks like personal data

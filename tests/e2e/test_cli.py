@@ -30,7 +30,7 @@ def cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
 
 def report(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return cli(
-        "contact", "report", "--site", "hbw", "--staff", "S01", "--kind", "repair",
+        "contact", "report", "--site", "hbw", "--staff", "HB-S01", "--kind", "repair",
         "--category", "plumbing", "--content", "厨房水管漏水", "--name", "李四",
         "--phone", "13912345678", "--room", "5-302", *extra, url=url,
     )  # fmt: skip
@@ -61,7 +61,7 @@ def test_a_person_logs_a_contact_and_reads_it_back(up) -> None:
 def test_a_person_walks_a_ticket_to_closure(up) -> None:
     _, url, _ = up
     ticket_no = json.loads(report(url, "--json").stdout)["ticket_no"]
-    common = (ticket_no, "--site", "hbw", "--staff", "S01")  # the number the customer was told
+    common = (ticket_no, "--site", "hbw", "--staff", "HB-S01")  # the number the customer was told
     for _ in range(100):  # the number is looked up in the ticket view, which follows the stream
         if cli("ticket", "show", ticket_no, "--site", "hbw", url=url).returncode == 0:
             break
@@ -111,11 +111,11 @@ def test_a_person_walks_a_repair_from_report_to_signature(up) -> None:
         if shown.returncode == 0:
             break
         time.sleep(0.1)
-    common = (order_no, "--site", "hbw", "--staff", "E01")
+    common = (order_no, "--site", "hbw", "--staff", "HB-ENG")
 
     steps = [
         ("collect", "--collected-by", "ENG-LEAD"),
-        ("assign", "--technician", "T07"),
+        ("assign", "--technician", "HB-T07"),
         ("arrive",),
         ("quote", "--amount", "35", "--items", "水管接头"),
         ("accept-quote",),

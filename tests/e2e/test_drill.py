@@ -43,7 +43,7 @@ def until(check, tries: int = 100):  # type: ignore[no-untyped-def]
 def test_a_drill_breaches_a_help_clock_and_the_role_acknowledges_it(drill: str) -> None:
     url = drill
     logged = cli(
-        "contact", "report", "--site", "hbw", "--staff", "S01", "--kind", "help",
+        "contact", "report", "--site", "hbw", "--staff", "HB-S01", "--kind", "help",
         "--help-category", "G", "--content", "门禁卡失灵进不了门", "--name", "王五",
         "--phone", "13800001111", "--room", "2-101", url=url,
     )  # fmt: skip
@@ -69,16 +69,16 @@ def test_a_drill_breaches_a_help_clock_and_the_role_acknowledges_it(drill: str) 
 
     [notice] = until(listed)
     assert notice["ticket_no"] == ticket_no and notice["clock"] == "help_reply"
-    ack = cli("notice", "ack", notice["notification_id"], "--site", "hbw", "--staff", "S02",
+    ack = cli("notice", "ack", notice["notification_id"], "--site", "hbw", "--staff", "HB-CS1",
               url=url)  # fmt: skip
     assert ack.returncode == 0, ack.stderr
-    again = cli("notice", "ack", notice["notification_id"], "--site", "hbw", "--staff", "S03",
+    again = cli("notice", "ack", notice["notification_id"], "--site", "hbw", "--staff", "HB-SUP",
                 url=url)  # fmt: skip
-    assert again.returncode == 1 and "already acknowledged by S02" in again.stderr
+    assert again.returncode == 1 and "already acknowledged by HB-CS1" in again.stderr
 
     def acknowledged() -> dict | None:
         [shown] = listed()
-        return shown if shown["acknowledged_by"] == "S02" else None
+        return shown if shown["acknowledged_by"] == "HB-CS1" else None
 
     until(acknowledged)
     assert listed("--open") == []  # nothing left for the role to acknowledge

@@ -69,7 +69,7 @@ def contact(client_ref: str) -> dict[str, Any]:
         "category": "plumbing",
         "reporter": {"name": "赵六", "phone": "13700001111", "room": "8-1204"},
         "content": "卫生间地漏堵塞",
-        "staff_id": "S07",
+        "staff_id": "HB-S03",
     }
 
 

@@ -19,7 +19,7 @@ def test_the_month_is_analysed_and_its_report_files_are_written(up, tmp_path) ->
     ticket_no = json.loads(report(url, "--json").stdout)["ticket_no"]
     month = f"{ticket_no[4:8]}-{ticket_no[8:10]}"  # HBW-YYYYMM-NNNN: the site's local month
     attached = cli(
-        "report", "analysis", "--site", "hbw", "--month", month, "--staff", "M01",
+        "report", "analysis", "--site", "hbw", "--month", month, "--staff", "HB-M01",
         "--cause", "水管老化", "--lessons", "定期巡检", "--actions", "更换立管", url=url,
     )  # fmt: skip
     assert attached.returncode == 0, attached.stderr

@@ -91,7 +91,7 @@ def test_a_store_written_before_encryption_is_read_and_holds_no_plaintext_after_
     plain = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
              "SQLITE_DBNAME": str(data_dir / "intake.sqlite3")}  # fmt: skip
     data_dir.mkdir()
-    before = IntakeApp(plain, FixedClock(START), SiteDirectory())
+    before = IntakeApp(plain, FixedClock(START), SiteDirectory(strict=False))
     ticket = before.execute(CTX, ReportContact.model_validate(report_body(reporter=REPORTER)))
     reveal = {"ticket_id": ticket["ticket_id"], "staff_id": "S05", "purpose": "回访"}
     before.execute(CTX, RevealContact.model_validate(reveal | {"command_id": "rv-1"}))
@@ -99,7 +99,9 @@ def test_a_store_written_before_encryption_is_read_and_holds_no_plaintext_after_
     assert found_in_files(intake_files(data_dir), NAME, PHONE) == {NAME, PHONE}
 
     # 2. upgraded: a key file is made, the old records are read, new ones are encrypted
-    upgraded = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory())
+    upgraded = IntakeApp(
+        store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False)
+    )
     upgraded.execute(
         CTX,
         LinkContact.model_validate(
@@ -116,7 +118,7 @@ def test_a_store_written_before_encryption_is_read_and_holds_no_plaintext_after_
 
     assert rotated.exit_code == 0, rotated.output
     assert found_in_files(intake_files(data_dir), NAME, PHONE, LATER_NAME, LATER_PHONE) == set()
-    after = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory())
+    after = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False))
     again = after.execute(CTX, RevealContact.model_validate(reveal))
     retried = after.execute(CTX, RevealContact.model_validate(reveal | {"command_id": "rv-1"}))
     after.close()
@@ -136,7 +138,9 @@ def test_rotation_is_refused_while_intake_holds_its_store_and_changes_nothing(
     tmp_path: Path,
 ) -> None:
     settings = Settings(data_dir=tmp_path)
-    running = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory())
+    running = IntakeApp(
+        store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False)
+    )
     running.execute(CTX, ReportContact.model_validate(report_body(reporter=REPORTER)))
     key_file = tmp_path / "keys" / "intake.key"
     ring_before, records_before = key_file.read_text(), stored_records(tmp_path)
@@ -158,7 +162,9 @@ async def test_intake_with_a_key_that_cannot_read_its_store_refuses_to_start(
     from shared.store import StoreUnreadable
 
     settings = Settings(data_dir=tmp_path)
-    written = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory())
+    written = IntakeApp(
+        store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False)
+    )
     written.execute(CTX, ReportContact.model_validate(report_body(reporter=REPORTER)))
     written.close()
     [lost] = KeyRing.parse((tmp_path / "keys" / "intake.key").read_text()).ids
@@ -178,7 +184,7 @@ def test_rotation_reaches_every_record_however_many_pages_the_store_has(
     from shared import rekey
 
     settings = Settings(data_dir=tmp_path)
-    app = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory())
+    app = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False))
     for n in range(25):  # 25 tickets, their counter events and a snapshot of the counter
         app.execute(CTX, ReportContact.model_validate(report_body(f"r-{n}", command_id=f"c-{n}")))
     app.close()
