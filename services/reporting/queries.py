@@ -57,40 +57,35 @@ def list_tickets(view: TicketView, site: str, query: ListTickets) -> dict[str, A
         raise invalid(
             f"unknown status {query.status!r}; one of {', '.join(TicketStatus)}", "status"
         )
-    before: int | None = None
-    if query.cursor is not None:
-        if not query.cursor.isdigit():
-            raise invalid("cursor is not one this service gave out", "cursor")
-        before = int(query.cursor)
     tickets, next_seq = view.list(
         site,
         status=query.status,
         kind=query.kind.value if query.kind else None,
         limit=query.limit,
-        before_seq=before,
+        before_seq=_cursor(query.cursor),
     )
-    return {
-        "ok": True,
-        "tickets": tickets,
-        "next_cursor": str(next_seq) if next_seq is not None else None,
-    }
+    return _page("tickets", tickets, next_seq)
 
 
 def list_notices(view: TicketView, site: str, query: ListNotices) -> dict[str, Any]:
-    after = 0
-    if query.cursor is not None:
-        if not query.cursor.isdigit():
-            raise invalid("cursor is not one this service gave out", "cursor")
-        after = int(query.cursor)
     notices, next_seq = view.notices(
         site,
         role=query.role.value if query.role else None,
         unacknowledged=query.open,
         limit=query.limit,
-        after_seq=after,
+        after_seq=_cursor(query.cursor) or 0,
     )
-    return {
-        "ok": True,
-        "notices": notices,
-        "next_cursor": str(next_seq) if next_seq is not None else None,
-    }
+    return _page("notices", notices, next_seq)
+
+
+def _cursor(cursor: str | None) -> int | None:
+    """A page's cursor: the stream sequence this service gave out as `next_cursor`."""
+    if cursor is None:
+        return None
+    if not cursor.isdigit():
+        raise invalid("cursor is not one this service gave out", "cursor")
+    return int(cursor)
+
+
+def _page(name: str, rows: list[dict[str, Any]], next_seq: int | None) -> dict[str, Any]:
+    return {"ok": True, name: rows, "next_cursor": str(next_seq) if next_seq is not None else None}
