@@ -20,7 +20,7 @@ from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.events_cli import events_app
 from propdesk.keys_cli import keys_app
-from propdesk.ops_cli import replay, verify
+from propdesk.ops_cli import access_log, replay, verify
 from propdesk.report_cli import report_app
 from propdesk.trust_cli import credentials_app, nats_app, sites_app
 from propdesk.workorder_cli import workorder_app
@@ -46,6 +46,7 @@ app.add_typer(keys_app, name="keys")
 app.command("demo")(demo)
 app.command("replay")(replay)
 app.command("verify")(verify)
+app.command("access-log")(access_log)
 
 err = Console(stderr=True)
 

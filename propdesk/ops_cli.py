@@ -26,6 +26,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
 from propdesk import views
 from propdesk.desk import DEFAULT_URL, NatsUrl
@@ -302,3 +303,29 @@ def _stats(result: Rebuilt) -> str:
 def _usage(message: str) -> NoReturn:
     err.print(f"[red]usage:[/red] {message}")
     raise typer.Exit(2)
+
+
+# -- the access log ----------------------------------------------------------------------------
+
+
+def access_log(
+    site: Annotated[str, typer.Option("--site", "-s", help="Site id")],
+    month: Annotated[str, typer.Option(help="YYYY-MM, the site's local month")],
+    nats_url: NatsUrl = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON reply")] = False,
+) -> None:
+    """The refused looks at residents' contact details of a site's month (R15.2, R15.3), as ops:
+    who asked, for which ticket, why, and why it was refused."""
+    from propdesk.desk import call_desk
+
+    body = {"site": site, "month": month}
+    reply = call_desk(nats_url, subjects.OPS_INTAKE_ACCESS_LOG, body, as_json)
+    if as_json:
+        return
+    table = Table(title=f"Refused looks at contact details, {site} {month}")
+    for column in ("at", "staff", "role", "ticket", "purpose", "reason"):
+        table.add_column(column)
+    for r in reply["refused"]:
+        table.add_row(r["at"], r["staff_id"], r["role"] or "(not on the list)", r["ticket_id"],
+                      r["purpose"], r["reason"])  # fmt: skip
+    out.print(table)

@@ -22,6 +22,7 @@ NOTICES_ALL = "desk.ntf.>"
 SIM_CLOCK_SET = "desk.sim.clock.set"
 OPS_REPORTING_SWITCH = "desk.ops.reporting.switch"  # `propdesk replay`: serve a rebuilt view
 OPS_REPORTING_CHECKSUM = "desk.ops.reporting.checksum"  # `propdesk verify`: position, checksum
+OPS_INTAKE_ACCESS_LOG = "desk.ops.intake.access_log"  # `propdesk access-log`: refused looks
 COMPANY = "company"  # desk.qry.company.report.…: the company's reports; no site has this id
 
 

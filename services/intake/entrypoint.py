@@ -3,12 +3,17 @@ the inbox that resolves a ticket when dispatch reports its work done."""
 
 from __future__ import annotations
 
+from faststream.nats import NatsRouter
+
 from services.intake.application import IntakeApp
 from services.intake.translate import Translator
+from shared import subjects
 from shared.contracts import commands as c
 from shared.contracts import events as e
+from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.desk_service import DeskService
+from shared.publishing import mask
 from shared.relay import Translate
 
 # verb -> (command model, reply model, description): the intake contract at a glance.
@@ -44,3 +49,24 @@ class IntakeService(DeskService):
 
     def translator(self) -> Translate:
         return Translator(self.app.reporters_of)
+
+    def router(self) -> NatsRouter:
+        router = super().router()
+        subject = subjects.OPS_INTAKE_ACCESS_LOG
+        # company=True: the site is in the body, not the subject; only ops may send desk.ops.*
+        handle = self.handler(
+            "ops_intake_access_log", AccessLogQuery, AccessLog, self._access_log, company=True
+        )
+        description = (AccessLogQuery.__doc__ or "").strip()
+        title = subject.removeprefix("desk.")
+        router.subscriber(subject, title=title, description=description)(handle)
+        return router
+
+    async def _access_log(self, _: str, query: AccessLogQuery, __: dict[str, str]) -> dict:
+        """The refused looks of a site's month, their purpose masked like anything published."""
+        assert self.app is not None
+        found = await self.offload(self.app.refused_reveals, query.site, query.month)
+        refused = [entry | {"purpose": mask(entry["purpose"]) or ""} for entry in found]
+        return AccessLog(site=query.site, month=query.month, refused=refused).model_dump(
+            mode="json"
+        )

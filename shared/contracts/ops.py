@@ -1,13 +1,17 @@
-"""Operators' requests to the reporting service on desk.ops.reporting.* (`propdesk replay` and
-`propdesk verify`; docs/contract.md §21). They carry no site: a view holds every site."""
+"""Operators' requests on desk.ops.<service>.*: to reporting (`propdesk replay` and `propdesk
+verify`; docs/contract.md §21; no site: a view holds every site) and to intake (`propdesk
+access-log`: the refused looks at contact details, §22). Only ops may send them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from shared.contracts.base import Contract
+from shared.contracts.base import Contract, SiteId
+from shared.contracts.commands import Month
 
 ProjectionName = Annotated[
     str,
@@ -41,3 +45,27 @@ class ViewState(Contract):
     projection: str
     position: int = Field(ge=0, description="The last DESK sequence the view reflects")
     checksum: str = Field(description="sha256 of every row, as `propdesk verify` compares it")
+
+
+class AccessLogQuery(Contract):
+    """A site's refused looks at residents' contact details in one local month (R15.2, R15.3)."""
+
+    site: SiteId
+    month: Month = Field(description="YYYY-MM, the site's local calendar month")
+
+
+class RefusedReveal(Contract):
+    at: datetime
+    staff_id: str
+    role: str | None = Field(description="None: the staff id is not on the site's staff list")
+    ticket_id: UUID
+    purpose: str = Field(description="As the desk gave it, personal data masked")
+    reason: str
+    correlation_id: str
+
+
+class AccessLog(Contract):
+    ok: Literal[True] = True
+    site: str
+    month: str
+    refused: list[RefusedReveal]

@@ -105,6 +105,9 @@ async def test_a_site_reaches_nothing_of_another_site_and_writes_no_history(
     assert await a.refused(f"desk.cmd.{B}.intake.report", report_body("a-for-b"))
     assert await a.refused(f"desk.qry.{B}.ticket.list")
     assert await a.refused(f"desk.cmd.{B}.escalation.ack", {"staff_id": "S1"})
+    # nor the operators' subjects: the access log of refused looks, the drill's clock
+    assert await a.refused("desk.ops.intake.access_log", {"site": A, "month": "2026-11"})
+    assert await a.refused("desk.sim.clock.set", {"now": START.isoformat()})
     # nor to listen to: notices, events, everything
     for subject in (f"desk.ntf.{B}.>", f"desk.evt.{B}.>", "desk.evt.>", "desk.ntf.>", ">"):
         await a.hear(subject)

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import pytest
 
@@ -88,12 +87,16 @@ async def test_a_technician_is_refused_a_residents_phone_and_the_attempt_is_kept
     )
     assert "13800138000" not in json.dumps(looked)
 
-    # ops read the refused attempt from intake's own store; it is never on the bus
-    [attempt] = services["intake"].app.refused_reveals("hbw", "2026-11")
+    # ops read the refused attempt, kept in intake's own store (never published), by asking
+    # intake on desk.ops.intake.access_log, which only ops may send (docs/contract.md §22)
+    log = await desk.request("desk.ops.intake.access_log", {"site": "hbw", "month": "2026-11"})
+    assert log["ok"], log
+    [attempt] = log["refused"]
     assert (attempt["staff_id"], attempt["role"], attempt["ticket_id"], attempt["purpose"]) == (
-        "T03", "technician", UUID(ticket_id), "上门前联系业主",
+        "T03", "technician", ticket_id, "上门前联系业主",
     )  # fmt: skip
-    assert attempt["at"] == START
+    assert datetime.fromisoformat(attempt["at"]) == START
+    assert [m.subject for m in await desk.events() if "access" in m.subject] == []
 
     # the positive control: the CS assistant calls the customer back (R15.4)
     body = {"ticket_id": ticket_id, "purpose": "回访"}
