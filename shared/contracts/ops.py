@@ -1,6 +1,6 @@
 """Operators' requests on desk.ops.<service>.*: to reporting (`propdesk replay` and `propdesk
 verify`; docs/contract.md §21; no site: a view holds every site) and to intake (`propdesk
-access-log`: the refused looks at contact details, §22). Only ops may send them."""
+access-log`: the refused looks at contact details, contract §22). Only ops may send them."""
 
 from __future__ import annotations
 
