@@ -58,22 +58,29 @@ NOTICES_STREAM = StreamConfig(
 @dataclass(frozen=True)
 class BusAccess:
     """How one identity reaches the bus: the server URLs (`tls://…` for TLS; several, comma
-    separated, for a cluster), its credential file, and the CA that signed the server's
-    certificate (default: the system's)."""
+    separated, for a cluster), its credential file, the CA that signed the server's
+    certificate (default: the system's), and a client certificate with its key for a hub that
+    requires one (`propdesk nats config --tls-ca`)."""
 
     url: str
     identity: str
     creds: Path | None
     ca: Path | None = None
+    cert: Path | None = None
+    key: Path | None = None
 
     @property
     def servers(self) -> list[str]:
         return [u.strip() for u in self.url.split(",") if u.strip()]
 
     def _tls(self) -> ssl.SSLContext | None:
-        if self.ca is None and not any(u.startswith("tls://") for u in self.servers):
+        tls_urls = any(u.startswith("tls://") for u in self.servers)
+        if self.ca is None and self.cert is None and not tls_urls:
             return None
-        return ssl.create_default_context(cafile=str(self.ca) if self.ca else None)
+        context = ssl.create_default_context(cafile=str(self.ca) if self.ca else None)
+        if self.cert is not None:
+            context.load_cert_chain(self.cert, self.key)
+        return context
 
     def options(self) -> dict[str, Any]:
         """nats-py's connect() options for this identity."""
@@ -114,7 +121,7 @@ def access_for(identity: str, url: str, settings: Settings, creds: Path | None =
             f"no credential for {identity} at {creds}: `propdesk up` issues one per identity "
             "in <data-dir>/credentials (or give --creds FILE / PROPDESK_CREDS)"
         )
-    return BusAccess(url, identity, creds, settings.nats_ca)
+    return BusAccess(url, identity, creds, settings.nats_ca, settings.nats_cert, settings.nats_key)
 
 
 async def connect(access: BusAccess, name: str, **overrides: Any) -> Client:

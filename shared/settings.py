@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     credentials_dir: Path | None = None  # default: <data_dir>/credentials
     creds: Path | None = None  # a client's own credential file, over the default of its command
     nats_ca: Path | None = None  # the CA of a TLS hub's certificate (tls://… URLs)
+    nats_cert: Path | None = None  # a client certificate, for a hub that requires one
+    nats_key: Path | None = None  # its private key (default: in the certificate's file)
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
     # intake's store holds personal data and is encrypted (shared/keys.py): its keys (base64, the

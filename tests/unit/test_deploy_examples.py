@@ -1,16 +1,21 @@
-"""The files in deploy/ that operators copy must load as the services load them."""
+"""The files in deploy/ that operators copy must load as the services load them, and the systemd
+units run the files of one data directory, the one the hub's commands write (the example
+nats-server configuration: test_deploy_nats_config.py)."""
 
 from __future__ import annotations
 
 from datetime import time, timedelta
 from pathlib import Path
 
+from propdesk.trust import Hub
 from shared.errors import StartRefused
+from shared.settings import Settings
 from shared.sites import SiteDirectory
 from shared.sla import ClockName, Role
 from shared.worktime import OfficeHours
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+DATA_DIR = "/var/lib/propdesk"  # the units' state directory (deploy/README.md, Files)
 
 
 def test_the_example_site_directory_loads_with_its_service_levels() -> None:
@@ -45,3 +50,46 @@ def test_systemd_does_not_restart_a_service_whose_store_cannot_be_read() -> None
     for service in ("intake", "dispatch", "escalation"):
         unit = (DEPLOY / "systemd" / f"propdesk-{service}.service").read_text()
         assert f"RestartPreventExitStatus={StartRefused.EXIT_CODE}" in unit.splitlines()
+
+
+# -- the systemd units ---------------------------------------------------------------------
+
+
+def _unit(name: str) -> list[str]:
+    return (DEPLOY / "systemd" / f"propdesk-{name}.service").read_text().splitlines()
+
+
+def test_the_nats_unit_runs_the_generated_configuration_and_reloads_it_twice() -> None:
+    config = Hub(Settings(data_dir=Path(DATA_DIR))).config_path
+    unit = _unit("nats")
+    assert f"ExecStart=/opt/propdesk/.venv/bin/nats-server -c {config}" in unit
+    reloads = [line for line in unit if line.startswith("ExecReload=")]
+    assert [line for line in reloads if "kill -HUP $MAINPID" in line] == [
+        "ExecReload=/bin/kill -HUP $MAINPID"
+    ] * 2  # nats-server 2.15.1 wires a new site's imports at the second reload only
+
+
+def test_every_unit_runs_in_the_one_data_directory_the_hub_writes() -> None:
+    """The services find their credentials and the site directory under PROPDESK_DATA_DIR, which
+    is systemd's state directory, where `propdesk nats config` and `sites add` write them."""
+    for service in ("intake", "dispatch", "escalation", "reporting"):
+        unit = _unit(service)
+        assert f"Environment=PROPDESK_DATA_DIR={DATA_DIR}" in unit, service
+        assert f"StateDirectory={Path(DATA_DIR).name}" in unit, service
+        assert f"ExecStart=/opt/propdesk/.venv/bin/propdesk serve {service}" in unit, service
+    assert f"StateDirectory={Path(DATA_DIR).name}" in _unit("nats")
+
+
+def test_the_admin_wrapper_runs_propdesk_as_the_services_do() -> None:
+    lines = (DEPLOY / "propdesk-admin").read_text().splitlines()
+    assert '    exec sudo -u propdesk -- "$0" "$@"' in lines
+    assert ". /etc/propdesk/propdesk.env" in lines
+    assert f"PROPDESK_DATA_DIR={DATA_DIR}" in lines
+
+
+def test_the_environment_example_leaves_the_data_directory_to_the_units() -> None:
+    """An EnvironmentFile overrides Environment=: a data directory or a site directory named
+    there would part the services from the files the hub's commands write."""
+    for line in (DEPLOY / "propdesk.env.example").read_text().splitlines():
+        assert not line.startswith(("PROPDESK_DATA_DIR=", "PROPDESK_SITES_FILE=")), line
+        assert not line.startswith("PROPDESK_CREDENTIALS_DIR="), line
