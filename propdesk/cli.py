@@ -108,7 +108,7 @@ def up(
     chosen: Clock = SystemClock()
     if clock is ClockMode.simulated:
         chosen = SimulatedClock(start or chosen.now())
-    _run(settings, list(_services()), embedded=nats_url is None, clock=chosen)
+    _run(settings, list(_services()), embedded=nats_url is None, clock=chosen, default_sites=True)
 
 
 @app.command()
@@ -132,7 +132,12 @@ def _services() -> dict[str, Any]:
 
 
 def _run(
-    settings: Settings, names: list[str], *, embedded: bool, clock: Clock | None = None
+    settings: Settings,
+    names: list[str],
+    *,
+    embedded: bool,
+    clock: Clock | None = None,
+    default_sites: bool = False,
 ) -> None:
     from propdesk.runtime import run
 
@@ -144,7 +149,10 @@ def _run(
 
     try:
         clock = clock or SystemClock()
-        asyncio.run(run(settings, clock, names, embedded=embedded, on_ready=ready))
+        asyncio.run(
+            run(settings, clock, names, embedded=embedded, on_ready=ready,
+                default_sites=default_sites)
+        )  # fmt: skip
     except StartRefused as exc:  # fixed only by an operator: exit so systemd does not retry
         err.print(f"[red]propdesk could not start:[/red] {exc}")
         raise typer.Exit(StartRefused.EXIT_CODE) from None

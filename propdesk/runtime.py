@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable
+from pathlib import Path
 
+from propdesk.trust import Hub, ensure_site_directory
 from services.dispatch.entrypoint import DispatchService
 from services.escalation.entrypoint import EscalationService
 from services.intake.entrypoint import IntakeService
@@ -16,6 +18,7 @@ from shared.logging import get_logger
 from shared.natsd import EmbeddedNats
 from shared.service import Service
 from shared.settings import Settings
+from shared.sites import SiteDirectory
 from shared.tasks import cancel_and_wait
 
 SERVICES: dict[str, type[Service]] = {
@@ -26,6 +29,15 @@ SERVICES: dict[str, type[Service]] = {
 }
 
 log = get_logger("propdesk")
+SITES_POLL = 1.0  # seconds between looks at the site directory's modification time
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def build_services(names: list[str], settings: Settings, clock: Clock) -> list[Service]:
@@ -38,20 +50,27 @@ class System:
     `run` (propdesk up/serve) and `propdesk demo` share it."""
 
     def __init__(
-        self, settings: Settings, clock: Clock, names: list[str], *, embedded: bool
+        self,
+        settings: Settings,
+        clock: Clock,
+        names: list[str],
+        *,
+        embedded: bool,
+        default_sites: bool = False,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self.names = names
         self.embedded = embedded
+        self.default_sites = default_sites  # `up`: write the default site directory if none
         self.natsd: EmbeddedNats | None = None
         self.services: list[Service] = []
+        self._watching: asyncio.Task[None] | None = None
 
     async def start(self) -> str:
-        from propdesk.trust import Hub, ensure_site_directory
 
         settings = self.settings
-        sites = ensure_site_directory(settings)
+        sites = ensure_site_directory(settings, write_default=self.default_sites)
         if self.embedded:
             # a closed bus: a credential for every identity, and the configuration that grants
             # each its own work (docs/contract.md §22)
@@ -60,6 +79,7 @@ class System:
             self.natsd = EmbeddedNats(hub.nats_dir, settings.nats_port, config=config)
             await self.natsd.start()
             url = self.natsd.url
+            self._watching = asyncio.create_task(self._watch_sites(hub))
         else:
             assert settings.nats_url, "nats_url is required when not embedded"
             url = settings.nats_url
@@ -68,12 +88,37 @@ class System:
             await service.start(url)
         return url
 
+    async def _watch_sites(self, hub: Hub) -> None:
+        """A site directory edited by hand while `up` runs: its new sites get their desks'
+        credentials, and the embedded server the configuration that names them (the services
+        read the directory again by themselves)."""
+        path = self.settings.sites_path
+        seen = _stamp(path)
+        while True:
+            await asyncio.sleep(SITES_POLL)
+            stamp = _stamp(path)
+            if stamp == seen:
+                continue
+            seen = stamp
+            try:
+                sites = SiteDirectory.load(path)
+                await asyncio.to_thread(hub.prepare, sites)
+            except (OSError, ValueError) as exc:
+                log.error("sites.unreadable", path=str(path), error=str(exc))
+                continue
+            assert self.natsd is not None
+            await self.natsd.reload()
+            log.info("nats.reloaded", sites=len(sites.sites))
+
     def relaying(self) -> bool:
         """Whether a service of this process has recorded events its relay has not published."""
         relays = (getattr(s, "relay", None) for s in self.services)
         return any(r.pending() for r in relays if r is not None)
 
     async def stop(self) -> None:
+        if self._watching is not None:
+            await cancel_and_wait([self._watching])
+            self._watching = None
         for service in reversed(self.services):
             with contextlib.suppress(Exception):
                 await service.stop()
@@ -90,6 +135,7 @@ async def run(
     *,
     embedded: bool,
     on_ready: Callable[[str], None],
+    default_sites: bool = False,
 ) -> None:
     """Run until SIGINT or SIGTERM. With `embedded`, also run nats-server under the data dir."""
     stop = asyncio.Event()
@@ -97,7 +143,7 @@ async def run(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
 
-    system = System(settings, clock, names, embedded=embedded)
+    system = System(settings, clock, names, embedded=embedded, default_sites=default_sites)
 
     async def start() -> None:
         on_ready(await system.start())

@@ -53,13 +53,16 @@ def default_directory() -> SiteDirectory:
     return SiteDirectory.model_validate(SITES)
 
 
-def ensure_site_directory(settings: Settings) -> SiteDirectory:
-    """The site directory at settings.sites_path; in the data directory, written with the
-    default sites the first time. A named file (PROPDESK_SITES_FILE) must exist."""
+def ensure_site_directory(settings: Settings, *, write_default: bool = False) -> SiteDirectory:
+    """The site directory at settings.sites_path. `propdesk up` (`write_default`) writes the
+    default sites into the data directory the first time; everything else needs the file."""
     path = settings.sites_path
     if not path.exists():
-        if settings.sites_file is not None:
-            raise ValueError(f"the site directory {path} does not exist")
+        if settings.sites_file is not None or not write_default:
+            raise ValueError(
+                f"no site directory at {path}: list your sites there (deploy/sites.example.json "
+                "is an example), or run `propdesk up` once for the default one"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         default_directory().save(path)
     return SiteDirectory.load(path)
@@ -158,7 +161,8 @@ class Hub:
         _write(self.options_path, json.dumps(_plain(asdict(options)), indent=2) + "\n")
         return self.config_path
 
-    def prepare(self, sites: SiteDirectory, options: ServerOptions) -> Path:
+    def prepare(self, sites: SiteDirectory, options: ServerOptions | None = None) -> Path:
+        """Credentials for every identity of `sites`, and the configuration that names them."""
         self.issue_all(sites)
         return self.write(sites, options)
 

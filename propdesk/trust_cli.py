@@ -39,9 +39,12 @@ def _settings(data_dir: Path) -> Settings:
 def _apply(hub: Hub, settings: Settings) -> None:
     """Write the server configuration again and have a running server reload it."""
     if hub.options() is None:
-        out.print("no server configuration yet: it is written when `propdesk up` starts")
+        out.print(
+            f"no server configuration in {hub.nats_dir}: `propdesk up` writes one when it starts, "
+            "`propdesk nats config` one for a production hub"
+        )
         return
-    hub.write(ensure_site_directory(settings))
+    hub.prepare(ensure_site_directory(settings))
     if hub.reload_now():
         out.print(f"nats-server reloaded {hub.config_path}")
     else:
@@ -195,6 +198,16 @@ def nats_config(
     out.print(f"wrote {path}")
     names = ", ".join(hub.credentials.identities())
     out.print(f"credentials in {hub.credentials.directory}: {names}")
+
+
+@nats_app.command("reload")
+def nats_reload(data_dir: DataDir = Path("var")) -> None:
+    """Write the hub's configuration again, with the options it was last written with and the
+    site directory as it is now (a site added by hand gets its desk's credential), and have the
+    running server reload it. Run it after editing the site directory by hand, and after an
+    upgrade of PropDesk (the services' permissions come from their code)."""
+    settings = _settings(data_dir)
+    _apply(Hub(settings), settings)
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from shared.bus import BusAccess, access_for, connect, ensure_stream
+from shared.bus import BusAccess, MissingCredential, access_for, connect, ensure_stream
 from shared.clock import Clock
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
+from shared.errors import DeskError, StartRefused
 from shared.identity import caller_account, site_account
 from shared.logging import get_logger
 from shared.rpc import answer, parse_body, request_site
@@ -71,8 +71,12 @@ class Service(ABC):
         return []
 
     def access(self, nats_url: str) -> BusAccess:
-        """The service's own identity on the bus (docs/contract.md §22)."""
-        return access_for(self.name, nats_url, self.settings)
+        """The service's own identity on the bus (docs/contract.md §22). Without its credential
+        it cannot start until an operator issues one: not worth a restart loop."""
+        try:
+            return access_for(self.name, nats_url, self.settings)
+        except MissingCredential as exc:
+            raise StartRefused(str(exc)) from None
 
     async def start(self, nats_url: str) -> None:
         self.open_stores()

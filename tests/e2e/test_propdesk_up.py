@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from propdesk.trust import Hub
+from propdesk.trust import Hub, default_directory
 from shared.client import Bus
 from shared.identity import OPS, Credentials
 from shared.natsd import EmbeddedNats, free_port
 from shared.settings import Settings
+from shared.sites import SiteDirectory
 from tests.e2e.conftest import PROPDESK, Process
 
 pytestmark = pytest.mark.e2e
@@ -111,6 +112,8 @@ async def test_each_service_runs_as_its_own_process(tmp_path) -> None:
     """Production layout (deploy/): the hub's configuration written by `propdesk nats config`,
     nats-server run on it, one process per service."""
     var = tmp_path / "var"
+    var.mkdir()
+    default_directory().save(var / "sites.json")  # the operator lists the sites first
     port = free_port()
     written = subprocess.run(
         [PROPDESK, "nats", "config", "--data-dir", str(var), "--port", str(port)],
@@ -138,9 +141,33 @@ async def test_each_service_runs_as_its_own_process(tmp_path) -> None:
 
 def test_a_service_still_waiting_for_nats_stops_on_sigterm(tmp_path) -> None:
     Credentials(tmp_path / "credentials").issue("intake")
+    default_directory().save(tmp_path / "sites.json")
     unreachable = f"nats://127.0.0.1:{free_port()}"
     waiting = Process("serve", "intake", "--nats-url", unreachable, "--data-dir", str(tmp_path))
     time.sleep(1.5)
 
     assert waiting.proc.poll() is None  # still trying to reach NATS
     assert waiting.stop(signal.SIGTERM, timeout=10) == 0
+
+
+async def test_a_site_added_to_the_directory_by_hand_is_served_without_a_restart(up) -> None:
+    """Editing sites.json while `up` runs issues the new desk's credential and reloads the
+    embedded server; the services read the directory again by themselves."""
+    _, url, var = up
+    path = var / "sites.json"
+    directory = SiteDirectory.load(path)
+    directory.with_site("nsq", directory.default.model_copy(update={"name": "南山花园"})).save(path)
+    creds = var / "credentials" / "site-nsq.nk"
+    for _ in range(100):
+        if creds.exists():
+            break
+        await asyncio.sleep(0.1)
+    body = contact("nsq-1") | {"staff_id": "X01"}  # no staff list at nsq: anyone
+    for _ in range(50):  # the server reloads a moment after the credential is written
+        try:
+            reported = await call(url, var, "desk.cmd.nsq.intake.report", body)
+            break
+        except Exception:
+            await asyncio.sleep(0.2)
+    assert reported["ok"], reported
+    assert reported["ticket_no"].startswith("NSQ-")

@@ -19,16 +19,21 @@ from shared.sites import SiteConfig, SiteDirectory, WatchedDirectory
 def test_up_without_a_sites_file_writes_and_serves_the_demos_three_sites(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
 
-    served = ensure_site_directory(settings)
+    served = ensure_site_directory(settings, write_default=True)
 
     assert sorted(served.sites) == ["hbw", "tech-park", "xh-tower"]
     assert served.get("hwb") is None  # a typo opens no site
     assert SiteDirectory.load(tmp_path / "sites.json") == served == default_directory()
 
 
-def test_a_named_sites_file_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="does not exist"):
-        ensure_site_directory(Settings(data_dir=tmp_path, sites_file=tmp_path / "none.json"))
+def test_only_up_writes_the_default_and_a_named_file_must_exist(tmp_path: Path) -> None:
+    """`propdesk serve` and `nats config` never make up a production hub's sites."""
+    with pytest.raises(ValueError, match="no site directory"):
+        ensure_site_directory(Settings(data_dir=tmp_path))
+    named = Settings(data_dir=tmp_path, sites_file=tmp_path / "none.json")
+    with pytest.raises(ValueError, match="no site directory"):
+        ensure_site_directory(named, write_default=True)
+    assert not (tmp_path / "sites.json").exists()
 
 
 def test_a_directory_that_would_serve_any_id_is_refused(tmp_path: Path) -> None:
