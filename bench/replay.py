@@ -1,14 +1,18 @@
 """Replay: how fast each projection is rebuilt from DESK, against the raw rate of reading DESK.
 
-Generates a realistic multi-site history straight onto a real nats-server: valid envelopes, built
-with the published contracts as intake, dispatch and escalation publish them (tickets reported,
-classified, replied to, linked, resolved, followed up, closed or reopened, cancelled; repairs
-with their work order through collection, assignment, a quote, completion, sign-off and return;
-service-level clocks started, paused, warned, breached and stopped; the complaint ladder; the
-notifications acknowledged). Then, in the same run, it reads the stream back: with an ordered
-consumer doing nothing else (the raw rate), through the live service's inbox into an empty ticket
-view (how a view was rebuilt before `propdesk replay`), and through
-`services.reporting.replay.rebuild` for every projection. Prints a Markdown table.
+Generates a realistic multi-site history straight onto a closed hub (bench/hub.py): valid
+envelopes, built with the published contracts and published as intake, dispatch and escalation
+publish them, each event by the service that owns its type with that service's own credential
+(tickets reported, classified, replied to, linked, resolved, followed up, closed or reopened,
+cancelled; repairs with their work order through collection, assignment, a quote, completion,
+sign-off and return; service-level clocks started, paused, warned, breached and stopped; the
+complaint ladder; the notifications acknowledged). Then, in the same run, it reads the stream
+back: as ops with direct gets doing nothing else (the raw rate: the reader of `propdesk replay`),
+through the live service's inbox as the reporting service (its own durable consumer) into an
+empty ticket view (how a view was rebuilt before `propdesk replay`), and through
+`services.reporting.replay.rebuild` as ops for every projection. For continuity with the figures
+of before the bus was closed, the same messages are copied to an open nats-server and read there
+with an ordered consumer (no identity of the closed hub may create one). Prints a Markdown table.
 
     python -m bench.replay [--events 100000] [--sites 5] [--runs 2]
 """
@@ -26,7 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -35,7 +39,9 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import nats
+from nats.aio.client import Client
 
+from bench.hub import direct_read, open_copy, ordered_read, start_hub
 from services.reporting.projections import PROJECTIONS
 from services.reporting.replay import Rebuilt, rebuild
 from services.reporting.reports import Reports
@@ -44,13 +50,14 @@ from shared.contracts import escalation_events as x
 from shared.contracts import events as e
 from shared.contracts import workorder_events as w
 from shared.contracts.envelope import schema_of
+from shared.identity import OPS
 from shared.inbox import Inbox
 from shared.logging import configure_logging
 from shared.months import previous_month
-from shared.natsd import EmbeddedNats, free_port
+from shared.natsd import EmbeddedNats
 from shared.publishing import event_id_for
 from shared.sites import SiteDirectory
-from shared.subjects import EVENTS_ALL, STREAM
+from shared.subjects import STREAM
 
 SITES = ("hbw", "tech-park", "lgp", "ohs", "riverside", "north-gate", "east-lake", "west-hill")
 TICKETS_PER_SITE_AND_DAY = 8
@@ -461,12 +468,32 @@ async def history(events: int, sites: int, seed: int) -> AsyncIterator[Pending]:
         yield pending
 
 
-async def publish(js: Any, events: int, sites: int, seed: int, window: int = 512) -> int:
-    """Publish the history to DESK, each acknowledged (`window` in flight); returns the count."""
+# Who publishes an event type on the closed bus (shared/natsconf.py grants each only its own)
+OWNERS = {
+    "ticket": "intake",
+    "report": "intake",
+    "workorder": "dispatch",
+    "escalation": "escalation",
+}
+
+
+def owner(subject: str) -> str:
+    """The service that publishes the event on `subject` (desk.evt.<site>.<aggregate>.<type>)."""
+    return OWNERS[subject.split(".")[3]]
+
+
+async def publish(
+    js: Mapping[str, Any], events: int, sites: int, seed: int, window: int = 512
+) -> int:
+    """Publish the history to DESK, each event with the connection of the service that owns its
+    type (`js`: service → its JetStream context), each acknowledged (`window` in flight);
+    returns the count."""
     inflight: set[asyncio.Future[Any]] = set()
     count = 0
     async for p in history(events, sites, seed):
-        ack = js.publish(p.subject, p.payload, stream=STREAM, headers={"Nats-Msg-Id": p.msg_id})
+        ack = js[owner(p.subject)].publish(
+            p.subject, p.payload, stream=STREAM, headers={"Nats-Msg-Id": p.msg_id}
+        )
         inflight.add(asyncio.ensure_future(ack))
         count += 1
         if len(inflight) >= window:
@@ -478,25 +505,13 @@ async def publish(js: Any, events: int, sites: int, seed: int, window: int = 512
     return count
 
 
-async def raw_read(js: Any, total: int) -> float:
-    """Seconds to read the whole stream with an ordered consumer, doing nothing with it."""
-    sub = await js.subscribe(EVENTS_ALL, ordered_consumer=True, stream=STREAM)
-    t0 = time.perf_counter()
-    try:
-        for _ in range(total):
-            await sub.next_msg(timeout=10)
-        return time.perf_counter() - t0
-    finally:
-        await sub.unsubscribe()
-
-
 async def inbox_rebuild(js: Any, path: Path, total: int) -> tuple[float, str]:
-    """A ticket view rebuilt as before `propdesk replay`: the live service's inbox (a durable
-    consumer with acks, batches of 512) into an empty file. Seconds and checksum."""
+    """A ticket view rebuilt as before `propdesk replay`: the live service's inbox (its durable
+    consumer with acks, batches of 512; `js` is the reporting service's) into an empty file.
+    Seconds and checksum."""
     view = PROJECTIONS["tickets"].open(str(path), SiteDirectory(strict=False))
-    inbox = Inbox(
-        js, durable="bench-inbox", apply=view.apply, position=view.position, batch_size=512
-    )
+    durable = PROJECTIONS["tickets"].durable  # reporting's own: its credential creates no other
+    inbox = Inbox(js, durable=durable, apply=view.apply, position=view.position, batch_size=512)
     await inbox.open()
     t0 = time.perf_counter()
     try:
@@ -505,7 +520,7 @@ async def inbox_rebuild(js: Any, path: Path, total: int) -> tuple[float, str]:
         return time.perf_counter() - t0, view.checksum()
     finally:
         await inbox.close()
-        await js.delete_consumer(STREAM, "bench-inbox")
+        await js.delete_consumer(STREAM, durable)
         view.close()
 
 
@@ -563,53 +578,83 @@ def machine() -> str:
 
 async def bench(events: int, sites: int, seed: int, runs: int) -> list[tuple[str, str]]:
     work = Path(tempfile.mkdtemp(prefix="propdesk-replay-bench-"))
-    server = EmbeddedNats(work / "nats", free_port())
-    await server.start()
+    hub = await start_hub(work / "hub", SITES[:sites])
+    copy: EmbeddedNats | None = None
     rows: list[tuple[str, str]] = []
+    connections: dict[str, Client] = {}
     try:
-        nc = await nats.connect(server.url)
-        js = nc.jetstream()
-        await ensure_stream(js)
+        for identity in (*sorted(set(OWNERS.values())), "reporting", OPS):
+            connections[identity] = await hub.connect(identity)
+        ops = connections[OPS]
+        await ensure_stream(connections["intake"].jetstream())  # as every service does at start
+        publishers = {name: connections[name].jetstream() for name in set(OWNERS.values())}
         t0 = time.perf_counter()
-        total = await publish(js, events, sites, seed)
+        total = await publish(publishers, events, sites, seed)
         published = total / (time.perf_counter() - t0)
-        stored = (await js.stream_info(STREAM)).state
+        stored = (await ops.jetstream().stream_info(STREAM)).state
         assert stored.messages == total, (stored.messages, total)
         size = f"{total:,} events of {sites} sites, {stored.bytes / 2**20:,.0f} MiB in DESK"
         rows.append(("history", size))
-        rows.append(("generated and published (acked, 512 in flight)", f"{published:,.0f} /s"))
+        rows.append(
+            (
+                "generated and published (each by its service, acked, 512 in flight)",
+                f"{published:,.0f} /s",
+            )
+        )
 
-        raw = total / min([await raw_read(js, total) for _ in range(runs)])
-        rows.append(("stream read, ordered consumer (raw)", f"{raw:,.0f} events/s"))
-        seconds, inbox_checksum = await inbox_rebuild(js, work / "inbox.sqlite3", total)
-        rate = total / seconds
+        raw = total / min([await direct_read(ops, total) for _ in range(runs)])
+        rows.append(("stream read, direct get as ops (raw)", f"{raw:,.0f} events/s"))
+        copy = await open_copy(ops, total, work / "open-copy")
+        async with await nats.connect(copy.url) as nc:
+            seconds = [await ordered_read(nc.jetstream(), total) for _ in range(runs)]
+        await copy.stop()
+        copy = None
+        ordered = total / min(seconds)
+        rows.append(
+            (
+                "stream read, ordered consumer (open server, same messages)",
+                f"{ordered:,.0f} events/s",
+            )
+        )
+
+        def against(rate: float) -> str:
+            return (
+                f"{rate:,.0f} events/s ({rate / raw:.2f} of raw, {rate / ordered:.2f} of ordered)"
+            )
+
+        reporting = connections["reporting"].jetstream()
+        inbox_seconds, inbox_checksum = await inbox_rebuild(
+            reporting, work / "inbox.sqlite3", total
+        )
         rows.append(
             (
                 "`tickets` through the inbox (durable, acks, batches of 512)",
-                f"{rate:,.0f} events/s ({rate / raw:.2f} of raw)",
+                against(total / inbox_seconds),
             )
         )
         for name in PROJECTIONS:
             results: list[Rebuilt] = []
             for run in range(runs):
-                results.append(await rebuild(nc, name, work / f"{name}-{run}.sqlite3"))
+                results.append(await rebuild(ops, name, work / f"{name}-{run}.sqlite3"))
             assert {r.checksum for r in results} == {results[0].checksum}
             assert name != "tickets" or results[0].checksum == inbox_checksum
             best = min(results, key=lambda r: r.seconds)
-            rate = best.events / best.seconds
             view = (work / f"{name}-0.sqlite3").stat().st_size / 2**20
             rows.append(
                 (
                     f"`{name}` rebuild, `propdesk replay` ({view:,.0f} MiB view)",
-                    f"{rate:,.0f} events/s ({rate / raw:.2f} of raw)",
+                    against(best.events / best.seconds),
                 )
             )
         rows += report_times(work / "analytics-0.sqlite3", sites, runs)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows.append(("peak RSS of the benchmark process", f"{rss:,.0f} MiB"))
-        await nc.close()
     finally:
-        await server.stop()
+        for nc in connections.values():
+            await nc.close()
+        if copy is not None:
+            await copy.stop()
+        await hub.stop()
         shutil.rmtree(work, ignore_errors=True)  # a million events leave gigabytes
     return rows
 

@@ -3,7 +3,9 @@
 Ops and analytics read DESK this way (replay, verify, export): the server hands out stored
 messages by sequence and creates nothing, so their credentials need no right to create
 consumers, which would also let them re-create a service's durable one (shared/natsconf.py).
-It is also about twice as fast as an ordered consumer here (docs/PERFORMANCE.md).
+It reads about as fast as an ordered consumer and half as fast as the ephemeral pull consumer
+replay used before the bus was closed: nats-py parses the eight headers of every reply
+(docs/PERFORMANCE.md, "the benchmarks on the closed bus").
 """
 
 from __future__ import annotations
