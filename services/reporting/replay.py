@@ -6,8 +6,8 @@ and by `bench/replay.py`. Knows NATS (nats-py), not FastStream.
 How a rebuild goes fast (docs/PERFORMANCE.md, "replay"):
 
 - DESK is read with batched direct gets (shared/reader.py), 2,048 messages a request: no
-  consumer is created (ops may create none). It reads at half the rate of the pull consumer
-  used before, which costs a rebuild about a fifth of its rate.
+  consumer is created (ops may create none), one wait a batch: a rebuild runs at the rate it
+  had with the pull consumer used before.
 - Each batch is decoded and applied in a worker thread, in one transaction, by the view's own
   `apply` (the same code as the live inbox, so the rows are the same). Batches are not read
   while one is applied: on two cores, reading alongside stalls the applying thread on the GIL

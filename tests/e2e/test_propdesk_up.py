@@ -81,10 +81,12 @@ async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) 
     args = ("up", "--data-dir", str(var), "--nats-port", str(port))
 
     first = Process(*args)
-    first.wait_ready()
-    reported = await call(url, var, "desk.cmd.hbw.intake.report", contact("door-1"))
-    await shown(url, var, "hbw", reported["ticket_id"])
-    assert first.stop(signal.SIGTERM) == 0
+    try:
+        first.wait_ready()
+        reported = await call(url, var, "desk.cmd.hbw.intake.report", contact("door-1"))
+        await shown(url, var, "hbw", reported["ticket_id"])
+    finally:
+        assert first.stop(signal.SIGTERM) == 0
     keys = {p.name: p.read_bytes() for p in (var / "credentials").iterdir()}
 
     second = Process(*args)
