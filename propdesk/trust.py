@@ -137,11 +137,12 @@ class Hub:
 
     def issue_all(self, sites: SiteDirectory) -> None:
         """A credential for every identity that has none: each service, ops, analytics, and
-        the desk of every listed site. Existing credentials are kept (a restart changes none)."""
+        the desk of every listed site. Existing credentials are kept (a restart changes none),
+        and a revoked one stays revoked until an operator issues it again."""
         for identity in (*SERVICE_IDENTITIES, OPS, ANALYTICS):
-            self.credentials.issue(identity)
+            self.credentials.issue_unless_revoked(identity)
         for site in sites.sites:
-            self.credentials.issue(site_identity(site))
+            self.credentials.issue_unless_revoked(site_identity(site))
 
     def write(self, sites: SiteDirectory, options: ServerOptions | None = None) -> Path:
         """Write the configuration for `sites` with `options` (default: those last written)."""

@@ -97,7 +97,8 @@ class Credentials:
 
     def issue(self, identity: str, *, replace: bool = False) -> Path:
         """Create the identity's seed file, unless it has one (or `replace`: a new key, so the
-        old one stops working once the server configuration is written and reloaded)."""
+        old one stops working once the server configuration is written and reloaded). Issuing
+        explicitly (`replace`) reinstates a revoked identity."""
         path = self.path(identity)
         if path.exists() and not replace:
             return path
@@ -111,16 +112,35 @@ class Credentials:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        with contextlib.suppress(FileNotFoundError):
+            self._revoked(identity).unlink()
         return path
 
+    def issue_unless_revoked(self, identity: str) -> Path | None:
+        """What `propdesk up` does for every identity: issue a missing credential, but never
+        one an operator revoked (until they issue it again)."""
+        if self.is_revoked(identity):
+            return None
+        return self.issue(identity)
+
     def revoke(self, identity: str) -> bool:
-        """Delete the identity's seed: once the configuration is reloaded, the server refuses the
-        key and drops its connections."""
+        """Delete the identity's seed and remember it was revoked (so no restart issues it
+        again): once the configuration is reloaded, the server refuses the key and drops its
+        connections. The revoked seed is kept in `revoked/`, readable by the owner only, for
+        the record of which key it was."""
         path = self.path(identity)
-        existed = path.exists()
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-        return existed
+        if not path.exists():
+            return False
+        marker = self._revoked(identity)
+        marker.parent.mkdir(mode=0o700, exist_ok=True)
+        os.replace(path, marker)
+        return True
+
+    def is_revoked(self, identity: str) -> bool:
+        return self._revoked(identity).exists()
+
+    def _revoked(self, identity: str) -> Path:
+        return self.directory / "revoked" / self.path(identity).name
 
     def identities(self) -> list[str]:
         if not self.directory.is_dir():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from propdesk.trust import default_directory
 from services.intake.application import IntakeApp
 from shared.clock import FixedClock
 from shared.contracts.commands import ReportContact
@@ -28,6 +29,7 @@ PROPDESK = str(Path(sys.executable).parent / "propdesk")
 
 def test_serve_with_a_wrong_key_exits_at_once_naming_the_key_the_store_needs(tmp_path) -> None:
     settings = Settings(data_dir=tmp_path)
+    default_directory().save(tmp_path / "sites.json")
     app = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False))
     app.execute(CommandContext("hbw", "c"), ReportContact.model_validate(report_body()))
     app.close()

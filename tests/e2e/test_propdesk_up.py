@@ -146,7 +146,11 @@ def test_a_service_still_waiting_for_nats_stops_on_sigterm(tmp_path) -> None:
     default_directory().save(tmp_path / "sites.json")
     unreachable = f"nats://127.0.0.1:{free_port()}"
     waiting = Process("serve", "intake", "--nats-url", unreachable, "--data-dir", str(tmp_path))
-    time.sleep(1.5)
+    for _ in range(100):  # its store is open (signals handled) before it reaches for NATS
+        if (tmp_path / "intake.lock").exists():
+            break
+        time.sleep(0.1)
+    time.sleep(1.0)
 
     assert waiting.proc.poll() is None  # still trying to reach NATS
     assert waiting.stop(signal.SIGTERM, timeout=10) == 0

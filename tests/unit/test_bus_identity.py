@@ -137,5 +137,8 @@ def test_a_credential_is_issued_once_kept_across_restarts_rotated_and_revoked(
     assert credentials.public_key("site-hbw") != key  # rotated: the old key is gone
     assert credentials.revoke("site-hbw") and credentials.public_key("site-hbw") is None
     assert not credentials.revoke("site-hbw")
+    assert credentials.issue_unless_revoked("site-hbw") is None  # no restart reissues it
+    credentials.issue("site-hbw", replace=True)  # the operator issues it again
+    assert credentials.public_key("site-hbw") is not None and not credentials.is_revoked("site-hbw")
     with pytest.raises(ValueError):
         credentials.path("site-HBW")  # no such identity
