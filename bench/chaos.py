@@ -1,0 +1,379 @@
+"""The fault campaign (`make chaos`; issue 11, docs/RELIABILITY.md): the production layout —
+nats-server on the configuration `propdesk nats config` writes, each service its own
+`propdesk serve` process — under a mixed load of desks that retry, while services and
+nats-server are killed with SIGKILL and restarted. Then it checks what must hold:
+
+- every acknowledged command took effect exactly once on DESK (one `ticket.reported` per ticket,
+  no two events of one aggregate version, no command that caused the same change twice);
+- ticket numbers are unique per site; every repair got exactly one automatic work order;
+- escalation decided nothing twice;
+- reporting's views equal a rebuild from DESK (`propdesk verify`);
+- nothing is stuck: every durable consumer has read and acknowledged everything.
+
+    python -m bench.chaos [--seconds 90] [--seed 7] [--desks 3] [--kills 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from nats.errors import Error as NatsError
+from nats.errors import TimeoutError as NatsTimeout
+
+from propdesk.desk import new_client_ref
+from propdesk.trust import Hub, default_directory
+from shared.client import Bus
+from shared.identity import OPS
+from shared.natsconf import ServerOptions
+from shared.natsd import free_port, nats_server_binary
+from shared.settings import Settings
+from shared.subjects import STREAM
+
+PROPDESK = str(Path(sys.executable).parent / "propdesk")
+SERVICES = ("intake", "dispatch", "escalation", "reporting")
+PREFIX = {"hbw": "HB", "tech-park": "TP", "xh-tower": "XH"}  # the default directory's staff
+COMMAND_DEADLINE = 120.0  # seconds a desk keeps retrying one command
+
+
+# -- the processes -----------------------------------------------------------------------------
+
+
+class Processes:
+    """nats-server and one `propdesk serve` per service, each killable and restartable."""
+
+    def __init__(self, data: Path, port: int) -> None:
+        self.data = data
+        self.port = port
+        self.url = f"nats://127.0.0.1:{port}"
+        self.nats: subprocess.Popen[bytes] | None = None
+        self.services: dict[str, subprocess.Popen[bytes]] = {}
+        self.env = os.environ | {"PROPDESK_LOG_FORMAT": "json", "PROPDESK_DATA_DIR": str(data)}
+        self.kills: Counter[str] = Counter()
+
+    def start_nats(self) -> None:
+        hub = Hub(Settings(data_dir=self.data))
+        log = open(self.data / "nats-server.out", "ab")  # noqa: SIM115 - the child keeps it
+        self.nats = subprocess.Popen(
+            [nats_server_binary(), "--config", str(hub.config_path)], stdout=log, stderr=log
+        )
+        _wait_port(self.port)
+
+    def start(self, name: str) -> None:
+        log = open(self.data / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
+        self.services[name] = subprocess.Popen(
+            [PROPDESK, "serve", name, "--nats-url", self.url, "--data-dir", str(self.data)],
+            stdout=log,
+            stderr=log,
+            env=self.env,
+        )
+
+    def kill(self, name: str) -> None:
+        process = self.nats if name == "nats-server" else self.services[name]
+        assert process is not None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        self.kills[name] += 1
+
+    def alive(self) -> dict[str, bool]:
+        return {name: p.poll() is None for name, p in self.services.items()}
+
+    def stop(self) -> dict[str, int]:
+        codes = {}
+        for name, process in self.services.items():
+            process.send_signal(signal.SIGTERM)
+            try:
+                codes[name] = process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                codes[name] = -9
+        if self.nats is not None:
+            self.nats.terminate()
+            self.nats.wait(10)
+        return codes
+
+
+def _wait_port(port: int, timeout: float = 10.0) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nats-server did not listen on {port}")
+
+
+# -- the load ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    """What the desks were told: every acknowledged command and the ticket it is about."""
+
+    acked: dict[str, dict[str, Any]] = field(default_factory=dict)  # command_id -> reply
+    reports: dict[str, tuple[str, str]] = field(default_factory=dict)  # ticket -> (site, kind)
+    retries: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+async def command(
+    bus: Bus, ledger: Ledger, site: str, service: str, verb: str, body: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Send until answered (the same command_id every time, as the CLI does): a timeout, no
+    responders or `unavailable` is retried; any other refusal is recorded and given up."""
+    body = {"command_id": str(uuid4())} | body
+    subject = f"desk.cmd.{site}.{service}.{verb}"
+    deadline = time.monotonic() + COMMAND_DEADLINE
+    while time.monotonic() < deadline:
+        try:
+            reply = await bus.request(subject, body, timeout=3)
+        except (TimeoutError, NatsTimeout, NatsError, OSError):
+            ledger.retries += 1
+            await asyncio.sleep(0.3)
+            continue
+        if reply.get("ok"):
+            ledger.acked[body["command_id"]] = reply
+            return reply
+        code = (reply.get("error") or {}).get("code")
+        if code in ("unavailable", "not_found", "conflict"):  # not read yet, or a store moment
+            ledger.retries += 1
+            await asyncio.sleep(0.3)
+            continue
+        ledger.refused.append(f"{subject}: {reply.get('error')}")
+        return None
+    ledger.refused.append(f"{subject}: no answer within {COMMAND_DEADLINE:g} s")
+    return None
+
+
+async def desk(bus: Bus, ledger: Ledger, site: str, rng: random.Random, until: float) -> None:
+    """One desk of `site`: contacts of every kind, each walked some way along its life."""
+    staff = f"{PREFIX[site]}-S0{rng.randint(1, 3)}"
+    supervisor = f"{PREFIX[site]}-SUP"
+    n = 0
+    while time.monotonic() < until:
+        n += 1
+        kind = rng.choice(["repair", "repair", "complaint", "help", "inquiry"])
+        body: dict[str, Any] = {
+            "client_ref": new_client_ref(),  # as the CLI makes them: never phone-like
+            "channel": "visit",
+            "kind": kind,
+            "reporter": {"name": "测试住户", "phone": "13800138000", "room": f"{n % 9 + 1}-301"},
+            "content": {"repair": "厨房水管漏水", "complaint": "楼道清洁不到位",
+                        "help": "门禁卡失灵", "inquiry": "物业费怎么交"}[kind],
+            "staff_id": staff,
+        }  # fmt: skip
+        if kind == "repair":
+            body["category"] = "plumbing"
+        elif kind == "complaint":
+            body["category"] = "cleaning"
+        elif kind == "help":
+            body["help_category"] = "G"
+        reported = await command(bus, ledger, site, "intake", "report", body)
+        if reported is None:
+            continue
+        ticket = reported["ticket_id"]
+        ledger.reports[ticket] = (site, kind)
+        step = {"ticket_id": ticket, "staff_id": staff}
+        if kind == "complaint":
+            valid = step | {"validity": "valid", "severity": "minor"}
+            if await command(bus, ledger, site, "intake", "classify", valid) is None:
+                continue
+            resolved = step | {"staff_id": supervisor, "resolution": "已安排保洁"}
+            if await command(bus, ledger, site, "intake", "resolve", resolved) is not None:
+                await command(bus, ledger, site, "intake", "follow_up",
+                              step | {"satisfied": True, "score": 5})  # fmt: skip
+        elif kind == "help":
+            await command(bus, ledger, site, "intake", "reply", step | {"message": "已补办门禁卡"})
+        elif kind == "inquiry":
+            await command(bus, ledger, site, "intake", "resolve", step | {"resolution": "已解答"})
+
+
+async def faults(processes: Processes, rng: random.Random, kills: int, until: float) -> None:
+    """SIGKILL a random service (or, one time in five, nats-server), restart it a moment later."""
+    pause = max(1.0, (until - time.monotonic()) / (kills + 1))
+    for _ in range(kills):
+        await asyncio.sleep(pause * rng.uniform(0.5, 1.5))
+        if time.monotonic() >= until:
+            return
+        victim = "nats-server" if rng.random() < 0.2 else rng.choice(SERVICES)
+        processes.kill(victim)
+        await asyncio.sleep(rng.uniform(0.5, 3.0))
+        if victim == "nats-server":
+            processes.start_nats()
+        else:
+            processes.start(victim)
+
+
+# -- the checks --------------------------------------------------------------------------------
+
+
+async def settled(bus: Bus, quiet: float = 5.0, timeout: float = 180.0) -> dict[str, int]:
+    """Wait until DESK has not grown for `quiet` seconds and every durable consumer has read
+    and acknowledged everything; the consumers' pending counts."""
+    ops = await bus.connection(OPS)
+    js = ops.jetstream()
+    last, since = -1, time.monotonic()
+    deadline = time.monotonic() + timeout
+    pending: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        seq = (await js.stream_info(STREAM)).state.last_seq
+        pending = {
+            c.name: c.num_pending + c.num_ack_pending for c in await js.consumers_info(STREAM)
+        }
+        if seq != last or any(pending.values()):
+            last, since = seq, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return pending
+        await asyncio.sleep(0.5)
+    return pending
+
+
+def check(events: list[dict[str, Any]], ledger: Ledger) -> dict[str, list[str]]:
+    """Each invariant → what breaks it (empty lists when everything holds)."""
+    broken: dict[str, list[str]] = defaultdict(list)
+    versions = Counter((e["aggregate_id"], e["aggregate_version"]) for e in events)
+    broken["one event per aggregate version"] = [f"{k}: {n}" for k, n in versions.items() if n > 1]
+    reported = Counter(e["aggregate_id"] for e in events if e["event_type"] == "ticket.reported")
+    for ticket in ledger.reports:
+        if reported[ticket] != 1:
+            broken["every acknowledged report exactly once"].append(f"{ticket}: {reported[ticket]}")
+    caused = Counter(
+        (e["causation_id"], e["aggregate_id"], e["event_type"]) for e in events if e["causation_id"]
+    )
+    for (cause, aggregate, kind), n in caused.items():
+        if cause in ledger.acked and n > 1:
+            broken["no command applied twice"].append(f"{cause} {kind} {aggregate}: {n}")
+    missing = [c for c in ledger.acked if not any(k[0] == c for k in caused)]
+    broken["every acknowledged command on DESK"] = missing
+    numbers = Counter(
+        (e["site"], e["data"]["ticket_no"]) for e in events if e["event_type"] == "ticket.reported"
+    )
+    broken["ticket numbers unique per site"] = [f"{k}: {n}" for k, n in numbers.items() if n > 1]
+    orders = Counter(
+        e["data"]["ticket_id"]
+        for e in events
+        if e["event_type"] == "workorder.issued" and e["data"].get("origin") == "automatic"
+    )
+    for ticket, (_, kind) in ledger.reports.items():
+        if kind == "repair" and orders[ticket] != 1:
+            broken["one work order per repair"].append(f"{ticket}: {orders[ticket]}")
+    decisions = Counter(
+        (e["data"]["ticket_id"], e["event_type"], e["data"].get("key") or e["data"].get("level"))
+        for e in events
+        if e["event_type"]
+        in (
+            "escalation.clock_breached",
+            "escalation.clock_warned",
+            "escalation.complaint_escalated",
+        )
+    )
+    broken["no decision twice"] = [f"{k}: {n}" for k, n in decisions.items() if n > 1]
+    return dict(broken)
+
+
+def verify(data: Path, url: str) -> dict[str, int]:
+    env = os.environ | {"PROPDESK_DATA_DIR": str(data)}
+    codes = {}
+    for projection in ("tickets", "analytics"):
+        done = subprocess.run(
+            [PROPDESK, "verify", projection, "--nats-url", url],
+            env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        codes[projection] = done.returncode
+    return codes
+
+
+# -- the campaign ------------------------------------------------------------------------------
+
+
+async def campaign(seconds: float, seed: int, desks: int, kills: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    data = Path(tempfile.mkdtemp(prefix="propdesk-chaos-"))
+    port = free_port()
+    settings = Settings(data_dir=data)
+    default_directory().save(settings.sites_path)
+    hub = Hub(settings)
+    hub.prepare(
+        default_directory(),
+        ServerOptions(port=port, store_dir=hub.nats_dir, pid_file=hub.pid_file, sync_always=True),
+    )
+    processes = Processes(data, port)
+    processes.start_nats()
+    for name in SERVICES:
+        processes.start(name)
+    bus = Bus(processes.url, settings, name="chaos", max_reconnect_attempts=-1,
+              reconnect_time_wait=0.3)  # fmt: skip
+    ledger = Ledger()
+    began = time.monotonic()
+    try:
+        await asyncio.sleep(3)  # the services connect
+        until = time.monotonic() + seconds
+        sites = list(PREFIX)
+        load = [
+            desk(bus, ledger, sites[i % len(sites)], random.Random(rng.random()), until)
+            for i in range(desks * len(sites))
+        ]
+        await asyncio.gather(faults(processes, rng, kills, until), *load)
+        for name, alive in processes.alive().items():  # the last victim may still be down
+            if not alive:
+                processes.start(name)
+        pending = await settled(bus)
+        events = [json.loads(m.data) async for batch in bus.read_desk() for m in batch]
+        broken = check(events, ledger)
+        verified = verify(data, processes.url)
+    finally:
+        await bus.close()
+        stopped = processes.stop()
+    return {
+        "seconds": round(time.monotonic() - began),
+        "seed": seed,
+        "commands acknowledged": len(ledger.acked),
+        "tickets": len(ledger.reports),
+        "retries": ledger.retries,
+        "refused": ledger.refused[:5],
+        "kills": dict(processes.kills),
+        "events on DESK": len(events),
+        "consumers pending": pending,
+        "verify (0 = equal)": verified,
+        "clean stop (exit codes)": stopped,
+        "broken": {k: v[:5] for k, v in broken.items() if v},
+        "data": str(data),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=90.0, help="how long the load runs")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--desks", type=int, default=2, help="desks per site")
+    parser.add_argument("--kills", type=int, default=10, help="SIGKILLs during the load")
+    args = parser.parse_args()
+    result = asyncio.run(campaign(args.seconds, args.seed, args.desks, args.kills))
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    ok = not result["broken"] and not any(result["verify (0 = equal)"].values())
+    ok = ok and not any(result["consumers pending"].values())
+    print("campaign: " + ("every check held" if ok else "BROKEN"))
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
