@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.errors import StartRefused
+from shared.files import fsync_path
 from shared.keyring import KeyRing, KeyRingError, new_key
 from shared.logging import get_logger
 from shared.settings import Settings
@@ -90,7 +91,7 @@ def create_key_file(path: Path, text: str) -> bool:
         return False
     finally:
         temp.unlink()
-    _sync_dir(path.parent)
+    fsync_path(path.parent)
     return True
 
 
@@ -108,7 +109,7 @@ def replace_key_file(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         raise
-    _sync_dir(path.parent)
+    fsync_path(path.parent)
 
 
 def _write_temp(path: Path, text: str) -> Path:
@@ -119,11 +120,3 @@ def _write_temp(path: Path, text: str) -> Path:
         f.flush()
         os.fsync(f.fileno())
     return temp
-
-
-def _sync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

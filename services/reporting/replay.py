@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 from nats.aio.client import Client
 
 from services.reporting.projections import PROJECTIONS, Projection, View
+from shared.files import fsync_path
 from shared.inbox import decode
 from shared.reader import read_stream
 from shared.sites import SiteDirectory
@@ -124,7 +125,7 @@ async def rebuild(
         await asyncio.to_thread(settle, view)
         if not built:  # half a view is no view, and on a full disk it keeps the disk full
             remove_database(path)
-    await asyncio.to_thread(_fsync, path)
+    await asyncio.to_thread(fsync_path, path)
     return Rebuilt(events, time.perf_counter() - started, checksum, position)
 
 
@@ -167,14 +168,6 @@ def settle(view: View) -> None:
     connection removes the write-ahead log."""
     _pragma(view, "synchronous=FULL", "wal_checkpoint(TRUNCATE)")
     view.close()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _companions(path: Path) -> list[Path]:
