@@ -3,9 +3,12 @@ the start an operator must fix before it can succeed."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from eventsourcing import persistence
+from nats.errors import Error as NatsError
 from pydantic import ValidationError
 
 from shared.contracts.replies import Error, ErrorCode, ErrorReply, FieldError
@@ -40,6 +43,42 @@ class StartRefused(RuntimeError):
     not restart."""
 
     EXIT_CODE = 78
+
+
+class Retryable(Exception):
+    """A state that a retry can change (a view being switched, a store being replaced …)."""
+
+
+# The store or the bus briefly unavailable: locked, full, unreachable, timed out. What a retry
+# can change; anything else an event or a request causes will fail again the same way.
+_FAULTS: tuple[type[BaseException], ...] = (
+    Retryable,
+    OSError,
+    TimeoutError,
+    MemoryError,
+    NatsError,
+    sqlite3.OperationalError,
+    sqlite3.InterfaceError,
+    sqlite3.InternalError,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    persistence.InternalError,
+)
+# A database that cannot be read at all (corrupt, not a database): the store's trouble, to be
+# repaired, never the event's or the request's.
+_BROKEN_STORE = (sqlite3.DatabaseError, persistence.DatabaseError, persistence.PersistenceError)
+
+
+def retryable(exc: BaseException) -> bool:
+    """Whether `exc` (or the error it was raised from) is a state a retry can change."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, _FAULTS) or type(current) in _BROKEN_STORE:
+            return True
+        seen.add(id(current))
+        current = current.__cause__
+    return False
 
 
 def invalid(message: str, field: str | None = None) -> DeskError:

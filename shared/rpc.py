@@ -10,7 +10,7 @@ from uuid import uuid4
 from pydantic import BaseModel, ValidationError
 
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError, from_validation, invalid
+from shared.errors import DeskError, from_validation, invalid, retryable
 from shared.logging import get_logger
 from shared.personal import looks_personal
 from shared.subjects import is_valid_site, site_of
@@ -69,11 +69,19 @@ async def answer(call: Callable[[], Awaitable[BaseModel | dict[str, Any]]], subj
         result = await call()
     except DeskError as exc:
         return exc.reply().model_dump(mode="json")
-    except Exception:
+    except Exception as exc:
         log.exception("request.failed", subject=subject)
-        return (
-            DeskError(ErrorCode.unavailable, "the service could not complete the request; retry")
-            .reply()
-            .model_dump(mode="json")
-        )
+        return _unforeseen(exc).reply().model_dump(mode="json")
     return result if isinstance(result, dict) else result.model_dump(mode="json")
+
+
+def _unforeseen(exc: Exception) -> DeskError:
+    """An error no handler turned into a reply: `unavailable` only when a retry can change it
+    (the store or the bus briefly away); anything else (a date out of range, a number too
+    large …) fails again on the same request, so it is `invalid`, not worth retrying."""
+    if retryable(exc):
+        return DeskError(ErrorCode.unavailable, "the service could not complete the request; retry")
+    why = f"{type(exc).__name__}: {exc}"[:200]
+    return DeskError(
+        ErrorCode.invalid, f"the service cannot carry out this request ({why}); retrying fails too"
+    )

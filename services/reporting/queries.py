@@ -6,6 +6,7 @@ from typing import Any
 
 from services.reporting.as_of import ticket_as_of
 from services.reporting.view import TicketView
+from shared.contracts.base import MAX_INT64
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
@@ -82,7 +83,7 @@ def _cursor(cursor: str | None) -> int | None:
     """A page's cursor: the stream sequence this service gave out as `next_cursor`."""
     if cursor is None:
         return None
-    if not cursor.isdigit():
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_INT64:
         raise invalid("cursor is not one this service gave out", "cursor")
     return int(cursor)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from shared.personal import looks_personal
 from shared.subjects import SITE_PATTERN
@@ -45,3 +46,24 @@ Place = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
     AfterValidator(not_personal),
 ]
+
+
+# Years 1970–2999, as the reports count months: a time a desk gives lies in them both as written
+# and in UTC, so that every deadline, month and week reckoned from it is a date (a year-9999
+# appointment once overflowed escalation's deadlines).
+YEARS = (1970, 2999)
+MAX_INT64 = 2**63 - 1  # what SQLite stores in an INTEGER column
+
+
+def in_years(value: datetime) -> datetime:
+    first, last = YEARS
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not (first <= value.year <= last and first <= utc.year <= last):
+        raise ValueError(f"must lie in the years {first}–{last}")
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(in_years)]

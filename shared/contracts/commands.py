@@ -6,7 +6,6 @@ from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import (
-    AwareDatetime,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -14,7 +13,15 @@ from pydantic import (
     model_validator,
 )
 
-from shared.contracts.base import Contract, Key, LongText, Place, ShortText, StaffId
+from shared.contracts.base import (
+    Contract,
+    Key,
+    LongText,
+    Place,
+    ShortText,
+    StaffId,
+    Timestamp,
+)
 from shared.contracts.events import Appointment
 from shared.contracts.vocabulary import (
     Channel,
@@ -57,6 +64,9 @@ class Reporter(Contract):
 
 
 class AppointmentWindow(Appointment):
+    start: Timestamp
+    end: Timestamp
+
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end <= self.start:
@@ -74,7 +84,7 @@ class ReportContact(Command):
     help_category: HelpCategory | None = None
     reporter: Reporter | None = None
     content: LongText
-    received_at: AwareDatetime | None = None
+    received_at: Timestamp | None = None
     appointment: AppointmentWindow | None = None
 
     @model_validator(mode="after")
@@ -123,7 +133,7 @@ class LinkContact(TicketCommand):
     channel: Channel
     content: LongText
     reporter: Reporter | None = None
-    received_at: AwareDatetime | None = None
+    received_at: Timestamp | None = None
 
 
 class RevealContact(TicketCommand):
@@ -186,7 +196,7 @@ class GetTicket(Contract):
 
     ticket_id: UUID | None = None
     ticket_no: str | None = Field(default=None, max_length=64)
-    as_of: AwareDatetime | None = Field(
+    as_of: Timestamp | None = Field(
         default=None,
         description="The ticket as the desk knew it at this time (ISO 8601 with offset): "
         "its events recorded (recorded_at) up to and including it; default: now",

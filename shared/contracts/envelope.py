@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from shared.contracts.base import Contract, SiteId
+from shared.contracts.base import MAX_INT64, Contract, SiteId
 
 SCHEMA_VERSION = 1
 
@@ -27,10 +27,10 @@ class Envelope(Contract):
     """Common fields; each event type adds `event_type` (a literal) and its typed `data`."""
 
     event_id: UUID
-    schema_version: int = Field(ge=1)
+    schema_version: int = Field(ge=1, le=MAX_INT64)
     site: SiteId
     aggregate_id: UUID
-    aggregate_version: int = Field(ge=1)
+    aggregate_version: int = Field(ge=1, le=MAX_INT64)
     occurred_at: AwareDatetime = Field(description="When it happened in the business")
     recorded_at: AwareDatetime = Field(description="When the owning service stored it")
     correlation_id: str

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.base import Contract, ShortText
+from shared.contracts.base import Contract, ShortText, Timestamp
 from shared.contracts.commands import Command, TicketCommand
 
 PauseReason = Literal["customer_consent", "access", "parts"]
@@ -51,7 +51,7 @@ class AcknowledgedReply(Contract):
 class SetClock(Contract):
     """desk.sim.clock.set: move the simulated clock (only `propdesk up --clock simulated`)."""
 
-    now: AwareDatetime = Field(description="ISO 8601 with offset; never earlier than the clock")
+    now: Timestamp = Field(description="ISO 8601 with offset; never earlier than the clock")
 
 
 class Decision(Contract):
