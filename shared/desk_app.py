@@ -22,6 +22,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError, forbidden
 from shared.inbox import Delivery
+from shared.parking_lot import ParksEvents
 from shared.sites import SiteConfig, SiteDirectory
 from shared.staff import Permission, StaffMember
 from shared.store import LOCK_FILE, StoreLock, check_readable
@@ -77,8 +78,9 @@ class CommandReceipt(Aggregate):
 Handler = Callable[[Any, CommandContext, Any], tuple[BaseModel, list[Any]]]
 
 
-class DeskApplication(Application[UUID]):
-    """Subclasses set `name` and `handlers` (command type -> method returning reply, changes)."""
+class DeskApplication(ParksEvents, Application[UUID]):
+    """Subclasses set `name` and `handlers` (command type -> method returning reply, changes).
+    What its inbox cannot apply it parks (shared/parking_lot.py)."""
 
     handlers: ClassVar[dict[type, Handler]] = {}
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}

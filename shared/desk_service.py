@@ -19,6 +19,8 @@ from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.desk_app import CommandContext, DeskApplication
 from shared.inbox import Inbox
+from shared.parking_desk import ParkingDesk
+from shared.parking_lot import AppLot
 from shared.relay import Relay, Translate
 from shared.rpc import correlation_id
 from shared.service import Service
@@ -39,6 +41,7 @@ class DeskService(Service):
         self.app: Any = None
         self.relay: Relay | None = None
         self._lock = asyncio.Lock()
+        self.parking = ParkingDesk(self, after_retry=self.applied)
 
     @abstractmethod
     def translator(self) -> Translate:
@@ -73,12 +76,16 @@ class DeskService(Service):
                 filter_subject=filter_subject,
                 on_applied=self.applied,
                 offload=self.offload,
+                **self.parking.follow(AppLot(self.app, durable)),
             )
             tasks.append(inbox.run())
         return tasks
 
     def durables(self) -> list[str]:
         return [self.consumes[0]] if self.consumes is not None else []
+
+    def parked_count(self) -> int:
+        return self.parking.count()
 
     def applied(self) -> None:
         """After a command or a batch from DESK was committed: publish what it recorded."""
@@ -108,4 +115,6 @@ class DeskService(Service):
                 description=(model.model_fields["data"].annotation.__doc__ or "").strip(),
                 schema=model,
             )
+        if self.consumes is not None:
+            self.parking.routes(router)
         return router

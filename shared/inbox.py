@@ -5,13 +5,18 @@ writes (`apply` below). The inbox reads batches from a durable pull consumer tha
 that recorded position, hands each batch to `apply`, and acks only after `apply` has committed.
 A redelivery or a duplicate is recognised by its sequence (at or below the recorded position) and
 changes nothing; a crash before the ack just means redelivery.
+
+An event the consumer cannot apply does not stop it: shared/parking.py tries it a few times, then
+parks it (with the error) and records the position past it, in one transaction, and the inbox
+moves on; ops see it, and retry it once fixed (docs/RELIABILITY.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from nats.errors import TimeoutError as NatsTimeout
@@ -20,8 +25,10 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from pydantic import ValidationError
 
-from shared.contracts.events import Envelope, parse_event
+from shared.contracts.envelope import SCHEMA_VERSION
+from shared.contracts.events import EVENT_TYPES, Envelope, parse_event
 from shared.logging import get_logger
+from shared.parking import PAUSE, Park, Stuck, settle
 from shared.subjects import EVENTS_ALL, STREAM
 from shared.tasks import Blocking, to_thread
 
@@ -30,22 +37,47 @@ log = get_logger("inbox")
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One message of the stream: its sequence and its envelope (None when not ours to read)."""
+    """One message of the stream: its sequence and its envelope (None when not ours to read, or
+    when it cannot be read: then `error` says why, and it is parked, not skipped)."""
 
     seq: int
     envelope: Envelope | None
+    subject: str = ""
+    error: str | None = None
+    data: bytes = b""  # as published, when it could not be read: kept with its park
 
 
 Apply = Callable[[Sequence[Delivery]], None]
 
 
-def decode(seq: int, data: bytes) -> Delivery:
+def decode(seq: int, data: bytes, subject: str = "") -> Delivery:
     try:
-        return Delivery(seq, parse_event(data))
-    except ValidationError:
+        return Delivery(seq, parse_event(data), subject)
+    except ValidationError as exc:
+        why = _unreadable(subject, data, exc)
         # Unknown event types belong to other services or newer contract versions: skip them,
         # but record the position so the consumer moves on.
-        return Delivery(seq, None)
+        return Delivery(seq, None, subject, why, data if why else b"")
+
+
+def _unreadable(subject: str, data: bytes, exc: ValidationError) -> str | None:
+    """Why a message on the subject of an event type this version knows, at a schema version it
+    knows, does not validate: an event it cannot apply. None for what is rightly skipped."""
+    event_type = subject.split(".", 3)[3] if subject.startswith("desk.evt.") else ""
+    model = EVENT_TYPES.get(event_type)
+    if model is None:
+        return None
+    try:
+        body = json.loads(data)
+        version = body.get("schema_version") if isinstance(body, dict) else None
+    except (ValueError, RecursionError):
+        version = None
+    known = getattr(model.model_fields["data"].annotation, "SCHEMA_VERSION", SCHEMA_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > known:
+        return None  # a newer schema of a known type (docs/contract.md §13.1)
+    errors = exc.errors(include_url=False)[:3]
+    summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return f"unreadable {event_type}: {summary}"[:500]
 
 
 class Inbox:
@@ -61,6 +93,9 @@ class Inbox:
         ack_wait: float = 30.0,
         on_applied: Callable[[], None] | None = None,
         offload: Blocking = to_thread,
+        park: Park | None = None,
+        on_parked: Callable[[Stuck], Awaitable[None]] | None = None,
+        pause: float = PAUSE,
     ) -> None:
         self._js = js
         self.durable = durable
@@ -71,6 +106,9 @@ class Inbox:
         self._ack_wait = ack_wait
         self._offload = offload  # the owning service's threads, so its stop can wait for them
         self._on_applied = on_applied  # e.g. wake the relay that publishes what was applied
+        self._park = park  # without it, an event that cannot be applied is retried for ever
+        self._on_parked = on_parked  # e.g. tell ops
+        self._pause = pause  # between the tries of an event that fails
         self._sub: JetStreamContext.PullSubscription | None = None
         # Test hook: called after commit and before ack, to provoke a crash in between.
         self.before_ack: Callable[[Sequence[Delivery]], None] | None = None
@@ -107,15 +145,26 @@ class Inbox:
             msgs = await self._sub.fetch(self._batch_size, timeout=timeout)
         except (TimeoutError, NatsTimeout):
             return 0
-        deliveries = [decode(m.metadata.sequence.stream, m.data) for m in msgs]
-        await self._offload(self._apply, deliveries)
+        deliveries = [decode(m.metadata.sequence.stream, m.data, m.subject) for m in msgs]
+        parked = await self._offload(self._settle, deliveries)
         if self.before_ack is not None:
             self.before_ack(deliveries)
         for m in msgs:
             await m.ack()
         if self._on_applied is not None:
             self._on_applied()
+        for stuck in parked:
+            log.error("inbox.parked", durable=self.durable, seq=stuck.delivery.seq,
+                      subject=stuck.delivery.subject, error=stuck.error)  # fmt: skip
+            if self._on_parked is not None:
+                await self._on_parked(stuck)
         return len(msgs)
+
+    def _settle(self, deliveries: list[Delivery]) -> list[Stuck]:
+        if self._park is None:
+            self._apply(deliveries)
+            return []
+        return settle(deliveries, self._apply, self._park, pause=self._pause)
 
     async def run(self) -> None:
         try:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.identity import ANALYTICS, HUB_ACCOUNT, OPS, inbox_prefix, site_account, site_identity
-from shared.subjects import NOTICES, SIM_CLOCK_SET, STREAM
+from shared.subjects import NOTICES, OPS_ALERTS, SIM_CLOCK_SET, STREAM
 
 JS = "$JS.API"
 STREAMS = (STREAM, NOTICES)
@@ -53,7 +53,8 @@ def service_grant(
     identity: str, *, publishes: Iterable[str], serves: Iterable[str], durables: Iterable[str]
 ) -> Grant:
     """A service: its own events and notices, its own request subjects, its own durable
-    consumers on DESK, and the streams' declaration (each service declares them at start)."""
+    consumers on DESK, and the streams' declaration (each service declares them at start). A
+    service with consumers also reads DESK by sequence: a parked event is retried from there."""
     jetstream = [f"{JS}.INFO"]
     for stream in STREAMS:
         jetstream += [f"{JS}.STREAM.{verb}.{stream}" for verb in ("INFO", "CREATE", "UPDATE")]
@@ -63,6 +64,8 @@ def service_grant(
             for verb in ("INFO", "DELETE", "MSG.NEXT", "DURABLE.CREATE", "CREATE")
         ]
         jetstream += [f"{JS}.CONSUMER.CREATE.{STREAM}.{durable}.>", f"$JS.ACK.{STREAM}.{durable}.>"]
+    if durables:
+        jetstream.append(f"{JS}.DIRECT.GET.{STREAM}")
     return Grant(
         publish=(*sorted(set(publishes)), *jetstream),
         subscribe=(*sorted(set(serves)), f"{inbox_prefix(identity)}.>"),
@@ -70,8 +73,9 @@ def service_grant(
     )
 
 
-def reader_grant(identity: str, *requests: str) -> Grant:
-    """Ops and analytics: read DESK message by message (direct get), and send `requests`."""
+def reader_grant(identity: str, *requests: str, hears: tuple[str, ...] = ()) -> Grant:
+    """Ops and analytics: read DESK message by message (direct get), send `requests`, and hear
+    the subjects `hears`."""
     return Grant(
         publish=(
             *requests,
@@ -79,17 +83,19 @@ def reader_grant(identity: str, *requests: str) -> Grant:
             f"{JS}.STREAM.INFO.{STREAM}",
             f"{JS}.DIRECT.GET.{STREAM}",
         ),
-        subscribe=(f"{inbox_prefix(identity)}.>",),
+        subscribe=(f"{inbox_prefix(identity)}.>", *hears),
     )
 
 
-# ops also watches the consumers' lag (read-only: list and info)
+# ops also watches the consumers' lag (read-only: list and info), and hears the services' alerts
+# (an event parked: docs/contract.md §23)
 OPS_GRANT = reader_grant(
     OPS,
     "desk.ops.>",
     SIM_CLOCK_SET,
     f"{JS}.CONSUMER.LIST.{STREAM}",
     f"{JS}.CONSUMER.INFO.{STREAM}.*",
+    hears=(OPS_ALERTS,),
 )
 ANALYTICS_GRANT = reader_grant(ANALYTICS, "desk.qry.company.>")
 

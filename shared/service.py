@@ -70,6 +70,10 @@ class Service(ABC):
         """The durable consumers on DESK this service keeps (its credential allows only these)."""
         return []
 
+    def parked_count(self) -> int:
+        """Events the service's consumers parked and nobody has retried yet (shared/parking.py)."""
+        return 0
+
     def access(self, nats_url: str) -> BusAccess:
         """The service's own identity on the bus (docs/contract.md §22). Without its credential
         it cannot start until an operator issues one: not worth a restart loop."""

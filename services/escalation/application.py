@@ -68,6 +68,13 @@ class EscalationApp(DeskApplication):
             self._apply(deliveries)
             self.schedule.catch_up(self)
 
+    def retry_parked(self, consumer: str, delivery: Any) -> None:
+        with self.writing:
+            try:
+                self._retry_parked(consumer, delivery)
+            finally:
+                self.schedule.catch_up(self)
+
     def next_due(self, board_id: UUID) -> datetime | None:
         board = self.get(board_id, Board)
         return board.next_due() if board is not None else None

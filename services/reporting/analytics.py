@@ -18,6 +18,8 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from services.reporting.parked import TABLE as PARKED_TABLE
+from services.reporting.parked import ParkingView
 from services.reporting.view import each_row
 from shared.contracts.envelope import Envelope
 from shared.inbox import Delivery
@@ -64,7 +66,7 @@ INDEXES = (
 OPEN = "open"
 
 
-class AnalyticsView(SQLiteTrackingRecorder):
+class AnalyticsView(ParkingView, SQLiteTrackingRecorder):
     def __init__(self, db_name: str, sites: SiteDirectory | None = None) -> None:
         super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=10))
         self.sites = sites or SiteDirectory.load(None)
@@ -75,6 +77,7 @@ class AnalyticsView(SQLiteTrackingRecorder):
             *super().construct_create_table_statements(),
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
             *INDEXES,
+            PARKED_TABLE,  # not in TABLES: not part of the checksum
         ]
 
     # -- writing ---------------------------------------------------------------------------
@@ -89,13 +92,16 @@ class AnalyticsView(SQLiteTrackingRecorder):
             fresh = [d for d in deliveries if d.seq > done]
             if not fresh:
                 return  # a redelivery: already applied
-            for delivery in fresh:
-                event = delivery.envelope
-                if event is not None and self._is_new(c, event):
-                    step = STEPS.get(event.event_type)  # type: ignore[attr-defined]
-                    if step is not None:
-                        step(self, c, event)
+            self._apply_rows(c, fresh)
             self._insert_tracking(c, Tracking(STREAM, fresh[-1].seq))
+
+    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            event = delivery.envelope
+            if event is not None and self._is_new(c, event):
+                step = STEPS.get(event.event_type)  # type: ignore[attr-defined]
+                if step is not None:
+                    step(self, c, event)
 
     def _is_new(self, c: SQLiteCursor, event: Envelope) -> bool:
         key = str(event.aggregate_id)

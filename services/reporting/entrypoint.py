@@ -19,6 +19,7 @@ from services.reporting.projections import PROJECTIONS, Projection, View
 from services.reporting.replay import check_view_file, install
 from services.reporting.view import TicketView
 from shared import subjects
+from shared.clock import Clock
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
@@ -26,7 +27,8 @@ from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.replies import ErrorCode
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
 from shared.errors import DeskError, invalid
-from shared.inbox import Inbox
+from shared.inbox import Delivery, Inbox
+from shared.parking_desk import ParkingDesk
 from shared.service import Service
 from shared.tasks import cancel_and_wait
 
@@ -68,6 +70,7 @@ class ReportingService(Service):
         self._followers: dict[str, asyncio.Task[None]] = {}  # each projection's inbox task
         self._switching = asyncio.Lock()
         self._stopping = False
+        self.parking = ParkingDesk(self)
 
     @property
     def view(self) -> TicketView | None:
@@ -98,6 +101,9 @@ class ReportingService(Service):
     def durables(self) -> list[str]:
         return [p.durable for p in PROJECTIONS.values()]
 
+    def parked_count(self) -> int:
+        return self.parking.count()
+
     def background(self) -> list[Coroutine[Any, Any, None]]:
         return [self._follow(name, self._inbox(name)) for name in self.live]
 
@@ -110,6 +116,7 @@ class ReportingService(Service):
             apply=live.apply,
             position=live.position,
             offload=self.offload,
+            **self.parking.follow(ViewLot(PROJECTIONS[name].durable, live, self.clock)),
         )
         return self.inboxes[name]
 
@@ -163,6 +170,7 @@ class ReportingService(Service):
                 # company=True: no site is checked; these subjects carry none
                 self.handler(title.replace(".", "_"), model, ViewState, call, company=True)
             )
+        self.parking.routes(router)
         return router
 
     def _report(self, handler: Callable[..., dict[str, Any]]) -> Any:
@@ -245,6 +253,22 @@ class ReportingService(Service):
                     self._follow_anew(name)
         self.log.info("reporting.switched", projection=name, position=position, checksum=checksum)
         return ViewState(projection=name, position=position, checksum=checksum).model_dump()
+
+
+class ViewLot:
+    """A projection's parked events, in its live view (shared/parking_desk.py Lot)."""
+
+    def __init__(self, consumer: str, live: LiveView, clock: Clock) -> None:
+        self.consumer, self._live, self._clock = consumer, live, clock
+
+    def park(self, delivery: Delivery, error: str, attempts: int) -> bool:
+        return self._live.park(self.consumer, delivery, error, attempts, self._clock.now())
+
+    def parked(self) -> list[dict[str, Any]]:
+        return self._live.parked()
+
+    def retry(self, delivery: Delivery) -> None:
+        self._live.retry_parked(delivery, self._clock.now())
 
 
 def _projection(name: str) -> Projection:

@@ -14,15 +14,17 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from services.reporting.projections import View
+from shared.errors import Retryable
 from shared.inbox import Delivery
 
 T = TypeVar("T")
 
 
-class Switching(Exception):
+class Switching(Retryable):
     """The view is being switched: retry once `ready` is set again."""
 
 
@@ -58,6 +60,21 @@ class LiveView:
 
     def position(self) -> int:
         return self.run(_position)
+
+    # -- parked events (services/reporting/parked.py) ------------------------------------------
+
+    def park(
+        self, consumer: str, delivery: Delivery, error: str, attempts: int, at: datetime
+    ) -> bool:
+        with self._write:
+            return self.run(lambda view: view.park(consumer, delivery, error, attempts, at))
+
+    def parked(self) -> list[dict[str, Any]]:
+        return self.run(lambda view: view.parked())
+
+    def retry_parked(self, delivery: Delivery, at: datetime) -> None:
+        with self._write:
+            self.run(lambda view: view.retry_parked(delivery, at))
 
     # -- the switch --------------------------------------------------------------------------
 

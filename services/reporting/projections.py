@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.reporting.analytics import AnalyticsView
 from services.reporting.view import TicketView
@@ -27,6 +28,17 @@ class View(Protocol):
 
     def checksum(self) -> str:
         """A digest of every row: equal views have equal checksums."""
+
+    def park(
+        self, consumer: str, delivery: Delivery, error: str, attempts: int, at: datetime
+    ) -> bool:
+        """Record an event that cannot be applied, with the position past it, atomically."""
+
+    def parked(self) -> list[dict[str, Any]]:
+        """The parked events, oldest first."""
+
+    def retry_parked(self, delivery: Delivery, at: datetime) -> None:
+        """Apply a parked event and close its park (services/reporting/parked.py)."""
 
     def close(self) -> None: ...
 

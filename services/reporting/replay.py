@@ -9,9 +9,10 @@ How a rebuild goes fast (docs/PERFORMANCE.md, "replay"):
   consumer is created (ops may create none), one wait a batch: a rebuild runs at the rate it
   had with the pull consumer used before.
 - Each batch is decoded and applied in a worker thread, in one transaction, by the view's own
-  `apply` (the same code as the live inbox, so the rows are the same). Batches are not read
-  while one is applied: on two cores, reading alongside stalls the applying thread on the GIL
-  and the whole is slower.
+  `apply` (the same code as the live inbox, so the rows are the same); an event it cannot
+  apply is parked in the rebuilt view, as the live inbox parks it (shared/parking.py).
+  Batches are not read while one is applied: on two cores, reading alongside stalls the
+  applying thread on the GIL and the whole is slower.
 - The rebuild file is written with `PRAGMA synchronous=OFF`: no fsync per commit, since nobody
   reads the file yet and a crash only loses the rebuild. At the end it is checkpointed with
   `synchronous=FULL`, closed (which removes its write-ahead log) and fsynced, so the one file
@@ -34,8 +35,10 @@ from typing import Any, NamedTuple
 from nats.aio.client import Client
 
 from services.reporting.projections import PROJECTIONS, Projection, View
+from shared.clock import Clock, SystemClock
 from shared.files import fsync_path
 from shared.inbox import decode
+from shared.parking import settle as apply_or_park
 from shared.reader import read_stream
 from shared.sites import SiteDirectory
 from shared.subjects import STREAM
@@ -83,6 +86,7 @@ async def rebuild(
     *,
     sites: SiteDirectory | None = None,
     batch: int = BATCH,
+    clock: Clock | None = None,
 ) -> Rebuilt:
     """Build `projection` from the first message of DESK into a fresh view at `path` (whatever
     was there is deleted first).
@@ -90,7 +94,8 @@ async def rebuild(
     Reads up to stream sequence `upto`, by default the stream's last sequence when the rebuild
     starts: what arrives later is for the live inbox. `sites` must be the reporting service's
     site directory (a projection may count in a site's timezone). `progress` is called after
-    every batch. The file is closed, with no write-ahead log, when this returns.
+    every batch. The file is closed, with no write-ahead log, when this returns. `clock`
+    stamps the events parked on the way (default: the system's).
     """
     if isinstance(projection, str):
         projection = projection_named(projection)
@@ -107,6 +112,7 @@ async def rebuild(
     remove_database(path)
     started = time.perf_counter()
     view = await asyncio.to_thread(projection.open, str(path), sites or SiteDirectory())
+    feed = _Feed(view, projection.durable, clock or SystemClock())
     built = False
     try:
         await asyncio.to_thread(_pragma, view, "synchronous=OFF")
@@ -115,7 +121,7 @@ async def rebuild(
             progress(0, target)
         async for raw in _read(nc, target, batch):
             events += len(raw)
-            await asyncio.to_thread(_apply, view, raw)
+            await asyncio.to_thread(_apply, feed, raw)
             if progress is not None:
                 progress(raw[-1][0], target)
         checksum = await asyncio.to_thread(view.checksum)
@@ -129,14 +135,28 @@ async def rebuild(
     return Rebuilt(events, time.perf_counter() - started, checksum, position)
 
 
-def _apply(view: View, raw: list[tuple[int, bytes]]) -> None:
-    view.apply([decode(seq, data) for seq, data in raw])
+class _Feed:
+    """A view being rebuilt, and where it parks what it cannot apply (as the live inbox)."""
+
+    def __init__(self, view: View, consumer: str, clock: Clock) -> None:
+        self.view, self.consumer, self.clock = view, consumer, clock
+
+    def apply(self, deliveries: list[Any]) -> None:
+        self.view.apply(deliveries)
+
+    def park(self, delivery: Any, error: str, attempts: int) -> bool:
+        return self.view.park(self.consumer, delivery, error, attempts, self.clock.now())
 
 
-async def _read(nc: Client, target: int, batch: int) -> AsyncIterator[list[tuple[int, bytes]]]:
-    """DESK from sequence 1 to `target`, as batches of (sequence, data)."""
+def _apply(feed: _Feed, raw: list[tuple[int, bytes, str]]) -> None:
+    deliveries = [decode(seq, data, subject) for seq, data, subject in raw]
+    apply_or_park(deliveries, feed.apply, feed.park, pause=0)
+
+
+async def _read(nc: Client, target: int, batch: int) -> AsyncIterator[list[tuple[int, bytes, str]]]:
+    """DESK from sequence 1 to `target`, as batches of (sequence, data, subject)."""
     async for stored in read_stream(nc, STREAM, target, batch=batch):
-        yield [(m.seq, m.data) for m in stored]
+        yield [(m.seq, m.data, m.subject) for m in stored]
 
 
 # -- the file ----------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRe
 from services.reporting.as_of import TicketRecords, order_position
 from services.reporting.clocks import evolve_sla, is_escalation_event, summary
 from services.reporting.orders import evolve_order, is_order_event
+from services.reporting.parked import TABLE as PARKED_TABLE
+from services.reporting.parked import ParkingView
 from services.reporting.projection import evolve, history_entry
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import notification_of
@@ -40,7 +42,7 @@ _CHECKED = (
 )
 
 
-class TicketView(SQLiteTrackingRecorder):
+class TicketView(ParkingView, SQLiteTrackingRecorder):
     def __init__(self, db_name: str) -> None:
         super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=10))
         with self.datastore.transaction(commit=False) as c:
@@ -91,6 +93,7 @@ class TicketView(SQLiteTrackingRecorder):
             "CREATE INDEX IF NOT EXISTS notices_by_site ON notices (site, seq)",
             "CREATE INDEX IF NOT EXISTS notices_by_role ON notices (site, role, seq)",
             "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            PARKED_TABLE,
         ]
 
     # -- writing ---------------------------------------------------------------------------
@@ -111,12 +114,15 @@ class TicketView(SQLiteTrackingRecorder):
             fresh = [d for d in deliveries if d.seq > done]
             if not fresh:
                 return  # a redelivery: already applied
-            batch = _Batch(c)
-            for delivery in fresh:
-                if delivery.envelope is not None:
-                    self._apply_one(batch, delivery)
-            batch.write()
+            self._apply_rows(c, fresh)
             self._insert_tracking(c, Tracking(STREAM, fresh[-1].seq))
+
+    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
+        batch = _Batch(c)
+        for delivery in deliveries:
+            if delivery.envelope is not None:
+                self._apply_one(batch, delivery)
+        batch.write()
 
     def _apply_one(self, batch: _Batch, delivery: Delivery) -> None:
         event = delivery.envelope

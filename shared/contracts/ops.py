@@ -69,3 +69,68 @@ class AccessLog(Contract):
     site: str
     month: str
     refused: list[RefusedReveal]
+
+
+# -- parked events: desk.ops.<service>.parked.* (docs/contract.md §23) ----------------------
+
+ParkedId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=90, pattern=r"^[a-z0-9-]{1,64}:[0-9]{1,19}$"
+    ),
+]
+
+
+class ParkedQuery(Contract):
+    """The events the service's consumers parked: those still waiting (default), or all."""
+
+    all: bool = Field(default=False, description="Also those retried successfully")
+
+
+class ParkedRef(Contract):
+    """One parked event, by its id `<consumer>:<stream sequence>` (`propdesk parked list`)."""
+
+    id: ParkedId
+
+
+class ParkedEvent(Contract):
+    id: str = Field(description="<consumer>:<stream sequence>")
+    service: str
+    consumer: str = Field(description="The durable consumer that could not apply it")
+    seq: int = Field(description="Its sequence in DESK")
+    subject: str
+    event_type: str | None = Field(description="None when the message could not be read")
+    event_id: str | None
+    site: str | None
+    error: str = Field(description="Why it could not be applied (the last try's error)")
+    attempts: int = Field(description="Tries before it was parked")
+    parked_at: datetime
+    state: Literal["parked", "retried"] = Field(
+        description="parked: waiting for a fix; retried: applied by `parked retry`"
+    )
+    retries: int = Field(description="Retries that failed again")
+    retried_at: datetime | None = Field(description="When a retry applied it")
+    event: str | None = Field(
+        default=None, description="The message as published (up to 64 KiB): `parked.show` only"
+    )
+
+
+class ParkedList(Contract):
+    ok: Literal[True] = True
+    service: str
+    waiting: int = Field(description="How many are parked and not yet retried")
+    parked: list[ParkedEvent] = Field(description="Oldest first")
+
+
+class ParkedReply(Contract):
+    ok: Literal[True] = True
+    parked: ParkedEvent
+
+
+class ParkedAlert(Contract):
+    """desk.ops.alert.<service>: a consumer of the service parked an event (ops subscribe)."""
+
+    alert: Literal["event_parked"] = "event_parked"
+    service: str
+    waiting: int = Field(description="Events the service has parked and not yet retried")
+    parked: ParkedEvent

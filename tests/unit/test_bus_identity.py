@@ -91,10 +91,13 @@ def test_each_service_may_publish_only_its_own_events_and_keep_only_its_own_cons
 
 
 def test_ops_and_analytics_create_no_consumer_and_read_nobody_elses_inbox() -> None:
-    for grant, own in ((OPS_GRANT, "_INBOX_ops.>"), (ANALYTICS_GRANT, "_INBOX_analytics.>")):
+    for grant, hears in (
+        (OPS_GRANT, ("_INBOX_ops.>", "desk.ops.alert.>")),  # and the services' alerts
+        (ANALYTICS_GRANT, ("_INBOX_analytics.>",)),
+    ):
         assert not any("CONSUMER.CREATE" in s or "CONSUMER.DURABLE" in s for s in grant.publish)
         assert not any(s.startswith("desk.cmd") for s in grant.publish)
-        assert grant.subscribe == (own,)
+        assert grant.subscribe == hears
     assert "$JS.API.DIRECT.GET.DESK" in ANALYTICS_GRANT.publish
     assert inbox_prefix("site-hbw") == "_INBOX"  # its own account: nobody else's replies there
 
