@@ -44,7 +44,7 @@ class Delivery:
     envelope: Envelope | None
     subject: str = ""
     error: str | None = None
-    data: bytes = b""  # as published, when it could not be read: kept with its park
+    data: bytes = b""  # as published: kept with its park
 
 
 Apply = Callable[[Sequence[Delivery]], None]
@@ -52,12 +52,11 @@ Apply = Callable[[Sequence[Delivery]], None]
 
 def decode(seq: int, data: bytes, subject: str = "") -> Delivery:
     try:
-        return Delivery(seq, parse_event(data), subject)
+        return Delivery(seq, parse_event(data), subject, None, data)
     except ValidationError as exc:
-        why = _unreadable(subject, data, exc)
         # Unknown event types belong to other services or newer contract versions: skip them,
         # but record the position so the consumer moves on.
-        return Delivery(seq, None, subject, why, data if why else b"")
+        return Delivery(seq, None, subject, _unreadable(subject, data, exc), data)
 
 
 def _unreadable(subject: str, data: bytes, exc: ValidationError) -> str | None:

@@ -67,12 +67,12 @@ def parked_entry(
     """What a consumer keeps of an event it parks (the fields of contracts.ops.ParkedEvent)."""
     envelope = delivery.envelope
     tokens = delivery.subject.split(".", 3)  # desk.evt.<site>.<event type>
+    text = delivery.data.decode("utf-8", "replace")
     if envelope is not None:
-        text = envelope.model_dump_json()
+        text = text or envelope.model_dump_json()
         event_type: str | None = envelope.event_type  # type: ignore[attr-defined]
         event_id, site = str(envelope.event_id), envelope.site
     else:
-        text = delivery.data.decode("utf-8", "replace")
         event_type = tokens[3] if len(tokens) == 4 else None
         event_id, site = None, tokens[2] if len(tokens) > 2 else None
     return {

@@ -102,19 +102,20 @@ class ParkingDesk:
         )
 
     async def _alert(self, lot: Lot, stuck: Stuck) -> None:
-        entry = next((e for e in lot.parked() if e["seq"] == stuck.delivery.seq), None)
-        nc = self._service.nc
-        if entry is None or nc is None:
-            return
-        alert = ParkedAlert(
-            service=self._service.name, waiting=self.count(), parked=self._event(entry, False)
-        )
+        """Tell ops: the park is recorded and logged already, so a failure here only warns."""
+        service = self._service
         try:
-            await nc.publish(
-                subjects.ops_alert(self._service.name), alert.model_dump_json().encode()
+            entries = await service.offload(lot.parked)
+            entry = next(e for e in entries if e["seq"] == stuck.delivery.seq)
+            alert = ParkedAlert(
+                service=service.name, waiting=self.count(), parked=self._event(entry, False)
             )
-        except Exception as exc:  # the park is recorded and logged; the notice is a courtesy
-            self._service.log.warning("inbox.alert_failed", error=repr(exc))
+            assert service.nc is not None
+            await service.nc.publish(
+                subjects.ops_alert(service.name), alert.model_dump_json().encode()
+            )
+        except Exception as exc:
+            service.log.warning("inbox.alert_failed", error=repr(exc))
 
     def _event(self, entry: dict[str, Any], with_event: bool = True) -> ParkedEvent:
         fields = entry if with_event else {k: v for k, v in entry.items() if k != "event"}
