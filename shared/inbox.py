@@ -54,8 +54,9 @@ def decode(seq: int, data: bytes, subject: str = "") -> Delivery:
     try:
         return Delivery(seq, parse_event(data), subject, None, data)
     except ValidationError as exc:
-        # Unknown event types belong to other services or newer contract versions: skip them,
-        # but record the position so the consumer moves on.
+        # Unknown event types and newer schemas belong to other services or later versions:
+        # skipped, the position still recorded. A known one that does not validate is
+        # unreadable: parked, not skipped.
         return Delivery(seq, None, subject, _unreadable(subject, data, exc), data)
 
 
