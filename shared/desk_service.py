@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 from abc import abstractmethod
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, ClassVar
 
 from faststream.nats import NatsRouter
 
-from shared import subjects
+from shared import alerts, metrics, subjects
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.desk_app import CommandContext, DeskApplication
@@ -47,6 +48,11 @@ class DeskService(Service):
     def open_stores(self) -> None:
         self.app = self.app_class(store_env(self.settings, self.name), self.clock, self.sites)
 
+    def store_files(self) -> list[Path]:
+        if self.settings.persistence != "sqlite":
+            return []  # PostgreSQL's are its own to measure
+        return [self.settings.data_dir / f"{self.name}.sqlite3"]
+
     def close_stores(self) -> None:
         if self.app is not None:
             self.app.close()
@@ -68,7 +74,7 @@ class DeskService(Service):
             inbox = Inbox(
                 self.js,
                 durable=durable,
-                apply=self.app.apply,
+                apply=metrics.counting_applied(self.name, durable, self.app.apply),
                 position=self.app.position,
                 filter_subject=filter_subject,
                 on_applied=self.applied,
@@ -108,4 +114,5 @@ class DeskService(Service):
                 description=(model.model_fields["data"].annotation.__doc__ or "").strip(),
                 schema=model,
             )
+        alerts.declare(router, self.name)
         return router

@@ -6,6 +6,7 @@ Events    desk.evt.<site>.<aggregate>.<event> (JetStream stream DESK)
 Notices   desk.ntf.<site>.<role>              (JetStream stream NOTICES)
 Sim clock desk.sim.clock.set                  (request/reply; `propdesk up --clock simulated`)
 Ops       desk.ops.<service>.<verb>           (request/reply; the operators' tools, no site)
+Alerts    desk.alert.<service>                (to ops: JetStream filling up …; core NATS)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SIM_CLOCK_SET = "desk.sim.clock.set"
 OPS_REPORTING_SWITCH = "desk.ops.reporting.switch"  # `propdesk replay`: serve a rebuilt view
 OPS_REPORTING_CHECKSUM = "desk.ops.reporting.checksum"  # `propdesk verify`: position, checksum
 OPS_INTAKE_ACCESS_LOG = "desk.ops.intake.access_log"  # `propdesk access-log`: refused looks
+ALERTS_ALL = "desk.alert.>"  # what ops may listen to
 COMPANY = "company"  # desk.qry.company.report.…: the company's reports; no site has this id
 
 
@@ -32,6 +34,11 @@ def is_valid_site(site: str) -> bool:
 
 def command(site: str, service: str, verb: str) -> str:
     return f"desk.cmd.{site}.{service}.{verb}"
+
+
+def alert(service: str) -> str:
+    """Where a service's process raises alerts to ops."""
+    return f"desk.alert.{service}"
 
 
 def query(site: str, name: str) -> str:

@@ -69,3 +69,18 @@ class AccessLog(Contract):
     site: str
     month: str
     refused: list[RefusedReveal]
+
+
+class OpsAlert(Contract):
+    """An alert to ops on desk.alert.<service>, raised by a service's process when a level is
+    crossed (and again when it is back to `ok`): e.g. the JetStream store past 80 % (`warning`)
+    or 95 % (`critical`) of its limit. Also logged at error level and counted in the metrics.
+    Core NATS: heard by whoever listens as ops, e.g.
+    `nats --nkey <data-dir>/credentials/ops.nk sub 'desk.alert.>'`."""
+
+    kind: str = Field(description="What: jetstream_space …")
+    level: Literal["ok", "warning", "critical"]
+    service: str = Field(description="The service whose process raised it")
+    at: datetime
+    message: str
+    details: dict[str, int | float | str | None] = Field(default_factory=dict)
