@@ -16,6 +16,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from propdesk.backup_cli import backup, restore
 from propdesk.demo import demo
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
@@ -48,6 +49,8 @@ app.command("demo")(demo)
 app.command("replay")(replay)
 app.command("verify")(verify)
 app.command("access-log")(access_log)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 err = Console(stderr=True)
 

@@ -18,7 +18,9 @@ from faststream.nats import NatsRouter
 from shared import alerts, metrics, subjects
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
+from shared.contracts.ops import HoldWrites, ReleaseWrites, WritesHeld
 from shared.desk_app import CommandContext, DeskApplication
+from shared.holding import WriteHold
 from shared.inbox import Inbox
 from shared.relay import Relay, Translate
 from shared.rpc import correlation_id
@@ -40,6 +42,9 @@ class DeskService(Service):
         self.app: Any = None
         self.relay: Relay | None = None
         self._lock = asyncio.Lock()
+        self.hold = WriteHold(
+            self.name, self._lock, lambda: self.app.writing, lambda: self.relay, self.offload
+        )
 
     @abstractmethod
     def translator(self) -> Translate:
@@ -86,6 +91,27 @@ class DeskService(Service):
     def durables(self) -> list[str]:
         return [self.consumes[0]] if self.consumes is not None else []
 
+    async def stop(self) -> None:
+        self.hold.release()  # a backup's hold must not keep the stop waiting
+        await super().stop()
+
+    async def _hold(self, _: str, request: Any, __: dict[str, str]) -> dict[str, Any]:
+        """desk.ops.<service>.hold and .release (`propdesk backup`, shared/holding.py)."""
+        if isinstance(request, HoldWrites):
+            await self.hold.hold(request.seconds)
+        else:
+            self.hold.release()
+        assert self.app is not None
+        records = await self.offload(self.app.recorder.max_notification_id)
+        relay = await self.offload(self.relay.position) if self.relay is not None else 0
+        return WritesHeld(
+            service=self.name,
+            held=self.hold.held,
+            records=records or 0,
+            relay_position=relay,
+            consumer_position=await self.offload(self.app.position),
+        ).model_dump()
+
     def applied(self) -> None:
         """After a command or a batch from DESK was committed: publish what it recorded."""
         if self.relay is not None:
@@ -113,6 +139,13 @@ class DeskService(Service):
                 title=f"event.{event_type}",
                 description=(model.model_fields["data"].annotation.__doc__ or "").strip(),
                 schema=model,
+            )
+        for verb, model in (("hold", HoldWrites), ("release", ReleaseWrites)):
+            subject = subjects.ops(self.name, verb)
+            title = subject.removeprefix("desk.")
+            router.subscriber(subject, title=title, description=(model.__doc__ or "").strip())(
+                # company=True: no site; only ops may send desk.ops.*
+                self.handler(title.replace(".", "_"), model, WritesHeld, self._hold, company=True)
             )
         alerts.declare(router, self.name)
         return router

@@ -36,6 +36,11 @@ def command(site: str, service: str, verb: str) -> str:
     return f"desk.cmd.{site}.{service}.{verb}"
 
 
+def ops(service: str, verb: str) -> str:
+    """An operators' request to one service (no site)."""
+    return f"desk.ops.{service}.{verb}"
+
+
 def alert(service: str) -> str:
     """Where a service's process raises alerts to ops."""
     return f"desk.alert.{service}"

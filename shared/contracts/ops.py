@@ -84,3 +84,26 @@ class OpsAlert(Contract):
     at: datetime
     message: str
     details: dict[str, int | float | str | None] = Field(default_factory=dict)
+
+
+class HoldWrites(Contract):
+    """Hold the service's writes for a backup (`propdesk backup`; docs/contract.md §23): once
+    its relay has published everything it recorded, it records nothing (commands, ticks and the
+    inbox wait) until released, or until `seconds` have passed."""
+
+    seconds: float = Field(default=60.0, gt=0, le=600, description="Let go after this long")
+
+
+class ReleaseWrites(Contract):
+    """Let the service write again after a backup's hold."""
+
+
+class WritesHeld(Contract):
+    """The reply to both: whether the service is held now, and where its store stands."""
+
+    ok: Literal[True] = True
+    service: str
+    held: bool
+    records: int = Field(ge=0, description="The last record of its store (notification id)")
+    relay_position: int = Field(ge=0, description="The last record its relay has published")
+    consumer_position: int = Field(ge=0, description="The last DESK sequence it has applied")
