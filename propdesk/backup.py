@@ -89,6 +89,15 @@ def copy_private(source: Path, target: Path) -> None:
     os.chmod(target, 0o600)
 
 
+def copy_tree(source: Path, target: Path, pattern: str = "*") -> None:
+    """The files matching `pattern` under `source`, its folders included, readable by the owner
+    only."""
+    for path in sorted(source.rglob(pattern)):
+        if path.is_file():
+            folder = private_dir(target / path.parent.relative_to(source))
+            copy_private(path, folder / path.name)
+
+
 async def make_backup(
     bus: Bus, settings: Settings, out: Path, clock: Clock, say: Say = print
 ) -> dict[str, Any]:
@@ -183,10 +192,8 @@ def _copy_secrets(settings: Settings, out: Path, say: Say) -> None:
     if settings.sites_path.exists():
         copy_private(settings.sites_path, out / "sites.json")
     creds = settings.credentials_path
-    if creds.is_dir():
-        target = private_dir(out / "credentials")
-        for seed in sorted(creds.glob("*.nk")):
-            copy_private(seed, target / seed.name)
+    if creds.is_dir():  # with revoked/: a restored hub must not issue those again
+        copy_tree(creds, out / "credentials", "*.nk")
     source = key_source(settings, "intake")
     if source.file is None:
         say("intake's keys are in PROPDESK_INTAKE_KEY: keep them with this backup yourself")

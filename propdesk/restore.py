@@ -26,6 +26,7 @@ from propdesk.backup import (
     BackupError,
     Say,
     copy_private,
+    copy_tree,
     private_dir,
     sha256,
 )
@@ -67,9 +68,7 @@ async def restore(backup: Path, settings: Settings, say: Say = print) -> int:
         copy_private(backup / "sites.json", settings.sites_path)
     for folder, target in (("credentials", settings.credentials_path), ("keys", data / "keys")):
         if (backup / folder).is_dir():
-            private_dir(target)
-            for file in sorted((backup / folder).iterdir()):
-                copy_private(file, target / file.name)
+            copy_tree(backup / folder, target)
     count = await _republish(backup / DESK_FILE, settings, manifest["desk"]["last_seq"])
     say(f"DESK: {count} messages published again, sequences 1 to {count}")
     return count

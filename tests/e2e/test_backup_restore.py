@@ -73,6 +73,8 @@ async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
         resolve = {"ticket_id": reported[3]["ticket_id"], "staff_id": "HB-S01"}
         resolve["resolution"] = "已协调"
         assert (await call(url, var, "desk.cmd.hbw.intake.resolve", resolve))["ok"]
+        revoked = run("credentials", "revoke", "site-xh-tower", data_dir=var)
+        assert revoked.returncode == 0, revoked.stderr
         before = await listing(url, var)
 
         made = run("backup", str(tmp_path / "backup"), "--nats-url", url, data_dir=var)
@@ -107,6 +109,10 @@ async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
     assert nxt["ok"] and nxt["ticket_no"] not in numbers
     assert nxt["ticket_no"].endswith("-0005")  # the next number, not one already told
     assert again["duplicate"] and again["ticket_no"] == reported[0]["ticket_no"]  # receipts kept
+    assert (new / "credentials" / "site-hbw.nk").read_bytes() == (
+        var / "credentials" / "site-hbw.nk"
+    ).read_bytes()  # the site offices' files still valid
+    assert not (new / "credentials" / "site-xh-tower.nk").exists()  # and a revoked one stays so
 
 
 def test_restore_refuses_a_directory_that_is_not_empty_or_a_backup_that_does_not_check(
