@@ -157,10 +157,20 @@ async def _copy_held(bus: Bus, data: Path, stores: Path, say: Say) -> tuple[dict
         ops = await bus.connection(OPS)
         last = (await ops.jetstream().stream_info(STREAM)).state.last_seq
     finally:
+        ran_out = []
         for service, reply in held.items():
             if reply is not None:
-                with contextlib.suppress(Exception):  # it lets go by itself in the end
-                    await bus.request(subjects.ops(service, "release"), {}, timeout=10)
+                try:
+                    released = await bus.request(subjects.ops(service, "release"), {}, timeout=10)
+                except Exception:  # it lets go by itself in the end
+                    released = {}
+                if not released.get("released"):
+                    ran_out.append(service)
+    if ran_out:  # something may have been written while the others were copied
+        raise BackupError(
+            f"the hold of {', '.join(ran_out)} ran out (or was lost) before the copies were "
+            f"done; back up again (the stores took more than {HOLD_SECONDS:g} s to copy?)"
+        )
     return held, last
 
 

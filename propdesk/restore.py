@@ -61,6 +61,10 @@ async def restore(backup: Path, settings: Settings, say: Say = print) -> int:
     data = settings.data_dir
     if data.exists() and any(data.iterdir()):
         raise BackupError(f"{data} is not empty: restore into a new data directory")
+    creds, sites = settings.credentials_path, settings.sites_path
+    if (creds.is_dir() and any(creds.iterdir())) or sites.exists():
+        # PROPDESK_CREDENTIALS_DIR or PROPDESK_SITES_FILE name places outside it
+        raise BackupError(f"{creds} or {sites} exists already: nothing is overwritten")
     private_dir(data)
     for store in sorted((backup / "stores").glob("*.sqlite3")):
         copy_private(store, data / store.name)

@@ -97,10 +97,11 @@ class DeskService(Service):
 
     async def _hold(self, _: str, request: Any, __: dict[str, str]) -> dict[str, Any]:
         """desk.ops.<service>.hold and .release (`propdesk backup`, shared/holding.py)."""
+        released = False
         if isinstance(request, HoldWrites):
             await self.hold.hold(request.seconds)
         else:
-            self.hold.release()
+            released = self.hold.release()
         assert self.app is not None
         records = await self.offload(self.app.recorder.max_notification_id)
         relay = await self.offload(self.relay.position) if self.relay is not None else 0
@@ -110,6 +111,7 @@ class DeskService(Service):
             records=records or 0,
             relay_position=relay,
             consumer_position=await self.offload(self.app.position),
+            released=released,
         ).model_dump()
 
     def applied(self) -> None:

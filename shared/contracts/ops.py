@@ -107,3 +107,8 @@ class WritesHeld(Contract):
     records: int = Field(ge=0, description="The last record of its store (notification id)")
     relay_position: int = Field(ge=0, description="The last record its relay has published")
     consumer_position: int = Field(ge=0, description="The last DESK sequence it has applied")
+    released: bool = Field(
+        default=False,
+        description="(release) a hold was let go by this request; false when there was none, "
+        "e.g. it had run out: what was copied under it may not agree",
+    )
