@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
+from propdesk.backup_cli import backup, restore
 from propdesk.demo import demo
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
@@ -49,6 +51,8 @@ app.command("demo")(demo)
 app.command("replay")(replay)
 app.command("verify")(verify)
 app.command("access-log")(access_log)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 err = Console(stderr=True)
 
@@ -77,6 +81,29 @@ class ClockMode(StrEnum):
 
 # -- running the system ---------------------------------------------------------------------
 
+MetricsPort = Annotated[
+    int | None,
+    typer.Option(
+        envvar="PROPDESK_METRICS_PORT",
+        help="Serve /health and /metrics over HTTP on this port (default: off)",
+    ),
+]
+MetricsHost = Annotated[
+    str,
+    typer.Option(
+        envvar="PROPDESK_METRICS_HOST", help="Where /health and /metrics listen (loopback)"
+    ),
+]
+
+
+def _settings(**given: Any) -> Settings:
+    """The settings of `up` and `serve`: their options over the PROPDESK_* variables."""
+    try:
+        return Settings(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        err.print(f"[red]usage:[/red] {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
+        raise typer.Exit(2) from None
+
 
 @app.command()
 def up(
@@ -101,9 +128,21 @@ def up(
             help="Where a simulated clock starts (ISO 8601 with offset; default: now)",
         ),
     ] = None,
+    metrics_port: MetricsPort = None,
+    metrics_host: MetricsHost = "127.0.0.1",
+    jetstream_max_store: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PROPDESK_JETSTREAM_MAX_STORE",
+            help="What the embedded JetStream may store, e.g. 20GB (alerts at 80 % and 95 %)",
+        ),
+    ] = None,
 ) -> None:
     """Start nats-server (embedded, loopback) and every service; Ctrl-C stops them cleanly."""
-    settings = Settings(data_dir=data_dir, nats_port=nats_port, nats_url=nats_url)
+    settings = _settings(
+        data_dir=data_dir, nats_port=nats_port, nats_url=nats_url, metrics_port=metrics_port,
+        metrics_host=metrics_host, jetstream_max_store=jetstream_max_store,
+    )  # fmt: skip
     if clock is ClockMode.system and start is not None:
         err.print("[red]--start needs --clock simulated[/red]")
         raise typer.Exit(2)
@@ -118,12 +157,16 @@ def serve(
     service: Annotated[str, typer.Argument(help="intake, dispatch, escalation or reporting")],
     nats_url: Annotated[str, typer.Option(envvar="PROPDESK_NATS_URL")] = DEFAULT_URL,
     data_dir: Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR")] = Path("var"),
+    metrics_port: MetricsPort = None,
+    metrics_host: MetricsHost = "127.0.0.1",
 ) -> None:
     """Run one service alone against an existing NATS server (one process per service)."""
     if service not in _services():
         err.print(f"[red]unknown service {service!r}[/red]; one of: {', '.join(_services())}")
         raise typer.Exit(2)
-    settings = Settings(data_dir=data_dir, nats_url=nats_url)
+    settings = _settings(
+        data_dir=data_dir, nats_url=nats_url, metrics_port=metrics_port, metrics_host=metrics_host
+    )
     _run(settings, [service], embedded=False)
 
 

@@ -8,6 +8,7 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
+from propdesk.monitor import Monitor, store_dir_of
 from propdesk.trust import Hub, ensure_site_directory
 from services.dispatch.entrypoint import DispatchService
 from services.escalation.entrypoint import EscalationService
@@ -66,16 +67,24 @@ class System:
         self.natsd: EmbeddedNats | None = None
         self.services: list[Service] = []
         self._watching: asyncio.Task[None] | None = None
+        self.monitor: Monitor | None = None
 
     async def start(self) -> str:
 
         settings = self.settings
         sites = ensure_site_directory(settings, write_default=self.default_sites)
+        hub = Hub(settings)
+        # health and metrics first: a port in use stops the start; /health says "starting"
+        self.monitor = Monitor(
+            self.services, settings, self.clock, names=self.names,
+            store_dir=hub.nats_dir if self.embedded else store_dir_of(settings),
+        )  # fmt: skip
+        await self.monitor.start()
         if self.embedded:
             # a closed bus: a credential for every identity, and the configuration that grants
             # each its own work (docs/contract.md §22)
-            hub = Hub(settings)
-            config = hub.prepare(sites, hub.embedded_options(settings.nats_port))
+            options = hub.embedded_options(settings.nats_port, settings.jetstream_max_store)
+            config = hub.prepare(sites, options)
             self.natsd = EmbeddedNats(hub.nats_dir, settings.nats_port, config=config)
             await self.natsd.start()
             url = self.natsd.url
@@ -116,6 +125,9 @@ class System:
         return any(r.pending() for r in relays if r is not None)
 
     async def stop(self) -> None:
+        if self.monitor is not None:  # no look at a store while it closes
+            await self.monitor.stop()
+            self.monitor = None
         if self._watching is not None:
             await cancel_and_wait([self._watching])
             self._watching = None

@@ -83,6 +83,7 @@ def service_grants() -> dict[str, Grant]:
             publishes=[p.subject.broker_address for p in router.publishers],
             serves=[s.subject.broker_address for s in router.subscribers],
             durables=service.durables(),
+            reads=service.reads_stream,
         )
     return grants
 
@@ -107,10 +108,14 @@ class Hub:
     def pid_file(self) -> Path:
         return self.nats_dir / "nats-server.pid"
 
-    def embedded_options(self, port: int) -> ServerOptions:
+    def embedded_options(self, port: int, max_store: int | None = None) -> ServerOptions:
         """`propdesk up`'s own server: loopback only."""
         return ServerOptions(
-            host="127.0.0.1", port=port, store_dir=self.nats_dir, pid_file=self.pid_file
+            host="127.0.0.1",
+            port=port,
+            store_dir=self.nats_dir,
+            pid_file=self.pid_file,
+            max_store=int(max_store) if max_store is not None else None,
         )
 
     def options(self) -> ServerOptions | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
+from pydantic import ByteSize, TypeAdapter, ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -172,10 +172,23 @@ def nats_config(
         bool, typer.Option(help="fsync every JetStream write (production: yes)")
     ] = True,
     http: Annotated[str | None, typer.Option(help="Monitoring, e.g. 127.0.0.1:8222")] = None,
+    max_store: Annotated[
+        str | None,
+        typer.Option(
+            help="What JetStream may store, e.g. 200GB: the services alert ops at 80 % and "
+            "95 % of it (default: no limit but nats-server's own)"
+        ),
+    ] = None,
     data_dir: DataDir = Path("var"),
 ) -> None:
     """Write a hub's nats-server configuration (and every credential it names) for running
     nats-server yourself: `nats-server -c <data-dir>/nats/nats-server.conf`."""
+    limit = None
+    if max_store is not None:
+        try:
+            limit = int(TypeAdapter(ByteSize).validate_python(max_store))
+        except ValidationError:
+            _usage(f"--max-store {max_store!r} is not a size (e.g. 200GB, 500MiB)")
     if (tls_cert is None) != (tls_key is None):
         _usage("--tls-cert and --tls-key go together")
     if tls_ca is not None and tls_cert is None:
@@ -193,6 +206,7 @@ def nats_config(
         sync_always=sync_always,
         http=http,
         tls=tls,
+        max_store=limit,
     )
     path = hub.prepare(_directory(settings), options)
     out.print(f"wrote {path}")

@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 from abc import abstractmethod
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, ClassVar
 
 from faststream.nats import NatsRouter
 
-from shared import subjects
+from shared import alerts, metrics, subjects
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
+from shared.contracts.ops import HoldWrites, ReleaseWrites, WritesHeld
 from shared.desk_app import CommandContext, DeskApplication
+from shared.holding import WriteHold
 from shared.inbox import Inbox
 from shared.parking_desk import ParkingDesk
 from shared.parking_lot import AppLot
@@ -42,6 +45,9 @@ class DeskService(Service):
         self.relay: Relay | None = None
         self._lock = asyncio.Lock()
         self.parking = ParkingDesk(self, after_retry=self.applied)
+        self.hold = WriteHold(
+            self.name, self._lock, lambda: self.app.writing, lambda: self.relay, self.offload
+        )
 
     @abstractmethod
     def translator(self) -> Translate:
@@ -49,6 +55,11 @@ class DeskService(Service):
 
     def open_stores(self) -> None:
         self.app = self.app_class(store_env(self.settings, self.name), self.clock, self.sites)
+
+    def store_files(self) -> list[Path]:
+        if self.settings.persistence != "sqlite":
+            return []  # PostgreSQL's are its own to measure
+        return [self.settings.data_dir / f"{self.name}.sqlite3"]
 
     def close_stores(self) -> None:
         if self.app is not None:
@@ -71,7 +82,7 @@ class DeskService(Service):
             inbox = Inbox(
                 self.js,
                 durable=durable,
-                apply=self.app.apply,
+                apply=metrics.counting_applied(self.name, durable, self.app.apply),
                 position=self.app.position,
                 filter_subject=filter_subject,
                 on_applied=self.applied,
@@ -86,6 +97,29 @@ class DeskService(Service):
 
     def parked_count(self) -> int:
         return self.parking.count()
+
+    async def stop(self) -> None:
+        self.hold.release()  # a backup's hold must not keep the stop waiting
+        await super().stop()
+
+    async def _hold(self, _: str, request: Any, __: dict[str, str]) -> dict[str, Any]:
+        """desk.ops.<service>.hold and .release (`propdesk backup`, shared/holding.py)."""
+        released = False
+        if isinstance(request, HoldWrites):
+            await self.hold.hold(request.seconds)
+        else:
+            released = self.hold.release()
+        assert self.app is not None
+        records = await self.offload(self.app.recorder.max_notification_id)
+        relay = await self.offload(self.relay.position) if self.relay is not None else 0
+        return WritesHeld(
+            service=self.name,
+            held=self.hold.held,
+            records=records or 0,
+            relay_position=relay,
+            consumer_position=await self.offload(self.app.position),
+            released=released,
+        ).model_dump()
 
     def applied(self) -> None:
         """After a command or a batch from DESK was committed: publish what it recorded."""
@@ -117,4 +151,12 @@ class DeskService(Service):
             )
         if self.consumes is not None:
             self.parking.routes(router)
+        for verb, model in (("hold", HoldWrites), ("release", ReleaseWrites)):
+            subject = subjects.ops(self.name, verb)
+            title = subject.removeprefix("desk.")
+            router.subscriber(subject, title=title, description=(model.__doc__ or "").strip())(
+                # company=True: no site; only ops may send desk.ops.*
+                self.handler(title.replace(".", "_"), model, WritesHeld, self._hold, company=True)
+            )
+        alerts.declare(router, self.name)
         return router

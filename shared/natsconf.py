@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.identity import ANALYTICS, HUB_ACCOUNT, OPS, inbox_prefix, site_account, site_identity
-from shared.subjects import NOTICES, OPS_ALERTS, SIM_CLOCK_SET, STREAM
+from shared.subjects import ALERTS_ALL, NOTICES, SIM_CLOCK_SET, STREAM
 
 JS = "$JS.API"
 STREAMS = (STREAM, NOTICES)
@@ -50,11 +50,17 @@ class Grant:
 
 
 def service_grant(
-    identity: str, *, publishes: Iterable[str], serves: Iterable[str], durables: Iterable[str]
+    identity: str,
+    *,
+    publishes: Iterable[str],
+    serves: Iterable[str],
+    durables: Iterable[str],
+    reads: bool = False,
 ) -> Grant:
     """A service: its own events and notices, its own request subjects, its own durable
-    consumers on DESK, and the streams' declaration (each service declares them at start). A
-    service with consumers also reads DESK by sequence: a parked event is retried from there."""
+    consumers on DESK, and the streams' declaration (each service declares them at start).
+    With `reads`, also DESK by direct get (read only, creates nothing): a parked event is retried
+    from there, and reporting rebuilds a corrupt view that way."""
     jetstream = [f"{JS}.INFO"]
     for stream in STREAMS:
         jetstream += [f"{JS}.STREAM.{verb}.{stream}" for verb in ("INFO", "CREATE", "UPDATE")]
@@ -64,7 +70,7 @@ def service_grant(
             for verb in ("INFO", "DELETE", "MSG.NEXT", "DURABLE.CREATE", "CREATE")
         ]
         jetstream += [f"{JS}.CONSUMER.CREATE.{STREAM}.{durable}.>", f"$JS.ACK.{STREAM}.{durable}.>"]
-    if durables:
+    if reads or durables:
         jetstream.append(f"{JS}.DIRECT.GET.{STREAM}")
     return Grant(
         publish=(*sorted(set(publishes)), *jetstream),
@@ -74,8 +80,8 @@ def service_grant(
 
 
 def reader_grant(identity: str, *requests: str, hears: tuple[str, ...] = ()) -> Grant:
-    """Ops and analytics: read DESK message by message (direct get), send `requests`, and hear
-    the subjects `hears`."""
+    """Ops and analytics: read DESK message by message (direct get), send `requests`, and
+    listen to `hears`."""
     return Grant(
         publish=(
             *requests,
@@ -83,19 +89,19 @@ def reader_grant(identity: str, *requests: str, hears: tuple[str, ...] = ()) -> 
             f"{JS}.STREAM.INFO.{STREAM}",
             f"{JS}.DIRECT.GET.{STREAM}",
         ),
-        subscribe=(f"{inbox_prefix(identity)}.>", *hears),
+        subscribe=(*hears, f"{inbox_prefix(identity)}.>"),
     )
 
 
-# ops also watches the consumers' lag (read-only: list and info), and hears the services' alerts
-# (an event parked: docs/contract.md §23)
+# ops also watches the consumers' lag (read-only: list and info), and hears the services'
+# alerts (the JetStream store filling up, an event parked, DESK recreated: docs/RELIABILITY.md)
 OPS_GRANT = reader_grant(
     OPS,
     "desk.ops.>",
     SIM_CLOCK_SET,
     f"{JS}.CONSUMER.LIST.{STREAM}",
     f"{JS}.CONSUMER.INFO.{STREAM}.*",
-    hears=(OPS_ALERTS,),
+    hears=(ALERTS_ALL,),
 )
 ANALYTICS_GRANT = reader_grant(ANALYTICS, "desk.qry.company.>")
 
@@ -128,6 +134,10 @@ class ServerOptions:
     pid_file: Path | None = None
     sync_always: bool = False  # fsync every JetStream write (production: deploy/README.md)
     http: str | None = None  # monitoring endpoint, e.g. 127.0.0.1:8222
+    # bytes JetStream may store, for the server and for HUB: the services read it in their
+    # account info and alert ops as the store fills (docs/RELIABILITY.md); None: no limit but
+    # nats-server's own (a share of the disk)
+    max_store: int | None = None
     tls: Tls | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
 
@@ -150,7 +160,9 @@ def render(
         lines.append(f"pid_file: {_q(str(options.pid_file))}")
     if options.http:
         lines.append(f"http: {_q(options.http)}")
-    jetstream = {"store_dir": str(options.store_dir)}
+    jetstream: dict[str, object] = {"store_dir": str(options.store_dir)}
+    if options.max_store is not None:
+        jetstream["max_file_store"] = options.max_store
     if options.sync_always:
         jetstream["sync_interval"] = "always"
     lines.append(f"jetstream: {_obj(jetstream)}")
@@ -162,14 +174,18 @@ def render(
     for key, value in options.extra.items():
         lines.append(f"{key}: {json.dumps(value)}")
     lines.append("accounts: {")
-    lines.append(_hub(hub_users, sites))
+    lines.append(_hub(hub_users, sites, options.max_store))
     for site, key in sorted(sites.items()):
         lines.append(_site_account(site, key))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _hub(users: Mapping[str, tuple[str, Grant]], sites: Mapping[str, str | None]) -> str:
+def _hub(
+    users: Mapping[str, tuple[str, Grant]],
+    sites: Mapping[str, str | None],
+    max_store: int | None = None,
+) -> str:
     entries = [
         f"      # {identity}\n      {_obj({'nkey': key, 'permissions': grant.permissions()})}"
         for identity, (key, grant) in sorted(users.items())
@@ -183,8 +199,10 @@ def _hub(users: Mapping[str, tuple[str, Grant]], sites: Mapping[str, str | None]
             {"stream": f"desk.ntf.{site}.>", "accounts": only},
             {"stream": f"desk.evt.{site}.>", "accounts": only},
         ]
+    # with a limit, the account's own: what `$JS.API.INFO` tells the services
+    jetstream = "enabled" if max_store is None else _obj({"max_file": max_store, "max_mem": -1})
     return (
-        f"  {HUB_ACCOUNT}: {{\n    jetstream: enabled\n    users: [\n"
+        f"  {HUB_ACCOUNT}: {{\n    jetstream: {jetstream}\n    users: [\n"
         + "\n".join(entries)
         + "\n    ]\n    exports: [\n"
         + "\n".join(f"      {_obj(e)}" for e in exports)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from faststream.nats import NatsRouter
 
-from shared import subjects
+from shared import alerts, subjects
 from shared.contracts.ops import (
-    ParkedAlert,
+    OpsAlert,
     ParkedEvent,
     ParkedList,
     ParkedQuery,
@@ -94,26 +94,26 @@ class ParkingDesk:
             router.subscriber(subject, title=title, description=description)(
                 service.handler(title.replace(".", "_"), request, reply, call, company=True)
             )
-        router.publisher(
-            subjects.ops_alert(service.name),
-            title=f"ops.alert.{service.name}",
-            description=(ParkedAlert.__doc__ or "").strip(),
-            schema=ParkedAlert,
-        )
 
     async def _alert(self, lot: Lot, stuck: Stuck) -> None:
-        """Tell ops: the park is recorded and logged already, so a failure here only warns."""
+        """Tell ops on desk.alert.<service> (shared/alerts.py): the park is recorded and logged
+        already, so a failure here only warns."""
         service = self._service
         try:
             entries = await service.offload(lot.parked)
             entry = next(e for e in entries if e["seq"] == stuck.delivery.seq)
-            alert = ParkedAlert(
-                service=service.name, waiting=self.count(), parked=self._event(entry, False)
-            )
+            alert = OpsAlert(
+                kind="event_parked",
+                level="critical",
+                service=service.name,
+                at=service.clock.now(),
+                message=f"{lot.consumer} parked {entry['id']} ({entry['subject']}): "
+                f"{entry['error']}"[:500],
+                details={"id": entry["id"], "consumer": lot.consumer, "seq": entry["seq"],
+                         "waiting": self.count()},
+            )  # fmt: skip
             assert service.nc is not None
-            await service.nc.publish(
-                subjects.ops_alert(service.name), alert.model_dump_json().encode()
-            )
+            await alerts.publish(service.nc, alert)
         except Exception as exc:
             service.log.warning("inbox.alert_failed", error=repr(exc))
 

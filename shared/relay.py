@@ -59,7 +59,12 @@ class Relay:
 
     def pending(self) -> bool:
         """Whether the store holds events this relay has not published yet."""
-        return (self._recorder.max_notification_id() or 0) > self.position()
+        return self.backlog() > 0
+
+    def backlog(self) -> int:
+        """How many records of the store this relay has not published yet (some are never
+        published: command receipts, counters; they count until the relay passes them)."""
+        return max(0, (self._recorder.max_notification_id() or 0) - self.position())
 
     def wake(self) -> None:
         """Called after a commit so the relay publishes without waiting for its next poll."""

@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from shared import metrics
 from shared.bus import BusAccess, MissingCredential, access_for, connect, ensure_stream
 from shared.clock import Clock
 from shared.contracts.replies import ErrorCode
@@ -32,6 +35,8 @@ Call = Callable[[str, Any, dict[str, str]], Awaitable[dict[str, Any]]]
 
 class Service(ABC):
     name: str
+    # reads DESK with direct gets (`$JS.API.DIRECT.GET.DESK`, granted in propdesk/trust.py)
+    reads_stream: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -49,6 +54,28 @@ class Service(ABC):
         self._tasks: list[asyncio.Task[Any]] = []
         # every blocking store call of the service runs here, so the stop can wait for it
         self.offload = Offload(self.name)
+        self._started = False
+
+    @property
+    def ready(self) -> bool:
+        """Started, and connected to NATS (also the request broker)."""
+        broker = self.broker.connection if self.broker is not None else None
+        return (
+            self._started
+            and self.nc is not None
+            and self.nc.is_connected
+            and broker is not None
+            and broker.is_connected
+        )
+
+    def store_files(self) -> list[Path]:
+        """The files of the service's own stores (their sizes are reported in health)."""
+        return []
+
+    async def health(self) -> dict[str, Any]:
+        """What the service adds to its health (shared/health.py reads the rest); asked also
+        while the service is not ready, so it touches no store."""
+        return {}
 
     @abstractmethod
     def router(self) -> NatsRouter:
@@ -106,9 +133,11 @@ class Service(ABC):
         # otherwise a request right after `ready` can find no responders on a loaded machine.
         await self.broker.connection.flush()
         self._tasks = [asyncio.create_task(coro) for coro in self.background()]
+        self._started = True
         self.log.info("service.started", service=self.name)
 
     async def stop(self) -> None:
+        self._started = False
         stuck = await cancel_and_wait(self._tasks)
         if stuck:
             self.log.error("service.tasks_did_not_stop", service=self.name, count=len(stuck))
@@ -135,6 +164,7 @@ class Service(ABC):
         handler answers on desk.qry.company.… for every site, so no site is checked."""
 
         async def handle(body: Any) -> Any:
+            received = time.monotonic()
             message = self.broker.context.get_local("message") if self.broker else None
             subject = message.raw_message.subject if message else ""
             headers = message.headers if message else {}
@@ -152,6 +182,8 @@ class Service(ABC):
             reply = await answer(run, subject)
             error = reply.get("error") or {}
             self.log.info("request", subject=subject, ok=reply.get("ok"), error=error.get("code"))
+            outcome = "ok" if reply.get("ok") else str(error.get("code", "error"))
+            metrics.request_answered(self.name, subject, outcome, time.monotonic() - received)
             return reply
 
         # FastStream reads these annotations to document the payload in AsyncAPI; validation is

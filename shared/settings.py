@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import ByteSize, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     nats_ca: Path | None = None  # the CA of a TLS hub's certificate (tls://… URLs)
     nats_cert: Path | None = None  # a client certificate, for a hub that requires one
     nats_key: Path | None = None  # its private key (default: in the certificate's file)
+    # health and metrics (propdesk/monitor.py): HTTP on this port (None: off), loopback unless
+    # told; how often the process looks at what it alerts on (the JetStream store's space)
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    health_interval: float = 15.0
+    # what the embedded nats-server's JetStream may store (`up`; e.g. 10GB): the services
+    # alert ops at 80 % and 95 % of it
+    jetstream_max_store: ByteSize | None = None
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
     # intake's store holds personal data and is encrypted (shared/keys.py): its keys (base64, the

@@ -6,7 +6,7 @@ Events    desk.evt.<site>.<aggregate>.<event> (JetStream stream DESK)
 Notices   desk.ntf.<site>.<role>              (JetStream stream NOTICES)
 Sim clock desk.sim.clock.set                  (request/reply; `propdesk up --clock simulated`)
 Ops       desk.ops.<service>.<verb>           (request/reply; the operators' tools, no site)
-Alerts    desk.ops.alert.<service>            (a service tells ops, e.g. that it parked an event)
+Alerts    desk.alert.<service>                (to ops: JetStream filling up …; core NATS)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SIM_CLOCK_SET = "desk.sim.clock.set"
 OPS_REPORTING_SWITCH = "desk.ops.reporting.switch"  # `propdesk replay`: serve a rebuilt view
 OPS_REPORTING_CHECKSUM = "desk.ops.reporting.checksum"  # `propdesk verify`: position, checksum
 OPS_INTAKE_ACCESS_LOG = "desk.ops.intake.access_log"  # `propdesk access-log`: refused looks
-OPS_ALERTS = "desk.ops.alert.>"  # ops subscribe: every service's alerts
+ALERTS_ALL = "desk.alert.>"  # what ops may listen to
 COMPANY = "company"  # desk.qry.company.report.…: the company's reports; no site has this id
 
 
@@ -34,6 +34,16 @@ def is_valid_site(site: str) -> bool:
 
 def command(site: str, service: str, verb: str) -> str:
     return f"desk.cmd.{site}.{service}.{verb}"
+
+
+def ops(service: str, verb: str) -> str:
+    """An operators' request to one service (no site)."""
+    return f"desk.ops.{service}.{verb}"
+
+
+def alert(service: str) -> str:
+    """Where a service's process raises alerts to ops."""
+    return f"desk.alert.{service}"
 
 
 def query(site: str, name: str) -> str:
@@ -47,10 +57,6 @@ def notice(site: str, role: str) -> str:
 def ops_parked(service: str, verb: str) -> str:
     """`propdesk parked list|show|retry`: the events a service's consumers parked."""
     return f"desk.ops.{service}.parked.{verb}"
-
-
-def ops_alert(service: str) -> str:
-    return f"desk.ops.alert.{service}"
 
 
 def site_events(site: str) -> str:

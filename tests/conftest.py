@@ -20,11 +20,11 @@ BUS_SITES = SiteDirectory(sites={site: SiteConfig() for site in ("hbw", "tech-pa
 class SecuredNats(EmbeddedNats):
     """The embedded server with its hub: credentials and the generated configuration."""
 
-    def __init__(self, root: Path, sites: SiteDirectory) -> None:
+    def __init__(self, root: Path, sites: SiteDirectory, max_store: int | None = None) -> None:
         self.bus_settings = Settings(data_dir=root)
         self.hub = Hub(self.bus_settings)
         port = free_port()
-        config = self.hub.prepare(sites, self.hub.embedded_options(port))
+        config = self.hub.prepare(sites, self.hub.embedded_options(port, max_store))
         sites.save(self.bus_settings.sites_path)
         super().__init__(self.hub.nats_dir, port, config=config)
 

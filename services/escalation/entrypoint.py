@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 from collections.abc import Coroutine
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from faststream.nats import NatsRouter
@@ -32,6 +33,7 @@ COMMANDS: dict[str, tuple[type[x.Command], type, str]] = {
     "ack": (x.AcknowledgeNotification, x.AcknowledgedReply, "Acknowledge a notification"),
 }
 TICK = 1.0  # seconds between checks on the real clock (what is due is read from an index)
+SCHEDULE_FILE = "escalation-schedule.sqlite3"  # in the data directory
 
 
 class NotifyingRelay(Relay):
@@ -67,10 +69,13 @@ class EscalationService(DeskService):
 
     def open_stores(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        schedule = Schedule(str(self.settings.data_dir / "escalation-schedule.sqlite3"))
+        schedule = Schedule(str(self.settings.data_dir / SCHEDULE_FILE))
         self.app = EscalationApp(
             store_env(self.settings, self.name), self.clock, self.sites, schedule=schedule
         )
+
+    def store_files(self) -> list[Path]:
+        return [*super().store_files(), self.settings.data_dir / SCHEDULE_FILE]
 
     def close_stores(self) -> None:
         app = self.app

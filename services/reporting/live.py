@@ -6,7 +6,8 @@ switch first stops new calls (`ready` is cleared, and a call that slipped throug
 `Switching` to be retried after the switch), then `close` waits until no call is running before
 it closes the view: closing a SQLite connection under a running query can crash the process.
 The inbox's batches and `state` take the write lock, so a position and a checksum are read from
-the same rows.
+the same rows. A call that finds the file corrupt tells `on_corrupt` (the service rebuilds the
+view from DESK), whoever made it: a query, a batch of the inbox, a checksum.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from services.reporting.corruption import is_corruption
 from services.reporting.projections import View
 from shared.errors import Retryable
 from shared.inbox import Delivery
@@ -37,6 +39,8 @@ class LiveView:
         self._running = 0
         self._closed = False
         self._write = threading.Lock()
+        # called in the worker thread with the error that showed the file corrupt
+        self.on_corrupt: Callable[[BaseException], None] | None = None
 
     def run(self, fn: Callable[..., T], *args: Any) -> T:
         """fn(view, *args), in the calling (worker) thread."""
@@ -47,6 +51,10 @@ class LiveView:
             view = self.view
         try:
             return fn(view, *args)
+        except Exception as exc:
+            if self.on_corrupt is not None and is_corruption(exc):
+                self.on_corrupt(exc)
+            raise
         finally:
             with self._calls:
                 self._running -= 1

@@ -127,10 +127,44 @@ class ParkedReply(Contract):
     parked: ParkedEvent
 
 
-class ParkedAlert(Contract):
-    """desk.ops.alert.<service>: a consumer of the service parked an event (ops subscribe)."""
+class OpsAlert(Contract):
+    """An alert to ops on desk.alert.<service>, raised by a service's process when a level is
+    crossed (and again when it is back to `ok`): e.g. the JetStream store past 80 % (`warning`)
+    or 95 % (`critical`) of its limit. Also logged at error level and counted in the metrics.
+    Core NATS: heard by whoever listens as ops, e.g.
+    `nats --nkey <data-dir>/credentials/ops.nk sub 'desk.alert.>'`."""
 
-    alert: Literal["event_parked"] = "event_parked"
+    kind: str = Field(description="What: jetstream_space …")
+    level: Literal["ok", "warning", "critical"]
+    service: str = Field(description="The service whose process raised it")
+    at: datetime
+    message: str
+    details: dict[str, int | float | str | None] = Field(default_factory=dict)
+
+
+class HoldWrites(Contract):
+    """Hold the service's writes for a backup (`propdesk backup`; docs/contract.md §24.3): once
+    its relay has published everything it recorded, it records nothing (commands, ticks and the
+    inbox wait) until released, or until `seconds` have passed."""
+
+    seconds: float = Field(default=60.0, gt=0, le=600, description="Let go after this long")
+
+
+class ReleaseWrites(Contract):
+    """Let the service write again after a backup's hold."""
+
+
+class WritesHeld(Contract):
+    """The reply to both: whether the service is held now, and where its store stands."""
+
+    ok: Literal[True] = True
     service: str
-    waiting: int = Field(description="Events the service has parked and not yet retried")
-    parked: ParkedEvent
+    held: bool
+    records: int = Field(ge=0, description="The last record of its store (notification id)")
+    relay_position: int = Field(ge=0, description="The last record its relay has published")
+    consumer_position: int = Field(ge=0, description="The last DESK sequence it has applied")
+    released: bool = Field(
+        default=False,
+        description="(release) a hold was let go by this request; false when there was none, "
+        "e.g. it had run out: what was copied under it may not agree",
+    )

@@ -1,6 +1,6 @@
 """One bad event never stops a consumer (docs/RELIABILITY.md, contract §23): what a consumer
 cannot apply is parked after a few tries, the consumer moves on, ops see the park (on
-desk.ops.<service>.parked.* and in `propdesk parked`) and hear of it (desk.ops.alert.<service>),
+desk.ops.<service>.parked.* and in `propdesk parked`) and hear of it (desk.alert.<service>),
 and once the cause is fixed a retry applies the event."""
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ async def hear_alerts(desk: Desk) -> list[dict[str, Any]]:
         heard.append(json.loads(msg.data))
 
     ops = await desk.ops()
-    await ops.subscribe("desk.ops.alert.>", cb=alert)
+    await ops.subscribe("desk.alert.>", cb=alert)
     await ops.flush()
     return heard
 
@@ -182,7 +182,9 @@ async def test_a_year_9999_order_already_on_desk_is_parked_and_escalation_keeps_
 
 
 async def _heard(alerts: list[dict[str, Any]], parked_id: str) -> bool:
-    return any(a["parked"]["id"] == parked_id for a in alerts)
+    return any(
+        a["kind"] == "event_parked" and a["details"]["id"] == parked_id for a in alerts
+    )
 
 
 async def _another_sites_help_request_breaches_and_is_notified(desk: Desk) -> None:

@@ -84,6 +84,11 @@ def test_each_service_may_publish_only_its_own_events_and_keep_only_its_own_cons
     assert not any(s.startswith("desk.ntf") for s in intake.publish)
     assert "desk.cmd.*.intake.report" in intake.subscribe
     assert "desk.qry.*.ticket.get" in grants["reporting"].subscribe
+    # each raises its own alerts; only reporting reads DESK by direct get (a corrupt view)
+    for name, grant in grants.items():
+        assert [s for s in grant.publish if s.startswith("desk.alert")] == [f"desk.alert.{name}"]
+        reads = "$JS.API.DIRECT.GET.DESK" in grant.publish
+        assert reads == (name == "reporting"), name
     # nobody may delete a stream or anyone's messages
     every = [s for g in grants.values() for s in g.publish]
     assert not any(".DELETE.DESK" in s and "CONSUMER" not in s for s in every)
@@ -92,7 +97,7 @@ def test_each_service_may_publish_only_its_own_events_and_keep_only_its_own_cons
 
 def test_ops_and_analytics_create_no_consumer_and_read_nobody_elses_inbox() -> None:
     for grant, hears in (
-        (OPS_GRANT, ("_INBOX_ops.>", "desk.ops.alert.>")),  # and the services' alerts
+        (OPS_GRANT, ("desk.alert.>", "_INBOX_ops.>")),  # ops also hears the alerts
         (ANALYTICS_GRANT, ("_INBOX_analytics.>",)),
     ):
         assert not any("CONSUMER.CREATE" in s or "CONSUMER.DURABLE" in s for s in grant.publish)
@@ -112,7 +117,7 @@ def test_a_sites_desk_sends_and_hears_only_its_own_subjects() -> None:
 def test_the_generated_configuration_is_one_nats_server_accepts(tmp_path: Path) -> None:
     hub = Hub(Settings(data_dir=tmp_path))
     sites = SiteDirectory(sites={"hbw": SiteConfig(), "tech-park": SiteConfig()})
-    config = hub.prepare(sites, hub.embedded_options(4999))
+    config = hub.prepare(sites, hub.embedded_options(4999, max_store=10_000_000))
     text = config.read_text()
 
     checked = subprocess.run(
@@ -125,6 +130,7 @@ def test_the_generated_configuration_is_one_nats_server_accepts(tmp_path: Path) 
     seeds = [p.read_text().strip() for p in hub.credentials.directory.glob("*.nk")]
     assert len(seeds) == 8 and not any(seed in text for seed in seeds)  # public keys only
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert '"max_file": 10000000' in text  # the limit the services read in their account info
 
 
 def test_a_credential_is_issued_once_kept_across_restarts_rotated_and_revoked(

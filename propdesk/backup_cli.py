@@ -1,0 +1,103 @@
+"""`propdesk backup OUT` and `propdesk restore BACKUP`: propdesk/backup.py and restore.py.
+
+Exit codes: 0 done; 1 refused (an output or data directory not empty, a service that cannot be
+held, a backup that does not check); 2 usage; 3 NATS unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from nats.errors import Error as NatsError
+from rich.console import Console
+
+from propdesk.backup import BackupError, make_backup
+from propdesk.desk import DEFAULT_URL, NatsUrl
+from propdesk.restore import restore as restore_into
+from shared.bus import MissingCredential
+from shared.client import Bus
+from shared.clock import SystemClock
+from shared.settings import Settings
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DataDir = Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR", help="The hub's data directory")]
+
+
+def backup(
+    target: Annotated[Path, typer.Argument(help="A new (or empty) directory for the backup")],
+    data_dir: DataDir = Path("var"),
+    nats_url: NatsUrl = None,
+) -> None:
+    """Back up a running hub: the stores (intake, dispatch and escalation held together while
+    they are copied; commands wait meanwhile), reporting's views, the stream DESK, the site
+    directory, every credential and intake's key. The backup holds secrets: keep it as such."""
+    if not data_dir.is_dir():
+        _usage(f"no data directory {data_dir}")
+    settings = Settings(data_dir=data_dir)
+    code = _run(_backup(nats_url or DEFAULT_URL, settings, target))
+    raise typer.Exit(code)
+
+
+async def _backup(url: str, settings: Settings, target: Path) -> int:
+    async def quiet(_: Exception) -> None:
+        """Connection errors are reported once, by the command."""
+
+    bus = Bus(
+        url, settings, name="propdesk-backup", creds=settings.creds, connect_timeout=2,
+        max_reconnect_attempts=1, allow_reconnect=False, error_cb=quiet,
+    )  # fmt: skip
+    try:
+        manifest = await make_backup(bus, settings, target, SystemClock(), out.print)
+    finally:
+        await bus.close()
+    size = sum(f["bytes"] for f in manifest["files"].values())
+    out.print(
+        f"[green]backed up[/green] {settings.data_dir} into {target}: "
+        f"{len(manifest['files'])} files, {size:,} bytes, DESK up to sequence "
+        f"{manifest['desk']['last_seq']}. It holds every credential and intake's key: "
+        "keep it encrypted, apart from the hub"
+    )
+    return 0
+
+
+def restore(
+    source: Annotated[Path, typer.Argument(help="The backup's directory")],
+    data_dir: DataDir = Path("var"),
+) -> None:
+    """Restore a backup into a new (or empty) data directory: the files, checked against the
+    manifest, then DESK published again on an embedded nats-server of that directory, every
+    message at its old sequence. Then start it: `propdesk up --data-dir DIR`."""
+    if not source.is_dir():
+        _usage(f"no backup directory {source}")
+    settings = Settings(data_dir=data_dir)
+    code = _run(restore_into(source, settings, out.print))
+    if code == 0:
+        start = f"`propdesk up --data-dir {data_dir}`"
+        out.print(f"[green]restored[/green] {source} into {data_dir}: start it with {start}")
+    raise typer.Exit(code)
+
+
+def _run(coro: Coroutine[Any, Any, int]) -> int:
+    try:
+        asyncio.run(coro)
+    except BackupError as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        return 1
+    except MissingCredential as exc:
+        err.print(f"[red]unavailable:[/red] {exc}")
+        return 3
+    except (OSError, TimeoutError, NatsError) as exc:
+        err.print(f"[red]unavailable:[/red] {type(exc).__name__}: {exc or 'no answer in time'}")
+        return 3
+    return 0
+
+
+def _usage(message: str) -> NoReturn:
+    err.print(f"[red]usage:[/red] {message}")
+    raise typer.Exit(2)
