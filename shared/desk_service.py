@@ -25,6 +25,7 @@ from shared.relay import Relay, Translate
 from shared.rpc import correlation_id
 from shared.service import Service
 from shared.store import store_env
+from shared.stream_desk import StreamDesk
 
 
 class DeskService(Service):
@@ -42,6 +43,7 @@ class DeskService(Service):
         self.relay: Relay | None = None
         self._lock = asyncio.Lock()
         self.parking = ParkingDesk(self, after_retry=self.applied)
+        self.streams = StreamDesk(self)
 
     @abstractmethod
     def translator(self) -> Translate:
@@ -64,7 +66,10 @@ class DeskService(Service):
             name="relay:DESK",
             write_lock=self.app.writing,
             offload=self.offload,
+            mark=self.streams.mark(f"{self.name}-relay"),
+            on_stream_changed=lambda why: self.streams.changed(f"{self.name}-relay", why),
         )
+        self.streams.relay(self.relay)
         tasks = [self.relay.run()]
         if self.consumes is not None:
             durable, filter_subject = self.consumes
@@ -76,8 +81,11 @@ class DeskService(Service):
                 filter_subject=filter_subject,
                 on_applied=self.applied,
                 offload=self.offload,
+                mark=self.streams.mark(durable),
+                on_stream_changed=lambda why: self.streams.changed(durable, why),
                 **self.parking.follow(AppLot(self.app, durable)),
             )
+            self.streams.inbox(inbox)
             tasks.append(inbox.run())
         return tasks
 
@@ -117,4 +125,5 @@ class DeskService(Service):
             )
         if self.consumes is not None:
             self.parking.routes(router)
+            self.streams.routes(router)
         return router

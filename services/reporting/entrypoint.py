@@ -30,6 +30,7 @@ from shared.errors import DeskError, invalid
 from shared.inbox import Delivery, Inbox
 from shared.parking_desk import ParkingDesk
 from shared.service import Service
+from shared.stream_desk import StreamDesk
 from shared.tasks import cancel_and_wait
 
 T = TypeVar("T")
@@ -71,6 +72,7 @@ class ReportingService(Service):
         self._switching = asyncio.Lock()
         self._stopping = False
         self.parking = ParkingDesk(self)
+        self.streams = StreamDesk(self)
 
     @property
     def view(self) -> TicketView | None:
@@ -110,14 +112,18 @@ class ReportingService(Service):
     def _inbox(self, name: str) -> Inbox:
         assert self.js is not None
         live = self.live[name]
+        durable = PROJECTIONS[name].durable
         self.inboxes[name] = Inbox(
             self.js,
-            durable=PROJECTIONS[name].durable,
+            durable=durable,
             apply=live.apply,
             position=live.position,
             offload=self.offload,
-            **self.parking.follow(ViewLot(PROJECTIONS[name].durable, live, self.clock)),
+            mark=self.streams.mark(durable),
+            on_stream_changed=lambda why: self.streams.changed(durable, why),
+            **self.parking.follow(ViewLot(durable, live, self.clock)),
         )
+        self.streams.inbox(self.inboxes[name])
         return self.inboxes[name]
 
     async def _follow(self, name: str, inbox: Inbox) -> None:
@@ -171,6 +177,7 @@ class ReportingService(Service):
                 self.handler(title.replace(".", "_"), model, ViewState, call, company=True)
             )
         self.parking.routes(router)
+        self.streams.routes(router)
         return router
 
     def _report(self, handler: Callable[..., dict[str, Any]]) -> Any:
@@ -238,6 +245,9 @@ class ReportingService(Service):
                     await self.offload(live.close)  # once every running call has ended
                     try:
                         await self.offload(install, rebuilt, live_path)
+                        # the rebuilt view follows DESK as it is, sequence for position
+                        assert self.js is not None
+                        await self.streams.mark(projection.durable).reset(self.js)
                     except (OSError, ValueError) as exc:
                         why = f"could not put {rebuilt} in place ({exc}); the old view is served"
                         raise DeskError(ErrorCode.unavailable, why) from None

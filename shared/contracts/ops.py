@@ -134,3 +134,37 @@ class ParkedAlert(Contract):
     service: str
     waiting: int = Field(description="Events the service has parked and not yet retried")
     parked: ParkedEvent
+
+
+class StreamRequest(Contract):
+    """No fields: the service answers for its own readers (its relay and durable consumers)."""
+
+
+class StreamReader(Contract):
+    reader: str = Field(description="The relay (<service>-relay) or a durable consumer")
+    followed: str | None = Field(description="Creation time of the DESK it follows (its mark)")
+    offset: int = Field(description="Its store's position = the stream's sequence + offset")
+    stopped: str | None = Field(description="Why it stopped: DESK is not the stream it followed")
+
+
+class StreamStatus(Contract):
+    """desk.ops.<service>.stream.status|republish|adopt: the service's readers after the call
+    (`republished`: events its relay published again; `adopted`: readers that took DESK as it is
+    now)."""
+
+    ok: Literal[True] = True
+    service: str
+    desk_created: str = Field(description="Creation time of DESK as it is now")
+    readers: list[StreamReader]
+    republished: int = 0
+    adopted: list[str] = Field(default_factory=list)
+
+
+class StreamAlert(Contract):
+    """desk.ops.alert.<service>: one of the service's readers stopped, DESK being another stream
+    than the one it followed (recreated or restored; docs/RELIABILITY.md)."""
+
+    alert: Literal["stream_changed"] = "stream_changed"
+    service: str
+    reader: str
+    detail: str
