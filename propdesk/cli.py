@@ -25,6 +25,7 @@ from propdesk.keys_cli import keys_app
 from propdesk.ops_cli import access_log, replay, verify
 from propdesk.parked_cli import parked_app
 from propdesk.report_cli import report_app
+from propdesk.stream_cli import stream_app
 from propdesk.trust_cli import credentials_app, nats_app, sites_app
 from propdesk.workorder_cli import workorder_app
 from shared.clock import Clock, SimulatedClock, SystemClock
@@ -44,6 +45,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(sites_app, name="sites")
 app.add_typer(credentials_app, name="credentials")
 app.add_typer(nats_app, name="nats")
+app.add_typer(stream_app, name="stream")
 app.add_typer(keys_app, name="keys")
 app.add_typer(parked_app, name="parked")
 

@@ -39,6 +39,7 @@ from shared.client import Bus
 from shared.identity import OPS
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from shared.stream_mark import StreamMark
 
 out = Console(soft_wrap=True)  # a checksum stays on one line
 err = Console(stderr=True, soft_wrap=True)
@@ -144,6 +145,8 @@ async def _replay(
             reply = await _request(nc, subjects.OPS_REPORTING_SWITCH, body, SWITCH_TIMEOUT)
         except NoRespondersError:
             await asyncio.to_thread(install, rebuilt, live)
+            # the rebuilt view follows DESK as it is (shared/stream_mark.py)
+            await StreamMark(live.parent, projection.durable).reset(nc.jetstream())
             out.print(
                 f"no reporting service answers on {subjects.OPS_REPORTING_SWITCH}: "
                 f"replaced {live} directly; once started, reporting follows DESK from "

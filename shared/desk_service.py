@@ -28,6 +28,7 @@ from shared.relay import Relay, Translate
 from shared.rpc import correlation_id
 from shared.service import Service
 from shared.store import store_env
+from shared.stream_desk import StreamDesk
 
 
 class DeskService(Service):
@@ -48,6 +49,7 @@ class DeskService(Service):
         self.hold = WriteHold(
             self.name, self._lock, lambda: self.app.writing, lambda: self.relay, self.offload
         )
+        self.streams = StreamDesk(self)
 
     @abstractmethod
     def translator(self) -> Translate:
@@ -75,7 +77,10 @@ class DeskService(Service):
             name="relay:DESK",
             write_lock=self.app.writing,
             offload=self.offload,
+            mark=self.streams.mark(f"{self.name}-relay"),
+            on_stream_changed=lambda why: self.streams.changed(f"{self.name}-relay", why),
         )
+        self.streams.relay(self.relay)
         tasks = [self.relay.run()]
         if self.consumes is not None:
             durable, filter_subject = self.consumes
@@ -87,8 +92,11 @@ class DeskService(Service):
                 filter_subject=filter_subject,
                 on_applied=self.applied,
                 offload=self.offload,
+                mark=self.streams.mark(durable),
+                on_stream_changed=lambda why: self.streams.changed(durable, why),
                 **self.parking.follow(AppLot(self.app, durable)),
             )
+            self.streams.inbox(inbox)
             tasks.append(inbox.run())
         return tasks
 
@@ -159,4 +167,5 @@ class DeskService(Service):
                 self.handler(title.replace(".", "_"), model, WritesHeld, self._hold, company=True)
             )
         alerts.declare(router, self.name)
+        self.streams.routes(router)
         return router

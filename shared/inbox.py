@@ -29,10 +29,12 @@ from shared.contracts.envelope import SCHEMA_VERSION
 from shared.contracts.events import EVENT_TYPES, Envelope, parse_event
 from shared.logging import get_logger
 from shared.parking import PAUSE, Park, Stuck, settle
+from shared.stream_mark import StreamChanged, StreamMark
 from shared.subjects import EVENTS_ALL, STREAM
 from shared.tasks import Blocking, to_thread
 
 log = get_logger("inbox")
+MARK_POLL = 1.0  # seconds between looks at a stopped reader's mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ class Inbox:
         park: Park | None = None,
         on_parked: Callable[[Stuck], Awaitable[None]] | None = None,
         pause: float = PAUSE,
+        mark: StreamMark | None = None,
+        on_stream_changed: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._js = js
         self.durable = durable
@@ -109,13 +113,25 @@ class Inbox:
         self._park = park  # without it, an event that cannot be applied is retried for ever
         self._on_parked = on_parked  # e.g. tell ops
         self._pause = pause  # between the tries of an event that fails
+        self.mark = mark  # which DESK the position was taken in (shared/stream_mark.py)
+        self._on_stream_changed = on_stream_changed  # e.g. tell ops
+        self.offset = 0  # the store's position = this stream's sequence + offset
+        self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
         self._sub: JetStreamContext.PullSubscription | None = None
         # Test hook: called after commit and before ack, to provoke a crash in between.
         self.before_ack: Callable[[Sequence[Delivery]], None] | None = None
 
+    def position(self) -> int:
+        """The last stream position the consumer's store recorded (blocking)."""
+        return self._position()
+
     async def open(self) -> None:
-        """(Re)create the durable consumer right after the view's recorded position."""
-        start = await self._offload(self._position) + 1
+        """(Re)create the durable consumer right after the view's recorded position, in the
+        stream that position was taken in (StreamChanged if DESK is another one)."""
+        position = await self._offload(self._position)
+        if self.mark is not None:
+            self.offset = (await self.mark.check(self._js, position)).offset
+        start = position - self.offset + 1
         with contextlib.suppress(NotFoundError):
             await self._js.delete_consumer(STREAM, self.durable)
         await self._js.add_consumer(
@@ -145,7 +161,9 @@ class Inbox:
             msgs = await self._sub.fetch(self._batch_size, timeout=timeout)
         except (TimeoutError, NatsTimeout):
             return 0
-        deliveries = [decode(m.metadata.sequence.stream, m.data, m.subject) for m in msgs]
+        deliveries = [
+            decode(m.metadata.sequence.stream + self.offset, m.data, m.subject) for m in msgs
+        ]
         parked = await self._offload(self._settle, deliveries)
         if self.before_ack is not None:
             self.before_ack(deliveries)
@@ -175,6 +193,8 @@ class Inbox:
                     await self.poll()
                 except asyncio.CancelledError:
                     raise
+                except StreamChanged as exc:
+                    await self._stopped(str(exc))
                 except Exception as exc:
                     # Nothing unapplied was acked: start again from the recorded position.
                     log.warning("inbox.retry", durable=self.durable, error=repr(exc))
@@ -182,3 +202,17 @@ class Inbox:
                     await asyncio.sleep(1.0)
         finally:
             await self.close()
+
+    async def _stopped(self, why: str) -> None:
+        """A loud stop: nothing is applied until ops adopt the stream (the mark is rewritten)."""
+        await self.close()
+        self.changed = why
+        log.error("inbox.stream_changed", durable=self.durable, error=why)
+        if self._on_stream_changed is not None:
+            await self._on_stream_changed(why)
+        assert self.mark is not None
+        seen = self.mark.stamp()
+        while self.mark.stamp() == seen:
+            await asyncio.sleep(MARK_POLL)
+        self.changed = None
+        log.info("inbox.stream_adopted", durable=self.durable)

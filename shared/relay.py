@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import ProcessRecorder, Tracking
@@ -20,10 +20,12 @@ from nats.js import JetStreamContext
 
 from shared.contracts.events import Envelope, event_subject
 from shared.logging import get_logger
+from shared.stream_mark import StreamChanged, StreamMark
 from shared.subjects import STREAM
 from shared.tasks import Blocking, to_thread
 
 log = get_logger("relay")
+MARK_POLL = 1.0  # seconds between looks at a stopped relay's mark
 
 Translate = Callable[[object], Envelope | None]
 
@@ -40,6 +42,8 @@ class Relay:
         poll_interval: float = 1.0,
         write_lock: threading.Lock | None = None,
         offload: Blocking = to_thread,
+        mark: StreamMark | None = None,
+        on_stream_changed: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         if not isinstance(app.recorder, ProcessRecorder):
             raise TypeError("the relay records its position in a process recorder")
@@ -53,6 +57,9 @@ class Relay:
         self._offload = offload
         self._wake = asyncio.Event()
         self._write_lock = write_lock or threading.Lock()
+        self.mark = mark  # which DESK it publishes to (shared/stream_mark.py)
+        self._on_stream_changed = on_stream_changed
+        self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
 
     def position(self) -> int:
         return self._recorder.max_tracking_id(self._name) or 0
@@ -100,7 +107,54 @@ class Relay:
             headers={"Nats-Msg-Id": str(envelope.event_id)},
         )
 
+    async def republish(self) -> int:
+        """Publish again everything this relay published (same ids), into a DESK that was
+        created again: ops's part of the runbook (docs/RELIABILITY.md). Its position stays."""
+        position, total, start = self.position(), 0, 1
+        while start <= position:
+            notifications = await self._offload(
+                self._recorder.select_notifications, start, self._batch_size, position
+            )
+            if not notifications:
+                break
+            for notification in notifications:
+                envelope = self._translate(self._app.mapper.to_domain_event(notification))
+                if envelope is not None:
+                    await Relay.publish(self, envelope)  # DESK only: NOTICES was not recreated
+                    total += 1
+            start = notifications[-1].id + 1
+        return total
+
+    async def _follow(self) -> None:
+        """Publish only into the stream this relay published to: on another, stop loudly until
+        ops adopt it (the mark is rewritten)."""
+        if self.mark is None:
+            return
+        while True:
+            seen = self.mark.stamp()
+            try:
+                await self.mark.check(self._js)
+            except StreamChanged as exc:
+                self.changed = str(exc)
+                log.error("relay.stream_changed", relay=self._name, error=self.changed)
+                if self._on_stream_changed is not None:
+                    await self._on_stream_changed(self.changed)
+                while self.mark.stamp() == seen:
+                    await asyncio.sleep(MARK_POLL)
+                continue
+            self.changed = None
+            return
+
     async def run(self) -> None:
+        while True:
+            try:
+                await self._follow()
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # NATS not there yet: look again
+                log.warning("relay.retry", relay=self._name, error=repr(exc))
+                await asyncio.sleep(self._poll_interval)
         while True:
             self._wake.clear()
             try:

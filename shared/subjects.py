@@ -54,6 +54,11 @@ def notice(site: str, role: str) -> str:
     return f"desk.ntf.{site}.{role}"
 
 
+def ops_stream(service: str, verb: str) -> str:
+    """`propdesk stream status|republish|adopt`: which DESK a service's readers follow."""
+    return f"desk.ops.{service}.stream.{verb}"
+
+
 def ops_parked(service: str, verb: str) -> str:
     """`propdesk parked list|show|retry`: the events a service's consumers parked."""
     return f"desk.ops.{service}.parked.{verb}"

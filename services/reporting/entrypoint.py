@@ -31,6 +31,7 @@ from shared.errors import DeskError, invalid
 from shared.inbox import Delivery, Inbox
 from shared.parking_desk import ParkingDesk
 from shared.service import Service
+from shared.stream_desk import StreamDesk
 from shared.tasks import cancel_and_wait
 
 T = TypeVar("T")
@@ -77,6 +78,7 @@ class ReportingService(Service):
         self.parking = ParkingDesk(self)
         self.repairing: dict[str, str] = {}  # projection -> why its view is being rebuilt
         self.repairs: dict[str, dict[str, Any]] = {}  # projection -> its last repair
+        self.streams = StreamDesk(self)
 
     @property
     def view(self) -> TicketView | None:
@@ -159,8 +161,11 @@ class ReportingService(Service):
             apply=metrics.counting_applied(self.name, durable, live.apply),
             position=live.position,
             offload=self.offload,
-            **self.parking.follow(ViewLot(PROJECTIONS[name].durable, live, self.clock)),
+            mark=self.streams.mark(durable),
+            on_stream_changed=lambda why: self.streams.changed(durable, why),
+            **self.parking.follow(ViewLot(durable, live, self.clock)),
         )
+        self.streams.inbox(self.inboxes[name])
         return self.inboxes[name]
 
     async def _follow(self, name: str, inbox: Inbox) -> None:
@@ -215,6 +220,7 @@ class ReportingService(Service):
             )
         self.parking.routes(router)
         alerts.declare(router, self.name)
+        self.streams.routes(router)
         return router
 
     def _report(self, handler: Callable[..., dict[str, Any]]) -> Any:
@@ -376,6 +382,9 @@ class ReportingService(Service):
                 except (OSError, ValueError) as exc:
                     why = f"could not put {rebuilt} in place ({exc}); the old view is served"
                     raise DeskError(ErrorCode.unavailable, why) from None
+                # the rebuilt view follows DESK as it is, sequence for position (contract §25)
+                assert self.js is not None
+                await self.streams.mark(projection.durable).reset(self.js)
             finally:  # the rebuilt view; the old one if the file could not be moved
                 view = await self.offload(projection.open, str(live_path), self.sites)
                 live.reopen(view)

@@ -168,3 +168,27 @@ class WritesHeld(Contract):
         description="(release) a hold was let go by this request; false when there was none, "
         "e.g. it had run out: what was copied under it may not agree",
     )
+
+
+class StreamRequest(Contract):
+    """No fields: the service answers for its own readers (its relay and durable consumers)."""
+
+
+class StreamReader(Contract):
+    reader: str = Field(description="The relay (<service>-relay) or a durable consumer")
+    followed: str | None = Field(description="Creation time of the DESK it follows (its mark)")
+    offset: int = Field(description="Its store's position = the stream's sequence + offset")
+    stopped: str | None = Field(description="Why it stopped: DESK is not the stream it followed")
+
+
+class StreamStatus(Contract):
+    """desk.ops.<service>.stream.status|republish|adopt: the service's readers after the call
+    (`republished`: events its relay published again; `adopted`: readers that took DESK as it is
+    now)."""
+
+    ok: Literal[True] = True
+    service: str
+    desk_created: str = Field(description="Creation time of DESK as it is now")
+    readers: list[StreamReader]
+    republished: int = 0
+    adopted: list[str] = Field(default_factory=list)

@@ -182,9 +182,7 @@ async def test_a_year_9999_order_already_on_desk_is_parked_and_escalation_keeps_
 
 
 async def _heard(alerts: list[dict[str, Any]], parked_id: str) -> bool:
-    return any(
-        a["kind"] == "event_parked" and a["details"]["id"] == parked_id for a in alerts
-    )
+    return any(a["kind"] == "event_parked" and a["details"]["id"] == parked_id for a in alerts)
 
 
 async def _another_sites_help_request_breaches_and_is_notified(desk: Desk) -> None:
