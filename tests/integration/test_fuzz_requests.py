@@ -1,6 +1,7 @@
 """Every command and query subject the services serve, fuzzed (docs/contract.md §2, §3): whatever
-the body, a reply in the contract's shape within a second; `invalid` for every body the contract
-refuses; nothing written for a refused command; and the service still answers afterwards.
+the body, a reply in the contract's shape within a second, never `unavailable` (a retry cannot
+change how a body is judged); `invalid` for every body the contract refuses; nothing written for
+a refused command; and the service still answers afterwards.
 
 The subjects are read off the services' routers (tests/served.py), so a new one is fuzzed without
 being listed here. One hub and one set of services serve the whole module; the number of examples
@@ -125,6 +126,8 @@ async def test_every_request_is_answered_in_the_contracts_shape(
 
     if reply["ok"] is not True:
         ErrorReply.model_validate(reply)  # the shape of section 3
+        # "retry" only where a retry can change the outcome: never for a body
+        assert reply["error"]["code"] != "unavailable", reply
     if fuzz.invalid:
         assert reply["ok"] is False and reply["error"]["code"] == "invalid", reply
     if served.is_command:  # no random body is a command that can be carried out
