@@ -13,6 +13,11 @@ from pydantic import ValidationError
 
 from shared.contracts.replies import Error, ErrorCode, ErrorReply, FieldError
 
+# An error reply stays small whatever the request held (docs/contract.md §3): a message may quote
+# a value, and a body may break many fields at once.
+MAX_FIELD_ERRORS = 20  # field problems listed
+MAX_MESSAGE = 2000  # characters of a message
+
 
 class DeskError(Exception):
     """`trace`: what a refusal records although the command changes nothing (aggregates saved
@@ -31,8 +36,11 @@ class DeskError(Exception):
         return ErrorReply(
             error=Error(
                 code=self.code,
-                message=self.message,
-                fields=[FieldError(field=f, message=m) for f, m in self.fields],
+                message=_cut(self.message),
+                fields=[
+                    FieldError(field=_cut(f), message=_cut(m))
+                    for f, m in self.fields[:MAX_FIELD_ERRORS]
+                ],
             )
         )
 
@@ -109,5 +117,11 @@ def from_validation(exc: ValidationError, known_fields: Iterable[str] = ()) -> D
             first = message.split(" ", 1)[0]
             path = first if first.split(".")[0] in known else "body"
         fields.append((path, message))
-    summary = "; ".join(f"{f}: {m}" if f != "body" else m for f, m in fields)
+    summary = "; ".join(f"{f}: {m}" if f != "body" else m for f, m in fields[:MAX_FIELD_ERRORS])
+    if len(fields) > MAX_FIELD_ERRORS:
+        summary += f"; and {len(fields) - MAX_FIELD_ERRORS} more"
     return DeskError(ErrorCode.invalid, f"invalid command: {summary}", fields)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"

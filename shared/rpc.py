@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from uuid import uuid4
@@ -13,6 +12,7 @@ from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError, from_validation, invalid, retryable
 from shared.logging import get_logger
 from shared.personal import looks_personal
+from shared.request_body import read_json
 from shared.subjects import is_valid_site, site_of
 
 log = get_logger("rpc")
@@ -23,22 +23,24 @@ CORRELATION_HEADERS = ("Correlation-Id", "correlation_id")
 
 
 def parse_body(model: type[M], body: Any) -> M:
-    """Validate a request body: non-JSON bytes or a JSON value of the wrong shape fail."""
+    """Validate a request body: bytes off the bus (read within the limits of
+    shared/request_body.py) or an already decoded value; anything but a JSON object fails."""
     if isinstance(body, bytes | bytearray | str):
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
-        if not text.strip():
-            body = {}
-        else:
-            try:
-                body = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise invalid(f"malformed JSON: {exc.msg} at position {exc.pos}", "body") from None
+        body = read_json(body)
     if not isinstance(body, dict):
         raise invalid("the request body must be a JSON object", "body")
     try:
         return model.model_validate(body)
     except ValidationError as exc:
         raise from_validation(exc, model.model_fields) from None
+
+
+async def raw_body(message: Any) -> bytes:
+    """FastStream's decoder for every service: the body's bytes as they came, so that
+    parse_body reads them (FastStream's own decoder would raise before any handler runs on
+    JSON nested too deep or a number too long, and would read UTF-16). A coroutine: FastStream
+    would run a plain function in a thread."""
+    return bytes(message.body)
 
 
 def request_site(subject: str) -> str:

@@ -23,7 +23,7 @@ from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError, StartRefused
 from shared.identity import caller_account, site_account
 from shared.logging import get_logger
-from shared.rpc import answer, parse_body, request_site
+from shared.rpc import answer, parse_body, raw_body, request_site
 from shared.settings import Settings
 from shared.sites import SiteDirectory, WatchedDirectory
 from shared.subjects import COMPANY
@@ -126,6 +126,7 @@ class Service(ABC):
             logger=self.log,
             log_level=logging.DEBUG,
             graceful_timeout=5.0,
+            decoder=raw_body,  # every body reaches parse_body as bytes (docs/contract.md §2)
         )
         self.broker.include_router(self.router())
         await self.broker.start()
