@@ -83,7 +83,10 @@ class System:
         else:
             assert settings.nats_url, "nats_url is required when not embedded"
             url = settings.nats_url
-        for service in build_services(self.names, settings, self.clock):
+        services = build_services(self.names, settings, self.clock)
+        for service in services:
+            service.process = services  # a simulated clock waits for all of them
+        for service in services:
             self.services.append(service)  # before start, so a half-started one is stopped too
             await service.start(url)
         return url
@@ -109,11 +112,6 @@ class System:
             assert self.natsd is not None
             await self.natsd.reload()
             log.info("nats.reloaded", sites=len(sites.sites))
-
-    def relaying(self) -> bool:
-        """Whether a service of this process has recorded events its relay has not published."""
-        relays = (getattr(s, "relay", None) for s in self.services)
-        return any(r.pending() for r in relays if r is not None)
 
     async def stop(self) -> None:
         if self._watching is not None:

@@ -38,6 +38,7 @@ class DeskService(Service):
         super().__init__(*args, **kwargs)
         self.app: Any = None
         self.relay: Relay | None = None
+        self.inbox: Inbox | None = None
         self._lock = asyncio.Lock()
 
     @abstractmethod
@@ -65,7 +66,7 @@ class DeskService(Service):
         tasks = [self.relay.run()]
         if self.consumes is not None:
             durable, filter_subject = self.consumes
-            inbox = Inbox(
+            self.inbox = Inbox(
                 self.js,
                 durable=durable,
                 apply=self.app.apply,
@@ -74,8 +75,14 @@ class DeskService(Service):
                 on_applied=self.applied,
                 offload=self.offload,
             )
-            tasks.append(inbox.run())
+            tasks.append(self.inbox.run())
         return tasks
+
+    def relays(self) -> list[Relay]:
+        return [self.relay] if self.relay is not None else []
+
+    def consumers(self) -> list[Inbox]:
+        return [self.inbox] if self.inbox is not None else []
 
     def durables(self) -> list[str]:
         return [self.consumes[0]] if self.consumes is not None else []

@@ -57,9 +57,13 @@ class Relay:
     def position(self) -> int:
         return self._recorder.max_tracking_id(self._name) or 0
 
+    def recorded(self) -> int:
+        """The last notification the store holds, published or not."""
+        return self._recorder.max_notification_id() or 0
+
     def pending(self) -> bool:
         """Whether the store holds events this relay has not published yet."""
-        return (self._recorder.max_notification_id() or 0) > self.position()
+        return self.recorded() > self.position()
 
     def wake(self) -> None:
         """Called after a commit so the relay publishes without waiting for its next poll."""

@@ -19,7 +19,9 @@ from shared.clock import Clock
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError, StartRefused
 from shared.identity import caller_account, site_account
+from shared.inbox import Inbox
 from shared.logging import get_logger
+from shared.relay import Relay
 from shared.rpc import answer, parse_body, request_site
 from shared.settings import Settings
 from shared.sites import SiteDirectory, WatchedDirectory
@@ -49,6 +51,9 @@ class Service(ABC):
         self._tasks: list[asyncio.Task[Any]] = []
         # every blocking store call of the service runs here, so the stop can wait for it
         self.offload = Offload(self.name)
+        # the services of this process (runtime.System sets it), which a simulated clock
+        # waits for before it moves (shared/catchup.py)
+        self.process: list[Service] = [self]
 
     @abstractmethod
     def router(self) -> NatsRouter:
@@ -68,6 +73,14 @@ class Service(ABC):
 
     def durables(self) -> list[str]:
         """The durable consumers on DESK this service keeps (its credential allows only these)."""
+        return []
+
+    def relays(self) -> list[Relay]:
+        """The relays running now, which publish what the service records."""
+        return []
+
+    def consumers(self) -> list[Inbox]:
+        """The inboxes running now, which apply DESK to the service's stores."""
         return []
 
     def access(self, nats_url: str) -> BusAccess:

@@ -72,6 +72,10 @@ class EscalationApp(DeskApplication):
         board = self.get(board_id, Board)
         return board.next_due() if board is not None else None
 
+    def due_by(self, at: datetime) -> bool:
+        """Whether a decision falls due by `at`."""
+        return bool(self.schedule.due(at, limit=1))
+
     def tick(self) -> list[dict[str, Any]]:
         """Record every decision due by now; returns what was decided, in order."""
         with self.writing:

@@ -98,6 +98,9 @@ class ReportingService(Service):
     def durables(self) -> list[str]:
         return [p.durable for p in PROJECTIONS.values()]
 
+    def consumers(self) -> list[Inbox]:
+        return list(self.inboxes.values())
+
     def background(self) -> list[Coroutine[Any, Any, None]]:
         return [self._follow(name, self._inbox(name)) for name in self.live]
 
