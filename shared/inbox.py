@@ -125,7 +125,10 @@ class Inbox:
             msgs = await self._sub.fetch(1, timeout=timeout)
         except (TimeoutError, NatsTimeout):
             return 0
-        waiting = min(msgs[0].metadata.num_pending or 0, self._batch_size - 1)
+        first = msgs[0].metadata
+        # redelivered messages (an ack that never came) are not counted as pending
+        waiting = first.num_pending or (self._batch_size if first.num_delivered > 1 else 0)
+        waiting = min(waiting, self._batch_size - 1)
         if waiting:
             with contextlib.suppress(TimeoutError, NatsTimeout):
                 msgs += await self._sub.fetch(waiting, timeout=FOLLOW)
