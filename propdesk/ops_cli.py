@@ -39,6 +39,7 @@ from shared.client import Bus
 from shared.identity import OPS
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from shared.store import StoreInUse, StoreLock, lock_path
 
 out = Console(soft_wrap=True)  # a checksum stays on one line
 err = Console(stderr=True, soft_wrap=True)
@@ -143,7 +144,16 @@ async def _replay(
         try:
             reply = await _request(nc, subjects.OPS_REPORTING_SWITCH, body, SWITCH_TIMEOUT)
         except NoRespondersError:
-            await asyncio.to_thread(install, rebuilt, live)
+            try:  # held like the service holds it, so that reporting cannot start meanwhile
+                held = StoreLock.take(str(lock_path(live.parent, "reporting")), "reporting")
+            except StoreInUse as exc:
+                err.print(f"[red]refused:[/red] {exc}; the rebuilt view is left at {rebuilt}")
+                return 1
+            try:
+                await asyncio.to_thread(install, rebuilt, live)
+            finally:
+                if held is not None:
+                    held.release()
             out.print(
                 f"no reporting service answers on {subjects.OPS_REPORTING_SWITCH}: "
                 f"replaced {live} directly; once started, reporting follows DESK from "

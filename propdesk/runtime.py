@@ -19,6 +19,7 @@ from shared.natsd import EmbeddedNats
 from shared.service import Service
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from shared.store import StoreInUse, StoreLock
 from shared.tasks import cancel_and_wait
 
 SERVICES: dict[str, type[Service]] = {
@@ -66,10 +67,12 @@ class System:
         self.natsd: EmbeddedNats | None = None
         self.services: list[Service] = []
         self._watching: asyncio.Task[None] | None = None
+        self._nats_lock: StoreLock | None = None
 
     async def start(self) -> str:
-
         settings = self.settings
+        if self.embedded:  # before anything of the data directory is touched
+            self._nats_lock = _hold_nats_dir(Hub(settings).nats_dir)
         sites = ensure_site_directory(settings, write_default=self.default_sites)
         if self.embedded:
             # a closed bus: a credential for every identity, and the configuration that grants
@@ -124,6 +127,23 @@ class System:
         if self.natsd is not None:
             await self.natsd.stop()
             self.natsd = None
+        if self._nats_lock is not None:
+            self._nats_lock.release()
+            self._nats_lock = None
+
+
+def _hold_nats_dir(nats_dir: Path) -> StoreLock | None:
+    """One embedded nats-server per data directory: a second `up` on it would start another
+    server on the same JetStream store (and write its pid file) before finding the port taken."""
+    nats_dir.mkdir(parents=True, exist_ok=True)
+    lock = nats_dir / "nats-server.lock"
+    try:
+        return StoreLock.take(str(lock), "nats-server")
+    except StoreInUse:
+        raise StoreInUse(
+            f"{nats_dir.parent} is in use by another `propdesk up` (it holds {lock}): "
+            "one `up` per data directory"
+        ) from None
 
 
 async def run(

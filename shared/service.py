@@ -12,6 +12,7 @@ from typing import Any
 
 from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 
 from shared.bus import BusAccess, MissingCredential, access_for, connect, ensure_stream
@@ -20,6 +21,7 @@ from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError, StartRefused
 from shared.identity import caller_account, site_account
 from shared.inbox import Inbox
+from shared.instance import Instance, claim
 from shared.logging import get_logger
 from shared.relay import Relay
 from shared.rpc import answer, parse_body, request_site
@@ -49,6 +51,7 @@ class Service(ABC):
         self.js: JetStreamContext | None = None
         self.broker: NatsBroker | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self._claim: Subscription | None = None  # its name on the bus (shared/instance.py)
         # every blocking store call of the service runs here, so the stop can wait for it
         self.offload = Offload(self.name)
         # the services of this process (runtime.System sets it), which a simulated clock
@@ -95,6 +98,9 @@ class Service(ABC):
         self.open_stores()
         access = self.access(nats_url)
         self.nc = await connect(access, f"propdesk-{self.name}")
+        # one of each on the bus, before it answers a command or touches a consumer
+        me = Instance.me(self.name, self.settings.data_dir, self.durables())
+        self._claim = await claim(self.nc, me)
         self.js = self.nc.jetstream()
         await ensure_stream(self.js)
         self.broker = NatsBroker(
@@ -130,8 +136,9 @@ class Service(ABC):
             self.broker = None
         if self.nc is not None:
             with contextlib.suppress(Exception):
-                await self.nc.drain()
+                await self.nc.drain()  # and the claim on the name goes with the connection
             self.nc = None
+            self._claim = None
         await self.offload.drain()  # no store call may still run when the stores close
         self.close_stores()
         self.log.info("service.stopped", service=self.name)

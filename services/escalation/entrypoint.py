@@ -13,7 +13,6 @@ from typing import Any
 from faststream.nats import NatsRouter
 
 from services.escalation.application import EscalationApp
-from services.escalation.schedule import Schedule
 from services.escalation.translate import translate
 from shared import subjects
 from shared.catchup import applied_desk, caught_up
@@ -67,8 +66,7 @@ class EscalationService(DeskService):
         return translate
 
     def open_stores(self) -> None:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        schedule = Schedule(str(self.settings.data_dir / "escalation-schedule.sqlite3"))
+        schedule = str(self.settings.data_dir / "escalation-schedule.sqlite3")
         self.app = EscalationApp(
             store_env(self.settings, self.name), self.clock, self.sites, schedule=schedule
         )

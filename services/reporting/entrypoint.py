@@ -28,6 +28,7 @@ from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyRe
 from shared.errors import DeskError, invalid
 from shared.inbox import Inbox
 from shared.service import Service
+from shared.store import StoreLock, lock_path
 from shared.tasks import cancel_and_wait
 
 T = TypeVar("T")
@@ -68,6 +69,7 @@ class ReportingService(Service):
         self._followers: dict[str, asyncio.Task[None]] = {}  # each projection's inbox task
         self._switching = asyncio.Lock()
         self._stopping = False
+        self._store_lock: StoreLock | None = None
 
     @property
     def view(self) -> TicketView | None:
@@ -77,7 +79,10 @@ class ReportingService(Service):
         return view
 
     def open_stores(self) -> None:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir = self.settings.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # one reporting per data directory: a second would project into the same files
+        self._store_lock = StoreLock.take(str(lock_path(data_dir, self.name)), self.name)
         for name, projection in PROJECTIONS.items():
             path = str(projection.path(self.settings.data_dir))
             self.views[name] = projection.open(path, self.sites)
@@ -88,6 +93,9 @@ class ReportingService(Service):
             view.close()
         self.views = {}
         self.live = {}
+        if self._store_lock is not None:
+            self._store_lock.release()
+            self._store_lock = None
 
     async def stop(self) -> None:
         self._stopping = True
