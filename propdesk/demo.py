@@ -29,7 +29,7 @@ import socket
 import sys
 import time as wallclock
 from collections import Counter, defaultdict
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -64,7 +64,7 @@ from shared import subjects
 from shared.client import Bus
 from shared.clock import SimulatedClock
 from shared.contracts.vocabulary import Validity
-from shared.identity import OPS, site_identity
+from shared.identity import site_identity
 from shared.logging import configure_logging
 from shared.natsd import free_port
 from shared.repairs import urgency_of
@@ -374,19 +374,15 @@ class Month:
     def __init__(
         self,
         bus: Bus,
-        js: Any,
         seed: int,
         pool: list[Person],
         start: datetime,
-        relaying: Callable[[], bool] = lambda: False,
     ) -> None:
         self.bus = bus  # each site's desk, and ops for the clock, each with its own credential
-        self.relaying = relaying  # whether a service has events not yet on DESK
-        self.js = js  # ops' view of the streams (consumers' lag)
         self.seed = seed
         self.pool = pool
         self.tl = Timeline(start)
-        self.clock: datetime | None = start  # where the services' simulated clock stands
+        self.clock: datetime = start  # where the services' simulated clock stands
         self.today = DayCount()
         self.dirty = False
         self.notified: set[str] = set()
@@ -478,29 +474,20 @@ class Month:
         self.clock = when
 
     async def settle_bus(self) -> None:
-        """Until every consumer of DESK has read and acknowledged everything on it, no service
-        holds an event its relay has not published (a relay publishes a moment after a commit;
-        a clock moved before escalation sees a stop would warn of a clock already met), and
-        nothing new was published meanwhile."""
-        last = -1
-        while True:
-            seq = (await self.js.stream_info(subjects.STREAM)).state.last_seq
-            consumers = await self.js.consumers_info(subjects.STREAM)
-            busy = any(c.num_pending or c.num_ack_pending for c in consumers) or self.relaying()
-            if not busy and seq == last:
-                return
-            last = seq
-            await asyncio.sleep(0.004 if not busy else 0.002)
+        """Until every service has published what it recorded and applied everything on DESK,
+        reactions included: the simulated clock, set to where it stands, answers only then
+        (docs/contract.md §20.5)."""
+        await self.set_clock(self.clock)
 
     async def advance(self, when: datetime) -> None:
-        """Move the clock to `when` and run every story due then."""
+        """Move the clock to `when` and run every story due then. The clock waits for what the
+        stories did before it moves, so no deadline overtakes a step taken just before it."""
         if self.stop.is_set():
             raise DemoInterrupted
-        if self.dirty:
-            await self.settle_bus()
-            self.dirty = False
-        if self.clock is None or when > self.clock:
+        if when > self.clock:
             await self.set_clock(when)
+        elif self.dirty:
+            await self.settle_bus()
         self.tl.release(when)
         await self.tl.settle()
         self.dirty = True
@@ -1044,8 +1031,7 @@ async def simulate(
         # demo's own hub; `propdesk report` (below) finds them through the environment
         os.environ["PROPDESK_CREDENTIALS_DIR"] = str(settings.credentials_path)
         bus = Bus(url, settings, name="propdesk-demo")
-        js = (await bus.connection(OPS)).jetstream()
-        month = Month(bus, js, seed, pool, start, system.relaying)
+        month = Month(bus, seed, pool, start)
         month.stop = stop
         for site in PROFILES:  # each desk hears its own site's notices only
             desk = await bus.connection(site_identity(site))

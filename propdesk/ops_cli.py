@@ -39,6 +39,7 @@ from shared.client import Bus
 from shared.identity import OPS
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from shared.store import StoreInUse, StoreLock, lock_path
 from shared.stream_mark import StreamMark
 
 out = Console(soft_wrap=True)  # a checksum stays on one line
@@ -147,6 +148,16 @@ async def _replay(
             await asyncio.to_thread(install, rebuilt, live)
             # the rebuilt view follows DESK as it is (shared/stream_mark.py)
             await StreamMark(live.parent, projection.durable).reset(nc.jetstream())
+            try:  # held like the service holds it, so that reporting cannot start meanwhile
+                held = StoreLock.take(str(lock_path(live.parent, "reporting")), "reporting")
+            except StoreInUse as exc:
+                err.print(f"[red]refused:[/red] {exc}; the rebuilt view is left at {rebuilt}")
+                return 1
+            try:
+                await asyncio.to_thread(install, rebuilt, live)
+            finally:
+                if held is not None:
+                    held.release()
             out.print(
                 f"no reporting service answers on {subjects.OPS_REPORTING_SWITCH}: "
                 f"replaced {live} directly; once started, reporting follows DESK from "

@@ -20,6 +20,7 @@ from shared.natsd import EmbeddedNats
 from shared.service import Service
 from shared.settings import Settings
 from shared.sites import SiteDirectory
+from shared.store import StoreInUse, StoreLock
 from shared.tasks import cancel_and_wait
 
 SERVICES: dict[str, type[Service]] = {
@@ -68,10 +69,12 @@ class System:
         self.services: list[Service] = []
         self._watching: asyncio.Task[None] | None = None
         self.monitor: Monitor | None = None
+        self._nats_lock: StoreLock | None = None
 
     async def start(self) -> str:
-
         settings = self.settings
+        if self.embedded:  # before anything of the data directory is touched
+            self._nats_lock = _hold_nats_dir(Hub(settings).nats_dir)
         sites = ensure_site_directory(settings, write_default=self.default_sites)
         hub = Hub(settings)
         # health and metrics first: a port in use stops the start; /health says "starting"
@@ -92,7 +95,10 @@ class System:
         else:
             assert settings.nats_url, "nats_url is required when not embedded"
             url = settings.nats_url
-        for service in build_services(self.names, settings, self.clock):
+        services = build_services(self.names, settings, self.clock)
+        for service in services:
+            service.process = services  # a simulated clock waits for all of them
+        for service in services:
             self.services.append(service)  # before start, so a half-started one is stopped too
             await service.start(url)
         return url
@@ -119,11 +125,6 @@ class System:
             await self.natsd.reload()
             log.info("nats.reloaded", sites=len(sites.sites))
 
-    def relaying(self) -> bool:
-        """Whether a service of this process has recorded events its relay has not published."""
-        relays = (getattr(s, "relay", None) for s in self.services)
-        return any(r.pending() for r in relays if r is not None)
-
     async def stop(self) -> None:
         if self.monitor is not None:  # no look at a store while it closes
             await self.monitor.stop()
@@ -138,6 +139,23 @@ class System:
         if self.natsd is not None:
             await self.natsd.stop()
             self.natsd = None
+        if self._nats_lock is not None:
+            self._nats_lock.release()
+            self._nats_lock = None
+
+
+def _hold_nats_dir(nats_dir: Path) -> StoreLock | None:
+    """One embedded nats-server per data directory: a second `up` on it would start another
+    server on the same JetStream store (and write its pid file) before finding the port taken."""
+    nats_dir.mkdir(parents=True, exist_ok=True)
+    lock = nats_dir / "nats-server.lock"
+    try:
+        return StoreLock.take(str(lock), "nats-server")
+    except StoreInUse:
+        raise StoreInUse(
+            f"{nats_dir.parent} is in use by another `propdesk up` (it holds {lock}): "
+            "one `up` per data directory"
+        ) from None
 
 
 async def run(

@@ -86,8 +86,8 @@ class DeskApplication(ParksEvents, Application[UUID]):
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
-        # A store with personal data is held by one process (the service, or `propdesk keys
-        # rotate`), and keys that cannot read it stop the start here, with the reason.
+        # A store is held by one process (the service, or `propdesk keys rotate`), and keys
+        # that cannot read it stop the start here, with the reason.
         self._store_lock = StoreLock.take(env.get(LOCK_FILE), self.name)
         try:
             super().__init__(env)

@@ -44,6 +44,7 @@ class DeskService(Service):
         super().__init__(*args, **kwargs)
         self.app: Any = None
         self.relay: Relay | None = None
+        self.inbox: Inbox | None = None
         self._lock = asyncio.Lock()
         self.parking = ParkingDesk(self, after_retry=self.applied)
         self.hold = WriteHold(
@@ -84,7 +85,7 @@ class DeskService(Service):
         tasks = [self.relay.run()]
         if self.consumes is not None:
             durable, filter_subject = self.consumes
-            inbox = Inbox(
+            self.inbox = Inbox(
                 self.js,
                 durable=durable,
                 apply=metrics.counting_applied(self.name, durable, self.app.apply),
@@ -96,9 +97,15 @@ class DeskService(Service):
                 on_stream_changed=lambda why: self.streams.changed(durable, why),
                 **self.parking.follow(AppLot(self.app, durable)),
             )
-            self.streams.inbox(inbox)
-            tasks.append(inbox.run())
+            self.streams.inbox(self.inbox)
+            tasks.append(self.inbox.run())
         return tasks
+
+    def relays(self) -> list[Relay]:
+        return [self.relay] if self.relay is not None else []
+
+    def consumers(self) -> list[Inbox]:
+        return [self.inbox] if self.inbox is not None else []
 
     def durables(self) -> list[str]:
         return [self.consumes[0]] if self.consumes is not None else []

@@ -35,6 +35,7 @@ from shared.tasks import Blocking, to_thread
 
 log = get_logger("inbox")
 MARK_POLL = 1.0  # seconds between looks at a stopped reader's mark
+FOLLOW = 0.05  # seconds to fetch the messages known to be waiting
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,19 @@ class Inbox:
         )
         self._sub = await self._js.pull_subscribe_bind(self.durable, stream=STREAM)
 
+    async def applied_through(self, seq: int) -> bool:
+        """Whether every message of DESK up to `seq` that this consumer reads is applied. A
+        filtered consumer's position stops at the last message it reads, so when that is below
+        `seq` the server is asked: nothing left to deliver, nothing delivered unacknowledged
+        (the inbox acknowledges only what it committed)."""
+        try:
+            if await self._offload(self._position) >= seq:
+                return True
+            info = await self._js.consumer_info(STREAM, self.durable)
+        except Exception:  # a view being switched, the consumer not (re)created yet, the bus
+            return False  # away: not known to be applied
+        return not info.num_pending and not info.num_ack_pending
+
     async def close(self) -> None:
         if self._sub is not None:
             with contextlib.suppress(Exception):
@@ -158,9 +172,20 @@ class Inbox:
         """Fetch one batch, apply it, ack it. Returns the number of messages handled."""
         assert self._sub is not None, "open() first"
         try:
-            msgs = await self._sub.fetch(self._batch_size, timeout=timeout)
+            # One message as soon as there is one, then those the server says are waiting: a
+            # fetch of a whole batch can linger until the batch is full or its timeout ends,
+            # which held an event up to a second when few came (each hop of a reaction, and a
+            # simulated clock waiting for it, paid that).
+            msgs = await self._sub.fetch(1, timeout=timeout)
         except (TimeoutError, NatsTimeout):
             return 0
+        first = msgs[0].metadata
+        # redelivered messages (an ack that never came) are not counted as pending
+        waiting = first.num_pending or (self._batch_size if first.num_delivered > 1 else 0)
+        waiting = min(waiting, self._batch_size - 1)
+        if waiting:
+            with contextlib.suppress(TimeoutError, NatsTimeout):
+                msgs += await self._sub.fetch(waiting, timeout=FOLLOW)
         deliveries = [
             decode(m.metadata.sequence.stream + self.offset, m.data, m.subject) for m in msgs
         ]

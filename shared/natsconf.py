@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.identity import ANALYTICS, HUB_ACCOUNT, OPS, inbox_prefix, site_account, site_identity
+from shared.instance import instance_subject
 from shared.subjects import ALERTS_ALL, NOTICES, SIM_CLOCK_SET, STREAM
 
 JS = "$JS.API"
@@ -72,9 +73,10 @@ def service_grant(
         jetstream += [f"{JS}.CONSUMER.CREATE.{STREAM}.{durable}.>", f"$JS.ACK.{STREAM}.{durable}.>"]
     if reads or durables:
         jetstream.append(f"{JS}.DIRECT.GET.{STREAM}")
+    claim = instance_subject(identity)  # one of each on the bus (shared/instance.py)
     return Grant(
-        publish=(*sorted(set(publishes)), *jetstream),
-        subscribe=(*sorted(set(serves)), f"{inbox_prefix(identity)}.>"),
+        publish=(*sorted(set(publishes)), claim, *jetstream),
+        subscribe=(*sorted(set(serves)), claim, f"{inbox_prefix(identity)}.>"),
         responses=True,
     )
 

@@ -64,6 +64,10 @@ class Relay:
     def position(self) -> int:
         return self._recorder.max_tracking_id(self._name) or 0
 
+    def recorded(self) -> int:
+        """The last notification the store holds, published or not."""
+        return self._recorder.max_notification_id() or 0
+
     def pending(self) -> bool:
         """Whether the store holds events this relay has not published yet."""
         return self.backlog() > 0
@@ -71,7 +75,7 @@ class Relay:
     def backlog(self) -> int:
         """How many records of the store this relay has not published yet (some are never
         published: command receipts, counters; they count until the relay passes them)."""
-        return max(0, (self._recorder.max_notification_id() or 0) - self.position())
+        return max(0, self.recorded() - self.position())
 
     def wake(self) -> None:
         """Called after a commit so the relay publishes without waiting for its next poll."""

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 
 from shared import metrics
@@ -22,7 +23,10 @@ from shared.clock import Clock
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError, StartRefused
 from shared.identity import caller_account, site_account
+from shared.inbox import Inbox
+from shared.instance import Instance, claim
 from shared.logging import get_logger
+from shared.relay import Relay
 from shared.rpc import answer, parse_body, raw_body, request_site
 from shared.settings import Settings
 from shared.sites import SiteDirectory, WatchedDirectory
@@ -52,9 +56,13 @@ class Service(ABC):
         self.js: JetStreamContext | None = None
         self.broker: NatsBroker | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self._claim: Subscription | None = None  # its name on the bus (shared/instance.py)
         # every blocking store call of the service runs here, so the stop can wait for it
         self.offload = Offload(self.name)
         self._started = False
+        # the services of this process (runtime.System sets it), which a simulated clock
+        # waits for before it moves (shared/catchup.py)
+        self.process: list[Service] = [self]
 
     @property
     def ready(self) -> bool:
@@ -101,6 +109,14 @@ class Service(ABC):
         """Events the service's consumers parked and nobody has retried yet (shared/parking.py)."""
         return 0
 
+    def relays(self) -> list[Relay]:
+        """The relays running now, which publish what the service records."""
+        return []
+
+    def consumers(self) -> list[Inbox]:
+        """The inboxes running now, which apply DESK to the service's stores."""
+        return []
+
     def access(self, nats_url: str) -> BusAccess:
         """The service's own identity on the bus (docs/contract.md §22). Without its credential
         it cannot start until an operator issues one: not worth a restart loop."""
@@ -113,6 +129,9 @@ class Service(ABC):
         self.open_stores()
         access = self.access(nats_url)
         self.nc = await connect(access, f"propdesk-{self.name}")
+        # one of each on the bus, before it answers a command or touches a consumer
+        me = Instance.me(self.name, self.settings.data_dir, self.durables())
+        self._claim = await claim(self.nc, me)
         self.js = self.nc.jetstream()
         await ensure_stream(self.js)
         self.broker = NatsBroker(
@@ -151,8 +170,9 @@ class Service(ABC):
             self.broker = None
         if self.nc is not None:
             with contextlib.suppress(Exception):
-                await self.nc.drain()
+                await self.nc.drain()  # and the claim on the name goes with the connection
             self.nc = None
+            self._claim = None
         await self.offload.drain()  # no store call may still run when the stores close
         self.close_stores()
         self.log.info("service.stopped", service=self.name)

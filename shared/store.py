@@ -1,8 +1,9 @@
 """Where each service keeps its eventsourcing store: one SQLite file per service, or PostgreSQL.
 
-A store with personal data (intake's) is encrypted with its key ring, whatever the persistence
-(shared/keyring.py), and is held by one process at a time: the service while it runs, or
-`propdesk keys` while it re-encrypts the store."""
+Every store is held by one process at a time (`<service>.lock` in the data directory): the
+service while it runs, or `propdesk keys` while it re-encrypts intake's; a second copy of a
+service on the same data directory refuses to start. A store with personal data (intake's) is
+encrypted with its key ring, whatever the persistence (shared/keyring.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ LOCK_FILE = "STORE_LOCK_FILE"  # in a store's environment: the lock its applicat
 
 
 def store_env(settings: Settings, service: str, *, ring: KeyRing | None = None) -> dict[str, str]:
-    """The eventsourcing environment of one service's own store, with its keys (`ring`, else the
-    configured ones) and its lock if it holds personal data."""
+    """The eventsourcing environment of one service's own store, with its lock and, if it holds
+    personal data, its keys (`ring`, else the configured ones)."""
     env = persistence_env(settings, service)
     if service in ENCRYPTED_STORES:
         if ring is None:
@@ -31,8 +32,14 @@ def store_env(settings: Settings, service: str, *, ring: KeyRing | None = None) 
         else:
             source = key_source(settings, service)
         env |= ring.env(str(source))
-        env[LOCK_FILE] = str(settings.data_dir / f"{service}.lock")
+    env[LOCK_FILE] = str(lock_path(settings.data_dir, service))
     return env
+
+
+def lock_path(data_dir: Path, service: str) -> Path:
+    """The lock of everything a service keeps in the data directory (its store, escalation's
+    schedule, reporting's views): held by the one process that has them open."""
+    return data_dir / f"{service}.lock"
 
 
 def persistence_env(settings: Settings, service: str) -> dict[str, str]:

@@ -49,9 +49,15 @@ ENDED = {"ticket.closed": "closed", "ticket.cancelled": "cancelled"}
 class EscalationApp(DeskApplication):
     name = "escalation"
 
-    def __init__(self, *args: Any, schedule: Schedule | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, schedule: Schedule | str = ":memory:", **kwargs: Any) -> None:
+        """`schedule`: the index of what falls due, or its file, opened once the store (and
+        so its lock) is held."""
         super().__init__(*args, **kwargs)
-        self.schedule = schedule or Schedule(":memory:")
+        try:
+            self.schedule = Schedule(schedule) if isinstance(schedule, str) else schedule
+        except BaseException:
+            self.close()
+            raise
         with self.writing:
             self.schedule.catch_up(self)
 
@@ -78,6 +84,10 @@ class EscalationApp(DeskApplication):
     def next_due(self, board_id: UUID) -> datetime | None:
         board = self.get(board_id, Board)
         return board.next_due() if board is not None else None
+
+    def due_by(self, at: datetime) -> bool:
+        """Whether a decision falls due by `at`."""
+        return bool(self.schedule.due(at, limit=1))
 
     def tick(self) -> list[dict[str, Any]]:
         """Record every decision due by now; returns what was decided, in order."""

@@ -14,15 +14,15 @@ from typing import Any
 from faststream.nats import NatsRouter
 
 from services.escalation.application import EscalationApp
-from services.escalation.schedule import Schedule
 from services.escalation.translate import translate
 from shared import subjects
+from shared.catchup import applied_desk, caught_up
 from shared.clock import SimulatedClock
 from shared.contracts import escalation_commands as x
 from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification, notification_of
 from shared.contracts.events import Envelope
 from shared.desk_service import DeskService
-from shared.errors import invalid
+from shared.errors import DeskError, invalid
 from shared.relay import Relay, Translate
 from shared.rpc import answer, parse_body
 from shared.store import store_env
@@ -69,7 +69,7 @@ class EscalationService(DeskService):
 
     def open_stores(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        schedule = Schedule(str(self.settings.data_dir / SCHEDULE_FILE))
+        schedule = str(self.settings.data_dir / SCHEDULE_FILE)  # opened under the store's lock
         self.app = EscalationApp(
             store_env(self.settings, self.name), self.clock, self.sites, schedule=schedule
         )
@@ -94,6 +94,12 @@ class EscalationService(DeskService):
         """Record what is due; with `moving_to`, first move the simulated clock there, under the
         same lock, so that the decisions of the new time are this call's to report."""
         async with self._lock:  # one writer: commands, the ticker and the clock setter
+            at = moving_to or self.clock.now()
+            if await self.offload(self.app.due_by, at):
+                # a deadline is decided only once what DESK recorded before it is applied (a
+                # ticket resolved while this service was down, or a moment ago)
+                assert self.js is not None
+                await applied_desk(self.consumers(), self.js)
             if moving_to is not None:
                 assert isinstance(self.clock, SimulatedClock)
                 self.clock.set(moving_to)
@@ -109,6 +115,8 @@ class EscalationService(DeskService):
                 await self.tick()
             except asyncio.CancelledError:
                 raise
+            except DeskError as exc:  # DESK not applied yet (shared/catchup.py): next tick
+                self.log.warning("escalation.tick_waiting", error=exc.message)
             except Exception as exc:  # keep watching the clocks after a transient store fault
                 self.log.warning("escalation.tick_failed", error=repr(exc))
             with contextlib.suppress(TimeoutError):
@@ -137,6 +145,9 @@ class EscalationService(DeskService):
         async def set_clock(body: Any) -> Any:
             async def run() -> dict[str, Any]:
                 request = parse_body(x.SetClock, body)
+                # what happened before the move is read before anything falls due at the new time
+                assert self.js is not None
+                await caught_up(self.process, self.js)
                 try:
                     decided = await self.tick(moving_to=request.now)
                 except ValueError as exc:

@@ -31,6 +31,7 @@ from shared.errors import DeskError, invalid
 from shared.inbox import Delivery, Inbox
 from shared.parking_desk import ParkingDesk
 from shared.service import Service
+from shared.store import StoreLock, lock_path
 from shared.stream_desk import StreamDesk
 from shared.tasks import cancel_and_wait
 
@@ -79,6 +80,7 @@ class ReportingService(Service):
         self.repairing: dict[str, str] = {}  # projection -> why its view is being rebuilt
         self.repairs: dict[str, dict[str, Any]] = {}  # projection -> its last repair
         self.streams = StreamDesk(self)
+        self._store_lock: StoreLock | None = None
 
     @property
     def view(self) -> TicketView | None:
@@ -88,7 +90,10 @@ class ReportingService(Service):
         return view
 
     def open_stores(self) -> None:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir = self.settings.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # one reporting per data directory: a second would project into the same files
+        self._store_lock = StoreLock.take(str(lock_path(data_dir, self.name)), self.name)
         loop = asyncio.get_running_loop()
         for name, projection in PROJECTIONS.items():
             path = projection.path(self.settings.data_dir)
@@ -127,6 +132,9 @@ class ReportingService(Service):
             view.close()
         self.views = {}
         self.live = {}
+        if self._store_lock is not None:
+            self._store_lock.release()
+            self._store_lock = None
 
     async def stop(self) -> None:
         self._stopping = True
@@ -139,6 +147,9 @@ class ReportingService(Service):
 
     def parked_count(self) -> int:
         return self.parking.count()
+
+    def consumers(self) -> list[Inbox]:
+        return list(self.inboxes.values())
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         return [

@@ -21,7 +21,9 @@ PROPDESK = str(Path(sys.executable).parent / "propdesk")
 class Process:
     """A propdesk process whose stdout is read in the background."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, terminal: bool = False) -> None:
+        """`terminal`: the process leads a process group of its own, as a shell's job does, so
+        that `interrupt` can send Ctrl-C's SIGINT to the whole group."""
         env = os.environ | {"PROPDESK_LOG_FORMAT": "json"}
         self.proc = subprocess.Popen(
             [PROPDESK, *args],
@@ -29,12 +31,17 @@ class Process:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            process_group=0 if terminal else None,
         )
         self.lines: list[str] = []
         self.errors: list[str] = []
         self._ready = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self._readers = [
+            threading.Thread(target=self._read, daemon=True),
+            threading.Thread(target=self._drain_stderr, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -56,6 +63,19 @@ class Process:
         if not self._ready.wait(timeout):
             self.proc.kill()
             raise AssertionError(f"no ready line; stdout: {''.join(self.lines)}")
+
+    def interrupt(self, timeout: float = 20.0) -> int:
+        """Ctrl-C in the terminal: SIGINT to every process of the group. Returns the exit code
+        once the process has ended and all its output is read."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("did not stop:\n" + "".join(self.errors[-80:])) from None
+        for reader in self._readers:
+            reader.join(5)
+        return code
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
         if self.proc.poll() is None:

@@ -98,13 +98,17 @@ def sim_clock() -> SimulatedClock:
 async def drill_services(
     nats_server: SecuredNats, settings: Settings, sim_clock: SimulatedClock
 ) -> AsyncIterator[Callable[..., Awaitable[dict[str, Service]]]]:
-    """Start services (default: all four) on the simulated clock; stopped at the end."""
+    """Start services (default: all four) on the simulated clock, as one process would (the
+    clock waits for all of them); stopped at the end."""
     running: dict[str, Service] = {}
+    process: list[Service] = []
 
     async def start(*names: str) -> dict[str, Service]:
         for name in names or tuple(SERVICES):
             service = SERVICES[name](settings, sim_clock, DRILL_SITES)
             running[name] = service
+            process.append(service)
+            service.process = process
             await service.start(nats_server.url)
         return running
 

@@ -21,6 +21,7 @@ from services.reporting.replay import rebuild, rebuild_path
 from shared.bus import access_for, connect, ensure_stream
 from shared.identity import HUB_ACCOUNT
 from shared.sites import SiteDirectory
+from shared.store import StoreLock, lock_path
 from shared.subjects import OPS_REPORTING_CHECKSUM, OPS_REPORTING_SWITCH
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.support import Desk, eventually, report_body
@@ -305,6 +306,28 @@ async def test_without_a_reporting_service_replay_puts_the_file_in_place_itself(
     assert not rebuild_path(TICKETS.path(settings.data_dir)).exists()
     assert started_at == 3  # the rebuilt file, in place before reporting started
     assert await verify_view(url, TICKETS, DRILL_SITES) == 0
+
+
+async def test_replay_does_not_replace_a_view_a_silent_reporting_holds(
+    desk: Desk, drill_services, settings, nats_server
+) -> None:
+    """A reporting process holds the views but does not answer (it is still starting, or on
+    another bus): the replay leaves the rebuilt file beside the view rather than swap it under
+    that process."""
+    await drill_services("intake")
+    await report(desk, "a")
+    await eventually(lambda: _at_least(desk, 1))
+    data_dir = settings.data_dir.resolve()
+    live = TICKETS.path(data_dir)
+    held = StoreLock.take(str(lock_path(data_dir, "reporting")), "reporting")
+    try:
+        refused = await replay_view(nats_server.url, TICKETS, data_dir, DRILL_SITES)
+    finally:
+        assert held is not None
+        held.release()
+
+    assert refused == 1
+    assert not live.exists() and rebuild_path(live).exists()  # left beside, not put in place
 
 
 async def test_a_second_replay_of_a_projection_while_one_runs_is_refused(
