@@ -145,9 +145,6 @@ async def _replay(
         try:
             reply = await _request(nc, subjects.OPS_REPORTING_SWITCH, body, SWITCH_TIMEOUT)
         except NoRespondersError:
-            await asyncio.to_thread(install, rebuilt, live)
-            # the rebuilt view follows DESK as it is (shared/stream_mark.py)
-            await StreamMark(live.parent, projection.durable).reset(nc.jetstream())
             try:  # held like the service holds it, so that reporting cannot start meanwhile
                 held = StoreLock.take(str(lock_path(live.parent, "reporting")), "reporting")
             except StoreInUse as exc:
@@ -155,6 +152,8 @@ async def _replay(
                 return 1
             try:
                 await asyncio.to_thread(install, rebuilt, live)
+                # the rebuilt view follows DESK as it is (shared/stream_mark.py)
+                await StreamMark(live.parent, projection.durable).reset(nc.jetstream())
             finally:
                 if held is not None:
                     held.release()

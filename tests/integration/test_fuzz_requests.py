@@ -134,6 +134,8 @@ async def test_every_request_is_answered_in_the_contracts_shape(
         assert reply["ok"] is False, reply
     if reply["ok"] is False:
         assert (await hub.last_seq(), await hub.stored(served.service)) == before
+    elif served.subject(SITE).endswith(".hold"):  # a backup's hold, as ops asked: let it go
+        await request(hub, served.subject(SITE).removesuffix(".hold") + ".release", {})
     subject, body, code = STILL_SERVING[served.service]
     after = await request(hub, subject, body)
     assert after["ok"] is (code is None) and after.get("error", {}).get("code") == code, after
