@@ -157,11 +157,11 @@ class DeskService(Service):
                 self.handler(f"{self.name}_{verb}", model, reply, self.execute)
             )
         for model in self.publishes:
-            event_type = model.model_fields["event_type"].annotation.__args__[0]
+            event_type = model.type_name()
             router.publisher(
                 f"desk.evt.*.{event_type}",
                 title=f"event.{event_type}",
-                description=(model.model_fields["data"].annotation.__doc__ or "").strip(),
+                description=(model.data_model().__doc__ or "").strip(),
                 schema=model,
             )
         if self.consumes is not None:

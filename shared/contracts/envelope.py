@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Self
+from typing import Any, Self, get_args
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field, model_validator
@@ -43,3 +43,13 @@ class Envelope(Contract):
         if self.schema_version > known:
             raise ValueError(f"schema_version {self.schema_version} is newer than {known}")
         return self
+
+    @classmethod
+    def type_name(cls) -> str:
+        """The event type a concrete envelope class carries, e.g. `workorder.issued`."""
+        return get_args(cls.model_fields["event_type"].annotation)[0]
+
+    @classmethod
+    def data_model(cls) -> type[Contract]:
+        """The contract of a concrete envelope class's `data`."""
+        return cls.model_fields["data"].annotation  # type: ignore[return-value]

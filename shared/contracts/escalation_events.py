@@ -119,34 +119,78 @@ class NotificationAcknowledged(TicketRef):
     note: str | None
 
 
-def _event(name: str, data: type[Contract]) -> type[Envelope]:
-    return type(
-        f"Escalation{data.__name__}Event",
-        (Envelope,),
-        {
-            "__annotations__": {"event_type": Literal[f"escalation.{name}"], "data": data},
-            "__module__": __name__,
-            "__doc__": data.__doc__,
-        },
-    )
+class EscalationClockStartedEvent(Envelope):
+    event_type: Literal["escalation.clock_started"]
+    data: ClockStarted
 
 
-ESCALATION_DATA: dict[str, type[Contract]] = {
-    "clock_started": ClockStarted,
-    "clock_paused": ClockPaused,
-    "clock_resumed": ClockResumed,
-    "clock_stopped": ClockStopped,
-    "clock_warned": ClockWarned,
-    "clock_breached": ClockBreached,
-    "ladder_started": LadderStarted,
-    "ladder_changed": LadderChanged,
-    "complaint_escalated": ComplaintEscalated,
-    "complaint_upgraded": ComplaintUpgraded,
-    "notification_acknowledged": NotificationAcknowledged,
-}
-ESCALATION_EVENTS: tuple[type[Envelope], ...] = tuple(
-    _event(name, data) for name, data in ESCALATION_DATA.items()
+class EscalationClockPausedEvent(Envelope):
+    event_type: Literal["escalation.clock_paused"]
+    data: ClockPaused
+
+
+class EscalationClockResumedEvent(Envelope):
+    event_type: Literal["escalation.clock_resumed"]
+    data: ClockResumed
+
+
+class EscalationClockStoppedEvent(Envelope):
+    event_type: Literal["escalation.clock_stopped"]
+    data: ClockStopped
+
+
+class EscalationClockWarnedEvent(Envelope):
+    event_type: Literal["escalation.clock_warned"]
+    data: ClockWarned
+
+
+class EscalationClockBreachedEvent(Envelope):
+    event_type: Literal["escalation.clock_breached"]
+    data: ClockBreached
+
+
+class EscalationLadderStartedEvent(Envelope):
+    event_type: Literal["escalation.ladder_started"]
+    data: LadderStarted
+
+
+class EscalationLadderChangedEvent(Envelope):
+    event_type: Literal["escalation.ladder_changed"]
+    data: LadderChanged
+
+
+class EscalationComplaintEscalatedEvent(Envelope):
+    event_type: Literal["escalation.complaint_escalated"]
+    data: ComplaintEscalated
+
+
+class EscalationComplaintUpgradedEvent(Envelope):
+    event_type: Literal["escalation.complaint_upgraded"]
+    data: ComplaintUpgraded
+
+
+class EscalationNotificationAcknowledgedEvent(Envelope):
+    event_type: Literal["escalation.notification_acknowledged"]
+    data: NotificationAcknowledged
+
+
+ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
+    EscalationClockStartedEvent,
+    EscalationClockPausedEvent,
+    EscalationClockResumedEvent,
+    EscalationClockStoppedEvent,
+    EscalationClockWarnedEvent,
+    EscalationClockBreachedEvent,
+    EscalationLadderStartedEvent,
+    EscalationLadderChangedEvent,
+    EscalationComplaintEscalatedEvent,
+    EscalationComplaintUpgradedEvent,
+    EscalationNotificationAcknowledgedEvent,
 )
+# the event's name after `escalation.` -> its data
+ESCALATION_DATA: dict[str, type[Contract]] = {
+    e.type_name().removeprefix("escalation."): e.data_model() for e in ESCALATION_EVENTS
+}
 NOTIFYING = frozenset({"clock_breached", "complaint_escalated", "complaint_upgraded"})
 
 

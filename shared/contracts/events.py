@@ -183,10 +183,7 @@ class MonthAnalysisAttachedEvent(Envelope):
 
 INTAKE_EVENTS: tuple[type[Envelope], ...] = (*TICKET_EVENTS, MonthAnalysisAttachedEvent)
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
-EVENT_TYPES: dict[str, type[Envelope]] = {
-    m.model_fields["event_type"].annotation.__args__[0]: m  # type: ignore[union-attr]
-    for m in EVENT_MODELS
-}
+EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}
 
 AnyEvent = Annotated[Union[EVENT_MODELS], Field(discriminator="event_type")]  # noqa: UP007
 _ADAPTER: TypeAdapter[Envelope] = TypeAdapter(AnyEvent)

@@ -145,34 +145,93 @@ class WorkOrderReferred(Contract):
     reason: str
 
 
-def _event(name: str, data: type[Contract]) -> type[Envelope]:
-    return type(
-        f"{data.__name__}Event",
-        (Envelope,),
-        {
-            "__annotations__": {"event_type": Literal[f"workorder.{name}"], "data": data},
-            "__module__": __name__,
-            "__doc__": data.__doc__,
-        },
-    )
+class WorkOrderIssuedEvent(Envelope):
+    event_type: Literal["workorder.issued"]
+    data: WorkOrderIssued
 
 
-WORKORDER_DATA: dict[str, type[Contract]] = {
-    "issued": WorkOrderIssued,
-    "classification_overridden": ClassificationOverridden,
-    "collected": WorkOrderCollected,
-    "assigned": TechnicianAssigned,
-    "arrived": TechnicianArrived,
-    "rescheduled": WorkOrderRescheduled,
-    "quoted": QuoteGiven,
-    "quote_accepted": QuoteAccepted,
-    "quote_declined": QuoteDeclined,
-    "completed": WorkOrderCompleted,
-    "acceptance_confirmed": AcceptanceConfirmed,
-    "signed_off": WorkOrderSignedOff,
-    "returned": WorkOrderReturned,
-    "referred": WorkOrderReferred,
-}
-WORKORDER_EVENTS: tuple[type[Envelope], ...] = tuple(
-    _event(name, data) for name, data in WORKORDER_DATA.items()
+class ClassificationOverriddenEvent(Envelope):
+    event_type: Literal["workorder.classification_overridden"]
+    data: ClassificationOverridden
+
+
+class WorkOrderCollectedEvent(Envelope):
+    event_type: Literal["workorder.collected"]
+    data: WorkOrderCollected
+
+
+class TechnicianAssignedEvent(Envelope):
+    event_type: Literal["workorder.assigned"]
+    data: TechnicianAssigned
+
+
+class TechnicianArrivedEvent(Envelope):
+    event_type: Literal["workorder.arrived"]
+    data: TechnicianArrived
+
+
+class WorkOrderRescheduledEvent(Envelope):
+    event_type: Literal["workorder.rescheduled"]
+    data: WorkOrderRescheduled
+
+
+class QuoteGivenEvent(Envelope):
+    event_type: Literal["workorder.quoted"]
+    data: QuoteGiven
+
+
+class QuoteAcceptedEvent(Envelope):
+    event_type: Literal["workorder.quote_accepted"]
+    data: QuoteAccepted
+
+
+class QuoteDeclinedEvent(Envelope):
+    event_type: Literal["workorder.quote_declined"]
+    data: QuoteDeclined
+
+
+class WorkOrderCompletedEvent(Envelope):
+    event_type: Literal["workorder.completed"]
+    data: WorkOrderCompleted
+
+
+class AcceptanceConfirmedEvent(Envelope):
+    event_type: Literal["workorder.acceptance_confirmed"]
+    data: AcceptanceConfirmed
+
+
+class WorkOrderSignedOffEvent(Envelope):
+    event_type: Literal["workorder.signed_off"]
+    data: WorkOrderSignedOff
+
+
+class WorkOrderReturnedEvent(Envelope):
+    event_type: Literal["workorder.returned"]
+    data: WorkOrderReturned
+
+
+class WorkOrderReferredEvent(Envelope):
+    event_type: Literal["workorder.referred"]
+    data: WorkOrderReferred
+
+
+WORKORDER_EVENTS: tuple[type[Envelope], ...] = (
+    WorkOrderIssuedEvent,
+    ClassificationOverriddenEvent,
+    WorkOrderCollectedEvent,
+    TechnicianAssignedEvent,
+    TechnicianArrivedEvent,
+    WorkOrderRescheduledEvent,
+    QuoteGivenEvent,
+    QuoteAcceptedEvent,
+    QuoteDeclinedEvent,
+    WorkOrderCompletedEvent,
+    AcceptanceConfirmedEvent,
+    WorkOrderSignedOffEvent,
+    WorkOrderReturnedEvent,
+    WorkOrderReferredEvent,
 )
+# the event's name after `workorder.` -> its data
+WORKORDER_DATA: dict[str, type[Contract]] = {
+    e.type_name().removeprefix("workorder."): e.data_model() for e in WORKORDER_EVENTS
+}
