@@ -8,7 +8,11 @@ nats-server are killed with SIGKILL and restarted. Then it checks what must hold
 - ticket numbers are unique per site; every repair got exactly one automatic work order;
 - escalation decided nothing twice;
 - reporting's views equal a rebuild from DESK (`propdesk verify`);
-- nothing is stuck: every durable consumer has read and acknowledged everything.
+- nothing is stuck: every durable consumer has read and acknowledged everything, and the only
+  parked events are the poison event the campaign published (one park per consumer that reads
+  it);
+- a corrupted reporting view was repaired by reporting itself; a second copy of a service, on the
+  same data directory or another, refused to start.
 
     python -m bench.chaos [--seconds 90] [--seed 7] [--desks 3] [--kills 10]
 """
@@ -21,6 +25,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,6 +42,7 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from propdesk.desk import new_client_ref
 from propdesk.trust import Hub, default_directory
+from shared.bus import access_for, connect
 from shared.client import Bus
 from shared.identity import OPS
 from shared.natsconf import ServerOptions
@@ -64,6 +70,7 @@ class Processes:
         self.services: dict[str, subprocess.Popen[bytes]] = {}
         self.env = os.environ | {"PROPDESK_LOG_FORMAT": "json", "PROPDESK_DATA_DIR": str(data)}
         self.kills: Counter[str] = Counter()
+        self.starts: Counter[str] = Counter()
 
     def start_nats(self) -> None:
         hub = Hub(Settings(data_dir=self.data))
@@ -81,6 +88,17 @@ class Processes:
             stderr=log,
             env=self.env,
         )
+        self.starts[name] += 1
+
+    def ready(self, name: str, timeout: float = 60.0) -> None:
+        """Wait until the last start of `name` printed ready (it holds its store and its claim)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            log = (self.data / f"{name}.log").read_text(errors="replace")
+            if log.count(f"propdesk ready: {name} ") >= self.starts[name]:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} did not get ready within {timeout:.0f} s")
 
     def kill(self, name: str) -> None:
         process = self.nats if name == "nats-server" else self.services[name]
@@ -204,10 +222,81 @@ async def desk(bus: Bus, ledger: Ledger, site: str, rng: random.Random, until: f
             await command(bus, ledger, site, "intake", "resolve", step | {"resolution": "已解答"})
 
 
-async def faults(processes: Processes, rng: random.Random, kills: int, until: float) -> None:
-    """SIGKILL a random service (or, one time in five, nats-server), restart it a moment later."""
+@dataclass
+class Incidents:
+    """What the campaign did besides the kills, and what came of it."""
+
+    poison: int | None = None  # the stream sequence of the poison event it published
+    corrupted: bool = False
+    second_copies: dict[str, int] = field(default_factory=dict)  # where -> exit code
+
+
+async def poison(processes: Processes, settings: Settings, incidents: Incidents) -> None:
+    """An event no consumer can apply, on DESK as dispatch's own key could publish it: a work
+    order issued for a ticket of no site, its data broken."""
+    access = access_for("dispatch", processes.url, settings)
+    nc = await connect(access, "chaos-poison", max_reconnect_attempts=3)
+    event_id = str(uuid4())
+    bad = {"event_id": event_id, "event_type": "workorder.issued", "schema_version": 1,
+           "site": "hbw", "aggregate_id": str(uuid4()), "aggregate_version": 10**20,
+           "data": {"broken": True}}  # fmt: skip
+    ack = await nc.jetstream().publish(
+        "desk.evt.hbw.workorder.issued", json.dumps(bad).encode(), headers={"Nats-Msg-Id": event_id}
+    )
+    await nc.close()
+    incidents.poison = ack.seq
+
+
+def corrupt_view(processes: Processes, incidents: Incidents) -> None:
+    """reporting killed, its ticket view overwritten in the middle, reporting started again."""
+    processes.kill("reporting")
+    view = processes.data / "reporting-tickets.sqlite3"
+    size = view.stat().st_size
+    with view.open("r+b") as f:
+        f.seek(size // 2)
+        f.write(os.urandom(min(65536, size // 4)))
+    processes.start("reporting")
+    incidents.corrupted = True
+
+
+def second_copies(processes: Processes, incidents: Incidents) -> None:
+    """A second intake on the same data directory, and one on another (same bus, same key),
+    once the running intake is ready: each must refuse at once (exit 1)."""
+    processes.ready("intake")
+    other = Path(tempfile.mkdtemp(prefix="propdesk-chaos-second-"))
+    shutil.copytree(processes.data / "credentials", other / "credentials")
+    shutil.copy(processes.data / "sites.json", other / "sites.json")
+    for where, data in (("same data directory", processes.data), ("another", other)):
+        try:
+            done = subprocess.run(
+                [PROPDESK, "serve", "intake", "--nats-url", processes.url, "--data-dir", str(data)],
+                env=processes.env | {"PROPDESK_DATA_DIR": str(data)}, capture_output=True,
+                timeout=60,
+            )  # fmt: skip
+            incidents.second_copies[where] = done.returncode
+        except subprocess.TimeoutExpired:  # it ran beside the first: broken
+            incidents.second_copies[where] = -1
+
+
+async def faults(
+    processes: Processes,
+    rng: random.Random,
+    kills: int,
+    until: float,
+    settings: Settings,
+    incidents: Incidents,
+) -> None:
+    """SIGKILL a random service (or, one time in five, nats-server), restart it a moment later;
+    on the way, a poison event, a corrupted view and second copies of a service."""
     pause = max(1.0, (until - time.monotonic()) / (kills + 1))
-    for _ in range(kills):
+    extra = {kills // 4: "poison", kills // 2: "corrupt", 3 * kills // 4: "second"}
+    for n in range(kills):
+        if extra.get(n) == "poison":
+            await poison(processes, settings, incidents)
+        elif extra.get(n) == "corrupt":
+            await asyncio.to_thread(corrupt_view, processes, incidents)
+        elif extra.get(n) == "second":
+            await asyncio.to_thread(second_copies, processes, incidents)
         await asyncio.sleep(pause * rng.uniform(0.5, 1.5))
         if time.monotonic() >= until:
             return
@@ -254,7 +343,9 @@ def check(events: list[dict[str, Any]], ledger: Ledger) -> dict[str, list[str]]:
         if reported[ticket] != 1:
             broken["every acknowledged report exactly once"].append(f"{ticket}: {reported[ticket]}")
     caused = Counter(
-        (e["causation_id"], e["aggregate_id"], e["event_type"]) for e in events if e["causation_id"]
+        (e.get("causation_id"), e["aggregate_id"], e["event_type"])
+        for e in events
+        if e.get("causation_id")
     )
     for (cause, aggregate, kind), n in caused.items():
         if cause in ledger.acked and n > 1:
@@ -285,6 +376,14 @@ def check(events: list[dict[str, Any]], ledger: Ledger) -> dict[str, list[str]]:
     )
     broken["no decision twice"] = [f"{k}: {n}" for k, n in decisions.items() if n > 1]
     return dict(broken)
+
+
+async def parked_events(bus: Bus) -> list[dict[str, Any]]:
+    found = []
+    for service in SERVICES:
+        reply = await bus.request(f"desk.ops.{service}.parked.list", {"all": True}, timeout=10)
+        found += reply.get("parked", [])
+    return found
 
 
 def verify(data: Path, url: str) -> dict[str, int]:
@@ -329,13 +428,15 @@ async def campaign(seconds: float, seed: int, desks: int, kills: int) -> dict[st
             desk(bus, ledger, sites[i % len(sites)], random.Random(rng.random()), until)
             for i in range(desks * len(sites))
         ]
-        await asyncio.gather(faults(processes, rng, kills, until), *load)
+        incidents = Incidents()
+        await asyncio.gather(faults(processes, rng, kills, until, settings, incidents), *load)
         for name, alive in processes.alive().items():  # the last victim may still be down
             if not alive:
                 processes.start(name)
         pending = await settled(bus)
         events = [json.loads(m.data) async for batch in bus.read_desk() for m in batch]
         broken = check(events, ledger)
+        parked = await parked_events(bus)
         verified = verify(data, processes.url)
     finally:
         await bus.close()
@@ -351,6 +452,12 @@ async def campaign(seconds: float, seed: int, desks: int, kills: int) -> dict[st
         "events on DESK": len(events),
         "consumers pending": pending,
         "verify (0 = equal)": verified,
+        "poison event parked by": sorted(
+            p["consumer"] for p in parked if p["seq"] == incidents.poison
+        ),
+        "other parked events": [p["id"] for p in parked if p["seq"] != incidents.poison],
+        "view corrupted and repaired": incidents.corrupted and verified.get("tickets") == 0,
+        "second copies refused (exit codes)": incidents.second_copies,
         "clean stop (exit codes)": stopped,
         "broken": {k: v[:5] for k, v in broken.items() if v},
         "data": str(data),
@@ -370,7 +477,9 @@ def main() -> None:
     )
     print(json.dumps(result, ensure_ascii=False, indent=2))
     ok = not result["broken"] and not any(result["verify (0 = equal)"].values())
-    ok = ok and not any(result["consumers pending"].values())
+    ok = ok and not any(result["consumers pending"].values()) and not result["other parked events"]
+    ok = ok and set(result["second copies refused (exit codes)"].values()) <= {1}
+    ok = ok and (result["poison event parked by"] != [] or args.kills < 4)
     print("campaign: " + ("every check held" if ok else "BROKEN"))
     raise SystemExit(0 if ok else 1)
 
