@@ -13,6 +13,7 @@ from rich.table import Table
 
 from propdesk import reports
 from propdesk.desk import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
+from propdesk.reports.headline import headline
 from shared import subjects
 from shared.contracts.commands import YEAR
 
@@ -86,10 +87,6 @@ OutDir = Annotated[Path, typer.Option("--out", help="Where the files are written
 DEFAULT_OUT = Path("var/reports")
 
 
-def _percent(rate: Any) -> str:
-    return "n/a" if rate is None else f"{rate * 100:.1f}%"
-
-
 def _produce(
     kind: str,
     subject: str,
@@ -147,13 +144,7 @@ def report_monthly(
     )
     if report is None:
         return
-    satisfaction = report.get("satisfaction") or {}
-    out.print(
-        f"{site} {month}: {report.get('contacts')} contacts, "
-        f"{(report.get('by_kind') or {}).get('complaint', 0)} complaints, "
-        f"satisfaction {_percent(satisfaction.get('rate'))} "
-        f"({satisfaction.get('satisfied', 0)} of {satisfaction.get('follow_ups', 0)} follow-ups)"
-    )
+    out.print(headline("monthly", report))
 
 
 @report_app.command("weekly")
@@ -178,12 +169,7 @@ def report_weekly(
     )
     if report is None:
         return
-    out.print(
-        f"{site} {week}: {report.get('contacts')} contacts, "
-        f"{len(report.get('complaints') or [])} complaints, "
-        f"{len(report.get('suggestions') or [])} suggestions; "
-        f"{report.get('resolved')} resolved, {report.get('open')} open"
-    )
+    out.print(headline("weekly", report))
 
 
 @report_app.command("quality")
@@ -208,15 +194,7 @@ def report_quality(
     )
     if report is None:
         return
-    company = report.get("company") or {}
-    worse = report.get("worse") or {}
-    out.print(
-        f"company {month}: {len(report.get('sites') or [])} sites, "
-        f"{company.get('contacts')} contacts, {company.get('complaints')} complaints, "
-        f"satisfaction {_percent(company.get('satisfaction_rate'))}; worse: "
-        f"{len(worse.get('sites') or [])} site measures, "
-        f"{len(worse.get('categories') or [])} categories"
-    )
+    out.print(headline("quality", report))
 
 
 @report_app.command("analysis")
