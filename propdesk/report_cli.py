@@ -1,5 +1,5 @@
 """`propdesk report monthly|weekly|quality`: ask the reporting service for a report
-(docs/REPORTS.md) and write it as XLSX, CSV, JSON and HTML files (propdesk.reports)."""
+(docs/REPORTS.md) and write it as XLSX, CSV, JSON and HTML files (propdesk.report_files)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from propdesk import reports
+from propdesk import report_files
 from propdesk.desk import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
-from propdesk.reports.headline import headline
+from propdesk.report_files.headline import headline
 from shared import subjects
 from shared.contracts.commands import YEAR
 
@@ -56,12 +56,12 @@ def _site(value: str) -> str:
 
 def _formats(values: list[str] | None) -> list[str]:
     chosen: list[str] = []
-    for value in values or [",".join(reports.FORMATS)]:
+    for value in values or [",".join(report_files.FORMATS)]:
         for fmt in value.split(","):
             fmt = fmt.strip().lower()
-            if fmt not in reports.FORMATS:
+            if fmt not in report_files.FORMATS:
                 raise typer.BadParameter(
-                    f"unknown format {fmt!r}; one of {', '.join(reports.FORMATS)}"
+                    f"unknown format {fmt!r}; one of {', '.join(report_files.FORMATS)}"
                 )
             if fmt not in chosen:
                 chosen.append(fmt)
@@ -104,7 +104,7 @@ def _produce(
         err.print("[red]error:[/red] the reply carries no report")
         raise typer.Exit(1)
     try:
-        paths = reports.write(kind, report, out_dir, formats, name=name)
+        paths = report_files.write(kind, report, out_dir, formats, name=name)
     except OSError as exc:
         err.print(f"[red]cannot write the report files:[/red] {exc}")
         raise typer.Exit(1) from None
@@ -137,7 +137,7 @@ def report_monthly(
         subjects.query(site, "report.monthly"),
         {"month": month},
         f"{site}-{month}-monthly",
-        formats or list(reports.FORMATS),
+        formats or list(report_files.FORMATS),
         out_dir,
         nats_url,
         as_json,
@@ -162,7 +162,7 @@ def report_weekly(
         subjects.query(site, "report.weekly"),
         {"week": week},
         f"{site}-{week}-weekly",
-        formats or list(reports.FORMATS),
+        formats or list(report_files.FORMATS),
         out_dir,
         nats_url,
         as_json,
@@ -187,7 +187,7 @@ def report_quality(
         subjects.query("company", "report.quality"),
         {"month": month},
         f"company-{month}-quality",
-        formats or list(reports.FORMATS),
+        formats or list(report_files.FORMATS),
         out_dir,
         nats_url,
         as_json,

@@ -12,7 +12,7 @@ from propdesk.demo.profiles import COMPLAINT_RESOLUTIONS, PAID_ITEMS, PROFILES
 from propdesk.demo.sites import ROLE_STAFF
 from propdesk.demo.steps import cancel_duplicate, finish, follow_up, report, work
 from propdesk.demo.timeline import grid, office
-from propdesk.reports.labels import CATEGORIES
+from propdesk.report_files.labels import CATEGORIES
 from shared import subjects
 from shared.contracts.vocabulary import Validity
 

@@ -1,6 +1,6 @@
 """What the demo shows and leaves behind: the line of each simulated day, the month's report files
-(written by `propdesk.reports`, as `propdesk report` writes them), the table of the month read back
-from DESK, and demo-summary.json."""
+(written by `propdesk.report_files`, as `propdesk report` writes them), the table of the month
+read back from DESK, and demo-summary.json."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from propdesk import reports
+from propdesk import report_files
 from propdesk.demo.driver import DayCount, DemoFailed
 from propdesk.demo.profiles import PROFILES
 from propdesk.demo.readback import SiteSummary
 from propdesk.demo.sites import SITES
-from propdesk.reports.headline import headline
+from propdesk.report_files.headline import headline
 from shared import subjects
 from shared.client import Bus
 from shared.worktime import is_working_day
@@ -60,7 +60,8 @@ async def write_reports(
             raise DemoFailed(f"{subject} refused: {reply.get('error')}")
         report = reply["report"]
         name = f"{site}-{key}-{kind}"
-        files += await asyncio.to_thread(reports.write, kind, report, out, reports.FORMATS, name)
+        formats = report_files.FORMATS
+        files += await asyncio.to_thread(report_files.write, kind, report, out, formats, name)
         lines.append(headline(kind, report))
     return sorted(files), lines
 
