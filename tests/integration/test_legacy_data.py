@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from eventsourcing.utils import resolve_topic
@@ -96,6 +97,21 @@ def test_every_topic_in_the_old_stores_resolves(tmp_path: Path) -> None:
     assert len(topics) > 10
     for topic in sorted(topics):
         assert resolve_topic(topic) is not None, topic
+
+
+async def test_every_old_aggregate_loads(legacy: Any) -> None:
+    """Each aggregate of the old intake, dispatch and escalation stores loads, event by event."""
+    settings, _, services = legacy
+    loaded = 0
+    for name in ("intake", "dispatch", "escalation"):
+        with sqlite3.connect(settings.data_dir / f"{name}.sqlite3") as db:
+            ids = [
+                UUID(r[0]) for r in db.execute("SELECT DISTINCT originator_id FROM stored_events")
+            ]
+        for aggregate_id in ids:
+            assert services[name].app.repository.get(aggregate_id).id == aggregate_id
+            loaded += 1
+    assert loaded > 100
 
 
 async def test_the_old_month_reports_the_same_from_the_old_stream(legacy: Any) -> None:
