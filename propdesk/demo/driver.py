@@ -209,7 +209,7 @@ class Month:
                 future.set_result(Order(str(event.aggregate_id), event.data.department))
 
     async def issued_order(self, t: Ticket) -> Order:
-        """The id of the order dispatch issued for the ticket when it was reported."""
+        """The order dispatch issued for the ticket by itself when it was reported."""
         try:
             return await asyncio.wait_for(asyncio.shield(self._issued(t.ticket_id)), ORDER_WAIT)
         except TimeoutError:
