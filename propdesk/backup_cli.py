@@ -16,10 +16,10 @@ from nats.errors import Error as NatsError
 from rich.console import Console
 
 from propdesk.backup import BackupError, make_backup
+from propdesk.client import CommandBus, DeskUnavailable
 from propdesk.desk import DEFAULT_URL, NatsUrl
 from propdesk.restore import restore as restore_into
 from shared.bus import MissingCredential
-from shared.client import Bus
 from shared.clock import SystemClock
 from shared.settings import Settings
 
@@ -45,17 +45,8 @@ def backup(
 
 
 async def _backup(url: str, settings: Settings, target: Path) -> int:
-    async def quiet(_: Exception) -> None:
-        """Connection errors are reported once, by the command."""
-
-    bus = Bus(
-        url, settings, name="propdesk-backup", creds=settings.creds, connect_timeout=2,
-        max_reconnect_attempts=1, allow_reconnect=False, error_cb=quiet,
-    )  # fmt: skip
-    try:
+    async with CommandBus(url, settings.data_dir, name="propdesk-backup") as bus:
         manifest = await make_backup(bus, settings, target, SystemClock(), out.print)
-    finally:
-        await bus.close()
     size = sum(f["bytes"] for f in manifest["files"].values())
     out.print(
         f"[green]backed up[/green] {settings.data_dir} into {target}: "
@@ -89,7 +80,7 @@ def _run(coro: Coroutine[Any, Any, int]) -> int:
     except BackupError as exc:
         err.print(f"[red]refused:[/red] {exc}")
         return 1
-    except MissingCredential as exc:
+    except (DeskUnavailable, MissingCredential) as exc:  # restore reads the credentials too
         err.print(f"[red]unavailable:[/red] {exc}")
         return 3
     except (OSError, TimeoutError, NatsError) as exc:

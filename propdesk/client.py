@@ -1,19 +1,24 @@
-"""A small NATS request/reply client for the command line."""
+"""The bus as one command of the CLI uses it: shared/client.py's `Bus` (each subject sent as the
+identity it calls for, with that identity's credential or --creds), tried once, and every
+failure to reach the desk told once, in words the operator can act on (`DeskUnavailable`)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
+from pathlib import Path
 from typing import Any
 
+from nats.aio.client import Client
 from nats.errors import Error as NatsError
-from nats.errors import NoRespondersError, NoServersError
+from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
 from shared.bus import MissingCredential
 from shared.client import Bus, identity_for
 from shared.settings import Settings
+
+CONNECT_TIMEOUT = 5.0  # a command tells the operator, it does not wait for NATS to come back
 
 
 class DeskUnavailable(Exception):
@@ -24,57 +29,66 @@ class DeskUnavailable(Exception):
         self.retryable = retryable
 
 
-async def _request(url: str, subject: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
-    settings = Settings()
-    refusals: list[str] = []
+class CommandBus(Bus):
+    """A `Bus` for one command: the credential of --creds (PROPDESK_CREDS) or else each
+    identity's own file under `data_dir`'s hub, one bounded try to connect, and nats-py's
+    errors kept quiet (the command reports them, once). `connection` raises DeskUnavailable
+    when NATS cannot be reached; `request` raises nats-py's errors, for a command that treats
+    some of them as answers (no reporting service: replay installs the view itself); `ask`
+    turns those into DeskUnavailable too."""
 
-    async def _quiet(exc: Exception) -> None:
+    def __init__(self, url: str, data_dir: Path | None = None, *, name: str = "propdesk-cli"):
+        settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
+        self.refusals: list[str] = []  # the server's refusals of a subject, as it sent them
+        # nats-py retries forever when max_reconnect_attempts is 0: allow one try, and bound it.
+        super().__init__(
+            url, settings, name=name, creds=settings.creds, connect_timeout=2,
+            max_reconnect_attempts=1, allow_reconnect=False, error_cb=self._heard,
+        )  # fmt: skip
+
+    async def _heard(self, exc: Exception) -> None:
         """Errors are reported once, as DeskUnavailable, not logged by nats-py; the server's
         refusal of a subject comes this way (the request itself then only times out)."""
         if "permissions violation" in str(exc).lower():
-            refusals.append(str(exc).removeprefix("nats: "))
+            self.refusals.append(str(exc).removeprefix("nats: "))
 
-    # nats-py retries forever when max_reconnect_attempts is 0: allow one try, and bound it.
-    bus = Bus(
-        url,
-        settings,
-        name="propdesk-cli",
-        creds=settings.creds,
-        connect_timeout=2,
-        max_reconnect_attempts=1,
-        allow_reconnect=False,
-        error_cb=_quiet,
-    )
-    try:
+    async def connection(self, identity: str) -> Client:
         try:
-            nc = await asyncio.wait_for(bus.connection(identity_for(subject)), timeout=5)
+            return await asyncio.wait_for(super().connection(identity), timeout=CONNECT_TIMEOUT)
         except MissingCredential as exc:
             raise DeskUnavailable(str(exc)) from None
-        except NatsError as exc:
+        except NatsError as exc:  # NoServersError among them
             if "authorization" in str(exc).lower():
                 raise DeskUnavailable(
-                    f"NATS at {url} refused the credential ({exc}): it is not this hub's, or "
-                    "it was revoked"
+                    f"NATS at {self.url} refused the credential ({exc}): it is not this hub's, "
+                    "or it was revoked"
                 ) from exc
-            raise DeskUnavailable(f"cannot reach NATS at {url}") from exc
-        except (NoServersError, OSError, TimeoutError) as exc:
-            raise DeskUnavailable(f"cannot reach NATS at {url}") from exc
-        payload = json.dumps(body, ensure_ascii=False).encode()
+            raise DeskUnavailable(f"cannot reach NATS at {self.url}") from exc
+        except (OSError, TimeoutError) as exc:
+            raise DeskUnavailable(f"cannot reach NATS at {self.url}") from exc
+
+    async def ask(
+        self, subject: str, body: bytes | dict[str, Any], timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """`request`, with no responder and no answer in time as DeskUnavailable (the latter
+        retryable, unless the server refused the subject to this identity)."""
         try:
-            msg = await nc.request(subject, payload, timeout=timeout)
+            return await self.request(subject, body, timeout)
         except NoRespondersError as exc:
             raise DeskUnavailable(f"no service answers on {subject}") from exc
         except NatsTimeout as exc:
-            if refusals:
+            if self.refusals:
                 raise DeskUnavailable(
-                    f"NATS refused {identity_for(subject)}: {refusals[0]}"
+                    f"NATS refused {identity_for(subject)}: {self.refusals[0]}"
                 ) from exc
             raise DeskUnavailable(
                 f"no answer on {subject} within {timeout:g}s", retryable=True
             ) from exc
-        return json.loads(msg.data)
-    finally:
-        await bus.close()
+
+
+async def _request(url: str, subject: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
+    async with CommandBus(url) as bus:
+        return await bus.ask(subject, body, timeout)
 
 
 def request(url: str, subject: str, body: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:

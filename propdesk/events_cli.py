@@ -13,15 +13,12 @@ from typing import Annotated, NoReturn
 
 import typer
 from nats.errors import Error as NatsError
-from nats.errors import NoServersError
 from nats.js.errors import NotFoundError
 
+from propdesk.client import CommandBus, DeskUnavailable
 from propdesk.desk import DEFAULT_URL, NatsUrl, Site, aware_time, err
-from shared.bus import MissingCredential
-from shared.client import Bus
 from shared.export import Exported, export_events
 from shared.identity import OPS
-from shared.settings import Settings
 from shared.subjects import STREAM, is_valid_site
 
 events_app = typer.Typer(no_args_is_help=True, help="The published events of the stream DESK.")
@@ -74,7 +71,7 @@ def events_export(
             _export(nats_url or DEFAULT_URL, site, start, end, lambda line: sink.write(line + "\n"))
         )
         done = True
-    except (OSError, TimeoutError, NatsError, MissingCredential) as exc:
+    except (OSError, TimeoutError, NatsError, DeskUnavailable) as exc:
         err.print(f"[red]unavailable:[/red] {_why(exc, nats_url or DEFAULT_URL)}")
         raise typer.Exit(3) from None
     finally:
@@ -98,10 +95,6 @@ def events_export(
         err.print(f"left out {result.unreadable} messages this version of PropDesk cannot read")
 
 
-async def _quiet(_: Exception) -> None:
-    """Connection errors are reported once, by the command, not logged by nats-py."""
-
-
 async def _export(
     url: str,
     site: str,
@@ -110,16 +103,8 @@ async def _export(
     write: Callable[[str], object],
 ) -> Exported:
     """As ops (or analytics, with --creds naming analytics.nk): both may read DESK."""
-    settings = Settings()
-    bus = Bus(
-        url, settings, name="propdesk-export", creds=settings.creds, connect_timeout=2,
-        max_reconnect_attempts=1, allow_reconnect=False, error_cb=_quiet,
-    )  # fmt: skip
-    try:
-        nc = await asyncio.wait_for(bus.connection(OPS), timeout=5)
-        return await export_events(nc, site, start, end, write)
-    finally:
-        await bus.close()
+    async with CommandBus(url, name="propdesk-export") as bus:
+        return await export_events(await bus.connection(OPS), site, start, end, write)
 
 
 def _usage(message: str) -> NoReturn:
@@ -128,11 +113,11 @@ def _usage(message: str) -> NoReturn:
 
 
 def _why(exc: BaseException, url: str) -> str:
-    if isinstance(exc, MissingCredential):
+    if isinstance(exc, DeskUnavailable):
         return str(exc)
     if isinstance(exc, NotFoundError):
         return f"the stream {STREAM} does not exist on {url} (no service has started there)"
-    if isinstance(exc, NoServersError | ConnectionRefusedError):
+    if isinstance(exc, ConnectionRefusedError):
         return f"cannot reach NATS at {url}"
     if isinstance(exc, TimeoutError):
         return f"NATS at {url} did not answer in time"

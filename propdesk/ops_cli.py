@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import json
 import sqlite3
 import tempfile
 import time
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
@@ -29,13 +27,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from propdesk import views
+from propdesk.client import CommandBus, DeskUnavailable
 from propdesk.desk import DEFAULT_URL, NatsUrl
 from services.reporting.projections import PROJECTIONS, Projection
 from services.reporting.replay import AheadOfStream, Rebuilt, install, rebuild, rebuild_path
 from services.reporting.replay import Progress as OnProgress
 from shared import subjects
-from shared.bus import MissingCredential
-from shared.client import Bus
 from shared.identity import OPS
 from shared.settings import Settings
 from shared.sites import SiteDirectory
@@ -55,10 +52,6 @@ DataDir = Annotated[
     Path,
     typer.Option(envvar="PROPDESK_DATA_DIR", help="Reporting's data directory (its view files)"),
 ]
-
-
-class Unreachable(Exception):
-    """NATS, or the reporting service, could not be reached."""
 
 
 def replay(
@@ -133,8 +126,8 @@ async def _replay(
     url: str, projection: Projection, live: Path, rebuilt: Path, sites: SiteDirectory
 ) -> int:
     name = projection.name
-    nc = await _connect(url, live.parent)
-    try:
+    async with _ops_bus(url, live.parent) as bus:
+        nc = await bus.connection(OPS)
         with _bar(f"replaying {name}") as progress:
             result = await rebuild(nc, projection, rebuilt, progress=progress, sites=sites)
         out.print(
@@ -143,7 +136,7 @@ async def _replay(
         )
         body = {"projection": name, "path": str(rebuilt)}
         try:
-            reply = await _request(nc, subjects.OPS_REPORTING_SWITCH, body, SWITCH_TIMEOUT)
+            reply = await bus.request(subjects.OPS_REPORTING_SWITCH, body, SWITCH_TIMEOUT)
         except NoRespondersError:
             try:  # held like the service holds it, so that reporting cannot start meanwhile
                 held = StoreLock.take(str(lock_path(live.parent, "reporting")), "reporting")
@@ -169,8 +162,6 @@ async def _replay(
                 f"{SWITCH_TIMEOUT:g} s; the rebuilt view is left at {rebuilt}"
             )
             return 3
-    finally:
-        await nc.close()
     if not reply.get("ok"):
         views.print_error(err, reply.get("error", {}))
         err.print(f"the rebuilt view is left at {rebuilt}")
@@ -190,11 +181,11 @@ async def verify_view(
 ) -> int:
     """`propdesk verify`; returns the exit code."""
     name = projection.name
-    nc = await _connect(url)
-    try:
+    async with _ops_bus(url) as bus:
+        nc = await bus.connection(OPS)
         try:
             body = {"projection": name}
-            reply = await _request(nc, subjects.OPS_REPORTING_CHECKSUM, body, CHECKSUM_TIMEOUT)
+            reply = await bus.request(subjects.OPS_REPORTING_CHECKSUM, body, CHECKSUM_TIMEOUT)
         except (NoRespondersError, NatsTimeout):
             err.print(
                 f"[red]unavailable:[/red] no reporting service answers on "
@@ -216,8 +207,6 @@ async def verify_view(
             except AheadOfStream as exc:
                 err.print(f"[red]different:[/red] {exc}")
                 return 1
-    finally:
-        await nc.close()
     out.print(f"live view:    position {position}, checksum {checksum}")
     out.print(
         f"rebuilt view: position {result.position}, checksum {result.checksum} ({_stats(result)})"
@@ -254,36 +243,17 @@ def _sites(data_dir: Path) -> SiteDirectory:
 def _run(coro: Any) -> int:
     try:
         return asyncio.run(coro)
-    except Unreachable as exc:
+    except DeskUnavailable as exc:
         err.print(f"[red]unavailable:[/red] {exc}")
     except (OSError, TimeoutError, NatsError, RuntimeError, sqlite3.Error) as exc:
         err.print(f"[red]unavailable:[/red] {type(exc).__name__}: {exc or 'no answer in time'}")
     return 3
 
 
-async def _quiet(_: Exception) -> None:
-    """Connection errors are reported once, by the command, not logged by nats-py."""
-
-
-async def _connect(url: str, data_dir: Path | None = None) -> Client:
-    """A connection as ops (replay and verify are the operators' work), with the credential
-    of the data directory's hub unless PROPDESK_CREDS (--creds) names one."""
-    settings = Settings() if data_dir is None else Settings(data_dir=data_dir)
-    bus = Bus(
-        url, settings, name="propdesk-ops", creds=settings.creds, connect_timeout=2,
-        max_reconnect_attempts=1, allow_reconnect=False, error_cb=_quiet,
-    )  # fmt: skip
-    try:
-        return await asyncio.wait_for(bus.connection(OPS), timeout=5)
-    except MissingCredential as exc:
-        raise Unreachable(str(exc)) from exc
-    except (OSError, TimeoutError, NatsError) as exc:
-        raise Unreachable(f"cannot reach NATS at {url} as ops: {exc}") from exc
-
-
-async def _request(nc: Client, subject: str, body: dict[str, Any], timeout: float) -> Any:
-    msg = await nc.request(subject, json.dumps(body).encode(), timeout=timeout)
-    return json.loads(msg.data)
+def _ops_bus(url: str, data_dir: Path | None = None) -> CommandBus:
+    """The bus as ops (replay and verify are the operators' work), with the credential of the
+    data directory's hub unless PROPDESK_CREDS (--creds) names one."""
+    return CommandBus(url, data_dir, name="propdesk-ops")
 
 
 @contextlib.contextmanager
