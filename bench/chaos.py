@@ -40,7 +40,7 @@ from uuid import uuid4
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 
-from propdesk.desk import new_client_ref
+from propdesk.cli.common import new_client_ref
 from propdesk.trust import Hub, default_directory
 from shared.client import Bus
 from shared.identity import OPS

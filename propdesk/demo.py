@@ -944,7 +944,7 @@ async def write_reports(
         wanted += [("weekly", site, week) for week in weeks_of(days)]
     wanted.append(("quality", subjects.COMPANY, period))
     try:
-        from propdesk import report_cli  # lazily: it brings openpyxl and matplotlib
+        from propdesk.cli import report as report_cli  # lazily: it brings openpyxl and matplotlib
     except ImportError:
         report_cli = None
     if report_cli is not None:
@@ -952,7 +952,7 @@ async def write_reports(
         how = "`propdesk report`: XLSX, CSV, JSON and HTML"
     else:
         lines = [await _raw_reply(bus, kind, site, key, out) for kind, site, key in wanted]
-        how = "the raw JSON replies of the report queries (propdesk/report_cli.py is missing)"
+        how = "the raw JSON replies of the report queries (propdesk/cli/report.py is missing)"
     stems = {f"{site}-{key}-{kind}" for kind, site, key in wanted}
     files = sorted(p for p in out.iterdir() if p.is_file() and p.name.split(".")[0] in stems)
     return files, lines, how

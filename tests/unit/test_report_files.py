@@ -18,8 +18,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from propdesk import report_cli, reports
-from propdesk.cli import app
+from propdesk import reports
+from propdesk.cli import report as report_cli
+from propdesk.cli.main import app
 from propdesk.reports import charts, html, model
 
 EVIL = "<script>alert('x')</script>"

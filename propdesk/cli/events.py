@@ -9,14 +9,14 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
-from propdesk.client import CommandBus, DeskUnavailable
-from propdesk.desk import DEFAULT_URL, NatsUrl, Site, aware_time, err
+from propdesk.cli.client import CommandBus, DeskUnavailable
+from propdesk.cli.common import DEFAULT_URL, NatsUrl, Site, aware_time, err, usage
 from shared.export import Exported, export_events
 from shared.identity import OPS
 from shared.subjects import STREAM, is_valid_site
@@ -55,16 +55,16 @@ def events_export(
     """Write the site's events with occurred_at in [--from, --to) as JSON lines, in stream order:
     one published envelope per line, as on the bus. The count goes to stderr."""
     if not is_valid_site(site):
-        _usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
+        usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
     if start is not None and end is not None and start >= end:
-        _usage(f"--from {start.isoformat()} must be before --to {end.isoformat()}")
+        usage(f"--from {start.isoformat()} must be before --to {end.isoformat()}")
     if output is not None and output.is_dir():
-        _usage(f"cannot write {output}: it is a directory; name a file in it")
+        usage(f"cannot write {output}: it is a directory; name a file in it")
     part = output.with_name(output.name + ".part") if output is not None else None
     try:
         sink = part.open("w", encoding="utf-8") if part is not None else sys.stdout
     except OSError as exc:
-        _usage(f"cannot write {output}: {exc.strerror}")
+        usage(f"cannot write {output}: {exc.strerror}")
     done = False
     try:
         result = asyncio.run(
@@ -105,11 +105,6 @@ async def _export(
     """As ops (or analytics, with --creds naming analytics.nk): both may read DESK."""
     async with CommandBus(url, name="propdesk-export") as bus:
         return await export_events(await bus.connection(OPS), site, start, end, write)
-
-
-def _usage(message: str) -> NoReturn:
-    err.print(f"[red]usage:[/red] {message}")
-    raise typer.Exit(2)
 
 
 def _why(exc: BaseException, url: str) -> str:

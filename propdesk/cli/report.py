@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from propdesk import reports
-from propdesk.desk import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
+from propdesk.cli.common import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
 from shared import subjects
 from shared.contracts.commands import YEAR
 
