@@ -40,9 +40,8 @@ from uuid import uuid4
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 
-from propdesk.desk import new_client_ref
+from propdesk.cli.common import new_client_ref
 from propdesk.trust import Hub, default_directory
-from shared.bus import access_for, connect
 from shared.client import Bus
 from shared.identity import OPS
 from shared.natsconf import ServerOptions
@@ -236,16 +235,16 @@ class Incidents:
 async def poison(processes: Processes, settings: Settings, incidents: Incidents) -> None:
     """An event no consumer can apply, on DESK as dispatch's own key could publish it: a work
     order issued for a ticket of no site, its data broken."""
-    access = access_for("dispatch", processes.url, settings)
-    nc = await connect(access, "chaos-poison", max_reconnect_attempts=3)
     event_id = str(uuid4())
     bad = {"event_id": event_id, "event_type": "workorder.issued", "schema_version": 1,
            "site": "hbw", "aggregate_id": str(uuid4()), "aggregate_version": 10**20,
            "data": {"broken": True}}  # fmt: skip
-    ack = await nc.jetstream().publish(
-        "desk.evt.hbw.workorder.issued", json.dumps(bad).encode(), headers={"Nats-Msg-Id": event_id}
-    )
-    await nc.close()
+    async with Bus(processes.url, settings, name="chaos-poison", max_reconnect_attempts=3) as bus:
+        nc = await bus.connection("dispatch")
+        ack = await nc.jetstream().publish(
+            "desk.evt.hbw.workorder.issued", json.dumps(bad).encode(),
+            headers={"Nats-Msg-Id": event_id},
+        )  # fmt: skip
     incidents.poison = ack.seq
 
 

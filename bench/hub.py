@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nats
 from nats.aio.client import Client
 
 from propdesk.trust import Hub
-from shared.bus import access_for, connect, ensure_stream
+from shared.bus import BusAccess, connect, ensure_stream
+from shared.client import Bus
 from shared.natsd import EmbeddedNats, free_port
 from shared.reader import read_stream
 from shared.settings import Settings
@@ -40,18 +40,27 @@ class ClosedHub:
     server: EmbeddedNats
     settings: Settings
 
+    def __post_init__(self) -> None:
+        # no reconnecting: a benchmark that loses the server should fail, not wait
+        self.bus = Bus(self.url, self.settings, name="bench", max_reconnect_attempts=0)
+
     @property
     def url(self) -> str:
         return self.server.url
 
     async def connect(self, identity: str) -> Client:
-        """A connection as `identity`, with its own credential (no reconnecting: a benchmark
-        that loses the server should fail, not wait)."""
-        access = access_for(identity, self.url, self.settings)
-        return await connect(access, f"bench-{identity}", max_reconnect_attempts=0)
+        """A connection as `identity`, with its own credential."""
+        return await self.bus.connection(identity)
 
     async def stop(self) -> None:
+        await self.bus.close()
         await self.server.stop()
+
+
+async def open_connection(url: str) -> Client:
+    """A connection to an open nats-server (no identity, no credential): only for the figures
+    compared with those of before the bus was closed."""
+    return await connect(BusAccess(url, "bench", None), "bench-open", max_reconnect_attempts=0)
 
 
 async def start_hub(root: Path, sites: Iterable[str]) -> ClosedHub:
@@ -98,7 +107,7 @@ async def open_copy(ops: Client, total: int, store: Path, window: int = 512) -> 
     order. For the ordered consumer's raw rate only."""
     server = EmbeddedNats(store, free_port())
     await server.start()
-    nc = await nats.connect(server.url, max_reconnect_attempts=0)
+    nc = await open_connection(server.url)
     try:
         js = nc.jetstream()
         await ensure_stream(js)

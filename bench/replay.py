@@ -30,10 +30,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import nats
 from nats.aio.client import Client
 
-from bench.hub import direct_read, open_copy, ordered_read, start_hub
+from bench.hub import direct_read, open_connection, open_copy, ordered_read, start_hub
 from services.reporting.projections import PROJECTIONS
 from services.reporting.replay import Rebuilt, rebuild
 from services.reporting.reports import Reports
@@ -206,7 +205,7 @@ async def bench(events: int, sites: int, seed: int, runs: int) -> list[tuple[str
         raw = total / min([await direct_read(ops, total) for _ in range(runs)])
         rows.append(("stream read, direct get as ops (raw)", f"{raw:,.0f} events/s"))
         copy = await open_copy(ops, total, work / "open-copy")
-        async with await nats.connect(copy.url) as nc:
+        async with await open_connection(copy.url) as nc:
             seconds = [await ordered_read(nc.jetstream(), total) for _ in range(runs)]
         await copy.stop()
         copy = None

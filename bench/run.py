@@ -30,14 +30,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import nats
 from nats.aio.client import Client
 
-from bench.hub import direct_read, open_copy, ordered_read, start_hub
+from bench.hub import direct_read, open_connection, open_copy, ordered_read, start_hub
 from services.intake.entrypoint import IntakeService
 from services.reporting.replay import rebuild
 from shared.bus import BusAccess
-from shared.client import Bus
 from shared.clock import SystemClock
 from shared.identity import OPS, REQUEST_INFO, site_account, site_identity
 from shared.logging import configure_logging
@@ -91,16 +89,14 @@ async def bench(contacts: int, runs: int, open_bus: bool) -> list[tuple[str, str
         settings = Settings(data_dir=work)
         directory.save(settings.sites_path)
         intake: IntakeService = OpenIntake(settings, SystemClock())
-        desk_bus = None
-        desk = await nats.connect(server.url)
-        ops = await nats.connect(server.url)
+        desk = await open_connection(server.url)
+        ops = await open_connection(server.url)
         headers = {REQUEST_INFO: json.dumps({"acc": site_account(SITE)})}
         url, stop = server.url, server.stop
     else:
         hub = await start_hub(work, [SITE])
         intake = IntakeService(hub.settings, SystemClock())
-        desk_bus = Bus(hub.url, hub.settings, name="bench")
-        desk = await desk_bus.connection(site_identity(SITE))
+        desk = await hub.connect(site_identity(SITE))
         ops = await hub.connect(OPS)
         url, stop = hub.url, hub.stop
     await intake.start(url)
@@ -135,7 +131,7 @@ async def bench(contacts: int, runs: int, open_bus: bool) -> list[tuple[str, str
             ordered = total / min([await ordered_read(js, total) for _ in range(runs)])
         else:
             copy = await open_copy(ops, total, work / "open-copy")
-            async with await nats.connect(copy.url) as nc:
+            async with await open_connection(copy.url) as nc:
                 ordered = total / min([await ordered_read(nc.jetstream(), total)
                                        for _ in range(runs)])  # fmt: skip
         best_of = f"best of {runs}"
@@ -155,10 +151,7 @@ async def bench(contacts: int, runs: int, open_bus: bool) -> list[tuple[str, str
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows.append(("peak RSS of the benchmark process", f"{rss:,.0f} MiB"))
     finally:
-        if desk_bus is not None:
-            await desk_bus.close()
-        else:
-            await desk.close()
+        await desk.close()
         await ops.close()
         await intake.stop()
         if copy is not None:

@@ -31,7 +31,8 @@ from propdesk.backup import (
     sha256,
 )
 from propdesk.trust import EPOCH, Hub, ensure_site_directory
-from shared.bus import access_for, connect, ensure_stream
+from shared.bus import ensure_stream
+from shared.client import Bus
 from shared.clock import SimulatedClock
 from shared.identity import SERVICE_IDENTITIES
 from shared.natsd import EmbeddedNats, free_port
@@ -85,19 +86,16 @@ async def _republish(path: Path, settings: Settings, last: int) -> int:
     options = hub.embedded_options(port, settings.jetstream_max_store)
     natsd = EmbeddedNats(hub.nats_dir, port, config=hub.prepare(sites, options))
     await natsd.start()
-    connections: dict[str, Client] = {}
     try:
-        for name in SERVICE_IDENTITIES:
-            access = access_for(name, natsd.url, settings)
-            connections[name] = await connect(access, f"propdesk-restore-{name}")
-        js = connections["intake"].jetstream()
-        await ensure_stream(js)
-        if (await js.stream_info(STREAM)).state.last_seq:
-            raise BackupError(f"{STREAM} of {hub.nats_dir} is not empty")
-        return await _publish_all(path, connections, last)
+        async with Bus(natsd.url, settings, name="propdesk-restore") as bus:
+            # each message published by the service that owns it, as it was first
+            connections = {name: await bus.connection(name) for name in SERVICE_IDENTITIES}
+            js = connections["intake"].jetstream()
+            await ensure_stream(js)
+            if (await js.stream_info(STREAM)).state.last_seq:
+                raise BackupError(f"{STREAM} of {hub.nats_dir} is not empty")
+            return await _publish_all(path, connections, last)
     finally:
-        for nc in connections.values():
-            await nc.close()
         await natsd.stop()
 
 

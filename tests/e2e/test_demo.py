@@ -57,7 +57,7 @@ async def test_a_short_demo_writes_the_reports_and_no_personal_data_reaches_the_
     summary = json.loads((out / "demo-summary.json").read_text(encoding="utf-8"))
     assert summary["personal_data_on_desk"] == []
     assert sum(site["contacts"] for site in summary["sites"].values()) > 15
-    # the report files of propdesk/report_cli.py, or the raw JSON replies of the report queries
+    # the report files of propdesk/cli/report.py, or the raw JSON replies of the report queries
     for stem in ("hbw-2026-10-monthly", "tech-park-2026-W40-weekly", "company-2026-10-quality"):
         assert list(out.glob(f"{stem}.*")), f"no {stem}: {sorted(p.name for p in out.iterdir())}"
     monthly = json.loads((out / "hbw-2026-10-monthly.json").read_text(encoding="utf-8"))

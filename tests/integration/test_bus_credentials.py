@@ -14,7 +14,7 @@ from nats.aio.client import Client
 from nats.errors import Error, UnexpectedEOF
 from typer.testing import CliRunner
 
-from propdesk.cli import app
+from propdesk.cli.main import app
 from services.intake.entrypoint import IntakeService
 from shared.client import Bus
 from shared.clock import FixedClock

@@ -16,7 +16,7 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
-from propdesk.cli import app
+from propdesk.cli.main import app
 from services.dispatch.application import DispatchApp
 from services.escalation.application import EscalationApp
 from services.intake.application import IntakeApp

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from propdesk.cli import app as cli
+from propdesk.cli.main import app as cli
 from services.intake.application import IntakeApp
 from shared.clock import FixedClock
 from shared.contracts.commands import LinkContact, ReportContact, RevealContact

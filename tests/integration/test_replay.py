@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from propdesk.cli import app
-from propdesk.ops_cli import replay_view, verify_view
+from propdesk.cli.main import app
+from propdesk.cli.replay import replay_view
+from propdesk.cli.verify import verify_view
 from services.reporting import replay
 from services.reporting.projections import PROJECTIONS
 from services.reporting.replay import rebuild, rebuild_path

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from propdesk.ops_cli import replay_view, verify_view
+from propdesk.cli.replay import replay_view
+from propdesk.cli.verify import verify_view
 from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService

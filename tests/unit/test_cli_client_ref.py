@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from propdesk.desk import new_client_ref
+from propdesk.cli.common import new_client_ref
 from shared.contracts.commands import ReportContact
 from shared.publishing import mask
 

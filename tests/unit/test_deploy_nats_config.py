@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from propdesk.cli import app
+from propdesk.cli.main import app
 from propdesk.trust import Hub
 from shared.identity import Credentials
 from shared.natsd import nats_server_binary

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from propdesk.desk import new_client_ref
+from propdesk.cli.common import new_client_ref
 from shared.contracts import commands as c
 from shared.contracts import dispatch_commands as d
 from shared.contracts import escalation_commands as x

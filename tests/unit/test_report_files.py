@@ -18,8 +18,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from propdesk import report_cli, report_files
-from propdesk.cli import app
+from propdesk import report_files
+from propdesk.cli import report as report_cli
+from propdesk.cli.main import app
 from propdesk.report_files import charts, html
 
 EVIL = "<script>alert('x')</script>"

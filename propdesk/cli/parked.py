@@ -7,12 +7,13 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from propdesk import views
-from propdesk.client import DeskUnavailable, request
-from propdesk.desk import DEFAULT_URL, NatsUrl
+from propdesk.cli import render
+from propdesk.cli.client import DeskUnavailable, request
+from propdesk.cli.common import DEFAULT_URL, AsJson, NatsUrl, call_desk
+from propdesk.cli.common import err_whole as err
+from propdesk.cli.common import out_whole as out
 from shared import subjects
 
 parked_app = typer.Typer(
@@ -20,13 +21,10 @@ parked_app = typer.Typer(
     help="Events a consumer could not apply: set aside (parked) so it moves on; list, show, "
     "retry them once fixed (docs/RELIABILITY.md).",
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 ParkedId = Annotated[
     str, typer.Argument(help="<consumer>:<sequence>, as `propdesk parked list` shows it")
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply")]
 
 
 def owners() -> dict[str, str]:
@@ -73,7 +71,7 @@ def parked_list(
             continue
         if not reply.get("ok"):
             missing.append(name)
-            views.print_error(err, reply.get("error", {}))
+            render.print_error(err, reply.get("error", {}))
             continue
         replies.append(reply)
         found += reply["parked"]
@@ -133,6 +131,4 @@ def _call(parked_id: str, verb: str, url: str | None, as_json: bool) -> dict[str
     if service is None:
         known = ", ".join(sorted(owners()))
         raise typer.BadParameter(f"{parked_id!r}: the consumer is one of {known}")
-    from propdesk.desk import call_desk
-
     return call_desk(url, subjects.ops_parked(service, verb), {"id": parked_id}, as_json)

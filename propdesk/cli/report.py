@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from propdesk import report_files
-from propdesk.desk import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
+from propdesk.cli.common import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
 from propdesk.report_files.headline import headline
 from shared import subjects
 from shared.contracts.commands import YEAR

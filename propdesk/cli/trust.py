@@ -4,13 +4,13 @@ nats-server configuration (docs/contract.md §22, deploy/README.md)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from pydantic import ByteSize, TypeAdapter, ValidationError
-from rich.console import Console
 from rich.table import Table
 
+from propdesk.cli.common import out, usage
 from propdesk.trust import Hub, ensure_site_directory
 from shared.identity import is_identity, site_identity, site_of
 from shared.natsconf import ServerOptions, Tls
@@ -24,8 +24,6 @@ credentials_app = typer.Typer(
 )
 nats_app = typer.Typer(no_args_is_help=True, help="The hub's nats-server configuration.")
 
-out = Console()
-err = Console(stderr=True)
 
 DataDir = Annotated[
     Path, typer.Option(envvar="PROPDESK_DATA_DIR", help="The data directory of the hub")
@@ -85,18 +83,18 @@ def sites_add(
     """Add a site (from the directory's `default` configuration), issue its desk's credential,
     and have a running hub serve it at once."""
     if not is_valid_site(site):
-        _usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
+        usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
     settings = _settings(data_dir)
     directory = _directory(settings)
     if site in directory.sites:
-        _usage(f"site {site} exists already")
+        usage(f"site {site} exists already")
     update: dict[str, str] = {"name": name}
     if timezone is not None:
         update["timezone"] = timezone
     try:
         config = directory.default.model_validate(directory.default.model_dump() | update)
     except ValidationError as exc:
-        _usage(f"invalid site: {exc.errors(include_url=False)[0]['msg']}")
+        usage(f"invalid site: {exc.errors(include_url=False)[0]['msg']}")
     directory.with_site(site, config).save(settings.sites_path)
     hub = Hub(settings)
     creds = hub.credentials.issue(site_identity(site))
@@ -135,7 +133,7 @@ def credentials_issue(
     _known(identity, settings)
     path = hub.credentials.path(identity)
     if path.exists() and not rotate:
-        _usage(f"{identity} holds a credential already ({path}); --rotate replaces it")
+        usage(f"{identity} holds a credential already ({path}); --rotate replaces it")
     hub.credentials.issue(identity, replace=True)
     out.print(f"issued {identity}: {path} (public key {hub.credentials.public_key(identity)})")
     _apply(hub, settings)
@@ -151,7 +149,7 @@ def credentials_revoke(
     hub = Hub(settings)
     _known(identity, settings)
     if not hub.credentials.revoke(identity):
-        _usage(f"{identity} holds no credential")
+        usage(f"{identity} holds no credential")
     out.print(f"revoked {identity}")
     _apply(hub, settings)
 
@@ -188,11 +186,11 @@ def nats_config(
         try:
             limit = int(TypeAdapter(ByteSize).validate_python(max_store))
         except ValidationError:
-            _usage(f"--max-store {max_store!r} is not a size (e.g. 200GB, 500MiB)")
+            usage(f"--max-store {max_store!r} is not a size (e.g. 200GB, 500MiB)")
     if (tls_cert is None) != (tls_key is None):
-        _usage("--tls-cert and --tls-key go together")
+        usage("--tls-cert and --tls-key go together")
     if tls_ca is not None and tls_cert is None:
-        _usage("--tls-ca needs --tls-cert and --tls-key")
+        usage("--tls-ca needs --tls-cert and --tls-key")
     settings = _settings(data_dir)
     hub = Hub(settings)
     tls = None
@@ -231,19 +229,14 @@ def _directory(settings: Settings) -> SiteDirectory:
     try:
         return ensure_site_directory(settings)
     except (OSError, ValueError) as exc:
-        _usage(f"cannot read the site directory: {exc}")
+        usage(f"cannot read the site directory: {exc}")
 
 
 def _known(identity: str, settings: Settings) -> None:
     site = site_of(identity)
     if site is not None:
         if site not in _directory(settings).sites:
-            _usage(f"no site {site} in {settings.sites_path}: `propdesk sites add {site}` first")
+            usage(f"no site {site} in {settings.sites_path}: `propdesk sites add {site}` first")
         return
     if not is_identity(identity):
-        _usage(f"no such identity {identity!r}: site-<site>, ops, analytics or a service")
-
-
-def _usage(message: str) -> NoReturn:
-    err.print(f"[red]usage:[/red] {message}")
-    raise typer.Exit(2)
+        usage(f"no such identity {identity!r}: site-<site>, ops, analytics or a service")

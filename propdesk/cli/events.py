@@ -9,19 +9,16 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from nats.errors import Error as NatsError
-from nats.errors import NoServersError
 from nats.js.errors import NotFoundError
 
-from propdesk.desk import DEFAULT_URL, NatsUrl, Site, aware_time, err
-from shared.bus import MissingCredential
-from shared.client import Bus
+from propdesk.cli.client import CommandBus, DeskUnavailable
+from propdesk.cli.common import DEFAULT_URL, NatsUrl, Site, aware_time, err, usage
 from shared.export import Exported, export_events
 from shared.identity import OPS
-from shared.settings import Settings
 from shared.subjects import STREAM, is_valid_site
 
 events_app = typer.Typer(no_args_is_help=True, help="The published events of the stream DESK.")
@@ -58,23 +55,23 @@ def events_export(
     """Write the site's events with occurred_at in [--from, --to) as JSON lines, in stream order:
     one published envelope per line, as on the bus. The count goes to stderr."""
     if not is_valid_site(site):
-        _usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
+        usage(f"invalid site id {site!r}: 2–32 of a-z, 0-9 and -, not starting with -")
     if start is not None and end is not None and start >= end:
-        _usage(f"--from {start.isoformat()} must be before --to {end.isoformat()}")
+        usage(f"--from {start.isoformat()} must be before --to {end.isoformat()}")
     if output is not None and output.is_dir():
-        _usage(f"cannot write {output}: it is a directory; name a file in it")
+        usage(f"cannot write {output}: it is a directory; name a file in it")
     part = output.with_name(output.name + ".part") if output is not None else None
     try:
         sink = part.open("w", encoding="utf-8") if part is not None else sys.stdout
     except OSError as exc:
-        _usage(f"cannot write {output}: {exc.strerror}")
+        usage(f"cannot write {output}: {exc.strerror}")
     done = False
     try:
         result = asyncio.run(
             _export(nats_url or DEFAULT_URL, site, start, end, lambda line: sink.write(line + "\n"))
         )
         done = True
-    except (OSError, TimeoutError, NatsError, MissingCredential) as exc:
+    except (OSError, TimeoutError, NatsError, DeskUnavailable) as exc:
         err.print(f"[red]unavailable:[/red] {_why(exc, nats_url or DEFAULT_URL)}")
         raise typer.Exit(3) from None
     finally:
@@ -98,10 +95,6 @@ def events_export(
         err.print(f"left out {result.unreadable} messages this version of PropDesk cannot read")
 
 
-async def _quiet(_: Exception) -> None:
-    """Connection errors are reported once, by the command, not logged by nats-py."""
-
-
 async def _export(
     url: str,
     site: str,
@@ -110,29 +103,16 @@ async def _export(
     write: Callable[[str], object],
 ) -> Exported:
     """As ops (or analytics, with --creds naming analytics.nk): both may read DESK."""
-    settings = Settings()
-    bus = Bus(
-        url, settings, name="propdesk-export", creds=settings.creds, connect_timeout=2,
-        max_reconnect_attempts=1, allow_reconnect=False, error_cb=_quiet,
-    )  # fmt: skip
-    try:
-        nc = await asyncio.wait_for(bus.connection(OPS), timeout=5)
-        return await export_events(nc, site, start, end, write)
-    finally:
-        await bus.close()
-
-
-def _usage(message: str) -> NoReturn:
-    err.print(f"[red]usage:[/red] {message}")
-    raise typer.Exit(2)
+    async with CommandBus(url, name="propdesk-export") as bus:
+        return await export_events(await bus.connection(OPS), site, start, end, write)
 
 
 def _why(exc: BaseException, url: str) -> str:
-    if isinstance(exc, MissingCredential):
+    if isinstance(exc, DeskUnavailable):
         return str(exc)
     if isinstance(exc, NotFoundError):
         return f"the stream {STREAM} does not exist on {url} (no service has started there)"
-    if isinstance(exc, NoServersError | ConnectionRefusedError):
+    if isinstance(exc, ConnectionRefusedError):
         return f"cannot reach NATS at {url}"
     if isinstance(exc, TimeoutError):
         return f"NATS at {url} did not answer in time"

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from propdesk import views
-from propdesk.desk import (
+from propdesk.cli import render
+from propdesk.cli.common import (
     AsJson,
     NatsUrl,
     Site,
@@ -35,7 +35,7 @@ def _order(verb: str, order: str, site: str, staff: str, url: str | None, as_jso
     body = {"work_order_id": resolve_id(url, site, order, "work_order"), "staff_id": staff}
     reply = send_command(url, site, verb, body | fields, as_json, service="dispatch")
     if not as_json:
-        views.print_order_reply(out, verb, reply)
+        render.print_order_reply(out, verb, reply)
 
 
 @workorder_app.command("show")
@@ -44,7 +44,7 @@ def show(order: Order, site: Site, nats_url: NatsUrl = None, as_json: AsJson = F
     key = reference(order, "work_order_id", "order_no")
     reply = call_desk(nats_url, subjects.query(site, "workorder.get"), key, as_json)
     if not as_json:
-        views.print_order(out, reply["work_order"])
+        render.print_order(out, reply["work_order"])
 
 
 @workorder_app.command("issue")
@@ -75,7 +75,7 @@ def issue(
     }
     reply = send_command(nats_url, site, "issue", body, as_json, service="dispatch")
     if not as_json:
-        views.print_order_reply(out, "issue", reply)
+        render.print_order_reply(out, "issue", reply)
 
 
 def _step(verb: str, doc: str, defaults: dict[str, Any] | None = None, **options: Any) -> None:

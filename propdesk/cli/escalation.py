@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from propdesk.desk import (
+from propdesk.cli.common import (
     AsJson,
     NatsUrl,
     Site,

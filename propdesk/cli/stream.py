@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from propdesk.desk import AsJson, NatsUrl, call_desk, out
+from propdesk.cli.common import AsJson, NatsUrl, call_desk, out
 from shared import subjects
 from shared.identity import SERVICE_IDENTITIES
 

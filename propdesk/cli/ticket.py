@@ -1,105 +1,31 @@
-"""The desk's verbs: `propdesk contact report` and `propdesk ticket …` (request/reply over NATS)."""
+"""`propdesk ticket …`: look at a ticket (now or as of a past time), list a site's, and move one
+along: classify, link, reply, resolve, follow up, reopen, cancel; and the recorded look at the
+reporters' contact details."""
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from typing import Annotated, Any
-from uuid import UUID, uuid4
 
 import typer
-from rich.console import Console
 
-from propdesk import views
-from propdesk.client import DeskUnavailable, request
+from propdesk.cli import render
+from propdesk.cli.common import (
+    AsJson,
+    NatsUrl,
+    Site,
+    Staff,
+    aware_time,
+    call_desk,
+    out,
+    reference,
+    resolve_id,
+    send_command,
+)
 from shared import subjects
 
-contact_app = typer.Typer(no_args_is_help=True, help="Log contacts from residents and tenants.")
 ticket_app = typer.Typer(no_args_is_help=True, help="Look at and move tickets along.")
-
-out = Console()
-err = Console(stderr=True)
-
-NatsUrl = Annotated[
-    str | None, typer.Option("--nats-url", envvar="PROPDESK_NATS_URL", help="NATS server URL")
-]
-Site = Annotated[str, typer.Option("--site", "-s", envvar="PROPDESK_SITE", help="Site id")]
-Staff = Annotated[
-    str, typer.Option("--staff", envvar="PROPDESK_STAFF", help="Your staff id (工号)")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply")]
-DEFAULT_URL = "nats://127.0.0.1:4222"
-
-
-def new_client_ref() -> str:
-    """A fresh client reference. Base32 (a–z, 2–7) has no 0, 1 or long digit runs, so it can
-    never look like a phone number, which intake refuses in a client_ref (R15.4); a UUID's hex
-    sometimes does (about one in a hundred)."""
-    return "desk-" + base64.b32encode(uuid4().bytes).decode().rstrip("=").lower()
-
-
-def call_desk(url: str | None, subject: str, body: dict[str, Any], as_json: bool) -> dict[str, Any]:
-    """Send a request; print errors and exit non-zero when it is refused or cannot be sent."""
-    try:
-        reply = request(url or DEFAULT_URL, subject, body)
-    except DeskUnavailable as exc:
-        err.print(f"[red]unavailable:[/red] {exc}")
-        raise typer.Exit(3) from None
-    if as_json:
-        out.print_json(data=reply)
-    if not reply.get("ok"):
-        if not as_json:
-            views.print_error(err, reply.get("error", {}))
-        raise typer.Exit(1)
-    return reply
-
-
-def send_command(
-    url: str | None,
-    site: str,
-    verb: str,
-    body: dict[str, Any],
-    as_json: bool,
-    service: str = "intake",
-) -> dict:
-    """Send a command with a fresh command_id (reused by the client's retries)."""
-    body = {k: v for k, v in body.items() if v is not None}
-    body.setdefault("command_id", str(uuid4()))
-    reply = call_desk(url, subjects.command(site, service, verb), body, as_json)
-    if not as_json and service == "intake" and verb in views.VERB_DONE:
-        views.print_command_reply(out, verb, reply)
-    return reply
-
-
-def aware_time(value: str) -> datetime:
-    """An option's ISO 8601 time, which must carry its offset (…+08:00, or Z for UTC)."""
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not an ISO 8601 time such as 2026-11-23T10:00+08:00"
-        ) from None
-    if when.tzinfo is None:
-        raise typer.BadParameter(f"{value!r} has no offset: say e.g. {value}+08:00 or {value}Z")
-    return when
-
-
-def reference(ref: str, id_field: str, no_field: str) -> dict[str, str]:
-    """A ticket or work order named by its id (a UUID) or by its number."""
-    try:
-        return {id_field: str(UUID(ref))}
-    except ValueError:
-        return {no_field: ref.strip().upper()}
-
-
-def resolve_id(url: str | None, site: str, ref: str, kind: str) -> str:
-    """The id of a ticket or work order; a number is looked up in the reporting view."""
-    key = reference(ref, f"{kind}_id", f"{kind}_no" if kind == "ticket" else "order_no")
-    if f"{kind}_id" in key:
-        return key[f"{kind}_id"]
-    query = "ticket.get" if kind == "ticket" else "workorder.get"
-    found = call_desk(url, subjects.query(site, query), key, as_json=False)
-    return found[kind][f"{kind}_id"]
+TicketId = Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) or id")]
 
 
 def _ticket(
@@ -108,47 +34,6 @@ def _ticket(
     """A command about one ticket, named by its number or id."""
     body = {"ticket_id": resolve_id(url, site, ticket, "ticket"), "staff_id": staff, **fields}
     return send_command(url, site, verb, body, as_json)
-
-
-@contact_app.command("report")
-def contact_report(
-    site: Site,
-    staff: Staff,
-    kind: Annotated[str, typer.Option(help="inquiry complaint repair suggestion help …")],
-    content: Annotated[str, typer.Option(help="What the customer says")],
-    channel: Annotated[str, typer.Option(help="phone visit letter online inspection …")] = "phone",
-    category: Annotated[str | None, typer.Option(help="cleaning, plumbing, noise …")] = None,
-    help_category: Annotated[str | None, typer.Option(help="A–G, for help requests")] = None,
-    name: Annotated[str | None, typer.Option(help="Reporter's name")] = None,
-    phone: Annotated[str | None, typer.Option(help="Reporter's phone")] = None,
-    room: Annotated[str | None, typer.Option(help="Room or location")] = None,
-    received_at: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
-    appointment_start: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
-    appointment_end: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
-    client_ref: Annotated[str | None, typer.Option(help="Idempotency key (default: new)")] = None,
-    nats_url: NatsUrl = None,
-    as_json: AsJson = False,
-) -> None:
-    """Log a contact; prints the ticket number to tell the customer."""
-    reporter = {"name": name, "phone": phone, "room": room}
-    appointment = (
-        {"start": appointment_start, "end": appointment_end}
-        if appointment_start or appointment_end
-        else None
-    )
-    body = {
-        "client_ref": client_ref or new_client_ref(),
-        "channel": channel,
-        "kind": kind,
-        "category": category,
-        "help_category": help_category,
-        "reporter": {k: v for k, v in reporter.items() if v is not None} or None,
-        "content": content,
-        "received_at": received_at,
-        "appointment": appointment,
-        "staff_id": staff,
-    }
-    send_command(nats_url, site, "report", body, as_json)
 
 
 @ticket_app.command("show")
@@ -177,7 +62,7 @@ def ticket_show(
     if as_of is not None:
         out.print(f"[bold]as of {reply.get('as_of', key['as_of'])}[/bold] "
                   "(what the desk had recorded by then)")  # fmt: skip
-    views.print_ticket(out, reply["ticket"])
+    render.print_ticket(out, reply["ticket"])
     if as_of is not None and reply["ticket"].get("sla") is None:
         out.print("service levels as of then: not kept by this view (rebuild it to see them)")
 
@@ -197,10 +82,7 @@ def ticket_list(
     body = {k: v for k, v in body.items() if v is not None}
     reply = call_desk(nats_url, subjects.query(site, "ticket.list"), body, as_json)
     if not as_json:
-        views.print_ticket_list(out, site, reply)
-
-
-TicketId = Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) or id")]
+        render.print_ticket_list(out, site, reply)
 
 
 @ticket_app.command("classify")
@@ -276,7 +158,7 @@ def ticket_contact(
     """Show the reporters' names and phones (for the follow-up call); the look is recorded."""
     reply = _ticket("reveal_contact", ticket_id, site, staff, nats_url, as_json, purpose=purpose)
     if not as_json:
-        views.print_contacts(out, reply)
+        render.print_contacts(out, reply)
 
 
 @ticket_app.command("reply")

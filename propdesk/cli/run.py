@@ -1,11 +1,9 @@
-"""The one command line: `propdesk up|serve|asyncapi`; the desk's verbs live in propdesk.desk."""
+"""`propdesk up`, `propdesk serve` and `propdesk asyncapi`: run the system (nats-server and every
+service, or one service alone) and describe its subjects (propdesk/runtime.py, propdesk/spec.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import faulthandler
-import os
-import signal
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -14,74 +12,18 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 
-from propdesk.backup_cli import backup, restore
-from propdesk.demo.command import demo
-from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
-from propdesk.escalation_cli import clock_app, notice_app, sim_app
-from propdesk.events_cli import events_app
-from propdesk.keys_cli import keys_app
-from propdesk.ops_cli import access_log, replay, verify
-from propdesk.parked_cli import parked_app
-from propdesk.report_cli import report_app
-from propdesk.stream_cli import stream_app
-from propdesk.trust_cli import credentials_app, nats_app, sites_app
-from propdesk.workorder_cli import workorder_app
+from propdesk.cli.common import DEFAULT_URL, err, usage
 from shared.clock import Clock, SimulatedClock, SystemClock
 from shared.errors import StartRefused
 from shared.logging import configure_logging
 from shared.settings import Settings
-
-app = typer.Typer(no_args_is_help=True, help="PropDesk: the property customer-service desk.")
-app.add_typer(contact_app, name="contact")
-app.add_typer(ticket_app, name="ticket")
-app.add_typer(workorder_app, name="workorder")
-app.add_typer(clock_app, name="clock")
-app.add_typer(notice_app, name="notice")
-app.add_typer(sim_app, name="sim")
-app.add_typer(report_app, name="report")
-app.add_typer(events_app, name="events")
-app.add_typer(sites_app, name="sites")
-app.add_typer(credentials_app, name="credentials")
-app.add_typer(nats_app, name="nats")
-app.add_typer(stream_app, name="stream")
-app.add_typer(keys_app, name="keys")
-app.add_typer(parked_app, name="parked")
-
-app.command("demo")(demo)
-app.command("replay")(replay)
-app.command("verify")(verify)
-app.command("access-log")(access_log)
-app.command("backup")(backup)
-app.command("restore")(restore)
-
-err = Console(stderr=True)
-
-
-@app.callback()
-def identity(
-    creds: Annotated[
-        Path | None,
-        typer.Option(
-            "--creds",
-            envvar="PROPDESK_CREDS",
-            help="Your credential file (default: the one of the identity a command needs, "
-            "<data-dir>/credentials/<identity>.nk: site-<site> for a site's commands)",
-        ),
-    ] = None,
-) -> None:
-    """PropDesk: the property customer-service desk."""
-    if creds is not None:
-        os.environ["PROPDESK_CREDS"] = str(creds)  # every client reads it (shared.settings)
 
 
 class ClockMode(StrEnum):
     system = "system"
     simulated = "simulated"
 
-
-# -- running the system ---------------------------------------------------------------------
 
 MetricsPort = Annotated[
     int | None,
@@ -103,11 +45,9 @@ def _settings(**given: Any) -> Settings:
     try:
         return Settings(**{k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
-        err.print(f"[red]usage:[/red] {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
-        raise typer.Exit(2) from None
+        usage(f"{exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
 
 
-@app.command()
 def up(
     data_dir: Annotated[
         Path, typer.Option(envvar="PROPDESK_DATA_DIR", help="Where stores and NATS data live")
@@ -154,7 +94,6 @@ def up(
     _run(settings, list(_services()), embedded=nats_url is None, clock=chosen, default_sites=True)
 
 
-@app.command()
 def serve(
     service: Annotated[str, typer.Argument(help="intake, dispatch, escalation or reporting")],
     nats_url: Annotated[str, typer.Option(envvar="PROPDESK_NATS_URL")] = DEFAULT_URL,
@@ -208,7 +147,6 @@ def _run(
         raise typer.Exit(1) from None
 
 
-@app.command()
 def asyncapi(
     output: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
 ) -> None:
@@ -220,10 +158,3 @@ def asyncapi(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-
-
-def main() -> None:
-    # `kill -USR1 <pid>` prints every thread's stack to stderr: for an operator facing a hang.
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
-    faulthandler.enable(all_threads=True)  # and a crash leaves its stacks, not just a signal
-    app()

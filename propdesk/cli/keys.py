@@ -12,9 +12,11 @@ from typing import Annotated, NoReturn
 
 import typer
 from eventsourcing.persistence import PersistenceError
-from rich.console import Console
 from rich.table import Table
 
+from propdesk.cli.common import err_whole as err
+from propdesk.cli.common import out_whole as out
+from propdesk.cli.common import usage
 from shared.clock import SystemClock
 from shared.desk_app import DeskApplication
 from shared.errors import StartRefused
@@ -29,8 +31,6 @@ from shared.store import StoreInUse, persistence_env, store_env
 keys_app = typer.Typer(
     no_args_is_help=True, help="The keys of the stores with personal data (intake's)."
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 ServiceName = Annotated[
     str, typer.Argument(help=f"The service: {', '.join(ENCRYPTED_STORES)}", show_default=False)
@@ -89,7 +89,7 @@ def rotate(
     except StartRefused as exc:
         _refuse(str(exc))
     if source.file is None and not keep_key:
-        _usage(
+        usage(
             f"the keys are in {source.variable}, which this command cannot change: put a new "
             f"key (`propdesk keys generate`) first in {source.variable}, keep the old ones after "
             "it, and run `propdesk keys rotate --keep-key`"
@@ -149,7 +149,7 @@ def retire(service: ServiceName, data_dir: DataDir = Path("var")) -> None:
 
 def _settings(service: str, data_dir: Path) -> tuple[Settings, KeySource]:
     if service not in ENCRYPTED_STORES:
-        _usage(f"{service!r} keeps no personal data; only {', '.join(ENCRYPTED_STORES)} has keys")
+        usage(f"{service!r} keeps no personal data; only {', '.join(ENCRYPTED_STORES)} has keys")
     settings = Settings(data_dir=data_dir)
     return settings, key_source(settings, service)
 
@@ -192,8 +192,3 @@ def _open(settings: Settings, service: str, ring: KeyRing) -> DeskApplication:
 def _refuse(message: str) -> NoReturn:
     err.print(f"[red]refused:[/red] {message}")
     raise typer.Exit(1)
-
-
-def _usage(message: str) -> NoReturn:
-    err.print(f"[red]usage:[/red] {message}")
-    raise typer.Exit(2)

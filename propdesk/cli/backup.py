@@ -9,22 +9,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from nats.errors import Error as NatsError
-from rich.console import Console
 
 from propdesk.backup import BackupError, make_backup
-from propdesk.desk import DEFAULT_URL, NatsUrl
+from propdesk.cli.client import CommandBus, DeskUnavailable
+from propdesk.cli.common import DEFAULT_URL, NatsUrl, usage
+from propdesk.cli.common import err_whole as err
+from propdesk.cli.common import out_whole as out
 from propdesk.restore import restore as restore_into
 from shared.bus import MissingCredential
-from shared.client import Bus
 from shared.clock import SystemClock
 from shared.settings import Settings
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 DataDir = Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR", help="The hub's data directory")]
 
@@ -38,24 +36,15 @@ def backup(
     they are copied; commands wait meanwhile), reporting's views, the stream DESK, the site
     directory, every credential and intake's key. The backup holds secrets: keep it as such."""
     if not data_dir.is_dir():
-        _usage(f"no data directory {data_dir}")
+        usage(f"no data directory {data_dir}")
     settings = Settings(data_dir=data_dir)
     code = _run(_backup(nats_url or DEFAULT_URL, settings, target))
     raise typer.Exit(code)
 
 
 async def _backup(url: str, settings: Settings, target: Path) -> int:
-    async def quiet(_: Exception) -> None:
-        """Connection errors are reported once, by the command."""
-
-    bus = Bus(
-        url, settings, name="propdesk-backup", creds=settings.creds, connect_timeout=2,
-        max_reconnect_attempts=1, allow_reconnect=False, error_cb=quiet,
-    )  # fmt: skip
-    try:
+    async with CommandBus(url, settings.data_dir, name="propdesk-backup") as bus:
         manifest = await make_backup(bus, settings, target, SystemClock(), out.print)
-    finally:
-        await bus.close()
     size = sum(f["bytes"] for f in manifest["files"].values())
     out.print(
         f"[green]backed up[/green] {settings.data_dir} into {target}: "
@@ -74,7 +63,7 @@ def restore(
     manifest, then DESK published again on an embedded nats-server of that directory, every
     message at its old sequence. Then start it: `propdesk up --data-dir DIR`."""
     if not source.is_dir():
-        _usage(f"no backup directory {source}")
+        usage(f"no backup directory {source}")
     settings = Settings(data_dir=data_dir)
     code = _run(restore_into(source, settings, out.print))
     if code == 0:
@@ -89,15 +78,10 @@ def _run(coro: Coroutine[Any, Any, int]) -> int:
     except BackupError as exc:
         err.print(f"[red]refused:[/red] {exc}")
         return 1
-    except MissingCredential as exc:
+    except (DeskUnavailable, MissingCredential) as exc:  # restore reads the credentials too
         err.print(f"[red]unavailable:[/red] {exc}")
         return 3
     except (OSError, TimeoutError, NatsError) as exc:
         err.print(f"[red]unavailable:[/red] {type(exc).__name__}: {exc or 'no answer in time'}")
         return 3
     return 0
-
-
-def _usage(message: str) -> NoReturn:
-    err.print(f"[red]usage:[/red] {message}")
-    raise typer.Exit(2)

@@ -1,0 +1,17 @@
+"""`propdesk`, the one command line (pyproject's entry point: propdesk.cli.main:main).
+
+Its parts, each a module of this package:
+
+- main: the typer app, assembled from the commands below, and `--creds`;
+- run: `up`, `serve`, `asyncapi` (propdesk/runtime.py, propdesk/spec.py do the work);
+- client: the bus as one command uses it (shared/client.py's `Bus`, tried once; DeskUnavailable);
+- common: the options every command shares, the consoles, `call_desk` and `send_command`;
+- render: how replies are printed (tickets, work orders, errors);
+- the desk's verbs: contact, ticket, workorder, escalation (`clock`, `notice`, `sim`), report;
+- the operators' commands: replay and verify (with rebuild, what they share), access_log,
+  events, parked, stream, backup (`backup`, `restore`), keys, trust (`sites`, `credentials`,
+  `nats`).
+
+The work behind the operators' commands lives beside this package: propdesk/backup.py,
+restore.py, trust.py; the report files are propdesk/reports/.
+"""

@@ -1,0 +1,34 @@
+"""`propdesk access-log`: the refused looks at residents' contact details (R15.2, R15.3), as
+ops reads them from intake (desk.ops.intake.access_log)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from propdesk.cli.common import AsJson, NatsUrl, call_desk
+from propdesk.cli.common import out_whole as out
+from shared import subjects
+
+
+def access_log(
+    site: Annotated[str, typer.Option("--site", "-s", help="Site id")],
+    month: Annotated[str, typer.Option(help="YYYY-MM, the site's local month")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """The refused looks at residents' contact details of a site's month (R15.2, R15.3), as ops:
+    who asked, for which ticket, why, and why it was refused."""
+    body = {"site": site, "month": month}
+    reply = call_desk(nats_url, subjects.OPS_INTAKE_ACCESS_LOG, body, as_json)
+    if as_json:
+        return
+    table = Table(title=f"Refused looks at contact details, {site} {month}")
+    for column in ("at", "staff", "role", "ticket", "purpose", "reason"):
+        table.add_column(column)
+    for r in reply["refused"]:
+        table.add_row(r["at"], r["staff_id"], r["role"] or "(not on the list)", r["ticket_id"],
+                      r["purpose"], r["reason"])  # fmt: skip
+    out.print(table)

@@ -1,0 +1,79 @@
+"""The one command line, `propdesk`: its sub-commands, each from its module of propdesk/cli/
+(see propdesk/cli/__init__.py), and the identity option every command shares."""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from propdesk.cli.access_log import access_log
+from propdesk.cli.backup import backup, restore
+from propdesk.cli.contact import contact_app
+from propdesk.cli.escalation import clock_app, notice_app, sim_app
+from propdesk.cli.events import events_app
+from propdesk.cli.keys import keys_app
+from propdesk.cli.parked import parked_app
+from propdesk.cli.replay import replay
+from propdesk.cli.report import report_app
+from propdesk.cli.run import asyncapi, serve, up
+from propdesk.cli.stream import stream_app
+from propdesk.cli.ticket import ticket_app
+from propdesk.cli.trust import credentials_app, nats_app, sites_app
+from propdesk.cli.verify import verify
+from propdesk.cli.workorder import workorder_app
+from propdesk.demo.command import demo
+
+app = typer.Typer(no_args_is_help=True, help="PropDesk: the property customer-service desk.")
+app.add_typer(contact_app, name="contact")
+app.add_typer(ticket_app, name="ticket")
+app.add_typer(workorder_app, name="workorder")
+app.add_typer(clock_app, name="clock")
+app.add_typer(notice_app, name="notice")
+app.add_typer(sim_app, name="sim")
+app.add_typer(report_app, name="report")
+app.add_typer(events_app, name="events")
+app.add_typer(sites_app, name="sites")
+app.add_typer(credentials_app, name="credentials")
+app.add_typer(nats_app, name="nats")
+app.add_typer(stream_app, name="stream")
+app.add_typer(keys_app, name="keys")
+app.add_typer(parked_app, name="parked")
+
+app.command("demo")(demo)
+app.command("replay")(replay)
+app.command("verify")(verify)
+app.command("access-log")(access_log)
+app.command("backup")(backup)
+app.command("restore")(restore)
+app.command("up")(up)
+app.command("serve")(serve)
+app.command("asyncapi")(asyncapi)
+
+
+@app.callback()
+def identity(
+    creds: Annotated[
+        Path | None,
+        typer.Option(
+            "--creds",
+            envvar="PROPDESK_CREDS",
+            help="Your credential file (default: the one of the identity a command needs, "
+            "<data-dir>/credentials/<identity>.nk: site-<site> for a site's commands)",
+        ),
+    ] = None,
+) -> None:
+    """PropDesk: the property customer-service desk."""
+    if creds is not None:
+        os.environ["PROPDESK_CREDS"] = str(creds)  # every client reads it (shared.settings)
+
+
+def main() -> None:
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: for an operator facing a hang.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    faulthandler.enable(all_threads=True)  # and a crash leaves its stacks, not just a signal
+    app()
