@@ -38,43 +38,49 @@ class DispatchApp(DeskApplication):
     def react(self, event: e.Envelope) -> list[Any]:
         if self.sites.get(event.site) is None:
             return []  # a site this deployment does not serve: move on, never block the stream
-        ticket_id = event.aggregate_id
-        file = self.get(ticket_id, TicketFile)
-        at = self.clock.now()
-        if isinstance(event, e.TicketReportedEvent):
-            if file is not None:
-                return []
-            data = event.data
-            file = TicketFile.note(
-                ticket_id=ticket_id,
-                at=at,
-                site=event.site,
-                ticket_no=data.ticket_no,
-                kind=data.kind.value,
-                category=data.category,
-                unit=data.unit,
-                content=data.content,
-                appointment=data.appointment.model_dump(mode="json") if data.appointment else None,
-            )
-        elif file is None:
+        return super().react(event)
+
+    def _ticket_reported(self, event: e.TicketReportedEvent) -> list[Any]:
+        if self.get(event.aggregate_id, TicketFile) is not None:
             return []
-        elif isinstance(event, e.TicketClassifiedEvent):
-            file.trigger_event(
-                TicketFile.Reclassified,
-                timestamp=at,
-                kind=event.data.kind.value,
-                category=event.data.category,
-            )
-        elif isinstance(event, e.TicketClosedEvent | e.TicketCancelledEvent):
-            file.trigger_event(
-                TicketFile.Ended, timestamp=at, status=event.event_type.split(".")[1]
-            )
-        elif isinstance(event, e.TicketReopenedEvent):
-            file.trigger_event(TicketFile.Reopened, timestamp=at)
-        else:
+        data = event.data
+        file = TicketFile.note(
+            ticket_id=event.aggregate_id,
+            at=self.clock.now(),
+            site=event.site,
+            ticket_no=data.ticket_no,
+            kind=data.kind.value,
+            category=data.category,
+            unit=data.unit,
+            content=data.content,
+            appointment=data.appointment.model_dump(mode="json") if data.appointment else None,
+        )
+        return self._repair_order(file, event)
+
+    def _ticket_classified(self, event: e.TicketClassifiedEvent) -> list[Any]:
+        file = self.get(event.aggregate_id, TicketFile)
+        if file is None:
             return []
+        file.reclassify(self.clock.now(), kind=event.data.kind.value, category=event.data.category)
+        return self._repair_order(file, event)
+
+    def _ticket_ended(self, event: e.TicketClosedEvent | e.TicketCancelledEvent) -> list[Any]:
+        file = self.get(event.aggregate_id, TicketFile)
+        if file is None:
+            return []
+        file.end(self.clock.now(), status=event.event_type.removeprefix("ticket."))
+        return self._repair_order(file, event)
+
+    def _ticket_reopened(self, event: e.TicketReopenedEvent) -> list[Any]:
+        file = self.get(event.aggregate_id, TicketFile)
+        if file is None:
+            return []
+        file.reopen(self.clock.now())
+        return self._repair_order(file, event)
+
+    def _repair_order(self, file: TicketFile, event: e.Envelope) -> list[Any]:
+        """The changed file, and the work order every open repair gets at once (R7.6, R7.12)."""
         if file.kind == "repair" and not file.orders and file.ended is None:
-            # Every repair gets a work order at once (R7.6, R7.12).
             meta = {
                 "actor": SYSTEM_ACTOR,
                 "correlation_id": event.correlation_id,
@@ -246,6 +252,14 @@ def _reply(order: WorkOrder) -> WorkOrderReply:
     )
 
 
+# what dispatch does when a ticket changes on DESK
+DispatchApp.reactions = {
+    e.TicketReportedEvent: DispatchApp._ticket_reported,
+    e.TicketClassifiedEvent: DispatchApp._ticket_classified,
+    e.TicketClosedEvent: DispatchApp._ticket_ended,
+    e.TicketCancelledEvent: DispatchApp._ticket_ended,
+    e.TicketReopenedEvent: DispatchApp._ticket_reopened,
+}
 DispatchApp.handlers = {
     d.IssueWorkOrder: DispatchApp._issue_cmd,
     d.ReworkOrder: DispatchApp._rework,

@@ -314,6 +314,16 @@ class TicketFile(Aggregate):
     def note(cls, *, ticket_id: UUID, at: datetime, **fields: Any) -> TicketFile:
         return cls._create(cls.Noted, id=ticket_id, timestamp=at, **fields)
 
+    def reclassify(self, at: datetime, *, kind: str, category: str | None) -> None:
+        self.trigger_event(self.Reclassified, timestamp=at, kind=kind, category=category)
+
+    def end(self, at: datetime, *, status: str) -> None:
+        """Closed or cancelled: no more automatic orders."""
+        self.trigger_event(self.Ended, timestamp=at, status=status)
+
+    def reopen(self, at: datetime) -> None:
+        self.trigger_event(self.Reopened, timestamp=at)
+
     def next_order(self, at: datetime) -> tuple[UUID, str]:
         number = len(self.orders) + 1
         order_id = order_id_for(self.id, number)

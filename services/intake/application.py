@@ -14,7 +14,7 @@ from services.intake.bookkeeping import TicketCounter
 from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
 from services.intake.review import MonthReview
 from shared.contracts import commands as c
-from shared.contracts import events as e
+from shared.contracts import workorder_events as w
 from shared.contracts.replies import (
     AnalysisReply,
     ContactDetails,
@@ -239,10 +239,12 @@ class IntakeApp(DeskApplication):
         )
         return reply, [ticket]
 
-    def react(self, event: e.Envelope) -> list[Any]:
+    # -- policy: what intake does when dispatch reports work done (consumed from DESK) -------
+
+    def _work_done(self, event: w.WorkOrderSignedOffEvent) -> list[Any]:
         """When dispatch reports every work order of a ticket signed off, the ticket is resolved
         and its follow-up call (回访) is due."""
-        if event.event_type != "workorder.signed_off" or not event.data.ticket_done:  # type: ignore[attr-defined]
+        if not event.data.ticket_done:
             return []
         ticket = self.ticket(event.data.ticket_id)
         if ticket is None or not ticket.is_open:
@@ -256,6 +258,8 @@ class IntakeApp(DeskApplication):
         }
         ticket.resolve(at=self.clock.now(), meta=meta, resolution=WORK_DONE)
         return [ticket]
+
+    reactions: ClassVar[dict[type, Any]] = {w.WorkOrderSignedOffEvent: _work_done}
 
     def ticket(self, ticket_id: UUID) -> Ticket | None:
         return self.get(ticket_id, Ticket)
