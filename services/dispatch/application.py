@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import Enum
 from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel
 
 from services.dispatch import policy
-from services.dispatch.domain import RuleError, TicketFile, TransitionError, WorkOrder
+from services.dispatch.domain import LIFECYCLE, RuleError, TicketFile, TransitionError, WorkOrder
 from shared.contracts import dispatch_commands as d
 from shared.contracts import events as e
 from shared.contracts.replies import Contract
@@ -115,15 +116,15 @@ class DispatchApp(DeskApplication):
 
     def _rework(self, ctx: CommandContext, cmd: d.ReworkOrder) -> tuple[BaseModel, list]:
         original = self._order_of_site(ctx.site, cmd.work_order_id)
-        if original.status not in ("signed_off", "returned"):
-            raise conflict(f"cannot rework a work order that is {original.status}")
+        warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
+        try:
+            free = original.check_rework(self.clock.now(), warranty)  # R8.9
+        except TransitionError as exc:
+            raise conflict(str(exc)) from None
         file = self.get(original.ticket_id, TicketFile)
         assert file is not None
         if file.ended is not None:
             raise conflict(f"cannot rework an order of a ticket that is {file.ended}; reopen it")
-        warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
-        now = self.clock.now()
-        free = original.completed_at is not None and now - original.completed_at <= warranty
         order = self._issue(
             file,
             ctx.meta(cmd),
@@ -140,28 +141,20 @@ class DispatchApp(DeskApplication):
         return _reply(order), [file, order]
 
     def _step(self, ctx: CommandContext, cmd: d.OrderCommand) -> tuple[BaseModel, list]:
+        """One step of the work order's LIFECYCLE (services/dispatch/domain.py)."""
         order = self._order_of_site(ctx.site, cmd.work_order_id)
-        verb = STEPS[type(cmd)]
-        data = cmd.model_dump(
-            mode="python", exclude={"command_id", "staff_id", "work_order_id"}, exclude_none=True
-        )
-        if verb == "override":
-            data = {
-                "urgency": (cmd.urgency or order.urgency),
-                "scope": (cmd.scope or order.scope),
-                "reason": cmd.reason,
-            }
-            data = {k: getattr(v, "value", v) for k, v in data.items()}
-        if verb == "reschedule":
-            data["appointment"] = cmd.appointment.model_dump(mode="json")
-        if verb == "refer":
-            data["to_department"] = policy.REFERRAL_DEPARTMENT
-        if verb == "sign_off":
-            data.setdefault("comment", None)
-            data["ticket_id"] = order.ticket_id
-            data["ticket_done"] = self._others_finished(order)
+        return self._act(ctx, cmd, order, **_event_data(cmd))
+
+    def _sign_off(self, ctx: CommandContext, cmd: d.SignOff) -> tuple[BaseModel, list]:
+        order = self._order_of_site(ctx.site, cmd.work_order_id)
+        done = self._others_finished(order)
+        return self._act(ctx, cmd, order, **_event_data(cmd), ticket_done=done)
+
+    def _act(
+        self, ctx: CommandContext, cmd: d.OrderCommand, order: WorkOrder, **data: Any
+    ) -> tuple[BaseModel, list]:
         try:
-            order.act(verb, self.clock.now(), ctx.meta(cmd), **data)
+            order.act(cmd.verb, self.clock.now(), ctx.meta(cmd), **data)
         except TransitionError as exc:
             raise conflict(str(exc)) from None
         except RuleError as exc:
@@ -223,21 +216,19 @@ class DispatchApp(DeskApplication):
         return order
 
 
-STEPS: dict[type, str] = {
-    d.OverrideClassification: "override",
-    d.CollectOrder: "collect",
-    d.AssignTechnician: "assign",
-    d.RecordArrival: "arrive",
-    d.Reschedule: "reschedule",
-    d.GiveQuote: "quote",
-    d.AcceptQuote: "accept_quote",
-    d.DeclineQuote: "decline_quote",
-    d.CompleteOrder: "complete",
-    d.ConfirmAcceptance: "confirm_acceptance",
-    d.SignOff: "sign_off",
-    d.ReturnOrder: "return",
-    d.ReferOrder: "refer",
-}
+def _event_data(cmd: d.OrderCommand) -> dict[str, Any]:
+    """A step's fields as its event records them: an appointment as JSON, a choice as its value."""
+    data = dict(cmd)
+    for key in ("command_id", "staff_id", "work_order_id"):
+        del data[key]
+    return {
+        key: value.model_dump(mode="json") if isinstance(value, BaseModel) else _plain(value)
+        for key, value in data.items()
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 def _reply(order: WorkOrder) -> WorkOrderReply:
@@ -263,5 +254,6 @@ DispatchApp.reactions = {
 DispatchApp.handlers = {
     d.IssueWorkOrder: DispatchApp._issue_cmd,
     d.ReworkOrder: DispatchApp._rework,
-    **dict.fromkeys(STEPS, DispatchApp._step),
+    **{cmd: DispatchApp._step for cmd in d.DISPATCH_COMMANDS if cmd.verb in LIFECYCLE},
+    d.SignOff: DispatchApp._sign_off,
 }

@@ -3,7 +3,9 @@ No I/O."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -12,22 +14,6 @@ from eventsourcing.domain import Aggregate
 
 ORDER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/work-order")
 
-# verb -> the statuses it is allowed from (the lifecycle of R8.1–R8.15 as a table)
-ALLOWED: dict[str, frozenset[str]] = {
-    "collect": frozenset({"issued"}),
-    "assign": frozenset({"collected"}),
-    "arrive": frozenset({"assigned"}),
-    "reschedule": frozenset({"assigned", "arrived"}),
-    "quote": frozenset({"collected", "assigned", "arrived"}),
-    "accept_quote": frozenset({"collected", "assigned", "arrived"}),
-    "decline_quote": frozenset({"collected", "assigned", "arrived"}),
-    "complete": frozenset({"arrived"}),
-    "confirm_acceptance": frozenset({"awaiting_acceptance"}),
-    "sign_off": frozenset({"completed"}),
-    "return": frozenset({"signed_off"}),
-    "refer": frozenset({"issued", "collected", "assigned", "arrived"}),
-    "override": frozenset({"issued", "collected", "assigned", "arrived"}),
-}
 FINISHED = frozenset({"signed_off", "returned", "referred", "declined"})
 
 
@@ -55,7 +41,7 @@ class WorkOrder(Aggregate):
         causation_id: str | None
 
         def apply(self, order: WorkOrder) -> None:
-            order.status = _NEXT_STATUS.get(type(self).__name__, order.status)
+            order.status = BECOMES.get(type(self), order.status)
 
     class Issued(Event, Aggregate.Created):
         ticket_id: UUID
@@ -86,6 +72,7 @@ class WorkOrder(Aggregate):
         reason: str
 
         def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
             order.urgency, order.scope = self.urgency, self.scope
 
     class Collected(Event):
@@ -95,8 +82,8 @@ class WorkOrder(Aggregate):
         technician: str
 
         def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
             order.technician = self.technician
-            order.status = "assigned"
 
     class Arrived(Event):
         pass
@@ -106,28 +93,30 @@ class WorkOrder(Aggregate):
         appointment: dict[str, Any]
 
         def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
             order.appointment = self.appointment
-            order.status = "assigned"
 
     class Quoted(Event):
         amount: Decimal
         items: str
 
         def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
             order.quote = {"amount": self.amount, "items": self.items, "state": "pending"}
 
     class QuoteAccepted(Event):
         amount: Decimal
 
         def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
             order.quote = (order.quote or {}) | {"state": "accepted"}
 
     class QuoteDeclined(Event):
         reason: str
 
         def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
             order.quote = (order.quote or {}) | {"state": "declined"}
-            order.status = "declined"
 
     class Completed(Event):
         notes: str
@@ -136,9 +125,11 @@ class WorkOrder(Aggregate):
         awaiting_acceptance: bool
 
         def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
             order.completed_at = self.timestamp
             order.fee = self.fee
-            order.status = "awaiting_acceptance" if self.awaiting_acceptance else "completed"
+            if self.awaiting_acceptance:
+                order.status = "awaiting_acceptance"  # a leak waits for the next rain (R8.8)
 
     class AcceptanceConfirmed(Event):
         note: str
@@ -181,20 +172,39 @@ class WorkOrder(Aggregate):
     # -- the lifecycle ---------------------------------------------------------------------
 
     def act(self, verb: str, at: datetime, meta: dict[str, Any], **data: Any) -> None:
-        """Apply one lifecycle step, after the status table and the step's own rules."""
-        if self.status not in ALLOWED[verb]:
+        """Take one step of LIFECYCLE: refused unless allowed from the status the order is in and
+        its rule holds (which may complete the event's data), then recorded as its event."""
+        step = LIFECYCLE[verb]
+        if self.status not in step.allowed_from:
             raise TransitionError(verb, self.status)
-        check = _RULES.get(verb)
-        if check is not None:
-            check(self, data)
-        self.trigger_event(_EVENTS[verb], timestamp=at, site=self.site, **meta, **data)
+        if step.rule is not None:
+            step.rule(self, data)
+        self.trigger_event(step.event, timestamp=at, site=self.site, **meta, **data)
+
+    def check_rework(self, at: datetime, warranty: timedelta) -> bool:
+        """Whether a rework of this order is free: only a signed-off or returned order is
+        reworked, and within the warranty after its completion it is free (R8.9)."""
+        if self.status not in ("signed_off", "returned"):
+            raise TransitionError("rework", self.status)
+        return self.completed_at is not None and at - self.completed_at <= warranty
 
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
 
 
-def _quote_rule(order: WorkOrder, data: dict[str, Any]) -> None:
+# -- the steps' rules: each may refuse, and may complete the event's data ----------------------
+
+Rule = Callable[[WorkOrder, dict[str, Any]], None]
+
+
+def _override(order: WorkOrder, data: dict[str, Any]) -> None:
+    """What the override does not name stays as it was (R7.1 urgency, R4.3 scope)."""
+    data["urgency"] = data.get("urgency") or order.urgency
+    data["scope"] = data.get("scope") or order.scope
+
+
+def _quote(order: WorkOrder, data: dict[str, Any]) -> None:
     if order.free_of_charge:
         raise RuleError("amount", "rework under warranty is free: nothing to quote")
     if order.quote is not None and order.quote["state"] in ("pending", "accepted"):
@@ -203,17 +213,17 @@ def _quote_rule(order: WorkOrder, data: dict[str, Any]) -> None:
         raise RuleError("amount", "a quote needs a positive amount")
 
 
-def _answer_rule(order: WorkOrder, data: dict[str, Any]) -> None:
+def _answer(order: WorkOrder, data: dict[str, Any]) -> dict[str, Any]:
     if order.quote is None or order.quote["state"] != "pending":
         raise TransitionError("answer a quote for", "without a pending quote")
+    return order.quote
 
 
-def _accept_rule(order: WorkOrder, data: dict[str, Any]) -> None:
-    _answer_rule(order, data)
-    data["amount"] = order.quote["amount"]  # type: ignore[index]
+def _accept(order: WorkOrder, data: dict[str, Any]) -> None:
+    data["amount"] = _answer(order, data)["amount"]
 
 
-def _complete_rule(order: WorkOrder, data: dict[str, Any]) -> None:
+def _complete(order: WorkOrder, data: dict[str, Any]) -> None:
     quote = order.quote or {}
     if quote.get("state") == "pending":
         raise TransitionError("complete", "waiting for the customer to accept the quote")
@@ -227,35 +237,68 @@ def _complete_rule(order: WorkOrder, data: dict[str, Any]) -> None:
     data["awaiting_acceptance"] = order.leak
 
 
-_RULES = {
-    "quote": _quote_rule,
-    "accept_quote": _accept_rule,
-    "decline_quote": _answer_rule,
-    "complete": _complete_rule,
+def _sign_off(order: WorkOrder, data: dict[str, Any]) -> None:
+    data["ticket_id"] = order.ticket_id
+
+
+def _refer(order: WorkOrder, data: dict[str, Any]) -> None:
+    data["to_department"] = REFERRAL_DEPARTMENT
+
+
+REFERRAL_DEPARTMENT = "property_business"  # 管业部: out of the property repair scope (R7.11)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a work order's life (R8.1–R8.15), on desk.cmd.<site>.dispatch.<verb>: the
+    statuses it is allowed from, the rule it checks, the event it records, the status after it."""
+
+    event: type[WorkOrder.Event]
+    allowed_from: frozenset[str]
+    becomes: str | None = None  # None: the status stays
+    rule: Rule | None = None
+    rules: str = ""  # the rule ids it carries out (docs/RULES.md)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed_from", frozenset(self.allowed_from))
+
+
+BEFORE_WORK = frozenset({"collected", "assigned", "arrived"})
+UNDER_WAY = frozenset({"issued", *BEFORE_WORK})
+
+# verb -> its step: the lifecycle as one table
+LIFECYCLE: dict[str, Step] = {
+    "override": Step(WorkOrder.Overridden, UNDER_WAY, rule=_override, rules="R7.1 R4.3"),
+    "collect": Step(WorkOrder.Collected, {"issued"}, becomes="collected", rules="R8.3"),
+    "assign": Step(WorkOrder.Assigned, {"collected"}, becomes="assigned", rules="R8.4"),
+    "arrive": Step(WorkOrder.Arrived, {"assigned"}, becomes="arrived", rules="R8.15"),
+    "reschedule": Step(
+        WorkOrder.Rescheduled, {"assigned", "arrived"}, becomes="assigned", rules="R7.17"
+    ),
+    "quote": Step(WorkOrder.Quoted, BEFORE_WORK, rule=_quote, rules="R8.5 R8.9"),
+    "accept_quote": Step(WorkOrder.QuoteAccepted, BEFORE_WORK, rule=_accept, rules="R8.5"),
+    "decline_quote": Step(
+        WorkOrder.QuoteDeclined, BEFORE_WORK, becomes="declined", rule=_answer, rules="R8.5"
+    ),
+    "complete": Step(
+        WorkOrder.Completed,
+        {"arrived"},
+        becomes="completed",  # a leak repair: awaiting_acceptance (Completed.apply, R8.8)
+        rule=_complete,
+        rules="R8.2 R8.5 R8.9 R8.13",
+    ),
+    "confirm_acceptance": Step(
+        WorkOrder.AcceptanceConfirmed, {"awaiting_acceptance"}, becomes="completed", rules="R8.8"
+    ),
+    "sign_off": Step(
+        WorkOrder.SignedOff, {"completed"}, becomes="signed_off", rule=_sign_off, rules="R8.12"
+    ),
+    "return": Step(WorkOrder.Returned, {"signed_off"}, becomes="returned", rules="R8.10"),
+    "refer": Step(WorkOrder.Referred, UNDER_WAY, becomes="referred", rule=_refer, rules="R7.11"),
 }
-_EVENTS: dict[str, type[WorkOrder.Event]] = {
-    "override": WorkOrder.Overridden,
-    "collect": WorkOrder.Collected,
-    "assign": WorkOrder.Assigned,
-    "arrive": WorkOrder.Arrived,
-    "reschedule": WorkOrder.Rescheduled,
-    "quote": WorkOrder.Quoted,
-    "accept_quote": WorkOrder.QuoteAccepted,
-    "decline_quote": WorkOrder.QuoteDeclined,
-    "complete": WorkOrder.Completed,
-    "confirm_acceptance": WorkOrder.AcceptanceConfirmed,
-    "sign_off": WorkOrder.SignedOff,
-    "return": WorkOrder.Returned,
-    "refer": WorkOrder.Referred,
-}
-# event class name -> status after it, where the event sets nothing else
-_NEXT_STATUS = {
-    "Collected": "collected",
-    "Arrived": "arrived",
-    "AcceptanceConfirmed": "completed",
-    "SignedOff": "signed_off",
-    "Returned": "returned",
-    "Referred": "referred",
+# event -> the status after it
+BECOMES: dict[type[WorkOrder.Event], str] = {
+    step.event: step.becomes for step in LIFECYCLE.values() if step.becomes is not None
 }
 
 

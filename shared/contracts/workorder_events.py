@@ -231,7 +231,3 @@ WORKORDER_EVENTS: tuple[type[Envelope], ...] = (
     WorkOrderReturnedEvent,
     WorkOrderReferredEvent,
 )
-# the event's name after `workorder.` -> its data
-WORKORDER_DATA: dict[str, type[Contract]] = {
-    e.type_name().removeprefix("workorder."): e.data_model() for e in WORKORDER_EVENTS
-}

@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.dispatch.domain import ALLOWED, FINISHED, WorkOrder
+from services.dispatch.application import DispatchApp
+from services.dispatch.domain import FINISHED, LIFECYCLE, WorkOrder
 from services.dispatch.translate import translate
+from shared.contracts import dispatch_commands as d
 from shared.contracts.replies import ErrorCode
 from shared.desk_app import CommandContext
 
 TO_SITE = ("collect", "assign", "arrive")
 LEAK = "阳台外墙漏水"
+ALLOWED = {verb: step.allowed_from for verb, step in LIFECYCLE.items()}
 STATUSES = sorted(frozenset().union(*ALLOWED.values(), FINISHED))
 OUT_OF_ORDER = [(verb, s) for verb in ALLOWED for s in STATUSES if s not in ALLOWED[verb]]
 
@@ -175,3 +178,10 @@ def test_an_override_of_urgency_alone_keeps_the_scope(desk):
     order_id = desk.order_in("issued")
     reply = desk.do("override", order_id, urgency="general", reason="业主说不急")
     assert (reply["urgency"], reply["scope"]) == ("general", "household")
+
+
+def test_every_step_of_the_lifecycle_has_its_command_and_every_command_is_handled():
+    verbs = [cmd.verb for cmd in d.DISPATCH_COMMANDS]
+    assert len(verbs) == len(set(verbs))
+    assert set(verbs) == set(LIFECYCLE) | {"issue", "rework"}
+    assert set(DispatchApp.handlers) == set(d.DISPATCH_COMMANDS)
