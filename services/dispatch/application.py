@@ -11,11 +11,11 @@ from pydantic import BaseModel
 
 from services.dispatch import policy
 from services.dispatch.domain import LIFECYCLE, RuleError, TicketFile, TransitionError, WorkOrder
-from shared.contracts import dispatch_commands as d
-from shared.contracts import events as e
+from shared.contracts import dispatch_commands, events
 from shared.contracts.replies import Contract
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import conflict, invalid, not_found
+from shared.repairs import scope_of, urgency_of
 
 SYSTEM_ACTOR = "dispatch"
 
@@ -36,12 +36,12 @@ class DispatchApp(DeskApplication):
 
     # -- policy: what dispatch does when tickets change (consumed from DESK) ---------------
 
-    def react(self, event: e.Envelope) -> list[Any]:
+    def react(self, event: events.Envelope) -> list[Any]:
         if self.sites.get(event.site) is None:
             return []  # a site this deployment does not serve: move on, never block the stream
         return super().react(event)
 
-    def _ticket_reported(self, event: e.TicketReportedEvent) -> list[Any]:
+    def _ticket_reported(self, event: events.TicketReportedEvent) -> list[Any]:
         if self.get(event.aggregate_id, TicketFile) is not None:
             return []
         data = event.data
@@ -58,28 +58,30 @@ class DispatchApp(DeskApplication):
         )
         return self._repair_order(file, event)
 
-    def _ticket_classified(self, event: e.TicketClassifiedEvent) -> list[Any]:
+    def _ticket_classified(self, event: events.TicketClassifiedEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
         if file is None:
             return []
         file.reclassify(self.clock.now(), kind=event.data.kind.value, category=event.data.category)
         return self._repair_order(file, event)
 
-    def _ticket_ended(self, event: e.TicketClosedEvent | e.TicketCancelledEvent) -> list[Any]:
+    def _ticket_ended(
+        self, event: events.TicketClosedEvent | events.TicketCancelledEvent
+    ) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
         if file is None:
             return []
         file.end(self.clock.now(), status=event.event_type.removeprefix("ticket."))
         return self._repair_order(file, event)
 
-    def _ticket_reopened(self, event: e.TicketReopenedEvent) -> list[Any]:
+    def _ticket_reopened(self, event: events.TicketReopenedEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
         if file is None:
             return []
         file.reopen(self.clock.now())
         return self._repair_order(file, event)
 
-    def _repair_order(self, file: TicketFile, event: e.Envelope) -> list[Any]:
+    def _repair_order(self, file: TicketFile, event: events.Envelope) -> list[Any]:
         """The changed file, and the work order every open repair gets at once (R7.6, R7.12)."""
         if file.kind == "repair" and not file.orders and file.ended is None:
             meta = {
@@ -92,7 +94,9 @@ class DispatchApp(DeskApplication):
 
     # -- commands ---------------------------------------------------------------------------
 
-    def _issue_cmd(self, ctx: CommandContext, cmd: d.IssueWorkOrder) -> tuple[BaseModel, list]:
+    def _issue_cmd(
+        self, ctx: CommandContext, cmd: dispatch_commands.IssueWorkOrder
+    ) -> tuple[BaseModel, list]:
         file = self.get(cmd.ticket_id, TicketFile)
         if file is None or file.site != ctx.site:
             raise not_found(f"ticket {cmd.ticket_id}")
@@ -114,7 +118,9 @@ class DispatchApp(DeskApplication):
         )
         return _reply(order), [file, order]
 
-    def _rework(self, ctx: CommandContext, cmd: d.ReworkOrder) -> tuple[BaseModel, list]:
+    def _rework(
+        self, ctx: CommandContext, cmd: dispatch_commands.ReworkOrder
+    ) -> tuple[BaseModel, list]:
         original = self._order_of_site(ctx.site, cmd.work_order_id)
         warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
         try:
@@ -140,18 +146,26 @@ class DispatchApp(DeskApplication):
         )
         return _reply(order), [file, order]
 
-    def _step(self, ctx: CommandContext, cmd: d.OrderCommand) -> tuple[BaseModel, list]:
+    def _step(
+        self, ctx: CommandContext, cmd: dispatch_commands.OrderCommand
+    ) -> tuple[BaseModel, list]:
         """One step of the work order's LIFECYCLE (services/dispatch/domain.py)."""
         order = self._order_of_site(ctx.site, cmd.work_order_id)
         return self._act(ctx, cmd, order, **_event_data(cmd))
 
-    def _sign_off(self, ctx: CommandContext, cmd: d.SignOff) -> tuple[BaseModel, list]:
+    def _sign_off(
+        self, ctx: CommandContext, cmd: dispatch_commands.SignOff
+    ) -> tuple[BaseModel, list]:
         order = self._order_of_site(ctx.site, cmd.work_order_id)
         done = self._others_finished(order)
         return self._act(ctx, cmd, order, **_event_data(cmd), ticket_done=done)
 
     def _act(
-        self, ctx: CommandContext, cmd: d.OrderCommand, order: WorkOrder, **data: Any
+        self,
+        ctx: CommandContext,
+        cmd: dispatch_commands.OrderCommand,
+        order: WorkOrder,
+        **data: Any,
     ) -> tuple[BaseModel, list]:
         try:
             order.act(cmd.verb, self.clock.now(), ctx.meta(cmd), **data)
@@ -196,8 +210,8 @@ class DispatchApp(DeskApplication):
             origin=origin,
             department=str(given.get("department") or policy.route(file.category, site.routing)),
             category=file.category,
-            urgency=given.get("urgency") or policy.urgency_of(file.category, file.content).value,
-            scope=given.get("scope") or policy.scope_of(file.category, file.unit).value,
+            urgency=given.get("urgency") or urgency_of(file.category, file.content).value,
+            scope=given.get("scope") or scope_of(file.category, file.unit).value,
             unit=file.unit,
             content=file.content,
             appointment=given.get("appointment", file.appointment),
@@ -216,7 +230,7 @@ class DispatchApp(DeskApplication):
         return order
 
 
-def _event_data(cmd: d.OrderCommand) -> dict[str, Any]:
+def _event_data(cmd: dispatch_commands.OrderCommand) -> dict[str, Any]:
     """A step's fields as its event records them: an appointment as JSON, a choice as its value."""
     data = dict(cmd)
     for key in ("command_id", "staff_id", "work_order_id"):
@@ -245,15 +259,19 @@ def _reply(order: WorkOrder) -> WorkOrderReply:
 
 # what dispatch does when a ticket changes on DESK
 DispatchApp.reactions = {
-    e.TicketReportedEvent: DispatchApp._ticket_reported,
-    e.TicketClassifiedEvent: DispatchApp._ticket_classified,
-    e.TicketClosedEvent: DispatchApp._ticket_ended,
-    e.TicketCancelledEvent: DispatchApp._ticket_ended,
-    e.TicketReopenedEvent: DispatchApp._ticket_reopened,
+    events.TicketReportedEvent: DispatchApp._ticket_reported,
+    events.TicketClassifiedEvent: DispatchApp._ticket_classified,
+    events.TicketClosedEvent: DispatchApp._ticket_ended,
+    events.TicketCancelledEvent: DispatchApp._ticket_ended,
+    events.TicketReopenedEvent: DispatchApp._ticket_reopened,
 }
 DispatchApp.handlers = {
-    d.IssueWorkOrder: DispatchApp._issue_cmd,
-    d.ReworkOrder: DispatchApp._rework,
-    **{cmd: DispatchApp._step for cmd in d.DISPATCH_COMMANDS if cmd.verb in LIFECYCLE},
-    d.SignOff: DispatchApp._sign_off,
+    dispatch_commands.IssueWorkOrder: DispatchApp._issue_cmd,
+    dispatch_commands.ReworkOrder: DispatchApp._rework,
+    **{
+        cmd: DispatchApp._step
+        for cmd in dispatch_commands.DISPATCH_COMMANDS
+        if cmd.verb in LIFECYCLE
+    },
+    dispatch_commands.SignOff: DispatchApp._sign_off,
 }

@@ -1,49 +1,40 @@
-"""Dispatch policies as data (docs/DOMAIN.md §4): routing, urgency, scope, leaks, warranty.
+"""Dispatch policies as data (docs/DOMAIN.md §4): which department a repair goes to, and which
+repairs are leaks accepted only after the next rain.
 
-Each site may override routing and the warranty in its site directory entry; everything else is
-the operating procedures' default, named with its rule (docs/RULES.md).
+A site overrides the routing in its site directory entry (`SiteConfig.routing`), and sets the
+warranty there too (`warranty_days`, R8.9); how a repair is classified, urgent or general and
+household or public, is shared with the service-level clocks (shared/repairs.py).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-from shared.repairs import (  # noqa: F401  (re-exported: dispatch's policy in one place)
-    PUBLIC_CATEGORIES,
-    URGENT_CATEGORIES,
-    URGENT_WORDS,
-    scope_of,
-    urgency_of,
-)
+from shared.contracts.workorder_events import Department
 
-# category -> department that owns it (routing; per-site overrides in SiteConfig.routing)
-DEFAULT_ROUTING: dict[str, str] = {
-    "plumbing": "engineering",
-    "electrical": "engineering",
-    "elevator": "engineering",
-    "maintenance": "engineering",
-    "public_facility": "engineering",
-    "cleaning": "cleaning",
-    "security": "security",
-    "public_order": "security",
-    "parking": "security",
-    "noise": "security",
-    "greening": "greening",
-    "front_desk": "property_business",
-    "other": "property_business",
+# category -> department that owns it
+DEFAULT_ROUTING: dict[str, Department] = {
+    "plumbing": Department.engineering,
+    "electrical": Department.engineering,
+    "elevator": Department.engineering,
+    "maintenance": Department.engineering,
+    "public_facility": Department.engineering,
+    "cleaning": Department.cleaning,
+    "security": Department.security,
+    "public_order": Department.security,
+    "parking": Department.security,
+    "noise": Department.security,
+    "greening": Department.greening,
+    "front_desk": Department.property_business,
+    "other": Department.property_business,
 }
-DEFAULT_DEPARTMENT = "engineering"
-DEPARTMENTS = ("engineering", "cleaning", "security", "greening", "property_business")
-REFERRAL_DEPARTMENT = "property_business"  # out of the property repair scope (R7.11)
+DEFAULT_DEPARTMENT = Department.engineering
 
 # R8.8 leak repairs (roof, outer wall, window: what rain tests) are accepted after the next rain.
 LEAK_WORDS = re.compile(r"漏雨|(屋面|屋顶|顶楼|天台|外墙|窗台|窗边|飘窗)[^管爆]{0,4}(渗|漏)")
 
-WARRANTY = timedelta(days=90)  # R8.9, C21: "一般为三个月"
 
-
-def route(category: str | None, overrides: dict[str, str]) -> str:
+def route(category: str | None, overrides: dict[str, Department]) -> Department:
     if category is None:
         return DEFAULT_DEPARTMENT
     return overrides.get(category) or DEFAULT_ROUTING.get(category, DEFAULT_DEPARTMENT)

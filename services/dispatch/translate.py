@@ -5,26 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from services.dispatch.domain import WorkOrder
-from shared.contracts import workorder_events as w
+from shared.contracts import workorder_events
 from shared.contracts.envelope import Envelope
 from shared.publishing import envelope, mask
 
 # domain event -> the envelope it is published in (desk.evt.<site>.workorder.<name>)
 PUBLISHED: dict[type[WorkOrder.Event], type[Envelope]] = {
-    WorkOrder.Issued: w.WorkOrderIssuedEvent,
-    WorkOrder.Overridden: w.ClassificationOverriddenEvent,
-    WorkOrder.Collected: w.WorkOrderCollectedEvent,
-    WorkOrder.Assigned: w.TechnicianAssignedEvent,
-    WorkOrder.Arrived: w.TechnicianArrivedEvent,
-    WorkOrder.Rescheduled: w.WorkOrderRescheduledEvent,
-    WorkOrder.Quoted: w.QuoteGivenEvent,
-    WorkOrder.QuoteAccepted: w.QuoteAcceptedEvent,
-    WorkOrder.QuoteDeclined: w.QuoteDeclinedEvent,
-    WorkOrder.Completed: w.WorkOrderCompletedEvent,
-    WorkOrder.AcceptanceConfirmed: w.AcceptanceConfirmedEvent,
-    WorkOrder.SignedOff: w.WorkOrderSignedOffEvent,
-    WorkOrder.Returned: w.WorkOrderReturnedEvent,
-    WorkOrder.Referred: w.WorkOrderReferredEvent,
+    WorkOrder.Issued: workorder_events.WorkOrderIssuedEvent,
+    WorkOrder.Overridden: workorder_events.ClassificationOverriddenEvent,
+    WorkOrder.Collected: workorder_events.WorkOrderCollectedEvent,
+    WorkOrder.Assigned: workorder_events.TechnicianAssignedEvent,
+    WorkOrder.Arrived: workorder_events.TechnicianArrivedEvent,
+    WorkOrder.Rescheduled: workorder_events.WorkOrderRescheduledEvent,
+    WorkOrder.Quoted: workorder_events.QuoteGivenEvent,
+    WorkOrder.QuoteAccepted: workorder_events.QuoteAcceptedEvent,
+    WorkOrder.QuoteDeclined: workorder_events.QuoteDeclinedEvent,
+    WorkOrder.Completed: workorder_events.WorkOrderCompletedEvent,
+    WorkOrder.AcceptanceConfirmed: workorder_events.AcceptanceConfirmedEvent,
+    WorkOrder.SignedOff: workorder_events.WorkOrderSignedOffEvent,
+    WorkOrder.Returned: workorder_events.WorkOrderReturnedEvent,
+    WorkOrder.Referred: workorder_events.WorkOrderReferredEvent,
 }
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "site", "actor",

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from services.intake.domain import Ticket
 from services.intake.review import MonthReview
-from shared.contracts import events as e
+from shared.contracts import events
 from shared.publishing import envelope, mask
 
 
@@ -23,7 +23,7 @@ class Translator:
     def __init__(self, reporters_of: Callable[[UUID], list[dict[str, Any] | None]]) -> None:
         self._reporters_of = reporters_of
 
-    def __call__(self, event: object) -> e.Envelope | None:
+    def __call__(self, event: object) -> events.Envelope | None:
         if isinstance(event, MonthReview.Event):
             return _analysis(event)
         build = _BUILDERS.get(type(event))
@@ -36,7 +36,7 @@ class Translator:
 
 
 def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
-    data = e.TicketReported(
+    data = events.TicketReported(
         ticket_no=ev.ticket_no,
         client_ref=ev.client_ref,
         channel=ev.channel,
@@ -52,7 +52,7 @@ def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
 
 
 def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
-    data = e.TicketClassified(
+    data = events.TicketClassified(
         kind=ev.kind,
         category=ev.category,
         help_category=ev.help_category,
@@ -64,7 +64,7 @@ def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
 
 
 def _linked(ev: Ticket.ContactLinked, m: Callable) -> tuple:
-    data = e.ContactLinked(
+    data = events.ContactLinked(
         channel=ev.channel,
         content=m(ev.content),
         received_at=ev.received_at,
@@ -74,38 +74,38 @@ def _linked(ev: Ticket.ContactLinked, m: Callable) -> tuple:
 
 
 def _revealed(ev: Ticket.ContactRevealed, m: Callable) -> tuple:
-    return "ticket.contact_revealed", e.ContactRevealed(purpose=m(ev.purpose)), None
+    return "ticket.contact_revealed", events.ContactRevealed(purpose=m(ev.purpose)), None
 
 
 def _replied(ev: Ticket.Replied, m: Callable) -> tuple:
-    return "ticket.replied", e.TicketReplied(message=m(ev.message), first=ev.first), None
+    return "ticket.replied", events.TicketReplied(message=m(ev.message), first=ev.first), None
 
 
 def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
-    return "ticket.resolved", e.TicketResolved(resolution=m(ev.resolution)), None
+    return "ticket.resolved", events.TicketResolved(resolution=m(ev.resolution)), None
 
 
 def _followed_up(ev: Ticket.FollowedUp, m: Callable) -> tuple:
-    data = e.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
+    data = events.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
     return "ticket.followed_up", data, None
 
 
 def _closed(ev: Ticket.Closed, m: Callable) -> tuple:
-    return "ticket.closed", e.TicketClosed(reason=ev.reason), None
+    return "ticket.closed", events.TicketClosed(reason=ev.reason), None
 
 
 def _reopened(ev: Ticket.Reopened, m: Callable) -> tuple:
-    data = e.TicketReopened(reason=m(ev.reason), reopen_count=ev.reopen_count)
+    data = events.TicketReopened(reason=m(ev.reason), reopen_count=ev.reopen_count)
     return "ticket.reopened", data, None
 
 
 def _cancelled(ev: Ticket.Cancelled, m: Callable) -> tuple:
-    data = e.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
+    data = events.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
     return "ticket.cancelled", data, None
 
 
-def _analysis(ev: MonthReview.Event) -> e.Envelope:
-    data = e.MonthAnalysisAttached(
+def _analysis(ev: MonthReview.Event) -> events.Envelope:
+    data = events.MonthAnalysisAttached(
         month=ev.month,
         cause=mask(ev.cause) or "",
         lessons=mask(ev.lessons) or "",

@@ -15,7 +15,7 @@ from services.dispatch.application import DispatchApp
 from services.dispatch.domain import WorkOrder, order_id_for
 from services.intake.domain import Ticket
 from shared.clock import FixedClock
-from shared.contracts import dispatch_commands as d
+from shared.contracts import dispatch_commands
 from shared.desk_app import CommandContext
 from shared.errors import DeskError
 from shared.inbox import Delivery
@@ -43,7 +43,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "refer": {"reason": "属业主自行装修范围"},
     "rework": {"reason": "又漏了"},
 }
-ORDER_COMMANDS = {cmd.verb: cmd for cmd in d.DISPATCH_COMMANDS if issubclass(cmd, d.OrderCommand)}
+ORDER_COMMANDS = {
+    cmd.verb: cmd
+    for cmd in dispatch_commands.DISPATCH_COMMANDS
+    if issubclass(cmd, dispatch_commands.OrderCommand)
+}
 TO_SITE = ("collect", "assign", "arrive")
 # status -> the verbs that take a fresh repair order there (awaiting_acceptance: a leak order)
 PATHS: dict[str, tuple[str, ...]] = {
@@ -103,7 +107,7 @@ class Desk:
 
     # -- commands ------------------------------------------------------------------------------
 
-    def command(self, verb: str, order_id: UUID, **fields: Any) -> d.Command:
+    def command(self, verb: str, order_id: UUID, **fields: Any) -> dispatch_commands.Command:
         body = {"staff_id": "E01", "work_order_id": order_id} | DEFAULTS[verb] | fields
         return ORDER_COMMANDS[verb].model_validate(body)
 
@@ -116,7 +120,9 @@ class Desk:
     def issue(self, ticket: Ticket, ctx: CommandContext | None = None, **fields: Any):
         """Issue a work order for the ticket by hand."""
         body = {"staff_id": "S017", "ticket_id": ticket.id, "reason": "需要清洁部处理"} | fields
-        return self.app.execute(ctx or self.ctx, d.IssueWorkOrder.model_validate(body))
+        return self.app.execute(
+            ctx or self.ctx, dispatch_commands.IssueWorkOrder.model_validate(body)
+        )
 
     def order_in(self, status: str) -> UUID:
         """A fresh repair ticket's automatic order, driven to `status`."""

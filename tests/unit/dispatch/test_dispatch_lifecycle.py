@@ -11,7 +11,7 @@ import pytest
 from services.dispatch.application import DispatchApp
 from services.dispatch.domain import FINISHED, LIFECYCLE, WorkOrder
 from services.dispatch.translate import translate
-from shared.contracts import dispatch_commands as d
+from shared.contracts import dispatch_commands
 from shared.contracts.replies import ErrorCode
 from shared.desk_app import CommandContext
 
@@ -181,7 +181,7 @@ def test_an_override_of_urgency_alone_keeps_the_scope(desk):
 
 
 def test_every_step_of_the_lifecycle_has_its_command_and_every_command_is_handled():
-    verbs = [cmd.verb for cmd in d.DISPATCH_COMMANDS]
+    verbs = [cmd.verb for cmd in dispatch_commands.DISPATCH_COMMANDS]
     assert len(verbs) == len(set(verbs))
     assert set(verbs) == set(LIFECYCLE) | {"issue", "rework"}
-    assert set(DispatchApp.handlers) == set(d.DISPATCH_COMMANDS)
+    assert set(DispatchApp.handlers) == set(dispatch_commands.DISPATCH_COMMANDS)
