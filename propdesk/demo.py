@@ -59,7 +59,7 @@ from propdesk.demo_data import (
     people,
 )
 from propdesk.reports.labels import CATEGORIES
-from services.dispatch.policy import route
+from services.dispatch.domain.policy import route
 from shared import subjects
 from shared.client import Bus
 from shared.clock import SimulatedClock

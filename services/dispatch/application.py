@@ -4,31 +4,40 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel
 
-from services.dispatch import policy
-from services.dispatch.domain import LIFECYCLE, RuleError, TicketFile, TransitionError, WorkOrder
-from shared.contracts import dispatch_commands, events
-from shared.contracts.replies import Contract
+from services.dispatch.domain import (
+    LIFECYCLE,
+    RuleError,
+    TicketFile,
+    TransitionError,
+    WorkOrder,
+)
+from shared.contracts.dispatch_commands import (
+    DISPATCH_COMMANDS,
+    IssueWorkOrder,
+    OrderCommand,
+    ReworkOrder,
+    SignOff,
+    WorkOrderReply,
+)
+from shared.contracts.envelope import Envelope
+from shared.contracts.events import (
+    TicketCancelledEvent,
+    TicketClassifiedEvent,
+    TicketClosedEvent,
+    TicketReopenedEvent,
+    TicketReportedEvent,
+)
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import conflict, invalid, not_found
-from shared.repairs import scope_of, urgency_of
 
 SYSTEM_ACTOR = "dispatch"
-
-
-class WorkOrderReply(Contract):
-    ok: Literal[True] = True
-    work_order_id: str
-    order_no: str
-    ticket_id: str
-    status: str
-    department: str
-    urgency: str
-    scope: str
+# the commands that take one step of LIFECYCLE
+STEPS = tuple(cmd for cmd in DISPATCH_COMMANDS if cmd.verb in LIFECYCLE)
 
 
 class DispatchApp(DeskApplication):
@@ -36,12 +45,12 @@ class DispatchApp(DeskApplication):
 
     # -- policy: what dispatch does when tickets change (consumed from DESK) ---------------
 
-    def react(self, event: events.Envelope) -> list[Any]:
+    def react(self, event: Envelope) -> list[Any]:
         if self.sites.get(event.site) is None:
             return []  # a site this deployment does not serve: move on, never block the stream
         return super().react(event)
 
-    def _ticket_reported(self, event: events.TicketReportedEvent) -> list[Any]:
+    def _ticket_reported(self, event: TicketReportedEvent) -> list[Any]:
         if self.get(event.aggregate_id, TicketFile) is not None:
             return []
         data = event.data
@@ -58,30 +67,28 @@ class DispatchApp(DeskApplication):
         )
         return self._repair_order(file, event)
 
-    def _ticket_classified(self, event: events.TicketClassifiedEvent) -> list[Any]:
+    def _ticket_classified(self, event: TicketClassifiedEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
         if file is None:
             return []
         file.reclassify(self.clock.now(), kind=event.data.kind.value, category=event.data.category)
         return self._repair_order(file, event)
 
-    def _ticket_ended(
-        self, event: events.TicketClosedEvent | events.TicketCancelledEvent
-    ) -> list[Any]:
+    def _ticket_ended(self, event: TicketClosedEvent | TicketCancelledEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
         if file is None:
             return []
         file.end(self.clock.now(), status=event.event_type.removeprefix("ticket."))
         return self._repair_order(file, event)
 
-    def _ticket_reopened(self, event: events.TicketReopenedEvent) -> list[Any]:
+    def _ticket_reopened(self, event: TicketReopenedEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
         if file is None:
             return []
         file.reopen(self.clock.now())
         return self._repair_order(file, event)
 
-    def _repair_order(self, file: TicketFile, event: events.Envelope) -> list[Any]:
+    def _repair_order(self, file: TicketFile, event: Envelope) -> list[Any]:
         """The changed file, and the work order every open repair gets at once (R7.6, R7.12)."""
         if file.kind == "repair" and not file.orders and file.ended is None:
             meta = {
@@ -94,33 +101,26 @@ class DispatchApp(DeskApplication):
 
     # -- commands ---------------------------------------------------------------------------
 
-    def _issue_cmd(
-        self, ctx: CommandContext, cmd: dispatch_commands.IssueWorkOrder
-    ) -> tuple[BaseModel, list]:
+    def _issue_cmd(self, ctx: CommandContext, cmd: IssueWorkOrder) -> tuple[BaseModel, list]:
         file = self.get(cmd.ticket_id, TicketFile)
         if file is None or file.site != ctx.site:
             raise not_found(f"ticket {cmd.ticket_id}")
         if file.ended is not None:
             raise conflict(f"cannot issue a work order for a ticket that is {file.ended}")
-        overrides = {
-            "department": cmd.department,
-            "urgency": cmd.urgency.value if cmd.urgency else None,
-            "scope": cmd.scope.value if cmd.scope else None,
-            "appointment": cmd.appointment.model_dump(mode="json") if cmd.appointment else None,
-        }
         order = self._issue(
             file,
             ctx.meta(cmd),
             origin="manual",
             reason=cmd.reason,
-            overrides=overrides,
+            department=cmd.department,
+            urgency=cmd.urgency.value if cmd.urgency else None,
+            scope=cmd.scope.value if cmd.scope else None,
+            appointment=cmd.appointment.model_dump(mode="json") if cmd.appointment else None,
             non_standard=cmd.non_standard,
         )
         return _reply(order), [file, order]
 
-    def _rework(
-        self, ctx: CommandContext, cmd: dispatch_commands.ReworkOrder
-    ) -> tuple[BaseModel, list]:
+    def _rework(self, ctx: CommandContext, cmd: ReworkOrder) -> tuple[BaseModel, list]:
         original = self._order_of_site(ctx.site, cmd.work_order_id)
         warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
         try:
@@ -136,26 +136,20 @@ class DispatchApp(DeskApplication):
             ctx.meta(cmd),
             origin="rework",
             reason=cmd.reason,
-            overrides={
-                "department": original.department,
-                "urgency": original.urgency,
-                "scope": original.scope,
-            },
+            department=original.department,
+            urgency=original.urgency,
+            scope=original.scope,
             rework_of=original.id,
             free_of_charge=free,
         )
         return _reply(order), [file, order]
 
-    def _step(
-        self, ctx: CommandContext, cmd: dispatch_commands.OrderCommand
-    ) -> tuple[BaseModel, list]:
-        """One step of the work order's LIFECYCLE (services/dispatch/domain.py)."""
+    def _step(self, ctx: CommandContext, cmd: OrderCommand) -> tuple[BaseModel, list]:
+        """One step of the work order's LIFECYCLE (services/dispatch/domain/work_order.py)."""
         order = self._order_of_site(ctx.site, cmd.work_order_id)
         return self._act(ctx, cmd, order, **_event_data(cmd))
 
-    def _sign_off(
-        self, ctx: CommandContext, cmd: dispatch_commands.SignOff
-    ) -> tuple[BaseModel, list]:
+    def _sign_off(self, ctx: CommandContext, cmd: SignOff) -> tuple[BaseModel, list]:
         order = self._order_of_site(ctx.site, cmd.work_order_id)
         done = self._others_finished(order)
         return self._act(ctx, cmd, order, **_event_data(cmd), ticket_done=done)
@@ -163,7 +157,7 @@ class DispatchApp(DeskApplication):
     def _act(
         self,
         ctx: CommandContext,
-        cmd: dispatch_commands.OrderCommand,
+        cmd: OrderCommand,
         order: WorkOrder,
         **data: Any,
     ) -> tuple[BaseModel, list]:
@@ -185,43 +179,9 @@ class DispatchApp(DeskApplication):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _issue(
-        self,
-        file: TicketFile,
-        meta: dict[str, Any],
-        *,
-        origin: str,
-        reason: str | None,
-        overrides: dict[str, Any] | None = None,
-        rework_of: UUID | None = None,
-        free_of_charge: bool = False,
-        non_standard: bool = False,
-    ) -> WorkOrder:
-        given = {k: v for k, v in (overrides or {}).items() if v is not None}
-        site = self.site_config(file.site)
-        at = self.clock.now()
-        order_id, order_no = file.next_order(at)
-        return WorkOrder.issue(
-            order_id=order_id,
-            at=at,
-            site=file.site,
-            ticket_id=file.id,
-            order_no=order_no,
-            origin=origin,
-            department=str(given.get("department") or policy.route(file.category, site.routing)),
-            category=file.category,
-            urgency=given.get("urgency") or urgency_of(file.category, file.content).value,
-            scope=given.get("scope") or scope_of(file.category, file.unit).value,
-            unit=file.unit,
-            content=file.content,
-            appointment=given.get("appointment", file.appointment),
-            leak=policy.is_leak(file.content),
-            rework_of=rework_of,
-            free_of_charge=free_of_charge,
-            reason=reason,
-            non_standard=non_standard,
-            **meta,
-        )
+    def _issue(self, file: TicketFile, meta: dict[str, Any], **given: Any) -> WorkOrder:
+        routing = self.site_config(file.site).routing
+        return file.issue_order(self.clock.now(), routing, meta, **given)
 
     def _order_of_site(self, site: str, order_id: UUID) -> WorkOrder:
         order = self.get(order_id, WorkOrder)
@@ -229,8 +189,24 @@ class DispatchApp(DeskApplication):
             raise not_found(f"work order {order_id}")
         return order
 
+    # -- the tables: what each command and each event on DESK is handled by --------------------
 
-def _event_data(cmd: dispatch_commands.OrderCommand) -> dict[str, Any]:
+    handlers: ClassVar[dict[type, Any]] = {
+        IssueWorkOrder: _issue_cmd,
+        ReworkOrder: _rework,
+        **dict.fromkeys(STEPS, _step),
+        SignOff: _sign_off,
+    }
+    reactions: ClassVar[dict[type[Envelope], Any]] = {
+        TicketReportedEvent: _ticket_reported,
+        TicketClassifiedEvent: _ticket_classified,
+        TicketClosedEvent: _ticket_ended,
+        TicketCancelledEvent: _ticket_ended,
+        TicketReopenedEvent: _ticket_reopened,
+    }
+
+
+def _event_data(cmd: OrderCommand) -> dict[str, Any]:
     """A step's fields as its event records them: an appointment as JSON, a choice as its value."""
     data = dict(cmd)
     for key in ("command_id", "staff_id", "work_order_id"):
@@ -255,23 +231,3 @@ def _reply(order: WorkOrder) -> WorkOrderReply:
         urgency=order.urgency,
         scope=order.scope,
     )
-
-
-# what dispatch does when a ticket changes on DESK
-DispatchApp.reactions = {
-    events.TicketReportedEvent: DispatchApp._ticket_reported,
-    events.TicketClassifiedEvent: DispatchApp._ticket_classified,
-    events.TicketClosedEvent: DispatchApp._ticket_ended,
-    events.TicketCancelledEvent: DispatchApp._ticket_ended,
-    events.TicketReopenedEvent: DispatchApp._ticket_reopened,
-}
-DispatchApp.handlers = {
-    dispatch_commands.IssueWorkOrder: DispatchApp._issue_cmd,
-    dispatch_commands.ReworkOrder: DispatchApp._rework,
-    **{
-        cmd: DispatchApp._step
-        for cmd in dispatch_commands.DISPATCH_COMMANDS
-        if cmd.verb in LIFECYCLE
-    },
-    dispatch_commands.SignOff: DispatchApp._sign_off,
-}

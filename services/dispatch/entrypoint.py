@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import inspect
 
-from services.dispatch.application import DispatchApp, WorkOrderReply
+from services.dispatch.application import DispatchApp
 from services.dispatch.translate import translate
-from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
+from shared.contracts.dispatch_commands import DISPATCH_COMMANDS, WorkOrderReply
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.desk_service import DeskService
 from shared.relay import Translate

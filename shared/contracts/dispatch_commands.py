@@ -8,7 +8,7 @@ A lifecycle step's rule, event and next status are dispatch's (services/dispatch
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import Field, model_validator
@@ -37,6 +37,19 @@ class IssueWorkOrder(Command):
         description="Not in the fee catalogue: the engineering supervisor assesses feasibility "
         "and cost within 15 minutes of receiving the order (R7.14)",
     )
+
+
+class WorkOrderReply(Contract):
+    """The reply to every dispatch command: the order as it now is."""
+
+    ok: Literal[True] = True
+    work_order_id: str
+    order_no: str
+    ticket_id: str
+    status: str
+    department: str
+    urgency: str
+    scope: str
 
 
 class GetWorkOrder(Contract):

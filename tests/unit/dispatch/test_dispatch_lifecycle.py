@@ -3,8 +3,10 @@ ticket-done flag, idempotency and the site check."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -185,3 +187,19 @@ def test_every_step_of_the_lifecycle_has_its_command_and_every_command_is_handle
     assert len(verbs) == len(set(verbs))
     assert set(verbs) == set(LIFECYCLE) | {"issue", "rework"}
     assert set(DispatchApp.handlers) == set(dispatch_commands.DISPATCH_COMMANDS)
+
+
+def test_the_contracts_status_table_says_what_the_lifecycle_does():
+    """docs/contract.md §11 states LIFECYCLE for readers: a verb's allowed statuses and the
+    status after it (`unchanged`: none), as the table in the domain has them."""
+    text = (Path(__file__).parents[3] / "docs" / "contract.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.split("## 11. Work-order status", 1)[1].split("\n## ", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].strip("`") in LIFECYCLE:
+            after = re.findall(r"`(\w+)`", cells[2])
+            rows[cells[0].strip("`")] = (set(re.findall(r"`(\w+)`", cells[1])), after[:1])
+    assert rows == {
+        verb: (set(step.allowed_from), [step.becomes] if step.becomes else [])
+        for verb, step in LIFECYCLE.items()
+    }

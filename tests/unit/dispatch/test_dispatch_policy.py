@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.dispatch import policy
-from services.dispatch.domain import REFERRAL_DEPARTMENT
+from services.dispatch.domain import REFERRAL_DEPARTMENT, policy
 from shared import repairs
 from shared.contracts.workorder_events import Department, Scope, Urgency
 from shared.sites import SiteConfig

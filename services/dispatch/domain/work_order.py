@@ -1,36 +1,21 @@
-"""Work orders (派工单) and dispatch's file of each ticket (docs/DOMAIN.md §4, R7.1–R8.16).
-No I/O."""
+"""The work order (派工单, docs/DOMAIN.md §4, R7.1–R8.16): its events, and LIFECYCLE, the one table
+of what each verb records, from which statuses, into which status, after which rule. No I/O."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
-ORDER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/work-order")
+from services.dispatch.domain import rules
+from services.dispatch.domain.rules import Rule, TransitionError
 
 FINISHED = frozenset({"signed_off", "returned", "referred", "declined"})
-
-
-class TransitionError(Exception):
-    def __init__(self, action: str, status: str) -> None:
-        super().__init__(f"cannot {action.replace('_', ' ')} a work order that is {status}")
-        self.status = status
-
-
-class RuleError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def order_id_for(ticket_id: UUID, number: int) -> UUID:
-    return uuid5(ORDER_NS, f"{ticket_id}/{number}")
 
 
 class WorkOrder(Aggregate):
@@ -193,61 +178,6 @@ class WorkOrder(Aggregate):
         return self.status in FINISHED
 
 
-# -- the steps' rules: each may refuse, and may complete the event's data ----------------------
-
-Rule = Callable[[WorkOrder, dict[str, Any]], None]
-
-
-def _override(order: WorkOrder, data: dict[str, Any]) -> None:
-    """What the override does not name stays as it was (R7.1 urgency, R4.3 scope)."""
-    data["urgency"] = data.get("urgency") or order.urgency
-    data["scope"] = data.get("scope") or order.scope
-
-
-def _quote(order: WorkOrder, data: dict[str, Any]) -> None:
-    if order.free_of_charge:
-        raise RuleError("amount", "rework under warranty is free: nothing to quote")
-    if order.quote is not None and order.quote["state"] in ("pending", "accepted"):
-        raise TransitionError("quote again", f"quoted ({order.quote['state']})")
-    if data["amount"] <= 0:
-        raise RuleError("amount", "a quote needs a positive amount")
-
-
-def _answer(order: WorkOrder, data: dict[str, Any]) -> dict[str, Any]:
-    if order.quote is None or order.quote["state"] != "pending":
-        raise TransitionError("answer a quote for", "without a pending quote")
-    return order.quote
-
-
-def _accept(order: WorkOrder, data: dict[str, Any]) -> None:
-    data["amount"] = _answer(order, data)["amount"]
-
-
-def _complete(order: WorkOrder, data: dict[str, Any]) -> None:
-    quote = order.quote or {}
-    if quote.get("state") == "pending":
-        raise TransitionError("complete", "waiting for the customer to accept the quote")
-    fee = data["fee"]
-    if order.free_of_charge and fee:
-        raise RuleError("fee", "rework under warranty is free (R8.9)")
-    if fee and quote.get("state") != "accepted":
-        raise RuleError("fee", "a fee needs a quote accepted before the work (R8.5)")
-    if quote.get("state") == "accepted" and fee != quote["amount"]:
-        raise RuleError("fee", f"the fee must be the accepted quote of {quote['amount']}")
-    data["awaiting_acceptance"] = order.leak
-
-
-def _sign_off(order: WorkOrder, data: dict[str, Any]) -> None:
-    data["ticket_id"] = order.ticket_id
-
-
-def _refer(order: WorkOrder, data: dict[str, Any]) -> None:
-    data["to_department"] = REFERRAL_DEPARTMENT
-
-
-REFERRAL_DEPARTMENT = "property_business"  # 管业部: out of the property repair scope (R7.11)
-
-
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step of a work order's life (R8.1–R8.15), on desk.cmd.<site>.dispatch.<verb>: the
@@ -257,7 +187,7 @@ class Step:
     allowed_from: frozenset[str]
     becomes: str | None = None  # None: the status stays
     rule: Rule | None = None
-    rules: str = ""  # the rule ids it carries out (docs/RULES.md)
+    cites: str = ""  # the rule ids it carries out (docs/RULES.md)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "allowed_from", frozenset(self.allowed_from))
@@ -268,33 +198,35 @@ UNDER_WAY = frozenset({"issued", *BEFORE_WORK})
 
 # verb -> its step: the lifecycle as one table
 LIFECYCLE: dict[str, Step] = {
-    "override": Step(WorkOrder.Overridden, UNDER_WAY, rule=_override, rules="R7.1 R4.3"),
-    "collect": Step(WorkOrder.Collected, {"issued"}, becomes="collected", rules="R8.3"),
-    "assign": Step(WorkOrder.Assigned, {"collected"}, becomes="assigned", rules="R8.4"),
-    "arrive": Step(WorkOrder.Arrived, {"assigned"}, becomes="arrived", rules="R8.15"),
+    "override": Step(WorkOrder.Overridden, UNDER_WAY, rule=rules.override, cites="R7.1 R4.3"),
+    "collect": Step(WorkOrder.Collected, {"issued"}, becomes="collected", cites="R8.3"),
+    "assign": Step(WorkOrder.Assigned, {"collected"}, becomes="assigned", cites="R8.4"),
+    "arrive": Step(WorkOrder.Arrived, {"assigned"}, becomes="arrived", cites="R8.15"),
     "reschedule": Step(
-        WorkOrder.Rescheduled, {"assigned", "arrived"}, becomes="assigned", rules="R7.17"
+        WorkOrder.Rescheduled, {"assigned", "arrived"}, becomes="assigned", cites="R7.17"
     ),
-    "quote": Step(WorkOrder.Quoted, BEFORE_WORK, rule=_quote, rules="R8.5 R8.9"),
-    "accept_quote": Step(WorkOrder.QuoteAccepted, BEFORE_WORK, rule=_accept, rules="R8.5"),
+    "quote": Step(WorkOrder.Quoted, BEFORE_WORK, rule=rules.quote, cites="R8.5 R8.9"),
+    "accept_quote": Step(WorkOrder.QuoteAccepted, BEFORE_WORK, rule=rules.accept, cites="R8.5"),
     "decline_quote": Step(
-        WorkOrder.QuoteDeclined, BEFORE_WORK, becomes="declined", rule=_answer, rules="R8.5"
+        WorkOrder.QuoteDeclined, BEFORE_WORK, becomes="declined", rule=rules.answer, cites="R8.5"
     ),
     "complete": Step(
         WorkOrder.Completed,
         {"arrived"},
         becomes="completed",  # a leak repair: awaiting_acceptance (Completed.apply, R8.8)
-        rule=_complete,
-        rules="R8.2 R8.5 R8.9 R8.13",
+        rule=rules.complete,
+        cites="R8.2 R8.5 R8.9 R8.13",
     ),
     "confirm_acceptance": Step(
-        WorkOrder.AcceptanceConfirmed, {"awaiting_acceptance"}, becomes="completed", rules="R8.8"
+        WorkOrder.AcceptanceConfirmed, {"awaiting_acceptance"}, becomes="completed", cites="R8.8"
     ),
     "sign_off": Step(
-        WorkOrder.SignedOff, {"completed"}, becomes="signed_off", rule=_sign_off, rules="R8.12"
+        WorkOrder.SignedOff, {"completed"}, becomes="signed_off", rule=rules.sign_off, cites="R8.12"
     ),
-    "return": Step(WorkOrder.Returned, {"signed_off"}, becomes="returned", rules="R8.10"),
-    "refer": Step(WorkOrder.Referred, UNDER_WAY, becomes="referred", rule=_refer, rules="R7.11"),
+    "return": Step(WorkOrder.Returned, {"signed_off"}, becomes="returned", cites="R8.10"),
+    "refer": Step(
+        WorkOrder.Referred, UNDER_WAY, becomes="referred", rule=rules.refer, cites="R7.11"
+    ),
 }
 # event -> the status after it
 BECOMES: dict[type[WorkOrder.Event], str] = {
@@ -302,73 +234,5 @@ BECOMES: dict[type[WorkOrder.Event], str] = {
 }
 
 
-class TicketFile(Aggregate):
-    """What dispatch knows of a ticket, learnt from DESK: enough to issue and number its orders."""
-
-    class Noted(Aggregate.Created):
-        site: str
-        ticket_no: str
-        kind: str
-        category: str | None
-        unit: str | None
-        content: str
-        appointment: dict[str, Any] | None
-
-    class Reclassified(Aggregate.Event):
-        kind: str
-        category: str | None
-
-        def apply(self, file: TicketFile) -> None:
-            file.kind, file.category = self.kind, self.category
-
-    class Ended(Aggregate.Event):
-        status: str
-
-        def apply(self, file: TicketFile) -> None:
-            file.ended = self.status
-
-    class Reopened(Aggregate.Event):
-        def apply(self, file: TicketFile) -> None:
-            file.ended = None
-
-    class OrderAdded(Aggregate.Event):
-        order_id: UUID
-
-        def apply(self, file: TicketFile) -> None:
-            file.orders.append(self.order_id)
-
-    def __init__(
-        self,
-        *,
-        site: str,
-        ticket_no: str,
-        kind: str,
-        category: str | None,
-        unit: str | None,
-        content: str,
-        appointment: dict[str, Any] | None,
-    ) -> None:
-        self.site, self.ticket_no, self.kind, self.category = site, ticket_no, kind, category
-        self.unit, self.content, self.appointment = unit, content, appointment
-        self.ended: str | None = None
-        self.orders: list[UUID] = []
-
-    @classmethod
-    def note(cls, *, ticket_id: UUID, at: datetime, **fields: Any) -> TicketFile:
-        return cls._create(cls.Noted, id=ticket_id, timestamp=at, **fields)
-
-    def reclassify(self, at: datetime, *, kind: str, category: str | None) -> None:
-        self.trigger_event(self.Reclassified, timestamp=at, kind=kind, category=category)
-
-    def end(self, at: datetime, *, status: str) -> None:
-        """Closed or cancelled: no more automatic orders."""
-        self.trigger_event(self.Ended, timestamp=at, status=status)
-
-    def reopen(self, at: datetime) -> None:
-        self.trigger_event(self.Reopened, timestamp=at)
-
-    def next_order(self, at: datetime) -> tuple[UUID, str]:
-        number = len(self.orders) + 1
-        order_id = order_id_for(self.id, number)
-        self.trigger_event(self.OrderAdded, timestamp=at, order_id=order_id)
-        return order_id, f"{self.ticket_no}-W{number}"
+# stored before the domain became a package (issue 12)
+register_topic("services.dispatch.domain:WorkOrder", WorkOrder)
