@@ -9,11 +9,29 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
-from services.intake.audit import AccessLog, refused_reveals
-from services.intake.bookkeeping import TicketCounter
-from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
-from services.intake.review import MonthReview
-from shared.contracts import commands, workorder_events
+from services.intake.domain import (
+    AccessLog,
+    MonthReview,
+    RuleError,
+    Ticket,
+    TicketCounter,
+    TransitionError,
+    refused_reveals,
+    ticket_id_for,
+)
+from shared.contracts.commands import (
+    AttachMonthAnalysis,
+    CancelTicket,
+    ClassifyTicket,
+    LinkContact,
+    RecordFollowUp,
+    ReopenTicket,
+    ReplyToCustomer,
+    ReportContact,
+    ResolveTicket,
+    RevealContact,
+    TicketCommand,
+)
 from shared.contracts.replies import (
     AnalysisReply,
     ContactDetails,
@@ -23,6 +41,7 @@ from shared.contracts.replies import (
     TicketReply,
 )
 from shared.contracts.vocabulary import Kind
+from shared.contracts.workorder_events import WorkOrderSignedOffEvent
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import DeskError, conflict, invalid, not_found
 from shared.months import months_back
@@ -42,9 +61,7 @@ class IntakeApp(DeskApplication):
 
     # -- commands -------------------------------------------------------------------------
 
-    def _report(
-        self, ctx: CommandContext, cmd: commands.ReportContact
-    ) -> tuple[BaseModel, list[Any]]:
+    def _report(self, ctx: CommandContext, cmd: ReportContact) -> tuple[BaseModel, list[Any]]:
         site = self.site_config(ctx.site)
         if cmd.category is not None and cmd.category not in site.categories:
             raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
@@ -76,16 +93,14 @@ class IntakeApp(DeskApplication):
         )
         return self._report_reply(ticket, duplicate=False), [ticket, counter]
 
-    def _classify(
-        self, ctx: CommandContext, cmd: commands.ClassifyTicket
-    ) -> tuple[BaseModel, list[Any]]:
+    def _classify(self, ctx: CommandContext, cmd: ClassifyTicket) -> tuple[BaseModel, list[Any]]:
         if cmd.category is not None and cmd.category not in self.site_config(ctx.site).categories:
             raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
         fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity")
         changes = {f: _plain(getattr(cmd, f)) for f in fields}
         return self._change(ctx, cmd, lambda t, at, meta: t.classify(at=at, meta=meta, **changes))
 
-    def _link(self, ctx: CommandContext, cmd: commands.LinkContact) -> tuple[BaseModel, list[Any]]:
+    def _link(self, ctx: CommandContext, cmd: LinkContact) -> tuple[BaseModel, list[Any]]:
         now = self.clock.now()
         received_at = cmd.received_at or now
         if received_at > now + CLOCK_SKEW:
@@ -100,9 +115,7 @@ class IntakeApp(DeskApplication):
             ctx, cmd, lambda t, at, meta: t.link_contact(at=at, meta=meta, **contact)
         )
 
-    def _reveal(
-        self, ctx: CommandContext, cmd: commands.RevealContact
-    ) -> tuple[BaseModel, list[Any]]:
+    def _reveal(self, ctx: CommandContext, cmd: RevealContact) -> tuple[BaseModel, list[Any]]:
         # before the ticket is looked up: a refused member of staff learns nothing of it
         self.require(ctx, cmd, PERMISSIONS["intake.reveal_contact"])
         ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
@@ -122,23 +135,17 @@ class IntakeApp(DeskApplication):
         ticket = self.ticket(ticket_id)
         return ticket.reporters if ticket is not None else []
 
-    def _reply(
-        self, ctx: CommandContext, cmd: commands.ReplyToCustomer
-    ) -> tuple[BaseModel, list[Any]]:
+    def _reply(self, ctx: CommandContext, cmd: ReplyToCustomer) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.reply(at=at, meta=meta, message=cmd.message)
         )
 
-    def _resolve(
-        self, ctx: CommandContext, cmd: commands.ResolveTicket
-    ) -> tuple[BaseModel, list[Any]]:
+    def _resolve(self, ctx: CommandContext, cmd: ResolveTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.resolve(at=at, meta=meta, resolution=cmd.resolution)
         )
 
-    def _follow_up(
-        self, ctx: CommandContext, cmd: commands.RecordFollowUp
-    ) -> tuple[BaseModel, list[Any]]:
+    def _follow_up(self, ctx: CommandContext, cmd: RecordFollowUp) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx,
             cmd,
@@ -147,16 +154,12 @@ class IntakeApp(DeskApplication):
             ),
         )
 
-    def _reopen(
-        self, ctx: CommandContext, cmd: commands.ReopenTicket
-    ) -> tuple[BaseModel, list[Any]]:
+    def _reopen(self, ctx: CommandContext, cmd: ReopenTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.reopen(at=at, meta=meta, reason=cmd.reason)
         )
 
-    def _cancel(
-        self, ctx: CommandContext, cmd: commands.CancelTicket
-    ) -> tuple[BaseModel, list[Any]]:
+    def _cancel(self, ctx: CommandContext, cmd: CancelTicket) -> tuple[BaseModel, list[Any]]:
         if self.ticket_of_site(ctx.site, cmd.ticket_id).on_ladder:
             self.require(ctx, cmd, PERMISSIONS["intake.cancel"])
         if cmd.duplicate_of is not None:
@@ -172,7 +175,7 @@ class IntakeApp(DeskApplication):
         )
 
     def _analysis(
-        self, ctx: CommandContext, cmd: commands.AttachMonthAnalysis
+        self, ctx: CommandContext, cmd: AttachMonthAnalysis
     ) -> tuple[BaseModel, list[Any]]:
         self.require(ctx, cmd, PERMISSIONS["intake.attach_analysis"])
         now = self.clock.now()
@@ -199,24 +202,11 @@ class IntakeApp(DeskApplication):
         reply = AnalysisReply(site=ctx.site, month=cmd.month, revision=review.revision)
         return reply, [review]
 
-    handlers: ClassVar[dict[type, Any]] = {
-        commands.ReportContact: _report,
-        commands.ClassifyTicket: _classify,
-        commands.LinkContact: _link,
-        commands.RevealContact: _reveal,
-        commands.ReplyToCustomer: _reply,
-        commands.ResolveTicket: _resolve,
-        commands.RecordFollowUp: _follow_up,
-        commands.ReopenTicket: _reopen,
-        commands.CancelTicket: _cancel,
-        commands.AttachMonthAnalysis: _analysis,
-    }
-
     # -- refusals: a refused look at contact details is recorded (R15.2, R15.3) -------------
 
     def refuse(self, ctx: CommandContext, cmd: Any, message: str) -> DeskError:
         error = super().refuse(ctx, cmd, message)
-        if isinstance(cmd, commands.RevealContact):
+        if isinstance(cmd, RevealContact):
             now = self.clock.now()
             month = now.astimezone(self.site_config(ctx.site).zone).strftime("%Y-%m")
             member = self.site_config(ctx.site).staff.get(cmd.staff_id)
@@ -241,9 +231,7 @@ class IntakeApp(DeskApplication):
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _change(
-        self, ctx: CommandContext, cmd: commands.TicketCommand, change: Any
-    ) -> tuple[Any, list]:
+    def _change(self, ctx: CommandContext, cmd: TicketCommand, change: Any) -> tuple[Any, list]:
         ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
         try:
             change(ticket, self.clock.now(), ctx.meta(cmd))
@@ -258,7 +246,7 @@ class IntakeApp(DeskApplication):
 
     # -- policy: what intake does when dispatch reports work done (consumed from DESK) -------
 
-    def _work_done(self, event: workorder_events.WorkOrderSignedOffEvent) -> list[Any]:
+    def _work_done(self, event: WorkOrderSignedOffEvent) -> list[Any]:
         """When dispatch reports every work order of a ticket signed off, the ticket is resolved
         and its follow-up call (回访) is due."""
         if not event.data.ticket_done:
@@ -275,8 +263,6 @@ class IntakeApp(DeskApplication):
         }
         ticket.resolve(at=self.clock.now(), meta=meta, resolution=WORK_DONE)
         return [ticket]
-
-    reactions: ClassVar[dict[type, Any]] = {workorder_events.WorkOrderSignedOffEvent: _work_done}
 
     def ticket(self, ticket_id: UUID) -> Ticket | None:
         return self.get(ticket_id, Ticket)
@@ -317,6 +303,22 @@ class IntakeApp(DeskApplication):
             duplicate=duplicate,
             deadline=Promise(clock=promised[0], due_at=promised[1]) if promised else None,
         )
+
+    # -- the tables: what each command and each event on DESK is handled by --------------------
+
+    handlers: ClassVar[dict[type, Any]] = {
+        ReportContact: _report,
+        ClassifyTicket: _classify,
+        LinkContact: _link,
+        RevealContact: _reveal,
+        ReplyToCustomer: _reply,
+        ResolveTicket: _resolve,
+        RecordFollowUp: _follow_up,
+        ReopenTicket: _reopen,
+        CancelTicket: _cancel,
+        AttachMonthAnalysis: _analysis,
+    }
+    reactions: ClassVar[dict[type, Any]] = {WorkOrderSignedOffEvent: _work_done}
 
 
 def _plain(value: Any) -> Any:

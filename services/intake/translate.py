@@ -11,8 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from services.intake.domain import Ticket
-from services.intake.review import MonthReview
+from services.intake.domain import MonthReview, Ticket
 from shared.contracts import events
 from shared.publishing import envelope, mask
 
