@@ -32,7 +32,7 @@ from shared.contracts.events import (
     TicketReopenedEvent,
     TicketReportedEvent,
 )
-from shared.desk_app import CommandContext, DeskApplication
+from shared.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.errors import conflict, invalid, not_found
 
 SYSTEM_ACTOR = "dispatch"
@@ -101,7 +101,7 @@ class DispatchApp(DeskApplication):
 
     # -- commands ---------------------------------------------------------------------------
 
-    def _issue_cmd(self, ctx: CommandContext, cmd: IssueWorkOrder) -> tuple[BaseModel, list]:
+    def _issue_by_hand(self, ctx: CommandContext, cmd: IssueWorkOrder) -> tuple[BaseModel, list]:
         file = self.get(cmd.ticket_id, TicketFile)
         if file is None or file.site != ctx.site:
             raise not_found(f"ticket {cmd.ticket_id}")
@@ -124,7 +124,7 @@ class DispatchApp(DeskApplication):
         original = self._order_of_site(ctx.site, cmd.work_order_id)
         warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
         try:
-            free = original.check_rework(self.clock.now(), warranty)  # R8.9
+            free = original.rework_is_free(self.clock.now(), warranty)  # R8.9
         except TransitionError as exc:
             raise conflict(str(exc)) from None
         file = self.get(original.ticket_id, TicketFile)
@@ -191,13 +191,13 @@ class DispatchApp(DeskApplication):
 
     # -- the tables: what each command and each event on DESK is handled by --------------------
 
-    handlers: ClassVar[dict[type, Any]] = {
-        IssueWorkOrder: _issue_cmd,
+    handlers: ClassVar[dict[type, Handler]] = {
+        IssueWorkOrder: _issue_by_hand,
         ReworkOrder: _rework,
         **dict.fromkeys(STEPS, _step),
-        SignOff: _sign_off,
+        SignOff: _sign_off,  # a step too, which also tells whether the ticket's work is done
     }
-    reactions: ClassVar[dict[type[Envelope], Any]] = {
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         TicketReportedEvent: _ticket_reported,
         TicketClassifiedEvent: _ticket_classified,
         TicketClosedEvent: _ticket_ended,

@@ -32,6 +32,7 @@ from shared.contracts.commands import (
     RevealContact,
     TicketCommand,
 )
+from shared.contracts.envelope import Envelope
 from shared.contracts.replies import (
     AnalysisReply,
     ContactDetails,
@@ -42,7 +43,7 @@ from shared.contracts.replies import (
 )
 from shared.contracts.vocabulary import Kind
 from shared.contracts.workorder_events import WorkOrderSignedOffEvent
-from shared.desk_app import CommandContext, DeskApplication
+from shared.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.errors import DeskError, conflict, invalid, not_found
 from shared.months import months_back
 from shared.publishing import mask
@@ -306,7 +307,7 @@ class IntakeApp(DeskApplication):
 
     # -- the tables: what each command and each event on DESK is handled by --------------------
 
-    handlers: ClassVar[dict[type, Any]] = {
+    handlers: ClassVar[dict[type, Handler]] = {
         ReportContact: _report,
         ClassifyTicket: _classify,
         LinkContact: _link,
@@ -318,7 +319,7 @@ class IntakeApp(DeskApplication):
         CancelTicket: _cancel,
         AttachMonthAnalysis: _analysis,
     }
-    reactions: ClassVar[dict[type, Any]] = {WorkOrderSignedOffEvent: _work_done}
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {WorkOrderSignedOffEvent: _work_done}
 
 
 def _plain(value: Any) -> Any:

@@ -30,8 +30,8 @@ class Translator:
             return None  # command receipts, counters, the access log: internal to intake
         assert isinstance(event, Ticket.Event)
         reporters = self._reporters_of(event.originator_id)
-        event_type, data, occurred_at = build(event, lambda t: mask(t, reporters))
-        return envelope(event, event_type, data, occurred_at)
+        published, data, occurred_at = build(event, lambda t: mask(t, reporters))
+        return envelope(event, published.type_name(), data, occurred_at)
 
 
 def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
@@ -47,7 +47,7 @@ def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
         received_at=ev.received_at,
         appointment=ev.appointment,
     )
-    return "ticket.reported", data, ev.received_at
+    return events.TicketReportedEvent, data, ev.received_at
 
 
 def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
@@ -59,7 +59,7 @@ def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
         communicative_type=ev.communicative_type,
         severity=ev.severity,
     )
-    return "ticket.classified", data, None
+    return events.TicketClassifiedEvent, data, None
 
 
 def _linked(ev: Ticket.ContactLinked, m: Callable) -> tuple:
@@ -69,38 +69,42 @@ def _linked(ev: Ticket.ContactLinked, m: Callable) -> tuple:
         received_at=ev.received_at,
         repeat_count=ev.repeat_count,
     )
-    return "ticket.contact_linked", data, ev.received_at
+    return events.ContactLinkedEvent, data, ev.received_at
 
 
 def _revealed(ev: Ticket.ContactRevealed, m: Callable) -> tuple:
-    return "ticket.contact_revealed", events.ContactRevealed(purpose=m(ev.purpose)), None
+    return events.ContactRevealedEvent, events.ContactRevealed(purpose=m(ev.purpose)), None
 
 
 def _replied(ev: Ticket.Replied, m: Callable) -> tuple:
-    return "ticket.replied", events.TicketReplied(message=m(ev.message), first=ev.first), None
+    return (
+        events.TicketRepliedEvent,
+        events.TicketReplied(message=m(ev.message), first=ev.first),
+        None,
+    )
 
 
 def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
-    return "ticket.resolved", events.TicketResolved(resolution=m(ev.resolution)), None
+    return events.TicketResolvedEvent, events.TicketResolved(resolution=m(ev.resolution)), None
 
 
 def _followed_up(ev: Ticket.FollowedUp, m: Callable) -> tuple:
     data = events.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
-    return "ticket.followed_up", data, None
+    return events.FollowUpRecordedEvent, data, None
 
 
 def _closed(ev: Ticket.Closed, m: Callable) -> tuple:
-    return "ticket.closed", events.TicketClosed(reason=ev.reason), None
+    return events.TicketClosedEvent, events.TicketClosed(reason=ev.reason), None
 
 
 def _reopened(ev: Ticket.Reopened, m: Callable) -> tuple:
     data = events.TicketReopened(reason=m(ev.reason), reopen_count=ev.reopen_count)
-    return "ticket.reopened", data, None
+    return events.TicketReopenedEvent, data, None
 
 
 def _cancelled(ev: Ticket.Cancelled, m: Callable) -> tuple:
     data = events.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
-    return "ticket.cancelled", data, None
+    return events.TicketCancelledEvent, data, None
 
 
 def _analysis(ev: MonthReview.Event) -> events.Envelope:
@@ -111,7 +115,7 @@ def _analysis(ev: MonthReview.Event) -> events.Envelope:
         actions=mask(ev.actions) or "",
         revision=ev.originator_version,
     )
-    return envelope(ev, "report.analysis_attached", data, None)
+    return envelope(ev, events.MonthAnalysisAttachedEvent.type_name(), data, None)
 
 
 _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {

@@ -24,6 +24,19 @@ def _as_stored_before(topic: str, kind: type) -> str:
     return f"{OLD[kind]}:{name}" if module == kind.__module__ else topic
 
 
+def _stored_before(app, record, kind: type):
+    """The record as the code before the move wrote it: its topic, and in the created event's
+    state the aggregate's topic, name the old module."""
+    state = app.mapper.transcoder.decode(record.state)
+    if "originator_topic" in state:
+        state["originator_topic"] = _as_stored_before(state["originator_topic"], kind)
+    return replace(
+        record,
+        topic=_as_stored_before(record.topic, kind),
+        state=app.mapper.transcoder.encode(state),
+    )
+
+
 def _stored(app, ctx, report_cmd) -> dict[type, UUID]:
     """Every kind of intake aggregate, a counter with a snapshot among them."""
     replies = [app.execute(ctx, report_cmd(client_ref=f"desk-{n:04d}")) for n in range(21)]
@@ -48,8 +61,10 @@ def _stored(app, ctx, report_cmd) -> dict[type, UUID]:
 def test_events_stored_under_the_old_topics_load_into_the_same_aggregates(app, ctx, report_cmd):
     for kind, aggregate_id in _stored(app, ctx, report_cmd).items():
         stored = app.recorder.select_events(aggregate_id)
-        old = [replace(s, topic=_as_stored_before(s.topic, kind)) for s in stored]
+        old = [_stored_before(app, s, kind) for s in stored]
         assert all(s.topic.startswith(f"{OLD[kind]}:{kind.__name__}.") for s in old), kind
+        created = app.mapper.transcoder.decode(old[0].state)
+        assert created["originator_topic"] == f"{OLD[kind]}:{kind.__name__}"
         loaded = None
         for record in old:
             loaded = app.mapper.to_domain_event(record).mutate(loaded)

@@ -19,6 +19,9 @@ FINISHED = frozenset({"signed_off", "returned", "referred", "declined"})
 
 
 class WorkOrder(Aggregate):
+    """One work order of a ticket. Issued by its ticket's file (ticket_file.py); after that it
+    changes only by the steps of LIFECYCLE, through `act`."""
+
     class Event(Aggregate.Event):
         site: str
         actor: str
@@ -26,6 +29,7 @@ class WorkOrder(Aggregate):
         causation_id: str | None
 
         def apply(self, order: WorkOrder) -> None:
+            """The status after the event, as LIFECYCLE says; an event adds what else it sets."""
             order.status = BECOMES.get(type(self), order.status)
 
     class Issued(Event, Aggregate.Created):
@@ -166,7 +170,7 @@ class WorkOrder(Aggregate):
             step.rule(self, data)
         self.trigger_event(step.event, timestamp=at, site=self.site, **meta, **data)
 
-    def check_rework(self, at: datetime, warranty: timedelta) -> bool:
+    def rework_is_free(self, at: datetime, warranty: timedelta) -> bool:
         """Whether a rework of this order is free: only a signed-off or returned order is
         reworked, and within the warranty after its completion it is free (R8.9)."""
         if self.status not in ("signed_off", "returned"):

@@ -16,6 +16,17 @@ def _as_stored_before(topic: str) -> str:
     return f"{OLD_MODULE}:{name}" if module.startswith(f"{OLD_MODULE}.") else topic
 
 
+def _stored_before(app, record):
+    """The record as the code before the move wrote it: its topic, and in the created event's
+    state the aggregate's topic, name the old module."""
+    state = app.mapper.transcoder.decode(record.state)
+    if "originator_topic" in state:
+        state["originator_topic"] = _as_stored_before(state["originator_topic"])
+    return replace(
+        record, topic=_as_stored_before(record.topic), state=app.mapper.transcoder.encode(state)
+    )
+
+
 def test_events_stored_under_the_old_topics_load_into_the_same_aggregates(desk):
     ticket = desk.report(content="顶层屋面渗水")
     order_id = desk.order(ticket).id
@@ -23,8 +34,10 @@ def test_events_stored_under_the_old_topics_load_into_the_same_aggregates(desk):
     app = desk.app
     for aggregate_id, kind in ((order_id, WorkOrder), (ticket.id, TicketFile)):
         stored = app.recorder.select_events(aggregate_id)
-        old = [replace(s, topic=_as_stored_before(s.topic)) for s in stored]
+        old = [_stored_before(app, s) for s in stored]
         assert all(s.topic.startswith(f"{OLD_MODULE}:{kind.__name__}.") for s in old)
+        created = app.mapper.transcoder.decode(old[0].state)
+        assert created["originator_topic"] == f"{OLD_MODULE}:{kind.__name__}"
         loaded = None
         for record in old:
             loaded = app.mapper.to_domain_event(record).mutate(loaded)
