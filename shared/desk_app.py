@@ -76,13 +76,16 @@ class CommandReceipt(Aggregate):
 
 
 Handler = Callable[[Any, CommandContext, Any], tuple[BaseModel, list[Any]]]
+Reaction = Callable[[Any, Any], list[Any]]
 
 
 class DeskApplication(ParksEvents, Application[UUID]):
-    """Subclasses set `name` and `handlers` (command type -> method returning reply, changes).
-    What its inbox cannot apply it parks (shared/parking_lot.py)."""
+    """Subclasses set `name`, `handlers` (command type -> method returning reply, changes) and,
+    if they follow DESK, `reactions` (envelope type -> method returning what it changes). What
+    its inbox cannot apply it parks (shared/parking_lot.py)."""
 
     handlers: ClassVar[dict[type, Handler]] = {}
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {}
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
     def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
@@ -173,8 +176,9 @@ class DeskApplication(ParksEvents, Application[UUID]):
             self._record(processing)
 
     def react(self, event: Envelope) -> list[Any]:
-        """The aggregates an event from DESK changes (none by default)."""
-        return []
+        """The aggregates an event from DESK changes: its entry in `reactions`, or none."""
+        reaction = self.reactions.get(type(event))
+        return reaction(self, event) if reaction is not None else []
 
     def get(self, aggregate_id: UUID, kind: type[Aggregate]) -> Any | None:
         try:

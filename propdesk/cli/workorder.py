@@ -21,6 +21,8 @@ from propdesk.cli.common import (
     send_command,
 )
 from shared import subjects
+from shared.contracts import dispatch_commands
+from shared.contracts.dispatch_commands import OrderCommand
 
 workorder_app = typer.Typer(no_args_is_help=True, help="Work orders (派工单) of the departments.")
 
@@ -47,7 +49,7 @@ def show(order: Order, site: Site, nats_url: NatsUrl = None, as_json: AsJson = F
         render.print_order(out, reply["work_order"])
 
 
-@workorder_app.command("issue")
+@workorder_app.command(dispatch_commands.IssueWorkOrder.verb)
 def issue(
     ticket: Annotated[str, typer.Argument(help="Ticket number or id")],
     site: Site,
@@ -73,13 +75,17 @@ def issue(
         "scope": scope,
         "non_standard": non_standard,
     }
-    reply = send_command(nats_url, site, "issue", body, as_json, service="dispatch")
+    reply = send_command(
+        nats_url, site, dispatch_commands.IssueWorkOrder.verb, body, as_json, service="dispatch"
+    )
     if not as_json:
-        render.print_order_reply(out, "issue", reply)
+        render.print_order_reply(out, dispatch_commands.IssueWorkOrder.verb, reply)
 
 
-def _step(verb: str, doc: str, defaults: dict[str, Any] | None = None, **options: Any) -> None:
-    """Register `propdesk workorder <verb>` taking the order, site, staff and `options`."""
+def _step(cmd: type[OrderCommand], defaults: dict[str, Any] | None = None, **options: Any) -> None:
+    """Register `propdesk workorder <verb>` taking the order, site, staff and `options`; its help
+    is the command's own description."""
+    verb = cmd.verb
 
     def command(order: str, site: str, staff: str, nats_url: str | None = None,
                 as_json: bool = False, **fields: Any) -> None:  # fmt: skip
@@ -104,7 +110,7 @@ def _step(verb: str, doc: str, defaults: dict[str, Any] | None = None, **options
             for name, annotation in params
         ]
     )
-    command.__doc__ = doc
+    command.__doc__ = inspect.cleandoc(cmd.__doc__ or "")
     workorder_app.command(verb.replace("_", "-"))(command)
 
 
@@ -112,49 +118,43 @@ _DEFAULTS: dict[str, Any] = {"nats_url": None, "as_json": False, "fee": "0", "co
                              "urgency": None, "scope": None}  # fmt: skip
 
 _step(
-    "collect",
-    "The department collected and signed the order (R8.3).",
+    dispatch_commands.CollectOrder,
     collected_by=Annotated[str, typer.Option(help="Staff id of who signed for it")],
 )
-_step("assign", "Assign the technician.", technician=Text)
-_step("arrive", "The technician arrived on site.")
+_step(dispatch_commands.AssignTechnician, technician=Text)
+_step(dispatch_commands.RecordArrival)
 _step(
-    "reschedule",
-    "Nobody home: agree a new appointment (R7.17).",
+    dispatch_commands.Reschedule,
     start=Annotated[str, typer.Option(help="ISO 8601 with offset")],
     end=Annotated[str, typer.Option(help="ISO 8601 with offset")],
     reason=Annotated[str, typer.Option(help="nobody_home, customer_request …")],
     defaults={"reason": "nobody_home"},
 )
 _step(
-    "quote",
-    "Quote a paid or non-standard item before the work (R8.5).",
+    dispatch_commands.GiveQuote,
     amount=Annotated[str, typer.Option(help="Yuan, e.g. 80.00")],
     items=Text,
 )
-_step("accept_quote", "The customer accepts the quote.")
-_step("decline_quote", "The customer declines the quote; the order ends.", reason=Text)
+_step(dispatch_commands.AcceptQuote)
+_step(dispatch_commands.DeclineQuote, reason=Text)
 _step(
-    "complete",
-    "Work done: notes, actual item, fee (R8.2, R8.13).",
+    dispatch_commands.CompleteOrder,
     notes=Text,
     actual_item=Text,
     fee=Annotated[str, typer.Option(help="The accepted quote, or 0")],
 )
-_step("confirm_acceptance", "A leak repair held after the rain (R8.8).", note=Text)
+_step(dispatch_commands.ConfirmAcceptance, note=Text)
 _step(
-    "sign_off",
-    "Customer evaluation (1–5) and signature (R8.8, R8.12).",
+    dispatch_commands.SignOff,
     quality=Annotated[int, typer.Option(min=1, max=5)],
     attitude=Annotated[int, typer.Option(min=1, max=5)],
     comment=Annotated[str | None, typer.Option()],
 )
-_step("return", "Returned for month-end statistics (R8.10).")
-_step("refer", "Outside the property repair scope: to property business (R7.11).", reason=Text)
-_step("rework", "Rework of a finished order; free within the warranty (R8.9).", reason=Text)
+_step(dispatch_commands.ReturnOrder)
+_step(dispatch_commands.ReferOrder, reason=Text)
+_step(dispatch_commands.ReworkOrder, reason=Text)
 _step(
-    "override",
-    "Override urgent/general or household/public, with a reason.",
+    dispatch_commands.OverrideClassification,
     urgency=Annotated[str | None, typer.Option(help="urgent or general")],
     scope=Annotated[str | None, typer.Option(help="household or public")],
     reason=Text,

@@ -3,31 +3,41 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Literal
+from enum import Enum
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel
 
-from services.dispatch import policy
-from services.dispatch.domain import RuleError, TicketFile, TransitionError, WorkOrder
-from shared.contracts import dispatch_commands as d
-from shared.contracts import events as e
-from shared.contracts.replies import Contract
-from shared.desk_app import CommandContext, DeskApplication
+from services.dispatch.domain import (
+    LIFECYCLE,
+    RuleError,
+    TicketFile,
+    TransitionError,
+    WorkOrder,
+)
+from shared.contracts.dispatch_commands import (
+    DISPATCH_COMMANDS,
+    IssueWorkOrder,
+    OrderCommand,
+    ReworkOrder,
+    SignOff,
+    WorkOrderReply,
+)
+from shared.contracts.envelope import Envelope
+from shared.contracts.events import (
+    TicketCancelledEvent,
+    TicketClassifiedEvent,
+    TicketClosedEvent,
+    TicketReopenedEvent,
+    TicketReportedEvent,
+)
+from shared.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.errors import conflict, invalid, not_found
 
 SYSTEM_ACTOR = "dispatch"
-
-
-class WorkOrderReply(Contract):
-    ok: Literal[True] = True
-    work_order_id: str
-    order_no: str
-    ticket_id: str
-    status: str
-    department: str
-    urgency: str
-    scope: str
+# the commands that take one step of LIFECYCLE
+STEPS = tuple(cmd for cmd in DISPATCH_COMMANDS if cmd.verb in LIFECYCLE)
 
 
 class DispatchApp(DeskApplication):
@@ -35,46 +45,52 @@ class DispatchApp(DeskApplication):
 
     # -- policy: what dispatch does when tickets change (consumed from DESK) ---------------
 
-    def react(self, event: e.Envelope) -> list[Any]:
+    def react(self, event: Envelope) -> list[Any]:
         if self.sites.get(event.site) is None:
             return []  # a site this deployment does not serve: move on, never block the stream
-        ticket_id = event.aggregate_id
-        file = self.get(ticket_id, TicketFile)
-        at = self.clock.now()
-        if isinstance(event, e.TicketReportedEvent):
-            if file is not None:
-                return []
-            data = event.data
-            file = TicketFile.note(
-                ticket_id=ticket_id,
-                at=at,
-                site=event.site,
-                ticket_no=data.ticket_no,
-                kind=data.kind.value,
-                category=data.category,
-                unit=data.unit,
-                content=data.content,
-                appointment=data.appointment.model_dump(mode="json") if data.appointment else None,
-            )
-        elif file is None:
+        return super().react(event)
+
+    def _ticket_reported(self, event: TicketReportedEvent) -> list[Any]:
+        if self.get(event.aggregate_id, TicketFile) is not None:
             return []
-        elif isinstance(event, e.TicketClassifiedEvent):
-            file.trigger_event(
-                TicketFile.Reclassified,
-                timestamp=at,
-                kind=event.data.kind.value,
-                category=event.data.category,
-            )
-        elif isinstance(event, e.TicketClosedEvent | e.TicketCancelledEvent):
-            file.trigger_event(
-                TicketFile.Ended, timestamp=at, status=event.event_type.split(".")[1]
-            )
-        elif isinstance(event, e.TicketReopenedEvent):
-            file.trigger_event(TicketFile.Reopened, timestamp=at)
-        else:
+        data = event.data
+        file = TicketFile.note(
+            ticket_id=event.aggregate_id,
+            at=self.clock.now(),
+            site=event.site,
+            ticket_no=data.ticket_no,
+            kind=data.kind.value,
+            category=data.category,
+            unit=data.unit,
+            content=data.content,
+            appointment=data.appointment.model_dump(mode="json") if data.appointment else None,
+        )
+        return self._repair_order(file, event)
+
+    def _ticket_classified(self, event: TicketClassifiedEvent) -> list[Any]:
+        file = self.get(event.aggregate_id, TicketFile)
+        if file is None:
             return []
+        file.reclassify(self.clock.now(), kind=event.data.kind.value, category=event.data.category)
+        return self._repair_order(file, event)
+
+    def _ticket_ended(self, event: TicketClosedEvent | TicketCancelledEvent) -> list[Any]:
+        file = self.get(event.aggregate_id, TicketFile)
+        if file is None:
+            return []
+        file.end(self.clock.now(), status=event.event_type.removeprefix("ticket."))
+        return self._repair_order(file, event)
+
+    def _ticket_reopened(self, event: TicketReopenedEvent) -> list[Any]:
+        file = self.get(event.aggregate_id, TicketFile)
+        if file is None:
+            return []
+        file.reopen(self.clock.now())
+        return self._repair_order(file, event)
+
+    def _repair_order(self, file: TicketFile, event: Envelope) -> list[Any]:
+        """The changed file, and the work order every open repair gets at once (R7.6, R7.12)."""
         if file.kind == "repair" and not file.orders and file.ended is None:
-            # Every repair gets a work order at once (R7.6, R7.12).
             meta = {
                 "actor": SYSTEM_ACTOR,
                 "correlation_id": event.correlation_id,
@@ -85,77 +101,68 @@ class DispatchApp(DeskApplication):
 
     # -- commands ---------------------------------------------------------------------------
 
-    def _issue_cmd(self, ctx: CommandContext, cmd: d.IssueWorkOrder) -> tuple[BaseModel, list]:
+    def _issue_by_hand(self, ctx: CommandContext, cmd: IssueWorkOrder) -> tuple[BaseModel, list]:
         file = self.get(cmd.ticket_id, TicketFile)
         if file is None or file.site != ctx.site:
             raise not_found(f"ticket {cmd.ticket_id}")
         if file.ended is not None:
             raise conflict(f"cannot issue a work order for a ticket that is {file.ended}")
-        overrides = {
-            "department": cmd.department,
-            "urgency": cmd.urgency.value if cmd.urgency else None,
-            "scope": cmd.scope.value if cmd.scope else None,
-            "appointment": cmd.appointment.model_dump(mode="json") if cmd.appointment else None,
-        }
         order = self._issue(
             file,
             ctx.meta(cmd),
             origin="manual",
             reason=cmd.reason,
-            overrides=overrides,
+            department=cmd.department,
+            urgency=cmd.urgency.value if cmd.urgency else None,
+            scope=cmd.scope.value if cmd.scope else None,
+            appointment=cmd.appointment.model_dump(mode="json") if cmd.appointment else None,
             non_standard=cmd.non_standard,
         )
         return _reply(order), [file, order]
 
-    def _rework(self, ctx: CommandContext, cmd: d.ReworkOrder) -> tuple[BaseModel, list]:
+    def _rework(self, ctx: CommandContext, cmd: ReworkOrder) -> tuple[BaseModel, list]:
         original = self._order_of_site(ctx.site, cmd.work_order_id)
-        if original.status not in ("signed_off", "returned"):
-            raise conflict(f"cannot rework a work order that is {original.status}")
+        warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
+        try:
+            free = original.rework_is_free(self.clock.now(), warranty)  # R8.9
+        except TransitionError as exc:
+            raise conflict(str(exc)) from None
         file = self.get(original.ticket_id, TicketFile)
         assert file is not None
         if file.ended is not None:
             raise conflict(f"cannot rework an order of a ticket that is {file.ended}; reopen it")
-        warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
-        now = self.clock.now()
-        free = original.completed_at is not None and now - original.completed_at <= warranty
         order = self._issue(
             file,
             ctx.meta(cmd),
             origin="rework",
             reason=cmd.reason,
-            overrides={
-                "department": original.department,
-                "urgency": original.urgency,
-                "scope": original.scope,
-            },
+            department=original.department,
+            urgency=original.urgency,
+            scope=original.scope,
             rework_of=original.id,
             free_of_charge=free,
         )
         return _reply(order), [file, order]
 
-    def _step(self, ctx: CommandContext, cmd: d.OrderCommand) -> tuple[BaseModel, list]:
+    def _step(self, ctx: CommandContext, cmd: OrderCommand) -> tuple[BaseModel, list]:
+        """One step of the work order's LIFECYCLE (services/dispatch/domain/work_order.py)."""
         order = self._order_of_site(ctx.site, cmd.work_order_id)
-        verb = STEPS[type(cmd)]
-        data = cmd.model_dump(
-            mode="python", exclude={"command_id", "staff_id", "work_order_id"}, exclude_none=True
-        )
-        if verb == "override":
-            data = {
-                "urgency": (cmd.urgency or order.urgency),
-                "scope": (cmd.scope or order.scope),
-                "reason": cmd.reason,
-            }
-            data = {k: getattr(v, "value", v) for k, v in data.items()}
-        if verb == "reschedule":
-            data["appointment"] = cmd.appointment.model_dump(mode="json")
-        if verb == "refer":
-            data["to_department"] = policy.REFERRAL_DEPARTMENT
-        if verb == "sign_off":
-            data.setdefault("comment", None)
-            data["ticket_id"] = order.ticket_id
-            data["ticket_done"] = self._others_finished(order)
+        return self._act(ctx, cmd, order, **_event_data(cmd))
+
+    def _sign_off(self, ctx: CommandContext, cmd: SignOff) -> tuple[BaseModel, list]:
+        order = self._order_of_site(ctx.site, cmd.work_order_id)
+        done = self._others_finished(order)
+        return self._act(ctx, cmd, order, **_event_data(cmd), ticket_done=done)
+
+    def _act(
+        self,
+        ctx: CommandContext,
+        cmd: OrderCommand,
+        order: WorkOrder,
+        **data: Any,
+    ) -> tuple[BaseModel, list]:
         try:
-            order.act(verb, self.clock.now(), ctx.meta(cmd), **data)
+            order.act(cmd.verb, self.clock.now(), ctx.meta(cmd), **data)
         except TransitionError as exc:
             raise conflict(str(exc)) from None
         except RuleError as exc:
@@ -172,43 +179,9 @@ class DispatchApp(DeskApplication):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _issue(
-        self,
-        file: TicketFile,
-        meta: dict[str, Any],
-        *,
-        origin: str,
-        reason: str | None,
-        overrides: dict[str, Any] | None = None,
-        rework_of: UUID | None = None,
-        free_of_charge: bool = False,
-        non_standard: bool = False,
-    ) -> WorkOrder:
-        given = {k: v for k, v in (overrides or {}).items() if v is not None}
-        site = self.site_config(file.site)
-        at = self.clock.now()
-        order_id, order_no = file.next_order(at)
-        return WorkOrder.issue(
-            order_id=order_id,
-            at=at,
-            site=file.site,
-            ticket_id=file.id,
-            order_no=order_no,
-            origin=origin,
-            department=str(given.get("department") or policy.route(file.category, site.routing)),
-            category=file.category,
-            urgency=given.get("urgency") or policy.urgency_of(file.category, file.content).value,
-            scope=given.get("scope") or policy.scope_of(file.category, file.unit).value,
-            unit=file.unit,
-            content=file.content,
-            appointment=given.get("appointment", file.appointment),
-            leak=policy.is_leak(file.content),
-            rework_of=rework_of,
-            free_of_charge=free_of_charge,
-            reason=reason,
-            non_standard=non_standard,
-            **meta,
-        )
+    def _issue(self, file: TicketFile, meta: dict[str, Any], **given: Any) -> WorkOrder:
+        routing = self.site_config(file.site).routing
+        return file.issue_order(self.clock.now(), routing, meta, **given)
 
     def _order_of_site(self, site: str, order_id: UUID) -> WorkOrder:
         order = self.get(order_id, WorkOrder)
@@ -216,22 +189,36 @@ class DispatchApp(DeskApplication):
             raise not_found(f"work order {order_id}")
         return order
 
+    # -- the tables: what each command and each event on DESK is handled by --------------------
 
-STEPS: dict[type, str] = {
-    d.OverrideClassification: "override",
-    d.CollectOrder: "collect",
-    d.AssignTechnician: "assign",
-    d.RecordArrival: "arrive",
-    d.Reschedule: "reschedule",
-    d.GiveQuote: "quote",
-    d.AcceptQuote: "accept_quote",
-    d.DeclineQuote: "decline_quote",
-    d.CompleteOrder: "complete",
-    d.ConfirmAcceptance: "confirm_acceptance",
-    d.SignOff: "sign_off",
-    d.ReturnOrder: "return",
-    d.ReferOrder: "refer",
-}
+    handlers: ClassVar[dict[type, Handler]] = {
+        IssueWorkOrder: _issue_by_hand,
+        ReworkOrder: _rework,
+        **dict.fromkeys(STEPS, _step),
+        SignOff: _sign_off,  # a step too, which also tells whether the ticket's work is done
+    }
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {
+        TicketReportedEvent: _ticket_reported,
+        TicketClassifiedEvent: _ticket_classified,
+        TicketClosedEvent: _ticket_ended,
+        TicketCancelledEvent: _ticket_ended,
+        TicketReopenedEvent: _ticket_reopened,
+    }
+
+
+def _event_data(cmd: OrderCommand) -> dict[str, Any]:
+    """A step's fields as its event records them: an appointment as JSON, a choice as its value."""
+    data = dict(cmd)
+    for key in ("command_id", "staff_id", "work_order_id"):
+        del data[key]
+    return {
+        key: value.model_dump(mode="json") if isinstance(value, BaseModel) else _plain(value)
+        for key, value in data.items()
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 def _reply(order: WorkOrder) -> WorkOrderReply:
@@ -244,10 +231,3 @@ def _reply(order: WorkOrder) -> WorkOrderReply:
         urgency=order.urgency,
         scope=order.scope,
     )
-
-
-DispatchApp.handlers = {
-    d.IssueWorkOrder: DispatchApp._issue_cmd,
-    d.ReworkOrder: DispatchApp._rework,
-    **dict.fromkeys(STEPS, DispatchApp._step),
-}

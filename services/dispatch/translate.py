@@ -5,25 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from services.dispatch.domain import WorkOrder
-from shared.contracts import events as e
-from shared.contracts.workorder_events import WORKORDER_DATA
+from shared.contracts import workorder_events
+from shared.contracts.envelope import Envelope
 from shared.publishing import envelope, mask
 
-EVENT_NAMES: dict[type, str] = {
-    WorkOrder.Issued: "issued",
-    WorkOrder.Overridden: "classification_overridden",
-    WorkOrder.Collected: "collected",
-    WorkOrder.Assigned: "assigned",
-    WorkOrder.Arrived: "arrived",
-    WorkOrder.Rescheduled: "rescheduled",
-    WorkOrder.Quoted: "quoted",
-    WorkOrder.QuoteAccepted: "quote_accepted",
-    WorkOrder.QuoteDeclined: "quote_declined",
-    WorkOrder.Completed: "completed",
-    WorkOrder.AcceptanceConfirmed: "acceptance_confirmed",
-    WorkOrder.SignedOff: "signed_off",
-    WorkOrder.Returned: "returned",
-    WorkOrder.Referred: "referred",
+# domain event -> the envelope it is published in (desk.evt.<site>.workorder.<name>)
+PUBLISHED: dict[type[WorkOrder.Event], type[Envelope]] = {
+    WorkOrder.Issued: workorder_events.WorkOrderIssuedEvent,
+    WorkOrder.Overridden: workorder_events.ClassificationOverriddenEvent,
+    WorkOrder.Collected: workorder_events.WorkOrderCollectedEvent,
+    WorkOrder.Assigned: workorder_events.TechnicianAssignedEvent,
+    WorkOrder.Arrived: workorder_events.TechnicianArrivedEvent,
+    WorkOrder.Rescheduled: workorder_events.WorkOrderRescheduledEvent,
+    WorkOrder.Quoted: workorder_events.QuoteGivenEvent,
+    WorkOrder.QuoteAccepted: workorder_events.QuoteAcceptedEvent,
+    WorkOrder.QuoteDeclined: workorder_events.QuoteDeclinedEvent,
+    WorkOrder.Completed: workorder_events.WorkOrderCompletedEvent,
+    WorkOrder.AcceptanceConfirmed: workorder_events.AcceptanceConfirmedEvent,
+    WorkOrder.SignedOff: workorder_events.WorkOrderSignedOffEvent,
+    WorkOrder.Returned: workorder_events.WorkOrderReturnedEvent,
+    WorkOrder.Referred: workorder_events.WorkOrderReferredEvent,
 }
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "site", "actor",
@@ -35,13 +36,13 @@ ENVELOPE_FIELDS = frozenset(
 FREE_TEXT = ("reason", "notes", "comment", "note", "items", "actual_item", "content")
 
 
-def translate(event: object) -> e.Envelope | None:
-    name = EVENT_NAMES.get(type(event))
-    if name is None:
+def translate(event: object) -> Envelope | None:
+    published = PUBLISHED.get(type(event))
+    if published is None:
         return None  # ticket files and receipts are dispatch's own records
     fields: dict[str, Any] = {k: v for k, v in event.__dict__.items() if k not in ENVELOPE_FIELDS}
     for key in FREE_TEXT:
         if isinstance(fields.get(key), str):
             fields[key] = mask(fields[key])
-    data = WORKORDER_DATA[name].model_validate(fields)
-    return envelope(event, f"workorder.{name}", data, None)
+    data = published.data_model().model_validate(fields)
+    return envelope(event, published.type_name(), data, None)

@@ -9,12 +9,30 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
-from services.intake.audit import AccessLog, refused_reveals
-from services.intake.bookkeeping import TicketCounter
-from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
-from services.intake.review import MonthReview
-from shared.contracts import commands as c
-from shared.contracts import events as e
+from services.intake.domain import (
+    AccessLog,
+    MonthReview,
+    RuleError,
+    Ticket,
+    TicketCounter,
+    TransitionError,
+    refused_reveals,
+    ticket_id_for,
+)
+from shared.contracts.commands import (
+    AttachMonthAnalysis,
+    CancelTicket,
+    ClassifyTicket,
+    LinkContact,
+    RecordFollowUp,
+    ReopenTicket,
+    ReplyToCustomer,
+    ReportContact,
+    ResolveTicket,
+    RevealContact,
+    TicketCommand,
+)
+from shared.contracts.envelope import Envelope
 from shared.contracts.replies import (
     AnalysisReply,
     ContactDetails,
@@ -24,7 +42,8 @@ from shared.contracts.replies import (
     TicketReply,
 )
 from shared.contracts.vocabulary import Kind
-from shared.desk_app import CommandContext, DeskApplication
+from shared.contracts.workorder_events import WorkOrderSignedOffEvent
+from shared.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.errors import DeskError, conflict, invalid, not_found
 from shared.months import months_back
 from shared.publishing import mask
@@ -43,7 +62,7 @@ class IntakeApp(DeskApplication):
 
     # -- commands -------------------------------------------------------------------------
 
-    def _report(self, ctx: CommandContext, cmd: c.ReportContact) -> tuple[BaseModel, list[Any]]:
+    def _report(self, ctx: CommandContext, cmd: ReportContact) -> tuple[BaseModel, list[Any]]:
         site = self.site_config(ctx.site)
         if cmd.category is not None and cmd.category not in site.categories:
             raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
@@ -75,14 +94,14 @@ class IntakeApp(DeskApplication):
         )
         return self._report_reply(ticket, duplicate=False), [ticket, counter]
 
-    def _classify(self, ctx: CommandContext, cmd: c.ClassifyTicket) -> tuple[BaseModel, list[Any]]:
+    def _classify(self, ctx: CommandContext, cmd: ClassifyTicket) -> tuple[BaseModel, list[Any]]:
         if cmd.category is not None and cmd.category not in self.site_config(ctx.site).categories:
             raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
         fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity")
         changes = {f: _plain(getattr(cmd, f)) for f in fields}
         return self._change(ctx, cmd, lambda t, at, meta: t.classify(at=at, meta=meta, **changes))
 
-    def _link(self, ctx: CommandContext, cmd: c.LinkContact) -> tuple[BaseModel, list[Any]]:
+    def _link(self, ctx: CommandContext, cmd: LinkContact) -> tuple[BaseModel, list[Any]]:
         now = self.clock.now()
         received_at = cmd.received_at or now
         if received_at > now + CLOCK_SKEW:
@@ -97,7 +116,7 @@ class IntakeApp(DeskApplication):
             ctx, cmd, lambda t, at, meta: t.link_contact(at=at, meta=meta, **contact)
         )
 
-    def _reveal(self, ctx: CommandContext, cmd: c.RevealContact) -> tuple[BaseModel, list[Any]]:
+    def _reveal(self, ctx: CommandContext, cmd: RevealContact) -> tuple[BaseModel, list[Any]]:
         # before the ticket is looked up: a refused member of staff learns nothing of it
         self.require(ctx, cmd, PERMISSIONS["intake.reveal_contact"])
         ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
@@ -117,17 +136,17 @@ class IntakeApp(DeskApplication):
         ticket = self.ticket(ticket_id)
         return ticket.reporters if ticket is not None else []
 
-    def _reply(self, ctx: CommandContext, cmd: c.ReplyToCustomer) -> tuple[BaseModel, list[Any]]:
+    def _reply(self, ctx: CommandContext, cmd: ReplyToCustomer) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.reply(at=at, meta=meta, message=cmd.message)
         )
 
-    def _resolve(self, ctx: CommandContext, cmd: c.ResolveTicket) -> tuple[BaseModel, list[Any]]:
+    def _resolve(self, ctx: CommandContext, cmd: ResolveTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.resolve(at=at, meta=meta, resolution=cmd.resolution)
         )
 
-    def _follow_up(self, ctx: CommandContext, cmd: c.RecordFollowUp) -> tuple[BaseModel, list[Any]]:
+    def _follow_up(self, ctx: CommandContext, cmd: RecordFollowUp) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx,
             cmd,
@@ -136,12 +155,12 @@ class IntakeApp(DeskApplication):
             ),
         )
 
-    def _reopen(self, ctx: CommandContext, cmd: c.ReopenTicket) -> tuple[BaseModel, list[Any]]:
+    def _reopen(self, ctx: CommandContext, cmd: ReopenTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.reopen(at=at, meta=meta, reason=cmd.reason)
         )
 
-    def _cancel(self, ctx: CommandContext, cmd: c.CancelTicket) -> tuple[BaseModel, list[Any]]:
+    def _cancel(self, ctx: CommandContext, cmd: CancelTicket) -> tuple[BaseModel, list[Any]]:
         if self.ticket_of_site(ctx.site, cmd.ticket_id).on_ladder:
             self.require(ctx, cmd, PERMISSIONS["intake.cancel"])
         if cmd.duplicate_of is not None:
@@ -157,7 +176,7 @@ class IntakeApp(DeskApplication):
         )
 
     def _analysis(
-        self, ctx: CommandContext, cmd: c.AttachMonthAnalysis
+        self, ctx: CommandContext, cmd: AttachMonthAnalysis
     ) -> tuple[BaseModel, list[Any]]:
         self.require(ctx, cmd, PERMISSIONS["intake.attach_analysis"])
         now = self.clock.now()
@@ -184,24 +203,11 @@ class IntakeApp(DeskApplication):
         reply = AnalysisReply(site=ctx.site, month=cmd.month, revision=review.revision)
         return reply, [review]
 
-    handlers: ClassVar[dict[type, Any]] = {
-        c.ReportContact: _report,
-        c.ClassifyTicket: _classify,
-        c.LinkContact: _link,
-        c.RevealContact: _reveal,
-        c.ReplyToCustomer: _reply,
-        c.ResolveTicket: _resolve,
-        c.RecordFollowUp: _follow_up,
-        c.ReopenTicket: _reopen,
-        c.CancelTicket: _cancel,
-        c.AttachMonthAnalysis: _analysis,
-    }
-
     # -- refusals: a refused look at contact details is recorded (R15.2, R15.3) -------------
 
     def refuse(self, ctx: CommandContext, cmd: Any, message: str) -> DeskError:
         error = super().refuse(ctx, cmd, message)
-        if isinstance(cmd, c.RevealContact):
+        if isinstance(cmd, RevealContact):
             now = self.clock.now()
             month = now.astimezone(self.site_config(ctx.site).zone).strftime("%Y-%m")
             member = self.site_config(ctx.site).staff.get(cmd.staff_id)
@@ -226,7 +232,7 @@ class IntakeApp(DeskApplication):
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _change(self, ctx: CommandContext, cmd: c.TicketCommand, change: Any) -> tuple[Any, list]:
+    def _change(self, ctx: CommandContext, cmd: TicketCommand, change: Any) -> tuple[Any, list]:
         ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
         try:
             change(ticket, self.clock.now(), ctx.meta(cmd))
@@ -239,10 +245,12 @@ class IntakeApp(DeskApplication):
         )
         return reply, [ticket]
 
-    def react(self, event: e.Envelope) -> list[Any]:
+    # -- policy: what intake does when dispatch reports work done (consumed from DESK) -------
+
+    def _work_done(self, event: WorkOrderSignedOffEvent) -> list[Any]:
         """When dispatch reports every work order of a ticket signed off, the ticket is resolved
         and its follow-up call (回访) is due."""
-        if event.event_type != "workorder.signed_off" or not event.data.ticket_done:  # type: ignore[attr-defined]
+        if not event.data.ticket_done:
             return []
         ticket = self.ticket(event.data.ticket_id)
         if ticket is None or not ticket.is_open:
@@ -296,6 +304,22 @@ class IntakeApp(DeskApplication):
             duplicate=duplicate,
             deadline=Promise(clock=promised[0], due_at=promised[1]) if promised else None,
         )
+
+    # -- the tables: what each command and each event on DESK is handled by --------------------
+
+    handlers: ClassVar[dict[type, Handler]] = {
+        ReportContact: _report,
+        ClassifyTicket: _classify,
+        LinkContact: _link,
+        RevealContact: _reveal,
+        ReplyToCustomer: _reply,
+        ResolveTicket: _resolve,
+        RecordFollowUp: _follow_up,
+        ReopenTicket: _reopen,
+        CancelTicket: _cancel,
+        AttachMonthAnalysis: _analysis,
+    }
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {WorkOrderSignedOffEvent: _work_done}
 
 
 def _plain(value: Any) -> Any:

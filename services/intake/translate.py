@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from services.intake.domain import Ticket
-from services.intake.review import MonthReview
-from shared.contracts import events as e
+from services.intake.domain import MonthReview, Ticket
+from shared.contracts import events
 from shared.publishing import envelope, mask
 
 
@@ -23,7 +22,7 @@ class Translator:
     def __init__(self, reporters_of: Callable[[UUID], list[dict[str, Any] | None]]) -> None:
         self._reporters_of = reporters_of
 
-    def __call__(self, event: object) -> e.Envelope | None:
+    def __call__(self, event: object) -> events.Envelope | None:
         if isinstance(event, MonthReview.Event):
             return _analysis(event)
         build = _BUILDERS.get(type(event))
@@ -31,12 +30,12 @@ class Translator:
             return None  # command receipts, counters, the access log: internal to intake
         assert isinstance(event, Ticket.Event)
         reporters = self._reporters_of(event.originator_id)
-        event_type, data, occurred_at = build(event, lambda t: mask(t, reporters))
-        return envelope(event, event_type, data, occurred_at)
+        published, data, occurred_at = build(event, lambda t: mask(t, reporters))
+        return envelope(event, published.type_name(), data, occurred_at)
 
 
 def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
-    data = e.TicketReported(
+    data = events.TicketReported(
         ticket_no=ev.ticket_no,
         client_ref=ev.client_ref,
         channel=ev.channel,
@@ -48,11 +47,11 @@ def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
         received_at=ev.received_at,
         appointment=ev.appointment,
     )
-    return "ticket.reported", data, ev.received_at
+    return events.TicketReportedEvent, data, ev.received_at
 
 
 def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
-    data = e.TicketClassified(
+    data = events.TicketClassified(
         kind=ev.kind,
         category=ev.category,
         help_category=ev.help_category,
@@ -60,59 +59,63 @@ def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
         communicative_type=ev.communicative_type,
         severity=ev.severity,
     )
-    return "ticket.classified", data, None
+    return events.TicketClassifiedEvent, data, None
 
 
 def _linked(ev: Ticket.ContactLinked, m: Callable) -> tuple:
-    data = e.ContactLinked(
+    data = events.ContactLinked(
         channel=ev.channel,
         content=m(ev.content),
         received_at=ev.received_at,
         repeat_count=ev.repeat_count,
     )
-    return "ticket.contact_linked", data, ev.received_at
+    return events.ContactLinkedEvent, data, ev.received_at
 
 
 def _revealed(ev: Ticket.ContactRevealed, m: Callable) -> tuple:
-    return "ticket.contact_revealed", e.ContactRevealed(purpose=m(ev.purpose)), None
+    return events.ContactRevealedEvent, events.ContactRevealed(purpose=m(ev.purpose)), None
 
 
 def _replied(ev: Ticket.Replied, m: Callable) -> tuple:
-    return "ticket.replied", e.TicketReplied(message=m(ev.message), first=ev.first), None
+    return (
+        events.TicketRepliedEvent,
+        events.TicketReplied(message=m(ev.message), first=ev.first),
+        None,
+    )
 
 
 def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
-    return "ticket.resolved", e.TicketResolved(resolution=m(ev.resolution)), None
+    return events.TicketResolvedEvent, events.TicketResolved(resolution=m(ev.resolution)), None
 
 
 def _followed_up(ev: Ticket.FollowedUp, m: Callable) -> tuple:
-    data = e.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
-    return "ticket.followed_up", data, None
+    data = events.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
+    return events.FollowUpRecordedEvent, data, None
 
 
 def _closed(ev: Ticket.Closed, m: Callable) -> tuple:
-    return "ticket.closed", e.TicketClosed(reason=ev.reason), None
+    return events.TicketClosedEvent, events.TicketClosed(reason=ev.reason), None
 
 
 def _reopened(ev: Ticket.Reopened, m: Callable) -> tuple:
-    data = e.TicketReopened(reason=m(ev.reason), reopen_count=ev.reopen_count)
-    return "ticket.reopened", data, None
+    data = events.TicketReopened(reason=m(ev.reason), reopen_count=ev.reopen_count)
+    return events.TicketReopenedEvent, data, None
 
 
 def _cancelled(ev: Ticket.Cancelled, m: Callable) -> tuple:
-    data = e.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
-    return "ticket.cancelled", data, None
+    data = events.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
+    return events.TicketCancelledEvent, data, None
 
 
-def _analysis(ev: MonthReview.Event) -> e.Envelope:
-    data = e.MonthAnalysisAttached(
+def _analysis(ev: MonthReview.Event) -> events.Envelope:
+    data = events.MonthAnalysisAttached(
         month=ev.month,
         cause=mask(ev.cause) or "",
         lessons=mask(ev.lessons) or "",
         actions=mask(ev.actions) or "",
         revision=ev.originator_version,
     )
-    return envelope(ev, "report.analysis_attached", data, None)
+    return envelope(ev, events.MonthAnalysisAttachedEvent.type_name(), data, None)
 
 
 _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {

@@ -67,3 +67,11 @@ def in_years(value: datetime) -> datetime:
 
 
 Timestamp = Annotated[AwareDatetime, AfterValidator(in_years)]
+
+
+class Appointment(Contract):
+    """A visit the customer agreed to, as published in ticket and work-order events; a command
+    checks it at the edge (`commands.AppointmentWindow`)."""
+
+    start: AwareDatetime
+    end: AwareDatetime

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from shared.contracts.base import (
+    Appointment,
     Contract,
     Key,
     LongText,
@@ -22,7 +23,6 @@ from shared.contracts.base import (
     StaffId,
     Timestamp,
 )
-from shared.contracts.events import Appointment
 from shared.contracts.vocabulary import (
     Channel,
     CommunicativeType,

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field, TypeAdapter
 
-from shared.contracts.base import Contract
+from shared.contracts.base import Appointment, Contract
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.vocabulary import (
@@ -23,11 +23,6 @@ from shared.contracts.vocabulary import (
     Validity,
 )
 from shared.contracts.workorder_events import WORKORDER_EVENTS
-
-
-class Appointment(Contract):
-    start: AwareDatetime
-    end: AwareDatetime
 
 
 class TicketReported(Contract):

@@ -7,9 +7,9 @@ from enum import StrEnum
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from shared.contracts.base import Contract
+from shared.contracts.base import Appointment, Contract
 from shared.contracts.envelope import Envelope
 
 
@@ -37,11 +37,6 @@ class Scope(StrEnum):
     public = "public"
 
 
-class Window(Contract):
-    start: AwareDatetime
-    end: AwareDatetime
-
-
 Money = Decimal
 
 
@@ -59,7 +54,7 @@ class WorkOrderIssued(Contract):
     scope: Scope
     unit: str | None
     content: str
-    appointment: Window | None
+    appointment: Appointment | None
     leak: bool = Field(description="Accepted only after the next rain (R8.8)")
     rework_of: UUID | None = Field(description="The original order, for rework under warranty")
     free_of_charge: bool = Field(description="Rework within the warranty is free (R8.9)")
@@ -95,7 +90,7 @@ class WorkOrderRescheduled(Contract):
     """Nobody home after 3 minutes (R7.17): a new appointment."""
 
     reason: str
-    appointment: Window
+    appointment: Appointment
 
 
 class QuoteGiven(Contract):
@@ -231,7 +226,3 @@ WORKORDER_EVENTS: tuple[type[Envelope], ...] = (
     WorkOrderReturnedEvent,
     WorkOrderReferredEvent,
 )
-# the event's name after `workorder.` -> its data
-WORKORDER_DATA: dict[str, type[Contract]] = {
-    e.type_name().removeprefix("workorder."): e.data_model() for e in WORKORDER_EVENTS
-}

@@ -308,7 +308,7 @@ def test_the_scan_finds_the_citations_of_code_tests_and_docs() -> None:
         ("shared/sla.py", "rule", "R7.3"),
         ("shared/sla.py", "rule", "C2"),
         ("shared/sla.py", "domain", "5"),
-        ("services/intake/domain.py", "rule", "C10"),
+        ("services/intake/domain/classification.py", "rule", "C10"),
         ("tests/integration/test_escalation_ladder.py", "rule", "C11"),
         ("docs/contract.md", "domain", "9"),
         ("docs/SERVICE-LEVELS.md", "contract", "16"),

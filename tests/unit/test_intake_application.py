@@ -9,7 +9,7 @@ import pytest
 
 from services.intake.application import CommandContext, IntakeApp
 from shared.clock import FixedClock
-from shared.contracts import commands as c
+from shared.contracts import commands
 from shared.contracts.events import EVENT_TYPES
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
@@ -56,7 +56,7 @@ def test_a_repeated_command_id_returns_the_first_reply_even_if_the_body_differs(
 
 def test_a_ticket_of_another_site_is_not_found_there(app, ctx, report_cmd, recorded):
     ticket_id = app.execute(ctx, report_cmd())["ticket_id"]
-    cmd = c.ResolveTicket(staff_id="S1", ticket_id=ticket_id, resolution="x")
+    cmd = commands.ResolveTicket(staff_id="S1", ticket_id=ticket_id, resolution="x")
     error = rejected(app, recorded, CommandContext("lgp", "corr-2"), cmd)
     assert error.code is ErrorCode.not_found
 
@@ -65,8 +65,8 @@ def test_an_invalid_transition_is_a_conflict_naming_the_current_status(
     app, ctx, report_cmd, recorded
 ):
     ticket_id = app.execute(ctx, report_cmd())["ticket_id"]
-    app.execute(ctx, c.CancelTicket(staff_id="S1", ticket_id=ticket_id, reason="撤回"))
-    cmd = c.ResolveTicket(staff_id="S1", ticket_id=ticket_id, resolution="x")
+    app.execute(ctx, commands.CancelTicket(staff_id="S1", ticket_id=ticket_id, reason="撤回"))
+    cmd = commands.ResolveTicket(staff_id="S1", ticket_id=ticket_id, resolution="x")
     error = rejected(app, recorded, ctx, cmd)
     assert error.code is ErrorCode.conflict
     assert "cancelled" in error.message
@@ -76,7 +76,7 @@ def test_a_broken_classification_rule_is_invalid_naming_the_field_R5_6(
     app, ctx, report_cmd, recorded
 ):
     ticket_id = app.execute(ctx, report_cmd(kind="complaint", category="cleaning"))["ticket_id"]
-    cmd = c.ClassifyTicket(staff_id="S1", ticket_id=ticket_id, validity="communicative")
+    cmd = commands.ClassifyTicket(staff_id="S1", ticket_id=ticket_id, validity="communicative")
     error = rejected(app, recorded, ctx, cmd)
     assert (error.code, error.fields[0][0]) == (ErrorCode.invalid, "communicative_type")
 
@@ -134,12 +134,14 @@ def test_a_strict_directory_refuses_an_unlisted_site(report_cmd, recorded):
 def test_the_full_life_of_a_ticket_through_commands_R11_1(app, ctx, report_cmd):
     tid = app.execute(ctx, report_cmd(kind="complaint", category="cleaning"))["ticket_id"]
     steps = [
-        c.ClassifyTicket(staff_id="S1", ticket_id=tid, validity="valid", severity="minor"),
-        c.LinkContact(staff_id="S1", ticket_id=tid, channel="visit", content="又来了"),
-        c.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="已清理"),
-        c.RecordFollowUp(staff_id="S1", ticket_id=tid, satisfied=False, score=2, comment="不满意"),
-        c.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="再次清理"),
-        c.RecordFollowUp(staff_id="S1", ticket_id=tid, satisfied=True, score=5),
+        commands.ClassifyTicket(staff_id="S1", ticket_id=tid, validity="valid", severity="minor"),
+        commands.LinkContact(staff_id="S1", ticket_id=tid, channel="visit", content="又来了"),
+        commands.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="已清理"),
+        commands.RecordFollowUp(
+            staff_id="S1", ticket_id=tid, satisfied=False, score=2, comment="不满意"
+        ),
+        commands.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="再次清理"),
+        commands.RecordFollowUp(staff_id="S1", ticket_id=tid, satisfied=True, score=5),
     ]
     statuses = [app.execute(ctx, step)["status"] for step in steps]
     assert statuses == ["classified", "classified", "resolved", "reopened", "resolved", "closed"]
@@ -150,10 +152,10 @@ def test_the_full_life_of_a_ticket_through_commands_R11_1(app, ctx, report_cmd):
 def test_cancelling_as_a_duplicate_needs_a_ticket_of_the_same_site(app, ctx, report_cmd, recorded):
     here = app.execute(ctx, report_cmd(client_ref="a"))["ticket_id"]
     there = app.execute(CommandContext("lgp", "c"), report_cmd(client_ref="b"))["ticket_id"]
-    cmd = c.CancelTicket(staff_id="S1", ticket_id=here, reason="重复", duplicate_of=there)
+    cmd = commands.CancelTicket(staff_id="S1", ticket_id=here, reason="重复", duplicate_of=there)
     assert rejected(app, recorded, ctx, cmd).fields[0][0] == "duplicate_of"
     other = app.execute(ctx, report_cmd(client_ref="c"))["ticket_id"]
-    cmd = c.CancelTicket(staff_id="S1", ticket_id=here, reason="重复", duplicate_of=other)
+    cmd = commands.CancelTicket(staff_id="S1", ticket_id=here, reason="重复", duplicate_of=other)
     assert app.execute(ctx, cmd)["status"] == "cancelled"
 
 
@@ -165,8 +167,10 @@ def test_a_sign_off_recorded_before_the_ticket_was_reopened_does_not_resolve_it(
     ticket_id = reply["ticket_id"]
     signed_at = clock.now()
     clock.advance(timedelta(minutes=5))
-    app.execute(ctx, c.ResolveTicket(ticket_id=ticket_id, staff_id="S1", resolution="修好了"))
-    app.execute(ctx, c.ReopenTicket(ticket_id=ticket_id, staff_id="S1", reason="又坏了"))
+    app.execute(
+        ctx, commands.ResolveTicket(ticket_id=ticket_id, staff_id="S1", resolution="修好了")
+    )
+    app.execute(ctx, commands.ReopenTicket(ticket_id=ticket_id, staff_id="S1", reason="又坏了"))
 
     def signed_off(at):
         return EVENT_TYPES["workorder.signed_off"].model_validate({

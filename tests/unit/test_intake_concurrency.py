@@ -14,7 +14,7 @@ import pytest
 from services.intake.application import CommandContext, IntakeApp
 from services.intake.domain import Ticket
 from shared.clock import FixedClock
-from shared.contracts import commands as c
+from shared.contracts import commands
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
 from shared.sites import SiteDirectory
@@ -46,7 +46,7 @@ def workers(tmp_path):
 
 
 def reported(app: IntakeApp) -> str:
-    cmd = c.ReportContact(
+    cmd = commands.ReportContact(
         staff_id="S017",
         client_ref="desk-0001",
         channel="visit",
@@ -65,10 +65,10 @@ def test_a_command_that_lost_the_race_is_a_conflict_and_records_nothing(workers)
     a, b = workers
     tid = reported(a)
     b.clock.meanwhile = lambda: a.execute(
-        CTX, c.ClassifyTicket(staff_id="S1", ticket_id=tid, category="security")
+        CTX, commands.ClassifyTicket(staff_id="S1", ticket_id=tid, category="security")
     )
     with pytest.raises(DeskError) as raised:
-        b.execute(CTX, c.ResolveTicket(staff_id="S2", ticket_id=tid, resolution="修好了"))
+        b.execute(CTX, commands.ResolveTicket(staff_id="S2", ticket_id=tid, resolution="修好了"))
     assert raised.value.code is ErrorCode.conflict
     assert events_of(a, tid) == [Ticket.Reported, Ticket.Classified]
 
@@ -76,7 +76,9 @@ def test_a_command_that_lost_the_race_is_a_conflict_and_records_nothing(workers)
 def test_the_same_command_run_by_two_workers_takes_effect_once(workers):
     a, b = workers
     tid = reported(a)
-    cmd = c.ResolveTicket(command_id="resolve-1", staff_id="S2", ticket_id=tid, resolution="换锁")
+    cmd = commands.ResolveTicket(
+        command_id="resolve-1", staff_id="S2", ticket_id=tid, resolution="换锁"
+    )
     first: dict = {}
     b.clock.meanwhile = lambda: first.update(a.execute(CTX, cmd))
     assert b.execute(CTX, cmd) == first

@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.intake.application import CommandContext
-from services.intake.bookkeeping import TicketCounter
-from services.intake.domain import Ticket
+from services.intake.domain import Ticket, TicketCounter
 from services.intake.translate import Translator
 from shared.contracts import commands as c
 from shared.contracts import events as e

@@ -14,7 +14,7 @@ from services.escalation.application import EscalationApp
 from services.escalation.domain import Notice
 from services.escalation.schedule import Schedule
 from services.intake.application import CommandContext, IntakeApp
-from services.intake.audit import AccessLog
+from services.intake.domain import AccessLog
 from services.intake.translate import Translator
 from shared.clock import FixedClock
 from shared.contracts import commands as c

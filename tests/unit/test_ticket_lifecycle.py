@@ -8,8 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from services.intake.bookkeeping import TicketCounter
-from services.intake.domain import RuleError, Ticket, TransitionError, ticket_id_for
+from services.intake.domain import RuleError, Ticket, TicketCounter, TransitionError, ticket_id_for
 from shared.contracts.vocabulary import TicketStatus
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from services.dispatch.application import DispatchApp
 from services.dispatch.domain import WorkOrder, order_id_for
 from services.intake.domain import Ticket
 from shared.clock import FixedClock
-from shared.contracts import dispatch_commands as d
+from shared.contracts import dispatch_commands
 from shared.desk_app import CommandContext
 from shared.errors import DeskError
 from shared.inbox import Delivery
@@ -26,22 +26,27 @@ T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # the parent conftest's clock sta
 WINDOW = {"start": T0 + timedelta(days=1), "end": T0 + timedelta(days=1, hours=2)}
 LEAK = "顶层卧室屋面渗水, 下雨时滴水"
 
-# verb -> (command model, default fields): every work-order step of the lifecycle
-STEPS: dict[str, tuple[type[d.Command], dict[str, Any]]] = {
-    "override": (d.OverrideClassification, {"urgency": "urgent", "reason": "业主家中有老人"}),
-    "collect": (d.CollectOrder, {"collected_by": "ENG-LEAD"}),
-    "assign": (d.AssignTechnician, {"technician": "T07"}),
-    "arrive": (d.RecordArrival, {}),
-    "reschedule": (d.Reschedule, {"appointment": WINDOW}),
-    "quote": (d.GiveQuote, {"amount": Decimal("120.00"), "items": "更换角阀"}),
-    "accept_quote": (d.AcceptQuote, {}),
-    "decline_quote": (d.DeclineQuote, {"reason": "费用太高"}),
-    "complete": (d.CompleteOrder, {"notes": "更换了角阀", "actual_item": "角阀"}),
-    "confirm_acceptance": (d.ConfirmAcceptance, {"note": "雨后不漏"}),
-    "sign_off": (d.SignOff, {"quality": 5, "attitude": 4}),
-    "return": (d.ReturnOrder, {}),
-    "refer": (d.ReferOrder, {"reason": "属业主自行装修范围"}),
-    "rework": (d.ReworkOrder, {"reason": "又漏了"}),
+# verb -> default fields: every command on a work order (the contract names each one's verb)
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "override": {"urgency": "urgent", "reason": "业主家中有老人"},
+    "collect": {"collected_by": "ENG-LEAD"},
+    "assign": {"technician": "T07"},
+    "arrive": {},
+    "reschedule": {"appointment": WINDOW},
+    "quote": {"amount": Decimal("120.00"), "items": "更换角阀"},
+    "accept_quote": {},
+    "decline_quote": {"reason": "费用太高"},
+    "complete": {"notes": "更换了角阀", "actual_item": "角阀"},
+    "confirm_acceptance": {"note": "雨后不漏"},
+    "sign_off": {"quality": 5, "attitude": 4},
+    "return": {},
+    "refer": {"reason": "属业主自行装修范围"},
+    "rework": {"reason": "又漏了"},
+}
+ORDER_COMMANDS = {
+    cmd.verb: cmd
+    for cmd in dispatch_commands.DISPATCH_COMMANDS
+    if issubclass(cmd, dispatch_commands.OrderCommand)
 }
 TO_SITE = ("collect", "assign", "arrive")
 # status -> the verbs that take a fresh repair order there (awaiting_acceptance: a leak order)
@@ -102,10 +107,9 @@ class Desk:
 
     # -- commands ------------------------------------------------------------------------------
 
-    def command(self, verb: str, order_id: UUID, **fields: Any) -> d.Command:
-        model, defaults = STEPS[verb]
-        body = {"staff_id": "E01", "work_order_id": order_id} | defaults | fields
-        return model.model_validate(body)
+    def command(self, verb: str, order_id: UUID, **fields: Any) -> dispatch_commands.Command:
+        body = {"staff_id": "E01", "work_order_id": order_id} | DEFAULTS[verb] | fields
+        return ORDER_COMMANDS[verb].model_validate(body)
 
     def do(self, verb: str, order_id: UUID, ctx: CommandContext | None = None, **fields: Any):
         return self.app.execute(ctx or self.ctx, self.command(verb, order_id, **fields))
@@ -116,7 +120,9 @@ class Desk:
     def issue(self, ticket: Ticket, ctx: CommandContext | None = None, **fields: Any):
         """Issue a work order for the ticket by hand."""
         body = {"staff_id": "S017", "ticket_id": ticket.id, "reason": "需要清洁部处理"} | fields
-        return self.app.execute(ctx or self.ctx, d.IssueWorkOrder.model_validate(body))
+        return self.app.execute(
+            ctx or self.ctx, dispatch_commands.IssueWorkOrder.model_validate(body)
+        )
 
     def order_in(self, status: str) -> UUID:
         """A fresh repair ticket's automatic order, driven to `status`."""

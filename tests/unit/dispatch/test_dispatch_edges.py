@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from services.dispatch.translate import translate
 from services.reporting.orders import evolve_order
 from services.reporting.view import TicketView
-from shared.contracts import dispatch_commands as d
+from shared.contracts import dispatch_commands
 from shared.contracts.replies import ErrorCode
 from shared.inbox import Delivery
 from shared.sites import SiteDirectory
@@ -31,7 +31,7 @@ def test_rework_of_an_order_whose_ticket_was_closed_waits_for_the_ticket_to_reop
 
 def test_an_override_must_change_urgency_or_scope():
     with pytest.raises(ValidationError, match="urgency or scope"):
-        d.OverrideClassification.model_validate(
+        dispatch_commands.OverrideClassification.model_validate(
             {"staff_id": "S1", "work_order_id": "6eb79cef-3d22-5d13-9c6b-cb0aca089d27",
              "reason": "no change"}
         )  # fmt: skip

@@ -3,18 +3,23 @@ ticket-done flag, idempotency and the site check."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from services.dispatch.domain import ALLOWED, FINISHED, WorkOrder
+from services.dispatch.application import DispatchApp
+from services.dispatch.domain import FINISHED, LIFECYCLE, WorkOrder
 from services.dispatch.translate import translate
+from shared.contracts import dispatch_commands
 from shared.contracts.replies import ErrorCode
 from shared.desk_app import CommandContext
 
 TO_SITE = ("collect", "assign", "arrive")
 LEAK = "阳台外墙漏水"
+ALLOWED = {verb: step.allowed_from for verb, step in LIFECYCLE.items()}
 STATUSES = sorted(frozenset().union(*ALLOWED.values(), FINISHED))
 OUT_OF_ORDER = [(verb, s) for verb in ALLOWED for s in STATUSES if s not in ALLOWED[verb]]
 
@@ -175,3 +180,26 @@ def test_an_override_of_urgency_alone_keeps_the_scope(desk):
     order_id = desk.order_in("issued")
     reply = desk.do("override", order_id, urgency="general", reason="业主说不急")
     assert (reply["urgency"], reply["scope"]) == ("general", "household")
+
+
+def test_every_step_of_the_lifecycle_has_its_command_and_every_command_is_handled():
+    verbs = [cmd.verb for cmd in dispatch_commands.DISPATCH_COMMANDS]
+    assert len(verbs) == len(set(verbs))
+    assert set(verbs) == set(LIFECYCLE) | {"issue", "rework"}
+    assert set(DispatchApp.handlers) == set(dispatch_commands.DISPATCH_COMMANDS)
+
+
+def test_the_contracts_status_table_says_what_the_lifecycle_does():
+    """docs/contract.md §11 states LIFECYCLE for readers: a verb's allowed statuses and the
+    status after it (`unchanged`: none), as the table in the domain has them."""
+    text = (Path(__file__).parents[3] / "docs" / "contract.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.split("## 11. Work-order status", 1)[1].split("\n## ", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].strip("`") in LIFECYCLE:
+            after = re.findall(r"`(\w+)`", cells[2])
+            rows[cells[0].strip("`")] = (set(re.findall(r"`(\w+)`", cells[1])), after[:1])
+    assert rows == {
+        verb: (set(step.allowed_from), [step.becomes] if step.becomes else [])
+        for verb, step in LIFECYCLE.items()
+    }

@@ -1,12 +1,14 @@
-"""Dispatch policies as data (docs/DOMAIN.md §4): routing, urgency (R7.1, R7.2), scope (R4.3), leaks
-(R8.8). Pure functions; the application tests show them applied to real orders."""
+"""Dispatch policies as data (docs/DOMAIN.md §4): routing and leaks (R8.8), and the urgency (R7.1,
+R7.2) and scope (R4.3) of a repair it shares with the clocks (shared/repairs.py). Pure functions;
+the application tests show them applied to real orders."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.dispatch import policy
-from shared.contracts.workorder_events import Scope, Urgency
+from services.dispatch.domain import REFERRAL_DEPARTMENT, policy
+from shared import repairs
+from shared.contracts.workorder_events import Department, Scope, Urgency
 from shared.sites import SiteConfig
 
 
@@ -37,12 +39,12 @@ def test_a_site_routing_override_wins_over_the_default_for_its_category_only():
 
 
 def test_every_default_route_names_a_known_department():
-    assert set(policy.DEFAULT_ROUTING.values()) <= set(policy.DEPARTMENTS)
-    assert policy.REFERRAL_DEPARTMENT == "property_business"  # R7.11 管业部
+    assert set(policy.DEFAULT_ROUTING.values()) <= set(Department)
+    assert REFERRAL_DEPARTMENT == "property_business"  # R7.11 管业部
 
 
 def test_an_elevator_repair_is_urgent_by_its_category_R7_1():
-    assert policy.urgency_of("elevator", "按钮不亮") is Urgency.urgent
+    assert repairs.urgency_of("elevator", "按钮不亮") is Urgency.urgent
 
 
 @pytest.mark.parametrize(
@@ -56,31 +58,31 @@ def test_an_elevator_repair_is_urgent_by_its_category_R7_1():
     ],
 )
 def test_the_words_of_the_urgent_list_make_a_repair_urgent_R7_1(content):
-    assert policy.urgency_of("maintenance", content) is Urgency.urgent
+    assert repairs.urgency_of("maintenance", content) is Urgency.urgent
 
 
 @pytest.mark.parametrize("content", ["卧室门窗关不严", "卫生间龙头滴水", "客厅墙面起皮"])
 def test_doors_windows_and_fixture_parts_are_general_R7_2(content):
-    assert policy.urgency_of("maintenance", content) is Urgency.general
+    assert repairs.urgency_of("maintenance", content) is Urgency.general
 
 
 def test_a_loose_door_handle_is_a_general_door_and_window_item_R7_2():
-    assert policy.urgency_of("maintenance", "卧室门把手松动") is Urgency.general
+    assert repairs.urgency_of("maintenance", "卧室门把手松动") is Urgency.general
 
 
 @pytest.mark.parametrize(
     "category", ["public_facility", "elevator", "greening", "parking", "cleaning", "security"]
 )
 def test_a_public_category_is_a_public_facility_repair_even_with_a_unit_R4_3(category):
-    assert policy.scope_of(category, "3-1201") is Scope.public
+    assert repairs.scope_of(category, "3-1201") is Scope.public
 
 
 def test_a_repair_in_a_unit_is_a_household_repair_R4_3():
-    assert policy.scope_of("plumbing", "3-1201") is Scope.household
+    assert repairs.scope_of("plumbing", "3-1201") is Scope.household
 
 
 def test_a_repair_without_a_unit_is_a_public_facility_repair_R4_3():
-    assert policy.scope_of("plumbing", None) is Scope.public
+    assert repairs.scope_of("plumbing", None) is Scope.public
 
 
 @pytest.mark.parametrize(
@@ -100,4 +102,4 @@ def test_a_burst_pipe_in_a_top_floor_flat_is_not_a_rain_leak_R8_8():
 
 
 def test_the_default_warranty_is_three_months_R8_9():
-    assert policy.WARRANTY.days == 90 == SiteConfig().warranty_days
+    assert SiteConfig().warranty_days == 90

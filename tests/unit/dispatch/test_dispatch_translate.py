@@ -10,12 +10,14 @@ from decimal import Decimal
 import pytest
 
 from services.dispatch.domain import TicketFile, WorkOrder
-from services.dispatch.translate import EVENT_NAMES, translate
+from services.dispatch.translate import PUBLISHED, translate
 from shared.contracts.events import event_subject, parse_event
 from shared.desk_app import CommandReceipt
 
 PHONE = "13800138000"
 SAY = f"业主电话{PHONE}"  # free text with a phone number in it
+# domain event -> the name it is published under, after `workorder.`
+EVENT_NAMES = {kind: env.type_name().removeprefix("workorder.") for kind, env in PUBLISHED.items()}
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The ticket aggregate (docs/DOMAIN.md §2, §3, §6). No I/O; changes only by triggering events."""
+"""The ticket (docs/DOMAIN.md §2, §3, §6). No I/O; it changes only by triggering events."""
 
 from __future__ import annotations
 
@@ -7,27 +7,18 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
-from shared.contracts.vocabulary import OPEN_STATUSES, Kind, TicketStatus, Validity
+from services.intake.domain.classification import (
+    check_classification,
+    drop_what_no_longer_applies,
+    ladder_after,
+)
+from services.intake.domain.errors import RuleError, TransitionError
+from shared.contracts.vocabulary import OPEN_STATUSES, TicketStatus
 from shared.sla import climbs_ladder
 
 TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
-
-
-class TransitionError(Exception):
-    """A command that the ticket's current status does not allow."""
-
-    def __init__(self, action: str, status: str) -> None:
-        super().__init__(f"cannot {action} a ticket that is {status}")
-        self.status = status
-
-
-class RuleError(Exception):
-    """A command that breaks a domain rule (reported back as `invalid`)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def ticket_id_for(site: str, client_ref: str) -> UUID:
@@ -69,7 +60,7 @@ class Ticket(Aggregate):
             t.validity, t.communicative_type = self.validity, self.communicative_type
             t.severity = self.severity
             t.status = TicketStatus.classified
-            t.ladder = _ladder_after(t.ladder, climbs_ladder(t.kind, t.validity))
+            t.ladder = ladder_after(t.ladder, climbs_ladder(t.kind, t.validity))
 
     class ContactLinked(Event):
         channel: str
@@ -177,7 +168,7 @@ class Ticket(Aggregate):
         self.reopened_at: datetime | None = None
         self.follow_up_count = 0
         self.reply_count = 0
-        self.ladder = _ladder_after(None, climbs_ladder(kind, None))
+        self.ladder = ladder_after(None, climbs_ladder(kind, None))
 
     @classmethod
     def report(cls, *, ticket_id: UUID, at: datetime, **fields: Any) -> Ticket:
@@ -197,8 +188,8 @@ class Ticket(Aggregate):
         }
         given = {k: v for k, v in changes.items() if v is not None}
         merged.update(given)
-        _drop_what_no_longer_applies(merged, given)
-        _check_classification(merged)
+        drop_what_no_longer_applies(merged, given)
+        check_classification(merged)
         self._emit(self.Classified, at, meta, **merged)
 
     def link_contact(self, *, at: datetime, meta: dict[str, Any], **contact: Any) -> None:
@@ -274,47 +265,5 @@ class Ticket(Aggregate):
         return self.ladder == "climbing" and self.is_open
 
 
-def _ladder_after(ladder: str | None, climbs: bool) -> str | None:
-    """Escalation's ladder starts when a ticket first is a complaint that climbs, and once it
-    is left (found communicative, or no complaint after all) it never climbs again."""
-    if ladder is None:
-        return "climbing" if climbs else None
-    return ladder if climbs or ladder == "left" else "left"
-
-
-def _drop_what_no_longer_applies(c: dict[str, Any], given: dict[str, Any]) -> None:
-    """A reclassification clears the earlier fields it makes meaningless (a complaint found to be
-    an inquiry loses its severity; one found valid loses its communicative type). Fields given in
-    the same command are kept, so that a contradictory command is refused, not quietly fixed."""
-    stale: list[str] = []
-    if c["kind"] != Kind.help:
-        stale.append("help_category")
-    if c["kind"] != Kind.complaint:
-        stale += ["validity", "communicative_type", "severity"]
-    elif c["validity"] == Validity.valid:
-        stale.append("communicative_type")
-    elif c["validity"] == Validity.communicative:
-        stale.append("severity")
-    for f in stale:
-        if f not in given:
-            c[f] = None
-
-
-def _check_classification(c: dict[str, Any]) -> None:
-    """Validity and severity belong to complaints only (R5.1–R5.6, decision C10)."""
-    if c["kind"] == Kind.help and c["help_category"] is None:
-        raise RuleError("help_category", "help_category (A–G) is required when kind is help")
-    if c["kind"] != Kind.help and c["help_category"] is not None:
-        raise RuleError("help_category", "help_category is only for help requests")
-    if c["kind"] != Kind.complaint:
-        for f in ("validity", "communicative_type", "severity"):
-            if c[f] is not None:
-                raise RuleError(f, f"{f} applies to complaints only")
-        return
-    if c["validity"] == Validity.communicative:
-        if c["communicative_type"] is None:
-            raise RuleError("communicative_type", "a communicative complaint needs its type")
-        if c["severity"] is not None:
-            raise RuleError("severity", "a communicative complaint has no severity")
-    elif c["communicative_type"] is not None:
-        raise RuleError("communicative_type", "communicative_type needs validity communicative")
+# stored before the domain became a package (issue 12)
+register_topic("services.intake.domain:Ticket", Ticket)

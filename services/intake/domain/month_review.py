@@ -11,6 +11,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
 REVIEW_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/month-review")
 
@@ -58,3 +59,7 @@ class MonthReview(Aggregate):
             )
         review.trigger_event(cls.Revised, timestamp=at, site=site, month=month, **fields)
         return review
+
+
+# stored before the domain became a package (issue 12)
+register_topic("services.intake.review:MonthReview", MonthReview)

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
 ACCESS_LOG_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/access-log")
 
@@ -50,6 +51,10 @@ class AccessLog(Aggregate):
             )
         log.trigger_event(cls.RevealRefused, timestamp=at, **attempt)
         return log
+
+
+# stored before the domain became a package (issue 12)
+register_topic("services.intake.audit:AccessLog", AccessLog)
 
 
 def refused_reveals(events: Iterable[Any]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
 
 COUNTER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket-counter")
 
@@ -55,3 +56,7 @@ class TicketCounter(Aggregate):
     def next_number(self, at: datetime, reporter: dict[str, Any] | None = None) -> str:
         self.trigger_event(self.Issued, timestamp=at, number=self.last + 1, reporter=reporter)
         return f"{self.site.upper()}-{self.month}-{self.last:04d}"
+
+
+# stored before the domain became a package (issue 12)
+register_topic("services.intake.bookkeeping:TicketCounter", TicketCounter)

@@ -1,0 +1,44 @@
+"""Dispatch policies as data (docs/DOMAIN.md §4): which department a repair goes to, and which
+repairs are leaks accepted only after the next rain.
+
+A site overrides the routing in its site directory entry (`SiteConfig.routing`), and sets the
+warranty there too (`warranty_days`, R8.9); how a repair is classified, urgent or general and
+household or public, is shared with the service-level clocks (shared/repairs.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.contracts.workorder_events import Department
+
+# category -> department that owns it
+DEFAULT_ROUTING: dict[str, Department] = {
+    "plumbing": Department.engineering,
+    "electrical": Department.engineering,
+    "elevator": Department.engineering,
+    "maintenance": Department.engineering,
+    "public_facility": Department.engineering,
+    "cleaning": Department.cleaning,
+    "security": Department.security,
+    "public_order": Department.security,
+    "parking": Department.security,
+    "noise": Department.security,
+    "greening": Department.greening,
+    "front_desk": Department.property_business,
+    "other": Department.property_business,
+}
+DEFAULT_DEPARTMENT = Department.engineering
+
+# R8.8 leak repairs (roof, outer wall, window: what rain tests) are accepted after the next rain.
+LEAK_WORDS = re.compile(r"漏雨|(屋面|屋顶|顶楼|天台|外墙|窗台|窗边|飘窗)[^管爆]{0,4}(渗|漏)")
+
+
+def route(category: str | None, overrides: dict[str, Department]) -> Department:
+    if category is None:
+        return DEFAULT_DEPARTMENT
+    return overrides.get(category) or DEFAULT_ROUTING.get(category, DEFAULT_DEPARTMENT)
+
+
+def is_leak(content: str) -> bool:
+    return bool(LEAK_WORDS.search(content))

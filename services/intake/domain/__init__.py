@@ -1,0 +1,21 @@
+"""Intake's domain (docs/DOMAIN.md §2, §3, §6), no I/O: the ticket (`ticket`), how its
+classification may change (`classification`), what it refuses (`errors`), and intake's own
+records, never published: the ticket-number counters (`ticket_counter`), the site manager's
+monthly analysis (`month_review`) and the log of refused looks at contact details (`access_log`)."""
+
+from services.intake.domain.access_log import AccessLog, refused_reveals
+from services.intake.domain.errors import RuleError, TransitionError
+from services.intake.domain.month_review import MonthReview
+from services.intake.domain.ticket import Ticket, ticket_id_for
+from services.intake.domain.ticket_counter import TicketCounter
+
+__all__ = [
+    "AccessLog",
+    "MonthReview",
+    "RuleError",
+    "Ticket",
+    "TicketCounter",
+    "TransitionError",
+    "refused_reveals",
+    "ticket_id_for",
+]
