@@ -14,6 +14,7 @@ from rich.console import Console
 from propdesk.cli import render
 from propdesk.cli.client import DeskUnavailable, request
 from shared import subjects
+from shared.personal import looks_personal
 
 out = Console()
 err = Console(stderr=True)
@@ -33,10 +34,14 @@ DEFAULT_URL = "nats://127.0.0.1:4222"
 
 
 def new_client_ref() -> str:
-    """A fresh client reference. Base32 (a–z, 2–7) has no 0, 1 or long digit runs, so it can
-    never look like a phone number, which intake refuses in a client_ref (R15.4); a UUID's hex
-    sometimes does (about one in a hundred)."""
-    return "desk-" + base64.b32encode(uuid4().bytes).decode().rstrip("=").lower()
+    """A fresh client reference. Base32 (a–z, 2–7) has no 0, 1 or long digit runs, so it never
+    looks like a phone number, which intake refuses in a client_ref (R15.4); a UUID's hex
+    sometimes does (about one in a hundred). Its first letters may still spell another identifier's
+    mark (`desk-wxid…` reads as a WeChat id: one in 500,000), so such a draw is drawn again."""
+    while True:
+        ref = "desk-" + base64.b32encode(uuid4().bytes).decode().rstrip("=").lower()
+        if looks_personal(ref) is None:
+            return ref
 
 
 def call_desk(url: str | None, subject: str, body: dict[str, Any], as_json: bool) -> dict[str, Any]:
