@@ -3,6 +3,7 @@ fallen due, and takes the desk's pause, resume and acknowledge commands (docs/DO
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -22,6 +23,8 @@ from services.escalation.domain import (
 from services.escalation.schedule import Schedule
 from shared.contracts import escalation_commands as x
 from shared.contracts import events as e
+from shared.contracts import workorder_events as w
+from shared.contracts.envelope import Envelope
 from shared.contracts.vocabulary import Kind, Validity
 from shared.contracts.workorder_events import Scope, Urgency
 from shared.desk_app import CommandContext, DeskApplication
@@ -43,7 +46,6 @@ from shared.staff import acknowledging
 FIX_CLOCKS = (ClockName.urgent_on_site, ClockName.urgent_fixed, ClockName.general_fixed)
 ISSUE_CLOCKS = (ClockName.order_issued_household, ClockName.order_issued_public)
 ALL_STATES = ("running", "paused", "stopped")
-ENDED = {"ticket.closed": "closed", "ticket.cancelled": "cancelled"}
 
 
 class EscalationApp(DeskApplication):
@@ -113,62 +115,64 @@ class EscalationApp(DeskApplication):
 
     # -- policy: what the clocks do when DESK changes -----------------------------------
 
-    def react(self, event: e.Envelope) -> list[Any]:
+    def react(self, event: Envelope) -> list[Any]:
+        reaction = REACTIONS.get(type(event))
         site = self.sites.get(event.site)
-        if site is None or event.event_type.startswith("escalation."):  # type: ignore[attr-defined]
+        if reaction is None or site is None:
             return []
-        kind = event.event_type.split(".")[0]  # type: ignore[attr-defined]
-        cause = Cause(SYSTEM, event.correlation_id, str(event.event_id))
-        if kind == "ticket":
-            return self._on_ticket(event, site, cause)
-        return self._on_order(event, site, cause)
+        return reaction(self, event, site, Cause(SYSTEM, event.correlation_id, str(event.event_id)))
+
+    def _board_of_ticket(self, event: Envelope) -> Board | None:
+        return self.get(board_id_for(event.aggregate_id), Board)
+
+    def _reported(self, event: e.TicketReportedEvent, site: SiteConfig, cause: Cause) -> list[Any]:
+        if self._board_of_ticket(event) is not None:
+            return []
+        data = event.data
+        board = Board.open(
+            site=event.site,
+            ticket_id=event.aggregate_id,
+            ticket_no=data.ticket_no,
+            kind=data.kind.value,
+            received_at=data.received_at,
+            at=event.occurred_at,
+            correlation_id=event.correlation_id,
+            causation_id=cause.causation_id,
+        )
+        self._start_for_kind(
+            board, site, cause, event.occurred_at, category=data.category, unit=data.unit
+        )
+        return [board]
 
     def _on_ticket(self, event: Any, site: SiteConfig, cause: Cause) -> list[Any]:
-        at, work = event.occurred_at, site.worktime
-        board = self.get(board_id_for(event.aggregate_id), Board)
-        if event.event_type == "ticket.reported":
-            if board is not None:
-                return []
-            data = event.data
-            board = Board.open(
-                site=event.site,
-                ticket_id=event.aggregate_id,
-                ticket_no=data.ticket_no,
-                kind=data.kind.value,
-                received_at=data.received_at,
-                at=at,
-                correlation_id=event.correlation_id,
-                causation_id=cause.causation_id,
-            )
-            self._start_for_kind(board, site, cause, at, category=data.category, unit=data.unit)
-            return [board]
+        board = self._board_of_ticket(event)
         if board is None:
             return []
-        match event.event_type:
-            case "ticket.classified":
+        at, work = event.occurred_at, site.worktime
+        match event:
+            case e.TicketClassifiedEvent():
                 self._classified(board, event.data, site, cause, at)
-            case "ticket.replied":
+            case e.TicketRepliedEvent():
                 board.stop_clock(ClockName.help_reply.value, at, cause, work)
-            case "ticket.resolved":
+            case e.TicketResolvedEvent():
                 for key in board.clock_keys():
                     board.stop_clock(key, at, cause, work)
                 board.change_ladder("stopped", "resolved", at, cause)
                 rule = site.sla.clock(ClockName.follow_up)
                 board.start_clock(ClockName.follow_up.value, rule, work, at, at, cause)
-            case "ticket.followed_up":
+            case e.FollowUpRecordedEvent():
                 board.stop_clock(ClockName.follow_up.value, at, cause, work)
-            case "ticket.reopened":
+            case e.TicketReopenedEvent():
                 board.record(Board.Reopened, at, cause)
                 board.stop_clock(ClockName.follow_up.value, at, cause, work, cancelled=True)
                 board.change_ladder("running", "reopened", at, cause)
-            case "ticket.closed" | "ticket.cancelled":
-                cancelled = event.event_type == "ticket.cancelled"
+            case e.TicketClosedEvent() | e.TicketCancelledEvent():
+                cancelled = isinstance(event, e.TicketCancelledEvent)
+                ended = "cancelled" if cancelled else "closed"
                 for key in board.clock_keys():
                     board.stop_clock(key, at, cause, work, cancelled=cancelled)
-                board.change_ladder("stopped", ENDED[event.event_type], at, cause)
-                board.record(Board.Closed, at, cause, status=ENDED[event.event_type])
-            case _:
-                return []
+                board.change_ladder("stopped", ended, at, cause)
+                board.record(Board.Closed, at, cause, status=ended)
         return [board]
 
     def _start_for_kind(self, board: Board, site: SiteConfig, cause: Cause, at: datetime,
@@ -209,32 +213,35 @@ class EscalationApp(DeskApplication):
             board.change_ladder("left", "communicative complaint (R5.6)", at, cause)
         self._start_for_kind(board, site, cause, at, category=data.category, unit=None)
 
-    def _on_order(self, event: Any, site: SiteConfig, cause: Cause) -> list[Any]:
-        at, work = event.occurred_at, site.worktime
+    def _issued(self, event: w.WorkOrderIssuedEvent, site: SiteConfig, cause: Cause) -> list[Any]:
         changed: list[Any] = []
-        if event.event_type == "workorder.issued":
-            link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
-            if link is None:
-                link = OrderLink.link(event.aggregate_id, event.data.ticket_id, at)
-                changed.append(link)
-        else:
-            link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
-        board = self.get(board_id_for(link.ticket_id), Board) if link else None
+        link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
+        if link is None:
+            link = OrderLink.link(event.aggregate_id, event.data.ticket_id, event.occurred_at)
+            changed.append(link)
+        board = self.get(board_id_for(link.ticket_id), Board)
         if board is None:
             return changed
+        self._first_issued(board, event, site, cause, event.occurred_at)
+        return [*changed, board]
+
+    def _on_order(self, event: Any, site: SiteConfig, cause: Cause) -> list[Any]:
+        link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
+        board = self.get(board_id_for(link.ticket_id), Board) if link else None
+        if board is None:
+            return []
+        at, work = event.occurred_at, site.worktime
         order = board.orders.get(str(event.aggregate_id))
-        match event.event_type:
-            case "workorder.issued":
-                self._issued(board, event, site, cause, at)
-            case "workorder.classification_overridden" if order is not None:
+        match event:
+            case w.ClassificationOverriddenEvent() if order is not None:
                 self._overridden(board, event.data, site, cause, at)
-            case "workorder.collected" if order is not None:
+            case w.WorkOrderCollectedEvent() if order is not None:
                 board.stop_clock(_order_key(board, event, "collected"), at, cause, work)
                 start = _later(at, order["appointment_start"])
                 name = on_site_clock(Scope(order["scope"]))
                 rule = site.sla.clock(name)
                 board.start_clock(name.value, rule, work, start, at, cause, order["order_no"])
-            case "workorder.rescheduled" if order is not None:
+            case w.WorkOrderRescheduledEvent() if order is not None:
                 name = on_site_clock(Scope(order["scope"]))
                 key = f"{name.value}:{order['order_no']}"
                 if board.running(key):  # a new appointment: arrival is counted from it
@@ -242,33 +249,33 @@ class EscalationApp(DeskApplication):
                     start = _later(at, event.data.appointment.start)
                     rule = site.sla.clock(name)
                     board.start_clock(name.value, rule, work, start, at, cause, order["order_no"])
-            case "workorder.arrived" if order is not None:
+            case w.TechnicianArrivedEvent() if order is not None:
                 board.stop_clock(_order_key(board, event, "on_site"), at, cause, work)
                 board.stop_clock(ClockName.urgent_on_site.value, at, cause, work)
-            case "workorder.quoted":
+            case w.QuoteGivenEvent():
                 if order is not None:
                     key = f"{ClockName.non_standard_assessed.value}:{order['order_no']}"
                     board.stop_clock(key, at, cause, work)
                 for key in board.clock_keys(*FIX_CLOCKS, states=("running",)):
                     board.pause_clock(key, at, cause, work, "customer_consent", "quote given")
-            case "workorder.quote_accepted":
+            case w.QuoteAcceptedEvent():
                 # only the wait for the customer's consent ends: a pause for parts or access
                 # (by command, maybe before this event was read) stays until resumed by hand
                 for key in board.clock_keys(*FIX_CLOCKS, states=("paused",)):
                     if board.clocks[key]["pause_reason"] == "customer_consent":
                         board.resume_clock(key, at, cause, work)
-            case "workorder.quote_declined" | "workorder.referred":
+            case w.QuoteDeclinedEvent() | w.WorkOrderReferredEvent():
                 for key in board.clock_keys(*FIX_CLOCKS):
                     board.stop_clock(key, at, cause, work, cancelled=True)
-            case "workorder.completed":
+            case w.WorkOrderCompletedEvent():
                 board.stop_clock(ClockName.urgent_fixed.value, at, cause, work)
                 board.stop_clock(ClockName.general_fixed.value, at, cause, work)
             case _:
-                return changed
-        return [*changed, board]
+                return []
+        return [board]
 
-    def _issued(self, board: Board, event: Any, site: SiteConfig, cause: Cause,
-                at: datetime) -> None:  # fmt: skip
+    def _first_issued(self, board: Board, event: Any, site: SiteConfig, cause: Cause,
+                      at: datetime) -> None:  # fmt: skip
         data, work = event.data, site.worktime
         if str(event.aggregate_id) in board.orders:
             return
@@ -377,6 +384,30 @@ class EscalationApp(DeskApplication):
         x.ResumeClock: _resume,
         x.AcknowledgeNotification: _ack,
     }
+
+
+Reaction = Callable[[EscalationApp, Any, SiteConfig, Cause], list[Any]]
+# Every event on DESK escalation reacts to, and how; the rest leave the clocks as they are.
+REACTIONS: dict[type[Envelope], Reaction] = {
+    e.TicketReportedEvent: EscalationApp._reported,
+    e.TicketClassifiedEvent: EscalationApp._on_ticket,
+    e.TicketRepliedEvent: EscalationApp._on_ticket,
+    e.TicketResolvedEvent: EscalationApp._on_ticket,
+    e.FollowUpRecordedEvent: EscalationApp._on_ticket,
+    e.TicketReopenedEvent: EscalationApp._on_ticket,
+    e.TicketClosedEvent: EscalationApp._on_ticket,
+    e.TicketCancelledEvent: EscalationApp._on_ticket,
+    w.WorkOrderIssuedEvent: EscalationApp._issued,
+    w.ClassificationOverriddenEvent: EscalationApp._on_order,
+    w.WorkOrderCollectedEvent: EscalationApp._on_order,
+    w.WorkOrderRescheduledEvent: EscalationApp._on_order,
+    w.TechnicianArrivedEvent: EscalationApp._on_order,
+    w.QuoteGivenEvent: EscalationApp._on_order,
+    w.QuoteAcceptedEvent: EscalationApp._on_order,
+    w.QuoteDeclinedEvent: EscalationApp._on_order,
+    w.WorkOrderReferredEvent: EscalationApp._on_order,
+    w.WorkOrderCompletedEvent: EscalationApp._on_order,
+}
 
 
 def _decision(board: Board, event: Any) -> dict[str, Any]:
