@@ -28,8 +28,8 @@ from shared.contracts import workorder_events as w
 from shared.contracts.envelope import Envelope
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import conflict, invalid, not_found
+from shared.kernel.vocabulary import Role
 from shared.sites import SiteConfig
-from shared.sla import Role
 from shared.staff import acknowledging
 
 

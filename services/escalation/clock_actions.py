@@ -15,9 +15,9 @@ from typing import Any
 
 from services.escalation.domain import Board, Cause
 from shared.contracts.workorder_events import Scope
+from shared.kernel.vocabulary import ClockName, Level
 from shared.repairs import scope_of
 from shared.sites import SiteConfig
-from shared.sla import ClockName, Level
 
 # -- what the rules see -------------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from services.escalation.clock_actions import (
     When,
 )
 from services.escalation.policy import TRIGGERS
-from shared.sla import DEFAULT_CLOCKS, ClockName
+from shared.kernel.vocabulary import ClockName
+from shared.sla import DEFAULT_CLOCKS
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "SERVICE-LEVELS.md"
 TABLES = ("clocks", "triggers")

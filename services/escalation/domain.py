@@ -16,7 +16,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from shared.sla import ClockRule, Level, Role
+from shared.kernel.vocabulary import Level, Role
+from shared.sla import ClockRule
 from shared.worktime import WorkTime
 
 BOARD_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/board")

@@ -29,8 +29,9 @@ from shared.contracts import workorder_events as w
 from shared.contracts.envelope import Envelope
 from shared.contracts.vocabulary import Kind, Validity
 from shared.contracts.workorder_events import Scope, Urgency
+from shared.kernel.vocabulary import ClockName
 from shared.sites import SiteConfig
-from shared.sla import ClockName, climbs_ladder, repair_clocks
+from shared.sla import climbs_ladder, repair_clocks
 
 # -- the vocabulary of the table -----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
-from shared.sla import ClockName, Level, Role
+from shared.kernel.vocabulary import ClockName, Level, Role
 
 
 class TicketRef(Contract):

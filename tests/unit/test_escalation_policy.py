@@ -10,7 +10,8 @@ from services.escalation import clock_doc
 from services.escalation.application import REACTIONS
 from services.escalation.clock_actions import ByScope, Start, Stop
 from services.escalation.policy import TRIGGERS
-from shared.sla import DEFAULT_CLOCKS, ClockName
+from shared.kernel.vocabulary import ClockName
+from shared.sla import DEFAULT_CLOCKS
 
 
 @pytest.mark.parametrize("table", clock_doc.TABLES)
