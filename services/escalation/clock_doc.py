@@ -23,11 +23,11 @@ from services.escalation.clock_actions import (
     When,
 )
 from services.escalation.policy import TRIGGERS
-from shared.kernel.vocabulary import ClockName
-from shared.sla import DEFAULT_CLOCKS
+from shared.kernel.vocabulary import ClockName, Level, Role
+from shared.sla import DEFAULT_CLOCKS, DEFAULT_LADDER, DEFAULT_UPGRADE
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "SERVICE-LEVELS.md"
-TABLES = ("clocks", "triggers")
+TABLES = ("clocks", "triggers", "ladder")
 
 
 def _event(event_class: type) -> str:
@@ -121,6 +121,24 @@ def trigger_table() -> str:
     return "\n".join(rows)
 
 
+def _after(span: timedelta) -> str:
+    days = span.days
+    if days % 7 == 0:
+        return f"{days // 7} week{'s' if days > 7 else ''}"
+    return f"{days} day{'s' if days > 1 else ''}"
+
+
+def ladder_table() -> str:
+    """The ladder's levels in the order it climbs (Level), each counted from receipt."""
+    rows = ["| After | Level (`level`) | Told |", "|---|---|---|"]
+    rows += [f"| {_after(DEFAULT_LADDER[lv])} | `{lv.value}` | `{lv.value}` |" for lv in Level]
+    rows.append(
+        f"| 1 month ({DEFAULT_UPGRADE.days} days) | upgraded to **major** "
+        f"(`complaint_upgraded`) | `{Role.quality.value}` |"
+    )
+    return "\n".join(rows)
+
+
 def _marks(table: str) -> tuple[str, str]:
     return f"<!-- generated: {table} (python -m services.escalation.clock_doc) -->", (
         f"<!-- end of generated: {table} -->"
@@ -128,7 +146,7 @@ def _marks(table: str) -> tuple[str, str]:
 
 
 def generated(table: str) -> str:
-    return {"clocks": clock_table, "triggers": trigger_table}[table]()
+    return {"clocks": clock_table, "triggers": trigger_table, "ladder": ladder_table}[table]()
 
 
 def _region(text: str, table: str) -> re.Match[str]:

@@ -40,8 +40,13 @@ class ClockName(StrEnum):
 
 
 class Level(StrEnum):
-    """The complaint ladder (R6.4–R6.6); `cs_assistant` holds it from receipt (R6.3)."""
+    """The complaint ladder (R6.4–R6.6), in the order it climbs: the one place that order is
+    written. `cs_assistant` holds a complaint from receipt (R6.3), below the first level."""
 
     department_supervisor = "department_supervisor"
     project_manager = "project_manager"
     gm_office = "gm_office"
+
+
+# Who holds an open complaint, from receipt up (R6.3–R6.6).
+LADDER: tuple[str, ...] = (Role.cs_assistant.value, *(level.value for level in Level))
