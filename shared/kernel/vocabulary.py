@@ -39,9 +39,9 @@ class ClockName(StrEnum):
     follow_up = "follow_up"
 
 
+# The levels in the order the ladder climbs: the one place that order is written.
 class Level(StrEnum):
-    """The complaint ladder (R6.4–R6.6), in the order it climbs: the one place that order is
-    written. `cs_assistant` holds a complaint from receipt (R6.3), below the first level."""
+    """The complaint ladder (R6.4–R6.6); `cs_assistant` holds it from receipt (R6.3)."""
 
     department_supervisor = "department_supervisor"
     project_manager = "project_manager"
