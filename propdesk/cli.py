@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from propdesk.backup_cli import backup, restore
-from propdesk.demo import demo
+from propdesk.demo.command import demo
 from propdesk.desk import DEFAULT_URL, contact_app, ticket_app
 from propdesk.escalation_cli import clock_app, notice_app, sim_app
 from propdesk.events_cli import events_app

@@ -1,5 +1,5 @@
 """`propdesk report monthly|weekly|quality`: ask the reporting service for a report
-(docs/REPORTS.md) and write it as XLSX, CSV, JSON and HTML files (propdesk.reports)."""
+(docs/REPORTS.md) and write it as XLSX, CSV, JSON and HTML files (propdesk.report_files)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from propdesk import reports
+from propdesk import report_files
 from propdesk.desk import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
+from propdesk.report_files.headline import headline
 from shared import subjects
 from shared.contracts.commands import YEAR
 
@@ -55,12 +56,12 @@ def _site(value: str) -> str:
 
 def _formats(values: list[str] | None) -> list[str]:
     chosen: list[str] = []
-    for value in values or [",".join(reports.FORMATS)]:
+    for value in values or [",".join(report_files.FORMATS)]:
         for fmt in value.split(","):
             fmt = fmt.strip().lower()
-            if fmt not in reports.FORMATS:
+            if fmt not in report_files.FORMATS:
                 raise typer.BadParameter(
-                    f"unknown format {fmt!r}; one of {', '.join(reports.FORMATS)}"
+                    f"unknown format {fmt!r}; one of {', '.join(report_files.FORMATS)}"
                 )
             if fmt not in chosen:
                 chosen.append(fmt)
@@ -86,10 +87,6 @@ OutDir = Annotated[Path, typer.Option("--out", help="Where the files are written
 DEFAULT_OUT = Path("var/reports")
 
 
-def _percent(rate: Any) -> str:
-    return "n/a" if rate is None else f"{rate * 100:.1f}%"
-
-
 def _produce(
     kind: str,
     subject: str,
@@ -107,7 +104,7 @@ def _produce(
         err.print("[red]error:[/red] the reply carries no report")
         raise typer.Exit(1)
     try:
-        paths = reports.write(kind, report, out_dir, formats, name=name)
+        paths = report_files.write(kind, report, out_dir, formats, name=name)
     except OSError as exc:
         err.print(f"[red]cannot write the report files:[/red] {exc}")
         raise typer.Exit(1) from None
@@ -140,20 +137,14 @@ def report_monthly(
         subjects.query(site, "report.monthly"),
         {"month": month},
         f"{site}-{month}-monthly",
-        formats or list(reports.FORMATS),
+        formats or list(report_files.FORMATS),
         out_dir,
         nats_url,
         as_json,
     )
     if report is None:
         return
-    satisfaction = report.get("satisfaction") or {}
-    out.print(
-        f"{site} {month}: {report.get('contacts')} contacts, "
-        f"{(report.get('by_kind') or {}).get('complaint', 0)} complaints, "
-        f"satisfaction {_percent(satisfaction.get('rate'))} "
-        f"({satisfaction.get('satisfied', 0)} of {satisfaction.get('follow_ups', 0)} follow-ups)"
-    )
+    out.print(headline("monthly", report))
 
 
 @report_app.command("weekly")
@@ -171,19 +162,14 @@ def report_weekly(
         subjects.query(site, "report.weekly"),
         {"week": week},
         f"{site}-{week}-weekly",
-        formats or list(reports.FORMATS),
+        formats or list(report_files.FORMATS),
         out_dir,
         nats_url,
         as_json,
     )
     if report is None:
         return
-    out.print(
-        f"{site} {week}: {report.get('contacts')} contacts, "
-        f"{len(report.get('complaints') or [])} complaints, "
-        f"{len(report.get('suggestions') or [])} suggestions; "
-        f"{report.get('resolved')} resolved, {report.get('open')} open"
-    )
+    out.print(headline("weekly", report))
 
 
 @report_app.command("quality")
@@ -201,22 +187,14 @@ def report_quality(
         subjects.query("company", "report.quality"),
         {"month": month},
         f"company-{month}-quality",
-        formats or list(reports.FORMATS),
+        formats or list(report_files.FORMATS),
         out_dir,
         nats_url,
         as_json,
     )
     if report is None:
         return
-    company = report.get("company") or {}
-    worse = report.get("worse") or {}
-    out.print(
-        f"company {month}: {len(report.get('sites') or [])} sites, "
-        f"{company.get('contacts')} contacts, {company.get('complaints')} complaints, "
-        f"satisfaction {_percent(company.get('satisfaction_rate'))}; worse: "
-        f"{len(worse.get('sites') or [])} site measures, "
-        f"{len(worse.get('categories') or [])} categories"
-    )
+    out.print(headline("quality", report))
 
 
 @report_app.command("analysis")

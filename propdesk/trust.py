@@ -48,7 +48,7 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 def default_directory() -> SiteDirectory:
     """The sites `propdesk up` serves when nobody chose: the demo's three (README, Operating
     it), never whatever site id a command names."""
-    from propdesk.demo_data import SITES
+    from propdesk.demo.sites import SITES
 
     return SiteDirectory.model_validate(SITES)
 

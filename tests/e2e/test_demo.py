@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from propdesk.demo import DEFAULT_SEED
-from propdesk.demo_data import people
+from propdesk.demo.command import DEFAULT_SEED
+from propdesk.demo.sites import people
 from propdesk.trust import Hub
 from shared.client import Bus
 from shared.natsd import EmbeddedNats, free_port

@@ -6,6 +6,7 @@ old DESK and answers the same monthly reports, and an old ticket takes a new com
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 import tarfile
@@ -114,14 +115,26 @@ async def test_every_old_aggregate_loads(legacy: Any) -> None:
     assert loaded > 100
 
 
+async def monthly(bus: Bus, site: str) -> dict[str, Any]:
+    reply = await bus.request(f"desk.qry.{site}.report.monthly", {"month": "2026-10"}, 10)
+    assert reply["ok"], reply
+    return reply["report"]
+
+
 async def test_the_old_month_reports_the_same_from_the_old_stream(legacy: Any) -> None:
+    """Reporting starts with no views: it rebuilds them from the old DESK (the old durable
+    consumers, caught up long ago, say nothing of that: the reports are awaited)."""
     _, bus, _ = legacy
-    await settled(bus)
     for expected in sorted((FIXTURE / "expected").glob("*-2026-10-monthly.json")):
         site = expected.name.removesuffix("-2026-10-monthly.json")
-        reply = await bus.request(f"desk.qry.{site}.report.monthly", {"month": "2026-10"}, 10)
-        assert reply["ok"], reply
-        assert reply["report"] == json.loads(expected.read_text()), site
+        want = json.loads(expected.read_text())
+
+        async def the_same(site: str = site, want: dict[str, Any] = want) -> bool:
+            return await monthly(bus, site) == want
+
+        with contextlib.suppress(AssertionError):  # not in time: the diff below says how
+            await eventually(the_same, timeout=60)
+        assert await monthly(bus, site) == want, site
     assert await parked(bus) == []
 
 

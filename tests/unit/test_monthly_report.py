@@ -9,23 +9,23 @@ from __future__ import annotations
 import statistics
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from uuid import UUID, uuid4, uuid5
+from uuid import uuid4
 
 import pytest
 
 from services.reporting.analytics import AnalyticsView
 from services.reporting.reports import Reports
-from shared.contracts.envelope import schema_of
-from shared.contracts.events import EVENT_TYPES
 from shared.inbox import Delivery
 from shared.months import months_back
 from shared.sites import SiteDirectory
+from tests.support.builders import History, TicketStory, notified
 
 SH = timedelta(hours=8)
 SITES = SiteDirectory.model_validate(
     {"sites": {"hbw": {"name": "华碧屋村"}, "ohs": {"name": "Office tower"}}}
 )
 AS_OF = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
+RECORDED_FROM = datetime(2026, 9, 1, tzinfo=UTC)  # no event is recorded before September
 
 
 def local(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) -> datetime:
@@ -33,128 +33,9 @@ def local(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 202
     return datetime(year, month, day, hour, minute, tzinfo=UTC) - SH
 
 
-class History:
-    """Builds the published envelopes of a few tickets, in the order they would be on DESK."""
-
-    def __init__(self) -> None:
-        self.events: list[Any] = []
-        self.versions: dict[UUID, int] = {}
-        self.numbers: dict[str, int] = {}
-
-    def emit(self, site: str, aggregate: UUID, event_type: str, at: datetime, **data: Any) -> None:
-        version = self.versions.get(aggregate, 0) + 1
-        self.versions[aggregate] = version
-        model = EVENT_TYPES[event_type]
-        data_model = model.model_fields["data"].annotation
-        body = data_model.model_validate(data)
-        self.events.append(
-            model(
-                event_id=uuid5(aggregate, str(version)),
-                event_type=event_type,
-                schema_version=schema_of(body),
-                site=site,
-                aggregate_id=aggregate,
-                aggregate_version=version,
-                occurred_at=at,
-                recorded_at=max(at, datetime(2026, 9, 1, tzinfo=UTC)),
-                correlation_id="c",
-                causation_id=None,
-                actor="S01",
-                data=body,
-            )
-        )
-
-    def ticket(self, kind: str, at: datetime, *, site: str = "hbw", **fields: Any) -> Ticket:
-        ticket_id = uuid4()
-        n = self.numbers[site] = self.numbers.get(site, 0) + 1
-        data = {
-            "ticket_no": f"{site.upper()}-{at.strftime('%Y%m')}-{n:04d}",
-            "client_ref": f"ref-{n}",
-            "channel": "phone",
-            "kind": kind,
-            "category": None,
-            "help_category": None,
-            "unit": None,
-            "content": "内容",
-            "received_at": at.isoformat(),
-            "appointment": None,
-        } | fields
-        self.emit(site, ticket_id, "ticket.reported", at, **data)
-        return Ticket(self, site, ticket_id, data["ticket_no"])
-
-
-class Ticket:
-    def __init__(self, history: History, site: str, ticket_id: UUID, ticket_no: str) -> None:
-        self.h, self.site, self.id, self.no = history, site, ticket_id, ticket_no
-        self.board = uuid4()
-        self.orders: list[UUID] = []
-
-    def event(self, event_type: str, at: datetime, **data: Any) -> Ticket:
-        self.h.emit(self.site, self.id, f"ticket.{event_type}", at, **data)
-        return self
-
-    def classify(self, at: datetime, kind: str, category: str | None, **fields: Any) -> Ticket:
-        data = {"kind": kind, "category": category, "help_category": None, "validity": None,
-                "communicative_type": None, "severity": None} | fields  # fmt: skip
-        return self.event("classified", at, **data)
-
-    def resolve(self, at: datetime) -> Ticket:
-        return self.event("resolved", at, resolution="处理完毕")
-
-    def follow_up(self, at: datetime, score: int) -> Ticket:
-        satisfied = score >= 3
-        self.event("followed_up", at, satisfied=satisfied, score=score,
-                   comment=None if satisfied else "不满意")  # fmt: skip
-        if satisfied:
-            return self.event("closed", at, reason="satisfied_follow_up")
-        return self.event("reopened", at, reason="不满意", reopen_count=1)
-
-    def escalation(self, event_type: str, at: datetime, **data: Any) -> Ticket:
-        data = {"ticket_id": str(self.id), "ticket_no": self.no} | data
-        self.h.emit(self.site, self.board, f"escalation.{event_type}", at, **data)
-        return self
-
-    def escalated(self, at: datetime, level: str) -> Ticket:
-        return self.escalation("complaint_escalated", at, level=level, due_at=at.isoformat(),
-                               notification=notified())  # fmt: skip
-
-    def clock(self, at: datetime, clock: str, outcome: str | None, *, breached: bool = False,
-              end: datetime | None = None) -> Ticket:  # fmt: skip
-        ref = {"clock": clock, "key": clock}
-        deadline = (at + timedelta(hours=1)).isoformat()
-        self.escalation("clock_started", at, **ref, order_no=None, started_at=at.isoformat(),
-                        deadline=deadline, warn_at=deadline, target_seconds=3600.0,
-                        role="department_supervisor")  # fmt: skip
-        end = end or at + timedelta(hours=2)
-        if breached:
-            self.escalation("clock_breached", end, **ref, deadline=deadline,
-                            compensation_risk=False, notification=notified())  # fmt: skip
-        if outcome is not None:
-            self.escalation("clock_stopped", end, **ref, outcome=outcome, counted_seconds=60.0)
-        return self
-
-    def order(self, at: datetime, department: str) -> UUID:
-        order_id = uuid4()
-        self.orders.append(order_id)
-        self.h.emit(self.site, order_id, "workorder.issued", at, ticket_id=str(self.id),
-                    order_no=f"{self.no}-W{len(self.orders)}", origin="automatic",
-                    department=department, category=None, urgency="general", scope="household",
-                    unit=None, content="工单", appointment=None, leak=False, rework_of=None,
-                    free_of_charge=False, reason=None)  # fmt: skip
-        return order_id
-
-    def complete(self, order_id: UUID, at: datetime, fee: str) -> None:
-        self.h.emit(self.site, order_id, "workorder.completed", at, notes="完工",
-                    actual_item="更换", fee=fee, awaiting_acceptance=False)  # fmt: skip
-
-
-def notified() -> dict[str, Any]:
-    return {"notification_id": str(uuid4()), "role": "department_supervisor"}
-
-
 @pytest.fixture
 def fixture_month() -> History:
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     # September 2026, the month before: 2 contacts, 1 complaint (noise), 1 repair (plumbing)
     h.ticket("complaint", local(9, 10), category="noise", unit="1-101")
     s2 = h.ticket("repair", local(9, 15), category="plumbing", channel="visit")
@@ -351,7 +232,7 @@ def built(tmp_path, history: History) -> AnalyticsView:
     return view
 
 
-def upgraded(t: Ticket, at: datetime) -> Ticket:
+def upgraded(t: TicketStory, at: datetime) -> TicketStory:
     return t.escalation(
         "complaint_upgraded", at, severity="major", due_at=at.isoformat(), notification=notified()
     )
@@ -360,7 +241,7 @@ def upgraded(t: Ticket, at: datetime) -> Ticket:
 def test_an_upgrade_to_major_survives_a_later_classification_R6_7(tmp_path) -> None:
     """Intake never hears of escalation's upgrade: a later `classify` (here only the category)
     repeats the severity intake knows."""
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     t = h.ticket("complaint", local(10, 1), category="noise", unit="1-101")
     t.classify(local(10, 1, 11), "complaint", "noise", validity="valid", severity="important")
     upgraded(t, local(10, 31, 12))
@@ -371,7 +252,7 @@ def test_an_upgrade_to_major_survives_a_later_classification_R6_7(tmp_path) -> N
 
 
 def test_a_duplicate_counts_nowhere_not_even_in_clocks_ladder_and_orders(tmp_path) -> None:
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     first = h.ticket("complaint", local(10, 1), category="noise", unit="1-101")
     again = h.ticket("complaint", local(10, 2), category="noise", unit="1-101")
     again.escalated(local(10, 4), "department_supervisor")  # climbed before it was spotted
@@ -390,7 +271,7 @@ def test_a_duplicate_counts_nowhere_not_even_in_clocks_ladder_and_orders(tmp_pat
 
 
 def test_the_ladder_counts_complaints_only_as_they_are_classified_now_R6_4(tmp_path) -> None:
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     t = h.ticket("complaint", local(10, 1), category="plumbing", unit="1-101")
     t.escalated(local(10, 3), "department_supervisor")
     t.classify(local(10, 4), "repair", "plumbing")  # it was a repair all along
@@ -405,7 +286,7 @@ def test_the_ladder_counts_complaints_only_as_they_are_classified_now_R6_4(tmp_p
 
 
 def test_a_breached_clock_stays_missed_when_a_referral_cancels_it_R7_3(tmp_path) -> None:
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     t = h.ticket("repair", local(10, 6), category="plumbing", unit="1-101")
     t.clock(local(10, 6), "general_fixed", "cancelled", breached=True)
     u = h.ticket("repair", local(10, 6), category="plumbing", unit="1-102")
@@ -418,7 +299,7 @@ def test_a_breached_clock_stays_missed_when_a_referral_cancels_it_R7_3(tmp_path)
 def test_an_order_stays_with_the_department_it_was_issued_to_after_a_referral_R7_11(
     tmp_path,
 ) -> None:
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     t = h.ticket("repair", local(10, 20), category="plumbing", unit="1-101")
     order = t.order(local(10, 20), "engineering")
     h.emit("hbw", order, "workorder.referred", local(11, 3), to_department="property_business",
@@ -427,7 +308,7 @@ def test_an_order_stays_with_the_department_it_was_issued_to_after_a_referral_R7
 
 
 def test_the_quality_pack_lists_a_site_whose_month_has_only_a_fee(tmp_path) -> None:
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     t = h.ticket("repair", local(3, 20), site="ohs", category="plumbing")
     order = t.order(local(3, 20), "engineering")
     t.complete(order, local(10, 5), "200.00")  # the fee of a March repair, recorded in October
@@ -439,7 +320,7 @@ def test_the_quality_pack_lists_a_site_whose_month_has_only_a_fee(tmp_path) -> N
 
 
 def test_lists_run_in_time_order_whatever_offset_the_desk_sent(tmp_path) -> None:
-    h = History()
+    h = History(recorded_from=RECORDED_FROM)
     # the later one was sent in UTC, the earlier one in Shanghai time: as text, 02:00Z < 09:00+08
     at_10, at_9 = local(10, 5, 10), local(10, 5, 9)
     later = h.ticket("suggestion", at_10, category="greening", received_at=at_10.isoformat())

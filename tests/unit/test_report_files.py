@@ -1,4 +1,4 @@
-"""Report files (propdesk.reports) from reports shaped exactly like docs/REPORTS.md, and the
+"""Report files (propdesk.report_files) from reports shaped exactly like docs/REPORTS.md, and the
 `propdesk report` command line without NATS."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from propdesk import report_cli, reports
+from propdesk import report_cli, report_files
 from propdesk.cli import app
-from propdesk.reports import charts, html, model
+from propdesk.report_files import charts, html
 
 EVIL = "<script>alert('x')</script>"
 
@@ -215,7 +215,7 @@ REPORTS = {"monthly": MONTHLY, "weekly": WEEKLY, "quality": QUALITY}
 
 
 def written(kind: str, report: dict[str, Any], tmp_path: Path) -> dict[str, Path]:
-    return {p.suffix[1:]: p for p in reports.write(kind, report, tmp_path)}
+    return {p.suffix[1:]: p for p in report_files.write(kind, report, tmp_path)}
 
 
 # -- XLSX -----------------------------------------------------------------------------------------
@@ -596,7 +596,7 @@ def test_the_quality_page_has_sites_trends_and_what_got_worse(tmp_path: Path) ->
 
 
 def test_charts_are_bilingual_with_a_cjk_font_and_english_without() -> None:
-    doc = model.document("monthly", MONTHLY)
+    doc = report_files.layout("monthly", MONTHLY)
     without = html.render("monthly", MONTHLY, doc, font=None).decode()
     assert ">Contacts by category</text>" in without
     assert ">各分类受理数 Contacts by category</text>" not in without
@@ -611,7 +611,8 @@ def test_charts_are_bilingual_with_a_cjk_font_and_english_without() -> None:
 def test_the_category_chart_puts_the_most_contacts_first_and_names_a_sites_own_category() -> None:
     report = copy.deepcopy(MONTHLY)
     report["by_category"] = {"security": 2, "pet_control": 3, "plumbing": 5, "noise": 0}
-    page = html.render("monthly", report, model.document("monthly", report), font=None).decode()
+    doc = report_files.layout("monthly", report)
+    page = html.render("monthly", report, doc, font=None).decode()
     chart = page[page.index("<svg") : page.index("</svg>")]
     drawn = [
         chart.index(f">{name}</text>") for name in ("Plumbing", "Pet control", "Security", "Noise")
@@ -645,9 +646,9 @@ def test_trend_rates_keep_every_month_on_the_axis_when_only_the_last_has_a_value
 
 def digests() -> dict[str, str]:
     return {
-        f"{kind}.{fmt}": hashlib.sha256(reports.render(kind, report, fmt)).hexdigest()
+        f"{kind}.{fmt}": hashlib.sha256(report_files.render(kind, report, fmt)).hexdigest()
         for kind, report in REPORTS.items()
-        for fmt in reports.FORMATS
+        for fmt in report_files.FORMATS
     }
 
 
@@ -670,9 +671,9 @@ def test_the_same_report_gives_the_same_bytes_in_another_process() -> None:
 
 def test_file_names_never_leave_the_directory(tmp_path: Path) -> None:
     odd = MONTHLY | {"site": "../etc", "month": "2026/10"}
-    assert reports.stem("monthly", odd) == "___etc-2026_10-monthly"
-    assert reports.stem("quality", QUALITY) == "company-2026-10-quality"
-    paths = reports.write("weekly", WEEKLY, tmp_path / "new" / "dir", ["csv", "json"])
+    assert report_files.stem("monthly", odd) == "___etc-2026_10-monthly"
+    assert report_files.stem("quality", QUALITY) == "company-2026-10-quality"
+    paths = report_files.write("weekly", WEEKLY, tmp_path / "new" / "dir", ["csv", "json"])
     assert [p.name for p in paths] == ["hbw-2026-W44-weekly.csv", "hbw-2026-W44-weekly.json"]
     left = sorted(p.name for p in (tmp_path / "new" / "dir").iterdir())
     assert left == ["hbw-2026-W44-weekly.csv", "hbw-2026-W44-weekly.json"]  # no partial files

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from bench.replay import History
 from services.reporting.live import LiveView, Switching
 from services.reporting.view import TicketView
 from shared.inbox import Delivery, decode
+from tests.support.generated import GeneratedHistory
 
 
 @pytest.fixture(scope="module")
 def stream() -> list[Delivery]:
     """A few days of two sites: every kind of ticket, work orders, clocks, the ladder, notices,
     as the services publish them; and a message no one reads."""
-    history = History(sites=2, seed=7)
+    history = GeneratedHistory(sites=2, seed=7)
     for day in range(4):
         history.day(day, tickets=12)
     payloads = [p.payload for p in history.rest()]

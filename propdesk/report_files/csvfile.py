@@ -29,7 +29,8 @@ import csv
 import io
 from typing import Any
 
-from propdesk.reports.model import measures_of, to_decimal
+from propdesk.report_files.document import to_decimal
+from propdesk.report_files.quality import measures_of
 
 ANALYSIS_FIELDS = ("cause", "lessons", "actions", "revision", "by", "at")
 TREND_MEASURES = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")

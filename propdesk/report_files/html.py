@@ -7,9 +7,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from propdesk.reports import charts
-from propdesk.reports import labels as L
-from propdesk.reports.model import HOURS, INT, MONEY, PCT, Cell, Document, Sheet, Table
+from propdesk.report_files import charts
+from propdesk.report_files import labels as L
+from propdesk.report_files.document import HOURS, INT, MONEY, PCT, Cell, Document, Sheet, Table
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",

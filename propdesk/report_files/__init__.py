@@ -2,6 +2,7 @@
 (docs/REPORTS.md) as XLSX, CSV, JSON and HTML. Layouts: docs/REPORT-FILES.md.
 
     render("monthly", report, "xlsx") -> bytes
+    layout("monthly", report) -> Document  (monthly.py, weekly.py, quality.py; document.py)
     write("monthly", report, Path("var/reports"), ["xlsx", "html"]) -> [paths written]
 
 The bytes depend on the report alone (no clock, no random ids), so the same report always gives
@@ -14,7 +15,10 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from propdesk.report_files.document import Document
 
 KINDS = ("monthly", "weekly", "quality")
 FORMATS = ("xlsx", "csv", "json", "html")
@@ -28,21 +32,29 @@ def render(kind: str, report: dict[str, Any], fmt: str) -> bytes:
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "csv":
-        from propdesk.reports import csvfile
+        from propdesk.report_files import csvfile
 
         return csvfile.render_quality(report) if kind == "quality" else csvfile.render_rows(report)
-    from propdesk.reports import model
-
-    doc = model.document(kind, report)
+    doc = layout(kind, report)
     if fmt == "xlsx":
-        from propdesk.reports import xlsx
+        from propdesk.report_files import xlsx
 
         return xlsx.render(doc, report.get("as_of"))
     if fmt == "html":
-        from propdesk.reports import html
+        from propdesk.report_files import html
 
         return html.render(kind, report, doc)
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def layout(kind: str, report: dict[str, Any]) -> Document:
+    """The report laid out as sheets of tables, for the XLSX workbook and the HTML page."""
+    from propdesk.report_files.monthly import monthly
+    from propdesk.report_files.quality import quality
+    from propdesk.report_files.weekly import weekly
+
+    layouts = {"monthly": monthly, "weekly": weekly, "quality": quality}
+    return layouts[kind](report)
 
 
 def stem(kind: str, report: dict[str, Any]) -> str:

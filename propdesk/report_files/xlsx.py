@@ -20,7 +20,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from propdesk.reports.model import HOURS, INT, MONEY, PCT, Cell, Document, Sheet, Table, to_decimal
+from propdesk.report_files.document import (
+    HOURS,
+    INT,
+    MONEY,
+    PCT,
+    Cell,
+    Document,
+    Sheet,
+    Table,
+    to_decimal,
+)
 
 NUMBER_FORMATS = {INT: "0", PCT: "0.0%", HOURS: "0.0", MONEY: "#,##0.00"}
 TITLE_FONT = Font(bold=True, size=14)

@@ -26,7 +26,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from propdesk.reports import labels as L
+from propdesk.report_files import labels as L
 
 # Families known to cover simplified Chinese, most preferred first.
 CJK_FAMILIES = (

@@ -1,0 +1,107 @@
+"""A report (docs/REPORTS.md) laid out as titled sheets of tables, once, for the XLSX workbook and
+the HTML page alike: the shapes (`Document`, `Sheet`, `Table`, `Cell`) and the small tables every
+report uses. Every header is Chinese with the English beside it; every value keeps its type
+(count, rate, hours, money, text) so each format shows it its own way. The reports themselves are
+laid out in monthly.py, weekly.py and quality.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from propdesk.report_files import labels as L
+from propdesk.report_files.labels import both
+
+# How a value is shown: a count, a fraction shown as %, hours, money (a decimal string), text.
+INT, PCT, HOURS, MONEY, TEXT = "int", "pct", "hours", "money", "text"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    kind: str = TEXT
+
+
+@dataclass
+class Table:
+    title: str  # the section's heading, e.g. "类别 Kind"
+    header: list[str]
+    rows: list[list[Cell]]
+    empty: str = "无 None"  # shown when there are no rows
+    long_text: bool = False  # the last column holds free text (wrapped, spans the sheet)
+    key: str = ""  # a stable name for the section (HTML ids, tests)
+
+
+@dataclass
+class Sheet:
+    name: str  # the worksheet's name (≤ 31 characters)
+    title: str
+    meta: list[tuple[str, Cell]]
+    tables: list[Table]
+    # XLSX: the table whose header row (and first columns) stay frozen; else the title rows.
+    frozen_header: str | None = None
+    frozen_columns: int = 0
+
+
+@dataclass
+class Document:
+    title: str
+    sheets: list[Sheet] = field(default_factory=list)
+
+
+def count(value: Any) -> Cell:
+    return Cell(value, INT)
+
+
+def pct(value: Any) -> Cell:
+    return Cell(value, PCT)
+
+
+def hours(value: Any) -> Cell:
+    return Cell(value, HOURS)
+
+
+def money(value: Any) -> Cell:
+    return Cell(value, MONEY)
+
+
+def text(value: Any) -> Cell:
+    return Cell(value, TEXT)
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """A money string ("160.00") as a Decimal; None when it is not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def count_table(
+    title: str,
+    key: str,
+    vocabulary: dict[str, tuple[str, str]],
+    counts: dict[str, Any] | None,
+    what: str | None = None,
+) -> Table:
+    """A count map as rows of label and count, in the order the report lists them."""
+    rows = [[text(L.label(vocabulary, k)), count(v)] for k, v in (counts or {}).items()]
+    return Table(title, [what or title, both("数量", "Count")], rows, key=key)
+
+
+def by_kind(report: dict[str, Any]) -> Table:
+    return count_table(
+        both("按类别", "By kind"), "by_kind", L.KINDS, report.get("by_kind"), both("类别", "Kind")
+    )
+
+
+def site_line(report: dict[str, Any]) -> str:
+    name, site = report.get("site_name"), report.get("site", "")
+    return f"{name} ({site})" if name else str(site)
+
+
+def label_or_none(vocabulary: dict[str, tuple[str, str]], key: Any) -> str | None:
+    return None if key is None else L.label(vocabulary, key)

@@ -1,0 +1,233 @@
+"""The monthly site summary 《客户投诉(建议、咨询)月汇总表》 (docs/REPORTS.md) as a document: one
+sheet whose tables are built one section at a time, in the order of `SECTIONS`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from propdesk.report_files import labels as L
+from propdesk.report_files.document import (
+    Cell,
+    Document,
+    Sheet,
+    Table,
+    by_kind,
+    count,
+    count_table,
+    hours,
+    money,
+    pct,
+    site_line,
+    text,
+)
+from propdesk.report_files.labels import both
+
+Report = dict[str, Any]  # the `report` of a desk.qry.<site>.report.monthly reply
+Section = Callable[[Report], Table]
+
+MEASURE = both("指标", "Measure")
+VALUE = both("值", "Value")
+CHANGE_HEADER = [
+    both("项目", "Item"),
+    both("本月", "This month"),
+    both("上月", "Previous month"),
+    both("环比", "Change"),
+]
+
+
+def monthly(report: Report) -> Document:
+    title = (
+        "客户投诉(建议、咨询)月汇总表 Monthly complaint (suggestion, inquiry) summary — "
+        f"{site_line(report)} {report.get('month', '')}"
+    )
+    meta: list[tuple[str, Cell]] = [
+        (both("项目", "Site"), text(site_line(report))),
+        (both("月份", "Month"), text(report.get("month"))),
+        (both("统计期间", "Period"), text(f"{report.get('from', '')} – {report.get('to', '')}")),
+        (both("时区", "Timezone"), text(report.get("timezone"))),
+        (both("数据截至", "As of"), text(report.get("as_of"))),
+    ]
+    tables = [section(report) for section in SECTIONS]
+    return Document(title, [Sheet("月汇总表 Monthly", title, meta, tables)])
+
+
+def overview(report: Report) -> Table:
+    rows = [
+        [text(both("受理总数", "Contacts")), count(report.get("contacts"))],
+        [text(both("已取消", "Cancelled")), count(report.get("cancelled"))],
+        [text(both("升级为重大", "Upgraded to major")), count(report.get("upgraded_to_major"))],
+    ]
+    return Table(both("概况", "Overview"), [MEASURE, both("数量", "Count")], rows, key="overview")
+
+
+def counted(key: str, title: str, vocabulary: dict[str, tuple[str, str]], what: str) -> Section:
+    """A section that lists one of the report's count maps (`by_category`, …) with its labels."""
+    return lambda report: count_table(title, key, vocabulary, report.get(key), what)
+
+
+by_category = counted(
+    "by_category", both("按分类", "By category"), L.CATEGORIES, both("分类", "Category")
+)
+by_channel = counted(
+    "by_channel", both("按渠道", "By channel"), L.CHANNELS, both("渠道", "Channel")
+)
+by_validity = counted(
+    "by_validity", both("按有效性", "By validity"), L.VALIDITY, both("有效性", "Validity")
+)
+by_severity = counted(
+    "by_severity", both("按严重程度", "By severity"), L.SEVERITY, both("严重程度", "Severity")
+)
+departments = counted(
+    "orders_by_department",
+    both("各部门派工单", "Work orders by department"),
+    L.DEPARTMENTS,
+    both("部门", "Department"),
+)
+
+
+def escalations(report: Report) -> Table:
+    title, what = both("投诉升级", "Escalations"), both("升级级别", "Level")
+    table = count_table(title, "escalations", L.LEVELS, report.get("escalations"), what)
+    table.rows.append(
+        [text(both("升级为重大", "Upgraded to major")), count(report.get("upgraded_to_major"))]
+    )
+    return table
+
+
+def clocks(report: Report) -> Table:
+    header = [
+        both("时限", "Clock"),
+        both("开始", "Started"),
+        both("按时", "Met"),
+        both("超时完成", "Late"),
+        both("未完成", "Open"),
+        both("已超时", "Breached"),
+        both("达标率", "Compliance"),
+    ]
+    rows = [
+        [
+            text(L.label(L.CLOCKS, name)),
+            *(count(c.get(k)) for k in ("started", "met", "late", "open", "breached")),
+            pct(c.get("compliance")),
+        ]
+        for name, c in (report.get("clocks") or {}).items()
+    ]
+    return Table(both("时限达标", "Clock compliance"), header, rows, key="clocks")
+
+
+def resolution(report: Report) -> Table:
+    res = report.get("resolution_hours") or {}
+    rows = [
+        [text(both("已解决", "Resolved")), count(res.get("resolved"))],
+        [text(both("中位数", "Median")), hours(res.get("median"))],
+        [text("P90"), hours(res.get("p90"))],
+    ]
+    title = both("解决时长", "Resolution time (hours)")
+    return Table(title, [MEASURE, VALUE], rows, key="resolution_hours")
+
+
+def satisfaction(report: Report) -> Table:
+    """Follow-up, satisfaction and reopen rates: each with its base and its count."""
+    header = [MEASURE, both("基数", "Base"), both("数量", "Count"), both("比率", "Rate")]
+    rates = (  # (label, section of the report, its base, its count)
+        (both("回访率", "Follow-up rate"), "follow_up", "resolved", "followed_up"),
+        (both("满意率", "Satisfaction rate"), "satisfaction", "follow_ups", "satisfied"),
+        (both("重开率", "Reopen rate"), "reopen", "resolved", "reopened"),
+    )
+    rows = []
+    for label, key, base, part in rates:
+        data = report.get(key) or {}
+        cells = [count(data.get(base)), count(data.get(part)), pct(data.get("rate"))]
+        rows.append([text(label), *cells])
+    return Table(both("回访与满意度", "Follow-up and satisfaction"), header, rows, key="rates")
+
+
+def repeat_units(report: Report) -> Table:
+    rows = [
+        [text(u.get("unit")), count(u.get("complaints"))] for u in report.get("repeat_units") or []
+    ]
+    header = [both("单元", "Unit"), both("投诉数", "Complaints")]
+    title = both("重复投诉单元", "Repeat complaints by unit")
+    return Table(title, header, rows, key="repeat_units")
+
+
+def paid(report: Report) -> Table:
+    data = report.get("paid") or {}
+    rows = [
+        [text(both("单数", "Orders")), count(data.get("orders"))],
+        [text(both("收入(元)", "Revenue (CNY)")), money(data.get("revenue"))],
+    ]
+    return Table(both("有偿服务收入", "Paid-service revenue"), [MEASURE, VALUE], rows, key="paid")
+
+
+def top_categories(report: Report) -> Table:
+    rows = [
+        [text(L.label(L.CATEGORIES, t.get("category"))), count(t.get("count")),
+         count(t.get("previous")), count(t.get("change"))]
+        for t in report.get("top_categories") or []
+    ]  # fmt: skip
+    title = both("主要类别及环比", "Top categories and change on the previous month")
+    return Table(title, CHANGE_HEADER, rows, key="top_categories")
+
+
+def change(report: Report) -> Table:
+    words = {"contacts": ("受理总数", "Contacts"), "complaints": ("投诉", "Complaints")}
+    rows = [
+        [text(L.label(words, name)), count(c.get("this")), count(c.get("previous")),
+         count(c.get("change"))]
+        for name, c in (report.get("change") or {}).items()
+    ]  # fmt: skip
+    return Table(both("环比", "Change on the previous month"), CHANGE_HEADER, rows, key="change")
+
+
+def trend(report: Report) -> Table:
+    header = [
+        both("月份", "Month"),
+        both("受理总数", "Contacts"),
+        both("投诉", "Complaints"),
+        both("满意率", "Satisfaction rate"),
+        both("时限达标率", "Clock compliance"),
+    ]
+    rows = [
+        [text(t.get("month")), count(t.get("contacts")), count(t.get("complaints")),
+         pct(t.get("satisfaction_rate")), pct(t.get("clock_compliance"))]
+        for t in report.get("trend") or []
+    ]  # fmt: skip
+    return Table(both("近六个月趋势", "Six-month trend"), header, rows, key="trend")
+
+
+def analysis(report: Report) -> Table:
+    """The site manager's analysis of the month (R12.2), as attached."""
+    a = report.get("analysis") or {}
+    rows = [
+        [text(both("原因分析", "Cause")), text(a.get("cause"))],
+        [text(both("经验教训", "Lessons")), text(a.get("lessons"))],
+        [text(both("整改措施", "Corrective actions")), text(a.get("actions"))],
+        [text(both("修订版本", "Revision")), count(a.get("revision"))],
+        [text(both("填写人", "By")), text(a.get("by"))],
+        [text(both("填写时间", "At")), text(a.get("at"))],
+    ]
+    header = [both("项目", "Item"), both("内容", "Text")]
+    return Table(both("分析", "Analysis"), header, rows, long_text=True, key="analysis")
+
+
+SECTIONS: tuple[Section, ...] = (
+    overview,
+    by_kind,
+    by_category,
+    by_channel,
+    by_validity,
+    by_severity,
+    escalations,
+    clocks,
+    resolution,
+    satisfaction,
+    repeat_units,
+    paid,
+    departments,
+    top_categories,
+    change,
+    trend,
+    analysis,
+)

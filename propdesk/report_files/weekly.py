@@ -1,0 +1,97 @@
+"""The weekly site summary of complaints and suggestions (docs/REPORTS.md, 周汇总) as a document:
+an overview, the contacts by kind, and one row per complaint and per suggestion of the week."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from propdesk.report_files import labels as L
+from propdesk.report_files.document import (
+    Document,
+    Sheet,
+    Table,
+    by_kind,
+    count,
+    label_or_none,
+    site_line,
+    text,
+)
+from propdesk.report_files.labels import both
+
+
+def weekly(report: dict[str, Any]) -> Document:
+    title = (
+        "客户投诉、建议周汇总 Weekly complaint and suggestion summary — "
+        f"{site_line(report)} {report.get('week', '')}"
+    )
+    meta = [
+        (both("项目", "Site"), text(site_line(report))),
+        (both("周次", "Week"), text(report.get("week"))),
+        (both("统计期间", "Period"), text(f"{report.get('from', '')} – {report.get('to', '')}")),
+        (both("时区", "Timezone"), text(report.get("timezone"))),
+        (both("数据截至", "As of"), text(report.get("as_of"))),
+    ]
+    overview = Table(
+        both("概况", "Overview"),
+        [both("指标", "Measure"), both("数量", "Count")],
+        [
+            [text(both("受理总数", "Contacts")), count(report.get("contacts"))],
+            [text(both("已解决", "Resolved")), count(report.get("resolved"))],
+            [text(both("已取消", "Cancelled")), count(report.get("cancelled"))],
+            [text(both("未解决", "Open")), count(report.get("open"))],
+        ],
+        key="overview",
+    )
+    kinds = by_kind(report)
+    complaints = Table(
+        both("投诉明细", "Complaints"),
+        [
+            both("单号", "Ticket no"),
+            both("受理时间", "Received"),
+            both("分类", "Category"),
+            both("有效性", "Validity"),
+            both("严重程度", "Severity"),
+            both("状态", "Status"),
+            both("升级级别", "Escalation level"),
+            both("内容", "Content"),
+        ],
+        [
+            [
+                text(c.get("ticket_no")),
+                text(c.get("received_at")),
+                text(label_or_none(L.CATEGORIES, c.get("category"))),
+                text(label_or_none(L.VALIDITY, c.get("validity"))),
+                text(label_or_none(L.SEVERITY, c.get("severity"))),
+                text(label_or_none(L.STATUSES, c.get("status"))),
+                text(label_or_none(L.LEVELS, c.get("escalation_level"))),
+                text(c.get("content")),
+            ]
+            for c in report.get("complaints") or []
+        ],
+        long_text=True,
+        key="complaints",
+    )
+    suggestions = Table(
+        both("建议明细", "Suggestions"),
+        [
+            both("单号", "Ticket no"),
+            both("受理时间", "Received"),
+            both("分类", "Category"),
+            both("状态", "Status"),
+            both("内容", "Content"),
+        ],
+        [
+            [
+                text(s.get("ticket_no")),
+                text(s.get("received_at")),
+                text(label_or_none(L.CATEGORIES, s.get("category"))),
+                text(label_or_none(L.STATUSES, s.get("status"))),
+                text(s.get("content")),
+            ]
+            for s in report.get("suggestions") or []
+        ],
+        long_text=True,
+        key="suggestions",
+    )
+    tables = [overview, kinds, complaints, suggestions]
+    return Document(title, [Sheet("周汇总 Weekly", title, meta, tables)])
