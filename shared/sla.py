@@ -8,7 +8,6 @@ Intake uses it to tell the customer the first deadline (R3.9); escalation runs t
 from __future__ import annotations
 
 from datetime import time, timedelta
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,43 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.contracts.vocabulary import Kind, Validity
 from shared.contracts.workorder_events import Scope, Urgency
 
-
-class Role(StrEnum):
-    """Who is told (desk.ntf.<site>.<role>), and the role each member of a site's staff acts in
-    (the site directory's staff list); docs/DOMAIN.md §1. The project manager is the
-    management-office head (项目经理 = 管理处经理/主任)."""
-
-    receptionist = "receptionist"  # 前台接待员
-    cs_assistant = "cs_assistant"  # 辖区客服助理
-    department_supervisor = "department_supervisor"  # 部门主管
-    project_manager = "project_manager"  # 项目经理, 管理处经理/主任
-    gm_office = "gm_office"  # 总经理办公会
-    quality = "quality"  # 品质部
-    technician = "technician"  # 维修技术员: carries out work orders
-    department_staff = "department_staff"  # 部门员工: engineering, cleaning, security, greening …
-
-
-class ClockName(StrEnum):
-    help_reply = "help_reply"
-    order_issued_household = "order_issued_household"
-    order_issued_public = "order_issued_public"
-    order_collected_household = "order_collected_household"
-    order_collected_public = "order_collected_public"
-    on_site_household = "on_site_household"
-    on_site_public = "on_site_public"
-    urgent_on_site = "urgent_on_site"
-    urgent_fixed = "urgent_fixed"
-    general_fixed = "general_fixed"
-    non_standard_assessed = "non_standard_assessed"
-    follow_up = "follow_up"
-
-
-class Level(StrEnum):
-    """The complaint ladder (R6.4–R6.6); `cs_assistant` holds it from receipt (R6.3)."""
-
-    department_supervisor = "department_supervisor"
-    project_manager = "project_manager"
-    gm_office = "gm_office"
+# the words live in the kernel; modules that name them from here still find them
+from shared.kernel.vocabulary import ClockName, Level, Role
 
 
 class ClockRule(BaseModel):
@@ -61,70 +25,36 @@ class ClockRule(BaseModel):
     target: timedelta
     warn_at: float = Field(default=0.8, gt=0, lt=1, description="Share of the target")
     notify: Role
-    starts: str
-    stops: str
     rule: str
     compensation_risk: bool = Field(
         default=False, description="A breach makes the company liable for compensation (R7.4)"
     )
 
 
-def _clock(
-    minutes: float, notify: Role, starts: str, stops: str, rule: str, *, risk: bool = False
-) -> ClockRule:
+def _clock(minutes: float, notify: Role, rule: str, *, risk: bool = False) -> ClockRule:
     return ClockRule(
-        target=timedelta(minutes=minutes),
-        notify=notify,
-        starts=starts,
-        stops=stops,
-        rule=rule,
-        compensation_risk=risk,
+        target=timedelta(minutes=minutes), notify=notify, rule=rule, compensation_risk=risk
     )
 
 
 HOUR = 60
+# Which event starts and stops each clock, and from when it counts, is escalation's policy
+# (services/escalation/policy.py TRIGGERS; the table of docs/SERVICE-LEVELS.md is written from it).
 DEFAULT_CLOCKS: dict[ClockName, ClockRule] = {
-    ClockName.help_reply: _clock(
-        5, Role.cs_assistant, "help request received", "first reply or resolved", "R10.2"
-    ),
-    ClockName.order_issued_household: _clock(
-        5, Role.cs_assistant, "household repair received", "work order issued", "R7.6"
-    ),
-    ClockName.order_issued_public: _clock(
-        3, Role.cs_assistant, "public-facility repair received", "work order issued", "R7.12"
-    ),
-    ClockName.order_collected_household: _clock(
-        2, Role.department_supervisor, "household order issued", "order collected", "R7.6"
-    ),
-    ClockName.order_collected_public: _clock(
-        5, Role.department_supervisor, "public order issued", "order collected", "R7.12"
-    ),
-    ClockName.on_site_household: _clock(
-        15, Role.department_supervisor, "household order collected", "arrived", "R7.7"
-    ),
-    ClockName.on_site_public: _clock(
-        10, Role.department_supervisor, "public order collected", "arrived", "R7.13"
-    ),
-    ClockName.urgent_on_site: _clock(
-        2 * HOUR, Role.project_manager, "urgent repair received", "arrived", "R7.3", risk=True
-    ),
-    ClockName.urgent_fixed: _clock(
-        24 * HOUR, Role.project_manager, "urgent repair received", "completed", "R7.3", risk=True
-    ),
+    ClockName.help_reply: _clock(5, Role.cs_assistant, "R10.2"),
+    ClockName.order_issued_household: _clock(5, Role.cs_assistant, "R7.6"),
+    ClockName.order_issued_public: _clock(3, Role.cs_assistant, "R7.12"),
+    ClockName.order_collected_household: _clock(2, Role.department_supervisor, "R7.6"),
+    ClockName.order_collected_public: _clock(5, Role.department_supervisor, "R7.12"),
+    ClockName.on_site_household: _clock(15, Role.department_supervisor, "R7.7"),
+    ClockName.on_site_public: _clock(10, Role.department_supervisor, "R7.13"),
+    ClockName.urgent_on_site: _clock(2 * HOUR, Role.project_manager, "R7.3", risk=True),
+    ClockName.urgent_fixed: _clock(24 * HOUR, Role.project_manager, "R7.3", risk=True),
     ClockName.general_fixed: _clock(
-        72 * HOUR,
-        Role.department_supervisor,
-        "general repair received (or its appointment starts)",
-        "completed",
-        "R7.3 (S3 says 2 days: C2)",
-        risk=True,
+        72 * HOUR, Role.department_supervisor, "R7.3 (S3 says 2 days: C2)", risk=True
     ),
-    ClockName.non_standard_assessed: _clock(
-        15, Role.department_supervisor, "non-standard order issued", "quote given", "R7.14"
-    ),
-    ClockName.follow_up: _clock(
-        24 * HOUR, Role.cs_assistant, "ticket resolved", "followed up", "R11.3, decision G1"
-    ),
+    ClockName.non_standard_assessed: _clock(15, Role.department_supervisor, "R7.14"),
+    ClockName.follow_up: _clock(24 * HOUR, Role.cs_assistant, "R11.3, decision G1"),
 }
 
 DEFAULT_LADDER: dict[Level, timedelta] = {
@@ -192,24 +122,6 @@ def repair_clocks(urgency: Urgency, scope: Scope) -> tuple[ClockName, ...]:
     if urgency is Urgency.urgent:
         return (ClockName.urgent_on_site, ClockName.urgent_fixed)
     return (ClockName.general_fixed,)
-
-
-def order_issued_clock(scope: Scope) -> ClockName:
-    if scope is Scope.public:
-        return ClockName.order_issued_public
-    return ClockName.order_issued_household
-
-
-def collected_clock(scope: Scope) -> ClockName:
-    if scope is Scope.public:
-        return ClockName.order_collected_public
-    return ClockName.order_collected_household
-
-
-def on_site_clock(scope: Scope) -> ClockName:
-    if scope is Scope.public:
-        return ClockName.on_site_public
-    return ClockName.on_site_household
 
 
 def climbs_ladder(kind: str, validity: str | None) -> bool:

@@ -3,12 +3,14 @@ fallen due, and takes the desk's pause, resume and acknowledge commands (docs/DO
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel
 
+from services.escalation import policy
 from services.escalation.domain import (
     SYSTEM,
     Board,
@@ -22,28 +24,13 @@ from services.escalation.domain import (
 from services.escalation.schedule import Schedule
 from shared.contracts import escalation_commands as x
 from shared.contracts import events as e
-from shared.contracts.vocabulary import Kind, Validity
-from shared.contracts.workorder_events import Scope, Urgency
+from shared.contracts import workorder_events as w
+from shared.contracts.envelope import Envelope
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import conflict, invalid, not_found
-from shared.repairs import scope_of
+from shared.kernel.vocabulary import Role
 from shared.sites import SiteConfig
-from shared.sla import (
-    ClockName,
-    Level,
-    Role,
-    climbs_ladder,
-    collected_clock,
-    on_site_clock,
-    order_issued_clock,
-    repair_clocks,
-)
 from shared.staff import acknowledging
-
-FIX_CLOCKS = (ClockName.urgent_on_site, ClockName.urgent_fixed, ClockName.general_fixed)
-ISSUE_CLOCKS = (ClockName.order_issued_household, ClockName.order_issued_public)
-ALL_STATES = ("running", "paused", "stopped")
-ENDED = {"ticket.closed": "closed", "ticket.cancelled": "cancelled"}
 
 
 class EscalationApp(DeskApplication):
@@ -113,207 +100,111 @@ class EscalationApp(DeskApplication):
 
     # -- policy: what the clocks do when DESK changes -----------------------------------
 
-    def react(self, event: e.Envelope) -> list[Any]:
+    def react(self, event: Envelope) -> list[Any]:
+        reaction = REACTIONS.get(type(event))
         site = self.sites.get(event.site)
-        if site is None or event.event_type.startswith("escalation."):  # type: ignore[attr-defined]
+        if reaction is None or site is None:
             return []
-        kind = event.event_type.split(".")[0]  # type: ignore[attr-defined]
-        cause = Cause(SYSTEM, event.correlation_id, str(event.event_id))
-        if kind == "ticket":
-            return self._on_ticket(event, site, cause)
-        return self._on_order(event, site, cause)
+        return reaction(self, event, site, Cause(SYSTEM, event.correlation_id, str(event.event_id)))
 
-    def _on_ticket(self, event: Any, site: SiteConfig, cause: Cause) -> list[Any]:
-        at, work = event.occurred_at, site.worktime
-        board = self.get(board_id_for(event.aggregate_id), Board)
-        if event.event_type == "ticket.reported":
-            if board is not None:
-                return []
-            data = event.data
-            board = Board.open(
-                site=event.site,
-                ticket_id=event.aggregate_id,
-                ticket_no=data.ticket_no,
-                kind=data.kind.value,
-                received_at=data.received_at,
-                at=at,
-                correlation_id=event.correlation_id,
-                causation_id=cause.causation_id,
-            )
-            self._start_for_kind(board, site, cause, at, category=data.category, unit=data.unit)
-            return [board]
-        if board is None:
+    def _board_of_ticket(self, event: Envelope) -> Board | None:
+        return self.get(board_id_for(event.aggregate_id), Board)
+
+    def _board_of_order(self, event: Envelope) -> Board | None:
+        link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
+        return self.get(board_id_for(link.ticket_id), Board) if link else None
+
+    def _reported(self, event: e.TicketReportedEvent, site: SiteConfig, cause: Cause) -> list[Any]:
+        if self._board_of_ticket(event) is not None:
             return []
-        match event.event_type:
-            case "ticket.classified":
-                self._classified(board, event.data, site, cause, at)
-            case "ticket.replied":
-                board.stop_clock(ClockName.help_reply.value, at, cause, work)
-            case "ticket.resolved":
-                for key in board.clock_keys():
-                    board.stop_clock(key, at, cause, work)
-                board.change_ladder("stopped", "resolved", at, cause)
-                rule = site.sla.clock(ClockName.follow_up)
-                board.start_clock(ClockName.follow_up.value, rule, work, at, at, cause)
-            case "ticket.followed_up":
-                board.stop_clock(ClockName.follow_up.value, at, cause, work)
-            case "ticket.reopened":
-                board.record(Board.Reopened, at, cause)
-                board.stop_clock(ClockName.follow_up.value, at, cause, work, cancelled=True)
-                board.change_ladder("running", "reopened", at, cause)
-            case "ticket.closed" | "ticket.cancelled":
-                cancelled = event.event_type == "ticket.cancelled"
-                for key in board.clock_keys():
-                    board.stop_clock(key, at, cause, work, cancelled=cancelled)
-                board.change_ladder("stopped", ENDED[event.event_type], at, cause)
-                board.record(Board.Closed, at, cause, status=ENDED[event.event_type])
-            case _:
-                return []
+        data = event.data
+        board = Board.open(
+            site=event.site,
+            ticket_id=event.aggregate_id,
+            ticket_no=data.ticket_no,
+            kind=data.kind.value,
+            received_at=data.received_at,
+            at=event.occurred_at,
+            correlation_id=event.correlation_id,
+            causation_id=cause.causation_id,
+        )
+        policy.run(board, event, site, cause)
         return [board]
 
-    def _start_for_kind(self, board: Board, site: SiteConfig, cause: Cause, at: datetime,
-                        *, category: str | None, unit: str | None) -> None:  # fmt: skip
-        work, received = site.worktime, board.received_at
-        if board.kind == Kind.help:
-            rule = site.sla.clock(ClockName.help_reply)
-            board.start_clock(ClockName.help_reply.value, rule, work, received, at, cause)
-        elif board.kind == Kind.repair and not board.orders:
-            name = order_issued_clock(scope_of(category, unit))
-            board.start_clock(name.value, site.sla.clock(name), work, received, at, cause)
-        elif climbs_ladder(board.kind, board.validity):
-            steps = {
-                level.value: site.deadline(received, site.sla.ladder_after(level))
-                for level in Level
-            }
-            upgrade = site.deadline(received, site.sla.upgrade_after)
-            board.start_ladder(steps, upgrade, at, cause)
-
-    def _classified(self, board: Board, data: Any, site: SiteConfig, cause: Cause,
-                    at: datetime) -> None:  # fmt: skip
-        work = site.worktime
-        was = board.kind
+    def _classified(self, event: e.TicketClassifiedEvent, site: SiteConfig,
+                    cause: Cause) -> list[Any]:  # fmt: skip
+        board = self._board_of_ticket(event)
+        if board is None:
+            return []
+        was, data = board.kind, event.data
         board.record(
             Board.Classified,
-            at,
+            event.occurred_at,
             cause,
             kind=data.kind.value,
             validity=data.validity.value if data.validity else None,
             severity=data.severity.value if data.severity else None,
         )
-        if was != board.kind:  # what the old kind ran no longer applies
-            for key in board.clock_keys(ClockName.help_reply, *ISSUE_CLOCKS):
-                board.stop_clock(key, at, cause, work, cancelled=True)
-            if was == Kind.complaint:
-                board.change_ladder("left", f"reclassified as {board.kind}", at, cause)
-        if board.validity == Validity.communicative:
-            board.change_ladder("left", "communicative complaint (R5.6)", at, cause)
-        self._start_for_kind(board, site, cause, at, category=data.category, unit=None)
+        policy.run(board, event, site, cause, was_kind=was)
+        return [board]
 
-    def _on_order(self, event: Any, site: SiteConfig, cause: Cause) -> list[Any]:
-        at, work = event.occurred_at, site.worktime
+    def _reopened(self, event: e.TicketReopenedEvent, site: SiteConfig,
+                  cause: Cause) -> list[Any]:  # fmt: skip
+        board = self._board_of_ticket(event)
+        if board is None:
+            return []
+        board.record(Board.Reopened, event.occurred_at, cause)
+        policy.run(board, event, site, cause)
+        return [board]
+
+    def _ended(self, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
+        """Closed or cancelled: the clocks stop first, then the board records the end."""
+        board = self._board_of_ticket(event)
+        if board is None:
+            return []
+        policy.run(board, event, site, cause)
+        status = "cancelled" if isinstance(event, e.TicketCancelledEvent) else "closed"
+        board.record(Board.Closed, event.occurred_at, cause, status=status)
+        return [board]
+
+    def _on_ticket(self, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
+        board = self._board_of_ticket(event)
+        if board is None:
+            return []
+        policy.run(board, event, site, cause)
+        return [board]
+
+    def _issued(self, event: w.WorkOrderIssuedEvent, site: SiteConfig, cause: Cause) -> list[Any]:
+        """Links the order to its ticket (later work-order events name only the order)."""
         changed: list[Any] = []
-        if event.event_type == "workorder.issued":
-            link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
-            if link is None:
-                link = OrderLink.link(event.aggregate_id, event.data.ticket_id, at)
-                changed.append(link)
-        else:
-            link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
-        board = self.get(board_id_for(link.ticket_id), Board) if link else None
+        link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
+        if link is None:
+            link = OrderLink.link(event.aggregate_id, event.data.ticket_id, event.occurred_at)
+            changed.append(link)
+        board = self.get(board_id_for(link.ticket_id), Board)
         if board is None:
             return changed
-        order = board.orders.get(str(event.aggregate_id))
-        match event.event_type:
-            case "workorder.issued":
-                self._issued(board, event, site, cause, at)
-            case "workorder.classification_overridden" if order is not None:
-                self._overridden(board, event.data, site, cause, at)
-            case "workorder.collected" if order is not None:
-                board.stop_clock(_order_key(board, event, "collected"), at, cause, work)
-                start = _later(at, order["appointment_start"])
-                name = on_site_clock(Scope(order["scope"]))
-                rule = site.sla.clock(name)
-                board.start_clock(name.value, rule, work, start, at, cause, order["order_no"])
-            case "workorder.rescheduled" if order is not None:
-                name = on_site_clock(Scope(order["scope"]))
-                key = f"{name.value}:{order['order_no']}"
-                if board.running(key):  # a new appointment: arrival is counted from it
-                    board.stop_clock(key, at, cause, work, cancelled=True)
-                    start = _later(at, event.data.appointment.start)
-                    rule = site.sla.clock(name)
-                    board.start_clock(name.value, rule, work, start, at, cause, order["order_no"])
-            case "workorder.arrived" if order is not None:
-                board.stop_clock(_order_key(board, event, "on_site"), at, cause, work)
-                board.stop_clock(ClockName.urgent_on_site.value, at, cause, work)
-            case "workorder.quoted":
-                if order is not None:
-                    key = f"{ClockName.non_standard_assessed.value}:{order['order_no']}"
-                    board.stop_clock(key, at, cause, work)
-                for key in board.clock_keys(*FIX_CLOCKS, states=("running",)):
-                    board.pause_clock(key, at, cause, work, "customer_consent", "quote given")
-            case "workorder.quote_accepted":
-                # only the wait for the customer's consent ends: a pause for parts or access
-                # (by command, maybe before this event was read) stays until resumed by hand
-                for key in board.clock_keys(*FIX_CLOCKS, states=("paused",)):
-                    if board.clocks[key]["pause_reason"] == "customer_consent":
-                        board.resume_clock(key, at, cause, work)
-            case "workorder.quote_declined" | "workorder.referred":
-                for key in board.clock_keys(*FIX_CLOCKS):
-                    board.stop_clock(key, at, cause, work, cancelled=True)
-            case "workorder.completed":
-                board.stop_clock(ClockName.urgent_fixed.value, at, cause, work)
-                board.stop_clock(ClockName.general_fixed.value, at, cause, work)
-            case _:
-                return changed
+        data = event.data
+        if str(event.aggregate_id) not in board.orders:  # else a repeat: done already
+            board.record(
+                Board.OrderNoted,
+                event.occurred_at,
+                cause,
+                order_id=event.aggregate_id,
+                order_no=data.order_no,
+                urgency=data.urgency.value,
+                scope=data.scope.value,
+                appointment_start=data.appointment.start if data.appointment else None,
+            )
+            policy.run(board, event, site, cause)
         return [*changed, board]
 
-    def _issued(self, board: Board, event: Any, site: SiteConfig, cause: Cause,
-                at: datetime) -> None:  # fmt: skip
-        data, work = event.data, site.worktime
-        if str(event.aggregate_id) in board.orders:
-            return
-        appointment = data.appointment.start if data.appointment else None
-        board.record(
-            Board.OrderNoted,
-            at,
-            cause,
-            order_id=event.aggregate_id,
-            order_no=data.order_no,
-            urgency=data.urgency.value,
-            scope=data.scope.value,
-            appointment_start=appointment,
-        )
-        for key in board.clock_keys(*ISSUE_CLOCKS):
-            board.stop_clock(key, at, cause, work)
-        name = collected_clock(data.scope)
-        board.start_clock(name.value, site.sla.clock(name), work, at, at, cause, data.order_no)
-        if getattr(data, "non_standard", False):
-            name = ClockName.non_standard_assessed
-            board.start_clock(name.value, site.sla.clock(name), work, at, at, cause, data.order_no)
-        if data.origin != "rework" and not board.clock_keys(*FIX_CLOCKS, states=ALL_STATES):
-            self._start_fix(board, data.urgency, appointment, site, cause, at)
-
-    def _start_fix(self, board: Board, urgency: Urgency, appointment: datetime | None,
-                   site: SiteConfig, cause: Cause, at: datetime) -> None:  # fmt: skip
-        for name in repair_clocks(urgency, Scope.household):
-            start = board.received_at
-            if name is ClockName.general_fixed:  # R7.3: or from the appointment's start
-                start = _later(start, appointment)
-            board.start_clock(name.value, site.sla.clock(name), site.worktime, start, at, cause)
-
-    def _overridden(self, board: Board, data: Any, site: SiteConfig, cause: Cause,
-                    at: datetime) -> None:  # fmt: skip
-        wanted = {n.value for n in repair_clocks(data.urgency, data.scope)}
-        running = board.clock_keys(*FIX_CLOCKS)
-        if {board.clocks[k]["clock"] for k in running} == wanted or not running:
-            return
-        for key in running:
-            board.stop_clock(key, at, cause, site.worktime, cancelled=True)
-        appointment = next(
-            (o["appointment_start"] for o in board.orders.values() if o["appointment_start"]),
-            None,
-        )
-        self._start_fix(board, data.urgency, appointment, site, cause, at)
+    def _on_order(self, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
+        board = self._board_of_order(event)
+        if board is None:
+            return []
+        policy.run(board, event, site, cause)
+        return [board]
 
     # -- commands -------------------------------------------------------------------------
 
@@ -379,6 +270,30 @@ class EscalationApp(DeskApplication):
     }
 
 
+Reaction = Callable[[EscalationApp, Any, SiteConfig, Cause], list[Any]]
+# Every event on DESK escalation reacts to, and how; the rest leave the clocks as they are.
+REACTIONS: dict[type[Envelope], Reaction] = {
+    e.TicketReportedEvent: EscalationApp._reported,
+    e.TicketClassifiedEvent: EscalationApp._classified,
+    e.TicketRepliedEvent: EscalationApp._on_ticket,
+    e.TicketResolvedEvent: EscalationApp._on_ticket,
+    e.FollowUpRecordedEvent: EscalationApp._on_ticket,
+    e.TicketReopenedEvent: EscalationApp._reopened,
+    e.TicketClosedEvent: EscalationApp._ended,
+    e.TicketCancelledEvent: EscalationApp._ended,
+    w.WorkOrderIssuedEvent: EscalationApp._issued,
+    w.ClassificationOverriddenEvent: EscalationApp._on_order,
+    w.WorkOrderCollectedEvent: EscalationApp._on_order,
+    w.WorkOrderRescheduledEvent: EscalationApp._on_order,
+    w.TechnicianArrivedEvent: EscalationApp._on_order,
+    w.QuoteGivenEvent: EscalationApp._on_order,
+    w.QuoteAcceptedEvent: EscalationApp._on_order,
+    w.QuoteDeclinedEvent: EscalationApp._on_order,
+    w.WorkOrderReferredEvent: EscalationApp._on_order,
+    w.WorkOrderCompletedEvent: EscalationApp._on_order,
+}
+
+
 def _decision(board: Board, event: Any) -> dict[str, Any]:
     return {
         "event": DECISIONS[type(event)],
@@ -394,14 +309,3 @@ DECISIONS: dict[type, str] = {
     Board.ComplaintEscalated: "complaint_escalated",
     Board.ComplaintUpgraded: "complaint_upgraded",
 }
-
-
-def _later(a: datetime, b: datetime | None) -> datetime:
-    return b if b is not None and b > a else a
-
-
-def _order_key(board: Board, event: Any, stage: str) -> str:
-    order = board.orders[str(event.aggregate_id)]
-    scope = Scope(order["scope"])
-    name = collected_clock(scope) if stage == "collected" else on_site_clock(scope)
-    return f"{name.value}:{order['order_no']}"

@@ -10,16 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import ApplicationRecorder, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.utils import resolve_topic
 
-if TYPE_CHECKING:
-    from services.escalation.application import EscalationApp
+from services.escalation.domain import Board
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
+
+
+class Followed(Protocol):
+    """What the schedule follows: a store's notification log, and when a board is next due."""
+
+    recorder: ApplicationRecorder
+
+    def next_due(self, board_id: UUID) -> datetime | None: ...
+
+
+def is_board_event(topic: str) -> bool:
+    """Whether a stored event's topic names an event of a `Board` (old topics included)."""
+    event_class = resolve_topic(topic)
+    return isinstance(event_class, type) and issubclass(event_class, Board.Event)
 
 
 class Schedule(SQLiteTrackingRecorder):
@@ -37,7 +51,7 @@ class Schedule(SQLiteTrackingRecorder):
     def position(self) -> int:
         return self.max_tracking_id(LOG) or 0
 
-    def catch_up(self, app: EscalationApp, batch: int = 500) -> int:
+    def catch_up(self, app: Followed, batch: int = 500) -> int:
         """Follow the store's notification log; returns how many notifications were read."""
         read = 0
         while True:
@@ -45,7 +59,7 @@ class Schedule(SQLiteTrackingRecorder):
             notifications = app.recorder.select_notifications(start, batch)
             if not notifications:
                 return read
-            boards = {n.originator_id for n in notifications if ":Board." in n.topic}
+            boards = {n.originator_id for n in notifications if is_board_event(n.topic)}
             self.set_due(
                 ((UUID(str(b)), app.next_due(UUID(str(b)))) for b in boards),
                 Tracking(LOG, notifications[-1].id),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.contracts.envelope import Envelope
+from shared.kernel.vocabulary import LADDER
 
 SlaState = dict[str, Any]
 OPEN = ("running", "paused")
@@ -113,9 +114,6 @@ def summary(state: SlaState | None) -> dict[str, Any]:
         "ladder": ladder,
         "notifications": state["notifications"],
     }
-
-
-LADDER = ("cs_assistant", "department_supervisor", "project_manager", "gm_office")
 
 
 def _after(level: str, reached: str) -> bool:

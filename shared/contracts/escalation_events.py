@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
-from shared.sla import ClockName, Level, Role
+from shared.kernel.vocabulary import ClockName, Level, Role
 
 
 class TicketRef(Contract):
@@ -191,7 +191,12 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
 ESCALATION_DATA: dict[str, type[Contract]] = {
     e.type_name().removeprefix("escalation."): e.data_model() for e in ESCALATION_EVENTS
 }
-NOTIFYING = frozenset({"clock_breached", "complaint_escalated", "complaint_upgraded"})
+# the decisions that notify a role
+NOTIFYING = (
+    EscalationClockBreachedEvent,
+    EscalationComplaintEscalatedEvent,
+    EscalationComplaintUpgradedEvent,
+)
 
 
 class Notification(Contract):
@@ -213,10 +218,10 @@ class Notification(Contract):
 def notification_of(published: Envelope) -> Notification | None:
     """The notification a published escalation decision sends to its role, if it sends one:
     escalation publishes it on desk.ntf.<site>.<role>, reporting lists it (notice.list)."""
-    name = published.event_type.removeprefix("escalation.")  # type: ignore[attr-defined]
-    if name not in NOTIFYING:
+    if not isinstance(published, NOTIFYING):
         return None
-    data: Any = published.data  # type: ignore[attr-defined]
+    name = published.type_name().removeprefix("escalation.")
+    data: Any = published.data
     return Notification(
         notification_id=data.notification.notification_id,
         site=published.site,

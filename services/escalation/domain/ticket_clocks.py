@@ -5,48 +5,26 @@ breached; a ladder step reached; the upgrade to major. `due(now)` is what has fa
 `decide(now)` records it, once: a replay of the board's events never decides anything again.
 Deadlines are computed by the caller's `WorkTime` (calendar or office hours) when a clock starts
 or resumes, and stored, so that a later change of policy never moves a deadline already given.
+The arithmetic of one clock run is in clock_run.py, the ladder's in ladder.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from shared.sla import ClockRule, Level, Role
+from services.escalation.domain import clock_run
+from services.escalation.domain import ladder as complaint_ladder
+from services.escalation.domain.clock_run import PAUSED, RUNNING, STOPPED, clock_key
+from services.escalation.domain.ids import SYSTEM, Cause, ClockError, board_id_for
+from services.escalation.domain.notice import Notice
+from services.escalation.domain.topics import keep_old_topics
+from shared.kernel.vocabulary import Role
+from shared.sla import ClockRule
 from shared.worktime import WorkTime
-
-BOARD_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/board")
-ORDER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/order")
-NOTICE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/notice")
-SYSTEM = "escalation"  # the actor of decisions the service takes on its own
-
-RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
-
-
-class ClockError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def board_id_for(ticket_id: UUID) -> UUID:
-    return uuid5(BOARD_NS, str(ticket_id))
-
-
-def order_link_id_for(order_id: UUID) -> UUID:
-    return uuid5(ORDER_NS, str(order_id))
-
-
-def notice_id_for(board_id: UUID, subject: str) -> UUID:
-    return uuid5(NOTICE_NS, f"{board_id}/{subject}")
-
-
-def clock_key(name: str, order_no: str | None = None) -> str:
-    return name if order_no is None else f"{name}:{order_no}"
 
 
 class Board(Aggregate):
@@ -76,25 +54,18 @@ class Board(Aggregate):
         compensation_risk: bool
 
         def apply(self, board: Board) -> None:
-            board.clocks[self.key] = {
-                "clock": self.clock,
-                "order_no": self.order_no,
-                "run": self.run,
-                "started_at": self.started_at,
-                "budget": self.budget,
-                "warn_share": self.warn_share,
-                "counted": 0.0,
-                "running_since": self.started_at,
-                "deadline": self.deadline,
-                "warn_due": self.warn_due,
-                "notify": self.notify,
-                "compensation_risk": self.compensation_risk,
-                "state": RUNNING,
-                "warned": False,
-                "breached": False,
-                "pause_reason": None,
-                "outcome": None,
-            }
+            board.clocks[self.key] = clock_run.started(
+                clock=self.clock,
+                order_no=self.order_no,
+                run=self.run,
+                started_at=self.started_at,
+                budget=self.budget,
+                warn_share=self.warn_share,
+                deadline=self.deadline,
+                warn_due=self.warn_due,
+                notify=self.notify,
+                compensation_risk=self.compensation_risk,
+            )
 
     class ClockPaused(Event):
         key: str
@@ -177,13 +148,7 @@ class Board(Aggregate):
         upgrade_at: datetime
 
         def apply(self, board: Board) -> None:
-            board.ladder = {
-                "state": RUNNING,
-                "steps": dict(self.steps),
-                "upgrade_at": self.upgrade_at,
-                "reached": [],
-                "upgraded": False,
-            }
+            board.ladder = complaint_ladder.started(self.steps, self.upgrade_at)
 
     class LadderChanged(Event):
         state: str  # running (reopened) | stopped (resolved, closed, cancelled) | left
@@ -310,12 +275,9 @@ class Board(Aggregate):
         clock = self.clocks.get(key)
         if clock is None or clock["state"] == STOPPED:
             return
-        counted = self._counted(clock, at, work)
-        if cancelled:
-            outcome = "cancelled"
-        else:
-            outcome = "late" if clock["breached"] or counted > clock["budget"] else "met"
-        self.record_clock(self.ClockStopped, key, at, cause, outcome=outcome, counted=counted)
+        seconds = clock_run.counted(clock, at, work)
+        outcome = clock_run.outcome(clock, seconds, cancelled=cancelled)
+        self.record_clock(self.ClockStopped, key, at, cause, outcome=outcome, counted=seconds)
 
     def pause_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
                     reason: str, note: str | None = None) -> None:  # fmt: skip
@@ -324,25 +286,17 @@ class Board(Aggregate):
             raise ClockError("clock", f"clock {key!r} is not running on this ticket")
         if clock["state"] == PAUSED:
             raise ClockError("clock", f"clock {key!r} is already paused")
-        counted = self._counted(clock, at, work)
+        seconds = clock_run.counted(clock, at, work)
         self.record_clock(
-            self.ClockPaused, key, at, cause, reason=reason, note=note, counted=counted
+            self.ClockPaused, key, at, cause, reason=reason, note=note, counted=seconds
         )
 
     def resume_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime) -> None:
         clock = self.clocks.get(key)
         if clock is None or clock["state"] != PAUSED:
             raise ClockError("clock", f"clock {key!r} is not paused")
-        left = max(clock["budget"] - clock["counted"], 0.0)
-        warn_left = max(clock["budget"] * clock["warn_share"] - clock["counted"], 0.0)
-        self.record_clock(
-            self.ClockResumed,
-            key,
-            at,
-            cause,
-            deadline=work.add(at, left),
-            warn_due=work.add(at, warn_left),
-        )
+        deadline, warn_due = clock_run.resumed_deadlines(clock, at, work)
+        self.record_clock(self.ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due)
 
     def clock_keys(self, *names: str, states: tuple[str, ...] = (RUNNING, PAUSED)) -> list[str]:
         """Keys of this ticket's clocks of those names (every name if none) in those states."""
@@ -351,12 +305,6 @@ class Board(Aggregate):
             for key, clock in self.clocks.items()
             if (not names or clock["clock"] in names) and clock["state"] in states
         ]
-
-    @staticmethod
-    def _counted(clock: dict[str, Any], at: datetime, work: WorkTime) -> float:
-        if clock["running_since"] is None:
-            return clock["counted"]
-        return clock["counted"] + work.elapsed(clock["running_since"], at)
 
     # -- the complaint ladder ---------------------------------------------------------------
 
@@ -367,7 +315,7 @@ class Board(Aggregate):
 
     def change_ladder(self, state: str, reason: str, at: datetime, cause: Cause) -> None:
         """Stop, leave or resume the ladder; once left (communicative) it never climbs again."""
-        if self.ladder is None or self.ladder["state"] in (state, "left"):
+        if self.ladder is None or self.ladder["state"] in (state, complaint_ladder.LEFT):
             return
         self.record(self.LadderChanged, at, cause, state=state, reason=reason)
 
@@ -378,31 +326,19 @@ class Board(Aggregate):
         return min(moments) if moments else None
 
     def _pending(self) -> list[tuple[datetime, tuple[str, str]]]:
-        pending: list[tuple[datetime, tuple[str, str]]] = []
-        for key, clock in self.clocks.items():
-            if clock["state"] != RUNNING:
-                continue
-            if not clock["warned"]:
-                pending.append((clock["warn_due"], ("warn", key)))
-            if not clock["breached"]:
-                pending.append((clock["deadline"], ("breach", key)))
-        ladder = self.ladder
-        if ladder is not None and ladder["state"] == RUNNING:
-            for level, due in ladder["steps"].items():
-                if level not in ladder["reached"]:
-                    pending.append((due, ("escalate", level)))
-            if not ladder["upgraded"] and self.severity != "major":
-                pending.append((ladder["upgrade_at"], ("upgrade", "major")))
-        return pending
+        return clock_run.pending(self.clocks) + complaint_ladder.pending(self.ladder, self.severity)
 
     def decide(self, now: datetime) -> list[Notice]:
         """Record everything due at `now`, in the order it fell due; the notices it raises."""
         notices: list[Notice] = []
         cause = Cause(SYSTEM, self.correlation_id, None)
-        ladder_order = {level.value: n for n, level in enumerate(Level)}
         due = sorted(
             ((when, what) for when, what in self._pending() if when <= now),
-            key=lambda item: (item[0], item[1][0] != "warn", ladder_order.get(item[1][1], 0)),
+            key=lambda item: (
+                item[0],
+                item[1][0] != "warn",
+                complaint_ladder.rank(item[1][1]),
+            ),
         )
         for when, (action, subject) in due:
             if action == "warn":
@@ -447,94 +383,4 @@ class Board(Aggregate):
         return clock["run"] if clock else 1
 
 
-@dataclass(frozen=True, slots=True)
-class Cause:
-    """Who or what caused a change: a DESK event, a person's command, or the service itself."""
-
-    actor: str
-    correlation_id: str
-    causation_id: str | None
-
-
-class Notice(Aggregate):
-    """A notification to a role (desk.ntf.<site>.<role>) and its acknowledgement."""
-
-    class Raised(Aggregate.Created):
-        site: str
-        board_id: UUID
-        ticket_id: UUID
-        ticket_no: str
-        subject: str
-        role: str
-
-    class Acknowledged(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
-        ticket_id: UUID
-        ticket_no: str
-        role: str
-        note: str | None
-
-        def apply(self, notice: Notice) -> None:
-            notice.acknowledged_by = self.actor
-            notice.acknowledged_at = self.timestamp
-
-    def __init__(self, *, site: str, board_id: UUID, ticket_id: UUID, ticket_no: str,
-                 subject: str, role: str) -> None:  # fmt: skip
-        self.site = site
-        self.board_id = board_id
-        self.ticket_id = ticket_id
-        self.ticket_no = ticket_no
-        self.subject = subject
-        self.role = role
-        self.acknowledged_by: str | None = None
-        self.acknowledged_at: datetime | None = None
-
-    @classmethod
-    def raise_for(cls, board: Board, subject: str, role: str, at: datetime) -> Notice:
-        return cls._create(
-            cls.Raised,
-            id=notice_id_for(board.id, subject),
-            timestamp=at,
-            site=board.site,
-            board_id=board.id,
-            ticket_id=board.ticket_id,
-            ticket_no=board.ticket_no,
-            subject=subject,
-            role=role,
-        )
-
-    def acknowledge(self, actor: str, correlation_id: str, causation_id: str | None,
-                    note: str | None, at: datetime) -> None:  # fmt: skip
-        if self.acknowledged_by is not None:
-            raise ClockError("notification_id", f"already acknowledged by {self.acknowledged_by}")
-        self.trigger_event(
-            self.Acknowledged,
-            timestamp=at,
-            site=self.site,
-            actor=actor,
-            correlation_id=correlation_id,
-            causation_id=causation_id,
-            ticket_id=self.ticket_id,
-            ticket_no=self.ticket_no,
-            role=self.role,
-            note=note,
-        )
-
-
-class OrderLink(Aggregate):
-    """Which ticket a work order belongs to (work-order events name only the order)."""
-
-    class Linked(Aggregate.Created):
-        ticket_id: UUID
-
-    def __init__(self, *, ticket_id: UUID) -> None:
-        self.ticket_id = ticket_id
-
-    @classmethod
-    def link(cls, order_id: UUID, ticket_id: UUID, at: datetime) -> OrderLink:
-        return cls._create(
-            cls.Linked, id=order_link_id_for(order_id), timestamp=at, ticket_id=ticket_id
-        )
+keep_old_topics(Board)

@@ -1,0 +1,182 @@
+"""The clock tables of docs/SERVICE-LEVELS.md, written from the rules themselves (`TRIGGERS` in
+services/escalation/policy.py, the defaults in shared/sla.py), so that the document says what the
+service does. `python -m services.escalation.clock_doc` rewrites them in place; a unit test fails
+while the document and the rules disagree."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from services.escalation.clock_actions import (
+    Action,
+    ByScope,
+    Clock,
+    Ladder,
+    Pause,
+    Resume,
+    Start,
+    StartLadder,
+    Stop,
+    When,
+)
+from services.escalation.policy import TRIGGERS
+from shared.kernel.vocabulary import ClockName, Level, Role
+from shared.sla import DEFAULT_CLOCKS, DEFAULT_LADDER, DEFAULT_UPGRADE
+
+DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "SERVICE-LEVELS.md"
+TABLES = ("clocks", "triggers", "ladder")
+
+
+def _event(event_class: type) -> str:
+    return f"`{event_class.type_name()}`"  # type: ignore[attr-defined]
+
+
+def _if(when: tuple[When, ...], clock: Clock | None = None, name: ClockName | None = None) -> str:
+    says = [w.says for w in when if w.says]
+    if isinstance(clock, ByScope) and name is not None:
+        says.append("household" if name is clock.household else "public facility")
+    return f" ({', '.join(says)})" if says else ""
+
+
+def _target(target: timedelta) -> str:
+    minutes = target.total_seconds() / 60
+    return f"{minutes:g} min" if minutes < 60 else f"{minutes / 60:g} h"
+
+
+def _covers(clocks: tuple[Clock, ...], name: ClockName) -> bool:
+    return not clocks or any(name in (c if isinstance(c, ByScope) else (c,)) for c in clocks)
+
+
+def clock_table() -> str:
+    """One row per clock: what starts it (and from when), what stops it, what cancels it."""
+    rows = [
+        "| Clock (`clock`) | Starts (counted from) | Stops | Cancelled by | Target "
+        "| Told on breach | Rule |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, rule in DEFAULT_CLOCKS.items():
+        starts: dict[str, list[str]] = {}
+        stops: list[str] = []
+        cancels: list[str] = []
+        for event_class, actions in TRIGGERS.items():
+            for action in actions:
+                if isinstance(action, Start) and _covers((action.clock,), name):
+                    how = f"{_if(action.when, action.clock, name)}, from {action.counted_from.says}"
+                    starts.setdefault(how, []).append(_event(event_class))
+                elif isinstance(action, Stop) and _covers(action.clocks, name):
+                    said = _event(event_class) + _if(action.when)
+                    found = cancels if action.cancelled else stops
+                    if said not in found:
+                        found.append(said)
+        start = "; ".join(f"{', '.join(events)}{how}" for how, events in starts.items())
+        rows.append(
+            f"| `{name.value}` | {start} | {', '.join(stops)} | {', '.join(cancels) or '—'} "
+            f"| {_target(rule.target)} | `{rule.notify.value}` | {rule.rule} |"
+        )
+    return "\n".join(rows)
+
+
+def _clocks(clocks: tuple[Clock, ...]) -> str:
+    if not clocks:
+        return "every clock"
+    names = [
+        f"`{c.household.value}` or `{c.public.value}`" if isinstance(c, ByScope) else f"`{c}`"
+        for c in clocks
+    ]
+    return ", ".join(names)
+
+
+def _says(action: Action) -> str:
+    match action:
+        case Start():
+            of = " of the order" if action.per_order else ""
+            return (
+                f"starts {_clocks((action.clock,))}{of}{_if(action.when)}, "
+                f"from {action.counted_from.says}"
+            )
+        case Stop():
+            verb = "cancels" if action.cancelled else "stops"
+            of = " of the order" if action.per_order else ""
+            return f"{verb} {_clocks(action.clocks)}{of}{_if(action.when)}"
+        case Pause():
+            return f"pauses {_clocks(action.clocks)} that run, for `{action.reason}`"
+        case Resume():
+            return f"resumes {_clocks(action.clocks)} paused for `{action.reason}`"
+        case StartLadder():
+            return f"puts the ticket on the complaint ladder{_if(action.when)}"
+        case Ladder():
+            reason = action.reason.replace("{kind}", "the new kind")
+            return f'ladder `{action.state}`, "{reason}"{_if(action.when)}'
+    raise TypeError(action)
+
+
+def trigger_table() -> str:
+    """One row per event on DESK: what it does to the ticket's clocks and ladder, in order."""
+    rows = ["| Event | What it does to the clocks, in order |", "|---|---|"]
+    for event_class, actions in TRIGGERS.items():
+        rows.append(f"| {_event(event_class)} | {'; '.join(_says(a) for a in actions)} |")
+    return "\n".join(rows)
+
+
+def _after(span: timedelta) -> str:
+    days = span.days
+    if days % 7 == 0:
+        return f"{days // 7} week{'s' if days > 7 else ''}"
+    return f"{days} day{'s' if days > 1 else ''}"
+
+
+def ladder_table() -> str:
+    """The ladder's levels in the order it climbs (Level), each counted from receipt."""
+    rows = ["| After | Level (`level`) | Told |", "|---|---|---|"]
+    rows += [f"| {_after(DEFAULT_LADDER[lv])} | `{lv.value}` | `{lv.value}` |" for lv in Level]
+    rows.append(
+        f"| 1 month ({DEFAULT_UPGRADE.days} days) | upgraded to **major** "
+        f"(`complaint_upgraded`) | `{Role.quality.value}` |"
+    )
+    return "\n".join(rows)
+
+
+def _marks(table: str) -> tuple[str, str]:
+    return f"<!-- generated: {table} (python -m services.escalation.clock_doc) -->", (
+        f"<!-- end of generated: {table} -->"
+    )
+
+
+def generated(table: str) -> str:
+    return {"clocks": clock_table, "triggers": trigger_table, "ladder": ladder_table}[table]()
+
+
+def _region(text: str, table: str) -> re.Match[str]:
+    begin, end = _marks(table)
+    found = re.search(f"({re.escape(begin)}\n)(.*?)(\n{re.escape(end)})", text, re.S)
+    if found is None:
+        raise LookupError(f"{table}: no generated table in the document")
+    return found
+
+
+def in_document(text: str, table: str) -> str:
+    """The generated table `table` as the document has it."""
+    return _region(text, table).group(2)
+
+
+def rewrite(text: str) -> str:
+    for table in TABLES:
+        found = _region(text, table)
+        text = text[: found.start(2)] + generated(table) + text[found.end(2) :]
+    return text
+
+
+def main() -> int:
+    text = DOCUMENT.read_text(encoding="utf-8")
+    new = rewrite(text)
+    if new != text:
+        DOCUMENT.write_text(new, encoding="utf-8")
+        print(f"rewrote the clock tables of {DOCUMENT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Escalation's domain (docs/DOMAIN.md §5, §3), no I/O and no wall clock:
+
+- `ticket_clocks.py` — `Board`, the clocks of one ticket and its complaint ladder, every decision
+  an event; `decide(now)` records what has fallen due, once.
+- `clock_run.py` — one run of a clock: counting, pausing, deadlines, how it ended.
+- `ladder.py` — the complaint ladder's steps and upgrade.
+- `notice.py` — `Notice`, a notification to a role and its acknowledgement.
+- `order_link.py` — `OrderLink`, which ticket a work order belongs to.
+- `ids.py` — deterministic ids, `Cause`, `ClockError`; `topics.py` — the topics stores written
+  before this package (one module, `services.escalation.domain`) name the classes by.
+"""
+
+from services.escalation.domain.clock_run import clock_key
+from services.escalation.domain.ids import (
+    SYSTEM,
+    Cause,
+    ClockError,
+    board_id_for,
+    notice_id_for,
+    order_link_id_for,
+)
+from services.escalation.domain.notice import Notice
+from services.escalation.domain.order_link import OrderLink
+from services.escalation.domain.ticket_clocks import Board
+
+__all__ = [
+    "SYSTEM",
+    "Board",
+    "Cause",
+    "ClockError",
+    "Notice",
+    "OrderLink",
+    "board_id_for",
+    "clock_key",
+    "notice_id_for",
+    "order_link_id_for",
+]

@@ -1,0 +1,189 @@
+"""The clock rules as data: which event on DESK starts, pauses, resumes and stops which clock of a
+ticket, counted from when (docs/DOMAIN.md §5, §3). `TRIGGERS` says it, in the words of
+services/escalation/clock_actions.py; `run()` does it to a ticket's `Board`. The tables of
+docs/SERVICE-LEVELS.md are written from `TRIGGERS` (services/escalation/clock_doc.py), and a unit
+test keeps the document equal to them.
+"""
+
+from __future__ import annotations
+
+from services.escalation.clock_actions import (
+    Action,
+    ByScope,
+    From,
+    Ladder,
+    Moment,
+    Pause,
+    Resume,
+    Start,
+    StartLadder,
+    Stop,
+    When,
+    later,
+    order_key,
+    perform,
+)
+from services.escalation.domain import Board, Cause
+from shared.contracts import events as e
+from shared.contracts import workorder_events as w
+from shared.contracts.envelope import Envelope
+from shared.contracts.vocabulary import Kind, Validity
+from shared.contracts.workorder_events import Scope, Urgency
+from shared.kernel.vocabulary import ClockName
+from shared.sites import SiteConfig
+from shared.sla import climbs_ladder, repair_clocks
+
+# -- the vocabulary of the table -----------------------------------------------------------------
+
+
+def _fix_wanted(m: Moment) -> set[str]:
+    return {name.value for name in repair_clocks(m.event.data.urgency, Scope.household)}
+
+
+ORDER_ISSUED = ByScope(ClockName.order_issued_household, ClockName.order_issued_public)
+COLLECTED = ByScope(ClockName.order_collected_household, ClockName.order_collected_public)
+ON_SITE = ByScope(ClockName.on_site_household, ClockName.on_site_public)
+URGENT_FIX = repair_clocks(Urgency.urgent, Scope.household)  # R7.3
+GENERAL_FIX = repair_clocks(Urgency.general, Scope.household)
+FIX = (*URGENT_FIX, *GENERAL_FIX)  # the repair clocks of the ticket (R7.3)
+
+HELP = When("a help request", lambda m: m.board.kind == Kind.help)
+REPAIR = When(
+    "a repair with no work order yet", lambda m: m.board.kind == Kind.repair and not m.board.orders
+)
+CLIMBS = When(
+    "a complaint, not communicative", lambda m: climbs_ladder(m.board.kind, m.board.validity)
+)
+KIND_CHANGED = When("another kind", lambda m: m.was_kind != m.board.kind)
+WAS_COMPLAINT = When("was a complaint", lambda m: m.was_kind == Kind.complaint)
+COMMUNICATIVE = When("communicative", lambda m: m.board.validity == Validity.communicative)
+NON_STANDARD = When("a non-standard order", lambda m: m.event.data.non_standard)
+FIRST_FIX = When(
+    "the ticket's first order not for rework",
+    lambda m: (
+        m.event.data.origin != "rework"
+        and not m.board.clock_keys(*FIX, states=("running", "paused", "stopped"))
+    ),
+)
+URGENT = When("urgent", lambda m: m.event.data.urgency is Urgency.urgent)
+GENERAL = When("general", lambda m: m.event.data.urgency is not Urgency.urgent)
+FIX_CHANGES = When(
+    "another urgency",
+    lambda m: (
+        bool(running := {m.board.clocks[k]["clock"] for k in m.board.clock_keys(*FIX)})
+        and running != _fix_wanted(m)
+    ),
+)
+ORDER_NOTED = When("", lambda m: m.order is not None)  # an order issued to a ticket we know
+ON_SITE_RUNS = When(
+    "while waiting for arrival",
+    lambda m: m.order is not None and m.board.running(order_key(ON_SITE, m.order)),
+)
+
+RECEIPT = From("receipt", lambda m: m.board.received_at)
+EVENT = From("the event", lambda m: m.at)
+RECEIPT_OR_APPOINTMENT = From(
+    "receipt, or the order's appointment if later",
+    lambda m: later(m.board.received_at, m.order["appointment_start"] if m.order else None),
+)
+RECEIPT_OR_FIRST_APPOINTMENT = From(
+    "receipt, or the first order's appointment if later",
+    lambda m: later(
+        m.board.received_at,
+        next(
+            (o["appointment_start"] for o in m.board.orders.values() if o["appointment_start"]),
+            None,
+        ),
+    ),
+)
+EVENT_OR_APPOINTMENT = From(
+    "the event, or the appointment if later",
+    lambda m: later(m.at, m.order["appointment_start"] if m.order else None),
+)
+EVENT_OR_NEW_APPOINTMENT = From(
+    "the event, or the new appointment if later",
+    lambda m: later(m.at, m.event.data.appointment.start),
+)
+
+BY_KIND: tuple[Action, ...] = (  # what a ticket of its kind runs from receipt
+    Start(ClockName.help_reply, RECEIPT, when=(HELP,)),
+    Start(ORDER_ISSUED, RECEIPT, when=(REPAIR,)),
+    StartLadder(when=(CLIMBS,)),
+)
+
+
+def _fix_starts(counted_from: From, *when: When) -> tuple[Action, ...]:
+    """The repair clocks of the order's urgency (R7.3): urgent from receipt, general from
+    receipt or its appointment."""
+    return (
+        *(Start(name, RECEIPT, when=(*when, URGENT)) for name in URGENT_FIX),
+        Start(ClockName.general_fixed, counted_from, when=(*when, GENERAL)),
+    )
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
+    e.TicketReportedEvent: BY_KIND,
+    e.TicketClassifiedEvent: (
+        Stop((ClockName.help_reply, ORDER_ISSUED), cancelled=True, when=(KIND_CHANGED,)),
+        Ladder("left", "reclassified as {kind}", when=(KIND_CHANGED, WAS_COMPLAINT)),
+        Ladder("left", "communicative complaint (R5.6)", when=(COMMUNICATIVE,)),
+        *BY_KIND,
+    ),
+    e.TicketRepliedEvent: (Stop((ClockName.help_reply,)),),
+    e.TicketResolvedEvent: (
+        Stop(),
+        Ladder("stopped", "resolved"),
+        Start(ClockName.follow_up, EVENT),
+    ),
+    e.FollowUpRecordedEvent: (Stop((ClockName.follow_up,)),),
+    e.TicketReopenedEvent: (
+        Stop((ClockName.follow_up,), cancelled=True),
+        Ladder("running", "reopened"),
+    ),
+    e.TicketClosedEvent: (Stop(), Ladder("stopped", "closed")),
+    e.TicketCancelledEvent: (Stop(cancelled=True), Ladder("stopped", "cancelled")),
+    w.WorkOrderIssuedEvent: (
+        Stop((ORDER_ISSUED,)),
+        Start(COLLECTED, EVENT, per_order=True),
+        Start(ClockName.non_standard_assessed, EVENT, when=(NON_STANDARD,), per_order=True),
+        *_fix_starts(RECEIPT_OR_APPOINTMENT, FIRST_FIX),
+    ),
+    w.ClassificationOverriddenEvent: (
+        Stop(FIX, cancelled=True, when=(ORDER_NOTED, FIX_CHANGES)),
+        *_fix_starts(RECEIPT_OR_FIRST_APPOINTMENT, ORDER_NOTED, FIX_CHANGES),
+    ),
+    w.WorkOrderCollectedEvent: (
+        Stop((COLLECTED,), per_order=True),
+        Start(ON_SITE, EVENT_OR_APPOINTMENT, per_order=True),
+    ),
+    w.WorkOrderRescheduledEvent: (
+        Stop((ON_SITE,), cancelled=True, when=(ON_SITE_RUNS,), per_order=True),
+        Start(ON_SITE, EVENT_OR_NEW_APPOINTMENT, when=(ON_SITE_RUNS,), per_order=True),
+    ),
+    w.TechnicianArrivedEvent: (
+        Stop((ON_SITE,), per_order=True),
+        Stop((ClockName.urgent_on_site,), when=(ORDER_NOTED,)),
+    ),
+    w.QuoteGivenEvent: (
+        Stop((ClockName.non_standard_assessed,), per_order=True),
+        Pause(FIX, "customer_consent", "quote given"),
+    ),
+    # only the wait for the customer's consent ends: a pause for parts or access (by command,
+    # maybe before this event was read) stays until resumed by hand
+    w.QuoteAcceptedEvent: (Resume(FIX, "customer_consent"),),
+    w.QuoteDeclinedEvent: (Stop(FIX, cancelled=True),),
+    w.WorkOrderReferredEvent: (Stop(FIX, cancelled=True),),
+    w.WorkOrderCompletedEvent: (Stop((ClockName.urgent_fixed, ClockName.general_fixed)),),
+}
+
+
+# -- doing it ---------------------------------------------------------------------------------
+
+
+def run(board: Board, event: Envelope, site: SiteConfig, cause: Cause,
+        was_kind: str | None = None) -> None:  # fmt: skip
+    """Do to `board` what `TRIGGERS` says `event` does; `was_kind`: the ticket's kind before it."""
+    moment = Moment(event, board, site, cause, board.kind if was_kind is None else was_kind)
+    perform(TRIGGERS.get(type(event), ()), moment)
