@@ -1,7 +1,7 @@
 """`propdesk replay <projection>` and `propdesk verify <projection>`: rebuild one of reporting's
 views from DESK and have the running service switch to it; compare a live view with a rebuild.
 
-The rebuild itself is services/reporting/replay.py; the service's side is desk.ops.reporting.*
+The rebuild itself is services/reporting/ops/replay.py; the service's side is desk.ops.reporting.*
 (docs/contract.md §21).
 """
 
@@ -30,9 +30,14 @@ from rich.table import Table
 
 from propdesk import views
 from propdesk.desk import DEFAULT_URL, NatsUrl
-from services.reporting.projections import PROJECTIONS, Projection
-from services.reporting.replay import AheadOfStream, Rebuilt, install, rebuild, rebuild_path
-from services.reporting.replay import Progress as OnProgress
+from services.reporting.ops.registry import (
+    PROJECTIONS,
+    Projection,
+    UnknownProjection,
+    projection_named,
+)
+from services.reporting.ops.replay import AheadOfStream, Rebuilt, install, rebuild, rebuild_path
+from services.reporting.ops.replay import Progress as OnProgress
 from shared import subjects
 from shared.bus import MissingCredential
 from shared.client import Bus
@@ -236,9 +241,10 @@ async def verify_view(
 
 
 def _projection(name: str) -> Projection:
-    if name not in PROJECTIONS:
-        _usage(f"unknown projection {name!r}; one of: {', '.join(PROJECTIONS)}")
-    return PROJECTIONS[name]
+    try:
+        return projection_named(name)
+    except UnknownProjection as exc:
+        _usage(str(exc))
 
 
 def _sites(data_dir: Path) -> SiteDirectory:

@@ -32,7 +32,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply")
 def owners() -> dict[str, str]:
     """Durable consumer -> the service that keeps it."""
     from propdesk.runtime import SERVICES
-    from services.reporting.projections import PROJECTIONS
+    from services.reporting.ops.registry import PROJECTIONS
 
     found = {p.durable: "reporting" for p in PROJECTIONS.values()}
     for name, service in SERVICES.items():

@@ -14,11 +14,19 @@ from typing import Any, TypeVar
 from faststream.nats import NatsRouter
 from pydantic import BaseModel
 
-from services.reporting import corruption, queries, report_queries
-from services.reporting.live import LiveView, Switching
-from services.reporting.projections import PROJECTIONS, Projection, View
-from services.reporting.replay import check_view_file, install, rebuild
-from services.reporting.view import TicketView
+from services.reporting.ops import corruption
+from services.reporting.ops.registry import (
+    PROJECTIONS,
+    Projection,
+    UnknownProjection,
+    View,
+    projection_named,
+)
+from services.reporting.ops.replay import check_view_file, install, rebuild
+from services.reporting.ops.switch import LiveView, Switching
+from services.reporting.queries import reports as report_queries
+from services.reporting.queries import tickets as queries
+from services.reporting.views.tickets import TicketView
 from shared import alerts, metrics, subjects
 from shared.clock import Clock
 from shared.contracts.commands import GetTicket, ListTickets
@@ -427,8 +435,7 @@ class ViewLot:
 
 
 def _projection(name: str) -> Projection:
-    projection = PROJECTIONS.get(name)
-    if projection is None:
-        known = ", ".join(PROJECTIONS)
-        raise invalid(f"unknown projection {name!r}: one of {known}", "projection")
-    return projection
+    try:
+        return projection_named(name)
+    except UnknownProjection as exc:
+        raise invalid(str(exc), "projection") from None

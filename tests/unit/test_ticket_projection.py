@@ -1,4 +1,4 @@
-"""services.reporting.projection.evolve: the read model a sequence of ticket events folds into."""
+"""projections.tickets.evolve: the read model a sequence of ticket events folds into."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from functools import reduce
 from uuid import uuid4
 
-from services.reporting.projection import evolve, history_entry
+from services.reporting.projections.tickets import evolve, history_entry
 from shared.contracts import events as e
 
 AT = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)

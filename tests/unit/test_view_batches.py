@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bench.replay import History
-from services.reporting.live import LiveView, Switching
-from services.reporting.view import TicketView
+from services.reporting.ops.switch import LiveView, Switching
+from services.reporting.views.tickets import TicketView
 from shared.inbox import Delivery, decode
 
 

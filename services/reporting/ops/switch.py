@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from services.reporting.corruption import is_corruption
-from services.reporting.projections import View
+from services.reporting.ops.corruption import is_corruption
+from services.reporting.ops.registry import View
 from shared.errors import Retryable
 from shared.inbox import Delivery
 
@@ -69,7 +69,7 @@ class LiveView:
     def position(self) -> int:
         return self.run(_position)
 
-    # -- parked events (services/reporting/parked.py) ------------------------------------------
+    # -- parked events (services/reporting/views/parked.py) -------------------------------------
 
     def park(
         self, consumer: str, delivery: Delivery, error: str, attempts: int, at: datetime

@@ -1,27 +1,28 @@
-"""The ticket-state view: rows and the stream position they reflect, written in one transaction.
-
-Built on eventsourcing's SQLite tracking recorder, so "rebuild" is "point the inbox at an empty
-view". The tracking row names the stream (DESK) and holds the last stream sequence applied.
+"""The ticket view: tickets, work orders and service levels (services/reporting/projections/)
+with their histories, in SQLite, on shared.eventstore.views.SQLiteView (rows and stream position in
+one transaction, so "rebuild" is "point the inbox at an empty view").
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteCursor
 
-from services.reporting.as_of import TicketRecords, order_position
-from services.reporting.clocks import evolve_sla, is_escalation_event, summary
-from services.reporting.orders import evolve_order, is_order_event
-from services.reporting.parked import TABLE as PARKED_TABLE
-from services.reporting.parked import ParkingView
-from services.reporting.projection import evolve, history_entry
+from services.reporting.projections.service_levels import SERVICE_LEVELS, summary
+from services.reporting.projections.tickets import TICKETS, history_entry
+from services.reporting.projections.work_orders import WORK_ORDERS
+from services.reporting.queries.as_of import TicketRecords, order_position
+from services.reporting.views.parked import PARKED_TABLE, ParkingView
 from shared.contracts.envelope import Envelope
-from shared.contracts.escalation_events import notification_of
+from shared.contracts.escalation_events import (
+    EscalationNotificationAcknowledgedEvent,
+    notification_of,
+)
+from shared.eventstore.views import SQLiteView
+from shared.eventstore.views import dump as _dump
 from shared.inbox import Delivery
 from shared.logging import get_logger
 from shared.subjects import STREAM
@@ -42,9 +43,11 @@ _CHECKED = (
 )
 
 
-class TicketView(ParkingView, SQLiteTrackingRecorder):
+class TicketView(ParkingView, SQLiteView):
+    CHECKED = _CHECKED
+
     def __init__(self, db_name: str) -> None:
-        super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=10))
+        super().__init__(db_name)
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             before = {r["name"] for r in c.fetchall()}
@@ -58,66 +61,48 @@ class TicketView(ParkingView, SQLiteTrackingRecorder):
                     (str(self._max_tracking_id(STREAM, c) or 0),),
                 )
 
-    def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            "CREATE TABLE IF NOT EXISTS tickets ("
-            "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, "
-            "kind TEXT NOT NULL, ticket_no TEXT NOT NULL, seq INTEGER NOT NULL, "
-            "version INTEGER NOT NULL, state TEXT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS tickets_by_no ON tickets (site, ticket_no)",
-            "CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, seq)",
-            "CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (site, status, seq)",
-            "CREATE TABLE IF NOT EXISTS work_orders ("
-            "work_order_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, site TEXT NOT NULL, "
-            "order_no TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS orders_by_ticket ON work_orders (ticket_id)",
-            "CREATE INDEX IF NOT EXISTS orders_by_no ON work_orders (site, order_no)",
-            "CREATE TABLE IF NOT EXISTS order_history ("
-            "work_order_id TEXT NOT NULL, version INTEGER NOT NULL, entry TEXT NOT NULL, "
-            "PRIMARY KEY (work_order_id, version))",
-            "CREATE TABLE IF NOT EXISTS ticket_sla ("
-            "ticket_id TEXT PRIMARY KEY, state TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS ticket_history ("
-            "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
-            "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
-            # every escalation event applied to ticket_sla, as published: ticket.get's as_of
-            "CREATE TABLE IF NOT EXISTS ticket_sla_events ("
-            "ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, envelope TEXT NOT NULL, "
-            "PRIMARY KEY (ticket_id, seq))",
-            # the notifications to roles, and who acknowledged them: notice.list
-            "CREATE TABLE IF NOT EXISTS notices ("
-            "notification_id TEXT PRIMARY KEY, site TEXT NOT NULL, role TEXT NOT NULL, "
-            "seq INTEGER NOT NULL, notice TEXT NOT NULL, acknowledged_at TEXT, "
-            "acknowledged_by TEXT, note TEXT)",
-            "CREATE INDEX IF NOT EXISTS notices_by_site ON notices (site, seq)",
-            "CREATE INDEX IF NOT EXISTS notices_by_role ON notices (site, role, seq)",
-            "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            PARKED_TABLE,
-        ]
+    TABLES = (
+        "CREATE TABLE IF NOT EXISTS tickets ("
+        "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, "
+        "kind TEXT NOT NULL, ticket_no TEXT NOT NULL, seq INTEGER NOT NULL, "
+        "version INTEGER NOT NULL, state TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS tickets_by_no ON tickets (site, ticket_no)",
+        "CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, seq)",
+        "CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (site, status, seq)",
+        "CREATE TABLE IF NOT EXISTS work_orders ("
+        "work_order_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, site TEXT NOT NULL, "
+        "order_no TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS orders_by_ticket ON work_orders (ticket_id)",
+        "CREATE INDEX IF NOT EXISTS orders_by_no ON work_orders (site, order_no)",
+        "CREATE TABLE IF NOT EXISTS order_history ("
+        "work_order_id TEXT NOT NULL, version INTEGER NOT NULL, entry TEXT NOT NULL, "
+        "PRIMARY KEY (work_order_id, version))",
+        "CREATE TABLE IF NOT EXISTS ticket_sla (ticket_id TEXT PRIMARY KEY, state TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS ticket_history ("
+        "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
+        "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
+        # every escalation event applied to ticket_sla, as published: ticket.get's as_of
+        "CREATE TABLE IF NOT EXISTS ticket_sla_events ("
+        "ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, envelope TEXT NOT NULL, "
+        "PRIMARY KEY (ticket_id, seq))",
+        # the notifications to roles, and who acknowledged them: notice.list
+        "CREATE TABLE IF NOT EXISTS notices ("
+        "notification_id TEXT PRIMARY KEY, site TEXT NOT NULL, role TEXT NOT NULL, "
+        "seq INTEGER NOT NULL, notice TEXT NOT NULL, acknowledged_at TEXT, "
+        "acknowledged_by TEXT, note TEXT)",
+        "CREATE INDEX IF NOT EXISTS notices_by_site ON notices (site, seq)",
+        "CREATE INDEX IF NOT EXISTS notices_by_role ON notices (site, role, seq)",
+        "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        PARKED_TABLE,
+    )
 
     # -- writing ---------------------------------------------------------------------------
 
-    def position(self) -> int:
-        return self.max_tracking_id(STREAM) or 0
-
-    def apply(self, deliveries: Sequence[Delivery]) -> None:
-        """Apply a batch of stream messages and record the last sequence, atomically.
-
-        Each row the batch touches is read once, changed in memory by every event of the batch
+    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
+        """Each row the batch touches is read once, changed in memory by every event of the batch
         and written once, with the history rows, at the end (a rebuild's batches hold thousands
         of events, a few of them for each ticket): the same rows as applying the events one by
-        one, which tests/unit/test_view_batches.py checks.
-        """
-        with self.datastore.transaction(commit=True) as c:
-            done = self._max_tracking_id(STREAM, c) or 0
-            fresh = [d for d in deliveries if d.seq > done]
-            if not fresh:
-                return  # a redelivery: already applied
-            self._apply_rows(c, fresh)
-            self._insert_tracking(c, Tracking(STREAM, fresh[-1].seq))
-
-    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
+        one, which tests/unit/test_view_batches.py checks."""
         batch = _Batch(c)
         for delivery in deliveries:
             if delivery.envelope is not None:
@@ -127,14 +112,16 @@ class TicketView(ParkingView, SQLiteTrackingRecorder):
     def _apply_one(self, batch: _Batch, delivery: Delivery) -> None:
         event = delivery.envelope
         assert event is not None
-        if is_escalation_event(event):
+        if event in SERVICE_LEVELS:
             self._apply_sla(batch, delivery.seq, event)
             return
-        if is_order_event(event):
+        if event in WORK_ORDERS:
             self._apply_order(batch, event)
             return
+        if event not in TICKETS:
+            return
         ticket_id = str(event.aggregate_id)
-        row = _next_row(batch, "tickets", ticket_id, event, evolve)
+        row = _next_row(batch, "tickets", ticket_id, event, TICKETS.evolve)
         if row is None:
             return
         row.setdefault("seq", delivery.seq)  # its ticket.reported's: the order of ticket.list
@@ -143,9 +130,9 @@ class TicketView(ParkingView, SQLiteTrackingRecorder):
 
     def _apply_sla(self, batch: _Batch, seq: int, event: Envelope) -> None:
         _apply_notice(batch, seq, event)
-        ticket_id = str(event.data.ticket_id)  # type: ignore[attr-defined]
+        ticket_id = SERVICE_LEVELS.key(event)
         row = batch.row("ticket_sla", ticket_id)
-        state = evolve_sla(row["state"] if row else None, event)
+        state = SERVICE_LEVELS.evolve(row["state"] if row else None, event)
         if state is None:
             return
         batch.put("ticket_sla", ticket_id, {"state": state})
@@ -154,7 +141,7 @@ class TicketView(ParkingView, SQLiteTrackingRecorder):
 
     def _apply_order(self, batch: _Batch, event: Envelope) -> None:
         order_id = str(event.aggregate_id)
-        row = _next_row(batch, "work_orders", order_id, event, evolve_order)
+        row = _next_row(batch, "work_orders", order_id, event, WORK_ORDERS.evolve)
         if row is None:
             return
         entry = _dump(history_entry(event))
@@ -278,21 +265,6 @@ class TicketView(ParkingView, SQLiteTrackingRecorder):
         ]
         return page, (rows[limit - 1]["seq"] if len(rows) > limit else None)
 
-    def checksum(self) -> str:
-        """A digest of every column of every row, to compare a live view with a rebuild: what
-        ticket.list filters and pages on (status, kind, seq) as much as the states."""
-        digest = hashlib.sha256()
-        with self.datastore.transaction(commit=False) as c:
-            for table, key in _CHECKED:
-                c.execute(f"SELECT * FROM {table} ORDER BY {key}")
-                digest.update(f"{table}\n".encode())
-                for r in each_row(c):  # a million rows need not sit in memory
-                    digest.update(json.dumps(list(r), ensure_ascii=False).encode() + b"\n")
-        return digest.hexdigest()
-
-    def close(self) -> None:
-        self.datastore.close()
-
 
 LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
 
@@ -307,16 +279,6 @@ def _sla(c: SQLiteCursor, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
         found = {r["ticket_id"]: json.loads(r["state"]) for r in c.fetchall()}
     return {t: summary(found.get(t)) for t in ticket_ids}
 
-
-def each_row(c: SQLiteCursor, size: int = 1000) -> Iterator[Any]:
-    """The rows of the last query, a thousand at a time: a checksum reads every row of a view
-    that may be gigabytes, and fetchall would hold them all."""
-    while rows := c.sqlite_cursor.fetchmany(size):
-        yield from rows
-
-
-# json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder each call
-_dump: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 # How each table's row is read into a batch, and written back (insert, or update the row's
 # changing columns; `site`, `ticket_no` and a ticket's `seq` stay as first written).
@@ -417,7 +379,7 @@ def _apply_notice(batch: _Batch, seq: int, event: Envelope) -> None:
             (str(note.notification_id), note.site, note.role.value, seq,
              _dump(note.model_dump(mode="json"))),
         )  # fmt: skip
-    elif event.event_type == "escalation.notification_acknowledged":  # type: ignore[attr-defined]
+    elif isinstance(event, EscalationNotificationAcknowledgedEvent):
         data: Any = event.data  # type: ignore[attr-defined]
         batch.execute(
             "UPDATE notices SET acknowledged_at = ?, acknowledged_by = ?, note = ? "

@@ -15,7 +15,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from services.reporting.analytics import OPEN, AnalyticsView
+from services.reporting.projections.analytics_facts import OPEN
+from services.reporting.views.analytics import AnalyticsView
 from shared.contracts.vocabulary import Channel, Kind, Severity, Validity
 from shared.months import months_back, previous_month
 from shared.sites import SiteConfig
