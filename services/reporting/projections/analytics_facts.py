@@ -112,7 +112,7 @@ def _classified(row: Row, ev: Any) -> Row:
         # intake never hears of an upgrade to major (escalation's), so a later classification
         # repeats the severity it knows: the upgrade stands
         "severity": "major" if row["upgraded"] else _value(d.severity),
-        "status": status_after(ev) if row["status"] == "received" else row["status"],
+        "status": status_after(ev),  # as intake and the ticket view say (it was kept "reopened")
     }
 
 
