@@ -70,7 +70,7 @@ class Processes:
         self.services: dict[str, subprocess.Popen[bytes]] = {}
         self.env = os.environ | {"PROPDESK_LOG_FORMAT": "json", "PROPDESK_DATA_DIR": str(data)}
         self.kills: Counter[str] = Counter()
-        self.starts: Counter[str] = Counter()
+        self.log_at: dict[str, int] = {}  # where each service's last start began in its log
 
     def start_nats(self) -> None:
         hub = Hub(Settings(data_dir=self.data))
@@ -82,21 +82,22 @@ class Processes:
 
     def start(self, name: str) -> None:
         log = open(self.data / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
+        self.log_at[name] = log.tell()
         self.services[name] = subprocess.Popen(
             [PROPDESK, "serve", name, "--nats-url", self.url, "--data-dir", str(self.data)],
             stdout=log,
             stderr=log,
             env=self.env,
         )
-        self.starts[name] += 1
 
     def ready(self, name: str, timeout: float = 60.0) -> None:
         """Wait until the last start of `name` printed ready (it holds its store and its claim)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            log = (self.data / f"{name}.log").read_text(errors="replace")
-            if log.count(f"propdesk ready: {name} ") >= self.starts[name]:
-                return
+            with (self.data / f"{name}.log").open("rb") as log:
+                log.seek(self.log_at[name])
+                if f"propdesk ready: {name} ".encode() in log.read():
+                    return
             time.sleep(0.2)
         raise RuntimeError(f"{name} did not get ready within {timeout:.0f} s")
 
@@ -147,6 +148,7 @@ class Ledger:
     acked: dict[str, dict[str, Any]] = field(default_factory=dict)  # command_id -> reply
     reports: dict[str, tuple[str, str]] = field(default_factory=dict)  # ticket -> (site, kind)
     retries: int = 0
+    connection_errors: int = 0
     refused: list[str] = field(default_factory=list)
 
 
@@ -286,9 +288,14 @@ async def faults(
     settings: Settings,
     incidents: Incidents,
 ) -> None:
-    """SIGKILL a random service (or, one time in five, nats-server), restart it a moment later;
-    on the way, a poison event, a corrupted view and second copies of a service."""
-    pause = max(1.0, (until - time.monotonic()) / (kills + 1))
+    """SIGKILL each service and nats-server (each at least once, in random order; more kills go
+    to random victims), restart it a moment later; on the way, a poison event, a corrupted view
+    and second copies of a service."""
+    # each service and nats-server at least once (when kills allow), the rest at random
+    victims = [*SERVICES, "nats-server"][:kills]
+    victims += [rng.choice([*SERVICES, "nats-server"]) for _ in range(kills - len(victims))]
+    rng.shuffle(victims)
+    pause = max(1.0, (until - time.monotonic()) / (kills + 1) - 1.75)  # a restart takes ~1.75 s
     extra = {kills // 4: "poison", kills // 2: "corrupt", 3 * kills // 4: "second"}
     for n in range(kills):
         if extra.get(n) == "poison":
@@ -300,7 +307,7 @@ async def faults(
         await asyncio.sleep(pause * rng.uniform(0.5, 1.5))
         if time.monotonic() >= until:
             return
-        victim = "nats-server" if rng.random() < 0.2 else rng.choice(SERVICES)
+        victim = victims[n]
         processes.kill(victim)
         await asyncio.sleep(rng.uniform(0.5, 3.0))
         if victim == "nats-server":
@@ -416,9 +423,13 @@ async def campaign(seconds: float, seed: int, desks: int, kills: int) -> dict[st
     processes.start_nats()
     for name in SERVICES:
         processes.start(name)
-    bus = Bus(processes.url, settings, name="chaos", max_reconnect_attempts=-1,
-              reconnect_time_wait=0.3)  # fmt: skip
     ledger = Ledger()
+
+    async def disconnected(_: Exception) -> None:  # the outages are the point: counted, not printed
+        ledger.connection_errors += 1
+
+    bus = Bus(processes.url, settings, name="chaos", max_reconnect_attempts=-1,
+              reconnect_time_wait=0.3, error_cb=disconnected)  # fmt: skip
     began = time.monotonic()
     try:
         await asyncio.sleep(3)  # the services connect
@@ -447,6 +458,7 @@ async def campaign(seconds: float, seed: int, desks: int, kills: int) -> dict[st
         "commands acknowledged": len(ledger.acked),
         "tickets": len(ledger.reports),
         "retries": ledger.retries,
+        "client connection errors": ledger.connection_errors,
         "refused": ledger.refused[:5],
         "kills": dict(processes.kills),
         "events on DESK": len(events),
