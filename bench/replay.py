@@ -7,7 +7,7 @@ service's own credential. Then, in the same run, it reads the stream
 back: as ops with direct gets doing nothing else (the raw rate: the reader of `propdesk replay`),
 through the live service's inbox as the reporting service (its own durable consumer) into an
 empty ticket view (how a view was rebuilt before `propdesk replay`), and through
-`services.reporting.replay.rebuild` as ops for every projection. For continuity with the figures
+`services.reporting.ops.replay.rebuild` as ops for every projection. For continuity with the figures
 of before the bus was closed, the same messages are copied to an open nats-server and read there
 with an ordered consumer (no identity of the closed hub may create one). Prints a Markdown table.
 
@@ -33,9 +33,9 @@ from typing import Any
 from nats.aio.client import Client
 
 from bench.hub import direct_read, open_connection, open_copy, ordered_read, start_hub
-from services.reporting.projections import PROJECTIONS
-from services.reporting.replay import Rebuilt, rebuild
-from services.reporting.reports import Reports
+from services.reporting.ops.registry import PROJECTIONS
+from services.reporting.ops.replay import Rebuilt, rebuild
+from services.reporting.queries.figures import Reports
 from shared.bus import ensure_stream
 from shared.identity import OPS
 from shared.inbox import Inbox

@@ -7,7 +7,7 @@ Markdown table.
 The hub is closed as `propdesk up` closes it (bench/hub.py): intake runs as its own identity, the
 reports come from the desk of site hbw (its own account; nats-server names it to intake), and
 DESK is read as ops reads it, with direct gets: raw, and rebuilt into a fresh ticket view by
-`services.reporting.replay.rebuild` (what `propdesk replay` runs). For continuity with the
+`services.reporting.ops.replay.rebuild` (what `propdesk replay` runs). For continuity with the
 figures of before, the same messages are also read with an ordered consumer on an open server
 (no identity of the closed hub may create one).
 
@@ -34,7 +34,7 @@ from nats.aio.client import Client
 
 from bench.hub import direct_read, open_connection, open_copy, ordered_read, start_hub
 from services.intake.entrypoint import IntakeService
-from services.reporting.replay import rebuild
+from services.reporting.ops.replay import rebuild
 from shared.bus import BusAccess
 from shared.clock import SystemClock
 from shared.identity import OPS, REQUEST_INFO, site_account, site_identity

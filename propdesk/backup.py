@@ -31,7 +31,7 @@ from typing import Any
 
 from nats.errors import NoRespondersError
 
-from services.reporting.projections import PROJECTIONS
+from services.reporting.ops.registry import PROJECTIONS
 from shared import subjects
 from shared.client import Bus
 from shared.clock import Clock

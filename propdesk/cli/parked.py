@@ -30,7 +30,7 @@ ParkedId = Annotated[
 def owners() -> dict[str, str]:
     """Durable consumer -> the service that keeps it."""
     from propdesk.runtime import SERVICES
-    from services.reporting.projections import PROJECTIONS
+    from services.reporting.ops.registry import PROJECTIONS
 
     found = {p.durable: "reporting" for p in PROJECTIONS.values()}
     for name, service in SERVICES.items():

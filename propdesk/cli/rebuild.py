@@ -23,9 +23,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from propdesk.cli.client import CommandBus, DeskUnavailable
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import usage
-from services.reporting.projections import PROJECTIONS, Projection
-from services.reporting.replay import Progress as OnProgress
-from services.reporting.replay import Rebuilt
+from services.reporting.ops import registry
+from services.reporting.ops.registry import PROJECTIONS, Projection, UnknownProjection
+from services.reporting.ops.replay import Progress as OnProgress
+from services.reporting.ops.replay import Rebuilt
 from shared.settings import Settings
 from shared.sites import SiteDirectory
 
@@ -35,9 +36,11 @@ ProjectionName = Annotated[
 
 
 def projection_named(name: str) -> Projection:
-    if name not in PROJECTIONS:
-        usage(f"unknown projection {name!r}; one of: {', '.join(PROJECTIONS)}")
-    return PROJECTIONS[name]
+    """The projection, or the usage error that names the known ones."""
+    try:
+        return registry.projection_named(name)
+    except UnknownProjection as exc:
+        usage(str(exc))
 
 
 def site_directory(data_dir: Path) -> SiteDirectory:

@@ -29,8 +29,8 @@ from propdesk.cli.rebuild import (
     site_directory,
     stats,
 )
-from services.reporting.projections import Projection
-from services.reporting.replay import install, rebuild, rebuild_path
+from services.reporting.ops.registry import Projection
+from services.reporting.ops.replay import install, rebuild, rebuild_path
 from shared import subjects
 from shared.identity import OPS
 from shared.sites import SiteDirectory

@@ -24,8 +24,8 @@ from propdesk.cli.rebuild import (
     site_directory,
     stats,
 )
-from services.reporting.projections import Projection
-from services.reporting.replay import AheadOfStream, rebuild
+from services.reporting.ops.registry import Projection
+from services.reporting.ops.replay import AheadOfStream, rebuild
 from shared import subjects
 from shared.identity import OPS
 from shared.settings import Settings

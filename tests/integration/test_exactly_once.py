@@ -12,8 +12,8 @@ from nats.aio.client import Client
 
 from services.intake.application import CommandContext, IntakeApp
 from services.intake.translate import Translator
-from services.reporting.replay import rebuild
-from services.reporting.view import TicketView
+from services.reporting.ops.replay import rebuild
+from services.reporting.views.tickets import TicketView
 from shared.bus import ensure_stream
 from shared.clock import FixedClock
 from shared.contracts.commands import ReportContact, ResolveTicket

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from propdesk.monitor import Monitor
-from services.reporting.projections import PROJECTIONS
+from services.reporting.ops.registry import PROJECTIONS
 from shared.settings import Settings
 from tests.integration.health_support import health, metrics, value
 from tests.integration.support import Desk, eventually, report_body

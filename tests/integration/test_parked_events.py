@@ -20,8 +20,8 @@ from propdesk.cli.main import app
 from services.dispatch.application import DispatchApp
 from services.escalation.application import EscalationApp
 from services.intake.application import IntakeApp
-from services.reporting.analytics import AnalyticsView
-from services.reporting.view import TicketView
+from services.reporting.views.analytics import AnalyticsView
+from services.reporting.views.tickets import TicketView
 from shared.bus import access_for, connect
 from shared.subjects import STREAM
 from tests.conftest import SecuredNats

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from propdesk.cli.main import app
 from propdesk.cli.replay import replay_view
 from propdesk.cli.verify import verify_view
-from services.reporting import replay
-from services.reporting.projections import PROJECTIONS
-from services.reporting.replay import rebuild, rebuild_path
+from services.reporting.ops import replay
+from services.reporting.ops.registry import PROJECTIONS
+from services.reporting.ops.replay import rebuild, rebuild_path
 from shared.bus import access_for, connect, ensure_stream
 from shared.identity import HUB_ACCOUNT
 from shared.sites import SiteDirectory

@@ -18,7 +18,7 @@ from propdesk.cli.verify import verify_view
 from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
-from services.reporting.projections import PROJECTIONS
+from services.reporting.ops.registry import PROJECTIONS
 from shared.identity import HUB_ACCOUNT
 from shared.service import Service
 from shared.sites import SiteDirectory

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from services.reporting.entrypoint import ReportingService
-from services.reporting.projections import PROJECTIONS
+from services.reporting.ops.registry import PROJECTIONS
 from shared.subjects import OPS_REPORTING_CHECKSUM
 from tests.integration.support import Desk, eventually, report_body
 

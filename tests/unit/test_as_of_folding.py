@@ -9,10 +9,10 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from services.reporting.as_of import envelope_of, ticket_as_of
-from services.reporting.projection import history_entry
-from services.reporting.queries import get_ticket
-from services.reporting.view import TicketView
+from services.reporting.projections.tickets import history_entry
+from services.reporting.queries.as_of import envelope_of, ticket_as_of
+from services.reporting.queries.tickets import get_ticket
+from services.reporting.views.tickets import TicketView
 from shared.contracts import events as e
 from shared.contracts.commands import GetTicket
 from shared.contracts.replies import ErrorCode

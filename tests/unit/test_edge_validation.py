@@ -17,7 +17,7 @@ from eventsourcing.persistence import OperationalError
 from pydantic import AwareDatetime, BaseModel
 
 from propdesk.runtime import SERVICES
-from services.reporting.queries import _cursor
+from services.reporting.queries.tickets import _cursor
 from shared.clock import SimulatedClock
 from shared.contracts import commands as c
 from shared.contracts import dispatch_commands as d

@@ -13,8 +13,8 @@ from uuid import uuid4
 
 import pytest
 
-from services.reporting.analytics import AnalyticsView
-from services.reporting.reports import Reports
+from services.reporting.queries.figures import Reports
+from services.reporting.views.analytics import AnalyticsView
 from shared.inbox import Delivery
 from shared.months import months_back
 from shared.sites import SiteDirectory
@@ -338,7 +338,8 @@ def test_lists_run_in_time_order_whatever_offset_the_desk_sent(tmp_path) -> None
     ("hours", "median"), [([20.25], 20.3), ([1.0, 2.5], 1.8), ([0.05], 0.1), ([3.0], 3.0)]
 )
 def test_hours_and_rates_round_half_up_as_a_report_does(hours, median) -> None:
-    from services.reporting.reports import _half_up, _rate
+    from services.reporting.queries.month import half_up as _half_up
+    from services.reporting.queries.month import rate as _rate
 
     assert _half_up(statistics.median(hours), 1) == median
     assert _rate(1, 32) == 0.0313 and _rate(1, 3) == 0.3333 and _rate(0, 0) is None

@@ -1,4 +1,4 @@
-"""services.reporting.projection.evolve: the read model a sequence of ticket events folds into."""
+"""projections.tickets.evolve: the read model a sequence of ticket events folds into."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from functools import reduce
 from uuid import uuid4
 
-from services.reporting.projection import evolve, history_entry
+from services.reporting.projections.tickets import evolve, history_entry
 from shared.contracts import events as e
 
 AT = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)
@@ -131,3 +131,15 @@ def test_replies_record_the_first_reply_time_and_count_R10_2(make_ticket, transl
     state = fold(translate, ticket)
     assert (state["first_reply_at"], state["reply_count"]) == (AT.isoformat(), 2)
     assert state["status"] == "received"
+
+
+def test_every_published_event_of_a_ticket_order_or_clock_has_a_step_keyed_by_its_class() -> None:
+    from services.reporting.projections.service_levels import SERVICE_LEVELS
+    from services.reporting.projections.tickets import TICKETS
+    from services.reporting.projections.work_orders import WORK_ORDERS
+    from shared.contracts.escalation_events import ESCALATION_EVENTS
+    from shared.contracts.workorder_events import WORKORDER_EVENTS
+
+    assert set(SERVICE_LEVELS.steps) == set(ESCALATION_EVENTS)
+    assert set(WORK_ORDERS.steps) == set(WORKORDER_EVENTS)
+    assert set(TICKETS.steps) == set(e.TICKET_EVENTS)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.reporting.queries import get_ticket, list_tickets
-from services.reporting.view import TicketView
+from services.reporting.queries.tickets import get_ticket, list_tickets
+from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError

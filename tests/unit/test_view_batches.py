@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from services.reporting.live import LiveView, Switching
-from services.reporting.view import TicketView
+from services.reporting.ops.switch import LiveView, Switching
+from services.reporting.views.tickets import TicketView
 from shared.inbox import Delivery, decode
 from tests.support.generated import GeneratedHistory
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from eventsourcing.persistence import DatabaseError, OperationalError
 
-from services.reporting import corruption
+from services.reporting.ops import corruption
 
 
 def _error(sql: str, db: sqlite3.Connection) -> sqlite3.Error:

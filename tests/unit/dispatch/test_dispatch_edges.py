@@ -7,8 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from services.dispatch.translate import translate
-from services.reporting.orders import evolve_order
-from services.reporting.view import TicketView
+from services.reporting.projections.work_orders import evolve_order
+from services.reporting.views.tickets import TicketView
 from shared.contracts import dispatch_commands
 from shared.contracts.replies import ErrorCode
 from shared.inbox import Delivery

@@ -1,16 +1,37 @@
 """Ticket-state projection: how each published ticket event changes a ticket's read model.
 
 Pure functions over plain dicts, so the rules can be read and tested without a store.
+`STATUS_AFTER` is the one place reporting derives a ticket's status (the ticket view and the
+analytics facts both read it); it says what intake's Ticket aggregate says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from shared.contracts import events as e
+from shared.contracts.vocabulary import TicketStatus
+from shared.eventstore.views import Projector, Step
 
 TicketState = dict[str, Any]
+
+# The status a ticket has after each event that changes it (intake: services/intake/domain.py).
+STATUS_AFTER: dict[type[e.Envelope], TicketStatus] = {
+    e.TicketReportedEvent: TicketStatus.received,
+    e.TicketClassifiedEvent: TicketStatus.classified,
+    e.TicketResolvedEvent: TicketStatus.resolved,
+    e.TicketClosedEvent: TicketStatus.closed,
+    e.TicketReopenedEvent: TicketStatus.reopened,
+    e.TicketCancelledEvent: TicketStatus.cancelled,
+}
+
+
+_STATUS = {cls: status.value for cls, status in STATUS_AFTER.items()}
+
+
+def status_after(event: e.Envelope) -> str | None:
+    """The ticket's status after `event`; None when the event leaves it as it was."""
+    return _STATUS.get(type(event))
 
 
 def _reported(state: TicketState | None, ev: e.TicketReportedEvent) -> TicketState:
@@ -20,7 +41,7 @@ def _reported(state: TicketState | None, ev: e.TicketReportedEvent) -> TicketSta
         "site": ev.site,
         "ticket_no": d.ticket_no,
         "client_ref": d.client_ref,
-        "status": "received",
+        "status": status_after(ev),
         "channel": d.channel.value,
         "kind": d.kind.value,
         "category": d.category,
@@ -49,7 +70,7 @@ def _reported(state: TicketState | None, ev: e.TicketReportedEvent) -> TicketSta
 def _classified(state: TicketState, ev: e.TicketClassifiedEvent) -> TicketState:
     d = ev.data
     return state | {
-        "status": "classified",
+        "status": status_after(ev),
         "kind": d.kind.value,
         "category": d.category,
         "help_category": d.help_category.value if d.help_category else None,
@@ -74,7 +95,7 @@ def _replied(state: TicketState, ev: e.TicketRepliedEvent) -> TicketState:
 
 def _resolved(state: TicketState, ev: e.TicketResolvedEvent) -> TicketState:
     return state | {
-        "status": "resolved",
+        "status": status_after(ev),
         "resolution": ev.data.resolution,
         "resolved_at": ev.occurred_at.isoformat(),
     }
@@ -86,18 +107,22 @@ def _followed_up(state: TicketState, ev: e.FollowUpRecordedEvent) -> TicketState
 
 
 def _closed(state: TicketState, ev: e.TicketClosedEvent) -> TicketState:
-    return state | {"status": "closed", "closed_at": ev.occurred_at.isoformat()}
+    return state | {"status": status_after(ev), "closed_at": ev.occurred_at.isoformat()}
 
 
 def _reopened(state: TicketState, ev: e.TicketReopenedEvent) -> TicketState:
-    return state | {"status": "reopened", "reopen_count": ev.data.reopen_count, "closed_at": None}
+    return state | {
+        "status": status_after(ev),
+        "reopen_count": ev.data.reopen_count,
+        "closed_at": None,
+    }
 
 
 def _cancelled(state: TicketState, ev: e.TicketCancelledEvent) -> TicketState:
-    return state | {"status": "cancelled", "cancel_reason": ev.data.reason}
+    return state | {"status": status_after(ev), "cancel_reason": ev.data.reason}
 
 
-EVOLVE: dict[type[e.Envelope], Callable[[Any, Any], TicketState]] = {
+STEPS: dict[type[e.Envelope], Step] = {
     e.TicketReportedEvent: _reported,
     e.TicketClassifiedEvent: _classified,
     e.ContactLinkedEvent: _linked,
@@ -111,12 +136,12 @@ EVOLVE: dict[type[e.Envelope], Callable[[Any, Any], TicketState]] = {
 }
 
 
+TICKETS: Projector[TicketState] = Projector(STEPS, first=frozenset({e.TicketReportedEvent}))
+
+
 def evolve(state: TicketState | None, event: e.Envelope) -> TicketState | None:
     """The ticket after `event`; None when the event is not about tickets or comes too early."""
-    step = EVOLVE.get(type(event))
-    if step is None or (state is None and not isinstance(event, e.TicketReportedEvent)):
-        return None
-    return step(state, event)
+    return TICKETS.evolve(state, event)
 
 
 def history_entry(event: e.Envelope) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 The view keeps every published event of a ticket and of its work orders (their history entries)
 and every escalation event about the ticket. A past state is those events, as far as they had been
-recorded by then, folded again with the view's own rules: `projection.evolve`,
-`orders.evolve_order` and `clocks.evolve_sla`. Nothing here decides how an event changes a ticket.
+recorded by then, folded again with the view's own projectors (services/reporting/projections/:
+TICKETS, WORK_ORDERS, SERVICE_LEVELS). Nothing here decides how an event changes a ticket.
 
 Which time counts: an event's `recorded_at`, when its owning service stored it: what the desk knew
 at that moment. A contact logged late (an earlier `occurred_at`) is not known before it was logged.
@@ -11,14 +11,14 @@ at that moment. A contact logged late (an earlier `occurred_at`) is not known be
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.reporting.clocks import evolve_sla, summary
-from services.reporting.orders import evolve_order
-from services.reporting.projection import evolve
+from services.reporting.projections.service_levels import SERVICE_LEVELS, summary
+from services.reporting.projections.tickets import TICKETS
+from services.reporting.projections.work_orders import WORK_ORDERS
 from shared.contracts.envelope import SCHEMA_VERSION, Envelope
 from shared.contracts.events import EVENT_TYPES, parse_event
 
@@ -37,12 +37,12 @@ class TicketRecords:
 
 
 def envelope_of(entry: dict[str, Any], *, site: str, aggregate_id: str) -> Envelope:
-    """The published envelope a history entry was made from (`projection.history_entry`).
+    """The published envelope a history entry was made from (`projections.tickets.history_entry`).
 
     The entry keeps neither the causation id (None here) nor the schema version: its `data` was
     read into the current model, so it is that model's schema."""
     model = EVENT_TYPES[entry["event_type"]]
-    data_model = model.model_fields["data"].annotation
+    data_model = model.data_model()
     return model.model_validate(
         {
             "event_id": entry["event_id"],
@@ -72,14 +72,6 @@ def known_by(entries: Iterable[dict[str, Any]], as_of: datetime) -> list[dict[st
     return known
 
 
-def fold(step: Callable[[Any, Envelope], State | None], events: Iterable[Envelope]) -> State | None:
-    """The state after `events`, applied with `step` (an event `step` ignores changes nothing)."""
-    state: State | None = None
-    for event in events:
-        state = step(state, event) or state
-    return state
-
-
 def order_position(order: State) -> int:
     """Orders are shown in order-number order: -W2 before -W10."""
     return int(order["order_no"].rsplit("-W", 1)[1])
@@ -92,18 +84,18 @@ def ticket_as_of(records: TicketRecords, as_of: datetime) -> State | None:
     history = known_by(records.history, as_of)
     if not history:
         return None
-    ticket = fold(evolve, _envelopes(history, records.site, records.ticket_id))
+    ticket = TICKETS.fold(_envelopes(history, records.site, records.ticket_id))
     assert ticket is not None
     orders = []
     for order_id, entries in records.orders.items():
-        order = fold(evolve_order, _envelopes(known_by(entries, as_of), records.site, order_id))
+        order = WORK_ORDERS.fold(_envelopes(known_by(entries, as_of), records.site, order_id))
         if order is not None:
             orders.append(order)
     orders.sort(key=order_position)
     sla = None
     if records.sla_events is not None:
         events = (parse_event(raw) for raw in records.sla_events)
-        sla = summary(fold(evolve_sla, (e for e in events if e.recorded_at <= as_of)))
+        sla = summary(SERVICE_LEVELS.fold([e for e in events if e.recorded_at <= as_of]))
     return ticket | {"work_orders": orders, "sla": sla, "history": history}
 
 

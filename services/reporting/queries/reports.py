@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from services.reporting.analytics import AnalyticsView
-from services.reporting.reports import Reports
+from services.reporting.queries.figures import Reports
+from services.reporting.views.analytics import AnalyticsView
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
 from shared.errors import invalid
 from shared.sites import SiteDirectory

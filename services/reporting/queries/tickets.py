@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.reporting.as_of import ticket_as_of
-from services.reporting.view import TicketView
+from services.reporting.queries.as_of import ticket_as_of
+from services.reporting.views.tickets import TicketView
 from shared.contracts.base import MAX_INT64
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
@@ -28,7 +28,7 @@ def get_ticket(view: TicketView, site: str, query: GetTicket) -> dict[str, Any]:
 def _ticket_as_of(
     view: TicketView, site: str, ticket_id: str | None, query: GetTicket
 ) -> dict[str, Any]:
-    """The ticket folded from what had been recorded by `as_of` (services/reporting/as_of.py)."""
+    """The ticket folded from what had been recorded by `as_of` (queries/as_of.py)."""
     assert query.as_of is not None
     name = query.ticket_id or query.ticket_no
     records = view.records(site, ticket_id=ticket_id, ticket_no=query.ticket_no)

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from nats.aio.client import Client
 
-from services.reporting.projections import PROJECTIONS, Projection, View
+from services.reporting.ops.registry import Projection, View, projection_named
 from shared.clock import Clock, SystemClock
 from shared.files import fsync_path
 from shared.inbox import decode
@@ -54,14 +54,6 @@ class Rebuilt(NamedTuple):
     seconds: float  # from opening the fresh file to closing it, checksum included
     checksum: str
     position: int  # the last stream sequence the view reflects
-
-
-def projection_named(name: str) -> Projection:
-    try:
-        return PROJECTIONS[name]
-    except KeyError:
-        known = ", ".join(sorted(PROJECTIONS))
-        raise ValueError(f"unknown projection {name!r}; one of: {known}") from None
 
 
 class AheadOfStream(ValueError):

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.contracts import events as e
+from shared.contracts import workorder_events as w
+from shared.eventstore.views import Projector, Step
 
 OrderState = dict[str, Any]
 
@@ -63,12 +64,16 @@ def _rescheduled(state: OrderState, ev: Any) -> OrderState:
     }
 
 
+def _quoted(state: OrderState, ev: Any) -> OrderState:
+    quote = {"amount": _money(ev.data.amount), "items": ev.data.items, "state": "pending"}
+    return state | {"quote": quote}
+
+
 def _quote(quote_state: str, status: str | None = None) -> Callable[[OrderState, Any], OrderState]:
+    """A step that settles the quote (accepted, declined), and sets the order's status."""
+
     def step(state: OrderState, ev: Any) -> OrderState:
-        quote = state["quote"] or {}
-        if ev.event_type == "workorder.quoted":
-            quote = {"amount": _money(ev.data.amount), "items": ev.data.items}
-        changed = {"quote": quote | {"state": quote_state}}
+        changed = {"quote": (state["quote"] or {}) | {"state": quote_state}}
         return state | changed | ({"status": status} if status else {})
 
     return step
@@ -91,35 +96,32 @@ def _signed_off(state: OrderState, ev: Any) -> OrderState:
     return state | {"status": "signed_off", "evaluation": evaluation}
 
 
-STEPS: dict[str, Callable[[Any, Any], OrderState]] = {
-    "workorder.issued": _issued,
-    "workorder.classification_overridden": _set(copy=("urgency", "scope")),
-    "workorder.collected": _set(status="collected", copy=("collected_by",)),
-    "workorder.assigned": _set(status="assigned", copy=("technician",)),
-    "workorder.arrived": _set(status="arrived"),
-    "workorder.rescheduled": _rescheduled,
-    "workorder.quoted": _quote("pending"),
-    "workorder.quote_accepted": _quote("accepted"),
-    "workorder.quote_declined": _quote("declined", status="declined"),
-    "workorder.completed": _completed,
-    "workorder.acceptance_confirmed": _set(status="completed"),
-    "workorder.signed_off": _signed_off,
-    "workorder.returned": _set(status="returned"),
-    "workorder.referred": lambda state, ev: (
-        state | {"status": "referred", "referred_to": ev.data.to_department}
-    ),
+def _referred(state: OrderState, ev: Any) -> OrderState:
+    return state | {"status": "referred", "referred_to": ev.data.to_department}
+
+
+STEPS: dict[type[w.Envelope], Step] = {
+    w.WorkOrderIssuedEvent: _issued,
+    w.ClassificationOverriddenEvent: _set(copy=("urgency", "scope")),
+    w.WorkOrderCollectedEvent: _set(status="collected", copy=("collected_by",)),
+    w.TechnicianAssignedEvent: _set(status="assigned", copy=("technician",)),
+    w.TechnicianArrivedEvent: _set(status="arrived"),
+    w.WorkOrderRescheduledEvent: _rescheduled,
+    w.QuoteGivenEvent: _quoted,
+    w.QuoteAcceptedEvent: _quote("accepted"),
+    w.QuoteDeclinedEvent: _quote("declined", status="declined"),
+    w.WorkOrderCompletedEvent: _completed,
+    w.AcceptanceConfirmedEvent: _set(status="completed"),
+    w.WorkOrderSignedOffEvent: _signed_off,
+    w.WorkOrderReturnedEvent: _set(status="returned"),
+    w.WorkOrderReferredEvent: _referred,
 }
+WORK_ORDERS: Projector[OrderState] = Projector(STEPS, first=frozenset({w.WorkOrderIssuedEvent}))
 
 
-def is_order_event(event: e.Envelope) -> bool:
-    return event.event_type in STEPS  # type: ignore[attr-defined]
-
-
-def evolve_order(state: OrderState | None, event: e.Envelope) -> OrderState | None:
-    step = STEPS.get(event.event_type)  # type: ignore[attr-defined]
-    if step is None or (state is None and event.event_type != "workorder.issued"):  # type: ignore[attr-defined]
-        return None
-    return step(state, event)
+def evolve_order(state: OrderState | None, event: w.Envelope) -> OrderState | None:
+    """The order after `event`; None when the event is not about orders or comes too early."""
+    return WORK_ORDERS.evolve(state, event)
 
 
 def _money(amount: Any) -> str:

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from services.reporting.analytics import AnalyticsView
-from services.reporting.view import TicketView
+from services.reporting.views.analytics import AnalyticsView
+from services.reporting.views.tickets import TicketView
 from shared.inbox import Delivery
 from shared.sites import SiteDirectory
 
@@ -38,7 +38,7 @@ class View(Protocol):
         """The parked events, oldest first."""
 
     def retry_parked(self, delivery: Delivery, at: datetime) -> None:
-        """Apply a parked event and close its park (services/reporting/parked.py)."""
+        """Apply a parked event and close its park (services/reporting/views/parked.py)."""
 
     def close(self) -> None: ...
 
@@ -75,3 +75,16 @@ PROJECTIONS: dict[str, Projection] = {
         ),
     )
 }
+
+
+class UnknownProjection(ValueError):
+    """A name that is not one of `PROJECTIONS`."""
+
+
+def projection_named(name: str) -> Projection:
+    """The projection called `name` (UnknownProjection, naming the known ones, if none is)."""
+    try:
+        return PROJECTIONS[name]
+    except KeyError:
+        known = ", ".join(PROJECTIONS)
+        raise UnknownProjection(f"unknown projection {name!r}; one of: {known}") from None

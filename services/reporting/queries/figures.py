@@ -8,14 +8,21 @@ Pure reading: every figure is a query over the facts, so a report is as current 
 from __future__ import annotations
 
 import json
-import math
-import statistics
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from services.reporting.analytics import OPEN, AnalyticsView
+from services.reporting.projections.analytics_facts import OPEN
+from services.reporting.queries.month import (
+    Month,
+    bounds,
+    counts,
+    half_up,
+    month_bounds,
+    nearest_rank,
+    rate,
+)
+from services.reporting.views.analytics import AnalyticsView
 from shared.contracts.vocabulary import Channel, Kind, Severity, Validity
 from shared.months import months_back, previous_month
 from shared.sites import SiteConfig
@@ -31,97 +38,6 @@ TOP = 5
 _NOT_DUPLICATE = (
     "LEFT JOIN ticket_facts t USING (ticket_id) WHERE o.site = ? AND COALESCE(t.duplicate, 0) = 0"
 )
-
-
-def _half_up(value: Decimal | float, places: int) -> float:
-    """Rounded as a report rounds (四舍五入): 20.25 h is 20.3, 1/32 is 0.0313."""
-    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
-    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return _half_up(Decimal(part) / Decimal(whole), 4) if whole else None
-
-
-def _nearest_rank(values: list[float], share: float) -> float:
-    """The nearest-rank percentile: the smallest value with at least `share` of them at or below."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
-
-
-def _counts(vocabulary: list[str], rows: list[dict[str, Any]], key: str) -> dict[str, int]:
-    counts = dict.fromkeys((str(v) for v in vocabulary), 0)
-    for row in rows:
-        value = row[key] if row[key] is not None else "unclassified"
-        counts[value] = counts.get(value, 0) + 1
-    return counts
-
-
-def _bounds(zone: Any, first: date, last: date) -> tuple[str, str]:
-    return (
-        datetime.combine(first, time(0), zone).isoformat(),
-        datetime.combine(last, time(0), zone).isoformat(),
-    )
-
-
-def month_bounds(site: SiteConfig, month: str) -> tuple[str, str]:
-    year, mon = (int(x) for x in month.split("-"))
-    nxt = date(year + mon // 12, mon % 12 + 1, 1)
-    return _bounds(site.zone, date(year, mon, 1), nxt)
-
-
-@dataclass
-class Month:
-    """The facts of one site-month and the figures every report shares."""
-
-    tickets: list[dict[str, Any]]  # the month's contacts (duplicates left out)
-    clocks: list[dict[str, Any]]
-    escalations: list[dict[str, Any]]
-
-    @property
-    def complaints(self) -> list[dict[str, Any]]:
-        return [t for t in self.tickets if t["kind"] == Kind.complaint]
-
-    @property
-    def resolved(self) -> list[dict[str, Any]]:
-        return [t for t in self.tickets if t["resolved_at"] is not None]
-
-    def hours(self) -> list[float]:
-        return [
-            (
-                datetime.fromisoformat(t["resolved_at"]) - datetime.fromisoformat(t["received_at"])
-            ).total_seconds()
-            / 3600
-            for t in self.resolved
-        ]
-
-    def compliance_parts(self, clocks: list[dict[str, Any]] | None = None) -> tuple[int, int]:
-        """(met, judged): a clock is judged once it stopped in time or late, or once it breached
-        (also if it then ran on, or was cancelled by a referral, a reclassification or the
-        ticket's cancellation: the target was missed all the same)."""
-        rows = self.clocks if clocks is None else clocks
-        met = sum(1 for c in rows if c["outcome"] == "met")
-        late = sum(1 for c in rows if c["outcome"] == "late")
-        overdue = sum(1 for c in rows if c["outcome"] not in ("met", "late") and c["breached"])
-        return met, met + late + overdue
-
-    def measures(self) -> dict[str, Any]:
-        """The measures the quality pack sets side by side."""
-        resolved = self.resolved
-        follow_ups = sum(t["follow_ups"] for t in self.tickets)
-        hours = self.hours()
-        return {
-            "contacts": len(self.tickets),
-            "complaints": len(self.complaints),
-            "valid_complaints": sum(1 for t in self.complaints if t["validity"] == "valid"),
-            "escalations": len(self.escalations),
-            "upgraded_to_major": sum(t["upgraded"] for t in self.complaints),
-            "clock_compliance": _rate(*self.compliance_parts()),
-            "resolution_median_hours": _half_up(statistics.median(hours), 1) if hours else None,
-            "follow_up_rate": _rate(sum(1 for t in resolved if t["follow_ups"]), len(resolved)),
-            "satisfaction_rate": _rate(sum(t["satisfied"] for t in self.tickets), follow_ups),
-            "reopen_rate": _rate(sum(t["reopened"] for t in resolved), len(resolved)),
-        }
 
 
 class Reports:
@@ -211,24 +127,24 @@ class Reports:
             "as_of": as_of.isoformat(),
             "contacts": len(this.tickets),
             "cancelled": sum(1 for t in this.tickets if t["status"] == "cancelled"),
-            "by_kind": _counts(list(Kind), this.tickets, "kind"),
+            "by_kind": counts(list(Kind), this.tickets, "kind"),
             "by_category": {
                 c: categories.get(c, 0) for c in sorted(set(categories) | set(previous))
             },
-            "by_channel": _counts(list(Channel), this.tickets, "channel"),
-            "by_validity": _counts([*Validity, "unclassified"], this.complaints, "validity"),
-            "by_severity": _counts(
+            "by_channel": counts(list(Channel), this.tickets, "channel"),
+            "by_validity": counts([*Validity, "unclassified"], this.complaints, "validity"),
+            "by_severity": counts(
                 [*Severity, "unclassified"],
                 [t for t in this.complaints if t["validity"] != Validity.communicative],
                 "severity",
             ),
-            "escalations": _counts(LADDER, this.escalations, "level"),
+            "escalations": counts(LADDER, this.escalations, "level"),
             "upgraded_to_major": measures["upgraded_to_major"],
             "clocks": _clocks(this),
             "resolution_hours": {
                 "resolved": len(resolved),
                 "median": measures["resolution_median_hours"],
-                "p90": _half_up(_nearest_rank(hours, 0.9), 1) if hours else None,
+                "p90": half_up(nearest_rank(hours, 0.9), 1) if hours else None,
             },
             "follow_up": {
                 "resolved": len(resolved),
@@ -279,7 +195,7 @@ class Reports:
     def weekly(self, site: str, config: SiteConfig, week: str, as_of: datetime) -> dict:
         year, number = int(week[:4]), int(week[6:])
         monday = date.fromisocalendar(year, number, 1)
-        start, end = _bounds(config.zone, monday, monday + timedelta(days=7))
+        start, end = bounds(config.zone, monday, monday + timedelta(days=7))
         tickets = self.view.rows(
             "SELECT * FROM ticket_facts WHERE site = ? AND week = ? AND duplicate = 0 "
             "ORDER BY received_at, ticket_no",
@@ -295,7 +211,7 @@ class Reports:
             "to": end,
             "as_of": as_of.isoformat(),
             "contacts": len(tickets),
-            "by_kind": _counts(list(Kind), tickets, "kind"),
+            "by_kind": counts(list(Kind), tickets, "kind"),
             "resolved": sum(1 for t in tickets if t["status"] in done),
             "cancelled": sum(1 for t in tickets if t["status"] == "cancelled"),
             "open": sum(1 for t in tickets if t["status"] not in {*done, "cancelled"}),
@@ -372,7 +288,7 @@ def _clocks(month: Month) -> dict[str, dict[str, Any]]:
             "late": sum(1 for c in rows if c["outcome"] == "late"),
             "open": sum(1 for c in rows if c["outcome"] == OPEN),
             "breached": sum(c["breached"] for c in rows),
-            "compliance": _rate(met, judged),
+            "compliance": rate(met, judged),
         }
     return out
 

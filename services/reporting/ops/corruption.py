@@ -1,7 +1,7 @@
 """How reporting tells a corrupt view file from other trouble, and sets one aside.
 
 A view is disposable (everything in it comes from DESK), so a corrupt one is not repaired in
-place: the service moves it aside and rebuilds the view from DESK (entrypoint `_repair`).
+place: the service moves it aside and rebuilds the view from DESK (ops/repair.py `_repair`).
 Corruption is SQLite's own verdict: the error codes SQLITE_CORRUPT ("database disk image is
 malformed") and SQLITE_NOTADB ("file is not a database"), or a `PRAGMA quick_check` that finds
 something. A locked database, a full disk or a failing NATS are not corruption: those are
@@ -14,7 +14,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from services.reporting.replay import SIDE_FILES
+from services.reporting.ops.replay import SIDE_FILES
 
 CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 QUARANTINE = ".corrupt"  # the file set aside keeps this suffix, for whoever wants to look

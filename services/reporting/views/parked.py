@@ -19,12 +19,12 @@ from shared.inbox import Delivery
 from shared.parking import StillFailing, describe, failed_again, parked_entry, retried, waiting
 from shared.subjects import STREAM
 
-TABLE = "CREATE TABLE IF NOT EXISTS parked (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)"
+PARKED_TABLE = "CREATE TABLE IF NOT EXISTS parked (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)"
 
 
 class ParkingView:
-    """Mixed into a view built on eventsourcing's SQLiteTrackingRecorder, which applies a batch's
-    rows without recording the position in `_apply_rows`."""
+    """Mixed into a shared.eventstore.views.SQLiteView, which applies a batch's rows without
+    recording the position in `_apply_rows`."""
 
     datastore: SQLiteDatastore
 

@@ -1,0 +1,1 @@
+"""Operating the views: which projections exist, rebuilding, switching and repairing a view."""

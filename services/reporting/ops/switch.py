@@ -1,0 +1,252 @@
+"""A projection's view as the running reporting service holds it (`LiveView`), so that it can be
+switched for a rebuilt one (`propdesk replay`, or the repair of a corrupt view) while queries and
+the inbox use it; and the service's side of the switch (`SwitchingViews`: desk.ops.reporting.
+checksum and .switch).
+
+Every call on the view runs in one of the service's threads through `run`, which counts it. A
+switch first stops new calls (`ready` is cleared, and a call that slipped through raises
+`Switching` to be retried after the switch), then `close` waits until no call is running before
+it closes the view: closing a SQLite connection under a running query can crash the process.
+The inbox's batches and `state` take the write lock, so a position and a checksum are read from
+the same rows. A call that finds the file corrupt tells `on_corrupt` (the service rebuilds the
+view from DESK), whoever made it: a query, a batch of the inbox, a checksum.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from services.reporting.ops.corruption import is_corruption
+from services.reporting.ops.registry import Projection, UnknownProjection, View, projection_named
+from services.reporting.ops.replay import check_view_file, install
+from shared.clock import Clock
+from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
+from shared.contracts.replies import ErrorCode
+from shared.errors import DeskError, Retryable, invalid
+from shared.inbox import Delivery
+
+T = TypeVar("T")
+
+
+class Switching(Retryable):
+    """The view is being switched: retry once `ready` is set again."""
+
+
+class LiveView:
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.ready = asyncio.Event()  # cleared while switching
+        self.ready.set()
+        self._calls = threading.Condition()
+        self._running = 0
+        self._closed = False
+        self._write = threading.Lock()
+        # called in the worker thread with the error that showed the file corrupt
+        self.on_corrupt: Callable[[BaseException], None] | None = None
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """fn(view, *args), in the calling (worker) thread."""
+        with self._calls:
+            if self._closed:
+                raise Switching
+            self._running += 1
+            view = self.view
+        try:
+            return fn(view, *args)
+        except Exception as exc:
+            if self.on_corrupt is not None and is_corruption(exc):
+                self.on_corrupt(exc)
+            raise
+        finally:
+            with self._calls:
+                self._running -= 1
+                self._calls.notify_all()
+
+    # -- what the inbox calls ----------------------------------------------------------------
+
+    def apply(self, deliveries: Sequence[Delivery]) -> None:
+        with self._write:
+            self.run(_apply, deliveries)
+
+    def position(self) -> int:
+        return self.run(_position)
+
+    # -- parked events (services/reporting/views/parked.py) -------------------------------------
+
+    def park(
+        self, consumer: str, delivery: Delivery, error: str, attempts: int, at: datetime
+    ) -> bool:
+        with self._write:
+            return self.run(lambda view: view.park(consumer, delivery, error, attempts, at))
+
+    def parked(self) -> list[dict[str, Any]]:
+        return self.run(lambda view: view.parked())
+
+    def retry_parked(self, delivery: Delivery, at: datetime) -> None:
+        with self._write:
+            self.run(lambda view: view.retry_parked(delivery, at))
+
+    # -- the switch --------------------------------------------------------------------------
+
+    def state(self) -> tuple[int, str]:
+        """The position and the checksum of the same rows."""
+        with self._write:
+            return self.run(_state)
+
+    def close(self) -> None:
+        """Refuse new calls, wait for the running ones to end, close the view (blocking)."""
+        with self._calls:
+            self._closed = True
+            self._calls.wait_for(lambda: self._running == 0)
+        self.view.close()
+
+    def reopen(self, view: View) -> None:
+        with self._calls:
+            self.view = view
+            self._closed = False
+
+
+def _apply(view: View, deliveries: Sequence[Delivery]) -> None:
+    view.apply(deliveries)
+
+
+def _position(view: View) -> int:
+    return view.position()
+
+
+def _state(view: View) -> tuple[int, str]:
+    return view.position(), view.checksum()
+
+
+class SwitchingViews:
+    """Mixed into the ReportingService (entrypoint.py), which gives `live`, `views`, `settings`,
+    `sites`, `js`, `streams`, `offload`, `log`, `_switching`, `_stopping`, `_followers`,
+    `_unfollow`, `_follow_anew` and, from RepairingViews, `_refuse_while_repairing`."""
+
+    live: dict[str, LiveView]
+    views: dict[str, Any]
+    settings: Any
+    sites: Any
+    js: Any
+    streams: Any
+    offload: Any
+    log: Any
+    _switching: asyncio.Lock
+    _stopping: bool
+    _followers: dict[str, asyncio.Task[None]]
+
+    async def _on_view(self, name: str, call: Callable[[LiveView], T]) -> T:
+        """Run `call` in the service's threads on the live view `name`; during a switch, after.
+        While the view is rebuilt after corruption, at once `unavailable`."""
+        for _ in range(200):
+            self._refuse_while_repairing(name)
+            live = self.live[name]
+            await live.ready.wait()
+            try:
+                return await self.offload(call, live)
+            except Switching:
+                await asyncio.sleep(0.05)  # it began a moment after the call was sent
+            except Exception as exc:
+                if not is_corruption(exc):
+                    raise
+                self._refuse_while_repairing(name)  # LiveView has started the repair
+                raise
+        raise DeskError(ErrorCode.unavailable, f"the {name} view is being switched; retry")
+
+    async def _checksum(self, _: str, request: ViewChecksum, __: dict[str, str]) -> dict[str, Any]:
+        name = _projection(request.projection).name
+        position, checksum = await self._on_view(name, LiveView.state)
+        return ViewState(projection=name, position=position, checksum=checksum).model_dump()
+
+    async def _switch(self, _: str, request: SwitchView, __: dict[str, str]) -> dict[str, Any]:
+        """Serve the rebuilt file in place of the projection's view: stop its inbox, close the view,
+        move the file into place, reopen it and follow DESK from its recorded position, so that
+        every event published during the rebuild is applied afterwards."""
+        projection = _projection(request.projection)
+        name = projection.name
+        live_path = projection.path(self.settings.data_dir).resolve()
+        rebuilt = Path(request.path)
+        if (
+            not rebuilt.is_absolute()
+            or rebuilt.is_symlink()  # the link would become the live view
+            or rebuilt.resolve().parent != live_path.parent
+        ):
+            where = f"{live_path.parent}, next to {live_path.name}"
+            raise invalid(f"the rebuilt file must be an absolute path in {where}", "path")
+        if rebuilt.resolve() == live_path:
+            raise invalid(f"{rebuilt} is the live {name} view, not a rebuilt one", "path")
+        async with self._switching:
+            if self._stopping:
+                raise DeskError(ErrorCode.unavailable, "reporting is stopping")
+            self._refuse_while_repairing(name)
+            try:  # read only: a file that is not a closed view of this projection stays as it is
+                await self.offload(check_view_file, projection, rebuilt)
+            except ValueError as exc:
+                raise invalid(str(exc), "path") from None
+            position, checksum = await self._put_in_place(projection, rebuilt, measure=True)
+        self.log.info("reporting.switched", projection=name, position=position, checksum=checksum)
+        return ViewState(projection=name, position=position, checksum=checksum).model_dump()
+
+    async def _put_in_place(
+        self, projection: Projection, rebuilt: Path, *, measure: bool = False
+    ) -> tuple[int, str]:
+        """Stop the projection's inbox, close its view, move `rebuilt` into its place, reopen it
+        and follow DESK from its recorded position. With `measure`, the position and checksum
+        of the rebuilt view, read before the inbox applies more. Under `_switching`."""
+        name = projection.name
+        live_path = projection.path(self.settings.data_dir).resolve()
+        live = self.live[name]
+        live.ready.clear()  # queries wait from here
+        position, checksum = 0, ""
+        try:
+            await self._unfollow(name)
+            try:
+                await self.offload(live.close)  # once every running call has ended
+                try:
+                    await self.offload(install, rebuilt, live_path)
+                except (OSError, ValueError) as exc:
+                    why = f"could not put {rebuilt} in place ({exc}); the old view is served"
+                    raise DeskError(ErrorCode.unavailable, why) from None
+                # the rebuilt view follows DESK as it is, sequence for position (contract §25)
+                assert self.js is not None
+                await self.streams.mark(projection.durable).reset(self.js)
+            finally:  # the rebuilt view; the old one if the file could not be moved
+                view = await self.offload(projection.open, str(live_path), self.sites)
+                live.reopen(view)
+                self.views[name] = view
+            live.ready.set()
+            if measure:
+                position, checksum = await self.offload(live.state)  # before the inbox applies
+        finally:
+            live.ready.set()
+            if name not in self._followers:
+                self._follow_anew(name)
+        return position, checksum
+
+
+class ViewLot:
+    """A projection's parked events, in its live view (shared/parking_desk.py Lot)."""
+
+    def __init__(self, consumer: str, live: LiveView, clock: Clock) -> None:
+        self.consumer, self._live, self._clock = consumer, live, clock
+
+    def park(self, delivery: Delivery, error: str, attempts: int) -> bool:
+        return self._live.park(self.consumer, delivery, error, attempts, self._clock.now())
+
+    def parked(self) -> list[dict[str, Any]]:
+        return self._live.parked()
+
+    def retry(self, delivery: Delivery) -> None:
+        self._live.retry_parked(delivery, self._clock.now())
+
+
+def _projection(name: str) -> Projection:
+    try:
+        return projection_named(name)
+    except UnknownProjection as exc:
+        raise invalid(str(exc), "projection") from None

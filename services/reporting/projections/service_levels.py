@@ -1,0 +1,183 @@
+"""Service-level projection: each ticket's clocks, ladder and notifications, from the escalation
+events on DESK. Pure functions over plain dicts, like the ticket projection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.contracts import escalation_events as escalation
+from shared.contracts.envelope import Envelope
+from shared.eventstore.views import Projector, Step
+from shared.kernel.vocabulary import LADDER
+
+SlaState = dict[str, Any]
+OPEN = ("running", "paused")
+
+
+def empty() -> SlaState:
+    return {"clocks": {}, "ladder": None, "notifications": {}, "versions": {}}
+
+
+def _clock_started(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
+    clock = {
+        "clock": d["clock"],
+        "order_no": d["order_no"],
+        "state": "running",
+        "started_at": d["started_at"],
+        "deadline": d["deadline"],
+        "warn_at": d["warn_at"],
+        "role": d["role"],
+        "warned": False,
+        "breached": False,
+        "pause_reason": None,
+        "counted_seconds": None,
+    }
+    return state | {"clocks": state["clocks"] | {d["key"]: clock}}
+
+
+def _clock(change: Any) -> Any:
+    """A step on a running clock (`change(d)`: the fields it sets); no clock, no change."""
+
+    def step(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
+        clock = state["clocks"].get(d.get("key", ""))
+        if not clock:
+            return state
+        return state | {"clocks": state["clocks"] | {d["key"]: clock | change(d)}}
+
+    return step
+
+
+def _breached(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
+    state = _clock(lambda d: {"warned": True, "breached": True})(state, ev, d)
+    return _notify(state, d, "clock_breached", ev) if d.get("key", "") in state["clocks"] else state
+
+
+def _ladder_started(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
+    ladder = {
+        "state": "running",
+        "steps": d["steps"],
+        "upgrade_at": d["upgrade_at"],
+        "level": "cs_assistant",  # R6.3: the zone CS assistant holds it from receipt
+        "upgraded": False,
+    }
+    return state | {"ladder": ladder}
+
+
+def _ladder(change: Any, reason: str | None = None) -> Any:
+    """A step on a started ladder (`change(d)`: the fields it sets); no ladder, no change."""
+
+    def step(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
+        if not state["ladder"]:
+            return state
+        state = state | {"ladder": state["ladder"] | change(d)}
+        return _notify(state, d, reason, ev) if reason else state
+
+    return step
+
+
+def _acknowledged(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
+    note = state["notifications"].get(d["notification_id"])
+    if note is None:
+        return state
+    note = note | {"acknowledged_by": ev.actor, "acknowledged_at": ev.occurred_at.isoformat()}
+    return state | {"notifications": state["notifications"] | {d["notification_id"]: note}}
+
+
+def _notify(state: SlaState, d: dict[str, Any], reason: str, event: Envelope) -> SlaState:
+    note = d["notification"]
+    raised = {
+        "role": note["role"],
+        "reason": reason,
+        "raised_at": event.occurred_at.isoformat(),
+        "acknowledged_by": None,
+        "acknowledged_at": None,
+    }
+    return state | {"notifications": state["notifications"] | {note["notification_id"]: raised}}
+
+
+def _once(step: Any) -> Step:
+    """The step, applied once per version of the escalation aggregate that published the event:
+    an event republished after the duplicate window changes nothing (None)."""
+
+    def once(state: SlaState | None, event: Any) -> SlaState | None:
+        state = state or empty()
+        source = str(event.aggregate_id)
+        if event.aggregate_version <= state["versions"].get(source, 0):
+            return None  # already here
+        state = state | {"versions": state["versions"] | {source: event.aggregate_version}}
+        return step(state, event, event.data.model_dump(mode="json"))
+
+    return once
+
+
+STEPS: dict[type[Envelope], Step] = {
+    cls: _once(step)
+    for cls, step in {
+        escalation.EscalationClockStartedEvent: _clock_started,
+        escalation.EscalationClockPausedEvent: _clock(
+            lambda d: {
+                "state": "paused",
+                "pause_reason": d["reason"],
+                "deadline": None,
+                "counted_seconds": d["counted_seconds"],
+            }
+        ),
+        escalation.EscalationClockResumedEvent: _clock(
+            lambda d: {
+                "state": "running",
+                "pause_reason": None,
+                "deadline": d["deadline"],
+                "warn_at": d["warn_at"],
+            }
+        ),
+        escalation.EscalationClockStoppedEvent: _clock(
+            lambda d: {"state": d["outcome"], "counted_seconds": d["counted_seconds"]}
+        ),
+        escalation.EscalationClockWarnedEvent: _clock(lambda d: {"warned": True}),
+        escalation.EscalationClockBreachedEvent: _breached,
+        escalation.EscalationLadderStartedEvent: _ladder_started,
+        escalation.EscalationLadderChangedEvent: _ladder(lambda d: {"state": d["state"]}),
+        escalation.EscalationComplaintEscalatedEvent: _ladder(
+            lambda d: {"level": d["level"]}, "complaint_escalated"
+        ),
+        escalation.EscalationComplaintUpgradedEvent: _ladder(
+            lambda d: {"upgraded": True}, "complaint_upgraded"
+        ),
+        escalation.EscalationNotificationAcknowledgedEvent: _acknowledged,
+    }.items()
+}
+# Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
+# aggregate about it.
+SERVICE_LEVELS: Projector[SlaState] = Projector(STEPS, key=lambda ev: str(ev.data.ticket_id))
+
+
+def evolve_sla(state: SlaState | None, event: Envelope) -> SlaState | None:
+    """The ticket's service-level state after `event`; None if already applied."""
+    return SERVICE_LEVELS.evolve(state, event)
+
+
+def summary(state: SlaState | None) -> dict[str, Any]:
+    """What the ticket view shows: open clocks, next deadline, overdue, escalation level."""
+    state = state or empty()
+    clocks = state["clocks"]
+    open_clocks = {k: c for k, c in clocks.items() if c["state"] in OPEN}
+    upcoming = [c["deadline"] for c in open_clocks.values() if c["deadline"] and not c["breached"]]
+    ladder = state["ladder"]
+    if ladder and ladder["state"] == "running":
+        reached = ladder["level"]
+        upcoming += [due for level, due in ladder["steps"].items() if _after(level, reached)]
+        if not ladder["upgraded"]:
+            upcoming.append(ladder["upgrade_at"])
+    return {
+        "clocks": clocks,
+        "open_clocks": sorted(open_clocks),
+        "next_deadline": min(upcoming) if upcoming else None,
+        "overdue": any(c["breached"] for c in open_clocks.values()),
+        "escalation_level": ladder["level"] if ladder else None,
+        "ladder": ladder,
+        "notifications": state["notifications"],
+    }
+
+
+def _after(level: str, reached: str) -> bool:
+    return LADDER.index(level) > LADDER.index(reached)

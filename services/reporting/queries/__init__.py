@@ -1,0 +1,1 @@
+"""Query handlers and reports over the views: validate, read, answer in the contract's shape."""

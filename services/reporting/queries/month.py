@@ -1,0 +1,106 @@
+"""The facts of one site-month (`Month`) and the figures every report shares (rates, medians,
+percentiles), rounded as a report rounds (docs/REPORTS.md). Used by queries/figures.py."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from shared.contracts.vocabulary import Kind
+from shared.sites import SiteConfig
+
+
+def half_up(value: Decimal | float, places: int) -> float:
+    """Rounded as a report rounds (四舍五入): 20.25 h is 20.3, 1/32 is 0.0313."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def rate(part: int, whole: int) -> float | None:
+    return half_up(Decimal(part) / Decimal(whole), 4) if whole else None
+
+
+def nearest_rank(values: list[float], share: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least `share` of them at or below."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+def counts(vocabulary: list[str], rows: list[dict[str, Any]], key: str) -> dict[str, int]:
+    """How many rows have each value of `key`: every value of `vocabulary`, zero or more."""
+    found = dict.fromkeys((str(v) for v in vocabulary), 0)
+    for row in rows:
+        value = row[key] if row[key] is not None else "unclassified"
+        found[value] = found.get(value, 0) + 1
+    return found
+
+
+def bounds(zone: Any, first: date, last: date) -> tuple[str, str]:
+    return (
+        datetime.combine(first, time(0), zone).isoformat(),
+        datetime.combine(last, time(0), zone).isoformat(),
+    )
+
+
+def month_bounds(site: SiteConfig, month: str) -> tuple[str, str]:
+    year, mon = (int(x) for x in month.split("-"))
+    nxt = date(year + mon // 12, mon % 12 + 1, 1)
+    return bounds(site.zone, date(year, mon, 1), nxt)
+
+
+@dataclass
+class Month:
+    """The facts of one site-month and the figures every report shares."""
+
+    tickets: list[dict[str, Any]]  # the month's contacts (duplicates left out)
+    clocks: list[dict[str, Any]]
+    escalations: list[dict[str, Any]]
+
+    @property
+    def complaints(self) -> list[dict[str, Any]]:
+        return [t for t in self.tickets if t["kind"] == Kind.complaint]
+
+    @property
+    def resolved(self) -> list[dict[str, Any]]:
+        return [t for t in self.tickets if t["resolved_at"] is not None]
+
+    def hours(self) -> list[float]:
+        return [
+            (
+                datetime.fromisoformat(t["resolved_at"]) - datetime.fromisoformat(t["received_at"])
+            ).total_seconds()
+            / 3600
+            for t in self.resolved
+        ]
+
+    def compliance_parts(self, clocks: list[dict[str, Any]] | None = None) -> tuple[int, int]:
+        """(met, judged): a clock is judged once it stopped in time or late, or once it breached
+        (also if it then ran on, or was cancelled by a referral, a reclassification or the
+        ticket's cancellation: the target was missed all the same)."""
+        rows = self.clocks if clocks is None else clocks
+        met = sum(1 for c in rows if c["outcome"] == "met")
+        late = sum(1 for c in rows if c["outcome"] == "late")
+        overdue = sum(1 for c in rows if c["outcome"] not in ("met", "late") and c["breached"])
+        return met, met + late + overdue
+
+    def measures(self) -> dict[str, Any]:
+        """The measures the quality pack sets side by side."""
+        resolved = self.resolved
+        follow_ups = sum(t["follow_ups"] for t in self.tickets)
+        hours = self.hours()
+        return {
+            "contacts": len(self.tickets),
+            "complaints": len(self.complaints),
+            "valid_complaints": sum(1 for t in self.complaints if t["validity"] == "valid"),
+            "escalations": len(self.escalations),
+            "upgraded_to_major": sum(t["upgraded"] for t in self.complaints),
+            "clock_compliance": rate(*self.compliance_parts()),
+            "resolution_median_hours": half_up(statistics.median(hours), 1) if hours else None,
+            "follow_up_rate": rate(sum(1 for t in resolved if t["follow_ups"]), len(resolved)),
+            "satisfaction_rate": rate(sum(t["satisfied"] for t in self.tickets), follow_ups),
+            "reopen_rate": rate(sum(t["reopened"] for t in resolved), len(resolved)),
+        }

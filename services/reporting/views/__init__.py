@@ -1,0 +1,1 @@
+"""SQLite views of the projections: rows and stream position in one transaction."""

@@ -1,0 +1,216 @@
+"""The analytics view: the facts of services/reporting/projections/analytics_facts.py in SQLite,
+one table per kind of fact, which the reports query (services/reporting/queries/figures.py).
+
+An event whose aggregate version is already here (republished after the duplicate window)
+changes nothing: `versions` holds the last version of every aggregate seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor
+
+from services.reporting.projections.analytics_facts import (
+    OPEN,
+    Calendar,
+    Facts,
+    fact_projectors,
+    no_facts,
+)
+from services.reporting.views.parked import PARKED_TABLE, ParkingView
+from shared.eventstore.views import Rows, SQLiteView
+from shared.inbox import Delivery
+from shared.sites import SiteDirectory
+
+__all__ = ["OPEN", "AnalyticsView"]
+
+TABLES: dict[str, str] = {
+    "ticket_facts": (
+        "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, month TEXT NOT NULL, "
+        "week TEXT NOT NULL, ticket_no TEXT NOT NULL, received_at TEXT NOT NULL, "
+        "kind TEXT NOT NULL, category TEXT, channel TEXT NOT NULL, validity TEXT, "
+        "severity TEXT, unit TEXT, content TEXT NOT NULL, status TEXT NOT NULL, "
+        "duplicate INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, "
+        "reopened INTEGER NOT NULL DEFAULT 0, follow_ups INTEGER NOT NULL DEFAULT 0, "
+        "satisfied INTEGER NOT NULL DEFAULT 0, level TEXT, upgraded INTEGER NOT NULL DEFAULT 0"
+    ),
+    "escalation_facts": (
+        "ticket_id TEXT NOT NULL, level TEXT NOT NULL, site TEXT NOT NULL, month TEXT NOT NULL, "
+        "PRIMARY KEY (ticket_id, level)"
+    ),
+    "clock_facts": (
+        "ticket_id TEXT NOT NULL, clock_key TEXT NOT NULL, run INTEGER NOT NULL, "
+        "site TEXT NOT NULL, month TEXT NOT NULL, clock TEXT NOT NULL, "
+        "outcome TEXT NOT NULL, breached INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (ticket_id, clock_key, run)"
+    ),
+    "order_facts": (
+        "work_order_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, site TEXT NOT NULL, "
+        "issued_month TEXT NOT NULL, department TEXT NOT NULL, completed_month TEXT, fee TEXT"
+    ),
+    "month_analysis": (
+        "site TEXT NOT NULL, month TEXT NOT NULL, analysis TEXT NOT NULL, PRIMARY KEY (site, month)"
+    ),
+    "versions": "aggregate_id TEXT PRIMARY KEY, version INTEGER NOT NULL",
+}
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ticket_facts_month ON ticket_facts (site, month)",
+    "CREATE INDEX IF NOT EXISTS ticket_facts_week ON ticket_facts (site, week)",
+    "CREATE INDEX IF NOT EXISTS escalation_facts_month ON escalation_facts (site, month)",
+    "CREATE INDEX IF NOT EXISTS clock_facts_month ON clock_facts (site, month)",
+    "CREATE INDEX IF NOT EXISTS order_facts_issued ON order_facts (site, issued_month)",
+    "CREATE INDEX IF NOT EXISTS order_facts_completed ON order_facts (site, completed_month)",
+)
+# each table's whole key, so a checksum reads the rows in one order
+_KEYS = {
+    "ticket_facts": "ticket_id",
+    "escalation_facts": "ticket_id, level",
+    "clock_facts": "ticket_id, clock_key, run",
+    "order_facts": "work_order_id",
+    "month_analysis": "site, month",
+    "versions": "aggregate_id",
+}
+
+
+class AnalyticsView(ParkingView, SQLiteView):
+    TABLES = (
+        *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
+        *INDEXES,
+        PARKED_TABLE,  # not checked: a park says how the view was fed, not what it shows
+    )
+    CHECKED = tuple(_KEYS.items())
+
+    def __init__(self, db_name: str, sites: SiteDirectory | None = None) -> None:
+        super().__init__(db_name)
+        self.calendar = Calendar(sites or SiteDirectory.load(None))
+        self.projectors = fact_projectors(self.calendar)
+        self.create_table()
+
+    def local(self, site: str, when: datetime) -> datetime:
+        return self.calendar.local(site, when)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
+        batch = _Batch(self, c)
+        for delivery in deliveries:
+            event = delivery.envelope
+            if event is not None and self._is_new(batch, event):
+                batch.project(event)
+        batch.write()
+
+    def _is_new(self, batch: _Batch, event: Any) -> bool:
+        return batch.is_new(event)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            return [dict(r) for r in c.fetchall()]
+
+
+class _Batch:
+    """The facts one `apply` touches: each state loaded once, written once at the end."""
+
+    def __init__(self, view: AnalyticsView, c: SQLiteCursor) -> None:
+        self.c = c
+        p = view.projectors
+        self.tickets = Rows(p.tickets, _load_ticket)
+        self.orders = Rows(p.orders, _loader("order_facts", "work_order_id = ?"))
+        self.analyses = Rows(p.analyses, _load_analysis)
+        self.all = (self.tickets, self.orders, self.analyses)
+        self.versions: dict[str, int] = {}
+        self.versions_changed: dict[str, None] = {}
+
+    def is_new(self, event: Any) -> bool:
+        key = str(event.aggregate_id)
+        if key in self.versions:
+            known: int | None = self.versions[key]
+        else:
+            self.c.execute("SELECT version FROM versions WHERE aggregate_id = ?", (key,))
+            row = self.c.fetchone()
+            known = row["version"] if row is not None else None
+        if known is not None and event.aggregate_version <= known:
+            return False
+        self.versions[key] = event.aggregate_version
+        self.versions_changed[key] = None
+        return True
+
+    def project(self, event: Any) -> None:
+        for rows in self.all:
+            if event in rows.projector:
+                rows.project(self.c, event)
+                return
+
+    def write(self) -> None:
+        c = self.c
+        if self.versions_changed:
+            c.executemany(
+                "INSERT INTO versions (aggregate_id, version) VALUES (?, ?) ON CONFLICT "
+                "(aggregate_id) DO UPDATE SET version = excluded.version",
+                [(k, self.versions[k]) for k in self.versions_changed],
+            )
+        tickets, clocks, escalations = [], [], []
+        for key, facts in self.tickets.changed.items():
+            before = self.tickets.loaded[key] or no_facts()
+            if facts["ticket"] is not before["ticket"]:
+                tickets.append(facts["ticket"])
+            for clock_key, runs in facts["clocks"].items():
+                stored = before["clocks"].get(clock_key, ())
+                clocks += [r for i, r in enumerate(runs) if i >= len(stored) or r is not stored[i]]
+            escalations += [
+                r for level, r in facts["escalations"].items() if level not in before["escalations"]
+            ]
+        _upsert(c, "ticket_facts", tickets)
+        _upsert(c, "clock_facts", clocks)
+        _upsert(c, "escalation_facts", escalations)
+        _upsert(c, "order_facts", list(self.orders.changed.values()))
+        _upsert(c, "month_analysis", list(self.analyses.changed.values()))
+
+
+def _upsert(c: SQLiteCursor, table: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        columns = list(rows[0])
+        sql = (
+            f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        c.executemany(sql, [tuple(r[k] for k in columns) for r in rows])
+
+
+def _load_ticket(c: SQLiteCursor, ticket_id: str) -> Facts | None:
+    c.execute("SELECT * FROM ticket_facts WHERE ticket_id = ?", (ticket_id,))
+    ticket = c.fetchone()
+    c.execute("SELECT * FROM clock_facts WHERE ticket_id = ? ORDER BY clock_key, run", (ticket_id,))
+    clocks: dict[str, list[dict[str, Any]]] = {}
+    for r in c.fetchall():
+        clocks.setdefault(r["clock_key"], []).append(dict(r))
+    c.execute("SELECT * FROM escalation_facts WHERE ticket_id = ?", (ticket_id,))
+    escalations = {r["level"]: dict(r) for r in c.fetchall()}
+    if ticket is None and not clocks and not escalations:
+        return None
+    return {
+        "ticket": dict(ticket) if ticket is not None else None,
+        "clocks": clocks,
+        "escalations": escalations,
+    }
+
+
+def _loader(table: str, where: str) -> Any:
+    def load(c: SQLiteCursor, key: str) -> dict[str, Any] | None:
+        c.execute(f"SELECT * FROM {table} WHERE {where}", (key,))
+        row = c.fetchone()
+        return dict(row) if row is not None else None
+
+    return load
+
+
+def _load_analysis(c: SQLiteCursor, key: str) -> dict[str, Any] | None:
+    site, month = key.split("\n")
+    c.execute("SELECT * FROM month_analysis WHERE site = ? AND month = ?", (site, month))
+    row = c.fetchone()
+    return dict(row) if row is not None else None

@@ -1,0 +1,295 @@
+"""The ticket view: tickets, work orders and service levels (services/reporting/projections/)
+with their histories, in SQLite, on shared.eventstore.views.SQLiteView (rows and stream position in
+one transaction, so "rebuild" is "point the inbox at an empty view").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor
+
+from services.reporting.projections.service_levels import SERVICE_LEVELS, summary
+from services.reporting.projections.tickets import TICKETS, history_entry
+from services.reporting.projections.work_orders import WORK_ORDERS
+from services.reporting.queries.as_of import TicketRecords, order_position
+from services.reporting.views.parked import PARKED_TABLE, ParkingView
+from services.reporting.views.ticket_batch import Batch, apply_notice, next_row
+from shared.contracts.envelope import Envelope
+from shared.eventstore.views import SQLiteView
+from shared.eventstore.views import dump as _dump
+from shared.inbox import Delivery
+from shared.logging import get_logger
+from shared.subjects import STREAM
+
+log = get_logger("reporting.view")
+
+
+# The tables of the view and their keys, in the order the checksum reads them.
+_CHECKED = (
+    ("tickets", "ticket_id"),
+    ("ticket_history", "ticket_id, version"),
+    ("work_orders", "work_order_id"),
+    ("order_history", "work_order_id, version"),
+    ("ticket_sla", "ticket_id"),
+    ("ticket_sla_events", "ticket_id, seq"),
+    ("notices", "notification_id"),
+    ("view_meta", "key"),
+)
+
+
+class TicketView(ParkingView, SQLiteView):
+    CHECKED = _CHECKED
+
+    def __init__(self, db_name: str) -> None:
+        super().__init__(db_name)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            before = {r["name"] for r in c.fetchall()}
+        self.create_table()
+        if "tickets" in before and "ticket_sla_events" not in before:
+            # A view projected before it kept the escalation events: the service levels of the
+            # tickets it already has cannot be told as of a past time (rebuild the view for that).
+            with self.datastore.transaction(commit=True) as c:
+                c.execute(
+                    "INSERT OR IGNORE INTO view_meta (key, value) VALUES ('sla_events_after', ?)",
+                    (str(self._max_tracking_id(STREAM, c) or 0),),
+                )
+
+    TABLES = (
+        "CREATE TABLE IF NOT EXISTS tickets ("
+        "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, "
+        "kind TEXT NOT NULL, ticket_no TEXT NOT NULL, seq INTEGER NOT NULL, "
+        "version INTEGER NOT NULL, state TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS tickets_by_no ON tickets (site, ticket_no)",
+        "CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, seq)",
+        "CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (site, status, seq)",
+        "CREATE TABLE IF NOT EXISTS work_orders ("
+        "work_order_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, site TEXT NOT NULL, "
+        "order_no TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS orders_by_ticket ON work_orders (ticket_id)",
+        "CREATE INDEX IF NOT EXISTS orders_by_no ON work_orders (site, order_no)",
+        "CREATE TABLE IF NOT EXISTS order_history ("
+        "work_order_id TEXT NOT NULL, version INTEGER NOT NULL, entry TEXT NOT NULL, "
+        "PRIMARY KEY (work_order_id, version))",
+        "CREATE TABLE IF NOT EXISTS ticket_sla (ticket_id TEXT PRIMARY KEY, state TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS ticket_history ("
+        "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
+        "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
+        # every escalation event applied to ticket_sla, as published: ticket.get's as_of
+        "CREATE TABLE IF NOT EXISTS ticket_sla_events ("
+        "ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, envelope TEXT NOT NULL, "
+        "PRIMARY KEY (ticket_id, seq))",
+        # the notifications to roles, and who acknowledged them: notice.list
+        "CREATE TABLE IF NOT EXISTS notices ("
+        "notification_id TEXT PRIMARY KEY, site TEXT NOT NULL, role TEXT NOT NULL, "
+        "seq INTEGER NOT NULL, notice TEXT NOT NULL, acknowledged_at TEXT, "
+        "acknowledged_by TEXT, note TEXT)",
+        "CREATE INDEX IF NOT EXISTS notices_by_site ON notices (site, seq)",
+        "CREATE INDEX IF NOT EXISTS notices_by_role ON notices (site, role, seq)",
+        "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        PARKED_TABLE,
+    )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
+        """Each row the batch touches is read once, changed in memory by every event of the batch
+        and written once, with the history rows, at the end (a rebuild's batches hold thousands
+        of events, a few of them for each ticket): the same rows as applying the events one by
+        one, which tests/unit/test_view_batches.py checks."""
+        batch = Batch(c)
+        for delivery in deliveries:
+            if delivery.envelope is not None:
+                self._apply_one(batch, delivery)
+        batch.write()
+
+    def _apply_one(self, batch: Batch, delivery: Delivery) -> None:
+        event = delivery.envelope
+        assert event is not None
+        projector = _PROJECTOR_OF.get(type(event))
+        if projector is SERVICE_LEVELS:
+            self._apply_sla(batch, delivery.seq, event)
+            return
+        if projector is WORK_ORDERS:
+            self._apply_order(batch, event)
+            return
+        if projector is not TICKETS:
+            return
+        ticket_id = str(event.aggregate_id)
+        row = next_row(batch, "tickets", ticket_id, event, TICKETS.evolve)
+        if row is None:
+            return
+        row.setdefault("seq", delivery.seq)  # its ticket.reported's: the order of ticket.list
+        entry = _dump(history_entry(event))
+        batch.add("ticket_history", (ticket_id, event.aggregate_version, delivery.seq, entry))
+
+    def _apply_sla(self, batch: Batch, seq: int, event: Envelope) -> None:
+        apply_notice(batch, seq, event)
+        ticket_id = SERVICE_LEVELS.key(event)
+        row = batch.row("ticket_sla", ticket_id)
+        state = SERVICE_LEVELS.evolve(row["state"] if row else None, event)
+        if state is None:
+            return
+        batch.put("ticket_sla", ticket_id, {"state": state})
+        envelope = _dump(event.model_dump(mode="json"))
+        batch.add("ticket_sla_events", (ticket_id, seq, envelope))
+
+    def _apply_order(self, batch: Batch, event: Envelope) -> None:
+        order_id = str(event.aggregate_id)
+        row = next_row(batch, "work_orders", order_id, event, WORK_ORDERS.evolve)
+        if row is None:
+            return
+        entry = _dump(history_entry(event))
+        batch.add("order_history", (order_id, event.aggregate_version, entry))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(
+        self, site: str, ticket_id: str | None = None, ticket_no: str | None = None
+    ) -> dict[str, Any] | None:
+        """A ticket of `site` with its work orders and history, by id or by ticket number."""
+        with self.datastore.transaction(commit=False) as c:
+            key = ("ticket_id", ticket_id) if ticket_id else ("ticket_no", ticket_no)
+            ticket = _read(c, "tickets", "ticket_history", "ticket_id", site, key)
+            if ticket is None:
+                return None
+            c.execute("SELECT state FROM work_orders WHERE ticket_id = ?", (ticket["ticket_id"],))
+            orders = [json.loads(r["state"]) for r in c.fetchall()]
+            sla = _sla(c, [ticket["ticket_id"]])
+        orders.sort(key=order_position)
+        return ticket | {"work_orders": orders, "sla": sla[ticket["ticket_id"]]}
+
+    def records(
+        self, site: str, ticket_id: str | None = None, ticket_no: str | None = None
+    ) -> TicketRecords | None:
+        """Everything the view keeps about a ticket of `site`, to fold it as of a past time."""
+        key = ("ticket_id", ticket_id) if ticket_id else ("ticket_no", ticket_no)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT ticket_id, seq FROM tickets WHERE {key[0]} = ? AND site = ?",
+                (key[1], site),
+            )
+            row = c.fetchone()
+            if row is None:
+                return None
+            found = row["ticket_id"]
+            c.execute(
+                "SELECT entry FROM ticket_history WHERE ticket_id = ? ORDER BY version", (found,)
+            )
+            history = [json.loads(r["entry"]) for r in c.fetchall()]
+            c.execute(
+                "SELECT h.work_order_id, h.entry FROM work_orders o JOIN order_history h "
+                "ON h.work_order_id = o.work_order_id WHERE o.ticket_id = ? "
+                "ORDER BY h.work_order_id, h.version",
+                (found,),
+            )
+            orders: dict[str, list[dict[str, Any]]] = {}
+            for r in c.fetchall():
+                orders.setdefault(r["work_order_id"], []).append(json.loads(r["entry"]))
+            c.execute("SELECT value FROM view_meta WHERE key = 'sla_events_after'")
+            marker = c.fetchone()
+            sla_events = None
+            if marker is None or row["seq"] > int(marker["value"]):  # all its events are here
+                c.execute(
+                    "SELECT envelope FROM ticket_sla_events WHERE ticket_id = ? ORDER BY seq",
+                    (found,),
+                )
+                sla_events = [r["envelope"] for r in c.fetchall()]
+        return TicketRecords(found, site, history, orders, sla_events)
+
+    def get_order(
+        self, site: str, work_order_id: str | None = None, order_no: str | None = None
+    ) -> dict[str, Any] | None:
+        """A work order of `site` with its history, by id or by order number."""
+        key = ("work_order_id", work_order_id) if work_order_id else ("order_no", order_no)
+        with self.datastore.transaction(commit=False) as c:
+            return _read(c, "work_orders", "order_history", "work_order_id", site, key)
+
+    def list(
+        self,
+        site: str,
+        *,
+        status: str | None,
+        kind: str | None,
+        limit: int,
+        before_seq: int | None,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """Newest first. Returns one page and the cursor (a stream sequence) of the next one."""
+        sql = "SELECT seq, state FROM tickets WHERE site = ?"
+        params: list[Any] = [site]
+        for column, value in (("status", status), ("kind", kind)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        if before_seq is not None:
+            sql += " AND seq < ?"
+            params.append(before_seq)
+        sql += " ORDER BY seq DESC LIMIT ?"
+        params.append(limit + 1)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            rows = c.fetchall()
+            page = [json.loads(r["state"]) for r in rows[:limit]]
+            sla = _sla(c, [t["ticket_id"] for t in page])
+        for ticket in page:
+            brief = sla[ticket["ticket_id"]]
+            ticket["sla"] = {k: brief[k] for k in LIST_FIELDS}
+        next_seq = rows[limit - 1]["seq"] if len(rows) > limit else None
+        return page, next_seq
+
+    def notices(
+        self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
+        sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
+        params: list[Any] = [site, after_seq]
+        if role is not None:
+            sql += " AND role = ?"
+            params.append(role)
+        if unacknowledged:
+            sql += " AND acknowledged_at IS NULL"
+        sql += " ORDER BY seq LIMIT ?"
+        params.append(limit + 1)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            rows = c.fetchall()
+        page = [
+            json.loads(r["notice"])
+            | {k: r[k] for k in ("acknowledged_at", "acknowledged_by", "note")}
+            for r in rows[:limit]
+        ]
+        return page, (rows[limit - 1]["seq"] if len(rows) > limit else None)
+
+
+# which of the view's projectors takes each event (one lookup per event, on the hot path)
+_PROJECTOR_OF = {cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS) for cls in p.steps}
+LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
+
+
+def _sla(c: SQLiteCursor, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The service-level summary of each ticket (an empty one where no clock ever ran)."""
+    found: dict[str, Any] = {}
+    if ticket_ids:
+        marks = ", ".join("?" * len(ticket_ids))
+        sql = f"SELECT ticket_id, state FROM ticket_sla WHERE ticket_id IN ({marks})"
+        c.execute(sql, ticket_ids)
+        found = {r["ticket_id"]: json.loads(r["state"]) for r in c.fetchall()}
+    return {t: summary(found.get(t)) for t in ticket_ids}
+
+
+def _read(
+    c: SQLiteCursor, table: str, history: str, id_column: str, site: str, key: tuple[str, Any]
+) -> dict[str, Any] | None:
+    """One row of `table` at `site` by the (column, value) `key`, with its history in order."""
+    column, value = key
+    c.execute(
+        f"SELECT {id_column}, state FROM {table} WHERE {column} = ? AND site = ?", (value, site)
+    )
+    row = c.fetchone()
+    if row is None:
+        return None
+    c.execute(f"SELECT entry FROM {history} WHERE {id_column} = ? ORDER BY version", (row[0],))
+    return json.loads(row["state"]) | {"history": [json.loads(r["entry"]) for r in c.fetchall()]}

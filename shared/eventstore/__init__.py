@@ -1,0 +1,1 @@
+"""eventsourcing helpers: the projection mechanism and the SQLite views it feeds."""

@@ -1,0 +1,148 @@
+"""One projection mechanism: a table of pure steps keyed by event class (`Projector`), and one
+SQLite view base (`SQLiteView`) that applies a batch of stream messages, skips what it already
+applied and records the stream position in the same transaction.
+
+Why not eventsourcing's own `Projection`/`ProjectionRunner`: they pull from an eventsourcing
+application's recorder and commit one event (and one tracking row) at a time; our views are fed
+from the DESK stream by the inbox (shared/inbox.py), in batches of up to 2,048 messages, each
+batch one transaction (a rebuild's rate depends on it). So a view keeps eventsourcing's tracking
+recorder (`SQLiteTrackingRecorder`: the tracking table, `max_tracking_id`, `_insert_tracking`)
+and this module adds the batch on top of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from shared.contracts.envelope import Envelope
+from shared.subjects import STREAM
+
+S = TypeVar("S")
+Step = Callable[[Any, Any], Any]  # (state, event) -> the state after it; never mutates `state`
+
+
+@dataclass(frozen=True, slots=True)
+class Projector(Generic[S]):
+    """How each published event changes one read model: `steps`, keyed by the envelope class.
+
+    `first` are the events that may find no state (they create it); any other event for a
+    state not yet there changes nothing (e.g. a reply to a ticket the view never saw reported).
+    Leave `first` empty when every step accepts None. `key` names the state an event changes.
+    """
+
+    steps: Mapping[type[Envelope], Step]
+    first: frozenset[type[Envelope]] = frozenset()
+    key: Callable[[Any], str] = field(default=lambda event: str(event.aggregate_id))
+
+    def __contains__(self, event: object) -> bool:
+        return type(event) in self.steps
+
+    def evolve(self, state: S | None, event: Envelope) -> S | None:
+        """The state after `event`; None when the event changes nothing here."""
+        step = self.steps.get(type(event))
+        if step is None or (state is None and self.first and type(event) not in self.first):
+            return None
+        return step(state, event)
+
+    def fold(self, events: Iterator[Envelope] | Sequence[Envelope]) -> S | None:
+        """The state after `events` (an event that changes nothing is skipped)."""
+        state: S | None = None
+        for event in events:
+            state = self.evolve(state, event) or state
+        return state
+
+
+class SQLiteView(SQLiteTrackingRecorder):
+    """A read model in one SQLite file: rows and the stream position they reflect.
+
+    Subclasses give `TABLES` (CREATE statements), `CHECKED` (table, ORDER BY) for the checksum
+    and `_apply_rows(c, deliveries)` (each delivery has `seq` and `envelope`). `apply` does the
+    rest: a redelivered batch is skipped, and rows and position are written in one transaction.
+    "Rebuild" is "open an empty file".
+    """
+
+    STREAM: str = STREAM  # the tracking row's name: the stream whose sequence it holds
+    TABLES: Sequence[str] = ()
+    CHECKED: Sequence[tuple[str, str]] = ()
+
+    def __init__(self, db_name: str, lock_timeout: int = 10) -> None:
+        super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=lock_timeout))
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.TABLES]
+
+    def position(self) -> int:
+        """The last stream sequence applied (0 for an empty view)."""
+        return self.max_tracking_id(self.STREAM) or 0
+
+    def apply(self, deliveries: Sequence[Any]) -> None:
+        """Apply a batch of stream messages and record the last sequence, atomically."""
+        with self.datastore.transaction(commit=True) as c:
+            done = self._max_tracking_id(self.STREAM, c) or 0
+            fresh = [d for d in deliveries if d.seq > done]
+            if not fresh:
+                return  # a redelivery: already applied
+            self._apply_rows(c, fresh)
+            self._insert_tracking(c, Tracking(self.STREAM, fresh[-1].seq))
+
+    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Any]) -> None:
+        raise NotImplementedError
+
+    def checksum(self) -> str:
+        """A digest of every column of every row of `CHECKED`: equal views, equal checksums."""
+        digest = hashlib.sha256()
+        with self.datastore.transaction(commit=False) as c:
+            for table, order in self.CHECKED:
+                c.execute(f"SELECT * FROM {table} ORDER BY {order}")
+                digest.update(f"{table}\n".encode())
+                for r in each_row(c):  # a million rows need not sit in memory
+                    digest.update(json.dumps(list(r), ensure_ascii=False).encode() + b"\n")
+        return digest.hexdigest()
+
+    def close(self) -> None:
+        self.datastore.close()
+
+
+def each_row(c: SQLiteCursor, size: int = 1000) -> Iterator[Any]:
+    """The rows of the last query, a thousand at a time: a checksum reads every row of a view
+    that may be gigabytes, and fetchall would hold them all."""
+    while rows := c.sqlite_cursor.fetchmany(size):
+        yield from rows
+
+
+# json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder each call
+dump: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+class Rows(Generic[S]):
+    """The states of one projector that a batch touches: each loaded at most once, changed in
+    memory by every event of the batch, and saved once at the end by the view (a rebuild's
+    batches hold thousands of events, a few for each state): the same rows as applying the events
+    one by one."""
+
+    def __init__(self, projector: Projector[S], load: Callable[[SQLiteCursor, str], S | None]):
+        self.projector = projector
+        self._load = load
+        self.loaded: dict[str, S | None] = {}  # as stored before the batch
+        self.changed: dict[str, S] = {}  # after the batch, in the order first changed
+
+    def project(self, c: SQLiteCursor, event: Any) -> S | None:
+        """Apply `event` to its state; the new state, or None when it changed nothing."""
+        key = self.projector.key(event)
+        if key in self.changed:
+            state: S | None = self.changed[key]
+        elif key in self.loaded:
+            state = self.loaded[key]
+        else:
+            state = self.loaded[key] = self._load(c, key)
+        new = self.projector.evolve(state, event)
+        if new is not None:
+            self.changed[key] = new
+        return new
