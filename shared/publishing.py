@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from shared.contracts import events as e
+from shared.contracts import events as ticket_events
 from shared.contracts.envelope import schema_of
 from shared.personal import mask_spans
 
@@ -35,9 +35,11 @@ def mask(text: str | None, reporters: Iterable[dict[str, Any] | None] = ()) -> s
     return text
 
 
-def envelope(event: Any, event_type: str, data: Any, occurred_at: datetime | None) -> e.Envelope:
+def envelope(
+    event: Any, event_type: str, data: Any, occurred_at: datetime | None
+) -> ticket_events.Envelope:
     """The envelope of a domain event that carries site, actor, correlation and causation."""
-    return e.EVENT_TYPES[event_type](
+    return ticket_events.EVENT_TYPES[event_type](
         event_id=event_id_for(event.originator_id, event.originator_version),
         event_type=event_type,
         schema_version=schema_of(data),

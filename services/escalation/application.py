@@ -22,9 +22,8 @@ from services.escalation.domain import (
     order_link_id_for,
 )
 from services.escalation.schedule import Schedule
-from shared.contracts import escalation_commands as x
-from shared.contracts import events as e
-from shared.contracts import workorder_events as w
+from shared.contracts import escalation_commands, workorder_events
+from shared.contracts import events as ticket_events
 from shared.contracts.envelope import Envelope
 from shared.desk_app import CommandContext, DeskApplication
 from shared.errors import conflict, invalid, not_found
@@ -114,7 +113,9 @@ class EscalationApp(DeskApplication):
         link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
         return self.get(board_id_for(link.ticket_id), Board) if link else None
 
-    def _reported(self, event: e.TicketReportedEvent, site: SiteConfig, cause: Cause) -> list[Any]:
+    def _reported(
+        self, event: ticket_events.TicketReportedEvent, site: SiteConfig, cause: Cause
+    ) -> list[Any]:
         if self._board_of_ticket(event) is not None:
             return []
         data = event.data
@@ -131,7 +132,7 @@ class EscalationApp(DeskApplication):
         policy.run(board, event, site, cause)
         return [board]
 
-    def _classified(self, event: e.TicketClassifiedEvent, site: SiteConfig,
+    def _classified(self, event: ticket_events.TicketClassifiedEvent, site: SiteConfig,
                     cause: Cause) -> list[Any]:  # fmt: skip
         board = self._board_of_ticket(event)
         if board is None:
@@ -148,7 +149,7 @@ class EscalationApp(DeskApplication):
         policy.run(board, event, site, cause, was_kind=was)
         return [board]
 
-    def _reopened(self, event: e.TicketReopenedEvent, site: SiteConfig,
+    def _reopened(self, event: ticket_events.TicketReopenedEvent, site: SiteConfig,
                   cause: Cause) -> list[Any]:  # fmt: skip
         board = self._board_of_ticket(event)
         if board is None:
@@ -163,7 +164,7 @@ class EscalationApp(DeskApplication):
         if board is None:
             return []
         policy.run(board, event, site, cause)
-        status = "cancelled" if isinstance(event, e.TicketCancelledEvent) else "closed"
+        status = "cancelled" if isinstance(event, ticket_events.TicketCancelledEvent) else "closed"
         board.record(Board.Closed, event.occurred_at, cause, status=status)
         return [board]
 
@@ -174,7 +175,9 @@ class EscalationApp(DeskApplication):
         policy.run(board, event, site, cause)
         return [board]
 
-    def _issued(self, event: w.WorkOrderIssuedEvent, site: SiteConfig, cause: Cause) -> list[Any]:
+    def _issued(
+        self, event: workorder_events.WorkOrderIssuedEvent, site: SiteConfig, cause: Cause
+    ) -> list[Any]:
         """Links the order to its ticket (later work-order events name only the order)."""
         changed: list[Any] = []
         link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
@@ -214,7 +217,9 @@ class EscalationApp(DeskApplication):
             raise not_found(f"clocks of ticket {ticket_id}")
         return board
 
-    def _pause(self, ctx: CommandContext, cmd: x.PauseClock) -> tuple[BaseModel, list[Any]]:
+    def _pause(
+        self, ctx: CommandContext, cmd: escalation_commands.PauseClock
+    ) -> tuple[BaseModel, list[Any]]:
         board = self._board(ctx, cmd.ticket_id)
         keys = [cmd.clock] if cmd.clock else board.clock_keys(states=("running",))
         if not keys:
@@ -226,9 +231,11 @@ class EscalationApp(DeskApplication):
                 board.pause_clock(key, self.clock.now(), cause, work, cmd.reason, cmd.note)
         except ClockError as exc:
             raise invalid(str(exc), exc.field) from None
-        return x.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+        return escalation_commands.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
 
-    def _resume(self, ctx: CommandContext, cmd: x.ResumeClock) -> tuple[BaseModel, list[Any]]:
+    def _resume(
+        self, ctx: CommandContext, cmd: escalation_commands.ResumeClock
+    ) -> tuple[BaseModel, list[Any]]:
         board = self._board(ctx, cmd.ticket_id)
         keys = [cmd.clock] if cmd.clock else board.clock_keys(states=("paused",))
         if not keys:
@@ -240,10 +247,10 @@ class EscalationApp(DeskApplication):
                 board.resume_clock(key, self.clock.now(), cause, work)
         except ClockError as exc:
             raise invalid(str(exc), exc.field) from None
-        return x.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+        return escalation_commands.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
 
     def _ack(
-        self, ctx: CommandContext, cmd: x.AcknowledgeNotification
+        self, ctx: CommandContext, cmd: escalation_commands.AcknowledgeNotification
     ) -> tuple[BaseModel, list[Any]]:
         notice = self.get(cmd.notification_id, Notice)
         if notice is None or notice.site != ctx.site:
@@ -255,7 +262,7 @@ class EscalationApp(DeskApplication):
             )
         except ClockError as exc:
             raise conflict(str(exc)) from None
-        reply = x.AcknowledgedReply(
+        reply = escalation_commands.AcknowledgedReply(
             notification_id=notice.id,
             role=notice.role,
             ticket_id=notice.ticket_id,
@@ -264,33 +271,33 @@ class EscalationApp(DeskApplication):
         return reply, [notice]
 
     handlers: ClassVar[dict[type, Any]] = {
-        x.PauseClock: _pause,
-        x.ResumeClock: _resume,
-        x.AcknowledgeNotification: _ack,
+        escalation_commands.PauseClock: _pause,
+        escalation_commands.ResumeClock: _resume,
+        escalation_commands.AcknowledgeNotification: _ack,
     }
 
 
 Reaction = Callable[[EscalationApp, Any, SiteConfig, Cause], list[Any]]
 # Every event on DESK escalation reacts to, and how; the rest leave the clocks as they are.
 REACTIONS: dict[type[Envelope], Reaction] = {
-    e.TicketReportedEvent: EscalationApp._reported,
-    e.TicketClassifiedEvent: EscalationApp._classified,
-    e.TicketRepliedEvent: EscalationApp._on_ticket,
-    e.TicketResolvedEvent: EscalationApp._on_ticket,
-    e.FollowUpRecordedEvent: EscalationApp._on_ticket,
-    e.TicketReopenedEvent: EscalationApp._reopened,
-    e.TicketClosedEvent: EscalationApp._ended,
-    e.TicketCancelledEvent: EscalationApp._ended,
-    w.WorkOrderIssuedEvent: EscalationApp._issued,
-    w.ClassificationOverriddenEvent: EscalationApp._on_order,
-    w.WorkOrderCollectedEvent: EscalationApp._on_order,
-    w.WorkOrderRescheduledEvent: EscalationApp._on_order,
-    w.TechnicianArrivedEvent: EscalationApp._on_order,
-    w.QuoteGivenEvent: EscalationApp._on_order,
-    w.QuoteAcceptedEvent: EscalationApp._on_order,
-    w.QuoteDeclinedEvent: EscalationApp._on_order,
-    w.WorkOrderReferredEvent: EscalationApp._on_order,
-    w.WorkOrderCompletedEvent: EscalationApp._on_order,
+    ticket_events.TicketReportedEvent: EscalationApp._reported,
+    ticket_events.TicketClassifiedEvent: EscalationApp._classified,
+    ticket_events.TicketRepliedEvent: EscalationApp._on_ticket,
+    ticket_events.TicketResolvedEvent: EscalationApp._on_ticket,
+    ticket_events.FollowUpRecordedEvent: EscalationApp._on_ticket,
+    ticket_events.TicketReopenedEvent: EscalationApp._reopened,
+    ticket_events.TicketClosedEvent: EscalationApp._ended,
+    ticket_events.TicketCancelledEvent: EscalationApp._ended,
+    workorder_events.WorkOrderIssuedEvent: EscalationApp._issued,
+    workorder_events.ClassificationOverriddenEvent: EscalationApp._on_order,
+    workorder_events.WorkOrderCollectedEvent: EscalationApp._on_order,
+    workorder_events.WorkOrderRescheduledEvent: EscalationApp._on_order,
+    workorder_events.TechnicianArrivedEvent: EscalationApp._on_order,
+    workorder_events.QuoteGivenEvent: EscalationApp._on_order,
+    workorder_events.QuoteAcceptedEvent: EscalationApp._on_order,
+    workorder_events.QuoteDeclinedEvent: EscalationApp._on_order,
+    workorder_events.WorkOrderReferredEvent: EscalationApp._on_order,
+    workorder_events.WorkOrderCompletedEvent: EscalationApp._on_order,
 }
 
 

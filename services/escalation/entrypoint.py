@@ -18,7 +18,7 @@ from services.escalation.translate import translate
 from shared import subjects
 from shared.catchup import applied_desk, caught_up
 from shared.clock import SimulatedClock
-from shared.contracts import escalation_commands as x
+from shared.contracts import escalation_commands
 from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification, notification_of
 from shared.contracts.events import Envelope
 from shared.desk_service import DeskService
@@ -27,10 +27,22 @@ from shared.relay import Relay, Translate
 from shared.rpc import answer, parse_body
 from shared.store import store_env
 
-COMMANDS: dict[str, tuple[type[x.Command], type, str]] = {
-    "pause": (x.PauseClock, x.ClocksReply, "Pause a ticket's clocks: consent, access, parts"),
-    "resume": (x.ResumeClock, x.ClocksReply, "Resume a ticket's paused clocks"),
-    "ack": (x.AcknowledgeNotification, x.AcknowledgedReply, "Acknowledge a notification"),
+COMMANDS: dict[str, tuple[type[escalation_commands.Command], type, str]] = {
+    "pause": (
+        escalation_commands.PauseClock,
+        escalation_commands.ClocksReply,
+        "Pause a ticket's clocks: consent, access, parts",
+    ),
+    "resume": (
+        escalation_commands.ResumeClock,
+        escalation_commands.ClocksReply,
+        "Resume a ticket's paused clocks",
+    ),
+    "ack": (
+        escalation_commands.AcknowledgeNotification,
+        escalation_commands.AcknowledgedReply,
+        "Acknowledge a notification",
+    ),
 }
 TICK = 1.0  # seconds between checks on the real clock (what is due is read from an index)
 SCHEDULE_FILE = "escalation-schedule.sqlite3"  # in the data directory
@@ -134,7 +146,7 @@ class EscalationService(DeskService):
             router.subscriber(
                 subjects.SIM_CLOCK_SET,
                 title="sim.clock.set",
-                description=(x.SetClock.__doc__ or "").strip(),
+                description=(escalation_commands.SetClock.__doc__ or "").strip(),
             )(self._set_clock_handler())
         return router
 
@@ -144,7 +156,7 @@ class EscalationService(DeskService):
 
         async def set_clock(body: Any) -> Any:
             async def run() -> dict[str, Any]:
-                request = parse_body(x.SetClock, body)
+                request = parse_body(escalation_commands.SetClock, body)
                 # what happened before the move is read before anything falls due at the new time
                 assert self.js is not None
                 await caught_up(self.process, self.js)
@@ -152,12 +164,15 @@ class EscalationService(DeskService):
                     decided = await self.tick(moving_to=request.now)
                 except ValueError as exc:
                     raise invalid(str(exc), "now") from None
-                reply = x.ClockSetReply(now=clock.now(), decisions=decided)
+                reply = escalation_commands.ClockSetReply(now=clock.now(), decisions=decided)
                 return reply.model_dump(mode="json")
 
             reply = await answer(run, subjects.SIM_CLOCK_SET)
             self.log.info("request", subject=subjects.SIM_CLOCK_SET, ok=reply.get("ok"))
             return reply
 
-        set_clock.__annotations__ = {"body": x.SetClock, "return": x.ClockSetReply}
+        set_clock.__annotations__ = {
+            "body": escalation_commands.SetClock,
+            "return": escalation_commands.ClockSetReply,
+        }
         return set_clock

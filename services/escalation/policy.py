@@ -24,8 +24,8 @@ from services.escalation.clock_actions import (
     perform,
 )
 from services.escalation.domain import Board, Cause
-from shared.contracts import events as e
-from shared.contracts import workorder_events as w
+from shared.contracts import events as ticket_events
+from shared.contracts import workorder_events
 from shared.contracts.envelope import Envelope
 from shared.contracts.vocabulary import Kind, Validity
 from shared.contracts.workorder_events import Scope, Urgency
@@ -124,58 +124,60 @@ def _fix_starts(counted_from: From, *when: When) -> tuple[Action, ...]:
 # -- the table ---------------------------------------------------------------------------------
 
 TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
-    e.TicketReportedEvent: BY_KIND,
-    e.TicketClassifiedEvent: (
+    ticket_events.TicketReportedEvent: BY_KIND,
+    ticket_events.TicketClassifiedEvent: (
         Stop((ClockName.help_reply, ORDER_ISSUED), cancelled=True, when=(KIND_CHANGED,)),
         Ladder("left", "reclassified as {kind}", when=(KIND_CHANGED, WAS_COMPLAINT)),
         Ladder("left", "communicative complaint (R5.6)", when=(COMMUNICATIVE,)),
         *BY_KIND,
     ),
-    e.TicketRepliedEvent: (Stop((ClockName.help_reply,)),),
-    e.TicketResolvedEvent: (
+    ticket_events.TicketRepliedEvent: (Stop((ClockName.help_reply,)),),
+    ticket_events.TicketResolvedEvent: (
         Stop(),
         Ladder("stopped", "resolved"),
         Start(ClockName.follow_up, EVENT),
     ),
-    e.FollowUpRecordedEvent: (Stop((ClockName.follow_up,)),),
-    e.TicketReopenedEvent: (
+    ticket_events.FollowUpRecordedEvent: (Stop((ClockName.follow_up,)),),
+    ticket_events.TicketReopenedEvent: (
         Stop((ClockName.follow_up,), cancelled=True),
         Ladder("running", "reopened"),
     ),
-    e.TicketClosedEvent: (Stop(), Ladder("stopped", "closed")),
-    e.TicketCancelledEvent: (Stop(cancelled=True), Ladder("stopped", "cancelled")),
-    w.WorkOrderIssuedEvent: (
+    ticket_events.TicketClosedEvent: (Stop(), Ladder("stopped", "closed")),
+    ticket_events.TicketCancelledEvent: (Stop(cancelled=True), Ladder("stopped", "cancelled")),
+    workorder_events.WorkOrderIssuedEvent: (
         Stop((ORDER_ISSUED,)),
         Start(COLLECTED, EVENT, per_order=True),
         Start(ClockName.non_standard_assessed, EVENT, when=(NON_STANDARD,), per_order=True),
         *_fix_starts(RECEIPT_OR_APPOINTMENT, FIRST_FIX),
     ),
-    w.ClassificationOverriddenEvent: (
+    workorder_events.ClassificationOverriddenEvent: (
         Stop(FIX, cancelled=True, when=(ORDER_NOTED, FIX_CHANGES)),
         *_fix_starts(RECEIPT_OR_FIRST_APPOINTMENT, ORDER_NOTED, FIX_CHANGES),
     ),
-    w.WorkOrderCollectedEvent: (
+    workorder_events.WorkOrderCollectedEvent: (
         Stop((COLLECTED,), per_order=True),
         Start(ON_SITE, EVENT_OR_APPOINTMENT, per_order=True),
     ),
-    w.WorkOrderRescheduledEvent: (
+    workorder_events.WorkOrderRescheduledEvent: (
         Stop((ON_SITE,), cancelled=True, when=(ON_SITE_RUNS,), per_order=True),
         Start(ON_SITE, EVENT_OR_NEW_APPOINTMENT, when=(ON_SITE_RUNS,), per_order=True),
     ),
-    w.TechnicianArrivedEvent: (
+    workorder_events.TechnicianArrivedEvent: (
         Stop((ON_SITE,), per_order=True),
         Stop((ClockName.urgent_on_site,), when=(ORDER_NOTED,)),
     ),
-    w.QuoteGivenEvent: (
+    workorder_events.QuoteGivenEvent: (
         Stop((ClockName.non_standard_assessed,), per_order=True),
         Pause(FIX, "customer_consent", "quote given"),
     ),
     # only the wait for the customer's consent ends: a pause for parts or access (by command,
     # maybe before this event was read) stays until resumed by hand
-    w.QuoteAcceptedEvent: (Resume(FIX, "customer_consent"),),
-    w.QuoteDeclinedEvent: (Stop(FIX, cancelled=True),),
-    w.WorkOrderReferredEvent: (Stop(FIX, cancelled=True),),
-    w.WorkOrderCompletedEvent: (Stop((ClockName.urgent_fixed, ClockName.general_fixed)),),
+    workorder_events.QuoteAcceptedEvent: (Resume(FIX, "customer_consent"),),
+    workorder_events.QuoteDeclinedEvent: (Stop(FIX, cancelled=True),),
+    workorder_events.WorkOrderReferredEvent: (Stop(FIX, cancelled=True),),
+    workorder_events.WorkOrderCompletedEvent: (
+        Stop((ClockName.urgent_fixed, ClockName.general_fixed)),
+    ),
 }
 
 

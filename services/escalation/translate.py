@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.escalation.domain import Board, Notice
-from shared.contracts import escalation_events as x
-from shared.contracts import events as e
+from shared.contracts import escalation_events
+from shared.contracts import events as ticket_events
 from shared.publishing import envelope, mask
 
 EVENT_NAMES: dict[type, str] = {
@@ -68,9 +68,9 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
     return base | {"notification_id": ev.originator_id, "role": ev.role, "note": mask(ev.note)}
 
 
-def translate(event: object) -> e.Envelope | None:
+def translate(event: object) -> ticket_events.Envelope | None:
     name = EVENT_NAMES.get(type(event))
     if name is None:
         return None  # openings, order links, notices raised: escalation's own records
-    data = x.ESCALATION_DATA[name].model_validate(_data(name, event))
+    data = escalation_events.ESCALATION_DATA[name].model_validate(_data(name, event))
     return envelope(event, f"escalation.{name}", data, None)

@@ -11,9 +11,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from shared.contracts import escalation_events as x
-from shared.contracts import events as e
-from shared.contracts import workorder_events as w
+from shared.contracts import escalation_events, workorder_events
+from shared.contracts import events as ticket_events
 
 if TYPE_CHECKING:
     from tests.support.generated import GeneratedHistory
@@ -72,7 +71,7 @@ class Life:
         agg: UUID | None = None,
         actor: str = "escalation",
     ) -> None:
-        model = x.ESCALATION_DATA[name].model_validate(self.ref | data)
+        model = escalation_events.ESCALATION_DATA[name].model_validate(self.ref | data)
         self.h.emit(
             self.site, agg or self.board, f"escalation.{name}", self.t + timedelta(seconds=1),
             model, actor=actor, correlation=self.correlation,
@@ -122,7 +121,7 @@ class Life:
             appointment = {"start": start, "end": start + timedelta(hours=2)}
         reported = self.on_ticket(
             "reported",
-            e.TicketReported(
+            ticket_events.TicketReported(
                 ticket_no=self.ticket_no,
                 client_ref=f"desk-{self.ticket_no}",
                 channel=r.choice(("phone", "phone", "visit", "online", "hotline")),
@@ -145,15 +144,17 @@ class Life:
             self.later(hours=r.uniform(1, 48))
         if self.kind in ("complaint", "inquiry") and r.random() < 0.05:
             self.later(minutes=10)
-            self.on_ticket("contact_revealed", e.ContactRevealed(purpose="回访"))
+            self.on_ticket("contact_revealed", ticket_events.ContactRevealed(purpose="回访"))
         if self.kind != "repair" and r.random() < 0.05:
             self.later(hours=1)
-            self.on_ticket("cancelled", e.TicketCancelled(reason="重复报修", duplicate_of=None))
+            self.on_ticket(
+                "cancelled", ticket_events.TicketCancelled(reason="重复报修", duplicate_of=None)
+            )
             if self.kind == "complaint":
                 self.escalation("ladder_changed", {"state": "stopped", "reason": "cancelled"})
             return
         self.later(minutes=1)
-        self.on_ticket("resolved", e.TicketResolved(resolution="已处理完毕"))
+        self.on_ticket("resolved", ticket_events.TicketResolved(resolution="已处理完毕"))
         if self.kind == "complaint":
             self.escalation("ladder_changed", {"state": "stopped", "reason": "resolved"})
         if self.kind != "suggestion":
@@ -170,7 +171,7 @@ class Life:
         self.later(minutes=r.uniform(5, 60))
         self.on_ticket(
             "classified",
-            e.TicketClassified(
+            ticket_events.TicketClassified(
                 kind="complaint",
                 category=self.category,
                 help_category=None,
@@ -183,7 +184,7 @@ class Life:
             self.later(hours=r.uniform(1, 12))
             self.on_ticket(
                 "contact_linked",
-                e.ContactLinked(
+                ticket_events.ContactLinked(
                     channel="phone", content="又来电催促", received_at=self.t, repeat_count=1
                 ),
             )
@@ -200,7 +201,7 @@ class Life:
     def help(self) -> None:
         clock = self.clock("help_reply", 5 / 60, "cs_assistant")
         self.later(minutes=self.r.uniform(1, 4))
-        self.on_ticket("replied", e.TicketReplied(message="值班人员马上到", first=True))
+        self.on_ticket("replied", ticket_events.TicketReplied(message="值班人员马上到", first=True))
         self.stop(clock)
         self.later(minutes=self.r.uniform(20, 120))
 
@@ -223,7 +224,7 @@ class Life:
         step(
             0.05,
             "issued",
-            w.WorkOrderIssued(
+            workorder_events.WorkOrderIssued(
                 ticket_id=self.ticket,
                 order_no=order_no,
                 origin="automatic",
@@ -243,27 +244,41 @@ class Life:
             reported,
         )
         collect = self.clock("order_collected_household", 0.5, "cs_assistant", order_no)
-        step(r.uniform(2, 20), "collected", w.WorkOrderCollected(collected_by="ENG1"), "ENG1")
+        step(
+            r.uniform(2, 20),
+            "collected",
+            workorder_events.WorkOrderCollected(collected_by="ENG1"),
+            "ENG1",
+        )
         self.stop(collect)
-        step(r.uniform(2, 30), "assigned", w.TechnicianAssigned(technician=tech), "ENG1")
+        step(
+            r.uniform(2, 30),
+            "assigned",
+            workorder_events.TechnicianAssigned(technician=tech),
+            "ENG1",
+        )
         if r.random() < 0.08:
             window = {"start": self.t + timedelta(days=1), "end": self.t + timedelta(days=1.1)}
             step(
                 r.uniform(30, 90),
                 "rescheduled",
-                w.WorkOrderRescheduled(reason="nobody_home", appointment=window),
+                workorder_events.WorkOrderRescheduled(reason="nobody_home", appointment=window),
             )
-        step(r.uniform(10, 120), "arrived", w.TechnicianArrived())
+        step(r.uniform(10, 120), "arrived", workorder_events.TechnicianArrived())
         which = {"clock": fixed["clock"], "key": fixed["key"]}
         fee = Decimal("0")
         if r.random() < 0.2:
             fee = Decimal(r.choice(("30.00", "80.00", "150.00")))
-            step(r.uniform(5, 20), "quoted", w.QuoteGiven(amount=fee, items="更换角阀"))
+            step(
+                r.uniform(5, 20),
+                "quoted",
+                workorder_events.QuoteGiven(amount=fee, items="更换角阀"),
+            )
             self.escalation(
                 "clock_paused",
                 which | {"reason": "customer_consent", "note": None, "counted_seconds": 600.0},
             )
-            step(r.uniform(5, 60), "quote_accepted", w.QuoteAccepted(amount=fee))
+            step(r.uniform(5, 60), "quote_accepted", workorder_events.QuoteAccepted(amount=fee))
             deadline = fixed["deadline"] + timedelta(minutes=30)
             self.escalation(
                 "clock_resumed",
@@ -284,14 +299,14 @@ class Life:
         step(
             r.uniform(20, 180),
             "completed",
-            w.WorkOrderCompleted(
+            workorder_events.WorkOrderCompleted(
                 notes="更换了角阀", actual_item="角阀", fee=fee, awaiting_acceptance=False
             ),
         )
         step(
             r.uniform(1, 10),
             "signed_off",
-            w.WorkOrderSignedOff(
+            workorder_events.WorkOrderSignedOff(
                 ticket_id=self.ticket,
                 quality=r.choice((4, 5, 5)),
                 attitude=5,
@@ -300,7 +315,7 @@ class Life:
             ),
         )
         self.stop(fixed, "late" if late else "met")
-        step(r.uniform(60, 600), "returned", w.WorkOrderReturned(), "ENG1")
+        step(r.uniform(60, 600), "returned", workorder_events.WorkOrderReturned(), "ENG1")
 
     def follow_up(self) -> None:
         clock = self.clock("follow_up", 72, "quality")
@@ -308,7 +323,7 @@ class Life:
         satisfied = self.r.random() < 0.92
         self.on_ticket(
             "followed_up",
-            e.FollowUpRecorded(
+            ticket_events.FollowUpRecorded(
                 satisfied=satisfied,
                 score=5 if satisfied else 2,
                 comment=None if satisfied else "仍有问题",
@@ -317,6 +332,8 @@ class Life:
         self.stop(clock)
         self.later(seconds=1)
         if satisfied:
-            self.on_ticket("closed", e.TicketClosed(reason="satisfied_follow_up"))
+            self.on_ticket("closed", ticket_events.TicketClosed(reason="satisfied_follow_up"))
         else:
-            self.on_ticket("reopened", e.TicketReopened(reason="业主反映仍有问题", reopen_count=1))
+            self.on_ticket(
+                "reopened", ticket_events.TicketReopened(reason="业主反映仍有问题", reopen_count=1)
+            )

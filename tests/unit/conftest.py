@@ -12,7 +12,7 @@ from services.intake.application import CommandContext, IntakeApp
 from services.intake.domain import Ticket, ticket_id_for
 from services.intake.translate import Translator
 from shared.clock import FixedClock
-from shared.contracts import commands as c
+from shared.contracts import commands as intake_commands
 from shared.sites import SiteDirectory
 
 SITE = "hbw"
@@ -84,7 +84,7 @@ def ctx() -> CommandContext:
 def report_cmd():
     """A valid ReportContact; keyword arguments override its fields."""
 
-    def build(**overrides: Any) -> c.ReportContact:
+    def build(**overrides: Any) -> intake_commands.ReportContact:
         body: dict[str, Any] = {
             "staff_id": "S017",
             "client_ref": "desk-0001",
@@ -94,7 +94,7 @@ def report_cmd():
             "reporter": dict(REPORTER),
             "content": "厨房水管漏水",
         } | overrides
-        return c.ReportContact.model_validate(body)
+        return intake_commands.ReportContact.model_validate(body)
 
     return build
 

@@ -13,7 +13,7 @@ from services.reporting.projections.tickets import history_entry
 from services.reporting.queries.as_of import envelope_of, ticket_as_of
 from services.reporting.queries.tickets import get_ticket
 from services.reporting.views.tickets import TicketView
-from shared.contracts import events as e
+from shared.contracts import events as ticket_events
 from shared.contracts.commands import GetTicket
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
@@ -29,7 +29,7 @@ BOARD = uuid4()
 
 def envelope(event_type: str, aggregate_id: UUID, version: int, at: datetime, **data: Any):
     """A published envelope recorded at `at`, as dispatch or escalation would send it."""
-    model = e.EVENT_TYPES[event_type]
+    model = ticket_events.EVENT_TYPES[event_type]
     return model.model_validate(
         {
             "event_id": uuid4(),
@@ -49,7 +49,7 @@ def envelope(event_type: str, aggregate_id: UUID, version: int, at: datetime, **
 
 
 @pytest.fixture
-def life(make_ticket, translate) -> list[e.Envelope]:
+def life(make_ticket, translate) -> list[ticket_events.Envelope]:
     """A repair's life as the stream carries it: the ticket, its order and its clock, each event
     recorded a few minutes after the one before."""
     ticket = make_ticket()  # recorded at T0 (conftest)
@@ -57,7 +57,7 @@ def life(make_ticket, translate) -> list[e.Envelope]:
     ref = {"ticket_id": tid, "ticket_no": "HBW-202611-0001"}
     clock = ref | {"clock": "on_site_household", "key": "on_site_household:HBW-202611-0001-W1"}
     ticket.classify(at=T0 + 10 * MINUTE, meta=META, category="plumbing")
-    ticket_events = [translate(ev) for ev in ticket.collect_events()]
+    tickets = [translate(ev) for ev in ticket.collect_events()]
     order = [
         envelope("workorder.issued", ORDER, 1, T0 + 2 * MINUTE, ticket_id=tid,
                  order_no="HBW-202611-0001-W1", origin="automatic", department="engineering",
@@ -76,10 +76,10 @@ def life(make_ticket, translate) -> list[e.Envelope]:
     ]  # fmt: skip
     ticket.resolve(at=T0 + 40 * MINUTE, meta=META, resolution="更换角阀")
     [resolved] = [translate(ev) for ev in ticket.collect_events()]
-    return [ticket_events[0], order[0], sla[0], ticket_events[1], *order[1:], sla[1], resolved]
+    return [tickets[0], order[0], sla[0], tickets[1], *order[1:], sla[1], resolved]
 
 
-def view_of(path, events: list[e.Envelope]) -> TicketView:
+def view_of(path, events: list[ticket_events.Envelope]) -> TicketView:
     view = TicketView(str(path))
     view.apply([Delivery(seq, ev) for seq, ev in enumerate(events, start=1)])
     return view

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.contracts import commands as c
+from shared.contracts import commands as intake_commands
 from shared.contracts.events import parse_event
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
@@ -39,7 +39,7 @@ def fields_of(model, body) -> list[str]:
 
 
 def test_a_valid_report_parses_from_json_bytes():
-    cmd = parse_body(c.ReportContact, json.dumps(report()).encode())
+    cmd = parse_body(intake_commands.ReportContact, json.dumps(report()).encode())
     assert (cmd.kind, cmd.reporter.room) == ("repair", "3-1201")
 
 
@@ -47,7 +47,7 @@ def test_a_valid_report_parses_from_json_bytes():
 def test_required_fields_are_reported_by_name(missing):
     body = report()
     del body[missing]
-    assert fields_of(c.ReportContact, body) == [missing]
+    assert fields_of(intake_commands.ReportContact, body) == [missing]
 
 
 @pytest.mark.parametrize(
@@ -55,97 +55,118 @@ def test_required_fields_are_reported_by_name(missing):
 )
 def test_content_holds_one_to_two_thousand_characters(content, ok):
     if ok:
-        assert parse_body(c.ReportContact, report(content=content)).content == content
+        assert parse_body(intake_commands.ReportContact, report(content=content)).content == content
     else:
-        assert fields_of(c.ReportContact, report(content=content)) == ["content"]
+        assert fields_of(intake_commands.ReportContact, report(content=content)) == ["content"]
 
 
 def test_content_of_only_whitespace_is_empty():
-    assert fields_of(c.ReportContact, report(content="  \n ")) == ["content"]
+    assert fields_of(intake_commands.ReportContact, report(content="  \n ")) == ["content"]
 
 
 def test_a_help_request_needs_its_category_reported_under_help_category_R4_6():
-    assert fields_of(c.ReportContact, report(kind="help")) == ["help_category"]
-    assert parse_body(c.ReportContact, report(kind="help", help_category="A")).help_category == "A"
+    assert fields_of(intake_commands.ReportContact, report(kind="help")) == ["help_category"]
+    assert (
+        parse_body(
+            intake_commands.ReportContact, report(kind="help", help_category="A")
+        ).help_category
+        == "A"
+    )
 
 
 def test_help_category_is_refused_for_other_kinds_R4_6():
-    assert fields_of(c.ReportContact, report(help_category="B")) == ["help_category"]
+    assert fields_of(intake_commands.ReportContact, report(help_category="B")) == ["help_category"]
 
 
 def test_only_an_inspection_finding_may_omit_the_reporter_R13_13():
     no_reporter = report() | {"reporter": None}
-    assert fields_of(c.ReportContact, no_reporter) == ["reporter"]
-    assert parse_body(c.ReportContact, no_reporter | {"channel": "inspection"}).reporter is None
+    assert fields_of(intake_commands.ReportContact, no_reporter) == ["reporter"]
+    assert (
+        parse_body(intake_commands.ReportContact, no_reporter | {"channel": "inspection"}).reporter
+        is None
+    )
 
 
 @pytest.mark.parametrize("channel", ["phone", "hotline"])
 def test_a_phone_contact_needs_the_callers_number_R3_2(channel):
-    assert fields_of(c.ReportContact, report(channel=channel)) == ["reporter.phone"]
+    assert fields_of(intake_commands.ReportContact, report(channel=channel)) == ["reporter.phone"]
     with_phone = report(channel=channel, reporter={"name": "张三", "phone": "+86 138-0013-8000"})
-    assert parse_body(c.ReportContact, with_phone).reporter.phone == "+86 138-0013-8000"
+    assert (
+        parse_body(intake_commands.ReportContact, with_phone).reporter.phone == "+86 138-0013-8000"
+    )
 
 
 @pytest.mark.parametrize("phone", ["12", "call me", "1" * 25])
 def test_a_phone_number_must_look_like_one(phone):
     body = report(reporter={"name": "张三", "phone": phone})
-    assert fields_of(c.ReportContact, body) == ["reporter.phone"]
+    assert fields_of(intake_commands.ReportContact, body) == ["reporter.phone"]
 
 
 def test_an_appointment_must_end_after_it_starts_R3_4():
     window = {"start": "2026-11-10T14:00:00+08:00", "end": "2026-11-10T14:00:00+08:00"}
-    assert fields_of(c.ReportContact, report(appointment=window)) == ["appointment"]
+    assert fields_of(intake_commands.ReportContact, report(appointment=window)) == ["appointment"]
     window["end"] = "2026-11-10T16:00:00+08:00"
-    assert parse_body(c.ReportContact, report(appointment=window)).appointment is not None
+    assert (
+        parse_body(intake_commands.ReportContact, report(appointment=window)).appointment
+        is not None
+    )
 
 
 def test_times_must_carry_a_timezone():
-    assert fields_of(c.ReportContact, report(received_at="2026-11-10T10:00:00")) == ["received_at"]
+    assert fields_of(intake_commands.ReportContact, report(received_at="2026-11-10T10:00:00")) == [
+        "received_at"
+    ]
 
 
 def test_an_unsatisfied_follow_up_needs_a_comment_R11_2():
     body = {"staff_id": "S1", "ticket_id": TICKET, "satisfied": False, "score": 2}
-    assert fields_of(c.RecordFollowUp, body) == ["comment"]
-    assert parse_body(c.RecordFollowUp, body | {"satisfied": True}).comment is None
+    assert fields_of(intake_commands.RecordFollowUp, body) == ["comment"]
+    assert parse_body(intake_commands.RecordFollowUp, body | {"satisfied": True}).comment is None
 
 
 @pytest.mark.parametrize("score", [0, 6])
 def test_a_follow_up_score_is_one_to_five_R11_1(score):
     body = {"staff_id": "S1", "ticket_id": TICKET, "satisfied": True, "score": score}
-    assert fields_of(c.RecordFollowUp, body) == ["score"]
+    assert fields_of(intake_commands.RecordFollowUp, body) == ["score"]
 
 
 def test_a_classification_must_change_something():
-    assert fields_of(c.ClassifyTicket, {"staff_id": "S1", "ticket_id": TICKET}) == ["body"]
+    assert fields_of(intake_commands.ClassifyTicket, {"staff_id": "S1", "ticket_id": TICKET}) == [
+        "body"
+    ]
 
 
 def test_unknown_fields_are_refused_by_name():
-    assert fields_of(c.ReportContact, report(priority="high")) == ["priority"]
+    assert fields_of(intake_commands.ReportContact, report(priority="high")) == ["priority"]
 
 
 def test_commands_are_frozen():
-    cmd = parse_body(c.ReportContact, report())
+    cmd = parse_body(intake_commands.ReportContact, report())
     with pytest.raises(ValidationError):
         cmd.content = "changed"
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b'{"a": 1', b"\xff\xfe"])
 def test_malformed_json_is_invalid_under_body(raw):
-    assert fields_of(c.ReportContact, raw) == ["body"]
+    assert fields_of(intake_commands.ReportContact, raw) == ["body"]
 
 
 @pytest.mark.parametrize("raw", [b"[1, 2]", b'"text"', b"42", b"null"])
 def test_a_json_value_that_is_not_an_object_is_invalid_under_body(raw):
-    assert fields_of(c.ReportContact, raw) == ["body"]
+    assert fields_of(intake_commands.ReportContact, raw) == ["body"]
 
 
 def test_an_empty_body_lists_every_required_field():
-    assert set(fields_of(c.ResolveTicket, b"  ")) == {"staff_id", "ticket_id", "resolution"}
+    assert set(fields_of(intake_commands.ResolveTicket, b"  ")) == {
+        "staff_id",
+        "ticket_id",
+        "resolution",
+    }
 
 
 def test_the_error_reply_has_the_contract_shape():
     with pytest.raises(DeskError) as raised:
-        parse_body(c.ReportContact, report(kind="help"))
+        parse_body(intake_commands.ReportContact, report(kind="help"))
     reply = raised.value.reply().model_dump(mode="json")
     assert reply["ok"] is False and reply["error"]["code"] == "invalid"
     assert reply["error"]["fields"][0]["field"] == "help_category"

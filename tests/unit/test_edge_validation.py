@@ -19,9 +19,8 @@ from pydantic import AwareDatetime, BaseModel
 from propdesk.runtime import SERVICES
 from services.reporting.queries.tickets import _cursor
 from shared.clock import SimulatedClock
-from shared.contracts import commands as c
-from shared.contracts import dispatch_commands as d
-from shared.contracts import escalation_commands as x
+from shared.contracts import commands as intake_commands
+from shared.contracts import dispatch_commands, escalation_commands
 from shared.contracts.base import MAX_INT64, in_years
 from shared.contracts.events import parse_event
 from shared.contracts.replies import ErrorCode
@@ -88,16 +87,19 @@ REPORT = {**STAFF, "client_ref": "desk-1", "channel": "visit", "kind": "repair",
 ORDER = {**STAFF, "work_order_id": TICKET}
 # (model, body without the time, the field that takes it)
 TIMES = [
-    (c.ReportContact, REPORT, "received_at"),
-    (c.LinkContact, {**STAFF, "ticket_id": TICKET, "channel": "visit", "content": "又漏了"},
-     "received_at"),
-    (c.GetTicket, {"ticket_id": TICKET}, "as_of"),
-    (x.SetClock, {}, "now"),
+    (intake_commands.ReportContact, REPORT, "received_at"),
+    (
+        intake_commands.LinkContact,
+        {**STAFF, "ticket_id": TICKET, "channel": "visit", "content": "又漏了"},
+        "received_at",
+    ),
+    (intake_commands.GetTicket, {"ticket_id": TICKET}, "as_of"),
+    (escalation_commands.SetClock, {}, "now"),
 ]  # fmt: skip
 WINDOWS = [
-    (c.ReportContact, REPORT),
-    (d.IssueWorkOrder, {**STAFF, "ticket_id": TICKET, "reason": "上门查看"}),
-    (d.Reschedule, ORDER),
+    (intake_commands.ReportContact, REPORT),
+    (dispatch_commands.IssueWorkOrder, {**STAFF, "ticket_id": TICKET, "reason": "上门查看"}),
+    (dispatch_commands.Reschedule, ORDER),
 ]
 
 
@@ -165,7 +167,9 @@ def test_the_bounds_are_years_as_written_and_in_utc() -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "field"), [(d.GiveQuote, "amount"), (d.CompleteOrder, "fee")], ids=["quote", "fee"]
+    ("model", "field"),
+    [(dispatch_commands.GiveQuote, "amount"), (dispatch_commands.CompleteOrder, "fee")],
+    ids=["quote", "fee"],
 )
 @pytest.mark.parametrize(
     ("value", "ok"),

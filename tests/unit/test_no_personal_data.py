@@ -11,8 +11,8 @@ import pytest
 from services.intake.application import CommandContext
 from services.intake.domain import Ticket, TicketCounter
 from services.intake.translate import Translator
-from shared.contracts import commands as c
-from shared.contracts import events as e
+from shared.contracts import commands as intake_commands
+from shared.contracts import events as ticket_events
 from shared.desk_app import CommandReceipt
 
 AT = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ def digits(text: str) -> str:
     return re.sub(r"[\s+-]", "", text)
 
 
-def envelopes(translate, ticket) -> list[e.Envelope]:
+def envelopes(translate, ticket) -> list[ticket_events.Envelope]:
     return [translate(event) for event in ticket.collect_events()]
 
 
@@ -99,10 +99,10 @@ def test_every_ticket_event_becomes_an_envelope_that_the_stream_contract_accepts
     published = envelopes(translate, a_whole_life(make_ticket))
     published += envelopes(translate, cancelled(make_ticket))
     assert {env.event_type for env in published} == {
-        t for t in e.EVENT_TYPES if t.startswith("ticket.")
+        t for t in ticket_events.EVENT_TYPES if t.startswith("ticket.")
     }
     for env in published:
-        assert e.parse_event(env.model_dump_json()) == env
+        assert ticket_events.parse_event(env.model_dump_json()) == env
 
 
 def test_envelopes_carry_the_events_site_version_actor_and_causation(make_ticket, translate):
@@ -145,7 +145,7 @@ def test_receipts_and_counters_are_not_published():
 def test_events_read_back_from_the_intake_store_translate_like_the_relay_does(app, ctx):
     """The relay's path: stored notification -> domain event -> envelope (appointment included)."""
     start = AT + timedelta(days=1)
-    cmd = c.ReportContact(
+    cmd = intake_commands.ReportContact(
         staff_id="S017",
         client_ref="desk-42",
         channel="phone",
@@ -163,7 +163,9 @@ def test_events_read_back_from_the_intake_store_translate_like_the_relay_does(ap
     stored = app.recorder.select_notifications(1, 10)
     published = [translator(app.mapper.to_domain_event(n)) for n in stored]
     [reported] = [env for env in published if env is not None]
-    assert reported.data.appointment == e.Appointment(start=start, end=start + timedelta(hours=2))
+    assert reported.data.appointment == ticket_events.Appointment(
+        start=start, end=start + timedelta(hours=2)
+    )
     assert "赵六" not in reported.model_dump_json()
     assert "13700137000" not in digits(reported.model_dump_json())
 

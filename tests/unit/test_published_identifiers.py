@@ -11,9 +11,8 @@ from uuid import uuid4
 import pytest
 
 from propdesk.cli.common import new_client_ref
-from shared.contracts import commands as c
-from shared.contracts import dispatch_commands as d
-from shared.contracts import escalation_commands as x
+from shared.contracts import commands as intake_commands
+from shared.contracts import dispatch_commands, escalation_commands
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
 from shared.personal import looks_personal
@@ -65,25 +64,25 @@ def refused(model: type, body: dict[str, Any]) -> dict[str, str]:
 def test_a_staff_id_that_looks_like_personal_data_is_refused_R15_4(value: str) -> None:
     """The staff id becomes every event's `actor`."""
     body = {"ticket_id": TICKET, "staff_id": value, "resolution": "已修好"}
-    assert "staff_id" in refused(c.ResolveTicket, body)
+    assert "staff_id" in refused(intake_commands.ResolveTicket, body)
     order = {"work_order_id": ORDER, "staff_id": value}
-    assert "staff_id" in refused(d.RecordArrival, order)
+    assert "staff_id" in refused(dispatch_commands.RecordArrival, order)
     ack = {"notification_id": TICKET, "staff_id": value}
-    assert "staff_id" in refused(x.AcknowledgeNotification, ack)
+    assert "staff_id" in refused(escalation_commands.AcknowledgeNotification, ack)
 
 
 def test_a_staff_id_is_a_code_not_a_name() -> None:
     """Staff ids (工号) are ASCII codes, so a name typed in Chinese is refused (R3.8, R15.1)."""
     body = {"ticket_id": TICKET, "staff_id": "李四", "resolution": "x"}
-    assert list(refused(c.ResolveTicket, body)) == ["staff_id"]
+    assert list(refused(intake_commands.ResolveTicket, body)) == ["staff_id"]
 
 
 @pytest.mark.parametrize("value", [*PHONES, *OTHERS, "王小明"])
 def test_the_department_lead_and_the_technician_must_be_staff_ids_R15_5(value: str) -> None:
     collect = {"work_order_id": ORDER, "staff_id": "E01", "collected_by": value}
-    assert list(refused(d.CollectOrder, collect)) == ["collected_by"]
+    assert list(refused(dispatch_commands.CollectOrder, collect)) == ["collected_by"]
     assign = {"work_order_id": ORDER, "staff_id": "E01", "technician": value}
-    assert list(refused(d.AssignTechnician, assign)) == ["technician"]
+    assert list(refused(dispatch_commands.AssignTechnician, assign)) == ["technician"]
 
 
 @pytest.mark.parametrize("value", PHONES + OTHERS)
@@ -91,8 +90,8 @@ def test_a_client_ref_or_command_id_that_looks_like_personal_data_is_refused_R15
     value: str,
 ) -> None:
     """client_ref is published in ticket.reported; command_id as every event's causation_id."""
-    assert list(refused(c.ReportContact, report(client_ref=value))) == ["client_ref"]
-    assert list(refused(c.ReportContact, report(command_id=value))) == ["command_id"]
+    assert list(refused(intake_commands.ReportContact, report(client_ref=value))) == ["client_ref"]
+    assert list(refused(intake_commands.ReportContact, report(command_id=value))) == ["command_id"]
 
 
 @pytest.mark.parametrize(
@@ -107,7 +106,7 @@ def test_a_client_ref_carrying_the_reporters_name_or_phone_is_refused_R15_4(
     client_ref: str, reporter: dict[str, Any]
 ) -> None:
     body = report(client_ref=client_ref, channel="visit", reporter=reporter)
-    problems = refused(c.ReportContact, body)
+    problems = refused(intake_commands.ReportContact, body)
     assert list(problems) == ["client_ref"]
     assert "reporter's name or phone" in problems["client_ref"]
 
@@ -128,7 +127,7 @@ def test_a_client_ref_carrying_the_reporters_name_or_phone_is_refused_R15_4(
 def test_a_room_that_looks_like_personal_data_is_refused_R15_4(room: str) -> None:
     """The reporter's room is published as the ticket's `unit`."""
     body = report(reporter={"name": "王小明", "phone": "021-5555", "room": room})
-    problems = refused(c.ReportContact, body)
+    problems = refused(intake_commands.ReportContact, body)
     assert list(problems) == ["reporter.room"]
     assert "published" in problems["reporter.room"]
 
@@ -136,10 +135,10 @@ def test_a_room_that_looks_like_personal_data_is_refused_R15_4(room: str) -> Non
 @pytest.mark.parametrize("room", ["5-302 王小明", "021 5555", "王 小 明家"])
 def test_a_room_holding_the_reporters_own_name_or_phone_is_refused_R15_4(room: str) -> None:
     body = report(reporter={"name": "王小明", "phone": "021-5555", "room": room})
-    assert list(refused(c.ReportContact, body)) == ["reporter.room"]
+    assert list(refused(intake_commands.ReportContact, body)) == ["reporter.room"]
     link = {"ticket_id": TICKET, "staff_id": "S01", "channel": "visit", "content": "再次来访",
             "reporter": {"name": "王小明", "phone": "021-5555", "room": room}}  # fmt: skip
-    assert list(refused(c.LinkContact, link)) == ["reporter.room"]
+    assert list(refused(intake_commands.LinkContact, link)) == ["reporter.room"]
 
 
 @pytest.mark.parametrize(
@@ -147,7 +146,7 @@ def test_a_room_holding_the_reporters_own_name_or_phone_is_refused_R15_4(room: s
 )
 def test_real_rooms_are_accepted_as_typed(room: str) -> None:
     body = report(reporter={"name": "王小明", "phone": "021-5555", "room": room})
-    assert parse_body(c.ReportContact, body).reporter.room == room
+    assert parse_body(intake_commands.ReportContact, body).reporter.room == room
 
 
 @pytest.mark.parametrize(

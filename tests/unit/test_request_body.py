@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shared.contracts import commands as c
+from shared.contracts import commands as intake_commands
 from shared.errors import DeskError, invalid
 from shared.request_body import LIMITS, read_json
 from shared.rpc import parse_body
@@ -72,7 +72,7 @@ def test_a_byte_that_is_not_utf8_is_refused_not_replaced() -> None:
     body = json.dumps(_report(), ensure_ascii=False).encode().replace("噪".encode(), b"\xff")
     at = body.index(b"\xff")
     with pytest.raises(DeskError) as caught:
-        parse_body(c.ReportContact, body)
+        parse_body(intake_commands.ReportContact, body)
     assert caught.value.fields == [("body", f"the body is not UTF-8 (byte 0xff at {at})")]
 
 
@@ -109,7 +109,7 @@ def test_the_longest_month_analysis_in_emoji_is_read() -> None:
     raw = json.dumps(body).encode()  # ensure_ascii: 12 bytes an emoji
     assert len(raw) > 64 * 1024
 
-    assert parse_body(c.AttachMonthAnalysis, raw).cause == "😀" * 2000
+    assert parse_body(intake_commands.AttachMonthAnalysis, raw).cause == "😀" * 2000
 
 
 # Strings without a declared length (a pattern, a format, an enum, a decimal) are short.

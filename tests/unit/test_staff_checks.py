@@ -17,8 +17,8 @@ from services.intake.application import CommandContext, IntakeApp
 from services.intake.domain import AccessLog
 from services.intake.translate import Translator
 from shared.clock import FixedClock
-from shared.contracts import commands as c
-from shared.contracts import escalation_commands as x
+from shared.contracts import commands as intake_commands
+from shared.contracts import escalation_commands
 from shared.contracts.replies import ErrorCode
 from shared.errors import DeskError
 from shared.sites import SiteDirectory
@@ -61,12 +61,17 @@ def complaint(
     cmd = report_cmd(client_ref=ref, kind="complaint", category="noise", staff_id="S01")
     reply = app.execute(ctx, cmd)
     if classify:
-        app.execute(ctx, c.ClassifyTicket(staff_id="S01", ticket_id=reply["ticket_id"], **classify))
+        app.execute(
+            ctx,
+            intake_commands.ClassifyTicket(
+                staff_id="S01", ticket_id=reply["ticket_id"], **classify
+            ),
+        )
     return reply["ticket_id"]
 
 
-def cancel(ticket_id: str, staff_id: str) -> c.CancelTicket:
-    return c.CancelTicket(staff_id=staff_id, ticket_id=ticket_id, reason="业主撤回")
+def cancel(ticket_id: str, staff_id: str) -> intake_commands.CancelTicket:
+    return intake_commands.CancelTicket(staff_id=staff_id, ticket_id=ticket_id, reason="业主撤回")
 
 
 # -- the staff list ------------------------------------------------------------------------------
@@ -83,7 +88,7 @@ def test_a_site_without_a_staff_list_checks_no_one(clock, ctx, report_cmd) -> No
         {"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, SiteDirectory(strict=False)
     )
     ticket_id = complaint(app, ctx, report_cmd, validity="valid", severity="minor")
-    reveal = c.RevealContact(staff_id="anyone", ticket_id=ticket_id, purpose="回访")
+    reveal = intake_commands.RevealContact(staff_id="anyone", ticket_id=ticket_id, purpose="回访")
     assert app.execute(ctx, reveal)["reporters"][0]["name"] == "张三"
     assert app.execute(ctx, cancel(ticket_id, "anyone"))["status"] == "cancelled"
 
@@ -103,7 +108,7 @@ def test_the_desk_roles_that_call_customers_see_contact_details(
     app, ctx, report_cmd, staff_id
 ) -> None:
     ticket_id = complaint(app, ctx, report_cmd)
-    reveal = c.RevealContact(staff_id=staff_id, ticket_id=ticket_id, purpose="回访")
+    reveal = intake_commands.RevealContact(staff_id=staff_id, ticket_id=ticket_id, purpose="回访")
     assert app.execute(ctx, reveal)["reporters"][0]["phone"] == "13800138000"
 
 
@@ -114,7 +119,9 @@ def test_other_roles_are_refused_contact_details_and_the_attempt_is_recorded_R15
     ticket_id = complaint(app, ctx, report_cmd)
     ticket = app.ticket(UUID(ticket_id))
     version = ticket.version
-    reveal = c.RevealContact(staff_id=staff_id, ticket_id=ticket_id, purpose="想联系业主")
+    reveal = intake_commands.RevealContact(
+        staff_id=staff_id, ticket_id=ticket_id, purpose="想联系业主"
+    )
     with pytest.raises(DeskError) as raised:
         app.execute(ctx, reveal)
 
@@ -135,8 +142,9 @@ def test_other_roles_are_refused_contact_details_and_the_attempt_is_recorded_R15
 def test_a_look_by_staff_not_on_the_list_is_recorded_without_a_role(app, ctx) -> None:
     """Refused before the ticket is looked up: an unknown ticket is not told apart."""
     nowhere = uuid4()
-    error = refused_but_recorded(app, ctx, c.RevealContact(staff_id="X9", ticket_id=nowhere,
-                                                           purpose="查一下"))  # fmt: skip
+    error = refused_but_recorded(
+        app, ctx, intake_commands.RevealContact(staff_id="X9", ticket_id=nowhere, purpose="查一下")
+    )
     assert error.message == "staff X9 is not on the staff list of hbw"
     [attempt] = app.refused_reveals("hbw", "2026-11")
     assert (attempt["staff_id"], attempt["role"], attempt["ticket_id"]) == ("X9", None, nowhere)
@@ -144,10 +152,15 @@ def test_a_look_by_staff_not_on_the_list_is_recorded_without_a_role(app, ctx) ->
 
 def test_refused_looks_are_kept_per_local_month_and_never_published(app, ctx, clock) -> None:
     for n in range(2):
-        refused_but_recorded(app, ctx, c.RevealContact(staff_id="QA", ticket_id=uuid4(),
-                                                       purpose=f"第{n}次"))  # fmt: skip
+        refused_but_recorded(
+            app,
+            ctx,
+            intake_commands.RevealContact(staff_id="QA", ticket_id=uuid4(), purpose=f"第{n}次"),
+        )
     clock.set(T0 + timedelta(days=21))  # 1 December 10:00 in Shanghai
-    refused_but_recorded(app, ctx, c.RevealContact(staff_id="QA", ticket_id=uuid4(), purpose="x"))
+    refused_but_recorded(
+        app, ctx, intake_commands.RevealContact(staff_id="QA", ticket_id=uuid4(), purpose="x")
+    )
 
     assert [a["purpose"] for a in app.refused_reveals("hbw", "2026-11")] == ["第0次", "第1次"]
     assert [a["purpose"] for a in app.refused_reveals("hbw", "2026-12")] == ["x"]
@@ -201,24 +214,37 @@ def test_a_complaint_once_found_communicative_never_climbs_again(app, ctx, repor
     ticket_id = complaint(
         app, ctx, report_cmd, validity="communicative", communicative_type="venting"
     )
-    app.execute(ctx, c.ClassifyTicket(staff_id="S01", ticket_id=ticket_id, validity="valid"))
+    app.execute(
+        ctx, intake_commands.ClassifyTicket(staff_id="S01", ticket_id=ticket_id, validity="valid")
+    )
     assert app.execute(ctx, cancel(ticket_id, "S01"))["status"] == "cancelled"
 
 
 def test_a_reopened_complaint_is_back_on_the_ladder(app, ctx, report_cmd) -> None:
     ticket_id = complaint(app, ctx, report_cmd, validity="valid", severity="minor")
-    app.execute(ctx, c.ResolveTicket(staff_id="S01", ticket_id=ticket_id, resolution="已处理"))
-    app.execute(ctx, c.RecordFollowUp(staff_id="CS1", ticket_id=ticket_id, satisfied=False,
-                                      score=2, comment="没解决"))  # fmt: skip
+    app.execute(
+        ctx, intake_commands.ResolveTicket(staff_id="S01", ticket_id=ticket_id, resolution="已处理")
+    )
+    app.execute(
+        ctx,
+        intake_commands.RecordFollowUp(
+            staff_id="CS1", ticket_id=ticket_id, satisfied=False, score=2, comment="没解决"
+        ),
+    )
     refused(app, ctx, cancel(ticket_id, "S01"))
 
 
 # -- the month's analysis (R12.2) ----------------------------------------------------------------
 
 
-def analysis(staff_id: str) -> c.AttachMonthAnalysis:
-    return c.AttachMonthAnalysis(staff_id=staff_id, month="2026-11", cause="噪音投诉集中",
-                                 lessons="装修管理要前置", actions="每周巡查两次")  # fmt: skip
+def analysis(staff_id: str) -> intake_commands.AttachMonthAnalysis:
+    return intake_commands.AttachMonthAnalysis(
+        staff_id=staff_id,
+        month="2026-11",
+        cause="噪音投诉集中",
+        lessons="装修管理要前置",
+        actions="每周巡查两次",
+    )
 
 
 @pytest.mark.parametrize("staff_id", ["S01", "CS1", "SUP", "GMO", "QA"])
@@ -257,8 +283,8 @@ def supervisor_notice(app: Any) -> Notice:
     return notice
 
 
-def ack(notice: Notice, staff_id: str) -> x.AcknowledgeNotification:
-    return x.AcknowledgeNotification(staff_id=staff_id, notification_id=notice.id)
+def ack(notice: Notice, staff_id: str) -> escalation_commands.AcknowledgeNotification:
+    return escalation_commands.AcknowledgeNotification(staff_id=staff_id, notification_id=notice.id)
 
 
 @pytest.mark.parametrize("staff_id", ["S01", "CS1", "T01", "QA"])

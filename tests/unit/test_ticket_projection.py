@@ -7,7 +7,7 @@ from functools import reduce
 from uuid import uuid4
 
 from services.reporting.projections.tickets import evolve, history_entry
-from shared.contracts import events as e
+from shared.contracts import events as ticket_events
 
 AT = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)
 META = {"actor": "S030", "correlation_id": "corr-2", "causation_id": None}
@@ -94,7 +94,7 @@ def test_an_event_about_a_ticket_not_yet_reported_yields_nothing(make_ticket, tr
 
 
 def test_a_directly_built_envelope_folds_like_a_translated_one():
-    envelope = e.TicketCancelledEvent(
+    envelope = ticket_events.TicketCancelledEvent(
         event_id=uuid4(),
         event_type="ticket.cancelled",
         schema_version=1,
@@ -106,7 +106,7 @@ def test_a_directly_built_envelope_folds_like_a_translated_one():
         correlation_id="c",
         causation_id=None,
         actor="S1",
-        data=e.TicketCancelled(reason="重复", duplicate_of=None),
+        data=ticket_events.TicketCancelled(reason="重复", duplicate_of=None),
     )
     assert evolve({"status": "received", "cancel_reason": None}, envelope) == {
         "status": "cancelled",
@@ -142,4 +142,4 @@ def test_every_published_event_of_a_ticket_order_or_clock_has_a_step_keyed_by_it
 
     assert set(SERVICE_LEVELS.steps) == set(ESCALATION_EVENTS)
     assert set(WORK_ORDERS.steps) == set(WORKORDER_EVENTS)
-    assert set(TICKETS.steps) == set(e.TICKET_EVENTS)
+    assert set(TICKETS.steps) == set(ticket_events.TICKET_EVENTS)

@@ -15,9 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from services.reporting.projections.tickets import status_after
-from shared.contracts import escalation_events as x
-from shared.contracts import events as e
-from shared.contracts import workorder_events as w
+from shared.contracts import escalation_events, workorder_events
+from shared.contracts import events as ticket_events
 from shared.eventstore.views import Projector, Step
 from shared.sites import SiteDirectory
 
@@ -217,34 +216,38 @@ class FactProjectors:
 
 def fact_projectors(cal: Calendar) -> FactProjectors:
     with_cal = _with_calendar(cal)
-    tickets: dict[type[e.Envelope], Step] = {
-        e.TicketReportedEvent: _reported(cal),
-        e.TicketClassifiedEvent: _ticket(_classified),
-        e.TicketResolvedEvent: _ticket(
+    tickets: dict[type[ticket_events.Envelope], Step] = {
+        ticket_events.TicketReportedEvent: _reported(cal),
+        ticket_events.TicketClassifiedEvent: _ticket(_classified),
+        ticket_events.TicketResolvedEvent: _ticket(
             lambda row, ev: {
                 "status": status_after(ev),
                 "resolved_at": row["resolved_at"] or ev.occurred_at.isoformat(),
             }
         ),
-        e.FollowUpRecordedEvent: _ticket(
+        ticket_events.FollowUpRecordedEvent: _ticket(
             lambda row, ev: {
                 "follow_ups": row["follow_ups"] + 1,
                 "satisfied": row["satisfied"] + int(ev.data.score >= 4),
             }
         ),
-        e.TicketClosedEvent: _ticket(lambda row, ev: {"status": status_after(ev)}),
-        e.TicketReopenedEvent: _ticket(lambda row, ev: {"status": status_after(ev), "reopened": 1}),
-        e.TicketCancelledEvent: _ticket(
+        ticket_events.TicketClosedEvent: _ticket(lambda row, ev: {"status": status_after(ev)}),
+        ticket_events.TicketReopenedEvent: _ticket(
+            lambda row, ev: {"status": status_after(ev), "reopened": 1}
+        ),
+        ticket_events.TicketCancelledEvent: _ticket(
             lambda row, ev: {
                 "status": status_after(ev),
                 "duplicate": int(ev.data.duplicate_of is not None),
             }
         ),
-        x.EscalationClockStartedEvent: with_cal(_clock_started),
-        x.EscalationClockStoppedEvent: _clock(lambda ev: {"outcome": ev.data.outcome}),
-        x.EscalationClockBreachedEvent: _clock(lambda ev: {"breached": 1}),
-        x.EscalationComplaintEscalatedEvent: with_cal(_escalated),
-        x.EscalationComplaintUpgradedEvent: _ticket(
+        escalation_events.EscalationClockStartedEvent: with_cal(_clock_started),
+        escalation_events.EscalationClockStoppedEvent: _clock(
+            lambda ev: {"outcome": ev.data.outcome}
+        ),
+        escalation_events.EscalationClockBreachedEvent: _clock(lambda ev: {"breached": 1}),
+        escalation_events.EscalationComplaintEscalatedEvent: with_cal(_escalated),
+        escalation_events.EscalationComplaintUpgradedEvent: _ticket(
             lambda row, ev: {"upgraded": 1, "severity": "major"}
         ),
     }
@@ -252,18 +255,18 @@ def fact_projectors(cal: Calendar) -> FactProjectors:
         tickets=Projector(tickets, key=_ticket_of),
         orders=Projector(
             {
-                w.WorkOrderIssuedEvent: _order_issued(cal),
-                w.WorkOrderCompletedEvent: _order_completed(cal),
+                workorder_events.WorkOrderIssuedEvent: _order_issued(cal),
+                workorder_events.WorkOrderCompletedEvent: _order_completed(cal),
             }
         ),
         analyses=Projector(
-            {e.MonthAnalysisAttachedEvent: _analysis(cal)},
+            {ticket_events.MonthAnalysisAttachedEvent: _analysis(cal)},
             key=lambda ev: f"{ev.site}\n{ev.data.month}",
         ),
     )
 
 
-_ESCALATION = frozenset(x.ESCALATION_EVENTS)
+_ESCALATION = frozenset(escalation_events.ESCALATION_EVENTS)
 
 
 def _ticket_of(ev: Any) -> str:

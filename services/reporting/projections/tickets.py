@@ -9,32 +9,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.contracts import events as e
+from shared.contracts import events as ticket_events
 from shared.contracts.vocabulary import TicketStatus
 from shared.eventstore.views import Projector, Step
 
 TicketState = dict[str, Any]
 
 # The status a ticket has after each event that changes it (intake: services/intake/domain.py).
-STATUS_AFTER: dict[type[e.Envelope], TicketStatus] = {
-    e.TicketReportedEvent: TicketStatus.received,
-    e.TicketClassifiedEvent: TicketStatus.classified,
-    e.TicketResolvedEvent: TicketStatus.resolved,
-    e.TicketClosedEvent: TicketStatus.closed,
-    e.TicketReopenedEvent: TicketStatus.reopened,
-    e.TicketCancelledEvent: TicketStatus.cancelled,
+STATUS_AFTER: dict[type[ticket_events.Envelope], TicketStatus] = {
+    ticket_events.TicketReportedEvent: TicketStatus.received,
+    ticket_events.TicketClassifiedEvent: TicketStatus.classified,
+    ticket_events.TicketResolvedEvent: TicketStatus.resolved,
+    ticket_events.TicketClosedEvent: TicketStatus.closed,
+    ticket_events.TicketReopenedEvent: TicketStatus.reopened,
+    ticket_events.TicketCancelledEvent: TicketStatus.cancelled,
 }
 
 
 _STATUS = {cls: status.value for cls, status in STATUS_AFTER.items()}
 
 
-def status_after(event: e.Envelope) -> str | None:
+def status_after(event: ticket_events.Envelope) -> str | None:
     """The ticket's status after `event`; None when the event leaves it as it was."""
     return _STATUS.get(type(event))
 
 
-def _reported(state: TicketState | None, ev: e.TicketReportedEvent) -> TicketState:
+def _reported(state: TicketState | None, ev: ticket_events.TicketReportedEvent) -> TicketState:
     d = ev.data
     return {
         "ticket_id": str(ev.aggregate_id),
@@ -67,7 +67,7 @@ def _reported(state: TicketState | None, ev: e.TicketReportedEvent) -> TicketSta
     }
 
 
-def _classified(state: TicketState, ev: e.TicketClassifiedEvent) -> TicketState:
+def _classified(state: TicketState, ev: ticket_events.TicketClassifiedEvent) -> TicketState:
     d = ev.data
     return state | {
         "status": status_after(ev),
@@ -80,20 +80,20 @@ def _classified(state: TicketState, ev: e.TicketClassifiedEvent) -> TicketState:
     }
 
 
-def _linked(state: TicketState, ev: e.ContactLinkedEvent) -> TicketState:
+def _linked(state: TicketState, ev: ticket_events.ContactLinkedEvent) -> TicketState:
     return state | {"repeat_count": ev.data.repeat_count}
 
 
-def _revealed(state: TicketState, ev: e.ContactRevealedEvent) -> TicketState:
+def _revealed(state: TicketState, ev: ticket_events.ContactRevealedEvent) -> TicketState:
     return state  # only the history records who looked
 
 
-def _replied(state: TicketState, ev: e.TicketRepliedEvent) -> TicketState:
+def _replied(state: TicketState, ev: ticket_events.TicketRepliedEvent) -> TicketState:
     first = state.get("first_reply_at") or ev.occurred_at.isoformat()
     return state | {"first_reply_at": first, "reply_count": state.get("reply_count", 0) + 1}
 
 
-def _resolved(state: TicketState, ev: e.TicketResolvedEvent) -> TicketState:
+def _resolved(state: TicketState, ev: ticket_events.TicketResolvedEvent) -> TicketState:
     return state | {
         "status": status_after(ev),
         "resolution": ev.data.resolution,
@@ -101,16 +101,16 @@ def _resolved(state: TicketState, ev: e.TicketResolvedEvent) -> TicketState:
     }
 
 
-def _followed_up(state: TicketState, ev: e.FollowUpRecordedEvent) -> TicketState:
+def _followed_up(state: TicketState, ev: ticket_events.FollowUpRecordedEvent) -> TicketState:
     follow_up = ev.data.model_dump(mode="json") | {"at": ev.occurred_at.isoformat()}
     return state | {"follow_up_count": state["follow_up_count"] + 1, "last_follow_up": follow_up}
 
 
-def _closed(state: TicketState, ev: e.TicketClosedEvent) -> TicketState:
+def _closed(state: TicketState, ev: ticket_events.TicketClosedEvent) -> TicketState:
     return state | {"status": status_after(ev), "closed_at": ev.occurred_at.isoformat()}
 
 
-def _reopened(state: TicketState, ev: e.TicketReopenedEvent) -> TicketState:
+def _reopened(state: TicketState, ev: ticket_events.TicketReopenedEvent) -> TicketState:
     return state | {
         "status": status_after(ev),
         "reopen_count": ev.data.reopen_count,
@@ -118,33 +118,35 @@ def _reopened(state: TicketState, ev: e.TicketReopenedEvent) -> TicketState:
     }
 
 
-def _cancelled(state: TicketState, ev: e.TicketCancelledEvent) -> TicketState:
+def _cancelled(state: TicketState, ev: ticket_events.TicketCancelledEvent) -> TicketState:
     return state | {"status": status_after(ev), "cancel_reason": ev.data.reason}
 
 
-STEPS: dict[type[e.Envelope], Step] = {
-    e.TicketReportedEvent: _reported,
-    e.TicketClassifiedEvent: _classified,
-    e.ContactLinkedEvent: _linked,
-    e.ContactRevealedEvent: _revealed,
-    e.TicketRepliedEvent: _replied,
-    e.TicketResolvedEvent: _resolved,
-    e.FollowUpRecordedEvent: _followed_up,
-    e.TicketClosedEvent: _closed,
-    e.TicketReopenedEvent: _reopened,
-    e.TicketCancelledEvent: _cancelled,
+STEPS: dict[type[ticket_events.Envelope], Step] = {
+    ticket_events.TicketReportedEvent: _reported,
+    ticket_events.TicketClassifiedEvent: _classified,
+    ticket_events.ContactLinkedEvent: _linked,
+    ticket_events.ContactRevealedEvent: _revealed,
+    ticket_events.TicketRepliedEvent: _replied,
+    ticket_events.TicketResolvedEvent: _resolved,
+    ticket_events.FollowUpRecordedEvent: _followed_up,
+    ticket_events.TicketClosedEvent: _closed,
+    ticket_events.TicketReopenedEvent: _reopened,
+    ticket_events.TicketCancelledEvent: _cancelled,
 }
 
 
-TICKETS: Projector[TicketState] = Projector(STEPS, first=frozenset({e.TicketReportedEvent}))
+TICKETS: Projector[TicketState] = Projector(
+    STEPS, first=frozenset({ticket_events.TicketReportedEvent})
+)
 
 
-def evolve(state: TicketState | None, event: e.Envelope) -> TicketState | None:
+def evolve(state: TicketState | None, event: ticket_events.Envelope) -> TicketState | None:
     """The ticket after `event`; None when the event is not about tickets or comes too early."""
     return TICKETS.evolve(state, event)
 
 
-def history_entry(event: e.Envelope) -> dict[str, Any]:
+def history_entry(event: ticket_events.Envelope) -> dict[str, Any]:
     return {
         "version": event.aggregate_version,
         "event_type": event.event_type,  # type: ignore[attr-defined]

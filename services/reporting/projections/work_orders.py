@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.contracts import workorder_events as w
+from shared.contracts import workorder_events
 from shared.eventstore.views import Projector, Step
 
 OrderState = dict[str, Any]
@@ -100,26 +100,28 @@ def _referred(state: OrderState, ev: Any) -> OrderState:
     return state | {"status": "referred", "referred_to": ev.data.to_department}
 
 
-STEPS: dict[type[w.Envelope], Step] = {
-    w.WorkOrderIssuedEvent: _issued,
-    w.ClassificationOverriddenEvent: _set(copy=("urgency", "scope")),
-    w.WorkOrderCollectedEvent: _set(status="collected", copy=("collected_by",)),
-    w.TechnicianAssignedEvent: _set(status="assigned", copy=("technician",)),
-    w.TechnicianArrivedEvent: _set(status="arrived"),
-    w.WorkOrderRescheduledEvent: _rescheduled,
-    w.QuoteGivenEvent: _quoted,
-    w.QuoteAcceptedEvent: _quote("accepted"),
-    w.QuoteDeclinedEvent: _quote("declined", status="declined"),
-    w.WorkOrderCompletedEvent: _completed,
-    w.AcceptanceConfirmedEvent: _set(status="completed"),
-    w.WorkOrderSignedOffEvent: _signed_off,
-    w.WorkOrderReturnedEvent: _set(status="returned"),
-    w.WorkOrderReferredEvent: _referred,
+STEPS: dict[type[workorder_events.Envelope], Step] = {
+    workorder_events.WorkOrderIssuedEvent: _issued,
+    workorder_events.ClassificationOverriddenEvent: _set(copy=("urgency", "scope")),
+    workorder_events.WorkOrderCollectedEvent: _set(status="collected", copy=("collected_by",)),
+    workorder_events.TechnicianAssignedEvent: _set(status="assigned", copy=("technician",)),
+    workorder_events.TechnicianArrivedEvent: _set(status="arrived"),
+    workorder_events.WorkOrderRescheduledEvent: _rescheduled,
+    workorder_events.QuoteGivenEvent: _quoted,
+    workorder_events.QuoteAcceptedEvent: _quote("accepted"),
+    workorder_events.QuoteDeclinedEvent: _quote("declined", status="declined"),
+    workorder_events.WorkOrderCompletedEvent: _completed,
+    workorder_events.AcceptanceConfirmedEvent: _set(status="completed"),
+    workorder_events.WorkOrderSignedOffEvent: _signed_off,
+    workorder_events.WorkOrderReturnedEvent: _set(status="returned"),
+    workorder_events.WorkOrderReferredEvent: _referred,
 }
-WORK_ORDERS: Projector[OrderState] = Projector(STEPS, first=frozenset({w.WorkOrderIssuedEvent}))
+WORK_ORDERS: Projector[OrderState] = Projector(
+    STEPS, first=frozenset({workorder_events.WorkOrderIssuedEvent})
+)
 
 
-def evolve_order(state: OrderState | None, event: w.Envelope) -> OrderState | None:
+def evolve_order(state: OrderState | None, event: workorder_events.Envelope) -> OrderState | None:
     """The order after `event`; None when the event is not about orders or comes too early."""
     return WORK_ORDERS.evolve(state, event)
 
