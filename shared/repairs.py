@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from shared.contracts.workorder_events import Scope, Urgency
+from shared.kernel.vocabulary import Scope, Urgency
 
 # R7.1 急修: dangerous damage, power cut or leakage from wiring, water outage or burst pipe,
 # blocked downpipe, elevator fault, broken slab or stair, loose railing.

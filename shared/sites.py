@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.contracts.base import StaffId
-from shared.contracts.vocabulary import DEFAULT_CATEGORIES, Kind
-from shared.contracts.workorder_events import Department
+from shared.kernel.vocabulary import DEFAULT_CATEGORIES, ClockName, Department, Kind, Level
 from shared.logging import get_logger
 from shared.personal import looks_personal
 from shared.repairs import urgency_of
-from shared.sla import ClockName, Level, SlaConfig, promised_clock
+from shared.sla import SlaConfig, promised_clock
 from shared.staff import StaffMember
 from shared.subjects import is_valid_site
 from shared.worktime import CalendarTime, OfficeHours, WorkTime

@@ -12,11 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.vocabulary import Kind, Validity
-from shared.contracts.workorder_events import Scope, Urgency
 
-# the words live in the kernel; modules that name them from here still find them
-from shared.kernel.vocabulary import ClockName, Level, Role
+from shared.kernel.vocabulary import ClockName, Kind, Level, Role, Scope, Urgency, Validity
 
 
 class ClockRule(BaseModel):

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.workorder_events import Department
-from shared.sla import Role
+from shared.kernel.vocabulary import Department, Role
 
 
 class StaffMember(BaseModel):

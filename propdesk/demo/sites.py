@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from shared.contracts.vocabulary import DEFAULT_CATEGORIES
+from shared.kernel.vocabulary import DEFAULT_CATEGORIES
 
 # -- the staff of each site: ids <prefix>-<suffix>, e.g. HB-S01 (docs/contract.md §16) -------------
 

@@ -14,7 +14,7 @@ from propdesk.demo.steps import cancel_duplicate, finish, follow_up, report, wor
 from propdesk.demo.timeline import grid, office
 from propdesk.report_files.labels import CATEGORIES
 from shared import subjects
-from shared.contracts.vocabulary import Validity
+from shared.kernel.vocabulary import Validity
 
 # A complaint found invalid (无效投诉): the vocabulary's own class when it has one, else the
 # complaint is reclassified as an inquiry (it is not a complaint about the property's service).

@@ -14,8 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from services.escalation.domain import Board, Cause
-from shared.contracts.workorder_events import Scope
-from shared.kernel.vocabulary import ClockName, Level
+from shared.kernel.vocabulary import ClockName, Level, Scope
 from shared.repairs import scope_of
 from shared.sites import SiteConfig
 

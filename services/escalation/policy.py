@@ -27,9 +27,7 @@ from services.escalation.domain import Board, Cause
 from shared.contracts import events as ticket_events
 from shared.contracts import workorder_events
 from shared.contracts.envelope import Envelope
-from shared.contracts.vocabulary import Kind, Validity
-from shared.contracts.workorder_events import Scope, Urgency
-from shared.kernel.vocabulary import ClockName
+from shared.kernel.vocabulary import ClockName, Kind, Scope, Urgency, Validity
 from shared.sites import SiteConfig
 from shared.sla import climbs_ladder, repair_clocks
 

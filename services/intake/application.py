@@ -41,10 +41,10 @@ from shared.contracts.replies import (
     ReportReply,
     TicketReply,
 )
-from shared.contracts.vocabulary import Kind
 from shared.contracts.workorder_events import WorkOrderSignedOffEvent
 from shared.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.errors import DeskError, conflict, invalid, not_found
+from shared.kernel.vocabulary import Kind
 from shared.months import months_back
 from shared.publishing import mask
 from shared.staff import PERMISSIONS

@@ -23,7 +23,7 @@ from shared.contracts.base import (
     StaffId,
     Timestamp,
 )
-from shared.contracts.vocabulary import (
+from shared.kernel.vocabulary import (
     Channel,
     CommunicativeType,
     HelpCategory,

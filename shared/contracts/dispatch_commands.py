@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from shared.contracts.base import Contract, LongText, ShortText, StaffId
 from shared.contracts.commands import AppointmentWindow, Command
-from shared.contracts.workorder_events import Department, Scope, Urgency
+from shared.kernel.vocabulary import Department, Scope, Urgency
 
 Amount = Decimal
 

@@ -14,7 +14,8 @@ from pydantic import AwareDatetime, Field, TypeAdapter
 from shared.contracts.base import Appointment, Contract
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
-from shared.contracts.vocabulary import (
+from shared.contracts.workorder_events import WORKORDER_EVENTS
+from shared.kernel.vocabulary import (
     Channel,
     CommunicativeType,
     HelpCategory,
@@ -22,7 +23,6 @@ from shared.contracts.vocabulary import (
     Severity,
     Validity,
 )
-from shared.contracts.workorder_events import WORKORDER_EVENTS
 
 
 class TicketReported(Contract):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
 from typing import ClassVar, Literal
 from uuid import UUID
 
@@ -11,31 +10,7 @@ from pydantic import Field
 
 from shared.contracts.base import Appointment, Contract
 from shared.contracts.envelope import Envelope
-
-
-class Department(StrEnum):
-    """The departments work orders go to (docs/DOMAIN.md §4 routing)."""
-
-    engineering = "engineering"
-    cleaning = "cleaning"
-    security = "security"
-    greening = "greening"
-    property_business = "property_business"
-
-
-class Urgency(StrEnum):
-    """急修 vs 一般 (R7.1, R7.2)."""
-
-    urgent = "urgent"
-    general = "general"
-
-
-class Scope(StrEnum):
-    """住户报修 vs 公共设施设备报修 (R4.3)."""
-
-    household = "household"
-    public = "public"
-
+from shared.kernel.vocabulary import Scope, Urgency
 
 Money = Decimal
 

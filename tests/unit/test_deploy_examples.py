@@ -9,9 +9,9 @@ from pathlib import Path
 
 from propdesk.trust import Hub
 from shared.errors import StartRefused
+from shared.kernel.vocabulary import ClockName, Role
 from shared.settings import Settings
 from shared.sites import SiteDirectory
-from shared.sla import ClockName, Role
 from shared.worktime import OfficeHours
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

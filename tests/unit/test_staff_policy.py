@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from shared.kernel.vocabulary import Role
 from shared.sites import SiteDirectory
-from shared.sla import Role, climbs_ladder
+from shared.sla import climbs_ladder
 from shared.staff import PERMISSIONS, acknowledging, and_above
 
 R = Role

@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 
 from services.intake.domain import RuleError, Ticket, TicketCounter, TransitionError, ticket_id_for
-from shared.contracts.vocabulary import TicketStatus
+from shared.kernel.vocabulary import TicketStatus
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 META = {"actor": "S017", "correlation_id": "corr-1", "causation_id": None}

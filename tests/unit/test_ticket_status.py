@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from services.reporting.projections.tickets import STATUS_AFTER, TICKETS
 from services.reporting.views.analytics import AnalyticsView
-from shared.contracts.vocabulary import TicketStatus
 from shared.inbox import Delivery
+from shared.kernel.vocabulary import TicketStatus
 from shared.sites import SiteDirectory
 
 AT = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from shared.contracts.workorder_events import Department
+from shared.kernel.vocabulary import Department
 
 # category -> department that owns it
 DEFAULT_ROUTING: dict[str, Department] = {

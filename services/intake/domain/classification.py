@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.intake.domain.errors import RuleError
-from shared.contracts.vocabulary import Kind, Validity
+from shared.kernel.vocabulary import Kind, Validity
 
 
 def ladder_after(ladder: str | None, climbs: bool) -> str | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from shared.contracts import events as ticket_events
-from shared.contracts.vocabulary import TicketStatus
 from shared.eventstore.views import Projector, Step
+from shared.kernel.vocabulary import TicketStatus
 
 TicketState = dict[str, Any]
 

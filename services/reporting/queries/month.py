@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from shared.contracts.vocabulary import Kind
+from shared.kernel.vocabulary import Kind
 from shared.sites import SiteConfig
 
 

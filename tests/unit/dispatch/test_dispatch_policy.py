@@ -8,7 +8,7 @@ import pytest
 
 from services.dispatch.domain import REFERRAL_DEPARTMENT, policy
 from shared import repairs
-from shared.contracts.workorder_events import Department, Scope, Urgency
+from shared.kernel.vocabulary import Department, Scope, Urgency
 from shared.sites import SiteConfig
 
 
