@@ -12,7 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
 from shared.kernel.vocabulary import ClockName, Kind, Level, Role, Scope, Urgency, Validity
 
 
