@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.contracts.base import StaffId
+from shared.kernel.identifiers import StaffId, is_valid_site
 from shared.kernel.vocabulary import DEFAULT_CATEGORIES, ClockName, Department, Kind, Level
 from shared.logging import get_logger
 from shared.personal import looks_personal
 from shared.repairs import urgency_of
 from shared.sla import SlaConfig, promised_clock
 from shared.staff import StaffMember
-from shared.subjects import is_valid_site
 from shared.worktime import CalendarTime, OfficeHours, WorkTime
 
 log = get_logger("sites")

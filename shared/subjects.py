@@ -11,10 +11,8 @@ Alerts    desk.alert.<service>                (to ops: JetStream filling up …;
 
 from __future__ import annotations
 
-import re
-
-SITE_PATTERN = r"[a-z0-9][a-z0-9-]{1,31}"
-SITE_RE = re.compile(rf"^{SITE_PATTERN}$")
+from shared.kernel.identifiers import COMPANY as COMPANY  # subjects name sites by these rules
+from shared.kernel.identifiers import is_valid_site as is_valid_site
 
 STREAM = "DESK"
 EVENTS_ALL = "desk.evt.>"
@@ -25,11 +23,6 @@ OPS_REPORTING_SWITCH = "desk.ops.reporting.switch"  # `propdesk replay`: serve a
 OPS_REPORTING_CHECKSUM = "desk.ops.reporting.checksum"  # `propdesk verify`: position, checksum
 OPS_INTAKE_ACCESS_LOG = "desk.ops.intake.access_log"  # `propdesk access-log`: refused looks
 ALERTS_ALL = "desk.alert.>"  # what ops may listen to
-COMPANY = "company"  # desk.qry.company.report.…: the company's reports; no site has this id
-
-
-def is_valid_site(site: str) -> bool:
-    return bool(SITE_RE.fullmatch(site)) and site != COMPANY
 
 
 def command(site: str, service: str, verb: str) -> str:

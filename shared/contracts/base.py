@@ -7,31 +7,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
-from shared.personal import looks_personal
-from shared.subjects import SITE_PATTERN
+from shared.kernel.identifiers import SiteId as SiteId  # the contracts' own names for them
+from shared.kernel.identifiers import StaffId as StaffId
+from shared.kernel.identifiers import not_personal
 
 
 class Contract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
 
-def not_personal(value: str) -> str:
-    """An identifier is published as typed, so it must not carry personal data (R15.1, R15.4)."""
-    kind = looks_personal(value)
-    if kind is not None:
-        raise ValueError(f"looks like {kind}: it is published, so no personal data (R15.4)")
-    return value
-
-
-SiteId = Annotated[str, StringConstraints(pattern=rf"^{SITE_PATTERN}$")]
-# Staff ids and keys are codes: ASCII only, so a name typed in Chinese cannot become one.
-StaffId = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$"
-    ),
-    AfterValidator(not_personal),
-]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Key = Annotated[
