@@ -42,12 +42,12 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from propdesk.cli.common import new_client_ref
 from propdesk.trust import Hub, default_directory
-from shared.client import Bus
-from shared.identity import OPS
-from shared.natsconf import ServerOptions
-from shared.natsd import free_port, nats_server_binary
-from shared.settings import Settings
-from shared.subjects import STREAM
+from shared.kernel.settings import Settings
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS
+from shared.messaging.natsconf import ServerOptions
+from shared.messaging.natsd import free_port, nats_server_binary
+from shared.messaging.subjects import STREAM
 
 PROPDESK = str(Path(sys.executable).parent / "propdesk")
 SERVICES = ("intake", "dispatch", "escalation", "reporting")

@@ -23,10 +23,10 @@ from uuid import uuid4
 from services.escalation.application import EscalationApp
 from services.escalation.domain import SYSTEM, Board, Cause
 from services.escalation.schedule import Schedule
-from shared.clock import FixedClock
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
 from shared.kernel.vocabulary import ClockName
 from shared.logging import configure_logging
-from shared.sites import SiteDirectory
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 BATCH = 1000

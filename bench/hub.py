@@ -4,7 +4,8 @@ before the bus was closed, an open nats-server holding a copy of DESK.
 
 The reads both modules measure:
 
-- `direct_read`: DESK read as ops reads it (batched direct gets, shared/reader.py), the way
+- `direct_read`: DESK read as ops reads it (batched direct gets, shared/messaging/reader.py), the
+way
   `propdesk replay` and `verify` read it; the raw rate a rebuild is compared with.
 - `ordered_read`: an ordered consumer, the raw rate of the benchmarks before the bus was closed.
   No identity of a closed hub may create one (ops and analytics create no consumer, a service
@@ -23,13 +24,13 @@ from typing import Any
 from nats.aio.client import Client
 
 from propdesk.trust import Hub
-from shared.bus import BusAccess, connect, ensure_stream
-from shared.client import Bus
-from shared.natsd import EmbeddedNats, free_port
-from shared.reader import read_stream
-from shared.settings import Settings
-from shared.sites import SiteConfig, SiteDirectory
-from shared.subjects import EVENTS_ALL, STREAM
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteConfig, SiteDirectory
+from shared.messaging.bus import BusAccess, connect, ensure_stream
+from shared.messaging.client import Bus
+from shared.messaging.natsd import EmbeddedNats, free_port
+from shared.messaging.reader import read_stream
+from shared.messaging.subjects import EVENTS_ALL, STREAM
 
 
 @dataclass

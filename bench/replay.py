@@ -36,14 +36,14 @@ from bench.hub import direct_read, open_connection, open_copy, ordered_read, sta
 from services.reporting.ops.registry import PROJECTIONS
 from services.reporting.ops.replay import Rebuilt, rebuild
 from services.reporting.queries.figures import Reports
-from shared.bus import ensure_stream
-from shared.identity import OPS
-from shared.inbox import Inbox
+from shared.kernel.months import previous_month
+from shared.kernel.sites import SiteDirectory
 from shared.logging import configure_logging
-from shared.months import previous_month
-from shared.natsd import EmbeddedNats
-from shared.sites import SiteDirectory
-from shared.subjects import STREAM
+from shared.messaging.bus import ensure_stream
+from shared.messaging.identity import OPS
+from shared.messaging.inbox import Inbox
+from shared.messaging.natsd import EmbeddedNats
+from shared.messaging.subjects import STREAM
 from tests.support.generated import (
     SITES,
     START,
@@ -68,7 +68,8 @@ async def history(events: int, sites: int, seed: int) -> AsyncIterator[Pending]:
         yield pending
 
 
-# Who publishes an event type on the closed bus (shared/natsconf.py grants each only its own)
+# Who publishes an event type on the closed bus (shared/messaging/natsconf.py grants each only its
+# own)
 OWNERS = {
     "ticket": "intake",
     "report": "intake",

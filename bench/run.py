@@ -35,14 +35,14 @@ from nats.aio.client import Client
 from bench.hub import direct_read, open_connection, open_copy, ordered_read, start_hub
 from services.intake.entrypoint import IntakeService
 from services.reporting.ops.replay import rebuild
-from shared.bus import BusAccess
-from shared.clock import SystemClock
-from shared.identity import OPS, REQUEST_INFO, site_account, site_identity
+from shared.kernel.clock import SystemClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.logging import configure_logging
-from shared.natsd import EmbeddedNats, free_port
-from shared.settings import Settings
-from shared.sites import SiteConfig, SiteDirectory
-from shared.subjects import STREAM, command
+from shared.messaging.bus import BusAccess
+from shared.messaging.identity import OPS, REQUEST_INFO, site_account, site_identity
+from shared.messaging.natsd import EmbeddedNats, free_port
+from shared.messaging.subjects import STREAM, command
 
 SITE = "hbw"
 REPORT = command(SITE, "intake", "report")

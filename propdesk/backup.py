@@ -7,7 +7,8 @@ Consistency (docs/RELIABILITY.md, "Backups"):
 1. reporting's views are copied first (each SQLite file with its backup API: one snapshot);
    each reflects DESK up to a position the stream reaches;
 2. intake, dispatch and escalation are held together (desk.ops.<service>.hold,
-   shared/holding.py): each has published everything it recorded and records nothing more;
+   shared/eventstore/holding.py): each has published everything it recorded and records nothing
+   more;
 3. their stores are copied, and DESK's last sequence is noted; then they are released;
 4. DESK is read up to that sequence (as ops, by direct get: its messages never change) into
    `desk.jsonl`, one message a line with its subject and `Nats-Msg-Id`.
@@ -32,14 +33,14 @@ from typing import Any
 from nats.errors import NoRespondersError
 
 from services.reporting.ops.registry import PROJECTIONS
-from shared import subjects
-from shared.client import Bus
-from shared.clock import Clock
-from shared.identity import OPS
-from shared.keys import key_source
-from shared.reader import read_stream
-from shared.settings import Settings
-from shared.subjects import STREAM
+from shared.eventstore.keys import key_source
+from shared.kernel.clock import Clock
+from shared.kernel.settings import Settings
+from shared.messaging import subjects
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS
+from shared.messaging.reader import read_stream
+from shared.messaging.subjects import STREAM
 
 FORMAT = 1
 MANIFEST = "manifest.json"

@@ -1,7 +1,8 @@
 """How a process's health is shown: /health as JSON and /metrics in Prometheus' text format,
 served by the standard library's WSGI server from a thread (prometheus_client's own exporter
 serves /metrics alone). The states of /health become gauges at each scrape; the counters are
-shared/metrics.py's. Both call `snapshot` (propdesk/monitor.py), which runs on the event loop."""
+shared/messaging/metrics.py's. Both call `snapshot` (propdesk/monitor.py), which runs on the event
+loop."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from prometheus_client import CollectorRegistry, make_wsgi_app
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from shared import health
+from shared.messaging import health
 
 Snapshot = Callable[[], dict[str, Any]]  # the health of the process, from any thread
 

@@ -4,13 +4,14 @@ serve X`: one), over HTTP when a port is given (`--metrics-port`, PROPDESK_METRI
 - `GET /health`: JSON, HTTP 200 when every service of the process is ready, else 503: each
   service's readiness, connection, consumers' lag, parked events, relay backlog, store size
   (reporting: its views), the JetStream store's space, and the alerts standing;
-- `GET /metrics`: Prometheus' text format (prometheus_client): the counters of shared/metrics.py
+- `GET /metrics`: Prometheus' text format (prometheus_client): the counters of
+shared/messaging/metrics.py
   and, read at each scrape, the same states as /health.
 
 Whether or not it serves HTTP, the monitor looks at the JetStream store every
 `health_interval` seconds and raises an alert when it crosses 80 % or 95 % of its limit: a line
 at error level, `propdesk_jetstream_alert_level`, and an OpsAlert to ops on desk.alert.<service>
-(shared/alerts.py); once when the level rises, and once (info) when it is back to ok.
+(shared/messaging/alerts.py); once when the level rises, and once (info) when it is back to ok.
 
 The HTTP side is propdesk/exposition.py: each request runs the async snapshot on the process's
 event loop and waits for it at most `ANSWER_TIMEOUT` seconds.
@@ -26,13 +27,13 @@ from typing import Any
 from prometheus_client import CollectorRegistry, ProcessCollector
 
 from propdesk.exposition import HealthServer, LiveGauges
-from shared import alerts, health, metrics
-from shared.clock import Clock
 from shared.contracts.ops import OpsAlert
+from shared.kernel.clock import Clock
+from shared.kernel.settings import Settings
 from shared.logging import get_logger
-from shared.service import Service
-from shared.settings import Settings
-from shared.tasks import cancel_and_wait
+from shared.messaging import alerts, health, metrics
+from shared.messaging.service import Service
+from shared.messaging.tasks import cancel_and_wait
 
 log = get_logger("monitor")
 ANSWER_TIMEOUT = 5.0  # seconds a /health or /metrics request waits for the snapshot

@@ -31,14 +31,14 @@ from propdesk.backup import (
     sha256,
 )
 from propdesk.trust import EPOCH, Hub, ensure_site_directory
-from shared.bus import ensure_stream
-from shared.client import Bus
-from shared.clock import SimulatedClock
-from shared.identity import SERVICE_IDENTITIES
-from shared.natsd import EmbeddedNats, free_port
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.subjects import STREAM
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.bus import ensure_stream
+from shared.messaging.client import Bus
+from shared.messaging.identity import SERVICE_IDENTITIES
+from shared.messaging.natsd import EmbeddedNats, free_port
+from shared.messaging.subjects import STREAM
 
 
 def read_manifest(backup: Path) -> dict[str, Any]:

@@ -14,14 +14,14 @@ from services.dispatch.entrypoint import DispatchService
 from services.escalation.entrypoint import EscalationService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
-from shared.clock import Clock
+from shared.eventstore.store import StoreInUse, StoreLock
+from shared.kernel.clock import Clock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 from shared.logging import get_logger
-from shared.natsd import EmbeddedNats
-from shared.service import Service
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.store import StoreInUse, StoreLock
-from shared.tasks import cancel_and_wait
+from shared.messaging.natsd import EmbeddedNats
+from shared.messaging.service import Service
+from shared.messaging.tasks import cancel_and_wait
 
 SERVICES: dict[str, type[Service]] = {
     "intake": IntakeService,

@@ -10,9 +10,9 @@ from faststream.nats.security import NatsNKey
 from faststream.specification import AsyncAPI
 
 from propdesk.runtime import SERVICES
-from shared.clock import SimulatedClock
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 DESCRIPTION = (

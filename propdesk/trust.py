@@ -1,5 +1,5 @@
 """The trust of one PropDesk hub: a credential for every identity, and the nats-server
-configuration that lets each do its own work and nothing else (shared/natsconf.py).
+configuration that lets each do its own work and nothing else (shared/messaging/natsconf.py).
 
 Everything lives under the data directory:
 
@@ -21,15 +21,17 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shared.clock import SimulatedClock
-from shared.identity import (
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.identity import (
     ANALYTICS,
     OPS,
     SERVICE_IDENTITIES,
     Credentials,
     site_identity,
 )
-from shared.natsconf import (
+from shared.messaging.natsconf import (
     ANALYTICS_GRANT,
     OPS_GRANT,
     Grant,
@@ -38,9 +40,7 @@ from shared.natsconf import (
     render,
     service_grant,
 )
-from shared.natsd import signal_reload
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.messaging.natsd import signal_reload
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from propdesk.trust import Hub
-from shared.natsd import EmbeddedNats, free_port
-from shared.settings import Settings
-from shared.sites import SiteConfig, SiteDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteConfig, SiteDirectory
+from shared.messaging.natsd import EmbeddedNats, free_port
 
 # The sites the tests' bus knows: each has a desk identity and an account of its own.
 BUS_SITES = SiteDirectory(sites={site: SiteConfig() for site in ("hbw", "tech-park", "ohs", "lgp")})

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 
 from propdesk.runtime import SERVICES
-from shared.clock import SimulatedClock
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -38,7 +38,7 @@ def served_requests() -> list[Served]:
     for name, cls in SERVICES.items():
         router = cls(Settings(), clock, SiteDirectory(strict=False)).router()
         for subscriber in router.subscribers:
-            # the handler's annotation documents its body in AsyncAPI (shared/service.py)
+            # the handler's annotation documents its body in AsyncAPI (shared/messaging/service.py)
             [call] = subscriber.calls
             model = call.handler._original_call.__annotations__["body"]
             served.append(Served(name, subscriber.subject.broker_address, model))

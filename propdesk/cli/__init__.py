@@ -4,7 +4,8 @@ Its parts, each a module of this package:
 
 - main: the typer app, assembled from the commands below, and `--creds`;
 - run: `up`, `serve`, `asyncapi` (propdesk/runtime.py, propdesk/spec.py do the work);
-- client: the bus as one command uses it (shared/client.py's `Bus`, tried once; DeskUnavailable);
+- client: the bus as one command uses it (shared/messaging/client.py's `Bus`, tried once;
+DeskUnavailable);
 - common: the options every command shares, the consoles, `call_desk` and `send_command`;
 - render: how replies are printed (tickets, work orders, errors);
 - the desk's verbs: contact, ticket, workorder, escalation (`clock`, `notice`, `sim`), report;

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from propdesk.cli.common import AsJson, NatsUrl, call_desk
 from propdesk.cli.common import out_whole as out
-from shared import subjects
+from shared.messaging import subjects
 
 
 def access_log(

@@ -20,9 +20,9 @@ from propdesk.cli.common import DEFAULT_URL, NatsUrl, usage
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
 from propdesk.restore import restore as restore_into
-from shared.bus import MissingCredential
-from shared.clock import SystemClock
-from shared.settings import Settings
+from shared.kernel.clock import SystemClock
+from shared.kernel.settings import Settings
+from shared.messaging.bus import MissingCredential
 
 DataDir = Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR", help="The hub's data directory")]
 

@@ -1,4 +1,5 @@
-"""The bus as one command of the CLI uses it: shared/client.py's `Bus` (each subject sent as the
+"""The bus as one command of the CLI uses it: shared/messaging/client.py's `Bus` (each subject sent
+as the
 identity it calls for, with that identity's credential or --creds), tried once, and every
 failure to reach the desk told once, in words the operator can act on (`DeskUnavailable`)."""
 
@@ -14,9 +15,9 @@ from nats.errors import Error as NatsError
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
-from shared.bus import MissingCredential
-from shared.client import Bus, identity_for
-from shared.settings import Settings
+from shared.kernel.settings import Settings
+from shared.messaging.bus import MissingCredential
+from shared.messaging.client import Bus, identity_for
 
 CONNECT_TIMEOUT = 5.0  # a command tells the operator, it does not wait for NATS to come back
 

@@ -13,8 +13,8 @@ from rich.console import Console
 
 from propdesk.cli import render
 from propdesk.cli.client import DeskUnavailable, request
-from shared import subjects
-from shared.personal import looks_personal
+from shared.kernel.personal import looks_personal
+from shared.messaging import subjects
 
 out = Console()
 err = Console(stderr=True)

@@ -19,7 +19,7 @@ from propdesk.cli.common import (
     resolve_id,
     send_command,
 )
-from shared import subjects
+from shared.messaging import subjects
 
 clock_app = typer.Typer(no_args_is_help=True, help="Pause and resume a ticket's service clocks.")
 notice_app = typer.Typer(no_args_is_help=True, help="Notifications to roles, and acknowledging.")

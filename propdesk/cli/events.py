@@ -17,9 +17,9 @@ from nats.js.errors import NotFoundError
 
 from propdesk.cli.client import CommandBus, DeskUnavailable
 from propdesk.cli.common import DEFAULT_URL, NatsUrl, Site, aware_time, err, usage
-from shared.export import Exported, export_events
-from shared.identity import OPS
-from shared.subjects import STREAM, is_valid_site
+from shared.messaging.export import Exported, export_events
+from shared.messaging.identity import OPS
+from shared.messaging.subjects import STREAM, is_valid_site
 
 events_app = typer.Typer(no_args_is_help=True, help="The published events of the stream DESK.")
 

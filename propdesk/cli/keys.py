@@ -2,7 +2,8 @@
 
 `generate` prints a new key; `status` counts the records under each key; `rotate` adds a new key
 and re-encrypts every record with it while the service is stopped; `retire` drops the keys no
-record needs any more. Where keys live and how they are kept: shared/keys.py, deploy/README.md.
+record needs any more. Where keys live and how they are kept: shared/eventstore/keys.py,
+deploy/README.md.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from rich.table import Table
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
 from propdesk.cli.common import usage
-from shared.clock import SystemClock
-from shared.desk_app import DeskApplication
-from shared.errors import StartRefused
-from shared.keyring import KeyRing, KeyRingError, key_id, new_key
-from shared.keys import ENCRYPTED_STORES, KeySource, key_source, load_ring, read_key_file
-from shared.keys import replace_key_file as replace_file
-from shared.rekey import Census, census, reencrypt
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.store import StoreInUse, persistence_env, store_env
+from shared.eventstore.desk_app import DeskApplication
+from shared.eventstore.keyring import KeyRing, KeyRingError, key_id, new_key
+from shared.eventstore.keys import ENCRYPTED_STORES, KeySource, key_source, load_ring, read_key_file
+from shared.eventstore.keys import replace_key_file as replace_file
+from shared.eventstore.rekey import Census, census, reencrypt
+from shared.eventstore.store import StoreInUse, persistence_env, store_env
+from shared.kernel.clock import SystemClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import StartRefused
 
 keys_app = typer.Typer(
     no_args_is_help=True, help="The keys of the stores with personal data (intake's)."

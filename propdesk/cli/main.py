@@ -69,7 +69,7 @@ def identity(
 ) -> None:
     """PropDesk: the property customer-service desk."""
     if creds is not None:
-        os.environ["PROPDESK_CREDS"] = str(creds)  # every client reads it (shared.settings)
+        os.environ["PROPDESK_CREDS"] = str(creds)  # every client reads it (shared.kernel.settings)
 
 
 def main() -> None:

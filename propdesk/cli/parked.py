@@ -1,5 +1,6 @@
 """`propdesk parked list|show|retry`: the events the services' consumers could not apply and set
-aside (shared/parking.py), as ops sees them on desk.ops.<service>.parked.* (contract §23)."""
+aside (shared/messaging/parking.py), as ops sees them on desk.ops.<service>.parked.*
+(contract §23)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from propdesk.cli.client import DeskUnavailable, request
 from propdesk.cli.common import DEFAULT_URL, AsJson, NatsUrl, call_desk
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
-from shared import subjects
+from shared.messaging import subjects
 
 parked_app = typer.Typer(
     no_args_is_help=True,

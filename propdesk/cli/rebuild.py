@@ -27,8 +27,8 @@ from services.reporting.ops import registry
 from services.reporting.ops.registry import PROJECTIONS, Projection, UnknownProjection
 from services.reporting.ops.replay import Progress as OnProgress
 from services.reporting.ops.replay import Rebuilt
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 
 ProjectionName = Annotated[
     str, typer.Argument(help=f"The projection: {', '.join(PROJECTIONS)}", show_default=False)

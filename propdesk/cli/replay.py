@@ -31,11 +31,11 @@ from propdesk.cli.rebuild import (
 )
 from services.reporting.ops.registry import Projection
 from services.reporting.ops.replay import install, rebuild, rebuild_path
-from shared import subjects
-from shared.identity import OPS
-from shared.sites import SiteDirectory
-from shared.store import StoreInUse, StoreLock, lock_path
-from shared.stream_mark import StreamMark
+from shared.eventstore.store import StoreInUse, StoreLock, lock_path
+from shared.kernel.sites import SiteDirectory
+from shared.messaging import subjects
+from shared.messaging.identity import OPS
+from shared.messaging.stream_mark import StreamMark
 
 SWITCH_TIMEOUT = 600.0  # the service checksums the whole rebuilt view before it answers
 
@@ -116,7 +116,7 @@ async def _replay(
                 return 1
             try:
                 await asyncio.to_thread(install, rebuilt, live)
-                # the rebuilt view follows DESK as it is (shared/stream_mark.py)
+                # the rebuilt view follows DESK as it is (shared/messaging/stream_mark.py)
                 await StreamMark(live.parent, projection.durable).reset(nc.jetstream())
             finally:
                 if held is not None:

@@ -14,8 +14,8 @@ from rich.table import Table
 from propdesk import report_files
 from propdesk.cli.common import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
 from propdesk.report_files.headline import headline
-from shared import subjects
 from shared.contracts.commands import YEAR
+from shared.messaging import subjects
 
 report_app = typer.Typer(
     no_args_is_help=True,

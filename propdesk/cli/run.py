@@ -14,10 +14,10 @@ import typer
 from pydantic import ValidationError
 
 from propdesk.cli.common import DEFAULT_URL, err, usage
-from shared.clock import Clock, SimulatedClock, SystemClock
-from shared.errors import StartRefused
+from shared.kernel.clock import Clock, SimulatedClock, SystemClock
+from shared.kernel.settings import Settings
 from shared.logging import configure_logging
-from shared.settings import Settings
+from shared.messaging.errors import StartRefused
 
 
 class ClockMode(StrEnum):

@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from propdesk.cli.common import AsJson, NatsUrl, call_desk, out
-from shared import subjects
-from shared.identity import SERVICE_IDENTITIES
+from shared.messaging import subjects
+from shared.messaging.identity import SERVICE_IDENTITIES
 
 stream_app = typer.Typer(
     no_args_is_help=True,

@@ -22,7 +22,7 @@ from propdesk.cli.common import (
     resolve_id,
     send_command,
 )
-from shared import subjects
+from shared.messaging import subjects
 
 ticket_app = typer.Typer(no_args_is_help=True, help="Look at and move tickets along.")
 TicketId = Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) or id")]

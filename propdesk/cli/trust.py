@@ -12,11 +12,11 @@ from rich.table import Table
 
 from propdesk.cli.common import out, usage
 from propdesk.trust import Hub, ensure_site_directory
-from shared.identity import is_identity, site_identity, site_of
-from shared.natsconf import ServerOptions, Tls
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.subjects import is_valid_site
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.identity import is_identity, site_identity, site_of
+from shared.messaging.natsconf import ServerOptions, Tls
+from shared.messaging.subjects import is_valid_site
 
 sites_app = typer.Typer(no_args_is_help=True, help="The site directory: which sites exist.")
 credentials_app = typer.Typer(

@@ -26,10 +26,10 @@ from propdesk.cli.rebuild import (
 )
 from services.reporting.ops.registry import Projection
 from services.reporting.ops.replay import AheadOfStream, rebuild
-from shared import subjects
-from shared.identity import OPS
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging import subjects
+from shared.messaging.identity import OPS
 
 CHECKSUM_TIMEOUT = 600.0  # the service checksums the whole live view before it answers
 

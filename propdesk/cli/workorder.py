@@ -20,9 +20,9 @@ from propdesk.cli.common import (
     resolve_id,
     send_command,
 )
-from shared import subjects
 from shared.contracts import dispatch_commands
 from shared.contracts.dispatch_commands import OrderCommand
+from shared.messaging import subjects
 
 workorder_app = typer.Typer(no_args_is_help=True, help="Work orders (派工单) of the departments.")
 

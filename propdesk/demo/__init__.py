@@ -8,7 +8,8 @@ request/reply on `desk.cmd.<site>.<service>.<verb>`, the clock moved with `desk.
 Each contact of the month is a *story*: an asyncio task that logs the contact and then moves its
 ticket and work orders along, waiting for simulated times (`Timeline.until`). The driver moves the
 clock to the earliest time any story waits for, lets every story due then send its commands
-(concurrently, through the one client `shared.client.Bus`), waits until all of them wait again,
+(concurrently, through the one client `shared.messaging.client.Bus`), waits until all of them wait
+again,
 and waits until every consumer of DESK has caught up before it moves the clock again — so
 escalation decides exactly what a real month would have made it decide. Every random choice of a
 story comes from its own `random.Random` seeded from the demo's seed, so a seed always gives the

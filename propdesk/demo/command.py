@@ -35,11 +35,11 @@ from propdesk.demo.summary import (
     write_summary,
 )
 from propdesk.demo.timeline import local, month_days
-from shared.client import Bus
-from shared.clock import SimulatedClock
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
 from shared.logging import configure_logging
-from shared.natsd import free_port
-from shared.settings import Settings
+from shared.messaging.client import Bus
+from shared.messaging.natsd import free_port
 
 MARKER = ".propdesk-demo"  # a data dir the demo may wipe
 TAIL_DAYS = 2  # days after the last contact: work finishes, follow-ups are made

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from propdesk.demo.profiles import Profile
 from propdesk.demo.sites import Person
 from propdesk.demo.timeline import ZONE, local
-from shared.repairs import urgency_of
-from shared.worktime import is_working_day
+from shared.kernel.repairs import urgency_of
+from shared.kernel.worktime import is_working_day
 
 
 @dataclass(eq=False)

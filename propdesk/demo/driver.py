@@ -1,5 +1,5 @@
 """The demo's side of the bus: one `Month` sends every desk's commands through the project's
-client (`shared.client.Bus`), moves the simulated clock, hears the notices each role
+client (`shared.messaging.client.Bus`), moves the simulated clock, hears the notices each role
 acknowledges, and learns the work orders dispatch issues from dispatch's own events."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from propdesk.demo.contacts import Ticket
 from propdesk.demo.profiles import PROFILES
 from propdesk.demo.sites import ROLE_STAFF, Person
 from propdesk.demo.timeline import Timeline, grid, office
-from shared import subjects
-from shared.client import Bus
 from shared.contracts.workorder_events import WorkOrderIssuedEvent
-from shared.identity import site_identity
+from shared.messaging import subjects
+from shared.messaging.client import Bus
+from shared.messaging.identity import site_identity
 
 ORDER_WAIT = 20.0  # seconds a story waits for dispatch to issue a repair's work order
 

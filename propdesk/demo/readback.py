@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from propdesk.demo.sites import Person
-from shared.client import Bus
+from shared.messaging.client import Bus
 
 
 @dataclass

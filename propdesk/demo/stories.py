@@ -13,8 +13,8 @@ from propdesk.demo.sites import ROLE_STAFF
 from propdesk.demo.steps import cancel_duplicate, finish, follow_up, report, work
 from propdesk.demo.timeline import grid, office
 from propdesk.report_files.labels import CATEGORIES
-from shared import subjects
 from shared.kernel.vocabulary import Validity
+from shared.messaging import subjects
 
 # A complaint found invalid (无效投诉): the vocabulary's own class when it has one, else the
 # complaint is reclassified as an inquiry (it is not a complaint about the property's service).

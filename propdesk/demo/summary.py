@@ -21,9 +21,9 @@ from propdesk.demo.profiles import PROFILES
 from propdesk.demo.readback import SiteSummary
 from propdesk.demo.sites import SITES
 from propdesk.report_files.headline import headline
-from shared import subjects
-from shared.client import Bus
-from shared.worktime import is_working_day
+from shared.kernel.worktime import is_working_day
+from shared.messaging import subjects
+from shared.messaging.client import Bus
 
 HOW = "`propdesk report`: XLSX, CSV, JSON and HTML"  # what demo-summary.json says of the files
 

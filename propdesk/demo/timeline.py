@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shared.worktime import is_working_day
+from shared.kernel.worktime import is_working_day
 
 ZONE = ZoneInfo("Asia/Shanghai")
 

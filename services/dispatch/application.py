@@ -32,8 +32,8 @@ from shared.contracts.events import (
     TicketReopenedEvent,
     TicketReportedEvent,
 )
-from shared.desk_app import CommandContext, DeskApplication, Handler, Reaction
-from shared.errors import conflict, invalid, not_found
+from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
+from shared.messaging.errors import conflict, invalid, not_found
 
 SYSTEM_ACTOR = "dispatch"
 # the commands that take one step of LIFECYCLE

@@ -9,8 +9,8 @@ from services.dispatch.application import DispatchApp
 from services.dispatch.translate import translate
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS, WorkOrderReply
 from shared.contracts.workorder_events import WORKORDER_EVENTS
-from shared.desk_service import DeskService
-from shared.relay import Translate
+from shared.messaging.desk_service import DeskService
+from shared.messaging.relay import Translate
 
 # verb -> (command model, reply model, description): each command names its verb and says what
 # it does (shared/contracts/dispatch_commands.py)

@@ -7,7 +7,7 @@ from typing import Any
 from services.dispatch.domain import WorkOrder
 from shared.contracts import workorder_events
 from shared.contracts.envelope import Envelope
-from shared.publishing import envelope, mask
+from shared.messaging.publishing import envelope, mask
 
 # domain event -> the envelope it is published in (desk.evt.<site>.workorder.<name>)
 PUBLISHED: dict[type[WorkOrder.Event], type[Envelope]] = {

@@ -25,11 +25,11 @@ from services.escalation.schedule import Schedule
 from shared.contracts import escalation_commands, workorder_events
 from shared.contracts import events as ticket_events
 from shared.contracts.envelope import Envelope
-from shared.desk_app import CommandContext, DeskApplication
-from shared.errors import conflict, invalid, not_found
+from shared.eventstore.desk_app import CommandContext, DeskApplication
+from shared.kernel.sites import SiteConfig
+from shared.kernel.staff import acknowledging
 from shared.kernel.vocabulary import Role
-from shared.sites import SiteConfig
-from shared.staff import acknowledging
+from shared.messaging.errors import conflict, invalid, not_found
 
 
 class EscalationApp(DeskApplication):

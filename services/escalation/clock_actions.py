@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from services.escalation.domain import Board, Cause
+from shared.kernel.repairs import scope_of
+from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import ClockName, Level, Scope
-from shared.repairs import scope_of
-from shared.sites import SiteConfig
 
 # -- what the rules see -------------------------------------------------------------------------
 

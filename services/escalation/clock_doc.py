@@ -1,5 +1,6 @@
 """The clock tables of docs/SERVICE-LEVELS.md, written from the rules themselves (`TRIGGERS` in
-services/escalation/policy.py, the defaults in shared/sla.py), so that the document says what the
+services/escalation/policy.py, the defaults in shared/kernel/sla.py), so that the document says
+what the
 service does. `python -m services.escalation.clock_doc` rewrites them in place; a unit test fails
 while the document and the rules disagree."""
 
@@ -23,8 +24,8 @@ from services.escalation.clock_actions import (
     When,
 )
 from services.escalation.policy import TRIGGERS
+from shared.kernel.sla import DEFAULT_CLOCKS, DEFAULT_LADDER, DEFAULT_UPGRADE
 from shared.kernel.vocabulary import ClockName, Level, Role
-from shared.sla import DEFAULT_CLOCKS, DEFAULT_LADDER, DEFAULT_UPGRADE
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "SERVICE-LEVELS.md"
 TABLES = ("clocks", "triggers", "ladder")

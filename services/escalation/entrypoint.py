@@ -15,17 +15,17 @@ from faststream.nats import NatsRouter
 
 from services.escalation.application import EscalationApp
 from services.escalation.translate import translate
-from shared import subjects
-from shared.catchup import applied_desk, caught_up
-from shared.clock import SimulatedClock
 from shared.contracts import escalation_commands
 from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification, notification_of
 from shared.contracts.events import Envelope
-from shared.desk_service import DeskService
-from shared.errors import DeskError, invalid
-from shared.relay import Relay, Translate
-from shared.rpc import answer, parse_body
-from shared.store import store_env
+from shared.eventstore.store import store_env
+from shared.kernel.clock import SimulatedClock
+from shared.messaging import subjects
+from shared.messaging.catchup import applied_desk, caught_up
+from shared.messaging.desk_service import DeskService
+from shared.messaging.errors import DeskError, invalid
+from shared.messaging.relay import Relay, Translate
+from shared.messaging.rpc import answer, parse_body
 
 COMMANDS: dict[str, tuple[type[escalation_commands.Command], type, str]] = {
     "pause": (
@@ -127,7 +127,9 @@ class EscalationService(DeskService):
                 await self.tick()
             except asyncio.CancelledError:
                 raise
-            except DeskError as exc:  # DESK not applied yet (shared/catchup.py): next tick
+            except (
+                DeskError
+            ) as exc:  # DESK not applied yet (shared/messaging/catchup.py): next tick
                 self.log.warning("escalation.tick_waiting", error=exc.message)
             except Exception as exc:  # keep watching the clocks after a transient store fault
                 self.log.warning("escalation.tick_failed", error=repr(exc))

@@ -27,9 +27,9 @@ from services.escalation.domain import Board, Cause
 from shared.contracts import events as ticket_events
 from shared.contracts import workorder_events
 from shared.contracts.envelope import Envelope
+from shared.kernel.sites import SiteConfig
+from shared.kernel.sla import climbs_ladder, repair_clocks
 from shared.kernel.vocabulary import ClockName, Kind, Scope, Urgency, Validity
-from shared.sites import SiteConfig
-from shared.sla import climbs_ladder, repair_clocks
 
 # -- the vocabulary of the table -----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any
 from services.escalation.domain import Board, Notice
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
-from shared.publishing import envelope, mask
+from shared.messaging.publishing import envelope, mask
 
 EVENT_NAMES: dict[type, str] = {
     Board.ClockStarted: "clock_started",

@@ -42,12 +42,12 @@ from shared.contracts.replies import (
     TicketReply,
 )
 from shared.contracts.workorder_events import WorkOrderSignedOffEvent
-from shared.desk_app import CommandContext, DeskApplication, Handler, Reaction
-from shared.errors import DeskError, conflict, invalid, not_found
+from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
+from shared.kernel.months import months_back
+from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Kind
-from shared.months import months_back
-from shared.publishing import mask
-from shared.staff import PERMISSIONS
+from shared.messaging.errors import DeskError, conflict, invalid, not_found
+from shared.messaging.publishing import mask
 
 CLOCK_SKEW = timedelta(minutes=5)
 WORK_DONE = "all work orders completed and signed off by the customer"

@@ -7,13 +7,13 @@ from faststream.nats import NatsRouter
 
 from services.intake.application import IntakeApp
 from services.intake.translate import Translator
-from shared import subjects
 from shared.contracts import commands, events
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
-from shared.desk_service import DeskService
-from shared.publishing import mask
-from shared.relay import Translate
+from shared.messaging import subjects
+from shared.messaging.desk_service import DeskService
+from shared.messaging.publishing import mask
+from shared.messaging.relay import Translate
 
 # verb -> (command model, reply model, description): the intake contract at a glance.
 COMMANDS: dict[str, tuple[type[commands.Command], type, str]] = {

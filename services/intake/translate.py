@@ -2,7 +2,7 @@
 
 Reporter names and phone numbers never leave: they are not in the contracts, and free text is
 masked for the reporter's own name and phone and for anything that looks like personal data
-(shared/personal/).
+(shared/kernel/personal/).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from uuid import UUID
 
 from services.intake.domain import MonthReview, Ticket
 from shared.contracts import events
-from shared.publishing import envelope, mask
+from shared.messaging.publishing import envelope, mask
 
 
 class Translator:

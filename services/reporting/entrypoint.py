@@ -24,20 +24,20 @@ from services.reporting.ops.switch import LiveView, SwitchingViews, ViewLot
 from services.reporting.queries import reports as report_queries
 from services.reporting.queries import tickets as queries
 from services.reporting.views.tickets import TicketView
-from shared import alerts, metrics, subjects
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
 from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.replies import ErrorCode
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
-from shared.errors import DeskError
-from shared.inbox import Inbox
-from shared.parking_desk import ParkingDesk
-from shared.service import Service
-from shared.store import StoreLock, lock_path
-from shared.stream_desk import StreamDesk
-from shared.tasks import cancel_and_wait
+from shared.eventstore.store import StoreLock, lock_path
+from shared.messaging import alerts, metrics, subjects
+from shared.messaging.errors import DeskError
+from shared.messaging.inbox import Inbox
+from shared.messaging.parking_desk import ParkingDesk
+from shared.messaging.service import Service
+from shared.messaging.stream_desk import StreamDesk
+from shared.messaging.tasks import cancel_and_wait
 
 # query name -> (request model, handler, description)
 QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] = {

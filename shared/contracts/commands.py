@@ -23,6 +23,7 @@ from shared.contracts.base import (
     StaffId,
     Timestamp,
 )
+from shared.kernel.personal import looks_personal
 from shared.kernel.vocabulary import (
     Channel,
     CommunicativeType,
@@ -31,7 +32,6 @@ from shared.kernel.vocabulary import (
     Severity,
     Validity,
 )
-from shared.personal import looks_personal
 
 
 class Command(Contract):

@@ -4,7 +4,8 @@ applied and records the stream position in the same transaction.
 
 Why not eventsourcing's own `Projection`/`ProjectionRunner`: they pull from an eventsourcing
 application's recorder and commit one event (and one tracking row) at a time; our views are fed
-from the DESK stream by the inbox (shared/inbox.py), in batches of up to 2,048 messages, each
+from the DESK stream by the inbox (shared/messaging/inbox.py), in batches of up to 2,048 messages,
+each
 batch one transaction (a rebuild's rate depends on it). So a view keeps eventsourcing's tracking
 recorder (`SQLiteTrackingRecorder`: the tracking table, `max_tracking_id`, `_insert_tracking`)
 and this module adds the batch on top of it.
@@ -22,7 +23,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from shared.contracts.envelope import Envelope
-from shared.subjects import STREAM
+from shared.messaging.subjects import STREAM
 
 S = TypeVar("S")
 Step = Callable[[Any, Any], Any]  # (state, event) -> the state after it; never mutates `state`

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-from shared.personal import looks_personal
+from shared.kernel.personal import looks_personal
 
 SITE_PATTERN = r"[a-z0-9][a-z0-9-]{1,31}"
 SITE_RE = re.compile(rf"^{SITE_PATTERN}$")

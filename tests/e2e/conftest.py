@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.natsd import free_port
+from shared.messaging.natsd import free_port
 
 PROPDESK = str(Path(sys.executable).parent / "propdesk")
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from shared.client import Bus
-from shared.identity import OPS
-from shared.natsd import free_port
-from shared.settings import Settings
-from shared.subjects import OPS_REPORTING_CHECKSUM, STREAM
+from shared.kernel.settings import Settings
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS
+from shared.messaging.natsd import free_port
+from shared.messaging.subjects import OPS_REPORTING_CHECKSUM, STREAM
 from tests.e2e.conftest import PROPDESK, Process
 from tests.e2e.test_propdesk_up import call, contact
 

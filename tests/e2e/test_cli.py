@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from shared.identity import Credentials
-from shared.natsd import free_port
+from shared.messaging.identity import Credentials
+from shared.messaging.natsd import free_port
 from tests.e2e.conftest import PROPDESK
 
 pytestmark = pytest.mark.e2e

@@ -12,10 +12,10 @@ import pytest
 from propdesk.demo.command import DEFAULT_SEED
 from propdesk.demo.sites import people
 from propdesk.trust import Hub
-from shared.client import Bus
-from shared.natsd import EmbeddedNats, free_port
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.client import Bus
+from shared.messaging.natsd import EmbeddedNats, free_port
 from tests.e2e.conftest import PROPDESK
 
 pytestmark = pytest.mark.e2e

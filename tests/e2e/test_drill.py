@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.natsd import free_port
+from shared.messaging.natsd import free_port
 from tests.e2e.conftest import Process
 from tests.e2e.test_cli import cli
 

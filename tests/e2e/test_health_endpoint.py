@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.natsd import free_port
+from shared.messaging.natsd import free_port
 from tests.e2e.conftest import PROPDESK, Process
 from tests.integration.health_support import get, samples
 

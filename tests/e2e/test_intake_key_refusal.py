@@ -12,14 +12,14 @@ import pytest
 
 from propdesk.trust import default_directory
 from services.intake.application import IntakeApp
-from shared.clock import FixedClock
 from shared.contracts.commands import ReportContact
-from shared.desk_app import CommandContext
-from shared.keyring import KeyRing, new_key
-from shared.natsd import free_port
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.store import store_env
+from shared.eventstore.desk_app import CommandContext
+from shared.eventstore.keyring import KeyRing, new_key
+from shared.eventstore.store import store_env
+from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.natsd import free_port
 from tests.integration.support import START, report_body
 
 pytestmark = pytest.mark.e2e

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.client import Bus
-from shared.natsd import free_port
-from shared.settings import Settings
+from shared.kernel.settings import Settings
+from shared.messaging.client import Bus
+from shared.messaging.natsd import free_port
 from tests.e2e.conftest import PROPDESK, Process
 from tests.e2e.test_propdesk_up import contact
 

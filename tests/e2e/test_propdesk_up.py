@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from propdesk.trust import Hub, default_directory
-from shared.client import Bus
-from shared.identity import OPS, Credentials
-from shared.natsd import EmbeddedNats, free_port
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS, Credentials
+from shared.messaging.natsd import EmbeddedNats, free_port
 from tests.e2e.conftest import PROPDESK, Process
 
 pytestmark = pytest.mark.e2e

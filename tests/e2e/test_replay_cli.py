@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from shared.natsd import free_port
+from shared.messaging.natsd import free_port
 from tests.e2e.test_cli import cli, report
 
 pytestmark = pytest.mark.e2e

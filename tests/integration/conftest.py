@@ -12,11 +12,11 @@ from propdesk.runtime import SERVICES
 from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
-from shared.client import Bus
-from shared.clock import FixedClock, SimulatedClock
-from shared.service import Service
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.clock import FixedClock, SimulatedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.client import Bus
+from shared.messaging.service import Service
 from tests.conftest import BUS_SITES, SecuredNats, bus_root
 from tests.integration.support import START, Desk
 

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from shared.request_body import LIMITS
+from shared.messaging.request_body import LIMITS
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Helpers of the integration tests: the desks' client (shared/client.py), and waiting."""
+"""Helpers of the integration tests: the desks' client (shared/messaging/client.py), and waiting."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from shared.client import Bus
-from shared.identity import OPS, site_identity
-from shared.reader import Stored
-from shared.subjects import STREAM
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS, site_identity
+from shared.messaging.reader import Stored
+from shared.messaging.subjects import STREAM
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
@@ -21,7 +21,7 @@ START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 class Desk:
     """The desks of the bus's sites, ops and analytics, as they would use the bus: each request
     goes out as the identity its subject calls for, with that identity's own credential
-    (shared/client.py). It hears every site's notices as that site's desk."""
+    (shared/messaging/client.py). It hears every site's notices as that site's desk."""
 
     def __init__(self, bus: Bus) -> None:
         self.bus = bus

@@ -11,7 +11,7 @@ import pytest
 
 from propdesk import backup
 from propdesk.backup import make_backup
-from shared.subjects import ops
+from shared.messaging.subjects import ops
 from tests.integration.support import Desk, report_body
 
 pytestmark = pytest.mark.integration

@@ -16,11 +16,11 @@ from typer.testing import CliRunner
 
 from propdesk.cli.main import app
 from services.intake.entrypoint import IntakeService
-from shared.client import Bus
-from shared.clock import FixedClock
-from shared.identity import site_identity
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.client import Bus
+from shared.messaging.identity import site_identity
 from tests.conftest import SecuredNats
 from tests.integration.support import Desk, eventually, report_body
 

@@ -19,13 +19,13 @@ import pytest
 
 from propdesk.trust import Hub
 from services.intake.entrypoint import IntakeService
-from shared.bus import BusAccess, connect
-from shared.client import Bus
-from shared.clock import FixedClock
-from shared.natsconf import Tls
-from shared.natsd import EmbeddedNats, free_port
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.bus import BusAccess, connect
+from shared.messaging.client import Bus
+from shared.messaging.natsconf import Tls
+from shared.messaging.natsd import EmbeddedNats, free_port
 from tests.conftest import bus_root
 from tests.integration.support import Desk, report_body
 from tests.pki import TestCA

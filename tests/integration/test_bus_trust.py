@@ -21,9 +21,9 @@ from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 
-from shared.bus import access_for, connect
-from shared.identity import ANALYTICS, OPS, SERVICE_IDENTITIES, Credentials, site_identity
-from shared.natsd import EmbeddedNats
+from shared.messaging.bus import access_for, connect
+from shared.messaging.identity import ANALYTICS, OPS, SERVICE_IDENTITIES, Credentials, site_identity
+from shared.messaging.natsd import EmbeddedNats
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually, report_body
 

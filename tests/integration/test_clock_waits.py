@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from services.escalation.entrypoint import EscalationService
-from shared.settings import Settings
+from shared.kernel.settings import Settings
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.drill import SECOND, Drill
 from tests.integration.support import START, Desk, eventually, report_body

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from shared.kernel.sla import DEFAULT_CLOCKS
 from shared.kernel.vocabulary import ClockName
-from shared.sla import DEFAULT_CLOCKS
 from tests.integration.drill import SECOND, Drill, parse
 from tests.integration.support import START, Desk, eventually, report_body
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from services.escalation.entrypoint import EscalationService
-from shared.settings import Settings
+from shared.kernel.settings import Settings
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.drill import SECOND, Drill, parse
 from tests.integration.support import START, Desk, eventually, report_body

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.clock import SimulatedClock
+from shared.kernel.clock import SimulatedClock
 from tests.integration.drill import SECOND, Drill, parse
 from tests.integration.support import Desk, eventually, report_body
 

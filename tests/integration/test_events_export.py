@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from shared.contracts.events import parse_event
-from shared.export import export_events
+from shared.messaging.export import export_events
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually, report_body
 from tests.unit.test_no_personal_data import digits

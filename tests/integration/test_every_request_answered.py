@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from shared.identity import site_identity
+from shared.messaging.identity import site_identity
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration

@@ -14,15 +14,15 @@ from services.intake.application import CommandContext, IntakeApp
 from services.intake.translate import Translator
 from services.reporting.ops.replay import rebuild
 from services.reporting.views.tickets import TicketView
-from shared.bus import ensure_stream
-from shared.clock import FixedClock
 from shared.contracts.commands import ReportContact, ResolveTicket
-from shared.inbox import Inbox
-from shared.natsd import EmbeddedNats, free_port
-from shared.reader import Stored, read_stream
-from shared.relay import Relay
-from shared.sites import SiteDirectory
-from shared.subjects import STREAM
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.bus import ensure_stream
+from shared.messaging.inbox import Inbox
+from shared.messaging.natsd import EmbeddedNats, free_port
+from shared.messaging.reader import Stored, read_stream
+from shared.messaging.relay import Relay
+from shared.messaging.subjects import STREAM
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration

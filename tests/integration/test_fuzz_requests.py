@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 from nats.errors import TimeoutError as NatsTimeout
 
 from propdesk.runtime import SERVICES
-from shared.client import Bus
-from shared.clock import SimulatedClock
 from shared.contracts.replies import ErrorReply
-from shared.desk_service import DeskService
-from shared.service import Service
-from shared.settings import Settings
-from shared.subjects import STREAM
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
+from shared.messaging.client import Bus
+from shared.messaging.desk_service import DeskService
+from shared.messaging.service import Service
+from shared.messaging.subjects import STREAM
 from tests.conftest import BUS_SITES, SecuredNats
 from tests.integration.fuzz_bodies import Fuzz, bodies
 from tests.integration.support import START

@@ -11,7 +11,7 @@ import pytest
 
 from propdesk.monitor import Monitor
 from services.reporting.ops.registry import PROJECTIONS
-from shared.settings import Settings
+from shared.kernel.settings import Settings
 from tests.integration.health_support import health, metrics, value
 from tests.integration.support import Desk, eventually, report_body
 from tests.integration.test_view_repair import corrupt

@@ -13,11 +13,11 @@ import pytest
 
 from propdesk.monitor import Monitor
 from services.intake.entrypoint import IntakeService
-from shared.bus import access_for, connect
-from shared.client import Bus
-from shared.identity import OPS
-from shared.settings import Settings
-from shared.subjects import ALERTS_ALL, NOTICES
+from shared.kernel.settings import Settings
+from shared.messaging.bus import access_for, connect
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS
+from shared.messaging.subjects import ALERTS_ALL, NOTICES
 from tests.conftest import BUS_SITES, SecuredNats
 from tests.integration.health_support import health, metrics, value
 from tests.integration.support import START, eventually
@@ -38,7 +38,7 @@ async def small_hub(tmp_path: Path) -> AsyncIterator[SecuredNats]:
 async def test_the_store_filling_up_raises_a_warning_then_a_critical_alert_to_ops(
     small_hub: SecuredNats, tmp_path: Path
 ) -> None:
-    from shared.clock import FixedClock
+    from shared.kernel.clock import FixedClock
 
     settings = Settings(
         data_dir=tmp_path / "data",

@@ -21,14 +21,14 @@ from eventsourcing.utils import resolve_topic
 
 from propdesk.runtime import SERVICES
 from propdesk.trust import Hub
-from shared.client import Bus
-from shared.clock import FixedClock
-from shared.identity import OPS
-from shared.natsd import EmbeddedNats, free_port
-from shared.service import Service
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.subjects import STREAM
+from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS
+from shared.messaging.natsd import EmbeddedNats, free_port
+from shared.messaging.service import Service
+from shared.messaging.subjects import STREAM
 from tests.integration.support import eventually
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "legacy"

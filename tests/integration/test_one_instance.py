@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from propdesk.runtime import SERVICES
-from shared.clock import FixedClock
-from shared.instance import AlreadyRunning
-from shared.service import Service
-from shared.settings import Settings
-from shared.store import StoreInUse
+from shared.eventstore.store import StoreInUse
+from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
+from shared.messaging.instance import AlreadyRunning
+from shared.messaging.service import Service
 from tests.conftest import SecuredNats
 from tests.integration.support import Desk, report_body
 

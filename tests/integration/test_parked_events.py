@@ -22,8 +22,8 @@ from services.escalation.application import EscalationApp
 from services.intake.application import IntakeApp
 from services.reporting.views.analytics import AnalyticsView
 from services.reporting.views.tickets import TicketView
-from shared.bus import access_for, connect
-from shared.subjects import STREAM
+from shared.messaging.bus import access_for, connect
+from shared.messaging.subjects import STREAM
 from tests.conftest import SecuredNats
 from tests.integration.drill import Drill, parse
 from tests.integration.support import START, Desk, eventually, report_body

@@ -16,13 +16,13 @@ from typer.testing import CliRunner
 
 from propdesk.cli.main import app as cli
 from services.intake.application import IntakeApp
-from shared.clock import FixedClock
 from shared.contracts.commands import LinkContact, ReportContact, RevealContact
-from shared.desk_app import CommandContext
-from shared.keyring import KeyRing
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.store import persistence_env, store_env
+from shared.eventstore.desk_app import CommandContext
+from shared.eventstore.keyring import KeyRing
+from shared.eventstore.store import persistence_env, store_env
+from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 from tests.integration.support import START, Desk, report_body
 
 pytestmark = pytest.mark.integration
@@ -159,7 +159,7 @@ async def test_intake_with_a_key_that_cannot_read_its_store_refuses_to_start(
     tmp_path: Path, nats_server
 ) -> None:
     from services.intake.entrypoint import IntakeService
-    from shared.store import StoreUnreadable
+    from shared.eventstore.store import StoreUnreadable
 
     settings = Settings(data_dir=tmp_path)
     written = IntakeApp(
@@ -181,7 +181,7 @@ async def test_intake_with_a_key_that_cannot_read_its_store_refuses_to_start(
 def test_rotation_reaches_every_record_however_many_pages_the_store_has(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from shared import rekey
+    from shared.eventstore import rekey
 
     settings = Settings(data_dir=tmp_path)
     app = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False))

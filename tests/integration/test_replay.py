@@ -19,11 +19,11 @@ from propdesk.cli.verify import verify_view
 from services.reporting.ops import replay
 from services.reporting.ops.registry import PROJECTIONS
 from services.reporting.ops.replay import rebuild, rebuild_path
-from shared.bus import access_for, connect, ensure_stream
-from shared.identity import HUB_ACCOUNT
-from shared.sites import SiteDirectory
-from shared.store import StoreLock, lock_path
-from shared.subjects import OPS_REPORTING_CHECKSUM, OPS_REPORTING_SWITCH
+from shared.eventstore.store import StoreLock, lock_path
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.bus import access_for, connect, ensure_stream
+from shared.messaging.identity import HUB_ACCOUNT
+from shared.messaging.subjects import OPS_REPORTING_CHECKSUM, OPS_REPORTING_SWITCH
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.support import Desk, eventually, report_body
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from services.escalation.entrypoint import EscalationService
-from shared.clock import SimulatedClock
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually, report_body
 

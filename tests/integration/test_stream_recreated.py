@@ -19,9 +19,9 @@ from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
 from services.reporting.ops.registry import PROJECTIONS
-from shared.identity import HUB_ACCOUNT
-from shared.service import Service
-from shared.sites import SiteDirectory
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.identity import HUB_ACCOUNT
+from shared.messaging.service import Service
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ import pytest
 
 from services.reporting.entrypoint import ReportingService
 from services.reporting.ops.registry import PROJECTIONS
-from shared.subjects import OPS_REPORTING_CHECKSUM
+from shared.messaging.subjects import OPS_REPORTING_CHECKSUM
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 
 from shared.contracts.envelope import Envelope, schema_of
 from shared.contracts.events import EVENT_TYPES
-from shared.publishing import event_id_for
+from shared.messaging.publishing import event_id_for
 
 
 def envelope(

@@ -11,9 +11,9 @@ import pytest
 from services.intake.application import CommandContext, IntakeApp
 from services.intake.domain import Ticket, ticket_id_for
 from services.intake.translate import Translator
-from shared.clock import FixedClock
 from shared.contracts import commands as intake_commands
-from shared.sites import SiteDirectory
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
 
 SITE = "hbw"
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)

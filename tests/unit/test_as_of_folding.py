@@ -16,9 +16,9 @@ from services.reporting.views.tickets import TicketView
 from shared.contracts import events as ticket_events
 from shared.contracts.commands import GetTicket
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.inbox import Delivery
-from shared.rpc import parse_body
+from shared.messaging.errors import DeskError
+from shared.messaging.inbox import Delivery
+from shared.messaging.rpc import parse_body
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from propdesk.trust import Hub, service_grants
-from shared.client import identity_for
-from shared.errors import DeskError
-from shared.identity import Credentials, caller_account, inbox_prefix, public_key_of
-from shared.natsconf import ANALYTICS_GRANT, OPS_GRANT, site_grant
-from shared.natsd import nats_server_binary
-from shared.service import _from_inside, _from_site
-from shared.settings import Settings
-from shared.sites import SiteConfig, SiteDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteConfig, SiteDirectory
+from shared.messaging.client import identity_for
+from shared.messaging.errors import DeskError
+from shared.messaging.identity import Credentials, caller_account, inbox_prefix, public_key_of
+from shared.messaging.natsconf import ANALYTICS_GRANT, OPS_GRANT, site_grant
+from shared.messaging.natsd import nats_server_binary
+from shared.messaging.service import _from_inside, _from_site
 
 
 @pytest.mark.parametrize(

@@ -305,9 +305,9 @@ def test_the_scan_finds_the_citations_of_code_tests_and_docs() -> None:
     assert len(citations("link")) >= 50
     cited = {(c.path, c.kind, c.target) for c in rules + sections + citations("contract")}
     assert {
-        ("shared/sla.py", "rule", "R7.3"),
-        ("shared/sla.py", "rule", "C2"),
-        ("shared/sla.py", "domain", "5"),
+        ("shared/kernel/sla.py", "rule", "R7.3"),
+        ("shared/kernel/sla.py", "rule", "C2"),
+        ("shared/kernel/sla.py", "domain", "5"),
         ("services/intake/domain/classification.py", "rule", "C10"),
         ("tests/integration/test_escalation_ladder.py", "rule", "C11"),
         ("docs/contract.md", "domain", "9"),

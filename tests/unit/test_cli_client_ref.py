@@ -10,8 +10,8 @@ import pytest
 from propdesk.cli import common
 from propdesk.cli.common import new_client_ref
 from shared.contracts.commands import ReportContact
-from shared.personal import looks_personal
-from shared.publishing import mask
+from shared.kernel.personal import looks_personal
+from shared.messaging.publishing import mask
 
 
 def test_a_new_client_ref_never_looks_like_a_phone_number_R15_4() -> None:

@@ -1,4 +1,5 @@
-"""Command contracts as a client meets them: through shared.rpc.parse_body and its field errors."""
+"""Command contracts as a client meets them: through shared.messaging.rpc.parse_body and its field
+errors."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pydantic import ValidationError
 from shared.contracts import commands as intake_commands
 from shared.contracts.events import parse_event
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.rpc import parse_body, request_site
-from shared.subjects import is_valid_site
+from shared.messaging.errors import DeskError
+from shared.messaging.rpc import parse_body, request_site
+from shared.messaging.subjects import is_valid_site
 
 TICKET = "6eb79cef-3d22-5d13-9c6b-cb0aca089d27"
 

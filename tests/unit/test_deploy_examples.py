@@ -8,11 +8,11 @@ from datetime import time, timedelta
 from pathlib import Path
 
 from propdesk.trust import Hub
-from shared.errors import StartRefused
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 from shared.kernel.vocabulary import ClockName, Role
-from shared.settings import Settings
-from shared.sites import SiteDirectory
-from shared.worktime import OfficeHours
+from shared.kernel.worktime import OfficeHours
+from shared.messaging.errors import StartRefused
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 DATA_DIR = "/var/lib/propdesk"  # the units' state directory (deploy/README.md, Files)

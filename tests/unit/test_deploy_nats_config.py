@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from propdesk.cli.main import app
 from propdesk.trust import Hub
-from shared.identity import Credentials
-from shared.natsd import nats_server_binary
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.identity import Credentials
+from shared.messaging.natsd import nats_server_binary
 from tests.pki import TestCA
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

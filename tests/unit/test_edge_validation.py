@@ -18,16 +18,16 @@ from pydantic import AwareDatetime, BaseModel
 
 from propdesk.runtime import SERVICES
 from services.reporting.queries.tickets import _cursor
-from shared.clock import SimulatedClock
 from shared.contracts import commands as intake_commands
 from shared.contracts import dispatch_commands, escalation_commands
 from shared.contracts.base import MAX_INT64, in_years
 from shared.contracts.events import parse_event
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError, Retryable
-from shared.rpc import answer, parse_body
-from shared.settings import Settings
-from shared.sites import SiteDirectory
+from shared.kernel.clock import SimulatedClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import DeskError, Retryable
+from shared.messaging.rpc import answer, parse_body
 
 TICKET = "6eb79cef-3d22-5d13-9c6b-cb0aca089d27"
 STAFF = {"staff_id": "S017"}

@@ -11,11 +11,11 @@ from uuid import UUID, uuid4
 from services.escalation.application import EscalationApp
 from services.escalation.domain import Board, Cause, board_id_for
 from services.escalation.schedule import Schedule
-from shared.clock import FixedClock
 from shared.contracts.events import EVENT_TYPES
-from shared.inbox import Delivery
-from shared.sites import SiteDirectory
-from shared.worktime import CalendarTime
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
+from shared.kernel.worktime import CalendarTime
+from shared.messaging.inbox import Delivery
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 TICKET, ORDER = uuid4(), uuid4()

@@ -8,9 +8,9 @@ from uuid import uuid4
 import pytest
 
 from services.escalation.domain import SYSTEM, Board, Cause, ClockError
+from shared.kernel.sla import DEFAULT_CLOCKS, SlaConfig
 from shared.kernel.vocabulary import ClockName, Level
-from shared.sla import DEFAULT_CLOCKS, SlaConfig
-from shared.worktime import CalendarTime
+from shared.kernel.worktime import CalendarTime
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 WORK = CalendarTime()

@@ -12,7 +12,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from services.escalation.application import EscalationApp
 from services.escalation.domain import Board, Notice, OrderLink, board_id_for
-from shared.clock import FixedClock
+from shared.kernel.clock import FixedClock
 from tests.unit.test_escalation_application import ORDER, T0, TICKET, Feed, app_on, issued, reported
 
 OLD = "services.escalation.domain"

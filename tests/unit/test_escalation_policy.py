@@ -10,9 +10,9 @@ from services.escalation import clock_doc
 from services.escalation.application import REACTIONS
 from services.escalation.clock_actions import ByScope, Start, Stop
 from services.escalation.policy import TRIGGERS
+from shared.kernel.sla import DEFAULT_CLOCKS
+from shared.kernel.staff import REPORTS_TO
 from shared.kernel.vocabulary import LADDER, ClockName, Role
-from shared.sla import DEFAULT_CLOCKS
-from shared.staff import REPORTS_TO
 
 
 @pytest.mark.parametrize("table", clock_doc.TABLES)
@@ -46,7 +46,7 @@ def test_every_clock_starts_and_stops_on_some_event() -> None:
 
 def test_the_complaint_ladder_climbs_the_chain_of_command() -> None:
     """The ladder's order is written once (Level); the staff's chain (who answers for whom,
-    shared/staff.py) must agree with it, or an acknowledgement would skip a level."""
+    shared/kernel/staff.py) must agree with it, or an acknowledgement would skip a level."""
     holders = [Role(holder) for holder in LADDER]
     assert [REPORTS_TO[lower] for lower in holders[:-1]] == holders[1:]
     assert holders[-1] not in REPORTS_TO

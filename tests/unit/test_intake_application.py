@@ -8,12 +8,12 @@ from uuid import UUID
 import pytest
 
 from services.intake.application import CommandContext, IntakeApp
-from shared.clock import FixedClock
 from shared.contracts import commands
 from shared.contracts.events import EVENT_TYPES
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.sites import SiteConfig, SiteDirectory
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteConfig, SiteDirectory
+from shared.messaging.errors import DeskError
 
 _T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # the clock fixture's start
 

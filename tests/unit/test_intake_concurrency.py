@@ -13,11 +13,11 @@ import pytest
 
 from services.intake.application import CommandContext, IntakeApp
 from services.intake.domain import Ticket
-from shared.clock import FixedClock
 from shared.contracts import commands
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.sites import SiteDirectory
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import DeskError
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 CTX = CommandContext("hbw", "corr-1")

@@ -11,10 +11,17 @@ import pytest
 from eventsourcing.utils import Environment
 from pydantic import SecretStr
 
-from shared.errors import StartRefused
-from shared.keyring import KeyRing, KeyRingCipher, KeyRingError, key_id, new_key, record_key
-from shared.keys import create_key_file, load_ring, read_key_file, replace_key_file
-from shared.settings import Settings
+from shared.eventstore.keyring import (
+    KeyRing,
+    KeyRingCipher,
+    KeyRingError,
+    key_id,
+    new_key,
+    record_key,
+)
+from shared.eventstore.keys import create_key_file, load_ring, read_key_file, replace_key_file
+from shared.kernel.settings import Settings
+from shared.messaging.errors import StartRefused
 
 STATE = json.dumps({"reporter": {"name": "李四", "phone": "13912345678"}}, ensure_ascii=False)
 PLAIN = STATE.encode()

@@ -10,7 +10,7 @@ import pytest
 
 from services.escalation.domain import Board, board_id_for
 from services.intake.domain import Ticket
-from shared.clock import FixedClock
+from shared.kernel.clock import FixedClock
 from tests.unit.conftest import META
 from tests.unit.test_escalation_application import T0, TICKET, Feed, app_on, reported
 

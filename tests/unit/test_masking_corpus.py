@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from shared.publishing import MASK, mask
+from shared.messaging.publishing import MASK, mask
 from tests.unit.masking_corpus import KEPT, MASKED, MASKED_FOR_REPORTER, REPORTERS
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.metrics import request_labels
+from shared.messaging.metrics import request_labels
 
 
 @pytest.mark.parametrize(

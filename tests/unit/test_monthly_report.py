@@ -15,9 +15,9 @@ import pytest
 
 from services.reporting.queries.figures import Reports
 from services.reporting.views.analytics import AnalyticsView
-from shared.inbox import Delivery
-from shared.months import months_back
-from shared.sites import SiteDirectory
+from shared.kernel.months import months_back
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.inbox import Delivery
 from tests.support.builders import History, TicketStory, notified
 
 SH = timedelta(hours=8)

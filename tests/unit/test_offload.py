@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from shared.tasks import Offload, cancel_and_wait
+from shared.messaging.tasks import Offload, cancel_and_wait
 
 
 async def test_drain_waits_for_work_whose_task_was_cancelled() -> None:

@@ -1,5 +1,6 @@
 """How a consumer tells "this event cannot be applied" from "the store is briefly unavailable"
-(shared/parking.py), and which messages the inbox parks rather than skips (shared/inbox.py)."""
+(shared/messaging/parking.py), and which messages the inbox parks rather than skips
+(shared/messaging/inbox.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import OperationalError
 
-from shared.errors import Retryable, retryable
-from shared.inbox import Delivery, decode
-from shared.parking import settle
+from shared.messaging.errors import Retryable, retryable
+from shared.messaging.inbox import Delivery, decode
+from shared.messaging.parking import settle
 
 
 class Consumer:

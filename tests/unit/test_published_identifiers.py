@@ -14,9 +14,9 @@ from propdesk.cli.common import new_client_ref
 from shared.contracts import commands as intake_commands
 from shared.contracts import dispatch_commands, escalation_commands
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.personal import looks_personal
-from shared.rpc import correlation_id, parse_body, request_site
+from shared.kernel.personal import looks_personal
+from shared.messaging.errors import DeskError
+from shared.messaging.rpc import correlation_id, parse_body, request_site
 
 TICKET = "6eb79cef-3d22-5d13-9c6b-cb0aca089d27"
 ORDER = "0b5f7c43-53c5-4a4a-9a55-6e7c5f0e1c11"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from shared.contracts import commands as intake_commands
-from shared.errors import DeskError, invalid
-from shared.request_body import LIMITS, read_json
-from shared.rpc import parse_body
+from shared.messaging.errors import DeskError, invalid
+from shared.messaging.request_body import LIMITS, read_json
+from shared.messaging.rpc import parse_body
 from tests.served import served_requests
 
 

@@ -12,8 +12,8 @@ import pytest
 from pydantic import ValidationError
 
 from propdesk.trust import default_directory, ensure_site_directory
-from shared.settings import Settings
-from shared.sites import SiteConfig, SiteDirectory, WatchedDirectory
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteConfig, SiteDirectory, WatchedDirectory
 
 
 def test_up_without_a_sites_file_writes_and_serves_the_demos_three_sites(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Commands checked against the site's staff list: who is on it, and the role a command needs
-(shared/staff.py). Refusals are `forbidden`, name the role needed and change nothing; a refused
+(shared/kernel/staff.py). Refusals are `forbidden`, name the role needed and change nothing; a
+refused
 look at a resident's contact details is recorded for ops (R15.2, R15.3)."""
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from services.escalation.schedule import Schedule
 from services.intake.application import CommandContext, IntakeApp
 from services.intake.domain import AccessLog
 from services.intake.translate import Translator
-from shared.clock import FixedClock
 from shared.contracts import commands as intake_commands
 from shared.contracts import escalation_commands
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.sites import SiteDirectory
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import DeskError
 from tests.unit.conftest import T0
 from tests.unit.test_escalation_application import T0 as RECEIVED
 from tests.unit.test_escalation_application import TICKET, Feed, reported

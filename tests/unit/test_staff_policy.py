@@ -1,4 +1,5 @@
-"""The staff policy as data (shared/staff.py): who answers for whom, what each guarded command
+"""The staff policy as data (shared/kernel/staff.py): who answers for whom, what each guarded
+command
 needs, and how a site directory lists its staff."""
 
 from __future__ import annotations
@@ -6,10 +7,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from shared.kernel.sites import SiteDirectory
+from shared.kernel.sla import climbs_ladder
+from shared.kernel.staff import PERMISSIONS, acknowledging, and_above
 from shared.kernel.vocabulary import Role
-from shared.sites import SiteDirectory
-from shared.sla import climbs_ladder
-from shared.staff import PERMISSIONS, acknowledging, and_above
 
 R = Role
 

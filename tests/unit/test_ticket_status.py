@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from services.reporting.projections.tickets import STATUS_AFTER, TICKETS
 from services.reporting.views.analytics import AnalyticsView
-from shared.inbox import Delivery
+from shared.kernel.sites import SiteDirectory
 from shared.kernel.vocabulary import TicketStatus
-from shared.sites import SiteDirectory
+from shared.messaging.inbox import Delivery
 
 AT = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)
 META = {"actor": "S030", "correlation_id": "corr-3", "causation_id": None}

@@ -10,8 +10,8 @@ from services.reporting.queries.tickets import get_ticket, list_tickets
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.inbox import Delivery, decode
+from shared.messaging.errors import DeskError
+from shared.messaging.inbox import Delivery, decode
 
 AT = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)
 META = {"actor": "S030", "correlation_id": "corr-2", "causation_id": None}

@@ -12,7 +12,7 @@ import pytest
 
 from services.reporting.ops.switch import LiveView, Switching
 from services.reporting.views.tickets import TicketView
-from shared.inbox import Delivery, decode
+from shared.messaging.inbox import Delivery, decode
 from tests.support.generated import GeneratedHistory
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.worktime import CalendarTime, OfficeHours
+from shared.kernel.worktime import CalendarTime, OfficeHours
 
 SH = ZoneInfo("Asia/Shanghai")
 OFFICE = OfficeHours(SH, time(8, 30), time(17, 30))

@@ -3,7 +3,7 @@ repairs are leaks accepted only after the next rain.
 
 A site overrides the routing in its site directory entry (`SiteConfig.routing`), and sets the
 warranty there too (`warranty_days`, R8.9); how a repair is classified, urgent or general and
-household or public, is shared with the service-level clocks (shared/repairs.py).
+household or public, is shared with the service-level clocks (shared/kernel/repairs.py).
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from eventsourcing.utils import register_topic
 
 from services.dispatch.domain.policy import is_leak, route
 from services.dispatch.domain.work_order import WorkOrder
+from shared.kernel.repairs import scope_of, urgency_of
 from shared.kernel.vocabulary import Department
-from shared.repairs import scope_of, urgency_of
 
 ORDER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/work-order")
 

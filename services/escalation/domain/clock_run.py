@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.worktime import WorkTime
+from shared.kernel.worktime import WorkTime
 
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 

@@ -22,9 +22,9 @@ from services.escalation.domain.clock_run import PAUSED, RUNNING, STOPPED, clock
 from services.escalation.domain.ids import SYSTEM, Cause, ClockError, board_id_for
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.topics import keep_old_topics
+from shared.kernel.sla import ClockRule
 from shared.kernel.vocabulary import Role
-from shared.sla import ClockRule
-from shared.worktime import WorkTime
+from shared.kernel.worktime import WorkTime
 
 
 class Board(Aggregate):

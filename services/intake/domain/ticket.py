@@ -15,8 +15,8 @@ from services.intake.domain.classification import (
     ladder_after,
 )
 from services.intake.domain.errors import RuleError, TransitionError
+from shared.kernel.sla import climbs_ladder
 from shared.kernel.vocabulary import OPEN_STATUSES, TicketStatus
-from shared.sla import climbs_ladder
 
 TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
 

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from services.reporting.views.analytics import AnalyticsView
 from services.reporting.views.tickets import TicketView
-from shared.inbox import Delivery
-from shared.sites import SiteDirectory
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.inbox import Delivery
 
 
 class View(Protocol):

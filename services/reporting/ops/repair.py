@@ -13,9 +13,9 @@ from typing import Any
 from services.reporting.ops import corruption
 from services.reporting.ops.registry import PROJECTIONS, Projection, View
 from services.reporting.ops.replay import rebuild
-from shared import metrics
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
+from shared.messaging import metrics
+from shared.messaging.errors import DeskError
 
 REPAIR_SUFFIX = ".repair"  # where a corrupt view is rebuilt, next to it (`replay` uses .rebuild)
 REPAIR_RETRY = 1.0  # seconds between tries of a rebuild that failed (NATS away, disk full …)

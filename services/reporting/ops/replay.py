@@ -5,12 +5,12 @@ and by `bench/replay.py`. Knows NATS (nats-py), not FastStream.
 
 How a rebuild goes fast (docs/PERFORMANCE.md, "replay"):
 
-- DESK is read with batched direct gets (shared/reader.py), 2,048 messages a request: no
+- DESK is read with batched direct gets (shared/messaging/reader.py), 2,048 messages a request: no
   consumer is created (ops may create none), one wait a batch: a rebuild runs at the rate it
   had with the pull consumer used before.
 - Each batch is decoded and applied in a worker thread, in one transaction, by the view's own
   `apply` (the same code as the live inbox, so the rows are the same); an event it cannot
-  apply is parked in the rebuilt view, as the live inbox parks it (shared/parking.py).
+  apply is parked in the rebuilt view, as the live inbox parks it (shared/messaging/parking.py).
   Batches are not read while one is applied: on two cores, reading alongside stalls the
   applying thread on the GIL and the whole is slower.
 - The rebuild file is written with `PRAGMA synchronous=OFF`: no fsync per commit, since nobody
@@ -35,13 +35,13 @@ from typing import Any, NamedTuple
 from nats.aio.client import Client
 
 from services.reporting.ops.registry import Projection, View, projection_named
-from shared.clock import Clock, SystemClock
-from shared.files import fsync_path
-from shared.inbox import decode
-from shared.parking import settle as apply_or_park
-from shared.reader import read_stream
-from shared.sites import SiteDirectory
-from shared.subjects import STREAM
+from shared.eventstore.files import fsync_path
+from shared.kernel.clock import Clock, SystemClock
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.inbox import decode
+from shared.messaging.parking import settle as apply_or_park
+from shared.messaging.reader import read_stream
+from shared.messaging.subjects import STREAM
 
 BATCH = 2048
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's companions of a database file

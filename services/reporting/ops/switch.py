@@ -24,11 +24,11 @@ from typing import Any, TypeVar
 from services.reporting.ops.corruption import is_corruption
 from services.reporting.ops.registry import Projection, UnknownProjection, View, projection_named
 from services.reporting.ops.replay import check_view_file, install
-from shared.clock import Clock
 from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError, Retryable, invalid
-from shared.inbox import Delivery
+from shared.kernel.clock import Clock
+from shared.messaging.errors import DeskError, Retryable, invalid
+from shared.messaging.inbox import Delivery
 
 T = TypeVar("T")
 
@@ -230,7 +230,7 @@ class SwitchingViews:
 
 
 class ViewLot:
-    """A projection's parked events, in its live view (shared/parking_desk.py Lot)."""
+    """A projection's parked events, in its live view (shared/messaging/parking_desk.py Lot)."""
 
     def __init__(self, consumer: str, live: LiveView, clock: Clock) -> None:
         self.consumer, self._live, self._clock = consumer, live, clock

@@ -18,7 +18,7 @@ from services.reporting.projections.tickets import status_after
 from shared.contracts import escalation_events, workorder_events
 from shared.contracts import events as ticket_events
 from shared.eventstore.views import Projector, Step
-from shared.sites import SiteDirectory
+from shared.kernel.sites import SiteDirectory
 
 Facts = dict[
     str, Any

@@ -23,9 +23,9 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.views.analytics import AnalyticsView
+from shared.kernel.months import months_back, previous_month
+from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel, ClockName, Kind, Level, Severity, Validity
-from shared.months import months_back, previous_month
-from shared.sites import SiteConfig
 
 LADDER = [level.value for level in Level]
 TREND_MONTHS = 6

@@ -10,8 +10,8 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Kind
-from shared.sites import SiteConfig
 
 
 def half_up(value: Decimal | float, places: int) -> float:

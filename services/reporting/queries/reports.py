@@ -9,8 +9,8 @@ from typing import Any
 from services.reporting.queries.figures import Reports
 from services.reporting.views.analytics import AnalyticsView
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
-from shared.errors import invalid
-from shared.sites import SiteDirectory
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import invalid
 
 
 def monthly(

@@ -11,8 +11,8 @@ from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError, invalid, not_found
 from shared.kernel.vocabulary import TicketStatus
+from shared.messaging.errors import DeskError, invalid, not_found
 
 
 def get_ticket(view: TicketView, site: str, query: GetTicket) -> dict[str, Any]:

@@ -22,8 +22,8 @@ from services.reporting.projections.analytics_facts import (
 )
 from services.reporting.views.parked import PARKED_TABLE, ParkingView
 from shared.eventstore.views import Rows, SQLiteView
-from shared.inbox import Delivery
-from shared.sites import SiteDirectory
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.inbox import Delivery
 
 __all__ = ["OPEN", "AnalyticsView"]
 

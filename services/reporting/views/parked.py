@@ -1,5 +1,6 @@
 """Where reporting's views keep the events their inbox (or a rebuild) parked: a table in the view's
-own SQLite file, written in the same transaction as the view's position (shared/parking.py).
+own SQLite file, written in the same transaction as the view's position
+(shared/messaging/parking.py).
 
 It is not part of a view's checksum: a park says how the view was fed, not what it shows.
 """
@@ -14,10 +15,17 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
-from shared.errors import retryable
-from shared.inbox import Delivery
-from shared.parking import StillFailing, describe, failed_again, parked_entry, retried, waiting
-from shared.subjects import STREAM
+from shared.messaging.errors import retryable
+from shared.messaging.inbox import Delivery
+from shared.messaging.parking import (
+    StillFailing,
+    describe,
+    failed_again,
+    parked_entry,
+    retried,
+    waiting,
+)
+from shared.messaging.subjects import STREAM
 
 PARKED_TABLE = "CREATE TABLE IF NOT EXISTS parked (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)"
 

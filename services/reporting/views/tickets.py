@@ -20,9 +20,9 @@ from services.reporting.views.ticket_batch import Batch, apply_notice, next_row
 from shared.contracts.envelope import Envelope
 from shared.eventstore.views import SQLiteView
 from shared.eventstore.views import dump as _dump
-from shared.inbox import Delivery
 from shared.logging import get_logger
-from shared.subjects import STREAM
+from shared.messaging.inbox import Delivery
+from shared.messaging.subjects import STREAM
 
 log = get_logger("reporting.view")
 

@@ -14,12 +14,12 @@ import pytest
 from services.dispatch.application import DispatchApp
 from services.dispatch.domain import WorkOrder, order_id_for
 from services.intake.domain import Ticket
-from shared.clock import FixedClock
 from shared.contracts import dispatch_commands
-from shared.desk_app import CommandContext
-from shared.errors import DeskError
-from shared.inbox import Delivery
-from shared.sites import SiteDirectory
+from shared.eventstore.desk_app import CommandContext
+from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import DeskError
+from shared.messaging.inbox import Delivery
 
 SITE = "hbw"
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # the parent conftest's clock start

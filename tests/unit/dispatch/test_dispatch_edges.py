@@ -11,8 +11,8 @@ from services.reporting.projections.work_orders import evolve_order
 from services.reporting.views.tickets import TicketView
 from shared.contracts import dispatch_commands
 from shared.contracts.replies import ErrorCode
-from shared.inbox import Delivery
-from shared.sites import SiteDirectory
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.inbox import Delivery
 
 
 def test_rework_of_an_order_whose_ticket_was_closed_waits_for_the_ticket_to_reopen(desk):

@@ -11,7 +11,7 @@ import pytest
 
 from services.dispatch.domain import WorkOrder
 from shared.contracts.replies import ErrorCode
-from shared.sites import SiteConfig, SiteDirectory
+from shared.kernel.sites import SiteConfig, SiteDirectory
 
 FINISH = ("complete", "sign_off")
 

@@ -15,7 +15,7 @@ from services.dispatch.domain import FINISHED, LIFECYCLE, WorkOrder
 from services.dispatch.translate import translate
 from shared.contracts import dispatch_commands
 from shared.contracts.replies import ErrorCode
-from shared.desk_app import CommandContext
+from shared.eventstore.desk_app import CommandContext
 
 TO_SITE = ("collect", "assign", "arrive")
 LEAK = "阳台外墙漏水"

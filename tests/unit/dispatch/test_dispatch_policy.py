@@ -1,5 +1,6 @@
 """Dispatch policies as data (docs/DOMAIN.md §4): routing and leaks (R8.8), and the urgency (R7.1,
-R7.2) and scope (R4.3) of a repair it shares with the clocks (shared/repairs.py). Pure functions;
+R7.2) and scope (R4.3) of a repair it shares with the clocks (shared/kernel/repairs.py). Pure
+functions;
 the application tests show them applied to real orders."""
 
 from __future__ import annotations
@@ -7,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from services.dispatch.domain import REFERRAL_DEPARTMENT, policy
-from shared import repairs
+from shared.kernel import repairs
+from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Department, Scope, Urgency
-from shared.sites import SiteConfig
 
 
 @pytest.mark.parametrize(

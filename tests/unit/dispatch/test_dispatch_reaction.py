@@ -9,9 +9,9 @@ import pytest
 
 from services.dispatch.domain import TicketFile, WorkOrder
 from shared.contracts.replies import ErrorCode
-from shared.errors import DeskError
-from shared.inbox import Delivery
-from shared.sites import SiteConfig, SiteDirectory
+from shared.kernel.sites import SiteConfig, SiteDirectory
+from shared.messaging.errors import DeskError
+from shared.messaging.inbox import Delivery
 
 LATER = timedelta(hours=1)
 META = {"actor": "S017", "correlation_id": "corr-2", "causation_id": None}

@@ -12,7 +12,7 @@ import pytest
 from services.dispatch.domain import TicketFile, WorkOrder
 from services.dispatch.translate import PUBLISHED, translate
 from shared.contracts.events import event_subject, parse_event
-from shared.desk_app import CommandReceipt
+from shared.eventstore.desk_app import CommandReceipt
 
 PHONE = "13800138000"
 SAY = f"业主电话{PHONE}"  # free text with a phone number in it

@@ -1,0 +1,227 @@
+"""What every PropDesk eventsourcing application shares: its store with a process recorder (for
+the relay's and the inbox's positions), command idempotency by command_id, the site check and
+the staff check (shared/kernel/staff.py)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
+from eventsourcing.utils import register_topic
+from pydantic import BaseModel
+
+from shared.contracts.commands import Command
+from shared.contracts.envelope import Envelope
+from shared.contracts.replies import ErrorCode
+from shared.eventstore.parking_lot import ParksEvents
+from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
+from shared.kernel.clock import Clock
+from shared.kernel.sites import SiteConfig, SiteDirectory
+from shared.kernel.staff import Permission, StaffMember
+from shared.messaging.errors import DeskError, forbidden
+from shared.messaging.inbox import Delivery
+from shared.messaging.subjects import STREAM
+
+RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    site: str
+    correlation_id: str
+
+    def meta(self, cmd: Command) -> dict[str, Any]:
+        return {
+            "actor": cmd.staff_id,
+            "correlation_id": self.correlation_id,
+            "causation_id": cmd.command_id,
+        }
+
+
+class CommandReceipt(Aggregate):
+    """The first reply to a command id, so that a retried command records nothing new."""
+
+    class Recorded(Aggregate.Created):
+        site: str
+        command_id: str
+        reply: dict[str, Any]
+
+    def __init__(self, *, site: str, command_id: str, reply: dict[str, Any]) -> None:
+        self.site = site
+        self.command_id = command_id
+        self.reply = reply
+
+    @staticmethod
+    def id_for(site: str, service: str, command_id: str) -> UUID:
+        return uuid5(RECEIPT_NS, f"{site}/{service}/{command_id}")
+
+    @classmethod
+    def record(
+        cls, *, site: str, service: str, command_id: str, reply: dict[str, Any], at: datetime
+    ) -> CommandReceipt:
+        return cls._create(
+            cls.Recorded,
+            id=cls.id_for(site, service, command_id),
+            timestamp=at,
+            site=site,
+            command_id=command_id,
+            reply=reply,
+        )
+
+
+# stored before shared/ was folded into rings (issue 12): those receipts load here
+register_topic("shared.desk_app:CommandReceipt", CommandReceipt)
+
+
+Handler = Callable[[Any, CommandContext, Any], tuple[BaseModel, list[Any]]]
+Reaction = Callable[[Any, Any], list[Any]]
+
+
+class DeskApplication(ParksEvents, Application[UUID]):
+    """Subclasses set `name`, `handlers` (command type -> method returning reply, changes) and,
+    if they follow DESK, `reactions` (envelope type -> method returning what it changes). What
+    its inbox cannot apply it parks (shared/eventstore/parking_lot.py)."""
+
+    handlers: ClassVar[dict[type, Handler]] = {}
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {}
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+
+    def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
+        # A store is held by one process (the service, or `propdesk keys rotate`), and keys
+        # that cannot read it stop the start here, with the reason.
+        self._store_lock = StoreLock.take(env.get(LOCK_FILE), self.name)
+        try:
+            super().__init__(env)
+            check_readable(self.name, self.recorder, self.mapper)
+        except BaseException:
+            self.close()
+            raise
+        self.clock = clock
+        self.sites = sites
+        # Commands, reactions to DESK and the relay's position are written from worker threads:
+        # one writer at a time (SQLite refuses a write that races another, it does not wait).
+        self.writing = threading.Lock()
+
+    def close(self) -> None:
+        if hasattr(self, "factory"):
+            super().close()
+        if self._store_lock is not None:
+            self._store_lock.release()
+
+    def construct_recorder(self) -> ProcessRecorder:
+        # A process recorder also keeps the relay's and the inbox's positions, in the same store.
+        return self.factory.process_recorder()
+
+    def execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
+        """Run one command; a repeated command_id returns the first reply and records nothing."""
+        with self.writing:
+            return self._execute(ctx, cmd)
+
+    def _execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
+        self.site_config(ctx.site)
+        try:
+            self.member(ctx, cmd)
+            if cmd.command_id is not None:
+                earlier = self._receipt(ctx.site, cmd.command_id)
+                if earlier is not None:
+                    return earlier
+            reply, changed = self.handlers[type(cmd)](self, ctx, cmd)
+        except DeskError as exc:
+            if exc.trace:
+                self.save(*exc.trace)
+            raise
+        body = reply.model_dump(mode="json")
+        if not changed:
+            return body
+        if cmd.command_id is not None:
+            changed.append(
+                CommandReceipt.record(
+                    site=ctx.site,
+                    service=self.name,
+                    command_id=cmd.command_id,
+                    reply=body,
+                    at=self.clock.now(),
+                )
+            )
+        try:
+            self.save(*changed)
+        except IntegrityError:
+            earlier = self._receipt(ctx.site, cmd.command_id) if cmd.command_id else None
+            if earlier is not None:
+                return earlier
+            raise DeskError(ErrorCode.conflict, "the record changed meanwhile; retry") from None
+        return body
+
+    # -- policy: reacting to the stream DESK, exactly once ---------------------------------
+
+    def position(self) -> int:
+        """The last stream sequence this application has reacted to."""
+        return self.recorder.max_tracking_id(STREAM) or 0
+
+    def apply(self, deliveries: Sequence[Delivery]) -> None:
+        """Each delivery's changes and its stream position, in one transaction."""
+        with self.writing:
+            self._apply(deliveries)
+
+    def _apply(self, deliveries: Sequence[Delivery]) -> None:
+        done = self.position()
+        for delivery in deliveries:
+            if delivery.seq <= done:
+                continue  # redelivered: already applied
+            changed = self.react(delivery.envelope) if delivery.envelope else []
+            processing = ProcessingEvent(tracking=Tracking(STREAM, delivery.seq))
+            processing.collect_events(*changed)
+            self._record(processing)
+
+    def react(self, event: Envelope) -> list[Any]:
+        """The aggregates an event from DESK changes: its entry in `reactions`, or none."""
+        reaction = self.reactions.get(type(event))
+        return reaction(self, event) if reaction is not None else []
+
+    def get(self, aggregate_id: UUID, kind: type[Aggregate]) -> Any | None:
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None
+
+    def _receipt(self, site: str, command_id: str) -> dict[str, Any] | None:
+        receipt = self.get(CommandReceipt.id_for(site, self.name, command_id), CommandReceipt)
+        return receipt.reply if receipt is not None else None
+
+    def site_config(self, site: str) -> SiteConfig:
+        config = self.sites.get(site)
+        if config is None:
+            raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")
+        return config
+
+    # -- who gives the command: the site's staff list and the roles its commands need --------
+
+    def member(self, ctx: CommandContext, cmd: Command) -> StaffMember | None:
+        """The member of staff giving `cmd`; None where the site lists no staff (no checks)."""
+        staff = self.site_config(ctx.site).staff
+        if not staff:
+            return None
+        found = staff.get(cmd.staff_id)
+        if found is None:
+            raise self.refuse(
+                ctx, cmd, f"staff {cmd.staff_id} is not on the staff list of {ctx.site}"
+            )
+        return found
+
+    def require(self, ctx: CommandContext, cmd: Command, permission: Permission) -> None:
+        """Refuse `cmd` unless its staff member's role may do it (or the site lists no staff)."""
+        member = self.member(ctx, cmd)
+        if member is not None and member.role not in permission.roles:
+            raise self.refuse(ctx, cmd, permission.refusal(cmd.staff_id, member.role))
+
+    def refuse(self, ctx: CommandContext, cmd: Command, message: str) -> DeskError:
+        """A `forbidden` refusal; an application adds to its trace what it must record."""
+        return forbidden(message)

@@ -1,0 +1,54 @@
+"""One settings object, read from PROPDESK_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ByteSize, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PROPDESK_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    nats_url: str | None = None
+    nats_port: int = 4222
+    persistence: Literal["sqlite", "postgres"] = "sqlite"
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_user: str = "propdesk"
+    postgres_password: str = ""
+    postgres_dbname: str = "propdesk"
+    sites_file: Path | None = None
+    # the bus: one credential file per identity (docs/contract.md §22)
+    credentials_dir: Path | None = None  # default: <data_dir>/credentials
+    creds: Path | None = None  # a client's own credential file, over the default of its command
+    nats_ca: Path | None = None  # the CA of a TLS hub's certificate (tls://… URLs)
+    nats_cert: Path | None = None  # a client certificate, for a hub that requires one
+    nats_key: Path | None = None  # its private key (default: in the certificate's file)
+    # health and metrics (propdesk/monitor.py): HTTP on this port (None: off), loopback unless
+    # told; how often the process looks at what it alerts on (the JetStream store's space)
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    health_interval: float = 15.0
+    # what the embedded nats-server's JetStream may store (`up`; e.g. 10GB): the services
+    # alert ops at 80 % and 95 % of it
+    jetstream_max_store: ByteSize | None = None
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "info"
+    # intake's store holds personal data and is encrypted (shared/eventstore/keys.py): its keys
+    # (base64, the
+    # first encrypts) or a file of them; with neither, <data_dir>/keys/intake.key, made at start
+    intake_key: SecretStr | None = None
+    intake_key_file: Path | None = None
+
+    @property
+    def credentials_path(self) -> Path:
+        return self.credentials_dir or self.data_dir / "credentials"
+
+    @property
+    def sites_path(self) -> Path:
+        """The site directory: PROPDESK_SITES_FILE, else sites.json in the data directory."""
+        return self.sites_file or self.data_dir / "sites.json"

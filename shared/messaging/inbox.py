@@ -1,0 +1,244 @@
+"""Inbox: consumes DESK with exactly-once effect.
+
+A consumer's view records the stream sequence it has applied in the same transaction as its own
+writes (`apply` below). The inbox reads batches from a durable pull consumer that starts right after
+that recorded position, hands each batch to `apply`, and acks only after `apply` has committed.
+A redelivery or a duplicate is recognised by its sequence (at or below the recorded position) and
+changes nothing; a crash before the ack just means redelivery.
+
+An event the consumer cannot apply does not stop it: shared/messaging/parking.py tries it a few
+times, then
+parks it (with the error) and records the position past it, in one transaction, and the inbox
+moves on; ops see it, and retry it once fixed (docs/RELIABILITY.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from pydantic import ValidationError
+
+from shared.contracts.envelope import SCHEMA_VERSION
+from shared.contracts.events import EVENT_TYPES, Envelope, parse_event
+from shared.logging import get_logger
+from shared.messaging.parking import PAUSE, Park, Stuck, settle
+from shared.messaging.stream_mark import StreamChanged, StreamMark
+from shared.messaging.subjects import EVENTS_ALL, STREAM
+from shared.messaging.tasks import Blocking, to_thread
+
+log = get_logger("inbox")
+MARK_POLL = 1.0  # seconds between looks at a stopped reader's mark
+FOLLOW = 0.05  # seconds to fetch the messages known to be waiting
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message of the stream: its sequence and its envelope (None when not ours to read, or
+    when it cannot be read: then `error` says why, and it is parked, not skipped)."""
+
+    seq: int
+    envelope: Envelope | None
+    subject: str = ""
+    error: str | None = None
+    data: bytes = b""  # as published: kept with its park
+
+
+Apply = Callable[[Sequence[Delivery]], None]
+
+
+def decode(seq: int, data: bytes, subject: str = "") -> Delivery:
+    try:
+        return Delivery(seq, parse_event(data), subject, None, data)
+    except ValidationError as exc:
+        # Unknown event types and newer schemas belong to other services or later versions:
+        # skipped, the position still recorded. A known one that does not validate is
+        # unreadable: parked, not skipped.
+        return Delivery(seq, None, subject, _unreadable(subject, data, exc), data)
+
+
+def _unreadable(subject: str, data: bytes, exc: ValidationError) -> str | None:
+    """Why a message on the subject of an event type this version knows, at a schema version it
+    knows, does not validate: an event it cannot apply. None for what is rightly skipped."""
+    event_type = subject.split(".", 3)[3] if subject.startswith("desk.evt.") else ""
+    model = EVENT_TYPES.get(event_type)
+    if model is None:
+        return None
+    try:
+        body = json.loads(data)
+        version = body.get("schema_version") if isinstance(body, dict) else None
+    except (ValueError, RecursionError):
+        version = None
+    known = getattr(model.model_fields["data"].annotation, "SCHEMA_VERSION", SCHEMA_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > known:
+        return None  # a newer schema of a known type (docs/contract.md §13.1)
+    errors = exc.errors(include_url=False)[:3]
+    summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return f"unreadable {event_type}: {summary}"[:500]
+
+
+class Inbox:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        *,
+        durable: str,
+        apply: Apply,
+        position: Callable[[], int],
+        filter_subject: str = EVENTS_ALL,
+        batch_size: int = 256,
+        ack_wait: float = 30.0,
+        on_applied: Callable[[], None] | None = None,
+        offload: Blocking = to_thread,
+        park: Park | None = None,
+        on_parked: Callable[[Stuck], Awaitable[None]] | None = None,
+        pause: float = PAUSE,
+        mark: StreamMark | None = None,
+        on_stream_changed: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
+        self._js = js
+        self.durable = durable
+        self._apply = apply
+        self._position = position
+        self._filter = filter_subject
+        self._batch_size = batch_size
+        self._ack_wait = ack_wait
+        self._offload = offload  # the owning service's threads, so its stop can wait for them
+        self._on_applied = on_applied  # e.g. wake the relay that publishes what was applied
+        self._park = park  # without it, an event that cannot be applied is retried for ever
+        self._on_parked = on_parked  # e.g. tell ops
+        self._pause = pause  # between the tries of an event that fails
+        self.mark = mark  # which DESK the position was taken in (shared/messaging/stream_mark.py)
+        self._on_stream_changed = on_stream_changed  # e.g. tell ops
+        self.offset = 0  # the store's position = this stream's sequence + offset
+        self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
+        self._sub: JetStreamContext.PullSubscription | None = None
+        # Test hook: called after commit and before ack, to provoke a crash in between.
+        self.before_ack: Callable[[Sequence[Delivery]], None] | None = None
+
+    def position(self) -> int:
+        """The last stream position the consumer's store recorded (blocking)."""
+        return self._position()
+
+    async def open(self) -> None:
+        """(Re)create the durable consumer right after the view's recorded position, in the
+        stream that position was taken in (StreamChanged if DESK is another one)."""
+        position = await self._offload(self._position)
+        if self.mark is not None:
+            self.offset = (await self.mark.check(self._js, position)).offset
+        start = position - self.offset + 1
+        with contextlib.suppress(NotFoundError):
+            await self._js.delete_consumer(STREAM, self.durable)
+        await self._js.add_consumer(
+            STREAM,
+            ConsumerConfig(
+                durable_name=self.durable,
+                filter_subject=self._filter,
+                deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+                opt_start_seq=start,
+                ack_policy=AckPolicy.EXPLICIT,
+                ack_wait=self._ack_wait,
+                max_ack_pending=self._batch_size * 4,
+            ),
+        )
+        self._sub = await self._js.pull_subscribe_bind(self.durable, stream=STREAM)
+
+    async def applied_through(self, seq: int) -> bool:
+        """Whether every message of DESK up to `seq` that this consumer reads is applied. A
+        filtered consumer's position stops at the last message it reads, so when that is below
+        `seq` the server is asked: nothing left to deliver, nothing delivered unacknowledged
+        (the inbox acknowledges only what it committed)."""
+        try:
+            if await self._offload(self._position) >= seq:
+                return True
+            info = await self._js.consumer_info(STREAM, self.durable)
+        except Exception:  # a view being switched, the consumer not (re)created yet, the bus
+            return False  # away: not known to be applied
+        return not info.num_pending and not info.num_ack_pending
+
+    async def close(self) -> None:
+        if self._sub is not None:
+            with contextlib.suppress(Exception):
+                await self._sub.unsubscribe()
+            self._sub = None
+
+    async def poll(self, timeout: float = 1.0) -> int:
+        """Fetch one batch, apply it, ack it. Returns the number of messages handled."""
+        assert self._sub is not None, "open() first"
+        try:
+            # One message as soon as there is one, then those the server says are waiting: a
+            # fetch of a whole batch can linger until the batch is full or its timeout ends,
+            # which held an event up to a second when few came (each hop of a reaction, and a
+            # simulated clock waiting for it, paid that).
+            msgs = await self._sub.fetch(1, timeout=timeout)
+        except (TimeoutError, NatsTimeout):
+            return 0
+        first = msgs[0].metadata
+        # redelivered messages (an ack that never came) are not counted as pending
+        waiting = first.num_pending or (self._batch_size if first.num_delivered > 1 else 0)
+        waiting = min(waiting, self._batch_size - 1)
+        if waiting:
+            with contextlib.suppress(TimeoutError, NatsTimeout):
+                msgs += await self._sub.fetch(waiting, timeout=FOLLOW)
+        deliveries = [
+            decode(m.metadata.sequence.stream + self.offset, m.data, m.subject) for m in msgs
+        ]
+        parked = await self._offload(self._settle, deliveries)
+        if self.before_ack is not None:
+            self.before_ack(deliveries)
+        for m in msgs:
+            await m.ack()
+        if self._on_applied is not None:
+            self._on_applied()
+        for stuck in parked:
+            log.error("inbox.parked", durable=self.durable, seq=stuck.delivery.seq,
+                      subject=stuck.delivery.subject, error=stuck.error)  # fmt: skip
+            if self._on_parked is not None:
+                await self._on_parked(stuck)
+        return len(msgs)
+
+    def _settle(self, deliveries: list[Delivery]) -> list[Stuck]:
+        if self._park is None:
+            self._apply(deliveries)
+            return []
+        return settle(deliveries, self._apply, self._park, pause=self._pause)
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    if self._sub is None:
+                        await self.open()
+                    await self.poll()
+                except asyncio.CancelledError:
+                    raise
+                except StreamChanged as exc:
+                    await self._stopped(str(exc))
+                except Exception as exc:
+                    # Nothing unapplied was acked: start again from the recorded position.
+                    log.warning("inbox.retry", durable=self.durable, error=repr(exc))
+                    await self.close()
+                    await asyncio.sleep(1.0)
+        finally:
+            await self.close()
+
+    async def _stopped(self, why: str) -> None:
+        """A loud stop: nothing is applied until ops adopt the stream (the mark is rewritten)."""
+        await self.close()
+        self.changed = why
+        log.error("inbox.stream_changed", durable=self.durable, error=why)
+        if self._on_stream_changed is not None:
+            await self._on_stream_changed(why)
+        assert self.mark is not None
+        seen = self.mark.stamp()
+        while self.mark.stamp() == seen:
+            await asyncio.sleep(MARK_POLL)
+        self.changed = None
+        log.info("inbox.stream_adopted", durable=self.durable)

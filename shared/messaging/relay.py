@@ -1,0 +1,172 @@
+"""Outbox relay: publishes a service's notification log to DESK, in order, exactly once.
+
+The service commits to its own store first. The relay reads the store's notification log after
+its last recorded position, translates each domain event into its published contract (or skips
+it), publishes with `Nats-Msg-Id` = `event_id` and waits for the stream's ack, then records the
+new position in the same store. A crash between publish and record republishes the same events
+with the same ids, which the stream's duplicate window drops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Awaitable, Callable
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import ProcessRecorder, Tracking
+from nats.js import JetStreamContext
+
+from shared.contracts.events import Envelope, event_subject
+from shared.logging import get_logger
+from shared.messaging.stream_mark import StreamChanged, StreamMark
+from shared.messaging.subjects import STREAM
+from shared.messaging.tasks import Blocking, to_thread
+
+log = get_logger("relay")
+MARK_POLL = 1.0  # seconds between looks at a stopped relay's mark
+
+Translate = Callable[[object], Envelope | None]
+
+
+class Relay:
+    def __init__(
+        self,
+        app: Application,
+        js: JetStreamContext,
+        translate: Translate,
+        *,
+        name: str = "relay",
+        batch_size: int = 256,
+        poll_interval: float = 1.0,
+        write_lock: threading.Lock | None = None,
+        offload: Blocking = to_thread,
+        mark: StreamMark | None = None,
+        on_stream_changed: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
+        if not isinstance(app.recorder, ProcessRecorder):
+            raise TypeError("the relay records its position in a process recorder")
+        self._app = app
+        self._recorder: ProcessRecorder = app.recorder
+        self._js = js
+        self._translate = translate
+        self._name = name
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._offload = offload
+        self._wake = asyncio.Event()
+        self._write_lock = write_lock or threading.Lock()
+        self.mark = mark  # which DESK it publishes to (shared/messaging/stream_mark.py)
+        self._on_stream_changed = on_stream_changed
+        self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
+
+    def position(self) -> int:
+        return self._recorder.max_tracking_id(self._name) or 0
+
+    def recorded(self) -> int:
+        """The last notification the store holds, published or not."""
+        return self._recorder.max_notification_id() or 0
+
+    def pending(self) -> bool:
+        """Whether the store holds events this relay has not published yet."""
+        return self.backlog() > 0
+
+    def backlog(self) -> int:
+        """How many records of the store this relay has not published yet (some are never
+        published: command receipts, counters; they count until the relay passes them)."""
+        return max(0, self.recorded() - self.position())
+
+    def wake(self) -> None:
+        """Called after a commit so the relay publishes without waiting for its next poll."""
+        self._wake.set()
+
+    async def flush(self) -> int:
+        """Publish everything recorded after the last position; returns how many were read."""
+        total = 0
+        while True:
+            start = self.position() + 1
+            notifications = await self._offload(
+                self._recorder.select_notifications, start, self._batch_size
+            )
+            if not notifications:
+                return total
+            for notification in notifications:
+                envelope = self._translate(self._app.mapper.to_domain_event(notification))
+                if envelope is not None:
+                    await self.publish(envelope)
+            last = notifications[-1].id
+            await self._offload(self._record_position, last)
+            total += len(notifications)
+
+    def _record_position(self, notification_id: int) -> None:
+        with self._write_lock:  # the service's other writers share this store
+            self._recorder.insert_tracking(Tracking(self._name, notification_id))
+
+    async def publish(self, envelope: Envelope) -> None:
+        await self._js.publish(
+            event_subject(envelope),
+            envelope.model_dump_json().encode(),
+            stream=STREAM,
+            headers={"Nats-Msg-Id": str(envelope.event_id)},
+        )
+
+    async def republish(self) -> int:
+        """Publish again everything this relay published (same ids), into a DESK that was
+        created again: ops's part of the runbook (docs/RELIABILITY.md). Its position stays."""
+        position, total, start = self.position(), 0, 1
+        while start <= position:
+            notifications = await self._offload(
+                self._recorder.select_notifications, start, self._batch_size, position
+            )
+            if not notifications:
+                break
+            for notification in notifications:
+                envelope = self._translate(self._app.mapper.to_domain_event(notification))
+                if envelope is not None:
+                    await Relay.publish(self, envelope)  # DESK only: NOTICES was not recreated
+                    total += 1
+            start = notifications[-1].id + 1
+        return total
+
+    async def _follow(self) -> None:
+        """Publish only into the stream this relay published to: on another, stop loudly until
+        ops adopt it (the mark is rewritten)."""
+        if self.mark is None:
+            return
+        while True:
+            seen = self.mark.stamp()
+            try:
+                await self.mark.check(self._js)
+            except StreamChanged as exc:
+                self.changed = str(exc)
+                log.error("relay.stream_changed", relay=self._name, error=self.changed)
+                if self._on_stream_changed is not None:
+                    await self._on_stream_changed(self.changed)
+                while self.mark.stamp() == seen:
+                    await asyncio.sleep(MARK_POLL)
+                continue
+            self.changed = None
+            return
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self._follow()
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # NATS not there yet: look again
+                log.warning("relay.retry", relay=self._name, error=repr(exc))
+                await asyncio.sleep(self._poll_interval)
+        while True:
+            self._wake.clear()
+            try:
+                await self.flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # keep relaying after a transient bus or store fault
+                log.warning("relay.retry", relay=self._name, error=repr(exc))
+                await asyncio.sleep(self._poll_interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
