@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -92,12 +92,13 @@ def _produce(
     subject: str,
     body: dict[str, str],
     name: str,
-    formats: list[str],
+    formats: list[str] | None,
     out_dir: Path,
     url: str | None,
     as_json: bool,
-) -> dict[str, Any] | None:
-    """Ask for the report and write its files; the report, or None with --json."""
+) -> None:
+    """Ask for the report, write its files (default: every format) and say what it found."""
+    formats = formats or list(report_files.FORMATS)
     reply = call_desk(url, subject, body, as_json)
     report = reply.get("report")
     if not isinstance(report, dict):
@@ -111,7 +112,7 @@ def _produce(
     if as_json:  # stdout holds the reply alone
         for path in paths:
             err.print(f"wrote {path}", soft_wrap=True)
-        return None
+        return
     table = Table(title="Report files written")
     table.add_column("format", no_wrap=True)
     table.add_column("file", overflow="fold")
@@ -119,7 +120,7 @@ def _produce(
     for fmt, path in zip(formats, paths, strict=True):
         table.add_row(fmt, str(path), f"{path.stat().st_size:,}")
     out.print(table)
-    return report
+    out.print(headline(kind, report))
 
 
 @report_app.command("monthly")
@@ -132,19 +133,16 @@ def report_monthly(
     as_json: AsJson = False,
 ) -> None:
     """A site's monthly summary 《客户投诉(建议、咨询)月汇总表》: <site>-<month>-monthly.*"""
-    report = _produce(
+    _produce(
         "monthly",
         subjects.query(site, "report.monthly"),
         {"month": month},
         f"{site}-{month}-monthly",
-        formats or list(report_files.FORMATS),
+        formats,
         out_dir,
         nats_url,
         as_json,
     )
-    if report is None:
-        return
-    out.print(headline("monthly", report))
 
 
 @report_app.command("weekly")
@@ -157,19 +155,16 @@ def report_weekly(
     as_json: AsJson = False,
 ) -> None:
     """A site's weekly summary of complaints and suggestions: <site>-<week>-weekly.*"""
-    report = _produce(
+    _produce(
         "weekly",
         subjects.query(site, "report.weekly"),
         {"week": week},
         f"{site}-{week}-weekly",
-        formats or list(report_files.FORMATS),
+        formats,
         out_dir,
         nats_url,
         as_json,
     )
-    if report is None:
-        return
-    out.print(headline("weekly", report))
 
 
 @report_app.command("quality")
@@ -182,19 +177,16 @@ def report_quality(
 ) -> None:
     """The company quality pack: every site side by side, six-month trends, what got worse:
     company-<month>-quality.*"""
-    report = _produce(
+    _produce(
         "quality",
         subjects.query("company", "report.quality"),
         {"month": month},
         f"company-{month}-quality",
-        formats or list(report_files.FORMATS),
+        formats,
         out_dir,
         nats_url,
         as_json,
     )
-    if report is None:
-        return
-    out.print(headline("quality", report))
 
 
 @report_app.command("analysis")
