@@ -1,23 +1,25 @@
 """When each ticket's board next needs a decision: an index kept from the escalation store.
 
 A projection of the escalation application's own notification log, with its position, in one
-SQLite transaction (eventsourcing's tracking recorder): after a crash it catches up from where it
-stood. `due(now)` reads the rows due by `now` through an index on the time, so checking what is due
-costs time in proportion to what is due, not to how many clocks are open.
+SQLite transaction (the view mechanism every projection uses): after a crash it catches up from
+where it stood. `due(now)` reads the rows due by `now` through an index on the time, so checking
+what is due costs time in proportion to what is due, not to how many clocks are open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
 from services.escalation.domain import Board
+from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
 
@@ -36,44 +38,51 @@ def is_board_event(topic: str) -> bool:
     return isinstance(event_class, type) and issubclass(event_class, Board.Event)
 
 
-class Schedule(SQLiteTrackingRecorder):
+@dataclass(frozen=True)
+class Dues:
+    """When some boards are next due, as of one notification of the log (its id is `seq`)."""
+
+    seq: int
+    rows: list[tuple[UUID, datetime | None]]
+
+
+class Schedule(SQLiteView):
+    """The due boards and the log position they reflect, on the one view mechanism
+    (shared/eventstore/views.py): a batch already applied is skipped, rows and position are
+    written in one transaction."""
+
+    STREAM = LOG
+    TABLES = (
+        "CREATE TABLE IF NOT EXISTS due (board_id TEXT PRIMARY KEY, due_at REAL NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS due_by_time ON due (due_at)",
+    )
+    CHECKED = (("due", "board_id"),)
+
     def __init__(self, db_name: str) -> None:
-        super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=10))
+        super().__init__(db_name)
         self.create_table()
-
-    def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            "CREATE TABLE IF NOT EXISTS due (board_id TEXT PRIMARY KEY, due_at REAL NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS due_by_time ON due (due_at)",
-        ]
-
-    def position(self) -> int:
-        return self.max_tracking_id(LOG) or 0
 
     def catch_up(self, app: Followed, batch: int = 500) -> int:
         """Follow the store's notification log; returns how many notifications were read."""
         read = 0
         while True:
-            start = self.position() + 1
-            notifications = app.recorder.select_notifications(start, batch)
+            notifications = app.recorder.select_notifications(self.position() + 1, batch)
             if not notifications:
                 return read
-            boards = {n.originator_id for n in notifications if is_board_event(n.topic)}
-            self.set_due(
-                ((UUID(str(b)), app.next_due(UUID(str(b)))) for b in boards),
-                Tracking(LOG, notifications[-1].id),
-            )
+            boards = {UUID(str(n.originator_id)) for n in notifications if is_board_event(n.topic)}
+            self.apply([Dues(notifications[-1].id, [(b, app.next_due(b)) for b in boards])])
             read += len(notifications)
 
-    def set_due(
-        self, rows: Iterable[tuple[UUID, datetime | None]], tracking: Tracking | None = None
-    ) -> None:
+    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Any]) -> None:
+        for dues in deliveries:
+            for board_id, due_at in dues.rows:
+                self._set(c, board_id, due_at)
+
+    def set_due(self, rows: Iterable[tuple[UUID, datetime | None]]) -> None:
+        """Boards whose due time a decision changed (the log's position is not theirs to move)."""
         with self.datastore.transaction(commit=True) as c:
             for board_id, due_at in rows:
                 self._set(c, board_id, due_at)
-            if tracking is not None:
-                self._insert_tracking(c, tracking)
 
     @staticmethod
     def _set(c: SQLiteCursor, board_id: UUID, due_at: datetime | None) -> None:
@@ -106,6 +115,3 @@ class Schedule(SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT COUNT(*) AS n FROM due")
             return int(c.fetchone()["n"])
-
-    def close(self) -> None:
-        self.datastore.close()
