@@ -11,9 +11,7 @@ from pydantic import BaseModel
 
 from services.dispatch.domain import (
     LIFECYCLE,
-    RuleError,
     TicketFile,
-    TransitionError,
     WorkOrder,
 )
 from shared.contracts.dispatch_commands import (
@@ -33,7 +31,7 @@ from shared.contracts.events import (
     TicketReportedEvent,
 )
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
-from shared.messaging.errors import conflict, invalid, not_found
+from shared.messaging.errors import as_reply, conflict, not_found
 
 SYSTEM_ACTOR = "dispatch"
 # the commands that take one step of LIFECYCLE
@@ -123,10 +121,8 @@ class DispatchApp(DeskApplication):
     def _rework(self, ctx: CommandContext, cmd: ReworkOrder) -> tuple[BaseModel, list]:
         original = self._order_of_site(ctx.site, cmd.work_order_id)
         warranty = timedelta(days=self.site_config(ctx.site).warranty_days)
-        try:
+        with as_reply():
             free = original.rework_is_free(self.clock.now(), warranty)  # R8.9
-        except TransitionError as exc:
-            raise conflict(str(exc)) from None
         file = self.get(original.ticket_id, TicketFile)
         assert file is not None
         if file.ended is not None:
@@ -161,12 +157,8 @@ class DispatchApp(DeskApplication):
         order: WorkOrder,
         **data: Any,
     ) -> tuple[BaseModel, list]:
-        try:
+        with as_reply():
             order.act(cmd.verb, self.clock.now(), ctx.meta(cmd), **data)
-        except TransitionError as exc:
-            raise conflict(str(exc)) from None
-        except RuleError as exc:
-            raise invalid(str(exc), exc.field) from None
         return _reply(order), [order]
 
     def _others_finished(self, order: WorkOrder) -> bool:

@@ -12,10 +12,8 @@ from pydantic import BaseModel
 from services.intake.domain import (
     AccessLog,
     MonthReview,
-    RuleError,
     Ticket,
     TicketCounter,
-    TransitionError,
     refused_reveals,
     ticket_id_for,
 )
@@ -46,7 +44,7 @@ from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler,
 from shared.kernel.months import months_back
 from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Kind
-from shared.messaging.errors import DeskError, conflict, invalid, not_found
+from shared.messaging.errors import DeskError, as_reply, invalid, not_found
 from shared.messaging.publishing import mask
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -234,12 +232,8 @@ class IntakeApp(DeskApplication):
 
     def _change(self, ctx: CommandContext, cmd: TicketCommand, change: Any) -> tuple[Any, list]:
         ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
-        try:
+        with as_reply():
             change(ticket, self.clock.now(), ctx.meta(cmd))
-        except TransitionError as exc:
-            raise conflict(str(exc)) from None
-        except RuleError as exc:
-            raise invalid(str(exc), exc.field) from None
         reply = TicketReply(
             ticket_id=str(ticket.id), ticket_no=ticket.ticket_no, status=ticket.status
         )

@@ -4,7 +4,8 @@ the start an operator must fix before it can succeed."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing import persistence
@@ -12,6 +13,7 @@ from nats.errors import Error as NatsError
 from pydantic import ValidationError
 
 from shared.contracts.replies import Error, ErrorCode, ErrorReply, FieldError
+from shared.kernel.refusals import RuleError, TransitionError
 
 # An error reply stays small whatever the request held (docs/contract.md §3): a message may quote
 # a value, and a body may break many fields at once.
@@ -125,3 +127,15 @@ def from_validation(exc: ValidationError, known_fields: Iterable[str] = ()) -> D
 
 def _cut(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+@contextmanager
+def as_reply() -> Iterator[None]:
+    """What a domain refuses, as the contract's error: a step its status does not allow is a
+    `conflict`, a broken rule is `invalid` on its field."""
+    try:
+        yield
+    except TransitionError as exc:
+        raise conflict(str(exc)) from None
+    except RuleError as exc:
+        raise invalid(str(exc), exc.field) from None

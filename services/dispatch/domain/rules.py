@@ -7,22 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from shared.kernel.refusals import RuleError, TransitionError
+
 if TYPE_CHECKING:
     from services.dispatch.domain.work_order import WorkOrder
 
+A_WORK_ORDER = "a work order"  # what a refused step names
 REFERRAL_DEPARTMENT = "property_business"  # 管业部: out of the property repair scope (R7.11)
-
-
-class TransitionError(Exception):
-    def __init__(self, action: str, status: str) -> None:
-        super().__init__(f"cannot {action.replace('_', ' ')} a work order that is {status}")
-        self.status = status
-
-
-class RuleError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 Rule = Callable[["WorkOrder", dict[str, Any]], None]
@@ -38,14 +29,14 @@ def quote(order: WorkOrder, data: dict[str, Any]) -> None:
     if order.free_of_charge:
         raise RuleError("amount", "rework under warranty is free: nothing to quote")
     if order.quote is not None and order.quote["state"] in ("pending", "accepted"):
-        raise TransitionError("quote again", f"quoted ({order.quote['state']})")
+        raise TransitionError("quote again", f"quoted ({order.quote['state']})", A_WORK_ORDER)
     if data["amount"] <= 0:
         raise RuleError("amount", "a quote needs a positive amount")
 
 
 def answer(order: WorkOrder, data: dict[str, Any]) -> dict[str, Any]:
     if order.quote is None or order.quote["state"] != "pending":
-        raise TransitionError("answer a quote for", "without a pending quote")
+        raise TransitionError("answer a quote for", "without a pending quote", A_WORK_ORDER)
     return order.quote
 
 
@@ -56,7 +47,9 @@ def accept(order: WorkOrder, data: dict[str, Any]) -> None:
 def complete(order: WorkOrder, data: dict[str, Any]) -> None:
     quote = order.quote or {}
     if quote.get("state") == "pending":
-        raise TransitionError("complete", "waiting for the customer to accept the quote")
+        raise TransitionError(
+            "complete", "waiting for the customer to accept the quote", A_WORK_ORDER
+        )
     fee = data["fee"]
     if order.free_of_charge and fee:
         raise RuleError("fee", "rework under warranty is free (R8.9)")

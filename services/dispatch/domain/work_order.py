@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
 from services.dispatch.domain import rules
-from services.dispatch.domain.rules import Rule, TransitionError
+from services.dispatch.domain.rules import A_WORK_ORDER, Rule, TransitionError
 
 FINISHED = frozenset({"signed_off", "returned", "referred", "declined"})
 
@@ -165,7 +165,7 @@ class WorkOrder(Aggregate):
         its rule holds (which may complete the event's data), then recorded as its event."""
         step = LIFECYCLE[verb]
         if self.status not in step.allowed_from:
-            raise TransitionError(verb, self.status)
+            raise TransitionError(verb, self.status, A_WORK_ORDER)
         if step.rule is not None:
             step.rule(self, data)
         self.trigger_event(step.event, timestamp=at, site=self.site, **meta, **data)
@@ -174,7 +174,7 @@ class WorkOrder(Aggregate):
         """Whether a rework of this order is free: only a signed-off or returned order is
         reworked, and within the warranty after its completion it is free (R8.9)."""
         if self.status not in ("signed_off", "returned"):
-            raise TransitionError("rework", self.status)
+            raise TransitionError("rework", self.status, A_WORK_ORDER)
         return self.completed_at is not None and at - self.completed_at <= warranty
 
     @property

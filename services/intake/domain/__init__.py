@@ -4,10 +4,10 @@ records, never published: the ticket-number counters (`ticket_counter`), the sit
 monthly analysis (`month_review`) and the log of refused looks at contact details (`access_log`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
-from services.intake.domain.errors import RuleError, TransitionError
 from services.intake.domain.month_review import MonthReview
 from services.intake.domain.ticket import Ticket, ticket_id_for
 from services.intake.domain.ticket_counter import TicketCounter
+from shared.kernel.refusals import RuleError, TransitionError
 
 __all__ = [
     "AccessLog",

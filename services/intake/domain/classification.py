@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.intake.domain.errors import RuleError
+from shared.kernel.refusals import RuleError
 from shared.kernel.vocabulary import Kind, Validity
 
 

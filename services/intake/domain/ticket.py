@@ -14,7 +14,7 @@ from services.intake.domain.classification import (
     drop_what_no_longer_applies,
     ladder_after,
 )
-from services.intake.domain.errors import RuleError, TransitionError
+from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.sla import climbs_ladder
 from shared.kernel.vocabulary import OPEN_STATUSES, TicketStatus
 
@@ -194,7 +194,7 @@ class Ticket(Aggregate):
 
     def link_contact(self, *, at: datetime, meta: dict[str, Any], **contact: Any) -> None:
         if self.status in (TicketStatus.closed, TicketStatus.cancelled):
-            raise TransitionError("link a contact to", self.status)
+            raise TransitionError("link a contact to", self.status, "a ticket")
         self._emit(self.ContactLinked, at, meta, repeat_count=self.repeat_count + 1, **contact)
 
     def reveal_contact(
@@ -250,7 +250,7 @@ class Ticket(Aggregate):
 
     def _require(self, allowed: set[TicketStatus] | frozenset[TicketStatus], action: str) -> None:
         if self.status not in allowed:
-            raise TransitionError(action, self.status)
+            raise TransitionError(action, self.status, "a ticket")
 
     # -- state ----------------------------------------------------------------------------
 
