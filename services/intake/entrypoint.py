@@ -3,58 +3,24 @@ the inbox that resolves a ticket when dispatch reports its work done."""
 
 from __future__ import annotations
 
+import inspect
+
 from faststream.nats import NatsRouter
 
 from services.intake.application import IntakeApp
 from services.intake.translate import Translator
-from shared.contracts import commands, events
+from shared.contracts import events
+from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
-from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.publishing import mask
 from shared.messaging.relay import Translate
 
-# verb -> (command model, reply model, description): the intake contract at a glance.
-COMMANDS: dict[str, tuple[type[commands.Command], type, str]] = {
-    "report": (
-        commands.ReportContact,
-        ReportReply,
-        "Log a contact and open its ticket (R3.1–R3.11)",
-    ),
-    "classify": (
-        commands.ClassifyTicket,
-        TicketReply,
-        "Classify kind, category, validity, severity",
-    ),
-    "link": (commands.LinkContact, TicketReply, "Link a repeat contact to an open ticket (R16.1)"),
-    "reveal_contact": (
-        commands.RevealContact,
-        ContactReply,
-        "Show the reporters' contact details to staff who need them; recorded (R15.2)",
-    ),
-    "reply": (
-        commands.ReplyToCustomer,
-        TicketReply,
-        "Reply to the customer (R10.2: help within 5 min)",
-    ),
-    "resolve": (commands.ResolveTicket, TicketReply, "Record the resolution; the follow-up is due"),
-    "follow_up": (
-        commands.RecordFollowUp,
-        TicketReply,
-        "回访: satisfied closes, unsatisfied reopens",
-    ),
-    "reopen": (
-        commands.ReopenTicket,
-        TicketReply,
-        "Reopen a resolved or closed ticket with a reason",
-    ),
-    "cancel": (commands.CancelTicket, TicketReply, "Cancel a withdrawn or duplicate ticket"),
-    "attach_analysis": (
-        commands.AttachMonthAnalysis,
-        AnalysisReply,
-        "The site manager's monthly cause analysis, lessons and corrective actions (R12.2)",
-    ),
+# verb -> (command model, reply model, description): each command names its verb and its reply
+# and says what it does in its docstring (shared/contracts/commands.py)
+COMMANDS = {
+    cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or "")) for cmd in INTAKE_COMMANDS
 }
 
 

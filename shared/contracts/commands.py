@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, ClassVar, Self
 from uuid import UUID
 
 from pydantic import (
@@ -23,6 +23,7 @@ from shared.contracts.base import (
     StaffId,
     Timestamp,
 )
+from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.kernel.personal import looks_personal
 from shared.kernel.vocabulary import (
     Channel,
@@ -35,6 +36,11 @@ from shared.kernel.vocabulary import (
 
 
 class Command(Contract):
+    """A command on desk.cmd.<site>.<service>.<verb>: it names its `verb` and, in its docstring,
+    what it does (the AsyncAPI document's description); intake's also name their `reply`."""
+
+    verb: ClassVar[str]
+    reply: ClassVar[type[Contract]]
     command_id: Key | None = Field(
         default=None, description="Idempotency key: a repeat returns the first reply"
     )
@@ -42,6 +48,8 @@ class Command(Contract):
 
 
 class TicketCommand(Command):
+    reply: ClassVar[type[Contract]] = TicketReply
+
     ticket_id: UUID
 
 
@@ -76,6 +84,9 @@ class AppointmentWindow(Appointment):
 
 class ReportContact(Command):
     """Log a contact (R3.1–R3.11). `client_ref` is unique per site: a repeat is a duplicate."""
+
+    verb: ClassVar[str] = "report"
+    reply: ClassVar[type[Contract]] = ReportReply
 
     client_ref: Key
     channel: Channel
@@ -112,6 +123,8 @@ class ReportContact(Command):
 class ClassifyTicket(TicketCommand):
     """Analyse and classify (分析界定, R6.2). Omitted fields keep their current value."""
 
+    verb: ClassVar[str] = "classify"
+
     kind: Kind | None = None
     category: str | None = Field(default=None, max_length=32)
     help_category: HelpCategory | None = None
@@ -130,6 +143,8 @@ class ClassifyTicket(TicketCommand):
 class LinkContact(TicketCommand):
     """A repeat contact about an open ticket (R16.1)."""
 
+    verb: ClassVar[str] = "link"
+
     channel: Channel
     content: LongText
     reporter: Reporter | None = None
@@ -139,21 +154,31 @@ class LinkContact(TicketCommand):
 class RevealContact(TicketCommand):
     """Show the reporters' names and phones to a member of staff who needs them (R15.2)."""
 
+    verb: ClassVar[str] = "reveal_contact"
+    reply: ClassVar[type[Contract]] = ContactReply
+
     purpose: ShortText = Field(description="Why, e.g. 回访 follow-up call; recorded")
 
 
 class ResolveTicket(TicketCommand):
+    """Record the resolution; the follow-up call is then due."""
+
+    verb: ClassVar[str] = "resolve"
     resolution: LongText
 
 
 class ReplyToCustomer(TicketCommand):
     """A reply to the customer while the ticket is open; the first one stops R10.2's clock."""
 
+    verb: ClassVar[str] = "reply"
+
     message: ShortText = Field(description="What the customer was told; personal data is masked")
 
 
 class RecordFollowUp(TicketCommand):
     """回访: satisfied closes the ticket, unsatisfied reopens it (R11.1–R11.8)."""
+
+    verb: ClassVar[str] = "follow_up"
 
     satisfied: bool
     score: int = Field(ge=1, le=5)
@@ -167,11 +192,16 @@ class RecordFollowUp(TicketCommand):
 
 
 class ReopenTicket(TicketCommand):
+    """Reopen a resolved or closed ticket, with the reason."""
+
+    verb: ClassVar[str] = "reopen"
     reason: ShortText
 
 
 class CancelTicket(TicketCommand):
     """Withdrawn by the customer, or a duplicate of another ticket (`duplicate_of`)."""
+
+    verb: ClassVar[str] = "cancel"
 
     reason: ShortText
     duplicate_of: UUID | None = None
@@ -184,6 +214,9 @@ Month = Annotated[str, StringConstraints(pattern=rf"^{YEAR}-(0[1-9]|1[0-2])$")]
 
 class AttachMonthAnalysis(Command):
     """The site manager's monthly complaint analysis (R12.2); attaching again revises it."""
+
+    verb: ClassVar[str] = "attach_analysis"
+    reply: ClassVar[type[Contract]] = AnalysisReply
 
     month: Month = Field(description="YYYY-MM, the site's local calendar month")
     cause: LongText = Field(description="原因分析 cause analysis")
@@ -214,3 +247,18 @@ class ListTickets(Contract):
     kind: Kind | None = None
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=200)
+
+
+# every intake command, in the contract's order (docs/contract.md §6)
+INTAKE_COMMANDS: tuple[type[Command], ...] = (
+    ReportContact,
+    ClassifyTicket,
+    LinkContact,
+    RevealContact,
+    ReplyToCustomer,
+    ResolveTicket,
+    RecordFollowUp,
+    ReopenTicket,
+    CancelTicket,
+    AttachMonthAnalysis,
+)

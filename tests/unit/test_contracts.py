@@ -233,3 +233,16 @@ def test_an_issued_order_of_a_schema_newer_than_the_reader_is_refused():
     assert parse_event(json.dumps(_issued_event(2, non_standard=True)).encode()).data.non_standard
     with pytest.raises(ValidationError):
         parse_event(json.dumps(_issued_event(3, non_standard=True)).encode())
+
+
+def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
+    """A verb is stated once, on its command: intake's subjects, replies and handlers follow."""
+    from services.intake.application import IntakeApp
+    from services.intake.entrypoint import COMMANDS
+    from shared.contracts.commands import INTAKE_COMMANDS
+
+    verbs = [cmd.verb for cmd in INTAKE_COMMANDS]
+    assert len(set(verbs)) == len(verbs) == 10
+    assert set(COMMANDS) == set(verbs)
+    assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in INTAKE_COMMANDS)
+    assert COMMANDS["report"][1].__name__ == "ReportReply"
