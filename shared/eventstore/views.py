@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -93,8 +94,9 @@ class SQLiteView(SQLiteTrackingRecorder):
             self._apply_rows(c, fresh)
             self._insert_tracking(c, Tracking(self.STREAM, fresh[-1].seq))
 
+    @abstractmethod
     def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Any]) -> None:
-        raise NotImplementedError
+        """Write the rows of `deliveries` (each has `seq` and `envelope`) with cursor `c`."""
 
     def checksum(self) -> str:
         """A digest of every column of every row of `CHECKED`: equal views, equal checksums."""

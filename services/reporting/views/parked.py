@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
@@ -38,8 +38,9 @@ class ParkingView:
 
     # and, from the recorder: _max_tracking_id(name, c), _insert_tracking(c, tracking)
 
-    def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # the view it is mixed into writes the rows
+
+        def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None: ...
 
     def park(
         self, consumer: str, delivery: Delivery, error: str, attempts: int, at: datetime
