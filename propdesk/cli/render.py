@@ -32,6 +32,9 @@ def print_command_reply(console: Console, verb: str, reply: dict[str, Any]) -> N
         f"[green]{done}[/green]{note}: ticket [bold]{reply['ticket_no']}[/bold]"
         f"  status {reply['status']}  id {reply['ticket_id']}"
     )
+    if reply.get("emergency"):  # R4.10, R16.5
+        console.print("[bold red]EMERGENCY[/bold red] (gas, fire or smoke): start the emergency "
+                      "plan now: security, evacuation if needed, report upward")  # fmt: skip
     deadline = reply.get("deadline")
     if deadline:  # R3.9: what to tell the customer
         console.print(f"tell the customer: {deadline['clock'].replace('_', ' ')} by "
@@ -152,6 +155,7 @@ def print_order(console: Console, order: dict[str, Any]) -> None:
             "status",
             "department",
             "urgency",
+            "emergency",
             "scope",
             "category",
             "unit",

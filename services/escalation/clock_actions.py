@@ -42,9 +42,10 @@ class Moment:
 
     @property
     def ticket_scope(self) -> Scope:
-        """A repair's scope as the ticket event reports it (a classification names no unit)."""
+        """A repair's scope as the ticket event reports it: where its content says the fault is,
+        else its category and room (R4.3a; a classification names neither content nor unit)."""
         data = self.event.data
-        return scope_of(data.category, getattr(data, "unit", None))
+        return scope_of(data.category, getattr(data, "unit", None), getattr(data, "content", ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from shared.contracts.replies import (
 from shared.contracts.workorder_events import WorkOrderSignedOffEvent
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.kernel.months import months_back
+from shared.kernel.repairs import is_emergency
 from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Kind
 from shared.messaging.errors import DeskError, as_reply, invalid, not_found
@@ -297,6 +298,8 @@ class IntakeApp(DeskApplication):
             status=ticket.status,
             duplicate=duplicate,
             deadline=Promise(clock=promised[0], due_at=promised[1]) if promised else None,
+            # gas, fire or smoke: the emergency plan (R4.10, R16.5), by dispatch's own rule
+            emergency=ticket.kind in (Kind.repair, Kind.help) and is_emergency(ticket.content),
         )
 
     # -- the tables: what each command and each event on DESK is handled by --------------------

@@ -74,3 +74,8 @@ class ReportReply(TicketReply):
     deadline: Promise | None = Field(
         default=None, description="What to tell the customer; null for inquiries and suggestions"
     )
+    emergency: bool = Field(
+        default=False,
+        description="A repair or help request that names a smell of gas, a fire or smoke: start "
+        "the emergency plan now (R4.10, R16.5)",
+    )

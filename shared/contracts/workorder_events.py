@@ -16,9 +16,9 @@ Money = Decimal
 
 
 class WorkOrderIssued(Contract):
-    """Schema 2 added `non_standard`; a schema-1 event reads as `non_standard: false`."""
+    """Schema 2 added `non_standard`, schema 3 `emergency`; an older event reads as `false`."""
 
-    SCHEMA_VERSION: ClassVar[int] = 2
+    SCHEMA_VERSION: ClassVar[int] = 3
 
     ticket_id: UUID
     order_no: str
@@ -38,6 +38,11 @@ class WorkOrderIssued(Contract):
         default=False,
         description="Not in the fee catalogue: the engineering supervisor assesses feasibility "
         "and cost within 15 minutes of receiving the order (R7.14)",
+    )
+    emergency: bool = Field(
+        default=False,
+        description="The report names a smell of gas, a fire or smoke: the desk starts the "
+        "emergency plan (R4.10, R16.5); such an order is urgent unless staff set it otherwise",
     )
 
 

@@ -34,7 +34,7 @@ def envelope(event_type: str, aggregate_id: UUID, version: int, at: datetime, **
         {
             "event_id": uuid4(),
             "event_type": event_type,
-            "schema_version": 2 if event_type == "workorder.issued" else 1,
+            "schema_version": getattr(model.data_model(), "SCHEMA_VERSION", 1),
             "site": "hbw",
             "aggregate_id": aggregate_id,
             "aggregate_version": version,

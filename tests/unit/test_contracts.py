@@ -229,10 +229,15 @@ def test_a_schema_1_issued_order_reads_as_a_standard_one():
     assert event.schema_version == 1 and event.data.non_standard is False
 
 
+def test_a_schema_2_issued_order_reads_as_no_emergency():
+    event = parse_event(json.dumps(_issued_event(2, non_standard=True)).encode())
+    assert event.data.non_standard and event.data.emergency is False
+
+
 def test_an_issued_order_of_a_schema_newer_than_the_reader_is_refused():
-    assert parse_event(json.dumps(_issued_event(2, non_standard=True)).encode()).data.non_standard
+    assert parse_event(json.dumps(_issued_event(3, emergency=True)).encode()).data.emergency
     with pytest.raises(ValidationError):
-        parse_event(json.dumps(_issued_event(3, non_standard=True)).encode())
+        parse_event(json.dumps(_issued_event(4, emergency=True)).encode())
 
 
 def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:

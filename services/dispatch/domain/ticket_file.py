@@ -12,7 +12,7 @@ from eventsourcing.utils import register_topic
 
 from services.dispatch.domain.policy import is_leak, route
 from services.dispatch.domain.work_order import WorkOrder
-from shared.kernel.repairs import scope_of, urgency_of
+from shared.kernel.repairs import is_emergency, scope_of, urgency_of
 from shared.kernel.vocabulary import Department
 
 ORDER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/work-order")
@@ -105,7 +105,8 @@ class TicketFile(Aggregate):
         non_standard: bool = False,
     ) -> WorkOrder:
         """The ticket's next work order. What is not given follows from the ticket: the department
-        by the site's `routing`, the urgency (R7.1) and scope (R4.3) by what was reported, the
+        by the site's `routing`, the urgency (R7.1), whether it is an emergency (R4.10) and the
+        scope (R4.3a) by what was reported, the
         appointment, and whether it is a leak, accepted only after the next rain (R8.8)."""
         order_id, order_no = self._next_order(at)
         return WorkOrder.issue(
@@ -118,7 +119,7 @@ class TicketFile(Aggregate):
             department=str(department or route(self.category, routing)),
             category=self.category,
             urgency=urgency or urgency_of(self.category, self.content).value,
-            scope=scope or scope_of(self.category, self.unit).value,
+            scope=scope or scope_of(self.category, self.unit, self.content).value,
             unit=self.unit,
             content=self.content,
             appointment=appointment if appointment is not None else self.appointment,
@@ -127,6 +128,7 @@ class TicketFile(Aggregate):
             free_of_charge=free_of_charge,
             reason=reason,
             non_standard=non_standard,
+            emergency=is_emergency(self.content),
             **meta,
         )
 

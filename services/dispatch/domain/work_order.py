@@ -48,12 +48,17 @@ class WorkOrder(Aggregate):
         free_of_charge: bool
         reason: str | None
         non_standard: bool  # not in the fee catalogue: assessed within 15 minutes (R7.14)
+        emergency: bool  # gas, fire or smoke: the emergency plan (R4.10, R16.5)
 
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["non_standard"] = False  # orders issued before R7.14 was recorded
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["emergency"] = False  # orders issued before emergencies were recognised
 
     class Overridden(Event):
         urgency: str
@@ -141,13 +146,14 @@ class WorkOrder(Aggregate):
                  category: str | None, urgency: str, scope: str, unit: str | None, content: str,
                  appointment: dict[str, Any] | None, leak: bool, rework_of: UUID | None,
                  free_of_charge: bool, reason: str | None, non_standard: bool, actor: str,
-                 correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
+                 correlation_id: str, causation_id: str | None,
+                 emergency: bool = False) -> None:  # fmt: skip
         self.site, self.ticket_id, self.order_no = site, ticket_id, order_no
         self.origin, self.department, self.category = origin, department, category
         self.urgency, self.scope, self.unit, self.content = urgency, scope, unit, content
         self.appointment, self.leak = appointment, leak
         self.rework_of, self.free_of_charge = rework_of, free_of_charge
-        self.non_standard = non_standard
+        self.non_standard, self.emergency = non_standard, emergency
         self.status = "issued"
         self.technician: str | None = None
         self.quote: dict[str, Any] | None = None

@@ -33,6 +33,7 @@ def _issued(state: OrderState | None, ev: Any) -> OrderState:
         "rework_of": str(d.rework_of) if d.rework_of else None,
         "free_of_charge": d.free_of_charge,
         "non_standard": d.non_standard,
+        "emergency": d.emergency,
         "issued_at": ev.occurred_at.isoformat(),
         "collected_by": None,
         "technician": None,
