@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.drill import Drill
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
@@ -101,3 +102,18 @@ async def test_a_fault_in_the_flat_stays_household_even_where_the_water_reaches_
     _, order = await reported(desk, "in-flat", "plumbing", "厨房水管爆裂，水流到楼道里了")
 
     assert (order["scope"], order["urgency"]) == ("household", "urgent")
+
+
+async def test_a_corridor_light_reported_from_a_flat_runs_the_public_facility_clocks_R4_3a_R7_12(
+    desk: Desk, drill_services
+) -> None:
+    """The limits follow where the fault is: the order is issued within 3 minutes and collected
+    within 5 (R7.12), not the household 5 and 2 (R7.6)."""
+    await drill_services("intake", "escalation", "reporting")  # nobody issues the order yet
+    drill = Drill(desk)
+    body = report_body("corridor", kind="repair", category="electrical", content="走廊灯不亮",
+                       reporter=RESIDENT)  # fmt: skip
+    reply = await desk.command("hbw", "report", body)
+
+    started = await drill.started(reply["ticket_id"], "order_issued_public")
+    assert started["target_seconds"] == 3 * 60
