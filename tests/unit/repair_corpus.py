@@ -22,6 +22,7 @@ URGENT: dict[str, list[tuple[str | None, str]]] = {
         ("public_facility", "路灯杆倾斜，快倒了"),
         ("electrical", "车库顶上电线裸露垂下来"),
         ("greening", "台风过后大树倾斜压在围墙上"),
+        ("maintenance", "阳台玻璃自爆了，碎玻璃掉到楼下"),
     ],
     # (2) a power cut or leakage from an indoor wiring fault
     "R7.1(2)": [
@@ -32,6 +33,8 @@ URGENT: dict[str, list[tuple[str | None, str]]] = {
         ("electrical", "开关打火，有烧焦味"),
         ("electrical", "卫生间热水器漏电，洗澡时被电了一下"),
         ("electrical", "空开推不上去，一推就跳"),
+        ("electrical", "电表箱冒火花"),
+        ("electrical", "客厅插座有烧焦的味道"),
     ],
     # (3) no water, or a badly leaking tap, from a pump failure or a burst pipe
     "R7.1(3)": [
@@ -43,6 +46,7 @@ URGENT: dict[str, list[tuple[str | None, str]]] = {
         ("plumbing", "角阀断了，水哗哗地往外流"),
         ("plumbing", "早上起来家里不出水"),
         ("plumbing", "地下车库进水了"),
+        ("plumbing", "楼上装修把我家水管打穿了，水一直喷"),
     ],
     # (4) a blocked downpipe or drain, or water-tray equipment leaking
     "R7.1(4)": [
@@ -52,6 +56,7 @@ URGENT: dict[str, list[tuple[str | None, str]]] = {
         ("plumbing", "马桶往外冒水，满地污水"),
         ("hvac", "空调接水盘漏水，天花板在滴水"),
         ("hvac", "会议室空调出风口滴水"),
+        ("plumbing", "楼顶水箱溢水，顺着楼梯往下流"),
         ("plumbing", "一楼排水管不通，厨房水下不去"),
     ],
     # (5) an elevator that cannot run normally
@@ -63,6 +68,7 @@ URGENT: dict[str, list[tuple[str | None, str]]] = {
         ("other", "电梯运行时抖动得很厉害，还有异响"),
         ("public_facility", "货梯故障，不能正常运行"),
         ("public_facility", "电梯不平层，差点绊倒老人"),
+        ("public_facility", "孩子被困在电梯里了"),
     ],
     # (6) a broken floor slab or stair tread, loose or damaged railings
     "R7.1(6)": [
@@ -113,6 +119,13 @@ GENERAL: list[tuple[str | None, str]] = [
     ("plumbing", "卫生间洗手池堵塞"),
     ("maintenance", "窗户玻璃裂了一道缝"),
     ("plumbing", "燃气热水器打不着火"),
+    ("plumbing", "厨房水槽堵了"),
+    ("plumbing", "卫生间天花板往下滴水"),
+    ("maintenance", "阳台门关不上"),
+    ("hvac", "空调不制冷"),
+    ("plumbing", "热水器不出热水"),
+    ("maintenance", "卫生间瓷砖掉了一块"),
+    ("plumbing", "下水道有臭味"),
     # R7.1 words that name no fault, or a fault that is denied or over
     ("maintenance", "经检查没有危险，只是墙皮掉了一点"),
     ("cleaning", "电梯厅地面有污渍"),
@@ -127,6 +140,7 @@ GENERAL: list[tuple[str | None, str]] = [
     ("plumbing", "没有燃气味了，就是灶台打不着"),
     ("maintenance", "无安全隐患，门吸掉了"),
     ("electrical", "插座面板裂了，不存在漏电"),
+    ("electrical", "厨房刚才冒烟，已经扑灭了，抽油烟机要修"),
 ]
 
 # (content, reporter's room) -> where the fault is (R4.3a)
@@ -153,5 +167,6 @@ HOUSEHOLD: list[tuple[str, str | None]] = [
     ("入户门锁芯损坏", "2-801"),
     ("阳台栏杆松动", "2-801"),
     ("办公室门禁读卡器坏了", "A-1001"),
+    ("办公区插座没电", "A-1001"),  # 办公区 is not 公区
     ("马桶堵了", "7-1502"),  # says nothing: the room decides
 ]
