@@ -5,7 +5,9 @@ stay general (R7.2, denied or over), and household or public by where the fault 
 from __future__ import annotations
 
 import pytest
+from rich.console import Console
 
+from propdesk.cli.render import print_command_reply
 from shared.kernel import repairs
 from shared.kernel.vocabulary import Scope, Urgency
 from tests.unit.repair_corpus import EMERGENCY, GENERAL, HOUSEHOLD, PUBLIC, URGENT
@@ -67,3 +69,16 @@ def test_the_room_decides_only_when_the_content_says_nothing_R4_3a() -> None:
     assert repairs.scope_of("plumbing", None, "马桶堵了") is Scope.public  # an inspection
     assert repairs.scope_of("public_facility", "3-1201", "灯不亮") is Scope.public
     assert repairs.scope_of("public_facility", "3-1201", "我家客厅灯不亮") is Scope.household
+
+
+def test_the_desk_sees_an_emergency_when_it_logs_one_R4_10() -> None:
+    """The CLI prints what the report's reply says: EMERGENCY first, before the promise."""
+    reply = {"ok": True, "ticket_id": "t", "ticket_no": "HBW-202612-0001", "status": "received",
+             "duplicate": False, "deadline": None}  # fmt: skip
+    shown = []
+    for emergency in (True, False):
+        console = Console(record=True, width=200)
+        print_command_reply(console, "report", reply | {"emergency": emergency})
+        shown.append(console.export_text())
+    assert "EMERGENCY" in shown[0] and "emergency plan" in shown[0]
+    assert "EMERGENCY" not in shown[1]
