@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from propdesk.cli.main import app
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.drill import Drill
+from tests.integration.support import START, Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -184,3 +186,113 @@ async def test_the_weekly_list_says_unit_department_handling_and_follow_up_R12_1
     assert listed["处理情况 Handling"] == "已约谈装修户, 限定施工时间"
     assert listed["回访结果 Follow-up result"] == "满意 Satisfied (5/5)\n安静了"
     assert "王小明" not in cells(ws) and "13800138000" not in cells(ws)
+
+
+SECTION_FILL = "00D9E1F2"  # the shaded row that titles a table (propdesk/report_files/xlsx.py)
+
+
+async def test_the_workbooks_print_on_landscape_a4_as_wide_as_the_page_R12_4(
+    desk: Desk, drill_services, nats_server, tmp_path: Path
+) -> None:
+    """The month's forms are printed and filed (R12.4 monthly, R12.1 weekly, R12.3 quality
+    pack): landscape A4, one page wide, the title (and a list's header) on every page, page
+    numbers, and a page break only between two tables, never inside a short one."""
+    await drill_services("intake", "reporting")
+    await the_month(desk)
+    out = tmp_path / "reports"
+    url = nats_server.url
+    await propdesk_report(url, out, "monthly", "--site", "hbw", "--month", "2026-11")
+    await propdesk_report(url, out, "weekly", "--site", "hbw", "--week", "2026-W47")
+    await propdesk_report(url, out, "quality", "--month", "2026-11")
+
+    books = {
+        name: openpyxl.load_workbook(out / name)
+        for name in ("hbw-2026-11-monthly.xlsx", "hbw-2026-W47-weekly.xlsx",
+                     "company-2026-11-quality.xlsx")
+    }  # fmt: skip
+    for name, wb in books.items():
+        for ws in wb:
+            where = f"{name} {ws.title}"
+            setup = ws.page_setup
+            assert (setup.orientation, str(setup.paperSize)) == ("landscape", ws.PAPERSIZE_A4), (
+                where
+            )
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, where
+            assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), where  # as long as it takes
+            assert ws.print_title_rows.startswith("$1:$"), where
+            assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text, where
+            for brk in ws.row_breaks.brk:  # the row after a break titles a table
+                assert ws.cell(brk.id + 1, 1).fill.fgColor.rgb == SECTION_FILL, where
+
+    statistics = books["hbw-2026-11-monthly.xlsx"]["月汇总表 Monthly"]
+    assert statistics.print_title_rows == "$1:$1"  # the title on every page
+    assert len(statistics.row_breaks.brk) >= 2  # seventeen tables do not fit on one page
+    ledger = books["hbw-2026-11-monthly.xlsx"]["汇总台账 Ledger"]
+    header_row = next(r[0].row for r in ledger.iter_rows() if r[0].value == "序号 No.")
+    assert ledger.print_title_rows == f"$1:${header_row}"  # the ledger's header on every page
+    weekly = books["hbw-2026-W47-weekly.xlsx"].active
+    header_row = next(r[0].row for r in weekly.iter_rows() if r[0].value == "单号 Ticket no")
+    assert weekly.print_title_rows == f"$1:${header_row}"
+    sites = books["company-2026-11-quality.xlsx"]["各项目对比 Sites"]
+    assert sites.print_title_cols == "$A:$B"  # the site and its name on every page
+
+
+async def test_a_sites_first_month_has_no_data_before_it_and_steps_are_not_complaints_R12_3(
+    desk: Desk, drill_services, nats_server, tmp_path: Path
+) -> None:
+    """R12.3 the quality department looks for trends: the months before a site's first contact
+    are no data, not zero, so the first month lists no site and no category as worse; and a
+    complaint that climbed two steps of the ladder (R6.4, R6.5) is one complaint escalated and
+    two ladder steps, each said so."""
+    await drill_services()
+    drill = Drill(desk)
+    climbing = await intake(desk, "report", report_body("c-1"))  # noise, 23 November
+    await eventually(lambda: drill.events("escalation.ladder_started", climbing["ticket_id"]))
+    quiet = await intake(desk, "report", report_body("c-2", content="电梯厅灯不亮"))
+    await intake(desk, "classify", {"ticket_id": quiet["ticket_id"], "kind": "complaint",
+                                    "category": "noise", "validity": "valid",
+                                    "severity": "minor"})  # fmt: skip
+    await intake(desk, "resolve", {"ticket_id": quiet["ticket_id"], "resolution": "已处理"})
+    other = await desk.command("ohs", "report", report_body("o-1", category="parking"))
+    assert other["ok"], other
+    day = timedelta(days=1)
+    supervisor = ("complaint_escalated", "department_supervisor")
+    assert supervisor in await drill.decided_at(START + 2 * day)
+    assert ("complaint_escalated", "project_manager") in await drill.decided_at(START + 7 * day)
+
+    out = tmp_path / "reports"
+
+    async def climbed() -> dict[str, Any] | None:
+        await propdesk_report(nats_server.url, out, "quality", "--month", "2026-11")
+        pack = json.loads((out / "company-2026-11-quality.json").read_text(encoding="utf-8"))
+        hbw = next((s for s in pack["sites"] if s["site"] == "hbw"), {})
+        return pack if hbw.get("escalations") == 2 and pack["company"]["contacts"] == 3 else None
+
+    pack = await eventually(climbed)
+    no_data = [None] * 5
+    assert pack["trend"]["hbw"]["contacts"] == [*no_data, 2]
+    assert pack["trend"]["hbw"]["complaints"] == [*no_data, 2]
+    assert pack["trend"]["ohs"]["contacts"] == [*no_data, 1]
+    assert pack["worse"] == {"sites": [], "categories": []}  # nothing to be worse than
+    hbw = next(s for s in pack["sites"] if s["site"] == "hbw")
+    assert (hbw["complaints"], hbw["escalated_complaints"], hbw["escalations"]) == (2, 1, 2)
+
+    sites = openpyxl.load_workbook(out / "company-2026-11-quality.xlsx")["各项目对比 Sites"]
+    header, rows = rows_below(sites, "项目 Site")
+    shown = dict(zip(header, next(r for r in rows if r[0] == "hbw"), strict=True))
+    assert shown["投诉 Complaints"] == 2
+    assert shown["升级的投诉 Complaints escalated"] == 1
+    assert shown["升级步数 Ladder steps"] == 2
+    trends = openpyxl.load_workbook(out / "company-2026-11-quality.xlsx")["六个月趋势 Trends"]
+    _, rows = rows_below(trends, "项目 Site")
+    assert next(r for r in rows if r[0] == "hbw")[2:8] == [*no_data, 2]  # empty, not 0
+
+    await propdesk_report(nats_server.url, out, "monthly", "--site", "hbw", "--month", "2026-11")
+    report = json.loads((out / "hbw-2026-11-monthly.json").read_text(encoding="utf-8"))
+    assert report["change"]["contacts"] == {"this": 2, "previous": None, "change": None}
+    assert [t["contacts"] for t in report["trend"]] == [*no_data, 2]
+    statistics = openpyxl.load_workbook(out / "hbw-2026-11-monthly.xlsx")["月汇总表 Monthly"]
+    header, rows = rows_below(statistics, "升级级别 Level")
+    assert header[:2] == ["升级级别 Level", "投诉数 Complaints"]  # complaints per level reached
+    assert rows[:2] == [["部门主管 Department supervisor", 1, *([None] * (len(header) - 2))],
+                        ["项目经理 Project manager", 1, *([None] * (len(header) - 2))]]  # fmt: skip
