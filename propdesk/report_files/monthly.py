@@ -95,9 +95,11 @@ def escalations(report: Report) -> Table:
     what = both("升级级别", "Level")
     table = count_table(title, "escalations", L.LEVELS, report.get("escalations"), what)
     table.header[1] = both("投诉数", "Complaints")
-    table.rows.append(
-        [text(both("升级为重大", "Upgraded to major")), count(report.get("upgraded_to_major"))]
-    )
+    escalated = count(report.get("escalated_complaints"))
+    table.rows += [
+        [text(both("升级的投诉", "Complaints escalated")), escalated],
+        [text(both("升级为重大", "Upgraded to major")), count(report.get("upgraded_to_major"))],
+    ]
     return table
 
 

@@ -290,6 +290,7 @@ async def test_a_sites_first_month_has_no_data_before_it_and_steps_are_not_compl
     await propdesk_report(nats_server.url, out, "monthly", "--site", "hbw", "--month", "2026-11")
     report = json.loads((out / "hbw-2026-11-monthly.json").read_text(encoding="utf-8"))
     assert report["change"]["contacts"] == {"this": 2, "previous": None, "change": None}
+    assert (report["escalated_complaints"], sum(report["escalations"].values())) == (1, 2)
     assert [t["contacts"] for t in report["trend"]] == [*no_data, 2]
     statistics = openpyxl.load_workbook(out / "hbw-2026-11-monthly.xlsx")["月汇总表 Monthly"]
     header, rows = rows_below(statistics, "升级级别 Level")

@@ -41,6 +41,7 @@ MONTHLY: dict[str, Any] = {
     "by_validity": {"valid": 2, "communicative": 1, "unclassified": 0},
     "by_severity": {"minor": 0, "important": 1, "major": 1, "unclassified": 1},
     "escalations": {"department_supervisor": 2, "project_manager": 1, "gm_office": 0},
+    "escalated_complaints": 2,
     "upgraded_to_major": 0,
     "clocks": {
         "general_fixed": {

@@ -178,6 +178,7 @@ class Reports:
                 "severity",
             ),
             "escalations": counts(LADDER, this.escalations, "level"),
+            "escalated_complaints": measures["escalated_complaints"],
             "upgraded_to_major": measures["upgraded_to_major"],
             "clocks": _clocks(this),
             "resolution_hours": {
