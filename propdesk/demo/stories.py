@@ -228,7 +228,8 @@ async def attach_analyses(m: Month, period: str) -> None:
         complaints = report["report"]["by_category"]
         top = [c for c, n in sorted(complaints.items(), key=lambda kv: -kv[1]) if n][:2]
         where = "、".join(CATEGORY_WORDS.get(c, c) for c in top) or "无集中类别"
-        escalated = sum(report["report"]["escalations"].values())
+        # complaints, not ladder steps: one that reached the project manager climbed twice
+        escalated = report["report"]["escalated_complaints"]
         body = {
             "command_id": f"demo:analysis:{site}:{period}",
             "staff_id": f"{profile.prefix}-{ROLE_STAFF['project_manager']}",

@@ -84,7 +84,7 @@ def day_line(day: date, count: DayCount) -> str:
     decided = count.decisions
     return (
         f"{day:%m-%d %a} {kind:<7} contacts {contacts} {count.commands:4d} cmds  "
-        f"breaches {decided['clock_breached']:2d}  escalations {decided['complaint_escalated']}"
+        f"breaches {decided['clock_breached']:2d}  ladder steps {decided['complaint_escalated']}"
         + (f"  upgraded {decided['complaint_upgraded']}" if decided["complaint_upgraded"] else "")
     )
 
@@ -112,7 +112,7 @@ def print_summary(
         padding=(0, 0, 0, 1),
     )
     headers = (
-        "site", "contacts", "repairs", "complaints", "work\norders", "paid ¥", "escalated",
+        "site", "contacts", "repairs", "complaints", "work\norders", "paid ¥", "ladder\nsteps",
         "to\nmajor", "breaches", "follow-\nups", "satisfied", "avg\nscore",
     )  # fmt: skip
     for name in headers:

@@ -31,6 +31,9 @@ class Table:
     empty: str = "无 None"  # shown when there are no rows
     long_text: bool = False  # the last column holds free text (wrapped, spans the sheet)
     key: str = ""  # a stable name for the section (HTML ids, tests)
+    wrap: frozenset[int] = frozenset()  # XLSX: columns (0-based) of free text, wrapped
+    total_row: bool = False  # the last row sums up the rows above it
+    span: int = 1  # XLSX: the first column spans this many sheet columns (merged)
 
 
 @dataclass
@@ -42,6 +45,10 @@ class Sheet:
     # XLSX: the table whose header row (and first columns) stay frozen; else the title rows.
     frozen_header: str | None = None
     frozen_columns: int = 0
+    # XLSX: fixed column widths (characters) of the first columns, else sized to their text
+    widths: tuple[int, ...] = ()
+    # XLSX print titles: the table whose header row repeats on every page (with the title)
+    print_header: str | None = None
 
 
 @dataclass

@@ -149,6 +149,10 @@ def _monthly(report: dict[str, Any], doc: Document, words: charts.Words, font: A
         figures.append(_figure(L.both("近六个月趋势", "Six-month trend"), svg, 3))
     first = ["overview", "by_kind", "by_category", "by_channel", "by_validity", "by_severity"]
     rest = [t for t in sheet.tables if t.key not in first]
+    ledger = [
+        f"<h2>{escape(s.title)}</h2>" + "".join(_table(t, t.total_row) for t in s.tables)
+        for s in doc.sheets[1:]
+    ]  # the ledger: one row per case, the totals, the analysis box
     return [
         _meta(sheet),
         _tables([tables[k] for k in first if k in tables]),
@@ -156,6 +160,7 @@ def _monthly(report: dict[str, Any], doc: Document, words: charts.Words, font: A
         *figures,
         f"<h2>{escape(L.both('明细', 'Details'))}</h2>",
         _tables(rest),
+        *ledger,
     ]
 
 

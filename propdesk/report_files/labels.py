@@ -91,7 +91,9 @@ MEASURES = {
     "contacts": ("受理总数", "Contacts"),
     "complaints": ("投诉", "Complaints"),
     "valid_complaints": ("有效投诉", "Valid complaints"),
-    "escalations": ("投诉升级", "Escalations"),
+    # a complaint that climbed to the project manager: 1 complaint escalated, 2 ladder steps
+    "escalated_complaints": ("升级的投诉", "Complaints escalated"),
+    "escalations": ("升级步数", "Ladder steps"),
     "upgraded_to_major": ("升级为重大", "Upgraded to major"),
     "clock_compliance": ("时限达标率", "Clock compliance"),
     "resolution_median_hours": ("解决时长中位数(小时)", "Median resolution (h)"),

@@ -22,6 +22,7 @@ from propdesk.report_files.document import (
     text,
 )
 from propdesk.report_files.labels import both
+from propdesk.report_files.ledger import ledger_sheet
 
 Report = dict[str, Any]  # the `report` of a desk.qry.<site>.report.monthly reply
 Section = Callable[[Report], Table]
@@ -49,7 +50,8 @@ def monthly(report: Report) -> Document:
         (both("数据截至", "As of"), text(report.get("as_of"))),
     ]
     tables = [section(report) for section in SECTIONS]
-    return Document(title, [Sheet("月汇总表 Monthly", title, meta, tables)])
+    # the statistics, then the ledger the quality department keeps (R12.4)
+    return Document(title, [Sheet("月汇总表 Monthly", title, meta, tables), ledger_sheet(report)])
 
 
 def overview(report: Report) -> Table:
@@ -87,11 +89,17 @@ departments = counted(
 
 
 def escalations(report: Report) -> Table:
-    title, what = both("投诉升级", "Escalations"), both("升级级别", "Level")
+    """The month's complaints that reached each level (a complaint at the project manager is
+    counted at both levels): complaints, not ladder steps."""
+    title = both("投诉升级", "Complaints escalated, by level reached")
+    what = both("升级级别", "Level")
     table = count_table(title, "escalations", L.LEVELS, report.get("escalations"), what)
-    table.rows.append(
-        [text(both("升级为重大", "Upgraded to major")), count(report.get("upgraded_to_major"))]
-    )
+    table.header[1] = both("投诉数", "Complaints")
+    escalated = count(report.get("escalated_complaints"))
+    table.rows += [
+        [text(both("升级的投诉", "Complaints escalated")), escalated],
+        [text(both("升级为重大", "Upgraded to major")), count(report.get("upgraded_to_major"))],
+    ]
     return table
 
 

@@ -66,6 +66,9 @@ def quality(report: dict[str, Any]) -> Document:
                 [side_by_side(report)],
                 frozen_header="sites",
                 frozen_columns=2,
+                # a measure's column is as wide as its number; its header wraps
+                widths=(10, 20, *(12 for _ in measures_of(report))),
+                print_header="sites",
             ),
             Sheet(
                 "六个月趋势 Trends",

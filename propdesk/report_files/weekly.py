@@ -17,6 +17,10 @@ from propdesk.report_files.document import (
     text,
 )
 from propdesk.report_files.labels import both
+from propdesk.report_files.ledger import departments, follow_up, when
+
+# the complaint list's column widths (characters): the overview's labels fit the first two
+WIDTHS = (18, 17, 10, 12, 10, 11, 11, 15, 15, 28, 26, 17, 22)
 
 
 def weekly(report: dict[str, Any]) -> Document:
@@ -48,28 +52,38 @@ def weekly(report: dict[str, Any]) -> Document:
         [
             both("单号", "Ticket no"),
             both("受理时间", "Received"),
+            both("客户单元", "Unit"),
             both("分类", "Category"),
             both("有效性", "Validity"),
             both("严重程度", "Severity"),
             both("状态", "Status"),
             both("升级级别", "Escalation level"),
+            both("责任部门", "Department"),
             both("内容", "Content"),
+            both("处理情况", "Handling"),
+            both("完成时间", "Completed"),
+            both("回访结果", "Follow-up result"),
         ],
         [
             [
                 text(c.get("ticket_no")),
-                text(c.get("received_at")),
+                text(when(c.get("received_at"))),
+                text(c.get("unit")),
                 text(label_or_none(L.CATEGORIES, c.get("category"))),
                 text(label_or_none(L.VALIDITY, c.get("validity"))),
                 text(label_or_none(L.SEVERITY, c.get("severity"))),
                 text(label_or_none(L.STATUSES, c.get("status"))),
                 text(label_or_none(L.LEVELS, c.get("escalation_level"))),
+                text(departments(c)),
                 text(c.get("content")),
+                text(c.get("resolution")),
+                text(when(c.get("completed_at"))),
+                text(follow_up(c)),
             ]
             for c in report.get("complaints") or []
         ],
-        long_text=True,
         key="complaints",
+        wrap=frozenset({8, 9, 10, 12}),
     )
     suggestions = Table(
         both("建议明细", "Suggestions"),
@@ -94,4 +108,5 @@ def weekly(report: dict[str, Any]) -> Document:
         key="suggestions",
     )
     tables = [overview, kinds, complaints, suggestions]
-    return Document(title, [Sheet("周汇总 Weekly", title, meta, tables)])
+    sheet = Sheet("周汇总 Weekly", title, meta, tables, widths=WIDTHS, print_header="complaints")
+    return Document(title, [sheet])

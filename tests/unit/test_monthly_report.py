@@ -196,14 +196,16 @@ def test_the_quality_pack_sets_the_sites_side_by_side_and_finds_what_got_worse_R
     assert (hbw["escalations"], hbw["paid_revenue"], hbw["resolution_median_hours"]) == (
         2, "130.00", 4.0
     )  # fmt: skip
+    assert hbw["escalated_complaints"] == 1  # t1: one complaint, two ladder steps
     assert (ohs["site"], ohs["contacts"], ohs["complaints"]) == ("ohs", 1, 1)
     assert pack["company"]["contacts"] == 8
     assert pack["company"]["complaints"] == 3
     assert pack["company"]["paid_revenue"] == "130.00"
-    assert pack["trend"]["hbw"]["contacts"] == [0, 0, 0, 0, 2, 7]
+    # before September hbw had no contact yet: no data, not zero (and ohs began in October)
+    assert pack["trend"]["hbw"]["contacts"] == [None, None, None, None, 2, 7]
+    assert pack["trend"]["ohs"]["complaints"] == [None, None, None, None, None, 1]
     assert pack["worse"]["sites"] == [
         {"site": "hbw", "measure": "complaints", "previous": 1, "this": 2},
-        {"site": "ohs", "measure": "complaints", "previous": 0, "this": 1},
     ]
     assert pack["worse"]["categories"] == [
         {"category": "noise", "previous": 1, "this": 2, "change": 1},
@@ -343,3 +345,37 @@ def test_hours_and_rates_round_half_up_as_a_report_does(hours, median) -> None:
 
     assert _half_up(statistics.median(hours), 1) == median
     assert _rate(1, 32) == 0.0313 and _rate(1, 3) == 0.3333 and _rate(0, 0) is None
+
+
+def test_the_ledger_has_a_row_per_complaint_suggestion_and_inquiry_R12_4(view) -> None:
+    """The 《客户投诉(建议、咨询)月汇总表》 lists each case: repairs and help requests have their
+    own records; the responsible department is the work order's, else the category's."""
+    ledger = monthly(view)["ledger"]
+    assert [(c["kind"], c["unit"]) for c in ledger] == [
+        ("complaint", "3-1201"), ("complaint", "3-1201"), ("suggestion", None),
+        ("inquiry", None),
+    ]  # fmt: skip
+    t1, t2, t6, t5 = ledger
+    assert t1["departments"] == ["security"]  # noise: no order, the routing's department
+    assert t6["departments"] == ["cleaning"]  # its work order's
+    assert t5["departments"] == ["property_business"]
+    assert (t1["status"], t1["escalation_level"], t1["completed_at"]) == (
+        "closed", "project_manager", "2026-10-09T00:30:00+08:00"
+    )  # fmt: skip
+    assert t1["follow_up"] == {"score": 5, "satisfied": True, "comment": None}
+    # t2 was reopened after an unsatisfied call and resolved again: the latest of each counts
+    assert (t2["reopened"], t2["completed_at"]) == (True, "2026-10-06T10:00:00+08:00")
+    assert t2["follow_up"]["score"] == 4
+    assert (t6["resolution"], t6["completed_at"], t6["follow_up"]) == (None, None, None)
+
+
+def test_a_view_written_before_the_ledger_gets_its_columns(tmp_path, fixture_month) -> None:
+    path = str(tmp_path / "old.sqlite3")
+    old = AnalyticsView(path, SITES)
+    with old.datastore.transaction(commit=True) as c:
+        for column in ("resolution", "completed_at", "follow_up_score", "follow_up_comment"):
+            c.execute(f"ALTER TABLE ticket_facts DROP COLUMN {column}")
+    old.close()
+    view = AnalyticsView(path, SITES)
+    view.apply([Delivery(seq, ev) for seq, ev in enumerate(fixture_month.events, start=1)])
+    assert len(monthly(view)["ledger"]) == 4

@@ -41,6 +41,7 @@ MONTHLY: dict[str, Any] = {
     "by_validity": {"valid": 2, "communicative": 1, "unclassified": 0},
     "by_severity": {"minor": 0, "important": 1, "major": 1, "unclassified": 1},
     "escalations": {"department_supervisor": 2, "project_manager": 1, "gm_office": 0},
+    "escalated_complaints": 2,
     "upgraded_to_major": 0,
     "clocks": {
         "general_fixed": {
@@ -116,6 +117,62 @@ MONTHLY: dict[str, Any] = {
             "clock_compliance": 0.6667,
         },
     ],
+    "ledger": [
+        {
+            "ticket_no": "HBW-202610-0003",
+            "received_at": "2026-10-03T09:12:00+08:00",
+            "unit": "3-1201",
+            "kind": "complaint",
+            "category": "noise",
+            "content": f"楼上装修噪音, 晚上十点还在施工{EVIL}",
+            "validity": "valid",
+            "severity": "important",
+            "status": "closed",
+            "escalation_level": "department_supervisor",
+            "upgraded": False,
+            "reopened": False,
+            "departments": ["security"],
+            "resolution": "已约谈装修户, 限定施工时间为 8:00–18:00, 并加强巡查",
+            "completed_at": "2026-10-05T16:30:00+08:00",
+            "follow_up": {"score": 5, "satisfied": True, "comment": "安静了"},
+        },
+        {
+            "ticket_no": "HBW-202610-0008",
+            "received_at": "2026-10-12T19:40:00+08:00",
+            "unit": None,
+            "kind": "suggestion",
+            "category": "cleaning",
+            "content": "建议在东门增加两个分类垃圾桶",
+            "validity": None,
+            "severity": None,
+            "status": "received",
+            "escalation_level": None,
+            "upgraded": False,
+            "reopened": False,
+            "departments": ["cleaning"],
+            "resolution": None,
+            "completed_at": None,
+            "follow_up": None,
+        },
+        {
+            "ticket_no": "HBW-202610-0011",
+            "received_at": "2026-10-20T10:05:00+08:00",
+            "unit": "5-302",
+            "kind": "inquiry",
+            "category": "other",
+            "content": "物业费什么时候交",
+            "validity": None,
+            "severity": None,
+            "status": "reopened",
+            "escalation_level": None,
+            "upgraded": False,
+            "reopened": True,
+            "departments": ["property_business"],
+            "resolution": "已告知缴费时间",
+            "completed_at": None,
+            "follow_up": {"score": 2, "satisfied": False, "comment": "回复太慢"},
+        },
+    ],
     "analysis": {
         "cause": f"水管老化{EVIL}\n第二行",
         "lessons": '=HYPERLINK("http://x")',
@@ -140,6 +197,7 @@ QUIET: dict[str, Any] = copy.deepcopy(MONTHLY) | {
     "repeat_units": [],
     "paid": {"orders": 0, "revenue": "0.00"},
     "top_categories": [],
+    "ledger": [],
     "analysis": None,
 }
 
@@ -166,6 +224,11 @@ WEEKLY: dict[str, Any] = {
             "status": "resolved",
             "escalation_level": "department_supervisor",
             "content": f"楼上装修噪音{EVIL}",
+            "unit": "3-1201",
+            "departments": ["security"],
+            "resolution": "已约谈装修户, 限定施工时间",
+            "completed_at": "2026-10-28T16:30:00+08:00",
+            "follow_up": {"score": 5, "satisfied": True, "comment": "安静了"},
         },
         {
             "ticket_no": "HBW-202610-0009",
@@ -176,6 +239,11 @@ WEEKLY: dict[str, Any] = {
             "status": "received",
             "escalation_level": None,
             "content": "停车位被占",
+            "unit": None,
+            "departments": ["security"],
+            "resolution": None,
+            "completed_at": None,
+            "follow_up": None,
         },
     ],
     "suggestions": [],
@@ -187,23 +255,24 @@ QUALITY: dict[str, Any] = {
     "months": ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"],
     "sites": [
         {"site": "hbw", "site_name": "华碧屋村", "contacts": 12, "complaints": 3,
-         "valid_complaints": 2, "escalations": 3, "upgraded_to_major": 0,
+         "valid_complaints": 2, "escalated_complaints": 2, "escalations": 3, "upgraded_to_major": 0,
          "clock_compliance": 0.6667, "resolution_median_hours": 20.5, "follow_up_rate": 0.8889,
          "satisfaction_rate": 0.875, "reopen_rate": 0.1111, "paid_revenue": "160.00"},
         {"site": "szp", "site_name": f"深圳园区{EVIL}", "contacts": 0, "complaints": 0,
-         "valid_complaints": 0, "escalations": 0, "upgraded_to_major": 0,
+         "valid_complaints": 0, "escalated_complaints": 0, "escalations": 0, "upgraded_to_major": 0,
          "clock_compliance": None, "resolution_median_hours": None, "follow_up_rate": None,
          "satisfaction_rate": None, "reopen_rate": None, "paid_revenue": "0.00"},
     ],
-    "company": {"contacts": 12, "complaints": 3, "valid_complaints": 2, "escalations": 3,
-                "upgraded_to_major": 0, "clock_compliance": 0.6667,
+    "company": {"contacts": 12, "complaints": 3, "valid_complaints": 2,
+                "escalated_complaints": 2, "escalations": 3, "upgraded_to_major": 0,
+                "clock_compliance": 0.6667,
                 "resolution_median_hours": 20.5, "follow_up_rate": 0.8889,
                 "satisfaction_rate": 0.875, "reopen_rate": 0.1111, "paid_revenue": "160.00"},
     "trend": {
         "hbw": {"contacts": [8, 9, 10, 11, 10, 12], "complaints": [2, 1, 3, 2, 4, 3],
                 "satisfaction_rate": [1.0, None, 0.9, 1.0, 0.8, 0.875],
                 "clock_compliance": [0.9, 1.0, 0.8, 0.9, 0.7, 0.6667]},
-        "szp": {"contacts": [0, 0, 0, 0, 0, 0], "complaints": [0, 0, 0, 0, 0, 0],
+        "szp": {"contacts": [None] * 6, "complaints": [None] * 6,  # no contact yet: no data
                 "satisfaction_rate": [None] * 6, "clock_compliance": [None] * 6},
     },
     "worse": {
@@ -240,7 +309,7 @@ def test_the_monthly_workbook_is_the_summary_table(tmp_path: Path) -> None:
     path = written("monthly", MONTHLY, tmp_path)["xlsx"]
     assert path.name == "hbw-2026-10-monthly.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["月汇总表 Monthly"]
+    assert wb.sheetnames == ["月汇总表 Monthly", "汇总台账 Ledger"]  # the ledger beside it
     ws = wb.active
 
     title = ws["A1"].value
@@ -347,18 +416,24 @@ def test_the_weekly_workbook_lists_the_complaints(tmp_path: Path) -> None:
     assert right_of(ws, "已取消 Cancelled").value == 0
     assert right_of(ws, "未解决 Open").value == 2
     header_row, _ = find(ws, "单号 Ticket no")
-    assert [c.value for c in ws[header_row]][:8] == [
-        "单号 Ticket no", "受理时间 Received", "分类 Category", "有效性 Validity",
-        "严重程度 Severity", "状态 Status", "升级级别 Escalation level", "内容 Content",
+    # R12.1: the week's complaint list says where, who is responsible, what was done and how
+    # the follow-up call went
+    assert [c.value for c in ws[header_row]][:13] == [
+        "单号 Ticket no", "受理时间 Received", "客户单元 Unit", "分类 Category",
+        "有效性 Validity", "严重程度 Severity", "状态 Status", "升级级别 Escalation level",
+        "责任部门 Department", "内容 Content", "处理情况 Handling", "完成时间 Completed",
+        "回访结果 Follow-up result",
     ]  # fmt: skip
-    assert [c.value for c in ws[header_row + 1]][:8] == [
-        "HBW-202610-0007", "2026-10-27T09:12:00+08:00", "噪音 Noise", "有效 Valid",
+    assert [c.value for c in ws[header_row + 1]][:13] == [
+        "HBW-202610-0007", "2026-10-27 09:12", "3-1201", "噪音 Noise", "有效 Valid",
         "重要 Important", "已解决 Resolved", "部门主管 Department supervisor",
-        f"楼上装修噪音{EVIL}",
+        "秩序维护部 Security", f"楼上装修噪音{EVIL}", "已约谈装修户, 限定施工时间",
+        "2026-10-28 16:30", "满意 Satisfied (5/5)\n安静了",
     ]  # fmt: skip
-    assert [c.value for c in ws[header_row + 2]][:8] == [
-        "HBW-202610-0009", "2026-10-29T19:00:00+08:00", None, None, None, "已受理 Received",
-        None, "停车位被占",
+    assert [c.value for c in ws[header_row + 2]][:13] == [
+        "HBW-202610-0009", "2026-10-29 19:00", None, None, None, None,
+        "已受理 Received", None, "秩序维护部 Security", "停车位被占", None, None,
+        "未回访 Not followed up",
     ]  # fmt: skip
     suggestions_row, _ = find(ws, "建议明细 Suggestions")
     assert ws.cell(row=suggestions_row + 2, column=1).value == "无 None"

@@ -1,6 +1,7 @@
 """Dispatch policies as data (docs/DOMAIN.md §4): which department a repair goes to, and which
 repairs are leaks accepted only after the next rain.
 
+The routing itself is the kernel's (shared/kernel/routing.py: reporting names the same department).
 A site overrides the routing in its site directory entry (`SiteConfig.routing`), and sets the
 warranty there too (`warranty_days`, R8.9); how a repair is classified, urgent or general and
 household or public, is shared with the service-level clocks (shared/kernel/repairs.py).
@@ -10,34 +11,12 @@ from __future__ import annotations
 
 import re
 
-from shared.kernel.vocabulary import Department
+from shared.kernel.routing import DEFAULT_DEPARTMENT, DEFAULT_ROUTING, route
 
-# category -> department that owns it
-DEFAULT_ROUTING: dict[str, Department] = {
-    "plumbing": Department.engineering,
-    "electrical": Department.engineering,
-    "elevator": Department.engineering,
-    "maintenance": Department.engineering,
-    "public_facility": Department.engineering,
-    "cleaning": Department.cleaning,
-    "security": Department.security,
-    "public_order": Department.security,
-    "parking": Department.security,
-    "noise": Department.security,
-    "greening": Department.greening,
-    "front_desk": Department.property_business,
-    "other": Department.property_business,
-}
-DEFAULT_DEPARTMENT = Department.engineering
+__all__ = ["DEFAULT_DEPARTMENT", "DEFAULT_ROUTING", "is_leak", "route"]
 
 # R8.8 leak repairs (roof, outer wall, window: what rain tests) are accepted after the next rain.
 LEAK_WORDS = re.compile(r"漏雨|(屋面|屋顶|顶楼|天台|外墙|窗台|窗边|飘窗)[^管爆]{0,4}(渗|漏)")
-
-
-def route(category: str | None, overrides: dict[str, Department]) -> Department:
-    if category is None:
-        return DEFAULT_DEPARTMENT
-    return overrides.get(category) or DEFAULT_ROUTING.get(category, DEFAULT_DEPARTMENT)
 
 
 def is_leak(content: str) -> bool:

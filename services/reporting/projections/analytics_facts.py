@@ -84,6 +84,11 @@ def _reported(cal: Calendar) -> Step:
             "satisfied": 0,
             "level": None,
             "upgraded": 0,
+            # the ledger's columns (docs/REPORTS.md): the latest resolution and follow-up
+            "resolution": None,
+            "completed_at": None,
+            "follow_up_score": None,
+            "follow_up_comment": None,
         }
         return facts | {"ticket": row}
 
@@ -223,17 +228,21 @@ def fact_projectors(cal: Calendar) -> FactProjectors:
             lambda row, ev: {
                 "status": status_after(ev),
                 "resolved_at": row["resolved_at"] or ev.occurred_at.isoformat(),
+                "resolution": ev.data.resolution,
+                "completed_at": cal.local(ev.site, ev.occurred_at).isoformat(),
             }
         ),
         ticket_events.FollowUpRecordedEvent: _ticket(
             lambda row, ev: {
                 "follow_ups": row["follow_ups"] + 1,
                 "satisfied": row["satisfied"] + int(ev.data.score >= 4),
+                "follow_up_score": ev.data.score,
+                "follow_up_comment": ev.data.comment,
             }
         ),
         ticket_events.TicketClosedEvent: _ticket(lambda row, ev: {"status": status_after(ev)}),
         ticket_events.TicketReopenedEvent: _ticket(
-            lambda row, ev: {"status": status_after(ev), "reopened": 1}
+            lambda row, ev: {"status": status_after(ev), "reopened": 1, "completed_at": None}
         ),
         ticket_events.TicketCancelledEvent: _ticket(
             lambda row, ev: {

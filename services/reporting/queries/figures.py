@@ -24,12 +24,16 @@ from services.reporting.queries.month import (
 )
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
+from shared.kernel.routing import route
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel, ClockName, Kind, Level, Severity, Validity
 
 LADDER = [level.value for level in Level]
 TREND_MONTHS = 6
 TOP = 5
+# the kinds of the 《客户投诉(建议、咨询)月汇总表》 ledger: one row per case (R12.4)
+LEDGER_KINDS = (Kind.complaint, Kind.suggestion, Kind.inquiry)
+TREND_MEASURES = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
 
 
 # The orders of a site that do not belong to a duplicate contact (an order's ticket may be
@@ -86,6 +90,40 @@ class Reports:
             "revenue": str(revenue),
         }
 
+    def first_month(self, site: str | None = None) -> str | None:
+        """The month of the site's first contact (of any site's, without one): a month before
+        it has no data, which is not the same as a month with no contacts (docs/REPORTS.md)."""
+        where, params = ("AND site = ?", (site,)) if site is not None else ("", ())
+        rows = self.view.rows(
+            f"SELECT MIN(month) AS first FROM ticket_facts WHERE duplicate = 0 {where}", params
+        )
+        return rows[0]["first"] if rows else None
+
+    def _departments(self, site: str, tickets: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """The departments each ticket's work orders were issued to."""
+        marks = ", ".join("?" * len(tickets))
+        found: dict[str, list[str]] = {}
+        if not tickets:
+            return found
+        for r in self.view.rows(
+            "SELECT DISTINCT ticket_id, department FROM order_facts "
+            f"WHERE site = ? AND ticket_id IN ({marks}) ORDER BY ticket_id, department",
+            (site, *(t["ticket_id"] for t in tickets)),
+        ):
+            found.setdefault(r["ticket_id"], []).append(r["department"])
+        return found
+
+    def cases(
+        self, site: str, config: SiteConfig, tickets: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """A ledger row per ticket (docs/REPORTS.md `ledger`): where, what, who is responsible,
+        how it was handled and how the follow-up call went; no name, no phone (R15.1)."""
+        departments = self._departments(site, tickets)
+        return [
+            _case(t, departments.get(t["ticket_id"]) or [route(t["category"], config.routing)])
+            for t in tickets
+        ]
+
     def _analysis(self, site: str, month: str) -> dict[str, Any] | None:
         rows = self.view.rows(
             "SELECT analysis FROM month_analysis WHERE site = ? AND month = ?", (site, month)
@@ -108,6 +146,8 @@ class Reports:
 
     def monthly(self, site: str, config: SiteConfig, month: str, as_of: datetime) -> dict:
         this, before = self.month(site, month), self.month(site, previous_month(month))
+        first = self.first_month(site)
+        known_before = first is not None and first <= previous_month(month)
         start, end = month_bounds(config, month)
         categories = _category_counts(this.tickets)
         previous = _category_counts(before.tickets)
@@ -138,6 +178,7 @@ class Reports:
                 "severity",
             ),
             "escalations": counts(LADDER, this.escalations, "level"),
+            "escalated_complaints": measures["escalated_complaints"],
             "upgraded_to_major": measures["upgraded_to_major"],
             "clocks": _clocks(this),
             "resolution_hours": {
@@ -167,27 +208,36 @@ class Reports:
                 {
                     "category": name,
                     "count": count,
-                    "previous": previous.get(name, 0),
-                    "change": count - previous.get(name, 0),
+                    "previous": previous.get(name, 0) if known_before else None,
+                    "change": count - previous.get(name, 0) if known_before else None,
                 }
                 for name, count in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
             ],
             "change": {
-                name: {"this": a, "previous": b, "change": a - b}
+                name: {
+                    "this": a,
+                    "previous": b if known_before else None,
+                    "change": a - b if known_before else None,
+                }
                 for name, a, b in (
                     ("contacts", len(this.tickets), len(before.tickets)),
                     ("complaints", len(this.complaints), len(before.complaints)),
                     ("repairs", _kind(this, Kind.repair), _kind(before, Kind.repair)),
                 )
             },
-            "trend": [self._trend_point(site, m) for m in months_back(month, TREND_MONTHS)],
+            "trend": [self._trend_point(site, m, first) for m in months_back(month, TREND_MONTHS)],
+            "ledger": self.cases(
+                site, config, [t for t in this.tickets if t["kind"] in LEDGER_KINDS]
+            ),
             "analysis": self._analysis(site, month),
         }
 
-    def _trend_point(self, site: str, month: str) -> dict[str, Any]:
+    def _trend_point(self, site: str, month: str, first: str | None) -> dict[str, Any]:
+        """A month before the site's first contact has no data: every measure null."""
+        if first is None or month < first:
+            return {"month": month} | dict.fromkeys(TREND_MEASURES)
         measures = self.month(site, month).measures()
-        keep = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
-        return {"month": month} | {k: measures[k] for k in keep}
+        return {"month": month} | {k: measures[k] for k in TREND_MEASURES}
 
     # -- the weekly summary (R12.1) ---------------------------------------------------------
 
@@ -201,6 +251,7 @@ class Reports:
             (site, week),
         )
         done = {"resolved", "closed"}
+        complaints = [t for t in tickets if t["kind"] == Kind.complaint]
         return {
             "site": site,
             "site_name": config.name,
@@ -215,9 +266,8 @@ class Reports:
             "cancelled": sum(1 for t in tickets if t["status"] == "cancelled"),
             "open": sum(1 for t in tickets if t["status"] not in {*done, "cancelled"}),
             "complaints": [
-                _brief(t, "validity", "severity", "escalation_level")
-                for t in tickets
-                if t["kind"] == Kind.complaint
+                _brief(t, "validity", "severity", "escalation_level") | _handling(case)
+                for t, case in zip(complaints, self.cases(site, config, complaints), strict=True)
             ],
             "suggestions": [_brief(t) for t in tickets if t["kind"] == Kind.suggestion],
         }
@@ -242,12 +292,14 @@ class Reports:
                 | series[month].measures()
                 | {"paid_revenue": paid["revenue"]}
             )
-            per_month = [series[m].measures() for m in months]
-            trend[site] = {
-                k: [p[k] for p in per_month]
-                for k in ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
-            }
+            first = self.first_month(site)
+            per_month = [
+                series[m].measures() if first is not None and m >= first else {} for m in months
+            ]  # a month before the site's first contact: no data, not zero
+            trend[site] = {k: [p.get(k) for p in per_month] for k in TREND_MEASURES}
         revenue = sum((Decimal(r["paid_revenue"]) for r in rows), Decimal("0.00"))
+        first = self.first_month()
+        known_before = first is not None and first <= months[-2]
         return {
             "month": month,
             "as_of": as_of.isoformat(),
@@ -257,7 +309,9 @@ class Reports:
             "trend": trend,
             "worse": {
                 "sites": _worse_sites(trend),
-                "categories": _worse_categories(pooled[months[-2]], pooled[month]),
+                "categories": _worse_categories(pooled[months[-2]], pooled[month])
+                if known_before
+                else [],
             },
         }
 
@@ -311,6 +365,41 @@ def _brief(ticket: dict[str, Any], *extra: str) -> dict[str, Any]:
         "content": ticket["content"],
     }
     return fields | {name: ticket[names.get(name, name)] for name in extra}
+
+
+def _case(ticket: dict[str, Any], departments: list[str]) -> dict[str, Any]:
+    return {
+        "ticket_no": ticket["ticket_no"],
+        "received_at": ticket["received_at"],
+        "unit": ticket["unit"],
+        "kind": ticket["kind"],
+        "category": ticket["category"],
+        "content": ticket["content"],
+        "validity": ticket["validity"],
+        "severity": ticket["severity"],
+        "status": ticket["status"],
+        "escalation_level": ticket["level"],
+        "upgraded": bool(ticket["upgraded"]),
+        "reopened": bool(ticket["reopened"]),
+    } | _handling_of(ticket, departments)
+
+
+def _handling_of(ticket: dict[str, Any], departments: list[str]) -> dict[str, Any]:
+    score = ticket["follow_up_score"]
+    return {
+        "departments": departments,
+        "resolution": ticket["resolution"],
+        "completed_at": ticket["completed_at"],
+        "follow_up": None
+        if score is None
+        else {"score": score, "satisfied": score >= 4, "comment": ticket["follow_up_comment"]},
+    }
+
+
+def _handling(case: dict[str, Any]) -> dict[str, Any]:
+    """What the weekly list adds to a complaint: its unit and the ledger's handling columns."""
+    keys = ("unit", "departments", "resolution", "completed_at", "follow_up")
+    return {k: case[k] for k in keys}
 
 
 def _worse_sites(trend: dict[str, dict[str, list[Any]]]) -> list[dict[str, Any]]:

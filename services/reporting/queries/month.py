@@ -96,6 +96,8 @@ class Month:
             "contacts": len(self.tickets),
             "complaints": len(self.complaints),
             "valid_complaints": sum(1 for t in self.complaints if t["validity"] == "valid"),
+            # a complaint that climbed to the project manager is 1 complaint escalated, 2 steps
+            "escalated_complaints": len({e["ticket_id"] for e in self.escalations}),
             "escalations": len(self.escalations),
             "upgraded_to_major": sum(t["upgraded"] for t in self.complaints),
             "clock_compliance": rate(*self.compliance_parts()),

@@ -35,7 +35,9 @@ TABLES: dict[str, str] = {
         "severity TEXT, unit TEXT, content TEXT NOT NULL, status TEXT NOT NULL, "
         "duplicate INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, "
         "reopened INTEGER NOT NULL DEFAULT 0, follow_ups INTEGER NOT NULL DEFAULT 0, "
-        "satisfied INTEGER NOT NULL DEFAULT 0, level TEXT, upgraded INTEGER NOT NULL DEFAULT 0"
+        "satisfied INTEGER NOT NULL DEFAULT 0, level TEXT, upgraded INTEGER NOT NULL DEFAULT 0, "
+        # the ledger's columns, added after the first views were written (see _add_columns)
+        "resolution TEXT, completed_at TEXT, follow_up_score INTEGER, follow_up_comment TEXT"
     ),
     "escalation_facts": (
         "ticket_id TEXT NOT NULL, level TEXT NOT NULL, site TEXT NOT NULL, month TEXT NOT NULL, "
@@ -88,6 +90,18 @@ class AnalyticsView(ParkingView, SQLiteView):
         self.calendar = Calendar(sites or SiteDirectory.load(None))
         self.projectors = fact_projectors(self.calendar)
         self.create_table()
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """A view written before the ledger's columns gets them, empty: the tickets it already
+        has show no handling or follow-up in the ledger until the view is rebuilt (`propdesk
+        replay analytics`)."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA table_info(ticket_facts)")
+            have = {r["name"] for r in c.fetchall()}
+            for column in TABLES["ticket_facts"].split(", "):
+                if column.split()[0] not in have:
+                    c.execute(f"ALTER TABLE ticket_facts ADD COLUMN {column}")
 
     def local(self, site: str, when: datetime) -> datetime:
         return self.calendar.local(site, when)
