@@ -101,16 +101,16 @@ class Reports:
 
     def _departments(self, site: str, tickets: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The departments each ticket's work orders were issued to."""
-        marks = ", ".join("?" * len(tickets))
         found: dict[str, list[str]] = {}
-        if not tickets:
-            return found
-        for r in self.view.rows(
-            "SELECT DISTINCT ticket_id, department FROM order_facts "
-            f"WHERE site = ? AND ticket_id IN ({marks}) ORDER BY ticket_id, department",
-            (site, *(t["ticket_id"] for t in tickets)),
-        ):
-            found.setdefault(r["ticket_id"], []).append(r["department"])
+        ids = [t["ticket_id"] for t in tickets]
+        for at in range(0, len(ids), 500):  # well under SQLite's limit of parameters
+            chunk = ids[at : at + 500]
+            for r in self.view.rows(
+                "SELECT DISTINCT ticket_id, department FROM order_facts WHERE site = ? "
+                f"AND ticket_id IN ({', '.join('?' * len(chunk))}) ORDER BY ticket_id, department",
+                (site, *chunk),
+            ):
+                found.setdefault(r["ticket_id"], []).append(r["department"])
         return found
 
     def cases(
