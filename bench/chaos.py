@@ -43,6 +43,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from propdesk.cli.common import new_client_ref
 from propdesk.trust import Hub, default_directory
 from shared.kernel.settings import Settings
+from shared.messaging import subjects
 from shared.messaging.client import Bus
 from shared.messaging.identity import OPS
 from shared.messaging.natsconf import ServerOptions
@@ -157,7 +158,7 @@ async def command(
     """Send until answered (the same command_id every time, as the CLI does): a timeout, no
     responders or `unavailable` is retried; any other refusal is recorded and given up."""
     body = {"command_id": str(uuid4())} | body
-    subject = f"desk.cmd.{site}.{service}.{verb}"
+    subject = subjects.command(site, service, verb)
     deadline = time.monotonic() + COMMAND_DEADLINE
     while time.monotonic() < deadline:
         try:
@@ -242,7 +243,7 @@ async def poison(processes: Processes, settings: Settings, incidents: Incidents)
     async with Bus(processes.url, settings, name="chaos-poison", max_reconnect_attempts=3) as bus:
         nc = await bus.connection("dispatch")
         ack = await nc.jetstream().publish(
-            "desk.evt.hbw.workorder.issued", json.dumps(bad).encode(),
+            subjects.event("hbw", "workorder.issued"), json.dumps(bad).encode(),
             headers={"Nats-Msg-Id": event_id},
         )  # fmt: skip
     incidents.poison = ack.seq

@@ -38,7 +38,7 @@ from shared.messaging.bus import ensure_stream
 from shared.messaging.client import Bus
 from shared.messaging.identity import SERVICE_IDENTITIES
 from shared.messaging.natsd import EmbeddedNats, free_port
-from shared.messaging.subjects import STREAM
+from shared.messaging.subjects import STREAM, event_type_of
 
 
 def read_manifest(backup: Path) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def event_owners() -> dict[str, str]:
     for name in SERVICE_IDENTITIES:
         router = SERVICES[name](Settings(), clock, SiteDirectory(strict=False)).router()
         for publisher in router.publishers:
-            subject = publisher.subject.broker_address
-            if subject.startswith("desk.evt.*."):
-                owners[subject.removeprefix("desk.evt.*.")] = name
+            event_type = event_type_of(publisher.subject.broker_address)
+            if event_type:
+                owners[event_type] = name
     return owners

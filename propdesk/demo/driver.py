@@ -75,7 +75,7 @@ class Month:
         for site in sites:
             desk = await self.bus.connection(site_identity(site))
             await desk.subscribe(subjects.notice(site, ">"), cb=self.on_notice)
-            issued = f"desk.evt.{site}.{WorkOrderIssuedEvent.type_name()}"  # cf. event_subject()
+            issued = subjects.event(site, WorkOrderIssuedEvent.type_name())
             await desk.subscribe(issued, cb=self.on_issued)
 
     # -- requests ---------------------------------------------------------------------------------

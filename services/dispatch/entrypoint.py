@@ -9,6 +9,7 @@ from services.dispatch.application import DispatchApp
 from services.dispatch.translate import translate
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS, WorkOrderReply
 from shared.contracts.workorder_events import WORKORDER_EVENTS
+from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.relay import Translate
 
@@ -26,7 +27,7 @@ class DispatchService(DeskService):
     commands = COMMANDS
     publishes = WORKORDER_EVENTS
     # dispatch follows the tickets: a repair gets its work order at once
-    consumes = ("dispatch-tickets", "desk.evt.*.ticket.>")
+    consumes = ("dispatch-tickets", subjects.event_pattern("ticket.>"))
 
     def translator(self) -> Translate:
         return translate

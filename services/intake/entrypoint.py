@@ -30,7 +30,7 @@ class IntakeService(DeskService):
     commands = COMMANDS
     publishes = events.INTAKE_EVENTS
     # dispatch's last sign-off of a ticket's work orders resolves the ticket
-    consumes = ("intake-work-done", "desk.evt.*.workorder.signed_off")
+    consumes = ("intake-work-done", subjects.event_pattern("workorder.signed_off"))
 
     def translator(self) -> Translate:
         return Translator(self.app.reporters_of)

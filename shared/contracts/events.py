@@ -187,7 +187,3 @@ _ADAPTER: TypeAdapter[Envelope] = TypeAdapter(AnyEvent)
 def parse_event(raw: bytes | str) -> Envelope:
     """Validate one message of the stream into its typed envelope."""
     return _ADAPTER.validate_json(raw)
-
-
-def event_subject(envelope: Envelope) -> str:
-    return f"desk.evt.{envelope.site}.{envelope.event_type}"  # type: ignore[attr-defined]

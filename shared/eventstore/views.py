@@ -1,6 +1,7 @@
-"""One projection mechanism: a table of pure steps keyed by event class (`Projector`), and one
+"""One projection mechanism: a table of pure steps keyed by event class (`Projector`), one
 SQLite view base (`SQLiteView`) that applies a batch of stream messages, skips what it already
-applied and records the stream position in the same transaction.
+applied and records the stream position in the same transaction, and what a batch writes
+(`Batch`: its `Rows`, each loaded once, changed in memory and saved once, and insert-only rows).
 
 Why not eventsourcing's own `Projection`/`ProjectionRunner`: they pull from an eventsourcing
 application's recorder and commit one event (and one tracking row) at a time; our views are fed
@@ -124,28 +125,107 @@ def each_row(c: SQLiteCursor, size: int = 1000) -> Iterator[Any]:
 dump: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
-class Rows(Generic[S]):
-    """The states of one projector that a batch touches: each loaded at most once, changed in
-    memory by every event of the batch, and saved once at the end by the view (a rebuild's
-    batches hold thousands of events, a few for each state): the same rows as applying the events
-    one by one."""
+def aggregate_key(event: Any) -> str:
+    return str(event.aggregate_id)
 
-    def __init__(self, projector: Projector[S], load: Callable[[SQLiteCursor, str], S | None]):
-        self.projector = projector
-        self._load = load
+
+class Rows(Generic[S]):
+    """The rows of one kind that a batch touches (a table's rows, or states each spread over a
+    few tables), by key: each loaded at most once, changed in memory by every event of the batch
+    and saved once at the end (a rebuild's batches hold thousands of events, a few for each
+    row): the same rows as applying the events one by one.
+
+    `load(c, key)` reads one row (None: not stored yet); `save(c, rows)` writes `rows.changed`
+    (in the order first changed; `rows.loaded` holds them as stored before the batch). To
+    `project` events: `evolve(row, event)` is the row after the event (None: it changes
+    nothing) and `key(event)` names the row; with `version(row)`, an event whose
+    aggregate_version is not past the row's changes nothing (republished after the duplicate
+    window).
+    """
+
+    def __init__(
+        self,
+        c: SQLiteCursor,
+        load: Callable[[SQLiteCursor, str], S | None],
+        save: Callable[[SQLiteCursor, Rows[S]], None],
+        *,
+        evolve: Callable[[S | None, Any], S | None] | None = None,
+        key: Callable[[Any], str] = aggregate_key,
+        version: Callable[[S], int] | None = None,
+    ) -> None:
+        self.c = c
+        self._load, self._save = load, save
+        self._evolve, self.key, self._version = evolve, key, version
         self.loaded: dict[str, S | None] = {}  # as stored before the batch
         self.changed: dict[str, S] = {}  # after the batch, in the order first changed
+        self._now: dict[str, S | None] = {}  # as the batch has them so far
 
-    def project(self, c: SQLiteCursor, event: Any) -> S | None:
-        """Apply `event` to its state; the new state, or None when it changed nothing."""
-        key = self.projector.key(event)
-        if key in self.changed:
-            state: S | None = self.changed[key]
-        elif key in self.loaded:
-            state = self.loaded[key]
-        else:
-            state = self.loaded[key] = self._load(c, key)
-        new = self.projector.evolve(state, event)
+    @classmethod
+    def projecting(
+        cls,
+        projector: Projector[S],
+        c: SQLiteCursor,
+        load: Callable[[SQLiteCursor, str], S | None],
+        save: Callable[[SQLiteCursor, Rows[S]], None],
+    ) -> Rows[S]:
+        """Rows that are the states of `projector` (its `evolve` and `key`)."""
+        return cls(c, load, save, evolve=projector.evolve, key=projector.key)
+
+    def get(self, key: str) -> S | None:
+        """The row as the batch has it so far (None: there is none)."""
+        try:
+            return self._now[key]
+        except KeyError:
+            row = self.loaded[key] = self._now[key] = self._load(self.c, key)
+            return row
+
+    def put(self, key: str, row: S) -> None:
+        self.changed[key] = self._now[key] = row
+
+    def project(self, event: Any) -> S | None:
+        """Apply `event` to its row; the new row, or None when it changed nothing."""
+        assert self._evolve is not None, "rows without `evolve` are only got and put"
+        key = self.key(event)
+        try:
+            row = self._now[key]  # get(key), inline: once for each event of a rebuild
+        except KeyError:
+            row = self.loaded[key] = self._now[key] = self._load(self.c, key)
+        version = self._version
+        if version is not None and row is not None and event.aggregate_version <= version(row):
+            return None
+        new = self._evolve(row, event)
         if new is not None:
-            self.changed[key] = new
+            self.changed[key] = self._now[key] = new
         return new
+
+    def save(self) -> None:
+        if self.changed:
+            self._save(self.c, self)
+
+
+class Batch:
+    """What one `SQLiteView._apply_rows` writes with cursor `c`: `rows` (by name) and rows of
+    insert-only tables (`inserts`: table -> its INSERT statement, e.g. a history), all written
+    by `write` at the end, in that order."""
+
+    def __init__(
+        self,
+        c: SQLiteCursor,
+        rows: Mapping[str, Rows[Any]],
+        inserts: Mapping[str, str] | None = None,
+    ) -> None:
+        self.c = c
+        self.rows = rows
+        self._inserts = inserts or {}
+        self._added: dict[str, list[tuple[Any, ...]]] = {table: [] for table in self._inserts}
+
+    def add(self, table: str, values: tuple[Any, ...]) -> None:
+        """A row of an insert-only table."""
+        self._added[table].append(values)
+
+    def write(self) -> None:
+        for rows in self.rows.values():
+            rows.save()
+        for table, values in self._added.items():
+            if values:
+                self.c.executemany(self._inserts[table], values)

@@ -160,7 +160,7 @@ class DeskService(Service):
         for model in self.publishes:
             event_type = model.type_name()
             router.publisher(
-                f"desk.evt.*.{event_type}",
+                subjects.event_pattern(event_type),
                 title=f"event.{event_type}",
                 description=(model.data_model().__doc__ or "").strip(),
                 schema=model,

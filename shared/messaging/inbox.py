@@ -31,7 +31,7 @@ from shared.contracts.events import EVENT_TYPES, Envelope, parse_event
 from shared.logging import get_logger
 from shared.messaging.parking import PAUSE, Park, Stuck, settle
 from shared.messaging.stream_mark import StreamChanged, StreamMark
-from shared.messaging.subjects import EVENTS_ALL, STREAM
+from shared.messaging.subjects import EVENTS_ALL, STREAM, event_type_of
 from shared.messaging.tasks import Blocking, to_thread
 
 log = get_logger("inbox")
@@ -67,7 +67,7 @@ def decode(seq: int, data: bytes, subject: str = "") -> Delivery:
 def _unreadable(subject: str, data: bytes, exc: ValidationError) -> str | None:
     """Why a message on the subject of an event type this version knows, at a schema version it
     knows, does not validate: an event it cannot apply. None for what is rightly skipped."""
-    event_type = subject.split(".", 3)[3] if subject.startswith("desk.evt.") else ""
+    event_type = event_type_of(subject)
     model = EVENT_TYPES.get(event_type)
     if model is None:
         return None

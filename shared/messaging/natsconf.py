@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared.messaging import subjects
 from shared.messaging.identity import (
     ANALYTICS,
     HUB_ACCOUNT,
@@ -112,17 +113,37 @@ OPS_GRANT = reader_grant(
     f"{JS}.CONSUMER.INFO.{STREAM}.*",
     hears=(ALERTS_ALL,),
 )
-ANALYTICS_GRANT = reader_grant(ANALYTICS, "desk.qry.company.>")
+ANALYTICS_GRANT = reader_grant(ANALYTICS, subjects.query(subjects.COMPANY, ">"))
+
+
+@dataclass(frozen=True)
+class SiteSubjects:
+    """Every subject of one site, by kind: what its account imports from HUB."""
+
+    commands: str
+    queries: str
+    notices: str
+    events: str
+
+    @classmethod
+    def of(cls, site: str) -> SiteSubjects:
+        return cls(
+            subjects.site_commands(site),
+            subjects.query(site, ">"),
+            subjects.notice(site, ">"),
+            subjects.site_events(site),
+        )
 
 
 def site_grant(site: str) -> Grant:
     """A site's desk, inside its own account: its requests out, its replies, notices, events in."""
+    own = SiteSubjects.of(site)
     return Grant(
-        publish=(f"desk.cmd.{site}.>", f"desk.qry.{site}.>"),
+        publish=(own.commands, own.queries),
         subscribe=(
             f"{inbox_prefix(site_identity(site))}.>",  # `_INBOX.>` of its own account
-            f"desk.ntf.{site}.>",
-            f"desk.evt.{site}.>",
+            own.notices,
+            own.events,
         ),
     )
 
@@ -201,12 +222,12 @@ def _hub(
     ]
     exports = []
     for site in sorted(sites):
-        only = [site_account(site)]
+        only, own = [site_account(site)], SiteSubjects.of(site)
         exports += [
-            {"service": f"desk.cmd.{site}.>", "accounts": only},
-            {"service": f"desk.qry.{site}.>", "accounts": only},
-            {"stream": f"desk.ntf.{site}.>", "accounts": only},
-            {"stream": f"desk.evt.{site}.>", "accounts": only},
+            {"service": own.commands, "accounts": only},
+            {"service": own.queries, "accounts": only},
+            {"stream": own.notices, "accounts": only},
+            {"stream": own.events, "accounts": only},
         ]
     # with a limit, the account's own: what `$JS.API.INFO` tells the services
     jetstream = "enabled" if max_store is None else _obj({"max_file": max_store, "max_mem": -1})
@@ -221,11 +242,12 @@ def _hub(
 
 def _site_account(site: str, key: str | None) -> str:
     users = [{"nkey": key, "permissions": site_grant(site).permissions()}] if key else []
+    own = SiteSubjects.of(site)
     imports = [
-        {"service": {"account": HUB_ACCOUNT, "subject": f"desk.cmd.{site}.>"}, "share": True},
-        {"service": {"account": HUB_ACCOUNT, "subject": f"desk.qry.{site}.>"}, "share": True},
-        {"stream": {"account": HUB_ACCOUNT, "subject": f"desk.ntf.{site}.>"}},
-        {"stream": {"account": HUB_ACCOUNT, "subject": f"desk.evt.{site}.>"}},
+        {"service": {"account": HUB_ACCOUNT, "subject": own.commands}, "share": True},
+        {"service": {"account": HUB_ACCOUNT, "subject": own.queries}, "share": True},
+        {"stream": {"account": HUB_ACCOUNT, "subject": own.notices}},
+        {"stream": {"account": HUB_ACCOUNT, "subject": own.events}},
     ]
     return (
         f"  # the desk of site {site}\n  {site_account(site)}: {{\n"

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.logging import get_logger
 from shared.messaging.errors import retryable
+from shared.messaging.subjects import event_type_of, site_of
 
 if TYPE_CHECKING:
     from shared.messaging.inbox import Apply, Delivery
@@ -67,15 +68,14 @@ def parked_entry(
 ) -> dict[str, Any]:
     """What a consumer keeps of an event it parks (the fields of contracts.ops.ParkedEvent)."""
     envelope = delivery.envelope
-    tokens = delivery.subject.split(".", 3)  # desk.evt.<site>.<event type>
     text = delivery.data.decode("utf-8", "replace")
     if envelope is not None:
         text = text or envelope.model_dump_json()
         event_type: str | None = envelope.event_type  # type: ignore[attr-defined]
         event_id, site = str(envelope.event_id), envelope.site
     else:
-        event_type = tokens[3] if len(tokens) == 4 else None
-        event_id, site = None, tokens[2] if len(tokens) > 2 else None
+        event_type = event_type_of(delivery.subject) or None  # unreadable: what its subject says
+        event_id, site = None, site_of(delivery.subject) or None
     return {
         "id": f"{consumer}:{delivery.seq}",
         "consumer": consumer,

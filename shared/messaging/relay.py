@@ -18,10 +18,10 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import ProcessRecorder, Tracking
 from nats.js import JetStreamContext
 
-from shared.contracts.events import Envelope, event_subject
+from shared.contracts.events import Envelope
 from shared.logging import get_logger
 from shared.messaging.stream_mark import StreamChanged, StreamMark
-from shared.messaging.subjects import STREAM
+from shared.messaging.subjects import STREAM, subject_of
 from shared.messaging.tasks import Blocking, to_thread
 
 log = get_logger("relay")
@@ -105,7 +105,7 @@ class Relay:
 
     async def publish(self, envelope: Envelope) -> None:
         await self._js.publish(
-            event_subject(envelope),
+            subject_of(envelope),
             envelope.model_dump_json().encode(),
             stream=STREAM,
             headers={"Nats-Msg-Id": str(envelope.event_id)},

@@ -11,11 +11,17 @@ Alerts    desk.alert.<service>                (to ops: JetStream filling up …;
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shared.kernel.identifiers import COMPANY as COMPANY  # subjects name sites by these rules
 from shared.kernel.identifiers import is_valid_site as is_valid_site
 
+if TYPE_CHECKING:
+    from shared.contracts.envelope import Envelope
+
+_EVENTS = "desk.evt"
 STREAM = "DESK"
-EVENTS_ALL = "desk.evt.>"
+EVENTS_ALL = f"{_EVENTS}.>"
 NOTICES = "NOTICES"
 NOTICES_ALL = "desk.ntf.>"
 SIM_CLOCK_SET = "desk.sim.clock.set"
@@ -27,6 +33,11 @@ ALERTS_ALL = "desk.alert.>"  # what ops may listen to
 
 def command(site: str, service: str, verb: str) -> str:
     return f"desk.cmd.{site}.{service}.{verb}"
+
+
+def site_commands(site: str) -> str:
+    """Every command of one site, to every service."""
+    return f"desk.cmd.{site}.>"
 
 
 def ops(service: str, verb: str) -> str:
@@ -57,9 +68,31 @@ def ops_parked(service: str, verb: str) -> str:
     return f"desk.ops.{service}.parked.{verb}"
 
 
+def event(site: str, event_type: str) -> str:
+    """Where an event of `site` is published on DESK (`event_type`, e.g. `ticket.reported`)."""
+    return f"{_EVENTS}.{site}.{event_type}"
+
+
+def subject_of(envelope: Envelope) -> str:
+    """The subject an event is published on."""
+    return event(envelope.site, envelope.event_type)  # type: ignore[attr-defined]
+
+
+def event_pattern(event_type: str, site: str = "*") -> str:
+    """Events of one type, or of a wildcard (`ticket.>`), of every site (or of `site`)."""
+    return event(site, event_type)
+
+
 def site_events(site: str) -> str:
     """Every event of one site on the stream DESK."""
-    return f"desk.evt.{site}.>"
+    return event(site, ">")
+
+
+def event_type_of(subject: str) -> str:
+    """The event type an event subject carries, e.g. `ticket.reported` ('' for any other
+    subject)."""
+    tokens = subject.split(".", 3)
+    return tokens[3] if len(tokens) == 4 and f"{tokens[0]}.{tokens[1]}" == _EVENTS else ""
 
 
 def command_pattern(service: str, verb: str) -> str:

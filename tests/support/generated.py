@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from shared.contracts.envelope import Envelope
-from shared.contracts.events import event_subject
+from shared.messaging.subjects import subject_of
 from tests.support.builders import History
 from tests.support.lives import Life
 
@@ -47,7 +47,7 @@ class GeneratedHistory(History):
     def record(self, event: Envelope) -> None:
         self.emitted += 1
         payload = event.model_dump_json().encode()
-        subject = event_subject(event)
+        subject = subject_of(event)
         pending = Pending(event.occurred_at, self.emitted, subject, str(event.event_id), payload)
         heapq.heappush(self.heap, pending)
 

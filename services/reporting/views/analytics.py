@@ -7,7 +7,7 @@ changes nothing: `versions` holds the last version of every aggregate seen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,12 +16,13 @@ from eventsourcing.sqlite import SQLiteCursor
 from services.reporting.projections.analytics_facts import (
     OPEN,
     Calendar,
+    FactProjectors,
     Facts,
     fact_projectors,
     no_facts,
 )
 from services.reporting.views.parked import PARKED_TABLE, ParkingView
-from shared.eventstore.views import Rows, SQLiteView
+from shared.eventstore.views import Batch, Rows, SQLiteView
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.inbox import Delivery
 
@@ -89,6 +90,11 @@ class AnalyticsView(ParkingView, SQLiteView):
         super().__init__(db_name)
         self.calendar = Calendar(sites or SiteDirectory.load(None))
         self.projectors = fact_projectors(self.calendar)
+        # which rows each event changes (one lookup per event, on the hot path)
+        self._rows_of: dict[type, str] = {}
+        for name in ("tickets", "orders", "analyses"):
+            for cls in getattr(self.projectors, name).steps:
+                self._rows_of.setdefault(cls, name)
         self.create_table()
         self._add_columns()
 
@@ -109,15 +115,20 @@ class AnalyticsView(ParkingView, SQLiteView):
     # -- writing ---------------------------------------------------------------------------
 
     def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
-        batch = _Batch(self, c)
+        """Each state the batch touches is loaded once, changed in memory by every event of the
+        batch and saved once at the end (shared.eventstore.views.Rows)."""
+        batch = _batch(c, self.projectors)
         for delivery in deliveries:
             event = delivery.envelope
             if event is not None and self._is_new(batch, event):
-                batch.project(event)
+                rows = self._rows_of.get(type(event))
+                if rows is not None:
+                    batch.rows[rows].project(event)
         batch.write()
 
-    def _is_new(self, batch: _Batch, event: Any) -> bool:
-        return batch.is_new(event)
+    def _is_new(self, batch: Batch, event: Any) -> bool:
+        """False for an event whose aggregate version is already here."""
+        return batch.rows["versions"].project(event) is not None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -127,63 +138,56 @@ class AnalyticsView(ParkingView, SQLiteView):
             return [dict(r) for r in c.fetchall()]
 
 
-class _Batch:
-    """The facts one `apply` touches: each state loaded once, written once at the end."""
+def _batch(c: SQLiteCursor, p: FactProjectors) -> Batch:
+    """The rows one `apply` touches: the last version of every aggregate seen (`versions`), and
+    the facts of tickets, work orders and months."""
+    return Batch(
+        c,
+        {
+            "versions": Rows(
+                c, _load_version, _save_versions, evolve=_version_of, version=int
+            ),  # the row is the version
+            "tickets": Rows.projecting(p.tickets, c, _load_ticket, _save_tickets),
+            "orders": Rows.projecting(p.orders, c, _load_order, _saver("order_facts")),
+            "analyses": Rows.projecting(p.analyses, c, _load_analysis, _saver("month_analysis")),
+        },
+    )
 
-    def __init__(self, view: AnalyticsView, c: SQLiteCursor) -> None:
-        self.c = c
-        p = view.projectors
-        self.tickets = Rows(p.tickets, _load_ticket)
-        self.orders = Rows(p.orders, _loader("order_facts", "work_order_id = ?"))
-        self.analyses = Rows(p.analyses, _load_analysis)
-        self.all = (self.tickets, self.orders, self.analyses)
-        self.versions: dict[str, int] = {}
-        self.versions_changed: dict[str, None] = {}
 
-    def is_new(self, event: Any) -> bool:
-        key = str(event.aggregate_id)
-        if key in self.versions:
-            known: int | None = self.versions[key]
-        else:
-            self.c.execute("SELECT version FROM versions WHERE aggregate_id = ?", (key,))
-            row = self.c.fetchone()
-            known = row["version"] if row is not None else None
-        if known is not None and event.aggregate_version <= known:
-            return False
-        self.versions[key] = event.aggregate_version
-        self.versions_changed[key] = None
-        return True
+def _version_of(_before: int | None, event: Any) -> int:
+    return event.aggregate_version
 
-    def project(self, event: Any) -> None:
-        for rows in self.all:
-            if event in rows.projector:
-                rows.project(self.c, event)
-                return
 
-    def write(self) -> None:
-        c = self.c
-        if self.versions_changed:
-            c.executemany(
-                "INSERT INTO versions (aggregate_id, version) VALUES (?, ?) ON CONFLICT "
-                "(aggregate_id) DO UPDATE SET version = excluded.version",
-                [(k, self.versions[k]) for k in self.versions_changed],
-            )
-        tickets, clocks, escalations = [], [], []
-        for key, facts in self.tickets.changed.items():
-            before = self.tickets.loaded[key] or no_facts()
-            if facts["ticket"] is not before["ticket"]:
-                tickets.append(facts["ticket"])
-            for clock_key, runs in facts["clocks"].items():
-                stored = before["clocks"].get(clock_key, ())
-                clocks += [r for i, r in enumerate(runs) if i >= len(stored) or r is not stored[i]]
-            escalations += [
-                r for level, r in facts["escalations"].items() if level not in before["escalations"]
-            ]
-        _upsert(c, "ticket_facts", tickets)
-        _upsert(c, "clock_facts", clocks)
-        _upsert(c, "escalation_facts", escalations)
-        _upsert(c, "order_facts", list(self.orders.changed.values()))
-        _upsert(c, "month_analysis", list(self.analyses.changed.values()))
+def _load_version(c: SQLiteCursor, aggregate_id: str) -> int | None:
+    c.execute("SELECT version FROM versions WHERE aggregate_id = ?", (aggregate_id,))
+    row = c.fetchone()
+    return row["version"] if row is not None else None
+
+
+def _save_versions(c: SQLiteCursor, rows: Rows[int]) -> None:
+    c.executemany(
+        "INSERT INTO versions (aggregate_id, version) VALUES (?, ?) ON CONFLICT "
+        "(aggregate_id) DO UPDATE SET version = excluded.version",
+        list(rows.changed.items()),
+    )
+
+
+def _save_tickets(c: SQLiteCursor, rows: Rows[Facts]) -> None:
+    """A ticket's facts: its row, and the clock runs and ladder levels new or changed."""
+    tickets, clocks, escalations = [], [], []
+    for key, facts in rows.changed.items():
+        before = rows.loaded[key] or no_facts()
+        if facts["ticket"] is not before["ticket"]:
+            tickets.append(facts["ticket"])
+        for clock_key, runs in facts["clocks"].items():
+            stored = before["clocks"].get(clock_key, ())
+            clocks += [r for i, r in enumerate(runs) if i >= len(stored) or r is not stored[i]]
+        escalations += [
+            r for level, r in facts["escalations"].items() if level not in before["escalations"]
+        ]
+    _upsert(c, "ticket_facts", tickets)
+    _upsert(c, "clock_facts", clocks)
+    _upsert(c, "escalation_facts", escalations)
 
 
 def _upsert(c: SQLiteCursor, table: str, rows: list[dict[str, Any]]) -> None:
@@ -194,6 +198,13 @@ def _upsert(c: SQLiteCursor, table: str, rows: list[dict[str, Any]]) -> None:
             f"VALUES ({', '.join('?' * len(columns))})"
         )
         c.executemany(sql, [tuple(r[k] for k in columns) for r in rows])
+
+
+def _saver(table: str) -> Callable[[SQLiteCursor, Rows[dict[str, Any]]], None]:
+    def save(c: SQLiteCursor, rows: Rows[dict[str, Any]]) -> None:
+        _upsert(c, table, list(rows.changed.values()))
+
+    return save
 
 
 def _load_ticket(c: SQLiteCursor, ticket_id: str) -> Facts | None:
@@ -214,13 +225,10 @@ def _load_ticket(c: SQLiteCursor, ticket_id: str) -> Facts | None:
     }
 
 
-def _loader(table: str, where: str) -> Any:
-    def load(c: SQLiteCursor, key: str) -> dict[str, Any] | None:
-        c.execute(f"SELECT * FROM {table} WHERE {where}", (key,))
-        row = c.fetchone()
-        return dict(row) if row is not None else None
-
-    return load
+def _load_order(c: SQLiteCursor, work_order_id: str) -> dict[str, Any] | None:
+    c.execute("SELECT * FROM order_facts WHERE work_order_id = ?", (work_order_id,))
+    row = c.fetchone()
+    return dict(row) if row is not None else None
 
 
 def _load_analysis(c: SQLiteCursor, key: str) -> dict[str, Any] | None:

@@ -15,10 +15,15 @@ from services.reporting.projections.service_levels import SERVICE_LEVELS, summar
 from services.reporting.projections.tickets import TICKETS, history_entry
 from services.reporting.projections.work_orders import WORK_ORDERS
 from services.reporting.queries.as_of import TicketRecords, order_position
-from services.reporting.views.parked import PARKED_TABLE, ParkingView
-from services.reporting.views.ticket_batch import Batch, apply_notice, next_row
+from services.reporting.views import ticket_tables
+from services.reporting.views.parked import ParkingView
 from shared.contracts.envelope import Envelope
-from shared.eventstore.views import SQLiteView
+from shared.contracts.escalation_events import (
+    EscalationNotificationAcknowledgedEvent,
+    notification_of,
+)
+from shared.eventstore.views import Batch, SQLiteView
+from shared.eventstore.views import aggregate_key as row_key
 from shared.eventstore.views import dump as _dump
 from shared.logging import get_logger
 from shared.messaging.inbox import Delivery
@@ -27,21 +32,9 @@ from shared.messaging.subjects import STREAM
 log = get_logger("reporting.view")
 
 
-# The tables of the view and their keys, in the order the checksum reads them.
-_CHECKED = (
-    ("tickets", "ticket_id"),
-    ("ticket_history", "ticket_id, version"),
-    ("work_orders", "work_order_id"),
-    ("order_history", "work_order_id, version"),
-    ("ticket_sla", "ticket_id"),
-    ("ticket_sla_events", "ticket_id, seq"),
-    ("notices", "notification_id"),
-    ("view_meta", "key"),
-)
-
-
 class TicketView(ParkingView, SQLiteView):
-    CHECKED = _CHECKED
+    TABLES = ticket_tables.TABLES
+    CHECKED = ticket_tables.CHECKED
 
     def __init__(self, db_name: str) -> None:
         super().__init__(db_name)
@@ -58,41 +51,6 @@ class TicketView(ParkingView, SQLiteView):
                     (str(self._max_tracking_id(STREAM, c) or 0),),
                 )
 
-    TABLES = (
-        "CREATE TABLE IF NOT EXISTS tickets ("
-        "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, status TEXT NOT NULL, "
-        "kind TEXT NOT NULL, ticket_no TEXT NOT NULL, seq INTEGER NOT NULL, "
-        "version INTEGER NOT NULL, state TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS tickets_by_no ON tickets (site, ticket_no)",
-        "CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, seq)",
-        "CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (site, status, seq)",
-        "CREATE TABLE IF NOT EXISTS work_orders ("
-        "work_order_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, site TEXT NOT NULL, "
-        "order_no TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS orders_by_ticket ON work_orders (ticket_id)",
-        "CREATE INDEX IF NOT EXISTS orders_by_no ON work_orders (site, order_no)",
-        "CREATE TABLE IF NOT EXISTS order_history ("
-        "work_order_id TEXT NOT NULL, version INTEGER NOT NULL, entry TEXT NOT NULL, "
-        "PRIMARY KEY (work_order_id, version))",
-        "CREATE TABLE IF NOT EXISTS ticket_sla (ticket_id TEXT PRIMARY KEY, state TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS ticket_history ("
-        "ticket_id TEXT NOT NULL, version INTEGER NOT NULL, seq INTEGER NOT NULL, "
-        "entry TEXT NOT NULL, PRIMARY KEY (ticket_id, version))",
-        # every escalation event applied to ticket_sla, as published: ticket.get's as_of
-        "CREATE TABLE IF NOT EXISTS ticket_sla_events ("
-        "ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, envelope TEXT NOT NULL, "
-        "PRIMARY KEY (ticket_id, seq))",
-        # the notifications to roles, and who acknowledged them: notice.list
-        "CREATE TABLE IF NOT EXISTS notices ("
-        "notification_id TEXT PRIMARY KEY, site TEXT NOT NULL, role TEXT NOT NULL, "
-        "seq INTEGER NOT NULL, notice TEXT NOT NULL, acknowledged_at TEXT, "
-        "acknowledged_by TEXT, note TEXT)",
-        "CREATE INDEX IF NOT EXISTS notices_by_site ON notices (site, seq)",
-        "CREATE INDEX IF NOT EXISTS notices_by_role ON notices (site, role, seq)",
-        "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        PARKED_TABLE,
-    )
-
     # -- writing ---------------------------------------------------------------------------
 
     def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
@@ -100,50 +58,31 @@ class TicketView(ParkingView, SQLiteView):
         and written once, with the history rows, at the end (a rebuild's batches hold thousands
         of events, a few of them for each ticket): the same rows as applying the events one by
         one, which tests/unit/test_view_batches.py checks."""
-        batch = Batch(c)
+        batch = ticket_tables.batch(c)
         for delivery in deliveries:
             if delivery.envelope is not None:
                 self._apply_one(batch, delivery)
         batch.write()
 
     def _apply_one(self, batch: Batch, delivery: Delivery) -> None:
-        event = delivery.envelope
+        event, seq = delivery.envelope, delivery.seq
         assert event is not None
         projector = _PROJECTOR_OF.get(type(event))
-        if projector is SERVICE_LEVELS:
-            self._apply_sla(batch, delivery.seq, event)
-            return
-        if projector is WORK_ORDERS:
-            self._apply_order(batch, event)
-            return
-        if projector is not TICKETS:
-            return
-        ticket_id = str(event.aggregate_id)
-        row = next_row(batch, "tickets", ticket_id, event, TICKETS.evolve)
-        if row is None:
-            return
-        row.setdefault("seq", delivery.seq)  # its ticket.reported's: the order of ticket.list
-        entry = _dump(history_entry(event))
-        batch.add("ticket_history", (ticket_id, event.aggregate_version, delivery.seq, entry))
-
-    def _apply_sla(self, batch: Batch, seq: int, event: Envelope) -> None:
-        apply_notice(batch, seq, event)
-        ticket_id = SERVICE_LEVELS.key(event)
-        row = batch.row("ticket_sla", ticket_id)
-        state = SERVICE_LEVELS.evolve(row["state"] if row else None, event)
-        if state is None:
-            return
-        batch.put("ticket_sla", ticket_id, {"state": state})
-        envelope = _dump(event.model_dump(mode="json"))
-        batch.add("ticket_sla_events", (ticket_id, seq, envelope))
-
-    def _apply_order(self, batch: Batch, event: Envelope) -> None:
-        order_id = str(event.aggregate_id)
-        row = next_row(batch, "work_orders", order_id, event, WORK_ORDERS.evolve)
-        if row is None:
-            return
-        entry = _dump(history_entry(event))
-        batch.add("order_history", (order_id, event.aggregate_version, entry))
+        if projector is TICKETS:
+            row = batch.rows["tickets"].project(event)
+            if row is not None:
+                row.setdefault("seq", seq)  # its ticket.reported's: the order of ticket.list
+                entry = _dump(history_entry(event))
+                batch.add("ticket_history", (row_key(event), event.aggregate_version, seq, entry))
+        elif projector is WORK_ORDERS:
+            if batch.rows["work_orders"].project(event) is not None:
+                entry = _dump(history_entry(event))
+                batch.add("order_history", (row_key(event), event.aggregate_version, entry))
+        elif projector is SERVICE_LEVELS:
+            _apply_notice(batch.c, seq, event)
+            if batch.rows["ticket_sla"].project(event) is not None:
+                envelope = _dump(event.model_dump(mode="json"))
+                batch.add("ticket_sla_events", (SERVICE_LEVELS.key(event), seq, envelope))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -267,6 +206,26 @@ class TicketView(ParkingView, SQLiteView):
 # which of the view's projectors takes each event (one lookup per event, on the hot path)
 _PROJECTOR_OF = {cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS) for cls in p.steps}
 LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
+
+
+def _apply_notice(c: SQLiteCursor, seq: int, event: Envelope) -> None:
+    """A notification raised (breach, ladder step, upgrade), or acknowledged: written at once,
+    since no other step of a batch reads the notices."""
+    note = notification_of(event)
+    if note is not None:
+        c.execute(
+            "INSERT OR IGNORE INTO notices (notification_id, site, role, seq, notice) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (str(note.notification_id), note.site, note.role.value, seq,
+             _dump(note.model_dump(mode="json"))),
+        )  # fmt: skip
+    elif isinstance(event, EscalationNotificationAcknowledgedEvent):
+        data: Any = event.data  # type: ignore[attr-defined]
+        c.execute(
+            "UPDATE notices SET acknowledged_at = ?, acknowledged_by = ?, note = ? "
+            "WHERE notification_id = ? AND acknowledged_at IS NULL",
+            (event.occurred_at.isoformat(), event.actor, data.note, str(data.notification_id)),
+        )
 
 
 def _sla(c: SQLiteCursor, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -11,8 +11,9 @@ import pytest
 
 from services.dispatch.domain import TicketFile, WorkOrder
 from services.dispatch.translate import PUBLISHED, translate
-from shared.contracts.events import event_subject, parse_event
+from shared.contracts.events import parse_event
 from shared.eventstore.desk_app import CommandReceipt
+from shared.messaging.subjects import subject_of
 
 PHONE = "13800138000"
 SAY = f"业主电话{PHONE}"  # free text with a phone number in it
@@ -66,7 +67,7 @@ def test_a_work_order_envelope_names_its_order_version_and_causes(story, kind):
     event = first_of(story, kind)
     published = translate(event)
     assert published.event_type == f"workorder.{EVENT_NAMES[kind]}"
-    assert event_subject(published) == f"desk.evt.hbw.workorder.{EVENT_NAMES[kind]}"
+    assert subject_of(published) == f"desk.evt.hbw.workorder.{EVENT_NAMES[kind]}"
     assert (published.aggregate_id, published.aggregate_version) == (
         event.originator_id, event.originator_version,
     )  # fmt: skip
