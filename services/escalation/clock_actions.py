@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from services.escalation.domain import Board, Cause
-from shared.kernel.repairs import scope_of
+from shared.kernel.repairs import scope_of, urgency_of
 from shared.kernel.sites import SiteConfig
-from shared.kernel.vocabulary import ClockName, Level, Scope
+from shared.kernel.vocabulary import ClockName, Level, Scope, Urgency
 
 # -- what the rules see -------------------------------------------------------------------------
 
@@ -39,6 +39,18 @@ class Moment:
     @property
     def order(self) -> dict[str, Any] | None:
         return self.board.orders.get(str(self.event.aggregate_id))
+
+    @property
+    def urgent(self) -> bool:
+        """Whether the work is urgent (R7.1): the order's urgency, the event's, or else what the
+        ticket reports (a repair before its order is issued)."""
+        if self.order is not None:
+            return self.order["urgency"] == Urgency.urgent
+        data = self.event.data
+        urgency = getattr(data, "urgency", None)
+        if urgency is None:
+            urgency = urgency_of(getattr(data, "category", None), getattr(data, "content", ""))
+        return urgency == Urgency.urgent
 
     @property
     def ticket_scope(self) -> Scope:
@@ -161,7 +173,10 @@ def _do(action: Action, m: Moment) -> None:
                 return
             name = _name(clock, m, per_order)
             rule = m.site.sla.clock(name)
-            board.start_clock(name.value, rule, work, counted_from.at(m), at, cause, order_no)
+            counting = rule.counting(urgent=m.urgent)
+            board.start_clock(
+                name.value, rule, work, counted_from.at(m), at, cause, order_no, counting
+            )
         case Stop(clocks=clocks, cancelled=cancelled, per_order=True):
             if m.order is not None:
                 for clock in clocks:
@@ -181,10 +196,8 @@ def _do(action: Action, m: Moment) -> None:
                     board.resume_clock(key, at, cause, work)
         case StartLadder():
             received, sla = board.received_at, m.site.sla
-            steps = {
-                level.value: m.site.deadline(received, sla.ladder_after(level)) for level in Level
-            }
-            board.start_ladder(steps, m.site.deadline(received, sla.upgrade_after), at, cause)
+            steps = {level.value: sla.ladder_due(received, level) for level in Level}
+            board.start_ladder(steps, sla.upgrade_due(received), at, cause)
         case Ladder(state=state, reason=reason):
             board.change_ladder(state, reason.format(kind=board.kind), at, cause)
 

@@ -14,9 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shared.kernel.identifiers import StaffId, is_valid_site
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
-from shared.kernel.sla import SlaConfig, promised_clock
+from shared.kernel.sla import Counting, SlaConfig, promised_clock
 from shared.kernel.staff import StaffMember
-from shared.kernel.vocabulary import DEFAULT_CATEGORIES, ClockName, Department, Kind, Level
+from shared.kernel.vocabulary import (
+    DEFAULT_CATEGORIES,
+    ClockName,
+    Department,
+    Kind,
+    Level,
+    Urgency,
+)
 from shared.kernel.worktime import CalendarTime, OfficeHours, WorkTime
 from shared.logging import get_logger
 
@@ -59,8 +66,13 @@ class SiteConfig(BaseModel):
         hours = self.sla.office_hours
         return OfficeHours(self.zone, hours.opens, hours.closes)
 
-    def deadline(self, start: datetime, target: timedelta) -> datetime:
-        work = self.worktime
+    def worktime_for(self, counting: Counting) -> WorkTime:
+        """How one run of a clock counts: every second, or as the site counts."""
+        return CalendarTime() if counting == "calendar" else self.worktime
+
+    def deadline(self, start: datetime, target: timedelta,
+                 counting: Counting = "site") -> datetime:  # fmt: skip
+        work = self.worktime_for(counting)
         return work.add(start, work.budget(target))
 
     def promise(
@@ -75,15 +87,18 @@ class SiteConfig(BaseModel):
         fixed (from the appointment, for a general repair that has one), when a help request is
         answered, when an unresolved complaint goes to the department supervisor. The same
         policy the escalation service runs, so the promise and the clock agree."""
-        promised = promised_clock(kind, urgency_of(category, content))
+        urgency = urgency_of(category, content)
+        promised = promised_clock(kind, urgency)
         if promised is None:
             return None
         if isinstance(promised, Level):
-            return promised.value, self.deadline(received_at, self.sla.ladder_after(promised))
+            return promised.value, self.sla.ladder_due(received_at, promised)
         start = received_at
         if promised is ClockName.general_fixed and appointment_start is not None:
             start = max(start, appointment_start)
-        return promised.value, self.deadline(start, self.sla.clock(promised).target)
+        rule = self.sla.clock(promised)
+        counting = rule.counting(urgent=urgency is Urgency.urgent)
+        return promised.value, self.deadline(start, rule.target, counting)
 
 
 class SiteDirectory(BaseModel):

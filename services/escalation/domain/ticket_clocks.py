@@ -22,7 +22,7 @@ from services.escalation.domain.clock_run import PAUSED, RUNNING, STOPPED, clock
 from services.escalation.domain.ids import SYSTEM, Cause, ClockError, board_id_for
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.topics import keep_old_topics
-from shared.kernel.sla import ClockRule
+from shared.kernel.sla import ClockRule, Counting
 from shared.kernel.vocabulary import Role
 from shared.kernel.worktime import WorkTime
 
@@ -52,6 +52,9 @@ class Board(Aggregate):
         warn_due: datetime
         notify: str
         compensation_risk: bool
+        # calendar: every second, whatever the site counts (urgent work, help requests); site:
+        # as the site counts. Stored runs from before it was recorded counted as the site counts.
+        counting: str = "site"
 
         def apply(self, board: Board) -> None:
             board.clocks[self.key] = clock_run.started(
@@ -65,6 +68,7 @@ class Board(Aggregate):
                 warn_due=self.warn_due,
                 notify=self.notify,
                 compensation_risk=self.compensation_risk,
+                counting=getattr(self, "counting", "site"),
             )
 
     class ClockPaused(Event):
@@ -246,11 +250,14 @@ class Board(Aggregate):
         return clock is not None and clock["state"] != STOPPED
 
     def start_clock(self, name: str, rule: ClockRule, work: WorkTime, started_at: datetime,
-                    at: datetime, cause: Cause, order_no: str | None = None) -> None:  # fmt: skip
-        """Start a clock unless it already runs; a stopped clock starts a new run."""
+                    at: datetime, cause: Cause, order_no: str | None = None,
+                    counting: Counting = "site") -> None:  # fmt: skip
+        """Start a clock unless it already runs; a stopped clock starts a new run. `work`: the
+        site's counting; a `calendar` run counts every second whatever the site counts."""
         key = clock_key(name, order_no)
         if self.running(key):
             return
+        work = clock_run.work_of({"counting": counting}, work)
         budget = work.budget(rule.target)
         earlier = self.clocks.get(key)
         self.record(
@@ -268,6 +275,7 @@ class Board(Aggregate):
             warn_due=work.add(started_at, budget * rule.warn_at),
             notify=rule.notify.value,
             compensation_risk=rule.compensation_risk,
+            counting=counting,
         )
 
     def stop_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
@@ -275,7 +283,7 @@ class Board(Aggregate):
         clock = self.clocks.get(key)
         if clock is None or clock["state"] == STOPPED:
             return
-        seconds = clock_run.counted(clock, at, work)
+        seconds = clock_run.counted(clock, at, clock_run.work_of(clock, work))
         outcome = clock_run.outcome(clock, seconds, cancelled=cancelled)
         self.record_clock(self.ClockStopped, key, at, cause, outcome=outcome, counted=seconds)
 
@@ -286,7 +294,7 @@ class Board(Aggregate):
             raise ClockError("clock", f"clock {key!r} is not running on this ticket")
         if clock["state"] == PAUSED:
             raise ClockError("clock", f"clock {key!r} is already paused")
-        seconds = clock_run.counted(clock, at, work)
+        seconds = clock_run.counted(clock, at, clock_run.work_of(clock, work))
         self.record_clock(
             self.ClockPaused, key, at, cause, reason=reason, note=note, counted=seconds
         )
@@ -295,6 +303,7 @@ class Board(Aggregate):
         clock = self.clocks.get(key)
         if clock is None or clock["state"] != PAUSED:
             raise ClockError("clock", f"clock {key!r} is not paused")
+        work = clock_run.work_of(clock, work)
         deadline, warn_due = clock_run.resumed_deadlines(clock, at, work)
         self.record_clock(self.ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due)
 
