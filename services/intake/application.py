@@ -296,7 +296,13 @@ class IntakeApp(DeskApplication):
             ticket_no=ticket.ticket_no,
             status=ticket.status,
             duplicate=duplicate,
-            deadline=Promise(clock=promised[0], due_at=promised[1]) if promised else None,
+            deadline=Promise(
+                clock=promised.clock,
+                due_at=promised.due_at,
+                guessed_years=list(promised.guessed_years),
+            )
+            if promised
+            else None,
         )
 
     # -- the tables: what each command and each event on DESK is handled by --------------------

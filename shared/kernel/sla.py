@@ -7,7 +7,7 @@ Intake uses it to tell the customer the first deadline (R3.9); escalation runs t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -122,6 +122,30 @@ class OfficeHoursConfig(BaseModel):
         return self
 
 
+class CalendarConfig(BaseModel):
+    """A site's own days off and working days, over mainland China's holidays and adjusted
+    working days (shared/kernel/worktime.py); only where the site counts office hours."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    days_off: tuple[date, ...] = Field(default=(), description="Extra days off (a local holiday)")
+    working_days: tuple[date, ...] = Field(
+        default=(), description="Days worked that the mainland calendar has off"
+    )
+    years: tuple[int, ...] = Field(
+        default=(),
+        description="Years the site has entered in full (the State Council's notice, before the "
+        "holidays package has it): their deadlines are no longer flagged as guessed",
+    )
+
+    @model_validator(mode="after")
+    def _not_both(self) -> CalendarConfig:
+        both = sorted(set(self.days_off) & set(self.working_days))
+        if both:
+            raise ValueError(f"days both off and worked: {', '.join(map(str, both))}")
+        return self
+
+
 class SlaConfig(BaseModel):
     """A site's service-level settings (site directory entry, key `sla`)."""
 
@@ -129,6 +153,7 @@ class SlaConfig(BaseModel):
 
     counting: Literal["calendar", "office_hours"] = "calendar"
     office_hours: OfficeHoursConfig = Field(default_factory=OfficeHoursConfig)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     clocks: dict[ClockName, ClockOverride] = Field(default_factory=dict)
     ladder: dict[Level, timedelta] = Field(default_factory=dict)
     upgrade_after: timedelta = Field(default=DEFAULT_UPGRADE, gt=timedelta(0))

@@ -55,6 +55,8 @@ class Board(Aggregate):
         # calendar: every second, whatever the site counts (urgent work, help requests); site:
         # as the site counts. Stored runs from before it was recorded counted as the site counts.
         counting: str = "site"
+        # years the deadline counts across whose working days are not known (worktime.py)
+        guessed_years: tuple[int, ...] = ()
 
         def apply(self, board: Board) -> None:
             board.clocks[self.key] = clock_run.started(
@@ -88,6 +90,7 @@ class Board(Aggregate):
         clock: str
         deadline: datetime
         warn_due: datetime
+        guessed_years: tuple[int, ...] = ()
 
         def apply(self, board: Board) -> None:
             clock = board.clocks[self.key]
@@ -259,6 +262,7 @@ class Board(Aggregate):
             return
         work = clock_run.work_of({"counting": counting}, work)
         budget = work.budget(rule.target)
+        deadline = work.add(started_at, budget)
         earlier = self.clocks.get(key)
         self.record(
             self.ClockStarted,
@@ -271,11 +275,12 @@ class Board(Aggregate):
             started_at=started_at,
             budget=budget,
             warn_share=rule.warn_at,
-            deadline=work.add(started_at, budget),
+            deadline=deadline,
             warn_due=work.add(started_at, budget * rule.warn_at),
             notify=rule.notify.value,
             compensation_risk=rule.compensation_risk,
             counting=counting,
+            guessed_years=work.guessed_years(started_at, deadline),
         )
 
     def stop_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
@@ -305,7 +310,10 @@ class Board(Aggregate):
             raise ClockError("clock", f"clock {key!r} is not paused")
         work = clock_run.work_of(clock, work)
         deadline, warn_due = clock_run.resumed_deadlines(clock, at, work)
-        self.record_clock(self.ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due)
+        self.record_clock(
+            self.ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due,
+            guessed_years=work.guessed_years(at, deadline),
+        )  # fmt: skip
 
     def clock_keys(self, *names: str, states: tuple[str, ...] = (RUNNING, PAUSED)) -> list[str]:
         """Keys of this ticket's clocks of those names (every name if none) in those states."""
