@@ -205,6 +205,7 @@ class EscalationApp(DeskApplication):
                 urgency=data.urgency.value,
                 scope=data.scope.value,
                 appointment_start=data.appointment.start if data.appointment else None,
+                appointment_end=data.appointment.end if data.appointment else None,
             )
             policy.run(board, event, site, cause)
         return [*changed, board]

@@ -76,6 +76,15 @@ class From:
 
 
 @dataclass(frozen=True, slots=True)
+class Until:
+    """The end of an appointment window: a clock counted from the window's start lasts at least
+    until its end (a visit booked 09:00–11:00 is due by 11:00, R7.15)."""
+
+    says: str
+    at: Callable[[Moment], datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
 class ByScope:
     """A pair of clocks, one for a household repair and one for a public facility."""
 
@@ -102,6 +111,7 @@ class Start:
     counted_from: From
     when: tuple[When, ...] = ()
     per_order: bool = False
+    until: Until | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +127,23 @@ class Stop:
 
 @dataclass(frozen=True, slots=True)
 class Pause:
-    """Pause these clocks where they run."""
+    """Pause these clocks where they run; `per_order`: the work order's run of each."""
 
-    clocks: tuple[ClockName, ...]
+    clocks: tuple[Clock, ...]
     reason: str
     note: str
     when: tuple[When, ...] = ()
+    per_order: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Resume:
     """Resume these clocks where they were paused for `reason` (other pauses are the desk's)."""
 
-    clocks: tuple[ClockName, ...]
+    clocks: tuple[Clock, ...]
     reason: str
     when: tuple[When, ...] = ()
+    per_order: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +179,7 @@ def perform(actions: Iterable[Action], m: Moment) -> None:
 def _do(action: Action, m: Moment) -> None:
     board, at, cause, work = m.board, m.at, m.cause, m.site.worktime
     match action:
-        case Start(clock=clock, counted_from=counted_from, per_order=per_order):
+        case Start(clock=clock, counted_from=counted_from, per_order=per_order, until=until):
             order_no = m.order["order_no"] if per_order and m.order else None
             if per_order and order_no is None:
                 return
@@ -175,8 +187,9 @@ def _do(action: Action, m: Moment) -> None:
             rule = m.site.sla.clock(name)
             counting = rule.counting(urgent=m.urgent)
             board.start_clock(
-                name.value, rule, work, counted_from.at(m), at, cause, order_no, counting
-            )
+                name.value, rule, work, counted_from.at(m), at, cause, order_no, counting,
+                due_by=until.at(m) if until else None,
+            )  # fmt: skip
         case Stop(clocks=clocks, cancelled=cancelled, per_order=True):
             if m.order is not None:
                 for clock in clocks:
@@ -187,11 +200,11 @@ def _do(action: Action, m: Moment) -> None:
             names = [str(name) for clock in clocks for name in _names(clock)]
             for key in board.clock_keys(*names):
                 board.stop_clock(key, at, cause, work, cancelled=cancelled)
-        case Pause(clocks=clocks, reason=reason, note=note):
-            for key in board.clock_keys(*clocks, states=("running",)):
+        case Pause(clocks=clocks, reason=reason, note=note, per_order=per_order):
+            for key in _keys(m, clocks, per_order, "running"):
                 board.pause_clock(key, at, cause, work, reason, note)
-        case Resume(clocks=clocks, reason=reason):
-            for key in board.clock_keys(*clocks, states=("paused",)):
+        case Resume(clocks=clocks, reason=reason, per_order=per_order):
+            for key in _keys(m, clocks, per_order, "paused"):
                 if board.clocks[key]["pause_reason"] == reason:
                     board.resume_clock(key, at, cause, work)
         case StartLadder():
@@ -200,6 +213,17 @@ def _do(action: Action, m: Moment) -> None:
             board.start_ladder(steps, sla.upgrade_due(received), at, cause)
         case Ladder(state=state, reason=reason):
             board.change_ladder(state, reason.format(kind=board.kind), at, cause)
+
+
+def _keys(m: Moment, clocks: tuple[Clock, ...], per_order: bool, state: str) -> list[str]:
+    """The ticket's clocks of these names in `state`; `per_order`: only the event's order's."""
+    if not per_order:
+        names = [str(name) for clock in clocks for name in _names(clock)]
+        return m.board.clock_keys(*names, states=(state,))
+    if m.order is None:
+        return []
+    keys = [order_key(clock, m.order) for clock in clocks]
+    return [k for k in keys if k in m.board.clocks and m.board.clocks[k]["state"] == state]
 
 
 def _names(clock: Clock) -> tuple[ClockName, ...]:

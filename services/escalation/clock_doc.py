@@ -79,6 +79,8 @@ def clock_table() -> str:
             for action in actions:
                 if isinstance(action, Start) and _covers((action.clock,), name):
                     how = f"{_if(action.when, action.clock, name)}, from {action.counted_from.says}"
+                    if action.until is not None:
+                        how += f", until {action.until.says}"
                     starts.setdefault(how, []).append(_event(event_class))
                 elif isinstance(action, Stop) and _covers(action.clocks, name):
                     said = _event(event_class) + _if(action.when)
@@ -108,18 +110,21 @@ def _says(action: Action) -> str:
     match action:
         case Start():
             of = " of the order" if action.per_order else ""
+            until = f", until {action.until.says}" if action.until else ""
             return (
                 f"starts {_clocks((action.clock,))}{of}{_if(action.when)}, "
-                f"from {action.counted_from.says}"
+                f"from {action.counted_from.says}{until}"
             )
         case Stop():
             verb = "cancels" if action.cancelled else "stops"
             of = " of the order" if action.per_order else ""
             return f"{verb} {_clocks(action.clocks)}{of}{_if(action.when)}"
         case Pause():
-            return f"pauses {_clocks(action.clocks)} that run, for `{action.reason}`"
+            of = " of the order" if action.per_order else ""
+            return f"pauses {_clocks(action.clocks)}{of} that run, for `{action.reason}`"
         case Resume():
-            return f"resumes {_clocks(action.clocks)} paused for `{action.reason}`"
+            of = " of the order" if action.per_order else ""
+            return f"resumes {_clocks(action.clocks)}{of} paused for `{action.reason}`"
         case StartLadder():
             return f"puts the ticket on the complaint ladder{_if(action.when)}"
         case Ladder():

@@ -141,6 +141,7 @@ class Board(Aggregate):
         urgency: str
         scope: str
         appointment_start: datetime | None
+        appointment_end: datetime | None = None  # not stored before issue 13
 
         def apply(self, board: Board) -> None:
             board.orders[str(self.order_id)] = {
@@ -148,6 +149,7 @@ class Board(Aggregate):
                 "urgency": self.urgency,
                 "scope": self.scope,
                 "appointment_start": self.appointment_start,
+                "appointment_end": getattr(self, "appointment_end", None),
             }
 
     class LadderStarted(Event):
@@ -254,14 +256,18 @@ class Board(Aggregate):
 
     def start_clock(self, name: str, rule: ClockRule, work: WorkTime, started_at: datetime,
                     at: datetime, cause: Cause, order_no: str | None = None,
-                    counting: Counting = "site") -> None:  # fmt: skip
+                    counting: Counting = "site",
+                    due_by: datetime | None = None) -> None:  # fmt: skip
         """Start a clock unless it already runs; a stopped clock starts a new run. `work`: the
-        site's counting; a `calendar` run counts every second whatever the site counts."""
+        site's counting; a `calendar` run counts every second whatever the site counts.
+        `due_by`: the end of an appointment window, which the deadline is not before."""
         key = clock_key(name, order_no)
         if self.running(key):
             return
         work = clock_run.work_of({"counting": counting}, work)
         budget = work.budget(rule.target)
+        if due_by is not None:
+            budget = max(budget, work.elapsed(started_at, due_by))
         deadline = work.add(started_at, budget)
         earlier = self.clocks.get(key)
         self.record(
