@@ -29,7 +29,10 @@ from shared.eventstore.desk_app import CommandContext, DeskApplication
 from shared.kernel.sites import SiteConfig
 from shared.kernel.staff import acknowledging
 from shared.kernel.vocabulary import Role
+from shared.logging import get_logger
 from shared.messaging.errors import conflict, invalid, not_found
+
+log = get_logger("escalation")
 
 
 class EscalationApp(DeskApplication):
@@ -104,7 +107,11 @@ class EscalationApp(DeskApplication):
         site = self.sites.get(event.site)
         if reaction is None or site is None:
             return []
-        return reaction(self, event, site, Cause(SYSTEM, event.correlation_id, str(event.event_id)))
+        changed = reaction(
+            self, event, site, Cause(SYSTEM, event.correlation_id, str(event.event_id))
+        )
+        _warn_guessed(changed)
+        return changed
 
     def _board_of_ticket(self, event: Envelope) -> Board | None:
         return self.get(board_id_for(event.aggregate_id), Board)
@@ -198,6 +205,7 @@ class EscalationApp(DeskApplication):
                 urgency=data.urgency.value,
                 scope=data.scope.value,
                 appointment_start=data.appointment.start if data.appointment else None,
+                appointment_end=data.appointment.end if data.appointment else None,
             )
             policy.run(board, event, site, cause)
         return [*changed, board]
@@ -247,6 +255,7 @@ class EscalationApp(DeskApplication):
                 board.resume_clock(key, self.clock.now(), cause, work)
         except ClockError as exc:
             raise invalid(str(exc), exc.field) from None
+        _warn_guessed([board])
         return escalation_commands.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
 
     def _ack(
@@ -299,6 +308,25 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     workorder_events.WorkOrderReferredEvent: EscalationApp._on_order,
     workorder_events.WorkOrderCompletedEvent: EscalationApp._on_order,
 }
+
+
+def _warn_guessed(changed: list[Any]) -> None:
+    """Every deadline counted across a year whose working days are not known is said in the log
+    as well as on its event (`guessed_years`): never silent."""
+    for board in changed:
+        if not isinstance(board, Board):
+            continue
+        for event in board.pending_events:
+            years = getattr(event, "guessed_years", ())
+            if years:
+                log.warning(
+                    "worktime.guessed_deadline",
+                    site=board.site,
+                    ticket_no=board.ticket_no,
+                    clock=event.key,
+                    deadline=event.deadline.isoformat(),
+                    years=list(years),
+                )
 
 
 def _decision(board: Board, event: Any) -> dict[str, Any]:

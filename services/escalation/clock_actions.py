@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from services.escalation.domain import Board, Cause
-from shared.kernel.repairs import scope_of
+from shared.kernel.repairs import scope_of, urgency_of
 from shared.kernel.sites import SiteConfig
-from shared.kernel.vocabulary import ClockName, Level, Scope
+from shared.kernel.vocabulary import ClockName, Level, Scope, Urgency
 
 # -- what the rules see -------------------------------------------------------------------------
 
@@ -41,6 +41,18 @@ class Moment:
         return self.board.orders.get(str(self.event.aggregate_id))
 
     @property
+    def urgent(self) -> bool:
+        """Whether the work is urgent (R7.1): the order's urgency, the event's, or else what the
+        ticket reports (a repair before its order is issued)."""
+        if self.order is not None:
+            return self.order["urgency"] == Urgency.urgent
+        data = self.event.data
+        urgency = getattr(data, "urgency", None)
+        if urgency is None:
+            urgency = urgency_of(getattr(data, "category", None), getattr(data, "content", ""))
+        return urgency == Urgency.urgent
+
+    @property
     def ticket_scope(self) -> Scope:
         """A repair's scope as the ticket event reports it: where its content says the fault is,
         else its category and room (R4.3a; a classification names neither content nor unit)."""
@@ -62,6 +74,15 @@ class From:
 
     says: str
     at: Callable[[Moment], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Until:
+    """The end of an appointment window: a clock counted from the window's start lasts at least
+    until its end (a visit booked 09:00–11:00 is due by 11:00, R7.15)."""
+
+    says: str
+    at: Callable[[Moment], datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +112,7 @@ class Start:
     counted_from: From
     when: tuple[When, ...] = ()
     per_order: bool = False
+    until: Until | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,21 +128,23 @@ class Stop:
 
 @dataclass(frozen=True, slots=True)
 class Pause:
-    """Pause these clocks where they run."""
+    """Pause these clocks where they run; `per_order`: the work order's run of each."""
 
-    clocks: tuple[ClockName, ...]
+    clocks: tuple[Clock, ...]
     reason: str
     note: str
     when: tuple[When, ...] = ()
+    per_order: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Resume:
     """Resume these clocks where they were paused for `reason` (other pauses are the desk's)."""
 
-    clocks: tuple[ClockName, ...]
+    clocks: tuple[Clock, ...]
     reason: str
     when: tuple[When, ...] = ()
+    per_order: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,13 +180,17 @@ def perform(actions: Iterable[Action], m: Moment) -> None:
 def _do(action: Action, m: Moment) -> None:
     board, at, cause, work = m.board, m.at, m.cause, m.site.worktime
     match action:
-        case Start(clock=clock, counted_from=counted_from, per_order=per_order):
+        case Start(clock=clock, counted_from=counted_from, per_order=per_order, until=until):
             order_no = m.order["order_no"] if per_order and m.order else None
             if per_order and order_no is None:
                 return
             name = _name(clock, m, per_order)
             rule = m.site.sla.clock(name)
-            board.start_clock(name.value, rule, work, counted_from.at(m), at, cause, order_no)
+            counting = rule.counting(urgent=m.urgent)
+            board.start_clock(
+                name.value, rule, work, counted_from.at(m), at, cause, order_no, counting,
+                due_by=until.at(m) if until else None,
+            )  # fmt: skip
         case Stop(clocks=clocks, cancelled=cancelled, per_order=True):
             if m.order is not None:
                 for clock in clocks:
@@ -173,21 +201,30 @@ def _do(action: Action, m: Moment) -> None:
             names = [str(name) for clock in clocks for name in _names(clock)]
             for key in board.clock_keys(*names):
                 board.stop_clock(key, at, cause, work, cancelled=cancelled)
-        case Pause(clocks=clocks, reason=reason, note=note):
-            for key in board.clock_keys(*clocks, states=("running",)):
+        case Pause(clocks=clocks, reason=reason, note=note, per_order=per_order):
+            for key in _keys(m, clocks, per_order, "running"):
                 board.pause_clock(key, at, cause, work, reason, note)
-        case Resume(clocks=clocks, reason=reason):
-            for key in board.clock_keys(*clocks, states=("paused",)):
+        case Resume(clocks=clocks, reason=reason, per_order=per_order):
+            for key in _keys(m, clocks, per_order, "paused"):
                 if board.clocks[key]["pause_reason"] == reason:
                     board.resume_clock(key, at, cause, work)
         case StartLadder():
             received, sla = board.received_at, m.site.sla
-            steps = {
-                level.value: m.site.deadline(received, sla.ladder_after(level)) for level in Level
-            }
-            board.start_ladder(steps, m.site.deadline(received, sla.upgrade_after), at, cause)
+            steps = {level.value: sla.ladder_due(received, level) for level in Level}
+            board.start_ladder(steps, sla.upgrade_due(received), at, cause)
         case Ladder(state=state, reason=reason):
             board.change_ladder(state, reason.format(kind=board.kind), at, cause)
+
+
+def _keys(m: Moment, clocks: tuple[Clock, ...], per_order: bool, state: str) -> list[str]:
+    """The ticket's clocks of these names in `state`; `per_order`: only the event's order's."""
+    if not per_order:
+        names = [str(name) for clock in clocks for name in _names(clock)]
+        return m.board.clock_keys(*names, states=(state,))
+    if m.order is None:
+        return []
+    keys = [order_key(clock, m.order) for clock in clocks]
+    return [k for k in keys if k in m.board.clocks and m.board.clocks[k]["state"] == state]
 
 
 def _names(clock: Clock) -> tuple[ClockName, ...]:

@@ -24,7 +24,13 @@ from services.escalation.clock_actions import (
     When,
 )
 from services.escalation.policy import TRIGGERS
-from shared.kernel.sla import DEFAULT_CLOCKS, DEFAULT_LADDER, DEFAULT_UPGRADE
+from shared.kernel.sla import (
+    DEFAULT_CLOCKS,
+    DEFAULT_LADDER,
+    DEFAULT_UPGRADE,
+    LADDER_COUNTS,
+    Counts,
+)
 from shared.kernel.vocabulary import ClockName, Level, Role
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "SERVICE-LEVELS.md"
@@ -47,6 +53,13 @@ def _target(target: timedelta) -> str:
     return f"{minutes:g} min" if minutes < 60 else f"{minutes / 60:g} h"
 
 
+COUNTS: dict[Counts, str] = {
+    "calendar": "calendar time",
+    "site": "as the site counts",
+    "urgent_calendar": "calendar time if urgent, else as the site counts",
+}
+
+
 def _covers(clocks: tuple[Clock, ...], name: ClockName) -> bool:
     return not clocks or any(name in (c if isinstance(c, ByScope) else (c,)) for c in clocks)
 
@@ -54,9 +67,9 @@ def _covers(clocks: tuple[Clock, ...], name: ClockName) -> bool:
 def clock_table() -> str:
     """One row per clock: what starts it (and from when), what stops it, what cancels it."""
     rows = [
-        "| Clock (`clock`) | Starts (counted from) | Stops | Cancelled by | Target "
+        "| Clock (`clock`) | Starts (counted from) | Stops | Cancelled by | Target | Counts "
         "| Told on breach | Rule |",
-        "|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, rule in DEFAULT_CLOCKS.items():
         starts: dict[str, list[str]] = {}
@@ -66,6 +79,8 @@ def clock_table() -> str:
             for action in actions:
                 if isinstance(action, Start) and _covers((action.clock,), name):
                     how = f"{_if(action.when, action.clock, name)}, from {action.counted_from.says}"
+                    if action.until is not None:
+                        how += f", until {action.until.says}"
                     starts.setdefault(how, []).append(_event(event_class))
                 elif isinstance(action, Stop) and _covers(action.clocks, name):
                     said = _event(event_class) + _if(action.when)
@@ -75,7 +90,8 @@ def clock_table() -> str:
         start = "; ".join(f"{', '.join(events)}{how}" for how, events in starts.items())
         rows.append(
             f"| `{name.value}` | {start} | {', '.join(stops)} | {', '.join(cancels) or '—'} "
-            f"| {_target(rule.target)} | `{rule.notify.value}` | {rule.rule} |"
+            f"| {_target(rule.target)} | {COUNTS[rule.counts]} | `{rule.notify.value}` "
+            f"| {rule.rule} |"
         )
     return "\n".join(rows)
 
@@ -94,18 +110,21 @@ def _says(action: Action) -> str:
     match action:
         case Start():
             of = " of the order" if action.per_order else ""
+            until = f", until {action.until.says}" if action.until else ""
             return (
                 f"starts {_clocks((action.clock,))}{of}{_if(action.when)}, "
-                f"from {action.counted_from.says}"
+                f"from {action.counted_from.says}{until}"
             )
         case Stop():
             verb = "cancels" if action.cancelled else "stops"
             of = " of the order" if action.per_order else ""
             return f"{verb} {_clocks(action.clocks)}{of}{_if(action.when)}"
         case Pause():
-            return f"pauses {_clocks(action.clocks)} that run, for `{action.reason}`"
+            of = " of the order" if action.per_order else ""
+            return f"pauses {_clocks(action.clocks)}{of} that run, for `{action.reason}`"
         case Resume():
-            return f"resumes {_clocks(action.clocks)} paused for `{action.reason}`"
+            of = " of the order" if action.per_order else ""
+            return f"resumes {_clocks(action.clocks)}{of} paused for `{action.reason}`"
         case StartLadder():
             return f"puts the ticket on the complaint ladder{_if(action.when)}"
         case Ladder():
@@ -131,11 +150,14 @@ def _after(span: timedelta) -> str:
 
 def ladder_table() -> str:
     """The ladder's levels in the order it climbs (Level), each counted from receipt."""
-    rows = ["| After | Level (`level`) | Told |", "|---|---|---|"]
-    rows += [f"| {_after(DEFAULT_LADDER[lv])} | `{lv.value}` | `{lv.value}` |" for lv in Level]
+    counts = COUNTS[LADDER_COUNTS]
+    rows = ["| After | Level (`level`) | Counts | Told |", "|---|---|---|---|"]
+    rows += [
+        f"| {_after(DEFAULT_LADDER[lv])} | `{lv.value}` | {counts} | `{lv.value}` |" for lv in Level
+    ]
     rows.append(
         f"| 1 month ({DEFAULT_UPGRADE.days} days) | upgraded to **major** "
-        f"(`complaint_upgraded`) | `{Role.quality.value}` |"
+        f"(`complaint_upgraded`) | {counts} | `{Role.quality.value}` |"
     )
     return "\n".join(rows)
 

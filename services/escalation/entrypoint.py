@@ -66,6 +66,7 @@ class NotifyingRelay(Relay):
 
 class EscalationService(DeskService):
     name = "escalation"
+    counts_deadlines = True
     app_class = EscalationApp
     commands = COMMANDS
     publishes = ESCALATION_EVENTS

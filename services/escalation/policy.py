@@ -18,6 +18,7 @@ from services.escalation.clock_actions import (
     Start,
     StartLadder,
     Stop,
+    Until,
     When,
     later,
     order_key,
@@ -63,6 +64,10 @@ FIRST_FIX = When(
         and not m.board.clock_keys(*FIX, states=("running", "paused", "stopped"))
     ),
 )
+REWORK = When(
+    "a rework order, no repair clock running",
+    lambda m: m.event.data.origin == "rework" and not m.board.clock_keys(*FIX),
+)
 URGENT = When("urgent", lambda m: m.event.data.urgency is Urgency.urgent)
 GENERAL = When("general", lambda m: m.event.data.urgency is not Urgency.urgent)
 FIX_CHANGES = When(
@@ -77,6 +82,19 @@ ON_SITE_RUNS = When(
     "while waiting for arrival",
     lambda m: m.order is not None and m.board.running(order_key(ON_SITE, m.order)),
 )
+
+
+def _ended_in_time_or_late(name: ClockName) -> When:
+    """The ticket's repair clock `name` ran and ended met or late (not cancelled)."""
+    return When(
+        "it ran before",
+        lambda m: (
+            name.value in m.board.clocks
+            and m.board.clocks[name.value]["state"] == "stopped"
+            and m.board.clocks[name.value]["outcome"] in ("met", "late")
+        ),
+    )
+
 
 RECEIPT = From("receipt", lambda m: m.board.received_at)
 EVENT = From("the event", lambda m: m.at)
@@ -102,6 +120,10 @@ EVENT_OR_NEW_APPOINTMENT = From(
     "the event, or the new appointment if later",
     lambda m: later(m.at, m.event.data.appointment.start),
 )
+WINDOW_END = Until(
+    "the appointment's end if later", lambda m: m.order["appointment_end"] if m.order else None
+)
+NEW_WINDOW_END = Until("the new appointment's end if later", lambda m: m.event.data.appointment.end)
 
 BY_KIND: tuple[Action, ...] = (  # what a ticket of its kind runs from receipt
     Start(ClockName.help_reply, RECEIPT, when=(HELP,)),
@@ -110,11 +132,11 @@ BY_KIND: tuple[Action, ...] = (  # what a ticket of its kind runs from receipt
 )
 
 
-def _fix_starts(counted_from: From, *when: When) -> tuple[Action, ...]:
-    """The repair clocks of the order's urgency (R7.3): urgent from receipt, general from
-    receipt or its appointment."""
+def _fix_starts(counted_from: From, *when: When, urgent_from: From = RECEIPT) -> tuple[Action, ...]:
+    """The repair clocks of the order's urgency (R7.3): urgent from receipt (a rework: from its
+    order), general from receipt or its appointment."""
     return (
-        *(Start(name, RECEIPT, when=(*when, URGENT)) for name in URGENT_FIX),
+        *(Start(name, urgent_from, when=(*when, URGENT)) for name in URGENT_FIX),
         Start(ClockName.general_fixed, counted_from, when=(*when, GENERAL)),
     )
 
@@ -139,6 +161,8 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
     ticket_events.TicketReopenedEvent: (
         Stop((ClockName.follow_up,), cancelled=True),
         Ladder("running", "reopened"),
+        # the repair runs its clock again, for the rework too (R7.3, R8.9)
+        *(Start(name, EVENT, when=(_ended_in_time_or_late(name),)) for name in FIX),
     ),
     ticket_events.TicketClosedEvent: (Stop(), Ladder("stopped", "closed")),
     ticket_events.TicketCancelledEvent: (Stop(cancelled=True), Ladder("stopped", "cancelled")),
@@ -147,6 +171,8 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         Start(COLLECTED, EVENT, per_order=True),
         Start(ClockName.non_standard_assessed, EVENT, when=(NON_STANDARD,), per_order=True),
         *_fix_starts(RECEIPT_OR_APPOINTMENT, FIRST_FIX),
+        # a rework runs the repair clock again (R8.9, R7.3), unless the reopening started it
+        *_fix_starts(EVENT_OR_APPOINTMENT, REWORK, urgent_from=EVENT),
     ),
     workorder_events.ClassificationOverriddenEvent: (
         Stop(FIX, cancelled=True, when=(ORDER_NOTED, FIX_CHANGES)),
@@ -154,11 +180,17 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
     ),
     workorder_events.WorkOrderCollectedEvent: (
         Stop((COLLECTED,), per_order=True),
-        Start(ON_SITE, EVENT_OR_APPOINTMENT, per_order=True),
+        Start(ON_SITE, EVENT_OR_APPOINTMENT, per_order=True, until=WINDOW_END),  # R7.15
     ),
     workorder_events.WorkOrderRescheduledEvent: (
         Stop((ON_SITE,), cancelled=True, when=(ON_SITE_RUNS,), per_order=True),
-        Start(ON_SITE, EVENT_OR_NEW_APPOINTMENT, when=(ON_SITE_RUNS,), per_order=True),
+        Start(
+            ON_SITE,
+            EVENT_OR_NEW_APPOINTMENT,
+            when=(ON_SITE_RUNS,),
+            per_order=True,
+            until=NEW_WINDOW_END,
+        ),
     ),
     workorder_events.TechnicianArrivedEvent: (
         Stop((ON_SITE,), per_order=True),
@@ -167,11 +199,18 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
     workorder_events.QuoteGivenEvent: (
         Stop((ClockName.non_standard_assessed,), per_order=True),
         Pause(FIX, "customer_consent", "quote given"),
+        Pause((ON_SITE,), "customer_consent", "quote given", per_order=True),  # R7.14
     ),
     # only the wait for the customer's consent ends: a pause for parts or access (by command,
     # maybe before this event was read) stays until resumed by hand
-    workorder_events.QuoteAcceptedEvent: (Resume(FIX, "customer_consent"),),
-    workorder_events.QuoteDeclinedEvent: (Stop(FIX, cancelled=True),),
+    workorder_events.QuoteAcceptedEvent: (
+        Resume(FIX, "customer_consent"),
+        Resume((ON_SITE,), "customer_consent", per_order=True),
+    ),
+    workorder_events.QuoteDeclinedEvent: (
+        Stop(FIX, cancelled=True),
+        Stop((ON_SITE,), cancelled=True, per_order=True),
+    ),
     workorder_events.WorkOrderReferredEvent: (Stop(FIX, cancelled=True),),
     workorder_events.WorkOrderCompletedEvent: (
         Stop((ClockName.urgent_fixed, ClockName.general_fixed)),

@@ -38,12 +38,17 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
                 "warn_at": ev.warn_due,
                 "target_seconds": ev.budget,
                 "role": ev.notify,
+                "guessed_years": list(getattr(ev, "guessed_years", ())),
             }
         case "clock_paused":
             note = mask(ev.note)
             return base | {"reason": ev.reason, "note": note, "counted_seconds": ev.counted}
         case "clock_resumed":
-            return base | {"deadline": ev.deadline, "warn_at": ev.warn_due}
+            return base | {
+                "deadline": ev.deadline,
+                "warn_at": ev.warn_due,
+                "guessed_years": list(getattr(ev, "guessed_years", ())),
+            }
         case "clock_stopped":
             return base | {"outcome": ev.outcome, "counted_seconds": ev.counted}
         case "clock_warned":

@@ -297,7 +297,13 @@ class IntakeApp(DeskApplication):
             ticket_no=ticket.ticket_no,
             status=ticket.status,
             duplicate=duplicate,
-            deadline=Promise(clock=promised[0], due_at=promised[1]) if promised else None,
+            deadline=Promise(
+                clock=promised.clock,
+                due_at=promised.due_at,
+                guessed_years=list(promised.guessed_years),
+            )
+            if promised
+            else None,
             # gas, fire or smoke: the emergency plan (R4.10, R16.5), by dispatch's own rule
             emergency=ticket.kind in (Kind.repair, Kind.help) and is_emergency(ticket.content),
         )

@@ -26,6 +26,7 @@ COMMANDS = {
 
 class IntakeService(DeskService):
     name = "intake"
+    counts_deadlines = True
     app_class = IntakeApp
     commands = COMMANDS
     publishes = events.INTAKE_EVENTS

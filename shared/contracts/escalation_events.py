@@ -37,6 +37,13 @@ class ClockStarted(ClockRef):
     warn_at: AwareDatetime
     target_seconds: float = Field(description="Counted seconds (office time where the site counts)")
     role: Role = Field(description="Who is told if it breaches")
+    guessed_years: list[int] = Field(
+        default_factory=list,
+        description="Years the deadline counts office time across whose holidays and adjusted "
+        "working days (调休) are not known (no State Council notice in the calendar, none "
+        "entered by the site): the deadline is an estimate from the statutory holidays. Empty "
+        "when the calendar is known or the clock counts calendar time",
+    )
 
 
 class ClockPaused(ClockRef):
@@ -52,6 +59,13 @@ class ClockResumed(ClockRef):
 
     deadline: AwareDatetime
     warn_at: AwareDatetime
+    guessed_years: list[int] = Field(
+        default_factory=list,
+        description="Years the deadline counts office time across whose holidays and adjusted "
+        "working days (调休) are not known (no State Council notice in the calendar, none "
+        "entered by the site): the deadline is an estimate from the statutory holidays. Empty "
+        "when the calendar is known or the clock counts calendar time",
+    )
 
 
 class ClockStopped(ClockRef):

@@ -67,6 +67,12 @@ class Promise(Contract):
         description="help_reply, urgent_fixed, general_fixed or department_supervisor"
     )
     due_at: AwareDatetime
+    guessed_years: list[int] = Field(
+        default_factory=list,
+        description="Years the deadline counts office time across whose holidays and adjusted "
+        "working days (调休) are not known yet (no State Council notice in the calendar, none "
+        "entered by the site): the date is an estimate; tell the customer so",
+    )
 
 
 class ReportReply(TicketReply):

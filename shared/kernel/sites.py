@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -14,13 +15,29 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shared.kernel.identifiers import StaffId, is_valid_site
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
-from shared.kernel.sla import SlaConfig, promised_clock
+from shared.kernel.sla import Counting, SlaConfig, promised_clock
 from shared.kernel.staff import StaffMember
-from shared.kernel.vocabulary import DEFAULT_CATEGORIES, ClockName, Department, Kind, Level
-from shared.kernel.worktime import CalendarTime, OfficeHours, WorkTime
+from shared.kernel.vocabulary import (
+    DEFAULT_CATEGORIES,
+    ClockName,
+    Department,
+    Kind,
+    Level,
+    Urgency,
+)
+from shared.kernel.worktime import CalendarTime, OfficeHours, WorkingDays, WorkTime
 from shared.logging import get_logger
 
 log = get_logger("sites")
+
+
+class Promised(NamedTuple):
+    """A deadline told to the customer; `guessed_years`: years it counts office time across
+    whose working days are not known (shared/kernel/worktime.py)."""
+
+    clock: str
+    due_at: datetime
+    guessed_years: tuple[int, ...] = ()
 
 
 class SiteConfig(BaseModel):
@@ -56,11 +73,25 @@ class SiteConfig(BaseModel):
         """How the site's clocks count: every second, or office hours on working days."""
         if self.sla.counting == "calendar":
             return CalendarTime()
-        hours = self.sla.office_hours
-        return OfficeHours(self.zone, hours.opens, hours.closes)
+        hours, own = self.sla.office_hours, self.sla.calendar
+        days = WorkingDays(own.days_off, own.working_days, own.years)
+        return OfficeHours(self.zone, hours.opens, hours.closes, days)
 
-    def deadline(self, start: datetime, target: timedelta) -> datetime:
+    def guessed_years(self, today: date) -> tuple[int, ...]:
+        """This year and the next, where the site counts office hours and their working days
+        are not known (no State Council notice in the calendar, not entered by the site)."""
         work = self.worktime
+        if not isinstance(work, OfficeHours):
+            return ()
+        return tuple(y for y in (today.year, today.year + 1) if not work.days.knows(y))
+
+    def worktime_for(self, counting: Counting) -> WorkTime:
+        """How one run of a clock counts: every second, or as the site counts."""
+        return CalendarTime() if counting == "calendar" else self.worktime
+
+    def deadline(self, start: datetime, target: timedelta,
+                 counting: Counting = "site") -> datetime:  # fmt: skip
+        work = self.worktime_for(counting)
         return work.add(start, work.budget(target))
 
     def promise(
@@ -70,20 +101,24 @@ class SiteConfig(BaseModel):
         content: str,
         received_at: datetime,
         appointment_start: datetime | None = None,
-    ) -> tuple[str, datetime] | None:
+    ) -> Promised | None:
         """The first deadline the desk tells the customer at intake (R3.9): when a repair will be
         fixed (from the appointment, for a general repair that has one), when a help request is
         answered, when an unresolved complaint goes to the department supervisor. The same
         policy the escalation service runs, so the promise and the clock agree."""
-        promised = promised_clock(kind, urgency_of(category, content))
+        urgency = urgency_of(category, content)
+        promised = promised_clock(kind, urgency)
         if promised is None:
             return None
         if isinstance(promised, Level):
-            return promised.value, self.deadline(received_at, self.sla.ladder_after(promised))
+            return Promised(promised.value, self.sla.ladder_due(received_at, promised))
         start = received_at
         if promised is ClockName.general_fixed and appointment_start is not None:
             start = max(start, appointment_start)
-        return promised.value, self.deadline(start, self.sla.clock(promised).target)
+        rule = self.sla.clock(promised)
+        work = self.worktime_for(rule.counting(urgent=urgency is Urgency.urgent))
+        due = work.add(start, work.budget(rule.target))
+        return Promised(promised.value, due, work.guessed_years(start, due))
 
 
 class SiteDirectory(BaseModel):
@@ -114,6 +149,11 @@ class SiteDirectory(BaseModel):
         if self.default.staff:
             raise ValueError("default.staff: a staff list belongs to a listed site")
         return self
+
+    def guessed_years(self, today: date) -> dict[str, tuple[int, ...]]:
+        """The sites counting office hours whose calendar does not know this year or the next."""
+        found = {site: config.guessed_years(today) for site, config in self.sites.items()}
+        return {site: years for site, years in found.items() if years}
 
     def get(self, site: str) -> SiteConfig | None:
         if not is_valid_site(site):

@@ -7,12 +7,21 @@ Intake uses it to tell the customer the first deadline (R3.9); escalation runs t
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.kernel.vocabulary import ClockName, Kind, Level, Role, Scope, Urgency, Validity
+
+# How a clock counts its time (docs/SERVICE-LEVELS.md "How each clock counts"):
+#   calendar        every second, whatever the site counts for ordinary work (R2.3, R15.14: the
+#                   hotline and emergencies do not wait for office hours)
+#   site            as the site counts (`SlaConfig.counting`: calendar time or office hours)
+#   urgent_calendar every second for urgent work (R7.1), as the site counts for the rest
+Counts = Literal["calendar", "site", "urgent_calendar"]
+# What one run of a clock counts in, once its work is known: every second, or as the site counts
+Counting = Literal["calendar", "site"]
 
 
 class ClockRule(BaseModel):
@@ -25,27 +34,53 @@ class ClockRule(BaseModel):
     compensation_risk: bool = Field(
         default=False, description="A breach makes the company liable for compensation (R7.4)"
     )
+    counts: Counts = Field(
+        default="site",
+        description="calendar: every second; site: as the site counts (calendar or office "
+        "hours); urgent_calendar: every second for urgent work, else as the site counts",
+    )
+
+    def counting(self, *, urgent: bool) -> Counting:
+        """What a run of this clock counts in, for urgent work or not."""
+        if self.counts == "calendar" or (self.counts == "urgent_calendar" and urgent):
+            return "calendar"
+        return "site"
 
 
-def _clock(minutes: float, notify: Role, rule: str, *, risk: bool = False) -> ClockRule:
+def _clock(minutes: float, notify: Role, rule: str, *, risk: bool = False,
+           counts: Counts = "site") -> ClockRule:  # fmt: skip
     return ClockRule(
-        target=timedelta(minutes=minutes), notify=notify, rule=rule, compensation_risk=risk
+        target=timedelta(minutes=minutes),
+        notify=notify,
+        rule=rule,
+        compensation_risk=risk,
+        counts=counts,
     )
 
 
 HOUR = 60
 # Which event starts and stops each clock, and from when it counts, is escalation's policy
 # (services/escalation/policy.py TRIGGERS; the table of docs/SERVICE-LEVELS.md is written from it).
+# Help requests and urgent repairs count every second (R10.2, R7.3; R2.3, R15.14: the hotline
+# and emergencies are served outside office hours); an urgent order's steps do too.
+CALENDAR: Counts = "calendar"
+URGENT: Counts = "urgent_calendar"
 DEFAULT_CLOCKS: dict[ClockName, ClockRule] = {
-    ClockName.help_reply: _clock(5, Role.cs_assistant, "R10.2"),
-    ClockName.order_issued_household: _clock(5, Role.cs_assistant, "R7.6"),
-    ClockName.order_issued_public: _clock(3, Role.cs_assistant, "R7.12"),
-    ClockName.order_collected_household: _clock(2, Role.department_supervisor, "R7.6"),
-    ClockName.order_collected_public: _clock(5, Role.department_supervisor, "R7.12"),
-    ClockName.on_site_household: _clock(15, Role.department_supervisor, "R7.7"),
-    ClockName.on_site_public: _clock(10, Role.department_supervisor, "R7.13"),
-    ClockName.urgent_on_site: _clock(2 * HOUR, Role.project_manager, "R7.3", risk=True),
-    ClockName.urgent_fixed: _clock(24 * HOUR, Role.project_manager, "R7.3", risk=True),
+    ClockName.help_reply: _clock(5, Role.cs_assistant, "R10.2", counts=CALENDAR),
+    ClockName.order_issued_household: _clock(5, Role.cs_assistant, "R7.6", counts=URGENT),
+    ClockName.order_issued_public: _clock(3, Role.cs_assistant, "R7.12", counts=URGENT),
+    ClockName.order_collected_household: _clock(
+        2, Role.department_supervisor, "R7.6", counts=URGENT
+    ),
+    ClockName.order_collected_public: _clock(5, Role.department_supervisor, "R7.12", counts=URGENT),
+    ClockName.on_site_household: _clock(15, Role.department_supervisor, "R7.7", counts=URGENT),
+    ClockName.on_site_public: _clock(10, Role.department_supervisor, "R7.13", counts=URGENT),
+    ClockName.urgent_on_site: _clock(
+        2 * HOUR, Role.project_manager, "R7.3", risk=True, counts=CALENDAR
+    ),
+    ClockName.urgent_fixed: _clock(
+        24 * HOUR, Role.project_manager, "R7.3", risk=True, counts=CALENDAR
+    ),
     ClockName.general_fixed: _clock(
         72 * HOUR, Role.department_supervisor, "R7.3 (S3 says 2 days: C2)", risk=True
     ),
@@ -59,6 +94,9 @@ DEFAULT_LADDER: dict[Level, timedelta] = {
     Level.gm_office: timedelta(weeks=2),  # R6.6
 }
 DEFAULT_UPGRADE = timedelta(days=30)  # R6.7, R5.1c: "one month"
+# The ladder and the upgrade are calendar durations from receipt (R6.4–R6.7, R5.1c), also at a
+# site that counts office hours for its clocks: "one week" is seven days, not seven office days.
+LADDER_COUNTS: Counts = "calendar"
 
 
 class ClockOverride(BaseModel):
@@ -84,6 +122,30 @@ class OfficeHoursConfig(BaseModel):
         return self
 
 
+class CalendarConfig(BaseModel):
+    """A site's own days off and working days, over mainland China's holidays and adjusted
+    working days (shared/kernel/worktime.py); only where the site counts office hours."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    days_off: tuple[date, ...] = Field(default=(), description="Extra days off (a local holiday)")
+    working_days: tuple[date, ...] = Field(
+        default=(), description="Days worked that the mainland calendar has off"
+    )
+    years: tuple[int, ...] = Field(
+        default=(),
+        description="Years the site has entered in full (the State Council's notice, before the "
+        "holidays package has it): their deadlines are no longer flagged as guessed",
+    )
+
+    @model_validator(mode="after")
+    def _not_both(self) -> CalendarConfig:
+        both = sorted(set(self.days_off) & set(self.working_days))
+        if both:
+            raise ValueError(f"days both off and worked: {', '.join(map(str, both))}")
+        return self
+
+
 class SlaConfig(BaseModel):
     """A site's service-level settings (site directory entry, key `sla`)."""
 
@@ -91,6 +153,7 @@ class SlaConfig(BaseModel):
 
     counting: Literal["calendar", "office_hours"] = "calendar"
     office_hours: OfficeHoursConfig = Field(default_factory=OfficeHoursConfig)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     clocks: dict[ClockName, ClockOverride] = Field(default_factory=dict)
     ladder: dict[Level, timedelta] = Field(default_factory=dict)
     upgrade_after: timedelta = Field(default=DEFAULT_UPGRADE, gt=timedelta(0))
@@ -111,6 +174,14 @@ class SlaConfig(BaseModel):
 
     def ladder_after(self, level: Level) -> timedelta:
         return self.ladder.get(level, DEFAULT_LADDER[level])
+
+    def ladder_due(self, received_at: datetime, level: Level) -> datetime:
+        """When the ladder reaches `level`: calendar time from receipt (LADDER_COUNTS)."""
+        return (received_at + self.ladder_after(level)).astimezone(UTC)
+
+    def upgrade_due(self, received_at: datetime) -> datetime:
+        """When an unresolved complaint becomes major: calendar time from receipt (R5.1c)."""
+        return (received_at + self.upgrade_after).astimezone(UTC)
 
 
 def repair_clocks(urgency: Urgency, scope: Scope) -> tuple[ClockName, ...]:

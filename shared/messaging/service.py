@@ -159,6 +159,24 @@ class Service(ABC):
         self._tasks = [asyncio.create_task(coro) for coro in self.background()]
         self._started = True
         self.log.info("service.started", service=self.name)
+        if self.counts_deadlines:
+            self.warn_unknown_calendar_years()
+
+    counts_deadlines: bool = False  # computes deadlines from the sites' calendars
+
+    def warn_unknown_calendar_years(self) -> None:
+        """Say at start which sites count office hours in a year (this or the next) whose
+        holidays and adjusted working days are not known (shared/kernel/worktime.py): their
+        deadlines in that year are estimates, and each says so."""
+        today = self.clock.now().date()
+        for site, years in self.sites.guessed_years(today).items():
+            self.log.warning(
+                "worktime.unknown_year",
+                site=site,
+                years=list(years),
+                hint="add the State Council's notice to the site's sla.calendar (days_off, "
+                "working_days, years) or upgrade the holidays package",
+            )
 
     async def stop(self) -> None:
         self._started = False

@@ -10,7 +10,7 @@ import pytest
 
 from shared.kernel.clock import SimulatedClock
 from tests.integration.drill import SECOND, Drill, parse
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import Desk, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -29,36 +29,39 @@ def sim_clock() -> SimulatedClock:
 async def test_office_hours_skip_the_national_day_holiday_and_count_the_adjusted_saturday(
     desk: Desk, drill_services
 ) -> None:
-    await drill_services()
+    """Ordinary work counts office hours: a general repair's order (R7.6) and the follow-up
+    call (R11.3). Urgent work, help requests and the ladder count calendar time whatever the
+    site counts (test_escalation_calendar_time.py): this test used a help request and the
+    ladder before issue 13, which now no longer wait for office hours."""
+    await drill_services("intake", "escalation", "reporting")  # nobody issues the order
     drill = Drill(desk, "ohs")
-    complaint = await desk.command("ohs", "report", report_body("c-1"))
-    assert complaint["ok"], complaint
-    [ladder] = await eventually(
-        lambda: drill.events("escalation.ladder_started", complaint["ticket_id"])
-    )
-    steps = {level: parse(due) for level, due in ladder["data"]["steps"].items()}
-    # 2 office days = 18 office hours: 7.5 h on 30 Sep, 9 h on 8 Oct, 1.5 h on 9 Oct
-    assert steps["department_supervisor"] == local(10, 9, 10, 0)
-    # 7 office days = 63 h: 30 Sep, 8, 9, 10 (Saturday, 调休), 12, 13, 14 Oct, then 1.5 h
-    assert steps["project_manager"] == local(10, 15, 10, 0)
-
     await drill.set_clock(local(9, 30, 17, 27))
-    body = report_body("h-1", kind="help", help_category="G", category=None, content="门禁卡失灵")
-    help_request = await desk.command("ohs", "report", body)
-    started = await drill.started(help_request["ticket_id"], "help_reply")
+    body = report_body("r-1", kind="repair", category="plumbing", content="厨房水龙头滴水")
+    repair = await desk.command("ohs", "report", body)
+    assert repair["ok"], repair
+    started = await drill.started(repair["ticket_id"], "order_issued_household")
     # 5 office minutes: 3 before closing on 30 Sep, 2 after opening on 8 Oct
     assert parse(started["deadline"]) == local(10, 8, 8, 32)
     assert parse(started["warn_at"]) == local(10, 8, 8, 31)
 
     assert await drill.decided_at(local(10, 7, 23, 59)) == set()  # the whole holiday: nothing
-    assert ("clock_warned", "help_reply") in await drill.decided_at(local(10, 8, 8, 31))
-    assert ("clock_breached", "help_reply") not in await drill.decided_at(
-        local(10, 8, 8, 32) - SECOND
-    )
-    assert ("clock_breached", "help_reply") in await drill.decided_at(local(10, 8, 8, 32))
-    supervisor = await drill.decided_at(local(10, 9, 10, 0))
-    assert ("complaint_escalated", "department_supervisor") in supervisor
-    assert await drill.decided_at(local(10, 15, 10, 0) - timedelta(minutes=1)) == set()
-    assert ("complaint_escalated", "project_manager") in await drill.decided_at(
-        local(10, 15, 10, 0)
-    )
+    key = "order_issued_household"
+    assert ("clock_warned", key) in await drill.decided_at(local(10, 8, 8, 31))
+    assert ("clock_breached", key) not in await drill.decided_at(local(10, 8, 8, 32) - SECOND)
+    assert ("clock_breached", key) in await drill.decided_at(local(10, 8, 8, 32))
+
+    await drill.set_clock(local(10, 9, 10, 0))  # Friday
+    body = report_body("q-1", kind="inquiry", category="other", content="物业费怎么交")
+    inquiry = await desk.command("ohs", "report", body)
+    resolved = await desk.command(
+        "ohs", "resolve",
+        {"ticket_id": inquiry["ticket_id"], "resolution": "已告知", "staff_id": "S1"},
+    )  # fmt: skip
+    assert resolved["ok"], resolved
+    follow_up = await drill.started(inquiry["ticket_id"], "follow_up")
+    # 24 h = one office day of 9 h: 7.5 h on Friday 9 Oct, 1.5 h on Saturday 10 Oct (调休)
+    assert parse(follow_up["deadline"]) == local(10, 10, 10, 0)
+    assert await drill.decided_at(local(10, 10, 10, 0) - timedelta(minutes=1)) == {
+        ("clock_warned", "follow_up")
+    }
+    assert ("clock_breached", "follow_up") in await drill.decided_at(local(10, 10, 10, 0))

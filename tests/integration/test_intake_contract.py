@@ -38,7 +38,11 @@ async def test_a_reported_contact_is_published_once_as_an_envelope(desk: Desk, s
         "status": "received",
         "duplicate": False,
         # R3.9: a complaint unresolved after 2 days goes to the department supervisor (R6.4)
-        "deadline": {"clock": "department_supervisor", "due_at": "2026-11-25T02:00:00Z"},
+        "deadline": {
+            "clock": "department_supervisor",
+            "due_at": "2026-11-25T02:00:00Z",
+            "guessed_years": [],  # issue 13: years of the deadline not in the calendar
+        },
         "emergency": False,  # gas, fire or smoke: the emergency plan (R4.10, R16.5)
     }
     await eventually(lambda: _count_is(desk, 1))

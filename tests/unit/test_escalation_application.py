@@ -172,3 +172,65 @@ def test_a_restarted_application_decides_nothing_twice(tmp_path: Path) -> None:
     assert again.tick() == []
     clock.set(T0 + timedelta(days=14))
     assert [d["subject"] for d in again.tick()] == ["gm_office"]
+
+
+def board_of(app: EscalationApp) -> Board:
+    return app.get(board_id_for(TICKET), Board)
+
+
+def test_a_quote_pauses_the_orders_on_site_clock_until_accepted_R7_14() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    feed("workorder.collected", ORDER, T0 + timedelta(minutes=2), collected_by="E1")
+    key = "on_site_household:HBW-202611-0001-W1"
+    feed("workorder.quoted", ORDER, T0 + timedelta(minutes=7), amount="80.00", items="非标")
+    assert board_of(app).clocks[key]["state"] == "paused"
+    feed("workorder.quote_accepted", ORDER, T0 + timedelta(hours=2), amount="80.00")
+    # 5 of 15 minutes counted before the quote: 10 left after the acceptance
+    assert board_of(app).clocks[key]["deadline"] == T0 + timedelta(hours=2, minutes=10)
+
+
+def test_a_declined_quote_cancels_the_orders_on_site_clock() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    feed("workorder.collected", ORDER, T0 + timedelta(minutes=2), collected_by="E1")
+    feed("workorder.quoted", ORDER, T0 + timedelta(minutes=7), amount="80.00", items="非标")
+    feed("workorder.quote_declined", ORDER, T0 + timedelta(hours=1), reason="太贵")
+    key = "on_site_household:HBW-202611-0001-W1"
+    assert clocks(app)[key] == ("stopped", "cancelled")
+
+
+def test_an_appointment_window_is_due_by_its_end_R7_15() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    nine = T0 + timedelta(days=1)
+    window = {"start": nine, "end": nine + timedelta(hours=2)}
+    issued(feed, T0 + timedelta(minutes=1), appointment=window)
+    feed("workorder.collected", ORDER, T0 + timedelta(minutes=2), collected_by="E1")
+    run = board_of(app).clocks["on_site_household:HBW-202611-0001-W1"]
+    assert (run["started_at"], run["deadline"]) == (nine, nine + timedelta(hours=2))
+    # a window shorter than the target keeps the target
+    short = {"start": nine, "end": nine + timedelta(minutes=5)}
+    feed("workorder.rescheduled", ORDER, T0 + timedelta(minutes=3), appointment=short,
+         reason="客户改约")  # fmt: skip
+    run = board_of(app).clocks["on_site_household:HBW-202611-0001-W1"]
+    assert run["deadline"] == nine + timedelta(minutes=15)
+
+
+def test_a_reopened_repair_restarts_the_repair_clocks_that_ran_R7_3() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    feed("ticket.resolved", TICKET, T0 + timedelta(hours=5), resolution="修好")
+    reopened = T0 + timedelta(days=2)
+    feed("ticket.reopened", TICKET, reopened, reason="又漏", reopen_count=1)
+    run = board_of(app).clocks["general_fixed"]
+    assert (run["run"], run["state"], run["started_at"]) == (2, "running", reopened)
+    assert run["deadline"] == reopened + timedelta(hours=72)
+    assert "urgent_fixed" not in board_of(app).clocks  # only what ran before

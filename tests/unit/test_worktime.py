@@ -1,14 +1,22 @@
 """Counting service-level time: calendar time, and office hours on mainland working days
-(holidays and adjusted working days 调休 from chinese-calendar)."""
+(holidays and adjusted working days 调休 from the holidays package)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.kernel.worktime import CalendarTime, OfficeHours
+from shared.kernel.sla import CalendarConfig
+from shared.kernel.worktime import (
+    LAST_NOTICE_YEAR,
+    CalendarTime,
+    OfficeHours,
+    WorkingDays,
+    is_working_day,
+    knows_year,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 OFFICE = OfficeHours(SH, time(8, 30), time(17, 30))
@@ -91,3 +99,60 @@ def test_deadlines_are_in_utc() -> None:
     due = OFFICE.add(at(11, 24, 9), HOUR)
     assert due.tzinfo is UTC
     assert due == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+
+
+# The State Council's notice for 2026 (国务院办公厅关于2026年部分节假日安排的通知, 4 Nov 2025):
+# days off (放假调休) and the weekend days worked (上班).
+NOTICE_2026_OFF = [
+    (1, 1, 1, 3), (2, 15, 2, 23), (4, 4, 4, 6), (5, 1, 5, 5), (6, 19, 6, 21), (9, 25, 9, 27),
+    (10, 1, 10, 7),
+]  # fmt: skip
+NOTICE_2026_WORKED = [(1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10)]
+
+
+def test_2026_follows_the_state_council_notice_day_by_day() -> None:
+    off = {
+        date(2026, m1, d1) + timedelta(days=n)
+        for m1, d1, m2, d2 in NOTICE_2026_OFF
+        for n in range((date(2026, m2, d2) - date(2026, m1, d1)).days + 1)
+    }
+    worked = {date(2026, m, d) for m, d in NOTICE_2026_WORKED}
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        expected = day in worked or (day.weekday() < 5 and day not in off)
+        assert is_working_day(day) is expected, day
+        day += timedelta(days=1)
+    assert knows_year(2026)
+
+
+def test_a_year_without_a_notice_is_not_known_and_keeps_its_statutory_holidays() -> None:
+    """holidays 0.109 has no notice for 2027 (no adjusted working days): 2027 is not known, and
+    its statutory holidays are still off (before: Monday to Friday, New Year's Day worked)."""
+    assert LAST_NOTICE_YEAR == 2026
+    assert not knows_year(2027)
+    assert not is_working_day(date(2027, 1, 1))  # New Year's Day, a Friday
+    assert not is_working_day(date(2027, 10, 1))  # National Day, a Friday
+    assert is_working_day(date(2027, 1, 4))
+
+
+def test_a_deadline_counted_across_an_unknown_year_names_it() -> None:
+    start = at(12, 31, 17, 28)
+    due = OFFICE.add(start, 5 * 60)
+    assert due == at(1, 4, 8, 33, year=2027)
+    assert OFFICE.guessed_years(start, due) == (2027,)
+    assert OFFICE.guessed_years(at(11, 24, 9), at(11, 25, 9)) == ()
+    assert CalendarTime().guessed_years(start, start + timedelta(days=400)) == ()
+
+
+def test_a_site_adds_its_own_days_off_and_working_days_and_may_enter_a_year() -> None:
+    days = WorkingDays(days_off=[date(2027, 1, 4)], working_days=[date(2027, 1, 2)], years=[2027])
+    own = OfficeHours(SH, time(8, 30), time(17, 30), days)
+    start = at(12, 31, 17, 28)
+    assert own.add(start, 5 * 60) == at(1, 2, 8, 33, year=2027)  # Saturday worked
+    assert own.add(at(1, 2, 17, 0, year=2027), HOUR) == at(1, 5, 9, 0, year=2027)  # 4 Jan off
+    assert own.guessed_years(start, at(1, 5, 9, year=2027)) == ()
+
+
+def test_a_site_calendar_cannot_have_a_day_both_off_and_worked() -> None:
+    with pytest.raises(ValueError, match="both off and worked"):
+        CalendarConfig(days_off=(date(2027, 1, 4),), working_days=(date(2027, 1, 4),))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.kernel.worktime import WorkTime
+from shared.kernel.worktime import CalendarTime, WorkTime
 
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 
@@ -21,7 +21,7 @@ def clock_key(name: str, order_no: str | None = None) -> str:
 
 def started(*, clock: str, order_no: str | None, run: int, started_at: datetime, budget: float,
             warn_share: float, deadline: datetime, warn_due: datetime, notify: str,
-            compensation_risk: bool) -> Run:  # fmt: skip
+            compensation_risk: bool, counting: str = "site") -> Run:  # fmt: skip
     """A run as it starts: counting from `started_at`, nothing decided yet."""
     return {
         "clock": clock,
@@ -36,12 +36,18 @@ def started(*, clock: str, order_no: str | None, run: int, started_at: datetime,
         "warn_due": warn_due,
         "notify": notify,
         "compensation_risk": compensation_risk,
+        "counting": counting,
         "state": RUNNING,
         "warned": False,
         "breached": False,
         "pause_reason": None,
         "outcome": None,
     }
+
+
+def work_of(run: Run, site_work: WorkTime) -> WorkTime:
+    """How a run counts: every second if it counts `calendar`, else as the site counts."""
+    return CalendarTime() if run.get("counting") == "calendar" else site_work
 
 
 def counted(run: Run, at: datetime, work: WorkTime) -> float:

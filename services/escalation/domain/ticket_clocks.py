@@ -22,7 +22,7 @@ from services.escalation.domain.clock_run import PAUSED, RUNNING, STOPPED, clock
 from services.escalation.domain.ids import SYSTEM, Cause, ClockError, board_id_for
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.topics import keep_old_topics
-from shared.kernel.sla import ClockRule
+from shared.kernel.sla import ClockRule, Counting
 from shared.kernel.vocabulary import Role
 from shared.kernel.worktime import WorkTime
 
@@ -52,6 +52,11 @@ class Board(Aggregate):
         warn_due: datetime
         notify: str
         compensation_risk: bool
+        # calendar: every second, whatever the site counts (urgent work, help requests); site:
+        # as the site counts. Stored runs from before it was recorded counted as the site counts.
+        counting: str = "site"
+        # years the deadline counts across whose working days are not known (worktime.py)
+        guessed_years: tuple[int, ...] = ()
 
         def apply(self, board: Board) -> None:
             board.clocks[self.key] = clock_run.started(
@@ -65,6 +70,7 @@ class Board(Aggregate):
                 warn_due=self.warn_due,
                 notify=self.notify,
                 compensation_risk=self.compensation_risk,
+                counting=getattr(self, "counting", "site"),
             )
 
     class ClockPaused(Event):
@@ -84,6 +90,7 @@ class Board(Aggregate):
         clock: str
         deadline: datetime
         warn_due: datetime
+        guessed_years: tuple[int, ...] = ()
 
         def apply(self, board: Board) -> None:
             clock = board.clocks[self.key]
@@ -134,6 +141,7 @@ class Board(Aggregate):
         urgency: str
         scope: str
         appointment_start: datetime | None
+        appointment_end: datetime | None = None  # not stored before issue 13
 
         def apply(self, board: Board) -> None:
             board.orders[str(self.order_id)] = {
@@ -141,6 +149,7 @@ class Board(Aggregate):
                 "urgency": self.urgency,
                 "scope": self.scope,
                 "appointment_start": self.appointment_start,
+                "appointment_end": getattr(self, "appointment_end", None),
             }
 
     class LadderStarted(Event):
@@ -246,12 +255,20 @@ class Board(Aggregate):
         return clock is not None and clock["state"] != STOPPED
 
     def start_clock(self, name: str, rule: ClockRule, work: WorkTime, started_at: datetime,
-                    at: datetime, cause: Cause, order_no: str | None = None) -> None:  # fmt: skip
-        """Start a clock unless it already runs; a stopped clock starts a new run."""
+                    at: datetime, cause: Cause, order_no: str | None = None,
+                    counting: Counting = "site",
+                    due_by: datetime | None = None) -> None:  # fmt: skip
+        """Start a clock unless it already runs; a stopped clock starts a new run. `work`: the
+        site's counting; a `calendar` run counts every second whatever the site counts.
+        `due_by`: the end of an appointment window, which the deadline is not before."""
         key = clock_key(name, order_no)
         if self.running(key):
             return
+        work = clock_run.work_of({"counting": counting}, work)
         budget = work.budget(rule.target)
+        if due_by is not None:
+            budget = max(budget, work.elapsed(started_at, due_by))
+        deadline = work.add(started_at, budget)
         earlier = self.clocks.get(key)
         self.record(
             self.ClockStarted,
@@ -264,10 +281,12 @@ class Board(Aggregate):
             started_at=started_at,
             budget=budget,
             warn_share=rule.warn_at,
-            deadline=work.add(started_at, budget),
+            deadline=deadline,
             warn_due=work.add(started_at, budget * rule.warn_at),
             notify=rule.notify.value,
             compensation_risk=rule.compensation_risk,
+            counting=counting,
+            guessed_years=work.guessed_years(started_at, deadline),
         )
 
     def stop_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
@@ -275,7 +294,7 @@ class Board(Aggregate):
         clock = self.clocks.get(key)
         if clock is None or clock["state"] == STOPPED:
             return
-        seconds = clock_run.counted(clock, at, work)
+        seconds = clock_run.counted(clock, at, clock_run.work_of(clock, work))
         outcome = clock_run.outcome(clock, seconds, cancelled=cancelled)
         self.record_clock(self.ClockStopped, key, at, cause, outcome=outcome, counted=seconds)
 
@@ -286,7 +305,7 @@ class Board(Aggregate):
             raise ClockError("clock", f"clock {key!r} is not running on this ticket")
         if clock["state"] == PAUSED:
             raise ClockError("clock", f"clock {key!r} is already paused")
-        seconds = clock_run.counted(clock, at, work)
+        seconds = clock_run.counted(clock, at, clock_run.work_of(clock, work))
         self.record_clock(
             self.ClockPaused, key, at, cause, reason=reason, note=note, counted=seconds
         )
@@ -295,8 +314,12 @@ class Board(Aggregate):
         clock = self.clocks.get(key)
         if clock is None or clock["state"] != PAUSED:
             raise ClockError("clock", f"clock {key!r} is not paused")
+        work = clock_run.work_of(clock, work)
         deadline, warn_due = clock_run.resumed_deadlines(clock, at, work)
-        self.record_clock(self.ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due)
+        self.record_clock(
+            self.ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due,
+            guessed_years=work.guessed_years(at, deadline),
+        )  # fmt: skip
 
     def clock_keys(self, *names: str, states: tuple[str, ...] = (RUNNING, PAUSED)) -> list[str]:
         """Keys of this ticket's clocks of those names (every name if none) in those states."""
