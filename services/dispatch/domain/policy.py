@@ -10,34 +10,13 @@ from __future__ import annotations
 
 import re
 
-from shared.kernel.vocabulary import Department
-
-# category -> department that owns it
-DEFAULT_ROUTING: dict[str, Department] = {
-    "plumbing": Department.engineering,
-    "electrical": Department.engineering,
-    "elevator": Department.engineering,
-    "maintenance": Department.engineering,
-    "public_facility": Department.engineering,
-    "cleaning": Department.cleaning,
-    "security": Department.security,
-    "public_order": Department.security,
-    "parking": Department.security,
-    "noise": Department.security,
-    "greening": Department.greening,
-    "front_desk": Department.property_business,
-    "other": Department.property_business,
-}
-DEFAULT_DEPARTMENT = Department.engineering
+from shared.kernel.departments import DEFAULT_DEPARTMENT, DEFAULT_ROUTING, route
 
 # R8.8 leak repairs (roof, outer wall, window: what rain tests) are accepted after the next rain.
 LEAK_WORDS = re.compile(r"漏雨|(屋面|屋顶|顶楼|天台|外墙|窗台|窗边|飘窗)[^管爆]{0,4}(渗|漏)")
 
 
-def route(category: str | None, overrides: dict[str, Department]) -> Department:
-    if category is None:
-        return DEFAULT_DEPARTMENT
-    return overrides.get(category) or DEFAULT_ROUTING.get(category, DEFAULT_DEPARTMENT)
+__all__ = ["DEFAULT_DEPARTMENT", "DEFAULT_ROUTING", "LEAK_WORDS", "is_leak", "route"]
 
 
 def is_leak(content: str) -> bool:
