@@ -90,6 +90,10 @@ def notice_list(
         str | None,
         typer.Option(help="cs_assistant, project_manager, … (default: every role)"),
     ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option(help="cleaning, engineering, … : a department supervisor's own notices"),
+    ] = None,
     open_only: Annotated[
         bool, typer.Option("--open", help="Only those nobody has acknowledged yet")
     ] = False,
@@ -101,17 +105,21 @@ def notice_list(
     body: dict[str, Any] = {"open": open_only, "limit": limit}
     if role is not None:
         body["role"] = role
+    if department is not None:
+        body["department"] = department
     reply = call_desk(nats_url, subjects.query(site, "notice.list"), body, as_json)
     if as_json:
         return
-    whom = f"{role} at {site}" if role else site
+    who = " ".join(w for w in (department, role) if w)
+    whom = f"{who} at {site}" if who else site
     table = Table(title=f"{'Open n' if open_only else 'N'}otifications for {whom}")
     for column in ("raised at", "ticket", "role", "reason", "clock / level", "due at",
                    "acknowledged", "id"):  # fmt: skip
         table.add_column(column, no_wrap=column != "id")
     for n in reply["notices"]:
         acked = f"{n['acknowledged_by']} {n['acknowledged_at']}" if n["acknowledged_at"] else ""
-        table.add_row(n["raised_at"], n["ticket_no"], n["role"], n["reason"],
+        role_shown = f"{n['role']} ({n['department']})" if n.get("department") else n["role"]
+        table.add_row(n["raised_at"], n["ticket_no"], role_shown, n["reason"],
                       n["clock"] or n["level"] or "", n["due_at"], acked,
                       n["notification_id"])  # fmt: skip
     out.print(table)

@@ -98,10 +98,16 @@ def ticket_classify(
         str | None, typer.Option(help="help_seeking, inquiry or venting")
     ] = None,
     severity: Annotated[str | None, typer.Option(help="major, important or minor")] = None,
+    about_staff: Annotated[
+        str | None,
+        typer.Option(
+            help="A complaint about this member of staff: their supervisor is told (R4.12)"
+        ),
+    ] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """Classify a ticket (kind, category, validity, severity)."""
+    """Classify a ticket (kind, category, validity, severity, the staff member it is about)."""
     _ticket(
         "classify",
         ticket_id,
@@ -115,6 +121,7 @@ def ticket_classify(
         validity=validity,
         communicative_type=communicative_type,
         severity=severity,
+        about_staff=about_staff,
     )
 
 

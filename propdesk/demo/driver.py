@@ -17,7 +17,7 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from propdesk.demo.contacts import Ticket
 from propdesk.demo.profiles import PROFILES
-from propdesk.demo.sites import ROLE_STAFF, Person
+from propdesk.demo.sites import DEPARTMENT_LEADS, ROLE_STAFF, Person
 from propdesk.demo.timeline import Timeline, grid, office
 from shared.contracts.workorder_events import WorkOrderIssuedEvent
 from shared.messaging import subjects
@@ -189,11 +189,13 @@ class Month:
         raised = datetime.fromisoformat(note["raised_at"])
         await self.tl.until(grid(office(raised + timedelta(minutes=rng.randint(10, 90)), rng)))
         prefix = PROFILES[note["site"]].prefix
+        # a department's notice is its own supervisor's (R6.3, R4.12)
+        who = DEPARTMENT_LEADS.get(note.get("department") or "", ROLE_STAFF[note["role"]])
         await self.escalation(
             note["site"],
             "ack",
             {
-                "staff_id": f"{prefix}-{ROLE_STAFF[note['role']]}",
+                "staff_id": f"{prefix}-{who}",
                 "notification_id": note["notification_id"],
                 "note": rng.choice(["已安排跟进", "已电话联系责任部门", "已知悉，督办中"]),
             },

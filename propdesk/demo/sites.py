@@ -16,6 +16,7 @@ from shared.kernel.vocabulary import DEFAULT_CATEGORIES
 
 # who acknowledges the notices to each role, and the suffix of their staff id
 ROLE_STAFF = {
+    "receptionist": "S01",  # a complaint raised again and again is flagged to the desk (R5.1a)
     "cs_assistant": "CS1",
     "department_supervisor": "SUP",
     "project_manager": "M01",  # the management-office head, who also attaches the analysis

@@ -291,6 +291,7 @@ Reaction = Callable[[EscalationApp, Any, SiteConfig, Cause], list[Any]]
 REACTIONS: dict[type[Envelope], Reaction] = {
     ticket_events.TicketReportedEvent: EscalationApp._reported,
     ticket_events.TicketClassifiedEvent: EscalationApp._classified,
+    ticket_events.ContactLinkedEvent: EscalationApp._on_ticket,
     ticket_events.TicketRepliedEvent: EscalationApp._on_ticket,
     ticket_events.TicketResolvedEvent: EscalationApp._on_ticket,
     ticket_events.FollowUpRecordedEvent: EscalationApp._on_ticket,
@@ -330,11 +331,15 @@ def _warn_guessed(changed: list[Any]) -> None:
 
 
 def _decision(board: Board, event: Any) -> dict[str, Any]:
+    if isinstance(event, Board.MajorReported):
+        subject = f"major:{event.role}"
+    else:
+        subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"
     return {
         "event": DECISIONS[type(event)],
         "ticket_id": str(board.ticket_id),
         "ticket_no": board.ticket_no,
-        "subject": getattr(event, "key", None) or getattr(event, "level", None) or "major",
+        "subject": subject,
     }
 
 
@@ -343,4 +348,6 @@ DECISIONS: dict[type, str] = {
     Board.ClockBreached: "clock_breached",
     Board.ComplaintEscalated: "complaint_escalated",
     Board.ComplaintUpgraded: "complaint_upgraded",
+    Board.MajorReported: "major_reported",
+    Board.MajorSuggested: "major_suggested",
 }

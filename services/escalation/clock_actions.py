@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from services.escalation.domain import Board, Cause
+from shared.kernel.departments import responsible
 from shared.kernel.repairs import scope_of, urgency_of
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import ClockName, Level, Scope, Urgency
@@ -156,14 +157,40 @@ class StartLadder:
 
 @dataclass(frozen=True, slots=True)
 class Ladder:
-    """Stop, resume or leave the ladder; `reason` may name the ticket's `{kind}`."""
+    """Stop, resume or leave the ladder; `reason` may name the ticket's `{kind}`. `rejoin`: a
+    left ladder runs again (a classification put the complaint back on it)."""
 
     state: str  # running | stopped | left
     reason: str
     when: tuple[When, ...] = ()
+    rejoin: bool = False
 
 
-Action = Start | Stop | Pause | Resume | StartLadder | Ladder
+@dataclass(frozen=True, slots=True)
+class NoteDepartment:
+    """Note the department that answers for the complaint: a named staff member's, else the
+    category's (R4.12, R6.3); its supervisor is the one told at the supervisor step."""
+
+    when: tuple[When, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMajor:
+    """Report a major complaint to the project manager at once (R5.4)."""
+
+    when: tuple[When, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRepeat:
+    """Count the times the customer raised the complaint (R5.1a, R16.1)."""
+
+    when: tuple[When, ...] = ()
+
+
+Action = (
+    Start | Stop | Pause | Resume | StartLadder | Ladder | NoteDepartment | ReportMajor | NoteRepeat
+)
 
 
 def later(a: datetime, b: datetime | None) -> datetime:
@@ -212,8 +239,21 @@ def _do(action: Action, m: Moment) -> None:
             received, sla = board.received_at, m.site.sla
             steps = {level.value: sla.ladder_due(received, level) for level in Level}
             board.start_ladder(steps, sla.upgrade_due(received), at, cause)
-        case Ladder(state=state, reason=reason):
-            board.change_ladder(state, reason.format(kind=board.kind), at, cause)
+        case Ladder(state=state, reason=reason, rejoin=rejoin):
+            board.change_ladder(state, reason.format(kind=board.kind), at, cause, rejoin=rejoin)
+        case NoteDepartment():
+            data = m.event.data
+            about = getattr(data, "about_staff", None)
+            department = responsible(data.category, m.site.routing, about, m.site.staff)
+            board.note_department(_value(department), about, at, cause)
+        case ReportMajor():
+            board.note_major(at, cause)
+        case NoteRepeat():
+            board.note_repeat(m.event.data.repeat_count + 1, at, cause)
+
+
+def _value(department: Any) -> str | None:
+    return None if department is None else str(department.value)
 
 
 def _keys(m: Moment, clocks: tuple[Clock, ...], per_order: bool, state: str) -> list[str]:

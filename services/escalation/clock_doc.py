@@ -16,12 +16,21 @@ from services.escalation.clock_actions import (
     ByScope,
     Clock,
     Ladder,
+    NoteDepartment,
+    NoteRepeat,
     Pause,
+    ReportMajor,
     Resume,
     Start,
     StartLadder,
     Stop,
     When,
+)
+from services.escalation.domain.ladder import (
+    MAJOR_SUGGESTED_TO,
+    MAJOR_TOLD,
+    RAISED_FOR_MAJOR,
+    upgrade_told,
 )
 from services.escalation.policy import TRIGGERS
 from shared.kernel.sla import (
@@ -129,7 +138,17 @@ def _says(action: Action) -> str:
             return f"puts the ticket on the complaint ladder{_if(action.when)}"
         case Ladder():
             reason = action.reason.replace("{kind}", "the new kind")
-            return f'ladder `{action.state}`, "{reason}"{_if(action.when)}'
+            again = " (also a left one)" if action.rejoin else ""
+            return f'ladder `{action.state}`{again}, "{reason}"{_if(action.when)}'
+        case NoteDepartment():
+            return f"notes the department that answers for it{_if(action.when)}"
+        case ReportMajor():
+            return f"tells `{MAJOR_TOLD.value}` it is major, at once{_if(action.when)}"
+        case NoteRepeat():
+            return (
+                f"counts the times it was raised; at {RAISED_FOR_MAJOR}, flags it toward major "
+                f"to `{MAJOR_SUGGESTED_TO.value}`{_if(action.when)}"
+            )
     raise TypeError(action)
 
 
@@ -152,12 +171,15 @@ def ladder_table() -> str:
     """The ladder's levels in the order it climbs (Level), each counted from receipt."""
     counts = COUNTS[LADDER_COUNTS]
     rows = ["| After | Level (`level`) | Counts | Told |", "|---|---|---|---|"]
+    of = {Level.department_supervisor: " of the complaint's department (R6.3, R4.12)"}
     rows += [
-        f"| {_after(DEFAULT_LADDER[lv])} | `{lv.value}` | {counts} | `{lv.value}` |" for lv in Level
+        f"| {_after(DEFAULT_LADDER[lv])} | `{lv.value}` | {counts} | `{lv.value}`{of.get(lv, '')} |"
+        for lv in Level
     ]
+    told = ", ".join(f"`{role.value}`" for role in (Role.quality, *upgrade_told()))
     rows.append(
         f"| 1 month ({DEFAULT_UPGRADE.days} days) | upgraded to **major** "
-        f"(`complaint_upgraded`) | {counts} | `{Role.quality.value}` |"
+        f"(`complaint_upgraded`, `major_reported`) | {counts} | {told} |"
     )
     return "\n".join(rows)
 

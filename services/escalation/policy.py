@@ -13,7 +13,10 @@ from services.escalation.clock_actions import (
     From,
     Ladder,
     Moment,
+    NoteDepartment,
+    NoteRepeat,
     Pause,
+    ReportMajor,
     Resume,
     Start,
     StartLadder,
@@ -56,6 +59,14 @@ CLIMBS = When(
 KIND_CHANGED = When("another kind", lambda m: m.was_kind != m.board.kind)
 WAS_COMPLAINT = When("was a complaint", lambda m: m.was_kind == Kind.complaint)
 COMMUNICATIVE = When("communicative", lambda m: m.board.validity == Validity.communicative)
+COMPLAINT = When("a complaint", lambda m: m.board.kind == Kind.complaint)
+LEFT_LADDER = When(
+    "its ladder was left",
+    lambda m: m.board.ladder is not None and m.board.ladder["state"] == "left",
+)
+MAJOR = When(
+    "classified major", lambda m: m.board.kind == Kind.complaint and m.board.severity == "major"
+)
 NON_STANDARD = When("a non-standard order", lambda m: m.event.data.non_standard)
 FIRST_FIX = When(
     "the ticket's first order not for rework",
@@ -129,6 +140,7 @@ BY_KIND: tuple[Action, ...] = (  # what a ticket of its kind runs from receipt
     Start(ClockName.help_reply, RECEIPT, when=(HELP,)),
     Start(ORDER_ISSUED, RECEIPT, when=(REPAIR,)),
     StartLadder(when=(CLIMBS,)),
+    NoteDepartment(when=(COMPLAINT,)),
 )
 
 
@@ -149,8 +161,15 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         Stop((ClockName.help_reply, ORDER_ISSUED), cancelled=True, when=(KIND_CHANGED,)),
         Ladder("left", "reclassified as {kind}", when=(KIND_CHANGED, WAS_COMPLAINT)),
         Ladder("left", "communicative complaint (R5.6)", when=(COMMUNICATIVE,)),
+        # a correction puts it back on the ladder, counted from receipt: steps due by now are
+        # taken at once, in order (R6.3–R6.7, R5.1c)
+        Ladder(
+            "running", "on the ladder again, from receipt", when=(CLIMBS, LEFT_LADDER), rejoin=True
+        ),
         *BY_KIND,
+        ReportMajor(when=(MAJOR,)),  # R5.4
     ),
+    ticket_events.ContactLinkedEvent: (NoteRepeat(when=(COMPLAINT,)),),  # R5.1a
     ticket_events.TicketRepliedEvent: (Stop((ClockName.help_reply,)),),
     ticket_events.TicketResolvedEvent: (
         Stop(),

@@ -22,6 +22,8 @@ EVENT_NAMES: dict[type, str] = {
     Board.ComplaintEscalated: "complaint_escalated",
     Board.ComplaintUpgraded: "complaint_upgraded",
     Notice.Acknowledged: "notification_acknowledged",
+    Board.MajorReported: "major_reported",
+    Board.MajorSuggested: "major_suggested",
 }
 
 
@@ -64,13 +66,22 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
         case "ladder_changed":
             return base | {"state": ev.state, "reason": ev.reason}
         case "complaint_escalated":
-            notification = {"notification_id": ev.notice_id, "role": ev.role}
+            notification = _notified(ev)
             return base | {"level": ev.level, "due_at": ev.due_at, "notification": notification}
+        case "major_reported":
+            return base | {"reason": ev.reason, "due_at": ev.due_at, "notification": _notified(ev)}
+        case "major_suggested":
+            return base | {"raised": ev.raised, "due_at": ev.due_at, "notification": _notified(ev)}
         case "complaint_upgraded":
             notification = {"notification_id": ev.notice_id, "role": ev.role}
             return base | {"severity": "major", "due_at": ev.due_at, "notification": notification}
     # notification_acknowledged
     return base | {"notification_id": ev.originator_id, "role": ev.role, "note": mask(ev.note)}
+
+
+def _notified(ev: Any) -> dict[str, Any]:
+    department = getattr(ev, "department", None)
+    return {"notification_id": ev.notice_id, "role": ev.role, "department": department}
 
 
 def translate(event: object) -> ticket_events.Envelope | None:

@@ -58,6 +58,7 @@ def _classified(ev: Ticket.Classified, m: Callable) -> tuple:
         validity=ev.validity,
         communicative_type=ev.communicative_type,
         severity=ev.severity,
+        about_staff=ev.about_staff,
     )
     return events.TicketClassifiedEvent, data, None
 

@@ -131,10 +131,16 @@ class ClassifyTicket(TicketCommand):
     validity: Validity | None = None
     communicative_type: CommunicativeType | None = None
     severity: Severity | None = None
+    about_staff: StaffId | None = Field(
+        default=None,
+        description="A complaint about a named member of staff (服务投诉): their staff id; "
+        "their department's supervisor is told at the supervisor step (R4.12)",
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Self:
-        fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity")
+        fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity",
+                  "about_staff")  # fmt: skip
         if all(getattr(self, f) is None for f in fields):
             raise ValueError(f"give at least one of {', '.join(fields)}")
         return self

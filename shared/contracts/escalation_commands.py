@@ -55,10 +55,20 @@ class SetClock(Contract):
 
 
 class Decision(Contract):
-    event: Literal["clock_warned", "clock_breached", "complaint_escalated", "complaint_upgraded"]
+    event: Literal[
+        "clock_warned",
+        "clock_breached",
+        "complaint_escalated",
+        "complaint_upgraded",
+        "major_reported",
+        "major_suggested",
+    ]
     ticket_id: UUID
     ticket_no: str
-    subject: str = Field(description="The clock key, the ladder level, or `major`")
+    subject: str = Field(
+        description="The clock key, the ladder level, `major`, or `major:<role>` for a major "
+        "complaint reported to a role"
+    )
 
 
 class ClockSetReply(Contract):

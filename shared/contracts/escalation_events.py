@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
-from shared.kernel.vocabulary import ClockName, Level, Role
+from shared.kernel.vocabulary import ClockName, Department, Level, Role
 
 
 class TicketRef(Contract):
@@ -84,6 +84,10 @@ class ClockWarned(ClockRef):
 class Notified(Contract):
     notification_id: UUID
     role: Role
+    department: Department | None = Field(
+        default=None,
+        description="The department whose supervisor is told (R6.3, R4.12); none: site-wide",
+    )
 
 
 class ClockBreached(ClockRef):
@@ -122,6 +126,25 @@ class ComplaintUpgraded(TicketRef):
 
     severity: Literal["major"]
     due_at: AwareDatetime
+    notification: Notified
+
+
+class MajorReported(TicketRef):
+    """A major complaint reported upward (R5.4): to the project manager at once when the desk
+    classifies it major (`classified`), to every level of the ladder when it is upgraded after
+    a month (`upgraded`, R5.1c; quality has `complaint_upgraded`). One event per role told."""
+
+    reason: Literal["classified", "upgraded"]
+    due_at: AwareDatetime = Field(description="When it became major")
+    notification: Notified
+
+
+class MajorSuggested(TicketRef):
+    """The customer raised the complaint again and again without result (R5.1a, 经住户多次提出):
+    flagged toward major for the desk to confirm by classifying it; nothing is upgraded."""
+
+    raised: int = Field(description="Times raised: the first contact and its linked repeats")
+    due_at: AwareDatetime = Field(description="When it was raised the time that flagged it")
     notification: Notified
 
 
@@ -183,6 +206,16 @@ class EscalationComplaintUpgradedEvent(Envelope):
     data: ComplaintUpgraded
 
 
+class EscalationMajorReportedEvent(Envelope):
+    event_type: Literal["escalation.major_reported"]
+    data: MajorReported
+
+
+class EscalationMajorSuggestedEvent(Envelope):
+    event_type: Literal["escalation.major_suggested"]
+    data: MajorSuggested
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -200,6 +233,8 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationComplaintEscalatedEvent,
     EscalationComplaintUpgradedEvent,
     EscalationNotificationAcknowledgedEvent,
+    EscalationMajorReportedEvent,
+    EscalationMajorSuggestedEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -210,6 +245,8 @@ NOTIFYING = (
     EscalationClockBreachedEvent,
     EscalationComplaintEscalatedEvent,
     EscalationComplaintUpgradedEvent,
+    EscalationMajorReportedEvent,
+    EscalationMajorSuggestedEvent,
 )
 
 
@@ -219,7 +256,13 @@ class Notification(Contract):
     notification_id: UUID
     site: str
     role: Role
-    reason: Literal["clock_breached", "complaint_escalated", "complaint_upgraded"]
+    reason: Literal[
+        "clock_breached",
+        "complaint_escalated",
+        "complaint_upgraded",
+        "major_reported",
+        "major_suggested",
+    ]
     ticket_id: UUID
     ticket_no: str
     clock: ClockName | None
@@ -227,6 +270,10 @@ class Notification(Contract):
     due_at: datetime
     raised_at: AwareDatetime
     event_id: UUID = Field(description="The escalation event on DESK that raised it")
+    department: Department | None = Field(
+        default=None,
+        description="The department whose supervisor is told (R6.3, R4.12); none: site-wide",
+    )
 
 
 def notification_of(published: Envelope) -> Notification | None:
@@ -248,6 +295,7 @@ def notification_of(published: Envelope) -> Notification | None:
         due_at=data.deadline if name == "clock_breached" else data.due_at,
         raised_at=published.occurred_at,
         event_id=published.event_id,
+        department=data.notification.department,
     )
 
 
@@ -256,6 +304,10 @@ class ListNotices(Contract):
     has acknowledged yet (`open`)."""
 
     role: Role | None = None
+    department: Department | None = Field(
+        default=None,
+        description="Only notifications to this department (a department supervisor's own)",
+    )
     open: bool = Field(default=False, description="Only notifications not yet acknowledged")
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=200)

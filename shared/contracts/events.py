@@ -11,7 +11,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field, TypeAdapter
 
-from shared.contracts.base import Appointment, Contract
+from shared.contracts.base import Appointment, Contract, StaffId
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
@@ -47,6 +47,9 @@ class TicketClassified(Contract):
     validity: Validity | None
     communicative_type: CommunicativeType | None
     severity: Severity | None
+    about_staff: StaffId | None = Field(
+        default=None, description="The member of staff a complaint is about (R4.12)"
+    )
 
 
 class ContactLinked(Contract):

@@ -36,7 +36,8 @@ async def test_an_unresolved_complaint_climbs_every_level_and_becomes_major_afte
     desk: Desk, drill_services
 ) -> None:
     """R6.4 2 days → supervisor, R6.5 1 week → project manager, R6.6 2 weeks → GM office,
-    R6.7 one month → major; every step notifies the role (C11: counted from receipt)."""
+    R6.7 one month → major; every step notifies the role (C11: counted from receipt), and the
+    upgrade is reported to quality and, upward, to every level of the ladder (R5.4)."""
     await drill_services()
     drill = Drill(desk)
     ticket = await complaint(desk, drill)
@@ -48,13 +49,26 @@ async def test_an_unresolved_complaint_climbs_every_level_and_becomes_major_afte
         2: [("complaint_escalated", "department_supervisor")],
         7: [("complaint_escalated", "project_manager")],
         14: [("complaint_escalated", "gm_office")],
-        30: [("complaint_upgraded", "major")],
+        30: [
+            ("complaint_upgraded", "major"),
+            ("major_reported", "major:department_supervisor"),
+            ("major_reported", "major:gm_office"),
+            ("major_reported", "major:project_manager"),
+        ],
     }
     [upgrade] = await drill.events("escalation.complaint_upgraded", ticket)
     assert upgrade["data"]["severity"] == "major"
-    for role in ("department_supervisor", "project_manager", "gm_office", "quality"):
-        [notice] = await eventually(lambda role=role: drill.notices(role))
-        assert notice["ticket_id"] == ticket
+    [notice] = await eventually(lambda: drill.notices("quality"))
+    assert notice["ticket_id"] == ticket
+    for role in ("department_supervisor", "project_manager", "gm_office"):
+
+        async def both(role: str = role) -> list[dict[str, Any]] | None:
+            found = await drill.notices(role)
+            return found if len(found) == 2 else None
+
+        notices = await eventually(both)
+        assert {n["ticket_id"] for n in notices} == {ticket}
+        assert sorted(n["reason"] for n in notices) == ["complaint_escalated", "major_reported"]
 
     async def shown() -> dict[str, Any] | None:
         reply = await desk.query("hbw", "ticket.get", {"ticket_id": ticket})

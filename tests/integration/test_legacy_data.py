@@ -115,10 +115,17 @@ async def test_every_old_aggregate_loads(legacy: Any) -> None:
     assert loaded > 100
 
 
+# figures the monthly report gained after the fixture was written: a new ticket and a repeat
+# contact are both contacts (issue 13 item 11, R3.1); the old stream links no repeats
+ADDED_SINCE = {"tickets", "repeat_contacts"}
+
+
 async def monthly(bus: Bus, site: str) -> dict[str, Any]:
     reply = await bus.request(f"desk.qry.{site}.report.monthly", {"month": "2026-10"}, 10)
     assert reply["ok"], reply
-    return reply["report"]
+    report = reply["report"]
+    assert report["contacts"] == report["tickets"] + report["repeat_contacts"]
+    return {k: v for k, v in report.items() if k not in ADDED_SINCE}
 
 
 async def test_the_old_month_reports_the_same_from_the_old_stream(legacy: Any) -> None:

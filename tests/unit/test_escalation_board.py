@@ -96,24 +96,89 @@ def ladder(b: Board, sla: SlaConfig | None = None) -> Board:
 
 
 def test_the_ladder_climbs_day_2_week_1_week_2_then_major_after_a_month_R6_4_to_R6_7() -> None:
+    """The upgrade tells quality and, reported upward (R5.4), every level of the ladder (issue 13
+    item 9: it used to tell quality only)."""
     b = ladder(board("complaint"))
     found = {day: decided(b, T0 + timedelta(days=day)) for day in range(1, 32)}
     assert {d: f for d, f in found.items() if f} == {
         2: ["ComplaintEscalated"],
         7: ["ComplaintEscalated"],
         14: ["ComplaintEscalated"],
-        30: ["ComplaintUpgraded"],
+        30: ["ComplaintUpgraded", "MajorReported", "MajorReported", "MajorReported"],
     }
     assert b.ladder["reached"] == ["department_supervisor", "project_manager", "gm_office"]
     assert b.severity == "major"
+    reported = [e for e in b.pending_events if isinstance(e, Board.MajorReported)]
+    assert [(e.reason, e.role) for e in reported] == [
+        ("upgraded", "department_supervisor"),
+        ("upgraded", "project_manager"),
+        ("upgraded", "gm_office"),
+    ]
 
 
-def test_a_left_ladder_never_climbs_again_even_if_asked_to_resume_R5_6() -> None:
+def test_a_left_ladder_is_not_resumed_by_a_reopening_R5_6() -> None:
     b = ladder(board("complaint"))
     b.change_ladder("left", "communicative", T0, CAUSE)
     b.change_ladder("running", "reopened", T0, CAUSE)
     assert b.ladder["state"] == "left"
     assert decided(b, T0 + timedelta(days=40)) == []
+
+
+def test_a_left_ladder_rejoined_takes_the_steps_due_since_receipt_at_once_in_order_R6_4_R5_1c() -> (
+    None
+):
+    """Issue 13 item 8: a complaint found communicative, then corrected to valid on day 40, is
+    re-evaluated from receipt: every step and the upgrade fall due at once, in ladder order."""
+    b = ladder(board("complaint"))
+    b.change_ladder("left", "communicative", T0, CAUSE)
+    assert decided(b, T0 + timedelta(days=40)) == []
+    b.change_ladder("running", "valid again", T0 + timedelta(days=40), CAUSE, rejoin=True)
+    assert b.ladder["state"] == "running"
+    before = len(b.pending_events)
+    b.decide(T0 + timedelta(days=40))
+    decisions = [getattr(e, "level", None) or type(e).__name__ for e in b.pending_events[before:]]
+    assert decisions[:4] == [
+        "department_supervisor", "project_manager", "gm_office", "ComplaintUpgraded"
+    ]  # fmt: skip
+    assert b.severity == "major"
+
+
+def test_a_complaint_classified_major_is_reported_to_the_project_manager_at_once_R5_4() -> None:
+    b = ladder(board("complaint"))
+    b.record(Board.Classified, T0, CAUSE, kind="complaint", validity="valid", severity="major")
+    b.note_major(T0 + timedelta(minutes=1), CAUSE)
+    assert b.next_due() == T0 + timedelta(minutes=1)
+    assert decided(b, T0 + timedelta(minutes=1)) == ["MajorReported"]
+    [reported] = [e for e in b.pending_events if isinstance(e, Board.MajorReported)]
+    assert (reported.reason, reported.role) == ("classified", "project_manager")
+    b.note_major(T0 + timedelta(minutes=2), CAUSE)  # told once
+    assert decided(b, T0 + timedelta(days=31)) == [
+        "ComplaintEscalated", "ComplaintEscalated", "ComplaintEscalated"
+    ]  # fmt: skip  # major already: no upgrade
+
+
+def test_the_third_raising_of_a_complaint_is_flagged_toward_major_once_R5_1a() -> None:
+    b = ladder(board("complaint"))
+    b.note_repeat(2, T0 + timedelta(hours=1), CAUSE)
+    assert decided(b, T0 + timedelta(hours=1)) == []
+    b.note_repeat(3, T0 + timedelta(hours=2), CAUSE)
+    assert decided(b, T0 + timedelta(hours=2)) == ["MajorSuggested"]
+    [flag] = [e for e in b.pending_events if isinstance(e, Board.MajorSuggested)]
+    assert (flag.raised, flag.role) == (3, "receptionist")
+    assert b.severity is None  # flagged for the desk to confirm, not upgraded
+    b.note_repeat(4, T0 + timedelta(hours=3), CAUSE)
+    assert decided(b, T0 + timedelta(hours=3)) == []
+
+
+def test_the_supervisor_step_names_the_complaints_department_R6_3_R4_12() -> None:
+    b = ladder(board("complaint"))
+    b.note_department("cleaning", None, T0, CAUSE)
+    decided(b, T0 + timedelta(days=7))
+    escalated = [e for e in b.pending_events if isinstance(e, Board.ComplaintEscalated)]
+    assert [(e.role, e.department) for e in escalated] == [
+        ("department_supervisor", "cleaning"),
+        ("project_manager", None),
+    ]
 
 
 def test_a_reopened_complaint_climbs_on_from_where_it_stood() -> None:

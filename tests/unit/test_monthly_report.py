@@ -379,3 +379,34 @@ def test_a_view_written_before_the_ledger_gets_its_columns(tmp_path, fixture_mon
     view = AnalyticsView(path, SITES)
     view.apply([Delivery(seq, ev) for seq, ev in enumerate(fixture_month.events, start=1)])
     assert len(monthly(view)["ledger"]) == 4
+
+
+def test_every_repeat_contact_counts_in_the_month_it_was_received_R3_1_R16_1(tmp_path) -> None:
+    """Issue 13 item 11: a ticket with four linked repeats is five contacts; a repeat in November
+    of an October ticket is November's contact; a duplicate's repeats count nowhere."""
+    h = History(recorded_from=RECORDED_FROM)
+    t = h.ticket("complaint", local(10, 20), category="cleaning", unit="2-301")
+    for n, at in enumerate((local(10, 21), local(10, 23), local(10, 31, 23, 59)), start=1):
+        t.event("contact_linked", at, channel="phone", content="还是没人打扫",
+                received_at=at.isoformat(), repeat_count=n)  # fmt: skip
+    t.event("contact_linked", local(11, 1, 0, 30), channel="visit", content="第五次",
+            received_at=local(11, 1, 0, 30).isoformat(), repeat_count=4)  # fmt: skip
+    t.event("contact_linked", local(11, 1, 0, 30), channel="visit", content="第五次",
+            received_at=local(11, 1, 0, 30).isoformat(), repeat_count=4)  # fmt: skip  # again
+    dup = h.ticket("complaint", local(10, 22), category="cleaning", unit="2-301")
+    dup.event("contact_linked", local(10, 22, 11), channel="phone", content="再来电",
+              received_at=local(10, 22, 11).isoformat(), repeat_count=1)  # fmt: skip
+    dup.event("cancelled", local(10, 22, 12), reason="重复", duplicate_of=str(t.id))
+    view = built(tmp_path, h)
+
+    october, november = monthly(view), monthly(view, "2026-11")
+    assert (october["contacts"], october["tickets"], october["repeat_contacts"]) == (4, 1, 3)
+    assert october["by_channel"]["phone"] == 4 and october["by_kind"]["complaint"] == 1
+    assert (november["contacts"], november["tickets"], november["repeat_contacts"]) == (1, 0, 1)
+    assert november["change"]["contacts"] == {"this": 1, "previous": 4, "change": -3}
+    assert [p["contacts"] for p in november["trend"]][-2:] == [4, 1]
+    quality = Reports(view).quality(SITES.sites, ["hbw"], "2026-11", AS_OF)
+    assert quality["company"]["contacts"] == 1 and quality["trend"]["hbw"]["contacts"][-2:] == [
+        4,
+        1,
+    ]

@@ -209,15 +209,26 @@ def test_a_receptionist_cancels_what_is_not_on_the_ladder(app, ctx, report_cmd) 
     assert app.execute(ctx, cancel(communicative, "S01"))["status"] == "cancelled"
 
 
-def test_a_complaint_once_found_communicative_never_climbs_again(app, ctx, report_cmd) -> None:
-    """As escalation counts it: a ladder left is never restarted, even if the complaint is later
-    found valid, so nothing guards its cancellation."""
+def test_a_complaint_corrected_from_communicative_to_valid_is_on_the_ladder_again_R6_4(
+    app, ctx, report_cmd
+) -> None:
+    """As escalation counts it (issue 13 item 8): correcting the classification re-evaluates the
+    ladder, so a complaint found valid after all climbs again and its cancellation is guarded;
+    found communicative again, it leaves the ladder again."""
     ticket_id = complaint(
         app, ctx, report_cmd, validity="communicative", communicative_type="venting"
     )
     app.execute(
         ctx, intake_commands.ClassifyTicket(staff_id="S01", ticket_id=ticket_id, validity="valid")
     )
+    refused(app, ctx, cancel(ticket_id, "S01"))
+    app.execute(
+        ctx,
+        intake_commands.ClassifyTicket(
+            staff_id="S01", ticket_id=ticket_id, validity="communicative",
+            communicative_type="inquiry",
+        ),
+    )  # fmt: skip
     assert app.execute(ctx, cancel(ticket_id, "S01"))["status"] == "cancelled"
 
 

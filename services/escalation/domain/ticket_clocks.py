@@ -171,6 +171,7 @@ class Board(Aggregate):
         due_at: datetime
         notice_id: UUID
         role: str
+        department: str | None = None  # the supervisor step's department (R6.3, R4.12)
 
         def apply(self, board: Board) -> None:
             board.ladder["reached"].append(self.level)
@@ -183,6 +184,56 @@ class Board(Aggregate):
         def apply(self, board: Board) -> None:
             board.ladder["upgraded"] = True
             board.severity = "major"
+
+    class DepartmentNoted(Event):
+        """The department that answers for the complaint (R6.3, R4.12), as last classified."""
+
+        department: str | None
+        about_staff: str | None
+
+        def apply(self, board: Board) -> None:
+            board.department = self.department
+
+    class MajorNoted(Event):
+        """The complaint was classified major: the project manager is told at once (R5.4)."""
+
+        def apply(self, board: Board) -> None:
+            if board.major_since is None:
+                board.major_since = self.timestamp
+
+    class MajorReported(Event):
+        """A major complaint reported to a role (R5.4): `classified` major by the desk, or
+        `upgraded` after a month (R5.1c), where every level of the ladder is told."""
+
+        reason: str  # classified | upgraded
+        due_at: datetime
+        notice_id: UUID
+        role: str
+        department: str | None
+
+        def apply(self, board: Board) -> None:
+            board.major_reported = True
+
+    class RepeatNoted(Event):
+        """The customer raised the complaint again (a linked contact, R16.1)."""
+
+        raised: int  # times raised, the first contact included
+
+        def apply(self, board: Board) -> None:
+            board.raised = self.raised
+            if self.raised >= complaint_ladder.RAISED_FOR_MAJOR and board.raised_again_at is None:
+                board.raised_again_at = self.timestamp
+
+    class MajorSuggested(Event):
+        """Raised again and again without result: flagged toward major for the desk (R5.1a)."""
+
+        raised: int
+        due_at: datetime
+        notice_id: UUID
+        role: str
+
+        def apply(self, board: Board) -> None:
+            board.major_suggested = True
 
     class Closed(Event):
         status: str
@@ -210,6 +261,12 @@ class Board(Aggregate):
         self.clocks: dict[str, dict[str, Any]] = {}
         self.orders: dict[str, dict[str, Any]] = {}
         self.ladder: dict[str, Any] | None = None
+        self.department: str | None = None  # whose supervisor answers for the complaint
+        self.major_since: datetime | None = None  # classified major, to be reported (R5.4)
+        self.major_reported = False
+        self.raised = 1  # times the customer raised the matter (R5.1a)
+        self.raised_again_at: datetime | None = None
+        self.major_suggested = False
 
     @classmethod
     def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
@@ -336,11 +393,31 @@ class Board(Aggregate):
         if self.ladder is None:
             self.record(self.LadderStarted, at, cause, steps=steps, upgrade_at=upgrade_at)
 
-    def change_ladder(self, state: str, reason: str, at: datetime, cause: Cause) -> None:
-        """Stop, leave or resume the ladder; once left (communicative) it never climbs again."""
-        if self.ladder is None or self.ladder["state"] in (state, complaint_ladder.LEFT):
+    def change_ladder(self, state: str, reason: str, at: datetime, cause: Cause,
+                      *, rejoin: bool = False) -> None:  # fmt: skip
+        """Stop, leave or resume the ladder. A left ladder (communicative, or another kind) is
+        resumed only by a classification that puts the complaint back on it (`rejoin`): still
+        counted from receipt, so the steps due by then are taken at once, in order."""
+        if self.ladder is None or self.ladder["state"] == state:
+            return
+        if self.ladder["state"] == complaint_ladder.LEFT and not rejoin:
             return
         self.record(self.LadderChanged, at, cause, state=state, reason=reason)
+
+    def note_department(self, department: str | None, about_staff: str | None, at: datetime,
+                        cause: Cause) -> None:  # fmt: skip
+        if department != self.department:
+            self.record(
+                self.DepartmentNoted, at, cause, department=department, about_staff=about_staff
+            )
+
+    def note_major(self, at: datetime, cause: Cause) -> None:
+        if self.major_since is None and not self.major_reported:
+            self.record(self.MajorNoted, at, cause)
+
+    def note_repeat(self, raised: int, at: datetime, cause: Cause) -> None:
+        if raised > self.raised:
+            self.record(self.RepeatNoted, at, cause, raised=raised)
 
     # -- what falls due ---------------------------------------------------------------------
 
@@ -349,7 +426,11 @@ class Board(Aggregate):
         return min(moments) if moments else None
 
     def _pending(self) -> list[tuple[datetime, tuple[str, str]]]:
-        return clock_run.pending(self.clocks) + complaint_ladder.pending(self.ladder, self.severity)
+        return (
+            clock_run.pending(self.clocks)
+            + complaint_ladder.pending(self.ladder, self.severity)
+            + complaint_ladder.major_pending(self)
+        )
 
     def decide(self, now: datetime) -> list[Notice]:
         """Record everything due at `now`, in the order it fell due; the notices it raises."""
@@ -367,6 +448,13 @@ class Board(Aggregate):
             if action == "warn":
                 deadline = self.clocks[subject]["deadline"]
                 self.record_clock(self.ClockWarned, subject, now, cause, deadline=deadline)
+                continue
+            if action == "report":
+                told = complaint_ladder.MAJOR_TOLD
+                notices.append(self._report_major("classified", when, told, now, cause))
+                continue
+            if action == "suggest":
+                notices.append(self._suggest_major(when, now, cause))
                 continue
             if action == "breach":
                 role = self.clocks[subject]["notify"]
@@ -393,13 +481,52 @@ class Board(Aggregate):
                     due_at=when,
                     notice_id=notice.id,
                     role=role,
+                    department=self._department_of(role),
                 )
             else:
                 self.record(
                     self.ComplaintUpgraded, now, cause, due_at=when, notice_id=notice.id, role=role
                 )
+                notices.append(notice)
+                # R5.4: a major complaint is reported upward; the ladder's people answer for it
+                for told in complaint_ladder.upgrade_told():
+                    notices.append(self._report_major("upgraded", when, told, now, cause))
+                continue
             notices.append(notice)
         return notices
+
+    def _department_of(self, role: str) -> str | None:
+        """A department supervisor is told of their own department's complaints (R6.3, R4.12)."""
+        return self.department if role == Role.department_supervisor.value else None
+
+    def _report_major(self, why: str, when: datetime, role: Role, now: datetime,
+                      cause: Cause) -> Notice:  # fmt: skip
+        notice = Notice.raise_for(self, f"major:{why}:{role.value}", role.value, now)
+        self.record(
+            self.MajorReported,
+            now,
+            cause,
+            reason=why,
+            due_at=when,
+            notice_id=notice.id,
+            role=role.value,
+            department=self._department_of(role.value),
+        )
+        return notice
+
+    def _suggest_major(self, when: datetime, now: datetime, cause: Cause) -> Notice:
+        role = complaint_ladder.MAJOR_SUGGESTED_TO.value
+        notice = Notice.raise_for(self, f"suggest:major:{self.raised}", role, now)
+        self.record(
+            self.MajorSuggested,
+            now,
+            cause,
+            raised=self.raised,
+            due_at=when,
+            notice_id=notice.id,
+            role=role,
+        )
+        return notice
 
     def _run(self, key: str) -> int:
         clock = self.clocks.get(key)

@@ -10,11 +10,12 @@ from shared.kernel.vocabulary import Kind, Validity
 
 
 def ladder_after(ladder: str | None, climbs: bool) -> str | None:
-    """Escalation's ladder starts when a ticket first is a complaint that climbs, and once it
-    is left (found communicative, or no complaint after all) it never climbs again."""
-    if ladder is None:
-        return "climbing" if climbs else None
-    return ladder if climbs or ladder == "left" else "left"
+    """Escalation's ladder starts when a ticket first is a complaint that climbs; it is left
+    while the classification says it does not climb (communicative, or no complaint after all),
+    and a correction back to a complaint that climbs puts it on the ladder again (R6.3–R6.7)."""
+    if climbs:
+        return "climbing"
+    return None if ladder is None else "left"
 
 
 def drop_what_no_longer_applies(c: dict[str, Any], given: dict[str, Any]) -> None:
@@ -25,7 +26,7 @@ def drop_what_no_longer_applies(c: dict[str, Any], given: dict[str, Any]) -> Non
     if c["kind"] != Kind.help:
         stale.append("help_category")
     if c["kind"] != Kind.complaint:
-        stale += ["validity", "communicative_type", "severity"]
+        stale += ["validity", "communicative_type", "severity", "about_staff"]
     elif c["validity"] == Validity.valid:
         stale.append("communicative_type")
     elif c["validity"] == Validity.communicative:
@@ -42,7 +43,7 @@ def check_classification(c: dict[str, Any]) -> None:
     if c["kind"] != Kind.help and c["help_category"] is not None:
         raise RuleError("help_category", "help_category is only for help requests")
     if c["kind"] != Kind.complaint:
-        for f in ("validity", "communicative_type", "severity"):
+        for f in ("validity", "communicative_type", "severity", "about_staff"):
             if c[f] is not None:
                 raise RuleError(f, f"{f} applies to complaints only")
         return

@@ -54,11 +54,13 @@ class Ticket(Aggregate):
         validity: str | None
         communicative_type: str | None
         severity: str | None
+        about_staff: str | None = None  # stored before issue 13: none named
 
         def apply(self, t: Ticket) -> None:
             t.kind, t.category, t.help_category = self.kind, self.category, self.help_category
             t.validity, t.communicative_type = self.validity, self.communicative_type
             t.severity = self.severity
+            t.about_staff = self.about_staff
             t.status = TicketStatus.classified
             t.ladder = ladder_after(t.ladder, climbs_ladder(t.kind, t.validity))
 
@@ -162,6 +164,7 @@ class Ticket(Aggregate):
         self.validity: str | None = None
         self.communicative_type: str | None = None
         self.severity: str | None = None
+        self.about_staff: str | None = None
         self.resolution: str | None = None
         self.repeat_count = 0
         self.reopen_count = 0
@@ -185,6 +188,7 @@ class Ticket(Aggregate):
             "validity": self.validity,
             "communicative_type": self.communicative_type,
             "severity": self.severity,
+            "about_staff": self.about_staff,
         }
         given = {k: v for k, v in changes.items() if v is not None}
         merged.update(given)

@@ -1,5 +1,6 @@
-"""The analytics facts: one fact row per ticket, work order and service-level clock run, each
-stamped with the site's local calendar month (and ISO week) it counts in (docs/REPORTS.md).
+"""The analytics facts: one fact row per ticket, repeat contact, work order and service-level clock
+run, each stamped with the site's local calendar month (and ISO week) it counts in
+(docs/REPORTS.md).
 
 Pure steps over plain dicts, like the ticket projection. A ticket's facts are one state (its
 row, its clock runs, the ladder levels it reached), since an escalation event counts in the month
@@ -20,9 +21,9 @@ from shared.contracts import events as ticket_events
 from shared.eventstore.views import Projector, Step
 from shared.kernel.sites import SiteDirectory
 
-Facts = dict[
-    str, Any
-]  # {"ticket": row | None, "clocks": {key: [run rows]}, "escalations": {level: row}}
+# {"ticket": row | None, "clocks": {key: [run rows]}, "escalations": {level: row},
+#  "repeats": {n: row}}
+Facts = dict[str, Any]
 Row = dict[str, Any]
 OPEN = "open"  # the outcome of a clock run not yet stopped
 
@@ -46,7 +47,7 @@ class Calendar:
 
 
 def no_facts() -> Facts:
-    return {"ticket": None, "clocks": {}, "escalations": {}}
+    return {"ticket": None, "clocks": {}, "escalations": {}, "repeats": {}}
 
 
 def _value(enum: Any) -> Any:
@@ -103,6 +104,30 @@ def _ticket(change: Any) -> Step:
         if facts is None or facts["ticket"] is None:
             return None
         return facts | {"ticket": facts["ticket"] | change(facts["ticket"], ev)}
+
+    return step
+
+
+def _linked(cal: Calendar) -> Step:
+    """A repeat contact about the ticket (R16.1): a contact of its own, counted in the month it
+    was received (R3.1), whatever the month of the ticket."""
+
+    def step(facts: Facts | None, ev: Any) -> Facts | None:
+        if facts is None or facts["ticket"] is None:
+            return None
+        d, repeats = ev.data, facts.get("repeats", {})
+        if d.repeat_count in repeats:
+            return None
+        row = {
+            "ticket_id": str(ev.aggregate_id),
+            "n": d.repeat_count,
+            "site": ev.site,
+            "month": cal.month_of(ev.site, d.received_at),
+            "week": cal.week_of(ev.site, d.received_at),
+            "channel": d.channel.value,
+            "received_at": cal.local(ev.site, d.received_at).isoformat(),
+        }
+        return facts | {"repeats": repeats | {d.repeat_count: row}}
 
     return step
 
@@ -224,6 +249,7 @@ def fact_projectors(cal: Calendar) -> FactProjectors:
     tickets: dict[type[ticket_events.Envelope], Step] = {
         ticket_events.TicketReportedEvent: _reported(cal),
         ticket_events.TicketClassifiedEvent: _ticket(_classified),
+        ticket_events.ContactLinkedEvent: _linked(cal),
         ticket_events.TicketResolvedEvent: _ticket(
             lambda row, ev: {
                 "status": status_after(ev),

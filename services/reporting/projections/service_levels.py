@@ -87,6 +87,7 @@ def _notify(state: SlaState, d: dict[str, Any], reason: str, event: Envelope) ->
     note = d["notification"]
     raised = {
         "role": note["role"],
+        "department": note.get("department"),
         "reason": reason,
         "raised_at": event.occurred_at.isoformat(),
         "acknowledged_by": None,
@@ -144,6 +145,13 @@ STEPS: dict[type[Envelope], Step] = {
             lambda d: {"upgraded": True}, "complaint_upgraded"
         ),
         escalation.EscalationNotificationAcknowledgedEvent: _acknowledged,
+        escalation.EscalationMajorReportedEvent: lambda state, ev, d: _notify(
+            state, d, "major_reported", ev
+        ),
+        # R5.1a: the flag the desk sees on the ticket until it classifies the complaint
+        escalation.EscalationMajorSuggestedEvent: lambda state, ev, d: _notify(
+            state | {"major_suggested": d["raised"]}, d, "major_suggested", ev
+        ),
     }.items()
 }
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
@@ -176,6 +184,8 @@ def summary(state: SlaState | None) -> dict[str, Any]:
         "escalation_level": ladder["level"] if ladder else None,
         "ladder": ladder,
         "notifications": state["notifications"],
+        # raised this many times without result: toward major, for the desk to confirm (R5.1a)
+        "major_suggested": state.get("major_suggested"),
     }
 
 

@@ -24,7 +24,7 @@ from services.reporting.queries.month import (
 )
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
-from shared.kernel.routing import route
+from shared.kernel.departments import route
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel, ClockName, Kind, Level, Severity, Validity
 
@@ -67,6 +67,16 @@ class Reports:
                 "WHERE e.site = ? AND e.month = ? AND t.duplicate = 0 AND t.kind = 'complaint'",
                 (site, month),
             ),
+            repeats=self._repeats(site, "month", month),
+        )
+
+    def _repeats(self, site: str, period: str, value: str) -> list[dict[str, Any]]:
+        """The repeat contacts received in the month or week (R3.1, R16.1), with the kind of
+        the ticket they repeat; none of a duplicate ticket."""
+        return self.view.rows(
+            "SELECT r.*, t.kind FROM contact_facts r JOIN ticket_facts t USING (ticket_id) "
+            f"WHERE r.site = ? AND r.{period} = ? AND t.duplicate = 0 ORDER BY r.received_at",
+            (site, value),
         )
 
     def _orders(self, site: str, month: str) -> tuple[dict[str, int], dict[str, Any]]:
@@ -136,9 +146,10 @@ class Reports:
         marks = ", ".join("?" * len(months))
         found = self.view.rows(
             f"SELECT site FROM ticket_facts WHERE month IN ({marks}) UNION "
+            f"SELECT site FROM contact_facts WHERE month IN ({marks}) UNION "
             f"SELECT site FROM order_facts WHERE issued_month IN ({marks}) "
             f"OR completed_month IN ({marks})",
-            months * 3,
+            months * 4,
         )
         return sorted({r["site"] for r in found} | set(listed))
 
@@ -164,13 +175,15 @@ class Reports:
             "from": start,
             "to": end,
             "as_of": as_of.isoformat(),
-            "contacts": len(this.tickets),
+            "contacts": this.contacts,
+            "tickets": len(this.tickets),
+            "repeat_contacts": len(this.repeats),
             "cancelled": sum(1 for t in this.tickets if t["status"] == "cancelled"),
             "by_kind": counts(list(Kind), this.tickets, "kind"),
             "by_category": {
                 c: categories.get(c, 0) for c in sorted(set(categories) | set(previous))
             },
-            "by_channel": counts(list(Channel), this.tickets, "channel"),
+            "by_channel": counts(list(Channel), [*this.tickets, *this.repeats], "channel"),
             "by_validity": counts([*Validity, "unclassified"], this.complaints, "validity"),
             "by_severity": counts(
                 [*Severity, "unclassified"],
@@ -220,7 +233,7 @@ class Reports:
                     "change": a - b if known_before else None,
                 }
                 for name, a, b in (
-                    ("contacts", len(this.tickets), len(before.tickets)),
+                    ("contacts", this.contacts, before.contacts),
                     ("complaints", len(this.complaints), len(before.complaints)),
                     ("repairs", _kind(this, Kind.repair), _kind(before, Kind.repair)),
                 )
@@ -252,6 +265,7 @@ class Reports:
         )
         done = {"resolved", "closed"}
         complaints = [t for t in tickets if t["kind"] == Kind.complaint]
+        repeats = self._repeats(site, "week", week)
         return {
             "site": site,
             "site_name": config.name,
@@ -260,7 +274,9 @@ class Reports:
             "from": start,
             "to": end,
             "as_of": as_of.isoformat(),
-            "contacts": len(tickets),
+            "contacts": len(tickets) + len(repeats),
+            "tickets": len(tickets),
+            "repeat_contacts": len(repeats),
             "by_kind": counts(list(Kind), tickets, "kind"),
             "resolved": sum(1 for t in tickets if t["status"] in done),
             "cancelled": sum(1 for t in tickets if t["status"] == "cancelled"),
@@ -286,6 +302,7 @@ class Reports:
                 pooled[m].tickets += series[m].tickets
                 pooled[m].clocks += series[m].clocks
                 pooled[m].escalations += series[m].escalations
+                pooled[m].repeats += series[m].repeats
             _, paid = self._orders(site, month)
             rows.append(
                 {"site": site, "site_name": config.name if config else site}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -56,9 +56,16 @@ def month_bounds(site: SiteConfig, month: str) -> tuple[str, str]:
 class Month:
     """The facts of one site-month and the figures every report shares."""
 
-    tickets: list[dict[str, Any]]  # the month's contacts (duplicates left out)
+    tickets: list[dict[str, Any]]  # the month's new tickets (duplicates left out)
     clocks: list[dict[str, Any]]
     escalations: list[dict[str, Any]]
+    # the month's repeat contacts about a ticket (R16.1), of any month: each a contact (R3.1)
+    repeats: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def contacts(self) -> int:
+        """Every contact received in the month (R3.1): new tickets and repeat contacts."""
+        return len(self.tickets) + len(self.repeats)
 
     @property
     def complaints(self) -> list[dict[str, Any]]:
@@ -93,7 +100,8 @@ class Month:
         follow_ups = sum(t["follow_ups"] for t in self.tickets)
         hours = self.hours()
         return {
-            "contacts": len(self.tickets),
+            "contacts": self.contacts,
+            "repeat_contacts": len(self.repeats),
             "complaints": len(self.complaints),
             "valid_complaints": sum(1 for t in self.complaints if t["validity"] == "valid"),
             # a complaint that climbed to the project manager is 1 complaint escalated, 2 steps

@@ -72,6 +72,7 @@ def list_notices(view: TicketView, site: str, query: ListNotices) -> dict[str, A
     notices, next_seq = view.notices(
         site,
         role=query.role.value if query.role else None,
+        department=query.department.value if query.department else None,
         unacknowledged=query.open,
         limit=query.limit,
         after_seq=_cursor(query.cursor) or 0,

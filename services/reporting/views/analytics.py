@@ -40,6 +40,12 @@ TABLES: dict[str, str] = {
         # the ledger's columns, added after the first views were written (see _add_columns)
         "resolution TEXT, completed_at TEXT, follow_up_score INTEGER, follow_up_comment TEXT"
     ),
+    # a repeat contact linked to a ticket (R16.1), in the month it was received (R3.1)
+    "contact_facts": (
+        "ticket_id TEXT NOT NULL, n INTEGER NOT NULL, site TEXT NOT NULL, month TEXT NOT NULL, "
+        "week TEXT NOT NULL, channel TEXT NOT NULL, received_at TEXT NOT NULL, "
+        "PRIMARY KEY (ticket_id, n)"
+    ),
     "escalation_facts": (
         "ticket_id TEXT NOT NULL, level TEXT NOT NULL, site TEXT NOT NULL, month TEXT NOT NULL, "
         "PRIMARY KEY (ticket_id, level)"
@@ -62,6 +68,8 @@ TABLES: dict[str, str] = {
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ticket_facts_month ON ticket_facts (site, month)",
     "CREATE INDEX IF NOT EXISTS ticket_facts_week ON ticket_facts (site, week)",
+    "CREATE INDEX IF NOT EXISTS contact_facts_month ON contact_facts (site, month)",
+    "CREATE INDEX IF NOT EXISTS contact_facts_week ON contact_facts (site, week)",
     "CREATE INDEX IF NOT EXISTS escalation_facts_month ON escalation_facts (site, month)",
     "CREATE INDEX IF NOT EXISTS clock_facts_month ON clock_facts (site, month)",
     "CREATE INDEX IF NOT EXISTS order_facts_issued ON order_facts (site, issued_month)",
@@ -70,6 +78,7 @@ INDEXES = (
 # each table's whole key, so a checksum reads the rows in one order
 _KEYS = {
     "ticket_facts": "ticket_id",
+    "contact_facts": "ticket_id, n",
     "escalation_facts": "ticket_id, level",
     "clock_facts": "ticket_id, clock_key, run",
     "order_facts": "work_order_id",
@@ -174,7 +183,7 @@ def _save_versions(c: SQLiteCursor, rows: Rows[int]) -> None:
 
 def _save_tickets(c: SQLiteCursor, rows: Rows[Facts]) -> None:
     """A ticket's facts: its row, and the clock runs and ladder levels new or changed."""
-    tickets, clocks, escalations = [], [], []
+    tickets, clocks, escalations, repeats = [], [], [], []
     for key, facts in rows.changed.items():
         before = rows.loaded[key] or no_facts()
         if facts["ticket"] is not before["ticket"]:
@@ -185,9 +194,12 @@ def _save_tickets(c: SQLiteCursor, rows: Rows[Facts]) -> None:
         escalations += [
             r for level, r in facts["escalations"].items() if level not in before["escalations"]
         ]
+        known = before.get("repeats", {})
+        repeats += [r for n, r in facts.get("repeats", {}).items() if n not in known]
     _upsert(c, "ticket_facts", tickets)
     _upsert(c, "clock_facts", clocks)
     _upsert(c, "escalation_facts", escalations)
+    _upsert(c, "contact_facts", repeats)
 
 
 def _upsert(c: SQLiteCursor, table: str, rows: list[dict[str, Any]]) -> None:
@@ -216,12 +228,15 @@ def _load_ticket(c: SQLiteCursor, ticket_id: str) -> Facts | None:
         clocks.setdefault(r["clock_key"], []).append(dict(r))
     c.execute("SELECT * FROM escalation_facts WHERE ticket_id = ?", (ticket_id,))
     escalations = {r["level"]: dict(r) for r in c.fetchall()}
+    c.execute("SELECT * FROM contact_facts WHERE ticket_id = ?", (ticket_id,))
+    repeats = {r["n"]: dict(r) for r in c.fetchall()}
     if ticket is None and not clocks and not escalations:
         return None
     return {
         "ticket": dict(ticket) if ticket is not None else None,
         "clocks": clocks,
         "escalations": escalations,
+        "repeats": repeats,
     }
 
 

@@ -180,14 +180,18 @@ class TicketView(ParkingView, SQLiteView):
         return page, next_seq
 
     def notices(
-        self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int
-    ) -> tuple[list[dict[str, Any]], int | None]:
+        self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int,
+        department: str | None = None,
+    ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
         """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
         sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
         params: list[Any] = [site, after_seq]
         if role is not None:
             sql += " AND role = ?"
             params.append(role)
+        if department is not None:  # a department supervisor's own (R6.3, R4.12)
+            sql += " AND json_extract(notice, '$.department') = ?"
+            params.append(department)
         if unacknowledged:
             sql += " AND acknowledged_at IS NULL"
         sql += " ORDER BY seq LIMIT ?"
