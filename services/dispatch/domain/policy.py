@@ -1,7 +1,8 @@
 """Dispatch policies as data (docs/DOMAIN.md §4): which department a repair goes to, and which
 repairs are leaks accepted only after the next rain.
 
-The routing itself is the kernel's (shared/kernel/departments.py: reporting and escalation name the same department).
+The routing itself is the kernel's (shared/kernel/departments.py: reporting and escalation
+name the same department).
 A site overrides the routing in its site directory entry (`SiteConfig.routing`), and sets the
 warranty there too (`warranty_days`, R8.9); how a repair is classified, urgent or general and
 household or public, is shared with the service-level clocks (shared/kernel/repairs.py).

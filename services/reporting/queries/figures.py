@@ -23,8 +23,8 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.views.analytics import AnalyticsView
-from shared.kernel.months import months_back, previous_month
 from shared.kernel.departments import route
+from shared.kernel.months import months_back, previous_month
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel, ClockName, Kind, Level, Severity, Validity
 
