@@ -192,13 +192,23 @@ def ticket_follow_up(
     ticket_id: TicketId,
     site: Site,
     staff: Staff,
-    score: Annotated[int, typer.Option(min=1, max=5, help="1–5")],
-    satisfied: Annotated[bool, typer.Option("--satisfied/--unsatisfied")],
-    comment: Annotated[str | None, typer.Option()] = None,
+    score: Annotated[
+        int, typer.Option(min=1, max=5, help="What the customer said, 1–5: 4–5 is satisfied")
+    ],
+    satisfied: Annotated[
+        bool | None,
+        typer.Option(
+            "--satisfied/--unsatisfied",
+            help="Optional: must agree with the score (4–5 satisfied, 1–3 not)",
+            show_default=False,
+        ),
+    ] = None,
+    comment: Annotated[str | None, typer.Option(help="Why, when 1–3 (required)")] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """Record the follow-up call (回访): satisfied closes, unsatisfied reopens."""
+    """Record the follow-up call (回访): a score of 4–5 is satisfied and closes, 1–3 reopens
+    (an inspection finding has no customer: `ticket verify` it on site)."""
     _ticket(
         "follow_up",
         ticket_id,

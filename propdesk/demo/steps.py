@@ -133,8 +133,8 @@ async def follow_up(m: Month, t: Ticket, unsatisfied: float, *, force: bool = Fa
         await m.intake(t, "reveal_contact", staff, purpose="回访")
     satisfied = force or rng.random() >= unsatisfied
     fields: dict[str, Any] = {"satisfied": satisfied}
-    if satisfied:
-        fields["score"] = rng.choices([5, 4], [65, 35])[0] if not force else rng.randint(3, 4)
+    if satisfied:  # 4–5 is satisfied (shared/kernel/satisfaction.py)
+        fields["score"] = 4 if force else rng.choices([5, 4], [65, 35])[0]
     else:
         fields["score"] = rng.randint(2, 3)
         fields["comment"] = rng.choice(["问题没有根本解决", "处理太慢", "维修后又出现同样问题"])

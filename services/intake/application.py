@@ -42,6 +42,7 @@ from shared.contracts.replies import (
 from shared.contracts.workorder_events import WorkOrderSignedOffEvent
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.kernel.months import months_back
+from shared.kernel.satisfaction import is_satisfied
 from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Kind
 from shared.messaging.errors import DeskError, as_reply, invalid, not_found
@@ -149,7 +150,11 @@ class IntakeApp(DeskApplication):
             ctx,
             cmd,
             lambda t, at, meta: t.follow_up(
-                at=at, meta=meta, satisfied=cmd.satisfied, score=cmd.score, comment=cmd.comment
+                at=at,
+                meta=meta,
+                satisfied=is_satisfied(cmd.score),
+                score=cmd.score,
+                comment=cmd.comment,
             ),
         )
 

@@ -25,6 +25,7 @@ from shared.contracts.base import (
 )
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.kernel.personal import looks_personal
+from shared.kernel.satisfaction import contradiction, is_satisfied
 from shared.kernel.vocabulary import (
     Channel,
     CommunicativeType,
@@ -176,17 +177,25 @@ class ReplyToCustomer(TicketCommand):
 
 
 class RecordFollowUp(TicketCommand):
-    """回访: satisfied closes the ticket, unsatisfied reopens it (R11.1–R11.8)."""
+    """回访: the customer's score; 4–5 is satisfied and closes the ticket, 1–3 reopens it
+    (R11.1–R11.8, shared/kernel/satisfaction.py). An inspection finding has no customer to call:
+    it is verified on site instead (`verify`, R13.17)."""
 
     verb: ClassVar[str] = "follow_up"
 
-    satisfied: bool
-    score: int = Field(ge=1, le=5)
+    satisfied: bool | None = Field(
+        default=None,
+        description="Optional: what the score says (true for 4–5); a contradiction is refused",
+    )
+    score: int = Field(ge=1, le=5, description="What the customer said: 1–5, 4–5 satisfied")
     comment: LongText | None = None
 
     @model_validator(mode="after")
-    def _reason_when_unsatisfied(self) -> Self:
-        if not self.satisfied and self.comment is None:
+    def _one_answer(self) -> Self:
+        problem = contradiction(self.satisfied, self.score)
+        if problem is not None:
+            raise ValueError(problem)
+        if not is_satisfied(self.score) and self.comment is None:
             raise ValueError("comment is required when the customer is not satisfied")
         return self
 

@@ -197,3 +197,14 @@ def test_each_site_and_month_has_its_own_counter():
     }
     assert len(ids) == 3
     assert TicketCounter.id_for("hbw", "202611") == TicketCounter.id_for("hbw", "202611")
+
+
+@pytest.mark.parametrize(("satisfied", "score"), [(True, 1), (True, 3), (False, 4)])
+def test_a_follow_up_whose_flag_contradicts_its_score_records_nothing_R11_1(
+    make_ticket, satisfied, score
+):
+    """One definition (shared/kernel/satisfaction.py): satisfied is a score of 4–5."""
+    ticket = at_status(make_ticket(), "resolved")
+    with pytest.raises(RuleError, match=f"score {score} is"):
+        ticket.follow_up(at=LATER, meta=META, satisfied=satisfied, score=score, comment="x")
+    assert ticket.status == "resolved" and ticket.follow_up_count == 0

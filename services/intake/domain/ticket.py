@@ -15,6 +15,7 @@ from services.intake.domain.classification import (
     ladder_after,
 )
 from shared.kernel.refusals import RuleError, TransitionError
+from shared.kernel.satisfaction import contradiction
 from shared.kernel.sla import climbs_ladder
 from shared.kernel.vocabulary import OPEN_STATUSES, TicketStatus
 
@@ -222,6 +223,8 @@ class Ticket(Aggregate):
         comment: str | None,
     ) -> None:
         self._require({TicketStatus.resolved}, "follow up")
+        if (problem := contradiction(satisfied, score)) is not None:
+            raise RuleError("score", problem)
         self._emit(self.FollowedUp, at, meta, satisfied=satisfied, score=score, comment=comment)
         if satisfied:
             self._emit(self.Closed, at, meta, reason="satisfied_follow_up")

@@ -18,6 +18,7 @@ from services.reporting.projections.tickets import status_after
 from shared.contracts import escalation_events, workorder_events
 from shared.contracts import events as ticket_events
 from shared.eventstore.views import Projector, Step
+from shared.kernel.satisfaction import has_customer, is_satisfied
 from shared.kernel.sites import SiteDirectory
 
 Facts = dict[
@@ -112,6 +113,18 @@ def _classified(row: Row, ev: Any) -> Row:
         # repeats the severity it knows: the upgrade stands
         "severity": "major" if row["upgraded"] else _value(d.severity),
         "status": status_after(ev),  # as intake and the ticket view say (it was kept "reopened")
+    }
+
+
+def _followed_up(row: Row, ev: Any) -> Row:
+    """A customer's answer in the follow-up call; satisfied is what its score says (4–5,
+    shared/kernel/satisfaction.py). An inspection finding has no customer (R13.17): a follow-up
+    recorded for one by older code is not a customer's answer and counts nowhere."""
+    if not has_customer(row["channel"]):
+        return {}
+    return {
+        "follow_ups": row["follow_ups"] + 1,
+        "satisfied": row["satisfied"] + int(is_satisfied(ev.data.score)),
     }
 
 
@@ -225,12 +238,7 @@ def fact_projectors(cal: Calendar) -> FactProjectors:
                 "resolved_at": row["resolved_at"] or ev.occurred_at.isoformat(),
             }
         ),
-        ticket_events.FollowUpRecordedEvent: _ticket(
-            lambda row, ev: {
-                "follow_ups": row["follow_ups"] + 1,
-                "satisfied": row["satisfied"] + int(ev.data.score >= 4),
-            }
-        ),
+        ticket_events.FollowUpRecordedEvent: _ticket(_followed_up),
         ticket_events.TicketClosedEvent: _ticket(lambda row, ev: {"status": status_after(ev)}),
         ticket_events.TicketReopenedEvent: _ticket(
             lambda row, ev: {"status": status_after(ev), "reopened": 1}

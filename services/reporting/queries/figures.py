@@ -115,7 +115,6 @@ class Reports:
         hours = this.hours()
         measures = this.measures()
         resolved = this.resolved
-        follow_ups = sum(t["follow_ups"] for t in this.tickets)
         return {
             "site": site,
             "site_name": config.name,
@@ -146,13 +145,13 @@ class Reports:
                 "p90": half_up(nearest_rank(hours, 0.9), 1) if hours else None,
             },
             "follow_up": {
-                "resolved": len(resolved),
-                "followed_up": sum(1 for t in resolved if t["follow_ups"]),
+                "resolved": this.follow_up_parts()[1],
+                "followed_up": this.follow_up_parts()[0],
                 "rate": measures["follow_up_rate"],
             },
             "satisfaction": {
-                "follow_ups": follow_ups,
-                "satisfied": sum(t["satisfied"] for t in this.tickets),
+                "follow_ups": this.satisfaction()[1],
+                "satisfied": this.satisfaction()[0],
                 "rate": measures["satisfaction_rate"],
             },
             "reopen": {
