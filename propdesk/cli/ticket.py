@@ -21,7 +21,9 @@ from propdesk.cli.common import (
     reference,
     resolve_id,
     send_command,
+    site_zone,
 )
+from shared.kernel.local_time import shown
 from shared.messaging import subjects
 
 ticket_app = typer.Typer(no_args_is_help=True, help="Look at and move tickets along.")
@@ -59,10 +61,11 @@ def ticket_show(
     reply = call_desk(nats_url, subjects.query(site, "ticket.get"), key, as_json)
     if as_json:
         return
+    zone = site_zone(site)
     if as_of is not None:
-        out.print(f"[bold]as of {reply.get('as_of', key['as_of'])}[/bold] "
+        out.print(f"[bold]as of {shown(reply.get('as_of', key['as_of']), zone)}[/bold] "
                   "(what the desk had recorded by then)")  # fmt: skip
-    render.print_ticket(out, reply["ticket"])
+    render.print_ticket(out, reply["ticket"], zone)
     if as_of is not None and reply["ticket"].get("sla") is None:
         out.print("service levels as of then: not kept by this view (rebuild it to see them)")
 
@@ -82,7 +85,7 @@ def ticket_list(
     body = {k: v for k, v in body.items() if v is not None}
     reply = call_desk(nats_url, subjects.query(site, "ticket.list"), body, as_json)
     if not as_json:
-        render.print_ticket_list(out, site, reply)
+        render.print_ticket_list(out, site, reply, site_zone(site))
 
 
 @ticket_app.command("classify")

@@ -13,8 +13,10 @@ from propdesk.report_files.document import (
     by_kind,
     count,
     label_or_none,
+    period,
     site_line,
     text,
+    when,
 )
 from propdesk.report_files.labels import both
 
@@ -27,9 +29,9 @@ def weekly(report: dict[str, Any]) -> Document:
     meta = [
         (both("项目", "Site"), text(site_line(report))),
         (both("周次", "Week"), text(report.get("week"))),
-        (both("统计期间", "Period"), text(f"{report.get('from', '')} – {report.get('to', '')}")),
+        (both("统计期间", "Period"), period(report)),
         (both("时区", "Timezone"), text(report.get("timezone"))),
-        (both("数据截至", "As of"), text(report.get("as_of"))),
+        (both("数据截至", "As of"), when(report, report.get("as_of"))),
     ]
     overview = Table(
         both("概况", "Overview"),
@@ -58,7 +60,7 @@ def weekly(report: dict[str, Any]) -> Document:
         [
             [
                 text(c.get("ticket_no")),
-                text(c.get("received_at")),
+                when(report, c.get("received_at")),
                 text(label_or_none(L.CATEGORIES, c.get("category"))),
                 text(label_or_none(L.VALIDITY, c.get("validity"))),
                 text(label_or_none(L.SEVERITY, c.get("severity"))),
@@ -83,7 +85,7 @@ def weekly(report: dict[str, Any]) -> Document:
         [
             [
                 text(s.get("ticket_no")),
-                text(s.get("received_at")),
+                when(report, s.get("received_at")),
                 text(label_or_none(L.CATEGORIES, s.get("category"))),
                 text(label_or_none(L.STATUSES, s.get("status"))),
                 text(s.get("content")),

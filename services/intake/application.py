@@ -293,15 +293,24 @@ class IntakeApp(DeskApplication):
 
     def _report_reply(self, ticket: Ticket, *, duplicate: bool) -> ReportReply:
         appointment = ticket.appointment["start"] if ticket.appointment else None
-        promised = self.site_config(ticket.site).promise(
-            Kind(ticket.kind), ticket.category, ticket.content, ticket.received_at, appointment
-        )
+        promised = [
+            Promise(clock=name, due_at=due)
+            for name, due in self.site_config(ticket.site).promises(
+                Kind(ticket.kind),
+                ticket.channel,
+                ticket.category,
+                ticket.content,
+                ticket.received_at,
+                appointment,
+            )
+        ]
         return ReportReply(
             ticket_id=str(ticket.id),
             ticket_no=ticket.ticket_no,
             status=ticket.status,
             duplicate=duplicate,
-            deadline=Promise(clock=promised[0], due_at=promised[1]) if promised else None,
+            deadline=promised[-1] if promised else None,
+            promises=promised,
         )
 
     # -- the tables: what each command and each event on DESK is handled by --------------------

@@ -14,13 +14,25 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shared.kernel.identifiers import StaffId, is_valid_site
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
-from shared.kernel.sla import SlaConfig, promised_clock
+from shared.kernel.satisfaction import has_customer
+from shared.kernel.sla import SlaConfig, repair_clocks
 from shared.kernel.staff import StaffMember
-from shared.kernel.vocabulary import DEFAULT_CATEGORIES, ClockName, Department, Kind, Level
+from shared.kernel.vocabulary import (
+    DEFAULT_CATEGORIES,
+    ClockName,
+    Department,
+    Kind,
+    Level,
+    Scope,
+)
 from shared.kernel.worktime import CalendarTime, OfficeHours, WorkTime
 from shared.logging import get_logger
 
 log = get_logger("sites")
+
+# what the desk promises besides the clocks' names (SiteConfig.promises)
+APPOINTMENT = "appointment"  # the agreed visit (R7.5)
+COMPLAINT_REPLY = "complaint_reply"  # a reply to the complainant (R6.4, R6.8, R6.15)
 
 
 class SiteConfig(BaseModel):
@@ -63,27 +75,48 @@ class SiteConfig(BaseModel):
         work = self.worktime
         return work.add(start, work.budget(target))
 
-    def promise(
+    def promises(
         self,
         kind: Kind,
+        channel: str,
         category: str | None,
         content: str,
         received_at: datetime,
         appointment_start: datetime | None = None,
-    ) -> tuple[str, datetime] | None:
-        """The first deadline the desk tells the customer at intake (R3.9): when a repair will be
-        fixed (from the appointment, for a general repair that has one), when a help request is
-        answered, when an unresolved complaint goes to the department supervisor. The same
-        policy the escalation service runs, so the promise and the clock agree."""
-        promised = promised_clock(kind, urgency_of(category, content))
-        if promised is None:
-            return None
-        if isinstance(promised, Level):
-            return promised.value, self.deadline(received_at, self.sla.ladder_after(promised))
-        start = received_at
-        if promised is ClockName.general_fixed and appointment_start is not None:
-            start = max(start, appointment_start)
-        return promised.value, self.deadline(start, self.sla.clock(promised).target)
+    ) -> list[tuple[str, datetime]]:
+        """What the desk tells the customer at intake (R3.9), in order, each time in the site's
+        zone: what the procedures promise the customer, not the desk's internal steps.
+
+        - an urgent repair: a technician on site in 2 hours and the repair done in 24 (R7.3);
+        - a general repair: the agreed visit, when there is one (R7.5), and the repair done in
+          72 hours, from the visit when it is later (R7.3);
+        - a help request: an answer in 5 minutes (R10.2);
+        - a complaint: a reply on how it is handled within the 2 days after which an unresolved
+          complaint goes up the ladder (R6.4), progress being fed back throughout (R6.8) and a
+          promised reply kept (R6.15) — the customer is told the reply, not the internal step;
+        - nothing for an inquiry or a suggestion (answered at once, no time limit: G5), and
+          nothing for an inspection finding, which has no customer (R13.17).
+
+        The same policy the escalation service runs, so each promise and its clock agree."""
+        if not has_customer(channel):
+            return []
+        promised: list[tuple[str, datetime]] = []
+        if kind is Kind.repair:
+            clocks = repair_clocks(urgency_of(category, content), Scope.household)
+            start = received_at
+            if ClockName.general_fixed in clocks and appointment_start is not None:
+                promised.append((APPOINTMENT, appointment_start))
+                start = max(start, appointment_start)
+            for name in clocks:
+                begin = start if name is ClockName.general_fixed else received_at
+                promised.append((name.value, self.deadline(begin, self.sla.clock(name).target)))
+        elif kind is Kind.help:
+            target = self.sla.clock(ClockName.help_reply).target
+            promised.append((ClockName.help_reply.value, self.deadline(received_at, target)))
+        elif kind is Kind.complaint:
+            step = self.sla.ladder_after(Level.department_supervisor)
+            promised.append((COMPLAINT_REPLY, self.deadline(received_at, step)))
+        return [(name, due.astimezone(self.zone)) for name, due in promised]
 
 
 class SiteDirectory(BaseModel):

@@ -83,3 +83,95 @@ async def test_a_score_of_three_is_not_satisfied_and_reopens_with_its_reason_R11
 
     assert [f["field"] for f in no_reason["error"]["fields"]] == ["comment"]
     assert (reopened["ok"], reopened["status"]) == (True, "reopened")
+
+
+# -- items 17 and 18: what the desk tells the customer, in the site's time -----------------------
+
+REPORT = ("contact", "report", "--site", "hbw", "--staff", "S01")
+RESIDENT = ("--name", "王小明", "--phone", "13800138000", "--room", "3-201")
+
+
+async def test_the_desk_tells_the_customer_the_repair_times_in_the_sites_zone_R7_3_R3_9(
+    desk: Desk, services, nats_server
+) -> None:
+    """R3.9, R7.3: an urgent repair reported at 10:00 in Shanghai (02:00 UTC): a technician on
+    site by 12:00 and repaired by 10:00 the next day, said in the site's time and zone; the reply
+    carries the site's offset."""
+    told = await cli(nats_server.url, *REPORT, *RESIDENT, "--kind", "repair",
+                     "--category", "electrical", "--content", "整栋楼停电")  # fmt: skip
+    reply = await desk.command("hbw", "report", report_body(
+        "r-2", kind="repair", category="plumbing", content="厨房水龙头滴水"))  # fmt: skip
+
+    assert told.exit_code == 0, told.output
+    assert "tell the customer: a technician on site by 2026-11-23 12:00 (UTC+08:00)" in told.output
+    assert "tell the customer: repaired by 2026-11-24 10:00 (UTC+08:00)" in told.output
+    assert "T02:00" not in told.output and "Z" not in told.output.split("id ")[-1]
+    assert reply["deadline"] == {"clock": "general_fixed", "due_at": "2026-11-26T10:00:00+08:00"}
+    assert reply["promises"] == [reply["deadline"]]
+
+
+async def test_a_complaint_is_promised_a_reply_not_told_the_internal_ladder_step_R6_4_R6_8(
+    desk: Desk, services, nats_server
+) -> None:
+    """R6.4, R6.8, R6.15: the complainant is promised a reply on how the complaint is handled
+    within the two days after which it would go up; "department supervisor" is the desk's own
+    step, not something to tell a customer."""
+    told = await cli(nats_server.url, *REPORT, *RESIDENT, "--kind", "complaint",
+                     "--category", "noise", "--content", "楼上装修噪音太大")  # fmt: skip
+    reply = await desk.command("hbw", "report", report_body("c-2"))
+
+    assert told.exit_code == 0, told.output
+    assert (
+        "tell the customer: a reply on how your complaint is handled by 2026-11-25 10:00 "
+        "(UTC+08:00)" in told.output
+    )
+    assert "supervisor" not in told.output
+    assert reply["promises"] == [
+        {"clock": "complaint_reply", "due_at": "2026-11-25T10:00:00+08:00"}
+    ]
+
+
+async def test_a_help_request_is_promised_an_answer_in_five_minutes_R10_2(
+    desk: Desk, services, nats_server
+) -> None:
+    told = await cli(nats_server.url, *REPORT, *RESIDENT, "--kind", "help",
+                     "--help-category", "G", "--content", "钥匙锁在屋里了")  # fmt: skip
+
+    assert told.exit_code == 0, told.output
+    assert "tell the customer: an answer by 2026-11-23 10:05 (UTC+08:00)" in told.output
+
+
+async def test_an_inspection_finding_promises_nothing_for_there_is_no_customer_R13_17(
+    desk: Desk, services, nats_server
+) -> None:
+    """R13.13–R13.17: a finding goes to the front desk as a report; nobody reported it, so nobody
+    is told anything (its clocks still run for the desk)."""
+    told = await cli(nats_server.url, *REPORT, "--channel", "inspection", "--kind", "repair",
+                     "--category", "electrical",
+                     "--content", "巡查发现大堂灯不亮")  # fmt: skip
+    reply = await desk.command("hbw", "report", report_body(
+        "i-2", channel="inspection", kind="repair", category="plumbing", reporter=None,
+        content="巡查发现消防栓漏水"))  # fmt: skip
+
+    assert told.exit_code == 0, told.output
+    assert "Contact logged" in told.output
+    assert "tell the customer" not in told.output
+    assert (reply["deadline"], reply["promises"]) == (None, [])
+
+
+async def test_ticket_show_and_list_give_every_time_in_the_sites_zone_and_say_so(
+    desk: Desk, services, nats_server
+) -> None:
+    """Times a person reads are the site's (Asia/Shanghai, UTC+08:00), never bare UTC."""
+    t = await desk.command("hbw", "report", report_body(kind="repair", category="plumbing",
+                                                        content="厨房水管漏水"))  # fmt: skip
+    await desk.ticket("hbw", t["ticket_id"])
+
+    shown = await cli(nats_server.url, "ticket", "show", t["ticket_no"], "--site", "hbw")
+    listed = await cli(nats_server.url, "ticket", "list", "--site", "hbw")
+
+    assert shown.exit_code == 0, shown.output
+    assert "2026-11-23 10:00 (UTC+08:00)" in shown.output  # received, and in the history
+    assert "02:00" not in shown.output
+    assert listed.exit_code == 0, listed.output
+    assert "2026-11-23 10:00 (UTC+08:00)" in listed.output

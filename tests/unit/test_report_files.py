@@ -248,7 +248,8 @@ def test_the_monthly_workbook_is_the_summary_table(tmp_path: Path) -> None:
     assert "华碧屋村 (hbw) 2026-10" in title
     assert ws["A1"].font.b
     assert ws.freeze_panes == "A7"  # the title and its five lines stay in view
-    assert right_of(ws, "数据截至 As of").value == "2026-11-03T09:00:00+00:00"
+    # every time in the site's zone, saying so (issue 13 item 17)
+    assert right_of(ws, "数据截至 As of").value == "2026-11-03 17:00 (UTC+08:00)"
 
     header = ws.cell(*find(ws, "类别 Kind"))
     assert header.font.b
@@ -352,12 +353,12 @@ def test_the_weekly_workbook_lists_the_complaints(tmp_path: Path) -> None:
         "严重程度 Severity", "状态 Status", "升级级别 Escalation level", "内容 Content",
     ]  # fmt: skip
     assert [c.value for c in ws[header_row + 1]][:8] == [
-        "HBW-202610-0007", "2026-10-27T09:12:00+08:00", "噪音 Noise", "有效 Valid",
+        "HBW-202610-0007", "2026-10-27 09:12 (UTC+08:00)", "噪音 Noise", "有效 Valid",
         "重要 Important", "已解决 Resolved", "部门主管 Department supervisor",
         f"楼上装修噪音{EVIL}",
     ]  # fmt: skip
     assert [c.value for c in ws[header_row + 2]][:8] == [
-        "HBW-202610-0009", "2026-10-29T19:00:00+08:00", None, None, None, "已受理 Received",
+        "HBW-202610-0009", "2026-10-29 19:00 (UTC+08:00)", None, None, None, "已受理 Received",
         None, "停车位被占",
     ]  # fmt: skip
     suggestions_row, _ = find(ws, "建议明细 Suggestions")
@@ -551,7 +552,7 @@ def test_the_monthly_page_has_the_tables_and_three_charts(tmp_path: Path) -> Non
         f"漏水{EVIL}".replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;"),
         "更换全部角阀 &amp; 加强巡查",
         "原因分析 Cause",
-        "2026-11-03T09:00:00+00:00",
+        "2026-11-03 17:00 (UTC+08:00)",  # as of, in the site's zone (issue 13 item 17)
     ):
         assert text in page, text
     # the charts: contacts by category, compliance per clock, the six-month trend
