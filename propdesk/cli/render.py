@@ -17,6 +17,7 @@ VERB_DONE = {
     "reply": "Reply recorded",
     "resolve": "Resolved",
     "follow_up": "Follow-up recorded",
+    "verify": "Verified on site",
     "reopen": "Reopened",
     "cancel": "Cancelled",
 }

@@ -1,6 +1,6 @@
 """`propdesk ticket …`: look at a ticket (now or as of a past time), list a site's, and move one
-along: classify, link, reply, resolve, follow up, reopen, cancel; and the recorded look at the
-reporters' contact details."""
+along: classify, link, reply, resolve, follow up (or verify an inspection finding on site),
+reopen, cancel; and the recorded look at the reporters' contact details."""
 
 from __future__ import annotations
 
@@ -222,6 +222,46 @@ def ticket_follow_up(
         satisfied=satisfied,
         score=score,
         comment=comment,
+    )
+
+
+@ticket_app.command("verify")
+def ticket_verify(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    passed: Annotated[
+        bool,
+        typer.Option(
+            "--passed/--failed", help="The result of the check on site", show_default=False
+        ),
+    ],
+    note: Annotated[
+        str | None, typer.Option(help="Process, measures and result; required when failed")
+    ] = None,
+    verified_by: Annotated[
+        str | None, typer.Option(help="工号 of who verified on site (default: --staff)")
+    ] = None,
+    verified_at: Annotated[
+        datetime | None,
+        typer.Option(parser=aware_time, metavar="TIME", help="When (ISO 8601; default: now)"),
+    ] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Verify a handled inspection finding on site (R13.17): passed closes it, failed reopens it.
+    An inspection finding has no customer, so this takes the follow-up call's place."""
+    _ticket(
+        "verify",
+        ticket_id,
+        site,
+        staff,
+        nats_url,
+        as_json,
+        passed=passed,
+        note=note,
+        verified_by=verified_by,
+        verified_at=verified_at.isoformat() if verified_at else None,
     )
 
 

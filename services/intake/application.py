@@ -29,6 +29,7 @@ from shared.contracts.commands import (
     ResolveTicket,
     RevealContact,
     TicketCommand,
+    VerifyOnSite,
 )
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import (
@@ -155,6 +156,24 @@ class IntakeApp(DeskApplication):
                 satisfied=is_satisfied(cmd.score),
                 score=cmd.score,
                 comment=cmd.comment,
+            ),
+        )
+
+    def _verify(self, ctx: CommandContext, cmd: VerifyOnSite) -> tuple[BaseModel, list[Any]]:
+        now = self.clock.now()
+        verified_at = cmd.verified_at or now
+        if verified_at > now + CLOCK_SKEW:
+            raise invalid("verified_at lies in the future", "verified_at")
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.verify(
+                at=at,
+                meta=meta,
+                verified_by=cmd.verified_by or cmd.staff_id,
+                verified_at=verified_at,
+                passed=cmd.passed,
+                note=cmd.note,
             ),
         )
 
@@ -323,6 +342,7 @@ class IntakeApp(DeskApplication):
         ReplyToCustomer: _reply,
         ResolveTicket: _resolve,
         RecordFollowUp: _follow_up,
+        VerifyOnSite: _verify,
         ReopenTicket: _reopen,
         CancelTicket: _cancel,
         AttachMonthAnalysis: _analysis,

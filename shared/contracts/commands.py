@@ -200,6 +200,31 @@ class RecordFollowUp(TicketCommand):
         return self
 
 
+class VerifyOnSite(TicketCommand):
+    """An inspection finding, once handled, is verified on site by the responsible person, who
+    records who verified it, when, and the result (R13.17): passed closes it, failed reopens it
+    with what remains. It has no customer to call back, so this takes the follow-up's place."""
+
+    verb: ClassVar[str] = "verify"
+
+    passed: bool = Field(description="The result: the problem is gone (true) or not (false)")
+    verified_by: StaffId | None = Field(
+        default=None, description="工号 of who verified on site; default: the giving staff_id"
+    )
+    verified_at: Timestamp | None = Field(
+        default=None, description="When it was verified on site; default: now"
+    )
+    note: LongText | None = Field(
+        default=None, description="The process, measures and result; required when failed"
+    )
+
+    @model_validator(mode="after")
+    def _reason_when_failed(self) -> Self:
+        if not self.passed and self.note is None:
+            raise ValueError("note is required when the verification failed: what remains")
+        return self
+
+
 class ReopenTicket(TicketCommand):
     """Reopen a resolved or closed ticket, with the reason."""
 
@@ -267,6 +292,7 @@ INTAKE_COMMANDS: tuple[type[Command], ...] = (
     ReplyToCustomer,
     ResolveTicket,
     RecordFollowUp,
+    VerifyOnSite,
     ReopenTicket,
     CancelTicket,
     AttachMonthAnalysis,

@@ -175,3 +175,99 @@ async def test_ticket_show_and_list_give_every_time_in_the_sites_zone_and_say_so
     assert "02:00" not in shown.output
     assert listed.exit_code == 0, listed.output
     assert "2026-11-23 10:00 (UTC+08:00)" in listed.output
+
+
+# -- item 12: an inspection finding is verified on site, not called back -------------------------
+
+WORK = (
+    ("collect", {"collected_by": "ENG-LEAD"}),
+    ("assign", {"technician": "T07"}),
+    ("arrive", {}),
+    ("complete", {"notes": "更换消防栓阀门", "actual_item": "DN65 阀门"}),
+    ("sign_off", {"quality": 5, "attitude": 5}),
+)
+
+
+async def _handled_finding(desk: Desk) -> dict[str, Any]:
+    """An inspection finding (no reporter) whose work order was done: the ticket is resolved."""
+    t = await desk.command("hbw", "report", report_body(
+        "insp-1", channel="inspection", kind="repair", category="plumbing", reporter=None,
+        content="巡查发现3栋消防栓漏水"))  # fmt: skip
+
+    async def with_order() -> dict[str, Any] | None:
+        reply = await desk.query("hbw", "ticket.get", {"ticket_id": t["ticket_id"]})
+        return reply["ticket"] if reply["ok"] and reply["ticket"]["work_orders"] else None
+
+    order = (await eventually(with_order))["work_orders"][0]
+    for verb, fields in WORK:
+        body = {"work_order_id": order["work_order_id"], "staff_id": "E01"} | fields
+        assert (await desk.dispatch("hbw", verb, body))["ok"], verb
+    resolved = await desk.ticket("hbw", t["ticket_id"], version=2)
+    assert resolved["status"] == "resolved"
+    return t
+
+
+async def test_an_inspection_finding_is_verified_on_site_and_never_asked_for_a_score_R13_17(
+    desk: Desk, services, nats_server
+) -> None:
+    """R13.17: after handling, the responsible person verifies on site and records who, when and
+    the result; a finding has no customer, so no follow-up call, no invented score, and nothing in
+    the satisfaction rate (R11.1 counts customers' answers)."""
+    t = await _handled_finding(desk)
+    common = (t["ticket_no"], "--site", "hbw", "--staff", "S03")
+
+    invented = await cli(nats_server.url, "ticket", "follow-up", *common, "--score", "5")
+    no_note = await desk.command(
+        "hbw", "verify", {"ticket_id": t["ticket_id"], "staff_id": "S03", "passed": False}
+    )
+    verified = await cli(nats_server.url, "ticket", "verify", *common, "--passed",
+                         "--verified-by", "S07", "--verified-at", "2026-11-23T09:45+08:00",
+                         "--note", "复查无渗漏")  # fmt: skip
+
+    assert invented.exit_code == 1, invented.output
+    assert "no customer" in invented.output and "verify" in invented.output
+    assert [f["field"] for f in no_note["error"]["fields"]] == ["note"]
+    assert verified.exit_code == 0, verified.output
+    assert "Verified on site" in verified.output and "status closed" in verified.output
+    ticket = await desk.ticket("hbw", t["ticket_id"], version=4)
+    assert [h["event_type"] for h in ticket["history"][-2:]] == ["ticket.verified", "ticket.closed"]
+    check = ticket["history"][-2]
+    assert check["actor"] == "S03"
+    assert check["data"] == {"verified_by": "S07", "verified_at": "2026-11-23T09:45:00+08:00",
+                             "passed": True, "note": "复查无渗漏"}  # fmt: skip
+    assert ticket["history"][-1]["data"]["reason"] == "verified_on_site"
+    assert ticket["follow_up_count"] == 0
+
+    async def counted() -> dict[str, Any] | None:
+        report = await monthly(desk)
+        return report if report["contacts"] and report["resolution_hours"]["resolved"] else None
+
+    report = await eventually(counted)
+    assert report["satisfaction"] == {"follow_ups": 0, "satisfied": 0, "rate": None}
+    assert report["follow_up"] == {"resolved": 0, "followed_up": 0, "rate": None}
+
+
+async def test_a_failed_check_on_site_reopens_the_finding_with_what_remains_R13_17(
+    desk: Desk, services
+) -> None:
+    t = await _handled_finding(desk)
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S03"}
+
+    failed = await desk.command("hbw", "verify", ref | {"passed": False, "note": "仍有渗水"})
+
+    assert (failed["ok"], failed["status"]) == (True, "reopened")
+    ticket = await desk.ticket("hbw", t["ticket_id"], version=4)
+    assert ticket["history"][-1]["data"]["reason"] == "仍有渗水"
+
+
+async def test_a_customers_ticket_is_not_verified_on_site_but_followed_up_R11_1(
+    desk: Desk, services
+) -> None:
+    t = await desk.command("hbw", "report", report_body())
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
+    await desk.command("hbw", "resolve", ref | {"resolution": "已协调楼上住户"})
+
+    refused = await desk.command("hbw", "verify", ref | {"passed": True})
+
+    assert refused["error"]["code"] == "invalid"
+    assert "follow-up call" in refused["error"]["message"]

@@ -343,3 +343,24 @@ def test_hours_and_rates_round_half_up_as_a_report_does(hours, median) -> None:
 
     assert _half_up(statistics.median(hours), 1) == median
     assert _rate(1, 32) == 0.0313 and _rate(1, 3) == 0.3333 and _rate(0, 0) is None
+
+
+def test_only_customers_answers_count_in_satisfaction_and_follow_up_R13_17(tmp_path) -> None:
+    """One definition (docs/REPORTS.md "Satisfaction"): a score of 4–5 is satisfied, whatever flag
+    an older event carries, and an inspection finding, which has no customer, counts in neither
+    rate (its follow-up, recorded by code before 2026-12 with an invented 5, is left out)."""
+    h = History(recorded_from=RECORDED_FROM)
+    finding = h.ticket("repair", local(10, 3), category="plumbing", channel="inspection")
+    finding.resolve(local(10, 3, 12)).follow_up(local(10, 3, 15), 5)
+    customer = h.ticket("repair", local(10, 4), category="plumbing")
+    customer.resolve(local(10, 4, 12)).event(
+        "followed_up", local(10, 4, 15), satisfied=True, score=3, comment=None
+    )  # an older event whose flag contradicts its score: the score counts
+    view = AnalyticsView(str(tmp_path / "analytics.sqlite3"), SITES)
+    view.apply([Delivery(seq, ev) for seq, ev in enumerate(h.events, start=1)])
+
+    report = monthly(view)
+
+    assert report["satisfaction"] == {"follow_ups": 1, "satisfied": 0, "rate": 0.0}
+    assert report["follow_up"] == {"resolved": 1, "followed_up": 1, "rate": 1.0}
+    assert report["resolution_hours"]["resolved"] == 2
