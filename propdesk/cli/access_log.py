@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from propdesk.cli.common import AsJson, NatsUrl, call_desk
+from propdesk.cli.common import AsJson, NatsUrl, call_desk, site_zone
 from propdesk.cli.common import out_whole as out
+from shared.kernel.local_time import shown
 from shared.messaging import subjects
 
 
@@ -28,7 +29,8 @@ def access_log(
     table = Table(title=f"Refused looks at contact details, {site} {month}")
     for column in ("at", "staff", "role", "ticket", "purpose", "reason"):
         table.add_column(column)
+    zone = site_zone(site)  # as the site's people read it, saying so
     for r in reply["refused"]:
-        table.add_row(r["at"], r["staff_id"], r["role"] or "(not on the list)", r["ticket_id"],
-                      r["purpose"], r["reason"])  # fmt: skip
+        table.add_row(shown(r["at"], zone), r["staff_id"], r["role"] or "(not on the list)",
+                      r["ticket_id"], r["purpose"], r["reason"])  # fmt: skip
     out.print(table)

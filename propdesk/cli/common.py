@@ -4,7 +4,7 @@ they send a request to the desk and tell what came back (`call_desk`, `send_comm
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Annotated, Any, NoReturn
 from uuid import UUID, uuid4
 
@@ -14,6 +14,8 @@ from rich.console import Console
 from propdesk.cli import render
 from propdesk.cli.client import DeskUnavailable, request
 from shared.kernel.personal import looks_personal
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 from shared.messaging import subjects
 
 out = Console()
@@ -73,7 +75,7 @@ def send_command(
     body.setdefault("command_id", str(uuid4()))
     reply = call_desk(url, subjects.command(site, service, verb), body, as_json)
     if not as_json and service == "intake" and verb in render.VERB_DONE:
-        render.print_command_reply(out, verb, reply)
+        render.print_command_reply(out, verb, reply, site_zone(site))
     return reply
 
 
@@ -112,3 +114,14 @@ def usage(message: str) -> NoReturn:
     """Refuse the command line as given: exit 2, as typer does for its own checks."""
     err_whole.print(f"[red]usage:[/red] {message}")
     raise typer.Exit(2)
+
+
+def site_zone(site: str) -> tzinfo | None:
+    """The site's timezone from the site directory (PROPDESK_SITES_FILE, else sites.json in the
+    data directory), for showing times as the site's people read them; None when the directory
+    cannot be read here: times are then shown in the offset the desk sent, labelled."""
+    try:
+        config = SiteDirectory.load(Settings().sites_path).get(site)
+    except (OSError, ValueError):
+        return None
+    return config.zone if config is not None else None

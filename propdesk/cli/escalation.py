@@ -18,7 +18,9 @@ from propdesk.cli.common import (
     out,
     resolve_id,
     send_command,
+    site_zone,
 )
+from shared.kernel.local_time import shown, shown_or_blank
 from shared.messaging import subjects
 
 clock_app = typer.Typer(no_args_is_help=True, help="Pause and resume a ticket's service clocks.")
@@ -116,11 +118,16 @@ def notice_list(
     for column in ("raised at", "ticket", "role", "reason", "clock / level", "due at",
                    "acknowledged", "id"):  # fmt: skip
         table.add_column(column, no_wrap=column != "id")
+    zone = site_zone(site)  # every time as the site's people read it, saying so
     for n in reply["notices"]:
-        acked = f"{n['acknowledged_by']} {n['acknowledged_at']}" if n["acknowledged_at"] else ""
+        acked = (
+            f"{n['acknowledged_by']} {shown(n['acknowledged_at'], zone)}"
+            if n["acknowledged_at"]
+            else ""
+        )
         role_shown = f"{n['role']} ({n['department']})" if n.get("department") else n["role"]
-        table.add_row(n["raised_at"], n["ticket_no"], role_shown, n["reason"],
-                      n["clock"] or n["level"] or "", n["due_at"], acked,
+        table.add_row(shown(n["raised_at"], zone), n["ticket_no"], role_shown, n["reason"],
+                      n["clock"] or n["level"] or "", shown_or_blank(n["due_at"], zone), acked,
                       n["notification_id"])  # fmt: skip
     out.print(table)
 
@@ -141,6 +148,6 @@ def sim_set(
     reply = call_desk(nats_url, subjects.SIM_CLOCK_SET, {"now": now.isoformat()}, as_json)
     if as_json:
         return
-    out.print(f"clock now {reply['now']}")
+    out.print(f"clock now {shown(reply['now'])}")
     for d in reply["decisions"]:
         out.print(f"  {d['event']}: {d['ticket_no']} {d['subject']}")

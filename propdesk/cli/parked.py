@@ -15,6 +15,7 @@ from propdesk.cli.client import DeskUnavailable, request
 from propdesk.cli.common import DEFAULT_URL, AsJson, NatsUrl, call_desk
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
+from shared.kernel.local_time import shown_or_blank
 from shared.messaging import subjects
 
 parked_app = typer.Typer(
@@ -96,7 +97,14 @@ def _table(found: list[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for p in sorted(found, key=lambda p: p["parked_at"]):
         event = p["event_type"] or p["subject"]
-        table.add_row(p["id"], p["state"], p["parked_at"], event, p["site"] or "", p["error"][:120])
+        table.add_row(
+            p["id"],
+            p["state"],
+            shown_or_blank(p["parked_at"]),
+            event,
+            p["site"] or "",
+            p["error"][:120],
+        )
     out.print(table)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from shared.kernel.local_time import shown, shown_or_blank
 
 VERB_DONE = {
     "report": "Contact logged",
@@ -14,6 +17,7 @@ VERB_DONE = {
     "reply": "Reply recorded",
     "resolve": "Resolved",
     "follow_up": "Follow-up recorded",
+    "verify": "Verified on site",
     "reopen": "Reopened",
     "cancel": "Cancelled",
 }
@@ -25,7 +29,20 @@ def print_error(console: Console, error: dict[str, Any]) -> None:
         console.print(f"  - {field.get('field')}: {field.get('message')}")
 
 
-def print_command_reply(console: Console, verb: str, reply: dict[str, Any]) -> None:
+# What the desk tells the customer at intake (R3.9), by what is promised (SiteConfig.promises)
+PROMISED = {
+    "urgent_on_site": "a technician on site by {} — R7.3",
+    "urgent_fixed": "repaired by {} — R7.3",
+    "general_fixed": "repaired by {} — R7.3",
+    "appointment": "the technician comes at the agreed time, {} — R7.5",
+    "help_reply": "an answer by {} — R10.2",
+    "complaint_reply": "a reply on how your complaint is handled by {} — R6.4, R6.8",
+}
+
+
+def print_command_reply(
+    console: Console, verb: str, reply: dict[str, Any], zone: tzinfo | None = None
+) -> None:
     note = " (already logged: same client reference)" if reply.get("duplicate") else ""
     done = VERB_DONE.get(verb, verb)
     console.print(
@@ -35,16 +52,28 @@ def print_command_reply(console: Console, verb: str, reply: dict[str, Any]) -> N
     if reply.get("emergency"):  # R4.10, R16.5
         console.print("[bold red]EMERGENCY[/bold red] (gas, fire or smoke): start the emergency "
                       "plan now: security, evacuation if needed, report upward")  # fmt: skip
-    deadline = reply.get("deadline")
-    if deadline:  # R3.9: what to tell the customer
-        console.print(f"tell the customer: {deadline['clock'].replace('_', ' ')} by "
-                      f"{deadline['due_at']}")  # fmt: skip
+    # R3.9: what to tell the customer; a reply of an older desk has only its deadline
+    promises = reply.get("promises") or ([reply["deadline"]] if reply.get("deadline") else [])
+    for promise in promises:
+        words = PROMISED.get(promise["clock"], promise["clock"].replace("_", " ") + " by {}")
+        guessed = ", ".join(str(y) for y in promise.get("guessed_years") or ())
+        estimate = (
+            f" (an estimate: the working days of {guessed} are not known yet)" if guessed else ""
+        )
+        console.print(
+            "tell the customer: " + words.format(shown(promise["due_at"], zone)) + estimate
+        )
 
 
-def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
+TICKET_TIMES = ("received_at", "resolved_at", "closed_at", "first_reply_at")
+ORDER_TIMES = ("issued_at", "completed_at", "signed_off_at", "returned_at")
+
+
+def print_ticket(console: Console, ticket: dict[str, Any], zone: tzinfo | None = None) -> None:
+    """A ticket; every time in the site's zone, saying so (`zone` None: as the desk sent it)."""
     _print_fields(
         console,
-        ticket,
+        _local(ticket, TICKET_TIMES, zone),
         (
             "ticket_no",
             "ticket_id",
@@ -75,17 +104,17 @@ def print_ticket(console: Console, ticket: dict[str, Any]) -> None:
             table.add_row(o["order_no"], o["status"], o["department"], o["urgency"], o["scope"],
                           o.get("technician") or "")  # fmt: skip
         console.print(table)
-    _print_sla(console, ticket.get("sla") or {})
-    _print_history(console, ticket.get("history", []))
+    _print_sla(console, ticket.get("sla") or {}, zone)
+    _print_history(console, ticket.get("history", []), zone)
 
 
-def _print_sla(console: Console, sla: dict[str, Any]) -> None:
+def _print_sla(console: Console, sla: dict[str, Any], zone: tzinfo | None) -> None:
     """Service levels: the clocks with their deadlines, overdue, the complaint ladder."""
     clocks = sla.get("clocks") or {}
     if sla.get("escalation_level") or sla.get("next_deadline") or sla.get("overdue"):
         overdue = "  [red]OVERDUE[/red]" if sla.get("overdue") else ""
         console.print(
-            f"next deadline {sla.get('next_deadline') or '-'}"
+            f"next deadline {shown_or_blank(sla.get('next_deadline'), zone) or '-'}"
             f"  escalation level {sla.get('escalation_level') or '-'}{overdue}"
         )
     if not clocks:
@@ -95,12 +124,15 @@ def _print_sla(console: Console, sla: dict[str, Any]) -> None:
         table.add_column(column, no_wrap=True)
     for key, c in clocks.items():
         state = c["state"] + (f" ({c['pause_reason']})" if c.get("pause_reason") else "")
-        table.add_row(key, state, c.get("deadline") or "", "yes" if c["warned"] else "",
+        table.add_row(key, state, shown_or_blank(c.get("deadline"), zone),
+                      "yes" if c["warned"] else "",
                       "[red]yes[/red]" if c["breached"] else "", c["role"])  # fmt: skip
     console.print(table)
 
 
-def print_ticket_list(console: Console, site: str, reply: dict[str, Any]) -> None:
+def print_ticket_list(
+    console: Console, site: str, reply: dict[str, Any], zone: tzinfo | None = None
+) -> None:
     tickets = reply.get("tickets", [])
     table = Table(title=f"Tickets of {site}")
     for column in ("ticket no", "status", "kind", "category", "received at", "next deadline"):
@@ -108,13 +140,13 @@ def print_ticket_list(console: Console, site: str, reply: dict[str, Any]) -> Non
     table.add_column("id", overflow="fold", min_width=36)
     for t in tickets:
         sla = t.get("sla") or {}
-        deadline = (sla.get("next_deadline") or "")[:16].replace("T", " ")
+        deadline = shown_or_blank(sla.get("next_deadline"), zone)
         table.add_row(
             t["ticket_no"],
             t["status"],
             t["kind"],
             t.get("category") or "",
-            t["received_at"][:16].replace("T", " "),
+            shown(t["received_at"], zone),
             deadline + (" [red]overdue[/red]" if sla.get("overdue") else ""),
             t["ticket_id"],
         )
@@ -144,10 +176,19 @@ def print_order_reply(console: Console, verb: str, reply: dict[str, Any]) -> Non
     )
 
 
-def print_order(console: Console, order: dict[str, Any]) -> None:
+def print_order(console: Console, order: dict[str, Any], zone: tzinfo | None = None) -> None:
+    """A work order; every time in the site's zone, saying so."""
+    shown_order = _local(order, ORDER_TIMES, zone)
+    if isinstance(order.get("appointment"), dict):
+        window = order["appointment"]
+        shown_order["appointment"] = (
+            f"{shown(window['start'], zone)} – {shown(window['end'], zone)}"
+            if window.get("start") and window.get("end")
+            else window
+        )
     _print_fields(
         console,
-        order,
+        shown_order,
         (
             "order_no",
             "work_order_id",
@@ -171,25 +212,46 @@ def print_order(console: Console, order: dict[str, Any]) -> None:
             "evaluation",
         ),
     )
-    _print_history(console, order.get("history", []))
+    _print_history(console, order.get("history", []), zone)
 
 
-def _print_history(console: Console, entries: list[dict[str, Any]]) -> None:
+def _local(record: dict[str, Any], keys: tuple[str, ...], zone: tzinfo | None) -> dict[str, Any]:
+    """The record with its times (`keys`) as people read them."""
+    return record | {k: shown(record[k], zone) for k in keys if record.get(k)}
+
+
+def _print_history(console: Console, entries: list[dict[str, Any]], zone: tzinfo | None) -> None:
     history = Table(title="History", show_lines=False)
     for column in ("#", "event", "occurred at", "by", "details"):
         history.add_column(column)
     for entry in entries:
         details = ", ".join(
-            f"{k}={v}" for k, v in entry.get("data", {}).items() if v not in (None, "", [])
+            f"{k}={_time_or_value(v, zone)}"
+            for k, v in entry.get("data", {}).items()
+            if v not in (None, "", [])
         )
         history.add_row(
             str(entry["version"]),
             entry["event_type"],
-            entry["occurred_at"],
+            shown(entry["occurred_at"], zone),
             entry["actor"],
             details,
         )
     console.print(history)
+
+
+def _time_or_value(value: Any, zone: tzinfo | None) -> Any:
+    """A value of an event's data as people read it: an aware ISO time in the site's zone
+    (also inside an appointment window), anything else as it is."""
+    if isinstance(value, dict):
+        return {k: _time_or_value(v, zone) for k, v in value.items()}
+    if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and "T" in value:
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return shown(when, zone) if when.tzinfo is not None else value
+    return value
 
 
 def _print_fields(console: Console, record: dict[str, Any], keys: tuple[str, ...]) -> None:

@@ -1,6 +1,6 @@
 """`propdesk ticket …`: look at a ticket (now or as of a past time), list a site's, and move one
-along: classify, link, reply, resolve, follow up, reopen, cancel; and the recorded look at the
-reporters' contact details."""
+along: classify, link, reply, resolve, follow up (or verify an inspection finding on site),
+reopen, cancel; and the recorded look at the reporters' contact details."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from propdesk.cli.common import (
     reference,
     resolve_id,
     send_command,
+    site_zone,
 )
+from shared.kernel.local_time import shown
 from shared.messaging import subjects
 
 ticket_app = typer.Typer(no_args_is_help=True, help="Look at and move tickets along.")
@@ -59,10 +61,11 @@ def ticket_show(
     reply = call_desk(nats_url, subjects.query(site, "ticket.get"), key, as_json)
     if as_json:
         return
+    zone = site_zone(site)
     if as_of is not None:
-        out.print(f"[bold]as of {reply.get('as_of', key['as_of'])}[/bold] "
+        out.print(f"[bold]as of {shown(reply.get('as_of', key['as_of']), zone)}[/bold] "
                   "(what the desk had recorded by then)")  # fmt: skip
-    render.print_ticket(out, reply["ticket"])
+    render.print_ticket(out, reply["ticket"], zone)
     if as_of is not None and reply["ticket"].get("sla") is None:
         out.print("service levels as of then: not kept by this view (rebuild it to see them)")
 
@@ -82,7 +85,7 @@ def ticket_list(
     body = {k: v for k, v in body.items() if v is not None}
     reply = call_desk(nats_url, subjects.query(site, "ticket.list"), body, as_json)
     if not as_json:
-        render.print_ticket_list(out, site, reply)
+        render.print_ticket_list(out, site, reply, site_zone(site))
 
 
 @ticket_app.command("classify")
@@ -199,13 +202,23 @@ def ticket_follow_up(
     ticket_id: TicketId,
     site: Site,
     staff: Staff,
-    score: Annotated[int, typer.Option(min=1, max=5, help="1–5")],
-    satisfied: Annotated[bool, typer.Option("--satisfied/--unsatisfied")],
-    comment: Annotated[str | None, typer.Option()] = None,
+    score: Annotated[
+        int, typer.Option(min=1, max=5, help="What the customer said, 1–5: 4–5 is satisfied")
+    ],
+    satisfied: Annotated[
+        bool | None,
+        typer.Option(
+            "--satisfied/--unsatisfied",
+            help="Optional: must agree with the score (4–5 satisfied, 1–3 not)",
+            show_default=False,
+        ),
+    ] = None,
+    comment: Annotated[str | None, typer.Option(help="Why, when 1–3 (required)")] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """Record the follow-up call (回访): satisfied closes, unsatisfied reopens."""
+    """Record the follow-up call (回访): a score of 4–5 is satisfied and closes, 1–3 reopens
+    (an inspection finding has no customer: `ticket verify` it on site)."""
     _ticket(
         "follow_up",
         ticket_id,
@@ -216,6 +229,46 @@ def ticket_follow_up(
         satisfied=satisfied,
         score=score,
         comment=comment,
+    )
+
+
+@ticket_app.command("verify")
+def ticket_verify(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    passed: Annotated[
+        bool,
+        typer.Option(
+            "--passed/--failed", help="The result of the check on site", show_default=False
+        ),
+    ],
+    note: Annotated[
+        str | None, typer.Option(help="Process, measures and result; required when failed")
+    ] = None,
+    verified_by: Annotated[
+        str | None, typer.Option(help="工号 of who verified on site (default: --staff)")
+    ] = None,
+    verified_at: Annotated[
+        datetime | None,
+        typer.Option(parser=aware_time, metavar="TIME", help="When (ISO 8601; default: now)"),
+    ] = None,
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Verify a handled inspection finding on site (R13.17): passed closes it, failed reopens it.
+    An inspection finding has no customer, so this takes the follow-up call's place."""
+    _ticket(
+        "verify",
+        ticket_id,
+        site,
+        staff,
+        nats_url,
+        as_json,
+        passed=passed,
+        note=note,
+        verified_by=verified_by,
+        verified_at=verified_at.isoformat() if verified_at else None,
     )
 
 

@@ -19,6 +19,7 @@ from propdesk.cli.common import (
     reference,
     resolve_id,
     send_command,
+    site_zone,
 )
 from shared.contracts import dispatch_commands
 from shared.contracts.dispatch_commands import OrderCommand
@@ -46,7 +47,7 @@ def show(order: Order, site: Site, nats_url: NatsUrl = None, as_json: AsJson = F
     key = reference(order, "work_order_id", "order_no")
     reply = call_desk(nats_url, subjects.query(site, "workorder.get"), key, as_json)
     if not as_json:
-        render.print_order(out, reply["work_order"])
+        render.print_order(out, reply["work_order"], site_zone(site))
 
 
 @workorder_app.command(dispatch_commands.IssueWorkOrder.verb)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from propdesk.demo.sites import Person
+from shared.kernel.satisfaction import is_satisfied
 from shared.messaging.client import Bus
 
 
@@ -63,7 +64,7 @@ async def read_desk(bus: Bus, pool: list[Person]) -> tuple[dict[str, SiteSummary
                 s.breaches += 1
             elif kind == "ticket.followed_up":
                 s.follow_ups += 1
-                s.satisfied += data["satisfied"]
+                s.satisfied += is_satisfied(data["score"])  # as every report counts
                 s.score += data["score"]
     for site, kind in kinds.values():
         summary[site].complaints += kind == "complaint"

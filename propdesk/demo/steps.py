@@ -129,18 +129,17 @@ async def follow_up(m: Month, t: Ticket, unsatisfied: float, *, force: bool = Fa
         when = office(m.tl.now + timedelta(hours=rng.uniform(0.5, 6)), rng)
     await m.tl.until(grid(when))
     staff = m.staff(t, "CS1")
+    if t.channel == "inspection":  # no customer to call: verified on site instead (R13.17)
+        await m.intake(t, "verify", staff, passed=True, wait_for=("conflict",))
+        return True
     if t.person is not None and rng.random() < 0.5:
         await m.intake(t, "reveal_contact", staff, purpose="回访")
     satisfied = force or rng.random() >= unsatisfied
     fields: dict[str, Any] = {"satisfied": satisfied}
-    if satisfied:
-        fields["score"] = rng.choices([5, 4], [65, 35])[0] if not force else rng.randint(3, 4)
+    if satisfied:  # 4–5 is satisfied (shared/kernel/satisfaction.py)
+        fields["score"] = 4 if force else rng.choices([5, 4], [65, 35])[0]
     else:
         fields["score"] = rng.randint(2, 3)
         fields["comment"] = rng.choice(["问题没有根本解决", "处理太慢", "维修后又出现同样问题"])
-    if t.channel == "inspection":
-        fields["score"] = 5
-        fields["satisfied"] = satisfied = True
-        fields.pop("comment", None)
     await m.intake(t, "follow_up", staff, wait_for=("conflict",), **fields)
     return satisfied

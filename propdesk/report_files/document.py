@@ -7,11 +7,14 @@ laid out in monthly.py, weekly.py and quality.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from propdesk.report_files import labels as L
 from propdesk.report_files.labels import both
+from shared.kernel.local_time import shown
 
 # How a value is shown: a count, a fraction shown as %, hours, money (a decimal string), text.
 INT, PCT, HOURS, MONEY, TEXT = "int", "pct", "hours", "money", "text"
@@ -75,6 +78,26 @@ def money(value: Any) -> Cell:
 
 def text(value: Any) -> Cell:
     return Cell(value, TEXT)
+
+
+def when(report: dict[str, Any], value: Any, *, labelled: bool = True) -> Cell:
+    """A time as people read it: in the report's site zone (its `timezone`), to the minute, saying
+    which ("2026-11-03 17:00 (UTC+08:00)"); a report without one (the company's) keeps the time's
+    own offset, labelled. `labelled=False` for a table's column of times whose sheet names the
+    zone once in its title lines ("2026-11-03 17:00"). Empty stays empty."""
+    if not value:
+        return text(value)
+    zone = ZoneInfo(report["timezone"]) if report.get("timezone") else None
+    if labelled:
+        return text(shown(str(value), zone))
+    moment = datetime.fromisoformat(str(value))
+    return text(f"{moment.astimezone(zone) if zone else moment:%Y-%m-%d %H:%M}")
+
+
+def period(report: dict[str, Any]) -> Cell:
+    """The report's period, from its first instant to the next period's, in the site's zone."""
+    start, end = when(report, report.get("from")).value, when(report, report.get("to")).value
+    return text(f"{start or ''} – {end or ''}")
 
 
 def to_decimal(value: Any) -> Decimal | None:

@@ -9,7 +9,17 @@ from typing import Any
 
 from propdesk.report_files import charts
 from propdesk.report_files import labels as L
-from propdesk.report_files.document import HOURS, INT, MONEY, PCT, Cell, Document, Sheet, Table
+from propdesk.report_files.document import (
+    HOURS,
+    INT,
+    MONEY,
+    PCT,
+    Cell,
+    Document,
+    Sheet,
+    Table,
+    when,
+)
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",
@@ -115,7 +125,7 @@ def render(kind: str, report: dict[str, Any], doc: Document, font: Any = _DETECT
         body = _weekly(report, doc, words, font)
     else:
         body = _quality(report, doc, words, font)
-    return _page(doc, body, report.get("as_of"))
+    return _page(doc, body, when(report, report.get("as_of")).value)
 
 
 def _monthly(report: dict[str, Any], doc: Document, words: charts.Words, font: Any) -> list[str]:

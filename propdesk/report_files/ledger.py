@@ -9,11 +9,10 @@ Only what the bus carries is shown: the unit (room) and masked texts, never a na
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from propdesk.report_files import labels as L
-from propdesk.report_files.document import Cell, Sheet, Table, count, site_line, text
+from propdesk.report_files.document import Cell, Sheet, Table, count, site_line, text, when
 from propdesk.report_files.labels import both
 
 Case = dict[str, Any]  # an entry of the monthly report's `ledger` (docs/REPORTS.md)
@@ -35,17 +34,6 @@ COLUMNS = (
     (both("备注", "Remarks"), 24),
 )
 WRAPPED = frozenset({4, 6, 7, 9, 10})  # content, department, handling, follow-up, remarks
-
-
-def when(value: Any) -> str | None:
-    """A time as the desk reads it: `2026-10-05 09:00`, in the site's zone (the report gives
-    local times; the sheet names the zone once in its title lines)."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return str(value)
 
 
 def departments(case: Case) -> str | None:
@@ -91,13 +79,13 @@ def ledger_table(report: dict[str, Any]) -> Table:
         [
             count(number),
             text(c.get("ticket_no")),
-            text(when(c.get("received_at"))),
+            when(report, c.get("received_at"), labelled=False),
             text(c.get("unit")),
             text(c.get("content")),
             text(L.label(L.KINDS, c.get("kind"))),
             text(departments(c)),
             text(c.get("resolution")),
-            text(when(c.get("completed_at"))),
+            when(report, c.get("completed_at"), labelled=False),
             text(follow_up(c)),
             text(remarks(c)),
         ]
@@ -137,7 +125,7 @@ def totals_table(report: dict[str, Any]) -> Table:
 def analysis_box(report: dict[str, Any]) -> Table:
     """The analysis box at the foot of the form (R12.2): empty until the manager attaches it."""
     a = report.get("analysis") or {}
-    by = " ".join(str(v) for v in (a.get("by"), when(a.get("at"))) if v) or None
+    by = " ".join(str(v) for v in (a.get("by"), when(report, a.get("at")).value) if v) or None
     rows = [
         [text(both("原因分析", "Cause")), text(a.get("cause"))],
         [text(both("经验教训总结", "Lessons learned")), text(a.get("lessons"))],

@@ -18,8 +18,10 @@ from propdesk.report_files.document import (
     hours,
     money,
     pct,
+    period,
     site_line,
     text,
+    when,
 )
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
@@ -45,9 +47,9 @@ def monthly(report: Report) -> Document:
     meta: list[tuple[str, Cell]] = [
         (both("项目", "Site"), text(site_line(report))),
         (both("月份", "Month"), text(report.get("month"))),
-        (both("统计期间", "Period"), text(f"{report.get('from', '')} – {report.get('to', '')}")),
+        (both("统计期间", "Period"), period(report)),
         (both("时区", "Timezone"), text(report.get("timezone"))),
-        (both("数据截至", "As of"), text(report.get("as_of"))),
+        (both("数据截至", "As of"), when(report, report.get("as_of"))),
     ]
     tables = [section(report) for section in SECTIONS]
     # the statistics, then the ledger the quality department keeps (R12.4)
@@ -214,7 +216,7 @@ def analysis(report: Report) -> Table:
         [text(both("整改措施", "Corrective actions")), text(a.get("actions"))],
         [text(both("修订版本", "Revision")), count(a.get("revision"))],
         [text(both("填写人", "By")), text(a.get("by"))],
-        [text(both("填写时间", "At")), text(a.get("at"))],
+        [text(both("填写时间", "At")), when(report, a.get("at"))],
     ]
     header = [both("项目", "Item"), both("内容", "Text")]
     return Table(both("分析", "Analysis"), header, rows, long_text=True, key="analysis")

@@ -16,6 +16,7 @@ from propdesk.report_files.document import (
     money,
     pct,
     text,
+    when,
 )
 from propdesk.report_files.labels import both
 
@@ -54,7 +55,7 @@ def quality(report: dict[str, Any]) -> Document:
     meta: list[tuple[str, Cell]] = [
         (both("月份", "Month"), text(month)),
         (both("趋势月份", "Trend months"), text(f"{months[0]} – {months[-1]}" if months else "")),
-        (both("数据截至", "As of"), text(report.get("as_of"))),
+        (both("数据截至", "As of"), when(report, report.get("as_of"))),
     ]
     return Document(
         title,

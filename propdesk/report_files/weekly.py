@@ -13,11 +13,13 @@ from propdesk.report_files.document import (
     by_kind,
     count,
     label_or_none,
+    period,
     site_line,
     text,
+    when,
 )
 from propdesk.report_files.labels import both
-from propdesk.report_files.ledger import departments, follow_up, when
+from propdesk.report_files.ledger import departments, follow_up
 
 # the complaint list's column widths (characters): the overview's labels fit the first two
 WIDTHS = (18, 17, 10, 12, 10, 11, 11, 15, 15, 28, 26, 17, 22)
@@ -31,9 +33,9 @@ def weekly(report: dict[str, Any]) -> Document:
     meta = [
         (both("项目", "Site"), text(site_line(report))),
         (both("周次", "Week"), text(report.get("week"))),
-        (both("统计期间", "Period"), text(f"{report.get('from', '')} – {report.get('to', '')}")),
+        (both("统计期间", "Period"), period(report)),
         (both("时区", "Timezone"), text(report.get("timezone"))),
-        (both("数据截至", "As of"), text(report.get("as_of"))),
+        (both("数据截至", "As of"), when(report, report.get("as_of"))),
     ]
     overview = Table(
         both("概况", "Overview"),
@@ -67,7 +69,7 @@ def weekly(report: dict[str, Any]) -> Document:
         [
             [
                 text(c.get("ticket_no")),
-                text(when(c.get("received_at"))),
+                when(report, c.get("received_at"), labelled=False),
                 text(c.get("unit")),
                 text(label_or_none(L.CATEGORIES, c.get("category"))),
                 text(label_or_none(L.VALIDITY, c.get("validity"))),
@@ -77,7 +79,7 @@ def weekly(report: dict[str, Any]) -> Document:
                 text(departments(c)),
                 text(c.get("content")),
                 text(c.get("resolution")),
-                text(when(c.get("completed_at"))),
+                when(report, c.get("completed_at"), labelled=False),
                 text(follow_up(c)),
             ]
             for c in report.get("complaints") or []
@@ -97,7 +99,7 @@ def weekly(report: dict[str, Any]) -> Document:
         [
             [
                 text(s.get("ticket_no")),
-                text(s.get("received_at")),
+                when(report, s.get("received_at")),
                 text(label_or_none(L.CATEGORIES, s.get("category"))),
                 text(label_or_none(L.STATUSES, s.get("status"))),
                 text(s.get("content")),

@@ -295,6 +295,7 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     ticket_events.TicketRepliedEvent: EscalationApp._on_ticket,
     ticket_events.TicketResolvedEvent: EscalationApp._on_ticket,
     ticket_events.FollowUpRecordedEvent: EscalationApp._on_ticket,
+    ticket_events.VerifiedOnSiteEvent: EscalationApp._on_ticket,
     ticket_events.TicketReopenedEvent: EscalationApp._reopened,
     ticket_events.TicketClosedEvent: EscalationApp._ended,
     ticket_events.TicketCancelledEvent: EscalationApp._ended,

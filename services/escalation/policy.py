@@ -177,6 +177,9 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         Start(ClockName.follow_up, EVENT),
     ),
     ticket_events.FollowUpRecordedEvent: (Stop((ClockName.follow_up,)),),
+    # an inspection finding has no customer to call: its check on site takes the call's place
+    # and stops the same clock (R13.17)
+    ticket_events.VerifiedOnSiteEvent: (Stop((ClockName.follow_up,)),),
     ticket_events.TicketReopenedEvent: (
         Stop((ClockName.follow_up,), cancelled=True),
         Ladder("running", "reopened"),

@@ -29,6 +29,7 @@ from shared.contracts.commands import (
     ResolveTicket,
     RevealContact,
     TicketCommand,
+    VerifyOnSite,
 )
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import (
@@ -43,6 +44,7 @@ from shared.contracts.workorder_events import WorkOrderSignedOffEvent
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.kernel.months import months_back
 from shared.kernel.repairs import is_emergency
+from shared.kernel.satisfaction import is_satisfied
 from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Kind
 from shared.messaging.errors import DeskError, as_reply, invalid, not_found
@@ -154,7 +156,29 @@ class IntakeApp(DeskApplication):
             ctx,
             cmd,
             lambda t, at, meta: t.follow_up(
-                at=at, meta=meta, satisfied=cmd.satisfied, score=cmd.score, comment=cmd.comment
+                at=at,
+                meta=meta,
+                satisfied=is_satisfied(cmd.score),
+                score=cmd.score,
+                comment=cmd.comment,
+            ),
+        )
+
+    def _verify(self, ctx: CommandContext, cmd: VerifyOnSite) -> tuple[BaseModel, list[Any]]:
+        now = self.clock.now()
+        verified_at = cmd.verified_at or now
+        if verified_at > now + CLOCK_SKEW:
+            raise invalid("verified_at lies in the future", "verified_at")
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.verify(
+                at=at,
+                meta=meta,
+                verified_by=cmd.verified_by or cmd.staff_id,
+                verified_at=verified_at,
+                passed=cmd.passed,
+                note=cmd.note,
             ),
         )
 
@@ -293,21 +317,24 @@ class IntakeApp(DeskApplication):
 
     def _report_reply(self, ticket: Ticket, *, duplicate: bool) -> ReportReply:
         appointment = ticket.appointment["start"] if ticket.appointment else None
-        promised = self.site_config(ticket.site).promise(
-            Kind(ticket.kind), ticket.category, ticket.content, ticket.received_at, appointment
-        )
+        promised = [
+            Promise(clock=p.clock, due_at=p.due_at, guessed_years=list(p.guessed_years))
+            for p in self.site_config(ticket.site).promises(
+                Kind(ticket.kind),
+                ticket.channel,
+                ticket.category,
+                ticket.content,
+                ticket.received_at,
+                appointment,
+            )
+        ]
         return ReportReply(
             ticket_id=str(ticket.id),
             ticket_no=ticket.ticket_no,
             status=ticket.status,
             duplicate=duplicate,
-            deadline=Promise(
-                clock=promised.clock,
-                due_at=promised.due_at,
-                guessed_years=list(promised.guessed_years),
-            )
-            if promised
-            else None,
+            deadline=promised[-1] if promised else None,
+            promises=promised,
             # gas, fire or smoke: the emergency plan (R4.10, R16.5), by dispatch's own rule
             emergency=ticket.kind in (Kind.repair, Kind.help) and is_emergency(ticket.content),
         )
@@ -322,6 +349,7 @@ class IntakeApp(DeskApplication):
         ReplyToCustomer: _reply,
         ResolveTicket: _resolve,
         RecordFollowUp: _follow_up,
+        VerifyOnSite: _verify,
         ReopenTicket: _reopen,
         CancelTicket: _cancel,
         AttachMonthAnalysis: _analysis,

@@ -94,6 +94,16 @@ def _followed_up(ev: Ticket.FollowedUp, m: Callable) -> tuple:
     return events.FollowUpRecordedEvent, data, None
 
 
+def _verified(ev: Ticket.VerifiedOnSite, m: Callable) -> tuple:
+    data = events.VerifiedOnSite(
+        verified_by=ev.verified_by,
+        verified_at=ev.verified_at,
+        passed=ev.passed,
+        note=m(ev.note),
+    )
+    return events.VerifiedOnSiteEvent, data, None
+
+
 def _closed(ev: Ticket.Closed, m: Callable) -> tuple:
     return events.TicketClosedEvent, events.TicketClosed(reason=ev.reason), None
 
@@ -127,6 +137,7 @@ _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
     Ticket.Replied: _replied,
     Ticket.Resolved: _resolved,
     Ticket.FollowedUp: _followed_up,
+    Ticket.VerifiedOnSite: _verified,
     Ticket.Closed: _closed,
     Ticket.Reopened: _reopened,
     Ticket.Cancelled: _cancelled,

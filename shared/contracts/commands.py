@@ -25,6 +25,7 @@ from shared.contracts.base import (
 )
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.kernel.personal import looks_personal
+from shared.kernel.satisfaction import contradiction, is_satisfied
 from shared.kernel.vocabulary import (
     Channel,
     CommunicativeType,
@@ -182,18 +183,51 @@ class ReplyToCustomer(TicketCommand):
 
 
 class RecordFollowUp(TicketCommand):
-    """回访: satisfied closes the ticket, unsatisfied reopens it (R11.1–R11.8)."""
+    """回访: the customer's score; 4–5 is satisfied and closes the ticket, 1–3 reopens it
+    (R11.1–R11.8, shared/kernel/satisfaction.py). An inspection finding has no customer to call:
+    it is verified on site instead (`verify`, R13.17)."""
 
     verb: ClassVar[str] = "follow_up"
 
-    satisfied: bool
-    score: int = Field(ge=1, le=5)
+    satisfied: bool | None = Field(
+        default=None,
+        description="Optional: what the score says (true for 4–5); a contradiction is refused",
+    )
+    score: int = Field(ge=1, le=5, description="What the customer said: 1–5, 4–5 satisfied")
     comment: LongText | None = None
 
     @model_validator(mode="after")
-    def _reason_when_unsatisfied(self) -> Self:
-        if not self.satisfied and self.comment is None:
+    def _one_answer(self) -> Self:
+        problem = contradiction(self.satisfied, self.score)
+        if problem is not None:
+            raise ValueError(problem)
+        if not is_satisfied(self.score) and self.comment is None:
             raise ValueError("comment is required when the customer is not satisfied")
+        return self
+
+
+class VerifyOnSite(TicketCommand):
+    """An inspection finding, once handled, is verified on site by the responsible person, who
+    records who verified it, when, and the result (R13.17): passed closes it, failed reopens it
+    with what remains. It has no customer to call back, so this takes the follow-up's place."""
+
+    verb: ClassVar[str] = "verify"
+
+    passed: bool = Field(description="The result: the problem is gone (true) or not (false)")
+    verified_by: StaffId | None = Field(
+        default=None, description="工号 of who verified on site; default: the giving staff_id"
+    )
+    verified_at: Timestamp | None = Field(
+        default=None, description="When it was verified on site; default: now"
+    )
+    note: LongText | None = Field(
+        default=None, description="The process, measures and result; required when failed"
+    )
+
+    @model_validator(mode="after")
+    def _reason_when_failed(self) -> Self:
+        if not self.passed and self.note is None:
+            raise ValueError("note is required when the verification failed: what remains")
         return self
 
 
@@ -264,6 +298,7 @@ INTAKE_COMMANDS: tuple[type[Command], ...] = (
     ReplyToCustomer,
     ResolveTicket,
     RecordFollowUp,
+    VerifyOnSite,
     ReopenTicket,
     CancelTicket,
     AttachMonthAnalysis,

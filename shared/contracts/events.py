@@ -86,8 +86,20 @@ class FollowUpRecorded(Contract):
     comment: str | None
 
 
+class VerifiedOnSite(Contract):
+    """An inspection finding verified on site after handling (R13.17): who, when, the result."""
+
+    verified_by: str = Field(description="工号 of who verified it on site")
+    verified_at: AwareDatetime
+    passed: bool = Field(description="true: closed; false: reopened with the note as reason")
+    note: str | None = Field(description="The process, measures and result, masked")
+
+
 class TicketClosed(Contract):
-    reason: Literal["satisfied_follow_up"]
+    reason: Literal["satisfied_follow_up", "verified_on_site"] = Field(
+        description="satisfied_follow_up: a customer scored 4–5 (R11.1); verified_on_site: an "
+        "inspection finding passed its check on site (R13.17)"
+    )
 
 
 class TicketReopened(Contract):
@@ -145,6 +157,11 @@ class FollowUpRecordedEvent(Envelope):
     data: FollowUpRecorded
 
 
+class VerifiedOnSiteEvent(Envelope):
+    event_type: Literal["ticket.verified"]
+    data: VerifiedOnSite
+
+
 class TicketClosedEvent(Envelope):
     event_type: Literal["ticket.closed"]
     data: TicketClosed
@@ -171,6 +188,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketReopenedEvent,
     TicketCancelledEvent,
     TicketRepliedEvent,
+    VerifiedOnSiteEvent,
 )
 
 

@@ -61,12 +61,14 @@ class ContactReply(TicketReply):
 
 
 class Promise(Contract):
-    """The first deadline to tell the customer (R3.9)."""
+    """A time to tell the customer (R3.9), in the site's zone (its offset, e.g. +08:00)."""
 
     clock: str = Field(
-        description="help_reply, urgent_fixed, general_fixed or department_supervisor"
+        description="What is promised: urgent_on_site, urgent_fixed, general_fixed, appointment "
+        "(the agreed visit), help_reply or complaint_reply (before 2026-12: "
+        "department_supervisor for a complaint)"
     )
-    due_at: AwareDatetime
+    due_at: AwareDatetime = Field(description="In the site's zone, with its offset")
     guessed_years: list[int] = Field(
         default_factory=list,
         description="Years the deadline counts office time across whose holidays and adjusted "
@@ -78,7 +80,14 @@ class Promise(Contract):
 class ReportReply(TicketReply):
     duplicate: bool
     deadline: Promise | None = Field(
-        default=None, description="What to tell the customer; null for inquiries and suggestions"
+        default=None,
+        description="The main thing to tell the customer (a repair's fix, a help request's "
+        "answer, a complaint's reply); null for inquiries, suggestions and inspection findings",
+    )
+    promises: list[Promise] = Field(
+        default_factory=list,
+        description="Everything to tell the customer, in order (an urgent repair: on site, then "
+        "fixed); empty where there is no promise or no customer",
     )
     emergency: bool = Field(
         default=False,

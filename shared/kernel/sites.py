@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shared.kernel.identifiers import StaffId, is_valid_site
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
-from shared.kernel.sla import Counting, SlaConfig, promised_clock
+from shared.kernel.satisfaction import has_customer
+from shared.kernel.sla import Counting, SlaConfig, repair_clocks
 from shared.kernel.staff import StaffMember
 from shared.kernel.vocabulary import (
     DEFAULT_CATEGORIES,
@@ -23,12 +24,17 @@ from shared.kernel.vocabulary import (
     Department,
     Kind,
     Level,
+    Scope,
     Urgency,
 )
 from shared.kernel.worktime import CalendarTime, OfficeHours, WorkingDays, WorkTime
 from shared.logging import get_logger
 
 log = get_logger("sites")
+
+# what the desk promises besides the clocks' names (SiteConfig.promises)
+APPOINTMENT = "appointment"  # the agreed visit (R7.5)
+COMPLAINT_REPLY = "complaint_reply"  # a reply to the complainant (R6.4, R6.8, R6.15)
 
 
 class Promised(NamedTuple):
@@ -94,31 +100,57 @@ class SiteConfig(BaseModel):
         work = self.worktime_for(counting)
         return work.add(start, work.budget(target))
 
-    def promise(
+    def promises(
         self,
         kind: Kind,
+        channel: str,
         category: str | None,
         content: str,
         received_at: datetime,
         appointment_start: datetime | None = None,
-    ) -> Promised | None:
-        """The first deadline the desk tells the customer at intake (R3.9): when a repair will be
-        fixed (from the appointment, for a general repair that has one), when a help request is
-        answered, when an unresolved complaint goes to the department supervisor. The same
-        policy the escalation service runs, so the promise and the clock agree."""
+    ) -> list[Promised]:
+        """What the desk tells the customer at intake (R3.9), in order, each time in the site's
+        zone: what the procedures promise the customer, not the desk's internal steps.
+
+        - an urgent repair: a technician on site in 2 hours and the repair done in 24 (R7.3);
+        - a general repair: the agreed visit, when there is one (R7.5), and the repair done in
+          72 hours, from the visit when it is later (R7.3);
+        - a help request: an answer in 5 minutes (R10.2);
+        - a complaint: a reply on how it is handled within the 2 days after which an unresolved
+          complaint goes up the ladder (R6.4), progress being fed back throughout (R6.8) and a
+          promised reply kept (R6.15) — the customer is told the reply, not the internal step;
+        - nothing for an inquiry or a suggestion (answered at once, no time limit: G5), and
+          nothing for an inspection finding, which has no customer (R13.17).
+
+        Each counts as its clock counts (urgent repairs, help requests and the ladder in
+        calendar time at every site; `guessed_years` when office time crosses a year whose
+        working days are not known). The same policy the escalation service runs, so each
+        promise and its clock agree."""
+        if not has_customer(channel):
+            return []
         urgency = urgency_of(category, content)
-        promised = promised_clock(kind, urgency)
-        if promised is None:
-            return None
-        if isinstance(promised, Level):
-            return Promised(promised.value, self.sla.ladder_due(received_at, promised))
-        start = received_at
-        if promised is ClockName.general_fixed and appointment_start is not None:
-            start = max(start, appointment_start)
-        rule = self.sla.clock(promised)
-        work = self.worktime_for(rule.counting(urgent=urgency is Urgency.urgent))
+        promised: list[Promised] = []
+        if kind is Kind.repair:
+            clocks = repair_clocks(urgency, Scope.household)
+            start = received_at
+            if ClockName.general_fixed in clocks and appointment_start is not None:
+                promised.append(Promised(APPOINTMENT, appointment_start))
+                start = max(start, appointment_start)
+            for name in clocks:
+                begin = start if name is ClockName.general_fixed else received_at
+                promised.append(self._promised(name, begin, urgent=urgency is Urgency.urgent))
+        elif kind is Kind.help:
+            promised.append(self._promised(ClockName.help_reply, received_at, urgent=False))
+        elif kind is Kind.complaint:
+            due = self.sla.ladder_due(received_at, Level.department_supervisor)
+            promised.append(Promised(COMPLAINT_REPLY, due))
+        return [p._replace(due_at=p.due_at.astimezone(self.zone)) for p in promised]
+
+    def _promised(self, name: ClockName, start: datetime, *, urgent: bool) -> Promised:
+        rule = self.sla.clock(name)
+        work = self.worktime_for(rule.counting(urgent=urgent))
         due = work.add(start, work.budget(rule.target))
-        return Promised(promised.value, due, work.guessed_years(start, due))
+        return Promised(name.value, due, work.guessed_years(start, due))
 
 
 class SiteDirectory(BaseModel):

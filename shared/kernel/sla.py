@@ -195,15 +195,3 @@ def climbs_ladder(kind: str, validity: str | None) -> bool:
     """A complaint climbs the ladder from receipt, classified or not, unless it is communicative
     (R6.3–R6.7, R5.6); escalation runs the ladder, intake guards who may cancel one on it."""
     return kind == Kind.complaint and validity != Validity.communicative
-
-
-def promised_clock(kind: Kind, urgency: Urgency) -> ClockName | Level | None:
-    """What the desk promises the customer at intake (R3.9): the fix for a repair, the reply for a
-    help request, the first ladder step for a complaint; nothing for other kinds."""
-    if kind is Kind.repair:
-        return repair_clocks(urgency, Scope.household)[-1]
-    if kind is Kind.help:
-        return ClockName.help_reply
-    if kind is Kind.complaint:
-        return Level.department_supervisor
-    return None

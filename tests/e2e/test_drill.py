@@ -48,7 +48,7 @@ def test_a_drill_breaches_a_help_clock_and_the_role_acknowledges_it(drill: str) 
         "--phone", "13800001111", "--room", "2-101", url=url,
     )  # fmt: skip
     assert logged.returncode == 0, logged.stderr
-    assert "tell the customer: help reply by 2026-10-08T00:35:00Z" in logged.stdout
+    assert "tell the customer: an answer by 2026-10-08 08:35 (UTC+08:00) — R10.2" in logged.stdout
     ticket_no = logged.stdout.split("ticket ")[1].split()[0]
 
     def clock_started() -> bool:

@@ -185,7 +185,7 @@ async def test_each_clock_warns_at_80_percent_and_breaches_at_its_target(
          timedelta(hours=24)),
         ({"kind": "help", "help_category": "G", "category": None}, "help_reply",
          timedelta(minutes=5)),
-        ({"kind": "complaint"}, "department_supervisor", timedelta(days=2)),
+        ({"kind": "complaint"}, "complaint_reply", timedelta(days=2)),
         ({"kind": "inquiry", "category": "other"}, None, None),
     ],
 )  # fmt: skip
@@ -202,11 +202,13 @@ async def test_the_report_reply_tells_the_first_deadline_the_clocks_will_keep_R3
         return
     assert reply["deadline"]["clock"] == clock
     assert parse(reply["deadline"]["due_at"]) == START + after
-    if clock == "department_supervisor":
+    assert reply["deadline"]["due_at"].endswith("+08:00")  # the site's offset
+    if clock == "complaint_reply":  # the reply is due when the ladder's first step is (R6.4)
         [ladder] = await eventually(
             lambda: drill.events("escalation.ladder_started", reply["ticket_id"])
         )
-        assert ladder["data"]["steps"][clock] == reply["deadline"]["due_at"]
+        step = ladder["data"]["steps"]["department_supervisor"]
+        assert parse(step) == parse(reply["deadline"]["due_at"])
     else:
         started = await drill.started(reply["ticket_id"], clock)
         assert parse(started["deadline"]) == parse(reply["deadline"]["due_at"])

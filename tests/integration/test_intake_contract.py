@@ -37,12 +37,16 @@ async def test_a_reported_contact_is_published_once_as_an_envelope(desk: Desk, s
         "ticket_no": "HBW-202611-0001",
         "status": "received",
         "duplicate": False,
-        # R3.9: a complaint unresolved after 2 days goes to the department supervisor (R6.4)
+        # R3.9: the complainant is promised a reply within the 2 days after which an unresolved
+        # complaint goes to the department supervisor (R6.4, R6.8), in the site's zone
         "deadline": {
-            "clock": "department_supervisor",
-            "due_at": "2026-11-25T02:00:00Z",
+            "clock": "complaint_reply",
+            "due_at": "2026-11-25T10:00:00+08:00",
             "guessed_years": [],  # issue 13: years of the deadline not in the calendar
         },
+        "promises": [
+            {"clock": "complaint_reply", "due_at": "2026-11-25T10:00:00+08:00", "guessed_years": []}
+        ],
         "emergency": False,  # gas, fire or smoke: the emergency plan (R4.10, R16.5)
     }
     await eventually(lambda: _count_is(desk, 1))

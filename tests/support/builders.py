@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 from shared.contracts.envelope import Envelope, schema_of
 from shared.contracts.events import EVENT_TYPES
+from shared.kernel.satisfaction import is_satisfied
 from shared.messaging.publishing import event_id_for
 
 
@@ -132,7 +133,7 @@ class TicketStory:
         return self.event("resolved", at, resolution="处理完毕")
 
     def follow_up(self, at: datetime, score: int) -> TicketStory:
-        satisfied = score >= 3
+        satisfied = is_satisfied(score)  # 4–5, as the command and every report say
         self.event("followed_up", at, satisfied=satisfied, score=score,
                    comment=None if satisfied else "不满意")  # fmt: skip
         if satisfied:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from shared.contracts import commands as intake_commands
 from shared.contracts.events import parse_event
 from shared.contracts.replies import ErrorCode
+from shared.kernel.satisfaction import is_satisfied
 from shared.messaging.errors import DeskError
 from shared.messaging.rpc import parse_body, request_site
 from shared.messaging.subjects import is_valid_site
@@ -122,7 +123,25 @@ def test_times_must_carry_a_timezone():
 def test_an_unsatisfied_follow_up_needs_a_comment_R11_2():
     body = {"staff_id": "S1", "ticket_id": TICKET, "satisfied": False, "score": 2}
     assert fields_of(intake_commands.RecordFollowUp, body) == ["comment"]
-    assert parse_body(intake_commands.RecordFollowUp, body | {"satisfied": True}).comment is None
+    satisfied = body | {"satisfied": True, "score": 4}
+    assert parse_body(intake_commands.RecordFollowUp, satisfied).comment is None
+
+
+@pytest.mark.parametrize(("satisfied", "score"), [(True, 1), (True, 3), (False, 4), (False, 5)])
+def test_a_follow_up_whose_flag_contradicts_its_score_is_refused_on_the_score_R11_1(
+    satisfied, score
+):
+    """One definition (shared/kernel/satisfaction.py): 4–5 is satisfied, 1–3 is not."""
+    body = {"staff_id": "S1", "ticket_id": TICKET, "satisfied": satisfied, "score": score,
+            "comment": "说明"}  # fmt: skip
+    assert fields_of(intake_commands.RecordFollowUp, body) == ["score"]
+
+
+@pytest.mark.parametrize(("score", "satisfied"), [(1, False), (3, False), (4, True), (5, True)])
+def test_the_score_alone_says_whether_the_customer_is_satisfied_R11_1(score, satisfied):
+    body = {"staff_id": "S1", "ticket_id": TICKET, "score": score, "comment": "说明"}
+    assert parse_body(intake_commands.RecordFollowUp, body).satisfied is None
+    assert is_satisfied(score) is satisfied
 
 
 @pytest.mark.parametrize("score", [0, 6])
@@ -247,7 +266,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from shared.contracts.commands import INTAKE_COMMANDS
 
     verbs = [cmd.verb for cmd in INTAKE_COMMANDS]
-    assert len(set(verbs)) == len(verbs) == 10
+    assert len(set(verbs)) == len(verbs) == 11  # verify (issue 13 item 12)
     assert set(COMMANDS) == set(verbs)
     assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in INTAKE_COMMANDS)
     assert COMMANDS["report"][1].__name__ == "ReportReply"

@@ -410,3 +410,24 @@ def test_every_repeat_contact_counts_in_the_month_it_was_received_R3_1_R16_1(tmp
         4,
         1,
     ]
+
+
+def test_only_customers_answers_count_in_satisfaction_and_follow_up_R13_17(tmp_path) -> None:
+    """One definition (docs/REPORTS.md "Satisfaction"): a score of 4–5 is satisfied, whatever flag
+    an older event carries, and an inspection finding, which has no customer, counts in neither
+    rate (its follow-up, recorded by code before 2026-12 with an invented 5, is left out)."""
+    h = History(recorded_from=RECORDED_FROM)
+    finding = h.ticket("repair", local(10, 3), category="plumbing", channel="inspection")
+    finding.resolve(local(10, 3, 12)).follow_up(local(10, 3, 15), 5)
+    customer = h.ticket("repair", local(10, 4), category="plumbing")
+    customer.resolve(local(10, 4, 12)).event(
+        "followed_up", local(10, 4, 15), satisfied=True, score=3, comment=None
+    )  # an older event whose flag contradicts its score: the score counts
+    view = AnalyticsView(str(tmp_path / "analytics.sqlite3"), SITES)
+    view.apply([Delivery(seq, ev) for seq, ev in enumerate(h.events, start=1)])
+
+    report = monthly(view)
+
+    assert report["satisfaction"] == {"follow_ups": 1, "satisfied": 0, "rate": 0.0}
+    assert report["follow_up"] == {"resolved": 1, "followed_up": 1, "rate": 1.0}
+    assert report["resolution_hours"]["resolved"] == 2

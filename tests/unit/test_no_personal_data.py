@@ -93,11 +93,22 @@ def test_no_free_text_of_any_event_names_any_reporter_of_the_ticket(make_ticket,
         assert "13800138000" not in digits(raw) and "13912345678" not in digits(raw)
 
 
+def verified_finding(make_ticket) -> Ticket:
+    """An inspection finding checked on site (R13.17); its note is masked like any free text."""
+    ticket = make_ticket(client_ref="desk-0003", channel="inspection", reporter=None)
+    ticket.resolve(at=AT, meta=META, resolution="已更换阀门")
+    ticket.verify(at=AT, meta=META, verified_by="S07", verified_at=AT, passed=True,
+                  note="复查无渗漏, 物业电话 13800138000")  # fmt: skip
+    return ticket
+
+
 def test_every_ticket_event_becomes_an_envelope_that_the_stream_contract_accepts(
     make_ticket, translate
 ):
     published = envelopes(translate, a_whole_life(make_ticket))
     published += envelopes(translate, cancelled(make_ticket))
+    published += envelopes(translate, verified_finding(make_ticket))
+    assert "13800138000" not in digits(published[-2].model_dump_json())  # the note, masked
     assert {env.event_type for env in published} == {
         t for t in ticket_events.EVENT_TYPES if t.startswith("ticket.")
     }

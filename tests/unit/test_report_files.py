@@ -317,7 +317,8 @@ def test_the_monthly_workbook_is_the_summary_table(tmp_path: Path) -> None:
     assert "华碧屋村 (hbw) 2026-10" in title
     assert ws["A1"].font.b
     assert ws.freeze_panes == "A7"  # the title and its five lines stay in view
-    assert right_of(ws, "数据截至 As of").value == "2026-11-03T09:00:00+00:00"
+    # every time in the site's zone, saying so (issue 13 item 17)
+    assert right_of(ws, "数据截至 As of").value == "2026-11-03 17:00 (UTC+08:00)"
 
     header = ws.cell(*find(ws, "类别 Kind"))
     assert header.font.b
@@ -626,7 +627,7 @@ def test_the_monthly_page_has_the_tables_and_three_charts(tmp_path: Path) -> Non
         f"漏水{EVIL}".replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;"),
         "更换全部角阀 &amp; 加强巡查",
         "原因分析 Cause",
-        "2026-11-03T09:00:00+00:00",
+        "2026-11-03 17:00 (UTC+08:00)",  # as of, in the site's zone (issue 13 item 17)
     ):
         assert text in page, text
     # the charts: contacts by category, compliance per clock, the six-month trend

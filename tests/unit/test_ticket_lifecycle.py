@@ -197,3 +197,58 @@ def test_each_site_and_month_has_its_own_counter():
     }
     assert len(ids) == 3
     assert TicketCounter.id_for("hbw", "202611") == TicketCounter.id_for("hbw", "202611")
+
+
+@pytest.mark.parametrize(("satisfied", "score"), [(True, 1), (True, 3), (False, 4)])
+def test_a_follow_up_whose_flag_contradicts_its_score_records_nothing_R11_1(
+    make_ticket, satisfied, score
+):
+    """One definition (shared/kernel/satisfaction.py): satisfied is a score of 4–5."""
+    ticket = at_status(make_ticket(), "resolved")
+    with pytest.raises(RuleError, match=f"score {score} is"):
+        ticket.follow_up(at=LATER, meta=META, satisfied=satisfied, score=score, comment="x")
+    assert ticket.status == "resolved" and ticket.follow_up_count == 0
+
+
+def _finding(make_ticket):
+    return at_status(make_ticket(channel="inspection", reporter=None, kind="repair"), "resolved")
+
+
+def test_a_finding_verified_on_site_closes_with_who_when_and_the_result_R13_17(make_ticket):
+    ticket = _finding(make_ticket)
+    ticket.verify(
+        at=LATER, meta=META, verified_by="S07", verified_at=T0, passed=True, note="无渗漏"
+    )
+    check, closed = ticket.collect_events()[-2:]
+    assert (check.verified_by, check.verified_at, check.passed) == ("S07", T0, True)
+    assert closed.reason == "verified_on_site"
+    assert ticket.status == "closed"
+
+
+def test_a_finding_that_fails_its_check_reopens_with_what_remains_R13_17(make_ticket):
+    ticket = _finding(make_ticket)
+    ticket.verify(at=LATER, meta=META, verified_by="S07", verified_at=T0, passed=False, note="仍漏")
+    assert (ticket.status, ticket.reopen_count) == ("reopened", 1)
+
+
+def test_a_finding_has_no_customer_to_follow_up_R13_17(make_ticket):
+    ticket = _finding(make_ticket)
+    with pytest.raises(RuleError, match="no customer"):
+        ticket.follow_up(at=LATER, meta=META, satisfied=True, score=5, comment=None)
+    assert ticket.status == "resolved"
+
+
+def test_a_customers_ticket_is_followed_up_not_verified_on_site_R11_1(make_ticket):
+    ticket = at_status(make_ticket(), "resolved")
+    with pytest.raises(RuleError, match="follow-up call"):
+        ticket.verify(
+            at=LATER, meta=META, verified_by="S07", verified_at=T0, passed=True, note=None
+        )
+
+
+def test_only_a_resolved_finding_is_verified(make_ticket):
+    ticket = make_ticket(channel="inspection", reporter=None)
+    with pytest.raises(TransitionError):
+        ticket.verify(
+            at=LATER, meta=META, verified_by="S07", verified_at=T0, passed=True, note=None
+        )

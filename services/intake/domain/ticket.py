@@ -15,9 +15,14 @@ from services.intake.domain.classification import (
     ladder_after,
 )
 from shared.kernel.refusals import RuleError, TransitionError
+from shared.kernel.satisfaction import contradiction, has_customer
 from shared.kernel.sla import climbs_ladder
 from shared.kernel.vocabulary import OPEN_STATUSES, TicketStatus
 
+NO_CUSTOMER = (
+    "an inspection finding has no customer to call back: verify it on site instead "
+    "(`verify`, R13.17)"
+)
 TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
 
 
@@ -107,6 +112,17 @@ class Ticket(Aggregate):
 
         def apply(self, t: Ticket) -> None:
             t.follow_up_count += 1
+
+    class VerifiedOnSite(Event):
+        """An inspection finding verified on site (R13.17): who, when, the result."""
+
+        verified_by: str
+        verified_at: datetime
+        passed: bool
+        note: str | None
+
+        def apply(self, t: Ticket) -> None:
+            pass
 
     class Closed(Event):
         reason: str
@@ -226,11 +242,49 @@ class Ticket(Aggregate):
         comment: str | None,
     ) -> None:
         self._require({TicketStatus.resolved}, "follow up")
+        if not has_customer(self.channel):
+            raise RuleError("ticket_id", NO_CUSTOMER)
+        if (problem := contradiction(satisfied, score)) is not None:
+            raise RuleError("score", problem)
         self._emit(self.FollowedUp, at, meta, satisfied=satisfied, score=score, comment=comment)
         if satisfied:
             self._emit(self.Closed, at, meta, reason="satisfied_follow_up")
         else:
             self._reopen(at, meta, comment or "")
+
+    def verify(
+        self,
+        *,
+        at: datetime,
+        meta: dict[str, Any],
+        verified_by: str,
+        verified_at: datetime,
+        passed: bool,
+        note: str | None,
+    ) -> None:
+        """An inspection finding, handled, is verified on site (R13.17): passed closes it (R11.8:
+        "verified where that applies"), failed reopens it with what remains. A customer's ticket
+        is closed by the follow-up call instead (R11.1)."""
+        self._require({TicketStatus.resolved}, "verify")
+        if has_customer(self.channel):
+            raise RuleError(
+                "ticket_id",
+                "only an inspection finding is verified on site; a customer's ticket is closed "
+                "by the follow-up call (R11.1)",
+            )
+        self._emit(
+            self.VerifiedOnSite,
+            at,
+            meta,
+            verified_by=verified_by,
+            verified_at=verified_at,
+            passed=passed,
+            note=note,
+        )
+        if passed:
+            self._emit(self.Closed, at, meta, reason="verified_on_site")
+        else:
+            self._reopen(at, meta, note or "")
 
     def reopen(self, *, at: datetime, meta: dict[str, Any], reason: str) -> None:
         self._require({TicketStatus.resolved, TicketStatus.closed}, "reopen")

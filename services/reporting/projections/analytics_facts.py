@@ -19,6 +19,7 @@ from services.reporting.projections.tickets import status_after
 from shared.contracts import escalation_events, workorder_events
 from shared.contracts import events as ticket_events
 from shared.eventstore.views import Projector, Step
+from shared.kernel.satisfaction import has_customer, is_satisfied
 from shared.kernel.sites import SiteDirectory
 
 # {"ticket": row | None, "clocks": {key: [run rows]}, "escalations": {level: row},
@@ -145,6 +146,20 @@ def _classified(row: Row, ev: Any) -> Row:
     }
 
 
+def _followed_up(row: Row, ev: Any) -> Row:
+    """A customer's answer in the follow-up call; satisfied is what its score says (4–5,
+    shared/kernel/satisfaction.py). An inspection finding has no customer (R13.17): a follow-up
+    recorded for one by older code is not a customer's answer and counts nowhere."""
+    if not has_customer(row["channel"]):
+        return {}
+    return {
+        "follow_ups": row["follow_ups"] + 1,
+        "satisfied": row["satisfied"] + int(is_satisfied(ev.data.score)),
+        "follow_up_score": ev.data.score,
+        "follow_up_comment": ev.data.comment,
+    }
+
+
 def _clock_started(facts: Facts | None, ev: Any, cal: Calendar) -> Facts:
     facts = facts or no_facts()
     ticket, d = facts["ticket"], ev.data
@@ -258,14 +273,7 @@ def fact_projectors(cal: Calendar) -> FactProjectors:
                 "completed_at": cal.local(ev.site, ev.occurred_at).isoformat(),
             }
         ),
-        ticket_events.FollowUpRecordedEvent: _ticket(
-            lambda row, ev: {
-                "follow_ups": row["follow_ups"] + 1,
-                "satisfied": row["satisfied"] + int(ev.data.score >= 4),
-                "follow_up_score": ev.data.score,
-                "follow_up_comment": ev.data.comment,
-            }
-        ),
+        ticket_events.FollowUpRecordedEvent: _ticket(_followed_up),
         ticket_events.TicketClosedEvent: _ticket(lambda row, ev: {"status": status_after(ev)}),
         ticket_events.TicketReopenedEvent: _ticket(
             lambda row, ev: {"status": status_after(ev), "reopened": 1, "completed_at": None}

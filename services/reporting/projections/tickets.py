@@ -59,6 +59,7 @@ def _reported(state: TicketState | None, ev: ticket_events.TicketReportedEvent) 
         "reopen_count": 0,
         "follow_up_count": 0,
         "last_follow_up": None,
+        "last_verification": None,
         "cancel_reason": None,
         "first_reply_at": None,
         "reply_count": 0,
@@ -106,6 +107,11 @@ def _followed_up(state: TicketState, ev: ticket_events.FollowUpRecordedEvent) ->
     return state | {"follow_up_count": state["follow_up_count"] + 1, "last_follow_up": follow_up}
 
 
+def _verified(state: TicketState, ev: ticket_events.VerifiedOnSiteEvent) -> TicketState:
+    """An inspection finding's check on site (R13.17): the last one, as the follow-up's is."""
+    return state | {"last_verification": ev.data.model_dump(mode="json")}
+
+
 def _closed(state: TicketState, ev: ticket_events.TicketClosedEvent) -> TicketState:
     return state | {"status": status_after(ev), "closed_at": ev.occurred_at.isoformat()}
 
@@ -130,6 +136,7 @@ STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketRepliedEvent: _replied,
     ticket_events.TicketResolvedEvent: _resolved,
     ticket_events.FollowUpRecordedEvent: _followed_up,
+    ticket_events.VerifiedOnSiteEvent: _verified,
     ticket_events.TicketClosedEvent: _closed,
     ticket_events.TicketReopenedEvent: _reopened,
     ticket_events.TicketCancelledEvent: _cancelled,

@@ -25,6 +25,7 @@ from services.reporting.queries.month import (
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.departments import route
 from shared.kernel.months import months_back, previous_month
+from shared.kernel.satisfaction import is_satisfied
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel, ClockName, Kind, Level, Severity, Validity
 
@@ -166,7 +167,6 @@ class Reports:
         hours = this.hours()
         measures = this.measures()
         resolved = this.resolved
-        follow_ups = sum(t["follow_ups"] for t in this.tickets)
         return {
             "site": site,
             "site_name": config.name,
@@ -200,13 +200,13 @@ class Reports:
                 "p90": half_up(nearest_rank(hours, 0.9), 1) if hours else None,
             },
             "follow_up": {
-                "resolved": len(resolved),
-                "followed_up": sum(1 for t in resolved if t["follow_ups"]),
+                "resolved": this.follow_up_parts()[1],
+                "followed_up": this.follow_up_parts()[0],
                 "rate": measures["follow_up_rate"],
             },
             "satisfaction": {
-                "follow_ups": follow_ups,
-                "satisfied": sum(t["satisfied"] for t in this.tickets),
+                "follow_ups": this.satisfaction()[1],
+                "satisfied": this.satisfaction()[0],
                 "rate": measures["satisfaction_rate"],
             },
             "reopen": {
@@ -409,7 +409,11 @@ def _handling_of(ticket: dict[str, Any], departments: list[str]) -> dict[str, An
         "completed_at": ticket["completed_at"],
         "follow_up": None
         if score is None
-        else {"score": score, "satisfied": score >= 4, "comment": ticket["follow_up_comment"]},
+        else {
+            "score": score,
+            "satisfied": is_satisfied(score),
+            "comment": ticket["follow_up_comment"],
+        },
     }
 
 

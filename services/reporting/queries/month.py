@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from shared.kernel.satisfaction import has_customer
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Kind
 
@@ -94,10 +95,25 @@ class Month:
         overdue = sum(1 for c in rows if c["outcome"] not in ("met", "late") and c["breached"])
         return met, met + late + overdue
 
+    def follow_up_parts(self) -> tuple[int, int]:
+        """(followed up, to follow up): the resolved tickets that have a customer to call (an
+        inspection finding is verified on site instead, R13.17), and those called at least once."""
+        due = [t for t in self.resolved if has_customer(t["channel"])]
+        return sum(1 for t in due if t["follow_ups"]), len(due)
+
+    def satisfaction(self) -> tuple[int, int]:
+        """(satisfied, answers): the customers' answers in the follow-up calls (回访) of the
+        month's tickets, every call counted (also a second one after a reopening), and those
+        scoring 4–5. The one definition of the satisfaction rate (shared/kernel/satisfaction.py,
+        docs/REPORTS.md); an inspection finding has no customer and no answer (R13.17)."""
+        return (
+            sum(t["satisfied"] for t in self.tickets),
+            sum(t["follow_ups"] for t in self.tickets),
+        )
+
     def measures(self) -> dict[str, Any]:
         """The measures the quality pack sets side by side."""
         resolved = self.resolved
-        follow_ups = sum(t["follow_ups"] for t in self.tickets)
         hours = self.hours()
         return {
             "contacts": self.contacts,
@@ -110,7 +126,7 @@ class Month:
             "upgraded_to_major": sum(t["upgraded"] for t in self.complaints),
             "clock_compliance": rate(*self.compliance_parts()),
             "resolution_median_hours": half_up(statistics.median(hours), 1) if hours else None,
-            "follow_up_rate": rate(sum(1 for t in resolved if t["follow_ups"]), len(resolved)),
-            "satisfaction_rate": rate(sum(t["satisfied"] for t in self.tickets), follow_ups),
+            "follow_up_rate": rate(*self.follow_up_parts()),
+            "satisfaction_rate": rate(*self.satisfaction()),
             "reopen_rate": rate(sum(t["reopened"] for t in resolved), len(resolved)),
         }
