@@ -106,8 +106,8 @@ class TicketFile(Aggregate):
     ) -> WorkOrder:
         """The ticket's next work order. What is not given follows from the ticket: the department
         by the site's `routing`, the urgency (R7.1), whether it is an emergency (R4.10) and the
-        scope (R4.3a) by what was reported, the
-        appointment, and whether it is a leak, accepted only after the next rain (R8.8)."""
+        scope (R4.3a) by what was reported, the appointment, and whether it is a leak, accepted
+        only after the next rain (R8.8)."""
         order_id, order_no = self._next_order(at)
         return WorkOrder.issue(
             order_id=order_id,
