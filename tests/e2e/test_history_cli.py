@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared.contracts.events import parse_event
+from shared.kernel.local_time import shown as local_time
 from tests.e2e.test_cli import cli
 
 pytestmark = pytest.mark.e2e
@@ -98,7 +100,8 @@ def test_a_ticket_is_shown_as_of_a_time(up) -> None:
     naive = cli("ticket", "show", *common, "--as-of", "2026-11-23T10:00", url=url)
 
     assert then.returncode == 0, then.stderr
-    assert f"as of {between}" in then.stdout
+    # shown in the site's zone, saying so (issue 13 item 17), no longer the raw UTC ISO time
+    assert f"as of {local_time(between, ZoneInfo('Asia/Shanghai'))}" in then.stdout
     assert "status" in then.stdout and "received" in then.stdout
     assert "ticket.resolved" not in then.stdout
     assert first["status"] == "received"
