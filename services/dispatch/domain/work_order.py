@@ -130,6 +130,10 @@ class WorkOrder(Aggregate):
         comment: str | None
         ticket_done: bool
 
+        def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
+            order.signed_off_at = self.timestamp  # the warranty runs from here (R8.9)
+
     class Returned(Event):
         pass
 
@@ -152,6 +156,7 @@ class WorkOrder(Aggregate):
         self.technician: str | None = None
         self.quote: dict[str, Any] | None = None
         self.completed_at: datetime | None = None
+        self.signed_off_at: datetime | None = None
         self.fee = Decimal(0)
 
     @classmethod
@@ -172,10 +177,12 @@ class WorkOrder(Aggregate):
 
     def rework_is_free(self, at: datetime, warranty: timedelta) -> bool:
         """Whether a rework of this order is free: only a signed-off or returned order is
-        reworked, and within the warranty after its completion it is free (R8.9)."""
+        reworked, and within the warranty it is free (R8.9). The warranty runs from the owner's
+        acceptance and signature (修理项目竣工以业主验收签字为准), the sign-off, not from the
+        technician's completion: a leak repair waits for the rain before it is signed."""
         if self.status not in ("signed_off", "returned"):
             raise TransitionError("rework", self.status, A_WORK_ORDER)
-        return self.completed_at is not None and at - self.completed_at <= warranty
+        return self.signed_off_at is not None and at - self.signed_off_at <= warranty
 
     @property
     def finished(self) -> bool:
