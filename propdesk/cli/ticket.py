@@ -19,8 +19,9 @@ from propdesk.cli.common import (
     call_desk,
     out,
     reference,
-    resolve_id,
     send_command,
+    ticket_ref,
+    usage,
 )
 from shared.messaging import subjects
 
@@ -31,8 +32,8 @@ TicketId = Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) o
 def _ticket(
     verb: str, ticket: str, site: str, staff: str, url: str | None, as_json: bool, **fields: Any
 ) -> dict:
-    """A command about one ticket, named by its number or id."""
-    body = {"ticket_id": resolve_id(url, site, ticket, "ticket"), "staff_id": staff, **fields}
+    """A command about one ticket, named by its number or id (the service resolves a number)."""
+    body = {"ticket_id": ticket_ref(ticket), "staff_id": staff, **fields}
     return send_command(url, site, verb, body, as_json)
 
 
@@ -230,12 +231,20 @@ def ticket_cancel(
     ticket_id: TicketId,
     site: Site,
     staff: Staff,
-    reason: Annotated[str, typer.Option()],
-    duplicate_of: Annotated[str | None, typer.Option(help="The ticket this one repeats")] = None,
+    duplicate_of: Annotated[
+        str | None, typer.Option(help="The ticket this one repeats: its number or id")
+    ] = None,
+    withdrawn: Annotated[
+        bool, typer.Option("--withdrawn", help="The customer withdrew it (撤回)")
+    ] = False,
+    note: Annotated[str | None, typer.Option(help="What the desk was told")] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """Cancel a withdrawn or duplicate ticket."""
+    """Cancel a duplicate (--duplicate-of) or a ticket the customer withdrew (--withdrawn); a
+    complaint on the escalation ladder needs a department supervisor or above."""
+    if (duplicate_of is None) == (not withdrawn):
+        usage("say either --duplicate-of <ticket> or --withdrawn")
     _ticket(
         "cancel",
         ticket_id,
@@ -243,6 +252,7 @@ def ticket_cancel(
         staff,
         nats_url,
         as_json,
-        reason=reason,
-        duplicate_of=duplicate_of,
+        reason="withdrawn" if withdrawn else "duplicate",
+        note=note,
+        duplicate_of=ticket_ref(duplicate_of) if duplicate_of else None,
     )

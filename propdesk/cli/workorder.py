@@ -19,6 +19,7 @@ from propdesk.cli.common import (
     reference,
     resolve_id,
     send_command,
+    ticket_ref,
 )
 from shared.contracts import dispatch_commands
 from shared.contracts.dispatch_commands import OrderCommand
@@ -67,7 +68,7 @@ def issue(
 ) -> None:
     """Issue a work order by hand (complaint, help request, inspection finding)."""
     body = {
-        "ticket_id": resolve_id(nats_url, site, ticket, "ticket"),
+        "ticket_id": ticket_ref(ticket),
         "staff_id": staff,
         "reason": reason,
         "department": department,

@@ -115,7 +115,7 @@ async def complaint(m: Month, t: Ticket) -> None:
         await m.tl.until(grid(office(m.tl.now + timedelta(hours=rng.uniform(2, 8)), rng)))
         # a complaint on the ladder is cancelled by the supervisor (R6.4), others at the desk
         by = m.staff(t, ROLE_STAFF["department_supervisor"]) if valid else staff
-        await m.intake(t, "cancel", by, reason="业主表示已自行协商解决，撤回投诉")
+        await m.intake(t, "cancel", by, reason="withdrawn", note="业主表示已自行协商解决，撤回投诉")
         return
     fate = rng.random()
     if t.stuck:

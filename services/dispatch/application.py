@@ -63,7 +63,8 @@ class DispatchApp(DeskApplication):
             content=data.content,
             appointment=data.appointment.model_dump(mode="json") if data.appointment else None,
         )
-        return self._repair_order(file, event)
+        number = self.note_number(event.site, data.ticket_no, event.aggregate_id)
+        return [*number, *self._repair_order(file, event)]
 
     def _ticket_classified(self, event: TicketClassifiedEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
@@ -100,7 +101,7 @@ class DispatchApp(DeskApplication):
     # -- commands ---------------------------------------------------------------------------
 
     def _issue_by_hand(self, ctx: CommandContext, cmd: IssueWorkOrder) -> tuple[BaseModel, list]:
-        file = self.get(cmd.ticket_id, TicketFile)
+        file = self.get(self.ticket_id_of(ctx.site, cmd.ticket_id), TicketFile)
         if file is None or file.site != ctx.site:
             raise not_found(f"ticket {cmd.ticket_id}")
         if file.ended is not None:

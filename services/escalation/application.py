@@ -130,7 +130,7 @@ class EscalationApp(DeskApplication):
             causation_id=cause.causation_id,
         )
         policy.run(board, event, site, cause)
-        return [board]
+        return [board, *self.note_number(event.site, data.ticket_no, event.aggregate_id)]
 
     def _classified(self, event: ticket_events.TicketClassifiedEvent, site: SiteConfig,
                     cause: Cause) -> list[Any]:  # fmt: skip
@@ -211,10 +211,11 @@ class EscalationApp(DeskApplication):
 
     # -- commands -------------------------------------------------------------------------
 
-    def _board(self, ctx: CommandContext, ticket_id: UUID) -> Board:
-        board = self.get(board_id_for(ticket_id), Board)
+    def _board(self, ctx: CommandContext, ref: UUID | str) -> Board:
+        """The clocks of a ticket named by its id or number."""
+        board = self.get(board_id_for(self.ticket_id_of(ctx.site, ref)), Board)
         if board is None or board.site != ctx.site:
-            raise not_found(f"clocks of ticket {ticket_id}")
+            raise not_found(f"clocks of ticket {ref}")
         return board
 
     def _pause(
@@ -231,7 +232,7 @@ class EscalationApp(DeskApplication):
                 board.pause_clock(key, self.clock.now(), cause, work, cmd.reason, cmd.note)
         except ClockError as exc:
             raise invalid(str(exc), exc.field) from None
-        return escalation_commands.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+        return escalation_commands.ClocksReply(ticket_id=board.ticket_id, clocks=keys), [board]
 
     def _resume(
         self, ctx: CommandContext, cmd: escalation_commands.ResumeClock
@@ -247,7 +248,7 @@ class EscalationApp(DeskApplication):
                 board.resume_clock(key, self.clock.now(), cause, work)
         except ClockError as exc:
             raise invalid(str(exc), exc.field) from None
-        return escalation_commands.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+        return escalation_commands.ClocksReply(ticket_id=board.ticket_id, clocks=keys), [board]
 
     def _ack(
         self, ctx: CommandContext, cmd: escalation_commands.AcknowledgeNotification

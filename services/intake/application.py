@@ -90,7 +90,8 @@ class IntakeApp(DeskApplication):
             appointment=cmd.appointment.model_dump() if cmd.appointment else None,
             **ctx.meta(cmd),
         )
-        return self._report_reply(ticket, duplicate=False), [ticket, counter]
+        number = self.note_number(ctx.site, ticket.ticket_no, ticket.id)
+        return self._report_reply(ticket, duplicate=False), [ticket, counter, *number]
 
     def _classify(self, ctx: CommandContext, cmd: ClassifyTicket) -> tuple[BaseModel, list[Any]]:
         if cmd.category is not None and cmd.category not in self.site_config(ctx.site).categories:
@@ -161,15 +162,17 @@ class IntakeApp(DeskApplication):
     def _cancel(self, ctx: CommandContext, cmd: CancelTicket) -> tuple[BaseModel, list[Any]]:
         if self.ticket_of_site(ctx.site, cmd.ticket_id).on_ladder:
             self.require(ctx, cmd, PERMISSIONS["intake.cancel"])
+        original_id = None
         if cmd.duplicate_of is not None:
-            original = self.ticket(cmd.duplicate_of)
+            original_id = self._named(ctx.site, cmd.duplicate_of)
+            original = self.ticket(original_id) if original_id is not None else None
             if original is None or original.site != ctx.site:
                 raise invalid("duplicate_of names no ticket of this site", "duplicate_of")
         return self._change(
             ctx,
             cmd,
             lambda t, at, meta: t.cancel(
-                at=at, meta=meta, reason=cmd.reason, duplicate_of=cmd.duplicate_of
+                at=at, meta=meta, reason=cmd.reason, note=cmd.note, duplicate_of=original_id
             ),
         )
 
@@ -216,7 +219,7 @@ class IntakeApp(DeskApplication):
                 at=now,
                 staff_id=cmd.staff_id,
                 role=member.role.value if member else None,
-                ticket_id=cmd.ticket_id,
+                ticket_id=self._named(ctx.site, cmd.ticket_id),
                 purpose=cmd.purpose,
                 reason=message,
                 correlation_id=ctx.correlation_id,
@@ -262,12 +265,20 @@ class IntakeApp(DeskApplication):
     def ticket(self, ticket_id: UUID) -> Ticket | None:
         return self.get(ticket_id, Ticket)
 
-    def ticket_of_site(self, site: str, ticket_id: UUID) -> Ticket:
-        """A ticket is reachable only through its own site's subjects."""
-        ticket = self.ticket(ticket_id)
+    def ticket_of_site(self, site: str, ref: UUID | str) -> Ticket:
+        """A ticket, named by its id or number, is reachable only through its own site's
+        subjects."""
+        ticket = self.ticket(self.ticket_id_of(site, ref))
         if ticket is None or ticket.site != site:
-            raise not_found(f"ticket {ticket_id}")
+            raise not_found(f"ticket {ref}")
         return ticket
+
+    def _named(self, site: str, ref: UUID | str) -> UUID | None:
+        """The id a refused command named, if any (a number the site does not have: none)."""
+        try:
+            return self.ticket_id_of(site, ref)
+        except DeskError:
+            return None
 
     def _reporters(self, site: str, month: str) -> list[dict[str, Any]]:
         """Who reported the site's tickets in `month` (YYYY-MM) and the five months before, each

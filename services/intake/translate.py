@@ -103,7 +103,7 @@ def _reopened(ev: Ticket.Reopened, m: Callable) -> tuple:
 
 
 def _cancelled(ev: Ticket.Cancelled, m: Callable) -> tuple:
-    data = events.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
+    data = events.TicketCancelled(reason=ev.reason, note=m(ev.note), duplicate_of=ev.duplicate_of)
     return events.TicketCancelledEvent, data, None
 
 

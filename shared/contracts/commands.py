@@ -21,11 +21,13 @@ from shared.contracts.base import (
     Place,
     ShortText,
     StaffId,
+    TicketRef,
     Timestamp,
 )
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.kernel.personal import looks_personal
 from shared.kernel.vocabulary import (
+    CancelReason,
     Channel,
     CommunicativeType,
     HelpCategory,
@@ -48,9 +50,11 @@ class Command(Contract):
 
 
 class TicketCommand(Command):
+    """A command about one ticket, named by its id or by its number (HBW-202611-0042)."""
+
     reply: ClassVar[type[Contract]] = TicketReply
 
-    ticket_id: UUID
+    ticket_id: TicketRef
 
 
 class Reporter(Contract):
@@ -199,12 +203,25 @@ class ReopenTicket(TicketCommand):
 
 
 class CancelTicket(TicketCommand):
-    """Withdrawn by the customer, or a duplicate of another ticket (`duplicate_of`)."""
+    """Cancel a ticket withdrawn by the customer, or a duplicate of another ticket
+    (`duplicate_of`, by its number or id); it ends without a follow-up call. A complaint on the
+    escalation ladder needs a department supervisor or above (R6.4–R6.6)."""
 
     verb: ClassVar[str] = "cancel"
 
-    reason: ShortText
-    duplicate_of: UUID | None = None
+    reason: CancelReason = Field(description="duplicate or withdrawn")
+    note: ShortText | None = Field(default=None, description="What the desk was told; masked")
+    duplicate_of: TicketRef | None = Field(
+        default=None, description="The ticket this one repeats, by its id or number (G2)"
+    )
+
+    @model_validator(mode="after")
+    def _duplicate_names_its_ticket(self) -> Self:
+        if self.reason is CancelReason.duplicate and self.duplicate_of is None:
+            raise ValueError("a duplicate names the ticket it repeats in duplicate_of")
+        if self.reason is not CancelReason.duplicate and self.duplicate_of is not None:
+            raise ValueError("duplicate_of is only for reason duplicate")
+        return self
 
 
 # Years 1970–2999: every month a report looks at (the six before, the one after) is a date.

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from shared.contracts.base import Contract, LongText, ShortText, StaffId
+from shared.contracts.base import Contract, LongText, ShortText, StaffId, TicketRef
 from shared.contracts.commands import AppointmentWindow, Command
 from shared.kernel.vocabulary import Department, Scope, Urgency
 
@@ -26,7 +26,7 @@ class IssueWorkOrder(Command):
 
     verb: ClassVar[str] = "issue"
 
-    ticket_id: UUID
+    ticket_id: TicketRef
     reason: ShortText
     department: Department | None = None
     urgency: Urgency | None = None

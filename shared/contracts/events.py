@@ -6,16 +6,17 @@ appears in any of these models (docs/DOMAIN.md §9) — the intake store keeps t
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, TypeAdapter
+from pydantic import AwareDatetime, Field, TypeAdapter, model_validator
 
 from shared.contracts.base import Appointment, Contract
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.kernel.vocabulary import (
+    CancelReason,
     Channel,
     CommunicativeType,
     HelpCategory,
@@ -93,8 +94,24 @@ class TicketReopened(Contract):
 
 
 class TicketCancelled(Contract):
-    reason: str
+    """A ticket withdrawn by the customer or a duplicate of another (docs/DOMAIN.md §6, G2).
+    Schema 2 made `reason` `duplicate` or `withdrawn` and added `note`; a schema-1 event's free
+    text reason reads as its `note`, with reason `duplicate` when it names `duplicate_of`, else
+    `withdrawn`."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
+
+    reason: CancelReason
+    note: str | None = Field(default=None, description="What the desk was told; masked")
     duplicate_of: UUID | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _schema_1(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("reason") not in (*CancelReason, None):
+            reason = CancelReason.duplicate if data.get("duplicate_of") else CancelReason.withdrawn
+            return {**data, "reason": reason, "note": data.get("note") or data["reason"]}
+        return data
 
 
 class MonthAnalysisAttached(Contract):

@@ -153,7 +153,7 @@ async def test_every_free_text_field_reaches_desk_masked_R15_1_R15_5(desk: Desk,
     await hbw.walk(third, "collect")
     await hbw.order("quote", third, amount="80", items="非标清洁")
     await hbw.order("decline_quote", third, reason=text("decline"))
-    await hbw.intake("cancel", ticket_id=complaint, reason=text("cancel"))
+    await hbw.intake("cancel", ticket_id=complaint, reason="withdrawn", note=text("cancel"))
     # a roof leak, accepted after the rain
     leak = await hbw.report("pd-3", kind="repair", category="plumbing", content="顶楼屋面渗水")
     fourth = await hbw.order_of(leak)

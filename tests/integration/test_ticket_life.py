@@ -81,7 +81,9 @@ async def test_tickets_are_listed_newest_first_by_status_and_kind_with_a_cursor(
         reply = await desk.command("hbw", "report", report_body(f"r{n}", kind=kind))
         ids.append(reply["ticket_id"])
     await desk.ticket("hbw", ids[-1])
-    await desk.command("hbw", "cancel", {"ticket_id": ids[0], "staff_id": "S01", "reason": "撤回"})
+    await desk.command(
+        "hbw", "cancel", {"ticket_id": ids[0], "staff_id": "S01", "reason": "withdrawn"}
+    )
     await desk.ticket("hbw", ids[0], version=2)
 
     first = await desk.query("hbw", "ticket.list", {"limit": 2})

@@ -79,7 +79,7 @@ def test_phone_like_digit_runs_are_masked_even_when_not_the_reporters(
 
 def cancelled(make_ticket) -> Ticket:
     ticket = make_ticket(client_ref="desk-0002")
-    ticket.cancel(at=AT, meta=META, reason="张三(13800138000)撤回", duplicate_of=None)
+    ticket.cancel(at=AT, meta=META, reason="withdrawn", note="张三(13800138000)撤回")
     return ticket
 
 

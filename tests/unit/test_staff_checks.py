@@ -72,7 +72,9 @@ def complaint(
 
 
 def cancel(ticket_id: str, staff_id: str) -> intake_commands.CancelTicket:
-    return intake_commands.CancelTicket(staff_id=staff_id, ticket_id=ticket_id, reason="业主撤回")
+    return intake_commands.CancelTicket(
+        staff_id=staff_id, ticket_id=ticket_id, reason="withdrawn", note="业主撤回"
+    )
 
 
 # -- the staff list ------------------------------------------------------------------------------

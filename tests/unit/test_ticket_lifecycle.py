@@ -27,7 +27,7 @@ def at_status(ticket, status: str):
     if status == "classified":
         ticket.classify(at=LATER, meta=META, category="electrical")
     if status == "cancelled":
-        ticket.cancel(at=LATER, meta=META, reason="业主撤回", duplicate_of=None)
+        ticket.cancel(at=LATER, meta=META, reason="withdrawn", note="业主撤回")
     assert ticket.status == status
     return ticket
 
@@ -80,7 +80,7 @@ def test_reopen_is_refused_unless_resolved_or_closed(make_ticket, status):
 @pytest.mark.parametrize("status", ["received", "classified", "reopened"])
 def test_an_open_ticket_can_be_cancelled(make_ticket, status):
     ticket = at_status(make_ticket(), status)
-    ticket.cancel(at=LATER, meta=META, reason="重复登记", duplicate_of=uuid4())
+    ticket.cancel(at=LATER, meta=META, reason="duplicate", note="重复登记", duplicate_of=uuid4())
     assert ticket.status == "cancelled"
 
 
@@ -88,7 +88,7 @@ def test_an_open_ticket_can_be_cancelled(make_ticket, status):
 def test_cancel_is_refused_once_the_ticket_is_no_longer_open(make_ticket, status):
     ticket = at_status(make_ticket(), status)
     with pytest.raises(TransitionError) as raised:
-        ticket.cancel(at=LATER, meta=META, reason="x", duplicate_of=None)
+        ticket.cancel(at=LATER, meta=META, reason="withdrawn")
     assert raised.value.status == status
     assert status in str(raised.value)
 
@@ -96,7 +96,7 @@ def test_cancel_is_refused_once_the_ticket_is_no_longer_open(make_ticket, status
 def test_a_ticket_cannot_be_cancelled_as_a_duplicate_of_itself(make_ticket):
     ticket = make_ticket()
     with pytest.raises(RuleError) as raised:
-        ticket.cancel(at=LATER, meta=META, reason="dup", duplicate_of=ticket.id)
+        ticket.cancel(at=LATER, meta=META, reason="duplicate", duplicate_of=ticket.id)
     assert raised.value.field == "duplicate_of"
 
 

@@ -16,7 +16,7 @@ from services.intake.domain.classification import (
 )
 from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.sla import climbs_ladder
-from shared.kernel.vocabulary import OPEN_STATUSES, TicketStatus
+from shared.kernel.vocabulary import OPEN_STATUSES, CancelReason, TicketStatus
 
 TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
 
@@ -122,8 +122,19 @@ class Ticket(Aggregate):
             t.status = TicketStatus.reopened
 
     class Cancelled(Event):
-        reason: str
+        """Withdrawn or a duplicate (G2), with what the desk was told (`note`)."""
+
+        reason: str  # CancelReason
+        note: str | None
         duplicate_of: UUID | None
+
+        class_version = 2  # v1, before issue 13, kept a free-text reason and no note
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["note"] = state["reason"]
+            duplicate = state.get("duplicate_of") is not None
+            state["reason"] = CancelReason.duplicate if duplicate else CancelReason.withdrawn
 
         def apply(self, t: Ticket) -> None:
             t.status = TicketStatus.cancelled
@@ -236,12 +247,27 @@ class Ticket(Aggregate):
         self._emit(self.Reopened, at, meta, reason=reason, reopen_count=self.reopen_count + 1)
 
     def cancel(
-        self, *, at: datetime, meta: dict[str, Any], reason: str, duplicate_of: UUID | None
+        self,
+        *,
+        at: datetime,
+        meta: dict[str, Any],
+        reason: CancelReason,
+        note: str | None = None,
+        duplicate_of: UUID | None = None,
     ) -> None:
+        """Cancelling is for a duplicate, naming the ticket it repeats, or a withdrawal by the
+        customer (docs/DOMAIN.md §6, G2); nothing else ends a ticket without its follow-up."""
         self._require(OPEN_STATUSES, "cancel")
+        reason = CancelReason(reason)
+        if reason is CancelReason.duplicate and duplicate_of is None:
+            raise RuleError("duplicate_of", "a duplicate names the ticket it repeats")
+        if reason is not CancelReason.duplicate and duplicate_of is not None:
+            raise RuleError("duplicate_of", "duplicate_of is only for reason duplicate")
         if duplicate_of == self.id:
             raise RuleError("duplicate_of", "a ticket cannot be a duplicate of itself")
-        self._emit(self.Cancelled, at, meta, reason=reason, duplicate_of=duplicate_of)
+        self._emit(
+            self.Cancelled, at, meta, reason=reason.value, note=note, duplicate_of=duplicate_of
+        )
 
     def _emit(
         self, event_class: type[Event], at: datetime, meta: dict[str, Any], **data: Any

@@ -60,6 +60,8 @@ def _reported(state: TicketState | None, ev: ticket_events.TicketReportedEvent) 
         "follow_up_count": 0,
         "last_follow_up": None,
         "cancel_reason": None,
+        "cancel_note": None,
+        "duplicate_of": None,
         "first_reply_at": None,
         "reply_count": 0,
         "resolved_at": None,
@@ -119,7 +121,13 @@ def _reopened(state: TicketState, ev: ticket_events.TicketReopenedEvent) -> Tick
 
 
 def _cancelled(state: TicketState, ev: ticket_events.TicketCancelledEvent) -> TicketState:
-    return state | {"status": status_after(ev), "cancel_reason": ev.data.reason}
+    d = ev.data  # a schema-1 event's free text reads as its note (shared/contracts/events.py)
+    return state | {
+        "status": status_after(ev),
+        "cancel_reason": d.reason.value,
+        "cancel_note": d.note,
+        "duplicate_of": str(d.duplicate_of) if d.duplicate_of else None,
+    }
 
 
 STEPS: dict[type[ticket_events.Envelope], Step] = {
