@@ -55,7 +55,11 @@ async def repair(m: Month, t: Ticket) -> None:
                 t, "decline_quote", who["technician"], order.id, reason="业主认为价格偏高"
             )
             await m.tl.until(grid(m.tl.now + timedelta(minutes=rng.randint(20, 60))))
-            await m.intake(t, "resolve", m.desk_staff(t), resolution="业主不接受报价，自行处理")
+            # once intake has read that the order ended (no order open, R8.12)
+            await m.intake(
+                t, "resolve", m.desk_staff(t), resolution="业主不接受报价，自行处理",
+                wait_for=("conflict",),
+            )  # fmt: skip
             await follow_up(m, t, 0.1)
             return
         await m.dispatch(t, "accept_quote", who["technician"], order.id)

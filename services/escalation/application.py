@@ -298,6 +298,7 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     workorder_events.QuoteAcceptedEvent: EscalationApp._on_order,
     workorder_events.QuoteDeclinedEvent: EscalationApp._on_order,
     workorder_events.WorkOrderReferredEvent: EscalationApp._on_order,
+    workorder_events.WorkOrderCancelledEvent: EscalationApp._on_order,
     workorder_events.WorkOrderCompletedEvent: EscalationApp._on_order,
 }
 

@@ -12,8 +12,10 @@ from pydantic import BaseModel
 from services.intake.domain import (
     AccessLog,
     MonthReview,
+    OrderOfTicket,
     Ticket,
     TicketCounter,
+    TicketOrders,
     refused_reveals,
     ticket_id_for,
 )
@@ -39,9 +41,16 @@ from shared.contracts.replies import (
     ReportReply,
     TicketReply,
 )
-from shared.contracts.workorder_events import WorkOrderSignedOffEvent
+from shared.contracts.workorder_events import (
+    QuoteDeclinedEvent,
+    WorkOrderCancelledEvent,
+    WorkOrderIssuedEvent,
+    WorkOrderReferredEvent,
+    WorkOrderSignedOffEvent,
+)
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.kernel.months import months_back
+from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Kind
 from shared.messaging.errors import DeskError, as_reply, invalid, not_found
@@ -142,7 +151,11 @@ class IntakeApp(DeskApplication):
 
     def _resolve(self, ctx: CommandContext, cmd: ResolveTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
-            ctx, cmd, lambda t, at, meta: t.resolve(at=at, meta=meta, resolution=cmd.resolution)
+            ctx,
+            cmd,
+            lambda t, at, meta: t.resolve(
+                at=at, meta=meta, resolution=cmd.resolution, open_orders=self.open_orders(t.id)
+            ),
         )
 
     def _follow_up(self, ctx: CommandContext, cmd: RecordFollowUp) -> tuple[BaseModel, list[Any]]:
@@ -150,7 +163,12 @@ class IntakeApp(DeskApplication):
             ctx,
             cmd,
             lambda t, at, meta: t.follow_up(
-                at=at, meta=meta, satisfied=cmd.satisfied, score=cmd.score, comment=cmd.comment
+                at=at,
+                meta=meta,
+                satisfied=cmd.satisfied,
+                score=cmd.score,
+                comment=cmd.comment,
+                open_orders=self.open_orders(t.id),
             ),
         )
 
@@ -247,20 +265,67 @@ class IntakeApp(DeskApplication):
     def _work_done(self, event: WorkOrderSignedOffEvent) -> list[Any]:
         """When dispatch reports every work order of a ticket signed off, the ticket is resolved
         and its follow-up call (回访) is due."""
+        changed = self._order_ended(event)
         if not event.data.ticket_done:
-            return []
+            return changed
         ticket = self.ticket(event.data.ticket_id)
         if ticket is None or not ticket.is_open:
-            return []
+            return changed
         if ticket.reopened_at is not None and event.recorded_at <= ticket.reopened_at:
-            return []  # a sign-off from before the ticket was reopened (a late republish)
+            return changed  # a sign-off from before the ticket was reopened (a late republish)
         meta = {
             "actor": event.actor,
             "correlation_id": event.correlation_id,
             "causation_id": str(event.event_id),
         }
-        ticket.resolve(at=self.clock.now(), meta=meta, resolution=WORK_DONE)
-        return [ticket]
+        # the ticket's orders with this one ended (not yet saved: not read from the store again)
+        orders = next((c for c in changed if isinstance(c, TicketOrders)), None)
+        orders = orders or self._orders(event.data.ticket_id)
+        open_orders = orders.open_numbers if orders is not None else []
+        try:
+            ticket.resolve(
+                at=self.clock.now(), meta=meta, resolution=WORK_DONE, open_orders=open_orders
+            )
+        except (TransitionError, RuleError):
+            return changed  # not resolvable by itself: the desk resolves it
+        return [*changed, ticket]
+
+    # -- the ticket's work orders, as dispatch publishes them (R8.12) ------------------------------
+
+    def _order_issued(self, event: WorkOrderIssuedEvent) -> list[Any]:
+        """A new order of a ticket: open until it is signed off, referred, declined or
+        cancelled."""
+        if self.get(OrderOfTicket.id_for(event.aggregate_id), OrderOfTicket) is not None:
+            return []  # read again
+        now, ticket_id = self.clock.now(), event.data.ticket_id
+        link = OrderOfTicket.link(order_id=event.aggregate_id, ticket_id=ticket_id, at=now)
+        orders = self._orders(ticket_id) or TicketOrders.start(ticket_id=ticket_id, at=now)
+        orders.opened(now, order_id=event.aggregate_id, order_no=event.data.order_no)
+        return [link, orders]
+
+    def _order_ended(
+        self,
+        event: WorkOrderSignedOffEvent
+        | WorkOrderReferredEvent
+        | QuoteDeclinedEvent
+        | WorkOrderCancelledEvent,
+    ) -> list[Any]:
+        link = self.get(OrderOfTicket.id_for(event.aggregate_id), OrderOfTicket)
+        orders = self._orders(link.ticket_id) if link is not None else None
+        status = event.event_type.removeprefix("workorder.")
+        if orders is None or not orders.ended(
+            self.clock.now(), order_id=event.aggregate_id, status=status
+        ):
+            return []  # an order issued before intake followed them (2026-12): not known here
+        return [orders]
+
+    def _orders(self, ticket_id: UUID) -> TicketOrders | None:
+        return self.get(TicketOrders.id_for(ticket_id), TicketOrders)
+
+    def open_orders(self, ticket_id: UUID) -> list[str]:
+        """The numbers of the ticket's work orders still open, as far as intake has read."""
+        orders = self._orders(ticket_id)
+        return orders.open_numbers if orders is not None else []
 
     def ticket(self, ticket_id: UUID) -> Ticket | None:
         return self.get(ticket_id, Ticket)
@@ -324,7 +389,13 @@ class IntakeApp(DeskApplication):
         CancelTicket: _cancel,
         AttachMonthAnalysis: _analysis,
     }
-    reactions: ClassVar[dict[type[Envelope], Reaction]] = {WorkOrderSignedOffEvent: _work_done}
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {
+        WorkOrderIssuedEvent: _order_issued,
+        WorkOrderSignedOffEvent: _work_done,
+        WorkOrderReferredEvent: _order_ended,
+        QuoteDeclinedEvent: _order_ended,
+        WorkOrderCancelledEvent: _order_ended,
+    }
 
 
 def _plain(value: Any) -> Any:

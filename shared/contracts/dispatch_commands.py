@@ -181,6 +181,15 @@ class ReferOrder(OrderCommand):
     reason: ShortText
 
 
+class CancelOrder(OrderCommand):
+    """Cancel an order that is no longer wanted (issued twice, or the work is no longer asked
+    for); a department supervisor or above (R1.7). A ticket's cancellation cancels its open
+    orders by itself."""
+
+    verb: ClassVar[str] = "cancel"
+    reason: ShortText
+
+
 # every command on desk.cmd.<site>.dispatch.<verb>, in the order of a work order's life
 DISPATCH_COMMANDS: tuple[type[IssueWorkOrder | OrderCommand], ...] = (
     IssueWorkOrder,
@@ -198,4 +207,5 @@ DISPATCH_COMMANDS: tuple[type[IssueWorkOrder | OrderCommand], ...] = (
     SignOff,
     ReturnOrder,
     ReferOrder,
+    CancelOrder,
 )

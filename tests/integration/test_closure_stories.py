@@ -85,3 +85,98 @@ async def test_cancelling_is_for_a_duplicate_or_a_withdrawal_and_keeps_the_reaso
     assert (event["data"]["reason"], event["data"]["note"]) == ("withdrawn", "业主表示已自行解决")
     shown = await desk.ticket("hbw", t["ticket_id"], version=2)
     assert (shown["cancel_reason"], shown["cancel_note"]) == ("withdrawn", "业主表示已自行解决")
+
+
+async def _order_in_view(desk: Desk, ticket_id: str, number: int = 1) -> dict[str, Any]:
+    async def shown() -> dict | None:
+        reply = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
+        orders = reply["ticket"]["work_orders"] if reply["ok"] else []
+        return orders[number - 1] if len(orders) >= number else None
+
+    return await eventually(shown)
+
+
+async def _order_status(desk: Desk, order_id: str, status: str) -> dict[str, Any]:
+    async def reached() -> dict | None:
+        reply = await desk.query("hbw", "workorder.get", {"work_order_id": order_id})
+        order = reply.get("work_order") or {}
+        return order if order.get("status") == status else None
+
+    return await eventually(reached)
+
+
+async def test_a_repair_is_not_resolved_while_its_order_is_open_and_cancelling_cancels_it_R8_12(
+    desk: Desk, drill_services
+) -> None:
+    """R8.12, R8.8: a ticket is resolved once its work is signed off, never while an order is
+    open (a leak waits for the next rain); cancelling the ticket (withdrawn, G2) cancels its
+    open order, which dispatch records and reporting shows."""
+    await drill_services()
+    t = await desk.command("hbw", "report", report_body("o-1", kind="repair", category="plumbing",
+                                                        content="顶楼屋面渗水"))  # fmt: skip
+    order = await _order_in_view(desk, t["ticket_id"])
+    collected = await desk.dispatch(
+        "hbw", "collect",
+        {"work_order_id": order["work_order_id"], "staff_id": "E01", "collected_by": "E02"},
+    )  # fmt: skip
+    assert collected["ok"], collected
+    await _order_status(desk, order["work_order_id"], "collected")
+
+    resolved = await desk.command(
+        "hbw", "resolve", {"ticket_id": t["ticket_id"], "staff_id": "S01", "resolution": "已修"}
+    )
+    cancelled = await desk.command(
+        "hbw", "cancel",
+        {"ticket_id": t["ticket_id"], "staff_id": "S02", "reason": "withdrawn",
+         "note": "业主自行请人维修"},
+    )  # fmt: skip
+
+    assert resolved["ok"] is False and resolved["error"]["code"] == "conflict", resolved
+    assert order["order_no"] in resolved["error"]["message"]
+    assert cancelled["ok"] and cancelled["status"] == "cancelled", cancelled
+    shown = await _order_status(desk, order["work_order_id"], "cancelled")
+    assert "withdrawn" in shown["cancel_reason"]
+    [event] = await eventually(lambda: published(desk, "workorder.cancelled",
+                                                 order["work_order_id"]))  # fmt: skip
+    assert (event["actor"], event["data"]["ticket_cancelled"]) == ("S02", True)
+
+
+async def test_a_supervisor_cancels_an_order_no_longer_wanted_and_its_clocks_stop_R8_12_R1_7(
+    desk: Desk, drill_services
+) -> None:
+    """A second order issued by mistake is cancelled by the supervisor (R1.7): escalation cancels
+    that order's own clocks, and the first order's sign-off then finishes the ticket's work and
+    resolves it (R8.12)."""
+    await drill_services()
+    drill = Drill(desk)
+    t = await desk.command("hbw", "report", report_body("o-2", kind="repair", category="plumbing",
+                                                        content="厨房水龙头滴水"))  # fmt: skip
+    first = await _order_in_view(desk, t["ticket_id"])
+    second = await desk.dispatch(
+        "hbw", "issue", {"ticket_id": t["ticket_id"], "staff_id": "S01", "reason": "重复派单"}
+    )
+    assert second["ok"], second
+    await drill.started(t["ticket_id"], f"order_collected_household:{second['order_no']}")
+
+    cancel = await desk.dispatch(
+        "hbw", "cancel",
+        {"work_order_id": second["work_order_id"], "staff_id": "SUP", "reason": "重复派单"},
+    )  # fmt: skip
+    assert cancel["ok"] and cancel["status"] == "cancelled", cancel
+
+    async def clock_cancelled() -> list[dict]:
+        stopped = await drill.events("escalation.clock_stopped", t["ticket_id"])
+        key = f"order_collected_household:{second['order_no']}"
+        return [e for e in stopped if e["data"]["key"] == key and
+                e["data"]["outcome"] == "cancelled"]  # fmt: skip
+
+    await eventually(clock_cancelled)
+    for verb, fields in (("collect", {"collected_by": "E02"}), ("assign", {"technician": "T07"}),
+                         ("arrive", {}), ("complete", {"notes": "换阀芯", "actual_item": "阀芯"}),
+                         ("sign_off", {"quality": 5, "attitude": 5})):  # fmt: skip
+        reply = await desk.dispatch(
+            "hbw", verb, {"work_order_id": first["work_order_id"], "staff_id": "E01"} | fields
+        )
+        assert reply["ok"], (verb, reply)
+    resolved = await desk.ticket("hbw", t["ticket_id"], version=2)
+    assert resolved["status"] == "resolved"

@@ -15,7 +15,7 @@ from eventsourcing.utils import register_topic
 from services.dispatch.domain import rules
 from services.dispatch.domain.rules import A_WORK_ORDER, Rule, TransitionError
 
-FINISHED = frozenset({"signed_off", "returned", "referred", "declined"})
+FINISHED = frozenset({"signed_off", "returned", "referred", "declined", "cancelled"})
 
 
 class WorkOrder(Aggregate):
@@ -141,6 +141,12 @@ class WorkOrder(Aggregate):
         to_department: str
         reason: str
 
+    class Cancelled(Event):
+        """Ends the order undone: its ticket was cancelled, or a supervisor cancelled it."""
+
+        reason: str
+        ticket_cancelled: bool
+
     def __init__(self, *, site: str, ticket_id: UUID, order_no: str, origin: str, department: str,
                  category: str | None, urgency: str, scope: str, unit: str | None, content: str,
                  appointment: dict[str, Any] | None, leak: bool, rework_of: UUID | None,
@@ -206,6 +212,7 @@ class Step:
 
 BEFORE_WORK = frozenset({"collected", "assigned", "arrived"})
 UNDER_WAY = frozenset({"issued", *BEFORE_WORK})
+OPEN = frozenset({*UNDER_WAY, "completed", "awaiting_acceptance"})  # not yet finished
 
 # verb -> its step: the lifecycle as one table
 LIFECYCLE: dict[str, Step] = {
@@ -237,6 +244,11 @@ LIFECYCLE: dict[str, Step] = {
     "return": Step(WorkOrder.Returned, {"signed_off"}, becomes="returned", cites="R8.10"),
     "refer": Step(
         WorkOrder.Referred, UNDER_WAY, becomes="referred", rule=rules.refer, cites="R7.11"
+    ),
+    # by a supervisor, or by dispatch when the order's ticket is cancelled (a duplicate, or
+    # withdrawn by the customer): an open order never outlives its ticket (R8.12, G2)
+    "cancel": Step(
+        WorkOrder.Cancelled, OPEN, becomes="cancelled", rule=rules.cancel, cites="R8.12 G2"
     ),
 }
 # event -> the status after it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -219,8 +220,18 @@ class Ticket(Aggregate):
         self._require(OPEN_STATUSES, "reply to")
         self._emit(self.Replied, at, meta, message=message, first=self.reply_count == 0)
 
-    def resolve(self, *, at: datetime, meta: dict[str, Any], resolution: str) -> None:
+    def resolve(
+        self,
+        *,
+        at: datetime,
+        meta: dict[str, Any],
+        resolution: str,
+        open_orders: Sequence[str] = (),
+    ) -> None:
+        """Resolved once the work is done: never while a work order is open (R8.12, R8.8: a leak
+        waits for the next rain and the owner's signature)."""
         self._require(OPEN_STATUSES, "resolve")
+        _no_open_orders("resolve", open_orders)
         self._emit(self.Resolved, at, meta, resolution=resolution)
 
     def follow_up(
@@ -231,8 +242,11 @@ class Ticket(Aggregate):
         satisfied: bool,
         score: int,
         comment: str | None,
+        open_orders: Sequence[str] = (),
     ) -> None:
         self._require({TicketStatus.resolved}, "follow up")
+        if satisfied:
+            _no_open_orders("close", open_orders)  # an order issued after the resolution
         self._emit(self.FollowedUp, at, meta, satisfied=satisfied, score=score, comment=comment)
         if satisfied:
             self._emit(self.Closed, at, meta, reason="satisfied_follow_up")
@@ -289,6 +303,13 @@ class Ticket(Aggregate):
         """Climbing the complaint ladder now, as escalation counts it (R6.3–R6.7): a complaint
         that is not communicative, open; resolved it stops, reopened it climbs again."""
         return self.ladder == "climbing" and self.is_open
+
+
+def _no_open_orders(action: str, open_orders: Sequence[str]) -> None:
+    """A ticket is never resolved or closed while one of its work orders is open (R8.12)."""
+    if open_orders:
+        status = f"waiting for its open work orders {', '.join(open_orders)} (R8.12)"
+        raise TransitionError(action, status, "a ticket")
 
 
 # stored before the domain became a package (issue 12)
