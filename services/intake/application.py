@@ -20,6 +20,7 @@ from services.intake.domain import (
     ticket_id_for,
 )
 from shared.contracts.commands import (
+    AcceptSolution,
     AttachMonthAnalysis,
     CancelTicket,
     ClassifyTicket,
@@ -147,6 +148,15 @@ class IntakeApp(DeskApplication):
     def _reply(self, ctx: CommandContext, cmd: ReplyToCustomer) -> tuple[BaseModel, list[Any]]:
         return self._change(
             ctx, cmd, lambda t, at, meta: t.reply(at=at, meta=meta, message=cmd.message)
+        )
+
+    def _accept_solution(
+        self, ctx: CommandContext, cmd: AcceptSolution
+    ) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.accept_solution(at=at, meta=meta, solution=cmd.solution),
         )
 
     def _resolve(self, ctx: CommandContext, cmd: ResolveTicket) -> tuple[BaseModel, list[Any]]:
@@ -383,6 +393,7 @@ class IntakeApp(DeskApplication):
         LinkContact: _link,
         RevealContact: _reveal,
         ReplyToCustomer: _reply,
+        AcceptSolution: _accept_solution,
         ResolveTicket: _resolve,
         RecordFollowUp: _follow_up,
         ReopenTicket: _reopen,

@@ -88,6 +88,11 @@ def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
     return events.TicketResolvedEvent, events.TicketResolved(resolution=m(ev.resolution)), None
 
 
+def _solution(ev: Ticket.SolutionAccepted, m: Callable) -> tuple:
+    data = events.SolutionAccepted(solution=m(ev.solution) or "")
+    return events.SolutionAcceptedEvent, data, None
+
+
 def _followed_up(ev: Ticket.FollowedUp, m: Callable) -> tuple:
     data = events.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
     return events.FollowUpRecordedEvent, data, None
@@ -125,6 +130,7 @@ _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
     Ticket.ContactRevealed: _revealed,
     Ticket.Replied: _replied,
     Ticket.Resolved: _resolved,
+    Ticket.SolutionAccepted: _solution,
     Ticket.FollowedUp: _followed_up,
     Ticket.Closed: _closed,
     Ticket.Reopened: _reopened,

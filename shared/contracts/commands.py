@@ -164,8 +164,18 @@ class RevealContact(TicketCommand):
     purpose: ShortText = Field(description="Why, e.g. 回访 follow-up call; recorded")
 
 
+class AcceptSolution(TicketCommand):
+    """The customer accepted the solution proposed for their complaint (R6.9): it is carried out
+    only then, and a valid complaint is resolved only after it."""
+
+    verb: ClassVar[str] = "accept_solution"
+    solution: LongText = Field(description="The solution put to the customer; published masked")
+
+
 class ResolveTicket(TicketCommand):
-    """Record the resolution; the follow-up call is then due."""
+    """Record the resolution; the follow-up call is then due. Never while a work order is open
+    (R8.12); a complaint is classified first (R6.2), and a valid one's solution accepted by the
+    customer (R6.9)."""
 
     verb: ClassVar[str] = "resolve"
     resolution: LongText
@@ -273,6 +283,7 @@ INTAKE_COMMANDS: tuple[type[Command], ...] = (
     LinkContact,
     RevealContact,
     ReplyToCustomer,
+    AcceptSolution,
     ResolveTicket,
     RecordFollowUp,
     ReopenTicket,

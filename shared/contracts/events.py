@@ -69,6 +69,13 @@ class TicketResolved(Contract):
     resolution: str
 
 
+class SolutionAccepted(Contract):
+    """The customer accepted the solution proposed for their complaint, which is carried out only
+    then (R6.9)."""
+
+    solution: str = Field(description="The solution the customer accepted; masked")
+
+
 class TicketReplied(Contract):
     """A reply to the customer (R10.2: a help request is answered within 5 minutes)."""
 
@@ -169,6 +176,11 @@ class TicketReopenedEvent(Envelope):
     data: TicketReopened
 
 
+class SolutionAcceptedEvent(Envelope):
+    event_type: Literal["ticket.solution_accepted"]
+    data: SolutionAccepted
+
+
 class TicketCancelledEvent(Envelope):
     event_type: Literal["ticket.cancelled"]
     data: TicketCancelled
@@ -185,6 +197,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketReopenedEvent,
     TicketCancelledEvent,
     TicketRepliedEvent,
+    SolutionAcceptedEvent,
 )
 
 

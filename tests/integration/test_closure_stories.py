@@ -180,3 +180,35 @@ async def test_a_supervisor_cancels_an_order_no_longer_wanted_and_its_clocks_sto
         assert reply["ok"], (verb, reply)
     resolved = await desk.ticket("hbw", t["ticket_id"], version=2)
     assert resolved["status"] == "resolved"
+
+
+async def test_a_complaint_is_resolved_once_classified_and_its_solution_accepted_R6_9_R6_2(
+    desk: Desk, services
+) -> None:
+    """R6.2: a complaint is classified before it is handled; R6.9: the proposed solution is put
+    to the customer and carried out only once the customer accepts it, so the complaint is
+    resolved after that acceptance is recorded (ticket.solution_accepted)."""
+    t = await desk.command("hbw", "report", report_body("s-1", category="cleaning",
+                                                        content="楼道垃圾三天没人清"))  # fmt: skip
+    ref = {"ticket_id": t["ticket_id"], "staff_id": "S01"}
+    resolution = {"resolution": "已安排保洁重新清扫"}
+
+    unclassified = await desk.command("hbw", "resolve", ref | resolution)
+    await desk.command("hbw", "classify", ref | {"validity": "valid", "severity": "minor"})
+    unaccepted = await desk.command("hbw", "resolve", ref | resolution)
+    accepted = await desk.command(
+        "hbw", "accept_solution", ref | {"solution": "今天下午重新清扫并每日巡查"}
+    )
+    resolved = await desk.command("hbw", "resolve", ref | resolution)
+
+    assert unclassified["error"]["code"] == "conflict", unclassified
+    assert "unclassified" in unclassified["error"]["message"]
+    assert unaccepted["error"]["code"] == "conflict", unaccepted
+    assert "R6.9" in unaccepted["error"]["message"]
+    assert accepted["ok"], accepted
+    assert resolved["ok"] and resolved["status"] == "resolved", resolved
+    shown = await desk.ticket("hbw", t["ticket_id"], version=4)
+    assert [h["event_type"] for h in shown["history"]][-2:] == [
+        "ticket.solution_accepted", "ticket.resolved",
+    ]  # fmt: skip
+    assert shown["solution_accepted_at"] is not None

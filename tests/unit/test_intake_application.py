@@ -137,15 +137,20 @@ def test_the_full_life_of_a_ticket_through_commands_R11_1(app, ctx, report_cmd):
     steps = [
         commands.ClassifyTicket(staff_id="S1", ticket_id=tid, validity="valid", severity="minor"),
         commands.LinkContact(staff_id="S1", ticket_id=tid, channel="visit", content="又来了"),
+        commands.AcceptSolution(staff_id="S1", ticket_id=tid, solution="当天清理"),  # R6.9
         commands.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="已清理"),
         commands.RecordFollowUp(
             staff_id="S1", ticket_id=tid, satisfied=False, score=2, comment="不满意"
         ),
+        commands.AcceptSolution(staff_id="S1", ticket_id=tid, solution="主管到场"),
         commands.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="再次清理"),
         commands.RecordFollowUp(staff_id="S1", ticket_id=tid, satisfied=True, score=5),
     ]
     statuses = [app.execute(ctx, step)["status"] for step in steps]
-    assert statuses == ["classified", "classified", "resolved", "reopened", "resolved", "closed"]
+    assert statuses == [
+        "classified", "classified", "classified", "resolved", "reopened", "reopened", "resolved",
+        "closed",
+    ]  # fmt: skip
     ticket = app.ticket_of_site("hbw", UUID(tid))
     assert (ticket.repeat_count, ticket.reopen_count, ticket.follow_up_count) == (1, 1, 2)
 

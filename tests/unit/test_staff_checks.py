@@ -225,6 +225,8 @@ def test_a_complaint_once_found_communicative_never_climbs_again(app, ctx, repor
 
 def test_a_reopened_complaint_is_back_on_the_ladder(app, ctx, report_cmd) -> None:
     ticket_id = complaint(app, ctx, report_cmd, validity="valid", severity="minor")
+    accepted = intake_commands.AcceptSolution(staff_id="S01", ticket_id=ticket_id, solution="限时")
+    app.execute(ctx, accepted)  # R6.9
     app.execute(
         ctx, intake_commands.ResolveTicket(staff_id="S01", ticket_id=ticket_id, resolution="已处理")
     )

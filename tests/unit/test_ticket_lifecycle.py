@@ -45,6 +45,7 @@ def test_happy_path_received_classified_resolved_satisfied_follow_up_closes_R11_
     ticket = make_ticket(kind="complaint", category="cleaning")
     ticket.classify(at=LATER, meta=META, validity="valid", severity="minor")
     assert ticket.status == "classified"
+    ticket.accept_solution(at=LATER, meta=META, solution="当天重新清扫楼道")  # R6.9
     ticket.resolve(at=LATER, meta=META, resolution="已安排保洁")
     assert (ticket.status, ticket.resolution) == ("resolved", "已安排保洁")
     ticket.follow_up(at=LATER, meta=META, satisfied=True, score=5, comment=None)
@@ -197,3 +198,46 @@ def test_each_site_and_month_has_its_own_counter():
     }
     assert len(ids) == 3
     assert TicketCounter.id_for("hbw", "202611") == TicketCounter.id_for("hbw", "202611")
+
+
+# -- a complaint's solution is accepted by the customer before it is carried out (R6.9) -------
+
+
+def test_a_complaint_is_not_resolved_unclassified_R6_2(make_ticket):
+    ticket = make_ticket(kind="complaint", category="cleaning")
+    with pytest.raises(TransitionError, match="unclassified complaint"):
+        ticket.resolve(at=LATER, meta=META, resolution="已处理")
+
+
+def test_a_valid_complaint_is_resolved_only_after_the_customer_accepts_its_solution_R6_9(
+    make_ticket,
+):
+    ticket = make_ticket(kind="complaint", category="cleaning")
+    ticket.classify(at=LATER, meta=META, validity="valid", severity="minor")
+    with pytest.raises(TransitionError, match=r"not accepted \(R6\.9\)"):
+        ticket.resolve(at=LATER, meta=META, resolution="已处理")
+    ticket.accept_solution(at=LATER, meta=META, solution="今天下午重新清扫")
+    ticket.resolve(at=LATER, meta=META, resolution="已重新清扫")
+    assert ticket.status == "resolved"
+
+
+def test_a_reopened_complaint_needs_a_new_solution_accepted_R6_9(make_ticket):
+    ticket = make_ticket(kind="complaint", category="cleaning")
+    ticket.classify(at=LATER, meta=META, validity="valid", severity="minor")
+    ticket.accept_solution(at=LATER, meta=META, solution="今天下午重新清扫")
+    ticket.resolve(at=LATER, meta=META, resolution="已重新清扫")
+    ticket.follow_up(at=LATER, meta=META, satisfied=False, score=2, comment="还是脏")
+    with pytest.raises(TransitionError):
+        ticket.resolve(at=LATER, meta=META, resolution="再次清扫")
+
+
+def test_a_communicative_complaint_is_explained_and_resolved_without_a_solution_R5_6(make_ticket):
+    ticket = make_ticket(kind="complaint", category="noise")
+    ticket.classify(at=LATER, meta=META, validity="communicative", communicative_type="venting")
+    ticket.resolve(at=LATER, meta=META, resolution="已耐心解释")
+    assert ticket.status == "resolved"
+
+
+def test_a_solution_is_accepted_for_a_complaint_only_R6_9(make_ticket):
+    with pytest.raises(RuleError):
+        make_ticket().accept_solution(at=LATER, meta=META, solution="换水管")

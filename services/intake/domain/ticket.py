@@ -17,7 +17,13 @@ from services.intake.domain.classification import (
 )
 from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.sla import climbs_ladder
-from shared.kernel.vocabulary import OPEN_STATUSES, CancelReason, TicketStatus
+from shared.kernel.vocabulary import (
+    OPEN_STATUSES,
+    CancelReason,
+    Kind,
+    TicketStatus,
+    Validity,
+)
 
 TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
 
@@ -92,6 +98,14 @@ class Ticket(Aggregate):
         def apply(self, t: Ticket) -> None:
             t.reply_count += 1
 
+    class SolutionAccepted(Event):
+        """The customer accepted the proposed solution of their complaint (R6.9)."""
+
+        solution: str
+
+        def apply(self, t: Ticket) -> None:
+            t.solution_accepted = True
+
     class Resolved(Event):
         resolution: str
 
@@ -121,6 +135,7 @@ class Ticket(Aggregate):
             t.reopen_count = self.reopen_count
             t.reopened_at = self.timestamp
             t.status = TicketStatus.reopened
+            t.solution_accepted = False  # what was accepted did not satisfy: a new one (R6.9)
 
     class Cancelled(Event):
         """Withdrawn or a duplicate (G2), with what the desk was told (`note`)."""
@@ -180,6 +195,7 @@ class Ticket(Aggregate):
         self.reopened_at: datetime | None = None
         self.follow_up_count = 0
         self.reply_count = 0
+        self.solution_accepted = False
         self.ladder = ladder_after(None, climbs_ladder(kind, None))
 
     @classmethod
@@ -220,6 +236,14 @@ class Ticket(Aggregate):
         self._require(OPEN_STATUSES, "reply to")
         self._emit(self.Replied, at, meta, message=message, first=self.reply_count == 0)
 
+    def accept_solution(self, *, at: datetime, meta: dict[str, Any], solution: str) -> None:
+        """The customer accepted the solution proposed for their complaint; it is carried out
+        only then (R6.9)."""
+        self._require(OPEN_STATUSES, "record an accepted solution for")
+        if self.kind != Kind.complaint:
+            raise RuleError("solution", "a solution is accepted for a complaint only (R6.9)")
+        self._emit(self.SolutionAccepted, at, meta, solution=solution)
+
     def resolve(
         self,
         *,
@@ -231,6 +255,12 @@ class Ticket(Aggregate):
         """Resolved once the work is done: never while a work order is open (R8.12, R8.8: a leak
         waits for the next rain and the owner's signature)."""
         self._require(OPEN_STATUSES, "resolve")
+        if self.kind == Kind.complaint and self.validity is None:
+            raise TransitionError("resolve", "an unclassified complaint (R6.2)", "a ticket")
+        valid = self.kind == Kind.complaint and self.validity == Validity.valid
+        if valid and not self.solution_accepted:
+            status = "a complaint whose solution the customer has not accepted (R6.9)"
+            raise TransitionError("resolve", status, "a ticket")
         _no_open_orders("resolve", open_orders)
         self._emit(self.Resolved, at, meta, resolution=resolution)
 

@@ -59,6 +59,7 @@ def _reported(state: TicketState | None, ev: ticket_events.TicketReportedEvent) 
         "reopen_count": 0,
         "follow_up_count": 0,
         "last_follow_up": None,
+        "solution_accepted_at": None,
         "cancel_reason": None,
         "cancel_note": None,
         "duplicate_of": None,
@@ -103,6 +104,10 @@ def _resolved(state: TicketState, ev: ticket_events.TicketResolvedEvent) -> Tick
     }
 
 
+def _solution_accepted(state: TicketState, ev: ticket_events.SolutionAcceptedEvent) -> TicketState:
+    return state | {"solution_accepted_at": ev.occurred_at.isoformat()}  # R6.9
+
+
 def _followed_up(state: TicketState, ev: ticket_events.FollowUpRecordedEvent) -> TicketState:
     follow_up = ev.data.model_dump(mode="json") | {"at": ev.occurred_at.isoformat()}
     return state | {"follow_up_count": state["follow_up_count"] + 1, "last_follow_up": follow_up}
@@ -115,6 +120,7 @@ def _closed(state: TicketState, ev: ticket_events.TicketClosedEvent) -> TicketSt
 def _reopened(state: TicketState, ev: ticket_events.TicketReopenedEvent) -> TicketState:
     return state | {
         "status": status_after(ev),
+        "solution_accepted_at": None,
         "reopen_count": ev.data.reopen_count,
         "closed_at": None,
     }
@@ -137,6 +143,7 @@ STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.ContactRevealedEvent: _revealed,
     ticket_events.TicketRepliedEvent: _replied,
     ticket_events.TicketResolvedEvent: _resolved,
+    ticket_events.SolutionAcceptedEvent: _solution_accepted,
     ticket_events.FollowUpRecordedEvent: _followed_up,
     ticket_events.TicketClosedEvent: _closed,
     ticket_events.TicketReopenedEvent: _reopened,

@@ -99,7 +99,8 @@ def _end(ticket, how: str, at) -> None:
     if how == "cancelled":
         ticket.cancel(at=at, meta=META, reason="withdrawn", note="业主撤回")
         return
-    ticket.resolve(at=at, meta=META, resolution="已处理")
+    ticket.classify(at=at, meta=META, validity="communicative", communicative_type="venting")
+    ticket.resolve(at=at, meta=META, resolution="已处理")  # classified first (R6.2)
     ticket.follow_up(at=at, meta=META, satisfied=True, score=5, comment=None)
 
 
