@@ -12,6 +12,7 @@ VERB_DONE = {
     "classify": "Classified",
     "link": "Repeat contact linked",
     "reply": "Reply recorded",
+    "accept_solution": "Solution accepted by the customer",
     "resolve": "Resolved",
     "follow_up": "Follow-up recorded",
     "reopen": "Reopened",

@@ -175,6 +175,20 @@ def ticket_reply(
     _ticket("reply", ticket_id, site, staff, nats_url, as_json, message=message)
 
 
+@ticket_app.command("accept-solution")
+def ticket_accept_solution(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    solution: Annotated[str, typer.Option(help="The solution the customer accepted")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record that the customer accepted the proposed solution of their complaint; it is carried
+    out only then, and a valid complaint is resolved after it (R6.9)."""
+    _ticket("accept_solution", ticket_id, site, staff, nats_url, as_json, solution=solution)
+
+
 @ticket_app.command("resolve")
 def ticket_resolve(
     ticket_id: TicketId,

@@ -154,6 +154,7 @@ _step(
 _step(dispatch_commands.ReturnOrder)
 _step(dispatch_commands.ReferOrder, reason=Text)
 _step(dispatch_commands.ReworkOrder, reason=Text)
+_step(dispatch_commands.CancelOrder, reason=Text)
 _step(
     dispatch_commands.OverrideClassification,
     urgency=Annotated[str | None, typer.Option(help="urgent or general")],
