@@ -214,6 +214,9 @@ async def desk(bus: Bus, ledger: Ledger, site: str, rng: random.Random, until: f
             valid = step | {"validity": "valid", "severity": "minor"}
             if await command(bus, ledger, site, "intake", "classify", valid) is None:
                 continue
+            accepted = step | {"solution": "今天重新清扫"}  # R6.9: before it is resolved
+            if await command(bus, ledger, site, "intake", "accept_solution", accepted) is None:
+                continue
             resolved = step | {"staff_id": supervisor, "resolution": "已安排保洁"}
             if await command(bus, ledger, site, "intake", "resolve", resolved) is not None:
                 await command(bus, ledger, site, "intake", "follow_up",

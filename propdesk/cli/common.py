@@ -100,6 +100,11 @@ def reference(ref: str, id_field: str, no_field: str) -> dict[str, str]:
         return {no_field: ref.strip().upper()}
 
 
+def ticket_ref(ref: str) -> str:
+    """A ticket as a command names it: its id, or its number, which the service resolves."""
+    return next(iter(reference(ref, "ticket_id", "ticket_no").values()))
+
+
 def resolve_id(url: str | None, site: str, ref: str, kind: str) -> str:
     """The id of a ticket or work order; a number is looked up in the reporting view."""
     key = reference(ref, f"{kind}_id", f"{kind}_no" if kind == "ticket" else "order_no")

@@ -16,9 +16,9 @@ from propdesk.cli.common import (
     Staff,
     call_desk,
     out,
-    resolve_id,
     send_command,
     site_zone,
+    ticket_ref,
 )
 from shared.kernel.local_time import shown, shown_or_blank
 from shared.messaging import subjects
@@ -35,7 +35,7 @@ ClockKey = Annotated[
 
 def _clocks(verb: str, ticket: str, site: str, staff: str, url: str | None, as_json: bool,
             **fields: Any) -> None:  # fmt: skip
-    body = {"ticket_id": resolve_id(url, site, ticket, "ticket"), "staff_id": staff, **fields}
+    body = {"ticket_id": ticket_ref(ticket), "staff_id": staff, **fields}
     reply = send_command(url, site, verb, body, as_json, service="escalation")
     if not as_json:
         out.print(f"[green]{verb}d[/green]: {', '.join(reply['clocks'])}")

@@ -15,6 +15,7 @@ VERB_DONE = {
     "classify": "Classified",
     "link": "Repeat contact linked",
     "reply": "Reply recorded",
+    "accept_solution": "Solution accepted by the customer",
     "resolve": "Resolved",
     "follow_up": "Follow-up recorded",
     "verify": "Verified on site",

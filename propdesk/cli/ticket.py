@@ -19,9 +19,10 @@ from propdesk.cli.common import (
     call_desk,
     out,
     reference,
-    resolve_id,
     send_command,
     site_zone,
+    ticket_ref,
+    usage,
 )
 from shared.kernel.local_time import shown
 from shared.messaging import subjects
@@ -33,8 +34,8 @@ TicketId = Annotated[str, typer.Argument(help="Ticket number (HBW-202611-0001) o
 def _ticket(
     verb: str, ticket: str, site: str, staff: str, url: str | None, as_json: bool, **fields: Any
 ) -> dict:
-    """A command about one ticket, named by its number or id."""
-    body = {"ticket_id": resolve_id(url, site, ticket, "ticket"), "staff_id": staff, **fields}
+    """A command about one ticket, named by its number or id (the service resolves a number)."""
+    body = {"ticket_id": ticket_ref(ticket), "staff_id": staff, **fields}
     return send_command(url, site, verb, body, as_json)
 
 
@@ -184,6 +185,20 @@ def ticket_reply(
     _ticket("reply", ticket_id, site, staff, nats_url, as_json, message=message)
 
 
+@ticket_app.command("accept-solution")
+def ticket_accept_solution(
+    ticket_id: TicketId,
+    site: Site,
+    staff: Staff,
+    solution: Annotated[str, typer.Option(help="The solution the customer accepted")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record that the customer accepted the proposed solution of their complaint; it is carried
+    out only then, and a valid complaint is resolved after it (R6.9)."""
+    _ticket("accept_solution", ticket_id, site, staff, nats_url, as_json, solution=solution)
+
+
 @ticket_app.command("resolve")
 def ticket_resolve(
     ticket_id: TicketId,
@@ -290,12 +305,20 @@ def ticket_cancel(
     ticket_id: TicketId,
     site: Site,
     staff: Staff,
-    reason: Annotated[str, typer.Option()],
-    duplicate_of: Annotated[str | None, typer.Option(help="The ticket this one repeats")] = None,
+    duplicate_of: Annotated[
+        str | None, typer.Option(help="The ticket this one repeats: its number or id")
+    ] = None,
+    withdrawn: Annotated[
+        bool, typer.Option("--withdrawn", help="The customer withdrew it (撤回)")
+    ] = False,
+    note: Annotated[str | None, typer.Option(help="What the desk was told")] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """Cancel a withdrawn or duplicate ticket."""
+    """Cancel a duplicate (--duplicate-of) or a ticket the customer withdrew (--withdrawn); a
+    complaint on the escalation ladder needs a department supervisor or above."""
+    if (duplicate_of is None) == (not withdrawn):
+        usage("say either --duplicate-of <ticket> or --withdrawn")
     _ticket(
         "cancel",
         ticket_id,
@@ -303,6 +326,7 @@ def ticket_cancel(
         staff,
         nats_url,
         as_json,
-        reason=reason,
-        duplicate_of=duplicate_of,
+        reason="withdrawn" if withdrawn else "duplicate",
+        note=note,
+        duplicate_of=ticket_ref(duplicate_of) if duplicate_of else None,
     )

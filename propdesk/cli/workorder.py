@@ -20,6 +20,7 @@ from propdesk.cli.common import (
     resolve_id,
     send_command,
     site_zone,
+    ticket_ref,
 )
 from shared.contracts import dispatch_commands
 from shared.contracts.dispatch_commands import OrderCommand
@@ -68,7 +69,7 @@ def issue(
 ) -> None:
     """Issue a work order by hand (complaint, help request, inspection finding)."""
     body = {
-        "ticket_id": resolve_id(nats_url, site, ticket, "ticket"),
+        "ticket_id": ticket_ref(ticket),
         "staff_id": staff,
         "reason": reason,
         "department": department,
@@ -154,6 +155,7 @@ _step(
 _step(dispatch_commands.ReturnOrder)
 _step(dispatch_commands.ReferOrder, reason=Text)
 _step(dispatch_commands.ReworkOrder, reason=Text)
+_step(dispatch_commands.CancelOrder, reason=Text)
 _step(
     dispatch_commands.OverrideClassification,
     urgency=Annotated[str | None, typer.Option(help="urgent or general")],

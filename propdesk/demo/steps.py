@@ -46,8 +46,8 @@ async def cancel_duplicate(m: Month, t: Ticket) -> None:
     await t.duplicate_of.reported.wait()
     await m.tl.until(grid(t.at + timedelta(minutes=t.rng.randint(3, 15))))
     await m.intake(
-        t, "cancel", m.desk_staff(t), reason="重复登记，同一咨询已由前台受理",
-        duplicate_of=t.duplicate_of.ticket_id,
+        t, "cancel", m.desk_staff(t), reason="duplicate", note="重复登记，同一咨询已由前台受理",
+        duplicate_of=t.duplicate_of.ticket_no,
     )  # fmt: skip
 
 

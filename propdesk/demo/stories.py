@@ -55,7 +55,11 @@ async def repair(m: Month, t: Ticket) -> None:
                 t, "decline_quote", who["technician"], order.id, reason="业主认为价格偏高"
             )
             await m.tl.until(grid(m.tl.now + timedelta(minutes=rng.randint(20, 60))))
-            await m.intake(t, "resolve", m.desk_staff(t), resolution="业主不接受报价，自行处理")
+            # once intake has read that the order ended (no order open, R8.12)
+            await m.intake(
+                t, "resolve", m.desk_staff(t), resolution="业主不接受报价，自行处理",
+                wait_for=("conflict",),
+            )  # fmt: skip
             await follow_up(m, t, 0.1)
             return
         await m.dispatch(t, "accept_quote", who["technician"], order.id)
@@ -115,7 +119,7 @@ async def complaint(m: Month, t: Ticket) -> None:
         await m.tl.until(grid(office(m.tl.now + timedelta(hours=rng.uniform(2, 8)), rng)))
         # a complaint on the ladder is cancelled by the supervisor (R6.4), others at the desk
         by = m.staff(t, ROLE_STAFF["department_supervisor"]) if valid else staff
-        await m.intake(t, "cancel", by, reason="业主表示已自行协商解决，撤回投诉")
+        await m.intake(t, "cancel", by, reason="withdrawn", note="业主表示已自行协商解决，撤回投诉")
         return
     fate = rng.random()
     if t.stuck:
@@ -129,7 +133,10 @@ async def complaint(m: Month, t: Ticket) -> None:
     else:
         hours = rng.uniform(14.2 * 24, 20 * 24)  # … and the general manager's office
     workdays = t.site != "hbw"
+    solution = COMPLAINT_RESOLUTIONS.get(t.category or "", "核实后整改")
     if hours is not None and hours < 48 and valid and rng.random() < 0.45:
+        # the customer accepts the proposed solution before it is carried out (R6.9)
+        await m.intake(t, "accept_solution", staff, solution=f"拟：{solution}")
         # a department puts it right with a work order; the sign-off resolves the ticket
         reply = await m.dispatch(
             t, "issue", staff, None, ticket_id=t.ticket_id,
@@ -155,10 +162,14 @@ async def complaint(m: Month, t: Ticket) -> None:
         text = COMPLAINT_RESOLUTIONS.get(t.category or "", "已核实并处理")
         if not valid:
             text = "已向业主解释说明，业主表示理解"
+        else:  # R6.9: carried out once the customer accepted it
+            await m.intake(t, "accept_solution", m.desk_staff(t), solution=f"拟：{solution}")
         await m.intake(t, "resolve", m.desk_staff(t), resolution=text)
     if await follow_up(m, t, 0.12):
         return
     await m.tl.until(grid(office(m.tl.now + timedelta(days=rng.uniform(1, 2)), rng)))
+    if valid:  # a new solution, accepted again (R6.9)
+        await m.intake(t, "accept_solution", m.desk_staff(t), solution="主管上门沟通并落实整改")
     await m.intake(t, "resolve", m.desk_staff(t), resolution="二次处理：主管上门沟通并落实整改")
     await follow_up(m, t, 0.0, force=True)
 

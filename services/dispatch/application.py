@@ -16,6 +16,7 @@ from services.dispatch.domain import (
 )
 from shared.contracts.dispatch_commands import (
     DISPATCH_COMMANDS,
+    CancelOrder,
     IssueWorkOrder,
     OrderCommand,
     ReworkOrder,
@@ -31,6 +32,7 @@ from shared.contracts.events import (
     TicketReportedEvent,
 )
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
+from shared.kernel.staff import PERMISSIONS
 from shared.messaging.errors import as_reply, conflict, not_found
 
 SYSTEM_ACTOR = "dispatch"
@@ -63,7 +65,8 @@ class DispatchApp(DeskApplication):
             content=data.content,
             appointment=data.appointment.model_dump(mode="json") if data.appointment else None,
         )
-        return self._repair_order(file, event)
+        number = self.note_number(event.site, data.ticket_no, event.aggregate_id)
+        return [*number, *self._repair_order(file, event)]
 
     def _ticket_classified(self, event: TicketClassifiedEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
@@ -78,6 +81,26 @@ class DispatchApp(DeskApplication):
             return []
         file.end(self.clock.now(), status=event.event_type.removeprefix("ticket."))
         return self._repair_order(file, event)
+
+    def _ticket_cancelled(self, event: TicketCancelledEvent) -> list[Any]:
+        """A cancelled ticket (a duplicate, or withdrawn by the customer) cancels its open orders,
+        in the name of whoever cancelled it: an order never outlives its ticket (R8.12, G2)."""
+        changed = self._ticket_ended(event)
+        file = self.get(event.aggregate_id, TicketFile)
+        if file is None:
+            return changed
+        meta = {
+            "actor": event.actor,
+            "correlation_id": event.correlation_id,
+            "causation_id": str(event.event_id),
+        }
+        reason = f"ticket {file.ticket_no} cancelled ({event.data.reason.value})"
+        for order_id in file.orders:
+            order = self.get(order_id, WorkOrder)
+            if order is not None and not order.finished:
+                order.act("cancel", self.clock.now(), meta, reason=reason, ticket_cancelled=True)
+                changed.append(order)
+        return changed
 
     def _ticket_reopened(self, event: TicketReopenedEvent) -> list[Any]:
         file = self.get(event.aggregate_id, TicketFile)
@@ -100,7 +123,7 @@ class DispatchApp(DeskApplication):
     # -- commands ---------------------------------------------------------------------------
 
     def _issue_by_hand(self, ctx: CommandContext, cmd: IssueWorkOrder) -> tuple[BaseModel, list]:
-        file = self.get(cmd.ticket_id, TicketFile)
+        file = self.get(self.ticket_id_of(ctx.site, cmd.ticket_id), TicketFile)
         if file is None or file.site != ctx.site:
             raise not_found(f"ticket {cmd.ticket_id}")
         if file.ended is not None:
@@ -145,6 +168,11 @@ class DispatchApp(DeskApplication):
         order = self._order_of_site(ctx.site, cmd.work_order_id)
         return self._act(ctx, cmd, order, **_event_data(cmd))
 
+    def _cancel(self, ctx: CommandContext, cmd: CancelOrder) -> tuple[BaseModel, list]:
+        """A supervisor cancels an order no longer wanted (R1.7)."""
+        self.require(ctx, cmd, PERMISSIONS["dispatch.cancel"])
+        return self._step(ctx, cmd)
+
     def _sign_off(self, ctx: CommandContext, cmd: SignOff) -> tuple[BaseModel, list]:
         order = self._order_of_site(ctx.site, cmd.work_order_id)
         done = self._others_finished(order)
@@ -188,12 +216,13 @@ class DispatchApp(DeskApplication):
         ReworkOrder: _rework,
         **dict.fromkeys(STEPS, _step),
         SignOff: _sign_off,  # a step too, which also tells whether the ticket's work is done
+        CancelOrder: _cancel,  # a step too, for a supervisor
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         TicketReportedEvent: _ticket_reported,
         TicketClassifiedEvent: _ticket_classified,
         TicketClosedEvent: _ticket_ended,
-        TicketCancelledEvent: _ticket_ended,
+        TicketCancelledEvent: _ticket_cancelled,
         TicketReopenedEvent: _ticket_reopened,
     }
 

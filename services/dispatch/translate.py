@@ -25,6 +25,7 @@ PUBLISHED: dict[type[WorkOrder.Event], type[Envelope]] = {
     WorkOrder.SignedOff: workorder_events.WorkOrderSignedOffEvent,
     WorkOrder.Returned: workorder_events.WorkOrderReturnedEvent,
     WorkOrder.Referred: workorder_events.WorkOrderReferredEvent,
+    WorkOrder.Cancelled: workorder_events.WorkOrderCancelledEvent,
 }
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "site", "actor",

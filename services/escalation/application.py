@@ -137,7 +137,7 @@ class EscalationApp(DeskApplication):
             causation_id=cause.causation_id,
         )
         policy.run(board, event, site, cause)
-        return [board]
+        return [board, *self.note_number(event.site, data.ticket_no, event.aggregate_id)]
 
     def _classified(self, event: ticket_events.TicketClassifiedEvent, site: SiteConfig,
                     cause: Cause) -> list[Any]:  # fmt: skip
@@ -219,10 +219,11 @@ class EscalationApp(DeskApplication):
 
     # -- commands -------------------------------------------------------------------------
 
-    def _board(self, ctx: CommandContext, ticket_id: UUID) -> Board:
-        board = self.get(board_id_for(ticket_id), Board)
+    def _board(self, ctx: CommandContext, ref: UUID | str) -> Board:
+        """The clocks of a ticket named by its id or number."""
+        board = self.get(board_id_for(self.ticket_id_of(ctx.site, ref)), Board)
         if board is None or board.site != ctx.site:
-            raise not_found(f"clocks of ticket {ticket_id}")
+            raise not_found(f"clocks of ticket {ref}")
         return board
 
     def _pause(
@@ -239,7 +240,7 @@ class EscalationApp(DeskApplication):
                 board.pause_clock(key, self.clock.now(), cause, work, cmd.reason, cmd.note)
         except ClockError as exc:
             raise invalid(str(exc), exc.field) from None
-        return escalation_commands.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+        return escalation_commands.ClocksReply(ticket_id=board.ticket_id, clocks=keys), [board]
 
     def _resume(
         self, ctx: CommandContext, cmd: escalation_commands.ResumeClock
@@ -256,7 +257,7 @@ class EscalationApp(DeskApplication):
         except ClockError as exc:
             raise invalid(str(exc), exc.field) from None
         _warn_guessed([board])
-        return escalation_commands.ClocksReply(ticket_id=cmd.ticket_id, clocks=keys), [board]
+        return escalation_commands.ClocksReply(ticket_id=board.ticket_id, clocks=keys), [board]
 
     def _ack(
         self, ctx: CommandContext, cmd: escalation_commands.AcknowledgeNotification
@@ -308,6 +309,7 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     workorder_events.QuoteAcceptedEvent: EscalationApp._on_order,
     workorder_events.QuoteDeclinedEvent: EscalationApp._on_order,
     workorder_events.WorkOrderReferredEvent: EscalationApp._on_order,
+    workorder_events.WorkOrderCancelledEvent: EscalationApp._on_order,
     workorder_events.WorkOrderCompletedEvent: EscalationApp._on_order,
 }
 

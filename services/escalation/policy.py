@@ -48,6 +48,7 @@ ON_SITE = ByScope(ClockName.on_site_household, ClockName.on_site_public)
 URGENT_FIX = repair_clocks(Urgency.urgent, Scope.household)  # R7.3
 GENERAL_FIX = repair_clocks(Urgency.general, Scope.household)
 FIX = (*URGENT_FIX, *GENERAL_FIX)  # the repair clocks of the ticket (R7.3)
+ORDER_CLOCKS = (COLLECTED, ON_SITE, ClockName.non_standard_assessed)  # each order's own
 
 HELP = When("a help request", lambda m: m.board.kind == Kind.help)
 REPAIR = When(
@@ -234,6 +235,8 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         Stop((ON_SITE,), cancelled=True, per_order=True),
     ),
     workorder_events.WorkOrderReferredEvent: (Stop(FIX, cancelled=True),),
+    # an order cancelled (its ticket cancelled, or by a supervisor): its own clocks no longer apply
+    workorder_events.WorkOrderCancelledEvent: (Stop(ORDER_CLOCKS, cancelled=True, per_order=True),),
     workorder_events.WorkOrderCompletedEvent: (
         Stop((ClockName.urgent_fixed, ClockName.general_fixed)),
     ),

@@ -12,12 +12,15 @@ from pydantic import BaseModel
 from services.intake.domain import (
     AccessLog,
     MonthReview,
+    OrderOfTicket,
     Ticket,
     TicketCounter,
+    TicketOrders,
     refused_reveals,
     ticket_id_for,
 )
 from shared.contracts.commands import (
+    AcceptSolution,
     AttachMonthAnalysis,
     CancelTicket,
     ClassifyTicket,
@@ -40,9 +43,16 @@ from shared.contracts.replies import (
     ReportReply,
     TicketReply,
 )
-from shared.contracts.workorder_events import WorkOrderSignedOffEvent
+from shared.contracts.workorder_events import (
+    QuoteDeclinedEvent,
+    WorkOrderCancelledEvent,
+    WorkOrderIssuedEvent,
+    WorkOrderReferredEvent,
+    WorkOrderSignedOffEvent,
+)
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.kernel.months import months_back
+from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.repairs import is_emergency
 from shared.kernel.satisfaction import is_satisfied
 from shared.kernel.staff import PERMISSIONS
@@ -93,7 +103,8 @@ class IntakeApp(DeskApplication):
             appointment=cmd.appointment.model_dump() if cmd.appointment else None,
             **ctx.meta(cmd),
         )
-        return self._report_reply(ticket, duplicate=False), [ticket, counter]
+        number = self.note_number(ctx.site, ticket.ticket_no, ticket.id)
+        return self._report_reply(ticket, duplicate=False), [ticket, counter, *number]
 
     def _classify(self, ctx: CommandContext, cmd: ClassifyTicket) -> tuple[BaseModel, list[Any]]:
         if cmd.category is not None and cmd.category not in self.site_config(ctx.site).categories:
@@ -146,9 +157,22 @@ class IntakeApp(DeskApplication):
             ctx, cmd, lambda t, at, meta: t.reply(at=at, meta=meta, message=cmd.message)
         )
 
+    def _accept_solution(
+        self, ctx: CommandContext, cmd: AcceptSolution
+    ) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.accept_solution(at=at, meta=meta, solution=cmd.solution),
+        )
+
     def _resolve(self, ctx: CommandContext, cmd: ResolveTicket) -> tuple[BaseModel, list[Any]]:
         return self._change(
-            ctx, cmd, lambda t, at, meta: t.resolve(at=at, meta=meta, resolution=cmd.resolution)
+            ctx,
+            cmd,
+            lambda t, at, meta: t.resolve(
+                at=at, meta=meta, resolution=cmd.resolution, open_orders=self.open_orders(t.id)
+            ),
         )
 
     def _follow_up(self, ctx: CommandContext, cmd: RecordFollowUp) -> tuple[BaseModel, list[Any]]:
@@ -161,6 +185,7 @@ class IntakeApp(DeskApplication):
                 satisfied=is_satisfied(cmd.score),
                 score=cmd.score,
                 comment=cmd.comment,
+                open_orders=self.open_orders(t.id),
             ),
         )
 
@@ -190,15 +215,17 @@ class IntakeApp(DeskApplication):
     def _cancel(self, ctx: CommandContext, cmd: CancelTicket) -> tuple[BaseModel, list[Any]]:
         if self.ticket_of_site(ctx.site, cmd.ticket_id).on_ladder:
             self.require(ctx, cmd, PERMISSIONS["intake.cancel"])
+        original_id = None
         if cmd.duplicate_of is not None:
-            original = self.ticket(cmd.duplicate_of)
+            original_id = self._named(ctx.site, cmd.duplicate_of)
+            original = self.ticket(original_id) if original_id is not None else None
             if original is None or original.site != ctx.site:
                 raise invalid("duplicate_of names no ticket of this site", "duplicate_of")
         return self._change(
             ctx,
             cmd,
             lambda t, at, meta: t.cancel(
-                at=at, meta=meta, reason=cmd.reason, duplicate_of=cmd.duplicate_of
+                at=at, meta=meta, reason=cmd.reason, note=cmd.note, duplicate_of=original_id
             ),
         )
 
@@ -245,7 +272,7 @@ class IntakeApp(DeskApplication):
                 at=now,
                 staff_id=cmd.staff_id,
                 role=member.role.value if member else None,
-                ticket_id=cmd.ticket_id,
+                ticket_id=self._named(ctx.site, cmd.ticket_id),
                 purpose=cmd.purpose,
                 reason=message,
                 correlation_id=ctx.correlation_id,
@@ -273,30 +300,85 @@ class IntakeApp(DeskApplication):
     def _work_done(self, event: WorkOrderSignedOffEvent) -> list[Any]:
         """When dispatch reports every work order of a ticket signed off, the ticket is resolved
         and its follow-up call (回访) is due."""
+        changed = self._order_ended(event)
         if not event.data.ticket_done:
-            return []
+            return changed
         ticket = self.ticket(event.data.ticket_id)
         if ticket is None or not ticket.is_open:
-            return []
+            return changed
         if ticket.reopened_at is not None and event.recorded_at <= ticket.reopened_at:
-            return []  # a sign-off from before the ticket was reopened (a late republish)
+            return changed  # a sign-off from before the ticket was reopened (a late republish)
         meta = {
             "actor": event.actor,
             "correlation_id": event.correlation_id,
             "causation_id": str(event.event_id),
         }
-        ticket.resolve(at=self.clock.now(), meta=meta, resolution=WORK_DONE)
-        return [ticket]
+        # the ticket's orders with this one ended (not yet saved: not read from the store again)
+        orders = next((c for c in changed if isinstance(c, TicketOrders)), None)
+        orders = orders or self._orders(event.data.ticket_id)
+        open_orders = orders.open_numbers if orders is not None else []
+        try:
+            ticket.resolve(
+                at=self.clock.now(), meta=meta, resolution=WORK_DONE, open_orders=open_orders
+            )
+        except (TransitionError, RuleError):
+            return changed  # not resolvable by itself: the desk resolves it
+        return [*changed, ticket]
+
+    # -- the ticket's work orders, as dispatch publishes them (R8.12) ------------------------------
+
+    def _order_issued(self, event: WorkOrderIssuedEvent) -> list[Any]:
+        """A new order of a ticket: open until it is signed off, referred, declined or
+        cancelled."""
+        if self.get(OrderOfTicket.id_for(event.aggregate_id), OrderOfTicket) is not None:
+            return []  # read again
+        now, ticket_id = self.clock.now(), event.data.ticket_id
+        link = OrderOfTicket.link(order_id=event.aggregate_id, ticket_id=ticket_id, at=now)
+        orders = self._orders(ticket_id) or TicketOrders.start(ticket_id=ticket_id, at=now)
+        orders.opened(now, order_id=event.aggregate_id, order_no=event.data.order_no)
+        return [link, orders]
+
+    def _order_ended(
+        self,
+        event: WorkOrderSignedOffEvent
+        | WorkOrderReferredEvent
+        | QuoteDeclinedEvent
+        | WorkOrderCancelledEvent,
+    ) -> list[Any]:
+        link = self.get(OrderOfTicket.id_for(event.aggregate_id), OrderOfTicket)
+        orders = self._orders(link.ticket_id) if link is not None else None
+        status = event.event_type.removeprefix("workorder.")
+        if orders is None or not orders.ended(
+            self.clock.now(), order_id=event.aggregate_id, status=status
+        ):
+            return []  # an order issued before intake followed them (2026-12): not known here
+        return [orders]
+
+    def _orders(self, ticket_id: UUID) -> TicketOrders | None:
+        return self.get(TicketOrders.id_for(ticket_id), TicketOrders)
+
+    def open_orders(self, ticket_id: UUID) -> list[str]:
+        """The numbers of the ticket's work orders still open, as far as intake has read."""
+        orders = self._orders(ticket_id)
+        return orders.open_numbers if orders is not None else []
 
     def ticket(self, ticket_id: UUID) -> Ticket | None:
         return self.get(ticket_id, Ticket)
 
-    def ticket_of_site(self, site: str, ticket_id: UUID) -> Ticket:
-        """A ticket is reachable only through its own site's subjects."""
-        ticket = self.ticket(ticket_id)
+    def ticket_of_site(self, site: str, ref: UUID | str) -> Ticket:
+        """A ticket, named by its id or number, is reachable only through its own site's
+        subjects."""
+        ticket = self.ticket(self.ticket_id_of(site, ref))
         if ticket is None or ticket.site != site:
-            raise not_found(f"ticket {ticket_id}")
+            raise not_found(f"ticket {ref}")
         return ticket
+
+    def _named(self, site: str, ref: UUID | str) -> UUID | None:
+        """The id a refused command named, if any (a number the site does not have: none)."""
+        try:
+            return self.ticket_id_of(site, ref)
+        except DeskError:
+            return None
 
     def _reporters(self, site: str, month: str) -> list[dict[str, Any]]:
         """Who reported the site's tickets in `month` (YYYY-MM) and the five months before, each
@@ -347,6 +429,7 @@ class IntakeApp(DeskApplication):
         LinkContact: _link,
         RevealContact: _reveal,
         ReplyToCustomer: _reply,
+        AcceptSolution: _accept_solution,
         ResolveTicket: _resolve,
         RecordFollowUp: _follow_up,
         VerifyOnSite: _verify,
@@ -354,7 +437,13 @@ class IntakeApp(DeskApplication):
         CancelTicket: _cancel,
         AttachMonthAnalysis: _analysis,
     }
-    reactions: ClassVar[dict[type[Envelope], Reaction]] = {WorkOrderSignedOffEvent: _work_done}
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {
+        WorkOrderIssuedEvent: _order_issued,
+        WorkOrderSignedOffEvent: _work_done,
+        WorkOrderReferredEvent: _order_ended,
+        QuoteDeclinedEvent: _order_ended,
+        WorkOrderCancelledEvent: _order_ended,
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -30,8 +30,9 @@ class IntakeService(DeskService):
     app_class = IntakeApp
     commands = COMMANDS
     publishes = events.INTAKE_EVENTS
-    # dispatch's last sign-off of a ticket's work orders resolves the ticket
-    consumes = ("intake-work-done", subjects.event_pattern("workorder.signed_off"))
+    # a ticket's work orders, so that it is never resolved while one is open; the last sign-off
+    # of its orders resolves it
+    consumes = ("intake-work-done", subjects.event_pattern("workorder.>"))
 
     def translator(self) -> Translate:
         return Translator(self.app.reporters_of)

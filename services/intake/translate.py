@@ -89,6 +89,11 @@ def _resolved(ev: Ticket.Resolved, m: Callable) -> tuple:
     return events.TicketResolvedEvent, events.TicketResolved(resolution=m(ev.resolution)), None
 
 
+def _solution(ev: Ticket.SolutionAccepted, m: Callable) -> tuple:
+    data = events.SolutionAccepted(solution=m(ev.solution) or "")
+    return events.SolutionAcceptedEvent, data, None
+
+
 def _followed_up(ev: Ticket.FollowedUp, m: Callable) -> tuple:
     data = events.FollowUpRecorded(satisfied=ev.satisfied, score=ev.score, comment=m(ev.comment))
     return events.FollowUpRecordedEvent, data, None
@@ -114,7 +119,7 @@ def _reopened(ev: Ticket.Reopened, m: Callable) -> tuple:
 
 
 def _cancelled(ev: Ticket.Cancelled, m: Callable) -> tuple:
-    data = events.TicketCancelled(reason=m(ev.reason), duplicate_of=ev.duplicate_of)
+    data = events.TicketCancelled(reason=ev.reason, note=m(ev.note), duplicate_of=ev.duplicate_of)
     return events.TicketCancelledEvent, data, None
 
 
@@ -136,6 +141,7 @@ _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
     Ticket.ContactRevealed: _revealed,
     Ticket.Replied: _replied,
     Ticket.Resolved: _resolved,
+    Ticket.SolutionAccepted: _solution,
     Ticket.FollowedUp: _followed_up,
     Ticket.VerifiedOnSite: _verified,
     Ticket.Closed: _closed,

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from shared.kernel.identifiers import SiteId as SiteId  # the contracts' own names for them
 from shared.kernel.identifiers import StaffId as StaffId
@@ -29,6 +37,22 @@ Place = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
     AfterValidator(not_personal),
+]
+
+# The number the desk told the customer (docs/contract.md §8): <SITE>-<YYYYMM>-<NNNN>, any case.
+TicketNo = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_upper=True,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{1,31}-[0-9]{6}-[0-9]{4,}$",
+    ),
+]
+# Every command field that names a ticket takes its id or its number; the service resolves it.
+TicketRef = Annotated[
+    UUID | TicketNo,
+    Field(description="The ticket's id (UUID) or its number (HBW-202611-0042)"),
 ]
 
 

@@ -21,12 +21,14 @@ from shared.contracts.base import (
     Place,
     ShortText,
     StaffId,
+    TicketRef,
     Timestamp,
 )
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.kernel.personal import looks_personal
 from shared.kernel.satisfaction import contradiction, is_satisfied
 from shared.kernel.vocabulary import (
+    CancelReason,
     Channel,
     CommunicativeType,
     HelpCategory,
@@ -49,9 +51,11 @@ class Command(Contract):
 
 
 class TicketCommand(Command):
+    """A command about one ticket, named by its id or by its number (HBW-202611-0042)."""
+
     reply: ClassVar[type[Contract]] = TicketReply
 
-    ticket_id: UUID
+    ticket_id: TicketRef
 
 
 class Reporter(Contract):
@@ -167,8 +171,18 @@ class RevealContact(TicketCommand):
     purpose: ShortText = Field(description="Why, e.g. 回访 follow-up call; recorded")
 
 
+class AcceptSolution(TicketCommand):
+    """The customer accepted the solution proposed for their complaint (R6.9): it is carried out
+    only then, and a valid complaint is resolved only after it."""
+
+    verb: ClassVar[str] = "accept_solution"
+    solution: LongText = Field(description="The solution put to the customer; published masked")
+
+
 class ResolveTicket(TicketCommand):
-    """Record the resolution; the follow-up call is then due."""
+    """Record the resolution; the follow-up call is then due. Never while a work order is open
+    (R8.12); a complaint is classified first (R6.2), and a valid one's solution accepted by the
+    customer (R6.9)."""
 
     verb: ClassVar[str] = "resolve"
     resolution: LongText
@@ -239,12 +253,25 @@ class ReopenTicket(TicketCommand):
 
 
 class CancelTicket(TicketCommand):
-    """Withdrawn by the customer, or a duplicate of another ticket (`duplicate_of`)."""
+    """Cancel a ticket withdrawn by the customer, or a duplicate of another ticket
+    (`duplicate_of`, by its number or id); it ends without a follow-up call. A complaint on the
+    escalation ladder needs a department supervisor or above (R6.4–R6.6)."""
 
     verb: ClassVar[str] = "cancel"
 
-    reason: ShortText
-    duplicate_of: UUID | None = None
+    reason: CancelReason = Field(description="duplicate or withdrawn")
+    note: ShortText | None = Field(default=None, description="What the desk was told; masked")
+    duplicate_of: TicketRef | None = Field(
+        default=None, description="The ticket this one repeats, by its id or number (G2)"
+    )
+
+    @model_validator(mode="after")
+    def _duplicate_names_its_ticket(self) -> Self:
+        if self.reason is CancelReason.duplicate and self.duplicate_of is None:
+            raise ValueError("a duplicate names the ticket it repeats in duplicate_of")
+        if self.reason is not CancelReason.duplicate and self.duplicate_of is not None:
+            raise ValueError("duplicate_of is only for reason duplicate")
+        return self
 
 
 # Years 1970–2999: every month a report looks at (the six before, the one after) is a date.
@@ -296,6 +323,7 @@ INTAKE_COMMANDS: tuple[type[Command], ...] = (
     LinkContact,
     RevealContact,
     ReplyToCustomer,
+    AcceptSolution,
     ResolveTicket,
     RecordFollowUp,
     VerifyOnSite,

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from shared.contracts.base import Contract, LongText, ShortText, StaffId
+from shared.contracts.base import Contract, LongText, ShortText, StaffId, TicketRef
 from shared.contracts.commands import AppointmentWindow, Command
 from shared.kernel.vocabulary import Department, Scope, Urgency
 
@@ -26,7 +26,7 @@ class IssueWorkOrder(Command):
 
     verb: ClassVar[str] = "issue"
 
-    ticket_id: UUID
+    ticket_id: TicketRef
     reason: ShortText
     department: Department | None = None
     urgency: Urgency | None = None
@@ -181,6 +181,15 @@ class ReferOrder(OrderCommand):
     reason: ShortText
 
 
+class CancelOrder(OrderCommand):
+    """Cancel an order that is no longer wanted (issued twice, or the work is no longer asked
+    for); a department supervisor or above (R1.7). A ticket's cancellation cancels its open
+    orders by itself."""
+
+    verb: ClassVar[str] = "cancel"
+    reason: ShortText
+
+
 # every command on desk.cmd.<site>.dispatch.<verb>, in the order of a work order's life
 DISPATCH_COMMANDS: tuple[type[IssueWorkOrder | OrderCommand], ...] = (
     IssueWorkOrder,
@@ -198,4 +207,5 @@ DISPATCH_COMMANDS: tuple[type[IssueWorkOrder | OrderCommand], ...] = (
     SignOff,
     ReturnOrder,
     ReferOrder,
+    CancelOrder,
 )

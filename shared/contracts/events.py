@@ -6,16 +6,17 @@ appears in any of these models (docs/DOMAIN.md §9) — the intake store keeps t
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, TypeAdapter
+from pydantic import AwareDatetime, Field, TypeAdapter, model_validator
 
 from shared.contracts.base import Appointment, Contract, StaffId
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.kernel.vocabulary import (
+    CancelReason,
     Channel,
     CommunicativeType,
     HelpCategory,
@@ -71,6 +72,13 @@ class TicketResolved(Contract):
     resolution: str
 
 
+class SolutionAccepted(Contract):
+    """The customer accepted the solution proposed for their complaint, which is carried out only
+    then (R6.9)."""
+
+    solution: str = Field(description="The solution the customer accepted; masked")
+
+
 class TicketReplied(Contract):
     """A reply to the customer (R10.2: a help request is answered within 5 minutes)."""
 
@@ -108,8 +116,24 @@ class TicketReopened(Contract):
 
 
 class TicketCancelled(Contract):
-    reason: str
+    """A ticket withdrawn by the customer or a duplicate of another (docs/DOMAIN.md §6, G2).
+    Schema 2 made `reason` `duplicate` or `withdrawn` and added `note`; a schema-1 event's free
+    text reason reads as its `note`, with reason `duplicate` when it names `duplicate_of`, else
+    `withdrawn`."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
+
+    reason: CancelReason
+    note: str | None = Field(default=None, description="What the desk was told; masked")
     duplicate_of: UUID | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _schema_1(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("reason") not in (*CancelReason, None):
+            reason = CancelReason.duplicate if data.get("duplicate_of") else CancelReason.withdrawn
+            return {**data, "reason": reason, "note": data.get("note") or data["reason"]}
+        return data
 
 
 class MonthAnalysisAttached(Contract):
@@ -172,6 +196,11 @@ class TicketReopenedEvent(Envelope):
     data: TicketReopened
 
 
+class SolutionAcceptedEvent(Envelope):
+    event_type: Literal["ticket.solution_accepted"]
+    data: SolutionAccepted
+
+
 class TicketCancelledEvent(Envelope):
     event_type: Literal["ticket.cancelled"]
     data: TicketCancelled
@@ -189,6 +218,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketCancelledEvent,
     TicketRepliedEvent,
     VerifiedOnSiteEvent,
+    SolutionAcceptedEvent,
 )
 
 

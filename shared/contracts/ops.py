@@ -58,7 +58,9 @@ class RefusedReveal(Contract):
     at: datetime
     staff_id: str
     role: str | None = Field(description="None: the staff id is not on the site's staff list")
-    ticket_id: UUID
+    ticket_id: UUID | None = Field(
+        description="None: the command named a ticket number this site does not have"
+    )
     purpose: str = Field(description="As the desk gave it, personal data masked")
     reason: str
     correlation_id: str

@@ -120,6 +120,14 @@ class WorkOrderReferred(Contract):
     reason: str
 
 
+class WorkOrderCancelled(Contract):
+    """The order ends undone: its ticket was cancelled (a duplicate, or withdrawn by the
+    customer), or a department supervisor cancelled it (docs/DOMAIN.md §4, §6)."""
+
+    reason: str = Field(description="Why; masked")
+    ticket_cancelled: bool = Field(description="Cancelled because its ticket was cancelled")
+
+
 class WorkOrderIssuedEvent(Envelope):
     event_type: Literal["workorder.issued"]
     data: WorkOrderIssued
@@ -190,6 +198,11 @@ class WorkOrderReferredEvent(Envelope):
     data: WorkOrderReferred
 
 
+class WorkOrderCancelledEvent(Envelope):
+    event_type: Literal["workorder.cancelled"]
+    data: WorkOrderCancelled
+
+
 WORKORDER_EVENTS: tuple[type[Envelope], ...] = (
     WorkOrderIssuedEvent,
     ClassificationOverriddenEvent,
@@ -205,4 +218,5 @@ WORKORDER_EVENTS: tuple[type[Envelope], ...] = (
     WorkOrderSignedOffEvent,
     WorkOrderReturnedEvent,
     WorkOrderReferredEvent,
+    WorkOrderCancelledEvent,
 )

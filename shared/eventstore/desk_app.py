@@ -22,10 +22,11 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
 from shared.eventstore.parking_lot import ParksEvents
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
+from shared.eventstore.ticket_numbers import TicketNumber
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.kernel.staff import Permission, StaffMember
-from shared.messaging.errors import DeskError, forbidden
+from shared.messaging.errors import DeskError, forbidden, not_found
 from shared.messaging.inbox import Delivery
 from shared.messaging.subjects import STREAM
 
@@ -191,6 +192,26 @@ class DeskApplication(ParksEvents, Application[UUID]):
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, kind) else None
+
+    def ticket_id_of(self, site: str, ref: UUID | str) -> UUID:
+        """The id a command's ticket reference names: an id as given, a number (HBW-202611-0042)
+        by this service's index of the site's numbers (`not_found` when it names none)."""
+        if isinstance(ref, UUID):
+            return ref
+        entry = self.get(TicketNumber.id_for(site, ref), TicketNumber)
+        if entry is None or entry.site != site:
+            raise not_found(f"ticket {ref}")
+        return entry.ticket_id
+
+    def note_number(self, site: str, ticket_no: str, ticket_id: UUID) -> list[Any]:
+        """The index entry of a ticket's number, when this service does not have it yet."""
+        if self.get(TicketNumber.id_for(site, ticket_no), TicketNumber) is not None:
+            return []
+        return [
+            TicketNumber.note(
+                site=site, ticket_no=ticket_no, ticket_id=ticket_id, at=self.clock.now()
+            )
+        ]
 
     def _receipt(self, site: str, command_id: str) -> dict[str, Any] | None:
         receipt = self.get(CommandReceipt.id_for(site, self.name, command_id), CommandReceipt)

@@ -81,6 +81,11 @@ PERMISSIONS: dict[str, Permission] = {
         and_above(Role.department_supervisor),
         "R6.4–R6.6",
     ),
+    # a work order no longer wanted is ended by the department's supervisor or above, never by
+    # the technician who holds it (R1.7: no one acts beyond their authority; R7.18)
+    "dispatch.cancel": Permission(
+        "cancelling a work order", and_above(Role.department_supervisor), "R1.7, R7.18"
+    ),
     # the management-office head (物业管理处负责人) is the project manager (项目经理 = 管理处经理)
     "intake.attach_analysis": Permission(
         "attaching the month's complaint analysis", frozenset({Role.project_manager}), "R12.2"

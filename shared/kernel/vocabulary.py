@@ -122,6 +122,14 @@ class TicketStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class CancelReason(StrEnum):
+    """Why a ticket is cancelled (docs/DOMAIN.md §2, §6; G2): nothing else ends a ticket
+    without its follow-up call."""
+
+    duplicate = "duplicate"  # a ticket opened twice: `duplicate_of` names the one it repeats
+    withdrawn = "withdrawn"  # the customer withdrew it (撤回)
+
+
 OPEN_STATUSES = frozenset({TicketStatus.received, TicketStatus.classified, TicketStatus.reopened})
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (

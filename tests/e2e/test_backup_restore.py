@@ -71,6 +71,10 @@ async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
         reported.append(await call(url, var, report, complaint))
         assert all(r["ok"] for r in reported), reported
         resolve = {"ticket_id": reported[3]["ticket_id"], "staff_id": "HB-S01"}
+        # classified (R6.2) and its solution accepted by the customer (R6.9) before it is resolved
+        for verb, fields in (("classify", {"validity": "valid", "severity": "minor"}),
+                             ("accept_solution", {"solution": "协调楼上住户"})):  # fmt: skip
+            assert (await call(url, var, f"desk.cmd.hbw.intake.{verb}", resolve | fields))["ok"]
         resolve["resolution"] = "已协调"
         assert (await call(url, var, "desk.cmd.hbw.intake.resolve", resolve))["ok"]
         revoked = run("credentials", "revoke", "site-xh-tower", data_dir=var)

@@ -58,9 +58,26 @@ def test_a_person_logs_a_contact_and_reads_it_back(up) -> None:
     assert ticket["ticket_id"] in listed.stdout
 
 
+def test_a_duplicate_is_cancelled_naming_the_ticket_it_repeats_by_number_G2(up) -> None:
+    """Issue 13 item 19: `--duplicate-of HBW-202612-0005` was refused (a UUID was required)."""
+    _, url, _ = up
+    first = json.loads(report(url, "--json").stdout)["ticket_no"]
+    second = json.loads(report(url, "--json").stdout)["ticket_no"]
+
+    cancelled = cli("ticket", "cancel", second, "--site", "hbw", "--staff", "HB-S01",
+                    "--duplicate-of", first, "--note", "同一漏水重复登记", url=url)  # fmt: skip
+    neither = cli("ticket", "cancel", first, "--site", "hbw", "--staff", "HB-S01", url=url)
+
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert "status cancelled" in cancelled.stdout
+    assert neither.returncode == 2 and "--duplicate-of" in neither.stderr
+
+
 def test_a_person_walks_a_ticket_to_closure(up) -> None:
     _, url, _ = up
-    ticket_no = json.loads(report(url, "--json").stdout)["ticket_no"]
+    # an inquiry: a repair is resolved by its work order's sign-off, never while it is open
+    # (R8.12; issue 13 item 7)
+    ticket_no = json.loads(report(url, "--json", "--kind", "inquiry").stdout)["ticket_no"]
     common = (ticket_no, "--site", "hbw", "--staff", "HB-S01")  # the number the customer was told
     for _ in range(100):  # the number is looked up in the ticket view, which follows the stream
         if cli("ticket", "show", ticket_no, "--site", "hbw", url=url).returncode == 0:

@@ -91,9 +91,10 @@ def test_a_ticket_is_shown_as_of_a_time(up) -> None:
     between = datetime.now(UTC).isoformat()
     common = (ticket["ticket_no"], "--site", "hbw")
     time.sleep(0.01)
-    resolution = ("--staff", "HB-S02", "--resolution", "修好了")
-    resolved = cli("ticket", "resolve", *common, *resolution, url=url)
-    assert resolved.returncode == 0, resolved.stderr
+    # withdrawn (a repair is resolved by its order's sign-off, never while it is open: R8.12)
+    withdrawn = ("--staff", "HB-S02", "--withdrawn", "--note", "业主自行修好了")
+    cancelled = cli("ticket", "cancel", *common, *withdrawn, url=url)
+    assert cancelled.returncode == 0, cancelled.stderr
 
     then = cli("ticket", "show", *common, "--as-of", between, url=url)
     too_early = cli("ticket", "show", *common, "--as-of", before, url=url)
@@ -103,7 +104,7 @@ def test_a_ticket_is_shown_as_of_a_time(up) -> None:
     # shown in the site's zone, saying so (issue 13 item 17), no longer the raw UTC ISO time
     assert f"as of {local_time(between, ZoneInfo('Asia/Shanghai'))}" in then.stdout
     assert "status" in then.stdout and "received" in then.stdout
-    assert "ticket.resolved" not in then.stdout
+    assert "ticket.cancelled" not in then.stdout
     assert first["status"] == "received"
     assert too_early.returncode == 1 and "not_found" in too_early.stderr
     assert naive.returncode == 2 and "no offset" in naive.stderr

@@ -94,3 +94,14 @@ def report_body(client_ref: str = "r-1", **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+async def ready_to_resolve(desk: Desk, site: str, ticket_id: str, staff: str = "S1") -> None:
+    """A complaint is resolved once classified (R6.2) and, valid, once the customer accepted its
+    solution (R6.9): classify it valid (minor) and record the acceptance."""
+    ref = {"ticket_id": ticket_id, "staff_id": staff}
+    classified = await desk.command(site, "classify", ref | {"validity": "valid",
+                                                             "severity": "minor"})  # fmt: skip
+    assert classified["ok"], classified
+    accepted = await desk.command(site, "accept_solution", ref | {"solution": "协调处理"})
+    assert accepted["ok"], accepted

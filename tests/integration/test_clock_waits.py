@@ -12,7 +12,7 @@ from services.escalation.entrypoint import EscalationService
 from shared.kernel.settings import Settings
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.drill import SECOND, Drill
-from tests.integration.support import START, Desk, eventually, report_body
+from tests.integration.support import START, Desk, eventually, ready_to_resolve, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -29,6 +29,7 @@ async def test_a_complaint_resolved_just_before_the_clock_moves_does_not_climb(
         ticket = reply["ticket_id"]
         await eventually(lambda ticket=ticket: drill.events("escalation.ladder_started", ticket))
 
+        await ready_to_resolve(desk, "hbw", ticket)  # R6.2, R6.9
         resolved = await desk.command(
             "hbw", "resolve", {"ticket_id": ticket, "resolution": "已协调", "staff_id": "S1"}
         )
@@ -70,6 +71,7 @@ async def test_a_complaint_resolved_while_escalation_was_down_does_not_climb_at_
         ticket = reply["ticket_id"]
         await eventually(lambda ticket=ticket: drill.events("escalation.ladder_started", ticket))
         await running["escalation"].stop()
+        await ready_to_resolve(desk, "hbw", ticket)  # R6.2, R6.9
         resolved = await desk.command(
             "hbw", "resolve", {"ticket_id": ticket, "resolution": "已协调", "staff_id": "S1"}
         )

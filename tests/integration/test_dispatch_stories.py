@@ -195,6 +195,27 @@ async def test_rework_within_the_warranty_is_linked_and_free(desk: Desk, service
     assert charge["error"]["code"] == "invalid"
 
 
+async def test_the_warranty_runs_from_the_owners_acceptance_and_signature_R8_9(
+    desk: Desk, services, clock
+) -> None:
+    """R8.9 (修理项目竣工以业主验收签字为准): a repair completed, signed by the owner 60 days later,
+    and reworked 60 days after the signature (120 after the completion) is still free."""
+    _, order = await repair(desk, "w-2", "卫生间地漏返水")
+    oid = order["work_order_id"]
+    await walk(desk, oid, *TO_SITE, ("complete", {"notes": "疏通地漏", "actual_item": "地漏"}))
+    clock.advance(timedelta(days=60))
+    await walk(desk, oid, ("sign_off", {"quality": 4, "attitude": 5}))
+    clock.advance(timedelta(days=60))
+
+    rework = await desk.dispatch(
+        "hbw", "rework", {"work_order_id": oid, "staff_id": "S01", "reason": "地漏再次返水"}
+    )
+
+    assert rework["ok"], rework
+    second = await order_state(desk, rework["work_order_id"], "issued")
+    assert second["free_of_charge"] is True
+
+
 async def test_a_leak_repair_waits_for_the_rain_before_signature(desk: Desk, services) -> None:
     """R8.8: a leak repair is accepted only after the customer confirms it after the next rain."""
     _, order = await repair(desk, "l-1", "顶楼屋面渗水")

@@ -13,7 +13,7 @@ from services.escalation.entrypoint import EscalationService
 from shared.kernel.settings import Settings
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.drill import SECOND, Drill, parse
-from tests.integration.support import START, Desk, eventually, report_body
+from tests.integration.support import START, Desk, eventually, ready_to_resolve, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -90,6 +90,7 @@ async def test_a_complaint_resolved_on_day_3_stops_after_the_first_level(
     assert early[2] == {("complaint_escalated", "department_supervisor")}
 
     await drill.set_clock(START + 3 * DAY)
+    await ready_to_resolve(desk, "hbw", ticket)  # classified (R6.2), its solution accepted (R6.9)
     resolved = await desk.command(
         "hbw", "resolve", {"ticket_id": ticket, "resolution": "已协调施工方", "staff_id": "S1"}
     )

@@ -59,8 +59,10 @@ async def test_a_window_of_one_site_is_exported_as_on_the_bus(desk: Desk, drill_
     await report(desk, "ohs", "x-4")
     await quiet(desk)
     await drill.set_clock(START + 3 * HOUR)
-    resolve = {"ticket_id": early, "resolution": "已修好", "staff_id": "S03"}
-    assert (await desk.command("hbw", "resolve", resolve))["ok"]  # after the window
+    # after the window; withdrawn, as its order is still open (a repair is never resolved then,
+    # R8.12), which cancels the order too
+    cancel = {"ticket_id": early, "reason": "withdrawn", "staff_id": "S03"}
+    assert (await desk.command("hbw", "cancel", cancel))["ok"]
     # logged after the window, but it happened within it: in by its occurred_at
     backdated = await report(desk, "hbw", "x-5", received_at=(START + 2 * HOUR).isoformat())
     await quiet(desk)
@@ -84,7 +86,7 @@ async def test_a_window_of_one_site_is_exported_as_on_the_bus(desk: Desk, drill_
     assert (none.count, nothing) == (0, [])
     assert {p.site for p in parsed} == {"hbw"}
     assert {str(p.aggregate_id) for p in parsed if p.event_type.startswith("ticket.")} == {
-        early,  # classified in the window; reported before it, resolved after it
+        early,  # classified in the window; reported before it, cancelled after it
         backdated,
     }
     # the late contact occurred before the window; its order was issued (and occurred) within it

@@ -63,7 +63,8 @@ def intake_app(tmp_path: Path, clock: FixedClock) -> IntakeApp:
 def record_tickets(app: IntakeApp, n: int) -> None:
     ctx = CommandContext("hbw", "corr")
     for i in range(n):
-        reply = app.execute(ctx, ReportContact.model_validate(report_body(f"c{i}")))
+        body = report_body(f"c{i}", kind="inquiry")  # resolved as it is (a complaint: R6.2, R6.9)
+        reply = app.execute(ctx, ReportContact.model_validate(body))
         if i % 2:
             resolve = {"ticket_id": reply["ticket_id"], "staff_id": "S01", "resolution": "ok"}
             app.execute(ctx, ResolveTicket.model_validate(resolve))
@@ -195,7 +196,9 @@ async def test_rebuilding_the_projection_from_an_empty_view_gives_the_same_state
     desk: Desk, services, tmp_path
 ) -> None:
     """The live view, fed while commands arrive, equals a fresh view over the same stream."""
-    tickets = [await desk.command("hbw", "report", report_body(f"r{n}")) for n in range(6)]
+    tickets = [
+        await desk.command("hbw", "report", report_body(f"r{n}", kind="inquiry")) for n in range(6)
+    ]
     for t in tickets[:3]:
         await desk.command(
             "hbw", "resolve", {"ticket_id": t["ticket_id"], "staff_id": "S1", "resolution": "ok"}

@@ -76,7 +76,7 @@ async def test_the_same_client_ref_returns_the_same_ticket_and_records_nothing(
 async def test_a_repeated_command_id_returns_the_first_reply_and_records_nothing(
     desk: Desk, services
 ) -> None:
-    ticket = await desk.command("hbw", "report", report_body())
+    ticket = await desk.command("hbw", "report", report_body(kind="inquiry"))
     resolve = {"ticket_id": ticket["ticket_id"], "staff_id": "S01", "command_id": "res-1"}
     first = await desk.command("hbw", "resolve", resolve | {"resolution": "已协调楼上住户"})
     retried = await desk.command("hbw", "resolve", resolve | {"resolution": "a retry"})

@@ -161,10 +161,13 @@ async def test_an_old_complaint_is_resolved_and_its_ladder_stops(legacy: Any) ->
     staff = next(
         e["actor"] for e in events if e["event_type"] == "ticket.resolved" and e["site"] == site
     )
-    reply = await bus.request(
-        f"desk.cmd.{site}.intake.resolve",
-        {"ticket_id": ticket, "resolution": "已协调处理", "staff_id": staff},
-    )
+    ref = {"ticket_id": ticket, "staff_id": staff}
+    # classified (R6.2) and its solution accepted by the customer (R6.9) before it is resolved
+    for verb, fields in (("classify", {"validity": "valid"}),
+                         ("accept_solution", {"solution": "协调处理"})):  # fmt: skip
+        reply = await bus.request(f"desk.cmd.{site}.intake.{verb}", ref | fields)
+        assert reply["ok"], (verb, reply)
+    reply = await bus.request(f"desk.cmd.{site}.intake.resolve", ref | {"resolution": "已协调处理"})
     assert reply["ok"], reply
 
     async def stopped() -> list[tuple[str, Any]]:
@@ -173,6 +176,9 @@ async def test_an_old_complaint_is_resolved_and_its_ladder_stops(legacy: Any) ->
         return kinds if ("escalation.ladder_changed", "stopped") in kinds else []
 
     kinds = await eventually(stopped)
-    assert kinds[0] == ("ticket.resolved", None)
+    assert ("ticket.resolved", None) in kinds
+    assert [k for k, _ in kinds if k.startswith("ticket.")] == [
+        "ticket.classified", "ticket.solution_accepted", "ticket.resolved",
+    ]  # fmt: skip
     await settled(bus)
     assert await parked(bus) == []

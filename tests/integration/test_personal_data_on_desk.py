@@ -116,6 +116,10 @@ class Desks:
         return await eventually(shown)
 
 
+async def _ok(reply: Any) -> bool:
+    return (await reply)["ok"]
+
+
 async def test_every_free_text_field_reaches_desk_masked_R15_1_R15_5(desk: Desk, services, clock):
     """A repair, a complaint and a leak, each field of free text full of personal data: intake's
     and dispatch's events carry none of it, and keep the dates, amounts and numbers as typed."""
@@ -145,7 +149,9 @@ async def test_every_free_text_field_reaches_desk_masked_R15_1_R15_5(desk: Desk,
     window = {"start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat()}
     await hbw.order("reschedule", second, reason=text("reschedule"), appointment=window)
     await hbw.order("refer", second, reason=text("refer"))
-    await hbw.intake("resolve", ticket_id=tid, resolution=text("resolution"))
+    # resolvable once intake has read that the rework was referred (no order open, R8.12)
+    body = {"staff_id": "S01", "ticket_id": tid, "resolution": text("resolution")}
+    await eventually(lambda: _ok(desk.command("hbw", "resolve", body)))
     await hbw.intake("reopen", ticket_id=tid, reason=text("reopen"))
     # a complaint with an order by hand whose quote is declined; the complaint cancelled
     complaint = await hbw.report("pd-2", category="cleaning", content=text("complaint"))
@@ -153,7 +159,7 @@ async def test_every_free_text_field_reaches_desk_masked_R15_1_R15_5(desk: Desk,
     await hbw.walk(third, "collect")
     await hbw.order("quote", third, amount="80", items="非标清洁")
     await hbw.order("decline_quote", third, reason=text("decline"))
-    await hbw.intake("cancel", ticket_id=complaint, reason=text("cancel"))
+    await hbw.intake("cancel", ticket_id=complaint, reason="withdrawn", note=text("cancel"))
     # a roof leak, accepted after the rain
     leak = await hbw.report("pd-3", kind="repair", category="plumbing", content="顶楼屋面渗水")
     fourth = await hbw.order_of(leak)

@@ -53,8 +53,9 @@ async def caught_up(desk: Desk, service, events: int) -> None:
 
 
 async def a_history(desk: Desk, service) -> list[str]:
-    """Complaints, some resolved, and a repair with its automatic work order."""
-    ids = await report(desk, *(f"h{n}" for n in range(6)))
+    """Inquiries, some resolved, and a repair with its automatic work order (a complaint is
+    resolved only once classified and its solution accepted, R6.2, R6.9)."""
+    ids = await report(desk, *(f"h{n}" for n in range(6)), kind="inquiry")
     for ticket_id in ids[:3]:
         body = {"ticket_id": ticket_id, "staff_id": "S02", "resolution": "已处理"}
         assert (await desk.command("hbw", "resolve", body))["ok"]

@@ -111,7 +111,7 @@ async def test_only_a_supervisor_or_above_cancels_a_complaint_on_the_ladder_R6_4
     desk: Desk, services
 ) -> None:
     ticket_id = await complaint(desk)
-    body = {"ticket_id": ticket_id, "reason": "业主表示已自行协商解决"}
+    body = {"ticket_id": ticket_id, "reason": "withdrawn", "note": "业主表示已自行协商解决"}
     by_desk = await desk.command("hbw", "cancel", {"staff_id": "S01", **body})
     assert refused(by_desk) == (
         "cancelling a complaint on the escalation ladder needs department_supervisor, "
@@ -129,7 +129,7 @@ async def test_only_a_supervisor_or_above_cancels_a_complaint_on_the_ladder_R6_4
 async def test_a_receptionist_still_cancels_an_inquiry(desk: Desk, services) -> None:
     """Only the ladder is guarded: tickets off it are cancelled by the desk as before."""
     inquiry = await desk.command("hbw", "report", report_body("q-1", kind="inquiry"))
-    body = {"staff_id": "S01", "ticket_id": inquiry["ticket_id"], "reason": "重复登记"}
+    body = {"staff_id": "S01", "ticket_id": inquiry["ticket_id"], "reason": "withdrawn"}
     cancelled = await desk.command("hbw", "cancel", body)
     assert cancelled["ok"] and cancelled["status"] == "cancelled"
 

@@ -30,6 +30,8 @@ async def test_a_ticket_is_shown_as_it_stood_at_each_moment(desk: Desk, drill_se
     decided = await drill.decided_at(START + 2 * DAY)  # R6.4: to the department supervisor
     assert ("complaint_escalated", "department_supervisor") in decided
     await drill.set_clock(START + 2 * DAY + HOUR)
+    accept = {"ticket_id": ticket, "solution": "协调楼上停工", "staff_id": "S03"}
+    assert (await desk.command("hbw", "accept_solution", accept))["ok"]  # R6.9
     resolve = {"ticket_id": ticket, "resolution": "已协调楼上停工", "staff_id": "S03"}
     assert (await desk.command("hbw", "resolve", resolve))["ok"]
 
@@ -56,7 +58,7 @@ async def test_a_ticket_is_shown_as_it_stood_at_each_moment(desk: Desk, drill_se
     assert [t["status"] for t in shown] == [
         "received", "classified", "classified", "classified", "resolved",
     ]  # fmt: skip
-    assert [len(t["history"]) for t in shown] == [1, 2, 2, 2, 3]
+    assert [len(t["history"]) for t in shown] == [1, 2, 2, 2, 4]  # with the accepted solution
     assert [t["sla"]["escalation_level"] for t in shown] == [
         "cs_assistant", "cs_assistant", "cs_assistant", "department_supervisor",
         "department_supervisor",

@@ -17,15 +17,18 @@ NAME, PHONE = "王小明", "13800138000"
 async def test_a_complaint_lives_from_report_to_closure_and_keeps_its_history(
     desk: Desk, services
 ) -> None:
-    """R6.2 classify, R16.1 repeat contact, R11.1 follow-up (unsatisfied reopens, then closes)."""
+    """R6.2 classify, R16.1 repeat contact, R6.9 the customer accepts the solution before it is
+    carried out, R11.1 follow-up (unsatisfied reopens, then closes)."""
     t = await desk.command("hbw", "report", report_body())
     ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
 
     steps = [
         ("classify", {"validity": "valid", "severity": "important"}, "classified"),
         ("link", {"channel": "visit", "content": "住户再次来访反映噪音"}, "classified"),
+        ("accept_solution", {"solution": "约谈装修单位, 限定施工时间"}, "classified"),
         ("resolve", {"resolution": "已约谈装修单位, 限定施工时间"}, "resolved"),
         ("follow_up", {"satisfied": False, "score": 2, "comment": "晚上仍有噪音"}, "reopened"),
+        ("accept_solution", {"solution": "物业夜间巡查"}, "reopened"),
         ("resolve", {"resolution": "物业巡查确认已停止夜间施工"}, "resolved"),
         ("follow_up", {"satisfied": True, "score": 5}, "closed"),
     ]
@@ -33,7 +36,7 @@ async def test_a_complaint_lives_from_report_to_closure_and_keeps_its_history(
         reply = await desk.command("hbw", verb, ref | fields)
         assert (reply["ok"], reply["status"]) == (True, status), (verb, reply)
 
-    ticket = await desk.ticket("hbw", t["ticket_id"], version=9)
+    ticket = await desk.ticket("hbw", t["ticket_id"], version=11)
     assert ticket["status"] == "closed"
     assert ticket["validity"] == "valid" and ticket["severity"] == "important"
     assert ticket["repeat_count"] == 1
@@ -43,9 +46,11 @@ async def test_a_complaint_lives_from_report_to_closure_and_keeps_its_history(
         "ticket.reported",
         "ticket.classified",
         "ticket.contact_linked",
+        "ticket.solution_accepted",
         "ticket.resolved",
         "ticket.followed_up",
         "ticket.reopened",
+        "ticket.solution_accepted",
         "ticket.resolved",
         "ticket.followed_up",
         "ticket.closed",
@@ -81,7 +86,9 @@ async def test_tickets_are_listed_newest_first_by_status_and_kind_with_a_cursor(
         reply = await desk.command("hbw", "report", report_body(f"r{n}", kind=kind))
         ids.append(reply["ticket_id"])
     await desk.ticket("hbw", ids[-1])
-    await desk.command("hbw", "cancel", {"ticket_id": ids[0], "staff_id": "S01", "reason": "撤回"})
+    await desk.command(
+        "hbw", "cancel", {"ticket_id": ids[0], "staff_id": "S01", "reason": "withdrawn"}
+    )
     await desk.ticket("hbw", ids[0], version=2)
 
     first = await desk.query("hbw", "ticket.list", {"limit": 2})
@@ -102,7 +109,9 @@ async def test_tickets_are_listed_newest_first_by_status_and_kind_with_a_cursor(
 async def test_no_reporter_name_or_phone_ever_reaches_the_bus(desk: Desk, services) -> None:
     """docs/DOMAIN.md §9, R15.1: personal data stays in the intake store."""
     t = await desk.command(
-        "hbw", "report", report_body(content=f"{NAME}说请回电 {PHONE}, 或 139-1234-5678")
+        "hbw",
+        "report",
+        report_body(kind="inquiry", content=f"{NAME}说请回电 {PHONE}, 或 139-1234-5678"),
     )
     ref = {"ticket_id": t["ticket_id"], "staff_id": "S01"}
     await desk.command(

@@ -39,7 +39,10 @@ def test_each_old_topic_resolves_to_the_moved_class(topic: str) -> None:
 
 def _as_written_before(event: StoredEvent) -> StoredEvent:
     """The stored event as the code before the move wrote it: old topics, in the record and in
-    a created event's `originator_topic`."""
+    a created event's `originator_topic`. Events of shared classes (the ticket-number index,
+    added after the move) keep theirs."""
+    if not event.topic.startswith("services.escalation."):
+        return event
     state = event.state
     for aggregate in (Board, Notice, OrderLink):
         new = get_topic(aggregate).encode()

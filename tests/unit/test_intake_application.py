@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
+from pydantic import ValidationError
 
 from services.intake.application import CommandContext, IntakeApp
 from shared.contracts import commands
@@ -65,7 +66,7 @@ def test_an_invalid_transition_is_a_conflict_naming_the_current_status(
     app, ctx, report_cmd, recorded
 ):
     ticket_id = app.execute(ctx, report_cmd())["ticket_id"]
-    app.execute(ctx, commands.CancelTicket(staff_id="S1", ticket_id=ticket_id, reason="撤回"))
+    app.execute(ctx, commands.CancelTicket(staff_id="S1", ticket_id=ticket_id, reason="withdrawn"))
     cmd = commands.ResolveTicket(staff_id="S1", ticket_id=ticket_id, resolution="x")
     error = rejected(app, recorded, ctx, cmd)
     assert error.code is ErrorCode.conflict
@@ -136,15 +137,20 @@ def test_the_full_life_of_a_ticket_through_commands_R11_1(app, ctx, report_cmd):
     steps = [
         commands.ClassifyTicket(staff_id="S1", ticket_id=tid, validity="valid", severity="minor"),
         commands.LinkContact(staff_id="S1", ticket_id=tid, channel="visit", content="又来了"),
+        commands.AcceptSolution(staff_id="S1", ticket_id=tid, solution="当天清理"),  # R6.9
         commands.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="已清理"),
         commands.RecordFollowUp(
             staff_id="S1", ticket_id=tid, satisfied=False, score=2, comment="不满意"
         ),
+        commands.AcceptSolution(staff_id="S1", ticket_id=tid, solution="主管到场"),
         commands.ResolveTicket(staff_id="S1", ticket_id=tid, resolution="再次清理"),
         commands.RecordFollowUp(staff_id="S1", ticket_id=tid, satisfied=True, score=5),
     ]
     statuses = [app.execute(ctx, step)["status"] for step in steps]
-    assert statuses == ["classified", "classified", "resolved", "reopened", "resolved", "closed"]
+    assert statuses == [
+        "classified", "classified", "classified", "resolved", "reopened", "reopened", "resolved",
+        "closed",
+    ]  # fmt: skip
     ticket = app.ticket_of_site("hbw", UUID(tid))
     assert (ticket.repeat_count, ticket.reopen_count, ticket.follow_up_count) == (1, 1, 2)
 
@@ -152,11 +158,40 @@ def test_the_full_life_of_a_ticket_through_commands_R11_1(app, ctx, report_cmd):
 def test_cancelling_as_a_duplicate_needs_a_ticket_of_the_same_site(app, ctx, report_cmd, recorded):
     here = app.execute(ctx, report_cmd(client_ref="a"))["ticket_id"]
     there = app.execute(CommandContext("lgp", "c"), report_cmd(client_ref="b"))["ticket_id"]
-    cmd = commands.CancelTicket(staff_id="S1", ticket_id=here, reason="重复", duplicate_of=there)
+    cmd = commands.CancelTicket(
+        staff_id="S1", ticket_id=here, reason="duplicate", duplicate_of=there
+    )
     assert rejected(app, recorded, ctx, cmd).fields[0][0] == "duplicate_of"
-    other = app.execute(ctx, report_cmd(client_ref="c"))["ticket_id"]
-    cmd = commands.CancelTicket(staff_id="S1", ticket_id=here, reason="重复", duplicate_of=other)
-    assert app.execute(ctx, cmd)["status"] == "cancelled"
+    other = app.execute(ctx, report_cmd(client_ref="c"))
+    by_number = commands.CancelTicket(
+        staff_id="S1", ticket_id=here, reason="duplicate", duplicate_of=other["ticket_no"].lower()
+    )
+    assert app.execute(ctx, by_number)["status"] == "cancelled"
+    [*_, cancelled] = app.events.get(UUID(here))
+    assert (cancelled.reason, cancelled.duplicate_of) == ("duplicate", UUID(other["ticket_id"]))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"reason": "客户说不用修了"},  # any reason: only duplicate or withdrawn (G2)
+        {"reason": "duplicate"},  # a duplicate names the ticket it repeats
+        {"reason": "withdrawn", "duplicate_of": "HBW-202611-0001"},
+    ],
+)
+def test_cancelling_is_for_a_duplicate_or_a_withdrawal_G2(fields):
+    with pytest.raises(ValidationError):
+        commands.CancelTicket(staff_id="S1", ticket_id=uuid4(), **fields)
+
+
+def test_every_ticket_command_takes_the_tickets_number_as_well_as_its_id(app, ctx, report_cmd):
+    reply = app.execute(ctx, report_cmd())
+    cmd = commands.ReplyToCustomer(staff_id="S1", ticket_id=reply["ticket_no"], message="已派工")
+    assert app.execute(ctx, cmd)["ticket_id"] == reply["ticket_id"]
+    unknown = commands.ReplyToCustomer(staff_id="S1", ticket_id="HBW-202601-0999", message="x")
+    with pytest.raises(DeskError) as refused:
+        app.execute(ctx, unknown)
+    assert refused.value.code is ErrorCode.not_found
 
 
 def test_a_sign_off_recorded_before_the_ticket_was_reopened_does_not_resolve_it(

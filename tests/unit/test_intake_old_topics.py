@@ -82,3 +82,36 @@ def test_a_counter_snapshot_stored_under_the_old_topic_loads(app, ctx, report_cm
     counter = app.mapper.to_domain_event(old).mutate(None)
     assert type(counter) is TicketCounter
     assert (counter.version, counter.last) == (20, 19)  # Started, then 19 numbers
+
+
+def test_a_cancellation_stored_with_a_free_text_reason_reads_as_its_note_G2() -> None:
+    """Ticket.Cancelled v1 (before issue 13) kept a free-text reason: it loads as the note, with
+    reason duplicate when it named duplicate_of, else withdrawn."""
+    import json
+    from uuid import uuid4
+
+    from eventsourcing.persistence import StoredEvent
+
+    from services.intake.application import IntakeApp
+    from shared.kernel.clock import FixedClock
+    from shared.kernel.sites import SiteDirectory
+    from tests.unit.conftest import META, T0, _ticket
+
+    for duplicate_of, reason in ((None, "withdrawn"), (uuid4(), "duplicate")):
+        app = IntakeApp(
+            {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+            FixedClock(T0),
+            SiteDirectory(strict=False),
+        )
+        ticket = _ticket()
+        ticket.cancel(at=T0, meta=META, reason=reason, note="x", duplicate_of=duplicate_of)
+        stored = [app.mapper.to_stored_event(e) for e in ticket.collect_events()]
+        state = json.loads(stored[-1].state)
+        state.pop("note"), state.pop("class_version")
+        state["reason"] = "业主来电撤回, 重复登记"
+        old = StoredEvent(stored[-1].originator_id, stored[-1].originator_version,
+                          stored[-1].topic, json.dumps(state).encode())  # fmt: skip
+        app.recorder.insert_events([*stored[:-1], old])
+        [*_, cancelled] = app.events.get(ticket.id)
+        assert (cancelled.reason, cancelled.note) == (reason, "业主来电撤回, 重复登记")
+        assert app.ticket(ticket.id).status == "cancelled"

@@ -52,6 +52,7 @@ def test_intake_counts_a_complaint_on_the_ladder_as_escalation_runs_it(story) ->
     for n, step in enumerate(steps, start=1):
         at = T0 + n * timedelta(hours=1)
         if step == "resolve":
+            ticket.accept_solution(at=at, meta=META, solution="限定施工时间")  # R6.9
             ticket.resolve(at=at, meta=META, resolution="已处理")
             feed("ticket.resolved", TICKET, at, resolution="已处理")
         elif step == "reopen":

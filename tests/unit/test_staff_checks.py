@@ -72,7 +72,9 @@ def complaint(
 
 
 def cancel(ticket_id: str, staff_id: str) -> intake_commands.CancelTicket:
-    return intake_commands.CancelTicket(staff_id=staff_id, ticket_id=ticket_id, reason="业主撤回")
+    return intake_commands.CancelTicket(
+        staff_id=staff_id, ticket_id=ticket_id, reason="withdrawn", note="业主撤回"
+    )
 
 
 # -- the staff list ------------------------------------------------------------------------------
@@ -234,6 +236,8 @@ def test_a_complaint_corrected_from_communicative_to_valid_is_on_the_ladder_agai
 
 def test_a_reopened_complaint_is_back_on_the_ladder(app, ctx, report_cmd) -> None:
     ticket_id = complaint(app, ctx, report_cmd, validity="valid", severity="minor")
+    accepted = intake_commands.AcceptSolution(staff_id="S01", ticket_id=ticket_id, solution="限时")
+    app.execute(ctx, accepted)  # R6.9
     app.execute(
         ctx, intake_commands.ResolveTicket(staff_id="S01", ticket_id=ticket_id, resolution="已处理")
     )

@@ -27,7 +27,7 @@ def at_status(ticket, status: str):
     if status == "classified":
         ticket.classify(at=LATER, meta=META, category="electrical")
     if status == "cancelled":
-        ticket.cancel(at=LATER, meta=META, reason="业主撤回", duplicate_of=None)
+        ticket.cancel(at=LATER, meta=META, reason="withdrawn", note="业主撤回")
     assert ticket.status == status
     return ticket
 
@@ -45,6 +45,7 @@ def test_happy_path_received_classified_resolved_satisfied_follow_up_closes_R11_
     ticket = make_ticket(kind="complaint", category="cleaning")
     ticket.classify(at=LATER, meta=META, validity="valid", severity="minor")
     assert ticket.status == "classified"
+    ticket.accept_solution(at=LATER, meta=META, solution="当天重新清扫楼道")  # R6.9
     ticket.resolve(at=LATER, meta=META, resolution="已安排保洁")
     assert (ticket.status, ticket.resolution) == ("resolved", "已安排保洁")
     ticket.follow_up(at=LATER, meta=META, satisfied=True, score=5, comment=None)
@@ -80,7 +81,7 @@ def test_reopen_is_refused_unless_resolved_or_closed(make_ticket, status):
 @pytest.mark.parametrize("status", ["received", "classified", "reopened"])
 def test_an_open_ticket_can_be_cancelled(make_ticket, status):
     ticket = at_status(make_ticket(), status)
-    ticket.cancel(at=LATER, meta=META, reason="重复登记", duplicate_of=uuid4())
+    ticket.cancel(at=LATER, meta=META, reason="duplicate", note="重复登记", duplicate_of=uuid4())
     assert ticket.status == "cancelled"
 
 
@@ -88,7 +89,7 @@ def test_an_open_ticket_can_be_cancelled(make_ticket, status):
 def test_cancel_is_refused_once_the_ticket_is_no_longer_open(make_ticket, status):
     ticket = at_status(make_ticket(), status)
     with pytest.raises(TransitionError) as raised:
-        ticket.cancel(at=LATER, meta=META, reason="x", duplicate_of=None)
+        ticket.cancel(at=LATER, meta=META, reason="withdrawn")
     assert raised.value.status == status
     assert status in str(raised.value)
 
@@ -96,7 +97,7 @@ def test_cancel_is_refused_once_the_ticket_is_no_longer_open(make_ticket, status
 def test_a_ticket_cannot_be_cancelled_as_a_duplicate_of_itself(make_ticket):
     ticket = make_ticket()
     with pytest.raises(RuleError) as raised:
-        ticket.cancel(at=LATER, meta=META, reason="dup", duplicate_of=ticket.id)
+        ticket.cancel(at=LATER, meta=META, reason="duplicate", duplicate_of=ticket.id)
     assert raised.value.field == "duplicate_of"
 
 
@@ -252,3 +253,46 @@ def test_only_a_resolved_finding_is_verified(make_ticket):
         ticket.verify(
             at=LATER, meta=META, verified_by="S07", verified_at=T0, passed=True, note=None
         )
+
+
+# -- a complaint's solution is accepted by the customer before it is carried out (R6.9) -------
+
+
+def test_a_complaint_is_not_resolved_unclassified_R6_2(make_ticket):
+    ticket = make_ticket(kind="complaint", category="cleaning")
+    with pytest.raises(TransitionError, match="unclassified complaint"):
+        ticket.resolve(at=LATER, meta=META, resolution="已处理")
+
+
+def test_a_valid_complaint_is_resolved_only_after_the_customer_accepts_its_solution_R6_9(
+    make_ticket,
+):
+    ticket = make_ticket(kind="complaint", category="cleaning")
+    ticket.classify(at=LATER, meta=META, validity="valid", severity="minor")
+    with pytest.raises(TransitionError, match=r"not accepted \(R6\.9\)"):
+        ticket.resolve(at=LATER, meta=META, resolution="已处理")
+    ticket.accept_solution(at=LATER, meta=META, solution="今天下午重新清扫")
+    ticket.resolve(at=LATER, meta=META, resolution="已重新清扫")
+    assert ticket.status == "resolved"
+
+
+def test_a_reopened_complaint_needs_a_new_solution_accepted_R6_9(make_ticket):
+    ticket = make_ticket(kind="complaint", category="cleaning")
+    ticket.classify(at=LATER, meta=META, validity="valid", severity="minor")
+    ticket.accept_solution(at=LATER, meta=META, solution="今天下午重新清扫")
+    ticket.resolve(at=LATER, meta=META, resolution="已重新清扫")
+    ticket.follow_up(at=LATER, meta=META, satisfied=False, score=2, comment="还是脏")
+    with pytest.raises(TransitionError):
+        ticket.resolve(at=LATER, meta=META, resolution="再次清扫")
+
+
+def test_a_communicative_complaint_is_explained_and_resolved_without_a_solution_R5_6(make_ticket):
+    ticket = make_ticket(kind="complaint", category="noise")
+    ticket.classify(at=LATER, meta=META, validity="communicative", communicative_type="venting")
+    ticket.resolve(at=LATER, meta=META, resolution="已耐心解释")
+    assert ticket.status == "resolved"
+
+
+def test_a_solution_is_accepted_for_a_complaint_only_R6_9(make_ticket):
+    with pytest.raises(RuleError):
+        make_ticket().accept_solution(at=LATER, meta=META, solution="换水管")

@@ -81,9 +81,11 @@ def test_reopening_a_closed_ticket_clears_its_closing_time(make_ticket, translat
 
 def test_a_cancelled_ticket_keeps_the_reason(make_ticket, translate):
     ticket = make_ticket()
-    ticket.cancel(at=AT, meta=META, reason="业主撤回", duplicate_of=None)
+    ticket.cancel(at=AT, meta=META, reason="withdrawn", note="业主撤回")
     state = fold(translate, ticket)
-    assert (state["status"], state["cancel_reason"]) == ("cancelled", "业主撤回")
+    assert (state["status"], state["cancel_reason"], state["cancel_note"]) == (
+        "cancelled", "withdrawn", "业主撤回",
+    )  # fmt: skip
 
 
 def test_an_event_about_a_ticket_not_yet_reported_yields_nothing(make_ticket, translate):
@@ -91,6 +93,14 @@ def test_an_event_about_a_ticket_not_yet_reported_yields_nothing(make_ticket, tr
     ticket.resolve(at=AT, meta=META, resolution="done")
     _, resolved = (translate(ev) for ev in ticket.collect_events())
     assert evolve(None, resolved) is None
+
+
+def test_a_schema_1_cancellation_reads_its_free_text_reason_as_the_note_G2():
+    """Events published before issue 13 kept a free-text reason: still read, as the note."""
+    data = ticket_events.TicketCancelled.model_validate({"reason": "重复", "duplicate_of": None})
+    assert (data.reason, data.note) == ("withdrawn", "重复")
+    dup = ticket_events.TicketCancelled.model_validate({"reason": "重复", "duplicate_of": uuid4()})
+    assert (dup.reason, dup.note) == ("duplicate", "重复")
 
 
 def test_a_directly_built_envelope_folds_like_a_translated_one():
@@ -110,7 +120,9 @@ def test_a_directly_built_envelope_folds_like_a_translated_one():
     )
     assert evolve({"status": "received", "cancel_reason": None}, envelope) == {
         "status": "cancelled",
-        "cancel_reason": "重复",
+        "cancel_reason": "withdrawn",
+        "cancel_note": "重复",
+        "duplicate_of": None,
     }
 
 

@@ -34,6 +34,7 @@ def test_a_reopened_ticket_classified_again_is_classified_everywhere(
 ) -> None:
     ticket = make_ticket(kind="complaint", category="noise")
     ticket.classify(at=AT, meta=META, validity="valid", severity="important")
+    ticket.accept_solution(at=AT, meta=META, solution="约谈装修单位")  # R6.9
     ticket.resolve(at=AT + timedelta(hours=1), meta=META, resolution="已处理")
     later = AT + timedelta(hours=2)
     ticket.follow_up(at=later, meta=META, satisfied=False, score=2, comment="没处理好")

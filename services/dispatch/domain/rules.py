@@ -66,3 +66,7 @@ def sign_off(order: WorkOrder, data: dict[str, Any]) -> None:
 
 def refer(order: WorkOrder, data: dict[str, Any]) -> None:
     data["to_department"] = REFERRAL_DEPARTMENT
+
+
+def cancel(order: WorkOrder, data: dict[str, Any]) -> None:
+    data.setdefault("ticket_cancelled", False)  # a supervisor's command; dispatch's reaction says

@@ -15,7 +15,7 @@ from eventsourcing.utils import register_topic
 from services.dispatch.domain import rules
 from services.dispatch.domain.rules import A_WORK_ORDER, Rule, TransitionError
 
-FINISHED = frozenset({"signed_off", "returned", "referred", "declined"})
+FINISHED = frozenset({"signed_off", "returned", "referred", "declined", "cancelled"})
 
 
 class WorkOrder(Aggregate):
@@ -135,12 +135,22 @@ class WorkOrder(Aggregate):
         comment: str | None
         ticket_done: bool
 
+        def apply(self, order: WorkOrder) -> None:
+            super().apply(order)
+            order.signed_off_at = self.timestamp  # the warranty runs from here (R8.9)
+
     class Returned(Event):
         pass
 
     class Referred(Event):
         to_department: str
         reason: str
+
+    class Cancelled(Event):
+        """Ends the order undone: its ticket was cancelled, or a supervisor cancelled it."""
+
+        reason: str
+        ticket_cancelled: bool
 
     def __init__(self, *, site: str, ticket_id: UUID, order_no: str, origin: str, department: str,
                  category: str | None, urgency: str, scope: str, unit: str | None, content: str,
@@ -158,6 +168,7 @@ class WorkOrder(Aggregate):
         self.technician: str | None = None
         self.quote: dict[str, Any] | None = None
         self.completed_at: datetime | None = None
+        self.signed_off_at: datetime | None = None
         self.fee = Decimal(0)
 
     @classmethod
@@ -178,10 +189,12 @@ class WorkOrder(Aggregate):
 
     def rework_is_free(self, at: datetime, warranty: timedelta) -> bool:
         """Whether a rework of this order is free: only a signed-off or returned order is
-        reworked, and within the warranty after its completion it is free (R8.9)."""
+        reworked, and within the warranty it is free (R8.9). The warranty runs from the owner's
+        acceptance and signature (修理项目竣工以业主验收签字为准), the sign-off, not from the
+        technician's completion: a leak repair waits for the rain before it is signed."""
         if self.status not in ("signed_off", "returned"):
             raise TransitionError("rework", self.status, A_WORK_ORDER)
-        return self.completed_at is not None and at - self.completed_at <= warranty
+        return self.signed_off_at is not None and at - self.signed_off_at <= warranty
 
     @property
     def finished(self) -> bool:
@@ -205,6 +218,7 @@ class Step:
 
 BEFORE_WORK = frozenset({"collected", "assigned", "arrived"})
 UNDER_WAY = frozenset({"issued", *BEFORE_WORK})
+OPEN = frozenset({*UNDER_WAY, "completed", "awaiting_acceptance"})  # not yet finished
 
 # verb -> its step: the lifecycle as one table
 LIFECYCLE: dict[str, Step] = {
@@ -236,6 +250,11 @@ LIFECYCLE: dict[str, Step] = {
     "return": Step(WorkOrder.Returned, {"signed_off"}, becomes="returned", cites="R8.10"),
     "refer": Step(
         WorkOrder.Referred, UNDER_WAY, becomes="referred", rule=rules.refer, cites="R7.11"
+    ),
+    # by a supervisor, or by dispatch when the order's ticket is cancelled (a duplicate, or
+    # withdrawn by the customer): an open order never outlives its ticket (R8.12, G2)
+    "cancel": Step(
+        WorkOrder.Cancelled, OPEN, becomes="cancelled", rule=rules.cancel, cites="R8.12 G2"
     ),
 }
 # event -> the status after it

@@ -1,20 +1,24 @@
 """Intake's domain (docs/DOMAIN.md §2, §3, §6), no I/O: the ticket (`ticket`), how its
 classification may change (`classification`), what it refuses (`errors`), and intake's own
-records, never published: the ticket-number counters (`ticket_counter`), the site manager's
+records, never published: the ticket-number counters (`ticket_counter`), each ticket's open work
+orders as dispatch publishes them (`work_orders`), the site manager's
 monthly analysis (`month_review`) and the log of refused looks at contact details (`access_log`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.month_review import MonthReview
 from services.intake.domain.ticket import Ticket, ticket_id_for
 from services.intake.domain.ticket_counter import TicketCounter
+from services.intake.domain.work_orders import OrderOfTicket, TicketOrders
 from shared.kernel.refusals import RuleError, TransitionError
 
 __all__ = [
     "AccessLog",
     "MonthReview",
+    "OrderOfTicket",
     "RuleError",
     "Ticket",
     "TicketCounter",
+    "TicketOrders",
     "TransitionError",
     "refused_reveals",
     "ticket_id_for",

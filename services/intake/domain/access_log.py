@@ -27,7 +27,7 @@ class AccessLog(Aggregate):
     class RevealRefused(Aggregate.Event):
         staff_id: str
         role: str | None  # None: not on the site's staff list
-        ticket_id: UUID
+        ticket_id: UUID | None  # None: a ticket number the site does not have
         purpose: str
         reason: str
         correlation_id: str

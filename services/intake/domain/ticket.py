@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -17,7 +18,13 @@ from services.intake.domain.classification import (
 from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.satisfaction import contradiction, has_customer
 from shared.kernel.sla import climbs_ladder
-from shared.kernel.vocabulary import OPEN_STATUSES, TicketStatus
+from shared.kernel.vocabulary import (
+    OPEN_STATUSES,
+    CancelReason,
+    Kind,
+    TicketStatus,
+    Validity,
+)
 
 NO_CUSTOMER = (
     "an inspection finding has no customer to call back: verify it on site instead "
@@ -98,6 +105,14 @@ class Ticket(Aggregate):
         def apply(self, t: Ticket) -> None:
             t.reply_count += 1
 
+    class SolutionAccepted(Event):
+        """The customer accepted the proposed solution of their complaint (R6.9)."""
+
+        solution: str
+
+        def apply(self, t: Ticket) -> None:
+            t.solution_accepted = True
+
     class Resolved(Event):
         resolution: str
 
@@ -138,10 +153,22 @@ class Ticket(Aggregate):
             t.reopen_count = self.reopen_count
             t.reopened_at = self.timestamp
             t.status = TicketStatus.reopened
+            t.solution_accepted = False  # what was accepted did not satisfy: a new one (R6.9)
 
     class Cancelled(Event):
-        reason: str
+        """Withdrawn or a duplicate (G2), with what the desk was told (`note`)."""
+
+        reason: str  # CancelReason
+        note: str | None
         duplicate_of: UUID | None
+
+        class_version = 2  # v1, before issue 13, kept a free-text reason and no note
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["note"] = state["reason"]
+            duplicate = state.get("duplicate_of") is not None
+            state["reason"] = CancelReason.duplicate if duplicate else CancelReason.withdrawn
 
         def apply(self, t: Ticket) -> None:
             t.status = TicketStatus.cancelled
@@ -187,6 +214,7 @@ class Ticket(Aggregate):
         self.reopened_at: datetime | None = None
         self.follow_up_count = 0
         self.reply_count = 0
+        self.solution_accepted = False
         self.ladder = ladder_after(None, climbs_ladder(kind, None))
 
     @classmethod
@@ -228,8 +256,32 @@ class Ticket(Aggregate):
         self._require(OPEN_STATUSES, "reply to")
         self._emit(self.Replied, at, meta, message=message, first=self.reply_count == 0)
 
-    def resolve(self, *, at: datetime, meta: dict[str, Any], resolution: str) -> None:
+    def accept_solution(self, *, at: datetime, meta: dict[str, Any], solution: str) -> None:
+        """The customer accepted the solution proposed for their complaint; it is carried out
+        only then (R6.9)."""
+        self._require(OPEN_STATUSES, "record an accepted solution for")
+        if self.kind != Kind.complaint:
+            raise RuleError("solution", "a solution is accepted for a complaint only (R6.9)")
+        self._emit(self.SolutionAccepted, at, meta, solution=solution)
+
+    def resolve(
+        self,
+        *,
+        at: datetime,
+        meta: dict[str, Any],
+        resolution: str,
+        open_orders: Sequence[str] = (),
+    ) -> None:
+        """Resolved once the work is done: never while a work order is open (R8.12, R8.8: a leak
+        waits for the next rain and the owner's signature)."""
         self._require(OPEN_STATUSES, "resolve")
+        if self.kind == Kind.complaint and self.validity is None:
+            raise TransitionError("resolve", "an unclassified complaint (R6.2)", "a ticket")
+        valid = self.kind == Kind.complaint and self.validity == Validity.valid
+        if valid and not self.solution_accepted:
+            status = "a complaint whose solution the customer has not accepted (R6.9)"
+            raise TransitionError("resolve", status, "a ticket")
+        _no_open_orders("resolve", open_orders)
         self._emit(self.Resolved, at, meta, resolution=resolution)
 
     def follow_up(
@@ -240,12 +292,15 @@ class Ticket(Aggregate):
         satisfied: bool,
         score: int,
         comment: str | None,
+        open_orders: Sequence[str] = (),
     ) -> None:
         self._require({TicketStatus.resolved}, "follow up")
         if not has_customer(self.channel):
             raise RuleError("ticket_id", NO_CUSTOMER)
         if (problem := contradiction(satisfied, score)) is not None:
             raise RuleError("score", problem)
+        if satisfied:
+            _no_open_orders("close", open_orders)  # an order issued after the resolution
         self._emit(self.FollowedUp, at, meta, satisfied=satisfied, score=score, comment=comment)
         if satisfied:
             self._emit(self.Closed, at, meta, reason="satisfied_follow_up")
@@ -294,12 +349,27 @@ class Ticket(Aggregate):
         self._emit(self.Reopened, at, meta, reason=reason, reopen_count=self.reopen_count + 1)
 
     def cancel(
-        self, *, at: datetime, meta: dict[str, Any], reason: str, duplicate_of: UUID | None
+        self,
+        *,
+        at: datetime,
+        meta: dict[str, Any],
+        reason: CancelReason,
+        note: str | None = None,
+        duplicate_of: UUID | None = None,
     ) -> None:
+        """Cancelling is for a duplicate, naming the ticket it repeats, or a withdrawal by the
+        customer (docs/DOMAIN.md §6, G2); nothing else ends a ticket without its follow-up."""
         self._require(OPEN_STATUSES, "cancel")
+        reason = CancelReason(reason)
+        if reason is CancelReason.duplicate and duplicate_of is None:
+            raise RuleError("duplicate_of", "a duplicate names the ticket it repeats")
+        if reason is not CancelReason.duplicate and duplicate_of is not None:
+            raise RuleError("duplicate_of", "duplicate_of is only for reason duplicate")
         if duplicate_of == self.id:
             raise RuleError("duplicate_of", "a ticket cannot be a duplicate of itself")
-        self._emit(self.Cancelled, at, meta, reason=reason, duplicate_of=duplicate_of)
+        self._emit(
+            self.Cancelled, at, meta, reason=reason.value, note=note, duplicate_of=duplicate_of
+        )
 
     def _emit(
         self, event_class: type[Event], at: datetime, meta: dict[str, Any], **data: Any
@@ -321,6 +391,13 @@ class Ticket(Aggregate):
         """Climbing the complaint ladder now, as escalation counts it (R6.3–R6.7): a complaint
         that is not communicative, open; resolved it stops, reopened it climbs again."""
         return self.ladder == "climbing" and self.is_open
+
+
+def _no_open_orders(action: str, open_orders: Sequence[str]) -> None:
+    """A ticket is never resolved or closed while one of its work orders is open (R8.12)."""
+    if open_orders:
+        status = f"waiting for its open work orders {', '.join(open_orders)} (R8.12)"
+        raise TransitionError(action, status, "a ticket")
 
 
 # stored before the domain became a package (issue 12)

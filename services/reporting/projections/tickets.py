@@ -60,7 +60,10 @@ def _reported(state: TicketState | None, ev: ticket_events.TicketReportedEvent) 
         "follow_up_count": 0,
         "last_follow_up": None,
         "last_verification": None,
+        "solution_accepted_at": None,
         "cancel_reason": None,
+        "cancel_note": None,
+        "duplicate_of": None,
         "first_reply_at": None,
         "reply_count": 0,
         "resolved_at": None,
@@ -102,6 +105,10 @@ def _resolved(state: TicketState, ev: ticket_events.TicketResolvedEvent) -> Tick
     }
 
 
+def _solution_accepted(state: TicketState, ev: ticket_events.SolutionAcceptedEvent) -> TicketState:
+    return state | {"solution_accepted_at": ev.occurred_at.isoformat()}  # R6.9
+
+
 def _followed_up(state: TicketState, ev: ticket_events.FollowUpRecordedEvent) -> TicketState:
     follow_up = ev.data.model_dump(mode="json") | {"at": ev.occurred_at.isoformat()}
     return state | {"follow_up_count": state["follow_up_count"] + 1, "last_follow_up": follow_up}
@@ -119,13 +126,20 @@ def _closed(state: TicketState, ev: ticket_events.TicketClosedEvent) -> TicketSt
 def _reopened(state: TicketState, ev: ticket_events.TicketReopenedEvent) -> TicketState:
     return state | {
         "status": status_after(ev),
+        "solution_accepted_at": None,
         "reopen_count": ev.data.reopen_count,
         "closed_at": None,
     }
 
 
 def _cancelled(state: TicketState, ev: ticket_events.TicketCancelledEvent) -> TicketState:
-    return state | {"status": status_after(ev), "cancel_reason": ev.data.reason}
+    d = ev.data  # a schema-1 event's free text reads as its note (shared/contracts/events.py)
+    return state | {
+        "status": status_after(ev),
+        "cancel_reason": d.reason.value,
+        "cancel_note": d.note,
+        "duplicate_of": str(d.duplicate_of) if d.duplicate_of else None,
+    }
 
 
 STEPS: dict[type[ticket_events.Envelope], Step] = {
@@ -135,6 +149,7 @@ STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.ContactRevealedEvent: _revealed,
     ticket_events.TicketRepliedEvent: _replied,
     ticket_events.TicketResolvedEvent: _resolved,
+    ticket_events.SolutionAcceptedEvent: _solution_accepted,
     ticket_events.FollowUpRecordedEvent: _followed_up,
     ticket_events.VerifiedOnSiteEvent: _verified,
     ticket_events.TicketClosedEvent: _closed,

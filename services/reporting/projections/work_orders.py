@@ -101,6 +101,15 @@ def _referred(state: OrderState, ev: Any) -> OrderState:
     return state | {"status": "referred", "referred_to": ev.data.to_department}
 
 
+def _cancelled(state: OrderState, ev: Any) -> OrderState:
+    d = ev.data
+    return state | {
+        "status": "cancelled",
+        "cancel_reason": d.reason,
+        "cancelled_at": ev.occurred_at.isoformat(),
+    }
+
+
 STEPS: dict[type[workorder_events.Envelope], Step] = {
     workorder_events.WorkOrderIssuedEvent: _issued,
     workorder_events.ClassificationOverriddenEvent: _set(copy=("urgency", "scope")),
@@ -116,6 +125,7 @@ STEPS: dict[type[workorder_events.Envelope], Step] = {
     workorder_events.WorkOrderSignedOffEvent: _signed_off,
     workorder_events.WorkOrderReturnedEvent: _set(status="returned"),
     workorder_events.WorkOrderReferredEvent: _referred,
+    workorder_events.WorkOrderCancelledEvent: _cancelled,
 }
 WORK_ORDERS: Projector[OrderState] = Projector(
     STEPS, first=frozenset({workorder_events.WorkOrderIssuedEvent})

@@ -42,6 +42,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "return": {},
     "refer": {"reason": "属业主自行装修范围"},
     "rework": {"reason": "又漏了"},
+    "cancel": {"reason": "重复派单"},
 }
 ORDER_COMMANDS = {
     cmd.verb: cmd
@@ -61,6 +62,7 @@ PATHS: dict[str, tuple[str, ...]] = {
     "returned": (*TO_SITE, "complete", "sign_off", "return"),
     "referred": ("refer",),
     "declined": ("collect", "quote", "decline_quote"),
+    "cancelled": ("collect", "cancel"),
 }
 
 

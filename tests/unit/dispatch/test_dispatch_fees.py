@@ -86,8 +86,32 @@ def test_answering_a_quote_that_was_never_given_is_a_conflict(desk, verb):
     assert error.code is ErrorCode.conflict and "without a pending quote" in error.message
 
 
+def test_the_warranty_runs_from_the_owners_signature_not_the_completion_R8_9(desk):
+    """修理项目竣工以业主验收签字为准: signed 60 days after the work, reworked 120 days after the
+    work and 60 after the signature, the rework is still free."""
+    ticket = desk.report()
+    original = desk.order(ticket)
+    desk.walk(original.id, "collect", "assign", "arrive", "complete")
+    desk.app.clock.advance(timedelta(days=60))
+    desk.do("sign_off", original.id)
+    desk.app.clock.advance(timedelta(days=60))
+    reply = desk.do("rework", original.id)
+    assert desk.app.get(UUID(reply["work_order_id"]), WorkOrder).free_of_charge is True
+
+
+def test_a_leak_repairs_warranty_starts_when_it_is_signed_after_the_rain_R8_8_R8_9(desk):
+    ticket = desk.report(content="顶层卧室屋面渗水, 下雨时滴水")
+    original = desk.order(ticket)
+    desk.walk(original.id, "collect", "assign", "arrive", "complete")
+    desk.app.clock.advance(timedelta(days=40))
+    desk.walk(original.id, "confirm_acceptance", "sign_off")
+    desk.app.clock.advance(timedelta(days=91))
+    reply = desk.do("rework", original.id)
+    assert desk.app.get(UUID(reply["work_order_id"]), WorkOrder).free_of_charge is False
+
+
 def _rework(desk, *, after: timedelta, finish: tuple[str, ...] = FINISH):
-    """Finish a repair's order, let `after` pass since its completion, and ask for rework."""
+    """Finish a repair's order, let `after` pass since its signature, and ask for rework."""
     ticket = desk.report()
     original = desk.order(ticket)
     desk.walk(original.id, "collect", "assign", "arrive", *finish)

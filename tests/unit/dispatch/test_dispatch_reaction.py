@@ -97,9 +97,10 @@ def test_a_repair_reclassified_as_repair_keeps_its_single_order(desk):
 
 def _end(ticket, how: str, at) -> None:
     if how == "cancelled":
-        ticket.cancel(at=at, meta=META, reason="业主撤回", duplicate_of=None)
+        ticket.cancel(at=at, meta=META, reason="withdrawn", note="业主撤回")
         return
-    ticket.resolve(at=at, meta=META, resolution="已处理")
+    ticket.classify(at=at, meta=META, validity="communicative", communicative_type="venting")
+    ticket.resolve(at=at, meta=META, resolution="已处理")  # classified first (R6.2)
     ticket.follow_up(at=at, meta=META, satisfied=True, score=5, comment=None)
 
 

@@ -43,6 +43,8 @@ def story(desk, clock) -> list[object]:
     desk.do("decline_quote", second, reason=f"{SAY} 嫌贵")
     third = desk.issue(ticket, reason="外墙另查")["work_order_id"]
     desk.do("refer", third, reason=f"{SAY} 属开发商保修")
+    fourth = desk.issue(ticket, reason="重复派单")["work_order_id"]
+    desk.do("cancel", fourth, reason=f"{SAY} 重复派单")
     app = desk.app
     return [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 1000)]
 
