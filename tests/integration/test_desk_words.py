@@ -14,7 +14,7 @@ import structlog
 from typer.testing import CliRunner
 
 from propdesk.cli.main import app
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import Desk, eventually, ready_to_resolve, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -48,7 +48,9 @@ async def test_a_follow_up_whose_flag_contradicts_the_score_is_refused_and_the_s
     demo's table but not in the report: it is refused, with a message that says why."""
     t = await desk.command("hbw", "report", report_body())
     ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
-    await desk.command("hbw", "resolve", ref | {"resolution": "已协调楼上住户"})
+    await ready_to_resolve(desk, "hbw", t["ticket_id"], "S02")  # R6.2, R6.9 (item 14)
+    resolved = await desk.command("hbw", "resolve", ref | {"resolution": "已协调楼上住户"})
+    assert resolved["ok"], resolved
     follow_up = ("ticket", "follow-up", t["ticket_id"], "--site", "hbw", "--staff", "S02")
 
     contradicted = await cli(nats_server.url, *follow_up, "--score", "1", "--satisfied")
@@ -76,7 +78,9 @@ async def test_a_score_of_three_is_not_satisfied_and_reopens_with_its_reason_R11
     """R11.2: fed back until the customer is satisfied; 3 is not (reports count 4–5)."""
     t = await desk.command("hbw", "report", report_body())
     ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
-    await desk.command("hbw", "resolve", ref | {"resolution": "已协调楼上住户"})
+    await ready_to_resolve(desk, "hbw", t["ticket_id"], "S02")  # R6.2, R6.9 (item 14)
+    resolved = await desk.command("hbw", "resolve", ref | {"resolution": "已协调楼上住户"})
+    assert resolved["ok"], resolved
 
     no_reason = await desk.command("hbw", "follow_up", ref | {"score": 3})
     reopened = await desk.command("hbw", "follow_up", ref | {"score": 3, "comment": "一般"})
@@ -106,7 +110,8 @@ async def test_the_desk_tells_the_customer_the_repair_times_in_the_sites_zone_R7
     assert "tell the customer: a technician on site by 2026-11-23 12:00 (UTC+08:00)" in told.output
     assert "tell the customer: repaired by 2026-11-24 10:00 (UTC+08:00)" in told.output
     assert "T02:00" not in told.output and "Z" not in told.output.split("id ")[-1]
-    assert reply["deadline"] == {"clock": "general_fixed", "due_at": "2026-11-26T10:00:00+08:00"}
+    assert reply["deadline"] == {"clock": "general_fixed", "due_at": "2026-11-26T10:00:00+08:00",
+                                 "guessed_years": []}  # fmt: skip
     assert reply["promises"] == [reply["deadline"]]
 
 
@@ -127,7 +132,7 @@ async def test_a_complaint_is_promised_a_reply_not_told_the_internal_ladder_step
     )
     assert "supervisor" not in told.output
     assert reply["promises"] == [
-        {"clock": "complaint_reply", "due_at": "2026-11-25T10:00:00+08:00"}
+        {"clock": "complaint_reply", "due_at": "2026-11-25T10:00:00+08:00", "guessed_years": []}
     ]
 
 
@@ -265,7 +270,9 @@ async def test_a_customers_ticket_is_not_verified_on_site_but_followed_up_R11_1(
 ) -> None:
     t = await desk.command("hbw", "report", report_body())
     ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
-    await desk.command("hbw", "resolve", ref | {"resolution": "已协调楼上住户"})
+    await ready_to_resolve(desk, "hbw", t["ticket_id"], "S02")  # R6.2, R6.9 (item 14)
+    resolved = await desk.command("hbw", "resolve", ref | {"resolution": "已协调楼上住户"})
+    assert resolved["ok"], resolved
 
     refused = await desk.command("hbw", "verify", ref | {"passed": True})
 
