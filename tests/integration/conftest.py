@@ -95,8 +95,17 @@ def sim_clock() -> SimulatedClock:
 
 
 @pytest.fixture
+def drill_sites() -> SiteDirectory:
+    """The sites the drill's services serve (a test module overrides it for its own sites)."""
+    return DRILL_SITES
+
+
+@pytest.fixture
 async def drill_services(
-    nats_server: SecuredNats, settings: Settings, sim_clock: SimulatedClock
+    nats_server: SecuredNats,
+    settings: Settings,
+    sim_clock: SimulatedClock,
+    drill_sites: SiteDirectory,
 ) -> AsyncIterator[Callable[..., Awaitable[dict[str, Service]]]]:
     """Start services (default: all four) on the simulated clock, as one process would (the
     clock waits for all of them); stopped at the end."""
@@ -105,7 +114,7 @@ async def drill_services(
 
     async def start(*names: str) -> dict[str, Service]:
         for name in names or tuple(SERVICES):
-            service = SERVICES[name](settings, sim_clock, DRILL_SITES)
+            service = SERVICES[name](settings, sim_clock, drill_sites)
             running[name] = service
             process.append(service)
             service.process = process

@@ -11,19 +11,14 @@ name for it) the same hours, with 2027 entered by the site: Saturday 2 January w
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from structlog.testing import capture_logs
 
-from propdesk.runtime import SERVICES
 from shared.kernel.clock import SimulatedClock
-from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
-from shared.messaging.service import Service
-from tests.conftest import SecuredNats
 from tests.integration.drill import Drill, parse
 from tests.integration.support import Desk, report_body
 
@@ -60,25 +55,9 @@ def sim_clock() -> SimulatedClock:
 
 
 @pytest.fixture
-async def drill_services(
-    nats_server: SecuredNats, settings: Settings, sim_clock: SimulatedClock
-) -> AsyncIterator[Callable[..., Awaitable[dict[str, Service]]]]:
-    """As tests/integration/conftest.py's, with this file's sites."""
-    running: dict[str, Service] = {}
-    process: list[Service] = []
-
-    async def start(*names: str) -> dict[str, Service]:
-        for name in names or tuple(SERVICES):
-            service = SERVICES[name](settings, sim_clock, SITES)
-            running[name] = service
-            process.append(service)
-            service.process = process
-            await service.start(nats_server.url)
-        return running
-
-    yield start
-    for service in reversed(list(running.values())):
-        await service.stop()
+def drill_sites() -> SiteDirectory:
+    """This file's sites, for tests/integration/conftest.py's drill_services."""
+    return SITES
 
 
 async def report_repair(desk: Desk, site: str) -> dict:
