@@ -45,6 +45,8 @@ async def the_month(desk: Desk) -> None:
     await intake(desk, "classify", {"ticket_id": complaint["ticket_id"], "kind": "complaint",
                                     "category": "noise", "validity": "valid",
                                     "severity": "important"})  # fmt: skip
+    await intake(desk, "accept_solution", {"ticket_id": complaint["ticket_id"],
+                                           "solution": "约谈装修户"})  # fmt: skip  # R6.9
     await intake(desk, "resolve", {"ticket_id": complaint["ticket_id"],
                                    "resolution": "已约谈装修户, 限定施工时间"})  # fmt: skip
     await intake(desk, "follow_up", {"ticket_id": complaint["ticket_id"], "satisfied": True,
@@ -252,6 +254,8 @@ async def test_a_sites_first_month_has_no_data_before_it_and_steps_are_not_compl
     await intake(desk, "classify", {"ticket_id": quiet["ticket_id"], "kind": "complaint",
                                     "category": "noise", "validity": "valid",
                                     "severity": "minor"})  # fmt: skip
+    await intake(desk, "accept_solution", {"ticket_id": quiet["ticket_id"],
+                                           "solution": "维修灯具"})  # fmt: skip  # R6.9
     await intake(desk, "resolve", {"ticket_id": quiet["ticket_id"], "resolution": "已处理"})
     other = await desk.command("ohs", "report", report_body("o-1", category="parking"))
     assert other["ok"], other
