@@ -1,5 +1,6 @@
 """The facts of one site-month (`Month`) and the figures every report shares (rates, medians,
-percentiles), rounded as a report rounds (docs/REPORTS.md). Used by queries/figures.py."""
+percentiles), rounded as a report rounds (docs/REPORTS.md). Used by queries/figures.py and
+queries/quality.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from typing import Any
 from shared.kernel.satisfaction import has_customer
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Kind
+
+TREND_MONTHS = 6
+TREND_MEASURES = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
 
 
 def half_up(value: Decimal | float, places: int) -> float:
@@ -37,6 +41,14 @@ def counts(vocabulary: list[str], rows: list[dict[str, Any]], key: str) -> dict[
     for row in rows:
         value = row[key] if row[key] is not None else "unclassified"
         found[value] = found.get(value, 0) + 1
+    return found
+
+
+def category_counts(tickets: list[dict[str, Any]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for t in tickets:
+        if t["category"] is not None:
+            found[t["category"]] = found.get(t["category"], 0) + 1
     return found
 
 

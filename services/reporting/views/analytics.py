@@ -1,5 +1,5 @@
 """The analytics view: the facts of services/reporting/projections/analytics_facts.py in SQLite,
-one table per kind of fact, which the reports query (services/reporting/queries/figures.py).
+one table per kind of fact, which the reports query (services/reporting/queries/facts.py).
 
 An event whose aggregate version is already here (republished after the duplicate window)
 changes nothing: `versions` holds the last version of every aggregate seen.

@@ -1,0 +1,129 @@
+"""The analytics facts of a period, read from the analytics view (services/reporting/views/
+analytics.py): every SQL the reports ask, and nothing computed (queries/figures.py,
+queries/ledger.py and queries/quality.py compute the figures; R12.1–R12.4).
+
+A duplicate contact counts nowhere (docs/REPORTS.md).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from services.reporting.queries.month import Month
+from services.reporting.views.analytics import AnalyticsView
+
+# The orders of a site that do not belong to a duplicate contact (an order's ticket may be
+# unknown to the view, e.g. a view rebuilt from a stream that lost its oldest messages).
+_NOT_DUPLICATE = (
+    "LEFT JOIN ticket_facts t USING (ticket_id) WHERE o.site = ? AND COALESCE(t.duplicate, 0) = 0"
+)
+
+
+class PeriodFacts:
+    def __init__(self, view: AnalyticsView) -> None:
+        self.view = view
+
+    def month(self, site: str, month: str) -> Month:
+        return Month(
+            tickets=self.view.rows(
+                "SELECT * FROM ticket_facts WHERE site = ? AND month = ? AND duplicate = 0 "
+                "ORDER BY received_at, ticket_no",
+                (site, month),
+            ),
+            # a duplicate counts nowhere; a ladder step counts while the ticket is a complaint
+            clocks=self.view.rows(
+                "SELECT c.* FROM clock_facts c LEFT JOIN ticket_facts t USING (ticket_id) "
+                "WHERE c.site = ? AND c.month = ? AND COALESCE(t.duplicate, 0) = 0",
+                (site, month),
+            ),
+            escalations=self.view.rows(
+                "SELECT e.* FROM escalation_facts e JOIN ticket_facts t USING (ticket_id) "
+                "WHERE e.site = ? AND e.month = ? AND t.duplicate = 0 AND t.kind = 'complaint'",
+                (site, month),
+            ),
+            repeats=self.repeats(site, "month", month),
+        )
+
+    def week(self, site: str, week: str) -> list[dict[str, Any]]:
+        """The tickets of one ISO week (`2026-W40`) of the site's calendar."""
+        return self.view.rows(
+            "SELECT * FROM ticket_facts WHERE site = ? AND week = ? AND duplicate = 0 "
+            "ORDER BY received_at, ticket_no",
+            (site, week),
+        )
+
+    def repeats(self, site: str, period: str, value: str) -> list[dict[str, Any]]:
+        """The repeat contacts received in the month or week (R3.1, R16.1), with the kind of
+        the ticket they repeat; none of a duplicate ticket."""
+        return self.view.rows(
+            "SELECT r.*, t.kind FROM contact_facts r JOIN ticket_facts t USING (ticket_id) "
+            f"WHERE r.site = ? AND r.{period} = ? AND t.duplicate = 0 ORDER BY r.received_at",
+            (site, value),
+        )
+
+    def orders(self, site: str, month: str) -> tuple[dict[str, int], dict[str, Any]]:
+        """The work orders issued in the month by department, and the paid ones completed in
+        it with their revenue."""
+        issued = self.view.rows(
+            "SELECT o.department, COUNT(*) AS n FROM order_facts o "
+            f"{_NOT_DUPLICATE} AND o.issued_month = ? GROUP BY o.department "
+            "ORDER BY o.department",
+            (site, month),
+        )
+        fees = [
+            Decimal(r["fee"])
+            for r in self.view.rows(
+                f"SELECT o.fee FROM order_facts o {_NOT_DUPLICATE} AND o.completed_month = ?",
+                (site, month),
+            )
+        ]
+        paid = [fee for fee in fees if fee > 0]
+        revenue = sum(paid, Decimal("0")).quantize(Decimal("0.01"))
+        return {r["department"]: r["n"] for r in issued}, {
+            "orders": len(paid),
+            "revenue": str(revenue),
+        }
+
+    def first_month(self, site: str | None = None) -> str | None:
+        """The month of the site's first contact (of any site's, without one): a month before
+        it has no data, which is not the same as a month with no contacts (docs/REPORTS.md)."""
+        where, params = ("AND site = ?", (site,)) if site is not None else ("", ())
+        rows = self.view.rows(
+            f"SELECT MIN(month) AS first FROM ticket_facts WHERE duplicate = 0 {where}", params
+        )
+        return rows[0]["first"] if rows else None
+
+    def departments(self, site: str, tickets: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """The departments each ticket's work orders were issued to."""
+        found: dict[str, list[str]] = {}
+        ids = [t["ticket_id"] for t in tickets]
+        for at in range(0, len(ids), 500):  # well under SQLite's limit of parameters
+            chunk = ids[at : at + 500]
+            for r in self.view.rows(
+                "SELECT DISTINCT ticket_id, department FROM order_facts WHERE site = ? "
+                f"AND ticket_id IN ({', '.join('?' * len(chunk))}) ORDER BY ticket_id, department",
+                (site, *chunk),
+            ):
+                found.setdefault(r["ticket_id"], []).append(r["department"])
+        return found
+
+    def analysis(self, site: str, month: str) -> dict[str, Any] | None:
+        rows = self.view.rows(
+            "SELECT analysis FROM month_analysis WHERE site = ? AND month = ?", (site, month)
+        )
+        return json.loads(rows[0]["analysis"]) if rows else None
+
+    def sites(self, months: list[str], listed: list[str]) -> list[str]:
+        """Every site with facts in these months: contacts, or orders issued or completed (a
+        fee recorded this month for a contact of long ago)."""
+        marks = ", ".join("?" * len(months))
+        found = self.view.rows(
+            f"SELECT site FROM ticket_facts WHERE month IN ({marks}) UNION "
+            f"SELECT site FROM contact_facts WHERE month IN ({marks}) UNION "
+            f"SELECT site FROM order_facts WHERE issued_month IN ({marks}) "
+            f"OR completed_month IN ({marks})",
+            months * 4,
+        )
+        return sorted({r["site"] for r in found} | set(listed))
