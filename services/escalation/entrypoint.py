@@ -140,7 +140,7 @@ class EscalationService(DeskService):
     def router(self) -> NatsRouter:
         router = super().router()
         router.publisher(
-            "desk.ntf.*.*",
+            subjects.notice("*", "*"),
             title="notification",
             description=(Notification.__doc__ or "").strip(),
             schema=Notification,

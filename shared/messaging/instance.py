@@ -35,12 +35,14 @@ from nats.aio.subscription import Subscription
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
+from shared.messaging import subjects
+
 ASK_TIMEOUT = 2.0  # seconds: a running instance answers at once
 RACE_WINDOW = 0.05  # seconds to listen past its own answer for one that started with it
 
 
 def instance_subject(service: str) -> str:
-    return f"desk.ops.{service}.instance"
+    return subjects.ops(service, "instance")
 
 
 class AlreadyRunning(RuntimeError):

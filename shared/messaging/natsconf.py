@@ -33,7 +33,7 @@ from shared.messaging.identity import (
     site_identity,
 )
 from shared.messaging.instance import instance_subject
-from shared.messaging.subjects import ALERTS_ALL, NOTICES, SIM_CLOCK_SET, STREAM
+from shared.messaging.subjects import ALERTS_ALL, NOTICES, OPS_ALL, SIM_CLOCK_SET, STREAM
 
 JS = "$JS.API"
 STREAMS = (STREAM, NOTICES)
@@ -107,7 +107,7 @@ def reader_grant(identity: str, *requests: str, hears: tuple[str, ...] = ()) -> 
 # alerts (the JetStream store filling up, an event parked, DESK recreated: docs/RELIABILITY.md)
 OPS_GRANT = reader_grant(
     OPS,
-    "desk.ops.>",
+    OPS_ALL,
     SIM_CLOCK_SET,
     f"{JS}.CONSUMER.LIST.{STREAM}",
     f"{JS}.CONSUMER.INFO.{STREAM}.*",

@@ -22,7 +22,7 @@ from shared.kernel.clock import Clock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
 from shared.logging import get_logger
-from shared.messaging import metrics
+from shared.messaging import metrics, subjects
 from shared.messaging.bus import BusAccess, MissingCredential, access_for, connect, ensure_stream
 from shared.messaging.errors import DeskError, StartRefused
 from shared.messaging.identity import caller_account, site_account
@@ -242,7 +242,7 @@ def _from_site(headers: dict[str, str], subject: str, site: str) -> None:
     from inside the services' own account (whose users' permissions the server enforces)."""
     account = caller_account(headers)
     if account is None:
-        if subject.startswith("desk.cmd."):
+        if subjects.is_command(subject):
             raise DeskError(
                 ErrorCode.forbidden, f"commands for site {site} come only from its desk identity"
             )

@@ -29,10 +29,12 @@ OPS_REPORTING_SWITCH = "desk.ops.reporting.switch"  # `propdesk replay`: serve a
 OPS_REPORTING_CHECKSUM = "desk.ops.reporting.checksum"  # `propdesk verify`: position, checksum
 OPS_INTAKE_ACCESS_LOG = "desk.ops.intake.access_log"  # `propdesk access-log`: refused looks
 ALERTS_ALL = "desk.alert.>"  # what ops may listen to
+OPS_ALL = "desk.ops.>"  # what ops may ask
+_COMMANDS = "desk.cmd."
 
 
 def command(site: str, service: str, verb: str) -> str:
-    return f"desk.cmd.{site}.{service}.{verb}"
+    return f"{_COMMANDS}{site}.{service}.{verb}"
 
 
 def site_commands(site: str) -> str:
@@ -102,6 +104,11 @@ def command_pattern(service: str, verb: str) -> str:
 
 def query_pattern(name: str) -> str:
     return f"desk.qry.*.{name}"
+
+
+def is_command(subject: str) -> bool:
+    """A command's subject (desk.cmd.…), as opposed to a query's."""
+    return subject.startswith(_COMMANDS)
 
 
 def site_of(subject: str) -> str:
