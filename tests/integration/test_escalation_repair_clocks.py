@@ -46,12 +46,13 @@ async def test_a_reopened_repair_runs_its_repair_clock_again_R7_3(
 ) -> None:
     await drill_services()
     drill = Drill(desk)
-    ticket, _ = await repair(desk, "r-1")
+    ticket, order = await repair(desk, "r-1")
     first = await drill.started(ticket, "general_fixed")
-    resolved = await desk.command(
-        "hbw", "resolve", {"ticket_id": ticket, "resolution": "已修好", "staff_id": "S1"}
-    )
-    assert resolved["ok"], resolved
+    # the order is done and signed (R8.12: no resolving with an open order): that resolves it
+    await walk(desk, order["work_order_id"], ("collect", {"collected_by": "E01"}),
+               ("assign", {"technician": "T07"}), ("arrive", {}),
+               ("complete", {"notes": "换阀芯", "actual_item": "阀芯"}),
+               ("sign_off", {"quality": 4, "attitude": 5}))  # fmt: skip
     assert (await drill.stopped(ticket, "general_fixed"))["outcome"] == "met"
 
     reopened_at = START + timedelta(days=1)
