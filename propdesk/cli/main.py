@@ -18,6 +18,7 @@ from propdesk.cli.escalation import clock_app, notice_app, sim_app
 from propdesk.cli.events import events_app
 from propdesk.cli.keys import keys_app
 from propdesk.cli.parked import parked_app
+from propdesk.cli.queues import ticket_search, workorder_list
 from propdesk.cli.replay import replay
 from propdesk.cli.report import report_app
 from propdesk.cli.run import asyncapi, serve, up
@@ -29,6 +30,9 @@ from propdesk.cli.workorder import workorder_app
 from propdesk.demo.command import demo
 
 app = typer.Typer(no_args_is_help=True, help="PropDesk: the property customer-service desk.")
+# the queues' queries beside each group's verbs (propdesk/cli/queues.py)
+ticket_app.command("search")(ticket_search)
+workorder_app.command("list")(workorder_list)
 app.add_typer(contact_app, name="contact")
 app.add_typer(ticket_app, name="ticket")
 app.add_typer(workorder_app, name="workorder")

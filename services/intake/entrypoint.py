@@ -1,17 +1,24 @@
-"""Intake on NATS: commands on desk.cmd.<site>.intake.<verb>, ticket events relayed to DESK, and
-the inbox that resolves a ticket when dispatch reports its work done."""
+"""Intake on NATS: commands on desk.cmd.<site>.intake.<verb>, ticket events relayed to DESK, the
+inbox that resolves a ticket when dispatch reports its work done, and `ticket.search` over its
+blind index of callers (contact_index.py, ticket_search.py)."""
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
 
 from faststream.nats import NatsRouter
 
 from services.intake.application import IntakeApp
+from services.intake.contact_index import ContactIndex
+from services.intake.ticket_search import search_tickets
 from services.intake.translate import Translator
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
+from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.publishing import mask
@@ -34,6 +41,36 @@ class IntakeService(DeskService):
     # of its orders resolves it
     consumes = ("intake-work-done", subjects.event_pattern("workorder.>"))
 
+    index: ContactIndex | None = None
+
+    def open_stores(self) -> None:
+        super().open_stores()
+        self.index = ContactIndex(
+            self.index_file, self.app.mapper.cipher.ring, self.app.recorder, self.app.mapper
+        )
+
+    @property
+    def index_file(self) -> Path:
+        return self.settings.data_dir / "intake-search.sqlite3"
+
+    def close_stores(self) -> None:
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+        super().close_stores()
+
+    def background(self) -> list[Coroutine[Any, Any, None]]:
+        return [*super().background(), self._index_store()]
+
+    async def _index_store(self) -> None:
+        """Index what the store gained while intake was stopped (everything, the first time)."""
+        assert self.index is not None
+        await self.offload(self.index.catch_up)
+
+    async def _search(self, site: str, query: SearchTickets, _: dict[str, str]) -> dict:
+        assert self.index is not None
+        return await self.offload(search_tickets, self.app, self.index, site, query)
+
     def translator(self) -> Translate:
         return Translator(self.app.reporters_of)
 
@@ -47,6 +84,12 @@ class IntakeService(DeskService):
         description = (AccessLogQuery.__doc__ or "").strip()
         title = subject.removeprefix("desk.")
         router.subscriber(subject, title=title, description=description)(handle)
+        search = self.handler("query_ticket_search", SearchTickets, TicketSearchReply, self._search)
+        router.subscriber(
+            subjects.query_pattern("ticket.search"),
+            title="ticket.search",
+            description=inspect.cleandoc(SearchTickets.__doc__ or ""),
+        )(search)
         return router
 
     async def _access_log(self, _: str, query: AccessLogQuery, __: dict[str, str]) -> dict:

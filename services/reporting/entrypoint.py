@@ -28,6 +28,7 @@ from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
 from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
+from shared.contracts.queue_queries import ListWorkOrders
 from shared.contracts.replies import ErrorCode
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
 from shared.eventstore.store import StoreLock, lock_path
@@ -48,6 +49,11 @@ QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
     ),
     "ticket.list": (ListTickets, queries.list_tickets, "Tickets of a site, newest first"),
     "workorder.get": (GetWorkOrder, queries.get_work_order, "A work order and its history"),
+    "workorder.list": (
+        ListWorkOrders,
+        queries.list_work_orders,
+        "Work orders of a site by status, technician or department, oldest issued first",
+    ),
     "notice.list": (
         ListNotices,
         queries.list_notices,

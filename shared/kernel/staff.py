@@ -75,6 +75,20 @@ PERMISSIONS: dict[str, Permission] = {
         ),
         "R15.2, R15.4",
     ),
+    # finding a caller's tickets by phone or name links a person to their tickets, so the same
+    # desk roles as revealing the details; by room or ticket number anyone on the staff list
+    "intake.search_contact": Permission(
+        "searching tickets by a caller's phone or name",
+        frozenset(
+            {
+                Role.receptionist,
+                Role.cs_assistant,
+                Role.department_supervisor,
+                Role.project_manager,
+            }
+        ),
+        "R15.2, R15.4",
+    ),
     # only on the ladder: a receptionist may still cancel an inquiry or a communicative complaint
     "intake.cancel": Permission(
         "cancelling a complaint on the escalation ladder",

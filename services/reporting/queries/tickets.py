@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from services.reporting.queries.as_of import ticket_as_of
+from services.reporting.views.order_list import list_orders
 from services.reporting.views.tickets import TicketView
 from shared.contracts.base import MAX_INT64
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
+from shared.contracts.queue_queries import ListWorkOrders
 from shared.contracts.replies import ErrorCode
 from shared.kernel.vocabulary import TicketStatus
 from shared.messaging.errors import DeskError, invalid, not_found
@@ -91,3 +93,16 @@ def _cursor(cursor: str | None) -> int | None:
 
 def _page(name: str, rows: list[dict[str, Any]], next_seq: int | None) -> dict[str, Any]:
     return {"ok": True, name: rows, "next_cursor": str(next_seq) if next_seq is not None else None}
+
+
+def list_work_orders(view: TicketView, site: str, query: ListWorkOrders) -> dict[str, Any]:
+    orders, next_row = list_orders(
+        view,
+        site,
+        status=query.status,
+        technician=query.technician,
+        department=query.department.value if query.department else None,
+        limit=query.limit,
+        after=_cursor(query.cursor) or 0,
+    )
+    return _page("work_orders", orders, next_row)
