@@ -1,6 +1,8 @@
 """Escalation on NATS: the inbox that follows DESK, the ticker that records what falls due, the
 relay that publishes decisions to DESK and notifications to desk.ntf.<site>.<role>, the desk's
-commands on desk.cmd.<site>.escalation.<verb>, and (simulated clock only) desk.sim.clock.set."""
+commands on desk.cmd.<site>.escalation.<verb>, (simulated clock only) desk.sim.clock.set, and
+the notification channel that e-mails and posts each notification to people (notify/,
+docs/NOTIFICATIONS.md)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,18 @@ from typing import Any
 from faststream.nats import NatsRouter
 
 from services.escalation.application import EscalationApp
+from services.escalation.domain import Notice
+from services.escalation.notify.channel import NotificationChannel
+from services.escalation.notify.senders import SmtpSender, WebhookSender
+from services.escalation.notify.tracking import Tracking
 from services.escalation.translate import translate
 from shared.contracts import escalation_commands
-from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification, notification_of
+from shared.contracts.escalation_events import (
+    ESCALATION_EVENTS,
+    EscalationNotificationAcknowledgedEvent,
+    Notification,
+    notification_of,
+)
 from shared.contracts.events import Envelope
 from shared.eventstore.store import store_env
 from shared.kernel.clock import SimulatedClock
@@ -46,11 +57,16 @@ COMMANDS: dict[str, tuple[type[escalation_commands.Command], type, str]] = {
 }
 TICK = 1.0  # seconds between checks on the real clock (what is due is read from an index)
 SCHEDULE_FILE = "escalation-schedule.sqlite3"  # in the data directory
+NOTIFY_FILE = "escalation-notify.sqlite3"  # what the notification channel sent
 
 
 class NotifyingRelay(Relay):
     """Publishes each decision to DESK, then the notification it raises to NOTICES, both before
-    the relay records its position: a crash in between republishes both, deduplicated by id."""
+    the relay records its position: a crash in between republishes both, deduplicated by id.
+    The notification channel is given each notification and each acknowledgement at the same
+    point, so it too sees every one, once (it keeps them by id)."""
+
+    channel: NotificationChannel | None = None
 
     async def publish(self, envelope: Envelope) -> None:
         await super().publish(envelope)
@@ -62,6 +78,13 @@ class NotifyingRelay(Relay):
                 stream=subjects.NOTICES,
                 headers={"Nats-Msg-Id": str(note.notification_id)},
             )
+            if self.channel is not None:
+                await self._offload(self.channel.raised, note)
+        elif self.channel is not None and isinstance(
+            envelope, EscalationNotificationAcknowledgedEvent
+        ):
+            data: Any = envelope.data
+            await self._offload(self.channel.acknowledged, data.notification_id)
 
 
 class EscalationService(DeskService):
@@ -86,18 +109,59 @@ class EscalationService(DeskService):
         self.app = EscalationApp(
             store_env(self.settings, self.name), self.clock, self.sites, schedule=schedule
         )
+        self.channel = NotificationChannel(
+            Tracking(self.settings.data_dir / NOTIFY_FILE),
+            self.sites.get,
+            self.clock,
+            {
+                "email": SmtpSender(self.settings, self.clock),
+                "webhook": WebhookSender(self.settings),
+            },
+            self._acknowledged,
+        )
+
+    channel: NotificationChannel | None = None
+
+    def _acknowledged(self, notification_id: Any) -> bool:
+        notice = self.app.get(notification_id, Notice) if self.app is not None else None
+        return notice is not None and notice.acknowledged_by is not None
 
     def store_files(self) -> list[Path]:
-        return [*super().store_files(), self.settings.data_dir / SCHEDULE_FILE]
+        files = (SCHEDULE_FILE, NOTIFY_FILE)
+        return [*super().store_files(), *(self.settings.data_dir / f for f in files)]
 
     def close_stores(self) -> None:
-        app = self.app
+        app, channel = self.app, self.channel
         super().close_stores()
         if app is not None:
             app.schedule.close()
+        if channel is not None:
+            channel.tracking.close()
+            self.channel = None
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
-        return [*super().background(), self._ticker()]
+        tasks = super().background()
+        if isinstance(self.relay, NotifyingRelay):
+            self.relay.channel = self.channel
+        return [*tasks, self._ticker(), self._notifier()]
+
+    async def stop(self) -> None:
+        if self.channel is not None:
+            self.channel.stopping.set()  # at most the delivery under way is waited for
+        await super().stop()
+
+    async def _notifier(self) -> None:
+        """Send what is due on the channel, every TICK (the clock is the service's: a drill's
+        simulated clock moves the re-sends too)."""
+        assert self.channel is not None
+        while True:
+            try:
+                await self.offload(self.channel.send_due)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the channel's own store: keep trying
+                self.log.warning("escalation.notify_failed", error=repr(exc))
+            await asyncio.sleep(TICK)
 
     def applied(self) -> None:
         super().applied()

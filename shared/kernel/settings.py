@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     # first encrypts) or a file of them; with neither, <data_dir>/keys/intake.key, made at start
     intake_key: SecretStr | None = None
     intake_key_file: Path | None = None
+    # the mail server escalation's notification channel sends through (docs/NOTIFICATIONS.md);
+    # no host: e-mail routes are not served (webhooks still are)
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "propdesk@localhost"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    notify_timeout: float = 10.0  # seconds for one e-mail or webhook call
 
     @property
     def credentials_path(self) -> Path:

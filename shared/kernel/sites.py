@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.kernel.identifiers import StaffId, is_valid_site
+from shared.kernel.notify import NotifyConfig
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
 from shared.kernel.satisfaction import has_customer
@@ -62,6 +63,10 @@ class SiteConfig(BaseModel):
     staff: dict[StaffId, StaffMember] = Field(
         default_factory=dict,
         description="staff id (工号) -> role, name, department; empty: nobody's role is checked",
+    )
+    notify: NotifyConfig = Field(
+        default_factory=NotifyConfig,
+        description="Where each role's notifications are e-mailed or posted (NOTIFICATIONS.md)",
     )
 
     @field_validator("timezone")

@@ -1,0 +1,124 @@
+"""The notification channel: what is due to whom, sent once per notification, attempt and route.
+
+Given each notification as escalation's relay publishes it (`raised`) and each acknowledgement
+(`acknowledged`), `send_due` — called by the process's loop, with the time of the injected clock —
+sends attempt 1 at once to every route of the notification's role at its site, and, for the
+reasons the site re-sends (a breach, a ladder step), attempt n + 1 once `resend_after` has passed
+since attempt n without an acknowledgement, up to `max_attempts`. A delivery that failed is tried
+again after RETRY_FAILED, at most MAX_TRIES times, until the next attempt replaces it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from services.escalation.notify.message import message
+from services.escalation.notify.senders import Sender
+from services.escalation.notify.tracking import Tracked, Tracking
+from shared.contracts.escalation_events import Notification
+from shared.kernel.clock import Clock
+from shared.kernel.notify import Route
+from shared.kernel.sites import SiteConfig
+from shared.logging import get_logger
+
+log = get_logger("escalation.notify")
+RETRY_FAILED = timedelta(minutes=1)
+MAX_TRIES = 10  # of one delivery: then it is given up, and said so in the log
+
+
+class NotificationChannel:
+    def __init__(
+        self,
+        tracking: Tracking,
+        site: Callable[[str], SiteConfig | None],
+        clock: Clock,
+        senders: dict[str, Sender],
+        is_acknowledged: Callable[[UUID], bool],
+    ) -> None:
+        self.tracking = tracking
+        self._site = site
+        self._clock = clock
+        self._senders = senders  # "email", "webhook"
+        self._is_acknowledged = is_acknowledged  # escalation's own record, the authority
+        self.stopping = threading.Event()  # the process stops: no new delivery begins
+
+    def raised(self, notice: Notification) -> None:
+        if self.tracking.add(notice):
+            log.info("notify.raised", notification_id=str(notice.notification_id))
+
+    def acknowledged(self, notification_id: UUID) -> None:
+        self.tracking.acknowledge(str(notification_id))
+
+    def send_due(self) -> int:
+        """Send what is due now; returns how many deliveries succeeded."""
+        now = self._clock.now()
+        sent = 0
+        for tracked in self.tracking.open():
+            if self.stopping.is_set():
+                break
+            sent += self._one(tracked, now)
+        return sent
+
+    def _one(self, tracked: Tracked, now: datetime) -> int:
+        notice, nid = tracked.notice, str(tracked.notice.notification_id)
+        site = self._site(notice.site)
+        if self._is_acknowledged(notice.notification_id):
+            self.tracking.acknowledge(nid)
+            return 0
+        routes = site.notify.routes(notice.role.value, _value(notice.department)) if site else []
+        if not routes:
+            self.tracking.close_notice(nid)  # nobody outside PropDesk to tell
+            return 0
+        assert site is not None
+        config = site.notify
+        attempt = tracked.attempt
+        resent = notice.reason in config.resend and attempt < config.max_attempts
+        if attempt == 0 or (
+            resent and tracked.sent_at is not None and now >= tracked.sent_at + config.resend_after
+        ):
+            attempt += 1
+            self.tracking.begin(nid, attempt, now)
+        text = message(notice, attempt, site.zone, site.name)
+        sent = sum(
+            self._deliver(nid, attempt, route, text, now)
+            for route in routes
+            if not self.stopping.is_set()
+        )
+        if not resent and self._all_done(nid, attempt, routes):
+            self.tracking.close_notice(nid)  # its last attempt: nothing more will be sent
+        return sent
+
+    def _deliver(self, nid: str, attempt: int, route: Route, text: Any, now: datetime) -> int:
+        done = self.tracking.delivery(nid, attempt, route.target)
+        if done is not None and (
+            done.state in ("sent", "given_up")
+            or (done.state == "failed" and now < done.at + RETRY_FAILED)
+        ):
+            return 0
+        if done is not None and done.tries >= MAX_TRIES:
+            self.tracking.mark(nid, attempt, route.target, "given_up", now)
+            log.error("notify.given_up", notification_id=nid, attempt=attempt, route=route.target)
+            return 0
+        self.tracking.mark(nid, attempt, route.target, "sending", now)
+        kind = "email" if route.email else "webhook"
+        try:
+            self._senders[kind].send(text, route)
+        except Exception as exc:
+            self.tracking.mark(nid, attempt, route.target, "failed", now, repr(exc)[:500])
+            log.warning("notify.failed", notification_id=nid, attempt=attempt,
+                        route=kind, error=repr(exc)[:200])  # fmt: skip
+            return 0
+        self.tracking.mark(nid, attempt, route.target, "sent", now)
+        log.info("notify.sent", notification_id=nid, attempt=attempt, route=kind)
+        return 1
+
+    def _all_done(self, nid: str, attempt: int, routes: list[Route]) -> bool:
+        states = [self.tracking.delivery(nid, attempt, r.target) for r in routes]
+        return all(d is not None and d.state in ("sent", "given_up") for d in states)
+
+
+def _value(department: Any) -> str | None:
+    return getattr(department, "value", department)

@@ -1,0 +1,68 @@
+"""What a notification says outside PropDesk: the notification's own fields (site, role, reason,
+ticket number, clock or level, due time), in the site's words and zone — nothing more. A
+notification carries no resident's name, phone or words, so neither does its message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from shared.contracts.escalation_events import Notification
+from shared.kernel.local_time import shown
+
+REASONS = {
+    "clock_breached": "超时未处理 deadline breached",
+    "complaint_escalated": "投诉升级 complaint escalated",
+    "complaint_upgraded": "升级为重大投诉 complaint upgraded to major",
+    "major_reported": "重大投诉 major complaint",
+    "major_suggested": "建议定为重大投诉 suggested as major",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    notice: Notification
+    attempt: int
+    subject: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        """The same for every send of one attempt: a receiver drops a repeat by it."""
+        return f"{self.notice.notification_id}/{self.attempt}"
+
+    def payload(self) -> dict[str, Any]:
+        """The webhook's JSON body."""
+        return {
+            "notification": self.notice.model_dump(mode="json"),
+            "attempt": self.attempt,
+            "subject": self.subject,
+        }
+
+
+def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "") -> Message:
+    reason = REASONS.get(notice.reason, notice.reason)
+    again = f" (第{attempt}次 attempt {attempt})" if attempt > 1 else ""
+    subject = f"[PropDesk {notice.site}] {reason}: {notice.ticket_no}{again}"
+    whom = notice.role.value + (f" ({notice.department.value})" if notice.department else "")
+    lines = [
+        f"项目 site: {site_name or notice.site} ({notice.site})",
+        f"工单 ticket: {notice.ticket_no}",
+        f"事由 reason: {reason}",
+        f"通知 to: {whom}",
+    ]
+    if notice.clock is not None:
+        lines.append(f"时限 clock: {notice.clock.value}")
+    if notice.level is not None:
+        lines.append(f"级别 level: {notice.level.value}")
+    lines += [
+        f"到期 due: {shown(notice.due_at, zone)}",
+        f"发出 raised: {shown(notice.raised_at, zone)}",
+        "",
+        "请确认 acknowledge: propdesk notice ack "
+        f"{notice.notification_id} --site {notice.site} --staff <工号>",
+    ]
+    if attempt > 1:
+        lines.append(f"未确认, 第{attempt}次发送 not acknowledged: sent again (attempt {attempt})")
+    return Message(notice, attempt, subject, "\n".join(lines) + "\n")

@@ -1,0 +1,194 @@
+"""The notification channel's own rules (services/escalation/notify/channel.py), with recording
+senders and a clock the test moves: each notification goes once per attempt to each route of its
+role; breaches and ladder steps are sent again every `resend_after` until acknowledged, up to
+`max_attempts`; a failed delivery is tried again; nothing personal is in what is sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+
+from services.escalation.notify.channel import RETRY_FAILED, NotificationChannel
+from services.escalation.notify.message import Message
+from services.escalation.notify.tracking import Tracking
+from shared.contracts.escalation_events import Notification
+from shared.kernel.clock import FixedClock
+from shared.kernel.notify import Route
+from shared.kernel.sites import SiteDirectory
+
+START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+SITES = SiteDirectory.model_validate(
+    {
+        "sites": {
+            "hbw": {
+                "notify": {
+                    "resend_after": "PT30M",
+                    "max_attempts": 3,
+                    "roles": {
+                        "cs_assistant": [
+                            {"email": "cs@hbw.example"},
+                            {"webhook": "http://127.0.0.1:9/hook"},
+                        ],
+                        "department_supervisor": [
+                            {"email": "clean@hbw.example", "department": "cleaning"},
+                            {"email": "eng@hbw.example", "department": "engineering"},
+                        ],
+                    },
+                }
+            },
+            "quiet": {},
+        }
+    }
+)
+
+
+class Recording:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, int, str]] = []  # (notification id, attempt, target)
+        self.messages: list[Message] = []
+        self.failing = False
+
+    def send(self, message: Message, route: Route) -> None:
+        if self.failing:
+            raise ConnectionRefusedError("mail server down")
+        self.sent.append((str(message.notice.notification_id), message.attempt, route.target))
+        self.messages.append(message)
+
+
+class Desk:
+    def __init__(self, tmp_path: Path) -> None:
+        self.clock = FixedClock(START)
+        self.acked: set[UUID] = set()
+        self.email, self.webhook = Recording(), Recording()
+        self.channel = NotificationChannel(
+            Tracking(tmp_path / "notify.sqlite3"),
+            SITES.get,
+            self.clock,
+            {"email": self.email, "webhook": self.webhook},
+            lambda nid: nid in self.acked,
+        )
+
+    def later(self, minutes: float) -> int:
+        self.clock.advance(timedelta(minutes=minutes))
+        return self.channel.send_due()
+
+    def sent(self) -> list[tuple[str, int, str]]:
+        return sorted(self.email.sent + self.webhook.sent)
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Desk:
+    return Desk(tmp_path)
+
+
+def notice(reason: str = "clock_breached", role: str = "cs_assistant", site: str = "hbw",
+           department: str | None = None) -> Notification:  # fmt: skip
+    return Notification.model_validate(
+        {
+            "notification_id": str(uuid4()),
+            "site": site,
+            "role": role,
+            "reason": reason,
+            "ticket_id": str(uuid4()),
+            "ticket_no": "HBW-202611-0007",
+            "clock": "help_reply" if reason == "clock_breached" else None,
+            "level": "department_supervisor" if reason == "complaint_escalated" else None,
+            "due_at": START.isoformat(),
+            "raised_at": START.isoformat(),
+            "event_id": str(uuid4()),
+            "department": department,
+        }
+    )
+
+
+def test_a_breach_goes_once_to_every_route_of_its_role_even_when_given_twice(desk: Desk) -> None:
+    breach = notice()
+    desk.channel.raised(breach)
+    desk.channel.raised(breach)  # the relay republished it after a crash
+
+    assert desk.channel.send_due() == 2
+    assert desk.channel.send_due() == 0
+    assert desk.later(29) == 0
+    nid = str(breach.notification_id)
+    assert desk.sent() == [(nid, 1, "email:cs@hbw.example"),
+                           (nid, 1, "webhook:http://127.0.0.1:9/hook")]  # fmt: skip
+
+
+def test_a_breach_not_acknowledged_is_sent_again_each_interval_up_to_the_last_attempt(
+    desk: Desk,
+) -> None:
+    breach = notice()
+    desk.channel.raised(breach)
+    desk.channel.send_due()
+
+    assert desk.later(30) == 2  # attempt 2
+    assert desk.later(10) == 0
+    assert desk.later(20) == 2  # attempt 3, the last
+    assert desk.later(30) == 0
+    assert desk.later(600) == 0
+    assert [a for _, a, t in desk.sent() if t.startswith("email")] == [1, 2, 3]
+    assert "第3次" in desk.email.messages[-1].subject
+
+
+def test_an_acknowledged_notification_is_not_sent_again(desk: Desk) -> None:
+    breach, step = notice(), notice("complaint_escalated")
+    for n in (breach, step):
+        desk.channel.raised(n)
+    desk.channel.send_due()
+    desk.acked.add(breach.notification_id)  # escalation's own record says so
+    desk.channel.acknowledged(step.notification_id)  # the relay's acknowledgement event
+
+    assert desk.later(30) == 0
+    assert len(desk.sent()) == 4
+
+
+def test_a_suggestion_is_told_once_and_a_department_supervisor_hears_only_their_department(
+    desk: Desk,
+) -> None:
+    desk.channel.raised(notice("major_suggested"))
+    desk.channel.raised(notice("complaint_escalated", "department_supervisor",
+                               department="cleaning"))  # fmt: skip
+    desk.channel.send_due()
+
+    assert desk.later(30) == 1  # the ladder step again, not the suggestion
+    targets = [t for _, _, t in desk.email.sent]
+    assert targets.count("email:clean@hbw.example") == 2
+    assert "email:eng@hbw.example" not in targets
+    assert targets.count("email:cs@hbw.example") == 1
+
+
+def test_a_role_or_site_with_no_route_sends_nothing(desk: Desk) -> None:
+    desk.channel.raised(notice(role="project_manager"))
+    desk.channel.raised(notice(site="quiet"))
+
+    assert desk.channel.send_due() == 0
+    assert desk.channel.tracking.open() == []
+
+
+def test_a_failed_delivery_is_tried_again_after_a_minute_and_sent_once(desk: Desk) -> None:
+    breach = notice()
+    desk.email.failing = True
+    desk.channel.raised(breach)
+
+    assert desk.channel.send_due() == 1  # the webhook
+    assert desk.later(0.5) == 0  # not before RETRY_FAILED
+    desk.email.failing = False
+    assert desk.later(RETRY_FAILED.total_seconds() / 60) == 1
+    assert desk.later(1) == 0
+    states = desk.channel.tracking.deliveries(str(breach.notification_id))
+    assert states == [(1, "email:cs@hbw.example", "sent", 2),
+                      (1, "webhook:http://127.0.0.1:9/hook", "sent", 1)]  # fmt: skip
+
+
+def test_what_is_sent_holds_only_the_notifications_own_fields(desk: Desk) -> None:
+    desk.channel.raised(notice())
+    desk.channel.send_due()
+
+    [mail] = desk.email.messages
+    assert "HBW-202611-0007" in mail.subject and "超时" in mail.subject
+    assert "2026-11-23 10:00 (UTC+08:00)" in mail.text  # in the site's zone
+    assert set(mail.payload()) == {"notification", "attempt", "subject"}
+    assert set(mail.payload()["notification"]) == set(Notification.model_fields)
