@@ -1,0 +1,147 @@
+"""Notices reach people (issue 14): a breach is e-mailed to a local SMTP server and posted to a
+local webhook, each once; not acknowledged, it is sent again when the drill's simulated clock
+passes the site's `resend_after`, and no more once acknowledged. What is sent holds none of the
+reporter's personal data. Escalation's process runs the channel (docs/NOTIFICATIONS.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from tests.integration.drill import Drill
+from tests.integration.support import START, Desk, eventually
+from tests.integration.test_notice_list import breached_help_requests
+
+pytestmark = pytest.mark.integration
+
+
+class Inbox:
+    """The local mail server's mailbox (aiosmtpd calls this from its own thread)."""
+
+    def __init__(self) -> None:
+        self.mails: list[EmailMessage] = []
+        self.raw: list[bytes] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.raw.append(envelope.content)
+        self.mails.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+class Hook:
+    """The local webhook: each POST's headers and JSON body."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[dict[str, str], dict[str, Any]]] = []
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                hook.posts.append((dict(self.headers), json.loads(body)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/propdesk"
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    mailbox = Inbox()
+    with socket.socket() as probe:  # a free port: the controller checks it by connecting
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    hook = Hook()
+    thread = threading.Thread(target=hook.server.serve_forever, daemon=True)
+    thread.start()
+    yield hook
+    hook.server.shutdown()
+    hook.server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def settings(settings: Settings, inbox: tuple[Inbox, int]) -> Settings:
+    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": inbox[1],
+                                       "smtp_from": "desk@hbw.example"})  # fmt: skip
+
+
+@pytest.fixture
+def drill_sites(hook: Hook) -> SiteDirectory:
+    routes = [{"email": "cs-team@hbw.example"}, {"webhook": hook.url}]
+    notify = {"resend_after": "PT30M", "roles": {"cs_assistant": routes}}
+    return SiteDirectory.model_validate(
+        {"sites": {"hbw": {"name": "Harbour View", "notify": notify}}}
+    )
+
+
+async def test_a_breach_is_mailed_and_posted_once_then_again_until_acknowledged(
+    desk: Desk, drill_services, inbox: tuple[Inbox, int], hook: Hook, tmp_path: Path
+) -> None:
+    mailbox, _ = inbox
+    await drill_services()
+    drill = Drill(desk)
+    [ticket] = await breached_help_requests(desk, drill, 1)  # breached at START + 10 min
+
+    async def told(count: int) -> bool:
+        return len(mailbox.mails) >= count and len(hook.posts) >= count
+
+    await eventually(lambda: told(1))
+    [mail] = mailbox.mails
+    headers, posted = hook.posts[0]
+    notice = posted["notification"]
+    assert (notice["ticket_id"], notice["reason"], posted["attempt"]) == (
+        ticket,
+        "clock_breached",
+        1,
+    )
+    assert mail["To"] == "cs-team@hbw.example" and notice["ticket_no"] in mail["Subject"]
+    assert headers["Idempotency-Key"] == f"{notice['notification_id']}/1"
+    text = f"{mail['Subject']}\n{mail.get_content()}"
+    assert notice["ticket_no"] in text and "10:10 (UTC+08:00)" in text  # the site's zone
+    for secret in ("王小明", "13800138000", "3-201", "楼上装修"):  # report_body's reporter, words
+        assert secret not in text and secret.encode() not in b"".join(mailbox.raw)
+        assert secret not in json.dumps(hook.posts, ensure_ascii=False)
+
+    await drill.set_clock(START + timedelta(minutes=30))  # 20 min after the breach: not yet
+    await asyncio.sleep(2.5)  # a few of the channel's ticks
+    assert (len(mailbox.mails), len(hook.posts)) == (1, 1)
+    await drill.set_clock(START + timedelta(minutes=41))  # 31 min after: told again
+    await eventually(lambda: told(2))
+    assert hook.posts[1][1]["attempt"] == 2 and "第2次" in mailbox.mails[1]["Subject"]
+    assert mailbox.mails[1]["Message-ID"] != mail["Message-ID"]
+
+    ack = {"staff_id": "CS1", "notification_id": notice["notification_id"]}
+    assert (await drill.escalation("ack", ack))["ok"]
+    await drill.set_clock(START + timedelta(hours=3))
+    await asyncio.sleep(2.5)
+    assert (len(mailbox.mails), len(hook.posts)) == (2, 2)  # acknowledged: no more
