@@ -192,3 +192,11 @@ def test_what_is_sent_holds_only_the_notifications_own_fields(desk: Desk) -> Non
     assert "2026-11-23 10:00 (UTC+08:00)" in mail.text  # in the site's zone
     assert set(mail.payload()) == {"notification", "attempt", "subject"}
     assert set(mail.payload()["notification"]) == set(Notification.model_fields)
+
+
+def test_a_notification_handed_over_long_after_it_was_raised_is_not_sent(desk: Desk) -> None:
+    desk.clock.advance(timedelta(minutes=30 * 3 + 1))  # past every attempt it could have had
+    desk.channel.raised(notice())
+
+    assert desk.channel.send_due() == 0
+    assert desk.channel.tracking.open() == []

@@ -75,6 +75,10 @@ class NotificationChannel:
         assert site is not None
         config = site.notify
         attempt = tracked.attempt
+        if attempt == 0 and now - notice.raised_at > config.resend_after * config.max_attempts:
+            self.tracking.close_notice(nid)  # handed over long after it was raised: stale
+            log.warning("notify.stale", notification_id=nid, raised_at=str(notice.raised_at))
+            return 0
         resent = notice.reason in config.resend and attempt < config.max_attempts
         if attempt == 0 or (
             resent and tracked.sent_at is not None and now >= tracked.sent_at + config.resend_after
