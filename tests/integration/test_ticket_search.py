@@ -5,13 +5,13 @@ tickets, never a person, and searching by phone or name needs a desk role."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from shared.kernel.settings import Settings
 from tests.integration.support import Desk, report_body
-from tests.integration.test_staff_roles import refused
-from tests.integration.test_staff_roles import settings as staffed_settings
+from tests.integration.test_staff_roles import STAFFED, refused
 
 pytestmark = pytest.mark.integration
 CALLER = {"name": "王小明", "phone": "13800138000", "room": "3-201"}
@@ -90,8 +90,11 @@ async def test_a_bad_search_is_invalid_naming_the_field(
 
 class TestOnAStaffedSite:
     @pytest.fixture
-    def settings(self, settings: Settings, tmp_path) -> Settings:
-        return staffed_settings.__wrapped__(settings, tmp_path)
+    def settings(self, settings: Settings, tmp_path: Path) -> Settings:
+        """hbw lists its staff (tests/integration/test_staff_roles.py)."""
+        sites_file = tmp_path / "sites.json"
+        sites_file.write_text(json.dumps(STAFFED, ensure_ascii=False), encoding="utf-8")
+        return settings.model_copy(update={"sites_file": sites_file})
 
     async def test_only_desk_roles_search_by_phone_or_name_and_anyone_listed_by_room(
         self, desk: Desk, services
