@@ -54,7 +54,6 @@ from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler,
 from shared.kernel.months import months_back
 from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.repairs import is_emergency
-from shared.kernel.satisfaction import is_satisfied
 from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Kind
 from shared.messaging.errors import DeskError, as_reply, invalid, not_found
@@ -182,9 +181,9 @@ class IntakeApp(DeskApplication):
             lambda t, at, meta: t.follow_up(
                 at=at,
                 meta=meta,
-                satisfied=is_satisfied(cmd.score),
                 score=cmd.score,
                 comment=cmd.comment,
+                satisfied=cmd.satisfied,
                 open_orders=self.open_orders(t.id),
             ),
         )
