@@ -13,11 +13,11 @@ from pydantic import BaseModel
 from services.escalation import policy
 from services.escalation.domain import (
     SYSTEM,
-    Board,
     Cause,
     ClockError,
     Notice,
     OrderLink,
+    TicketClocks,
     board_id_for,
     order_link_id_for,
 )
@@ -71,7 +71,7 @@ class EscalationApp(DeskApplication):
                 self.schedule.catch_up(self)
 
     def next_due(self, board_id: UUID) -> datetime | None:
-        board = self.get(board_id, Board)
+        board = self.get(board_id, TicketClocks)
         return board.next_due() if board is not None else None
 
     def due_by(self, at: datetime) -> bool:
@@ -89,7 +89,7 @@ class EscalationApp(DeskApplication):
                     return decided
                 changed: list[Any] = []
                 for board_id in due:
-                    board = self.get(board_id, Board)
+                    board = self.get(board_id, TicketClocks)
                     if board is None:
                         continue
                     changed.extend(board.decide(now))
@@ -113,12 +113,12 @@ class EscalationApp(DeskApplication):
         _warn_guessed(changed)
         return changed
 
-    def _board_of_ticket(self, event: Envelope) -> Board | None:
-        return self.get(board_id_for(event.aggregate_id), Board)
+    def _board_of_ticket(self, event: Envelope) -> TicketClocks | None:
+        return self.get(board_id_for(event.aggregate_id), TicketClocks)
 
-    def _board_of_order(self, event: Envelope) -> Board | None:
+    def _board_of_order(self, event: Envelope) -> TicketClocks | None:
         link = self.get(order_link_id_for(event.aggregate_id), OrderLink)
-        return self.get(board_id_for(link.ticket_id), Board) if link else None
+        return self.get(board_id_for(link.ticket_id), TicketClocks) if link else None
 
     def _reported(
         self, event: ticket_events.TicketReportedEvent, site: SiteConfig, cause: Cause
@@ -126,7 +126,7 @@ class EscalationApp(DeskApplication):
         if self._board_of_ticket(event) is not None:
             return []
         data = event.data
-        board = Board.open(
+        board = TicketClocks.open(
             site=event.site,
             ticket_id=event.aggregate_id,
             ticket_no=data.ticket_no,
@@ -146,7 +146,7 @@ class EscalationApp(DeskApplication):
             return []
         was, data = board.kind, event.data
         board.record(
-            Board.Classified,
+            TicketClocks.Classified,
             event.occurred_at,
             cause,
             kind=data.kind.value,
@@ -161,7 +161,7 @@ class EscalationApp(DeskApplication):
         board = self._board_of_ticket(event)
         if board is None:
             return []
-        board.record(Board.Reopened, event.occurred_at, cause)
+        board.record(TicketClocks.Reopened, event.occurred_at, cause)
         policy.run(board, event, site, cause)
         return [board]
 
@@ -172,7 +172,7 @@ class EscalationApp(DeskApplication):
             return []
         policy.run(board, event, site, cause)
         status = "cancelled" if isinstance(event, ticket_events.TicketCancelledEvent) else "closed"
-        board.record(Board.Closed, event.occurred_at, cause, status=status)
+        board.record(TicketClocks.Closed, event.occurred_at, cause, status=status)
         return [board]
 
     def _on_ticket(self, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
@@ -191,13 +191,13 @@ class EscalationApp(DeskApplication):
         if link is None:
             link = OrderLink.link(event.aggregate_id, event.data.ticket_id, event.occurred_at)
             changed.append(link)
-        board = self.get(board_id_for(link.ticket_id), Board)
+        board = self.get(board_id_for(link.ticket_id), TicketClocks)
         if board is None:
             return changed
         data = event.data
         if str(event.aggregate_id) not in board.orders:  # else a repeat: done already
             board.record(
-                Board.OrderNoted,
+                TicketClocks.OrderNoted,
                 event.occurred_at,
                 cause,
                 order_id=event.aggregate_id,
@@ -219,9 +219,9 @@ class EscalationApp(DeskApplication):
 
     # -- commands -------------------------------------------------------------------------
 
-    def _board(self, ctx: CommandContext, ref: UUID | str) -> Board:
+    def _board(self, ctx: CommandContext, ref: UUID | str) -> TicketClocks:
         """The clocks of a ticket named by its id or number."""
-        board = self.get(board_id_for(self.ticket_id_of(ctx.site, ref)), Board)
+        board = self.get(board_id_for(self.ticket_id_of(ctx.site, ref)), TicketClocks)
         if board is None or board.site != ctx.site:
             raise not_found(f"clocks of ticket {ref}")
         return board
@@ -318,7 +318,7 @@ def _warn_guessed(changed: list[Any]) -> None:
     """Every deadline counted across a year whose working days are not known is said in the log
     as well as on its event (`guessed_years`): never silent."""
     for board in changed:
-        if not isinstance(board, Board):
+        if not isinstance(board, TicketClocks):
             continue
         for event in board.pending_events:
             years = getattr(event, "guessed_years", ())
@@ -333,8 +333,8 @@ def _warn_guessed(changed: list[Any]) -> None:
                 )
 
 
-def _decision(board: Board, event: Any) -> dict[str, Any]:
-    if isinstance(event, Board.MajorReported):
+def _decision(board: TicketClocks, event: Any) -> dict[str, Any]:
+    if isinstance(event, TicketClocks.MajorReported):
         subject = f"major:{event.role}"
     else:
         subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"
@@ -347,10 +347,10 @@ def _decision(board: Board, event: Any) -> dict[str, Any]:
 
 
 DECISIONS: dict[type, str] = {
-    Board.ClockWarned: "clock_warned",
-    Board.ClockBreached: "clock_breached",
-    Board.ComplaintEscalated: "complaint_escalated",
-    Board.ComplaintUpgraded: "complaint_upgraded",
-    Board.MajorReported: "major_reported",
-    Board.MajorSuggested: "major_suggested",
+    TicketClocks.ClockWarned: "clock_warned",
+    TicketClocks.ClockBreached: "clock_breached",
+    TicketClocks.ComplaintEscalated: "complaint_escalated",
+    TicketClocks.ComplaintUpgraded: "complaint_upgraded",
+    TicketClocks.MajorReported: "major_reported",
+    TicketClocks.MajorSuggested: "major_suggested",
 }
