@@ -35,7 +35,7 @@ def keep_board_topics(ticket_clocks: type) -> None:
 
 def board_events(ticket_clocks: type) -> dict[str, type]:
     """The events `ticket_clocks` names, by name (its `Event` base among them)."""
-    base = ticket_clocks.Event  # type: ignore[attr-defined]
+    base = ticket_clocks.Event
     return {
         name: value
         for name, value in vars(ticket_clocks).items()
