@@ -29,7 +29,8 @@ from services.escalation.domain.topics import keep_board_topics
 
 
 class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, Aggregate):
-    # every event it records, each defined with the job that records it
+    # Every event it records, each defined with the job that records it. Older stores name
+    # each by `Board.<this name>` (topics.py): keep the names.
     Event = TicketEvent
     Opened = notes.Opened
     ClockStarted = clocks.ClockStarted
@@ -42,15 +43,15 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, Aggregate):
     OrderNoted = notes.OrderNoted
     LadderStarted = notes.LadderStarted
     LadderChanged = notes.LadderChanged
-    ComplaintEscalated = due.ComplaintEscalated
-    ComplaintUpgraded = due.ComplaintUpgraded
     DepartmentNoted = notes.DepartmentNoted
     MajorNoted = notes.MajorNoted
-    MajorReported = due.MajorReported
     RepeatNoted = notes.RepeatNoted
-    MajorSuggested = due.MajorSuggested
     Closed = notes.Closed
     Reopened = notes.Reopened
+    ComplaintEscalated = due.ComplaintEscalated
+    ComplaintUpgraded = due.ComplaintUpgraded
+    MajorReported = due.MajorReported
+    MajorSuggested = due.MajorSuggested
 
     def __init__(self, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
                  received_at: datetime, actor: str, correlation_id: str,
