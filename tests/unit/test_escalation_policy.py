@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from services.escalation import clock_doc
-from services.escalation.application import REACTIONS
 from services.escalation.clock_actions import ByScope, Start, Stop
 from services.escalation.policy import TRIGGERS
+from services.escalation.reactions import REACTIONS
 from shared.kernel.sla import DEFAULT_CLOCKS
 from shared.kernel.staff import REPORTS_TO
 from shared.kernel.vocabulary import LADDER, ClockName, Role
