@@ -21,8 +21,8 @@ from pathlib import Path
 from uuid import uuid4
 
 from services.escalation.application import EscalationApp
+from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, TicketClocks
-from services.escalation.schedule import Schedule
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.kernel.vocabulary import ClockName

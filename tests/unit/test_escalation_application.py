@@ -9,8 +9,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from services.escalation.application import EscalationApp
+from services.escalation.application.schedule import Schedule
 from services.escalation.domain import Cause, TicketClocks, board_id_for
-from services.escalation.schedule import Schedule
 from shared.contracts.events import EVENT_TYPES
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
+from services.intake.application.replies import report_reply
 from services.intake.domain import Ticket, TicketCounter, ticket_id_for
-from services.intake.replies import report_reply
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
 from shared.messaging.errors import invalid

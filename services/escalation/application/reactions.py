@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from services.escalation import policy
+from services.escalation.application import policy
 from services.escalation.domain import (
     Cause,
     OrderLink,

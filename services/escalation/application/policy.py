@@ -1,13 +1,13 @@
 """The clock rules as data: which event on DESK starts, pauses, resumes and stops which clock of a
 ticket, counted from when (docs/DOMAIN.md §5, §3). `TRIGGERS` says it, in the words of
-services/escalation/clock_actions.py; `run()` does it to a ticket's `TicketClocks`. The tables of
-docs/SERVICE-LEVELS.md are written from `TRIGGERS` (services/escalation/clock_doc.py), and a unit
-test keeps the document equal to them.
+services/escalation/application/clock_actions.py; `run()` does it to a ticket's `TicketClocks`.
+The tables of docs/SERVICE-LEVELS.md are written from `TRIGGERS`
+(services/escalation/adapters/clock_doc.py), and a unit test keeps the document equal to them.
 """
 
 from __future__ import annotations
 
-from services.escalation.clock_actions import (
+from services.escalation.application.clock_actions import (
     Action,
     ByScope,
     From,

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from services.escalation.commands import HANDLERS
-from services.escalation.decisions import decision
+from services.escalation.application.commands import HANDLERS
+from services.escalation.application.decisions import decision
+from services.escalation.application.guessed_years import warn_guessed
+from services.escalation.application.reactions import REACTIONS
+from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, TicketClocks
-from services.escalation.guessed_years import warn_guessed
-from services.escalation.reactions import REACTIONS
-from services.escalation.schedule import Schedule
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 

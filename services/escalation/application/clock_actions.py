@@ -1,6 +1,7 @@
-"""The words the clock rules are written in (services/escalation/policy.py): the moment an event
-arrives, conditions and starting points with the words the document uses for them, the actions
-on a ticket's clocks, and `perform()`, which does them to the ticket's `TicketClocks`.
+"""The words the clock rules are written in (services/escalation/application/policy.py): the
+moment an event arrives, conditions and starting points with the words the document uses for
+them, the actions on a ticket's clocks, and `perform()`, which does them to the ticket's
+`TicketClocks`.
 
 Every condition of one event is decided before any of its actions runs, so an action never
 changes whether the next one applies.

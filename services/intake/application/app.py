@@ -14,12 +14,12 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from services.intake import work_order_reactions as orders
-from services.intake.contacts import not_in_future, report_contact
+from services.intake.application import work_order_reactions as orders
+from services.intake.application.contacts import not_in_future, report_contact
+from services.intake.application.month_analysis import attach_month_analysis
+from services.intake.application.replies import ticket_reply
+from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.domain import AccessLog, Ticket, TicketCounter, refused_reveals
-from services.intake.month_analysis import attach_month_analysis
-from services.intake.replies import ticket_reply
-from services.intake.reveals import refused_reveal, reveal_contact
 from shared.contracts.commands import (
     AcceptSolution,
     AttachMonthAnalysis,

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.domain import Cause, ClockError, Notice, TicketClocks, board_id_for
-from services.escalation.guessed_years import warn_guessed
 from shared.contracts import escalation_commands
 from shared.eventstore.desk_app import CommandContext, Handler
 from shared.kernel.staff import acknowledging

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from services.intake.application.replies import contact_reply
 from services.intake.domain import AccessLog
-from services.intake.replies import contact_reply
 from shared.contracts.commands import RevealContact
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.staff import PERMISSIONS
