@@ -133,5 +133,28 @@ def site_line(report: dict[str, Any]) -> str:
     return f"{name} ({site})" if name else str(site)
 
 
+def site_heading(
+    report: dict[str, Any],
+    name: str,
+    *,
+    unit: tuple[str, str, str] = ("月份", "Month", "month"),
+    with_period: bool = True,
+    zone_note: str = "",
+) -> tuple[str, list[tuple[str, Cell]]]:
+    """A site's sheet title and the lines under it: the site, its `unit` (label, English label,
+    the report's key: the month or the week), the period, the zone every time is in, and when the
+    figures were read, in that zone."""
+    zh, en, key = unit
+    title = f"{name} — {site_line(report)} {report.get(key, '')}"
+    meta = [(both("项目", "Site"), text(site_line(report))), (both(zh, en), text(report.get(key)))]
+    if with_period:
+        meta.append((both("统计期间", "Period"), period(report)))
+    meta += [
+        (both("时区", "Timezone"), text(f"{report.get('timezone', '')}{zone_note}")),
+        (both("数据截至", "As of"), when(report, report.get("as_of"))),
+    ]
+    return title, meta
+
+
 def label_or_none(vocabulary: dict[str, tuple[str, str]], key: Any) -> str | None:
     return None if key is None else L.label(vocabulary, key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from propdesk.report_files import labels as L
-from propdesk.report_files.document import Cell, Sheet, Table, count, site_line, text, when
+from propdesk.report_files.document import Cell, Sheet, Table, count, site_heading, text, when
 from propdesk.report_files.labels import both
 
 Case = dict[str, Any]  # an entry of the monthly report's `ledger` (docs/REPORTS.md)
@@ -138,16 +138,12 @@ def analysis_box(report: dict[str, Any]) -> Table:
 
 
 def ledger_sheet(report: dict[str, Any]) -> Sheet:
-    title = (
-        "客户投诉(建议、咨询)月汇总表 Monthly complaint (suggestion, inquiry) ledger — "
-        f"{site_line(report)} {report.get('month', '')}"
+    title, meta = site_heading(
+        report,
+        "客户投诉(建议、咨询)月汇总表 Monthly complaint (suggestion, inquiry) ledger",
+        with_period=False,
+        zone_note=" (所有时间 all times)",
     )
-    meta: list[tuple[str, Cell]] = [
-        (both("项目", "Site"), text(site_line(report))),
-        (both("月份", "Month"), text(report.get("month"))),
-        (both("时区", "Timezone"), text(f"{report.get('timezone', '')} (所有时间 all times)")),
-        (both("数据截至", "As of"), text(report.get("as_of"))),
-    ]
     return Sheet(
         "汇总台账 Ledger",
         title,

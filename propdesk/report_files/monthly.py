@@ -8,7 +8,6 @@ from typing import Any
 
 from propdesk.report_files import labels as L
 from propdesk.report_files.document import (
-    Cell,
     Document,
     Sheet,
     Table,
@@ -18,8 +17,7 @@ from propdesk.report_files.document import (
     hours,
     money,
     pct,
-    period,
-    site_line,
+    site_heading,
     text,
     when,
 )
@@ -40,17 +38,9 @@ CHANGE_HEADER = [
 
 
 def monthly(report: Report) -> Document:
-    title = (
-        "客户投诉(建议、咨询)月汇总表 Monthly complaint (suggestion, inquiry) summary — "
-        f"{site_line(report)} {report.get('month', '')}"
+    title, meta = site_heading(
+        report, "客户投诉(建议、咨询)月汇总表 Monthly complaint (suggestion, inquiry) summary"
     )
-    meta: list[tuple[str, Cell]] = [
-        (both("项目", "Site"), text(site_line(report))),
-        (both("月份", "Month"), text(report.get("month"))),
-        (both("统计期间", "Period"), period(report)),
-        (both("时区", "Timezone"), text(report.get("timezone"))),
-        (both("数据截至", "As of"), when(report, report.get("as_of"))),
-    ]
     tables = [section(report) for section in SECTIONS]
     # the statistics, then the ledger the quality department keeps (R12.4)
     return Document(title, [Sheet("月汇总表 Monthly", title, meta, tables), ledger_sheet(report)])

@@ -13,8 +13,7 @@ from propdesk.report_files.document import (
     by_kind,
     count,
     label_or_none,
-    period,
-    site_line,
+    site_heading,
     text,
     when,
 )
@@ -26,17 +25,11 @@ WIDTHS = (18, 17, 10, 12, 10, 11, 11, 15, 15, 28, 26, 17, 22)
 
 
 def weekly(report: dict[str, Any]) -> Document:
-    title = (
-        "客户投诉、建议周汇总 Weekly complaint and suggestion summary — "
-        f"{site_line(report)} {report.get('week', '')}"
+    title, meta = site_heading(
+        report,
+        "客户投诉、建议周汇总 Weekly complaint and suggestion summary",
+        unit=("周次", "Week", "week"),
     )
-    meta = [
-        (both("项目", "Site"), text(site_line(report))),
-        (both("周次", "Week"), text(report.get("week"))),
-        (both("统计期间", "Period"), period(report)),
-        (both("时区", "Timezone"), text(report.get("timezone"))),
-        (both("数据截至", "As of"), when(report, report.get("as_of"))),
-    ]
     overview = Table(
         both("概况", "Overview"),
         [both("指标", "Measure"), both("数量", "Count")],

@@ -15,12 +15,12 @@ from typing import Any
 
 from faststream.nats import NatsRouter
 
+from services.escalation.adapters.notify_senders import SmtpSender, WebhookSender
+from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
+from services.escalation.application.notify.channel import NotificationChannel
+from services.escalation.application.notify.tracking import Tracking
 from services.escalation.domain import Notice
-from services.escalation.notify.channel import NotificationChannel
-from services.escalation.notify.senders import SmtpSender, WebhookSender
-from services.escalation.notify.tracking import Tracking
-from services.escalation.translate import translate
 from shared.contracts import escalation_commands
 from shared.contracts.escalation_events import (
     ESCALATION_EVENTS,

@@ -11,10 +11,10 @@ from typing import Any
 
 from faststream.nats import NatsRouter
 
+from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
-from services.intake.contact_index import ContactIndex
-from services.intake.ticket_search import search_tickets
-from services.intake.translate import Translator
+from services.intake.application.contact_index import ContactIndex
+from services.intake.application.ticket_search import search_tickets
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery

@@ -1,7 +1,7 @@
-"""Intake's blind index of callers (services/intake/contact_index.py): it follows intake's own
-store, so the tickets recorded before it existed are found after the upgrade; it keeps only keyed
-hashes (no name, phone or room in the file); after the store's key is rotated it is built again
-under the new key."""
+"""Intake's blind index of callers (services/intake/application/contact_index.py): it follows
+intake's own store, so the tickets recorded before it existed are found after the upgrade; it
+keeps only keyed hashes (no name, phone or room in the file); after the store's key is rotated
+it is built again under the new key."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from services.intake.application import IntakeApp
-from services.intake.contact_index import ContactIndex
+from services.intake.application.contact_index import ContactIndex
 from shared.contracts.commands import ReportContact
 from shared.eventstore.store import store_env
 from shared.kernel.clock import FixedClock

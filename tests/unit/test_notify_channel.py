@@ -1,7 +1,8 @@
-"""The notification channel's own rules (services/escalation/notify/channel.py), with recording
-senders and a clock the test moves: each notification goes once per attempt to each route of its
-role; breaches and ladder steps are sent again every `resend_after` until acknowledged, up to
-`max_attempts`; a failed delivery is tried again; nothing personal is in what is sent."""
+"""The notification channel's own rules (services/escalation/application/notify/channel.py),
+with recording senders and a clock the test moves: each notification goes once per attempt to
+each route of its role; breaches and ladder steps are sent again every `resend_after` until
+acknowledged, up to `max_attempts`; a failed delivery is tried again; nothing personal is in
+what is sent."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from services.escalation.notify.channel import RETRY_FAILED, NotificationChannel
-from services.escalation.notify.message import Message
-from services.escalation.notify.tracking import Tracking
+from services.escalation.application.notify.channel import RETRY_FAILED, NotificationChannel
+from services.escalation.application.notify.message import Message
+from services.escalation.application.notify.tracking import Tracking
 from shared.contracts.escalation_events import Notification
 from shared.kernel.clock import FixedClock
 from shared.kernel.notify import Route

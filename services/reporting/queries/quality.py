@@ -23,6 +23,7 @@ def quality_pack(
 ) -> dict:
     months = months_back(month, TREND_MONTHS)
     rows, trend, pooled = [], {}, {m: Month([], [], []) for m in months[-2:]}
+    firsts = facts.first_months()
     for site in facts.sites(months, listed):
         config = sites.get(site)
         series = {m: facts.month(site, m) for m in months}
@@ -37,13 +38,13 @@ def quality_pack(
             | series[month].measures()
             | {"paid_revenue": paid["revenue"]}
         )
-        first = facts.first_month(site)
+        first = firsts.get(site)
         per_month = [
             series[m].measures() if first is not None and m >= first else {} for m in months
         ]  # a month before the site's first contact: no data, not zero
         trend[site] = {k: [p.get(k) for p in per_month] for k in TREND_MEASURES}
     revenue = sum((Decimal(r["paid_revenue"]) for r in rows), Decimal("0.00"))
-    first = facts.first_month()
+    first = min(firsts.values(), default=None)
     known_before = first is not None and first <= months[-2]
     return {
         "month": month,

@@ -9,16 +9,11 @@ import smtplib
 import urllib.request
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Protocol
 
-from services.escalation.notify.message import Message
+from services.escalation.application.notify.message import Message
 from shared.kernel.clock import Clock
 from shared.kernel.notify import Route
 from shared.kernel.settings import Settings
-
-
-class Sender(Protocol):
-    def send(self, message: Message, route: Route) -> None: ...
 
 
 class SmtpSender:

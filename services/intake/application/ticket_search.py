@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from services.intake.application import IntakeApp
-from services.intake.contact_index import ContactIndex
+from services.intake.application.app import IntakeApp
+from services.intake.application.contact_index import ContactIndex
 from shared.contracts.queue_queries import FoundTicket, SearchTickets, TicketSearchReply
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.personal.search_terms import NAME, PHONE, ROOM, TERMS

@@ -12,12 +12,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
-from services.escalation.notify.message import message
-from services.escalation.notify.senders import Sender
-from services.escalation.notify.tracking import Tracked, Tracking
+from services.escalation.application.notify.message import Message, message
+from services.escalation.application.notify.tracking import Tracked, Tracking
 from shared.contracts.escalation_events import Notification
 from shared.kernel.clock import Clock
 from shared.kernel.notify import Route
@@ -27,6 +26,12 @@ from shared.logging import get_logger
 log = get_logger("escalation.notify")
 RETRY_FAILED = timedelta(minutes=1)
 MAX_TRIES = 10  # of one delivery: then it is given up, and said so in the log
+
+
+class Sender(Protocol):
+    """How a message leaves (adapters/notify_senders.py: SMTP, webhook); raises on failure."""
+
+    def send(self, message: Message, route: Route) -> None: ...
 
 
 class NotificationChannel:
