@@ -4,7 +4,7 @@ run, each stamped with the site's local calendar month (and ISO week) it counts 
 
 Pure steps over plain dicts, like the ticket projection. A ticket's facts are one state (its
 row, its clock runs, the ladder levels it reached), since an escalation event counts in the month
-of its ticket. The rows are the columns of services/reporting/views/analytics.py's tables.
+of its ticket. The rows are the columns of services/reporting/views/analytics_tables.py.
 """
 
 from __future__ import annotations
