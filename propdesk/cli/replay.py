@@ -30,7 +30,8 @@ from propdesk.cli.rebuild import (
     stats,
 )
 from services.reporting.ops.registry import Projection
-from services.reporting.ops.replay import install, rebuild, rebuild_path
+from services.reporting.ops.replay import rebuild, rebuild_path
+from services.reporting.ops.view_files import install
 from shared.eventstore.store import StoreInUse, StoreLock, lock_path
 from shared.kernel.sites import SiteDirectory
 from shared.messaging import subjects

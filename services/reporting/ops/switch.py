@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from services.reporting.ops.corruption import is_corruption
 from services.reporting.ops.registry import Projection, UnknownProjection, View, projection_named
-from services.reporting.ops.replay import check_view_file, install
+from services.reporting.ops.view_files import check_view_file, install
 from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.replies import ErrorCode
 from shared.kernel.clock import Clock
