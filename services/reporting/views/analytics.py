@@ -14,7 +14,8 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from services.reporting.projections.analytics_facts import Calendar, fact_projectors
+from services.reporting.projections.analytics_facts import fact_projectors
+from services.reporting.projections.site_calendar import Calendar
 from services.reporting.views import analytics_tables
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView

@@ -10,7 +10,8 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from services.reporting.projections.analytics_facts import FactProjectors, Facts, no_facts
+from services.reporting.projections.analytics_facts import FactProjectors
+from services.reporting.projections.ticket_facts import Facts, no_facts
 from services.reporting.views.parked import PARKED_TABLE
 from shared.eventstore.views import Batch, Rows
 
