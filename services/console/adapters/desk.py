@@ -1,0 +1,67 @@
+"""The desk's side of the published contract, as the console uses it: every command and query is
+a NATS request on the subjects of shared/messaging/subjects.py, through the one client
+(shared/messaging/client.py), with the site's own identity (`site-<site>`, docs/contract.md §22)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
+
+from services.console.domain.words import word
+from shared.messaging import subjects
+from shared.messaging.client import Bus
+
+
+class Refused(Exception):
+    """A request the desk was refused, or could not get answered: `message` is for the person."""
+
+    def __init__(self, code: str, message: str, fields: list[dict[str, str]] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or []
+
+    @property
+    def shown(self) -> str:
+        """The refusal as the desk reads it: the code in Chinese, then the service's words."""
+        details = "; ".join(f"{f.get('field')}: {f.get('message')}" for f in self.fields)
+        return f"{word('error', self.code)}：{self.message}" + (f"（{details}）" if details else "")
+
+
+class Desk:
+    """Commands and queries of one process, for whichever site a signed-in person is at."""
+
+    def __init__(self, bus: Bus, timeout: float = 5.0) -> None:
+        self.bus = bus
+        self.timeout = timeout
+
+    async def _ask(self, subject: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            reply = await self.bus.request(subject, body, timeout=self.timeout)
+        except NoRespondersError:
+            raise Refused("unavailable", "服务未启动 (no responders)") from None
+        except (NatsTimeout, TimeoutError):
+            raise Refused("unavailable", "服务响应超时") from None
+        if not reply.get("ok"):
+            error = reply.get("error") or {}
+            raise Refused(
+                str(error.get("code", "invalid")), str(error.get("message", "")),
+                list(error.get("fields") or []),
+            )  # fmt: skip
+        return reply
+
+    async def command(
+        self, site: str, service: str, verb: str, staff_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A command as `staff_id`, with a fresh command_id (docs/contract.md §4)."""
+        body = {**body, "staff_id": staff_id, "command_id": f"console-{uuid.uuid4()}"}
+        return await self._ask(subjects.command(site, service, verb), body)
+
+    async def query(self, site: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._ask(subjects.query(site, name), body)
+
+    async def close(self) -> None:
+        await self.bus.close()

@@ -1,0 +1,160 @@
+"""The desk's work through the console: a form becomes a contract command (checked against the
+contract's own models first, so a bad form is refused here with the contract's words and sends
+nothing), a page reads the contract's queries. The signed-in person's site and staff id go into
+every request; nothing else of the request chooses the site."""
+
+from __future__ import annotations
+
+import secrets
+import string
+import uuid
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from services.console.adapters.desk import Desk, Refused
+from services.console.domain.screens import OPEN, VERBS
+from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
+from shared.kernel.clock import Clock
+
+COMMANDS = {command.verb: command for command in INTAKE_COMMANDS}
+PAGE = 200  # ticket.list's largest page (docs/contract.md §12.2)
+
+
+def new_client_ref() -> str:
+    """The report form's own reference, made when the form is shown: the same form sent twice
+    is one ticket (docs/contract.md §4). Letters only, so it never looks like a phone number."""
+    return "console-" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(16))
+
+
+def _text(form: dict[str, str], name: str) -> str | None:
+    value = (form.get(name) or "").strip()
+    return value or None
+
+
+def _local_time(value: str | None, zone: ZoneInfo, field: str) -> str | None:
+    """A browser's `datetime-local` (no offset) read in the site's zone."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=zone).isoformat()
+    except ValueError:
+        raise Refused("invalid", "时间格式不正确", [{"field": field, "message": value}]) from None
+
+
+def refusal_of(exc: ValidationError) -> Refused:
+    fields = [
+        {"field": ".".join(str(p) for p in error["loc"]) or "body", "message": error["msg"]}
+        for error in exc.errors()[:20]
+    ]
+    return Refused("invalid", "请检查以下字段", fields)
+
+
+def report_body(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
+    """The intake form (受理登记) as `intake.report`'s body (docs/contract.md §6.1)."""
+    reporter = None
+    if any(_text(form, f) for f in ("name", "phone", "room")):
+        reporter = {
+            "name": _text(form, "name"), "phone": _text(form, "phone"),
+            "room": _text(form, "room"),
+        }  # fmt: skip
+    start = _local_time(_text(form, "appointment_start"), zone, "appointment.start")
+    end = _local_time(_text(form, "appointment_end"), zone, "appointment.end")
+    body = {
+        "client_ref": _text(form, "client_ref") or new_client_ref(),
+        "channel": _text(form, "channel"), "kind": _text(form, "kind"),
+        "category": _text(form, "category"), "help_category": _text(form, "help_category"),
+        "reporter": reporter, "content": _text(form, "content"),
+        "appointment": {"start": start, "end": end} if start or end else None,
+    }  # fmt: skip
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def action_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
+    """A ticket page's action form as the body of its intake command (docs/contract.md §6)."""
+    fields = {
+        "classify": ("kind", "category", "help_category", "validity", "communicative_type",
+                     "severity"),
+        "reply": ("message",), "accept_solution": ("solution",), "resolve": ("resolution",),
+        "follow_up": ("score", "comment"), "reopen": ("reason",),
+        "cancel": ("reason", "note", "duplicate_of"),
+    }[verb]  # fmt: skip
+    body: dict[str, Any] = {n: _text(form, n) for n in fields if _text(form, n) is not None}
+    if "score" in body:
+        try:
+            body["score"] = int(body["score"])
+        except ValueError:
+            raise Refused(
+                "invalid", "满意度评分应为 1–5", [{"field": "score", "message": body["score"]}]
+            ) from None
+    return body
+
+
+class FrontDesk:
+    def __init__(self, desk: Desk, clock: Clock) -> None:
+        self.desk = desk
+        self.clock = clock  # the desk's time: simulated under `up --clock simulated`
+
+    async def report(self, site: str, staff_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            ReportContact.model_validate({**body, "staff_id": staff_id})
+        except ValidationError as exc:
+            raise refusal_of(exc) from None
+        return await self.desk.command(site, "intake", "report", staff_id, body)
+
+    async def act(
+        self, site: str, staff_id: str, ticket_id: str, verb: str, form: dict[str, str]
+    ) -> dict[str, Any]:
+        if verb not in VERBS:
+            raise Refused("not_found", f"没有这个操作：{verb}")
+        body = {"ticket_id": ticket_id, **action_body(verb, form)}
+        try:
+            COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
+        except ValidationError as exc:
+            raise refusal_of(exc) from None
+        return await self.desk.command(site, "intake", verb, staff_id, body)
+
+    async def ticket(self, site: str, ref: str) -> dict[str, Any]:
+        """A ticket of the site by its id or number; another site's is not found (the query
+        goes to this site's subject only)."""
+        try:
+            query = {"ticket_id": str(uuid.UUID(ref))}
+        except ValueError:
+            query = {"ticket_no": ref.upper()[:80]}
+        return (await self.desk.query(site, "ticket.get", query))["ticket"]
+
+    async def tickets(self, site: str, status: str | None = None, kind: str | None = None):
+        query = {"limit": PAGE, **({"status": status} if status else {})}
+        if kind:
+            query["kind"] = kind
+        return (await self.desk.query(site, "ticket.list", query))["tickets"]
+
+    async def queue(self, site: str, view: str, kind: str | None) -> list[dict[str, Any]]:
+        """open: every open ticket; overdue: those with a clock breached; all: the newest."""
+        if view == "all":
+            return await self.tickets(site, None, kind)
+        found = [t for status in sorted(OPEN) for t in await self.tickets(site, status, kind)]
+        found.sort(key=lambda t: t["received_at"], reverse=True)
+        if view == "overdue":
+            found = [t for t in found if (t.get("sla") or {}).get("overdue")]
+        return found
+
+    async def follow_ups(self, site: str) -> list[dict[str, Any]]:
+        """回访: resolved, not yet called back, the longest waiting first (R11.1)."""
+        resolved = await self.tickets(site, "resolved")
+        calls = [t for t in resolved if t.get("channel") != "inspection"]
+        return sorted(calls, key=lambda t: t.get("resolved_at") or "")
+
+    async def notices(self, site: str, role: str | None) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {"limit": 200, **({"role": role} if role else {})}
+        return (await self.desk.query(site, "notice.list", query))["notices"]
+
+    async def acknowledge(self, site: str, staff_id: str, notification_id: str, note: str | None):
+        body = {"notification_id": notification_id, **({"note": note} if note else {})}
+        return await self.desk.command(site, "escalation", "ack", staff_id, body)
+
+    async def work_order(self, site: str, order_no: str) -> dict[str, Any]:
+        query = {"order_no": order_no.upper()[:80]}
+        return (await self.desk.query(site, "workorder.get", query))["work_order"]

@@ -1,0 +1,71 @@
+"""What the console offers: the actions a ticket's status allows (docs/contract.md §7) and the
+pages each role sees first. Policy as data: the templates ask these tables, never the status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPEN = frozenset({"received", "classified", "reopened"})
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    verb: str  # the intake command (docs/contract.md §6)
+    label: str
+    statuses: frozenset[str]
+    kinds: frozenset[str] | None = None  # None: every kind
+    inspection: bool | None = None  # None: any channel; True/False: only / never inspection
+
+    def allowed(self, ticket: dict[str, object]) -> bool:
+        if ticket.get("status") not in self.statuses:
+            return False
+        if self.kinds is not None and ticket.get("kind") not in self.kinds:
+            return False
+        finding = ticket.get("channel") == "inspection"
+        return self.inspection is None or self.inspection == finding
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("classify", "分析界定", OPEN),
+    Action("reply", "答复客户", OPEN),
+    Action("accept_solution", "客户接受解决方案", OPEN, kinds=frozenset({"complaint"})),
+    Action("resolve", "处理完毕", OPEN),
+    Action("follow_up", "回访", frozenset({"resolved"}), inspection=False),
+    Action("reopen", "重新处理", frozenset({"resolved", "closed"})),
+    Action("cancel", "撤销", OPEN),
+)
+VERBS = {action.verb: action for action in ACTIONS}
+
+
+def allowed_actions(ticket: dict[str, object]) -> list[Action]:
+    return [action for action in ACTIONS if action.allowed(ticket)]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    label: str
+
+
+DESK = Page("/desk", "受理登记")
+TICKETS = Page("/tickets", "工单列表")
+FOLLOW_UPS = Page("/follow-ups", "回访")
+NOTICES = Page("/notices", "通知")
+ORDERS = Page("/orders", "我的派工单")
+DASHBOARD = Page("/dashboard", "今日概况")
+
+# the pages a role sees in its menu, its home first
+MENUS: dict[str, tuple[Page, ...]] = {
+    "receptionist": (DESK, TICKETS, FOLLOW_UPS, NOTICES),
+    "cs_assistant": (DESK, TICKETS, FOLLOW_UPS, NOTICES),
+    "department_supervisor": (TICKETS, NOTICES, DESK, FOLLOW_UPS),
+    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS),
+    "gm_office": (DASHBOARD, TICKETS, NOTICES),
+    "quality": (DASHBOARD, TICKETS, NOTICES),
+    "technician": (ORDERS, NOTICES),
+    "department_staff": (ORDERS, TICKETS, NOTICES),
+}
+
+
+def menu(role: str) -> tuple[Page, ...]:
+    return MENUS.get(role, (TICKETS,))
