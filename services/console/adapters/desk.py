@@ -15,6 +15,10 @@ from shared.messaging import subjects
 from shared.messaging.client import Bus
 
 
+def new_command_id() -> str:
+    return f"console-{uuid.uuid4()}"
+
+
 class Refused(Exception):
     """A request the desk was refused, or could not get answered: `message` is for the person."""
 
@@ -54,10 +58,17 @@ class Desk:
         return reply
 
     async def command(
-        self, site: str, service: str, verb: str, staff_id: str, body: dict[str, Any]
+        self,
+        site: str,
+        service: str,
+        verb: str,
+        staff_id: str,
+        body: dict[str, Any],
+        command_id: str | None = None,
     ) -> dict[str, Any]:
-        """A command as `staff_id`, with a fresh command_id (docs/contract.md §4)."""
-        body = {**body, "staff_id": staff_id, "command_id": f"console-{uuid.uuid4()}"}
+        """A command as `staff_id`, with a fresh command_id unless given (docs/contract.md §4)."""
+        command_id = command_id or new_command_id()
+        body = {**body, "staff_id": staff_id, "command_id": command_id}
         return await self._ask(subjects.command(site, service, verb), body)
 
     async def query(self, site: str, name: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,8 @@ every request; nothing else of the request chooses the site."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import string
 import uuid
@@ -14,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from services.console.adapters.desk import Desk, Refused
+from services.console.adapters.desk import Desk, Refused, new_command_id
 from services.console.domain.screens import OPEN, VERBS
 from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
 from shared.kernel.clock import Clock
@@ -114,7 +116,21 @@ class FrontDesk:
             COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
         except ValidationError as exc:
             raise refusal_of(exc) from None
-        return await self.desk.command(site, "intake", verb, staff_id, body)
+        command_id = new_command_id()
+        reply = await self.desk.command(site, "intake", verb, staff_id, body, command_id)
+        await self.seen(site, reply["ticket_id"], command_id)
+        return reply
+
+    async def seen(self, site: str, ticket_id: str, command_id: str, wait: float = 3.0) -> None:
+        """Wait (a little) until the ticket view shows what the command did, so the page shown
+        next reads its own write; the events carry the command_id as their correlation id."""
+        deadline = asyncio.get_running_loop().time() + wait
+        while asyncio.get_running_loop().time() < deadline:
+            with contextlib.suppress(Refused):
+                history = (await self.ticket(site, ticket_id)).get("history") or []
+                if any(h.get("correlation_id") == command_id for h in history):
+                    return
+            await asyncio.sleep(0.1)
 
     async def ticket(self, site: str, ref: str) -> dict[str, Any]:
         """A ticket of the site by its id or number; another site's is not found (the query

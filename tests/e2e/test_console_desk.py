@@ -1,0 +1,185 @@
+"""The front desk's console in a real browser against `propdesk up` (issue 14): a receptionist
+signs in and changes the first-run password, logs a repair and a complaint and is shown the
+deadlines to tell the customer, opens the complaint, handles it, and records the follow-up call
+from the call list. Every page is photographed at 1366×768 and 390×844 (var/screenshots/)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.console_support import (
+    DESKTOP,
+    FIRST_RUN,
+    PHONE,
+    SCREENSHOTS,
+    Running,
+    browser_or_fail,
+    launch,
+    start_up,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    up = start_up(tmp_path_factory.mktemp("console") / "var")
+    yield up
+    up.process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    browser_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def shoot(page, name: str) -> None:
+    """The page as it is, at the desktop size and at a phone's."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for size, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def no_overflow(page) -> None:
+    """Nothing wider than the phone's screen, outside the tables' own scroll boxes."""
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size(DESKTOP)
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
+
+
+def until_listed(page, running: Running, url: str, text: str, timeout: float = 15) -> None:
+    """The views are eventually consistent: reload until `text` shows."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        if text in page.content():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never shown at {url}")
+        time.sleep(0.3)
+
+
+def report(page, running: Running, **fields: str) -> str:
+    page.goto(f"{running.console}/desk")
+    page.select_option("select[name=channel]", fields.pop("channel"))
+    page.select_option("select[name=kind]", fields.pop("kind"))
+    if "category" in fields:
+        page.select_option("select[name=category]", fields.pop("category"))
+    for name, value in fields.items():
+        page.fill(f"[name={name}]", value)
+    page.click("#intake button[type=submit]")
+    page.wait_for_selector("#ticket-no")
+    return page.inner_text("#ticket-no")
+
+
+def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
+    running: Running, browser
+) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+
+    # the first sign-in: the first-run password lets the receptionist in to choose her own
+    page.goto(running.console)
+    assert page.url.endswith("/login?m=%E8%AF%B7%E5%85%88%E7%99%BB%E5%BD%95")  # 请先登录
+    shoot(page, "01-login")
+    page.select_option("select[name=site]", "hbw")
+    page.fill("[name=staff_id]", "HB-S01")
+    page.fill("[name=password]", FIRST_RUN)
+    page.click("button[type=submit]")
+    assert page.url.endswith("/password")
+    shoot(page, "02-password")
+    page.goto(f"{running.console}/desk")  # nothing else until the password is changed
+    assert page.url.endswith("/password")
+    page.fill("[name=old]", FIRST_RUN)
+    page.fill("[name=new]", "前台-hbw-2026")
+    page.fill("[name=repeat]", "前台-hbw-2026")
+    page.click("button[type=submit]")
+    assert page.url.endswith("/desk")
+    shoot(page, "03-desk")
+    no_overflow(page)
+
+    # a repair by phone: the ticket number and the deadline to tell the customer
+    repair = report(
+        page, running, channel="phone", kind="repair", category="plumbing",
+        name="李四", phone="13912345678", room="5-302", content="厨房水管漏水",
+    )  # fmt: skip
+    assert re.fullmatch(r"HBW-202611-\d{4}", repair)
+    promises = page.inner_text("#promises")
+    assert "一般维修完成" in promises and "2026-11-26 09:00 (UTC+08:00)" in promises
+    shoot(page, "04-reported-repair")
+
+    # a complaint, with a script tag in what the resident said: shown as text, never run
+    complaint = report(
+        page, running, channel="visit", kind="complaint", category="noise", name="王五",
+        room="3-101", content="<script>alert('x')</script>楼上装修噪音太大",
+    )  # fmt: skip
+    assert "投诉答复" in page.inner_text("#promises")
+
+    # the queues: both open tickets
+    until_listed(page, running, f"{running.console}/tickets", complaint)
+    assert repair in page.content()
+    shoot(page, "05-tickets")
+    no_overflow(page)
+    page.goto(f"{running.console}/tickets?view=open&kind=complaint")
+    assert complaint in page.content() and repair not in page.inner_text("#tickets")
+
+    # the complaint's page: its content escaped, its actions those of its status
+    page.click(f"text={complaint}")
+    page.wait_for_selector("#content")
+    assert page.inner_text("#content").startswith("<script>alert('x')</script>")
+    assert page.inner_text("#status") == "已受理"
+    assert page.locator("#act-follow_up").count() == 0  # not resolved yet
+    shoot(page, "06-ticket-complaint")
+    no_overflow(page)
+    page.select_option("#act-classify select[name=validity]", "valid")
+    page.select_option("#act-classify select[name=severity]", "minor")
+    page.click("#act-classify button")
+    assert page.inner_text("#status") == "已界定"
+    page.fill("#act-accept_solution textarea[name=solution]", "与装修户协商，限定施工时间")
+    page.click("#act-accept_solution button")
+    page.fill("#act-resolve textarea[name=resolution]", "已约谈装修户，噪音已停止")
+    page.click("#act-resolve button")
+    assert page.inner_text("#status") == "已处理待回访"
+    assert "处理完毕" in page.inner_text("#history")
+
+    # the follow-up call list: the resolved complaint, called back with one click
+    until_listed(page, running, f"{running.console}/follow-ups", complaint)
+    shoot(page, "07-follow-ups")
+    no_overflow(page)
+    row = page.locator("#calls tr", has_text=complaint)
+    row.locator("button.ok").click()
+    assert "回访已保存" in page.inner_text("#message")
+    page.goto(f"{running.console}/tickets?view=all")
+    page.click(f"text={complaint}")
+    assert page.inner_text("#status") == "已关闭"
+
+    # the repair's work order and its printable slip (派工单)
+    until_listed(page, running, f"{running.console}/orders/{repair}-W1/slip", f"{repair}-W1")
+    assert "厨房水管漏水" in page.content()
+    shoot(page, "08-slip")
+    page.goto(f"{running.console}/tickets?view=all")
+    page.click(f"text={repair}")
+    shoot(page, "09-ticket-repair")
+    no_overflow(page)
+    page.goto(f"{running.console}/notices?all=1")
+    shoot(page, "10-notices")
+    context.close()
+
+
+def test_screenshots_are_written() -> None:
+    taken = sorted(p.name for p in Path(SCREENSHOTS).glob("*.png"))
+    assert "03-desk-phone.png" in taken and "06-ticket-complaint-desktop.png" in taken
