@@ -22,6 +22,7 @@ RULES = {
     "services/intake/domain": ("shared.messaging", "nats", "faststream"),
     "services/dispatch/domain": ("shared.messaging", "nats", "faststream"),
     "services/escalation/domain": ("shared.messaging", "nats", "faststream"),
+    "services/console/domain": ("shared.messaging", "nats", "faststream", "starlette", "jinja2"),
     "services/reporting/projections": ("shared.messaging", "nats", "faststream", "sqlite3"),
 }
 
