@@ -21,7 +21,7 @@ from services.console.adapters.desk import Refused
 from services.console.application.accounts import Accounts, NotSignedIn
 from services.console.application.front_desk import FrontDesk, new_client_ref, report_body
 from services.console.domain.accounts import Session
-from services.console.domain.screens import VERBS, allowed_actions, menu
+from services.console.domain.screens import ORDER_VERBS, VERBS, allowed_actions, menu, order_steps
 from services.console.domain.words import CATEGORIES, CHANNELS, HELP_CATEGORIES, KINDS
 from services.console.templating import environment, local, time_left
 from shared.kernel.clock import Clock
@@ -306,6 +306,42 @@ class Pages:
             raise Stop(404, f"本项目没有这张派工单：{order_no}（{refused.shown}）") from None
         return self.page(request, "slip.html", who=who, order=order)
 
+    # -- work orders (派工单): a technician's phone page --------------------------------------
+
+    async def orders(self, request: Request, who: Who) -> Response:
+        wanted = (request.query_params.get("order") or "").strip()
+        if wanted:
+            return RedirectResponse(f"/orders/{quote(wanted)}", 303)
+        return self.page(request, "orders.html", who=who, orders=[])
+
+    async def order(self, request: Request, who: Who, **context: Any) -> Response:
+        ref = request.path_params["order"]
+        try:
+            order = await self.desk.work_order(who.session.site, ref)
+        except Refused as refused:
+            raise Stop(404, f"本项目没有这张派工单：{ref}（{refused.shown}）") from None
+        return self.page(
+            request, "order.html", context.pop("status", 200), who=who, order=order,
+            csrf=who.session.csrf, steps=order_steps(order),
+            request_message=request.query_params.get("m"), **context,
+        )  # fmt: skip
+
+    async def order_step(self, request: Request, who: Who) -> Response:
+        ref, verb = request.path_params["order"], request.path_params["verb"]
+        if verb not in ORDER_VERBS:
+            raise Stop(404, f"没有这个操作：{verb}")
+        try:
+            reply = await self.desk.order_step(
+                who.session.site, who.session.staff_id, ref, verb, request.state.form
+            )
+        except Refused as refused:
+            if refused.code == "not_found":
+                raise Stop(404, f"本项目没有这张派工单：{ref}（{refused.shown}）") from None
+            status = {"conflict": 409, "forbidden": 403}.get(refused.code, 400)
+            return await self.order(request, who, refused=refused, status=status)
+        done = f"{ORDER_VERBS[verb].label}已保存"
+        return RedirectResponse(f"/orders/{reply['order_no']}?m={quote(done)}", 303)
+
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         return [
@@ -323,6 +359,9 @@ class Pages:
             Route("/follow-ups", g(self.follow_ups), methods=["GET"]),
             Route("/notices", g(self.notices), methods=["GET"]),
             Route("/notices/{notice}/ack", g(self.acknowledge, post=True), methods=["POST"]),
+            Route("/orders", g(self.orders), methods=["GET"]),
+            Route("/orders/{order}", g(self.order), methods=["GET"]),
             Route("/orders/{order}/slip", g(self.slip), methods=["GET"]),
+            Route("/orders/{order}/{verb}", g(self.order_step, post=True), methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

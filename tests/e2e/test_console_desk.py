@@ -180,6 +180,73 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     context.close()
 
 
+def sign_in(page, running: Running, site: str, staff: str, password: str) -> None:
+    """The first sign-in: the first-run password, then the person's own."""
+    page.goto(f"{running.console}/login")
+    page.select_option("select[name=site]", site)
+    page.fill("[name=staff_id]", staff)
+    page.fill("[name=password]", FIRST_RUN)
+    page.click("button[type=submit]")
+    page.fill("[name=old]", FIRST_RUN)
+    page.fill("[name=new]", password)
+    page.fill("[name=repeat]", password)
+    page.click("button[type=submit]")
+    assert not page.url.endswith("/password"), page.content()[:500]
+
+
+def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
+    running: Running, browser
+) -> None:
+    desk = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    sign_in(desk, running, "hbw", "HB-S02", "desk-two-2026")
+    repair = report(
+        desk, running, channel="visit", kind="repair", category="electrical", name="赵六",
+        room="8-1204", content="客厅插座没电",
+    )  # fmt: skip
+
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
+    sign_in(phone, running, "hbw", "HB-T01", "tech-one-2026")
+    assert phone.url.endswith("/orders")
+    shoot(phone, "11-orders")
+    order = f"{repair}-W1"
+    until_listed(phone, running, f"{running.console}/orders/{order}", "客厅插座没电")
+    assert phone.inner_text("#status") == "待接单"
+    shoot(phone, "12-order-issued")
+    no_overflow(phone)
+    phone.click("#step-collect button")
+    assert phone.inner_text("#status") == "已接单"
+    phone.click("#step-assign button")  # the technician takes it
+    phone.click("#step-arrive button")
+    assert phone.inner_text("#status") == "已到场"
+    phone.fill("#step-complete [name=actual_item]", "更换插座")
+    phone.fill("#step-complete [name=notes]", "插座烧坏，已更换")
+    phone.fill("#step-complete [name=fee]", "35")
+    phone.click("#step-complete button")  # a fee needs the customer's yes to a quote first
+    assert "a fee needs a quote accepted before the work" in phone.inner_text("#message")
+    assert phone.inner_text("#status") == "已到场"
+    shoot(phone, "13-order-refused")
+    phone.fill("#step-quote [name=amount]", "35")
+    phone.fill("#step-quote [name=items]", "更换插座一个")
+    phone.click("#step-quote button")
+    phone.click("#step-accept_quote button")
+    phone.fill("#step-complete [name=actual_item]", "更换插座")
+    phone.fill("#step-complete [name=notes]", "插座烧坏，已更换")
+    phone.fill("#step-complete [name=fee]", "35")
+    phone.click("#step-complete button")
+    assert phone.inner_text("#status") == "已完成"
+    shoot(phone, "14-order-completed")
+    phone.select_option("#step-sign_off [name=quality]", "5")
+    phone.click("#step-sign_off button")
+    assert phone.inner_text("#status") == "已签认"
+    assert "35" in phone.content()
+
+    # the last sign-off resolves the ticket (contract §9.5): it waits for the follow-up call
+    until_listed(desk, running, f"{running.console}/follow-ups", repair)
+    desk.locator("#calls tr", has_text=repair).locator("button.ok").click()
+    assert "回访已保存" in desk.inner_text("#message")
+    assert repair not in desk.inner_text("main")
+
+
 def test_screenshots_are_written() -> None:
     taken = sorted(p.name for p in Path(SCREENSHOTS).glob("*.png"))
     assert "03-desk-phone.png" in taken and "06-ticket-complaint-desktop.png" in taken

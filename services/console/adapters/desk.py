@@ -31,7 +31,11 @@ class Refused(Exception):
     @property
     def shown(self) -> str:
         """The refusal as the desk reads it: the code in Chinese, then the service's words."""
-        details = "; ".join(f"{f.get('field')}: {f.get('message')}" for f in self.fields)
+        details = "; ".join(
+            f"{f.get('field')}: {f.get('message')}"
+            for f in self.fields
+            if f.get("message") != self.message
+        )
         return f"{word('error', self.code)}：{self.message}" + (f"（{details}）" if details else "")
 
 

@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from services.console.adapters.desk import Desk, Refused, new_command_id
-from services.console.domain.screens import OPEN, VERBS
+from services.console.domain.screens import OPEN, ORDER_VERBS, VERBS
 from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
+from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
 from shared.kernel.clock import Clock
 
 COMMANDS = {command.verb: command for command in INTAKE_COMMANDS}
+ORDER_COMMANDS = {command.verb: command for command in DISPATCH_COMMANDS}
 PAGE = 200  # ticket.list's largest page (docs/contract.md §12.2)
 
 
@@ -72,6 +74,31 @@ def report_body(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
         "appointment": {"start": start, "end": end} if start or end else None,
     }  # fmt: skip
     return {k: v for k, v in body.items() if v is not None}
+
+
+def order_body(verb: str, form: dict[str, str], staff_id: str) -> dict[str, Any]:
+    """A work-order step's form as its dispatch command's body; who collects or is assigned
+    defaults to the signed-in person."""
+    fields = {
+        "collect": ("collected_by",), "assign": ("technician",), "arrive": (),
+        "quote": ("amount", "items"), "accept_quote": (),
+        "complete": ("notes", "actual_item", "fee"),
+        "sign_off": ("quality", "attitude", "comment"), "return": (),
+    }[verb]  # fmt: skip
+    body: dict[str, Any] = {n: _text(form, n) for n in fields if _text(form, n) is not None}
+    if verb == "collect":
+        body.setdefault("collected_by", staff_id)
+    if verb == "assign":
+        body.setdefault("technician", staff_id)
+    for name in ("quality", "attitude"):
+        if name in body:
+            try:
+                body[name] = int(body[name])
+            except ValueError:
+                raise Refused(
+                    "invalid", "评分应为 1–5", [{"field": name, "message": body[name]}]
+                ) from None
+    return body
 
 
 def action_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
@@ -171,6 +198,36 @@ class FrontDesk:
         body = {"notification_id": notification_id, **({"note": note} if note else {})}
         return await self.desk.command(site, "escalation", "ack", staff_id, body)
 
-    async def work_order(self, site: str, order_no: str) -> dict[str, Any]:
-        query = {"order_no": order_no.upper()[:80]}
+    async def work_order(self, site: str, ref: str) -> dict[str, Any]:
+        try:
+            query = {"work_order_id": str(uuid.UUID(ref))}
+        except ValueError:
+            query = {"order_no": ref.upper()[:80]}
         return (await self.desk.query(site, "workorder.get", query))["work_order"]
+
+    async def order_step(
+        self, site: str, staff_id: str, ref: str, verb: str, form: dict[str, str]
+    ) -> dict[str, Any]:
+        """A step of a work order (派工单) by its technician or department (docs/contract.md §10):
+        the order's id looked up first, the body checked against the contract's model."""
+        if verb not in ORDER_VERBS:
+            raise Refused("not_found", f"没有这个操作：{verb}")
+        order = await self.work_order(site, ref)
+        body = {"work_order_id": order["work_order_id"], **order_body(verb, form, staff_id)}
+        try:
+            ORDER_COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
+        except ValidationError as exc:
+            raise refusal_of(exc) from None
+        command_id = new_command_id()
+        reply = await self.desk.command(site, "dispatch", verb, staff_id, body, command_id)
+        await self.order_seen(site, order["work_order_id"], command_id)
+        return reply
+
+    async def order_seen(self, site: str, order_id: str, command_id: str) -> None:
+        deadline = asyncio.get_running_loop().time() + 3.0
+        while asyncio.get_running_loop().time() < deadline:
+            with contextlib.suppress(Refused):
+                history = (await self.work_order(site, order_id)).get("history") or []
+                if any(h.get("correlation_id") == command_id for h in history):
+                    return
+            await asyncio.sleep(0.1)

@@ -69,3 +69,42 @@ MENUS: dict[str, tuple[Page, ...]] = {
 
 def menu(role: str) -> tuple[Page, ...]:
     return MENUS.get(role, (TICKETS,))
+
+
+# -- work orders (派工单): the steps of docs/contract.md §11 a phone page offers ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStep:
+    verb: str  # the dispatch command (docs/contract.md §10)
+    label: str
+    statuses: frozenset[str]
+    pending_quote: bool | None = None  # None: either; True/False: only with / without one
+
+    def allowed(self, order: dict[str, object]) -> bool:
+        quote = order.get("quote") or {}
+        pending = isinstance(quote, dict) and quote.get("state") == "pending"
+        if order.get("status") not in self.statuses:
+            return False
+        return self.pending_quote is None or self.pending_quote == pending
+
+
+ORDER_STEPS: tuple[OrderStep, ...] = (
+    OrderStep("collect", "领单签收", frozenset({"issued"})),
+    OrderStep("assign", "派技术员", frozenset({"collected"})),
+    OrderStep("arrive", "已到场", frozenset({"assigned"})),
+    OrderStep("quote", "报价", frozenset({"collected", "assigned", "arrived"}), False),
+    OrderStep(
+        "accept_quote", "客户接受报价", frozenset({"collected", "assigned", "arrived"}), True
+    ),
+    OrderStep("complete", "完工", frozenset({"arrived"}), False),
+    OrderStep("sign_off", "客户评价签认", frozenset({"completed"})),
+    OrderStep("return", "交回派工单", frozenset({"signed_off"})),
+)
+ORDER_VERBS = {step.verb: step for step in ORDER_STEPS}
+OPEN_ORDERS = frozenset({"issued", "collected", "assigned", "arrived", "awaiting_acceptance",
+                         "completed"})  # fmt: skip
+
+
+def order_steps(order: dict[str, object]) -> list[OrderStep]:
+    return [step for step in ORDER_STEPS if step.allowed(order)]

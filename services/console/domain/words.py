@@ -62,6 +62,13 @@ EVENTS = {
     "ticket.followed_up": "回访", "ticket.closed": "关闭", "ticket.reopened": "重新处理",
     "ticket.cancelled": "撤销", "ticket.verified": "现场验证",
 }  # fmt: skip
+ORDER_EVENTS = {
+    "issued": "派单", "classification_overridden": "调整紧急程度/范围", "collected": "领单签收",
+    "assigned": "派技术员", "arrived": "到场", "rescheduled": "改约", "quoted": "报价",
+    "quote_accepted": "客户接受报价", "quote_declined": "客户拒绝报价", "completed": "完工",
+    "acceptance_confirmed": "验收确认", "signed_off": "客户评价签认", "returned": "交回",
+    "referred": "转管业部", "cancelled": "取消",
+}  # fmt: skip
 # the contract's error codes, as the desk is told them
 ERRORS = {
     "invalid": "填写有误", "not_found": "找不到该记录", "conflict": "当前状态不允许此操作",
@@ -73,7 +80,7 @@ VOCABULARIES = {
     "category": CATEGORIES, "status": STATUSES, "validity": VALIDITY,
     "communicative_type": COMMUNICATIVE, "severity": SEVERITY, "role": ROLES,
     "department": DEPARTMENTS, "order_status": ORDER_STATUSES, "clock": CLOCKS,
-    "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS,
+    "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS, "order_event": ORDER_EVENTS,
 }  # fmt: skip
 
 
