@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from services.console.adapters.desk import Refused
 from services.console.application.accounts import Accounts, NotSignedIn
+from services.console.application.dashboard import last_month, report_file, today
 from services.console.application.front_desk import FrontDesk, new_client_ref, report_body
 from services.console.domain.accounts import Session
 from services.console.domain.screens import ORDER_VERBS, VERBS, allowed_actions, menu, order_steps
@@ -342,6 +343,38 @@ class Pages:
         done = f"{ORDER_VERBS[verb].label}已保存"
         return RedirectResponse(f"/orders/{reply['order_no']}?m={quote(done)}", 303)
 
+    # -- managers ---------------------------------------------------------------------------
+
+    async def dashboard(self, request: Request, who: Who) -> Response:
+        site = self.sites.get(who.session.site)
+        assert site is not None
+        try:
+            figures = await today(self.desk, who.session.site, site.zone)
+        except Refused as refused:
+            raise Stop(503, refused.shown) from None
+        now = self.clock.now().astimezone(site.zone)
+        year, week, _ = now.isocalendar()
+        response = self.page(
+            request, "dashboard.html", who=who, today=figures, month=last_month(now, site.zone),
+            week=f"{year}-W{week:02d}",
+        )  # fmt: skip
+        response.headers["Refresh"] = "60"  # a wall screen stays current without a script
+        return response
+
+    async def report_download(self, request: Request, who: Who) -> Response:
+        kind = request.path_params["kind"]
+        period = (request.query_params.get("period") or "").strip()[:10]
+        fmt = request.query_params.get("format", "xlsx")
+        try:
+            name, media, body = await report_file(
+                self.desk.desk, who.session.site, kind, period, fmt
+            )
+        except Refused as refused:
+            raise Stop(400, refused.shown) from None
+        disposition = f'attachment; filename="{name}"'
+        return Response(body, media_type=media, headers=HEADERS | {
+            "Content-Disposition": disposition})  # fmt: skip
+
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         return [
@@ -359,6 +392,8 @@ class Pages:
             Route("/follow-ups", g(self.follow_ups), methods=["GET"]),
             Route("/notices", g(self.notices), methods=["GET"]),
             Route("/notices/{notice}/ack", g(self.acknowledge, post=True), methods=["POST"]),
+            Route("/dashboard", g(self.dashboard), methods=["GET"]),
+            Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),
             Route("/orders/{order}/slip", g(self.slip), methods=["GET"]),

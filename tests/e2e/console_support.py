@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,9 @@ class Running:
             async with Bus(self.nats_url, Settings(data_dir=self.data_dir)) as bus:
                 return await bus.request(subject, body)
 
-        return asyncio.run(go())
+        # a thread of its own: Playwright's sync API keeps an event loop in the test's thread
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, go()).result()
 
     def tickets(self, site: str = "hbw") -> list[dict[str, Any]]:
         return self.ask(f"desk.qry.{site}.ticket.list", {"limit": 200})["tickets"]

@@ -247,6 +247,46 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     assert repair not in desk.inner_text("main")
 
 
+def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_month(
+    running: Running, browser, tmp_path: Path
+) -> None:
+    desk = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    sign_in(desk, running, "hbw", "HB-S03", "desk-three-2026")
+    repair = report(
+        desk, running, channel="visit", kind="repair", category="plumbing", name="孙七",
+        room="2-1501", content="阳台地漏返水",
+    )  # fmt: skip
+    # nobody collects the order: a day later its clocks have breached and the roles were told
+    reply = running.ask("desk.sim.clock.set", {"now": "2026-11-24T10:00+08:00"})
+    assert reply["ok"] and any(d["ticket_no"] == repair for d in reply["decisions"]), reply
+
+    supervisor = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    sign_in(supervisor, running, "hbw", "HB-SUP", "supervisor-2026")
+    until_listed(supervisor, running, f"{running.console}/notices", repair)
+    shoot(supervisor, "15-notices-supervisor")
+    no_overflow(supervisor)
+    row = supervisor.locator("#notices tr", has_text=repair).first
+    notice = row.get_attribute("id")
+    row.locator("button").click()
+    assert "已确认" in supervisor.inner_text("main")
+    assert "HB-SUP" in supervisor.inner_text(f"#{notice}")
+
+    manager = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
+    page = manager.new_page()
+    sign_in(page, running, "hbw", "HB-M01", "manager-2026")
+    assert page.url.endswith("/dashboard")
+    assert int(page.inner_text("#overdue")) >= 1
+    shoot(page, "16-dashboard")
+    no_overflow(page)
+    page.fill("form[action='/reports/monthly'] [name=period]", "2026-11")
+    with page.expect_download() as download:
+        page.click("form[action='/reports/monthly'] button")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "hbw-2026-11-monthly.xlsx"
+    assert saved.read_bytes()[:2] == b"PK"  # a workbook (a zip)
+
+
 def test_screenshots_are_written() -> None:
     taken = sorted(p.name for p in Path(SCREENSHOTS).glob("*.png"))
     assert "03-desk-phone.png" in taken and "06-ticket-complaint-desktop.png" in taken

@@ -4,7 +4,8 @@ a NATS request on the subjects of shared/messaging/subjects.py, through the one 
 
 from __future__ import annotations
 
-import uuid
+import secrets
+import string
 from typing import Any
 
 from nats.errors import NoRespondersError
@@ -16,7 +17,9 @@ from shared.messaging.client import Bus
 
 
 def new_command_id() -> str:
-    return f"console-{uuid.uuid4()}"
+    """Letters only: a UUID's digits can look like a phone number, which a published key may
+    not (docs/contract.md §14)."""
+    return "console-" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(24))
 
 
 class Refused(Exception):

@@ -196,7 +196,16 @@ class FrontDesk:
 
     async def acknowledge(self, site: str, staff_id: str, notification_id: str, note: str | None):
         body = {"notification_id": notification_id, **({"note": note} if note else {})}
-        return await self.desk.command(site, "escalation", "ack", staff_id, body)
+        reply = await self.desk.command(site, "escalation", "ack", staff_id, body)
+        deadline = asyncio.get_running_loop().time() + 3.0  # the list shows it acknowledged
+        while asyncio.get_running_loop().time() < deadline:
+            listed = await self.notices(site, None)
+            if any(
+                n["notification_id"] == notification_id and n.get("acknowledged_at") for n in listed
+            ):
+                break
+            await asyncio.sleep(0.1)
+        return reply
 
     async def work_order(self, site: str, ref: str) -> dict[str, Any]:
         try:
