@@ -21,8 +21,8 @@ from pathlib import Path
 from uuid import uuid4
 
 from services.escalation.application import EscalationApp
-from services.escalation.domain import SYSTEM, Board, Cause
-from services.escalation.schedule import Schedule
+from services.escalation.application.schedule import Schedule
+from services.escalation.domain import SYSTEM, Cause, TicketClocks
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.kernel.vocabulary import ClockName
@@ -41,7 +41,7 @@ def fill(app: EscalationApp, open_clocks: int, due: int) -> None:
         boards = []
         for n in range(first, min(first + BATCH, open_clocks)):
             received = START - timedelta(days=1) if n < due else START + timedelta(days=3)
-            board = Board.open(
+            board = TicketClocks.open(
                 site="hbw",
                 ticket_id=uuid4(),
                 ticket_no=f"HBW-202611-{n:06d}",

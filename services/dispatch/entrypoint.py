@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import inspect
 
+from services.dispatch.adapters.translate import translate
 from services.dispatch.application import DispatchApp
-from services.dispatch.translate import translate
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS, WorkOrderReply
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.messaging import subjects

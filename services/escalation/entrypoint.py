@@ -13,8 +13,8 @@ from typing import Any
 
 from faststream.nats import NatsRouter
 
+from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
-from services.escalation.translate import translate
 from shared.contracts import escalation_commands
 from shared.contracts.escalation_events import ESCALATION_EVENTS, Notification, notification_of
 from shared.contracts.events import Envelope

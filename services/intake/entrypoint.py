@@ -7,8 +7,8 @@ import inspect
 
 from faststream.nats import NatsRouter
 
+from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
-from services.intake.translate import Translator
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery

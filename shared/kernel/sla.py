@@ -60,7 +60,8 @@ def _clock(minutes: float, notify: Role, rule: str, *, risk: bool = False,
 
 HOUR = 60
 # Which event starts and stops each clock, and from when it counts, is escalation's policy
-# (services/escalation/policy.py TRIGGERS; the table of docs/SERVICE-LEVELS.md is written from it).
+# (services/escalation/application/policy.py TRIGGERS; the table of docs/SERVICE-LEVELS.md is
+# written from it).
 # Help requests and urgent repairs count every second (R10.2, R7.3; R2.3, R15.14: the hotline
 # and emergencies are served outside office hours); an urgent order's steps do too.
 CALENDAR: Counts = "calendar"

@@ -90,8 +90,9 @@ DRILL_SITES = SiteDirectory.model_validate(
 
 
 @pytest.fixture
-def sim_clock() -> SimulatedClock:
-    return SimulatedClock(START)
+def sim_clock(request: pytest.FixtureRequest) -> SimulatedClock:
+    """The drill's simulated clock, at the test module's `CLOCK_STARTS` if it names one."""
+    return SimulatedClock(getattr(request.module, "CLOCK_STARTS", START))
 
 
 @pytest.fixture

@@ -6,12 +6,20 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.integration.support import Desk, eventually
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the drill sites' zone
 
 
 def parse(when: str) -> datetime:
     return datetime.fromisoformat(when)
+
+
+def shanghai(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment as the drill sites' people read their clocks."""
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 class Drill:

@@ -6,27 +6,16 @@ calendar time. 30 September 2026 is the eve of the National Day holiday (1–7 O
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
-from shared.kernel.clock import SimulatedClock
-from tests.integration.drill import SECOND, Drill, parse
+from tests.integration.drill import SECOND, Drill, parse, shanghai
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def sim_clock() -> SimulatedClock:
-    return SimulatedClock(local(9, 30, 17, 30))
+CLOCK_STARTS = shanghai(2026, 9, 30, 17, 30)
 
 
 async def test_a_lift_entrapment_at_an_office_hours_site_is_due_on_site_two_hours_later_R7_3(
@@ -40,14 +29,14 @@ async def test_a_lift_entrapment_at_an_office_hours_site_is_due_on_site_two_hour
     reply = await desk.command("ohs", "report", body)
     assert reply["ok"], reply
     assert reply["deadline"]["clock"] == "urgent_fixed"
-    assert parse(reply["deadline"]["due_at"]) == local(10, 1, 17, 30)
+    assert parse(reply["deadline"]["due_at"]) == shanghai(2026, 10, 1, 17, 30)
     ticket = reply["ticket_id"]
 
     on_site = await drill.started(ticket, "urgent_on_site")
     fixed = await drill.started(ticket, "urgent_fixed")
-    assert parse(on_site["deadline"]) == local(9, 30, 19, 30)
-    assert parse(on_site["warn_at"]) == local(9, 30, 19, 6)
-    assert parse(fixed["deadline"]) == local(10, 1, 17, 30)
+    assert parse(on_site["deadline"]) == shanghai(2026, 9, 30, 19, 30)
+    assert parse(on_site["warn_at"]) == shanghai(2026, 9, 30, 19, 6)
+    assert parse(fixed["deadline"]) == shanghai(2026, 10, 1, 17, 30)
     assert on_site["target_seconds"] == 2 * 3600
 
     # the order of an urgent repair is collected within 5 minutes, also after closing (R7.12)
@@ -56,13 +45,17 @@ async def test_a_lift_entrapment_at_an_office_hours_site_is_due_on_site_two_hour
         for e in await drill.events("escalation.clock_started", ticket)
         if e["data"]["clock"] == "order_collected_public"
     ]
-    assert [parse(c["deadline"]) for c in collected] == [local(9, 30, 17, 35)]
+    assert [parse(c["deadline"]) for c in collected] == [shanghai(2026, 9, 30, 17, 35)]
 
     assert ("clock_breached", "urgent_on_site") not in await drill.decided_at(
-        local(9, 30, 19, 30) - SECOND
+        shanghai(2026, 9, 30, 19, 30) - SECOND
     )
-    assert ("clock_breached", "urgent_on_site") in await drill.decided_at(local(9, 30, 19, 30))
-    assert ("clock_breached", "urgent_fixed") in await drill.decided_at(local(10, 1, 17, 30))
+    assert ("clock_breached", "urgent_on_site") in await drill.decided_at(
+        shanghai(2026, 9, 30, 19, 30)
+    )
+    assert ("clock_breached", "urgent_fixed") in await drill.decided_at(
+        shanghai(2026, 10, 1, 17, 30)
+    )
 
 
 async def test_a_help_request_after_closing_is_answered_within_five_minutes_R10_2_R2_3(
@@ -72,15 +65,15 @@ async def test_a_help_request_after_closing_is_answered_within_five_minutes_R10_
     on 8 Oct."""
     await drill_services()
     drill = Drill(desk, "ohs")
-    await drill.set_clock(local(9, 30, 17, 31))
+    await drill.set_clock(shanghai(2026, 9, 30, 17, 31))
     body = report_body("h-1", kind="help", help_category="A", category=None, content="老人晕倒")
     reply = await desk.command("ohs", "report", body)
     assert reply["ok"], reply
-    assert parse(reply["deadline"]["due_at"]) == local(9, 30, 17, 36)
+    assert parse(reply["deadline"]["due_at"]) == shanghai(2026, 9, 30, 17, 36)
 
     started = await drill.started(reply["ticket_id"], "help_reply")
-    assert parse(started["deadline"]) == local(9, 30, 17, 36)
-    assert ("clock_breached", "help_reply") in await drill.decided_at(local(9, 30, 17, 36))
+    assert parse(started["deadline"]) == shanghai(2026, 9, 30, 17, 36)
+    assert ("clock_breached", "help_reply") in await drill.decided_at(shanghai(2026, 9, 30, 17, 36))
 
 
 async def test_the_complaint_ladder_counts_calendar_days_at_an_office_hours_site_R6_4_R5_1c(
@@ -91,24 +84,24 @@ async def test_the_complaint_ladder_counts_calendar_days_at_an_office_hours_site
     drill = Drill(desk, "ohs")
     reply = await desk.command("ohs", "report", report_body("c-1"))
     assert reply["ok"], reply
-    assert parse(reply["deadline"]["due_at"]) == local(10, 2, 17, 30)
+    assert parse(reply["deadline"]["due_at"]) == shanghai(2026, 10, 2, 17, 30)
     [ladder] = await eventually(
         lambda: drill.events("escalation.ladder_started", reply["ticket_id"])
     )
     steps = {level: parse(due) for level, due in ladder["data"]["steps"].items()}
     assert steps == {
-        "department_supervisor": local(10, 2, 17, 30),
-        "project_manager": local(10, 7, 17, 30),
-        "gm_office": local(10, 14, 17, 30),
+        "department_supervisor": shanghai(2026, 10, 2, 17, 30),
+        "project_manager": shanghai(2026, 10, 7, 17, 30),
+        "gm_office": shanghai(2026, 10, 14, 17, 30),
     }
-    assert parse(ladder["data"]["upgrade_at"]) == local(10, 30, 17, 30)
+    assert parse(ladder["data"]["upgrade_at"]) == shanghai(2026, 10, 30, 17, 30)
 
-    decided = await drill.decided_at(local(10, 2, 17, 30))  # in the holiday
+    decided = await drill.decided_at(shanghai(2026, 10, 2, 17, 30))  # in the holiday
     assert ("complaint_escalated", "department_supervisor") in decided
     assert ("complaint_escalated", "project_manager") in await drill.decided_at(
-        local(10, 7, 17, 30)
+        shanghai(2026, 10, 7, 17, 30)
     )
     assert ("complaint_upgraded", "major") not in await drill.decided_at(
-        local(10, 30, 17, 30) - timedelta(minutes=1)
+        shanghai(2026, 10, 30, 17, 30) - timedelta(minutes=1)
     )
-    assert ("complaint_upgraded", "major") in await drill.decided_at(local(10, 30, 17, 30))
+    assert ("complaint_upgraded", "major") in await drill.decided_at(shanghai(2026, 10, 30, 17, 30))

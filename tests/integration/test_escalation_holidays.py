@@ -11,20 +11,17 @@ name for it) the same hours, with 2027 entered by the site: Saturday 2 January w
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from structlog.testing import capture_logs
 
-from shared.kernel.clock import SimulatedClock
 from shared.kernel.sites import SiteDirectory
-from tests.integration.drill import Drill, parse
+from tests.integration.drill import Drill, parse, shanghai
 from tests.integration.support import Desk, report_body
 
 pytestmark = pytest.mark.integration
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+CLOCK_STARTS = shanghai(2026, 12, 31, 17, 28)
+
 HOURS = {"counting": "office_hours", "office_hours": {"opens": "08:30", "closes": "17:30"}}
 SITES = SiteDirectory.model_validate(
     {
@@ -43,15 +40,6 @@ SITES = SiteDirectory.model_validate(
         }
     }
 )
-
-
-def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def sim_clock() -> SimulatedClock:
-    return SimulatedClock(local(2026, 12, 31, 17, 28))
 
 
 @pytest.fixture
@@ -84,7 +72,7 @@ async def test_a_deadline_counted_into_2027_is_an_estimate_and_says_so(
     with capture_logs() as logs:
         reply = await report_repair(desk, "ohs")
         started = await drill.started(reply["ticket_id"], "order_issued_household")
-    assert parse(started["deadline"]) == local(2027, 1, 4, 8, 33)
+    assert parse(started["deadline"]) == shanghai(2027, 1, 4, 8, 33)
     assert started["guessed_years"] == [2027]
     assert reply["deadline"]["clock"] == "general_fixed"
     assert reply["deadline"]["guessed_years"] == [2027]
@@ -99,9 +87,9 @@ async def test_a_site_counts_the_days_it_entered_itself(desk: Desk, drill_servic
     drill = Drill(desk, "tech-park")
     reply = await report_repair(desk, "tech-park")
     started = await drill.started(reply["ticket_id"], "order_issued_household")
-    assert parse(started["deadline"]) == local(2027, 1, 2, 8, 33)
+    assert parse(started["deadline"]) == shanghai(2027, 1, 2, 8, 33)
     assert started["guessed_years"] == []
     assert reply["deadline"]["guessed_years"] == []
     # general_fixed: 3 office days of 9 h from 17:28 on 31 Dec: 2 min, 9 h on 2 Jan, 9 h on
     # 5 Jan (4 Jan is the site's own day off), 8 h 58 min on 6 Jan
-    assert parse(reply["deadline"]["due_at"]) == local(2027, 1, 6, 17, 28)
+    assert parse(reply["deadline"]["due_at"]) == shanghai(2027, 1, 6, 17, 28)

@@ -3,27 +3,16 @@ of 2026: 2026-10-01…07 off, Saturday 2026-10-10 an adjusted working day (调�
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
-from shared.kernel.clock import SimulatedClock
-from tests.integration.drill import SECOND, Drill, parse
+from tests.integration.drill import SECOND, Drill, parse, shanghai
 from tests.integration.support import Desk, report_body
 
 pytestmark = pytest.mark.integration
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def sim_clock() -> SimulatedClock:
-    return SimulatedClock(local(9, 30, 10, 0))
+CLOCK_STARTS = shanghai(2026, 9, 30, 10, 0)
 
 
 async def test_office_hours_skip_the_national_day_holiday_and_count_the_adjusted_saturday(
@@ -35,22 +24,26 @@ async def test_office_hours_skip_the_national_day_holiday_and_count_the_adjusted
     ladder before issue 13, which now no longer wait for office hours."""
     await drill_services("intake", "escalation", "reporting")  # nobody issues the order
     drill = Drill(desk, "ohs")
-    await drill.set_clock(local(9, 30, 17, 27))
+    await drill.set_clock(shanghai(2026, 9, 30, 17, 27))
     body = report_body("r-1", kind="repair", category="plumbing", content="厨房水龙头滴水")
     repair = await desk.command("ohs", "report", body)
     assert repair["ok"], repair
     started = await drill.started(repair["ticket_id"], "order_issued_household")
     # 5 office minutes: 3 before closing on 30 Sep, 2 after opening on 8 Oct
-    assert parse(started["deadline"]) == local(10, 8, 8, 32)
-    assert parse(started["warn_at"]) == local(10, 8, 8, 31)
+    assert parse(started["deadline"]) == shanghai(2026, 10, 8, 8, 32)
+    assert parse(started["warn_at"]) == shanghai(2026, 10, 8, 8, 31)
 
-    assert await drill.decided_at(local(10, 7, 23, 59)) == set()  # the whole holiday: nothing
+    assert (
+        await drill.decided_at(shanghai(2026, 10, 7, 23, 59)) == set()
+    )  # the whole holiday: nothing
     key = "order_issued_household"
-    assert ("clock_warned", key) in await drill.decided_at(local(10, 8, 8, 31))
-    assert ("clock_breached", key) not in await drill.decided_at(local(10, 8, 8, 32) - SECOND)
-    assert ("clock_breached", key) in await drill.decided_at(local(10, 8, 8, 32))
+    assert ("clock_warned", key) in await drill.decided_at(shanghai(2026, 10, 8, 8, 31))
+    assert ("clock_breached", key) not in await drill.decided_at(
+        shanghai(2026, 10, 8, 8, 32) - SECOND
+    )
+    assert ("clock_breached", key) in await drill.decided_at(shanghai(2026, 10, 8, 8, 32))
 
-    await drill.set_clock(local(10, 9, 10, 0))  # Friday
+    await drill.set_clock(shanghai(2026, 10, 9, 10, 0))  # Friday
     body = report_body("q-1", kind="inquiry", category="other", content="物业费怎么交")
     inquiry = await desk.command("ohs", "report", body)
     resolved = await desk.command(
@@ -60,8 +53,8 @@ async def test_office_hours_skip_the_national_day_holiday_and_count_the_adjusted
     assert resolved["ok"], resolved
     follow_up = await drill.started(inquiry["ticket_id"], "follow_up")
     # 24 h = one office day of 9 h: 7.5 h on Friday 9 Oct, 1.5 h on Saturday 10 Oct (调休)
-    assert parse(follow_up["deadline"]) == local(10, 10, 10, 0)
-    assert await drill.decided_at(local(10, 10, 10, 0) - timedelta(minutes=1)) == {
+    assert parse(follow_up["deadline"]) == shanghai(2026, 10, 10, 10, 0)
+    assert await drill.decided_at(shanghai(2026, 10, 10, 10, 0) - timedelta(minutes=1)) == {
         ("clock_warned", "follow_up")
     }
-    assert ("clock_breached", "follow_up") in await drill.decided_at(local(10, 10, 10, 0))
+    assert ("clock_breached", "follow_up") in await drill.decided_at(shanghai(2026, 10, 10, 10, 0))

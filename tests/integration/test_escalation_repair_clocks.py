@@ -5,18 +5,16 @@ accepts it (R7.14)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.integration.drill import SECOND, Drill, parse
+from tests.integration.drill import SECOND, Drill, parse, shanghai
 from tests.integration.support import START, Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MINUTE = timedelta(minutes=1)
 
 
@@ -41,6 +39,14 @@ async def walk(desk: Desk, order_id: str, *steps: tuple[str, dict[str, Any]]) ->
         assert reply["ok"], (verb, reply)
 
 
+async def signed_off(desk: Desk, order_id: str) -> None:
+    """The order collected, assigned, done and signed by the customer."""
+    await walk(desk, order_id, ("collect", {"collected_by": "E01"}),
+               ("assign", {"technician": "T07"}), ("arrive", {}),
+               ("complete", {"notes": "换阀芯", "actual_item": "阀芯"}),
+               ("sign_off", {"quality": 4, "attitude": 5}))  # fmt: skip
+
+
 async def test_a_reopened_repair_runs_its_repair_clock_again_R7_3(
     desk: Desk, drill_services
 ) -> None:
@@ -49,10 +55,7 @@ async def test_a_reopened_repair_runs_its_repair_clock_again_R7_3(
     ticket, order = await repair(desk, "r-1")
     first = await drill.started(ticket, "general_fixed")
     # the order is done and signed (R8.12: no resolving with an open order): that resolves it
-    await walk(desk, order["work_order_id"], ("collect", {"collected_by": "E01"}),
-               ("assign", {"technician": "T07"}), ("arrive", {}),
-               ("complete", {"notes": "换阀芯", "actual_item": "阀芯"}),
-               ("sign_off", {"quality": 4, "attitude": 5}))  # fmt: skip
+    await signed_off(desk, order["work_order_id"])
     assert (await drill.stopped(ticket, "general_fixed"))["outcome"] == "met"
 
     reopened_at = START + timedelta(days=1)
@@ -75,9 +78,7 @@ async def test_a_rework_order_runs_the_repair_clock_again_R8_9(desk: Desk, drill
     drill = Drill(desk)
     ticket, order = await repair(desk, "r-2")
     oid = order["work_order_id"]
-    await walk(desk, oid, ("collect", {"collected_by": "E01"}), ("assign", {"technician": "T07"}),
-               ("arrive", {}), ("complete", {"notes": "换阀芯", "actual_item": "阀芯"}),
-               ("sign_off", {"quality": 4, "attitude": 5}))  # fmt: skip
+    await signed_off(desk, oid)
     assert (await drill.stopped(ticket, "general_fixed"))["outcome"] == "met"
 
     rework_at = START + timedelta(days=10)
@@ -97,7 +98,7 @@ async def test_a_visit_booked_from_nine_to_eleven_is_due_by_eleven_R7_15(
 ) -> None:
     await drill_services()
     drill = Drill(desk)
-    nine = datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)
+    nine = shanghai(2026, 11, 24, 9, 0)
     eleven = nine + timedelta(hours=2)
     window = {"start": nine.isoformat(), "end": eleven.isoformat()}
     ticket, order = await repair(desk, "r-3", appointment=window)

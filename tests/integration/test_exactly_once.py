@@ -10,11 +10,12 @@ import nats
 import pytest
 from nats.aio.client import Client
 
-from services.intake.application import CommandContext, IntakeApp
-from services.intake.translate import Translator
+from services.intake.adapters.translate import Translator
+from services.intake.application import IntakeApp
 from services.reporting.ops.replay import rebuild
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import ReportContact, ResolveTicket
+from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.bus import ensure_stream

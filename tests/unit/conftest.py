@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from services.intake.application import CommandContext, IntakeApp
+from services.intake.adapters.translate import Translator
+from services.intake.application import IntakeApp
 from services.intake.domain import Ticket, ticket_id_for
-from services.intake.translate import Translator
 from shared.contracts import commands as intake_commands
+from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 

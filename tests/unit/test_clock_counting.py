@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.escalation.domain import SYSTEM, Board, Cause
+from services.escalation.domain import SYSTEM, Cause, TicketClocks
 from shared.kernel.sites import SiteConfig
 from shared.kernel.sla import DEFAULT_CLOCKS, LADDER_COUNTS
 from shared.kernel.vocabulary import ClockName, Kind, Level
@@ -45,7 +45,7 @@ def test_the_ladder_counts_calendar_time() -> None:
 
 
 def test_a_calendar_run_at_an_office_hours_site_counts_every_second_R7_3() -> None:
-    b = Board.open(
+    b = TicketClocks.open(
         site="ohs", ticket_id=uuid4(), ticket_no="OHS-202609-0001", kind="repair",
         received_at=EVE, at=EVE, correlation_id="corr-1", causation_id=None,
     )  # fmt: skip

@@ -9,8 +9,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from services.escalation.application import EscalationApp
-from services.escalation.domain import Board, Cause, board_id_for
-from services.escalation.schedule import Schedule
+from services.escalation.application.schedule import Schedule
+from services.escalation.domain import Cause, TicketClocks, board_id_for
 from shared.contracts.events import EVENT_TYPES
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
@@ -74,7 +74,7 @@ def issued(feed: Feed, at: datetime, **overrides: Any) -> None:
 
 
 def clocks(app: EscalationApp) -> dict[str, tuple[str, str | None]]:
-    board = app.get(board_id_for(TICKET), Board)
+    board = app.get(board_id_for(TICKET), TicketClocks)
     return {key: (c["state"], c["outcome"]) for key, c in board.clocks.items()}
 
 
@@ -105,12 +105,12 @@ def test_a_quote_pauses_the_repair_clock_until_the_customer_accepts_R7_14() -> N
     reported(feed)
     issued(feed, T0 + timedelta(minutes=1))
     feed("workorder.quoted", ORDER, T0 + timedelta(hours=1), amount="80.00", items="角阀")
-    board = app.get(board_id_for(TICKET), Board)
+    board = app.get(board_id_for(TICKET), TicketClocks)
     assert board.clocks["general_fixed"]["state"] == "paused"
     assert board.clocks["general_fixed"]["pause_reason"] == "customer_consent"
 
     feed("workorder.quote_accepted", ORDER, T0 + timedelta(hours=25), amount="80.00")
-    board = app.get(board_id_for(TICKET), Board)
+    board = app.get(board_id_for(TICKET), TicketClocks)
     # 1 h counted before the quote, a day waiting for consent does not count
     assert board.clocks["general_fixed"]["deadline"] == T0 + timedelta(hours=72 + 24)
 
@@ -121,13 +121,13 @@ def test_accepting_a_quote_does_not_resume_a_pause_for_parts() -> None:
     feed = Feed(app)
     reported(feed)
     issued(feed, T0 + timedelta(minutes=1))
-    board = app.get(board_id_for(TICKET), Board)
+    board = app.get(board_id_for(TICKET), TicketClocks)
     board.pause_clock("general_fixed", T0 + timedelta(minutes=30), Cause("E1", "c", None),
                       CalendarTime(), "parts", "等配件")  # fmt: skip
     app.save(board)
     feed("workorder.quoted", ORDER, T0 + timedelta(hours=1), amount="80.00", items="角阀")
     feed("workorder.quote_accepted", ORDER, T0 + timedelta(hours=2), amount="80.00")
-    board = app.get(board_id_for(TICKET), Board)
+    board = app.get(board_id_for(TICKET), TicketClocks)
     assert board.clocks["general_fixed"]["state"] == "paused"
     assert board.clocks["general_fixed"]["pause_reason"] == "parts"
 
@@ -139,7 +139,7 @@ def test_an_urgent_override_swaps_the_general_clock_for_the_urgent_ones() -> Non
     issued(feed, T0 + timedelta(minutes=1))
     feed("workorder.classification_overridden", ORDER, T0 + timedelta(minutes=5),
          urgency="urgent", scope="household", reason="水管爆裂")  # fmt: skip
-    board = app.get(board_id_for(TICKET), Board)
+    board = app.get(board_id_for(TICKET), TicketClocks)
     assert board.clocks["general_fixed"]["outcome"] == "cancelled"
     assert board.clocks["urgent_on_site"]["deadline"] == T0 + timedelta(hours=2)  # from receipt
     assert board.clocks["urgent_fixed"]["deadline"] == T0 + timedelta(hours=24)
@@ -150,7 +150,7 @@ def test_a_cancelled_ticket_cancels_its_clocks_and_nothing_falls_due() -> None:
     feed = Feed(app)
     reported(feed, kind="complaint", category="noise")
     feed("ticket.cancelled", TICKET, T0 + timedelta(hours=1), reason="重复", duplicate_of=None)
-    board = app.get(board_id_for(TICKET), Board)
+    board = app.get(board_id_for(TICKET), TicketClocks)
     assert board.ladder["state"] == "stopped"
     assert app.schedule.due(T0 + timedelta(days=60)) == []
 
@@ -174,8 +174,8 @@ def test_a_restarted_application_decides_nothing_twice(tmp_path: Path) -> None:
     assert [d["subject"] for d in again.tick()] == ["gm_office"]
 
 
-def board_of(app: EscalationApp) -> Board:
-    return app.get(board_id_for(TICKET), Board)
+def board_of(app: EscalationApp) -> TicketClocks:
+    return app.get(board_id_for(TICKET), TicketClocks)
 
 
 def test_a_quote_pauses_the_orders_on_site_clock_until_accepted_R7_14() -> None:

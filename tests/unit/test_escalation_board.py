@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import pytest
 
-from services.escalation.domain import SYSTEM, Board, Cause, ClockError
+from services.escalation.domain import SYSTEM, Cause, ClockError, TicketClocks
 from shared.kernel.sla import DEFAULT_CLOCKS, SlaConfig
 from shared.kernel.vocabulary import ClockName, Level
 from shared.kernel.worktime import CalendarTime
@@ -18,20 +18,20 @@ CAUSE = Cause(SYSTEM, "corr-1", None)
 HELP = DEFAULT_CLOCKS[ClockName.help_reply]  # 5 min, warn at 80 % (R10.2)
 
 
-def board(kind: str = "help") -> Board:
-    return Board.open(
+def board(kind: str = "help") -> TicketClocks:
+    return TicketClocks.open(
         site="hbw", ticket_id=uuid4(), ticket_no="HBW-202611-0001", kind=kind, received_at=T0,
         at=T0, correlation_id="corr-1", causation_id=None,
     )  # fmt: skip
 
 
-def started(kind: str = "help") -> Board:
+def started(kind: str = "help") -> TicketClocks:
     b = board(kind)
     b.start_clock("help_reply", HELP, WORK, T0, T0, CAUSE)
     return b
 
 
-def decided(b: Board, at: datetime) -> list[str]:
+def decided(b: TicketClocks, at: datetime) -> list[str]:
     before = len(b.pending_events)
     b.decide(at)
     return [type(e).__name__ for e in b.pending_events[before:]]
@@ -88,7 +88,7 @@ def test_paused_time_does_not_count() -> None:
         b.resume_clock("help_reply", T0 + timedelta(hours=1), CAUSE, WORK)
 
 
-def ladder(b: Board, sla: SlaConfig | None = None) -> Board:
+def ladder(b: TicketClocks, sla: SlaConfig | None = None) -> TicketClocks:
     sla = sla or SlaConfig()
     steps = {level.value: T0 + sla.ladder_after(level) for level in Level}
     b.start_ladder(steps, T0 + sla.upgrade_after, T0, CAUSE)
@@ -108,7 +108,7 @@ def test_the_ladder_climbs_day_2_week_1_week_2_then_major_after_a_month_R6_4_to_
     }
     assert b.ladder["reached"] == ["department_supervisor", "project_manager", "gm_office"]
     assert b.severity == "major"
-    reported = [e for e in b.pending_events if isinstance(e, Board.MajorReported)]
+    reported = [e for e in b.pending_events if isinstance(e, TicketClocks.MajorReported)]
     assert [(e.reason, e.role) for e in reported] == [
         ("upgraded", "department_supervisor"),
         ("upgraded", "project_manager"),
@@ -145,11 +145,13 @@ def test_a_left_ladder_rejoined_takes_the_steps_due_since_receipt_at_once_in_ord
 
 def test_a_complaint_classified_major_is_reported_to_the_project_manager_at_once_R5_4() -> None:
     b = ladder(board("complaint"))
-    b.record(Board.Classified, T0, CAUSE, kind="complaint", validity="valid", severity="major")
+    b.record(
+        TicketClocks.Classified, T0, CAUSE, kind="complaint", validity="valid", severity="major"
+    )
     b.note_major(T0 + timedelta(minutes=1), CAUSE)
     assert b.next_due() == T0 + timedelta(minutes=1)
     assert decided(b, T0 + timedelta(minutes=1)) == ["MajorReported"]
-    [reported] = [e for e in b.pending_events if isinstance(e, Board.MajorReported)]
+    [reported] = [e for e in b.pending_events if isinstance(e, TicketClocks.MajorReported)]
     assert (reported.reason, reported.role) == ("classified", "project_manager")
     b.note_major(T0 + timedelta(minutes=2), CAUSE)  # told once
     assert decided(b, T0 + timedelta(days=31)) == [
@@ -163,7 +165,7 @@ def test_the_third_raising_of_a_complaint_is_flagged_toward_major_once_R5_1a() -
     assert decided(b, T0 + timedelta(hours=1)) == []
     b.note_repeat(3, T0 + timedelta(hours=2), CAUSE)
     assert decided(b, T0 + timedelta(hours=2)) == ["MajorSuggested"]
-    [flag] = [e for e in b.pending_events if isinstance(e, Board.MajorSuggested)]
+    [flag] = [e for e in b.pending_events if isinstance(e, TicketClocks.MajorSuggested)]
     assert (flag.raised, flag.role) == (3, "receptionist")
     assert b.severity is None  # flagged for the desk to confirm, not upgraded
     b.note_repeat(4, T0 + timedelta(hours=3), CAUSE)
@@ -174,7 +176,7 @@ def test_the_supervisor_step_names_the_complaints_department_R6_3_R4_12() -> Non
     b = ladder(board("complaint"))
     b.note_department("cleaning", None, T0, CAUSE)
     decided(b, T0 + timedelta(days=7))
-    escalated = [e for e in b.pending_events if isinstance(e, Board.ComplaintEscalated)]
+    escalated = [e for e in b.pending_events if isinstance(e, TicketClocks.ComplaintEscalated)]
     assert [(e.role, e.department) for e in escalated] == [
         ("department_supervisor", "cleaning"),
         ("project_manager", None),

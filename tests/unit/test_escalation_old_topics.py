@@ -1,6 +1,10 @@
-"""A store written before escalation's domain became a package still loads: its events name their
-classes by the old topics (`services.escalation.domain:Board.ClockStarted`, eventsourcing's
-`module:QualName`), which the package registers next to each class."""
+"""Stores written before escalation's classes moved still load. Their events name the classes by
+old topics (eventsourcing's `module:QualName`), which the domain registers next to each class:
+
+- before the domain became a package: `services.escalation.domain:Board.ClockStarted`,
+  `…:Notice.Raised`, `…:OrderLink.Linked`;
+- before `Board` became `TicketClocks`, its events beside the jobs that record them:
+  `services.escalation.domain.ticket_clocks:Board.ClockStarted`."""
 
 from __future__ import annotations
 
@@ -11,25 +15,41 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 from services.escalation.application import EscalationApp
-from services.escalation.domain import Board, Notice, OrderLink, board_id_for
+from services.escalation.domain import Notice, OrderLink, TicketClocks, board_id_for
+from services.escalation.domain.topics import board_events
 from shared.kernel.clock import FixedClock
 from tests.unit.test_escalation_application import ORDER, T0, TICKET, Feed, app_on, issued, reported
 
 OLD = "services.escalation.domain"
+BOARD_MODULE = "services.escalation.domain.ticket_clocks"
+# the board's events before the package (every one the legacy fixture's store holds), and later
+BOARD_EVENTS = (
+    "Opened", "ClockStarted", "ClockPaused", "ClockResumed", "ClockStopped", "ClockWarned",
+    "ClockBreached", "Classified", "OrderNoted", "LadderStarted", "LadderChanged",
+    "ComplaintEscalated", "ComplaintUpgraded", "Closed", "Reopened",
+)  # fmt: skip
+LATER_EVENTS = ("DepartmentNoted", "MajorNoted", "MajorReported", "RepeatNoted", "MajorSuggested")
 # every topic the escalation store of the legacy fixture (tests/fixtures/legacy) holds, and the rest
 OLD_TOPICS = {
-    f"{OLD}:Board": Board,
-    **{f"{OLD}:Board.{name}": getattr(Board, name) for name in (
-        "Opened", "ClockStarted", "ClockPaused", "ClockResumed", "ClockStopped", "ClockWarned",
-        "ClockBreached", "Classified", "OrderNoted", "LadderStarted", "LadderChanged",
-        "ComplaintEscalated", "ComplaintUpgraded", "Closed", "Reopened",
-    )},
+    f"{OLD}:Board": TicketClocks,
+    **{f"{OLD}:Board.{name}": getattr(TicketClocks, name) for name in BOARD_EVENTS},
     f"{OLD}:Notice": Notice,
     f"{OLD}:Notice.Raised": Notice.Raised,
     f"{OLD}:Notice.Acknowledged": Notice.Acknowledged,
     f"{OLD}:OrderLink": OrderLink,
     f"{OLD}:OrderLink.Linked": OrderLink.Linked,
-}  # fmt: skip
+    # every topic a store written while the board was `ticket_clocks.Board` holds
+    f"{BOARD_MODULE}:Board": TicketClocks,
+    **{
+        f"{BOARD_MODULE}:Board.{name}": getattr(TicketClocks, name)
+        for name in BOARD_EVENTS + LATER_EVENTS
+    },
+}
+# today's topic of each class of the board → the name the board's old topics give it
+BOARD_NAMES = {
+    get_topic(TicketClocks): "Board",
+    **{get_topic(event): f"Board.{name}" for name, event in board_events(TicketClocks).items()},
+}
 
 
 @pytest.mark.parametrize("topic", sorted(OLD_TOPICS))
@@ -37,17 +57,31 @@ def test_each_old_topic_resolves_to_the_moved_class(topic: str) -> None:
     assert resolve_topic(topic) is OLD_TOPICS[topic]
 
 
-def _as_written_before(event: StoredEvent) -> StoredEvent:
-    """The stored event as the code before the move wrote it: old topics, in the record and in
+def test_every_event_of_the_ticket_clocks_has_its_old_board_topic() -> None:
+    named = {"Event", "Created", *BOARD_EVENTS, *LATER_EVENTS}  # Created: eventsourcing's, unused
+    assert set(board_events(TicketClocks)) == named
+
+
+def _old_topic(topic: str, written_by: str) -> str:
+    """Today's `topic` as the code of `written_by` (the board's old module) named it."""
+    if topic in BOARD_NAMES:
+        return f"{written_by}:{BOARD_NAMES[topic]}"
+    if written_by == OLD and topic.startswith("services.escalation."):
+        return f"{OLD}:{topic.partition(':')[2]}"
+    return topic  # notices and order links have not moved since the package
+
+
+def _as_written_before(event: StoredEvent, written_by: str) -> StoredEvent:
+    """The stored event as the code of `written_by` wrote it: old topics, in the record and in
     a created event's `originator_topic`. Events of shared classes (the ticket-number index,
-    added after the move) keep theirs."""
+    added after the package) keep theirs."""
     if not event.topic.startswith("services.escalation."):
         return event
     state = event.state
-    for aggregate in (Board, Notice, OrderLink):
-        new = get_topic(aggregate).encode()
-        state = state.replace(new, f"{OLD}:{aggregate.__qualname__}".encode())
-    topic = f"{OLD}:{event.topic.partition(':')[2]}"
+    for aggregate in (TicketClocks, Notice, OrderLink):
+        new = get_topic(aggregate)
+        state = state.replace(new.encode(), _old_topic(new, written_by).encode())
+    topic = _old_topic(event.topic, written_by)
     return StoredEvent(event.originator_id, event.originator_version, topic, state)
 
 
@@ -60,14 +94,24 @@ def _a_story(app: EscalationApp, clock: FixedClock) -> None:
     assert app.tick()  # warnings, breaches and the first ladder step: notices raised
 
 
-def test_an_escalation_store_written_before_the_move_loads_and_is_scheduled() -> None:
+WRITTEN = {
+    OLD: {f"{OLD}:Board.Opened", f"{OLD}:Notice.Raised"},
+    BOARD_MODULE: {f"{BOARD_MODULE}:Board.Opened", get_topic(Notice.Raised)},
+}
+
+
+@pytest.mark.parametrize("written_by", [OLD, BOARD_MODULE])
+def test_an_escalation_store_written_before_the_move_loads_and_is_scheduled(
+    written_by: str,
+) -> None:
     clock = FixedClock(T0)
     before = app_on(clock)
     _a_story(before, clock)
     written = before.recorder.select_notifications(1, 1000)
-    old = [_as_written_before(n) for n in written]
-    assert {n.topic for n in old} >= {f"{OLD}:Board.Opened", f"{OLD}:Notice.Raised"}
-    assert not any(get_topic(Board).encode() in n.state for n in old)
+    old = [_as_written_before(n, written_by) for n in written]
+    assert {n.topic for n in old} >= WRITTEN[written_by]
+    assert not any(get_topic(TicketClocks).encode() in n.state for n in old)
+    assert not any(n.topic in BOARD_NAMES for n in old)
 
     after = app_on(FixedClock(clock.now()))
     after.recorder.insert_events(old)
@@ -77,5 +121,5 @@ def test_an_escalation_store_written_before_the_move_loads_and_is_scheduled() ->
         assert vars(now) == vars(was)
 
     after.schedule.catch_up(after)  # the schedule finds the board by its old topics
-    board = after.get(board_id_for(TICKET), Board)
+    board = after.get(board_id_for(TICKET), TicketClocks)
     assert after.schedule.next_due() == board.next_due() is not None

@@ -1,15 +1,15 @@
-"""The clock rules are stated once, as data (services/escalation/policy.py TRIGGERS): the document
-site managers read is written from them, and every clock has an event that starts and one that
-stops it."""
+"""The clock rules are stated once, as data (services/escalation/application/policy.py
+TRIGGERS): the document site managers read is written from them, and every clock has an event
+that starts and one that stops it."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.escalation import clock_doc
-from services.escalation.application import REACTIONS
-from services.escalation.clock_actions import ByScope, Start, Stop
-from services.escalation.policy import TRIGGERS
+from services.escalation.adapters import clock_doc
+from services.escalation.application.clock_actions import ByScope, Start, Stop
+from services.escalation.application.policy import TRIGGERS
+from services.escalation.application.reactions import REACTIONS
 from shared.kernel.sla import DEFAULT_CLOCKS
 from shared.kernel.staff import REPORTS_TO
 from shared.kernel.vocabulary import LADDER, ClockName, Role
@@ -19,7 +19,8 @@ from shared.kernel.vocabulary import LADDER, ClockName, Role
 def test_the_service_levels_document_shows_the_rules_the_service_runs(table: str) -> None:
     text = clock_doc.DOCUMENT.read_text(encoding="utf-8")
     assert clock_doc.in_document(text, table) == clock_doc.generated(table), (
-        "docs/SERVICE-LEVELS.md disagrees with TRIGGERS: python -m services.escalation.clock_doc"
+        "docs/SERVICE-LEVELS.md disagrees with TRIGGERS: "
+        "python -m services.escalation.adapters.clock_doc"
     )
 
 

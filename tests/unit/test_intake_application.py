@@ -8,10 +8,11 @@ from uuid import UUID, uuid4
 import pytest
 from pydantic import ValidationError
 
-from services.intake.application import CommandContext, IntakeApp
+from services.intake.application import IntakeApp
 from shared.contracts import commands
 from shared.contracts.events import EVENT_TYPES
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.messaging.errors import DeskError

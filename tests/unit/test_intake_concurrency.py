@@ -11,10 +11,11 @@ from uuid import UUID
 
 import pytest
 
-from services.intake.application import CommandContext, IntakeApp
+from services.intake.application import IntakeApp
 from services.intake.domain import Ticket
 from shared.contracts import commands
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.errors import DeskError

@@ -1,15 +1,26 @@
 """Intake's aggregates stored before its domain became a package (issue 12) name their classes by
 the old modules: `services.intake.domain:Ticket…`, `services.intake.bookkeeping:TicketCounter…`
 (its snapshots too), `services.intake.review:MonthReview…`, `services.intake.audit:AccessLog…`.
-Such a store still loads, into the same aggregates."""
+Such a store still loads, into the same aggregates. The ticket's events, written in
+`domain/ticket_events.py` since (issue 12), keep the topics they were stored under."""
 
 from __future__ import annotations
 
+import sqlite3
+import tarfile
 from dataclasses import replace
+from pathlib import Path
 from uuid import UUID
+
+from eventsourcing.utils import get_topic, resolve_topic
 
 from services.intake.domain import AccessLog, MonthReview, Ticket, TicketCounter
 from shared.contracts import commands
+
+LEGACY = Path(__file__).parents[1] / "fixtures" / "legacy" / "data.tar.gz"
+TICKET_EVENTS = ("Reported", "Classified", "ContactLinked", "ContactRevealed", "Replied",
+                 "SolutionAccepted", "Resolved", "FollowedUp", "VerifiedOnSite", "Closed",
+                 "Reopened", "Cancelled")  # fmt: skip
 
 OLD = {
     Ticket: "services.intake.domain",
@@ -115,3 +126,23 @@ def test_a_cancellation_stored_with_a_free_text_reason_reads_as_its_note_G2() ->
         [*_, cancelled] = app.events.get(ticket.id)
         assert (cancelled.reason, cancelled.note) == (reason, "业主来电撤回, 重复登记")
         assert app.ticket(ticket.id).status == "cancelled"
+
+
+def test_the_tickets_events_keep_their_topics_written_in_their_own_module(tmp_path) -> None:
+    """Named in `Ticket`'s body, each event of ticket_events.py is `Ticket.<Name>` of
+    services.intake.domain.ticket, as when it was written inside `Ticket`; a store written before
+    (tests/fixtures/legacy, under the older `services.intake.domain:Ticket.<Name>`) reads into
+    the same classes."""
+    for name in TICKET_EVENTS:
+        event_class = getattr(Ticket, name)
+        assert get_topic(event_class) == f"services.intake.domain.ticket:Ticket.{name}"
+        assert resolve_topic(f"services.intake.domain.ticket:Ticket.{name}") is event_class
+        assert issubclass(event_class, Ticket.Event)
+    with tarfile.open(LEGACY) as tar:
+        tar.extract("data/intake.sqlite3", tmp_path, filter="data")
+    with sqlite3.connect(tmp_path / "data" / "intake.sqlite3") as db:
+        topics = {r[0] for r in db.execute("SELECT DISTINCT topic FROM stored_events")}
+    stored = {t for t in topics if t.startswith("services.intake.domain:Ticket.")}
+    assert len(stored) >= 6
+    for topic in stored:
+        assert resolve_topic(topic) is getattr(Ticket, topic.rpartition(".")[2]), topic

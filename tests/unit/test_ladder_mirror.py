@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.escalation.domain import Board, board_id_for
+from services.escalation.domain import TicketClocks, board_id_for
 from services.intake.domain import Ticket
 from shared.kernel.clock import FixedClock
 from tests.unit.conftest import META
@@ -64,6 +64,6 @@ def test_intake_counts_a_complaint_on_the_ladder_as_escalation_runs_it(story) ->
                       "severity")  # fmt: skip
             feed("ticket.classified", TICKET, at, **{f: getattr(ticket, f) for f in fields})
 
-    board = escalation.get(board_id_for(TICKET), Board)
+    board = escalation.get(board_id_for(TICKET), TicketClocks)
     climbing = board.ladder is not None and board.ladder["state"] == "running"
     assert ticket.on_ladder is climbing

@@ -8,12 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.intake.application import CommandContext
+from services.intake.adapters.translate import Translator
 from services.intake.domain import Ticket, TicketCounter
-from services.intake.translate import Translator
 from shared.contracts import commands as intake_commands
 from shared.contracts import events as ticket_events
-from shared.eventstore.desk_app import CommandReceipt
+from shared.eventstore.desk_app import CommandContext, CommandReceipt
 
 AT = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)
 META = {"actor": "S017", "correlation_id": "corr-1", "causation_id": "cmd-9"}

@@ -12,14 +12,15 @@ from uuid import UUID, uuid4
 import pytest
 
 from services.escalation.application import EscalationApp
+from services.escalation.application.schedule import Schedule
 from services.escalation.domain import Notice
-from services.escalation.schedule import Schedule
-from services.intake.application import CommandContext, IntakeApp
+from services.intake.adapters.translate import Translator
+from services.intake.application import IntakeApp
 from services.intake.domain import AccessLog
-from services.intake.translate import Translator
 from shared.contracts import commands as intake_commands
 from shared.contracts import escalation_commands
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.errors import DeskError

@@ -211,6 +211,20 @@ def test_a_follow_up_whose_flag_contradicts_its_score_records_nothing_R11_1(
     assert ticket.status == "resolved" and ticket.follow_up_count == 0
 
 
+@pytest.mark.parametrize(
+    ("score", "status", "satisfied"),
+    [(5, "closed", True), (4, "closed", True), (3, "reopened", False)],
+)
+def test_the_ticket_derives_satisfied_from_the_score_alone_R11_1(
+    make_ticket, score, status, satisfied
+):
+    """The desk gives the score; the ticket, not its caller, says what it means."""
+    ticket = at_status(make_ticket(), "resolved")
+    ticket.follow_up(at=LATER, meta=META, score=score, comment="x")
+    followed_up = next(e for e in ticket.collect_events() if isinstance(e, Ticket.FollowedUp))
+    assert (ticket.status, followed_up.satisfied, followed_up.score) == (status, satisfied, score)
+
+
 def _finding(make_ticket):
     return at_status(make_ticket(channel="inspection", reporter=None, kind="repair"), "resolved")
 

@@ -1,13 +1,15 @@
 """Escalation's domain (docs/DOMAIN.md §5, §3), no I/O and no wall clock:
 
-- `ticket_clocks.py` — `Board`, the clocks of one ticket and its complaint ladder, every decision
-  an event; `decide(now)` records what has fallen due, once.
+- `ticket_clocks.py` — `TicketClocks` (a ticket's board), the clocks of one ticket and its
+  complaint ladder, every decision an event; its jobs, each with its events: `clocks.py` (start,
+  stop, pause, resume), `notes.py` (what DESK tells of the ticket), `due.py` (`decide(now)`
+  records what has fallen due, once); `ticket_event.py` — what every one of its events carries.
 - `clock_run.py` — one run of a clock: counting, pausing, deadlines, how it ended.
 - `ladder.py` — the complaint ladder's steps and upgrade.
 - `notice.py` — `Notice`, a notification to a role and its acknowledgement.
 - `order_link.py` — `OrderLink`, which ticket a work order belongs to.
-- `ids.py` — deterministic ids, `Cause`, `ClockError`; `topics.py` — the topics stores written
-  before this package (one module, `services.escalation.domain`) name the classes by.
+- `ids.py` — deterministic ids, `Cause`, `ClockError`; `topics.py` — the topics older stores name
+  the classes by (`services.escalation.domain:Board…`, `….ticket_clocks:Board…`).
 """
 
 from services.escalation.domain.clock_run import clock_key
@@ -21,15 +23,15 @@ from services.escalation.domain.ids import (
 )
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.order_link import OrderLink
-from services.escalation.domain.ticket_clocks import Board
+from services.escalation.domain.ticket_clocks import TicketClocks
 
 __all__ = [
     "SYSTEM",
-    "Board",
     "Cause",
     "ClockError",
     "Notice",
     "OrderLink",
+    "TicketClocks",
     "board_id_for",
     "clock_key",
     "notice_id_for",

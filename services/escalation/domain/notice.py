@@ -12,7 +12,7 @@ from services.escalation.domain.ids import ClockError, notice_id_for
 from services.escalation.domain.topics import keep_old_topics
 
 if TYPE_CHECKING:
-    from services.escalation.domain.ticket_clocks import Board
+    from services.escalation.domain.ticket_clocks import TicketClocks
 
 
 class Notice(Aggregate):
@@ -52,7 +52,7 @@ class Notice(Aggregate):
         self.acknowledged_at: datetime | None = None
 
     @classmethod
-    def raise_for(cls, board: Board, subject: str, role: str, at: datetime) -> Notice:
+    def raise_for(cls, board: TicketClocks, subject: str, role: str, at: datetime) -> Notice:
         return cls._create(
             cls.Raised,
             id=notice_id_for(board.id, subject),

@@ -1,8 +1,9 @@
-"""Intake's domain (docs/DOMAIN.md §2, §3, §6), no I/O: the ticket (`ticket`), how its
-classification may change (`classification`), what it refuses (`errors`), and intake's own
-records, never published: the ticket-number counters (`ticket_counter`), each ticket's open work
-orders as dispatch publishes them (`work_orders`), the site manager's
-monthly analysis (`month_review`) and the log of refused looks at contact details (`access_log`)."""
+"""Intake's domain (docs/DOMAIN.md §2, §3, §6), no I/O: the ticket (`ticket`), what it records
+(`ticket_events`), how its classification may change (`classification`), the checks that end it
+(`closure`), and intake's own records, never published: the ticket-number counters
+(`ticket_counter`), each ticket's open work orders as dispatch publishes them (`work_orders`), the
+site manager's monthly analysis (`month_review`) and the log of refused looks at contact details
+(`access_log`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.month_review import MonthReview

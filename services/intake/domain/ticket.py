@@ -1,4 +1,5 @@
-"""The ticket (docs/DOMAIN.md §2, §3, §6). No I/O; it changes only by triggering events."""
+"""The ticket (docs/DOMAIN.md §2, §3, §6). No I/O; it changes only by triggering events: what it
+records is in ticket_events.py, the checks that end it in closure.py."""
 
 from __future__ import annotations
 
@@ -10,26 +11,16 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from services.intake.domain import closure, ticket_events
 from services.intake.domain.classification import (
     check_classification,
     drop_what_no_longer_applies,
     ladder_after,
 )
 from shared.kernel.refusals import RuleError, TransitionError
-from shared.kernel.satisfaction import contradiction, has_customer
 from shared.kernel.sla import climbs_ladder
-from shared.kernel.vocabulary import (
-    OPEN_STATUSES,
-    CancelReason,
-    Kind,
-    TicketStatus,
-    Validity,
-)
+from shared.kernel.vocabulary import OPEN_STATUSES, CancelReason, Kind, TicketStatus
 
-NO_CUSTOMER = (
-    "an inspection finding has no customer to call back: verify it on site instead "
-    "(`verify`, R13.17)"
-)
 TICKET_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket")
 
 
@@ -41,137 +32,19 @@ def ticket_id_for(site: str, client_ref: str) -> UUID:
 class Ticket(Aggregate):
     """One contact's ticket. The reporter's name and phone live here and nowhere else."""
 
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
-
-    class Reported(Event, Aggregate.Created):
-        ticket_no: str
-        client_ref: str
-        channel: str
-        kind: str
-        category: str | None
-        help_category: str | None
-        reporter: dict[str, Any] | None
-        content: str
-        received_at: datetime
-        appointment: dict[str, Any] | None
-
-    class Classified(Event):
-        kind: str
-        category: str | None
-        help_category: str | None
-        validity: str | None
-        communicative_type: str | None
-        severity: str | None
-        about_staff: str | None = None  # stored before issue 13: none named
-
-        def apply(self, t: Ticket) -> None:
-            t.kind, t.category, t.help_category = self.kind, self.category, self.help_category
-            t.validity, t.communicative_type = self.validity, self.communicative_type
-            t.severity = self.severity
-            t.about_staff = self.about_staff
-            t.status = TicketStatus.classified
-            t.ladder = ladder_after(t.ladder, climbs_ladder(t.kind, t.validity))
-
-    class ContactLinked(Event):
-        channel: str
-        content: str
-        reporter: dict[str, Any] | None
-        received_at: datetime
-        repeat_count: int
-
-        def apply(self, t: Ticket) -> None:
-            t.repeat_count = self.repeat_count
-            if self.reporter is not None:
-                t.reporters.append(self.reporter)
-
-    class ContactRevealed(Event):
-        """Who looked at the reporters' names and phones, and why (R15.2)."""
-
-        purpose: str
-
-        def apply(self, t: Ticket) -> None:
-            pass
-
-    class Replied(Event):
-        """A reply to the customer (R10.2); `first` marks the ticket's first one."""
-
-        message: str
-        first: bool
-
-        def apply(self, t: Ticket) -> None:
-            t.reply_count += 1
-
-    class SolutionAccepted(Event):
-        """The customer accepted the proposed solution of their complaint (R6.9)."""
-
-        solution: str
-
-        def apply(self, t: Ticket) -> None:
-            t.solution_accepted = True
-
-    class Resolved(Event):
-        resolution: str
-
-        def apply(self, t: Ticket) -> None:
-            t.resolution = self.resolution
-            t.status = TicketStatus.resolved
-
-    class FollowedUp(Event):
-        satisfied: bool
-        score: int
-        comment: str | None
-
-        def apply(self, t: Ticket) -> None:
-            t.follow_up_count += 1
-
-    class VerifiedOnSite(Event):
-        """An inspection finding verified on site (R13.17): who, when, the result."""
-
-        verified_by: str
-        verified_at: datetime
-        passed: bool
-        note: str | None
-
-        def apply(self, t: Ticket) -> None:
-            pass
-
-    class Closed(Event):
-        reason: str
-
-        def apply(self, t: Ticket) -> None:
-            t.status = TicketStatus.closed
-
-    class Reopened(Event):
-        reason: str
-        reopen_count: int
-
-        def apply(self, t: Ticket) -> None:
-            t.reopen_count = self.reopen_count
-            t.reopened_at = self.timestamp
-            t.status = TicketStatus.reopened
-            t.solution_accepted = False  # what was accepted did not satisfy: a new one (R6.9)
-
-    class Cancelled(Event):
-        """Withdrawn or a duplicate (G2), with what the desk was told (`note`)."""
-
-        reason: str  # CancelReason
-        note: str | None
-        duplicate_of: UUID | None
-
-        class_version = 2  # v1, before issue 13, kept a free-text reason and no note
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["note"] = state["reason"]
-            duplicate = state.get("duplicate_of") is not None
-            state["reason"] = CancelReason.duplicate if duplicate else CancelReason.withdrawn
-
-        def apply(self, t: Ticket) -> None:
-            t.status = TicketStatus.cancelled
+    # Named here, each event is redefined as Ticket.<Name> of this module: its stored topic.
+    Reported = ticket_events.Reported
+    Classified = ticket_events.Classified
+    ContactLinked = ticket_events.ContactLinked
+    ContactRevealed = ticket_events.ContactRevealed
+    Replied = ticket_events.Replied
+    SolutionAccepted = ticket_events.SolutionAccepted
+    Resolved = ticket_events.Resolved
+    FollowedUp = ticket_events.FollowedUp
+    VerifiedOnSite = ticket_events.VerifiedOnSite
+    Closed = ticket_events.Closed
+    Reopened = ticket_events.Reopened
+    Cancelled = ticket_events.Cancelled
 
     def __init__(
         self,
@@ -272,16 +145,9 @@ class Ticket(Aggregate):
         resolution: str,
         open_orders: Sequence[str] = (),
     ) -> None:
-        """Resolved once the work is done: never while a work order is open (R8.12, R8.8: a leak
-        waits for the next rain and the owner's signature)."""
+        """Resolved once the work is done (closure.check_resolvable)."""
         self._require(OPEN_STATUSES, "resolve")
-        if self.kind == Kind.complaint and self.validity is None:
-            raise TransitionError("resolve", "an unclassified complaint (R6.2)", "a ticket")
-        valid = self.kind == Kind.complaint and self.validity == Validity.valid
-        if valid and not self.solution_accepted:
-            status = "a complaint whose solution the customer has not accepted (R6.9)"
-            raise TransitionError("resolve", status, "a ticket")
-        _no_open_orders("resolve", open_orders)
+        closure.check_resolvable(self.kind, self.validity, self.solution_accepted, open_orders)
         self._emit(self.Resolved, at, meta, resolution=resolution)
 
     def follow_up(
@@ -289,20 +155,17 @@ class Ticket(Aggregate):
         *,
         at: datetime,
         meta: dict[str, Any],
-        satisfied: bool,
         score: int,
         comment: str | None,
+        satisfied: bool | None = None,
         open_orders: Sequence[str] = (),
     ) -> None:
+        """The customer's score (1–5) closes the ticket or reopens it; `satisfied`, when the
+        caller states it, must agree with the score (closure.follow_up_closes)."""
         self._require({TicketStatus.resolved}, "follow up")
-        if not has_customer(self.channel):
-            raise RuleError("ticket_id", NO_CUSTOMER)
-        if (problem := contradiction(satisfied, score)) is not None:
-            raise RuleError("score", problem)
-        if satisfied:
-            _no_open_orders("close", open_orders)  # an order issued after the resolution
-        self._emit(self.FollowedUp, at, meta, satisfied=satisfied, score=score, comment=comment)
-        if satisfied:
+        closes = closure.follow_up_closes(self.channel, score, satisfied, open_orders)
+        self._emit(self.FollowedUp, at, meta, satisfied=closes, score=score, comment=comment)
+        if closes:
             self._emit(self.Closed, at, meta, reason="satisfied_follow_up")
         else:
             self._reopen(at, meta, comment or "")
@@ -318,24 +181,11 @@ class Ticket(Aggregate):
         note: str | None,
     ) -> None:
         """An inspection finding, handled, is verified on site (R13.17): passed closes it (R11.8:
-        "verified where that applies"), failed reopens it with what remains. A customer's ticket
-        is closed by the follow-up call instead (R11.1)."""
+        "verified where that applies"), failed reopens it with what remains."""
         self._require({TicketStatus.resolved}, "verify")
-        if has_customer(self.channel):
-            raise RuleError(
-                "ticket_id",
-                "only an inspection finding is verified on site; a customer's ticket is closed "
-                "by the follow-up call (R11.1)",
-            )
-        self._emit(
-            self.VerifiedOnSite,
-            at,
-            meta,
-            verified_by=verified_by,
-            verified_at=verified_at,
-            passed=passed,
-            note=note,
-        )
+        closure.check_verifiable(self.channel)
+        check = {"verified_by": verified_by, "verified_at": verified_at, "passed": passed}
+        self._emit(self.VerifiedOnSite, at, meta, **check, note=note)
         if passed:
             self._emit(self.Closed, at, meta, reason="verified_on_site")
         else:
@@ -357,22 +207,17 @@ class Ticket(Aggregate):
         note: str | None = None,
         duplicate_of: UUID | None = None,
     ) -> None:
-        """Cancelling is for a duplicate, naming the ticket it repeats, or a withdrawal by the
-        customer (docs/DOMAIN.md §6, G2); nothing else ends a ticket without its follow-up."""
+        """A duplicate or a withdrawal (closure.cancel_reason, G2)."""
         self._require(OPEN_STATUSES, "cancel")
-        reason = CancelReason(reason)
-        if reason is CancelReason.duplicate and duplicate_of is None:
-            raise RuleError("duplicate_of", "a duplicate names the ticket it repeats")
-        if reason is not CancelReason.duplicate and duplicate_of is not None:
-            raise RuleError("duplicate_of", "duplicate_of is only for reason duplicate")
-        if duplicate_of == self.id:
-            raise RuleError("duplicate_of", "a ticket cannot be a duplicate of itself")
-        self._emit(
-            self.Cancelled, at, meta, reason=reason.value, note=note, duplicate_of=duplicate_of
-        )
+        why = closure.cancel_reason(reason, duplicate_of, self.id)
+        self._emit(self.Cancelled, at, meta, reason=why.value, note=note, duplicate_of=duplicate_of)
 
     def _emit(
-        self, event_class: type[Event], at: datetime, meta: dict[str, Any], **data: Any
+        self,
+        event_class: type[ticket_events.TicketEvent],
+        at: datetime,
+        meta: dict[str, Any],
+        **data: Any,
     ) -> None:
         self.trigger_event(event_class, timestamp=at, site=self.site, **meta, **data)
 
@@ -391,13 +236,6 @@ class Ticket(Aggregate):
         """Climbing the complaint ladder now, as escalation counts it (R6.3–R6.7): a complaint
         that is not communicative, open; resolved it stops, reopened it climbs again."""
         return self.ladder == "climbing" and self.is_open
-
-
-def _no_open_orders(action: str, open_orders: Sequence[str]) -> None:
-    """A ticket is never resolved or closed while one of its work orders is open (R8.12)."""
-    if open_orders:
-        status = f"waiting for its open work orders {', '.join(open_orders)} (R8.12)"
-        raise TransitionError(action, status, "a ticket")
 
 
 # stored before the domain became a package (issue 12)

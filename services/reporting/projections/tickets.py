@@ -15,7 +15,8 @@ from shared.kernel.vocabulary import TicketStatus
 
 TicketState = dict[str, Any]
 
-# The status a ticket has after each event that changes it (intake: services/intake/domain.py).
+# The status a ticket has after each event that changes it (as intake's own ticket says:
+# services/intake/domain/ticket_events.py).
 STATUS_AFTER: dict[type[ticket_events.Envelope], TicketStatus] = {
     ticket_events.TicketReportedEvent: TicketStatus.received,
     ticket_events.TicketClassifiedEvent: TicketStatus.classified,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from services.dispatch.translate import translate
+from services.dispatch.adapters.translate import translate
 from services.reporting.projections.work_orders import evolve_order
 from services.reporting.views.tickets import TicketView
 from shared.contracts import dispatch_commands
@@ -49,7 +49,7 @@ def test_the_view_shows_where_a_referred_order_went(desk, tmp_path):
     events = [
         desk.app.mapper.to_domain_event(n) for n in desk.app.recorder.select_notifications(1, 100)
     ]
-    from services.dispatch.translate import translate
+    from services.dispatch.adapters.translate import translate
 
     state = None
     for envelope in filter(None, map(translate, events)):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from services.dispatch.adapters.translate import translate
 from services.dispatch.application import DispatchApp
 from services.dispatch.domain import FINISHED, LIFECYCLE, WorkOrder
-from services.dispatch.translate import translate
 from shared.contracts import dispatch_commands
 from shared.contracts.replies import ErrorCode
 from shared.eventstore.desk_app import CommandContext

@@ -1,5 +1,5 @@
-"""services.dispatch.translate: every work-order event becomes a published contract that the bus's
-own parser accepts; dispatch's private records stay private; free text loses phone numbers
+"""services.dispatch.adapters.translate: every work-order event becomes a published contract that
+the bus's own parser accepts; dispatch's private records stay private; free text loses phone numbers
 (docs/DOMAIN.md §9)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from services.dispatch.adapters.translate import PUBLISHED, translate
 from services.dispatch.domain import TicketFile, WorkOrder
-from services.dispatch.translate import PUBLISHED, translate
 from shared.contracts.events import parse_event
 from shared.eventstore.desk_app import CommandReceipt
 from shared.messaging.subjects import subject_of

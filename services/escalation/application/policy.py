@@ -1,13 +1,13 @@
 """The clock rules as data: which event on DESK starts, pauses, resumes and stops which clock of a
 ticket, counted from when (docs/DOMAIN.md §5, §3). `TRIGGERS` says it, in the words of
-services/escalation/clock_actions.py; `run()` does it to a ticket's `Board`. The tables of
-docs/SERVICE-LEVELS.md are written from `TRIGGERS` (services/escalation/clock_doc.py), and a unit
-test keeps the document equal to them.
+services/escalation/application/clock_actions.py; `run()` does it to a ticket's `TicketClocks`.
+The tables of docs/SERVICE-LEVELS.md are written from `TRIGGERS`
+(services/escalation/adapters/clock_doc.py), and a unit test keeps the document equal to them.
 """
 
 from __future__ import annotations
 
-from services.escalation.clock_actions import (
+from services.escalation.application.clock_actions import (
     Action,
     ByScope,
     From,
@@ -27,7 +27,7 @@ from services.escalation.clock_actions import (
     order_key,
     perform,
 )
-from services.escalation.domain import Board, Cause
+from services.escalation.domain import Cause, TicketClocks
 from shared.contracts import events as ticket_events
 from shared.contracts import workorder_events
 from shared.contracts.envelope import Envelope
@@ -246,7 +246,7 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
 # -- doing it ---------------------------------------------------------------------------------
 
 
-def run(board: Board, event: Envelope, site: SiteConfig, cause: Cause,
+def run(board: TicketClocks, event: Envelope, site: SiteConfig, cause: Cause,
         was_kind: str | None = None) -> None:  # fmt: skip
     """Do to `board` what `TRIGGERS` says `event` does; `was_kind`: the ticket's kind before it."""
     moment = Moment(event, board, site, cause, board.kind if was_kind is None else was_kind)

@@ -18,7 +18,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
-from services.escalation.domain import Board
+from services.escalation.domain import TicketClocks
 from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
@@ -33,9 +33,9 @@ class Followed(Protocol):
 
 
 def is_board_event(topic: str) -> bool:
-    """Whether a stored event's topic names an event of a `Board` (old topics included)."""
+    """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)."""
     event_class = resolve_topic(topic)
-    return isinstance(event_class, type) and issubclass(event_class, Board.Event)
+    return isinstance(event_class, type) and issubclass(event_class, TicketClocks.Event)
 
 
 @dataclass(frozen=True)

@@ -5,25 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.escalation.domain import Board, Notice
+from services.escalation.domain import Notice, TicketClocks
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
 from shared.messaging.publishing import envelope, mask
 
 EVENT_NAMES: dict[type, str] = {
-    Board.ClockStarted: "clock_started",
-    Board.ClockPaused: "clock_paused",
-    Board.ClockResumed: "clock_resumed",
-    Board.ClockStopped: "clock_stopped",
-    Board.ClockWarned: "clock_warned",
-    Board.ClockBreached: "clock_breached",
-    Board.LadderStarted: "ladder_started",
-    Board.LadderChanged: "ladder_changed",
-    Board.ComplaintEscalated: "complaint_escalated",
-    Board.ComplaintUpgraded: "complaint_upgraded",
+    TicketClocks.ClockStarted: "clock_started",
+    TicketClocks.ClockPaused: "clock_paused",
+    TicketClocks.ClockResumed: "clock_resumed",
+    TicketClocks.ClockStopped: "clock_stopped",
+    TicketClocks.ClockWarned: "clock_warned",
+    TicketClocks.ClockBreached: "clock_breached",
+    TicketClocks.LadderStarted: "ladder_started",
+    TicketClocks.LadderChanged: "ladder_changed",
+    TicketClocks.ComplaintEscalated: "complaint_escalated",
+    TicketClocks.ComplaintUpgraded: "complaint_upgraded",
     Notice.Acknowledged: "notification_acknowledged",
-    Board.MajorReported: "major_reported",
-    Board.MajorSuggested: "major_suggested",
+    TicketClocks.MajorReported: "major_reported",
+    TicketClocks.MajorSuggested: "major_suggested",
 }
 
 

@@ -1,6 +1,7 @@
-"""The words the clock rules are written in (services/escalation/policy.py): the moment an event
-arrives, conditions and starting points with the words the document uses for them, the actions
-on a ticket's clocks, and `perform()`, which does them to the ticket's `Board`.
+"""The words the clock rules are written in (services/escalation/application/policy.py): the
+moment an event arrives, conditions and starting points with the words the document uses for
+them, the actions on a ticket's clocks, and `perform()`, which does them to the ticket's
+`TicketClocks`.
 
 Every condition of one event is decided before any of its actions runs, so an action never
 changes whether the next one applies.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.escalation.domain import Board, Cause
+from services.escalation.domain import Cause, TicketClocks
 from shared.kernel.departments import responsible
 from shared.kernel.repairs import scope_of, urgency_of
 from shared.kernel.sites import SiteConfig
@@ -28,7 +29,7 @@ class Moment:
     noted its issue), and the ticket's kind before the event."""
 
     event: Any
-    board: Board
+    board: TicketClocks
     site: SiteConfig
     cause: Cause
     was_kind: str

@@ -1,8 +1,7 @@
 """The clock tables of docs/SERVICE-LEVELS.md, written from the rules themselves (`TRIGGERS` in
-services/escalation/policy.py, the defaults in shared/kernel/sla.py), so that the document says
-what the
-service does. `python -m services.escalation.clock_doc` rewrites them in place; a unit test fails
-while the document and the rules disagree."""
+services/escalation/application/policy.py, the defaults in shared/kernel/sla.py), so that the
+document says what the service does. `python -m services.escalation.adapters.clock_doc` rewrites
+them in place; a unit test fails while the document and the rules disagree."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from services.escalation.clock_actions import (
+from services.escalation.application.clock_actions import (
     Action,
     ByScope,
     Clock,
@@ -26,13 +25,13 @@ from services.escalation.clock_actions import (
     Stop,
     When,
 )
+from services.escalation.application.policy import TRIGGERS
 from services.escalation.domain.ladder import (
     MAJOR_SUGGESTED_TO,
     MAJOR_TOLD,
     RAISED_FOR_MAJOR,
     upgrade_told,
 )
-from services.escalation.policy import TRIGGERS
 from shared.kernel.sla import (
     DEFAULT_CLOCKS,
     DEFAULT_LADDER,
@@ -42,7 +41,7 @@ from shared.kernel.sla import (
 )
 from shared.kernel.vocabulary import ClockName, Level, Role
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "SERVICE-LEVELS.md"
+DOCUMENT = Path(__file__).resolve().parents[3] / "docs" / "SERVICE-LEVELS.md"
 TABLES = ("clocks", "triggers", "ladder")
 
 
@@ -185,7 +184,7 @@ def ladder_table() -> str:
 
 
 def _marks(table: str) -> tuple[str, str]:
-    return f"<!-- generated: {table} (python -m services.escalation.clock_doc) -->", (
+    return f"<!-- generated: {table} (python -m services.escalation.adapters.clock_doc) -->", (
         f"<!-- end of generated: {table} -->"
     )
 

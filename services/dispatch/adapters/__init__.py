@@ -1,0 +1,1 @@
+"""Dispatch's adapters: its stored events translated to the published contract (`translate.py`)."""

@@ -1,0 +1,7 @@
+"""Escalation's application ring: the app (`app.py`) that applies DESK's events to each ticket's
+clocks through the clock table (`policy.py`, interpreted by `clock_actions.py`), answers its
+commands (`commands.py`), and decides what falls due (`schedule.py`, `decisions.py`)."""
+
+from services.escalation.application.app import EscalationApp
+
+__all__ = ["EscalationApp"]

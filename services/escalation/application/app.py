@@ -1,0 +1,104 @@
+"""Escalation application: starts and stops the clocks from the events on DESK, decides what has
+fallen due, and takes the desk's pause, resume and acknowledge commands (docs/DOMAIN.md §5, §3).
+
+`EscalationApp` holds the store and the schedule of what falls due, and follows every write
+with the schedule. Its jobs are one module each: reactions.py (`REACTIONS`: what DESK's events
+do), commands.py (`HANDLERS`: pause, resume, acknowledge), decisions.py (what `tick()` reports)
+and guessed_years.py (deadlines counted on a guess, said in the log)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from services.escalation.application.commands import HANDLERS
+from services.escalation.application.decisions import decision
+from services.escalation.application.guessed_years import warn_guessed
+from services.escalation.application.reactions import REACTIONS
+from services.escalation.application.schedule import Schedule
+from services.escalation.domain import SYSTEM, Cause, TicketClocks
+from shared.contracts.envelope import Envelope
+from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
+
+
+class EscalationApp(DeskApplication):
+    name = "escalation"
+    handlers: ClassVar[dict[type, Handler]] = HANDLERS
+
+    def __init__(self, *args: Any, schedule: Schedule | str = ":memory:", **kwargs: Any) -> None:
+        """`schedule`: the index of what falls due, or its file, opened once the store (and
+        so its lock) is held."""
+        super().__init__(*args, **kwargs)
+        try:
+            self.schedule = Schedule(schedule) if isinstance(schedule, str) else schedule
+        except BaseException:
+            self.close()
+            raise
+        with self.writing:
+            self.schedule.catch_up(self)
+
+    # -- writing: every write is followed by the schedule ---------------------------------
+
+    def execute(self, ctx: CommandContext, cmd: Any) -> dict[str, Any]:
+        with self.writing:
+            reply = self._execute(ctx, cmd)
+            self.schedule.catch_up(self)
+            return reply
+
+    def apply(self, deliveries: Any) -> None:
+        with self.writing:
+            self._apply(deliveries)
+            self.schedule.catch_up(self)
+
+    def retry_parked(self, consumer: str, delivery: Any) -> None:
+        with self.writing:
+            try:
+                self._retry_parked(consumer, delivery)
+            finally:
+                self.schedule.catch_up(self)
+
+    # -- policy: what the clocks do when DESK changes (reactions.py) ----------------------
+
+    def react(self, event: Envelope) -> list[Any]:
+        reaction = REACTIONS.get(type(event))
+        site = self.sites.get(event.site)
+        if reaction is None or site is None:
+            return []
+        changed = reaction(
+            self, event, site, Cause(SYSTEM, event.correlation_id, str(event.event_id))
+        )
+        warn_guessed(changed)
+        return changed
+
+    # -- what falls due -------------------------------------------------------------------
+
+    def next_due(self, board_id: UUID) -> datetime | None:
+        board = self.get(board_id, TicketClocks)
+        return board.next_due() if board is not None else None
+
+    def due_by(self, at: datetime) -> bool:
+        """Whether a decision falls due by `at`."""
+        return bool(self.schedule.due(at, limit=1))
+
+    def tick(self) -> list[dict[str, Any]]:
+        """Record every decision due by now; returns what was decided, in order."""
+        with self.writing:
+            now = self.clock.now()
+            decided: list[dict[str, Any]] = []
+            while True:
+                due = self.schedule.due(now)
+                if not due:
+                    return decided
+                changed: list[Any] = []
+                for board_id in due:
+                    board = self.get(board_id, TicketClocks)
+                    if board is None:
+                        continue
+                    changed.extend(board.decide(now))
+                    decided.extend(decision(board, ev) for ev in board.pending_events)
+                    changed.append(board)
+                self.save(*changed)
+                # a row due by `now` that decided nothing (its deadline moved) is set right here
+                self.schedule.set_due((b, self.next_due(b)) for b in due)
+                self.schedule.catch_up(self)

@@ -1,0 +1,31 @@
+"""The decisions a tick recorded, as `EscalationApp.tick()` returns them (the reply to
+`desk.sim.clock.set` carries them: `Decision` in shared/contracts/escalation_commands.py): what
+was decided, on which ticket, about what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.escalation.domain import TicketClocks
+
+DECISIONS: dict[type, str] = {
+    TicketClocks.ClockWarned: "clock_warned",
+    TicketClocks.ClockBreached: "clock_breached",
+    TicketClocks.ComplaintEscalated: "complaint_escalated",
+    TicketClocks.ComplaintUpgraded: "complaint_upgraded",
+    TicketClocks.MajorReported: "major_reported",
+    TicketClocks.MajorSuggested: "major_suggested",
+}
+
+
+def decision(board: TicketClocks, event: Any) -> dict[str, Any]:
+    if isinstance(event, TicketClocks.MajorReported):
+        subject = f"major:{event.role}"
+    else:
+        subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"
+    return {
+        "event": DECISIONS[type(event)],
+        "ticket_id": str(board.ticket_id),
+        "ticket_no": board.ticket_no,
+        "subject": subject,
+    }

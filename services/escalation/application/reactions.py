@@ -1,0 +1,164 @@
+"""What escalation does when DESK changes: `REACTIONS`, one table from each event class it follows
+to its reaction. A reaction finds the ticket's clocks (or the order's, through its `OrderLink`),
+records what they must know (opened, classified, an order noted, reopened, closed), and runs the
+clock rules (policy.py `TRIGGERS`); it returns what it changed, to be saved with the stream's
+position. The rest of DESK leaves the clocks as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from services.escalation.application import policy
+from services.escalation.domain import (
+    Cause,
+    OrderLink,
+    TicketClocks,
+    board_id_for,
+    order_link_id_for,
+)
+from shared.contracts import events as ticket_events
+from shared.contracts import workorder_events
+from shared.contracts.envelope import Envelope
+from shared.kernel.sites import SiteConfig
+
+if TYPE_CHECKING:
+    from services.escalation.application import EscalationApp
+
+
+def _board_of_ticket(app: EscalationApp, event: Envelope) -> TicketClocks | None:
+    return app.get(board_id_for(event.aggregate_id), TicketClocks)
+
+
+def _board_of_order(app: EscalationApp, event: Envelope) -> TicketClocks | None:
+    link = app.get(order_link_id_for(event.aggregate_id), OrderLink)
+    return app.get(board_id_for(link.ticket_id), TicketClocks) if link else None
+
+
+def reported(app: EscalationApp, event: ticket_events.TicketReportedEvent, site: SiteConfig,
+             cause: Cause) -> list[Any]:  # fmt: skip
+    if _board_of_ticket(app, event) is not None:
+        return []
+    data = event.data
+    board = TicketClocks.open(
+        site=event.site,
+        ticket_id=event.aggregate_id,
+        ticket_no=data.ticket_no,
+        kind=data.kind.value,
+        received_at=data.received_at,
+        at=event.occurred_at,
+        correlation_id=event.correlation_id,
+        causation_id=cause.causation_id,
+    )
+    policy.run(board, event, site, cause)
+    return [board, *app.note_number(event.site, data.ticket_no, event.aggregate_id)]
+
+
+def classified(app: EscalationApp, event: ticket_events.TicketClassifiedEvent,
+               site: SiteConfig, cause: Cause) -> list[Any]:  # fmt: skip
+    board = _board_of_ticket(app, event)
+    if board is None:
+        return []
+    was, data = board.kind, event.data
+    board.record(
+        TicketClocks.Classified,
+        event.occurred_at,
+        cause,
+        kind=data.kind.value,
+        validity=data.validity.value if data.validity else None,
+        severity=data.severity.value if data.severity else None,
+    )
+    policy.run(board, event, site, cause, was_kind=was)
+    return [board]
+
+
+def reopened(app: EscalationApp, event: ticket_events.TicketReopenedEvent, site: SiteConfig,
+             cause: Cause) -> list[Any]:  # fmt: skip
+    board = _board_of_ticket(app, event)
+    if board is None:
+        return []
+    board.record(TicketClocks.Reopened, event.occurred_at, cause)
+    policy.run(board, event, site, cause)
+    return [board]
+
+
+def ended(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
+    """Closed or cancelled: the clocks stop first, then the board records the end."""
+    board = _board_of_ticket(app, event)
+    if board is None:
+        return []
+    policy.run(board, event, site, cause)
+    status = "cancelled" if isinstance(event, ticket_events.TicketCancelledEvent) else "closed"
+    board.record(TicketClocks.Closed, event.occurred_at, cause, status=status)
+    return [board]
+
+
+def on_ticket(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
+    board = _board_of_ticket(app, event)
+    if board is None:
+        return []
+    policy.run(board, event, site, cause)
+    return [board]
+
+
+def issued(app: EscalationApp, event: workorder_events.WorkOrderIssuedEvent, site: SiteConfig,
+           cause: Cause) -> list[Any]:  # fmt: skip
+    """Links the order to its ticket (later work-order events name only the order)."""
+    changed: list[Any] = []
+    link = app.get(order_link_id_for(event.aggregate_id), OrderLink)
+    if link is None:
+        link = OrderLink.link(event.aggregate_id, event.data.ticket_id, event.occurred_at)
+        changed.append(link)
+    board = app.get(board_id_for(link.ticket_id), TicketClocks)
+    if board is None:
+        return changed
+    data = event.data
+    if str(event.aggregate_id) not in board.orders:  # else a repeat: done already
+        board.record(
+            TicketClocks.OrderNoted,
+            event.occurred_at,
+            cause,
+            order_id=event.aggregate_id,
+            order_no=data.order_no,
+            urgency=data.urgency.value,
+            scope=data.scope.value,
+            appointment_start=data.appointment.start if data.appointment else None,
+            appointment_end=data.appointment.end if data.appointment else None,
+        )
+        policy.run(board, event, site, cause)
+    return [*changed, board]
+
+
+def on_order(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
+    board = _board_of_order(app, event)
+    if board is None:
+        return []
+    policy.run(board, event, site, cause)
+    return [board]
+
+
+Reaction = Callable[["EscalationApp", Any, SiteConfig, Cause], list[Any]]
+# Every event on DESK escalation reacts to, and how; the rest leave the clocks as they are.
+REACTIONS: dict[type[Envelope], Reaction] = {
+    ticket_events.TicketReportedEvent: reported,
+    ticket_events.TicketClassifiedEvent: classified,
+    ticket_events.ContactLinkedEvent: on_ticket,
+    ticket_events.TicketRepliedEvent: on_ticket,
+    ticket_events.TicketResolvedEvent: on_ticket,
+    ticket_events.FollowUpRecordedEvent: on_ticket,
+    ticket_events.VerifiedOnSiteEvent: on_ticket,
+    ticket_events.TicketReopenedEvent: reopened,
+    ticket_events.TicketClosedEvent: ended,
+    ticket_events.TicketCancelledEvent: ended,
+    workorder_events.WorkOrderIssuedEvent: issued,
+    workorder_events.ClassificationOverriddenEvent: on_order,
+    workorder_events.WorkOrderCollectedEvent: on_order,
+    workorder_events.WorkOrderRescheduledEvent: on_order,
+    workorder_events.TechnicianArrivedEvent: on_order,
+    workorder_events.QuoteGivenEvent: on_order,
+    workorder_events.QuoteAcceptedEvent: on_order,
+    workorder_events.QuoteDeclinedEvent: on_order,
+    workorder_events.WorkOrderReferredEvent: on_order,
+    workorder_events.WorkOrderCancelledEvent: on_order,
+    workorder_events.WorkOrderCompletedEvent: on_order,
+}

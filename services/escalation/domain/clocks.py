@@ -1,0 +1,203 @@
+"""A ticket's service-level clocks: started, paused, resumed and stopped as DESK and the desk
+say, warned and breached as they fall due (due.py decides when). Each run's deadline is computed
+by the caller's `WorkTime` when it starts or resumes, and stored, so that a later change of
+policy never moves a deadline already given; the arithmetic of a run is clock_run.py's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from services.escalation.domain import clock_run
+from services.escalation.domain.clock_run import PAUSED, RUNNING, STOPPED, clock_key
+from services.escalation.domain.ids import Cause, ClockError
+from services.escalation.domain.ticket_event import TicketEvent
+from shared.kernel.sla import ClockRule, Counting
+from shared.kernel.worktime import WorkTime
+
+if TYPE_CHECKING:
+    from services.escalation.domain.ticket_clocks import TicketClocks
+
+# -- the events -----------------------------------------------------------------------------------
+
+
+class ClockStarted(TicketEvent):
+    key: str
+    clock: str
+    order_no: str | None
+    run: int
+    started_at: datetime
+    budget: float
+    warn_share: float
+    deadline: datetime
+    warn_due: datetime
+    notify: str
+    compensation_risk: bool
+    # calendar: every second, whatever the site counts (urgent work, help requests); site:
+    # as the site counts. Stored runs from before it was recorded counted as the site counts.
+    counting: str = "site"
+    # years the deadline counts across whose working days are not known (worktime.py)
+    guessed_years: tuple[int, ...] = ()
+
+    def apply(self, board: TicketClocks) -> None:
+        board.clocks[self.key] = clock_run.started(
+            clock=self.clock,
+            order_no=self.order_no,
+            run=self.run,
+            started_at=self.started_at,
+            budget=self.budget,
+            warn_share=self.warn_share,
+            deadline=self.deadline,
+            warn_due=self.warn_due,
+            notify=self.notify,
+            compensation_risk=self.compensation_risk,
+            counting=getattr(self, "counting", "site"),
+        )
+
+
+class ClockPaused(TicketEvent):
+    key: str
+    clock: str
+    reason: str
+    note: str | None
+    counted: float
+
+    def apply(self, board: TicketClocks) -> None:
+        clock = board.clocks[self.key]
+        clock.update(state=PAUSED, counted=self.counted, running_since=None)
+        clock.update(pause_reason=self.reason, deadline=None, warn_due=None)
+
+
+class ClockResumed(TicketEvent):
+    key: str
+    clock: str
+    deadline: datetime
+    warn_due: datetime
+    guessed_years: tuple[int, ...] = ()
+
+    def apply(self, board: TicketClocks) -> None:
+        clock = board.clocks[self.key]
+        clock.update(state=RUNNING, running_since=self.timestamp, pause_reason=None)
+        clock.update(deadline=self.deadline, warn_due=self.warn_due)
+
+
+class ClockStopped(TicketEvent):
+    key: str
+    clock: str
+    outcome: str  # met | late | cancelled
+    counted: float
+
+    def apply(self, board: TicketClocks) -> None:
+        clock = board.clocks[self.key]
+        clock.update(state=STOPPED, outcome=self.outcome, counted=self.counted)
+        clock.update(running_since=None)
+
+
+class ClockWarned(TicketEvent):
+    key: str
+    clock: str
+    deadline: datetime
+
+    def apply(self, board: TicketClocks) -> None:
+        board.clocks[self.key]["warned"] = True
+
+
+class ClockBreached(TicketEvent):
+    key: str
+    clock: str
+    deadline: datetime
+    compensation_risk: bool
+    notice_id: UUID
+    role: str
+
+    def apply(self, board: TicketClocks) -> None:
+        board.clocks[self.key].update(warned=True, breached=True)
+
+
+# -- the operations -------------------------------------------------------------------------------
+
+
+class Clocks:
+    """The clock operations of `TicketClocks`, over its `clocks` (clock key → run); it records
+    through the aggregate's `record` and `record_clock`."""
+
+    clocks: dict[str, dict[str, Any]]
+
+    def running(self, key: str) -> bool:
+        clock = self.clocks.get(key)
+        return clock is not None and clock["state"] != STOPPED
+
+    def clock_keys(self, *names: str, states: tuple[str, ...] = (RUNNING, PAUSED)) -> list[str]:
+        """Keys of this ticket's clocks of those names (every name if none) in those states."""
+        return [
+            key
+            for key, clock in self.clocks.items()
+            if (not names or clock["clock"] in names) and clock["state"] in states
+        ]
+
+    def start_clock(self, name: str, rule: ClockRule, work: WorkTime,
+                    started_at: datetime, at: datetime, cause: Cause,
+                    order_no: str | None = None, counting: Counting = "site",
+                    due_by: datetime | None = None) -> None:  # fmt: skip
+        """Start a clock unless it already runs; a stopped clock starts a new run. `work`: the
+        site's counting; a `calendar` run counts every second whatever the site counts.
+        `due_by`: the end of an appointment window, which the deadline is not before."""
+        key = clock_key(name, order_no)
+        if self.running(key):
+            return
+        work = clock_run.work_of({"counting": counting}, work)
+        budget = work.budget(rule.target)
+        if due_by is not None:
+            budget = max(budget, work.elapsed(started_at, due_by))
+        deadline = work.add(started_at, budget)
+        earlier = self.clocks.get(key)
+        self.record(
+            ClockStarted,
+            at,
+            cause,
+            key=key,
+            clock=name,
+            order_no=order_no,
+            run=earlier["run"] + 1 if earlier else 1,
+            started_at=started_at,
+            budget=budget,
+            warn_share=rule.warn_at,
+            deadline=deadline,
+            warn_due=work.add(started_at, budget * rule.warn_at),
+            notify=rule.notify.value,
+            compensation_risk=rule.compensation_risk,
+            counting=counting,
+            guessed_years=work.guessed_years(started_at, deadline),
+        )
+
+    def stop_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
+                   *, cancelled: bool = False) -> None:  # fmt: skip
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] == STOPPED:
+            return
+        seconds = clock_run.counted(clock, at, clock_run.work_of(clock, work))
+        outcome = clock_run.outcome(clock, seconds, cancelled=cancelled)
+        self.record_clock(ClockStopped, key, at, cause, outcome=outcome, counted=seconds)
+
+    def pause_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
+                    reason: str, note: str | None = None) -> None:  # fmt: skip
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] == STOPPED:
+            raise ClockError("clock", f"clock {key!r} is not running on this ticket")
+        if clock["state"] == PAUSED:
+            raise ClockError("clock", f"clock {key!r} is already paused")
+        seconds = clock_run.counted(clock, at, clock_run.work_of(clock, work))
+        self.record_clock(ClockPaused, key, at, cause, reason=reason, note=note, counted=seconds)
+
+    def resume_clock(self, key: str, at: datetime, cause: Cause,
+                     work: WorkTime) -> None:  # fmt: skip
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] != PAUSED:
+            raise ClockError("clock", f"clock {key!r} is not paused")
+        work = clock_run.work_of(clock, work)
+        deadline, warn_due = clock_run.resumed_deadlines(clock, at, work)
+        self.record_clock(
+            ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due,
+            guessed_years=work.guessed_years(at, deadline),
+        )  # fmt: skip

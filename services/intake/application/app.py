@@ -1,0 +1,222 @@
+"""Intake application: load → change → save, one handler per command (docs/DOMAIN.md §2, §3, §6).
+
+`IntakeApp` is the one place that lists what intake handles: `handlers` (command class → handler)
+and `reactions` (envelope class on DESK → reaction), at the end of the class. The commands that
+change a ticket are its methods; a report (`contacts.py`), a look at contact details
+(`reveals.py`), the monthly analysis (`month_analysis.py`) and the reactions to dispatch's work
+orders (`work_order_reactions.py`) are handled in their own modules. Replies: `replies.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from services.intake.application import work_order_reactions as orders
+from services.intake.application.contacts import not_in_future, report_contact
+from services.intake.application.month_analysis import attach_month_analysis
+from services.intake.application.replies import ticket_reply
+from services.intake.application.reveals import refused_reveal, reveal_contact
+from services.intake.domain import AccessLog, Ticket, TicketCounter, refused_reveals
+from shared.contracts.commands import (
+    AcceptSolution,
+    AttachMonthAnalysis,
+    CancelTicket,
+    ClassifyTicket,
+    LinkContact,
+    RecordFollowUp,
+    ReopenTicket,
+    ReplyToCustomer,
+    ReportContact,
+    ResolveTicket,
+    RevealContact,
+    TicketCommand,
+    VerifyOnSite,
+)
+from shared.contracts.envelope import Envelope
+from shared.contracts.workorder_events import (
+    QuoteDeclinedEvent,
+    WorkOrderCancelledEvent,
+    WorkOrderIssuedEvent,
+    WorkOrderReferredEvent,
+    WorkOrderSignedOffEvent,
+)
+from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
+from shared.kernel.staff import PERMISSIONS
+from shared.messaging.errors import DeskError, as_reply, invalid, not_found
+
+Change = Callable[[Ticket, Any, dict[str, Any]], Any]  # (ticket, at, meta): the domain's command
+
+
+class IntakeApp(DeskApplication):
+    name = "intake"
+    # A site's monthly counter gains one event per ticket: snapshot it and keep recent
+    # aggregates cached (fast-forwarded from the store on every get, so never stale), so that
+    # numbering the thousandth ticket of a month costs what the first did.
+    snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
+
+    # -- the commands that change a ticket --------------------------------------------------
+
+    def _classify(self, ctx: CommandContext, cmd: ClassifyTicket) -> tuple[BaseModel, list[Any]]:
+        if cmd.category is not None and cmd.category not in self.site_config(ctx.site).categories:
+            raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
+        staff = self.site_config(ctx.site).staff
+        if cmd.about_staff is not None and staff and cmd.about_staff not in staff:
+            raise invalid(f"staff {cmd.about_staff} is not on the staff list", "about_staff")
+        fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity",
+                  "about_staff")  # fmt: skip
+        changes = {f: _plain(getattr(cmd, f)) for f in fields}
+        return self._change(ctx, cmd, lambda t, at, meta: t.classify(at=at, meta=meta, **changes))
+
+    def _link(self, ctx: CommandContext, cmd: LinkContact) -> tuple[BaseModel, list[Any]]:
+        contact = {
+            "channel": cmd.channel.value,
+            "content": cmd.content,
+            "reporter": cmd.reporter.model_dump() if cmd.reporter else None,
+            "received_at": not_in_future(cmd.received_at, self.clock.now(), "received_at"),
+        }
+        return self._change(
+            ctx, cmd, lambda t, at, meta: t.link_contact(at=at, meta=meta, **contact)
+        )
+
+    def _reply(self, ctx: CommandContext, cmd: ReplyToCustomer) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx, cmd, lambda t, at, meta: t.reply(at=at, meta=meta, message=cmd.message)
+        )
+
+    def _accept_solution(
+        self, ctx: CommandContext, cmd: AcceptSolution
+    ) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.accept_solution(at=at, meta=meta, solution=cmd.solution),
+        )
+
+    def _resolve(self, ctx: CommandContext, cmd: ResolveTicket) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.resolve(
+                at=at,
+                meta=meta,
+                resolution=cmd.resolution,
+                open_orders=orders.open_orders(self, t.id),
+            ),
+        )
+
+    def _follow_up(self, ctx: CommandContext, cmd: RecordFollowUp) -> tuple[BaseModel, list[Any]]:
+        # the score, and the flag if the desk gave one: the ticket says what they mean (R11.1)
+        return self._change(
+            ctx,
+            cmd,
+            lambda t, at, meta: t.follow_up(
+                at=at,
+                meta=meta,
+                score=cmd.score,
+                comment=cmd.comment,
+                satisfied=cmd.satisfied,
+                open_orders=orders.open_orders(self, t.id),
+            ),
+        )
+
+    def _verify(self, ctx: CommandContext, cmd: VerifyOnSite) -> tuple[BaseModel, list[Any]]:
+        check = {
+            "verified_by": cmd.verified_by or cmd.staff_id,
+            "verified_at": not_in_future(cmd.verified_at, self.clock.now(), "verified_at"),
+            "passed": cmd.passed,
+            "note": cmd.note,
+        }
+        return self._change(ctx, cmd, lambda t, at, meta: t.verify(at=at, meta=meta, **check))
+
+    def _reopen(self, ctx: CommandContext, cmd: ReopenTicket) -> tuple[BaseModel, list[Any]]:
+        return self._change(
+            ctx, cmd, lambda t, at, meta: t.reopen(at=at, meta=meta, reason=cmd.reason)
+        )
+
+    def _cancel(self, ctx: CommandContext, cmd: CancelTicket) -> tuple[BaseModel, list[Any]]:
+        if self.ticket_of_site(ctx.site, cmd.ticket_id).on_ladder:
+            self.require(ctx, cmd, PERMISSIONS["intake.cancel"])
+        original_id = None
+        if cmd.duplicate_of is not None:
+            original_id = self.id_named(ctx.site, cmd.duplicate_of)
+            original = self.ticket(original_id) if original_id is not None else None
+            if original is None or original.site != ctx.site:
+                raise invalid("duplicate_of names no ticket of this site", "duplicate_of")
+        cancel = {"reason": cmd.reason, "note": cmd.note, "duplicate_of": original_id}
+        return self._change(ctx, cmd, lambda t, at, meta: t.cancel(at=at, meta=meta, **cancel))
+
+    def _change(
+        self, ctx: CommandContext, cmd: TicketCommand, change: Change
+    ) -> tuple[BaseModel, list[Any]]:
+        ticket = self.ticket_of_site(ctx.site, cmd.ticket_id)
+        with as_reply():
+            change(ticket, self.clock.now(), ctx.meta(cmd))
+        return ticket_reply(ticket), [ticket]
+
+    # -- refusals: a refused look at contact details is recorded (R15.2, R15.3) -------------
+
+    def refuse(self, ctx: CommandContext, cmd: Any, message: str) -> DeskError:
+        error = super().refuse(ctx, cmd, message)
+        if isinstance(cmd, RevealContact):
+            error.trace.append(refused_reveal(self, ctx, cmd, message))
+        return error
+
+    def refused_reveals(self, site: str, month: str) -> list[dict[str, Any]]:
+        """The site's refused looks at contact details in `month` (YYYY-MM, local): for ops."""
+        return refused_reveals(self.events.get(AccessLog.id_for(site, month)))
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def ticket(self, ticket_id: UUID) -> Ticket | None:
+        return self.get(ticket_id, Ticket)
+
+    def ticket_of_site(self, site: str, ref: UUID | str) -> Ticket:
+        """A ticket, named by its id or number, is reachable only through its own site's
+        subjects."""
+        ticket = self.ticket(self.ticket_id_of(site, ref))
+        if ticket is None or ticket.site != site:
+            raise not_found(f"ticket {ref}")
+        return ticket
+
+    def id_named(self, site: str, ref: UUID | str) -> UUID | None:
+        """The id a command named, if any (a number the site does not have: none)."""
+        try:
+            return self.ticket_id_of(site, ref)
+        except DeskError:
+            return None
+
+    def reporters_of(self, ticket_id: UUID) -> list[dict[str, Any]]:
+        """Every reporter known for a ticket (for masking free text before it is published)."""
+        ticket = self.ticket(ticket_id)
+        return ticket.reporters if ticket is not None else []
+
+    # -- the tables: what each command and each event on DESK is handled by --------------------
+
+    handlers: ClassVar[dict[type, Handler]] = {
+        ReportContact: report_contact,
+        ClassifyTicket: _classify,
+        LinkContact: _link,
+        RevealContact: reveal_contact,
+        ReplyToCustomer: _reply,
+        AcceptSolution: _accept_solution,
+        ResolveTicket: _resolve,
+        RecordFollowUp: _follow_up,
+        VerifyOnSite: _verify,
+        ReopenTicket: _reopen,
+        CancelTicket: _cancel,
+        AttachMonthAnalysis: attach_month_analysis,
+    }
+    reactions: ClassVar[dict[type[Envelope], Reaction]] = {
+        WorkOrderIssuedEvent: orders.order_issued,
+        WorkOrderSignedOffEvent: orders.work_done,
+        WorkOrderReferredEvent: orders.order_ended,
+        QuoteDeclinedEvent: orders.order_ended,
+        WorkOrderCancelledEvent: orders.order_ended,
+    }
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)

@@ -1,0 +1,72 @@
+"""A contact is reported (docs/DOMAIN.md §2, §3): it opens its ticket, numbered per site and
+month (HBW-202611-0042) by the site's counter for the month the contact was received in, local
+time; the same `client_ref` again is answered with the ticket it opened."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.application import AggregateNotFoundError
+from pydantic import BaseModel
+
+from services.intake.application.replies import report_reply
+from services.intake.domain import Ticket, TicketCounter, ticket_id_for
+from shared.contracts.commands import ReportContact
+from shared.eventstore.desk_app import CommandContext
+from shared.messaging.errors import invalid
+
+if TYPE_CHECKING:
+    from services.intake.application import IntakeApp
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def not_in_future(given: datetime | None, now: datetime, field: str) -> datetime:
+    """A time the desk states (when a contact was received, a check made), `now` if none; a
+    clock a little ahead of ours is allowed (`CLOCK_SKEW`)."""
+    when = given or now
+    if when > now + CLOCK_SKEW:
+        raise invalid(f"{field} lies in the future", field)
+    return when
+
+
+def report_contact(
+    app: IntakeApp, ctx: CommandContext, cmd: ReportContact
+) -> tuple[BaseModel, list[Any]]:
+    site = app.site_config(ctx.site)
+    if cmd.category is not None and cmd.category not in site.categories:
+        raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
+    now = app.clock.now()
+    received_at = not_in_future(cmd.received_at, now, "received_at")
+    reporter = cmd.reporter.model_dump() if cmd.reporter else None
+    ticket_id = ticket_id_for(ctx.site, cmd.client_ref)
+    existing = app.ticket(ticket_id)
+    if existing is not None:
+        return report_reply(existing, site, duplicate=True), []
+    counter = _counter(app, ctx.site, received_at.astimezone(site.zone).strftime("%Y%m"), now)
+    ticket = Ticket.report(
+        ticket_id=ticket_id,
+        at=now,
+        site=ctx.site,
+        ticket_no=counter.next_number(now, reporter),
+        client_ref=cmd.client_ref,
+        channel=cmd.channel.value,
+        kind=cmd.kind.value,
+        category=cmd.category,
+        help_category=cmd.help_category.value if cmd.help_category else None,
+        reporter=reporter,
+        content=cmd.content,
+        received_at=received_at,
+        appointment=cmd.appointment.model_dump() if cmd.appointment else None,
+        **ctx.meta(cmd),
+    )
+    number = app.note_number(ctx.site, ticket.ticket_no, ticket.id)
+    return report_reply(ticket, site, duplicate=False), [ticket, counter, *number]
+
+
+def _counter(app: IntakeApp, site: str, month: str, now: datetime) -> TicketCounter:
+    try:
+        return app.repository.get(TicketCounter.id_for(site, month))
+    except AggregateNotFoundError:
+        return TicketCounter.start(site=site, month=month, at=now)
