@@ -15,9 +15,9 @@ from starlette.applications import Starlette
 
 from services.console.adapters.account_store import AccountStore
 from services.console.adapters.desk import Desk
+from services.console.adapters.http_pages import Pages
 from services.console.application.accounts import Accounts
 from services.console.application.front_desk import FrontDesk
-from services.console.routes import Pages
 from shared.kernel.clock import Clock, SystemClock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory, WatchedDirectory

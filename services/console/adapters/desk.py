@@ -4,42 +4,14 @@ a NATS request on the subjects of shared/messaging/subjects.py, through the one 
 
 from __future__ import annotations
 
-import secrets
-import string
 from typing import Any
 
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
-from services.console.domain.words import word
+from services.console.domain.refusal import Refused, new_key
 from shared.messaging import subjects
 from shared.messaging.client import Bus
-
-
-def new_command_id() -> str:
-    """Letters only: a UUID's digits can look like a phone number, which a published key may
-    not (docs/contract.md §14)."""
-    return "console-" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(24))
-
-
-class Refused(Exception):
-    """A request the desk was refused, or could not get answered: `message` is for the person."""
-
-    def __init__(self, code: str, message: str, fields: list[dict[str, str]] | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.fields = fields or []
-
-    @property
-    def shown(self) -> str:
-        """The refusal as the desk reads it: the code in Chinese, then the service's words."""
-        details = "; ".join(
-            f"{f.get('field')}: {f.get('message')}"
-            for f in self.fields
-            if f.get("message") != self.message
-        )
-        return f"{word('error', self.code)}：{self.message}" + (f"（{details}）" if details else "")
 
 
 class Desk:
@@ -74,7 +46,7 @@ class Desk:
         command_id: str | None = None,
     ) -> dict[str, Any]:
         """A command as `staff_id`, with a fresh command_id unless given (docs/contract.md §4)."""
-        command_id = command_id or new_command_id()
+        command_id = command_id or new_key()
         body = {**body, "staff_id": staff_id, "command_id": command_id}
         return await self._ask(subjects.command(site, service, verb), body)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from services.console.adapters.account_store import AccountStore
+from services.console.application.ports import AccountStore
 from services.console.domain.accounts import (
     FIRST_RUN_PASSWORD,
     Session,

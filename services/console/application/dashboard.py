@@ -1,6 +1,5 @@
-"""The managers' pages: today at the site (new, open, overdue, breaches, the complaint ladder by
-level, this month's satisfaction) from the contract's queries, and the site's monthly and weekly
-reports as files (the writers `propdesk report` uses, propdesk/report_files)."""
+"""The managers' page: today at the site (new, open, overdue, breaches, the complaint ladder by
+level, this month's satisfaction) from the contract's queries."""
 
 from __future__ import annotations
 
@@ -9,11 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.console.adapters.desk import Desk, Refused
 from services.console.application.front_desk import FrontDesk
-
-REPORT_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}  # fmt: skip
+from services.console.domain.refusal import Refused
 
 
 async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
@@ -53,17 +49,3 @@ async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
 def last_month(now: datetime, zone: ZoneInfo) -> str:
     first = now.astimezone(zone).date().replace(day=1)
     return (first - timedelta(days=1)).strftime("%Y-%m")
-
-
-async def report_file(
-    desk: Desk, site: str, kind: str, period: str, fmt: str
-) -> tuple[str, str, bytes]:
-    """(file name, content type, bytes) of the site's monthly or weekly report."""
-    from propdesk import report_files  # the writers of `propdesk report`; imported when used
-
-    if kind not in ("monthly", "weekly") or fmt not in REPORT_FORMATS:
-        raise Refused("invalid", f"没有这种报表：{kind} {fmt}")
-    field = "month" if kind == "monthly" else "week"
-    report = (await desk.query(site, f"report.{kind}", {field: period}))["report"]
-    body = report_files.render(kind, report, fmt)
-    return f"{report_files.stem(kind, report)}.{fmt}", REPORT_FORMATS[fmt], body

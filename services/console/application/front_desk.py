@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
-import string
 import uuid
 from datetime import datetime
 from typing import Any
@@ -16,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from services.console.adapters.desk import Desk, Refused, new_command_id
+from services.console.application.ports import DeskContract
+from services.console.domain.refusal import Refused, new_key
 from services.console.domain.screens import OPEN, ORDER_VERBS, VERBS
 from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
@@ -30,7 +29,7 @@ PAGE = 200  # ticket.list's largest page (docs/contract.md §12.2)
 def new_client_ref() -> str:
     """The report form's own reference, made when the form is shown: the same form sent twice
     is one ticket (docs/contract.md §4). Letters only, so it never looks like a phone number."""
-    return "console-" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(16))
+    return new_key()
 
 
 def _text(form: dict[str, str], name: str) -> str | None:
@@ -122,7 +121,7 @@ def action_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
 
 
 class FrontDesk:
-    def __init__(self, desk: Desk, clock: Clock) -> None:
+    def __init__(self, desk: DeskContract, clock: Clock) -> None:
         self.desk = desk
         self.clock = clock  # the desk's time: simulated under `up --clock simulated`
 
@@ -143,7 +142,7 @@ class FrontDesk:
             COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
         except ValidationError as exc:
             raise refusal_of(exc) from None
-        command_id = new_command_id()
+        command_id = new_key()
         reply = await self.desk.command(site, "intake", verb, staff_id, body, command_id)
         await self.seen(site, reply["ticket_id"], command_id)
         return reply
@@ -227,7 +226,7 @@ class FrontDesk:
             ORDER_COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
         except ValidationError as exc:
             raise refusal_of(exc) from None
-        command_id = new_command_id()
+        command_id = new_key()
         reply = await self.desk.command(site, "dispatch", verb, staff_id, body, command_id)
         await self.order_seen(site, order["work_order_id"], command_id)
         return reply

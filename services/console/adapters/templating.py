@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from services.console.domain.words import word
 from shared.kernel.local_time import shown
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 def time_left(due: str | datetime | None, now: datetime) -> str:

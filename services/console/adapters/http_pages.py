@@ -9,6 +9,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -17,21 +18,22 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from services.console.adapters.desk import Refused
+from services.console.adapters.report_downloads import report_file
+from services.console.adapters.templating import environment, local, time_left
 from services.console.application.accounts import Accounts, NotSignedIn
-from services.console.application.dashboard import last_month, report_file, today
+from services.console.application.dashboard import last_month, today
 from services.console.application.front_desk import FrontDesk, new_client_ref, report_body
 from services.console.domain.accounts import Session
+from services.console.domain.refusal import Refused
 from services.console.domain.screens import ORDER_VERBS, VERBS, allowed_actions, menu, order_steps
 from services.console.domain.words import CATEGORIES, CHANNELS, HELP_CATEGORIES, KINDS
-from services.console.templating import environment, local, time_left
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
 
 SESSION = "pd_session"
 PRE = "pd_pre"  # the signed-out forms' CSRF cookie (double submit)
 MAX_FORM = 64 * 1024  # bytes: the longest form (2,000 characters of content) is far below
-STATIC = __file__.rsplit("/", 1)[0] + "/static"
+STATIC = Path(__file__).parents[1] / "static"
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
