@@ -153,3 +153,16 @@ def test_a_signed_out_session_is_over(running: Running) -> None:
     with httpx.Client(base_url=running.console, cookies={"pd_session": cookie or ""}) as old:
         refused(old.post("/desk", data={"csrf": client.csrf, **REPAIR}), 401, "登录已失效")  # type: ignore[attr-defined]
     client.close()
+
+
+def test_a_technician_is_not_shown_a_residents_phone(running: Running, a_ticket: str) -> None:
+    technician = signed_in(running.console, "hbw", "HB-T02")
+    try:
+        reply = technician.post(
+            f"/tickets/{a_ticket}/reveal_contact",
+            data={"csrf": technician.csrf, "purpose": "上门联系"},  # type: ignore[attr-defined]
+        )
+        refused(reply, 403, "无权进行此操作")
+        assert "13912345678" not in reply.text
+    finally:
+        technician.close()

@@ -43,11 +43,11 @@ class DeskPages(Web):
 
     async def tickets(self, request: Request, who: Who) -> Response:
         view = request.query_params.get("view", "open")
-        view = view if view in ("open", "overdue", "all") else "open"
+        view = view if view in ("open", "overdue", "mine", "all") else "open"
         kind = request.query_params.get("kind") or None
         kind = kind if kind in KINDS else None
         try:
-            found = await self.desk.queue(who.session.site, view, kind)
+            found = await self.desk.queue(who.session.site, view, kind, who.session.staff_id)
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         return self.page(
@@ -84,6 +84,8 @@ class DeskPages(Web):
             if refused.code == "not_found":
                 raise Stop(404, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
             return await self.ticket(request, who, refused=refused, status=status)
+        if verb == "reveal_contact":  # shown once, to this person; never kept by the console
+            return await self.ticket(request, who, reporters=reply.get("reporters") or [])
         done = f"{VERBS[verb].label}已保存"
         back = request.state.form.get("back")
         if back == "/follow-ups":

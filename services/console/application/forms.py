@@ -95,9 +95,14 @@ def action_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
                      "severity"),
         "reply": ("message",), "accept_solution": ("solution",), "resolve": ("resolution",),
         "follow_up": ("score", "comment"), "reopen": ("reason",),
-        "cancel": ("reason", "note", "duplicate_of"),
+        "cancel": ("reason", "note", "duplicate_of"), "link": ("channel", "content"),
+        "reveal_contact": ("purpose",),
     }[verb]  # fmt: skip
     body: dict[str, Any] = {n: _text(form, n) for n in fields if _text(form, n) is not None}
+    if verb == "link" and any(_text(form, f) for f in ("name", "phone", "room")):
+        body["reporter"] = {
+            f: _text(form, f) for f in ("name", "phone", "room") if _text(form, f) is not None
+        }
     if "score" in body:
         try:
             body["score"] = int(body["score"])

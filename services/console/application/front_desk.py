@@ -78,14 +78,19 @@ class FrontDesk:
             query["kind"] = kind
         return (await self.desk.query(site, "ticket.list", query))["tickets"]
 
-    async def queue(self, site: str, view: str, kind: str | None) -> list[dict[str, Any]]:
-        """open: every open ticket; overdue: those with a clock breached; all: the newest."""
+    async def queue(
+        self, site: str, view: str, kind: str | None, staff_id: str = ""
+    ) -> list[dict[str, Any]]:
+        """open: every open ticket; overdue: those with a clock breached; mine: those `staff_id`
+        logged (R10.1); all: the newest."""
         if view == "all":
             return await self.tickets(site, None, kind)
         found = [t for status in sorted(OPEN) for t in await self.tickets(site, status, kind)]
         found.sort(key=lambda t: t["received_at"], reverse=True)
         if view == "overdue":
             found = [t for t in found if (t.get("sla") or {}).get("overdue")]
+        if view == "mine":
+            found = [t for t in found if t.get("owner") == staff_id]
         return found
 
     async def follow_ups(self, site: str) -> list[dict[str, Any]]:

@@ -33,6 +33,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("follow_up", "回访", frozenset({"resolved"}), inspection=False),
     Action("reopen", "重新处理", frozenset({"resolved", "closed"})),
     Action("cancel", "撤销", OPEN),
+    # a repeat contact about this ticket (R16.1): the desk found it by searching
+    Action("link", "重复来电（关联到本工单）", OPEN | {"resolved"}),
+    # names and phones, for a call back: the look is recorded (R15.2, R15.4)
+    Action("reveal_contact", "查看联系方式", OPEN | {"resolved", "closed", "cancelled"}),
 )
 VERBS = {action.verb: action for action in ACTIONS}
 
