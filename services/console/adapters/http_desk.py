@@ -92,6 +92,20 @@ class DeskPages(Web):
             return RedirectResponse(f"/follow-ups?m={quote(done)}", 303)
         return RedirectResponse(f"/tickets/{reply['ticket_id']}?m={quote(done)}", 303)
 
+    async def search(self, request: Request, who: Who) -> Response:
+        by = request.query_params.get("by", "phone")
+        q = (request.query_params.get("q") or "")[:80]
+        found, refused = None, None
+        if q:
+            try:
+                found = await self.desk.search(who.session.site, who.session.staff_id, by, q)
+            except Refused as exc:
+                refused = exc
+        return self.page(
+            request, "search.html", 400 if refused else 200, who=who, by=by, q=q, found=found,
+            refused=refused,
+        )  # fmt: skip
+
     async def follow_ups(self, request: Request, who: Who) -> Response:
         try:
             calls = await self.desk.follow_ups(who.session.site)

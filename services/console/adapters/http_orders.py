@@ -12,15 +12,31 @@ from services.console.adapters.http_web import HEADERS, Stop, Web, Who
 from services.console.adapters.report_downloads import report_file
 from services.console.application.dashboard import last_month, today
 from services.console.domain.refusal import Refused
-from services.console.domain.screens import ORDER_VERBS, order_steps
+from services.console.domain.screens import OPEN_ORDERS, ORDER_VERBS, QUEUES, order_steps
 
 
 class OrderPages(Web):
     async def orders(self, request: Request, who: Who) -> Response:
+        """A technician's own open orders; for anyone else the queues (of their department, when
+        the staff list names one): waiting to be collected (2-minute clock), assigned, on site."""
         wanted = (request.query_params.get("order") or "").strip()
         if wanted:
             return RedirectResponse(f"/orders/{quote(wanted)}", 303)
-        return self.page(request, "orders.html", who=who, orders=[])
+        site, me = who.session.site, who.session.staff_id
+        member = self.accounts.member(site, me)
+        department = member.department.value if member and member.department else ""
+        try:
+            if who.role == "technician":
+                mine = await self.desk.orders(site, technician=me)
+                queues = {"我的派工单": [o for o in mine if o["status"] in OPEN_ORDERS]}
+            else:
+                queues = {
+                    label: await self.desk.orders(site, status=status, department=department)
+                    for status, label in QUEUES
+                }
+        except Refused as refused:
+            raise Stop(503, refused.shown) from None
+        return self.page(request, "orders.html", who=who, queues=queues, department=department)
 
     async def order(self, request: Request, who: Who, **context: Any) -> Response:
         ref = request.path_params["order"]

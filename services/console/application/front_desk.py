@@ -23,6 +23,7 @@ from shared.kernel.clock import Clock
 COMMANDS = {command.verb: command for command in INTAKE_COMMANDS}
 ORDER_COMMANDS = {command.verb: command for command in DISPATCH_COMMANDS}
 PAGE = 200  # ticket.list's largest page (docs/contract.md §12.2)
+SEARCH_FIELDS = ("phone", "name", "room", "ticket_no")
 
 
 class FrontDesk:
@@ -98,6 +99,21 @@ class FrontDesk:
         resolved = await self.tickets(site, "resolved")
         calls = [t for t in resolved if t.get("channel") != "inspection"]
         return sorted(calls, key=lambda t: t.get("resolved_at") or "")
+
+    async def search(self, site: str, staff_id: str, by: str, value: str) -> list[dict[str, Any]]:
+        """The desk's first move when someone calls back (contract §12.6, answered by intake):
+        tickets by the caller's phone or name, a room, or a ticket number."""
+        if by not in SEARCH_FIELDS:
+            raise Refused("invalid", f"不能按 {by} 查找")
+        if not value.strip():
+            raise Refused("invalid", "请输入要查找的内容")
+        query = {"staff_id": staff_id, by: value.strip(), "limit": 50}
+        return (await self.desk.query(site, "ticket.search", query))["tickets"]
+
+    async def orders(self, site: str, **filters: str) -> list[dict[str, Any]]:
+        """Work orders from the departments' queues (contract §12.7), oldest issued first."""
+        query = {"limit": PAGE, **{k: v for k, v in filters.items() if v}}
+        return (await self.desk.query(site, "workorder.list", query))["work_orders"]
 
     async def notices(self, site: str, role: str | None) -> list[dict[str, Any]]:
         query: dict[str, Any] = {"limit": 200, **({"role": role} if role else {})}

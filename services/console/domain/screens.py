@@ -52,6 +52,7 @@ class Page:
 
 
 DESK = Page("/desk", "受理登记")
+ORDER_QUEUES = Page("/orders", "派工单")
 TICKETS = Page("/tickets", "工单列表")
 FOLLOW_UPS = Page("/follow-ups", "回访")
 NOTICES = Page("/notices", "通知")
@@ -60,9 +61,9 @@ DASHBOARD = Page("/dashboard", "今日概况")
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
-    "receptionist": (DESK, TICKETS, FOLLOW_UPS, NOTICES),
-    "cs_assistant": (DESK, TICKETS, FOLLOW_UPS, NOTICES),
-    "department_supervisor": (TICKETS, NOTICES, DESK, FOLLOW_UPS),
+    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
+    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
+    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS),
     "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES),
     "quality": (DASHBOARD, TICKETS, NOTICES),
@@ -108,6 +109,11 @@ ORDER_STEPS: tuple[OrderStep, ...] = (
 ORDER_VERBS = {step.verb: step for step in ORDER_STEPS}
 OPEN_ORDERS = frozenset({"issued", "collected", "assigned", "arrived", "awaiting_acceptance",
                          "completed"})  # fmt: skip
+
+
+# the departments' queues of work orders, in the order a supervisor reads them (R7.6, R8.3)
+QUEUES = (("issued", "待接单（2分钟内领单）"), ("collected", "已接单待派工"),
+          ("assigned", "已派技术员"), ("arrived", "已到场"))  # fmt: skip
 
 
 def order_steps(order: dict[str, object]) -> list[OrderStep]:
