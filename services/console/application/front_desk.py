@@ -101,8 +101,8 @@ class FrontDesk:
         return sorted(calls, key=lambda t: t.get("resolved_at") or "")
 
     async def search(self, site: str, staff_id: str, by: str, value: str) -> list[dict[str, Any]]:
-        """The desk's first move when someone calls back (contract §12.6, answered by intake):
-        tickets by the caller's phone or name, a room, or a ticket number."""
+        """The desk's first move when someone calls back (the query ticket.search, answered by
+        intake): tickets by the caller's phone or name, a room, or a ticket number."""
         if by not in SEARCH_FIELDS:
             raise Refused("invalid", f"不能按 {by} 查找")
         if not value.strip():
@@ -111,7 +111,8 @@ class FrontDesk:
         return (await self.desk.query(site, "ticket.search", query))["tickets"]
 
     async def orders(self, site: str, **filters: str) -> list[dict[str, Any]]:
-        """Work orders from the departments' queues (contract §12.7), oldest issued first."""
+        """Work orders from the departments' queues (the query workorder.list), oldest issued
+        first."""
         query = {"limit": PAGE, **{k: v for k, v in filters.items() if v}}
         return (await self.desk.query(site, "workorder.list", query))["work_orders"]
 
