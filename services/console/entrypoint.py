@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from starlette.applications import Starlette
 from services.console.adapters.account_store import AccountStore
 from services.console.adapters.desk import Desk
 from services.console.adapters.http_pages import Pages
+from services.console.adapters.live import feed
 from services.console.application.accounts import Accounts
 from services.console.application.front_desk import FrontDesk
 from shared.kernel.clock import Clock, SystemClock
@@ -75,6 +77,7 @@ class ConsoleProcess:
         pages = Pages(
             Accounts(self.store, self.sites, self.session_clock),
             FrontDesk(self.desk, self.clock), self.sites, self.clock,
+            live=functools.partial(feed, bus),
         )  # fmt: skip
         host, port = self.settings.console_host, self.settings.console_port
         self._socket = socket.create_server((host, port), reuse_port=False)

@@ -289,6 +289,18 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
     assert int(page.inner_text("#overdue")) >= 1
     shoot(page, "16-dashboard")
     no_overflow(page)
+    # a call logged at another desk: the dashboard updates itself (server-sent events)
+    assert page.inner_text("#new") == "0"
+    body = {
+        "client_ref": "live-check", "channel": "phone", "kind": "inquiry", "staff_id": "HB-S01",
+        "reporter": {"name": "周八", "phone": "13800001111"}, "content": "物业费怎么交",
+    }  # fmt: skip
+    assert running.ask("desk.cmd.hbw.intake.report", body)["ok"]
+    for _ in range(75):  # the page reloads itself; the test never navigates
+        if page.locator("#new").inner_text() == "1":
+            break
+        page.wait_for_timeout(200)
+    assert page.locator("#new").inner_text() == "1"
     page.fill("form[action='/reports/monthly'] [name=period]", "2026-11")
     with page.expect_download() as download:
         page.click("form[action='/reports/monthly'] button")

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application.forms import new_client_ref, report_body
@@ -51,7 +51,14 @@ class DeskPages(Web):
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         return self.page(
-            request, "tickets.html", who=who, tickets=found, view=view, kind=kind, kinds=KINDS
+            request,
+            "tickets.html",
+            who=who,
+            tickets=found,
+            view=view,
+            kind=kind,
+            kinds=KINDS,
+            live="reload",
         )
 
     async def ticket(self, request: Request, who: Who, **context: Any) -> Response:
@@ -106,6 +113,16 @@ class DeskPages(Web):
             refused=refused,
         )  # fmt: skip
 
+    async def live(self, request: Request, who: Who) -> Response:
+        """Server-sent events: something changed at the site; a notice reached my role."""
+        if self.live_feed is None:
+            raise Stop(404, "此控制台未开启实时更新")
+        events = self.live_feed(who.session.site, who.role)
+        return StreamingResponse(
+            events, media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )  # fmt: skip
+
     async def follow_ups(self, request: Request, who: Who) -> Response:
         try:
             calls = await self.desk.follow_ups(who.session.site)
@@ -124,7 +141,7 @@ class DeskPages(Web):
             raise Stop(503, refused.shown) from None
         return self.page(
             request, "notices.html", who=who, notices=list(reversed(found)), mine=mine,
-            csrf=who.session.csrf, done=request.query_params.get("m"),
+            csrf=who.session.csrf, done=request.query_params.get("m"), live="reload",
         )  # fmt: skip
 
     async def acknowledge(self, request: Request, who: Who) -> Response:

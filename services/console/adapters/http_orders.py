@@ -79,6 +79,7 @@ class ManagerPages(Web):
         year, week, _ = now.isocalendar()
         response = self.page(
             request, "dashboard.html", who=who, today=figures, month=last_month(now, site.zone),
+            live="reload",
             week=f"{year}-W{week:02d}",
         )  # fmt: skip
         response.headers["Refresh"] = "60"  # a wall screen stays current without a script

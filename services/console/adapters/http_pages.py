@@ -27,6 +27,7 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages):
             Route("/tickets", g(self.tickets), methods=["GET"]),
             Route("/tickets/{ticket}", g(self.ticket), methods=["GET"]),
             Route("/tickets/{ticket}/{verb}", g(self.act, post=True), methods=["POST"]),
+            Route("/live", g(self.live), methods=["GET"]),
             Route("/search", g(self.search), methods=["GET"]),
             Route("/follow-ups", g(self.follow_ups), methods=["GET"]),
             Route("/notices", g(self.notices), methods=["GET"]),

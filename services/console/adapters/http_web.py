@@ -5,7 +5,7 @@ service refused it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +56,9 @@ class Web:
 
     def __init__(
         self, accounts: Accounts, desk: FrontDesk, sites: SiteDirectory | WatchedDirectory,
-        clock: Clock,
+        clock: Clock, live: Callable[[str, str], AsyncIterator[bytes]] | None = None,
     ) -> None:  # fmt: skip
+        self.live_feed = live  # (site, role) -> server-sent events (adapters/live.py)
         self.accounts = accounts
         self.desk = desk
         self.sites = sites
