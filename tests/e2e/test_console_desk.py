@@ -140,6 +140,8 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     # the complaint's page: its content escaped, its actions those of its status
     page.click(f"text={complaint}")
     page.wait_for_selector("#content")
+    until_listed(page, running, page.url, 'id="ladder"')  # escalation started its ladder
+    assert "部门主管" in page.inner_text("#ladder")
     assert page.inner_text("#content").startswith("<script>alert('x')</script>")
     assert page.inner_text("#status") == "已受理"
     assert page.locator("#act-follow_up").count() == 0  # not resolved yet
