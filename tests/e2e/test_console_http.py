@@ -166,3 +166,17 @@ def test_a_technician_is_not_shown_a_residents_phone(running: Running, a_ticket:
         assert "13912345678" not in reply.text
     finally:
         technician.close()
+
+
+def test_an_appointment_is_read_in_the_sites_time_and_promised(
+    running: Running, desk: httpx.Client
+) -> None:
+    form = {
+        "csrf": desk.csrf, **REPAIR, "appointment_start": "2026-11-25T14:00",  # type: ignore[attr-defined]
+        "appointment_end": "2026-11-25T16:00",
+    }  # fmt: skip
+    reply = desk.post("/desk", data=form)
+    assert reply.status_code == 200, reply.text[:500]
+    promises = re.search(r'<ul id="promises">(.*?)</ul>', reply.text, re.S).group(1)  # type: ignore[union-attr]
+    assert "预约上门" in promises and "2026-11-25 14:00 (UTC+08:00)" in promises
+    assert "一般维修完成" in promises and "2026-11-28 14:00 (UTC+08:00)" in promises
