@@ -7,7 +7,8 @@ Its parts, each a module of this package:
 - client: the bus as one command uses it (shared/messaging/client.py's `Bus`, tried once;
 DeskUnavailable);
 - common: the options every command shares, the consoles, `call_desk` and `send_command`;
-- render: how replies are printed (tickets, work orders, errors);
+- replies: how a command's answer is printed (what was done, what to tell the customer, errors);
+- render: how the desk's records are printed (tickets, work orders, their histories);
 - the desk's verbs: contact, ticket, workorder, escalation (`clock`, `notice`, `sim`), report;
 - the operators' commands: replay and verify (with rebuild, what they share), access_log,
   events, parked, stream, backup (`backup`, `restore`), keys, trust (`sites`, `credentials`,

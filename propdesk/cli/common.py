@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 import typer
 from rich.console import Console
 
-from propdesk.cli import render
+from propdesk.cli import replies
 from propdesk.cli.client import DeskUnavailable, request
 from shared.kernel.personal import looks_personal
 from shared.kernel.settings import Settings
@@ -57,7 +57,7 @@ def call_desk(url: str | None, subject: str, body: dict[str, Any], as_json: bool
         out.print_json(data=reply)
     if not reply.get("ok"):
         if not as_json:
-            render.print_error(err, reply.get("error", {}))
+            replies.print_error(err, reply.get("error", {}))
         raise typer.Exit(1)
     return reply
 
@@ -74,8 +74,8 @@ def send_command(
     body = {k: v for k, v in body.items() if v is not None}
     body.setdefault("command_id", str(uuid4()))
     reply = call_desk(url, subjects.command(site, service, verb), body, as_json)
-    if not as_json and service == "intake" and verb in render.VERB_DONE:
-        render.print_command_reply(out, verb, reply, site_zone(site))
+    if not as_json and service == "intake" and verb in replies.VERB_DONE:
+        replies.print_command_reply(out, verb, reply, site_zone(site))
     return reply
 
 

@@ -10,11 +10,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from propdesk.cli import render
 from propdesk.cli.client import DeskUnavailable, request
 from propdesk.cli.common import DEFAULT_URL, AsJson, NatsUrl, call_desk
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
+from propdesk.cli.replies import print_error
 from shared.kernel.local_time import shown_or_blank
 from shared.messaging import subjects
 
@@ -73,7 +73,7 @@ def parked_list(
             continue
         if not reply.get("ok"):
             missing.append(name)
-            render.print_error(err, reply.get("error", {}))
+            print_error(err, reply.get("error", {}))
             continue
         replies.append(reply)
         found += reply["parked"]

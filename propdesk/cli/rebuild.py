@@ -1,7 +1,7 @@
 """What `propdesk replay` and `propdesk verify` share: the projection named, the site directory
 the rebuild counts with, the bus as ops, the progress bar, and the exit code of what went wrong.
 
-The rebuild itself is services/reporting/replay.py; the service's side is desk.ops.reporting.*
+The rebuild itself is services/reporting/ops/replay.py; the service's side is desk.ops.reporting.*
 (docs/contract.md §21).
 """
 

@@ -1,4 +1,6 @@
-"""How the command line shows replies to people at the desk (rich tables, plain words)."""
+"""How the command line shows the desk's records to people at the desk (rich tables, plain
+words): tickets, their lists and contacts, work orders, their histories and service levels. A
+command's answer (done, or refused) is shown by propdesk/cli/replies.py."""
 
 from __future__ import annotations
 
@@ -9,62 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from shared.kernel.local_time import shown, shown_or_blank
-
-VERB_DONE = {
-    "report": "Contact logged",
-    "classify": "Classified",
-    "link": "Repeat contact linked",
-    "reply": "Reply recorded",
-    "accept_solution": "Solution accepted by the customer",
-    "resolve": "Resolved",
-    "follow_up": "Follow-up recorded",
-    "verify": "Verified on site",
-    "reopen": "Reopened",
-    "cancel": "Cancelled",
-}
-
-
-def print_error(console: Console, error: dict[str, Any]) -> None:
-    console.print(f"[red]error ({error.get('code', '?')}):[/red] {error.get('message', '')}")
-    for field in error.get("fields", []):
-        console.print(f"  - {field.get('field')}: {field.get('message')}")
-
-
-# What the desk tells the customer at intake (R3.9), by what is promised (SiteConfig.promises)
-PROMISED = {
-    "urgent_on_site": "a technician on site by {} — R7.3",
-    "urgent_fixed": "repaired by {} — R7.3",
-    "general_fixed": "repaired by {} — R7.3",
-    "appointment": "the technician comes at the agreed time, {} — R7.5",
-    "help_reply": "an answer by {} — R10.2",
-    "complaint_reply": "a reply on how your complaint is handled by {} — R6.4, R6.8",
-}
-
-
-def print_command_reply(
-    console: Console, verb: str, reply: dict[str, Any], zone: tzinfo | None = None
-) -> None:
-    note = " (already logged: same client reference)" if reply.get("duplicate") else ""
-    done = VERB_DONE.get(verb, verb)
-    console.print(
-        f"[green]{done}[/green]{note}: ticket [bold]{reply['ticket_no']}[/bold]"
-        f"  status {reply['status']}  id {reply['ticket_id']}"
-    )
-    if reply.get("emergency"):  # R4.10, R16.5
-        console.print("[bold red]EMERGENCY[/bold red] (gas, fire or smoke): start the emergency "
-                      "plan now: security, evacuation if needed, report upward")  # fmt: skip
-    # R3.9: what to tell the customer; a reply of an older desk has only its deadline
-    promises = reply.get("promises") or ([reply["deadline"]] if reply.get("deadline") else [])
-    for promise in promises:
-        words = PROMISED.get(promise["clock"], promise["clock"].replace("_", " ") + " by {}")
-        guessed = ", ".join(str(y) for y in promise.get("guessed_years") or ())
-        estimate = (
-            f" (an estimate: the working days of {guessed} are not known yet)" if guessed else ""
-        )
-        console.print(
-            "tell the customer: " + words.format(shown(promise["due_at"], zone)) + estimate
-        )
-
 
 TICKET_TIMES = ("received_at", "resolved_at", "closed_at", "first_reply_at")
 ORDER_TIMES = ("issued_at", "completed_at", "signed_off_at", "returned_at")

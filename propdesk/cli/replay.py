@@ -16,7 +16,7 @@ import typer
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
-from propdesk.cli import render
+from propdesk.cli import replies
 from propdesk.cli.common import DEFAULT_URL, NatsUrl, usage
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out  # a checksum stays on one line
@@ -30,7 +30,8 @@ from propdesk.cli.rebuild import (
     stats,
 )
 from services.reporting.ops.registry import Projection
-from services.reporting.ops.replay import install, rebuild, rebuild_path
+from services.reporting.ops.replay import rebuild, rebuild_path
+from services.reporting.ops.view_files import install
 from shared.eventstore.store import StoreInUse, StoreLock, lock_path
 from shared.kernel.sites import SiteDirectory
 from shared.messaging import subjects
@@ -134,7 +135,7 @@ async def _replay(
             )
             return 3
     if not reply.get("ok"):
-        render.print_error(err, reply.get("error", {}))
+        replies.print_error(err, reply.get("error", {}))
         err.print(f"the rebuilt view is left at {rebuilt}")
         return 1
     out.print(

@@ -11,7 +11,7 @@ import typer
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
-from propdesk.cli import render
+from propdesk.cli import replies
 from propdesk.cli.common import DEFAULT_URL, NatsUrl, usage
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out  # a checksum stays on one line
@@ -69,7 +69,7 @@ async def verify_view(
             return 3
         if not reply.get("ok"):
             error = reply.get("error", {})
-            render.print_error(err, error)
+            replies.print_error(err, error)
             return 3 if error.get("code") == "unavailable" else 1
         position, checksum = reply["position"], reply["checksum"]
         with (

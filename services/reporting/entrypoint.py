@@ -15,12 +15,13 @@ from typing import Any
 from faststream.nats import NatsRouter
 from pydantic import BaseModel
 
+from services.reporting.ops.live_view import LiveView, ViewLot
 from services.reporting.ops.registry import (
     PROJECTIONS,
     View,
 )
 from services.reporting.ops.repair import RepairingViews
-from services.reporting.ops.switch import LiveView, SwitchingViews, ViewLot
+from services.reporting.ops.switch import SwitchingViews
 from services.reporting.queries import reports as report_queries
 from services.reporting.queries import tickets as queries
 from services.reporting.views.tickets import TicketView

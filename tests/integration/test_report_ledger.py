@@ -190,7 +190,7 @@ async def test_the_weekly_list_says_unit_department_handling_and_follow_up_R12_1
     assert "王小明" not in cells(ws) and "13800138000" not in cells(ws)
 
 
-SECTION_FILL = "00D9E1F2"  # the shaded row that titles a table (propdesk/report_files/xlsx.py)
+SECTION_FILL = "00D9E1F2"  # the shaded row that titles a table (report_files/xlsx_layout.py)
 
 
 async def test_the_workbooks_print_on_landscape_a4_as_wide_as_the_page_R12_4(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from services.escalation.adapters import clock_doc
-from services.escalation.application.clock_actions import ByScope, Start, Stop
+from services.escalation.application.clock_vocabulary import ByScope, Start, Stop
 from services.escalation.application.policy import TRIGGERS
 from services.escalation.application.reactions import REACTIONS
 from shared.kernel.sla import DEFAULT_CLOCKS

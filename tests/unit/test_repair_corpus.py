@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from propdesk.cli.render import print_command_reply
+from propdesk.cli.replies import print_command_reply
 from shared.kernel import repairs
 from shared.kernel.vocabulary import Scope, Urgency
 from tests.unit.repair_corpus import EMERGENCY, GENERAL, HOUSEHOLD, PUBLIC, URGENT

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.reporting.ops.switch import LiveView, Switching
+from services.reporting.ops.live_view import LiveView, Switching
 from services.reporting.views.tickets import TicketView
 from shared.messaging.inbox import Delivery, decode
 from tests.support.generated import GeneratedHistory

@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from services.escalation.application.clock_actions import (
+from services.escalation.application.clock_vocabulary import (
     Action,
     ByScope,
     Clock,

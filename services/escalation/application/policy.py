@@ -1,13 +1,14 @@
 """The clock rules as data: which event on DESK starts, pauses, resumes and stops which clock of a
 ticket, counted from when (docs/DOMAIN.md §5, §3). `TRIGGERS` says it, in the words of
-services/escalation/application/clock_actions.py; `run()` does it to a ticket's `TicketClocks`.
+services/escalation/application/clock_vocabulary.py; `run()` does it to a ticket's `TicketClocks`.
 The tables of docs/SERVICE-LEVELS.md are written from `TRIGGERS`
 (services/escalation/adapters/clock_doc.py), and a unit test keeps the document equal to them.
 """
 
 from __future__ import annotations
 
-from services.escalation.application.clock_actions import (
+from services.escalation.application.clock_actions import perform
+from services.escalation.application.clock_vocabulary import (
     Action,
     ByScope,
     From,
@@ -25,7 +26,6 @@ from services.escalation.application.clock_actions import (
     When,
     later,
     order_key,
-    perform,
 )
 from services.escalation.domain import Cause, TicketClocks
 from shared.contracts import events as ticket_events

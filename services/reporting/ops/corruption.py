@@ -14,7 +14,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from services.reporting.ops.replay import SIDE_FILES
+from services.reporting.ops.view_files import SIDE_FILES
 
 CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 QUARANTINE = ".corrupt"  # the file set aside keeps this suffix, for whoever wants to look

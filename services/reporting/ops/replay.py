@@ -1,4 +1,5 @@
-"""Replay: rebuild a projection's view from DESK into a fresh file, and put a rebuilt file in place.
+"""Replay: rebuild a projection's view from DESK into a fresh file (which ops/view_files.py
+`install` puts in place).
 
 Used by `propdesk replay` and `propdesk verify`, by the reporting service's switch, by the tests
 and by `bench/replay.py`. Knows NATS (nats-py), not FastStream.
@@ -22,19 +23,15 @@ How a rebuild goes fast (docs/PERFORMANCE.md, "replay"):
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
-import os
-import sqlite3
-import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from nats.aio.client import Client
 
 from services.reporting.ops.registry import Projection, View, projection_named
+from services.reporting.ops.view_files import pragma, remove_database, settle
 from shared.eventstore.files import fsync_path
 from shared.kernel.clock import Clock, SystemClock
 from shared.kernel.sites import SiteDirectory
@@ -44,7 +41,6 @@ from shared.messaging.reader import read_stream
 from shared.messaging.subjects import STREAM
 
 BATCH = 2048
-SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's companions of a database file
 
 Progress = Callable[[int, int], None]  # (stream position reached, target position)
 
@@ -107,7 +103,7 @@ async def rebuild(
     feed = _Feed(view, projection.durable, clock or SystemClock())
     built = False
     try:
-        await asyncio.to_thread(_pragma, view, "synchronous=OFF")
+        await asyncio.to_thread(pragma, view, "synchronous=OFF")
         events = 0
         if progress is not None:
             progress(0, target)
@@ -149,106 +145,3 @@ async def _read(nc: Client, target: int, batch: int) -> AsyncIterator[list[tuple
     """DESK from sequence 1 to `target`, as batches of (sequence, data, subject)."""
     async for stored in read_stream(nc, STREAM, target, batch=batch):
         yield [(m.seq, m.data, m.subject) for m in stored]
-
-
-# -- the file ----------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _connection(view: View) -> Iterator[Any]:
-    """The connection of a view built on eventsourcing's SQLite datastore (both of ours are), or
-    None. A rebuild is the file's only user, one call at a time, so the datastore's pool holds
-    the one connection that every call reuses."""
-    datastore = getattr(view, "datastore", None)
-    if datastore is None or not hasattr(datastore, "get_connection"):
-        yield None
-        return
-    with datastore.get_connection(commit=True) as conn:
-        yield conn
-
-
-def _pragma(view: View, *pragmas: str) -> None:
-    with _connection(view) as conn:
-        if conn is not None:
-            cursor = conn.cursor()
-            for pragma in pragmas:
-                cursor.execute(f"PRAGMA {pragma}")
-
-
-def settle(view: View) -> None:
-    """Write everything into the main file (synchronously) and close the view: closing the last
-    connection removes the write-ahead log."""
-    _pragma(view, "synchronous=FULL", "wal_checkpoint(TRUNCATE)")
-    view.close()
-
-
-def _companions(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in SIDE_FILES]
-
-
-def remove_database(path: Path) -> None:
-    """Delete a SQLite file and its companions (write-ahead log, shared memory, journal)."""
-    for p in (path, *_companions(path)):
-        p.unlink(missing_ok=True)
-
-
-def _has_log(path: Path) -> bool:
-    """Whether the SQLite file has a non-empty write-ahead log: open, or not closed."""
-    wal = path.with_name(path.name + "-wal")
-    return wal.exists() and wal.stat().st_size > 0
-
-
-def tables_of(path: Path) -> set[str]:
-    """The tables of the SQLite file at `path`, read without writing to it (or creating it)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
-        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return {name for (name,) in rows}
-
-
-@functools.cache
-def view_tables(projection: Projection) -> frozenset[str]:
-    """The tables a view of `projection` has: those of a fresh one."""
-    with tempfile.TemporaryDirectory(prefix="propdesk-tables-") as tmp:
-        path = Path(tmp) / projection.file
-        projection.open(str(path), SiteDirectory()).close()
-        return frozenset(tables_of(path))
-
-
-def check_view_file(projection: Projection, path: Path) -> None:
-    """Refuse (ValueError) a file that is not a closed view of `projection`, without changing
-    it: it must be a SQLite file with exactly that projection's tables and no write-ahead log
-    (a log means a process still has it open, or it was not closed)."""
-    if path.is_symlink() or not path.is_file():
-        raise ValueError(f"{path} is not a regular file")
-    if _has_log(path):
-        raise ValueError(f"{path} has a write-ahead log: it is open, or was not closed")
-    try:
-        found = tables_of(path)
-    except sqlite3.Error as exc:
-        raise ValueError(f"{path} is not a SQLite file ({exc})") from None
-    expected = view_tables(projection)
-    if found != expected:
-        missing, extra = sorted(expected - found), sorted(found - expected)
-        raise ValueError(
-            f"{path} is not a {projection.name} view (missing tables: {missing or 'none'}; "
-            f"tables of something else: {extra or 'none'})"
-        )
-
-
-def install(rebuilt: Path, live: Path) -> None:
-    """Put the rebuilt file in the place of the live view's, atomically. Both must be closed.
-
-    The live file's write-ahead log and shared memory go first: SQLite would read a stale log as
-    part of the new file. A rebuilt file that still has a log was not closed: refused.
-    """
-    if _has_log(rebuilt):
-        raise ValueError(f"{rebuilt} has a write-ahead log: it is open, or was not closed")
-    for p in (*_companions(live), *_companions(rebuilt)):
-        p.unlink(missing_ok=True)
-    os.replace(rebuilt, live)
-    fd = os.open(live.parent, os.O_RDONLY)  # and the rename itself reaches the disk
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.reporting.projections.analytics_facts import OPEN
+from services.reporting.projections.ticket_facts import OPEN
 from services.reporting.queries.facts import PeriodFacts
 from services.reporting.queries.ledger import LEDGER_KINDS, cases
 from services.reporting.queries.month import (

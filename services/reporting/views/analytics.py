@@ -1,5 +1,6 @@
 """The analytics view: the facts of services/reporting/projections/analytics_facts.py in SQLite,
-one table per kind of fact, which the reports query (services/reporting/queries/facts.py).
+one table per kind of fact (views/analytics_tables.py: their columns, and how a batch loads and
+saves their rows), which the reports query (services/reporting/queries/facts.py).
 
 An event whose aggregate version is already here (republished after the duplicate window)
 changes nothing: `versions` holds the last version of every aggregate seen.
@@ -7,93 +8,24 @@ changes nothing: `versions` holds the last version of every aggregate seen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from services.reporting.projections.analytics_facts import (
-    OPEN,
-    Calendar,
-    FactProjectors,
-    Facts,
-    fact_projectors,
-    no_facts,
-)
-from services.reporting.views.parked import PARKED_TABLE, ParkingView
-from shared.eventstore.views import Batch, Rows, SQLiteView
+from services.reporting.projections.analytics_facts import fact_projectors
+from services.reporting.projections.site_calendar import Calendar
+from services.reporting.views import analytics_tables
+from services.reporting.views.parked import ParkingView
+from shared.eventstore.views import Batch, SQLiteView
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.inbox import Delivery
 
-__all__ = ["OPEN", "AnalyticsView"]
-
-TABLES: dict[str, str] = {
-    "ticket_facts": (
-        "ticket_id TEXT PRIMARY KEY, site TEXT NOT NULL, month TEXT NOT NULL, "
-        "week TEXT NOT NULL, ticket_no TEXT NOT NULL, received_at TEXT NOT NULL, "
-        "kind TEXT NOT NULL, category TEXT, channel TEXT NOT NULL, validity TEXT, "
-        "severity TEXT, unit TEXT, content TEXT NOT NULL, status TEXT NOT NULL, "
-        "duplicate INTEGER NOT NULL DEFAULT 0, resolved_at TEXT, "
-        "reopened INTEGER NOT NULL DEFAULT 0, follow_ups INTEGER NOT NULL DEFAULT 0, "
-        "satisfied INTEGER NOT NULL DEFAULT 0, level TEXT, upgraded INTEGER NOT NULL DEFAULT 0, "
-        # the ledger's columns, added after the first views were written (see _add_columns)
-        "resolution TEXT, completed_at TEXT, follow_up_score INTEGER, follow_up_comment TEXT"
-    ),
-    # a repeat contact linked to a ticket (R16.1), in the month it was received (R3.1)
-    "contact_facts": (
-        "ticket_id TEXT NOT NULL, n INTEGER NOT NULL, site TEXT NOT NULL, month TEXT NOT NULL, "
-        "week TEXT NOT NULL, channel TEXT NOT NULL, received_at TEXT NOT NULL, "
-        "PRIMARY KEY (ticket_id, n)"
-    ),
-    "escalation_facts": (
-        "ticket_id TEXT NOT NULL, level TEXT NOT NULL, site TEXT NOT NULL, month TEXT NOT NULL, "
-        "PRIMARY KEY (ticket_id, level)"
-    ),
-    "clock_facts": (
-        "ticket_id TEXT NOT NULL, clock_key TEXT NOT NULL, run INTEGER NOT NULL, "
-        "site TEXT NOT NULL, month TEXT NOT NULL, clock TEXT NOT NULL, "
-        "outcome TEXT NOT NULL, breached INTEGER NOT NULL DEFAULT 0, "
-        "PRIMARY KEY (ticket_id, clock_key, run)"
-    ),
-    "order_facts": (
-        "work_order_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, site TEXT NOT NULL, "
-        "issued_month TEXT NOT NULL, department TEXT NOT NULL, completed_month TEXT, fee TEXT"
-    ),
-    "month_analysis": (
-        "site TEXT NOT NULL, month TEXT NOT NULL, analysis TEXT NOT NULL, PRIMARY KEY (site, month)"
-    ),
-    "versions": "aggregate_id TEXT PRIMARY KEY, version INTEGER NOT NULL",
-}
-INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ticket_facts_month ON ticket_facts (site, month)",
-    "CREATE INDEX IF NOT EXISTS ticket_facts_week ON ticket_facts (site, week)",
-    "CREATE INDEX IF NOT EXISTS contact_facts_month ON contact_facts (site, month)",
-    "CREATE INDEX IF NOT EXISTS contact_facts_week ON contact_facts (site, week)",
-    "CREATE INDEX IF NOT EXISTS escalation_facts_month ON escalation_facts (site, month)",
-    "CREATE INDEX IF NOT EXISTS clock_facts_month ON clock_facts (site, month)",
-    "CREATE INDEX IF NOT EXISTS order_facts_issued ON order_facts (site, issued_month)",
-    "CREATE INDEX IF NOT EXISTS order_facts_completed ON order_facts (site, completed_month)",
-)
-# each table's whole key, so a checksum reads the rows in one order
-_KEYS = {
-    "ticket_facts": "ticket_id",
-    "contact_facts": "ticket_id, n",
-    "escalation_facts": "ticket_id, level",
-    "clock_facts": "ticket_id, clock_key, run",
-    "order_facts": "work_order_id",
-    "month_analysis": "site, month",
-    "versions": "aggregate_id",
-}
-
 
 class AnalyticsView(ParkingView, SQLiteView):
-    TABLES = (
-        *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
-        *INDEXES,
-        PARKED_TABLE,  # not checked: a park says how the view was fed, not what it shows
-    )
-    CHECKED = tuple(_KEYS.items())
+    TABLES = analytics_tables.TABLES
+    CHECKED = analytics_tables.CHECKED
 
     def __init__(self, db_name: str, sites: SiteDirectory | None = None) -> None:
         super().__init__(db_name)
@@ -114,7 +46,7 @@ class AnalyticsView(ParkingView, SQLiteView):
         with self.datastore.transaction(commit=True) as c:
             c.execute("PRAGMA table_info(ticket_facts)")
             have = {r["name"] for r in c.fetchall()}
-            for column in TABLES["ticket_facts"].split(", "):
+            for column in analytics_tables.COLUMNS["ticket_facts"].split(", "):
                 if column.split()[0] not in have:
                     c.execute(f"ALTER TABLE ticket_facts ADD COLUMN {column}")
 
@@ -126,7 +58,7 @@ class AnalyticsView(ParkingView, SQLiteView):
     def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Delivery]) -> None:
         """Each state the batch touches is loaded once, changed in memory by every event of the
         batch and saved once at the end (shared.eventstore.views.Rows)."""
-        batch = _batch(c, self.projectors)
+        batch = analytics_tables.batch(c, self.projectors)
         for delivery in deliveries:
             event = delivery.envelope
             if event is not None and self._is_new(batch, event):
@@ -145,109 +77,3 @@ class AnalyticsView(ParkingView, SQLiteView):
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             return [dict(r) for r in c.fetchall()]
-
-
-def _batch(c: SQLiteCursor, p: FactProjectors) -> Batch:
-    """The rows one `apply` touches: the last version of every aggregate seen (`versions`), and
-    the facts of tickets, work orders and months."""
-    return Batch(
-        c,
-        {
-            "versions": Rows(
-                c, _load_version, _save_versions, evolve=_version_of, version=int
-            ),  # the row is the version
-            "tickets": Rows.projecting(p.tickets, c, _load_ticket, _save_tickets),
-            "orders": Rows.projecting(p.orders, c, _load_order, _saver("order_facts")),
-            "analyses": Rows.projecting(p.analyses, c, _load_analysis, _saver("month_analysis")),
-        },
-    )
-
-
-def _version_of(_before: int | None, event: Any) -> int:
-    return event.aggregate_version
-
-
-def _load_version(c: SQLiteCursor, aggregate_id: str) -> int | None:
-    c.execute("SELECT version FROM versions WHERE aggregate_id = ?", (aggregate_id,))
-    row = c.fetchone()
-    return row["version"] if row is not None else None
-
-
-def _save_versions(c: SQLiteCursor, rows: Rows[int]) -> None:
-    c.executemany(
-        "INSERT INTO versions (aggregate_id, version) VALUES (?, ?) ON CONFLICT "
-        "(aggregate_id) DO UPDATE SET version = excluded.version",
-        list(rows.changed.items()),
-    )
-
-
-def _save_tickets(c: SQLiteCursor, rows: Rows[Facts]) -> None:
-    """A ticket's facts: its row, and the clock runs and ladder levels new or changed."""
-    tickets, clocks, escalations, repeats = [], [], [], []
-    for key, facts in rows.changed.items():
-        before = rows.loaded[key] or no_facts()
-        if facts["ticket"] is not before["ticket"]:
-            tickets.append(facts["ticket"])
-        for clock_key, runs in facts["clocks"].items():
-            stored = before["clocks"].get(clock_key, ())
-            clocks += [r for i, r in enumerate(runs) if i >= len(stored) or r is not stored[i]]
-        escalations += [
-            r for level, r in facts["escalations"].items() if level not in before["escalations"]
-        ]
-        known = before.get("repeats", {})
-        repeats += [r for n, r in facts.get("repeats", {}).items() if n not in known]
-    _upsert(c, "ticket_facts", tickets)
-    _upsert(c, "clock_facts", clocks)
-    _upsert(c, "escalation_facts", escalations)
-    _upsert(c, "contact_facts", repeats)
-
-
-def _upsert(c: SQLiteCursor, table: str, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        columns = list(rows[0])
-        sql = (
-            f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))})"
-        )
-        c.executemany(sql, [tuple(r[k] for k in columns) for r in rows])
-
-
-def _saver(table: str) -> Callable[[SQLiteCursor, Rows[dict[str, Any]]], None]:
-    def save(c: SQLiteCursor, rows: Rows[dict[str, Any]]) -> None:
-        _upsert(c, table, list(rows.changed.values()))
-
-    return save
-
-
-def _load_ticket(c: SQLiteCursor, ticket_id: str) -> Facts | None:
-    c.execute("SELECT * FROM ticket_facts WHERE ticket_id = ?", (ticket_id,))
-    ticket = c.fetchone()
-    c.execute("SELECT * FROM clock_facts WHERE ticket_id = ? ORDER BY clock_key, run", (ticket_id,))
-    clocks: dict[str, list[dict[str, Any]]] = {}
-    for r in c.fetchall():
-        clocks.setdefault(r["clock_key"], []).append(dict(r))
-    c.execute("SELECT * FROM escalation_facts WHERE ticket_id = ?", (ticket_id,))
-    escalations = {r["level"]: dict(r) for r in c.fetchall()}
-    c.execute("SELECT * FROM contact_facts WHERE ticket_id = ?", (ticket_id,))
-    repeats = {r["n"]: dict(r) for r in c.fetchall()}
-    if ticket is None and not clocks and not escalations:
-        return None
-    return {
-        "ticket": dict(ticket) if ticket is not None else None,
-        "clocks": clocks,
-        "escalations": escalations,
-        "repeats": repeats,
-    }
-
-
-def _load_order(c: SQLiteCursor, work_order_id: str) -> dict[str, Any] | None:
-    c.execute("SELECT * FROM order_facts WHERE work_order_id = ?", (work_order_id,))
-    row = c.fetchone()
-    return dict(row) if row is not None else None
-
-
-def _load_analysis(c: SQLiteCursor, key: str) -> dict[str, Any] | None:
-    site, month = key.split("\n")
-    c.execute("SELECT * FROM month_analysis WHERE site = ? AND month = ?", (site, month))
-    row = c.fetchone()
-    return dict(row) if row is not None else None

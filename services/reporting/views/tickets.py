@@ -16,12 +16,8 @@ from services.reporting.projections.tickets import TICKETS, history_entry
 from services.reporting.projections.work_orders import WORK_ORDERS
 from services.reporting.queries.as_of import TicketRecords, order_position
 from services.reporting.views import ticket_tables
+from services.reporting.views.notices import NoticeBoard, apply_notice
 from services.reporting.views.parked import ParkingView
-from shared.contracts.envelope import Envelope
-from shared.contracts.escalation_events import (
-    EscalationNotificationAcknowledgedEvent,
-    notification_of,
-)
 from shared.eventstore.views import Batch, SQLiteView
 from shared.eventstore.views import aggregate_key as row_key
 from shared.eventstore.views import dump as _dump
@@ -32,7 +28,7 @@ from shared.messaging.subjects import STREAM
 log = get_logger("reporting.view")
 
 
-class TicketView(ParkingView, SQLiteView):
+class TicketView(NoticeBoard, ParkingView, SQLiteView):
     TABLES = ticket_tables.TABLES
     CHECKED = ticket_tables.CHECKED
 
@@ -79,7 +75,7 @@ class TicketView(ParkingView, SQLiteView):
                 entry = _dump(history_entry(event))
                 batch.add("order_history", (row_key(event), event.aggregate_version, entry))
         elif projector is SERVICE_LEVELS:
-            _apply_notice(batch.c, seq, event)
+            apply_notice(batch.c, seq, event)
             if batch.rows["ticket_sla"].project(event) is not None:
                 envelope = _dump(event.model_dump(mode="json"))
                 batch.add("ticket_sla_events", (SERVICE_LEVELS.key(event), seq, envelope))
@@ -179,57 +175,10 @@ class TicketView(ParkingView, SQLiteView):
         next_seq = rows[limit - 1]["seq"] if len(rows) > limit else None
         return page, next_seq
 
-    def notices(
-        self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int,
-        department: str | None = None,
-    ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
-        """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
-        sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
-        params: list[Any] = [site, after_seq]
-        if role is not None:
-            sql += " AND role = ?"
-            params.append(role)
-        if department is not None:  # a department supervisor's own (R6.3, R4.12)
-            sql += " AND json_extract(notice, '$.department') = ?"
-            params.append(department)
-        if unacknowledged:
-            sql += " AND acknowledged_at IS NULL"
-        sql += " ORDER BY seq LIMIT ?"
-        params.append(limit + 1)
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(sql, params)
-            rows = c.fetchall()
-        page = [
-            json.loads(r["notice"])
-            | {k: r[k] for k in ("acknowledged_at", "acknowledged_by", "note")}
-            for r in rows[:limit]
-        ]
-        return page, (rows[limit - 1]["seq"] if len(rows) > limit else None)
-
 
 # which of the view's projectors takes each event (one lookup per event, on the hot path)
 _PROJECTOR_OF = {cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS) for cls in p.steps}
 LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
-
-
-def _apply_notice(c: SQLiteCursor, seq: int, event: Envelope) -> None:
-    """A notification raised (breach, ladder step, upgrade), or acknowledged: written at once,
-    since no other step of a batch reads the notices."""
-    note = notification_of(event)
-    if note is not None:
-        c.execute(
-            "INSERT OR IGNORE INTO notices (notification_id, site, role, seq, notice) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (str(note.notification_id), note.site, note.role.value, seq,
-             _dump(note.model_dump(mode="json"))),
-        )  # fmt: skip
-    elif isinstance(event, EscalationNotificationAcknowledgedEvent):
-        data: Any = event.data  # type: ignore[attr-defined]
-        c.execute(
-            "UPDATE notices SET acknowledged_at = ?, acknowledged_by = ?, note = ? "
-            "WHERE notification_id = ? AND acknowledged_at IS NULL",
-            (event.occurred_at.isoformat(), event.actor, data.note, str(data.notification_id)),
-        )
 
 
 def _sla(c: SQLiteCursor, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,71 @@
+"""The staff's notices in the ticket view: a notification escalation raises (a breach, a ladder
+step, an upgrade) is written as it arrives and marked when acknowledged (`apply_notice`), and
+`notice.list` pages through them (`NoticeBoard.notices`). Their table is listed in
+views/ticket_tables.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
+
+from shared.contracts.envelope import Envelope
+from shared.contracts.escalation_events import (
+    EscalationNotificationAcknowledgedEvent,
+    notification_of,
+)
+from shared.eventstore.views import dump as _dump
+
+
+class NoticeBoard:
+    """Mixed into the ticket view (views/tickets.py, a shared.eventstore.views.SQLiteView)."""
+
+    datastore: SQLiteDatastore
+
+    def notices(
+        self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int,
+        department: str | None = None,
+    ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+        """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
+        sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
+        params: list[Any] = [site, after_seq]
+        if role is not None:
+            sql += " AND role = ?"
+            params.append(role)
+        if department is not None:  # a department supervisor's own (R6.3, R4.12)
+            sql += " AND json_extract(notice, '$.department') = ?"
+            params.append(department)
+        if unacknowledged:
+            sql += " AND acknowledged_at IS NULL"
+        sql += " ORDER BY seq LIMIT ?"
+        params.append(limit + 1)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            rows = c.fetchall()
+        page = [
+            json.loads(r["notice"])
+            | {k: r[k] for k in ("acknowledged_at", "acknowledged_by", "note")}
+            for r in rows[:limit]
+        ]
+        return page, (rows[limit - 1]["seq"] if len(rows) > limit else None)
+
+
+def apply_notice(c: SQLiteCursor, seq: int, event: Envelope) -> None:
+    """A notification raised (breach, ladder step, upgrade), or acknowledged: written at once,
+    since no other step of a batch reads the notices."""
+    note = notification_of(event)
+    if note is not None:
+        c.execute(
+            "INSERT OR IGNORE INTO notices (notification_id, site, role, seq, notice) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (str(note.notification_id), note.site, note.role.value, seq,
+             _dump(note.model_dump(mode="json"))),
+        )  # fmt: skip
+    elif isinstance(event, EscalationNotificationAcknowledgedEvent):
+        data: Any = event.data  # type: ignore[attr-defined]
+        c.execute(
+            "UPDATE notices SET acknowledged_at = ?, acknowledged_by = ?, note = ? "
+            "WHERE notification_id = ? AND acknowledged_at IS NULL",
+            (event.occurred_at.isoformat(), event.actor, data.note, str(data.notification_id)),
+        )
