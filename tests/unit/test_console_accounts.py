@@ -11,6 +11,8 @@ import pytest
 from services.console.adapters.account_store import AccountStore
 from services.console.application.accounts import Accounts, NotSignedIn
 from services.console.domain.accounts import (
+    ATTEMPT_WINDOW,
+    ATTEMPTS,
     FIRST_RUN_PASSWORD,
     IDLE,
     LONGEST,
@@ -107,3 +109,15 @@ def test_a_ticket_offers_only_what_its_status_allows() -> None:
     assert "follow_up" not in verbs(finding)  # nobody to call: verified on site instead
     assert verbs({"status": "closed", "kind": "repair"}) == ["reopen", "reveal_contact"]
     assert verbs({"status": "cancelled", "kind": "repair"}) == ["reveal_contact"]
+
+
+async def test_a_run_of_wrong_passwords_makes_the_sign_in_wait(
+    accounts: Accounts, clock: FixedClock
+) -> None:
+    for _ in range(ATTEMPTS):
+        with pytest.raises(NotSignedIn, match="工号或密码错误"):
+            await accounts.sign_in("hbw", "HB-S01", "guess")
+    with pytest.raises(NotSignedIn, match="请 15 分钟后再试"):
+        await accounts.sign_in("hbw", "HB-S01", FIRST_RUN_PASSWORD)  # even the right one
+    clock.advance(ATTEMPT_WINDOW)
+    await accounts.sign_in("hbw", "HB-S01", FIRST_RUN_PASSWORD)

@@ -8,7 +8,9 @@ from dataclasses import replace
 
 from services.console.application.ports import AccountStore
 from services.console.domain.accounts import (
+    ATTEMPT_WINDOW,
     FIRST_RUN_PASSWORD,
+    Attempts,
     Session,
     hash_password,
     new_token,
@@ -38,6 +40,7 @@ class Accounts:
         self.store = store
         self.sites = sites
         self.clock = clock  # real time: a simulated desk clock must not end or prolong sessions
+        self.attempts = Attempts()
 
     def member(self, site: str, staff_id: str) -> StaffMember | None:
         config = self.sites.get(site)
@@ -45,23 +48,30 @@ class Accounts:
 
     async def sign_in(self, site: str, staff_id: str, password: str) -> tuple[str, Session]:
         """A new session's token, or NotSignedIn. The first-run password works only until the
-        member of staff has chosen one, and the session it opens can only change it."""
-        if self.member(site, staff_id) is None:
-            await asyncio.to_thread(hash_password, password)  # the same time as a real check
+        member of staff has chosen one, and the session it opens can only change it. After
+        ATTEMPTS wrong passwords for one staff id, its sign-in waits ATTEMPT_WINDOW."""
+        key, now = (site, staff_id), self.clock.now()
+        if self.attempts.blocked(key, now):
+            minutes = int(ATTEMPT_WINDOW.total_seconds() // 60)
+            raise NotSignedIn(f"密码错误次数过多，请 {minutes} 分钟后再试")
+        if not await self._right(site, staff_id, password):
+            self.attempts.failed(key, now)
             raise NotSignedIn(WRONG)
+        self.attempts.cleared(key)
         stored = self.store.password_hash(site, staff_id)
-        if stored is None:
-            first = password == FIRST_RUN_PASSWORD
-            if not first:
-                await asyncio.to_thread(hash_password, password)
-                raise NotSignedIn(WRONG)
-        elif not await asyncio.to_thread(password_matches, password, stored):
-            raise NotSignedIn(WRONG)
-        now = self.clock.now()
         token = new_token()
         session = Session(site, staff_id, new_token(), now, now, stored is None)
         self.store.save_session(token_hash(token), session)
         return token, session
+
+    async def _right(self, site: str, staff_id: str, password: str) -> bool:
+        """The password is this person's (or the first-run one, before they chose theirs); an
+        unknown staff id costs the same scrypt work, so neither answer is told apart by time."""
+        stored = self.store.password_hash(site, staff_id)
+        if self.member(site, staff_id) is None or stored is None:
+            await asyncio.to_thread(hash_password, password)
+            return self.member(site, staff_id) is not None and password == FIRST_RUN_PASSWORD
+        return await asyncio.to_thread(password_matches, password, stored)
 
     def session(self, token: str | None) -> tuple[str, Session]:
         """The live session of a cookie's token (its last use moved to now), else NotSignedIn."""

@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 FIRST_RUN_PASSWORD = "propdesk-first"  # README: valid once, changed at the first sign-in
 MIN_LENGTH = 8
 IDLE = timedelta(minutes=30)
+# wrong passwords: after this many for one staff id within the window, sign-in waits it out
+ATTEMPTS = 5
+ATTEMPT_WINDOW = timedelta(minutes=15)
 LONGEST = timedelta(hours=10)
 
 # scrypt's cost: n=2**14, r=8 needs 16 MiB and ~50 ms here, enough for a loopback desk
@@ -79,3 +82,21 @@ class Session:
 
     def csrf_matches(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(self.csrf, given or "")
+
+
+class Attempts:
+    """Wrong passwords per staff id in a sliding window (in memory: a restart forgets them)."""
+
+    def __init__(self) -> None:
+        self._failed: dict[tuple[str, str], list[datetime]] = {}
+
+    def blocked(self, key: tuple[str, str], now: datetime) -> bool:
+        recent = [t for t in self._failed.get(key, []) if now - t < ATTEMPT_WINDOW]
+        self._failed[key] = recent
+        return len(recent) >= ATTEMPTS
+
+    def failed(self, key: tuple[str, str], now: datetime) -> None:
+        self._failed.setdefault(key, []).append(now)
+
+    def cleared(self, key: tuple[str, str]) -> None:
+        self._failed.pop(key, None)
