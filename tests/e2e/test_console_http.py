@@ -4,13 +4,15 @@ Chinese, and nothing recorded — the site's ticket list is the same before and 
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.console_support import Running, csrf_of, signed_in, start_up
+from tests.e2e.conftest import PROPDESK
+from tests.e2e.console_support import FIRST_RUN, Running, csrf_of, signed_in, start_up
 
 pytestmark = pytest.mark.e2e
 
@@ -180,3 +182,22 @@ def test_an_appointment_is_read_in_the_sites_time_and_promised(
     promises = re.search(r'<ul id="promises">(.*?)</ul>', reply.text, re.S).group(1)  # type: ignore[union-attr]
     assert "预约上门" in promises and "2026-11-25 14:00 (UTC+08:00)" in promises
     assert "一般维修完成" in promises and "2026-11-28 14:00 (UTC+08:00)" in promises
+
+
+def test_a_forgotten_password_is_reset_by_the_operator(running: Running) -> None:
+    signed_in(running.console, "hbw", "HB-CS1", "cs-assistant-1").close()
+    reset = subprocess.run(
+        [PROPDESK, "console", "reset-password", "--site", "hbw", "--staff", "HB-CS1",
+         "--data-dir", str(running.data_dir)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert reset.returncode == 0 and "password forgotten" in reset.stdout, reset.stderr
+    with httpx.Client(base_url=running.console, follow_redirects=True) as client:
+        csrf = csrf_of(client.get("/login").text)
+        form = {"csrf": csrf, "site": "hbw", "staff_id": "HB-CS1"}
+        old = client.post("/login", data=form | {"password": "cs-assistant-1"})
+        assert "工号或密码错误" in old.text
+        first = client.post(
+            "/login", data=form | {"csrf": csrf_of(old.text), "password": FIRST_RUN}
+        )
+        assert first.url.path == "/password"

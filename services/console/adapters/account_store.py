@@ -91,3 +91,15 @@ class AccountStore:
                 "DELETE FROM sessions WHERE site = ? AND staff_id = ? AND token_hash != ?",
                 (site, staff_id, keep),
             )
+
+    def forget(self, site: str, staff_id: str) -> bool:
+        """The person's password and sessions gone: the first-run password works for them again
+        (`propdesk console reset-password`). Whether they had chosen a password."""
+        with self._lock:
+            gone = self._db.execute(
+                "DELETE FROM accounts WHERE site = ? AND staff_id = ?", (site, staff_id)
+            ).rowcount
+            self._db.execute(
+                "DELETE FROM sessions WHERE site = ? AND staff_id = ?", (site, staff_id)
+            )
+        return bool(gone)
