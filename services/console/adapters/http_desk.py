@@ -15,6 +15,8 @@ from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, allowed_actions
 from services.console.domain.words import CATEGORIES, CHANNELS, HELP_CATEGORIES, KINDS
 
+NEWEST = 300  # notices shown, newest first
+
 
 class DeskPages(Web):
     def desk_page(self, request: Request, who: Who, status: int = 200, **context: Any):
@@ -135,12 +137,17 @@ class DeskPages(Web):
 
     async def notices(self, request: Request, who: Who) -> Response:
         mine = request.query_params.get("all") is None
+        member = self.accounts.member(who.session.site, who.session.staff_id)
+        # a department's supervisor reads their department's notices (contract §20.4)
+        department = member.department.value if mine and member and member.department else None
         try:
-            found = await self.desk.notices(who.session.site, who.role if mine else None)
+            found = await self.desk.notices(
+                who.session.site, who.role if mine else None, department
+            )
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         return self.page(
-            request, "notices.html", who=who, notices=list(reversed(found)), mine=mine,
+            request, "notices.html", who=who, notices=list(reversed(found))[:NEWEST], mine=mine,
             csrf=who.session.csrf, done=request.query_params.get("m"), live="reload",
         )  # fmt: skip
 

@@ -95,8 +95,9 @@ class FrontDesk:
         return found
 
     async def follow_ups(self, site: str) -> list[dict[str, Any]]:
-        """回访: resolved, not yet called back, the longest waiting first (R11.1)."""
-        resolved = await self.tickets(site, "resolved")
+        """回访: resolved, not yet called back, the longest waiting first (R11.1): every one, not
+        only the newest page."""
+        resolved = await self.every_page(site, "ticket.list", {"status": "resolved"}, "tickets")
         calls = [t for t in resolved if t.get("channel") != "inspection"]
         return sorted(calls, key=lambda t: t.get("resolved_at") or "")
 
@@ -116,9 +117,26 @@ class FrontDesk:
         query = {"limit": PAGE, **{k: v for k, v in filters.items() if v}}
         return (await self.desk.query(site, "workorder.list", query))["work_orders"]
 
-    async def notices(self, site: str, role: str | None) -> list[dict[str, Any]]:
-        query: dict[str, Any] = {"limit": 200, **({"role": role} if role else {})}
-        return (await self.desk.query(site, "notice.list", query))["notices"]
+    async def notices(
+        self, site: str, role: str | None, department: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The site's notices (to `role`, of `department`), oldest first, every page of them."""
+        query: dict[str, Any] = {"role": role, "department": department}
+        return await self.every_page(site, "notice.list", query, "notices")
+
+    async def every_page(
+        self, site: str, name: str, query: dict[str, Any], key: str, pages: int = 50
+    ) -> list[dict[str, Any]]:
+        """All the rows of a paged query (at most `pages` pages of PAGE rows)."""
+        query = {k: v for k, v in query.items() if v is not None} | {"limit": PAGE}
+        rows: list[dict[str, Any]] = []
+        for _ in range(pages):
+            reply = await self.desk.query(site, name, query)
+            rows += reply[key]
+            if not reply.get("next_cursor"):
+                break
+            query["cursor"] = reply["next_cursor"]
+        return rows
 
     async def acknowledge(self, site: str, staff_id: str, notification_id: str, note: str | None):
         body = {"notification_id": notification_id, **({"note": note} if note else {})}
