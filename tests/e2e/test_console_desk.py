@@ -236,6 +236,7 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     phone.fill("#step-complete [name=fee]", "35")
     phone.click("#step-complete button")  # a fee needs the customer's yes to a quote first
     assert "a fee needs a quote accepted before the work" in phone.inner_text("#message")
+    assert phone.input_value("#step-complete [name=notes]") == "插座烧坏，已更换"  # kept
     assert phone.inner_text("#status") == "已到场"
     shoot(phone, "13-order-refused")
     phone.fill("#step-quote [name=amount]", "35")
