@@ -201,3 +201,23 @@ def test_a_forgotten_password_is_reset_by_the_operator(running: Running) -> None
             "/login", data=form | {"csrf": csrf_of(old.text), "password": FIRST_RUN}
         )
         assert first.url.path == "/password"
+
+
+def test_reports_go_to_managers_and_quality_and_the_company_pack_to_quality_only(
+    running: Running,
+) -> None:
+    technician = signed_in(running.console, "hbw", "HB-T03")
+    manager = signed_in(running.console, "hbw", "HB-GMO")
+    quality = signed_in(running.console, "hbw", "HB-QA")
+    try:
+        refused(technician.get("/reports/monthly?period=2026-11&format=csv"), 403, "无权下载")
+        refused(manager.get("/reports/quality?period=2026-11&format=xlsx"), 403, "无权下载")
+        weekly = manager.get("/reports/weekly?period=2026-W48&format=csv")
+        assert weekly.status_code == 200, weekly.text[:300]
+        assert "hbw-2026-W48-weekly.csv" in weekly.headers["content-disposition"]
+        pack = quality.get("/reports/quality?period=2026-11&format=xlsx")
+        assert pack.status_code == 200 and pack.content[:2] == b"PK", pack.text[:300]
+        assert "company-2026-11-quality.xlsx" in pack.headers["content-disposition"]
+    finally:
+        for client in (technician, manager, quality):
+            client.close()

@@ -12,7 +12,8 @@ from services.console.adapters.http_web import HEADERS, Stop, Web, Who
 from services.console.adapters.report_downloads import report_file
 from services.console.application.dashboard import last_month, today
 from services.console.domain.refusal import Refused
-from services.console.domain.screens import OPEN_ORDERS, ORDER_VERBS, QUEUES, order_steps
+from services.console.domain.screens import OPEN_ORDERS, ORDER_VERBS, QUEUES, REPORTS, order_steps
+from services.console.domain.words import word
 
 
 class OrderPages(Web):
@@ -89,6 +90,8 @@ class ManagerPages(Web):
 
     async def report_download(self, request: Request, who: Who) -> Response:
         kind = request.path_params["kind"]
+        if who.role not in REPORTS.get(kind, ()):
+            raise Stop(403, f"{word('role', who.role)}无权下载此报表")
         period = (request.query_params.get("period") or "").strip()[:10]
         fmt = request.query_params.get("format", "xlsx")
         try:

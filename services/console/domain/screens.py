@@ -118,3 +118,11 @@ QUEUES = (("issued", "待接单（2分钟内领单）"), ("collected", "已接�
 
 def order_steps(order: dict[str, object]) -> list[OrderStep]:
     return [step for step in ORDER_STEPS if step.allowed(order)]
+
+
+# who may download which report (issue 14: managers and quality; the company pack only for quality)
+REPORTS: dict[str, frozenset[str]] = {
+    "monthly": frozenset({"project_manager", "gm_office", "quality"}),
+    "weekly": frozenset({"project_manager", "gm_office", "quality"}),
+    "quality": frozenset({"quality"}),
+}
