@@ -190,6 +190,11 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     no_overflow(page)
     page.goto(f"{running.console}/notices?all=1")
     shoot(page, "10-notices")
+    # a ticket of no site of hers (or of another site): a clear page, nothing else
+    page.goto(f"{running.console}/tickets/TP-202611-0001")
+    assert "本项目没有这个工单" in page.inner_text("#message")
+    shoot(page, "17-not-found")
+    no_overflow(page)
     context.close()
 
 
