@@ -44,6 +44,7 @@ from shared.messaging.subjects import STREAM
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+CONSOLE_ACCOUNTS = Path("console") / "accounts.sqlite3"  # services/console's own store
 DESK_FILE = "desk.jsonl"
 WRITERS = ("intake", "dispatch", "escalation")  # the services a backup holds
 HOLD_SECONDS = 120.0
@@ -199,9 +200,13 @@ async def _read_desk(bus: Bus, path: Path, last: int) -> int:
 
 
 def _copy_secrets(settings: Settings, out: Path, say: Say) -> None:
-    """The site directory, every identity's credential, and intake's key file."""
+    """The site directory, every identity's credential, intake's key file, and the web console's
+    staff accounts (password hashes), so nobody must choose a password again after a restore."""
     if settings.sites_path.exists():
         copy_private(settings.sites_path, out / "sites.json")
+    accounts = settings.data_dir / CONSOLE_ACCOUNTS
+    if accounts.exists():
+        copy_sqlite(accounts, private_dir(out / accounts.parent.name) / accounts.name)
     creds = settings.credentials_path
     if creds.is_dir():  # with revoked/: a restored hub must not issue those again
         copy_tree(creds, out / "credentials", "*.nk")

@@ -71,7 +71,11 @@ async def restore(backup: Path, settings: Settings, say: Say = print) -> int:
         copy_private(store, data / store.name)
     if (backup / "sites.json").exists():
         copy_private(backup / "sites.json", settings.sites_path)
-    for folder, target in (("credentials", settings.credentials_path), ("keys", data / "keys")):
+    for folder, target in (
+        ("credentials", settings.credentials_path),
+        ("keys", data / "keys"),
+        ("console", data / "console"),  # the web console's staff accounts
+    ):
         if (backup / folder).is_dir():
             copy_tree(backup / folder, target)
     count = await _republish(backup / DESK_FILE, settings, manifest["desk"]["last_seq"])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from propdesk.monitor import Monitor, store_dir_of
 from propdesk.trust import Hub, ensure_site_directory
+from services.console.entrypoint import ConsoleProcess
 from services.dispatch.entrypoint import DispatchService
 from services.escalation.entrypoint import EscalationService
 from services.intake.entrypoint import IntakeService
@@ -29,6 +30,10 @@ SERVICES: dict[str, type[Service]] = {
     "escalation": EscalationService,
     "reporting": ReportingService,
 }
+
+# the front desk's web console: a process beside the services, a client of their contract
+# (services/console), started by `up` and `serve console`
+CONSOLE = "console"
 
 log = get_logger("propdesk")
 SITES_POLL = 1.0  # seconds between looks at the site directory's modification time
@@ -62,7 +67,9 @@ class System:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.names = names
+        self.names = [name for name in names if name != CONSOLE]  # the bus's services
+        self.with_console = CONSOLE in names
+        self.console: ConsoleProcess | None = None
         self.embedded = embedded
         self.default_sites = default_sites  # `up`: write the default site directory if none
         self.natsd: EmbeddedNats | None = None
@@ -101,7 +108,14 @@ class System:
         for service in services:
             self.services.append(service)  # before start, so a half-started one is stopped too
             await service.start(url)
+        if self.with_console:
+            self.console = ConsoleProcess(self.settings, self.clock)
+            await self.console.start(url)
         return url
+
+    @property
+    def console_url(self) -> str | None:
+        return self.console.url if self.console is not None else None
 
     async def _watch_sites(self, hub: Hub) -> None:
         """A site directory edited by hand while `up` runs: its new sites get their desks'
@@ -129,6 +143,9 @@ class System:
         if self.monitor is not None:  # no look at a store while it closes
             await self.monitor.stop()
             self.monitor = None
+        if self.console is not None:  # first: no page sends a command to a stopping service
+            await self.console.stop()
+            self.console = None
         if self._watching is not None:
             await cancel_and_wait([self._watching])
             self._watching = None
@@ -164,10 +181,11 @@ async def run(
     names: list[str],
     *,
     embedded: bool,
-    on_ready: Callable[[str], None],
+    on_ready: Callable[[str, str | None], None],
     default_sites: bool = False,
 ) -> None:
-    """Run until SIGINT or SIGTERM. With `embedded`, also run nats-server under the data dir."""
+    """Run until SIGINT or SIGTERM. With `embedded`, also run nats-server under the data dir.
+    `on_ready` is told the NATS URL, and the console's URL when `names` has the console."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -176,7 +194,7 @@ async def run(
     system = System(settings, clock, names, embedded=embedded, default_sites=default_sites)
 
     async def start() -> None:
-        on_ready(await system.start())
+        on_ready(await system.start(), system.console_url)
 
     starting = asyncio.create_task(start())
     stopping = asyncio.create_task(stop.wait())

@@ -13,6 +13,7 @@ import typer
 
 from propdesk.cli.access_log import access_log
 from propdesk.cli.backup import backup, restore
+from propdesk.cli.console import console_app
 from propdesk.cli.contact import contact_app
 from propdesk.cli.escalation import clock_app, notice_app, sim_app
 from propdesk.cli.events import events_app
@@ -47,6 +48,7 @@ app.add_typer(nats_app, name="nats")
 app.add_typer(stream_app, name="stream")
 app.add_typer(keys_app, name="keys")
 app.add_typer(parked_app, name="parked")
+app.add_typer(console_app, name="console")
 
 app.command("demo")(demo)
 app.command("replay")(replay)

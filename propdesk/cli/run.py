@@ -19,6 +19,8 @@ from shared.kernel.settings import Settings
 from shared.logging import configure_logging
 from shared.messaging.errors import StartRefused
 
+CONSOLE = "console"  # propdesk/runtime.py CONSOLE; imported late there (it loads every service)
+
 
 class ClockMode(StrEnum):
     system = "system"
@@ -30,6 +32,13 @@ MetricsPort = Annotated[
     typer.Option(
         envvar="PROPDESK_METRICS_PORT",
         help="Serve /health and /metrics over HTTP on this port (default: off)",
+    ),
+]
+ConsolePort = Annotated[
+    int | None,
+    typer.Option(
+        envvar="PROPDESK_CONSOLE_PORT",
+        help="Port of the front desk's web console (default 8080; 0: any free port)",
     ),
 ]
 MetricsHost = Annotated[
@@ -72,6 +81,7 @@ def up(
     ] = None,
     metrics_port: MetricsPort = None,
     metrics_host: MetricsHost = "127.0.0.1",
+    console_port: ConsolePort = None,
     jetstream_max_store: Annotated[
         str | None,
         typer.Option(
@@ -84,6 +94,7 @@ def up(
     settings = _settings(
         data_dir=data_dir, nats_port=nats_port, nats_url=nats_url, metrics_port=metrics_port,
         metrics_host=metrics_host, jetstream_max_store=jetstream_max_store,
+        console_port=console_port,
     )  # fmt: skip
     if clock is ClockMode.system and start is not None:
         err.print("[red]--start needs --clock simulated[/red]")
@@ -91,23 +102,30 @@ def up(
     chosen: Clock = SystemClock()
     if clock is ClockMode.simulated:
         chosen = SimulatedClock(start or chosen.now())
-    _run(settings, list(_services()), embedded=nats_url is None, clock=chosen, default_sites=True)
+    names = [*_services(), CONSOLE]
+    _run(settings, names, embedded=nats_url is None, clock=chosen, default_sites=True)
 
 
 def serve(
-    service: Annotated[str, typer.Argument(help="intake, dispatch, escalation or reporting")],
+    service: Annotated[
+        str, typer.Argument(help="intake, dispatch, escalation, reporting or console")
+    ],
     nats_url: Annotated[str, typer.Option(envvar="PROPDESK_NATS_URL")] = DEFAULT_URL,
     data_dir: Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR")] = Path("var"),
     metrics_port: MetricsPort = None,
     metrics_host: MetricsHost = "127.0.0.1",
+    console_port: ConsolePort = None,
 ) -> None:
-    """Run one service alone against an existing NATS server (one process per service)."""
-    if service not in _services():
-        err.print(f"[red]unknown service {service!r}[/red]; one of: {', '.join(_services())}")
+    """Run one service alone against an existing NATS server (one process per service); `console`
+    serves the front desk's web console, a client of the services with each site's credential."""
+    known = [*_services(), CONSOLE]
+    if service not in known:
+        err.print(f"[red]unknown service {service!r}[/red]; one of: {', '.join(known)}")
         raise typer.Exit(2)
     settings = _settings(
-        data_dir=data_dir, nats_url=nats_url, metrics_port=metrics_port, metrics_host=metrics_host
-    )
+        data_dir=data_dir, nats_url=nats_url, metrics_port=metrics_port, metrics_host=metrics_host,
+        console_port=console_port,
+    )  # fmt: skip
     _run(settings, [service], embedded=False)
 
 
@@ -129,8 +147,10 @@ def _run(
 
     configure_logging(settings.log_format, settings.log_level)
 
-    def ready(url: str) -> None:
+    def ready(url: str, console_url: str | None) -> None:
         mode = " (simulated clock)" if isinstance(clock, SimulatedClock) else ""
+        if console_url:  # before the ready line, which tests and scripts wait for
+            print(f"propdesk console: {console_url}", flush=True)
         print(f"propdesk ready: {', '.join(names)} on {url}{mode}", flush=True)
 
     try:

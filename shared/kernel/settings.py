@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # what the embedded nats-server's JetStream may store (`up`; e.g. 10GB): the services
     # alert ops at 80 % and 95 % of it
     jetstream_max_store: ByteSize | None = None
+    # the front desk's web console (services/console, `propdesk up`): where it listens
+    console_port: int = 8080
+    console_host: str = "127.0.0.1"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
     # intake's store holds personal data and is encrypted (shared/eventstore/keys.py): its keys

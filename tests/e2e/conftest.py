@@ -16,6 +16,9 @@ import pytest
 from shared.messaging.natsd import free_port
 
 PROPDESK = str(Path(sys.executable).parent / "propdesk")
+# every `propdesk up` of the tests serves its web console on a free port, not on 8080 (which a
+# developer's own `make run` may hold); a test that wants the console's URL reads it from stdout
+os.environ.setdefault("PROPDESK_CONSOLE_PORT", "0")
 
 
 class Process:

@@ -87,9 +87,10 @@ async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
         assert first.stop() == 0
 
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
-    assert {"stores/intake.sqlite3", "keys/intake.key", "credentials/ops.nk"} <= set(
-        manifest["files"]
-    )
+    assert {
+        "stores/intake.sqlite3", "keys/intake.key", "credentials/ops.nk",
+        "console/accounts.sqlite3",  # the web console's staff passwords (hashed)
+    } <= set(manifest["files"])  # fmt: skip
     assert (tmp_path / "backup").stat().st_mode & 0o077 == 0  # nobody else may read it
 
     new, port2 = tmp_path / "restored", free_port()
@@ -117,6 +118,7 @@ async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
         var / "credentials" / "site-hbw.nk"
     ).read_bytes()  # the site offices' files still valid
     assert not (new / "credentials" / "site-xh-tower.nk").exists()  # and a revoked one stays so
+    assert (new / "console" / "accounts.sqlite3").exists()
 
 
 def test_restore_refuses_a_directory_that_is_not_empty_or_a_backup_that_does_not_check(

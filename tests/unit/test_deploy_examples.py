@@ -72,7 +72,7 @@ def test_the_nats_unit_runs_the_generated_configuration_and_reloads_it_twice() -
 def test_every_unit_runs_in_the_one_data_directory_the_hub_writes() -> None:
     """The services find their credentials and the site directory under PROPDESK_DATA_DIR, which
     is systemd's state directory, where `propdesk nats config` and `sites add` write them."""
-    for service in ("intake", "dispatch", "escalation", "reporting"):
+    for service in ("intake", "dispatch", "escalation", "reporting", "console"):
         unit = _unit(service)
         assert f"Environment=PROPDESK_DATA_DIR={DATA_DIR}" in unit, service
         assert f"StateDirectory={Path(DATA_DIR).name}" in unit, service

@@ -1,0 +1,173 @@
+"""The front desk's pages: the intake form (受理登记), the queues, a ticket and its actions, the
+follow-up calls (回访), the notices and the printable 派工单."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from services.console.adapters.http_web import Stop, Web, Who
+from services.console.application.forms import new_client_ref, report_body
+from services.console.domain.refusal import Refused
+from services.console.domain.screens import VERBS, allowed_actions
+from services.console.domain.words import CATEGORIES, CHANNELS, HELP_CATEGORIES, KINDS
+
+NEWEST = 300  # notices shown, newest first
+
+
+class DeskPages(Web):
+    def desk_page(self, request: Request, who: Who, status: int = 200, **context: Any):
+        site = self.sites.get(who.session.site)
+        categories = site.categories if site else ()
+        return self.page(
+            request, "desk.html", status, who=who, csrf=who.session.csrf,
+            channels=CHANNELS, kinds=KINDS, help_categories=HELP_CATEGORIES,
+            categories=[(c, CATEGORIES.get(c, c)) for c in categories],
+            form=context.pop("form", {"client_ref": new_client_ref()}), **context,
+        )  # fmt: skip
+
+    async def desk_form(self, request: Request, who: Who) -> Response:
+        return self.desk_page(request, who)
+
+    async def report(self, request: Request, who: Who) -> Response:
+        form = request.state.form
+        site = self.sites.get(who.session.site)
+        assert site is not None
+        try:
+            body = report_body(form, site.zone)
+            reply = await self.desk.report(who.session.site, who.session.staff_id, body)
+        except Refused as refused:
+            return self.desk_page(request, who, 400, form=form, refused=refused)
+        return self.page(request, "reported.html", who=who, reply=reply, kind=form.get("kind"))
+
+    async def tickets(self, request: Request, who: Who) -> Response:
+        view = request.query_params.get("view", "open")
+        view = view if view in ("open", "overdue", "mine", "all") else "open"
+        kind = request.query_params.get("kind") or None
+        kind = kind if kind in KINDS else None
+        try:
+            found = await self.desk.queue(who.session.site, view, kind, who.session.staff_id)
+        except Refused as refused:
+            raise Stop(503, refused.shown) from None
+        return self.page(
+            request,
+            "tickets.html",
+            who=who,
+            tickets=found,
+            view=view,
+            kind=kind,
+            kinds=KINDS,
+            live="reload",
+        )
+
+    async def ticket(self, request: Request, who: Who, **context: Any) -> Response:
+        ref = request.path_params["ticket"]
+        try:
+            ticket = await self.desk.ticket(who.session.site, ref)
+        except Refused as refused:
+            status = 404 if refused.code in ("not_found", "invalid") else 503
+            raise Stop(status, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
+        site = self.sites.get(who.session.site)
+        return self.page(
+            request, "ticket.html", context.pop("status", 200), who=who, ticket=ticket,
+            csrf=who.session.csrf, actions=allowed_actions(ticket), kinds=KINDS,
+            request_message=request.query_params.get("m"),
+            help_categories=HELP_CATEGORIES,
+            categories=[(c, CATEGORIES.get(c, c)) for c in (site.categories if site else ())],
+            **context,
+        )  # fmt: skip
+
+    async def act(self, request: Request, who: Who) -> Response:
+        ref, verb = request.path_params["ticket"], request.path_params["verb"]
+        if verb not in VERBS:
+            raise Stop(404, f"没有这个操作：{verb}")
+        try:
+            reply = await self.desk.act(
+                who.session.site, who.session.staff_id, ref, verb, request.state.form
+            )
+        except Refused as refused:
+            status = {"not_found": 404, "conflict": 409, "forbidden": 403}.get(refused.code, 400)
+            if refused.code == "not_found":
+                raise Stop(404, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
+            return await self.ticket(
+                request, who, refused=refused, status=status, form=request.state.form, failed=verb
+            )
+        if verb == "reveal_contact":  # shown once, to this person; never kept by the console
+            return await self.ticket(request, who, reporters=reply.get("reporters") or [])
+        done = f"{VERBS[verb].label}已保存"
+        back = request.state.form.get("back")
+        if back == "/follow-ups":
+            return RedirectResponse(f"/follow-ups?m={quote(done)}", 303)
+        return RedirectResponse(f"/tickets/{reply['ticket_id']}?m={quote(done)}", 303)
+
+    async def search(self, request: Request, who: Who) -> Response:
+        by = request.query_params.get("by", "phone")
+        q = (request.query_params.get("q") or "")[:80]
+        found, refused = None, None
+        if q:
+            try:
+                found = await self.desk.search(who.session.site, who.session.staff_id, by, q)
+            except Refused as exc:
+                refused = exc
+        return self.page(
+            request, "search.html", 400 if refused else 200, who=who, by=by, q=q, found=found,
+            refused=refused,
+        )  # fmt: skip
+
+    async def live(self, request: Request, who: Who) -> Response:
+        """Server-sent events: something changed at the site; a notice reached my role."""
+        if self.live_feed is None:
+            raise Stop(404, "此控制台未开启实时更新")
+        events = self.live_feed(who.session.site, who.role)
+        return StreamingResponse(
+            events, media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )  # fmt: skip
+
+    async def follow_ups(self, request: Request, who: Who) -> Response:
+        try:
+            calls = await self.desk.follow_ups(who.session.site)
+        except Refused as refused:
+            raise Stop(503, refused.shown) from None
+        return self.page(
+            request, "follow_ups.html", who=who, calls=calls, csrf=who.session.csrf,
+            done=request.query_params.get("m"),
+        )  # fmt: skip
+
+    async def notices(self, request: Request, who: Who) -> Response:
+        mine = request.query_params.get("all") is None
+        member = self.accounts.member(who.session.site, who.session.staff_id)
+        # a department's supervisor reads their department's notices (contract §20.4)
+        department = member.department.value if mine and member and member.department else None
+        try:
+            found = await self.desk.notices(
+                who.session.site, who.role if mine else None, department
+            )
+        except Refused as refused:
+            raise Stop(503, refused.shown) from None
+        return self.page(
+            request, "notices.html", who=who, notices=list(reversed(found))[:NEWEST], mine=mine,
+            csrf=who.session.csrf, done=request.query_params.get("m"), live="reload",
+        )  # fmt: skip
+
+    async def acknowledge(self, request: Request, who: Who) -> Response:
+        notice = request.path_params["notice"]
+        try:
+            await self.desk.acknowledge(
+                who.session.site, who.session.staff_id, notice,
+                (request.state.form.get("note") or "").strip() or None,
+            )  # fmt: skip
+        except Refused as refused:
+            raise Stop(400 if refused.code != "forbidden" else 403, refused.shown) from None
+        return RedirectResponse(f"/notices?m={quote('已确认')}", 303)
+
+    async def slip(self, request: Request, who: Who) -> Response:
+        order_no = request.path_params["order"]
+        try:
+            order = await self.desk.work_order(who.session.site, order_no)
+        except Refused as refused:
+            raise Stop(404, f"本项目没有这张派工单：{order_no}（{refused.shown}）") from None
+        return self.page(request, "slip.html", who=who, order=order)

@@ -1,0 +1,138 @@
+"""The console's pages over HTTP (Starlette), what they share: each handler reads the session,
+checks the form's CSRF token, calls one use case and writes one template. A refusal is shown in
+Chinese on the page it came from, and nothing is recorded: the command is never sent, or the
+service refused it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from services.console.adapters.templating import environment, local, time_left
+from services.console.application.accounts import Accounts, NotSignedIn
+from services.console.application.front_desk import FrontDesk
+from services.console.domain.accounts import Session
+from services.console.domain.screens import menu
+from shared.kernel.clock import Clock
+from shared.kernel.sites import SiteDirectory, WatchedDirectory
+
+SESSION = "pd_session"
+PRE = "pd_pre"  # the signed-out forms' CSRF cookie (double submit)
+MAX_FORM = 64 * 1024  # bytes: the longest form (2,000 characters of content) is far below
+STATIC = Path(__file__).parents[1] / "static"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class Stop(Exception):
+    """A request refused before anything was done: status and the page's message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Who:
+    key: str
+    session: Session
+    name: str
+    role: str
+
+
+class Web:
+    """What every page shares: the session, the CSRF check, the form's limits, the template."""
+
+    def __init__(
+        self, accounts: Accounts, desk: FrontDesk, sites: SiteDirectory | WatchedDirectory,
+        clock: Clock, live: Callable[[str, str], AsyncIterator[bytes]] | None = None,
+    ) -> None:  # fmt: skip
+        self.live_feed = live  # (site, role) -> server-sent events (adapters/live.py)
+        self.accounts = accounts
+        self.desk = desk
+        self.sites = sites
+        self.clock = clock
+        self.env = environment()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        who: Who | None = context.get("who")
+        site = self.sites.get(who.session.site) if who else None
+        zone = site.zone if site else None
+        context |= {
+            "menu": menu(who.role) if who else (),
+            "site_name": site.name if site else "",
+            "path": request.url.path,
+            "t": local(zone) if zone else (lambda when: when or ""),
+            "left": lambda due: time_left(due, self.clock.now()),
+        }
+        html = self.env.get_template(name).render(**context)
+        return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+    def stopped(self, request: Request, stop: Stop, who: Who | None = None) -> Response:
+        return self.page(request, "message.html", stop.status, message=stop.message, who=who)
+
+    async def form(self, request: Request) -> dict[str, str]:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_FORM):
+            raise Stop(413, "提交的内容过大（超过 64 KB），未保存任何内容。")
+        body = await request.body()
+        if len(body) > MAX_FORM:
+            raise Stop(413, "提交的内容过大（超过 64 KB），未保存任何内容。")
+        kind = request.headers.get("content-type", "").split(";")[0].strip()
+        if kind != "application/x-www-form-urlencoded":
+            raise Stop(400, "表单格式不正确，未保存任何内容。")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Stop(400, "表单编码不是 UTF-8，未保存任何内容。") from None
+        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=64))
+
+    def who(self, request: Request) -> Who:
+        key, session = self.accounts.session(request.cookies.get(SESSION))
+        member = self.accounts.member(session.site, session.staff_id)
+        assert member is not None  # accounts.session ended the session otherwise
+        return Who(key, session, member.name or session.staff_id, member.role.value)
+
+    def checked(self, who: Who, form: dict[str, str]) -> None:
+        if not who.session.csrf_matches(form.get("csrf")):
+            raise Stop(
+                403, "表单已失效或来源不明（CSRF 校验失败），未保存任何内容。请刷新页面后重试。"
+            )
+
+    def guarded(
+        self, handler: Callable[[Request, Who], Awaitable[Response]], *, post: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A page for the signed-in: no session → the sign-in page (a form: refused, nothing
+        recorded); the first-run password → the password page; a form → its CSRF token."""
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                who = self.who(request)
+            except NotSignedIn as exc:
+                if post:
+                    return self.stopped(request, Stop(401, exc.message + "，未保存任何内容。"))
+                return RedirectResponse(f"/login?m={quote(exc.message)}", 303)
+            if who.session.must_change_password and request.url.path != "/password":
+                return RedirectResponse("/password", 303)
+            try:
+                if post:
+                    request.state.form = await self.form(request)
+                    self.checked(who, request.state.form)
+                return await handler(request, who)
+            except Stop as stop:
+                return self.stopped(request, stop, who)
+
+        return endpoint

@@ -1,0 +1,51 @@
+"""The managers' page: today at the site (new, open, overdue, breaches, the complaint ladder by
+level, this month's satisfaction) from the contract's queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.console.application.front_desk import FrontDesk
+from services.console.domain.refusal import Refused
+
+
+async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
+    now = front.clock.now().astimezone(zone)
+    day = now.date().isoformat()
+    month = now.strftime("%Y-%m")
+    latest = await front.tickets(site)
+    open_ = await front.queue(site, "open", None)
+    notices = await front.notices(site, None)
+
+    def local_day(when: str | None) -> str:
+        return datetime.fromisoformat(when).astimezone(zone).date().isoformat() if when else ""
+
+    ladder = Counter(
+        (t.get("sla") or {}).get("escalation_level") for t in open_ if t["kind"] == "complaint"
+    )
+    try:
+        monthly = (await front.desk.query(site, "report.monthly", {"month": month}))["report"]
+        satisfaction = monthly.get("satisfaction") or {}
+    except Refused:
+        satisfaction = {}
+    return {
+        "day": day, "month": month,
+        "new": sum(1 for t in latest if local_day(t.get("received_at")) == day),
+        "open": len(open_),
+        "overdue": sum(1 for t in open_ if (t.get("sla") or {}).get("overdue")),
+        "breaches": sum(
+            1 for n in notices
+            if n.get("reason") == "clock_breached" and local_day(n.get("raised_at")) == day
+        ),
+        "unacknowledged": sum(1 for n in notices if not n.get("acknowledged_at")),
+        "ladder": {level: n for level, n in ladder.items() if level},
+        "satisfaction": satisfaction,
+    }  # fmt: skip
+
+
+def last_month(now: datetime, zone: ZoneInfo) -> str:
+    first = now.astimezone(zone).date().replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")

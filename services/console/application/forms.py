@@ -1,0 +1,113 @@
+"""The console's forms as the contract's command bodies (docs/contract.md §6, §10): what a person
+typed, stripped, blank fields left out, times read in the site's zone; checked against the
+contract's own models by the caller, so a bad form is refused with the contract's words and
+nothing is sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from services.console.domain.refusal import Refused, new_key
+
+
+def new_client_ref() -> str:
+    """The report form's own reference, made when the form is shown: the same form sent twice
+    is one ticket (docs/contract.md §4). Letters only, so it never looks like a phone number."""
+    return new_key()
+
+
+def _text(form: dict[str, str], name: str) -> str | None:
+    value = (form.get(name) or "").strip()
+    return value or None
+
+
+def _local_time(value: str | None, zone: ZoneInfo, field: str) -> str | None:
+    """A browser's `datetime-local` (no offset) read in the site's zone."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=zone).isoformat()
+    except ValueError:
+        raise Refused("invalid", "时间格式不正确", [{"field": field, "message": value}]) from None
+
+
+def refusal_of(exc: ValidationError) -> Refused:
+    fields = [
+        {"field": ".".join(str(p) for p in error["loc"]) or "body", "message": error["msg"]}
+        for error in exc.errors()[:20]
+    ]
+    return Refused("invalid", "请检查以下字段", fields)
+
+
+def report_body(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
+    """The intake form (受理登记) as `intake.report`'s body (docs/contract.md §6.1)."""
+    reporter = None
+    if any(_text(form, f) for f in ("name", "phone", "room")):
+        reporter = {
+            "name": _text(form, "name"), "phone": _text(form, "phone"),
+            "room": _text(form, "room"),
+        }  # fmt: skip
+    start = _local_time(_text(form, "appointment_start"), zone, "appointment.start")
+    end = _local_time(_text(form, "appointment_end"), zone, "appointment.end")
+    body = {
+        "client_ref": _text(form, "client_ref") or new_client_ref(),
+        "channel": _text(form, "channel"), "kind": _text(form, "kind"),
+        "category": _text(form, "category"), "help_category": _text(form, "help_category"),
+        "reporter": reporter, "content": _text(form, "content"),
+        "appointment": {"start": start, "end": end} if start or end else None,
+    }  # fmt: skip
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def order_body(verb: str, form: dict[str, str], staff_id: str) -> dict[str, Any]:
+    """A work-order step's form as its dispatch command's body; who collects or is assigned
+    defaults to the signed-in person."""
+    fields = {
+        "collect": ("collected_by",), "assign": ("technician",), "arrive": (),
+        "quote": ("amount", "items"), "accept_quote": (),
+        "complete": ("notes", "actual_item", "fee"),
+        "sign_off": ("quality", "attitude", "comment"), "return": (),
+    }[verb]  # fmt: skip
+    body: dict[str, Any] = {n: _text(form, n) for n in fields if _text(form, n) is not None}
+    if verb == "collect":
+        body.setdefault("collected_by", staff_id)
+    if verb == "assign":
+        body.setdefault("technician", staff_id)
+    for name in ("quality", "attitude"):
+        if name in body:
+            try:
+                body[name] = int(body[name])
+            except ValueError:
+                raise Refused(
+                    "invalid", "评分应为 1–5", [{"field": name, "message": body[name]}]
+                ) from None
+    return body
+
+
+def action_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
+    """A ticket page's action form as the body of its intake command (docs/contract.md §6)."""
+    fields = {
+        "classify": ("kind", "category", "help_category", "validity", "communicative_type",
+                     "severity"),
+        "reply": ("message",), "accept_solution": ("solution",), "resolve": ("resolution",),
+        "follow_up": ("score", "comment"), "reopen": ("reason",),
+        "cancel": ("reason", "note", "duplicate_of"), "link": ("channel", "content"),
+        "reveal_contact": ("purpose",),
+    }[verb]  # fmt: skip
+    body: dict[str, Any] = {n: _text(form, n) for n in fields if _text(form, n) is not None}
+    if verb == "link" and any(_text(form, f) for f in ("name", "phone", "room")):
+        body["reporter"] = {
+            f: _text(form, f) for f in ("name", "phone", "room") if _text(form, f) is not None
+        }
+    if "score" in body:
+        try:
+            body["score"] = int(body["score"])
+        except ValueError:
+            raise Refused(
+                "invalid", "满意度评分应为 1–5", [{"field": "score", "message": body["score"]}]
+            ) from None
+    return body

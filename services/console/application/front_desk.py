@@ -1,0 +1,186 @@
+"""The desk's work through the console: a form becomes a contract command (checked against the
+contract's own models first, so a bad form is refused here with the contract's words and sends
+nothing), a page reads the contract's queries. The signed-in person's site and staff id go into
+every request; nothing else of the request chooses the site."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.console.application.forms import action_body, order_body, refusal_of
+from services.console.application.ports import DeskContract
+from services.console.domain.refusal import Refused, new_key
+from services.console.domain.screens import OPEN, ORDER_VERBS, VERBS
+from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
+from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
+from shared.kernel.clock import Clock
+
+COMMANDS = {command.verb: command for command in INTAKE_COMMANDS}
+ORDER_COMMANDS = {command.verb: command for command in DISPATCH_COMMANDS}
+PAGE = 200  # ticket.list's largest page (docs/contract.md §12.2)
+SEARCH_FIELDS = ("phone", "name", "room", "ticket_no")
+
+
+class FrontDesk:
+    def __init__(self, desk: DeskContract, clock: Clock) -> None:
+        self.desk = desk
+        self.clock = clock  # the desk's time: simulated under `up --clock simulated`
+
+    async def report(self, site: str, staff_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            ReportContact.model_validate({**body, "staff_id": staff_id})
+        except ValidationError as exc:
+            raise refusal_of(exc) from None
+        return await self.desk.command(site, "intake", "report", staff_id, body)
+
+    async def act(
+        self, site: str, staff_id: str, ticket_id: str, verb: str, form: dict[str, str]
+    ) -> dict[str, Any]:
+        if verb not in VERBS:
+            raise Refused("not_found", f"没有这个操作：{verb}")
+        body = {"ticket_id": ticket_id, **action_body(verb, form)}
+        try:
+            COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
+        except ValidationError as exc:
+            raise refusal_of(exc) from None
+        command_id = new_key()
+        reply = await self.desk.command(site, "intake", verb, staff_id, body, command_id)
+        await self.seen(site, reply["ticket_id"], command_id)
+        return reply
+
+    async def seen(self, site: str, ticket_id: str, command_id: str, wait: float = 3.0) -> None:
+        """Wait (a little) until the ticket view shows what the command did, so the page shown
+        next reads its own write; the events carry the command_id as their correlation id."""
+        deadline = asyncio.get_running_loop().time() + wait
+        while asyncio.get_running_loop().time() < deadline:
+            with contextlib.suppress(Refused):
+                history = (await self.ticket(site, ticket_id)).get("history") or []
+                if any(h.get("correlation_id") == command_id for h in history):
+                    return
+            await asyncio.sleep(0.1)
+
+    async def ticket(self, site: str, ref: str) -> dict[str, Any]:
+        """A ticket of the site by its id or number; another site's is not found (the query
+        goes to this site's subject only)."""
+        try:
+            query = {"ticket_id": str(uuid.UUID(ref))}
+        except ValueError:
+            query = {"ticket_no": ref.upper()[:80]}
+        return (await self.desk.query(site, "ticket.get", query))["ticket"]
+
+    async def tickets(self, site: str, status: str | None = None, kind: str | None = None):
+        query = {"limit": PAGE, **({"status": status} if status else {})}
+        if kind:
+            query["kind"] = kind
+        return (await self.desk.query(site, "ticket.list", query))["tickets"]
+
+    async def queue(
+        self, site: str, view: str, kind: str | None, staff_id: str = ""
+    ) -> list[dict[str, Any]]:
+        """open: every open ticket; overdue: those with a clock breached; mine: those `staff_id`
+        logged (R10.1); all: the newest."""
+        if view == "all":
+            return await self.tickets(site, None, kind)
+        found = [t for status in sorted(OPEN) for t in await self.tickets(site, status, kind)]
+        found.sort(key=lambda t: t["received_at"], reverse=True)
+        if view == "overdue":
+            found = [t for t in found if (t.get("sla") or {}).get("overdue")]
+        if view == "mine":
+            found = [t for t in found if t.get("owner") == staff_id]
+        return found
+
+    async def follow_ups(self, site: str) -> list[dict[str, Any]]:
+        """回访: resolved, not yet called back, the longest waiting first (R11.1): every one, not
+        only the newest page."""
+        resolved = await self.every_page(site, "ticket.list", {"status": "resolved"}, "tickets")
+        calls = [t for t in resolved if t.get("channel") != "inspection"]
+        return sorted(calls, key=lambda t: t.get("resolved_at") or "")
+
+    async def search(self, site: str, staff_id: str, by: str, value: str) -> list[dict[str, Any]]:
+        """The desk's first move when someone calls back (the query ticket.search, answered by
+        intake): tickets by the caller's phone or name, a room, or a ticket number."""
+        if by not in SEARCH_FIELDS:
+            raise Refused("invalid", f"不能按 {by} 查找")
+        if not value.strip():
+            raise Refused("invalid", "请输入要查找的内容")
+        query = {"staff_id": staff_id, by: value.strip(), "limit": 50}
+        return (await self.desk.query(site, "ticket.search", query))["tickets"]
+
+    async def orders(self, site: str, **filters: str) -> list[dict[str, Any]]:
+        """Work orders from the departments' queues (the query workorder.list), oldest issued
+        first."""
+        query = {"limit": PAGE, **{k: v for k, v in filters.items() if v}}
+        return (await self.desk.query(site, "workorder.list", query))["work_orders"]
+
+    async def notices(
+        self, site: str, role: str | None, department: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The site's notices (to `role`, of `department`), oldest first, every page of them."""
+        query: dict[str, Any] = {"role": role, "department": department}
+        return await self.every_page(site, "notice.list", query, "notices")
+
+    async def every_page(
+        self, site: str, name: str, query: dict[str, Any], key: str, pages: int = 50
+    ) -> list[dict[str, Any]]:
+        """All the rows of a paged query (at most `pages` pages of PAGE rows)."""
+        query = {k: v for k, v in query.items() if v is not None} | {"limit": PAGE}
+        rows: list[dict[str, Any]] = []
+        for _ in range(pages):
+            reply = await self.desk.query(site, name, query)
+            rows += reply[key]
+            if not reply.get("next_cursor"):
+                break
+            query["cursor"] = reply["next_cursor"]
+        return rows
+
+    async def acknowledge(self, site: str, staff_id: str, notification_id: str, note: str | None):
+        body = {"notification_id": notification_id, **({"note": note} if note else {})}
+        reply = await self.desk.command(site, "escalation", "ack", staff_id, body)
+        deadline = asyncio.get_running_loop().time() + 3.0  # the list shows it acknowledged
+        while asyncio.get_running_loop().time() < deadline:
+            listed = await self.notices(site, None)
+            if any(
+                n["notification_id"] == notification_id and n.get("acknowledged_at") for n in listed
+            ):
+                break
+            await asyncio.sleep(0.1)
+        return reply
+
+    async def work_order(self, site: str, ref: str) -> dict[str, Any]:
+        try:
+            query = {"work_order_id": str(uuid.UUID(ref))}
+        except ValueError:
+            query = {"order_no": ref.upper()[:80]}
+        return (await self.desk.query(site, "workorder.get", query))["work_order"]
+
+    async def order_step(
+        self, site: str, staff_id: str, ref: str, verb: str, form: dict[str, str]
+    ) -> dict[str, Any]:
+        """A step of a work order (派工单) by its technician or department (docs/contract.md §10):
+        the order's id looked up first, the body checked against the contract's model."""
+        if verb not in ORDER_VERBS:
+            raise Refused("not_found", f"没有这个操作：{verb}")
+        order = await self.work_order(site, ref)
+        body = {"work_order_id": order["work_order_id"], **order_body(verb, form, staff_id)}
+        try:
+            ORDER_COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
+        except ValidationError as exc:
+            raise refusal_of(exc) from None
+        command_id = new_key()
+        reply = await self.desk.command(site, "dispatch", verb, staff_id, body, command_id)
+        await self.order_seen(site, order["work_order_id"], command_id)
+        return reply
+
+    async def order_seen(self, site: str, order_id: str, command_id: str) -> None:
+        deadline = asyncio.get_running_loop().time() + 3.0
+        while asyncio.get_running_loop().time() < deadline:
+            with contextlib.suppress(Refused):
+                history = (await self.work_order(site, order_id)).get("history") or []
+                if any(h.get("correlation_id") == command_id for h in history):
+                    return
+            await asyncio.sleep(0.1)

@@ -1,0 +1,32 @@
+"""A request the desk was refused, or could not get answered, as the console tells the person:
+the contract's error code (docs/contract.md §3) in Chinese, then the service's own words."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from services.console.domain.words import word
+
+
+def new_key(prefix: str = "console-") -> str:
+    """A fresh command_id or client_ref: letters only, since a key is published and digits can
+    look like a phone number, which a published key may not (docs/contract.md §14)."""
+    return prefix + "".join(secrets.choice(string.ascii_lowercase) for _ in range(24))
+
+
+class Refused(Exception):
+    def __init__(self, code: str, message: str, fields: list[dict[str, str]] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or []
+
+    @property
+    def shown(self) -> str:
+        details = "; ".join(
+            f"{f.get('field')}: {f.get('message')}"
+            for f in self.fields
+            if f.get("message") != self.message
+        )
+        return f"{word('error', self.code)}：{self.message}" + (f"（{details}）" if details else "")

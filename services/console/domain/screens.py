@@ -1,0 +1,128 @@
+"""What the console offers: the actions a ticket's status allows (docs/contract.md §7) and the
+pages each role sees first. Policy as data: the templates ask these tables, never the status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPEN = frozenset({"received", "classified", "reopened"})
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    verb: str  # the intake command (docs/contract.md §6)
+    label: str
+    statuses: frozenset[str]
+    kinds: frozenset[str] | None = None  # None: every kind
+    inspection: bool | None = None  # None: any channel; True/False: only / never inspection
+
+    def allowed(self, ticket: dict[str, object]) -> bool:
+        if ticket.get("status") not in self.statuses:
+            return False
+        if self.kinds is not None and ticket.get("kind") not in self.kinds:
+            return False
+        finding = ticket.get("channel") == "inspection"
+        return self.inspection is None or self.inspection == finding
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("classify", "分析界定", OPEN),
+    Action("reply", "答复客户", OPEN),
+    Action("accept_solution", "客户接受解决方案", OPEN, kinds=frozenset({"complaint"})),
+    Action("resolve", "处理完毕", OPEN),
+    Action("follow_up", "回访", frozenset({"resolved"}), inspection=False),
+    Action("reopen", "重新处理", frozenset({"resolved", "closed"})),
+    Action("cancel", "撤销", OPEN),
+    # a repeat contact about this ticket (R16.1): the desk found it by searching
+    Action("link", "重复来电（关联到本工单）", OPEN | {"resolved"}),
+    # names and phones, for a call back: the look is recorded (R15.2, R15.4)
+    Action("reveal_contact", "查看联系方式", OPEN | {"resolved", "closed", "cancelled"}),
+)
+VERBS = {action.verb: action for action in ACTIONS}
+
+
+def allowed_actions(ticket: dict[str, object]) -> list[Action]:
+    return [action for action in ACTIONS if action.allowed(ticket)]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    label: str
+
+
+DESK = Page("/desk", "受理登记")
+ORDER_QUEUES = Page("/orders", "派工单")
+TICKETS = Page("/tickets", "工单列表")
+FOLLOW_UPS = Page("/follow-ups", "回访")
+NOTICES = Page("/notices", "通知")
+ORDERS = Page("/orders", "我的派工单")
+DASHBOARD = Page("/dashboard", "今日概况")
+
+# the pages a role sees in its menu, its home first
+MENUS: dict[str, tuple[Page, ...]] = {
+    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
+    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
+    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS),
+    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS),
+    "gm_office": (DASHBOARD, TICKETS, NOTICES),
+    "quality": (DASHBOARD, TICKETS, NOTICES),
+    "technician": (ORDERS, NOTICES),
+    "department_staff": (ORDERS, TICKETS, NOTICES),
+}
+
+
+def menu(role: str) -> tuple[Page, ...]:
+    return MENUS.get(role, (TICKETS,))
+
+
+# -- work orders (派工单): the steps of docs/contract.md §11 a phone page offers ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStep:
+    verb: str  # the dispatch command (docs/contract.md §10)
+    label: str
+    statuses: frozenset[str]
+    pending_quote: bool | None = None  # None: either; True/False: only with / without one
+
+    def allowed(self, order: dict[str, object]) -> bool:
+        quote = order.get("quote") or {}
+        pending = isinstance(quote, dict) and quote.get("state") == "pending"
+        if order.get("status") not in self.statuses:
+            return False
+        return self.pending_quote is None or self.pending_quote == pending
+
+
+ORDER_STEPS: tuple[OrderStep, ...] = (
+    OrderStep("collect", "领单签收", frozenset({"issued"})),
+    OrderStep("assign", "派技术员", frozenset({"collected"})),
+    OrderStep("arrive", "已到场", frozenset({"assigned"})),
+    OrderStep("quote", "报价", frozenset({"collected", "assigned", "arrived"}), False),
+    OrderStep(
+        "accept_quote", "客户接受报价", frozenset({"collected", "assigned", "arrived"}), True
+    ),
+    OrderStep("complete", "完工", frozenset({"arrived"}), False),
+    OrderStep("sign_off", "客户评价签认", frozenset({"completed"})),
+    OrderStep("return", "交回派工单", frozenset({"signed_off"})),
+)
+ORDER_VERBS = {step.verb: step for step in ORDER_STEPS}
+OPEN_ORDERS = frozenset({"issued", "collected", "assigned", "arrived", "awaiting_acceptance",
+                         "completed"})  # fmt: skip
+
+
+# the departments' queues of work orders, in the order a supervisor reads them (R7.6, R8.3)
+QUEUES = (("issued", "待接单（2分钟内领单）"), ("collected", "已接单待派工"),
+          ("assigned", "已派技术员"), ("arrived", "已到场"))  # fmt: skip
+
+
+def order_steps(order: dict[str, object]) -> list[OrderStep]:
+    return [step for step in ORDER_STEPS if step.allowed(order)]
+
+
+# who may download which report (issue 14: managers and quality; the company pack only for quality)
+REPORTS: dict[str, frozenset[str]] = {
+    "monthly": frozenset({"project_manager", "gm_office", "quality"}),
+    "weekly": frozenset({"project_manager", "gm_office", "quality"}),
+    "quality": frozenset({"quality"}),
+}

@@ -1,0 +1,91 @@
+"""The console's words: each vocabulary value as the desk says it in Chinese (受理登记, 派工单,
+回访 …). A value the console does not know (a site's own category) is shown as it came."""
+
+from __future__ import annotations
+
+CHANNELS = {
+    "phone": "来电", "visit": "来访", "letter": "信访", "online": "网络(App/微信/邮件)",
+    "hotline": "24小时热线", "inspection": "巡查发现", "forwarded": "公司转发",
+}  # fmt: skip
+KINDS = {
+    "repair": "报修", "complaint": "投诉", "inquiry": "咨询", "suggestion": "建议",
+    "help": "求助", "violation": "违例", "paid_service": "有偿服务",
+}  # fmt: skip
+HELP_CATEGORIES = {
+    "A": "A 急救病人", "B": "B 报修求助", "C": "C 投诉", "D": "D 咨询",
+    "E": "E 盗窃/打架/事故", "F": "F 水浸/火灾", "G": "G 其他",
+}  # fmt: skip
+CATEGORIES = {
+    "cleaning": "清洁卫生", "security": "安全秩序", "greening": "绿化", "maintenance": "维修养护",
+    "plumbing": "给排水", "electrical": "电气", "elevator": "电梯", "public_facility": "公共设施",
+    "front_desk": "前台服务", "public_order": "公共秩序", "noise": "噪音", "parking": "停车",
+    "decoration": "装修管理", "other": "其他",
+}  # fmt: skip
+STATUSES = {
+    "received": "已受理", "classified": "已界定", "resolved": "已处理待回访", "closed": "已关闭",
+    "reopened": "重新处理", "cancelled": "已撤销",
+}  # fmt: skip
+VALIDITY = {"valid": "有效投诉", "communicative": "沟通性投诉"}
+COMMUNICATIVE = {"help_seeking": "求助型", "inquiry": "咨询型", "venting": "发泄型"}
+SEVERITY = {"major": "重大", "important": "重要", "minor": "轻微"}
+ROLES = {
+    "receptionist": "前台接待员", "cs_assistant": "辖区客服助理",
+    "department_supervisor": "部门主管", "project_manager": "项目经理", "gm_office": "总经理办公室",
+    "quality": "品质部", "technician": "维修技术员", "department_staff": "部门员工",
+}  # fmt: skip
+DEPARTMENTS = {
+    "engineering": "工程部", "cleaning": "清洁部", "security": "秩序维护部", "greening": "绿化部",
+    "property_business": "物业经营部",
+}  # fmt: skip
+ORDER_STATUSES = {
+    "issued": "待接单", "collected": "已接单", "assigned": "已派技术员", "arrived": "已到场",
+    "awaiting_acceptance": "待验收", "completed": "已完成", "signed_off": "已签认",
+    "returned": "已交回", "referred": "已转出", "declined": "客户拒绝报价", "cancelled": "已取消",
+}  # fmt: skip
+CLOCKS = {
+    "help_reply": "求助回复", "order_issued_household": "住户报修派单",
+    "order_issued_public": "公共报修派单", "order_collected_household": "住户报修接单",
+    "order_collected_public": "公共报修接单", "on_site_household": "住户报修到场",
+    "on_site_public": "公共报修到场", "urgent_on_site": "急修到场", "urgent_fixed": "急修完成",
+    "general_fixed": "一般维修完成", "non_standard_assessed": "非标项目评估", "follow_up": "回访",
+    "appointment": "预约上门", "complaint_reply": "投诉答复", "ladder": "投诉升级",
+}  # fmt: skip
+CLOCK_STATES = {
+    "running": "计时中", "paused": "暂停", "met": "按时完成", "late": "超时完成",
+    "cancelled": "已取消",
+}  # fmt: skip
+EVENTS = {
+    "ticket.reported": "受理登记", "ticket.classified": "分析界定",
+    "ticket.contact_linked": "重复来电",
+    "ticket.contact_revealed": "查看联系方式", "ticket.replied": "答复客户",
+    "ticket.solution_accepted": "客户接受解决方案", "ticket.resolved": "处理完毕",
+    "ticket.followed_up": "回访", "ticket.closed": "关闭", "ticket.reopened": "重新处理",
+    "ticket.cancelled": "撤销", "ticket.verified": "现场验证",
+}  # fmt: skip
+ORDER_EVENTS = {
+    "issued": "派单", "classification_overridden": "调整紧急程度/范围", "collected": "领单签收",
+    "assigned": "派技术员", "arrived": "到场", "rescheduled": "改约", "quoted": "报价",
+    "quote_accepted": "客户接受报价", "quote_declined": "客户拒绝报价", "completed": "完工",
+    "acceptance_confirmed": "验收确认", "signed_off": "客户评价签认", "returned": "交回",
+    "referred": "转管业部", "cancelled": "取消",
+}  # fmt: skip
+# the contract's error codes, as the desk is told them
+ERRORS = {
+    "invalid": "填写有误", "not_found": "找不到该记录", "conflict": "当前状态不允许此操作",
+    "forbidden": "无权进行此操作", "unavailable": "服务暂时不可用，请稍后重试",
+}  # fmt: skip
+
+VOCABULARIES = {
+    "channel": CHANNELS, "kind": KINDS, "help_category": HELP_CATEGORIES,
+    "category": CATEGORIES, "status": STATUSES, "validity": VALIDITY,
+    "communicative_type": COMMUNICATIVE, "severity": SEVERITY, "role": ROLES,
+    "department": DEPARTMENTS, "order_status": ORDER_STATUSES, "clock": CLOCKS,
+    "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS, "order_event": ORDER_EVENTS,
+}  # fmt: skip
+
+
+def word(vocabulary: str, value: object) -> str:
+    """`value` in Chinese, or as it came when the console does not know it."""
+    if value is None or value == "":
+        return ""
+    return VOCABULARIES[vocabulary].get(str(value), str(value))
