@@ -122,6 +122,19 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     assert "一般维修完成" in promises and "2026-11-26 09:00 (UTC+08:00)" in promises
     shoot(page, "04-reported-repair")
 
+    # the customer calls back: the desk finds the ticket by the phone number
+    page.goto(f"{running.console}/desk")
+    page.select_option("#search select[name=by]", "phone")
+    page.fill("#search [name=q]", "139 1234 5678")
+    page.click("#search button")
+    assert repair in page.inner_text("#found")
+    shoot(page, "04b-search")
+    no_overflow(page)
+    page.select_option("#search select[name=by]", "room")
+    page.fill("#search [name=q]", "9-999")
+    page.click("#search button")
+    assert page.locator("#nothing").count() == 1
+
     # a complaint, with a script tag in what the resident said: shown as text, never run
     complaint = report(
         page, running, channel="visit", kind="complaint", category="noise", name="王五",
@@ -222,6 +235,10 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
         room="8-1204", content="客厅插座没电",
     )  # fmt: skip
 
+    # the desk's queue of orders waiting to be collected (the department's 2-minute clock)
+    until_listed(desk, running, f"{running.console}/orders", f"{repair}-W1")
+    shoot(desk, "10b-order-queues")
+
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
     sign_in(phone, running, "hbw", "HB-T01", "tech-one-2026")
     assert phone.url.endswith("/orders")
@@ -234,6 +251,11 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     phone.click("#step-collect button")
     assert phone.inner_text("#status") == "已接单"
     phone.click("#step-assign button")  # the technician takes it
+    phone.goto(f"{running.console}/orders")  # now on the technician's own list
+    assert order in phone.inner_text("main")
+    shoot(phone, "11b-my-orders")
+    no_overflow(phone)
+    phone.click(f"text={order}")
     phone.click("#step-arrive button")
     assert phone.inner_text("#status") == "已到场"
     phone.fill("#step-complete [name=actual_item]", "更换插座")
