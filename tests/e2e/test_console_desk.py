@@ -199,6 +199,9 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     page.fill("#act-reveal_contact [name=purpose]", "回访")
     page.click("#act-reveal_contact button")
     assert "李四 · 13912345678 · 5-302" in page.inner_text("#reporters")
+    # its work order is open: the page does not offer 处理完毕 and says why (R8.12)
+    assert page.locator("#act-resolve").count() == 0
+    assert f"{repair}-W1" in page.inner_text("#orders-open")
     shoot(page, "09-ticket-repair")
     no_overflow(page)
     page.goto(f"{running.console}/notices?all=1")

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application.forms import new_client_ref, report_body
 from services.console.domain.refusal import Refused
-from services.console.domain.screens import VERBS, allowed_actions
+from services.console.domain.screens import VERBS, allowed_actions, open_orders
 from services.console.domain.words import CATEGORIES, CHANNELS, HELP_CATEGORIES, KINDS
 
 NEWEST = 300  # notices shown, newest first
@@ -74,6 +74,7 @@ class DeskPages(Web):
         return self.page(
             request, "ticket.html", context.pop("status", 200), who=who, ticket=ticket,
             csrf=who.session.csrf, actions=allowed_actions(ticket), kinds=KINDS,
+            waiting_orders=open_orders(ticket),
             request_message=request.query_params.get("m"),
             help_categories=HELP_CATEGORIES,
             categories=[(c, CATEGORIES.get(c, c)) for c in (site.categories if site else ())],

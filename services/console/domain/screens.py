@@ -6,6 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 OPEN = frozenset({"received", "classified", "reopened"})
+# a work order in one of these has ended: intake no longer waits for it (contract §11, R8.12)
+ORDER_ENDED = frozenset({"signed_off", "returned", "referred", "declined", "cancelled"})
+
+
+def open_orders(ticket: dict[str, object]) -> list[str]:
+    """The numbers of the ticket's work orders still open: while one is, the ticket cannot be
+    resolved (R8.12, R11.8)."""
+    orders = ticket.get("work_orders")
+    if not isinstance(orders, list):
+        return []
+    return [str(o["order_no"]) for o in orders if o.get("status") not in ORDER_ENDED]
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,11 +26,14 @@ class Action:
     statuses: frozenset[str]
     kinds: frozenset[str] | None = None  # None: every kind
     inspection: bool | None = None  # None: any channel; True/False: only / never inspection
+    orders_ended: bool = False  # only once every work order of the ticket has ended
 
     def allowed(self, ticket: dict[str, object]) -> bool:
         if ticket.get("status") not in self.statuses:
             return False
         if self.kinds is not None and ticket.get("kind") not in self.kinds:
+            return False
+        if self.orders_ended and open_orders(ticket):
             return False
         finding = ticket.get("channel") == "inspection"
         return self.inspection is None or self.inspection == finding
@@ -29,7 +43,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("classify", "分析界定", OPEN),
     Action("reply", "答复客户", OPEN),
     Action("accept_solution", "客户接受解决方案", OPEN, kinds=frozenset({"complaint"})),
-    Action("resolve", "处理完毕", OPEN),
+    Action("resolve", "处理完毕", OPEN, orders_ended=True),
     Action("follow_up", "回访", frozenset({"resolved"}), inspection=False),
     Action("reopen", "重新处理", frozenset({"resolved", "closed"})),
     Action("cancel", "撤销", OPEN),

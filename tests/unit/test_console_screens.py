@@ -1,0 +1,31 @@
+"""The actions the console's ticket page offers follow the ticket's status and its work orders."""
+
+from __future__ import annotations
+
+from services.console.domain.screens import allowed_actions, open_orders
+
+
+def verbs(ticket: dict[str, object]) -> list[str]:
+    return [action.verb for action in allowed_actions(ticket)]
+
+
+def test_an_open_work_order_keeps_resolve_off_the_page_r8_12() -> None:
+    """R8.12 / R11.8: a ticket is resolved only once every work order has ended."""
+    orders = [
+        {"order_no": "HBW-202611-0001-W1", "status": "signed_off"},
+        {"order_no": "HBW-202611-0001-W2", "status": "arrived"},
+    ]
+    ticket = {"status": "classified", "kind": "repair", "channel": "phone", "work_orders": orders}
+    assert open_orders(ticket) == ["HBW-202611-0001-W2"]
+    assert "resolve" not in verbs(ticket)
+    assert "reply" in verbs(ticket)
+
+    orders[1]["status"] = "referred"
+    assert open_orders(ticket) == []
+    assert "resolve" in verbs(ticket)
+
+
+def test_a_resolved_ticket_offers_the_follow_up_but_a_finding_does_not() -> None:
+    ticket = {"status": "resolved", "kind": "repair", "channel": "phone", "work_orders": []}
+    assert "follow_up" in verbs(ticket) and "resolve" not in verbs(ticket)
+    assert "follow_up" not in verbs({**ticket, "channel": "inspection"})
