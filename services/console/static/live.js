@@ -1,5 +1,6 @@
 // Live updates: a page marked data-live="reload" reloads itself when the site's desk changes; every
-// page shows a banner when a notice reaches the person's role. No other script in the console.
+// page shows a banner when a notice reaches the person's role. The one other script, stack.js,
+// lays tables out for a phone.
 (function () {
   if (!window.EventSource || !document.body.dataset.signedIn) return;
   var source = new EventSource("/live");

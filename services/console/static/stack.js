@@ -1,0 +1,16 @@
+// On a phone a table's rows become stacked cards: each cell is labelled with its column's
+// heading, then the table is marked "stacked" for console.css. Without this script the table
+// scrolls sideways in its frame instead.
+(function () {
+  document.querySelectorAll(".scroll > table").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, i) {
+        if (heads[i]) cell.dataset.label = heads[i];
+      });
+    });
+    table.classList.add("stacked");
+  });
+})();
