@@ -90,11 +90,15 @@ class DeskPages(Web):
                 who.session.site, who.session.staff_id, ref, verb, request.state.form
             )
         except Refused as refused:
-            status = {"not_found": 404, "conflict": 409, "forbidden": 403}.get(refused.code, 400)
             if refused.code == "not_found":
                 raise Stop(404, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
             return await self.ticket(
-                request, who, refused=refused, status=status, form=request.state.form, failed=verb
+                request,
+                who,
+                refused=refused,
+                status=refused.status,
+                form=request.state.form,
+                failed=verb,
             )
         if verb == "reveal_contact":  # shown once, to this person; never kept by the console
             return await self.ticket(request, who, reporters=reply.get("reporters") or [])

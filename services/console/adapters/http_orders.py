@@ -62,9 +62,13 @@ class OrderPages(Web):
         except Refused as refused:
             if refused.code == "not_found":
                 raise Stop(404, f"本项目没有这张派工单：{ref}（{refused.shown}）") from None
-            status = {"conflict": 409, "forbidden": 403}.get(refused.code, 400)
             return await self.order(
-                request, who, refused=refused, status=status, form=request.state.form, failed=verb
+                request,
+                who,
+                refused=refused,
+                status=refused.status,
+                form=request.state.form,
+                failed=verb,
             )
         done = f"{ORDER_VERBS[verb].label}已保存"
         return RedirectResponse(f"/orders/{reply['order_no']}?m={quote(done)}", 303)

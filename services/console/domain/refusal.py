@@ -15,12 +15,20 @@ def new_key(prefix: str = "console-") -> str:
     return prefix + "".join(secrets.choice(string.ascii_lowercase) for _ in range(24))
 
 
+# the page's HTTP status for a refusal the person can correct on the same page
+STATUS = {"not_found": 404, "conflict": 409, "forbidden": 403}
+
+
 class Refused(Exception):
     def __init__(self, code: str, message: str, fields: list[dict[str, str]] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.fields = fields or []
+
+    @property
+    def status(self) -> int:
+        return STATUS.get(self.code, 400)
 
     @property
     def shown(self) -> str:
