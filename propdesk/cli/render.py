@@ -115,14 +115,6 @@ def print_contacts(console: Console, reply: dict[str, Any]) -> None:
         console.print("no reporter was recorded (an inspection finding?)")
 
 
-def print_order_reply(console: Console, verb: str, reply: dict[str, Any]) -> None:
-    console.print(
-        f"[green]{verb.replace('_', ' ')}[/green]: work order [bold]{reply['order_no']}[/bold]"
-        f"  status {reply['status']}  {reply['department']}, {reply['urgency']}, {reply['scope']}"
-        f"  id {reply['work_order_id']}"
-    )
-
-
 def print_order(console: Console, order: dict[str, Any], zone: tzinfo | None = None) -> None:
     """A work order; every time in the site's zone, saying so."""
     shown_order = _local(order, ORDER_TIMES, zone)

@@ -64,3 +64,11 @@ def print_command_reply(
         console.print(
             "tell the customer: " + words.format(shown(promise["due_at"], zone)) + estimate
         )
+
+
+def print_order_reply(console: Console, verb: str, reply: dict[str, Any]) -> None:
+    console.print(
+        f"[green]{verb.replace('_', ' ')}[/green]: work order [bold]{reply['order_no']}[/bold]"
+        f"  status {reply['status']}  {reply['department']}, {reply['urgency']}, {reply['scope']}"
+        f"  id {reply['work_order_id']}"
+    )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from propdesk.cli import render
+from propdesk.cli import render, replies
 from propdesk.cli.common import (
     AsJson,
     NatsUrl,
@@ -39,7 +39,7 @@ def _order(verb: str, order: str, site: str, staff: str, url: str | None, as_jso
     body = {"work_order_id": resolve_id(url, site, order, "work_order"), "staff_id": staff}
     reply = send_command(url, site, verb, body | fields, as_json, service="dispatch")
     if not as_json:
-        render.print_order_reply(out, verb, reply)
+        replies.print_order_reply(out, verb, reply)
 
 
 @workorder_app.command("show")
@@ -81,7 +81,7 @@ def issue(
         nats_url, site, dispatch_commands.IssueWorkOrder.verb, body, as_json, service="dispatch"
     )
     if not as_json:
-        render.print_order_reply(out, dispatch_commands.IssueWorkOrder.verb, reply)
+        replies.print_order_reply(out, dispatch_commands.IssueWorkOrder.verb, reply)
 
 
 def _step(cmd: type[OrderCommand], defaults: dict[str, Any] | None = None, **options: Any) -> None:
