@@ -106,7 +106,12 @@ async def make_backup(
     """Write the backup of `settings.data_dir` into `out` (new or empty); returns its manifest."""
     data = settings.data_dir
     if settings.persistence != "sqlite":
-        raise BackupError("the stores are in PostgreSQL: back them up with pg_dump while held")
+        raise BackupError(
+            "the event stores of intake, dispatch and escalation are in PostgreSQL (schemas "
+            f"{', '.join(WRITERS)} of {settings.postgres_dbname!r}), which propdesk backup does "
+            "not copy: stop the services, then pg_dump those schemas and copy the data "
+            "directory with intake's key (deploy/README.md, Backups)"
+        )
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty")
     private_dir(out)

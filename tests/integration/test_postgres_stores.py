@@ -6,6 +6,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from propdesk.backup import BackupError, make_backup
 from shared.eventstore.store import StoreUnreachable, persistence_env
 from shared.kernel.settings import Settings
 from tests.integration.support import Desk, report_body
@@ -51,3 +52,11 @@ def test_a_postgresql_that_cannot_be_reached_stops_the_start_with_the_reason(
 
     with pytest.raises(StoreUnreachable, match="no_such_database"):
         persistence_env(wrong, "intake")
+
+
+async def test_a_backup_on_postgresql_says_what_it_does_not_copy_and_how(
+    settings: Settings, tmp_path, clock
+) -> None:
+    with pytest.raises(BackupError, match="pg_dump those schemas"):
+        await make_backup(None, settings, tmp_path / "backup", clock)  # type: ignore[arg-type]
+    assert not (tmp_path / "backup").exists()
