@@ -161,6 +161,12 @@ async def _copy_held(bus: Bus, data: Path, stores: Path, say: Say) -> tuple[dict
             store = data / f"{service}.sqlite3"
             if store.exists():
                 copy_sqlite(store, stores / store.name)
+            elif (held[service] or {}).get("records"):  # a store elsewhere: not backed up
+                raise BackupError(
+                    f"{service} holds {held[service]['records']} records but {store} does not "
+                    "exist: is its store in PostgreSQL (PROPDESK_PERSISTENCE), or is this not "
+                    "its data directory?"
+                )
         ops = await bus.connection(OPS)
         last = (await ops.jetstream().stream_info(STREAM)).state.last_seq
     finally:

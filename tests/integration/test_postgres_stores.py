@@ -60,3 +60,15 @@ async def test_a_backup_on_postgresql_says_what_it_does_not_copy_and_how(
     with pytest.raises(BackupError, match="pg_dump those schemas"):
         await make_backup(None, settings, tmp_path / "backup", clock)  # type: ignore[arg-type]
     assert not (tmp_path / "backup").exists()
+
+
+async def test_a_backup_told_sqlite_of_services_on_postgresql_is_refused_not_made_without_stores(
+    desk: Desk, services, settings: Settings, tmp_path, clock
+) -> None:
+    assert (await desk.command("hbw", "report", report_body("pg-b")))["ok"]
+    told_sqlite = settings.model_copy(update={"persistence": "sqlite"})  # the operator's shell
+
+    with pytest.raises(BackupError, match=r"intake holds \d+ records but .* does not exist"):
+        await make_backup(desk.bus, told_sqlite, tmp_path / "backup", clock, say=lambda _: None)
+    assert not (tmp_path / "backup" / "manifest.json").exists()
+    assert (await desk.command("hbw", "report", report_body("pg-c")))["ok"]  # released
