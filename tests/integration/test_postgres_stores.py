@@ -7,6 +7,7 @@ import psycopg
 import pytest
 
 from propdesk.backup import BackupError, make_backup
+from propdesk.restore import restore
 from shared.eventstore.store import StoreUnreachable, persistence_env
 from shared.kernel.settings import Settings
 from tests.integration.support import Desk, report_body
@@ -72,3 +73,13 @@ async def test_a_backup_told_sqlite_of_services_on_postgresql_is_refused_not_mad
         await make_backup(desk.bus, told_sqlite, tmp_path / "backup", clock, say=lambda _: None)
     assert not (tmp_path / "backup" / "manifest.json").exists()
     assert (await desk.command("hbw", "report", report_body("pg-c")))["ok"]  # released
+
+
+async def test_a_restore_for_services_on_postgresql_is_refused(
+    settings: Settings, tmp_path
+) -> None:
+    """A backup's stores are SQLite files: restored for services on PostgreSQL, they would start
+    on other, empty stores beside a DESK full of events."""
+    with pytest.raises(BackupError, match="PROPDESK_PERSISTENCE=sqlite"):
+        await restore(tmp_path / "backup", settings, say=lambda _: None)
+    assert not settings.data_dir.exists()
