@@ -106,7 +106,12 @@ async def make_backup(
     """Write the backup of `settings.data_dir` into `out` (new or empty); returns its manifest."""
     data = settings.data_dir
     if settings.persistence != "sqlite":
-        raise BackupError("the stores are in PostgreSQL: back them up with pg_dump while held")
+        raise BackupError(
+            "the event stores of intake, dispatch and escalation are in PostgreSQL (schemas "
+            f"{', '.join(WRITERS)} of {settings.postgres_dbname!r}), which propdesk backup does "
+            "not copy: stop the services, then pg_dump those schemas and copy the data "
+            "directory with intake's key (deploy/README.md, Backups)"
+        )
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty")
     private_dir(out)
@@ -156,6 +161,12 @@ async def _copy_held(bus: Bus, data: Path, stores: Path, say: Say) -> tuple[dict
             store = data / f"{service}.sqlite3"
             if store.exists():
                 copy_sqlite(store, stores / store.name)
+            elif (held[service] or {}).get("records"):  # a store elsewhere: not backed up
+                raise BackupError(
+                    f"{service} holds {held[service]['records']} records but {store} does not "
+                    "exist: is its store in PostgreSQL (PROPDESK_PERSISTENCE), or is this not "
+                    "its data directory?"
+                )
         ops = await bus.connection(OPS)
         last = (await ops.jetstream().stream_info(STREAM)).state.last_seq
     finally:

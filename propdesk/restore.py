@@ -58,6 +58,12 @@ def read_manifest(backup: Path) -> dict[str, Any]:
 
 async def restore(backup: Path, settings: Settings, say: Say = print) -> int:
     """Restore `backup` into `settings.data_dir` (new or empty); returns DESK's message count."""
+    if settings.persistence != "sqlite":  # the services would start on other, empty stores
+        raise BackupError(
+            "a backup holds the event stores as SQLite files: restore it, and run the restored "
+            "hub, with PROPDESK_PERSISTENCE=sqlite (PostgreSQL's schemas come back from their "
+            "pg_dump, deploy/README.md)"
+        )
     manifest = read_manifest(backup)
     data = settings.data_dir
     if data.exists() and any(data.iterdir()):

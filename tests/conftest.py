@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from propdesk.trust import Hub
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.messaging.natsd import EmbeddedNats, free_port
+from tests.postgres import TestPostgres
 
 # The sites the tests' bus knows: each has a desk identity and an account of its own.
 BUS_SITES = SiteDirectory(sites={site: SiteConfig() for site in ("hbw", "tech-park", "ohs", "lgp")})
@@ -47,3 +49,34 @@ async def nats_server(tmp_path: Path) -> AsyncIterator[SecuredNats]:
     await server.start()
     yield server
     await server.stop()
+
+
+# -- the services' stores: SQLite, or the session's PostgreSQL (tests/postgres.py) -----------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TestPostgres]:
+    """One real PostgreSQL server for the session, started by the first test that needs it."""
+    server = TestPostgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def persistence() -> str:
+    """Where the services keep their event stores: SQLite unless a module parametrizes this over
+    tests.postgres.STORES (as eventsourcing's own recorder tests run on each store)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def store_settings(persistence: str, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """The Settings fields of the test's store: none for SQLite (its files are in the data
+    directory); for PostgreSQL, a fresh database of the session's server, dropped afterwards."""
+    if persistence == "sqlite":
+        yield {}
+        return
+    server: TestPostgres = request.getfixturevalue("postgres_server")
+    store = server.database()
+    yield store
+    server.drop(store["postgres_dbname"])

@@ -200,7 +200,11 @@ def demo(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     settings = Settings(
-        data_dir=data_dir, nats_port=nats_port or free_port(), nats_url=None, sites_file=sites_file
+        data_dir=data_dir,
+        nats_port=nats_port or free_port(),
+        nats_url=None,
+        sites_file=sites_file,
+        persistence="sqlite",  # all in its own data directory, never a hub's PostgreSQL schemas
     )
     level = os.environ.get("PROPDESK_LOG_LEVEL", "warning")
     configure_logging(settings.log_format, level)

@@ -53,6 +53,9 @@ class IntakeService(DeskService):
     def index_file(self) -> Path:
         return self.settings.data_dir / "intake-search.sqlite3"
 
+    def store_files(self) -> list[Path]:
+        return [*super().store_files(), self.index_file]  # the index is SQLite on PostgreSQL too
+
     def close_stores(self) -> None:
         if self.index is not None:
             self.index.close()

@@ -1,4 +1,5 @@
-"""Where each service keeps its eventsourcing store: one SQLite file per service, or PostgreSQL.
+"""Where each service keeps its eventsourcing store: one SQLite file per service, or one
+PostgreSQL schema per service (named after it, created if missing) in one database.
 
 Every store is held by one process at a time (`<service>.lock` in the data directory): the
 service while it runs, or `propdesk keys` while it re-encrypts intake's; a second copy of a
@@ -46,6 +47,7 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
     """Where a service's store is, without its keys: to look at the records as they are stored."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.persistence == "postgres":
+        create_schema(settings, service)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": settings.postgres_dbname,
@@ -60,6 +62,38 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
         "SQLITE_DBNAME": str(settings.data_dir / f"{service}.sqlite3"),
         "SQLITE_LOCK_TIMEOUT": "10",
     }
+
+
+def create_schema(settings: Settings, schema: str) -> None:
+    """The service's schema, if it is missing (eventsourcing creates its tables, not the schema).
+    A server that cannot be reached stops the start with the reason."""
+    import psycopg  # only with PostgreSQL
+    from psycopg import errors, sql
+
+    try:
+        with psycopg.connect(
+            dbname=settings.postgres_dbname,
+            host=settings.postgres_host,
+            port=settings.postgres_port,
+            user=settings.postgres_user,
+            password=settings.postgres_password,
+            connect_timeout=10,
+            autocommit=True,
+        ) as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    except (errors.UniqueViolation, errors.DuplicateSchema):
+        pass  # another process created it at the same moment
+    except psycopg.Error as exc:
+        raise StoreUnreachable(
+            f"{schema}'s store: PostgreSQL database {settings.postgres_dbname!r} on "
+            f"{settings.postgres_host}:{settings.postgres_port} as {settings.postgres_user!r}: "
+            f"{str(exc).strip()} (PROPDESK_POSTGRES_*)"
+        ) from None
+
+
+class StoreUnreachable(RuntimeError):
+    """The store's PostgreSQL cannot be reached, or refuses the schema: exit 1, so that systemd
+    tries again (a server still starting), not EX_CONFIG."""
 
 
 class StoreInUse(RuntimeError):

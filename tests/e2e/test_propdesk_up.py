@@ -18,6 +18,7 @@ from shared.messaging.client import Bus
 from shared.messaging.identity import OPS, Credentials
 from shared.messaging.natsd import EmbeddedNats, free_port
 from tests.e2e.conftest import PROPDESK, Process
+from tests.postgres import STORES, as_env
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +75,12 @@ def contact(client_ref: str) -> dict[str, Any]:
     }
 
 
-async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) -> None:
+@pytest.mark.parametrize("persistence", STORES)
+async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(
+    tmp_path, persistence, store_settings, monkeypatch
+) -> None:
+    for name, value in as_env(store_settings).items():  # PostgreSQL: the test's database
+        monkeypatch.setenv(name, value)
     port = free_port()
     url = f"nats://127.0.0.1:{port}"
     var = tmp_path / "var"
@@ -108,6 +114,8 @@ async def test_up_serves_stops_cleanly_and_continues_where_it_stopped(tmp_path) 
     assert count["escalation"] > 0  # and escalation started their clocks
     # a restart keeps every credential (a site office's file stays valid)
     assert {p.name: p.read_bytes() for p in (var / "credentials").iterdir()} == keys
+    # the stores are where the settings say: files in the data directory, or PostgreSQL's schemas
+    assert (var / "intake.sqlite3").exists() == (persistence == "sqlite")
 
 
 async def test_each_service_runs_as_its_own_process(tmp_path) -> None:

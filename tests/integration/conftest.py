@@ -27,14 +27,16 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """The services' settings: their own data directory; the credentials and the site
-    directory of the test's bus (tests/conftest.py)."""
+def settings(tmp_path: Path, store_settings: dict[str, Any]) -> Settings:
+    """The services' settings: their own data directory and store (SQLite, or a database of
+    its own on the session's PostgreSQL); the credentials and the site directory of the test's
+    bus (tests/conftest.py)."""
     bus = bus_root(tmp_path)
     return Settings(
         data_dir=tmp_path / "data",
         credentials_dir=bus / "credentials",
         sites_file=bus / "sites.json",
+        **store_settings,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.integration.support import Desk, eventually, report_body
+from tests.postgres import STORES
 
 pytestmark = pytest.mark.integration
 
@@ -57,6 +58,7 @@ TO_SITE = (
 )
 
 
+@pytest.mark.parametrize("persistence", STORES)
 async def test_a_household_urgent_repair_goes_from_report_to_signature_and_resolves_the_ticket(
     desk: Desk, services
 ) -> None:

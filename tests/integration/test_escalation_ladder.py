@@ -14,8 +14,9 @@ from shared.kernel.settings import Settings
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.drill import SECOND, Drill, parse
 from tests.integration.support import START, Desk, eventually, ready_to_resolve, report_body
+from tests.postgres import STORES
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("persistence", STORES)]
 
 DAY = timedelta(days=1)
 

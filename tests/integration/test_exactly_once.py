@@ -1,9 +1,10 @@
-"""Exactly once, end to end: duplicate publish, redelivery before ack, restarts mid-stream."""
+"""Exactly once, end to end: duplicate publish, redelivery before ack, restarts mid-stream; on
+each store (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import nats
@@ -16,7 +17,9 @@ from services.reporting.ops.replay import rebuild
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import ReportContact, ResolveTicket
 from shared.eventstore.desk_app import CommandContext
+from shared.eventstore.store import persistence_env
 from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.bus import ensure_stream
 from shared.messaging.inbox import Inbox
@@ -25,8 +28,9 @@ from shared.messaging.reader import Stored, read_stream
 from shared.messaging.relay import Relay
 from shared.messaging.subjects import STREAM
 from tests.integration.support import Desk, eventually, report_body
+from tests.postgres import STORES
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("persistence", STORES)]
 
 
 class RawBus:
@@ -56,9 +60,12 @@ async def raw(tmp_path: Path) -> AsyncIterator[RawBus]:
     await server.stop()
 
 
-def intake_app(tmp_path: Path, clock: FixedClock) -> IntakeApp:
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "i.db")}
-    return IntakeApp(env, clock, SiteDirectory(strict=False))
+@pytest.fixture
+def app(settings: Settings, clock: FixedClock) -> Iterator[IntakeApp]:
+    """Intake's application on the test's store, unencrypted, without the service around it."""
+    app = IntakeApp(persistence_env(settings, "intake"), clock, SiteDirectory(strict=False))
+    yield app
+    app.close()
 
 
 def record_tickets(app: IntakeApp, n: int) -> None:
@@ -86,9 +93,8 @@ async def drain(inbox: Inbox) -> None:
         pass
 
 
-async def test_a_duplicate_publish_is_stored_once(raw: RawBus, tmp_path, clock) -> None:
+async def test_a_duplicate_publish_is_stored_once(raw: RawBus, app: IntakeApp) -> None:
     await ensure_stream(raw.js)
-    app = intake_app(tmp_path, clock)
     record_tickets(app, 1)
     relay = relay_for(app, raw)
     await relay.flush()
@@ -105,10 +111,9 @@ async def test_a_duplicate_publish_is_stored_once(raw: RawBus, tmp_path, clock) 
 
 
 async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_nothing(
-    raw: RawBus, tmp_path, clock
+    raw: RawBus, app: IntakeApp
 ) -> None:
     await ensure_stream(raw.js)
-    app = intake_app(tmp_path, clock)
     record_tickets(app, 6)  # 9 ticket events
     crashing = relay_for(app, raw)
     published = 0
@@ -134,9 +139,10 @@ async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_no
     assert len(set(ids)) == 9
 
 
-async def test_a_redelivery_before_ack_changes_nothing(raw: RawBus, tmp_path, clock) -> None:
+async def test_a_redelivery_before_ack_changes_nothing(
+    raw: RawBus, app: IntakeApp, tmp_path: Path
+) -> None:
     await ensure_stream(raw.js)
-    app = intake_app(tmp_path, clock)
     record_tickets(app, 2)
     await relay_for(app, raw).flush()
     view = TicketView(str(tmp_path / "view.db"))
@@ -165,10 +171,9 @@ async def test_a_redelivery_before_ack_changes_nothing(raw: RawBus, tmp_path, cl
 
 
 async def test_a_projection_restarted_mid_stream_ends_as_one_that_never_stopped(
-    raw: RawBus, tmp_path, clock
+    raw: RawBus, app: IntakeApp, tmp_path: Path
 ) -> None:
     await ensure_stream(raw.js)
-    app = intake_app(tmp_path, clock)
     record_tickets(app, 10)  # 15 events
     await relay_for(app, raw).flush()
 

@@ -24,6 +24,7 @@ from shared.kernel.clock import FixedClock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from tests.integration.support import START, Desk, report_body
+from tests.postgres import STORES, as_env
 
 pytestmark = pytest.mark.integration
 
@@ -178,12 +179,15 @@ async def test_intake_with_a_key_that_cannot_read_its_store_refuses_to_start(
     assert service.nc is None  # it never went on the bus
 
 
+@pytest.mark.parametrize("persistence", STORES)
 def test_rotation_reaches_every_record_however_many_pages_the_store_has(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, store_settings
 ) -> None:
     from shared.eventstore import rekey
 
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(data_dir=tmp_path, **store_settings)
+    for name, value in as_env(store_settings).items():  # `propdesk keys` reads them
+        monkeypatch.setenv(name, value)
     app = IntakeApp(store_env(settings, "intake"), FixedClock(START), SiteDirectory(strict=False))
     for n in range(25):  # 25 tickets, their counter events and a snapshot of the counter
         app.execute(CTX, ReportContact.model_validate(report_body(f"r-{n}", command_id=f"c-{n}")))

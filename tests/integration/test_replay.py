@@ -26,6 +26,7 @@ from shared.messaging.identity import HUB_ACCOUNT
 from shared.messaging.subjects import OPS_REPORTING_CHECKSUM, OPS_REPORTING_SWITCH
 from tests.integration.conftest import DRILL_SITES
 from tests.integration.support import Desk, eventually, report_body
+from tests.postgres import STORES
 
 pytestmark = pytest.mark.integration
 
@@ -72,6 +73,7 @@ async def _at_least(desk: Desk, count: int) -> bool:
     return await desk.stream_count() >= count
 
 
+@pytest.mark.parametrize("persistence", STORES)
 async def test_a_replay_switches_the_live_view_and_keeps_what_arrived_meanwhile(
     desk: Desk, services, settings, tmp_path: Path
 ) -> None:
@@ -136,6 +138,7 @@ async def test_a_replay_switches_the_live_view_and_keeps_what_arrived_meanwhile(
         assert (await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id}))["ok"]
 
 
+@pytest.mark.parametrize("persistence", STORES)
 async def test_verify_finds_the_live_view_equal_to_a_rebuild_and_a_tampered_one_different(
     desk: Desk, services, settings, nats_server, capsys
 ) -> None:

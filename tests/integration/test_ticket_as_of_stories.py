@@ -10,8 +10,9 @@ import pytest
 
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually, report_body
+from tests.postgres import STORES
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("persistence", STORES)]
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)

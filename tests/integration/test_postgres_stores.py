@@ -1,0 +1,85 @@
+"""The services' event stores on PostgreSQL: one schema per service, created when it is missing.
+(The behavioural suites that run on both stores are listed in docs/RELIABILITY.md.)"""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from propdesk.backup import BackupError, make_backup
+from propdesk.restore import restore
+from shared.eventstore.store import StoreUnreachable, persistence_env
+from shared.kernel.settings import Settings
+from tests.integration.support import Desk, report_body
+
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("persistence", ["postgres"])]
+
+
+def schemas(settings: Settings) -> dict[str, set[str]]:
+    """Each schema of the settings' database but PostgreSQL's own, with its tables."""
+    found: dict[str, set[str]] = {}
+    with psycopg.connect(
+        host=settings.postgres_host,
+        port=settings.postgres_port,
+        user=settings.postgres_user,
+        dbname=settings.postgres_dbname,
+    ) as conn:
+        for schema, table in conn.execute(
+            "SELECT n.nspname, c.relname FROM pg_namespace n "
+            "LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind = 'r' "
+            "WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'"
+        ):
+            found.setdefault(schema, set()).update({table} if table else set())
+    return found
+
+
+async def test_each_service_keeps_its_store_in_a_schema_of_its_own_created_at_start(
+    desk: Desk, services, settings: Settings
+) -> None:
+    reply = await desk.command("hbw", "report", report_body("pg-1", kind="repair"))
+    assert reply["ok"]
+
+    found = schemas(settings)
+    for service in ("intake", "dispatch"):
+        assert {f"{service}_events", f"{service}_tracking"} <= found[service]
+    assert not found.get("public")  # nothing outside the services' schemas
+    assert not list(settings.data_dir.glob("intake.sqlite3*"))
+
+
+def test_a_postgresql_that_cannot_be_reached_stops_the_start_with_the_reason(
+    settings: Settings,
+) -> None:
+    wrong = settings.model_copy(update={"postgres_dbname": "no_such_database"})
+
+    with pytest.raises(StoreUnreachable, match="no_such_database"):
+        persistence_env(wrong, "intake")
+
+
+async def test_a_backup_on_postgresql_says_what_it_does_not_copy_and_how(
+    settings: Settings, tmp_path, clock
+) -> None:
+    with pytest.raises(BackupError, match="pg_dump those schemas"):
+        await make_backup(None, settings, tmp_path / "backup", clock)  # type: ignore[arg-type]
+    assert not (tmp_path / "backup").exists()
+
+
+async def test_a_backup_told_sqlite_of_services_on_postgresql_is_refused_not_made_without_stores(
+    desk: Desk, services, settings: Settings, tmp_path, clock
+) -> None:
+    assert (await desk.command("hbw", "report", report_body("pg-b")))["ok"]
+    told_sqlite = settings.model_copy(update={"persistence": "sqlite"})  # the operator's shell
+
+    with pytest.raises(BackupError, match=r"intake holds \d+ records but .* does not exist"):
+        await make_backup(desk.bus, told_sqlite, tmp_path / "backup", clock, say=lambda _: None)
+    assert not (tmp_path / "backup" / "manifest.json").exists()
+    assert (await desk.command("hbw", "report", report_body("pg-c")))["ok"]  # released
+
+
+async def test_a_restore_for_services_on_postgresql_is_refused(
+    settings: Settings, tmp_path
+) -> None:
+    """A backup's stores are SQLite files: restored for services on PostgreSQL, they would start
+    on other, empty stores beside a DESK full of events."""
+    with pytest.raises(BackupError, match="PROPDESK_PERSISTENCE=sqlite"):
+        await restore(tmp_path / "backup", settings, say=lambda _: None)
+    assert not settings.data_dir.exists()
