@@ -12,12 +12,16 @@ from typing import Any
 
 import pytest
 
+from propdesk.cli.replay import replay_view
+from propdesk.cli.verify import verify_view
 from services.dispatch.entrypoint import DispatchService
 from services.intake.entrypoint import IntakeService
 from services.reporting.entrypoint import ReportingService
 from services.reporting.ops.registry import PROJECTIONS
+from services.reporting.ops.replay import rebuild_path
 from shared.kernel.clock import FixedClock
 from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 from shared.messaging import subjects
 from shared.messaging.identity import ANALYTICS
 from shared.messaging.subjects import STREAM
@@ -176,3 +180,19 @@ async def test_queries_are_answered_while_a_replica_is_stopped_and_it_catches_up
     for _ in range(6):  # whichever replica answers, the answer is the same
         again = await desk.query("hbw", "ticket.list", {"limit": 100})
         assert again == listed
+
+
+async def test_replay_and_verify_address_the_replica_they_are_given(
+    desk: Desk, replicas: Replicas, nats_server: SecuredNats, settings: Settings
+) -> None:
+    await report(desk, "r-1", "r-2")
+    sums = await caught_up(desk, None, REPLICA)
+    sites = SiteDirectory(strict=False)
+    tickets = PROJECTIONS["tickets"]
+
+    # the rebuild is written beside b's view and switched to by b, not by the first replica
+    assert await replay_view(nats_server.url, tickets, settings.data_dir, sites, REPLICA) == 0
+    assert await verify_view(nats_server.url, tickets, sites, replica=REPLICA) == 0
+
+    assert not rebuild_path(tickets.path(settings.data_dir, REPLICA)).exists()  # switched to
+    assert (await caught_up(desk, None, REPLICA)) == sums
