@@ -123,6 +123,14 @@ def serve(
             "consumers (the hub must grant it: `propdesk nats config --reporting-replica`)",
         ),
     ] = None,
+    standby: Annotated[
+        bool,
+        typer.Option(
+            envvar="PROPDESK_STANDBY",
+            help="Wait while another process holds the service's store, then take over "
+            "(docs/RELIABILITY.md, More than one of each)",
+        ),
+    ] = False,
 ) -> None:
     """Run one service alone against an existing NATS server (one process per service); `console`
     serves the front desk's web console, a client of the services with each site's credential."""
@@ -134,7 +142,7 @@ def serve(
         usage(f"only reporting runs as replicas; {service} is one writer per store")
     settings = _settings(
         data_dir=data_dir, nats_url=nats_url, metrics_port=metrics_port, metrics_host=metrics_host,
-        console_port=console_port, replica=replica,
+        console_port=console_port, replica=replica, standby=standby,
     )  # fmt: skip
     _run(settings, [service], embedded=False)
 

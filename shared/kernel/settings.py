@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # replica (None: the first, as ever), and the replicas the hub grants durables to
     replica: ReplicaName | None = None
     reporting_replicas: Annotated[tuple[ReplicaName, ...], NoDecode] = ()
+    # a writer (intake, dispatch, escalation) started as a standby waits for its store's lock,
+    # held by the running one, instead of refusing; then takes over (docs/RELIABILITY.md)
+    standby: bool = False
     # the bus: one credential file per identity (docs/contract.md §22)
     credentials_dir: Path | None = None  # default: <data_dir>/credentials
     creds: Path | None = None  # a client's own credential file, over the default of its command

@@ -18,6 +18,7 @@ from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.store import StoreInUse
 from shared.kernel.clock import Clock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
@@ -33,6 +34,7 @@ from shared.messaging.rpc import answer, parse_body, raw_body, request_site
 from shared.messaging.subjects import COMPANY
 from shared.messaging.tasks import Offload, cancel_and_wait
 
+STANDBY_POLL = 1.0  # seconds between a standby's looks at its store's lock
 # (site, validated request, message headers) -> reply body
 Call = Callable[[str, Any, dict[str, str]], Awaitable[dict[str, Any]]]
 
@@ -140,7 +142,7 @@ class Service(ABC):
             raise StartRefused(str(exc)) from None
 
     async def start(self, nats_url: str) -> None:
-        self.open_stores()
+        await self._take_stores()
         access = self.access(nats_url)
         self.nc = await connect(access, f"propdesk-{self.name}")
         # one of each (replica) on the bus, before it answers a command or touches a consumer
@@ -171,6 +173,25 @@ class Service(ABC):
         self.log.info("service.started", service=self.name)
         if self.counts_deadlines:
             self.warn_unknown_calendar_years()
+
+    async def _take_stores(self) -> None:
+        """Open the stores. Held by another process, they refuse the start (StoreInUse); a
+        standby (settings.standby) waits instead, off the bus, until that process lets go of
+        them (ends, however it ends), and then starts as the service."""
+        waiting = False
+        while True:
+            try:
+                self.open_stores()
+                break
+            except StoreInUse as exc:
+                if not self.settings.standby:
+                    raise
+                if not waiting:
+                    self.log.warning("service.standby", service=self.name, held=str(exc))
+                    waiting = True
+            await asyncio.sleep(STANDBY_POLL)
+        if waiting:
+            self.log.warning("service.taking_over", service=self.name)
 
     counts_deadlines: bool = False  # computes deadlines from the sites' calendars
 
