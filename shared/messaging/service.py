@@ -18,23 +18,21 @@ from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 
 from shared.contracts.replies import ErrorCode
-from shared.eventstore.store import StoreInUse
 from shared.kernel.clock import Clock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
 from shared.logging import get_logger
-from shared.messaging import metrics, subjects
+from shared.messaging import metrics, standby, subjects
 from shared.messaging.bus import BusAccess, MissingCredential, access_for, connect, ensure_stream
 from shared.messaging.errors import DeskError, StartRefused
 from shared.messaging.identity import caller_account, site_account
 from shared.messaging.inbox import Inbox
-from shared.messaging.instance import Instance, claim
+from shared.messaging.instance import Instance
 from shared.messaging.relay import Relay
 from shared.messaging.rpc import answer, parse_body, raw_body, request_site
 from shared.messaging.subjects import COMPANY
 from shared.messaging.tasks import Offload, cancel_and_wait
 
-STANDBY_POLL = 1.0  # seconds between a standby's looks at its store's lock
 # (site, validated request, message headers) -> reply body
 Call = Callable[[str, Any, dict[str, str]], Awaitable[dict[str, Any]]]
 
@@ -142,12 +140,12 @@ class Service(ABC):
             raise StartRefused(str(exc)) from None
 
     async def start(self, nats_url: str) -> None:
-        await self._take_stores()
+        await standby.take_stores(self)  # a standby waits here while another holds them
         access = self.access(nats_url)
         self.nc = await connect(access, f"propdesk-{self.name}")
         # one of each (replica) on the bus, before it answers a command or touches a consumer
         me = Instance.me(self.ops_name, self.settings.data_dir, self.durables())
-        self._claim = await claim(self.nc, me)
+        self._claim = await standby.claim_name(self, self.nc, me)
         self.js = self.nc.jetstream()
         await ensure_stream(self.js)
         self.broker = NatsBroker(
@@ -173,25 +171,6 @@ class Service(ABC):
         self.log.info("service.started", service=self.name)
         if self.counts_deadlines:
             self.warn_unknown_calendar_years()
-
-    async def _take_stores(self) -> None:
-        """Open the stores. Held by another process, they refuse the start (StoreInUse); a
-        standby (settings.standby) waits instead, off the bus, until that process lets go of
-        them (ends, however it ends), and then starts as the service."""
-        waiting = False
-        while True:
-            try:
-                self.open_stores()
-                break
-            except StoreInUse as exc:
-                if not self.settings.standby:
-                    raise
-                if not waiting:
-                    self.log.warning("service.standby", service=self.name, held=str(exc))
-                    waiting = True
-            await asyncio.sleep(STANDBY_POLL)
-        if waiting:
-            self.log.warning("service.taking_over", service=self.name)
 
     counts_deadlines: bool = False  # computes deadlines from the sites' calendars
 
