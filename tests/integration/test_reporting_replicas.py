@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from propdesk.cli import parked as parked_cli
+from propdesk.cli import stream as stream_cli
 from propdesk.cli.replay import replay_view
 from propdesk.cli.verify import verify_view
 from services.dispatch.entrypoint import DispatchService
@@ -196,3 +198,17 @@ async def test_replay_and_verify_address_the_replica_they_are_given(
 
     assert not rebuild_path(tickets.path(settings.data_dir, REPLICA)).exists()  # switched to
     assert (await caught_up(desk, None, REPLICA)) == sums
+
+
+async def test_each_replica_answers_the_operators_for_its_own_readers_and_parked_events(
+    desk: Desk, replicas: Replicas
+) -> None:
+    status = await desk.request(subjects.ops_stream(f"reporting.{REPLICA}", "status"), {})
+    parked = await desk.request(subjects.ops_parked(f"reporting.{REPLICA}", "list"), {})
+
+    readers = {r["reader"] for r in status["readers"]}
+    assert readers == {p.consumer(REPLICA) for p in PROJECTIONS.values()}
+    assert parked["ok"] and parked["parked"] == []
+    # the operators' tools ask it too, when PROPDESK_REPORTING_REPLICAS names it (as here)
+    assert f"reporting.{REPLICA}" in stream_cli._readers()
+    assert parked_cli.owners()[PROJECTIONS["tickets"].consumer(REPLICA)] == f"reporting.{REPLICA}"
