@@ -181,9 +181,7 @@ def nats_config(
         list[str] | None,
         typer.Option(
             envvar="PROPDESK_REPORTING_REPLICAS",
-            help="A reporting replica besides the first, by name (repeat for more): its own "
-            "durable consumers and ops subjects are granted (`propdesk serve reporting "
-            "--replica NAME`)",
+            help="Grant this reporting replica (`serve reporting --replica`); repeat for more",
         ),
     ] = None,
     data_dir: DataDir = Path("var"),

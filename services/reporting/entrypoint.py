@@ -2,11 +2,8 @@
 the queries on desk.qry.<site>.ticket.*, .workorder.*, .notice.* and .report.* (queries/); the
 operators' desk.ops.reporting.checksum and .switch (`propdesk verify` and `propdesk replay`:
 ops/switch.py); the repair of a view found corrupt (ops/repair.py). The only reporting module
-that knows FastStream.
-
-Reporting may run as several replicas (settings.replica), each with its own views and durable
-consumers, answering the queries as one queue group; each replica is asked for its own views on
-desk.ops.reporting.<replica>.… (docs/RELIABILITY.md, More than one reporting)."""
+that knows FastStream. Replicas (settings.replica) answer the queries as one queue group, each
+from views of its own (docs/RELIABILITY.md, More than one of each)."""
 
 from __future__ import annotations
 
@@ -100,23 +97,20 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
         assert view is None or isinstance(view, TicketView)
         return view
 
-    @property
-    def replica(self) -> str | None:
-        return self.settings.replica
-
     def view_path(self, name: str) -> Path:
         """The file of this replica's view `name`."""
-        return PROJECTIONS[name].path(self.settings.data_dir, self.replica)
+        return PROJECTIONS[name].path(self.settings.data_dir, self.settings.replica)
 
     def durable(self, name: str) -> str:
         """This replica's durable consumer for the view `name`."""
-        return PROJECTIONS[name].consumer(self.replica)
+        return PROJECTIONS[name].consumer(self.settings.replica)
 
     def open_stores(self) -> None:
         data_dir = self.settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         # one process per replica's views: a second would project into the same files
-        self._store_lock = StoreLock.take(str(replica_lock(data_dir, self.replica)), self.ops_name)
+        lock = replica_lock(data_dir, self.settings.replica)
+        self._store_lock = StoreLock.take(str(lock), self.ops_name)
         loop = asyncio.get_running_loop()
         for name, projection in PROJECTIONS.items():
             path = self.view_path(name)
@@ -206,14 +200,11 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
     def router(self) -> NatsRouter:
         router = NatsRouter()
         group = QUERY_GROUP
-        for name, (model, handler, description) in QUERIES.items():
-            router.subscriber(
-                subjects.query_pattern(name), queue=group, title=name, description=description
-            )(self.handler("query_" + name.replace(".", "_"), model, dict, self._query(handler)))
-        for name, (model, handler, description) in REPORTS.items():
-            router.subscriber(
-                subjects.query_pattern(name), queue=group, title=name, description=description
-            )(self.handler("query_" + name.replace(".", "_"), model, dict, self._report(handler)))
+        for table, on_view in ((QUERIES, self._query), (REPORTS, self._report)):
+            for name, (model, handler, description) in table.items():
+                router.subscriber(
+                    subjects.query_pattern(name), queue=group, title=name, description=description
+                )(self.handler("query_" + name.replace(".", "_"), model, dict, on_view(handler)))
         for name, (model, handler, description) in COMPANY_REPORTS.items():
             subject = subjects.query(subjects.COMPANY, name)
             title = f"company.{name}"

@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     postgres_password: str = ""
     postgres_dbname: str = "propdesk"
     sites_file: Path | None = None
-    # reporting runs as replicas (docs/RELIABILITY.md, More than one reporting): this process's
+    # reporting runs as replicas (docs/RELIABILITY.md, More than one of each): this process's
     # replica (None: the first, as ever), and the replicas the hub grants durables to
     replica: ReplicaName | None = None
     reporting_replicas: Annotated[tuple[ReplicaName, ...], NoDecode] = ()

@@ -173,7 +173,7 @@ class ServerOptions:
     max_store: int | None = None
     tls: Tls | None = None
     # the reporting replicas besides the first that the hub grants their own durable consumers
-    # and ops subjects (docs/RELIABILITY.md, More than one reporting)
+    # and ops subjects (docs/RELIABILITY.md, More than one of each)
     reporting_replicas: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
 

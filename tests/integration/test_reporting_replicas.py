@@ -1,6 +1,6 @@
 """More than one reporting: replicas, each with its own views and durable consumers on one bus,
 answer the queries as one queue group; with one stopped the other answers, and a restarted one
-catches up from its own position (docs/RELIABILITY.md, More than one reporting)."""
+catches up from its own position (docs/RELIABILITY.md, More than one of each)."""
 
 from __future__ import annotations
 
