@@ -31,6 +31,7 @@ from shared.messaging.identity import (
     Credentials,
     site_identity,
 )
+from shared.messaging.instance import instance_subject
 from shared.messaging.natsconf import (
     ANALYTICS_GRANT,
     OPS_GRANT,
@@ -68,22 +69,29 @@ def ensure_site_directory(settings: Settings, *, write_default: bool = False) ->
     return SiteDirectory.load(path)
 
 
-def service_grants() -> dict[str, Grant]:
+def service_grants(replicas: tuple[str, ...] = ()) -> dict[str, Grant]:
     """Each service's grant, from the subjects its router serves and publishes. The simulated
-    clock's subject is included: a service cannot know at configuration time how it will run."""
+    clock's subject is included: a service cannot know at configuration time how it will run.
+    A replicable service (reporting) is granted what each of `replicas` serves and consumes too:
+    its own durable consumers, ops subjects and claim."""
     from propdesk.runtime import SERVICES  # the runtime starts the hub: import it late
 
     grants = {}
     clock = SimulatedClock(EPOCH)
     for name in SERVICE_IDENTITIES:
-        service = SERVICES[name](Settings(), clock, SiteDirectory(strict=False))
-        router = service.router()
+        kind = SERVICES[name]
+        copies = [
+            kind(Settings(replica=replica), clock, SiteDirectory(strict=False))
+            for replica in (None, *(replicas if kind.replicable else ()))
+        ]
+        routers = [copy.router() for copy in copies]
         grants[name] = service_grant(
             name,
-            publishes=[p.subject.broker_address for p in router.publishers],
-            serves=[s.subject.broker_address for s in router.subscribers],
-            durables=service.durables(),
-            reads=service.reads_stream,
+            publishes=[p.subject.broker_address for r in routers for p in r.publishers],
+            serves=[s.subject.broker_address for r in routers for s in r.subscribers],
+            durables=[durable for copy in copies for durable in copy.durables()],
+            reads=kind.reads_stream,
+            claims=[instance_subject(copy.ops_name) for copy in copies],
         )
     return grants
 
@@ -116,6 +124,7 @@ class Hub:
             store_dir=self.nats_dir,
             pid_file=self.pid_file,
             max_store=int(max_store) if max_store is not None else None,
+            reporting_replicas=self.settings.reporting_replicas,
         )
 
     def options(self) -> ServerOptions | None:
@@ -128,6 +137,7 @@ class Hub:
             options,
             store_dir=Path(options.store_dir),
             pid_file=Path(options.pid_file) if options.pid_file else None,
+            reporting_replicas=tuple(options.reporting_replicas),
         )
         if tls:
             options = replace(
@@ -154,7 +164,7 @@ class Hub:
         options = options or self.options()
         if options is None:
             raise ValueError(f"no server options at {self.options_path}: run `propdesk up` first")
-        users = {name: grant for name, grant in service_grants().items()}
+        users = dict(service_grants(options.reporting_replicas))
         users |= {OPS: OPS_GRANT, ANALYTICS: ANALYTICS_GRANT}
         hub_users = {}
         for identity, grant in users.items():

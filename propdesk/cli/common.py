@@ -115,6 +115,12 @@ def resolve_id(url: str | None, site: str, ref: str, kind: str) -> str:
     return found[kind][f"{kind}_id"]
 
 
+def reporting_replicas() -> tuple[str, ...]:
+    """The reporting replicas besides the first, as their ops subjects name them
+    (`reporting.b`), from PROPDESK_REPORTING_REPLICAS: the operators' tools ask each."""
+    return tuple(f"reporting.{name}" for name in Settings().reporting_replicas)
+
+
 def usage(message: str) -> NoReturn:
     """Refuse the command line as given: exit 2, as typer does for its own checks."""
     err_whole.print(f"[red]usage:[/red] {message}")

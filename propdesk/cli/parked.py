@@ -16,6 +16,7 @@ from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
 from propdesk.cli.replies import print_error
 from shared.kernel.local_time import shown_or_blank
+from shared.kernel.settings import Settings
 from shared.messaging import subjects
 
 parked_app = typer.Typer(
@@ -35,6 +36,8 @@ def owners() -> dict[str, str]:
     from services.reporting.ops.registry import PROJECTIONS
 
     found = {p.durable: "reporting" for p in PROJECTIONS.values()}
+    for replica in Settings().reporting_replicas:  # PROPDESK_REPORTING_REPLICAS
+        found |= {p.consumer(replica): f"reporting.{replica}" for p in PROJECTIONS.values()}
     for name, service in SERVICES.items():
         consumes = getattr(service, "consumes", None)
         if consumes is not None:
@@ -45,7 +48,8 @@ def owners() -> dict[str, str]:
 @parked_app.command("list")
 def parked_list(
     service: Annotated[
-        str | None, typer.Option(help="Only this service's (intake, dispatch, …)")
+        str | None,
+        typer.Option(help="Only this service's (intake, dispatch, …, a replica's: reporting.b)"),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Also those already retried")] = False,
     nats_url: NatsUrl = None,

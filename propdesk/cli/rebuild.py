@@ -29,10 +29,32 @@ from services.reporting.ops.replay import Progress as OnProgress
 from services.reporting.ops.replay import Rebuilt
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
+from shared.messaging import subjects
 
 ProjectionName = Annotated[
     str, typer.Argument(help=f"The projection: {', '.join(PROJECTIONS)}", show_default=False)
 ]
+
+ReplicaOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="PROPDESK_REPLICA",
+        help="The reporting replica whose view (default: the first; `serve reporting --replica`)",
+    ),
+]
+
+
+def replica_named(replica: str | None) -> str | None:
+    """The replica, or the usage error that says what a replica's name is."""
+    try:
+        return Settings(replica=replica).replica
+    except ValidationError:
+        usage(f"{replica!r} is not a replica's name (lower-case letters, digits and '-')")
+
+
+def reporting_ops(replica: str | None, verb: str) -> str:
+    """The operators' subject of one replica: desk.ops.reporting[.<replica>].<verb>."""
+    return subjects.ops("reporting" if replica is None else f"reporting.{replica}", verb)
 
 
 def projection_named(name: str) -> Projection:

@@ -22,19 +22,21 @@ from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out  # a checksum stays on one line
 from propdesk.cli.rebuild import (
     ProjectionName,
+    ReplicaOption,
     ops_bus,
     progress_bar,
     projection_named,
+    replica_named,
+    reporting_ops,
     run,
     site_directory,
     stats,
 )
-from services.reporting.ops.registry import Projection
+from services.reporting.ops.registry import Projection, replica_lock
 from services.reporting.ops.replay import rebuild, rebuild_path
 from services.reporting.ops.view_files import install
-from shared.eventstore.store import StoreInUse, StoreLock, lock_path
+from shared.eventstore.store import StoreInUse, StoreLock
 from shared.kernel.sites import SiteDirectory
-from shared.messaging import subjects
 from shared.messaging.identity import OPS
 from shared.messaging.stream_mark import StreamMark
 
@@ -50,6 +52,7 @@ def replay(
     projection: ProjectionName,
     data_dir: DataDir = Path("var"),
     nats_url: NatsUrl = None,
+    replica: ReplicaOption = None,
 ) -> None:
     """Rebuild a projection from the first event of DESK into a fresh file next to its view,
     then have the running reporting service switch to it without losing what arrived meanwhile.
@@ -57,16 +60,21 @@ def replay(
     if not data_dir.is_dir():
         usage(f"no data directory {data_dir}")
     chosen, sites = projection_named(projection), site_directory(data_dir)
-    code = run(replay_view(nats_url or DEFAULT_URL, chosen, data_dir.resolve(), sites))
+    replica = replica_named(replica)
+    code = run(replay_view(nats_url or DEFAULT_URL, chosen, data_dir.resolve(), sites, replica))
     raise typer.Exit(code)
 
 
 async def replay_view(
-    url: str, projection: Projection, data_dir: Path, sites: SiteDirectory
+    url: str,
+    projection: Projection,
+    data_dir: Path,
+    sites: SiteDirectory,
+    replica: str | None = None,
 ) -> int:
     """`propdesk replay`; returns the exit code."""
     name = projection.name
-    live = projection.path(data_dir)
+    live = projection.path(data_dir, replica)
     rebuilt = rebuild_path(live)
     with _alone(rebuilt) as alone:
         if not alone:
@@ -75,7 +83,7 @@ async def replay_view(
                 "wait for it to end"
             )
             return 1
-        return await _replay(url, projection, live, rebuilt, sites)
+        return await _replay(url, projection, live, rebuilt, sites, replica)
 
 
 @contextlib.contextmanager
@@ -95,9 +103,15 @@ def _alone(rebuilt: Path) -> Iterator[bool]:
 
 
 async def _replay(
-    url: str, projection: Projection, live: Path, rebuilt: Path, sites: SiteDirectory
+    url: str,
+    projection: Projection,
+    live: Path,
+    rebuilt: Path,
+    sites: SiteDirectory,
+    replica: str | None,
 ) -> int:
     name = projection.name
+    switch = reporting_ops(replica, "switch")
     async with ops_bus(url, live.parent) as bus:
         nc = await bus.connection(OPS)
         with progress_bar(f"replaying {name}") as progress:
@@ -108,29 +122,30 @@ async def _replay(
         )
         body = {"projection": name, "path": str(rebuilt)}
         try:
-            reply = await bus.request(subjects.OPS_REPORTING_SWITCH, body, SWITCH_TIMEOUT)
+            reply = await bus.request(switch, body, SWITCH_TIMEOUT)
         except NoRespondersError:
             try:  # held like the service holds it, so that reporting cannot start meanwhile
-                held = StoreLock.take(str(lock_path(live.parent, "reporting")), "reporting")
+                held = StoreLock.take(str(replica_lock(live.parent, replica)), "reporting")
             except StoreInUse as exc:
                 err.print(f"[red]refused:[/red] {exc}; the rebuilt view is left at {rebuilt}")
                 return 1
             try:
                 await asyncio.to_thread(install, rebuilt, live)
                 # the rebuilt view follows DESK as it is (shared/messaging/stream_mark.py)
-                await StreamMark(live.parent, projection.durable).reset(nc.jetstream())
+                mark = StreamMark(live.parent, projection.consumer(replica))
+                await mark.reset(nc.jetstream())
             finally:
                 if held is not None:
                     held.release()
             out.print(
-                f"no reporting service answers on {subjects.OPS_REPORTING_SWITCH}: "
+                f"no reporting service answers on {switch}: "
                 f"replaced {live} directly; once started, reporting follows DESK from "
                 f"position {result.position}"
             )
             return 0
         except NatsTimeout:
             err.print(
-                f"[red]unavailable:[/red] no answer on {subjects.OPS_REPORTING_SWITCH} within "
+                f"[red]unavailable:[/red] no answer on {switch} within "
                 f"{SWITCH_TIMEOUT:g} s; the rebuilt view is left at {rebuilt}"
             )
             return 3

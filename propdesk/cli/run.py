@@ -115,6 +115,22 @@ def serve(
     metrics_port: MetricsPort = None,
     metrics_host: MetricsHost = "127.0.0.1",
     console_port: ConsolePort = None,
+    replica: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PROPDESK_REPLICA",
+            help="reporting only: run this replica beside the first, with its own views and "
+            "consumers (the hub must grant it: `propdesk nats config --reporting-replica`)",
+        ),
+    ] = None,
+    standby: Annotated[
+        bool,
+        typer.Option(
+            envvar="PROPDESK_STANDBY",
+            help="Wait while another process holds the service's store, then take over "
+            "(docs/RELIABILITY.md, More than one of each)",
+        ),
+    ] = False,
 ) -> None:
     """Run one service alone against an existing NATS server (one process per service); `console`
     serves the front desk's web console, a client of the services with each site's credential."""
@@ -122,9 +138,11 @@ def serve(
     if service not in known:
         err.print(f"[red]unknown service {service!r}[/red]; one of: {', '.join(known)}")
         raise typer.Exit(2)
+    if replica is not None and service != "reporting":
+        usage(f"only reporting runs as replicas; {service} is one writer per store")
     settings = _settings(
         data_dir=data_dir, nats_url=nats_url, metrics_port=metrics_port, metrics_host=metrics_host,
-        console_port=console_port,
+        console_port=console_port, replica=replica, standby=standby,
     )  # fmt: skip
     _run(settings, [service], embedded=False)
 

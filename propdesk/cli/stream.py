@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from propdesk.cli.common import AsJson, NatsUrl, call_desk, out
+from propdesk.cli.common import AsJson, NatsUrl, call_desk, out, reporting_replicas
 from shared.messaging import subjects
 from shared.messaging.identity import SERVICE_IDENTITIES
 
@@ -38,6 +38,11 @@ def _show(replies: list[dict[str, Any]]) -> None:
         out.print(f"DESK now: created {replies[0]['desk_created']}")
 
 
+def _readers() -> tuple[str, ...]:
+    """Every service, and reporting's replicas (PROPDESK_REPORTING_REPLICAS: `reporting.b`)."""
+    return (*SERVICE_IDENTITIES, *reporting_replicas())
+
+
 def _services(service: str | None, among: tuple[str, ...]) -> tuple[str, ...]:
     if service is None:
         return among
@@ -49,7 +54,8 @@ def _services(service: str | None, among: tuple[str, ...]) -> tuple[str, ...]:
 @stream_app.command("status")
 def stream_status(service: Service = None, nats_url: NatsUrl = None, as_json: AsJson = False):
     """Which DESK each reader follows, and which stopped because DESK is another one."""
-    replies = [_ask(nats_url, s, "status", as_json) for s in _services(service, SERVICE_IDENTITIES)]
+    among = _services(service, _readers())
+    replies = [_ask(nats_url, s, "status", as_json) for s in among]
     if not as_json:
         _show(replies)
 
@@ -82,7 +88,7 @@ def stream_republish(service: Service = None, nats_url: NatsUrl = None, as_json:
 @stream_app.command("adopt")
 def stream_adopt(service: Service = None, nats_url: NatsUrl = None, as_json: AsJson = False):
     """Step 2: every stopped reader takes DESK as it is now and goes on from its end."""
-    chosen = _stopped(nats_url, _services(service, SERVICE_IDENTITIES), None)
+    chosen = _stopped(nats_url, _services(service, _readers()), None)
     if not chosen:
         out.print("no reader is stopped: nothing to adopt")
     for s in chosen:

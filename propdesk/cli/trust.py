@@ -177,6 +177,13 @@ def nats_config(
             "95 % of it (default: no limit but nats-server's own)"
         ),
     ] = None,
+    reporting_replica: Annotated[
+        list[str] | None,
+        typer.Option(
+            envvar="PROPDESK_REPORTING_REPLICAS",
+            help="Grant this reporting replica (`serve reporting --replica`); repeat for more",
+        ),
+    ] = None,
     data_dir: DataDir = Path("var"),
 ) -> None:
     """Write a hub's nats-server configuration (and every credential it names) for running
@@ -191,6 +198,11 @@ def nats_config(
         usage("--tls-cert and --tls-key go together")
     if tls_ca is not None and tls_cert is None:
         usage("--tls-ca needs --tls-cert and --tls-key")
+    try:
+        given = ",".join(reporting_replica or ())
+        replicas = Settings(reporting_replicas=given).reporting_replicas
+    except ValidationError:
+        usage("a reporting replica's name is lower-case letters, digits and '-' (up to 32)")
     settings = _settings(data_dir)
     hub = Hub(settings)
     tls = None
@@ -205,6 +217,7 @@ def nats_config(
         http=http,
         tls=tls,
         max_store=limit,
+        reporting_replicas=replicas,
     )
     path = hub.prepare(_directory(settings), options)
     out.print(f"wrote {path}")

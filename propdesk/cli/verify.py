@@ -17,9 +17,12 @@ from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out  # a checksum stays on one line
 from propdesk.cli.rebuild import (
     ProjectionName,
+    ReplicaOption,
     ops_bus,
     progress_bar,
     projection_named,
+    replica_named,
+    reporting_ops,
     run,
     site_directory,
     stats,
@@ -28,7 +31,6 @@ from services.reporting.ops.registry import Projection
 from services.reporting.ops.replay import AheadOfStream, rebuild
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
-from shared.messaging import subjects
 from shared.messaging.identity import OPS
 
 CHECKSUM_TIMEOUT = 600.0  # the service checksums the whole live view before it answers
@@ -41,6 +43,7 @@ def verify(
         typer.Option(help="Where the rebuild is written (default: the system's temporary dir)"),
     ] = None,
     nats_url: NatsUrl = None,
+    replica: ReplicaOption = None,
 ) -> None:
     """Compare the live view with a rebuild from DESK up to the very position the live view
     reflects. Exit 0 when their checksums are equal, 1 when they differ, 3 when the reporting
@@ -48,24 +51,28 @@ def verify(
     chosen, sites = projection_named(projection), site_directory(Settings().data_dir)
     if work_dir is not None and not work_dir.is_dir():
         usage(f"no directory {work_dir}")
-    raise typer.Exit(run(verify_view(nats_url or DEFAULT_URL, chosen, sites, work_dir)))
+    replica = replica_named(replica)
+    code = run(verify_view(nats_url or DEFAULT_URL, chosen, sites, work_dir, replica))
+    raise typer.Exit(code)
 
 
 async def verify_view(
-    url: str, projection: Projection, sites: SiteDirectory, work_dir: Path | None = None
+    url: str,
+    projection: Projection,
+    sites: SiteDirectory,
+    work_dir: Path | None = None,
+    replica: str | None = None,
 ) -> int:
     """`propdesk verify`; returns the exit code."""
     name = projection.name
+    subject = reporting_ops(replica, "checksum")
     async with ops_bus(url) as bus:
         nc = await bus.connection(OPS)
         try:
             body = {"projection": name}
-            reply = await bus.request(subjects.OPS_REPORTING_CHECKSUM, body, CHECKSUM_TIMEOUT)
+            reply = await bus.request(subject, body, CHECKSUM_TIMEOUT)
         except (NoRespondersError, NatsTimeout):
-            err.print(
-                f"[red]unavailable:[/red] no reporting service answers on "
-                f"{subjects.OPS_REPORTING_CHECKSUM}"
-            )
+            err.print(f"[red]unavailable:[/red] no reporting service answers on {subject}")
             return 3
         if not reply.get("ok"):
             error = reply.get("error", {})

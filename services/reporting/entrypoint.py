@@ -2,7 +2,8 @@
 the queries on desk.qry.<site>.ticket.*, .workorder.*, .notice.* and .report.* (queries/); the
 operators' desk.ops.reporting.checksum and .switch (`propdesk verify` and `propdesk replay`:
 ops/switch.py); the repair of a view found corrupt (ops/repair.py). The only reporting module
-that knows FastStream."""
+that knows FastStream. Replicas (settings.replica) answer the queries as one queue group, each
+from views of its own (docs/RELIABILITY.md, More than one of each)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,7 @@ from faststream.nats import NatsRouter
 from pydantic import BaseModel
 
 from services.reporting.ops.live_view import LiveView, ViewLot
-from services.reporting.ops.registry import (
-    PROJECTIONS,
-    View,
-)
+from services.reporting.ops.registry import PROJECTIONS, View, replica_lock
 from services.reporting.ops.repair import RepairingViews
 from services.reporting.ops.switch import SwitchingViews
 from services.reporting.queries import reports as report_queries
@@ -32,7 +30,7 @@ from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.queue_queries import ListWorkOrders
 from shared.contracts.replies import ErrorCode
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
-from shared.eventstore.store import StoreLock, lock_path
+from shared.eventstore.store import StoreLock
 from shared.messaging import alerts, metrics, subjects
 from shared.messaging.errors import DeskError
 from shared.messaging.inbox import Inbox
@@ -66,6 +64,8 @@ REPORTS: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
     "report.monthly": (MonthlyReport, report_queries.monthly, "A site's monthly summary (R12.4)"),
     "report.weekly": (WeeklyReport, report_queries.weekly, "A site's weekly summary (R12.1)"),
 }
+# the queries' queue group: each request is answered by one of the running replicas
+QUERY_GROUP = "reporting"
 COMPANY_REPORTS = {
     "report.quality": (QualityPack, report_queries.quality, "The company quality pack (R12.3)"),
 }
@@ -74,6 +74,7 @@ COMPANY_REPORTS = {
 class ReportingService(RepairingViews, SwitchingViews, Service):
     name = "reporting"
     reads_stream = True  # a corrupt view is rebuilt from DESK by direct gets, like a replay
+    replicable = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,14 +97,23 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
         assert view is None or isinstance(view, TicketView)
         return view
 
+    def view_path(self, name: str) -> Path:
+        """The file of this replica's view `name`."""
+        return PROJECTIONS[name].path(self.settings.data_dir, self.settings.replica)
+
+    def durable(self, name: str) -> str:
+        """This replica's durable consumer for the view `name`."""
+        return PROJECTIONS[name].consumer(self.settings.replica)
+
     def open_stores(self) -> None:
         data_dir = self.settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        # one reporting per data directory: a second would project into the same files
-        self._store_lock = StoreLock.take(str(lock_path(data_dir, self.name)), self.name)
+        # one process per replica's views: a second would project into the same files
+        lock = replica_lock(data_dir, self.settings.replica)
+        self._store_lock = StoreLock.take(str(lock), self.ops_name)
         loop = asyncio.get_running_loop()
         for name, projection in PROJECTIONS.items():
-            path = projection.path(self.settings.data_dir)
+            path = self.view_path(name)
             self.views[name] = self._open_view(name, projection, path)
             live = self.live[name] = LiveView(self.views[name])
 
@@ -113,7 +123,7 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
             live.on_corrupt = found_corrupt
 
     def store_files(self) -> list[Path]:
-        return [p.path(self.settings.data_dir) for p in PROJECTIONS.values()]
+        return [self.view_path(name) for name in PROJECTIONS]
 
     def close_stores(self) -> None:
         for view in self.views.values():
@@ -131,7 +141,7 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
         await super().stop()
 
     def durables(self) -> list[str]:
-        return [p.durable for p in PROJECTIONS.values()]
+        return [self.durable(name) for name in PROJECTIONS]
 
     def parked_count(self) -> int:
         return self.parking.count()
@@ -153,7 +163,7 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
     def _inbox(self, name: str) -> Inbox:
         assert self.js is not None
         live = self.live[name]
-        durable = PROJECTIONS[name].durable
+        durable = self.durable(name)
         self.inboxes[name] = Inbox(
             self.js,
             durable=durable,
@@ -189,17 +199,16 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
 
     def router(self) -> NatsRouter:
         router = NatsRouter()
-        for name, (model, handler, description) in QUERIES.items():
-            router.subscriber(subjects.query_pattern(name), title=name, description=description)(
-                self.handler("query_" + name.replace(".", "_"), model, dict, self._query(handler))
-            )
-        for name, (model, handler, description) in REPORTS.items():
-            router.subscriber(subjects.query_pattern(name), title=name, description=description)(
-                self.handler("query_" + name.replace(".", "_"), model, dict, self._report(handler))
-            )
+        group = QUERY_GROUP
+        for table, on_view in ((QUERIES, self._query), (REPORTS, self._report)):
+            for name, (model, handler, description) in table.items():
+                router.subscriber(
+                    subjects.query_pattern(name), queue=group, title=name, description=description
+                )(self.handler("query_" + name.replace(".", "_"), model, dict, on_view(handler)))
         for name, (model, handler, description) in COMPANY_REPORTS.items():
             subject = subjects.query(subjects.COMPANY, name)
-            router.subscriber(subject, title=f"company.{name}", description=description)(
+            title = f"company.{name}"
+            router.subscriber(subject, queue=group, title=title, description=description)(
                 self.handler(
                     "company_" + name.replace(".", "_"),
                     model,
@@ -208,10 +217,11 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
                     company=True,
                 )
             )
-        for subject, model, call in (
-            (subjects.OPS_REPORTING_CHECKSUM, ViewChecksum, self._checksum),
-            (subjects.OPS_REPORTING_SWITCH, SwitchView, self._switch),
+        for verb, model, call in (
+            ("checksum", ViewChecksum, self._checksum),
+            ("switch", SwitchView, self._switch),
         ):
+            subject = subjects.ops(self.ops_name, verb)  # each replica its own views
             title = subject.removeprefix("desk.")
             router.subscriber(subject, title=title, description=(model.__doc__ or "").strip())(
                 # company=True: no site is checked; these subjects carry none

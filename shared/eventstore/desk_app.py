@@ -23,6 +23,7 @@ from shared.contracts.replies import ErrorCode
 from shared.eventstore.parking_lot import ParksEvents
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
 from shared.eventstore.ticket_numbers import TicketNumber
+from shared.eventstore.writer_lock import WriterLock
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.kernel.staff import Permission, StaffMember
@@ -98,7 +99,10 @@ class DeskApplication(ParksEvents, Application[UUID]):
         # A store is held by one process (the service, or `propdesk keys rotate`), and keys
         # that cannot read it stop the start here, with the reason.
         self._store_lock = StoreLock.take(env.get(LOCK_FILE), self.name)
+        self._writer_lock: WriterLock | None = None
         try:
+            # on PostgreSQL, reachable from other hosts: one writer across them too
+            self._writer_lock = WriterLock.take(env, self.name)
             super().__init__(env)
             check_readable(self.name, self.recorder, self.mapper)
         except BaseException:
@@ -113,6 +117,9 @@ class DeskApplication(ParksEvents, Application[UUID]):
     def close(self) -> None:
         if hasattr(self, "factory"):
             super().close()
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
         if self._store_lock is not None:
             self._store_lock.release()
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ByteSize, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import ByteSize, SecretStr, StringConstraints, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# a reporting replica's name: a token of its durable consumers' names and its ops subjects
+ReplicaName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
 
 
 class Settings(BaseSettings):
@@ -22,6 +25,13 @@ class Settings(BaseSettings):
     postgres_password: str = ""
     postgres_dbname: str = "propdesk"
     sites_file: Path | None = None
+    # reporting runs as replicas (docs/RELIABILITY.md, More than one of each): this process's
+    # replica (None: the first, as ever), and the replicas the hub grants durables to
+    replica: ReplicaName | None = None
+    reporting_replicas: Annotated[tuple[ReplicaName, ...], NoDecode] = ()
+    # a writer (intake, dispatch, escalation) started as a standby waits for its store's lock,
+    # held by the running one, instead of refusing; then takes over (docs/RELIABILITY.md)
+    standby: bool = False
     # the bus: one credential file per identity (docs/contract.md §22)
     credentials_dir: Path | None = None  # default: <data_dir>/credentials
     creds: Path | None = None  # a client's own credential file, over the default of its command
@@ -55,6 +65,14 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     notify_timeout: float = 10.0  # seconds for one e-mail or webhook call
+
+    @field_validator("reporting_replicas", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """PROPDESK_REPORTING_REPLICAS=b,c"""
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
 
     @property
     def credentials_path(self) -> Path:

@@ -65,11 +65,13 @@ def service_grant(
     serves: Iterable[str],
     durables: Iterable[str],
     reads: bool = False,
+    claims: Iterable[str] = (),
 ) -> Grant:
     """A service: its own events and notices, its own request subjects, its own durable
     consumers on DESK, and the streams' declaration (each service declares them at start).
     With `reads`, also DESK by direct get (read only, creates nothing): a parked event is retried
-    from there, and reporting rebuilds a corrupt view that way."""
+    from there, and reporting rebuilds a corrupt view that way. `claims`: the names it claims on
+    the bus (default: its identity's; reporting's replicas each their own)."""
     jetstream = [f"{JS}.INFO"]
     for stream in STREAMS:
         jetstream += [f"{JS}.STREAM.{verb}.{stream}" for verb in ("INFO", "CREATE", "UPDATE")]
@@ -81,10 +83,11 @@ def service_grant(
         jetstream += [f"{JS}.CONSUMER.CREATE.{STREAM}.{durable}.>", f"$JS.ACK.{STREAM}.{durable}.>"]
     if reads or durables:
         jetstream.append(f"{JS}.DIRECT.GET.{STREAM}")
-    claim = instance_subject(identity)  # one of each on the bus (shared/messaging/instance.py)
+    # one of each on the bus (shared/messaging/instance.py)
+    claim = tuple(claims) or (instance_subject(identity),)
     return Grant(
-        publish=(*sorted(set(publishes)), claim, *jetstream),
-        subscribe=(*sorted(set(serves)), claim, f"{inbox_prefix(identity)}.>"),
+        publish=(*sorted(set(publishes)), *claim, *jetstream),
+        subscribe=(*sorted(set(serves)), *claim, f"{inbox_prefix(identity)}.>"),
         responses=True,
     )
 
@@ -169,6 +172,9 @@ class ServerOptions:
     # nats-server's own (a share of the disk)
     max_store: int | None = None
     tls: Tls | None = None
+    # the reporting replicas besides the first that the hub grants their own durable consumers
+    # and ops subjects (docs/RELIABILITY.md, More than one of each)
+    reporting_replicas: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
 
 

@@ -88,7 +88,7 @@ class ParkingDesk:
             ("show", ParkedRef, ParkedReply, self._show),
             ("retry", ParkedRef, ParkedReply, self._retry),
         ):
-            subject = subjects.ops_parked(service.name, verb)
+            subject = subjects.ops_parked(service.ops_name, verb)
             title = subject.removeprefix("desk.")
             description = (request.__doc__ or "").strip()
             router.subscriber(subject, title=title, description=description)(

@@ -22,12 +22,12 @@ from shared.kernel.clock import Clock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
 from shared.logging import get_logger
-from shared.messaging import metrics, subjects
+from shared.messaging import metrics, standby, subjects
 from shared.messaging.bus import BusAccess, MissingCredential, access_for, connect, ensure_stream
 from shared.messaging.errors import DeskError, StartRefused
 from shared.messaging.identity import caller_account, site_account
 from shared.messaging.inbox import Inbox
-from shared.messaging.instance import Instance, claim
+from shared.messaging.instance import Instance
 from shared.messaging.relay import Relay
 from shared.messaging.rpc import answer, parse_body, raw_body, request_site
 from shared.messaging.subjects import COMPANY
@@ -41,6 +41,9 @@ class Service(ABC):
     name: str
     # reads DESK with direct gets (`$JS.API.DIRECT.GET.DESK`, granted in propdesk/trust.py)
     reads_stream: ClassVar[bool] = False
+    # may run as several replicas (reporting), each named by settings.replica; the others are
+    # one writer each (docs/RELIABILITY.md, More than one of each)
+    replicable: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -77,6 +80,13 @@ class Service(ABC):
             and broker is not None
             and broker.is_connected
         )
+
+    @property
+    def ops_name(self) -> str:
+        """The service on its ops subjects and its claim: `reporting`, or `reporting.<replica>`
+        for a named replica, so that each replica is asked and claimed on its own."""
+        replica = self.settings.replica if self.replicable else None
+        return f"{self.name}.{replica}" if replica else self.name
 
     def store_files(self) -> list[Path]:
         """The files of the service's own stores (their sizes are reported in health)."""
@@ -130,12 +140,12 @@ class Service(ABC):
             raise StartRefused(str(exc)) from None
 
     async def start(self, nats_url: str) -> None:
-        self.open_stores()
+        await standby.take_stores(self)  # a standby waits here while another holds them
         access = self.access(nats_url)
         self.nc = await connect(access, f"propdesk-{self.name}")
-        # one of each on the bus, before it answers a command or touches a consumer
-        me = Instance.me(self.name, self.settings.data_dir, self.durables())
-        self._claim = await claim(self.nc, me)
+        # one of each (replica) on the bus, before it answers a command or touches a consumer
+        me = Instance.me(self.ops_name, self.settings.data_dir, self.durables())
+        self._claim = await standby.claim_name(self, self.nc, me)
         self.js = self.nc.jetstream()
         await ensure_stream(self.js)
         self.broker = NatsBroker(

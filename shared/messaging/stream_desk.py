@@ -67,7 +67,7 @@ class StreamDesk:
             ("republish", self._republish),
             ("adopt", self._adopt),
         ):
-            subject = subjects.ops_stream(service.name, verb)
+            subject = subjects.ops_stream(service.ops_name, verb)
             title = subject.removeprefix("desk.")
             router.subscriber(subject, title=title, description=StreamStatus.__doc__ or "")(
                 service.handler(

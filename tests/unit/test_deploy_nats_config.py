@@ -29,14 +29,15 @@ TLS_DIR = "/etc/propdesk/tls"
 NATS_CONFIG_ARGS = (
     "--host", "0.0.0.0", "--port", "4222",
     "--tls-cert", f"{TLS_DIR}/server.pem", "--tls-key", f"{TLS_DIR}/server-key.pem",
-    "--http", "127.0.0.1:8222", "--sync-always",
+    "--http", "127.0.0.1:8222", "--sync-always", "--reporting-replica", "b",
 )  # fmt: skip
 HEADER = f"""\
 # EXAMPLE: the nats-server configuration of a production PropDesk hub, as
 #
 #   propdesk nats config {" ".join(NATS_CONFIG_ARGS[:4])} \\
 #     {" ".join(NATS_CONFIG_ARGS[4:8])} \\
-#     {" ".join(NATS_CONFIG_ARGS[8:])} --data-dir {DATA_DIR}
+#     {" ".join(NATS_CONFIG_ARGS[8:11])} \\
+#     {" ".join(NATS_CONFIG_ARGS[11:])} --data-dir {DATA_DIR}
 #
 # writes it to {DATA_DIR}/nats/nats-server.conf for the sites of deploy/sites.example.json.
 # Do not install this file: every installation has keys of its own (each `<public key of …>`

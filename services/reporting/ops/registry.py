@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from services.reporting.views.analytics import AnalyticsView
 from services.reporting.views.tickets import TicketView
+from shared.eventstore.store import lock_path
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.inbox import Delivery
 
@@ -51,8 +52,22 @@ class Projection:
     durable: str  # the reporting service's consumer on DESK
     open: Callable[[str, SiteDirectory], View]  # (file, sites): the sites give each its timezone
 
-    def path(self, data_dir: Path) -> Path:
-        return data_dir / self.file
+    def path(self, data_dir: Path, replica: str | None = None) -> Path:
+        """The view's file; a named replica's carries its name (reporting-tickets-b.sqlite3), so
+        that replicas may share a data directory."""
+        if replica is None:
+            return data_dir / self.file
+        stem, _, suffix = self.file.partition(".")
+        return data_dir / f"{stem}-{replica}.{suffix}"
+
+    def consumer(self, replica: str | None = None) -> str:
+        """The durable consumer of the view of `replica` (None: the first, `durable` as ever)."""
+        return self.durable if replica is None else f"{self.durable}-{replica}"
+
+
+def replica_lock(data_dir: Path, replica: str | None) -> Path:
+    """What one reporting replica's process holds while its views are open."""
+    return lock_path(data_dir, "reporting" if replica is None else f"reporting-{replica}")
 
 
 PROJECTIONS: dict[str, Projection] = {

@@ -7,6 +7,7 @@ views, inboxes and switch lock it uses.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ REPAIR_RETRY = 1.0  # seconds between tries of a rebuild that failed (NATS away,
 
 class RepairingViews:
     """The service's side of a corrupt view (the service gives `repairing`, `repairs`, `log`,
-    `settings`, `sites`, `nc`, `clock`, `_tasks`, `_stopping`, `_switching`, `_unfollow` and,
-    from SwitchingViews, `_put_in_place`)."""
+    `settings`, `sites`, `nc`, `clock`, `_tasks`, `_stopping`, `_switching`, `_unfollow`,
+    `view_path` and, from SwitchingViews, `_put_in_place`)."""
 
     repairing: dict[str, str]  # projection -> why its view is being rebuilt
     repairs: dict[str, dict[str, Any]]  # projection -> its last repair
@@ -37,6 +38,7 @@ class RepairingViews:
     _tasks: list[asyncio.Task[Any]]
     _stopping: bool
     _switching: asyncio.Lock
+    view_path: Callable[[str], Path]
 
     def _open_view(self, name: str, projection: Projection, path: Path) -> View:
         """The view at `path`; a corrupt file is set aside for an empty view, which the start
@@ -62,7 +64,7 @@ class RepairingViews:
         if name in self.repairing or self._stopping:
             return
         self.repairing[name] = reason
-        path = PROJECTIONS[name].path(self.settings.data_dir)
+        path = self.view_path(name)
         self.log.error("reporting.view_corrupt", projection=name, reason=reason, file=str(path))
         metrics.VIEW_REPAIRS.labels(projection=name, found=found).inc()
         self._tasks.append(asyncio.create_task(self._repair(name)))
@@ -73,7 +75,7 @@ class RepairingViews:
         view answer `unavailable` meanwhile; a rebuild that fails (NATS away, disk full) is
         tried again."""
         projection = PROJECTIONS[name]
-        live_path = projection.path(self.settings.data_dir).resolve()
+        live_path = self.view_path(projection.name).resolve()
         target = live_path.with_name(live_path.name + REPAIR_SUFFIX)
         async with self._switching:
             await self._unfollow(name)  # no batch is tried on the corrupt file meanwhile

@@ -26,7 +26,8 @@ T = TypeVar("T")
 class SwitchingViews:
     """Mixed into the ReportingService (entrypoint.py), which gives `live`, `views`, `settings`,
     `sites`, `js`, `streams`, `offload`, `log`, `_switching`, `_stopping`, `_followers`,
-    `_unfollow`, `_follow_anew` and, from RepairingViews, `_refuse_while_repairing`."""
+    `_unfollow`, `_follow_anew`, `view_path`, `durable` and, from RepairingViews,
+    `_refuse_while_repairing`."""
 
     live: dict[str, LiveView]
     views: dict[str, Any]
@@ -39,6 +40,8 @@ class SwitchingViews:
     _switching: asyncio.Lock
     _stopping: bool
     _followers: dict[str, asyncio.Task[None]]
+    view_path: Callable[[str], Path]  # this replica's file of a view
+    durable: Callable[[str], str]  # this replica's consumer of a view
 
     async def _on_view(self, name: str, call: Callable[[LiveView], T]) -> T:
         """Run `call` in the service's threads on the live view `name`; during a switch, after.
@@ -69,7 +72,7 @@ class SwitchingViews:
         every event published during the rebuild is applied afterwards."""
         projection = _projection(request.projection)
         name = projection.name
-        live_path = projection.path(self.settings.data_dir).resolve()
+        live_path = self.view_path(projection.name).resolve()
         rebuilt = Path(request.path)
         if (
             not rebuilt.is_absolute()
@@ -99,7 +102,7 @@ class SwitchingViews:
         and follow DESK from its recorded position. With `measure`, the position and checksum
         of the rebuilt view, read before the inbox applies more. Under `_switching`."""
         name = projection.name
-        live_path = projection.path(self.settings.data_dir).resolve()
+        live_path = self.view_path(projection.name).resolve()
         live = self.live[name]
         live.ready.clear()  # queries wait from here
         position, checksum = 0, ""
@@ -114,7 +117,7 @@ class SwitchingViews:
                     raise DeskError(ErrorCode.unavailable, why) from None
                 # the rebuilt view follows DESK as it is, sequence for position (contract §25)
                 assert self.js is not None
-                await self.streams.mark(projection.durable).reset(self.js)
+                await self.streams.mark(self.durable(projection.name)).reset(self.js)
             finally:  # the rebuilt view; the old one if the file could not be moved
                 view = await self.offload(projection.open, str(live_path), self.sites)
                 live.reopen(view)

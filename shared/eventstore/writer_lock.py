@@ -1,0 +1,104 @@
+"""One writer per store across hosts: a PostgreSQL advisory lock, held for the life of the
+process by a connection of its own.
+
+The flock beside a store (`<service>.lock`, shared/eventstore/store.py) keeps a second copy off
+one data directory, which is all SQLite needs: its store is a file on that host. A store on
+PostgreSQL can be reached from any host, so its writer also takes a session-level advisory lock
+in the store's database, keyed by the service: a second intake, dispatch or escalation on any
+host finds it taken and refuses (or, as a standby, waits: shared/messaging/service.py). The
+server releases the lock when the session ends, however the process ends: at once when it exits
+or is killed, within the connection's keepalive (~30 s) when its host goes silent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from shared.eventstore.store import StoreInUse
+
+POSTGRES = "eventsourcing.postgres"
+# keepalives on the lock's connection: a writer whose host vanished lets go within ~30 s
+KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 4,
+}
+
+
+class WriterLockTaken(StoreInUse):
+    """Another process holds the store's writer lock."""
+
+
+def lock_key(service: str) -> int:
+    """The advisory lock's key: a signed 64-bit number, the same for every host and release."""
+    digest = hashlib.sha256(f"propdesk.store.{service}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class WriterLock:
+    """The advisory lock of one service's store on PostgreSQL, on its own connection."""
+
+    def __init__(self, conn: Any, key: int) -> None:
+        self._conn: Any | None = conn
+        self.key = key
+
+    @classmethod
+    def take(cls, env: Mapping[str, str], service: str) -> WriterLock | None:
+        """Take the lock of `service`'s store if `env` (eventsourcing's) puts it on PostgreSQL;
+        None for other stores. WriterLockTaken when another process holds it."""
+        if env.get("PERSISTENCE_MODULE") != POSTGRES:
+            return None
+        import psycopg  # only with PostgreSQL
+
+        conn = psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env.get("POSTGRES_PORT", "5432"),
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD", ""),
+            application_name=f"propdesk-{service}-writer",
+            connect_timeout=10,
+            autocommit=True,
+            **KEEPALIVE,
+        )
+        key = lock_key(service)
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+        if not (row and row[0]):
+            holder = _holder(conn, key)
+            conn.close()
+            raise WriterLockTaken(
+                f"{service}'s store is in use by another process ({holder}, database "
+                f"{env['POSTGRES_DBNAME']!r}): one {service} per store; stop that one first, "
+                "or start this one as a standby (PROPDESK_STANDBY=true)"
+            )
+        return cls(conn, key)
+
+    def release(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+        except Exception:  # a broken connection: its end released the lock already
+            pass
+        finally:
+            self._conn.close()
+            self._conn = None
+
+
+def _holder(conn: Any, key: int) -> str:
+    """Who holds the lock, as pg_stat_activity names it."""
+    classid, objid = (key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF
+    row = conn.execute(
+        "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.classid = %s::bigint::oid "
+        "AND l.objid = %s::bigint::oid AND l.granted",
+        (classid, objid),
+    ).fetchone()
+    if row is None:
+        return "a session that has just let go"
+    name, addr, pid = row
+    return f"{name or 'a session'} from {addr or 'a local socket'}, backend pid {pid}"
