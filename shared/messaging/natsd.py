@@ -6,6 +6,7 @@ a credential."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import json
 import os
@@ -209,10 +210,8 @@ class EmbeddedCluster:
 
     async def stop(self) -> None:
         for node in self.nodes.values():
-            try:
+            with contextlib.suppress(ProcessLookupError):  # gone meanwhile
                 await node.stop()
-            except ProcessLookupError:  # gone meanwhile
-                pass
 
 
 RELOAD_SETTLE = 0.3  # seconds between the two reload signals
