@@ -254,11 +254,17 @@ async def poison(processes: Processes, settings: Settings, incidents: Incidents)
            "data": {"broken": True}}  # fmt: skip
     async with Bus(processes.url, settings, name="chaos-poison", max_reconnect_attempts=3) as bus:
         nc = await bus.connection("dispatch")
-        ack = await nc.jetstream().publish(
-            subjects.event("hbw", "workorder.issued"), json.dumps(bad).encode(),
-            headers={"Nats-Msg-Id": event_id},
-        )  # fmt: skip
-    incidents.poison = ack.seq
+        for _ in range(60):  # JetStream may still be recovering from the last kill: as a relay
+            try:
+                ack = await nc.jetstream().publish(
+                    subjects.event("hbw", "workorder.issued"), json.dumps(bad).encode(),
+                    headers={"Nats-Msg-Id": event_id},
+                )  # fmt: skip
+            except NatsError:  # no stream response yet (the same Msg-Id: stored once)
+                await asyncio.sleep(0.5)
+                continue
+            incidents.poison = ack.seq
+            return
 
 
 def corrupt_view(processes: Processes, incidents: Incidents) -> None:
