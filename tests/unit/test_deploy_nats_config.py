@@ -187,6 +187,30 @@ def test_a_node_rewritten_after_a_site_is_added_stays_the_same_node(
     assert hub.config_path.read_text(encoding="utf-8") == written
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--cluster", "0.0.0.0:6222"),  # a node with no peer
+        ("--route", "nats-route://nats-2:6222"),  # peers of no node
+        (
+            "--cluster",
+            "0.0.0.0:6222",
+            "--route",
+            "nats-route://nats-2:6222",
+            "--route-ca",
+            "ca.pem",
+        ),
+    ],
+)
+def test_a_cluster_node_needs_its_port_its_peers_and_a_certificate_for_route_tls(
+    tmp_path: Path, production_env: None, args: tuple[str, ...]
+) -> None:
+    result = CliRunner().invoke(app, ["nats", "config", *args, "--data-dir", str(tmp_path)])
+
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "nats" / "nats-server.conf").exists()
+
+
 def test_the_example_says_what_production_needs() -> None:
     """TLS on every interface, every JetStream write synced, monitoring on loopback only, and a
     desk account for each example site, each with its own key."""
