@@ -145,7 +145,8 @@ LEADERLESS_WAIT = 30.0
 async def ensure_stream(js: JetStreamContext, replicas: int = 1) -> None:
     """Create DESK and NOTICES, or bring existing ones to the declared configuration, held by
     `replicas` servers (Settings.stream_replicas; an R1 stream updated to R3 is replicated by
-    the cluster)."""
+    the cluster). Never fewer than they have: one service started without the setting must not
+    take a cluster's copies away."""
     for config in (DESK_STREAM, NOTICES_STREAM):
         await _declare(js, replace(config, num_replicas=replicas))
 
@@ -155,11 +156,12 @@ async def _declare(js: JetStreamContext, config: StreamConfig) -> None:
     while True:
         try:
             try:
-                await js.stream_info(config.name)
+                held = (await js.stream_info(config.name)).config.num_replicas or 1
             except NotFoundError:
                 await js.add_stream(config)
             else:
-                await js.update_stream(config)
+                replicas = max(held, config.num_replicas or 1)
+                await js.update_stream(replace(config, num_replicas=replicas))
             return
         except (ServiceUnavailableError, NatsTimeout):
             if asyncio.get_running_loop().time() > deadline:

@@ -129,6 +129,8 @@ async def test_killing_the_stream_leader_mid_load_loses_no_command_and_doubles_n
             return bool(replicas) and all(r.current and not r.offline for r in replicas or [])
 
         await eventually(every_node_current, timeout=30)
+        # a service started without PROPDESK_STREAM_REPLICAS takes no copy away
+        await ensure_stream((await bus.connection("intake")).jetstream(), replicas=1)
         info = await js.stream_info(STREAM)
     finally:
         await bus.close()
