@@ -34,7 +34,7 @@ pytestmark = pytest.mark.integration
 
 LOAD = 15.0  # seconds the desks send commands
 KILL_AFTER = 3.0  # seconds into the load
-RESUME_WITHIN = 20.0  # seconds; measured here: 5.7–6.3 s (../shared/reference/scale.md)
+RESUME_WITHIN = 20.0  # seconds; measured here: 5–6 s (docs/RELIABILITY.md)
 
 
 @pytest.fixture
