@@ -42,6 +42,7 @@ bench: $(STAMP)
 
 chaos: $(STAMP)
 	$(BIN)/python -m bench.chaos
+	$(BIN)/python -m bench.chaos --nodes 3
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

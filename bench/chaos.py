@@ -14,7 +14,10 @@ nats-server are killed with SIGKILL and restarted. Then it checks what must hold
 - a corrupted reporting view was repaired by reporting itself; a second copy of a service, on the
   same data directory or another, refused to start.
 
-    python -m bench.chaos [--seconds 90] [--seed 7] [--desks 3] [--kills 10]
+With `--nodes 3` the hub is a three-node JetStream cluster (the streams R3, deploy/cluster/), and
+each node is a victim of its own.
+
+    python -m bench.chaos [--seconds 90] [--seed 7] [--desks 3] [--kills 10] [--nodes 1|3]
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from shared.kernel.settings import Settings
 from shared.messaging import subjects
 from shared.messaging.client import Bus
 from shared.messaging.identity import OPS
-from shared.messaging.natsconf import ServerOptions
+from shared.messaging.natsconf import Cluster, ServerOptions
 from shared.messaging.natsd import free_port, nats_server_binary
 from shared.messaging.subjects import STREAM
 
@@ -60,25 +63,32 @@ COMMAND_DEADLINE = 120.0  # seconds a desk keeps retrying one command
 
 
 class Processes:
-    """nats-server and one `propdesk serve` per service, each killable and restartable."""
+    """nats-server (or each node of a cluster) and one `propdesk serve` per service, each
+    killable and restartable."""
 
-    def __init__(self, data: Path, port: int) -> None:
+    def __init__(self, data: Path, nodes: dict[str, int]) -> None:
         self.data = data
-        self.port = port
-        self.url = f"nats://127.0.0.1:{port}"
-        self.nats: subprocess.Popen[bytes] | None = None
+        self.nodes = nodes  # nats-server's name ("nats-server" for one hub) -> its client port
+        self.url = ",".join(f"nats://127.0.0.1:{port}" for port in nodes.values())
+        self.nats: dict[str, subprocess.Popen[bytes]] = {}
         self.services: dict[str, subprocess.Popen[bytes]] = {}
         self.env = os.environ | {"PROPDESK_LOG_FORMAT": "json", "PROPDESK_DATA_DIR": str(data)}
+        if len(nodes) > 1:
+            self.env["PROPDESK_STREAM_REPLICAS"] = "3"
         self.kills: Counter[str] = Counter()
         self.log_at: dict[str, int] = {}  # where each service's last start began in its log
 
-    def start_nats(self) -> None:
-        hub = Hub(Settings(data_dir=self.data))
-        log = open(self.data / "nats-server.out", "ab")  # noqa: SIM115 - the child keeps it
-        self.nats = subprocess.Popen(
-            [nats_server_binary(), "--config", str(hub.config_path)], stdout=log, stderr=log
-        )
-        _wait_port(self.port)
+    def start_nats(self, node: str | None = None) -> None:
+        """Start `node`, or every node."""
+        for name in [node] if node else self.nodes:
+            data = self.data if len(self.nodes) == 1 else self.data / name
+            config = Hub(Settings(data_dir=data)).config_path
+            log = open(self.data / f"{name}.out", "ab")  # noqa: SIM115 - the child keeps it
+            self.nats[name] = subprocess.Popen(
+                [nats_server_binary(), "--config", str(config)], stdout=log, stderr=log
+            )
+        for name in [node] if node else self.nodes:
+            _wait_port(self.nodes[name])
 
     def start(self, name: str) -> None:
         log = open(self.data / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
@@ -102,8 +112,7 @@ class Processes:
         raise RuntimeError(f"{name} did not get ready within {timeout:.0f} s")
 
     def kill(self, name: str) -> None:
-        process = self.nats if name == "nats-server" else self.services[name]
-        assert process is not None
+        process = self.nats[name] if name in self.nodes else self.services[name]
         process.send_signal(signal.SIGKILL)
         process.wait()
         self.kills[name] += 1
@@ -120,9 +129,9 @@ class Processes:
             except subprocess.TimeoutExpired:
                 process.kill()
                 codes[name] = -9
-        if self.nats is not None:
-            self.nats.terminate()
-            self.nats.wait(10)
+        for process in self.nats.values():
+            process.terminate()
+            process.wait(10)
         return codes
 
 
@@ -245,11 +254,17 @@ async def poison(processes: Processes, settings: Settings, incidents: Incidents)
            "data": {"broken": True}}  # fmt: skip
     async with Bus(processes.url, settings, name="chaos-poison", max_reconnect_attempts=3) as bus:
         nc = await bus.connection("dispatch")
-        ack = await nc.jetstream().publish(
-            subjects.event("hbw", "workorder.issued"), json.dumps(bad).encode(),
-            headers={"Nats-Msg-Id": event_id},
-        )  # fmt: skip
-    incidents.poison = ack.seq
+        for _ in range(60):  # JetStream may still be recovering from the last kill: as a relay
+            try:
+                ack = await nc.jetstream().publish(
+                    subjects.event("hbw", "workorder.issued"), json.dumps(bad).encode(),
+                    headers={"Nats-Msg-Id": event_id},
+                )  # fmt: skip
+            except NatsError:  # no stream response yet (the same Msg-Id: stored once)
+                await asyncio.sleep(0.5)
+                continue
+            incidents.poison = ack.seq
+            return
 
 
 def corrupt_view(processes: Processes, incidents: Incidents) -> None:
@@ -295,8 +310,8 @@ async def faults(
     to random victims), restart it a moment later; on the way, a poison event, a corrupted view
     and second copies of a service."""
     # each service and nats-server at least once (when kills allow), the rest at random
-    victims = [*SERVICES, "nats-server"][:kills]
-    victims += [rng.choice([*SERVICES, "nats-server"]) for _ in range(kills - len(victims))]
+    victims = [*SERVICES, *processes.nodes][:kills]
+    victims += [rng.choice([*SERVICES, *processes.nodes]) for _ in range(kills - len(victims))]
     rng.shuffle(victims)
     pause = max(1.0, (until - time.monotonic()) / (kills + 1) - 1.75)  # a restart takes ~1.75 s
     extra = {kills // 4: "poison", kills // 2: "corrupt", 3 * kills // 4: "second"}
@@ -313,8 +328,8 @@ async def faults(
         victim = victims[n]
         processes.kill(victim)
         await asyncio.sleep(rng.uniform(0.5, 3.0))
-        if victim == "nats-server":
-            processes.start_nats()
+        if victim in processes.nodes:
+            processes.start_nats(victim)
         else:
             processes.start(victim)
 
@@ -411,18 +426,37 @@ def verify(data: Path, url: str) -> dict[str, int]:
 # -- the campaign ------------------------------------------------------------------------------
 
 
-async def campaign(seconds: float, seed: int, desks: int, kills: int) -> dict[str, Any]:
+def hub_nodes(data: Path, settings: Settings, count: int) -> dict[str, int]:
+    """Write the configuration of one hub, or of each node of a cluster (its own data
+    directory under `data`, the hub's credentials): the nodes' names and client ports."""
+    if count == 1:
+        hub, port = Hub(settings), free_port()
+        options = ServerOptions(
+            port=port, store_dir=hub.nats_dir, pid_file=hub.pid_file, sync_always=True
+        )
+        hub.prepare(default_directory(), options)
+        return {"nats-server": port}
+    names = [f"nats-{n}" for n in range(1, count + 1)]
+    ports = {name: (free_port(), free_port()) for name in names}  # client, route
+    for name, (port, route) in ports.items():
+        hub = Hub(Settings(data_dir=data / name, credentials_dir=settings.credentials_path))
+        peers = tuple(f"nats-route://127.0.0.1:{ports[p][1]}" for p in names if p != name)
+        options = ServerOptions(
+            port=port, store_dir=hub.nats_dir, pid_file=hub.pid_file, sync_always=True,
+            server_name=name, cluster=Cluster(listen=f"127.0.0.1:{route}", routes=peers),
+        )  # fmt: skip
+        hub.prepare(default_directory(), options)
+    return {name: port for name, (port, _) in ports.items()}
+
+
+async def campaign(
+    seconds: float, seed: int, desks: int, kills: int, nodes: int = 1
+) -> dict[str, Any]:
     rng = random.Random(seed)
     data = Path(tempfile.mkdtemp(prefix="propdesk-chaos-"))
-    port = free_port()
     settings = Settings(data_dir=data)
     default_directory().save(settings.sites_path)
-    hub = Hub(settings)
-    hub.prepare(
-        default_directory(),
-        ServerOptions(port=port, store_dir=hub.nats_dir, pid_file=hub.pid_file, sync_always=True),
-    )
-    processes = Processes(data, port)
+    processes = Processes(data, hub_nodes(data, settings, nodes))
     processes.start_nats()
     for name in SERVICES:
         processes.start(name)
@@ -458,6 +492,7 @@ async def campaign(seconds: float, seed: int, desks: int, kills: int) -> dict[st
     return {
         "seconds": round(time.monotonic() - began),
         "seed": seed,
+        "nats-server nodes": len(processes.nodes),
         "commands acknowledged": len(ledger.acked),
         "tickets": len(ledger.reports),
         "retries": ledger.retries,
@@ -485,8 +520,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--desks", type=int, default=2, help="desks per site")
     parser.add_argument("--kills", type=int, default=10, help="SIGKILLs during the load")
+    parser.add_argument(
+        "--nodes", type=int, choices=(1, 3), default=1, help="one hub, or a three-node cluster"
+    )
     args = parser.parse_args()
-    result = asyncio.run(campaign(args.seconds, args.seed, args.desks, args.kills))
+    result = asyncio.run(campaign(args.seconds, args.seed, args.desks, args.kills, args.nodes))
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
     )

@@ -35,6 +35,7 @@ from shared.messaging.instance import instance_subject
 from shared.messaging.natsconf import (
     ANALYTICS_GRANT,
     OPS_GRANT,
+    Cluster,
     Grant,
     ServerOptions,
     Tls,
@@ -132,22 +133,18 @@ class Hub:
             return None
         data = json.loads(self.options_path.read_text(encoding="utf-8"))
         tls = data.pop("tls", None)
+        cluster = data.pop("cluster", None)
         options = ServerOptions(**{k: v for k, v in data.items() if k != "extra"})
         options = replace(
             options,
             store_dir=Path(options.store_dir),
             pid_file=Path(options.pid_file) if options.pid_file else None,
             reporting_replicas=tuple(options.reporting_replicas),
+            tls=_tls(tls),
         )
-        if tls:
-            options = replace(
-                options,
-                tls=Tls(
-                    Path(tls["cert_file"]),
-                    Path(tls["key_file"]),
-                    Path(tls["ca_file"]) if tls.get("ca_file") else None,
-                ),
-            )
+        if cluster:
+            cluster |= {"routes": tuple(cluster["routes"]), "tls": _tls(cluster["tls"])}
+            options = replace(options, cluster=Cluster(**cluster))
         return options
 
     def issue_all(self, sites: SiteDirectory) -> None:
@@ -195,6 +192,13 @@ class Hub:
 
     def reload_now(self) -> bool:
         return asyncio.run(self.reload())
+
+
+def _tls(data: dict[str, str] | None) -> Tls | None:
+    if not data:
+        return None
+    ca = data.get("ca_file")
+    return Tls(Path(data["cert_file"]), Path(data["key_file"]), Path(ca) if ca else None)
 
 
 def _plain(value: object) -> object:

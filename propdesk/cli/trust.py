@@ -15,7 +15,7 @@ from propdesk.trust import Hub, ensure_site_directory
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.identity import is_identity, site_identity, site_of
-from shared.messaging.natsconf import ServerOptions, Tls
+from shared.messaging.natsconf import Cluster, ServerOptions, Tls
 from shared.messaging.subjects import is_valid_site
 
 sites_app = typer.Typer(no_args_is_help=True, help="The site directory: which sites exist.")
@@ -184,10 +184,28 @@ def nats_config(
             help="Grant this reporting replica (`serve reporting --replica`); repeat for more",
         ),
     ] = None,
+    server_name: Annotated[
+        str, typer.Option(help="This server's name (each node of a cluster its own)")
+    ] = "propdesk",
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Make it a node of a cluster: its route port, e.g. 0.0.0.0:6222"),
+    ] = None,
+    route: Annotated[
+        list[str] | None,
+        typer.Option(help="Another node's route, e.g. nats-route://nats-2:6222 (repeat it)"),
+    ] = None,
+    route_ca: Annotated[
+        Path | None,
+        typer.Option(
+            help="Routes over TLS with --tls-cert/--tls-key, peers' certificates signed by this CA"
+        ),
+    ] = None,
     data_dir: DataDir = Path("var"),
 ) -> None:
     """Write a hub's nats-server configuration (and every credential it names) for running
-    nats-server yourself: `nats-server -c <data-dir>/nats/nats-server.conf`."""
+    nats-server yourself: `nats-server -c <data-dir>/nats/nats-server.conf`. For a cluster, once
+    per node, each with the same credentials directory (deploy/cluster/)."""
     limit = None
     if max_store is not None:
         try:
@@ -203,11 +221,20 @@ def nats_config(
         replicas = Settings(reporting_replicas=given).reporting_replicas
     except ValidationError:
         usage("a reporting replica's name is lower-case letters, digits and '-' (up to 32)")
+    if (cluster is None) != (not route):
+        usage("--cluster and --route go together (a node and the routes to its peers)")
+    if route_ca is not None and (tls_cert is None or cluster is None):
+        usage("--route-ca needs --cluster, --tls-cert and --tls-key")
     settings = _settings(data_dir)
     hub = Hub(settings)
-    tls = None
+    tls = node = None
     if tls_cert is not None and tls_key is not None:
         tls = Tls(tls_cert.resolve(), tls_key.resolve(), tls_ca.resolve() if tls_ca else None)
+    if cluster is not None and route:
+        route_tls = None
+        if route_ca is not None and tls is not None:
+            route_tls = Tls(tls.cert_file, tls.key_file, route_ca.resolve())
+        node = Cluster(listen=cluster, routes=tuple(route), tls=route_tls)
     options = ServerOptions(
         host=host,
         port=port,
@@ -218,6 +245,8 @@ def nats_config(
         tls=tls,
         max_store=limit,
         reporting_replicas=replicas,
+        server_name=server_name,
+        cluster=node,
     )
     path = hub.prepare(_directory(settings), options)
     out.print(f"wrote {path}")

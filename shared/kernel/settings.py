@@ -16,8 +16,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PROPDESK_", extra="ignore")
 
     data_dir: Path = Path("var")
-    nats_url: str | None = None
+    nats_url: str | None = None  # several, comma separated, for a cluster (deploy/cluster/)
     nats_port: int = 4222
+    # how many servers of the cluster hold each stream (R3 on a three-node cluster; 1 alone)
+    stream_replicas: int = 1
     persistence: Literal["sqlite", "postgres"] = "sqlite"
     postgres_host: str = "127.0.0.1"
     postgres_port: int = 5432

@@ -3,8 +3,9 @@ that connects to NATS (every client PropDesk ships connects through `connect`)."
 
 from __future__ import annotations
 
+import asyncio
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,10 @@ from typing import Any
 import nats
 from faststream.nats.security import NatsCredentials, NatsNKey, NatsSecurity
 from nats.aio.client import Client
+from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from shared.kernel.settings import Settings
 from shared.messaging.identity import Credentials, inbox_prefix
@@ -135,12 +137,33 @@ async def connect(access: BusAccess, name: str, **overrides: Any) -> Client:
     return await nats.connect(**(access.options() | options | overrides))
 
 
-async def ensure_stream(js: JetStreamContext) -> None:
-    """Create DESK and NOTICES, or bring existing ones to the declared configuration."""
+# A cluster that has just started answers "JetStream temporarily unavailable" (or nothing) until
+# its nodes have elected a meta leader, a few seconds; so does one that lost its leader.
+LEADERLESS_WAIT = 30.0
+
+
+async def ensure_stream(js: JetStreamContext, replicas: int = 1) -> None:
+    """Create DESK and NOTICES, or bring existing ones to the declared configuration, held by
+    `replicas` servers (Settings.stream_replicas; an R1 stream updated to R3 is replicated by
+    the cluster). Never fewer than they have: one service started without the setting must not
+    take a cluster's copies away."""
     for config in (DESK_STREAM, NOTICES_STREAM):
+        await _declare(js, replace(config, num_replicas=replicas))
+
+
+async def _declare(js: JetStreamContext, config: StreamConfig) -> None:
+    deadline = asyncio.get_running_loop().time() + LEADERLESS_WAIT
+    while True:
         try:
-            await js.stream_info(config.name)
-        except NotFoundError:
-            await js.add_stream(config)
-        else:
-            await js.update_stream(config)
+            try:
+                held = (await js.stream_info(config.name)).config.num_replicas or 1
+            except NotFoundError:
+                await js.add_stream(config)
+            else:
+                replicas = max(held, config.num_replicas or 1)
+                await js.update_stream(replace(config, num_replicas=replicas))
+            return
+        except (ServiceUnavailableError, NatsTimeout):
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.25)

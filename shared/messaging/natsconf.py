@@ -159,6 +159,33 @@ class Tls:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """This server as one node of a JetStream cluster (deploy/cluster/): the port its peers'
+    routes connect to, and theirs. With `tls` (its CA required), a route must present a
+    certificate that CA signed: nothing else joins the cluster and sees every account."""
+
+    listen: str  # host:port of this node's route port
+    routes: tuple[str, ...]  # nats-route://host:port of every other node
+    name: str = "propdesk"
+    tls: Tls | None = None
+
+    def block(self) -> dict[str, object]:
+        block: dict[str, object] = {
+            "name": self.name,
+            "listen": self.listen,
+            "routes": list(self.routes),
+        }
+        if self.tls is not None:
+            block["tls"] = {
+                "cert_file": str(self.tls.cert_file),
+                "key_file": str(self.tls.key_file),
+                "ca_file": str(self.tls.ca_file),
+                "verify": True,
+            }
+        return block
+
+
+@dataclass(frozen=True)
 class ServerOptions:
     host: str = "127.0.0.1"
     port: int = 4222
@@ -175,6 +202,7 @@ class ServerOptions:
     # the reporting replicas besides the first that the hub grants their own durable consumers
     # and ops subjects (docs/RELIABILITY.md, More than one of each)
     reporting_replicas: tuple[str, ...] = ()
+    cluster: Cluster | None = None  # None: one server alone
     extra: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -207,6 +235,8 @@ def render(
         if options.tls.ca_file is not None:
             tls |= {"ca_file": str(options.tls.ca_file), "verify": True}
         lines.append(f"tls: {_obj(tls)}")
+    if options.cluster is not None:
+        lines.append(f"cluster: {_obj(options.cluster.block())}")
     for key, value in options.extra.items():
         lines.append(f"{key}: {json.dumps(value)}")
     lines.append("accounts: {")

@@ -6,6 +6,7 @@ a credential."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import json
 import os
@@ -178,6 +179,39 @@ class EmbeddedNats:
         except TimeoutError:
             self.process.kill()
             await self.process.wait()
+
+    async def kill(self) -> None:
+        """SIGKILL, as a crash would end it: nothing flushed, nothing said to its peers."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+class EmbeddedCluster:
+    """Several nats-servers as child processes, one JetStream cluster: each node runs its own
+    configuration (its `server_name`, client port, `store_dir` and a `cluster` block routing to
+    the others; shared/messaging/natsconf.py `Cluster`). Each node can be killed and started
+    again; `stop` stops every node, by its own process."""
+
+    def __init__(self, nodes: dict[str, EmbeddedNats]) -> None:
+        self.nodes = nodes  # server_name -> its server
+
+    @property
+    def url(self) -> str:
+        """Every node's URL, comma separated: what PROPDESK_NATS_URL takes."""
+        return ",".join(node.url for node in self.nodes.values())
+
+    async def start(self) -> None:
+        try:
+            await asyncio.gather(*(node.start() for node in self.nodes.values()))
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        for node in self.nodes.values():
+            with contextlib.suppress(ProcessLookupError):  # gone meanwhile
+                await node.stop()
 
 
 RELOAD_SETTLE = 0.3  # seconds between the two reload signals

@@ -147,7 +147,7 @@ class Service(ABC):
         me = Instance.me(self.ops_name, self.settings.data_dir, self.durables())
         self._claim = await standby.claim_name(self, self.nc, me)
         self.js = self.nc.jetstream()
-        await ensure_stream(self.js)
+        await ensure_stream(self.js, self.settings.stream_replicas)
         self.broker = NatsBroker(
             access.servers,
             security=access.security(),

@@ -13,6 +13,7 @@ import pytest
 from propdesk.trust import Hub, service_grants
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteConfig, SiteDirectory
+from shared.messaging.bus import BusAccess
 from shared.messaging.client import identity_for
 from shared.messaging.errors import DeskError
 from shared.messaging.identity import Credentials, caller_account, inbox_prefix, public_key_of
@@ -151,3 +152,21 @@ def test_a_credential_is_issued_once_kept_across_restarts_rotated_and_revoked(
     assert credentials.public_key("site-hbw") is not None and not credentials.is_revoked("site-hbw")
     with pytest.raises(ValueError):
         credentials.path("site-HBW")  # no such identity
+
+
+def test_a_cluster_is_reached_through_every_url_the_setting_lists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PROPDESK_NATS_URL names every node of a cluster (deploy/cluster/), comma separated: the
+    client tries them all, and over TLS when one of them says tls://."""
+    urls = "tls://nats-1.example:4222, tls://nats-2.example:4222,tls://nats-3.example:4222"
+    monkeypatch.setenv("PROPDESK_NATS_URL", urls)
+    monkeypatch.setenv("PROPDESK_STREAM_REPLICAS", "3")
+    settings = Settings()
+    assert settings.nats_url is not None
+
+    access = BusAccess(settings.nats_url, "intake", None)
+
+    assert access.options()["servers"] == [f"tls://nats-{n}.example:4222" for n in (1, 2, 3)]
+    assert "tls" in access.options()
+    assert settings.stream_replicas == 3

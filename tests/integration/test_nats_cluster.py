@@ -1,0 +1,146 @@
+"""A three-node JetStream cluster (deploy/cluster/) loses its stream leader in the middle of a
+load: the services, given every node's URL and DESK held by all three (R3), lose no acknowledged
+command, publish no event twice, and every consumer catches up once the node is back
+(docs/RELIABILITY.md, "A NATS cluster"). The load and the checks are the fault campaign's
+(bench/chaos.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from nats.errors import Error as NatsError
+
+from bench.chaos import PREFIX, Ledger, check, desk, settled
+from propdesk.runtime import SERVICES
+from propdesk.trust import default_directory
+from shared.kernel.clock import SystemClock
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.bus import ensure_stream
+from shared.messaging.client import Bus
+from shared.messaging.identity import OPS
+from shared.messaging.service import Service
+from shared.messaging.subjects import STREAM
+from tests.conftest import SecuredCluster, bus_root
+from tests.integration.support import eventually
+
+pytestmark = pytest.mark.integration
+
+LOAD = 15.0  # seconds the desks send commands
+KILL_AFTER = 3.0  # seconds into the load
+RESUME_WITHIN = 20.0  # seconds; measured here: 5–6 s (docs/RELIABILITY.md)
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path) -> AsyncIterator[SecuredCluster]:
+    cluster = SecuredCluster(bus_root(tmp_path), default_directory())
+    await cluster.start()
+    try:
+        yield cluster
+    finally:  # every node, by its own process, whatever happened
+        await cluster.stop()
+
+
+@pytest.fixture
+async def services(cluster: SecuredCluster, tmp_path: Path) -> AsyncIterator[dict[str, Service]]:
+    """The four services in one process, as `propdesk serve` runs each: every node's URL, and
+    the streams declared R3 (PROPDESK_NATS_URL, PROPDESK_STREAM_REPLICAS) over streams that
+    were R1, as on a hub that grew into a cluster."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        credentials_dir=cluster.credentials_dir,
+        sites_file=cluster.sites_file,
+        stream_replicas=3,
+    )
+    async with Bus(cluster.url, cluster.bus_settings, name="single-hub") as bus:
+        await ensure_stream((await bus.connection("intake")).jetstream(), replicas=1)
+    sites = SiteDirectory.load(cluster.sites_file)
+    started: dict[str, Service] = {}
+    try:
+        for name, make in SERVICES.items():
+            started[name] = make(settings, SystemClock(), sites)
+            await started[name].start(cluster.url)
+        yield started
+    finally:
+        for service in reversed(started.values()):
+            await service.stop()
+
+
+class Outage:
+    """The stream leader killed with SIGKILL mid-load, and started again once DESK takes
+    writes under a new leader."""
+
+    def __init__(self) -> None:
+        self.leader = ""
+        self.resumed = 0.0  # seconds from the kill until DESK grew under a new leader
+        self.acked_before = 0
+
+    async def run(self, cluster: SecuredCluster, bus: Bus, ledger: Ledger) -> None:
+        await asyncio.sleep(KILL_AFTER)
+        js = (await bus.connection(OPS)).jetstream()
+        info = await js.stream_info(STREAM)
+        assert info.cluster is not None and info.cluster.leader
+        self.leader, seq = info.cluster.leader, info.state.last_seq
+        self.acked_before = len(ledger.acked)
+        killed = time.monotonic()
+        await cluster.nodes[self.leader].kill()
+        while time.monotonic() - killed < 60:
+            await asyncio.sleep(0.2)
+            try:
+                info = await asyncio.wait_for(js.stream_info(STREAM), 1.0)
+            except (NatsError, OSError, TimeoutError):  # no leader yet, or ours was killed
+                continue
+            leader = info.cluster.leader if info.cluster else None
+            if leader not in (None, self.leader) and info.state.last_seq > seq:
+                break
+        self.resumed = time.monotonic() - killed
+        await cluster.nodes[self.leader].start()
+
+
+async def test_killing_the_stream_leader_mid_load_loses_no_command_and_doubles_no_event(
+    cluster: SecuredCluster, services: dict[str, Service]
+) -> None:
+    ledger = Ledger()
+
+    async def disconnected(_: Exception) -> None:  # the outage is the point: counted
+        ledger.connection_errors += 1
+
+    bus = Bus(cluster.url, cluster.bus_settings, name="cluster-desk", max_reconnect_attempts=-1,
+              reconnect_time_wait=0.3, error_cb=disconnected)  # fmt: skip
+    outage = Outage()
+    try:
+        until = time.monotonic() + LOAD
+        rngs = random.Random(15)
+        load = [desk(bus, ledger, site, random.Random(rngs.random()), until) for site in PREFIX]
+        await asyncio.gather(outage.run(cluster, bus, ledger), *load)
+        pending = await settled(bus, quiet=2.0, timeout=90)
+        events = [json.loads(m.data) async for batch in bus.read_desk() for m in batch]
+        js = (await bus.connection(OPS)).jetstream()
+
+        async def every_node_current() -> bool:
+            info = await js.stream_info(STREAM)
+            replicas = info.cluster.replicas if info.cluster else None
+            return bool(replicas) and all(r.current and not r.offline for r in replicas or [])
+
+        await eventually(every_node_current, timeout=30)
+        # a service started without PROPDESK_STREAM_REPLICAS takes no copy away
+        await ensure_stream((await bus.connection("intake")).jetstream(), replicas=1)
+        info = await js.stream_info(STREAM)
+    finally:
+        await bus.close()
+
+    assert outage.resumed < RESUME_WITHIN, f"writes resumed after {outage.resumed:.1f} s"
+    assert 0 < outage.acked_before < len(ledger.acked)  # commands before and after the kill
+    assert ledger.refused == []
+    assert {rule: bad for rule, bad in check(events, ledger).items() if bad} == {}
+    assert pending and not any(pending.values()), pending  # every consumer read and acked all
+    assert info.config.num_replicas == 3 and info.cluster and len(info.cluster.replicas or []) == 2
+    assert len(events) == info.state.last_seq
+    reporting = services["reporting"]
+    assert reporting.view.position() == info.state.last_seq  # type: ignore[attr-defined]
