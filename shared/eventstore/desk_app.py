@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.group_commit import GroupCommit, Outcome, StagingRepository
 from shared.eventstore.parking_lot import ParksEvents
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
 from shared.eventstore.ticket_numbers import TicketNumber
@@ -120,28 +121,62 @@ class DeskApplication(ParksEvents, Application[UUID]):
         # A process recorder also keeps the relay's and the inbox's positions, in the same store.
         return self.factory.process_recorder()
 
+    def construct_repository(self) -> StagingRepository:
+        repository = super().construct_repository()
+        repository.__class__ = StagingRepository  # the same, looking at a batch's changes first
+        return repository
+
     def execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
         """Run one command; a repeated command_id returns the first reply and records nothing."""
         with self.writing:
             return self._execute(ctx, cmd)
 
+    def execute_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Outcome]:
+        """Run commands in order as `execute` would, recording them in one transaction (a
+        failing one is answered with its error, the others are not; group_commit.py): each
+        reply, or the error to answer with."""
+        with self.writing:
+            return self._execute_batch(commands)
+
+    def _execute_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Outcome]:
+        return GroupCommit(
+            self.repository, self._stage, self._record, self._recorded, self._execute
+        ).run(commands)
+
+    def _recorded(self, processing: ProcessingEvent, recordings: Any) -> None:
+        """What eventsourcing's `save` does after recording."""
+        self._take_snapshots(processing)
+        self._notify(recordings)
+
     def _execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
-        self.site_config(ctx.site)
         try:
-            self.member(ctx, cmd)
-            if cmd.command_id is not None:
-                earlier = self._receipt(ctx.site, cmd.command_id)
-                if earlier is not None:
-                    return earlier
-            reply, changed = self.handlers[type(cmd)](self, ctx, cmd)
+            body, changed = self._stage(ctx, cmd)
         except DeskError as exc:
             if exc.trace:
                 self.save(*exc.trace)
             raise
-        body = reply.model_dump(mode="json")
         if not changed:
             return body
+        try:
+            self.save(*changed)
+        except IntegrityError:
+            earlier = self._receipt(ctx.site, cmd.command_id) if cmd.command_id else None
+            if earlier is not None:
+                return earlier
+            raise DeskError(ErrorCode.conflict, "the record changed meanwhile; retry") from None
+        return body
+
+    def _stage(self, ctx: CommandContext, cmd: Command) -> tuple[dict[str, Any], list[Any]]:
+        """A command's reply and the aggregates it changed (with its receipt), saving nothing."""
+        self.site_config(ctx.site)
+        self.member(ctx, cmd)
         if cmd.command_id is not None:
+            earlier = self._receipt(ctx.site, cmd.command_id)
+            if earlier is not None:
+                return earlier, []
+        reply, changed = self.handlers[type(cmd)](self, ctx, cmd)
+        body = reply.model_dump(mode="json")
+        if changed and cmd.command_id is not None:
             changed.append(
                 CommandReceipt.record(
                     site=ctx.site,
@@ -151,14 +186,7 @@ class DeskApplication(ParksEvents, Application[UUID]):
                     at=self.clock.now(),
                 )
             )
-        try:
-            self.save(*changed)
-        except IntegrityError:
-            earlier = self._receipt(ctx.site, cmd.command_id) if cmd.command_id else None
-            if earlier is not None:
-                return earlier
-            raise DeskError(ErrorCode.conflict, "the record changed meanwhile; retry") from None
-        return body
+        return body, changed
 
     # -- policy: reacting to the stream DESK, exactly once ---------------------------------
 
