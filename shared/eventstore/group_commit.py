@@ -26,6 +26,11 @@ Outcome = dict[str, Any] | Exception
 Stage = Callable[[Any, Any], tuple[dict[str, Any], list[Any]]]
 
 
+def unsaved(staged: dict[UUID, Any]) -> bool:
+    """Whether an aggregate of the batch holds changes not collected for its commit."""
+    return any(getattr(a, "pending_events", None) for a in staged.values())
+
+
 class StagingRepository(Repository):
     """eventsourcing's repository; during a batch, an aggregate the batch changed is the batch's
     own object (with the changes of the commands before), not the store's."""
@@ -89,7 +94,7 @@ class GroupCommit:
                     outcomes[i] = exc
                     if isinstance(exc, DeskError) and exc.trace:
                         processing.collect_events(*exc.trace)  # recorded, as when alone
-                if any(getattr(a, "pending_events", None) for a in staged.values()):
+                if unsaved(staged):
                     break  # changes the batch will not record: the next command must not see them
         finally:
             self._repository.staged = None

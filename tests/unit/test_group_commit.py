@@ -15,6 +15,8 @@ from shared.contracts import commands
 from shared.contracts.replies import ErrorCode
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.errors import DeskError
+from shared.messaging.inbox import Delivery
+from tests.support.builders import History
 
 T1 = {"staff_id": "S017"}
 
@@ -135,3 +137,54 @@ def test_a_batch_the_store_refuses_runs_again_one_command_at_a_time(
     outcomes = app.execute_batch([(ctx, cmd) for cmd in reports(report_cmd, 3)])
     assert [o["ticket_no"] for o in outcomes] == [f"HBW-202611-{n:04d}" for n in range(1, 4)]
     assert len(calls) == 4  # the batch, then each alone
+
+
+# -- deliveries from DESK: a batch, one transaction, one position ----------------------------
+
+
+def orders_of(app: IntakeApp, reply: dict[str, Any]) -> History:
+    """Two work orders of the ticket issued, the first signed off, as dispatch publishes them."""
+    h, at = History(), app.clock.now()
+    for n in (1, 2):
+        h.emit("hbw", UUID(int=n), "workorder.issued", at, ticket_id=reply["ticket_id"],
+               order_no=f"{reply['ticket_no']}-W{n}", origin="automatic",
+               department="engineering", category=None, urgency="general", scope="household",
+               unit=None, content="工单", appointment=None, leak=False, rework_of=None,
+               free_of_charge=False, reason=None)  # fmt: skip
+    h.emit("hbw", UUID(int=1), "workorder.signed_off", at, ticket_id=reply["ticket_id"],
+           quality=5, attitude=5, comment=None, ticket_done=False)  # fmt: skip
+    return h
+
+
+def test_a_batch_of_deliveries_is_one_transaction_with_its_last_position(
+    app, ctx, report_cmd, transactions
+):
+    reply = app.execute(ctx, report_cmd())
+    transactions.clear()
+    h = orders_of(app, reply)
+    app.apply([Delivery(seq, e) for seq, e in enumerate(h.events, start=1)])
+    assert len(transactions) == 1
+    assert app.position() == 3
+    ticket = app.repository.get(UUID(reply["ticket_id"]))
+    alone = IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, app.clock, app.sites)
+    alone_reply = alone.execute(ctx, report_cmd())
+    for seq, e in enumerate(orders_of(alone, alone_reply).events, start=1):
+        alone.apply([Delivery(seq, e)])
+    assert vars(ticket) == vars(alone.repository.get(UUID(alone_reply["ticket_id"])))
+
+
+def test_a_batch_whose_reaction_fails_records_nothing_of_it(app, ctx, report_cmd, monkeypatch):
+    reply = app.execute(ctx, report_cmd())
+    before = app.recorder.max_notification_id()
+    h = orders_of(app, reply)
+    react = app.react
+
+    def third_fails(event: Any) -> list[Any]:
+        if event is h.events[2]:
+            raise ValueError("cannot apply")
+        return react(event)
+
+    monkeypatch.setattr(app, "react", third_fails)
+    with pytest.raises(ValueError):
+        app.apply([Delivery(seq, e) for seq, e in enumerate(h.events, start=1)])
+    assert app.position() == 0 and app.recorder.max_notification_id() == before
