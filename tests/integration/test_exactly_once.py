@@ -112,16 +112,16 @@ async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_no
     record_tickets(app, 6)  # 9 ticket events
     crashing = relay_for(app, raw)
     published = 0
-    real_publish = crashing.publish
+    real_publish = crashing.publish_async
 
     async def publish_then_crash(envelope):
         nonlocal published
         if published == 5:
             raise ConnectionError("relay process killed")
         published += 1
-        await real_publish(envelope)
+        return await real_publish(envelope)
 
-    crashing.publish = publish_then_crash
+    crashing.publish_async = publish_then_crash
     with pytest.raises(ConnectionError):
         await crashing.flush()
     assert crashing.position() == 0  # published 5, recorded nothing
