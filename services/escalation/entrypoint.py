@@ -72,17 +72,34 @@ class NotifyingRelay(Relay):
         await super().publish(envelope)
         note = notification_of(envelope)
         if note is not None:
-            await self._js.publish(
-                subjects.notice(note.site, note.role.value),
-                note.model_dump_json().encode(),
-                stream=subjects.NOTICES,
-                headers={"Nats-Msg-Id": str(note.notification_id)},
-            )
-            if self.channel is not None:
-                await self._offload(self.channel.raised, note)
-        elif self.channel is not None and isinstance(
-            envelope, EscalationNotificationAcknowledgedEvent
-        ):
+            subject, data, stream, headers = self._notice(note)
+            await self._js.publish(subject, data, stream=stream, headers=headers)
+        await self.published(envelope)
+
+    async def publish_async(self, envelope: Envelope) -> list[asyncio.Future[Any]]:
+        acks = await super().publish_async(envelope)
+        note = notification_of(envelope)
+        if note is not None:
+            subject, data, stream, headers = self._notice(note)
+            acks.append(await self._js.publish_async(subject, data, stream=stream, headers=headers))
+        return acks
+
+    @staticmethod
+    def _notice(note: Any) -> tuple[str, bytes, str, dict[str, str]]:
+        return (
+            subjects.notice(note.site, note.role.value),
+            note.model_dump_json().encode(),
+            subjects.NOTICES,
+            {"Nats-Msg-Id": str(note.notification_id)},
+        )
+
+    async def published(self, envelope: Envelope) -> None:
+        if self.channel is None:
+            return
+        note = notification_of(envelope)
+        if note is not None:
+            await self._offload(self.channel.raised, note)
+        elif isinstance(envelope, EscalationNotificationAcknowledgedEvent):
             data: Any = envelope.data
             await self._offload(self.channel.acknowledged, data.notification_id)
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.group_commit import GroupCommit, Outcome, StagingRepository, unsaved
 from shared.eventstore.parking_lot import ParksEvents
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
 from shared.eventstore.ticket_numbers import TicketNumber
@@ -127,37 +128,42 @@ class DeskApplication(ParksEvents, Application[UUID]):
         # A process recorder also keeps the relay's and the inbox's positions, in the same store.
         return self.factory.process_recorder()
 
+    def construct_repository(self) -> StagingRepository:
+        repository = super().construct_repository()
+        repository.__class__ = StagingRepository  # the same, looking at a batch's changes first
+        return repository
+
     def execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
         """Run one command; a repeated command_id returns the first reply and records nothing."""
         with self.writing:
             return self._execute(ctx, cmd)
 
+    def execute_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Outcome]:
+        """Run commands in order as `execute` would, recording them in one transaction (a
+        failing one is answered with its error, the others are not; group_commit.py): each
+        reply, or the error to answer with."""
+        with self.writing:
+            return self._execute_batch(commands)
+
+    def _execute_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Outcome]:
+        return GroupCommit(
+            self.repository, self._stage, self._record, self._recorded, self._execute
+        ).run(commands)
+
+    def _recorded(self, processing: ProcessingEvent, recordings: Any) -> None:
+        """What eventsourcing's `save` does after recording."""
+        self._take_snapshots(processing)
+        self._notify(recordings)
+
     def _execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
-        self.site_config(ctx.site)
         try:
-            self.member(ctx, cmd)
-            if cmd.command_id is not None:
-                earlier = self._receipt(ctx.site, cmd.command_id)
-                if earlier is not None:
-                    return earlier
-            reply, changed = self.handlers[type(cmd)](self, ctx, cmd)
+            body, changed = self._stage(ctx, cmd)
         except DeskError as exc:
             if exc.trace:
                 self.save(*exc.trace)
             raise
-        body = reply.model_dump(mode="json")
         if not changed:
             return body
-        if cmd.command_id is not None:
-            changed.append(
-                CommandReceipt.record(
-                    site=ctx.site,
-                    service=self.name,
-                    command_id=cmd.command_id,
-                    reply=body,
-                    at=self.clock.now(),
-                )
-            )
         try:
             self.save(*changed)
         except IntegrityError:
@@ -167,6 +173,28 @@ class DeskApplication(ParksEvents, Application[UUID]):
             raise DeskError(ErrorCode.conflict, "the record changed meanwhile; retry") from None
         return body
 
+    def _stage(self, ctx: CommandContext, cmd: Command) -> tuple[dict[str, Any], list[Any]]:
+        """A command's reply and the aggregates it changed (with its receipt), saving nothing."""
+        self.site_config(ctx.site)
+        self.member(ctx, cmd)
+        if cmd.command_id is not None:
+            earlier = self._receipt(ctx.site, cmd.command_id)
+            if earlier is not None:
+                return earlier, []
+        reply, changed = self.handlers[type(cmd)](self, ctx, cmd)
+        body = reply.model_dump(mode="json")
+        if changed and cmd.command_id is not None:
+            changed.append(
+                CommandReceipt.record(
+                    site=ctx.site,
+                    service=self.name,
+                    command_id=cmd.command_id,
+                    reply=body,
+                    at=self.clock.now(),
+                )
+            )
+        return body, changed
+
     # -- policy: reacting to the stream DESK, exactly once ---------------------------------
 
     def position(self) -> int:
@@ -174,19 +202,36 @@ class DeskApplication(ParksEvents, Application[UUID]):
         return self.recorder.max_tracking_id(STREAM) or 0
 
     def apply(self, deliveries: Sequence[Delivery]) -> None:
-        """Each delivery's changes and its stream position, in one transaction."""
+        """The deliveries' changes and the stream position, in one transaction."""
         with self.writing:
             self._apply(deliveries)
 
     def _apply(self, deliveries: Sequence[Delivery]) -> None:
         done = self.position()
-        for delivery in deliveries:
-            if delivery.seq <= done:
-                continue  # redelivered: already applied
-            changed = self.react(delivery.envelope) if delivery.envelope else []
-            processing = ProcessingEvent(tracking=Tracking(STREAM, delivery.seq))
-            processing.collect_events(*changed)
-            self._record(processing)
+        fresh = [d for d in deliveries if d.seq > done]  # the redelivered are applied already
+        while fresh:
+            fresh = self._apply_together(fresh)
+
+    def _apply_together(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        """React to deliveries in order, each seeing what those before it changed, and record
+        it all with the last one's position in one transaction (once per batch, not once per
+        event: ../docs/PERFORMANCE.md). Returns those left for another transaction: a reaction
+        left changes it did not return, which the next must not see."""
+        processing: ProcessingEvent = ProcessingEvent()
+        self.repository.staged = processing.aggregates
+        taken = 0
+        try:
+            for delivery in deliveries:
+                taken += 1
+                changed = self.react(delivery.envelope) if delivery.envelope else []
+                processing.collect_events(*changed)
+                if unsaved(processing.aggregates):
+                    break
+        finally:
+            self.repository.staged = None
+        processing.tracking = Tracking(STREAM, deliveries[taken - 1].seq)
+        self._record(processing)
+        return list(deliveries[taken:])
 
     def react(self, event: Envelope) -> list[Any]:
         """The aggregates an event from DESK changes: its entry in `reactions`, or none."""

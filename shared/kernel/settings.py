@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # the front desk's web console (services/console, `propdesk up`): where it listens
     console_port: int = 8080
     console_host: str = "127.0.0.1"
+    # group commit: at most this many commands in one transaction of a service's store, and as
+    # many requests per command subject handled at once (1: one command per transaction)
+    command_batch: int = 64
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
     # intake's store holds personal data and is encrypted (shared/eventstore/keys.py): its keys

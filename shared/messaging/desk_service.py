@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import abstractmethod
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,6 +23,7 @@ from shared.eventstore.holding import WriteHold
 from shared.eventstore.parking_lot import AppLot
 from shared.eventstore.store import store_env
 from shared.messaging import alerts, metrics, subjects
+from shared.messaging.batcher import CommandBatcher
 from shared.messaging.inbox import Inbox
 from shared.messaging.parking_desk import ParkingDesk
 from shared.messaging.relay import Relay, Translate
@@ -51,6 +52,10 @@ class DeskService(Service):
             self.name, self._lock, lambda: self.app.writing, lambda: self.relay, self.offload
         )
         self.streams = StreamDesk(self)
+        # group commit: the commands that arrive together, one transaction
+        self.batcher: CommandBatcher[tuple[CommandContext, Command]] = CommandBatcher(
+            self._commit_batch, limit=self.settings.command_batch
+        )
 
     @abstractmethod
     def translator(self) -> Translate:
@@ -115,6 +120,7 @@ class DeskService(Service):
 
     async def stop(self) -> None:
         self.hold.release()  # a backup's hold must not keep the stop waiting
+        await self.batcher.close()
         await super().stop()
 
     async def _hold(self, _: str, request: Any, __: dict[str, str]) -> dict[str, Any]:
@@ -143,20 +149,31 @@ class DeskService(Service):
             self.relay.wake()
 
     async def execute(self, site: str, cmd: Command, headers: dict[str, str]) -> dict[str, Any]:
-        assert self.app is not None
+        """Answered after the commit that holds the command, with the commands that came
+        with it (shared/messaging/batcher.py)."""
         ctx = CommandContext(site, correlation_id(headers, cmd.command_id))
-        async with self._lock:
-            reply = await self.offload(self.app.execute, ctx, cmd)
-        self.applied()
+        reply: dict[str, Any] = await self.batcher.submit((ctx, cmd))
         return reply
+
+    async def _commit_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Any]:
+        assert self.app is not None
+        async with self._lock:
+            outcomes = await self.offload(self.app.execute_batch, commands)
+        self.applied()
+        metrics.commands_committed(self.name, len(commands))
+        return outcomes
 
     def router(self) -> NatsRouter:
         router = NatsRouter()
         for verb, (model, reply, description) in self.commands.items():
             subject = subjects.command_pattern(self.name, verb)
-            router.subscriber(subject, title=f"{self.name}.{verb}", description=description)(
-                self.handler(f"{self.name}_{verb}", model, reply, self.execute)
-            )
+            router.subscriber(
+                subject,
+                title=f"{self.name}.{verb}",
+                description=description,
+                # several at once, so that the batcher has commands to group
+                max_workers=self.settings.command_batch,
+            )(self.handler(f"{self.name}_{verb}", model, reply, self.execute))
         for model in self.publishes:
             event_type = model.type_name()
             router.publisher(

@@ -45,6 +45,13 @@ VIEW_REPAIRS = Counter(
     ["projection", "found"],
     registry=None,
 )
+COMMAND_BATCH = Histogram(
+    "propdesk_command_batch",
+    "Commands committed together in one transaction of a service's store (group commit)",
+    ["service"],
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128),
+    registry=None,
+)
 ALERTS = Counter(
     "propdesk_alerts",
     "Alerts raised to ops, by kind and level",
@@ -52,7 +59,7 @@ ALERTS = Counter(
     registry=None,
 )
 
-INSTRUMENTS = (REQUESTS, REQUEST_SECONDS, EVENTS_APPLIED, VIEW_REPAIRS, ALERTS)
+INSTRUMENTS = (REQUESTS, REQUEST_SECONDS, EVENTS_APPLIED, COMMAND_BATCH, VIEW_REPAIRS, ALERTS)
 
 KINDS = {"cmd": "command", "qry": "query", "ops": "ops", "sim": "sim"}
 
@@ -72,6 +79,10 @@ def request_answered(service: str, subject: str, outcome: str, seconds: float) -
     kind, verb = request_labels(subject)
     REQUESTS.labels(service=service, kind=kind, verb=verb, outcome=outcome).inc()
     REQUEST_SECONDS.labels(service=service, kind=kind, verb=verb).observe(seconds)
+
+
+def commands_committed(service: str, count: int) -> None:
+    COMMAND_BATCH.labels(service=service).observe(count)
 
 
 def counting_applied(

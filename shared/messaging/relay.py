@@ -2,9 +2,17 @@
 
 The service commits to its own store first. The relay reads the store's notification log after
 its last recorded position, translates each domain event into its published contract (or skips
-it), publishes with `Nats-Msg-Id` = `event_id` and waits for the stream's ack, then records the
-new position in the same store. A crash between publish and record republishes the same events
-with the same ids, which the stream's duplicate window drops.
+it), publishes with `Nats-Msg-Id` = `event_id`, then records the new position in the same store.
+A crash between publish and record republishes the same events with the same ids, which the
+stream's duplicate window drops.
+
+Publishes go out without waiting for each ack (nats-py `publish_async`), at most `window` of
+them in flight, in the store's order on one connection; the acks are awaited in that order and
+the position is recorded once per batch (of `batch_size`), after every ack of it came. A failed
+or missing ack stops the batch: it is published again from the recorded position (duplicates
+dropped by id), as after a crash. One case is not ordered by this: had the stream
+refused an event and stored a later one of the same window (no such refusal is known, an outage
+drops a suffix), the refused one would be stored after it on the retry.
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import ProcessRecorder, Tracking
@@ -26,6 +35,7 @@ from shared.messaging.tasks import Blocking, to_thread
 
 log = get_logger("relay")
 MARK_POLL = 1.0  # seconds between looks at a stopped relay's mark
+ACK_WAIT = 5.0  # seconds for the stream's ack of one publish (nats-py's default request timeout)
 
 Translate = Callable[[object], Envelope | None]
 
@@ -39,6 +49,7 @@ class Relay:
         *,
         name: str = "relay",
         batch_size: int = 256,
+        window: int = 256,
         poll_interval: float = 1.0,
         write_lock: threading.Lock | None = None,
         offload: Blocking = to_thread,
@@ -53,6 +64,7 @@ class Relay:
         self._translate = translate
         self._name = name
         self._batch_size = batch_size
+        self._window = max(1, window)  # publishes awaiting their ack, at most
         self._poll_interval = poll_interval
         self._offload = offload
         self._wake = asyncio.Event()
@@ -91,13 +103,43 @@ class Relay:
             )
             if not notifications:
                 return total
+            for at in range(0, len(notifications), self._window):
+                await self._publish_window(notifications[at : at + self._window])
+            await self._offload(self._record_position, notifications[-1].id)
+            total += len(notifications)
+
+    async def _publish_window(self, notifications: Sequence[Any]) -> None:
+        """Publish the notifications' envelopes without waiting, then wait for their acks in
+        order; at the first that failed, the rest are cancelled and its error raised."""
+        sent: list[tuple[Envelope | None, list[asyncio.Future[Any]]]] = []
+        try:
             for notification in notifications:
                 envelope = self._translate(self._app.mapper.to_domain_event(notification))
+                sent.append((envelope, await self.publish_async(envelope) if envelope else []))
+            for envelope, acks in sent:
+                for ack in acks:
+                    await asyncio.wait_for(ack, timeout=ACK_WAIT)
                 if envelope is not None:
-                    await self.publish(envelope)
-            last = notifications[-1].id
-            await self._offload(self._record_position, last)
-            total += len(notifications)
+                    await self.published(envelope)
+        except BaseException:
+            for _, acks in sent:
+                for ack in acks:
+                    ack.cancel()  # its slot in nats-py's window is given back
+            raise
+
+    async def publish_async(self, envelope: Envelope) -> list[asyncio.Future[Any]]:
+        """Start publishing `envelope`: the acks to wait for, in order."""
+        ack = await self._js.publish_async(
+            subject_of(envelope),
+            envelope.model_dump_json().encode(),
+            stream=STREAM,
+            headers={"Nats-Msg-Id": str(envelope.event_id)},
+        )
+        return [ack]
+
+    async def published(self, envelope: Envelope) -> None:
+        """After the acks of `envelope` came, before the position passes it (a subclass may tell
+        someone; a crash before the position is recorded tells again)."""
 
     def _record_position(self, notification_id: int) -> None:
         with self._write_lock:  # the service's other writers share this store

@@ -117,16 +117,16 @@ async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_no
     record_tickets(app, 6)  # 9 ticket events
     crashing = relay_for(app, raw)
     published = 0
-    real_publish = crashing.publish
+    real_publish = crashing.publish_async
 
     async def publish_then_crash(envelope):
         nonlocal published
         if published == 5:
             raise ConnectionError("relay process killed")
         published += 1
-        await real_publish(envelope)
+        return await real_publish(envelope)
 
-    crashing.publish = publish_then_crash
+    crashing.publish_async = publish_then_crash
     with pytest.raises(ConnectionError):
         await crashing.flush()
     assert crashing.position() == 0  # published 5, recorded nothing
@@ -137,6 +137,38 @@ async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_no
     assert len(events) == 9
     ids = [m.headers["Nats-Msg-Id"] for m in events]
     assert len(set(ids)) == 9
+
+
+async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_nothing(
+    raw: RawBus, app: IntakeApp
+) -> None:
+    await ensure_stream(raw.js)
+    record_tickets(app, 6)  # 9 ticket events
+    relay = relay_for(app, raw)
+    sent = 0
+    real_publish = relay.publish_async
+
+    async def fifth_ack_lost(envelope):
+        nonlocal sent
+        acks = await real_publish(envelope)  # stored by the stream all the same
+        sent += 1
+        if sent == 5:
+            lost: asyncio.Future = asyncio.get_running_loop().create_future()
+            lost.set_exception(TimeoutError("no ack"))
+            return [lost]
+        return acks
+
+    relay.publish_async = fifth_ack_lost
+    with pytest.raises(TimeoutError):
+        await relay.flush()
+    assert relay.position() == 0  # the batch's acks did not all come: nothing recorded
+    assert await raw.stream_count() == 9  # the whole window went out
+
+    await relay.flush()  # again, with the same ids
+    events = await raw.events()
+    assert len(events) == 9
+    assert len({m.headers["Nats-Msg-Id"] for m in events}) == 9
+    assert relay.position() == app.recorder.max_notification_id()
 
 
 async def test_a_redelivery_before_ack_changes_nothing(

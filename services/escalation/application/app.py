@@ -46,6 +46,12 @@ class EscalationApp(DeskApplication):
             self.schedule.catch_up(self)
             return reply
 
+    def execute_batch(self, commands: Any) -> list[Any]:
+        with self.writing:
+            outcomes = self._execute_batch(commands)
+            self.schedule.catch_up(self)
+            return outcomes
+
     def apply(self, deliveries: Any) -> None:
         with self.writing:
             self._apply(deliveries)

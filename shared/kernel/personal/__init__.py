@@ -10,6 +10,7 @@ what is not masked stays exactly as typed. What is and is not caught: docs/contr
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -54,6 +55,12 @@ def looks_personal(value: str, reporters: Iterable[dict[str, Any] | None] = ()) 
     (c.139.1234.5678, r_139_1234_5678 are phones). A UUID is an identifier of its own making
     and is accepted as it is (its hex digits fall into phone-like runs about once in a thousand).
     """
+    if not reporters:  # the same few site and staff ids come with every command
+        return _identifier_alone(value, ())
+    return _looks_personal(value, reporters)
+
+
+def _looks_personal(value: str, reporters: Iterable[dict[str, Any] | None]) -> str | None:
     try:
         if str(UUID(value)) == value.lower():
             return None
@@ -65,3 +72,6 @@ def looks_personal(value: str, reporters: Iterable[dict[str, Any] | None] = ()) 
         return found[0][0]
     runs = re.findall(r"\d+", _IDENTIFIER_SEPARATORS.sub("", folded))
     return "a phone number" if any(_MOBILE_RUN.fullmatch(run) for run in runs) else None
+
+
+_identifier_alone = functools.lru_cache(maxsize=4096)(_looks_personal)

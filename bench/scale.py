@@ -1,0 +1,126 @@
+"""Commands that scale with their callers (issue 15): reports from 1 and from 16 concurrent desk
+clients, for intake alone and for the whole system as `propdesk up` runs it, each set beside the
+raw eventsourcing rate of the same store (one small aggregate per save, SQLite file, one
+thread) measured in the same run; and how long a report takes to be visible in `ticket.get`
+under a steady 200 reports/s. Prints a Markdown table.
+
+    python -m bench.scale [--reports N] [--clients 16] [--rate 200] [--seconds 10]
+                          [--parts raw,intake,up] [--command-batch N]
+
+Intake alone is bench/run.py's set-up: a closed hub and the intake service in this process.
+`propdesk up` runs as its own process on a fresh data directory (the default site directory),
+the clients in this one; a report there is a repair, so dispatch issues its work order,
+escalation starts its clocks and reporting projects all of it. Its "drained" rate counts until
+every durable consumer has applied everything (DESK quiet, nothing pending).
+`--command-batch 1` runs the services with one command per transaction (PROPDESK_COMMAND_BATCH).
+The whole system's part is bench/scale_up.py, the desk clients bench/desks.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+
+from bench.desks import SITE, Rows, desk, one_and_many, ratios
+from bench.hub import start_hub
+from bench.scale_up import whole_system
+from shared.kernel.clock import SystemClock
+from shared.logging import configure_logging
+
+
+class Counter(Aggregate):
+    """The raw rate's small aggregate."""
+
+    @staticmethod
+    def create() -> Counter:
+        return Counter()
+
+
+def raw_save_rate(path: Path, saves: int) -> float:
+    """eventsourcing alone: one small aggregate per save, one thread, a SQLite file."""
+    app: Application = Application(
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+    )
+    try:
+        for _ in range(50):
+            app.save(Counter())
+        t0 = time.perf_counter()
+        for _ in range(saves):
+            app.save(Counter())
+        return saves / (time.perf_counter() - t0)
+    finally:
+        app.close()
+
+
+async def intake_alone(work: Path, reports: int, many: int) -> tuple[Rows, float, float]:
+    from services.intake.entrypoint import IntakeService
+
+    hub = await start_hub(work, [SITE])
+    intake = IntakeService(hub.settings, SystemClock())
+    await intake.start(hub.url)
+    try:
+        return await one_and_many(
+            lambda: desk(hub.url, hub.settings), reports, many, "B01", "intake alone"
+        )
+    finally:
+        await intake.stop()
+        await hub.stop()
+
+
+async def bench(args: argparse.Namespace, rows: Rows) -> None:
+    parts = set(args.parts.split(","))
+    env = {"PROPDESK_COMMAND_BATCH": str(args.command_batch)} if args.command_batch else {}
+    os.environ.update(env)  # intake alone runs in this process
+    work = Path(tempfile.mkdtemp(prefix="propdesk-scale-"))
+    try:
+        raw = max(raw_save_rate(work / f"raw-{n}.sqlite3", args.saves) for n in range(3))
+        rows.append(("raw eventsourcing save, SQLite file, 1 thread (best of 3)", f"{raw:,.0f} /s"))
+        if "intake" in parts:
+            found, one, multi = await intake_alone(work / "intake", args.reports, args.clients)
+            rows += found + ratios("intake alone", one, multi, raw, args.clients)
+        if "up" in parts:
+            await whole_system(work, args, raw, env, rows)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    configure_logging("console", "warning")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=1000, help="per measure")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rate", type=float, default=200.0, help="reports/s of the paced load")
+    parser.add_argument("--seconds", type=float, default=10.0, help="of the paced load")
+    parser.add_argument("--saves", type=int, default=3000, help="of the raw rate")
+    parser.add_argument("--parts", default="intake,up")
+    parser.add_argument("--command-batch", type=int, default=0, help="0: the default")
+    args = parser.parse_args()
+    rows: Rows = []
+    try:
+        asyncio.run(bench(args, rows))
+    finally:  # what was measured, also when a part failed
+        report_rows(args, rows)
+
+
+def report_rows(args: argparse.Namespace, rows: Rows) -> None:
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpu, python "
+        f"{platform.python_version()}, reports per measure: {args.reports}"
+        + (f", PROPDESK_COMMAND_BATCH={args.command_batch}" if args.command_batch else "")
+    )
+    print("| measure | result |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Group commit: the commands that arrive together, applied in order and committed in one
+transaction (a store's rate is in its transactions, not its events: ../docs/PERFORMANCE.md).
+
+Each command of a batch is handled as it would be alone, against the aggregates as the commands
+before it in the batch left them (`StagingRepository`: what the batch changed is looked up there
+first), and its events are collected into the batch's one `ProcessingEvent`. A command that
+fails is answered with its error and changes nothing; the batch goes on without it unless it
+left events pending on an aggregate the batch holds (then what came before it is committed and
+the rest starts a new batch; so too after a command that changed an aggregate it did not return
+as changed). If the commit itself fails, every command of that batch runs again on its own, as
+it would have without batching: its receipts and the store's version checks decide, as before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import ProcessingEvent, Repository
+
+from shared.messaging.errors import DeskError
+
+# a command's reply, or the error it is answered with
+Outcome = dict[str, Any] | Exception
+# (context, command) -> (reply, the aggregates it changed), saving nothing
+Stage = Callable[[Any, Any], tuple[dict[str, Any], list[Any]]]
+
+
+def unsaved(staged: dict[UUID, Any]) -> bool:
+    """Whether an aggregate of the batch holds changes not collected for its commit."""
+    return any(getattr(a, "pending_events", None) for a in staged.values())
+
+
+class StagingRepository(Repository):
+    """eventsourcing's repository; during a batch, an aggregate the batch changed is the batch's
+    own object (with the changes of the commands before), not the store's."""
+
+    staged: dict[UUID, Any] | None = None
+
+    def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
+        if self.staged is not None and version is None:
+            found = self.staged.get(aggregate_id)
+            if found is not None:
+                return found
+        return super().get(aggregate_id, version=version, **kwargs)
+
+    def __contains__(self, item: Any) -> bool:
+        if self.staged is not None and item in self.staged:
+            return True
+        return super().__contains__(item)
+
+
+class GroupCommit:
+    """One batch of commands through an application: `stage` handles one command, `commit`
+    records a `ProcessingEvent` (one transaction), `alone` runs one command the unbatched way."""
+
+    def __init__(
+        self,
+        repository: StagingRepository,
+        stage: Stage,
+        record: Callable[[ProcessingEvent], Any],
+        recorded: Callable[[ProcessingEvent, Any], None],
+        alone: Callable[[Any, Any], dict[str, Any]],
+    ) -> None:
+        self._repository = repository
+        self._stage = stage
+        self._record = record  # one transaction: all of it or nothing
+        self._recorded = recorded  # after it: snapshots, notifying
+        self._alone = alone
+
+    def run(self, commands: Sequence[tuple[Any, Any]]) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(commands)
+        todo = list(range(len(commands)))
+        while todo:
+            todo = self._batch(commands, todo, outcomes)
+        return [o if o is not None else RuntimeError("not run") for o in outcomes]
+
+    def _batch(
+        self, commands: Sequence[tuple[Any, Any]], todo: list[int], outcomes: list[Any]
+    ) -> list[int]:
+        """Stage commands from the front of `todo` and commit them once; returns what is left."""
+        processing: ProcessingEvent = ProcessingEvent()
+        staged = processing.aggregates  # what the batch changed, as it left it
+        ran: list[int] = []
+        self._repository.staged = staged
+        try:
+            for i in todo:
+                ran.append(i)
+                ctx, cmd = commands[i]
+                try:
+                    outcomes[i], changed = self._stage(ctx, cmd)
+                    processing.collect_events(*changed)
+                except Exception as exc:
+                    outcomes[i] = exc
+                    if isinstance(exc, DeskError) and exc.trace:
+                        processing.collect_events(*exc.trace)  # recorded, as when alone
+                if unsaved(staged):
+                    break  # changes the batch will not record: the next command must not see them
+        finally:
+            self._repository.staged = None
+        if processing.events:
+            try:
+                recordings = self._record(processing)
+            except Exception:
+                for i in ran:  # the batch is not recorded: each on its own, as without it
+                    outcomes[i] = self._one(*commands[i])
+            else:
+                self._recorded(processing, recordings)
+        return todo[len(ran) :]
+
+    def _one(self, ctx: Any, cmd: Any) -> Outcome:
+        try:
+            return self._alone(ctx, cmd)
+        except Exception as exc:
+            return exc

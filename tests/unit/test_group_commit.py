@@ -1,0 +1,190 @@
+"""Group commit: the commands that arrive together are applied in order and recorded in one
+transaction; each is answered as it would have been alone, a failing one with its error, which
+does not fail the others (shared/eventstore/group_commit.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from services.intake.application import IntakeApp
+from services.intake.domain import Ticket
+from shared.contracts import commands
+from shared.contracts.replies import ErrorCode
+from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import DeskError
+from shared.messaging.inbox import Delivery
+from tests.support.builders import History
+
+T1 = {"staff_id": "S017"}
+
+
+@pytest.fixture
+def transactions(app: IntakeApp, monkeypatch) -> list[int]:
+    """How many events each transaction of the store recorded."""
+    seen: list[int] = []
+    record = app._record
+
+    def counted(processing: Any) -> Any:
+        seen.append(len(processing.events))
+        return record(processing)
+
+    monkeypatch.setattr(app, "_record", counted)
+    return seen
+
+
+def reports(report_cmd, n: int, **fields: Any) -> list[commands.ReportContact]:
+    return [report_cmd(client_ref=f"desk-{i:04d}", **fields) for i in range(n)]
+
+
+def test_a_batch_of_reports_is_one_transaction_numbered_as_one_by_one(
+    app, ctx, report_cmd, transactions
+):
+    outcomes = app.execute_batch([(ctx, cmd) for cmd in reports(report_cmd, 5)])
+    assert [o["ticket_no"] for o in outcomes] == [f"HBW-202611-{n:04d}" for n in range(1, 6)]
+    assert len(transactions) == 1
+    for outcome in outcomes:
+        assert type(app.repository.get(UUID(outcome["ticket_id"]))) is Ticket
+
+
+def test_the_replies_equal_those_of_the_same_commands_run_alone(ctx, report_cmd, clock):
+    def fresh() -> IntakeApp:
+        env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        return IntakeApp(env, clock, SiteDirectory(strict=False))
+
+    cmds = reports(report_cmd, 4, command_id=None)
+    alone, batched = fresh(), fresh()
+    one_by_one = [alone.execute(ctx, cmd) for cmd in cmds]
+    assert batched.execute_batch([(ctx, cmd) for cmd in cmds]) == one_by_one
+
+
+def test_a_failing_command_is_answered_with_its_error_and_the_others_commit(
+    app, ctx, report_cmd, transactions, recorded
+):
+    good = reports(report_cmd, 3)
+    bad = commands.ClassifyTicket(ticket_id="HBW-202611-0099", category="plumbing", **T1)
+    outcomes = app.execute_batch([(ctx, good[0]), (ctx, bad), (ctx, good[1]), (ctx, good[2])])
+    assert isinstance(outcomes[1], DeskError) and outcomes[1].code is ErrorCode.not_found
+    assert [o["ticket_no"] for o in (outcomes[0], outcomes[2], outcomes[3])] == [
+        "HBW-202611-0001",
+        "HBW-202611-0002",
+        "HBW-202611-0003",
+    ]
+    assert len(transactions) == 1  # it changed nothing the batch holds: the batch went on
+
+
+def test_a_later_command_sees_what_an_earlier_one_of_the_same_batch_did(app, ctx, report_cmd):
+    reported = app.execute(ctx, report_cmd())
+    tid = reported["ticket_id"]
+    classify = commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1)
+    resolve = commands.ResolveTicket(ticket_id=tid, resolution="修好了", **T1)
+    again = commands.ResolveTicket(ticket_id=tid, resolution="又修了", **T1)
+    outcomes = app.execute_batch([(ctx, classify), (ctx, resolve), (ctx, again)])
+    assert outcomes[1]["status"] == "resolved"
+    assert isinstance(outcomes[2], DeskError) and outcomes[2].code is ErrorCode.conflict
+    events = [type(e) for e in app.events.get(UUID(tid))]
+    assert events == [Ticket.Reported, Ticket.Classified, Ticket.Resolved]
+
+
+def test_a_repeated_command_id_in_one_batch_takes_effect_once(app, ctx, report_cmd, recorded):
+    first = report_cmd(command_id="c-1")
+    repeat = report_cmd(command_id="c-1", client_ref="desk-other")
+    outcomes = app.execute_batch([(ctx, first), (ctx, repeat)])
+    assert outcomes[0] == outcomes[1]
+    alone = app.execute(ctx, repeat)
+    assert alone == outcomes[0]
+
+
+def test_a_command_that_half_changed_a_shared_aggregate_leaves_no_trace_of_it(
+    app, ctx, report_cmd, transactions
+):
+    tid = app.execute(ctx, report_cmd())["ticket_id"]
+    transactions.clear()
+
+    def classify_then_fail(app: IntakeApp, ctx: Any, cmd: Any) -> Any:
+        ticket = app.repository.get(UUID(tid))
+        ticket.classify(at=app.clock.now(), meta=ctx.meta(cmd), category="security")
+        raise DeskError(ErrorCode.invalid, "refused after a change")
+
+    app.handlers = {**IntakeApp.handlers, commands.VerifyOnSite: classify_then_fail}
+    first = commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1)
+    broken = commands.VerifyOnSite(ticket_id=tid, passed=True, **T1)
+    after = commands.ResolveTicket(ticket_id=tid, resolution="修好了", **T1)
+    outcomes = app.execute_batch([(ctx, first), (ctx, broken), (ctx, after)])
+    assert isinstance(outcomes[1], DeskError)
+    assert outcomes[2]["status"] == "resolved"
+    ticket = app.repository.get(UUID(tid))
+    assert ticket.category == "electrical"  # not the failed command's "security"
+    events = [type(e) for e in app.events.get(UUID(tid))]
+    assert events == [Ticket.Reported, Ticket.Classified, Ticket.Resolved]
+    assert len(transactions) == 2  # what came before it, then the rest
+
+
+def test_a_batch_the_store_refuses_runs_again_one_command_at_a_time(
+    app, ctx, report_cmd, monkeypatch
+):
+    record, calls = app._record, []
+
+    def refuse_batches(processing: Any) -> Any:
+        calls.append(len(processing.events))
+        if len(calls) == 1:
+            raise OSError("disk full, for a moment")
+        return record(processing)
+
+    monkeypatch.setattr(app, "_record", refuse_batches)
+    outcomes = app.execute_batch([(ctx, cmd) for cmd in reports(report_cmd, 3)])
+    assert [o["ticket_no"] for o in outcomes] == [f"HBW-202611-{n:04d}" for n in range(1, 4)]
+    assert len(calls) == 4  # the batch, then each alone
+
+
+# -- deliveries from DESK: a batch, one transaction, one position ----------------------------
+
+
+def orders_of(app: IntakeApp, reply: dict[str, Any]) -> History:
+    """Two work orders of the ticket issued, the first signed off, as dispatch publishes them."""
+    h, at = History(), app.clock.now()
+    for n in (1, 2):
+        h.emit("hbw", UUID(int=n), "workorder.issued", at, ticket_id=reply["ticket_id"],
+               order_no=f"{reply['ticket_no']}-W{n}", origin="automatic",
+               department="engineering", category=None, urgency="general", scope="household",
+               unit=None, content="工单", appointment=None, leak=False, rework_of=None,
+               free_of_charge=False, reason=None)  # fmt: skip
+    h.emit("hbw", UUID(int=1), "workorder.signed_off", at, ticket_id=reply["ticket_id"],
+           quality=5, attitude=5, comment=None, ticket_done=False)  # fmt: skip
+    return h
+
+
+def test_a_batch_of_deliveries_is_one_transaction_with_its_last_position(
+    app, ctx, report_cmd, transactions
+):
+    reply = app.execute(ctx, report_cmd())
+    transactions.clear()
+    h = orders_of(app, reply)
+    app.apply([Delivery(seq, e) for seq, e in enumerate(h.events, start=1)])
+    assert len(transactions) == 1
+    assert app.position() == 3
+    ticket = app.repository.get(UUID(reply["ticket_id"]))
+    alone = IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, app.clock, app.sites)
+    alone_reply = alone.execute(ctx, report_cmd())
+    for seq, e in enumerate(orders_of(alone, alone_reply).events, start=1):
+        alone.apply([Delivery(seq, e)])
+    assert vars(ticket) == vars(alone.repository.get(UUID(alone_reply["ticket_id"])))
+
+
+def test_a_batch_whose_reaction_fails_records_nothing_of_it(app, ctx, report_cmd, monkeypatch):
+    reply = app.execute(ctx, report_cmd())
+    before = app.recorder.max_notification_id()
+    h = orders_of(app, reply)
+    react = app.react
+
+    def third_fails(event: Any) -> list[Any]:
+        if event is h.events[2]:
+            raise ValueError("cannot apply")
+        return react(event)
+
+    monkeypatch.setattr(app, "react", third_fails)
+    with pytest.raises(ValueError):
+        app.apply([Delivery(seq, e) for seq, e in enumerate(h.events, start=1)])
+    assert app.position() == 0 and app.recorder.max_notification_id() == before
