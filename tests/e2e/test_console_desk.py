@@ -278,6 +278,8 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     phone.fill("#step-complete [name=fee]", "35")
     phone.click("#step-complete button")
     assert phone.inner_text("#status") == "已完成"
+    # the quote as the customer accepted it: its amount and what it covers
+    assert "35.00 元 · 更换插座一个（已接受）" in phone.inner_text("dl.facts")
     shoot(phone, "14-order-completed")
     phone.select_option("#step-sign_off [name=quality]", "5")
     phone.click("#step-sign_off button")
