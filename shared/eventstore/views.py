@@ -81,6 +81,12 @@ class SQLiteView(SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.TABLES]
 
+    def bulk(self) -> None:
+        """The view is being rebuilt: rows derived from others may wait for `finish`."""
+
+    def finish(self) -> None:
+        """Write what `bulk` let wait (the end of a rebuild, before its checksum)."""
+
     def position(self) -> int:
         """The last stream sequence applied (0 for an empty view)."""
         return self.max_tracking_id(self.STREAM) or 0

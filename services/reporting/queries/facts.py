@@ -8,11 +8,11 @@ A duplicate contact counts nowhere (docs/REPORTS.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from services.reporting.queries.month import Month
-from services.reporting.views.analytics import AnalyticsView
 
 # The orders of a site that do not belong to a duplicate contact (an order's ticket may be
 # unknown to the view, e.g. a view rebuilt from a stream that lost its oldest messages).
@@ -21,8 +21,15 @@ _NOT_DUPLICATE = (
 )
 
 
+class Reader(Protocol):
+    """The analytics view (views/analytics.py), or a cursor of one of its transactions
+    (views/analytics_months.py)."""
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
+
+
 class PeriodFacts:
-    def __init__(self, view: AnalyticsView) -> None:
+    def __init__(self, view: Reader) -> None:
         self.view = view
 
     def month(self, site: str, month: str) -> Month:
@@ -95,11 +102,34 @@ class PeriodFacts:
         return min(firsts.values(), default=None)
 
     def first_months(self) -> dict[str, str]:
-        """Each site's month of first contact, in one query."""
+        """Each site's month of first contact (a new ticket, not a duplicate), in one query of
+        the site-months (views/analytics_months.py)."""
         rows = self.view.rows(
-            "SELECT site, MIN(month) AS first FROM ticket_facts WHERE duplicate = 0 GROUP BY site"
+            "SELECT site, MIN(month) AS first FROM site_months WHERE tickets > 0 GROUP BY site"
         )
         return {r["site"]: r["first"] for r in rows}
+
+    def site_months(self, months: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+        """What the measures of every site in these months are made of (`Month.parts`), read
+        finished from the view (`paid_revenue` too, the hours apart: `hours`), with `present`:
+        the site has facts of any kind in the month."""
+        marks = ", ".join("?" * len(months))
+        return {
+            (r["site"], r["month"]): json.loads(r["parts"]) | {"present": bool(r["present"])}
+            for r in self.view.rows(
+                f"SELECT site, month, present, parts FROM site_months WHERE month IN ({marks})",
+                months,
+            )
+        }
+
+    def hours(self, month: str) -> list[list[float]]:
+        """The hours to resolve of every site's tickets of the month (site by site)."""
+        return [
+            json.loads(r["hours"])
+            for r in self.view.rows(
+                "SELECT hours FROM site_months WHERE month = ? ORDER BY site", (month,)
+            )
+        ]
 
     def departments(self, site: str, tickets: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The departments each ticket's work orders were issued to."""
@@ -120,16 +150,3 @@ class PeriodFacts:
             "SELECT analysis FROM month_analysis WHERE site = ? AND month = ?", (site, month)
         )
         return json.loads(rows[0]["analysis"]) if rows else None
-
-    def sites(self, months: list[str], listed: list[str]) -> list[str]:
-        """Every site with facts in these months: contacts, or orders issued or completed (a
-        fee recorded this month for a contact of long ago)."""
-        marks = ", ".join("?" * len(months))
-        found = self.view.rows(
-            f"SELECT site FROM ticket_facts WHERE month IN ({marks}) UNION "
-            f"SELECT site FROM contact_facts WHERE month IN ({marks}) UNION "
-            f"SELECT site FROM order_facts WHERE issued_month IN ({marks}) "
-            f"OR completed_month IN ({marks})",
-            months * 4,
-        )
-        return sorted({r["site"] for r in found} | set(listed))

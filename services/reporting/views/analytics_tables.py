@@ -12,6 +12,7 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.analytics_facts import FactProjectors
 from services.reporting.projections.ticket_facts import Facts, no_facts
+from services.reporting.views import analytics_months
 from services.reporting.views.parked import PARKED_TABLE
 from shared.eventstore.views import Batch, Rows
 
@@ -52,6 +53,8 @@ COLUMNS: dict[str, str] = {
         "site TEXT NOT NULL, month TEXT NOT NULL, analysis TEXT NOT NULL, PRIMARY KEY (site, month)"
     ),
     "versions": "aggregate_id TEXT PRIMARY KEY, version INTEGER NOT NULL",
+    # what each site-month's measures are made of, kept from the facts above
+    analytics_months.TABLE: analytics_months.COLUMNS,
 }
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ticket_facts_month ON ticket_facts (site, month)",
@@ -62,6 +65,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS clock_facts_month ON clock_facts (site, month)",
     "CREATE INDEX IF NOT EXISTS order_facts_issued ON order_facts (site, issued_month)",
     "CREATE INDEX IF NOT EXISTS order_facts_completed ON order_facts (site, completed_month)",
+    analytics_months.INDEX,
 )
 # each table's whole key, so a checksum reads the rows in one order
 _KEYS = {
@@ -72,6 +76,7 @@ _KEYS = {
     "order_facts": "work_order_id",
     "month_analysis": "site, month",
     "versions": "aggregate_id",
+    analytics_months.TABLE: "site, month",
 }
 TABLES = (
     *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in COLUMNS.items()),
