@@ -185,6 +185,13 @@ class Rows(Generic[S]):
             row = self.loaded[key] = self._now[key] = self._load(self.c, key)
             return row
 
+    def preload(self, found: Mapping[str, S | None]) -> None:
+        """Rows a batch read at once (`found`: key -> row, None for none stored) instead of
+        one `load` each; a key already got keeps what the batch has."""
+        for key, row in found.items():
+            if key not in self._now:
+                self.loaded[key] = self._now[key] = row
+
     def put(self, key: str, row: S) -> None:
         self.changed[key] = self._now[key] = row
 

@@ -75,6 +75,8 @@ class AnalyticsView(ParkingView, SQLiteView):
         """Each state the batch touches is loaded once, changed in memory by every event of the
         batch and saved once at the end (shared.eventstore.views.Rows)."""
         batch = analytics_tables.batch(c, self.projectors)
+        events = [d.envelope for d in deliveries if d.envelope is not None]
+        analytics_tables.preload(batch, events, self.projectors)
         for delivery in deliveries:
             event = delivery.envelope
             if event is not None and self._is_new(batch, event):
