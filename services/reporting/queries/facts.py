@@ -21,6 +21,15 @@ _NOT_DUPLICATE = (
 )
 
 
+# the columns of a month's tickets, clocks and escalations that `Month.parts` reads
+_MEASURED = (
+    "ticket_id, kind, category, validity, channel, received_at, resolved_at, reopened, "
+    "follow_ups, satisfied, upgraded",
+    "c.outcome, c.breached",
+    "e.ticket_id",
+)
+
+
 class Reader(Protocol):
     """The analytics view (views/analytics.py), or a cursor of one of its transactions
     (views/analytics_months.py)."""
@@ -32,22 +41,26 @@ class PeriodFacts:
     def __init__(self, view: Reader) -> None:
         self.view = view
 
-    def month(self, site: str, month: str) -> Month:
+    def month(self, site: str, month: str, measured: bool = False) -> Month:
+        """The month's facts; `measured`: only the columns `Month.parts` reads (the analytics
+        view recomputes a site-month's parts after each batch that changes it)."""
+        tickets, clocks, escalations = _MEASURED if measured else ("*", "c.*", "e.*")
         return Month(
             tickets=self.view.rows(
-                "SELECT * FROM ticket_facts WHERE site = ? AND month = ? AND duplicate = 0 "
-                "ORDER BY received_at, ticket_no",
+                f"SELECT {tickets} FROM ticket_facts WHERE site = ? AND month = ? "
+                "AND duplicate = 0 ORDER BY received_at, ticket_no",
                 (site, month),
             ),
             # a duplicate counts nowhere; a ladder step counts while the ticket is a complaint
             clocks=self.view.rows(
-                "SELECT c.* FROM clock_facts c LEFT JOIN ticket_facts t USING (ticket_id) "
+                f"SELECT {clocks} FROM clock_facts c LEFT JOIN ticket_facts t USING (ticket_id) "
                 "WHERE c.site = ? AND c.month = ? AND COALESCE(t.duplicate, 0) = 0",
                 (site, month),
             ),
             escalations=self.view.rows(
-                "SELECT e.* FROM escalation_facts e JOIN ticket_facts t USING (ticket_id) "
-                "WHERE e.site = ? AND e.month = ? AND t.duplicate = 0 AND t.kind = 'complaint'",
+                f"SELECT {escalations} FROM escalation_facts e "
+                "JOIN ticket_facts t USING (ticket_id) WHERE e.site = ? AND e.month = ? "
+                "AND t.duplicate = 0 AND t.kind = 'complaint'",
                 (site, month),
             ),
             repeats=self.repeats(site, "month", month),
@@ -79,6 +92,10 @@ class PeriodFacts:
             "ORDER BY o.department",
             (site, month),
         )
+        return {r["department"]: r["n"] for r in issued}, self.paid(site, month)
+
+    def paid(self, site: str, month: str) -> dict[str, Any]:
+        """The paid work orders completed in the month, and their revenue."""
         fees = [
             Decimal(r["fee"])
             for r in self.view.rows(
@@ -88,10 +105,7 @@ class PeriodFacts:
         ]
         paid = [fee for fee in fees if fee > 0]
         revenue = sum(paid, Decimal("0")).quantize(Decimal("0.01"))
-        return {r["department"]: r["n"] for r in issued}, {
-            "orders": len(paid),
-            "revenue": str(revenue),
-        }
+        return {"orders": len(paid), "revenue": str(revenue)}
 
     def first_month(self, site: str | None = None) -> str | None:
         """The month of the site's first contact (of any site's, without one): a month before

@@ -26,7 +26,7 @@ COLUMNS = (
     # facts of any kind in the month (a contact, a duplicate, an order issued or completed)
     "present INTEGER NOT NULL, "
     "tickets INTEGER NOT NULL, "  # new tickets, duplicates left out: a site's first month
-    # Month.parts() and the paid revenue (as queries/facts.py `orders`), JSON; the hours to
+    # Month.parts() and the paid revenue (queries/facts.py `paid`), JSON; the hours to
     # resolve apart, read only for the company's median of the pack's month
     "parts TEXT NOT NULL, hours TEXT NOT NULL, PRIMARY KEY (site, month)"
 )
@@ -115,9 +115,9 @@ def refresh(c: SQLiteCursor, keys: Iterable[tuple[str, str]]) -> None:
     facts = PeriodFacts(CursorReader(c))
     rows = []
     for site, month in sorted(keys):
-        parts = facts.month(site, month).parts()
+        parts = facts.month(site, month, measured=True).parts()
         hours = parts.pop("hours")
-        parts["paid_revenue"] = facts.orders(site, month)[1]["revenue"]
+        parts["paid_revenue"] = facts.paid(site, month)["revenue"]
         c.execute(_PRESENT, (site, month))
         present = c.fetchone()["present"]
         rows.append((site, month, present, parts["tickets"], dump(parts), dump(hours)))
