@@ -81,6 +81,12 @@ class SQLiteView(SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.TABLES]
 
+    def bulk(self) -> None:
+        """The view is being rebuilt: rows derived from others may wait for `finish`."""
+
+    def finish(self) -> None:
+        """Write what `bulk` let wait (the end of a rebuild, before its checksum)."""
+
     def position(self) -> int:
         """The last stream sequence applied (0 for an empty view)."""
         return self.max_tracking_id(self.STREAM) or 0
@@ -178,6 +184,13 @@ class Rows(Generic[S]):
         except KeyError:
             row = self.loaded[key] = self._now[key] = self._load(self.c, key)
             return row
+
+    def preload(self, found: Mapping[str, S | None]) -> None:
+        """Rows a batch read at once (`found`: key -> row, None for none stored) instead of
+        one `load` each; a key already got keeps what the batch has."""
+        for key, row in found.items():
+            if key not in self._now:
+                self.loaded[key] = self._now[key] = row
 
     def put(self, key: str, row: S) -> None:
         self.changed[key] = self._now[key] = row

@@ -6,6 +6,7 @@ The events are built as the services publish them and fed to the analytics view 
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -431,3 +432,63 @@ def test_only_customers_answers_count_in_satisfaction_and_follow_up_R13_17(tmp_p
     assert report["satisfaction"] == {"follow_ups": 1, "satisfied": 0, "rate": 0.0}
     assert report["follow_up"] == {"resolved": 1, "followed_up": 1, "rate": 1.0}
     assert report["resolution_hours"]["resolved"] == 2
+
+
+# -- the site-months the quality pack reads (views/analytics_months.py) ---------------------------
+
+
+def fed(path, events: list[Any], how: str) -> AnalyticsView:
+    """A view fed `events` in one batch, one event a batch, or as a rebuild (`bulk`, `finish`)."""
+    view = AnalyticsView(str(path), SITES)
+    deliveries = [Delivery(seq, ev) for seq, ev in enumerate(events, start=1)]
+    if how == "one batch":
+        view.apply(deliveries)
+    elif how == "event by event":
+        for delivery in deliveries:
+            view.apply([delivery])
+    else:
+        view.bulk()
+        view.apply(deliveries)
+        view.finish()
+    return view
+
+
+def test_the_site_months_are_the_same_however_the_view_was_fed(tmp_path, fixture_month) -> None:
+    views = {
+        how: fed(tmp_path / f"{i}.sqlite3", fixture_month.events, how)
+        for i, how in enumerate(("one batch", "event by event", "rebuild"))
+    }
+    # a view written before the site-months existed gets them when it is opened
+    views["one batch"].close()
+    with sqlite3.connect(tmp_path / "0.sqlite3") as db:
+        db.execute("DROP TABLE site_months")
+    db.close()
+    views["before the site-months"] = AnalyticsView(str(tmp_path / "0.sqlite3"), SITES)
+    del views["one batch"]
+    packs = {
+        how: [Reports(v).quality(SITES, ["hbw"], m, AS_OF) for m in ("2026-10", "2026-11")]
+        for how, v in views.items()
+    }
+    assert len({repr(p) for p in packs.values()}) == 1, packs
+    assert len({v.checksum() for v in views.values()}) == 1
+
+
+def test_a_ticket_marked_duplicate_later_takes_its_fee_out_of_the_pack(tmp_path) -> None:
+    h = History(recorded_from=RECORDED_FROM)
+    first = h.ticket("repair", local(9, 1), category="plumbing", unit="1-101")
+    again = h.ticket("repair", local(9, 2), category="plumbing", unit="1-101")
+    # September's repair, paid in October: the fee's month is not the ticket's
+    again.complete(again.order(local(9, 2), "engineering"), local(10, 3), "200.00")
+    view = AnalyticsView(str(tmp_path / "live.sqlite3"), SITES)
+    events = h.events
+    view.apply([Delivery(seq, ev) for seq, ev in enumerate(events, start=1)])
+    assert Reports(view).quality(SITES, [], "2026-10", AS_OF)["company"]["paid_revenue"] == (
+        "200.00"
+    )
+    again.event("cancelled", local(10, 5), reason="重复", duplicate_of=str(first.id))
+    view.apply([Delivery(len(h.events), h.events[-1])])  # a later batch
+    pack = Reports(view).quality(SITES, [], "2026-10", AS_OF)
+    assert (pack["company"]["paid_revenue"], pack["sites"][0]["paid_revenue"]) == ("0.00", "0.00")
+    assert pack == Reports(fed(tmp_path / "rebuilt.sqlite3", h.events, "rebuild")).quality(
+        SITES, [], "2026-10", AS_OF
+    )

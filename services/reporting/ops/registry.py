@@ -24,6 +24,12 @@ class View(Protocol):
     def apply(self, deliveries: Sequence[Delivery]) -> None:
         """Apply a batch and record its last stream sequence, in one transaction."""
 
+    def bulk(self) -> None:
+        """The view is being rebuilt: rows derived from others may wait for `finish`."""
+
+    def finish(self) -> None:
+        """Write what `bulk` let wait (the end of a rebuild, before its checksum)."""
+
     def position(self) -> int:
         """The last stream sequence applied (0 for an empty view)."""
 

@@ -104,6 +104,7 @@ async def rebuild(
     built = False
     try:
         await asyncio.to_thread(pragma, view, "synchronous=OFF")
+        view.bulk()  # what the view derives from whole tables, once at the end
         events = 0
         if progress is not None:
             progress(0, target)
@@ -112,6 +113,7 @@ async def rebuild(
             await asyncio.to_thread(_apply, feed, raw)
             if progress is not None:
                 progress(raw[-1][0], target)
+        await asyncio.to_thread(view.finish)
         checksum = await asyncio.to_thread(view.checksum)
         position = await asyncio.to_thread(view.position)
         built = True

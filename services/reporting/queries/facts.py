@@ -8,11 +8,11 @@ A duplicate contact counts nowhere (docs/REPORTS.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from services.reporting.queries.month import Month
-from services.reporting.views.analytics import AnalyticsView
 
 # The orders of a site that do not belong to a duplicate contact (an order's ticket may be
 # unknown to the view, e.g. a view rebuilt from a stream that lost its oldest messages).
@@ -21,26 +21,46 @@ _NOT_DUPLICATE = (
 )
 
 
+# the columns of a month's tickets, clocks and escalations that `Month.parts` reads
+_MEASURED = (
+    "ticket_id, kind, category, validity, channel, received_at, resolved_at, reopened, "
+    "follow_ups, satisfied, upgraded",
+    "c.outcome, c.breached",
+    "e.ticket_id",
+)
+
+
+class Reader(Protocol):
+    """The analytics view (views/analytics.py), or a cursor of one of its transactions
+    (views/analytics_months.py)."""
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
+
+
 class PeriodFacts:
-    def __init__(self, view: AnalyticsView) -> None:
+    def __init__(self, view: Reader) -> None:
         self.view = view
 
-    def month(self, site: str, month: str) -> Month:
+    def month(self, site: str, month: str, measured: bool = False) -> Month:
+        """The month's facts; `measured`: only the columns `Month.parts` reads (the analytics
+        view recomputes a site-month's parts after each batch that changes it)."""
+        tickets, clocks, escalations = _MEASURED if measured else ("*", "c.*", "e.*")
         return Month(
             tickets=self.view.rows(
-                "SELECT * FROM ticket_facts WHERE site = ? AND month = ? AND duplicate = 0 "
-                "ORDER BY received_at, ticket_no",
+                f"SELECT {tickets} FROM ticket_facts WHERE site = ? AND month = ? "
+                "AND duplicate = 0 ORDER BY received_at, ticket_no",
                 (site, month),
             ),
             # a duplicate counts nowhere; a ladder step counts while the ticket is a complaint
             clocks=self.view.rows(
-                "SELECT c.* FROM clock_facts c LEFT JOIN ticket_facts t USING (ticket_id) "
+                f"SELECT {clocks} FROM clock_facts c LEFT JOIN ticket_facts t USING (ticket_id) "
                 "WHERE c.site = ? AND c.month = ? AND COALESCE(t.duplicate, 0) = 0",
                 (site, month),
             ),
             escalations=self.view.rows(
-                "SELECT e.* FROM escalation_facts e JOIN ticket_facts t USING (ticket_id) "
-                "WHERE e.site = ? AND e.month = ? AND t.duplicate = 0 AND t.kind = 'complaint'",
+                f"SELECT {escalations} FROM escalation_facts e "
+                "JOIN ticket_facts t USING (ticket_id) WHERE e.site = ? AND e.month = ? "
+                "AND t.duplicate = 0 AND t.kind = 'complaint'",
                 (site, month),
             ),
             repeats=self.repeats(site, "month", month),
@@ -72,6 +92,10 @@ class PeriodFacts:
             "ORDER BY o.department",
             (site, month),
         )
+        return {r["department"]: r["n"] for r in issued}, self.paid(site, month)
+
+    def paid(self, site: str, month: str) -> dict[str, Any]:
+        """The paid work orders completed in the month, and their revenue."""
         fees = [
             Decimal(r["fee"])
             for r in self.view.rows(
@@ -81,10 +105,7 @@ class PeriodFacts:
         ]
         paid = [fee for fee in fees if fee > 0]
         revenue = sum(paid, Decimal("0")).quantize(Decimal("0.01"))
-        return {r["department"]: r["n"] for r in issued}, {
-            "orders": len(paid),
-            "revenue": str(revenue),
-        }
+        return {"orders": len(paid), "revenue": str(revenue)}
 
     def first_month(self, site: str | None = None) -> str | None:
         """The month of the site's first contact (of any site's, without one): a month before
@@ -95,11 +116,34 @@ class PeriodFacts:
         return min(firsts.values(), default=None)
 
     def first_months(self) -> dict[str, str]:
-        """Each site's month of first contact, in one query."""
+        """Each site's month of first contact (a new ticket, not a duplicate), in one query of
+        the site-months (views/analytics_months.py)."""
         rows = self.view.rows(
-            "SELECT site, MIN(month) AS first FROM ticket_facts WHERE duplicate = 0 GROUP BY site"
+            "SELECT site, MIN(month) AS first FROM site_months WHERE tickets > 0 GROUP BY site"
         )
         return {r["site"]: r["first"] for r in rows}
+
+    def site_months(self, months: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+        """What the measures of every site in these months are made of (`Month.parts`), read
+        finished from the view (`paid_revenue` too, the hours apart: `hours`), with `present`:
+        the site has facts of any kind in the month."""
+        marks = ", ".join("?" * len(months))
+        return {
+            (r["site"], r["month"]): json.loads(r["parts"]) | {"present": bool(r["present"])}
+            for r in self.view.rows(
+                f"SELECT site, month, present, parts FROM site_months WHERE month IN ({marks})",
+                months,
+            )
+        }
+
+    def hours(self, month: str) -> list[list[float]]:
+        """The hours to resolve of every site's tickets of the month (site by site)."""
+        return [
+            json.loads(r["hours"])
+            for r in self.view.rows(
+                "SELECT hours FROM site_months WHERE month = ? ORDER BY site", (month,)
+            )
+        ]
 
     def departments(self, site: str, tickets: list[dict[str, Any]]) -> dict[str, list[str]]:
         """The departments each ticket's work orders were issued to."""
@@ -120,16 +164,3 @@ class PeriodFacts:
             "SELECT analysis FROM month_analysis WHERE site = ? AND month = ?", (site, month)
         )
         return json.loads(rows[0]["analysis"]) if rows else None
-
-    def sites(self, months: list[str], listed: list[str]) -> list[str]:
-        """Every site with facts in these months: contacts, or orders issued or completed (a
-        fee recorded this month for a contact of long ago)."""
-        marks = ", ".join("?" * len(months))
-        found = self.view.rows(
-            f"SELECT site FROM ticket_facts WHERE month IN ({marks}) UNION "
-            f"SELECT site FROM contact_facts WHERE month IN ({marks}) UNION "
-            f"SELECT site FROM order_facts WHERE issued_month IN ({marks}) "
-            f"OR completed_month IN ({marks})",
-            months * 4,
-        )
-        return sorted({r["site"] for r in found} | set(listed))

@@ -125,20 +125,83 @@ class Month:
 
     def measures(self) -> dict[str, Any]:
         """The measures the quality pack sets side by side."""
+        return measures_of(self.parts())
+
+    def parts(self) -> dict[str, Any]:
+        """What the measures are made of, in a form that adds up across sites (`pooled`): the
+        analytics view keeps them per site-month (views/analytics_months.py), so the quality
+        pack reads finished rows."""
         resolved = self.resolved
+        complaints = self.complaints
+        met, judged = self.compliance_parts()
+        followed, due = self.follow_up_parts()
+        satisfied, answers = self.satisfaction()
         hours = self.hours()
         return {
-            "contacts": self.contacts,
+            "tickets": len(self.tickets),
             "repeat_contacts": len(self.repeats),
-            "complaints": len(self.complaints),
-            "valid_complaints": sum(1 for t in self.complaints if t["validity"] == "valid"),
+            "complaints": len(complaints),
+            "valid_complaints": sum(1 for t in complaints if t["validity"] == "valid"),
             # a complaint that climbed to the project manager is 1 complaint escalated, 2 steps
             "escalated_complaints": len({e["ticket_id"] for e in self.escalations}),
             "escalations": len(self.escalations),
-            "upgraded_to_major": sum(t["upgraded"] for t in self.complaints),
-            "clock_compliance": rate(*self.compliance_parts()),
-            "resolution_median_hours": half_up(statistics.median(hours), 1) if hours else None,
-            "follow_up_rate": rate(*self.follow_up_parts()),
-            "satisfaction_rate": rate(*self.satisfaction()),
-            "reopen_rate": rate(sum(t["reopened"] for t in resolved), len(resolved)),
+            "upgraded_to_major": sum(t["upgraded"] for t in complaints),
+            "clocks": [met, judged],
+            "hours": hours,  # the company's median pools them; a site-month keeps them apart
+            "median_hours": half_up(statistics.median(hours), 1) if hours else None,
+            "follow_ups": [followed, due],
+            "satisfaction": [satisfied, answers],
+            "reopened": [sum(t["reopened"] for t in resolved), len(resolved)],
+            "categories": category_counts(complaints),
         }
+
+
+_SUMMED = (
+    "tickets",
+    "repeat_contacts",
+    "complaints",
+    "valid_complaints",
+    "escalated_complaints",
+    "escalations",
+    "upgraded_to_major",
+)
+_PAIRS = ("clocks", "follow_ups", "satisfaction", "reopened")
+
+
+def pooled(many: list[dict[str, Any]], hours: list[list[float]] | None = None) -> dict[str, Any]:
+    """The parts of several site-months as one (the company's month): counts and pairs summed,
+    category counts put together (a ticket belongs to one site), and the median of all their
+    `hours` (none without them)."""
+    total: dict[str, Any] = {k: sum(p[k] for p in many) for k in _SUMMED}
+    for k in _PAIRS:
+        total[k] = [sum(p[k][0] for p in many), sum(p[k][1] for p in many)]
+    every = [h for one in hours or [] for h in one]
+    total["hours"] = every
+    total["median_hours"] = half_up(statistics.median(every), 1) if every else None
+    categories: dict[str, int] = {}
+    for p in many:
+        for c, n in p["categories"].items():
+            categories[c] = categories.get(c, 0) + n
+    total["categories"] = categories
+    return total
+
+
+NO_PARTS = Month([], [], []).parts() | {"paid_revenue": "0.00"}  # a site-month without facts
+
+
+def measures_of(parts: dict[str, Any]) -> dict[str, Any]:
+    """The measures of `Month.parts()` (of one site-month, or `pooled`)."""
+    return {
+        "contacts": parts["tickets"] + parts["repeat_contacts"],
+        "repeat_contacts": parts["repeat_contacts"],
+        "complaints": parts["complaints"],
+        "valid_complaints": parts["valid_complaints"],
+        "escalated_complaints": parts["escalated_complaints"],
+        "escalations": parts["escalations"],
+        "upgraded_to_major": parts["upgraded_to_major"],
+        "clock_compliance": rate(*parts["clocks"]),
+        "resolution_median_hours": parts["median_hours"],
+        "follow_up_rate": rate(*parts["follow_ups"]),
+        "satisfaction_rate": rate(*parts["satisfaction"]),
+        "reopen_rate": rate(*parts["reopened"]),
+    }

@@ -9,7 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from services.reporting.queries.facts import PeriodFacts
-from services.reporting.queries.month import TREND_MEASURES, TREND_MONTHS, Month, category_counts
+from services.reporting.queries.month import (
+    NO_PARTS,
+    TREND_MEASURES,
+    TREND_MONTHS,
+    measures_of,
+    pooled,
+)
 from shared.kernel.months import months_back
 from shared.kernel.sites import SiteConfig
 
@@ -21,28 +27,32 @@ def quality_pack(
     month: str,
     as_of: datetime,
 ) -> dict:
+    """From the finished rows of the site-months (views/analytics_months.py): one query for the
+    six months of every site, one for the hours of the month (the company's median)."""
     months = months_back(month, TREND_MONTHS)
-    rows, trend, pooled = [], {}, {m: Month([], [], []) for m in months[-2:]}
+    parts = facts.site_months(months)
     firsts = facts.first_months()
-    for site in facts.sites(months, listed):
+    # every site with facts in these months: contacts, or orders issued or completed (a fee
+    # recorded this month for a contact of long ago)
+    names = sorted({site for (site, _), p in parts.items() if p["present"]} | set(listed))
+    rows, trend = [], {}
+    for site in names:
         config = sites.get(site)
-        series = {m: facts.month(site, m) for m in months}
-        for m in months[-2:]:
-            pooled[m].tickets += series[m].tickets
-            pooled[m].clocks += series[m].clocks
-            pooled[m].escalations += series[m].escalations
-            pooled[m].repeats += series[m].repeats
-        _, paid = facts.orders(site, month)
+        series = {m: parts.get((site, m), NO_PARTS) for m in months}
         rows.append(
             {"site": site, "site_name": config.name if config else site}
-            | series[month].measures()
-            | {"paid_revenue": paid["revenue"]}
+            | measures_of(series[month])
+            | {"paid_revenue": series[month]["paid_revenue"]}
         )
         first = firsts.get(site)
         per_month = [
-            series[m].measures() if first is not None and m >= first else {} for m in months
+            measures_of(series[m]) if first is not None and m >= first else {} for m in months
         ]  # a month before the site's first contact: no data, not zero
         trend[site] = {k: [p.get(k) for p in per_month] for k in TREND_MEASURES}
+    pooled_parts = {
+        months[-2]: pooled([parts.get((site, months[-2]), NO_PARTS) for site in names]),
+        month: pooled([parts.get((site, month), NO_PARTS) for site in names], facts.hours(month)),
+    }
     revenue = sum((Decimal(r["paid_revenue"]) for r in rows), Decimal("0.00"))
     first = min(firsts.values(), default=None)
     known_before = first is not None and first <= months[-2]
@@ -51,11 +61,13 @@ def quality_pack(
         "as_of": as_of.isoformat(),
         "months": months,
         "sites": rows,
-        "company": pooled[month].measures() | {"paid_revenue": str(revenue)},
+        "company": measures_of(pooled_parts[month]) | {"paid_revenue": str(revenue)},
         "trend": trend,
         "worse": {
             "sites": _worse_sites(trend),
-            "categories": _worse_categories(pooled[months[-2]], pooled[month])
+            "categories": _worse_categories(
+                pooled_parts[months[-2]]["categories"], pooled_parts[month]["categories"]
+            )
             if known_before
             else [],
         },
@@ -78,8 +90,7 @@ def _worse_sites(trend: dict[str, dict[str, list[Any]]]) -> list[dict[str, Any]]
     return worse
 
 
-def _worse_categories(before: Month, this: Month) -> list[dict[str, Any]]:
-    previous, now = category_counts(before.complaints), category_counts(this.complaints)
+def _worse_categories(previous: dict[str, int], now: dict[str, int]) -> list[dict[str, Any]]:
     rows = [
         {"category": c, "previous": previous.get(c, 0), "this": n, "change": n - previous.get(c, 0)}
         for c, n in now.items()

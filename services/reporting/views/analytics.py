@@ -16,7 +16,7 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.analytics_facts import fact_projectors
 from services.reporting.projections.site_calendar import Calendar
-from services.reporting.views import analytics_tables
+from services.reporting.views import analytics_months, analytics_tables
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView
 from shared.kernel.sites import SiteDirectory
@@ -36,8 +36,14 @@ class AnalyticsView(ParkingView, SQLiteView):
         for name in ("tickets", "orders", "analyses"):
             for cls in getattr(self.projectors, name).steps:
                 self._rows_of.setdefault(cls, name)
+        self._bulk = False
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            had = {r["name"] for r in c.fetchall()}
         self.create_table()
         self._add_columns()
+        if "ticket_facts" in had and analytics_months.TABLE not in had:
+            self.finish()  # a view written before the site-months: they are filled now
 
     def _add_columns(self) -> None:
         """A view written before the ledger's columns gets them, empty: the tickets it already
@@ -50,6 +56,16 @@ class AnalyticsView(ParkingView, SQLiteView):
                 if column.split()[0] not in have:
                     c.execute(f"ALTER TABLE ticket_facts ADD COLUMN {column}")
 
+    def bulk(self) -> None:
+        """A rebuild: the site-months are computed once, by `finish`, not after every batch."""
+        self._bulk = True
+
+    def finish(self) -> None:
+        """Every site-month recomputed from the facts (views/analytics_months.py)."""
+        with self.datastore.transaction(commit=True) as c:
+            analytics_months.refresh_all(c)
+        self._bulk = False
+
     def local(self, site: str, when: datetime) -> datetime:
         return self.calendar.local(site, when)
 
@@ -59,6 +75,8 @@ class AnalyticsView(ParkingView, SQLiteView):
         """Each state the batch touches is loaded once, changed in memory by every event of the
         batch and saved once at the end (shared.eventstore.views.Rows)."""
         batch = analytics_tables.batch(c, self.projectors)
+        events = [d.envelope for d in deliveries if d.envelope is not None]
+        analytics_tables.preload(batch, events, self.projectors)
         for delivery in deliveries:
             event = delivery.envelope
             if event is not None and self._is_new(batch, event):
@@ -66,6 +84,8 @@ class AnalyticsView(ParkingView, SQLiteView):
                 if rows is not None:
                     batch.rows[rows].project(event)
         batch.write()
+        if not self._bulk:
+            analytics_months.refresh(c, analytics_months.touched(batch))
 
     def _is_new(self, batch: Batch, event: Any) -> bool:
         """False for an event whose aggregate version is already here."""
