@@ -90,15 +90,8 @@ class DeskPages(Web):
                 who.session.site, who.session.staff_id, ref, verb, request.state.form
             )
         except Refused as refused:
-            if refused.code == "not_found":
-                raise Stop(404, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
-            return await self.ticket(
-                request,
-                who,
-                refused=refused,
-                status=refused.status,
-                form=request.state.form,
-                failed=verb,
+            return await self.shown_again(
+                request, who, refused, verb, self.ticket, f"本项目没有这个工单：{ref}"
             )
         if verb == "reveal_contact":  # shown once, to this person; never kept by the console
             return await self.ticket(request, who, reporters=reply.get("reporters") or [])

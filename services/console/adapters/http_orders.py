@@ -60,15 +60,8 @@ class OrderPages(Web):
                 who.session.site, who.session.staff_id, ref, verb, request.state.form
             )
         except Refused as refused:
-            if refused.code == "not_found":
-                raise Stop(404, f"本项目没有这张派工单：{ref}（{refused.shown}）") from None
-            return await self.order(
-                request,
-                who,
-                refused=refused,
-                status=refused.status,
-                form=request.state.form,
-                failed=verb,
+            return await self.shown_again(
+                request, who, refused, verb, self.order, f"本项目没有这张派工单：{ref}"
             )
         done = f"{ORDER_VERBS[verb].label}已保存"
         return RedirectResponse(f"/orders/{reply['order_no']}?m={quote(done)}", 303)

@@ -18,6 +18,7 @@ from services.console.adapters.templating import environment, local, time_left
 from services.console.application.accounts import Accounts, NotSignedIn
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.accounts import Session
+from services.console.domain.refusal import Refused
 from services.console.domain.screens import menu
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
@@ -83,6 +84,24 @@ class Web:
 
     def stopped(self, request: Request, stop: Stop, who: Who | None = None) -> Response:
         return self.page(request, "message.html", stop.status, message=stop.message, who=who)
+
+    async def shown_again(
+        self,
+        request: Request,
+        who: Who,
+        refused: Refused,
+        verb: str,
+        page: Callable[..., Awaitable[Response]],
+        missing: str,
+    ) -> Response:
+        """A refused form: its page again with the refusal and what the person typed; a ticket or
+        order that is not this site's is a not-found page saying `missing`."""
+        if refused.code == "not_found":
+            raise Stop(404, f"{missing}（{refused.shown}）")
+        return await page(
+            request, who, refused=refused, status=refused.status, form=request.state.form,
+            failed=verb,
+        )  # fmt: skip
 
     async def form(self, request: Request) -> dict[str, str]:
         declared = request.headers.get("content-length")
