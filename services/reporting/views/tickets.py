@@ -34,9 +34,7 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
 
     def __init__(self, db_name: str) -> None:
         super().__init__(db_name)
-        with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            before = {r["name"] for r in c.fetchall()}
+        before = self.tables()
         self.create_table()
         if "tickets" in before and "ticket_sla_events" not in before:
             # A view projected before it kept the escalation events: the service levels of the
