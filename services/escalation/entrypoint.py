@@ -68,30 +68,18 @@ class NotifyingRelay(Relay):
 
     channel: NotificationChannel | None = None
 
-    async def publish(self, envelope: Envelope) -> None:
-        await super().publish(envelope)
-        note = notification_of(envelope)
-        if note is not None:
-            subject, data, stream, headers = self._notice(note)
-            await self._js.publish(subject, data, stream=stream, headers=headers)
-        await self.published(envelope)
-
     async def publish_async(self, envelope: Envelope) -> list[asyncio.Future[Any]]:
         acks = await super().publish_async(envelope)
         note = notification_of(envelope)
         if note is not None:
-            subject, data, stream, headers = self._notice(note)
-            acks.append(await self._js.publish_async(subject, data, stream=stream, headers=headers))
+            ack = await self._js.publish_async(
+                subjects.notice(note.site, note.role.value),
+                note.model_dump_json().encode(),
+                stream=subjects.NOTICES,
+                headers={"Nats-Msg-Id": str(note.notification_id)},
+            )
+            acks.append(ack)
         return acks
-
-    @staticmethod
-    def _notice(note: Any) -> tuple[str, bytes, str, dict[str, str]]:
-        return (
-            subjects.notice(note.site, note.role.value),
-            note.model_dump_json().encode(),
-            subjects.NOTICES,
-            {"Nats-Msg-Id": str(note.notification_id)},
-        )
 
     async def published(self, envelope: Envelope) -> None:
         if self.channel is None:

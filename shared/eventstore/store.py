@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, MapperDeserialisationError
 
@@ -47,8 +49,7 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
     """Where a service's store is, without its keys: to look at the records as they are stored."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.persistence == "postgres":
-        create_schema(settings, service)
-        return {
+        env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": settings.postgres_dbname,
             "POSTGRES_HOST": settings.postgres_host,
@@ -57,6 +58,8 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": settings.postgres_password,
             "POSTGRES_SCHEMA": service,
         }
+        create_schema(env)
+        return env
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(settings.data_dir / f"{service}.sqlite3"),
@@ -64,29 +67,39 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
     }
 
 
-def create_schema(settings: Settings, schema: str) -> None:
-    """The service's schema, if it is missing (eventsourcing creates its tables, not the schema).
+def postgres_connect(env: Mapping[str, str], **options: Any) -> Any:
+    """A connection of its own (autocommit) to the PostgreSQL database of a store's
+    environment (eventsourcing's, as `persistence_env` makes it)."""
+    import psycopg  # only with PostgreSQL
+
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env.get("POSTGRES_PORT", "5432"),
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD", ""),
+        connect_timeout=10,
+        autocommit=True,
+        **options,
+    )
+
+
+def create_schema(env: Mapping[str, str]) -> None:
+    """The store's schema, if it is missing (eventsourcing creates its tables, not the schema).
     A server that cannot be reached stops the start with the reason."""
     import psycopg  # only with PostgreSQL
     from psycopg import errors, sql
 
+    schema = env["POSTGRES_SCHEMA"]
     try:
-        with psycopg.connect(
-            dbname=settings.postgres_dbname,
-            host=settings.postgres_host,
-            port=settings.postgres_port,
-            user=settings.postgres_user,
-            password=settings.postgres_password,
-            connect_timeout=10,
-            autocommit=True,
-        ) as conn:
+        with postgres_connect(env) as conn:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     except (errors.UniqueViolation, errors.DuplicateSchema):
         pass  # another process created it at the same moment
     except psycopg.Error as exc:
         raise StoreUnreachable(
-            f"{schema}'s store: PostgreSQL database {settings.postgres_dbname!r} on "
-            f"{settings.postgres_host}:{settings.postgres_port} as {settings.postgres_user!r}: "
+            f"{schema}'s store: PostgreSQL database {env['POSTGRES_DBNAME']!r} on "
+            f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']} as {env['POSTGRES_USER']!r}: "
             f"{str(exc).strip()} (PROPDESK_POSTGRES_*)"
         ) from None
 

@@ -87,6 +87,12 @@ class SQLiteView(SQLiteTrackingRecorder):
     def finish(self) -> None:
         """Write what `bulk` let wait (the end of a rebuild, before its checksum)."""
 
+    def tables(self) -> set[str]:
+        """The tables the view's file has (before `create_table`: what an older view lacks)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return {r["name"] for r in c.fetchall()}
+
     def position(self) -> int:
         """The last stream sequence applied (0 for an empty view)."""
         return self.max_tracking_id(self.STREAM) or 0

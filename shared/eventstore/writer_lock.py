@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from shared.eventstore.store import StoreInUse
+from shared.eventstore.store import StoreInUse, postgres_connect
 
 POSTGRES = "eventsourcing.postgres"
 # keepalives on the lock's connection: a writer whose host vanished lets go within ~30 s
@@ -51,19 +51,7 @@ class WriterLock:
         None for other stores. WriterLockTaken when another process holds it."""
         if env.get("PERSISTENCE_MODULE") != POSTGRES:
             return None
-        import psycopg  # only with PostgreSQL
-
-        conn = psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env.get("POSTGRES_PORT", "5432"),
-            user=env["POSTGRES_USER"],
-            password=env.get("POSTGRES_PASSWORD", ""),
-            application_name=f"propdesk-{service}-writer",
-            connect_timeout=10,
-            autocommit=True,
-            **KEEPALIVE,
-        )
+        conn = postgres_connect(env, application_name=f"propdesk-{service}-writer", **KEEPALIVE)
         key = lock_key(service)
         row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
         if not (row and row[0]):

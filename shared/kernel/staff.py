@@ -48,6 +48,13 @@ def and_above(role: Role) -> frozenset[Role]:
     return frozenset(chain)
 
 
+# the desk roles that call customers back and handle their complaints: they alone may see or
+# search by a resident's contact details (R15.2, R15.4)
+_CONTACT_DESK = frozenset(
+    {Role.receptionist, Role.cs_assistant, Role.department_supervisor, Role.project_manager}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Permission:
     action: str  # what the command does, as the refusal says it
@@ -65,28 +72,14 @@ PERMISSIONS: dict[str, Permission] = {
     # (a meeting), quality (analysis needs no one's phone) or the staff who do the work (R15.6)
     "intake.reveal_contact": Permission(
         "revealing a resident's contact details",
-        frozenset(
-            {
-                Role.receptionist,
-                Role.cs_assistant,
-                Role.department_supervisor,
-                Role.project_manager,
-            }
-        ),
+        _CONTACT_DESK,
         "R15.2, R15.4",
     ),
     # finding a caller's tickets by phone or name links a person to their tickets, so the same
     # desk roles as revealing the details; by room or ticket number anyone on the staff list
     "intake.search_contact": Permission(
         "searching tickets by a caller's phone or name",
-        frozenset(
-            {
-                Role.receptionist,
-                Role.cs_assistant,
-                Role.department_supervisor,
-                Role.project_manager,
-            }
-        ),
+        _CONTACT_DESK,
         "R15.2, R15.4",
     ),
     # only on the ladder: a receptionist may still cancel an inquiry or a communicative complaint

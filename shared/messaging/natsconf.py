@@ -157,6 +157,16 @@ class Tls:
     key_file: Path
     ca_file: Path | None = None  # with it, clients must also present a certificate it signed
 
+    def block(self) -> dict[str, object]:
+        """nats-server's `tls` block: the certificate, and the CA peers must be signed by."""
+        block: dict[str, object] = {
+            "cert_file": str(self.cert_file),
+            "key_file": str(self.key_file),
+        }
+        if self.ca_file is not None:
+            block |= {"ca_file": str(self.ca_file), "verify": True}
+        return block
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -176,12 +186,7 @@ class Cluster:
             "routes": list(self.routes),
         }
         if self.tls is not None:
-            block["tls"] = {
-                "cert_file": str(self.tls.cert_file),
-                "key_file": str(self.tls.key_file),
-                "ca_file": str(self.tls.ca_file),
-                "verify": True,
-            }
+            block["tls"] = self.tls.block()
         return block
 
 
@@ -231,10 +236,7 @@ def render(
         jetstream["sync_interval"] = "always"
     lines.append(f"jetstream: {_obj(jetstream)}")
     if options.tls is not None:
-        tls = {"cert_file": str(options.tls.cert_file), "key_file": str(options.tls.key_file)}
-        if options.tls.ca_file is not None:
-            tls |= {"ca_file": str(options.tls.ca_file), "verify": True}
-        lines.append(f"tls: {_obj(tls)}")
+        lines.append(f"tls: {_obj(options.tls.block())}")
     if options.cluster is not None:
         lines.append(f"cluster: {_obj(options.cluster.block())}")
     for key, value in options.extra.items():

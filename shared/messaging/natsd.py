@@ -177,8 +177,7 @@ class EmbeddedNats:
         try:
             await asyncio.wait_for(self.process.wait(), timeout)
         except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
+            await self.kill()
 
     async def kill(self) -> None:
         """SIGKILL, as a crash would end it: nothing flushed, nothing said to its peers."""

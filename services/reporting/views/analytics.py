@@ -37,9 +37,7 @@ class AnalyticsView(ParkingView, SQLiteView):
             for cls in getattr(self.projectors, name).steps:
                 self._rows_of.setdefault(cls, name)
         self._bulk = False
-        with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            had = {r["name"] for r in c.fetchall()}
+        had = self.tables()
         self.create_table()
         self._add_columns()
         if "ticket_facts" in had and analytics_months.TABLE not in had:

@@ -159,43 +159,14 @@ def _saver(table: str) -> Callable[[SQLiteCursor, Rows[dict[str, Any]]], None]:
 
 
 def _load_ticket(c: SQLiteCursor, ticket_id: str) -> Facts | None:
-    c.execute("SELECT * FROM ticket_facts WHERE ticket_id = ?", (ticket_id,))
-    ticket = c.fetchone()
-    c.execute("SELECT * FROM clock_facts WHERE ticket_id = ? ORDER BY clock_key, run", (ticket_id,))
-    clocks: dict[str, list[dict[str, Any]]] = {}
-    for r in c.fetchall():
-        clocks.setdefault(r["clock_key"], []).append(dict(r))
-    c.execute("SELECT * FROM escalation_facts WHERE ticket_id = ?", (ticket_id,))
-    escalations = {r["level"]: dict(r) for r in c.fetchall()}
-    c.execute("SELECT * FROM contact_facts WHERE ticket_id = ?", (ticket_id,))
-    repeats = {r["n"]: dict(r) for r in c.fetchall()}
-    if ticket is None and not clocks and not escalations:
-        return None
-    return {
-        "ticket": dict(ticket) if ticket is not None else None,
-        "clocks": clocks,
-        "escalations": escalations,
-        "repeats": repeats,
-    }
+    return _load_tickets(c, [ticket_id])[ticket_id]
 
 
-def preload(batch: Batch, events: list[Any], projectors: FactProjectors) -> None:
-    """The versions and ticket facts a rebuild's batch touches, read a few hundred keys a query
-    (as `_load_version` and `_load_ticket` read them one by one: same rows, same order)."""
-    c = batch.c
-    ids = list(dict.fromkeys(str(ev.aggregate_id) for ev in events))
-    versions: dict[str, int | None] = dict.fromkeys(ids)
-    for chunk in _chunks(ids):
-        c.execute(
-            f"SELECT aggregate_id, version FROM versions WHERE aggregate_id IN {chunk[0]}", chunk[1]
-        )
-        versions.update((r["aggregate_id"], r["version"]) for r in c.fetchall())
-    batch.rows["versions"].preload(versions)
-    tickets = projectors.tickets
-    keys = list(dict.fromkeys(tickets.key(ev) for ev in events if ev in tickets))
+def _load_tickets(c: SQLiteCursor, keys: list[str]) -> dict[str, Facts | None]:
+    """Each ticket's facts (None for a ticket without any), a few hundred tickets a query."""
     found: dict[str, Facts | None] = {}
     for marks, chunk in _chunks(keys):
-        rows: dict[str, dict[str, Any]] = {}
+        rows: dict[str, list[dict[str, Any]]] = {}
         for table, order in (
             ("ticket_facts", "ticket_id"),
             ("clock_facts", "ticket_id, clock_key, run"),
@@ -217,8 +188,24 @@ def preload(batch: Batch, events: list[Any], projectors: FactProjectors) -> None
             found[k] = (
                 None if f["ticket"] is None and not f["clocks"] and not f["escalations"] else f
             )
-    tickets_rows = batch.rows["tickets"]
-    tickets_rows.preload(found)
+    return found
+
+
+def preload(batch: Batch, events: list[Any], projectors: FactProjectors) -> None:
+    """The versions and ticket facts a rebuild's batch touches, read a few hundred keys a query
+    (as `_load_version` and `_load_ticket` read them one by one: same rows)."""
+    c = batch.c
+    ids = list(dict.fromkeys(str(ev.aggregate_id) for ev in events))
+    versions: dict[str, int | None] = dict.fromkeys(ids)
+    for marks, chunk in _chunks(ids):
+        c.execute(
+            f"SELECT aggregate_id, version FROM versions WHERE aggregate_id IN {marks}", chunk
+        )
+        versions.update((r["aggregate_id"], r["version"]) for r in c.fetchall())
+    batch.rows["versions"].preload(versions)
+    tickets = projectors.tickets
+    keys = list(dict.fromkeys(tickets.key(ev) for ev in events if ev in tickets))
+    batch.rows["tickets"].preload(_load_tickets(c, keys))
 
 
 def _chunks(keys: list[str], size: int = 500) -> list[tuple[str, list[str]]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from services.reporting.views.tickets import TicketView
+from services.reporting.views.tickets import TicketView, sla_states
 
 # filter -> the order's field in its state
 _FILTERS = ("status", "technician", "department")
@@ -30,13 +30,7 @@ def list_orders(
         c.execute(sql, params)
         rows = c.fetchall()
         page = [json.loads(r["state"]) for r in rows[:limit]]
-        tickets = sorted({o["ticket_id"] for o in page})
-        sla: dict[str, Any] = {}
-        if tickets:
-            marks = ", ".join("?" * len(tickets))
-            sql = f"SELECT ticket_id, state FROM ticket_sla WHERE ticket_id IN ({marks})"
-            c.execute(sql, tickets)
-            sla = {r["ticket_id"]: json.loads(r["state"]) for r in c.fetchall()}
+        sla = sla_states(c, sorted({o["ticket_id"] for o in page}))
     for order in page:
         clocks = (sla.get(order["ticket_id"]) or {}).get("clocks", {})
         own = order["order_no"]

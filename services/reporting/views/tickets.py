@@ -34,9 +34,7 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
 
     def __init__(self, db_name: str) -> None:
         super().__init__(db_name)
-        with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            before = {r["name"] for r in c.fetchall()}
+        before = self.tables()
         self.create_table()
         if "tickets" in before and "ticket_sla_events" not in before:
             # A view projected before it kept the escalation events: the service levels of the
@@ -181,14 +179,19 @@ _PROJECTOR_OF = {cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS) for cls 
 LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
 
 
+def sla_states(c: SQLiteCursor, ticket_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The service-level state of each of the tickets that has one (a clock ever ran)."""
+    if not ticket_ids:
+        return {}
+    marks = ", ".join("?" * len(ticket_ids))
+    sql = f"SELECT ticket_id, state FROM ticket_sla WHERE ticket_id IN ({marks})"
+    c.execute(sql, list(ticket_ids))
+    return {r["ticket_id"]: json.loads(r["state"]) for r in c.fetchall()}
+
+
 def _sla(c: SQLiteCursor, ticket_ids: list[str]) -> dict[str, dict[str, Any]]:
     """The service-level summary of each ticket (an empty one where no clock ever ran)."""
-    found: dict[str, Any] = {}
-    if ticket_ids:
-        marks = ", ".join("?" * len(ticket_ids))
-        sql = f"SELECT ticket_id, state FROM ticket_sla WHERE ticket_id IN ({marks})"
-        c.execute(sql, ticket_ids)
-        found = {r["ticket_id"]: json.loads(r["state"]) for r in c.fetchall()}
+    found = sla_states(c, ticket_ids)
     return {t: summary(found.get(t)) for t in ticket_ids}
 
 
