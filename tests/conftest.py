@@ -20,16 +20,10 @@ from tests.postgres import TestPostgres
 BUS_SITES = SiteDirectory(sites={site: SiteConfig() for site in ("hbw", "tech-park", "ohs", "lgp")})
 
 
-class SecuredNats(EmbeddedNats):
-    """The embedded server with its hub: credentials and the generated configuration."""
+class BusFiles:
+    """Where a secured bus keeps what its clients need: the credentials and the sites file."""
 
-    def __init__(self, root: Path, sites: SiteDirectory, max_store: int | None = None) -> None:
-        self.bus_settings = Settings(data_dir=root)
-        self.hub = Hub(self.bus_settings)
-        port = free_port()
-        config = self.hub.prepare(sites, self.hub.embedded_options(port, max_store))
-        sites.save(self.bus_settings.sites_path)
-        super().__init__(self.hub.nats_dir, port, config=config)
+    bus_settings: Settings
 
     @property
     def credentials_dir(self) -> Path:
@@ -40,7 +34,19 @@ class SecuredNats(EmbeddedNats):
         return self.bus_settings.sites_path
 
 
-class SecuredCluster(EmbeddedCluster):
+class SecuredNats(BusFiles, EmbeddedNats):
+    """The embedded server with its hub: credentials and the generated configuration."""
+
+    def __init__(self, root: Path, sites: SiteDirectory, max_store: int | None = None) -> None:
+        self.bus_settings = Settings(data_dir=root)
+        self.hub = Hub(self.bus_settings)
+        port = free_port()
+        config = self.hub.prepare(sites, self.hub.embedded_options(port, max_store))
+        sites.save(self.bus_settings.sites_path)
+        super().__init__(self.hub.nats_dir, port, config=config)
+
+
+class SecuredCluster(BusFiles, EmbeddedCluster):
     """Three nodes of one JetStream cluster on loopback, closed as a production cluster is
     (deploy/cluster/): one credentials directory for all, and for each node its own data
     directory with the configuration `propdesk nats config --cluster … --route …` writes there
@@ -66,14 +72,6 @@ class SecuredCluster(EmbeddedCluster):
             )
             nodes[name] = EmbeddedNats(hub.nats_dir, port, config=hub.prepare(sites, options))
         super().__init__(nodes)
-
-    @property
-    def credentials_dir(self) -> Path:
-        return self.bus_settings.credentials_path
-
-    @property
-    def sites_file(self) -> Path:
-        return self.bus_settings.sites_path
 
 
 def bus_root(tmp_path: Path) -> Path:
