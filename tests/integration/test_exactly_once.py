@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import nats
 import pytest
@@ -55,6 +56,7 @@ async def raw(tmp_path: Path) -> AsyncIterator[RawBus]:
     server = EmbeddedNats(tmp_path / "raw-nats", free_port())
     await server.start()
     nc = await nats.connect(server.url)
+    await ensure_stream(nc.jetstream())
     yield RawBus(nc)
     await nc.close()
     await server.stop()
@@ -82,10 +84,8 @@ def relay_for(app: IntakeApp, bus: RawBus) -> Relay:
     return Relay(app, bus.js, Translator(lambda _: []), name="relay:DESK")
 
 
-def view_inbox(view: TicketView, bus: RawBus, durable: str, batch_size: int = 256) -> Inbox:
-    return Inbox(
-        bus.js, durable=durable, apply=view.apply, position=view.position, batch_size=batch_size
-    )
+def view_inbox(view: TicketView, bus: RawBus, durable: str, **options: Any) -> Inbox:
+    return Inbox(bus.js, durable=durable, apply=view.apply, position=view.position, **options)
 
 
 async def drain(inbox: Inbox) -> None:
@@ -94,7 +94,6 @@ async def drain(inbox: Inbox) -> None:
 
 
 async def test_a_duplicate_publish_is_stored_once(raw: RawBus, app: IntakeApp) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 1)
     relay = relay_for(app, raw)
     await relay.flush()
@@ -113,7 +112,6 @@ async def test_a_duplicate_publish_is_stored_once(raw: RawBus, app: IntakeApp) -
 async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_nothing(
     raw: RawBus, app: IntakeApp
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 6)  # 9 ticket events
     crashing = relay_for(app, raw)
     published = 0
@@ -142,7 +140,6 @@ async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_no
 async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_nothing(
     raw: RawBus, app: IntakeApp
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 6)  # 9 ticket events
     relay = relay_for(app, raw)
     sent = 0
@@ -174,13 +171,10 @@ async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_n
 async def test_a_redelivery_before_ack_changes_nothing(
     raw: RawBus, app: IntakeApp, tmp_path: Path
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 2)
     await relay_for(app, raw).flush()
     view = TicketView(str(tmp_path / "view.db"))
-    inbox = Inbox(
-        raw.js, durable="t-redelivery", apply=view.apply, position=view.position, ack_wait=1.0
-    )
+    inbox = view_inbox(view, raw, "t-redelivery", ack_wait=1.0)
     await inbox.open()
     seen: list[list[int]] = []
 
@@ -205,7 +199,6 @@ async def test_a_redelivery_before_ack_changes_nothing(
 async def test_a_projection_restarted_mid_stream_ends_as_one_that_never_stopped(
     raw: RawBus, app: IntakeApp, tmp_path: Path
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 10)  # 15 events
     await relay_for(app, raw).flush()
 
