@@ -22,17 +22,9 @@ def raw_save_rate(store: dict[str, Any], saves: int, per_transaction: int = 1) -
     """eventsourcing alone on PostgreSQL: `per_transaction` small aggregates per `app.save`, one
     thread; events per second."""
     from bench.scale import Counter
+    from tests.postgres import eventsourcing_env
 
-    app: Application = Application(
-        {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": store["postgres_dbname"],
-            "POSTGRES_HOST": store["postgres_host"],
-            "POSTGRES_PORT": str(store["postgres_port"]),
-            "POSTGRES_USER": store["postgres_user"],
-            "POSTGRES_PASSWORD": store["postgres_password"],
-        }
-    )
+    app: Application = Application(eventsourcing_env(store))
     try:
         for _ in range(20):
             app.save(Counter())

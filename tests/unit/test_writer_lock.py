@@ -9,7 +9,7 @@ import pytest
 
 from shared.eventstore.store import StoreInUse
 from shared.eventstore.writer_lock import WriterLock, WriterLockTaken, lock_key
-from tests.postgres import TestPostgres
+from tests.postgres import TestPostgres, eventsourcing_env
 
 
 @pytest.fixture(scope="module")
@@ -17,14 +17,7 @@ def env(postgres_server: TestPostgres) -> Iterator[dict[str, str]]:
     """eventsourcing's environment of a store in a database of the session's PostgreSQL server
     (tests/postgres.py)."""
     store = postgres_server.database()
-    yield {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": store["postgres_dbname"],
-        "POSTGRES_HOST": store["postgres_host"],
-        "POSTGRES_PORT": str(store["postgres_port"]),
-        "POSTGRES_USER": store["postgres_user"],
-        "POSTGRES_PASSWORD": store["postgres_password"],
-    }
+    yield eventsourcing_env(store)
     postgres_server.drop(store["postgres_dbname"])
 
 
