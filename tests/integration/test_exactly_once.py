@@ -4,7 +4,7 @@ each store (SQLite, PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from services.intake.application import IntakeApp
 from services.reporting.ops.replay import rebuild
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import ReportContact, ResolveTicket
+from shared.contracts.events import Envelope
 from shared.eventstore.desk_app import CommandContext
 from shared.eventstore.store import persistence_env
 from shared.kernel.clock import FixedClock
@@ -84,6 +85,22 @@ def relay_for(app: IntakeApp, bus: RawBus) -> Relay:
     return Relay(app, bus.js, Translator(lambda _: []), name="relay:DESK")
 
 
+Publish = Callable[[Envelope], Awaitable[list[asyncio.Future[Any]]]]
+
+
+def on_publish(relay: Relay, nth: int, instead: Publish) -> None:
+    """The relay's `nth` publish (counted from 1) goes to `instead`; the others as ever."""
+    real = relay.publish_async
+    calls = 0
+
+    async def publish(envelope: Envelope) -> list[asyncio.Future[Any]]:
+        nonlocal calls
+        calls += 1
+        return await (instead if calls == nth else real)(envelope)
+
+    relay.publish_async = publish
+
+
 def view_inbox(view: TicketView, bus: RawBus, durable: str, **options: Any) -> Inbox:
     return Inbox(bus.js, durable=durable, apply=view.apply, position=view.position, **options)
 
@@ -114,17 +131,11 @@ async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_no
 ) -> None:
     record_tickets(app, 6)  # 9 ticket events
     crashing = relay_for(app, raw)
-    published = 0
-    real_publish = crashing.publish_async
 
-    async def publish_then_crash(envelope):
-        nonlocal published
-        if published == 5:
-            raise ConnectionError("relay process killed")
-        published += 1
-        return await real_publish(envelope)
+    async def crash(envelope: Envelope) -> list[asyncio.Future[Any]]:
+        raise ConnectionError("relay process killed")
 
-    crashing.publish_async = publish_then_crash
+    on_publish(crashing, 6, crash)
     with pytest.raises(ConnectionError):
         await crashing.flush()
     assert crashing.position() == 0  # published 5, recorded nothing
@@ -142,20 +153,15 @@ async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_n
 ) -> None:
     record_tickets(app, 6)  # 9 ticket events
     relay = relay_for(app, raw)
-    sent = 0
     real_publish = relay.publish_async
 
-    async def fifth_ack_lost(envelope):
-        nonlocal sent
-        acks = await real_publish(envelope)  # stored by the stream all the same
-        sent += 1
-        if sent == 5:
-            lost: asyncio.Future = asyncio.get_running_loop().create_future()
-            lost.set_exception(TimeoutError("no ack"))
-            return [lost]
-        return acks
+    async def ack_lost(envelope: Envelope) -> list[asyncio.Future[Any]]:
+        await real_publish(envelope)  # stored by the stream all the same
+        lost: asyncio.Future = asyncio.get_running_loop().create_future()
+        lost.set_exception(TimeoutError("no ack"))
+        return [lost]
 
-    relay.publish_async = fifth_ack_lost
+    on_publish(relay, 5, ack_lost)
     with pytest.raises(TimeoutError):
         await relay.flush()
     assert relay.position() == 0  # the batch's acks did not all come: nothing recorded
