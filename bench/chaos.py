@@ -49,9 +49,10 @@ from shared.kernel.settings import Settings
 from shared.messaging import subjects
 from shared.messaging.client import Bus
 from shared.messaging.identity import OPS
-from shared.messaging.natsconf import Cluster, ServerOptions
+from shared.messaging.natsconf import ServerOptions
 from shared.messaging.natsd import free_port, nats_server_binary
 from shared.messaging.subjects import STREAM
+from tests.support.cluster import loopback_cluster
 
 PROPDESK = str(Path(sys.executable).parent / "propdesk")
 SERVICES = ("intake", "dispatch", "escalation", "reporting")
@@ -436,17 +437,8 @@ def hub_nodes(data: Path, settings: Settings, count: int) -> dict[str, int]:
         )
         hub.prepare(default_directory(), options)
         return {"nats-server": port}
-    names = [f"nats-{n}" for n in range(1, count + 1)]
-    ports = {name: (free_port(), free_port()) for name in names}  # client, route
-    for name, (port, route) in ports.items():
-        hub = Hub(Settings(data_dir=data / name, credentials_dir=settings.credentials_path))
-        peers = tuple(f"nats-route://127.0.0.1:{ports[p][1]}" for p in names if p != name)
-        options = ServerOptions(
-            port=port, store_dir=hub.nats_dir, pid_file=hub.pid_file, sync_always=True,
-            server_name=name, cluster=Cluster(listen=f"127.0.0.1:{route}", routes=peers),
-        )  # fmt: skip
-        hub.prepare(default_directory(), options)
-    return {name: port for name, (port, _) in ports.items()}
+    nodes = loopback_cluster(data, settings.credentials_path, default_directory(), count)
+    return {name: port for name, (_, port, _) in nodes.items()}
 
 
 async def campaign(

@@ -8,12 +8,15 @@ import json
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 from nats.aio.client import Client
 
+from bench.hub import start_hub
 from propdesk.cli.common import new_client_ref
+from shared.kernel.clock import SystemClock
 from shared.kernel.settings import Settings
 from shared.messaging.client import Bus
 from shared.messaging.identity import site_identity
@@ -94,6 +97,24 @@ async def one_and_many(
         )
     )
     return rows, one, multi
+
+
+async def intake_alone(
+    work: Path, reports: int, many: int, store: dict[str, Any] | None = None
+) -> tuple[Rows, float, float]:
+    """bench/run.py's set-up: a closed hub and the intake service in this process, its store
+    SQLite or, given `store` (Settings fields), PostgreSQL; 1 and `many` concurrent clients."""
+    from services.intake.entrypoint import IntakeService
+
+    label = "intake alone, PostgreSQL" if store else "intake alone"
+    hub = await start_hub(work, [SITE])
+    intake = IntakeService(hub.settings.model_copy(update=store or {}), SystemClock())
+    await intake.start(hub.url)
+    try:
+        return await one_and_many(lambda: desk(hub.url, hub.settings), reports, many, "B01", label)
+    finally:
+        await intake.stop()
+        await hub.stop()
 
 
 def ratios(label: str, one: float, multi: float, raw: float, many: int) -> Rows:

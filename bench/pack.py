@@ -20,7 +20,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.replay import machine
+from bench.replay import print_table
 from services.reporting.queries.figures import Reports
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import previous_month
@@ -167,10 +167,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="propdesk-pack-bench-") as work:
         for days in args.days or [215]:
             rows += bench(args.sites, days, args.seed, args.runs, Path(work))
-    print(f"machine: {machine()}; {time.strftime('%Y-%m-%d')}")
-    print("| measure | result |\n|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

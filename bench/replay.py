@@ -177,6 +177,14 @@ def machine() -> str:
     )
 
 
+def print_table(rows: list[tuple[str, str]]) -> None:
+    """The machine and the date, then the rows as a Markdown table."""
+    print(f"machine: {machine()}; {time.strftime('%Y-%m-%d')}")
+    print("| measure | result |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
 async def bench(events: int, sites: int, seed: int, runs: int) -> list[tuple[str, str]]:
     work = Path(tempfile.mkdtemp(prefix="propdesk-replay-bench-"))
     hub = await start_hub(work / "hub", SITES[:sites])
@@ -268,11 +276,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=2, help="each read is the best of this many")
     args = parser.parse_args()
-    rows = asyncio.run(bench(args.events, args.sites, args.seed, args.runs))
-    print(f"machine: {machine()}; {time.strftime('%Y-%m-%d')}")
-    print("| measure | result |\n|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    print_table(asyncio.run(bench(args.events, args.sites, args.seed, args.runs)))
 
 
 if __name__ == "__main__":

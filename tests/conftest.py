@@ -12,15 +12,29 @@ import pytest
 from propdesk.trust import Hub
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteConfig, SiteDirectory
-from shared.messaging.natsconf import Cluster, ServerOptions
 from shared.messaging.natsd import EmbeddedCluster, EmbeddedNats, free_port
 from tests.postgres import TestPostgres
+from tests.support.cluster import loopback_cluster
 
 # The sites the tests' bus knows: each has a desk identity and an account of its own.
 BUS_SITES = SiteDirectory(sites={site: SiteConfig() for site in ("hbw", "tech-park", "ohs", "lgp")})
 
 
-class SecuredNats(EmbeddedNats):
+class BusFiles:
+    """Where a secured bus keeps what its clients need: the credentials and the sites file."""
+
+    bus_settings: Settings
+
+    @property
+    def credentials_dir(self) -> Path:
+        return self.bus_settings.credentials_path
+
+    @property
+    def sites_file(self) -> Path:
+        return self.bus_settings.sites_path
+
+
+class SecuredNats(BusFiles, EmbeddedNats):
     """The embedded server with its hub: credentials and the generated configuration."""
 
     def __init__(self, root: Path, sites: SiteDirectory, max_store: int | None = None) -> None:
@@ -31,49 +45,23 @@ class SecuredNats(EmbeddedNats):
         sites.save(self.bus_settings.sites_path)
         super().__init__(self.hub.nats_dir, port, config=config)
 
-    @property
-    def credentials_dir(self) -> Path:
-        return self.bus_settings.credentials_path
 
-    @property
-    def sites_file(self) -> Path:
-        return self.bus_settings.sites_path
-
-
-class SecuredCluster(EmbeddedCluster):
+class SecuredCluster(BusFiles, EmbeddedCluster):
     """Three nodes of one JetStream cluster on loopback, closed as a production cluster is
-    (deploy/cluster/): one credentials directory for all, and for each node its own data
-    directory with the configuration `propdesk nats config --cluster … --route …` writes there
-    (its server name, client and route ports, store, every JetStream write synced)."""
+    (tests/support/cluster.py): one credentials directory for all, and for each node its own
+    data directory with its configuration."""
 
     def __init__(self, root: Path, sites: SiteDirectory, size: int = 3) -> None:
         self.bus_settings = Settings(data_dir=root)
         root.mkdir(parents=True, exist_ok=True)
         sites.save(self.bus_settings.sites_path)
-        names = [f"nats-{n}" for n in range(1, size + 1)]
-        ports = {name: (free_port(), free_port()) for name in names}  # client, route
-        nodes = {}
-        for name, (port, route) in ports.items():
-            hub = Hub(Settings(data_dir=root / name, credentials_dir=self.credentials_dir))
-            peers = [f"nats-route://127.0.0.1:{ports[peer][1]}" for peer in names if peer != name]
-            options = ServerOptions(
-                port=port,
-                store_dir=hub.nats_dir,
-                pid_file=hub.pid_file,
-                server_name=name,
-                sync_always=True,
-                cluster=Cluster(listen=f"127.0.0.1:{route}", routes=tuple(peers)),
-            )
-            nodes[name] = EmbeddedNats(hub.nats_dir, port, config=hub.prepare(sites, options))
+        nodes = {
+            name: EmbeddedNats(hub.nats_dir, port, config=config)
+            for name, (hub, port, config) in loopback_cluster(
+                root, self.credentials_dir, sites, size
+            ).items()
+        }
         super().__init__(nodes)
-
-    @property
-    def credentials_dir(self) -> Path:
-        return self.bus_settings.credentials_path
-
-    @property
-    def sites_file(self) -> Path:
-        return self.bus_settings.sites_path
 
 
 def bus_root(tmp_path: Path) -> Path:

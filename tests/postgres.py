@@ -81,3 +81,15 @@ class TestPostgres:
 def as_env(store: dict[str, Any]) -> dict[str, str]:
     """The same settings as PROPDESK_* variables, for a `propdesk` process."""
     return {f"PROPDESK_{key.upper()}": str(value) for key, value in store.items()}
+
+
+def eventsourcing_env(store: dict[str, Any]) -> dict[str, str]:
+    """The same database as eventsourcing's own environment (no schema: its default)."""
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": store["postgres_dbname"],
+        "POSTGRES_HOST": store["postgres_host"],
+        "POSTGRES_PORT": str(store["postgres_port"]),
+        "POSTGRES_USER": store["postgres_user"],
+        "POSTGRES_PASSWORD": store["postgres_password"],
+    }

@@ -115,10 +115,16 @@ def resolve_id(url: str | None, site: str, ref: str, kind: str) -> str:
     return found[kind][f"{kind}_id"]
 
 
+def reporting_name(replica: str | None) -> str:
+    """A reporting replica as its ops subjects name it: `reporting` for the first, else
+    `reporting.<replica>` (the service's ops_name)."""
+    return "reporting" if replica is None else f"reporting.{replica}"
+
+
 def reporting_replicas() -> tuple[str, ...]:
     """The reporting replicas besides the first, as their ops subjects name them
     (`reporting.b`), from PROPDESK_REPORTING_REPLICAS: the operators' tools ask each."""
-    return tuple(f"reporting.{name}" for name in Settings().reporting_replicas)
+    return tuple(reporting_name(name) for name in Settings().reporting_replicas)
 
 
 def usage(message: str) -> NoReturn:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from propdesk.cli.client import DeskUnavailable, request
-from propdesk.cli.common import DEFAULT_URL, AsJson, NatsUrl, call_desk
+from propdesk.cli.common import DEFAULT_URL, AsJson, NatsUrl, call_desk, reporting_name
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
 from propdesk.cli.replies import print_error
@@ -37,7 +37,7 @@ def owners() -> dict[str, str]:
 
     found = {p.durable: "reporting" for p in PROJECTIONS.values()}
     for replica in Settings().reporting_replicas:  # PROPDESK_REPORTING_REPLICAS
-        found |= {p.consumer(replica): f"reporting.{replica}" for p in PROJECTIONS.values()}
+        found |= {p.consumer(replica): reporting_name(replica) for p in PROJECTIONS.values()}
     for name, service in SERVICES.items():
         consumes = getattr(service, "consumes", None)
         if consumes is not None:

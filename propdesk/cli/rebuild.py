@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from propdesk.cli.client import CommandBus, DeskUnavailable
 from propdesk.cli.common import err_whole as err
-from propdesk.cli.common import usage
+from propdesk.cli.common import reporting_name, usage
 from services.reporting.ops import registry
 from services.reporting.ops.registry import PROJECTIONS, Projection, UnknownProjection
 from services.reporting.ops.replay import Progress as OnProgress
@@ -54,7 +54,7 @@ def replica_named(replica: str | None) -> str | None:
 
 def reporting_ops(replica: str | None, verb: str) -> str:
     """The operators' subject of one replica: desk.ops.reporting[.<replica>].<verb>."""
-    return subjects.ops("reporting" if replica is None else f"reporting.{replica}", verb)
+    return subjects.ops(reporting_name(replica), verb)
 
 
 def projection_named(name: str) -> Projection:

@@ -4,8 +4,9 @@ each store (SQLite, PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import nats
 import pytest
@@ -16,6 +17,7 @@ from services.intake.application import IntakeApp
 from services.reporting.ops.replay import rebuild
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import ReportContact, ResolveTicket
+from shared.contracts.events import Envelope
 from shared.eventstore.desk_app import CommandContext
 from shared.eventstore.store import persistence_env
 from shared.kernel.clock import FixedClock
@@ -55,6 +57,7 @@ async def raw(tmp_path: Path) -> AsyncIterator[RawBus]:
     server = EmbeddedNats(tmp_path / "raw-nats", free_port())
     await server.start()
     nc = await nats.connect(server.url)
+    await ensure_stream(nc.jetstream())
     yield RawBus(nc)
     await nc.close()
     await server.stop()
@@ -82,10 +85,24 @@ def relay_for(app: IntakeApp, bus: RawBus) -> Relay:
     return Relay(app, bus.js, Translator(lambda _: []), name="relay:DESK")
 
 
-def view_inbox(view: TicketView, bus: RawBus, durable: str, batch_size: int = 256) -> Inbox:
-    return Inbox(
-        bus.js, durable=durable, apply=view.apply, position=view.position, batch_size=batch_size
-    )
+Publish = Callable[[Envelope], Awaitable[list[asyncio.Future[Any]]]]
+
+
+def on_publish(relay: Relay, nth: int, instead: Publish) -> None:
+    """The relay's `nth` publish (counted from 1) goes to `instead`; the others as ever."""
+    real = relay.publish_async
+    calls = 0
+
+    async def publish(envelope: Envelope) -> list[asyncio.Future[Any]]:
+        nonlocal calls
+        calls += 1
+        return await (instead if calls == nth else real)(envelope)
+
+    relay.publish_async = publish
+
+
+def view_inbox(view: TicketView, bus: RawBus, durable: str, **options: Any) -> Inbox:
+    return Inbox(bus.js, durable=durable, apply=view.apply, position=view.position, **options)
 
 
 async def drain(inbox: Inbox) -> None:
@@ -94,7 +111,6 @@ async def drain(inbox: Inbox) -> None:
 
 
 async def test_a_duplicate_publish_is_stored_once(raw: RawBus, app: IntakeApp) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 1)
     relay = relay_for(app, raw)
     await relay.flush()
@@ -113,20 +129,13 @@ async def test_a_duplicate_publish_is_stored_once(raw: RawBus, app: IntakeApp) -
 async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_nothing(
     raw: RawBus, app: IntakeApp
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 6)  # 9 ticket events
     crashing = relay_for(app, raw)
-    published = 0
-    real_publish = crashing.publish_async
 
-    async def publish_then_crash(envelope):
-        nonlocal published
-        if published == 5:
-            raise ConnectionError("relay process killed")
-        published += 1
-        return await real_publish(envelope)
+    async def crash(envelope: Envelope) -> list[asyncio.Future[Any]]:
+        raise ConnectionError("relay process killed")
 
-    crashing.publish_async = publish_then_crash
+    on_publish(crashing, 6, crash)
     with pytest.raises(ConnectionError):
         await crashing.flush()
     assert crashing.position() == 0  # published 5, recorded nothing
@@ -142,23 +151,17 @@ async def test_a_relay_restarted_between_publish_and_record_loses_and_doubles_no
 async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_nothing(
     raw: RawBus, app: IntakeApp
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 6)  # 9 ticket events
     relay = relay_for(app, raw)
-    sent = 0
     real_publish = relay.publish_async
 
-    async def fifth_ack_lost(envelope):
-        nonlocal sent
-        acks = await real_publish(envelope)  # stored by the stream all the same
-        sent += 1
-        if sent == 5:
-            lost: asyncio.Future = asyncio.get_running_loop().create_future()
-            lost.set_exception(TimeoutError("no ack"))
-            return [lost]
-        return acks
+    async def ack_lost(envelope: Envelope) -> list[asyncio.Future[Any]]:
+        await real_publish(envelope)  # stored by the stream all the same
+        lost: asyncio.Future = asyncio.get_running_loop().create_future()
+        lost.set_exception(TimeoutError("no ack"))
+        return [lost]
 
-    relay.publish_async = fifth_ack_lost
+    on_publish(relay, 5, ack_lost)
     with pytest.raises(TimeoutError):
         await relay.flush()
     assert relay.position() == 0  # the batch's acks did not all come: nothing recorded
@@ -174,13 +177,10 @@ async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_n
 async def test_a_redelivery_before_ack_changes_nothing(
     raw: RawBus, app: IntakeApp, tmp_path: Path
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 2)
     await relay_for(app, raw).flush()
     view = TicketView(str(tmp_path / "view.db"))
-    inbox = Inbox(
-        raw.js, durable="t-redelivery", apply=view.apply, position=view.position, ack_wait=1.0
-    )
+    inbox = view_inbox(view, raw, "t-redelivery", ack_wait=1.0)
     await inbox.open()
     seen: list[list[int]] = []
 
@@ -205,7 +205,6 @@ async def test_a_redelivery_before_ack_changes_nothing(
 async def test_a_projection_restarted_mid_stream_ends_as_one_that_never_stopped(
     raw: RawBus, app: IntakeApp, tmp_path: Path
 ) -> None:
-    await ensure_stream(raw.js)
     record_tickets(app, 10)  # 15 events
     await relay_for(app, raw).flush()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -22,6 +21,7 @@ from aiosmtpd.controller import Controller
 
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
+from shared.messaging.natsd import free_port
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually
 from tests.integration.test_notice_list import breached_help_requests
@@ -69,9 +69,7 @@ class Hook:
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
     mailbox = Inbox()
-    with socket.socket() as probe:  # a free port: the controller checks it by connecting
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # not 0: the controller checks its port by connecting
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield mailbox, port

@@ -14,6 +14,7 @@ import pytest
 
 from propdesk.cli import parked as parked_cli
 from propdesk.cli import stream as stream_cli
+from propdesk.cli.rebuild import reporting_ops
 from propdesk.cli.replay import replay_view
 from propdesk.cli.verify import verify_view
 from services.dispatch.entrypoint import DispatchService
@@ -102,8 +103,7 @@ async def report(desk: Desk, *refs: str) -> list[str]:
 
 async def view_state(desk: Desk, replica: str | None, projection: str) -> dict[str, Any]:
     """What a replica's own ops subject says of its view (desk.ops.reporting[.<replica>].…)."""
-    name = "reporting" if replica is None else f"reporting.{replica}"
-    reply = await desk.request(subjects.ops(name, "checksum"), {"projection": projection})
+    reply = await desk.request(reporting_ops(replica, "checksum"), {"projection": projection})
     assert reply["ok"], reply
     return reply
 

@@ -28,6 +28,13 @@ class Store:
         return [ValueError(f"odd {n}") if n % 2 else n * 10 for n in commands]
 
 
+def held(**options: Any) -> tuple[Store, CommandBatcher]:
+    """A batcher whose store holds its next commit open until `store.gate.set()`."""
+    store = Store()
+    store.gate.clear()
+    return store, CommandBatcher(store.commit, **options)
+
+
 async def test_a_lone_command_is_committed_at_once() -> None:
     store = Store()
     batcher = CommandBatcher(store.commit)
@@ -36,9 +43,7 @@ async def test_a_lone_command_is_committed_at_once() -> None:
 
 
 async def test_commands_that_wait_for_a_commit_go_together_into_the_next() -> None:
-    store = Store()
-    store.gate.clear()
-    batcher = CommandBatcher(store.commit)
+    store, batcher = held()
     first = asyncio.create_task(batcher.submit(0))
     await asyncio.sleep(0)
     rest = [asyncio.create_task(batcher.submit(n)) for n in (2, 4, 6)]
@@ -49,9 +54,7 @@ async def test_commands_that_wait_for_a_commit_go_together_into_the_next() -> No
 
 
 async def test_each_caller_hears_its_own_error_and_the_others_their_replies() -> None:
-    store = Store()
-    store.gate.clear()
-    batcher = CommandBatcher(store.commit)
+    store, batcher = held()
     calls = [asyncio.create_task(batcher.submit(n)) for n in (2, 3, 4)]
     await asyncio.sleep(0)
     store.gate.set()
@@ -62,9 +65,7 @@ async def test_each_caller_hears_its_own_error_and_the_others_their_replies() ->
 
 
 async def test_a_batch_is_at_most_its_limit() -> None:
-    store = Store()
-    store.gate.clear()
-    batcher = CommandBatcher(store.commit, limit=2)
+    store, batcher = held(limit=2)
     calls = [asyncio.create_task(batcher.submit(n)) for n in (0, 2, 4, 6, 8)]
     await asyncio.sleep(0)
     store.gate.set()
@@ -73,9 +74,7 @@ async def test_a_batch_is_at_most_its_limit() -> None:
 
 
 async def test_a_caller_that_gave_up_before_its_batch_is_not_run() -> None:
-    store = Store()
-    store.gate.clear()
-    batcher = CommandBatcher(store.commit)
+    store, batcher = held()
     first = asyncio.create_task(batcher.submit(0))
     await asyncio.sleep(0)
     gone = asyncio.create_task(batcher.submit(2))

