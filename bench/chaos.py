@@ -266,6 +266,7 @@ async def poison(processes: Processes, settings: Settings, incidents: Incidents)
                 continue
             incidents.poison = ack.seq
             return
+    raise RuntimeError("the poison event was not stored in 30 s: JetStream never answered")
 
 
 def corrupt_view(processes: Processes, incidents: Incidents) -> None:

@@ -192,8 +192,8 @@ def _load_tickets(c: SQLiteCursor, keys: list[str]) -> dict[str, Facts | None]:
 
 
 def preload(batch: Batch, events: list[Any], projectors: FactProjectors) -> None:
-    """The versions and ticket facts a rebuild's batch touches, read a few hundred keys a query
-    (as `_load_version` and `_load_ticket` read them one by one: same rows)."""
+    """The versions and ticket facts a batch touches (live or in a rebuild), read a few hundred
+    keys a query (as `_load_version` and `_load_ticket` read them one by one: same rows)."""
     c = batch.c
     ids = list(dict.fromkeys(str(ev.aggregate_id) for ev in events))
     versions: dict[str, int | None] = dict.fromkeys(ids)
