@@ -4,13 +4,15 @@ time; the same `client_ref` again is answered with the ticket it opened."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
+from services.intake.application.incidents import incident_for_help
 from services.intake.application.replies import report_reply
+from services.intake.application.times import not_in_future
 from services.intake.domain import Ticket, TicketCounter, ticket_id_for
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
@@ -18,17 +20,6 @@ from shared.messaging.errors import invalid
 
 if TYPE_CHECKING:
     from services.intake.application import IntakeApp
-
-CLOCK_SKEW = timedelta(minutes=5)
-
-
-def not_in_future(given: datetime | None, now: datetime, field: str) -> datetime:
-    """A time the desk states (when a contact was received, a check made), `now` if none; a
-    clock a little ahead of ours is allowed (`CLOCK_SKEW`)."""
-    when = given or now
-    if when > now + CLOCK_SKEW:
-        raise invalid(f"{field} lies in the future", field)
-    return when
 
 
 def report_contact(
@@ -62,7 +53,9 @@ def report_contact(
         **ctx.meta(cmd),
     )
     number = app.note_number(ctx.site, ticket.ticket_no, ticket.id)
-    return report_reply(ticket, site, duplicate=False), [ticket, counter, *number]
+    kind = cmd.incident_kind.value if cmd.incident_kind else None
+    incident = incident_for_help(app, ticket, ctx.meta(cmd), kind)  # A, E, F (R16.5)
+    return report_reply(ticket, site, duplicate=False), [ticket, counter, *number, *incident]
 
 
 def _counter(app: IntakeApp, site: str, month: str, now: datetime) -> TicketCounter:
