@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from shared.kernel.vocabulary import Department, HelpCategory, Role
 
 
@@ -46,6 +48,25 @@ ALERTED: tuple[tuple[Role, Department | None], ...] = (
 # How long after it opened an incident may stay without its follow-up before the duty manager is
 # reminded (the procedures say "follow up afterwards", not when: our choice, R16.5).
 FOLLOW_UP_WITHIN = timedelta(hours=24)
+
+
+class IncidentConfig(BaseModel):
+    """A site's incident policy (the site directory's `incidents`): how long the follow-up may
+    wait before the duty manager is reminded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    follow_up_hours: float = Field(
+        default=FOLLOW_UP_WITHIN.total_seconds() / 3600,
+        gt=0,
+        le=24 * 31,
+        description="Hours after an incident opens before the duty manager is reminded of its "
+        "follow-up (R16.5)",
+    )
+
+    @property
+    def follow_up_within(self) -> timedelta:
+        return timedelta(hours=self.follow_up_hours)
 
 
 def opens_incident(help_category: str | None) -> bool:
