@@ -18,6 +18,7 @@ from shared.contracts.base import (
     Contract,
     Key,
     LongText,
+    Month,
     Place,
     ShortText,
     StaffId,
@@ -273,8 +274,6 @@ class CancelTicket(TicketCommand):
 
 
 # Years 1970–2999: every month a report looks at (the six before, the one after) is a date.
-YEAR = r"(19[7-9][0-9]|2[0-9]{3})"
-Month = Annotated[str, StringConstraints(pattern=rf"^{YEAR}-(0[1-9]|1[0-2])$")]
 
 
 class AttachMonthAnalysis(Command):

@@ -12,6 +12,7 @@ from shared.contracts.base import (
     Contract,
     Key,
     LongText,
+    Month,
     Place,
     ShortText,
     TicketRef,
@@ -91,3 +92,17 @@ INCIDENT_COMMANDS: tuple[type[Command], ...] = (
     ReportIncidentUp,
     CloseIncident,
 )
+
+
+class ListIncidents(Contract):
+    """A site's emergency events (incident.list, R16.5): of one local month, or the open ones."""
+
+    month: Month | None = Field(default=None, description="YYYY-MM, the site's local month")
+    status: Literal["open", "closed"] | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class GetIncident(Contract):
+    """One emergency event (incident.show), by its id or its number (HBW-INC-202612-001)."""
+
+    incident_id: Key

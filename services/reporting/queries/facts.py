@@ -164,3 +164,12 @@ class PeriodFacts:
             "SELECT analysis FROM month_analysis WHERE site = ? AND month = ?", (site, month)
         )
         return json.loads(rows[0]["analysis"]) if rows else None
+
+    def incidents(self, site: str, month: str) -> list[dict[str, Any]]:
+        """The emergency events that happened in `month` (R16.5), in the order they happened."""
+        rows = self.view.rows(
+            "SELECT incident FROM incident_facts WHERE site = ? AND month = ? "
+            "ORDER BY occurred_at, incident_no",
+            (site, month),
+        )
+        return [json.loads(r["incident"]) for r in rows]
