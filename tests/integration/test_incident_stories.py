@@ -4,12 +4,14 @@ R4.10, R10.7, R15.14, R4.6)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from tests.integration.drill import Drill, parse, shanghai
 from tests.integration.support import Desk, eventually, report_body
+from tests.integration.test_desk_words import cli
 
 pytestmark = pytest.mark.integration
 
@@ -125,3 +127,38 @@ async def test_closing_without_a_report_upward_is_refused_and_changes_nothing_R1
     assert await desk.stream_count() == before
     shown = await _incident(desk, "hbw", opened["incident_no"])
     assert shown["status"] == "open"
+
+
+async def test_the_desk_runs_an_incident_from_the_command_line_R16_5(
+    desk: Desk, services, nats_server
+) -> None:
+    url, site = nats_server.url, ["--site", "hbw", "--staff", "S01"]
+    reported = await cli(url, "contact", "report", *site, "--kind", "help", "--help-category",
+                         "F", "--incident-kind", "flood", "--content", "地下室进水",
+                         "--name", "王小明", "--phone", "13800138000", "--room", "B1")  # fmt: skip
+    assert reported.exit_code == 0, reported.output
+
+    async def listed() -> list[dict] | None:
+        done = await cli(url, "incident", "list", "--site", "hbw", "--json")
+        return json.loads(done.output)["incidents"] or None
+
+    [incident] = await eventually(listed)
+    ref = incident["incident_no"]
+    assert (incident["kind"], incident["place"]) == ("flood", "B1")
+    early = await cli(url, "incident", "close", ref, *site, "--follow-up", "已排水")
+    assert early.exit_code == 1 and "measures" in early.output  # none recorded yet
+    for args in (
+        ("measure", ref, *site, "--measure", "关闭总阀, 抽水"),
+        ("report-up", ref, *site, "--to", "project_manager"),
+        ("close", ref, *site, "--follow-up", "排水管堵塞, 已疏通"),
+    ):
+        done = await cli(url, "incident", *args)
+        assert done.exit_code == 0, done.output
+        assert ref in done.output
+
+    async def closed() -> str | None:
+        done = await cli(url, "incident", "show", ref, "--site", "hbw")
+        return done.output if "排水管堵塞" in done.output else None
+
+    shown = await eventually(closed)
+    assert "关闭总阀" in shown and "王小明" not in shown and "13800138000" not in shown
