@@ -18,7 +18,6 @@ from services.reporting.queries.as_of import TicketRecords, order_position
 from services.reporting.views import ticket_tables
 from services.reporting.views.notices import NoticeBoard, apply_notice
 from services.reporting.views.parked import ParkingView
-from shared.contracts.escalation_events import INCIDENT_NOTIFYING
 from shared.eventstore.views import Batch, SQLiteView
 from shared.eventstore.views import aggregate_key as row_key
 from shared.eventstore.views import dump as _dump
@@ -78,8 +77,6 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
             if batch.rows["ticket_sla"].project(event) is not None:
                 envelope = _dump(event.model_dump(mode="json"))
                 batch.add("ticket_sla_events", (SERVICE_LEVELS.key(event), seq, envelope))
-        elif isinstance(event, INCIDENT_NOTIFYING):
-            apply_notice(batch.c, seq, event)  # an emergency's alert or reminder (R16.5)
 
     # -- reading ---------------------------------------------------------------------------
 
