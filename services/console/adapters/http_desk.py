@@ -13,7 +13,13 @@ from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application.forms import new_client_ref, report_body
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, allowed_actions, open_orders
-from services.console.domain.words import CATEGORIES, CHANNELS, HELP_CATEGORIES, KINDS
+from services.console.domain.words import (
+    CATEGORIES,
+    CHANNELS,
+    HELP_CATEGORIES,
+    INCIDENT_KINDS,
+    KINDS,
+)
 
 NEWEST = 300  # notices shown, newest first
 
@@ -25,6 +31,7 @@ class DeskPages(Web):
         return self.page(
             request, "desk.html", status, who=who, csrf=who.session.csrf,
             channels=CHANNELS, kinds=KINDS, help_categories=HELP_CATEGORIES,
+            incident_kinds=INCIDENT_KINDS,
             categories=[(c, CATEGORIES.get(c, c)) for c in categories],
             form=context.pop("form", {"client_ref": new_client_ref()}), **context,
         )  # fmt: skip
@@ -41,7 +48,11 @@ class DeskPages(Web):
             reply = await self.desk.report(who.session.site, who.session.staff_id, body)
         except Refused as refused:
             return self.desk_page(request, who, 400, form=form, refused=refused)
-        return self.page(request, "reported.html", who=who, reply=reply, kind=form.get("kind"))
+        incident = form.get("kind") == "help" and form.get("help_category") in ("A", "E", "F")
+        return self.page(
+            request, "reported.html", who=who, reply=reply, kind=form.get("kind"),
+            incident=incident,
+        )  # fmt: skip
 
     async def tickets(self, request: Request, who: Who) -> Response:
         view = request.query_params.get("view", "open")
