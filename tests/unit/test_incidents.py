@@ -51,7 +51,7 @@ def test_a_help_request_of_category_A_E_or_F_opens_an_incident_R16_5(app, ctx, r
         assert (incident.kind, incident.place, incident.ticket_no) == (
             kind, "3-1201", reply["ticket_no"],
         )  # fmt: skip
-        assert incident.incident_no == f"HBW-INC-202611-{n + 1:03d}"
+        assert incident.incident_no == f"HBW-INC-202611-{n + 1:03d}" == reply["incident_no"]
 
 
 def test_the_desk_says_what_a_category_F_help_request_is(app, ctx, report_cmd):
@@ -65,6 +65,7 @@ def test_the_desk_says_what_a_category_F_help_request_is(app, ctx, report_cmd):
 
 def test_other_help_requests_open_no_incident(app, ctx, report_cmd):
     reply = app.execute(ctx, report_cmd(kind="help", category=None, help_category="G"))
+    assert reply["incident_no"] is None
     assert app.get(incident_of_ticket("hbw", UUID(reply["ticket_id"])), Incident) is None
     with pytest.raises(ValidationError, match="incident_kind is only for"):
         report_cmd(kind="help", category=None, help_category="G", incident_kind="fire")

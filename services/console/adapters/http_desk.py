@@ -48,11 +48,7 @@ class DeskPages(Web):
             reply = await self.desk.report(who.session.site, who.session.staff_id, body)
         except Refused as refused:
             return self.desk_page(request, who, 400, form=form, refused=refused)
-        incident = form.get("kind") == "help" and form.get("help_category") in ("A", "E", "F")
-        return self.page(
-            request, "reported.html", who=who, reply=reply, kind=form.get("kind"),
-            incident=incident,
-        )  # fmt: skip
+        return self.page(request, "reported.html", who=who, reply=reply, kind=form.get("kind"))
 
     async def tickets(self, request: Request, who: Who) -> Response:
         view = request.query_params.get("view", "open")

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from services.intake.application.incidents import incident_for_help
 from services.intake.application.replies import report_reply
 from services.intake.application.times import not_in_future
-from services.intake.domain import Ticket, TicketCounter, ticket_id_for
+from services.intake.domain import Incident, Ticket, TicketCounter, ticket_id_for
+from services.intake.domain.incident import incident_of_ticket
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
 from shared.messaging.errors import invalid
@@ -34,7 +35,9 @@ def report_contact(
     ticket_id = ticket_id_for(ctx.site, cmd.client_ref)
     existing = app.ticket(ticket_id)
     if existing is not None:
-        return report_reply(existing, site, duplicate=True), []
+        opened = app.get(incident_of_ticket(ctx.site, existing.id), Incident)
+        number = opened.incident_no if opened is not None else None
+        return report_reply(existing, site, duplicate=True, incident_no=number), []
     counter = _counter(app, ctx.site, received_at.astimezone(site.zone).strftime("%Y%m"), now)
     ticket = Ticket.report(
         ticket_id=ticket_id,
@@ -55,7 +58,9 @@ def report_contact(
     number = app.note_number(ctx.site, ticket.ticket_no, ticket.id)
     kind = cmd.incident_kind.value if cmd.incident_kind else None
     incident = incident_for_help(app, ticket, ctx.meta(cmd), kind)  # A, E, F (R16.5)
-    return report_reply(ticket, site, duplicate=False), [ticket, counter, *number, *incident]
+    incident_no = incident[0].incident_no if incident else None
+    reply = report_reply(ticket, site, duplicate=False, incident_no=incident_no)
+    return reply, [ticket, counter, *number, *incident]
 
 
 def _counter(app: IntakeApp, site: str, month: str, now: datetime) -> TicketCounter:
