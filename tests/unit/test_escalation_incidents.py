@@ -8,9 +8,12 @@ from datetime import timedelta
 from uuid import uuid4
 
 from services.escalation.adapters.translate import translate
+from services.escalation.application import EscalationApp
+from services.escalation.application.schedule import Schedule
 from services.escalation.domain import Notice
 from shared.contracts.escalation_events import notification_of
 from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
 from tests.unit.test_escalation_application import T0, Feed, app_on
 
 INCIDENT = uuid4()
@@ -69,3 +72,14 @@ def test_a_closed_incident_is_not_reminded():
     )
     clock.set(T0 + timedelta(days=3))
     assert app.tick() == []
+
+
+def test_a_site_chooses_how_long_the_follow_up_may_wait():
+    clock = FixedClock(T0)
+    sites = SiteDirectory.model_validate({"sites": {"hbw": {"incidents": {"follow_up_hours": 2}}}})
+    app = EscalationApp(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, sites, schedule=Schedule(":memory:")
+    )
+    Feed(app)("incident.opened", INCIDENT, T0, **OPENED)
+    clock.set(T0 + timedelta(hours=2))
+    assert [d["event"] for d in app.tick()] == ["incident_follow_up_due"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.unit.test_report_files import MONTHLY, read_csv, right_of, written
+from propdesk import report_files
+from tests.unit.test_report_files import MONTHLY, read_csv, right_of
 
 INCIDENT = {
     "incident_id": "0b6f1c1e-0000-4000-8000-000000000001", "incident_no": "HBW-INC-202610-001",
@@ -24,10 +25,14 @@ INCIDENT = {
 REPORT = copy.deepcopy(MONTHLY) | {"incidents": [INCIDENT]}
 
 
+def written(report: dict, tmp_path: Path, *formats: str) -> dict[str, Path]:
+    return {p.suffix[1:]: p for p in report_files.write("monthly", report, tmp_path, formats)}
+
+
 def test_the_workbook_lists_the_months_incidents_with_measures_and_follow_up_R16_5(
     tmp_path: Path,
 ) -> None:
-    ws = openpyxl.load_workbook(written("monthly", REPORT, tmp_path)["xlsx"]).worksheets[0]
+    ws = openpyxl.load_workbook(written(REPORT, tmp_path, "xlsx")["xlsx"]).worksheets[0]
     assert right_of(ws, "HBW-INC-202610-001").value == "电梯困人 Lift entrapment"
     assert right_of(ws, "HBW-INC-202610-001", 3).value == "2026-10-04 02:00 (UTC+08:00)"
     measures = right_of(ws, "HBW-INC-202610-001", 6).value
@@ -35,7 +40,7 @@ def test_the_workbook_lists_the_months_incidents_with_measures_and_follow_up_R16
 
 
 def test_the_csv_and_the_page_carry_the_incidents(tmp_path: Path) -> None:
-    files = written("monthly", REPORT, tmp_path)
+    files = written(REPORT, tmp_path, "csv", "html")
     got = {(s, k): v for s, k, v in read_csv(files["csv"])[1:]}
     assert got[("incidents", "HBW-INC-202610-001.kind")] == "lift_entrapment"
     assert got[("incidents", "HBW-INC-202610-001.measures.0.measure")] == "电梯公司到场放人"
@@ -45,7 +50,7 @@ def test_the_csv_and_the_page_carry_the_incidents(tmp_path: Path) -> None:
 
 def test_a_month_without_incidents_says_none(tmp_path: Path) -> None:
     quiet = copy.deepcopy(MONTHLY) | {"incidents": []}
-    got = {(s, k): v for s, k, v in read_csv(written("monthly", quiet, tmp_path)["csv"])[1:]}
+    got = {(s, k): v for s, k, v in read_csv(written(quiet, tmp_path, "csv")["csv"])[1:]}
     assert got[("incidents", "")] == ""
-    page = written("monthly", quiet, tmp_path)["html"].read_text(encoding="utf-8")
+    page = written(quiet, tmp_path, "html")["html"].read_text(encoding="utf-8")
     assert "突发事件 Emergency events" in page
