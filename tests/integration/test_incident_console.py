@@ -9,9 +9,9 @@ import re
 import httpx
 import pytest
 
+from services.console.domain.accounts import FIRST_RUN_PASSWORD as FIRST_RUN
 from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
-from tests.e2e.console_support import FIRST_RUN, csrf_of
 from tests.integration.drill import shanghai
 from tests.integration.support import Desk, eventually
 
@@ -29,6 +29,12 @@ SITES = SiteDirectory.model_validate(
 @pytest.fixture
 def drill_sites() -> SiteDirectory:
     return SITES
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html[:500]
+    return found.group(1)
 
 
 async def signed_in(base: str, staff: str) -> httpx.AsyncClient:
