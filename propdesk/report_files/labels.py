@@ -111,6 +111,7 @@ MEASURES = {
     "satisfaction_rate": ("满意率", "Satisfaction rate"),
     "reopen_rate": ("重开率", "Reopen rate"),
     "paid_revenue": ("有偿服务收入(元)", "Paid-service revenue (CNY)"),
+    "incidents": ("突发事件", "Emergency events"),
 }
 RATE_MEASURES = frozenset(
     {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate"}

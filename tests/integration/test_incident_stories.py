@@ -81,6 +81,12 @@ async def test_a_lift_entrapment_at_2am_on_sunday_tells_security_and_the_duty_ma
 
     [in_report] = await eventually(listed)
     assert (in_report["incident_no"], in_report["follow_up"]) == (ref, "门机故障, 已更换门锁")
+    pack = await desk.request("desk.qry.company.report.quality", {"month": "2026-12"})
+    assert [(s["site"], s["incidents"]) for s in pack["report"]["sites"]] == [
+        ("hbw", 0),
+        ("ohs", 1),
+    ]
+    assert pack["report"]["company"]["incidents"] == 1
 
 
 async def test_the_desk_opens_an_incident_and_the_duty_manager_is_reminded_of_its_follow_up_R16_5(

@@ -173,3 +173,10 @@ class PeriodFacts:
             (site, month),
         )
         return [json.loads(r["incident"]) for r in rows]
+
+    def incident_counts(self, month: str) -> dict[str, int]:
+        """How many emergency events each site had in `month` (R16.5)."""
+        rows = self.view.rows(
+            "SELECT site, COUNT(*) AS n FROM incident_facts WHERE month = ? GROUP BY site", (month,)
+        )
+        return {r["site"]: r["n"] for r in rows}
