@@ -52,8 +52,12 @@ class Monitor:
         *,
         names: Iterable[str] = (),
         store_dir: Path | None = None,
+        alerts: bool = True,
     ) -> None:
         self.services = services
+        self.raises_alerts = (
+            alerts  # raises the JetStream store's alerts (one process of an `up` does)
+        )
         self.names = list(names)
         self.settings = settings
         self.clock = clock
@@ -79,7 +83,8 @@ class Monitor:
             )
             self.server.start()
             log.info("monitor.listening", url=self.server.url)
-        self._watching = asyncio.create_task(self._watch())
+        if self.raises_alerts:
+            self._watching = asyncio.create_task(self._watch())
 
     async def stop(self) -> None:
         if self._watching is not None:
@@ -108,7 +113,8 @@ class Monitor:
             services.setdefault(name, {"ready": False, "state": "starting"})
         ready = bool(services) and all(s["ready"] for s in services.values())
         space = await health.jetstream_space(self._js(), self.store_dir)
-        await self._raise_space_alert(space)
+        if self.raises_alerts:
+            await self._raise_space_alert(space)
         standing = [
             {"kind": kind, "level": level} for kind, level in self.levels.items() if level != "ok"
         ]
