@@ -1,10 +1,16 @@
 """`propdesk up` with the system clock: each service (and the console) in an OS process of its own,
 `propdesk serve <name> --supervised`, so that the services do not share one interpreter's lock.
 
+The children are forked from a fork server (multiprocessing's `forkserver`) that imported
+PropDesk once: a child starts in milliseconds, not in the second or two each import takes, and
+needs no exec. Each leads a session of its own (Ctrl-C reaches `up` alone, which stops each in
+turn) and ends itself when `up` is gone: it watches a pipe only `up` writes to (its lifeline),
+which closes when `up` ends, also when killed.
+
 A child reports on its stdout, a pipe to `up`: `propdesk health: URL` (its /health, when `up`
 serves one), `propdesk console: URL`, then `propdesk ready: …`; or `propdesk could not start:
 why` and its exit code (StartRefused's when an operator must act). Its log lines go to the
-stderr it shares with `up`. It is ended with `up` (PR_SET_PDEATHSIG), also when `up` is killed.
+stderr it shares with `up`.
 
 A child that dies while `up` runs is started again after a pause that doubles with each death in
 a row (BACKOFF), logged at error level: the other services keep serving meanwhile and the
@@ -15,17 +21,21 @@ refuses (StartRefused) ends `up`: a loop cannot fix it.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from shared.kernel.settings import Settings
 from shared.logging import get_logger
 from shared.messaging.errors import StartRefused
-from shared.messaging.natsd import PR_SET_PDEATHSIG, PRCTL
+from shared.messaging.natsd import PRCTL
 
 log = get_logger("propdesk")
 
@@ -38,17 +48,41 @@ STOP_TIMEOUT = 15.0  # seconds a child has to stop on SIGTERM before it is kille
 # what `up` settles for each child on its command line, not through the environment it inherits
 OWN = ("PROPDESK_METRICS_PORT", "PROPDESK_METRICS_HOST", "PROPDESK_NATS_URL", "PROPDESK_DATA_DIR")
 
+PR_SET_NAME = 15
+FORKS = multiprocessing.get_context("forkserver")
+FORKS.set_forkserver_preload(["propdesk.runtime", "propdesk.cli.main"])
+_lifeline: tuple[Connection, Connection] | None = None  # (read end for the children, `up`'s)
 
-def _end_with_parent(parent: int) -> Callable[[], None]:
-    """In the child, before exec: SIGTERM when `up` dies (Linux); `up` already gone: exit."""
 
-    def prepare() -> None:
-        if PRCTL is not None:
-            PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:
-            os._exit(1)
+def lifeline() -> Connection:
+    """The read end of the pipe `up` holds open while it lives."""
+    global _lifeline
+    if _lifeline is None:
+        _lifeline = FORKS.Pipe(duplex=False)
+    return _lifeline[0]
 
-    return prepare
+
+def serve(argv: list[str], stdout: Connection, life: Connection) -> None:
+    """A child, in the fork server's fork: `propdesk <argv>` with its stdout on the pipe to
+    `up`, in a session of its own, ended with SIGTERM when `up` is gone."""
+    os.setsid()
+    if PRCTL is not None:  # `ps -o comm`, top: the service, not the fork server's command
+        PRCTL(PR_SET_NAME, argv[1].encode()[:15])
+    os.dup2(stdout.fileno(), 1)
+    stdout.close()
+    for name in OWN:
+        os.environ.pop(name, None)
+    threading.Thread(target=_end_with_up, args=(life,), name="lifeline", daemon=True).start()
+    sys.argv = ["propdesk", *argv]
+    from propdesk.cli.main import main
+
+    main()
+
+
+def _end_with_up(life: Connection) -> None:
+    while os.read(life.fileno(), 1):
+        pass  # nobody writes: the read returns only at the end of file, when `up` is gone
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 class ChildProcess:
@@ -69,21 +103,26 @@ class ChildProcess:
         self.metrics_dir = metrics_dir  # prometheus_client's multiprocess directory of `up`
         self.alerts = alerts  # the one child that watches the JetStream store and alerts ops
         self.on_fatal = on_fatal
-        self.proc: asyncio.subprocess.Process | None = None
+        self.process: Any = None  # multiprocessing's Process
         self.url: str | None = None  # the console's
         self.health_url: str | None = None
         self.ready = False
+        self._exited: asyncio.Future[int] | None = None
         self._supervising: asyncio.Task[None] | None = None
         self._reading: asyncio.Task[None] | None = None
 
     @property
     def pid(self) -> int | None:
-        return self.proc.pid if self.proc is not None else None
+        return self.process.pid if self.process is not None else None
 
-    def command(self, nats_url: str) -> list[str]:
+    @property
+    def alive(self) -> bool:
+        return self._exited is not None and not self._exited.done()
+
+    def argv(self, nats_url: str) -> list[str]:
         s = self.settings
-        args = [sys.executable, "-m", "propdesk", "serve", self.name, "--supervised",
-                "--nats-url", nats_url, "--data-dir", str(s.data_dir)]  # fmt: skip
+        args = ["serve", self.name, "--supervised", "--nats-url", nats_url,
+                "--data-dir", str(s.data_dir)]  # fmt: skip
         if self.metrics_dir is not None:  # a loopback port of its own, merged by `up`
             args += ["--metrics-port", "0", "--metrics-host", "127.0.0.1"]
         if not self.alerts:
@@ -92,12 +131,6 @@ class ChildProcess:
             args += ["--console-port", str(s.console_port)]
         return args
 
-    def environment(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in OWN}
-        if self.metrics_dir is not None:  # read when prometheus_client is imported
-            env["PROMETHEUS_MULTIPROC_DIR"] = str(self.metrics_dir)
-        return env
-
     async def start(self, nats_url: str) -> None:
         await self._spawn(nats_url)
         self._supervising = asyncio.create_task(self._supervise(nats_url))
@@ -105,20 +138,34 @@ class ChildProcess:
     async def _spawn(self, nats_url: str) -> None:
         """Start the process and wait for its ready line; raise its reason if it ends first."""
         self.ready, self.health_url = False, None
-        self.proc = await asyncio.create_subprocess_exec(
-            *self.command(nats_url),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            env=self.environment(),
-            start_new_session=True,  # Ctrl-C reaches `up` alone, which stops each in turn
-            preexec_fn=_end_with_parent(os.getpid()),
+        if self.metrics_dir is not None:  # read by the fork server as it imports the client
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(self.metrics_dir)
+        loop = asyncio.get_running_loop()
+        theirs, ours = FORKS.Pipe(duplex=False)  # (read, write): their stdout
+        process = FORKS.Process(
+            target=serve, args=(self.argv(nats_url), ours, lifeline()), name=self.name
         )
-        assert self.proc.stdout is not None
+        try:  # blocks while the fork server imports, the first time
+            await asyncio.to_thread(process.start)
+        finally:
+            ours.close()  # theirs alone now: the end of file is their end
+        self.process, exited = process, loop.create_future()
+        self._exited = exited
+
+        def ended() -> None:
+            loop.remove_reader(process.sentinel)
+            process.join()
+            exited.set_result(process.exitcode)
+            log.info("service.exited", service=self.name, pid=process.pid, code=process.exitcode)
+
+        loop.add_reader(process.sentinel, ended)
+        stdout = asyncio.StreamReader()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdout), theirs)
         reason = ""
-        while line := (await self.proc.stdout.readline()).decode(errors="replace"):
+        while line := (await stdout.readline()).decode(errors="replace"):
             if line.startswith(READY):
                 self.ready = True
-                self._reading = asyncio.create_task(self._pass_on(self.proc.stdout))
+                self._reading = asyncio.create_task(self._pass_on(stdout))
                 return
             if line.startswith(HEALTH):
                 self.health_url = line.removeprefix(HEALTH).strip()
@@ -128,7 +175,7 @@ class ChildProcess:
                 reason = line.removeprefix(REFUSED).strip()
             else:
                 reason += line
-        code = await self.proc.wait()
+        code = await exited
         why = f"{self.name}: {reason.strip() or f'exited with code {code} before it was ready'}"
         if code == StartRefused.EXIT_CODE:
             raise StartRefused(why)
@@ -144,12 +191,12 @@ class ChildProcess:
     async def _supervise(self, nats_url: str) -> None:
         delay, since = BACKOFF[0], time.monotonic()
         while True:
-            assert self.proc is not None
-            code = await self.proc.wait()
+            assert self._exited is not None
+            code = await asyncio.shield(self._exited)
             self.ready = False
             if time.monotonic() - since > STABLE:
                 delay = BACKOFF[0]
-            log.error("service.died", service=self.name, pid=self.proc.pid, exit_code=code,
+            log.error("service.died", service=self.name, pid=self.pid, exit_code=code,
                       restart_in=delay)  # fmt: skip
             await asyncio.sleep(delay)
             delay = min(delay * 2, BACKOFF[1])
@@ -163,22 +210,23 @@ class ChildProcess:
                 log.error("service.restart_failed", service=self.name, error=str(exc))
                 continue
             since = time.monotonic()
-            log.info("service.restarted", service=self.name, pid=self.proc.pid)
+            log.info("service.restarted", service=self.name, pid=self.pid)
 
     async def stop(self) -> None:
         if self._supervising is not None:
             self._supervising.cancel()
             await asyncio.gather(self._supervising, return_exceptions=True)
             self._supervising = None
-        proc, self.ready = self.proc, False
-        if proc is not None and proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
+        self.ready = False
+        if self.process is not None and self.alive:
+            assert self._exited is not None
+            self.process.terminate()
             try:
-                await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)
+                await asyncio.wait_for(asyncio.shield(self._exited), STOP_TIMEOUT)
             except TimeoutError:
-                log.error("service.stop_timeout", service=self.name, pid=proc.pid)
-                proc.kill()
-                await proc.wait()
+                log.error("service.stop_timeout", service=self.name, pid=self.pid)
+                self.process.kill()
+                await self._exited
         if self._reading is not None:
             await asyncio.gather(self._reading, return_exceptions=True)
             self._reading = None

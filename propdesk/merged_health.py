@@ -113,8 +113,6 @@ def _ask(child: ChildProcess) -> dict[str, Any] | None:
 
 
 def _state(child: ChildProcess) -> str:
-    if child.proc is None:
+    if child.process is None:
         return "starting"
-    if child.proc.returncode is not None:
-        return "restarting"
-    return "starting" if not child.ready else "not_answering"
+    return "not_answering" if child.alive else "restarting"
