@@ -142,8 +142,10 @@ class ChildProcess:
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(self.metrics_dir)
         loop = asyncio.get_running_loop()
         theirs, ours = FORKS.Pipe(duplex=False)  # (read, write): their stdout
+        # daemon: should `up` end with one still running, multiprocessing's exit terminates it
+        # instead of waiting for it (which waits for `up` to end: its lifeline)
         process = FORKS.Process(
-            target=serve, args=(self.argv(nats_url), ours, lifeline()), name=self.name
+            target=serve, args=(self.argv(nats_url), ours, lifeline()), name=self.name, daemon=True
         )
         try:  # blocks while the fork server imports, the first time
             await asyncio.to_thread(process.start)

@@ -1,5 +1,6 @@
-"""Health, metrics and alerts of one PropDesk process (`propdesk up`: every service; `propdesk
-serve X`: one), over HTTP when a port is given (`--metrics-port`, PROPDESK_METRICS_PORT):
+"""Health, metrics and alerts of one PropDesk process (`propdesk up --clock simulated`: every
+service; `propdesk serve X`: one; `propdesk up` merges its children's: propdesk/merged_health.py),
+over HTTP when a port is given (`--metrics-port`, PROPDESK_METRICS_PORT):
 
 - `GET /health`: JSON, HTTP 200 when every service of the process is ready, else 503: each
   service's readiness, connection, consumers' lag, parked events, relay backlog, store size
