@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from shared.kernel.settings import Settings
 from shared.logging import get_logger
 from shared.messaging.errors import StartRefused
 from shared.messaging.natsd import PRCTL
+from shared.messaging.tasks import cancel_and_wait
 
 log = get_logger("propdesk")
 
@@ -60,6 +62,15 @@ def lifeline() -> Connection:
     if _lifeline is None:
         _lifeline = FORKS.Pipe(duplex=False)
     return _lifeline[0]
+
+
+def warm_up(metrics_dir: Path | None) -> None:
+    """Start the fork server now: it imports PropDesk while `up` starts nats-server. With
+    `metrics_dir`, it and so every child counts in prometheus_client's multiprocess mode (read
+    when the client is imported)."""
+    if metrics_dir is not None:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    forkserver.ensure_running()
 
 
 def serve(argv: list[str], stdout: Connection, life: Connection) -> None:
@@ -138,8 +149,6 @@ class ChildProcess:
     async def _spawn(self, nats_url: str) -> None:
         """Start the process and wait for its ready line; raise its reason if it ends first."""
         self.ready, self.health_url = False, None
-        if self.metrics_dir is not None:  # read by the fork server as it imports the client
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(self.metrics_dir)
         loop = asyncio.get_running_loop()
         theirs, ours = FORKS.Pipe(duplex=False)  # (read, write): their stdout
         # daemon: should `up` end with one still running, multiprocessing's exit terminates it
@@ -232,3 +241,14 @@ class ChildProcess:
         if self._reading is not None:
             await asyncio.gather(self._reading, return_exceptions=True)
             self._reading = None
+
+
+async def start_together(children: list[ChildProcess], url: str) -> None:
+    """Start every child at once (none waits for another, as in the production layout); the
+    first that fails ends the start (System.stop stops the others)."""
+    tasks = [asyncio.create_task(child.start(url)) for child in children]
+    try:
+        for started in asyncio.as_completed(tasks):
+            await started
+    finally:
+        await cancel_and_wait(tasks)

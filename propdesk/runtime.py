@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from propdesk.children import ChildProcess
+from propdesk.children import ChildProcess, start_together, warm_up
 from propdesk.merged_health import ChildrenMonitor
 from propdesk.monitor import Monitor, store_dir_of
 from propdesk.trust import Hub, ensure_site_directory
@@ -117,6 +117,8 @@ class System:
         # health and metrics first: a port in use stops the start; /health says "starting"
         self.monitor = self._monitor(hub.nats_dir if self.embedded else store_dir_of(settings))
         await self.monitor.start()
+        if self.separate:
+            warm_up(self._metrics_dir)
         if self.embedded:
             # a closed bus: a credential for every identity, and the configuration that grants
             # each its own work (docs/contract.md §22)
@@ -129,10 +131,10 @@ class System:
         else:
             assert settings.nats_url, "nats_url is required when not embedded"
             url = settings.nats_url
-        if self.separate:  # together: each child spends a second or two importing
+        if self.separate:
             children = self._children()
             self.parts.extend(children)  # before start, so a half-started one is stopped too
-            await _start_together(children, url)
+            await start_together(children, url)
             return url
         services = build_services(self.names, settings, self.clock)
         for service in services:
@@ -221,17 +223,6 @@ class System:
         if self._metrics_dir is not None:
             shutil.rmtree(self._metrics_dir, ignore_errors=True)
             self._metrics_dir = None
-
-
-async def _start_together(children: list[ChildProcess], url: str) -> None:
-    """Start every child at once; the first that fails ends the start (System.stop stops the
-    others)."""
-    tasks = [asyncio.create_task(child.start(url)) for child in children]
-    try:
-        for started in asyncio.as_completed(tasks):
-            await started
-    finally:
-        await cancel_and_wait(tasks)
 
 
 def _hold_nats_dir(nats_dir: Path) -> StoreLock | None:
