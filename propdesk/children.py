@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +55,7 @@ PR_SET_NAME = 15
 FORKS = multiprocessing.get_context("forkserver")
 FORKS.set_forkserver_preload(["propdesk.runtime", "propdesk.cli.main"])
 _lifeline: tuple[Connection, Connection] | None = None  # (read end for the children, `up`'s)
+_metrics_dir: Path | None = None
 
 
 def lifeline() -> Connection:
@@ -64,13 +66,16 @@ def lifeline() -> Connection:
     return _lifeline[0]
 
 
-def warm_up(metrics_dir: Path | None) -> None:
-    """Start the fork server now: it imports PropDesk while `up` starts nats-server. With
-    `metrics_dir`, it and so every child counts in prometheus_client's multiprocess mode (read
-    when the client is imported)."""
-    if metrics_dir is not None:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+def warm_up(metrics: bool) -> Path | None:
+    """Start the fork server now, once per process: it imports PropDesk while `up` imports it too
+    and starts nats-server. With `metrics`, it and so every child count in prometheus_client's
+    multiprocess mode (read as the client is imported) in a directory made here, returned."""
+    global _metrics_dir
+    if metrics and _metrics_dir is None:
+        _metrics_dir = Path(tempfile.mkdtemp(prefix="propdesk-metrics-"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
     forkserver.ensure_running()
+    return _metrics_dir
 
 
 def serve(argv: list[str], stdout: Connection, life: Connection) -> None:

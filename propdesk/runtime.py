@@ -11,7 +11,6 @@ import contextlib
 import functools
 import shutil
 import signal
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -109,6 +108,8 @@ class System:
 
     async def start(self) -> str:
         settings = self.settings
+        if self.separate:  # the children's fork server, and where they count (System.stop drops it)
+            self._metrics_dir = warm_up(settings.metrics_port is not None)
         if self.embedded:  # before anything of the data directory is touched
             self._nats_lock = _hold_nats_dir(Hub(settings).nats_dir)
         sites = ensure_site_directory(settings, write_default=self.default_sites)
@@ -117,8 +118,6 @@ class System:
         # health and metrics first: a port in use stops the start; /health says "starting"
         self.monitor = self._monitor(hub.nats_dir if self.embedded else store_dir_of(settings))
         await self.monitor.start()
-        if self.separate:
-            warm_up(self._metrics_dir)
         if self.embedded:
             # a closed bus: a credential for every identity, and the configuration that grants
             # each its own work (docs/contract.md §22)
@@ -153,8 +152,6 @@ class System:
                 self.services, self.settings, self.clock, names=self.names,
                 store_dir=store_dir, alerts=self.alerts,
             )  # fmt: skip
-        if self.settings.metrics_port is not None:  # the children's counters, summed
-            self._metrics_dir = Path(tempfile.mkdtemp(prefix="propdesk-metrics-"))
         return ChildrenMonitor(self.parts, self.settings, self.clock, self.names, self._metrics_dir)
 
     def _children(self) -> list[ChildProcess]:

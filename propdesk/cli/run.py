@@ -106,6 +106,10 @@ def up(
     # the system clock: each service in a process of its own (propdesk/children.py); a
     # simulated one lives in memory, shared by the services of one process
     separate = clock is ClockMode.system
+    if separate:  # their fork server imports PropDesk while this process does
+        from propdesk.children import warm_up
+
+        warm_up(metrics=settings.metrics_port is not None)
     _run(settings, names, embedded=nats_url is None, clock=chosen, default_sites=True,
          separate=separate)  # fmt: skip
 
