@@ -7,13 +7,15 @@
   A child restarting or not answering is a service not ready.
 - `/metrics`: the children's counters summed by prometheus_client's multiprocess mode (each child
   writes its own files under PROMETHEUS_MULTIPROC_DIR, a directory `up` makes and removes), the
-  states of the merged /health as gauges, and `up`'s own process.
+  states of the merged /health as gauges, each child's CPU time
+  (`propdesk_process_cpu_seconds_total{process}`) and `up`'s own process figures.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -21,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, ProcessCollector
+from prometheus_client.core import CounterMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 from propdesk.children import ChildProcess
 from propdesk.exposition import HealthServer, LiveGauges
@@ -31,6 +35,7 @@ from shared.logging import get_logger
 
 log = get_logger("monitor")
 ASK_TIMEOUT = 2.0  # seconds one child's /health may take
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class ChildrenMonitor:
@@ -52,7 +57,8 @@ class ChildrenMonitor:
         self.registry = CollectorRegistry(auto_describe=False)
         if metrics_dir is not None:
             MultiProcessCollector(self.registry, path=str(metrics_dir))
-        ProcessCollector(registry=self.registry)
+        ProcessCollector(registry=self.registry)  # `up`'s own process_* figures
+        self.registry.register(ChildrenCpu(parts))
         self.registry.register(LiveGauges(self.snapshot_from_thread))
         self.server: HealthServer | None = None
 
@@ -97,6 +103,27 @@ class ChildrenMonitor:
             "jetstream": jetstream or {"level": "ok"},
             "alerts": standing,
         }
+
+
+class ChildrenCpu(Collector):
+    """The CPU time each child has used (Linux /proc), read at each scrape: where `up`'s work
+    goes. A restarted child starts again from 0."""
+
+    def __init__(self, parts: Sequence[object]) -> None:
+        self.parts = parts
+
+    def collect(self) -> list[CounterMetricFamily]:
+        family = CounterMetricFamily(
+            "propdesk_process_cpu_seconds", "CPU time of each process `up` runs", labels=["process"]
+        )
+        for child in list(self.parts):
+            if isinstance(child, ChildProcess) and child.pid is not None:
+                try:
+                    fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                family.add_metric([child.name], (int(fields[11]) + int(fields[12])) / TICK)
+        return [family]
 
 
 def _ask(child: ChildProcess) -> dict[str, Any] | None:

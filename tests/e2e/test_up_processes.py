@@ -27,7 +27,7 @@ from shared.messaging.natsd import free_port
 from tests.e2e.conftest import PROPDESK, Process
 from tests.e2e.test_propdesk_up import call, contact, settled
 from tests.e2e.test_stopping_up import _alive
-from tests.integration.health_support import get
+from tests.integration.health_support import get, samples
 from tests.integration.support import START, report_body
 
 pytestmark = pytest.mark.e2e
@@ -95,6 +95,7 @@ async def test_each_service_is_a_process_and_one_killed_is_restarted_without_a_d
         count = await settled(url, var)  # the restarted dispatch issues what it owes
         after = services_of(up.proc.pid)
         status, body = get(f"http://127.0.0.1:{http}/health")
+        page = samples(get(f"http://127.0.0.1:{http}/metrics")[1])
     finally:
         code = up.stop()
 
@@ -103,6 +104,9 @@ async def test_each_service_is_a_process_and_one_killed_is_restarted_without_a_d
         k: v for k, v in before.items() if k != "dispatch"
     }  # the others kept running
     assert status == 200, body
+    cpu = {dict(labels)["process"]: v for (name, labels), v in page.items()
+           if name == "propdesk_process_cpu_seconds_total"}  # fmt: skip
+    assert set(cpu) == CHILDREN and all(seconds > 0 for seconds in cpu.values())
     assert (count["ticket"], count["workorder"]) == (2, 2)  # one order each, none twice
     logged = [json.loads(line) for line in up.errors if line.startswith("{")]
     died = [e for e in logged if e["event"] == "service.died"]
