@@ -1,5 +1,6 @@
-"""Health, metrics and alerts of one PropDesk process (`propdesk up`: every service; `propdesk
-serve X`: one), over HTTP when a port is given (`--metrics-port`, PROPDESK_METRICS_PORT):
+"""Health, metrics and alerts of one PropDesk process (`propdesk up --clock simulated`: every
+service; `propdesk serve X`: one; `propdesk up` merges its children's: propdesk/merged_health.py),
+over HTTP when a port is given (`--metrics-port`, PROPDESK_METRICS_PORT):
 
 - `GET /health`: JSON, HTTP 200 when every service of the process is ready, else 503: each
   service's readiness, connection, consumers' lag, parked events, relay backlog, store size
@@ -52,8 +53,12 @@ class Monitor:
         *,
         names: Iterable[str] = (),
         store_dir: Path | None = None,
+        alerts: bool = True,
     ) -> None:
         self.services = services
+        self.raises_alerts = (
+            alerts  # raises the JetStream store's alerts (one process of an `up` does)
+        )
         self.names = list(names)
         self.settings = settings
         self.clock = clock
@@ -79,7 +84,8 @@ class Monitor:
             )
             self.server.start()
             log.info("monitor.listening", url=self.server.url)
-        self._watching = asyncio.create_task(self._watch())
+        if self.raises_alerts:
+            self._watching = asyncio.create_task(self._watch())
 
     async def stop(self) -> None:
         if self._watching is not None:
@@ -108,7 +114,8 @@ class Monitor:
             services.setdefault(name, {"ready": False, "state": "starting"})
         ready = bool(services) and all(s["ready"] for s in services.values())
         space = await health.jetstream_space(self._js(), self.store_dir)
-        await self._raise_space_alert(space)
+        if self.raises_alerts:
+            await self._raise_space_alert(space)
         standing = [
             {"kind": kind, "level": level} for kind, level in self.levels.items() if level != "ok"
         ]

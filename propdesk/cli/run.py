@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -103,7 +103,15 @@ def up(
     if clock is ClockMode.simulated:
         chosen = SimulatedClock(start or chosen.now())
     names = [*_services(), CONSOLE]
-    _run(settings, names, embedded=nats_url is None, clock=chosen, default_sites=True)
+    # the system clock: each service in a process of its own (propdesk/children.py); a
+    # simulated one lives in memory, shared by the services of one process
+    separate = clock is ClockMode.system
+    if separate:  # their fork server imports PropDesk while this process does
+        from propdesk.children import warm_up
+
+        warm_up(metrics=settings.metrics_port is not None)
+    _run(settings, names, embedded=nats_url is None, clock=chosen, default_sites=True,
+         separate=separate)  # fmt: skip
 
 
 def serve(
@@ -131,6 +139,12 @@ def serve(
             "(docs/RELIABILITY.md, More than one of each)",
         ),
     ] = False,
+    supervised: Annotated[
+        bool, typer.Option(hidden=True, help="run by `up`: report on stdout (children.py)")
+    ] = False,
+    alerts: Annotated[
+        bool, typer.Option(hidden=True, help="watch the JetStream store and alert ops")
+    ] = True,
 ) -> None:
     """Run one service alone against an existing NATS server (one process per service); `console`
     serves the front desk's web console, a client of the services with each site's credential."""
@@ -144,7 +158,7 @@ def serve(
         data_dir=data_dir, nats_url=nats_url, metrics_port=metrics_port, metrics_host=metrics_host,
         console_port=console_port, replica=replica, standby=standby,
     )  # fmt: skip
-    _run(settings, [service], embedded=False)
+    _run(settings, [service], embedded=False, supervised=supervised, alerts=alerts)
 
 
 def _services() -> dict[str, Any]:
@@ -159,30 +173,37 @@ def _run(
     *,
     embedded: bool,
     clock: Clock | None = None,
-    default_sites: bool = False,
+    supervised: bool = False,
+    **options: bool,
 ) -> None:
-    from propdesk.runtime import run
+    """Run `names` until stopped; `supervised` (a child of `up`): also say where its /health is,
+    and why it could not start, on stdout (propdesk/children.py reads them)."""
+    from propdesk.runtime import System, run
 
     configure_logging(settings.log_format, settings.log_level)
 
-    def ready(url: str, console_url: str | None) -> None:
+    def ready(url: str, system: System) -> None:
         mode = " (simulated clock)" if isinstance(clock, SimulatedClock) else ""
-        if console_url:  # before the ready line, which tests and scripts wait for
-            print(f"propdesk console: {console_url}", flush=True)
+        if supervised and system.health_url:
+            print(f"propdesk health: {system.health_url}", flush=True)
+        if system.console_url:  # before the ready line, which tests and scripts wait for
+            print(f"propdesk console: {system.console_url}", flush=True)
         print(f"propdesk ready: {', '.join(names)} on {url}{mode}", flush=True)
+
+    def refused(exc: Exception, code: int) -> NoReturn:
+        if supervised:  # one line, for `up` to say
+            print(f"propdesk could not start: {' '.join(str(exc).split())}", flush=True)
+        else:
+            err.print(f"[red]propdesk could not start:[/red] {exc}")
+        raise typer.Exit(code) from None
 
     try:
         clock = clock or SystemClock()
-        asyncio.run(
-            run(settings, clock, names, embedded=embedded, on_ready=ready,
-                default_sites=default_sites)
-        )  # fmt: skip
+        asyncio.run(run(settings, clock, names, embedded=embedded, on_ready=ready, **options))
     except StartRefused as exc:  # fixed only by an operator: exit so systemd does not retry
-        err.print(f"[red]propdesk could not start:[/red] {exc}")
-        raise typer.Exit(StartRefused.EXIT_CODE) from None
+        refused(exc, StartRefused.EXIT_CODE)
     except (OSError, RuntimeError, TimeoutError, ValueError) as exc:  # ValueError: bad sites file
-        err.print(f"[red]propdesk could not start:[/red] {exc}")
-        raise typer.Exit(1) from None
+        refused(exc, 1)
 
 
 def asyncapi(
