@@ -94,7 +94,13 @@ class DeskApplication(ParksEvents, Application[UUID]):
 
     handlers: ClassVar[dict[type, Handler]] = {}
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {}
-    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+    # Recent aggregates stay cached as this application last recorded them, not fast-forwarded
+    # from the store on each get (one SELECT each): the service is the one writer of its store
+    # (StoreLock, WriterLock), and `_record` keeps the cache as what it recorded.
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "1000",
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
+    }
 
     def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
         # A store is held by one process (the service, or `propdesk keys rotate`), and keys
@@ -131,6 +137,7 @@ class DeskApplication(ParksEvents, Application[UUID]):
     def construct_repository(self) -> StagingRepository:
         repository = super().construct_repository()
         repository.__class__ = StagingRepository  # the same, looking at a batch's changes first
+        repository.snapshotted = tuple(self.snapshotting_intervals or ())
         return repository
 
     def execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
@@ -149,6 +156,28 @@ class DeskApplication(ParksEvents, Application[UUID]):
         return GroupCommit(
             self.repository, self._stage, self._record, self._recorded, self._execute
         ).run(commands)
+
+    def _record(self, processing: ProcessingEvent) -> Any:
+        """Record, and cache the aggregates as recorded; what the store did not take, or what
+        holds changes not recorded (a command that failed half-way in a batch), is not cached
+        (and is forgotten if it was), so that the next get reads it from the store."""
+        repository = self.repository
+        if not repository.cache or repository.fastforward:
+            return super()._record(processing)
+        try:
+            recordings = self.events.put(
+                processing.events, tracking=processing.tracking, **processing.saved_kwargs
+            )
+        except BaseException:
+            for aggregate_id in processing.aggregates:
+                repository.forget(aggregate_id)
+            raise
+        for aggregate_id, aggregate in processing.aggregates.items():
+            if getattr(aggregate, "pending_events", None):
+                repository.forget(aggregate_id)
+            else:
+                repository.remember(aggregate_id, aggregate)
+        return recordings
 
     def _recorded(self, processing: ProcessingEvent, recordings: Any) -> None:
         """What eventsourcing's `save` does after recording."""

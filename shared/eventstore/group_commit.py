@@ -12,11 +12,19 @@ it would have without batching: its receipts and the store's version checks deci
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    ProcessingEvent,
+    Repository,
+    project_aggregate,
+)
 
 from shared.messaging.errors import DeskError
 
@@ -33,16 +41,67 @@ def unsaved(staged: dict[UUID, Any]) -> bool:
 
 class StagingRepository(Repository):
     """eventsourcing's repository; during a batch, an aggregate the batch changed is the batch's
-    own object (with the changes of the commands before), not the store's."""
+    own object (with the changes of the commands before), not the store's.
+
+    Without fast-forwarding (the application the one writer of its store: desk_app.py), the
+    cache holds each aggregate as last recorded (`remember`, by the writer) or read, and a
+    newer version is never replaced by an older one: a reader's miss that read the store just
+    before the writer recorded (the relay's thread, a query's) does not put back what the
+    writer has just superseded."""
 
     staged: dict[UUID, Any] | None = None
+    snapshotted: tuple[type, ...] = ()  # the kinds the application takes snapshots of
+    _remembering = threading.Lock()  # one for all: held for a look-up and a put
 
     def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
         if self.staged is not None and version is None:
             found = self.staged.get(aggregate_id)
             if found is not None:
                 return found
-        return super().get(aggregate_id, version=version, **kwargs)
+        if version is not None or kwargs or not self.cache or self.fastforward:
+            return super().get(aggregate_id, version=version, **kwargs)
+        try:
+            aggregate = self.cache.get(aggregate_id)
+        except KeyError:
+            aggregate = self._reconstruct_aggregate(aggregate_id, None, project_aggregate)
+            aggregate = self.remember(aggregate_id, aggregate)
+        return deepcopy(aggregate) if self.deepcopy_from_cache else aggregate
+
+    def _reconstruct_aggregate(
+        self, aggregate_id: Any, version: int | None, projector_func: Any
+    ) -> Any:
+        """As eventsourcing does, but an aggregate of a kind never snapshotted (`snapshotted`:
+        the application's) is read without looking for its snapshot first: its first event
+        says its kind, and an id with no event (a ticket reported for the first time, a
+        command never given before) costs one query, not two."""
+        if version is not None or self.snapshot_store is None:
+            return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
+        first = list(self.event_store.get(originator_id=aggregate_id, limit=1))
+        if not first:
+            raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} not found.")
+        aggregate = projector_func(None, first)
+        if aggregate is None or isinstance(aggregate, self.snapshotted):
+            return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
+        rest = self.event_store.get(originator_id=aggregate_id, gt=aggregate.version)
+        return projector_func(aggregate, rest)
+
+    def remember(self, aggregate_id: UUID, aggregate: Any) -> Any:
+        """Cache `aggregate` unless a newer version of it is cached; the one kept."""
+        assert self.cache is not None
+        with self._remembering:
+            try:
+                cached = self.cache.get(aggregate_id)
+            except KeyError:
+                cached = None
+            if cached is not None and cached.version > aggregate.version:
+                return cached
+            self.cache.put(aggregate_id, aggregate)
+            return aggregate
+
+    def forget(self, aggregate_id: UUID) -> None:
+        assert self.cache is not None
+        with self._remembering, contextlib.suppress(KeyError):
+            self.cache.get(aggregate_id, evict=True)
 
     def __contains__(self, item: Any) -> bool:
         if self.staged is not None and item in self.staged:

@@ -53,8 +53,8 @@ Change = Callable[[Ticket, Any, dict[str, Any]], Any]  # (ticket, at, meta): the
 class IntakeApp(DeskApplication):
     name = "intake"
     # A site's monthly counter gains one event per ticket: snapshot it and keep recent
-    # aggregates cached (fast-forwarded from the store on every get, so never stale), so that
-    # numbering the thousandth ticket of a month costs what the first did.
+    # aggregates cached (as this, the store's one writer, last recorded them: DeskApplication),
+    # so that numbering the thousandth ticket of a month costs what the first did.
     snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
 
     # -- the commands that change a ticket --------------------------------------------------
