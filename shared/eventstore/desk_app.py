@@ -4,8 +4,9 @@ the staff check (shared/kernel/staff.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -149,8 +150,23 @@ class DeskApplication(ParksEvents, Application[UUID]):
         """Run commands in order as `execute` would, recording them in one transaction (a
         failing one is answered with its error, the others are not; group_commit.py): each
         reply, or the error to answer with."""
-        with self.writing:
+        with self.writing, self._sites_read_once():
             return self._execute_batch(commands)
+
+    @contextlib.contextmanager
+    def _sites_read_once(self) -> Iterator[None]:
+        """The site directory as it is when the batch starts, for all its commands (a watched
+        file's stamp read once, not at each of a command's site and staff checks)."""
+        watched = self.sites
+        current = getattr(watched, "current", None)
+        if current is None:
+            yield
+            return
+        self.sites = current()
+        try:
+            yield
+        finally:
+            self.sites = watched
 
     def _execute_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Outcome]:
         return GroupCommit(

@@ -49,23 +49,49 @@ class StagingRepository(Repository):
     before the writer recorded (the relay's thread, a query's) does not put back what the
     writer has just superseded."""
 
-    staged: dict[UUID, Any] | None = None
     snapshotted: tuple[type, ...] = ()  # the kinds the application takes snapshots of
     _remembering = threading.Lock()  # one for all: held for a look-up and a put
 
-    def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
-        if self.staged is not None and version is None:
-            found = self.staged.get(aggregate_id)
+    @property
+    def staged(self) -> dict[UUID, Any] | None:
+        """What the batch under way changed, seen only by the thread that runs it (not the
+        relay's, nor a query's, reading meanwhile)."""
+        return getattr(self._batch_thread(), "staged", None)
+
+    @staged.setter
+    def staged(self, value: dict[UUID, Any] | None) -> None:
+        self._batch_thread().staged = value
+
+    def _batch_thread(self) -> threading.local:
+        return self.__dict__.setdefault("_batch", threading.local())  # type: ignore[no-any-return]
+
+    def get(
+        self,
+        aggregate_id: Any,
+        *,
+        version: int | None = None,
+        deepcopy_from_cache: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """`deepcopy_from_cache=False`: the cached object itself, for a caller that only
+        reads it."""
+        staged = self.staged
+        if staged is not None and version is None:
+            found = staged.get(aggregate_id)
             if found is not None:
                 return found
         if version is not None or kwargs or not self.cache or self.fastforward:
-            return super().get(aggregate_id, version=version, **kwargs)
+            return super().get(
+                aggregate_id, version=version, deepcopy_from_cache=deepcopy_from_cache, **kwargs
+            )
         try:
             aggregate = self.cache.get(aggregate_id)
         except KeyError:
             aggregate = self._reconstruct_aggregate(aggregate_id, None, project_aggregate)
             aggregate = self.remember(aggregate_id, aggregate)
-        return deepcopy(aggregate) if self.deepcopy_from_cache else aggregate
+        if deepcopy_from_cache and self.deepcopy_from_cache:
+            return deepcopy(aggregate)
+        return aggregate
 
     def _reconstruct_aggregate(
         self, aggregate_id: Any, version: int | None, projector_func: Any
@@ -104,7 +130,8 @@ class StagingRepository(Repository):
             self.cache.get(aggregate_id, evict=True)
 
     def __contains__(self, item: Any) -> bool:
-        if self.staged is not None and item in self.staged:
+        staged = self.staged
+        if staged is not None and item in staged:
             return True
         return super().__contains__(item)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
 from services.intake.application import work_order_reactions as orders
@@ -189,9 +190,14 @@ class IntakeApp(DeskApplication):
             return None
 
     def reporters_of(self, ticket_id: UUID) -> list[dict[str, Any]]:
-        """Every reporter known for a ticket (for masking free text before it is published)."""
-        ticket = self.ticket(ticket_id)
-        return ticket.reporters if ticket is not None else []
+        """Every reporter known for a ticket (for masking free text before it is published):
+        copies of the cached ticket's, not a copy of the whole ticket (the relay asks for each
+        ticket event it publishes)."""
+        try:
+            ticket = self.repository.get(ticket_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return []
+        return [dict(r) for r in ticket.reporters] if isinstance(ticket, Ticket) else []
 
     # -- the tables: what each command and each event on DESK is handled by --------------------
 
