@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.existence import stored_ids
 from shared.eventstore.group_commit import GroupCommit, Outcome, StagingRepository, unsaved
 from shared.eventstore.parking_lot import ParksEvents
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
@@ -29,10 +30,12 @@ from shared.eventstore.writer_lock import WriterLock
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.kernel.staff import Permission, StaffMember
+from shared.logging import get_logger
 from shared.messaging.errors import DeskError, forbidden, not_found
 from shared.messaging.inbox import Delivery
 from shared.messaging.subjects import STREAM
 
+log = get_logger("desk_app")
 RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
 
 
@@ -170,8 +173,28 @@ class DeskApplication(ParksEvents, Application[UUID]):
 
     def _execute_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Outcome]:
         return GroupCommit(
-            self.repository, self._stage, self._record, self._recorded, self._execute
+            self.repository, self._stage, self._record, self._recorded, self._execute, self._absent
         ).run(commands)
+
+    def lookups(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[UUID]:
+        """The ids these commands will look up, as far as known beforehand: their receipts (an
+        application adds what its handlers read)."""
+        return [
+            CommandReceipt.id_for(ctx.site, self.name, cmd.command_id)
+            for ctx, cmd in commands
+            if cmd.command_id is not None
+        ]
+
+    def _absent(self, commands: Sequence[tuple[CommandContext, Command]]) -> set[UUID]:
+        """Of what the commands will look up, the ids the store holds no event of: one query
+        for the batch (existence.py), not one miss each. Nothing, if it cannot be asked."""
+        try:
+            ids = self.lookups(commands)
+            found = stored_ids(self.recorder, ids) if ids else None
+        except Exception:  # a shortcut only: each look-up then asks the store itself
+            log.warning("lookups.failed", exc_info=True)
+            return set()
+        return set(ids) - found if found is not None else set()
 
     def _record(self, processing: ProcessingEvent) -> Any:
         """Record, and cache the aggregates as recorded; what the store did not take, or what

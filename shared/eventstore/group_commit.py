@@ -62,6 +62,16 @@ class StagingRepository(Repository):
     def staged(self, value: dict[UUID, Any] | None) -> None:
         self._batch_thread().staged = value
 
+    @property
+    def absent(self) -> set[UUID]:
+        """The ids the batch under way will look up that the store held no event of when it
+        began (`GroupCommit`: one query for them all); only while `staged` is set."""
+        return getattr(self._batch_thread(), "absent", None) or set()
+
+    @absent.setter
+    def absent(self, value: set[UUID]) -> None:
+        self._batch_thread().absent = value
+
     def _batch_thread(self) -> threading.local:
         return self.__dict__.setdefault("_batch", threading.local())  # type: ignore[no-any-return]
 
@@ -80,6 +90,8 @@ class StagingRepository(Repository):
             found = staged.get(aggregate_id)
             if found is not None:
                 return found
+            if aggregate_id in self.absent:  # asked with the batch's other ids: not in the store
+                raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} not found.")
         if version is not None or kwargs or not self.cache or self.fastforward:
             return super().get(
                 aggregate_id, version=version, deepcopy_from_cache=deepcopy_from_cache, **kwargs
@@ -147,12 +159,14 @@ class GroupCommit:
         record: Callable[[ProcessingEvent], Any],
         recorded: Callable[[ProcessingEvent, Any], None],
         alone: Callable[[Any, Any], dict[str, Any]],
+        absent: Callable[[Sequence[tuple[Any, Any]]], set[UUID]] = lambda _: set(),
     ) -> None:
         self._repository = repository
         self._stage = stage
         self._record = record  # one transaction: all of it or nothing
         self._recorded = recorded  # after it: snapshots, notifying
         self._alone = alone
+        self._absent = absent  # of what these commands will look up, what the store lacks
 
     def run(self, commands: Sequence[tuple[Any, Any]]) -> list[Outcome]:
         outcomes: list[Outcome | None] = [None] * len(commands)
@@ -168,7 +182,9 @@ class GroupCommit:
         processing: ProcessingEvent = ProcessingEvent()
         staged = processing.aggregates  # what the batch changed, as it left it
         ran: list[int] = []
+        absent = self._absent([commands[i] for i in todo])
         self._repository.staged = staged
+        self._repository.absent = absent
         try:
             for i in todo:
                 ran.append(i)
@@ -184,6 +200,7 @@ class GroupCommit:
                     break  # changes the batch will not record: the next command must not see them
         finally:
             self._repository.staged = None
+            self._repository.absent = set()
         if processing.events:
             try:
                 recordings = self._record(processing)

@@ -14,9 +14,14 @@ from services.intake.application import IntakeApp
 from services.intake.domain import Ticket, TicketCounter
 from shared.contracts import commands
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.desk_app import CommandReceipt
+from shared.eventstore.store import store_env
+from shared.eventstore.ticket_numbers import TicketNumber
+from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.errors import DeskError
 from shared.messaging.inbox import Delivery
+from tests.postgres import STORES
 from tests.support.builders import History
 
 T1 = {"staff_id": "S017"}
@@ -276,3 +281,41 @@ def test_an_aggregate_not_in_the_store_costs_one_read_and_a_counter_its_snapshot
     reads.clear()
     counter = app.repository.get(TicketCounter.id_for("hbw", "202611"))
     assert counter.last == 25 and reads == ["events", "snapshots", "events"]
+
+
+@pytest.mark.parametrize("persistence", STORES)
+def test_a_batch_asks_the_store_once_for_the_ids_its_commands_will_look_up(
+    store_settings, tmp_path, clock, ctx, report_cmd, monkeypatch
+):
+    """Its new tickets, their numbers' index entries and its receipts cost no query each; what
+    the store holds (a repeated report, a repeated command) is found as before."""
+    env = store_env(Settings(data_dir=tmp_path, **store_settings), "intake")
+    cmds = [report_cmd(client_ref=f"desk-{i:04d}", command_id=f"c-{i}") for i in range(6)]
+    app = IntakeApp(env, clock, SiteDirectory(strict=False))
+    try:
+        first = app.execute_batch([(ctx, cmd) for cmd in cmds[:3]])
+    finally:
+        app.close()
+    app = IntakeApp(env, clock, SiteDirectory(strict=False))  # nothing cached
+    try:
+        reads: list[UUID] = []
+        get = app.events.get
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            reads.append(kwargs.get("originator_id", args[0] if args else None))
+            return get(*args, **kwargs)
+
+        monkeypatch.setattr(app.events, "get", counted)
+        again = [report_cmd(client_ref="desk-0000", command_id="c-new"), cmds[1]]
+        outcomes = app.execute_batch([(ctx, cmd) for cmd in [*again, *cmds[3:]]])
+        assert outcomes[0] == first[0] | {"duplicate": True}  # the same report again
+        assert outcomes[1] == first[1]  # the same command again: its first reply
+        assert [o["ticket_no"] for o in outcomes[2:]] == [f"HBW-202611-{n:04d}" for n in (4, 5, 6)]
+        assert UUID(first[0]["ticket_id"]) in reads  # what the store holds is read as before
+        assert CommandReceipt.id_for(ctx.site, "intake", "c-1") in reads
+        new = {UUID(o["ticket_id"]) for o in outcomes[2:]}
+        new |= {CommandReceipt.id_for(ctx.site, "intake", f"c-{i}") for i in range(3, 6)}
+        new |= {TicketNumber.id_for(ctx.site, o["ticket_no"]) for o in outcomes[2:]}
+        assert not new & set(reads)  # what it does not hold: one query for them all
+    finally:
+        app.close()

@@ -8,7 +8,7 @@ orders (`work_order_reactions.py`) are handled in their own modules. Replies: `r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
 from services.intake.application import work_order_reactions as orders
-from services.intake.application.contacts import not_in_future, report_contact
+from services.intake.application.contacts import not_in_future, report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
@@ -156,6 +156,10 @@ class IntakeApp(DeskApplication):
         with as_reply():
             change(ticket, self.clock.now(), ctx.meta(cmd))
         return ticket_reply(ticket), [ticket]
+
+    def lookups(self, commands: Sequence[tuple[CommandContext, Any]]) -> list[UUID]:
+        reports = [(ctx, cmd) for ctx, cmd in commands if isinstance(cmd, ReportContact)]
+        return [*super().lookups(commands), *report_lookups(self, reports)]
 
     # -- refusals: a refused look at contact details is recorded (R15.2, R15.3) -------------
 
