@@ -50,7 +50,7 @@ class Served:
                 "PROPDESK_METRICS_PORT": str(self.metrics_port),
             }
         )
-        self.log_path = data.parent / f"{service}-{data.name}.log"
+        self.log_path = data / f"serve-{service}.log"
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self, timeout: float = 60.0) -> None:
