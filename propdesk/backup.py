@@ -9,7 +9,8 @@ Consistency (docs/RELIABILITY.md, "Backups"):
 2. intake, dispatch and escalation are held together (desk.ops.<service>.hold,
    shared/eventstore/holding.py): each has published everything it recorded and records nothing
    more;
-3. their stores are copied, and DESK's last sequence is noted; then they are released;
+3. their stores are copied (SQLite files, or with PostgreSQL a `pg_dump` of their schemas:
+   propdesk/backup_postgres.py), and DESK's last sequence is noted; then they are released;
 4. DESK is read up to that sequence (as ops, by direct get: its messages never change) into
    `desk.jsonl`, one message a line with its subject and `Nats-Msg-Id`.
 
@@ -32,6 +33,7 @@ from typing import Any
 
 from nats.errors import NoRespondersError
 
+from propdesk import backup_postgres
 from services.reporting.ops.registry import PROJECTIONS
 from shared.eventstore.keys import key_source
 from shared.kernel.clock import Clock
@@ -105,13 +107,8 @@ async def make_backup(
 ) -> dict[str, Any]:
     """Write the backup of `settings.data_dir` into `out` (new or empty); returns its manifest."""
     data = settings.data_dir
-    if settings.persistence != "sqlite":
-        raise BackupError(
-            "the event stores of intake, dispatch and escalation are in PostgreSQL (schemas "
-            f"{', '.join(WRITERS)} of {settings.postgres_dbname!r}), which propdesk backup does "
-            "not copy: stop the services, then pg_dump those schemas and copy the data "
-            "directory with intake's key (deploy/README.md, Backups)"
-        )
+    if settings.persistence == "postgres":
+        backup_postgres.tool(settings, "pg_dump")  # missing: say so before anything is held
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty")
     private_dir(out)
@@ -119,7 +116,7 @@ async def make_backup(
     for projection in PROJECTIONS.values():
         if projection.path(data).exists():
             copy_sqlite(projection.path(data), stores / projection.file)
-    held, last = await _copy_held(bus, data, stores, say)
+    held, last = await _copy_held(bus, settings, out, say)
     messages = await _read_desk(bus, out / DESK_FILE, last)
     say(f"DESK: {messages} messages up to sequence {last}")
     _copy_secrets(settings, out, say)
@@ -132,6 +129,7 @@ async def make_backup(
         "format": FORMAT,
         "made_at": clock.now().isoformat(),
         "data_dir": str(data.resolve()),
+        "persistence": settings.persistence,  # where the writers' stores were (restore checks)
         "desk": {"file": DESK_FILE, "last_seq": last, "messages": messages},
         "held": held,
         "files": files,
@@ -141,7 +139,9 @@ async def make_backup(
     return manifest
 
 
-async def _copy_held(bus: Bus, data: Path, stores: Path, say: Say) -> tuple[dict[str, Any], int]:
+async def _copy_held(
+    bus: Bus, settings: Settings, out: Path, say: Say
+) -> tuple[dict[str, Any], int]:
     """Hold every writer, copy their stores, note DESK's last sequence, release them."""
     held: dict[str, Any] = {}
     try:
@@ -157,16 +157,11 @@ async def _copy_held(bus: Bus, data: Path, stores: Path, say: Say) -> tuple[dict
             if not reply.get("ok"):
                 raise BackupError(f"{service} could not be held: {reply['error']['message']}")
             held[service] = reply
-        for service in WRITERS:
-            store = data / f"{service}.sqlite3"
-            if store.exists():
-                copy_sqlite(store, stores / store.name)
-            elif (held[service] or {}).get("records"):  # a store elsewhere: not backed up
-                raise BackupError(
-                    f"{service} holds {held[service]['records']} records but {store} does not "
-                    "exist: is its store in PostgreSQL (PROPDESK_PERSISTENCE), or is this not "
-                    "its data directory?"
-                )
+        if settings.persistence == "postgres":
+            await backup_postgres.dump(settings, WRITERS, out / backup_postgres.DUMP)
+            say(f"PostgreSQL: schemas {', '.join(WRITERS)} of {settings.postgres_dbname!r}")
+        else:
+            _copy_stores(settings.data_dir, out / "stores", held)
         ops = await bus.connection(OPS)
         last = (await ops.jetstream().stream_info(STREAM)).state.last_seq
     finally:
@@ -185,6 +180,19 @@ async def _copy_held(bus: Bus, data: Path, stores: Path, say: Say) -> tuple[dict
             f"done; back up again (the stores took more than {HOLD_SECONDS:g} s to copy?)"
         )
     return held, last
+
+
+def _copy_stores(data: Path, stores: Path, held: dict[str, Any]) -> None:
+    for service in WRITERS:
+        store = data / f"{service}.sqlite3"
+        if store.exists():
+            copy_sqlite(store, stores / store.name)
+        elif (held[service] or {}).get("records"):  # a store elsewhere: not backed up
+            raise BackupError(
+                f"{service} holds {held[service]['records']} records but {store} does not "
+                "exist: is its store in PostgreSQL (PROPDESK_PERSISTENCE), or is this not "
+                "its data directory?"
+            )
 
 
 async def _read_desk(bus: Bus, path: Path, last: int) -> int:

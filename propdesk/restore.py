@@ -2,7 +2,9 @@
 `propdesk up` (or, with `propdesk nats config`, for a hub's nats-server: its JetStream store is
 the data directory's `nats/`, the same place).
 
-The files are checked against the manifest first, then copied. DESK is published again into an
+The files are checked against the manifest first, then copied; writers' stores that were
+PostgreSQL schemas go into the configured database (empty schemas of those names or none) with
+`pg_restore` (propdesk/backup_postgres.py). DESK is published again into an
 empty stream on an embedded nats-server of the new data directory, in order, each message by
 the service that owns its event type, with its `Nats-Msg-Id`: the stream gives every message its
 old sequence (checked one by one), so every consumer's recorded position means what it meant.
@@ -18,11 +20,13 @@ from typing import Any
 
 from nats.aio.client import Client
 
+from propdesk import backup_postgres
 from propdesk.backup import (
     DESK_FILE,
     FORMAT,
     MANIFEST,
     MSG_ID,
+    WRITERS,
     BackupError,
     Say,
     copy_private,
@@ -39,6 +43,8 @@ from shared.messaging.client import Bus
 from shared.messaging.identity import SERVICE_IDENTITIES
 from shared.messaging.natsd import EmbeddedNats, free_port
 from shared.messaging.subjects import STREAM, event_type_of
+
+_STORES = {"sqlite": "SQLite files", "postgres": "a dump of PostgreSQL schemas"}
 
 
 def read_manifest(backup: Path) -> dict[str, Any]:
@@ -58,13 +64,14 @@ def read_manifest(backup: Path) -> dict[str, Any]:
 
 async def restore(backup: Path, settings: Settings, say: Say = print) -> int:
     """Restore `backup` into `settings.data_dir` (new or empty); returns DESK's message count."""
-    if settings.persistence != "sqlite":  # the services would start on other, empty stores
-        raise BackupError(
-            "a backup holds the event stores as SQLite files: restore it, and run the restored "
-            "hub, with PROPDESK_PERSISTENCE=sqlite (PostgreSQL's schemas come back from their "
-            "pg_dump, deploy/README.md)"
-        )
     manifest = read_manifest(backup)
+    made_on = manifest.get("persistence", "sqlite")  # backups before PostgreSQL's: SQLite
+    if settings.persistence != made_on:  # the services would start on other, empty stores
+        raise BackupError(
+            f"the backup's event stores are {_STORES[made_on]}: restore it, and run the "
+            f"restored hub, with PROPDESK_PERSISTENCE={made_on}"
+            + (" and the PROPDESK_POSTGRES_* of the database to fill" * (made_on == "postgres"))
+        )
     data = settings.data_dir
     if data.exists() and any(data.iterdir()):
         raise BackupError(f"{data} is not empty: restore into a new data directory")
@@ -72,6 +79,9 @@ async def restore(backup: Path, settings: Settings, say: Say = print) -> int:
     if (creds.is_dir() and any(creds.iterdir())) or sites.exists():
         # PROPDESK_CREDENTIALS_DIR or PROPDESK_SITES_FILE name places outside it
         raise BackupError(f"{creds} or {sites} exists already: nothing is overwritten")
+    if made_on == "postgres":  # refused before anything is written
+        backup_postgres.tool(settings, "pg_restore")
+        backup_postgres.make_room(settings, WRITERS)
     private_dir(data)
     for store in sorted((backup / "stores").glob("*.sqlite3")):
         copy_private(store, data / store.name)
@@ -84,6 +94,9 @@ async def restore(backup: Path, settings: Settings, say: Say = print) -> int:
     ):
         if (backup / folder).is_dir():
             copy_tree(backup / folder, target)
+    if made_on == "postgres":
+        await backup_postgres.restore(settings, backup / backup_postgres.DUMP)
+        say(f"PostgreSQL: schemas {', '.join(WRITERS)} into {settings.postgres_dbname!r}")
     count = await _republish(backup / DESK_FILE, settings, manifest["desk"]["last_seq"])
     say(f"DESK: {count} messages published again, sequences 1 to {count}")
     return count

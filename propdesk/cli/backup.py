@@ -15,6 +15,7 @@ import typer
 from nats.errors import Error as NatsError
 
 from propdesk.backup import BackupError, make_backup
+from propdesk.backup_postgres import PostgresCopyError
 from propdesk.cli.client import CommandBus, DeskUnavailable
 from propdesk.cli.common import DEFAULT_URL, NatsUrl, usage
 from propdesk.cli.common import err_whole as err
@@ -75,7 +76,7 @@ def restore(
 def _run(coro: Coroutine[Any, Any, int]) -> int:
     try:
         asyncio.run(coro)
-    except BackupError as exc:
+    except (BackupError, PostgresCopyError) as exc:
         err.print(f"[red]refused:[/red] {exc}")
         return 1
     except (DeskUnavailable, MissingCredential) as exc:  # restore reads the credentials too

@@ -21,6 +21,9 @@ def contact_report(
     channel: Annotated[str, typer.Option(help="phone visit letter online inspection …")] = "phone",
     category: Annotated[str | None, typer.Option(help="cleaning, plumbing, noise …")] = None,
     help_category: Annotated[str | None, typer.Option(help="A–G, for help requests")] = None,
+    incident_kind: Annotated[
+        str | None, typer.Option(help="A, E, F open an incident: fire, flood, lift_entrapment …")
+    ] = None,
     name: Annotated[str | None, typer.Option(help="Reporter's name")] = None,
     phone: Annotated[str | None, typer.Option(help="Reporter's phone")] = None,
     room: Annotated[str | None, typer.Option(help="Room or location")] = None,
@@ -44,6 +47,7 @@ def contact_report(
         "kind": kind,
         "category": category,
         "help_category": help_category,
+        "incident_kind": incident_kind,
         "reporter": {k: v for k, v in reporter.items() if v is not None} or None,
         "content": content,
         "received_at": received_at,

@@ -17,6 +17,7 @@ from propdesk.cli.console import console_app
 from propdesk.cli.contact import contact_app
 from propdesk.cli.escalation import clock_app, notice_app, sim_app
 from propdesk.cli.events import events_app
+from propdesk.cli.incident import incident_app
 from propdesk.cli.keys import keys_app
 from propdesk.cli.parked import parked_app
 from propdesk.cli.queues import ticket_search, workorder_list
@@ -36,6 +37,7 @@ ticket_app.command("search")(ticket_search)
 workorder_app.command("list")(workorder_list)
 app.add_typer(contact_app, name="contact")
 app.add_typer(ticket_app, name="ticket")
+app.add_typer(incident_app, name="incident")
 app.add_typer(workorder_app, name="workorder")
 app.add_typer(clock_app, name="clock")
 app.add_typer(notice_app, name="notice")

@@ -50,6 +50,10 @@ def print_command_reply(
         f"[green]{done}[/green]{note}: ticket [bold]{reply['ticket_no']}[/bold]"
         f"  status {reply['status']}  id {reply['ticket_id']}"
     )
+    if reply.get("incident_no"):  # R16.5: a help request of category A, E or F
+        console.print(f"[bold red]EMERGENCY EVENT[/bold red] {reply['incident_no']} opened: "
+                      "security and the duty manager are told; record the measures "
+                      "(propdesk incident measure …)")  # fmt: skip
     if reply.get("emergency"):  # R4.10, R16.5
         console.print("[bold red]EMERGENCY[/bold red] (gas, fire or smoke): start the emergency "
                       "plan now: security, evacuation if needed, report upward")  # fmt: skip

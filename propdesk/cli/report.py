@@ -14,7 +14,7 @@ from rich.table import Table
 from propdesk import report_files
 from propdesk.cli.common import AsJson, NatsUrl, Staff, call_desk, err, out, send_command
 from propdesk.report_files.headline import headline
-from shared.contracts.commands import YEAR
+from shared.contracts.base import YEAR
 from shared.messaging import subjects
 
 report_app = typer.Typer(

@@ -38,6 +38,7 @@ class Ticket:
     stuck: bool = False
     ticket_id: str = ""
     ticket_no: str = ""
+    incident_no: str = ""  # the emergency event a help request of A, E or F opened (R16.5)
     reported: asyncio.Event = field(default_factory=asyncio.Event)
     _steps: itertools.count = field(default_factory=itertools.count)
 

@@ -37,6 +37,7 @@ async def report(m: Month, t: Ticket) -> None:
     staff = m.staff(t, "PATROL") if t.channel == "inspection" else m.desk_staff(t)
     reply = await m.intake(t, "report", staff, **fields)
     t.ticket_id, t.ticket_no = reply["ticket_id"], reply["ticket_no"]
+    t.incident_no = reply.get("incident_no") or ""
     t.reported.set()
     m.today.contacts[t.site] += 1
 

@@ -204,6 +204,9 @@ async def help_call(m: Month, t: Ticket) -> None:
         "F": "值班工程和保安马上到场处理",
     }.get(t.help_category or "", "值班人员马上到")
     await m.intake(t, "reply", m.desk_staff(t), message=message)
+    if t.incident_no:  # an emergency event (R16.5): what was done, reported upward at once
+        await incident(m, t, "incident_measure", measure=message)
+        await incident(m, t, "incident_report_up", to="project_manager", note="电话报告值班经理")
     if t.help_category in ("B", "F"):
         department = "engineering" if t.help_category == "B" else "security"
         reply = await m.dispatch(
@@ -218,7 +221,15 @@ async def help_call(m: Month, t: Ticket) -> None:
     else:
         await m.tl.until(grid(m.tl.now + timedelta(minutes=rng.randint(15, 150))))
         await m.intake(t, "resolve", m.desk_staff(t), resolution="已协助处理完毕")
+    if t.incident_no:
+        await incident(m, t, "incident_close", follow_up="事后回访当事人，情况已稳定，已归档")
     await follow_up(m, t, 0.05)
+
+
+async def incident(m: Month, t: Ticket, verb: str, **fields: str) -> None:
+    """One step of the emergency event a help request opened, by the desk."""
+    body = {"command_id": t.command_id(), "staff_id": m.desk_staff(t), "incident_id": t.incident_no}
+    await m.send(subjects.command(t.site, "intake", verb), body | fields)
 
 
 KINDS = {

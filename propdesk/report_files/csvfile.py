@@ -34,7 +34,7 @@ from propdesk.report_files.quality import measures_of
 
 ANALYSIS_FIELDS = ("cause", "lessons", "actions", "revision", "by", "at")
 TREND_MEASURES = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
-LIST_KEYS = ("ticket_no", "unit", "category", "month", "site")
+LIST_KEYS = ("incident_no", "ticket_no", "unit", "category", "month", "site")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

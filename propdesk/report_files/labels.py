@@ -41,6 +41,16 @@ LEVELS = {
     "project_manager": ("项目经理", "Project manager"),
     "gm_office": ("总经理办公室", "GM office"),
 }
+INCIDENT_KINDS = {
+    "fire": ("火灾", "Fire"),
+    "power_cut": ("停电", "Power cut"),
+    "flood": ("水浸", "Flood"),
+    "lift_entrapment": ("电梯困人", "Lift entrapment"),
+    "medical": ("急救病人", "Medical emergency"),
+    "crime": ("治安事件", "Crime"),
+    "other": ("其他事故", "Other"),
+}
+INCIDENT_STATUSES = {"open": ("处理中", "Open"), "closed": ("已结案", "Closed")}
 CLOCKS = {
     "help_reply": ("求助回复", "Help-request reply"),
     "order_issued_household": ("住户报修派单", "Order issued (household)"),
@@ -101,6 +111,7 @@ MEASURES = {
     "satisfaction_rate": ("满意率", "Satisfaction rate"),
     "reopen_rate": ("重开率", "Reopen rate"),
     "paid_revenue": ("有偿服务收入(元)", "Paid-service revenue (CNY)"),
+    "incidents": ("突发事件", "Emergency events"),
 }
 RATE_MEASURES = frozenset(
     {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate"}

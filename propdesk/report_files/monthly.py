@@ -212,6 +212,47 @@ def analysis(report: Report) -> Table:
     return Table(both("分析", "Analysis"), header, rows, long_text=True, key="analysis")
 
 
+def incidents(report: Report) -> Table:
+    """The month's emergency events (突发事件, R16.5): what, where, when, the measures taken, to
+    whom it was reported and the follow-up, every time in the site's zone."""
+    header = [
+        both("编号", "No."),
+        both("类型", "Kind"),
+        both("地点", "Place"),
+        both("发生时间", "Occurred"),
+        both("状态", "Status"),
+        both("上报", "Reported to"),
+        both("处理措施与跟进", "Measures and follow-up"),
+    ]
+    rows = []
+    for i in report.get("incidents") or []:
+        reported = "; ".join(
+            f"{L.label(L.LEVELS, r.get('to'))} {_hm(r.get('reported_at'))}"
+            for r in i.get("reports_up") or []
+        )
+        lines = [f"{_hm(m.get('taken_at'))} {m.get('measure')}" for m in i.get("measures") or []]
+        if i.get("follow_up"):
+            lines.append(f"跟进 Follow-up: {i['follow_up']}")
+        rows.append(
+            [
+                text(i.get("incident_no")),
+                text(L.label(L.INCIDENT_KINDS, i.get("kind"))),
+                text(i.get("place")),
+                when(report, i.get("occurred_at")),
+                text(L.label(L.INCIDENT_STATUSES, i.get("status"))),
+                text(reported),
+                text("\n".join(lines)),
+            ]
+        )
+    title = both("突发事件", "Emergency events")
+    return Table(title, header, rows, long_text=True, key="incidents", wrap=frozenset({5}))
+
+
+def _hm(value: Any) -> str:
+    """A local time as the site wrote it (its own offset), to the minute: 2026-12-06 02:05."""
+    return str(value or "")[:16].replace("T", " ")
+
+
 SECTIONS: tuple[Section, ...] = (
     overview,
     by_kind,
@@ -229,5 +270,6 @@ SECTIONS: tuple[Section, ...] = (
     top_categories,
     change,
     trend,
+    incidents,
     analysis,
 )

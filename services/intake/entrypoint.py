@@ -75,7 +75,7 @@ class IntakeService(DeskService):
         return await self.offload(search_tickets, self.app, self.index, site, query)
 
     def translator(self) -> Translate:
-        return Translator(self.app.reporters_of)
+        return Translator(self.app.reporters_of, self.app.ticket_of_incident)
 
     def router(self) -> NatsRouter:
         router = super().router()

@@ -20,12 +20,14 @@ from services.reporting.ops.live_view import LiveView, ViewLot
 from services.reporting.ops.registry import PROJECTIONS, View, replica_lock
 from services.reporting.ops.repair import RepairingViews
 from services.reporting.ops.switch import SwitchingViews
+from services.reporting.queries import incidents as incident_queries
 from services.reporting.queries import reports as report_queries
 from services.reporting.queries import tickets as queries
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
+from shared.contracts.incident_commands import GetIncident, ListIncidents
 from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.queue_queries import ListWorkOrders
 from shared.contracts.replies import ErrorCode
@@ -59,10 +61,20 @@ QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
         "Notifications to roles, oldest first, with who acknowledged them",
     ),
 }
-# report name -> (request model, handler, description), over the analytics facts
+# report name -> (request model, handler, description), over the analytics facts (incidents too)
 REPORTS: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] = {
     "report.monthly": (MonthlyReport, report_queries.monthly, "A site's monthly summary (R12.4)"),
     "report.weekly": (WeeklyReport, report_queries.weekly, "A site's weekly summary (R12.1)"),
+    "incident.list": (
+        ListIncidents,
+        incident_queries.list_incidents,
+        "A site's emergency events (R16.5), newest first: of a month, or by status",
+    ),
+    "incident.show": (
+        GetIncident,
+        incident_queries.show_incident,
+        "One emergency event with its measures, reports upward and follow-up (R16.5)",
+    ),
 }
 # the queries' queue group: each request is answered by one of the running replicas
 QUERY_GROUP = "reporting"

@@ -60,6 +60,8 @@ TicketRef = Annotated[
 # and in UTC, so that every deadline, month and week reckoned from it is a date (a year-9999
 # appointment once overflowed escalation's deadlines).
 YEARS = (1970, 2999)
+YEAR = r"(19[7-9][0-9]|2[0-9]{3})"
+Month = Annotated[str, StringConstraints(pattern=rf"^{YEAR}-(0[1-9]|1[0-2])$")]
 MAX_INT64 = 2**63 - 1  # what SQLite stores in an INTEGER column
 
 

@@ -18,13 +18,17 @@ from shared.contracts.base import (
     Contract,
     Key,
     LongText,
+    Month,
     Place,
     ShortText,
     StaffId,
     TicketRef,
     Timestamp,
 )
+from shared.contracts.command import Command
+from shared.contracts.incident_commands import INCIDENT_COMMANDS
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
+from shared.kernel.incidents import IncidentKind, opens_incident
 from shared.kernel.personal import names_a_reporter
 from shared.kernel.satisfaction import contradiction, is_satisfied
 from shared.kernel.vocabulary import (
@@ -36,18 +40,6 @@ from shared.kernel.vocabulary import (
     Severity,
     Validity,
 )
-
-
-class Command(Contract):
-    """A command on desk.cmd.<site>.<service>.<verb>: it names its `verb` and, in its docstring,
-    what it does (the AsyncAPI document's description); intake's also name their `reply`."""
-
-    verb: ClassVar[str]
-    reply: ClassVar[type[Contract]]
-    command_id: Key | None = Field(
-        default=None, description="Idempotency key: a repeat returns the first reply"
-    )
-    staff_id: StaffId = Field(description="工号 of the member of staff giving the command")
 
 
 class TicketCommand(Command):
@@ -99,6 +91,11 @@ class ReportContact(Command):
     kind: Kind
     category: str | None = Field(default=None, max_length=32)
     help_category: HelpCategory | None = None
+    incident_kind: IncidentKind | None = Field(
+        default=None,
+        description="For a help request of category A, E or F, which opens an incident (R16.5): "
+        "what happened; default medical (A), crime (E), other (F)",
+    )
     reporter: Reporter | None = None
     content: LongText
     received_at: Timestamp | None = None
@@ -116,6 +113,8 @@ class ReportContact(Command):
             raise ValueError("help_category (A–G) is required when kind is help")
         if self.kind is not Kind.help and self.help_category is not None:
             raise ValueError("help_category is only for help requests")
+        if self.incident_kind is not None and not opens_incident(self.help_category):
+            raise ValueError("incident_kind is only for help requests of category A, E or F")
         if self.reporter is None and self.channel is not Channel.inspection:
             raise ValueError("reporter is required except for inspection findings")
         if (
@@ -277,8 +276,6 @@ class CancelTicket(TicketCommand):
 
 
 # Years 1970–2999: every month a report looks at (the six before, the one after) is a date.
-YEAR = r"(19[7-9][0-9]|2[0-9]{3})"
-Month = Annotated[str, StringConstraints(pattern=rf"^{YEAR}-(0[1-9]|1[0-2])$")]
 
 
 class AttachMonthAnalysis(Command):
@@ -318,7 +315,7 @@ class ListTickets(Contract):
     cursor: str | None = Field(default=None, max_length=200)
 
 
-# every intake command, in the contract's order (docs/contract.md §6)
+# every intake command, in the contract's order (docs/contract.md §6); the incidents' last
 INTAKE_COMMANDS: tuple[type[Command], ...] = (
     ReportContact,
     ClassifyTicket,
@@ -332,4 +329,5 @@ INTAKE_COMMANDS: tuple[type[Command], ...] = (
     ReopenTicket,
     CancelTicket,
     AttachMonthAnalysis,
+    *INCIDENT_COMMANDS,
 )

@@ -62,12 +62,13 @@ class Decision(Contract):
         "complaint_upgraded",
         "major_reported",
         "major_suggested",
+        "incident_follow_up_due",
     ]
-    ticket_id: UUID
+    ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str
     subject: str = Field(
         description="The clock key, the ladder level, `major`, or `major:<role>` for a major "
-        "complaint reported to a role"
+        "complaint reported to a role; `follow_up` for an incident's (R16.5)"
     )
 
 

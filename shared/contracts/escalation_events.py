@@ -1,7 +1,8 @@
 """Escalation events (docs/DOMAIN.md §5, §3) on desk.evt.<site>.escalation.<event>, and the
 notification a role receives on desk.ntf.<site>.<role>.
 
-Every event names the ticket (`ticket_id`, `ticket_no`). A clock is identified by `key`: the clock's
+Every event names the ticket (`ticket_id`, `ticket_no`), but an emergency event's (`incident_*`,
+R16.5), which name the incident. A clock is identified by `key`: the clock's
 name, or `<name>:<order_no>` for a clock of one work order.
 """
 
@@ -15,6 +16,7 @@ from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
+from shared.kernel.incidents import IncidentKind
 from shared.kernel.vocabulary import ClockName, Department, Level, Role
 
 
@@ -156,6 +158,26 @@ class NotificationAcknowledged(TicketRef):
     note: str | None
 
 
+class IncidentAlerted(Contract):
+    """An emergency event opened (R16.5): a role told at once, on any hour (R10.7, R15.14)."""
+
+    incident_id: UUID
+    incident_no: str
+    kind: IncidentKind
+    place: str | None
+    notification: Notified
+
+
+class IncidentFollowUpDue(Contract):
+    """An emergency event's follow-up was not recorded by its time (R16.5): a reminder."""
+
+    incident_id: UUID
+    incident_no: str
+    kind: IncidentKind
+    due_at: AwareDatetime
+    notification: Notified
+
+
 class EscalationClockStartedEvent(Envelope):
     event_type: Literal["escalation.clock_started"]
     data: ClockStarted
@@ -221,6 +243,16 @@ class EscalationNotificationAcknowledgedEvent(Envelope):
     data: NotificationAcknowledged
 
 
+class EscalationIncidentAlertedEvent(Envelope):
+    event_type: Literal["escalation.incident_alerted"]
+    data: IncidentAlerted
+
+
+class EscalationIncidentFollowUpDueEvent(Envelope):
+    event_type: Literal["escalation.incident_follow_up_due"]
+    data: IncidentFollowUpDue
+
+
 ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationClockStartedEvent,
     EscalationClockPausedEvent,
@@ -235,6 +267,8 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationNotificationAcknowledgedEvent,
     EscalationMajorReportedEvent,
     EscalationMajorSuggestedEvent,
+    EscalationIncidentAlertedEvent,
+    EscalationIncidentFollowUpDueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -247,7 +281,10 @@ NOTIFYING = (
     EscalationComplaintUpgradedEvent,
     EscalationMajorReportedEvent,
     EscalationMajorSuggestedEvent,
+    EscalationIncidentAlertedEvent,
+    EscalationIncidentFollowUpDueEvent,
 )
+INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 
 
 class Notification(Contract):
@@ -262,9 +299,14 @@ class Notification(Contract):
         "complaint_upgraded",
         "major_reported",
         "major_suggested",
+        "incident_alerted",
+        "incident_follow_up_due",
     ]
-    ticket_id: UUID
-    ticket_no: str
+    ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
+    ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")
+    about: Literal["ticket", "incident"] = Field(
+        default="ticket", description="What ticket_id and ticket_no name (R16.5)"
+    )
     clock: ClockName | None
     level: Level | None
     due_at: datetime
@@ -283,6 +325,22 @@ def notification_of(published: Envelope) -> Notification | None:
         return None
     name = published.type_name().removeprefix("escalation.")
     data: Any = published.data
+    if isinstance(published, INCIDENT_NOTIFYING):
+        return Notification(
+            notification_id=data.notification.notification_id,
+            site=published.site,
+            role=data.notification.role,
+            reason=name,
+            ticket_id=data.incident_id,
+            ticket_no=data.incident_no,
+            about="incident",
+            clock=None,
+            level=None,
+            due_at=getattr(data, "due_at", published.occurred_at),
+            raised_at=published.occurred_at,
+            event_id=published.event_id,
+            department=data.notification.department,
+        )
     return Notification(
         notification_id=data.notification.notification_id,
         site=published.site,

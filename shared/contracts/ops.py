@@ -10,8 +10,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from shared.contracts.base import Contract, SiteId
-from shared.contracts.commands import Month
+from shared.contracts.base import Contract, Month, SiteId
 
 ProjectionName = Annotated[
     str,

@@ -94,3 +94,8 @@ class ReportReply(TicketReply):
         description="A repair or help request that names a smell of gas, a fire or smoke: start "
         "the emergency plan now (R4.10, R16.5)",
     )
+    incident_no: str | None = Field(
+        default=None,
+        description="The emergency event a help request of category A, E or F opened (R16.5): "
+        "security and the duty manager are told at once; record its measures",
+    )

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from shared.contracts.base import Contract
-from shared.contracts.commands import YEAR, Month
+from shared.contracts.base import YEAR, Contract, Month
 
 Week = Annotated[str, StringConstraints(pattern=rf"^{YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3])$")]
 

@@ -49,21 +49,25 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
     """Where a service's store is, without its keys: to look at the records as they are stored."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.persistence == "postgres":
-        env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": settings.postgres_dbname,
-            "POSTGRES_HOST": settings.postgres_host,
-            "POSTGRES_PORT": str(settings.postgres_port),
-            "POSTGRES_USER": settings.postgres_user,
-            "POSTGRES_PASSWORD": settings.postgres_password,
-            "POSTGRES_SCHEMA": service,
-        }
+        env = postgres_env(settings) | {"POSTGRES_SCHEMA": service}
         create_schema(env)
         return env
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(settings.data_dir / f"{service}.sqlite3"),
         "SQLITE_LOCK_TIMEOUT": "10",
+    }
+
+
+def postgres_env(settings: Settings) -> dict[str, str]:
+    """The configured PostgreSQL database as eventsourcing's environment, without a schema."""
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": settings.postgres_dbname,
+        "POSTGRES_HOST": settings.postgres_host,
+        "POSTGRES_PORT": str(settings.postgres_port),
+        "POSTGRES_USER": settings.postgres_user,
+        "POSTGRES_PASSWORD": settings.postgres_password,
     }
 
 

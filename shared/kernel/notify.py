@@ -14,12 +14,13 @@ from shared.kernel.vocabulary import Department, Role
 
 Reason = Literal[
     "clock_breached", "complaint_escalated", "complaint_upgraded", "major_reported",
-    "major_suggested",
+    "major_suggested", "incident_alerted", "incident_follow_up_due",
 ]  # fmt: skip
 # a breach and each ladder step want someone to act: told again until acknowledged; a
 # suggestion toward major (R5.1a) is the desk's to confirm, told once
 RESENT: tuple[Reason, ...] = (
     "clock_breached", "complaint_escalated", "complaint_upgraded", "major_reported",
+    "incident_alerted", "incident_follow_up_due",
 )  # fmt: skip
 Email = Annotated[
     str,

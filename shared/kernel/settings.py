@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     postgres_user: str = "propdesk"
     postgres_password: str = ""
     postgres_dbname: str = "propdesk"
+    # where PostgreSQL's client programs are (pg_dump, pg_restore: `propdesk backup`/`restore`);
+    # empty: found on PATH. They must be of the server's major version or newer.
+    postgres_bin: Path | None = None
     sites_file: Path | None = None
     # reporting runs as replicas (docs/RELIABILITY.md, More than one of each): this process's
     # replica (None: the first, as ever), and the replicas the hub grants durables to

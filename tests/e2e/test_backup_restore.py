@@ -20,12 +20,15 @@ from shared.messaging.natsd import free_port
 from shared.messaging.subjects import OPS_REPORTING_CHECKSUM, STREAM
 from tests.e2e.conftest import PROPDESK, Process
 from tests.e2e.test_propdesk_up import call, contact
+from tests.postgres import STORES, TestPostgres, as_env
 
 pytestmark = pytest.mark.e2e
 
 
-def run(*args: str, data_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PROPDESK_DATA_DIR": str(data_dir)}
+def run(
+    *args: str, data_dir: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"PROPDESK_DATA_DIR": str(data_dir)} | (env or {})
     return subprocess.run(
         [PROPDESK, *args], capture_output=True, text=True, timeout=timeout, env=env
     )
@@ -57,9 +60,18 @@ async def listing(url: str, var: Path) -> list[dict[str, Any]]:
     return shown
 
 
+@pytest.mark.parametrize("persistence", STORES)
 async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
     tmp_path: Path,
+    persistence: str,
+    store_settings: dict[str, Any],
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """On PostgreSQL the writers' schemas are dumped while they are held, and restored into
+    another, empty database (its hub a new data directory as on SQLite)."""
+    for name, value in as_env(store_settings).items():  # PostgreSQL: the first hub's database
+        monkeypatch.setenv(name, value)
     var, port = tmp_path / "var", free_port()
     url = f"nats://127.0.0.1:{port}"
     first = Process("up", "--data-dir", str(var), "--nats-port", str(port))
@@ -88,11 +100,24 @@ async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
 
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert {
-        "stores/intake.sqlite3", "keys/intake.key", "credentials/ops.nk",
+        "keys/intake.key", "credentials/ops.nk",
         "console/accounts.sqlite3",  # the web console's staff passwords (hashed)
     } <= set(manifest["files"])  # fmt: skip
     assert (tmp_path / "backup").stat().st_mode & 0o077 == 0  # nobody else may read it
 
+    if persistence == "postgres":
+        assert "stores/postgres.dump" in manifest["files"] and manifest["persistence"] == "postgres"
+        server: TestPostgres = request.getfixturevalue("postgres_server")
+        second_db = server.database()
+        request.addfinalizer(lambda: server.drop(second_db["postgres_dbname"]))
+        for name, value in as_env(second_db).items():  # the restored hub's own database
+            monkeypatch.setenv(name, value)
+        wrong = run("restore", str(tmp_path / "backup"), data_dir=tmp_path / "elsewhere",
+                    env={"PROPDESK_PERSISTENCE": "sqlite"})  # fmt: skip
+        assert wrong.returncode == 1 and "PROPDESK_PERSISTENCE=postgres" in wrong.stderr
+        assert not (tmp_path / "elsewhere").exists()
+    else:
+        assert "stores/intake.sqlite3" in manifest["files"]
     new, port2 = tmp_path / "restored", free_port()
     restored = run("restore", str(tmp_path / "backup"), "--data-dir", str(new), data_dir=new)
     assert restored.returncode == 0, restored.stderr + restored.stdout
@@ -106,6 +131,10 @@ async def test_a_backup_restored_into_an_empty_directory_serves_the_same_desk(
         again = await call(url2, new, "desk.cmd.hbw.intake.report", contact("b-0"))
     finally:
         assert second.stop() == 0
+    if persistence == "postgres":  # the restored database is in use now: never overwritten
+        twice = run("restore", str(tmp_path / "backup"), data_dir=tmp_path / "twice")
+        assert twice.returncode == 1 and "already holds" in twice.stderr, twice.stderr
+        assert not (tmp_path / "twice").exists()
 
     assert len(before) == 4 and all(t["work_orders"] for t in before if t["kind"] == "repair")
     assert after == before  # the same tickets, numbers, states, work orders and clocks

@@ -1,17 +1,19 @@
 """A three-node JetStream cluster (deploy/cluster/) loses its stream leader in the middle of a
-load: the services, given every node's URL and DESK held by all three (R3), lose no acknowledged
-command, publish no event twice, and every consumer catches up once the node is back
-(docs/RELIABILITY.md, "A NATS cluster"). The load and the checks are the fault campaign's
-(bench/chaos.py)."""
+load, or two of its three nodes (no majority: DESK takes no write for a while): the services,
+given every node's URL and DESK held by all three (R3), lose no acknowledged command, publish no
+event twice, and every consumer catches up once the nodes are back (docs/RELIABILITY.md, "A NATS
+cluster"). The load and the checks are the fault campaign's (bench/chaos.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nats.errors import Error as NatsError
@@ -103,9 +105,73 @@ class Outage:
         await cluster.nodes[self.leader].start()
 
 
+class QuorumLost:
+    """Two of the three nodes (the stream leader and one more) killed with SIGKILL mid-load:
+    DESK has no majority and takes no write for `HELD` seconds; then both are started again."""
+
+    HELD = 5.0
+
+    def __init__(self) -> None:
+        self.killed: list[str] = []
+        self.acked_before = self.acked_during = 0
+        self.whole_after = 0.0  # seconds from the restart until DESK has a leader again
+
+    async def run(self, cluster: SecuredCluster, bus: Bus, ledger: Ledger) -> None:
+        await asyncio.sleep(KILL_AFTER)
+        js = (await bus.connection(OPS)).jetstream()
+        info = await js.stream_info(STREAM)
+        assert info.cluster is not None and info.cluster.leader
+        other = next(name for name in cluster.nodes if name != info.cluster.leader)
+        self.killed = [info.cluster.leader, other]
+        self.acked_before = len(ledger.acked)
+        for name in self.killed:
+            await cluster.nodes[name].kill()
+        await asyncio.sleep(self.HELD)
+        self.acked_during = len(ledger.acked) - self.acked_before
+        for name in self.killed:
+            await cluster.nodes[name].start()
+        back = time.monotonic()
+        while time.monotonic() - back < 60:  # the majority elects a leader again
+            with contextlib.suppress(NatsError, OSError, TimeoutError):
+                info = await asyncio.wait_for(js.stream_info(STREAM), 1.0)
+                if info.cluster and info.cluster.leader:
+                    break
+            await asyncio.sleep(0.2)
+        self.whole_after = time.monotonic() - back
+
+
 async def test_killing_the_stream_leader_mid_load_loses_no_command_and_doubles_no_event(
     cluster: SecuredCluster, services: dict[str, Service]
 ) -> None:
+    outage = Outage()
+    info, events, pending, ledger = await _load_through(cluster, outage)
+
+    assert outage.resumed < RESUME_WITHIN, f"writes resumed after {outage.resumed:.1f} s"
+    assert 0 < outage.acked_before < len(ledger.acked)  # commands before and after the kill
+    _caught_up_exactly_once(services, info, events, pending, ledger)
+
+
+async def test_a_cluster_without_a_majority_keeps_the_desks_answered_and_catches_up_once_whole(
+    cluster: SecuredCluster, services: dict[str, Service]
+) -> None:
+    """Two nodes of three down: DESK takes no write, but the surviving node still carries the
+    desks' commands; intake records them (store first) and its relay publishes them once the
+    stream has its majority again — nothing lost, nothing twice."""
+    outage = QuorumLost()
+    load = KILL_AFTER + QuorumLost.HELD + 2.0  # and a little after the majority is back
+    info, events, pending, ledger = await _load_through(cluster, outage, load)
+
+    assert len(outage.killed) == 2 and outage.acked_before > 0
+    assert outage.acked_during > 0  # the desks were answered while DESK could not be written
+    assert outage.whole_after < RESUME_WITHIN, f"no leader {outage.whole_after:.1f} s after"
+    _caught_up_exactly_once(services, info, events, pending, ledger)
+
+
+async def _load_through(
+    cluster: SecuredCluster, outage: Outage | QuorumLost, load: float = LOAD
+) -> tuple[Any, list[dict[str, Any]], dict[str, Any], Ledger]:
+    """The campaign's desks at every site for `load` seconds while `outage` runs; then the
+    stream once every consumer is idle and every node current."""
     ledger = Ledger()
 
     async def disconnected(_: Exception) -> None:  # the outage is the point: counted
@@ -113,12 +179,11 @@ async def test_killing_the_stream_leader_mid_load_loses_no_command_and_doubles_n
 
     bus = Bus(cluster.url, cluster.bus_settings, name="cluster-desk", max_reconnect_attempts=-1,
               reconnect_time_wait=0.3, error_cb=disconnected)  # fmt: skip
-    outage = Outage()
     try:
-        until = time.monotonic() + LOAD
+        until = time.monotonic() + load
         rngs = random.Random(15)
-        load = [desk(bus, ledger, site, random.Random(rngs.random()), until) for site in PREFIX]
-        await asyncio.gather(outage.run(cluster, bus, ledger), *load)
+        desks = [desk(bus, ledger, site, random.Random(rngs.random()), until) for site in PREFIX]
+        await asyncio.gather(outage.run(cluster, bus, ledger), *desks)
         pending = await settled(bus, quiet=2.0, timeout=90)
         events = [json.loads(m.data) async for batch in bus.read_desk() for m in batch]
         js = (await bus.connection(OPS)).jetstream()
@@ -134,9 +199,16 @@ async def test_killing_the_stream_leader_mid_load_loses_no_command_and_doubles_n
         info = await js.stream_info(STREAM)
     finally:
         await bus.close()
+    return info, events, pending, ledger
 
-    assert outage.resumed < RESUME_WITHIN, f"writes resumed after {outage.resumed:.1f} s"
-    assert 0 < outage.acked_before < len(ledger.acked)  # commands before and after the kill
+
+def _caught_up_exactly_once(
+    services: dict[str, Service],
+    info: Any,
+    events: list[dict[str, Any]],
+    pending: dict[str, Any],
+    ledger: Ledger,
+) -> None:
     assert ledger.refused == []
     assert {rule: bad for rule, bad in check(events, ledger).items() if bad} == {}
     assert pending and not any(pending.values()), pending  # every consumer read and acked all

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import pytest
 
-from propdesk.backup import BackupError, make_backup
+from propdesk.backup import DESK_FILE, MANIFEST, BackupError, make_backup, sha256
+from propdesk.backup_postgres import PostgresCopyError
 from propdesk.restore import restore
 from shared.eventstore.store import StoreUnreachable, persistence_env
 from shared.kernel.settings import Settings
@@ -55,11 +58,14 @@ def test_a_postgresql_that_cannot_be_reached_stops_the_start_with_the_reason(
         persistence_env(wrong, "intake")
 
 
-async def test_a_backup_on_postgresql_says_what_it_does_not_copy_and_how(
+async def test_a_backup_on_postgresql_without_pg_dump_says_where_it_looked_and_holds_nothing(
     settings: Settings, tmp_path, clock
 ) -> None:
-    with pytest.raises(BackupError, match="pg_dump those schemas"):
-        await make_backup(None, settings, tmp_path / "backup", clock)  # type: ignore[arg-type]
+    """The schemas are copied by PostgreSQL's pg_dump (tests/e2e/test_backup_restore.py runs a
+    backup and a restore on PostgreSQL); without it nothing is held or written."""
+    nowhere = settings.model_copy(update={"postgres_bin": tmp_path / "no-client-programs"})
+    with pytest.raises(PostgresCopyError, match=r"pg_dump is not in .*PROPDESK_POSTGRES_BIN"):
+        await make_backup(None, nowhere, tmp_path / "backup", clock)  # type: ignore[arg-type]
     assert not (tmp_path / "backup").exists()
 
 
@@ -75,11 +81,17 @@ async def test_a_backup_told_sqlite_of_services_on_postgresql_is_refused_not_mad
     assert (await desk.command("hbw", "report", report_body("pg-c")))["ok"]  # released
 
 
-async def test_a_restore_for_services_on_postgresql_is_refused(
+async def test_a_restore_of_sqlite_stores_for_services_on_postgresql_is_refused(
     settings: Settings, tmp_path
 ) -> None:
-    """A backup's stores are SQLite files: restored for services on PostgreSQL, they would start
-    on other, empty stores beside a DESK full of events."""
+    """A backup made on SQLite holds its stores as SQLite files: restored for services on
+    PostgreSQL, they would start on other, empty stores beside a DESK full of events."""
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    (backup / DESK_FILE).write_text("")
+    files = {DESK_FILE: {"bytes": 0, "sha256": sha256(backup / DESK_FILE)}}
+    manifest = {"format": 1, "persistence": "sqlite", "files": files, "desk": {"last_seq": 0}}
+    (backup / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(BackupError, match="PROPDESK_PERSISTENCE=sqlite"):
-        await restore(tmp_path / "backup", settings, say=lambda _: None)
+        await restore(backup, settings, say=lambda _: None)
     assert not settings.data_dir.exists()

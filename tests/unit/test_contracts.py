@@ -266,7 +266,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from shared.contracts.commands import INTAKE_COMMANDS
 
     verbs = [cmd.verb for cmd in INTAKE_COMMANDS]
-    assert len(set(verbs)) == len(verbs) == 12  # verify, accept_solution (issue 13)
+    assert len(set(verbs)) == len(verbs) == 16  # verify, accept_solution (issue 13); incidents
     assert set(COMMANDS) == set(verbs)
     assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in INTAKE_COMMANDS)
     assert COMMANDS["report"][1].__name__ == "ReportReply"

@@ -63,14 +63,19 @@ class Desk:
     def __init__(self, tmp_path: Path) -> None:
         self.clock = FixedClock(START)
         self.acked: set[UUID] = set()
+        self.asked = 0  # how often escalation's store was asked whether one was acknowledged
         self.email, self.webhook = Recording(), Recording()
         self.channel = NotificationChannel(
             Tracking(tmp_path / "notify.sqlite3"),
             SITES.get,
             self.clock,
             {"email": self.email, "webhook": self.webhook},
-            lambda nid: nid in self.acked,
+            self.is_acknowledged,
         )
+
+    def is_acknowledged(self, nid: UUID) -> bool:
+        self.asked += 1
+        return nid in self.acked
 
     def later(self, minutes: float) -> int:
         self.clock.advance(timedelta(minutes=minutes))
@@ -132,6 +137,21 @@ def test_a_breach_not_acknowledged_is_sent_again_each_interval_up_to_the_last_at
     assert desk.later(600) == 0
     assert [a for _, a, t in desk.sent() if t.startswith("email")] == [1, 2, 3]
     assert "第3次" in desk.email.messages[-1].subject
+
+
+def test_a_notification_waiting_for_its_next_attempt_does_not_ask_the_store_each_second(
+    desk: Desk,
+) -> None:
+    """The loop runs every second; the store (the authority on acknowledgements) is asked only
+    when something is about to be sent."""
+    desk.channel.raised(notice())
+    desk.channel.send_due()
+    asked = desk.asked
+
+    for _ in range(120):
+        assert desk.later(1 / 6) == 0  # 20 minutes, ten seconds at a time
+    assert desk.asked == asked
+    assert desk.later(10) == 2 and desk.asked == asked + 1  # attempt 2: asked, then sent
 
 
 def test_an_acknowledged_notification_is_not_sent_again(desk: Desk) -> None:

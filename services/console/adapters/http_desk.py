@@ -13,7 +13,13 @@ from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application.forms import new_client_ref, report_body
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, allowed_actions, open_orders
-from services.console.domain.words import CATEGORIES, CHANNELS, HELP_CATEGORIES, KINDS
+from services.console.domain.words import (
+    CATEGORIES,
+    CHANNELS,
+    HELP_CATEGORIES,
+    INCIDENT_KINDS,
+    KINDS,
+)
 
 NEWEST = 300  # notices shown, newest first
 
@@ -25,6 +31,7 @@ class DeskPages(Web):
         return self.page(
             request, "desk.html", status, who=who, csrf=who.session.csrf,
             channels=CHANNELS, kinds=KINDS, help_categories=HELP_CATEGORIES,
+            incident_kinds=INCIDENT_KINDS,
             categories=[(c, CATEGORIES.get(c, c)) for c in categories],
             form=context.pop("form", {"client_ref": new_client_ref()}), **context,
         )  # fmt: skip

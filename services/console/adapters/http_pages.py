@@ -1,5 +1,5 @@
 """Every page of the console, and where each is served (the pages by job: http_sign_in.py,
-http_desk.py, http_orders.py; what they share: http_web.py)."""
+http_desk.py, http_orders.py, http_incidents.py; what they share: http_web.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from services.console.adapters.http_desk import DeskPages
+from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
 from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_web import STATIC
 
 
-class Pages(SignInPages, DeskPages, OrderPages, ManagerPages):
+class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
+        incident_step = g(self.incident_step, post=True)
         return [
             Route("/login", self.login_page, methods=["GET"]),
             Route("/login", self.login, methods=["POST"]),
@@ -38,5 +40,9 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages):
             Route("/orders/{order}", g(self.order), methods=["GET"]),
             Route("/orders/{order}/slip", g(self.slip), methods=["GET"]),
             Route("/orders/{order}/{verb}", g(self.order_step, post=True), methods=["POST"]),
+            Route("/incidents", g(self.incidents), methods=["GET"]),
+            Route("/incidents", g(self.open_incident, post=True), methods=["POST"]),
+            Route("/incidents/{incident}", g(self.incident), methods=["GET"]),
+            Route("/incidents/{incident}/{verb}", incident_step, methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

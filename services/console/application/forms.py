@@ -57,6 +57,7 @@ def report_body(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
         "client_ref": _text(form, "client_ref") or new_client_ref(),
         "channel": _text(form, "channel"), "kind": _text(form, "kind"),
         "category": _text(form, "category"), "help_category": _text(form, "help_category"),
+        "incident_kind": _text(form, "incident_kind"),  # A, E, F open an incident (R16.5)
         "reporter": reporter, "content": _text(form, "content"),
         "appointment": {"start": start, "end": end} if start or end else None,
     }  # fmt: skip

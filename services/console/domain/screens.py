@@ -72,15 +72,16 @@ FOLLOW_UPS = Page("/follow-ups", "回访")
 NOTICES = Page("/notices", "通知")
 ORDERS = Page("/orders", "我的派工单")
 DASHBOARD = Page("/dashboard", "今日概况")
+INCIDENTS = Page("/incidents", "突发事件")
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
-    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
-    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
-    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS),
-    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS),
-    "gm_office": (DASHBOARD, TICKETS, NOTICES),
-    "quality": (DASHBOARD, TICKETS, NOTICES),
+    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS),
+    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS),
+    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS),
+    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS),
+    "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
+    "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "technician": (ORDERS, NOTICES),
     "department_staff": (ORDERS, TICKETS, NOTICES),
 }

@@ -69,6 +69,18 @@ ORDER_EVENTS = {
     "acceptance_confirmed": "验收确认", "signed_off": "客户评价签认", "returned": "交回",
     "referred": "转管业部", "cancelled": "取消",
 }  # fmt: skip
+# emergency events (突发事件, R16.5; docs/INCIDENTS.md)
+INCIDENT_KINDS = {
+    "fire": "火灾", "power_cut": "停电", "flood": "水浸", "lift_entrapment": "电梯困人",
+    "medical": "急救病人", "crime": "治安事件", "other": "其他事故",
+}  # fmt: skip
+INCIDENT_STATUSES = {"open": "处理中", "closed": "已结案"}
+NOTICE_REASONS = {
+    "clock_breached": "超时", "complaint_escalated": "投诉升级",
+    "complaint_upgraded": "升级为重大投诉", "major_reported": "重大投诉",
+    "major_suggested": "建议升级重大", "incident_alerted": "突发事件",
+    "incident_follow_up_due": "突发事件待跟进",
+}  # fmt: skip
 # the contract's error codes, as the desk is told them
 ERRORS = {
     "invalid": "填写有误", "not_found": "找不到该记录", "conflict": "当前状态不允许此操作",
@@ -81,6 +93,8 @@ VOCABULARIES = {
     "communicative_type": COMMUNICATIVE, "severity": SEVERITY, "role": ROLES,
     "department": DEPARTMENTS, "order_status": ORDER_STATUSES, "clock": CLOCKS,
     "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS, "order_event": ORDER_EVENTS,
+    "incident_kind": INCIDENT_KINDS, "incident_status": INCIDENT_STATUSES,
+    "notice_reason": NOTICE_REASONS,
 }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.escalation.domain import Notice, TicketClocks
+from services.escalation.domain import IncidentWatch, Notice, TicketClocks
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
 from shared.messaging.publishing import envelope, mask
@@ -24,10 +24,14 @@ EVENT_NAMES: dict[type, str] = {
     Notice.Acknowledged: "notification_acknowledged",
     TicketClocks.MajorReported: "major_reported",
     TicketClocks.MajorSuggested: "major_suggested",
+    IncidentWatch.Alerted: "incident_alerted",
+    IncidentWatch.FollowUpOverdue: "incident_follow_up_due",
 }
 
 
 def _data(name: str, ev: Any) -> dict[str, Any]:
+    if name.startswith("incident_"):
+        return _incident(name, ev)
     base = {"ticket_id": ev.ticket_id, "ticket_no": ev.ticket_no}
     if name.startswith("clock_"):
         base |= {"clock": ev.clock, "key": ev.key}
@@ -77,6 +81,15 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
             return base | {"severity": "major", "due_at": ev.due_at, "notification": notification}
     # notification_acknowledged
     return base | {"notification_id": ev.originator_id, "role": ev.role, "note": mask(ev.note)}
+
+
+def _incident(name: str, ev: Any) -> dict[str, Any]:
+    """An emergency event's alert or reminder (R16.5); the place is a unit or area, masked as
+    everything published is."""
+    data = {"incident_id": ev.incident_id, "incident_no": ev.incident_no, "kind": ev.kind}
+    if name == "incident_alerted":
+        return data | {"place": mask(ev.place), "notification": _notified(ev)}
+    return data | {"due_at": ev.due_at, "notification": _notified(ev)}
 
 
 def _notified(ev: Any) -> dict[str, Any]:

@@ -13,11 +13,12 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from services.escalation.application.commands import HANDLERS
-from services.escalation.application.decisions import decision
+from services.escalation.application.decisions import decision, incident_decision
 from services.escalation.application.guessed_years import warn_guessed
+from services.escalation.application.incidents import remind
 from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
-from services.escalation.domain import SYSTEM, Cause, TicketClocks
+from services.escalation.domain import SYSTEM, Cause, IncidentWatch, TicketClocks
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 
@@ -80,7 +81,7 @@ class EscalationApp(DeskApplication):
     # -- what falls due -------------------------------------------------------------------
 
     def next_due(self, board_id: UUID) -> datetime | None:
-        board = self.get(board_id, TicketClocks)
+        board = self.get(board_id, TicketClocks) or self.get(board_id, IncidentWatch)
         return board.next_due() if board is not None else None
 
     def due_by(self, at: datetime) -> bool:
@@ -100,6 +101,10 @@ class EscalationApp(DeskApplication):
                 for board_id in due:
                     board = self.get(board_id, TicketClocks)
                     if board is None:
+                        watch = self.get(board_id, IncidentWatch)
+                        if watch is not None:  # an emergency's follow-up overdue (R16.5)
+                            changed.extend(remind(watch, now))
+                            decided.extend(map(incident_decision, watch.pending_events))
                         continue
                     changed.extend(board.decide(now))
                     decided.extend(decision(board, ev) for ev in board.pending_events)

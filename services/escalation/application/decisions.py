@@ -29,3 +29,13 @@ def decision(board: TicketClocks, event: Any) -> dict[str, Any]:
         "ticket_no": board.ticket_no,
         "subject": subject,
     }
+
+
+def incident_decision(event: Any) -> dict[str, Any]:
+    """An emergency event's follow-up reminder (R16.5): it names the incident."""
+    return {
+        "event": "incident_follow_up_due",
+        "ticket_id": str(event.incident_id),
+        "ticket_no": event.incident_no,
+        "subject": "follow_up",
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from services.escalation.application import policy
+from services.escalation.application import incidents, policy
 from services.escalation.domain import (
     Cause,
     OrderLink,
@@ -18,7 +18,7 @@ from services.escalation.domain import (
     order_link_id_for,
 )
 from shared.contracts import events as ticket_events
-from shared.contracts import workorder_events
+from shared.contracts import incident_events, workorder_events
 from shared.contracts.envelope import Envelope
 from shared.kernel.sites import SiteConfig
 
@@ -161,4 +161,6 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     workorder_events.WorkOrderReferredEvent: on_order,
     workorder_events.WorkOrderCancelledEvent: on_order,
     workorder_events.WorkOrderCompletedEvent: on_order,
+    incident_events.IncidentOpenedEvent: incidents.opened,
+    incident_events.IncidentClosedEvent: incidents.closed,
 }

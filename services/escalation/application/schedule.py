@@ -18,7 +18,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
-from services.escalation.domain import TicketClocks
+from services.escalation.domain import IncidentWatch, TicketClocks
 from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
@@ -33,9 +33,12 @@ class Followed(Protocol):
 
 
 def is_board_event(topic: str) -> bool:
-    """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)."""
+    """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)
+    or of an `IncidentWatch` (an emergency event's follow-up falls due too)."""
     event_class = resolve_topic(topic)
-    return isinstance(event_class, type) and issubclass(event_class, TicketClocks.Event)
+    return isinstance(event_class, type) and issubclass(
+        event_class, (TicketClocks.Event, IncidentWatch.Event)
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@
 - `clock_run.py` — one run of a clock: counting, pausing, deadlines, how it ended.
 - `ladder.py` — the complaint ladder's steps and upgrade.
 - `notice.py` — `Notice`, a notification to a role and its acknowledgement.
+- `incident_watch.py` — `IncidentWatch`, an emergency event's alerts and its follow-up reminder.
 - `order_link.py` — `OrderLink`, which ticket a work order belongs to.
 - `ids.py` — deterministic ids, `Cause`, `ClockError`; `topics.py` — the topics older stores name
   the classes by (`services.escalation.domain:Board…`, `….ticket_clocks:Board…`).
@@ -21,6 +22,7 @@ from services.escalation.domain.ids import (
     notice_id_for,
     order_link_id_for,
 )
+from services.escalation.domain.incident_watch import IncidentWatch, watch_id_for
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.order_link import OrderLink
 from services.escalation.domain.ticket_clocks import TicketClocks
@@ -29,6 +31,7 @@ __all__ = [
     "SYSTEM",
     "Cause",
     "ClockError",
+    "IncidentWatch",
     "Notice",
     "OrderLink",
     "TicketClocks",
@@ -36,4 +39,5 @@ __all__ = [
     "clock_key",
     "notice_id_for",
     "order_link_id_for",
+    "watch_id_for",
 ]

@@ -65,6 +65,23 @@ class Notice(Aggregate):
             role=role,
         )
 
+    @classmethod
+    def raise_about(cls, *, site: str, board_id: UUID, about_id: UUID, about_no: str,
+                    subject: str, role: str, at: datetime) -> Notice:  # fmt: skip
+        """A notice about something other than a ticket's board (an incident, R16.5): its
+        `ticket_id` and `ticket_no` name that incident."""
+        return cls._create(
+            cls.Raised,
+            id=notice_id_for(board_id, subject),
+            timestamp=at,
+            site=site,
+            board_id=board_id,
+            ticket_id=about_id,
+            ticket_no=about_no,
+            subject=subject,
+            role=role,
+        )
+
     def acknowledge(self, actor: str, correlation_id: str, causation_id: str | None,
                     note: str | None, at: datetime) -> None:  # fmt: skip
         if self.acknowledged_by is not None:

@@ -11,26 +11,45 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from services.intake.domain import MonthReview, Ticket
-from shared.contracts import events
+from services.intake.domain import Incident, MonthReview, Ticket
+from shared.contracts import events, incident_events
 from shared.messaging.publishing import envelope, mask
 
 
 class Translator:
     """Maps Ticket events to envelopes. `reporters_of` yields every reporter known for a ticket."""
 
-    def __init__(self, reporters_of: Callable[[UUID], list[dict[str, Any] | None]]) -> None:
+    def __init__(
+        self,
+        reporters_of: Callable[[UUID], list[dict[str, Any] | None]],
+        ticket_of_incident: Callable[[UUID], UUID | None] = lambda _: None,
+    ) -> None:
         self._reporters_of = reporters_of
+        self._ticket_of_incident = ticket_of_incident
 
     def __call__(self, event: object) -> events.Envelope | None:
         if isinstance(event, MonthReview.Event):
             return _analysis(event)
+        if isinstance(event, Incident.Event):
+            return self._incident(event)
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake
         assert isinstance(event, Ticket.Event)
         reporters = self._reporters_of(event.originator_id)
         published, data, occurred_at = build(event, lambda t: mask(t, reporters))
+        return envelope(event, published.type_name(), data, occurred_at)
+
+    def _incident(self, event: Incident.Event) -> events.Envelope:
+        """An incident's event; its free text masked for the callers of the ticket that
+        opened it, if any (docs/INCIDENTS.md)."""
+        ticket_id = getattr(event, "ticket_id", None) or self._ticket_of_incident(
+            event.originator_id
+        )
+        reporters = self._reporters_of(ticket_id) if ticket_id is not None else []
+        published, data, occurred_at = _INCIDENT_BUILDERS[type(event)](
+            event, lambda t: mask(t, reporters)
+        )
         return envelope(event, published.type_name(), data, occurred_at)
 
 
@@ -147,4 +166,43 @@ _BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
     Ticket.Closed: _closed,
     Ticket.Reopened: _reopened,
     Ticket.Cancelled: _cancelled,
+}
+
+
+def _incident_opened(ev: Incident.Opened, m: Callable) -> tuple:
+    data = incident_events.IncidentOpened(
+        incident_no=ev.incident_no,
+        client_ref=ev.client_ref,
+        kind=ev.kind,
+        place=m(ev.place),
+        occurred_at=ev.occurred_at,
+        ticket_id=ev.ticket_id,
+        ticket_no=ev.ticket_no,
+        help_category=ev.help_category,
+    )
+    return incident_events.IncidentOpenedEvent, data, ev.occurred_at
+
+
+def _measure(ev: Incident.MeasureRecorded, m: Callable) -> tuple:
+    data = incident_events.IncidentMeasureRecorded(
+        measure=m(ev.measure) or "", taken_at=ev.taken_at
+    )
+    return incident_events.IncidentMeasureRecordedEvent, data, ev.taken_at
+
+
+def _reported_up(ev: Incident.ReportedUp, m: Callable) -> tuple:
+    data = incident_events.IncidentReportedUp(to=ev.to, reported_at=ev.reported_at, note=m(ev.note))
+    return incident_events.IncidentReportedUpEvent, data, ev.reported_at
+
+
+def _incident_closed(ev: Incident.Closed, m: Callable) -> tuple:
+    data = incident_events.IncidentClosed(follow_up=m(ev.follow_up) or "", closed_at=ev.closed_at)
+    return incident_events.IncidentClosedEvent, data, ev.closed_at
+
+
+_INCIDENT_BUILDERS: dict[type, Callable[[Any, Callable], tuple]] = {
+    Incident.Opened: _incident_opened,
+    Incident.MeasureRecorded: _measure,
+    Incident.ReportedUp: _reported_up,
+    Incident.Closed: _incident_closed,
 }

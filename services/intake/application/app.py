@@ -15,12 +15,14 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
+from services.intake.application import incidents
 from services.intake.application import work_order_reactions as orders
-from services.intake.application.contacts import not_in_future, report_contact, report_lookups
+from services.intake.application.contacts import report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
-from services.intake.domain import AccessLog, Ticket, TicketCounter, refused_reveals
+from services.intake.application.times import not_in_future
+from services.intake.domain import AccessLog, Incident, Ticket, TicketCounter, refused_reveals
 from shared.contracts.commands import (
     AcceptSolution,
     AttachMonthAnalysis,
@@ -37,6 +39,12 @@ from shared.contracts.commands import (
     VerifyOnSite,
 )
 from shared.contracts.envelope import Envelope
+from shared.contracts.incident_commands import (
+    CloseIncident,
+    OpenIncident,
+    RecordIncidentMeasure,
+    ReportIncidentUp,
+)
 from shared.contracts.workorder_events import (
     QuoteDeclinedEvent,
     WorkOrderCancelledEvent,
@@ -69,7 +77,11 @@ class IntakeApp(DeskApplication):
         fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity",
                   "about_staff")  # fmt: skip
         changes = {f: _plain(getattr(cmd, f)) for f in fields}
-        return self._change(ctx, cmd, lambda t, at, meta: t.classify(at=at, meta=meta, **changes))
+        reply, changed = self._change(
+            ctx, cmd, lambda t, at, meta: t.classify(at=at, meta=meta, **changes)
+        )
+        # classified a help request of category A, E or F: it opens its incident (R16.5)
+        return reply, [*changed, *incidents.incident_for_help(self, changed[0], ctx.meta(cmd))]
 
     def _link(self, ctx: CommandContext, cmd: LinkContact) -> tuple[BaseModel, list[Any]]:
         contact = {
@@ -203,6 +215,11 @@ class IntakeApp(DeskApplication):
             return []
         return [dict(r) for r in ticket.reporters] if isinstance(ticket, Ticket) else []
 
+    def ticket_of_incident(self, incident_id: UUID) -> UUID | None:
+        """The ticket whose callers an incident's free text is masked for, if any."""
+        incident = self.get(incident_id, Incident)
+        return incident.ticket_id if incident is not None else None
+
     # -- the tables: what each command and each event on DESK is handled by --------------------
 
     handlers: ClassVar[dict[type, Handler]] = {
@@ -218,6 +235,10 @@ class IntakeApp(DeskApplication):
         ReopenTicket: _reopen,
         CancelTicket: _cancel,
         AttachMonthAnalysis: attach_month_analysis,
+        OpenIncident: incidents.open_incident,
+        RecordIncidentMeasure: incidents.record_measure,
+        ReportIncidentUp: incidents.report_up,
+        CloseIncident: incidents.close_incident,
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

@@ -4,15 +4,18 @@ time; the same `client_ref` again is answered with the ticket it opened."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
+from services.intake.application.incidents import incident_for_help
 from services.intake.application.replies import report_reply
-from services.intake.domain import Ticket, TicketCounter, ticket_id_for
+from services.intake.application.times import not_in_future
+from services.intake.domain import Incident, Ticket, TicketCounter, ticket_id_for
+from services.intake.domain.incident import incident_of_ticket
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
 from shared.eventstore.ticket_numbers import TicketNumber
@@ -20,17 +23,6 @@ from shared.messaging.errors import invalid
 
 if TYPE_CHECKING:
     from services.intake.application import IntakeApp
-
-CLOCK_SKEW = timedelta(minutes=5)
-
-
-def not_in_future(given: datetime | None, now: datetime, field: str) -> datetime:
-    """A time the desk states (when a contact was received, a check made), `now` if none; a
-    clock a little ahead of ours is allowed (`CLOCK_SKEW`)."""
-    when = given or now
-    if when > now + CLOCK_SKEW:
-        raise invalid(f"{field} lies in the future", field)
-    return when
 
 
 def report_contact(
@@ -45,7 +37,9 @@ def report_contact(
     ticket_id = ticket_id_for(ctx.site, cmd.client_ref)
     existing = app.ticket(ticket_id)
     if existing is not None:
-        return report_reply(existing, site, duplicate=True), []
+        opened = app.get(incident_of_ticket(ctx.site, existing.id), Incident)
+        number = opened.incident_no if opened is not None else None
+        return report_reply(existing, site, duplicate=True, incident_no=number), []
     counter = _counter(app, ctx.site, received_at.astimezone(site.zone).strftime("%Y%m"), now)
     ticket = Ticket.report(
         ticket_id=ticket_id,
@@ -64,7 +58,11 @@ def report_contact(
         **ctx.meta(cmd),
     )
     number = app.note_number(ctx.site, ticket.ticket_no, ticket.id)
-    return report_reply(ticket, site, duplicate=False), [ticket, counter, *number]
+    kind = cmd.incident_kind.value if cmd.incident_kind else None
+    incident = incident_for_help(app, ticket, ctx.meta(cmd), kind)  # A, E, F (R16.5)
+    incident_no = incident[0].incident_no if incident else None
+    reply = report_reply(ticket, site, duplicate=False, incident_no=incident_no)
+    return reply, [ticket, counter, *number, *incident]
 
 
 def report_lookups(

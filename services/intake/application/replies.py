@@ -32,7 +32,9 @@ def contact_reply(ticket: Ticket, reporters: list[dict[str, Any]]) -> ContactRep
     )
 
 
-def report_reply(ticket: Ticket, site: SiteConfig, *, duplicate: bool) -> ReportReply:
+def report_reply(
+    ticket: Ticket, site: SiteConfig, *, duplicate: bool, incident_no: str | None = None
+) -> ReportReply:
     """The reply to a report (or to the same report again: `duplicate`), with its promises."""
     appointment = ticket.appointment["start"] if ticket.appointment else None
     promised = [
@@ -55,4 +57,5 @@ def report_reply(ticket: Ticket, site: SiteConfig, *, duplicate: bool) -> Report
         promises=promised,
         # gas, fire or smoke: the emergency plan (R4.10, R16.5), by dispatch's own rule
         emergency=ticket.kind in (Kind.repair, Kind.help) and is_emergency(ticket.content),
+        incident_no=incident_no,
     )

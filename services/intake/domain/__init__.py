@@ -2,10 +2,12 @@
 (`ticket_events`), how its classification may change (`classification`), the checks that end it
 (`closure`), and intake's own records, never published: the ticket-number counters
 (`ticket_counter`), each ticket's open work orders as dispatch publishes them (`work_orders`), the
-site manager's monthly analysis (`month_review`) and the log of refused looks at contact details
+site manager's monthly analysis (`month_review`), emergency events and their numbers
+(`incident`) and the log of refused looks at contact details
 (`access_log`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
+from services.intake.domain.incident import Incident, IncidentCounter
 from services.intake.domain.month_review import MonthReview
 from services.intake.domain.ticket import Ticket, ticket_id_for
 from services.intake.domain.ticket_counter import TicketCounter
@@ -14,6 +16,8 @@ from shared.kernel.refusals import RuleError, TransitionError
 
 __all__ = [
     "AccessLog",
+    "Incident",
+    "IncidentCounter",
     "MonthReview",
     "OrderOfTicket",
     "RuleError",

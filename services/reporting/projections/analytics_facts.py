@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from services.reporting.projections.incident_facts import incident_steps
 from services.reporting.projections.site_calendar import Calendar
 from services.reporting.projections.ticket_facts import Facts, Row, ticket_of, ticket_steps
 from shared.contracts import events as ticket_events
@@ -69,11 +70,12 @@ def _analysis(cal: Calendar) -> Step:
 
 @dataclass(frozen=True, slots=True)
 class FactProjectors:
-    """The three states the analytics facts are made of, for one calendar."""
+    """The states the analytics facts are made of, for one calendar."""
 
     tickets: Projector[Facts]  # keyed by ticket id
     orders: Projector[Row]  # keyed by work order id
     analyses: Projector[Row]  # keyed by (site, month)
+    incidents: Projector[Row]  # keyed by incident id (R16.5)
 
 
 def fact_projectors(cal: Calendar) -> FactProjectors:
@@ -89,4 +91,5 @@ def fact_projectors(cal: Calendar) -> FactProjectors:
             {ticket_events.MonthAnalysisAttachedEvent: _analysis(cal)},
             key=lambda ev: f"{ev.site}\n{ev.data.month}",
         ),
+        incidents=Projector(incident_steps(cal)),
     )

@@ -154,9 +154,17 @@ STEPS: dict[type[Envelope], Step] = {
         ),
     }.items()
 }
+# An emergency event's alerts and reminder (R16.5) name an incident, not a ticket: no ticket's
+# service levels change (the view lists their notices, views/notices.py).
+STEPS |= {
+    escalation.EscalationIncidentAlertedEvent: lambda state, ev: None,
+    escalation.EscalationIncidentFollowUpDueEvent: lambda state, ev: None,
+}
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
 # aggregate about it.
-SERVICE_LEVELS: Projector[SlaState] = Projector(STEPS, key=lambda ev: str(ev.data.ticket_id))
+SERVICE_LEVELS: Projector[SlaState] = Projector(
+    STEPS, key=lambda ev: str(getattr(ev.data, "ticket_id", None) or ev.data.incident_id)
+)
 
 
 def evolve_sla(state: SlaState | None, event: Envelope) -> SlaState | None:

@@ -164,3 +164,19 @@ class PeriodFacts:
             "SELECT analysis FROM month_analysis WHERE site = ? AND month = ?", (site, month)
         )
         return json.loads(rows[0]["analysis"]) if rows else None
+
+    def incidents(self, site: str, month: str) -> list[dict[str, Any]]:
+        """The emergency events that happened in `month` (R16.5), in the order they happened."""
+        rows = self.view.rows(
+            "SELECT incident FROM incident_facts WHERE site = ? AND month = ? "
+            "ORDER BY occurred_at, incident_no",
+            (site, month),
+        )
+        return [json.loads(r["incident"]) for r in rows]
+
+    def incident_counts(self, month: str) -> dict[str, int]:
+        """How many emergency events each site had in `month` (R16.5)."""
+        rows = self.view.rows(
+            "SELECT site, COUNT(*) AS n FROM incident_facts WHERE month = ? GROUP BY site", (month,)
+        )
+        return {r["site"]: r["n"] for r in rows}

@@ -131,6 +131,7 @@ class Reports:
                 facts, site, config, [t for t in this.tickets if t["kind"] in LEDGER_KINDS]
             ),
             "analysis": facts.analysis(site, month),
+            "incidents": facts.incidents(site, month),  # 突发事件 (R16.5)
         }
 
     def _trend_point(self, site: str, month: str, first: str | None) -> dict[str, Any]:

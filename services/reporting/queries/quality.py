@@ -35,6 +35,7 @@ def quality_pack(
     # every site with facts in these months: contacts, or orders issued or completed (a fee
     # recorded this month for a contact of long ago)
     names = sorted({site for (site, _), p in parts.items() if p["present"]} | set(listed))
+    incidents = facts.incident_counts(month)  # 突发事件 (R16.5)
     rows, trend = [], {}
     for site in names:
         config = sites.get(site)
@@ -42,7 +43,7 @@ def quality_pack(
         rows.append(
             {"site": site, "site_name": config.name if config else site}
             | measures_of(series[month])
-            | {"paid_revenue": series[month]["paid_revenue"]}
+            | {"paid_revenue": series[month]["paid_revenue"], "incidents": incidents.get(site, 0)}
         )
         first = firsts.get(site)
         per_month = [
@@ -61,7 +62,8 @@ def quality_pack(
         "as_of": as_of.isoformat(),
         "months": months,
         "sites": rows,
-        "company": measures_of(pooled_parts[month]) | {"paid_revenue": str(revenue)},
+        "company": measures_of(pooled_parts[month])
+        | {"paid_revenue": str(revenue), "incidents": sum(r["incidents"] for r in rows)},
         "trend": trend,
         "worse": {
             "sites": _worse_sites(trend),

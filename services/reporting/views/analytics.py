@@ -33,7 +33,7 @@ class AnalyticsView(ParkingView, SQLiteView):
         self.projectors = fact_projectors(self.calendar)
         # which rows each event changes (one lookup per event, on the hot path)
         self._rows_of: dict[type, str] = {}
-        for name in ("tickets", "orders", "analyses"):
+        for name in ("tickets", "orders", "analyses", "incidents"):
             for cls in getattr(self.projectors, name).steps:
                 self._rows_of.setdefault(cls, name)
         self._bulk = False

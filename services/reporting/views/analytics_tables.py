@@ -52,6 +52,12 @@ COLUMNS: dict[str, str] = {
     "month_analysis": (
         "site TEXT NOT NULL, month TEXT NOT NULL, analysis TEXT NOT NULL, PRIMARY KEY (site, month)"
     ),
+    # an emergency event (R16.5), in the local month it happened; `incident` holds it all (JSON)
+    "incident_facts": (
+        "incident_id TEXT PRIMARY KEY, site TEXT NOT NULL, month TEXT NOT NULL, "
+        "incident_no TEXT NOT NULL, occurred_at TEXT NOT NULL, status TEXT NOT NULL, "
+        "incident TEXT NOT NULL"
+    ),
     "versions": "aggregate_id TEXT PRIMARY KEY, version INTEGER NOT NULL",
     # what each site-month's measures are made of, kept from the facts above
     analytics_months.TABLE: analytics_months.COLUMNS,
@@ -65,6 +71,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS clock_facts_month ON clock_facts (site, month)",
     "CREATE INDEX IF NOT EXISTS order_facts_issued ON order_facts (site, issued_month)",
     "CREATE INDEX IF NOT EXISTS order_facts_completed ON order_facts (site, completed_month)",
+    "CREATE INDEX IF NOT EXISTS incident_facts_month ON incident_facts (site, month)",
     analytics_months.INDEX,
 )
 # each table's whole key, so a checksum reads the rows in one order
@@ -75,6 +82,7 @@ _KEYS = {
     "clock_facts": "ticket_id, clock_key, run",
     "order_facts": "work_order_id",
     "month_analysis": "site, month",
+    "incident_facts": "incident_id",
     "versions": "aggregate_id",
     analytics_months.TABLE: "site, month",
 }
@@ -98,6 +106,7 @@ def batch(c: SQLiteCursor, p: FactProjectors) -> Batch:
             "tickets": Rows.projecting(p.tickets, c, _load_ticket, _save_tickets),
             "orders": Rows.projecting(p.orders, c, _load_order, _saver("order_facts")),
             "analyses": Rows.projecting(p.analyses, c, _load_analysis, _saver("month_analysis")),
+            "incidents": Rows.projecting(p.incidents, c, _load_incident, _saver("incident_facts")),
         },
     )
 
@@ -224,5 +233,11 @@ def _load_order(c: SQLiteCursor, work_order_id: str) -> dict[str, Any] | None:
 def _load_analysis(c: SQLiteCursor, key: str) -> dict[str, Any] | None:
     site, month = key.split("\n")
     c.execute("SELECT * FROM month_analysis WHERE site = ? AND month = ?", (site, month))
+    row = c.fetchone()
+    return dict(row) if row is not None else None
+
+
+def _load_incident(c: SQLiteCursor, incident_id: str) -> dict[str, Any] | None:
+    c.execute("SELECT * FROM incident_facts WHERE incident_id = ?", (incident_id,))
     row = c.fetchone()
     return dict(row) if row is not None else None

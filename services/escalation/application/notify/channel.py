@@ -70,9 +70,6 @@ class NotificationChannel:
     def _one(self, tracked: Tracked, now: datetime) -> int:
         notice, nid = tracked.notice, str(tracked.notice.notification_id)
         site = self._site(notice.site)
-        if self._is_acknowledged(notice.notification_id):
-            self.tracking.acknowledge(nid)
-            return 0
         routes = site.notify.routes(notice.role.value, _value(notice.department)) if site else []
         if not routes:
             self.tracking.close_notice(nid)  # nobody outside PropDesk to tell
@@ -85,9 +82,17 @@ class NotificationChannel:
             log.warning("notify.stale", notification_id=nid, raised_at=str(notice.raised_at))
             return 0
         resent = notice.reason in config.resend and attempt < config.max_attempts
-        if attempt == 0 or (
+        next_attempt = attempt == 0 or (
             resent and tracked.sent_at is not None and now >= tracked.sent_at + config.resend_after
-        ):
+        )
+        if not next_attempt and not any(self._owed(nid, attempt, r, now) for r in routes):
+            if not resent and self._all_done(nid, attempt, routes):
+                self.tracking.close_notice(nid)
+            return 0  # nothing to send this time: escalation's store is not asked
+        if self._is_acknowledged(notice.notification_id):  # the authority, before any sending
+            self.tracking.acknowledge(nid)
+            return 0
+        if next_attempt:
             attempt += 1
             self.tracking.begin(nid, attempt, now)
         text = message(notice, attempt, site.zone, site.name)
@@ -100,13 +105,19 @@ class NotificationChannel:
             self.tracking.close_notice(nid)  # its last attempt: nothing more will be sent
         return sent
 
-    def _deliver(self, nid: str, attempt: int, route: Route, text: Any, now: datetime) -> int:
+    def _owed(self, nid: str, attempt: int, route: Route, now: datetime) -> bool:
+        """Whether this attempt still owes `route` a try now: not sent, not given up, and not a
+        failure younger than RETRY_FAILED."""
         done = self.tracking.delivery(nid, attempt, route.target)
-        if done is not None and (
+        return done is None or not (
             done.state in ("sent", "given_up")
             or (done.state == "failed" and now < done.at + RETRY_FAILED)
-        ):
+        )
+
+    def _deliver(self, nid: str, attempt: int, route: Route, text: Any, now: datetime) -> int:
+        if not self._owed(nid, attempt, route, now):
             return 0
+        done = self.tracking.delivery(nid, attempt, route.target)
         if done is not None and done.tries >= MAX_TRIES:
             self.tracking.mark(nid, attempt, route.target, "given_up", now)
             log.error("notify.given_up", notification_id=nid, attempt=attempt, route=route.target)

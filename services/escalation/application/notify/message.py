@@ -17,6 +17,8 @@ REASONS = {
     "complaint_upgraded": "升级为重大投诉 complaint upgraded to major",
     "major_reported": "重大投诉 major complaint",
     "major_suggested": "建议定为重大投诉 suggested as major",
+    "incident_alerted": "突发事件 emergency event",
+    "incident_follow_up_due": "突发事件待跟进 emergency follow-up overdue",
 }
 
 

@@ -1,0 +1,97 @@
+"""The console's incident pages over HTTP (R16.5; docs/INCIDENTS.md): the desk opens an
+incident from the page, a refused form records nothing, the steps are recorded with CSRF, and
+the notices page links the alert to its incident."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from services.console.domain.accounts import FIRST_RUN_PASSWORD as FIRST_RUN
+from services.console.entrypoint import ConsoleProcess
+from shared.kernel.sites import SiteDirectory
+from tests.integration.drill import shanghai
+from tests.integration.support import Desk, eventually
+
+pytestmark = pytest.mark.integration
+
+CLOCK_STARTS = shanghai(2026, 12, 6, 2, 0)
+SITES = SiteDirectory.model_validate(
+    {"sites": {"hbw": {"name": "Harbour View", "staff": {
+        "HB-S01": {"role": "receptionist"},
+        "HB-M01": {"role": "project_manager"},
+    }}}}
+)  # fmt: skip
+
+
+@pytest.fixture
+def drill_sites() -> SiteDirectory:
+    return SITES
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+async def signed_in(base: str, staff: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, follow_redirects=True, timeout=10)
+    page = await client.get("/login")
+    form = {"csrf": csrf_of(page.text), "site": "hbw", "staff_id": staff, "password": FIRST_RUN}
+    reply = await client.post("/login", data=form)
+    assert reply.url.path == "/password", reply.text[:300]
+    new = "a-new-pass-1"
+    changed = await client.post("/password", data={
+        "csrf": csrf_of(reply.text), "old": FIRST_RUN, "new": new, "repeat": new})  # fmt: skip
+    assert changed.url.path != "/password", changed.text[:300]
+    return client
+
+
+async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    console = ConsoleProcess(settings, sim_clock, SITES)
+    base = await console.start(nats_server.url)
+    client = await signed_in(base, "HB-S01")
+    try:
+        page = await client.get("/incidents")
+        assert page.status_code == 200 and "登记突发事件" in page.text
+        csrf = csrf_of(page.text)
+        opened = {"csrf": csrf, "client_ref": "console-fire-1", "kind": "fire",
+                  "place": "地下车库", "measure": "启动消防系统, 广播疏散"}  # fmt: skip
+
+        missing = await client.post("/incidents", data=opened | {"place": ""})
+        assert missing.status_code == 400 and "place" in missing.text
+        forged = await client.post("/incidents", data=opened | {"csrf": "forged"})
+        assert forged.status_code == 403
+        listed = await desk.query("hbw", "incident.list", {})
+        assert listed["incidents"] == []  # nothing recorded
+
+        shown = await client.post("/incidents", data=opened)
+        assert shown.status_code == 200, shown.text[:500]
+        number = re.search(r'id="incident-no">([^<]+)<', shown.text).group(1)  # type: ignore[union-attr]
+        assert number == "HBW-INC-202612-001" and "火灾" in shown.text
+        assert "已通知安保主管和值班经理" in shown.text
+
+        early = await client.post(f"/incidents/{number}/close", data={
+            "csrf": csrf, "follow_up": "已扑灭"})  # fmt: skip
+        assert early.status_code == 400 and 'id="message"' in early.text
+        up = await client.post(f"/incidents/{number}/report_up", data={
+            "csrf": csrf, "to": "project_manager", "note": "电话报告"})  # fmt: skip
+        assert up.status_code == 200 and "上报已保存" in up.text
+        closed = await client.post(f"/incidents/{number}/close", data={
+            "csrf": csrf, "follow_up": "电缆短路起火, 已更换"})  # fmt: skip
+        assert "已结案" in closed.text and "电缆短路起火" in closed.text
+
+        async def alerted() -> str | None:
+            notices = await client.get("/notices?all=1")
+            return notices.text if f'href="/incidents/{number}"' in notices.text else None
+
+        assert "突发事件" in await eventually(alerted)
+    finally:
+        await client.aclose()
+        await console.stop()
