@@ -3,11 +3,14 @@ once, their rates and latencies, and the ratios issue 15 sets its targets in."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import statistics
+import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -15,9 +18,10 @@ from uuid import uuid4
 from nats.aio.client import Client
 
 from bench.hub import start_hub
+from bench.served import Served
 from propdesk.cli.common import new_client_ref
-from shared.kernel.clock import SystemClock
 from shared.kernel.settings import Settings
+from shared.logging import configure_logging
 from shared.messaging.client import Bus
 from shared.messaging.identity import site_identity
 from shared.messaging.subjects import command, query
@@ -99,22 +103,83 @@ async def one_and_many(
     return rows, one, multi
 
 
+@dataclass
+class Measure:
+    """Reports from some clients in their own process, and what the service spent on them."""
+
+    rate: float  # reports/s
+    latencies: list[float]
+    cpu: float  # the service's CPU seconds per report (every thread of its process)
+    clients_cpu: float  # the clients' process's
+    per_commit: float  # commands per commit (group commit), 0 when it committed none
+
+    def row(self, label: str, clients: int) -> tuple[str, str]:
+        lat = self.latencies
+        if clients == 1:
+            name, shown = f"{label}: 1 client", f"p50 {p(lat, 50):.1f} ms"
+        else:
+            name = f"{label}: {clients} concurrent clients"
+            shown = f"p50 {p(lat, 50):.1f} ms, p99 {p(lat, 99):.1f} ms"
+        return (
+            name,
+            f"{self.rate:,.0f} reports/s ({shown}; CPU a report: the service "
+            f"{self.cpu * 1000:.1f} ms, the clients {self.clients_cpu * 1000:.1f} ms; "
+            f"{self.per_commit:.1f} commands per commit)",
+        )
+
+
+async def from_process(
+    served: Served, url: str, data: Path, many: int, reports: int, staff: str
+) -> Measure:
+    """`reports` from `many` clients run by `python -m bench.desks` (its own process, connected
+    and warmed up before the measure starts), and `served`'s CPU and commits meanwhile."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.desks", "--url", url, "--data-dir", str(data),
+        "--clients", str(many), "--reports", str(reports), "--staff", staff,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        if await child.stdout.readline() != b"ready\n":
+            raise RuntimeError("the desk clients did not connect")
+        batches0, cpu0 = await served.histogram("propdesk_command_batch"), served.cpu()
+        child.stdin.write(b"go\n")
+        await child.stdin.drain()
+        found = json.loads(await child.stdout.readline())
+        cpu, batches = served.cpu() - cpu0, await served.histogram("propdesk_command_batch")
+    finally:
+        if child.returncode is None:
+            child.stdin.close()
+            await child.wait()
+    if child.returncode:
+        raise RuntimeError(f"the desk clients failed ({child.returncode})")
+    commits = batches[1] - batches0[1]
+    return Measure(
+        found["rate"],
+        found["latencies"],
+        cpu / reports,
+        found["cpu"],
+        (batches[0] - batches0[0]) / commits if commits else 0.0,
+    )
+
+
 async def intake_alone(
     work: Path, reports: int, many: int, store: dict[str, Any] | None = None
 ) -> tuple[Rows, float, float]:
-    """bench/run.py's set-up: a closed hub and the intake service in this process, its store
-    SQLite or, given `store` (Settings fields), PostgreSQL; 1 and `many` concurrent clients."""
-    from services.intake.entrypoint import IntakeService
-
+    """A closed hub; intake as `propdesk serve intake` runs it, its own process, its store
+    SQLite or, given `store` (Settings fields), PostgreSQL; the desk clients in another process
+    (bench/served.py): 1 client, then `many` at once."""
     label = "intake alone, PostgreSQL" if store else "intake alone"
     hub = await start_hub(work, [SITE])
-    intake = IntakeService(hub.settings.model_copy(update=store or {}), SystemClock())
-    await intake.start(hub.url)
+    intake = Served("intake", hub.url, hub.settings.data_dir, store or {})
     try:
-        return await one_and_many(lambda: desk(hub.url, hub.settings), reports, many, "B01", label)
+        await intake.start()
+        one = await from_process(intake, hub.url, hub.settings.data_dir, 1, reports, "B01")
+        multi = await from_process(intake, hub.url, hub.settings.data_dir, many, reports, "B01")
     finally:
         await intake.stop()
         await hub.stop()
+    return [one.row(label, 1), multi.row(label, many)], one.rate, multi.rate
 
 
 def ratios(label: str, one: float, multi: float, raw: float, many: int) -> Rows:
@@ -125,3 +190,32 @@ def ratios(label: str, one: float, multi: float, raw: float, many: int) -> Rows:
         ),
         (f"{label}: {many} clients / raw save (target ≥ 0.5)", f"{multi / raw:.2f}"),
     ]
+
+
+async def _child(args: argparse.Namespace) -> None:
+    """The clients of `from_process`: connect, warm up, say ready, measure on "go", print the
+    rate, the latencies and this process's CPU per report as one line of JSON."""
+    settings = Settings(data_dir=args.data_dir)
+    desks = [await desk(args.url, settings) for _ in range(args.clients)]
+    try:
+        await clients(desks[:1], 20, args.staff)  # warm up
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        cpu = time.process_time()
+        rate, latencies = await clients(desks, args.reports, args.staff)
+        cpu = (time.process_time() - cpu) / args.reports
+        print(json.dumps({"rate": rate, "latencies": latencies, "cpu": cpu}), flush=True)
+    finally:
+        for client in desks:
+            await client.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="desk clients for bench/desks.py's measures")
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument("--reports", type=int, default=400)
+    parser.add_argument("--staff", default="B01")
+    configure_logging("console", "warning")  # on stderr: stdout is the measure's
+    asyncio.run(_child(parser.parse_args()))

@@ -8,7 +8,9 @@ raw rate of PostgreSQL (bench/scale_pg.py). Prints a Markdown table.
     python -m bench.scale [--reports N] [--clients 16] [--rate 200] [--seconds 10]
                           [--parts intake,up,postgres] [--command-batch N]
 
-Intake alone is bench/run.py's set-up: a closed hub and the intake service in this process.
+Intake alone: a closed hub, intake as `propdesk serve intake` runs it (its own process) and the
+desk clients in another (`python -m bench.desks`), 1 client and 16 the same way; each measure
+gives the service's CPU per report and its commands per commit (bench/served.py).
 `propdesk up` runs as its own process on a fresh data directory (the default site directory),
 the clients in this one; a report there is a repair, so dispatch issues its work order,
 escalation starts its clocks and reporting projects all of it. Its "drained" rate counts until
@@ -64,7 +66,7 @@ def raw_save_rate(path: Path, saves: int) -> float:
 async def bench(args: argparse.Namespace, rows: Rows) -> None:
     parts = set(args.parts.split(","))
     env = {"PROPDESK_COMMAND_BATCH": str(args.command_batch)} if args.command_batch else {}
-    os.environ.update(env)  # intake alone runs in this process
+    os.environ.update(env)  # intake alone's process inherits it
     work = Path(tempfile.mkdtemp(prefix="propdesk-scale-"))
     try:
         raw = max(raw_save_rate(work / f"raw-{n}.sqlite3", args.saves) for n in range(3))

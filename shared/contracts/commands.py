@@ -29,7 +29,7 @@ from shared.contracts.command import Command
 from shared.contracts.incident_commands import INCIDENT_COMMANDS
 from shared.contracts.replies import AnalysisReply, ContactReply, ReportReply, TicketReply
 from shared.kernel.incidents import IncidentKind, opens_incident
-from shared.kernel.personal import looks_personal
+from shared.kernel.personal import names_a_reporter
 from shared.kernel.satisfaction import contradiction, is_satisfied
 from shared.kernel.vocabulary import (
     CancelReason,
@@ -63,7 +63,8 @@ class Reporter(Contract):
     @field_validator("room")
     @classmethod
     def _room_names_nobody(cls, room: str | None, info: ValidationInfo) -> str | None:
-        if room is not None and looks_personal(room, [info.data]):
+        # `Place` has checked the room alone: what is left are the reporter's name and phone
+        if room is not None and names_a_reporter(room, [info.data]):
             raise ValueError("holds the reporter's name or phone: it is published as the unit")
         return room
 
@@ -102,7 +103,8 @@ class ReportContact(Command):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.reporter is not None and looks_personal(
+        # `Key` has checked client_ref alone: what is left are the reporter's name and phone
+        if self.reporter is not None and names_a_reporter(
             self.client_ref, [self.reporter.model_dump()]
         ):
             # client_ref is published: not the caller's name or number (R15.4)

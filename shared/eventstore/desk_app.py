@@ -4,8 +4,9 @@ the staff check (shared/kernel/staff.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.existence import stored_ids
 from shared.eventstore.group_commit import GroupCommit, Outcome, StagingRepository, unsaved
 from shared.eventstore.parking_lot import ParksEvents
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
@@ -28,10 +30,12 @@ from shared.eventstore.writer_lock import WriterLock
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.kernel.staff import Permission, StaffMember
+from shared.logging import get_logger
 from shared.messaging.errors import DeskError, forbidden, not_found
 from shared.messaging.inbox import Delivery
 from shared.messaging.subjects import STREAM
 
+log = get_logger("desk_app")
 RECEIPT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/command")
 
 
@@ -94,7 +98,13 @@ class DeskApplication(ParksEvents, Application[UUID]):
 
     handlers: ClassVar[dict[type, Handler]] = {}
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {}
-    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+    # Recent aggregates stay cached as this application last recorded them, not fast-forwarded
+    # from the store on each get (one SELECT each): the service is the one writer of its store
+    # (StoreLock, WriterLock), and `_record` keeps the cache as what it recorded.
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "1000",
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
+    }
 
     def __init__(self, env: dict[str, str], clock: Clock, sites: SiteDirectory) -> None:
         # A store is held by one process (the service, or `propdesk keys rotate`), and keys
@@ -131,6 +141,7 @@ class DeskApplication(ParksEvents, Application[UUID]):
     def construct_repository(self) -> StagingRepository:
         repository = super().construct_repository()
         repository.__class__ = StagingRepository  # the same, looking at a batch's changes first
+        repository.snapshotted = tuple(self.snapshotting_intervals or ())
         return repository
 
     def execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
@@ -142,13 +153,70 @@ class DeskApplication(ParksEvents, Application[UUID]):
         """Run commands in order as `execute` would, recording them in one transaction (a
         failing one is answered with its error, the others are not; group_commit.py): each
         reply, or the error to answer with."""
-        with self.writing:
+        with self.writing, self._sites_read_once():
             return self._execute_batch(commands)
+
+    @contextlib.contextmanager
+    def _sites_read_once(self) -> Iterator[None]:
+        """The site directory as it is when the batch starts, for all its commands (a watched
+        file's stamp read once, not at each of a command's site and staff checks)."""
+        watched = self.sites
+        current = getattr(watched, "current", None)
+        if current is None:
+            yield
+            return
+        self.sites = current()
+        try:
+            yield
+        finally:
+            self.sites = watched
 
     def _execute_batch(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[Outcome]:
         return GroupCommit(
-            self.repository, self._stage, self._record, self._recorded, self._execute
+            self.repository, self._stage, self._record, self._recorded, self._execute, self._absent
         ).run(commands)
+
+    def lookups(self, commands: Sequence[tuple[CommandContext, Command]]) -> list[UUID]:
+        """The ids these commands will look up, as far as known beforehand: their receipts (an
+        application adds what its handlers read)."""
+        return [
+            CommandReceipt.id_for(ctx.site, self.name, cmd.command_id)
+            for ctx, cmd in commands
+            if cmd.command_id is not None
+        ]
+
+    def _absent(self, commands: Sequence[tuple[CommandContext, Command]]) -> set[UUID]:
+        """Of what the commands will look up, the ids the store holds no event of: one query
+        for the batch (existence.py), not one miss each. Nothing, if it cannot be asked."""
+        try:
+            ids = self.lookups(commands)
+            found = stored_ids(self.recorder, ids) if ids else None
+        except Exception:  # a shortcut only: each look-up then asks the store itself
+            log.warning("lookups.failed", exc_info=True)
+            return set()
+        return set(ids) - found if found is not None else set()
+
+    def _record(self, processing: ProcessingEvent) -> Any:
+        """Record, and cache the aggregates as recorded; what the store did not take, or what
+        holds changes not recorded (a command that failed half-way in a batch), is not cached
+        (and is forgotten if it was), so that the next get reads it from the store."""
+        repository = self.repository
+        if not repository.cache or repository.fastforward:
+            return super()._record(processing)
+        try:
+            recordings = self.events.put(
+                processing.events, tracking=processing.tracking, **processing.saved_kwargs
+            )
+        except BaseException:
+            for aggregate_id in processing.aggregates:
+                repository.forget(aggregate_id)
+            raise
+        for aggregate_id, aggregate in processing.aggregates.items():
+            if getattr(aggregate, "pending_events", None):
+                repository.forget(aggregate_id)
+            else:
+                repository.remember(aggregate_id, aggregate)
+        return recordings
 
     def _recorded(self, processing: ProcessingEvent, recordings: Any) -> None:
         """What eventsourcing's `save` does after recording."""

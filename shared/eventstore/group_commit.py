@@ -12,11 +12,19 @@ it would have without batching: its receipts and the store's version checks deci
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    ProcessingEvent,
+    Repository,
+    project_aggregate,
+)
 
 from shared.messaging.errors import DeskError
 
@@ -33,19 +41,109 @@ def unsaved(staged: dict[UUID, Any]) -> bool:
 
 class StagingRepository(Repository):
     """eventsourcing's repository; during a batch, an aggregate the batch changed is the batch's
-    own object (with the changes of the commands before), not the store's."""
+    own object (with the changes of the commands before), not the store's.
 
-    staged: dict[UUID, Any] | None = None
+    Without fast-forwarding (the application the one writer of its store: desk_app.py), the
+    cache holds each aggregate as last recorded (`remember`, by the writer) or read, and a
+    newer version is never replaced by an older one: a reader's miss that read the store just
+    before the writer recorded (the relay's thread, a query's) does not put back what the
+    writer has just superseded."""
 
-    def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
-        if self.staged is not None and version is None:
-            found = self.staged.get(aggregate_id)
+    snapshotted: tuple[type, ...] = ()  # the kinds the application takes snapshots of
+    _remembering = threading.Lock()  # one for all: held for a look-up and a put
+
+    @property
+    def staged(self) -> dict[UUID, Any] | None:
+        """What the batch under way changed, seen only by the thread that runs it (not the
+        relay's, nor a query's, reading meanwhile)."""
+        return getattr(self._batch_thread(), "staged", None)
+
+    @staged.setter
+    def staged(self, value: dict[UUID, Any] | None) -> None:
+        self._batch_thread().staged = value
+
+    @property
+    def absent(self) -> set[UUID]:
+        """The ids the batch under way will look up that the store held no event of when it
+        began (`GroupCommit`: one query for them all); only while `staged` is set."""
+        return getattr(self._batch_thread(), "absent", None) or set()
+
+    @absent.setter
+    def absent(self, value: set[UUID]) -> None:
+        self._batch_thread().absent = value
+
+    def _batch_thread(self) -> threading.local:
+        return self.__dict__.setdefault("_batch", threading.local())  # type: ignore[no-any-return]
+
+    def get(
+        self,
+        aggregate_id: Any,
+        *,
+        version: int | None = None,
+        deepcopy_from_cache: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """`deepcopy_from_cache=False`: the cached object itself, for a caller that only
+        reads it."""
+        staged = self.staged
+        if staged is not None and version is None:
+            found = staged.get(aggregate_id)
             if found is not None:
                 return found
-        return super().get(aggregate_id, version=version, **kwargs)
+            if aggregate_id in self.absent:  # asked with the batch's other ids: not in the store
+                raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} not found.")
+        if version is not None or kwargs or not self.cache or self.fastforward:
+            return super().get(
+                aggregate_id, version=version, deepcopy_from_cache=deepcopy_from_cache, **kwargs
+            )
+        try:
+            aggregate = self.cache.get(aggregate_id)
+        except KeyError:
+            aggregate = self._reconstruct_aggregate(aggregate_id, None, project_aggregate)
+            aggregate = self.remember(aggregate_id, aggregate)
+        if deepcopy_from_cache and self.deepcopy_from_cache:
+            return deepcopy(aggregate)
+        return aggregate
+
+    def _reconstruct_aggregate(
+        self, aggregate_id: Any, version: int | None, projector_func: Any
+    ) -> Any:
+        """As eventsourcing does, but an aggregate of a kind never snapshotted (`snapshotted`:
+        the application's) is read without looking for its snapshot first: its first event
+        says its kind, and an id with no event (a ticket reported for the first time, a
+        command never given before) costs one query, not two."""
+        if version is not None or self.snapshot_store is None:
+            return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
+        first = list(self.event_store.get(originator_id=aggregate_id, limit=1))
+        if not first:
+            raise AggregateNotFoundError(f"Aggregate {aggregate_id!r} not found.")
+        aggregate = projector_func(None, first)
+        if aggregate is None or isinstance(aggregate, self.snapshotted):
+            return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
+        rest = self.event_store.get(originator_id=aggregate_id, gt=aggregate.version)
+        return projector_func(aggregate, rest)
+
+    def remember(self, aggregate_id: UUID, aggregate: Any) -> Any:
+        """Cache `aggregate` unless a newer version of it is cached; the one kept."""
+        assert self.cache is not None
+        with self._remembering:
+            try:
+                cached = self.cache.get(aggregate_id)
+            except KeyError:
+                cached = None
+            if cached is not None and cached.version > aggregate.version:
+                return cached
+            self.cache.put(aggregate_id, aggregate)
+            return aggregate
+
+    def forget(self, aggregate_id: UUID) -> None:
+        assert self.cache is not None
+        with self._remembering, contextlib.suppress(KeyError):
+            self.cache.get(aggregate_id, evict=True)
 
     def __contains__(self, item: Any) -> bool:
-        if self.staged is not None and item in self.staged:
+        staged = self.staged
+        if staged is not None and item in staged:
             return True
         return super().__contains__(item)
 
@@ -61,12 +159,14 @@ class GroupCommit:
         record: Callable[[ProcessingEvent], Any],
         recorded: Callable[[ProcessingEvent, Any], None],
         alone: Callable[[Any, Any], dict[str, Any]],
+        absent: Callable[[Sequence[tuple[Any, Any]]], set[UUID]] = lambda _: set(),
     ) -> None:
         self._repository = repository
         self._stage = stage
         self._record = record  # one transaction: all of it or nothing
         self._recorded = recorded  # after it: snapshots, notifying
         self._alone = alone
+        self._absent = absent  # of what these commands will look up, what the store lacks
 
     def run(self, commands: Sequence[tuple[Any, Any]]) -> list[Outcome]:
         outcomes: list[Outcome | None] = [None] * len(commands)
@@ -82,7 +182,9 @@ class GroupCommit:
         processing: ProcessingEvent = ProcessingEvent()
         staged = processing.aggregates  # what the batch changed, as it left it
         ran: list[int] = []
+        absent = self._absent([commands[i] for i in todo])
         self._repository.staged = staged
+        self._repository.absent = absent
         try:
             for i in todo:
                 ran.append(i)
@@ -98,6 +200,7 @@ class GroupCommit:
                     break  # changes the batch will not record: the next command must not see them
         finally:
             self._repository.staged = None
+            self._repository.absent = set()
         if processing.events:
             try:
                 recordings = self._record(processing)

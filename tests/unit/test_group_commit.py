@@ -8,14 +8,20 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.application import project_aggregate
 
 from services.intake.application import IntakeApp
-from services.intake.domain import Ticket
+from services.intake.domain import Ticket, TicketCounter
 from shared.contracts import commands
 from shared.contracts.replies import ErrorCode
+from shared.eventstore.desk_app import CommandReceipt
+from shared.eventstore.store import store_env
+from shared.eventstore.ticket_numbers import TicketNumber
+from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.errors import DeskError
 from shared.messaging.inbox import Delivery
+from tests.postgres import STORES
 from tests.support.builders import History
 
 T1 = {"staff_id": "S017"}
@@ -188,3 +194,128 @@ def test_a_batch_whose_reaction_fails_records_nothing_of_it(app, ctx, report_cmd
     with pytest.raises(ValueError):
         app.apply([Delivery(seq, e) for seq, e in enumerate(h.events, start=1)])
     assert app.position() == 0 and app.recorder.max_notification_id() == before
+
+
+# -- the cache of the store's one writer: as recorded, read again only after a failure -------
+
+
+def stored(app: IntakeApp, aggregate_id: UUID) -> Any:
+    """The aggregate as the store has it, not the cache."""
+    return app.repository._reconstruct_aggregate(aggregate_id, None, project_aggregate)
+
+
+def test_what_a_command_recorded_is_cached_and_not_read_again(app, ctx, report_cmd, monkeypatch):
+    tid = UUID(app.execute(ctx, report_cmd())["ticket_id"])
+    reads: list[UUID] = []
+    get = app.events.get
+
+    def get_counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(kwargs.get("originator_id", args[0] if args else None))
+        return get(*args, **kwargs)
+
+    monkeypatch.setattr(app.events, "get", get_counted)
+    classify = commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1)
+    app.execute(ctx, classify)
+    assert tid not in reads  # the ticket as the report recorded it, not read from the store
+    assert vars(app.repository.get(tid)) == vars(stored(app, tid))
+
+
+def test_a_reader_that_read_before_the_last_commit_does_not_put_back_the_older(
+    app, ctx, report_cmd
+):
+    tid = UUID(app.execute(ctx, report_cmd())["ticket_id"])
+    older = stored(app, tid)  # a reader's miss, read just before the writer's commit
+    app.execute(ctx, commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1))
+    assert app.repository.remember(tid, older).version > older.version
+    assert app.repository.get(tid).category == "electrical"
+
+
+def test_what_the_store_refused_is_read_again_from_the_store(app, ctx, report_cmd, monkeypatch):
+    tid = UUID(app.execute(ctx, report_cmd())["ticket_id"])
+    put = app.events.put
+
+    def refuse_once(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(app.events, "put", put)
+        raise OSError("disk full, for a moment")
+
+    monkeypatch.setattr(app.events, "put", refuse_once)
+    classify = commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1)
+    with pytest.raises(OSError):
+        app.execute(ctx, classify)
+    assert vars(app.repository.get(tid)) == vars(stored(app, tid))
+    app.execute(ctx, classify)
+    assert app.repository.get(tid).category == "electrical"
+
+
+def test_a_half_changed_aggregate_of_a_batch_is_not_cached_as_it_was_left(app, ctx, report_cmd):
+    tid = app.execute(ctx, report_cmd())["ticket_id"]
+
+    def classify_then_fail(app: IntakeApp, ctx: Any, cmd: Any) -> Any:
+        ticket = app.repository.get(UUID(tid))
+        ticket.classify(at=app.clock.now(), meta=ctx.meta(cmd), category="security")
+        raise DeskError(ErrorCode.invalid, "refused after a change")
+
+    app.handlers = {**IntakeApp.handlers, commands.VerifyOnSite: classify_then_fail}
+    first = commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1)
+    broken = commands.VerifyOnSite(ticket_id=tid, passed=True, **T1)
+    app.execute_batch([(ctx, first), (ctx, broken)])
+    assert app.repository.get(UUID(tid)).category == "electrical"
+    assert vars(app.repository.get(UUID(tid))) == vars(stored(app, UUID(tid)))
+
+
+def test_an_aggregate_not_in_the_store_costs_one_read_and_a_counter_its_snapshot(
+    app, ctx, report_cmd, monkeypatch
+):
+    for cmd in reports(report_cmd, 25):  # the month's counter snapshotted at 20
+        app.execute(ctx, cmd)
+    reads: list[str] = []
+
+    def counted(name: str, get: Any) -> Any:
+        return lambda *args, **kwargs: reads.append(name) or get(*args, **kwargs)
+
+    monkeypatch.setattr(app.events, "get", counted("events", app.events.get))
+    monkeypatch.setattr(app.snapshots, "get", counted("snapshots", app.snapshots.get))
+    assert app.get(UUID(int=7), Ticket) is None
+    assert reads == ["events"]
+    app.repository.forget(TicketCounter.id_for("hbw", "202611"))
+    reads.clear()
+    counter = app.repository.get(TicketCounter.id_for("hbw", "202611"))
+    assert counter.last == 25 and reads == ["events", "snapshots", "events"]
+
+
+@pytest.mark.parametrize("persistence", STORES)
+def test_a_batch_asks_the_store_once_for_the_ids_its_commands_will_look_up(
+    store_settings, tmp_path, clock, ctx, report_cmd, monkeypatch
+):
+    """Its new tickets, their numbers' index entries and its receipts cost no query each; what
+    the store holds (a repeated report, a repeated command) is found as before."""
+    env = store_env(Settings(data_dir=tmp_path, **store_settings), "intake")
+    cmds = [report_cmd(client_ref=f"desk-{i:04d}", command_id=f"c-{i}") for i in range(6)]
+    app = IntakeApp(env, clock, SiteDirectory(strict=False))
+    try:
+        first = app.execute_batch([(ctx, cmd) for cmd in cmds[:3]])
+    finally:
+        app.close()
+    app = IntakeApp(env, clock, SiteDirectory(strict=False))  # nothing cached
+    try:
+        reads: list[UUID] = []
+        get = app.events.get
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            reads.append(kwargs.get("originator_id", args[0] if args else None))
+            return get(*args, **kwargs)
+
+        monkeypatch.setattr(app.events, "get", counted)
+        again = [report_cmd(client_ref="desk-0000", command_id="c-new"), cmds[1]]
+        outcomes = app.execute_batch([(ctx, cmd) for cmd in [*again, *cmds[3:]]])
+        assert outcomes[0] == first[0] | {"duplicate": True}  # the same report again
+        assert outcomes[1] == first[1]  # the same command again: its first reply
+        assert [o["ticket_no"] for o in outcomes[2:]] == [f"HBW-202611-{n:04d}" for n in (4, 5, 6)]
+        assert UUID(first[0]["ticket_id"]) in reads  # what the store holds is read as before
+        assert CommandReceipt.id_for(ctx.site, "intake", "c-1") in reads
+        new = {UUID(o["ticket_id"]) for o in outcomes[2:]}
+        new |= {CommandReceipt.id_for(ctx.site, "intake", f"c-{i}") for i in range(3, 6)}
+        new |= {TicketNumber.id_for(ctx.site, o["ticket_no"]) for o in outcomes[2:]}
+        assert not new & set(reads)  # what it does not hold: one query for them all
+    finally:
+        app.close()

@@ -14,7 +14,7 @@ from propdesk.cli.common import new_client_ref
 from shared.contracts import commands as intake_commands
 from shared.contracts import dispatch_commands, escalation_commands
 from shared.contracts.replies import ErrorCode
-from shared.kernel.personal import looks_personal
+from shared.kernel.personal import looks_personal, names_a_reporter
 from shared.messaging.errors import DeskError
 from shared.messaging.rpc import correlation_id, parse_body, request_site
 
@@ -184,3 +184,25 @@ def test_a_site_id_that_looks_like_a_phone_number_is_refused_R15_4() -> None:
     with pytest.raises(DeskError) as raised:
         request_site("desk.cmd.13912345678.intake.report")
     assert raised.value.fields[0][0] == "site"
+
+
+REPORTERS = [
+    {"name": "王小明", "phone": "021-5555", "room": "5-302"},
+    {"name": "John Smith", "phone": "13912345678", "room": None},
+]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["tel-0215555-1", "john.smith-1", "JohnSmith", "desk-0001", "5-302 王小明", "021 5555",
+     "王 小 明家", "5-302", "B2-1101", "jsmith", TICKET, "ref-5555", "room 021/5555"],
+)  # fmt: skip
+def test_the_reporter_check_after_the_check_alone_is_looks_personal_with_the_reporters(
+    value: str,
+) -> None:
+    """client_ref and the room are checked alone by their type, then against the reporter:
+    the second check looks only for what the first did not (names_a_reporter)."""
+    if looks_personal(value) is not None:
+        return  # refused by the check alone, before the reporter is looked at
+    for reporter in REPORTERS:
+        assert names_a_reporter(value, [reporter]) == looks_personal(value, [reporter])

@@ -8,15 +8,16 @@ orders (`work_order_reactions.py`) are handled in their own modules. Replies: `r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
 from services.intake.application import incidents
 from services.intake.application import work_order_reactions as orders
-from services.intake.application.contacts import report_contact
+from services.intake.application.contacts import report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
@@ -61,8 +62,8 @@ Change = Callable[[Ticket, Any, dict[str, Any]], Any]  # (ticket, at, meta): the
 class IntakeApp(DeskApplication):
     name = "intake"
     # A site's monthly counter gains one event per ticket: snapshot it and keep recent
-    # aggregates cached (fast-forwarded from the store on every get, so never stale), so that
-    # numbering the thousandth ticket of a month costs what the first did.
+    # aggregates cached (as this, the store's one writer, last recorded them: DeskApplication),
+    # so that numbering the thousandth ticket of a month costs what the first did.
     snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
 
     # -- the commands that change a ticket --------------------------------------------------
@@ -168,6 +169,10 @@ class IntakeApp(DeskApplication):
             change(ticket, self.clock.now(), ctx.meta(cmd))
         return ticket_reply(ticket), [ticket]
 
+    def lookups(self, commands: Sequence[tuple[CommandContext, Any]]) -> list[UUID]:
+        reports = [(ctx, cmd) for ctx, cmd in commands if isinstance(cmd, ReportContact)]
+        return [*super().lookups(commands), *report_lookups(self, reports)]
+
     # -- refusals: a refused look at contact details is recorded (R15.2, R15.3) -------------
 
     def refuse(self, ctx: CommandContext, cmd: Any, message: str) -> DeskError:
@@ -201,9 +206,14 @@ class IntakeApp(DeskApplication):
             return None
 
     def reporters_of(self, ticket_id: UUID) -> list[dict[str, Any]]:
-        """Every reporter known for a ticket (for masking free text before it is published)."""
-        ticket = self.ticket(ticket_id)
-        return ticket.reporters if ticket is not None else []
+        """Every reporter known for a ticket (for masking free text before it is published):
+        copies of the cached ticket's, not a copy of the whole ticket (the relay asks for each
+        ticket event it publishes)."""
+        try:
+            ticket = self.repository.get(ticket_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return []
+        return [dict(r) for r in ticket.reporters] if isinstance(ticket, Ticket) else []
 
     def ticket_of_incident(self, incident_id: UUID) -> UUID | None:
         """The ticket whose callers an incident's free text is masked for, if any."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
@@ -17,6 +18,7 @@ from services.intake.domain import Incident, Ticket, TicketCounter, ticket_id_fo
 from services.intake.domain.incident import incident_of_ticket
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
+from shared.eventstore.ticket_numbers import TicketNumber
 from shared.messaging.errors import invalid
 
 if TYPE_CHECKING:
@@ -61,6 +63,33 @@ def report_contact(
     incident_no = incident[0].incident_no if incident else None
     reply = report_reply(ticket, site, duplicate=False, incident_no=incident_no)
     return reply, [ticket, counter, *number, *incident]
+
+
+def report_lookups(
+    app: IntakeApp, reports: list[tuple[CommandContext, ReportContact]]
+) -> list[UUID]:
+    """What these reports will look up (IntakeApp.lookups): their tickets, and the index entries
+    of the numbers their months' counters will issue next."""
+    ids: list[UUID] = []
+    months: dict[tuple[str, str], int] = {}
+    for ctx, cmd in reports:
+        ids.append(ticket_id_for(ctx.site, cmd.client_ref))
+        site = app.sites.get(ctx.site)
+        if site is not None:
+            month = (cmd.received_at or app.clock.now()).astimezone(site.zone).strftime("%Y%m")
+            months[ctx.site, month] = months.get((ctx.site, month), 0) + 1
+    for (site_id, month), count in months.items():
+        try:
+            last = app.repository.get(
+                TicketCounter.id_for(site_id, month), deepcopy_from_cache=False
+            ).last
+        except AggregateNotFoundError:
+            last = 0
+        ids += [
+            TicketNumber.id_for(site_id, TicketCounter.ticket_no(site_id, month, n))
+            for n in range(last + 1, last + count + 1)
+        ]
+    return ids
 
 
 def _counter(app: IntakeApp, site: str, month: str, now: datetime) -> TicketCounter:

@@ -55,7 +55,12 @@ class TicketCounter(Aggregate):
 
     def next_number(self, at: datetime, reporter: dict[str, Any] | None = None) -> str:
         self.trigger_event(self.Issued, timestamp=at, number=self.last + 1, reporter=reporter)
-        return f"{self.site.upper()}-{self.month}-{self.last:04d}"
+        return self.ticket_no(self.site, self.month, self.last)
+
+    @staticmethod
+    def ticket_no(site: str, month: str, n: int) -> str:
+        """The number of a site's `n`th ticket of `month` (YYYYMM)."""
+        return f"{site.upper()}-{month}-{n:04d}"
 
 
 # stored before the domain became a package (issue 12)
