@@ -132,7 +132,9 @@ def work(take: Connection, tell: Connection) -> None:
     from services.reporting.ops.registry import projection_named  # the view's code: here only
     from services.reporting.ops.replay import _apply, _Feed, open_fresh
     from services.reporting.ops.view_files import settle
+    from shared.logging import configure_logging
 
+    configure_logging("auto", "warning")  # what it parks, on stderr as the caller's would be
     try:
         name, path, sites, clock = take.recv()
         projection = projection_named(name)
