@@ -4,6 +4,7 @@ cannot apply is parked as there, and a worker that fails leaves no file behind."
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from nats.aio.client import Client
 
 from services.reporting.ops.registry import PROJECTIONS
 from services.reporting.ops.replay import rebuild
+from services.reporting.ops.replay_worker import WorkerDied
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.bus import ensure_stream
@@ -27,6 +29,13 @@ pytestmark = pytest.mark.integration
 SITES = SiteDirectory(strict=False)
 AT = datetime(2026, 12, 3, 9, tzinfo=UTC)
 UNREADABLE = "desk.evt.hbw.ticket.reported"  # a type this version knows, a body it cannot read
+
+
+class DyingClock(FixedClock):
+    """A clock that ends the process asking it the time: the worker, when it parks."""
+
+    def now(self) -> datetime:
+        os._exit(1)
 
 
 @pytest.fixture
@@ -89,4 +98,15 @@ async def test_a_worker_that_cannot_build_the_view_fails_the_rebuild_and_leaves_
         await rebuild(desk, "tickets", path, sites=SITES, worker=True)
 
     assert str(there.value) == str(here.value)  # the worker's own error, as in one process
+    assert not path.exists()
+
+
+async def test_a_worker_that_dies_fails_the_rebuild_and_leaves_no_file(
+    desk: Client, tmp_path: Path
+) -> None:
+    path = tmp_path / "view.sqlite3"
+
+    with pytest.raises(WorkerDied):
+        await rebuild(desk, "tickets", path, sites=SITES, clock=DyingClock(AT), worker=True)
+
     assert not path.exists()
