@@ -63,8 +63,7 @@ async def apply_in_worker(
     )
     take.close()
     tell.close()
-    give.send((name, str(path), sites, clock))
-    feeding = asyncio.create_task(_feed(batches, give))
+    feeding = asyncio.create_task(_feed((name, str(path), sites, clock), batches, give))
     hearing = asyncio.create_task(_hear(hear, applied))
     try:
         done, _ = await asyncio.wait({feeding, hearing}, return_when=asyncio.FIRST_EXCEPTION)
@@ -85,8 +84,9 @@ async def apply_in_worker(
         hear.close()
 
 
-async def _feed(batches: AsyncIterator[Batch], give: Connection) -> None:
-    """Read batches (up to AHEAD before the worker takes them) and pass them on; then None."""
+async def _feed(opening: tuple[Any, ...], batches: AsyncIterator[Batch], give: Connection) -> None:
+    """Tell the worker what to open; read batches (up to AHEAD before the worker takes them)
+    and pass them on; then None."""
     ahead: asyncio.Queue[Batch | None] = asyncio.Queue(AHEAD)
 
     async def read() -> None:
@@ -96,6 +96,7 @@ async def _feed(batches: AsyncIterator[Batch], give: Connection) -> None:
 
     reading = asyncio.create_task(read())
     try:
+        await asyncio.to_thread(give.send, opening)  # a large one waits for the worker to start
         while True:
             get = asyncio.ensure_future(ahead.get())
             await asyncio.wait({get, reading}, return_when=asyncio.FIRST_COMPLETED)
