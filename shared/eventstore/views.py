@@ -118,23 +118,26 @@ class SQLiteView(SQLiteTrackingRecorder):
             for table, order in self.CHECKED:
                 c.execute(f"SELECT * FROM {table} ORDER BY {order}")
                 digest.update(f"{table}\n".encode())
-                for r in each_row(c):  # a million rows need not sit in memory
-                    digest.update(json.dumps(list(r), ensure_ascii=False).encode() + b"\n")
+                while rows := c.sqlite_cursor.fetchmany(1000):  # a million need not sit in memory
+                    digest.update("".join([_row_line(list(r)) for r in rows]).encode())
         return digest.hexdigest()
 
     def close(self) -> None:
         self.datastore.close()
 
 
-def each_row(c: SQLiteCursor, size: int = 1000) -> Iterator[Any]:
-    """The rows of the last query, a thousand at a time: a checksum reads every row of a view
-    that may be gigabytes, and fetchall would hold them all."""
-    while rows := c.sqlite_cursor.fetchmany(size):
-        yield from rows
-
-
 # json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder each call
-dump: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+# nor keeping track of containers already seen (a view's rows hold no cycles)
+dump: Callable[[Any], str] = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, check_circular=False
+).encode
+
+_encode_row = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _row_line(values: list[Any]) -> str:
+    """A row as the checksum digests it: json.dumps(values, ensure_ascii=False) and a newline."""
+    return _encode_row(values) + "\n"
 
 
 def aggregate_key(event: Any) -> str:
