@@ -348,10 +348,15 @@ async def settled(bus: Bus, quiet: float = 5.0, timeout: float = 180.0) -> dict[
     deadline = time.monotonic() + timeout
     pending: dict[str, int] = {}
     while time.monotonic() < deadline:
-        seq = (await js.stream_info(STREAM)).state.last_seq
-        pending = {
-            c.name: c.num_pending + c.num_ack_pending for c in await js.consumers_info(STREAM)
-        }
+        try:
+            seq = (await js.stream_info(STREAM)).state.last_seq
+            pending = {
+                c.name: c.num_pending + c.num_ack_pending for c in await js.consumers_info(STREAM)
+            }
+        except (NatsError, OSError, TimeoutError):  # a cluster electing leaders: not yet
+            last = -1
+            await asyncio.sleep(0.5)
+            continue
         if seq != last or any(pending.values()):
             last, since = seq, time.monotonic()
         elif time.monotonic() - since >= quiet:

@@ -189,7 +189,10 @@ async def _load_through(
         js = (await bus.connection(OPS)).jetstream()
 
         async def every_node_current() -> bool:
-            info = await js.stream_info(STREAM)
+            try:
+                info = await js.stream_info(STREAM)
+            except (NatsError, OSError, TimeoutError):  # still electing: not yet
+                return False
             replicas = info.cluster.replicas if info.cluster else None
             return bool(replicas) and all(r.current and not r.offline for r in replicas or [])
 
