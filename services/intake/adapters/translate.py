@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from services.intake.adapters.round_translate import round_envelope
 from services.intake.domain import MonthReview, Ticket
 from shared.contracts import events
 from shared.messaging.publishing import envelope, mask
@@ -25,6 +26,9 @@ class Translator:
     def __call__(self, event: object) -> events.Envelope | None:
         if isinstance(event, MonthReview.Event):
             return _analysis(event)
+        published = round_envelope(event)
+        if published is not None:
+            return published
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

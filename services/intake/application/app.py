@@ -19,6 +19,7 @@ from services.intake.application.contacts import not_in_future, report_contact
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
+from services.intake.application.rounds import plan_rounds, record_round
 from services.intake.domain import AccessLog, Ticket, TicketCounter, refused_reveals
 from shared.contracts.commands import (
     AcceptSolution,
@@ -36,6 +37,7 @@ from shared.contracts.commands import (
     VerifyOnSite,
 )
 from shared.contracts.envelope import Envelope
+from shared.contracts.rounds import PlanRounds, RecordRound
 from shared.contracts.workorder_events import (
     QuoteDeclinedEvent,
     WorkOrderCancelledEvent,
@@ -208,6 +210,8 @@ class IntakeApp(DeskApplication):
         ReopenTicket: _reopen,
         CancelTicket: _cancel,
         AttachMonthAnalysis: attach_month_analysis,
+        PlanRounds: plan_rounds,  # inspection rounds (rounds.py, docs/INSPECTION.md)
+        RecordRound: record_round,
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,
