@@ -75,6 +75,17 @@ class ClockStopped(ClockRef):
     counted_seconds: float
 
 
+class ClockExtended(ClockRef):
+    """A clock's deadline moved later with the manager's approval (the envelope's actor; C12):
+    only an inspection finding's week (R13.16)."""
+
+    deadline: AwareDatetime
+    warn_at: AwareDatetime
+    previous_deadline: AwareDatetime
+    target_seconds: float = Field(description="What the run may count in all, now")
+    reason: str = Field(description="The special circumstances, masked")
+
+
 class ClockWarned(ClockRef):
     """The warning point (default 80 % of the target) passed."""
 
@@ -181,6 +192,11 @@ class EscalationClockWarnedEvent(Envelope):
     data: ClockWarned
 
 
+class EscalationClockExtendedEvent(Envelope):
+    event_type: Literal["escalation.clock_extended"]
+    data: ClockExtended
+
+
 class EscalationClockBreachedEvent(Envelope):
     event_type: Literal["escalation.clock_breached"]
     data: ClockBreached
@@ -235,6 +251,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationNotificationAcknowledgedEvent,
     EscalationMajorReportedEvent,
     EscalationMajorSuggestedEvent,
+    EscalationClockExtendedEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from shared.kernel.vocabulary import ClockName, Kind, Role
+from shared.kernel.vocabulary import ClockName, Kind
 
 
 class Frequency(StrEnum):
@@ -40,7 +40,7 @@ class FindingType(StrEnum):
 
     facility = "facility"  # 公共设施破损、丢失: the repair procedure
     staff = "staff"  # 员工不履职: that department's supervisor
-    violation = "violation"  # 住户/租户违例: the violation procedure (§14)
+    violation = "violation"  # 住户/租户违例: the violation procedure (R14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +67,7 @@ FINDING_ROUTES: dict[FindingType, FindingRoute] = {
 # may extend (C12): every other service level is the customer's and is never moved.
 FINDING_CLOCK = ClockName.finding_resolved
 EXTENDABLE_CLOCKS = frozenset({FINDING_CLOCK})
-# Who may extend it (C12: S2:72 says manager and supervisor, S2:295 the office director; the
-# office director is the project manager, and one approver is one decision).
-EXTENSION_APPROVERS = frozenset({Role.project_manager})
+# Who may extend it: shared/kernel/staff.py PERMISSIONS["escalation.extend"] (C12).
 
 # Records of rounds are kept two years (R13.20); docs/INSPECTION.md says what that means here.
 RETENTION = timedelta(days=2 * 365)

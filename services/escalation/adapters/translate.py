@@ -24,6 +24,7 @@ EVENT_NAMES: dict[type, str] = {
     Notice.Acknowledged: "notification_acknowledged",
     TicketClocks.MajorReported: "major_reported",
     TicketClocks.MajorSuggested: "major_suggested",
+    TicketClocks.ClockExtended: "clock_extended",
 }
 
 
@@ -53,6 +54,14 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
             }
         case "clock_stopped":
             return base | {"outcome": ev.outcome, "counted_seconds": ev.counted}
+        case "clock_extended":
+            return base | {
+                "deadline": ev.deadline,
+                "warn_at": ev.warn_due,
+                "previous_deadline": ev.previous_deadline,
+                "target_seconds": ev.budget,
+                "reason": mask(ev.reason) or "",
+            }
         case "clock_warned":
             return base | {"deadline": ev.deadline}
         case "clock_breached":

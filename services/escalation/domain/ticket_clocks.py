@@ -39,6 +39,7 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, Aggregate):
     ClockStopped = clocks.ClockStopped
     ClockWarned = clocks.ClockWarned
     ClockBreached = clocks.ClockBreached
+    ClockExtended = clocks.ClockExtended
     Classified = notes.Classified
     OrderNoted = notes.OrderNoted
     LadderStarted = notes.LadderStarted

@@ -134,6 +134,10 @@ STEPS: dict[type[Envelope], Step] = {
         escalation.EscalationClockStoppedEvent: _clock(
             lambda d: {"state": d["outcome"], "counted_seconds": d["counted_seconds"]}
         ),
+        # the manager's later deadline for an inspection finding (R13.16, C12)
+        escalation.EscalationClockExtendedEvent: _clock(
+            lambda d: {"deadline": d["deadline"], "warn_at": d["warn_at"]}
+        ),
         escalation.EscalationClockWarnedEvent: _clock(lambda d: {"warned": True}),
         escalation.EscalationClockBreachedEvent: _breached,
         escalation.EscalationLadderStartedEvent: _ladder_started,
