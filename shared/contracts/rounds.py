@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
-from shared.contracts.base import Contract, Key, LongText, Place, ShortText, Timestamp
+from shared.contracts.base import Contract, Key, Place, Timestamp
 from shared.contracts.commands import Command, Month
 from shared.kernel.inspection import FindingType, Frequency, RoundType
 from shared.kernel.vocabulary import Department
@@ -17,7 +17,12 @@ from shared.kernel.vocabulary import Department
 SlotName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[\w.-]+$")
 ]
-Point = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Point = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+# A request is read up to 128 KiB (shared/messaging/request_body.py), every character possibly
+# escaped as 12 bytes: the lists and texts below are bounded so the largest body still fits.
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Measures = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class RoutedFinding(Contract):
@@ -58,7 +63,7 @@ class Slot(Contract):
     starts: time = Field(description="Local time the round starts, e.g. 09:30 (R13.10)")
     ends: time
     area: Place = Field(description="The area the round covers (R13.1)")
-    points: list[Point] = Field(min_length=1, max_length=100, description="What it checks")
+    points: list[Point] = Field(min_length=1, max_length=12, description="What it checks")
     department: Department | None = Field(default=None, description="Whose round (R13.2)")
 
     @model_validator(mode="after")
@@ -80,7 +85,7 @@ class PlanRounds(Command):
     reply: ClassVar[type[Contract]] = PlanReply
 
     month: Month = Field(description="YYYY-MM, the site's local calendar month")
-    slots: list[Slot] = Field(min_length=1, max_length=50)
+    slots: list[Slot] = Field(min_length=1, max_length=14)
 
     @model_validator(mode="after")
     def _names_unique(self) -> Self:
@@ -93,7 +98,7 @@ class PlanRounds(Command):
 class PointChecked(Contract):
     point: Point
     ok: bool = Field(description="true: as it should be; false: a finding records what is wrong")
-    note: ShortText | None = None
+    note: Note | None = None
 
 
 class Finding(Contract):
@@ -105,10 +110,10 @@ class Finding(Contract):
     category: str | None = Field(
         default=None, max_length=32, description="The site's category; required for a facility"
     )
-    description: LongText = Field(description="The problem found; personal data is masked")
+    description: Text = Field(description="The problem found; personal data is masked")
     location: Place | None = Field(default=None, description="Room or place, published")
     fixed_on_spot: bool = Field(default=False, description="现场整改: no ticket is opened")
-    measures: ShortText | None = Field(default=None, description="What was done on the spot")
+    measures: Measures | None = Field(default=None, description="What was done on the spot")
     about_staff: Key | None = Field(default=None, description="A staff finding: 工号 of whom")
 
     @model_validator(mode="after")
@@ -139,8 +144,8 @@ class RecordRound(Command):
     inspectors: list[Key] = Field(
         default_factory=list, max_length=10, description="Others who walked it (工号)"
     )
-    points: list[PointChecked] = Field(min_length=1, max_length=200)
-    findings: list[Finding] = Field(default_factory=list, max_length=50)
+    points: list[PointChecked] = Field(min_length=1, max_length=30)
+    findings: list[Finding] = Field(default_factory=list, max_length=8)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -4,14 +4,17 @@ manager extends, verified on site, and the day's and the week's summaries."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill, parse
 from tests.integration.support import START, Desk, eventually
+from tests.integration.test_desk_words import cli
 
 pytestmark = pytest.mark.integration
 
@@ -180,3 +183,27 @@ async def test_a_finding_is_verified_on_site_and_its_week_is_met_R13_17(
     day = await desk.query("hbw", "round.list", {"day": "2026-11-23"})
     [line] = [f for f in day["findings"] if f["ticket_no"] == staff["ticket_no"]]
     assert (line["status"], line["verified"]) == ("closed", True)
+
+
+async def test_the_cli_plans_records_and_writes_the_weeks_quality_sheet_R1_5(
+    desk: Desk, drill_services, nats_server, tmp_path
+) -> None:
+    await drill_services()
+    plan, walk = tmp_path / "plan.json", tmp_path / "round.json"
+    plan.write_text(json.dumps({"slots": PLAN["slots"]}, ensure_ascii=False), encoding="utf-8")
+    walk.write_text(json.dumps(ROUND | {"staff_id": None}, ensure_ascii=False), encoding="utf-8")
+    url = nats_server.url
+    planned = await cli(url, "rounds", "plan", "--site", "hbw", "--staff", "M01",
+                        "--month", "2026-11", "--file", str(plan))  # fmt: skip
+    assert planned.exit_code == 0 and "2 slots, revision 1" in planned.output, planned.output
+    recorded = await cli(url, "rounds", "record", "--site", "hbw", "--staff", "CS1",
+                         "--file", str(walk))  # fmt: skip
+    assert recorded.exit_code == 0 and "violation → violation_case" in recorded.output
+    sheet = tmp_path / "week.xlsx"
+    listed = await cli(url, "rounds", "list", "--site", "hbw", "--day", "2026-11-23", "--week",
+                       "--xlsx", str(sheet))  # fmt: skip
+    assert listed.exit_code == 0 and "2026-11-27T00:00:00+08:00" in listed.output, listed.output
+    cells = [c.value for row in load_workbook(sheet).active.iter_rows() for c in row]
+    assert "物业品质监督检查表 Quality check sheet" in cells
+    bad = await cli(url, "rounds", "list", "--site", "hbw", "--day", "23/11")
+    assert bad.exit_code == 2 and "is not a date" in bad.output
