@@ -73,6 +73,7 @@ class Decision(Contract):
         "complaint_upgraded",
         "major_reported",
         "major_suggested",
+        "finding_referred",
     ]
     ticket_id: UUID
     ticket_no: str

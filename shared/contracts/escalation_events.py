@@ -159,6 +159,15 @@ class MajorSuggested(TicketRef):
     notification: Notified
 
 
+class FindingReferred(TicketRef):
+    """A staff finding of an inspection round (员工不履职) told to its department's supervisor
+    at once (R13.15b, docs/INSPECTION.md): the department of the member of staff it names, else
+    of its category; none: every department supervisor of the site."""
+
+    due_at: AwareDatetime = Field(description="When the round's finding was noted")
+    notification: Notified
+
+
 class NotificationAcknowledged(TicketRef):
     """A person (the envelope's actor) acknowledged a notification."""
 
@@ -232,6 +241,11 @@ class EscalationMajorSuggestedEvent(Envelope):
     data: MajorSuggested
 
 
+class EscalationFindingReferredEvent(Envelope):
+    event_type: Literal["escalation.finding_referred"]
+    data: FindingReferred
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -252,6 +266,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationMajorReportedEvent,
     EscalationMajorSuggestedEvent,
     EscalationClockExtendedEvent,
+    EscalationFindingReferredEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -264,6 +279,7 @@ NOTIFYING = (
     EscalationComplaintUpgradedEvent,
     EscalationMajorReportedEvent,
     EscalationMajorSuggestedEvent,
+    EscalationFindingReferredEvent,
 )
 
 
@@ -279,6 +295,7 @@ class Notification(Contract):
         "complaint_upgraded",
         "major_reported",
         "major_suggested",
+        "finding_referred",
     ]
     ticket_id: UUID
     ticket_no: str

@@ -95,6 +95,21 @@ async def test_a_round_routes_its_findings_by_type_each_with_a_week_R13_13_R13_1
         assert parse(started["deadline"]) == START + WEEK  # R13.16: calendar days
         assert started["role"] == "project_manager"
 
+    # the staff finding: its department's supervisor is told at once (R13.15b)
+    await drill.set_clock(START + timedelta(seconds=1))
+
+    async def told() -> list[dict[str, Any]] | None:
+        notes = await drill.notices("department_supervisor")
+        return [n for n in notes if n["ticket_id"] == staff["ticket_id"]] or None
+
+    [note] = await eventually(told)
+    assert (note["reason"], note["department"]) == ("finding_referred", "cleaning")
+    acked = await drill.escalation("ack", {"notification_id": note["notification_id"],
+                                           "staff_id": "SUP"})  # fmt: skip
+    assert acked["ok"], acked
+    assert not [n for n in await drill.notices("department_supervisor") if n is not note
+                and n["ticket_id"] in (repair["ticket_id"], violation["ticket_id"])]  # fmt: skip
+
     [recorded] = await drill.events("round.recorded")
     assert [f["ticket_no"] for f in recorded["data"]["findings"]] == [
         f["ticket_no"] for f in (repair, staff, violation)

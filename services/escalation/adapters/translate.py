@@ -25,6 +25,7 @@ EVENT_NAMES: dict[type, str] = {
     TicketClocks.MajorReported: "major_reported",
     TicketClocks.MajorSuggested: "major_suggested",
     TicketClocks.ClockExtended: "clock_extended",
+    TicketClocks.FindingReferred: "finding_referred",
 }
 
 
@@ -79,6 +80,8 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
             return base | {"level": ev.level, "due_at": ev.due_at, "notification": notification}
         case "major_reported":
             return base | {"reason": ev.reason, "due_at": ev.due_at, "notification": _notified(ev)}
+        case "finding_referred":
+            return base | {"due_at": ev.due_at, "notification": _notified(ev)}
         case "major_suggested":
             return base | {"raised": ev.raised, "due_at": ev.due_at, "notification": _notified(ev)}
         case "complaint_upgraded":

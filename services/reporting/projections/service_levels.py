@@ -153,6 +153,10 @@ STEPS: dict[type[Envelope], Step] = {
             state, d, "major_reported", ev
         ),
         # R5.1a: the flag the desk sees on the ticket until it classifies the complaint
+        # a staff finding told to its department's supervisor (R13.15b)
+        escalation.EscalationFindingReferredEvent: lambda state, ev, d: _notify(
+            state, d, "finding_referred", ev
+        ),
         escalation.EscalationMajorSuggestedEvent: lambda state, ev, d: _notify(
             state | {"major_suggested": d["raised"]}, d, "major_suggested", ev
         ),

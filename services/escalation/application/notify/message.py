@@ -17,6 +17,7 @@ REASONS = {
     "complaint_upgraded": "升级为重大投诉 complaint upgraded to major",
     "major_reported": "重大投诉 major complaint",
     "major_suggested": "建议定为重大投诉 suggested as major",
+    "finding_referred": "巡查发现员工问题 staff finding from a round",
 }
 
 
