@@ -199,6 +199,16 @@ async def test_a_finding_is_verified_on_site_and_its_week_is_met_R13_17(
     [line] = [f for f in day["findings"] if f["ticket_no"] == staff["ticket_no"]]
     assert (line["status"], line["verified"]) == ("closed", True)
 
+    async def counted() -> dict[str, Any] | None:  # the month's report (issue 16)
+        reply = await desk.query("hbw", "report.monthly", {"month": "2026-11"})
+        found = reply["report"]["inspection"] if reply["ok"] else {}
+        return found if found.get("closed") == 1 and found.get("resolved_in_a_week") else None
+
+    figures = await eventually(counted)
+    assert figures["findings"] == 3 and figures["closure_rate"] == 0.3333
+    assert figures["by_kind"] == {"repair": 1, "suggestion": 1, "violation": 1}
+    assert (figures["resolved_in_a_week"], figures["on_time_rate"]) == (1, 1.0)
+
 
 async def test_the_cli_plans_records_and_writes_the_weeks_quality_sheet_R1_5(
     desk: Desk, drill_services, nats_server, tmp_path

@@ -13,6 +13,7 @@ from typing import Any
 
 from services.reporting.projections.ticket_facts import OPEN
 from services.reporting.queries.facts import PeriodFacts
+from services.reporting.queries.inspection import inspection_figures
 from services.reporting.queries.ledger import LEDGER_KINDS, cases
 from services.reporting.queries.month import (
     TREND_MEASURES,
@@ -131,6 +132,7 @@ class Reports:
                 facts, site, config, [t for t in this.tickets if t["kind"] in LEDGER_KINDS]
             ),
             "analysis": facts.analysis(site, month),
+            "inspection": inspection_figures(this),  # rounds' findings (docs/INSPECTION.md)
         }
 
     def _trend_point(self, site: str, month: str, first: str | None) -> dict[str, Any]:
