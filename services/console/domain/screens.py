@@ -72,15 +72,16 @@ FOLLOW_UPS = Page("/follow-ups", "回访")
 NOTICES = Page("/notices", "通知")
 ORDERS = Page("/orders", "我的派工单")
 DASHBOARD = Page("/dashboard", "今日概况")
+ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
     "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
-    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES),
-    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS),
-    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS),
+    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, ROUNDS),
+    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, ROUNDS),
+    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, ROUNDS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES),
-    "quality": (DASHBOARD, TICKETS, NOTICES),
+    "quality": (DASHBOARD, TICKETS, NOTICES, ROUNDS),
     "technician": (ORDERS, NOTICES),
     "department_staff": (ORDERS, TICKETS, NOTICES),
 }
