@@ -221,6 +221,15 @@ async def test_the_cli_plans_records_and_writes_the_weeks_quality_sheet_R1_5(
     planned = await cli(url, "rounds", "plan", "--site", "hbw", "--staff", "M01",
                         "--month", "2026-11", "--file", str(plan))  # fmt: skip
     assert planned.exit_code == 0 and "2 slots, revision 1" in planned.output, planned.output
+    # bad input: refused with the reason, nothing recorded or published (contract §26.1)
+    unplanned = await desk.command("hbw", "record_round", ROUND | {"slot": "night-patrol"})
+    assert unplanned["ok"] is False and unplanned["error"]["code"] == "invalid", unplanned
+    assert "has no slot 'night-patrol'" in unplanned["error"]["message"]
+    unexplained = await desk.command("hbw", "record_round", ROUND | {"findings": []})
+    assert unexplained["ok"] is False and unexplained["error"]["code"] == "invalid"
+    assert "a point not ok has a finding" in json.dumps(unexplained["error"], ensure_ascii=False)
+    drill = Drill(desk)
+    assert await drill.events("round.recorded") == await drill.events("ticket.reported") == []
     recorded = await cli(url, "rounds", "record", "--site", "hbw", "--staff", "CS1",
                          "--file", str(walk))  # fmt: skip
     assert recorded.exit_code == 0 and "violation → violation_case" in recorded.output
