@@ -15,7 +15,9 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from shared.kernel.vocabulary import ClockName, Kind
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.kernel.vocabulary import ClockName, Kind, Role
 
 
 class Frequency(StrEnum):
@@ -67,7 +69,8 @@ FINDING_ROUTES: dict[FindingType, FindingRoute] = {
 # may extend (C12): every other service level is the customer's and is never moved.
 FINDING_CLOCK = ClockName.finding_resolved
 EXTENDABLE_CLOCKS = frozenset({FINDING_CLOCK})
-# Who may extend it: shared/kernel/staff.py PERMISSIONS["escalation.extend"] (C12).
+# Who may extend it: the site's `inspection.extension_approvers` (C12), checked as every role is
+# (shared/kernel/staff.py `Permission`).
 
 # Records of rounds are kept two years (R13.20); docs/INSPECTION.md says what that means here.
 RETENTION = timedelta(days=2 * 365)
@@ -78,18 +81,42 @@ DAILY_SUMMARY_DUE = time(18, 30)
 QUALITY_SHEET_DUE_WEEKDAY = 4  # Friday (Monday = 0): due at its first moment
 
 
+class InspectionConfig(BaseModel):
+    """A site's choices where the procedures disagree or are silent (site directory, key
+    `inspection`; docs/INSPECTION.md). The week itself is the clock's: `sla.clocks`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    extension_approvers: tuple[Role, ...] = Field(
+        default=(Role.project_manager,),
+        min_length=1,
+        description="Who approves a later deadline for a finding (C12: S2:72 says manager and "
+        "supervisor, S2:295 the office director, who is the project manager)",
+    )
+    daily_summary_due: time = Field(
+        default=DAILY_SUMMARY_DUE, description="The day's summary by this local time (R12.9)"
+    )
+    quality_sheet_due_weekday: int = Field(
+        default=QUALITY_SHEET_DUE_WEEKDAY,
+        ge=0,
+        le=6,
+        description="The week's quality check sheet before this weekday, 0 Monday (R1.5: Friday)",
+    )
+
+
 def week_of(day: date) -> date:
     """The Monday of the week `day` lies in (the quality sheet's week)."""
     return day - timedelta(days=day.weekday())
 
 
-def daily_summary_due(day: date, zone: ZoneInfo) -> datetime:
+def daily_summary_due(day: date, zone: ZoneInfo, at: time = DAILY_SUMMARY_DUE) -> datetime:
     """When the day's summary of findings is due: 18:30 that day, in the site's zone (R12.9)."""
-    return datetime.combine(day, DAILY_SUMMARY_DUE, tzinfo=zone)
+    return datetime.combine(day, at, tzinfo=zone)
 
 
-def quality_sheet_due(day: date, zone: ZoneInfo) -> datetime:
+def quality_sheet_due(day: date, zone: ZoneInfo,
+                      weekday: int = QUALITY_SHEET_DUE_WEEKDAY) -> datetime:  # fmt: skip
     """When the quality check sheet of `day`'s week is due: before Friday, in the site's zone
     (R1.5), that is by the first moment of that week's Friday."""
-    friday = week_of(day) + timedelta(days=QUALITY_SHEET_DUE_WEEKDAY)
+    friday = week_of(day) + timedelta(days=weekday)
     return datetime.combine(friday, time(0, 0), tzinfo=zone)

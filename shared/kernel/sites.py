@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.kernel.identifiers import StaffId, is_valid_site
+from shared.kernel.inspection import InspectionConfig
 from shared.kernel.notify import NotifyConfig
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
@@ -67,6 +68,10 @@ class SiteConfig(BaseModel):
     notify: NotifyConfig = Field(
         default_factory=NotifyConfig,
         description="Where each role's notifications are e-mailed or posted (NOTIFICATIONS.md)",
+    )
+    inspection: InspectionConfig = Field(
+        default_factory=InspectionConfig,
+        description="Inspection rounds: who extends a finding's week, when summaries are due",
     )
 
     @field_validator("timezone")

@@ -97,11 +97,6 @@ PERMISSIONS: dict[str, Permission] = {
     "intake.attach_analysis": Permission(
         "attaching the month's complaint analysis", frozenset({Role.project_manager}), "R12.2"
     ),
-    # an inspection finding's week is extended by the manager alone (R13.16, C12: S2:72 names
-    # the manager and the supervisor, S2:295 the office director, who is the project manager)
-    "escalation.extend": Permission(
-        "extending an inspection finding's deadline", frozenset({Role.project_manager}), "R13.16"
-    ),
 }
 
 

@@ -190,3 +190,16 @@ def test_round_events_are_published_masked_and_day_books_are_not(app, ctx, trans
 
 def _events(app) -> list[Any]:
     return [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 100)]
+
+
+def test_a_site_chooses_when_its_summaries_are_due(clock) -> None:
+    from services.intake.application import IntakeApp
+    from shared.kernel.sites import SiteDirectory
+
+    choices = {"daily_summary_due": "17:00", "quality_sheet_due_weekday": 3}
+    sites = SiteDirectory.model_validate({"sites": {"hbw": {"inspection": choices}}})
+    app = IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, sites)
+    zone = sites.get("hbw").zone
+    assert list_day(app, date(2026, 11, 10)).due_at == datetime(2026, 11, 10, 17, tzinfo=zone)
+    week = list_day(app, date(2026, 11, 10), week=True)
+    assert week.due_at == datetime(2026, 11, 12, tzinfo=zone)  # before Thursday

@@ -14,7 +14,7 @@ from services.escalation.domain import Cause, ClockError, Notice, TicketClocks, 
 from shared.contracts import escalation_commands
 from shared.eventstore.desk_app import CommandContext, Handler
 from shared.kernel.inspection import EXTENDABLE_CLOCKS
-from shared.kernel.staff import PERMISSIONS, acknowledging
+from shared.kernel.staff import Permission, acknowledging
 from shared.kernel.vocabulary import Role
 from shared.messaging.errors import conflict, invalid, not_found
 
@@ -68,7 +68,9 @@ def extend(app: EscalationApp, ctx: CommandContext,
            cmd: escalation_commands.ExtendClock) -> Outcome:  # fmt: skip
     """A later deadline, approved by the manager (C12); only a finding's week moves (R13.16)."""
     board = _board(app, ctx, cmd.ticket_id)
-    app.require(ctx, cmd, PERMISSIONS["escalation.extend"])
+    approvers = app.site_config(ctx.site).inspection.extension_approvers
+    action = "extending an inspection finding's deadline"
+    app.require(ctx, cmd, Permission(action, frozenset(approvers), "R13.16, C12"))
     clock = board.clocks.get(cmd.clock)
     if clock is None or clock["clock"] not in EXTENDABLE_CLOCKS:
         extendable = ", ".join(sorted(EXTENDABLE_CLOCKS))

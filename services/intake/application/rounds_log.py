@@ -35,7 +35,8 @@ def round_day(app: IntakeApp, site: str, day: date, at: datetime) -> RoundDay:
 
 
 def list_rounds(app: IntakeApp, site: str, query: ListRounds) -> RoundsReply:
-    zone = app.site_config(site).zone
+    config = app.site_config(site)
+    zone, choices = config.zone, config.inspection
     first = week_of(query.day) if query.week else query.day
     days = [first + timedelta(days=n) for n in range(7 if query.week else 1)]
     planned: dict[str, dict[str, Any]] = {}
@@ -51,7 +52,10 @@ def list_rounds(app: IntakeApp, site: str, query: ListRounds) -> RoundsReply:
         book = app.get(RoundDay.id_for(site, day), RoundDay)
         rounds += [app.get(i, InspectionRound) for i in book.rounds] if book else []
     walked = {f"{r.local_day}/{r.slot}" for r in rounds if r.slot}
-    due = quality_sheet_due(first, zone) if query.week else daily_summary_due(first, zone)
+    if query.week:
+        due = quality_sheet_due(first, zone, choices.quality_sheet_due_weekday)
+    else:
+        due = daily_summary_due(first, zone, choices.daily_summary_due)
     return RoundsReply(
         site=site,
         first_day=days[0],
