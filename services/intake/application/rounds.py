@@ -27,7 +27,7 @@ from shared.contracts.rounds import (
 )
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.departments import route
-from shared.kernel.inspection import FINDING_ROUTES, FindingType
+from shared.kernel.inspection import FINDING_ROUTES
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel
 from shared.messaging.errors import conflict, invalid
@@ -169,6 +169,3 @@ def _open_ticket(app: IntakeApp, ctx: CommandContext, cmd: RecordRound, finding:
         appointment=None,
         **ctx.meta(cmd),
     )
-
-
-__all__ = ["FindingType", "plan_rounds", "record_round"]
