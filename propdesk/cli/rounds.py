@@ -1,5 +1,5 @@
 """`propdesk rounds plan|record|list`: inspection rounds (docs/INSPECTION.md). A plan and a round
-are JSON files in the contract's shape (docs/contract.md §26); their findings are tickets, worked
+are JSON files in the contract's shape (docs/contract.md §27); their findings are tickets, worked
 with the `ticket` commands (`ticket verify` on site) and `clock extend` (the manager)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Inspection rounds on DESK (docs/contract.md §26, docs/INSPECTION.md): the month's plan and
+"""Inspection rounds on DESK (docs/contract.md §27, docs/INSPECTION.md): the month's plan and
 each round recorded, with where its findings went. No names or phones: a finding's text is
 masked like a ticket's content."""
 

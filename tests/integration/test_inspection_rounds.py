@@ -221,7 +221,7 @@ async def test_the_cli_plans_records_and_writes_the_weeks_quality_sheet_R1_5(
     planned = await cli(url, "rounds", "plan", "--site", "hbw", "--staff", "M01",
                         "--month", "2026-11", "--file", str(plan))  # fmt: skip
     assert planned.exit_code == 0 and "2 slots, revision 1" in planned.output, planned.output
-    # bad input: refused with the reason, nothing recorded or published (contract §26.1)
+    # bad input: refused with the reason, nothing recorded or published (contract §27.1)
     unplanned = await desk.command("hbw", "record_round", ROUND | {"slot": "night-patrol"})
     assert unplanned["ok"] is False and unplanned["error"]["code"] == "invalid", unplanned
     assert "has no slot 'night-patrol'" in unplanned["error"]["message"]
