@@ -38,7 +38,8 @@ def _clocks(verb: str, ticket: str, site: str, staff: str, url: str | None, as_j
     body = {"ticket_id": ticket_ref(ticket), "staff_id": staff, **fields}
     reply = send_command(url, site, verb, body, as_json, service="escalation")
     if not as_json:
-        out.print(f"[green]{verb}d[/green]: {', '.join(reply['clocks'])}")
+        done = verb.removesuffix("e") + "ed"  # paused, resumed, extended
+        out.print(f"[green]{done}[/green]: {', '.join(reply['clocks'])}")
 
 
 @clock_app.command("pause")
@@ -67,6 +68,22 @@ def clock_resume(
 ) -> None:
     """Count again; the deadline moves by the time spent paused."""
     _clocks("resume", ticket, site, staff, nats_url, as_json, clock=clock)
+
+
+@clock_app.command("extend")
+def clock_extend(
+    ticket: TicketRef,
+    site: Site,
+    staff: Staff,
+    until: Annotated[str, typer.Option(help="The new deadline, ISO 8601 with offset")],
+    reason: Annotated[str, typer.Option(help="The special circumstances")],
+    clock: Annotated[str, typer.Option("--clock")] = "finding_resolved",
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """A later deadline for an inspection finding: the project manager only (R13.16, C12)."""
+    _clocks("extend", ticket, site, staff, nats_url, as_json, clock=clock, until=until,
+            reason=reason)  # fmt: skip
 
 
 @notice_app.command("ack")

@@ -64,6 +64,7 @@ CLOCKS = {
     "general_fixed": ("一般维修完成", "General repair fixed"),
     "non_standard_assessed": ("非标项目评估", "Non-standard item assessed"),
     "follow_up": ("回访", "Follow-up call"),
+    "finding_resolved": ("巡查问题一周内解决", "Inspection finding resolved"),
 }
 DEPARTMENTS = {
     "engineering": ("工程部", "Engineering"),

@@ -253,6 +253,23 @@ def _hm(value: Any) -> str:
     return str(value or "")[:16].replace("T", " ")
 
 
+def inspection_findings(report: Report) -> Table:
+    """The month's inspection findings: closed on site (R13.17), resolved within a week (R13.16)."""
+    found = report.get("inspection") or {}
+    rows = [
+        [text(both("巡查发现问题", "Findings")), count(found.get("findings"))],
+        *[
+            [text(L.label(L.KINDS, kind)), count(n)]
+            for kind, n in (found.get("by_kind") or {}).items()
+        ],
+        [text(both("现场验证关闭", "Closed on site")), count(found.get("closed"))],
+        [text(both("关闭率", "Closure rate")), pct(found.get("closure_rate"))],
+        [text(both("一周内解决", "Resolved in a week")), count(found.get("resolved_in_a_week"))],
+        [text(both("按时率", "On time")), pct(found.get("on_time_rate"))],
+    ]
+    return Table(both("巡查问题", "Inspection findings"), [MEASURE, VALUE], rows, key="inspection")
+
+
 SECTIONS: tuple[Section, ...] = (
     overview,
     by_kind,
@@ -272,4 +289,5 @@ SECTIONS: tuple[Section, ...] = (
     trend,
     incidents,
     analysis,
+    inspection_findings,
 )

@@ -49,6 +49,11 @@ COMMANDS: dict[str, tuple[type[escalation_commands.Command], type, str]] = {
         escalation_commands.ClocksReply,
         "Resume a ticket's paused clocks",
     ),
+    "extend": (
+        escalation_commands.ExtendClock,
+        escalation_commands.ClocksReply,
+        "Extend an inspection finding's deadline: the project manager only (R13.16, C12)",
+    ),
     "ack": (
         escalation_commands.AcknowledgeNotification,
         escalation_commands.AcknowledgedReply,

@@ -14,11 +14,13 @@ from faststream.nats import NatsRouter
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.application.contact_index import ContactIndex
+from services.intake.application.rounds_log import list_rounds
 from services.intake.application.ticket_search import search_tickets
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
+from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.publishing import mask
@@ -27,7 +29,8 @@ from shared.messaging.relay import Translate
 # verb -> (command model, reply model, description): each command names its verb and its reply
 # and says what it does in its docstring (shared/contracts/commands.py)
 COMMANDS = {
-    cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or "")) for cmd in INTAKE_COMMANDS
+    cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
+    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS)
 }
 
 
@@ -93,7 +96,18 @@ class IntakeService(DeskService):
             title="ticket.search",
             description=inspect.cleandoc(SearchTickets.__doc__ or ""),
         )(search)
+        rounds = self.handler("query_round_list", ListRounds, RoundsReply, self._rounds)
+        router.subscriber(
+            subjects.query_pattern("round.list"),
+            title="round.list",
+            description=inspect.cleandoc(ListRounds.__doc__ or ""),
+        )(rounds)
         return router
+
+    async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
+        """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""
+        reply = await self.offload(list_rounds, self.app, site, query)
+        return reply.model_dump(mode="json")
 
     async def _access_log(self, _: str, query: AccessLogQuery, __: dict[str, str]) -> dict:
         """The refused looks of a site's month, their purpose masked like anything published."""

@@ -29,6 +29,17 @@ class ResumeClock(TicketCommand):
     clock: ClockKey | None = Field(default=None, max_length=120, description="A clock key")
 
 
+class ExtendClock(TicketCommand):
+    """Approve a later deadline for an inspection finding (R13.16: a week, longer only in special
+    circumstances): the project manager alone (C12), before the deadline has passed."""
+
+    clock: ClockKey = Field(
+        default="finding_resolved", max_length=120, description="The clock key to extend"
+    )
+    until: Timestamp = Field(description="The new deadline, later than the current one")
+    reason: ShortText = Field(description="The special circumstances; masked")
+
+
 class AcknowledgeNotification(Command):
     notification_id: UUID
     note: ShortText | None = None
@@ -63,6 +74,7 @@ class Decision(Contract):
         "major_reported",
         "major_suggested",
         "incident_follow_up_due",
+        "finding_referred",
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

@@ -77,6 +77,17 @@ class ClockStopped(ClockRef):
     counted_seconds: float
 
 
+class ClockExtended(ClockRef):
+    """A clock's deadline moved later with the manager's approval (the envelope's actor; C12):
+    only an inspection finding's week (R13.16)."""
+
+    deadline: AwareDatetime
+    warn_at: AwareDatetime
+    previous_deadline: AwareDatetime
+    target_seconds: float = Field(description="What the run may count in all, now")
+    reason: str = Field(description="The special circumstances, masked")
+
+
 class ClockWarned(ClockRef):
     """The warning point (default 80 % of the target) passed."""
 
@@ -150,6 +161,15 @@ class MajorSuggested(TicketRef):
     notification: Notified
 
 
+class FindingReferred(TicketRef):
+    """A staff finding of an inspection round (员工不履职) told to its department's supervisor
+    at once (R13.15b, docs/INSPECTION.md): the department of the member of staff it names, else
+    of its category; none: every department supervisor of the site."""
+
+    due_at: AwareDatetime = Field(description="When the round's finding was noted")
+    notification: Notified
+
+
 class NotificationAcknowledged(TicketRef):
     """A person (the envelope's actor) acknowledged a notification."""
 
@@ -203,6 +223,11 @@ class EscalationClockWarnedEvent(Envelope):
     data: ClockWarned
 
 
+class EscalationClockExtendedEvent(Envelope):
+    event_type: Literal["escalation.clock_extended"]
+    data: ClockExtended
+
+
 class EscalationClockBreachedEvent(Envelope):
     event_type: Literal["escalation.clock_breached"]
     data: ClockBreached
@@ -238,6 +263,11 @@ class EscalationMajorSuggestedEvent(Envelope):
     data: MajorSuggested
 
 
+class EscalationFindingReferredEvent(Envelope):
+    event_type: Literal["escalation.finding_referred"]
+    data: FindingReferred
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -269,6 +299,8 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationMajorSuggestedEvent,
     EscalationIncidentAlertedEvent,
     EscalationIncidentFollowUpDueEvent,
+    EscalationClockExtendedEvent,
+    EscalationFindingReferredEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -283,6 +315,7 @@ NOTIFYING = (
     EscalationMajorSuggestedEvent,
     EscalationIncidentAlertedEvent,
     EscalationIncidentFollowUpDueEvent,
+    EscalationFindingReferredEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 
@@ -301,6 +334,7 @@ class Notification(Contract):
         "major_suggested",
         "incident_alerted",
         "incident_follow_up_due",
+        "finding_referred",
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")

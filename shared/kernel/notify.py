@@ -14,13 +14,15 @@ from shared.kernel.vocabulary import Department, Role
 
 Reason = Literal[
     "clock_breached", "complaint_escalated", "complaint_upgraded", "major_reported",
-    "major_suggested", "incident_alerted", "incident_follow_up_due",
+    "major_suggested", "incident_alerted", "incident_follow_up_due", "finding_referred",
 ]  # fmt: skip
 # a breach and each ladder step want someone to act: told again until acknowledged; a
-# suggestion toward major (R5.1a) is the desk's to confirm, told once
+# suggestion toward major (R5.1a) is the desk's to confirm, told once; a staff finding is
+# the supervisor's to act on within its week (R13.15b, R13.16): told again until acknowledged
 RESENT: tuple[Reason, ...] = (
     "clock_breached", "complaint_escalated", "complaint_upgraded", "major_reported",
     "incident_alerted", "incident_follow_up_due",
+    "finding_referred",
 )  # fmt: skip
 Email = Annotated[
     str,

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared.kernel.identifiers import StaffId, is_valid_site
 from shared.kernel.incidents import IncidentConfig
+from shared.kernel.inspection import InspectionConfig
 from shared.kernel.notify import NotifyConfig
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
@@ -71,6 +72,10 @@ class SiteConfig(BaseModel):
     )
     incidents: IncidentConfig = Field(
         default_factory=IncidentConfig, description="Emergency events (INCIDENTS.md, R16.5)"
+    )
+    inspection: InspectionConfig = Field(
+        default_factory=InspectionConfig,
+        description="Inspection rounds: who extends a finding's week, when summaries are due",
     )
 
     @field_validator("timezone")

@@ -87,6 +87,10 @@ DEFAULT_CLOCKS: dict[ClockName, ClockRule] = {
     ),
     ClockName.non_standard_assessed: _clock(15, Role.department_supervisor, "R7.14"),
     ClockName.follow_up: _clock(24 * HOUR, Role.cs_assistant, "R11.3, decision G1"),
+    # a week is seven days (R13.16); the project head re-checks last week's findings (R13.4)
+    ClockName.finding_resolved: _clock(
+        7 * 24 * HOUR, Role.project_manager, "R13.16", counts=CALENDAR
+    ),
 }
 
 DEFAULT_LADDER: dict[Level, timedelta] = {

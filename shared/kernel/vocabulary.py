@@ -38,6 +38,7 @@ class ClockName(StrEnum):
     general_fixed = "general_fixed"
     non_standard_assessed = "non_standard_assessed"
     follow_up = "follow_up"
+    finding_resolved = "finding_resolved"  # an inspection finding, within a week (R13.16)
 
 
 # The levels in the order the ladder climbs: the one place that order is written.

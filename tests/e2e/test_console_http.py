@@ -221,3 +221,14 @@ def test_reports_go_to_managers_and_quality_and_the_company_pack_to_quality_only
     finally:
         for client in (technician, manager, quality):
             client.close()
+
+
+def test_the_rounds_page_shows_the_day_and_refuses_a_bad_date(desk: httpx.Client) -> None:
+    """巡查 (docs/INSPECTION.md): the day's summary with its due time, the week's sheet; a date
+    that is not one is refused in Chinese (R12.9, R1.5)."""
+    day = desk.get("/rounds", params={"day": "2026-12-03"})
+    assert day.status_code == 200 and "每日巡查问题汇总" in day.text, day.text[:800]
+    assert "18:30" in day.text
+    week = desk.get("/rounds", params={"day": "2026-12-03", "week": "1"})
+    assert week.status_code == 200 and "物业品质监督检查表" in week.text
+    refused(desk.get("/rounds", params={"day": "3/12"}), 400, "日期 3/12 无效")

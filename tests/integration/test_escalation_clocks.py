@@ -96,6 +96,12 @@ async def follow_up(desk: Desk) -> tuple[str, str]:
     return ticket, "follow_up"
 
 
+async def inspection_finding(desk: Desk) -> tuple[str, str]:
+    ticket = await report(desk, "f-1", channel="inspection", reporter=None, kind="suggestion",
+                          category="cleaning", content="巡查发现垃圾未清运")  # fmt: skip
+    return ticket, "finding_resolved"
+
+
 # A public facility's fault, wherever the reporter lives (R4.3a): a kitchen tap is household.
 PUBLIC = "楼道声控灯不亮"
 
@@ -119,6 +125,7 @@ CASES: dict[ClockName, tuple[Any, tuple[str, ...]]] = {
     ClockName.general_fixed: (ticket_clock("general_fixed", "plumbing"), ()),  # R7.3
     ClockName.non_standard_assessed: (non_standard, ()),  # R7.14
     ClockName.follow_up: (follow_up, ()),  # R11.3, G1
+    ClockName.finding_resolved: (inspection_finding, ()),  # R13.16
 }  # fmt: skip
 
 

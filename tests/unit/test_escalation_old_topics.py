@@ -28,7 +28,10 @@ BOARD_EVENTS = (
     "ClockBreached", "Classified", "OrderNoted", "LadderStarted", "LadderChanged",
     "ComplaintEscalated", "ComplaintUpgraded", "Closed", "Reopened",
 )  # fmt: skip
-LATER_EVENTS = ("DepartmentNoted", "MajorNoted", "MajorReported", "RepeatNoted", "MajorSuggested")
+LATER_EVENTS = (
+    "DepartmentNoted", "MajorNoted", "MajorReported", "RepeatNoted", "MajorSuggested",
+    "ClockExtended", "FindingNoted", "FindingReferred",  # inspection findings (issue 16)
+)  # fmt: skip
 # every topic the escalation store of the legacy fixture (tests/fixtures/legacy) holds, and the rest
 OLD_TOPICS = {
     f"{OLD}:Board": TicketClocks,

@@ -9,11 +9,12 @@ from starlette.staticfiles import StaticFiles
 from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
+from services.console.adapters.http_rounds import RoundPages
 from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_web import STATIC
 
 
-class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages):
+class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         incident_step = g(self.incident_step, post=True)
@@ -35,6 +36,7 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages):
             Route("/notices", g(self.notices), methods=["GET"]),
             Route("/notices/{notice}/ack", g(self.acknowledge, post=True), methods=["POST"]),
             Route("/dashboard", g(self.dashboard), methods=["GET"]),
+            Route("/rounds", g(self.rounds), methods=["GET"]),  # inspection (docs/INSPECTION.md)
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),

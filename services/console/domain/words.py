@@ -49,6 +49,7 @@ CLOCKS = {
     "on_site_public": "公共报修到场", "urgent_on_site": "急修到场", "urgent_fixed": "急修完成",
     "general_fixed": "一般维修完成", "non_standard_assessed": "非标项目评估", "follow_up": "回访",
     "appointment": "预约上门", "complaint_reply": "投诉答复", "ladder": "投诉升级",
+    "finding_resolved": "巡查问题一周内解决",
 }  # fmt: skip
 CLOCK_STATES = {
     "running": "计时中", "paused": "暂停", "met": "按时完成", "late": "超时完成",
@@ -79,7 +80,7 @@ NOTICE_REASONS = {
     "clock_breached": "超时", "complaint_escalated": "投诉升级",
     "complaint_upgraded": "升级为重大投诉", "major_reported": "重大投诉",
     "major_suggested": "建议升级重大", "incident_alerted": "突发事件",
-    "incident_follow_up_due": "突发事件待跟进",
+    "incident_follow_up_due": "突发事件待跟进", "finding_referred": "巡查发现员工问题",
 }  # fmt: skip
 # the contract's error codes, as the desk is told them
 ERRORS = {

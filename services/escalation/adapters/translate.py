@@ -26,6 +26,8 @@ EVENT_NAMES: dict[type, str] = {
     TicketClocks.MajorSuggested: "major_suggested",
     IncidentWatch.Alerted: "incident_alerted",
     IncidentWatch.FollowUpOverdue: "incident_follow_up_due",
+    TicketClocks.ClockExtended: "clock_extended",
+    TicketClocks.FindingReferred: "finding_referred",
 }
 
 
@@ -57,6 +59,14 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
             }
         case "clock_stopped":
             return base | {"outcome": ev.outcome, "counted_seconds": ev.counted}
+        case "clock_extended":
+            return base | {
+                "deadline": ev.deadline,
+                "warn_at": ev.warn_due,
+                "previous_deadline": ev.previous_deadline,
+                "target_seconds": ev.budget,
+                "reason": mask(ev.reason) or "",
+            }
         case "clock_warned":
             return base | {"deadline": ev.deadline}
         case "clock_breached":
@@ -74,6 +84,8 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
             return base | {"level": ev.level, "due_at": ev.due_at, "notification": notification}
         case "major_reported":
             return base | {"reason": ev.reason, "due_at": ev.due_at, "notification": _notified(ev)}
+        case "finding_referred":
+            return base | {"due_at": ev.due_at, "notification": _notified(ev)}
         case "major_suggested":
             return base | {"raised": ev.raised, "due_at": ev.due_at, "notification": _notified(ev)}
         case "complaint_upgraded":

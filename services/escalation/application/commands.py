@@ -13,7 +13,8 @@ from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.domain import Cause, ClockError, Notice, TicketClocks, board_id_for
 from shared.contracts import escalation_commands
 from shared.eventstore.desk_app import CommandContext, Handler
-from shared.kernel.staff import acknowledging
+from shared.kernel.inspection import EXTENDABLE_CLOCKS
+from shared.kernel.staff import Permission, acknowledging
 from shared.kernel.vocabulary import Role
 from shared.messaging.errors import conflict, invalid, not_found
 
@@ -63,6 +64,26 @@ def resume(app: EscalationApp, ctx: CommandContext,
     return escalation_commands.ClocksReply(ticket_id=board.ticket_id, clocks=keys), [board]
 
 
+def extend(app: EscalationApp, ctx: CommandContext,
+           cmd: escalation_commands.ExtendClock) -> Outcome:  # fmt: skip
+    """A later deadline, approved by the manager (C12); only a finding's week moves (R13.16)."""
+    board = _board(app, ctx, cmd.ticket_id)
+    approvers = app.site_config(ctx.site).inspection.extension_approvers
+    action = "extending an inspection finding's deadline"
+    app.require(ctx, cmd, Permission(action, frozenset(approvers), "R13.16, C12"))
+    clock = board.clocks.get(cmd.clock)
+    if clock is None or clock["clock"] not in EXTENDABLE_CLOCKS:
+        extendable = ", ".join(sorted(EXTENDABLE_CLOCKS))
+        raise invalid(f"only {extendable} may be extended, not {cmd.clock!r}", "clock")
+    cause = Cause(cmd.staff_id, ctx.correlation_id, cmd.command_id)
+    work = app.site_config(ctx.site).worktime
+    try:
+        board.extend_clock(cmd.clock, cmd.until, app.clock.now(), cause, work, cmd.reason)
+    except ClockError as exc:
+        raise conflict(str(exc)) from None
+    return escalation_commands.ClocksReply(ticket_id=board.ticket_id, clocks=[cmd.clock]), [board]
+
+
 def acknowledge(app: EscalationApp, ctx: CommandContext,
                 cmd: escalation_commands.AcknowledgeNotification) -> Outcome:  # fmt: skip
     notice = app.get(cmd.notification_id, Notice)
@@ -88,4 +109,5 @@ HANDLERS: dict[type, Handler] = {
     escalation_commands.PauseClock: pause,
     escalation_commands.ResumeClock: resume,
     escalation_commands.AcknowledgeNotification: acknowledge,
+    escalation_commands.ExtendClock: extend,
 }

@@ -15,6 +15,7 @@ DECISIONS: dict[type, str] = {
     TicketClocks.ComplaintUpgraded: "complaint_upgraded",
     TicketClocks.MajorReported: "major_reported",
     TicketClocks.MajorSuggested: "major_suggested",
+    TicketClocks.FindingReferred: "finding_referred",
 }
 
 
@@ -23,6 +24,8 @@ def decision(board: TicketClocks, event: Any) -> dict[str, Any]:
         subject = f"major:{event.role}"
     else:
         subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"
+    if isinstance(event, TicketClocks.FindingReferred):
+        subject = f"finding:{event.role}"
     return {
         "event": DECISIONS[type(event)],
         "ticket_id": str(board.ticket_id),

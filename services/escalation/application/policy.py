@@ -31,9 +31,10 @@ from services.escalation.domain import Cause, TicketClocks
 from shared.contracts import events as ticket_events
 from shared.contracts import workorder_events
 from shared.contracts.envelope import Envelope
+from shared.kernel.inspection import FINDING_CLOCK
 from shared.kernel.sites import SiteConfig
 from shared.kernel.sla import climbs_ladder, repair_clocks
-from shared.kernel.vocabulary import ClockName, Kind, Scope, Urgency, Validity
+from shared.kernel.vocabulary import Channel, ClockName, Kind, Scope, Urgency, Validity
 
 # -- the vocabulary of the table -----------------------------------------------------------------
 
@@ -67,6 +68,9 @@ LEFT_LADDER = When(
 )
 MAJOR = When(
     "classified major", lambda m: m.board.kind == Kind.complaint and m.board.severity == "major"
+)
+FINDING = When(
+    "an inspection finding", lambda m: getattr(m.event.data, "channel", None) is Channel.inspection
 )
 NON_STANDARD = When("a non-standard order", lambda m: m.event.data.non_standard)
 FIRST_FIX = When(
@@ -157,7 +161,8 @@ def _fix_starts(counted_from: From, *when: When, urgent_from: From = RECEIPT) ->
 # -- the table ---------------------------------------------------------------------------------
 
 TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
-    ticket_events.TicketReportedEvent: BY_KIND,
+    # an inspection finding is resolved within a week of its round (R13.16)
+    ticket_events.TicketReportedEvent: (*BY_KIND, Start(FINDING_CLOCK, RECEIPT, when=(FINDING,))),
     ticket_events.TicketClassifiedEvent: (
         Stop((ClockName.help_reply, ORDER_ISSUED), cancelled=True, when=(KIND_CHANGED,)),
         Ladder("left", "reclassified as {kind}", when=(KIND_CHANGED, WAS_COMPLAINT)),
@@ -186,6 +191,8 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         Ladder("running", "reopened"),
         # the repair runs its clock again, for the rework too (R7.3, R8.9)
         *(Start(name, EVENT, when=(_ended_in_time_or_late(name),)) for name in FIX),
+        # a finding that failed its check on site has a week again (R13.16, R13.17)
+        Start(FINDING_CLOCK, EVENT, when=(_ended_in_time_or_late(FINDING_CLOCK),)),
     ),
     ticket_events.TicketClosedEvent: (Stop(), Ladder("stopped", "closed")),
     ticket_events.TicketCancelledEvent: (Stop(cancelled=True), Ladder("stopped", "cancelled")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from services.escalation.application import incidents, policy
 from services.escalation.domain import (
@@ -20,6 +21,8 @@ from services.escalation.domain import (
 from shared.contracts import events as ticket_events
 from shared.contracts import incident_events, workorder_events
 from shared.contracts.envelope import Envelope
+from shared.contracts.round_events import RoundRecordedEvent
+from shared.kernel.inspection import FindingType
 from shared.kernel.sites import SiteConfig
 
 if TYPE_CHECKING:
@@ -137,6 +140,21 @@ def on_order(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause
     return [board]
 
 
+def round_recorded(app: EscalationApp, event: RoundRecordedEvent, site: SiteConfig,
+                   cause: Cause) -> list[Any]:  # fmt: skip
+    """A staff finding's ticket notes its department: its supervisor is told at once (R13.15b);
+    its ticket.reported came before, so its board is open."""
+    changed = []
+    for finding in event.data.of_type(FindingType.staff):
+        ticket = UUID(finding.ticket_id) if finding.ticket_id else None
+        board = app.get(board_id_for(ticket), TicketClocks) if ticket else None
+        if board is not None:
+            department = finding.department.value if finding.department else None
+            board.note_finding(department, finding.about_staff, event.occurred_at, cause)
+            changed.append(board)
+    return changed
+
+
 Reaction = Callable[["EscalationApp", Any, SiteConfig, Cause], list[Any]]
 # Every event on DESK escalation reacts to, and how; the rest leave the clocks as they are.
 REACTIONS: dict[type[Envelope], Reaction] = {
@@ -163,4 +181,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     workorder_events.WorkOrderCompletedEvent: on_order,
     incident_events.IncidentOpenedEvent: incidents.opened,
     incident_events.IncidentClosedEvent: incidents.closed,
+    RoundRecordedEvent: round_recorded,  # inspection rounds (docs/INSPECTION.md)
 }

@@ -94,6 +94,23 @@ class ClockStopped(TicketEvent):
         clock.update(running_since=None)
 
 
+class ClockExtended(TicketEvent):
+    """The deadline moved later by someone with the authority to approve it (C12, R13.16)."""
+
+    key: str
+    clock: str
+    budget: float
+    deadline: datetime
+    warn_due: datetime
+    previous_deadline: datetime
+    reason: str
+
+    def apply(self, board: TicketClocks) -> None:
+        clock = board.clocks[self.key]
+        clock.update(budget=self.budget, deadline=self.deadline, warn_due=self.warn_due)
+        clock.update(warned=clock["warned"] and self.warn_due <= self.timestamp)
+
+
 class ClockWarned(TicketEvent):
     key: str
     clock: str
@@ -179,6 +196,24 @@ class Clocks:
         seconds = clock_run.counted(clock, at, clock_run.work_of(clock, work))
         outcome = clock_run.outcome(clock, seconds, cancelled=cancelled)
         self.record_clock(ClockStopped, key, at, cause, outcome=outcome, counted=seconds)
+
+    def extend_clock(self, key: str, until: datetime, at: datetime, cause: Cause, work: WorkTime,
+                     reason: str) -> None:  # fmt: skip
+        """Move a running clock's deadline to `until`: never earlier, never once it has passed."""
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] != RUNNING:
+            raise ClockError("clock", f"clock {key!r} is not running on this ticket")
+        if clock["breached"] or clock["deadline"] <= at:
+            raise ClockError("until", f"the deadline of {key!r} has passed: it is too late")
+        if until <= clock["deadline"]:
+            raise ClockError("until", f"until must be later than the deadline {clock['deadline']}")
+        work = clock_run.work_of(clock, work)
+        budget = clock["budget"] + work.elapsed(clock["deadline"], until)
+        warn_left = max(budget * clock["warn_share"] - clock_run.counted(clock, at, work), 0.0)
+        self.record_clock(
+            ClockExtended, key, at, cause, budget=budget, deadline=until,
+            warn_due=work.add(at, warn_left), previous_deadline=clock["deadline"], reason=reason,
+        )  # fmt: skip
 
     def pause_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
                     reason: str, note: str | None = None) -> None:  # fmt: skip

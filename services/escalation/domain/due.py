@@ -15,6 +15,7 @@ from services.escalation.domain import ladder as complaint_ladder
 from services.escalation.domain.clocks import ClockBreached, ClockWarned
 from services.escalation.domain.ids import SYSTEM, Cause
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.referral import REFER
 from services.escalation.domain.ticket_event import TicketEvent
 from shared.kernel.vocabulary import Role
 
@@ -93,6 +94,7 @@ class Decisions:
             clock_run.pending(self.clocks)
             + complaint_ladder.pending(self.ladder, self.severity)
             + complaint_ladder.major_pending(self)
+            + self.referral_pending()  # referral.py
         )
 
     def decide(self, now: datetime) -> list[Notice]:
@@ -118,6 +120,9 @@ class Decisions:
                 continue
             if action == "suggest":
                 notices.append(self._suggest_major(when, now, cause))
+                continue
+            if action == REFER:  # a staff finding, to its department's supervisor (R13.15b)
+                notices.append(self.refer(when, now, cause))
                 continue
             if action == "breach":
                 role = self.clocks[subject]["notify"]

@@ -22,13 +22,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.escalation.domain import clocks, due, notes
+from services.escalation.domain import clocks, due, notes, referral
 from services.escalation.domain.ids import SYSTEM, Cause, board_id_for
 from services.escalation.domain.ticket_event import TicketEvent
 from services.escalation.domain.topics import keep_board_topics
 
 
-class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, Aggregate):
+class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals, Aggregate):
     # Every event it records, each defined with the job that records it. Older stores name
     # each by `Board.<this name>` (topics.py): keep the names.
     Event = TicketEvent
@@ -39,6 +39,7 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, Aggregate):
     ClockStopped = clocks.ClockStopped
     ClockWarned = clocks.ClockWarned
     ClockBreached = clocks.ClockBreached
+    ClockExtended = clocks.ClockExtended
     Classified = notes.Classified
     OrderNoted = notes.OrderNoted
     LadderStarted = notes.LadderStarted
@@ -52,6 +53,8 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, Aggregate):
     ComplaintUpgraded = due.ComplaintUpgraded
     MajorReported = due.MajorReported
     MajorSuggested = due.MajorSuggested
+    FindingNoted = referral.FindingNoted  # a staff finding for its supervisor (R13.15b)
+    FindingReferred = referral.FindingReferred
 
     def __init__(self, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
                  received_at: datetime, actor: str, correlation_id: str,
@@ -75,6 +78,8 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, Aggregate):
         self.raised = 1  # times the customer raised the matter (R5.1a)
         self.raised_again_at: datetime | None = None
         self.major_suggested = False
+        self.referral_since: datetime | None = None  # a staff finding to refer (referral.py)
+        self.referred = False
 
     @classmethod
     def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,

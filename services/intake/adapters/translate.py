@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from services.intake.adapters.round_translate import round_envelope
 from services.intake.domain import Incident, MonthReview, Ticket
 from shared.contracts import events, incident_events
 from shared.messaging.publishing import envelope, mask
@@ -32,6 +33,9 @@ class Translator:
             return _analysis(event)
         if isinstance(event, Incident.Event):
             return self._incident(event)
+        published = round_envelope(event)
+        if published is not None:
+            return published
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

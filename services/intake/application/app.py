@@ -21,6 +21,7 @@ from services.intake.application.contacts import report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
+from services.intake.application.rounds import plan_rounds, record_round
 from services.intake.application.times import not_in_future
 from services.intake.domain import AccessLog, Incident, Ticket, TicketCounter, refused_reveals
 from shared.contracts.commands import (
@@ -45,6 +46,7 @@ from shared.contracts.incident_commands import (
     RecordIncidentMeasure,
     ReportIncidentUp,
 )
+from shared.contracts.rounds import PlanRounds, RecordRound
 from shared.contracts.workorder_events import (
     QuoteDeclinedEvent,
     WorkOrderCancelledEvent,
@@ -239,6 +241,8 @@ class IntakeApp(DeskApplication):
         RecordIncidentMeasure: incidents.record_measure,
         ReportIncidentUp: incidents.report_up,
         CloseIncident: incidents.close_incident,
+        PlanRounds: plan_rounds,  # inspection rounds (rounds.py, docs/INSPECTION.md)
+        RecordRound: record_round,
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

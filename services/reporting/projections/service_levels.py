@@ -134,6 +134,10 @@ STEPS: dict[type[Envelope], Step] = {
         escalation.EscalationClockStoppedEvent: _clock(
             lambda d: {"state": d["outcome"], "counted_seconds": d["counted_seconds"]}
         ),
+        # the manager's later deadline for an inspection finding (R13.16, C12)
+        escalation.EscalationClockExtendedEvent: _clock(
+            lambda d: {"deadline": d["deadline"], "warn_at": d["warn_at"]}
+        ),
         escalation.EscalationClockWarnedEvent: _clock(lambda d: {"warned": True}),
         escalation.EscalationClockBreachedEvent: _breached,
         escalation.EscalationLadderStartedEvent: _ladder_started,
@@ -149,6 +153,10 @@ STEPS: dict[type[Envelope], Step] = {
             state, d, "major_reported", ev
         ),
         # R5.1a: the flag the desk sees on the ticket until it classifies the complaint
+        # a staff finding told to its department's supervisor (R13.15b)
+        escalation.EscalationFindingReferredEvent: lambda state, ev, d: _notify(
+            state, d, "finding_referred", ev
+        ),
         escalation.EscalationMajorSuggestedEvent: lambda state, ev, d: _notify(
             state | {"major_suggested": d["raised"]}, d, "major_suggested", ev
         ),

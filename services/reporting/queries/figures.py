@@ -13,6 +13,7 @@ from typing import Any
 
 from services.reporting.projections.ticket_facts import OPEN
 from services.reporting.queries.facts import PeriodFacts
+from services.reporting.queries.inspection import inspection_figures
 from services.reporting.queries.ledger import LEDGER_KINDS, cases
 from services.reporting.queries.month import (
     TREND_MEASURES,
@@ -132,6 +133,7 @@ class Reports:
             ),
             "analysis": facts.analysis(site, month),
             "incidents": facts.incidents(site, month),  # 突发事件 (R16.5)
+            "inspection": inspection_figures(this),  # rounds' findings (docs/INSPECTION.md)
         }
 
     def _trend_point(self, site: str, month: str, first: str | None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ REASONS = {
     "major_suggested": "建议定为重大投诉 suggested as major",
     "incident_alerted": "突发事件 emergency event",
     "incident_follow_up_due": "突发事件待跟进 emergency follow-up overdue",
+    "finding_referred": "巡查发现员工问题 staff finding from a round",
 }
 
 

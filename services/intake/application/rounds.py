@@ -1,0 +1,171 @@
+"""Inspection rounds (docs/INSPECTION.md): the month's plan (R13.1) and a round recorded, whose
+findings not fixed on the spot open inspection tickets at the front desk (R13.15a, C9), routed by
+type (R13.15b, shared/kernel/inspection.py `FINDING_ROUTES`): a facility finding is a repair
+(dispatch issues its work order as for any repair), a staff finding names its department's
+supervisor, a violation is where the violation case takes over. The round, its tickets and their
+numbers are saved in one transaction, the tickets first, so each `ticket.reported` is published
+before the `round.recorded` that names it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from services.intake.application.contacts import not_in_future
+from services.intake.application.rounds_log import plan_of, round_day
+from services.intake.domain import Ticket, TicketCounter, ticket_id_for
+from services.intake.domain.rounds import InspectionRound, RoundPlan
+from shared.contracts.rounds import (
+    Finding,
+    PlanReply,
+    PlanRounds,
+    RecordRound,
+    RoundReply,
+    RoutedFinding,
+)
+from shared.eventstore.desk_app import CommandContext
+from shared.kernel.departments import route
+from shared.kernel.inspection import FINDING_ROUTES
+from shared.kernel.sites import SiteConfig
+from shared.kernel.vocabulary import Channel
+from shared.messaging.errors import conflict, invalid
+
+if TYPE_CHECKING:
+    from services.intake.application import IntakeApp
+
+Outcome = tuple[BaseModel, list[Any]]
+
+
+def plan_rounds(app: IntakeApp, ctx: CommandContext, cmd: PlanRounds) -> Outcome:
+    app.site_config(ctx.site)  # a site served here
+    slots = [slot.model_dump(mode="json") for slot in cmd.slots]
+    plan = RoundPlan.plan(
+        plan_of(app, ctx.site, cmd.month), at=app.clock.now(), site=ctx.site, month=cmd.month,
+        slots=slots, **ctx.meta(cmd),
+    )  # fmt: skip
+    reply = PlanReply(site=ctx.site, month=cmd.month, revision=plan.revision, slots=len(slots))
+    return reply, [plan]
+
+
+def record_round(app: IntakeApp, ctx: CommandContext, cmd: RecordRound) -> Outcome:
+    site = app.site_config(ctx.site)
+    round_id = InspectionRound.id_for(ctx.site, cmd.round_ref)
+    done = app.get(round_id, InspectionRound)
+    if done is not None:  # the same round again: what it recorded then
+        findings = [RoutedFinding.model_validate(_routed(f)) for f in done.findings]
+        return RoundReply(round_id=str(round_id), duplicate=True, findings=findings), []
+    now = app.clock.now()
+    not_in_future(cmd.ended_at, now, "ended_at")
+    day = cmd.started_at.astimezone(site.zone).date()
+    _check(app, ctx, cmd, site, day.strftime("%Y-%m"))
+    changed: list[Any] = []
+    counters: dict[str, TicketCounter] = {}
+    findings = []
+    for index, finding in enumerate(cmd.findings):
+        entry = _route(finding, index, site)
+        if not finding.fixed_on_spot:
+            ticket = _open_ticket(app, ctx, cmd, finding, index, site, counters, now)
+            entry |= {"ticket_id": str(ticket.id), "ticket_no": ticket.ticket_no}
+            changed += [ticket, *app.note_number(ctx.site, ticket.ticket_no, ticket.id)]
+        findings.append(entry)
+    changed += counters.values()
+    done = InspectionRound.record(
+        at=now, site=ctx.site, round_ref=cmd.round_ref, round_type=cmd.round_type.value,
+        slot=cmd.slot, local_day=day.isoformat(), area=cmd.area, started_at=cmd.started_at,
+        ended_at=cmd.ended_at, inspectors=list(dict.fromkeys([cmd.staff_id, *cmd.inspectors])),
+        points=[p.model_dump(mode="json") for p in cmd.points], findings=findings,
+        **ctx.meta(cmd),
+    )  # fmt: skip
+    book = round_day(app, ctx.site, day, now)
+    book.note(done.id, now)
+    routed = [RoutedFinding.model_validate(_routed(f)) for f in findings]
+    return RoundReply(round_id=str(done.id), duplicate=False, findings=routed), [
+        *changed,
+        done,
+        book,
+    ]
+
+
+def _check(app: IntakeApp, ctx: CommandContext, cmd: RecordRound, site: SiteConfig,
+           month: str) -> None:  # fmt: skip
+    """What the command cannot know: the site's plan, categories and staff."""
+    if cmd.slot is not None:
+        plan = plan_of(app, ctx.site, month)
+        if plan is None or plan.slot(cmd.slot) is None:
+            raise invalid(f"the plan of {month} has no slot {cmd.slot!r}", "slot")
+    for index, finding in enumerate(cmd.findings):
+        if finding.category is not None and finding.category not in site.categories:
+            raise invalid(
+                f"unknown category {finding.category!r} for site {ctx.site}",
+                f"findings.{index}.category",
+            )
+        staff = site.staff
+        if finding.about_staff is not None and staff and finding.about_staff not in staff:
+            raise invalid(
+                f"staff {finding.about_staff} is not on the staff list",
+                f"findings.{index}.about_staff",
+            )
+
+
+def _route(finding: Finding, index: int, site: SiteConfig) -> dict[str, Any]:
+    """Where a finding goes (R13.15b) and the department that answers for it (R13.2)."""
+    routed_to = "fixed_on_spot" if finding.fixed_on_spot else FINDING_ROUTES[finding.type].routed_to
+    department = None
+    member = site.staff.get(finding.about_staff) if finding.about_staff else None
+    if member is not None and member.department is not None:
+        department = member.department
+    elif finding.category is not None:
+        department = route(finding.category, site.routing)
+    return {
+        "index": index,
+        "type": finding.type.value,
+        "routed_to": routed_to,
+        "ticket_id": None,
+        "ticket_no": None,
+        "department": department.value if department else None,
+        "point": finding.point,
+        "category": finding.category,
+        "description": finding.description,
+        "location": finding.location,
+        "measures": finding.measures,
+        "about_staff": finding.about_staff,
+    }
+
+
+def _routed(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: entry[k] for k in RoutedFinding.model_fields}
+
+
+def _open_ticket(app: IntakeApp, ctx: CommandContext, cmd: RecordRound, finding: Finding,
+                 index: int, site: SiteConfig, counters: dict[str, TicketCounter],
+                 now: datetime) -> Ticket:  # fmt: skip
+    """The inspection ticket of a finding: no reporter, no customer (R13.17), found when the
+    round ended; numbered by one counter per month across the round's findings."""
+    client_ref = f"round/{cmd.round_ref}/{index}"
+    ticket_id = ticket_id_for(ctx.site, client_ref)
+    if app.ticket(ticket_id) is not None:
+        raise conflict(f"a ticket already has the client_ref {client_ref!r}")
+    month = cmd.ended_at.astimezone(site.zone).strftime("%Y%m")
+    if month not in counters:
+        found = app.get(TicketCounter.id_for(ctx.site, month), TicketCounter)
+        counters[month] = found or TicketCounter.start(site=ctx.site, month=month, at=now)
+    where = " ".join(part for part in (cmd.area, finding.location, finding.point) if part)
+    route_ = FINDING_ROUTES[finding.type]
+    return Ticket.report(
+        ticket_id=ticket_id,
+        at=now,
+        site=ctx.site,
+        ticket_no=counters[month].next_number(now),
+        client_ref=client_ref,
+        channel=Channel.inspection.value,
+        kind=route_.kind.value,
+        category=finding.category,
+        help_category=None,
+        reporter=None,
+        content=f"[{where}] {finding.description}",
+        received_at=cmd.ended_at,
+        appointment=None,
+        **ctx.meta(cmd),
+    )

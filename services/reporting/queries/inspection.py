@@ -1,0 +1,29 @@
+"""The month's inspection findings (docs/INSPECTION.md, issue 16): the inspection tickets received
+in the month, by kind (a facility finding is a repair, a staff finding a suggestion, a violation a
+violation, R13.15b), how many were closed by their check on site (R13.17) and how many were
+resolved within their week (R13.16, the clock `finding_resolved`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.reporting.queries.month import Month, counts, rate
+from shared.kernel.inspection import FINDING_CLOCK, FINDING_ROUTES
+from shared.kernel.vocabulary import Channel, TicketStatus
+
+
+def inspection_figures(month: Month) -> dict[str, Any]:
+    findings = [t for t in month.tickets if t["channel"] == Channel.inspection]
+    closed = sum(1 for t in findings if t["status"] == TicketStatus.closed)
+    week = [c for c in month.clocks if c["clock"] == FINDING_CLOCK]
+    met, judged = month.compliance_parts(week)
+    kinds = [route.kind for route in FINDING_ROUTES.values()]
+    return {
+        "findings": len(findings),
+        "by_kind": counts(kinds, findings, "kind"),
+        "closed": closed,
+        "closure_rate": rate(closed, len(findings)),
+        "resolved_in_a_week": met,
+        "week_judged": judged,
+        "on_time_rate": rate(met, judged),
+    }
