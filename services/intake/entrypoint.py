@@ -19,15 +19,18 @@ from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
+from shared.contracts.violation_commands import VIOLATION_COMMANDS
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.publishing import mask
 from shared.messaging.relay import Translate
 
 # verb -> (command model, reply model, description): each command names its verb and its reply
-# and says what it does in its docstring (shared/contracts/commands.py)
+# and says what it does in its docstring
+# (shared/contracts/commands.py, violation_commands.py)
 COMMANDS = {
-    cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or "")) for cmd in INTAKE_COMMANDS
+    cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
+    for cmd in (*INTAKE_COMMANDS, *VIOLATION_COMMANDS)
 }
 
 
@@ -75,7 +78,7 @@ class IntakeService(DeskService):
         return await self.offload(search_tickets, self.app, self.index, site, query)
 
     def translator(self) -> Translate:
-        return Translator(self.app.reporters_of)
+        return Translator(self.app.reporters_of, self.app.violation_case)
 
     def router(self) -> NatsRouter:
         router = super().router()

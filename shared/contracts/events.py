@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, Field, TypeAdapter, model_validator
 from shared.contracts.base import Appointment, Contract, StaffId
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
+from shared.contracts.violation_events import VIOLATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.kernel.vocabulary import (
     CancelReason,
@@ -227,7 +228,11 @@ class MonthAnalysisAttachedEvent(Envelope):
     data: MonthAnalysisAttached
 
 
-INTAKE_EVENTS: tuple[type[Envelope], ...] = (*TICKET_EVENTS, MonthAnalysisAttachedEvent)
+INTAKE_EVENTS: tuple[type[Envelope], ...] = (
+    *TICKET_EVENTS,
+    MonthAnalysisAttachedEvent,
+    *VIOLATION_EVENTS,
+)
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}
 

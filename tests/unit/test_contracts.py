@@ -264,9 +264,12 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from services.intake.application import IntakeApp
     from services.intake.entrypoint import COMMANDS
     from shared.contracts.commands import INTAKE_COMMANDS
+    from shared.contracts.violation_commands import VIOLATION_COMMANDS
 
     verbs = [cmd.verb for cmd in INTAKE_COMMANDS]
     assert len(set(verbs)) == len(verbs) == 12  # verify, accept_solution (issue 13)
-    assert set(COMMANDS) == set(verbs)
-    assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in INTAKE_COMMANDS)
+    cases = [cmd.verb for cmd in VIOLATION_COMMANDS]  # violation cases (issue 16)
+    assert set(COMMANDS) == set(verbs) | set(cases) and len(COMMANDS) == 12 + len(cases)
+    commands = (*INTAKE_COMMANDS, *VIOLATION_COMMANDS)
+    assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in commands)
     assert COMMANDS["report"][1].__name__ == "ReportReply"

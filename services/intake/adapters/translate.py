@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from services.intake.domain import MonthReview, Ticket
+from services.intake.adapters.translate_violations import CaseOf, violation_envelope
+from services.intake.domain import MonthReview, Ticket, ViolationCase
 from shared.contracts import events
 from shared.messaging.publishing import envelope, mask
 
@@ -19,12 +20,19 @@ from shared.messaging.publishing import envelope, mask
 class Translator:
     """Maps Ticket events to envelopes. `reporters_of` yields every reporter known for a ticket."""
 
-    def __init__(self, reporters_of: Callable[[UUID], list[dict[str, Any] | None]]) -> None:
+    def __init__(
+        self,
+        reporters_of: Callable[[UUID], list[dict[str, Any] | None]],
+        case_of: CaseOf = lambda _: None,
+    ) -> None:
         self._reporters_of = reporters_of
+        self._case_of = case_of  # a violation case, for its class and its offender
 
     def __call__(self, event: object) -> events.Envelope | None:
         if isinstance(event, MonthReview.Event):
             return _analysis(event)
+        if isinstance(event, ViolationCase.Event):
+            return violation_envelope(event, self._case_of)
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

@@ -19,7 +19,14 @@ from services.intake.application.contacts import not_in_future, report_contact
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
-from services.intake.domain import AccessLog, Ticket, TicketCounter, refused_reveals
+from services.intake.application.violations import HANDLERS as VIOLATION_HANDLERS
+from services.intake.domain import (
+    AccessLog,
+    Ticket,
+    TicketCounter,
+    ViolationCase,
+    refused_reveals,
+)
 from shared.contracts.commands import (
     AcceptSolution,
     AttachMonthAnalysis,
@@ -181,6 +188,9 @@ class IntakeApp(DeskApplication):
             raise not_found(f"ticket {ref}")
         return ticket
 
+    def violation_case(self, case_id: UUID) -> ViolationCase | None:
+        return self.get(case_id, ViolationCase)
+
     def id_named(self, site: str, ref: UUID | str) -> UUID | None:
         """The id a command named, if any (a number the site does not have: none)."""
         try:
@@ -208,6 +218,7 @@ class IntakeApp(DeskApplication):
         ReopenTicket: _reopen,
         CancelTicket: _cancel,
         AttachMonthAnalysis: attach_month_analysis,
+        **VIOLATION_HANDLERS,  # violation cases (violations.py, R14.1–R14.10)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,
