@@ -142,3 +142,23 @@ VIOLATION_COMMANDS: tuple[type[Command], ...] = (
     SignPenalty,
     CloseViolation,
 )
+
+
+class GetViolation(Contract):
+    """A violation case as 《客户违例事件记录表》 shows it: by id or client_ref, exactly one."""
+
+    case_id: UUID | None = None
+    client_ref: Key | None = None
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Self:
+        if (self.case_id is None) == (self.client_ref is None):
+            raise ValueError("give either case_id or client_ref")
+        return self
+
+
+class ListViolations(Contract):
+    """A site's violation cases, the latest observed first; a case past its retention is gone."""
+
+    status: Annotated[str, StringConstraints(pattern=r"^(open|closed)$")] | None = None
+    limit: int = Field(default=50, ge=1, le=200)

@@ -1,0 +1,130 @@
+"""Violation cases through the bus (R14.1–R14.10, docs/VIOLATIONS.md): a case opened by staff or
+from an inspection finding, its measures in order each with its due date, a penalty proposed by
+the manager or the CS-assistant supervisor and in force once the manager signs, closed with its
+retention, shown by violation.get and published without the offender's name or phone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+STAFF = {
+    "S01": {"role": "receptionist"},
+    "CSS": {"role": "cs_supervisor"},
+    "M01": {"role": "project_manager"},
+    "SUP": {"role": "department_supervisor"},
+}
+STAFFED = {"strict": True, "sites": {"hbw": {"name": "华碧屋村", "staff": STAFF}}}
+OFFENDER = {"name": "钱多多", "phone": "13912345678"}
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    SiteDirectory.model_validate(STAFFED)
+    sites_file = tmp_path / "sites.json"
+    sites_file.write_text(json.dumps(STAFFED, ensure_ascii=False), encoding="utf-8")
+    return settings.model_copy(update={"sites_file": sites_file})
+
+
+def opening(ref: str, vclass: str = "major", **more: Any) -> dict[str, Any]:
+    return {"staff_id": "S01", "client_ref": ref, "violation_class": vclass, "category": "fire",
+            "place": "3栋消防通道", "description": f"杂物堵塞消防通道, 联系{OFFENDER['phone']}",
+            "offender": OFFENDER, **more}  # fmt: skip
+
+
+async def shown(desk: Desk, ref: str, until: Any = bool) -> dict[str, Any]:
+    """The case as violation.get shows it, once `until(case)` holds."""
+
+    async def probe() -> dict[str, Any] | None:
+        reply = await desk.query("hbw", "violation.get", {"client_ref": ref})
+        case = reply.get("case") if reply["ok"] else None
+        return case if case and until(case) else None
+
+    return await eventually(probe)
+
+
+async def test_a_major_case_climbs_its_measures_and_the_manager_signs_R14_3_R14_6_R14_9(
+    desk: Desk, services
+) -> None:
+    opened = await desk.command("hbw", "violation_open", opening("v-1"))
+    assert opened["ok"] and opened["responsible"] == "project_manager", opened
+    steps = [
+        ("persuasion", "2026-11-24"),
+        ("rectify", "2026-11-30"),
+        ("compensation", "2026-12-10"),
+    ]
+    for measure, due in steps:
+        body = {"staff_id": "CSS", "case": "v-1", "measure": measure, "due_on": due}
+        assert (await desk.command("hbw", "violation_measure", body))["ok"]
+    body = {"staff_id": "S01", "case": "v-1", "measure": "legal_action", "due_on": "2026-12-20"}
+    early = await desk.command("hbw", "violation_measure", body)
+    assert early["error"]["code"] == "invalid" and "mediation" in early["error"]["message"]
+    await desk.command(
+        "hbw", "violation_mediate", {"staff_id": "CSS", "case": "v-1", "failed": True}
+    )
+    assert (await desk.command("hbw", "violation_measure", body))["ok"]
+
+    penalty = {"staff_id": "CSS", "case": "v-1", "penalty": "赔偿消防门修理费", "amount": "1200"}
+    assert (await desk.command("hbw", "violation_penalty", penalty))["penalty"] == "proposed"
+    signed = await desk.command("hbw", "violation_sign", {"staff_id": "M01", "case": "v-1"})
+    assert signed["penalty"] == "signed"
+    closing = {"staff_id": "CSS", "case": "v-1", "outcome": "已赔偿并整改"}
+    assert (await desk.command("hbw", "violation_close", closing))["status"] == "closed"
+
+    case = await shown(desk, "v-1", lambda c: c["status"] == "closed")
+    assert [m["measure"] for m in case["measures"]] == [
+        "persuasion", "rectify", "compensation", "legal_action",
+    ]  # fmt: skip
+    assert case["measures"][1]["due_on"] == "2026-11-30"
+    assert case["penalty"]["status"] == "signed" and case["penalty"]["signed_by"] == "M01"
+    assert case["closed_on"] == "2026-11-23" and case["removable_on"] == "2031-11-23"  # R14.8
+
+    published = [m.data.decode() for m in await desk.events() if ".violation." in m.subject]
+    assert len(published) == 9
+    assert all(OFFENDER["name"] not in raw and OFFENDER["phone"] not in raw for raw in published)
+
+
+async def test_a_penalty_from_other_staff_is_refused_and_nothing_published_R14_7(
+    desk: Desk, services
+) -> None:
+    await desk.command("hbw", "violation_open", opening("v-2", "general"))
+    body = {"staff_id": "SUP", "case": "v-2", "penalty": "通报批评"}
+    refused = await desk.command("hbw", "violation_penalty", body)
+    assert refused["error"] == {
+        "code": "forbidden",
+        "message": "proposing a penalty for a violation needs project_manager or "
+        "cs_supervisor; staff SUP is department_supervisor (R14.7)",
+        "fields": [],
+    }
+    assert (await desk.command("hbw", "violation_penalty", body | {"staff_id": "CSS"}))["ok"]
+    sign = await desk.command("hbw", "violation_sign", {"staff_id": "CSS", "case": "v-2"})
+    assert sign["error"]["code"] == "forbidden"  # only the manager signs (R14.6)
+    case = await shown(desk, "v-2", lambda c: c["penalty"])
+    assert case["penalty"]["status"] == "proposed" and case["responsible"] == "cs_supervisor"
+    types = [m.subject.rsplit(".", 1)[1] for m in await desk.events() if ".violation." in m.subject]
+    assert types == ["opened", "penalty_proposed"]
+
+
+async def test_an_inspection_finding_opens_a_case_naming_its_ticket_R14_10(
+    desk: Desk, services
+) -> None:
+    finding = report_body("f-1", channel="inspection", kind="violation", reporter=None)
+    ticket = await desk.command("hbw", "report", finding)
+    assert ticket["ok"], ticket
+    body = opening("v-3", ticket_id=ticket["ticket_no"], finding="round-7/point-3")
+    assert (await desk.command("hbw", "violation_open", body))["ok"]
+    case = await shown(desk, "v-3")
+    assert case["ticket_id"] == ticket["ticket_id"] and case["finding"] == "round-7/point-3"
+    unknown = await desk.command(
+        "hbw", "violation_open", opening("v-4", ticket_id="HBW-202611-0999")
+    )
+    assert unknown["error"]["code"] == "not_found"
