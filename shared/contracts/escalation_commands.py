@@ -62,6 +62,7 @@ class Decision(Contract):
         "complaint_upgraded",
         "major_reported",
         "major_suggested",
+        "measure_overdue",  # a violation case's measure (R14.3)
     ]
     ticket_id: UUID
     ticket_no: str

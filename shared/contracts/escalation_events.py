@@ -216,6 +216,24 @@ class EscalationMajorSuggestedEvent(Envelope):
     data: MajorSuggested
 
 
+class MeasureOverdue(Contract):
+    """A violation case's measure passed its due date with no later measure and the case open
+    (R14.3): the role that answers for the case is told (R14.4, R14.9). `ticket_id` and
+    `ticket_no` are the case's id and client_ref, as its notification names them."""
+
+    ticket_id: UUID = Field(description="The violation case's id")
+    ticket_no: str = Field(description="The violation case's client_ref")
+    measure: str
+    due_on: str = Field(description="YYYY-MM-DD, the site's calendar")
+    due_at: AwareDatetime = Field(description="The end of the due date")
+    notification: Notified
+
+
+class EscalationMeasureOverdueEvent(Envelope):
+    event_type: Literal["escalation.measure_overdue"]
+    data: MeasureOverdue
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -235,6 +253,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationNotificationAcknowledgedEvent,
     EscalationMajorReportedEvent,
     EscalationMajorSuggestedEvent,
+    EscalationMeasureOverdueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -247,6 +266,7 @@ NOTIFYING = (
     EscalationComplaintUpgradedEvent,
     EscalationMajorReportedEvent,
     EscalationMajorSuggestedEvent,
+    EscalationMeasureOverdueEvent,
 )
 
 
@@ -262,6 +282,7 @@ class Notification(Contract):
         "complaint_upgraded",
         "major_reported",
         "major_suggested",
+        "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
     ]
     ticket_id: UUID
     ticket_no: str

@@ -6,6 +6,7 @@ retention, shown by violation.get and published without the offender's name or p
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
+from tests.integration.drill import Drill
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
@@ -128,3 +130,39 @@ async def test_an_inspection_finding_opens_a_case_naming_its_ticket_R14_10(
         "hbw", "violation_open", opening("v-4", ticket_id="HBW-202611-0999")
     )
     assert unknown["error"]["code"] == "not_found"
+
+
+async def test_a_measure_past_its_due_date_tells_the_cases_role_once_R14_3_R14_4(
+    desk: Desk, drill_services
+) -> None:
+    """A general case's rectification due 2026-11-25 (Shanghai) is still the latest measure when
+    the day ends: the CS-assistant supervisor is told, once; a case closed in time tells nobody."""
+    await drill_services()
+    drill = Drill(desk)
+    for ref in ("v-late", "v-done"):
+        assert (await desk.command("hbw", "violation_open", opening(ref, "general")))["ok"]
+        for measure, due in (("persuasion", "2026-11-23"), ("rectify", "2026-11-25")):
+            body = {"staff_id": "CSS", "case": ref, "measure": measure, "due_on": due}
+            assert (await desk.command("hbw", "violation_measure", body))["ok"]
+    closing = {"staff_id": "CSS", "case": "v-done", "outcome": "已整改"}
+    assert (await desk.command("hbw", "violation_close", closing))["ok"]
+    await shown(desk, "v-done", lambda c: c["status"] == "closed")
+    await eventually(lambda: drill.events("violation.closed"))
+
+    await drill.set_clock(datetime(2026, 11, 25, 15, 59, tzinfo=UTC))  # 23:59 in Shanghai
+    assert await drill.events("escalation.measure_overdue") == []
+    await drill.set_clock(datetime(2026, 11, 25, 16, 0, tzinfo=UTC))
+    [overdue] = await eventually(lambda: drill.events("escalation.measure_overdue"))
+    late = await shown(desk, "v-late")
+    assert (
+        overdue["data"]["ticket_id"] == late["case_id"] and overdue["data"]["ticket_no"] == "v-late"
+    )
+    assert (overdue["data"]["measure"], overdue["data"]["due_on"]) == ("rectify", "2026-11-25")
+
+    async def listed() -> list[dict[str, Any]]:
+        return (await desk.query("hbw", "notice.list", {"role": "cs_supervisor"}))["notices"]
+
+    [notice] = await eventually(listed)
+    assert notice["reason"] == "measure_overdue" and notice["ticket_no"] == "v-late"
+    await drill.set_clock(datetime(2026, 11, 27, 16, 0, tzinfo=UTC))
+    assert len(await drill.events("escalation.measure_overdue")) == 1  # once

@@ -18,6 +18,7 @@ from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, TicketClocks
+from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 
@@ -79,8 +80,12 @@ class EscalationApp(DeskApplication):
 
     # -- what falls due -------------------------------------------------------------------
 
+    def board(self, board_id: UUID) -> TicketClocks | CaseDeadlines | None:
+        """A ticket's clocks, or a violation case's due dates (R14.3)."""
+        return self.get(board_id, TicketClocks) or self.get(board_id, CaseDeadlines)
+
     def next_due(self, board_id: UUID) -> datetime | None:
-        board = self.get(board_id, TicketClocks)
+        board = self.board(board_id)
         return board.next_due() if board is not None else None
 
     def due_by(self, at: datetime) -> bool:
@@ -98,7 +103,7 @@ class EscalationApp(DeskApplication):
                     return decided
                 changed: list[Any] = []
                 for board_id in due:
-                    board = self.get(board_id, TicketClocks)
+                    board = self.board(board_id)
                     if board is None:
                         continue
                     changed.extend(board.decide(now))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from services.escalation.application import policy
+from services.escalation.application.case_reactions import CASE_REACTIONS
 from services.escalation.domain import (
     Cause,
     OrderLink,
@@ -161,4 +162,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     workorder_events.WorkOrderReferredEvent: on_order,
     workorder_events.WorkOrderCancelledEvent: on_order,
     workorder_events.WorkOrderCompletedEvent: on_order,
+    **CASE_REACTIONS,  # a violation case's due dates (case_reactions.py, R14.3)
 }

@@ -19,6 +19,7 @@ from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
 from services.escalation.domain import TicketClocks
+from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
@@ -33,9 +34,11 @@ class Followed(Protocol):
 
 
 def is_board_event(topic: str) -> bool:
-    """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)."""
+    """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)
+    or of a violation case's `CaseDeadlines`."""
     event_class = resolve_topic(topic)
-    return isinstance(event_class, type) and issubclass(event_class, TicketClocks.Event)
+    boards = (TicketClocks.Event, CaseDeadlines.Event)
+    return isinstance(event_class, type) and issubclass(event_class, boards)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,11 @@ REASONS = {
     "complaint_upgraded": "升级为重大投诉 complaint upgraded to major",
     "major_reported": "重大投诉 major complaint",
     "major_suggested": "建议定为重大投诉 suggested as major",
+    "measure_overdue": "违例处理逾期 violation measure overdue",
 }
+
+# what `ticket_no` names: a ticket's number, or a violation case's client_ref
+_NAMES = {"measure_overdue": "违例 case"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     whom = notice.role.value + (f" ({notice.department.value})" if notice.department else "")
     lines = [
         f"项目 site: {site_name or notice.site} ({notice.site})",
-        f"工单 ticket: {notice.ticket_no}",
+        f"{_NAMES.get(notice.reason, '工单 ticket')}: {notice.ticket_no}",
         f"事由 reason: {reason}",
         f"通知 to: {whom}",
     ]
