@@ -14,16 +14,21 @@ from faststream.nats import NatsRouter
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.application.contact_index import ContactIndex
+from services.intake.application.retention import run_retention
 from services.intake.application.ticket_search import search_tickets
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
+from shared.contracts.replies import ErrorCode
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
+from shared.contracts.violation_retention import RetentionReport, RunRetention
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
+from shared.messaging.errors import DeskError
 from shared.messaging.publishing import mask
 from shared.messaging.relay import Translate
+from shared.messaging.rpc import correlation_id
 
 # verb -> (command model, reply model, description): each command names its verb and its reply
 # and says what it does in its docstring
@@ -90,6 +95,12 @@ class IntakeService(DeskService):
         description = (AccessLogQuery.__doc__ or "").strip()
         title = subject.removeprefix("desk.")
         router.subscriber(subject, title=title, description=description)(handle)
+        retention = subjects.ops(self.name, "violation_retention")  # R14.8
+        title = retention.removeprefix("desk.")
+        handle = self.handler(
+            title.replace(".", "_"), RunRetention, RetentionReport, self._retention, company=True
+        )
+        router.subscriber(retention, title=title, description=RunRetention.__doc__ or "")(handle)
         search = self.handler("query_ticket_search", SearchTickets, TicketSearchReply, self._search)
         router.subscriber(
             subjects.query_pattern("ticket.search"),
@@ -97,6 +108,17 @@ class IntakeService(DeskService):
             description=inspect.cleandoc(SearchTickets.__doc__ or ""),
         )(search)
         return router
+
+    async def _retention(self, _: str, run: RunRetention, headers: dict[str, str]) -> dict:
+        """The closed violation cases past their retention; with `apply`, their expiry, in
+        the writer's turn like a command, then published."""
+        assert self.app is not None
+        if self.sites.get(run.site) is None:
+            raise DeskError(ErrorCode.not_found, f"site {run.site!r} is not served here")
+        async with self._lock:
+            report = await self.offload(run_retention, self.app, run, correlation_id(headers, None))
+        self.applied()
+        return report
 
     async def _access_log(self, _: str, query: AccessLogQuery, __: dict[str, str]) -> dict:
         """The refused looks of a site's month, their purpose masked like anything published."""

@@ -166,3 +166,44 @@ async def test_a_measure_past_its_due_date_tells_the_cases_role_once_R14_3_R14_4
     assert notice["reason"] == "measure_overdue" and notice["ticket_no"] == "v-late"
     await drill.set_clock(datetime(2026, 11, 27, 16, 0, tzinfo=UTC))
     assert len(await drill.events("escalation.measure_overdue")) == 1  # once
+
+
+async def test_retention_lists_then_removes_closed_cases_past_one_or_five_years_R14_8(
+    desk: Desk, drill_services
+) -> None:
+    """Closed the same day, the general case may go a year on and the major one five years on;
+    the retention job says what it removes, the views drop it, its events stay on DESK."""
+    await drill_services()
+    drill = Drill(desk)
+    for ref, vclass in (("v-gen", "general"), ("v-maj", "major"), ("v-open", "general")):
+        assert (await desk.command("hbw", "violation_open", opening(ref, vclass)))["ok"]
+    for ref in ("v-gen", "v-maj"):
+        body = {"staff_id": "CSS", "case": ref, "outcome": "已整改"}
+        assert (await desk.command("hbw", "violation_close", body))["ok"]
+    ops = "desk.ops.intake.violation_retention"
+    early = await desk.request(ops, {"site": "hbw", "as_of": "2027-11-23", "apply": True})
+    assert (
+        early["error"]["code"] == "invalid"
+        and "nothing is removed early" in early["error"]["message"]
+    )
+    listed = await desk.request(ops, {"site": "hbw", "as_of": "2027-11-23"})
+    assert [c["client_ref"] for c in listed["cases"]] == ["v-gen"] and listed["kept"] == 1
+    assert listed["applied"] is False
+
+    await drill.set_clock(datetime(2027, 11, 23, 2, 0, tzinfo=UTC))
+    removed = await desk.request(ops, {"site": "hbw", "apply": True})
+    assert removed["applied"] and [c["client_ref"] for c in removed["cases"]] == ["v-gen"]
+    assert removed["cases"][0]["removable_on"] == "2027-11-23"
+
+    async def gone() -> bool:
+        reply = await desk.query("hbw", "violation.get", {"client_ref": "v-gen"})
+        return reply["ok"] is False and reply["error"]["code"] == "not_found"
+
+    await eventually(gone)
+    listed = (await desk.query("hbw", "violation.list", {}))["cases"]
+    assert sorted(c["client_ref"] for c in listed) == ["v-maj", "v-open"]
+    assert len(await drill.events("violation.opened")) == 3  # the events stay on DESK
+    [expired] = await drill.events("violation.expired")
+    assert expired["data"] == {"closed_on": "2026-11-23", "violation_class": "general"}
+    again = await desk.request(ops, {"site": "hbw", "apply": True})
+    assert again["cases"] == [] and again["kept"] == 1  # removed once; the major one waits
