@@ -27,6 +27,7 @@ from propdesk.cli.stream import stream_app
 from propdesk.cli.ticket import ticket_app
 from propdesk.cli.trust import credentials_app, nats_app, sites_app
 from propdesk.cli.verify import verify
+from propdesk.cli.violation import violation_app
 from propdesk.cli.workorder import workorder_app
 from propdesk.demo.command import demo
 
@@ -49,6 +50,7 @@ app.add_typer(stream_app, name="stream")
 app.add_typer(keys_app, name="keys")
 app.add_typer(parked_app, name="parked")
 app.add_typer(console_app, name="console")
+app.add_typer(violation_app, name="violation")
 
 app.command("demo")(demo)
 app.command("replay")(replay)
