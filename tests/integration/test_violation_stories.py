@@ -207,3 +207,30 @@ async def test_retention_lists_then_removes_closed_cases_past_one_or_five_years_
     assert expired["data"] == {"closed_on": "2026-11-23", "violation_class": "general"}
     again = await desk.request(ops, {"site": "hbw", "apply": True})
     assert again["cases"] == [] and again["kept"] == 1  # removed once; the major one waits
+
+
+async def test_the_months_report_counts_violations_by_measure_R14_3_R12_4(
+    desk: Desk, services
+) -> None:
+    for ref, vclass in (("m-1", "major"), ("m-2", "general")):
+        assert (await desk.command("hbw", "violation_open", opening(ref, vclass)))["ok"]
+        body = {"staff_id": "CSS", "case": ref, "measure": "persuasion", "due_on": "2026-11-24"}
+        assert (await desk.command("hbw", "violation_measure", body))["ok"]
+    body = {"staff_id": "CSS", "case": "m-1", "measure": "rectify", "due_on": "2026-11-30"}
+    assert (await desk.command("hbw", "violation_measure", body))["ok"]
+    await desk.command(
+        "hbw", "violation_penalty", {"staff_id": "M01", "case": "m-1", "penalty": "通报批评"}
+    )
+    assert (await desk.command("hbw", "violation_sign", {"staff_id": "M01", "case": "m-1"}))["ok"]
+
+    async def counted() -> dict[str, Any] | None:
+        reply = await desk.query("hbw", "report.monthly", {"month": "2026-11"})
+        found = reply["report"]["violations"] if reply["ok"] else None
+        return found if found and found["penalties_signed"] == 1 else None
+
+    assert await eventually(counted) == {
+        "opened": {"general": 1, "major": 1},
+        "by_measure": {"persuasion": 2, "rectify": 1, "compensation": 0, "legal_action": 0},
+        "penalties_signed": 1,
+        "closed": 0,
+    }
