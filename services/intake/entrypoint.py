@@ -14,7 +14,7 @@ from faststream.nats import NatsRouter
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.application.contact_index import ContactIndex
-from services.intake.application.retention import run_retention
+from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.ticket_search import search_tickets
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
@@ -22,7 +22,13 @@ from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
-from shared.contracts.violation_retention import RetentionReport, RunRetention
+from shared.contracts.violation_retention import (
+    EraseOffender,
+    OffenderErased,
+    RetentionReport,
+    RunRetention,
+)
+from shared.eventstore.subject_keys import SubjectKeys, subject_keys_file
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.errors import DeskError
@@ -53,6 +59,7 @@ class IntakeService(DeskService):
 
     def open_stores(self) -> None:
         super().open_stores()
+        self.app.subject_keys = SubjectKeys(subject_keys_file(self.settings.data_dir))
         self.index = ContactIndex(
             self.index_file, self.app.mapper.cipher.ring, self.app.recorder, self.app.mapper
         )
@@ -65,6 +72,8 @@ class IntakeService(DeskService):
         return [*super().store_files(), self.index_file]  # the index is SQLite on PostgreSQL too
 
     def close_stores(self) -> None:
+        if self.app is not None:
+            self.app.subject_keys.close()
         if self.index is not None:
             self.index.close()
             self.index = None
@@ -101,6 +110,12 @@ class IntakeService(DeskService):
             title.replace(".", "_"), RunRetention, RetentionReport, self._retention, company=True
         )
         router.subscriber(retention, title=title, description=RunRetention.__doc__ or "")(handle)
+        erase = subjects.ops(self.name, "violation_erase")  # crypto-shredding, R15.1
+        title = erase.removeprefix("desk.")
+        handle = self.handler(
+            title.replace(".", "_"), EraseOffender, OffenderErased, self._erase, company=True
+        )
+        router.subscriber(erase, title=title, description=EraseOffender.__doc__ or "")(handle)
         search = self.handler("query_ticket_search", SearchTickets, TicketSearchReply, self._search)
         router.subscriber(
             subjects.query_pattern("ticket.search"),
@@ -119,6 +134,17 @@ class IntakeService(DeskService):
             report = await self.offload(run_retention, self.app, run, correlation_id(headers, None))
         self.applied()
         return report
+
+    async def _erase(self, _: str, request: EraseOffender, headers: dict[str, str]) -> dict:
+        assert self.app is not None
+        if self.sites.get(request.site) is None:
+            raise DeskError(ErrorCode.not_found, f"site {request.site!r} is not served here")
+        async with self._lock:
+            reply = await self.offload(
+                erase_offender, self.app, request, correlation_id(headers, None)
+            )
+        self.applied()
+        return reply
 
     async def _access_log(self, _: str, query: AccessLogQuery, __: dict[str, str]) -> dict:
         """The refused looks of a site's month, their purpose masked like anything published."""

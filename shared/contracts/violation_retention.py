@@ -10,7 +10,7 @@ from uuid import UUID
 from pydantic import Field
 
 from shared.contracts.base import Contract, SiteId
-from shared.contracts.violation_commands import DueDate
+from shared.contracts.violation_commands import CaseRef, DueDate
 from shared.kernel.violations import ViolationClass
 
 
@@ -20,6 +20,11 @@ class RunRetention(Contract):
     site: SiteId
     as_of: DueDate | None = Field(default=None, description="Default: today, the site's zone")
     apply: bool = Field(default=False, description="false: only list what would be removed")
+    erase: bool = Field(
+        default=False,
+        description="With apply: also erase each removed case's offender (crypto-shredding), "
+        "where the law asks for the personal data to go with the record",
+    )
 
 
 class RetainedCase(Contract):
@@ -28,7 +33,27 @@ class RetainedCase(Contract):
     violation_class: ViolationClass
     closed_on: date
     removable_on: date
-    offender_forgotten: bool = Field(description="Intake held an offender's name or phone")
+    offender_held: bool = Field(
+        description="Intake holds the offender's name or phone, sealed with the case's key: "
+        "kept after the removal unless erased (`erase`)"
+    )
+
+
+class EraseOffender(Contract):
+    """Erase one case's offender — name and phone — by deleting the case's key, where the law
+    asks for it (a data subject's request): every stored and backed-up copy becomes unreadable.
+    The case and its events stay."""
+
+    site: SiteId
+    case: CaseRef
+
+
+class OffenderErased(Contract):
+    ok: bool = True
+    site: str
+    case_id: UUID
+    client_ref: str
+    key_deleted: bool = Field(description="false: the case held no offender's data")
 
 
 class RetentionReport(Contract):

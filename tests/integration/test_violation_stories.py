@@ -6,9 +6,11 @@ retention, shown by violation.get and published without the offender's name or p
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -234,3 +236,23 @@ async def test_the_months_report_counts_violations_by_measure_R14_3_R12_4(
         "penalties_signed": 1,
         "closed": 0,
     }
+
+
+async def test_an_offenders_data_is_erased_by_deleting_the_cases_key_R15_1(
+    desk: Desk, services, settings: Settings
+) -> None:
+    """Where the law asks for erasure, ops deletes the case's key: the name and phone sealed in
+    intake's store can no longer be read; the case, its events and its views stay."""
+    assert (await desk.command("hbw", "violation_open", opening("v-e")))["ok"]
+    erase = "desk.ops.intake.violation_erase"
+    erased = await desk.request(erase, {"site": "hbw", "case": "v-e"})
+    assert erased["ok"] and erased["key_deleted"] is True and erased["client_ref"] == "v-e"
+    again = await desk.request(erase, {"site": "hbw", "case": "v-e"})
+    assert again["error"]["code"] == "conflict"
+    intake = services["intake"].app
+    case, offender = intake.violation_case(UUID(erased["case_id"]))
+    assert offender is None and case.offender_erased
+    assert (await shown(desk, "v-e"))["status"] == "open"
+    keys = sqlite3.connect(settings.data_dir / "keys" / "intake-subjects.sqlite3")
+    assert keys.execute("SELECT COUNT(*) FROM subject_keys").fetchone() == (0,)  # shredded
+    keys.close()

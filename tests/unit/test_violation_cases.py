@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from services.intake.application import IntakeApp
 from shared.contracts import violation_commands as vc
 from shared.eventstore.desk_app import CommandContext
+from shared.eventstore.subject_keys import SubjectKeys
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.kernel.violations import Measure, ViolationClass, missing_before, removable_on
@@ -150,3 +152,41 @@ def test_bad_bodies_are_refused_at_the_edge() -> None:
              "offender": {"name": "张三", "phone": "13800138000"}}
         )  # fmt: skip
     assert T0.year == 2026
+
+
+def test_the_offender_is_sealed_with_the_cases_key_and_erasing_it_shreds_R15_1(
+    app: IntakeApp, ctx: CommandContext
+) -> None:
+    from services.intake.application.retention import erase_offender
+    from shared.contracts.violation_retention import EraseOffender
+
+    opened = open_case(app, ctx)
+    stored = [n.state for n in app.recorder.select_notifications(1, 100)]
+    assert not any(b"13800138000" in state for state in stored)  # sealed, not only the store's
+    case, offender = app.violation_case(UUID(opened["case_id"]))
+    assert offender == {"name": "张三", "phone": "13800138000"}
+
+    erased = erase_offender(app, EraseOffender(site="hbw", case="v-1"), "corr-9")
+    assert erased["key_deleted"] is True
+    case, offender = app.violation_case(UUID(opened["case_id"]))
+    assert offender is None and case.offender_erased
+    assert app.subject_keys.open(str(case.id), stored_seal(app, case.id)) is None
+    again = lambda: erase_offender(app, EraseOffender(site="hbw", case="v-1"), "c")  # noqa: E731
+    assert "erased already" in refused(app, again, "conflict")
+
+
+def stored_seal(app: IntakeApp, case_id: UUID) -> str:
+    """The sealed offender as the case's first event stored it, read back from the store."""
+    [opened, *_] = app.events.get(case_id)
+    return opened.offender_sealed
+
+
+def test_a_key_file_survives_a_restart_and_forgets_an_erased_subject(tmp_path) -> None:
+    keys = SubjectKeys(tmp_path / "keys" / "subjects.sqlite3")
+    sealed = keys.seal("case-1", {"name": "张三"})
+    keys.close()
+    keys = SubjectKeys(tmp_path / "keys" / "subjects.sqlite3")
+    assert keys.open("case-1", sealed) == {"name": "张三"}
+    assert keys.open("case-2", sealed) is None  # another subject's key does not open it
+    assert keys.erase("case-1") and not keys.erase("case-1")
+    assert keys.open("case-1", sealed) is None

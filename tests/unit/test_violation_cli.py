@@ -59,3 +59,15 @@ def test_retention_lists_unless_applied(sent) -> None:
     [(subject, body)] = sent
     assert subject == "desk.ops.intake.violation_retention"
     assert RunRetention.model_validate(body).apply is False
+
+
+def test_erase_is_asked_as_ops(sent, monkeypatch: pytest.MonkeyPatch) -> None:
+    reply = {"ok": True, "site": "hbw", "case_id": "c", "client_ref": "v-1", "key_deleted": True}
+    monkeypatch.setattr(
+        common, "request", lambda url, subject, body: sent.append((subject, body)) or reply
+    )
+    result = CliRunner().invoke(app, ["violation", "erase", "v-1", "--site", "hbw"])
+    assert result.exit_code == 0, result.output
+    assert sent == [("desk.ops.intake.violation_erase", {"site": "hbw", "case": "v-1"})]
+    refused = CliRunner().invoke(app, ["violation", "retention", "--site", "hbw", "--erase"])
+    assert refused.exit_code == 2  # --erase needs --apply

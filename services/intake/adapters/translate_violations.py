@@ -15,17 +15,16 @@ from shared.contracts.envelope import Envelope
 from shared.kernel.violations import RESPONSIBLE, ViolationClass, removable_on
 from shared.messaging.publishing import envelope, mask
 
-CaseOf = Callable[[UUID], ViolationCase | None]
+# a case and its offender's name and phone as intake can still read them (none once erased)
+CaseOf = Callable[[UUID], tuple[ViolationCase, dict[str, Any] | None] | None]
 
 
 def violation_envelope(event: ViolationCase.Event, case_of: CaseOf) -> Envelope | None:
-    case = case_of(event.originator_id)
-    if case is None:
+    found = case_of(event.originator_id)
+    if found is None:
         return None
-    offender = [case.offender] if case.offender else []
-    offender += (
-        [event.offender] if isinstance(event, ViolationCase.Opened) and event.offender else []
-    )
+    case, seen = found
+    offender = [seen] if seen else []
     vclass = ViolationClass(case.violation_class)
 
     def m(text: str | None) -> str | None:

@@ -20,6 +20,7 @@ from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.application.violations import HANDLERS as VIOLATION_HANDLERS
+from services.intake.application.violations import offender_of
 from services.intake.domain import (
     AccessLog,
     Ticket,
@@ -51,6 +52,7 @@ from shared.contracts.workorder_events import (
     WorkOrderSignedOffEvent,
 )
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
+from shared.eventstore.subject_keys import SubjectKeys
 from shared.kernel.staff import PERMISSIONS
 from shared.messaging.errors import DeskError, as_reply, invalid, not_found
 
@@ -63,6 +65,11 @@ class IntakeApp(DeskApplication):
     # aggregates cached (fast-forwarded from the store on every get, so never stale), so that
     # numbering the thousandth ticket of a month costs what the first did.
     snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
+
+    def __init__(self, *args: Any, subject_keys: SubjectKeys | None = None, **kwargs: Any) -> None:
+        """`subject_keys`: the per-case keys of offenders' data (in memory unless given)."""
+        super().__init__(*args, **kwargs)
+        self.subject_keys = subject_keys or SubjectKeys()
 
     # -- the commands that change a ticket --------------------------------------------------
 
@@ -188,8 +195,10 @@ class IntakeApp(DeskApplication):
             raise not_found(f"ticket {ref}")
         return ticket
 
-    def violation_case(self, case_id: UUID) -> ViolationCase | None:
-        return self.get(case_id, ViolationCase)
+    def violation_case(self, case_id: UUID) -> tuple[ViolationCase, dict[str, Any] | None] | None:
+        """A case and its offender as its key still opens them (for masking what is published)."""
+        case = self.get(case_id, ViolationCase)
+        return None if case is None else (case, offender_of(self, case))
 
     def id_named(self, site: str, ref: UUID | str) -> UUID | None:
         """The id a command named, if any (a number the site does not have: none)."""

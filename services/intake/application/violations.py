@@ -74,7 +74,7 @@ def open_violation(app: IntakeApp, ctx: CommandContext, cmd: OpenViolation) -> R
         place=cmd.place,
         description=cmd.description,
         observed_at=cmd.observed_at or now,
-        offender=cmd.offender.model_dump() if cmd.offender else None,
+        offender_sealed=_sealed(app, case_id, cmd),
         ticket_id=ticket_id,
         finding=cmd.finding,
         **ctx.meta(cmd),
@@ -83,6 +83,20 @@ def open_violation(app: IntakeApp, ctx: CommandContext, cmd: OpenViolation) -> R
     register = register or ViolationRegister.start(site=ctx.site, at=now)
     register.list_case(case.id, now)
     return case_reply(case), [case, register]
+
+
+def _sealed(app: IntakeApp, case_id: UUID, cmd: OpenViolation) -> str | None:
+    """The offender's name and phone under the case's own key (erasable, R15.1)."""
+    if cmd.offender is None:
+        return None
+    return app.subject_keys.seal(str(case_id), cmd.offender.model_dump(exclude_none=True))
+
+
+def offender_of(app: IntakeApp, case: ViolationCase) -> dict[str, Any] | None:
+    """The offender as the case's key opens it; None when none was given or it was erased."""
+    if case.offender_sealed is None:
+        return None
+    return app.subject_keys.open(str(case.id), case.offender_sealed)
 
 
 def _change(app: IntakeApp, ctx: CommandContext, cmd: ViolationCommand, change: Any) -> Result:

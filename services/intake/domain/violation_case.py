@@ -1,7 +1,9 @@
 """A violation case (客户违例事件, R14.1–R14.10): registered in 《客户违例事件记录表》, handled by
 the measures in their order, a penalty proposed by the manager or the CS-assistant supervisor and
 in force only once the manager signs it, then closed, and kept one or five years (R14.8). No I/O;
-it changes only by triggering events. The offender's name and phone live here and nowhere else.
+it changes only by triggering events. The offender's name and phone live here and nowhere else,
+sealed with the case's own key (shared/eventstore/subject_keys.py): erasing the case's offender
+deletes that key (crypto-shredding) and records `OffenderErased`.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class ViolationCase(Aggregate):
         place: str
         description: str
         observed_at: datetime
-        offender: dict[str, Any] | None  # name, phone: intake's store only, never published
+        offender_sealed: str | None  # name, phone, sealed with the case's key; never published
         ticket_id: UUID | None  # the ticket (or inspection finding) it came from
         finding: str | None
 
@@ -81,23 +83,30 @@ class ViolationCase(Aggregate):
         def apply(self, case: ViolationCase) -> None:
             case.status, case.closed_on = "closed", self.closed_on
 
+    class OffenderErased(Event):
+        """The case's key was deleted: its offender's name and phone can no longer be read."""
+
+        def apply(self, case: ViolationCase) -> None:
+            case.offender_sealed, case.offender_erased = None, True
+
     class Expired(Event):
-        """Its retention ended (R14.8): the views drop it, intake forgets its offender."""
+        """Its retention ended (R14.8): the views drop it."""
 
         closed_on: str
 
         def apply(self, case: ViolationCase) -> None:
-            case.status, case.offender = "expired", None
+            case.status = "expired"
 
     def __init__(self, *, site: str, client_ref: str, violation_class: str, category: str,
                  place: str, description: str, observed_at: datetime,
-                 offender: dict[str, Any] | None, ticket_id: UUID | None, finding: str | None,
+                 offender_sealed: str | None, ticket_id: UUID | None, finding: str | None,
                  actor: str, correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
         del actor, correlation_id, causation_id
         self.site, self.client_ref = site, client_ref
         self.violation_class = violation_class
         self.category, self.place, self.description = category, place, description
-        self.observed_at, self.offender = observed_at, offender
+        self.observed_at, self.offender_sealed = observed_at, offender_sealed
+        self.offender_erased = False
         self.ticket_id, self.finding = ticket_id, finding
         self.status = "open"
         self.measures: list[dict[str, str]] = []
@@ -183,6 +192,12 @@ class ViolationCase(Aggregate):
         lapsed = self.penalty is not None and not self.penalty_signed
         self.trigger_event(self.Closed, timestamp=at, site=self.site, outcome=outcome,
                            closed_on=today.isoformat(), penalty_lapsed=lapsed, **meta)  # fmt: skip
+
+    def offender_erased_now(self, *, at: datetime, meta: dict[str, Any]) -> None:
+        """Record that the case's key was deleted (the application deletes it)."""
+        if self.offender_erased:
+            raise TransitionError("erase the offender of", "erased already", "a violation case")
+        self.trigger_event(self.OffenderErased, timestamp=at, site=self.site, **meta)
 
     def expire(self, *, at: datetime, meta: dict[str, Any]) -> None:
         if self.status != "closed":
