@@ -19,7 +19,6 @@ from services.reporting.queries.as_of import TicketRecords, order_position
 from services.reporting.views import ticket_tables, violation_rows
 from services.reporting.views.notices import NoticeBoard, apply_notice
 from services.reporting.views.parked import ParkingView
-from shared.contracts.escalation_events import EscalationMeasureOverdueEvent
 from shared.eventstore.views import Batch, SQLiteView
 from shared.eventstore.views import aggregate_key as row_key
 from shared.eventstore.views import dump as _dump
@@ -81,8 +80,6 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
                 batch.add("ticket_sla_events", (SERVICE_LEVELS.key(event), seq, envelope))
         elif projector is VIOLATIONS:
             batch.rows["violations"].project(event)
-        elif isinstance(event, EscalationMeasureOverdueEvent):
-            apply_notice(batch.c, seq, event)  # a violation case's measure overdue (R14.3)
 
     # -- reading ---------------------------------------------------------------------------
 
