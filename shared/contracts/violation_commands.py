@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
@@ -40,7 +40,7 @@ CaseRef = Annotated[
 
 
 class ViolationReply(Contract):
-    ok: bool = True
+    ok: Literal[True] = True
     case_id: str
     client_ref: str
     violation_class: ViolationClass

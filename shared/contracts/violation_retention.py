@@ -5,6 +5,7 @@ closed, the site's calendar — and, with `apply`, their removal from the views.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -49,7 +50,7 @@ class EraseOffender(Contract):
 
 
 class OffenderErased(Contract):
-    ok: bool = True
+    ok: Literal[True] = True
     site: str
     case_id: UUID
     client_ref: str
@@ -57,7 +58,7 @@ class OffenderErased(Contract):
 
 
 class RetentionReport(Contract):
-    ok: bool = True
+    ok: Literal[True] = True
     site: str
     as_of: date
     applied: bool = Field(description="true: each case below was removed (violation.expired)")
