@@ -1,6 +1,6 @@
 """`propdesk violation …`: violation cases (客户违例事件, R14.1–R14.10, docs/VIOLATIONS.md) — open,
-record a measure or the mediation, propose and sign a penalty, close, list, show; and, for ops,
-the retention job (R14.8). A case is named by its client_ref or its id."""
+record a measure or the mediation, propose and sign a penalty, close, list, show (the ops' retention
+and erasure: violation_ops.py). A case is named by its client_ref or its id."""
 
 from __future__ import annotations
 
@@ -183,46 +183,6 @@ def show(case: Case, site: Site, nats_url: NatsUrl = None, as_json: AsJson = Fal
         out.print(f"  penalty       {p['penalty']} {p.get('amount') or ''} ({p['status']})")
     if c["closed_on"]:
         out.print(f"closed {c['closed_on']}: {c['outcome']}; kept until {c['removable_on']}")
-
-
-@violation_app.command("retention")
-def retention(
-    site: Site,
-    apply: Annotated[
-        bool, typer.Option("--apply", help="Remove them (default: only list)")
-    ] = False,
-    erase: Annotated[
-        bool, typer.Option("--erase", help="With --apply: erase their offenders' data too")
-    ] = False,
-    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today)")] = None,
-    nats_url: NatsUrl = None,
-    as_json: AsJson = False,
-) -> None:
-    """As ops: the closed cases past their retention (1 year general, 5 major, R14.8); with
-    --apply, removed from the views (their events stay on DESK)."""
-    if erase and not apply:
-        raise typer.BadParameter("--erase needs --apply", param_hint="--erase")
-    body = {"site": site, "apply": apply, "erase": erase} | ({"as_of": as_of} if as_of else {})
-    reply = call_desk(nats_url, subjects.ops("intake", "violation_retention"), body, as_json)
-    if as_json:
-        return
-    done = "removed" if reply["applied"] else "past retention (not removed: --apply)"
-    for c in reply["cases"]:
-        out_whole.print(f"{done}: {c['client_ref']} {c['violation_class']} closed "
-                        f"{c['closed_on']}, removable {c['removable_on']}")  # fmt: skip
-    out.print(f"{len(reply['cases'])} {done}; {reply['kept']} closed case(s) kept, as of "
-              f"{reply['as_of']}")  # fmt: skip
-
-
-@violation_app.command("erase")
-def erase(case: Case, site: Site, nats_url: NatsUrl = None, as_json: AsJson = False) -> None:
-    """As ops, where the law asks for it: erase a case's offender (name, phone) by deleting the
-    case's key (crypto-shredding). The case and its events stay."""
-    body = {"site": site, "case": case}
-    reply = call_desk(nats_url, subjects.ops("intake", "violation_erase"), body, as_json)
-    if not as_json:
-        held = "key deleted" if reply["key_deleted"] else "it held no offender's data"
-        out_whole.print(f"erased the offender of {reply['client_ref']} ({held})")
 
 
 def _key(case: str) -> dict[str, str]:
