@@ -70,6 +70,21 @@ def open_case(
           observed_at=observed_at)  # fmt: skip
 
 
+@violation_app.command("classify")
+def classify(
+    case: Case,
+    site: Site,
+    staff: Staff,
+    violation_class: Annotated[str, typer.Option("--class", help="general or major (R14.2)")],
+    reason: Annotated[str, typer.Option(help="Why: a loss or a danger found, or none")],
+    nats_url: NatsUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Reclassify a case: the manager or the CS-assistant supervisor (R14.2, R14.9)."""
+    _send(vc.ReclassifyViolation.verb, site, staff, nats_url, as_json, case=case,
+          violation_class=violation_class, reason=reason)  # fmt: skip
+
+
 @violation_app.command("measure")
 def measure(
     case: Case,

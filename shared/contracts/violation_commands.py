@@ -87,6 +87,17 @@ class OpenViolation(Command):
         return self
 
 
+class ReclassifyViolation(ViolationCommand):
+    """General becomes major when a loss or a threat to safety is found, or the reverse (R14.2):
+    the case then belongs to the project manager (or the CS-assistant supervisor, R14.4). A case
+    that asked for compensation stays major. Only those two roles (R14.9)."""
+
+    verb: ClassVar[str] = "violation_classify"
+
+    violation_class: ViolationClass
+    reason: ShortText
+
+
 class RecordMeasure(ViolationCommand):
     """A handling measure with its due date (R14.3): persuasion → rectify (限期整改) →
     compensation → legal_action, each after every earlier one; compensation and legal action
@@ -136,6 +147,7 @@ class CloseViolation(ViolationCommand):
 
 VIOLATION_COMMANDS: tuple[type[Command], ...] = (
     OpenViolation,
+    ReclassifyViolation,
     RecordMeasure,
     RecordMediation,
     ProposePenalty,

@@ -28,6 +28,15 @@ class ViolationOpened(Contract):
     finding: str | None
 
 
+class ViolationReclassified(Contract):
+    """A loss found makes a general case major, or the reverse (R14.2): `responsible` answers
+    for it from now, and is told of its overdue measures (R14.4, R14.9)."""
+
+    violation_class: ViolationClass
+    responsible: str
+    reason: str = Field(description="Why; masked")
+
+
 class MeasureRecorded(Contract):
     """A handling measure and the date it is due by, the site's calendar (R14.3)."""
 
@@ -77,6 +86,11 @@ class ViolationOpenedEvent(Envelope):
     data: ViolationOpened
 
 
+class ViolationReclassifiedEvent(Envelope):
+    event_type: Literal["violation.reclassified"]
+    data: ViolationReclassified
+
+
 class MeasureRecordedEvent(Envelope):
     event_type: Literal["violation.measure_recorded"]
     data: MeasureRecorded
@@ -109,6 +123,7 @@ class ViolationExpiredEvent(Envelope):
 
 VIOLATION_EVENTS: tuple[type[Envelope], ...] = (
     ViolationOpenedEvent,
+    ViolationReclassifiedEvent,
     MeasureRecordedEvent,
     MediationRecordedEvent,
     PenaltyProposedEvent,

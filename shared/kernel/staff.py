@@ -105,6 +105,12 @@ PERMISSIONS: dict[str, Permission] = {
         frozenset({Role.project_manager, Role.cs_supervisor}),
         "R14.7",
     ),
+    # the class decides who answers for the case (R14.4, R14.9): one of those two decides it
+    "violation.classify": Permission(
+        "reclassifying a violation",
+        frozenset({Role.project_manager, Role.cs_supervisor}),
+        "R14.2, R14.9",
+    ),
     "violation.sign": Permission(
         "signing a violation's penalty", frozenset({Role.project_manager}), "R14.6"
     ),

@@ -256,3 +256,17 @@ async def test_an_offenders_data_is_erased_by_deleting_the_cases_key_R15_1(
     keys = sqlite3.connect(settings.data_dir / "keys" / "intake-subjects.sqlite3")
     assert keys.execute("SELECT COUNT(*) FROM subject_keys").fetchone() == (0,)  # shredded
     keys.close()
+
+
+async def test_a_general_case_found_to_cause_a_loss_becomes_the_managers_R14_2_R14_9(
+    desk: Desk, services
+) -> None:
+    assert (await desk.command("hbw", "violation_open", opening("v-r", "general")))["ok"]
+    body = {"staff_id": "CSS", "case": "v-r", "violation_class": "major", "reason": "消防门损坏"}
+    reply = await desk.command("hbw", "violation_classify", body)
+    assert reply["responsible"] == "project_manager", reply
+    case = await shown(desk, "v-r", lambda c: c["violation_class"] == "major")
+    assert case["responsible"] == "project_manager"
+    assert case["reclassified"][0]["reason"] == "消防门损坏"
+    [opened] = [json.loads(m.data) for m in await desk.events() if m.subject.endswith(".opened")]
+    assert opened["data"]["violation_class"] == "general"  # as it was opened

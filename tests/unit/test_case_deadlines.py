@@ -41,3 +41,11 @@ def test_a_later_measure_or_the_closing_ends_the_wait() -> None:
     assert b.next_due() == later and b.decide(DUE) == []  # persuasion's wait ended
     b.end_wait("closed", AT, None)
     assert b.next_due() is None and b.decide(later) == []
+
+
+def test_a_reclassified_case_tells_its_new_role() -> None:
+    b = board("cs_supervisor")
+    b.measure_due(measure="rectify", due_on="2026-11-25", due_at=DUE, at=AT, causation_id=None)
+    b.reassign("project_manager", AT, None)
+    [notice] = b.decide(DUE)
+    assert notice.role == "project_manager"

@@ -190,3 +190,24 @@ def test_a_key_file_survives_a_restart_and_forgets_an_erased_subject(tmp_path) -
     assert keys.open("case-2", sealed) is None  # another subject's key does not open it
     assert keys.erase("case-1") and not keys.erase("case-1")
     assert keys.open("case-1", sealed) is None
+
+
+def test_a_loss_found_makes_a_general_case_major_and_compensation_possible_R14_2(
+    staffed: IntakeApp, ctx: CommandContext
+) -> None:
+    open_case(staffed, ctx, "general")
+    measure(staffed, ctx, "persuasion")
+    measure(staffed, ctx, "rectify")
+
+    def classify(staff: str, to: str):
+        return lambda: run(staffed, ctx, vc.ReclassifyViolation, staff_id=staff, case="v-1",
+                           violation_class=to, reason="消防门损坏")  # fmt: skip
+
+    message = refused(staffed, classify("S01", "major"), "forbidden")
+    assert message.startswith("reclassifying a violation needs project_manager or cs_supervisor")
+    assert "already" in refused(staffed, classify("CSS", "general"), "invalid")
+    reply = classify("CSS", "major")()
+    assert (reply["violation_class"], reply["responsible"]) == ("major", "project_manager")
+    assert measure(staffed, ctx, "compensation")["measures"][-1] == "compensation"
+    back = refused(staffed, classify("M01", "general"), "invalid")
+    assert "asked for compensation caused a loss" in back

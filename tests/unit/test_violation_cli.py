@@ -39,6 +39,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
           "--description", "堵塞通道", "--name", "张三", "--phone", "13800138000"],
          vc.OpenViolation),
         (["measure", "v-1", "--measure", "rectify", "--due-on", "2026-12-10"], vc.RecordMeasure),
+        (["classify", "v-1", "--class", "major", "--reason", "发现损失"], vc.ReclassifyViolation),
         (["mediate", "v-1", "--failed"], vc.RecordMediation),
         (["penalty", "v-1", "--penalty", "通报批评", "--amount", "200"], vc.ProposePenalty),
         (["sign", "v-1"], vc.SignPenalty),

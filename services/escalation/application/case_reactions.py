@@ -34,6 +34,15 @@ def opened(app: EscalationApp, event: ev.ViolationOpenedEvent, site: SiteConfig,
     ]  # fmt: skip
 
 
+def reclassified(app: EscalationApp, event: ev.ViolationReclassifiedEvent, site: SiteConfig,
+                 cause: Cause) -> list[Any]:  # fmt: skip
+    board = _board(app, event)
+    if board is None:
+        return []
+    board.reassign(event.data.responsible, event.occurred_at, cause.causation_id)
+    return [board]
+
+
 def measure(app: EscalationApp, event: ev.MeasureRecordedEvent, site: SiteConfig,
             cause: Cause) -> list[Any]:  # fmt: skip
     board = _board(app, event)
@@ -60,6 +69,7 @@ def closed(app: EscalationApp, event: ev.ViolationClosedEvent, site: SiteConfig,
 
 CASE_REACTIONS = {
     ev.ViolationOpenedEvent: opened,
+    ev.ViolationReclassifiedEvent: reclassified,
     ev.MeasureRecordedEvent: measure,
     ev.ViolationClosedEvent: closed,
 }

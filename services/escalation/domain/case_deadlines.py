@@ -37,6 +37,14 @@ class CaseDeadlines(Aggregate):
         client_ref: str
         role: str
 
+    class Reassigned(Event):
+        """The case was reclassified: its overdue measures go to this role now (R14.4)."""
+
+        role: str
+
+        def apply(self, board: CaseDeadlines) -> None:
+            board.role = self.role
+
     class MeasureDue(Event):
         key: str  # <measure>:<n>, the case's n-th measure
         measure: str
@@ -97,6 +105,10 @@ class CaseDeadlines(Aggregate):
         key = f"{measure}:{self.count + 1}"
         self._record(self.MeasureDue, at, causation_id, key=key, measure=measure, due_on=due_on,
                      due_at=due_at)  # fmt: skip
+
+    def reassign(self, role: str, at: datetime, causation_id: str | None) -> None:
+        if role != self.role:
+            self._record(self.Reassigned, at, causation_id, role=role)
 
     def end_wait(self, reason: str, at: datetime, causation_id: str | None) -> None:
         if self.waiting is not None:

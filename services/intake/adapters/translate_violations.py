@@ -23,9 +23,9 @@ def violation_envelope(event: ViolationCase.Event, case_of: CaseOf) -> Envelope 
     found = case_of(event.originator_id)
     if found is None:
         return None
-    case, seen = found
+    _, seen = found
     offender = [seen] if seen else []
-    vclass = ViolationClass(case.violation_class)
+    vclass = ViolationClass(event.violation_class)  # as it stood then
 
     def m(text: str | None) -> str | None:
         return mask(text, offender)
@@ -51,6 +51,13 @@ def _opened(e: Any, m: Callable, vclass: ViolationClass) -> tuple:
         finding=e.finding,
     )
     return ev.ViolationOpenedEvent, data
+
+
+def _reclassified(e: Any, m: Callable, vclass: ViolationClass) -> tuple:
+    data = ev.ViolationReclassified(
+        violation_class=vclass, responsible=RESPONSIBLE[vclass].value, reason=m(e.reason) or ""
+    )
+    return ev.ViolationReclassifiedEvent, data
 
 
 def _measure(e: Any, m: Callable, vclass: ViolationClass) -> tuple:
@@ -94,6 +101,7 @@ def _expired(e: Any, m: Callable, vclass: ViolationClass) -> tuple:
 
 _BUILDERS: dict[type, Callable[[Any, Callable, ViolationClass], tuple]] = {
     ViolationCase.Opened: _opened,
+    ViolationCase.Reclassified: _reclassified,
     ViolationCase.MeasureRecorded: _measure,
     ViolationCase.MediationRecorded: _mediation,
     ViolationCase.PenaltyProposed: _proposed,

@@ -15,6 +15,7 @@ from shared.contracts.violation_commands import (
     CloseViolation,
     OpenViolation,
     ProposePenalty,
+    ReclassifyViolation,
     RecordMeasure,
     RecordMediation,
     SignPenalty,
@@ -106,6 +107,18 @@ def _change(app: IntakeApp, ctx: CommandContext, cmd: ViolationCommand, change: 
     return case_reply(case), [case]
 
 
+def reclassify(app: IntakeApp, ctx: CommandContext, cmd: ReclassifyViolation) -> Result:
+    app.require(ctx, cmd, PERMISSIONS["violation.classify"])
+    return _change(
+        app,
+        ctx,
+        cmd,
+        lambda c, at, meta: c.reclassify(
+            at=at, violation_class=cmd.violation_class, reason=cmd.reason, meta=meta
+        ),
+    )
+
+
 def record_measure(app: IntakeApp, ctx: CommandContext, cmd: RecordMeasure) -> Result:
     day = today(app, ctx.site)
     return _change(
@@ -156,6 +169,7 @@ def close_violation(app: IntakeApp, ctx: CommandContext, cmd: CloseViolation) ->
 
 HANDLERS = {
     OpenViolation: open_violation,
+    ReclassifyViolation: reclassify,
     RecordMeasure: record_measure,
     RecordMediation: record_mediation,
     ProposePenalty: propose_penalty,

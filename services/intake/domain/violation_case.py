@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain import violation_events
 from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.violations import NEEDS_LOSS, Measure, ViolationClass, missing_before
 
@@ -26,76 +27,17 @@ def case_id_for(site: str, client_ref: str) -> UUID:
 
 
 class ViolationCase(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
-
-    class Opened(Event, Aggregate.Created):
-        client_ref: str
-        violation_class: str
-        category: str
-        place: str
-        description: str
-        observed_at: datetime
-        offender_sealed: str | None  # name, phone, sealed with the case's key; never published
-        ticket_id: UUID | None  # the ticket (or inspection finding) it came from
-        finding: str | None
-
-    class MeasureRecorded(Event):
-        measure: str
-        due_on: str  # ISO date, the site's calendar
-        note: str | None
-
-        def apply(self, case: ViolationCase) -> None:
-            case.measures.append({"measure": self.measure, "due_on": self.due_on})
-
-    class MediationRecorded(Event):
-        """The customer committee's mediation (客户委员会调解) and whether it failed (R14.3)."""
-
-        failed: bool
-        note: str | None
-
-        def apply(self, case: ViolationCase) -> None:
-            case.mediation_failed = self.failed
-
-    class PenaltyProposed(Event):
-        penalty: str
-        amount: str | None  # yuan, as the decimal the manager wrote
-
-        def apply(self, case: ViolationCase) -> None:
-            case.penalty = {"penalty": self.penalty, "amount": self.amount, "by": self.actor}
-            case.penalty_signed = False
-
-    class PenaltySigned(Event):
-        penalty: str  # what was signed: the proposal in force
-        amount: str | None
-
-        def apply(self, case: ViolationCase) -> None:
-            case.penalty_signed = True
-
-    class Closed(Event):
-        outcome: str
-        closed_on: str  # ISO date, the site's calendar: retention counts from it (R14.8)
-        penalty_lapsed: bool  # proposed, never signed: it never took effect (R14.6)
-
-        def apply(self, case: ViolationCase) -> None:
-            case.status, case.closed_on = "closed", self.closed_on
-
-    class OffenderErased(Event):
-        """The case's key was deleted: its offender's name and phone can no longer be read."""
-
-        def apply(self, case: ViolationCase) -> None:
-            case.offender_sealed, case.offender_erased = None, True
-
-    class Expired(Event):
-        """Its retention ended (R14.8): the views drop it."""
-
-        closed_on: str
-
-        def apply(self, case: ViolationCase) -> None:
-            case.status = "expired"
+    # Named here, each event is redefined as ViolationCase.<Name> of this module: its topic.
+    Event = violation_events.CaseEvent
+    Opened = violation_events.Opened
+    Reclassified = violation_events.Reclassified
+    MeasureRecorded = violation_events.MeasureRecorded
+    MediationRecorded = violation_events.MediationRecorded
+    PenaltyProposed = violation_events.PenaltyProposed
+    PenaltySigned = violation_events.PenaltySigned
+    Closed = violation_events.Closed
+    OffenderErased = violation_events.OffenderErased
+    Expired = violation_events.Expired
 
     def __init__(self, *, site: str, client_ref: str, violation_class: str, category: str,
                  place: str, description: str, observed_at: datetime,
@@ -126,6 +68,11 @@ class ViolationCase(Aggregate):
             **fields,
         )
 
+    def _record(self, event_class: type, at: datetime, meta: dict[str, Any],
+                **fields: Any) -> None:  # fmt: skip
+        fields.setdefault("violation_class", self.violation_class)
+        self.trigger_event(event_class, timestamp=at, site=self.site, **fields, **meta)
+
     @property
     def recorded(self) -> set[Measure]:
         return {Measure(m["measure"]) for m in self.measures}
@@ -153,9 +100,8 @@ class ViolationCase(Aggregate):
                 "measure", "legal_action needs the customer committee's mediation to have failed "
                 "first (violation mediate --failed, R14.3)",
             )  # fmt: skip
-        self.trigger_event(self.MeasureRecorded, timestamp=at, site=self.site,
-                           measure=measure.value, due_on=due_on.isoformat(), note=note,
-                           **meta)  # fmt: skip
+        self._record(self.MeasureRecorded, at, meta, measure=measure.value,
+                     due_on=due_on.isoformat(), note=note)  # fmt: skip
 
     def record_mediation(self, *, at: datetime, failed: bool, note: str | None,
                          meta: dict[str, Any]) -> None:  # fmt: skip
@@ -164,8 +110,7 @@ class ViolationCase(Aggregate):
             raise RuleError(
                 "failed", "mediation comes after compensation was asked for (R14.3 (4))"
             )
-        self.trigger_event(self.MediationRecorded, timestamp=at, site=self.site, failed=failed,
-                           note=note, **meta)  # fmt: skip
+        self._record(self.MediationRecorded, at, meta, failed=failed, note=note)
 
     def propose_penalty(self, *, at: datetime, penalty: str, amount: str | None,
                         meta: dict[str, Any]) -> None:  # fmt: skip
@@ -174,8 +119,7 @@ class ViolationCase(Aggregate):
         self._open("propose a penalty on")
         if self.penalty_signed:
             raise TransitionError("propose a penalty on", "signed", "a violation case's penalty")
-        self.trigger_event(self.PenaltyProposed, timestamp=at, site=self.site, penalty=penalty,
-                           amount=amount, **meta)  # fmt: skip
+        self._record(self.PenaltyProposed, at, meta, penalty=penalty, amount=amount)
 
     def sign_penalty(self, *, at: datetime, meta: dict[str, Any]) -> None:
         self._open("sign the penalty of")
@@ -183,24 +127,36 @@ class ViolationCase(Aggregate):
             raise RuleError("case", "no penalty has been proposed: nothing to sign (R14.6)")
         if self.penalty_signed:
             raise TransitionError("sign", "signed already", "a penalty")
-        self.trigger_event(self.PenaltySigned, timestamp=at, site=self.site,
-                           penalty=self.penalty["penalty"], amount=self.penalty["amount"],
-                           **meta)  # fmt: skip
+        self._record(self.PenaltySigned, at, meta, penalty=self.penalty["penalty"],
+                     amount=self.penalty["amount"])  # fmt: skip
+
+    def reclassify(self, *, at: datetime, violation_class: ViolationClass, reason: str,
+                   meta: dict[str, Any]) -> None:  # fmt: skip
+        """A loss found after all makes a general case major (R14.2), and the reverse; a case
+        that asked for compensation stays major."""
+        self._open("reclassify")
+        if violation_class == self.violation_class:
+            raise RuleError("violation_class", f"the case is {violation_class.value} already")
+        if violation_class is ViolationClass.general and self.recorded & NEEDS_LOSS:
+            raise RuleError(
+                "violation_class", "a case that asked for compensation caused a loss: major (R14.2)"
+            )
+        self._record(self.Reclassified, at, meta, violation_class=violation_class.value,
+                     reason=reason)  # fmt: skip
 
     def close(self, *, at: datetime, today: date, outcome: str, meta: dict[str, Any]) -> None:
         self._open("close")
         lapsed = self.penalty is not None and not self.penalty_signed
-        self.trigger_event(self.Closed, timestamp=at, site=self.site, outcome=outcome,
-                           closed_on=today.isoformat(), penalty_lapsed=lapsed, **meta)  # fmt: skip
+        self._record(self.Closed, at, meta, outcome=outcome, closed_on=today.isoformat(),
+                     penalty_lapsed=lapsed)  # fmt: skip
 
     def offender_erased_now(self, *, at: datetime, meta: dict[str, Any]) -> None:
         """Record that the case's key was deleted (the application deletes it)."""
         if self.offender_erased:
             raise TransitionError("erase the offender of", "erased already", "a violation case")
-        self.trigger_event(self.OffenderErased, timestamp=at, site=self.site, **meta)
+        self._record(self.OffenderErased, at, meta)
 
     def expire(self, *, at: datetime, meta: dict[str, Any]) -> None:
         if self.status != "closed":
             raise TransitionError("expire", self.status, "a violation case")
-        self.trigger_event(self.Expired, timestamp=at, site=self.site, closed_on=self.closed_on,
-                           **meta)  # fmt: skip
+        self._record(self.Expired, at, meta, closed_on=self.closed_on)

@@ -30,12 +30,21 @@ def _opened(state: CaseState | None, e: Any) -> CaseState:
         "finding": d.finding,
         "status": "open",
         "measures": [],
+        "reclassified": [],
         "mediation": None,
         "penalty": None,
         "closed_on": None,
         "removable_on": None,
         "outcome": None,
     }
+
+
+def _reclassified(state: CaseState, e: Any) -> CaseState:
+    d = e.data
+    entry = {"to": d.violation_class.value, "reason": d.reason, "by": e.actor,
+             "at": e.occurred_at.isoformat()}  # fmt: skip
+    changes = {"violation_class": d.violation_class.value, "responsible": d.responsible}
+    return state | changes | {"reclassified": [*state.get("reclassified", []), entry]}
 
 
 def _measure(state: CaseState, e: Any) -> CaseState:
@@ -80,6 +89,7 @@ def _expired(state: CaseState, e: Any) -> CaseState:
 VIOLATIONS: Projector[CaseState] = Projector(
     steps={
         ev.ViolationOpenedEvent: _opened,
+        ev.ViolationReclassifiedEvent: _reclassified,
         ev.MeasureRecordedEvent: _measure,
         ev.MediationRecordedEvent: _mediation,
         ev.PenaltyProposedEvent: _proposed,
