@@ -101,8 +101,14 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
     def violation(
         self, site: str, case_id: str | None, client_ref: str | None
     ) -> dict[str, Any] | None:
+        """A case of `site`, with the notices its overdue measures raised (R14.3)."""
         with self.datastore.transaction(commit=False) as c:
-            return violation_rows.get_case(c, site, case_id, client_ref)
+            case = violation_rows.get_case(c, site, case_id, client_ref)
+            if case is None:
+                return None
+            sla = sla_states(c, [case["case_id"]]).get(case["case_id"]) or {}
+        notices = [{"notification_id": k, **v} for k, v in sla.get("notifications", {}).items()]
+        return case | {"notices": notices}
 
     def violations(self, site: str, status: str | None, limit: int) -> list[dict[str, Any]]:
         with self.datastore.transaction(commit=False) as c:
