@@ -5,10 +5,10 @@ closed, the site's calendar — and, with `apply`, their removal from the views.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, Self
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.contracts.base import Contract, SiteId
 from shared.contracts.violation_commands import CaseRef, DueDate
@@ -26,6 +26,12 @@ class RunRetention(Contract):
         description="With apply: also erase each removed case's offender (crypto-shredding), "
         "where the law asks for the personal data to go with the record",
     )
+
+    @model_validator(mode="after")
+    def _erase_with_apply(self) -> Self:
+        if self.erase and not self.apply:
+            raise ValueError("erase needs apply: only a removed case's offender is erased here")
+        return self
 
 
 class RetainedCase(Contract):

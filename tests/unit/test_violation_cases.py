@@ -211,3 +211,19 @@ def test_a_loss_found_makes_a_general_case_major_and_compensation_possible_R14_2
     assert measure(staffed, ctx, "compensation")["measures"][-1] == "compensation"
     back = refused(staffed, classify("M01", "general"), "invalid")
     assert "asked for compensation caused a loss" in back
+
+
+def test_a_violation_observed_in_the_future_is_refused(app: IntakeApp, ctx: CommandContext) -> None:
+    later = (T0 + timedelta(hours=1)).isoformat()
+    body = {"staff_id": "S01", "client_ref": "v-f", "violation_class": "general",
+            "category": "hygiene", "place": "2栋", "description": "高空抛物",
+            "observed_at": later}  # fmt: skip
+    message = refused(app, lambda: run(app, ctx, vc.OpenViolation, **body), "invalid")
+    assert "observed_at lies in the future" in message
+
+
+def test_retention_erases_only_what_it_removes() -> None:
+    from shared.contracts.violation_retention import RunRetention
+
+    with pytest.raises(ValueError, match="erase needs apply"):
+        RunRetention.model_validate({"site": "hbw", "erase": True})

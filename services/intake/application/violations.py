@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from services.intake.application.contacts import not_in_future
 from services.intake.domain import ViolationCase, ViolationRegister, case_id_for
 from shared.contracts.violation_commands import (
     CloseViolation,
@@ -74,7 +75,7 @@ def open_violation(app: IntakeApp, ctx: CommandContext, cmd: OpenViolation) -> R
         category=cmd.category.value,
         place=cmd.place,
         description=cmd.description,
-        observed_at=cmd.observed_at or now,
+        observed_at=not_in_future(cmd.observed_at, now, "observed_at"),
         offender_sealed=_sealed(app, case_id, cmd),
         ticket_id=ticket_id,
         finding=cmd.finding,
