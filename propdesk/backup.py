@@ -36,6 +36,7 @@ from nats.errors import NoRespondersError
 from propdesk import backup_postgres
 from services.reporting.ops.registry import PROJECTIONS
 from shared.eventstore.keys import key_source
+from shared.eventstore.subject_keys import subject_keys_file
 from shared.kernel.clock import Clock
 from shared.kernel.settings import Settings
 from shared.messaging import subjects
@@ -234,3 +235,6 @@ def _copy_secrets(settings: Settings, out: Path, say: Say) -> None:
         say("intake's keys are in PROPDESK_INTAKE_KEY: keep them with this backup yourself")
     elif source.file.exists():
         copy_private(source.file, private_dir(out / "keys") / "intake.key")
+    offenders = subject_keys_file(settings.data_dir)  # offenders' per-case keys (erasable)
+    if offenders.exists():
+        copy_sqlite(offenders, private_dir(out / "keys") / offenders.name)

@@ -35,7 +35,8 @@ def backup(
 ) -> None:
     """Back up a running hub: the stores (intake, dispatch and escalation held together while
     they are copied; commands wait meanwhile), reporting's views, the stream DESK, the site
-    directory, every credential and intake's key. The backup holds secrets: keep it as such."""
+    directory, every credential, intake's key and the violation cases' keys. The backup holds
+    secrets: keep it as such."""
     if not data_dir.is_dir():
         usage(f"no data directory {data_dir}")
     settings = Settings(data_dir=data_dir)

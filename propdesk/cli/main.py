@@ -29,6 +29,8 @@ from propdesk.cli.stream import stream_app
 from propdesk.cli.ticket import ticket_app
 from propdesk.cli.trust import credentials_app, nats_app, sites_app
 from propdesk.cli.verify import verify
+from propdesk.cli.violation import violation_app
+from propdesk.cli.violation_ops import erase, retention
 from propdesk.cli.workorder import workorder_app
 from propdesk.demo.command import demo
 
@@ -36,6 +38,8 @@ app = typer.Typer(no_args_is_help=True, help="PropDesk: the property customer-se
 # the queues' queries beside each group's verbs (propdesk/cli/queues.py)
 ticket_app.command("search")(ticket_search)
 workorder_app.command("list")(workorder_list)
+violation_app.command("retention")(retention)  # as ops (propdesk/cli/violation_ops.py)
+violation_app.command("erase")(erase)
 app.add_typer(contact_app, name="contact")
 app.add_typer(ticket_app, name="ticket")
 app.add_typer(incident_app, name="incident")
@@ -53,6 +57,7 @@ app.add_typer(stream_app, name="stream")
 app.add_typer(keys_app, name="keys")
 app.add_typer(parked_app, name="parked")
 app.add_typer(console_app, name="console")
+app.add_typer(violation_app, name="violation")
 
 app.command("demo")(demo)
 app.command("replay")(replay)

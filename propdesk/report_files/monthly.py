@@ -23,6 +23,7 @@ from propdesk.report_files.document import (
 )
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
+from propdesk.report_files.violations import violations
 
 Report = dict[str, Any]  # the `report` of a desk.qry.<site>.report.monthly reply
 Section = Callable[[Report], Table]
@@ -283,6 +284,7 @@ SECTIONS: tuple[Section, ...] = (
     satisfaction,
     repeat_units,
     paid,
+    violations,
     departments,
     top_categories,
     change,

@@ -14,23 +14,36 @@ from faststream.nats import NatsRouter
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.application.contact_index import ContactIndex
+from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
 from services.intake.application.ticket_search import search_tickets
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
+from shared.contracts.replies import ErrorCode
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
+from shared.contracts.violation_commands import VIOLATION_COMMANDS
+from shared.contracts.violation_retention import (
+    EraseOffender,
+    OffenderErased,
+    RetentionReport,
+    RunRetention,
+)
+from shared.eventstore.subject_keys import SubjectKeys, subject_keys_file
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
+from shared.messaging.errors import DeskError
 from shared.messaging.publishing import mask
 from shared.messaging.relay import Translate
+from shared.messaging.rpc import correlation_id
 
 # verb -> (command model, reply model, description): each command names its verb and its reply
-# and says what it does in its docstring (shared/contracts/commands.py)
+# and says what it does in its docstring
+# (shared/contracts/commands.py, violation_commands.py)
 COMMANDS = {
     cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
-    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS)
+    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS)
 }
 
 
@@ -48,6 +61,7 @@ class IntakeService(DeskService):
 
     def open_stores(self) -> None:
         super().open_stores()
+        self.app.subject_keys = SubjectKeys(subject_keys_file(self.settings.data_dir))
         self.index = ContactIndex(
             self.index_file, self.app.mapper.cipher.ring, self.app.recorder, self.app.mapper
         )
@@ -60,6 +74,8 @@ class IntakeService(DeskService):
         return [*super().store_files(), self.index_file]  # the index is SQLite on PostgreSQL too
 
     def close_stores(self) -> None:
+        if self.app is not None:
+            self.app.subject_keys.close()
         if self.index is not None:
             self.index.close()
             self.index = None
@@ -78,7 +94,11 @@ class IntakeService(DeskService):
         return await self.offload(search_tickets, self.app, self.index, site, query)
 
     def translator(self) -> Translate:
-        return Translator(self.app.reporters_of, self.app.ticket_of_incident)
+        return Translator(
+            self.app.reporters_of,
+            ticket_of_incident=self.app.ticket_of_incident,
+            case_of=self.app.violation_case,
+        )
 
     def router(self) -> NatsRouter:
         router = super().router()
@@ -90,6 +110,18 @@ class IntakeService(DeskService):
         description = (AccessLogQuery.__doc__ or "").strip()
         title = subject.removeprefix("desk.")
         router.subscriber(subject, title=title, description=description)(handle)
+        retention = subjects.ops(self.name, "violation_retention")  # R14.8
+        title = retention.removeprefix("desk.")
+        handle = self.handler(
+            title.replace(".", "_"), RunRetention, RetentionReport, self._retention, company=True
+        )
+        router.subscriber(retention, title=title, description=RunRetention.__doc__ or "")(handle)
+        erase = subjects.ops(self.name, "violation_erase")  # crypto-shredding, R15.1
+        title = erase.removeprefix("desk.")
+        handle = self.handler(
+            title.replace(".", "_"), EraseOffender, OffenderErased, self._erase, company=True
+        )
+        router.subscriber(erase, title=title, description=EraseOffender.__doc__ or "")(handle)
         search = self.handler("query_ticket_search", SearchTickets, TicketSearchReply, self._search)
         router.subscriber(
             subjects.query_pattern("ticket.search"),
@@ -108,6 +140,28 @@ class IntakeService(DeskService):
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""
         reply = await self.offload(list_rounds, self.app, site, query)
         return reply.model_dump(mode="json")
+
+    async def _retention(self, _: str, run: RunRetention, headers: dict[str, str]) -> dict:
+        """The closed violation cases past their retention; with `apply`, their expiry, in
+        the writer's turn like a command, then published."""
+        assert self.app is not None
+        if self.sites.get(run.site) is None:
+            raise DeskError(ErrorCode.not_found, f"site {run.site!r} is not served here")
+        async with self._lock:
+            report = await self.offload(run_retention, self.app, run, correlation_id(headers, None))
+        self.applied()
+        return report
+
+    async def _erase(self, _: str, request: EraseOffender, headers: dict[str, str]) -> dict:
+        assert self.app is not None
+        if self.sites.get(request.site) is None:
+            raise DeskError(ErrorCode.not_found, f"site {request.site!r} is not served here")
+        async with self._lock:
+            reply = await self.offload(
+                erase_offender, self.app, request, correlation_id(headers, None)
+            )
+        self.applied()
+        return reply
 
     async def _access_log(self, _: str, query: AccessLogQuery, __: dict[str, str]) -> dict:
         """The refused looks of a site's month, their purpose masked like anything published."""

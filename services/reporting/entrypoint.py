@@ -23,6 +23,7 @@ from services.reporting.ops.switch import SwitchingViews
 from services.reporting.queries import incidents as incident_queries
 from services.reporting.queries import reports as report_queries
 from services.reporting.queries import tickets as queries
+from services.reporting.queries import violations as violation_queries
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
 from shared.contracts.dispatch_commands import GetWorkOrder
@@ -32,6 +33,7 @@ from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
 from shared.contracts.queue_queries import ListWorkOrders
 from shared.contracts.replies import ErrorCode
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
+from shared.contracts.violation_commands import GetViolation, ListViolations
 from shared.eventstore.store import StoreLock
 from shared.messaging import alerts, metrics, subjects
 from shared.messaging.errors import DeskError
@@ -59,6 +61,12 @@ QUERIES: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
         ListNotices,
         queries.list_notices,
         "Notifications to roles, oldest first, with who acknowledged them",
+    ),
+    "violation.get": (GetViolation, violation_queries.get_violation, "A violation case (R14.4)"),
+    "violation.list": (
+        ListViolations,
+        violation_queries.list_violations,
+        "A site's violation cases, latest observed first; none past its retention (R14.8)",
     ),
 }
 # report name -> (request model, handler, description), over the analytics facts (incidents too)

@@ -75,6 +75,7 @@ class Decision(Contract):
         "major_suggested",
         "incident_follow_up_due",
         "finding_referred",
+        "measure_overdue",  # a violation case's measure (R14.3)
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

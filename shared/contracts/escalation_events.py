@@ -268,6 +268,24 @@ class EscalationFindingReferredEvent(Envelope):
     data: FindingReferred
 
 
+class MeasureOverdue(Contract):
+    """A violation case's measure passed its due date with no later measure and the case open
+    (R14.3): the role that answers for the case is told (R14.4, R14.9). `ticket_id` and
+    `ticket_no` are the case's id and client_ref, as its notification names them."""
+
+    ticket_id: UUID = Field(description="The violation case's id")
+    ticket_no: str = Field(description="The violation case's client_ref")
+    measure: str
+    due_on: str = Field(description="YYYY-MM-DD, the site's calendar")
+    due_at: AwareDatetime = Field(description="The end of the due date")
+    notification: Notified
+
+
+class EscalationMeasureOverdueEvent(Envelope):
+    event_type: Literal["escalation.measure_overdue"]
+    data: MeasureOverdue
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -301,6 +319,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationIncidentFollowUpDueEvent,
     EscalationClockExtendedEvent,
     EscalationFindingReferredEvent,
+    EscalationMeasureOverdueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -316,6 +335,7 @@ NOTIFYING = (
     EscalationIncidentAlertedEvent,
     EscalationIncidentFollowUpDueEvent,
     EscalationFindingReferredEvent,
+    EscalationMeasureOverdueEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 
@@ -335,6 +355,7 @@ class Notification(Contract):
         "incident_alerted",
         "incident_follow_up_due",
         "finding_referred",
+        "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")

@@ -37,6 +37,7 @@ REPORTS_TO: dict[Role, Role] = {
     Role.department_supervisor: Role.project_manager,
     Role.project_manager: Role.gm_office,
     Role.quality: Role.gm_office,
+    Role.cs_supervisor: Role.project_manager,
 }
 
 
@@ -96,6 +97,22 @@ PERMISSIONS: dict[str, Permission] = {
     # the management-office head (物业管理处负责人) is the project manager (项目经理 = 管理处经理)
     "intake.attach_analysis": Permission(
         "attaching the month's complaint analysis", frozenset({Role.project_manager}), "R12.2"
+    ),
+    # a penalty on a violation: proposed by the manager or the CS-assistant supervisor, in force
+    # only once the manager signs it; other staff only persuade (R14.6, R14.7)
+    "violation.penalty": Permission(
+        "proposing a penalty for a violation",
+        frozenset({Role.project_manager, Role.cs_supervisor}),
+        "R14.7",
+    ),
+    # the class decides who answers for the case (R14.4, R14.9): one of those two decides it
+    "violation.classify": Permission(
+        "reclassifying a violation",
+        frozenset({Role.project_manager, Role.cs_supervisor}),
+        "R14.2, R14.9",
+    ),
+    "violation.sign": Permission(
+        "signing a violation's penalty", frozenset({Role.project_manager}), "R14.6"
     ),
 }
 

@@ -23,6 +23,7 @@ class Role(StrEnum):
     quality = "quality"  # 品质部
     technician = "technician"  # 维修技术员: carries out work orders
     department_staff = "department_staff"  # 部门员工: engineering, cleaning, security, greening …
+    cs_supervisor = "cs_supervisor"  # 客服助理部主管: general violations (R14.4, R14.7, R14.9)
 
 
 class ClockName(StrEnum):

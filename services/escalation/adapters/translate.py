@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
+from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
 from shared.messaging.publishing import envelope, mask
@@ -28,12 +29,17 @@ EVENT_NAMES: dict[type, str] = {
     IncidentWatch.FollowUpOverdue: "incident_follow_up_due",
     TicketClocks.ClockExtended: "clock_extended",
     TicketClocks.FindingReferred: "finding_referred",
+    CaseDeadlines.MeasureOverdue: "measure_overdue",
 }
 
 
 def _data(name: str, ev: Any) -> dict[str, Any]:
     if name.startswith("incident_"):
         return _incident(name, ev)
+    if name == "measure_overdue":  # a violation case's board: its id and client_ref
+        notified = {"notification_id": ev.notice_id, "role": ev.role}
+        return {"ticket_id": ev.case_id, "ticket_no": ev.client_ref, "measure": ev.measure,
+                "due_on": ev.due_on, "due_at": ev.due_at, "notification": notified}  # fmt: skip
     base = {"ticket_id": ev.ticket_id, "ticket_no": ev.ticket_no}
     if name.startswith("clock_"):
         base |= {"clock": ev.clock, "key": ev.key}

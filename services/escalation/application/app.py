@@ -19,6 +19,7 @@ from services.escalation.application.incidents import remind
 from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch, TicketClocks
+from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 
@@ -80,8 +81,17 @@ class EscalationApp(DeskApplication):
 
     # -- what falls due -------------------------------------------------------------------
 
+    def board(self, board_id: UUID) -> TicketClocks | IncidentWatch | CaseDeadlines | None:
+        """A ticket's clocks, an emergency event's follow-up (R16.5), or a violation case's due
+        dates (R14.3)."""
+        return (
+            self.get(board_id, TicketClocks)
+            or self.get(board_id, IncidentWatch)
+            or self.get(board_id, CaseDeadlines)
+        )
+
     def next_due(self, board_id: UUID) -> datetime | None:
-        board = self.get(board_id, TicketClocks) or self.get(board_id, IncidentWatch)
+        board = self.board(board_id)
         return board.next_due() if board is not None else None
 
     def due_by(self, at: datetime) -> bool:
@@ -99,12 +109,12 @@ class EscalationApp(DeskApplication):
                     return decided
                 changed: list[Any] = []
                 for board_id in due:
-                    board = self.get(board_id, TicketClocks)
+                    board = self.board(board_id)
                     if board is None:
-                        watch = self.get(board_id, IncidentWatch)
-                        if watch is not None:  # an emergency's follow-up overdue (R16.5)
-                            changed.extend(remind(watch, now))
-                            decided.extend(map(incident_decision, watch.pending_events))
+                        continue
+                    if isinstance(board, IncidentWatch):  # an emergency's follow-up (R16.5)
+                        changed.extend(remind(board, now))
+                        decided.extend(map(incident_decision, board.pending_events))
                         continue
                     changed.extend(board.decide(now))
                     decided.extend(decision(board, ev) for ev in board.pending_events)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.escalation.domain import TicketClocks
+from services.escalation.domain.case_deadlines import CaseDeadlines
 
 DECISIONS: dict[type, str] = {
     TicketClocks.ClockWarned: "clock_warned",
@@ -16,10 +17,12 @@ DECISIONS: dict[type, str] = {
     TicketClocks.MajorReported: "major_reported",
     TicketClocks.MajorSuggested: "major_suggested",
     TicketClocks.FindingReferred: "finding_referred",
+    CaseDeadlines.MeasureOverdue: "measure_overdue",
 }
 
 
-def decision(board: TicketClocks, event: Any) -> dict[str, Any]:
+def decision(board: TicketClocks | CaseDeadlines, event: Any) -> dict[str, Any]:
+    """`ticket_id`, `ticket_no`: a violation case's id and client_ref for its measures."""
     if isinstance(event, TicketClocks.MajorReported):
         subject = f"major:{event.role}"
     else:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from services.escalation.application import incidents, policy
+from services.escalation.application.case_reactions import CASE_REACTIONS
 from services.escalation.domain import (
     Cause,
     OrderLink,
@@ -182,4 +183,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     incident_events.IncidentOpenedEvent: incidents.opened,
     incident_events.IncidentClosedEvent: incidents.closed,
     RoundRecordedEvent: round_recorded,  # inspection rounds (docs/INSPECTION.md)
+    **CASE_REACTIONS,  # a violation case's due dates (case_reactions.py, R14.3)
 }

@@ -19,6 +19,7 @@ from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
 from services.escalation.domain import IncidentWatch, TicketClocks
+from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
@@ -34,11 +35,11 @@ class Followed(Protocol):
 
 def is_board_event(topic: str) -> bool:
     """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)
-    or of an `IncidentWatch` (an emergency event's follow-up falls due too)."""
+    or of an `IncidentWatch` (an emergency event's follow-up falls due too) or of a violation
+    case's `CaseDeadlines`."""
     event_class = resolve_topic(topic)
-    return isinstance(event_class, type) and issubclass(
-        event_class, (TicketClocks.Event, IncidentWatch.Event)
-    )
+    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event)
+    return isinstance(event_class, type) and issubclass(event_class, boards)
 
 
 @dataclass(frozen=True)

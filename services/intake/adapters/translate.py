@@ -12,7 +12,8 @@ from typing import Any
 from uuid import UUID
 
 from services.intake.adapters.round_translate import round_envelope
-from services.intake.domain import Incident, MonthReview, Ticket
+from services.intake.adapters.translate_violations import CaseOf, violation_envelope
+from services.intake.domain import Incident, MonthReview, Ticket, ViolationCase
 from shared.contracts import events, incident_events
 from shared.messaging.publishing import envelope, mask
 
@@ -24,9 +25,11 @@ class Translator:
         self,
         reporters_of: Callable[[UUID], list[dict[str, Any] | None]],
         ticket_of_incident: Callable[[UUID], UUID | None] = lambda _: None,
+        case_of: CaseOf = lambda _: None,
     ) -> None:
         self._reporters_of = reporters_of
         self._ticket_of_incident = ticket_of_incident
+        self._case_of = case_of  # a violation case, for its class and its offender
 
     def __call__(self, event: object) -> events.Envelope | None:
         if isinstance(event, MonthReview.Event):
@@ -36,6 +39,8 @@ class Translator:
         published = round_envelope(event)
         if published is not None:
             return published
+        if isinstance(event, ViolationCase.Event):
+            return violation_envelope(event, self._case_of)
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

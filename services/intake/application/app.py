@@ -23,7 +23,16 @@ from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.application.rounds import plan_rounds, record_round
 from services.intake.application.times import not_in_future
-from services.intake.domain import AccessLog, Incident, Ticket, TicketCounter, refused_reveals
+from services.intake.application.violations import HANDLERS as VIOLATION_HANDLERS
+from services.intake.application.violations import offender_of
+from services.intake.domain import (
+    AccessLog,
+    Incident,
+    Ticket,
+    TicketCounter,
+    ViolationCase,
+    refused_reveals,
+)
 from shared.contracts.commands import (
     AcceptSolution,
     AttachMonthAnalysis,
@@ -55,6 +64,7 @@ from shared.contracts.workorder_events import (
     WorkOrderSignedOffEvent,
 )
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
+from shared.eventstore.subject_keys import SubjectKeys
 from shared.kernel.staff import PERMISSIONS
 from shared.messaging.errors import DeskError, as_reply, invalid, not_found
 
@@ -67,6 +77,11 @@ class IntakeApp(DeskApplication):
     # aggregates cached (as this, the store's one writer, last recorded them: DeskApplication),
     # so that numbering the thousandth ticket of a month costs what the first did.
     snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
+
+    def __init__(self, *args: Any, subject_keys: SubjectKeys | None = None, **kwargs: Any) -> None:
+        """`subject_keys`: the per-case keys of offenders' data (in memory unless given)."""
+        super().__init__(*args, **kwargs)
+        self.subject_keys = subject_keys or SubjectKeys()
 
     # -- the commands that change a ticket --------------------------------------------------
 
@@ -200,6 +215,11 @@ class IntakeApp(DeskApplication):
             raise not_found(f"ticket {ref}")
         return ticket
 
+    def violation_case(self, case_id: UUID) -> tuple[ViolationCase, dict[str, Any] | None] | None:
+        """A case and its offender as its key still opens them (for masking what is published)."""
+        case = self.get(case_id, ViolationCase)
+        return None if case is None else (case, offender_of(self, case))
+
     def id_named(self, site: str, ref: UUID | str) -> UUID | None:
         """The id a command named, if any (a number the site does not have: none)."""
         try:
@@ -243,6 +263,7 @@ class IntakeApp(DeskApplication):
         CloseIncident: incidents.close_incident,
         PlanRounds: plan_rounds,  # inspection rounds (rounds.py, docs/INSPECTION.md)
         RecordRound: record_round,
+        **VIOLATION_HANDLERS,  # violation cases (violations.py, R14.1–R14.10)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

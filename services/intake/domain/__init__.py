@@ -3,14 +3,16 @@
 (`closure`), and intake's own records, never published: the ticket-number counters
 (`ticket_counter`), each ticket's open work orders as dispatch publishes them (`work_orders`), the
 site manager's monthly analysis (`month_review`), emergency events and their numbers
-(`incident`) and the log of refused looks at contact details
-(`access_log`)."""
+(`incident`), the log of refused looks at contact details (`access_log`); violation cases
+(`violation_case`) and the list of a site's cases (`violation_register`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter
 from services.intake.domain.month_review import MonthReview
 from services.intake.domain.ticket import Ticket, ticket_id_for
 from services.intake.domain.ticket_counter import TicketCounter
+from services.intake.domain.violation_case import ViolationCase, case_id_for
+from services.intake.domain.violation_register import ViolationRegister
 from services.intake.domain.work_orders import OrderOfTicket, TicketOrders
 from shared.kernel.refusals import RuleError, TransitionError
 
@@ -25,6 +27,9 @@ __all__ = [
     "TicketCounter",
     "TicketOrders",
     "TransitionError",
+    "ViolationCase",
+    "ViolationRegister",
+    "case_id_for",
     "refused_reveals",
     "ticket_id_for",
 ]

@@ -160,6 +160,10 @@ STEPS: dict[type[Envelope], Step] = {
         escalation.EscalationMajorSuggestedEvent: lambda state, ev, d: _notify(
             state | {"major_suggested": d["raised"]}, d, "major_suggested", ev
         ),
+        # a violation case's measure overdue (R14.3): keyed by the case, whose id it carries
+        escalation.EscalationMeasureOverdueEvent: lambda state, ev, d: _notify(
+            state, d, "measure_overdue", ev
+        ),
     }.items()
 }
 # An emergency event's alerts and reminder (R16.5) name an incident, not a ticket: no ticket's

@@ -28,6 +28,7 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.queries.quality import quality_pack
+from services.reporting.views import violation_facts
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
 from shared.kernel.sites import SiteConfig
@@ -41,6 +42,9 @@ class Reports:
     def __init__(self, view: AnalyticsView) -> None:
         self.view = view
         self.facts = PeriodFacts(view)
+
+    def _violations(self, site: str, month: str) -> dict[str, Any]:
+        return violation_facts.month_figures(self.view.rows(violation_facts.SQL, (site, month)))
 
     # -- the monthly summary ----------------------------------------------------------------
 
@@ -105,6 +109,7 @@ class Reports:
             },
             "repeat_units": _repeat_units(this.complaints),
             "paid": paid,
+            "violations": self._violations(site, month),  # by measure (R14.3)
             "orders_by_department": departments,
             "top_categories": [
                 {

@@ -15,6 +15,7 @@ from eventsourcing.sqlite import SQLiteCursor
 from services.reporting.projections.service_levels import SERVICE_LEVELS
 from services.reporting.projections.tickets import TICKETS
 from services.reporting.projections.work_orders import WORK_ORDERS
+from services.reporting.views import violation_rows
 from services.reporting.views.parked import PARKED_TABLE
 from shared.eventstore.views import Batch, Rows, Step
 from shared.eventstore.views import dump as _dump
@@ -52,6 +53,7 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS notices_by_role ON notices (site, role, seq)",
     "CREATE TABLE IF NOT EXISTS view_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     PARKED_TABLE,
+    *violation_rows.TABLES,
 )
 
 # The tables of the view and their keys, in the order the checksum reads them.
@@ -64,6 +66,7 @@ CHECKED = (
     ("ticket_sla_events", "ticket_id, seq"),
     ("notices", "notification_id"),
     ("view_meta", "key"),
+    *violation_rows.CHECKED,
 )
 
 Row = dict[str, Any]  # a row's columns, its `state` decoded
@@ -166,6 +169,7 @@ def batch(c: SQLiteCursor) -> Batch:
             "tickets": Rows(c, *_TICKETS, evolve=_TICKET_STEP, version=_VERSION),
             "work_orders": Rows(c, *_WORK_ORDERS, evolve=_ORDER_STEP, version=_VERSION),
             "ticket_sla": Rows.projecting(SERVICE_LEVELS, c, _load_sla, _save_sla),
+            "violations": violation_rows.rows(c),
         },
         _INSERTS,
     )

@@ -13,9 +13,10 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.service_levels import SERVICE_LEVELS, summary
 from services.reporting.projections.tickets import TICKETS, history_entry
+from services.reporting.projections.violations import VIOLATIONS
 from services.reporting.projections.work_orders import WORK_ORDERS
 from services.reporting.queries.as_of import TicketRecords, order_position
-from services.reporting.views import ticket_tables
+from services.reporting.views import ticket_tables, violation_rows
 from services.reporting.views.notices import NoticeBoard, apply_notice
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView
@@ -77,6 +78,8 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
             if batch.rows["ticket_sla"].project(event) is not None:
                 envelope = _dump(event.model_dump(mode="json"))
                 batch.add("ticket_sla_events", (SERVICE_LEVELS.key(event), seq, envelope))
+        elif projector is VIOLATIONS:
+            batch.rows["violations"].project(event)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -94,6 +97,22 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
             sla = _sla(c, [ticket["ticket_id"]])
         orders.sort(key=order_position)
         return ticket | {"work_orders": orders, "sla": sla[ticket["ticket_id"]]}
+
+    def violation(
+        self, site: str, case_id: str | None, client_ref: str | None
+    ) -> dict[str, Any] | None:
+        """A case of `site`, with the notices its overdue measures raised (R14.3)."""
+        with self.datastore.transaction(commit=False) as c:
+            case = violation_rows.get_case(c, site, case_id, client_ref)
+            if case is None:
+                return None
+            sla = sla_states(c, [case["case_id"]]).get(case["case_id"]) or {}
+        notices = [{"notification_id": k, **v} for k, v in sla.get("notifications", {}).items()]
+        return case | {"notices": notices}
+
+    def violations(self, site: str, status: str | None, limit: int) -> list[dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as c:
+            return violation_rows.list_cases(c, site, status, limit)
 
     def records(
         self, site: str, ticket_id: str | None = None, ticket_no: str | None = None
@@ -175,7 +194,9 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
 
 
 # which of the view's projectors takes each event (one lookup per event, on the hot path)
-_PROJECTOR_OF = {cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS) for cls in p.steps}
+_PROJECTOR_OF = {
+    cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS, VIOLATIONS) for cls in p.steps
+}
 LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
 
 

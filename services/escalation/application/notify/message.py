@@ -20,7 +20,11 @@ REASONS = {
     "incident_alerted": "突发事件 emergency event",
     "incident_follow_up_due": "突发事件待跟进 emergency follow-up overdue",
     "finding_referred": "巡查发现员工问题 staff finding from a round",
+    "measure_overdue": "违例处理逾期 violation measure overdue",
 }
+
+# what `ticket_no` names: a ticket's number, or a violation case's client_ref
+_NAMES = {"measure_overdue": "违例 case"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     whom = notice.role.value + (f" ({notice.department.value})" if notice.department else "")
     lines = [
         f"项目 site: {site_name or notice.site} ({notice.site})",
-        f"工单 ticket: {notice.ticket_no}",
+        f"{_NAMES.get(notice.reason, '工单 ticket')}: {notice.ticket_no}",
         f"事由 reason: {reason}",
         f"通知 to: {whom}",
     ]

@@ -1,0 +1,132 @@
+"""The due dates of a violation case's measures (R14.3): each measure is due by the end of its
+due date in the site's zone; when that passes while it is the case's latest measure and the case
+is open, the role that answers for the case (R14.4, R14.9) is told, once. A later measure or the
+case's closing ends the earlier one's wait. No I/O, no wall clock.
+
+It stands beside `TicketClocks` as a board of its own: the schedule indexes it, `tick` decides it,
+and its notice is a `Notice` like a ticket's (`ticket_id`, `ticket_no` are the case's id and
+client_ref, so a notification names the case)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from services.escalation.domain.ids import SYSTEM
+from services.escalation.domain.notice import Notice
+
+CASE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/violation-case")
+
+
+def case_board_id_for(case_id: UUID) -> UUID:
+    return uuid5(CASE_NS, str(case_id))
+
+
+class CaseDeadlines(Aggregate):
+    class Event(Aggregate.Event):
+        site: str
+        actor: str
+        correlation_id: str
+        causation_id: str | None
+
+    class Opened(Event, Aggregate.Created):
+        case_id: UUID
+        client_ref: str
+        role: str
+
+    class Reassigned(Event):
+        """The case was reclassified: its overdue measures go to this role now (R14.4)."""
+
+        role: str
+
+        def apply(self, board: CaseDeadlines) -> None:
+            board.role = self.role
+
+    class MeasureDue(Event):
+        key: str  # <measure>:<n>, the case's n-th measure
+        measure: str
+        due_on: str
+        due_at: datetime
+
+        def apply(self, board: CaseDeadlines) -> None:
+            board.waiting = {"key": self.key, "measure": self.measure, "due_on": self.due_on,
+                             "due_at": self.due_at}  # fmt: skip
+            board.count += 1
+
+    class WaitEnded(Event):
+        key: str
+        reason: str  # superseded | closed
+
+        def apply(self, board: CaseDeadlines) -> None:
+            board.waiting = None
+
+    class MeasureOverdue(Event):
+        case_id: UUID
+        client_ref: str
+        key: str
+        measure: str
+        due_on: str
+        due_at: datetime
+        notice_id: UUID
+        role: str
+
+        def apply(self, board: CaseDeadlines) -> None:
+            board.waiting = None
+
+    def __init__(self, *, site: str, case_id: UUID, client_ref: str, role: str, actor: str,
+                 correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
+        del actor, causation_id
+        self.site, self.role, self.correlation_id = site, role, correlation_id
+        self.ticket_id, self.ticket_no = case_id, client_ref  # what a Notice names
+        self.waiting: dict[str, Any] | None = None
+        self.count = 0
+
+    @classmethod
+    def open(cls, *, site: str, case_id: UUID, client_ref: str, role: str, at: datetime,
+             correlation_id: str, causation_id: str | None) -> CaseDeadlines:  # fmt: skip
+        return cls._create(
+            cls.Opened, id=case_board_id_for(case_id), timestamp=at, site=site, case_id=case_id,
+            client_ref=client_ref, role=role, actor=SYSTEM, correlation_id=correlation_id,
+            causation_id=causation_id,
+        )  # fmt: skip
+
+    def _record(self, event_class: type, at: datetime, causation_id: str | None,
+                **fields: Any) -> None:  # fmt: skip
+        self.trigger_event(event_class, timestamp=at, site=self.site, actor=SYSTEM,
+                           correlation_id=self.correlation_id, causation_id=causation_id,
+                           **fields)  # fmt: skip
+
+    def measure_due(self, *, measure: str, due_on: str, due_at: datetime, at: datetime,
+                    causation_id: str | None) -> None:  # fmt: skip
+        self.end_wait("superseded", at, causation_id)
+        key = f"{measure}:{self.count + 1}"
+        self._record(self.MeasureDue, at, causation_id, key=key, measure=measure, due_on=due_on,
+                     due_at=due_at)  # fmt: skip
+
+    def reassign(self, role: str, at: datetime, causation_id: str | None) -> None:
+        if role != self.role:
+            self._record(self.Reassigned, at, causation_id, role=role)
+
+    def end_wait(self, reason: str, at: datetime, causation_id: str | None) -> None:
+        if self.waiting is not None:
+            self._record(self.WaitEnded, at, causation_id, key=self.waiting["key"], reason=reason)
+
+    def next_due(self) -> datetime | None:
+        return self.waiting["due_at"] if self.waiting else None
+
+    def decide(self, now: datetime) -> list[Notice]:
+        """The measure's due date passed: tell the case's role, once."""
+        waiting = self.waiting
+        if waiting is None or waiting["due_at"] > now:
+            return []
+        notice = Notice.raise_for(self, f"measure:{waiting['key']}", self.role, now)  # type: ignore[arg-type]
+        self._record(
+            self.MeasureOverdue, now, None, case_id=self.ticket_id, client_ref=self.ticket_no,
+            key=waiting["key"], measure=waiting["measure"],
+            due_on=waiting["due_on"], due_at=waiting["due_at"], notice_id=notice.id,
+            role=self.role,
+        )  # fmt: skip
+        return [notice]
