@@ -48,6 +48,7 @@ async def test_a_reported_contact_is_published_once_as_an_envelope(desk: Desk, s
             {"clock": "complaint_reply", "due_at": "2026-11-25T10:00:00+08:00", "guessed_years": []}
         ],
         "emergency": False,  # gas, fire or smoke: the emergency plan (R4.10, R16.5)
+        "incident_no": None,  # a help request of category A, E or F names its incident (R16.5)
     }
     await eventually(lambda: _count_is(desk, 1))
     [msg] = await desk.events()

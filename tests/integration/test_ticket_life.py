@@ -216,11 +216,13 @@ async def test_a_help_request_is_replied_to_and_the_first_reply_is_marked_first(
 async def test_a_reply_to_a_resolved_ticket_or_without_a_message_is_refused_and_records_nothing(
     desk: Desk, services
 ) -> None:
-    """R10.2: replies belong to open tickets; the message is short text (1–500 characters)."""
-    t = await desk.command("hbw", "report", report_body(kind="help", help_category="A"))
+    """R10.2: replies belong to open tickets; the message is short text (1–500 characters). A
+    help request of category G (其他求助): A, E and F also open an emergency event (R16.5),
+    whose events are not this test's."""
+    t = await desk.command("hbw", "report", report_body(kind="help", help_category="G"))
     ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
     empty = await desk.command("hbw", "reply", ref | {"message": ""})
-    await desk.command("hbw", "resolve", ref | {"resolution": "已送医"})
+    await desk.command("hbw", "resolve", ref | {"resolution": "已帮忙开门"})
     await _published(desk, 2)
     before = services["intake"].app.recorder.max_notification_id()
 
