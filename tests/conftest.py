@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,11 @@ from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.messaging.natsd import EmbeddedCluster, EmbeddedNats, free_port
 from tests.postgres import TestPostgres
+
+# pytest-xdist's workers get COLUMNS=80, which rich's consoles (propdesk/cli/common.py, made at
+# import) would keep for good; without it they read the width when they print, as in one process
+# (the CLI tests give theirs through CliRunner's env)
+os.environ.pop("COLUMNS", None)
 from tests.support.cluster import loopback_cluster
 
 # The sites the tests' bus knows: each has a desk identity and an account of its own.

@@ -42,4 +42,5 @@ def served_requests() -> list[Served]:
             [call] = subscriber.calls
             model = call.handler._original_call.__annotations__["body"]
             served.append(Served(name, subscriber.subject.broker_address, model))
-    return served
+    # in one order whatever the router's (parallel test workers must collect the same tests)
+    return sorted(served, key=lambda s: (s.service, s.address))
