@@ -58,7 +58,9 @@ async def parked_by(desk: Desk, consumer: str, count: int = 1) -> list[dict[str,
         mine = [p for p in listing["parked"] if p["consumer"] == consumer]
         return mine if len(mine) >= count else None
 
-    return await eventually(found)
+    # three tries with the inbox's backoff, then the park: seconds on a loaded machine (the
+    # parallel suite), where 10 s were once too few
+    return await eventually(found, timeout=30)
 
 
 async def hear_alerts(desk: Desk) -> list[dict[str, Any]]:
