@@ -7,39 +7,11 @@ process's last figure with its name (a child of `propdesk up` names its service)
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def processes() -> dict[int, tuple[int, str, float]]:
-    """pid -> (parent pid, name, CPU seconds so far)."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        found[int(entry.name)] = (int(rest[1]), name, (int(rest[11]) + int(rest[12])) / TICK)
-    return found
-
-
-def under(root: int, table: dict[int, tuple[int, str, float]]) -> set[int]:
-    found, frontier = set(), [root]
-    while frontier:
-        parent = frontier.pop()
-        for pid, (ppid, _, _) in table.items():
-            if ppid == parent and pid not in found:
-                found.add(pid)
-                frontier.append(pid)
-    return found
+from propdesk.processes import descendants
 
 
 def main() -> None:
@@ -49,10 +21,8 @@ def main() -> None:
     proc = subprocess.Popen(command)
     seen: dict[int, tuple[str, float]] = {}
     while proc.poll() is None:
-        table = processes()
-        for pid in under(proc.pid, table):
-            _, name, cpu = table[pid]
-            seen[pid] = (name, max(cpu, seen.get(pid, (name, 0.0))[1]))
+        for pid, line in descendants(proc.pid).items():
+            seen[pid] = (line.name, max(line.cpu_seconds, seen.get(pid, (line.name, 0.0))[1]))
         time.sleep(0.5)
     print("| pid | process | CPU s |\n|---|---|---|")
     for pid, (name, cpu) in sorted(seen.items(), key=lambda item: -item[1][1]):

@@ -15,22 +15,15 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from propdesk.processes import stat
 from shared.messaging.natsd import free_port
 
 MAIN = "import sys; from propdesk.cli.main import main; sys.argv[0] = 'propdesk'; main()"
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def settings_env(fields: dict[str, Any]) -> dict[str, str]:
     """Settings fields as the PROPDESK_* variables that give them."""
     return {f"PROPDESK_{name.upper()}": str(value) for name, value in fields.items()}
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process, every thread of it (Linux /proc)."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 class Served:
@@ -74,7 +67,8 @@ class Served:
 
     def cpu(self) -> float:
         assert self.proc is not None
-        return cpu_seconds(self.proc.pid)
+        line = stat(self.proc.pid)
+        return line.cpu_seconds if line is not None else 0.0
 
     async def histogram(self, name: str) -> tuple[float, float]:
         """(sum, count) of one of the service's histograms, from its /metrics."""

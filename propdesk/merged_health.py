@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -29,13 +28,13 @@ from prometheus_client.registry import Collector
 
 from propdesk.children import ChildProcess
 from propdesk.exposition import HealthServer, LiveGauges
+from propdesk.processes import stat
 from shared.kernel.clock import Clock
 from shared.kernel.settings import Settings
 from shared.logging import get_logger
 
 log = get_logger("monitor")
 ASK_TIMEOUT = 2.0  # seconds one child's /health may take
-TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class ChildrenMonitor:
@@ -118,11 +117,9 @@ class ChildrenCpu(Collector):
         )
         for child in list(self.parts):
             if isinstance(child, ChildProcess) and child.pid is not None:
-                try:
-                    fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                family.add_metric([child.name], (int(fields[11]) + int(fields[12])) / TICK)
+                line = stat(child.pid)
+                if line is not None:
+                    family.add_metric([child.name], line.cpu_seconds)
         return [family]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from propdesk.processes import stat
 from shared.messaging.natsd import free_port
 from tests.e2e.conftest import Process
 
@@ -61,8 +62,5 @@ def _entry(line: str) -> dict:
 
 def _alive(pid: int) -> bool:
     """Running (an exited process not yet reaped, a zombie, has ended)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    line = stat(pid)
+    return line is not None and line.state != "Z"

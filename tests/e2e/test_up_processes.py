@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from propdesk.processes import descendants
 from propdesk.trust import default_directory
 from services.intake.application import IntakeApp
 from shared.contracts.commands import ReportContact
@@ -35,31 +36,13 @@ pytestmark = pytest.mark.e2e
 CHILDREN = {"intake", "dispatch", "escalation", "reporting", "console"}
 
 
-def descendants(pid: int) -> dict[int, str]:
+def descendants_named(pid: int) -> dict[int, str]:
     """Every process under `pid`: pid -> its name (comm; a child of `up` names its service)."""
-    parents: dict[int, tuple[int, str]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        parents[int(entry.name)] = (int(rest[1]), name)
-    found: dict[int, str] = {}
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        for child, (ppid, name) in parents.items():
-            if ppid == parent and child not in found:
-                found[child] = name
-                frontier.append(child)
-    return found
+    return {child: line.name for child, line in descendants(pid).items()}
 
 
 def services_of(pid: int) -> dict[str, int]:
-    return {name: child for child, name in descendants(pid).items() if name in CHILDREN}
+    return {name: child for child, name in descendants_named(pid).items() if name in CHILDREN}
 
 
 def gone(pids: Iterable[int], timeout: float = 10.0) -> list[int]:
@@ -121,7 +104,7 @@ async def test_each_service_is_a_process_and_one_killed_is_restarted_without_a_d
 def test_a_killed_up_leaves_no_process_behind(tmp_path: Path) -> None:
     up = Process("up", "--data-dir", str(tmp_path / "var"), "--nats-port", str(free_port()))
     up.wait_ready()
-    left = descendants(up.proc.pid)
+    left = descendants_named(up.proc.pid)
     assert set(left.values()) >= CHILDREN
 
     assert up.stop(signal.SIGKILL) == -signal.SIGKILL
