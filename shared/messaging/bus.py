@@ -126,6 +126,14 @@ def access_for(identity: str, url: str, settings: Settings, creds: Path | None =
     return BusAccess(url, identity, creds, settings.nats_ca, settings.nats_cert, settings.nats_key)
 
 
+# How a connection notices a server that hangs, or that a network cut off without a reset: its
+# sockets stay open and silent, so only unanswered pings tell. nats-py's defaults (a ping every
+# 120 s, two unanswered) left intake publishing into a frozen node for minutes while the other
+# nodes of the cluster had elected a new leader; with these a silent server is given up after
+# 6–8 s and the connection moves to another node (docs/RELIABILITY.md, "A node that hangs").
+STALE_AFTER = {"ping_interval": 2, "max_outstanding_pings": 3}
+
+
 async def connect(access: BusAccess, name: str, **overrides: Any) -> Client:
     """A connection as `access`'s identity; a service's reconnects forever by default."""
     options: dict[str, Any] = {
@@ -133,6 +141,7 @@ async def connect(access: BusAccess, name: str, **overrides: Any) -> Client:
         "max_reconnect_attempts": -1,
         "reconnect_time_wait": 0.5,
         "connect_timeout": 5,
+        **STALE_AFTER,
     }
     return await nats.connect(**(access.options() | options | overrides))
 

@@ -23,7 +23,14 @@ from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
 from shared.logging import get_logger
 from shared.messaging import metrics, standby, subjects
-from shared.messaging.bus import BusAccess, MissingCredential, access_for, connect, ensure_stream
+from shared.messaging.bus import (
+    STALE_AFTER,
+    BusAccess,
+    MissingCredential,
+    access_for,
+    connect,
+    ensure_stream,
+)
 from shared.messaging.errors import DeskError, StartRefused
 from shared.messaging.identity import caller_account, site_account
 from shared.messaging.inbox import Inbox
@@ -154,6 +161,7 @@ class Service(ABC):
             inbox_prefix=access.options()["inbox_prefix"],
             max_reconnect_attempts=-1,
             reconnect_time_wait=0.5,
+            **STALE_AFTER,
             name=f"propdesk-{self.name}-rpc",
             apply_types=False,
             logger=self.log,

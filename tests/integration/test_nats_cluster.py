@@ -1,5 +1,6 @@
 """A three-node JetStream cluster (deploy/cluster/) loses its stream leader in the middle of a
-load, or two of its three nodes (no majority: DESK takes no write for a while): the services,
+load, or two of its three nodes (no majority: DESK takes no write for a while), or a node hangs
+with its connections open (SIGSTOP: a host that froze or was cut off silently): the services,
 given every node's URL and DESK held by all three (R3), lose no acknowledged command, publish no
 event twice, and every consumer catches up once the nodes are back (docs/RELIABILITY.md, "A NATS
 cluster"). The load and the checks are the fault campaign's (bench/chaos.py)."""
@@ -10,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import random
+import signal
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -140,6 +142,52 @@ class QuorumLost:
         self.whole_after = time.monotonic() - back
 
 
+class Frozen:
+    """The node intake is connected to stopped with SIGSTOP mid-load, as a host that hangs or is
+    cut off without closing its connections looks to its peers and clients: its sockets stay
+    open and silent. Continued with SIGCONT once intake is on another node and DESK grows again
+    (or after `LONGEST`); if it led the stream, it comes back as a stale leader and must step
+    down."""
+
+    LONGEST = 40.0
+
+    def __init__(self, services: dict[str, Service]) -> None:
+        self.services = services
+        self.node = ""
+        self.resumed = 0.0  # seconds from the freeze until intake publishes through another node
+        self.acked_before = 0
+
+    async def run(self, cluster: SecuredCluster, bus: Bus, ledger: Ledger) -> None:
+        await asyncio.sleep(KILL_AFTER)
+        js = (await bus.connection(OPS)).jetstream()
+        intake = self.services["intake"].nc
+        assert intake is not None and intake.connected_url is not None
+        port = intake.connected_url.port
+        self.node = next(name for name, node in cluster.nodes.items() if node.port == port)
+        self.acked_before = len(ledger.acked)
+        process = cluster.nodes[self.node].process
+        assert process is not None
+        frozen = time.monotonic()
+        process.send_signal(signal.SIGSTOP)
+        try:
+            seq = None  # DESK's last message once intake has left the frozen node
+            while time.monotonic() - frozen < self.LONGEST:
+                await asyncio.sleep(0.2)
+                if intake.connected_url is None or intake.connected_url.port == port:
+                    continue
+                try:
+                    info = await asyncio.wait_for(js.stream_info(STREAM), 1.0)
+                except (NatsError, OSError, TimeoutError):  # no leader yet, or its node frozen
+                    continue
+                if seq is None:
+                    seq = info.state.last_seq
+                elif info.state.last_seq > seq:
+                    break
+            self.resumed = time.monotonic() - frozen
+        finally:
+            process.send_signal(signal.SIGCONT)
+
+
 async def test_killing_the_stream_leader_mid_load_loses_no_command_and_doubles_no_event(
     cluster: SecuredCluster, services: dict[str, Service]
 ) -> None:
@@ -167,8 +215,22 @@ async def test_a_cluster_without_a_majority_keeps_the_desks_answered_and_catches
     _caught_up_exactly_once(services, info, events, pending, ledger)
 
 
+async def test_a_frozen_stream_leader_is_left_behind_and_rejoins_without_losing_or_doubling(
+    cluster: SecuredCluster, services: dict[str, Service]
+) -> None:
+    """A node that hangs with its connections open (or is cut off without a reset) is noticed by
+    its peers, which elect a new leader, and by the services and desks connected to it, which
+    go to another node; when it continues, its stale leadership is dropped."""
+    frozen = Frozen(services)
+    info, events, pending, ledger = await _load_through(cluster, frozen)
+
+    assert frozen.resumed < RESUME_WITHIN, f"writes resumed after {frozen.resumed:.1f} s"
+    assert 0 < frozen.acked_before < len(ledger.acked)
+    _caught_up_exactly_once(services, info, events, pending, ledger)
+
+
 async def _load_through(
-    cluster: SecuredCluster, outage: Outage | QuorumLost, load: float = LOAD
+    cluster: SecuredCluster, outage: Outage | QuorumLost | Frozen, load: float = LOAD
 ) -> tuple[Any, list[dict[str, Any]], dict[str, Any], Ledger]:
     """The campaign's desks at every site for `load` seconds while `outage` runs; then the
     stream once every consumer is idle and every node current."""
