@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from shared.contracts.base import Contract, Key, LongText, ShortText, StaffId, Timestamp
+from shared.contracts.base import Contract, Key, LongText, Month, ShortText, StaffId, Timestamp
 from shared.contracts.command import Command
 from shared.contracts.commands import TicketRef
 from shared.kernel.promises import PromiseKind
@@ -98,3 +98,16 @@ PROMISE_COMMANDS: tuple[type[Command], ...] = (
     ReschedulePromise,
     BreakPromise,
 )
+
+
+class ListPromises(Contract):
+    """A site's promises (promise.list, R6.15): the open ones by due time, soonest first (the
+    desk's list), or those made in a local month; of one owner if given. Times in the site's
+    zone."""
+
+    status: Literal["open", "kept", "broken"] | None = Field(
+        default="open", description="None: any status"
+    )
+    month: Month | None = Field(default=None, description="Made in this month (YYYY-MM)")
+    owner: StaffId | None = None
+    limit: int = Field(default=50, ge=1, le=200)
