@@ -55,7 +55,7 @@ def test_a_promise_kept_by_its_due_time_is_on_time_R6_15(app, ctx, clock: FixedC
     )  # fmt: skip
     assert made["due_at"] == "2026-11-10T12:00:00+08:00"  # the site's zone
     clock.advance(timedelta(hours=1))
-    kept = run(app, ctx, pc.KeepPromise, promise="p-1", outcome="已电话答复")
+    kept = run(app, ctx, pc.KeepPromise, promise=made["promise_id"], outcome="已电话答复")
     assert (kept["status"], kept["outcome"]) == ("kept", "on_time")
     assert [p.event_type for p in published(app)] == ["promise.made", "promise.kept"]
 

@@ -104,11 +104,21 @@ def record_missed_call(app: IntakeApp, ctx: CommandContext, cmd: RecordMissedCal
 
 def promise_of_site(app: IntakeApp, site: str, ref: UUID | str) -> Promise:
     """A promise, by id or client_ref, reachable only through its own site's subjects."""
-    promise_id = ref if isinstance(ref, UUID) else promise_id_for(site, ref)
-    promise = app.get(promise_id, Promise)
+    promise = app.get(_uuid(ref), Promise) if _uuid(ref) is not None else None
+    if promise is None:  # a JSON string matches `Key` first: it may still be an id
+        promise = app.get(promise_id_for(site, str(ref)), Promise)
     if promise is None or promise.site != site:
         raise not_found(f"promise {ref}")
     return promise
+
+
+def _uuid(ref: UUID | str) -> UUID | None:
+    if isinstance(ref, UUID):
+        return ref
+    try:
+        return UUID(ref)
+    except ValueError:
+        return None
 
 
 def _change(app: IntakeApp, ctx: CommandContext, cmd: PromiseCommand, change: Any) -> Result:
