@@ -91,12 +91,30 @@ class BreakPromise(PromiseCommand):
     reason: ShortText
 
 
+class CallerReply(Contract):
+    ok: Literal[True] = True
+    promise_id: str
+    client_ref: str
+    phone: str = Field(description="The missed call's number: to this reply only, never on DESK")
+
+
+class RevealCaller(PromiseCommand):
+    """Show a missed call's number to a member of staff who calls back (R2.6), as contact
+    details are shown (R15.2: the same roles); the look is recorded in intake, not published."""
+
+    verb: ClassVar[str] = "promise_reveal"
+    reply: ClassVar[type[Contract]] = CallerReply
+
+    purpose: ShortText = Field(default="回电 call back", description="Why; recorded")
+
+
 PROMISE_COMMANDS: tuple[type[Command], ...] = (
     MakePromise,
     RecordMissedCall,
     KeepPromise,
     ReschedulePromise,
     BreakPromise,
+    RevealCaller,
 )
 
 

@@ -51,6 +51,9 @@ async def test_the_desk_records_a_missed_call_and_keeps_a_promise_from_a_ticket_
         assert listed.status_code == 200 and "未接来电已登记" in listed.text
         assert "2026-12-07 10:30 (UTC+08:00)" in listed.text  # due in 30 minutes, site's zone
         assert PHONE not in listed.text
+        [callback] = (await desk.query("hbw", "promise.list", {}))["promises"]
+        shown = await client.post(f"/promises/{callback['promise_id']}/reveal", data={"csrf": csrf})
+        assert shown.status_code == 200 and PHONE in shown.text  # asked for: the look recorded
 
         reported = await desk.command(
             "hbw", "report", report_body("console-t-1", staff_id="HB-S01")

@@ -131,3 +131,21 @@ def test_a_repeated_promise_is_the_same_promise(app, ctx) -> None:
     before = notifications(app)
     assert promise(app, ctx, hours=5) == first
     assert notifications(app) == before
+
+
+def test_a_missed_calls_number_is_shown_only_to_the_desk_roles_R15_2(clock) -> None:
+    staff = STAFF | {"T01": {"role": "technician"}}
+    sites = SiteDirectory.model_validate({"sites": {"hbw": {"staff": staff}}})
+    app = IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, sites)
+    ctx = CommandContext("hbw", "corr-1")
+    made = run(app, ctx, pc.RecordMissedCall, client_ref="m-1", phone=PHONE)
+    shown = run(app, ctx, pc.RevealCaller, promise=made["promise_id"])
+    assert (shown["phone"], shown["client_ref"]) == (PHONE, "m-1")
+    assert published(app)[-1].event_type == "promise.made"  # the look is intake's record only
+    technician = lambda: app.execute(  # noqa: E731
+        ctx, pc.RevealCaller.model_validate({"staff_id": "T01", "promise": "m-1"})
+    )
+    assert "R15.2" in refused(app, technician, "forbidden")
+    promise(app, ctx, ref="p-9")
+    no_phone = lambda: run(app, ctx, pc.RevealCaller, promise="p-9")  # noqa: E731
+    assert "missed call" in refused(app, no_phone, "invalid")

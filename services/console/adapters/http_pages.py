@@ -54,6 +54,7 @@ class Pages(
             Route("/promises", g(self.promises), methods=["GET"]),
             Route("/promises", g(self.make_promise, post=True), methods=["POST"]),
             Route("/promises/missed-call", g(self.record_missed_call, post=True), methods=["POST"]),
+            Route("/promises/{promise}/reveal", g(self.reveal_caller, post=True), methods=["POST"]),
             Route("/promises/{promise}/{verb}", g(self.promise_step, post=True), methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

@@ -74,6 +74,18 @@ class PromisePages(Web):
             )
         return await self._listed(who, reply, f"{promise_desk.STEPS[verb][1]}已保存")
 
+    async def reveal_caller(self, request: Request, who: Who) -> Response:
+        ref = request.path_params["promise"]
+        try:
+            shown = await promise_desk.reveal(
+                self.desk.desk, who.session.site, who.session.staff_id, ref
+            )
+        except Refused as refused:
+            return await self.shown_again(
+                request, who, refused, "reveal", self.promises, f"本项目没有这个承诺：{ref}"
+            )
+        return await self.promises(request, who, caller=shown)
+
     async def _listed(self, who: Who, reply: dict[str, Any], done: str) -> Response:
         await promise_desk.seen(self.desk.desk, who.session.site, reply)
         return RedirectResponse(f"/promises?m={quote(done)}", 303)

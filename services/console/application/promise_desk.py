@@ -20,6 +20,7 @@ from shared.contracts.promise_commands import (
     MakePromise,
     RecordMissedCall,
     ReschedulePromise,
+    RevealCaller,
 )
 
 # verb of the page (/promises/<ref>/<verb>) -> (the contract's command, its label)
@@ -83,6 +84,12 @@ async def step(desk: DeskContract, site: str, staff_id: str, ref: str, verb: str
     command, _ = STEPS[verb]
     body = _checked(command, {"promise": ref, **body}, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
+
+
+async def reveal(desk: DeskContract, site: str, staff_id: str, ref: str) -> dict[str, Any]:
+    """A missed call's number, for the call back (the look is recorded in intake)."""
+    body = _checked(RevealCaller, {"promise": ref}, staff_id)
+    return await desk.command(site, "intake", RevealCaller.verb, staff_id, body)
 
 
 async def open_promises(desk: DeskContract, site: str) -> list[dict[str, Any]]:

@@ -14,15 +14,18 @@ from services.intake.domain import Promise, promise_id_for
 from shared.contracts.command import Command
 from shared.contracts.promise_commands import (
     BreakPromise,
+    CallerReply,
     KeepPromise,
     MakePromise,
     PromiseCommand,
     PromiseReply,
     RecordMissedCall,
     ReschedulePromise,
+    RevealCaller,
 )
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.promises import PromiseKind
+from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Role
 from shared.messaging.errors import as_reply, invalid, not_found
 
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 Result = tuple[BaseModel, list[Any]]
 # who keeps a promise where the site lists no staff: the desk (前台)
 DEFAULT_OWNER_ROLE = Role.receptionist
-APOLOGY = "call back with an apology (R2.6)"
+APOLOGY = "回电致歉 call back with an apology (R2.6)"
 
 
 def promise_reply(app: IntakeApp, promise: Promise) -> PromiseReply:
@@ -148,10 +151,22 @@ def break_promise(app: IntakeApp, ctx: CommandContext, cmd: BreakPromise) -> Res
     return _change(app, ctx, cmd, lambda p, at, meta: p.break_(at=at, meta=meta, reason=cmd.reason))
 
 
+def reveal_caller(app: IntakeApp, ctx: CommandContext, cmd: RevealCaller) -> Result:
+    # before the promise is looked up: a refused member of staff learns nothing of it
+    app.require(ctx, cmd, PERMISSIONS["intake.reveal_contact"])
+    promise = promise_of_site(app, ctx.site, cmd.promise)
+    with as_reply():
+        caller = promise.reveal_caller(at=app.clock.now(), meta=ctx.meta(cmd), purpose=cmd.purpose)
+    reply = CallerReply(promise_id=str(promise.id), client_ref=promise.client_ref,
+                        phone=caller["phone"])  # fmt: skip
+    return reply, [promise]
+
+
 HANDLERS = {
     MakePromise: make_promise,
     RecordMissedCall: record_missed_call,
     KeepPromise: keep_promise,
     ReschedulePromise: reschedule_promise,
     BreakPromise: break_promise,
+    RevealCaller: reveal_caller,
 }

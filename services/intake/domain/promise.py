@@ -71,6 +71,11 @@ class Promise(Aggregate):
         def apply(self, promise: Promise) -> None:
             promise.status = PromiseStatus.broken
 
+    class CallerRevealed(Event):
+        """A missed call's number shown to a member of staff (R15.2): intake's record only."""
+
+        purpose: str
+
     def __init__(self, *, site: str, client_ref: str, kind: str, owner: str, owner_role: str,
                  due_at: datetime, what: str, ticket_id: UUID | None, ticket_no: str | None,
                  caller: dict[str, Any] | None, **_: Any) -> None:  # fmt: skip
@@ -114,6 +119,12 @@ class Promise(Aggregate):
             raise RuleError("kept_at", "kept_at is before the promise was made")
         on_time = kept_at <= self.due_at and not self.late
         self._event(self.Kept, at, meta, kept_at=kept_at, on_time=on_time, outcome=outcome)
+
+    def reveal_caller(self, *, at: datetime, meta: dict[str, Any], purpose: str) -> dict:
+        if self.caller is None:
+            raise RuleError("promise", "only a missed call has a caller's number")
+        self._event(self.CallerRevealed, at, meta, purpose=purpose)
+        return self.caller
 
     def break_(self, *, at: datetime, meta: dict[str, Any], reason: str) -> None:
         self._still_open("break")
