@@ -12,6 +12,7 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.site_calendar import Calendar
+from services.reporting.queries.month import rate
 from shared.contracts import promise_events as ev
 from shared.kernel.promises import PromiseKind
 
@@ -83,9 +84,10 @@ def month_figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def on_time_rate(counts: dict[str, int]) -> float | None:
-    """Promises kept on time of those that ended (kept or broken); none when none ended."""
+    """Promises kept on time of those that ended (kept or broken), rounded half up as every
+    report's rates; none when none ended."""
     ended = counts["kept_on_time"] + counts["kept_late"] + counts["broken"]
-    return round(counts["kept_on_time"] / ended, 4) if ended else None
+    return rate(counts["kept_on_time"], ended)
 
 
 SQL = f"SELECT kind, owner, outcome FROM {TABLE} WHERE site = ? AND month = ?"
