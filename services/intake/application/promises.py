@@ -71,7 +71,7 @@ def make_promise(app: IntakeApp, ctx: CommandContext, cmd: MakePromise) -> Resul
     existing = app.get(promise_id, Promise)
     if existing is not None:
         return promise_reply(app, existing), []
-    if cmd.kind is PromiseKind.answer and cmd.ticket_id is None:
+    if PromiseKind(cmd.kind) is PromiseKind.answer and cmd.ticket_id is None:
         raise invalid("a question from a follow-up call names its ticket (R11.5)", "ticket_id")
     owner, role = _owner(app, ctx, cmd, cmd.owner)
     ticket = app.ticket_of_site(ctx.site, cmd.ticket_id) if cmd.ticket_id is not None else None
