@@ -8,8 +8,11 @@ from datetime import timedelta
 from uuid import uuid4
 
 from services.escalation.adapters.translate import translate
+from services.escalation.application import EscalationApp
+from services.escalation.application.schedule import Schedule
 from shared.contracts.escalation_events import notification_of
 from shared.kernel.clock import FixedClock
+from shared.kernel.sites import SiteDirectory
 from tests.unit.test_escalation_application import T0, Feed, app_on
 
 DUE = T0 + timedelta(hours=2)
@@ -82,3 +85,22 @@ def test_a_missed_call_due_soon_has_no_reminder_before_it_was_recorded_R2_6():
     made(Feed(app), promise, due=T0 + timedelta(minutes=10), kind="callback")
     clock.set(T0 + timedelta(minutes=10))
     assert [d["event"] for d in app.tick()] == ["promise_overdue"]
+
+
+def test_a_site_chooses_the_reminder_and_who_is_told_when_overdue() -> None:
+    sites = SiteDirectory.model_validate(
+        {
+            "sites": {
+                "hbw": {"promise_tasks": {"remind_minutes": 0, "overdue_role": "project_manager"}}
+            }
+        }
+    )
+    clock = FixedClock(T0)
+    env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    app = EscalationApp(env, clock, sites, schedule=Schedule(":memory:"))
+    made(Feed(app), uuid4())
+    clock.set(DUE - timedelta(minutes=1))
+    assert app.tick() == []  # no reminder
+    clock.set(DUE)
+    assert [d["event"] for d in app.tick()] == ["promise_overdue"]
+    assert told(app) == [("promise_overdue", "project_manager", "S01")]
