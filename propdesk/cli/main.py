@@ -20,6 +20,7 @@ from propdesk.cli.events import events_app
 from propdesk.cli.incident import incident_app
 from propdesk.cli.keys import keys_app
 from propdesk.cli.parked import parked_app
+from propdesk.cli.promise import promise_app
 from propdesk.cli.queues import ticket_search, workorder_list
 from propdesk.cli.replay import replay
 from propdesk.cli.report import report_app
@@ -43,6 +44,7 @@ violation_app.command("erase")(erase)
 app.add_typer(contact_app, name="contact")
 app.add_typer(ticket_app, name="ticket")
 app.add_typer(incident_app, name="incident")
+app.add_typer(promise_app, name="promise")
 app.add_typer(workorder_app, name="workorder")
 app.add_typer(clock_app, name="clock")
 app.add_typer(notice_app, name="notice")

@@ -113,9 +113,10 @@ MEASURES = {
     "reopen_rate": ("重开率", "Reopen rate"),
     "paid_revenue": ("有偿服务收入(元)", "Paid-service revenue (CNY)"),
     "incidents": ("突发事件", "Emergency events"),
+    "promises_on_time": ("承诺按时兑现率", "Promises kept on time"),
 }
 RATE_MEASURES = frozenset(
-    {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate"}
+    {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate", "promises_on_time"}
 )
 MONEY_MEASURES = frozenset({"paid_revenue"})
 HOUR_MEASURES = frozenset({"resolution_median_hours"})

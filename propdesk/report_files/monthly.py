@@ -23,6 +23,7 @@ from propdesk.report_files.document import (
 )
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
+from propdesk.report_files.promises import promises
 from propdesk.report_files.violations import violations
 
 Report = dict[str, Any]  # the `report` of a desk.qry.<site>.report.monthly reply
@@ -285,6 +286,7 @@ SECTIONS: tuple[Section, ...] = (
     repeat_units,
     paid,
     violations,
+    promises,
     departments,
     top_categories,
     change,

@@ -17,9 +17,11 @@ from services.intake.application.contact_index import ContactIndex
 from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
 from services.intake.application.ticket_search import search_tickets
+from services.intake.domain import Promise
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
+from shared.contracts.promise_commands import PROMISE_COMMANDS
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
@@ -43,7 +45,7 @@ from shared.messaging.rpc import correlation_id
 # (shared/contracts/commands.py, violation_commands.py)
 COMMANDS = {
     cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
-    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS)
+    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *PROMISE_COMMANDS)
 }
 
 
@@ -98,6 +100,7 @@ class IntakeService(DeskService):
             self.app.reporters_of,
             ticket_of_incident=self.app.ticket_of_incident,
             case_of=self.app.violation_case,
+            promise_of=lambda promise_id: self.app.get(promise_id, Promise),
         )
 
     def router(self) -> NatsRouter:

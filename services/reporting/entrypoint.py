@@ -21,6 +21,7 @@ from services.reporting.ops.registry import PROJECTIONS, View, replica_lock
 from services.reporting.ops.repair import RepairingViews
 from services.reporting.ops.switch import SwitchingViews
 from services.reporting.queries import incidents as incident_queries
+from services.reporting.queries import promises as promise_queries
 from services.reporting.queries import reports as report_queries
 from services.reporting.queries import tickets as queries
 from services.reporting.queries import violations as violation_queries
@@ -30,6 +31,7 @@ from shared.contracts.dispatch_commands import GetWorkOrder
 from shared.contracts.escalation_events import ListNotices
 from shared.contracts.incident_commands import GetIncident, ListIncidents
 from shared.contracts.ops import SwitchView, ViewChecksum, ViewState
+from shared.contracts.promise_commands import ListPromises
 from shared.contracts.queue_queries import ListWorkOrders
 from shared.contracts.replies import ErrorCode
 from shared.contracts.report_queries import MonthlyReport, QualityPack, WeeklyReport
@@ -82,6 +84,11 @@ REPORTS: dict[str, tuple[type[BaseModel], Callable[..., dict[str, Any]], str]] =
         GetIncident,
         incident_queries.show_incident,
         "One emergency event with its measures, reports upward and follow-up (R16.5)",
+    ),
+    "promise.list": (
+        ListPromises,
+        promise_queries.list_promises,
+        "A site's promises (R6.15, R2.6, R11.5): the open ones soonest due first, or a month's",
     ),
 }
 # the queries' queue group: each request is answered by one of the running replicas

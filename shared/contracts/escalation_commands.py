@@ -76,6 +76,8 @@ class Decision(Contract):
         "incident_follow_up_due",
         "finding_referred",
         "measure_overdue",  # a violation case's measure (R14.3)
+        "promise_reminder",  # a promise's (R6.15, R2.6, R11.5): its id and client_ref
+        "promise_overdue",
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

@@ -281,6 +281,27 @@ class MeasureOverdue(Contract):
     notification: Notified
 
 
+class PromiseDue(Contract):
+    """A promise's reminder to its owner's role before the due time, or its overdue notice to
+    the supervisor after it (R6.15, R10.6, R2.6, R11.5; docs/PROMISES.md)."""
+
+    promise_id: UUID
+    client_ref: str
+    owner: str = Field(description="The staff id (工号) who keeps it")
+    due_at: AwareDatetime
+    notification: Notified
+
+
+class EscalationPromiseReminderEvent(Envelope):
+    event_type: Literal["escalation.promise_reminder"]
+    data: PromiseDue
+
+
+class EscalationPromiseOverdueEvent(Envelope):
+    event_type: Literal["escalation.promise_overdue"]
+    data: PromiseDue
+
+
 class EscalationMeasureOverdueEvent(Envelope):
     event_type: Literal["escalation.measure_overdue"]
     data: MeasureOverdue
@@ -320,6 +341,8 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationClockExtendedEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationPromiseReminderEvent,
+    EscalationPromiseOverdueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -336,8 +359,11 @@ NOTIFYING = (
     EscalationIncidentFollowUpDueEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationPromiseReminderEvent,
+    EscalationPromiseOverdueEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
+PROMISE_NOTIFYING = (EscalationPromiseReminderEvent, EscalationPromiseOverdueEvent)
 
 
 class Notification(Contract):
@@ -356,11 +382,13 @@ class Notification(Contract):
         "incident_follow_up_due",
         "finding_referred",
         "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
+        "promise_reminder",  # a promise's: ticket_id, ticket_no are the promise's id, client_ref
+        "promise_overdue",
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")
-    about: Literal["ticket", "incident"] = Field(
-        default="ticket", description="What ticket_id and ticket_no name (R16.5)"
+    about: Literal["ticket", "incident", "promise"] = Field(
+        default="ticket", description="What ticket_id and ticket_no name (R16.5, R6.15)"
     )
     clock: ClockName | None
     level: Level | None
@@ -371,6 +399,9 @@ class Notification(Contract):
         default=None,
         description="The department whose supervisor is told (R6.3, R4.12); none: site-wide",
     )
+    staff: str | None = Field(
+        default=None, description="A promise's owner (工号), whom its reminder is for (R6.15)"
+    )
 
 
 def notification_of(published: Envelope) -> Notification | None:
@@ -380,6 +411,22 @@ def notification_of(published: Envelope) -> Notification | None:
         return None
     name = published.type_name().removeprefix("escalation.")
     data: Any = published.data
+    if isinstance(published, PROMISE_NOTIFYING):
+        return Notification(
+            notification_id=data.notification.notification_id,
+            site=published.site,
+            role=data.notification.role,
+            reason=name,
+            ticket_id=data.promise_id,
+            ticket_no=data.client_ref,
+            about="promise",
+            clock=None,
+            level=None,
+            due_at=data.due_at,
+            raised_at=published.occurred_at,
+            event_id=published.event_id,
+            staff=data.owner,
+        )
     if isinstance(published, INCIDENT_NOTIFYING):
         return Notification(
             notification_id=data.notification.notification_id,

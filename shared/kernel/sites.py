@@ -17,6 +17,7 @@ from shared.kernel.incidents import IncidentConfig
 from shared.kernel.inspection import InspectionConfig
 from shared.kernel.notify import NotifyConfig
 from shared.kernel.personal import looks_personal
+from shared.kernel.promises import PromiseConfig
 from shared.kernel.repairs import urgency_of
 from shared.kernel.satisfaction import has_customer
 from shared.kernel.sla import Counting, SlaConfig, repair_clocks
@@ -76,6 +77,9 @@ class SiteConfig(BaseModel):
     inspection: InspectionConfig = Field(
         default_factory=InspectionConfig,
         description="Inspection rounds: who extends a finding's week, when summaries are due",
+    )
+    promise_tasks: PromiseConfig = Field(
+        default_factory=PromiseConfig, description="Promises kept (PROMISES.md, R6.15, R2.6)"
     )
 
     @field_validator("timezone")

@@ -1,5 +1,6 @@
 """Every page of the console, and where each is served (the pages by job: http_sign_in.py,
-http_desk.py, http_orders.py, http_incidents.py; what they share: http_web.py)."""
+http_desk.py, http_orders.py, http_incidents.py, http_promises.py; what they share:
+http_web.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from starlette.staticfiles import StaticFiles
 from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
+from services.console.adapters.http_promises import PromisePages
 from services.console.adapters.http_rounds import RoundPages
 from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_web import STATIC
 
 
-class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages):
+class Pages(
+    SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages, PromisePages
+):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         incident_step = g(self.incident_step, post=True)
@@ -46,5 +50,11 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, Rou
             Route("/incidents", g(self.open_incident, post=True), methods=["POST"]),
             Route("/incidents/{incident}", g(self.incident), methods=["GET"]),
             Route("/incidents/{incident}/{verb}", incident_step, methods=["POST"]),
+            # promises kept (docs/PROMISES.md, R6.15, R2.6, R11.5)
+            Route("/promises", g(self.promises), methods=["GET"]),
+            Route("/promises", g(self.make_promise, post=True), methods=["POST"]),
+            Route("/promises/missed-call", g(self.record_missed_call, post=True), methods=["POST"]),
+            Route("/promises/{promise}/reveal", g(self.reveal_caller, post=True), methods=["POST"]),
+            Route("/promises/{promise}/{verb}", g(self.promise_step, post=True), methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

@@ -74,13 +74,25 @@ ORDERS = Page("/orders", "我的派工单")
 DASHBOARD = Page("/dashboard", "今日概况")
 INCIDENTS = Page("/incidents", "突发事件")
 ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
+PROMISES = Page("/promises", "承诺回复")  # promises kept, missed calls (R6.15, R2.6, R11.5)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
-    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS),
-    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, ROUNDS),
+    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, PROMISES),
+    "cs_assistant": (
+        DESK,
+        TICKETS,
+        ORDER_QUEUES,
+        FOLLOW_UPS,
+        NOTICES,
+        INCIDENTS,
+        ROUNDS,
+        PROMISES,
+    ),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
     "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS),
+    # told of promises overdue (docs/PROMISES.md): the desk's supervisor
+    "cs_supervisor": (TICKETS, NOTICES, PROMISES, FOLLOW_UPS, INCIDENTS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
     "technician": (ORDERS, NOTICES),

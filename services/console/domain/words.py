@@ -81,7 +81,10 @@ NOTICE_REASONS = {
     "complaint_upgraded": "升级为重大投诉", "major_reported": "重大投诉",
     "major_suggested": "建议升级重大", "incident_alerted": "突发事件",
     "incident_follow_up_due": "突发事件待跟进", "finding_referred": "巡查发现员工问题",
+    "promise_reminder": "承诺即将到期", "promise_overdue": "承诺逾期",
 }  # fmt: skip
+# promises kept (docs/PROMISES.md)
+PROMISE_KINDS = {"reply": "答复客户", "callback": "未接来电回电", "answer": "回访问题答复"}
 # the contract's error codes, as the desk is told them
 ERRORS = {
     "invalid": "填写有误", "not_found": "找不到该记录", "conflict": "当前状态不允许此操作",
@@ -95,7 +98,7 @@ VOCABULARIES = {
     "department": DEPARTMENTS, "order_status": ORDER_STATUSES, "clock": CLOCKS,
     "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS, "order_event": ORDER_EVENTS,
     "incident_kind": INCIDENT_KINDS, "incident_status": INCIDENT_STATUSES,
-    "notice_reason": NOTICE_REASONS,
+    "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS,
 }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.promise_watch import PromiseWatch
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
 from shared.messaging.publishing import envelope, mask
@@ -30,12 +31,17 @@ EVENT_NAMES: dict[type, str] = {
     TicketClocks.ClockExtended: "clock_extended",
     TicketClocks.FindingReferred: "finding_referred",
     CaseDeadlines.MeasureOverdue: "measure_overdue",
+    PromiseWatch.Reminded: "promise_reminder",
+    PromiseWatch.Overdue: "promise_overdue",
 }
 
 
 def _data(name: str, ev: Any) -> dict[str, Any]:
     if name.startswith("incident_"):
         return _incident(name, ev)
+    if name.startswith("promise_"):  # a promise's watch (R6.15): its id, client_ref, owner
+        return {"promise_id": ev.promise_id, "client_ref": ev.client_ref, "owner": ev.owner,
+                "due_at": ev.due_at, "notification": _notified(ev)}  # fmt: skip
     if name == "measure_overdue":  # a violation case's board: its id and client_ref
         notified = {"notification_id": ev.notice_id, "role": ev.role}
         return {"ticket_id": ev.case_id, "ticket_no": ev.client_ref, "measure": ev.measure,

@@ -12,14 +12,16 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from services.escalation.application.commands import HANDLERS
 from services.escalation.application.decisions import decision, incident_decision
 from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.application.incidents import remind
 from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
-from services.escalation.domain import SYSTEM, Cause, IncidentWatch, TicketClocks
-from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain import SYSTEM, Cause, IncidentWatch
+from services.escalation.domain.boards import BOARDS, Board
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 
@@ -81,14 +83,11 @@ class EscalationApp(DeskApplication):
 
     # -- what falls due -------------------------------------------------------------------
 
-    def board(self, board_id: UUID) -> TicketClocks | IncidentWatch | CaseDeadlines | None:
-        """A ticket's clocks, an emergency event's follow-up (R16.5), or a violation case's due
-        dates (R14.3)."""
-        return (
-            self.get(board_id, TicketClocks)
-            or self.get(board_id, IncidentWatch)
-            or self.get(board_id, CaseDeadlines)
-        )
+    def board(self, board_id: UUID) -> Board | None:
+        """A ticket's clocks, an emergency event's follow-up (R16.5), a violation case's due
+        dates (R14.3), or a promise's due time (R6.15, R2.6, R11.5)."""
+        found = self.get(board_id, Aggregate)
+        return found if isinstance(found, BOARDS) else None
 
     def next_due(self, board_id: UUID) -> datetime | None:
         board = self.board(board_id)

@@ -8,6 +8,7 @@ from typing import Any
 
 from services.escalation.domain import TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.promise_watch import PromiseWatch
 
 DECISIONS: dict[type, str] = {
     TicketClocks.ClockWarned: "clock_warned",
@@ -18,12 +19,17 @@ DECISIONS: dict[type, str] = {
     TicketClocks.MajorSuggested: "major_suggested",
     TicketClocks.FindingReferred: "finding_referred",
     CaseDeadlines.MeasureOverdue: "measure_overdue",
+    PromiseWatch.Reminded: "promise_reminder",
+    PromiseWatch.Overdue: "promise_overdue",
 }
 
 
-def decision(board: TicketClocks | CaseDeadlines, event: Any) -> dict[str, Any]:
-    """`ticket_id`, `ticket_no`: a violation case's id and client_ref for its measures."""
-    if isinstance(event, TicketClocks.MajorReported):
+def decision(board: TicketClocks | CaseDeadlines | PromiseWatch, event: Any) -> dict[str, Any]:
+    """`ticket_id`, `ticket_no`: a violation case's id and client_ref for its measures, a
+    promise's for its reminder and overdue notice."""
+    if isinstance(event, PromiseWatch.Reminded | PromiseWatch.Overdue):
+        subject = "reminder" if isinstance(event, PromiseWatch.Reminded) else "overdue"
+    elif isinstance(event, TicketClocks.MajorReported):
         subject = f"major:{event.role}"
     else:
         subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"

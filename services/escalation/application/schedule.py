@@ -18,8 +18,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
-from services.escalation.domain import IncidentWatch, TicketClocks
-from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.boards import BOARD_EVENTS
 from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
@@ -34,12 +33,11 @@ class Followed(Protocol):
 
 
 def is_board_event(topic: str) -> bool:
-    """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)
-    or of an `IncidentWatch` (an emergency event's follow-up falls due too) or of a violation
-    case's `CaseDeadlines`."""
+    """Whether a stored event's topic names an event of a board (domain/boards.py: a ticket's
+    `TicketClocks`, old topics included, an emergency event's `IncidentWatch`, a violation
+    case's `CaseDeadlines`, a promise's `PromiseWatch`)."""
     event_class = resolve_topic(topic)
-    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event)
-    return isinstance(event_class, type) and issubclass(event_class, boards)
+    return isinstance(event_class, type) and issubclass(event_class, BOARD_EVENTS)
 
 
 @dataclass(frozen=True)

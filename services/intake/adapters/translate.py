@@ -12,8 +12,9 @@ from typing import Any
 from uuid import UUID
 
 from services.intake.adapters.round_translate import round_envelope
+from services.intake.adapters.translate_promises import PromiseOf, promise_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
-from services.intake.domain import Incident, MonthReview, Ticket, ViolationCase
+from services.intake.domain import Incident, MonthReview, Promise, Ticket, ViolationCase
 from shared.contracts import events, incident_events
 from shared.messaging.publishing import envelope, mask
 
@@ -26,10 +27,12 @@ class Translator:
         reporters_of: Callable[[UUID], list[dict[str, Any] | None]],
         ticket_of_incident: Callable[[UUID], UUID | None] = lambda _: None,
         case_of: CaseOf = lambda _: None,
+        promise_of: PromiseOf = lambda _: None,
     ) -> None:
         self._reporters_of = reporters_of
         self._ticket_of_incident = ticket_of_incident
         self._case_of = case_of  # a violation case, for its class and its offender
+        self._promise_of = promise_of  # a promise, for its ticket's callers and its caller
 
     def __call__(self, event: object) -> events.Envelope | None:
         if isinstance(event, MonthReview.Event):
@@ -41,6 +44,8 @@ class Translator:
             return published
         if isinstance(event, ViolationCase.Event):
             return violation_envelope(event, self._case_of)
+        if isinstance(event, Promise.Event):
+            return promise_envelope(event, self._promise_of, self._reporters_of)
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

@@ -19,6 +19,7 @@ from services.intake.application import incidents
 from services.intake.application import work_order_reactions as orders
 from services.intake.application.contacts import report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
+from services.intake.application.promises import HANDLERS as PROMISE_HANDLERS
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.application.rounds import plan_rounds, record_round
@@ -264,6 +265,7 @@ class IntakeApp(DeskApplication):
         PlanRounds: plan_rounds,  # inspection rounds (rounds.py, docs/INSPECTION.md)
         RecordRound: record_round,
         **VIOLATION_HANDLERS,  # violation cases (violations.py, R14.1–R14.10)
+        **PROMISE_HANDLERS,  # promises kept (promises.py, R6.15, R2.6, R11.5)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

@@ -4,11 +4,13 @@
 (`ticket_counter`), each ticket's open work orders as dispatch publishes them (`work_orders`), the
 site manager's monthly analysis (`month_review`), emergency events and their numbers
 (`incident`), the log of refused looks at contact details (`access_log`); violation cases
-(`violation_case`) and the list of a site's cases (`violation_register`)."""
+(`violation_case`) and the list of a site's cases (`violation_register`); the desk's promises
+(`promise`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter
 from services.intake.domain.month_review import MonthReview
+from services.intake.domain.promise import Promise, promise_id_for
 from services.intake.domain.ticket import Ticket, ticket_id_for
 from services.intake.domain.ticket_counter import TicketCounter
 from services.intake.domain.violation_case import ViolationCase, case_id_for
@@ -22,6 +24,7 @@ __all__ = [
     "IncidentCounter",
     "MonthReview",
     "OrderOfTicket",
+    "Promise",
     "RuleError",
     "Ticket",
     "TicketCounter",
@@ -30,6 +33,7 @@ __all__ = [
     "ViolationCase",
     "ViolationRegister",
     "case_id_for",
+    "promise_id_for",
     "refused_reveals",
     "ticket_id_for",
 ]

@@ -172,11 +172,19 @@ STEPS |= {
     escalation.EscalationIncidentAlertedEvent: lambda state, ev: None,
     escalation.EscalationIncidentFollowUpDueEvent: lambda state, ev: None,
 }
+# A promise's reminder and overdue notice (R6.15) likewise: the view lists their notices only.
+STEPS |= {
+    escalation.EscalationPromiseReminderEvent: lambda state, ev: None,
+    escalation.EscalationPromiseOverdueEvent: lambda state, ev: None,
+}
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
 # aggregate about it.
-SERVICE_LEVELS: Projector[SlaState] = Projector(
-    STEPS, key=lambda ev: str(getattr(ev.data, "ticket_id", None) or ev.data.incident_id)
-)
+SERVICE_LEVELS: Projector[SlaState] = Projector(STEPS, key=lambda ev: str(_about(ev.data)))
+
+
+def _about(data: Any) -> Any:
+    """A ticket's id; an incident's or a promise's for their notices."""
+    return getattr(data, "ticket_id", None) or getattr(data, "incident_id", None) or data.promise_id
 
 
 def evolve_sla(state: SlaState | None, event: Envelope) -> SlaState | None:

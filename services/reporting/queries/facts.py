@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from services.reporting.queries.month import Month
+from services.reporting.views import promise_facts
 
 # The orders of a site that do not belong to a duplicate contact (an order's ticket may be
 # unknown to the view, e.g. a view rebuilt from a stream that lost its oldest messages).
@@ -180,3 +181,12 @@ class PeriodFacts:
             "SELECT site, COUNT(*) AS n FROM incident_facts WHERE month = ? GROUP BY site", (month,)
         )
         return {r["site"]: r["n"] for r in rows}
+
+    def promise_counts(self, month: str) -> dict[str, dict[str, int]]:
+        """How each site's promises made in `month` ended (R6.15; views/promise_facts.py)."""
+        counts: dict[str, dict[str, int]] = {}
+        for r in self.view.rows(promise_facts.COUNTS_SQL, (month,)):
+            site = counts.setdefault(r["site"], dict.fromkeys(promise_facts.OUTCOMES, 0))
+            site["made"] += 1
+            site[r["outcome"] or "open"] += 1
+        return counts

@@ -28,7 +28,7 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.queries.quality import quality_pack
-from services.reporting.views import violation_facts
+from services.reporting.views import promise_facts, violation_facts
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
 from shared.kernel.sites import SiteConfig
@@ -110,6 +110,9 @@ class Reports:
             "repeat_units": _repeat_units(this.complaints),
             "paid": paid,
             "violations": self._violations(site, month),  # by measure (R14.3)
+            "promises": promise_facts.month_figures(  # kept on time, late, broken (R6.15)
+                self.view.rows(promise_facts.SQL, (site, month))
+            ),
             "orders_by_department": departments,
             "top_categories": [
                 {

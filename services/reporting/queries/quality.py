@@ -16,6 +16,7 @@ from services.reporting.queries.month import (
     measures_of,
     pooled,
 )
+from services.reporting.views.promise_facts import OUTCOMES, on_time_rate
 from shared.kernel.months import months_back
 from shared.kernel.sites import SiteConfig
 
@@ -36,6 +37,7 @@ def quality_pack(
     # recorded this month for a contact of long ago)
     names = sorted({site for (site, _), p in parts.items() if p["present"]} | set(listed))
     incidents = facts.incident_counts(month)  # 突发事件 (R16.5)
+    promises = facts.promise_counts(month)  # promises kept on time (R6.15)
     rows, trend = [], {}
     for site in names:
         config = sites.get(site)
@@ -44,6 +46,7 @@ def quality_pack(
             {"site": site, "site_name": config.name if config else site}
             | measures_of(series[month])
             | {"paid_revenue": series[month]["paid_revenue"], "incidents": incidents.get(site, 0)}
+            | {"promises_on_time": on_time_rate(promises.get(site, NO_PROMISES))}
         )
         first = firsts.get(site)
         per_month = [
@@ -63,7 +66,8 @@ def quality_pack(
         "months": months,
         "sites": rows,
         "company": measures_of(pooled_parts[month])
-        | {"paid_revenue": str(revenue), "incidents": sum(r["incidents"] for r in rows)},
+        | {"paid_revenue": str(revenue), "incidents": sum(r["incidents"] for r in rows)}
+        | {"promises_on_time": on_time_rate(_pooled(promises, names))},
         "trend": trend,
         "worse": {
             "sites": _worse_sites(trend),
@@ -99,3 +103,11 @@ def _worse_categories(previous: dict[str, int], now: dict[str, int]) -> list[dic
         if n > previous.get(c, 0)
     ]
     return sorted(rows, key=lambda r: (-r["change"], r["category"]))
+
+
+NO_PROMISES = dict.fromkeys(OUTCOMES, 0)
+
+
+def _pooled(promises: dict[str, dict[str, int]], names: list[str]) -> dict[str, int]:
+    """The company's promises: every listed site's counted together."""
+    return {k: sum(promises.get(s, NO_PROMISES)[k] for s in names) for k in OUTCOMES}

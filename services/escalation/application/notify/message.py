@@ -21,10 +21,16 @@ REASONS = {
     "incident_follow_up_due": "突发事件待跟进 emergency follow-up overdue",
     "finding_referred": "巡查发现员工问题 staff finding from a round",
     "measure_overdue": "违例处理逾期 violation measure overdue",
+    "promise_reminder": "承诺即将到期 promise due soon",
+    "promise_overdue": "承诺逾期未兑现 promise overdue",
 }
 
 # what `ticket_no` names: a ticket's number, or a violation case's client_ref
-_NAMES = {"measure_overdue": "违例 case"}
+_NAMES = {
+    "measure_overdue": "违例 case",
+    "promise_reminder": "承诺 promise",
+    "promise_overdue": "承诺 promise",
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
         f"项目 site: {site_name or notice.site} ({notice.site})",
         f"{_NAMES.get(notice.reason, '工单 ticket')}: {notice.ticket_no}",
         f"事由 reason: {reason}",
-        f"通知 to: {whom}",
+        f"通知 to: {whom}" + (f" {notice.staff}" if notice.staff else ""),
     ]
     if notice.clock is not None:
         lines.append(f"时限 clock: {notice.clock.value}")

@@ -1,0 +1,89 @@
+"""The console's promise page over HTTP (R6.15, R2.6, R11.5; docs/PROMISES.md): the desk records
+a missed call (a refused form records nothing, a forged one is refused), sees its open promises
+with due times in the site's zone and never the caller's phone, makes a promise from a ticket's
+page, and records the outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from services.console.entrypoint import ConsoleProcess
+from shared.kernel.sites import SiteDirectory
+from tests.integration.drill import shanghai
+from tests.integration.support import Desk, eventually, report_body
+from tests.integration.test_incident_console import csrf_of, signed_in
+
+pytestmark = pytest.mark.integration
+
+CLOCK_STARTS = shanghai(2026, 12, 7, 10, 0)
+SITES = SiteDirectory.model_validate(
+    {"sites": {"hbw": {"name": "Harbour View", "staff": {"HB-S01": {"role": "receptionist"}}}}}
+)
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def drill_sites() -> SiteDirectory:
+    return SITES
+
+
+async def test_the_desk_records_a_missed_call_and_keeps_a_promise_from_a_ticket_R2_6_R6_15(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    console = ConsoleProcess(settings, sim_clock, SITES)
+    base = await console.start(nats_server.url)
+    client = await signed_in(base, "HB-S01")
+    try:
+        page = await client.get("/promises")
+        assert page.status_code == 200 and "登记未接来电" in page.text
+        csrf = csrf_of(page.text)
+        missed = {"csrf": csrf, "client_ref": "console-mc-1", "phone": PHONE}
+        bad = await client.post("/promises/missed-call", data=missed | {"phone": "not-a-phone"})
+        assert bad.status_code == 400 and "phone" in bad.text
+        forged = await client.post("/promises/missed-call", data=missed | {"csrf": "forged"})
+        assert forged.status_code == 403
+        assert (await desk.query("hbw", "promise.list", {}))["promises"] == []
+
+        listed = await client.post("/promises/missed-call", data=missed)
+        assert listed.status_code == 200 and "未接来电已登记" in listed.text
+        assert "2026-12-07 10:30 (UTC+08:00)" in listed.text  # due in 30 minutes, site's zone
+        assert PHONE not in listed.text
+        [callback] = (await desk.query("hbw", "promise.list", {}))["promises"]
+        shown = await client.post(f"/promises/{callback['promise_id']}/reveal", data={"csrf": csrf})
+        assert shown.status_code == 200 and PHONE in shown.text  # asked for: the look recorded
+
+        reported = await desk.command(
+            "hbw", "report", report_body("console-t-1", staff_id="HB-S01")
+        )
+        assert reported["ok"], reported
+
+        async def ticket_page() -> str | None:
+            page = await client.get(f"/tickets/{reported['ticket_no']}")
+            return page.text if page.status_code == 200 else None
+
+        assert 'id="promise-from-ticket"' in await eventually(ticket_page)
+        form = await client.get(f"/promises?ticket={reported['ticket_no']}")
+        assert f'value="{reported["ticket_no"]}"' in form.text
+        due = (CLOCK_STARTS + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+        made = await client.post("/promises", data={
+            "csrf": csrf, "client_ref": "console-p-1", "kind": "reply", "due_at": due,
+            "ticket": reported["ticket_no"], "what": "查明水压低的原因后回电",
+        })  # fmt: skip
+        assert made.status_code == 200 and "承诺已登记" in made.text
+        assert "2026-12-07 12:00 (UTC+08:00)" in made.text and reported["ticket_no"] in made.text
+
+        [promise] = [
+            p for p in (await desk.query("hbw", "promise.list", {}))["promises"]
+            if p["client_ref"] == "console-p-1"
+        ]  # fmt: skip
+        kept = await client.post(f"/promises/{promise['promise_id']}/keep", data={
+            "csrf": csrf, "outcome": "已回电说明"})  # fmt: skip
+        assert kept.status_code == 200 and "已兑现已保存" in kept.text
+        assert 'id="promise-console-p-1"' not in kept.text
+        assert 'id="promise-console-mc-1"' in kept.text
+    finally:
+        await client.aclose()
+        await console.stop()
