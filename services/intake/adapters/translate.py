@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from services.intake.adapters.maintenance_translate import maintenance_envelope
 from services.intake.adapters.round_translate import round_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
-from services.intake.domain import Incident, MonthReview, Ticket, ViolationCase
+from services.intake.domain import Incident, MaintenanceNotice, MonthReview, Ticket, ViolationCase
 from shared.contracts import events, incident_events
 from shared.messaging.publishing import envelope, mask
 
@@ -41,6 +42,8 @@ class Translator:
             return published
         if isinstance(event, ViolationCase.Event):
             return violation_envelope(event, self._case_of)
+        if isinstance(event, MaintenanceNotice.Event):
+            return maintenance_envelope(event)
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

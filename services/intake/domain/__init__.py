@@ -4,10 +4,12 @@
 (`ticket_counter`), each ticket's open work orders as dispatch publishes them (`work_orders`), the
 site manager's monthly analysis (`month_review`), emergency events and their numbers
 (`incident`), the log of refused looks at contact details (`access_log`); violation cases
-(`violation_case`) and the list of a site's cases (`violation_register`)."""
+(`violation_case`) and the list of a site's cases (`violation_register`); maintenance and
+outage notices and a site's board of them (`maintenance_notice`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter
+from services.intake.domain.maintenance_notice import MaintenanceNotice, NoticeBoard
 from services.intake.domain.month_review import MonthReview
 from services.intake.domain.ticket import Ticket, ticket_id_for
 from services.intake.domain.ticket_counter import TicketCounter
@@ -20,7 +22,9 @@ __all__ = [
     "AccessLog",
     "Incident",
     "IncidentCounter",
+    "MaintenanceNotice",
     "MonthReview",
+    "NoticeBoard",
     "OrderOfTicket",
     "RuleError",
     "Ticket",
