@@ -76,6 +76,8 @@ class Decision(Contract):
         "incident_follow_up_due",
         "finding_referred",
         "measure_overdue",  # a violation case's measure (R14.3)
+        "maintenance_explanation_due",  # a notice's (R7.10): ticket_id/no are the notice's
+        "maintenance_restoration_overdue",  # an outage's (R16.6)
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

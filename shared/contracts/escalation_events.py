@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, Field
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
 from shared.kernel.incidents import IncidentKind
+from shared.kernel.maintenance import NoticeKind
 from shared.kernel.vocabulary import ClockName, Department, Level, Role
 
 
@@ -286,6 +287,28 @@ class EscalationMeasureOverdueEvent(Envelope):
     data: MeasureOverdue
 
 
+class MaintenanceDue(Contract):
+    """A maintenance notice's clock ran out (docs/OUTAGES.md): an emergency's explanation to the
+    households not recorded in time (R7.10, the CS supervisor reminded), or an outage past its
+    expected restoration, neither revised nor restored (R16.6, the duty manager alerted)."""
+
+    notice_id: UUID
+    notice_no: str
+    kind: NoticeKind
+    due_at: AwareDatetime
+    notification: Notified
+
+
+class EscalationMaintenanceExplanationDueEvent(Envelope):
+    event_type: Literal["escalation.maintenance_explanation_due"]
+    data: MaintenanceDue
+
+
+class EscalationMaintenanceRestorationOverdueEvent(Envelope):
+    event_type: Literal["escalation.maintenance_restoration_overdue"]
+    data: MaintenanceDue
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -320,6 +343,8 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationClockExtendedEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationMaintenanceExplanationDueEvent,
+    EscalationMaintenanceRestorationOverdueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -336,8 +361,14 @@ NOTIFYING = (
     EscalationIncidentFollowUpDueEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationMaintenanceExplanationDueEvent,
+    EscalationMaintenanceRestorationOverdueEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
+MAINTENANCE_NOTIFYING = (
+    EscalationMaintenanceExplanationDueEvent,
+    EscalationMaintenanceRestorationOverdueEvent,
+)
 
 
 class Notification(Contract):
@@ -356,11 +387,13 @@ class Notification(Contract):
         "incident_follow_up_due",
         "finding_referred",
         "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
+        "maintenance_explanation_due",  # a notice's: ticket_id, ticket_no are the notice's
+        "maintenance_restoration_overdue",
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")
-    about: Literal["ticket", "incident"] = Field(
-        default="ticket", description="What ticket_id and ticket_no name (R16.5)"
+    about: Literal["ticket", "incident", "maintenance"] = Field(
+        default="ticket", description="What ticket_id and ticket_no name (R16.5, R16.6)"
     )
     clock: ClockName | None
     level: Level | None
@@ -380,15 +413,16 @@ def notification_of(published: Envelope) -> Notification | None:
         return None
     name = published.type_name().removeprefix("escalation.")
     data: Any = published.data
-    if isinstance(published, INCIDENT_NOTIFYING):
+    if isinstance(published, INCIDENT_NOTIFYING + MAINTENANCE_NOTIFYING):
+        incident = isinstance(published, INCIDENT_NOTIFYING)
         return Notification(
             notification_id=data.notification.notification_id,
             site=published.site,
             role=data.notification.role,
             reason=name,
-            ticket_id=data.incident_id,
-            ticket_no=data.incident_no,
-            about="incident",
+            ticket_id=data.incident_id if incident else data.notice_id,
+            ticket_no=data.incident_no if incident else data.notice_no,
+            about="incident" if incident else "maintenance",
             clock=None,
             level=None,
             due_at=getattr(data, "due_at", published.occurred_at),

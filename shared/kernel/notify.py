@@ -15,6 +15,7 @@ from shared.kernel.vocabulary import Department, Role
 Reason = Literal[
     "clock_breached", "complaint_escalated", "complaint_upgraded", "major_reported",
     "major_suggested", "incident_alerted", "incident_follow_up_due", "finding_referred",
+    "maintenance_explanation_due", "maintenance_restoration_overdue",
 ]  # fmt: skip
 # a breach and each ladder step want someone to act: told again until acknowledged; a
 # suggestion toward major (R5.1a) is the desk's to confirm, told once; a staff finding is
@@ -23,6 +24,7 @@ RESENT: tuple[Reason, ...] = (
     "clock_breached", "complaint_escalated", "complaint_upgraded", "major_reported",
     "incident_alerted", "incident_follow_up_due",
     "finding_referred",
+    "maintenance_restoration_overdue",  # the duty manager, until a revision or restoration
 )  # fmt: skip
 Email = Annotated[
     str,

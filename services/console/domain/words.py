@@ -81,6 +81,8 @@ NOTICE_REASONS = {
     "complaint_upgraded": "升级为重大投诉", "major_reported": "重大投诉",
     "major_suggested": "建议升级重大", "incident_alerted": "突发事件",
     "incident_follow_up_due": "突发事件待跟进", "finding_referred": "巡查发现员工问题",
+    "maintenance_explanation_due": "抢修待事后说明",
+    "maintenance_restoration_overdue": "停水停电超时未恢复",
 }  # fmt: skip
 # the contract's error codes, as the desk is told them
 ERRORS = {

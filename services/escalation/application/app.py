@@ -16,10 +16,13 @@ from services.escalation.application.commands import HANDLERS
 from services.escalation.application.decisions import decision, incident_decision
 from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.application.incidents import remind
+from services.escalation.application.maintenance import notice_decision
+from services.escalation.application.maintenance import remind as remind_notice
 from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch, TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.notice_watch import NoticeWatch
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 
@@ -81,13 +84,16 @@ class EscalationApp(DeskApplication):
 
     # -- what falls due -------------------------------------------------------------------
 
-    def board(self, board_id: UUID) -> TicketClocks | IncidentWatch | CaseDeadlines | None:
+    def board(
+        self, board_id: UUID
+    ) -> TicketClocks | IncidentWatch | CaseDeadlines | NoticeWatch | None:
         """A ticket's clocks, an emergency event's follow-up (R16.5), or a violation case's due
         dates (R14.3)."""
         return (
             self.get(board_id, TicketClocks)
             or self.get(board_id, IncidentWatch)
             or self.get(board_id, CaseDeadlines)
+            or self.get(board_id, NoticeWatch)
         )
 
     def next_due(self, board_id: UUID) -> datetime | None:
@@ -115,6 +121,10 @@ class EscalationApp(DeskApplication):
                     if isinstance(board, IncidentWatch):  # an emergency's follow-up (R16.5)
                         changed.extend(remind(board, now))
                         decided.extend(map(incident_decision, board.pending_events))
+                        continue
+                    if isinstance(board, NoticeWatch):  # a notice's explanation, restoration
+                        changed.extend(remind_notice(board, now))
+                        decided.extend(map(notice_decision, board.pending_events))
                         continue
                     changed.extend(board.decide(now))
                     decided.extend(decision(board, ev) for ev in board.pending_events)

@@ -20,6 +20,7 @@ from eventsourcing.utils import resolve_topic
 
 from services.escalation.domain import IncidentWatch, TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.notice_watch import NoticeWatch
 from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
@@ -36,9 +37,9 @@ class Followed(Protocol):
 def is_board_event(topic: str) -> bool:
     """Whether a stored event's topic names an event of a `TicketClocks` (old topics included)
     or of an `IncidentWatch` (an emergency event's follow-up falls due too) or of a violation
-    case's `CaseDeadlines`."""
+    case's `CaseDeadlines` or a maintenance notice's `NoticeWatch`."""
     event_class = resolve_topic(topic)
-    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event)
+    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event, NoticeWatch.Event)
     return isinstance(event_class, type) and issubclass(event_class, boards)
 
 

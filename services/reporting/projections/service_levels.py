@@ -171,11 +171,19 @@ STEPS: dict[type[Envelope], Step] = {
 STEPS |= {
     escalation.EscalationIncidentAlertedEvent: lambda state, ev: None,
     escalation.EscalationIncidentFollowUpDueEvent: lambda state, ev: None,
+    # a maintenance notice's reminder and alert (R7.10, R16.6) name the notice
+    escalation.EscalationMaintenanceExplanationDueEvent: lambda state, ev: None,
+    escalation.EscalationMaintenanceRestorationOverdueEvent: lambda state, ev: None,
 }
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
 # aggregate about it.
 SERVICE_LEVELS: Projector[SlaState] = Projector(
-    STEPS, key=lambda ev: str(getattr(ev.data, "ticket_id", None) or ev.data.incident_id)
+    STEPS,
+    key=lambda ev: str(
+        getattr(ev.data, "ticket_id", None)
+        or getattr(ev.data, "incident_id", None)
+        or ev.data.notice_id
+    ),
 )
 
 

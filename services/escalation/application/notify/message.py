@@ -21,10 +21,16 @@ REASONS = {
     "incident_follow_up_due": "突发事件待跟进 emergency follow-up overdue",
     "finding_referred": "巡查发现员工问题 staff finding from a round",
     "measure_overdue": "违例处理逾期 violation measure overdue",
+    "maintenance_explanation_due": "抢修待事后说明 emergency work explanation due",
+    "maintenance_restoration_overdue": "停水停电超时未恢复 outage past its restoration time",
 }
 
 # what `ticket_no` names: a ticket's number, or a violation case's client_ref
-_NAMES = {"measure_overdue": "违例 case"}
+_NAMES = {
+    "measure_overdue": "违例 case",
+    "maintenance_explanation_due": "维修通告 notice",
+    "maintenance_restoration_overdue": "维修通告 notice",
+}
 
 
 @dataclass(frozen=True)
