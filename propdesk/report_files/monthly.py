@@ -23,6 +23,7 @@ from propdesk.report_files.document import (
 )
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
+from propdesk.report_files.maintenance import maintenance
 from propdesk.report_files.violations import violations
 
 Report = dict[str, Any]  # the `report` of a desk.qry.<site>.report.monthly reply
@@ -290,6 +291,7 @@ SECTIONS: tuple[Section, ...] = (
     change,
     trend,
     incidents,
+    maintenance,
     analysis,
     inspection_findings,
 )
