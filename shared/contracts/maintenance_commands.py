@@ -172,4 +172,5 @@ class NoticeRow(Contract):
 
 
 class NoticesReply(Contract):
+    ok: Literal[True] = True
     notices: list[NoticeRow]

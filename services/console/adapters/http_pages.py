@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from services.console.adapters.http_announcements import AnnouncementPages
 from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
@@ -14,7 +15,9 @@ from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_web import STATIC
 
 
-class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages):
+class Pages(
+    SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages, AnnouncementPages
+):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         incident_step = g(self.incident_step, post=True)
@@ -46,5 +49,13 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, Rou
             Route("/incidents", g(self.open_incident, post=True), methods=["POST"]),
             Route("/incidents/{incident}", g(self.incident), methods=["GET"]),
             Route("/incidents/{incident}/{verb}", incident_step, methods=["POST"]),
+            # maintenance and outage notices to households (docs/OUTAGES.md)
+            Route("/announcements", g(self.announcements), methods=["GET"]),
+            Route("/announcements", g(self.announce, post=True), methods=["POST"]),
+            Route(
+                "/announcements/{notice}/{verb}",
+                g(self.announcement_step, post=True),
+                methods=["POST"],
+            ),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

@@ -74,6 +74,7 @@ ORDERS = Page("/orders", "我的派工单")
 DASHBOARD = Page("/dashboard", "今日概况")
 INCIDENTS = Page("/incidents", "突发事件")
 ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
+ANNOUNCEMENTS = Page("/announcements", "维修通告")  # notices to households (R7.9, R16.6)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
@@ -85,7 +86,13 @@ MENUS: dict[str, tuple[Page, ...]] = {
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
     "technician": (ORDERS, NOTICES),
     "department_staff": (ORDERS, TICKETS, NOTICES),
+    # the CS supervisor owes an emergency's explanation to the households (R7.10)
+    "cs_supervisor": (TICKETS, NOTICES),
 }
+# the households' notices (维修通告, docs/OUTAGES.md): the desk, and those who answer for them
+for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager",
+              "cs_supervisor"):  # fmt: skip
+    MENUS[_role] += (ANNOUNCEMENTS,)
 
 
 def menu(role: str) -> tuple[Page, ...]:
