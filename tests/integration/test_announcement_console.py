@@ -10,7 +10,7 @@ import pytest
 
 from services.console.entrypoint import ConsoleProcess
 from tests.integration.drill import shanghai
-from tests.integration.support import Desk
+from tests.integration.support import Desk, eventually, report_body
 from tests.integration.test_incident_console import SITES, csrf_of, signed_in
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,7 @@ def _local(delta: timedelta) -> str:
 async def test_the_desk_announces_revises_and_restores_an_outage_from_the_console_R16_6(
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
-    await drill_services("intake")
+    await drill_services("intake", "reporting")
     console = ConsoleProcess(settings, sim_clock, SITES)
     base = await console.start(nats_server.url)
     client = await signed_in(base, "HB-S01")
@@ -58,6 +58,18 @@ async def test_the_desk_announces_revises_and_restores_an_outage_from_the_consol
 
         intake_form = await client.get("/desk")
         assert 'id="active-HBW-MN-0001"' in intake_form.text and "停水" in intake_form.text
+        # a caller from 3-201 with no water: linked, and the ticket's page says to what
+        body = report_body(
+            "no-water", kind="repair", category="plumbing", content="没水", staff_id="HB-S01"
+        )
+        reported = await desk.command("hbw", "report", body)
+
+        async def ticket_page() -> str | None:
+            page = await client.get(f"/tickets/{reported['ticket_id']}")
+            return page.text if page.status_code == 200 else None
+
+        ticket = await eventually(ticket_page)
+        assert 'id="maintenance"><a href="/announcements?show=all#n-HBW-MN-0001"' in ticket
 
         revised = await client.post("/announcements/HBW-MN-0001/revise", data={
             "csrf": csrf_of(shown.text), "expected_end": _local(timedelta(hours=4)),

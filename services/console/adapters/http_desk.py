@@ -83,8 +83,10 @@ class DeskPages(Web):
             status = 404 if refused.code in ("not_found", "invalid") else 503
             raise Stop(status, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
         site = self.sites.get(who.session.site)
+        notices = await notice_desk.of_ticket(self.desk.desk, who.session.site, ticket)
         return self.page(
             request, "ticket.html", context.pop("status", 200), who=who, ticket=ticket,
+            maintenance=notices,  # the notices it is linked to (R16.6)
             csrf=who.session.csrf, actions=allowed_actions(ticket), kinds=KINDS,
             waiting_orders=open_orders(ticket),
             request_message=request.query_params.get("m"),

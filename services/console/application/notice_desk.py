@@ -113,6 +113,15 @@ async def in_force(desk: DeskContract, site: str) -> list[dict[str, Any]]:
         return []
 
 
+async def of_ticket(desk: DeskContract, site: str, ticket: dict[str, Any]) -> list[dict[str, Any]]:
+    """The recent notices a ticket is linked to (none if the desk cannot be asked just now)."""
+    try:
+        found = await notices(desk, site, False)
+    except Refused:
+        return []
+    return [n for n in found if ticket.get("ticket_no") in n["linked"]]
+
+
 async def notices(desk: DeskContract, site: str, active: bool) -> list[dict[str, Any]]:
     """The site's notices (intake answers from its own records: a change shows at once)."""
     query = {"active": active, "limit": 200}
