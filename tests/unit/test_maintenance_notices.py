@@ -14,6 +14,7 @@ from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.domain import MaintenanceNotice
 from shared.contracts import maintenance_commands as mc
+from shared.contracts.commands import ClassifyTicket
 from shared.contracts.replies import ErrorCode
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteConfig, SiteDirectory
@@ -190,3 +191,21 @@ def test_the_published_notice_masks_its_text_and_carries_its_clock_R7_10(app, ct
     assert published[0].event_type == "maintenance.announced"
     assert "13800138000" not in data.text
     assert data.explain_by == T0 + timedelta(hours=24)
+
+
+def test_reports_committed_together_are_each_linked_to_the_notice_R16_6(app, ctx, report_cmd):
+    app.execute(ctx, _announce())
+    cmds = [report_cmd(client_ref=f"b-{n}") for n in range(3)]
+    outcomes = app.execute_batch([(ctx, cmd) for cmd in cmds])
+    reply = app.execute(ctx, mc.LinkToNotice(staff_id="S017", notice_id="mn-1",
+                                             ticket_id=outcomes[0]["ticket_id"]))  # fmt: skip
+    assert reply["linked"] == sorted(o["ticket_no"] for o in outcomes)
+
+
+def test_a_contact_without_a_category_is_linked_once_classified_R16_6(app, ctx, report_cmd):
+    reply = app.execute(ctx, _announce())
+    ticket = app.execute(ctx, report_cmd(category=None))
+    assert _notice(app, reply).linked == {}
+    app.execute(ctx, ClassifyTicket(staff_id="S017", ticket_id=ticket["ticket_id"],
+                                    kind="repair", category="plumbing"))  # fmt: skip
+    assert list(_notice(app, reply).linked.values()) == [ticket["ticket_no"]]
