@@ -4,13 +4,14 @@ force with their restoration time, and the restoration is revised, then marked r
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from services.console.entrypoint import ConsoleProcess
 from tests.integration.drill import shanghai
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import Desk, eventually
 from tests.integration.test_incident_console import SITES, csrf_of, signed_in
 
 pytestmark = pytest.mark.integration
@@ -58,14 +59,17 @@ async def test_the_desk_announces_revises_and_restores_an_outage_from_the_consol
 
         intake_form = await client.get("/desk")
         assert 'id="active-HBW-MN-0001"' in intake_form.text and "停水" in intake_form.text
-        # a caller from 3-201 with no water: linked, and the ticket's page says to what
-        body = report_body(
-            "no-water", kind="repair", category="plumbing", content="没水", staff_id="HB-S01"
-        )
-        reported = await desk.command("hbw", "report", body)
+        # a caller from 3-201 with no water: linked, told the restoration time, and the
+        # ticket's page says to what
+        reported = await client.post("/desk", data={
+            "csrf": csrf_of(intake_form.text), "client_ref": "no-water", "channel": "phone",
+            "kind": "repair", "category": "plumbing", "name": "王小明", "phone": "13800138000",
+            "room": "3-201", "content": "家里没水"})  # fmt: skip
+        assert 'id="maintenance-HBW-MN-0001"' in reported.text, reported.text[:800]
+        number = re.search(r'id="ticket-no">([^<]+)<', reported.text).group(1)  # type: ignore[union-attr]
 
         async def ticket_page() -> str | None:
-            page = await client.get(f"/tickets/{reported['ticket_id']}")
+            page = await client.get(f"/tickets/{number}")
             return page.text if page.status_code == 200 else None
 
         ticket = await eventually(ticket_page)

@@ -53,7 +53,10 @@ class DeskPages(Web):
         except Refused as refused:
             active = await notice_desk.in_force(self.desk.desk, who.session.site)
             return self.desk_page(request, who, 400, form=form, refused=refused, active=active)
-        return self.page(request, "reported.html", who=who, reply=reply, kind=form.get("kind"))
+        # linked to a notice in force: what to tell the caller of it (R16.6)
+        notices = await notice_desk.of_ticket(self.desk.desk, who.session.site, reply)
+        return self.page(request, "reported.html", who=who, reply=reply, kind=form.get("kind"),
+                         maintenance=notices)  # fmt: skip
 
     async def tickets(self, request: Request, who: Who) -> Response:
         view = request.query_params.get("view", "open")
