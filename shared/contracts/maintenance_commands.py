@@ -20,9 +20,9 @@ class NoticeScope(Contract):
     places only, never a name."""
 
     whole_site: bool = False
-    buildings: Places = Field(default_factory=list, max_length=50, description="e.g. 3, 5")
-    zones: Places = Field(default_factory=list, max_length=50, description="组团 / 辖区")
-    units: Places = Field(default_factory=list, max_length=200, description="e.g. 3-201")
+    buildings: Places = Field(default_factory=list, max_length=30, description="e.g. 3, 5")
+    zones: Places = Field(default_factory=list, max_length=20, description="组团 / 辖区")
+    units: Places = Field(default_factory=list, max_length=80, description="e.g. 3-201")
 
     @model_validator(mode="after")
     def _names_someone(self) -> NoticeScope:
