@@ -84,3 +84,18 @@ def test_an_explained_emergency_is_not_reminded_R7_10():
          explained_at=(T0 + timedelta(hours=3)).isoformat())  # fmt: skip
     clock.set(T0 + timedelta(hours=30))
     assert app.tick() == []
+
+
+def test_a_restoration_revised_back_to_a_time_already_alerted_alerts_again_R16_6():
+    clock = FixedClock(T0)
+    app = app_on(clock)
+    feed = Feed(app)
+    feed("maintenance.announced", NOTICE, T0, **_announced())
+    first = T0 + timedelta(hours=2)
+    clock.set(first + timedelta(minutes=1))
+    assert len(app.tick()) == 1
+    for end in (T0 + timedelta(hours=5), first):  # moved on, then back (a mistake corrected)
+        feed("maintenance.revised", NOTICE, clock.now(), expected_end=end.isoformat(),
+             previous_end=first.isoformat(), reason="改")  # fmt: skip
+    assert [d["event"] for d in app.tick()] == ["maintenance_restoration_overdue"]
+    assert len({n.notification_id for n in _notes(app)}) == 2

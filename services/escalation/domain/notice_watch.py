@@ -121,10 +121,12 @@ class NoticeWatch(Aggregate):
         ):
             if due is None or now < due:
                 continue
+            # the watch's version in the subject: a time revised back to one already alerted
+            # is told again, as a new notification
+            subject = f"maintenance:{what}:{due.isoformat()}:{self.version}"
             notice = Notice.raise_about(
                 site=self.site, board_id=self.id, about_id=self.notice_id,
-                about_no=self.notice_no, subject=f"maintenance:{what}:{due.isoformat()}",
-                role=roles[what], at=now,
+                about_no=self.notice_no, subject=subject, role=roles[what], at=now,
             )  # fmt: skip
             self._record(event, now, cause, kind=self.kind, due_at=due, role=roles[what],
                          notification_id=notice.id)  # fmt: skip
