@@ -23,6 +23,7 @@ from propdesk.report_files.document import (
 )
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
+from propdesk.report_files.maintenance import maintenance
 from propdesk.report_files.promises import promises
 from propdesk.report_files.violations import violations
 
@@ -292,6 +293,7 @@ SECTIONS: tuple[Section, ...] = (
     change,
     trend,
     incidents,
+    maintenance,
     analysis,
     inspection_findings,
 )

@@ -14,12 +14,18 @@ from faststream.nats import NatsRouter
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.application.contact_index import ContactIndex
+from services.intake.application.maintenance_list import list_notices
 from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
 from services.intake.application.ticket_search import search_tickets
 from services.intake.domain import Promise
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
+from shared.contracts.maintenance_commands import (
+    MAINTENANCE_COMMANDS,
+    ListMaintenanceNotices,
+    MaintenanceNoticesReply,
+)
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.promise_commands import PROMISE_COMMANDS
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
@@ -45,7 +51,13 @@ from shared.messaging.rpc import correlation_id
 # (shared/contracts/commands.py, violation_commands.py)
 COMMANDS = {
     cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
-    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *PROMISE_COMMANDS)
+    for cmd in (
+        *INTAKE_COMMANDS,
+        *ROUND_COMMANDS,
+        *VIOLATION_COMMANDS,
+        *PROMISE_COMMANDS,
+        *MAINTENANCE_COMMANDS,
+    )
 }
 
 
@@ -137,7 +149,20 @@ class IntakeService(DeskService):
             title="round.list",
             description=inspect.cleandoc(ListRounds.__doc__ or ""),
         )(rounds)
+        notices = self.handler(
+            "query_maintenance_list", ListMaintenanceNotices, MaintenanceNoticesReply, self._notices
+        )
+        router.subscriber(
+            subjects.query_pattern("maintenance.list"),
+            title="maintenance.list",
+            description=inspect.cleandoc(ListMaintenanceNotices.__doc__ or ""),
+        )(notices)
         return router
+
+    async def _notices(self, site: str, query: ListMaintenanceNotices, _: dict[str, str]) -> dict:
+        """A site's maintenance and outage notices (docs/OUTAGES.md)."""
+        reply = await self.offload(list_notices, self.app, site, query)
+        return reply.model_dump(mode="json")
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""

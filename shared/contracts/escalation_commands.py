@@ -78,6 +78,8 @@ class Decision(Contract):
         "measure_overdue",  # a violation case's measure (R14.3)
         "promise_reminder",  # a promise's (R6.15, R2.6, R11.5): its id and client_ref
         "promise_overdue",
+        "maintenance_explanation_due",  # a notice's (R7.10): ticket_id/no are the notice's
+        "maintenance_restoration_overdue",  # an outage's (R16.6)
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, Field
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
 from shared.kernel.incidents import IncidentKind
+from shared.kernel.maintenance import NoticeKind
 from shared.kernel.vocabulary import ClockName, Department, Level, Role
 
 
@@ -307,6 +308,28 @@ class EscalationMeasureOverdueEvent(Envelope):
     data: MeasureOverdue
 
 
+class MaintenanceDue(Contract):
+    """A maintenance notice's clock ran out (docs/OUTAGES.md): an emergency's explanation to the
+    households not recorded in time (R7.10, the CS supervisor reminded), or an outage past its
+    expected restoration, neither revised nor restored (R16.6, the duty manager alerted)."""
+
+    notice_id: UUID
+    notice_no: str
+    kind: NoticeKind
+    due_at: AwareDatetime
+    notification: Notified
+
+
+class EscalationMaintenanceExplanationDueEvent(Envelope):
+    event_type: Literal["escalation.maintenance_explanation_due"]
+    data: MaintenanceDue
+
+
+class EscalationMaintenanceRestorationOverdueEvent(Envelope):
+    event_type: Literal["escalation.maintenance_restoration_overdue"]
+    data: MaintenanceDue
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -343,6 +366,8 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationMeasureOverdueEvent,
     EscalationPromiseReminderEvent,
     EscalationPromiseOverdueEvent,
+    EscalationMaintenanceExplanationDueEvent,
+    EscalationMaintenanceRestorationOverdueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -361,9 +386,15 @@ NOTIFYING = (
     EscalationMeasureOverdueEvent,
     EscalationPromiseReminderEvent,
     EscalationPromiseOverdueEvent,
+    EscalationMaintenanceExplanationDueEvent,
+    EscalationMaintenanceRestorationOverdueEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 PROMISE_NOTIFYING = (EscalationPromiseReminderEvent, EscalationPromiseOverdueEvent)
+MAINTENANCE_NOTIFYING = (
+    EscalationMaintenanceExplanationDueEvent,
+    EscalationMaintenanceRestorationOverdueEvent,
+)
 
 
 class Notification(Contract):
@@ -384,11 +415,13 @@ class Notification(Contract):
         "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
         "promise_reminder",  # a promise's: ticket_id, ticket_no are the promise's id, client_ref
         "promise_overdue",
+        "maintenance_explanation_due",  # a notice's: ticket_id, ticket_no are the notice's
+        "maintenance_restoration_overdue",
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")
-    about: Literal["ticket", "incident", "promise"] = Field(
-        default="ticket", description="What ticket_id and ticket_no name (R16.5, R6.15)"
+    about: Literal["ticket", "incident", "promise", "maintenance"] = Field(
+        default="ticket", description="What ticket_id and ticket_no name (R16.5, R6.15, R16.6)"
     )
     clock: ClockName | None
     level: Level | None
@@ -427,15 +460,16 @@ def notification_of(published: Envelope) -> Notification | None:
             event_id=published.event_id,
             staff=data.owner,
         )
-    if isinstance(published, INCIDENT_NOTIFYING):
+    if isinstance(published, INCIDENT_NOTIFYING + MAINTENANCE_NOTIFYING):
+        incident = isinstance(published, INCIDENT_NOTIFYING)
         return Notification(
             notification_id=data.notification.notification_id,
             site=published.site,
             role=data.notification.role,
             reason=name,
-            ticket_id=data.incident_id,
-            ticket_no=data.incident_no,
-            about="incident",
+            ticket_id=data.incident_id if incident else data.notice_id,
+            ticket_no=data.incident_no if incident else data.notice_no,
+            about="incident" if incident else "maintenance",
             clock=None,
             level=None,
             due_at=getattr(data, "due_at", published.occurred_at),

@@ -15,6 +15,7 @@ from shared.contracts.base import Appointment, Contract, StaffId
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.incident_events import INCIDENT_EVENTS
+from shared.contracts.maintenance_events import MAINTENANCE_EVENTS
 from shared.contracts.promise_events import PROMISE_EVENTS
 from shared.contracts.round_events import ROUND_EVENTS
 from shared.contracts.violation_events import VIOLATION_EVENTS
@@ -238,6 +239,7 @@ INTAKE_EVENTS: tuple[type[Envelope], ...] = (
     *ROUND_EVENTS,
     *VIOLATION_EVENTS,
     *PROMISE_EVENTS,
+    *MAINTENANCE_EVENTS,
 )
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}

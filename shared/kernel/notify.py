@@ -16,6 +16,7 @@ Reason = Literal[
     "clock_breached", "complaint_escalated", "complaint_upgraded", "major_reported",
     "major_suggested", "incident_alerted", "incident_follow_up_due", "finding_referred",
     "promise_reminder", "promise_overdue",
+    "maintenance_explanation_due", "maintenance_restoration_overdue",
 ]  # fmt: skip
 # a breach and each ladder step want someone to act: told again until acknowledged; a
 # suggestion toward major (R5.1a) is the desk's to confirm, told once; a staff finding is
@@ -25,6 +26,7 @@ RESENT: tuple[Reason, ...] = (
     "incident_alerted", "incident_follow_up_due",
     "finding_referred",
     "promise_overdue",  # a broken promise wants the supervisor to act (R6.15); the reminder once
+    "maintenance_restoration_overdue",  # the duty manager, until a revision or restoration
 )  # fmt: skip
 Email = Annotated[
     str,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shared.kernel.identifiers import StaffId, is_valid_site
 from shared.kernel.incidents import IncidentConfig
 from shared.kernel.inspection import InspectionConfig
+from shared.kernel.maintenance import MaintenanceConfig
 from shared.kernel.notify import NotifyConfig
 from shared.kernel.personal import looks_personal
 from shared.kernel.promises import PromiseConfig
@@ -80,6 +81,10 @@ class SiteConfig(BaseModel):
     )
     promise_tasks: PromiseConfig = Field(
         default_factory=PromiseConfig, description="Promises kept (PROMISES.md, R6.15, R2.6)"
+    )
+    maintenance: MaintenanceConfig = Field(
+        default_factory=MaintenanceConfig,
+        description="Maintenance and outage notices (OUTAGES.md, R7.9, R7.10, R16.6)",
     )
 
     @field_validator("timezone")

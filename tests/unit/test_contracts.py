@@ -264,6 +264,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from services.intake.application import IntakeApp
     from services.intake.entrypoint import COMMANDS
     from shared.contracts.commands import INTAKE_COMMANDS
+    from shared.contracts.maintenance_commands import MAINTENANCE_COMMANDS
     from shared.contracts.promise_commands import PROMISE_COMMANDS
     from shared.contracts.rounds import ROUND_COMMANDS
     from shared.contracts.violation_commands import VIOLATION_COMMANDS
@@ -273,9 +274,16 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     rounds = [cmd.verb for cmd in ROUND_COMMANDS]  # plan_rounds, record_round (issue 16)
     cases = [cmd.verb for cmd in VIOLATION_COMMANDS]  # violation cases (issue 16)
     promises = [cmd.verb for cmd in PROMISE_COMMANDS]  # promises kept (issue 16)
-    served = set(verbs) | set(rounds) | set(cases) | set(promises)
+    notices = [cmd.verb for cmd in MAINTENANCE_COMMANDS]  # maintenance notices (issue 16)
+    served = set(verbs) | set(rounds) | set(cases) | set(promises) | set(notices)
     assert set(COMMANDS) == served
-    assert len(COMMANDS) == 16 + 2 + len(cases) + len(promises) == len(served)
-    every = (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *PROMISE_COMMANDS)
+    assert len(COMMANDS) == 16 + 2 + len(cases) + len(promises) + len(notices) == len(served)
+    every = (
+        *INTAKE_COMMANDS,
+        *ROUND_COMMANDS,
+        *VIOLATION_COMMANDS,
+        *PROMISE_COMMANDS,
+        *MAINTENANCE_COMMANDS,
+    )
     assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in every)
     assert COMMANDS["report"][1].__name__ == "ReportReply"

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from services.console.adapters.http_web import Stop, Web, Who
+from services.console.application import notice_desk
 from services.console.application.forms import new_client_ref, report_body
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, allowed_actions, open_orders
@@ -37,7 +38,10 @@ class DeskPages(Web):
         )  # fmt: skip
 
     async def desk_form(self, request: Request, who: Who) -> Response:
-        return self.desk_page(request, who)
+        # the notices in force: the receptionist tells a caller the restoration time (R16.6)
+        return self.desk_page(
+            request, who, active=await notice_desk.in_force(self.desk.desk, who.session.site)
+        )
 
     async def report(self, request: Request, who: Who) -> Response:
         form = request.state.form
@@ -47,8 +51,12 @@ class DeskPages(Web):
             body = report_body(form, site.zone)
             reply = await self.desk.report(who.session.site, who.session.staff_id, body)
         except Refused as refused:
-            return self.desk_page(request, who, 400, form=form, refused=refused)
-        return self.page(request, "reported.html", who=who, reply=reply, kind=form.get("kind"))
+            active = await notice_desk.in_force(self.desk.desk, who.session.site)
+            return self.desk_page(request, who, 400, form=form, refused=refused, active=active)
+        # linked to a notice in force: what to tell the caller of it (R16.6)
+        notices = await notice_desk.of_ticket(self.desk.desk, who.session.site, reply)
+        return self.page(request, "reported.html", who=who, reply=reply, kind=form.get("kind"),
+                         maintenance=notices)  # fmt: skip
 
     async def tickets(self, request: Request, who: Who) -> Response:
         view = request.query_params.get("view", "open")
@@ -78,8 +86,10 @@ class DeskPages(Web):
             status = 404 if refused.code in ("not_found", "invalid") else 503
             raise Stop(status, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
         site = self.sites.get(who.session.site)
+        notices = await notice_desk.of_ticket(self.desk.desk, who.session.site, ticket)
         return self.page(
             request, "ticket.html", context.pop("status", 200), who=who, ticket=ticket,
+            maintenance=notices,  # the notices it is linked to (R16.6)
             csrf=who.session.csrf, actions=allowed_actions(ticket), kinds=KINDS,
             waiting_orders=open_orders(ticket),
             request_message=request.query_params.get("m"),

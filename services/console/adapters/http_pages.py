@@ -7,6 +7,7 @@ from __future__ import annotations
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from services.console.adapters.http_announcements import AnnouncementPages
 from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
@@ -17,7 +18,14 @@ from services.console.adapters.http_web import STATIC
 
 
 class Pages(
-    SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages, PromisePages
+    SignInPages,
+    DeskPages,
+    OrderPages,
+    ManagerPages,
+    IncidentPages,
+    RoundPages,
+    PromisePages,
+    AnnouncementPages,
 ):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
@@ -56,5 +64,13 @@ class Pages(
             Route("/promises/missed-call", g(self.record_missed_call, post=True), methods=["POST"]),
             Route("/promises/{promise}/reveal", g(self.reveal_caller, post=True), methods=["POST"]),
             Route("/promises/{promise}/{verb}", g(self.promise_step, post=True), methods=["POST"]),
+            # maintenance and outage notices to households (docs/OUTAGES.md)
+            Route("/announcements", g(self.announcements), methods=["GET"]),
+            Route("/announcements", g(self.announce, post=True), methods=["POST"]),
+            Route(
+                "/announcements/{notice}/{verb}",
+                g(self.announcement_step, post=True),
+                methods=["POST"],
+            ),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

@@ -75,6 +75,7 @@ DASHBOARD = Page("/dashboard", "今日概况")
 INCIDENTS = Page("/incidents", "突发事件")
 ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
 PROMISES = Page("/promises", "承诺回复")  # promises kept, missed calls (R6.15, R2.6, R11.5)
+ANNOUNCEMENTS = Page("/announcements", "维修通告")  # notices to households (R7.9, R16.6)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
@@ -91,13 +92,18 @@ MENUS: dict[str, tuple[Page, ...]] = {
     ),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
     "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS),
-    # told of promises overdue (docs/PROMISES.md): the desk's supervisor
+    # told of promises overdue (docs/PROMISES.md) and of an emergency's explanation owed to the
+    # households (R7.10, docs/OUTAGES.md): the desk's supervisor
     "cs_supervisor": (TICKETS, NOTICES, PROMISES, FOLLOW_UPS, INCIDENTS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
     "technician": (ORDERS, NOTICES),
     "department_staff": (ORDERS, TICKETS, NOTICES),
 }
+# the households' notices (维修通告, docs/OUTAGES.md): the desk, and those who answer for them
+for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager",
+              "cs_supervisor"):  # fmt: skip
+    MENUS[_role] += (ANNOUNCEMENTS,)
 
 
 def menu(role: str) -> tuple[Page, ...]:

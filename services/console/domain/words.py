@@ -76,12 +76,22 @@ INCIDENT_KINDS = {
     "medical": "急救病人", "crime": "治安事件", "other": "其他事故",
 }  # fmt: skip
 INCIDENT_STATUSES = {"open": "处理中", "closed": "已结案"}
+# maintenance and outage notices (维修通告, R7.9, R7.10, R16.6; docs/OUTAGES.md)
+NOTICE_KINDS = {
+    "planned_work": "计划维修（公共部位）", "emergency_work": "紧急抢修", "water_outage": "停水",
+    "power_outage": "停电", "gas_outage": "停气", "lift_outage": "电梯停运",
+    "other_outage": "其他停运",
+}  # fmt: skip
+NOTICE_STATUSES = {"announced": "生效中", "restored": "已恢复", "done": "已完工",
+                   "cancelled": "已取消"}  # fmt: skip
 NOTICE_REASONS = {
     "clock_breached": "超时", "complaint_escalated": "投诉升级",
     "complaint_upgraded": "升级为重大投诉", "major_reported": "重大投诉",
     "major_suggested": "建议升级重大", "incident_alerted": "突发事件",
     "incident_follow_up_due": "突发事件待跟进", "finding_referred": "巡查发现员工问题",
     "promise_reminder": "承诺即将到期", "promise_overdue": "承诺逾期",
+    "maintenance_explanation_due": "抢修待事后说明",
+    "maintenance_restoration_overdue": "停水停电超时未恢复",
 }  # fmt: skip
 # promises kept (docs/PROMISES.md)
 PROMISE_KINDS = {"reply": "答复客户", "callback": "未接来电回电", "answer": "回访问题答复"}
@@ -98,7 +108,8 @@ VOCABULARIES = {
     "department": DEPARTMENTS, "order_status": ORDER_STATUSES, "clock": CLOCKS,
     "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS, "order_event": ORDER_EVENTS,
     "incident_kind": INCIDENT_KINDS, "incident_status": INCIDENT_STATUSES,
-    "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS,
+    "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS, "notice_kind": NOTICE_KINDS,
+    "notice_status": NOTICE_STATUSES,
 }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.notice_watch import NoticeWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
@@ -33,6 +34,8 @@ EVENT_NAMES: dict[type, str] = {
     CaseDeadlines.MeasureOverdue: "measure_overdue",
     PromiseWatch.Reminded: "promise_reminder",
     PromiseWatch.Overdue: "promise_overdue",
+    NoticeWatch.ExplanationDue: "maintenance_explanation_due",
+    NoticeWatch.RestorationOverdue: "maintenance_restoration_overdue",
 }
 
 
@@ -42,6 +45,10 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
     if name.startswith("promise_"):  # a promise's watch (R6.15): its id, client_ref, owner
         return {"promise_id": ev.promise_id, "client_ref": ev.client_ref, "owner": ev.owner,
                 "due_at": ev.due_at, "notification": _notified(ev)}  # fmt: skip
+    if name.startswith("maintenance_"):  # a notice's clock (R7.10, R16.6)
+        notified = {"notification_id": ev.notification_id, "role": ev.role}
+        return {"notice_id": ev.notice_id, "notice_no": ev.notice_no, "kind": ev.kind,
+                "due_at": ev.due_at, "notification": notified}  # fmt: skip
     if name == "measure_overdue":  # a violation case's board: its id and client_ref
         notified = {"notification_id": ev.notice_id, "role": ev.role}
         return {"ticket_id": ev.case_id, "ticket_no": ev.client_ref, "measure": ev.measure,

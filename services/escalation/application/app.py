@@ -18,10 +18,13 @@ from services.escalation.application.commands import HANDLERS
 from services.escalation.application.decisions import decision, incident_decision
 from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.application.incidents import remind
+from services.escalation.application.maintenance import notice_decision
+from services.escalation.application.maintenance import remind as remind_notice
 from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch
 from services.escalation.domain.boards import BOARDS, Board
+from services.escalation.domain.notice_watch import NoticeWatch
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 
@@ -85,7 +88,8 @@ class EscalationApp(DeskApplication):
 
     def board(self, board_id: UUID) -> Board | None:
         """A ticket's clocks, an emergency event's follow-up (R16.5), a violation case's due
-        dates (R14.3), or a promise's due time (R6.15, R2.6, R11.5)."""
+        dates (R14.3), a promise's due time (R6.15, R2.6, R11.5) or a maintenance notice's
+        explanation and restoration (R7.10, R16.6)."""
         found = self.get(board_id, Aggregate)
         return found if isinstance(found, BOARDS) else None
 
@@ -114,6 +118,10 @@ class EscalationApp(DeskApplication):
                     if isinstance(board, IncidentWatch):  # an emergency's follow-up (R16.5)
                         changed.extend(remind(board, now))
                         decided.extend(map(incident_decision, board.pending_events))
+                        continue
+                    if isinstance(board, NoticeWatch):  # a notice's explanation, restoration
+                        changed.extend(remind_notice(board, now))
+                        decided.extend(map(notice_decision, board.pending_events))
                         continue
                     changed.extend(board.decide(now))
                     decided.extend(decision(board, ev) for ev in board.pending_events)

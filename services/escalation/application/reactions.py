@@ -12,6 +12,7 @@ from uuid import UUID
 
 from services.escalation.application import incidents, policy
 from services.escalation.application.case_reactions import CASE_REACTIONS
+from services.escalation.application.maintenance import NOTICE_REACTIONS
 from services.escalation.application.promise_reactions import PROMISE_REACTIONS
 from services.escalation.domain import (
     Cause,
@@ -186,4 +187,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     RoundRecordedEvent: round_recorded,  # inspection rounds (docs/INSPECTION.md)
     **CASE_REACTIONS,  # a violation case's due dates (case_reactions.py, R14.3)
     **PROMISE_REACTIONS,  # a promise's reminder and overdue notice (promise_reactions.py)
+    **NOTICE_REACTIONS,  # a notice's explanation and restoration (maintenance.py, R16.6)
 }

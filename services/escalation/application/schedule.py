@@ -35,7 +35,7 @@ class Followed(Protocol):
 def is_board_event(topic: str) -> bool:
     """Whether a stored event's topic names an event of a board (domain/boards.py: a ticket's
     `TicketClocks`, old topics included, an emergency event's `IncidentWatch`, a violation
-    case's `CaseDeadlines`, a promise's `PromiseWatch`)."""
+    case's `CaseDeadlines`, a promise's `PromiseWatch`, a maintenance notice's `NoticeWatch`)."""
     event_class = resolve_topic(topic)
     return isinstance(event_class, type) and issubclass(event_class, BOARD_EVENTS)
 

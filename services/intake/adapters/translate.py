@@ -11,10 +11,18 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from services.intake.adapters.maintenance_translate import maintenance_envelope
 from services.intake.adapters.round_translate import round_envelope
 from services.intake.adapters.translate_promises import PromiseOf, promise_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
-from services.intake.domain import Incident, MonthReview, Promise, Ticket, ViolationCase
+from services.intake.domain import (
+    Incident,
+    MaintenanceNotice,
+    MonthReview,
+    Promise,
+    Ticket,
+    ViolationCase,
+)
 from shared.contracts import events, incident_events
 from shared.messaging.publishing import envelope, mask
 
@@ -46,6 +54,8 @@ class Translator:
             return violation_envelope(event, self._case_of)
         if isinstance(event, Promise.Event):
             return promise_envelope(event, self._promise_of, self._reporters_of)
+        if isinstance(event, MaintenanceNotice.Event):
+            return maintenance_envelope(event)
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

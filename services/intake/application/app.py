@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
-from services.intake.application import incidents
+from services.intake.application import incidents, maintenance
 from services.intake.application import work_order_reactions as orders
 from services.intake.application.contacts import report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
@@ -99,7 +99,10 @@ class IntakeApp(DeskApplication):
             ctx, cmd, lambda t, at, meta: t.classify(at=at, meta=meta, **changes)
         )
         # classified a help request of category A, E or F: it opens its incident (R16.5)
-        return reply, [*changed, *incidents.incident_for_help(self, changed[0], ctx.meta(cmd))]
+        meta = ctx.meta(cmd)
+        opened = incidents.incident_for_help(self, changed[0], meta)
+        # classified with a category a notice in force answers: linked to it (R16.6)
+        return reply, [*changed, *opened, *maintenance.link_report(self, changed[0], meta)]
 
     def _link(self, ctx: CommandContext, cmd: LinkContact) -> tuple[BaseModel, list[Any]]:
         contact = {
@@ -266,6 +269,7 @@ class IntakeApp(DeskApplication):
         RecordRound: record_round,
         **VIOLATION_HANDLERS,  # violation cases (violations.py, R14.1–R14.10)
         **PROMISE_HANDLERS,  # promises kept (promises.py, R6.15, R2.6, R11.5)
+        **maintenance.HANDLERS,  # maintenance and outage notices (R7.9, R7.10, R16.6)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

@@ -12,9 +12,10 @@ from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
 from services.intake.application.incidents import incident_for_help
+from services.intake.application.maintenance import link_report
 from services.intake.application.replies import report_reply
 from services.intake.application.times import not_in_future
-from services.intake.domain import Incident, Ticket, TicketCounter, ticket_id_for
+from services.intake.domain import Incident, NoticeBoard, Ticket, TicketCounter, ticket_id_for
 from services.intake.domain.incident import incident_of_ticket
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
@@ -62,7 +63,8 @@ def report_contact(
     incident = incident_for_help(app, ticket, ctx.meta(cmd), kind)  # A, E, F (R16.5)
     incident_no = incident[0].incident_no if incident else None
     reply = report_reply(ticket, site, duplicate=False, incident_no=incident_no)
-    return reply, [ticket, counter, *number, *incident]
+    notices = link_report(app, ticket, ctx.meta(cmd))  # about a notice in force (R16.6)
+    return reply, [ticket, counter, *number, *incident, *notices]
 
 
 def report_lookups(
@@ -73,7 +75,7 @@ def report_lookups(
     ids: list[UUID] = []
     months: dict[tuple[str, str], int] = {}
     for ctx, cmd in reports:
-        ids.append(ticket_id_for(ctx.site, cmd.client_ref))
+        ids += [ticket_id_for(ctx.site, cmd.client_ref), NoticeBoard.id_for(ctx.site)]
         site = app.sites.get(ctx.site)
         if site is not None:
             month = (cmd.received_at or app.clock.now()).astimezone(site.zone).strftime("%Y%m")

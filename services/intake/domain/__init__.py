@@ -5,11 +5,14 @@
 site manager's monthly analysis (`month_review`), emergency events and their numbers
 (`incident`), the log of refused looks at contact details (`access_log`); violation cases
 (`violation_case`) and the list of a site's cases (`violation_register`); the desk's promises
-(`promise`)."""
+(`promise`); maintenance and outage notices (`maintenance_notice`) and a site's board of them
+(`notice_board`)."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter
+from services.intake.domain.maintenance_notice import MaintenanceNotice
 from services.intake.domain.month_review import MonthReview
+from services.intake.domain.notice_board import NoticeBoard
 from services.intake.domain.promise import Promise, promise_id_for
 from services.intake.domain.ticket import Ticket, ticket_id_for
 from services.intake.domain.ticket_counter import TicketCounter
@@ -22,7 +25,9 @@ __all__ = [
     "AccessLog",
     "Incident",
     "IncidentCounter",
+    "MaintenanceNotice",
     "MonthReview",
+    "NoticeBoard",
     "OrderOfTicket",
     "Promise",
     "RuleError",

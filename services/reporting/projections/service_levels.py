@@ -171,6 +171,9 @@ STEPS: dict[type[Envelope], Step] = {
 STEPS |= {
     escalation.EscalationIncidentAlertedEvent: lambda state, ev: None,
     escalation.EscalationIncidentFollowUpDueEvent: lambda state, ev: None,
+    # a maintenance notice's reminder and alert (R7.10, R16.6) name the notice
+    escalation.EscalationMaintenanceExplanationDueEvent: lambda state, ev: None,
+    escalation.EscalationMaintenanceRestorationOverdueEvent: lambda state, ev: None,
 }
 # A promise's reminder and overdue notice (R6.15) likewise: the view lists their notices only.
 STEPS |= {
@@ -183,8 +186,12 @@ SERVICE_LEVELS: Projector[SlaState] = Projector(STEPS, key=lambda ev: str(_about
 
 
 def _about(data: Any) -> Any:
-    """A ticket's id; an incident's or a promise's for their notices."""
-    return getattr(data, "ticket_id", None) or getattr(data, "incident_id", None) or data.promise_id
+    """A ticket's id; an incident's, a promise's or a maintenance notice's for their notices."""
+    for field in ("ticket_id", "incident_id", "promise_id"):
+        found = getattr(data, field, None)
+        if found:
+            return found
+    return data.notice_id
 
 
 def evolve_sla(state: SlaState | None, event: Envelope) -> SlaState | None:

@@ -28,7 +28,7 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.queries.quality import quality_pack
-from services.reporting.views import promise_facts, violation_facts
+from services.reporting.views import notice_facts, promise_facts, violation_facts
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
 from shared.kernel.sites import SiteConfig
@@ -42,6 +42,9 @@ class Reports:
     def __init__(self, view: AnalyticsView) -> None:
         self.view = view
         self.facts = PeriodFacts(view)
+
+    def _notices(self, site: str, month: str) -> dict[str, Any]:
+        return notice_facts.month_figures(self.view.rows(notice_facts.SQL, (site, month)))
 
     def _violations(self, site: str, month: str) -> dict[str, Any]:
         return violation_facts.month_figures(self.view.rows(violation_facts.SQL, (site, month)))
@@ -142,6 +145,7 @@ class Reports:
             "analysis": facts.analysis(site, month),
             "incidents": facts.incidents(site, month),  # 突发事件 (R16.5)
             "inspection": inspection_figures(this),  # rounds' findings (docs/INSPECTION.md)
+            "maintenance": self._notices(site, month),  # 维修通告 (R7.9, R16.6, OUTAGES.md)
         }
 
     def _trend_point(self, site: str, month: str, first: str | None) -> dict[str, Any]:

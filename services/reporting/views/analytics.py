@@ -19,6 +19,7 @@ from services.reporting.projections.site_calendar import Calendar
 from services.reporting.views import (
     analytics_months,
     analytics_tables,
+    notice_facts,
     promise_facts,
     violation_facts,
 )
@@ -88,6 +89,7 @@ class AnalyticsView(ParkingView, SQLiteView):
                     batch.rows[rows].project(event)
                 violation_facts.record(c, self.calendar, event)  # R14.3
                 promise_facts.record(c, self.calendar, event)  # R6.15, R2.6, R11.5
+                notice_facts.record(c, self.calendar, event)  # R16.6
         batch.write()
         if not self._bulk:
             analytics_months.refresh(c, analytics_months.touched(batch))

@@ -12,7 +12,12 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.analytics_facts import FactProjectors
 from services.reporting.projections.ticket_facts import Facts, no_facts
-from services.reporting.views import analytics_months, promise_facts, violation_facts
+from services.reporting.views import (
+    analytics_months,
+    notice_facts,
+    promise_facts,
+    violation_facts,
+)
 from services.reporting.views.parked import PARKED_TABLE
 from shared.eventstore.views import Batch, Rows
 
@@ -92,8 +97,14 @@ TABLES = (
     PARKED_TABLE,  # not checked: a park says how the view was fed, not what it shows
     *violation_facts.TABLES,
     *promise_facts.TABLES,
+    *notice_facts.TABLES,
 )
-CHECKED = (*_KEYS.items(), *violation_facts.CHECKED, *promise_facts.CHECKED)
+CHECKED = (
+    *_KEYS.items(),
+    *violation_facts.CHECKED,
+    *promise_facts.CHECKED,
+    *notice_facts.CHECKED,
+)
 
 
 def batch(c: SQLiteCursor, p: FactProjectors) -> Batch:

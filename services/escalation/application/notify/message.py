@@ -23,6 +23,8 @@ REASONS = {
     "measure_overdue": "违例处理逾期 violation measure overdue",
     "promise_reminder": "承诺即将到期 promise due soon",
     "promise_overdue": "承诺逾期未兑现 promise overdue",
+    "maintenance_explanation_due": "抢修待事后说明 emergency work explanation due",
+    "maintenance_restoration_overdue": "停水停电超时未恢复 outage past its restoration time",
 }
 
 # what `ticket_no` names: a ticket's number, or a violation case's client_ref
@@ -30,6 +32,8 @@ _NAMES = {
     "measure_overdue": "违例 case",
     "promise_reminder": "承诺 promise",
     "promise_overdue": "承诺 promise",
+    "maintenance_explanation_due": "维修通告 notice",
+    "maintenance_restoration_overdue": "维修通告 notice",
 }
 
 
