@@ -23,6 +23,7 @@ from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
+from shared.contracts.shifts import SHIFT_COMMANDS
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
 from shared.contracts.violation_retention import (
     EraseOffender,
@@ -43,7 +44,7 @@ from shared.messaging.rpc import correlation_id
 # (shared/contracts/commands.py, violation_commands.py)
 COMMANDS = {
     cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
-    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS)
+    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *SHIFT_COMMANDS)
 }
 
 

@@ -22,6 +22,7 @@ from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.application.rounds import plan_rounds, record_round
+from services.intake.application.shifts import HANDLERS as SHIFT_HANDLERS
 from services.intake.application.times import not_in_future
 from services.intake.application.violations import HANDLERS as VIOLATION_HANDLERS
 from services.intake.application.violations import offender_of
@@ -264,6 +265,7 @@ class IntakeApp(DeskApplication):
         PlanRounds: plan_rounds,  # inspection rounds (rounds.py, docs/INSPECTION.md)
         RecordRound: record_round,
         **VIOLATION_HANDLERS,  # violation cases (violations.py, R14.1–R14.10)
+        **SHIFT_HANDLERS,  # ticket hand-overs and the shift log (shifts.py, R10.1, R15.9–R15.12)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,
