@@ -286,6 +286,22 @@ class EscalationMeasureOverdueEvent(Envelope):
     data: MeasureOverdue
 
 
+class HandoverUnsigned(Contract):
+    """A closed shift log was not signed by the incoming shift within the site's grace (R15.9):
+    the CS supervisor is reminded. `ticket_id` and `ticket_no` are the shift log's id and its
+    shift (its local start, 2026-12-03T08:00), as its notification names them."""
+
+    ticket_id: UUID = Field(description="The shift log's id")
+    ticket_no: str = Field(description="The shift: its local start, YYYY-MM-DDTHH:MM")
+    due_at: AwareDatetime = Field(description="When the incoming shift was to sign by")
+    notification: Notified
+
+
+class EscalationHandoverUnsignedEvent(Envelope):
+    event_type: Literal["escalation.handover_unsigned"]
+    data: HandoverUnsigned
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -320,6 +336,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationClockExtendedEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationHandoverUnsignedEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -336,6 +353,7 @@ NOTIFYING = (
     EscalationIncidentFollowUpDueEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationHandoverUnsignedEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 
@@ -356,6 +374,7 @@ class Notification(Contract):
         "incident_follow_up_due",
         "finding_referred",
         "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
+        "handover_unsigned",  # a shift log's: ticket_id, ticket_no are the log's and its shift
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")

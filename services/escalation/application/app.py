@@ -20,6 +20,7 @@ from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch, TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.handover_watch import HandoverWatch
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
 
@@ -81,13 +82,16 @@ class EscalationApp(DeskApplication):
 
     # -- what falls due -------------------------------------------------------------------
 
-    def board(self, board_id: UUID) -> TicketClocks | IncidentWatch | CaseDeadlines | None:
+    def board(
+        self, board_id: UUID
+    ) -> TicketClocks | IncidentWatch | CaseDeadlines | HandoverWatch | None:
         """A ticket's clocks, an emergency event's follow-up (R16.5), or a violation case's due
         dates (R14.3)."""
         return (
             self.get(board_id, TicketClocks)
             or self.get(board_id, IncidentWatch)
             or self.get(board_id, CaseDeadlines)
+            or self.get(board_id, HandoverWatch)  # an unsigned shift handover (R15.9)
         )
 
     def next_due(self, board_id: UUID) -> datetime | None:

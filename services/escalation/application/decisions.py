@@ -8,6 +8,7 @@ from typing import Any
 
 from services.escalation.domain import TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.handover_watch import HandoverWatch
 
 DECISIONS: dict[type, str] = {
     TicketClocks.ClockWarned: "clock_warned",
@@ -18,10 +19,11 @@ DECISIONS: dict[type, str] = {
     TicketClocks.MajorSuggested: "major_suggested",
     TicketClocks.FindingReferred: "finding_referred",
     CaseDeadlines.MeasureOverdue: "measure_overdue",
+    HandoverWatch.Unsigned: "handover_unsigned",
 }
 
 
-def decision(board: TicketClocks | CaseDeadlines, event: Any) -> dict[str, Any]:
+def decision(board: TicketClocks | CaseDeadlines | HandoverWatch, event: Any) -> dict[str, Any]:
     """`ticket_id`, `ticket_no`: a violation case's id and client_ref for its measures."""
     if isinstance(event, TicketClocks.MajorReported):
         subject = f"major:{event.role}"

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from services.escalation.application import incidents, policy
 from services.escalation.application.case_reactions import CASE_REACTIONS
+from services.escalation.application.handover_reactions import HANDOVER_REACTIONS
 from services.escalation.domain import (
     Cause,
     OrderLink,
@@ -184,4 +185,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     incident_events.IncidentClosedEvent: incidents.closed,
     RoundRecordedEvent: round_recorded,  # inspection rounds (docs/INSPECTION.md)
     **CASE_REACTIONS,  # a violation case's due dates (case_reactions.py, R14.3)
+    **HANDOVER_REACTIONS,  # a closed shift log's signature (handover_reactions.py, R15.9)
 }

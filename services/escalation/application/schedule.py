@@ -20,6 +20,7 @@ from eventsourcing.utils import resolve_topic
 
 from services.escalation.domain import IncidentWatch, TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.handover_watch import HandoverWatch
 from shared.eventstore.views import SQLiteView
 
 LOG = "escalation"  # the tracking name: the escalation store's notification log
@@ -38,7 +39,7 @@ def is_board_event(topic: str) -> bool:
     or of an `IncidentWatch` (an emergency event's follow-up falls due too) or of a violation
     case's `CaseDeadlines`."""
     event_class = resolve_topic(topic)
-    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event)
+    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event, HandoverWatch.Event)
     return isinstance(event_class, type) and issubclass(event_class, boards)
 
 

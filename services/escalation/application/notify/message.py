@@ -21,10 +21,11 @@ REASONS = {
     "incident_follow_up_due": "突发事件待跟进 emergency follow-up overdue",
     "finding_referred": "巡查发现员工问题 staff finding from a round",
     "measure_overdue": "违例处理逾期 violation measure overdue",
+    "handover_unsigned": "交接班记录未签字 shift handover unsigned",
 }
 
 # what `ticket_no` names: a ticket's number, or a violation case's client_ref
-_NAMES = {"measure_overdue": "违例 case"}
+_NAMES = {"measure_overdue": "违例 case", "handover_unsigned": "交接班 shift"}
 
 
 @dataclass(frozen=True)
