@@ -16,6 +16,7 @@ from services.intake.application import IntakeApp
 from services.intake.application.contact_index import ContactIndex
 from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
+from services.intake.application.shifts import show_shift
 from services.intake.application.ticket_search import search_tickets
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
@@ -23,7 +24,7 @@ from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
-from shared.contracts.shifts import SHIFT_COMMANDS
+from shared.contracts.shifts import SHIFT_COMMANDS, ShiftLogView, ShowShift
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
 from shared.contracts.violation_retention import (
     EraseOffender,
@@ -135,7 +136,18 @@ class IntakeService(DeskService):
             title="round.list",
             description=inspect.cleandoc(ListRounds.__doc__ or ""),
         )(rounds)
+        shift = self.handler("query_shift_show", ShowShift, ShiftLogView, self._shift)
+        router.subscriber(
+            subjects.query_pattern("shift.show"),
+            title="shift.show",
+            description=inspect.cleandoc(ShowShift.__doc__ or ""),
+        )(shift)
         return router
+
+    async def _shift(self, site: str, query: ShowShift, _: dict[str, str]) -> dict:
+        """A shift's log, as the incoming shift reads it before signing (docs/SHIFTS.md)."""
+        reply = await self.offload(show_shift, self.app, site, query)
+        return reply.model_dump(mode="json")
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""

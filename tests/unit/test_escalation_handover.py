@@ -38,8 +38,8 @@ def test_an_unsigned_handover_reminds_the_cs_supervisor_once_R15_9():
     clock.set(T0 + timedelta(minutes=29))
     assert app.tick() == []
     clock.set(T0 + timedelta(minutes=31))
-    assert [(d["event"], d["ticket_no"]) for d in app.tick()] == [
-        ("handover_unsigned", "2026-11-10T08:00")
+    assert [(d["event"], d["ticket_no"], d["subject"]) for d in app.tick()] == [
+        ("handover_unsigned", "2026-11-10T08:00", "handover")
     ]
     assert app.tick() == []
     [note] = _notes(app)

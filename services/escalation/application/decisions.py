@@ -29,6 +29,8 @@ def decision(board: TicketClocks | CaseDeadlines | HandoverWatch, event: Any) ->
         subject = f"major:{event.role}"
     else:
         subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"
+    if isinstance(event, HandoverWatch.Unsigned):
+        subject = "handover"  # R15.9
     if isinstance(event, TicketClocks.FindingReferred):
         subject = f"finding:{event.role}"
     return {
