@@ -21,6 +21,7 @@ from propdesk.report_files.document import (
     text,
     when,
 )
+from propdesk.report_files.handovers import handovers
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
 from propdesk.report_files.violations import violations
@@ -285,6 +286,7 @@ SECTIONS: tuple[Section, ...] = (
     repeat_units,
     paid,
     violations,
+    handovers,
     departments,
     top_categories,
     change,

@@ -16,7 +16,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.incident_events import INCIDENT_EVENTS
 from shared.contracts.round_events import ROUND_EVENTS
-from shared.contracts.shift_events import SHIFT_EVENTS
+from shared.contracts.shift_events import SHIFT_EVENTS, TicketHandedOverEvent
 from shared.contracts.violation_events import VIOLATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.kernel.vocabulary import (
@@ -223,6 +223,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketRepliedEvent,
     VerifiedOnSiteEvent,
     SolutionAcceptedEvent,
+    TicketHandedOverEvent,  # first-contact ownership (R10.1): shift_events.py, contract §31
 )
 
 

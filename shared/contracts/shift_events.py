@@ -83,8 +83,8 @@ class ShiftSignedEvent(Envelope):
     data: ShiftSigned
 
 
+# the shift log's; `ticket.handed_over` is among the ticket's events (events.py TICKET_EVENTS)
 SHIFT_EVENTS: tuple[type[Envelope], ...] = (
-    TicketHandedOverEvent,
     ShiftEntryWrittenEvent,
     ShiftClosedEvent,
     ShiftSignedEvent,

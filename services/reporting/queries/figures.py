@@ -28,7 +28,7 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.queries.quality import quality_pack
-from services.reporting.views import violation_facts
+from services.reporting.views import shift_facts, violation_facts
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
 from shared.kernel.sites import SiteConfig
@@ -45,6 +45,10 @@ class Reports:
 
     def _violations(self, site: str, month: str) -> dict[str, Any]:
         return violation_facts.month_figures(self.view.rows(violation_facts.SQL, (site, month)))
+
+    def _shifts(self, site: str, month: str) -> dict[str, Any]:
+        rows = self.view.rows(shift_facts.SQL, (site, month, site, month))
+        return shift_facts.month_figures(rows, month)
 
     # -- the monthly summary ----------------------------------------------------------------
 
@@ -110,6 +114,7 @@ class Reports:
             "repeat_units": _repeat_units(this.complaints),
             "paid": paid,
             "violations": self._violations(site, month),  # by measure (R14.3)
+            "handovers": self._shifts(site, month),  # shift logs and ticket hand-overs (R15.9)
             "orders_by_department": departments,
             "top_categories": [
                 {
