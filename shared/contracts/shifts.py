@@ -127,6 +127,7 @@ class SignatureLine(Contract):
 
 
 class ShiftLogView(Contract):
+    ok: Literal[True] = True
     shift: str
     starts_at: AwareDatetime
     ends_at: AwareDatetime

@@ -10,11 +10,14 @@ from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
 from services.console.adapters.http_rounds import RoundPages
+from services.console.adapters.http_shifts import ShiftPages
 from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_web import STATIC
 
 
-class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages):
+class Pages(
+    SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages, ShiftPages
+):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         incident_step = g(self.incident_step, post=True)
@@ -46,5 +49,7 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, Rou
             Route("/incidents", g(self.open_incident, post=True), methods=["POST"]),
             Route("/incidents/{incident}", g(self.incident), methods=["GET"]),
             Route("/incidents/{incident}/{verb}", incident_step, methods=["POST"]),
+            Route("/shifts", g(self.shifts), methods=["GET"]),  # the shift log (docs/SHIFTS.md)
+            Route("/shifts/{verb}", g(self.shift_step, post=True), methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

@@ -74,17 +74,18 @@ ORDERS = Page("/orders", "我的派工单")
 DASHBOARD = Page("/dashboard", "今日概况")
 INCIDENTS = Page("/incidents", "突发事件")
 ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
+SHIFTS = Page("/shifts", "交接班")  # the shift log, read and signed (R15.9–R15.12)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
-    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS),
-    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, ROUNDS),
+    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, SHIFTS),
+    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, ROUNDS, SHIFTS),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
     "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
     "technician": (ORDERS, NOTICES),
-    "department_staff": (ORDERS, TICKETS, NOTICES),
+    "department_staff": (ORDERS, TICKETS, NOTICES, SHIFTS),  # the night duty signs (R15.11)
 }
 
 
