@@ -73,8 +73,8 @@ class WriteShiftEntry(ShiftCommand):
 class CloseShift(ShiftCommand):
     """Close the shift's log at shift change (交班, R15.12): the open tickets the desk hands on
     are listed as its pending items (the console and the CLI list the site's open tickets by
-    themselves); the incoming shift has the site's grace to sign. `shift`: default the previous
-    shift if its log is still open, else the shift now."""
+    themselves; one closed meanwhile is left out); the incoming shift has the site's grace to
+    sign. `shift`: default the previous shift if its log is still open, else the shift now."""
 
     verb: ClassVar[str] = "shift_close"
 

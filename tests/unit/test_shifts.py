@@ -176,7 +176,7 @@ def test_the_log_is_written_closed_with_its_pending_tickets_and_signed_R15_9_R15
     assert closed_event.data.pending[0].owner == "S017"
 
 
-def test_a_closed_ticket_is_no_pending_item(staffed, ctx, report_cmd, recorded):
+def test_a_ticket_no_longer_open_is_no_pending_item_R15_12(staffed, ctx, report_cmd):
     ticket_no = staffed.execute(ctx, report_cmd(staff_id="S017"))["ticket_no"]
     staffed.execute(
         ctx,
@@ -186,8 +186,11 @@ def test_a_closed_ticket_is_no_pending_item(staffed, ctx, report_cmd, recorded):
     from shared.contracts.commands import CancelTicket
 
     staffed.execute(ctx, CancelTicket.model_validate(cancel))
-    refused = _refused(staffed, recorded, ctx, sc.CloseShift(staff_id="S017", pending=[ticket_no]))
-    assert _field(refused) == "pending"
+    closed = staffed.execute(ctx, sc.CloseShift(staff_id="S017", pending=[ticket_no, ticket_no]))
+    assert (closed["status"], closed["pending"]) == ("closed", 0)
+    with pytest.raises(DeskError) as unknown:  # a ticket the site does not have
+        staffed.execute(ctx, sc.CloseShift(staff_id="S017", pending=["HBW-202611-0999"]))
+    assert unknown.value.code is ErrorCode.not_found
 
 
 def test_a_shift_is_named_by_its_local_start():
