@@ -147,7 +147,7 @@ def test_the_log_is_written_closed_with_its_pending_tickets_and_signed_R15_9_R15
         "closed",
         1,
     )
-    assert closed["sign_by"].startswith("2026-11-10T12:35")  # 30 minutes' grace (UTC)
+    assert closed["sign_by"] == "2026-11-10T20:35:00+08:00"  # 30 minutes' grace, local
     again = sc.CloseShift(staff_id="S017", shift="2026-11-10T08:00")
     assert _refused(staffed, recorded, ctx, again).code is ErrorCode.conflict
     own = sc.SignShift(staff_id="S017")
@@ -168,6 +168,7 @@ def test_the_log_is_written_closed_with_its_pending_tickets_and_signed_R15_9_R15
     shown = show_shift(staffed, "hbw", sc.ShowShift(previous=True))
     assert [e.kind for e in shown.entries] == ["unresolved", "abnormal"]
     assert shown.pending[0].ticket_no == open_no and shown.closed_by == "S017"
+    assert shown.closed_at.isoformat() == "2026-11-10T20:05:00+08:00"  # in the site's zone
 
     published = [Translator(staffed.reporters_of)(e) for e in staffed.events.get(log.id)]
     kinds = [p.event_type for p in published if p is not None]

@@ -122,13 +122,15 @@ def _opened(app: IntakeApp, ctx: CommandContext, cmd: ShiftCommand, start: datet
 
 
 def shift_reply(log: ShiftLog) -> ShiftReply:
+    """Its times in the site's zone, as the log's own start is."""
+    zone = log.starts_at.tzinfo
     return ShiftReply(
         shift_id=str(log.id),
         shift=log.label,
         status=log.status,
         entries=len(log.entries),
         pending=len(log.pending),
-        sign_by=log.sign_by,
+        sign_by=log.sign_by.astimezone(zone) if log.sign_by else None,
         signed_by=[s["by"] for s in log.signatures],
     )
 
@@ -204,20 +206,24 @@ def show_shift(app: IntakeApp, site: str, query: ShowShift) -> ShiftLogView:
             shift=label, starts_at=start, ends_at=end, status="none", entries=[], pending=[],
             note=None, closed_by=None, closed_at=None, sign_by=None, signatures=[],
         )  # fmt: skip
-    entries = [e | {"text": mask(e["text"]) or ""} for e in log.entries]
+
+    def local(when: datetime | None) -> datetime | None:  # shown in the site's zone
+        return when.astimezone(config.zone) if when is not None else None
+
+    entries = [e | {"text": mask(e["text"]) or "", "at": local(e["at"])} for e in log.entries]
     return ShiftLogView.model_validate(
         {
             "shift": label,
-            "starts_at": log.starts_at,
-            "ends_at": log.ends_at,
+            "starts_at": local(log.starts_at),
+            "ends_at": local(log.ends_at),
             "status": log.status,
             "entries": entries,
             "pending": log.pending,
             "note": mask(log.note),
             "closed_by": log.closed_by,
-            "closed_at": log.closed_at,
-            "sign_by": log.sign_by,
-            "signatures": log.signatures,
+            "closed_at": local(log.closed_at),
+            "sign_by": local(log.sign_by),
+            "signatures": [s | {"at": local(s["at"])} for s in log.signatures],
         }
     )
 
