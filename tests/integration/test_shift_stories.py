@@ -33,7 +33,7 @@ def drill_sites() -> SiteDirectory:
 async def test_a_ticket_is_owned_by_its_first_contact_and_the_shift_log_is_handed_over_R10_1_R15_9_R15_12(  # noqa: E501
     desk: Desk, drill_services
 ) -> None:
-    await drill_services("intake", "escalation")
+    await drill_services()
     drill = Drill(desk, "hbw")
     reported = await desk.command("hbw", "report", report_body("own-1", staff_id="S01"))
     assert reported["ok"], reported
@@ -87,3 +87,16 @@ async def test_a_ticket_is_owned_by_its_first_contact_and_the_shift_log_is_hande
     assert note["ticket_no"] == "2026-12-03T20:00"
     # no reminder for the day shift's log, signed in time
     assert all(n["ticket_no"] != "2026-12-03T08:00" for n in await drill.notices("cs_supervisor"))
+
+    # the month's report counts them; the ticket's state names its owner now (R10.1)
+    async def counted() -> dict | None:
+        reply = await desk.query("hbw", "report.monthly", {"month": "2026-12"})
+        found = reply["report"]["handovers"] if reply["ok"] else {}
+        return found if found.get("unsigned") == 1 else None
+
+    assert await eventually(counted) == {
+        "handovers": 2, "signed_on_time": 1, "signed_late": 0, "unsigned": 1,
+        "pending_items": 1, "tickets_handed_over": 1,
+    }  # fmt: skip
+    ticket = (await desk.query("hbw", "ticket.get", {"ticket_no": ticket_no}))["ticket"]
+    assert ticket["owner"] == "S03" and ticket["handovers"][0]["from_staff"] == "S01"
