@@ -4,15 +4,22 @@ intake (docs/SHIFTS.md, contract §31)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from shared.contracts.base import Contract, LongText, ShortText, StaffId, TicketRef
 from shared.contracts.command import Command
 from shared.contracts.commands import TicketCommand
 from shared.contracts.replies import TicketReply
 from shared.kernel.shifts import EntryKind, ShiftStatus
+
+
+def _a_time(label: str) -> str:
+    datetime.fromisoformat(label)  # 2026-13-40T25:00 matches the pattern, but is no time
+    return label
+
 
 # A shift, named by its local start in the site's zone: 2026-12-03T08:00.
 ShiftLabel = Annotated[
@@ -21,6 +28,7 @@ ShiftLabel = Annotated[
         strip_whitespace=True,
         pattern=r"^(19[7-9][0-9]|2[0-9]{3})-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]$",
     ),
+    AfterValidator(_a_time),
     Field(description="The shift's local start, YYYY-MM-DDTHH:MM (the site's zone)"),
 ]
 MAX_PENDING = 200

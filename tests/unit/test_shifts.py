@@ -5,6 +5,7 @@ in intake: who owns a ticket, who may hand it over, what the log records and pub
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,9 +19,10 @@ from shared.contracts import shifts as sc
 from shared.contracts.replies import ErrorCode
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
-from shared.kernel.refusals import RuleError
+from shared.kernel.refusals import RuleError, TransitionError
 from shared.kernel.shifts import ShiftConfig
 from shared.kernel.sites import SiteDirectory
+from shared.kernel.vocabulary import CancelReason
 from shared.messaging.errors import DeskError
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai: the day shift
@@ -97,17 +99,22 @@ def test_a_hand_over_is_published_with_staff_ids_and_the_reason_masked_R10_1(
     assert "13800138000" not in data.reason and "张三" not in data.reason
 
 
-def test_a_closed_ticket_is_not_handed_over():
-    ticket_events = {"site": "hbw", "actor": "S017", "correlation_id": "c", "causation_id": None}
+def test_the_ticket_itself_refuses_a_hand_over_by_a_non_owner_or_once_it_is_over_R10_1():
+    meta = {"actor": "S017", "correlation_id": "c", "causation_id": None}
     ticket = Ticket.report(
-        ticket_id=shift_log_id("hbw", "x"), at=T0, ticket_no="HBW-202611-0001", client_ref="r",
+        ticket_id=uuid4(), at=T0, site="hbw", ticket_no="HBW-202611-0001", client_ref="r",
         channel="phone", kind="inquiry", category=None, help_category=None, reporter=None,
-        content="?", received_at=T0, appointment=None, **ticket_events,
+        content="?", received_at=T0, appointment=None, **meta,
     )  # fmt: skip
+    assert ticket.owner == "S017"
     with pytest.raises(RuleError):
-        ticket.hand_over(
-            at=T0, meta={**ticket_events, "actor": "S018"}, to_staff="S018", reason="x"
-        )
+        ticket.hand_over(at=T0, meta={**meta, "actor": "S018"}, to_staff="S018", reason="x")
+    by_supervisor = {**meta, "actor": "CSS1"}
+    ticket.hand_over(at=T0, meta=by_supervisor, to_staff="S018", reason="x", may_hand_any=True)
+    assert ticket.owner == "S018"
+    ticket.cancel(at=T0, meta=meta, reason=CancelReason.withdrawn)
+    with pytest.raises(TransitionError):
+        ticket.hand_over(at=T0, meta={**meta, "actor": "S018"}, to_staff="S017", reason="x")
 
 
 def test_the_site_chooses_its_shifts_in_its_zone():
@@ -124,7 +131,7 @@ def test_the_site_chooses_its_shifts_in_its_zone():
         ShiftConfig(starts=(time(8), time(8)))
 
 
-def test_the_log_is_written_closed_with_its_pending_tickets_and_signed_R15_9_R15_10_R15_12(
+def test_the_log_is_written_closed_with_its_pending_tickets_and_signed_R15_9_R15_10_R15_12_R6_13(
     staffed, ctx, report_cmd, recorded, clock
 ):
     open_no = staffed.execute(ctx, report_cmd(staff_id="S017"))["ticket_no"]
@@ -195,7 +202,8 @@ def test_a_ticket_no_longer_open_is_no_pending_item_R15_12(staffed, ctx, report_
 
 
 def test_a_shift_is_named_by_its_local_start():
-    with pytest.raises(ValueError):
-        sc.CloseShift(staff_id="S017", shift="2026-11-10 08:00")
+    for wrong in ("2026-11-10 08:00", "2026-13-40T25:00"):
+        with pytest.raises(ValueError):
+            sc.CloseShift(staff_id="S017", shift=wrong)
     assert sc.CloseShift(staff_id="S017", shift="2026-11-10T08:00").shift == "2026-11-10T08:00"
     assert CommandContext("hbw", "c").site == "hbw"
