@@ -11,6 +11,7 @@ from rich.table import Table
 
 from propdesk.cli.common import AsJson, NatsUrl, Site, Staff, call_desk, out, send_command
 from propdesk.cli.common import ticket_ref as ref_of
+from shared.contracts.shifts import MAX_PENDING
 from shared.kernel.shifts import EntryKind
 from shared.kernel.vocabulary import OPEN_STATUSES
 from shared.messaging import subjects
@@ -19,7 +20,9 @@ shift_app = typer.Typer(no_args_is_help=True, help="The desk's shift log: write,
 
 Shift = Annotated[
     str | None,
-    typer.Option("--shift", help="The shift's local start, YYYY-MM-DDTHH:MM (default: see §31)"),
+    typer.Option(
+        "--shift", help="The shift's local start, YYYY-MM-DDTHH:MM (default: see contract §31)"
+    ),
 ]
 
 
@@ -54,7 +57,7 @@ def _open_tickets(nats_url: str | None, site: str) -> list[str]:
         query = {"status": str(status), "limit": 200}
         reply = call_desk(nats_url, subjects.query(site, "ticket.list"), query, False)
         found += [t["ticket_no"] for t in reply["tickets"]]
-    return found[:200]
+    return found[:MAX_PENDING]
 
 
 @shift_app.command("close")

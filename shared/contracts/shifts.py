@@ -31,7 +31,7 @@ ShiftLabel = Annotated[
     AfterValidator(_a_time),
     Field(description="The shift's local start, YYYY-MM-DDTHH:MM (the site's zone)"),
 ]
-MAX_PENDING = 200
+MAX_PENDING = 100  # a close stays within a request's 128 KB (contract section 3)
 
 
 class OwnerReply(TicketReply):

@@ -272,7 +272,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     assert len(set(verbs)) == len(verbs) == 16  # verify, accept_solution (issue 13); incidents
     rounds = [cmd.verb for cmd in ROUND_COMMANDS]  # plan_rounds, record_round (issue 16)
     cases = [cmd.verb for cmd in VIOLATION_COMMANDS]  # violation cases (issue 16)
-    shifts = [cmd.verb for cmd in SHIFT_COMMANDS]  # hand_over, shift_* (issue 16, §31)
+    shifts = [cmd.verb for cmd in SHIFT_COMMANDS]  # hand_over, shift_* (issue 16, contract §31)
     served = set(verbs) | set(rounds) | set(cases) | set(shifts)
     assert set(COMMANDS) == served
     assert len(COMMANDS) == 16 + 2 + len(cases) + len(shifts) == len(served)

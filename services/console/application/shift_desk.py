@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from services.console.application.forms import _text, refusal_of
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
-from shared.contracts.shifts import CloseShift, SignShift, WriteShiftEntry
+from shared.contracts.shifts import MAX_PENDING, CloseShift, SignShift, WriteShiftEntry
 
 ENTRY_KINDS = {"notice": "重要通知", "unresolved": "待解决问题", "abnormal": "异常情况"}
 # verb of the page (/shifts/<verb>) -> (the contract's command, what the page says once done)
@@ -49,7 +49,7 @@ async def shift_step(desk: DeskContract, site: str, staff_id: str, verb: str,
         raise Refused("not_found", f"没有这个操作：{verb}")
     command, _ = STEPS[verb]
     if verb == "close":
-        body = {**body, "pending": open_tickets[:200]}
+        body = {**body, "pending": open_tickets[:MAX_PENDING]}  # the newest first
     body = _checked(command, body, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
 

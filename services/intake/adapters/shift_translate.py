@@ -1,5 +1,5 @@
-"""A ticket's hand-over and the shift log as published (ticket.handed_over, shift.*; contract
-§31): staff by their staff id, tickets by number, free text masked — a hand-over's reason for the
+"""A ticket's hand-over and the shift log as published (ticket.handed_over, shift.*; contract §31):
+staff by their staff id, tickets by number, free text masked — a hand-over's reason for the
 ticket's own callers too."""
 
 from __future__ import annotations
