@@ -50,6 +50,13 @@ async def test_the_desk_keeps_its_shift_log_in_the_console_R15_9_R15_10_R15_12_R
 
         ticket_page = await eventually(owned)  # R10.1: the owner and the hand-over
         assert 'id="owner">HB-S02<' in ticket_page and "转早班同事跟进" in ticket_page
+        mine = await client.get("/tickets?view=mine")  # no longer HB-S01's
+        assert mine.status_code == 200 and ticket_no not in mine.text
+        colleague = await signed_in(base, "HB-S02")
+        try:
+            assert ticket_no in (await colleague.get("/tickets?view=mine")).text  # 我负责的
+        finally:
+            await colleague.aclose()
 
         page = await client.get("/shifts")
         assert page.status_code == 200 and "交接班记录" in page.text, page.text[-800:]

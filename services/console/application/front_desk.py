@@ -83,7 +83,7 @@ class FrontDesk:
         self, site: str, view: str, kind: str | None, staff_id: str = ""
     ) -> list[dict[str, Any]]:
         """open: every open ticket; overdue: those with a clock breached; mine: those `staff_id`
-        logged (R10.1); all: the newest."""
+        owns — logged, or handed over to them (R10.1, docs/SHIFTS.md); all: the newest."""
         if view == "all":
             return await self.tickets(site, None, kind)
         found = [t for status in sorted(OPEN) for t in await self.tickets(site, status, kind)]
