@@ -35,21 +35,24 @@ async def test_the_desk_keeps_its_shift_log_in_the_console_R15_9_R15_10_R15_12_R
     await drill_services("intake", "reporting", "escalation")
     reported = await desk.command("hbw", "report", report_body("c-1", staff_id="HB-S01"))
     ticket_no = reported["ticket_no"]
-    handed = {"ticket_id": ticket_no, "staff_id": "HB-S01", "to_staff": "HB-S02",
-              "reason": "转早班同事跟进"}  # fmt: skip
-    assert (await desk.command("hbw", "hand_over", handed))["owner"] == "HB-S02"
     console = ConsoleProcess(settings, sim_clock, SITES)
     base = await console.start(nats_server.url)
     client = await signed_in(base, "HB-S01")
     night = None
     try:
 
-        async def owned() -> str | None:
+        async def shown() -> str | None:
             page = await client.get(f"/tickets/{ticket_no}")
-            return page.text if 'id="handovers"' in page.text else None
+            return page.text if "移交负责人" in page.text else None
 
-        ticket_page = await eventually(owned)  # R10.1: the owner and the hand-over
+        csrf = csrf_of(await eventually(shown))
+        hand = {"csrf": csrf, "to_staff": "HB-S02", "reason": "转早班同事跟进"}
+        nobody = await client.post(f"/tickets/{ticket_no}/hand_over", data=hand | {"to_staff": ""})
+        assert nobody.status_code == 400 and 'id="message"' in nobody.text
+        ticket_page = (await client.post(f"/tickets/{ticket_no}/hand_over", data=hand)).text
+        # R10.1: the owner and the hand-over, on the ticket's page
         assert 'id="owner">HB-S02<' in ticket_page and "转早班同事跟进" in ticket_page
+        assert 'id="handovers"' in ticket_page
         mine = await client.get("/tickets?view=mine")  # no longer HB-S01's
         assert mine.status_code == 200 and ticket_no not in mine.text
         colleague = await signed_in(base, "HB-S02")

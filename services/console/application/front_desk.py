@@ -18,9 +18,10 @@ from services.console.domain.refusal import Refused, new_key
 from services.console.domain.screens import OPEN, ORDER_VERBS, VERBS
 from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
+from shared.contracts.shifts import HandOverTicket
 from shared.kernel.clock import Clock
 
-COMMANDS = {command.verb: command for command in INTAKE_COMMANDS}
+COMMANDS = {command.verb: command for command in (*INTAKE_COMMANDS, HandOverTicket)}
 ORDER_COMMANDS = {command.verb: command for command in DISPATCH_COMMANDS}
 PAGE = 200  # ticket.list's largest page (docs/contract.md §12.2)
 SEARCH_FIELDS = ("phone", "name", "room", "ticket_no")

@@ -51,6 +51,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("link", "重复来电（关联到本工单）", OPEN | {"resolved"}),
     # names and phones, for a call back: the look is recorded (R15.2, R15.4)
     Action("reveal_contact", "查看联系方式", OPEN | {"resolved", "closed", "cancelled"}),
+    # first-contact ownership (R10.1): the owner, or a supervisor or manager, hands it on
+    Action("hand_over", "移交负责人", OPEN | {"resolved"}),
 )
 VERBS = {action.verb: action for action in ACTIONS}
 
