@@ -26,6 +26,7 @@ from propdesk.cli.replay import replay
 from propdesk.cli.report import report_app
 from propdesk.cli.rounds import rounds_app
 from propdesk.cli.run import asyncapi, serve, up
+from propdesk.cli.shift import shift_app, ticket_hand_over
 from propdesk.cli.stream import stream_app
 from propdesk.cli.ticket import ticket_app
 from propdesk.cli.trust import credentials_app, nats_app, sites_app
@@ -41,6 +42,7 @@ ticket_app.command("search")(ticket_search)
 workorder_app.command("list")(workorder_list)
 violation_app.command("retention")(retention)  # as ops (propdesk/cli/violation_ops.py)
 violation_app.command("erase")(erase)
+ticket_app.command("hand-over")(ticket_hand_over)  # first-contact ownership (R10.1)
 app.add_typer(contact_app, name="contact")
 app.add_typer(ticket_app, name="ticket")
 app.add_typer(incident_app, name="incident")
@@ -51,6 +53,7 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(sim_app, name="sim")
 app.add_typer(report_app, name="report")
 app.add_typer(rounds_app, name="rounds")  # inspection rounds (docs/INSPECTION.md)
+app.add_typer(shift_app, name="shift")  # the shift log (docs/SHIFTS.md)
 app.add_typer(events_app, name="events")
 app.add_typer(sites_app, name="sites")
 app.add_typer(credentials_app, name="credentials")

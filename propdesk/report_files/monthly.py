@@ -21,6 +21,7 @@ from propdesk.report_files.document import (
     text,
     when,
 )
+from propdesk.report_files.handovers import handovers
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
 from propdesk.report_files.maintenance import maintenance
@@ -288,6 +289,7 @@ SECTIONS: tuple[Section, ...] = (
     paid,
     violations,
     promises,
+    handovers,
     departments,
     top_categories,
     change,

@@ -17,6 +17,7 @@ from services.intake.application.contact_index import ContactIndex
 from services.intake.application.maintenance_list import list_notices
 from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
+from services.intake.application.shifts import show_shift
 from services.intake.application.ticket_search import search_tickets
 from services.intake.domain import Promise
 from shared.contracts import events
@@ -31,6 +32,7 @@ from shared.contracts.promise_commands import PROMISE_COMMANDS
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
+from shared.contracts.shifts import SHIFT_COMMANDS, ShiftLogView, ShowShift
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
 from shared.contracts.violation_retention import (
     EraseOffender,
@@ -57,6 +59,7 @@ COMMANDS = {
         *VIOLATION_COMMANDS,
         *PROMISE_COMMANDS,
         *MAINTENANCE_COMMANDS,
+        *SHIFT_COMMANDS,
     )
 }
 
@@ -157,11 +160,22 @@ class IntakeService(DeskService):
             title="maintenance.list",
             description=inspect.cleandoc(ListMaintenanceNotices.__doc__ or ""),
         )(notices)
+        shift = self.handler("query_shift_show", ShowShift, ShiftLogView, self._shift)
+        router.subscriber(
+            subjects.query_pattern("shift.show"),
+            title="shift.show",
+            description=inspect.cleandoc(ShowShift.__doc__ or ""),
+        )(shift)
         return router
 
     async def _notices(self, site: str, query: ListMaintenanceNotices, _: dict[str, str]) -> dict:
         """A site's maintenance and outage notices (docs/OUTAGES.md)."""
         reply = await self.offload(list_notices, self.app, site, query)
+        return reply.model_dump(mode="json")
+
+    async def _shift(self, site: str, query: ShowShift, _: dict[str, str]) -> dict:
+        """A shift's log, as the incoming shift reads it before signing (docs/SHIFTS.md)."""
+        reply = await self.offload(show_shift, self.app, site, query)
         return reply.model_dump(mode="json")
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:

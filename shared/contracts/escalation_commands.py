@@ -80,6 +80,7 @@ class Decision(Contract):
         "promise_overdue",
         "maintenance_explanation_due",  # a notice's (R7.10): ticket_id/no are the notice's
         "maintenance_restoration_overdue",  # an outage's (R16.6)
+        "handover_unsigned",  # a closed shift log not signed in time (R15.9)
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

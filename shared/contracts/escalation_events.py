@@ -330,6 +330,22 @@ class EscalationMaintenanceRestorationOverdueEvent(Envelope):
     data: MaintenanceDue
 
 
+class HandoverUnsigned(Contract):
+    """A closed shift log was not signed by the incoming shift within the site's grace (R15.9):
+    the CS supervisor is reminded. `ticket_id` and `ticket_no` are the shift log's id and its
+    shift (its local start, 2026-12-03T08:00), as its notification names them."""
+
+    ticket_id: UUID = Field(description="The shift log's id")
+    ticket_no: str = Field(description="The shift: its local start, YYYY-MM-DDTHH:MM")
+    due_at: AwareDatetime = Field(description="When the incoming shift was to sign by")
+    notification: Notified
+
+
+class EscalationHandoverUnsignedEvent(Envelope):
+    event_type: Literal["escalation.handover_unsigned"]
+    data: HandoverUnsigned
+
+
 class EscalationNotificationAcknowledgedEvent(Envelope):
     event_type: Literal["escalation.notification_acknowledged"]
     data: NotificationAcknowledged
@@ -368,6 +384,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationPromiseOverdueEvent,
     EscalationMaintenanceExplanationDueEvent,
     EscalationMaintenanceRestorationOverdueEvent,
+    EscalationHandoverUnsignedEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -388,6 +405,7 @@ NOTIFYING = (
     EscalationPromiseOverdueEvent,
     EscalationMaintenanceExplanationDueEvent,
     EscalationMaintenanceRestorationOverdueEvent,
+    EscalationHandoverUnsignedEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 PROMISE_NOTIFYING = (EscalationPromiseReminderEvent, EscalationPromiseOverdueEvent)
@@ -417,6 +435,7 @@ class Notification(Contract):
         "promise_overdue",
         "maintenance_explanation_due",  # a notice's: ticket_id, ticket_no are the notice's
         "maintenance_restoration_overdue",
+        "handover_unsigned",  # a shift log's: ticket_id, ticket_no are the log's and its shift
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")

@@ -18,6 +18,7 @@ from shared.contracts.incident_events import INCIDENT_EVENTS
 from shared.contracts.maintenance_events import MAINTENANCE_EVENTS
 from shared.contracts.promise_events import PROMISE_EVENTS
 from shared.contracts.round_events import ROUND_EVENTS
+from shared.contracts.shift_events import SHIFT_EVENTS, TicketHandedOverEvent
 from shared.contracts.violation_events import VIOLATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.kernel.vocabulary import (
@@ -224,6 +225,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketRepliedEvent,
     VerifiedOnSiteEvent,
     SolutionAcceptedEvent,
+    TicketHandedOverEvent,  # first-contact ownership (R10.1): shift_events.py, contract §31
 )
 
 
@@ -240,6 +242,7 @@ INTAKE_EVENTS: tuple[type[Envelope], ...] = (
     *VIOLATION_EVENTS,
     *PROMISE_EVENTS,
     *MAINTENANCE_EVENTS,
+    *SHIFT_EVENTS,
 )
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}

@@ -21,6 +21,7 @@ from shared.kernel.personal import looks_personal
 from shared.kernel.promises import PromiseConfig
 from shared.kernel.repairs import urgency_of
 from shared.kernel.satisfaction import has_customer
+from shared.kernel.shifts import ShiftConfig
 from shared.kernel.sla import Counting, SlaConfig, repair_clocks
 from shared.kernel.staff import StaffMember
 from shared.kernel.vocabulary import (
@@ -74,6 +75,9 @@ class SiteConfig(BaseModel):
     )
     incidents: IncidentConfig = Field(
         default_factory=IncidentConfig, description="Emergency events (INCIDENTS.md, R16.5)"
+    )
+    shifts: ShiftConfig = Field(
+        default_factory=ShiftConfig, description="The desk's shifts and their log (SHIFTS.md)"
     )
     inspection: InspectionConfig = Field(
         default_factory=InspectionConfig,

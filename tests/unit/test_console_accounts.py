@@ -98,12 +98,12 @@ async def test_a_session_ends_after_a_working_day_however_busy(
 def test_a_ticket_offers_only_what_its_status_allows() -> None:
     verbs = lambda ticket: [a.verb for a in allowed_actions(ticket)]  # noqa: E731
     assert verbs({"status": "received", "kind": "repair"}) == [
-        "classify", "reply", "resolve", "cancel", "link", "reveal_contact",
+        "classify", "reply", "resolve", "cancel", "link", "reveal_contact", "hand_over",
     ]  # fmt: skip
     assert "accept_solution" in verbs({"status": "classified", "kind": "complaint"})
     assert "accept_solution" not in verbs({"status": "classified", "kind": "repair"})
     assert verbs({"status": "resolved", "kind": "repair"}) == [
-        "follow_up", "reopen", "link", "reveal_contact",
+        "follow_up", "reopen", "link", "reveal_contact", "hand_over",
     ]  # fmt: skip
     finding = {"status": "resolved", "kind": "repair", "channel": "inspection"}
     assert "follow_up" not in verbs(finding)  # nobody to call: verified on site instead

@@ -267,6 +267,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from shared.contracts.maintenance_commands import MAINTENANCE_COMMANDS
     from shared.contracts.promise_commands import PROMISE_COMMANDS
     from shared.contracts.rounds import ROUND_COMMANDS
+    from shared.contracts.shifts import SHIFT_COMMANDS
     from shared.contracts.violation_commands import VIOLATION_COMMANDS
 
     verbs = [cmd.verb for cmd in INTAKE_COMMANDS]
@@ -275,15 +276,18 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     cases = [cmd.verb for cmd in VIOLATION_COMMANDS]  # violation cases (issue 16)
     promises = [cmd.verb for cmd in PROMISE_COMMANDS]  # promises kept (issue 16)
     notices = [cmd.verb for cmd in MAINTENANCE_COMMANDS]  # maintenance notices (issue 16)
-    served = set(verbs) | set(rounds) | set(cases) | set(promises) | set(notices)
+    shifts = [cmd.verb for cmd in SHIFT_COMMANDS]  # hand_over, shift_* (issue 16, contract §31)
+    added = [*promises, *notices, *shifts]
+    served = set(verbs) | set(rounds) | set(cases) | set(added)
     assert set(COMMANDS) == served
-    assert len(COMMANDS) == 16 + 2 + len(cases) + len(promises) + len(notices) == len(served)
+    assert len(COMMANDS) == 16 + 2 + len(cases) + len(added) == len(served)
     every = (
         *INTAKE_COMMANDS,
         *ROUND_COMMANDS,
         *VIOLATION_COMMANDS,
         *PROMISE_COMMANDS,
         *MAINTENANCE_COMMANDS,
+        *SHIFT_COMMANDS,
     )
     assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in every)
     assert COMMANDS["report"][1].__name__ == "ReportReply"

@@ -31,6 +31,7 @@ def a_whole_life(make_ticket) -> Ticket:
     """A ticket that emits every Ticket event type except Cancelled; free text names 张三."""
     t = make_ticket(kind="complaint", category="cleaning", content="张三 13800138000 投诉保洁")
     t.classify(at=AT, meta=META, validity="valid", severity="minor")
+    t.hand_over(at=AT, meta=META, to_staff="S020", reason="张三要求换人跟进, 13800138000")  # R10.1
     t.reply(at=AT, meta=META, message="张三您好, 已通知保洁, 有事请打 13800138000")
     t.link_contact(
         at=AT,
@@ -88,7 +89,7 @@ def test_no_free_text_of_any_event_names_any_reporter_of_the_ticket(make_ticket,
     published = envelopes(translate, a_whole_life(make_ticket))
     published += envelopes(translate, cancelled(make_ticket))
     raws = [env.model_dump_json() for env in published]
-    assert len(raws) == 15
+    assert len(raws) == 16  # a hand-over among them (R10.1)
     for raw in raws:
         assert "张三" not in raw and "王五" not in raw
         assert "13800138000" not in digits(raw) and "13912345678" not in digits(raw)

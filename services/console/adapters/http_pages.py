@@ -13,6 +13,7 @@ from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
 from services.console.adapters.http_promises import PromisePages
 from services.console.adapters.http_rounds import RoundPages
+from services.console.adapters.http_shifts import ShiftPages
 from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_web import STATIC
 
@@ -26,6 +27,7 @@ class Pages(
     RoundPages,
     PromisePages,
     AnnouncementPages,
+    ShiftPages,
 ):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
@@ -72,5 +74,7 @@ class Pages(
                 g(self.announcement_step, post=True),
                 methods=["POST"],
             ),
+            Route("/shifts", g(self.shifts), methods=["GET"]),  # the shift log (docs/SHIFTS.md)
+            Route("/shifts/{verb}", g(self.shift_step, post=True), methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

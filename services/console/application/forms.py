@@ -97,7 +97,7 @@ def action_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
         "reply": ("message",), "accept_solution": ("solution",), "resolve": ("resolution",),
         "follow_up": ("score", "comment"), "reopen": ("reason",),
         "cancel": ("reason", "note", "duplicate_of"), "link": ("channel", "content"),
-        "reveal_contact": ("purpose",),
+        "reveal_contact": ("purpose",), "hand_over": ("to_staff", "reason"),
     }[verb]  # fmt: skip
     body: dict[str, Any] = {n: _text(form, n) for n in fields if _text(form, n) is not None}
     if verb == "link" and any(_text(form, f) for f in ("name", "phone", "room")):

@@ -18,9 +18,10 @@ from services.console.domain.refusal import Refused, new_key
 from services.console.domain.screens import OPEN, ORDER_VERBS, VERBS
 from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
+from shared.contracts.shifts import HandOverTicket
 from shared.kernel.clock import Clock
 
-COMMANDS = {command.verb: command for command in INTAKE_COMMANDS}
+COMMANDS = {command.verb: command for command in (*INTAKE_COMMANDS, HandOverTicket)}
 ORDER_COMMANDS = {command.verb: command for command in DISPATCH_COMMANDS}
 PAGE = 200  # ticket.list's largest page (docs/contract.md §12.2)
 SEARCH_FIELDS = ("phone", "name", "room", "ticket_no")
@@ -83,7 +84,7 @@ class FrontDesk:
         self, site: str, view: str, kind: str | None, staff_id: str = ""
     ) -> list[dict[str, Any]]:
         """open: every open ticket; overdue: those with a clock breached; mine: those `staff_id`
-        logged (R10.1); all: the newest."""
+        owns — logged, or handed over to them (R10.1, docs/SHIFTS.md); all: the newest."""
         if view == "all":
             return await self.tickets(site, None, kind)
         found = [t for status in sorted(OPEN) for t in await self.tickets(site, status, kind)]

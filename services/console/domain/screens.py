@@ -51,6 +51,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("link", "重复来电（关联到本工单）", OPEN | {"resolved"}),
     # names and phones, for a call back: the look is recorded (R15.2, R15.4)
     Action("reveal_contact", "查看联系方式", OPEN | {"resolved", "closed", "cancelled"}),
+    # first-contact ownership (R10.1): the owner, or a supervisor or manager, hands it on
+    Action("hand_over", "移交负责人", OPEN | {"resolved"}),
 )
 VERBS = {action.verb: action for action in ACTIONS}
 
@@ -76,10 +78,11 @@ INCIDENTS = Page("/incidents", "突发事件")
 ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
 PROMISES = Page("/promises", "承诺回复")  # promises kept, missed calls (R6.15, R2.6, R11.5)
 ANNOUNCEMENTS = Page("/announcements", "维修通告")  # notices to households (R7.9, R16.6)
+SHIFTS = Page("/shifts", "交接班")  # the shift log, read and signed (R15.9–R15.12)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
-    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, PROMISES),
+    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, PROMISES, SHIFTS),
     "cs_assistant": (
         DESK,
         TICKETS,
@@ -89,16 +92,17 @@ MENUS: dict[str, tuple[Page, ...]] = {
         INCIDENTS,
         ROUNDS,
         PROMISES,
+        SHIFTS,
     ),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
     "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS),
-    # told of promises overdue (docs/PROMISES.md) and of an emergency's explanation owed to the
-    # households (R7.10, docs/OUTAGES.md): the desk's supervisor
-    "cs_supervisor": (TICKETS, NOTICES, PROMISES, FOLLOW_UPS, INCIDENTS),
+    # told of promises overdue (docs/PROMISES.md), of an emergency's explanation owed to the
+    # households (R7.10, docs/OUTAGES.md) and of an unsigned handover (R15.9): the desk's supervisor
+    "cs_supervisor": (TICKETS, NOTICES, PROMISES, FOLLOW_UPS, INCIDENTS, SHIFTS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
     "technician": (ORDERS, NOTICES),
-    "department_staff": (ORDERS, TICKETS, NOTICES),
+    "department_staff": (ORDERS, TICKETS, NOTICES, SHIFTS),  # the night duty signs (R15.11)
 }
 # the households' notices (维修通告, docs/OUTAGES.md): the desk, and those who answer for them
 for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager",

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.handover_watch import HandoverWatch
 from services.escalation.domain.notice_watch import NoticeWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 from shared.contracts import escalation_events
@@ -36,6 +37,7 @@ EVENT_NAMES: dict[type, str] = {
     PromiseWatch.Overdue: "promise_overdue",
     NoticeWatch.ExplanationDue: "maintenance_explanation_due",
     NoticeWatch.RestorationOverdue: "maintenance_restoration_overdue",
+    HandoverWatch.Unsigned: "handover_unsigned",
 }
 
 
@@ -53,6 +55,10 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
         notified = {"notification_id": ev.notice_id, "role": ev.role}
         return {"ticket_id": ev.case_id, "ticket_no": ev.client_ref, "measure": ev.measure,
                 "due_on": ev.due_on, "due_at": ev.due_at, "notification": notified}  # fmt: skip
+    if name == "handover_unsigned":  # a shift log's board: its id and its shift (R15.9)
+        notified = {"notification_id": ev.notice_id, "role": ev.role}
+        return {"ticket_id": ev.shift_id, "ticket_no": ev.shift, "due_at": ev.sign_by,
+                "notification": notified}  # fmt: skip
     base = {"ticket_id": ev.ticket_id, "ticket_no": ev.ticket_no}
     if name.startswith("clock_"):
         base |= {"clock": ev.clock, "key": ev.key}

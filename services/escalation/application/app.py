@@ -89,7 +89,7 @@ class EscalationApp(DeskApplication):
     def board(self, board_id: UUID) -> Board | None:
         """A ticket's clocks, an emergency event's follow-up (R16.5), a violation case's due
         dates (R14.3), a promise's due time (R6.15, R2.6, R11.5) or a maintenance notice's
-        explanation and restoration (R7.10, R16.6)."""
+        explanation and restoration (R7.10, R16.6), or a closed shift log's signature (R15.9)."""
         found = self.get(board_id, Aggregate)
         return found if isinstance(found, BOARDS) else None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from services.escalation.domain import TicketClocks
 from services.escalation.domain.case_deadlines import CaseDeadlines
+from services.escalation.domain.handover_watch import HandoverWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 
 DECISIONS: dict[type, str] = {
@@ -21,10 +22,13 @@ DECISIONS: dict[type, str] = {
     CaseDeadlines.MeasureOverdue: "measure_overdue",
     PromiseWatch.Reminded: "promise_reminder",
     PromiseWatch.Overdue: "promise_overdue",
+    HandoverWatch.Unsigned: "handover_unsigned",
 }
 
 
-def decision(board: TicketClocks | CaseDeadlines | PromiseWatch, event: Any) -> dict[str, Any]:
+def decision(
+    board: TicketClocks | CaseDeadlines | PromiseWatch | HandoverWatch, event: Any
+) -> dict[str, Any]:
     """`ticket_id`, `ticket_no`: a violation case's id and client_ref for its measures, a
     promise's for its reminder and overdue notice."""
     if isinstance(event, PromiseWatch.Reminded | PromiseWatch.Overdue):
@@ -33,6 +37,8 @@ def decision(board: TicketClocks | CaseDeadlines | PromiseWatch, event: Any) -> 
         subject = f"major:{event.role}"
     else:
         subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"
+    if isinstance(event, HandoverWatch.Unsigned):
+        subject = "handover"  # R15.9
     if isinstance(event, TicketClocks.FindingReferred):
         subject = f"finding:{event.role}"
     return {

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from services.escalation.application import incidents, policy
 from services.escalation.application.case_reactions import CASE_REACTIONS
+from services.escalation.application.handover_reactions import HANDOVER_REACTIONS
 from services.escalation.application.maintenance import NOTICE_REACTIONS
 from services.escalation.application.promise_reactions import PROMISE_REACTIONS
 from services.escalation.domain import (
@@ -188,4 +189,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     **CASE_REACTIONS,  # a violation case's due dates (case_reactions.py, R14.3)
     **PROMISE_REACTIONS,  # a promise's reminder and overdue notice (promise_reactions.py)
     **NOTICE_REACTIONS,  # a notice's explanation and restoration (maintenance.py, R16.6)
+    **HANDOVER_REACTIONS,  # a closed shift log's signature (handover_reactions.py, R15.9)
 }

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from services.intake.adapters.maintenance_translate import maintenance_envelope
 from services.intake.adapters.round_translate import round_envelope
+from services.intake.adapters.shift_translate import shift_envelope
 from services.intake.adapters.translate_promises import PromiseOf, promise_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
 from services.intake.domain import (
@@ -47,7 +48,7 @@ class Translator:
             return _analysis(event)
         if isinstance(event, Incident.Event):
             return self._incident(event)
-        published = round_envelope(event)
+        published = round_envelope(event) or shift_envelope(event, self._reporters_of)
         if published is not None:
             return published
         if isinstance(event, ViolationCase.Event):

@@ -23,6 +23,7 @@ from services.intake.application.promises import HANDLERS as PROMISE_HANDLERS
 from services.intake.application.replies import ticket_reply
 from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.application.rounds import plan_rounds, record_round
+from services.intake.application.shifts import HANDLERS as SHIFT_HANDLERS
 from services.intake.application.times import not_in_future
 from services.intake.application.violations import HANDLERS as VIOLATION_HANDLERS
 from services.intake.application.violations import offender_of
@@ -270,6 +271,7 @@ class IntakeApp(DeskApplication):
         **VIOLATION_HANDLERS,  # violation cases (violations.py, R14.1–R14.10)
         **PROMISE_HANDLERS,  # promises kept (promises.py, R6.15, R2.6, R11.5)
         **maintenance.HANDLERS,  # maintenance and outage notices (R7.9, R7.10, R16.6)
+        **SHIFT_HANDLERS,  # ticket hand-overs and the shift log (shifts.py, R10.1, R15.9–R15.12)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

@@ -45,6 +45,7 @@ class Ticket(Aggregate):
     Closed = ticket_events.Closed
     Reopened = ticket_events.Reopened
     Cancelled = ticket_events.Cancelled
+    HandedOver = ticket_events.HandedOver
 
     def __init__(
         self,
@@ -76,6 +77,7 @@ class Ticket(Aggregate):
         self.received_at = received_at
         self.appointment = appointment
         self.owner = actor  # first-contact responsibility (首问负责制, R10.1)
+        self.handovers: list[dict[str, Any]] = []  # explicit hand-overs of ownership (R10.1)
         self.status = TicketStatus.received
         self.validity: str | None = None
         self.communicative_type: str | None = None
@@ -211,6 +213,23 @@ class Ticket(Aggregate):
         self._require(OPEN_STATUSES, "cancel")
         why = closure.cancel_reason(reason, duplicate_of, self.id)
         self._emit(self.Cancelled, at, meta, reason=why.value, note=note, duplicate_of=duplicate_of)
+
+    def hand_over(self, *, at: datetime, meta: dict[str, Any], to_staff: str, reason: str,
+                  may_hand_any: bool = False) -> None:  # fmt: skip
+        """Hand the ticket to another member of staff (R10.1): its owner stays answerable until
+        this is recorded. Only the owner, or (`may_hand_any`) a supervisor or manager."""
+        if self.status in (TicketStatus.closed, TicketStatus.cancelled):
+            raise TransitionError("hand over", self.status, "a ticket")
+        if meta["actor"] != self.owner and not may_hand_any:
+            raise RuleError(
+                "staff_id",
+                f"only the ticket's owner {self.owner} or a supervisor or manager may hand it "
+                "over (R10.1)",
+            )
+        if to_staff == self.owner:
+            raise RuleError("to_staff", f"the ticket is owned by {to_staff} already")
+        self._emit(self.HandedOver, at, meta, ticket_no=self.ticket_no, from_staff=self.owner,
+                   to_staff=to_staff, reason=reason)  # fmt: skip
 
     def _emit(
         self,

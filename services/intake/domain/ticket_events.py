@@ -148,6 +148,23 @@ class Reopened(TicketEvent):
         t.solution_accepted = False  # what was accepted did not satisfy: a new one (R6.9)
 
 
+class HandedOver(TicketEvent):
+    """The ticket's owner changed by an explicit hand-over (首问负责制, R10.1): from whom, to
+    whom, why; `actor` is who handed it over (the owner, or a supervisor or manager)."""
+
+    ticket_no: str
+    from_staff: str
+    to_staff: str
+    reason: str
+
+    def apply(self, t: Ticket) -> None:
+        t.owner = self.to_staff
+        t.handovers.append(
+            {"from_staff": self.from_staff, "to_staff": self.to_staff, "reason": self.reason,
+             "by": self.actor, "at": self.timestamp}
+        )  # fmt: skip
+
+
 class Cancelled(TicketEvent):
     """Withdrawn or a duplicate (G2), with what the desk was told (`note`)."""
 

@@ -164,6 +164,10 @@ STEPS: dict[type[Envelope], Step] = {
         escalation.EscalationMeasureOverdueEvent: lambda state, ev, d: _notify(
             state, d, "measure_overdue", ev
         ),
+        # a closed shift log not signed in time (R15.9): keyed by the log, whose id it carries
+        escalation.EscalationHandoverUnsignedEvent: lambda state, ev, d: _notify(
+            state, d, "handover_unsigned", ev
+        ),
     }.items()
 }
 # An emergency event's alerts and reminder (R16.5) name an incident, not a ticket: no ticket's

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.contracts import events as ticket_events
+from shared.contracts.shift_events import TicketHandedOverEvent
 from shared.eventstore.views import Projector, Step
 from shared.kernel.vocabulary import TicketStatus
 
@@ -143,6 +144,14 @@ def _cancelled(state: TicketState, ev: ticket_events.TicketCancelledEvent) -> Ti
     }
 
 
+def _handed_over(state: TicketState, ev: TicketHandedOverEvent) -> TicketState:
+    """A recorded hand-over (R10.1): the new owner, and the hand-overs in order."""
+    d = ev.data
+    handed = {"from_staff": d.from_staff, "to_staff": d.to_staff, "by": ev.actor,
+              "reason": d.reason, "at": d.handed_over_at.isoformat()}  # fmt: skip
+    return state | {"owner": d.to_staff, "handovers": [*state.get("handovers", []), handed]}
+
+
 STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketReportedEvent: _reported,
     ticket_events.TicketClassifiedEvent: _classified,
@@ -156,6 +165,7 @@ STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketClosedEvent: _closed,
     ticket_events.TicketReopenedEvent: _reopened,
     ticket_events.TicketCancelledEvent: _cancelled,
+    TicketHandedOverEvent: _handed_over,  # first-contact ownership (R10.1, docs/SHIFTS.md)
 }
 
 

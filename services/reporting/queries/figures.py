@@ -28,7 +28,7 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.queries.quality import quality_pack
-from services.reporting.views import notice_facts, promise_facts, violation_facts
+from services.reporting.views import notice_facts, promise_facts, shift_facts, violation_facts
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
 from shared.kernel.sites import SiteConfig
@@ -48,6 +48,10 @@ class Reports:
 
     def _violations(self, site: str, month: str) -> dict[str, Any]:
         return violation_facts.month_figures(self.view.rows(violation_facts.SQL, (site, month)))
+
+    def _shifts(self, site: str, month: str) -> dict[str, Any]:
+        rows = self.view.rows(shift_facts.SQL, (site, month, site, month))
+        return shift_facts.month_figures(rows, month)
 
     # -- the monthly summary ----------------------------------------------------------------
 
@@ -116,6 +120,7 @@ class Reports:
             "promises": promise_facts.month_figures(  # kept on time, late, broken (R6.15)
                 self.view.rows(promise_facts.SQL, (site, month))
             ),
+            "handovers": self._shifts(site, month),  # shift logs and ticket hand-overs (R15.9)
             "orders_by_department": departments,
             "top_categories": [
                 {

@@ -21,6 +21,7 @@ from services.reporting.views import (
     analytics_tables,
     notice_facts,
     promise_facts,
+    shift_facts,
     violation_facts,
 )
 from services.reporting.views.parked import ParkingView
@@ -90,6 +91,7 @@ class AnalyticsView(ParkingView, SQLiteView):
                 violation_facts.record(c, self.calendar, event)  # R14.3
                 promise_facts.record(c, self.calendar, event)  # R6.15, R2.6, R11.5
                 notice_facts.record(c, self.calendar, event)  # R16.6
+                shift_facts.record(c, self.calendar, event)  # R15.9, R10.1
         batch.write()
         if not self._bulk:
             analytics_months.refresh(c, analytics_months.touched(batch))

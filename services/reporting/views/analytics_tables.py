@@ -16,6 +16,7 @@ from services.reporting.views import (
     analytics_months,
     notice_facts,
     promise_facts,
+    shift_facts,
     violation_facts,
 )
 from services.reporting.views.parked import PARKED_TABLE
@@ -98,12 +99,14 @@ TABLES = (
     *violation_facts.TABLES,
     *promise_facts.TABLES,
     *notice_facts.TABLES,
+    *shift_facts.TABLES,
 )
 CHECKED = (
     *_KEYS.items(),
     *violation_facts.CHECKED,
     *promise_facts.CHECKED,
     *notice_facts.CHECKED,
+    *shift_facts.CHECKED,
 )
 
 

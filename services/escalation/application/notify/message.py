@@ -25,6 +25,7 @@ REASONS = {
     "promise_overdue": "承诺逾期未兑现 promise overdue",
     "maintenance_explanation_due": "抢修待事后说明 emergency work explanation due",
     "maintenance_restoration_overdue": "停水停电超时未恢复 outage past its restoration time",
+    "handover_unsigned": "交接班记录未签字 shift handover unsigned",
 }
 
 # what `ticket_no` names: a ticket's number, or a violation case's client_ref
@@ -34,6 +35,7 @@ _NAMES = {
     "promise_overdue": "承诺 promise",
     "maintenance_explanation_due": "维修通告 notice",
     "maintenance_restoration_overdue": "维修通告 notice",
+    "handover_unsigned": "交接班 shift",
 }
 
 
