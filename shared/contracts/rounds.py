@@ -11,7 +11,9 @@ from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from shared.contracts.base import Contract, Key, Place, Timestamp
 from shared.contracts.commands import Command, Month
+from shared.contracts.violation_commands import ViolationCategory
 from shared.kernel.inspection import FindingType, Frequency, RoundType
+from shared.kernel.violations import ViolationClass
 from shared.kernel.vocabulary import Department
 
 SlotName = Annotated[
@@ -35,6 +37,9 @@ class RoutedFinding(Contract):
     ticket_no: str | None = None
     department: Department | None = Field(
         default=None, description="The department that answers for it (R13.2, R13.15b)"
+    )
+    case_id: str | None = Field(
+        default=None, description="A violation finding: the violation case it opened (R14.10)"
     )
 
 
@@ -115,6 +120,12 @@ class Finding(Contract):
     fixed_on_spot: bool = Field(default=False, description="现场整改: no ticket is opened")
     measures: Measures | None = Field(default=None, description="What was done on the spot")
     about_staff: Key | None = Field(default=None, description="A staff finding: 工号 of whom")
+    violation_class: ViolationClass | None = Field(
+        default=None, description="A violation finding: its case's class (R14.2); general"
+    )
+    violation_category: ViolationCategory | None = Field(
+        default=None, description="A violation finding: its case's category (R14.1); other"
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
@@ -124,6 +135,9 @@ class Finding(Contract):
             raise ValueError("a finding fixed on the spot says what was done (measures)")
         if self.about_staff is not None and self.type is not FindingType.staff:
             raise ValueError("about_staff is only for a staff finding")
+        case = self.violation_class is not None or self.violation_category is not None
+        if case and self.type is not FindingType.violation:
+            raise ValueError("violation_class and violation_category are for a violation finding")
         return self
 
 
