@@ -5,15 +5,19 @@ check on site closes it (R13.16, R13.17)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually
+from tests.integration.test_desk_words import cli
 from tests.integration.test_inspection_rounds import PLAN, ROUND, SITES
 from tests.integration.test_inspection_rounds import drill_sites as drill_sites
+from tests.integration.test_report_ledger import propdesk_report
 
 pytestmark = pytest.mark.integration
 
@@ -73,6 +77,62 @@ async def test_a_violation_found_on_a_round_opens_its_case_once_and_its_close_re
 
     case = await desk.query("hbw", "violation.get", {"case_id": case_id})
     assert case["ok"] and case["case"]["finding"] == ref, case
+
+
+async def test_the_month_and_the_quality_pack_count_findings_by_closure_and_cases_by_grade_and_measure_R12_3_R13_16_R14_3(  # noqa: E501
+    desk: Desk, drill_services, nats_server, tmp_path
+) -> None:
+    await drill_services()
+    drill = Drill(desk)
+    assert (await desk.command("hbw", "plan_rounds", PLAN))["ok"]
+    repair, violation = (await desk.command("hbw", "record_round", WALK))["findings"]
+    await drill.started(repair["ticket_id"], "finding_resolved")
+    await drill.set_clock(START + timedelta(days=1))
+    for measure, due in (("persuasion", "2026-11-25"), ("rectify", "2026-11-28")):
+        body = {"staff_id": "CS1", "case": violation["case_id"], "measure": measure,
+                "due_on": due}  # fmt: skip
+        assert (await desk.command("hbw", "violation_measure", body))["ok"]
+    close = {"staff_id": "CS1", "case": violation["case_id"], "outcome": "已整改"}
+    assert (await desk.command("hbw", "violation_close", close))["ok"]
+    await drill.stopped(violation["ticket_id"], "finding_resolved")
+    await drill.set_clock(START + timedelta(days=8))  # the repair's week is over, still open
+
+    async def month() -> dict[str, Any] | None:
+        reply = await desk.query("hbw", "report.monthly", {"month": "2026-11"})
+        found = reply["report"] if reply["ok"] else {}
+        done = found.get("inspection", {}).get("late") and found["violations"]["closed"]
+        return found if done else None
+
+    report = await eventually(month)
+    inspection = report["inspection"]
+    assert (inspection["findings"], inspection["resolved_in_a_week"]) == (2, 1)  # R13.16
+    assert (inspection["late"], inspection["open"]) == (1, 1)
+    assert report["violations"]["opened"] == {"general": 1, "major": 0}  # by grade, R14.2
+    assert report["violations"]["by_measure"] == {
+        "persuasion": 1, "rectify": 1, "compensation": 0, "legal_action": 0,
+    }  # fmt: skip  # R14.3
+
+    out = tmp_path / "reports"
+    await propdesk_report(nats_server.url, out, "quality", "--month", "2026-11")
+    pack = json.loads((out / "company-2026-11-quality.json").read_text(encoding="utf-8"))
+    [hbw] = pack["sites"]
+    expected = {
+        "inspection_findings": 2, "findings_closed": 0, "finding_closure_rate": 0.0,
+        "findings_on_time": 1, "findings_late": 1, "findings_open": 1,
+        "violations_general": 1, "violations_major": 0, "measures_persuasion": 1,
+        "measures_rectify": 1, "measures_compensation": 0, "measures_legal_action": 0,
+    }  # fmt: skip
+    assert {k: hbw[k] for k in expected} == expected
+    assert {k: pack["company"][k] for k in expected} == expected
+    sheet = load_workbook(out / "company-2026-11-quality.xlsx")["各项目对比 Sites"]
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "逾期 Findings late" in cells and "重大违章立案 Violations, major" in cells
+    monthly = await cli(nats_server.url, "report", "monthly", "--site", "hbw", "--month",
+                        "2026-11", "--out", str(out), "--format", "xlsx")  # fmt: skip
+    assert monthly.exit_code == 0, monthly.output
+    book = load_workbook(out / "hbw-2026-11-monthly.xlsx")
+    cells = [c.value for ws in book for row in ws.iter_rows() for c in row]
+    assert "逾期 Late" in cells and "未解决 Still open" in cells
 
 
 def json_type(msg: Any) -> str:

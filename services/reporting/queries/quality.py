@@ -16,6 +16,8 @@ from services.reporting.queries.month import (
     measures_of,
     pooled,
 )
+from services.reporting.queries.quality_issue16 import pooled as pooled_cases
+from services.reporting.queries.quality_issue16 import rounds_and_cases
 from shared.kernel.months import months_back
 from shared.kernel.sites import SiteConfig
 
@@ -44,6 +46,7 @@ def quality_pack(
             {"site": site, "site_name": config.name if config else site}
             | measures_of(series[month])
             | {"paid_revenue": series[month]["paid_revenue"], "incidents": incidents.get(site, 0)}
+            | rounds_and_cases(facts, site, month)  # findings' closure, cases (issue 16)
         )
         first = firsts.get(site)
         per_month = [
@@ -63,7 +66,8 @@ def quality_pack(
         "months": months,
         "sites": rows,
         "company": measures_of(pooled_parts[month])
-        | {"paid_revenue": str(revenue), "incidents": sum(r["incidents"] for r in rows)},
+        | {"paid_revenue": str(revenue), "incidents": sum(r["incidents"] for r in rows)}
+        | pooled_cases(rows),
         "trend": trend,
         "worse": {
             "sites": _worse_sites(trend),
