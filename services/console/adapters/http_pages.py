@@ -11,10 +11,13 @@ from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
 from services.console.adapters.http_rounds import RoundPages
 from services.console.adapters.http_sign_in import SignInPages
+from services.console.adapters.http_violations import ViolationPages
 from services.console.adapters.http_web import STATIC
 
 
-class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages):
+class Pages(
+    SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages, ViolationPages
+):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         incident_step = g(self.incident_step, post=True)
@@ -37,6 +40,12 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, Rou
             Route("/notices/{notice}/ack", g(self.acknowledge, post=True), methods=["POST"]),
             Route("/dashboard", g(self.dashboard), methods=["GET"]),
             Route("/rounds", g(self.rounds), methods=["GET"]),  # inspection (docs/INSPECTION.md)
+            Route("/rounds", g(self.record_round, post=True), methods=["POST"]),
+            Route("/rounds/new", g(self.round_form), methods=["GET"]),
+            Route("/violations", g(self.violations), methods=["GET"]),  # docs/VIOLATIONS.md
+            Route("/violations", g(self.open_violation, post=True), methods=["POST"]),
+            Route("/violations/{case}", g(self.violation), methods=["GET"]),
+            Route("/violations/{case}/{verb}", g(self.violation_step, post=True), methods=["POST"]),
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),
