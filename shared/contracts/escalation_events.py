@@ -355,12 +355,14 @@ class Notification(Contract):
         "incident_alerted",
         "incident_follow_up_due",
         "finding_referred",
-        "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
+        "measure_overdue",  # a violation case's: `about` violation_case (R14.3)
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")
-    about: Literal["ticket", "incident"] = Field(
-        default="ticket", description="What ticket_id and ticket_no name (R16.5)"
+    about: Literal["ticket", "incident", "violation_case"] = Field(
+        default="ticket",
+        description="What ticket_id and ticket_no name: a ticket, an incident (R16.5) or a "
+        "violation case (its id and client_ref, R14.3)",
     )
     clock: ClockName | None
     level: Level | None
@@ -403,6 +405,7 @@ def notification_of(published: Envelope) -> Notification | None:
         reason=name,
         ticket_id=data.ticket_id,
         ticket_no=data.ticket_no,
+        about="violation_case" if name == "measure_overdue" else "ticket",
         clock=getattr(data, "clock", None),
         level=getattr(data, "level", None),
         due_at=data.deadline if name == "clock_breached" else data.due_at,
