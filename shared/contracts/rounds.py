@@ -204,6 +204,7 @@ class FindingLine(Contract):
     status: str = Field(description="fixed_on_spot, or the ticket's status")
     due_at: AwareDatetime | None = Field(description="Resolved within a week (R13.16)")
     verified: bool | None = Field(description="Passed its check on site (R13.17)")
+    case_id: str | None = Field(default=None, description="A violation finding's case (R14.10)")
 
 
 class RoundLine(Contract):

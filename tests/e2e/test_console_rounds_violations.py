@@ -94,6 +94,7 @@ def test_a_round_recorded_on_the_console_opens_a_case_the_manager_signs_its_pena
     assert "已立违例案件 1 宗" in page.inner_text("#done")
     until_listed(page, running, f"{running.console}/rounds?day=2026-11-23", "3号梯按钮损坏")
     shoot(page, "32-round-recorded")
+    assert page.query_selector('#findings a[href^="/violations/"]')  # the finding's case
     no_overflow(page)
 
     until_listed(page, running, f"{running.console}/violations", "5-101")

@@ -57,6 +57,8 @@ async def test_a_violation_found_on_a_round_opens_its_case_once_and_its_close_re
     assert order.index("ticket.reported") < order.index("violation.opened")
     [recorded] = await drill.events("round.recorded")
     assert recorded["data"]["findings"][1]["case_id"] == case_id
+    day = await desk.query("hbw", "round.list", {"day": "2026-11-23"})
+    assert [f["case_id"] for f in day["findings"]] == [None, case_id]  # the summary links it
 
     ticket = violation["ticket_id"]
     await drill.started(ticket, "finding_resolved")
