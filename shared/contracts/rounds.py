@@ -5,9 +5,10 @@ the day's summary and the week's quality check sheet (R12.9, R1.5). docs/INSPECT
 from __future__ import annotations
 
 from datetime import date, time
+from enum import StrEnum
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, WithJsonSchema, model_validator
 
 from shared.contracts.base import Contract, Key, Place, Timestamp
 from shared.contracts.commands import Command, Month
@@ -25,6 +26,17 @@ Point = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Measures = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _named(values: type[StrEnum]) -> WithJsonSchema:
+    """An enum's schema with the length of its longest value, so the request's size bound
+    (tests/unit/test_request_body.py) counts what a value can be, not any string."""
+    names = [v.value for v in values]
+    return WithJsonSchema({"type": "string", "enum": names, "maxLength": max(map(len, names))})
+
+
+CaseClass = Annotated[ViolationClass, _named(ViolationClass)]
+CaseCategory = Annotated[ViolationCategory, _named(ViolationCategory)]
 
 
 class RoutedFinding(Contract):
@@ -120,10 +132,10 @@ class Finding(Contract):
     fixed_on_spot: bool = Field(default=False, description="现场整改: no ticket is opened")
     measures: Measures | None = Field(default=None, description="What was done on the spot")
     about_staff: Key | None = Field(default=None, description="A staff finding: 工号 of whom")
-    violation_class: ViolationClass | None = Field(
+    violation_class: CaseClass | None = Field(
         default=None, description="A violation finding: its case's class (R14.2); general"
     )
-    violation_category: ViolationCategory | None = Field(
+    violation_category: CaseCategory | None = Field(
         default=None, description="A violation finding: its case's category (R14.1); other"
     )
 

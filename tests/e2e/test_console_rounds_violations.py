@@ -99,7 +99,19 @@ def test_a_round_recorded_on_the_console_opens_a_case_the_manager_signs_its_pena
 
     until_listed(page, running, f"{running.console}/violations", "5-101")
     shoot(page, "33-violations")
-    page.click("#violations a")
+    page.select_option("#open-violation [name=violation_class]", "major")
+    page.select_option("#open-violation [name=category]", "fire")
+    page.fill("#open-violation [name=place]", "13912345678")  # a phone number is not a place
+    page.fill("#open-violation [name=description]", "杂物堵塞消防通道")
+    page.click("#open-violation button")
+    assert "place" in message(page)
+    page.fill("#open-violation [name=place]", "3栋消防通道")
+    page.fill("#open-violation [name=offender_name]", "钱多多")
+    page.click("#open-violation button")
+    assert "已立案" in page.inner_text("#done") and "项目经理" in page.content()  # major (R14.2)
+    assert "钱多多" not in page.content()  # the offender stays in intake
+    page.goto(f"{running.console}/violations")
+    page.click('#violations a:has-text("round/")')
     case_url = page.url
     assert "巡查发现 round/" in page.content()  # the finding it came from
     page.select_option("#measure [name=measure]", "persuasion")
