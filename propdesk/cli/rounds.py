@@ -73,7 +73,10 @@ def rounds_record(
     out.print(f"[green]{said}[/green] round {reply['round_id']}")
     for f in reply["findings"]:
         where = f["ticket_no"] or "-"
-        out.print(f"  {f['index']}: {f['type']} → {f['routed_to']} {where} {f['department'] or ''}")
+        case = f" case {f['case_id']}" if f.get("case_id") else ""  # R14.10
+        out.print(
+            f"  {f['index']}: {f['type']} → {f['routed_to']} {where} {f['department'] or ''}{case}"
+        )
 
 
 @rounds_app.command("list")

@@ -114,10 +114,25 @@ MEASURES = {
     "paid_revenue": ("有偿服务收入(元)", "Paid-service revenue (CNY)"),
     "incidents": ("突发事件", "Emergency events"),
     "promises_on_time": ("承诺按时兑现率", "Promises kept on time"),
+    # issue 16: the rounds' findings and how they closed (R13.16, R13.17), violation cases by
+    # grade (R14.2) and their measures (R14.3)
+    "inspection_findings": ("巡查问题", "Inspection findings"),
+    "findings_closed": ("现场验证关闭", "Findings closed on site"),
+    "finding_closure_rate": ("巡查问题关闭率", "Finding closure rate"),
+    "findings_on_time": ("一周内解决", "Resolved within the week"),
+    "findings_late": ("逾期", "Findings late"),
+    "findings_open": ("未解决", "Findings open"),
+    "violations_general": ("一般违例立案", "Violations, general"),
+    "violations_major": ("重大违章立案", "Violations, major"),
+    "measures_persuasion": ("劝导教育", "Measures: persuasion"),
+    "measures_rectify": ("限期整改", "Measures: rectify"),
+    "measures_compensation": ("赔偿经济损失", "Measures: compensation"),
+    "measures_legal_action": ("提起诉讼", "Measures: legal action"),
 }
 RATE_MEASURES = frozenset(
-    {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate", "promises_on_time"}
-)
+    {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate",
+     "promises_on_time", "finding_closure_rate"}
+)  # fmt: skip
 MONEY_MEASURES = frozenset({"paid_revenue"})
 HOUR_MEASURES = frozenset({"resolution_median_hours"})
 

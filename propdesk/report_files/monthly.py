@@ -269,6 +269,8 @@ def inspection_findings(report: Report) -> Table:
         [text(both("现场验证关闭", "Closed on site")), count(found.get("closed"))],
         [text(both("关闭率", "Closure rate")), pct(found.get("closure_rate"))],
         [text(both("一周内解决", "Resolved in a week")), count(found.get("resolved_in_a_week"))],
+        [text(both("逾期", "Late")), count(found.get("late"))],
+        [text(both("未解决", "Still open")), count(found.get("open"))],
         [text(both("按时率", "On time")), pct(found.get("on_time_rate"))],
     ]
     return Table(both("巡查问题", "Inspection findings"), [MEASURE, VALUE], rows, key="inspection")

@@ -430,7 +430,7 @@ class Notification(Contract):
         "incident_alerted",
         "incident_follow_up_due",
         "finding_referred",
-        "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
+        "measure_overdue",  # a violation case's: `about` violation_case (R14.3)
         "promise_reminder",  # a promise's: ticket_id, ticket_no are the promise's id, client_ref
         "promise_overdue",
         "maintenance_explanation_due",  # a notice's: ticket_id, ticket_no are the notice's
@@ -439,8 +439,11 @@ class Notification(Contract):
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")
-    about: Literal["ticket", "incident", "promise", "maintenance"] = Field(
-        default="ticket", description="What ticket_id and ticket_no name (R16.5, R6.15, R16.6)"
+    about: Literal["ticket", "incident", "violation_case", "promise", "maintenance"] = Field(
+        default="ticket",
+        description="What ticket_id and ticket_no name: a ticket, an incident (R16.5), a "
+        "violation case (its id and client_ref, R14.3), a promise (its id and client_ref, R6.15) "
+        "or a maintenance notice (its id and number, R16.6)",
     )
     clock: ClockName | None
     level: Level | None
@@ -503,6 +506,7 @@ def notification_of(published: Envelope) -> Notification | None:
         reason=name,
         ticket_id=data.ticket_id,
         ticket_no=data.ticket_no,
+        about="violation_case" if name == "measure_overdue" else "ticket",
         clock=getattr(data, "clock", None),
         level=getattr(data, "level", None),
         due_at=data.deadline if name == "clock_breached" else data.due_at,

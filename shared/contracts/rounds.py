@@ -5,13 +5,16 @@ the day's summary and the week's quality check sheet (R12.9, R1.5). docs/INSPECT
 from __future__ import annotations
 
 from datetime import date, time
+from enum import StrEnum
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, WithJsonSchema, model_validator
 
 from shared.contracts.base import Contract, Key, Place, Timestamp
 from shared.contracts.commands import Command, Month
+from shared.contracts.violation_commands import ViolationCategory
 from shared.kernel.inspection import FindingType, Frequency, RoundType
+from shared.kernel.violations import ViolationClass
 from shared.kernel.vocabulary import Department
 
 SlotName = Annotated[
@@ -25,6 +28,17 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Measures = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+def _named(values: type[StrEnum]) -> WithJsonSchema:
+    """An enum's schema with the length of its longest value, so the request's size bound
+    (tests/unit/test_request_body.py) counts what a value can be, not any string."""
+    names = [v.value for v in values]
+    return WithJsonSchema({"type": "string", "enum": names, "maxLength": max(map(len, names))})
+
+
+CaseClass = Annotated[ViolationClass, _named(ViolationClass)]
+CaseCategory = Annotated[ViolationCategory, _named(ViolationCategory)]
+
+
 class RoutedFinding(Contract):
     """Where one finding of a round went."""
 
@@ -35,6 +49,9 @@ class RoutedFinding(Contract):
     ticket_no: str | None = None
     department: Department | None = Field(
         default=None, description="The department that answers for it (R13.2, R13.15b)"
+    )
+    case_id: str | None = Field(
+        default=None, description="A violation finding: the violation case it opened (R14.10)"
     )
 
 
@@ -115,6 +132,12 @@ class Finding(Contract):
     fixed_on_spot: bool = Field(default=False, description="现场整改: no ticket is opened")
     measures: Measures | None = Field(default=None, description="What was done on the spot")
     about_staff: Key | None = Field(default=None, description="A staff finding: 工号 of whom")
+    violation_class: CaseClass | None = Field(
+        default=None, description="A violation finding: its case's class (R14.2); general"
+    )
+    violation_category: CaseCategory | None = Field(
+        default=None, description="A violation finding: its case's category (R14.1); other"
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
@@ -124,6 +147,9 @@ class Finding(Contract):
             raise ValueError("a finding fixed on the spot says what was done (measures)")
         if self.about_staff is not None and self.type is not FindingType.staff:
             raise ValueError("about_staff is only for a staff finding")
+        case = self.violation_class is not None or self.violation_category is not None
+        if case and self.type is not FindingType.violation:
+            raise ValueError("violation_class and violation_category are for a violation finding")
         return self
 
 
@@ -190,6 +216,7 @@ class FindingLine(Contract):
     status: str = Field(description="fixed_on_spot, or the ticket's status")
     due_at: AwareDatetime | None = Field(description="Resolved within a week (R13.16)")
     verified: bool | None = Field(description="Passed its check on site (R13.17)")
+    case_id: str | None = Field(default=None, description="A violation finding's case (R14.10)")
 
 
 class RoundLine(Contract):

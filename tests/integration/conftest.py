@@ -16,6 +16,7 @@ from shared.kernel.clock import FixedClock, SimulatedClock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.client import Bus
+from shared.messaging.natsd import free_port
 from shared.messaging.service import Service
 from tests.conftest import BUS_SITES, SecuredNats, bus_root
 from tests.integration.support import START, Desk
@@ -30,12 +31,14 @@ def clock() -> FixedClock:
 def settings(tmp_path: Path, store_settings: dict[str, Any]) -> Settings:
     """The services' settings: their own data directory and store (SQLite, or a database of
     its own on the session's PostgreSQL); the credentials and the site directory of the test's
-    bus (tests/conftest.py)."""
+    bus (tests/conftest.py); a console on a free port (the suite's workers start consoles at the
+    same time)."""
     bus = bus_root(tmp_path)
     return Settings(
         data_dir=tmp_path / "data",
         credentials_dir=bus / "credentials",
         sites_file=bus / "sites.json",
+        console_port=free_port(),
         **store_settings,
     )
 

@@ -166,6 +166,7 @@ async def test_a_measure_past_its_due_date_tells_the_cases_role_once_R14_3_R14_4
 
     [notice] = await eventually(listed)
     assert notice["reason"] == "measure_overdue" and notice["ticket_no"] == "v-late"
+    assert notice["about"] == "violation_case"  # what ticket_id and ticket_no name
     shown_late = await shown(desk, "v-late", lambda c: c["notices"])
     assert shown_late["notices"][0]["role"] == "cs_supervisor"
     assert (await shown(desk, "v-done"))["notices"] == []

@@ -15,6 +15,7 @@ from services.console.adapters.http_promises import PromisePages
 from services.console.adapters.http_rounds import RoundPages
 from services.console.adapters.http_shifts import ShiftPages
 from services.console.adapters.http_sign_in import SignInPages
+from services.console.adapters.http_violations import ViolationPages
 from services.console.adapters.http_web import STATIC
 
 
@@ -28,6 +29,7 @@ class Pages(
     PromisePages,
     AnnouncementPages,
     ShiftPages,
+    ViolationPages,
 ):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
@@ -51,6 +53,12 @@ class Pages(
             Route("/notices/{notice}/ack", g(self.acknowledge, post=True), methods=["POST"]),
             Route("/dashboard", g(self.dashboard), methods=["GET"]),
             Route("/rounds", g(self.rounds), methods=["GET"]),  # inspection (docs/INSPECTION.md)
+            Route("/rounds", g(self.record_round, post=True), methods=["POST"]),
+            Route("/rounds/new", g(self.round_form), methods=["GET"]),
+            Route("/violations", g(self.violations), methods=["GET"]),  # docs/VIOLATIONS.md
+            Route("/violations", g(self.open_violation, post=True), methods=["POST"]),
+            Route("/violations/{case}", g(self.violation), methods=["GET"]),
+            Route("/violations/{case}/{verb}", g(self.violation_step, post=True), methods=["POST"]),
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),

@@ -29,6 +29,29 @@ def time_left(due: str | datetime | None, now: datetime) -> str:
     return f"剩余 {span}" if seconds >= 0 else f"已超时 {span}"
 
 
+# where a notification's subject is shown, by what it names (`about`, contract.md section 20.4)
+_SUBJECT_PAGES = {
+    "incident": lambda n: f"/incidents/{n['ticket_no']}",
+    "violation_case": lambda n: f"/violations/{n['ticket_id']}",
+    "promise": lambda n: "/promises",
+    "maintenance": lambda n: f"/announcements#n-{n['ticket_no']}",
+}
+# older notifications name their subject by their reason only
+_REASON_PAGES = {
+    "handover_unsigned": lambda n: "/shifts",
+    "measure_overdue": lambda n: f"/violations/{n['ticket_id']}",
+}
+
+
+def subject_page(notification: dict[str, Any]) -> str:
+    """The page of what a notification is about: a ticket, an incident, a case, a promise, a
+    maintenance notice or a shift's log."""
+    page = _SUBJECT_PAGES.get(notification.get("about") or "ticket") or _REASON_PAGES.get(
+        notification.get("reason") or ""
+    )
+    return page(notification) if page else f"/tickets/{notification['ticket_id']}"
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -37,6 +60,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["w"] = lambda value, vocabulary: word(vocabulary, value)
+    env.filters["subject_page"] = subject_page
     return env
 
 

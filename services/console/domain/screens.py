@@ -79,6 +79,7 @@ ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality 
 PROMISES = Page("/promises", "承诺回复")  # promises kept, missed calls (R6.15, R2.6, R11.5)
 ANNOUNCEMENTS = Page("/announcements", "维修通告")  # notices to households (R7.9, R16.6)
 SHIFTS = Page("/shifts", "交接班")  # the shift log, read and signed (R15.9–R15.12)
+VIOLATIONS = Page("/violations", "违例")  # violation cases (R14.1–R14.10)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
@@ -93,12 +94,24 @@ MENUS: dict[str, tuple[Page, ...]] = {
         ROUNDS,
         PROMISES,
         SHIFTS,
+        VIOLATIONS,
     ),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
-    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS),
-    # told of promises overdue (docs/PROMISES.md), of an emergency's explanation owed to the
-    # households (R7.10, docs/OUTAGES.md) and of an unsigned handover (R15.9): the desk's supervisor
-    "cs_supervisor": (TICKETS, NOTICES, PROMISES, FOLLOW_UPS, INCIDENTS, SHIFTS),
+    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS, VIOLATIONS),
+    # answers for general violation cases (R14.2), told of promises overdue (docs/PROMISES.md), of
+    # an emergency's explanation owed to the households (R7.10, docs/OUTAGES.md) and of an
+    # unsigned handover (R15.9): the desk's supervisor
+    "cs_supervisor": (
+        TICKETS,
+        NOTICES,
+        VIOLATIONS,
+        ROUNDS,
+        DESK,
+        PROMISES,
+        FOLLOW_UPS,
+        INCIDENTS,
+        SHIFTS,
+    ),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
     "technician": (ORDERS, NOTICES),

@@ -32,6 +32,7 @@ ROLES = {
     "receptionist": "前台接待员", "cs_assistant": "辖区客服助理",
     "department_supervisor": "部门主管", "project_manager": "项目经理", "gm_office": "总经理办公室",
     "quality": "品质部", "technician": "维修技术员", "department_staff": "部门员工",
+    "cs_supervisor": "客服助理部主管",
 }  # fmt: skip
 DEPARTMENTS = {
     "engineering": "工程部", "cleaning": "清洁部", "security": "秩序维护部", "greening": "绿化部",

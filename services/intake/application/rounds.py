@@ -2,9 +2,9 @@
 findings not fixed on the spot open inspection tickets at the front desk (R13.15a, C9), routed by
 type (R13.15b, shared/kernel/inspection.py `FINDING_ROUTES`): a facility finding is a repair
 (dispatch issues its work order as for any repair), a staff finding names its department's
-supervisor, a violation is where the violation case takes over. The round, its tickets and their
-numbers are saved in one transaction, the tickets first, so each `ticket.reported` is published
-before the `round.recorded` that names it."""
+supervisor, a violation opens its violation case too (R14.10). The round, its tickets, their
+numbers and cases are saved in one transaction, the tickets first, so each `ticket.reported` is
+published before the `round.recorded` that names it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from services.intake.application.contacts import not_in_future
 from services.intake.application.rounds_log import plan_of, round_day
+from services.intake.application.violations import CasesOpened
 from services.intake.domain import Ticket, TicketCounter, ticket_id_for
 from services.intake.domain.rounds import InspectionRound, RoundPlan
 from shared.contracts.rounds import (
@@ -27,7 +28,7 @@ from shared.contracts.rounds import (
 )
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.departments import route
-from shared.kernel.inspection import FINDING_ROUTES
+from shared.kernel.inspection import FINDING_ROUTES, FindingType
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel
 from shared.messaging.errors import conflict, invalid
@@ -63,14 +64,18 @@ def record_round(app: IntakeApp, ctx: CommandContext, cmd: RecordRound) -> Outco
     changed: list[Any] = []
     counters: dict[str, TicketCounter] = {}
     findings = []
+    cases = CasesOpened(app, ctx.site, now)
     for index, finding in enumerate(cmd.findings):
         entry = _route(finding, index, site)
         if not finding.fixed_on_spot:
             ticket = _open_ticket(app, ctx, cmd, finding, index, site, counters, now)
             entry |= {"ticket_id": str(ticket.id), "ticket_no": ticket.ticket_no}
             changed += [ticket, *app.note_number(ctx.site, ticket.ticket_no, ticket.id)]
+            if finding.type is FindingType.violation:  # R13.15b, R14.10: its case, at once
+                case = cases.open_for(ctx, cmd, finding, ticket.client_ref, ticket.id)
+                entry["case_id"] = str(case.id)
         findings.append(entry)
-    changed += counters.values()
+    changed += [*counters.values(), *cases.changed()]
     done = InspectionRound.record(
         at=now, site=ctx.site, round_ref=cmd.round_ref, round_type=cmd.round_type.value,
         slot=cmd.slot, local_day=day.isoformat(), area=cmd.area, started_at=cmd.started_at,
@@ -131,11 +136,12 @@ def _route(finding: Finding, index: int, site: SiteConfig) -> dict[str, Any]:
         "location": finding.location,
         "measures": finding.measures,
         "about_staff": finding.about_staff,
+        "case_id": None,
     }
 
 
 def _routed(entry: dict[str, Any]) -> dict[str, Any]:
-    return {k: entry[k] for k in RoutedFinding.model_fields}
+    return {k: entry[k] for k in RoutedFinding.model_fields if k in entry}
 
 
 def _open_ticket(app: IntakeApp, ctx: CommandContext, cmd: RecordRound, finding: Finding,

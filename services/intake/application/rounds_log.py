@@ -110,6 +110,7 @@ def _finding(app: IntakeApp, r: InspectionRound, f: dict[str, Any]) -> FindingLi
         status=str(ticket.status) if ticket else "fixed_on_spot",
         due_at=finding_due(app.site_config(r.site), r.ended_at) if ticket else None,
         verified=(ticket.status == TicketStatus.closed) if ticket else None,
+        case_id=f.get("case_id"),  # a violation finding's case (R14.10)
     )
 
 

@@ -16,6 +16,8 @@ from services.reporting.queries.month import (
     measures_of,
     pooled,
 )
+from services.reporting.queries.quality_issue16 import pooled as pooled_cases
+from services.reporting.queries.quality_issue16 import rounds_and_cases
 from services.reporting.views.promise_facts import OUTCOMES, on_time_rate
 from shared.kernel.months import months_back
 from shared.kernel.sites import SiteConfig
@@ -47,6 +49,7 @@ def quality_pack(
             | measures_of(series[month])
             | {"paid_revenue": series[month]["paid_revenue"], "incidents": incidents.get(site, 0)}
             | {"promises_on_time": on_time_rate(promises.get(site, NO_PROMISES))}
+            | rounds_and_cases(facts, site, month)  # findings' closure, cases (issue 16)
         )
         first = firsts.get(site)
         per_month = [
@@ -67,7 +70,8 @@ def quality_pack(
         "sites": rows,
         "company": measures_of(pooled_parts[month])
         | {"paid_revenue": str(revenue), "incidents": sum(r["incidents"] for r in rows)}
-        | {"promises_on_time": on_time_rate(_pooled(promises, names))},
+        | {"promises_on_time": on_time_rate(_pooled(promises, names))}
+        | pooled_cases(rows),
         "trend": trend,
         "worse": {
             "sites": _worse_sites(trend),

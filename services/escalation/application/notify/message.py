@@ -28,7 +28,8 @@ REASONS = {
     "handover_unsigned": "交接班记录未签字 shift handover unsigned",
 }
 
-# what `ticket_no` names: a ticket's number, or a violation case's client_ref
+# what `ticket_no` names (by reason, or by the notification's `about`): a ticket's number, an
+# incident's, a violation case's client_ref, a promise's, a notice's number or a shift
 _NAMES = {
     "measure_overdue": "违例 case",
     "promise_reminder": "承诺 promise",
@@ -37,6 +38,7 @@ _NAMES = {
     "maintenance_restoration_overdue": "维修通告 notice",
     "handover_unsigned": "交接班 shift",
 }
+_ABOUT = {"incident": "突发事件 incident", "violation_case": "违例 case"}
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,10 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     again = f" (第{attempt}次 attempt {attempt})" if attempt > 1 else ""
     subject = f"[PropDesk {notice.site}] {reason}: {notice.ticket_no}{again}"
     whom = notice.role.value + (f" ({notice.department.value})" if notice.department else "")
+    named = _ABOUT.get(notice.about) or _NAMES.get(notice.reason, "工单 ticket")
     lines = [
         f"项目 site: {site_name or notice.site} ({notice.site})",
-        f"{_NAMES.get(notice.reason, '工单 ticket')}: {notice.ticket_no}",
+        f"{named}: {notice.ticket_no}",
         f"事由 reason: {reason}",
         f"通知 to: {whom}" + (f" {notice.staff}" if notice.staff else ""),
     ]

@@ -1,0 +1,139 @@
+"""The console's round form and violation-case pages in a real browser against `propdesk up`
+(issue 16; docs/INSPECTION.md, docs/VIOLATIONS.md): a CS assistant records a round from the day's
+plan — a bad form names its field and records nothing — and its resident's violation opens a case
+(R13.15b, R14.10); the case's measure is recorded with its due date (R14.3), a penalty proposed by
+an assistant is refused (R14.7), the manager proposes and signs it (R14.6). Pages are
+photographed at 1366×768 and 390×844 (var/screenshots/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.console_support import (
+    DESKTOP,
+    FIRST_RUN,
+    Running,
+    browser_or_fail,
+    launch,
+    start_up,
+)
+from tests.e2e.test_console_desk import no_overflow, shoot, until_listed
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+PLAN = {"staff_id": "HB-M01", "month": "2026-11", "slots": [
+    {"name": "daily-check", "frequency": "daily", "starts": "08:00", "ends": "08:30",
+     "area": "全小区", "points": ["大堂", "电梯", "垃圾房"]}]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    up = start_up(tmp_path_factory.mktemp("console-cases") / "var")
+    yield up
+    up.process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    browser_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def signed_in(browser, running: Running, staff: str):
+    page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    page.goto(f"{running.console}/login")
+    page.select_option("select[name=site]", "hbw")
+    page.fill("[name=staff_id]", staff)
+    page.fill("[name=password]", FIRST_RUN)
+    page.click("button[type=submit]")
+    for name in ("old", "new", "repeat"):
+        page.fill(f"[name={name}]", FIRST_RUN if name == "old" else f"{staff}-pass-2026")
+    page.click("button[type=submit]")
+    return page
+
+
+def message(page) -> str:
+    found = page.query_selector("#message")
+    return found.inner_text() if found else ""
+
+
+def test_a_round_recorded_on_the_console_opens_a_case_the_manager_signs_its_penalty_R13_14_R14_6_R14_7(  # noqa: E501
+    running: Running, browser
+) -> None:
+    assert running.ask("desk.cmd.hbw.intake.plan_rounds", PLAN)["ok"]
+    page = signed_in(browser, running, "HB-CS1")
+    page.goto(f"{running.console}/rounds")
+    page.click("#new-round")
+    page.click("a.slot")  # the day's slot fills the area and its points
+    assert page.input_value("[name=area]") == "全小区"
+    assert page.input_value("[name=points]").split("\n") == ["大堂", "电梯", "垃圾房"]
+    page.fill("[name=started_at]", "2026-11-23T08:00")
+    page.fill("[name=ended_at]", "2026-11-23T08:30")
+    page.fill("[name=f0_point]", "垃圾房")
+    page.select_option("[name=f0_type]", "violation")
+    page.fill("[name=f0_location]", "5-101")
+    page.fill("[name=f0_description]", "住户在垃圾房堆放装修垃圾")
+    page.select_option("[name=f0_violation_category]", "hygiene")
+    page.fill("[name=f1_point]", "电梯")
+    page.select_option("[name=f1_type]", "facility")
+    page.fill("[name=f1_description]", "3号梯按钮损坏")
+    page.click("#record-round button[type=submit]")  # a facility finding without its category
+    assert "findings.1" in message(page) and "category" in message(page)
+    day = running.ask("desk.qry.hbw.round.list", {"day": "2026-11-23"})
+    assert day["rounds"] == []  # nothing recorded
+    shoot(page, "31-round-refused")
+    page.select_option("[name=f1_category]", "elevator")
+    page.click("#record-round button[type=submit]")
+    assert "已立违例案件 1 宗" in page.inner_text("#done")
+    until_listed(page, running, f"{running.console}/rounds?day=2026-11-23", "3号梯按钮损坏")
+    shoot(page, "32-round-recorded")
+    assert page.query_selector('#findings a[href^="/violations/"]')  # the finding's case
+    no_overflow(page)
+
+    until_listed(page, running, f"{running.console}/violations", "5-101")
+    shoot(page, "33-violations")
+    page.select_option("#open-violation [name=violation_class]", "major")
+    page.select_option("#open-violation [name=category]", "fire")
+    page.fill("#open-violation [name=place]", "13912345678")  # a phone number is not a place
+    page.fill("#open-violation [name=description]", "杂物堵塞消防通道")
+    page.click("#open-violation button")
+    assert "place" in message(page)
+    page.fill("#open-violation [name=place]", "3栋消防通道")
+    page.fill("#open-violation [name=offender_name]", "钱多多")
+    page.click("#open-violation button")
+    assert "已立案" in page.inner_text("#done") and "项目经理" in page.content()  # major (R14.2)
+    assert "钱多多" not in page.content()  # the offender stays in intake
+    page.goto(f"{running.console}/violations")
+    page.click('#violations a:has-text("round/")')
+    case_url = page.url
+    assert "巡查发现 round/" in page.content()  # the finding it came from
+    page.select_option("#measure [name=measure]", "persuasion")
+    page.fill("#measure [name=due_on]", "2026-11-20")  # before today
+    page.click("#measure button")
+    assert "due_on" in message(page)
+    page.fill("#measure [name=due_on]", "2026-11-25")
+    page.click("#measure button")
+    assert "处理措施已保存" in page.inner_text("#done")
+    assert "2026-11-25" in page.inner_text("#measures")
+    page.fill("#penalty-form [name=penalty]", "罚款")
+    page.click("#penalty-form button")  # an assistant may not propose one (R14.7)
+    assert "R14.7" in message(page) and page.query_selector("#penalty") is None
+    shoot(page, "34-violation-refused")
+
+    manager = signed_in(browser, running, "HB-M01")
+    manager.goto(case_url)
+    manager.fill("#penalty-form [name=penalty]", "清运费")
+    manager.fill("#penalty-form [name=amount]", "200")
+    manager.click("#penalty-form button")
+    assert "已建议" in manager.inner_text("#penalty")
+    manager.click("#sign button")
+    assert "经理已签署生效" in manager.inner_text("#penalty")  # in force once signed (R14.6)
+    shoot(manager, "35-violation-signed")
+    no_overflow(manager)
