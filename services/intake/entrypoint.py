@@ -17,6 +17,7 @@ from services.intake.application.contact_index import ContactIndex
 from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
 from services.intake.application.ticket_search import search_tickets
+from services.intake.application.visits_log import list_visits, survey_stats
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
@@ -29,6 +30,13 @@ from shared.contracts.violation_retention import (
     OffenderErased,
     RetentionReport,
     RunRetention,
+)
+from shared.contracts.visits import (
+    VISIT_COMMANDS,
+    ListVisits,
+    SurveyStatsQuery,
+    SurveyStatsReply,
+    VisitsReply,
 )
 from shared.eventstore.subject_keys import SubjectKeys, subject_keys_file
 from shared.messaging import subjects
@@ -43,7 +51,7 @@ from shared.messaging.rpc import correlation_id
 # (shared/contracts/commands.py, violation_commands.py)
 COMMANDS = {
     cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
-    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS)
+    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *VISIT_COMMANDS)
 }
 
 
@@ -134,7 +142,30 @@ class IntakeService(DeskService):
             title="round.list",
             description=inspect.cleandoc(ListRounds.__doc__ or ""),
         )(rounds)
+        self._visit_queries(router)
         return router
+
+    def _visit_queries(self, router: NatsRouter) -> None:
+        """visit.week and survey.stats, from intake's own records (docs/VISITS.md)."""
+        for name, query, reply, answer in (
+            ("visit.week", ListVisits, VisitsReply, list_visits),
+            ("survey.stats", SurveyStatsQuery, SurveyStatsReply, survey_stats),
+        ):
+            handle = self.handler(
+                f"query_{name.replace('.', '_')}", query, reply, self._answering(answer)
+            )
+            router.subscriber(
+                subjects.query_pattern(name),
+                title=name,
+                description=inspect.cleandoc(query.__doc__ or ""),
+            )(handle)
+
+    def _answering(self, answer: Any) -> Any:
+        async def handle(site: str, query: Any, _: dict[str, str]) -> dict:
+            reply = await self.offload(answer, self.app, site, query)
+            return reply.model_dump(mode="json")
+
+        return handle
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""

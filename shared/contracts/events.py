@@ -17,6 +17,7 @@ from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.incident_events import INCIDENT_EVENTS
 from shared.contracts.round_events import ROUND_EVENTS
 from shared.contracts.violation_events import VIOLATION_EVENTS
+from shared.contracts.visit_events import VISIT_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.kernel.vocabulary import (
     CancelReason,
@@ -236,6 +237,7 @@ INTAKE_EVENTS: tuple[type[Envelope], ...] = (
     *INCIDENT_EVENTS,
     *ROUND_EVENTS,
     *VIOLATION_EVENTS,
+    *VISIT_EVENTS,
 )
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}

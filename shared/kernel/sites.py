@@ -21,6 +21,7 @@ from shared.kernel.repairs import urgency_of
 from shared.kernel.satisfaction import has_customer
 from shared.kernel.sla import Counting, SlaConfig, repair_clocks
 from shared.kernel.staff import StaffMember
+from shared.kernel.visits import VisitsConfig
 from shared.kernel.vocabulary import (
     DEFAULT_CATEGORIES,
     ClockName,
@@ -76,6 +77,10 @@ class SiteConfig(BaseModel):
     inspection: InspectionConfig = Field(
         default_factory=InspectionConfig,
         description="Inspection rounds: who extends a finding's week, when summaries are due",
+    )
+    visits: VisitsConfig = Field(
+        default_factory=VisitsConfig,
+        description="Visits' weekly target and occupied households per zone (VISITS.md, R11.6)",
     )
 
     @field_validator("timezone")

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from services.intake.adapters.round_translate import round_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
+from services.intake.adapters.visit_translate import visit_envelope
 from services.intake.domain import Incident, MonthReview, Ticket, ViolationCase
 from shared.contracts import events, incident_events
 from shared.messaging.publishing import envelope, mask
@@ -36,7 +37,7 @@ class Translator:
             return _analysis(event)
         if isinstance(event, Incident.Event):
             return self._incident(event)
-        published = round_envelope(event)
+        published = round_envelope(event) or visit_envelope(event)
         if published is not None:
             return published
         if isinstance(event, ViolationCase.Event):

@@ -25,6 +25,7 @@ from services.intake.application.rounds import plan_rounds, record_round
 from services.intake.application.times import not_in_future
 from services.intake.application.violations import HANDLERS as VIOLATION_HANDLERS
 from services.intake.application.violations import offender_of
+from services.intake.application.visits import HANDLERS as VISIT_HANDLERS
 from services.intake.domain import (
     AccessLog,
     Incident,
@@ -33,6 +34,7 @@ from services.intake.domain import (
     ViolationCase,
     refused_reveals,
 )
+from services.intake.domain.visits import Survey
 from shared.contracts.commands import (
     AcceptSolution,
     AttachMonthAnalysis,
@@ -76,7 +78,7 @@ class IntakeApp(DeskApplication):
     # A site's monthly counter gains one event per ticket: snapshot it and keep recent
     # aggregates cached (as this, the store's one writer, last recorded them: DeskApplication),
     # so that numbering the thousandth ticket of a month costs what the first did.
-    snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
+    snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20, Survey: 50}
 
     def __init__(self, *args: Any, subject_keys: SubjectKeys | None = None, **kwargs: Any) -> None:
         """`subject_keys`: the per-case keys of offenders' data (in memory unless given)."""
@@ -264,6 +266,7 @@ class IntakeApp(DeskApplication):
         PlanRounds: plan_rounds,  # inspection rounds (rounds.py, docs/INSPECTION.md)
         RecordRound: record_round,
         **VIOLATION_HANDLERS,  # violation cases (violations.py, R14.1–R14.10)
+        **VISIT_HANDLERS,  # visits and surveys (visits.py, R11.6, R11.9)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,
