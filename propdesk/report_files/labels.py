@@ -113,9 +113,17 @@ MEASURES = {
     "reopen_rate": ("重开率", "Reopen rate"),
     "paid_revenue": ("有偿服务收入(元)", "Paid-service revenue (CNY)"),
     "incidents": ("突发事件", "Emergency events"),
+    "visit_weeks_met": ("走访达标周数", "Visit weeks on target"),
+    "survey_satisfaction_rate": ("调查满意率", "Survey satisfaction"),
 }
 RATE_MEASURES = frozenset(
-    {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate"}
+    {
+        "clock_compliance",
+        "follow_up_rate",
+        "satisfaction_rate",
+        "reopen_rate",
+        "survey_satisfaction_rate",
+    }
 )
 MONEY_MEASURES = frozenset({"paid_revenue"})
 HOUR_MEASURES = frozenset({"resolution_median_hours"})

@@ -24,6 +24,7 @@ from propdesk.report_files.document import (
 from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
 from propdesk.report_files.violations import violations
+from propdesk.report_files.visits import surveys, visits
 
 Report = dict[str, Any]  # the `report` of a desk.qry.<site>.report.monthly reply
 Section = Callable[[Report], Table]
@@ -292,4 +293,6 @@ SECTIONS: tuple[Section, ...] = (
     incidents,
     analysis,
     inspection_findings,
+    visits,  # R11.6
+    surveys,  # R11.9
 )

@@ -89,7 +89,7 @@ class ZoneTally(Contract):
     target: int = Field(description="Households to visit: target_percent of occupied, rounded up")
     visited: int = Field(description="Distinct households visited")
     visits: int
-    rate: float | None = Field(description="visited in % of occupied")
+    rate: float | None = Field(description="visited, a share of occupied (0–1)")
     met: bool
 
 
@@ -218,7 +218,8 @@ class SurveyStatsReply(Contract):
     responses: int
     response_rate: float | None
     satisfaction_rate: float | None = Field(
-        description="Satisfied answers in % of all: the survey's own, never the follow-ups'"
+        description="Satisfied answers, a share (0–1) of all: the survey's own, never the "
+        "follow-ups'"
     )
     by_channel: dict[str, int]
     questions: list[QuestionLine]

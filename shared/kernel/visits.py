@@ -84,8 +84,8 @@ class ZoneWeek(NamedTuple):
 
     @property
     def rate(self) -> float | None:
-        """Households visited in % of the occupied ones."""
-        return round(100 * self.visited / self.occupied, 2) if self.occupied else None
+        """Households visited, a share of the occupied ones (0–1, as the reports' rates)."""
+        return round(self.visited / self.occupied, 4) if self.occupied else None
 
 
 def tally_week(visits: Iterable[tuple[str, str]], occupied: Mapping[str, int],
@@ -119,7 +119,7 @@ class QuestionStats(NamedTuple):
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return round(100 * self.satisfied / self.answers, 2) if self.answers else None
+        return round(self.satisfied / self.answers, 4) if self.answers else None
 
 
 class SurveyStats(NamedTuple):
@@ -129,14 +129,14 @@ class SurveyStats(NamedTuple):
 
     @property
     def response_rate(self) -> float | None:
-        return round(100 * self.responses / self.households, 2) if self.households else None
+        return round(self.responses / self.households, 4) if self.households else None
 
     @property
     def satisfaction_rate(self) -> float | None:
-        """Satisfied answers in % of all answers, every question alike."""
+        """Satisfied answers, a share of all answers, every question alike."""
         answers = sum(q.answers for q in self.questions)
         satisfied = sum(q.satisfied for q in self.questions)
-        return round(100 * satisfied / answers, 2) if answers else None
+        return round(satisfied / answers, 4) if answers else None
 
 
 def answer_errors(questions: list[dict], answers: Mapping[str, int]) -> list[tuple[str, str]]:

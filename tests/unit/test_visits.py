@@ -98,7 +98,7 @@ def test_survey_statistics_per_question_and_overall_R11_9():
         2, {1: 0, 2: 0, 3: 0, 4: 1, 5: 1}, 4.5, 2,
     )  # fmt: skip
     assert (cleaning.answers, cleaning.satisfaction_rate) == (1, 0.0)
-    assert (stats.response_rate, stats.satisfaction_rate) == (5.0, 66.67)
+    assert (stats.response_rate, stats.satisfaction_rate) == (0.05, 0.6667)
 
 
 def test_an_answer_off_the_scale_or_to_no_question_is_named():
@@ -183,12 +183,12 @@ def test_responses_are_checked_against_the_survey_and_counted_R11_9(app, ctx, re
         assert raised.value.code is ErrorCode.invalid
     assert recorded(app) == before
     stats = survey_stats(app, "hbw", SurveyStatsQuery(survey_ref="2026-q4"))
-    assert (stats.households, stats.responses, stats.response_rate) == (160, 2, 1.25)
+    assert (stats.households, stats.responses, stats.response_rate) == (160, 2, 0.0125)
     assert stats.by_channel == {"online": 1, "paper": 1}
     overall = stats.questions[0]
     assert (overall.distribution["5"], overall.distribution["2"], overall.mean) == (1, 1, 3.5)
-    assert (overall.satisfaction_rate, stats.questions[2].answers) == (50.0, 1)
-    assert stats.satisfaction_rate == 80.0  # 4 satisfied of 5 answers
+    assert (overall.satisfaction_rate, stats.questions[2].answers) == (0.5, 1)
+    assert stats.satisfaction_rate == 0.8  # 4 satisfied of 5 answers
 
 
 def test_a_survey_opened_twice_is_a_conflict_and_its_stats_need_it(app, ctx):

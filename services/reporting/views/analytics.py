@@ -16,7 +16,12 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.analytics_facts import fact_projectors
 from services.reporting.projections.site_calendar import Calendar
-from services.reporting.views import analytics_months, analytics_tables, violation_facts
+from services.reporting.views import (
+    analytics_months,
+    analytics_tables,
+    violation_facts,
+    visit_facts,
+)
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView
 from shared.kernel.sites import SiteDirectory
@@ -82,6 +87,7 @@ class AnalyticsView(ParkingView, SQLiteView):
                 if rows is not None:
                     batch.rows[rows].project(event)
                 violation_facts.record(c, self.calendar, event)  # R14.3
+                visit_facts.record(c, event)  # R11.6, R11.9
         batch.write()
         if not self._bulk:
             analytics_months.refresh(c, analytics_months.touched(batch))

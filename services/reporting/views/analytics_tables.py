@@ -12,7 +12,7 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.analytics_facts import FactProjectors
 from services.reporting.projections.ticket_facts import Facts, no_facts
-from services.reporting.views import analytics_months, violation_facts
+from services.reporting.views import analytics_months, violation_facts, visit_facts
 from services.reporting.views.parked import PARKED_TABLE
 from shared.eventstore.views import Batch, Rows
 
@@ -91,8 +91,9 @@ TABLES = (
     *INDEXES,
     PARKED_TABLE,  # not checked: a park says how the view was fed, not what it shows
     *violation_facts.TABLES,
+    *visit_facts.TABLES,
 )
-CHECKED = (*_KEYS.items(), *violation_facts.CHECKED)
+CHECKED = (*_KEYS.items(), *violation_facts.CHECKED, *visit_facts.CHECKED)
 
 
 def batch(c: SQLiteCursor, p: FactProjectors) -> Batch:
