@@ -74,15 +74,16 @@ ORDERS = Page("/orders", "我的派工单")
 DASHBOARD = Page("/dashboard", "今日概况")
 INCIDENTS = Page("/incidents", "突发事件")
 ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
+VISITS = Page("/visits", "走访")  # the week's visits against the 2 % target (R11.6)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
     "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS),
-    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, ROUNDS),
+    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, ROUNDS, VISITS),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
-    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS),
+    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS, VISITS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
-    "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
+    "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS, VISITS),
     "technician": (ORDERS, NOTICES),
     "department_staff": (ORDERS, TICKETS, NOTICES),
 }
