@@ -11,10 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually
+from tests.integration.test_desk_words import cli
 
 pytestmark = pytest.mark.integration
 
@@ -36,7 +38,7 @@ def visit(ref: str, unit: str, zone: str, when: Any, **extra: Any) -> dict[str, 
 
 
 async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics_R11_6_R11_9(
-    desk: Desk, drill_services
+    desk: Desk, drill_services, nats_server, tmp_path
 ) -> None:
     await drill_services("intake", "reporting")
     drill = Drill(desk)
@@ -104,6 +106,15 @@ async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics
         {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1}, 2,
     )  # fmt: skip
     assert stats["satisfaction_rate"] == 0.6667  # 4 of 6 answers at 4 or 5
+    sheet = tmp_path / "survey.xlsx"  # the statistics as a workbook, through the CLI
+    listed = await cli(nats_server.url, "survey", "stats", "--site", "hbw", "--ref", "2026-11",
+                       "--xlsx", str(sheet))  # fmt: skip
+    assert listed.exit_code == 0 and "3/150 households" in listed.output, listed.output
+    rows = [[c.value for c in row] for row in load_workbook(sheet).active.iter_rows()]
+    [overall_row] = [r for r in rows if r[0] == "总体满意度"]
+    assert overall_row[1:7] == [3, 0, 1, 0, 1, 1]  # answers, then 1 … 5 points
+    week = await cli(nats_server.url, "visits", "week", "--site", "hbw", "--day", "2026-11-18")
+    assert week.exit_code == 0 and "SHORT: A, B, *" in week.output, week.output
 
     async def in_report() -> dict[str, Any] | None:
         reply = await desk.query("hbw", "report.monthly", {"month": "2026-11"})
