@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar, Literal, Self
 
+from annotated_types import Ge, Le
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
 
 from shared.contracts.base import Contract, Key, LongText, Place, ShortText, Timestamp
@@ -30,6 +31,7 @@ QuestionKey = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[a-z0-9_]+$"),
 ]
+Score = Annotated[int, Ge(1), Le(10)]  # the widest scale; each question's is checked after
 QuestionText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
 ]
@@ -127,7 +129,10 @@ class Question(Contract):
     text: QuestionText
     scale: int = Field(default=5, ge=2, le=10, description="Scores 1 … scale")
     satisfied_from: int | None = Field(
-        default=None, ge=1, description="The lowest satisfied score; default scale - 1 (top two)"
+        default=None,
+        ge=1,
+        le=10,
+        description="The lowest satisfied score; default scale - 1 (top two)",
     )
     required: bool = True
 
@@ -163,7 +168,9 @@ class OpenSurvey(Command):
     first_day: Day
     last_day: Day
     questions: list[Question] = Field(min_length=1, max_length=20)
-    channels: list[SurveyChannel] = Field(default_factory=lambda: list(SurveyChannel), min_length=1)
+    channels: list[SurveyChannel] = Field(
+        default_factory=lambda: list(SurveyChannel), min_length=1, max_length=len(SurveyChannel)
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -186,7 +193,9 @@ class RecordResponse(Command):
     unit: Place
     channel: SurveyChannel
     answered_at: Timestamp
-    answers: dict[QuestionKey, int] = Field(min_length=1, max_length=20)
+    answers: dict[QuestionKey, Score] = Field(
+        min_length=1, max_length=20, description="question key -> score, on its question's scale"
+    )
     comment: ShortText | None = Field(default=None, description="Kept encrypted, not published")
 
 
