@@ -40,7 +40,7 @@ def visit(ref: str, unit: str, zone: str, when: Any, **extra: Any) -> dict[str, 
 async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics_R11_6_R11_9(
     desk: Desk, drill_services, nats_server, tmp_path
 ) -> None:
-    await drill_services("intake", "reporting")
+    await drill_services()
     drill = Drill(desk)
     last_week = START - timedelta(days=3)  # Friday 2026-11-20, the week of 16 November
     issue = {"kind": "repair", "category": "plumbing", "description": "厨房水管渗水"}
@@ -74,6 +74,13 @@ async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics
     assert recorded[0]["data"]["opinions_heard"] and recorded[0]["data"]["tickets"] == [
         "HBW-202611-0001"
     ]
+
+    async def ordered() -> list[dict[str, Any]] | None:  # dispatch, as for any repair reported
+        reply = await desk.query("hbw", "ticket.get", {"ticket_id": reported[0]["aggregate_id"]})
+        return reply["ticket"]["work_orders"] or None if reply["ok"] else None
+
+    [order] = await eventually(ordered)
+    assert order["department"] == "engineering"
     published = [json.dumps(json.loads(m.data), ensure_ascii=False) for m in await desk.events()]
     assert not [m for m in published if "王美华" in m or "13912345678" in m]  # R11.6, §9
 
