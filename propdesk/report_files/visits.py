@@ -36,7 +36,7 @@ def visits(report: dict[str, Any]) -> Table:
         for w in weeks
         for z in w["zones"]
     ]
-    return Table(both("走访(每周≥2%入住户)", "Visits against the weekly target"), header, rows,
+    return Table(both("走访(每周目标户数)", "Visits against the weekly target"), header, rows,
                  key="visits")  # fmt: skip
 
 
