@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from propdesk.report_files import xlsx
-from propdesk.report_files.document import Document, Sheet, Table, count, pct, text
+from propdesk.report_files.document import Document, Sheet, Table, count, hours, pct, text
 from propdesk.report_files.labels import both
 
 MEASURE, VALUE = both("指标", "Measure"), both("值", "Value")
+# the mean score is written as a number with one decimal shown: the format of `hours`
 
 
 def survey_document(reply: dict[str, Any]) -> Document:
@@ -44,7 +45,7 @@ def survey_document(reply: dict[str, Any]) -> Document:
         [
             [text(q["text"]), count(q["answers"]),
              *[count(q["distribution"].get(str(s))) for s in range(1, scale + 1)],
-             text(q["mean"]), count(q["satisfied"]), pct(q["satisfaction_rate"])]
+             hours(q["mean"]), count(q["satisfied"]), pct(q["satisfaction_rate"])]
             for q in reply["questions"]
         ],
         key="questions",

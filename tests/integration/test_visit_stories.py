@@ -67,8 +67,12 @@ async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics
     ]  # fmt: skip
 
     # the ticket is a ticket like any other, reported before the visit that names it
+    async def published_all() -> list[dict[str, Any]] | None:  # the relay publishes after commit
+        found = await drill.events("visit.recorded")
+        return found if len(found) == 4 else None
+
+    recorded = await eventually(published_all)
     reported = await drill.events("ticket.reported")
-    recorded = await drill.events("visit.recorded")
     assert reported[0]["data"]["channel"] == "visit"
     assert [e["data"]["visit_ref"] for e in recorded] == ["v-1", "v-2", "v-3", "v-4"]
     assert recorded[0]["data"]["opinions_heard"] and recorded[0]["data"]["tickets"] == [
