@@ -17,6 +17,7 @@ from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually
 from tests.integration.test_desk_words import cli
+from tests.integration.test_personal_data_at_rest import found_in_files, intake_files
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +39,7 @@ def visit(ref: str, unit: str, zone: str, when: Any, **extra: Any) -> dict[str, 
 
 
 async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics_R11_6_R11_9(
-    desk: Desk, drill_services, nats_server, tmp_path
+    desk: Desk, drill_services, nats_server, tmp_path, settings
 ) -> None:
     await drill_services()
     drill = Drill(desk)
@@ -87,6 +88,10 @@ async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics
     assert order["department"] == "engineering"
     published = [json.dumps(json.loads(m.data), ensure_ascii=False) for m in await desk.events()]
     assert not [m for m in published if "王美华" in m or "13912345678" in m]  # R11.6, §9
+    # …and encrypted at rest in intake's store (R15.1; on PostgreSQL there is no file to read)
+    stores = intake_files(settings.data_dir)
+    assert stores or settings.persistence == "postgres"
+    assert found_in_files(stores, "王美华", "13912345678") == set()
 
     # a survey, answered online and on paper; a bad answer changes nothing (R11.9)
     questions = [{"key": "overall", "text": "总体满意度"}, {"key": "cleaning", "text": "保洁"}]
