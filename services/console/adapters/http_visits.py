@@ -4,7 +4,7 @@ R11.9). docs/VISITS.md."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -54,7 +54,7 @@ class VisitPages(Web):
             return await self.visits(request, who, refused.status, form=form, refused=refused)
         tickets = "、".join(reply["tickets"])
         done = "走访已登记" + (f"，已开工单 {tickets}" if tickets else "")
-        day = body["visited_at"][:10]
+        day = datetime.fromisoformat(body["visited_at"]).astimezone(site.zone).date()
         return RedirectResponse(f"/visits?day={day}&m={quote(done)}", 303)
 
     async def survey(self, request: Request, who: Who) -> Response:
