@@ -122,6 +122,14 @@ async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics
         {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1}, 2,
     )  # fmt: skip
     assert stats["satisfaction_rate"] == 0.6667  # 4 of 6 answers at 4 or 5
+
+    async def answers_published() -> list[dict[str, Any]] | None:
+        found = await drill.events("survey.answered")
+        return found if len(found) == 3 else None
+
+    answers = await eventually(answers_published)
+    assert [a["data"]["answers"]["overall"] for a in answers] == [5, 4, 2]
+    assert "王美华" not in json.dumps(answers, ensure_ascii=False)  # the comments stay in intake
     sheet = tmp_path / "survey.xlsx"  # the statistics as a workbook, through the CLI
     listed = await cli(nats_server.url, "survey", "stats", "--site", "hbw", "--ref", "2026-11",
                        "--xlsx", str(sheet))  # fmt: skip
