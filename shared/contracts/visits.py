@@ -179,6 +179,8 @@ class OpenSurvey(Command):
         keys = [q.key for q in self.questions]
         if len(set(keys)) != len(keys):
             raise ValueError("each question has its own key")
+        if len(set(self.channels)) != len(self.channels):
+            raise ValueError("each channel is listed once")
         return self
 
 

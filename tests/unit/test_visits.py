@@ -208,6 +208,7 @@ def test_a_survey_opened_twice_is_a_conflict_and_its_stats_need_it(app, ctx):
         {"questions": [QUESTIONS[0], QUESTIONS[0]]},  # a key twice
         {"questions": [{"key": "q", "text": "x", "scale": 3, "satisfied_from": 4}]},
         {"channels": ["fax"]},
+        {"channels": ["online", "online"]},
     ],
 )
 def test_a_survey_that_breaks_the_contract_is_refused_at_the_edge(change):
