@@ -33,6 +33,7 @@ from propdesk.cli.trust import credentials_app, nats_app, sites_app
 from propdesk.cli.verify import verify
 from propdesk.cli.violation import violation_app
 from propdesk.cli.violation_ops import erase, retention
+from propdesk.cli.visits import survey_app, visits_app
 from propdesk.cli.workorder import workorder_app
 from propdesk.demo.command import demo
 
@@ -54,6 +55,8 @@ app.add_typer(sim_app, name="sim")
 app.add_typer(report_app, name="report")
 app.add_typer(rounds_app, name="rounds")  # inspection rounds (docs/INSPECTION.md)
 app.add_typer(shift_app, name="shift")  # the shift log (docs/SHIFTS.md)
+app.add_typer(visits_app, name="visits")  # proactive visits (docs/VISITS.md)
+app.add_typer(survey_app, name="survey")  # satisfaction surveys (docs/VISITS.md)
 app.add_typer(events_app, name="events")
 app.add_typer(sites_app, name="sites")
 app.add_typer(credentials_app, name="credentials")

@@ -60,6 +60,8 @@ SITES: dict[str, Any] = {
             "routing": {"decoration": "property_business"},
             "warranty_days": 90,
             "staff": staff_list("HB"),
+            # occupied households per zone, the visits' 2 % a week (docs/VISITS.md, R11.6)
+            "visits": {"occupied": {"A": 420, "B": 380, "C": 150}},
         },
         "tech-park": {
             "name": "科技园",

@@ -128,10 +128,12 @@ MEASURES = {
     "measures_rectify": ("限期整改", "Measures: rectify"),
     "measures_compensation": ("赔偿经济损失", "Measures: compensation"),
     "measures_legal_action": ("提起诉讼", "Measures: legal action"),
+    "visit_weeks_met": ("走访达标周数", "Visit weeks on target"),
+    "survey_satisfaction_rate": ("调查满意率", "Survey satisfaction"),
 }
 RATE_MEASURES = frozenset(
     {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate",
-     "promises_on_time", "finding_closure_rate"}
+     "promises_on_time", "finding_closure_rate", "survey_satisfaction_rate"}
 )  # fmt: skip
 MONEY_MEASURES = frozenset({"paid_revenue"})
 HOUR_MEASURES = frozenset({"resolution_median_hours"})

@@ -27,6 +27,7 @@ from propdesk.report_files.ledger import ledger_sheet
 from propdesk.report_files.maintenance import maintenance
 from propdesk.report_files.promises import promises
 from propdesk.report_files.violations import violations
+from propdesk.report_files.visits import surveys, visits
 
 Report = dict[str, Any]  # the `report` of a desk.qry.<site>.report.monthly reply
 Section = Callable[[Report], Table]
@@ -300,4 +301,6 @@ SECTIONS: tuple[Section, ...] = (
     maintenance,
     analysis,
     inspection_findings,
+    visits,  # R11.6
+    surveys,  # R11.9
 )

@@ -19,6 +19,7 @@ from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
 from services.intake.application.shifts import show_shift
 from services.intake.application.ticket_search import search_tickets
+from services.intake.application.visits_log import list_visits, survey_stats
 from services.intake.domain import Promise
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
@@ -40,6 +41,13 @@ from shared.contracts.violation_retention import (
     RetentionReport,
     RunRetention,
 )
+from shared.contracts.visits import (
+    VISIT_COMMANDS,
+    ListVisits,
+    SurveyStatsQuery,
+    SurveyStatsReply,
+    VisitsReply,
+)
 from shared.eventstore.subject_keys import SubjectKeys, subject_keys_file
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
@@ -60,6 +68,7 @@ COMMANDS = {
         *PROMISE_COMMANDS,
         *MAINTENANCE_COMMANDS,
         *SHIFT_COMMANDS,
+        *VISIT_COMMANDS,
     )
 }
 
@@ -166,6 +175,7 @@ class IntakeService(DeskService):
             title="shift.show",
             description=inspect.cleandoc(ShowShift.__doc__ or ""),
         )(shift)
+        self._visit_queries(router)
         return router
 
     async def _notices(self, site: str, query: ListMaintenanceNotices, _: dict[str, str]) -> dict:
@@ -177,6 +187,28 @@ class IntakeService(DeskService):
         """A shift's log, as the incoming shift reads it before signing (docs/SHIFTS.md)."""
         reply = await self.offload(show_shift, self.app, site, query)
         return reply.model_dump(mode="json")
+
+    def _visit_queries(self, router: NatsRouter) -> None:
+        """visit.week and survey.stats, from intake's own records (docs/VISITS.md)."""
+        for name, query, reply, answer in (
+            ("visit.week", ListVisits, VisitsReply, list_visits),
+            ("survey.stats", SurveyStatsQuery, SurveyStatsReply, survey_stats),
+        ):
+            handle = self.handler(
+                f"query_{name.replace('.', '_')}", query, reply, self._answering(answer)
+            )
+            router.subscriber(
+                subjects.query_pattern(name),
+                title=name,
+                description=inspect.cleandoc(query.__doc__ or ""),
+            )(handle)
+
+    def _answering(self, answer: Any) -> Any:
+        async def handle(site: str, query: Any, _: dict[str, str]) -> dict:
+            reply = await self.offload(answer, self.app, site, query)
+            return reply.model_dump(mode="json")
+
+        return handle
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""

@@ -20,6 +20,7 @@ from shared.contracts.promise_events import PROMISE_EVENTS
 from shared.contracts.round_events import ROUND_EVENTS
 from shared.contracts.shift_events import SHIFT_EVENTS, TicketHandedOverEvent
 from shared.contracts.violation_events import VIOLATION_EVENTS
+from shared.contracts.visit_events import VISIT_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
 from shared.kernel.vocabulary import (
     CancelReason,
@@ -243,6 +244,7 @@ INTAKE_EVENTS: tuple[type[Envelope], ...] = (
     *PROMISE_EVENTS,
     *MAINTENANCE_EVENTS,
     *SHIFT_EVENTS,
+    *VISIT_EVENTS,
 )
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}

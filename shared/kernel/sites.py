@@ -24,6 +24,7 @@ from shared.kernel.satisfaction import has_customer
 from shared.kernel.shifts import ShiftConfig
 from shared.kernel.sla import Counting, SlaConfig, repair_clocks
 from shared.kernel.staff import StaffMember
+from shared.kernel.visits import VisitsConfig
 from shared.kernel.vocabulary import (
     DEFAULT_CATEGORIES,
     ClockName,
@@ -89,6 +90,10 @@ class SiteConfig(BaseModel):
     maintenance: MaintenanceConfig = Field(
         default_factory=MaintenanceConfig,
         description="Maintenance and outage notices (OUTAGES.md, R7.9, R7.10, R16.6)",
+    )
+    visits: VisitsConfig = Field(
+        default_factory=VisitsConfig,
+        description="Visits' weekly target and occupied households per zone (VISITS.md, R11.6)",
     )
 
     @field_validator("timezone")

@@ -117,12 +117,12 @@ async def test_every_old_aggregate_loads(legacy: Any) -> None:
 
 # figures the monthly report gained after the fixture was written: a new ticket and a repeat
 # contact are both contacts (issue 13 item 11, R3.1); the old stream links no repeats; the
-# month's emergency events (issue 16 item 1, R16.5), inspection findings (item 2) and violation
-# cases (item 3), promises (item 5), shift handovers and ticket hand-overs (item 6) and maintenance
-# notices (item 7), of which the old stream has none
+# month's emergency events (issue 16 item 1, R16.5), inspection findings (item 2), violation
+# cases (item 3), promises (item 5), shift handovers and ticket hand-overs (item 6), maintenance
+# notices (item 7) and visits and surveys (item 8), of which the old stream has none
 ADDED_SINCE = {
     "tickets", "repeat_contacts", "incidents", "inspection", "violations", "promises",
-    "maintenance", "handovers",
+    "maintenance", "handovers", "visits",
 }  # fmt: skip
 
 

@@ -269,6 +269,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from shared.contracts.rounds import ROUND_COMMANDS
     from shared.contracts.shifts import SHIFT_COMMANDS
     from shared.contracts.violation_commands import VIOLATION_COMMANDS
+    from shared.contracts.visits import VISIT_COMMANDS
 
     verbs = [cmd.verb for cmd in INTAKE_COMMANDS]
     assert len(set(verbs)) == len(verbs) == 16  # verify, accept_solution (issue 13); incidents
@@ -277,7 +278,8 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     promises = [cmd.verb for cmd in PROMISE_COMMANDS]  # promises kept (issue 16)
     notices = [cmd.verb for cmd in MAINTENANCE_COMMANDS]  # maintenance notices (issue 16)
     shifts = [cmd.verb for cmd in SHIFT_COMMANDS]  # hand_over, shift_* (issue 16, contract §31)
-    added = [*promises, *notices, *shifts]
+    visits = [cmd.verb for cmd in VISIT_COMMANDS]  # visits and surveys (issue 16, contract §33)
+    added = [*promises, *notices, *shifts, *visits]
     served = set(verbs) | set(rounds) | set(cases) | set(added)
     assert set(COMMANDS) == served
     assert len(COMMANDS) == 16 + 2 + len(cases) + len(added) == len(served)
@@ -288,6 +290,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
         *PROMISE_COMMANDS,
         *MAINTENANCE_COMMANDS,
         *SHIFT_COMMANDS,
+        *VISIT_COMMANDS,
     )
     assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in every)
     assert COMMANDS["report"][1].__name__ == "ReportReply"

@@ -16,6 +16,7 @@ from services.console.adapters.http_rounds import RoundPages
 from services.console.adapters.http_shifts import ShiftPages
 from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_violations import ViolationPages
+from services.console.adapters.http_visits import VisitPages
 from services.console.adapters.http_web import STATIC
 
 
@@ -30,6 +31,7 @@ class Pages(
     AnnouncementPages,
     ShiftPages,
     ViolationPages,
+    VisitPages,
 ):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
@@ -59,6 +61,9 @@ class Pages(
             Route("/violations", g(self.open_violation, post=True), methods=["POST"]),
             Route("/violations/{case}", g(self.violation), methods=["GET"]),
             Route("/violations/{case}/{verb}", g(self.violation_step, post=True), methods=["POST"]),
+            Route("/visits", g(self.visits), methods=["GET"]),  # visits (docs/VISITS.md)
+            Route("/visits", g(self.record_visit, post=True), methods=["POST"]),
+            Route("/surveys", g(self.survey), methods=["GET"]),
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),

@@ -27,14 +27,9 @@ ROUND_TYPES = {"scheduled": "计划巡查", "special": "专项巡查", "complain
 
 
 class RoundPages(Web):
-    def _today(self, who: Who) -> str:
-        site = self.sites.get(who.session.site)
-        zone = site.zone if site else None
-        return self.clock.now().astimezone(zone).date().isoformat()
-
     async def rounds(self, request: Request, who: Who) -> Response:
         site = who.session.site
-        day = request.query_params.get("day") or self._today(who)
+        day = request.query_params.get("day") or self.today(who).isoformat()
         week = request.query_params.get("week") is not None
         try:
             date.fromisoformat(day)
@@ -53,7 +48,7 @@ class RoundPages(Web):
                          **context: Any) -> Response:  # fmt: skip
         """The form of a round walked today: the plan's slots of the day, one chosen."""
         site = who.session.site
-        day = self._today(who)
+        day = self.today(who).isoformat()
         try:
             found = await self.desk.desk.query(site, "round.list", {"day": day})
         except Refused as refused:

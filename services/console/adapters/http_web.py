@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -67,6 +68,11 @@ class Web:
         self.env = environment()
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    def today(self, who: Who) -> date:
+        """The signed-in person's day, in their site's zone."""
+        site = self.sites.get(who.session.site)
+        return self.clock.now().astimezone(site.zone if site else None).date()
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         who: Who | None = context.get("who")

@@ -80,6 +80,7 @@ PROMISES = Page("/promises", "承诺回复")  # promises kept, missed calls (R6.
 ANNOUNCEMENTS = Page("/announcements", "维修通告")  # notices to households (R7.9, R16.6)
 SHIFTS = Page("/shifts", "交接班")  # the shift log, read and signed (R15.9–R15.12)
 VIOLATIONS = Page("/violations", "违例")  # violation cases (R14.1–R14.10)
+VISITS = Page("/visits", "走访")  # the week's visits against the 2 % target (R11.6)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
@@ -95,9 +96,19 @@ MENUS: dict[str, tuple[Page, ...]] = {
         PROMISES,
         SHIFTS,
         VIOLATIONS,
+        VISITS,
     ),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
-    "project_manager": (DASHBOARD, TICKETS, NOTICES, FOLLOW_UPS, INCIDENTS, ROUNDS, VIOLATIONS),
+    "project_manager": (
+        DASHBOARD,
+        TICKETS,
+        NOTICES,
+        FOLLOW_UPS,
+        INCIDENTS,
+        ROUNDS,
+        VIOLATIONS,
+        VISITS,
+    ),
     # answers for general violation cases (R14.2), told of promises overdue (docs/PROMISES.md), of
     # an emergency's explanation owed to the households (R7.10, docs/OUTAGES.md) and of an
     # unsigned handover (R15.9): the desk's supervisor
@@ -113,7 +124,7 @@ MENUS: dict[str, tuple[Page, ...]] = {
         SHIFTS,
     ),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
-    "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS),
+    "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS, VISITS),
     "technician": (ORDERS, NOTICES),
     "department_staff": (ORDERS, TICKETS, NOTICES, SHIFTS),  # the night duty signs (R15.11)
 }

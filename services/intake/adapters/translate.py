@@ -16,6 +16,7 @@ from services.intake.adapters.round_translate import round_envelope
 from services.intake.adapters.shift_translate import shift_envelope
 from services.intake.adapters.translate_promises import PromiseOf, promise_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
+from services.intake.adapters.visit_translate import visit_envelope
 from services.intake.domain import (
     Incident,
     MaintenanceNotice,
@@ -48,7 +49,11 @@ class Translator:
             return _analysis(event)
         if isinstance(event, Incident.Event):
             return self._incident(event)
-        published = round_envelope(event) or shift_envelope(event, self._reporters_of)
+        published = (
+            round_envelope(event)
+            or shift_envelope(event, self._reporters_of)
+            or visit_envelope(event)
+        )
         if published is not None:
             return published
         if isinstance(event, ViolationCase.Event):

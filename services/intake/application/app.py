@@ -27,6 +27,7 @@ from services.intake.application.shifts import HANDLERS as SHIFT_HANDLERS
 from services.intake.application.times import not_in_future
 from services.intake.application.violations import HANDLERS as VIOLATION_HANDLERS
 from services.intake.application.violations import offender_of
+from services.intake.application.visits import HANDLERS as VISIT_HANDLERS
 from services.intake.domain import (
     AccessLog,
     Incident,
@@ -35,6 +36,7 @@ from services.intake.domain import (
     ViolationCase,
     refused_reveals,
 )
+from services.intake.domain.visits import Survey
 from shared.contracts.commands import (
     AcceptSolution,
     AttachMonthAnalysis,
@@ -78,7 +80,7 @@ class IntakeApp(DeskApplication):
     # A site's monthly counter gains one event per ticket: snapshot it and keep recent
     # aggregates cached (as this, the store's one writer, last recorded them: DeskApplication),
     # so that numbering the thousandth ticket of a month costs what the first did.
-    snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20}
+    snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20, Survey: 50}
 
     def __init__(self, *args: Any, subject_keys: SubjectKeys | None = None, **kwargs: Any) -> None:
         """`subject_keys`: the per-case keys of offenders' data (in memory unless given)."""
@@ -272,6 +274,7 @@ class IntakeApp(DeskApplication):
         **PROMISE_HANDLERS,  # promises kept (promises.py, R6.15, R2.6, R11.5)
         **maintenance.HANDLERS,  # maintenance and outage notices (R7.9, R7.10, R16.6)
         **SHIFT_HANDLERS,  # ticket hand-overs and the shift log (shifts.py, R10.1, R15.9–R15.12)
+        **VISIT_HANDLERS,  # visits and surveys (visits.py, R11.6, R11.9)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

@@ -28,7 +28,13 @@ from services.reporting.queries.month import (
     rate,
 )
 from services.reporting.queries.quality import quality_pack
-from services.reporting.views import notice_facts, promise_facts, shift_facts, violation_facts
+from services.reporting.views import (
+    notice_facts,
+    promise_facts,
+    shift_facts,
+    violation_facts,
+    visit_facts,
+)
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back, previous_month
 from shared.kernel.sites import SiteConfig
@@ -121,6 +127,7 @@ class Reports:
                 self.view.rows(promise_facts.SQL, (site, month))
             ),
             "handovers": self._shifts(site, month),  # shift logs and ticket hand-overs (R15.9)
+            "visits": visit_facts.month_figures(self.view.rows, site, config, month),  # R11.6
             "orders_by_department": departments,
             "top_categories": [
                 {
@@ -199,7 +206,13 @@ class Reports:
     def quality(
         self, sites: dict[str, SiteConfig], listed: list[str], month: str, as_of: datetime
     ) -> dict:
-        return quality_pack(self.facts, sites, listed, month, as_of)
+        pack = quality_pack(self.facts, sites, listed, month, as_of)
+        for row in pack["sites"]:  # visits on target and the survey's own satisfaction (R11.9)
+            config = sites.get(row["site"])
+            if config is not None:
+                figures = visit_facts.month_figures(self.view.rows, row["site"], config, month)
+                row |= visit_facts.quality_figures(figures)
+        return pack
 
 
 def _kind(month: Month, kind: Kind) -> int:

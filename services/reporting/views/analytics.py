@@ -23,6 +23,7 @@ from services.reporting.views import (
     promise_facts,
     shift_facts,
     violation_facts,
+    visit_facts,
 )
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView
@@ -92,6 +93,7 @@ class AnalyticsView(ParkingView, SQLiteView):
                 promise_facts.record(c, self.calendar, event)  # R6.15, R2.6, R11.5
                 notice_facts.record(c, self.calendar, event)  # R16.6
                 shift_facts.record(c, self.calendar, event)  # R15.9, R10.1
+                visit_facts.record(c, event)  # R11.6, R11.9
         batch.write()
         if not self._bulk:
             analytics_months.refresh(c, analytics_months.touched(batch))

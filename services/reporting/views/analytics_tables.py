@@ -18,6 +18,7 @@ from services.reporting.views import (
     promise_facts,
     shift_facts,
     violation_facts,
+    visit_facts,
 )
 from services.reporting.views.parked import PARKED_TABLE
 from shared.eventstore.views import Batch, Rows
@@ -100,6 +101,7 @@ TABLES = (
     *promise_facts.TABLES,
     *notice_facts.TABLES,
     *shift_facts.TABLES,
+    *visit_facts.TABLES,
 )
 CHECKED = (
     *_KEYS.items(),
@@ -107,6 +109,7 @@ CHECKED = (
     *promise_facts.CHECKED,
     *notice_facts.CHECKED,
     *shift_facts.CHECKED,
+    *visit_facts.CHECKED,
 )
 
 
