@@ -13,6 +13,7 @@ from faststream.nats import NatsRouter
 
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
+from services.intake.application.callers import lookup_caller
 from services.intake.application.contact_index import ContactIndex
 from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
@@ -22,6 +23,7 @@ from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
+from shared.contracts.resident_commands import RESIDENT_COMMANDS, CallerReply, LookupCaller
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
 from shared.contracts.violation_retention import (
@@ -34,6 +36,7 @@ from shared.eventstore.subject_keys import SubjectKeys, subject_keys_file
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.errors import DeskError
+from shared.messaging.identity import caller_account, site_account
 from shared.messaging.publishing import mask
 from shared.messaging.relay import Translate
 from shared.messaging.rpc import correlation_id
@@ -43,7 +46,7 @@ from shared.messaging.rpc import correlation_id
 # (shared/contracts/commands.py, violation_commands.py)
 COMMANDS = {
     cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
-    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS)
+    for cmd in (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *RESIDENT_COMMANDS)
 }
 
 
@@ -65,6 +68,7 @@ class IntakeService(DeskService):
         self.index = ContactIndex(
             self.index_file, self.app.mapper.cipher.ring, self.app.recorder, self.app.mapper
         )
+        self.app.find_residents = self.index.find_residents  # marks special-care tickets
 
     @property
     def index_file(self) -> Path:
@@ -128,6 +132,12 @@ class IntakeService(DeskService):
             title="ticket.search",
             description=inspect.cleandoc(SearchTickets.__doc__ or ""),
         )(search)
+        lookup = self.handler("query_resident_lookup", LookupCaller, CallerReply, self._lookup)
+        router.subscriber(
+            subjects.query_pattern("resident.lookup"),
+            title="resident.lookup",
+            description=inspect.cleandoc(LookupCaller.__doc__ or ""),
+        )(lookup)
         rounds = self.handler("query_round_list", ListRounds, RoundsReply, self._rounds)
         router.subscriber(
             subjects.query_pattern("round.list"),
@@ -135,6 +145,17 @@ class IntakeService(DeskService):
             description=inspect.cleandoc(ListRounds.__doc__ or ""),
         )(rounds)
         return router
+
+    async def _lookup(self, site: str, query: LookupCaller, headers: dict[str, str]) -> dict:
+        """Who is calling (docs/RESIDENTS.md): the site's desk only, each look recorded."""
+        assert self.index is not None
+        if caller_account(headers) != site_account(site):
+            raise DeskError(ErrorCode.forbidden, f"resident.lookup comes only from {site}'s desk")
+        cid = correlation_id(headers, None)
+        async with self._lock:  # the look is recorded: the writer's turn, like a command
+            reply = await self.offload(lookup_caller, self.app, self.index, site, query, cid)
+        self.applied()
+        return reply
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""

@@ -15,6 +15,7 @@ from shared.contracts.base import Appointment, Contract, StaffId
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.incident_events import INCIDENT_EVENTS
+from shared.contracts.resident_events import RESIDENT_EVENTS
 from shared.contracts.round_events import ROUND_EVENTS
 from shared.contracts.violation_events import VIOLATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
@@ -236,6 +237,7 @@ INTAKE_EVENTS: tuple[type[Envelope], ...] = (
     *INCIDENT_EVENTS,
     *ROUND_EVENTS,
     *VIOLATION_EVENTS,
+    *RESIDENT_EVENTS,
 )
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}

@@ -18,6 +18,7 @@ from shared.kernel.inspection import InspectionConfig
 from shared.kernel.notify import NotifyConfig
 from shared.kernel.personal import looks_personal
 from shared.kernel.repairs import urgency_of
+from shared.kernel.residents import ResidentConfig
 from shared.kernel.satisfaction import has_customer
 from shared.kernel.sla import Counting, SlaConfig, repair_clocks
 from shared.kernel.staff import StaffMember
@@ -76,6 +77,10 @@ class SiteConfig(BaseModel):
     inspection: InspectionConfig = Field(
         default_factory=InspectionConfig,
         description="Inspection rounds: who extends a finding's week, when summaries are due",
+    )
+    residents: ResidentConfig = Field(
+        default_factory=ResidentConfig,
+        description="The resident file: phones required, special-care visits (RESIDENTS.md)",
     )
 
     @field_validator("timezone")

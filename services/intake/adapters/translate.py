@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from services.intake.adapters.round_translate import round_envelope
+from services.intake.adapters.translate_residents import resident_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
 from services.intake.domain import Incident, MonthReview, Ticket, ViolationCase
 from shared.contracts import events, incident_events
@@ -41,6 +42,9 @@ class Translator:
             return published
         if isinstance(event, ViolationCase.Event):
             return violation_envelope(event, self._case_of)
+        published = resident_envelope(event)  # the resident and unit file (§29)
+        if published is not None:
+            return published
         build = _BUILDERS.get(type(event))
         if build is None:
             return None  # command receipts, counters, the access log: internal to intake

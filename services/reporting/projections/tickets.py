@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.contracts import events as ticket_events
+from shared.contracts.resident_events import TicketSpecialCareEvent
 from shared.eventstore.views import Projector, Step
 from shared.kernel.vocabulary import TicketStatus
 
@@ -143,6 +144,11 @@ def _cancelled(state: TicketState, ev: ticket_events.TicketCancelledEvent) -> Ti
     }
 
 
+
+def _special_care(state: TicketState, ev: TicketSpecialCareEvent) -> TicketState:
+    """A special-care resident's ticket (R11.10, docs/RESIDENTS.md): shown marked."""
+    return state | {"special_care": True, "special_care_resident": str(ev.data.resident_id)}
+
 STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketReportedEvent: _reported,
     ticket_events.TicketClassifiedEvent: _classified,
@@ -156,6 +162,7 @@ STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketClosedEvent: _closed,
     ticket_events.TicketReopenedEvent: _reopened,
     ticket_events.TicketCancelledEvent: _cancelled,
+    TicketSpecialCareEvent: _special_care,
 }
 
 
