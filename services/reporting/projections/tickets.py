@@ -144,10 +144,10 @@ def _cancelled(state: TicketState, ev: ticket_events.TicketCancelledEvent) -> Ti
     }
 
 
-
 def _special_care(state: TicketState, ev: TicketSpecialCareEvent) -> TicketState:
     """A special-care resident's ticket (R11.10, docs/RESIDENTS.md): shown marked."""
     return state | {"special_care": True, "special_care_resident": str(ev.data.resident_id)}
+
 
 STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketReportedEvent: _reported,
