@@ -264,6 +264,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from services.intake.application import IntakeApp
     from services.intake.entrypoint import COMMANDS
     from shared.contracts.commands import INTAKE_COMMANDS
+    from shared.contracts.resident_commands import RESIDENT_COMMANDS
     from shared.contracts.rounds import ROUND_COMMANDS
     from shared.contracts.violation_commands import VIOLATION_COMMANDS
 
@@ -271,8 +272,10 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     assert len(set(verbs)) == len(verbs) == 16  # verify, accept_solution (issue 13); incidents
     rounds = [cmd.verb for cmd in ROUND_COMMANDS]  # plan_rounds, record_round (issue 16)
     cases = [cmd.verb for cmd in VIOLATION_COMMANDS]  # violation cases (issue 16)
-    served = set(verbs) | set(rounds) | set(cases)
-    assert set(COMMANDS) == served and len(COMMANDS) == 16 + 2 + len(cases) == len(served)
-    every = (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS)
+    files = [cmd.verb for cmd in RESIDENT_COMMANDS]  # the resident and unit file (issue 16)
+    served = set(verbs) | set(rounds) | set(cases) | set(files)
+    assert set(COMMANDS) == served
+    assert len(COMMANDS) == 16 + 2 + len(cases) + len(files) == len(served)
+    every = (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *RESIDENT_COMMANDS)
     assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in every)
     assert COMMANDS["report"][1].__name__ == "ReportReply"
