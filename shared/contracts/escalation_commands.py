@@ -76,6 +76,7 @@ class Decision(Contract):
         "incident_follow_up_due",
         "finding_referred",
         "measure_overdue",  # a violation case's measure (R14.3)
+        "care_visit_due",  # a special-care resident's visit (R11.10)
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

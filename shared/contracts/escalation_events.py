@@ -281,6 +281,22 @@ class MeasureOverdue(Contract):
     notification: Notified
 
 
+class CareVisitDue(Contract):
+    """A special-care resident was not visited within the site's interval (R11.10): the visiting
+    role is told. `ticket_id` and `ticket_no` are the resident's id and resident_ref, as the
+    notification names them; no name, phone or care reason (docs/RESIDENTS.md)."""
+
+    ticket_id: UUID = Field(description="The resident's id")
+    ticket_no: str = Field(description="The resident's resident_ref")
+    due_at: AwareDatetime = Field(description="When the visit was due")
+    notification: Notified
+
+
+class EscalationCareVisitDueEvent(Envelope):
+    event_type: Literal["escalation.care_visit_due"]
+    data: CareVisitDue
+
+
 class EscalationMeasureOverdueEvent(Envelope):
     event_type: Literal["escalation.measure_overdue"]
     data: MeasureOverdue
@@ -320,6 +336,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationClockExtendedEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationCareVisitDueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -336,6 +353,7 @@ NOTIFYING = (
     EscalationIncidentFollowUpDueEvent,
     EscalationFindingReferredEvent,
     EscalationMeasureOverdueEvent,
+    EscalationCareVisitDueEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 
@@ -356,6 +374,7 @@ class Notification(Contract):
         "incident_follow_up_due",
         "finding_referred",
         "measure_overdue",  # a violation case's: ticket_id, ticket_no are the case's (R14.3)
+        "care_visit_due",  # a special-care resident's: ticket_id, ticket_no are theirs (R11.10)
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")

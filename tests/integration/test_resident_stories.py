@@ -6,12 +6,14 @@ special-care resident's ticket marked — names and phones never on DESK."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
+from tests.integration.drill import Drill
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
@@ -99,3 +101,33 @@ async def test_the_desk_recognises_a_special_care_caller_and_her_ticket_is_marke
     raw = " ".join(m.data.decode() for m in await desk.events())
     for secret in ("张阿婆", "李护工", "13911112222", "8888", "elderly_alone"):
         assert secret not in raw
+
+
+async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_cs_assistant_R11_10(
+    desk: Desk, drill_services
+) -> None:
+    """Flagged at registration, visited once: the next visit is due 30 days (the site's
+    default) after that visit; when it passes, the CS assistant is told, once."""
+    await drill_services()
+    drill = Drill(desk)
+    body = {"staff_id": "S01", "resident_ref": "HBW-0002", "kind": "tenant", "name": "赵伯",
+            "phones": ["13922223333"], "special_care": "disabled"}  # fmt: skip
+    registered = await desk.command("hbw", "resident_register", body)
+    assert registered["ok"] and registered["phones_short"] is True  # one phone: allowed, flagged
+    visit = {"staff_id": "S01", "resident_ref": "HBW-0002", "note": "上门探访"}
+    assert (await desk.command("hbw", "resident_visit", visit))["ok"]
+    [visited] = await eventually(lambda: drill.events("resident.care_visited"))
+    due = datetime.fromisoformat(visited["occurred_at"]) + timedelta(days=30)
+
+    assert (await drill.decided_at(due - timedelta(seconds=1))) == set()
+    assert (await drill.decided_at(due)) == {("care_visit_due", "visit:2")}
+    [reminder] = await eventually(lambda: drill.events("escalation.care_visit_due"))
+    assert reminder["data"]["ticket_id"] == registered["resident_id"]
+
+    async def listed() -> list[dict]:
+        return (await desk.query("hbw", "notice.list", {"role": "cs_assistant"}))["notices"]
+
+    [notice] = await eventually(listed)
+    assert notice["reason"] == "care_visit_due" and notice["ticket_no"] == "HBW-0002"
+    await drill.set_clock(due + timedelta(days=3))
+    assert len(await drill.events("escalation.care_visit_due")) == 1  # once

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
+from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
@@ -30,6 +31,7 @@ EVENT_NAMES: dict[type, str] = {
     TicketClocks.ClockExtended: "clock_extended",
     TicketClocks.FindingReferred: "finding_referred",
     CaseDeadlines.MeasureOverdue: "measure_overdue",
+    CareVisits.VisitOverdue: "care_visit_due",
 }
 
 
@@ -40,6 +42,10 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
         notified = {"notification_id": ev.notice_id, "role": ev.role}
         return {"ticket_id": ev.case_id, "ticket_no": ev.client_ref, "measure": ev.measure,
                 "due_on": ev.due_on, "due_at": ev.due_at, "notification": notified}  # fmt: skip
+    if name == "care_visit_due":  # a special-care resident's board (R11.10)
+        notified = {"notification_id": ev.notice_id, "role": ev.role}
+        return {"ticket_id": ev.resident_id, "ticket_no": ev.resident_ref, "due_at": ev.due_at,
+                "notification": notified}  # fmt: skip
     base = {"ticket_id": ev.ticket_id, "ticket_no": ev.ticket_no}
     if name.startswith("clock_"):
         base |= {"clock": ev.clock, "key": ev.key}

@@ -19,6 +19,7 @@ from services.escalation.application.incidents import remind
 from services.escalation.application.reactions import REACTIONS
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch, TicketClocks
+from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
@@ -88,6 +89,7 @@ class EscalationApp(DeskApplication):
             self.get(board_id, TicketClocks)
             or self.get(board_id, IncidentWatch)
             or self.get(board_id, CaseDeadlines)
+            or self.get(board_id, CareVisits)  # a special-care resident's visits (R11.10)
         )
 
     def next_due(self, board_id: UUID) -> datetime | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.escalation.domain import TicketClocks
+from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 
 DECISIONS: dict[type, str] = {
@@ -18,10 +19,11 @@ DECISIONS: dict[type, str] = {
     TicketClocks.MajorSuggested: "major_suggested",
     TicketClocks.FindingReferred: "finding_referred",
     CaseDeadlines.MeasureOverdue: "measure_overdue",
+    CareVisits.VisitOverdue: "care_visit_due",
 }
 
 
-def decision(board: TicketClocks | CaseDeadlines, event: Any) -> dict[str, Any]:
+def decision(board: TicketClocks | CaseDeadlines | CareVisits, event: Any) -> dict[str, Any]:
     """`ticket_id`, `ticket_no`: a violation case's id and client_ref for its measures."""
     if isinstance(event, TicketClocks.MajorReported):
         subject = f"major:{event.role}"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from services.escalation.application import incidents, policy
+from services.escalation.application.care_reactions import CARE_REACTIONS
 from services.escalation.application.case_reactions import CASE_REACTIONS
 from services.escalation.domain import (
     Cause,
@@ -184,4 +185,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     incident_events.IncidentClosedEvent: incidents.closed,
     RoundRecordedEvent: round_recorded,  # inspection rounds (docs/INSPECTION.md)
     **CASE_REACTIONS,  # a violation case's due dates (case_reactions.py, R14.3)
+    **CARE_REACTIONS,  # a special-care resident's visits (care_reactions.py, R11.10)
 }

@@ -19,6 +19,7 @@ from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
 from services.escalation.domain import IncidentWatch, TicketClocks
+from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from shared.eventstore.views import SQLiteView
 
@@ -38,7 +39,7 @@ def is_board_event(topic: str) -> bool:
     or of an `IncidentWatch` (an emergency event's follow-up falls due too) or of a violation
     case's `CaseDeadlines`."""
     event_class = resolve_topic(topic)
-    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event)
+    boards = (TicketClocks.Event, IncidentWatch.Event, CaseDeadlines.Event, CareVisits.Event)
     return isinstance(event_class, type) and issubclass(event_class, boards)
 
 

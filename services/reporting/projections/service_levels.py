@@ -171,6 +171,8 @@ STEPS: dict[type[Envelope], Step] = {
 STEPS |= {
     escalation.EscalationIncidentAlertedEvent: lambda state, ev: None,
     escalation.EscalationIncidentFollowUpDueEvent: lambda state, ev: None,
+    # a special-care resident's visit due (R11.10) names a resident: listed as a notice only
+    escalation.EscalationCareVisitDueEvent: lambda state, ev: None,
 }
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
 # aggregate about it.
