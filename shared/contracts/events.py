@@ -15,7 +15,7 @@ from shared.contracts.base import Appointment, Contract, StaffId
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.incident_events import INCIDENT_EVENTS
-from shared.contracts.resident_events import RESIDENT_EVENTS
+from shared.contracts.resident_events import RESIDENT_EVENTS, TicketSpecialCareEvent
 from shared.contracts.round_events import ROUND_EVENTS
 from shared.contracts.violation_events import VIOLATION_EVENTS
 from shared.contracts.workorder_events import WORKORDER_EVENTS
@@ -223,6 +223,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     TicketRepliedEvent,
     VerifiedOnSiteEvent,
     SolutionAcceptedEvent,
+    TicketSpecialCareEvent,  # a special-care resident's (resident_events.py, R11.10)
 )
 
 

@@ -103,5 +103,4 @@ RESIDENT_EVENTS: tuple[type[Envelope], ...] = (
     ResidentMovedInEvent,
     ResidentMovedOutEvent,
     CareVisitedEvent,
-    TicketSpecialCareEvent,
-)
+)  # ticket.special_care is among the ticket's events (events.py TICKET_EVENTS)
