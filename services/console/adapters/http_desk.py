@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application.forms import new_client_ref, report_body
+from services.console.application.resident_desk import recognised
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, allowed_actions, open_orders
 from services.console.domain.words import (
@@ -37,7 +38,10 @@ class DeskPages(Web):
         )  # fmt: skip
 
     async def desk_form(self, request: Request, who: Who) -> Response:
-        return self.desk_page(request, who)
+        caller = (request.query_params.get("caller") or "").strip()
+        if not caller:
+            return self.desk_page(request, who)
+        return self.desk_page(request, who, **await recognised(self.desk.desk, who, caller))
 
     async def report(self, request: Request, who: Who) -> Response:
         form = request.state.form

@@ -9,12 +9,15 @@ from starlette.staticfiles import StaticFiles
 from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
+from services.console.adapters.http_residents import ResidentPages
 from services.console.adapters.http_rounds import RoundPages
 from services.console.adapters.http_sign_in import SignInPages
 from services.console.adapters.http_web import STATIC
 
 
-class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages):
+class Pages(
+    SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, RoundPages, ResidentPages
+):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
         incident_step = g(self.incident_step, post=True)
@@ -37,6 +40,9 @@ class Pages(SignInPages, DeskPages, OrderPages, ManagerPages, IncidentPages, Rou
             Route("/notices/{notice}/ack", g(self.acknowledge, post=True), methods=["POST"]),
             Route("/dashboard", g(self.dashboard), methods=["GET"]),
             Route("/rounds", g(self.rounds), methods=["GET"]),  # inspection (docs/INSPECTION.md)
+            Route("/residents", g(self.residents), methods=["GET"]),  # docs/RESIDENTS.md
+            Route("/residents", g(self.save_resident, post=True), methods=["POST"]),
+            Route("/residents/units", g(self.save_unit, post=True), methods=["POST"]),
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),

@@ -74,6 +74,7 @@ ORDERS = Page("/orders", "我的派工单")
 DASHBOARD = Page("/dashboard", "今日概况")
 INCIDENTS = Page("/incidents", "突发事件")
 ROUNDS = Page("/rounds", "巡查")  # the day's findings and the week's quality sheet (R12.9, R1.5)
+RESIDENTS = Page("/residents", "住户档案")  # the resident file (R16.2, docs/RESIDENTS.md)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
@@ -86,6 +87,10 @@ MENUS: dict[str, tuple[Page, ...]] = {
     "technician": (ORDERS, NOTICES),
     "department_staff": (ORDERS, TICKETS, NOTICES),
 }
+
+# the resident file, last: the desk roles that keep it (shared/kernel/staff.py `resident.file`)
+for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager"):
+    MENUS[_role] = (*MENUS[_role], RESIDENTS)
 
 
 def menu(role: str) -> tuple[Page, ...]:
