@@ -176,6 +176,7 @@ class KnownResident(Contract):
     phones: list[str]
     household: list[Household]
     special_care: CareReason | None
+    care_note: str | None
     phones_short: bool
     units: list[UnitOf]
     open_tickets: list[FoundTicket] = Field(description="Reported from any of their phones")

@@ -71,7 +71,8 @@ def _prefilled(found: list[dict[str, Any]], edit: str | None) -> dict[str, Any]:
             )
             return {"mode": "correct", "resident_ref": r["resident_ref"], "kind": r["kind"],
                     "name": r["name"], "phones": "\n".join(r["phones"]),
-                    "household": household, "special_care": r["special_care"] or ""}  # fmt: skip
+                    "household": household, "special_care": r["special_care"] or "",
+                    "care_note": r["care_note"] or ""}  # fmt: skip
     if found == [] or edit is None:
         return {"mode": "register"}
     raise Stop(404, f"没有这个住户档案：{edit}")

@@ -68,7 +68,7 @@ def _known(app: IntakeApp, index: ContactIndex, site: str, resident: Resident) -
     return KnownResident(
         resident_id=resident.id, resident_ref=resident.resident_ref, kind=d["kind"],
         name=d["name"], phones=d["phones"], household=d.get("household", []),
-        special_care=d.get("special_care"),
+        special_care=d.get("special_care"), care_note=d.get("care_note"),
         phones_short=phones_short(app.site_config(site), resident.phones),
         units=[_unit(u) for u in units if u is not None],
         open_tickets=_open_tickets(app, index, site, resident.phones),
