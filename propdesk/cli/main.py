@@ -23,6 +23,7 @@ from propdesk.cli.parked import parked_app
 from propdesk.cli.queues import ticket_search, workorder_list
 from propdesk.cli.replay import replay
 from propdesk.cli.report import report_app
+from propdesk.cli.residents import residents_app
 from propdesk.cli.rounds import rounds_app
 from propdesk.cli.run import asyncapi, serve, up
 from propdesk.cli.stream import stream_app
@@ -49,6 +50,7 @@ app.add_typer(notice_app, name="notice")
 app.add_typer(sim_app, name="sim")
 app.add_typer(report_app, name="report")
 app.add_typer(rounds_app, name="rounds")  # inspection rounds (docs/INSPECTION.md)
+app.add_typer(residents_app, name="residents")  # the resident file (docs/RESIDENTS.md)
 app.add_typer(events_app, name="events")
 app.add_typer(sites_app, name="sites")
 app.add_typer(credentials_app, name="credentials")
