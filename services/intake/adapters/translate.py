@@ -42,7 +42,7 @@ class Translator:
             return published
         if isinstance(event, ViolationCase.Event):
             return violation_envelope(event, self._case_of)
-        published = resident_envelope(event)  # the resident and unit file (§29)
+        published = resident_envelope(event)  # the resident and unit file (RESIDENTS.md)
         if published is not None:
             return published
         build = _BUILDERS.get(type(event))
