@@ -10,6 +10,10 @@ the records of reported and linked contacts). Each site's hash key is derived fr
 current key: after `propdesk keys rotate` the index is built again under the new key, and a
 copy of the index without the key reveals nothing, not even which tickets share a caller. It is
 disposable: delete the file and it is rebuilt.
+
+It also keeps each resident's phones (`residents`: replaced by each `Resident.Registered` or
+`Corrected`, so a dropped phone no longer finds them) for `resident.lookup` and for marking a
+special-care resident's ticket at report (docs/RESIDENTS.md).
 """
 
 from __future__ import annotations
