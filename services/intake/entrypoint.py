@@ -68,7 +68,6 @@ class IntakeService(DeskService):
         self.index = ContactIndex(
             self.index_file, self.app.mapper.cipher.ring, self.app.recorder, self.app.mapper
         )
-        self.app.find_residents = self.index.find_residents  # marks special-care tickets
 
     @property
     def index_file(self) -> Path:

@@ -10,7 +10,13 @@ import pytest
 from pydantic import ValidationError
 
 from services.intake.adapters.translate_residents import resident_envelope
-from services.intake.domain.resident import Resident, Unit, resident_id_for, unit_id_for
+from services.intake.domain.resident import (
+    CareRoll,
+    Resident,
+    Unit,
+    resident_id_for,
+    unit_id_for,
+)
 from shared.contracts.resident_commands import LookupCaller, RegisterResident, RegisterUnit
 from shared.kernel.refusals import RuleError
 from shared.kernel.residents import ResidentConfig
@@ -116,3 +122,13 @@ def test_two_phones_are_advised_and_a_site_may_require_them_R16_3() -> None:
     assert ResidentConfig().required_phones == 1 and ResidentConfig().recommended_phones == 2
     strict = SiteConfig.model_validate({"residents": {"required_phones": 2}})
     assert strict.residents.required_phones == 2 and strict.residents.care_visit_days == 30
+
+
+def test_the_care_roll_lists_whoever_needs_special_care_now_R11_10() -> None:
+    owner = resident()
+    roll = CareRoll.start("hbw", AT)
+    assert roll.keep(owner, AT) and roll.residents == [owner.id]
+    assert roll.keep(owner, AT) is False  # listed once
+    owner.correct(at=AT, meta=META, details=DETAILS | {"special_care": None})
+    assert roll.keep(owner, AT) and roll.residents == []
+    assert resident_envelope(roll.collect_events()[-1]) is None  # intake's own

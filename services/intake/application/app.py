@@ -21,7 +21,6 @@ from services.intake.application.contacts import report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.replies import ticket_reply
 from services.intake.application.residents import HANDLERS as RESIDENT_HANDLERS
-from services.intake.application.residents import FindResidents
 from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.application.rounds import plan_rounds, record_round
 from services.intake.application.times import not_in_future
@@ -84,8 +83,6 @@ class IntakeApp(DeskApplication):
         """`subject_keys`: the per-case keys of offenders' data (in memory unless given)."""
         super().__init__(*args, **kwargs)
         self.subject_keys = subject_keys or SubjectKeys()
-        # the residents with a phone, by the service's blind index (none: tickets unmarked)
-        self.find_residents: FindResidents | None = None
 
     # -- the commands that change a ticket --------------------------------------------------
 

@@ -12,8 +12,7 @@ copy of the index without the key reveals nothing, not even which tickets share 
 disposable: delete the file and it is rebuilt.
 
 It also keeps each resident's phones (`residents`: replaced by each `Resident.Registered` or
-`Corrected`, so a dropped phone no longer finds them) for `resident.lookup` and for marking a
-special-care resident's ticket at report (docs/RESIDENTS.md).
+`Corrected`, so a dropped phone no longer finds them) for `resident.lookup` (docs/RESIDENTS.md).
 """
 
 from __future__ import annotations

@@ -4,14 +4,18 @@ visit interval) are its `residents` configuration (shared/kernel/residents.py)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from pydantic import BaseModel
 
-from services.intake.domain.resident import Resident, Unit, resident_id_for, unit_id_for
+from services.intake.domain.resident import (
+    CareRoll,
+    Resident,
+    Unit,
+    resident_id_for,
+    unit_id_for,
+)
 from shared.contracts.resident_commands import (
     CorrectResident,
     CorrectUnit,
@@ -33,8 +37,6 @@ if TYPE_CHECKING:
     from services.intake.application import IntakeApp
 
 Result = tuple[BaseModel, list[Any]]
-# (site, phone term) -> the ids of the residents whose file has that phone (the blind index)
-FindResidents = Callable[[str, str], list[UUID]]
 
 
 def phones_short(site: SiteConfig, phones: list[str]) -> bool:
@@ -124,7 +126,11 @@ def register_resident(app: IntakeApp, ctx: CommandContext, cmd: RegisterResident
     if unit is not None:
         resident.move_in(unit, on=on, at=now, meta=meta)
     site = app.site_config(ctx.site)
-    return resident_reply(site, resident), [resident, *([unit] if unit else [])]
+    return resident_reply(site, resident), [
+        resident,
+        *([unit] if unit else []),
+        *_roll(app, resident),
+    ]
 
 
 def correct_resident(app: IntakeApp, ctx: CommandContext, cmd: CorrectResident) -> Result:
@@ -132,7 +138,8 @@ def correct_resident(app: IntakeApp, ctx: CommandContext, cmd: CorrectResident) 
     resident = resident_of_site(app, ctx.site, cmd.resident_ref)
     details = _details(app, ctx, cmd)
     changed = resident.correct(at=app.clock.now(), meta=ctx.meta(cmd), details=details)
-    return resident_reply(app.site_config(ctx.site), resident), [resident] if changed else []
+    saved = [resident, *_roll(app, resident)] if changed else []
+    return resident_reply(app.site_config(ctx.site), resident), saved
 
 
 def move_resident(app: IntakeApp, ctx: CommandContext, cmd: MoveResident) -> Result:
@@ -156,16 +163,26 @@ def record_visit(app: IntakeApp, ctx: CommandContext, cmd: RecordCareVisit) -> R
     return resident_reply(app.site_config(ctx.site), resident), [resident]
 
 
+def _roll(app: IntakeApp, resident: Resident) -> list[CareRoll]:
+    """The site's care roll, if the resident's file changed who is on it."""
+    roll = app.get(CareRoll.id_for(resident.site), CareRoll)
+    if roll is None and resident.special_care is None:
+        return []
+    roll = roll or CareRoll.start(resident.site, app.clock.now())
+    changed = roll.keep(resident, app.clock.now())
+    return [roll] if changed else []
+
+
 def mark_special_care(app: IntakeApp, ticket: Any, meta: dict[str, Any]) -> None:
-    """A contact from the phone of a resident who needs special care marks its ticket (R11.10)."""
-    if app.find_residents is None or not ticket.reporters:
+    """A contact from the phone of a resident on the site's care roll marks its ticket (R11.10)."""
+    phone = (ticket.reporters[-1] if ticket.reporters else {}).get("phone")
+    roll = app.get(CareRoll.id_for(ticket.site), CareRoll) if phone else None
+    if roll is None:
         return
-    phone = ticket.reporters[-1].get("phone")
-    if not phone:
-        return
-    for resident_id in app.find_residents(ticket.site, phone_term(phone)):
+    term = phone_term(phone)
+    for resident_id in roll.residents:
         resident = app.get(resident_id, Resident)
-        if resident is not None and resident.special_care is not None:
+        if resident is not None and term in {phone_term(p) for p in resident.phones}:
             ticket.mark_special_care(at=app.clock.now(), meta=meta, resident_id=resident_id)
             return
 

@@ -201,3 +201,45 @@ class Resident(Aggregate):
                 "resident_ref", f"resident {self.resident_ref} is not flagged for special care"
             )
         self._record(self.CareVisited, at, meta, note=note)
+
+
+CARE_ROLL_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/care-roll")
+
+
+class CareRoll(Aggregate):
+    """The site's residents who need special care, by id (intake's own, never published): a
+    contact's phone is compared with theirs at report, so marking a ticket (R11.10) reads a few
+    residents, not the blind index, and a site without any costs nothing."""
+
+    class Listed(Aggregate.Event):
+        resident_id: UUID
+
+        def apply(self, roll: CareRoll) -> None:
+            roll.residents.append(self.resident_id)
+
+    class Unlisted(Aggregate.Event):
+        resident_id: UUID
+
+        def apply(self, roll: CareRoll) -> None:
+            roll.residents.remove(self.resident_id)
+
+    def __init__(self, *, site: str) -> None:
+        self.site = site
+        self.residents: list[UUID] = []
+
+    @staticmethod
+    def id_for(site: str) -> UUID:
+        return uuid5(CARE_ROLL_NS, site)
+
+    @classmethod
+    def start(cls, site: str, at: datetime) -> CareRoll:
+        return cls._create(cls.Created, id=cls.id_for(site), timestamp=at, site=site)
+
+    def keep(self, resident: Resident, at: datetime) -> bool:
+        """List or unlist the resident as their file now says; whether anything changed."""
+        listed = resident.id in self.residents
+        if (resident.special_care is not None) == listed:
+            return False
+        event = self.Unlisted if listed else self.Listed
+        self.trigger_event(event, timestamp=at, resident_id=resident.id)
+        return True
