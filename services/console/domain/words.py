@@ -62,6 +62,7 @@ EVENTS = {
     "ticket.solution_accepted": "客户接受解决方案", "ticket.resolved": "处理完毕",
     "ticket.followed_up": "回访", "ticket.closed": "关闭", "ticket.reopened": "重新处理",
     "ticket.cancelled": "撤销", "ticket.verified": "现场验证",
+    "ticket.special_care": "特殊关怀住户",
 }  # fmt: skip
 ORDER_EVENTS = {
     "issued": "派单", "classification_overridden": "调整紧急程度/范围", "collected": "领单签收",
