@@ -69,11 +69,21 @@ async def test_the_desk_recognises_a_special_care_caller_and_her_ticket_is_marke
     assert [r["resident_ref"] for r in by_unit["residents"]] == ["HBW-0001"]
 
     # her ticket is marked special care where the desk reads it (ticket.get)
-    async def marked() -> dict | None:
-        got = await desk.query("hbw", "ticket.get", {"ticket_id": reported["ticket_id"]})
+    async def marked(ticket_id: str = reported["ticket_id"]) -> dict | None:
+        got = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
         return got["ticket"] if got["ok"] and got["ticket"].get("special_care") else None
 
     assert (await eventually(marked))["special_care_resident"] == resident["resident_id"]
+
+    # her carer's call about the lift is linked with her own call: that ticket is marked too
+    carer = report_body("rc-2", reporter={"name": "李护工", "phone": "13700007777"})
+    other = await desk.command("hbw", "report", carer)
+    her = {"name": "张阿婆", "phone": "13911112222"}
+    link = {"staff_id": "S01", "ticket_id": other["ticket_id"], "channel": "phone",
+            "content": "电梯又坏了", "reporter": her}  # fmt: skip
+    assert (await desk.command("hbw", "link", link))["ok"]
+    linked = await eventually(lambda: marked(other["ticket_id"]))
+    assert linked["special_care_resident"] == resident["resident_id"]
 
     # a correction drops a phone: she is no longer found by it (R16.2)
     corrected = body | {"phones": ["0755 8888 6666"]}
@@ -97,7 +107,8 @@ async def test_the_desk_recognises_a_special_care_caller_and_her_ticket_is_marke
     published = [m for m in await desk.events() if any(k in m.subject for k in ours)]
     types = [m.subject.split(".", 3)[3] for m in published]
     assert types == ["unit.registered", "unit.registered", "resident.registered",
-                     "resident.moved_in", "ticket.special_care", "resident.corrected"]  # fmt: skip
+                     "resident.moved_in", "ticket.special_care", "ticket.special_care",
+                     "resident.corrected"]  # fmt: skip
     raw = " ".join(m.data.decode() for m in await desk.events())
     for secret in ("张阿婆", "李护工", "13911112222", "8888", "elderly_alone"):
         assert secret not in raw
