@@ -82,6 +82,7 @@ NOTICE_REASONS = {
     "complaint_upgraded": "升级为重大投诉", "major_reported": "重大投诉",
     "major_suggested": "建议升级重大", "incident_alerted": "突发事件",
     "incident_follow_up_due": "突发事件待跟进", "finding_referred": "巡查发现员工问题",
+    "care_visit_due": "特殊关怀住户待探访",
 }  # fmt: skip
 # the contract's error codes, as the desk is told them
 ERRORS = {
