@@ -18,12 +18,19 @@ from services.intake.application.contact_index import ContactIndex
 from services.intake.application.retention import erase_offender, run_retention
 from services.intake.application.rounds_log import list_rounds
 from services.intake.application.ticket_search import search_tickets
+from services.intake.domain.caller_log import CallerLog, looks
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
-from shared.contracts.resident_commands import RESIDENT_COMMANDS, CallerReply, LookupCaller
+from shared.contracts.resident_commands import (
+    RESIDENT_COMMANDS,
+    CallerReply,
+    LookupCaller,
+    LookupsQuery,
+    LookupsReply,
+)
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
 from shared.contracts.violation_retention import (
@@ -125,6 +132,12 @@ class IntakeService(DeskService):
             title.replace(".", "_"), EraseOffender, OffenderErased, self._erase, company=True
         )
         router.subscriber(erase, title=title, description=EraseOffender.__doc__ or "")(handle)
+        looks = subjects.ops(self.name, "resident_lookups")  # the caller log (RESIDENTS.md)
+        title = looks.removeprefix("desk.")
+        handle = self.handler(
+            title.replace(".", "_"), LookupsQuery, LookupsReply, self._looks, company=True
+        )
+        router.subscriber(looks, title=title, description=LookupsQuery.__doc__ or "")(handle)
         search = self.handler("query_ticket_search", SearchTickets, TicketSearchReply, self._search)
         router.subscriber(
             subjects.query_pattern("ticket.search"),
@@ -155,6 +168,15 @@ class IntakeService(DeskService):
             reply = await self.offload(lookup_caller, self.app, self.index, site, query, cid)
         self.applied()
         return reply
+
+    async def _looks(self, _: str, query: LookupsQuery, __: dict[str, str]) -> dict:
+        assert self.app is not None
+        if self.sites.get(query.site) is None:
+            raise DeskError(ErrorCode.not_found, f"site {query.site!r} is not served here")
+        log = CallerLog.id_for(query.site, query.month)
+        found = await self.offload(lambda: looks(self.app.events.get(log)))
+        reply = LookupsReply(site=query.site, month=query.month, looks=found)
+        return reply.model_dump(mode="json")
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""

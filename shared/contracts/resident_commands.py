@@ -6,7 +6,7 @@ Names, phones and household members stay in intake's encrypted store: no event c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, ClassVar, Literal, Self
 from uuid import UUID
 
@@ -185,3 +185,29 @@ class KnownResident(Contract):
 class CallerReply(Contract):
     ok: Literal[True] = True
     residents: list[KnownResident]
+
+
+class LookupsQuery(Contract):
+    """desk.ops.intake.resident_lookups (ops only): a site's looks at the resident file in one
+    local month, allowed and refused (R15.2, R15.3)."""
+
+    site: Key
+    month: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+
+
+class Look(Contract):
+    at: datetime
+    staff_id: str
+    role: str | None = Field(description="None: not on the site's staff list")
+    by: Literal["phone", "unit"]
+    unit_ref: str | None
+    found: list[UUID] = Field(description="The residents shown; never the phone asked for")
+    refused: str | None = Field(description="Why the look was refused (nothing shown)")
+    correlation_id: str
+
+
+class LookupsReply(Contract):
+    ok: Literal[True] = True
+    site: str
+    month: str
+    looks: list[Look]

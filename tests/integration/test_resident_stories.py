@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -101,6 +102,20 @@ async def test_the_desk_recognises_a_special_care_caller_and_her_ticket_is_marke
     move = {"staff_id": "S01", "resident_ref": "HBW-0001", "unit_ref": "3-lobby", "move": "in"}
     wrong = await desk.command("hbw", "resident_move", move)
     assert wrong["error"]["code"] == "invalid" and "public area" in wrong["error"]["message"]
+
+    # every look is in the caller log, the refused one too, and never the phone (R15.2, R15.3)
+    filed = next(m for m in await desk.events() if m.subject.endswith("resident.registered"))
+    at = datetime.fromisoformat(json.loads(filed.data)["recorded_at"])
+    month = at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    log = await desk.request("desk.ops.intake.resident_lookups", {"site": "hbw", "month": month})
+    seen = [(x["by"], x["staff_id"], len(x["found"])) for x in log["looks"]]
+    assert seen == [
+        ("phone", "S01", 1),
+        ("unit", "S01", 1),
+        ("phone", "S01", 0),
+        ("phone", "T01", 0),
+    ]
+    assert log["looks"][-1]["refused"] and "13911112222" not in json.dumps(log)
 
     # on DESK: ids, units, kinds and the flag; no name, phone, household member or care reason
     ours = (".resident.", ".unit.", ".ticket.special_care")
