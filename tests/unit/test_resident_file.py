@@ -10,13 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from services.intake.adapters.translate_residents import resident_envelope
-from services.intake.domain.resident import (
-    CareRoll,
-    Resident,
-    Unit,
-    resident_id_for,
-    unit_id_for,
-)
+from services.intake.domain.care_roll import CareRoll
+from services.intake.domain.resident import Resident, Unit, resident_id_for, unit_id_for
 from shared.contracts.resident_commands import LookupCaller, RegisterResident, RegisterUnit
 from shared.kernel.refusals import RuleError
 from shared.kernel.residents import ResidentConfig

@@ -9,13 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from services.intake.domain.resident import (
-    CareRoll,
-    Resident,
-    Unit,
-    resident_id_for,
-    unit_id_for,
-)
+from services.intake.domain.care_roll import CareRoll
+from services.intake.domain.resident import Resident, Unit, resident_id_for, unit_id_for
 from shared.contracts.resident_commands import (
     CorrectResident,
     CorrectUnit,

@@ -4,7 +4,9 @@
 (`ticket_counter`), each ticket's open work orders as dispatch publishes them (`work_orders`), the
 site manager's monthly analysis (`month_review`), emergency events and their numbers
 (`incident`), the log of refused looks at contact details (`access_log`); violation cases
-(`violation_case`) and the list of a site's cases (`violation_register`)."""
+(`violation_case`) and the list of a site's cases (`violation_register`); the resident and unit
+file (`resident`), the site's special-care residents (`care_roll`) and the log of looks at the
+file (`caller_log`), docs/RESIDENTS.md."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter
