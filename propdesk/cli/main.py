@@ -24,6 +24,7 @@ from propdesk.cli.promise import promise_app
 from propdesk.cli.queues import ticket_search, workorder_list
 from propdesk.cli.replay import replay
 from propdesk.cli.report import report_app
+from propdesk.cli.residents import residents_app
 from propdesk.cli.rounds import rounds_app
 from propdesk.cli.run import asyncapi, serve, up
 from propdesk.cli.shift import shift_app, ticket_hand_over
@@ -57,6 +58,7 @@ app.add_typer(rounds_app, name="rounds")  # inspection rounds (docs/INSPECTION.m
 app.add_typer(shift_app, name="shift")  # the shift log (docs/SHIFTS.md)
 app.add_typer(visits_app, name="visits")  # proactive visits (docs/VISITS.md)
 app.add_typer(survey_app, name="survey")  # satisfaction surveys (docs/VISITS.md)
+app.add_typer(residents_app, name="residents")  # the resident file (docs/RESIDENTS.md)
 app.add_typer(events_app, name="events")
 app.add_typer(sites_app, name="sites")
 app.add_typer(credentials_app, name="credentials")

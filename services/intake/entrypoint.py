@@ -13,6 +13,7 @@ from faststream.nats import NatsRouter
 
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
+from services.intake.application.callers import lookup_caller
 from services.intake.application.contact_index import ContactIndex
 from services.intake.application.maintenance_list import list_notices
 from services.intake.application.retention import erase_offender, run_retention
@@ -21,6 +22,7 @@ from services.intake.application.shifts import show_shift
 from services.intake.application.ticket_search import search_tickets
 from services.intake.application.visits_log import list_visits, survey_stats
 from services.intake.domain import Promise
+from services.intake.domain.caller_log import CallerLog, looks
 from shared.contracts import events
 from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.maintenance_commands import (
@@ -32,6 +34,13 @@ from shared.contracts.ops import AccessLog, AccessLogQuery
 from shared.contracts.promise_commands import PROMISE_COMMANDS
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
+from shared.contracts.resident_commands import (
+    RESIDENT_COMMANDS,
+    CallerReply,
+    LookupCaller,
+    LookupsQuery,
+    LookupsReply,
+)
 from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
 from shared.contracts.shifts import SHIFT_COMMANDS, ShiftLogView, ShowShift
 from shared.contracts.violation_commands import VIOLATION_COMMANDS
@@ -52,6 +61,7 @@ from shared.eventstore.subject_keys import SubjectKeys, subject_keys_file
 from shared.messaging import subjects
 from shared.messaging.desk_service import DeskService
 from shared.messaging.errors import DeskError
+from shared.messaging.identity import caller_account, site_account
 from shared.messaging.publishing import mask
 from shared.messaging.relay import Translate
 from shared.messaging.rpc import correlation_id
@@ -69,6 +79,7 @@ COMMANDS = {
         *MAINTENANCE_COMMANDS,
         *SHIFT_COMMANDS,
         *VISIT_COMMANDS,
+        *RESIDENT_COMMANDS,
     )
 }
 
@@ -149,12 +160,24 @@ class IntakeService(DeskService):
             title.replace(".", "_"), EraseOffender, OffenderErased, self._erase, company=True
         )
         router.subscriber(erase, title=title, description=EraseOffender.__doc__ or "")(handle)
+        looks = subjects.ops(self.name, "resident_lookups")  # the caller log (RESIDENTS.md)
+        title = looks.removeprefix("desk.")
+        handle = self.handler(
+            title.replace(".", "_"), LookupsQuery, LookupsReply, self._looks, company=True
+        )
+        router.subscriber(looks, title=title, description=LookupsQuery.__doc__ or "")(handle)
         search = self.handler("query_ticket_search", SearchTickets, TicketSearchReply, self._search)
         router.subscriber(
             subjects.query_pattern("ticket.search"),
             title="ticket.search",
             description=inspect.cleandoc(SearchTickets.__doc__ or ""),
         )(search)
+        lookup = self.handler("query_resident_lookup", LookupCaller, CallerReply, self._lookup)
+        router.subscriber(
+            subjects.query_pattern("resident.lookup"),
+            title="resident.lookup",
+            description=inspect.cleandoc(LookupCaller.__doc__ or ""),
+        )(lookup)
         rounds = self.handler("query_round_list", ListRounds, RoundsReply, self._rounds)
         router.subscriber(
             subjects.query_pattern("round.list"),
@@ -209,6 +232,26 @@ class IntakeService(DeskService):
             return reply.model_dump(mode="json")
 
         return handle
+
+    async def _lookup(self, site: str, query: LookupCaller, headers: dict[str, str]) -> dict:
+        """Who is calling (docs/RESIDENTS.md): the site's desk only, each look recorded."""
+        assert self.index is not None
+        if caller_account(headers) != site_account(site):
+            raise DeskError(ErrorCode.forbidden, f"resident.lookup comes only from {site}'s desk")
+        cid = correlation_id(headers, None)
+        async with self._lock:  # the look is recorded: the writer's turn, like a command
+            reply = await self.offload(lookup_caller, self.app, self.index, site, query, cid)
+        self.applied()
+        return reply
+
+    async def _looks(self, _: str, query: LookupsQuery, __: dict[str, str]) -> dict:
+        assert self.app is not None
+        if self.sites.get(query.site) is None:
+            raise DeskError(ErrorCode.not_found, f"site {query.site!r} is not served here")
+        log = CallerLog.id_for(query.site, query.month)
+        found = await self.offload(lambda: looks(self.app.events.get(log)))
+        reply = LookupsReply(site=query.site, month=query.month, looks=found)
+        return reply.model_dump(mode="json")
 
     async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
         """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""

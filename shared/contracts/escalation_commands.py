@@ -81,6 +81,7 @@ class Decision(Contract):
         "maintenance_explanation_due",  # a notice's (R7.10): ticket_id/no are the notice's
         "maintenance_restoration_overdue",  # an outage's (R16.6)
         "handover_unsigned",  # a closed shift log not signed in time (R15.9)
+        "care_visit_due",  # a special-care resident's visit (R11.10)
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str

@@ -303,6 +303,22 @@ class EscalationPromiseOverdueEvent(Envelope):
     data: PromiseDue
 
 
+class CareVisitDue(Contract):
+    """A special-care resident was not visited within the site's interval (R11.10): the visiting
+    role is told. `ticket_id` and `ticket_no` are the resident's id and resident_ref, as the
+    notification names them; no name, phone or care reason (docs/RESIDENTS.md)."""
+
+    ticket_id: UUID = Field(description="The resident's id")
+    ticket_no: str = Field(description="The resident's resident_ref")
+    due_at: AwareDatetime = Field(description="When the visit was due")
+    notification: Notified
+
+
+class EscalationCareVisitDueEvent(Envelope):
+    event_type: Literal["escalation.care_visit_due"]
+    data: CareVisitDue
+
+
 class EscalationMeasureOverdueEvent(Envelope):
     event_type: Literal["escalation.measure_overdue"]
     data: MeasureOverdue
@@ -385,6 +401,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationMaintenanceExplanationDueEvent,
     EscalationMaintenanceRestorationOverdueEvent,
     EscalationHandoverUnsignedEvent,
+    EscalationCareVisitDueEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -406,6 +423,7 @@ NOTIFYING = (
     EscalationMaintenanceExplanationDueEvent,
     EscalationMaintenanceRestorationOverdueEvent,
     EscalationHandoverUnsignedEvent,
+    EscalationCareVisitDueEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 PROMISE_NOTIFYING = (EscalationPromiseReminderEvent, EscalationPromiseOverdueEvent)
@@ -436,6 +454,7 @@ class Notification(Contract):
         "maintenance_explanation_due",  # a notice's: ticket_id, ticket_no are the notice's
         "maintenance_restoration_overdue",
         "handover_unsigned",  # a shift log's: ticket_id, ticket_no are the log's and its shift
+        "care_visit_due",  # a special-care resident's: ticket_id, ticket_no are theirs (R11.10)
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")

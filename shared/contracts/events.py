@@ -17,6 +17,7 @@ from shared.contracts.escalation_events import ESCALATION_EVENTS
 from shared.contracts.incident_events import INCIDENT_EVENTS
 from shared.contracts.maintenance_events import MAINTENANCE_EVENTS
 from shared.contracts.promise_events import PROMISE_EVENTS
+from shared.contracts.resident_events import RESIDENT_EVENTS, TicketSpecialCareEvent
 from shared.contracts.round_events import ROUND_EVENTS
 from shared.contracts.shift_events import SHIFT_EVENTS, TicketHandedOverEvent
 from shared.contracts.violation_events import VIOLATION_EVENTS
@@ -227,6 +228,7 @@ TICKET_EVENTS: tuple[type[Envelope], ...] = (
     VerifiedOnSiteEvent,
     SolutionAcceptedEvent,
     TicketHandedOverEvent,  # first-contact ownership (R10.1): shift_events.py, contract §31
+    TicketSpecialCareEvent,  # a special-care resident's (resident_events.py, R11.10)
 )
 
 
@@ -245,6 +247,7 @@ INTAKE_EVENTS: tuple[type[Envelope], ...] = (
     *MAINTENANCE_EVENTS,
     *SHIFT_EVENTS,
     *VISIT_EVENTS,
+    *RESIDENT_EVENTS,
 )
 EVENT_MODELS = INTAKE_EVENTS + WORKORDER_EVENTS + ESCALATION_EVENTS
 EVENT_TYPES: dict[str, type[Envelope]] = {m.type_name(): m for m in EVENT_MODELS}

@@ -20,6 +20,7 @@ from shared.kernel.notify import NotifyConfig
 from shared.kernel.personal import looks_personal
 from shared.kernel.promises import PromiseConfig
 from shared.kernel.repairs import urgency_of
+from shared.kernel.residents import ResidentConfig
 from shared.kernel.satisfaction import has_customer
 from shared.kernel.shifts import ShiftConfig
 from shared.kernel.sla import Counting, SlaConfig, repair_clocks
@@ -94,6 +95,10 @@ class SiteConfig(BaseModel):
     visits: VisitsConfig = Field(
         default_factory=VisitsConfig,
         description="Visits' weekly target and occupied households per zone (VISITS.md, R11.6)",
+    )
+    residents: ResidentConfig = Field(
+        default_factory=ResidentConfig,
+        description="The resident file: phones required, special-care visits (RESIDENTS.md)",
     )
 
     @field_validator("timezone")

@@ -83,6 +83,11 @@ PERMISSIONS: dict[str, Permission] = {
         _CONTACT_DESK,
         "R15.2, R15.4",
     ),
+    # the resident file holds names, phones and who needs care: the desk roles that may see
+    # contact details keep it and look callers up in it (R16.2, R15.2)
+    "resident.file": Permission(
+        "keeping or reading the resident file", _CONTACT_DESK, "R16.2, R15.2, R15.4"
+    ),
     # only on the ladder: a receptionist may still cancel an inquiry or a communicative complaint
     "intake.cancel": Permission(
         "cancelling a complaint on the escalation ladder",

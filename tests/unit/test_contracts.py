@@ -266,6 +266,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     from shared.contracts.commands import INTAKE_COMMANDS
     from shared.contracts.maintenance_commands import MAINTENANCE_COMMANDS
     from shared.contracts.promise_commands import PROMISE_COMMANDS
+    from shared.contracts.resident_commands import RESIDENT_COMMANDS
     from shared.contracts.rounds import ROUND_COMMANDS
     from shared.contracts.shifts import SHIFT_COMMANDS
     from shared.contracts.violation_commands import VIOLATION_COMMANDS
@@ -279,7 +280,8 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
     notices = [cmd.verb for cmd in MAINTENANCE_COMMANDS]  # maintenance notices (issue 16)
     shifts = [cmd.verb for cmd in SHIFT_COMMANDS]  # hand_over, shift_* (issue 16, contract §31)
     visits = [cmd.verb for cmd in VISIT_COMMANDS]  # visits and surveys (issue 16, contract §33)
-    added = [*promises, *notices, *shifts, *visits]
+    files = [cmd.verb for cmd in RESIDENT_COMMANDS]  # the resident and unit file (issue 16)
+    added = [*promises, *notices, *shifts, *visits, *files]
     served = set(verbs) | set(rounds) | set(cases) | set(added)
     assert set(COMMANDS) == served
     assert len(COMMANDS) == 16 + 2 + len(cases) + len(added) == len(served)
@@ -291,6 +293,7 @@ def test_every_intake_command_names_its_own_verb_reply_and_handler() -> None:
         *MAINTENANCE_COMMANDS,
         *SHIFT_COMMANDS,
         *VISIT_COMMANDS,
+        *RESIDENT_COMMANDS,
     )
     assert all(cmd in IntakeApp.handlers and cmd.__doc__ for cmd in every)
     assert COMMANDS["report"][1].__name__ == "ReportReply"

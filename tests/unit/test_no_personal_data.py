@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
@@ -104,11 +105,19 @@ def verified_finding(make_ticket) -> Ticket:
     return ticket
 
 
+def special_care(make_ticket) -> Ticket:
+    """Reported from a special-care resident's phone (R11.10): marked, the resident by id."""
+    ticket = make_ticket(client_ref="desk-0004")
+    ticket.mark_special_care(at=AT, meta=META, resident_id=uuid4())
+    return ticket
+
+
 def test_every_ticket_event_becomes_an_envelope_that_the_stream_contract_accepts(
     make_ticket, translate
 ):
     published = envelopes(translate, a_whole_life(make_ticket))
     published += envelopes(translate, cancelled(make_ticket))
+    published += envelopes(translate, special_care(make_ticket))
     published += envelopes(translate, verified_finding(make_ticket))
     assert "13800138000" not in digits(published[-2].model_dump_json())  # the note, masked
     assert {env.event_type for env in published} == {

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application import notice_desk
 from services.console.application.forms import new_client_ref, report_body
+from services.console.application.resident_desk import recognised
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, allowed_actions, open_orders
 from services.console.domain.words import (
@@ -39,9 +40,12 @@ class DeskPages(Web):
 
     async def desk_form(self, request: Request, who: Who) -> Response:
         # the notices in force: the receptionist tells a caller the restoration time (R16.6)
-        return self.desk_page(
-            request, who, active=await notice_desk.in_force(self.desk.desk, who.session.site)
-        )
+        active = await notice_desk.in_force(self.desk.desk, who.session.site)
+        caller = (request.query_params.get("caller") or "").strip()
+        if not caller:
+            return self.desk_page(request, who, active=active)
+        found = await recognised(self.desk.desk, who, caller)
+        return self.desk_page(request, who, active=active, **found)
 
     async def report(self, request: Request, who: Who) -> Response:
         form = request.state.form

@@ -12,6 +12,7 @@ from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
 from services.console.adapters.http_orders import ManagerPages, OrderPages
 from services.console.adapters.http_promises import PromisePages
+from services.console.adapters.http_residents import ResidentPages
 from services.console.adapters.http_rounds import RoundPages
 from services.console.adapters.http_shifts import ShiftPages
 from services.console.adapters.http_sign_in import SignInPages
@@ -32,6 +33,7 @@ class Pages(
     ShiftPages,
     ViolationPages,
     VisitPages,
+    ResidentPages,
 ):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
@@ -64,6 +66,9 @@ class Pages(
             Route("/visits", g(self.visits), methods=["GET"]),  # visits (docs/VISITS.md)
             Route("/visits", g(self.record_visit, post=True), methods=["POST"]),
             Route("/surveys", g(self.survey), methods=["GET"]),
+            Route("/residents", g(self.residents), methods=["GET"]),  # docs/RESIDENTS.md
+            Route("/residents", g(self.save_resident, post=True), methods=["POST"]),
+            Route("/residents/units", g(self.save_unit, post=True), methods=["POST"]),
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),

@@ -39,13 +39,14 @@ _SUBJECT_PAGES = {
 # older notifications name their subject by their reason only
 _REASON_PAGES = {
     "handover_unsigned": lambda n: "/shifts",
+    "care_visit_due": lambda n: "/residents",  # names the resident by id only (R11.10)
     "measure_overdue": lambda n: f"/violations/{n['ticket_id']}",
 }
 
 
 def subject_page(notification: dict[str, Any]) -> str:
     """The page of what a notification is about: a ticket, an incident, a case, a promise, a
-    maintenance notice or a shift's log."""
+    maintenance notice, a shift's log or the resident file."""
     page = _SUBJECT_PAGES.get(notification.get("about") or "ticket") or _REASON_PAGES.get(
         notification.get("reason") or ""
     )

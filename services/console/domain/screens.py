@@ -81,6 +81,7 @@ ANNOUNCEMENTS = Page("/announcements", "维修通告")  # notices to households 
 SHIFTS = Page("/shifts", "交接班")  # the shift log, read and signed (R15.9–R15.12)
 VIOLATIONS = Page("/violations", "违例")  # violation cases (R14.1–R14.10)
 VISITS = Page("/visits", "走访")  # the week's visits against the 2 % target (R11.6)
+RESIDENTS = Page("/residents", "住户档案")  # the resident file (R16.2, docs/RESIDENTS.md)
 
 # the pages a role sees in its menu, its home first
 MENUS: dict[str, tuple[Page, ...]] = {
@@ -132,6 +133,10 @@ MENUS: dict[str, tuple[Page, ...]] = {
 for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager",
               "cs_supervisor"):  # fmt: skip
     MENUS[_role] += (ANNOUNCEMENTS,)
+
+# the resident file, last: the desk roles that keep it (shared/kernel/staff.py `resident.file`)
+for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager"):
+    MENUS[_role] = (*MENUS[_role], RESIDENTS)
 
 
 def menu(role: str) -> tuple[Page, ...]:

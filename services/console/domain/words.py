@@ -64,6 +64,7 @@ EVENTS = {
     "ticket.followed_up": "回访", "ticket.closed": "关闭", "ticket.reopened": "重新处理",
     "ticket.cancelled": "撤销", "ticket.verified": "现场验证",
     "ticket.handed_over": "移交负责人",  # first-contact ownership (R10.1)
+    "ticket.special_care": "特殊关怀住户",
 }  # fmt: skip
 ORDER_EVENTS = {
     "issued": "派单", "classification_overridden": "调整紧急程度/范围", "collected": "领单签收",
@@ -95,6 +96,7 @@ NOTICE_REASONS = {
     "maintenance_explanation_due": "抢修待事后说明",
     "maintenance_restoration_overdue": "停水停电超时未恢复",
     "handover_unsigned": "交接班未签字",  # R15.9: names the shift, not a ticket
+    "care_visit_due": "特殊关怀住户待探访",
 }  # fmt: skip
 # promises kept (docs/PROMISES.md)
 PROMISE_KINDS = {"reply": "答复客户", "callback": "未接来电回电", "answer": "回访问题答复"}

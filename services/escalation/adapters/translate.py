@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
+from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from services.escalation.domain.handover_watch import HandoverWatch
 from services.escalation.domain.notice_watch import NoticeWatch
@@ -38,6 +39,7 @@ EVENT_NAMES: dict[type, str] = {
     NoticeWatch.ExplanationDue: "maintenance_explanation_due",
     NoticeWatch.RestorationOverdue: "maintenance_restoration_overdue",
     HandoverWatch.Unsigned: "handover_unsigned",
+    CareVisits.VisitOverdue: "care_visit_due",
 }
 
 
@@ -58,6 +60,10 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
     if name == "handover_unsigned":  # a shift log's board: its id and its shift (R15.9)
         notified = {"notification_id": ev.notice_id, "role": ev.role}
         return {"ticket_id": ev.shift_id, "ticket_no": ev.shift, "due_at": ev.sign_by,
+                "notification": notified}  # fmt: skip
+    if name == "care_visit_due":  # a special-care resident's board (R11.10)
+        notified = {"notification_id": ev.notice_id, "role": ev.role}
+        return {"ticket_id": ev.resident_id, "ticket_no": ev.resident_ref, "due_at": ev.due_at,
                 "notification": notified}  # fmt: skip
     base = {"ticket_id": ev.ticket_id, "ticket_no": ev.ticket_no}
     if name.startswith("clock_"):

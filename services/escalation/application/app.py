@@ -87,9 +87,10 @@ class EscalationApp(DeskApplication):
     # -- what falls due -------------------------------------------------------------------
 
     def board(self, board_id: UUID) -> Board | None:
-        """A ticket's clocks, an emergency event's follow-up (R16.5), a violation case's due
-        dates (R14.3), a promise's due time (R6.15, R2.6, R11.5) or a maintenance notice's
-        explanation and restoration (R7.10, R16.6), or a closed shift log's signature (R15.9)."""
+        """What falls due (domain/boards.py): a ticket's clocks, an emergency event's follow-up
+        (R16.5), a violation case's due dates (R14.3), a promise's due time (R6.15, R2.6, R11.5),
+        a maintenance notice's explanation and restoration (R7.10, R16.6), a closed shift log's
+        signature (R15.9) or a special-care resident's visits (R11.10)."""
         found = self.get(board_id, Aggregate)
         return found if isinstance(found, BOARDS) else None
 

@@ -4,9 +4,11 @@ was decided, on which ticket, about what."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from services.escalation.domain import TicketClocks
+from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from services.escalation.domain.handover_watch import HandoverWatch
 from services.escalation.domain.promise_watch import PromiseWatch
@@ -23,24 +25,30 @@ DECISIONS: dict[type, str] = {
     PromiseWatch.Reminded: "promise_reminder",
     PromiseWatch.Overdue: "promise_overdue",
     HandoverWatch.Unsigned: "handover_unsigned",
+    CareVisits.VisitOverdue: "care_visit_due",
+}
+
+
+# what a decision is about, where its event does not say it by its `key` or `level`
+SUBJECTS: dict[type, Callable[[Any], str]] = {
+    TicketClocks.MajorReported: lambda ev: f"major:{ev.role}",
+    TicketClocks.FindingReferred: lambda ev: f"finding:{ev.role}",
+    PromiseWatch.Reminded: lambda ev: "reminder",
+    PromiseWatch.Overdue: lambda ev: "overdue",
+    HandoverWatch.Unsigned: lambda ev: "handover",  # R15.9
 }
 
 
 def decision(
-    board: TicketClocks | CaseDeadlines | PromiseWatch | HandoverWatch, event: Any
+    board: TicketClocks | CaseDeadlines | PromiseWatch | HandoverWatch | CareVisits, event: Any
 ) -> dict[str, Any]:
-    """`ticket_id`, `ticket_no`: a violation case's id and client_ref for its measures, a
-    promise's for its reminder and overdue notice."""
-    if isinstance(event, PromiseWatch.Reminded | PromiseWatch.Overdue):
-        subject = "reminder" if isinstance(event, PromiseWatch.Reminded) else "overdue"
-    elif isinstance(event, TicketClocks.MajorReported):
-        subject = f"major:{event.role}"
+    """`ticket_id`, `ticket_no`: the board's subject — a ticket's, or a violation case's id and
+    client_ref, a promise's, a shift log's id and shift, a special-care resident's id and ref."""
+    about = SUBJECTS.get(type(event))
+    if about is not None:
+        subject = about(event)
     else:
         subject = getattr(event, "key", None) or getattr(event, "level", None) or "major"
-    if isinstance(event, HandoverWatch.Unsigned):
-        subject = "handover"  # R15.9
-    if isinstance(event, TicketClocks.FindingReferred):
-        subject = f"finding:{event.role}"
     return {
         "event": DECISIONS[type(event)],
         "ticket_id": str(board.ticket_id),

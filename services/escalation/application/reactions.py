@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from services.escalation.application import incidents, policy
+from services.escalation.application.care_reactions import CARE_REACTIONS
 from services.escalation.application.case_reactions import CASE_REACTIONS
 from services.escalation.application.handover_reactions import HANDOVER_REACTIONS
 from services.escalation.application.maintenance import NOTICE_REACTIONS
@@ -190,4 +191,5 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     **PROMISE_REACTIONS,  # a promise's reminder and overdue notice (promise_reactions.py)
     **NOTICE_REACTIONS,  # a notice's explanation and restoration (maintenance.py, R16.6)
     **HANDOVER_REACTIONS,  # a closed shift log's signature (handover_reactions.py, R15.9)
+    **CARE_REACTIONS,  # a special-care resident's visits (care_reactions.py, R11.10)
 }

@@ -5,6 +5,7 @@ deadline is a board added here."""
 
 from __future__ import annotations
 
+from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from services.escalation.domain.handover_watch import HandoverWatch
 from services.escalation.domain.incident_watch import IncidentWatch
@@ -12,7 +13,23 @@ from services.escalation.domain.notice_watch import NoticeWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 from services.escalation.domain.ticket_clocks import TicketClocks
 
-BOARDS = (TicketClocks, IncidentWatch, CaseDeadlines, PromiseWatch, NoticeWatch, HandoverWatch)
-Board = TicketClocks | IncidentWatch | CaseDeadlines | PromiseWatch | NoticeWatch | HandoverWatch
+BOARDS = (
+    TicketClocks,
+    IncidentWatch,
+    CaseDeadlines,
+    PromiseWatch,
+    NoticeWatch,
+    HandoverWatch,
+    CareVisits,
+)
+Board = (
+    TicketClocks
+    | IncidentWatch
+    | CaseDeadlines
+    | PromiseWatch
+    | NoticeWatch
+    | HandoverWatch
+    | CareVisits
+)
 # the stored events of a board (old topics resolve to these classes too)
 BOARD_EVENTS = tuple(board.Event for board in BOARDS)

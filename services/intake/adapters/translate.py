@@ -15,6 +15,7 @@ from services.intake.adapters.maintenance_translate import maintenance_envelope
 from services.intake.adapters.round_translate import round_envelope
 from services.intake.adapters.shift_translate import shift_envelope
 from services.intake.adapters.translate_promises import PromiseOf, promise_envelope
+from services.intake.adapters.translate_residents import resident_envelope
 from services.intake.adapters.translate_violations import CaseOf, violation_envelope
 from services.intake.adapters.visit_translate import visit_envelope
 from services.intake.domain import (
@@ -58,6 +59,9 @@ class Translator:
             return published
         if isinstance(event, ViolationCase.Event):
             return violation_envelope(event, self._case_of)
+        published = resident_envelope(event)  # the resident and unit file (RESIDENTS.md)
+        if published is not None:
+            return published
         if isinstance(event, Promise.Event):
             return promise_envelope(event, self._promise_of, self._reporters_of)
         if isinstance(event, MaintenanceNotice.Event):

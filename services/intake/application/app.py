@@ -21,6 +21,8 @@ from services.intake.application.contacts import report_contact, report_lookups
 from services.intake.application.month_analysis import attach_month_analysis
 from services.intake.application.promises import HANDLERS as PROMISE_HANDLERS
 from services.intake.application.replies import ticket_reply
+from services.intake.application.residents import HANDLERS as RESIDENT_HANDLERS
+from services.intake.application.residents import mark_special_care
 from services.intake.application.reveals import refused_reveal, reveal_contact
 from services.intake.application.rounds import plan_rounds, record_round
 from services.intake.application.shifts import HANDLERS as SHIFT_HANDLERS
@@ -114,9 +116,11 @@ class IntakeApp(DeskApplication):
             "reporter": cmd.reporter.model_dump() if cmd.reporter else None,
             "received_at": not_in_future(cmd.received_at, self.clock.now(), "received_at"),
         }
-        return self._change(
+        reply, changed = self._change(
             ctx, cmd, lambda t, at, meta: t.link_contact(at=at, meta=meta, **contact)
         )
+        mark_special_care(self, changed[0], ctx.meta(cmd))  # a special-care caller (R11.10)
+        return reply, changed
 
     def _reply(self, ctx: CommandContext, cmd: ReplyToCustomer) -> tuple[BaseModel, list[Any]]:
         return self._change(
@@ -275,6 +279,7 @@ class IntakeApp(DeskApplication):
         **maintenance.HANDLERS,  # maintenance and outage notices (R7.9, R7.10, R16.6)
         **SHIFT_HANDLERS,  # ticket hand-overs and the shift log (shifts.py, R10.1, R15.9–R15.12)
         **VISIT_HANDLERS,  # visits and surveys (visits.py, R11.6, R11.9)
+        **RESIDENT_HANDLERS,  # the resident and unit file (residents.py, R16.2–R16.4, R11.10)
     }
     reactions: ClassVar[dict[type[Envelope], Reaction]] = {
         WorkOrderIssuedEvent: orders.order_issued,

@@ -10,6 +10,9 @@ the records of reported and linked contacts). Each site's hash key is derived fr
 current key: after `propdesk keys rotate` the index is built again under the new key, and a
 copy of the index without the key reveals nothing, not even which tickets share a caller. It is
 disposable: delete the file and it is rebuilt.
+
+It also keeps each resident's phones (`residents`: replaced by each `Resident.Registered` or
+`Corrected`, so a dropped phone no longer finds them) for `resident.lookup` (docs/RESIDENTS.md).
 """
 
 from __future__ import annotations
@@ -29,14 +32,18 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.utils import resolve_topic
 
 from services.intake.domain import Ticket
+from services.intake.domain.resident import Resident
 from shared.eventstore.keyring import KeyRing, key_id
-from shared.kernel.personal.search_terms import terms_of
+from shared.kernel.personal.search_terms import PHONE, phone_term, terms_of
 
 BATCH = 500
 _INDEXED = (Ticket.Reported, Ticket.ContactLinked)
+_FILED = (Resident.Registered, Resident.Corrected)  # a resident's phones, as the file has them now
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS contacts (site TEXT NOT NULL, digest BLOB NOT NULL, "
     "ticket_id TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (site, digest, ticket_id))",
+    "CREATE TABLE IF NOT EXISTS residents (site TEXT NOT NULL, digest BLOB NOT NULL, "
+    "resident_id TEXT NOT NULL, PRIMARY KEY (site, digest, resident_id))",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
@@ -105,16 +112,19 @@ class ContactIndex:
             if not found:
                 break
             rows = [row for n in found for row in self._rows(n)]
+            filed = [self._mapper.to_domain_event(n) for n in found if _is(n, _FILED)]
             position = found[-1].id
             with self._db:
                 self._db.execute("BEGIN")
                 self._db.executemany("INSERT OR IGNORE INTO contacts VALUES (?, ?, ?, ?)", rows)
+                for event in filed:
+                    self._file(event)
                 self._set("position", str(position))
         return position
 
     def _rows(self, notification: Any) -> list[tuple[str, bytes, str, str]]:
         # the stored topic says what a record is without decrypting it; only contacts are read
-        if not issubclass(resolve_topic(notification.topic), _INDEXED):
+        if not _is(notification, _INDEXED):
             return []
         event = self._mapper.to_domain_event(notification)
         at: datetime = event.received_at
@@ -124,10 +134,32 @@ class ContactIndex:
             for field, term in terms_of(event.reporter)
         ]  # fmt: skip
 
+    def find_residents(self, site: str, phone: str) -> list[UUID]:
+        """The residents of `site` whose file has this phone (its term: search_terms.py)."""
+        digest = self.digest(site, PHONE, phone)
+        with self._lock:
+            self._catch_up()
+            rows = self._db.execute(
+                "SELECT resident_id FROM residents WHERE site = ? AND digest = ?", (site, digest)
+            ).fetchall()
+        return [UUID(r[0]) for r in rows]
+
+    def _file(self, event: Any) -> None:
+        """A resident's phones are what their latest file says: a corrected one no longer finds
+        them by the phones it dropped."""
+        resident = str(event.originator_id)
+        self._db.execute("DELETE FROM residents WHERE resident_id = ?", (resident,))
+        phones = {phone_term(p) for p in event.details.get("phones", [])}
+        self._db.executemany(
+            "INSERT OR IGNORE INTO residents VALUES (?, ?, ?)",
+            [(event.site, self.digest(event.site, PHONE, p), resident) for p in phones if p],
+        )
+
     def _restart(self) -> None:
         with self._db:
             self._db.execute("BEGIN")
             self._db.execute("DELETE FROM contacts")
+            self._db.execute("DELETE FROM residents")
             self._set("position", "0")
             self._set("key_id", self._key_id)
 
@@ -137,3 +169,8 @@ class ContactIndex:
 
     def _set(self, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def _is(notification: Any, kinds: tuple[type, ...]) -> bool:
+    """The stored topic says what a record is without decrypting it."""
+    return issubclass(resolve_topic(notification.topic), kinds)

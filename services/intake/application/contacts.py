@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from services.intake.application.incidents import incident_for_help
 from services.intake.application.maintenance import link_report
 from services.intake.application.replies import report_reply
+from services.intake.application.residents import mark_special_care
 from services.intake.application.times import not_in_future
 from services.intake.domain import Incident, NoticeBoard, Ticket, TicketCounter, ticket_id_for
 from services.intake.domain.incident import incident_of_ticket
@@ -58,6 +59,7 @@ def report_contact(
         appointment=cmd.appointment.model_dump() if cmd.appointment else None,
         **ctx.meta(cmd),
     )
+    mark_special_care(app, ticket, ctx.meta(cmd))  # a special-care resident's phone (R11.10)
     number = app.note_number(ctx.site, ticket.ticket_no, ticket.id)
     kind = cmd.incident_kind.value if cmd.incident_kind else None
     incident = incident_for_help(app, ticket, ctx.meta(cmd), kind)  # A, E, F (R16.5)

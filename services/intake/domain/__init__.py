@@ -6,7 +6,8 @@ site manager's monthly analysis (`month_review`), emergency events and their num
 (`incident`), the log of refused looks at contact details (`access_log`); violation cases
 (`violation_case`) and the list of a site's cases (`violation_register`); the desk's promises
 (`promise`); maintenance and outage notices (`maintenance_notice`) and a site's board of them
-(`notice_board`)."""
+(`notice_board`); the resident and unit file (`resident`), the site's special-care residents
+(`care_roll`) and the log of looks at the file (`caller_log`), docs/RESIDENTS.md."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter

@@ -46,6 +46,7 @@ class Ticket(Aggregate):
     Reopened = ticket_events.Reopened
     Cancelled = ticket_events.Cancelled
     HandedOver = ticket_events.HandedOver
+    SpecialCareMarked = ticket_events.SpecialCareMarked
 
     def __init__(
         self,
@@ -91,6 +92,7 @@ class Ticket(Aggregate):
         self.reply_count = 0
         self.solution_accepted = False
         self.ladder = ladder_after(None, climbs_ladder(kind, None))
+        self.special_care: UUID | None = None  # the special-care resident's (R11.10)
 
     @classmethod
     def report(cls, *, ticket_id: UUID, at: datetime, **fields: Any) -> Ticket:
@@ -126,6 +128,11 @@ class Ticket(Aggregate):
         """The reporters' contact details, for the follow-up call; every look is recorded."""
         self._emit(self.ContactRevealed, at, meta, purpose=purpose)
         return list(self.reporters)
+
+    def mark_special_care(self, *, at: datetime, meta: dict[str, Any], resident_id: UUID) -> None:
+        """Mark the ticket as a special-care resident's (R11.10), once."""
+        if getattr(self, "special_care", None) is None:
+            self._emit(self.SpecialCareMarked, at, meta, resident_id=resident_id)
 
     def reply(self, *, at: datetime, meta: dict[str, Any], message: str) -> None:
         self._require(OPEN_STATUSES, "reply to")

@@ -182,3 +182,12 @@ class Cancelled(TicketEvent):
 
     def apply(self, t: Ticket) -> None:
         t.status = TicketStatus.cancelled
+
+
+class SpecialCareMarked(TicketEvent):
+    """Reported from the phone of a resident who needs special care (R11.10)."""
+
+    resident_id: UUID
+
+    def apply(self, t: Ticket) -> None:
+        t.special_care = self.resident_id

@@ -183,6 +183,8 @@ STEPS |= {
 STEPS |= {
     escalation.EscalationPromiseReminderEvent: lambda state, ev: None,
     escalation.EscalationPromiseOverdueEvent: lambda state, ev: None,
+    # a special-care resident's visit due (R11.10) names a resident: listed as a notice only
+    escalation.EscalationCareVisitDueEvent: lambda state, ev: None,
 }
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
 # aggregate about it.

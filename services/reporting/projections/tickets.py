@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.contracts import events as ticket_events
+from shared.contracts.resident_events import TicketSpecialCareEvent
 from shared.contracts.shift_events import TicketHandedOverEvent
 from shared.eventstore.views import Projector, Step
 from shared.kernel.vocabulary import TicketStatus
@@ -152,6 +153,11 @@ def _handed_over(state: TicketState, ev: TicketHandedOverEvent) -> TicketState:
     return state | {"owner": d.to_staff, "handovers": [*state.get("handovers", []), handed]}
 
 
+def _special_care(state: TicketState, ev: TicketSpecialCareEvent) -> TicketState:
+    """A special-care resident's ticket (R11.10, docs/RESIDENTS.md): shown marked."""
+    return state | {"special_care": True, "special_care_resident": str(ev.data.resident_id)}
+
+
 STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketReportedEvent: _reported,
     ticket_events.TicketClassifiedEvent: _classified,
@@ -166,6 +172,7 @@ STEPS: dict[type[ticket_events.Envelope], Step] = {
     ticket_events.TicketReopenedEvent: _reopened,
     ticket_events.TicketCancelledEvent: _cancelled,
     TicketHandedOverEvent: _handed_over,  # first-contact ownership (R10.1, docs/SHIFTS.md)
+    TicketSpecialCareEvent: _special_care,
 }
 
 

@@ -1,0 +1,100 @@
+"""The resident and unit file (客户档案, docs/RESIDENTS.md) through the console: a caller found by
+phone or unit (`resident.lookup`, each look recorded by intake), and the forms that register or
+correct a resident or a unit, checked against the contract's own models first — a bad form is
+refused here and sends nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.console.application.forms import _text, new_client_ref, refusal_of
+from services.console.application.ports import DeskContract
+from services.console.domain.refusal import Refused
+from shared.contracts.resident_commands import (
+    CorrectResident,
+    CorrectUnit,
+    LookupCaller,
+    RegisterResident,
+    RegisterUnit,
+)
+
+KINDS = {"owner": "业主", "tenant": "租户", "occupant": "住户/使用人", "enterprise": "企业"}
+CARE = {"elderly_alone": "独居老人", "disabled": "残疾人", "other": "其他需关怀"}
+PLACES = {"room": "房间", "stairwell": "楼梯间", "roof": "天台", "lift": "电梯", "lobby": "大堂",
+          "road": "道路", "parking": "停车场", "greenery": "绿化"}  # fmt: skip
+
+
+def _checked(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
+    body = {k: v for k, v in body.items() if v not in (None, [], "")}
+    try:
+        command.model_validate({**body, "staff_id": staff_id})
+    except ValidationError as exc:
+        raise refusal_of(exc) from None
+    return body
+
+
+async def lookup(desk: DeskContract, site: str, staff_id: str, phone: str | None,
+                 unit_ref: str | None) -> list[dict[str, Any]]:  # fmt: skip
+    """The residents with this phone, or living in this unit (intake records the look)."""
+    body = _checked(LookupCaller, {"phone": phone, "unit_ref": unit_ref}, staff_id)
+    reply = await desk.query(site, "resident.lookup", {**body, "staff_id": staff_id})
+    return reply["residents"]
+
+
+def _lines(form: dict[str, str], name: str) -> list[str]:
+    return [line.strip() for line in (form.get(name) or "").splitlines() if line.strip()]
+
+
+def resident_body(form: dict[str, str]) -> dict[str, Any]:
+    """The form: phones one a line, household members one a line as `name` or `name/relation`."""
+    household = []
+    for line in _lines(form, "household"):
+        name, _, relation = line.partition("/")
+        household.append({"name": name.strip(), "relation": relation.strip() or None})
+    return {
+        "resident_ref": _text(form, "resident_ref"), "kind": _text(form, "kind"),
+        "name": _text(form, "name"), "phones": _lines(form, "phones"), "household": household,
+        "special_care": _text(form, "special_care"), "care_note": _text(form, "care_note"),
+        "unit_ref": _text(form, "unit_ref"),
+    }  # fmt: skip
+
+
+async def save_resident(desk: DeskContract, site: str, staff_id: str,
+                        form: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    """Register (the form's `mode` is `register`) or correct the resident's whole file."""
+    body = resident_body(form)
+    if form.get("mode") == "correct":
+        body.pop("unit_ref")
+        command: type = CorrectResident
+    else:
+        command = RegisterResident
+    body = _checked(command, body, staff_id)
+    body.setdefault("household", [])
+    if command is CorrectResident:
+        body.setdefault("special_care", None)  # a correction clears what the form leaves empty
+        body.setdefault("care_note", None)
+    return await desk.command(site, "intake", command.verb, staff_id, body)
+
+
+async def save_unit(desk: DeskContract, site: str, staff_id: str,
+                    form: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    command: type = CorrectUnit if form.get("mode") == "correct" else RegisterUnit
+    body = {f: _text(form, f) for f in ("unit_ref", "place_kind", "building", "room", "zone")}
+    body = _checked(command, body, staff_id)
+    return await desk.command(site, "intake", command.verb, staff_id, body)
+
+
+async def recognised(desk: DeskContract, who: Any, phone: str) -> dict[str, Any]:
+    """The intake form's context for a caller's phone: the residents it names (a look that is
+    recorded), and the form filled with the first one's name, the phone and their unit."""
+    form: dict[str, Any] = {"client_ref": new_client_ref(), "phone": phone}
+    try:
+        found = await lookup(desk, who.session.site, who.session.staff_id, phone, None)
+    except Refused as refused:
+        return {"form": form, "callers": [], "caller_refused": refused, "caller": phone}
+    if found:
+        units = found[0]["units"]
+        form |= {"name": found[0]["name"], "room": units[0]["unit_ref"] if units else None}
+    return {"form": form, "callers": found, "caller": phone}

@@ -1,0 +1,111 @@
+"""The visits a special-care resident is owed (R11.10; docs/RESIDENTS.md): from the day the
+resident is flagged, and again from each visit, a visit is due within the site's interval
+(`residents.care_visit_days`); when it passes with no visit, the site's visiting role
+(`residents.care_visit_role`, default the zone's CS assistant) is told, once per wait. The flag
+cleared ends the wait. No I/O, no wall clock. It stands beside `CaseDeadlines` as a board of its
+own; its notice names the resident by id and `resident_ref` (`ticket_id`, `ticket_no`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from services.escalation.domain.ids import SYSTEM
+from services.escalation.domain.notice import Notice
+
+CARE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/care-visits")
+
+
+def care_board_id_for(resident_id: UUID) -> UUID:
+    return uuid5(CARE_NS, str(resident_id))
+
+
+class CareVisits(Aggregate):
+    class Event(Aggregate.Event):
+        site: str
+        actor: str
+        correlation_id: str
+        causation_id: str | None
+
+    class Opened(Event, Aggregate.Created):
+        resident_id: UUID
+        resident_ref: str
+
+    class VisitDue(Event):
+        key: str  # visit:<n>, the n-th wait
+        due_at: datetime
+        role: str
+
+        def apply(self, board: CareVisits) -> None:
+            board.waiting = {"key": self.key, "due_at": self.due_at, "role": self.role}
+            board.count += 1
+
+    class WaitEnded(Event):
+        key: str
+        reason: str  # visited | not_needed
+
+        def apply(self, board: CareVisits) -> None:
+            board.waiting = None
+
+    class VisitOverdue(Event):
+        resident_id: UUID
+        resident_ref: str
+        key: str
+        due_at: datetime
+        notice_id: UUID
+        role: str
+
+        def apply(self, board: CareVisits) -> None:
+            board.waiting = None
+
+    def __init__(self, *, site: str, resident_id: UUID, resident_ref: str, actor: str,
+                 correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
+        del actor, causation_id
+        self.site, self.correlation_id = site, correlation_id
+        self.ticket_id, self.ticket_no = resident_id, resident_ref  # what a Notice names
+        self.waiting: dict[str, Any] | None = None
+        self.count = 0
+
+    @classmethod
+    def open(cls, *, site: str, resident_id: UUID, resident_ref: str, at: datetime,
+             correlation_id: str, causation_id: str | None) -> CareVisits:  # fmt: skip
+        return cls._create(
+            cls.Opened, id=care_board_id_for(resident_id), timestamp=at, site=site,
+            resident_id=resident_id, resident_ref=resident_ref, actor=SYSTEM,
+            correlation_id=correlation_id, causation_id=causation_id,
+        )  # fmt: skip
+
+    def _record(self, event_class: type, at: datetime, causation_id: str | None,
+                **fields: Any) -> None:  # fmt: skip
+        self.trigger_event(event_class, timestamp=at, site=self.site, actor=SYSTEM,
+                           correlation_id=self.correlation_id, causation_id=causation_id,
+                           **fields)  # fmt: skip
+
+    def visit_due(self, *, due_at: datetime, role: str, at: datetime,
+                  causation_id: str | None) -> None:  # fmt: skip
+        """Wait for the next visit by `due_at` (a visit ends the wait before it)."""
+        self.end_wait("visited", at, causation_id)
+        self._record(self.VisitDue, at, causation_id, key=f"visit:{self.count + 1}",
+                     due_at=due_at, role=role)  # fmt: skip
+
+    def end_wait(self, reason: str, at: datetime, causation_id: str | None) -> None:
+        if self.waiting is not None:
+            self._record(self.WaitEnded, at, causation_id, key=self.waiting["key"], reason=reason)
+
+    def next_due(self) -> datetime | None:
+        return self.waiting["due_at"] if self.waiting else None
+
+    def decide(self, now: datetime) -> list[Notice]:
+        """The interval passed with no visit: tell the visiting role, once."""
+        waiting = self.waiting
+        if waiting is None or waiting["due_at"] > now:
+            return []
+        notice = Notice.raise_for(self, waiting["key"], waiting["role"], now)  # type: ignore[arg-type]
+        self._record(
+            self.VisitOverdue, now, None, resident_id=self.ticket_id, resident_ref=self.ticket_no,
+            key=waiting["key"], due_at=waiting["due_at"], notice_id=notice.id, role=waiting["role"],
+        )  # fmt: skip
+        return [notice]

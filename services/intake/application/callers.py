@@ -1,0 +1,92 @@
+"""The desk recognises a caller (R16.2, R11.10; docs/RESIDENTS.md): `resident.lookup` finds the
+residents with a phone (through the blind index, contact_index.py) or living in a unit, with their
+units, their special-care flag and their open tickets (reported from any of their phones). Every
+look is recorded in the site's caller log (domain/caller_log.py, R15.2). A contact reported from a
+special-care resident's phone marks its ticket (residents.py `mark_special_care`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from services.intake.application.residents import phones_short, unit_of_site
+from services.intake.application.ticket_search import _found
+from services.intake.domain.caller_log import CallerLog
+from services.intake.domain.resident import Resident, Unit
+from shared.contracts.queue_queries import FoundTicket
+from shared.contracts.resident_commands import CallerReply, KnownResident, LookupCaller, UnitOf
+from shared.eventstore.desk_app import CommandContext
+from shared.kernel.personal.search_terms import PHONE, phone_term
+from shared.kernel.staff import PERMISSIONS
+from shared.kernel.vocabulary import TicketStatus
+from shared.messaging.errors import DeskError
+
+if TYPE_CHECKING:
+    from services.intake.application import IntakeApp
+    from services.intake.application.contact_index import ContactIndex
+
+ENDED = {TicketStatus.closed.value, TicketStatus.cancelled.value}
+OPEN_LIMIT = 50  # the open tickets shown per resident, newest first
+
+
+def lookup_caller(app: IntakeApp, index: ContactIndex, site: str, query: LookupCaller,
+                  correlation_id: str) -> dict[str, Any]:  # fmt: skip
+    """The reply, and the look recorded (in the writer's turn: the caller holds it)."""
+    ctx = CommandContext(site, correlation_id)
+    try:
+        app.require(ctx, query, PERMISSIONS["resident.file"])  # type: ignore[arg-type]
+    except DeskError as refused:  # a refused look is recorded too (R15.3)
+        _record(app, site, query, [], refused.message, correlation_id)
+        raise
+    if query.phone is not None:
+        ids = index.find_residents(site, phone_term(query.phone))
+    else:
+        ids = list(unit_of_site(app, site, query.unit_ref or "").residents)
+    residents = [r for r in (app.get(i, Resident) for i in ids) if r is not None and r.site == site]
+    known = [_known(app, index, site, r) for r in residents]
+    _record(app, site, query, [r.id for r in residents], None, correlation_id)
+    return CallerReply(residents=known).model_dump(mode="json")
+
+
+def _record(app: IntakeApp, site: str, query: LookupCaller, found: list[UUID],
+            refused: str | None, correlation_id: str) -> None:  # fmt: skip
+    now = app.clock.now()
+    month = now.astimezone(app.site_config(site).zone).strftime("%Y-%m")
+    member = app.site_config(site).staff.get(query.staff_id)
+    log = CallerLog.looked(
+        app.get(CallerLog.id_for(site, month), CallerLog), site=site, month=month, at=now,
+        staff_id=query.staff_id, role=member.role.value if member else None,
+        by="phone" if query.phone is not None else "unit", unit_ref=query.unit_ref,
+        found=found, refused=refused, correlation_id=correlation_id,
+    )  # fmt: skip
+    app.save(log)
+
+
+def _known(app: IntakeApp, index: ContactIndex, site: str, resident: Resident) -> KnownResident:
+    d = resident.details
+    units = [app.get(UUID(u), Unit) for u in resident.units]
+    return KnownResident(
+        resident_id=resident.id, resident_ref=resident.resident_ref, kind=d["kind"],
+        name=d["name"], phones=d["phones"], household=d.get("household", []),
+        special_care=d.get("special_care"), care_note=d.get("care_note"),
+        phones_short=phones_short(app.site_config(site), resident.phones),
+        units=[_unit(u) for u in units if u is not None],
+        open_tickets=_open_tickets(app, index, site, resident.phones),
+    )  # fmt: skip
+
+
+def _unit(unit: Unit) -> UnitOf:
+    return UnitOf(unit_ref=unit.unit_ref, place_kind=unit.place_kind, building=unit.building,
+                  room=unit.room, zone=unit.zone)  # fmt: skip
+
+
+def _open_tickets(app: IntakeApp, index: ContactIndex, site: str,
+                  phones: list[str]) -> list[FoundTicket]:  # fmt: skip
+    found: dict[UUID, FoundTicket] = {}
+    for phone in phones:
+        ids, _ = index.find(site, [(PHONE, phone_term(phone))], limit=OPEN_LIMIT)
+        for ticket_id in ids:
+            ticket = _found(app, site, ticket_id)
+            if ticket is not None and ticket.status not in ENDED:
+                found.setdefault(ticket_id, ticket)
+    return sorted(found.values(), key=lambda t: t.received_at, reverse=True)[:OPEN_LIMIT]

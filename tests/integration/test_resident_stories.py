@@ -1,0 +1,159 @@
+"""The resident and unit file through the bus (R16.2–R16.4, R11.10, R1.6; docs/RESIDENTS.md):
+units and residents registered and corrected by commands, the desk recognising a caller by phone
+with their unit, special-care flag and open tickets (each look recorded, R15.2), and a
+special-care resident's ticket marked — names and phones never on DESK."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
+from tests.integration.drill import Drill
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+STAFF = {"S01": {"role": "receptionist"}, "T01": {"role": "technician"}}
+SITES = {"strict": True, "sites": {"hbw": {"name": "华碧屋村", "staff": STAFF}}}
+OWNER = {"name": "张阿婆", "phones": ["139 1111 2222", "0755-8888 6666"]}
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    SiteDirectory.model_validate(SITES)
+    sites_file = tmp_path / "sites.json"
+    sites_file.write_text(json.dumps(SITES, ensure_ascii=False), encoding="utf-8")
+    return settings.model_copy(update={"sites_file": sites_file})
+
+
+async def test_the_desk_recognises_a_special_care_caller_and_her_ticket_is_marked_R16_2_R11_10(
+    desk: Desk, services
+) -> None:
+    # the unit and a public area are registered (R16.4)
+    unit = {"staff_id": "S01", "unit_ref": "3-1201", "building": "3栋", "room": "1201",
+            "zone": "A区"}  # fmt: skip
+    assert (await desk.command("hbw", "unit_register", unit))["ok"]
+    lobby = {"staff_id": "S01", "unit_ref": "3-lobby", "place_kind": "lobby", "building": "3栋"}
+    assert (await desk.command("hbw", "unit_register", lobby))["ok"]
+
+    # an elderly owner living alone, with two phones (R16.3) and a carer in her household
+    body = {"staff_id": "S01", "resident_ref": "HBW-0001", "kind": "owner", **OWNER,
+            "household": [{"name": "李护工", "relation": "carer"}],
+            "special_care": "elderly_alone", "unit_ref": "3-1201"}  # fmt: skip
+    registered = await desk.command("hbw", "resident_register", body)
+    assert registered["ok"] and registered["special_care"] is True, registered
+    assert registered["unit_refs"] == ["3-1201"] and registered["phones_short"] is False
+
+    # she calls about a leak: the contact is reported from her phone
+    caller = {"name": "张阿婆", "phone": "13911112222", "room": "3-1201"}
+    report = report_body("rc-1", kind="repair", category="plumbing", content="厨房漏水",
+                         reporter=caller)  # fmt: skip
+    reported = await desk.command("hbw", "report", report)
+    assert reported["ok"], reported
+
+    # the desk recognises her by phone, however written, and sees her open ticket
+    found = await desk.query(
+        "hbw", "resident.lookup", {"staff_id": "S01", "phone": "+86 139-1111-2222"}
+    )
+    assert found["ok"], found
+    (resident,) = found["residents"]
+    assert resident["name"] == "张阿婆" and resident["special_care"] == "elderly_alone"
+    assert [u["unit_ref"] for u in resident["units"]] == ["3-1201"]
+    assert [t["ticket_no"] for t in resident["open_tickets"]] == [reported["ticket_no"]]
+    by_unit = await desk.query("hbw", "resident.lookup", {"staff_id": "S01", "unit_ref": "3-1201"})
+    assert [r["resident_ref"] for r in by_unit["residents"]] == ["HBW-0001"]
+
+    # her ticket is marked special care where the desk reads it (ticket.get)
+    async def marked(ticket_id: str = reported["ticket_id"]) -> dict | None:
+        got = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
+        return got["ticket"] if got["ok"] and got["ticket"].get("special_care") else None
+
+    assert (await eventually(marked))["special_care_resident"] == resident["resident_id"]
+
+    # her carer's call about the lift is linked with her own call: that ticket is marked too
+    carer = report_body("rc-2", reporter={"name": "李护工", "phone": "13700007777"})
+    other = await desk.command("hbw", "report", carer)
+    her = {"name": "张阿婆", "phone": "13911112222"}
+    link = {"staff_id": "S01", "ticket_id": other["ticket_id"], "channel": "phone",
+            "content": "电梯又坏了", "reporter": her}  # fmt: skip
+    assert (await desk.command("hbw", "link", link))["ok"]
+    linked = await eventually(lambda: marked(other["ticket_id"]))
+    assert linked["special_care_resident"] == resident["resident_id"]
+
+    # a correction drops a phone: she is no longer found by it (R16.2)
+    corrected = body | {"phones": ["0755 8888 6666"]}
+    del corrected["unit_ref"]
+    reply = await desk.command("hbw", "resident_correct", corrected)
+    assert reply["ok"] and reply["phones_short"] is True  # fewer than two: flagged (R16.3)
+    gone = await desk.query("hbw", "resident.lookup", {"staff_id": "S01", "phone": "13911112222"})
+    assert gone["residents"] == []
+
+    # a technician may not look (R15.2); a resident does not live in a lobby (R16.4)
+    refused = await desk.query(
+        "hbw", "resident.lookup", {"staff_id": "T01", "phone": "13911112222"}
+    )
+    assert refused["error"]["code"] == "forbidden"
+    move = {"staff_id": "S01", "resident_ref": "HBW-0001", "unit_ref": "3-lobby", "move": "in"}
+    wrong = await desk.command("hbw", "resident_move", move)
+    assert wrong["error"]["code"] == "invalid" and "public area" in wrong["error"]["message"]
+
+    # every look is in the caller log, the refused one too, and never the phone (R15.2, R15.3)
+    filed = next(m for m in await desk.events() if m.subject.endswith("resident.registered"))
+    at = datetime.fromisoformat(json.loads(filed.data)["recorded_at"])
+    month = at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    log = await desk.request("desk.ops.intake.resident_lookups", {"site": "hbw", "month": month})
+    seen = [(x["by"], x["staff_id"], len(x["found"])) for x in log["looks"]]
+    assert seen == [
+        ("phone", "S01", 1),
+        ("unit", "S01", 1),
+        ("phone", "S01", 0),
+        ("phone", "T01", 0),
+    ]
+    assert log["looks"][-1]["refused"] and "13911112222" not in json.dumps(log)
+
+    # on DESK: ids, units, kinds and the flag; no name, phone, household member or care reason
+    ours = (".resident.", ".unit.", ".ticket.special_care")
+    published = [m for m in await desk.events() if any(k in m.subject for k in ours)]
+    types = [m.subject.split(".", 3)[3] for m in published]
+    assert types == ["unit.registered", "unit.registered", "resident.registered",
+                     "resident.moved_in", "ticket.special_care", "ticket.special_care",
+                     "resident.corrected"]  # fmt: skip
+    raw = " ".join(m.data.decode() for m in await desk.events())
+    for secret in ("张阿婆", "李护工", "13911112222", "8888", "elderly_alone"):
+        assert secret not in raw
+
+
+async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_cs_assistant_R11_10(
+    desk: Desk, drill_services
+) -> None:
+    """Flagged at registration, visited once: the next visit is due 30 days (the site's
+    default) after that visit; when it passes, the CS assistant is told, once."""
+    await drill_services()
+    drill = Drill(desk)
+    body = {"staff_id": "S01", "resident_ref": "HBW-0002", "kind": "tenant", "name": "赵伯",
+            "phones": ["13922223333"], "special_care": "disabled"}  # fmt: skip
+    registered = await desk.command("hbw", "resident_register", body)
+    assert registered["ok"] and registered["phones_short"] is True  # one phone: allowed, flagged
+    visit = {"staff_id": "S01", "resident_ref": "HBW-0002", "note": "上门探访"}
+    assert (await desk.command("hbw", "resident_visit", visit))["ok"]
+    [visited] = await eventually(lambda: drill.events("resident.care_visited"))
+    due = datetime.fromisoformat(visited["occurred_at"]) + timedelta(days=30)
+
+    assert (await drill.decided_at(due - timedelta(seconds=1))) == set()
+    assert (await drill.decided_at(due)) == {("care_visit_due", "visit:2")}
+    [reminder] = await eventually(lambda: drill.events("escalation.care_visit_due"))
+    assert reminder["data"]["ticket_id"] == registered["resident_id"]
+
+    async def listed() -> list[dict]:
+        return (await desk.query("hbw", "notice.list", {"role": "cs_assistant"}))["notices"]
+
+    [notice] = await eventually(listed)
+    assert notice["reason"] == "care_visit_due" and notice["ticket_no"] == "HBW-0002"
+    await drill.set_clock(due + timedelta(days=3))
+    assert len(await drill.events("escalation.care_visit_due")) == 1  # once
