@@ -140,93 +140,41 @@ class IntakeService(DeskService):
 
     def router(self) -> NatsRouter:
         router = super().router()
-        subject = subjects.OPS_INTAKE_ACCESS_LOG
-        # company=True: the site is in the body, not the subject; only ops may send desk.ops.*
-        handle = self.handler(
-            "ops_intake_access_log", AccessLogQuery, AccessLog, self._access_log, company=True
-        )
-        description = (AccessLogQuery.__doc__ or "").strip()
-        title = subject.removeprefix("desk.")
-        router.subscriber(subject, title=title, description=description)(handle)
-        retention = subjects.ops(self.name, "violation_retention")  # R14.8
-        title = retention.removeprefix("desk.")
-        handle = self.handler(
-            title.replace(".", "_"), RunRetention, RetentionReport, self._retention, company=True
-        )
-        router.subscriber(retention, title=title, description=RunRetention.__doc__ or "")(handle)
-        erase = subjects.ops(self.name, "violation_erase")  # crypto-shredding, R15.1
-        title = erase.removeprefix("desk.")
-        handle = self.handler(
-            title.replace(".", "_"), EraseOffender, OffenderErased, self._erase, company=True
-        )
-        router.subscriber(erase, title=title, description=EraseOffender.__doc__ or "")(handle)
-        looks = subjects.ops(self.name, "resident_lookups")  # the caller log (RESIDENTS.md)
-        title = looks.removeprefix("desk.")
-        handle = self.handler(
-            title.replace(".", "_"), LookupsQuery, LookupsReply, self._looks, company=True
-        )
-        router.subscriber(looks, title=title, description=LookupsQuery.__doc__ or "")(handle)
-        search = self.handler("query_ticket_search", SearchTickets, TicketSearchReply, self._search)
-        router.subscriber(
-            subjects.query_pattern("ticket.search"),
-            title="ticket.search",
-            description=inspect.cleandoc(SearchTickets.__doc__ or ""),
-        )(search)
-        lookup = self.handler("query_resident_lookup", LookupCaller, CallerReply, self._lookup)
-        router.subscriber(
-            subjects.query_pattern("resident.lookup"),
-            title="resident.lookup",
-            description=inspect.cleandoc(LookupCaller.__doc__ or ""),
-        )(lookup)
-        rounds = self.handler("query_round_list", ListRounds, RoundsReply, self._rounds)
-        router.subscriber(
-            subjects.query_pattern("round.list"),
-            title="round.list",
-            description=inspect.cleandoc(ListRounds.__doc__ or ""),
-        )(rounds)
-        notices = self.handler(
-            "query_maintenance_list", ListMaintenanceNotices, MaintenanceNoticesReply, self._notices
-        )
-        router.subscriber(
-            subjects.query_pattern("maintenance.list"),
-            title="maintenance.list",
-            description=inspect.cleandoc(ListMaintenanceNotices.__doc__ or ""),
-        )(notices)
-        shift = self.handler("query_shift_show", ShowShift, ShiftLogView, self._shift)
-        router.subscriber(
-            subjects.query_pattern("shift.show"),
-            title="shift.show",
-            description=inspect.cleandoc(ShowShift.__doc__ or ""),
-        )(shift)
-        self._visit_queries(router)
-        return router
-
-    async def _notices(self, site: str, query: ListMaintenanceNotices, _: dict[str, str]) -> dict:
-        """A site's maintenance and outage notices (docs/OUTAGES.md)."""
-        reply = await self.offload(list_notices, self.app, site, query)
-        return reply.model_dump(mode="json")
-
-    async def _shift(self, site: str, query: ShowShift, _: dict[str, str]) -> dict:
-        """A shift's log, as the incoming shift reads it before signing (docs/SHIFTS.md)."""
-        reply = await self.offload(show_shift, self.app, site, query)
-        return reply.model_dump(mode="json")
-
-    def _visit_queries(self, router: NatsRouter) -> None:
-        """visit.week and survey.stats, from intake's own records (docs/VISITS.md)."""
-        for name, query, reply, answer in (
-            ("visit.week", ListVisits, VisitsReply, list_visits),
-            ("survey.stats", SurveyStatsQuery, SurveyStatsReply, survey_stats),
+        # operators' requests, the site in the body (company=True): only ops may send desk.ops.*
+        for verb, query, reply, answer in (
+            ("access_log", AccessLogQuery, AccessLog, self._access_log),  # refused looks, R15.2
+            ("violation_retention", RunRetention, RetentionReport, self._retention),  # R14.8
+            ("violation_erase", EraseOffender, OffenderErased, self._erase),  # R15.1
+            ("resident_lookups", LookupsQuery, LookupsReply, self._looks),  # RESIDENTS.md
         ):
-            handle = self.handler(
-                f"query_{name.replace('.', '_')}", query, reply, self._answering(answer)
-            )
+            subject = subjects.ops(self.name, verb)
+            title = subject.removeprefix("desk.")
+            handle = self.handler(title.replace(".", "_"), query, reply, answer, company=True)
+            router.subscriber(subject, title=title, description=query.__doc__ or "")(handle)
+        # a site's queries that intake answers from its own records
+        for name, query, reply, answer in (
+            ("ticket.search", SearchTickets, TicketSearchReply, self._search),
+            ("resident.lookup", LookupCaller, CallerReply, self._lookup),
+            ("round.list", ListRounds, RoundsReply, self._answering(list_rounds)),
+            ("maintenance.list", ListMaintenanceNotices, MaintenanceNoticesReply,
+             self._answering(list_notices)),
+            ("shift.show", ShowShift, ShiftLogView, self._answering(show_shift)),
+            ("visit.week", ListVisits, VisitsReply, self._answering(list_visits)),
+            ("survey.stats", SurveyStatsQuery, SurveyStatsReply, self._answering(survey_stats)),
+        ):  # fmt: skip
+            handle = self.handler(f"query_{name.replace('.', '_')}", query, reply, answer)
             router.subscriber(
                 subjects.query_pattern(name),
                 title=name,
                 description=inspect.cleandoc(query.__doc__ or ""),
             )(handle)
+        return router
 
     def _answering(self, answer: Any) -> Any:
+        """A query answered by `answer(app, site, query)` off the event loop: round.list
+        (INSPECTION.md), maintenance.list (OUTAGES.md), shift.show (SHIFTS.md), visit.week and
+        survey.stats (VISITS.md)."""
+
         async def handle(site: str, query: Any, _: dict[str, str]) -> dict:
             reply = await self.offload(answer, self.app, site, query)
             return reply.model_dump(mode="json")
@@ -251,11 +199,6 @@ class IntakeService(DeskService):
         log = CallerLog.id_for(query.site, query.month)
         found = await self.offload(lambda: looks(self.app.events.get(log)))
         reply = LookupsReply(site=query.site, month=query.month, looks=found)
-        return reply.model_dump(mode="json")
-
-    async def _rounds(self, site: str, query: ListRounds, _: dict[str, str]) -> dict:
-        """The rounds of a day or week, and their findings (docs/INSPECTION.md)."""
-        reply = await self.offload(list_rounds, self.app, site, query)
         return reply.model_dump(mode="json")
 
     async def _retention(self, _: str, run: RunRetention, headers: dict[str, str]) -> dict:
