@@ -54,6 +54,11 @@ class VisitReply(Contract):
     visit_id: str
     duplicate: bool
     tickets: list[str] = Field(description="The numbers of the tickets its issues opened")
+    care_visited: list[str] = Field(
+        default_factory=list,
+        description="The special-care residents living in the unit (resident_ref) whose care "
+        "visit it counted as (R11.10); empty for a duplicate",
+    )
 
 
 class RecordVisit(Command):

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,8 +34,14 @@ class VisitsConfig(BaseModel):
     )
     occupied: dict[str, int] = Field(
         default_factory=dict,
-        description="zone -> occupied households, until the resident file counts them "
-        "(docs/VISITS.md, the seam `occupied_households`)",
+        description="zone -> occupied households, for the zones with no room in the resident "
+        "file (or every zone, when `occupied_from` is `setting`; docs/VISITS.md)",
+    )
+    occupied_from: Literal["file", "setting"] = Field(
+        default="file",
+        description="`file`: a zone's occupied households are its rooms in the resident file "
+        "with someone living there, where the file has rooms in the zone, and `occupied` "
+        "elsewhere; `setting`: `occupied` alone (e.g. while the owner file is being imported)",
     )
 
 
@@ -64,6 +70,16 @@ def weeks_of_month(month: str) -> list[date]:
         weeks.append(monday)
         monday += timedelta(days=7)
     return weeks
+
+
+def occupied_households(config: VisitsConfig, on_file: Mapping[str, int]) -> dict[str, int]:
+    """Occupied households per zone (R11.6 with R16.4): `on_file` is the resident file's count,
+    zone -> rooms with someone living there, for every zone with a room on file; it answers for
+    those zones and the site's `occupied` for the others, unless the site says `setting`. The
+    one rule intake's visit.week and reporting's month both apply (docs/VISITS.md)."""
+    if config.occupied_from == "setting":
+        return dict(config.occupied)
+    return {**config.occupied, **on_file}
 
 
 def households_to_visit(occupied: int, percent: float) -> int:

@@ -38,6 +38,7 @@ from services.intake.domain import (
     ViolationCase,
     refused_reveals,
 )
+from services.intake.domain.households import Households
 from services.intake.domain.visits import Survey
 from shared.contracts.commands import (
     AcceptSolution,
@@ -82,7 +83,9 @@ class IntakeApp(DeskApplication):
     # A site's monthly counter gains one event per ticket: snapshot it and keep recent
     # aggregates cached (as this, the store's one writer, last recorded them: DeskApplication),
     # so that numbering the thousandth ticket of a month costs what the first did.
-    snapshotting_intervals: ClassVar[dict[type, int]] = {TicketCounter: 20, Survey: 50}
+    snapshotting_intervals: ClassVar[dict[type, int]] = {
+        TicketCounter: 20, Survey: 50, Households: 50,  # a site's rooms: one event per change
+    }  # fmt: skip
 
     def __init__(self, *args: Any, subject_keys: SubjectKeys | None = None, **kwargs: Any) -> None:
         """`subject_keys`: the per-case keys of offenders' data (in memory unless given)."""

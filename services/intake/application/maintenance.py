@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from services.intake.application.times import not_in_future
 from services.intake.domain import MaintenanceNotice, NoticeBoard, Ticket
 from services.intake.domain.maintenance_notice import notice_id_for
+from services.intake.domain.resident import Unit, unit_id_for
 from shared.contracts.maintenance_commands import (
     AnnounceNotice,
     CancelNotice,
@@ -171,6 +172,14 @@ def unlink(app: IntakeApp, ctx: CommandContext, cmd: UnlinkFromNotice) -> Result
         at=at, meta=meta, ticket_id=ticket.id, reason=cmd.reason))  # fmt: skip
 
 
+def zone_on_file(app: IntakeApp, site: str, unit: str | None) -> str | None:
+    """The zone the unit file gives the contact's unit (R16.4); None when it is not on file."""
+    if not unit or not unit.strip():
+        return None
+    found = app.get(unit_id_for(site, unit.strip()), Unit)
+    return found.zone if found is not None and found.site == site else None
+
+
 def link_report(app: IntakeApp, ticket: Ticket, meta: dict[str, Any]) -> list[Any]:
     """A new contact about an announced notice is linked to it (R16.6): the notices in force at
     the site whose scope, categories and time answer it."""
@@ -178,11 +187,12 @@ def link_report(app: IntakeApp, ticket: Ticket, meta: dict[str, Any]) -> list[An
     if board is None or not board.active:
         return []
     unit = ticket.reporters[0].get("room") if ticket.reporters else None
+    zone = zone_on_file(app, ticket.site, unit)
     linked = []
     for notice_id in board.active:
         notice = app.get(notice_id, MaintenanceNotice)
         if notice is None or not notice.answers(
-            unit=unit, category=ticket.category, at=ticket.received_at
+            unit=unit, category=ticket.category, at=ticket.received_at, zone=zone
         ):
             continue
         notice.link(at=app.clock.now(), meta=meta, ticket_id=ticket.id,

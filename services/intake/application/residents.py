@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from services.intake.domain.care_roll import CareRoll
+from services.intake.domain.households import Households
 from services.intake.domain.resident import Resident, Unit, resident_id_for, unit_id_for
 from shared.contracts.resident_commands import (
     CorrectResident,
@@ -85,14 +86,14 @@ def register_unit(app: IntakeApp, ctx: CommandContext, cmd: RegisterUnit) -> Res
         raise conflict(f"unit {cmd.unit_ref} is registered already: correct it with unit_correct")
     unit = Unit.register(at=app.clock.now(), site=ctx.site, unit_ref=cmd.unit_ref, **_place(cmd),
                          **ctx.meta(cmd))  # fmt: skip
-    return _unit_reply(unit), [unit]
+    return _unit_reply(unit), [unit, *_households(app, unit)]
 
 
 def correct_unit(app: IntakeApp, ctx: CommandContext, cmd: CorrectUnit) -> Result:
     app.require(ctx, cmd, PERMISSIONS["resident.file"])
     unit = unit_of_site(app, ctx.site, cmd.unit_ref)
     changed = unit.correct(at=app.clock.now(), meta=ctx.meta(cmd), **_place(cmd))
-    return _unit_reply(unit), [unit] if changed else []
+    return _unit_reply(unit), [unit, *_households(app, unit)] if changed else []
 
 
 def _details(app: IntakeApp, ctx: CommandContext, cmd: ResidentDetails) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def register_resident(app: IntakeApp, ctx: CommandContext, cmd: RegisterResident
     site = app.site_config(ctx.site)
     return resident_reply(site, resident), [
         resident,
-        *([unit] if unit else []),
+        *([unit, *_households(app, unit)] if unit else []),
         *_roll(app, resident),
     ]
 
@@ -147,7 +148,8 @@ def move_resident(app: IntakeApp, ctx: CommandContext, cmd: MoveResident) -> Res
             resident.move_in(unit, on=on, at=now, meta=meta)
         else:
             resident.move_out(unit, on=on, at=now, meta=meta)
-    return resident_reply(app.site_config(ctx.site), resident), [resident, unit]
+    saved = [resident, unit, *_households(app, unit)]
+    return resident_reply(app.site_config(ctx.site), resident), saved
 
 
 def record_visit(app: IntakeApp, ctx: CommandContext, cmd: RecordCareVisit) -> Result:
@@ -166,6 +168,15 @@ def _roll(app: IntakeApp, resident: Resident) -> list[CareRoll]:
     roll = roll or CareRoll.start(resident.site, app.clock.now())
     changed = roll.keep(resident, app.clock.now())
     return [roll] if changed else []
+
+
+def _households(app: IntakeApp, unit: Unit) -> list[Households]:
+    """The site's households, if the unit's change changed what they count (R11.6)."""
+    roll = app.get(Households.id_for(unit.site), Households)
+    if roll is None and unit.place_kind != "room":
+        return []
+    roll = roll or Households.start(unit.site, app.clock.now())
+    return [roll] if roll.keep(unit, app.clock.now()) else []
 
 
 def mark_special_care(app: IntakeApp, ticket: Any, meta: dict[str, Any]) -> None:

@@ -1,7 +1,9 @@
 """Visits and surveys (docs/VISITS.md): one handler per command, load → change → save. A visit's
 issues open tickets as a report at the desk would (channel `visit`, R11.6: the steward hears,
 the desk handles), saved with the visit and the week's book in one transaction, the tickets first
-so that each `ticket.reported` is published before the `visit.recorded` that names it."""
+so that each `ticket.reported` is published before the `visit.recorded` that names it. A visit
+to a unit where a special-care resident lives is also their care visit (R11.10,
+docs/RESIDENTS.md), recorded on the resident in the same transaction."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pydantic import BaseModel
 
 from services.intake.application.contacts import not_in_future
 from services.intake.domain import Ticket, TicketCounter, ticket_id_for
+from services.intake.domain.resident import Resident, Unit, unit_id_for
 from services.intake.domain.visits import Survey, Visit, VisitBook
 from shared.contracts.visits import (
     IssueRaised,
@@ -65,8 +68,24 @@ def record_visit(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit) -> Outco
     book = app.get(VisitBook.id_for(ctx.site, week), VisitBook)
     book = book or VisitBook.open(site=ctx.site, week=week, at=now)
     book.note(visit.id, now)
-    reply = VisitReply(visit_id=str(visit.id), duplicate=False, tickets=visit.tickets)
-    return reply, [*changed, visit, book]
+    cared = _care_visits(app, ctx, cmd, now)
+    reply = VisitReply(visit_id=str(visit.id), duplicate=False, tickets=visit.tickets,
+                       care_visited=[r.resident_ref for r in cared])  # fmt: skip
+    return reply, [*changed, visit, book, *cared]
+
+
+def _care_visits(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit,
+                 now: datetime) -> list[Resident]:  # fmt: skip
+    """A visit to a unit on file is the care visit (R11.10) of each special-care resident
+    living there: recorded on them as resident_visit would, in the visit's transaction."""
+    unit = app.get(unit_id_for(ctx.site, cmd.unit.strip()), Unit)
+    if unit is None or unit.site != ctx.site:
+        return []
+    living = [app.get(resident_id, Resident) for resident_id in unit.residents]
+    cared = [r for r in living if r is not None and r.special_care is not None]
+    for resident in cared:
+        resident.visit(at=now, meta=ctx.meta(cmd), note=f"record_visit {cmd.visit_ref}")
+    return cared
 
 
 def _open_ticket(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit, issue: IssueRaised,

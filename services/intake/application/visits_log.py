@@ -1,9 +1,10 @@
 """Visits against their weekly target and a survey's statistics, answered from intake's own
 records (visit.week, survey.stats; docs/VISITS.md).
 
-`occupied_households` is the one seam where the number of occupied households enters: today
-the site's configuration (`visits.occupied`, zone -> households); once the resident and unit
-file (R16.2) counts occupied units per zone, it answers here and nothing else changes."""
+`occupied_households` is the one place where the number of occupied households enters: the
+resident and unit file's rooms with someone living there, per zone (the site's `Households`,
+R16.4), and the site's `visits.occupied` for the zones the file has no room in
+(`shared.kernel.visits.occupied_households`, the rule reporting applies too)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from services.intake.application.visits import survey_of_site
+from services.intake.domain.households import Households
 from services.intake.domain.visits import Visit, VisitBook
 from shared.contracts.visits import (
     ListVisits,
@@ -22,6 +24,7 @@ from shared.contracts.visits import (
     VisitWeek,
     ZoneTally,
 )
+from shared.kernel.visits import occupied_households as households_by_zone
 from shared.kernel.visits import survey_statistics, tally_week, week_of, weeks_of_month
 
 if TYPE_CHECKING:
@@ -29,8 +32,10 @@ if TYPE_CHECKING:
 
 
 def occupied_households(app: IntakeApp, site: str) -> dict[str, int]:
-    """Occupied households per zone (the seam for the resident file, see the module's doc)."""
-    return dict(app.site_config(site).visits.occupied)
+    """Occupied households per zone (see the module's doc)."""
+    roll = app.get(Households.id_for(site), Households)
+    on_file = roll.occupied_by_zone() if roll else {}
+    return households_by_zone(app.site_config(site).visits, on_file)
 
 
 def visits_of_week(app: IntakeApp, site: str, monday: date) -> list[Visit]:

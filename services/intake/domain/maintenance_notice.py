@@ -178,15 +178,22 @@ class MaintenanceNotice(Aggregate):
         self._event(self.ContactUnlinked, at, meta, ticket_id=ticket_id,
                     ticket_no=self.linked[ticket_id], reason=reason)  # fmt: skip
 
-    def answers(self, *, unit: str | None, category: str | None, at: datetime) -> bool:
+    def answers(self, *, unit: str | None, category: str | None, at: datetime,
+                zone: str | None = None) -> bool:  # fmt: skip
         """The matching rule (docs/OUTAGES.md): in force and started by `at`, a category it
-        answers, and a place in its scope (a unit, its building, or the whole site; a scope of
-        zones alone matches any place until units know their zones)."""
+        answers, and a place in its scope: a unit, its building, its zone (`zone`: the unit
+        file's, None when the unit is not on file or has none), or the whole site. A scope of
+        zones alone matches any place whose zone is not known."""
         if not self.in_force or at < self.starts_at or category not in self.categories:
             return False
         scope = self.scope
-        if scope.get("whole_site") or not (scope.get("buildings") or scope.get("units")):
+        if scope.get("whole_site"):
             return True
+        zones = {z.strip().casefold() for z in scope.get("zones", [])}
+        if zone is not None and zone.strip().casefold() in zones:
+            return True
+        if not (scope.get("buildings") or scope.get("units")):
+            return zone is None  # zones alone: a place in another zone is not theirs
         if unit is None:
             return False
         units = {u.strip().casefold() for u in scope.get("units", [])}

@@ -19,6 +19,7 @@ from services.reporting.projections.site_calendar import Calendar
 from services.reporting.views import (
     analytics_months,
     analytics_tables,
+    household_facts,
     notice_facts,
     promise_facts,
     shift_facts,
@@ -94,6 +95,7 @@ class AnalyticsView(ParkingView, SQLiteView):
                 notice_facts.record(c, self.calendar, event)  # R16.6
                 shift_facts.record(c, self.calendar, event)  # R15.9, R10.1
                 visit_facts.record(c, event)  # R11.6, R11.9
+                household_facts.record(c, event)  # R11.6 with R16.4
         batch.write()
         if not self._bulk:
             analytics_months.refresh(c, analytics_months.touched(batch))

@@ -14,6 +14,7 @@ from services.reporting.projections.analytics_facts import FactProjectors
 from services.reporting.projections.ticket_facts import Facts, no_facts
 from services.reporting.views import (
     analytics_months,
+    household_facts,
     notice_facts,
     promise_facts,
     shift_facts,
@@ -102,6 +103,7 @@ TABLES = (
     *notice_facts.TABLES,
     *shift_facts.TABLES,
     *visit_facts.TABLES,
+    *household_facts.TABLES,
 )
 CHECKED = (
     *_KEYS.items(),
@@ -110,6 +112,7 @@ CHECKED = (
     *notice_facts.CHECKED,
     *shift_facts.CHECKED,
     *visit_facts.CHECKED,
+    *household_facts.CHECKED,
 )
 
 

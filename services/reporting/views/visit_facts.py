@@ -1,7 +1,8 @@
 """The analytics view's visit and survey facts (R11.6, R11.9; docs/VISITS.md): one row per
 household visit (its week, zone and unit) and one per survey opened or answered, from which the
 month's report shows each week's visits against the target per zone and each survey's
-statistics, and the quality pack each site's weeks on target and survey satisfaction.
+statistics, and the quality pack each site's weeks on target and survey satisfaction. The
+occupied households are the file's where it has a zone's rooms (views/household_facts.py).
 
 The survey's figures are its own: nothing here reads or writes the follow-up's facts."""
 
@@ -14,9 +15,15 @@ from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
 
+from services.reporting.views import household_facts
 from shared.contracts import visit_events as ev
 from shared.kernel.sites import SiteConfig
-from shared.kernel.visits import survey_statistics, tally_week, weeks_of_month
+from shared.kernel.visits import (
+    occupied_households,
+    survey_statistics,
+    tally_week,
+    weeks_of_month,
+)
 
 VISITS, SURVEYS = "visit_facts", "survey_facts"
 TABLES = (
@@ -62,6 +69,7 @@ def month_figures(rows: Rows, site: str, config: SiteConfig, month: str) -> dict
 
 def _weeks(rows: Rows, site: str, config: SiteConfig, month: str) -> list[dict[str, Any]]:
     mondays = weeks_of_month(month)
+    occupied = occupied_households(config.visits, household_facts.on_file(rows, site))
     found = rows(
         f"SELECT week, zone, unit FROM {VISITS} WHERE site = ? AND week IN "
         f"({', '.join('?' for _ in mondays)})",
@@ -70,7 +78,7 @@ def _weeks(rows: Rows, site: str, config: SiteConfig, month: str) -> list[dict[s
     weeks = []
     for monday in mondays:
         visits = [(r["zone"], r["unit"]) for r in found if r["week"] == monday.isoformat()]
-        tally = tally_week(visits, config.visits.occupied, config.visits.target_percent)
+        tally = tally_week(visits, occupied, config.visits.target_percent)
         weeks.append({
             "first_day": monday.isoformat(),
             "last_day": (monday + timedelta(days=6)).isoformat(),
@@ -83,7 +91,9 @@ def _weeks(rows: Rows, site: str, config: SiteConfig, month: str) -> list[dict[s
 def _surveys(rows: Rows, site: str, config: SiteConfig, month: str) -> list[dict[str, Any]]:
     first = date.fromisoformat(f"{month}-01")
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    households = sum(config.visits.occupied.values())
+    households = sum(
+        occupied_households(config.visits, household_facts.on_file(rows, site)).values()
+    )
     surveys = []
     opened = rows(f"SELECT survey_ref, body FROM {SURVEYS} WHERE site = ? AND what = 'opened'",
                   (site,))  # fmt: skip
