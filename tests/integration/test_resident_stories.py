@@ -15,13 +15,20 @@ import pytest
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import START, Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
 
 STAFF = {"S01": {"role": "receptionist"}, "T01": {"role": "technician"}}
 SITES = {"strict": True, "sites": {"hbw": {"name": "华碧屋村", "staff": STAFF}}}
 OWNER = {"name": "张阿婆", "phones": ["139 1111 2222", "0755-8888 6666"]}
+
+
+@pytest.fixture
+def drill_sites() -> SiteDirectory:  # the site's own count for a zone with no room on file
+    return SiteDirectory.model_validate(
+        {"sites": {"hbw": {"name": "Harbour View", "visits": {"occupied": {"C区": 50}}}}}
+    )
 
 
 @pytest.fixture
@@ -157,3 +164,66 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
     assert notice["reason"] == "care_visit_due" and notice["ticket_no"] == "HBW-0002"
     await drill.set_clock(due + timedelta(days=3))
     assert len(await drill.events("escalation.care_visit_due")) == 1  # once
+
+
+async def test_the_file_counts_a_zones_households_places_its_callers_and_a_stewards_visit_is_a_care_visit_R11_6_R11_10_R16_6(  # noqa: E501
+    desk: Desk, drill_services
+) -> None:
+    await drill_services()
+    drill = Drill(desk)
+    for ref, zone in (("5-101", "A区"), ("5-102", "A区"), ("5-103", "A区"), ("6-101", "B区")):
+        room = {"staff_id": "S01", "unit_ref": ref, "room": ref[2:], "zone": zone}
+        assert (await desk.command("hbw", "unit_register", room))["ok"]
+    for ref, unit, care in (("HBW-0003", "5-101", "disabled"), ("HBW-0004", "5-102", None)):
+        body = {"staff_id": "S01", "resident_ref": ref, "kind": "owner", "name": "赵伯",
+                "phones": [f"1392222{ref[-4:]}"], "unit_ref": unit,
+                "special_care": care}  # fmt: skip
+        assert (await desk.command("hbw", "resident_register", body))["ok"]
+
+    # ten days on, the steward visits 5-101: the week counts the file's households (R11.6),
+    # and the visit is the care visit of the special-care resident living there (R11.10)
+    now = START + timedelta(days=10)  # Thursday 3 December
+    await drill.set_clock(now)
+    visit = {"staff_id": "G01", "visit_ref": "v-1", "unit": "5-101", "zone": "A区",
+             "visited_at": now.isoformat()}  # fmt: skip
+    visited = await desk.command("hbw", "record_visit", visit)
+    assert visited["ok"] and visited["care_visited"] == ["HBW-0003"], visited
+    [care] = await eventually(lambda: drill.events("resident.care_visited"))
+    assert care["data"]["resident_ref"] == "HBW-0003"
+    week = (await desk.query("hbw", "visit.week", {"day": "2026-12-03"}))["weeks"][0]
+    zones = [(z["zone"], z["occupied"], z["target"], z["visited"]) for z in week["zones"]]
+    assert zones == [("A区", 2, 1, 1), ("B区", 0, 0, 0), ("C区", 50, 1, 0), ("*", 52, 2, 1)]
+
+    # reporting counts the same households from DESK: the month's week is the same week
+    async def reported() -> list | None:
+        reply = await desk.query("hbw", "report.monthly", {"month": "2026-11"})
+        weeks = reply["report"]["visits"]["weeks"] if reply["ok"] else []
+        found = [w for w in weeks if w["first_day"] == "2026-11-30"]
+        rows = [(z["zone"], z["occupied"], z["target"], z["visited"]) for z in found[0]["zones"]]
+        return rows if rows == zones else None
+
+    assert await eventually(reported) == zones
+
+    # her first visit was due 30 days after she was flagged: the steward's visit moved it on
+    assert (await drill.decided_at(START + timedelta(days=30, seconds=1))) == set()
+    due = datetime.fromisoformat(care["occurred_at"]) + timedelta(days=30)
+    assert (await drill.decided_at(due)) == {("care_visit_due", "visit:2")}
+
+    # a water cut in zone A区: a caller from 5-102 is linked to it, one from 6-101 (B区) not
+    at = due  # the clock stands there
+    announced = await desk.command("hbw", "maintenance_announce", {
+        "staff_id": "S01", "client_ref": "water-a", "kind": "water_outage",
+        "scope": {"zones": ["A区"]}, "starts_at": at.isoformat(),
+        "expected_end": (at + timedelta(hours=2)).isoformat(), "text": "A区停水检修",
+    })  # fmt: skip
+    assert announced["ok"], announced
+    numbers = {}
+    for room in ("5-102", "6-101"):
+        caller = {"name": "钱先生", "phone": "13700001111", "room": room}
+        body = report_body(f"no-water-{room}", kind="repair", category="plumbing",
+                           content="没水了", reporter=caller)  # fmt: skip
+        numbers[room] = (await desk.command("hbw", "report", body))["ticket_no"]
+    [linked] = await eventually(lambda: drill.events("maintenance.contact_linked"))
+    assert linked["data"]["ticket_no"] == numbers["5-102"]
+    listed = await desk.query("hbw", "maintenance.list", {"active": True})
+    assert [n["linked"] for n in listed["notices"]] == [[numbers["5-102"]]]
