@@ -92,7 +92,10 @@ class ListVisits(Contract):
 
 class ZoneTally(Contract):
     zone: str = Field(description="A zone, or * for the whole site")
-    occupied: int = Field(description="Occupied households (site configuration for now)")
+    occupied: int = Field(
+        description="Occupied households: the resident file's rooms with someone living there, "
+        "or the site's configured number for a zone with no room on file (docs/VISITS.md)"
+    )
     target: int = Field(description="Households to visit: target_percent of occupied, rounded up")
     visited: int = Field(description="Distinct households visited")
     visits: int
