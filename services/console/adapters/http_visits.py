@@ -28,7 +28,10 @@ class VisitPages(Web):
         except Refused as refused:
             raise Stop(400 if refused.code == "invalid" else 503, refused.shown) from None
         site = self.sites.get(who.session.site)
-        zones = sorted(site.visits.occupied) if site else []
+        zones = sorted({  # the site's and those of the file with households (VISITS.md)
+            *(site.visits.occupied if site else ()),
+            *(z["zone"] for w in found["weeks"] for z in w["zones"] if z["occupied"]),
+        } - {"*"})  # fmt: skip
         return self.page(
             request, "visits.html", status, who=who, found=found, day=day, month=month,
             csrf=who.session.csrf, zones=zones, kinds=[k.value for k in Kind],
