@@ -130,10 +130,18 @@ MEASURES = {
     "measures_legal_action": ("提起诉讼", "Measures: legal action"),
     "visit_weeks_met": ("走访达标周数", "Visit weeks on target"),
     "survey_satisfaction_rate": ("调查满意率", "Survey satisfaction"),
+    # issue 16: the shift handovers and their signatures (R15.9), tickets handed over (R10.1)
+    "handovers": ("交接班", "Handovers"),
+    "handovers_signed_on_time": ("按时接班签字", "Signed on time"),
+    "handovers_signed_late": ("逾时签字", "Signed late"),
+    "handovers_unsigned": ("未签字", "Unsigned"),
+    "handover_on_time_rate": ("接班按时签字率", "Handovers signed on time"),
+    "tickets_handed_over": ("工单移交", "Tickets handed over"),
 }
 RATE_MEASURES = frozenset(
     {"clock_compliance", "follow_up_rate", "satisfaction_rate", "reopen_rate",
-     "promises_on_time", "finding_closure_rate", "survey_satisfaction_rate"}
+     "promises_on_time", "finding_closure_rate", "survey_satisfaction_rate",
+     "handover_on_time_rate"}
 )  # fmt: skip
 MONEY_MEASURES = frozenset({"paid_revenue"})
 HOUR_MEASURES = frozenset({"resolution_median_hours"})

@@ -100,3 +100,10 @@ async def test_a_ticket_is_owned_by_its_first_contact_and_the_shift_log_is_hande
     }  # fmt: skip
     ticket = (await desk.query("hbw", "ticket.get", {"ticket_no": ticket_no}))["ticket"]
     assert ticket["owner"] == "S03" and ticket["handovers"][0]["from_staff"] == "S01"
+    # …and the company quality pack shows them side by side with the other measures (R12.3)
+    pack = await desk.request("desk.qry.company.report.quality", {"month": "2026-12"})
+    [site] = [s for s in pack["report"]["sites"] if s["site"] == "hbw"]
+    handed = ("handovers", "handovers_signed_on_time", "handovers_signed_late",
+              "handovers_unsigned", "handover_on_time_rate", "tickets_handed_over")  # fmt: skip
+    assert [site[k] for k in handed] == [2, 1, 0, 1, 0.5, 1]
+    assert pack["report"]["company"]["handover_on_time_rate"] == 0.5

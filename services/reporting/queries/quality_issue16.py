@@ -1,8 +1,10 @@
-"""The quality pack's figures of the rounds and the violation cases (issue 16, R12.3; REPORTS.md
-"Company quality pack"): per site, the month's inspection findings and how they closed (on time
-within their week, late, still open, R13.16, R13.17), and its violation cases by grade (opened
-general or major, R14.2) and its measures by measure (R14.3); the company's pooled. Flat measures,
-so the side-by-side table shows each as a column."""
+"""The quality pack's figures of the rounds, the violation cases and the handovers (issue 16,
+R12.3; REPORTS.md "Company quality pack"): per site, the month's inspection findings and how they
+closed (on time within their week, late, still open, R13.16, R13.17), its violation cases by grade
+(opened general or major, R14.2) and its measures by measure (R14.3), and its shift handovers and
+whether the incoming shift signed them in time (R15.9) with the tickets handed between staff
+(R10.1); the company's pooled. Flat measures, so the side-by-side table shows each as a
+column."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 from services.reporting.queries.facts import PeriodFacts
 from services.reporting.queries.inspection import inspection_figures, inspection_month
 from services.reporting.queries.month import rate
-from services.reporting.views import violation_facts
+from services.reporting.views import shift_facts, violation_facts
 from shared.kernel.violations import Measure, ViolationClass
 
 COUNTS = (
@@ -22,6 +24,11 @@ COUNTS = (
     "findings_open",
     *(f"violations_{c.value}" for c in ViolationClass),
     *(f"measures_{m.value}" for m in Measure),
+    "handovers",
+    "handovers_signed_on_time",
+    "handovers_signed_late",
+    "handovers_unsigned",
+    "tickets_handed_over",
 )
 
 
@@ -37,6 +44,20 @@ def rounds_and_cases(facts: PeriodFacts, site: str, month: str) -> dict[str, Any
         "findings_open": found["open"],
         **{f"violations_{c}": n for c, n in cases["opened"].items()},
         **{f"measures_{m}": n for m, n in cases["by_measure"].items()},
+        **_handovers(facts, site, month),
+    }
+
+
+def _handovers(facts: PeriodFacts, site: str, month: str) -> dict[str, Any]:
+    rows = facts.view.rows(shift_facts.SQL, (site, month, site, month))
+    f = shift_facts.month_figures(rows, month)
+    return {
+        "handovers": f["handovers"],
+        "handovers_signed_on_time": f["signed_on_time"],
+        "handovers_signed_late": f["signed_late"],
+        "handovers_unsigned": f["unsigned"],
+        "handover_on_time_rate": rate(f["signed_on_time"], f["handovers"]),
+        "tickets_handed_over": f["tickets_handed_over"],
     }
 
 
@@ -44,4 +65,5 @@ def pooled(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The company's: every count summed, the closure rate over the pooled findings."""
     sums = {key: sum(r.get(key, 0) for r in rows) for key in COUNTS}
     closure = rate(sums["findings_closed"], sums["inspection_findings"])
-    return {**sums, "finding_closure_rate": closure}
+    on_time = rate(sums["handovers_signed_on_time"], sums["handovers"])
+    return {**sums, "finding_closure_rate": closure, "handover_on_time_rate": on_time}
