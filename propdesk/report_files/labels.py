@@ -132,10 +132,10 @@ MEASURES = {
     "survey_satisfaction_rate": ("调查满意率", "Survey satisfaction"),
     # issue 16: the shift handovers and their signatures (R15.9), tickets handed over (R10.1)
     "handovers": ("交接班", "Handovers"),
-    "handovers_signed_on_time": ("按时接班签字", "Signed on time"),
-    "handovers_signed_late": ("逾时签字", "Signed late"),
-    "handovers_unsigned": ("未签字", "Unsigned"),
-    "handover_on_time_rate": ("接班按时签字率", "Handovers signed on time"),
+    "handovers_signed_on_time": ("按时接班签字", "Handovers signed on time"),
+    "handovers_signed_late": ("逾时接班签字", "Handovers signed late"),
+    "handovers_unsigned": ("未接班签字", "Handovers unsigned"),
+    "handover_on_time_rate": ("接班按时签字率", "Handover on-time rate"),
     "tickets_handed_over": ("工单移交", "Tickets handed over"),
 }
 RATE_MEASURES = frozenset(
