@@ -131,3 +131,16 @@ def test_a_stewards_visit_to_a_special_care_residents_unit_is_their_care_visit_R
     assert again["duplicate"] and _care_visits(app, "HBW-1") == 1  # exactly once
     assert app.execute(ctx, _visit("v-2", "1-102"))["care_visited"] == []
     assert app.execute(ctx, _visit("v-3", "7-7"))["care_visited"] == []  # not on file
+
+
+def test_moves_committed_together_are_each_counted_R11_6(app, ctx) -> None:
+    for ref in ("2-101", "2-102", "2-103"):
+        _unit(app, ctx, ref, "B")
+    batch = [
+        (ctx, RegisterResident(staff_id="S01", resident_ref=f"HBW-B{n}", kind="owner",
+                               name="钱先生", phones=["13700001111"], unit_ref=unit,
+                               command_id=f"rb-{n}"))
+        for n, unit in enumerate(("2-101", "2-102", "2-102"))
+    ]  # fmt: skip
+    app.execute_batch(batch)
+    assert occupied_households(app, "hbw") == {"A": 100, "B": 2}
