@@ -53,6 +53,14 @@ def subject_page(notification: dict[str, Any]) -> str:
     return page(notification) if page else f"/tickets/{notification['ticket_id']}"
 
 
+def case_no(case: dict[str, Any]) -> str:
+    """A violation case as people name it: the day it was seen and the head of its id
+    (违例-20261203-55AD). Its client_ref is the desk form's token or a round finding's path,
+    nothing to read out on the phone."""
+    day = str(case.get("observed_at") or "")[:10].replace("-", "")
+    return f"违例-{day}-{str(case.get('case_id') or '')[:4].upper()}"
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -62,6 +70,7 @@ def environment() -> Environment:
     )
     env.filters["w"] = lambda value, vocabulary: word(vocabulary, value)
     env.filters["subject_page"] = subject_page
+    env.filters["case_no"] = case_no
     return env
 
 
