@@ -155,5 +155,5 @@ def test_a_round_recorded_on_the_console_opens_a_case_the_manager_signs_its_pena
     assert len(links) == 13
     assert len({round(a.bounding_box()["y"]) for a in links}) == 1  # one row, not three
     here = page.query_selector("header nav a.here").bounding_box()
-    assert 0 <= here["x"] and here["x"] + here["width"] <= PHONE["width"]
+    assert here["x"] >= 0 and here["x"] + here["width"] <= PHONE["width"]
     page.set_viewport_size(DESKTOP)
