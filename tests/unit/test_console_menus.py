@@ -1,5 +1,6 @@
-"""docs/CONSOLE.md's table "What each role sees" is the console's menus (screens.MENUS), row for
-row and in order: a page added to a menu without the table (or the other way) fails here."""
+"""What people read around the console's pages: docs/CONSOLE.md's table "What each role sees" is
+the console's menus (screens.MENUS), row for row and in order (a page added to a menu without the
+table, or the other way, fails here); every notice has its words, no raw reason or desk token."""
 
 from __future__ import annotations
 
@@ -38,3 +39,25 @@ def test_every_menu_has_each_page_once_and_no_more_than_fits_a_phone() -> None:
     for role, pages in MENUS.items():
         assert len({page.path for page in pages}) == len(pages), role
         assert len(pages) <= 14, role  # static/console.css: one scrolling row on a phone
+
+
+def test_every_notice_reason_escalation_raises_has_its_words_on_the_notices_page() -> None:
+    from services.console.domain.words import NOTICE_REASONS
+    from services.escalation.application.notify.message import REASONS
+
+    assert set(REASONS) <= set(NOTICE_REASONS)
+
+
+def test_a_notice_names_promises_cases_and_shifts_by_what_they_are_not_their_desk_tokens() -> None:
+    from services.console.adapters.templating import case_no, subject_label
+
+    token = "desk-p24hic433fayllm53rjm7gtrbq"
+    promise = {"about": "promise", "reason": "promise_overdue", "ticket_no": token}
+    case = {"about": "violation_case", "reason": "measure_overdue", "ticket_no": "desk-7lrq6"}
+    shift = {"reason": "handover_unsigned", "ticket_no": "2026-12-03T20:00"}
+    ticket = {"reason": "clock_breached", "ticket_no": "HBW-202612-0002"}
+    assert subject_label(promise) == "承诺回复" and subject_label(case) == "违例案件"
+    assert subject_label(shift) == "交接班 2026-12-03 20:00"
+    assert subject_label(ticket) == "HBW-202612-0002"
+    seen = {"case_id": "55ad009b-a35f-57ed", "observed_at": "2026-12-03T08:30:00+08:00"}
+    assert case_no(seen) == "违例-20261203-55AD"
