@@ -5,9 +5,11 @@ table, or the other way, fails here); every notice has its words, no raw reason 
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from services.console.domain.screens import MENUS
 from services.console.domain.words import ROLES
+from shared.kernel.local_time import shown
 
 DOC = Path(__file__).parents[2] / "docs" / "CONSOLE.md"
 
@@ -59,5 +61,8 @@ def test_a_notice_names_promises_cases_and_shifts_by_what_they_are_not_their_des
     assert subject_label(promise) == "承诺回复" and subject_label(case) == "违例案件"
     assert subject_label(shift) == "交接班 2026-12-03 20:00"
     assert subject_label(ticket) == "HBW-202612-0002"
-    seen = {"case_id": "55ad009b-a35f-57ed", "observed_at": "2026-12-03T08:30:00+08:00"}
-    assert case_no(seen) == "违例-20261203-55AD"
+    # seen at 07:30 in Shanghai: stored as the day before in UTC, named by the site's day
+    seen = {"case_id": "55ad009b-a35f-57ed", "observed_at": "2026-12-02T23:30:00+00:00"}
+    assert case_no(seen, shown(seen["observed_at"], ZoneInfo("Asia/Shanghai"))) == (
+        "违例-20261203-55AD"
+    )

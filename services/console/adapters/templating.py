@@ -70,11 +70,12 @@ def subject_label(notification: dict[str, Any]) -> str:
     return word_ or number
 
 
-def case_no(case: dict[str, Any]) -> str:
-    """A violation case as people name it: the day it was seen and the head of its id
+def case_no(case: dict[str, Any], seen: str) -> str:
+    """A violation case as people name it: the day it was seen, `seen` being its time shown in
+    the site's zone (`t(case.observed_at)`: the stored time is UTC), and the head of its id
     (违例-20261203-55AD). Its client_ref is the desk form's token or a round finding's path,
     nothing to read out on the phone."""
-    day = str(case.get("observed_at") or "")[:10].replace("-", "")
+    day = seen[:10].replace("-", "")
     return f"违例-{day}-{str(case.get('case_id') or '')[:4].upper()}"
 
 
