@@ -66,3 +66,22 @@ def test_a_notice_names_promises_cases_and_shifts_by_what_they_are_not_their_des
     assert case_no(seen, shown(seen["observed_at"], ZoneInfo("Asia/Shanghai"))) == (
         "违例-20261203-55AD"
     )
+
+
+def test_a_refused_form_s_cross_field_check_reads_in_chinese_first() -> None:
+    from pydantic import ValidationError
+
+    from services.console.application.forms import refusal_of
+    from shared.contracts.maintenance_commands import AnnounceNotice
+
+    body = {"client_ref": "m-1", "kind": "water_outage", "scope": {"buildings": ["3"]},
+            "starts_at": "2026-12-07T10:00+08:00", "expected_end": "2026-12-07T09:00+08:00",
+            "text": "3栋停水", "staff_id": "HB-S01"}  # fmt: skip
+    try:
+        AnnounceNotice.model_validate(body)
+    except ValidationError as exc:
+        refused = refusal_of(exc)
+    [field] = refused.fields
+    assert field["field"] == "表单"
+    assert field["message"].startswith("预计恢复/完工时间须晚于开始时间（expected_end must")
+    assert refused.headline == "填写有误：请检查以下字段"  # the page lists the fields once

@@ -45,7 +45,8 @@ class ViolationPages(Web):
             raise Stop(503, refused.shown) from None
         return self.page(
             request, "violations.html", status, who=who, cases=found, shown=shown,
-            today=self.today(who).isoformat(), csrf=who.session.csrf, form=context.pop("form", {"client_ref": new_client_ref()}),
+            today=self.today(who).isoformat(), csrf=who.session.csrf,
+            form=context.pop("form", {"client_ref": new_client_ref()}),
             **self._words(), **context,
         )  # fmt: skip
 
