@@ -31,7 +31,9 @@ COLUMNS = {
 }  # fmt: skip
 KINDS = {"业主": "owner", "租户": "tenant", "住户": "occupant", "使用人": "occupant",
          "企业": "enterprise"}  # fmt: skip
-CARE = {"独居老人": "elderly_alone", "残疾人": "disabled", "其他": "other"}
+CARE = {"独居老人": "elderly_alone", "残疾人": "disabled", "其他": "other", "是": "other"}
+# a 特殊关怀 column kept as a yes/no flag: "否" is no special care (关怀说明 says what the care is)
+NO_CARE = frozenset({"否", "无", "no", "false", "0"})
 
 
 @dataclass
@@ -92,6 +94,8 @@ def _resident(row: dict[str, str]) -> dict[str, Any]:
         if name.strip():
             household.append({"name": name.strip(), "relation": relation.strip() or None})
     care = row.get("special_care")
+    if care is not None and care.strip().lower() in NO_CARE:
+        care = None
     body = {
         "resident_ref": row.get("resident_ref"), "name": row.get("name"),
         "kind": KINDS.get(row.get("kind", ""), row.get("kind", "owner")),

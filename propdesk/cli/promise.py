@@ -135,7 +135,8 @@ def promise_list(
         return
     zone = site_zone(site)
     table = Table(title=f"Promises at {site}")
-    for column in ("ref", "kind", "due", "owner", "ticket", "status", "what"):
+    table.add_column("ref", overflow="fold")  # whole: `promise keep <ref>` takes it
+    for column in ("kind", "due", "owner", "ticket", "status", "what"):
         table.add_column(column)
     for p in reply["promises"]:
         due = shown(p["due_at"], zone) + (" overdue" if p["overdue"] else "")

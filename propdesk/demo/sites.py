@@ -36,9 +36,12 @@ DEPARTMENT_LEADS = {
 
 def staff_list(prefix: str) -> dict[str, dict[str, str]]:
     """A site's staff list: three receptionists at the desk (S01–S03), the roles above, the
-    department supervisors, nine technicians (T01–T09) and the security patrol."""
+    CS supervisor (CSS, who answers for general violation cases and is told of overdue promises
+    and unsigned handovers), the department supervisors, nine technicians (T01–T09) and the
+    security patrol (PATROL, the night duty that signs the shift log)."""
     staff = {f"{prefix}-S0{n}": {"role": "receptionist"} for n in (1, 2, 3)}
     staff |= {f"{prefix}-{suffix}": {"role": role} for role, suffix in ROLE_STAFF.items()}
+    staff[f"{prefix}-CSS"] = {"role": "cs_supervisor"}
     staff |= {
         f"{prefix}-{suffix}": {"role": "department_supervisor", "department": department}
         for department, suffix in DEPARTMENT_LEADS.items()

@@ -177,7 +177,8 @@ def top_categories(report: Report) -> Table:
 
 
 def change(report: Report) -> Table:
-    words = {"contacts": ("受理总数", "Contacts"), "complaints": ("投诉", "Complaints")}
+    words = {"contacts": ("受理总数", "Contacts"), "complaints": ("投诉", "Complaints"),
+             "repairs": ("报修", "Repairs")}  # fmt: skip
     rows = [
         [text(L.label(words, name)), count(c.get("this")), count(c.get("previous")),
          count(c.get("change"))]

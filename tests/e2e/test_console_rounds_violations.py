@@ -14,6 +14,7 @@ import pytest
 from tests.e2e.console_support import (
     DESKTOP,
     FIRST_RUN,
+    PHONE,
     Running,
     browser_or_fail,
     launch,
@@ -111,8 +112,15 @@ def test_a_round_recorded_on_the_console_opens_a_case_the_manager_signs_its_pena
     assert "已立案" in page.inner_text("#done") and "项目经理" in page.content()  # major (R14.2)
     assert "钱多多" not in page.content()  # the offender stays in intake
     page.goto(f"{running.console}/violations")
-    page.click('#violations a:has-text("round/")')
+    # a case is named by its day and id, never by the form's token or the finding's path
+    assert "违例-20261123-" in page.inner_text("#violations")
+    assert "round/" not in page.inner_text("#violations")
+    page.click('#violations tr:has-text("5-101") a')
     case_url = page.url
+    page.goto(f"{running.console}/violations/no-such-case")  # a mistyped address: plain words
+    assert page.inner_text("main").count("本项目没有这个违例案件") == 1
+    assert "UUID" not in page.content()
+    page.goto(case_url)
     assert "巡查发现 round/" in page.content()  # the finding it came from
     page.select_option("#measure [name=measure]", "persuasion")
     page.fill("#measure [name=due_on]", "2026-11-20")  # before today
@@ -137,3 +145,15 @@ def test_a_round_recorded_on_the_console_opens_a_case_the_manager_signs_its_pena
     assert "经理已签署生效" in manager.inner_text("#penalty")  # in force once signed (R14.6)
     shoot(manager, "35-violation-signed")
     no_overflow(manager)
+
+    # the assistant's menu (13 pages) on a phone: one row that scrolls, the current page in view
+    page.goto(f"{running.console}/visits")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    nav = page.query_selector("header nav")
+    links = nav.query_selector_all("a")
+    assert len(links) == 13
+    assert len({round(a.bounding_box()["y"]) for a in links}) == 1  # one row, not three
+    here = page.query_selector("header nav a.here").bounding_box()
+    assert here["x"] >= 0 and here["x"] + here["width"] <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)

@@ -70,6 +70,7 @@ async def test_a_steward_records_a_visit_and_reads_a_surveys_results_in_the_cons
         assert bad.status_code == 400 and "survey_ref" in bad.text
         unknown = await client.get("/surveys?ref=2027-01")
         assert unknown.status_code == 404
+        assert "没有编号为 2027-01 的满意度调查" in unknown.text and "not found" not in unknown.text
     finally:
         await client.aclose()
         await console.stop()

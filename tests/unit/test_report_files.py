@@ -72,6 +72,7 @@ MONTHLY: dict[str, Any] = {
     "change": {
         "contacts": {"this": 12, "previous": 10, "change": 2},
         "complaints": {"this": 3, "previous": 4, "change": -1},
+        "repairs": {"this": 5, "previous": 5, "change": 0},
     },
     "trend": [
         {
@@ -377,6 +378,8 @@ def test_the_monthly_workbook_is_the_summary_table(tmp_path: Path) -> None:
     assert [c.value for c in top_row][:4] == ["给排水 Plumbing", 4, 2, 2]
     complaints_change = next(r for r in ws.iter_rows() if r[0].value == "投诉 Complaints")
     assert [c.value for c in complaints_change][:4] == ["投诉 Complaints", 3, 4, -1]
+    repairs_change = next(r for r in ws.iter_rows() if r[0].value == "报修 Repairs")
+    assert [c.value for c in repairs_change][:4] == ["报修 Repairs", 5, 5, 0]
     june = next(r for r in ws.iter_rows() if r[0].value == "2026-06")
     assert [c.value for c in june][:5] == ["2026-06", 0, 0, None, None]
 

@@ -64,3 +64,17 @@ def test_a_csv_with_a_bad_row_names_it_and_plans_nothing_of_it(tmp_path: Path) -
     found = plan(read_rows(path), "HB-S01")
     assert len(found.residents) == 1 and len(found.errors) == 1
     assert found.errors[0].startswith("row 3:") and "resident_ref" in found.errors[0]
+
+
+def test_a_yes_no_special_care_column_is_read_as_such(tmp_path: Path) -> None:
+    """Owner files often keep 特殊关怀 as 是/否: 否 is none, 是 is care of another kind."""
+    path = tmp_path / "owners.csv"
+    rows = [
+        ["HBW-0101", "业主", "张三", "13911112222", "", "", "否", "3", "1201", "A"],
+        ["HBW-0102", "业主", "王奶奶", "13922223333", "", "", "是", "5", "101", "B"],
+    ]
+    path.write_text("\n".join(",".join(r) for r in (HEADER, *rows)), encoding="utf-8")
+    found = plan(read_rows(path), "HB-S01")
+    assert found.errors == []
+    assert "special_care" not in found.residents[0]
+    assert found.residents[1]["special_care"] == "other"

@@ -45,7 +45,8 @@ class ViolationPages(Web):
             raise Stop(503, refused.shown) from None
         return self.page(
             request, "violations.html", status, who=who, cases=found, shown=shown,
-            csrf=who.session.csrf, form=context.pop("form", {"client_ref": new_client_ref()}),
+            today=self.today(who).isoformat(), csrf=who.session.csrf,
+            form=context.pop("form", {"client_ref": new_client_ref()}),
             **self._words(), **context,
         )  # fmt: skip
 
@@ -65,8 +66,9 @@ class ViolationPages(Web):
         try:
             found = await case_desk.case(self.desk.desk, who.session.site, ref)
         except Refused as refused:
-            status = 404 if refused.code in ("not_found", "invalid") else 503
-            raise Stop(status, f"本项目没有这个违例案件：{ref}（{refused.shown}）") from None
+            if refused.code in ("not_found", "invalid"):  # a mistyped address: no parser's words
+                raise Stop(404, f"本项目没有这个违例案件：{ref}") from None
+            raise Stop(503, f"违例案件暂时无法显示（{refused.shown}）") from None
         return self.page(
             request, "violation.html", context.pop("status", 200), who=who, case=found,
             csrf=who.session.csrf, request_message=request.query_params.get("m"),

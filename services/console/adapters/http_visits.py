@@ -65,6 +65,9 @@ class VisitPages(Web):
                 if error.code not in ("invalid", "not_found"):
                     raise Stop(503, error.shown) from None
                 refused = error
+                if error.code == "not_found":  # in the desk's words, not the service's English
+                    words = f"没有编号为 {ref} 的满意度调查，或还没有住户答卷"
+                    refused = Refused("not_found", words)
         return self.page(
             request, "survey.html", refused.status if refused else 200, who=who, ref=ref or "",
             found=found, refused=refused,

@@ -53,6 +53,32 @@ def subject_page(notification: dict[str, Any]) -> str:
     return page(notification) if page else f"/tickets/{notification['ticket_id']}"
 
 
+# what a notification names when its number is a desk token, not one people read out
+_SUBJECT_WORDS = {"promise": "承诺回复", "violation_case": "违例案件"}
+_REASON_WORDS = {"measure_overdue": "违例案件", "handover_unsigned": "交接班"}
+
+
+def subject_label(notification: dict[str, Any]) -> str:
+    """A notification's subject as the notices page shows it: a ticket's, an incident's or a
+    notice's number; a promise or a violation case by what it is (their refs are desk tokens);
+    an unsigned shift by its start."""
+    about = notification.get("about") or ""
+    word_ = _SUBJECT_WORDS.get(about) or _REASON_WORDS.get(notification.get("reason") or "")
+    number = str(notification.get("ticket_no") or "")
+    if word_ == "交接班":
+        return f"交接班 {number.replace('T', ' ')}"
+    return word_ or number
+
+
+def case_no(case: dict[str, Any], seen: str) -> str:
+    """A violation case as people name it: the day it was seen, `seen` being its time shown in
+    the site's zone (`t(case.observed_at)`: the stored time is UTC), and the head of its id
+    (违例-20261203-55AD). Its client_ref is the desk form's token or a round finding's path,
+    nothing to read out on the phone."""
+    day = seen[:10].replace("-", "")
+    return f"违例-{day}-{str(case.get('case_id') or '')[:4].upper()}"
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -62,6 +88,8 @@ def environment() -> Environment:
     )
     env.filters["w"] = lambda value, vocabulary: word(vocabulary, value)
     env.filters["subject_page"] = subject_page
+    env.filters["case_no"] = case_no
+    env.filters["subject_label"] = subject_label
     return env
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from services.console.domain.refusal import Refused, new_key
+from services.console.domain.refusal import Refused, field_message, new_key
 
 
 def new_client_ref() -> str:
@@ -37,7 +37,7 @@ def _local_time(value: str | None, zone: ZoneInfo, field: str) -> str | None:
 
 def refusal_of(exc: ValidationError) -> Refused:
     fields = [
-        {"field": ".".join(str(p) for p in error["loc"]) or "body", "message": error["msg"]}
+        {"field": ".".join(str(p) for p in error["loc"]) or "表单", "message": field_message(error)}
         for error in exc.errors()[:20]
     ]
     return Refused("invalid", "请检查以下字段", fields)

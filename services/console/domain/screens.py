@@ -83,60 +83,30 @@ VIOLATIONS = Page("/violations", "违例")  # violation cases (R14.1–R14.10)
 VISITS = Page("/visits", "走访")  # the week's visits against the 2 % target (R11.6)
 RESIDENTS = Page("/residents", "住户档案")  # the resident file (R16.2, docs/RESIDENTS.md)
 
-# the pages a role sees in its menu, its home first
+# the pages a role sees in its menu, its home first, then in one order for every role: the desk's
+# daily work (tickets, orders, calls back, promises, notices), the site's (emergencies, notices to
+# households, rounds, violation cases, visits), the shift log and the resident file. docs/CONSOLE.md
+# lists them (tests/unit/test_console_menus.py keeps the table and this equal).
+#   the resident file: the desk roles that keep it (shared/kernel/staff.py `resident.file`, R16.2);
+#   violation cases: the CS assistant opens them, the CS supervisor and the manager answer (R14.2);
+#   the shift log: the desk, its supervisor (told of an unsigned handover) and the night duty
+#   that signs (R15.9–R15.11); 维修通告: the desk and those who answer for it (docs/OUTAGES.md)
 MENUS: dict[str, tuple[Page, ...]] = {
-    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, NOTICES, INCIDENTS, PROMISES, SHIFTS),
-    "cs_assistant": (
-        DESK,
-        TICKETS,
-        ORDER_QUEUES,
-        FOLLOW_UPS,
-        NOTICES,
-        INCIDENTS,
-        ROUNDS,
-        PROMISES,
-        SHIFTS,
-        VIOLATIONS,
-        VISITS,
-    ),
-    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS, ROUNDS),
-    "project_manager": (
-        DASHBOARD,
-        TICKETS,
-        NOTICES,
-        FOLLOW_UPS,
-        INCIDENTS,
-        ROUNDS,
-        VIOLATIONS,
-        VISITS,
-    ),
-    # answers for general violation cases (R14.2), told of promises overdue (docs/PROMISES.md), of
-    # an emergency's explanation owed to the households (R7.10, docs/OUTAGES.md) and of an
-    # unsigned handover (R15.9): the desk's supervisor
-    "cs_supervisor": (
-        TICKETS,
-        NOTICES,
-        VIOLATIONS,
-        ROUNDS,
-        DESK,
-        PROMISES,
-        FOLLOW_UPS,
-        INCIDENTS,
-        SHIFTS,
-    ),
+    "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS,
+                     ANNOUNCEMENTS, SHIFTS, RESIDENTS),
+    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS,
+                     ANNOUNCEMENTS, ROUNDS, VIOLATIONS, VISITS, SHIFTS, RESIDENTS),
+    "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS,
+                              ANNOUNCEMENTS, ROUNDS, RESIDENTS),
+    "project_manager": (DASHBOARD, TICKETS, FOLLOW_UPS, NOTICES, INCIDENTS, ANNOUNCEMENTS, ROUNDS,
+                        VIOLATIONS, VISITS, RESIDENTS),
+    "cs_supervisor": (TICKETS, DESK, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS, ANNOUNCEMENTS,
+                      ROUNDS, VIOLATIONS, SHIFTS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS, VISITS),
     "technician": (ORDERS, NOTICES),
-    "department_staff": (ORDERS, TICKETS, NOTICES, SHIFTS),  # the night duty signs (R15.11)
-}
-# the households' notices (维修通告, docs/OUTAGES.md): the desk, and those who answer for them
-for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager",
-              "cs_supervisor"):  # fmt: skip
-    MENUS[_role] += (ANNOUNCEMENTS,)
-
-# the resident file, last: the desk roles that keep it (shared/kernel/staff.py `resident.file`)
-for _role in ("receptionist", "cs_assistant", "department_supervisor", "project_manager"):
-    MENUS[_role] = (*MENUS[_role], RESIDENTS)
+    "department_staff": (ORDERS, TICKETS, NOTICES, SHIFTS),
+}  # fmt: skip
 
 
 def menu(role: str) -> tuple[Page, ...]:

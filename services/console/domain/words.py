@@ -95,6 +95,7 @@ NOTICE_REASONS = {
     "promise_reminder": "承诺即将到期", "promise_overdue": "承诺逾期",
     "maintenance_explanation_due": "抢修待事后说明",
     "maintenance_restoration_overdue": "停水停电超时未恢复",
+    "measure_overdue": "违例处理逾期",  # R14.3: a case's measure past its due date
     "handover_unsigned": "交接班未签字",  # R15.9: names the shift, not a ticket
     "care_visit_due": "特殊关怀住户待探访",
 }  # fmt: skip

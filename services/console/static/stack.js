@@ -14,3 +14,12 @@
     table.classList.add("stacked");
   });
 })();
+
+// On a phone the menu is one row that scrolls sideways (console.css): show the current page.
+(function () {
+  var here = document.querySelector(".top nav a.here");
+  var nav = here && here.parentElement;
+  if (nav && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = here.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;
+  }
+})();

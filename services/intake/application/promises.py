@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 Result = tuple[BaseModel, list[Any]]
 # who keeps a promise where the site lists no staff: the desk (前台)
 DEFAULT_OWNER_ROLE = Role.receptionist
-APOLOGY = "回电致歉 call back with an apology (R2.6)"
+APOLOGY = "未接来电，请回电并致歉"  # shown to people as it is (R2.6)
 
 
 def promise_reply(app: IntakeApp, promise: Promise) -> PromiseReply:

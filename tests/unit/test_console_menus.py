@@ -1,0 +1,87 @@
+"""What people read around the console's pages: docs/CONSOLE.md's table "What each role sees" is
+the console's menus (screens.MENUS), row for row and in order (a page added to a menu without the
+table, or the other way, fails here); every notice has its words, no raw reason or desk token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from services.console.domain.screens import MENUS
+from services.console.domain.words import ROLES
+from shared.kernel.local_time import shown
+
+DOC = Path(__file__).parents[2] / "docs" / "CONSOLE.md"
+
+
+def documented_menus() -> dict[str, tuple[str, str]]:
+    section = DOC.read_text(encoding="utf-8").split("## What each role sees", 1)[1]
+    rows: dict[str, tuple[str, str]] = {}
+    for line in section.splitlines()[2:]:
+        if not line.startswith("|"):
+            if rows:
+                break
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] in {"Role", "---"}:
+            continue
+        role, _, name = cells[0].partition(" ")
+        rows[role] = (name, cells[1])
+    return rows
+
+
+def test_the_documented_menus_are_the_console_s() -> None:
+    documented = documented_menus()
+    assert list(documented) == list(MENUS)
+    for role, pages in MENUS.items():
+        assert documented[role] == (ROLES[role], ", ".join(page.label for page in pages)), role
+
+
+def test_every_menu_has_each_page_once_and_no_more_than_fits_a_phone() -> None:
+    for role, pages in MENUS.items():
+        assert len({page.path for page in pages}) == len(pages), role
+        assert len(pages) <= 14, role  # static/console.css: one scrolling row on a phone
+
+
+def test_every_notice_reason_escalation_raises_has_its_words_on_the_notices_page() -> None:
+    from services.console.domain.words import NOTICE_REASONS
+    from services.escalation.application.notify.message import REASONS
+
+    assert set(REASONS) <= set(NOTICE_REASONS)
+
+
+def test_a_notice_names_promises_cases_and_shifts_by_what_they_are_not_their_desk_tokens() -> None:
+    from services.console.adapters.templating import case_no, subject_label
+
+    token = "desk-p24hic433fayllm53rjm7gtrbq"
+    promise = {"about": "promise", "reason": "promise_overdue", "ticket_no": token}
+    case = {"about": "violation_case", "reason": "measure_overdue", "ticket_no": "desk-7lrq6"}
+    shift = {"reason": "handover_unsigned", "ticket_no": "2026-12-03T20:00"}
+    ticket = {"reason": "clock_breached", "ticket_no": "HBW-202612-0002"}
+    assert subject_label(promise) == "承诺回复" and subject_label(case) == "违例案件"
+    assert subject_label(shift) == "交接班 2026-12-03 20:00"
+    assert subject_label(ticket) == "HBW-202612-0002"
+    # seen at 07:30 in Shanghai: stored as the day before in UTC, named by the site's day
+    seen = {"case_id": "55ad009b-a35f-57ed", "observed_at": "2026-12-02T23:30:00+00:00"}
+    assert case_no(seen, shown(seen["observed_at"], ZoneInfo("Asia/Shanghai"))) == (
+        "违例-20261203-55AD"
+    )
+
+
+def test_a_refused_form_s_cross_field_check_reads_in_chinese_first() -> None:
+    from pydantic import ValidationError
+
+    from services.console.application.forms import refusal_of
+    from shared.contracts.maintenance_commands import AnnounceNotice
+
+    body = {"client_ref": "m-1", "kind": "water_outage", "scope": {"buildings": ["3"]},
+            "starts_at": "2026-12-07T10:00+08:00", "expected_end": "2026-12-07T09:00+08:00",
+            "text": "3栋停水", "staff_id": "HB-S01"}  # fmt: skip
+    try:
+        AnnounceNotice.model_validate(body)
+    except ValidationError as exc:
+        refused = refusal_of(exc)
+    [field] = refused.fields
+    assert field["field"] == "表单"
+    assert field["message"].startswith("预计恢复/完工时间须晚于开始时间（expected_end must")
+    assert refused.headline == "填写有误：请检查以下字段"  # the page lists the fields once
