@@ -31,13 +31,21 @@ def visits(report: dict[str, Any]) -> Table:
             count(z["target"]),
             count(z["visited"]),
             pct(z["rate"]),
-            text(("✓ 达标" if z["met"] else "✗ 未达标") if z["target"] else "—"),
+            text(_verdict(w, z)),
         ]
         for w in weeks
         for z in w["zones"]
     ]
     return Table(both("走访(每周目标户数)", "Visits against the weekly target"), header, rows,
                  key="visits")  # fmt: skip
+
+
+def _verdict(week: dict[str, Any], zone: dict[str, Any]) -> str:
+    if not zone["target"]:
+        return "—"
+    if zone["met"]:
+        return "✓ 达标"
+    return "进行中 In progress" if week.get("ongoing") else "✗ 未达标"
 
 
 def surveys(report: dict[str, Any]) -> Table:

@@ -153,5 +153,7 @@ async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics
     assert report["satisfaction"]["follow_ups"] == 0  # the survey is not a follow-up (R11.1)
     pack = await desk.request("desk.qry.company.report.quality", {"month": "2026-11"})
     [site] = pack["report"]["sites"]
-    assert (site["visit_weeks_met"], site["survey_satisfaction_rate"]) == ("1/5", 0.6667)
+    # as of Monday 23 November: three weeks ended short, the week under way already on target;
+    # the week of 30 November has not begun, so it is not counted as missed
+    assert (site["visit_weeks_met"], site["survey_satisfaction_rate"]) == ("1/4", 0.6667)
     assert site["satisfaction_rate"] is None  # no follow-up call was made

@@ -214,3 +214,24 @@ def test_a_survey_opened_twice_is_a_conflict_and_its_stats_need_it(app, ctx):
 def test_a_survey_that_breaks_the_contract_is_refused_at_the_edge(change):
     with pytest.raises(ValidationError):
         survey(**change)
+
+
+def test_the_months_report_leaves_out_weeks_not_begun_and_waits_for_the_week_under_way_R11_6():
+    """A report made on Wednesday 2 December: the weeks starting 7, 14, 21 and 28 December have
+    not begun (not "missed"); the week of 30 November is under way, not short yet."""
+    from propdesk.report_files.visits import _verdict
+    from services.reporting.views.visit_facts import month_figures, quality_figures
+
+    site = SiteDirectory.model_validate(
+        {"sites": {"hbw": {"name": "HV", "visits": {"occupied": {"A": 100}}}}}
+    ).sites["hbw"]
+    no_rows = lambda sql, params: []  # noqa: E731 — nobody visited yet
+    whole = month_figures(no_rows, "hbw", site, "2026-11")
+    assert [w["first_day"] for w in whole["weeks"]][-1] == "2026-11-30"
+    now = month_figures(no_rows, "hbw", site, "2026-11", today=date(2026, 12, 2))
+    assert len(now["weeks"]) == len(whole["weeks"]) and now["weeks"][-1]["ongoing"]
+    assert now["weeks"][-1]["short"] == [] and now["weeks"][0]["short"] == ["A", "*"]
+    assert _verdict(now["weeks"][-1], now["weeks"][-1]["zones"][0]) == "进行中 In progress"
+    assert quality_figures(now)["visit_weeks_met"] == f"0/{len(whole['weeks']) - 1}"
+    december = month_figures(no_rows, "hbw", site, "2026-12", today=date(2026, 12, 2))
+    assert december["weeks"] == []  # its first week starts on 7 December

@@ -127,7 +127,9 @@ class Reports:
                 self.view.rows(promise_facts.SQL, (site, month))
             ),
             "handovers": self._shifts(site, month),  # shift logs and ticket hand-overs (R15.9)
-            "visits": visit_facts.month_figures(self.view.rows, site, config, month),  # R11.6
+            "visits": visit_facts.month_figures(  # R11.6: the weeks begun by as_of
+                self.view.rows, site, config, month, as_of.astimezone(config.zone).date()
+            ),
             "orders_by_department": departments,
             "top_categories": [
                 {
@@ -210,7 +212,10 @@ class Reports:
         for row in pack["sites"]:  # visits on target and the survey's own satisfaction (R11.9)
             config = sites.get(row["site"])
             if config is not None:
-                figures = visit_facts.month_figures(self.view.rows, row["site"], config, month)
+                today = as_of.astimezone(config.zone).date()
+                figures = visit_facts.month_figures(
+                    self.view.rows, row["site"], config, month, today
+                )
                 row |= visit_facts.quality_figures(figures)
         return pack
 

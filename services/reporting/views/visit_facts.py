@@ -59,16 +59,23 @@ def record(c: SQLiteCursor, event: Any) -> None:
             )  # fmt: skip
 
 
-def month_figures(rows: Rows, site: str, config: SiteConfig, month: str) -> dict[str, Any]:
+def month_figures(
+    rows: Rows, site: str, config: SiteConfig, month: str, today: date | None = None
+) -> dict[str, Any]:
     """The month's section: each week starting in the month against its target, per zone and
     for the site (R11.6), and the statistics of each survey whose period meets the month
-    (R11.9)."""
-    return {"weeks": _weeks(rows, site, config, month), "surveys": _surveys(rows, site, config,
-                                                                           month)}  # fmt: skip
+    (R11.9). With `today` (the report's day in the site's zone), the weeks that have not begun
+    are left out, and the week under way says so (`ongoing`): it is not short yet."""
+    return {"weeks": _weeks(rows, site, config, month, today),
+            "surveys": _surveys(rows, site, config, month)}  # fmt: skip
 
 
-def _weeks(rows: Rows, site: str, config: SiteConfig, month: str) -> list[dict[str, Any]]:
-    mondays = weeks_of_month(month)
+def _weeks(
+    rows: Rows, site: str, config: SiteConfig, month: str, today: date | None
+) -> list[dict[str, Any]]:
+    mondays = [m for m in weeks_of_month(month) if today is None or m <= today]
+    if not mondays:
+        return []
     occupied = occupied_households(config.visits, household_facts.on_file(rows, site))
     found = rows(
         f"SELECT week, zone, unit FROM {VISITS} WHERE site = ? AND week IN "
@@ -79,11 +86,13 @@ def _weeks(rows: Rows, site: str, config: SiteConfig, month: str) -> list[dict[s
     for monday in mondays:
         visits = [(r["zone"], r["unit"]) for r in found if r["week"] == monday.isoformat()]
         tally = tally_week(visits, occupied, config.visits.target_percent)
+        ongoing = today is not None and today < monday + timedelta(days=6)
         weeks.append({
             "first_day": monday.isoformat(),
             "last_day": (monday + timedelta(days=6)).isoformat(),
             "zones": [t._asdict() | {"rate": t.rate, "met": t.met} for t in tally],
-            "short": [t.zone for t in tally if t.target and not t.met],
+            "short": [] if ongoing else [t.zone for t in tally if t.target and not t.met],
+            "ongoing": ongoing,
         })  # fmt: skip
     return weeks
 
@@ -115,11 +124,16 @@ def _surveys(rows: Rows, site: str, config: SiteConfig, month: str) -> list[dict
     return sorted(surveys, key=lambda s: (s["first_day"], s["survey_ref"]))
 
 
+def _all_met(week: dict[str, Any]) -> bool:
+    return all(z["met"] for z in week["zones"] if z["target"])
+
+
 def quality_figures(figures: dict[str, Any]) -> dict[str, Any]:
     """A site's line in the quality pack: the weeks of the month on target (the site's and
     every zone's), and the satisfaction of its latest survey of the month (not the
     follow-up's)."""
-    weeks = figures["weeks"]
+    # the weeks that ended, and the one under way once it has met its target (it cannot fail)
+    weeks = [w for w in figures["weeks"] if not w.get("ongoing") or _all_met(w)]
     latest = figures["surveys"][-1] if figures["surveys"] else None
     return {
         "visit_weeks_met": f"{sum(1 for w in weeks if not w['short'])}/{len(weeks)}",
