@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -339,9 +340,13 @@ async def faults(
 # -- the checks --------------------------------------------------------------------------------
 
 
-async def settled(bus: Bus, quiet: float = 5.0, timeout: float = 180.0) -> dict[str, int]:
+async def settled(
+    bus: Bus, quiet: float = 5.0, timeout: float = 180.0, expected: Iterable[str] = ()
+) -> dict[str, int]:
     """Wait until DESK has not grown for `quiet` seconds and every durable consumer has read
-    and acknowledged everything; the consumers' pending counts."""
+    and acknowledged everything; the consumers' pending counts. A cluster lists only the
+    consumers that have a leader: the `expected` durables must all be listed (a consumer whose
+    node has just come back may be missing from the list for a while, still behind)."""
     ops = await bus.connection(OPS)
     js = ops.jetstream()
     last, since = -1, time.monotonic()
@@ -357,7 +362,7 @@ async def settled(bus: Bus, quiet: float = 5.0, timeout: float = 180.0) -> dict[
             last = -1
             await asyncio.sleep(0.5)
             continue
-        if seq != last or any(pending.values()):
+        if seq != last or any(pending.values()) or not set(expected) <= set(pending):
             last, since = seq, time.monotonic()
         elif time.monotonic() - since >= quiet:
             return pending

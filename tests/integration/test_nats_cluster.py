@@ -192,7 +192,7 @@ async def test_killing_the_stream_leader_mid_load_loses_no_command_and_doubles_n
     cluster: SecuredCluster, services: dict[str, Service]
 ) -> None:
     outage = Outage()
-    info, events, pending, ledger = await _load_through(cluster, outage)
+    info, events, pending, ledger = await _load_through(cluster, services, outage)
 
     assert outage.resumed < RESUME_WITHIN, f"writes resumed after {outage.resumed:.1f} s"
     assert 0 < outage.acked_before < len(ledger.acked)  # commands before and after the kill
@@ -207,7 +207,7 @@ async def test_a_cluster_without_a_majority_keeps_the_desks_answered_and_catches
     stream has its majority again — nothing lost, nothing twice."""
     outage = QuorumLost()
     load = KILL_AFTER + QuorumLost.HELD + 2.0  # and a little after the majority is back
-    info, events, pending, ledger = await _load_through(cluster, outage, load)
+    info, events, pending, ledger = await _load_through(cluster, services, outage, load)
 
     assert len(outage.killed) == 2 and outage.acked_before > 0
     assert outage.acked_during > 0  # the desks were answered while DESK could not be written
@@ -222,7 +222,7 @@ async def test_a_frozen_stream_leader_is_left_behind_and_rejoins_without_losing_
     its peers, which elect a new leader, and by the services and desks connected to it, which
     go to another node; when it continues, its stale leadership is dropped."""
     frozen = Frozen(services)
-    info, events, pending, ledger = await _load_through(cluster, frozen)
+    info, events, pending, ledger = await _load_through(cluster, services, frozen)
 
     assert frozen.resumed < RESUME_WITHIN, f"writes resumed after {frozen.resumed:.1f} s"
     assert 0 < frozen.acked_before < len(ledger.acked)
@@ -230,7 +230,10 @@ async def test_a_frozen_stream_leader_is_left_behind_and_rejoins_without_losing_
 
 
 async def _load_through(
-    cluster: SecuredCluster, outage: Outage | QuorumLost | Frozen, load: float = LOAD
+    cluster: SecuredCluster,
+    services: dict[str, Service],
+    outage: Outage | QuorumLost | Frozen,
+    load: float = LOAD,
 ) -> tuple[Any, list[dict[str, Any]], dict[str, Any], Ledger]:
     """The campaign's desks at every site for `load` seconds while `outage` runs; then the
     stream once every consumer is idle and every node current."""
@@ -246,7 +249,8 @@ async def _load_through(
         rngs = random.Random(15)
         desks = [desk(bus, ledger, site, random.Random(rngs.random()), until) for site in PREFIX]
         await asyncio.gather(outage.run(cluster, bus, ledger), *desks)
-        pending = await settled(bus, quiet=2.0, timeout=90)
+        durables = [d for service in services.values() for d in service.durables()]
+        pending = await settled(bus, quiet=2.0, timeout=90, expected=durables)
         events = [json.loads(m.data) async for batch in bus.read_desk() for m in batch]
         js = (await bus.connection(OPS)).jetstream()
 
