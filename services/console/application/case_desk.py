@@ -12,9 +12,12 @@ import contextlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
-from services.console.application.forms import _local_time, _text, new_client_ref, refusal_of
+from services.console.application.forms import (
+    _local_time,
+    _text,
+    checked,
+    new_client_ref,
+)
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
 from shared.contracts.rounds import RecordRound
@@ -41,15 +44,6 @@ CASE_STEPS: dict[str, tuple[type, str]] = {
     "sign": (SignPenalty, "经理签署"),
     "close": (CloseViolation, "结案"),
 }
-
-
-def _checked(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
-    body = {k: v for k, v in body.items() if v is not None}
-    try:
-        command.model_validate({**body, "staff_id": staff_id})
-    except ValidationError as exc:
-        raise refusal_of(exc) from None
-    return body
 
 
 # -- a round (巡查记录, R13.13, R13.14) ---------------------------------------------------------
@@ -84,7 +78,7 @@ def round_body(form: dict[str, str], zone: ZoneInfo, now: str) -> dict[str, Any]
 async def record_round(
     desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    body = _checked(RecordRound, body, staff_id)
+    body = checked(RecordRound, body, staff_id)
     return await desk.command(site, "intake", RecordRound.verb, staff_id, body)
 
 
@@ -122,7 +116,7 @@ def step_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
 async def open_case(
     desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    body = _checked(OpenViolation, body, staff_id)
+    body = checked(OpenViolation, body, staff_id)
     return await desk.command(site, "intake", OpenViolation.verb, staff_id, body)
 
 
@@ -132,7 +126,7 @@ async def case_step(
     if verb not in CASE_STEPS:
         raise Refused("not_found", f"没有这个操作：{verb}")
     command, _ = CASE_STEPS[verb]
-    body = _checked(command, {"case": case, **body}, staff_id)
+    body = checked(command, {"case": case, **body}, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
 
 

@@ -35,6 +35,19 @@ def _local_time(value: str | None, zone: ZoneInfo, field: str) -> str | None:
         raise Refused("invalid", "时间格式不正确", [{"field": field, "message": value}]) from None
 
 
+def checked(
+    command: type, body: dict[str, Any], staff_id: str, empty: tuple[Any, ...] = (None,)
+) -> dict[str, Any]:
+    """A form's body without its `empty` values, checked against the contract's command before
+    anything is sent: a bad form is refused with the field it names and sends nothing."""
+    body = {k: v for k, v in body.items() if not any(v is e or v == e for e in empty)}
+    try:
+        command.model_validate({**body, "staff_id": staff_id})
+    except ValidationError as exc:
+        raise refusal_of(exc) from None
+    return body
+
+
 def refusal_of(exc: ValidationError) -> Refused:
     fields = [
         {"field": ".".join(str(p) for p in error["loc"]) or "表单", "message": field_message(error)}

@@ -10,9 +10,12 @@ import contextlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
-from services.console.application.forms import _local_time, _text, new_client_ref, refusal_of
+from services.console.application.forms import (
+    _local_time,
+    _text,
+    checked,
+    new_client_ref,
+)
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
 from shared.contracts.incident_commands import (
@@ -51,19 +54,10 @@ def step_body(verb: str, form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]
     return {"follow_up": _text(form, "follow_up")}
 
 
-def _checked(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
-    body = {k: v for k, v in body.items() if v is not None}
-    try:
-        command.model_validate({**body, "staff_id": staff_id})
-    except ValidationError as exc:
-        raise refusal_of(exc) from None
-    return body
-
-
 async def open_incident(
     desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    body = _checked(OpenIncident, body, staff_id)
+    body = checked(OpenIncident, body, staff_id)
     return await desk.command(site, "intake", "incident_open", staff_id, body)
 
 
@@ -73,7 +67,7 @@ async def incident_step(
     if verb not in STEPS:
         raise Refused("not_found", f"没有这个操作：{verb}")
     command, _ = STEPS[verb]
-    body = _checked(command, {"incident_id": ref, **body}, staff_id)
+    body = checked(command, {"incident_id": ref, **body}, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
 
 

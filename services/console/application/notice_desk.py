@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
-from services.console.application.forms import _local_time, _text, new_client_ref, refusal_of
+from services.console.application.forms import (
+    _local_time,
+    _text,
+    checked,
+    new_client_ref,
+)
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
 from shared.contracts.maintenance_commands import (
@@ -78,19 +81,10 @@ def step_body(verb: str, form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]
     return {"ticket_id": _text(form, "ticket")}
 
 
-def _checked(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
-    body = {k: v for k, v in body.items() if v is not None}
-    try:
-        command.model_validate({**body, "staff_id": staff_id})
-    except ValidationError as exc:
-        raise refusal_of(exc) from None
-    return body
-
-
 async def announce(
     desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    body = _checked(AnnounceNotice, body, staff_id)
+    body = checked(AnnounceNotice, body, staff_id)
     return await desk.command(site, "intake", AnnounceNotice.verb, staff_id, body)
 
 
@@ -100,7 +94,7 @@ async def notice_step(
     if verb not in STEPS:
         raise Refused("not_found", f"没有这个操作：{verb}")
     command, _ = STEPS[verb]
-    body = _checked(command, {"notice_id": ref[:64], **body}, staff_id)
+    body = checked(command, {"notice_id": ref[:64], **body}, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
 
 

@@ -9,9 +9,12 @@ import asyncio
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
-from services.console.application.forms import _local_time, _text, new_client_ref, refusal_of
+from services.console.application.forms import (
+    _local_time,
+    _text,
+    checked,
+    new_client_ref,
+)
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
 from shared.contracts.promise_commands import (
@@ -58,22 +61,13 @@ def step_body(verb: str, form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]
     return {"reason": _text(form, "reason")}
 
 
-def _checked(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
-    body = {k: v for k, v in body.items() if v is not None}
-    try:
-        command.model_validate({**body, "staff_id": staff_id})
-    except ValidationError as exc:
-        raise refusal_of(exc) from None
-    return body
-
-
 async def make(desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]) -> dict:
-    body = _checked(MakePromise, body, staff_id)
+    body = checked(MakePromise, body, staff_id)
     return await desk.command(site, "intake", MakePromise.verb, staff_id, body)
 
 
 async def missed_call(desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]) -> dict:
-    body = _checked(RecordMissedCall, body, staff_id)
+    body = checked(RecordMissedCall, body, staff_id)
     return await desk.command(site, "intake", RecordMissedCall.verb, staff_id, body)
 
 
@@ -82,13 +76,13 @@ async def step(desk: DeskContract, site: str, staff_id: str, ref: str, verb: str
     if verb not in STEPS:
         raise Refused("not_found", f"没有这个操作：{verb}")
     command, _ = STEPS[verb]
-    body = _checked(command, {"promise": ref, **body}, staff_id)
+    body = checked(command, {"promise": ref, **body}, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
 
 
 async def reveal(desk: DeskContract, site: str, staff_id: str, ref: str) -> dict[str, Any]:
     """A missed call's number, for the call back (the look is recorded in intake)."""
-    body = _checked(RevealCaller, {"promise": ref}, staff_id)
+    body = checked(RevealCaller, {"promise": ref}, staff_id)
     return await desk.command(site, "intake", RevealCaller.verb, staff_id, body)
 
 

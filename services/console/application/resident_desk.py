@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
-from services.console.application.forms import _text, new_client_ref, refusal_of
+from services.console.application.forms import _text, checked, new_client_ref
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
 from shared.contracts.resident_commands import (
@@ -26,19 +24,10 @@ PLACES = {"room": "房间", "stairwell": "楼梯间", "roof": "天台", "lift": 
           "road": "道路", "parking": "停车场", "greenery": "绿化"}  # fmt: skip
 
 
-def _checked(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
-    body = {k: v for k, v in body.items() if v not in (None, [], "")}
-    try:
-        command.model_validate({**body, "staff_id": staff_id})
-    except ValidationError as exc:
-        raise refusal_of(exc) from None
-    return body
-
-
 async def lookup(desk: DeskContract, site: str, staff_id: str, phone: str | None,
                  unit_ref: str | None) -> list[dict[str, Any]]:  # fmt: skip
     """The residents with this phone, or living in this unit (intake records the look)."""
-    body = _checked(LookupCaller, {"phone": phone, "unit_ref": unit_ref}, staff_id)
+    body = _checked_file(LookupCaller, {"phone": phone, "unit_ref": unit_ref}, staff_id)
     reply = await desk.query(site, "resident.lookup", {**body, "staff_id": staff_id})
     return reply["residents"]
 
@@ -70,7 +59,7 @@ async def save_resident(desk: DeskContract, site: str, staff_id: str,
         command: type = CorrectResident
     else:
         command = RegisterResident
-    body = _checked(command, body, staff_id)
+    body = _checked_file(command, body, staff_id)
     body.setdefault("household", [])
     if command is CorrectResident:
         body.setdefault("special_care", None)  # a correction clears what the form leaves empty
@@ -82,7 +71,7 @@ async def save_unit(desk: DeskContract, site: str, staff_id: str,
                     form: dict[str, str]) -> dict[str, Any]:  # fmt: skip
     command: type = CorrectUnit if form.get("mode") == "correct" else RegisterUnit
     body = {f: _text(form, f) for f in ("unit_ref", "place_kind", "building", "room", "zone")}
-    body = _checked(command, body, staff_id)
+    body = _checked_file(command, body, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
 
 
@@ -98,3 +87,7 @@ async def recognised(desk: DeskContract, who: Any, phone: str) -> dict[str, Any]
         units = found[0]["units"]
         form |= {"name": found[0]["name"], "room": units[0]["unit_ref"] if units else None}
     return {"form": form, "callers": found, "caller": phone}
+
+
+def _checked_file(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
+    return checked(command, body, staff_id, empty=(None, [], ""))  # empty lines of a form

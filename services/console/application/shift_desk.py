@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
-from services.console.application.forms import _text, refusal_of
+from services.console.application.forms import _text, checked
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
 from shared.contracts.shifts import MAX_PENDING, CloseShift, SignShift, WriteShiftEntry
@@ -33,15 +31,6 @@ def step_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
     return {"shift": shift}
 
 
-def _checked(command: type, body: dict[str, Any], staff_id: str) -> dict[str, Any]:
-    body = {k: v for k, v in body.items() if v is not None}
-    try:
-        command.model_validate({**body, "staff_id": staff_id})
-    except ValidationError as exc:
-        raise refusal_of(exc) from None
-    return body
-
-
 async def shift_step(desk: DeskContract, site: str, staff_id: str, verb: str,
                      body: dict[str, Any], open_tickets: list[str]) -> dict[str, Any]:  # fmt: skip
     """Send the step; a close hands on the site's open tickets as its pending items."""
@@ -50,7 +39,7 @@ async def shift_step(desk: DeskContract, site: str, staff_id: str, verb: str,
     command, _ = STEPS[verb]
     if verb == "close":
         body = {**body, "pending": open_tickets[:MAX_PENDING]}  # the newest first
-    body = _checked(command, body, staff_id)
+    body = checked(command, body, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
 
 
