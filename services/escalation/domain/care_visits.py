@@ -13,6 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 
@@ -24,11 +25,8 @@ def care_board_id_for(resident_id: UUID) -> UUID:
 
 
 class CareVisits(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(BoardEvent):
+        pass
 
     class Opened(Event, Aggregate.Created):
         resident_id: UUID

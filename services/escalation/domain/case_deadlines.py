@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 
@@ -26,11 +27,8 @@ def case_board_id_for(case_id: UUID) -> UUID:
 
 
 class CaseDeadlines(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(BoardEvent):
+        pass
 
     class Opened(Event, Aggregate.Created):
         case_id: UUID

@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 
@@ -25,11 +26,8 @@ def handover_board_id_for(shift_log_id: UUID) -> UUID:
 
 
 class HandoverWatch(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(BoardEvent):
+        pass
 
     class Opened(Event, Aggregate.Created):
         shift_id: UUID

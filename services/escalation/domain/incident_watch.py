@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import Cause
 from services.escalation.domain.notice import Notice
 
@@ -23,11 +24,8 @@ def watch_id_for(incident_id: UUID) -> UUID:
 
 
 class IncidentWatch(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(BoardEvent):
+        pass
         incident_id: UUID
         incident_no: str
 

@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import Cause
 from services.escalation.domain.notice import Notice
 
@@ -23,11 +24,8 @@ def notice_watch_id_for(notice_id: UUID) -> UUID:
 
 
 class NoticeWatch(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(BoardEvent):
+        pass
         notice_id: UUID
         notice_no: str
 
