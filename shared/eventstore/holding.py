@@ -7,8 +7,8 @@ ticket that intake's copy does not have). So the backup holds every service that
 dispatch, escalation) at once, copies their stores and notes DESK's last sequence, then
 releases them. A held service:
 
-- has published everything it recorded (its relay's backlog is 0): DESK holds every event of
-  the copy, and nothing of the copy is left to publish twice;
+- has published everything it recorded (its relay's backlog is 0) and written its relay's
+  position: DESK holds every event of the copy, and nothing of the copy is left to publish twice;
 - records nothing: commands and escalation's ticker wait (the service's command lock), and so do
   the inbox's batches and the relay (the store's write lock);
 - lets go after `seconds` even if nobody releases it (a backup that died).
@@ -88,6 +88,8 @@ class WriteHold:
         while True:
             if await self._acquire(lock):
                 if relay is None or await self._offload(relay.backlog) == 0:
+                    if relay is not None:  # the copy's position is what was published
+                        await self._offload(relay.record_held)
                     return
                 lock.release()
             if relay is not None:

@@ -7,12 +7,19 @@ A crash between publish and record republishes the same events with the same ids
 stream's duplicate window drops.
 
 Publishes go out without waiting for each ack (nats-py `publish_async`), at most `window` of
-them in flight, in the store's order on one connection; the acks are awaited in that order and
-the position is recorded once per batch (of `batch_size`), after every ack of it came. A failed
-or missing ack stops the batch: it is published again from the recorded position (duplicates
-dropped by id), as after a crash. One case is not ordered by this: had the stream
-refused an event and stored a later one of the same window (no such refusal is known, an outage
-drops a suffix), the refused one would be stored after it on the retry.
+them in flight, in the store's order on one connection; the acks are awaited in that order, and
+the relay's position (in memory) passes a window once every ack of it came. A failed or missing
+ack stops the batch: it is published again from that position (duplicates dropped by id).
+
+The position is written to the store behind what was published, at most every `record_every`
+seconds or `batch_size` events (and at a stop, or when a backup holds the store): one small
+transaction, and one fsync, for many commands instead of one for each. A crash before it was
+written republishes what it had not recorded, which the stream's duplicate window (2 hours)
+drops, as it drops a crash's between a publish and its record.
+
+One case is not ordered by this: had the stream refused an event and stored a later one of the
+same window (no such refusal is known, an outage drops a suffix), the refused one would be
+stored after it on the retry.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ class Relay:
         offload: Blocking = to_thread,
         mark: StreamMark | None = None,
         on_stream_changed: Callable[[str], Awaitable[None]] | None = None,
+        record_every: float = 0.2,
     ) -> None:
         if not isinstance(app.recorder, ProcessRecorder):
             raise TypeError("the relay records its position in a process recorder")
@@ -72,9 +80,21 @@ class Relay:
         self.mark = mark  # which DESK it publishes to (shared/messaging/stream_mark.py)
         self._on_stream_changed = on_stream_changed
         self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
+        self._record_every = record_every
+        self._published: int | None = None  # the last notification whose ack came
+        self._stored = 0  # the position as the store holds it (read with the first)
+        self._stored_at = 0.0  # loop time it was last written
 
     def position(self) -> int:
-        return self._recorder.max_tracking_id(self._name) or 0
+        """The last notification published (its ack came). The store's record of it may be
+        behind by at most `record_every` seconds (`unrecorded`)."""
+        if self._published is None:
+            self._published = self._stored = self._recorder.max_tracking_id(self._name) or 0
+        return self._published
+
+    def unrecorded(self) -> int:
+        """How far the store's record of the position is behind what was published."""
+        return self.position() - self._stored
 
     def recorded(self) -> int:
         """The last notification the store holds, published or not."""
@@ -94,19 +114,36 @@ class Relay:
         self._wake.set()
 
     async def flush(self) -> int:
-        """Publish everything recorded after the last position; returns how many were read."""
+        """Publish everything recorded after the last position and record the position;
+        returns how many were read."""
+        total = await self._publish_pending()
+        await self.record()
+        return total
+
+    async def record(self) -> None:
+        """Write the position to the store now, if it is behind."""
+        if self.unrecorded():
+            await self._offload(self._record_position, self.position())
+        self._stored_at = asyncio.get_running_loop().time()
+
+    async def _publish_pending(self) -> int:
+        """Publish what the store holds after the position; how many were read."""
         total = 0
+        if self._published is None:
+            await self._offload(self.position)
         while True:
-            start = self.position() + 1
             notifications = await self._offload(
-                self._recorder.select_notifications, start, self._batch_size
+                self._recorder.select_notifications, self.position() + 1, self._batch_size
             )
-            if not notifications:
-                return total
             for at in range(0, len(notifications), self._window):
-                await self._publish_window(notifications[at : at + self._window])
-            await self._offload(self._record_position, notifications[-1].id)
+                window = notifications[at : at + self._window]
+                await self._publish_window(window)
+                self._published = window[-1].id
             total += len(notifications)
+            if len(notifications) < self._batch_size:  # the rest: the next wake's
+                return total
+            if self.unrecorded() >= self._batch_size:
+                await self.record()
 
     async def _publish_window(self, notifications: Sequence[Any]) -> None:
         """Publish the notifications' envelopes without waiting, then wait for their acks in
@@ -143,7 +180,15 @@ class Relay:
 
     def _record_position(self, notification_id: int) -> None:
         with self._write_lock:  # the service's other writers share this store
+            self.record_held(notification_id)
+
+    def record_held(self, notification_id: int | None = None) -> None:
+        """Write the position (or `notification_id`) with the store's write lock already held
+        by the caller (a backup's hold)."""
+        notification_id = self.position() if notification_id is None else notification_id
+        if notification_id > self._stored:
             self._recorder.insert_tracking(Tracking(self._name, notification_id))
+            self._stored = notification_id
 
     async def publish(self, envelope: Envelope) -> None:
         await self._js.publish(
@@ -201,14 +246,38 @@ class Relay:
             except Exception as exc:  # NATS not there yet: look again
                 log.warning("relay.retry", relay=self._name, error=repr(exc))
                 await asyncio.sleep(self._poll_interval)
-        while True:
-            self._wake.clear()
-            try:
-                await self.flush()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # keep relaying after a transient bus or store fault
-                log.warning("relay.retry", relay=self._name, error=repr(exc))
-                await asyncio.sleep(self._poll_interval)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                self._wake.clear()
+                wait = self._poll_interval
+                try:
+                    await self._publish_pending()
+                    if self.unrecorded():
+                        due = self._stored_at + self._record_every - loop.time()
+                        if due <= 0:
+                            await self.record()
+                        else:
+                            wait = min(wait, due)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # keep relaying after a transient bus or store fault
+                    log.warning("relay.retry", relay=self._name, error=repr(exc))
+                    await asyncio.sleep(self._poll_interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=wait)
+        finally:  # stopping: what was published is recorded (a kill leaves it to the window)
+            self._record_at_stop()
+
+    def _record_at_stop(self) -> None:
+        if self._published is None or not self.unrecorded():
+            return
+        if not self._write_lock.acquire(timeout=5.0):
+            log.warning("relay.position_not_recorded", relay=self._name)
+            return
+        try:
+            self.record_held()
+        except Exception as exc:  # the store may already be closed: the window covers it
+            log.warning("relay.position_not_recorded", relay=self._name, error=repr(exc))
+        finally:
+            self._write_lock.release()

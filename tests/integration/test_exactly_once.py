@@ -71,9 +71,9 @@ def app(settings: Settings, clock: FixedClock) -> Iterator[IntakeApp]:
     app.close()
 
 
-def record_tickets(app: IntakeApp, n: int) -> None:
+def record_tickets(app: IntakeApp, n: int, first: int = 0) -> None:
     ctx = CommandContext("hbw", "corr")
-    for i in range(n):
+    for i in range(first, first + n):
         body = report_body(f"c{i}", kind="inquiry")  # resolved as it is (a complaint: R6.2, R6.9)
         reply = app.execute(ctx, ReportContact.model_validate(body))
         if i % 2:
@@ -172,6 +172,55 @@ async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_n
     assert len(events) == 9
     assert len({m.headers["Nats-Msg-Id"] for m in events}) == 9
     assert relay.position() == app.recorder.max_notification_id()
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    async def probe() -> bool:
+        return condition()
+
+    await eventually(probe)
+
+
+async def test_a_running_relay_writes_its_position_behind_and_a_kill_doubles_nothing(
+    raw: RawBus, app: IntakeApp
+) -> None:
+    record_tickets(app, 2)
+    relay = Relay(app, raw.js, Translator(lambda _: []), name="relay:DESK", record_every=3600)
+    running = asyncio.create_task(relay.run())
+    last = app.recorder.max_notification_id()
+    await until(lambda: relay.position() == last)  # published, and written (the first)
+    await until(lambda: app.recorder.max_tracking_id("relay:DESK") == last)
+
+    record_tickets(app, 4, first=2)
+    relay.wake()
+    last = app.recorder.max_notification_id()
+    await until(lambda: relay.position() == last)
+    assert app.recorder.max_tracking_id("relay:DESK") < last  # written behind what went out
+    published = await raw.stream_count()
+
+    relay._record_at_stop = lambda: None  # killed: nothing written at the end
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    restarted = relay_for(app, raw)
+    assert restarted.position() < last
+    await restarted.flush()  # publishes again what was not written, with the same ids
+
+    events = await raw.events()
+    assert len(events) == published == 9
+    assert len({m.headers["Nats-Msg-Id"] for m in events}) == 9
+    assert app.recorder.max_tracking_id("relay:DESK") == last
+
+
+async def test_a_stopped_relay_has_written_all_it_published(raw: RawBus, app: IntakeApp) -> None:
+    relay = Relay(app, raw.js, Translator(lambda _: []), name="relay:DESK", record_every=3600)
+    running = asyncio.create_task(relay.run())
+    for n in range(3):
+        record_tickets(app, 2, first=2 * n)
+        relay.wake()
+        await until(lambda: relay.position() == app.recorder.max_notification_id())
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert app.recorder.max_tracking_id("relay:DESK") == app.recorder.max_notification_id()
 
 
 async def test_a_redelivery_before_ack_changes_nothing(
