@@ -17,6 +17,7 @@ from services.intake.application.replies import report_reply
 from services.intake.application.residents import mark_special_care
 from services.intake.application.times import not_in_future
 from services.intake.domain import Incident, NoticeBoard, Ticket, TicketCounter, ticket_id_for
+from services.intake.domain.care_roll import CareRoll
 from services.intake.domain.incident import incident_of_ticket
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
@@ -72,12 +73,15 @@ def report_contact(
 def report_lookups(
     app: IntakeApp, reports: list[tuple[CommandContext, ReportContact]]
 ) -> list[UUID]:
-    """What these reports will look up (IntakeApp.lookups): their tickets, and the index entries
-    of the numbers their months' counters will issue next."""
+    """What these reports will look up (IntakeApp.lookups): their tickets, the site's notice
+    board and care roll (a report with a phone looks for a special-care caller), and the index
+    entries of the numbers their months' counters will issue next."""
     ids: list[UUID] = []
     months: dict[tuple[str, str], int] = {}
     for ctx, cmd in reports:
         ids += [ticket_id_for(ctx.site, cmd.client_ref), NoticeBoard.id_for(ctx.site)]
+        if cmd.reporter is not None and cmd.reporter.phone:
+            ids.append(CareRoll.id_for(ctx.site))
         site = app.sites.get(ctx.site)
         if site is not None:
             month = (cmd.received_at or app.clock.now()).astimezone(site.zone).strftime("%Y%m")
