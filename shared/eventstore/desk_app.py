@@ -223,6 +223,30 @@ class DeskApplication(ParksEvents, Application[UUID]):
         self._take_snapshots(processing)
         self._notify(recordings)
 
+    def _take_snapshots(self, processing: ProcessingEvent) -> None:
+        """eventsourcing's, without reading back what was just recorded: an aggregate whose
+        events crossed its snapshotting interval is snapshotted as it was recorded (in memory,
+        at its last version; any version will do for a snapshot), where eventsourcing reads it
+        back from the store at the crossing event's version (a SELECT and decryption of up to
+        an interval of events: 5 % of intake's busy samples at 16 desk clients)."""
+        if not self.snapshots or not self.snapshotting_intervals:
+            return
+        due: dict[Any, tuple[Any, int]] = {}
+        for event in processing.events:
+            aggregate = processing.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval is not None and event.originator_version % interval == 0:
+                due[event.originator_id] = (aggregate, event.originator_version)
+        taken = []
+        for aggregate_id, (aggregate, version) in due.items():
+            if getattr(aggregate, "pending_events", None):  # not as recorded: from the store
+                self.take_snapshot(aggregate_id, version=version)
+                continue
+            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+            taken.append(snapshot_class.take(aggregate))
+        if taken:
+            self.snapshots.put(taken)
+
     def _execute(self, ctx: CommandContext, cmd: Command) -> dict[str, Any]:
         try:
             body, changed = self._stage(ctx, cmd)

@@ -283,6 +283,33 @@ def test_an_aggregate_not_in_the_store_costs_one_read_and_a_counter_its_snapshot
     assert counter.last == 25 and reads == ["events", "snapshots", "events"]
 
 
+def test_a_counter_is_snapshotted_as_recorded_without_reading_it_back(
+    app, ctx, report_cmd, monkeypatch
+):
+    counter_id = TicketCounter.id_for("hbw", "202611")
+    reads: list[UUID] = []
+    get = app.events.get
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(kwargs.get("originator_id", args[0] if args else None))
+        return get(*args, **kwargs)
+
+    cmds = reports(report_cmd, 45)
+    app.execute_batch([(ctx, cmd) for cmd in cmds[:7]])  # the counter read once: not there
+    monkeypatch.setattr(app.events, "get", counted)
+    for at in range(7, 45, 7):  # batches that cross 20 and 40 mid-batch
+        app.execute_batch([(ctx, cmd) for cmd in cmds[at : at + 7]])
+    assert counter_id not in reads
+    monkeypatch.undo()
+    snapshots = list(app.snapshots.get(counter_id))
+    assert [s.originator_version for s in snapshots] == [22, 43]  # a crossing batch's last
+    for snapshot in snapshots:  # the state the store's events give at that version
+        replayed = project_aggregate(None, get(counter_id, lte=snapshot.originator_version))
+        assert vars(snapshot.mutate(None)) == vars(replayed)
+    app.repository.forget(counter_id)
+    assert app.repository.get(counter_id).last == 45
+
+
 @pytest.mark.parametrize("persistence", STORES)
 def test_a_batch_asks_the_store_once_for_the_ids_its_commands_will_look_up(
     store_settings, tmp_path, clock, ctx, report_cmd, monkeypatch
