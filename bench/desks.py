@@ -182,6 +182,24 @@ async def intake_alone(
     return [one.row(label, 1), multi.row(label, many)], one.rate, multi.rate
 
 
+async def intake_curve(work: Path, reports: int, counts: list[int]) -> Rows:
+    """Intake alone (SQLite) as `intake_alone` runs it, for each number of concurrent clients
+    in `counts`: how the rate, the latency, the service's CPU per report and the commands per
+    commit grow with the callers."""
+    hub = await start_hub(work, [SITE])
+    intake = Served("intake", hub.url, hub.settings.data_dir, {})
+    rows: Rows = []
+    try:
+        await intake.start()
+        for many in counts:
+            found = await from_process(intake, hub.url, hub.settings.data_dir, many, reports, "B01")
+            rows.append(found.row("intake alone, curve", many))
+    finally:
+        await intake.stop()
+        await hub.stop()
+    return rows
+
+
 def ratios(label: str, one: float, multi: float, raw: float, many: int) -> Rows:
     return [
         (

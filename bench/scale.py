@@ -6,7 +6,8 @@ under a steady 200 reports/s; and intake alone again with its store on PostgreSQ
 raw rate of PostgreSQL (bench/scale_pg.py). Prints a Markdown table.
 
     python -m bench.scale [--reports N] [--clients 16] [--rate 200] [--seconds 10]
-                          [--parts intake,up,postgres] [--command-batch N]
+                          [--parts intake,up,postgres,curve] [--command-batch N]
+                          [--curve 1,2,4,8,16,32]
 
 Intake alone: a closed hub, intake as `propdesk serve intake` runs it (its own process) and the
 desk clients in another (`python -m bench.desks`), 1 client and 16 the same way; each measure
@@ -16,7 +17,8 @@ the clients in this one; a report there is a repair, so dispatch issues its work
 escalation starts its clocks and reporting projects all of it. Its "drained" rate counts until
 every durable consumer has applied everything (DESK quiet, nothing pending).
 `--command-batch 1` runs the services with one command per transaction (PROPDESK_COMMAND_BATCH).
-The whole system's part is bench/scale_up.py, the desk clients bench/desks.py.
+The whole system's part is bench/scale_up.py, the desk clients bench/desks.py. The `curve`
+part (not in the default parts) runs intake alone for each number of clients of `--curve`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from pathlib import Path
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
-from bench.desks import Rows, intake_alone, ratios
+from bench.desks import Rows, intake_alone, intake_curve, ratios
 from bench.scale_pg import on_postgres
 from bench.scale_up import whole_system
 from shared.logging import configure_logging
@@ -78,6 +80,9 @@ async def bench(args: argparse.Namespace, rows: Rows) -> None:
             await whole_system(work, args, raw, env, rows)
         if "postgres" in parts:
             await on_postgres(work / "postgres", args.reports, args.clients, args.saves, rows)
+        if "curve" in parts:
+            counts = [int(n) for n in args.curve.split(",")]
+            rows += await intake_curve(work / "curve", args.reports, counts)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -92,6 +97,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=3000, help="of the raw rate")
     parser.add_argument("--parts", default="intake,up,postgres")
     parser.add_argument("--command-batch", type=int, default=0, help="0: the default")
+    parser.add_argument("--curve", default="1,2,4,8,16,32", help="clients, for the curve part")
     args = parser.parse_args()
     rows: Rows = []
     try:
