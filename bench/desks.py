@@ -17,7 +17,7 @@ from uuid import uuid4
 
 from nats.aio.client import Client
 
-from bench.hub import start_hub
+from bench.hub import ClosedHub, start_hub
 from bench.served import Served
 from propdesk.cli.common import new_client_ref
 from shared.kernel.settings import Settings
@@ -112,6 +112,7 @@ class Measure:
     cpu: float  # the service's CPU seconds per report (every thread of its process)
     clients_cpu: float  # the clients' process's
     per_commit: float  # commands per commit (group commit), 0 when it committed none
+    server_cpu: float = 0.0  # nats-server's CPU seconds per report
 
     def row(self, label: str, clients: int) -> tuple[str, str]:
         lat = self.latencies
@@ -123,16 +124,19 @@ class Measure:
         return (
             name,
             f"{self.rate:,.0f} reports/s ({shown}; CPU a report: the service "
-            f"{self.cpu * 1000:.1f} ms, the clients {self.clients_cpu * 1000:.1f} ms; "
+            f"{self.cpu * 1000:.1f} ms, the clients {self.clients_cpu * 1000:.1f} ms, "
+            f"nats-server {self.server_cpu * 1000:.1f} ms; "
             f"{self.per_commit:.1f} commands per commit)",
         )
 
 
 async def from_process(
-    served: Served, url: str, data: Path, many: int, reports: int, staff: str
+    served: Served, hub: ClosedHub, many: int, reports: int, staff: str
 ) -> Measure:
     """`reports` from `many` clients run by `python -m bench.desks` (its own process, connected
-    and warmed up before the measure starts), and `served`'s CPU and commits meanwhile."""
+    and warmed up before the measure starts), and `served`'s and the hub's nats-server's CPU and
+    the commits meanwhile."""
+    url, data = hub.url, hub.settings.data_dir
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.desks", "--url", url, "--data-dir", str(data),
         "--clients", str(many), "--reports", str(reports), "--staff", staff,
@@ -143,10 +147,12 @@ async def from_process(
         if await child.stdout.readline() != b"ready\n":
             raise RuntimeError("the desk clients did not connect")
         batches0, cpu0 = await served.histogram("propdesk_command_batch"), served.cpu()
+        server0 = hub.server_cpu()
         child.stdin.write(b"go\n")
         await child.stdin.drain()
         found = json.loads(await child.stdout.readline())
         cpu, batches = served.cpu() - cpu0, await served.histogram("propdesk_command_batch")
+        server = hub.server_cpu() - server0
     finally:
         if child.returncode is None:
             child.stdin.close()
@@ -160,6 +166,7 @@ async def from_process(
         cpu / reports,
         found["cpu"],
         (batches[0] - batches0[0]) / commits if commits else 0.0,
+        server / reports,
     )
 
 
@@ -174,8 +181,8 @@ async def intake_alone(
     intake = Served("intake", hub.url, hub.settings.data_dir, store or {})
     try:
         await intake.start()
-        one = await from_process(intake, hub.url, hub.settings.data_dir, 1, reports, "B01")
-        multi = await from_process(intake, hub.url, hub.settings.data_dir, many, reports, "B01")
+        one = await from_process(intake, hub, 1, reports, "B01")
+        multi = await from_process(intake, hub, many, reports, "B01")
     finally:
         await intake.stop()
         await hub.stop()
@@ -192,7 +199,7 @@ async def intake_curve(work: Path, reports: int, counts: list[int]) -> Rows:
     try:
         await intake.start()
         for many in counts:
-            found = await from_process(intake, hub.url, hub.settings.data_dir, many, reports, "B01")
+            found = await from_process(intake, hub, many, reports, "B01")
             rows.append(found.row("intake alone, curve", many))
     finally:
         await intake.stop()

@@ -23,6 +23,7 @@ from typing import Any
 
 from nats.aio.client import Client
 
+from propdesk.processes import stat
 from propdesk.trust import Hub
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteConfig, SiteDirectory
@@ -52,6 +53,12 @@ class ClosedHub:
     async def connect(self, identity: str) -> Client:
         """A connection as `identity`, with its own credential."""
         return await self.bus.connection(identity)
+
+    def server_cpu(self) -> float:
+        """nats-server's CPU seconds so far (its /proc times)."""
+        process = self.server.process
+        line = stat(process.pid) if process is not None else None
+        return line.cpu_seconds if line is not None else 0.0
 
     async def stop(self) -> None:
         await self.bus.close()
