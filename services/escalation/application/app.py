@@ -8,6 +8,7 @@ and guessed_years.py (deadlines counted on a guess, said in the log)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -20,7 +21,7 @@ from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.application.incidents import remind
 from services.escalation.application.maintenance import notice_decision
 from services.escalation.application.maintenance import remind as remind_notice
-from services.escalation.application.reactions import REACTIONS
+from services.escalation.application.reactions import REACTIONS, lookups
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch
 from services.escalation.domain.boards import BOARDS, Board
@@ -83,6 +84,11 @@ class EscalationApp(DeskApplication):
         )
         warn_guessed(changed)
         return changed
+
+    def reaction_lookups(self, events: Sequence[Envelope]) -> list[UUID]:
+        """What the reactions to a batch will look up, as far as known beforehand
+        (reactions.py `lookups`: a reported ticket's board and number, an order's link)."""
+        return lookups(events)
 
     # -- what falls due -------------------------------------------------------------------
 
