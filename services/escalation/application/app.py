@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from services.escalation.application.commands import HANDLERS
@@ -101,8 +102,12 @@ class EscalationApp(DeskApplication):
         return found if isinstance(found, BOARDS) else None
 
     def next_due(self, board_id: UUID) -> datetime | None:
-        board = self.board(board_id)
-        return board.next_due() if board is not None else None
+        """When the board is next due: read from the cached board itself, not a copy."""
+        try:
+            found = self.repository.get(board_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return None
+        return found.next_due() if isinstance(found, BOARDS) else None
 
     def due_by(self, at: datetime) -> bool:
         """Whether a decision falls due by `at`."""
