@@ -52,10 +52,11 @@ class AnalyticsView(ParkingView, SQLiteView):
         # this process's writes to the file, one at a time: a reader's `settle` writes too
         self._writing = threading.RLock()
         self._settled_at = time.monotonic()
-        self._stale = True  # not known: a view may have been closed with stale site-months
         had = self.tables()
         self.create_table()
         self._add_columns()
+        # a view closed with stale site-months (or stopped by a crash) recomputes them when read
+        self._stale = bool(self.rows(f"SELECT 1 FROM {analytics_months.STALE} LIMIT 1"))
         if "ticket_facts" in had and analytics_months.TABLE not in had:
             self.finish()  # a view written before the site-months: they are filled now
 
