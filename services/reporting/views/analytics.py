@@ -8,9 +8,10 @@ changes nothing: `versions` holds the last version of every aggregate seen.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,7 +78,7 @@ class AnalyticsView(ParkingView, SQLiteView):
 
     def finish(self) -> None:
         """Every site-month recomputed from the facts (views/analytics_months.py)."""
-        with self._writing, self.datastore.transaction(commit=True) as c:
+        with self._write(), self.datastore.transaction(commit=True) as c:
             analytics_months.refresh_all(c)
             self._stale = False
         self._bulk = False
@@ -87,7 +88,7 @@ class AnalyticsView(ParkingView, SQLiteView):
         that what reads them sees them as current as the facts."""
         if not self._stale:
             return
-        with self._writing, self.datastore.transaction(commit=True) as c:
+        with self._write(), self.datastore.transaction(commit=True) as c:
             self._settle(c)
 
     def _settle(self, c: SQLiteCursor) -> None:
@@ -95,18 +96,29 @@ class AnalyticsView(ParkingView, SQLiteView):
         self._stale = False
         self._settled_at = time.monotonic()
 
-    def apply(self, deliveries: Sequence[Any]) -> None:
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write of this process at a time; one that fails may have rolled back a
+        recompute it counted done, so the site-months are taken as stale again."""
         with self._writing:
+            try:
+                yield
+            except BaseException:
+                self._stale = True
+                raise
+
+    def apply(self, deliveries: Sequence[Any]) -> None:
+        with self._write():
             super().apply(deliveries)
 
     def park(
         self, consumer: str, delivery: Delivery, error: str, attempts: int, at: datetime
     ) -> bool:
-        with self._writing:
+        with self._write():
             return super().park(consumer, delivery, error, attempts, at)
 
     def retry_parked(self, delivery: Delivery, at: datetime) -> None:
-        with self._writing:
+        with self._write():
             super().retry_parked(delivery, at)
 
     def checksum(self) -> str:
