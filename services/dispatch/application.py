@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import Enum
 from typing import Any, ClassVar
@@ -32,6 +33,7 @@ from shared.contracts.events import (
     TicketReportedEvent,
 )
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
+from shared.eventstore.ticket_numbers import TicketNumber
 from shared.kernel.staff import PERMISSIONS
 from shared.messaging.errors import as_reply, conflict, not_found
 
@@ -49,6 +51,14 @@ class DispatchApp(DeskApplication):
         if self.sites.get(event.site) is None:
             return []  # a site this deployment does not serve: move on, never block the stream
         return super().react(event)
+
+    def reaction_lookups(self, events: Sequence[Envelope]) -> list[UUID]:
+        """A reported ticket's file and its number's entry: new, as a rule."""
+        reported = [e for e in events if isinstance(e, TicketReportedEvent)]
+        return [
+            *(e.aggregate_id for e in reported),
+            *(TicketNumber.id_for(e.site, e.data.ticket_no) for e in reported),
+        ]
 
     def _ticket_reported(self, event: TicketReportedEvent) -> list[Any]:
         if self.get(event.aggregate_id, TicketFile) is not None:

@@ -182,7 +182,8 @@ class EscalationService(DeskService):
         same lock, so that the decisions of the new time are this call's to report."""
         async with self._lock:  # one writer: commands, the ticker and the clock setter
             at = moving_to or self.clock.now()
-            if await self.offload(self.app.due_by, at):
+            due = await self.offload(self.app.due_by, at)
+            if due:
                 # a deadline is decided only once what DESK recorded before it is applied (a
                 # ticket resolved while this service was down, or a moment ago)
                 assert self.js is not None
@@ -190,6 +191,10 @@ class EscalationService(DeskService):
             if moving_to is not None:
                 assert isinstance(self.clock, SimulatedClock)
                 self.clock.set(moving_to)
+            elif not due:
+                # nothing to decide (the ticker asks after every batch applied): what falls
+                # due from now on is found by the next tick, within TICK
+                return []
             decided = await self.offload(self.app.tick)
         if decided and self.relay is not None:
             self.relay.wake()

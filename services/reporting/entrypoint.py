@@ -39,7 +39,7 @@ from shared.contracts.violation_commands import GetViolation, ListViolations
 from shared.eventstore.store import StoreLock
 from shared.messaging import alerts, metrics, subjects
 from shared.messaging.errors import DeskError
-from shared.messaging.inbox import Inbox
+from shared.messaging.inbox import Inbox, SharedDecoding
 from shared.messaging.parking_desk import ParkingDesk
 from shared.messaging.service import Service
 from shared.messaging.stream_desk import StreamDesk
@@ -116,6 +116,7 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
         self.repairs: dict[str, dict[str, Any]] = {}  # projection -> its last repair
         self.streams = StreamDesk(self)
         self._store_lock: StoreLock | None = None
+        self._decoding = SharedDecoding()  # the views' inboxes read the same messages of DESK
 
     @property
     def view(self) -> TicketView | None:
@@ -199,6 +200,7 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
             offload=self.offload,
             mark=self.streams.mark(durable),
             on_stream_changed=lambda why: self.streams.changed(durable, why),
+            decoding=self._decoding,
             **self.parking.follow(ViewLot(durable, live, self.clock)),
         )
         self.streams.inbox(self.inboxes[name])

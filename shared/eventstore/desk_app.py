@@ -310,7 +310,9 @@ class DeskApplication(ParksEvents, Application[UUID]):
         event: ../docs/PERFORMANCE.md). Returns those left for another transaction: a reaction
         left changes it did not return, which the next must not see."""
         processing: ProcessingEvent = ProcessingEvent()
+        absent = self._absent_of_reactions(deliveries)
         self.repository.staged = processing.aggregates
+        self.repository.absent = absent
         taken = 0
         try:
             for delivery in deliveries:
@@ -321,9 +323,26 @@ class DeskApplication(ParksEvents, Application[UUID]):
                     break
         finally:
             self.repository.staged = None
+            self.repository.absent = set()
         processing.tracking = Tracking(STREAM, deliveries[taken - 1].seq)
         self._record(processing)
         return list(deliveries[taken:])
+
+    def reaction_lookups(self, events: Sequence[Envelope]) -> list[UUID]:
+        """The ids the reactions to these events will look up, as far as known beforehand (an
+        application names what its reactions read: a new ticket's file, its number's entry)."""
+        return []
+
+    def _absent_of_reactions(self, deliveries: Sequence[Delivery]) -> set[UUID]:
+        """Of what the reactions to a batch from DESK will look up, the ids the store holds no
+        event of: one query for the batch, as for a batch of commands (`_absent`)."""
+        try:
+            ids = self.reaction_lookups([d.envelope for d in deliveries if d.envelope])
+            found = stored_ids(self.recorder, ids) if ids else None
+        except Exception:  # a shortcut only: each look-up then asks the store itself
+            log.warning("lookups.failed", exc_info=True)
+            return set()
+        return set(ids) - found if found is not None else set()
 
     def react(self, event: Envelope) -> list[Any]:
         """The aggregates an event from DESK changes: its entry in `reactions`, or none."""

@@ -64,6 +64,26 @@ def decode(seq: int, data: bytes, subject: str = "") -> Delivery:
         return Delivery(seq, None, subject, _unreadable(subject, data, exc), data)
 
 
+class SharedDecoding:
+    """Decoding shared by the inboxes of one process that read the same messages (reporting's
+    views, each with its own consumer of DESK): a message is validated once, and each inbox gets
+    the same `Delivery` (its envelope is frozen; projections never change what they read). The
+    last `size` messages are kept, so inboxes that read in step find each other's."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self._seen: dict[tuple[int, str], Delivery] = {}  # in the order decoded
+        self._size = size
+
+    def __call__(self, seq: int, data: bytes, subject: str = "") -> Delivery:
+        found = self._seen.get((seq, subject))
+        if found is not None and found.data == data:
+            return found
+        delivery = self._seen[seq, subject] = decode(seq, data, subject)
+        if len(self._seen) > self._size:
+            del self._seen[next(iter(self._seen))]
+        return delivery
+
+
 def _unreadable(subject: str, data: bytes, exc: ValidationError) -> str | None:
     """Why a message on the subject of an event type this version knows, at a schema version it
     knows, does not validate: an event it cannot apply. None for what is rightly skipped."""
@@ -102,6 +122,7 @@ class Inbox:
         pause: float = PAUSE,
         mark: StreamMark | None = None,
         on_stream_changed: Callable[[str], Awaitable[None]] | None = None,
+        decoding: Callable[[int, bytes, str], Delivery] = decode,
     ) -> None:
         self._js = js
         self.durable = durable
@@ -117,6 +138,7 @@ class Inbox:
         self._pause = pause  # between the tries of an event that fails
         self.mark = mark  # which DESK the position was taken in (shared/messaging/stream_mark.py)
         self._on_stream_changed = on_stream_changed  # e.g. tell ops
+        self._decode = decoding  # e.g. a SharedDecoding, for inboxes reading the same messages
         self.offset = 0  # the store's position = this stream's sequence + offset
         self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
         self._sub: JetStreamContext.PullSubscription | None = None
@@ -188,7 +210,7 @@ class Inbox:
             with contextlib.suppress(TimeoutError, NatsTimeout):
                 msgs += await self._sub.fetch(waiting, timeout=FOLLOW)
         deliveries = [
-            decode(m.metadata.sequence.stream + self.offset, m.data, m.subject) for m in msgs
+            self._decode(m.metadata.sequence.stream + self.offset, m.data, m.subject) for m in msgs
         ]
         parked = await self._offload(self._settle, deliveries)
         if self.before_ack is not None:

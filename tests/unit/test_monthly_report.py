@@ -15,6 +15,7 @@ from uuid import uuid4
 import pytest
 
 from services.reporting.queries.figures import Reports
+from services.reporting.views import analytics
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back
 from shared.kernel.sites import SiteDirectory
@@ -471,6 +472,24 @@ def test_the_site_months_are_the_same_however_the_view_was_fed(tmp_path, fixture
     }
     assert len({repr(p) for p in packs.values()}) == 1, packs
     assert len({v.checksum() for v in views.values()}) == 1
+
+
+def test_site_months_a_live_view_left_stale_are_recomputed_before_they_are_read(
+    tmp_path, fixture_month, monkeypatch
+) -> None:
+    monkeypatch.setattr(analytics, "SETTLE_EVERY", 3600.0)  # no batch settles them
+    live = fed(tmp_path / "live.sqlite3", fixture_month.events, "event by event")
+    stale = live.rows("SELECT site, month FROM site_months_stale")
+    live.close()  # as a crash would leave it: some site-months still to recompute
+    reopened = AnalyticsView(str(tmp_path / "live.sqlite3"), SITES)
+    rebuilt = fed(tmp_path / "rebuilt.sqlite3", fixture_month.events, "rebuild")
+
+    assert stale
+    assert Reports(reopened).quality(SITES, ["hbw"], "2026-10", AS_OF) == Reports(rebuilt).quality(
+        SITES, ["hbw"], "2026-10", AS_OF
+    )
+    assert reopened.rows("SELECT * FROM site_months_stale") == []
+    assert reopened.checksum() == rebuilt.checksum()
 
 
 def test_a_ticket_marked_duplicate_later_takes_its_fee_out_of_the_pack(tmp_path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from eventsourcing.persistence import OperationalError
 
 from shared.messaging.errors import Retryable, retryable
-from shared.messaging.inbox import Delivery, decode
+from shared.messaging.inbox import Delivery, SharedDecoding, decode
 from shared.messaging.parking import settle
 
 
@@ -181,3 +181,16 @@ def test_a_known_event_that_does_not_validate_is_unreadable_and_says_why(
     assert delivery.envelope is None and delivery.error is not None
     assert delivery.error.startswith("unreadable ticket.resolved") and why in delivery.error
     assert delivery.data == data  # kept with the park, to show
+
+
+def test_inboxes_reading_the_same_message_share_one_decoding() -> None:
+    decoding = SharedDecoding(size=2)
+    data = json.dumps(envelope()).encode()
+    first = decoding(7, data, SUBJECT)
+    assert decoding(7, bytes(data), SUBJECT) is first  # the other view's inbox, same message
+    # another message at that sequence (another DESK) is decoded anew, as is one long gone
+    other = json.dumps(envelope()).encode()
+    assert decoding(7, other, SUBJECT).envelope != first.envelope
+    for seq in (8, 9):  # more than it keeps
+        decoding(seq, data, SUBJECT)
+    assert decoding(7, other, SUBJECT) == decode(7, other, SUBJECT)

@@ -8,10 +8,12 @@ and guessed_years.py (deadlines counted on a guess, said in the log)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from services.escalation.application.commands import HANDLERS
@@ -20,7 +22,7 @@ from services.escalation.application.guessed_years import warn_guessed
 from services.escalation.application.incidents import remind
 from services.escalation.application.maintenance import notice_decision
 from services.escalation.application.maintenance import remind as remind_notice
-from services.escalation.application.reactions import REACTIONS
+from services.escalation.application.reactions import REACTIONS, lookups
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch
 from services.escalation.domain.boards import BOARDS, Board
@@ -84,6 +86,11 @@ class EscalationApp(DeskApplication):
         warn_guessed(changed)
         return changed
 
+    def reaction_lookups(self, events: Sequence[Envelope]) -> list[UUID]:
+        """What the reactions to a batch will look up, as far as known beforehand
+        (reactions.py `lookups`: a reported ticket's board and number, an order's link)."""
+        return lookups(events)
+
     # -- what falls due -------------------------------------------------------------------
 
     def board(self, board_id: UUID) -> Board | None:
@@ -95,8 +102,12 @@ class EscalationApp(DeskApplication):
         return found if isinstance(found, BOARDS) else None
 
     def next_due(self, board_id: UUID) -> datetime | None:
-        board = self.board(board_id)
-        return board.next_due() if board is not None else None
+        """When the board is next due: read from the cached board itself, not a copy."""
+        try:
+            found = self.repository.get(board_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return None
+        return found.next_due() if isinstance(found, BOARDS) else None
 
     def due_by(self, at: datetime) -> bool:
         """Whether a decision falls due by `at`."""

@@ -6,7 +6,7 @@ position. The rest of DESK leaves the clocks as they are."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -27,6 +27,7 @@ from shared.contracts import events as ticket_events
 from shared.contracts import incident_events, workorder_events
 from shared.contracts.envelope import Envelope
 from shared.contracts.round_events import RoundRecordedEvent
+from shared.eventstore.ticket_numbers import TicketNumber
 from shared.kernel.inspection import FindingType
 from shared.kernel.sites import SiteConfig
 
@@ -193,3 +194,17 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     **HANDOVER_REACTIONS,  # a closed shift log's signature (handover_reactions.py, R15.9)
     **CARE_REACTIONS,  # a special-care resident's visits (care_reactions.py, R11.10)
 }
+
+
+def lookups(events: Sequence[Envelope]) -> list[UUID]:
+    """The ids the reactions to `events` will look up that are new, as a rule: a reported
+    ticket's board and its number's entry, an issued order's link (asked of the store at once:
+    shared/eventstore/desk_app.py `reaction_lookups`)."""
+    found: list[UUID] = []
+    for event in events:
+        if isinstance(event, ticket_events.TicketReportedEvent):
+            found.append(board_id_for(event.aggregate_id))
+            found.append(TicketNumber.id_for(event.site, event.data.ticket_no))
+        elif isinstance(event, workorder_events.WorkOrderIssuedEvent):
+            found.append(order_link_id_for(event.aggregate_id))
+    return found

@@ -37,6 +37,9 @@ class Reader(Protocol):
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
 
+    def settle(self) -> None:
+        """Recompute the site-months left stale, before they are read."""
+
 
 class PeriodFacts:
     def __init__(self, view: Reader) -> None:
@@ -119,6 +122,7 @@ class PeriodFacts:
     def first_months(self) -> dict[str, str]:
         """Each site's month of first contact (a new ticket, not a duplicate), in one query of
         the site-months (views/analytics_months.py)."""
+        self.view.settle()
         rows = self.view.rows(
             "SELECT site, MIN(month) AS first FROM site_months WHERE tickets > 0 GROUP BY site"
         )
@@ -129,6 +133,7 @@ class PeriodFacts:
         finished from the view (`paid_revenue` too, the hours apart: `hours`), with `present`:
         the site has facts of any kind in the month."""
         marks = ", ".join("?" * len(months))
+        self.view.settle()
         return {
             (r["site"], r["month"]): json.loads(r["parts"]) | {"present": bool(r["present"])}
             for r in self.view.rows(
@@ -139,6 +144,7 @@ class PeriodFacts:
 
     def hours(self, month: str) -> list[list[float]]:
         """The hours to resolve of every site's tickets of the month (site by site)."""
+        self.view.settle()
         return [
             json.loads(r["hours"])
             for r in self.view.rows(

@@ -8,7 +8,10 @@ changes nothing: `versions` holds the last version of every aggregate seen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +29,7 @@ from services.reporting.views import (
     violation_facts,
     visit_facts,
 )
+from services.reporting.views.analytics_months import SETTLE_EVERY
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView
 from shared.kernel.sites import SiteDirectory
@@ -46,9 +50,14 @@ class AnalyticsView(ParkingView, SQLiteView):
             for cls in getattr(self.projectors, name).steps:
                 self._rows_of.setdefault(cls, name)
         self._bulk = False
+        # this process's writes to the file, one at a time: a reader's `settle` writes too
+        self._writing = threading.RLock()
+        self._settled_at = time.monotonic()
         had = self.tables()
         self.create_table()
         self._add_columns()
+        # a view closed with stale site-months (or stopped by a crash) recomputes them when read
+        self._stale = bool(self.rows(f"SELECT 1 FROM {analytics_months.STALE} LIMIT 1"))
         if "ticket_facts" in had and analytics_months.TABLE not in had:
             self.finish()  # a view written before the site-months: they are filled now
 
@@ -69,9 +78,52 @@ class AnalyticsView(ParkingView, SQLiteView):
 
     def finish(self) -> None:
         """Every site-month recomputed from the facts (views/analytics_months.py)."""
-        with self.datastore.transaction(commit=True) as c:
+        with self._write(), self.datastore.transaction(commit=True) as c:
             analytics_months.refresh_all(c)
+            self._stale = False
         self._bulk = False
+
+    def settle(self) -> None:
+        """Recompute the site-months the batches left stale (views/analytics_months.py), so
+        that what reads them sees them as current as the facts."""
+        if not self._stale:
+            return
+        with self._write(), self.datastore.transaction(commit=True) as c:
+            self._settle(c)
+
+    def _settle(self, c: SQLiteCursor) -> None:
+        analytics_months.settle(c)
+        self._stale = False
+        self._settled_at = time.monotonic()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write of this process at a time; one that fails may have rolled back a
+        recompute it counted done, so the site-months are taken as stale again."""
+        with self._writing:
+            try:
+                yield
+            except BaseException:
+                self._stale = True
+                raise
+
+    def apply(self, deliveries: Sequence[Any]) -> None:
+        with self._write():
+            super().apply(deliveries)
+
+    def park(
+        self, consumer: str, delivery: Delivery, error: str, attempts: int, at: datetime
+    ) -> bool:
+        with self._write():
+            return super().park(consumer, delivery, error, attempts, at)
+
+    def retry_parked(self, delivery: Delivery, at: datetime) -> None:
+        with self._write():
+            super().retry_parked(delivery, at)
+
+    def checksum(self) -> str:
+        self.settle()
+        return super().checksum()
 
     def local(self, site: str, when: datetime) -> datetime:
         return self.calendar.local(site, when)
@@ -98,7 +150,12 @@ class AnalyticsView(ParkingView, SQLiteView):
                 household_facts.record(c, event)  # R11.6 with R16.4
         batch.write()
         if not self._bulk:
-            analytics_months.refresh(c, analytics_months.touched(batch))
+            touched = analytics_months.touched(batch)
+            if touched:
+                analytics_months.mark(c, touched)
+                self._stale = True
+            if self._stale and time.monotonic() - self._settled_at >= SETTLE_EVERY:
+                self._settle(c)
 
     def _is_new(self, batch: Batch, event: Any) -> bool:
         """False for an event whose aggregate version is already here."""

@@ -3,10 +3,13 @@
 reads one finished row per site and month instead of every fact of fifty sites' six months
 (docs/PERFORMANCE.md, "2026-12-03, reporting").
 
-A row is recomputed from the facts, with the queries the reports ask (queries/facts.py), in the
-transaction of the batch that changed a fact of that site-month: the row is as current as the
-facts, and equal facts make equal rows. A rebuild (`SQLiteView.bulk`) recomputes them all once
-at its end instead. A view written before this table existed gets it filled when it is opened.
+A row is recomputed from the facts, with the queries the reports ask (queries/facts.py): equal
+facts make equal rows. The batch that changes a fact of a site-month marks it stale (`STALE`, in
+its transaction), and the stale rows are recomputed together (`settle`) at most every
+`SETTLE_EVERY` seconds by a batch, and before anything reads the rows (the reports, a checksum):
+recomputing a busy month's row cost more than the rest of a small batch (docs/PERFORMANCE.md,
+"session 5 — the consumers"). A rebuild (`SQLiteView.bulk`) recomputes them all once at its end
+instead. A view written before this table existed gets it filled when it is opened.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ COLUMNS = (
     # resolve apart, read only for the company's median of the pack's month
     "parts TEXT NOT NULL, hours TEXT NOT NULL, PRIMARY KEY (site, month)"
 )
+# the site-months whose facts changed since their rows were last recomputed
+STALE = "site_months_stale"
+STALE_TABLE = (
+    f"CREATE TABLE IF NOT EXISTS {STALE} (site TEXT NOT NULL, month TEXT NOT NULL, "
+    "PRIMARY KEY (site, month))"
+)
+SETTLE_EVERY = 1.0  # seconds: how long a busy view's batches may leave rows stale
 # a ticket marked a duplicate (or no longer one) changes the revenue of its orders' months
 INDEX = "CREATE INDEX IF NOT EXISTS order_facts_ticket ON order_facts (ticket_id)"
 
@@ -57,6 +67,9 @@ class CursorReader:
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         self.c.execute(sql, params)
         return [dict(r) for r in self.c.fetchall()]
+
+    def settle(self) -> None:
+        """Nothing: within a batch's transaction the site-months are not read."""
 
 
 def touched(batch: Batch) -> set[tuple[str, str]]:
@@ -128,8 +141,21 @@ def refresh(c: SQLiteCursor, keys: Iterable[tuple[str, str]]) -> None:
     )
 
 
+def mark(c: SQLiteCursor, keys: Iterable[tuple[str, str]]) -> None:
+    """These site-months' rows are to be recomputed (in the transaction of `c`)."""
+    c.executemany(f"INSERT OR IGNORE INTO {STALE} (site, month) VALUES (?, ?)", sorted(keys))
+
+
+def settle(c: SQLiteCursor) -> None:
+    """Recompute the stale rows (in the transaction of `c`). The first statement writes, so that
+    a transaction begun here takes the file's write lock before it reads."""
+    c.execute(f"DELETE FROM {STALE} RETURNING site, month")
+    refresh(c, {(r[0], r[1]) for r in c.fetchall()})
+
+
 def refresh_all(c: SQLiteCursor) -> None:
     """Every site-month recomputed: after a rebuild, or in a view that lacked the table."""
+    c.execute(f"DELETE FROM {STALE}")
     c.execute(f"DELETE FROM {TABLE}")
     c.execute(_ALL)
     refresh(c, [(r[0], r[1]) for r in c.fetchall()])
