@@ -14,7 +14,6 @@ and this module adds the batch on top of it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,6 +24,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from shared.contracts.envelope import Envelope
+from shared.eventstore.checksum import checksum
 from shared.messaging.subjects import STREAM
 
 S = TypeVar("S")
@@ -113,14 +113,8 @@ class SQLiteView(SQLiteTrackingRecorder):
 
     def checksum(self) -> str:
         """A digest of every column of every row of `CHECKED`: equal views, equal checksums."""
-        digest = hashlib.sha256()
         with self.datastore.transaction(commit=False) as c:
-            for table, order in self.CHECKED:
-                c.execute(f"SELECT * FROM {table} ORDER BY {order}")
-                digest.update(f"{table}\n".encode())
-                while rows := c.sqlite_cursor.fetchmany(1000):  # a million need not sit in memory
-                    digest.update("".join([_row_line(list(r)) for r in rows]).encode())
-        return digest.hexdigest()
+            return checksum(c.sqlite_cursor.connection, self.CHECKED)
 
     def close(self) -> None:
         self.datastore.close()
@@ -131,13 +125,6 @@ class SQLiteView(SQLiteTrackingRecorder):
 dump: Callable[[Any], str] = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, check_circular=False
 ).encode
-
-_encode_row = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-
-
-def _row_line(values: list[Any]) -> str:
-    """A row as the checksum digests it: json.dumps(values, ensure_ascii=False) and a newline."""
-    return _encode_row(values) + "\n"
 
 
 def aggregate_key(event: Any) -> str:
