@@ -54,6 +54,7 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
         of events, a few of them for each ticket): the same rows as applying the events one by
         one, which tests/unit/test_view_batches.py checks."""
         batch = ticket_tables.batch(c)
+        ticket_tables.preload(batch, [d.envelope for d in deliveries if d.envelope is not None])
         for delivery in deliveries:
             if delivery.envelope is not None:
                 self._apply_one(batch, delivery)
