@@ -161,6 +161,7 @@ class Rows(Generic[S]):
         self.loaded: dict[str, S | None] = {}  # as stored before the batch
         self.changed: dict[str, S] = {}  # after the batch, in the order first changed
         self._now: dict[str, S | None] = {}  # as the batch has them so far
+        self._keys: dict[int, str] = {}  # id(event) -> key_of(event), for the batch's events
 
     @classmethod
     def projecting(
@@ -191,10 +192,19 @@ class Rows(Generic[S]):
     def put(self, key: str, row: S) -> None:
         self.changed[key] = self._now[key] = row
 
+    def key_of(self, event: Any) -> str:
+        """`key(event)`, computed once for each event of the batch (a preload, `project` and the
+        history rows all ask it, and turning an id into text costs more than the step)."""
+        try:
+            return self._keys[id(event)]  # the batch holds its events: their ids stay theirs
+        except KeyError:
+            key = self._keys[id(event)] = self.key(event)
+            return key
+
     def project(self, event: Any) -> S | None:
         """Apply `event` to its row; the new row, or None when it changed nothing."""
         assert self._evolve is not None, "rows without `evolve` are only got and put"
-        key = self.key(event)
+        key = self.key_of(event)
         try:
             row = self._now[key]  # get(key), inline: once for each event of a rebuild
         except KeyError:

@@ -185,7 +185,7 @@ def preload(batch: Batch, events: list[Any]) -> None:
     for event in events:
         name = _ROWS_OF.get(type(event))
         if name is not None:
-            keys[name][batch.rows[name].key(event)] = None
+            keys[name][batch.rows[name].key_of(event)] = None
     for name, wanted in keys.items():
         table, column, columns, row_of = _PRELOADED[name]
         found: dict[str, Any] = dict.fromkeys(wanted)
