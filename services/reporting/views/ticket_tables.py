@@ -160,11 +160,18 @@ _INSERTS = {
 }
 
 
+def _row(found: Any) -> Row:
+    """A `tickets` or `work_orders` row as `_load` makes it (its `state` decoded)."""
+    row = dict(found) | {"state": json.loads(found["state"])}
+    del row["k"]
+    return row
+
+
 # The rows that are read for every batch, a few hundred keys a query (`preload`): each table's
 # key column, the columns `_load` reads, and the row it makes of them.
 _PRELOADED: dict[str, tuple[str, str, str, Callable[[Any], Any]]] = {
-    "tickets": ("tickets", "ticket_id", "seq, version, state", lambda r: _row(r)),
-    "work_orders": ("work_orders", "work_order_id", "version, state", lambda r: _row(r)),
+    "tickets": ("tickets", "ticket_id", "seq, version, state", _row),
+    "work_orders": ("work_orders", "work_order_id", "version, state", _row),
     "ticket_sla": ("ticket_sla", "ticket_id", "state", lambda r: json.loads(r["state"])),
 }
 _ROWS_OF = {
@@ -198,13 +205,6 @@ def preload(batch: Batch, events: list[Any]) -> None:
             )
             found.update((r["k"], row_of(r)) for r in batch.c.fetchall())
         batch.rows[name].preload(found)
-
-
-def _row(found: Any) -> Row:
-    """A `tickets` or `work_orders` row as `_load` makes it (its `state` decoded)."""
-    row = dict(found) | {"state": json.loads(found["state"])}
-    del row["k"]
-    return row
 
 
 def batch(c: SQLiteCursor) -> Batch:
