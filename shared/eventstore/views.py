@@ -14,7 +14,6 @@ and this module adds the batch on top of it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,6 +24,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from shared.contracts.envelope import Envelope
+from shared.eventstore.checksum import checksum
 from shared.messaging.subjects import STREAM
 
 S = TypeVar("S")
@@ -113,14 +113,8 @@ class SQLiteView(SQLiteTrackingRecorder):
 
     def checksum(self) -> str:
         """A digest of every column of every row of `CHECKED`: equal views, equal checksums."""
-        digest = hashlib.sha256()
         with self.datastore.transaction(commit=False) as c:
-            for table, order in self.CHECKED:
-                c.execute(f"SELECT * FROM {table} ORDER BY {order}")
-                digest.update(f"{table}\n".encode())
-                while rows := c.sqlite_cursor.fetchmany(1000):  # a million need not sit in memory
-                    digest.update("".join([_row_line(list(r)) for r in rows]).encode())
-        return digest.hexdigest()
+            return checksum(c.sqlite_cursor.connection, self.CHECKED)
 
     def close(self) -> None:
         self.datastore.close()
@@ -131,13 +125,6 @@ class SQLiteView(SQLiteTrackingRecorder):
 dump: Callable[[Any], str] = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, check_circular=False
 ).encode
-
-_encode_row = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-
-
-def _row_line(values: list[Any]) -> str:
-    """A row as the checksum digests it: json.dumps(values, ensure_ascii=False) and a newline."""
-    return _encode_row(values) + "\n"
 
 
 def aggregate_key(event: Any) -> str:
@@ -174,6 +161,7 @@ class Rows(Generic[S]):
         self.loaded: dict[str, S | None] = {}  # as stored before the batch
         self.changed: dict[str, S] = {}  # after the batch, in the order first changed
         self._now: dict[str, S | None] = {}  # as the batch has them so far
+        self._keys: dict[int, str] = {}  # id(event) -> key_of(event), for the batch's events
 
     @classmethod
     def projecting(
@@ -204,10 +192,19 @@ class Rows(Generic[S]):
     def put(self, key: str, row: S) -> None:
         self.changed[key] = self._now[key] = row
 
+    def key_of(self, event: Any) -> str:
+        """`key(event)`, computed once for each event of the batch (a preload, `project` and the
+        history rows all ask it, and turning an id into text costs more than the step)."""
+        try:
+            return self._keys[id(event)]  # the batch holds its events: their ids stay theirs
+        except KeyError:
+            key = self._keys[id(event)] = self.key(event)
+            return key
+
     def project(self, event: Any) -> S | None:
         """Apply `event` to its row; the new row, or None when it changed nothing."""
         assert self._evolve is not None, "rows without `evolve` are only got and put"
-        key = self.key(event)
+        key = self.key_of(event)
         try:
             row = self._now[key]  # get(key), inline: once for each event of a rebuild
         except KeyError:

@@ -20,7 +20,6 @@ from services.reporting.views import ticket_tables, violation_rows
 from services.reporting.views.notices import NoticeBoard, apply_notice
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView
-from shared.eventstore.views import aggregate_key as row_key
 from shared.eventstore.views import dump as _dump
 from shared.logging import get_logger
 from shared.messaging.inbox import Delivery
@@ -54,6 +53,7 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
         of events, a few of them for each ticket): the same rows as applying the events one by
         one, which tests/unit/test_view_batches.py checks."""
         batch = ticket_tables.batch(c)
+        ticket_tables.preload(batch, [d.envelope for d in deliveries if d.envelope is not None])
         for delivery in deliveries:
             if delivery.envelope is not None:
                 self._apply_one(batch, delivery)
@@ -64,20 +64,24 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
         assert event is not None
         projector = _PROJECTOR_OF.get(type(event))
         if projector is TICKETS:
-            row = batch.rows["tickets"].project(event)
+            tickets = batch.rows["tickets"]
+            row = tickets.project(event)
             if row is not None:
                 row.setdefault("seq", seq)  # its ticket.reported's: the order of ticket.list
                 entry = _dump(history_entry(event))
-                batch.add("ticket_history", (row_key(event), event.aggregate_version, seq, entry))
+                key = tickets.key_of(event)
+                batch.add("ticket_history", (key, event.aggregate_version, seq, entry))
         elif projector is WORK_ORDERS:
-            if batch.rows["work_orders"].project(event) is not None:
+            orders = batch.rows["work_orders"]
+            if orders.project(event) is not None:
                 entry = _dump(history_entry(event))
-                batch.add("order_history", (row_key(event), event.aggregate_version, entry))
+                batch.add("order_history", (orders.key_of(event), event.aggregate_version, entry))
         elif projector is SERVICE_LEVELS:
             apply_notice(batch.c, seq, event)
-            if batch.rows["ticket_sla"].project(event) is not None:
+            sla = batch.rows["ticket_sla"]
+            if sla.project(event) is not None:
                 envelope = _dump(event.model_dump(mode="json"))
-                batch.add("ticket_sla_events", (SERVICE_LEVELS.key(event), seq, envelope))
+                batch.add("ticket_sla_events", (sla.key_of(event), seq, envelope))
         elif projector is VIOLATIONS:
             batch.rows["violations"].project(event)
 
