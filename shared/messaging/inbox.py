@@ -2,7 +2,9 @@
 
 A consumer's view records the stream sequence it has applied in the same transaction as its own
 writes (`apply` below). The inbox reads batches from a durable pull consumer that starts right after
-that recorded position, hands each batch to `apply`, and acks only after `apply` has committed.
+that recorded position, hands each batch to `apply`, and acks only after `apply` has committed
+(one ack for the batch: the consumer's policy is "all", the last message's ack covers those
+before it).
 A redelivery or a duplicate is recognised by its sequence (at or below the recorded position) and
 changes nothing; a crash before the ack just means redelivery.
 
@@ -165,7 +167,7 @@ class Inbox:
                 filter_subject=self._filter,
                 deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
                 opt_start_seq=start,
-                ack_policy=AckPolicy.EXPLICIT,
+                ack_policy=AckPolicy.ALL,  # a batch's last ack acknowledges the batch
                 ack_wait=self._ack_wait,
                 max_ack_pending=self._batch_size * 4,
             ),
@@ -215,8 +217,7 @@ class Inbox:
         parked = await self._offload(self._settle, deliveries)
         if self.before_ack is not None:
             self.before_ack(deliveries)
-        for m in msgs:
-            await m.ack()
+        await msgs[-1].ack()  # and every message before it (AckPolicy.ALL): one ack a batch
         if self._on_applied is not None:
             self._on_applied()
         for stuck in parked:
