@@ -17,6 +17,7 @@ from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, MapperDeserialisationError
 
+from shared.eventstore import pg_pipeline
 from shared.eventstore.keyring import KeyRing
 from shared.eventstore.keys import ENCRYPTED_STORES, key_source, load_ring
 from shared.kernel.settings import Settings
@@ -61,6 +62,7 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
 
 def postgres_env(settings: Settings) -> dict[str, str]:
     """The configured PostgreSQL database as eventsourcing's environment, without a schema."""
+    pg_pipeline.mend()  # before any store writes through psycopg's pipeline
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": settings.postgres_dbname,

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import psycopg
 import pytest
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
 
 from propdesk.backup import DESK_FILE, MANIFEST, BackupError, make_backup, sha256
 from propdesk.backup_postgres import PostgresCopyError
@@ -47,6 +50,30 @@ async def test_each_service_keeps_its_store_in_a_schema_of_its_own_created_at_st
         assert {f"{service}_events", f"{service}_tracking"} <= found[service]
     assert not found.get("public")  # nothing outside the services' schemas
     assert not list(settings.data_dir.glob("intake.sqlite3*"))
+
+
+class Blob(Aggregate):
+    def __init__(self, blob: str) -> None:
+        self.blob = blob
+
+
+def test_a_transaction_larger_than_the_socket_takes_is_recorded_not_hung(
+    settings: Settings,
+) -> None:
+    """psycopg's pipeline left part of a large transaction unsent and waited forever for its
+    results (shared/eventstore/pg_pipeline.py): a batch of DESK deliveries that recorded a few
+    hundred events stopped escalation for good."""
+    app = Application(persistence_env(settings, "intake"))
+    blobs = [Blob("x" * 3000) for _ in range(600)]
+    saving = threading.Thread(target=app.save, args=blobs, daemon=True)
+    saving.start()
+    saving.join(timeout=30)
+    try:
+        assert not saving.is_alive(), "the transaction of 600 events hung"
+        assert app.recorder.max_notification_id() == 600
+    finally:
+        if not saving.is_alive():
+            app.close()
 
 
 def test_a_postgresql_that_cannot_be_reached_stops_the_start_with_the_reason(
