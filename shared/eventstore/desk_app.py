@@ -186,10 +186,14 @@ class DeskApplication(ParksEvents, Application[UUID]):
         ]
 
     def _absent(self, commands: Sequence[tuple[CommandContext, Command]]) -> set[UUID]:
-        """Of what the commands will look up, the ids the store holds no event of: one query
-        for the batch (existence.py), not one miss each. Nothing, if it cannot be asked."""
+        """Of what the commands will look up, the ids the store holds no event of."""
+        return self._not_stored(lambda: self.lookups(commands))
+
+    def _not_stored(self, lookups: Callable[[], list[UUID]]) -> set[UUID]:
+        """Of the ids `lookups` names, those the store holds no event of: one query for a batch
+        (existence.py), not one miss each. Nothing, if it cannot be asked."""
         try:
-            ids = self.lookups(commands)
+            ids = lookups()
             found = stored_ids(self.recorder, ids) if ids else None
         except Exception:  # a shortcut only: each look-up then asks the store itself
             log.warning("lookups.failed", exc_info=True)
@@ -335,14 +339,9 @@ class DeskApplication(ParksEvents, Application[UUID]):
 
     def _absent_of_reactions(self, deliveries: Sequence[Delivery]) -> set[UUID]:
         """Of what the reactions to a batch from DESK will look up, the ids the store holds no
-        event of: one query for the batch, as for a batch of commands (`_absent`)."""
-        try:
-            ids = self.reaction_lookups([d.envelope for d in deliveries if d.envelope])
-            found = stored_ids(self.recorder, ids) if ids else None
-        except Exception:  # a shortcut only: each look-up then asks the store itself
-            log.warning("lookups.failed", exc_info=True)
-            return set()
-        return set(ids) - found if found is not None else set()
+        event of, as for a batch of commands (`_absent`)."""
+        envelopes = [d.envelope for d in deliveries if d.envelope]
+        return self._not_stored(lambda: self.reaction_lookups(envelopes))
 
     def react(self, event: Envelope) -> list[Any]:
         """The aggregates an event from DESK changes: its entry in `reactions`, or none."""
