@@ -37,9 +37,12 @@ async def test_a_ticket_is_shown_as_it_stood_at_each_moment(desk: Desk, drill_se
     assert (await desk.command("hbw", "resolve", resolve))["ok"]
 
     async def settled() -> dict[str, Any] | None:
-        shown = await desk.ticket("hbw", ticket, version=3)
-        ladder = shown["sla"]["ladder"]
-        return shown if ladder and ladder["state"] == "stopped" else None
+        # Settled when escalation has taken the resolution in too: the ladder stopped and the
+        # follow-up clock started (R11.3); the ladder alone stops at the accepted solution.
+        shown = await desk.ticket("hbw", ticket, version=4)
+        sla = shown["sla"]
+        stopped = sla["ladder"] and sla["ladder"]["state"] == "stopped"
+        return shown if stopped and "follow_up" in sla["clocks"] else None
 
     now = await eventually(settled)
 
