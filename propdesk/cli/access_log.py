@@ -1,5 +1,6 @@
-"""`propdesk access-log`: the refused looks at residents' contact details (R15.2, R15.3), as
-ops reads them from intake (desk.ops.intake.access_log)."""
+"""`propdesk access-log`: the refused looks at residents' contact details (R15.2, R15.3) — a
+ticket's reporters, or a missed call's number (a promise, R2.6) — as ops reads them from intake
+(desk.ops.intake.access_log)."""
 
 from __future__ import annotations
 
@@ -21,16 +22,23 @@ def access_log(
     as_json: AsJson = False,
 ) -> None:
     """The refused looks at residents' contact details of a site's month (R15.2, R15.3), as ops:
-    who asked, for which ticket, why, and why it was refused."""
+    who asked, for which ticket or missed call (promise), why, and why it was refused."""
     body = {"site": site, "month": month}
     reply = call_desk(nats_url, subjects.OPS_INTAKE_ACCESS_LOG, body, as_json)
     if as_json:
         return
     table = Table(title=f"Refused looks at contact details, {site} {month}")
-    for column in ("at", "staff", "role", "ticket", "purpose", "reason"):
+    for column in ("at", "staff", "role", "ticket or promise", "purpose", "reason"):
         table.add_column(column)
     zone = site_zone(site)  # as the site's people read it, saying so
     for r in reply["refused"]:
         table.add_row(shown(r["at"], zone), r["staff_id"], r["role"] or "(not on the list)",
-                      r["ticket_id"], r["purpose"], r["reason"])  # fmt: skip
+                      _asked(r), r["purpose"], r["reason"])  # fmt: skip
     out.print(table)
+
+
+def _asked(refused: dict[str, str | None]) -> str:
+    """What the refused look was at: the ticket, the promise, or a name the site does not have."""
+    if refused.get("promise_id"):
+        return f"promise {refused['promise_id']}"
+    return refused["ticket_id"] or "(not found)"

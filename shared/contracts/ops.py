@@ -58,7 +58,13 @@ class RefusedReveal(Contract):
     staff_id: str
     role: str | None = Field(description="None: the staff id is not on the site's staff list")
     ticket_id: UUID | None = Field(
-        description="None: the command named a ticket number this site does not have"
+        description="The ticket whose reporters were asked for (`reveal_contact`); None: a "
+        "missed call's number was asked for, or a ticket number this site does not have"
+    )
+    promise_id: UUID | None = Field(
+        default=None,
+        description="The promise whose missed call's number was asked for (`promise_reveal`); "
+        "None: a ticket's reporters were asked for, or a promise this site does not have",
     )
     purpose: str = Field(description="As the desk gave it, personal data masked")
     reason: str

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 from nats.aio.client import Client
+from typer.testing import CliRunner
 
+from propdesk.cli.main import app
 from shared.messaging.client import Bus
 from shared.messaging.identity import OPS, site_identity
 from shared.messaging.reader import Stored
@@ -105,3 +109,13 @@ async def ready_to_resolve(desk: Desk, site: str, ticket_id: str, staff: str = "
     assert classified["ok"], classified
     accepted = await desk.command(site, "accept_solution", ref | {"solution": "协调处理"})
     assert accepted["ok"], accepted
+
+
+async def cli(*args: str) -> Any:
+    """`propdesk …` as ops would run it (in a thread: it runs its own event loop). The services
+    in this process log elsewhere meanwhile, not into the command's output."""
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.__stderr__))
+    try:
+        return await asyncio.to_thread(CliRunner().invoke, app, list(args))
+    finally:
+        structlog.reset_defaults()

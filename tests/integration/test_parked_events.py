@@ -5,18 +5,13 @@ and once the cause is fixed a retry applies the event."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import uuid4
 
 import pytest
-import structlog
-from typer.testing import CliRunner
 
-from propdesk.cli.main import app
 from services.dispatch.application import DispatchApp
 from services.escalation.application import EscalationApp
 from services.intake.application import IntakeApp
@@ -26,7 +21,7 @@ from shared.messaging.bus import access_for, connect
 from shared.messaging.subjects import STREAM
 from tests.conftest import SecuredNats
 from tests.integration.drill import Drill, parse
-from tests.integration.support import START, Desk, eventually, report_body
+from tests.integration.support import START, Desk, cli, eventually, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -121,16 +116,6 @@ async def published(desk: Desk, event_type: str, ticket_id: str) -> bool:
             if ticket_id in (body["aggregate_id"], body["data"].get("ticket_id")):
                 return True
     return False
-
-
-async def cli(*args: str) -> Any:
-    """`propdesk …` as ops would run it (in a thread: it runs its own event loop). The services
-    in this process log elsewhere meanwhile, not into the command's output."""
-    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.__stderr__))
-    try:
-        return await asyncio.to_thread(CliRunner().invoke, app, list(args))
-    finally:
-        structlog.reset_defaults()
 
 
 # -- a legitimate command that stopped escalation for every site -------------------------------

@@ -17,7 +17,7 @@ from shared.kernel.clock import SimulatedClock
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill
-from tests.integration.support import START, Desk, eventually, report_body
+from tests.integration.support import START, Desk, cli, eventually, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -105,6 +105,38 @@ async def test_a_technician_is_refused_a_residents_phone_and_the_attempt_is_kept
     revealed = await eventually(lambda: published(desk, "ticket.contact_revealed"))
     assert [e["actor"] for e in revealed] == ["CS1"]  # only the look that was allowed
     assert len(services["intake"].app.refused_reveals("hbw", "2026-11")) == 1
+
+
+async def test_a_refused_look_at_a_missed_calls_number_is_kept_in_the_access_log_R2_6_R15_3(
+    desk: Desk, services, nats_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missed = {"staff_id": "S01", "client_ref": "m-1", "phone": "13912345678"}
+    made = await desk.command("hbw", "promise_missed_call", missed)
+    assert made["ok"], made
+    body = {"promise": "m-1", "purpose": "回电"}
+    looked = await desk.command("hbw", "promise_reveal", {"staff_id": "T03", **body})
+    assert "R15.2" in refused(looked) and "13912345678" not in json.dumps(looked)
+    unknown = await desk.command("hbw", "promise_reveal", {"staff_id": "T03", "promise": "m-9"})
+    assert "R15.2" in refused(unknown)  # refused before the promise is looked up
+
+    log = await desk.request("desk.ops.intake.access_log", {"site": "hbw", "month": "2026-11"})
+    assert [(r["staff_id"], r["role"], r["ticket_id"], r["promise_id"], r["purpose"])
+            for r in log["refused"]] == [
+        ("T03", "technician", None, made["promise_id"], "回电"),
+        ("T03", "technician", None, None, "回电 call back"),  # a promise the site does not have
+    ]  # fmt: skip
+    assert [m.subject for m in await desk.events() if "access" in m.subject] == []
+
+    monkeypatch.setenv("COLUMNS", "200")  # a row a line: each cell whole
+    shown = await cli(
+        "access-log", "--site", "hbw", "--month", "2026-11", "--nats-url", nats_server.url
+    )
+    assert shown.exit_code == 0, shown.output  # as ops read it: which promise, or none found
+    assert f"promise {made['promise_id']}" in shown.output and "(not found)" in shown.output
+
+    allowed = await desk.command("hbw", "promise_reveal", {"staff_id": "CS1", **body})
+    assert allowed["ok"] and allowed["phone"] == "13912345678"  # the positive control
+    assert len(services["intake"].app.refused_reveals("hbw", "2026-11")) == 2
 
 
 async def test_only_a_supervisor_or_above_cancels_a_complaint_on_the_ladder_R6_4(

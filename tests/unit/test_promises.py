@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -142,10 +143,15 @@ def test_a_missed_calls_number_is_shown_only_to_the_desk_roles_R15_2(clock) -> N
     shown = run(app, ctx, pc.RevealCaller, promise=made["promise_id"])
     assert (shown["phone"], shown["client_ref"]) == (PHONE, "m-1")
     assert published(app)[-1].event_type == "promise.made"  # the look is intake's record only
-    technician = lambda: app.execute(  # noqa: E731
-        ctx, pc.RevealCaller.model_validate({"staff_id": "T01", "promise": "m-1"})
-    )
-    assert "R15.2" in refused(app, technician, "forbidden")
+    before = published(app)
+    with pytest.raises(DeskError) as caught:  # a technician: refused, and the attempt kept
+        app.execute(ctx, pc.RevealCaller.model_validate({"staff_id": "T01", "promise": "m-1"}))
+    assert caught.value.code.value == "forbidden" and "R15.2" in caught.value.message
+    [attempt] = app.refused_reveals("hbw", T0.strftime("%Y-%m"))  # R15.3, in intake alone
+    assert (attempt["staff_id"], attempt["promise_id"], attempt["ticket_id"]) == (
+        "T01", UUID(made["promise_id"]), None,
+    )  # fmt: skip
+    assert published(app) == before  # the refused look publishes nothing
     promise(app, ctx, ref="p-9")
     no_phone = lambda: run(app, ctx, pc.RevealCaller, promise="p-9")  # noqa: E731
     assert "missed call" in refused(app, no_phone, "invalid")

@@ -139,7 +139,8 @@ def test_other_roles_are_refused_contact_details_and_the_attempt_is_recorded_R15
     [attempt] = app.refused_reveals("hbw", "2026-11")
     assert attempt == {
         "at": T0, "staff_id": staff_id, "role": role, "ticket_id": UUID(ticket_id),
-        "purpose": "想联系业主", "reason": raised.value.message, "correlation_id": "corr-1",
+        "promise_id": None, "purpose": "想联系业主", "reason": raised.value.message,
+        "correlation_id": "corr-1",
     }  # fmt: skip
 
 

@@ -62,6 +62,7 @@ from shared.contracts.incident_commands import (
     RecordIncidentMeasure,
     ReportIncidentUp,
 )
+from shared.contracts.promise_commands import RevealCaller
 from shared.contracts.rounds import PlanRounds, RecordRound
 from shared.contracts.workorder_events import (
     QuoteDeclinedEvent,
@@ -208,7 +209,7 @@ class IntakeApp(DeskApplication):
 
     def refuse(self, ctx: CommandContext, cmd: Any, message: str) -> DeskError:
         error = super().refuse(ctx, cmd, message)
-        if isinstance(cmd, RevealContact):
+        if isinstance(cmd, (RevealContact, RevealCaller)):
             error.trace.append(refused_reveal(self, ctx, cmd, message))
         return error
 

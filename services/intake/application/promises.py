@@ -27,7 +27,7 @@ from shared.eventstore.desk_app import CommandContext
 from shared.kernel.promises import PromiseKind
 from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Role
-from shared.messaging.errors import as_reply, invalid, not_found
+from shared.messaging.errors import DeskError, as_reply, invalid, not_found
 
 if TYPE_CHECKING:
     from services.intake.application import IntakeApp
@@ -113,6 +113,14 @@ def promise_of_site(app: IntakeApp, site: str, ref: UUID | str) -> Promise:
     if promise is None or promise.site != site:
         raise not_found(f"promise {ref}")
     return promise
+
+
+def promise_named(app: IntakeApp, site: str, ref: UUID | str) -> UUID | None:
+    """The id of the promise a command named, if the site has it (else none)."""
+    try:
+        return promise_of_site(app, site, ref).id
+    except DeskError:
+        return None
 
 
 def _uuid(ref: UUID | str) -> UUID | None:
