@@ -204,6 +204,20 @@ def test_a_declined_quote_cancels_the_orders_on_site_clock() -> None:
     assert clocks(app)[key] == ("stopped", "cancelled")
 
 
+def test_an_order_referred_out_of_scope_stops_its_own_clocks_too_R7_11() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    collect = "order_collected_household:HBW-202611-0001-W1"
+    assert clocks(app)[collect] == ("running", None)
+    feed("workorder.referred", ORDER, T0 + timedelta(minutes=1, seconds=30),
+         to_department="管业部", reason="开发商保修范围")  # fmt: skip
+    assert clocks(app)[collect] == ("stopped", "cancelled")
+    assert clocks(app)["general_fixed"] == ("stopped", "cancelled")
+    assert app.schedule.due(T0 + timedelta(days=30)) == []  # nobody is told of a late collection
+
+
 def test_an_appointment_window_is_due_by_its_end_R7_15() -> None:
     app = app_on(FixedClock(T0))
     feed = Feed(app)

@@ -241,7 +241,12 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         Stop(FIX, cancelled=True),
         Stop((ON_SITE,), cancelled=True, per_order=True),
     ),
-    workorder_events.WorkOrderReferredEvent: (Stop(FIX, cancelled=True),),
+    # referred out of the repair scope (R7.11): the order ends, so neither the repair clocks
+    # nor its own (collection, arrival, assessment) apply any more
+    workorder_events.WorkOrderReferredEvent: (
+        Stop(FIX, cancelled=True),
+        Stop(ORDER_CLOCKS, cancelled=True, per_order=True),
+    ),
     # an order cancelled (its ticket cancelled, or by a supervisor): its own clocks no longer apply
     workorder_events.WorkOrderCancelledEvent: (Stop(ORDER_CLOCKS, cancelled=True, per_order=True),),
     workorder_events.WorkOrderCompletedEvent: (
