@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from services.intake.domain.month_counter import MonthCounter
+from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.incidents import IncidentStatus
 from shared.kernel.refusals import RuleError, TransitionError
 
@@ -33,11 +34,8 @@ def incident_of_ticket(site: str, ticket_id: UUID) -> UUID:
 
 
 class Incident(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(RecordedEvent):
+        pass
 
     class Opened(Event, Aggregate.Created):
         incident_no: str
