@@ -107,6 +107,16 @@ def notifications(app: IntakeApp) -> int:
     return app.recorder.max_notification_id() or 0
 
 
+def rejected(app: IntakeApp, recorded: Callable[[IntakeApp], int], ctx: CommandContext,
+             cmd: Any) -> DeskError:  # fmt: skip
+    """Execute a command that must fail and must leave the store untouched."""
+    before = recorded(app)
+    with pytest.raises(DeskError) as raised:
+        app.execute(ctx, cmd)
+    assert recorded(app) == before
+    return raised.value
+
+
 def refused(app: IntakeApp, call: Callable[[], Any], code: str) -> str:
     """`call` refused with the error `code`, the application having recorded nothing: the
     refusal's message."""
