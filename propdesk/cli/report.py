@@ -89,17 +89,19 @@ DEFAULT_OUT = Path("var/reports")
 
 def _produce(
     kind: str,
-    subject: str,
-    body: dict[str, str],
-    name: str,
+    site: str,
+    period: dict[str, str],
     formats: list[str] | None,
     out_dir: Path,
     url: str | None,
     as_json: bool,
 ) -> None:
-    """Ask for the report, write its files (default: every format) and say what it found."""
+    """Ask for the report of a site (or the company) for a period ({"month": …} or
+    {"week": …}), write its files <site>-<period>-<kind>.* (default: every format) and say
+    what it found."""
     formats = formats or list(report_files.FORMATS)
-    reply = call_desk(url, subject, body, as_json)
+    name = f"{site}-{next(iter(period.values()))}-{kind}"
+    reply = call_desk(url, subjects.query(site, f"report.{kind}"), period, as_json)
     report = reply.get("report")
     if not isinstance(report, dict):
         err.print("[red]error:[/red] the reply carries no report")
@@ -133,16 +135,7 @@ def report_monthly(
     as_json: AsJson = False,
 ) -> None:
     """A site's monthly summary 《客户投诉(建议、咨询)月汇总表》: <site>-<month>-monthly.*"""
-    _produce(
-        "monthly",
-        subjects.query(site, "report.monthly"),
-        {"month": month},
-        f"{site}-{month}-monthly",
-        formats,
-        out_dir,
-        nats_url,
-        as_json,
-    )
+    _produce("monthly", site, {"month": month}, formats, out_dir, nats_url, as_json)
 
 
 @report_app.command("weekly")
@@ -155,16 +148,7 @@ def report_weekly(
     as_json: AsJson = False,
 ) -> None:
     """A site's weekly summary of complaints and suggestions: <site>-<week>-weekly.*"""
-    _produce(
-        "weekly",
-        subjects.query(site, "report.weekly"),
-        {"week": week},
-        f"{site}-{week}-weekly",
-        formats,
-        out_dir,
-        nats_url,
-        as_json,
-    )
+    _produce("weekly", site, {"week": week}, formats, out_dir, nats_url, as_json)
 
 
 @report_app.command("quality")
@@ -177,16 +161,7 @@ def report_quality(
 ) -> None:
     """The company quality pack: every site side by side, six-month trends, what got worse:
     company-<month>-quality.*"""
-    _produce(
-        "quality",
-        subjects.query("company", "report.quality"),
-        {"month": month},
-        f"company-{month}-quality",
-        formats,
-        out_dir,
-        nats_url,
-        as_json,
-    )
+    _produce("quality", subjects.COMPANY, {"month": month}, formats, out_dir, nats_url, as_json)
 
 
 @report_app.command("analysis")

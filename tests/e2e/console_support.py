@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,53 @@ def start_up(data_dir: Path) -> Running:
     process.wait_ready(60)
     line = next(line for line in process.lines if line.startswith("propdesk console: "))
     return Running(process, f"nats://127.0.0.1:{port}", line.split(": ", 1)[1].strip(), data_dir)
+
+
+def running_up(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Running]:
+    """A test module's `running` fixture: `propdesk up` with its console, stopped after."""
+    up = start_up(tmp_path_factory.mktemp(name) / "var")
+    yield up
+    up.process.stop()
+
+
+def chromium() -> Iterator[Any]:
+    """A test module's `browser` fixture: headless Chromium (or the failure that says why not)."""
+    browser_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    """The page as it is, at the desktop size and at a phone's."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for size, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def no_overflow(page: Any) -> None:
+    """Nothing wider than the phone's screen, outside the tables' own scroll boxes."""
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size(DESKTOP)
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
+
+
+def until_listed(page: Any, running: Running, url: str, text: str, timeout: float = 15) -> None:
+    """The views are eventually consistent: reload until `text` shows."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        if text in page.content():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never shown at {url}")
+        time.sleep(0.3)
 
 
 def browser_or_fail() -> None:

@@ -6,7 +6,6 @@ from the call list. Every page is photographed at 1366×768 and 390×844 (var/sc
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +17,11 @@ from tests.e2e.console_support import (
     PHONE,
     SCREENSHOTS,
     Running,
-    browser_or_fail,
-    launch,
-    start_up,
+    chromium,
+    no_overflow,
+    running_up,
+    shoot,
+    until_listed,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -28,49 +29,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    up = start_up(tmp_path_factory.mktemp("console") / "var")
-    yield up
-    up.process.stop()
+    yield from running_up(tmp_path_factory, "console")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    browser_or_fail()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-def shoot(page, name: str) -> None:
-    """The page as it is, at the desktop size and at a phone's."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for size, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
-
-
-def no_overflow(page) -> None:
-    """Nothing wider than the phone's screen, outside the tables' own scroll boxes."""
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    page.set_viewport_size(DESKTOP)
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
-
-
-def until_listed(page, running: Running, url: str, text: str, timeout: float = 15) -> None:
-    """The views are eventually consistent: reload until `text` shows."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(url)
-        if text in page.content():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} never shown at {url}")
-        time.sleep(0.3)
+    yield from chromium()
 
 
 def report(page, running: Running, **fields: str) -> str:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import PROPDESK
-from tests.e2e.console_support import FIRST_RUN, Running, csrf_of, signed_in, start_up
+from tests.e2e.console_support import FIRST_RUN, Running, csrf_of, running_up, signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -24,9 +24,7 @@ REPAIR = {
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    up = start_up(tmp_path_factory.mktemp("console-http") / "var")
-    yield up
-    up.process.stop()
+    yield from running_up(tmp_path_factory, "console-http")
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,12 @@ from tests.e2e.console_support import (
     FIRST_RUN,
     PHONE,
     Running,
-    browser_or_fail,
-    launch,
-    start_up,
+    chromium,
+    no_overflow,
+    running_up,
+    shoot,
+    until_listed,
 )
-from tests.e2e.test_console_desk import no_overflow, shoot, until_listed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -31,20 +32,12 @@ PLAN = {"staff_id": "HB-M01", "month": "2026-11", "slots": [
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    up = start_up(tmp_path_factory.mktemp("console-cases") / "var")
-    yield up
-    up.process.stop()
+    yield from running_up(tmp_path_factory, "console-cases")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    browser_or_fail()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 def signed_in(browser, running: Running, staff: str):

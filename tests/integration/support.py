@@ -100,6 +100,16 @@ def report_body(client_ref: str = "r-1", **overrides: Any) -> dict[str, Any]:
     return body
 
 
+async def report_tickets(desk: Desk, *refs: str, kind: str = "complaint") -> list[str]:
+    """Report a contact at hbw for each client_ref (`report_body` of `kind`): the tickets' ids."""
+    ids = []
+    for ref in refs:
+        reply = await desk.command("hbw", "report", report_body(ref, kind=kind))
+        assert reply["ok"], reply
+        ids.append(reply["ticket_id"])
+    return ids
+
+
 async def ready_to_resolve(desk: Desk, site: str, ticket_id: str, staff: str = "S1") -> None:
     """A complaint is resolved once classified (R6.2) and, valid, once the customer accepted its
     solution (R6.9): classify it valid (minor) and record the acceptance."""

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
+from tests.integration.console_support import console_as, csrf_of
 from tests.integration.drill import shanghai
 from tests.integration.support import Desk, eventually
-from tests.integration.test_incident_console import SITES, csrf_of, signed_in
+from tests.integration.test_incident_console import SITES
 
 pytestmark = pytest.mark.integration
 
@@ -32,10 +32,7 @@ async def test_the_desk_announces_revises_and_restores_an_outage_from_the_consol
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services("intake", "reporting")
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    client = await signed_in(base, "HB-S01")
-    try:
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-S01") as client:
         page = await client.get("/announcements")
         assert page.status_code == 200 and "发布维修通告" in page.text
         form = {"csrf": csrf_of(page.text), "client_ref": "console-water-1",
@@ -85,6 +82,3 @@ async def test_the_desk_announces_revises_and_restores_an_outage_from_the_consol
         listed = await desk.query("hbw", "maintenance.list", {})
         assert [(n["status"], n["revisions"]) for n in listed["notices"]] == [("restored", 1)]
         assert 'id="active-' not in (await client.get("/desk")).text
-    finally:
-        await client.aclose()
-        await console.stop()

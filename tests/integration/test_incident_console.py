@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 
-from services.console.domain.accounts import FIRST_RUN_PASSWORD as FIRST_RUN
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import console_as, csrf_of
 from tests.integration.drill import shanghai
 from tests.integration.support import Desk, eventually
 
@@ -31,33 +29,11 @@ def drill_sites() -> SiteDirectory:
     return SITES
 
 
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-async def signed_in(base: str, staff: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, follow_redirects=True, timeout=10)
-    page = await client.get("/login")
-    form = {"csrf": csrf_of(page.text), "site": "hbw", "staff_id": staff, "password": FIRST_RUN}
-    reply = await client.post("/login", data=form)
-    assert reply.url.path == "/password", reply.text[:300]
-    new = "a-new-pass-1"
-    changed = await client.post("/password", data={
-        "csrf": csrf_of(reply.text), "old": FIRST_RUN, "new": new, "repeat": new})  # fmt: skip
-    assert changed.url.path != "/password", changed.text[:300]
-    return client
-
-
 async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services()
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    client = await signed_in(base, "HB-S01")
-    try:
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-S01") as client:
         page = await client.get("/incidents")
         assert page.status_code == 200 and "登记突发事件" in page.text
         csrf = csrf_of(page.text)
@@ -92,6 +68,3 @@ async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
             return notices.text if f'href="/incidents/{number}"' in notices.text else None
 
         assert "突发事件" in await eventually(alerted)
-    finally:
-        await client.aclose()
-        await console.stop()

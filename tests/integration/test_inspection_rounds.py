@@ -74,6 +74,15 @@ async def walked(desk: Desk) -> list[dict[str, Any]]:
     return reply["findings"]
 
 
+async def staff_finding_week(desk: Desk) -> tuple[Drill, dict[str, Any]]:
+    """The round walked and its staff finding's week (finding_resolved) started: the drill and
+    the finding."""
+    drill = Drill(desk)
+    [_, staff, _] = await walked(desk)
+    await drill.started(staff["ticket_id"], "finding_resolved")
+    return drill, staff
+
+
 async def test_a_round_routes_its_findings_by_type_each_with_a_week_R13_13_R13_15_R13_16(
     desk: Desk, drill_services
 ) -> None:
@@ -131,10 +140,8 @@ async def test_only_the_manager_extends_a_findings_week_and_it_breaches_later_R1
     desk: Desk, drill_services
 ) -> None:
     await drill_services()
-    drill = Drill(desk)
-    [_, staff, _] = await walked(desk)
+    drill, staff = await staff_finding_week(desk)
     ticket = staff["ticket_id"]
-    await drill.started(ticket, "finding_resolved")
     later = START + WEEK + timedelta(days=3)
     ask = {"ticket_id": ticket, "until": later.isoformat(), "reason": "外包合同更换中"}
 
@@ -182,10 +189,8 @@ async def test_a_finding_is_verified_on_site_and_its_week_is_met_R13_17(
     desk: Desk, drill_services
 ) -> None:
     await drill_services()
-    drill = Drill(desk)
-    [_, staff, _] = await walked(desk)
+    drill, staff = await staff_finding_week(desk)
     ticket = staff["ticket_id"]
-    await drill.started(ticket, "finding_resolved")
     await drill.set_clock(START + timedelta(days=2))
     body = {"ticket_id": ticket, "staff_id": "SUP"}
     resolved = await desk.command("hbw", "resolve", body | {"resolution": "已约谈保洁员并清运"})

@@ -9,11 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import console_as, csrf_of
 from tests.integration.drill import shanghai
 from tests.integration.support import Desk, eventually, report_body
-from tests.integration.test_incident_console import csrf_of, signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -33,10 +32,7 @@ async def test_the_desk_records_a_missed_call_and_keeps_a_promise_from_a_ticket_
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services()
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    client = await signed_in(base, "HB-S01")
-    try:
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-S01") as client:
         page = await client.get("/promises")
         assert page.status_code == 200 and "登记未接来电" in page.text
         csrf = csrf_of(page.text)
@@ -84,6 +80,3 @@ async def test_the_desk_records_a_missed_call_and_keeps_a_promise_from_a_ticket_
         assert kept.status_code == 200 and "已兑现已保存" in kept.text
         assert 'id="promise-console-p-1"' not in kept.text
         assert 'id="promise-console-mc-1"' in kept.text
-    finally:
-        await client.aclose()
-        await console.stop()

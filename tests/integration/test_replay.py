@@ -25,21 +25,12 @@ from shared.messaging.bus import access_for, connect, ensure_stream
 from shared.messaging.identity import HUB_ACCOUNT
 from shared.messaging.subjects import OPS_REPORTING_CHECKSUM, OPS_REPORTING_SWITCH
 from tests.integration.conftest import DRILL_SITES
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import Desk, eventually, report_tickets
 from tests.postgres import STORES
 
 pytestmark = pytest.mark.integration
 
 TICKETS = PROJECTIONS["tickets"]
-
-
-async def report(desk: Desk, *refs: str, kind: str = "complaint") -> list[str]:
-    ids = []
-    for ref in refs:
-        reply = await desk.command("hbw", "report", report_body(ref, kind=kind))
-        assert reply["ok"], reply
-        ids.append(reply["ticket_id"])
-    return ids
 
 
 async def caught_up(desk: Desk, service, events: int) -> None:
@@ -56,11 +47,11 @@ async def caught_up(desk: Desk, service, events: int) -> None:
 async def a_history(desk: Desk, service) -> list[str]:
     """Inquiries, some resolved, and a repair with its automatic work order (a complaint is
     resolved only once classified and its solution accepted, R6.2, R6.9)."""
-    ids = await report(desk, *(f"h{n}" for n in range(6)), kind="inquiry")
+    ids = await report_tickets(desk, *(f"h{n}" for n in range(6)), kind="inquiry")
     for ticket_id in ids[:3]:
         body = {"ticket_id": ticket_id, "staff_id": "S02", "resolution": "已处理"}
         assert (await desk.command("hbw", "resolve", body))["ok"]
-    ids += await report(desk, "repair-1", kind="repair")
+    ids += await report_tickets(desk, "repair-1", kind="repair")
     await caught_up(desk, service, 11)  # 6 + 3 + the repair and its order
     return ids
 
@@ -86,7 +77,7 @@ async def test_a_replay_switches_the_live_view_and_keeps_what_arrived_meanwhile(
 
     async def keep_reporting(prefix: str, count: int) -> None:
         for n in range(count):
-            arrived.extend(await report(desk, f"{prefix}{n}"))
+            arrived.extend(await report_tickets(desk, f"{prefix}{n}"))
 
     async def while_rebuilding() -> None:
         await reading.wait()
@@ -170,7 +161,7 @@ async def test_verify_of_a_view_ahead_of_a_recreated_stream_says_so(
     desk: Desk, services, nats_server, capsys
 ) -> None:
     reporting = services["reporting"]
-    await report(desk, "a1", "a2")
+    await report_tickets(desk, "a1", "a2")
     await caught_up(desk, reporting, 2)
     # an operator recreated the stream (no identity on the bus may delete it: at the server),
     # and a service declared it again; the view stays at 2
@@ -195,7 +186,7 @@ async def test_bad_ops_requests_get_the_contracts_error_reply(
     desk: Desk, services, settings
 ) -> None:
     reporting = services["reporting"]
-    [ticket_id] = await report(desk, "still-served")
+    [ticket_id] = await report_tickets(desk, "still-served")
     await caught_up(desk, reporting, 1)
     data_dir = settings.data_dir.resolve()
     junk = data_dir / "reporting-tickets.sqlite3.rebuild"
@@ -232,7 +223,7 @@ async def test_a_switch_takes_only_a_closed_view_of_its_own_projection_and_chang
     file of something else, a file another process still writes (a write-ahead log), and a
     symbolic link that would become the live view."""
     reporting = services["reporting"]
-    [ticket_id] = await report(desk, "kept")
+    [ticket_id] = await report_tickets(desk, "kept")
     await caught_up(desk, reporting, 1)
     data_dir = settings.data_dir.resolve()
     analytics = rebuild_path(PROJECTIONS["analytics"].path(data_dir))
@@ -273,7 +264,7 @@ async def test_a_rebuild_that_fails_leaves_no_file_behind(
     desk: Desk, services, settings, nats_server, monkeypatch
 ) -> None:
     reporting = services["reporting"]
-    await report(desk, "a1", "a2")
+    await report_tickets(desk, "a1", "a2")
     await caught_up(desk, reporting, 2)
 
     def full(view, raw) -> None:
@@ -294,7 +285,7 @@ async def test_without_a_reporting_service_replay_puts_the_file_in_place_itself(
     desk: Desk, drill_services, settings, nats_server, capsys
 ) -> None:
     await drill_services("intake")
-    await report(desk, "a", "b", "c")
+    await report_tickets(desk, "a", "b", "c")
     await eventually(lambda: _at_least(desk, 3))
     url = nats_server.url
 
@@ -303,7 +294,7 @@ async def test_without_a_reporting_service_replay_puts_the_file_in_place_itself(
     told = capsys.readouterr()
     reporting = (await drill_services("reporting"))["reporting"]
     started_at = reporting.view.position()
-    await report(desk, "d")
+    await report_tickets(desk, "d")
     await caught_up(desk, reporting, 4)
 
     assert unreachable == 3 and "no reporting service answers" in told.err
@@ -320,7 +311,7 @@ async def test_replay_does_not_replace_a_view_a_silent_reporting_holds(
     another bus): the replay leaves the rebuilt file beside the view rather than swap it under
     that process."""
     await drill_services("intake")
-    await report(desk, "a")
+    await report_tickets(desk, "a")
     await eventually(lambda: _at_least(desk, 1))
     data_dir = settings.data_dir.resolve()
     live = TICKETS.path(data_dir)
@@ -339,7 +330,7 @@ async def test_a_second_replay_of_a_projection_while_one_runs_is_refused(
     desk: Desk, services, settings, nats_server, capsys
 ) -> None:
     reporting = services["reporting"]
-    await report(desk, "a1")
+    await report_tickets(desk, "a1")
     await caught_up(desk, reporting, 1)
     data_dir = settings.data_dir.resolve()
     rebuilt = rebuild_path(TICKETS.path(data_dir))

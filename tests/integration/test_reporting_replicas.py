@@ -29,7 +29,7 @@ from shared.messaging import subjects
 from shared.messaging.identity import ANALYTICS
 from shared.messaging.subjects import STREAM
 from tests.conftest import BUS_SITES, SecuredNats, bus_root
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import Desk, eventually, report_tickets
 
 pytestmark = pytest.mark.integration
 
@@ -92,15 +92,6 @@ async def replicas(
         await both.stop(replica)
 
 
-async def report(desk: Desk, *refs: str) -> list[str]:
-    ids = []
-    for ref in refs:
-        reply = await desk.command("hbw", "report", report_body(ref))
-        assert reply["ok"], reply
-        ids.append(reply["ticket_id"])
-    return ids
-
-
 async def view_state(desk: Desk, replica: str | None, projection: str) -> dict[str, Any]:
     """What a replica's own ops subject says of its view (desk.ops.reporting[.<replica>].…)."""
     reply = await desk.request(reporting_ops(replica, "checksum"), {"projection": projection})
@@ -128,7 +119,7 @@ async def caught_up(desk: Desk, *names: str | None) -> dict[str, str]:
 async def test_each_replica_follows_desk_into_its_own_views_and_they_agree(
     desk: Desk, replicas: Replicas, settings: Settings
 ) -> None:
-    await report(desk, *(f"r-{n}" for n in range(5)))
+    await report_tickets(desk, *(f"r-{n}" for n in range(5)))
 
     await caught_up(desk, None, REPLICA)
 
@@ -143,7 +134,7 @@ async def test_each_replica_follows_desk_into_its_own_views_and_they_agree(
 async def test_a_query_is_answered_once_by_one_of_the_replicas(
     desk: Desk, replicas: Replicas
 ) -> None:
-    await report(desk, "r-1")
+    await report_tickets(desk, "r-1")
     await caught_up(desk, None, REPLICA)
     # analytics asks inside the services' account: every responder's answer would reach it
     nc = await desk.bus.connection(ANALYTICS)
@@ -164,11 +155,11 @@ async def test_a_query_is_answered_once_by_one_of_the_replicas(
 async def test_queries_are_answered_while_a_replica_is_stopped_and_it_catches_up_on_restart(
     desk: Desk, replicas: Replicas
 ) -> None:
-    first = await report(desk, "before-1", "before-2")
+    first = await report_tickets(desk, "before-1", "before-2")
     await caught_up(desk, None, REPLICA)
 
     await replicas.stop(None)
-    later = await report(desk, "while-1", "while-2", "while-3")
+    later = await report_tickets(desk, "while-1", "while-2", "while-3")
     for ticket_id in first + later:  # the queue group has one member left: it answers each
         assert (await desk.ticket("hbw", ticket_id))["ticket_id"] == ticket_id
     listed = await desk.query("hbw", "ticket.list", {"limit": 100})
@@ -187,7 +178,7 @@ async def test_queries_are_answered_while_a_replica_is_stopped_and_it_catches_up
 async def test_replay_and_verify_address_the_replica_they_are_given(
     desk: Desk, replicas: Replicas, nats_server: SecuredNats, settings: Settings
 ) -> None:
-    await report(desk, "r-1", "r-2")
+    await report_tickets(desk, "r-1", "r-2")
     sums = await caught_up(desk, None, REPLICA)
     sites = SiteDirectory(strict=False)
     tickets = PROJECTIONS["tickets"]

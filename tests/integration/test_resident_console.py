@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
+from tests.integration.console_support import console_as, csrf_of
 from tests.integration.support import Desk
-from tests.integration.test_incident_console import SITES, csrf_of, drill_sites, signed_in
+from tests.integration.test_incident_console import SITES, drill_sites
 
 pytestmark = pytest.mark.integration
 __all__ = ["drill_sites"]  # the incident console's site directory, as a fixture here too
@@ -20,10 +20,7 @@ async def test_the_desk_registers_and_recognises_a_special_care_resident_R16_2_R
 ) -> None:
     await drill_services()
     free_port = settings.model_copy(update={"console_port": 0})
-    console = ConsoleProcess(free_port, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    client = await signed_in(base, "HB-S01")
-    try:
+    async with console_as(free_port, sim_clock, SITES, nats_server.url, "HB-S01") as client:
         page = await client.get("/residents")
         assert page.status_code == 200 and "登记住户" in page.text and "住户档案" in page.text
         csrf = csrf_of(page.text)
@@ -60,6 +57,3 @@ async def test_the_desk_registers_and_recognises_a_special_care_resident_R16_2_R
         assert 'name="room" maxlength="40" value="3-1201"' in recognised.text
         unknown = await client.get("/desk?caller=13800000000")
         assert "未登记的号码" in unknown.text
-    finally:
-        await client.aclose()
-        await console.stop()

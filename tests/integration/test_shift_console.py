@@ -8,9 +8,9 @@ import pytest
 
 from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import csrf_of, signed_in
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
-from tests.integration.test_incident_console import csrf_of, signed_in
 
 pytestmark = pytest.mark.integration
 

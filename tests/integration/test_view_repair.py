@@ -12,20 +12,11 @@ import pytest
 from services.reporting.entrypoint import ReportingService
 from services.reporting.ops.registry import PROJECTIONS
 from shared.messaging.subjects import OPS_REPORTING_CHECKSUM
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import Desk, eventually, report_tickets
 
 pytestmark = pytest.mark.integration
 
 TICKETS = PROJECTIONS["tickets"]
-
-
-async def report(desk: Desk, *refs: str, kind: str = "complaint") -> list[str]:
-    ids = []
-    for ref in refs:
-        reply = await desk.command("hbw", "report", report_body(ref, kind=kind))
-        assert reply["ok"], reply
-        ids.append(reply["ticket_id"])
-    return ids
 
 
 def corrupt(path: Path) -> None:
@@ -50,7 +41,7 @@ async def test_a_view_corrupted_while_reporting_was_stopped_is_rebuilt_at_start(
     desk: Desk, services, settings, clock
 ) -> None:
     reporting = services["reporting"]
-    await report(desk, *(f"c{n}" for n in range(30)))
+    await report_tickets(desk, *(f"c{n}" for n in range(30)))
     await caught_up(desk, reporting, 30)
     before, listed = await checksum(desk), await ticket_list(desk)
     await reporting.stop()
@@ -82,7 +73,7 @@ async def test_a_view_corrupted_while_reporting_runs_is_rebuilt_when_a_query_fin
     desk: Desk, services, settings
 ) -> None:
     reporting = services["reporting"]
-    await report(desk, *(f"c{n}" for n in range(30)))
+    await report_tickets(desk, *(f"c{n}" for n in range(30)))
     await caught_up(desk, reporting, 30)
     before, listed = await checksum(desk), await ticket_list(desk)
 
@@ -98,7 +89,7 @@ async def test_a_view_corrupted_while_reporting_runs_is_rebuilt_when_a_query_fin
     assert await checksum(desk) == before
     assert reporting.repairs["tickets"]["position"] == before["position"]
     # and it goes on following DESK
-    (later,) = await report(desk, "after")
+    (later,) = await report_tickets(desk, "after")
     assert (await desk.ticket("hbw", later))["ticket_id"] == later
 
 
@@ -106,11 +97,11 @@ async def test_a_view_corrupted_while_reporting_runs_is_rebuilt_when_the_inbox_f
     desk: Desk, services, settings
 ) -> None:
     reporting = services["reporting"]
-    await report(desk, *(f"c{n}" for n in range(30)))
+    await report_tickets(desk, *(f"c{n}" for n in range(30)))
     await caught_up(desk, reporting, 30)
 
     corrupt(TICKETS.path(settings.data_dir))
-    await report(desk, *(f"d{n}" for n in range(5)))  # the inbox applies them: it finds it
+    await report_tickets(desk, *(f"d{n}" for n in range(5)))  # the inbox applies them: it finds it
 
     await eventually(lambda: _repaired(reporting))
     await caught_up(desk, reporting, 35)

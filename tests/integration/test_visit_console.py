@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import console_as, csrf_of
 from tests.integration.support import START, Desk
-from tests.integration.test_incident_console import csrf_of, signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -29,10 +28,8 @@ async def test_a_steward_records_a_visit_and_reads_a_surveys_results_in_the_cons
 ) -> None:
     await drill_services("intake")
     # a free port: other tests (and other checkouts) may hold the default 8080
-    console = ConsoleProcess(settings.model_copy(update={"console_port": 0}), sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    client = await signed_in(base, "HB-CS1")
-    try:
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with console_as(free_port, sim_clock, SITES, nats_server.url, "HB-CS1") as client:
         page = await client.get("/visits")
         assert page.status_code == 200 and "登记走访" in page.text and 'href="/visits"' in page.text
         form = {"csrf": csrf_of(page.text), "visit_ref": "console-v-1", "unit": "3-201",
@@ -71,6 +68,3 @@ async def test_a_steward_records_a_visit_and_reads_a_surveys_results_in_the_cons
         unknown = await client.get("/surveys?ref=2027-01")
         assert unknown.status_code == 404
         assert "没有编号为 2027-01 的满意度调查" in unknown.text and "not found" not in unknown.text
-    finally:
-        await client.aclose()
-        await console.stop()

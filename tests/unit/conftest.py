@@ -3,6 +3,7 @@ application on an in-memory store, and a translator that knows the ticket's repo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from shared.contracts import commands as intake_commands
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import DeskError
 
 SITE = "hbw"
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
@@ -103,6 +105,27 @@ def report_cmd():
 def notifications(app: IntakeApp) -> int:
     """How many events the application has recorded so far."""
     return app.recorder.max_notification_id() or 0
+
+
+def rejected(app: IntakeApp, recorded: Callable[[IntakeApp], int], ctx: CommandContext,
+             cmd: Any) -> DeskError:  # fmt: skip
+    """Execute a command that must fail and must leave the store untouched."""
+    before = recorded(app)
+    with pytest.raises(DeskError) as raised:
+        app.execute(ctx, cmd)
+    assert recorded(app) == before
+    return raised.value
+
+
+def refused(app: IntakeApp, call: Callable[[], Any], code: str) -> str:
+    """`call` refused with the error `code`, the application having recorded nothing: the
+    refusal's message."""
+    before = notifications(app)
+    with pytest.raises(DeskError) as caught:
+        call()
+    assert caught.value.code.value == code
+    assert notifications(app) == before  # nothing changed
+    return str(caught.value)
 
 
 @pytest.fixture

@@ -103,11 +103,8 @@ def test_a_repeated_command_id_in_one_batch_takes_effect_once(app, ctx, report_c
     assert alone == outcomes[0]
 
 
-def test_a_command_that_half_changed_a_shared_aggregate_leaves_no_trace_of_it(
-    app, ctx, report_cmd, transactions
-):
-    tid = app.execute(ctx, report_cmd())["ticket_id"]
-    transactions.clear()
+def fail_after_classifying(app: IntakeApp, tid: str) -> None:
+    """A VerifyOnSite of this app classifies the ticket `tid` as security, then fails."""
 
     def classify_then_fail(app: IntakeApp, ctx: Any, cmd: Any) -> Any:
         ticket = app.repository.get(UUID(tid))
@@ -115,6 +112,15 @@ def test_a_command_that_half_changed_a_shared_aggregate_leaves_no_trace_of_it(
         raise DeskError(ErrorCode.invalid, "refused after a change")
 
     app.handlers = {**IntakeApp.handlers, commands.VerifyOnSite: classify_then_fail}
+
+
+def test_a_command_that_half_changed_a_shared_aggregate_leaves_no_trace_of_it(
+    app, ctx, report_cmd, transactions
+):
+    tid = app.execute(ctx, report_cmd())["ticket_id"]
+    transactions.clear()
+
+    fail_after_classifying(app, tid)
     first = commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1)
     broken = commands.VerifyOnSite(ticket_id=tid, passed=True, **T1)
     after = commands.ResolveTicket(ticket_id=tid, resolution="修好了", **T1)
@@ -250,12 +256,7 @@ def test_what_the_store_refused_is_read_again_from_the_store(app, ctx, report_cm
 def test_a_half_changed_aggregate_of_a_batch_is_not_cached_as_it_was_left(app, ctx, report_cmd):
     tid = app.execute(ctx, report_cmd())["ticket_id"]
 
-    def classify_then_fail(app: IntakeApp, ctx: Any, cmd: Any) -> Any:
-        ticket = app.repository.get(UUID(tid))
-        ticket.classify(at=app.clock.now(), meta=ctx.meta(cmd), category="security")
-        raise DeskError(ErrorCode.invalid, "refused after a change")
-
-    app.handlers = {**IntakeApp.handlers, commands.VerifyOnSite: classify_then_fail}
+    fail_after_classifying(app, tid)
     first = commands.ClassifyTicket(ticket_id=tid, category="electrical", **T1)
     broken = commands.VerifyOnSite(ticket_id=tid, passed=True, **T1)
     app.execute_batch([(ctx, first), (ctx, broken)])

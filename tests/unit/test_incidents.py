@@ -15,7 +15,7 @@ from services.intake.domain.incident import incident_of_ticket
 from shared.contracts import commands
 from shared.contracts import incident_commands as ic
 from shared.contracts.replies import ErrorCode
-from shared.messaging.errors import DeskError
+from tests.unit.conftest import rejected
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 
@@ -30,14 +30,6 @@ def _open(**overrides) -> ic.OpenIncident:
         "measure": "已联系电力公司抢修",
     } | overrides
     return ic.OpenIncident.model_validate(body)
-
-
-def _rejected(app, recorded, ctx, cmd) -> DeskError:
-    before = recorded(app)
-    with pytest.raises(DeskError) as raised:
-        app.execute(ctx, cmd)
-    assert recorded(app) == before
-    return raised.value
 
 
 def test_a_help_request_of_category_A_E_or_F_opens_an_incident_R16_5(app, ctx, report_cmd):
@@ -101,7 +93,7 @@ def test_an_incident_records_measures_reports_up_and_closes_with_its_follow_up_R
 def test_closing_needs_a_report_upward_first_and_records_nothing(app, ctx, recorded):
     ref = app.execute(ctx, _open())["incident_id"]
     close = ic.CloseIncident(staff_id="S017", incident_id=ref, follow_up="已处理")
-    error = _rejected(app, recorded, ctx, close)
+    error = rejected(app, recorded, ctx, close)
     assert error.code is ErrorCode.invalid and "report the incident upward" in str(error)
 
 
@@ -110,22 +102,22 @@ def test_a_closed_incident_takes_no_more_measures(app, ctx, recorded):
     app.execute(ctx, ic.ReportIncidentUp(staff_id="S017", incident_id=ref, to="gm_office"))
     app.execute(ctx, ic.CloseIncident(staff_id="S017", incident_id=ref, follow_up="已处理"))
     measure = ic.RecordIncidentMeasure(staff_id="S017", incident_id=ref, measure="再次检查")
-    assert _rejected(app, recorded, ctx, measure).code is ErrorCode.conflict
+    assert rejected(app, recorded, ctx, measure).code is ErrorCode.conflict
 
 
 def test_bad_times_are_refused_with_their_field(app, ctx, recorded):
     future = _open(occurred_at=(T0 + timedelta(hours=1)).isoformat())
-    assert "occurred_at" in str(_rejected(app, recorded, ctx, future))
+    assert "occurred_at" in str(rejected(app, recorded, ctx, future))
     ref = app.execute(ctx, _open())["incident_id"]
     early = ic.RecordIncidentMeasure(
         staff_id="S017", incident_id=ref, measure="x", taken_at=T0 - timedelta(days=1)
     )
-    assert "before the incident happened" in str(_rejected(app, recorded, ctx, early))
+    assert "before the incident happened" in str(rejected(app, recorded, ctx, early))
 
 
 def test_an_unknown_incident_is_not_found(app, ctx, recorded):
     measure = ic.RecordIncidentMeasure(staff_id="S1", incident_id="HBW-INC-202611-009", measure="x")
-    assert _rejected(app, recorded, ctx, measure).code is ErrorCode.not_found
+    assert rejected(app, recorded, ctx, measure).code is ErrorCode.not_found
 
 
 def test_a_place_holding_a_phone_number_is_refused_at_the_edge():

@@ -16,17 +16,9 @@ from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.messaging.errors import DeskError
+from tests.unit.conftest import rejected
 
 _T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # the clock fixture's start
-
-
-def rejected(app, recorded, ctx, cmd) -> DeskError:
-    """Execute a command that must fail and must leave the store untouched."""
-    before = recorded(app)
-    with pytest.raises(DeskError) as raised:
-        app.execute(ctx, cmd)
-    assert recorded(app) == before
-    return raised.value
 
 
 def test_a_report_opens_a_received_ticket_with_its_number_R3_1(app, ctx, report_cmd):

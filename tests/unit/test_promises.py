@@ -9,8 +9,6 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-import pytest
-
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.domain import Promise
@@ -18,8 +16,7 @@ from shared.contracts import promise_commands as pc
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
-from shared.messaging.errors import DeskError
-from tests.unit.conftest import T0, notifications
+from tests.unit.conftest import T0, notifications, refused
 
 STAFF = {"S01": {"role": "receptionist"}, "CS1": {"role": "cs_assistant"}}
 PHONE = "13912345678"
@@ -32,15 +29,6 @@ def run(app: IntakeApp, ctx: CommandContext, command: type, **body: Any) -> dict
 def promise(app: IntakeApp, ctx: CommandContext, ref: str = "p-1", hours: float = 2, **more):
     due = (T0 + timedelta(hours=hours)).isoformat()
     return run(app, ctx, pc.MakePromise, client_ref=ref, due_at=due, what="回复水费疑问", **more)
-
-
-def refused(app: IntakeApp, call, code: str) -> str:
-    before = notifications(app)
-    with pytest.raises(DeskError) as caught:
-        call()
-    assert caught.value.code.value == code
-    assert notifications(app) == before  # nothing changed
-    return str(caught.value)
 
 
 def published(app: IntakeApp) -> list:

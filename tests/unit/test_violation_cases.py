@@ -17,8 +17,7 @@ from shared.eventstore.subject_keys import SubjectKeys
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.kernel.violations import Measure, ViolationClass, missing_before, removable_on
-from shared.messaging.errors import DeskError
-from tests.unit.conftest import T0, notifications
+from tests.unit.conftest import T0, refused
 
 STAFF = {
     "S01": {"role": "receptionist"},
@@ -48,15 +47,6 @@ def open_case(app: IntakeApp, ctx: CommandContext, vclass: str = "major", ref: s
 def measure(app, ctx, what: str, staff: str = "S01", days: int = 3, ref: str = "v-1"):
     due = (DAY + timedelta(days=days)).isoformat()
     return run(app, ctx, vc.RecordMeasure, staff_id=staff, case=ref, measure=what, due_on=due)
-
-
-def refused(app: IntakeApp, call, code: str) -> str:
-    before = notifications(app)
-    with pytest.raises(DeskError) as caught:
-        call()
-    assert caught.value.code.value == code
-    assert notifications(app) == before  # nothing changed
-    return str(caught.value)
 
 
 def test_the_measures_climb_in_order_R14_3(app: IntakeApp, ctx: CommandContext) -> None:

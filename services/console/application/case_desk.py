@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from services.console.application.forms import (
     _local_time,
     _text,
-    checked,
     new_client_ref,
+    send_form,
+    step_command,
 )
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
@@ -78,8 +79,7 @@ def round_body(form: dict[str, str], zone: ZoneInfo, now: str) -> dict[str, Any]
 async def record_round(
     desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    body = checked(RecordRound, body, staff_id)
-    return await desk.command(site, "intake", RecordRound.verb, staff_id, body)
+    return await send_form(desk, site, staff_id, RecordRound, body)
 
 
 # -- violation cases (违例, R14.1–R14.10) --------------------------------------------------------
@@ -116,18 +116,14 @@ def step_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
 async def open_case(
     desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    body = checked(OpenViolation, body, staff_id)
-    return await desk.command(site, "intake", OpenViolation.verb, staff_id, body)
+    return await send_form(desk, site, staff_id, OpenViolation, body)
 
 
 async def case_step(
     desk: DeskContract, site: str, staff_id: str, case: str, verb: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    if verb not in CASE_STEPS:
-        raise Refused("not_found", f"没有这个操作：{verb}")
-    command, _ = CASE_STEPS[verb]
-    body = checked(command, {"case": case, **body}, staff_id)
-    return await desk.command(site, "intake", command.verb, staff_id, body)
+    command = step_command(CASE_STEPS, verb)
+    return await send_form(desk, site, staff_id, command, {"case": case, **body})
 
 
 async def cases(desk: DeskContract, site: str, status: str | None) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused, field_message, new_key
 
 
@@ -46,6 +47,22 @@ def checked(
     except ValidationError as exc:
         raise refusal_of(exc) from None
     return body
+
+
+async def send_form(
+    desk: DeskContract, site: str, staff_id: str, command: type, body: dict[str, Any]
+) -> dict[str, Any]:
+    """A form's intake command, `checked` first: a bad form sends nothing."""
+    body = checked(command, body, staff_id)
+    return await desk.command(site, "intake", command.verb, staff_id, body)
+
+
+def step_command(steps: dict[str, tuple[type, str]], verb: str) -> type:
+    """The contract's command of a page's step (verb -> (command, label)); no such step is
+    refused as not found."""
+    if verb not in steps:
+        raise Refused("not_found", f"没有这个操作：{verb}")
+    return steps[verb][0]
 
 
 def refusal_of(exc: ValidationError) -> Refused:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import ValidationError
 
-from services.console.application.forms import action_body, order_body, refusal_of
+from services.console.application.forms import action_body, checked, order_body, refusal_of
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused, new_key
 from services.console.domain.screens import OPEN, ORDER_VERBS, VERBS
@@ -45,22 +46,21 @@ class FrontDesk:
         if verb not in VERBS:
             raise Refused("not_found", f"没有这个操作：{verb}")
         body = {"ticket_id": ticket_id, **action_body(verb, form)}
-        try:
-            COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
-        except ValidationError as exc:
-            raise refusal_of(exc) from None
+        body = checked(COMMANDS[verb], body, staff_id)
         command_id = new_key()
         reply = await self.desk.command(site, "intake", verb, staff_id, body, command_id)
-        await self.seen(site, reply["ticket_id"], command_id)
+        await self._shown(lambda: self.ticket(site, reply["ticket_id"]), command_id)
         return reply
 
-    async def seen(self, site: str, ticket_id: str, command_id: str, wait: float = 3.0) -> None:
-        """Wait (a little) until the ticket view shows what the command did, so the page shown
-        next reads its own write; the events carry the command_id as their correlation id."""
+    async def _shown(self, read: Callable[[], Awaitable[dict[str, Any]]], command_id: str,
+                     wait: float = 3.0) -> None:  # fmt: skip
+        """Wait (a little) until the history `read` returns has the command's events, so the page
+        shown next reads its own write; the events carry the command_id as their correlation
+        id."""
         deadline = asyncio.get_running_loop().time() + wait
         while asyncio.get_running_loop().time() < deadline:
             with contextlib.suppress(Refused):
-                history = (await self.ticket(site, ticket_id)).get("history") or []
+                history = (await read()).get("history") or []
                 if any(h.get("correlation_id") == command_id for h in history):
                     return
             await asyncio.sleep(0.1)
@@ -167,21 +167,10 @@ class FrontDesk:
         if verb not in ORDER_VERBS:
             raise Refused("not_found", f"没有这个操作：{verb}")
         order = await self.work_order(site, ref)
-        body = {"work_order_id": order["work_order_id"], **order_body(verb, form, staff_id)}
-        try:
-            ORDER_COMMANDS[verb].model_validate({**body, "staff_id": staff_id})
-        except ValidationError as exc:
-            raise refusal_of(exc) from None
+        order_id = order["work_order_id"]
+        body = {"work_order_id": order_id, **order_body(verb, form, staff_id)}
+        body = checked(ORDER_COMMANDS[verb], body, staff_id)
         command_id = new_key()
         reply = await self.desk.command(site, "dispatch", verb, staff_id, body, command_id)
-        await self.order_seen(site, order["work_order_id"], command_id)
+        await self._shown(lambda: self.work_order(site, order_id), command_id)
         return reply
-
-    async def order_seen(self, site: str, order_id: str, command_id: str) -> None:
-        deadline = asyncio.get_running_loop().time() + 3.0
-        while asyncio.get_running_loop().time() < deadline:
-            with contextlib.suppress(Refused):
-                history = (await self.work_order(site, order_id)).get("history") or []
-                if any(h.get("correlation_id") == command_id for h in history):
-                    return
-            await asyncio.sleep(0.1)

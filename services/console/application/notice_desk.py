@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 from services.console.application.forms import (
     _local_time,
     _text,
-    checked,
     new_client_ref,
+    send_form,
+    step_command,
 )
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
@@ -84,18 +85,14 @@ def step_body(verb: str, form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]
 async def announce(
     desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    body = checked(AnnounceNotice, body, staff_id)
-    return await desk.command(site, "intake", AnnounceNotice.verb, staff_id, body)
+    return await send_form(desk, site, staff_id, AnnounceNotice, body)
 
 
 async def notice_step(
     desk: DeskContract, site: str, staff_id: str, ref: str, verb: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    if verb not in STEPS:
-        raise Refused("not_found", f"没有这个操作：{verb}")
-    command, _ = STEPS[verb]
-    body = checked(command, {"notice_id": ref[:64], **body}, staff_id)
-    return await desk.command(site, "intake", command.verb, staff_id, body)
+    command = step_command(STEPS, verb)
+    return await send_form(desk, site, staff_id, command, {"notice_id": ref[:64], **body})
 
 
 async def in_force(desk: DeskContract, site: str) -> list[dict[str, Any]]:

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from services.console.application.forms import (
     _local_time,
     _text,
-    checked,
     new_client_ref,
+    send_form,
+    step_command,
 )
 from services.console.application.ports import DeskContract
-from services.console.domain.refusal import Refused
 from shared.contracts.promise_commands import (
     BreakPromise,
     KeepPromise,
@@ -62,28 +62,22 @@ def step_body(verb: str, form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]
 
 
 async def make(desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]) -> dict:
-    body = checked(MakePromise, body, staff_id)
-    return await desk.command(site, "intake", MakePromise.verb, staff_id, body)
+    return await send_form(desk, site, staff_id, MakePromise, body)
 
 
 async def missed_call(desk: DeskContract, site: str, staff_id: str, body: dict[str, Any]) -> dict:
-    body = checked(RecordMissedCall, body, staff_id)
-    return await desk.command(site, "intake", RecordMissedCall.verb, staff_id, body)
+    return await send_form(desk, site, staff_id, RecordMissedCall, body)
 
 
 async def step(desk: DeskContract, site: str, staff_id: str, ref: str, verb: str,
                body: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    if verb not in STEPS:
-        raise Refused("not_found", f"没有这个操作：{verb}")
-    command, _ = STEPS[verb]
-    body = checked(command, {"promise": ref, **body}, staff_id)
-    return await desk.command(site, "intake", command.verb, staff_id, body)
+    command = step_command(STEPS, verb)
+    return await send_form(desk, site, staff_id, command, {"promise": ref, **body})
 
 
 async def reveal(desk: DeskContract, site: str, staff_id: str, ref: str) -> dict[str, Any]:
     """A missed call's number, for the call back (the look is recorded in intake)."""
-    body = checked(RevealCaller, {"promise": ref}, staff_id)
-    return await desk.command(site, "intake", RevealCaller.verb, staff_id, body)
+    return await send_form(desk, site, staff_id, RevealCaller, {"promise": ref})
 
 
 async def open_promises(desk: DeskContract, site: str) -> list[dict[str, Any]]:

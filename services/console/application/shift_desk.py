@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.console.application.forms import _text, checked
+from services.console.application.forms import _text, send_form, step_command
 from services.console.application.ports import DeskContract
-from services.console.domain.refusal import Refused
 from shared.contracts.shifts import MAX_PENDING, CloseShift, SignShift, WriteShiftEntry
 
 ENTRY_KINDS = {"notice": "重要通知", "unresolved": "待解决问题", "abnormal": "异常情况"}
@@ -34,13 +33,10 @@ def step_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
 async def shift_step(desk: DeskContract, site: str, staff_id: str, verb: str,
                      body: dict[str, Any], open_tickets: list[str]) -> dict[str, Any]:  # fmt: skip
     """Send the step; a close hands on the site's open tickets as its pending items."""
-    if verb not in STEPS:
-        raise Refused("not_found", f"没有这个操作：{verb}")
-    command, _ = STEPS[verb]
+    command = step_command(STEPS, verb)
     if verb == "close":
         body = {**body, "pending": open_tickets[:MAX_PENDING]}  # the newest first
-    body = checked(command, body, staff_id)
-    return await desk.command(site, "intake", command.verb, staff_id, body)
+    return await send_form(desk, site, staff_id, command, body)
 
 
 async def shift_log(desk: DeskContract, site: str, previous: bool) -> dict[str, Any]:

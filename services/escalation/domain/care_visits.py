@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.system_board import WaitingBoard
 
 CARE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/care-visits")
 
@@ -24,7 +25,7 @@ def care_board_id_for(resident_id: UUID) -> UUID:
     return uuid5(CARE_NS, str(resident_id))
 
 
-class CareVisits(Aggregate):
+class CareVisits(WaitingBoard):
     class Event(BoardEvent):
         pass
 
@@ -76,25 +77,12 @@ class CareVisits(Aggregate):
             correlation_id=correlation_id, causation_id=causation_id,
         )  # fmt: skip
 
-    def _record(self, event_class: type, at: datetime, causation_id: str | None,
-                **fields: Any) -> None:  # fmt: skip
-        self.trigger_event(event_class, timestamp=at, site=self.site, actor=SYSTEM,
-                           correlation_id=self.correlation_id, causation_id=causation_id,
-                           **fields)  # fmt: skip
-
     def visit_due(self, *, due_at: datetime, role: str, at: datetime,
                   causation_id: str | None) -> None:  # fmt: skip
         """Wait for the next visit by `due_at` (a visit ends the wait before it)."""
         self.end_wait("visited", at, causation_id)
         self._record(self.VisitDue, at, causation_id, key=f"visit:{self.count + 1}",
                      due_at=due_at, role=role)  # fmt: skip
-
-    def end_wait(self, reason: str, at: datetime, causation_id: str | None) -> None:
-        if self.waiting is not None:
-            self._record(self.WaitEnded, at, causation_id, key=self.waiting["key"], reason=reason)
-
-    def next_due(self) -> datetime | None:
-        return self.waiting["due_at"] if self.waiting else None
 
     def decide(self, now: datetime) -> list[Notice]:
         """The interval passed with no visit: tell the visiting role, once."""

@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.system_board import WaitingBoard
 
 CASE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/violation-case")
 
@@ -26,7 +27,7 @@ def case_board_id_for(case_id: UUID) -> UUID:
     return uuid5(CASE_NS, str(case_id))
 
 
-class CaseDeadlines(Aggregate):
+class CaseDeadlines(WaitingBoard):
     class Event(BoardEvent):
         pass
 
@@ -91,12 +92,6 @@ class CaseDeadlines(Aggregate):
             causation_id=causation_id,
         )  # fmt: skip
 
-    def _record(self, event_class: type, at: datetime, causation_id: str | None,
-                **fields: Any) -> None:  # fmt: skip
-        self.trigger_event(event_class, timestamp=at, site=self.site, actor=SYSTEM,
-                           correlation_id=self.correlation_id, causation_id=causation_id,
-                           **fields)  # fmt: skip
-
     def measure_due(self, *, measure: str, due_on: str, due_at: datetime, at: datetime,
                     causation_id: str | None) -> None:  # fmt: skip
         self.end_wait("superseded", at, causation_id)
@@ -107,13 +102,6 @@ class CaseDeadlines(Aggregate):
     def reassign(self, role: str, at: datetime, causation_id: str | None) -> None:
         if role != self.role:
             self._record(self.Reassigned, at, causation_id, role=role)
-
-    def end_wait(self, reason: str, at: datetime, causation_id: str | None) -> None:
-        if self.waiting is not None:
-            self._record(self.WaitEnded, at, causation_id, key=self.waiting["key"], reason=reason)
-
-    def next_due(self) -> datetime | None:
-        return self.waiting["due_at"] if self.waiting else None
 
     def decide(self, now: datetime) -> list[Notice]:
         """The measure's due date passed: tell the case's role, once."""

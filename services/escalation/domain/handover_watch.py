@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.system_board import SystemBoard
 
 HANDOVER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/handover")
 
@@ -25,7 +26,7 @@ def handover_board_id_for(shift_log_id: UUID) -> UUID:
     return uuid5(HANDOVER_NS, str(shift_log_id))
 
 
-class HandoverWatch(Aggregate):
+class HandoverWatch(SystemBoard):
     class Event(BoardEvent):
         pass
 
@@ -68,12 +69,6 @@ class HandoverWatch(Aggregate):
             shift_id=shift_id, shift=shift, sign_by=sign_by, role=role, actor=SYSTEM,
             correlation_id=correlation_id, causation_id=causation_id,
         )  # fmt: skip
-
-    def _record(self, event_class: type, at: datetime, causation_id: str | None,
-                **fields: Any) -> None:  # fmt: skip
-        self.trigger_event(event_class, timestamp=at, site=self.site, actor=SYSTEM,
-                           correlation_id=self.correlation_id, causation_id=causation_id,
-                           **fields)  # fmt: skip
 
     def sign(self, at: datetime, causation_id: str | None) -> None:
         if not self.signed:

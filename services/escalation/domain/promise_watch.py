@@ -9,7 +9,6 @@ notices are `Notice`s (`ticket_id`, `ticket_no` are the promise's id and client_
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -17,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.system_board import SystemBoard
 
 PROMISE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/promise")
 
@@ -25,7 +25,7 @@ def promise_board_id_for(promise_id: UUID) -> UUID:
     return uuid5(PROMISE_NS, str(promise_id))
 
 
-class PromiseWatch(Aggregate):
+class PromiseWatch(SystemBoard):
     class Event(BoardEvent):
         pass
 
@@ -107,12 +107,6 @@ class PromiseWatch(Aggregate):
             remind_at=_remind_at(due_at, remind_before, at),
             actor=SYSTEM, correlation_id=correlation_id, causation_id=causation_id,
         )  # fmt: skip
-
-    def _record(self, event_class: type, at: datetime, causation_id: str | None,
-                **fields: Any) -> None:  # fmt: skip
-        self.trigger_event(event_class, timestamp=at, site=self.site, actor=SYSTEM,
-                           correlation_id=self.correlation_id, causation_id=causation_id,
-                           **fields)  # fmt: skip
 
     def move_due(self, due_at: datetime, remind_before: timedelta, at: datetime,
                  causation_id: str | None) -> None:  # fmt: skip

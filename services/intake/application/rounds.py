@@ -8,15 +8,15 @@ published before the `round.recorded` that names it."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from services.intake.application.contacts import not_in_future
 from services.intake.application.rounds_log import plan_of, round_day
+from services.intake.application.tickets_opened import TicketsOpened
 from services.intake.application.violations import CasesOpened
-from services.intake.domain import Ticket, TicketCounter, ticket_id_for
+from services.intake.domain import Ticket
 from services.intake.domain.rounds import InspectionRound, RoundPlan
 from shared.contracts.rounds import (
     Finding,
@@ -31,7 +31,7 @@ from shared.kernel.departments import route
 from shared.kernel.inspection import FINDING_ROUTES, FindingType
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Channel
-from shared.messaging.errors import conflict, invalid
+from shared.messaging.errors import invalid
 
 if TYPE_CHECKING:
     from services.intake.application import IntakeApp
@@ -61,21 +61,19 @@ def record_round(app: IntakeApp, ctx: CommandContext, cmd: RecordRound) -> Outco
     not_in_future(cmd.ended_at, now, "ended_at")
     day = cmd.started_at.astimezone(site.zone).date()
     _check(app, ctx, cmd, site, day.strftime("%Y-%m"))
-    changed: list[Any] = []
-    counters: dict[str, TicketCounter] = {}
     findings = []
+    tickets = TicketsOpened(app, ctx.site, ctx.meta(cmd), now)
     cases = CasesOpened(app, ctx.site, now)
     for index, finding in enumerate(cmd.findings):
         entry = _route(finding, index, site)
         if not finding.fixed_on_spot:
-            ticket = _open_ticket(app, ctx, cmd, finding, index, site, counters, now)
+            ticket = _open_ticket(tickets, cmd, finding, index)
             entry |= {"ticket_id": str(ticket.id), "ticket_no": ticket.ticket_no}
-            changed += [ticket, *app.note_number(ctx.site, ticket.ticket_no, ticket.id)]
             if finding.type is FindingType.violation:  # R13.15b, R14.10: its case, at once
                 case = cases.open_for(ctx, cmd, finding, ticket.client_ref, ticket.id)
                 entry["case_id"] = str(case.id)
         findings.append(entry)
-    changed += [*counters.values(), *cases.changed()]
+    changed = [*tickets.changed(), *cases.changed()]
     done = InspectionRound.record(
         at=now, site=ctx.site, round_ref=cmd.round_ref, round_type=cmd.round_type.value,
         slot=cmd.slot, local_day=day.isoformat(), area=cmd.area, started_at=cmd.started_at,
@@ -144,34 +142,16 @@ def _routed(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in RoutedFinding.model_fields if k in entry}
 
 
-def _open_ticket(app: IntakeApp, ctx: CommandContext, cmd: RecordRound, finding: Finding,
-                 index: int, site: SiteConfig, counters: dict[str, TicketCounter],
-                 now: datetime) -> Ticket:  # fmt: skip
+def _open_ticket(tickets: TicketsOpened, cmd: RecordRound, finding: Finding,
+                 index: int) -> Ticket:  # fmt: skip
     """The inspection ticket of a finding: no reporter, no customer (R13.17), found when the
     round ended; numbered by one counter per month across the round's findings."""
-    client_ref = f"round/{cmd.round_ref}/{index}"
-    ticket_id = ticket_id_for(ctx.site, client_ref)
-    if app.ticket(ticket_id) is not None:
-        raise conflict(f"a ticket already has the client_ref {client_ref!r}")
-    month = cmd.ended_at.astimezone(site.zone).strftime("%Y%m")
-    if month not in counters:
-        found = app.get(TicketCounter.id_for(ctx.site, month), TicketCounter)
-        counters[month] = found or TicketCounter.start(site=ctx.site, month=month, at=now)
     where = " ".join(part for part in (cmd.area, finding.location, finding.point) if part)
-    route_ = FINDING_ROUTES[finding.type]
-    return Ticket.report(
-        ticket_id=ticket_id,
-        at=now,
-        site=ctx.site,
-        ticket_no=counters[month].next_number(now),
-        client_ref=client_ref,
+    return tickets.open(
+        client_ref=f"round/{cmd.round_ref}/{index}",
         channel=Channel.inspection.value,
-        kind=route_.kind.value,
+        kind=FINDING_ROUTES[finding.type].kind.value,
         category=finding.category,
-        help_category=None,
-        reporter=None,
         content=f"[{where}] {finding.description}",
         received_at=cmd.ended_at,
-        appointment=None,
-        **ctx.meta(cmd),
     )

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from services.intake.application.contacts import not_in_future
-from services.intake.domain import Ticket, TicketCounter, ticket_id_for
+from services.intake.application.tickets_opened import TicketsOpened
+from services.intake.domain import Ticket
 from services.intake.domain.resident import Resident, Unit, unit_id_for
 from services.intake.domain.visits import Survey, Visit, VisitBook
 from shared.contracts.visits import (
@@ -50,15 +51,12 @@ def record_visit(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit) -> Outco
                 f"issues.{index}.category",
             )
     week = week_of(cmd.visited_at.astimezone(site.zone).date())
-    changed: list[Any] = []
-    counters: dict[str, TicketCounter] = {}
+    tickets = TicketsOpened(app, ctx.site, ctx.meta(cmd), now)
     issues = []
     for index, issue in enumerate(cmd.issues):
-        ticket = _open_ticket(app, ctx, cmd, issue, index, counters, now)
+        ticket = _open_ticket(tickets, cmd, issue, index)
         issues.append({"description": issue.description, "ticket_id": str(ticket.id),
                        "ticket_no": ticket.ticket_no})  # fmt: skip
-        changed += [ticket, *app.note_number(ctx.site, ticket.ticket_no, ticket.id)]
-    changed += counters.values()
     visit = Visit.record(
         at=now, site=ctx.site, visit_ref=cmd.visit_ref, unit=cmd.unit, zone=cmd.zone,
         visited_at=cmd.visited_at, week=week.isoformat(),
@@ -71,7 +69,7 @@ def record_visit(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit) -> Outco
     cared = _care_visits(app, ctx, cmd, now)
     reply = VisitReply(visit_id=str(visit.id), duplicate=False, tickets=visit.tickets,
                        care_visited=[r.resident_ref for r in cared])  # fmt: skip
-    return reply, [*changed, visit, book, *cared]
+    return reply, [*tickets.changed(), visit, book, *cared]
 
 
 def _care_visits(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit,
@@ -88,33 +86,16 @@ def _care_visits(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit,
     return cared
 
 
-def _open_ticket(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit, issue: IssueRaised,
-                 index: int, counters: dict[str, TicketCounter],
-                 now: datetime) -> Ticket:  # fmt: skip
+def _open_ticket(tickets: TicketsOpened, cmd: RecordVisit, issue: IssueRaised,
+                 index: int) -> Ticket:  # fmt: skip
     """The ticket of an issue raised on a visit: the household's unit, heard when visited."""
-    client_ref = f"visit/{cmd.visit_ref}/{index}"
-    ticket_id = ticket_id_for(ctx.site, client_ref)
-    if app.ticket(ticket_id) is not None:
-        raise conflict(f"a ticket already has the client_ref {client_ref!r}")
-    month = cmd.visited_at.astimezone(app.site_config(ctx.site).zone).strftime("%Y%m")
-    if month not in counters:
-        found = app.get(TicketCounter.id_for(ctx.site, month), TicketCounter)
-        counters[month] = found or TicketCounter.start(site=ctx.site, month=month, at=now)
-    return Ticket.report(
-        ticket_id=ticket_id,
-        at=now,
-        site=ctx.site,
-        ticket_no=counters[month].next_number(now),
-        client_ref=client_ref,
+    return tickets.open(
+        client_ref=f"visit/{cmd.visit_ref}/{index}",
         channel=Channel.visit.value,
         kind=issue.kind.value,
         category=issue.category,
-        help_category=None,
-        reporter=None,
         content=f"[{cmd.unit}] {issue.description}",
         received_at=cmd.visited_at,
-        appointment=None,
-        **ctx.meta(cmd),
     )
 
 

@@ -1,13 +1,14 @@
 """Intake's domain (docs/DOMAIN.md §2, §3, §6), no I/O: the ticket (`ticket`), what it records
 (`ticket_events`), how its classification may change (`classification`), the checks that end it
 (`closure`), and intake's own records, never published: the ticket-number counters
-(`ticket_counter`), each ticket's open work orders as dispatch publishes them (`work_orders`), the
-site manager's monthly analysis (`month_review`), emergency events and their numbers
-(`incident`), the log of refused looks at contact details (`access_log`); violation cases
-(`violation_case`) and the list of a site's cases (`violation_register`); the desk's promises
-(`promise`); maintenance and outage notices (`maintenance_notice`) and a site's board of them
-(`notice_board`); the resident and unit file (`resident`), the site's special-care residents
-(`care_roll`) and the log of looks at the file (`caller_log`), docs/RESIDENTS.md."""
+(`ticket_counter`, a `month_counter` like the incidents'), each ticket's open work orders as
+dispatch publishes them (`work_orders`), the site manager's monthly analysis (`month_review`),
+emergency events and their numbers (`incident`), the log of refused looks at contact details
+(`access_log`); violation cases (`violation_case`) and the list of a site's cases
+(`violation_register`); the desk's promises (`promise`); maintenance and outage notices
+(`maintenance_notice`) and a site's board of them (`notice_board`); the resident and unit file
+(`resident`), the site's special-care residents (`care_roll`) and the log of looks at the file
+(`caller_log`), docs/RESIDENTS.md."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter

@@ -14,6 +14,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain.month_counter import MonthCounter
+from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.incidents import IncidentStatus
 from shared.kernel.refusals import RuleError, TransitionError
 
@@ -32,11 +34,8 @@ def incident_of_ticket(site: str, ticket_id: UUID) -> UUID:
 
 
 class Incident(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(RecordedEvent):
+        pass
 
     class Opened(Event, Aggregate.Created):
         incident_no: str
@@ -139,8 +138,10 @@ class Incident(Aggregate):
         self._event(self.Closed, at, meta, follow_up=follow_up, closed_at=at)
 
 
-class IncidentCounter(Aggregate):
+class IncidentCounter(MonthCounter):
     """Numbers the incidents of one site and local month: HBW-INC-202612-001."""
+
+    namespace = COUNTER_NS
 
     class Started(Aggregate.Created):
         site: str
@@ -151,21 +152,6 @@ class IncidentCounter(Aggregate):
 
         def apply(self, c: IncidentCounter) -> None:
             c.last = self.number
-
-    def __init__(self, *, site: str, month: str) -> None:
-        self.site = site
-        self.month = month
-        self.last = 0
-
-    @staticmethod
-    def id_for(site: str, month: str) -> UUID:
-        return uuid5(COUNTER_NS, f"{site}/{month}")
-
-    @classmethod
-    def start(cls, *, site: str, month: str, at: datetime) -> IncidentCounter:
-        return cls._create(
-            cls.Started, id=cls.id_for(site, month), timestamp=at, site=site, month=month
-        )
 
     def next_number(self, at: datetime) -> str:
         self.trigger_event(self.Issued, timestamp=at, number=self.last + 1)

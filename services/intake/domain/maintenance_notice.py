@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.maintenance import NoticeStatus, building_of
 from shared.kernel.refusals import RuleError, TransitionError
 
@@ -23,11 +24,8 @@ def notice_id_for(site: str, client_ref: str) -> UUID:
 
 
 class MaintenanceNotice(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(RecordedEvent):
+        pass
 
     class Announced(Event, Aggregate.Created):
         notice_no: str

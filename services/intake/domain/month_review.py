@@ -13,15 +13,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from services.intake.domain.recorded_event import RecordedEvent
+
 REVIEW_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/month-review")
 
 
 class MonthReview(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(RecordedEvent):
         month: str
         cause: str
         lessons: str

@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.promises import PromiseStatus
 from shared.kernel.refusals import RuleError, TransitionError
 
@@ -26,11 +27,8 @@ def promise_id_for(site: str, client_ref: str) -> UUID:
 
 
 class Promise(Aggregate):
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(RecordedEvent):
+        pass
 
     class Made(Event, Aggregate.Created):
         client_ref: str

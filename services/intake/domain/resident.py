@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.refusals import RuleError
 
 UNIT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/unit")
@@ -26,11 +27,8 @@ def resident_id_for(site: str, resident_ref: str) -> UUID:
     return uuid5(RESIDENT_NS, f"{site}/{resident_ref}")
 
 
-class FileEvent(Aggregate.Event):
-    site: str
-    actor: str
-    correlation_id: str
-    causation_id: str | None
+class FileEvent(RecordedEvent):
+    """What every event of the resident and unit file carries."""
 
 
 class Unit(Aggregate):

@@ -13,17 +13,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain.recorded_event import RecordedEvent
+
 ROUNDS_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/inspection-round")
 
 
 class RoundPlan(Aggregate):
     """A site's inspection plan for one local month: its slots (daily, weekly, monthly)."""
 
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(RecordedEvent):
         month: str
         slots: list[dict[str, Any]]
 

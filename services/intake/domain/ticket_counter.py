@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from services.intake.domain.month_counter import MonthCounter
+
 COUNTER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/ticket-counter")
 
 
-class TicketCounter(Aggregate):
+class TicketCounter(MonthCounter):
     """Numbers the tickets of one site and local month: HBW-202611-0042. Each number's event also
     records who reported the ticket (intake's store only), so that the month's analysis can be
     masked for their names; the counter's state keeps only the last number, so numbering the
     thousandth ticket costs what the first did (the analysis reads the events themselves)."""
+
+    namespace = COUNTER_NS
 
     class Started(Aggregate.Created):
         site: str
@@ -37,21 +41,6 @@ class TicketCounter(Aggregate):
 
         def apply(self, c: TicketCounter) -> None:
             c.last = self.number
-
-    def __init__(self, *, site: str, month: str) -> None:
-        self.site = site
-        self.month = month
-        self.last = 0
-
-    @staticmethod
-    def id_for(site: str, month: str) -> UUID:
-        return uuid5(COUNTER_NS, f"{site}/{month}")
-
-    @classmethod
-    def start(cls, *, site: str, month: str, at: datetime) -> TicketCounter:
-        return cls._create(
-            cls.Started, id=cls.id_for(site, month), timestamp=at, site=site, month=month
-        )
 
     def next_number(self, at: datetime, reporter: dict[str, Any] | None = None) -> str:
         self.trigger_event(self.Issued, timestamp=at, number=self.last + 1, reporter=reporter)

@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.intake.domain.classification import ladder_after
+from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.sla import climbs_ladder
 from shared.kernel.vocabulary import CancelReason, TicketStatus
 
@@ -20,13 +21,8 @@ if TYPE_CHECKING:
     from services.intake.domain.ticket import Ticket
 
 
-class TicketEvent(Aggregate.Event):
+class TicketEvent(RecordedEvent):
     """What every event of a ticket carries: its site, who acted and the message ids it follows."""
-
-    site: str
-    actor: str
-    correlation_id: str
-    causation_id: str | None
 
 
 class Reported(TicketEvent, Aggregate.Created):

@@ -12,15 +12,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain.recorded_event import RecordedEvent
+
 if TYPE_CHECKING:
     from services.intake.domain.violation_case import ViolationCase
 
 
-class CaseEvent(Aggregate.Event):
-    site: str
-    actor: str
-    correlation_id: str
-    causation_id: str | None
+class CaseEvent(RecordedEvent):
     violation_class: str  # general | major, as it stood when the event happened
 
 

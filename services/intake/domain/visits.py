@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.refusals import RuleError
 from shared.kernel.visits import answer_errors
 
@@ -96,11 +97,8 @@ class Survey(Aggregate):
     """A satisfaction survey of a site for a period: its questions and each household's answers
     (one response per unit)."""
 
-    class Event(Aggregate.Event):
-        site: str
-        actor: str
-        correlation_id: str
-        causation_id: str | None
+    class Event(RecordedEvent):
+        pass
 
     class Opened(Event, Aggregate.Created):
         survey_ref: str

@@ -10,19 +10,16 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteCursor
 
 from services.reporting.projections.site_calendar import Calendar
+from services.reporting.views.event_facts import Fact, fact_tables, record_fact
 from shared.contracts import shift_events as ev
 
 TABLE = "shift_facts"
-TABLES = (
-    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-    "aggregate_id TEXT NOT NULL, version INTEGER NOT NULL, site TEXT NOT NULL, "
-    "month TEXT NOT NULL, what TEXT NOT NULL, detail TEXT, PRIMARY KEY (aggregate_id, version))",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_month ON {TABLE} (site, month)",
-)
-CHECKED = ((TABLE, "aggregate_id, version"),)
+KEY = "aggregate_id"
+TABLES = fact_tables(TABLE, KEY)
+CHECKED = ((TABLE, f"{KEY}, version"),)
 
 
-def _what(event: Any) -> tuple[str, str | None] | None:
+def _what(event: Any) -> Fact | None:
     match event:
         case ev.ShiftClosedEvent():
             return "closed", str(len(event.data.pending))
@@ -34,16 +31,7 @@ def _what(event: Any) -> tuple[str, str | None] | None:
 
 
 def record(c: SQLiteCursor, calendar: Calendar, event: Any) -> None:
-    """The fact an event adds, if any: in the month it happened, the site's calendar."""
-    what = _what(event)
-    if what is None:
-        return
-    month = calendar.month_of(event.site, event.occurred_at)
-    c.execute(
-        f"INSERT OR IGNORE INTO {TABLE} (aggregate_id, version, site, month, what, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (str(event.aggregate_id), event.aggregate_version, event.site, month, *what),
-    )
+    record_fact(c, calendar, TABLE, KEY, event, _what(event))
 
 
 def month_figures(rows: list[dict[str, Any]], month: str) -> dict[str, Any]:
