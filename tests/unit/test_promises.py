@@ -1,13 +1,16 @@
 """A promise's rules, on intake's application with an in-memory store (R6.15, R10.6, R2.6,
 R11.5; docs/PROMISES.md): made for a time ahead, a missed call due within the site's callback
-time, kept on time or late, re-promised or broken with a reason; every refusal changes nothing;
-a missed call's phone is never published."""
+time, kept on time or late, re-promised or broken with a reason; every refusal changes nothing
+(a refused look at a missed call's number is kept in the access log); a missed call's phone is
+never published."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
+
+import pytest
 
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
@@ -16,6 +19,7 @@ from shared.contracts import promise_commands as pc
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
+from shared.messaging.errors import DeskError
 from tests.unit.conftest import T0, notifications, refused
 
 STAFF = {"S01": {"role": "receptionist"}, "CS1": {"role": "cs_assistant"}}
