@@ -62,10 +62,16 @@ class Process:
         """The warnings and errors the process logged (JSON lines on stderr)."""
         return [line for line in self.errors if '"level": "info"' not in line][-30:]
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
         if not self._ready.wait(timeout):
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGUSR1)  # the stacks of where it waits, to stderr
+                time.sleep(1)
             self.proc.kill()
-            raise AssertionError(f"no ready line; stdout: {''.join(self.lines)}")
+            raise AssertionError(
+                f"no ready line in {timeout:g} s; stdout: {''.join(self.lines)}\nstderr:\n"
+                + "".join(self.errors[-60:])
+            )
 
     def interrupt(self, timeout: float = 20.0) -> int:
         """Ctrl-C in the terminal: SIGINT to every process of the group. Returns the exit code
