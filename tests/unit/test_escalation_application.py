@@ -234,3 +234,17 @@ def test_a_reopened_repair_restarts_the_repair_clocks_that_ran_R7_3() -> None:
     assert (run["run"], run["state"], run["started_at"]) == (2, "running", reopened)
     assert run["deadline"] == reopened + timedelta(hours=72)
     assert "urgent_fixed" not in board_of(app).clocks  # only what ran before
+
+
+def test_the_inbox_is_sent_exactly_the_events_escalation_reacts_to() -> None:
+    """The server filters DESK for escalation (entrypoint.py `FOLLOWS`): every event type of
+    `REACTIONS`, and nothing else — its own events least of all."""
+    from services.escalation.application.reactions import REACTIONS
+    from services.escalation.entrypoint import FOLLOWS, EscalationService
+    from shared.messaging.subjects import event_type_of
+
+    followed = {event_type_of(subject.replace("*", "any-site")) for subject in FOLLOWS}
+    assert followed == {event.type_name() for event in REACTIONS}
+    assert len(FOLLOWS) == len(followed)  # one subject each: they do not overlap
+    assert not any(t.startswith("escalation.") for t in followed)
+    assert EscalationService.consumes == ("escalation-desk", FOLLOWS)
