@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Notification
 from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
@@ -64,16 +64,32 @@ class Schedule(SQLiteView):
         super().__init__(db_name)
         self.create_table()
 
-    def catch_up(self, app: Followed, batch: int = 500) -> int:
-        """Follow the store's notification log; returns how many notifications were read."""
+    def catch_up(
+        self, app: Followed, batch: int = 500, recorded: Sequence[Notification] = ()
+    ) -> int:
+        """Follow the store's notification log; returns how many notifications were followed.
+        `recorded`: what the one writer recorded since it last called this, in order. When
+        those follow the position without a gap they are the log's next notifications (every
+        write of the store is the writer's, under its lock) and are not read back from the
+        store; otherwise the log is read from the position, as ever."""
+        if recorded and self._follows(recorded):
+            self._index(app, recorded)
+            return len(recorded)
         read = 0
         while True:
             notifications = app.recorder.select_notifications(self.position() + 1, batch)
             if not notifications:
                 return read
-            boards = {UUID(str(n.originator_id)) for n in notifications if is_board_event(n.topic)}
-            self.apply([Dues(notifications[-1].id, [(b, app.next_due(b)) for b in boards])])
+            self._index(app, notifications)
             read += len(notifications)
+
+    def _follows(self, recorded: Sequence[Notification]) -> bool:
+        first, last = recorded[0].id, recorded[-1].id
+        return first == self.position() + 1 and last - first == len(recorded) - 1
+
+    def _index(self, app: Followed, notifications: Sequence[Notification]) -> None:
+        boards = {UUID(str(n.originator_id)) for n in notifications if is_board_event(n.topic)}
+        self.apply([Dues(notifications[-1].id, [(b, app.next_due(b)) for b in boards])])
 
     def _apply_rows(self, c: SQLiteCursor, deliveries: Sequence[Any]) -> None:
         for dues in deliveries:
