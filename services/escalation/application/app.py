@@ -66,7 +66,9 @@ class EscalationApp(DeskApplication):
             return outcomes
 
     def apply(self, deliveries: Any) -> None:
-        with self.writing:
+        # the site directory as it is when the batch starts, as for a batch of commands (its
+        # file's stamp read once, not for each event: 2 % of the busy samples)
+        with self.writing, self._sites_read_once():
             self._apply(deliveries)
             self._follow()
 
