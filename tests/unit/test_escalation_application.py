@@ -299,3 +299,15 @@ def test_a_schedule_behind_the_application_reads_the_log_from_its_position(
     assert app.schedule.open_count() == 1
     read_anew.close()
     app.close()
+
+
+def test_the_schedule_commits_without_waiting_for_the_disk(tmp_path: Path) -> None:
+    """It is read again from the store after a power loss (synchronous=NORMAL, in WAL mode)."""
+    schedule = Schedule(str(tmp_path / "schedule.sqlite3"))
+    for commit in (True, False):
+        with schedule.datastore.transaction(commit=commit) as c:
+            c.execute("PRAGMA synchronous")
+            assert c.fetchone()[0] == 1  # NORMAL
+            c.execute("PRAGMA journal_mode")
+            assert c.fetchone()[0] == "wal"
+    schedule.close()
