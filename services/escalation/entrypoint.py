@@ -20,6 +20,7 @@ from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
 from services.escalation.application.notify.channel import NotificationChannel
 from services.escalation.application.notify.tracking import Tracking
+from services.escalation.application.reactions import REACTIONS
 from services.escalation.domain import Notice
 from shared.contracts import escalation_commands
 from shared.contracts.escalation_events import (
@@ -63,6 +64,10 @@ COMMANDS: dict[str, tuple[type[escalation_commands.Command], type, str]] = {
 TICK = 1.0  # seconds between checks on the real clock (what is due is read from an index)
 SCHEDULE_FILE = "escalation-schedule.sqlite3"  # in the data directory
 NOTIFY_FILE = "escalation-notify.sqlite3"  # what the notification channel sent
+# What the inbox reads: the events escalation reacts to (REACTIONS), one subject each. The rest
+# of DESK leaves the clocks as they are (its own escalation.* events were two thirds of what
+# it fetched, decoded, applied and acknowledged a contact), so the server sends none of it.
+FOLLOWS = tuple(sorted(subjects.event_pattern(event.type_name()) for event in REACTIONS))
 
 
 class NotifyingRelay(Relay):
@@ -103,7 +108,7 @@ class EscalationService(DeskService):
     app_class = EscalationApp
     commands = COMMANDS
     publishes = ESCALATION_EVENTS
-    consumes = ("escalation-desk", subjects.EVENTS_ALL)
+    consumes = ("escalation-desk", FOLLOWS)
     relay_class = NotifyingRelay
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

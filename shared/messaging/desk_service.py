@@ -37,8 +37,9 @@ class DeskService(Service):
     # verb -> (command model, reply model, description): the service's contract at a glance
     commands: ClassVar[dict[str, tuple[type[Command], type, str]]]
     publishes: ClassVar[tuple[type[Envelope], ...]]
-    # durable consumer name and subject filter, when the service reacts to DESK
-    consumes: ClassVar[tuple[str, str] | None] = None
+    # durable consumer name and subject filter (one subject, or several), when the service
+    # reacts to DESK
+    consumes: ClassVar[tuple[str, str | tuple[str, ...]] | None] = None
     relay_class: ClassVar[type[Relay]] = Relay
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

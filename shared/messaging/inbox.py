@@ -114,7 +114,7 @@ class Inbox:
         durable: str,
         apply: Apply,
         position: Callable[[], int],
-        filter_subject: str = EVENTS_ALL,
+        filter_subject: str | Sequence[str] = EVENTS_ALL,
         batch_size: int = 256,
         ack_wait: float = 30.0,
         on_applied: Callable[[], None] | None = None,
@@ -130,7 +130,8 @@ class Inbox:
         self.durable = durable
         self._apply = apply
         self._position = position
-        self._filter = filter_subject
+        # one subject, or several (the event types a service reacts to): what the server sends
+        self._filters = [filter_subject] if isinstance(filter_subject, str) else [*filter_subject]
         self._batch_size = batch_size
         self._ack_wait = ack_wait
         self._offload = offload  # the owning service's threads, so its stop can wait for them
@@ -164,7 +165,8 @@ class Inbox:
             STREAM,
             ConsumerConfig(
                 durable_name=self.durable,
-                filter_subject=self._filter,
+                filter_subject=self._filters[0] if len(self._filters) == 1 else None,
+                filter_subjects=self._filters if len(self._filters) > 1 else None,
                 deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
                 opt_start_seq=start,
                 ack_policy=AckPolicy.ALL,  # a batch's last ack acknowledges the batch

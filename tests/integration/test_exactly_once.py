@@ -278,6 +278,43 @@ async def test_a_projection_restarted_mid_stream_ends_as_one_that_never_stopped(
     assert interrupted.checksum() == straight.checksum()
 
 
+async def test_a_consumer_of_some_event_types_reads_each_of_them_once_across_a_restart(
+    raw: RawBus, app: IntakeApp
+) -> None:
+    """Several filter subjects (escalation reads only the event types it reacts to): the server
+    sends those alone, a restart resumes after the recorded position, which stops at the last
+    message read, and the consumer counts as having applied the whole stream."""
+    record_tickets(app, 9)  # 9 reported, 4 resolved; the last one a report
+    await relay_for(app, raw).flush()
+    resolved = [m.seq for m in await raw.events() if m.subject.endswith(".ticket.resolved")]
+    applied: list[int] = []
+    kinds = ("desk.evt.*.ticket.resolved", "desk.evt.*.ticket.classified")
+
+    def inbox(batch_size: int) -> Inbox:
+        return Inbox(
+            raw.js,
+            durable="t-some-types",
+            apply=lambda ds: applied.extend(d.seq for d in ds if d.seq > max(applied, default=0)),
+            position=lambda: max(applied, default=0),
+            filter_subject=kinds,
+            batch_size=batch_size,
+        )
+
+    first_run = inbox(batch_size=2)
+    await first_run.open()
+    await first_run.poll()
+    await first_run.close()  # the process dies here, after 2 of the 4
+    assert applied == resolved[:2]
+    second_run = inbox(batch_size=256)
+    await second_run.open()
+    await drain(second_run)
+
+    assert applied == resolved
+    last = (await raw.js.stream_info(STREAM)).state.last_seq
+    assert max(applied) < last and await second_run.applied_through(last)
+    await second_run.close()
+
+
 async def test_rebuilding_the_projection_from_an_empty_view_gives_the_same_state(
     desk: Desk, services, tmp_path
 ) -> None:

@@ -248,3 +248,80 @@ def test_a_reopened_repair_restarts_the_repair_clocks_that_ran_R7_3() -> None:
     assert (run["run"], run["state"], run["started_at"]) == (2, "running", reopened)
     assert run["deadline"] == reopened + timedelta(hours=72)
     assert "urgent_fixed" not in board_of(app).clocks  # only what ran before
+
+
+def test_the_inbox_is_sent_exactly_the_events_escalation_reacts_to() -> None:
+    """The server filters DESK for escalation (entrypoint.py `FOLLOWS`): every event type of
+    `REACTIONS`, and nothing else — its own events least of all."""
+    from services.escalation.application.reactions import REACTIONS
+    from services.escalation.entrypoint import FOLLOWS, EscalationService
+    from shared.messaging.subjects import event_type_of
+
+    followed = {event_type_of(subject.replace("*", "any-site")) for subject in FOLLOWS}
+    assert followed == {event.type_name() for event in REACTIONS}
+    assert len(FOLLOWS) == len(followed)  # one subject each: they do not overlap
+    assert not any(t.startswith("escalation.") for t in followed)
+    assert EscalationService.consumes == ("escalation-desk", FOLLOWS)
+
+
+def test_the_schedule_follows_what_the_application_recorded_without_reading_it_back(
+    tmp_path: Path,
+) -> None:
+    clock = FixedClock(T0)
+    app = app_on(clock, tmp_path)
+    reads: list[int] = []
+    select = app.recorder.select_notifications
+
+    def counted(start: int, *args: Any, **kwargs: Any) -> Any:
+        reads.append(start)
+        return select(start, *args, **kwargs)
+
+    app.recorder.select_notifications = counted
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=5))
+    nothing_recorded = app.schedule.position() + 1
+    feed("ticket.classified", uuid4(), T0, kind="complaint", category="noise",
+         help_category=None, validity=None, communicative_type=None, severity=None)  # fmt: skip
+    clock.set(T0 + timedelta(days=3))
+    assert app.tick()  # decisions recorded, and their boards' next due times
+
+    assert reads == [nothing_recorded]  # only after the batch that recorded nothing
+    read_anew = Schedule(str(tmp_path / "read-anew.sqlite3"))
+    read_anew.catch_up(app)  # the log read from its first notification
+    assert read_anew.position() == app.schedule.position() == app.recorder.max_notification_id()
+    assert read_anew.checksum() == app.schedule.checksum()
+    read_anew.close()
+    app.close()
+
+
+def test_a_schedule_behind_the_application_reads_the_log_from_its_position(
+    tmp_path: Path,
+) -> None:
+    clock = FixedClock(T0)
+    app = app_on(clock, tmp_path)
+    feed = Feed(app)
+    reported(feed)
+    app.schedule.close()
+    app.schedule = Schedule(str(tmp_path / "deleted-and-new.sqlite3"))  # at position 0
+    issued(feed, T0 + timedelta(minutes=5))  # what it recorded does not follow 0: read all
+
+    read_anew = Schedule(str(tmp_path / "read-anew.sqlite3"))
+    read_anew.catch_up(app)
+    assert app.schedule.position() == read_anew.position() == app.recorder.max_notification_id()
+    assert app.schedule.checksum() == read_anew.checksum()
+    assert app.schedule.open_count() == 1
+    read_anew.close()
+    app.close()
+
+
+def test_the_schedule_commits_without_waiting_for_the_disk(tmp_path: Path) -> None:
+    """It is read again from the store after a power loss (synchronous=NORMAL, in WAL mode)."""
+    schedule = Schedule(str(tmp_path / "schedule.sqlite3"))
+    for commit in (True, False):
+        with schedule.datastore.transaction(commit=commit) as c:
+            c.execute("PRAGMA synchronous")
+            assert c.fetchone()[0] == 1  # NORMAL
+            c.execute("PRAGMA journal_mode")
+            assert c.fetchone()[0] == "wal"
+    schedule.close()
