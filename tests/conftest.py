@@ -14,6 +14,7 @@ from propdesk.trust import Hub
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.messaging.natsd import EmbeddedCluster, EmbeddedNats, free_port
+from shared.messaging.relay import Relay
 from tests.postgres import TestPostgres
 
 # pytest-xdist's workers get COLUMNS=80, which rich's consoles (propdesk/cli/common.py, made at
@@ -21,6 +22,19 @@ from tests.postgres import TestPostgres
 # (the CLI tests give theirs through CliRunner's env)
 os.environ.pop("COLUMNS", None)
 from tests.support.cluster import loopback_cluster
+
+# Every relay of the tests checks the batches it takes from what its application has just
+# recorded against the store (shared/messaging/relay.py `check_recent`): the same notifications,
+# translated alike. A difference fails the test during which a relay saw it.
+Relay.check_recent = True
+
+
+@pytest.fixture(autouse=True)
+def _relays_published_what_the_store_holds() -> Iterator[None]:
+    Relay.mismatches.clear()
+    yield
+    assert Relay.mismatches == [], Relay.mismatches
+
 
 # The sites the tests' bus knows: each has a desk identity and an account of its own.
 BUS_SITES = SiteDirectory(sites={site: SiteConfig() for site in ("hbw", "tech-park", "ohs", "lgp")})

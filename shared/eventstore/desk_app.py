@@ -24,6 +24,7 @@ from shared.contracts.replies import ErrorCode
 from shared.eventstore.existence import stored_ids
 from shared.eventstore.group_commit import GroupCommit, Outcome, StagingRepository, unsaved
 from shared.eventstore.parking_lot import ParksEvents
+from shared.eventstore.recent import RecentRecords
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
 from shared.eventstore.ticket_numbers import TicketNumber
 from shared.eventstore.writer_lock import WriterLock
@@ -124,6 +125,8 @@ class DeskApplication(ParksEvents, Application[UUID]):
         # Commands, reactions to DESK and the relay's position are written from worker threads:
         # one writer at a time (SQLite refuses a write that races another, it does not wait).
         self.writing = threading.Lock()
+        # what was just recorded, for the relay to publish without reading it back (recent.py)
+        self.recent = RecentRecords()
 
     def close(self) -> None:
         if hasattr(self, "factory"):
@@ -201,12 +204,15 @@ class DeskApplication(ParksEvents, Application[UUID]):
         return set(ids) - found if found is not None else set()
 
     def _record(self, processing: ProcessingEvent) -> Any:
-        """Record, and cache the aggregates as recorded; what the store did not take, or what
-        holds changes not recorded (a command that failed half-way in a batch), is not cached
-        (and is forgotten if it was), so that the next get reads it from the store."""
+        """Record, keep what was recorded for the relay (recent.py), and cache the aggregates as
+        recorded; what the store did not take, or what holds changes not recorded (a command
+        that failed half-way in a batch), is not cached (and is forgotten if it was), so that
+        the next get reads it from the store."""
         repository = self.repository
         if not repository.cache or repository.fastforward:
-            return super()._record(processing)
+            recordings = super()._record(processing)
+            self.recent.add(recordings, len(processing.events))
+            return recordings
         try:
             recordings = self.events.put(
                 processing.events, tracking=processing.tracking, **processing.saved_kwargs
@@ -215,6 +221,7 @@ class DeskApplication(ParksEvents, Application[UUID]):
             for aggregate_id in processing.aggregates:
                 repository.forget(aggregate_id)
             raise
+        self.recent.add(recordings, len(processing.events))
         for aggregate_id, aggregate in processing.aggregates.items():
             if getattr(aggregate, "pending_events", None):
                 repository.forget(aggregate_id)

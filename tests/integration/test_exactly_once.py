@@ -4,6 +4,7 @@ each store (SQLite, PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,57 @@ async def test_an_ack_lost_in_the_window_publishes_the_batch_again_and_doubles_n
     assert len(events) == 9
     assert len({m.headers["Nats-Msg-Id"] for m in events}) == 9
     assert relay.position() == app.recorder.max_notification_id()
+
+
+def reads_of(app: IntakeApp, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The positions the store's notification log is read from, from now on."""
+    reads: list[int] = []
+    select = app.recorder.select_notifications
+
+    def counted(start: int, *args: Any, **kwargs: Any) -> Any:
+        reads.append(start)
+        return select(start, *args, **kwargs)
+
+    monkeypatch.setattr(app.recorder, "select_notifications", counted)
+    return reads
+
+
+async def test_the_relay_publishes_what_was_just_recorded_without_reading_it_back(
+    raw: RawBus, app: IntakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Relay, "check_recent", False)  # the tests' check reads the store too
+    relay = relay_for(app, raw)
+    await relay.flush()  # nothing yet: its position read
+    reads = reads_of(app, monkeypatch)
+    record_tickets(app, 4)  # 6 ticket events, with receipts and counters
+    await relay.flush()
+    assert reads == []
+    assert relay.position() == app.recorder.max_notification_id()
+    stored = [Translator(lambda _: [])(app.mapper.to_domain_event(n))
+              for n in app.recorder.select_notifications(1, 100)]  # fmt: skip
+    published = [json.loads(m.data) for m in await raw.events()]
+    assert published == [json.loads(e.model_dump_json()) for e in stored if e is not None]
+
+
+async def test_a_restarted_relay_reads_from_the_store_what_it_was_not_given(
+    raw: RawBus, app: IntakeApp, settings: Settings, clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    record_tickets(app, 2)
+    last = app.recorder.max_notification_id()
+    app.close()  # a restart: what the old process had recorded is known only to the store
+    again = IntakeApp(persistence_env(settings, "intake"), clock, SiteDirectory(strict=False))
+    try:
+        reads = reads_of(again, monkeypatch)
+        record_tickets(again, 2, first=2)
+        relay = relay_for(again, raw)
+        await relay.flush()
+        assert reads[0] == 1  # from its position: the new process's records do not follow it
+        assert relay.position() == again.recorder.max_notification_id() > last
+        events = await raw.events()
+        assert len(events) == 6 and len({m.headers["Nats-Msg-Id"] for m in events}) == 6
+    finally:
+        again.close()
 
 
 async def until(condition: Callable[[], bool]) -> None:
