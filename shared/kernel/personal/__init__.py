@@ -30,7 +30,7 @@ def _found(words: str, reporters: Iterable[dict[str, Any] | None]) -> list[tuple
     searches += [("a name", pattern, words) for pattern in NAMES]
     found = index(reporters).found(words, digits)
     for kind, pattern, text in searches:
-        if (needed := NEEDS.get(kind)) and needed not in text:
+        if (needs := NEEDS.get(kind)) and not needs(text):
             continue
         group = "v" if "v" in pattern.groupindex else 0
         found += [(kind, m.start(group), m.end(group)) for m in pattern.finditer(text)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # Between two digits of one number: spaces, at most one dash, dot, middle dot or bracket.
 _S = r"[ \t]*[-.·()]?[ \t]*"
@@ -74,10 +75,14 @@ DETECTORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"(?:[a-z0-9]{5,6}|[a-z0-9]{4}[挂学警港澳])(?![a-z0-9])"),
     )
 )  # fmt: skip
-# A character without which a kind's patterns cannot match: a text without it is not searched
+# What a text must hold for a kind's patterns to match at all: another text is not searched
 # (the e-mail pattern backtracks along every run of letters and digits, a third of what checking
-# a client_ref cost).
-NEEDS = {"an e-mail address": "@"}
+# a client_ref cost; names and plates begin with a Chinese character).
+NEEDS: dict[str, Callable[[str], bool]] = {
+    "an e-mail address": lambda text: "@" in text,
+    "a licence plate": lambda text: not text.isascii(),
+    "a name": lambda text: not text.isascii(),
+}
 # Names, matched where Chinese numerals are still words (张三, 赵六).
 NAMES: tuple[re.Pattern[str], ...] = (
     # Anybody called by surname and honorific: 王先生, 欧阳女士 (not 先生 alone).
