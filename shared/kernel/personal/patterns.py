@@ -98,11 +98,28 @@ NAMES: tuple[re.Pattern[str], ...] = (
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
 
 
+class _FoldedCharacters(dict[int, str]):
+    """Each character's NFKC, worked out once (a table for str.translate); kept for the first
+    characters seen only, so that texts of every code point cannot grow it without end."""
+
+    def __missing__(self, code: int) -> str:
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(self) < 20_000:
+            self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldedCharacters()
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """The text as matched (NFKC per character), and for each folded character the index of the
     character of `text` it came from."""
     if unicodedata.is_normalized("NFKC", text):  # then so is each character: nothing to fold
         return text, list(range(len(text)))
+    folded = text.translate(_FOLDED)
+    if len(folded) == len(text):  # no character folds to none, so each to one (，to ,)
+        return folded, list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
