@@ -75,10 +75,14 @@ DETECTORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"(?:[a-z0-9]{5,6}|[a-z0-9]{4}[挂学警港澳])(?![a-z0-9])"),
     )
 )  # fmt: skip
+_DIGIT = re.compile(r"\d")  # what the patterns' \d match (any decimal digit, not only 0-9)
 # What a text must hold for a kind's patterns to match at all: another text is not searched
 # (the e-mail pattern backtracks along every run of letters and digits, a third of what checking
-# a client_ref cost; names and plates begin with a Chinese character).
+# a client_ref cost; names and plates begin with a Chinese character; numbers have digits).
 NEEDS: dict[str, Callable[[str], bool]] = {
+    "an ID card or bank card number": lambda text: _DIGIT.search(text) is not None,
+    "a phone number": lambda text: _DIGIT.search(text) is not None,
+    "a QQ number": lambda text: _DIGIT.search(text) is not None,
     "an e-mail address": lambda text: "@" in text,
     "a licence plate": lambda text: not text.isascii(),
     "a name": lambda text: not text.isascii(),
