@@ -105,7 +105,7 @@ class ReportContact(Command):
     def _consistent(self) -> Self:
         # `Key` has checked client_ref alone: what is left are the reporter's name and phone
         if self.reporter is not None and names_a_reporter(
-            self.client_ref, [self.reporter.model_dump()]
+            self.client_ref, [{"name": self.reporter.name, "phone": self.reporter.phone}]
         ):
             # client_ref is published: not the caller's name or number (R15.4)
             raise ValueError("client_ref must not contain the reporter's name or phone")

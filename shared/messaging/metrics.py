@@ -10,6 +10,7 @@ monitor's registry (one per process) registers them, so tests can run several in
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -76,9 +77,18 @@ def request_labels(subject: str) -> tuple[str, str]:
 
 
 def request_answered(service: str, subject: str, outcome: str, seconds: float) -> None:
+    count, seconds_of = _request_series(service, subject, outcome)
+    count.inc()
+    seconds_of.observe(seconds)
+
+
+@functools.lru_cache(maxsize=1024)  # a subscriber's few subjects and outcomes, every request
+def _request_series(service: str, subject: str, outcome: str) -> tuple[Counter, Histogram]:
     kind, verb = request_labels(subject)
-    REQUESTS.labels(service=service, kind=kind, verb=verb, outcome=outcome).inc()
-    REQUEST_SECONDS.labels(service=service, kind=kind, verb=verb).observe(seconds)
+    return (
+        REQUESTS.labels(service=service, kind=kind, verb=verb, outcome=outcome),
+        REQUEST_SECONDS.labels(service=service, kind=kind, verb=verb),
+    )
 
 
 def commands_committed(service: str, count: int) -> None:

@@ -8,6 +8,7 @@ tests/unit/test_request_body.py checks each request model against them).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -42,12 +43,7 @@ def read_json(raw: bytes | bytearray | str, limits: BodyLimits = LIMITS) -> Any:
     if not text.strip():
         return {}
     try:
-        value = json.loads(
-            text,
-            parse_int=_number(int, limits),
-            parse_float=_number(float, limits),
-            parse_constant=_not_json,
-        )
+        value = _decoder(limits).decode(text)
     except _Refused as exc:
         raise _body(str(exc)) from None
     except json.JSONDecodeError as exc:
@@ -56,6 +52,15 @@ def read_json(raw: bytes | bytearray | str, limits: BodyLimits = LIMITS) -> Any:
         raise _too_deep(limits) from None
     _check_shape(value, limits)
     return value
+
+
+@functools.cache  # one decoder for each limits (its scanner is built once, not per request)
+def _decoder(limits: BodyLimits) -> json.JSONDecoder:
+    return json.JSONDecoder(
+        parse_int=_number(int, limits),
+        parse_float=_number(float, limits),
+        parse_constant=_not_json,
+    )
 
 
 def _utf8(data: bytes) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from shared.kernel.personal.patterns import CN_DIGITS, DETECTORS, NAMES, fold
+from shared.kernel.personal.patterns import CN_DIGITS, DETECTORS, NAMES, NEEDS, fold
 from shared.kernel.personal.reporters import reporters as index
 
 _MOBILE_RUN = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
@@ -30,6 +30,8 @@ def _found(words: str, reporters: Iterable[dict[str, Any] | None]) -> list[tuple
     searches += [("a name", pattern, words) for pattern in NAMES]
     found = index(reporters).found(words, digits)
     for kind, pattern, text in searches:
+        if (needs := NEEDS.get(kind)) and not needs(text):
+            continue
         group = "v" if "v" in pattern.groupindex else 0
         found += [(kind, m.start(group), m.end(group)) for m in pattern.finditer(text)]
     return [f for f in found if f[2] > f[1]]
@@ -61,17 +63,22 @@ def looks_personal(value: str, reporters: Iterable[dict[str, Any] | None] = ()) 
 
 
 def _looks_personal(value: str, reporters: Iterable[dict[str, Any] | None]) -> str | None:
-    try:
-        if str(UUID(value)) == value.lower():
-            return None
-    except ValueError:
-        pass
+    if _is_uuid(value):
+        return None
     folded, _ = fold(value)
     found = _found(re.sub(r"[_:/]", "-", folded), reporters)
     if found:
         return found[0][0]
     runs = re.findall(r"\d+", _IDENTIFIER_SEPARATORS.sub("", folded))
     return "a phone number" if any(_MOBILE_RUN.fullmatch(run) for run in runs) else None
+
+
+def _is_uuid(value: str) -> bool:
+    """A UUID as str(UUID) writes it (36 characters: shorter or longer strings are not tried)."""
+    try:
+        return len(value) == 36 and str(UUID(value)) == value.lower()
+    except ValueError:
+        return False
 
 
 _identifier_alone = functools.lru_cache(maxsize=4096)(_looks_personal)
@@ -82,11 +89,8 @@ def names_a_reporter(value: str, reporters: Iterable[dict[str, Any] | None]) -> 
     passed already (the field's own check ran first): of what it looks for, only the reporters'
     own names and numbers are left, so only those are looked for (the same verdict, at a third of
     the cost: a report's client_ref and room are checked both ways)."""
-    try:
-        if str(UUID(value)) == value.lower():
-            return None
-    except ValueError:
-        pass
+    if _is_uuid(value):
+        return None
     folded, _ = fold(value)
     words = re.sub(r"[_:/]", "-", folded)
     found = [f for f in index(reporters).found(words, words.translate(CN_DIGITS)) if f[2] > f[1]]

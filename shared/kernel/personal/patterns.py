@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # Between two digits of one number: spaces, at most one dash, dot, middle dot or bracket.
 _S = r"[ \t]*[-.·()]?[ \t]*"
@@ -74,6 +75,18 @@ DETECTORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"(?:[a-z0-9]{5,6}|[a-z0-9]{4}[挂学警港澳])(?![a-z0-9])"),
     )
 )  # fmt: skip
+_DIGIT = re.compile(r"\d")  # what the patterns' \d match (any decimal digit, not only 0-9)
+# What a text must hold for a kind's patterns to match at all: another text is not searched
+# (the e-mail pattern backtracks along every run of letters and digits, a third of what checking
+# a client_ref cost; names and plates begin with a Chinese character; numbers have digits).
+NEEDS: dict[str, Callable[[str], bool]] = {
+    "an ID card or bank card number": lambda text: _DIGIT.search(text) is not None,
+    "a phone number": lambda text: _DIGIT.search(text) is not None,
+    "a QQ number": lambda text: _DIGIT.search(text) is not None,
+    "an e-mail address": lambda text: "@" in text,
+    "a licence plate": lambda text: not text.isascii(),
+    "a name": lambda text: not text.isascii(),
+}
 # Names, matched where Chinese numerals are still words (张三, 赵六).
 NAMES: tuple[re.Pattern[str], ...] = (
     # Anybody called by surname and honorific: 王先生, 欧阳女士 (not 先生 alone).
@@ -89,9 +102,28 @@ NAMES: tuple[re.Pattern[str], ...] = (
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
 
 
+class _FoldedCharacters(dict[int, str]):
+    """Each character's NFKC, worked out once (a table for str.translate); kept for the first
+    characters seen only, so that texts of every code point cannot grow it without end."""
+
+    def __missing__(self, code: int) -> str:
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(self) < 20_000:
+            self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldedCharacters()
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """The text as matched (NFKC per character), and for each folded character the index of the
     character of `text` it came from."""
+    if unicodedata.is_normalized("NFKC", text):  # then so is each character: nothing to fold
+        return text, list(range(len(text)))
+    folded = text.translate(_FOLDED)
+    if len(folded) == len(text):  # no character folds to none, so each to one (，to ,)
+        return folded, list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
