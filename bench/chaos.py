@@ -432,6 +432,9 @@ def verify(data: Path, url: str) -> dict[str, int]:
             env=env, capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         codes[projection] = done.returncode
+        if done.returncode:  # what differed, or why it could not tell
+            said = f"{done.stdout}{done.stderr}"[-4000:]
+            print(f"verify {projection}: exit {done.returncode}\n{said}")
     return codes
 
 

@@ -22,6 +22,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -39,6 +40,10 @@ from shared.messaging.tasks import Blocking, to_thread
 log = get_logger("inbox")
 MARK_POLL = 1.0  # seconds between looks at a stopped reader's mark
 FOLLOW = 0.05  # seconds to fetch the messages known to be waiting
+
+
+class DeliveryLost(Exception):
+    """A delivery of the consumer did not reach the inbox."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,7 @@ class Inbox:
         self.offset = 0  # the store's position = this stream's sequence + offset
         self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
         self._sub: JetStreamContext.PullSubscription | None = None
+        self._delivered = 0  # the consumer's number of the last delivery received
         # Test hook: called after commit and before ack, to provoke a crash in between.
         self.before_ack: Callable[[Sequence[Delivery]], None] | None = None
 
@@ -175,6 +181,7 @@ class Inbox:
             ),
         )
         self._sub = await self._js.pull_subscribe_bind(self.durable, stream=STREAM)
+        self._delivered = 0  # a new consumer numbers its deliveries from 1
 
     async def applied_through(self, seq: int) -> bool:
         """Whether every message of DESK up to `seq` that this consumer reads is applied. A
@@ -213,6 +220,7 @@ class Inbox:
         if waiting:
             with contextlib.suppress(TimeoutError, NatsTimeout):
                 msgs += await self._sub.fetch(waiting, timeout=FOLLOW)
+        self._check_delivered(msgs)
         deliveries = [
             self._decode(m.metadata.sequence.stream + self.offset, m.data, m.subject) for m in msgs
         ]
@@ -228,6 +236,21 @@ class Inbox:
             if self._on_parked is not None:
                 await self._on_parked(stuck)
         return len(msgs)
+
+    def _check_delivered(self, msgs: list[Msg]) -> None:
+        """Every delivery of the consumer must reach the inbox: the server numbers them (a
+        redelivery too), and one sent on a connection that then broke (a node killed) never
+        arrives. An ack of a later message would acknowledge it too (ack policy all), and it
+        would never be applied: on a gap, nothing of the batch is applied or acked and the
+        consumer is created again at the recorded position (`run`)."""
+        for msg in msgs:
+            delivered = msg.metadata.sequence.consumer
+            if delivered != self._delivered + 1:
+                raise DeliveryLost(
+                    f"{self.durable}: delivery {delivered} after {self._delivered}: "
+                    f"{delivered - self._delivered - 1} not received"
+                )
+            self._delivered = delivered
 
     def _settle(self, deliveries: list[Delivery]) -> list[Stuck]:
         if self._park is None:
