@@ -157,8 +157,9 @@ class Relay:
         notification): what the application has just recorded when it follows the position
         (shared/eventstore/recent.py: not read back), else what the store holds."""
         recent = getattr(self._app, "recent", None)
-        found = recent.after(position, self._batch_size) if recent is not None else None
-        if found:
+        kept = recent.after(position, self._batch_size) if recent is not None else None
+        if kept:
+            found = [(r.notification.id, r.domain_event) for r in kept]
             return await self._offload(self._check, found) if self.check_recent else found
         notifications = await self._offload(
             self._recorder.select_notifications, position + 1, self._batch_size

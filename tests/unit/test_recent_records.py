@@ -7,7 +7,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from shared.eventstore.recent import RecentRecords
+from shared.eventstore.recent import RecentRecords as Kept
+
+
+class RecentRecords(Kept):
+    """As the relay reads it: (notification id, domain event)."""
+
+    def after(self, position: int, limit: int) -> Any:
+        found = super().after(position, limit)
+        return None if found is None else [(r.notification.id, r.domain_event) for r in found]
 
 
 def recordings(*ids: int) -> list[Any]:

@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Notification
 
 from services.escalation.application.commands import HANDLERS
 from services.escalation.application.decisions import decision, incident_decision
@@ -40,9 +39,6 @@ class EscalationApp(DeskApplication):
         """`schedule`: the index of what falls due, or its file, opened once the store (and
         so its lock) is held."""
         super().__init__(*args, **kwargs)
-        # what this application recorded since the schedule last followed its log, in order
-        # (None: not known, the schedule reads the log): the schedule needs not read it back
-        self._unfollowed: list[Notification] | None = []
         try:
             self.schedule = Schedule(schedule) if isinstance(schedule, str) else schedule
         except BaseException:
@@ -79,18 +75,10 @@ class EscalationApp(DeskApplication):
             finally:
                 self._follow()
 
-    def _record(self, processing: ProcessingEvent) -> Any:
-        recordings = super()._record(processing)
-        if self._unfollowed is not None and len(recordings) == len(processing.events):
-            self._unfollowed.extend(r.notification for r in recordings)
-        else:  # the recorder did not say which notifications it wrote
-            self._unfollowed = None
-        return recordings
-
     def _follow(self) -> None:
-        """The schedule follows the log, given what was recorded here (under the lock)."""
-        recorded, self._unfollowed = self._unfollowed, []
-        self.schedule.catch_up(self, recorded=recorded or ())
+        """The schedule follows the log (under the lock): what was just recorded here, from
+        `recent`, without reading it back."""
+        self.schedule.catch_up(self)
 
     # -- policy: what the clocks do when DESK changes (reactions.py) ----------------------
 

@@ -83,28 +83,25 @@ class Schedule(SQLiteView):
         _without_fsync(self.datastore)
         self.create_table()
 
-    def catch_up(
-        self, app: Followed, batch: int = 500, recorded: Sequence[Notification] = ()
-    ) -> int:
+    def catch_up(self, app: Followed, batch: int = 500) -> int:
         """Follow the store's notification log; returns how many notifications were followed.
-        `recorded`: what the one writer recorded since it last called this, in order. When
-        those follow the position without a gap they are the log's next notifications (every
-        write of the store is the writer's, under its lock) and are not read back from the
-        store; otherwise the log is read from the position, as ever."""
-        if recorded and self._follows(recorded):
-            self._index(app, recorded)
-            return len(recorded)
-        read = 0
+        What the application has just recorded and that follows the position without a gap
+        (its `recent`, shared/eventstore/recent.py: every write of the store is the one
+        writer's, under its lock) is not read back from the store; otherwise the log is read
+        from the position, as ever."""
+        recent = getattr(app, "recent", None)
+        followed = 0
+        while recent is not None and (kept := recent.after(self.position(), batch)):
+            self._index(app, [r.notification for r in kept])
+            followed += len(kept)
+        if followed:
+            return followed
         while True:
             notifications = app.recorder.select_notifications(self.position() + 1, batch)
             if not notifications:
-                return read
+                return followed
             self._index(app, notifications)
-            read += len(notifications)
-
-    def _follows(self, recorded: Sequence[Notification]) -> bool:
-        first, last = recorded[0].id, recorded[-1].id
-        return first == self.position() + 1 and last - first == len(recorded) - 1
+            followed += len(notifications)
 
     def _index(self, app: Followed, notifications: Sequence[Notification]) -> None:
         boards = {UUID(str(n.originator_id)) for n in notifications if is_board_event(n.topic)}
