@@ -20,11 +20,8 @@ from pathlib import Path
 from nats.js import JetStreamContext
 
 from bench.desks import clients, desk
-from bench.scale_up import Up, drained
+from bench.scale_up import drained, running
 from propdesk.processes import descendants
-from shared.kernel.settings import Settings
-from shared.messaging.client import Bus
-from shared.messaging.identity import OPS
 from shared.messaging.subjects import STREAM
 
 DURABLE = "escalation-desk"
@@ -40,36 +37,26 @@ async def others_applied(js: JetStreamContext) -> None:
 
 async def backlog(reports: int) -> str:
     work = Path(tempfile.mkdtemp(prefix="escalation-backlog-"))
-    up = Up(work / "up", {})
-    try:
-        await asyncio.to_thread(up.wait_ready)
+    async with running(work / "up", {}) as (up, settings, ops):
         [pid] = [p for p, line in descendants(up.proc.pid).items() if line.name == "escalation"]
 
         def cpu() -> float:
             return descendants(up.proc.pid)[pid].cpu_seconds
 
-        settings = Settings(data_dir=work / "up")
-        bus = Bus(up.url, settings, name="bench", max_reconnect_attempts=0)
+        desks = [await desk(up.url, settings) for _ in range(16)]
+        await clients(desks, 50, "HB-S01")  # warm up
+        await drained(ops)
+        os.kill(pid, signal.SIGSTOP)
         try:
-            ops = await bus.connection(OPS)
-            desks = [await desk(up.url, settings) for _ in range(16)]
-            await clients(desks, 50, "HB-S01")  # warm up
-            await drained(ops)
-            os.kill(pid, signal.SIGSTOP)
-            try:
-                await clients(desks, reports, "HB-S01")
-                await others_applied(ops.jetstream())
-            finally:
-                c0, t0 = cpu(), time.perf_counter()
-                os.kill(pid, signal.SIGCONT)
-            await drained(ops, quiet=0.5)
-            c1, t1 = cpu(), time.perf_counter() - 0.5
-            for client in desks:
-                await client.close()
+            await clients(desks, reports, "HB-S01")
+            await others_applied(ops.jetstream())
         finally:
-            await bus.close()
-    finally:
-        up.stop()
+            c0, t0 = cpu(), time.perf_counter()
+            os.kill(pid, signal.SIGCONT)
+        await drained(ops, quiet=0.5)
+        c1, t1 = cpu(), time.perf_counter() - 0.5
+        for client in desks:
+            await client.close()
     return (
         f"escalation over a backlog of {reports} reports: {1000 * (c1 - c0) / reports:.3f} ms "
         f"of CPU a report, {reports / (t1 - t0):.0f} reports/s, "

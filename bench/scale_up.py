@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from nats.aio.client import Client
@@ -142,6 +144,23 @@ async def paced(
     ]
 
 
+@contextlib.asynccontextmanager
+async def running(data: Path, env: dict[str, str]) -> AsyncIterator[tuple[Up, Settings, Client]]:
+    """`propdesk up` on a fresh `data`, ready, and an ops connection to it; both closed at the
+    end."""
+    up = Up(data, env)
+    try:
+        await asyncio.to_thread(up.wait_ready)
+        settings = Settings(data_dir=data)
+        bus = Bus(up.url, settings, name="bench", max_reconnect_attempts=0)
+        try:
+            yield up, settings, await bus.connection(OPS)
+        finally:
+            await bus.close()
+    finally:
+        up.stop()
+
+
 async def whole_system(
     work: Path,
     args: argparse.Namespace,
@@ -153,37 +172,26 @@ async def whole_system(
     """`env` chooses the services' stores (PostgreSQL's settings, or SQLite by default); the
     ratios divide by `raw`, that store's raw single-save rate."""
     reports, many, rate, seconds = args.reports, args.clients, args.rate, args.seconds
-    data = work / "up"
-    up = Up(data, env)
-    try:
-        await asyncio.to_thread(up.wait_ready)
-        settings = Settings(data_dir=data)
-        bus = Bus(up.url, settings, name="bench", max_reconnect_attempts=0)
-        try:
-            ops = await bus.connection(OPS)
-            found, one, multi = await one_and_many(
-                lambda: desk(up.url, settings), reports, many, "HB-S01", label
+    async with running(work / "up", env) as (up, settings, ops):
+        found, one, multi = await one_and_many(
+            lambda: desk(up.url, settings), reports, many, "HB-S01", label
+        )
+        rows += found + ratios(label, one, multi, raw, many)
+        await drained(ops)
+        t0 = time.perf_counter()
+        desks = [await desk(up.url, settings) for _ in range(many)]
+        await clients(desks, reports, "HB-S01")
+        await drained(ops)
+        settled = reports / (time.perf_counter() - t0)
+        rows.append(
+            (
+                f"{label}: {many} clients, until every consumer applied all",
+                f"{settled:,.0f} reports/s",
             )
-            rows += found + ratios(label, one, multi, raw, many)
-            await drained(ops)
-            t0 = time.perf_counter()
-            desks = [await desk(up.url, settings) for _ in range(many)]
-            await clients(desks, reports, "HB-S01")
-            await drained(ops)
-            settled = reports / (time.perf_counter() - t0)
-            rows.append(
-                (
-                    f"{label}: {many} clients, until every consumer applied all",
-                    f"{settled:,.0f} reports/s",
-                )
-            )
-            rows += await paced(desks, rate, seconds, "HB-S01", label)
-            await drained(ops)
-            if settled < rate:  # and at what it sustains, to see the latency without a queue
-                rows += await paced(desks, round(settled / 2), seconds, "HB-S01", label)
-            for client in desks:
-                await client.close()
-        finally:
-            await bus.close()
-    finally:
-        up.stop()
+        )
+        rows += await paced(desks, rate, seconds, "HB-S01", label)
+        await drained(ops)
+        if settled < rate:  # and at what it sustains, to see the latency without a queue
+            rows += await paced(desks, round(settled / 2), seconds, "HB-S01", label)
+        for client in desks:
+            await client.close()
