@@ -125,7 +125,8 @@ class DeskApplication(ParksEvents, Application[UUID]):
         # Commands, reactions to DESK and the relay's position are written from worker threads:
         # one writer at a time (SQLite refuses a write that races another, it does not wait).
         self.writing = threading.Lock()
-        # what was just recorded, for the relay to publish without reading it back (recent.py)
+        # what was just recorded, for the readers of the log in this process (the relay,
+        # escalation's schedule) not to read it back (recent.py)
         self.recent = RecentRecords()
 
     def close(self) -> None:
@@ -204,10 +205,10 @@ class DeskApplication(ParksEvents, Application[UUID]):
         return set(ids) - found if found is not None else set()
 
     def _record(self, processing: ProcessingEvent) -> Any:
-        """Record, keep what was recorded for the relay (recent.py), and cache the aggregates as
-        recorded; what the store did not take, or what holds changes not recorded (a command
-        that failed half-way in a batch), is not cached (and is forgotten if it was), so that
-        the next get reads it from the store."""
+        """Record, keep what was recorded for the log's readers (recent.py), and cache the
+        aggregates as recorded; what the store did not take, or what holds changes not recorded
+        (a command that failed half-way in a batch), is not cached (and is forgotten if it
+        was), so that the next get reads it from the store."""
         repository = self.repository
         if not repository.cache or repository.fastforward:
             recordings = super()._record(processing)

@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification, ProcessRecorder, Tracking
+from eventsourcing.persistence import ProcessRecorder, Tracking
 from nats.js import JetStreamContext
 
 from shared.contracts.events import Envelope
@@ -153,39 +153,34 @@ class Relay:
                 await self.record()
 
     async def _next(self, position: int) -> list[tuple[int, Any]]:
-        """The notifications after `position`, up to a batch, as (id, domain event or stored
-        notification): what the application has just recorded when it follows the position
-        (shared/eventstore/recent.py: not read back), else what the store holds."""
+        """The notifications after `position`, up to a batch, as (id, domain event): what the
+        application has just recorded when it follows the position (shared/eventstore/recent.py:
+        not read back), else what the store holds, decoded."""
         recent = getattr(self._app, "recent", None)
         kept = recent.after(position, self._batch_size) if recent is not None else None
         if kept:
             found = [(r.notification.id, r.domain_event) for r in kept]
             return await self._offload(self._check, found) if self.check_recent else found
-        notifications = await self._offload(
-            self._recorder.select_notifications, position + 1, self._batch_size
+        return self._decoded(
+            await self._offload(self._recorder.select_notifications, position + 1, self._batch_size)
         )
-        return [(n.id, n) for n in notifications]
+
+    def _decoded(self, notifications: Sequence[Any]) -> list[tuple[int, Any]]:
+        return [(n.id, self._app.mapper.to_domain_event(n)) for n in notifications]
 
     def _check(self, found: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
         """`check_recent`: what the store holds after the position, and whether the recent
         events are the same notifications and translate alike (else noted in `mismatches`)."""
-        stored = self._recorder.select_notifications(found[0][0], len(found), found[-1][0])
-        ids = [n.id for n in stored]
-        if ids != [i for i, _ in found]:
-            Relay.mismatches.append(f"{self._name}: recent ids {found[0][0]}… are not the store's")
-        for notification, (_, event) in zip(stored, found, strict=False):
-            again, kept = (self._translate(e) for e in (self._event(notification), event))
-            if (again and again.model_dump_json()) != (kept and kept.model_dump_json()):
-                Relay.mismatches.append(f"{self._name}: notification {notification.id} differs")
-        return [(n.id, n) for n in stored]
-
-    def _event(self, pending: Any) -> Any:
-        """A domain event as recorded, or decoded from the stored notification."""
-        return (
-            self._app.mapper.to_domain_event(pending)
-            if isinstance(pending, Notification)
-            else pending
+        stored = self._decoded(
+            self._recorder.select_notifications(found[0][0], len(found), found[-1][0])
         )
+        if [i for i, _ in stored] != [i for i, _ in found]:
+            Relay.mismatches.append(f"{self._name}: recent ids {found[0][0]}… are not the store's")
+        for (notification_id, again), (_, kept) in zip(stored, found, strict=False):
+            shown = [e and e.model_dump_json() for e in map(self._translate, (again, kept))]
+            if shown[0] != shown[1]:
+                Relay.mismatches.append(f"{self._name}: notification {notification_id} differs")
+        return stored
 
     async def _publish_window(self, pending: Sequence[tuple[int, Any]]) -> None:
         """Publish the notifications' envelopes without waiting, then wait for their acks in
@@ -193,7 +188,7 @@ class Relay:
         sent: list[tuple[Envelope | None, list[asyncio.Future[Any]]]] = []
         try:
             for _, event in pending:
-                envelope = self._translate(self._event(event))
+                envelope = self._translate(event)
                 sent.append((envelope, await self.publish_async(envelope) if envelope else []))
             for envelope, acks in sent:
                 for ack in acks:
@@ -250,8 +245,8 @@ class Relay:
             )
             if not notifications:
                 break
-            for notification in notifications:
-                envelope = self._translate(self._app.mapper.to_domain_event(notification))
+            for _, event in self._decoded(notifications):
+                envelope = self._translate(event)
                 if envelope is not None:
                     await Relay.publish(self, envelope)  # DESK only: NOTICES was not recreated
                     total += 1
