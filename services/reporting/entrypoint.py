@@ -116,7 +116,8 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
         self.repairs: dict[str, dict[str, Any]] = {}  # projection -> its last repair
         self.streams = StreamDesk(self)
         self._store_lock: StoreLock | None = None
-        self._decoding = SharedDecoding()  # the views' inboxes read the same messages of DESK
+        # the views' inboxes read the same messages of DESK
+        self._decoding = SharedDecoding(readers=len(PROJECTIONS))
 
     @property
     def view(self) -> TicketView | None:

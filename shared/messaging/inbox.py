@@ -74,21 +74,39 @@ def decode(seq: int, data: bytes, subject: str = "") -> Delivery:
 class SharedDecoding:
     """Decoding shared by the inboxes of one process that read the same messages (reporting's
     views, each with its own consumer of DESK): a message is validated once, and each inbox gets
-    the same `Delivery` (its envelope is frozen; projections never change what they read). The
-    last `size` messages are kept, so inboxes that read in step find each other's."""
+    the same `Delivery` (its envelope is frozen; projections never change what they read). A
+    delivery is kept until each of the `readers` has taken it, so what is kept is only how far
+    the inboxes are apart (nothing, when they read in step): thousands of kept envelopes made
+    every full collection of the process's heap walk them (docs/PERFORMANCE.md, session 7). At
+    most `size` are kept, the oldest dropped first (an inbox stopped or far behind decodes its
+    own)."""
 
-    def __init__(self, size: int = 8192) -> None:
-        self._seen: dict[tuple[int, str], Delivery] = {}  # in the order decoded
+    def __init__(self, readers: int, size: int = 8192) -> None:
+        # (sequence, subject) -> the delivery and how many readers are still to take it, in
+        # the order decoded
+        self._seen: dict[tuple[int, str], tuple[Delivery, int]] = {}
+        self._readers = readers
         self._size = size
 
     def __call__(self, seq: int, data: bytes, subject: str = "") -> Delivery:
-        found = self._seen.get((seq, subject))
-        if found is not None and found.data == data:
-            return found
-        delivery = self._seen[seq, subject] = decode(seq, data, subject)
-        if len(self._seen) > self._size:
-            del self._seen[next(iter(self._seen))]
+        key = (seq, subject)
+        found = self._seen.get(key)
+        if found is not None and found[0].data == data:
+            delivery, waiting = found
+            if waiting > 1:
+                self._seen[key] = (delivery, waiting - 1)
+            else:
+                del self._seen[key]
+            return delivery
+        delivery = decode(seq, data, subject)
+        if self._readers > 1:
+            self._seen[key] = (delivery, self._readers - 1)
+            if len(self._seen) > self._size:
+                del self._seen[next(iter(self._seen))]
         return delivery
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
 
 def _unreadable(subject: str, data: bytes, exc: ValidationError) -> str | None:

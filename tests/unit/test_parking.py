@@ -184,13 +184,24 @@ def test_a_known_event_that_does_not_validate_is_unreadable_and_says_why(
 
 
 def test_inboxes_reading_the_same_message_share_one_decoding() -> None:
-    decoding = SharedDecoding(size=2)
+    decoding = SharedDecoding(readers=3, size=2)
     data = json.dumps(envelope()).encode()
     first = decoding(7, data, SUBJECT)
-    assert decoding(7, bytes(data), SUBJECT) is first  # the other view's inbox, same message
+    assert decoding(7, bytes(data), SUBJECT) is first  # the other views' inboxes, same message
+    assert decoding(7, bytes(data), SUBJECT) is first
+    assert len(decoding) == 0  # every reader took it: not kept
+    assert decoding(7, data, SUBJECT) is not first  # read again (a redelivery): decoded anew
     # another message at that sequence (another DESK) is decoded anew, as is one long gone
     other = json.dumps(envelope()).encode()
     assert decoding(7, other, SUBJECT).envelope != first.envelope
     for seq in (8, 9):  # more than it keeps
         decoding(seq, data, SUBJECT)
+    assert len(decoding) == 2
     assert decoding(7, other, SUBJECT) == decode(7, other, SUBJECT)
+
+
+def test_one_reader_keeps_nothing() -> None:
+    decoding = SharedDecoding(readers=1)
+    data = json.dumps(envelope()).encode()
+    assert decoding(7, data, SUBJECT) is not decoding(7, data, SUBJECT)
+    assert len(decoding) == 0
