@@ -18,10 +18,16 @@ import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import (
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteTrackingRecorder,
+)
 
 from shared.contracts.envelope import Envelope
 from shared.eventstore.checksum import checksum
@@ -74,9 +80,19 @@ class SQLiteView(SQLiteTrackingRecorder):
     STREAM: str = STREAM  # the tracking row's name: the stream whose sequence it holds
     TABLES: Sequence[str] = ()
     CHECKED: Sequence[tuple[str, str]] = ()
+    # What each connection to the file is set to (`PRAGMA …`) as it is opened. A view that is
+    # derived, whose rows and position commit together and whose reader starts again from that
+    # position, may commit without waiting for the disk: `synchronous=NORMAL` in WAL mode loses
+    # nothing when the process dies, and at most the last commits, rows and position together,
+    # when the machine does.
+    PRAGMAS: ClassVar[Sequence[str]] = ()
+    DERIVED: ClassVar[Sequence[str]] = ("synchronous=NORMAL",)  # such a view's PRAGMAS
 
     def __init__(self, db_name: str, lock_timeout: int = 10) -> None:
-        super().__init__(SQLiteDatastore(db_name=db_name, lock_timeout=lock_timeout))
+        datastore = SQLiteDatastore(db_name=db_name, lock_timeout=lock_timeout)
+        if self.PRAGMAS:
+            datastore.pool = _SetPool(self.PRAGMAS, db_name=db_name, lock_timeout=lock_timeout)
+        super().__init__(datastore)
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.TABLES]
@@ -118,6 +134,21 @@ class SQLiteView(SQLiteTrackingRecorder):
 
     def close(self) -> None:
         self.datastore.close()
+
+
+class _SetPool(SQLiteConnectionPool):
+    """eventsourcing's pool of SQLite connections, each set with `pragmas` once opened."""
+
+    def __init__(self, pragmas: Sequence[str], **options: Any) -> None:
+        self._pragmas = tuple(pragmas)
+        super().__init__(**options)
+
+    def _create_connection(self) -> SQLiteConnection:
+        connection = super()._create_connection()
+        cursor = connection.cursor()
+        for pragma in self._pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+        return connection
 
 
 # json.dumps(value, ensure_ascii=False, sort_keys=True), without building an encoder each call

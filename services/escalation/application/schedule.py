@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Notification
-from eventsourcing.sqlite import SQLiteConnection, SQLiteCursor, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteCursor
 from eventsourcing.utils import resolve_topic
 
 from services.escalation.domain.boards import BOARD_EVENTS
@@ -48,24 +48,6 @@ class Dues:
     rows: list[tuple[UUID, datetime | None]]
 
 
-def _without_fsync(datastore: SQLiteDatastore) -> None:
-    """Each connection to the file commits without waiting for the disk (`synchronous=NORMAL`
-    in WAL mode): a process that dies loses nothing, a power loss at most the last commits,
-    rows and position together. That costs nothing here: the store they were read from commits
-    with its fsync first, so the schedule reads it again from its position, and a due time
-    whose correction (`set_due`) was lost is found due early, decides nothing and is set right
-    by the tick. An fsync a commit was ~0.1 ms of CPU, one or two commits a contact."""
-    pool = datastore.pool
-    create = pool._create_connection
-
-    def create_connection() -> SQLiteConnection:
-        connection = create()
-        connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
-        return connection
-
-    pool._create_connection = create_connection  # type: ignore[method-assign]
-
-
 class Schedule(SQLiteView):
     """The due boards and the log position they reflect, on the one view mechanism
     (shared/eventstore/views.py): a batch already applied is skipped, rows and position are
@@ -77,10 +59,14 @@ class Schedule(SQLiteView):
         "CREATE INDEX IF NOT EXISTS due_by_time ON due (due_at)",
     )
     CHECKED = (("due", "board_id"),)
+    # Derived from escalation's store, which commits with its fsync first: a power loss that
+    # takes the schedule's last commits makes it read the store again from its position, and a
+    # due time whose correction (`set_due`) was lost is found due early, decides nothing and is
+    # set right by the tick. An fsync a commit was ~0.1 ms of CPU, one or two commits a contact.
+    PRAGMAS = SQLiteView.DERIVED
 
     def __init__(self, db_name: str) -> None:
         super().__init__(db_name)
-        _without_fsync(self.datastore)
         self.create_table()
 
     def catch_up(self, app: Followed, batch: int = 500) -> int:
