@@ -23,6 +23,7 @@ from propdesk.cli.common import (
     send_command,
     site_zone,
 )
+from shared.kernel.clock import SystemClock
 from shared.kernel.local_time import shown
 from shared.messaging import subjects
 
@@ -73,7 +74,7 @@ def incident_open(
         "client_ref": client_ref or new_client_ref(),
         "kind": kind,
         "place": place,
-        "occurred_at": (occurred_at or datetime.now().astimezone()).isoformat(),
+        "occurred_at": (occurred_at or SystemClock().now()).isoformat(),
         "measure": measure,
         "ticket_id": ticket,
         "staff_id": staff,
