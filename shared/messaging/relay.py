@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar
@@ -92,7 +93,7 @@ class Relay:
         self._record_every = record_every
         self._published: int | None = None  # the last notification whose ack came
         self._stored = 0  # the position as the store holds it (read with the first)
-        self._stored_at = 0.0  # loop time it was last written
+        self._stored_at = -math.inf  # loop time it was last written (never: the first is due)
 
     def position(self) -> int:
         """The last notification published (its ack came). The store's record of it may be
