@@ -89,6 +89,29 @@ class ClockExtended(ClockRef):
     reason: str = Field(description="The special circumstances, masked")
 
 
+class ClockRecounted(ClockRef):
+    """A work order's clock counts another way from now on: the order's urgency was overridden
+    (R7.1), and the clock counts as work of that urgency does, again from its start (its pauses
+    still not counting): the deadline it would have had had the order been of that urgency from
+    the first. A warning or breach already published stands."""
+
+    counting: Literal["calendar", "site"] = Field(
+        description="calendar: every second (urgent work); site: as the site counts"
+    )
+    deadline: AwareDatetime | None = Field(description="null while paused: set on resuming")
+    warn_at: AwareDatetime | None
+    previous_deadline: AwareDatetime | None = Field(description="null: it was paused")
+    target_seconds: float = Field(description="What the run may count in all, now")
+    counted_seconds: float | None = Field(
+        description="While paused: the seconds counted, the new way; null while it runs"
+    )
+    guessed_years: list[int] = Field(
+        default_factory=list,
+        description="As on clock_started: years the new deadline counts office time across "
+        "whose holidays and adjusted working days (调休) are not known",
+    )
+
+
 class ClockWarned(ClockRef):
     """The warning point (default 80 % of the target) passed."""
 
@@ -227,6 +250,11 @@ class EscalationClockWarnedEvent(Envelope):
 class EscalationClockExtendedEvent(Envelope):
     event_type: Literal["escalation.clock_extended"]
     data: ClockExtended
+
+
+class EscalationClockRecountedEvent(Envelope):
+    event_type: Literal["escalation.clock_recounted"]
+    data: ClockRecounted
 
 
 class EscalationClockBreachedEvent(Envelope):
@@ -402,6 +430,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationMaintenanceRestorationOverdueEvent,
     EscalationHandoverUnsignedEvent,
     EscalationCareVisitDueEvent,
+    EscalationClockRecountedEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {

@@ -44,14 +44,15 @@ class Feed:
         self.app.apply([Delivery(self.seq, envelope)])
 
 
-def app_on(clock: FixedClock, path: Path | None = None) -> EscalationApp:
+def app_on(clock: FixedClock, path: Path | None = None,
+           sites: SiteDirectory | None = None) -> EscalationApp:  # fmt: skip
     if path is None:
         env, schedule = {"PERSISTENCE_MODULE": "eventsourcing.popo"}, Schedule(":memory:")
     else:
         env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
                "SQLITE_DBNAME": str(path / "escalation.sqlite3")}  # fmt: skip
         schedule = Schedule(str(path / "schedule.sqlite3"))
-    return EscalationApp(env, clock, SiteDirectory(strict=False), schedule=schedule)
+    return EscalationApp(env, clock, sites or SiteDirectory(strict=False), schedule=schedule)
 
 
 def reported(feed: Feed, **overrides: Any) -> None:
@@ -143,6 +144,48 @@ def test_an_urgent_override_swaps_the_general_clock_for_the_urgent_ones() -> Non
     assert board.clocks["general_fixed"]["outcome"] == "cancelled"
     assert board.clocks["urgent_on_site"]["deadline"] == T0 + timedelta(hours=2)  # from receipt
     assert board.clocks["urgent_fixed"]["deadline"] == T0 + timedelta(hours=24)
+
+
+def test_an_override_counts_the_orders_own_clocks_as_work_of_its_new_urgency_R7_1_R7_6() -> None:
+    """At a site counting office hours (08:30–17:30), Friday 27 November 2026: the order's own
+    clocks count as its urgency says after each override, again from their start, and a clock it
+    starts later counts so too."""
+    office = {"counting": "office_hours", "office_hours": {"opens": "08:30", "closes": "17:30"}}
+    app = app_on(FixedClock(T0), sites=SiteDirectory.model_validate(
+        {"sites": {"hbw": {"name": "Harbour View", "sla": office}}}
+    ))  # fmt: skip
+    feed = Feed(app)
+
+    def friday(hour: int, minute: int) -> datetime:
+        return datetime(2026, 11, 27, hour - 8, minute, tzinfo=UTC)  # Shanghai is UTC+8
+
+    reported(feed)
+    issued(feed, friday(17, 29))
+    collect = "order_collected_household:HBW-202611-0001-W1"
+    on_site = "on_site_household:HBW-202611-0001-W1"
+    monday = timedelta(days=3)
+    assert board_of(app).clocks[collect]["deadline"] == friday(8, 31) + monday
+    feed("workorder.classification_overridden", ORDER, friday(17, 35), urgency="urgent",
+         scope="household", reason="水管爆裂")  # fmt: skip
+    run = board_of(app).clocks[collect]
+    assert (run["run"], run["state"], run["deadline"]) == (1, "running", friday(17, 31))
+
+    feed("workorder.collected", ORDER, friday(17, 40), collected_by="E1")
+    assert board_of(app).clocks[on_site]["deadline"] == friday(17, 55)  # urgent: calendar time
+    feed("workorder.classification_overridden", ORDER, friday(17, 45), urgency="general",
+         scope="household", reason="只是滴水")  # fmt: skip
+    assert board_of(app).clocks[on_site]["deadline"] == friday(8, 45) + monday
+
+
+def test_an_override_that_keeps_the_urgency_leaves_the_orders_clocks_as_they_are() -> None:
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    before = board_of(app).version
+    feed("workorder.classification_overridden", ORDER, T0 + timedelta(minutes=2),
+         urgency="general", scope="household", reason="确认一般")  # fmt: skip
+    assert board_of(app).version == before
 
 
 def test_a_cancelled_ticket_cancels_its_clocks_and_nothing_falls_due() -> None:

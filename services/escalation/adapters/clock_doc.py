@@ -17,7 +17,9 @@ from services.escalation.application.clock_vocabulary import (
     Ladder,
     NoteDepartment,
     NoteRepeat,
+    NoteUrgency,
     Pause,
+    Recount,
     ReportMajor,
     Resume,
     Start,
@@ -37,6 +39,7 @@ from shared.kernel.sla import (
     DEFAULT_LADDER,
     DEFAULT_UPGRADE,
     LADDER_COUNTS,
+    URGENT,
     Counts,
 )
 from shared.kernel.vocabulary import ClockName, Level, Role
@@ -83,9 +86,12 @@ def clock_table() -> str:
         starts: dict[str, list[str]] = {}
         stops: list[str] = []
         cancels: list[str] = []
+        recounts: list[str] = []
         for event_class, actions in TRIGGERS.items():
             for action in actions:
-                if isinstance(action, Start) and _covers((action.clock,), name):
+                if isinstance(action, Recount) and _covers(action.clocks, name):
+                    recounts.append(_event(event_class) + _if(action.when))
+                elif isinstance(action, Start) and _covers((action.clock,), name):
                     how = f"{_if(action.when, action.clock, name)}, from {action.counted_from.says}"
                     if action.until is not None:
                         how += f", until {action.until.says}"
@@ -96,10 +102,12 @@ def clock_table() -> str:
                     if said not in found:
                         found.append(said)
         start = "; ".join(f"{', '.join(events)}{how}" for how, events in starts.items())
+        counts = COUNTS[rule.counts]
+        if recounts and rule.counts == URGENT:  # only its counting follows the urgency
+            counts += f"; {', '.join(recounts)} counts it again from its start, the new way"
         rows.append(
             f"| `{name.value}` | {start} | {', '.join(stops)} | {', '.join(cancels) or '—'} "
-            f"| {_target(rule.target)} | {COUNTS[rule.counts]} | `{rule.notify.value}` "
-            f"| {rule.rule} |"
+            f"| {_target(rule.target)} | {counts} | `{rule.notify.value}` | {rule.rule} |"
         )
     return "\n".join(rows)
 
@@ -133,6 +141,14 @@ def _says(action: Action) -> str:
         case Resume():
             of = " of the order" if action.per_order else ""
             return f"resumes {_clocks(action.clocks)}{of} paused for `{action.reason}`"
+        case Recount():
+            of = " of the order" if action.per_order else ""
+            return (
+                f"counts {_clocks(action.clocks)}{of} that run or are paused as work of its "
+                f"urgency now counts, again from their start{_if(action.when)}"
+            )
+        case NoteUrgency():
+            return f"notes the order's urgency{_if(action.when)}"
         case StartLadder():
             return f"puts the ticket on the complaint ladder{_if(action.when)}"
         case Ladder():

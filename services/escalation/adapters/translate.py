@@ -32,6 +32,7 @@ EVENT_NAMES: dict[type, str] = {
     IncidentWatch.Alerted: "incident_alerted",
     IncidentWatch.FollowUpOverdue: "incident_follow_up_due",
     TicketClocks.ClockExtended: "clock_extended",
+    TicketClocks.ClockRecounted: "clock_recounted",
     TicketClocks.FindingReferred: "finding_referred",
     CaseDeadlines.MeasureOverdue: "measure_overdue",
     PromiseWatch.Reminded: "promise_reminder",
@@ -97,6 +98,17 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
                 "previous_deadline": ev.previous_deadline,
                 "target_seconds": ev.budget,
                 "reason": mask(ev.reason) or "",
+            }
+        case "clock_recounted":
+            paused = ev.deadline is None
+            return base | {
+                "counting": ev.counting,
+                "deadline": ev.deadline,
+                "warn_at": ev.warn_due,
+                "previous_deadline": ev.previous_deadline,
+                "target_seconds": ev.budget,
+                "counted_seconds": ev.counted if paused else None,
+                "guessed_years": list(ev.guessed_years),
             }
         case "clock_warned":
             return base | {"deadline": ev.deadline}

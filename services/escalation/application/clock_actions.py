@@ -18,7 +18,9 @@ from services.escalation.application.clock_vocabulary import (
     Moment,
     NoteDepartment,
     NoteRepeat,
+    NoteUrgency,
     Pause,
+    Recount,
     ReportMajor,
     Resume,
     Start,
@@ -68,6 +70,12 @@ def _do(action: Action, m: Moment) -> None:
             for key in _keys(m, clocks, per_order, "paused"):
                 if board.clocks[key]["pause_reason"] == reason:
                     board.resume_clock(key, at, cause, work)
+        case Recount(clocks=clocks, per_order=per_order):
+            for key in _keys(m, clocks, per_order, "running", "paused"):
+                rule = m.site.sla.clock(ClockName(board.clocks[key]["clock"]))
+                board.recount_clock(key, rule, rule.counting(urgent=m.urgent), at, cause, work)
+        case NoteUrgency():
+            board.note_urgency(m.event.aggregate_id, m.event.data.urgency.value, at, cause)
         case StartLadder():
             received, sla = board.received_at, m.site.sla
             steps = {level.value: sla.ladder_due(received, level) for level in Level}
@@ -89,15 +97,15 @@ def _value(department: Any) -> str | None:
     return None if department is None else str(department.value)
 
 
-def _keys(m: Moment, clocks: tuple[Clock, ...], per_order: bool, state: str) -> list[str]:
-    """The ticket's clocks of these names in `state`; `per_order`: only the event's order's."""
+def _keys(m: Moment, clocks: tuple[Clock, ...], per_order: bool, *states: str) -> list[str]:
+    """The ticket's clocks of these names in `states`; `per_order`: only the event's order's."""
     if not per_order:
         names = [str(name) for clock in clocks for name in _names(clock)]
-        return m.board.clock_keys(*names, states=(state,))
+        return m.board.clock_keys(*names, states=states)
     if m.order is None:
         return []
     keys = [order_key(clock, m.order) for clock in clocks]
-    return [k for k in keys if k in m.board.clocks and m.board.clocks[k]["state"] == state]
+    return [k for k in keys if k in m.board.clocks and m.board.clocks[k]["state"] in states]
 
 
 def _names(clock: Clock) -> tuple[ClockName, ...]:

@@ -146,6 +146,25 @@ class Resume:
 
 
 @dataclass(frozen=True, slots=True)
+class Recount:
+    """Count these clocks, running or paused, as the work's urgency now says (R7.1), again from
+    their start; `per_order`: the work order's run of each. A clock that counts so already is
+    left as it is."""
+
+    clocks: tuple[Clock, ...]
+    when: tuple[When, ...] = ()
+    per_order: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NoteUrgency:
+    """Note the order's urgency as the event gives it (an override, R7.1): what the order's
+    clocks count by from now on."""
+
+    when: tuple[When, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StartLadder:
     """Put the complaint on the ladder, every step counted from receipt."""
 
@@ -186,7 +205,17 @@ class NoteRepeat:
 
 
 Action = (
-    Start | Stop | Pause | Resume | StartLadder | Ladder | NoteDepartment | ReportMajor | NoteRepeat
+    Start
+    | Stop
+    | Pause
+    | Resume
+    | Recount
+    | NoteUrgency
+    | StartLadder
+    | Ladder
+    | NoteDepartment
+    | ReportMajor
+    | NoteRepeat
 )
 
 

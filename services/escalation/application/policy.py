@@ -16,7 +16,9 @@ from services.escalation.application.clock_vocabulary import (
     Moment,
     NoteDepartment,
     NoteRepeat,
+    NoteUrgency,
     Pause,
+    Recount,
     ReportMajor,
     Resume,
     Start,
@@ -205,8 +207,12 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         *_fix_starts(EVENT_OR_APPOINTMENT, REWORK, urgent_from=EVENT),
     ),
     workorder_events.ClassificationOverriddenEvent: (
+        NoteUrgency(when=(ORDER_NOTED,)),
         Stop(FIX, cancelled=True, when=(ORDER_NOTED, FIX_CHANGES)),
         *_fix_starts(RECEIPT_OR_FIRST_APPOINTMENT, ORDER_NOTED, FIX_CHANGES),
+        # the order's own clocks count as work of its new urgency counts, again from their
+        # start: the deadlines the procedures give an order of that urgency (R7.1, R7.6, R7.7)
+        Recount(ORDER_CLOCKS, per_order=True),
     ),
     workorder_events.WorkOrderCollectedEvent: (
         Stop((COLLECTED,), per_order=True),

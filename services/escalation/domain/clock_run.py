@@ -4,7 +4,7 @@ write), no I/O; time is counted by the site's `WorkTime` (calendar or office hou
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.kernel.worktime import CalendarTime, WorkTime
@@ -12,6 +12,7 @@ from shared.kernel.worktime import CalendarTime, WorkTime
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 
 Run = dict[str, Any]
+Due = tuple[datetime, datetime]  # a deadline and its warning point
 
 
 def clock_key(name: str, order_no: str | None = None) -> str:
@@ -21,8 +22,10 @@ def clock_key(name: str, order_no: str | None = None) -> str:
 
 def started(*, clock: str, order_no: str | None, run: int, started_at: datetime, budget: float,
             warn_share: float, deadline: datetime, warn_due: datetime, notify: str,
-            compensation_risk: bool, counting: str = "site") -> Run:  # fmt: skip
-    """A run as it starts: counting from `started_at`, nothing decided yet."""
+            compensation_risk: bool, counting: str = "site",
+            due_by: datetime | None = None) -> Run:  # fmt: skip
+    """A run as it starts: counting from `started_at`, nothing decided yet. `spans`: the stretches
+    it counted before each pause, so that it can be counted again another way (`recounted`)."""
     return {
         "clock": clock,
         "order_no": order_no,
@@ -37,12 +40,22 @@ def started(*, clock: str, order_no: str | None, run: int, started_at: datetime,
         "notify": notify,
         "compensation_risk": compensation_risk,
         "counting": counting,
+        "due_by": due_by,
+        "spans": [],
         "state": RUNNING,
         "warned": False,
         "breached": False,
         "pause_reason": None,
         "outcome": None,
     }
+
+
+def budget_of(target: timedelta, work: WorkTime, started_at: datetime,
+              due_by: datetime | None) -> float:  # fmt: skip
+    """The counted seconds a run started at `started_at` has: its target's, or up to `due_by` (the
+    end of an appointment window, R7.15) when that is later."""
+    seconds = work.budget(target)
+    return seconds if due_by is None else max(seconds, work.elapsed(started_at, due_by))
 
 
 def work_of(run: Run, site_work: WorkTime) -> WorkTime:
@@ -64,11 +77,24 @@ def outcome(run: Run, seconds: float, *, cancelled: bool) -> str:
     return "late" if run["breached"] or seconds > run["budget"] else "met"
 
 
-def resumed_deadlines(run: Run, at: datetime, work: WorkTime) -> tuple[datetime, datetime]:
+def resumed_deadlines(run: Run, at: datetime, work: WorkTime) -> Due:
     """The deadline and warning point of a run resumed at `at`: what was left of each."""
-    left = max(run["budget"] - run["counted"], 0.0)
-    warn_left = max(run["budget"] * run["warn_share"] - run["counted"], 0.0)
-    return work.add(at, left), work.add(at, warn_left)
+    return _due(run, at, run["budget"], run["counted"], work)
+
+
+def recounted(run: Run, budget: float, work: WorkTime) -> tuple[float, Due | None]:
+    """The run counted again from its start by `work`, with `budget`, its pauses still not
+    counting: what it has counted up to its latest start or resumption (all of it, paused), and
+    its deadline and warning point if it runs — a run's that had counted so from the first."""
+    counted = sum(work.elapsed(begin, end) for begin, end in run["spans"])
+    since = run["running_since"]
+    return counted, None if since is None else _due(run, since, budget, counted, work)
+
+
+def _due(run: Run, since: datetime, budget: float, counted: float, work: WorkTime) -> Due:
+    left = max(budget - counted, 0.0)
+    warn_left = max(budget * run["warn_share"] - counted, 0.0)
+    return work.add(since, left), work.add(since, warn_left)
 
 
 def pending(runs: dict[str, Run]) -> list[tuple[datetime, tuple[str, str]]]:

@@ -1,7 +1,8 @@
-"""A ticket's service-level clocks: started, paused, resumed and stopped as DESK and the desk
-say, warned and breached as they fall due (due.py decides when). Each run's deadline is computed
-by the caller's `WorkTime` when it starts or resumes, and stored, so that a later change of
-policy never moves a deadline already given; the arithmetic of a run is clock_run.py's."""
+"""A ticket's service-level clocks: started, paused, resumed, counted again and stopped as DESK
+and the desk say, warned and breached as they fall due (due.py decides when). Each run's deadline
+is computed by the caller's `WorkTime` when it starts, resumes or is counted again, and stored, so
+that a later change of policy never moves a deadline already given; the arithmetic of a run is
+clock_run.py's."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ class ClockStarted(TicketEvent):
     counting: str = "site"
     # years the deadline counts across whose working days are not known (worktime.py)
     guessed_years: tuple[int, ...] = ()
+    # the end of the appointment window it is due by at the earliest (R7.15), kept to count it
+    # again (ClockRecounted); a run stored before it was recorded is counted again without it
+    due_by: datetime | None = None
 
     def apply(self, board: TicketClocks) -> None:
         board.clocks[self.key] = clock_run.started(
@@ -53,6 +57,7 @@ class ClockStarted(TicketEvent):
             notify=self.notify,
             compensation_risk=self.compensation_risk,
             counting=getattr(self, "counting", "site"),
+            due_by=getattr(self, "due_by", None),
         )
 
 
@@ -65,6 +70,7 @@ class ClockPaused(TicketEvent):
 
     def apply(self, board: TicketClocks) -> None:
         clock = board.clocks[self.key]
+        clock["spans"] = [*clock["spans"], (clock["running_since"], self.timestamp)]
         clock.update(state=PAUSED, counted=self.counted, running_since=None)
         clock.update(pause_reason=self.reason, deadline=None, warn_due=None)
 
@@ -109,6 +115,28 @@ class ClockExtended(TicketEvent):
         clock = board.clocks[self.key]
         clock.update(budget=self.budget, deadline=self.deadline, warn_due=self.warn_due)
         clock.update(warned=clock["warned"] and self.warn_due <= self.timestamp)
+
+
+class ClockRecounted(TicketEvent):
+    """A running or paused run counts another way from now on (`counting`: its work's urgency was
+    overridden, R7.1), counted again from its start, its pauses still not counting: the budget,
+    the time counted and the deadline (none while paused) of a run that had counted so from the
+    first. A warning or a breach already recorded stands."""
+
+    key: str
+    clock: str
+    counting: str
+    budget: float
+    counted: float  # up to its latest start or resumption (all of it, paused)
+    deadline: datetime | None
+    warn_due: datetime | None
+    previous_deadline: datetime | None
+    guessed_years: tuple[int, ...] = ()
+
+    def apply(self, board: TicketClocks) -> None:
+        clock = board.clocks[self.key]
+        clock.update(counting=self.counting, budget=self.budget, counted=self.counted)
+        clock.update(deadline=self.deadline, warn_due=self.warn_due)
 
 
 class ClockWarned(TicketEvent):
@@ -164,9 +192,7 @@ class Clocks:
         if self.running(key):
             return
         work = clock_run.work_of({"counting": counting}, work)
-        budget = work.budget(rule.target)
-        if due_by is not None:
-            budget = max(budget, work.elapsed(started_at, due_by))
+        budget = clock_run.budget_of(rule.target, work, started_at, due_by)
         deadline = work.add(started_at, budget)
         earlier = self.clocks.get(key)
         self.record(
@@ -186,6 +212,7 @@ class Clocks:
             compensation_risk=rule.compensation_risk,
             counting=counting,
             guessed_years=work.guessed_years(started_at, deadline),
+            due_by=due_by,
         )
 
     def stop_clock(self, key: str, at: datetime, cause: Cause, work: WorkTime,
@@ -235,4 +262,22 @@ class Clocks:
         self.record_clock(
             ClockResumed, key, at, cause, deadline=deadline, warn_due=warn_due,
             guessed_years=work.guessed_years(at, deadline),
+        )  # fmt: skip
+
+    def recount_clock(self, key: str, rule: ClockRule, counting: Counting, at: datetime,
+                      cause: Cause, work: WorkTime) -> None:  # fmt: skip
+        """Count a running or paused clock `counting` from now on, again from its start: the
+        deadline it would have had had it counted so from the first (its appointment window
+        still the earliest it is due by). Nothing if it counts so already, or has stopped."""
+        clock = self.clocks.get(key)
+        if clock is None or clock["state"] == STOPPED or clock["counting"] == counting:
+            return
+        work = clock_run.work_of({"counting": counting}, work)
+        budget = clock_run.budget_of(rule.target, work, clock["started_at"], clock["due_by"])
+        counted, due = clock_run.recounted(clock, budget, work)
+        deadline, warn_due = due or (None, None)
+        self.record_clock(
+            ClockRecounted, key, at, cause, counting=counting, budget=budget, counted=counted,
+            deadline=deadline, warn_due=warn_due, previous_deadline=clock["deadline"],
+            guessed_years=work.guessed_years(clock["started_at"], deadline) if deadline else (),
         )  # fmt: skip

@@ -1,7 +1,7 @@
 """What a ticket's clocks note of the ticket as DESK tells it: opened, classified, a work order
-issued, the complaint ladder started or changed, the department that answers for a complaint, a
-major classification, a repeat contact, closed or reopened. The ladder's arithmetic is
-ladder.py's; what a note makes fall due is due.py's."""
+issued and its urgency overridden, the complaint ladder started or changed, the department that
+answers for a complaint, a major classification, a repeat contact, closed or reopened. The
+ladder's arithmetic is ladder.py's; what a note makes fall due is due.py's."""
 
 from __future__ import annotations
 
@@ -51,6 +51,16 @@ class OrderNoted(TicketEvent):
             "appointment_start": self.appointment_start,
             "appointment_end": getattr(self, "appointment_end", None),
         }
+
+
+class UrgencyNoted(TicketEvent):
+    """A noted order's urgency overridden by a supervisor (R7.1): what its clocks count by."""
+
+    order_id: UUID
+    urgency: str
+
+    def apply(self, board: TicketClocks) -> None:
+        board.orders[str(self.order_id)]["urgency"] = self.urgency
 
 
 class LadderStarted(TicketEvent):
@@ -117,11 +127,18 @@ class Notes:
     """The notes `TicketClocks` takes once each: a note that changes nothing records nothing.
     (Classified, OrderNoted, Closed and Reopened the application records as DESK says.)"""
 
+    orders: dict[str, dict[str, Any]]
     ladder: dict[str, Any] | None
     department: str | None
     major_since: datetime | None
     major_reported: bool
     raised: int
+
+    def note_urgency(self, order_id: UUID, urgency: str, at: datetime, cause: Cause) -> None:
+        """The order's urgency as last overridden; an order not noted has no clocks to count."""
+        order = self.orders.get(str(order_id))
+        if order is not None and order["urgency"] != urgency:
+            self.record(UrgencyNoted, at, cause, order_id=order_id, urgency=urgency)
 
     def start_ladder(self, steps: dict[str, datetime], upgrade_at: datetime, at: datetime,
                      cause: Cause) -> None:  # fmt: skip

@@ -1,12 +1,14 @@
 """The clocks of one ticket and its complaint ladder (docs/DOMAIN.md §5, §3). No I/O, no wall clock.
 
 `TicketClocks` (a ticket's "board") records every decision as an event: a clock started, paused,
-resumed, stopped, warned or breached; a ladder step reached; the upgrade to major. Its jobs are
-one module each, mixed into the aggregate over the state kept here:
+resumed, counted again, stopped, warned or breached; a ladder step reached; the upgrade to major.
+Its jobs are one module each, mixed into the aggregate over the state kept here:
 
-- clocks.py — the clock operations (start, stop, pause, resume) and the clocks' events;
-- notes.py — what it notes of the ticket as DESK tells it (classified, an order, the ladder
-  started or changed, the department, a major classification, a repeat contact, its end);
+- clocks.py — the clock operations (start, stop, pause, resume, recount) and the clocks'
+  events;
+- notes.py — what it notes of the ticket as DESK tells it (classified, an order and its
+  urgency overridden, the ladder started or changed, the department, a major classification,
+  a repeat contact, its end);
 - due.py — `next_due()`, and `decide(now)`, which records what has fallen due, once: a
   replay of the events never decides anything again.
 
@@ -40,8 +42,10 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
     ClockWarned = clocks.ClockWarned
     ClockBreached = clocks.ClockBreached
     ClockExtended = clocks.ClockExtended
+    ClockRecounted = clocks.ClockRecounted  # the order's urgency overridden (R7.1)
     Classified = notes.Classified
     OrderNoted = notes.OrderNoted
+    UrgencyNoted = notes.UrgencyNoted
     LadderStarted = notes.LadderStarted
     LadderChanged = notes.LadderChanged
     DepartmentNoted = notes.DepartmentNoted

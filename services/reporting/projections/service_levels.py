@@ -47,6 +47,13 @@ def _clock(change: Any) -> Any:
     return step
 
 
+def _recounted(d: dict[str, Any]) -> dict[str, Any]:
+    """Counted the new way, again from its start, its order's urgency overridden (R7.1): its new
+    deadline (none while paused), and while paused what it has counted."""
+    counted = {} if d["counted_seconds"] is None else {"counted_seconds": d["counted_seconds"]}
+    return {"deadline": d["deadline"], "warn_at": d["warn_at"]} | counted
+
+
 def _breached(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
     state = _clock(lambda d: {"warned": True, "breached": True})(state, ev, d)
     return _notify(state, d, "clock_breached", ev) if d.get("key", "") in state["clocks"] else state
@@ -138,6 +145,7 @@ STEPS: dict[type[Envelope], Step] = {
         escalation.EscalationClockExtendedEvent: _clock(
             lambda d: {"deadline": d["deadline"], "warn_at": d["warn_at"]}
         ),
+        escalation.EscalationClockRecountedEvent: _clock(_recounted),
         escalation.EscalationClockWarnedEvent: _clock(lambda d: {"warned": True}),
         escalation.EscalationClockBreachedEvent: _breached,
         escalation.EscalationLadderStartedEvent: _ladder_started,
