@@ -22,7 +22,13 @@ from shared.contracts.commands import Command
 from shared.contracts.envelope import Envelope
 from shared.contracts.replies import ErrorCode
 from shared.eventstore.existence import stored_ids
-from shared.eventstore.group_commit import GroupCommit, Outcome, StagingRepository, unsaved
+from shared.eventstore.group_commit import (
+    Collecting,
+    GroupCommit,
+    Outcome,
+    StagingRepository,
+    unsaved,
+)
 from shared.eventstore.parking_lot import ParksEvents
 from shared.eventstore.recent import RecentRecords
 from shared.eventstore.store import LOCK_FILE, StoreLock, check_readable
@@ -321,7 +327,7 @@ class DeskApplication(ParksEvents, Application[UUID]):
         it all with the last one's position in one transaction (once per batch, not once per
         event: ../docs/PERFORMANCE.md). Returns those left for another transaction: a reaction
         left changes it did not return, which the next must not see."""
-        processing: ProcessingEvent = ProcessingEvent()
+        processing: ProcessingEvent = Collecting()
         absent = self._absent_of_reactions(deliveries)
         self.repository.staged = processing.aggregates
         self.repository.absent = absent

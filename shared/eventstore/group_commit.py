@@ -25,6 +25,7 @@ from eventsourcing.application import (
     Repository,
     project_aggregate,
 )
+from eventsourcing.domain import Aggregate
 
 from shared.messaging.errors import DeskError
 
@@ -32,6 +33,23 @@ from shared.messaging.errors import DeskError
 Outcome = dict[str, Any] | Exception
 # (context, command) -> (reply, the aggregates it changed), saving nothing
 Stage = Callable[[Any, Any], tuple[dict[str, Any], list[Any]]]
+
+
+class Collecting(ProcessingEvent):  # type: ignore[type-arg]
+    """eventsourcing's `ProcessingEvent`, taking an aggregate's pending events without asking
+    first whether it is a domain event and whether it collects events: each question is an
+    isinstance of a runtime-checkable protocol, which walks the protocol's members (~11 µs an
+    aggregate together, 2-3 % of a service's CPU a command). Anything else is collected as
+    eventsourcing does; the order of what is collected is kept."""
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            elif obj is not None:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
 
 
 def unsaved(staged: dict[UUID, Any]) -> bool:
@@ -179,7 +197,7 @@ class GroupCommit:
         self, commands: Sequence[tuple[Any, Any]], todo: list[int], outcomes: list[Any]
     ) -> list[int]:
         """Stage commands from the front of `todo` and commit them once; returns what is left."""
-        processing: ProcessingEvent = ProcessingEvent()
+        processing: ProcessingEvent = Collecting()
         staged = processing.aggregates  # what the batch changed, as it left it
         ran: list[int] = []
         absent = self._absent([commands[i] for i in todo])

@@ -4,17 +4,19 @@ does not fail the others (shared/eventstore/group_commit.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.application import project_aggregate
+from eventsourcing.application import ProcessingEvent, project_aggregate
 
 from services.intake.application import IntakeApp
 from services.intake.domain import Ticket, TicketCounter
 from shared.contracts import commands
 from shared.contracts.replies import ErrorCode
 from shared.eventstore.desk_app import CommandReceipt
+from shared.eventstore.group_commit import Collecting
 from shared.eventstore.store import store_env
 from shared.eventstore.ticket_numbers import TicketNumber
 from shared.kernel.settings import Settings
@@ -347,3 +349,27 @@ def test_a_batch_asks_the_store_once_for_the_ids_its_commands_will_look_up(
         assert not new & set(reads)  # what it does not hold: one query for them all
     finally:
         app.close()
+
+
+def test_a_batch_collects_what_eventsourcing_would_in_the_same_order() -> None:
+    """`Collecting` skips eventsourcing's protocol checks for aggregates only: aggregates,
+    domain events and None, mixed, give the events, their order and the aggregates that
+    `ProcessingEvent` gives."""
+
+    def made() -> list[Any]:
+        first, second, loose = (
+            TicketCounter.start(site=site, month=month, at=datetime(2026, 11, 2, tzinfo=UTC))
+            for site, month in (("hbw", "202611"), ("tech-park", "202611"), ("hbw", "202612"))
+        )
+        first.next_number(datetime(2026, 11, 2, 1, tzinfo=UTC))
+        [event] = loose.collect_events()  # a domain event on its own
+        return [first, None, event, second]
+
+    ours, theirs = Collecting(), ProcessingEvent()
+    ours.collect_events(*made(), note=1)
+    theirs.collect_events(*made(), note=1)
+    assert [(type(e), e.originator_id) for e in ours.events] == [
+        (type(e), e.originator_id) for e in theirs.events
+    ]
+    assert list(ours.aggregates) == list(theirs.aggregates)
+    assert ours.saved_kwargs == theirs.saved_kwargs == {"note": 1}
