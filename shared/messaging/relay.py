@@ -193,7 +193,10 @@ class Relay:
                 sent.append((envelope, await self.publish_async(envelope) if envelope else []))
             for envelope, acks in sent:
                 for ack in acks:
-                    await asyncio.wait_for(ack, timeout=ACK_WAIT)
+                    # once the first has come most have too: no timer and loop turn for those
+                    if not ack.done():
+                        await asyncio.wait_for(ack, timeout=ACK_WAIT)
+                    ack.result()  # its error, if it failed
                 if envelope is not None:
                     await self.published(envelope)
         except BaseException:
