@@ -216,20 +216,17 @@ class DeskApplication(ParksEvents, Application[UUID]):
         (a command that failed half-way in a batch), is not cached (and is forgotten if it
         was), so that the next get reads it from the store."""
         repository = self.repository
-        if not repository.cache or repository.fastforward:
-            recordings = super()._record(processing)
-            self.recent.add(recordings, len(processing.events))
-            return recordings
+        caching = repository.cache and not repository.fastforward
         try:
             recordings = self.events.put(
                 processing.events, tracking=processing.tracking, **processing.saved_kwargs
             )
         except BaseException:
-            for aggregate_id in processing.aggregates:
+            for aggregate_id in processing.aggregates if caching else ():
                 repository.forget(aggregate_id)
             raise
         self.recent.add(recordings, len(processing.events))
-        for aggregate_id, aggregate in processing.aggregates.items():
+        for aggregate_id, aggregate in processing.aggregates.items() if caching else ():
             if getattr(aggregate, "pending_events", None):
                 repository.forget(aggregate_id)
             else:
