@@ -8,7 +8,7 @@ and guessed_years.py (deadlines counted on a guess, said in the log)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -29,6 +29,26 @@ from services.escalation.domain.boards import BOARDS, Board
 from services.escalation.domain.notice_watch import NoticeWatch
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
+
+
+def _on_its_own(board: Any, now: datetime) -> list[Any]:
+    return [*board.decide(now), board]
+
+
+# How the tick has a due board decide, and reports each decision: a board decides on its own
+# (`decide`; decisions.py names its ticket, case, promise, shift or resident), a watch over an
+# emergency (R16.5) or a maintenance notice with the reminder it owes, naming its incident or
+# notice.
+Tick = tuple[Callable[[Any, datetime], list[Any]], Callable[[Any, Any], dict[str, Any]]]
+TICKS: dict[type, Tick] = {
+    IncidentWatch: (remind, lambda _, event: incident_decision(event)),
+    NoticeWatch: (remind_notice, lambda _, event: notice_decision(event)),
+}
+ON_ITS_OWN: Tick = (_on_its_own, decision)
+
+
+def _tick_of(board: Any) -> Tick:
+    return next((tick for kind, tick in TICKS.items() if isinstance(board, kind)), ON_ITS_OWN)
 
 
 class EscalationApp(DeskApplication):
@@ -134,17 +154,9 @@ class EscalationApp(DeskApplication):
                     board = self.board(board_id)
                     if board is None:
                         continue
-                    if isinstance(board, IncidentWatch):  # an emergency's follow-up (R16.5)
-                        changed.extend(remind(board, now))
-                        decided.extend(map(incident_decision, board.pending_events))
-                        continue
-                    if isinstance(board, NoticeWatch):  # a notice's explanation, restoration
-                        changed.extend(remind_notice(board, now))
-                        decided.extend(map(notice_decision, board.pending_events))
-                        continue
-                    changed.extend(board.decide(now))
-                    decided.extend(decision(board, ev) for ev in board.pending_events)
-                    changed.append(board)
+                    decide, report = _tick_of(board)
+                    changed.extend(decide(board, now))
+                    decided.extend(report(board, ev) for ev in board.pending_events)
                 self.save(*changed)
                 # a row due by `now` that decided nothing (its deadline moved) is set right here
                 self.schedule.set_due((b, self.next_due(b)) for b in due)
