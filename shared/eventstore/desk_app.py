@@ -233,6 +233,15 @@ class DeskApplication(ParksEvents, Application[UUID]):
                 repository.remember(aggregate_id, aggregate)
         return recordings
 
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """eventsourcing's `save`, collecting as a batch does (`Collecting`: without its
+        protocol checks)."""
+        processing = Collecting()
+        processing.collect_events(*objs, **kwargs)
+        recordings = self._record(processing)
+        self._recorded(processing, recordings)
+        return recordings
+
     def _recorded(self, processing: ProcessingEvent, recordings: Any) -> None:
         """What eventsourcing's `save` does after recording."""
         self._take_snapshots(processing)

@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import register_topic
 
+from shared.eventstore.group_commit import Collecting
 from shared.messaging.errors import retryable
 from shared.messaging.parking import (
     StillFailing,
@@ -85,7 +85,7 @@ class ParksEvents:
             lot = self.lot(consumer)
             entry = parked_entry(consumer, delivery, error, attempts, at)
             lot.trigger_event(ParkingLot.Parked, timestamp=at, entry=entry)
-            processing = ProcessingEvent(tracking=Tracking(STREAM, delivery.seq))
+            processing = Collecting(tracking=Tracking(STREAM, delivery.seq))
             processing.collect_events(lot)
             self._record(processing)
             return True
