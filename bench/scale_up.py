@@ -88,35 +88,39 @@ async def visible(client: Client, ticket_id: str) -> None:
         await asyncio.sleep(0.002)
 
 
-async def paced(
-    desks: list[Client], rate: float, seconds: float, staff: str, label: str = "`propdesk up`"
-) -> Rows:
+Watched = dict[str, list[float]]  # ticket -> sent, replied, visible (epoch seconds)
+
+
+async def watched_reports(
+    desks: list[Client], rate: float, seconds: float, staff: str
+) -> tuple[Watched, int, int]:
     """`rate` reports/s for `seconds`, sent on time whatever the replies do; every fifth is
-    watched until `ticket.get` finds it: report → visible. One watcher looks for the watched
-    tickets one after another, in the order their replies came (the view applies DESK in
-    order): a watcher per ticket, each asking every 2 ms, sent reporting thousands of queries a
-    second once the view lagged, and slowed what it measured."""
-    shown: list[float] = []
+    watched until `ticket.get` finds it. One watcher looks for the watched tickets one after
+    another, in the order their replies came (the view applies DESK in order): a watcher per
+    ticket, each asking every 2 ms, sent reporting thousands of queries a second once the view
+    lagged, and slowed what it measured. Returns the watched tickets' times, how many reports
+    had no answer, and how many were sent over 50 ms late."""
+    times: Watched = {}
     late = failed = 0
     tasks: list[asyncio.Task[None]] = []
-    watched: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue()
+    watched: asyncio.Queue[str | None] = asyncio.Queue()
 
     async def watcher() -> None:
-        while (item := await watched.get()) is not None:
-            t0, ticket_id = item
+        while (ticket_id := await watched.get()) is not None:
             await visible(desks[-1], ticket_id)
-            shown.append(time.perf_counter() - t0)
+            times[ticket_id].append(time.time())
 
     async def one(n: int) -> None:
         nonlocal failed
-        t0 = time.perf_counter()
+        sent = time.time()
         try:
             reply = await report(desks[n % len(desks)], staff)
         except Exception:  # no answer within the time-out: the load is more than it takes
             failed += 1
             return
         if n % 5 == 0:
-            watched.put_nowait((t0, reply["ticket_id"]))
+            times[reply["ticket_id"]] = [sent, time.time()]
+            watched.put_nowait(reply["ticket_id"])
 
     watching = asyncio.create_task(watcher())
     start = time.perf_counter()
@@ -130,6 +134,15 @@ async def paced(
     await asyncio.gather(*tasks)
     watched.put_nowait(None)
     await watching
+    return times, failed, late
+
+
+async def paced(
+    desks: list[Client], rate: float, seconds: float, staff: str, label: str = "`propdesk up`"
+) -> Rows:
+    """Report → visible under `rate` reports/s for `seconds` (`watched_reports`)."""
+    times, failed, late = await watched_reports(desks, rate, seconds, staff)
+    shown = [visible_at - sent for sent, _, visible_at in times.values()]
     result = f"p50 {p(shown, 50):.0f} ms, p99 {p(shown, 99):.0f} ms" if len(shown) > 1 else "-"
     if failed:
         result += f"; {failed} reports not answered in 30 s"

@@ -13,14 +13,13 @@ import asyncio
 import gc
 import json
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
 from nats.aio.client import Client
 
-from bench.desks import SITE, Rows, clients, desk, p, report
-from bench.scale_up import drained, running, visible
+from bench.desks import SITE, Rows, clients, desk, p
+from bench.scale_up import drained, running, watched_reports
 from shared.logging import configure_logging
 from shared.messaging.reader import read_stream
 from shared.messaging.subjects import STREAM, event
@@ -36,34 +35,10 @@ def _stamp(header: str) -> float:
 
 
 async def paced(desks: list[Client], ops: Client, rate: float, seconds: float) -> Rows:
-    """`rate` reports/s for `seconds`; every fifth is watched (one watcher, in reply order, as
-    bench/scale_up.py's `paced` does)."""
+    """`rate` reports/s for `seconds`, every fifth watched (bench/scale_up.py's
+    `watched_reports`), each cut where its time went."""
     first = (await ops.jetstream().stream_info(STREAM)).state.last_seq + 1
-    times: dict[str, list[float]] = {}  # ticket -> sent, replied, visible (epoch s)
-    watched: asyncio.Queue[str | None] = asyncio.Queue()
-
-    async def watcher() -> None:
-        while (ticket_id := await watched.get()) is not None:
-            await visible(desks[-1], ticket_id)
-            times[ticket_id].append(time.time())
-
-    async def one(n: int) -> None:
-        sent = time.time()
-        reply = await report(desks[n % len(desks)], "HB-S01")
-        if n % 5 == 0:
-            times[reply["ticket_id"]] = [sent, time.time()]
-            watched.put_nowait(reply["ticket_id"])
-
-    watching = asyncio.create_task(watcher())
-    tasks, start = [], time.perf_counter()
-    for n in range(int(rate * seconds)):
-        delay = start + n / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(n)))
-    await asyncio.gather(*tasks)
-    watched.put_nowait(None)
-    await watching
+    times, _, _ = await watched_reports(desks, rate, seconds, "HB-S01")
     await drained(ops)
     published: dict[str, float] = {}
     last = (await ops.jetstream().stream_info(STREAM)).state.last_seq
