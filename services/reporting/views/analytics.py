@@ -39,9 +39,7 @@ from shared.messaging.inbox import Delivery
 class AnalyticsView(ParkingView, SQLiteView):
     TABLES = analytics_tables.TABLES
     CHECKED = analytics_tables.CHECKED
-    # Derived: rebuilt by a replay; its rows and position commit together, and its inbox starts
-    # again from that position (docs/ARCHITECTURE.md, "Where the stores are").
-    PRAGMAS = SQLiteView.DERIVED
+    PRAGMAS = SQLiteView.DERIVED  # rebuilt by a replay, read again from its position
 
     def __init__(self, db_name: str, sites: SiteDirectory | None = None) -> None:
         super().__init__(db_name)

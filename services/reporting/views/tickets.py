@@ -31,9 +31,7 @@ log = get_logger("reporting.view")
 class TicketView(NoticeBoard, ParkingView, SQLiteView):
     TABLES = ticket_tables.TABLES
     CHECKED = ticket_tables.CHECKED
-    # Derived: rebuilt by a replay; its rows and position commit together, and its inbox starts
-    # again from that position (docs/ARCHITECTURE.md, "Where the stores are").
-    PRAGMAS = SQLiteView.DERIVED
+    PRAGMAS = SQLiteView.DERIVED  # rebuilt by a replay, read again from its position
 
     def __init__(self, db_name: str) -> None:
         super().__init__(db_name)
