@@ -26,8 +26,10 @@ class DispatchService(DeskService):
     app_class = DispatchApp
     commands = COMMANDS
     publishes = WORKORDER_EVENTS
-    # dispatch follows the tickets: a repair gets its work order at once
+    # dispatch follows the tickets: a repair gets its work order at once, the reports that
+    # come within 50 ms of each other in one transaction (docs/PERFORMANCE.md, session 8)
     consumes = ("dispatch-tickets", subjects.event_pattern("ticket.>"))
+    linger = 0.05
 
     def translator(self) -> Translate:
         return translate

@@ -109,6 +109,9 @@ class EscalationService(DeskService):
     commands = COMMANDS
     publishes = ESCALATION_EVENTS
     consumes = ("escalation-desk", FOLLOWS)
+    # what came within 50 ms in one transaction; a decision waits for it all the same
+    # (`applied_desk` cuts the wait short): docs/PERFORMANCE.md, session 8
+    linger = 0.05
     relay_class = NotifyingRelay
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

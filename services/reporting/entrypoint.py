@@ -202,6 +202,7 @@ class ReportingService(RepairingViews, SwitchingViews, Service):
             mark=self.streams.mark(durable),
             on_stream_changed=lambda why: self.streams.changed(durable, why),
             decoding=self._decoding,
+            linger=PROJECTIONS[name].linger,
             **self.parking.follow(ViewLot(durable, live, self.clock)),
         )
         self.streams.inbox(self.inboxes[name])

@@ -40,6 +40,9 @@ class DeskService(Service):
     # durable consumer name and subject filter (one subject, or several), when the service
     # reacts to DESK
     consumes: ClassVar[tuple[str, str | tuple[str, ...]] | None] = None
+    # seconds its consumer, when caught up, waits for more after a batch's first message
+    # (shared/messaging/inbox.py): none for a service the desk waits on to see its own change
+    linger: ClassVar[float] = 0.0
     relay_class: ClassVar[type[Relay]] = Relay
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -97,6 +100,7 @@ class DeskService(Service):
                 apply=metrics.counting_applied(self.name, durable, self.app.apply),
                 position=self.app.position,
                 filter_subject=filter_subject,
+                linger=self.linger,
                 on_applied=self.applied,
                 offload=self.offload,
                 mark=self.streams.mark(durable),

@@ -12,6 +12,12 @@ An event the consumer cannot apply does not stop it: shared/messaging/parking.py
 times, then
 parks it (with the error) and records the position past it, in one transaction, and the inbox
 moves on; ops see it, and retry it once fixed (docs/RELIABILITY.md).
+
+A consumer nobody waits for in milliseconds (reporting's analytics view; escalation and dispatch,
+briefly) may `linger`: when it has caught up, after the first message of a batch it waits a moment
+for more, so that it applies many in one transaction rather than a few in each (a backlog is taken
+at once); whoever does wait for it (`applied_through`: the simulated clock, escalation's
+decisions) cuts the wait short (`hurry`). docs/PERFORMANCE.md, session 8.
 """
 
 from __future__ import annotations
@@ -148,6 +154,7 @@ class Inbox:
         mark: StreamMark | None = None,
         on_stream_changed: Callable[[str], Awaitable[None]] | None = None,
         decoding: Callable[[int, bytes, str], Delivery] = decode,
+        linger: float = 0.0,
     ) -> None:
         self._js = js
         self.durable = durable
@@ -165,6 +172,8 @@ class Inbox:
         self.mark = mark  # which DESK the position was taken in (shared/messaging/stream_mark.py)
         self._on_stream_changed = on_stream_changed  # e.g. tell ops
         self._decode = decoding  # e.g. a SharedDecoding, for inboxes reading the same messages
+        self._linger = linger  # seconds a batch waits for more after its first message
+        self._hurry = asyncio.Event()  # someone waits: the batch takes what is there now
         self.offset = 0  # the store's position = this stream's sequence + offset
         self.changed: str | None = None  # why it stopped: DESK is not the stream it followed
         self._sub: JetStreamContext.PullSubscription | None = None
@@ -201,6 +210,10 @@ class Inbox:
         self._sub = await self._js.pull_subscribe_bind(self.durable, stream=STREAM)
         self._delivered = 0  # a new consumer numbers its deliveries from 1
 
+    def hurry(self) -> None:
+        """Someone waits for what this consumer applies: a lingering batch stops waiting."""
+        self._hurry.set()
+
     async def applied_through(self, seq: int) -> bool:
         """Whether every message of DESK up to `seq` that this consumer reads is applied. A
         filtered consumer's position stops at the last message it reads, so when that is below
@@ -211,8 +224,12 @@ class Inbox:
                 return True
             info = await self._js.consumer_info(STREAM, self.durable)
         except Exception:  # a view being switched, the consumer not (re)created yet, the bus
+            self.hurry()
             return False  # away: not known to be applied
-        return not info.num_pending and not info.num_ack_pending
+        if info.num_pending or info.num_ack_pending:
+            self.hurry()
+            return False
+        return True
 
     async def close(self) -> None:
         if self._sub is not None:
@@ -234,6 +251,12 @@ class Inbox:
         first = msgs[0].metadata
         # redelivered messages (an ack that never came) are not counted as pending
         waiting = first.num_pending or (self._batch_size if first.num_delivered > 1 else 0)
+        if self._linger and not waiting and not self._hurry.is_set():
+            # caught up (a backlog is taken at once): more may come while it waits
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hurry.wait(), self._linger)
+            waiting = self._batch_size  # what came meanwhile: the server sends what it has
+        self._hurry.clear()
         waiting = min(waiting, self._batch_size - 1)
         if waiting:
             with contextlib.suppress(TimeoutError, NatsTimeout):
