@@ -241,7 +241,12 @@ async def test_a_forged_event_from_any_identity_but_a_service_never_reaches_desk
     desk: Desk, services, connect_as, identity: str
 ) -> None:
     reported = await desk.command(A, "report", report_body("real", kind="repair"))
-    await desk.ticket(A, reported["ticket_id"])
+
+    async def ordered() -> bool:  # dispatch's work order too: all the report makes is in DESK
+        reply = await desk.query(A, "ticket.get", {"ticket_id": reported["ticket_id"]})
+        return reply["ok"] and bool(reply["ticket"]["work_orders"])
+
+    await eventually(ordered)
     forger = await connect_as(identity)
     before = await desk.stream_count()
     forged = {"event_type": "ticket.cancelled", "site": A, "actor": "INTRUDER",
