@@ -188,6 +188,66 @@ def test_an_override_that_keeps_the_urgency_leaves_the_orders_clocks_as_they_are
     assert board_of(app).version == before
 
 
+def test_an_order_made_public_runs_the_public_clocks_from_the_same_start_R7_6_R7_12_R7_13() -> None:
+    """Household: collected within 2 min, on site within 15 (R7.6, R7.7); a public facility:
+    5 and 10 (R7.12, R7.13). An override of the scope swaps the order's running clock for the
+    other scope's, counted from the same start; the finished ones stay as they were."""
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    household = "order_collected_household:HBW-202611-0001-W1"
+    public = "order_collected_public:HBW-202611-0001-W1"
+    assert board_of(app).clocks[household]["deadline"] == T0 + timedelta(minutes=3)
+
+    feed("workorder.classification_overridden", ORDER, T0 + timedelta(minutes=2),
+         urgency="general", scope="public", reason="楼道总管")  # fmt: skip
+    board = board_of(app)
+    assert (board.clocks[household]["state"], board.clocks[household]["outcome"]) == (
+        "stopped", "cancelled",
+    )  # fmt: skip
+    run = board.clocks[public]
+    assert (run["state"], run["started_at"], run["deadline"]) == (
+        "running", T0 + timedelta(minutes=1), T0 + timedelta(minutes=6),
+    )  # fmt: skip
+    assert board.orders[str(ORDER)]["scope"] == "public"
+
+    feed("workorder.collected", ORDER, T0 + timedelta(minutes=4), collected_by="E1")
+    board = board_of(app)
+    assert board.clocks[public]["outcome"] == "met"
+    on_site = "on_site_public:HBW-202611-0001-W1"  # started by the new scope
+    assert board.clocks[on_site]["deadline"] == T0 + timedelta(minutes=14)
+
+    feed("workorder.classification_overridden", ORDER, T0 + timedelta(minutes=5),
+         urgency="general", scope="household", reason="只是本户")  # fmt: skip
+    board = board_of(app)
+    assert board.clocks[public]["outcome"] == "met"  # finished: stays as counted
+    assert board.clocks[on_site]["outcome"] == "cancelled"
+    back = board.clocks["on_site_household:HBW-202611-0001-W1"]
+    assert (back["started_at"], back["deadline"]) == (
+        T0 + timedelta(minutes=4), T0 + timedelta(minutes=19),
+    )  # fmt: skip
+
+
+def test_a_paused_arrival_clock_moved_to_the_other_scope_stays_paused_R7_14() -> None:
+    """A quote pauses the wait for arrival until the customer consents (R7.14): the clock of the
+    new scope waits as the old one did, and the consent resumes it."""
+    app = app_on(FixedClock(T0))
+    feed = Feed(app)
+    reported(feed)
+    issued(feed, T0 + timedelta(minutes=1))
+    feed("workorder.collected", ORDER, T0 + timedelta(minutes=2), collected_by="E1")
+    feed("workorder.quoted", ORDER, T0 + timedelta(minutes=3), amount="80.00", items="角阀")
+    feed("workorder.classification_overridden", ORDER, T0 + timedelta(minutes=4),
+         urgency="general", scope="public", reason="楼道总管")  # fmt: skip
+    public = board_of(app).clocks["on_site_public:HBW-202611-0001-W1"]
+    assert (public["state"], public["pause_reason"]) == ("paused", "customer_consent")
+
+    feed("workorder.quote_accepted", ORDER, T0 + timedelta(minutes=30), amount="80.00")
+    public = board_of(app).clocks["on_site_public:HBW-202611-0001-W1"]
+    assert public["state"] == "running"
+
+
 def test_a_cancelled_ticket_cancels_its_clocks_and_nothing_falls_due() -> None:
     app = app_on(FixedClock(T0))
     feed = Feed(app)

@@ -32,6 +32,7 @@ LATER_EVENTS = (
     "DepartmentNoted", "MajorNoted", "MajorReported", "RepeatNoted", "MajorSuggested",
     "ClockExtended", "FindingNoted", "FindingReferred",  # inspection findings (issue 16)
     "UrgencyNoted", "ClockRecounted",  # an order's urgency overridden (R7.1)
+    "ScopeNoted",  # its scope overridden (R7.12)
 )  # fmt: skip
 # every topic the escalation store of the legacy fixture (tests/fixtures/legacy) holds, and the rest
 OLD_TOPICS = {

@@ -21,6 +21,7 @@ from services.escalation.application.clock_vocabulary import (
     Pause,
     Recount,
     ReportMajor,
+    Rescope,
     Resume,
     Start,
     StartLadder,
@@ -91,6 +92,10 @@ def clock_table() -> str:
             for action in actions:
                 if isinstance(action, Recount) and _covers(action.clocks, name):
                     recounts.append(_event(event_class) + _if(action.when))
+                elif isinstance(action, Rescope) and _covers(action.clocks, name):
+                    other = _event(event_class) + " (the other scope)"
+                    cancels.append(other)
+                    starts.setdefault(", from the start of the run it replaces", []).append(other)
                 elif isinstance(action, Start) and _covers((action.clock,), name):
                     how = f"{_if(action.when, action.clock, name)}, from {action.counted_from.says}"
                     if action.until is not None:
@@ -146,6 +151,12 @@ def _says(action: Action) -> str:
             return (
                 f"counts {_clocks(action.clocks)}{of} that run or are paused as work of its "
                 f"urgency now counts, again from their start{_if(action.when)}"
+            )
+        case Rescope():
+            return (
+                f"if the order's scope changes: cancels its {_clocks(action.clocks)} that run or "
+                "are paused and starts the new scope's clock of each from the same start "
+                f"(paused if it was), then notes the scope{_if(action.when)}"
             )
         case NoteUrgency():
             return f"notes the order's urgency{_if(action.when)}"

@@ -22,12 +22,15 @@ from services.escalation.application.clock_vocabulary import (
     Pause,
     Recount,
     ReportMajor,
+    Rescope,
     Resume,
     Start,
     StartLadder,
     Stop,
     order_key,
 )
+from services.escalation.domain import clock_key
+from services.escalation.domain.clock_run import PAUSED, STOPPED
 from shared.kernel.departments import responsible
 from shared.kernel.vocabulary import ClockName, Level, Scope
 
@@ -74,6 +77,8 @@ def _do(action: Action, m: Moment) -> None:
             for key in _keys(m, clocks, per_order, "running", "paused"):
                 rule = m.site.sla.clock(ClockName(board.clocks[key]["clock"]))
                 board.recount_clock(key, rule, rule.counting(urgent=m.urgent), at, cause, work)
+        case Rescope(clocks=pairs):
+            _rescope(pairs, m)
         case NoteUrgency():
             board.note_urgency(m.event.aggregate_id, m.event.data.urgency.value, at, cause)
         case StartLadder():
@@ -91,6 +96,31 @@ def _do(action: Action, m: Moment) -> None:
             board.note_major(at, cause)
         case NoteRepeat():
             board.note_repeat(m.event.data.repeat_count + 1, at, cause)
+
+
+def _rescope(pairs: tuple[ByScope, ...], m: Moment) -> None:
+    """The order's runs of `pairs` moved to its new scope's clocks (the `Rescope` action)."""
+    board, at, cause, work, order = m.board, m.at, m.cause, m.site.worktime, m.order
+    scope = Scope(m.event.data.scope)
+    if order is None or order["scope"] == scope:
+        return
+    for pair in pairs:
+        key = order_key(pair, order)
+        run = board.clocks.get(key)
+        if run is None or run["state"] == STOPPED:
+            continue
+        started_at, due_by, paused = run["started_at"], run["due_by"], run["state"] == PAUSED
+        reason = run["pause_reason"]
+        board.stop_clock(key, at, cause, work, cancelled=True)
+        name = pair.of(scope)
+        rule = m.site.sla.clock(name)
+        board.start_clock(
+            name.value, rule, work, started_at, at, cause, order["order_no"],
+            rule.counting(urgent=m.urgent), due_by=due_by,
+        )  # fmt: skip
+        if paused:
+            board.pause_clock(clock_key(name.value, order["order_no"]), at, cause, work, reason)
+    board.note_scope(m.event.aggregate_id, scope.value, at, cause)
 
 
 def _value(department: Any) -> str | None:

@@ -157,6 +157,17 @@ class Recount:
 
 
 @dataclass(frozen=True, slots=True)
+class Rescope:
+    """The order's scope overridden (household ↔ public, R7.5, R7.12): each of these pairs' run
+    of the order that runs or is paused is cancelled and the other scope's clock of the pair
+    starts in its place, counted from the same start (and due no earlier than the same window's
+    end), paused if it was; then the order's new scope is noted, for the clocks it starts later."""
+
+    clocks: tuple[ByScope, ...]
+    when: tuple[When, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class NoteUrgency:
     """Note the order's urgency as the event gives it (an override, R7.1): what the order's
     clocks count by from now on."""
@@ -210,6 +221,7 @@ Action = (
     | Pause
     | Resume
     | Recount
+    | Rescope
     | NoteUrgency
     | StartLadder
     | Ladder

@@ -20,6 +20,7 @@ from services.escalation.application.clock_vocabulary import (
     Pause,
     Recount,
     ReportMajor,
+    Rescope,
     Resume,
     Start,
     StartLadder,
@@ -210,6 +211,10 @@ TRIGGERS: dict[type[Envelope], tuple[Action, ...]] = {
         NoteUrgency(when=(ORDER_NOTED,)),
         Stop(FIX, cancelled=True, when=(ORDER_NOTED, FIX_CHANGES)),
         *_fix_starts(RECEIPT_OR_FIRST_APPOINTMENT, ORDER_NOTED, FIX_CHANGES),
+        # a household order made public (or back) runs the other scope's collection and arrival
+        # clocks from the same start: 5 and 10 minutes instead of 2 and 15 (R7.6, R7.7, R7.12,
+        # R7.13)
+        Rescope((COLLECTED, ON_SITE), when=(ORDER_NOTED,)),
         # the order's own clocks count as work of its new urgency counts, again from their
         # start: the deadlines the procedures give an order of that urgency (R7.1, R7.6, R7.7)
         Recount(ORDER_CLOCKS, per_order=True),

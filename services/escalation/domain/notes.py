@@ -63,6 +63,17 @@ class UrgencyNoted(TicketEvent):
         board.orders[str(self.order_id)]["urgency"] = self.urgency
 
 
+class ScopeNoted(TicketEvent):
+    """A noted order's scope overridden by a supervisor (household ↔ public): which of each pair
+    of its clocks it runs."""
+
+    order_id: UUID
+    scope: str
+
+    def apply(self, board: TicketClocks) -> None:
+        board.orders[str(self.order_id)]["scope"] = self.scope
+
+
 class LadderStarted(TicketEvent):
     steps: dict[str, datetime]
     upgrade_at: datetime
@@ -139,6 +150,12 @@ class Notes:
         order = self.orders.get(str(order_id))
         if order is not None and order["urgency"] != urgency:
             self.record(UrgencyNoted, at, cause, order_id=order_id, urgency=urgency)
+
+    def note_scope(self, order_id: UUID, scope: str, at: datetime, cause: Cause) -> None:
+        """The order's scope as last overridden; an order not noted has no clocks to count."""
+        order = self.orders.get(str(order_id))
+        if order is not None and order["scope"] != scope:
+            self.record(ScopeNoted, at, cause, order_id=order_id, scope=scope)
 
     def start_ladder(self, steps: dict[str, datetime], upgrade_at: datetime, at: datetime,
                      cause: Cause) -> None:  # fmt: skip

@@ -46,6 +46,7 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
     Classified = notes.Classified
     OrderNoted = notes.OrderNoted
     UrgencyNoted = notes.UrgencyNoted
+    ScopeNoted = notes.ScopeNoted  # the order's scope overridden
     LadderStarted = notes.LadderStarted
     LadderChanged = notes.LadderChanged
     DepartmentNoted = notes.DepartmentNoted
