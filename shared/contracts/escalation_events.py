@@ -487,11 +487,14 @@ class Notification(Contract):
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")
-    about: Literal["ticket", "incident", "violation_case", "promise", "maintenance"] = Field(
+    about: Literal[
+        "ticket", "incident", "violation_case", "promise", "maintenance", "shift", "resident"
+    ] = Field(
         default="ticket",
         description="What ticket_id and ticket_no name: a ticket, an incident (R16.5), a "
-        "violation case (its id and client_ref, R14.3), a promise (its id and client_ref, R6.15) "
-        "or a maintenance notice (its id and number, R16.6)",
+        "violation case (its id and client_ref, R14.3), a promise (its id and client_ref, R6.15), "
+        "a maintenance notice (its id and number, R16.6), a shift's log (its id and the shift's "
+        "start, R15.9) or a special-care resident (their id and resident_ref, R11.10)",
     )
     clock: ClockName | None
     level: Level | None
@@ -505,6 +508,14 @@ class Notification(Contract):
     staff: str | None = Field(
         default=None, description="A promise's owner (工号), whom its reminder is for (R6.15)"
     )
+
+
+# what a notification's ticket_id and ticket_no name, by its reason, where not a ticket's
+ABOUT: dict[str, Any] = {
+    "measure_overdue": "violation_case",
+    "handover_unsigned": "shift",
+    "care_visit_due": "resident",
+}
 
 
 def notification_of(published: Envelope) -> Notification | None:
@@ -554,7 +565,7 @@ def notification_of(published: Envelope) -> Notification | None:
         reason=name,
         ticket_id=data.ticket_id,
         ticket_no=data.ticket_no,
-        about="violation_case" if name == "measure_overdue" else "ticket",
+        about=ABOUT.get(name, "ticket"),
         clock=getattr(data, "clock", None),
         level=getattr(data, "level", None),
         due_at=data.deadline if name == "clock_breached" else data.due_at,

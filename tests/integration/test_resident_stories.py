@@ -162,6 +162,7 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
 
     [notice] = await eventually(listed)
     assert notice["reason"] == "care_visit_due" and notice["ticket_no"] == "HBW-0002"
+    assert notice["about"] == "resident"
     await drill.set_clock(due + timedelta(days=3))
     assert len(await drill.events("escalation.care_visit_due")) == 1  # once
 

@@ -84,7 +84,7 @@ async def test_a_ticket_is_owned_by_its_first_contact_and_the_shift_log_is_hande
         return found or None
 
     [note] = await eventually(reminded)
-    assert note["ticket_no"] == "2026-12-03T20:00"
+    assert (note["ticket_no"], note["about"]) == ("2026-12-03T20:00", "shift")
     # no reminder for the day shift's log, signed in time
     assert all(n["ticket_no"] != "2026-12-03T08:00" for n in await drill.notices("cs_supervisor"))
 

@@ -31,6 +31,7 @@ def test_a_visit_missed_tells_the_visiting_role_once_R11_10() -> None:
     assert published is not None and published.event_type == "escalation.care_visit_due"
     told = notification_of(published)
     assert told is not None and told.reason == "care_visit_due" and told.ticket_no == "HBW-0001"
+    assert told.about == "resident"  # its ticket_id and ticket_no are the resident's
 
 
 def test_a_visit_starts_the_wait_again_and_the_flag_cleared_ends_it_R11_10() -> None:

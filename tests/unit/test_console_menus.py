@@ -51,15 +51,19 @@ def test_every_notice_reason_escalation_raises_has_its_words_on_the_notices_page
 
 
 def test_a_notice_names_promises_cases_and_shifts_by_what_they_are_not_their_desk_tokens() -> None:
-    from services.console.adapters.templating import case_no, subject_label
+    from services.console.adapters.templating import case_no, subject_label, subject_page
 
     token = "desk-p24hic433fayllm53rjm7gtrbq"
     promise = {"about": "promise", "reason": "promise_overdue", "ticket_no": token}
     case = {"about": "violation_case", "reason": "measure_overdue", "ticket_no": "desk-7lrq6"}
-    shift = {"reason": "handover_unsigned", "ticket_no": "2026-12-03T20:00"}
+    shift = {"about": "shift", "reason": "handover_unsigned", "ticket_no": "2026-12-03T20:00"}
+    older = {"about": "ticket", "reason": "handover_unsigned", "ticket_no": "2026-12-03T20:00"}
     ticket = {"reason": "clock_breached", "ticket_no": "HBW-202612-0002"}
     assert subject_label(promise) == "承诺回复" and subject_label(case) == "违例案件"
-    assert subject_label(shift) == "交接班 2026-12-03 20:00"
+    assert subject_label(shift) == subject_label(older) == "交接班 2026-12-03 20:00"
+    assert subject_page(shift) == subject_page(older) == "/shifts"
+    resident = {"about": "resident", "reason": "care_visit_due", "ticket_no": "HBW-0002"}
+    assert subject_page(resident) == "/residents" and subject_label(resident) == "HBW-0002"
     assert subject_label(ticket) == "HBW-202612-0002"
     # seen at 07:30 in Shanghai: stored as the day before in UTC, named by the site's day
     seen = {"case_id": "55ad009b-a35f-57ed", "observed_at": "2026-12-02T23:30:00+00:00"}

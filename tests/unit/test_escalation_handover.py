@@ -43,10 +43,11 @@ def test_an_unsigned_handover_reminds_the_cs_supervisor_once_R15_9():
     ]
     assert app.tick() == []
     [note] = _notes(app)
-    assert (note.role.value, note.reason, note.ticket_id) == (
+    assert (note.role.value, note.reason, note.ticket_id, note.about) == (
         "cs_supervisor",
         "handover_unsigned",
         log,
+        "shift",
     )
 
 

@@ -35,8 +35,10 @@ _SUBJECT_PAGES = {
     "violation_case": lambda n: f"/violations/{n['ticket_id']}",
     "promise": lambda n: "/promises",
     "maintenance": lambda n: f"/announcements#n-{n['ticket_no']}",
+    "shift": lambda n: "/shifts",
+    "resident": lambda n: "/residents",  # names the resident by id only (R11.10)
 }
-# older notifications name their subject by their reason only
+# older notifications (`about` "ticket" for all of these) name their subject by their reason only
 _REASON_PAGES = {
     "handover_unsigned": lambda n: "/shifts",
     "care_visit_due": lambda n: "/residents",  # names the resident by id only (R11.10)
@@ -54,7 +56,7 @@ def subject_page(notification: dict[str, Any]) -> str:
 
 
 # what a notification names when its number is a desk token, not one people read out
-_SUBJECT_WORDS = {"promise": "承诺回复", "violation_case": "违例案件"}
+_SUBJECT_WORDS = {"promise": "承诺回复", "violation_case": "违例案件", "shift": "交接班"}
 _REASON_WORDS = {"measure_overdue": "违例案件", "handover_unsigned": "交接班"}
 
 
