@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -52,6 +53,7 @@ STOP_TIMEOUT = 15.0  # seconds a child has to stop on SIGTERM before it is kille
 OWN = ("PROPDESK_METRICS_PORT", "PROPDESK_METRICS_HOST", "PROPDESK_NATS_URL", "PROPDESK_DATA_DIR")
 
 PR_SET_NAME = 15
+METRICS_PREFIX = "propdesk-metrics-"  # then `up`'s pid: <tmp>/propdesk-metrics-<pid>-<random>
 FORKS = multiprocessing.get_context("forkserver")
 FORKS.set_forkserver_preload(["propdesk.runtime", "propdesk.cli.main"])
 _lifeline: tuple[Connection, Connection] | None = None  # (read end for the children, `up`'s)
@@ -72,10 +74,35 @@ def warm_up(metrics: bool) -> Path | None:
     multiprocess mode (read as the client is imported) in a directory made here, returned."""
     global _metrics_dir
     if metrics and _metrics_dir is None:
-        _metrics_dir = Path(tempfile.mkdtemp(prefix="propdesk-metrics-"))
+        clear_stale_metrics(Path(tempfile.gettempdir()))
+        _metrics_dir = Path(tempfile.mkdtemp(prefix=f"{METRICS_PREFIX}{os.getpid()}-"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
     forkserver.ensure_running()
     return _metrics_dir
+
+
+def clear_stale_metrics(parent: Path) -> list[Path]:
+    """Remove the metrics directories (and the children's counts in them) of `up`s that are
+    gone without removing their own — killed with SIGKILL, or by the OOM killer: each is named
+    by its `up`'s pid. A pid taken since by another process keeps its directory until that
+    process is gone too."""
+    removed = []
+    for found in parent.glob(f"{METRICS_PREFIX}*-*"):
+        pid = found.name.removeprefix(METRICS_PREFIX).partition("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(found, ignore_errors=True)
+            removed.append(found)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True
 
 
 def serve(argv: list[str], stdout: Connection, life: Connection) -> None:
