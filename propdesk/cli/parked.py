@@ -42,6 +42,7 @@ def owners() -> dict[str, str]:
         consumes = getattr(service, "consumes", None)
         if consumes is not None:
             found[consumes[0]] = name
+        found |= {lot: name for lot in getattr(service, "keeps", ())}  # e.g. escalation-ticker
     return found
 
 
@@ -131,8 +132,9 @@ def parked_show(parked_id: ParkedId, nats_url: NatsUrl = None, as_json: AsJson =
 
 @parked_app.command("retry")
 def parked_retry(parked_id: ParkedId, nats_url: NatsUrl = None, as_json: AsJson = False) -> None:
-    """Read the event from DESK again and apply it (after the cause is fixed). Exit 1 when it
-    still cannot be applied: it stays parked, with the new error."""
+    """Read the event from DESK again and apply it (after the cause is fixed); a decision
+    escalation held (escalation-ticker:<n>) is taken again. Exit 1 when it still cannot be
+    applied: it stays parked, with the new error."""
     _call(parked_id, "retry", nats_url, as_json)
     if not as_json:
         out.print(f"[green]retried[/green] {parked_id}: applied, no longer parked")

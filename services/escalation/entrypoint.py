@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from faststream.nats import NatsRouter
 from services.escalation.adapters.notify_senders import SmtpSender, WebhookSender
 from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
+from services.escalation.application.held import TICKER, HeldDecisions
 from services.escalation.application.notify.channel import NotificationChannel
 from services.escalation.application.notify.tracking import Tracking
 from services.escalation.application.reactions import REACTIONS
@@ -109,6 +110,7 @@ class EscalationService(DeskService):
     commands = COMMANDS
     publishes = ESCALATION_EVENTS
     consumes = ("escalation-desk", FOLLOWS)
+    keeps = (TICKER,)  # the decisions the ticker held, with the parked events (held.py)
     # what came within 50 ms in one transaction; a decision waits for it all the same
     # (`applied_desk` cuts the wait short): docs/PERFORMANCE.md, session 8
     linger = 0.05
@@ -117,6 +119,7 @@ class EscalationService(DeskService):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._due = asyncio.Event()
+        self._tell_held: Callable[[list[int]], Awaitable[None]] | None = None
 
     def translator(self) -> Translate:
         return translate
@@ -159,6 +162,8 @@ class EscalationService(DeskService):
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         tasks = super().background()
+        # the decisions the ticker held, beside the parked events (held.py)
+        self._tell_held = self.parking.keep(HeldDecisions(self.app))
         if isinstance(self.relay, NotifyingRelay):
             self.relay.channel = self.channel
         return [*tasks, self._ticker(), self._notifier()]
@@ -203,7 +208,12 @@ class EscalationService(DeskService):
                 # nothing to decide (the ticker asks after every batch applied): what falls
                 # due from now on is found by the next tick, within TICK
                 return []
-            decided = await self.offload(self.app.tick)
+            try:
+                decided = await self.offload(self.app.tick)
+            finally:
+                held = await self.offload(self.app.take_held)
+                if held and self._tell_held is not None:
+                    await self._tell_held(held)
         if decided and self.relay is not None:
             self.relay.wake()
         return decided

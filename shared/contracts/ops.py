@@ -101,10 +101,13 @@ class ParkedRef(Contract):
 
 
 class ParkedEvent(Contract):
-    id: str = Field(description="<consumer>:<stream sequence>")
+    id: str = Field(
+        description="<consumer>:<stream sequence>; a decision escalation held: "
+        "escalation-ticker:<n>"
+    )
     service: str
     consumer: str = Field(description="The durable consumer that could not apply it")
-    seq: int = Field(description="Its sequence in DESK")
+    seq: int = Field(description="Its sequence in DESK (a held decision: its own number)")
     subject: str
     event_type: str | None = Field(description="None when the message could not be read")
     event_id: str | None

@@ -4,8 +4,8 @@ desk.ops.alert.<service> when one is parked, and the count a health check reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from faststream.nats import NatsRouter
 
@@ -44,11 +44,26 @@ class Lot(Protocol):
         fails again (the park stays, with the error); KeyError when it is not parked."""
 
 
+@runtime_checkable
+class HeldLot(Protocol):
+    """What the service itself set aside (not a consumer's events: escalation's held decisions,
+    services/escalation/application/held.py): listed and shown as parked events, retried by
+    their own sequence, without a read of DESK."""
+
+    consumer: str
+
+    def parked(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first (the fields of contracts.ops.ParkedEvent)."""
+
+    def retry_held(self, seq: int) -> None:
+        """Take it now and close the entry; StillFailing or KeyError as `Lot.retry`."""
+
+
 class ParkingDesk:
     def __init__(self, service: Service, after_retry: Callable[[], None] | None = None) -> None:
         self._service = service
         self._after_retry = after_retry  # e.g. wake the relay: a retry records what it caused
-        self._lots: dict[str, Lot] = {}
+        self._lots: dict[str, Lot | HeldLot] = {}
         self._waiting: dict[str, int] = {}
 
     def count(self) -> int:
@@ -70,11 +85,24 @@ class ParkingDesk:
             return done
 
         async def parked(stuck: Stuck) -> None:
-            await self._alert(lot, stuck)
+            await self._alert(lot, stuck.delivery.seq)
 
         return {"park": park, "on_parked": parked}
 
-    def _count(self, lot: Lot) -> None:
+    def keep(self, lot: HeldLot) -> Callable[[list[int]], Awaitable[None]]:
+        """List, show and retry `lot` with the consumers' parks (called once it is open); the
+        coroutine function returned counts its new entries and tells ops of each."""
+        self._lots[lot.consumer] = lot
+        self._count(lot)
+
+        async def held(seqs: list[int]) -> None:
+            await self._service.offload(self._count, lot)
+            for seq in seqs:
+                await self._alert(lot, seq)
+
+        return held
+
+    def _count(self, lot: Lot | HeldLot) -> None:
         self._waiting[lot.consumer] = sum(1 for e in lot.parked() if waiting(e))
 
     # -- the bus -------------------------------------------------------------------------------
@@ -95,14 +123,14 @@ class ParkingDesk:
                 service.handler(title.replace(".", "_"), request, reply, call, company=True)
             )
 
-    async def _alert(self, lot: Lot, stuck: Stuck) -> None:
+    async def _alert(self, lot: Lot | HeldLot, seq: int) -> None:
         """Tell ops on desk.alert.<service> (shared/messaging/alerts.py): the park is recorded and
         logged
         already, so a failure here only warns."""
         service = self._service
         try:
             entries = await service.offload(lot.parked)
-            entry = next(e for e in entries if e["seq"] == stuck.delivery.seq)
+            entry = next(e for e in entries if e["seq"] == seq)
             alert = OpsAlert(
                 kind="event_parked",
                 level="critical",
@@ -140,14 +168,8 @@ class ParkingDesk:
         lot, entry = await self._entry(ref.id)
         if not waiting(entry):
             raise conflict(f"{ref.id} was already retried, at {entry['retried_at']}")
-        delivery = await self._read(entry["seq"])
-        if delivery is None:
-            raise conflict(
-                f"DESK holds no message at sequence {entry['seq']} any more (recreated or "
-                f"restored?): {ref.id} cannot be retried; see docs/RELIABILITY.md"
-            )
         try:
-            await self._service.offload(lot.retry, delivery)
+            await self._take_again(lot, ref.id, entry["seq"])
         except StillFailing as exc:
             raise conflict(f"{ref.id} still cannot be applied, it stays parked: {exc}") from None
         except KeyError:
@@ -160,7 +182,21 @@ class ParkingDesk:
         _, entry = await self._entry(ref.id)
         return ParkedReply(parked=self._event(entry)).model_dump(mode="json")
 
-    async def _entry(self, parked_id: str) -> tuple[Lot, dict[str, Any]]:
+    async def _take_again(self, lot: Lot | HeldLot, parked_id: str, seq: int) -> None:
+        """A consumer's parked event read from DESK by its sequence and applied; a held entry
+        taken again by its own."""
+        if isinstance(lot, HeldLot):
+            await self._service.offload(lot.retry_held, seq)
+            return
+        delivery = await self._read(seq)
+        if delivery is None:
+            raise conflict(
+                f"DESK holds no message at sequence {seq} any more (recreated or "
+                f"restored?): {parked_id} cannot be retried; see docs/RELIABILITY.md"
+            )
+        await self._service.offload(lot.retry, delivery)
+
+    async def _entry(self, parked_id: str) -> tuple[Lot | HeldLot, dict[str, Any]]:
         consumer, seq = parked_id.rsplit(":", 1)
         lot = self._lots.get(consumer)
         entries = await self._service.offload(lot.parked) if lot is not None else []

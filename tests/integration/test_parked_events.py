@@ -34,6 +34,8 @@ OWNER = {
     "reporting-analytics": "reporting",
 }
 BUG = "a bug this version has"
+# the lots of what a service set aside itself, not a consumer of DESK
+KEEPER = OWNER | {"escalation-ticker": "escalation"}
 
 
 # -- the bus as ops and as the services see it ----------------------------------------------------
@@ -49,7 +51,7 @@ async def parked_by(desk: Desk, consumer: str, count: int = 1) -> list[dict[str,
     """The parks of `consumer` still waiting, once there are `count` of them."""
 
     async def found() -> list[dict[str, Any]] | None:
-        listing = await parked(desk, OWNER[consumer])
+        listing = await parked(desk, KEEPER[consumer])
         mine = [p for p in listing["parked"] if p["consumer"] == consumer]
         return mine if len(mine) >= count else None
 
@@ -418,3 +420,59 @@ async def test_propdesk_parked_lists_shows_and_retries(
     assert await eventually(lambda: _shown(desk, reply["ticket_id"]))
     unknown = await cli("parked", "show", "reporting-tickets:999999", *url)
     assert unknown.exit_code == 1
+
+
+# -- a decision escalation cannot take ----------------------------------------------------------
+
+
+async def test_a_decision_that_fails_is_held_and_the_other_sites_are_decided(
+    desk: Desk, drill_services, nats_server: SecuredNats, monkeypatch
+) -> None:
+    """A due board whose decision raises is tried on the next ticks, then held (escalation's
+    `escalation-ticker` lot): ops hear of it and see it with the parked events, every other
+    board is decided on time, and `propdesk parked retry` takes it once the cause is fixed."""
+    from services.escalation.domain import TicketClocks
+
+    running = await drill_services()
+    alerts = await hear_alerts(desk)
+    help_body = report_body("h-bad", kind="help", help_category="G", category=None,
+                            content="钥匙锁在屋里了")  # fmt: skip
+    bad = await desk.command("hbw", "report", help_body)
+    assert bad["ok"], bad
+    decide = TicketClocks.decide
+    broken = {"on": True}
+
+    def failing(board: TicketClocks, now: Any) -> Any:
+        if broken["on"] and str(board.ticket_id) == bad["ticket_id"]:
+            raise RuntimeError(BUG)
+        return decide(board, now)
+
+    monkeypatch.setattr(TicketClocks, "decide", failing)
+    drill = Drill(desk)
+    started = await drill.started(bad["ticket_id"], "help_reply")
+    await drill.set_clock(parse(started["deadline"]))  # due: its decision fails
+    await _another_sites_help_request_breaches_and_is_notified(desk)  # decided all the same
+
+    [held] = await parked_by(desk, "escalation-ticker")
+    assert (held["site"], held["subject"], held["attempts"]) == ("hbw", "tick.hbw", 3)
+    assert BUG in held["error"]
+    await eventually(lambda: _heard(alerts, held["id"]))
+    assert running["escalation"].parked_count() == 1
+    url = ("--nats-url", nats_server.url)
+    listed = await cli("parked", "list", "--service", "escalation", "--json", *url)
+    assert listed.exit_code == 0, listed.output
+    [services] = json.loads(listed.stdout)["services"]
+    assert [p["id"] for p in services["parked"]] == [held["id"]]
+    refused = await cli("parked", "retry", held["id"], *url)
+    assert refused.exit_code == 1 and BUG in refused.output, refused.output
+
+    broken["on"] = False  # the fix
+    retried = await cli("parked", "retry", held["id"], *url)
+    assert retried.exit_code == 0, retried.output
+
+    async def breached() -> bool:
+        found = await drill.events("escalation.clock_breached", bad["ticket_id"])
+        return any(e["data"]["clock"] == "help_reply" for e in found)
+
+    assert await eventually(breached)
+    assert (await parked(desk, "escalation"))["waiting"] == 0

@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from services.escalation.application import held
 from services.escalation.application.commands import HANDLERS
 from services.escalation.application.decisions import decision, incident_decision
 from services.escalation.application.guessed_years import warn_guessed
@@ -29,6 +30,9 @@ from services.escalation.domain.boards import BOARDS, Board
 from services.escalation.domain.notice_watch import NoticeWatch
 from shared.contracts.envelope import Envelope
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler
+from shared.messaging.errors import retryable
+
+DUE_BATCH = 256  # boards decided in one transaction of a tick
 
 
 def _on_its_own(board: Any, now: datetime) -> list[Any]:
@@ -64,6 +68,7 @@ class EscalationApp(DeskApplication):
         except BaseException:
             self.close()
             raise
+        self.failures = held.Failures()
         with self.writing:
             self._follow()
 
@@ -136,6 +141,24 @@ class EscalationApp(DeskApplication):
             return None
         return found.next_due() if isinstance(found, BOARDS) else None
 
+    def decide(self, board: Any, now: datetime) -> list[Any]:
+        """What the board decides at `now` (its changed aggregates, itself among them)."""
+        return _tick_of(board)[0](board, now)
+
+    def retry_held(self, seq: int) -> None:
+        """A held decision taken now (held.py `retry`), under the lock, followed."""
+        with self.writing:
+            try:
+                held.retry(self, seq)
+            finally:
+                self._follow()
+
+    def take_held(self) -> list[int]:
+        """The decisions held since the last call (their entries' seqs), to tell ops of."""
+        with self.writing:
+            taken, self.failures.held = self.failures.held, []
+            return taken
+
     def due_by(self, at: datetime) -> bool:
         """Whether a decision falls due by `at`."""
         return bool(self.schedule.due(at, limit=1))
@@ -145,8 +168,10 @@ class EscalationApp(DeskApplication):
         with self.writing:
             now = self.clock.now()
             decided: list[dict[str, Any]] = []
+            failing: set[UUID] = set()  # boards whose decision failed in this tick
             while True:
-                due = self.schedule.due(now)
+                found = self.schedule.due(now, limit=DUE_BATCH + len(failing))
+                due = [b for b in found if b not in failing]
                 if not due:
                     return decided
                 changed: list[Any] = []
@@ -154,10 +179,19 @@ class EscalationApp(DeskApplication):
                     board = self.board(board_id)
                     if board is None:
                         continue
-                    decide, report = _tick_of(board)
-                    changed.extend(decide(board, now))
-                    decided.extend(report(board, ev) for ev in board.pending_events)
+                    try:
+                        made = self.decide(board, now)
+                        reported = [_tick_of(board)[1](board, ev) for ev in board.pending_events]
+                    except Exception as exc:  # this board's fault: the others go on (held.py)
+                        if retryable(exc):
+                            raise
+                        failing.add(board_id)
+                        held.failed(self, board, exc, now)
+                        continue
+                    self.failures.cleared(board_id)
+                    changed.extend(made)
+                    decided.extend(reported)
                 self.save(*changed)
                 # a row due by `now` that decided nothing (its deadline moved) is set right here
-                self.schedule.set_due((b, self.next_due(b)) for b in due)
+                self.schedule.set_due((b, self.next_due(b)) for b in due if b not in failing)
                 self._follow()
