@@ -5,6 +5,7 @@ ops retry it (services/escalation/application/held.py, docs/RELIABILITY.md)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import timedelta
 from typing import Any
@@ -92,3 +93,23 @@ def test_a_store_briefly_away_is_not_the_boards_fault(broken) -> None:
         with pytest.raises(Exception, match="locked"):
             app.tick()
     assert app.parked(TICKER) == [] and app.due_by(T0 + timedelta(minutes=6))
+
+
+def test_a_board_whose_due_time_cannot_be_read_either_is_held(broken, monkeypatch) -> None:
+    """Bad data may fail the board's own due time as well: it is held all the same, without it."""
+    clock = FixedClock(T0)
+    app = app_on(clock)
+    repair(Feed(app), BAD, "HBW-202611-0001")
+    clock.set(T0 + timedelta(minutes=6))
+    next_due = TicketClocks.next_due
+
+    def unreadable(board: TicketClocks) -> Any:
+        if board.ticket_id == BAD:
+            raise ValueError("no due time")
+        return next_due(board)
+
+    monkeypatch.setattr(TicketClocks, "next_due", unreadable)
+    for _ in range(ATTEMPTS):
+        assert app.tick() == []
+    [held] = app.parked(TICKER)
+    assert json.loads(held["event"])["due_at"] is None and held["state"] == "parked"

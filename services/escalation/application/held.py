@@ -86,12 +86,21 @@ def failed(app: EscalationApp, board: Any, exc: Exception, at: datetime) -> bool
                           error=error)  # fmt: skip
     else:
         seq = max((e["seq"] for e in lot.entries.values()), default=0) + 1
-        entry = held_entry(seq, board, board.next_due(), error, attempts, at)
+        entry = held_entry(seq, board, _due_of(board), error, attempts, at)
         lot.trigger_event(ParkingLot.Parked, timestamp=at, entry=entry)
         app.failures.held.append(seq)
     app.save(lot)
     app.schedule.set_due([(board.id, None)])
     return True
+
+
+def _due_of(board: Any) -> datetime | None:
+    """When the board was due, if its data still says (bad data may fail here too)."""
+    try:
+        due: datetime | None = board.next_due()
+    except Exception:
+        return None
+    return due
 
 
 def retry(app: EscalationApp, seq: int) -> None:
