@@ -76,11 +76,19 @@ def parked_entry(
     else:
         event_type = event_type_of(delivery.subject) or None  # unreadable: what its subject says
         event_id, site = None, site_of(delivery.subject) or None
+    return new_entry(consumer, delivery.seq, delivery.subject, event_type, event_id, site,
+                     error, attempts, at, text[:EVENT_TEXT])  # fmt: skip
+
+
+def new_entry(consumer: str, seq: int, subject: str, event_type: str | None,
+              event_id: str | None, site: str | None, error: str, attempts: int, at: datetime,
+              event: str) -> dict[str, Any]:  # fmt: skip
+    """A park as every lot keeps it: waiting, not yet retried."""
     return {
-        "id": f"{consumer}:{delivery.seq}",
+        "id": f"{consumer}:{seq}",
         "consumer": consumer,
-        "seq": delivery.seq,
-        "subject": delivery.subject,
+        "seq": seq,
+        "subject": subject,
         "event_type": event_type,
         "event_id": event_id,
         "site": site,
@@ -90,7 +98,7 @@ def parked_entry(
         "state": "parked",
         "retries": 0,
         "retried_at": None,
-        "event": text[:EVENT_TEXT],
+        "event": event,
     }
 
 

@@ -17,7 +17,7 @@ from uuid import UUID
 from shared.eventstore.parking_lot import ParkingLot
 from shared.logging import get_logger
 from shared.messaging.errors import retryable
-from shared.messaging.parking import ATTEMPTS, StillFailing, describe, waiting
+from shared.messaging.parking import ATTEMPTS, StillFailing, describe, new_entry, waiting
 
 if TYPE_CHECKING:
     from services.escalation.application.app import EscalationApp
@@ -33,22 +33,8 @@ def held_entry(seq: int, board: Any, due_at: datetime | None, error: str, attemp
     site = getattr(board, "site", None)
     about = {"board_id": str(board.id), "board": type(board).__name__,
              "due_at": due_at.isoformat() if due_at else None}  # fmt: skip
-    return {
-        "id": f"{TICKER}:{seq}",
-        "consumer": TICKER,
-        "seq": seq,
-        "subject": f"tick.{site}",
-        "event_type": None,
-        "event_id": str(board.id),
-        "site": site,
-        "error": error,
-        "attempts": attempts,
-        "parked_at": at.isoformat(),
-        "state": "parked",
-        "retries": 0,
-        "retried_at": None,
-        "event": json.dumps(about, ensure_ascii=False),
-    }
+    return new_entry(TICKER, seq, f"tick.{site}", None, str(board.id), site, error, attempts, at,
+                     json.dumps(about, ensure_ascii=False))  # fmt: skip
 
 
 class Failures:
