@@ -133,8 +133,10 @@ def notice_list(
     whom = f"{who} at {site}" if who else site
     table = Table(title=f"{'Open n' if open_only else 'N'}otifications for {whom}")
     for column in ("raised at", "ticket", "role", "reason", "clock / level", "due at",
-                   "acknowledged", "id"):  # fmt: skip
-        table.add_column(column, no_wrap=column != "id")
+                   "acknowledged"):  # fmt: skip
+        table.add_column(column, overflow="fold", no_wrap=column == "ticket")
+    # whole, however narrow the terminal: `propdesk notice ack` takes it
+    table.add_column("id", no_wrap=True, min_width=36)
     zone = site_zone(site)  # every time as the site's people read it, saying so
     for n in reply["notices"]:
         acked = (

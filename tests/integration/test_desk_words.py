@@ -19,13 +19,14 @@ from tests.integration.support import Desk, eventually, ready_to_resolve, report
 pytestmark = pytest.mark.integration
 
 
-async def cli(url: str, *args: str) -> Any:
-    """`propdesk …` as the desk runs it (in a thread: it runs its own event loop)."""
+async def cli(url: str, *args: str, columns: int = 200) -> Any:
+    """`propdesk …` as the desk runs it (in a thread: it runs its own event loop), in a terminal
+    `columns` wide."""
     structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.__stderr__))
     try:
         runner = CliRunner()
         return await asyncio.to_thread(
-            runner.invoke, app, [*args, "--nats-url", url], env={"COLUMNS": "200"}
+            runner.invoke, app, [*args, "--nats-url", url], env={"COLUMNS": str(columns)}
         )
     finally:
         structlog.reset_defaults()

@@ -87,3 +87,8 @@ async def test_notice_list_open_shows_only_what_nobody_has_acknowledged(
     assert await eventually(only_second) == [second]
     everything = await cli(nats_server.url, "notice", "list", "--site", "hbw", "--json")
     assert [n["ticket_id"] for n in json.loads(everything.output)["notices"]] == [first, second]
+    # on a narrow terminal the id `propdesk notice ack` takes is printed whole, on one line
+    narrow = await cli(nats_server.url, "notice", "list", "--site", "hbw", columns=100)
+    assert narrow.exit_code == 0, narrow.output
+    ids = [n["notification_id"] for n in json.loads(everything.output)["notices"]]
+    assert all(i in narrow.output for i in ids), narrow.output
