@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from propdesk.cli.common import (
     AsJson,
@@ -20,6 +19,7 @@ from propdesk.cli.common import (
     site_zone,
     ticket_ref,
 )
+from propdesk.cli.render import desk_table
 from shared.kernel.local_time import shown, shown_or_blank
 from shared.messaging import subjects
 
@@ -131,12 +131,11 @@ def notice_list(
         return
     who = " ".join(w for w in (department, role) if w)
     whom = f"{who} at {site}" if who else site
-    table = Table(title=f"{'Open n' if open_only else 'N'}otifications for {whom}")
-    for column in ("raised at", "ticket", "role", "reason", "clock / level", "due at",
-                   "acknowledged"):  # fmt: skip
-        table.add_column(column, overflow="fold", no_wrap=column == "ticket")
-    # whole, however narrow the terminal: `propdesk notice ack` takes it
-    table.add_column("id", no_wrap=True, min_width=36)
+    columns = ("raised at", "ticket", "role", "reason", "clock / level", "due at", "acknowledged",
+               "id")  # fmt: skip
+    # the id whole, however narrow the terminal: `propdesk notice ack` takes it
+    title = f"{'Open n' if open_only else 'N'}otifications for {whom}"
+    table = desk_table(title, columns, whole={"ticket", "id"})
     zone = site_zone(site)  # every time as the site's people read it, saying so
     for n in reply["notices"]:
         acked = (

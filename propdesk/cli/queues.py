@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from propdesk.cli.common import AsJson, NatsUrl, Site, Staff, call_desk, out, site_zone
+from propdesk.cli.render import desk_table
 from shared.kernel.local_time import shown, shown_or_blank
 from shared.messaging import subjects
 
@@ -32,10 +32,8 @@ def ticket_search(
     reply = call_desk(nats_url, subjects.query(site, "ticket.search"), body, as_json)
     if as_json:
         return
-    table = Table(title=f"Tickets found at {site}")
-    for column in ("ticket no", "status", "kind", "unit", "received at"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("id", overflow="fold", min_width=36)
+    columns = ("ticket no", "status", "kind", "unit", "received at", "id")
+    table = desk_table(f"Tickets found at {site}", columns, whole={"ticket no", "id"})
     zone = site_zone(site)
     for t in reply["tickets"]:
         table.add_row(t["ticket_no"], t["status"], t["kind"], t["unit"] or "",
@@ -67,10 +65,10 @@ def workorder_list(
     reply = call_desk(nats_url, subjects.query(site, "workorder.list"), body, as_json)
     if as_json:
         return
-    table = Table(title=f"Work orders of {site}" + (f" ({status})" if status else ""))
-    for column in ("order no", "status", "department", "urgency", "technician", "issued at",
-                   "next deadline"):  # fmt: skip
-        table.add_column(column, no_wrap=True)
+    columns = ("order no", "status", "department", "urgency", "technician", "issued at",
+               "next deadline")  # fmt: skip
+    title = f"Work orders of {site}" + (f" ({status})" if status else "")
+    table = desk_table(title, columns, whole={"order no"})
     zone = site_zone(site)
     for o in reply["work_orders"]:
         running = [c for c in o["clocks"].values() if c["state"] in ("running", "paused")]

@@ -4,6 +4,7 @@ command's answer (done, or refused) is shown by propdesk/cli/replies.py."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -11,6 +12,20 @@ from rich.console import Console
 from rich.table import Table
 
 from shared.kernel.local_time import shown, shown_or_blank
+
+
+def desk_table(title: str, columns: Sequence[str], whole: Collection[str] = ()) -> Table:
+    """A table that stays readable on a narrow terminal (80–120 columns): the `whole` columns —
+    the numbers and ids people copy into the next command — are never cut or wrapped; the others
+    wrap where they must, none is cut to an ellipsis."""
+    table = Table(title=title)
+    for column in columns:
+        if column in whole:
+            table.add_column(column, no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold")
+    return table
+
 
 TICKET_TIMES = ("received_at", "resolved_at", "closed_at", "first_reply_at")
 ORDER_TIMES = ("issued_at", "completed_at", "signed_off_at", "returned_at")
@@ -44,9 +59,8 @@ def print_ticket(console: Console, ticket: dict[str, Any], zone: tzinfo | None =
     )
     orders = ticket.get("work_orders") or []
     if orders:
-        table = Table(title="Work orders")
-        for column in ("order no", "status", "department", "urgency", "scope", "technician"):
-            table.add_column(column, no_wrap=True)
+        columns = ("order no", "status", "department", "urgency", "scope", "technician")
+        table = desk_table("Work orders", columns, whole={"order no"})
         for o in orders:
             table.add_row(o["order_no"], o["status"], o["department"], o["urgency"], o["scope"],
                           o.get("technician") or "")  # fmt: skip
@@ -66,9 +80,8 @@ def _print_sla(console: Console, sla: dict[str, Any], zone: tzinfo | None) -> No
         )
     if not clocks:
         return
-    table = Table(title="Service-level clocks")
-    for column in ("clock", "state", "deadline", "warned", "breached", "told"):
-        table.add_column(column, no_wrap=True)
+    columns = ("clock", "state", "deadline", "warned", "breached", "told")
+    table = desk_table("Service-level clocks", columns, whole={"clock"})
     for key, c in clocks.items():
         state = c["state"] + (f" ({c['pause_reason']})" if c.get("pause_reason") else "")
         table.add_row(key, state, shown_or_blank(c.get("deadline"), zone),
@@ -81,10 +94,8 @@ def print_ticket_list(
     console: Console, site: str, reply: dict[str, Any], zone: tzinfo | None = None
 ) -> None:
     tickets = reply.get("tickets", [])
-    table = Table(title=f"Tickets of {site}")
-    for column in ("ticket no", "status", "kind", "category", "received at", "next deadline"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("id", overflow="fold", min_width=36)
+    columns = ("ticket no", "status", "kind", "category", "received at", "next deadline", "id")
+    table = desk_table(f"Tickets of {site}", columns, whole={"ticket no", "id"})
     for t in tickets:
         sla = t.get("sla") or {}
         deadline = shown_or_blank(sla.get("next_deadline"), zone)
@@ -105,9 +116,8 @@ def print_ticket_list(
 
 
 def print_contacts(console: Console, reply: dict[str, Any]) -> None:
-    table = Table(title=f"Contacts of {reply['ticket_no']} (this look is recorded)")
-    for column in ("name", "phone", "room"):
-        table.add_column(column, no_wrap=True)
+    title = f"Contacts of {reply['ticket_no']} (this look is recorded)"
+    table = desk_table(title, ("name", "phone", "room"), whole={"phone"})
     for r in reply.get("reporters", []):
         table.add_row(r["name"], r.get("phone") or "", r.get("room") or "")
     console.print(table)
