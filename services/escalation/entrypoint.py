@@ -211,9 +211,11 @@ class EscalationService(DeskService):
             try:
                 decided = await self.offload(self.app.tick)
             finally:
-                held = await self.offload(self.app.take_held)
-                if held and self._tell_held is not None:
-                    await self._tell_held(held)
+                # only a tick adds to it, and ticks take turns under the lock: no hop to look
+                if self.app.failures.held:
+                    held = await self.offload(self.app.take_held)
+                    if self._tell_held is not None:
+                        await self._tell_held(held)
         if decided and self.relay is not None:
             self.relay.wake()
         return decided

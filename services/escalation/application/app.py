@@ -179,9 +179,10 @@ class EscalationApp(DeskApplication):
                     board = self.board(board_id)
                     if board is None:
                         continue
+                    act, report = _tick_of(board)
                     try:
-                        made = self.decide(board, now)
-                        reported = [_tick_of(board)[1](board, ev) for ev in board.pending_events]
+                        made = act(board, now)
+                        reported = [report(board, ev) for ev in board.pending_events]
                     except Exception as exc:  # this board's fault: the others go on (held.py)
                         if retryable(exc):
                             raise
