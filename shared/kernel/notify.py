@@ -56,7 +56,9 @@ class Route(BaseModel):
         return f"email:{self.email}" if self.email else f"webhook:{self.webhook}"
 
     def takes(self, department: str | None) -> bool:
-        return self.department is None or self.department.value == department
+        """A route without a department takes all of its role's; one with a department that
+        department's and those to no department (to every department's supervisors)."""
+        return self.department is None or department is None or self.department.value == department
 
 
 class NotifyConfig(BaseModel):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from shared.kernel.sla import DEFAULT_CLOCKS
-from shared.kernel.vocabulary import ClockName
+from shared.kernel.vocabulary import ClockName, Department, Role
 from tests.integration.drill import SECOND, Drill, parse
 from tests.integration.support import START, Desk, eventually, report_body
 
@@ -173,6 +173,7 @@ async def test_each_clock_warns_at_80_percent_and_breaches_at_its_target(
     ]
     assert breach["data"]["notification"]["notification_id"] == notice["notification_id"]
     assert breach["data"]["compensation_risk"] is rule.compensation_risk  # R7.4
+    await _told_to_the_department_of_the_work(desk, ticket_id, notice, rule.notify)
 
     async def overdue() -> dict[str, Any] | None:
         reply = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
@@ -182,6 +183,31 @@ async def test_each_clock_warns_at_80_percent_and_breaches_at_its_target(
     sla = await eventually(overdue)
     assert key in sla["open_clocks"]
     assert sla["overdue"] is True
+
+
+async def _told_to_the_department_of_the_work(
+    desk: Desk, ticket_id: str, notice: dict[str, Any], role: Role
+) -> None:
+    """A breach told to department supervisors names the department that does the late work, and
+    is on that department's own list (R7.3, R7.6, R7.7, R7.12–R7.14; contract §20.4)."""
+    if role is not Role.department_supervisor:
+        assert notice["department"] is None
+        return
+    ticket = (await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id}))["ticket"]
+    [department] = {order["department"] for order in ticket["work_orders"]}
+    assert notice["department"] == department
+
+    async def listed(asked: str) -> bool:
+        query = {"role": role.value, "department": asked}
+        notices = (await desk.query("hbw", "notice.list", query))["notices"]
+        return notice["notification_id"] in {n["notification_id"] for n in notices}
+
+    assert await eventually(lambda: listed(department))
+    assert not await listed(_another(department))
+
+
+def _another(department: str) -> str:
+    return next(d.value for d in Department if d.value != department)
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,29 @@ async def test_a_cleaning_complaints_supervisor_step_reaches_the_cleaning_superv
     assert await listed(department="security") == []
 
 
+async def test_a_complaint_of_no_department_is_on_every_department_supervisors_list_R6_4(
+    desk: Desk, drill_services
+) -> None:
+    """No category, nobody named: the supervisor step is site-wide, and each department's
+    supervisor finds it among their own (the console's 通知 page asks with their department)."""
+    await drill_services()
+    drill = Drill(desk)
+    ticket = await reported(desk, drill, category=None, content="对物业服务很不满意")
+    await drill.decided_at(START + 2 * DAY)
+
+    [notice] = await eventually(lambda: drill.notices("department_supervisor"))
+    assert notice["department"] is None and notice["ticket_id"] == ticket
+
+    async def listed(department: str) -> list[str]:
+        body = {"role": "department_supervisor", "department": department}
+        reply = await desk.query("hbw", "notice.list", body)
+        assert reply["ok"], reply
+        return [n["ticket_id"] for n in reply["notices"]]
+
+    assert await eventually(lambda: listed("cleaning")) == [ticket]
+    assert await listed("security") == [ticket]
+
+
 STAFF = {
     "S01": {"role": "receptionist"},
     "S09": {"role": "cs_assistant"},

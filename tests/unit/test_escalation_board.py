@@ -183,6 +183,65 @@ def test_the_supervisor_step_names_the_complaints_department_R6_3_R4_12() -> Non
     ]
 
 
+def repair_with(*departments: str | None) -> TicketClocks:
+    """A repair with one order per department (None: an order noted before departments were),
+    each order's collection clock and the repair's own running."""
+    b = board("repair")
+    for n, department in enumerate(departments, 1):
+        b.record(TicketClocks.OrderNoted, T0, CAUSE, order_id=uuid4(), order_no=f"W{n}",
+                 urgency="general", scope="household", appointment_start=None,
+                 department=department)  # fmt: skip
+        b.start_clock("order_collected_household", COLLECTED, WORK, T0, T0, CAUSE, f"W{n}")
+    b.start_clock("general_fixed", FIXED, WORK, T0, T0, CAUSE)
+    return b
+
+
+def breaches(b: TicketClocks, at: datetime) -> dict[str, tuple[str, str | None]]:
+    b.decide(at)
+    return {
+        e.key: (e.role, e.department)
+        for e in b.pending_events
+        if isinstance(e, TicketClocks.ClockBreached)
+    }
+
+
+COLLECTED = DEFAULT_CLOCKS[ClockName.order_collected_household]  # 2 min (R7.6)
+FIXED = DEFAULT_CLOCKS[ClockName.general_fixed]  # 72 h (R7.3)
+
+
+def test_a_late_order_is_told_to_its_departments_supervisors_R7_6_R7_3() -> None:
+    assert breaches(repair_with("engineering"), T0 + timedelta(days=4)) == {
+        "order_collected_household:W1": ("department_supervisor", "engineering"),
+        "general_fixed": ("department_supervisor", "engineering"),
+    }
+
+
+def test_a_repair_of_two_departments_is_late_for_every_supervisor_its_orders_each_their_own() -> (
+    None
+):
+    assert breaches(repair_with("engineering", "cleaning"), T0 + timedelta(days=4)) == {
+        "order_collected_household:W1": ("department_supervisor", "engineering"),
+        "order_collected_household:W2": ("department_supervisor", "cleaning"),
+        "general_fixed": ("department_supervisor", None),
+    }
+
+
+def test_an_order_noted_before_departments_were_is_told_to_every_supervisor() -> None:
+    assert breaches(repair_with(None), T0 + timedelta(days=4)) == {
+        "order_collected_household:W1": ("department_supervisor", None),
+        "general_fixed": ("department_supervisor", None),
+    }
+
+
+def test_a_complaints_late_repair_is_told_to_the_complaints_department_R6_3() -> None:
+    b = repair_with("engineering")
+    b.note_department("cleaning", None, T0, CAUSE)
+    assert breaches(b, T0 + timedelta(days=4))["general_fixed"] == (
+        "department_supervisor",
+        "cleaning",
+    )
+
+
 def test_a_reopened_complaint_climbs_on_from_where_it_stood() -> None:
     b = ladder(board("complaint"))
     decided(b, T0 + timedelta(days=3))

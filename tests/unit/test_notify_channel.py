@@ -181,6 +181,20 @@ def test_a_suggestion_is_told_once_and_a_department_supervisor_hears_only_their_
     assert targets.count("email:cs@hbw.example") == 1
 
 
+def test_a_notice_to_every_department_reaches_each_department_supervisors_route(
+    desk: Desk,
+) -> None:
+    """Site-wide (no department): every supervisor is told — a site whose supervisors each have
+    a department's route used to send it nowhere (docs/NOTIFICATIONS.md)."""
+    desk.channel.raised(notice("complaint_escalated", "department_supervisor"))
+
+    assert desk.channel.send_due() == 2
+    assert sorted(t for _, _, t in desk.email.sent) == [
+        "email:clean@hbw.example",
+        "email:eng@hbw.example",
+    ]
+
+
 def test_a_role_or_site_with_no_route_sends_nothing(desk: Desk) -> None:
     desk.channel.raised(notice(role="project_manager"))
     desk.channel.raised(notice(site="quiet"))

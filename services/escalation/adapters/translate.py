@@ -116,7 +116,7 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
             return base | {
                 "deadline": ev.deadline,
                 "compensation_risk": ev.compensation_risk,
-                "notification": {"notification_id": ev.notice_id, "role": ev.role},
+                "notification": _notified(ev),
             }
         case "ladder_started":
             return base | {"steps": ev.steps, "upgrade_at": ev.upgrade_at}

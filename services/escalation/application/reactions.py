@@ -133,6 +133,7 @@ def issued(app: EscalationApp, event: workorder_events.WorkOrderIssuedEvent, sit
             scope=data.scope.value,
             appointment_start=data.appointment.start if data.appointment else None,
             appointment_end=data.appointment.end if data.appointment else None,
+            department=data.department,
         )
         policy.run(board, event, site, cause)
     return [*changed, board]

@@ -155,6 +155,7 @@ class ClockBreached(TicketEvent):
     compensation_risk: bool
     notice_id: UUID
     role: str
+    department: str | None = None  # whose supervisor is told; not stored before session 10
 
     def apply(self, board: TicketClocks) -> None:
         board.clocks[self.key].update(warned=True, breached=True)

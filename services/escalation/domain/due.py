@@ -17,7 +17,7 @@ from services.escalation.domain.ids import SYSTEM, Cause
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.referral import REFER
 from services.escalation.domain.ticket_event import TicketEvent
-from shared.kernel.vocabulary import Role
+from shared.kernel.vocabulary import Department, Role
 
 if TYPE_CHECKING:
     from services.escalation.domain.ticket_clocks import TicketClocks
@@ -72,6 +72,8 @@ class MajorSuggested(TicketEvent):
         board.major_suggested = True
 
 
+DEPARTMENTS = frozenset(Department)
+
 # -- deciding -------------------------------------------------------------------------------------
 
 
@@ -83,6 +85,7 @@ class Decisions:
     severity: str | None
     correlation_id: str
     department: str | None
+    orders: dict[str, dict[str, Any]]
     raised: int
 
     def next_due(self) -> datetime | None:
@@ -139,6 +142,7 @@ class Decisions:
                     compensation_risk=self.clocks[subject]["compensation_risk"],
                     notice_id=notice.id,
                     role=role,
+                    department=self._department_of_clock(subject, role),
                 )
             elif action == "escalate":
                 self.record(
@@ -166,6 +170,25 @@ class Decisions:
     def _department_of(self, role: str) -> str | None:
         """A department supervisor is told of their own department's complaints (R6.3, R4.12)."""
         return self.department if role == Role.department_supervisor.value else None
+
+    def _department_of_clock(self, key: str, role: str) -> str | None:
+        """A department supervisor is told of their own department's late work: a work order's
+        clock names the order's department (R7.6, R7.7, R7.12–R7.14); a ticket's clock the
+        complaint's department, else the one department its orders are for (R7.3). None — every
+        department's supervisors — when that is not one department, or not known (an order
+        noted before the department was)."""
+        if role != Role.department_supervisor.value:
+            return None
+        order_no = self.clocks[key].get("order_no")
+        if order_no is None and self.department:
+            return self.department
+        departments = {
+            order.get("department")
+            for order in self.orders.values()
+            if order_no is None or order["order_no"] == order_no
+        }
+        known = departments.pop() if len(departments) == 1 else None
+        return known if known in DEPARTMENTS else None  # a free text from an older dispatch: none
 
     def _report_major(self, why: str, when: datetime, role: Role, now: datetime,
                       cause: Cause) -> Notice:  # fmt: skip

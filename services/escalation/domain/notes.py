@@ -42,6 +42,7 @@ class OrderNoted(TicketEvent):
     scope: str
     appointment_start: datetime | None
     appointment_end: datetime | None = None  # not stored before issue 13
+    department: str | None = None  # the department that does it; not stored before session 10
 
     def apply(self, board: TicketClocks) -> None:
         board.orders[str(self.order_id)] = {
@@ -50,6 +51,7 @@ class OrderNoted(TicketEvent):
             "scope": self.scope,
             "appointment_start": self.appointment_start,
             "appointment_end": getattr(self, "appointment_end", None),
+            "department": getattr(self, "department", None),
         }
 
 

@@ -33,9 +33,10 @@ class NoticeBoard:
         if role is not None:
             sql += " AND role = ?"
             params.append(role)
-        if department is not None:  # a department supervisor's own (R6.3, R4.12)
-            sql += " AND json_extract(notice, '$.department') = ?"
-            params.append(department)
+        if department is not None:  # a department supervisor's own (R6.3, R4.12), and those
+            # to no department: to every department's supervisors
+            sql += " AND coalesce(json_extract(notice, '$.department'), ?) = ?"
+            params += [department, department]
         if unacknowledged:
             sql += " AND acknowledged_at IS NULL"
         sql += " ORDER BY seq LIMIT ?"
