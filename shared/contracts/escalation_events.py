@@ -582,7 +582,10 @@ class ListNotices(Contract):
     role: Role | None = None
     department: Department | None = Field(
         default=None,
-        description="Only notifications to this department (a department supervisor's own)",
+        description=(
+            "Only notifications to this department and those to none (site-wide): a department "
+            "supervisor's own"
+        ),
     )
     open: bool = Field(default=False, description="Only notifications not yet acknowledged")
     limit: int = Field(default=50, ge=1, le=200)
