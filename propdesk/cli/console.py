@@ -11,7 +11,10 @@ import typer
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
 from services.console.adapters.account_store import AccountStore
-from services.console.domain.accounts import FIRST_RUN_PASSWORD
+from services.console.application.password_resets import issue_one_time_password
+from services.console.domain.password_reset import HUB_OPERATOR, shown
+from shared.kernel.clock import SystemClock
+from shared.kernel.local_time import shown as shown_time
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 
@@ -28,8 +31,12 @@ def reset_password(
     staff: Annotated[str, typer.Option(help="The staff id (工号) whose password is forgotten")],
     data_dir: DataDir = Path("var"),
 ) -> None:
-    """Forget a member of staff's password and end their sessions: they sign in once more with
-    the first-run password and choose a new one."""
+    """Reset a member of staff's forgotten password: their password and sessions end and a
+    one-time password is printed, once (kept only as a hash). It signs them in once, within 24
+    hours, to the page where they choose a new password. The first-run password does NOT work
+    for them again: anyone may know it. The reset is recorded as the hub operator's; a site's
+    managers reset their staff's passwords in the console (账号管理), the project manager's only
+    here."""
     settings = Settings(data_dir=data_dir)
     try:
         sites = SiteDirectory.load(settings.sites_path)
@@ -42,8 +49,14 @@ def reset_password(
         raise typer.Exit(1)
     store = AccountStore(data_dir / "console" / "accounts.sqlite3")
     try:
-        had = store.forget(site, staff)
+        issued = issue_one_time_password(store, SystemClock().now(), site, staff, HUB_OPERATOR)
     finally:
         store.close()
-    state = "password forgotten" if had else "had not chosen a password yet"
-    out.print(f"{site} {staff}: {state}; sign in with the first-run password {FIRST_RUN_PASSWORD}")
+    state = "password forgotten" if issued.had_password else "had not chosen a password yet"
+    until = shown_time(issued.expires_at, config.zone)
+    out.print(f"{site} {staff}: {state}; their sessions ended.")
+    out.print(f"one-time password: {shown(issued.password)}", highlight=False)
+    out.print(
+        f"Tell it to them in person or by phone. It works once, until {until}, and only to "
+        "choose a new password. It is not shown again."
+    )

@@ -1,10 +1,11 @@
-"""Signing in and out, the first-run password, sessions (docs/CONSOLE.md). Who may sign in is
-the site directory's staff list; what is kept is the console's own store."""
+"""Signing in and out, the first-run and one-time passwords, sessions (docs/CONSOLE.md). Who may
+sign in is the site directory's staff list; what is kept is the console's own store."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import datetime
 
 from services.console.application.ports import AccountStore
 from services.console.domain.accounts import (
@@ -18,6 +19,7 @@ from services.console.domain.accounts import (
     password_problem,
     token_hash,
 )
+from services.console.domain.password_reset import typed
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
 from shared.kernel.staff import StaffMember
@@ -47,14 +49,15 @@ class Accounts:
         return None if config is None else config.staff.get(staff_id)
 
     async def sign_in(self, site: str, staff_id: str, password: str) -> tuple[str, Session]:
-        """A new session's token, or NotSignedIn. The first-run password works only until the
-        member of staff has chosen one, and the session it opens can only change it. After
-        ATTEMPTS wrong passwords for one staff id, its sign-in waits ATTEMPT_WINDOW."""
+        """A new session's token, or NotSignedIn. The first-run password (or a reset's one-time
+        password, once) works only until the member of staff has chosen one, and the session it
+        opens can only change it. After ATTEMPTS wrong passwords for one staff id, its sign-in
+        waits ATTEMPT_WINDOW."""
         key, now = (site, staff_id), self.clock.now()
         if self.attempts.blocked(key, now):
             minutes = int(ATTEMPT_WINDOW.total_seconds() // 60)
             raise NotSignedIn(f"密码错误次数过多，请 {minutes} 分钟后再试")
-        if not await self._right(site, staff_id, password):
+        if not await self._right(site, staff_id, password, now):
             self.attempts.failed(key, now)
             raise NotSignedIn(WRONG)
         self.attempts.cleared(key)
@@ -64,14 +67,24 @@ class Accounts:
         self.store.save_session(token_hash(token), session)
         return token, session
 
-    async def _right(self, site: str, staff_id: str, password: str) -> bool:
-        """The password is this person's (or the first-run one, before they chose theirs); an
-        unknown staff id costs the same scrypt work, so neither answer is told apart by time."""
+    async def _right(self, site: str, staff_id: str, password: str, now: datetime) -> bool:
+        """The password is this person's; or, until they chose theirs, the one-time password of a
+        reset (spent by this sign-in), else the first-run one. An unknown staff id costs the same
+        scrypt work, so neither answer is told apart by time."""
+        member = self.member(site, staff_id)
         stored = self.store.password_hash(site, staff_id)
-        if self.member(site, staff_id) is None or stored is None:
-            await asyncio.to_thread(hash_password, password)
-            return self.member(site, staff_id) is not None and password == FIRST_RUN_PASSWORD
-        return await asyncio.to_thread(password_matches, password, stored)
+        if member is not None and stored is not None:
+            return await asyncio.to_thread(password_matches, password, stored)
+        one_time = self.store.one_time_password(site, staff_id) if member else None
+        if one_time is not None:  # reset: the first-run password is not theirs any more
+            hashed = one_time.password_hash
+            right = await asyncio.to_thread(password_matches, typed(password), hashed)
+            return (
+                right and one_time.usable(now)
+                and self.store.use_one_time_password(site, staff_id, hashed, now)
+            )  # fmt: skip
+        await asyncio.to_thread(hash_password, password)
+        return member is not None and password == FIRST_RUN_PASSWORD
 
     def session(self, token: str | None) -> tuple[str, Session]:
         """The live session of a cookie's token (its last use moved to now), else NotSignedIn."""
@@ -96,19 +109,25 @@ class Accounts:
     ) -> str | None:
         """Why the change is refused (zh-CN), or None once changed; every other session of the
         person ends."""
-        stored = self.store.password_hash(session.site, session.staff_id)
-        if stored is None:
-            right = old == FIRST_RUN_PASSWORD
-        else:
+        site, staff_id = session.site, session.staff_id
+        stored = self.store.password_hash(site, staff_id)
+        one_time = self.store.one_time_password(site, staff_id) if stored is None else None
+        if stored is not None:
             right = await asyncio.to_thread(password_matches, old, stored)
+        elif one_time is not None:  # the reset's password: its sign-in spent it, still its proof
+            right = await asyncio.to_thread(password_matches, typed(old), one_time.password_hash)
+            if right and typed(new) == typed(old):
+                return "新密码不能是临时密码"  # whoever reset it knows it
+        else:
+            right = old == FIRST_RUN_PASSWORD
         if not right:
             return "原密码错误"
-        problem = password_problem(new, repeated, session.staff_id)
+        problem = password_problem(new, repeated, staff_id)
         if problem:
             return problem
         hashed = await asyncio.to_thread(hash_password, new)
-        self.store.set_password(session.site, session.staff_id, hashed, self.clock.now())
-        self.store.end_sessions_of(session.site, session.staff_id, keep=key)
+        self.store.set_password(site, staff_id, hashed, self.clock.now())
+        self.store.end_sessions_of(site, staff_id, keep=key)
         self.store.save_session(key, replace(session, must_change_password=False))
         return None
 
