@@ -98,6 +98,20 @@ def no_overflow(page: Any) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
 
 
+def first_sign_in(page: Any, running: Running, site: str, staff: str, password: str) -> None:
+    """The first sign-in in the browser: the first-run password, then the person's own."""
+    page.goto(f"{running.console}/login")
+    page.select_option("select[name=site]", site)
+    page.fill("[name=staff_id]", staff)
+    page.fill("[name=password]", FIRST_RUN)
+    page.click("button[type=submit]")
+    page.fill("[name=old]", FIRST_RUN)
+    page.fill("[name=new]", password)
+    page.fill("[name=repeat]", password)
+    page.click("button[type=submit]")
+    assert not page.url.endswith("/password"), page.content()[:500]
+
+
 def until_listed(page: Any, running: Running, url: str, text: str, timeout: float = 15) -> None:
     """The views are eventually consistent: reload until `text` shows."""
     deadline = time.monotonic() + timeout

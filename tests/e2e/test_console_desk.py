@@ -18,6 +18,7 @@ from tests.e2e.console_support import (
     SCREENSHOTS,
     Running,
     chromium,
+    first_sign_in,
     no_overflow,
     running_up,
     shoot,
@@ -178,25 +179,11 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     context.close()
 
 
-def sign_in(page, running: Running, site: str, staff: str, password: str) -> None:
-    """The first sign-in: the first-run password, then the person's own."""
-    page.goto(f"{running.console}/login")
-    page.select_option("select[name=site]", site)
-    page.fill("[name=staff_id]", staff)
-    page.fill("[name=password]", FIRST_RUN)
-    page.click("button[type=submit]")
-    page.fill("[name=old]", FIRST_RUN)
-    page.fill("[name=new]", password)
-    page.fill("[name=repeat]", password)
-    page.click("button[type=submit]")
-    assert not page.url.endswith("/password"), page.content()[:500]
-
-
 def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     running: Running, browser
 ) -> None:
     desk = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    sign_in(desk, running, "hbw", "HB-S02", "desk-two-2026")
+    first_sign_in(desk, running, "hbw", "HB-S02", "desk-two-2026")
     repair = report(
         desk, running, channel="visit", kind="repair", category="electrical", name="赵六",
         room="8-1204", content="客厅插座没电",
@@ -207,7 +194,7 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     shoot(desk, "10b-order-queues")
 
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
-    sign_in(phone, running, "hbw", "HB-T01", "tech-one-2026")
+    first_sign_in(phone, running, "hbw", "HB-T01", "tech-one-2026")
     assert phone.url.endswith("/orders")
     shoot(phone, "11-orders")
     order = f"{repair}-W1"
@@ -261,7 +248,7 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
     running: Running, browser, tmp_path: Path
 ) -> None:
     desk = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    sign_in(desk, running, "hbw", "HB-S03", "desk-three-2026")
+    first_sign_in(desk, running, "hbw", "HB-S03", "desk-three-2026")
     repair = report(
         desk, running, channel="visit", kind="repair", category="plumbing", name="孙七",
         room="2-1501", content="阳台地漏返水",
@@ -271,7 +258,7 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
     assert reply["ok"] and any(d["ticket_no"] == repair for d in reply["decisions"]), reply
 
     supervisor = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    sign_in(supervisor, running, "hbw", "HB-SUP", "supervisor-2026")
+    first_sign_in(supervisor, running, "hbw", "HB-SUP", "supervisor-2026")
     until_listed(supervisor, running, f"{running.console}/notices", repair)
     shoot(supervisor, "15-notices-supervisor")
     no_overflow(supervisor)
@@ -283,7 +270,7 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
 
     manager = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
     page = manager.new_page()
-    sign_in(page, running, "hbw", "HB-M01", "manager-2026")
+    first_sign_in(page, running, "hbw", "HB-M01", "manager-2026")
     assert page.url.endswith("/dashboard")
     assert int(page.inner_text("#overdue")) >= 1
     shoot(page, "16-dashboard")

@@ -29,6 +29,7 @@ from services.console.domain.password_reset import (
     shown,
     typed,
 )
+from services.console.domain.screens import ACCOUNTS, MENUS
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
 from shared.kernel.staff import StaffMember
@@ -96,6 +97,10 @@ def test_a_department_supervisor_resets_their_own_department_only() -> None:
     )
     # a supervisor the staff list names no department for answers for every department's workers
     assert reset_refusal("HB-SUP", staff(Role.department_supervisor), "HB-W01", cleaner) is None
+
+
+def test_the_menu_offers_account_management_to_exactly_the_roles_that_may_reset() -> None:
+    assert {role for role, pages in MENUS.items() if ACCOUNTS in pages} == set(RESETS)
 
 
 # -- the one-time password --------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """Every page of the console, and where each is served (the pages by job: http_sign_in.py,
-http_desk.py, http_orders.py, http_incidents.py, http_promises.py; what they share:
-http_web.py)."""
+http_desk.py, http_orders.py, http_incidents.py, http_promises.py, http_accounts.py; what they
+share: http_web.py)."""
 
 from __future__ import annotations
 
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from services.console.adapters.http_accounts import AccountPages
 from services.console.adapters.http_announcements import AnnouncementPages
 from services.console.adapters.http_desk import DeskPages
 from services.console.adapters.http_incidents import IncidentPages
@@ -34,6 +35,7 @@ class Pages(
     ViolationPages,
     VisitPages,
     ResidentPages,
+    AccountPages,
 ):
     def routes(self) -> list[Route | Mount]:
         g = self.guarded
@@ -94,5 +96,8 @@ class Pages(
             ),
             Route("/shifts", g(self.shifts), methods=["GET"]),  # the shift log (docs/SHIFTS.md)
             Route("/shifts/{verb}", g(self.shift_step, post=True), methods=["POST"]),
+            # 账号管理: a colleague's forgotten password reset (docs/CONSOLE.md "Signing in")
+            Route("/accounts", g(self.staff_accounts), methods=["GET"]),
+            Route("/accounts/reset", g(self.reset_password, post=True), methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]

@@ -82,6 +82,7 @@ SHIFTS = Page("/shifts", "交接班")  # the shift log, read and signed (R15.9�
 VIOLATIONS = Page("/violations", "违例")  # violation cases (R14.1–R14.10)
 VISITS = Page("/visits", "走访")  # the week's visits against the 2 % target (R11.6)
 RESIDENTS = Page("/residents", "住户档案")  # the resident file (R16.2, docs/RESIDENTS.md)
+ACCOUNTS = Page("/accounts", "账号管理")  # a colleague's forgotten password (password_reset.py)
 
 # the pages a role sees in its menu, its home first, then in one order for every role: the desk's
 # daily work (tickets, orders, calls back, promises, notices), the site's (emergencies, notices to
@@ -90,18 +91,19 @@ RESIDENTS = Page("/residents", "住户档案")  # the resident file (R16.2, docs
 #   the resident file: the desk roles that keep it (shared/kernel/staff.py `resident.file`, R16.2);
 #   violation cases: the CS assistant opens them, the CS supervisor and the manager answer (R14.2);
 #   the shift log: the desk, its supervisor (told of an unsigned handover) and the night duty
-#   that signs (R15.9–R15.11); 维修通告: the desk and those who answer for it (docs/OUTAGES.md)
+#   that signs (R15.9–R15.11); 维修通告: the desk and those who answer for it (docs/OUTAGES.md);
+#   账号管理, last: the roles that may reset someone's password (password_reset.RESETS)
 MENUS: dict[str, tuple[Page, ...]] = {
     "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS,
                      ANNOUNCEMENTS, SHIFTS, RESIDENTS),
     "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS,
                      ANNOUNCEMENTS, ROUNDS, VIOLATIONS, VISITS, SHIFTS, RESIDENTS),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS,
-                              ANNOUNCEMENTS, ROUNDS, RESIDENTS),
+                              ANNOUNCEMENTS, ROUNDS, RESIDENTS, ACCOUNTS),
     "project_manager": (DASHBOARD, TICKETS, FOLLOW_UPS, NOTICES, INCIDENTS, ANNOUNCEMENTS, ROUNDS,
-                        VIOLATIONS, VISITS, RESIDENTS),
+                        VIOLATIONS, VISITS, RESIDENTS, ACCOUNTS),
     "cs_supervisor": (TICKETS, DESK, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS, ANNOUNCEMENTS,
-                      ROUNDS, VIOLATIONS, SHIFTS),
+                      ROUNDS, VIOLATIONS, SHIFTS, ACCOUNTS),
     "gm_office": (DASHBOARD, TICKETS, NOTICES, INCIDENTS),
     "quality": (DASHBOARD, TICKETS, NOTICES, INCIDENTS, ROUNDS, VISITS),
     "technician": (ORDERS, NOTICES),

@@ -101,6 +101,12 @@ NOTICE_REASONS = {
 }  # fmt: skip
 # promises kept (docs/PROMISES.md)
 PROMISE_KINDS = {"reply": "答复客户", "callback": "未接来电回电", "answer": "回访问题答复"}
+# where a member of staff stands with their console password (账号管理, docs/CONSOLE.md)
+PASSWORD_STATES = {
+    "chosen": "已设置密码", "first_run": "未设置（首次登录用初始密码）",
+    "one_time": "已重置，临时密码待使用", "one_time_used": "已重置，待本人设置新密码",
+    "one_time_expired": "临时密码已过期，需重新重置",
+}  # fmt: skip
 # the contract's error codes, as the desk is told them
 ERRORS = {
     "invalid": "填写有误", "not_found": "找不到该记录", "conflict": "当前状态不允许此操作",
@@ -115,7 +121,7 @@ VOCABULARIES = {
     "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS, "order_event": ORDER_EVENTS,
     "incident_kind": INCIDENT_KINDS, "incident_status": INCIDENT_STATUSES,
     "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS, "notice_kind": NOTICE_KINDS,
-    "notice_status": NOTICE_STATUSES,
+    "notice_status": NOTICE_STATUSES, "password_state": PASSWORD_STATES,
 }  # fmt: skip
 
 
