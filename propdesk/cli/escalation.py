@@ -144,7 +144,9 @@ def notice_list(
             else ""
         )
         role_shown = f"{n['role']} ({n['department']})" if n.get("department") else n["role"]
-        table.add_row(shown(n["raised_at"], zone), n["ticket_no"], role_shown, n["reason"],
+        # a work order's late clock: the order under its ticket, what its supervisor acts on
+        about = "\n".join(filter(None, (n["ticket_no"], n.get("order_no"))))
+        table.add_row(shown(n["raised_at"], zone), about, role_shown, n["reason"],
                       n["clock"] or n["level"] or "", shown_or_blank(n["due_at"], zone), acked,
                       n["notification_id"])  # fmt: skip
     out.print(table)

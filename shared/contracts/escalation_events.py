@@ -508,6 +508,10 @@ class Notification(Contract):
     staff: str | None = Field(
         default=None, description="A promise's owner (工号), whom its reminder is for (R6.15)"
     )
+    order_no: str | None = Field(
+        default=None,
+        description="A breach of a work order's clock (collected, on site, assessed): the order",
+    )
 
 
 # what a notification's ticket_id and ticket_no name, by its reason, where not a ticket's
@@ -572,6 +576,7 @@ def notification_of(published: Envelope) -> Notification | None:
         raised_at=published.occurred_at,
         event_id=published.event_id,
         department=data.notification.department,
+        order_no=(data.key.partition(":")[2] or None) if name == "clock_breached" else None,
     )
 
 

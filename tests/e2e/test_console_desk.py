@@ -262,6 +262,9 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
     until_listed(supervisor, running, f"{running.console}/notices", repair)
     shoot(supervisor, "15-notices-supervisor")
     no_overflow(supervisor)
+    # the order nobody collected is named and linked: what its supervisor acts on (R7.6)
+    order = supervisor.locator("#notices a[href^='/orders/']", has_text=f"{repair}-W1").first
+    assert order.get_attribute("href") == f"/orders/{repair}-W1"
     row = supervisor.locator("#notices tr", has_text=repair).first
     notice = row.get_attribute("id")
     row.locator("button").click()

@@ -166,6 +166,7 @@ async def test_each_clock_warns_at_80_percent_and_breaches_at_its_target(
     [notice] = await eventually(notified)
     assert notice["reason"] == "clock_breached"
     assert parse(notice["due_at"]) == deadline
+    assert notice["order_no"] == (key.partition(":")[2] or None)  # a work order's: the order
     [breach] = [
         e
         for e in await drill.events("escalation.clock_breached", ticket_id)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.integration.drill import Drill
+from tests.integration.drill import Drill, parse
 from tests.integration.support import Desk, eventually, report_body
 from tests.integration.test_desk_words import cli
 from tests.integration.test_dispatch_stories import repair, walk
@@ -93,3 +93,27 @@ async def test_notice_list_open_shows_only_what_nobody_has_acknowledged(
     assert narrow.exit_code == 0, narrow.output
     ids = [n["notification_id"] for n in json.loads(everything.output)["notices"]]
     assert all(i in narrow.output for i in ids), narrow.output
+
+
+async def test_a_department_supervisor_lists_the_order_nobody_collected_by_its_number_R7_6(
+    desk: Desk, drill_services, nats_server
+) -> None:
+    await drill_services()
+    drill = Drill(desk)
+    _, order = await repair(desk, "late-1", "厨房水管漏水")
+    started = await drill.started(
+        order["ticket_id"], f"order_collected_household:{order['order_no']}"
+    )
+    await drill.decided_at(parse(started["deadline"]))
+    args = ("notice", "list", "--site", "hbw", "--role", "department_supervisor",
+            "--department", "engineering")  # fmt: skip
+
+    async def listed() -> list[dict] | None:
+        done = await cli(nats_server.url, *args, "--json")
+        assert done.exit_code == 0, done.output
+        return json.loads(done.output)["notices"] or None
+
+    [notice] = await eventually(listed)
+    assert (notice["order_no"], notice["department"]) == (order["order_no"], "engineering")
+    table = await cli(nats_server.url, *args, columns=100)
+    assert order["order_no"] in table.output, table.output  # whole, under its ticket
