@@ -1,0 +1,122 @@
+"""What a ticket's page tells the desk, over HTTP (docs/CONSOLE.md): a complaint's ladder says
+which steps it has climbed (R6.3–R6.7), a repeat call is counted and what the caller said on it
+is shown (R16.1), and the texts the services write are read in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+
+from services.console.entrypoint import ConsoleProcess
+from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import signed_in
+from tests.integration.drill import Drill, shanghai
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+CLOCK_STARTS = shanghai(2026, 11, 23, 9, 0)
+SITES = SiteDirectory.model_validate(
+    {"sites": {"hbw": {"name": "Harbour View", "staff": {
+        "HB-S01": {"role": "receptionist"},
+        "HB-CLN": {"role": "department_supervisor", "department": "cleaning"},
+    }}}}
+)  # fmt: skip
+
+
+@pytest.fixture
+def drill_sites() -> SiteDirectory:
+    return SITES
+
+
+@asynccontextmanager
+async def desk_page(
+    settings: Any, sim_clock: Any, nats_server: Any, staff: str = "HB-S01"
+) -> AsyncIterator[httpx.AsyncClient]:
+    console = ConsoleProcess(settings, sim_clock, SITES)
+    base = await console.start(nats_server.url)
+    try:
+        client = await signed_in(base, staff)
+        try:
+            yield client
+        finally:
+            await client.aclose()
+    finally:
+        await console.stop()
+
+
+async def page_once(client: httpx.AsyncClient, path: str, text: str) -> str:
+    async def shown() -> str | None:
+        page = await client.get(path)
+        return page.text if text in page.text else None
+
+    return await eventually(shown)
+
+
+async def test_a_complaints_ladder_shows_the_steps_climbed_not_as_overdue_R6_4(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    body = report_body("ladder-1", staff_id="HB-S01", category="cleaning")
+    ticket_no = (await desk.command("hbw", "report", body))["ticket_no"]
+    # two days and a minute later the complaint is the department supervisor's (R6.4)
+    await Drill(desk).set_clock(shanghai(2026, 11, 25, 9, 1))
+    async with desk_page(settings, sim_clock, nats_server) as client:
+        page = await page_once(client, f"/tickets/{ticket_no}", "当前：部门主管")
+        step = page.split('id="ladder"')[1].split("</tr>")[1]  # the first step: 部门主管
+        assert "部门主管" in step and "已升级" in step, step
+        assert "已超时" not in step, step
+        next_step = page.split('id="ladder"')[1].split("</tr>")[2]
+        assert "项目经理" in next_step and "剩余" in next_step, next_step
+
+
+async def test_a_repeat_call_is_counted_and_what_the_caller_said_is_shown_R16_1(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services("intake", "reporting")
+    reported = await desk.command("hbw", "report", report_body("repeat-1", staff_id="HB-S01"))
+    ticket_no = reported["ticket_no"]
+    linked = await desk.command("hbw", "link", {
+        "ticket_id": reported["ticket_id"], "staff_id": "HB-S01", "channel": "phone",
+        "content": "又来电催促，噪音还在"})  # fmt: skip
+    assert linked["ok"], linked
+    async with desk_page(settings, sim_clock, nats_server) as client:
+        page = await page_once(client, f"/tickets/{ticket_no}", "重复来电</strong>")
+        assert 'id="repeats">1 次' in page
+        history = page.split('id="history"')[1]
+        assert "又来电催促，噪音还在" in history and "来电" in history
+
+
+async def test_the_automatic_resolution_and_the_close_reason_are_read_in_chinese(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services("intake", "dispatch", "reporting")
+    body = report_body("done-1", staff_id="HB-S01", kind="repair", category="plumbing")
+    reported = await desk.command("hbw", "report", body)
+
+    async def order() -> str | None:
+        got = await desk.query("hbw", "ticket.get", {"ticket_id": reported["ticket_id"]})
+        orders = got.get("ticket", {}).get("work_orders") or []
+        return orders[0]["work_order_id"] if orders else None
+
+    order_id = await eventually(order)
+    steps = [("collect", {"collected_by": "HB-CLN"}), ("assign", {"technician": "HB-CLN"}),
+             ("arrive", {}), ("complete", {"notes": "换阀芯", "actual_item": "阀芯"}),
+             ("sign_off", {"quality": 5, "attitude": 5})]  # fmt: skip
+    ref = {"work_order_id": order_id, "staff_id": "HB-CLN"}
+    for verb, fields in steps:
+        done = await desk.dispatch("hbw", verb, ref | fields)
+        assert done["ok"], done
+    async with desk_page(settings, sim_clock, nats_server) as client:
+        page = await page_once(client, f"/tickets/{reported['ticket_no']}", "已处理待回访")
+        assert "全部派工单已完工并经客户签认" in page
+        assert "all work orders completed" not in page
+        followed = await desk.command("hbw", "follow_up", {
+            "ticket_id": reported["ticket_id"], "staff_id": "HB-S01", "score": 5})  # fmt: skip
+        assert followed["ok"], followed
+        page = await page_once(client, f"/tickets/{reported['ticket_no']}", "已关闭")
+        assert "回访满意" in page and "satisfied_follow_up" not in page
