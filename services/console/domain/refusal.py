@@ -1,5 +1,6 @@
 """A request the desk was refused, or could not get answered, as the console tells the person:
-the contract's error code (docs/contract.md §3) in Chinese, then the service's own words."""
+the contract's error code (docs/contract.md §3) in Chinese, then the service's own words (the
+rules the desk meets in Chinese first: refusal_words.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import secrets
 import string
 from typing import Any
 
+from services.console.domain.refusal_words import explained
 from services.console.domain.words import word
 
 
@@ -34,7 +36,7 @@ class Refused(Exception):
     @property
     def headline(self) -> str:
         """The code and the message, for a page that lists the fields underneath."""
-        return f"{word('error', self.code)}：{self.message}"
+        return f"{word('error', self.code)}：{explained(self.message)}"
 
     @property
     def shown(self) -> str:
@@ -43,26 +45,8 @@ class Refused(Exception):
             for f in self.fields
             if f.get("message") != self.message
         )
-        return f"{word('error', self.code)}：{self.message}" + (f"（{details}）" if details else "")
-
-
-# a contract's checks across fields, as a form's person reads them (shared/contracts)
-CHECKS = {
-    "expected_end must be after starts_at": "预计恢复/完工时间须晚于开始时间",
-    "name the affected buildings, zones or units, or the whole site":
-        "请填写受影响的楼栋、组团或房号，或勾选全项目",
-    "a round ends after it starts": "结束时间须晚于开始时间",
-    "a scheduled round names the plan's slot it walks": "计划巡查须选择计划时段",
-    "a facility finding names its category (the repair's routing)": "设施损坏须选择分类",
-    "a finding fixed on the spot says what was done (measures)": "现场整改须填写整改措施",
-    "about_staff is only for a staff finding": "员工工号只用于员工不履职",
-    "violation_class and violation_category are for a violation finding":
-        "违例级别和类别只用于住户违例",
-    "a unit of place_kind room needs its room": "房间须填写房号",
-    "the same phone is given twice": "同一电话填了两次",
-    "give either phone or unit_ref": "请填写电话或房号（二选一）",
-    "client_ref must not contain the offender's name or phone": "编号中不能含违例人姓名或电话",
-}  # fmt: skip
+        said = explained(self.message)
+        return f"{word('error', self.code)}：{said}" + (f"（{details}）" if details else "")
 
 
 def field_message(error: dict[str, Any]) -> str:
@@ -74,4 +58,4 @@ def field_message(error: dict[str, Any]) -> str:
     text = text.removeprefix("Value error, ")
     if text.startswith("a point not ok has a finding: "):
         return f"不合格的检查点须登记问题：{text.split(': ', 1)[1]}（{text}）"
-    return f"{CHECKS[text]}（{text}）" if text in CHECKS else text
+    return explained(text)
