@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from services.console.domain.screens import may_acknowledge
 from services.console.domain.words import word
 from shared.kernel.local_time import shown
 
@@ -92,6 +93,7 @@ def environment() -> Environment:
     env.filters["subject_page"] = subject_page
     env.filters["case_no"] = case_no
     env.filters["subject_label"] = subject_label
+    env.globals["may_acknowledge"] = may_acknowledge
     return env
 
 

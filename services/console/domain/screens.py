@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.kernel.staff import acknowledging
+from shared.kernel.vocabulary import Role
+
 OPEN = frozenset({"received", "classified", "reopened"})
 # a work order in one of these has ended: intake no longer waits for it (contract §11, R8.12)
 ORDER_ENDED = frozenset({"signed_off", "returned", "referred", "declined", "cancelled"})
@@ -113,6 +116,15 @@ MENUS: dict[str, tuple[Page, ...]] = {
 
 def menu(role: str) -> tuple[Page, ...]:
     return MENUS.get(role, (TICKETS,))
+
+
+def may_acknowledge(role: str, notice: dict[str, object]) -> bool:
+    """Whether `role` may acknowledge `notice`: the role it was sent to or one above it, as
+    escalation checks (R6.3–R6.7); the others read it on 通知 (全部) without a button."""
+    try:
+        return Role(role) in acknowledging(Role(str(notice.get("role")))).roles
+    except ValueError:
+        return False
 
 
 # -- work orders (派工单): the steps of docs/contract.md §11 a phone page offers ---------------

@@ -1,0 +1,62 @@
+"""通知 over HTTP (docs/CONSOLE.md): everyone reads the site's notices, but only the role a notice
+was sent to, or one above it, is offered to acknowledge it (R6.3–R6.7); the others see whose it
+is, so nobody presses a button that can only be refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.console.entrypoint import ConsoleProcess
+from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import csrf_of, signed_in
+from tests.integration.drill import Drill, shanghai
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+CLOCK_STARTS = shanghai(2026, 11, 23, 9, 0)
+SITES = SiteDirectory.model_validate(
+    {"sites": {"hbw": {"name": "Harbour View", "staff": {
+        "HB-S01": {"role": "receptionist"},
+        "HB-CS1": {"role": "cs_assistant"},
+        "HB-CLN": {"role": "department_supervisor", "department": "cleaning"},
+    }}}}
+)  # fmt: skip
+
+
+@pytest.fixture
+def drill_sites() -> SiteDirectory:
+    return SITES
+
+
+async def test_only_the_notices_role_or_one_above_is_offered_to_acknowledge_it_R6_4(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    body = report_body("n-1", staff_id="HB-S01", category="cleaning")
+    assert (await desk.command("hbw", "report", body))["ok"]
+    await Drill(desk).set_clock(shanghai(2026, 11, 25, 9, 1))  # to the department supervisor
+
+    async def notice() -> str | None:
+        listed = await desk.query("hbw", "notice.list", {"role": "department_supervisor"})
+        return listed["notices"][0]["notification_id"] if listed["notices"] else None
+
+    notice_id = await eventually(notice)
+    console = ConsoleProcess(settings, sim_clock, SITES)
+    base = await console.start(nats_server.url)
+    assistant = await signed_in(base, "HB-CS1")
+    supervisor = await signed_in(base, "HB-CLN")
+    try:
+        everyone = (await assistant.get("/notices?all=1")).text
+        assert f'id="notice-{notice_id}"' in everyone
+        assert f"/notices/{notice_id}/ack" not in everyone  # a cs_assistant may not
+        assert "待部门主管确认" in everyone
+
+        mine = (await supervisor.get("/notices")).text
+        assert f"/notices/{notice_id}/ack" in mine
+        acked = await supervisor.post(f"/notices/{notice_id}/ack", data={"csrf": csrf_of(mine)})
+        assert acked.status_code == 200 and "HB-CLN 于" in acked.text
+    finally:
+        await assistant.aclose()
+        await supervisor.aclose()
+        await console.stop()
