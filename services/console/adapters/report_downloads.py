@@ -3,6 +3,8 @@ written by the writers `propdesk report` uses (propdesk/report_files, docs/REPOR
 
 from __future__ import annotations
 
+import re
+
 from propdesk import report_files
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
@@ -15,6 +17,14 @@ REPORT_FORMATS = {
     "html": "text/html; charset=utf-8",
 }
 
+# what each report's period looks like, as the manager is told when it is mistyped
+MONTH = (re.compile(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$"), "月份", "2026-10")
+PERIODS = {
+    "monthly": MONTH,
+    "quality": MONTH,
+    "weekly": (re.compile(r"^(19[7-9]\d|2\d{3})-W(0[1-9]|[1-4]\d|5[0-3])$"), "周", "2026-W48"),
+}
+
 
 async def report_file(
     desk: DeskContract, site: str, kind: str, period: str, fmt: str
@@ -24,6 +34,9 @@ async def report_file(
     whose credential only a hub's console holds)."""
     if kind not in ("monthly", "weekly", "quality") or fmt not in REPORT_FORMATS:
         raise Refused("invalid", f"没有这种报表：{kind} {fmt}")
+    pattern, label, example = PERIODS[kind]
+    if not pattern.match(period):
+        raise Refused("invalid", f"{label}应写作 {example}（收到：{period or '空'}），未生成报表")
     field = "week" if kind == "weekly" else "month"
     asked = COMPANY if kind == "quality" else site
     try:
