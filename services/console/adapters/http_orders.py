@@ -47,7 +47,7 @@ class OrderPages(Web):
             raise Stop(404, f"本项目没有这张派工单：{ref}（{refused.shown}）") from None
         return self.page(
             request, "order.html", context.pop("status", 200), who=who, order=order,
-            csrf=who.session.csrf, steps=order_steps(order),
+            csrf=who.session.csrf, steps=order_steps(order, who.role),
             request_message=request.query_params.get("m"), **context,
         )  # fmt: skip
 
@@ -56,9 +56,11 @@ class OrderPages(Web):
         if verb not in ORDER_VERBS:
             raise Stop(404, f"没有这个操作：{verb}")
         try:
+            site = self.sites.get(who.session.site)
             reply = await self.desk.order_step(
-                who.session.site, who.session.staff_id, ref, verb, request.state.form
-            )
+                who.session.site, who.session.staff_id, ref, verb, request.state.form,
+                site.zone if site else None,
+            )  # fmt: skip
         except Refused as refused:
             return await self.shown_again(
                 request, who, refused, verb, self.order, f"本项目没有这张派工单：{ref}"

@@ -94,16 +94,24 @@ def report_body(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-def order_body(verb: str, form: dict[str, str], staff_id: str) -> dict[str, Any]:
+def order_body(
+    verb: str, form: dict[str, str], staff_id: str, zone: ZoneInfo | None = None
+) -> dict[str, Any]:
     """A work-order step's form as its dispatch command's body; who collects or is assigned
-    defaults to the signed-in person."""
+    defaults to the signed-in person; a new appointment is read in the site's `zone`."""
     fields = {
         "collect": ("collected_by",), "assign": ("technician",), "arrive": (),
         "quote": ("amount", "items"), "accept_quote": (),
         "complete": ("notes", "actual_item", "fee"),
         "sign_off": ("quality", "attitude", "comment"), "return": (),
+        "reschedule": ("reason",), "decline_quote": ("reason",), "refer": ("reason",),
+        "confirm_acceptance": ("note",), "rework": ("reason",), "cancel": ("reason",),
     }[verb]  # fmt: skip
     body: dict[str, Any] = {n: _text(form, n) for n in fields if _text(form, n) is not None}
+    if verb == "reschedule" and zone is not None:
+        start = _local_time(_text(form, "appointment_start"), zone, "appointment.start")
+        end = _local_time(_text(form, "appointment_end"), zone, "appointment.end")
+        body["appointment"] = {"start": start, "end": end}
     if verb == "collect":
         body.setdefault("collected_by", staff_id)
     if verb == "assign":

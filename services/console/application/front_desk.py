@@ -10,6 +10,7 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -160,7 +161,13 @@ class FrontDesk:
         return (await self.desk.query(site, "workorder.get", query))["work_order"]
 
     async def order_step(
-        self, site: str, staff_id: str, ref: str, verb: str, form: dict[str, str]
+        self,
+        site: str,
+        staff_id: str,
+        ref: str,
+        verb: str,
+        form: dict[str, str],
+        zone: ZoneInfo | None = None,
     ) -> dict[str, Any]:
         """A step of a work order (派工单) by its technician or department (docs/contract.md §10):
         the order's id looked up first, the body checked against the contract's model."""
@@ -168,9 +175,10 @@ class FrontDesk:
             raise Refused("not_found", f"没有这个操作：{verb}")
         order = await self.work_order(site, ref)
         order_id = order["work_order_id"]
-        body = {"work_order_id": order_id, **order_body(verb, form, staff_id)}
+        body = {"work_order_id": order_id, **order_body(verb, form, staff_id, zone)}
         body = checked(ORDER_COMMANDS[verb], body, staff_id)
         command_id = new_key()
         reply = await self.desk.command(site, "dispatch", verb, staff_id, body, command_id)
-        await self._shown(lambda: self.work_order(site, order_id), command_id)
+        shown = reply["work_order_id"]  # a rework's reply names its new order
+        await self._shown(lambda: self.work_order(site, shown), command_id)
         return reply

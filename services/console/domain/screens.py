@@ -136,30 +136,42 @@ class OrderStep:
     label: str
     statuses: frozenset[str]
     pending_quote: bool | None = None  # None: either; True/False: only with / without one
+    side: bool = False  # a side branch (R7.11, R7.17, R8.5, R8.8, R8.9): under 其他情况
+    roles: frozenset[str] | None = None  # None: anyone; else only these roles are offered it
 
-    def allowed(self, order: dict[str, object]) -> bool:
+    def allowed(self, order: dict[str, object], role: str | None = None) -> bool:
         quote = order.get("quote") or {}
         pending = isinstance(quote, dict) and quote.get("state") == "pending"
         if order.get("status") not in self.statuses:
             return False
+        if self.roles is not None and role not in self.roles:
+            return False
         return self.pending_quote is None or self.pending_quote == pending
 
 
+OPEN_ORDERS = frozenset({"issued", "collected", "assigned", "arrived", "awaiting_acceptance",
+                         "completed"})  # fmt: skip
+_BEFORE_WORK = frozenset({"collected", "assigned", "arrived"})
+CANCELLERS = frozenset({"department_supervisor", "project_manager", "gm_office"})
 ORDER_STEPS: tuple[OrderStep, ...] = (
     OrderStep("collect", "领单签收", frozenset({"issued"})),
     OrderStep("assign", "派技术员", frozenset({"collected"})),
     OrderStep("arrive", "已到场", frozenset({"assigned"})),
-    OrderStep("quote", "报价", frozenset({"collected", "assigned", "arrived"}), False),
-    OrderStep(
-        "accept_quote", "客户接受报价", frozenset({"collected", "assigned", "arrived"}), True
-    ),
+    OrderStep("quote", "报价", _BEFORE_WORK, False),
+    OrderStep("accept_quote", "客户接受报价", _BEFORE_WORK, True),
     OrderStep("complete", "完工", frozenset({"arrived"}), False),
+    OrderStep("confirm_acceptance", "雨后验收确认（渗漏维修）", frozenset({"awaiting_acceptance"})),
     OrderStep("sign_off", "客户评价签认", frozenset({"completed"})),
     OrderStep("return", "交回派工单", frozenset({"signed_off"})),
+    # the side branches of a work order's life (contract §10)
+    OrderStep("reschedule", "无人在家 / 客户改约", frozenset({"assigned", "arrived"}), side=True),
+    OrderStep("decline_quote", "客户拒绝报价", _BEFORE_WORK, True, side=True),
+    OrderStep("refer", "不属于物业维修范围，转管业部", _BEFORE_WORK | {"issued"}, side=True),
+    OrderStep("rework", "返修（保修期内免费）", frozenset({"signed_off", "returned"}), side=True),
+    # a supervisor or manager cancels; a technician does not leave a job (R1.7, R7.18)
+    OrderStep("cancel", "取消派工单", OPEN_ORDERS, side=True, roles=CANCELLERS),
 )
 ORDER_VERBS = {step.verb: step for step in ORDER_STEPS}
-OPEN_ORDERS = frozenset({"issued", "collected", "assigned", "arrived", "awaiting_acceptance",
-                         "completed"})  # fmt: skip
 
 
 # the departments' queues of work orders, in the order a supervisor reads them (R7.6, R8.3)
@@ -167,8 +179,8 @@ QUEUES = (("issued", "待接单（2分钟内领单）"), ("collected", "已接�
           ("assigned", "已派技术员"), ("arrived", "已到场"))  # fmt: skip
 
 
-def order_steps(order: dict[str, object]) -> list[OrderStep]:
-    return [step for step in ORDER_STEPS if step.allowed(order)]
+def order_steps(order: dict[str, object], role: str | None = None) -> list[OrderStep]:
+    return [step for step in ORDER_STEPS if step.allowed(order, role)]
 
 
 # who may download which report (issue 14: managers and quality; the company pack only for quality)

@@ -1,0 +1,110 @@
+"""A work order's side branches on its phone page (/orders/<no>, docs/CONSOLE.md; contract §10):
+nobody home and a new appointment (R7.17), a leak accepted after the next rain (R8.8), a quote
+the customer declines (R8.5), a rework under warranty (R8.9) and a supervisor's cancel (R1.7) —
+each offered where the order's status allows it, and a technician is never offered to cancel."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from services.console.entrypoint import ConsoleProcess
+from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import csrf_of, signed_in
+from tests.integration.drill import shanghai
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+CLOCK_STARTS = shanghai(2026, 11, 23, 9, 0)
+SITES = SiteDirectory.model_validate(
+    {"sites": {"hbw": {"name": "Harbour View", "staff": {
+        "HB-S01": {"role": "receptionist"},
+        "HB-ENG": {"role": "department_supervisor", "department": "engineering"},
+        "HB-T01": {"role": "technician"},
+    }}}}
+)  # fmt: skip
+
+
+@pytest.fixture
+def drill_sites() -> SiteDirectory:
+    return SITES
+
+
+async def an_order(desk: Desk, ref: str, content: str) -> str:
+    """A household repair logged at the desk: its work order's number, once issued."""
+    body = report_body(ref, staff_id="HB-S01", kind="repair", category="plumbing",
+                       content=content)  # fmt: skip
+    reported = await desk.command("hbw", "report", body)
+
+    async def issued() -> str | None:
+        got = await desk.query("hbw", "ticket.get", {"ticket_id": reported["ticket_id"]})
+        orders = got.get("ticket", {}).get("work_orders") or []
+        return orders[0]["order_no"] if orders else None
+
+    return await eventually(issued)
+
+
+async def step(client: httpx.AsyncClient, number: str, verb: str, **fields: Any) -> str:
+    csrf = csrf_of((await client.get(f"/orders/{number}")).text)
+    done = await client.post(f"/orders/{number}/{verb}", data={"csrf": csrf, **fields})
+    assert done.status_code == 200 and 'id="message"' not in done.text, done.text[:1500]
+    return done.text
+
+
+def status_of(page: str) -> str:
+    return re.search(r'id="status">([^<]+)<', page).group(1)  # type: ignore[union-attr]
+
+
+async def test_a_work_orders_side_branches_are_on_its_page_R7_17_R8_8_R8_5_R8_9(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    console = ConsoleProcess(settings, sim_clock, SITES)
+    base = await console.start(nats_server.url)
+    supervisor = await signed_in(base, "HB-ENG")
+    technician = await signed_in(base, "HB-T01")
+    try:
+        # nobody home: the technician agrees a new time, read in the site's zone (R7.17)
+        number = await an_order(desk, "home-1", "厨房水龙头滴水")
+        await step(supervisor, number, "collect")
+        await step(supervisor, number, "assign", technician="HB-T01")
+        page = (await technician.get(f"/orders/{number}")).text
+        assert 'id="step-reschedule"' in page and 'id="step-cancel"' not in page
+        page = await step(technician, number, "reschedule", appointment_start="2026-11-24T10:00",
+                          appointment_end="2026-11-24T12:00")  # fmt: skip
+        assert status_of(page) == "已派技术员"
+        assert "2026-11-24 10:00 (UTC+08:00) – 2026-11-24 12:00 (UTC+08:00)" in page
+        assert "改约" in page.split("处理过程")[1]
+        # the customer declines the quote: the order ends (R8.5)
+        await step(technician, number, "arrive")
+        await step(technician, number, "quote", amount="120", items="更换龙头")
+        page = await step(technician, number, "decline_quote", reason="客户自行购买")
+        assert status_of(page) == "客户拒绝报价"
+
+        # a roof leak waits for the next rain (R8.8), then is signed off and reworked (R8.9)
+        number = await an_order(desk, "leak-1", "顶楼屋面渗水，雨天滴到卧室")
+        await step(supervisor, number, "collect")
+        await step(supervisor, number, "assign", technician="HB-T01")
+        await step(technician, number, "arrive")
+        page = await step(technician, number, "complete", actual_item="防水", notes="补涂防水层")
+        assert status_of(page) == "待验收" and 'id="step-confirm_acceptance"' in page
+        page = await step(technician, number, "confirm_acceptance", note="雨后复查无渗漏")
+        assert status_of(page) == "已完成"
+        page = await step(technician, number, "sign_off", quality="5", attitude="5")
+        assert 'id="step-rework"' in page
+        page = await step(supervisor, number, "rework", reason="一周后又渗水")
+        assert re.search(r'id="order-no">[^<]+-W2<', page) and status_of(page) == "待接单"
+
+        # the supervisor cancels an order no longer wanted; the technician was never offered it
+        number = await an_order(desk, "cancel-1", "卫生间地漏堵塞")
+        assert 'id="step-cancel"' in (await supervisor.get(f"/orders/{number}")).text
+        page = await step(supervisor, number, "cancel", reason="客户已自行疏通")
+        assert status_of(page) == "已取消"
+    finally:
+        await supervisor.aclose()
+        await technician.aclose()
+        await console.stop()
