@@ -108,3 +108,28 @@ async def test_a_work_orders_side_branches_are_on_its_page_R7_17_R8_8_R8_5_R8_9(
         await supervisor.aclose()
         await technician.aclose()
         await console.stop()
+
+
+async def test_an_order_is_assigned_only_to_someone_on_the_sites_staff_list_R8_4(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    console = ConsoleProcess(settings, sim_clock, SITES)
+    base = await console.start(nats_server.url)
+    supervisor = await signed_in(base, "HB-ENG")
+    try:
+        number = await an_order(desk, "assign-1", "阳台地漏堵塞")
+        page = await step(supervisor, number, "collect")
+        assert '<option value="HB-T01">' in page  # the site's technicians to choose from
+        csrf = csrf_of(page)
+        typo = await supervisor.post(f"/orders/{number}/assign",
+                                     data={"csrf": csrf, "technician": "HB-XX9"})  # fmt: skip
+        assert typo.status_code == 400
+        assert "工号 HB-XX9 不在本项目员工名单中，未派工" in typo.text
+        got = await desk.query("hbw", "workorder.get", {"order_no": number})
+        assert got["work_order"]["status"] == "collected" and not got["work_order"]["technician"]
+        page = await step(supervisor, number, "assign", technician="HB-T01")
+        assert status_of(page) == "已派技术员"
+    finally:
+        await supervisor.aclose()
+        await console.stop()

@@ -12,7 +12,14 @@ from services.console.adapters.http_web import HEADERS, Stop, Web, Who
 from services.console.adapters.report_downloads import report_file
 from services.console.application.dashboard import last_month, today
 from services.console.domain.refusal import Refused
-from services.console.domain.screens import OPEN_ORDERS, ORDER_VERBS, QUEUES, REPORTS, order_steps
+from services.console.domain.screens import (
+    OPEN_ORDERS,
+    ORDER_VERBS,
+    QUEUES,
+    REPORTS,
+    order_steps,
+    workers,
+)
 from services.console.domain.words import word
 
 
@@ -45,9 +52,12 @@ class OrderPages(Web):
             order = await self.desk.work_order(who.session.site, ref)
         except Refused as refused:
             raise Stop(404, f"本项目没有这张派工单：{ref}（{refused.shown}）") from None
+        site = self.sites.get(who.session.site)
+        staff = site.staff if site else {}
         return self.page(
             request, "order.html", context.pop("status", 200), who=who, order=order,
             csrf=who.session.csrf, steps=order_steps(order, who.role),
+            workers=workers(staff, order.get("department")),
             request_message=request.query_params.get("m"), **context,
         )  # fmt: skip
 
@@ -57,6 +67,11 @@ class OrderPages(Web):
             raise Stop(404, f"没有这个操作：{verb}")
         try:
             site = self.sites.get(who.session.site)
+            if verb == "assign" and site and site.staff:
+                named = (request.state.form.get("technician") or "").strip()
+                if named and named not in site.staff:  # dispatch does not check (contract §10)
+                    raise Refused("invalid", f"工号 {named} 不在本项目员工名单中，未派工", [
+                        {"field": "technician", "message": "请从名单中选择技术员"}])  # fmt: skip
             reply = await self.desk.order_step(
                 who.session.site, who.session.staff_id, ref, verb, request.state.form,
                 site.zone if site else None,

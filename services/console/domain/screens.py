@@ -3,9 +3,11 @@ pages each role sees first. Policy as data: the templates ask these tables, neve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shared.kernel.staff import acknowledging
+from services.console.domain.words import ROLES as ROLE_WORDS
+from shared.kernel.staff import StaffMember, acknowledging
 from shared.kernel.vocabulary import Role
 
 OPEN = frozenset({"received", "classified", "reopened"})
@@ -177,6 +179,21 @@ ORDER_VERBS = {step.verb: step for step in ORDER_STEPS}
 # the departments' queues of work orders, in the order a supervisor reads them (R7.6, R8.3)
 QUEUES = (("issued", "待接单（2分钟内领单）"), ("collected", "已接单待派工"),
           ("assigned", "已派技术员"), ("arrived", "已到场"))  # fmt: skip
+
+
+# who does the work of an order (R8.4): offered on its 派技术员 step
+WORKERS = frozenset({"technician", "department_staff"})
+
+
+def workers(staff: Mapping[str, StaffMember], department: object) -> list[tuple[str, str]]:
+    """(staff id, how they are shown) of the site's technicians and department staff who may
+    take an order of `department`: those of that department, or of none."""
+    return [
+        (staff_id, f"{member.name} · {ROLE_WORDS.get(member.role.value, '')}".lstrip(" ·"))
+        for staff_id, member in sorted(staff.items())
+        if member.role.value in WORKERS
+        and (member.department is None or member.department.value == department)
+    ]
 
 
 def order_steps(order: dict[str, object], role: str | None = None) -> list[OrderStep]:
