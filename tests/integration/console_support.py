@@ -14,6 +14,7 @@ import httpx
 from services.console.domain.accounts import FIRST_RUN_PASSWORD as FIRST_RUN
 from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
+from tests.integration.support import eventually
 
 
 def csrf_of(html: str) -> str:
@@ -39,13 +40,34 @@ async def signed_in(base: str, staff: str) -> httpx.AsyncClient:
 async def console_as(settings: Any, clock: Any, sites: SiteDirectory, nats_url: str,
                      staff: str) -> AsyncIterator[httpx.AsyncClient]:  # fmt: skip
     """The console on the bus at `nats_url`, and `staff` signed in to it; both closed after."""
+    async with console_of(settings, clock, sites, nats_url, staff) as (client,):
+        yield client
+
+
+@asynccontextmanager
+async def console_of(settings: Any, clock: Any, sites: SiteDirectory, nats_url: str,
+                     *staff: str) -> AsyncIterator[tuple[httpx.AsyncClient, ...]]:  # fmt: skip
+    """The console on the bus at `nats_url`, and each of `staff` signed in to it (one client
+    each, in that order); all closed after."""
     console = ConsoleProcess(settings, clock, sites)
     base = await console.start(nats_url)
+    clients: list[httpx.AsyncClient] = []
     try:
-        client = await signed_in(base, staff)
-        try:
-            yield client
-        finally:
-            await client.aclose()
+        for member in staff:
+            clients.append(await signed_in(base, member))
+        yield tuple(clients)
     finally:
+        for client in clients:
+            await client.aclose()
         await console.stop()
+
+
+async def first_order(desk: Any, ticket_id: str) -> dict[str, Any]:
+    """The ticket's first work order, once dispatch has issued it and the view shows it."""
+
+    async def issued() -> dict[str, Any] | None:
+        got = await desk.query("hbw", "ticket.get", {"ticket_id": ticket_id})
+        orders = got.get("ticket", {}).get("work_orders") or []
+        return orders[0] if orders else None
+
+    return await eventually(issued)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
-from tests.integration.console_support import csrf_of, signed_in
+from tests.integration.console_support import console_of, csrf_of
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
 
@@ -42,11 +41,9 @@ async def test_only_the_notices_role_or_one_above_is_offered_to_acknowledge_it_R
         return listed["notices"][0]["notification_id"] if listed["notices"] else None
 
     notice_id = await eventually(notice)
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    assistant = await signed_in(base, "HB-CS1")
-    supervisor = await signed_in(base, "HB-CLN")
-    try:
+    staff = ("HB-CS1", "HB-CLN")
+    async with console_of(settings, sim_clock, SITES, nats_server.url, *staff) as clients:
+        assistant, supervisor = clients
         everyone = (await assistant.get("/notices?all=1")).text
         assert f'id="notice-{notice_id}"' in everyone
         assert f"/notices/{notice_id}/ack" not in everyone  # a cs_assistant may not
@@ -56,7 +53,3 @@ async def test_only_the_notices_role_or_one_above_is_offered_to_acknowledge_it_R
         assert f"/notices/{notice_id}/ack" in mine
         acked = await supervisor.post(f"/notices/{notice_id}/ack", data={"csrf": csrf_of(mine)})
         assert acked.status_code == 200 and "HB-CLN 于" in acked.text
-    finally:
-        await assistant.aclose()
-        await supervisor.aclose()
-        await console.stop()

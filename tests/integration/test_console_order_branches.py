@@ -11,11 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
-from tests.integration.console_support import csrf_of, signed_in
+from tests.integration.console_support import console_as, console_of, csrf_of, first_order
 from tests.integration.drill import shanghai
-from tests.integration.support import Desk, eventually, report_body
+from tests.integration.support import Desk, report_body
 
 pytestmark = pytest.mark.integration
 
@@ -39,13 +38,7 @@ async def an_order(desk: Desk, ref: str, content: str) -> str:
     body = report_body(ref, staff_id="HB-S01", kind="repair", category="plumbing",
                        content=content)  # fmt: skip
     reported = await desk.command("hbw", "report", body)
-
-    async def issued() -> str | None:
-        got = await desk.query("hbw", "ticket.get", {"ticket_id": reported["ticket_id"]})
-        orders = got.get("ticket", {}).get("work_orders") or []
-        return orders[0]["order_no"] if orders else None
-
-    return await eventually(issued)
+    return (await first_order(desk, reported["ticket_id"]))["order_no"]
 
 
 async def step(client: httpx.AsyncClient, number: str, verb: str, **fields: Any) -> str:
@@ -63,11 +56,9 @@ async def test_a_work_orders_side_branches_are_on_its_page_R7_17_R8_8_R8_5_R8_9(
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services()
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    supervisor = await signed_in(base, "HB-ENG")
-    technician = await signed_in(base, "HB-T01")
-    try:
+    staff = ("HB-ENG", "HB-T01")
+    async with console_of(settings, sim_clock, SITES, nats_server.url, *staff) as clients:
+        supervisor, technician = clients
         # nobody home: the technician agrees a new time, read in the site's zone (R7.17)
         number = await an_order(desk, "home-1", "厨房水龙头滴水")
         await step(supervisor, number, "collect")
@@ -104,20 +95,13 @@ async def test_a_work_orders_side_branches_are_on_its_page_R7_17_R8_8_R8_5_R8_9(
         assert 'id="step-cancel"' in (await supervisor.get(f"/orders/{number}")).text
         page = await step(supervisor, number, "cancel", reason="客户已自行疏通")
         assert status_of(page) == "已取消"
-    finally:
-        await supervisor.aclose()
-        await technician.aclose()
-        await console.stop()
 
 
 async def test_an_order_is_assigned_only_to_someone_on_the_sites_staff_list_R8_4(
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services()
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    supervisor = await signed_in(base, "HB-ENG")
-    try:
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-ENG") as supervisor:
         number = await an_order(desk, "assign-1", "阳台地漏堵塞")
         page = await step(supervisor, number, "collect")
         assert '<option value="HB-T01">' in page  # the site's technicians to choose from
@@ -130,6 +114,3 @@ async def test_an_order_is_assigned_only_to_someone_on_the_sites_staff_list_R8_4
         assert got["work_order"]["status"] == "collected" and not got["work_order"]["technician"]
         page = await step(supervisor, number, "assign", technician="HB-T01")
         assert status_of(page) == "已派技术员"
-    finally:
-        await supervisor.aclose()
-        await console.stop()

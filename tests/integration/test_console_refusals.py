@@ -9,9 +9,8 @@ import re
 import httpx
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
-from tests.integration.console_support import csrf_of, signed_in
+from tests.integration.console_support import console_of, csrf_of, first_order
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
 
@@ -45,12 +44,9 @@ async def test_the_desks_refusals_read_in_chinese_and_change_nothing_R8_5_R6_3(
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services()
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    clients: list[httpx.AsyncClient] = []
-    try:
-        front = await signed_in(base, "HB-S01")
-        clients.append(front)
+    staff = ("HB-S01", "HB-T01", "HB-CS1")
+    async with console_of(settings, sim_clock, SITES, nats_server.url, *staff) as clients:
+        front, technician, assistant = clients
         form = await front.get("/desk")
         # a help request without its category (受理登记)
         help_request = {"csrf": csrf_of(form.text), "channel": "phone", "kind": "help",
@@ -81,14 +77,7 @@ async def test_the_desks_refusals_read_in_chinese_and_change_nothing_R8_5_R6_3(
         repair = report_body("r-1", staff_id="HB-S01", kind="repair", category="plumbing")
         reported = await desk.command("hbw", "report", repair)
 
-        async def order_no() -> str | None:
-            got = await desk.query("hbw", "ticket.get", {"ticket_id": reported["ticket_id"]})
-            orders = got.get("ticket", {}).get("work_orders") or []
-            return orders[0]["order_no"] if orders else None
-
-        number = await eventually(order_no)
-        technician = await signed_in(base, "HB-T01")
-        clients.append(technician)
+        number = (await first_order(desk, reported["ticket_id"]))["order_no"]
         csrf = csrf_of((await technician.get(f"/orders/{number}")).text)
         for verb, fields in (("collect", {}), ("assign", {"technician": "HB-T01"}), ("arrive", {})):
             done = await technician.post(f"/orders/{number}/{verb}", data={"csrf": csrf} | fields)
@@ -105,8 +94,6 @@ async def test_the_desks_refusals_read_in_chinese_and_change_nothing_R8_5_R6_3(
 
         # a notice acknowledged by a role it was not sent to (R6.3–R6.7)
         await Drill(desk).set_clock(shanghai(2026, 11, 25, 9, 1))  # the complaint climbs
-        assistant = await signed_in(base, "HB-CS1")
-        clients.append(assistant)
 
         async def notice() -> str | None:
             listed = await desk.query("hbw", "notice.list", {"role": "department_supervisor"})
@@ -118,7 +105,3 @@ async def test_the_desks_refusals_read_in_chinese_and_change_nothing_R8_5_R6_3(
         assert refused.status_code == 403
         assert "此操作须由部门主管、项目经理、总经理办公室进行" in refused.text
         assert "HB-CS1 的岗位是辖区客服助理" in refused.text
-    finally:
-        for client in clients:
-            await client.aclose()
-        await console.stop()

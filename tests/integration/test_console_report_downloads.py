@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
-from tests.integration.console_support import signed_in
+from tests.integration.console_support import console_as
 from tests.integration.drill import shanghai
 
 pytestmark = pytest.mark.integration
@@ -36,10 +35,7 @@ async def test_a_mistyped_period_is_refused_saying_how_to_write_it_R12_1(
     kind: str, period: str, told: str, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services("reporting")
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    manager = await signed_in(base, "HB-M01")
-    try:
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-M01") as manager:
         refused = await manager.get(f"/reports/{kind}", params={"period": period})
         assert refused.status_code == 400
         assert told in refused.text
@@ -47,6 +43,3 @@ async def test_a_mistyped_period_is_refused_saying_how_to_write_it_R12_1(
         month = await manager.get("/reports/monthly", params={"period": "2026-11"})
         assert month.status_code == 200
         assert month.headers["content-disposition"].endswith('-2026-11-monthly.xlsx"')
-    finally:
-        await manager.aclose()
-        await console.stop()

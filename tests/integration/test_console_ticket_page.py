@@ -4,16 +4,13 @@ is shown (R16.1), and the texts the services write are read in Chinese."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 
-from services.console.entrypoint import ConsoleProcess
 from shared.kernel.sites import SiteDirectory
-from tests.integration.console_support import signed_in
+from tests.integration.console_support import console_as, first_order
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
 
@@ -33,20 +30,8 @@ def drill_sites() -> SiteDirectory:
     return SITES
 
 
-@asynccontextmanager
-async def desk_page(
-    settings: Any, sim_clock: Any, nats_server: Any, staff: str = "HB-S01"
-) -> AsyncIterator[httpx.AsyncClient]:
-    console = ConsoleProcess(settings, sim_clock, SITES)
-    base = await console.start(nats_server.url)
-    try:
-        client = await signed_in(base, staff)
-        try:
-            yield client
-        finally:
-            await client.aclose()
-    finally:
-        await console.stop()
+def desk_page(settings: Any, sim_clock: Any, nats_server: Any) -> Any:
+    return console_as(settings, sim_clock, SITES, nats_server.url, "HB-S01")
 
 
 async def page_once(client: httpx.AsyncClient, path: str, text: str) -> str:
@@ -98,12 +83,7 @@ async def test_the_automatic_resolution_and_the_close_reason_are_read_in_chinese
     body = report_body("done-1", staff_id="HB-S01", kind="repair", category="plumbing")
     reported = await desk.command("hbw", "report", body)
 
-    async def order() -> str | None:
-        got = await desk.query("hbw", "ticket.get", {"ticket_id": reported["ticket_id"]})
-        orders = got.get("ticket", {}).get("work_orders") or []
-        return orders[0]["work_order_id"] if orders else None
-
-    order_id = await eventually(order)
+    order_id = (await first_order(desk, reported["ticket_id"]))["work_order_id"]
     steps = [("collect", {"collected_by": "HB-CLN"}), ("assign", {"technician": "HB-CLN"}),
              ("arrive", {}), ("complete", {"notes": "换阀芯", "actual_item": "阀芯"}),
              ("sign_off", {"quality": 5, "attitude": 5})]  # fmt: skip
