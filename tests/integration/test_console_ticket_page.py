@@ -100,3 +100,22 @@ async def test_the_automatic_resolution_and_the_close_reason_are_read_in_chinese
         assert followed["ok"], followed
         page = await page_once(client, f"/tickets/{reported['ticket_no']}", "已关闭")
         assert "回访满意" in page and "satisfied_follow_up" not in page
+
+
+async def test_classifying_again_starts_from_the_complaints_current_classification_R6_2(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    """The 分析界定 form shows what the complaint is now classified as: a desk changing only its
+    category sees — and sends — its validity and severity as they stand."""
+    await drill_services("intake", "reporting")
+    reported = await desk.command("hbw", "report", report_body("classify-1", staff_id="HB-S01"))
+    classified = await desk.command("hbw", "classify", {
+        "ticket_id": reported["ticket_id"], "staff_id": "HB-S01", "validity": "valid",
+        "severity": "important"})  # fmt: skip
+    assert classified["ok"], classified
+    async with desk_page(settings, sim_clock, nats_server) as client:
+        page = await page_once(client, f"/tickets/{reported['ticket_no']}", "已界定")
+        form = page.split('name="validity"')[1].split("</form>")[0]
+        assert '<option value="valid" selected>有效投诉</option>' in form, form
+        assert '<option value="important" selected>重要</option>' in form, form
+        assert '<option value="communicative" selected>' not in form
