@@ -349,6 +349,19 @@ def test_hours_and_rates_round_half_up_as_a_report_does(hours, median) -> None:
     assert _rate(1, 32) == 0.0313 and _rate(1, 3) == 0.3333 and _rate(0, 0) is None
 
 
+def test_a_case_with_no_category_and_no_order_has_no_responsible_department_R12_4(
+    tmp_path,
+) -> None:
+    """Not the work orders' default (engineering): an inquiry the desk did not categorise is no
+    department's, as escalation tells no department's supervisor of such a complaint (R6.3)."""
+    h = History(recorded_from=RECORDED_FROM)
+    h.ticket("inquiry", local(10, 5), category=None)
+    h.ticket("complaint", local(10, 6), category=None)
+    h.ticket("suggestion", local(10, 7), category="greening")
+    ledger = monthly(built(tmp_path, h))["ledger"]
+    assert [c["departments"] for c in ledger] == [[], [], ["greening"]]
+
+
 def test_the_ledger_has_a_row_per_complaint_suggestion_and_inquiry_R12_4(view) -> None:
     """The 《客户投诉(建议、咨询)月汇总表》 lists each case: repairs and help requests have their
     own records; the responsible department is the work order's, else the category's."""

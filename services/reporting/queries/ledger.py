@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.reporting.queries.facts import PeriodFacts
-from shared.kernel.departments import route
+from shared.kernel.departments import responsible
 from shared.kernel.satisfaction import is_satisfied
 from shared.kernel.sites import SiteConfig
 from shared.kernel.vocabulary import Kind
@@ -23,9 +23,16 @@ def cases(
     how it was handled and how the follow-up call went; no name, no phone (R15.1)."""
     departments = facts.departments(site, tickets)
     return [
-        _case(t, departments.get(t["ticket_id"]) or [route(t["category"], config.routing)])
+        _case(t, departments.get(t["ticket_id"]) or _responsible(t["category"], config))
         for t in tickets
     ]
+
+
+def _responsible(category: str | None, config: SiteConfig) -> list[str]:
+    """The department the category routes to at the site, as escalation reckons a complaint's
+    (R6.3); none for a case with no category (not the work orders' default, engineering)."""
+    department = responsible(category, config.routing)
+    return [department.value] if department is not None else []
 
 
 def _case(ticket: dict[str, Any], departments: list[str]) -> dict[str, Any]:
