@@ -21,6 +21,7 @@ SITES = SiteDirectory.model_validate(
     {"sites": {"hbw": {"name": "Harbour View", "staff": {
         "HB-S01": {"role": "receptionist"},
         "HB-CLN": {"role": "department_supervisor", "department": "cleaning"},
+        "HB-M01": {"role": "project_manager"},
     }}}}
 )  # fmt: skip
 
@@ -119,3 +120,18 @@ async def test_classifying_again_starts_from_the_complaints_current_classificati
         assert '<option value="valid" selected>有效投诉</option>' in form, form
         assert '<option value="important" selected>重要</option>' in form, form
         assert '<option value="communicative" selected>' not in form
+
+
+async def test_the_managers_ladder_counts_lead_to_the_open_complaints(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    body = report_body("ladder-2", staff_id="HB-S01", category="cleaning")
+    ticket_no = (await desk.command("hbw", "report", body))["ticket_no"]
+    await Drill(desk).set_clock(shanghai(2026, 11, 25, 9, 1))  # at the supervisor's step (R6.4)
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-M01") as manager:
+        page = await page_once(manager, "/dashboard", "部门主管</td>")
+        row = page.split('id="ladder"')[1].split("</tr>")[1]
+        assert '<a href="/tickets?view=open&amp;kind=complaint">1</a>' in row, row
+        listed = await manager.get("/tickets?view=open&kind=complaint")
+        assert ticket_no in listed.text
