@@ -17,6 +17,7 @@ from services.dispatch.domain import (
 )
 from shared.contracts.dispatch_commands import (
     DISPATCH_COMMANDS,
+    AssignTechnician,
     CancelOrder,
     IssueWorkOrder,
     OrderCommand,
@@ -178,6 +179,14 @@ class DispatchApp(DeskApplication):
         order = self._order_of_site(ctx.site, cmd.work_order_id)
         return self._act(ctx, cmd, order, **_event_data(cmd))
 
+    def _assign(self, ctx: CommandContext, cmd: AssignTechnician) -> tuple[BaseModel, list]:
+        """Assign the technician (R8.4); one already assigned, who has not arrived, is replaced
+        only by a department supervisor or above (taken ill, or the wrong one sent)."""
+        order = self._order_of_site(ctx.site, cmd.work_order_id)
+        if order.status == "assigned":
+            self.require(ctx, cmd, PERMISSIONS["dispatch.reassign"])
+        return self._act(ctx, cmd, order, **_event_data(cmd))
+
     def _cancel(self, ctx: CommandContext, cmd: CancelOrder) -> tuple[BaseModel, list]:
         """A supervisor cancels an order no longer wanted (R1.7)."""
         self.require(ctx, cmd, PERMISSIONS["dispatch.cancel"])
@@ -225,6 +234,7 @@ class DispatchApp(DeskApplication):
         IssueWorkOrder: _issue_by_hand,
         ReworkOrder: _rework,
         **dict.fromkeys(STEPS, _step),
+        AssignTechnician: _assign,  # a step too; replacing a technician is a supervisor's
         SignOff: _sign_off,  # a step too, which also tells whether the ticket's work is done
         CancelOrder: _cancel,  # a step too, for a supervisor
     }

@@ -99,6 +99,13 @@ PERMISSIONS: dict[str, Permission] = {
     "dispatch.cancel": Permission(
         "cancelling a work order", and_above(Role.department_supervisor), "R1.7, R7.18"
     ),
+    # the foreman or department manager assigns the technician (R8.4); replacing the one
+    # assigned is theirs, not a technician's (R1.7)
+    "dispatch.reassign": Permission(
+        "replacing the technician of a work order",
+        and_above(Role.department_supervisor),
+        "R8.4, R1.7",
+    ),
     # the management-office head (物业管理处负责人) is the project manager (项目经理 = 管理处经理)
     "intake.attach_analysis": Permission(
         "attaching the month's complaint analysis", frozenset({Role.project_manager}), "R12.2"

@@ -24,6 +24,7 @@ SITES = SiteDirectory.model_validate(
         "HB-S01": {"role": "receptionist"},
         "HB-ENG": {"role": "department_supervisor", "department": "engineering"},
         "HB-T01": {"role": "technician"},
+        "HB-T02": {"role": "technician"},
     }}}}
 )  # fmt: skip
 
@@ -114,3 +115,21 @@ async def test_an_order_is_assigned_only_to_someone_on_the_sites_staff_list_R8_4
         assert got["work_order"]["status"] == "collected" and not got["work_order"]["technician"]
         page = await step(supervisor, number, "assign", technician="HB-T01")
         assert status_of(page) == "已派技术员"
+
+
+async def test_the_supervisor_sends_another_technician_before_the_first_arrives_R8_4(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    staff = ("HB-ENG", "HB-T01")
+    async with console_of(settings, sim_clock, SITES, nats_server.url, *staff) as clients:
+        supervisor, technician = clients
+        number = await an_order(desk, "ill-1", "厨房水管漏水")
+        await step(supervisor, number, "collect")
+        page = await step(supervisor, number, "assign", technician="HB-T01")
+        assert 'id="step-assign"' in page and "改派技术员" in page  # a supervisor's side step
+        assert 'id="step-assign"' not in (await technician.get(f"/orders/{number}")).text
+        page = await step(supervisor, number, "assign", technician="HB-T02")
+        assert status_of(page) == "已派技术员"
+        got = await desk.query("hbw", "workorder.get", {"order_no": number})
+        assert got["work_order"]["technician"] == "HB-T02"

@@ -27,6 +27,7 @@ STAFF = {
     "SUP": {"role": "department_supervisor"},
     "M01": {"role": "project_manager", "name": "李经理"},
     "T03": {"role": "technician", "department": "engineering"},
+    "T09": {"role": "technician", "department": "engineering"},
 }
 STAFFED = {"strict": True, "sites": {"hbw": {"name": "华碧屋村", "staff": STAFF}}}
 
@@ -216,3 +217,49 @@ async def test_a_notice_is_acknowledged_only_by_its_role_or_above_R6_3(
         lambda: drill.events("escalation.notification_acknowledged", ticket_id)
     )
     assert acknowledged["actor"] == "CS1"
+
+
+async def test_only_a_supervisor_or_above_replaces_the_technician_before_they_arrive_R8_4(
+    desk: Desk, services
+) -> None:
+    """The technician sent is taken ill: the supervisor sends another; the first's queue no
+    longer has the order, the second's has it. A technician may not hand it on, and once on
+    site the order is not reassigned (it is rescheduled first, R7.17)."""
+    reported = await desk.command("hbw", "report", report_body(
+        "r-1", kind="repair", category="plumbing", content="厨房水管漏水"))  # fmt: skip
+    assert reported["ok"], reported
+
+    async def issued() -> dict[str, Any] | None:
+        got = await desk.query("hbw", "ticket.get", {"ticket_id": reported["ticket_id"]})
+        return (
+            got["ticket"]["work_orders"][0] if got["ok"] and got["ticket"]["work_orders"] else None
+        )
+
+    order = {"work_order_id": (await eventually(issued))["work_order_id"]}
+    for verb, fields in (("collect", {"staff_id": "SUP", "collected_by": "SUP"}),
+                         ("assign", {"staff_id": "SUP", "technician": "T03"})):  # fmt: skip
+        done = await desk.dispatch("hbw", verb, order | fields)
+        assert done["ok"], done
+
+    by_technician = await desk.dispatch("hbw", "assign", order | {"staff_id": "T03",
+                                                                  "technician": "T09"})  # fmt: skip
+    assert "replacing the technician of a work order needs department_supervisor" in refused(
+        by_technician
+    )
+    replaced = await desk.dispatch("hbw", "assign", order | {"staff_id": "SUP",
+                                                             "technician": "T09"})  # fmt: skip
+    assert replaced["ok"] and replaced["status"] == "assigned", replaced
+
+    async def queue(technician: str) -> list[str]:
+        body = {"technician": technician}
+        return [o["work_order_id"] for o in
+                (await desk.query("hbw", "workorder.list", body))["work_orders"]]  # fmt: skip
+
+    async def moved() -> bool:
+        return await queue("T09") == [order["work_order_id"]] and await queue("T03") == []
+
+    assert await eventually(moved)
+    arrived = await desk.dispatch("hbw", "arrive", order | {"staff_id": "T09"})
+    assert arrived["ok"], arrived
+    again = await desk.dispatch("hbw", "assign", order | {"staff_id": "SUP", "technician": "T03"})
+    assert again["ok"] is False and again["error"]["code"] == "conflict", again

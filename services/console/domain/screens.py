@@ -167,13 +167,17 @@ ORDER_STEPS: tuple[OrderStep, ...] = (
     OrderStep("return", "交回派工单", frozenset({"signed_off"})),
     # the side branches of a work order's life (contract §10)
     OrderStep("reschedule", "无人在家 / 客户改约", frozenset({"assigned", "arrived"}), side=True),
+    # the technician replaced before they arrive (taken ill, the wrong one sent): a supervisor's
+    OrderStep("assign", "改派技术员", frozenset({"assigned"}), side=True, roles=CANCELLERS),
     OrderStep("decline_quote", "客户拒绝报价", _BEFORE_WORK, True, side=True),
     OrderStep("refer", "不属于物业维修范围，转管业部", _BEFORE_WORK | {"issued"}, side=True),
     OrderStep("rework", "返修（保修期内免费）", frozenset({"signed_off", "returned"}), side=True),
     # a supervisor or manager cancels; a technician does not leave a job (R1.7, R7.18)
     OrderStep("cancel", "取消派工单", OPEN_ORDERS, side=True, roles=CANCELLERS),
 )
-ORDER_VERBS = {step.verb: step for step in ORDER_STEPS}
+ORDER_VERBS: dict[str, OrderStep] = {}
+for _step in ORDER_STEPS:
+    ORDER_VERBS.setdefault(_step.verb, _step)  # a verb's first step names it (assign: 派技术员)
 
 
 # the departments' queues of work orders, in the order a supervisor reads them (R7.6, R8.3)

@@ -224,7 +224,10 @@ OPEN = frozenset({*UNDER_WAY, "completed", "awaiting_acceptance"})  # not yet fi
 LIFECYCLE: dict[str, Step] = {
     "override": Step(WorkOrder.Overridden, UNDER_WAY, rule=rules.override, cites="R7.1 R4.3"),
     "collect": Step(WorkOrder.Collected, {"issued"}, becomes="collected", cites="R8.3"),
-    "assign": Step(WorkOrder.Assigned, {"collected"}, becomes="assigned", cites="R8.4"),
+    # from assigned: the technician replaced before they arrive (a supervisor's, application.py)
+    "assign": Step(
+        WorkOrder.Assigned, {"collected", "assigned"}, becomes="assigned", cites="R8.4 R1.7"
+    ),
     "arrive": Step(WorkOrder.Arrived, {"assigned"}, becomes="arrived", cites="R8.15"),
     "reschedule": Step(
         WorkOrder.Rescheduled, {"assigned", "arrived"}, becomes="assigned", cites="R7.17"
