@@ -101,7 +101,7 @@ class CollectOrder(OrderCommand):
 
 
 class AssignTechnician(OrderCommand):
-    """Assign the technician."""
+    """Assign the technician (R8.4); a supervisor may send another before the first arrives."""
 
     verb: ClassVar[str] = "assign"
     technician: StaffId
