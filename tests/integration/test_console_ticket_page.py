@@ -4,6 +4,7 @@ is shown (R16.1), and the texts the services write are read in Chinese."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -95,6 +96,17 @@ async def test_the_automatic_resolution_and_the_close_reason_are_read_in_chinese
     async with desk_page(settings, sim_clock, nats_server) as client:
         page = await page_once(client, f"/tickets/{reported['ticket_no']}", "已处理待回访")
         assert "全部派工单已完工并经客户签认" in page
+        # one history: the order's steps among the ticket's, each naming its order, in order
+        history = page.split('id="history"')[1]
+        steps = re.findall(
+            r"<strong>([^<]+)</strong> <a href=\"/orders/[^\"]+\">([^<]+)</a>", history
+        )
+        number = f"{reported['ticket_no']}-W1"
+        assert steps == [
+            (w, number) for w in ("派单", "领单签收", "派技术员", "到场", "完工", "客户评价签认")
+        ]
+        assert "技术员 HB-CLN" in history and "质量 5 分 · 态度 5 分" in history
+        assert history.index("受理登记") < history.index("派单")
         assert "all work orders completed" not in page
         followed = await desk.command("hbw", "follow_up", {
             "ticket_id": reported["ticket_id"], "staff_id": "HB-S01", "score": 5})  # fmt: skip

@@ -15,6 +15,7 @@ from services.console.application.forms import new_client_ref, report_body
 from services.console.application.resident_desk import recognised
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, allowed_actions, open_orders
+from services.console.domain.timeline import timeline
 from services.console.domain.words import (
     CATEGORIES,
     CHANNELS,
@@ -91,8 +92,13 @@ class DeskPages(Web):
             raise Stop(status, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
         site = self.sites.get(who.session.site)
         notices = await notice_desk.of_ticket(self.desk.desk, who.session.site, ticket)
+        try:
+            orders = await self.desk.orders_of(who.session.site, ticket)
+        except Refused:  # an order the view has not applied yet: the ticket's own steps
+            orders = []
         return self.page(
             request, "ticket.html", context.pop("status", 200), who=who, ticket=ticket,
+            history=timeline(ticket["history"], orders),
             maintenance=notices,  # the notices it is linked to (R16.6)
             csrf=who.session.csrf, actions=allowed_actions(ticket), kinds=KINDS,
             waiting_orders=open_orders(ticket),

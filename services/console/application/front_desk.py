@@ -75,6 +75,11 @@ class FrontDesk:
             query = {"ticket_no": ref.upper()[:80]}
         return (await self.desk.query(site, "ticket.get", query))["ticket"]
 
+    async def orders_of(self, site: str, ticket: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each of the ticket's work orders with its history (one query an order: a ticket has
+        one or a few)."""
+        return [await self.work_order(site, o["work_order_id"]) for o in ticket["work_orders"]]
+
     async def tickets(self, site: str, status: str | None = None, kind: str | None = None):
         query = {"limit": PAGE, **({"status": status} if status else {})}
         if kind:
