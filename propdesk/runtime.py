@@ -12,11 +12,12 @@ import functools
 import gc
 import shutil
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from propdesk.children import ChildProcess, start_together, warm_up
+from propdesk.children import BACKOFF, STABLE, ChildProcess, start_together, warm_up
 from propdesk.merged_health import ChildrenMonitor
 from propdesk.monitor import Monitor, store_dir_of
 from propdesk.trust import Hub, ensure_site_directory
@@ -103,6 +104,7 @@ class System:
         self.services: list[Service] = []  # those of this process, which its monitor reads
         self.failure: asyncio.Future[BaseException] | None = None  # a child that cannot go on
         self._watching: asyncio.Task[None] | None = None
+        self._keeping_nats: asyncio.Task[None] | None = None
         self.monitor: Monitor | ChildrenMonitor | None = None
         self._nats_lock: StoreLock | None = None
         self._metrics_dir: Path | None = None
@@ -128,6 +130,7 @@ class System:
             await self.natsd.start()
             url = self.natsd.url
             self._watching = asyncio.create_task(self._watch_sites(hub))
+            self._keeping_nats = asyncio.create_task(self._keep_nats(self.natsd))
         else:
             assert settings.nats_url, "nats_url is required when not embedded"
             url = settings.nats_url
@@ -201,7 +204,35 @@ class System:
             await self.natsd.reload()
             log.info("nats.reloaded", sites=len(sites.sites))
 
+    async def _keep_nats(self, natsd: EmbeddedNats) -> None:
+        """The embedded nats-server killed or crashed: said at error level (`nats.died`, its exit
+        code) and started again on its store and configuration, after 0.5 s doubling to 30 s while
+        it keeps dying, as a child service is; the services reconnect by themselves. Before, `up`
+        said nothing and started nothing: every service logged reconnect errors for ever."""
+        delay, since = BACKOFF[0], time.monotonic()
+        while True:
+            assert natsd.process is not None
+            pid, code = natsd.process.pid, await natsd.process.wait()
+            if time.monotonic() - since > STABLE:
+                delay = BACKOFF[0]
+            log.error("nats.died", pid=pid, exit_code=code, restart_in=delay,
+                      log_file=str(natsd.log_file))  # fmt: skip
+            while True:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF[1])
+                try:
+                    await natsd.start()
+                except (OSError, RuntimeError, TimeoutError) as exc:
+                    log.error("nats.restart_failed", error=str(exc), restart_in=delay)
+                    continue
+                break
+            since = time.monotonic()
+            log.info("nats.restarted", pid=natsd.process.pid, url=natsd.url)
+
     async def stop(self) -> None:
+        if self._keeping_nats is not None:  # a server stopped now is not started again
+            await cancel_and_wait([self._keeping_nats])
+            self._keeping_nats = None
         if self.monitor is not None:  # no look at a store while it closes
             await self.monitor.stop()
             self.monitor = None

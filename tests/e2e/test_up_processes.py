@@ -4,6 +4,7 @@ cannot start stops `up` with its reason; stopped or killed, `up` leaves no proce
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -134,3 +135,44 @@ def test_a_child_that_cannot_start_stops_up_with_its_reason_and_exit_code(tmp_pa
     assert "propdesk could not start: intake: intake's store cannot be read" in said
     assert "ready" not in done.stdout
     assert not _alive(int((tmp_path / "nats" / "nats-server.pid").read_text()))
+
+
+async def test_a_killed_nats_server_is_said_and_started_again(tmp_path: Path) -> None:
+    """nats-server killed under `up`: before, `up` said nothing and started nothing (every service
+    logged reconnect errors forever, /health stayed 503, and a stop then waited for a child to be
+    killed). Now `up` logs `nats.died` at error level, starts the server again on its store, and
+    the services reconnect: a report is recorded and published again."""
+    var, port, http = tmp_path / "var", free_port(), free_port()
+    url = f"nats://127.0.0.1:{port}"
+    up = Process(
+        "up", "--data-dir", str(var), "--nats-port", str(port), "--metrics-port", str(http)
+    )
+    try:
+        up.wait_ready()
+        assert (await call(url, var, "desk.cmd.hbw.intake.report", contact("before")))["ok"]
+        server = int((var / "nats" / "nats-server.pid").read_text())
+        os.kill(server, signal.SIGKILL)
+        assert gone([server]) == []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if get(f"http://127.0.0.1:{http}/health")[0] == 200:
+                break
+            time.sleep(0.2)
+        # bounded: with no server a client would wait for it for ever
+        report = call(url, var, "desk.cmd.hbw.intake.report", contact("after"))
+        second = await asyncio.wait_for(report, 30)
+        count = await asyncio.wait_for(settled(url, var), 30)
+        status = get(f"http://127.0.0.1:{http}/health")[0]
+        restarted = int((var / "nats" / "nats-server.pid").read_text())
+    finally:
+        code = up.stop()
+
+    assert second["ok"], second
+    assert status == 200
+    assert restarted != server
+    assert (count["ticket"], count["workorder"]) == (2, 2)  # DESK kept the first, took the second
+    logged = [json.loads(line) for line in up.errors if line.startswith("{")]
+    died = [e for e in logged if e["event"] == "nats.died"]
+    assert [(e["exit_code"], e["level"]) for e in died] == [(-signal.SIGKILL, "error")]
+    assert any(e["event"] == "nats.restarted" for e in logged)
+    assert code == 0
