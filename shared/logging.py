@@ -31,7 +31,13 @@ def configure_logging(fmt: str = "auto", level: str = "info") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[structlog.contextvars.merge_contextvars, *stamped, exceptions, renderer],
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            _without_chatter,
+            *stamped,
+            exceptions,
+            renderer,
+        ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         # one write per line (print writes the line, then its newline: the standard library's
         # handler, under its own lock, could write between them, two records on one line)
@@ -55,6 +61,23 @@ def configure_logging(fmt: str = "auto", level: str = "info") -> None:
     logging.captureWarnings(True)
     sys.excepthook = _uncaught
     threading.excepthook = _uncaught_in_thread
+
+
+def _without_chatter(
+    logger: object, method: str, event: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    """FastStream's subscriber supervisor says "callback for Task-141 is being executed..." at
+    info level whenever one of its tasks ends: dozens of lines at every stop, telling an operator
+    nothing (the services say what stopped). Dropped; what FastStream says of a failed task (its
+    exception, at error level) still goes through."""
+    said = event.get("event")
+    if (
+        isinstance(said, str)
+        and said.startswith("callback for ")
+        and said.endswith(" is being executed...")
+    ):
+        raise structlog.DropEvent
+    return event
 
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:

@@ -34,6 +34,9 @@ def test_ctrl_c_stops_every_service_then_nats_and_logs_only_json(tmp_path: Path)
         stopped = {entry["service"] for entry in logged if entry["event"] == "service.stopped"}
         assert stopped == SERVICES
         assert [e for e in logged if "exception" in e or e["level"] == "error"] == []
+        # what stopped, not FastStream's bookkeeping: it said "callback for Task-141 is being
+        # executed..." at info level for each of its subscriber tasks, dozens of lines a stop
+        assert [e["event"] for e in logged if "is being executed" in e["event"]] == []
         assert not _alive(natsd)  # nats-server stopped with it, after the services
 
 
