@@ -170,9 +170,9 @@ def _local(record: dict[str, Any], keys: tuple[str, ...], zone: tzinfo | None) -
 
 
 def _print_history(console: Console, entries: list[dict[str, Any]], zone: tzinfo | None) -> None:
-    history = Table(title="History", show_lines=False)
-    for column in ("#", "event", "occurred at", "by", "details"):
-        history.add_column(column)
+    # every value whole, folded where the terminal is narrow: an ellipsis cut the ids and order
+    # numbers of the details ("ticket_id=b321b028…") below ~120 columns
+    history = desk_table("History", ("#", "event", "occurred at", "by", "details"), whole={"#"})
     for entry in entries:
         details = ", ".join(
             f"{k}={_time_or_value(v, zone)}"

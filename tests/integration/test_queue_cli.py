@@ -62,6 +62,24 @@ async def test_a_department_lists_its_orders_by_status_and_a_technician_their_ow
     assert refused.exit_code == 1 and "status" in refused.output
 
 
+async def test_a_work_orders_history_shows_every_value_whole_on_a_narrow_terminal(
+    desk: Desk, services, nats_server
+) -> None:
+    """`workorder show` below ~120 columns cut the history's details with an ellipsis:
+    `order_no=HBW-20261…`, `ticket_id=b321b028…`. Now they wrap, nothing cut."""
+    ticket, order = await repair(desk, "h-1", "厨房水管漏水")
+
+    shown = await cli(nats_server.url, "workorder", "show", order["order_no"], "--site", "hbw",
+                      columns=90)  # fmt: skip
+
+    assert shown.exit_code == 0, shown.output
+    assert "…" not in shown.output
+    history = shown.output[shown.output.index("History") :]
+    folded = "".join(line.split("│")[-2].strip() for line in history.splitlines() if "│" in line)
+    assert f"ticket_id={ticket['ticket_id']}" in folded
+    assert f"order_no={order['order_no']}" in folded
+
+
 async def test_notice_list_open_shows_only_what_nobody_has_acknowledged(
     desk: Desk, drill_services, nats_server
 ) -> None:
