@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 from pydantic import ByteSize, TypeAdapter, ValidationError
-from rich.table import Table
 
 from propdesk.cli.common import out, usage
+from propdesk.cli.render import desk_table
 from propdesk.trust import Hub, ensure_site_directory
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
@@ -58,9 +58,8 @@ def sites_list(data_dir: DataDir = Path("var")) -> None:
     settings = _settings(data_dir)
     directory = _directory(settings)
     hub = Hub(settings)
-    table = Table(title=f"Sites of {settings.sites_path}")
-    for column in ("site", "name", "timezone", "counts", "desk credential"):
-        table.add_column(column)
+    columns = ("site", "name", "timezone", "counts", "desk credential")
+    table = desk_table(f"Sites of {settings.sites_path}", columns, whole={"site"})
     for site, config in sorted(directory.sites.items()):
         creds = hub.credentials.path(site_identity(site))
         table.add_row(
@@ -110,9 +109,9 @@ def sites_add(
 def credentials_list(data_dir: DataDir = Path("var")) -> None:
     """Every identity holding a credential, with its public key."""
     hub = Hub(_settings(data_dir))
-    table = Table(title=f"Credentials in {hub.credentials.directory}")
-    for column in ("identity", "public key", "file"):
-        table.add_column(column, no_wrap=True)
+    # the identity and its key whole (compared with the hub's configuration), the path folded
+    columns = ("identity", "public key", "file")
+    table = desk_table(f"Credentials in {hub.credentials.directory}", columns, columns[:2])
     for identity in hub.credentials.identities():
         path = hub.credentials.path(identity)
         table.add_row(identity, hub.credentials.public_key(identity) or "", str(path))

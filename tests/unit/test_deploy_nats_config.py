@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import nkeys
 import pytest
 from typer.testing import CliRunner
 
@@ -271,3 +272,24 @@ if __name__ == "__main__":  # write deploy/nats-server.conf again
         for node, text in generate_nodes(Path(work) / "cluster").items():
             (CLUSTER / f"{node}.conf").write_text(text, encoding="utf-8")
             print(f"wrote {CLUSTER / node}.conf")
+
+
+def test_credentials_list_shows_each_identity_and_public_key_whole_on_a_narrow_terminal(
+    tmp_path: Path,
+) -> None:
+    """An operator compares the public keys with the hub's configuration: at 120 columns they
+    were cut to an ellipsis ("UBDH74GS…LN…"), and so were the identities ("site-tech-p…")."""
+    shutil.copy(DEPLOY / "sites.example.json", tmp_path / "sites.json")
+    runner = CliRunner()
+    made = runner.invoke(app, ["nats", "config", "--data-dir", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+
+    shown = runner.invoke(
+        app, ["credentials", "list", "--data-dir", str(tmp_path)], env={"COLUMNS": "100"}
+    )
+
+    assert shown.exit_code == 0, shown.output
+    assert "…" not in shown.output
+    for seed in (tmp_path / "credentials").glob("*.nk"):
+        public = nkeys.from_seed(seed.read_bytes().strip()).public_key.decode()
+        assert seed.stem in shown.output and public in shown.output
