@@ -39,8 +39,8 @@ def measure_cell(measure: str, value: Any) -> Cell:
         return money(value)
     if measure in L.HOUR_MEASURES:
         return hours(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return count(value)
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return count(value)  # None: no data (a month before the site's first contact), `—`
     return text(value)
 
 

@@ -851,3 +851,17 @@ def test_json_prints_only_the_reply_and_still_writes_the_files(
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"ok": True, "report": WEEKLY}
     assert (tmp_path / "hbw-2026-W44-weekly.csv").exists()
+
+
+def test_the_quality_page_shows_a_month_without_data_as_a_dash_in_every_trend(
+    tmp_path: Path,
+) -> None:
+    """REPORT-FILES.md: a trend month before a site's first contact has no data, which the HTML
+    page shows as `—`. The rates did; the counts (contacts, complaints) were blank cells."""
+    page = written("quality", QUALITY, tmp_path)["html"].read_text(encoding="utf-8")
+    for measure in ("contacts", "complaints", "satisfaction_rate", "clock_compliance"):
+        section = page[page.index(f'<section id="trend-{measure}"') :]
+        section = section[: section.index("</section>")]
+        szp = section[section.index('<td class="text">szp</td>') :]
+        szp = szp[: szp.index("</tr>")]
+        assert szp.count('<td class="num">—</td>') == 6, (measure, szp)
