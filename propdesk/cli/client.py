@@ -16,8 +16,10 @@ from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
 from shared.kernel.settings import Settings
+from shared.kernel.sites import SiteDirectory
 from shared.messaging.bus import MissingCredential
 from shared.messaging.client import Bus, identity_for
+from shared.messaging.identity import site_of
 
 CONNECT_TIMEOUT = 5.0  # a command tells the operator, it does not wait for NATS to come back
 
@@ -25,9 +27,14 @@ CONNECT_TIMEOUT = 5.0  # a command tells the operator, it does not wait for NATS
 class DeskUnavailable(Exception):
     """NATS or the service behind a subject could not be reached."""
 
-    def __init__(self, message: str, *, retryable: bool = False) -> None:
+    def __init__(self, message: str, *, retryable: bool = False, unanswered: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.unanswered = unanswered  # NATS answered: no service listens on the subject
+
+
+class UnknownSite(DeskUnavailable):
+    """--site names no site of the hub's directory: a usage error, not the bus away."""
 
 
 class CommandBus(Bus):
@@ -57,6 +64,8 @@ class CommandBus(Bus):
         try:
             return await asyncio.wait_for(super().connection(identity), timeout=CONNECT_TIMEOUT)
         except MissingCredential as exc:
+            if unknown := self._unknown_site(identity):
+                raise UnknownSite(unknown) from None
             raise DeskUnavailable(str(exc)) from None
         except NatsError as exc:  # NoServersError among them
             if "authorization" in str(exc).lower():
@@ -68,6 +77,21 @@ class CommandBus(Bus):
         except (OSError, TimeoutError) as exc:
             raise DeskUnavailable(f"cannot reach NATS at {self.url}") from exc
 
+    def _unknown_site(self, identity: str) -> str | None:
+        """A mistyped --site: no credential is missing, the site is (when the hub's site
+        directory is here to tell; a site office has only its own credential)."""
+        site = site_of(identity)
+        try:
+            sites = SiteDirectory.load(self.settings.sites_path).sites if site else None
+        except (OSError, ValueError):
+            return None
+        if sites is None or site in sites:
+            return None
+        return (
+            f"no site {site!r} in {self.settings.sites_path}: the sites are "
+            f"{', '.join(sorted(sites))} (`propdesk sites list`)"
+        )
+
     async def ask(
         self, subject: str, body: bytes | dict[str, Any], timeout: float = 5.0
     ) -> dict[str, Any]:
@@ -76,7 +100,7 @@ class CommandBus(Bus):
         try:
             return await self.request(subject, body, timeout)
         except NoRespondersError as exc:
-            raise DeskUnavailable(f"no service answers on {subject}") from exc
+            raise DeskUnavailable(f"no service answers on {subject}", unanswered=True) from exc
         except NatsTimeout as exc:
             if self.refusals:
                 raise DeskUnavailable(

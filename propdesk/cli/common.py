@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from propdesk.cli import replies
-from propdesk.cli.client import DeskUnavailable, request
+from propdesk.cli.client import DeskUnavailable, UnknownSite, request
 from shared.kernel.personal import looks_personal
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
@@ -46,12 +46,23 @@ def new_client_ref() -> str:
             return ref
 
 
-def call_desk(url: str | None, subject: str, body: dict[str, Any], as_json: bool) -> dict[str, Any]:
-    """Send a request; print errors and exit non-zero when it is refused or cannot be sent."""
+def call_desk(
+    url: str | None,
+    subject: str,
+    body: dict[str, Any],
+    as_json: bool,
+    unanswered: str | None = None,
+) -> dict[str, Any]:
+    """Send a request; print errors and exit non-zero when it is refused or cannot be sent.
+    `unanswered`: what to tell the operator when NATS is there but nothing serves the subject."""
     try:
         reply = request(url or DEFAULT_URL, subject, body)
+    except UnknownSite as exc:
+        usage(str(exc))
     except DeskUnavailable as exc:
         err.print(f"[red]unavailable:[/red] {exc}")
+        if unanswered and exc.unanswered:
+            err.print(unanswered)
         raise typer.Exit(3) from None
     if as_json:
         out.print_json(data=reply)

@@ -152,6 +152,12 @@ def notice_list(
     out.print(table)
 
 
+NOT_SIMULATED = (
+    "only `propdesk up --clock simulated` (a drill) moves its clock; a hub on the system clock "
+    "does not answer, and its time cannot be set"
+)
+
+
 @sim_app.command("set")
 def sim_set(
     now: Annotated[
@@ -165,7 +171,8 @@ def sim_set(
     as_json: AsJson = False,
 ) -> None:
     """Move the simulated clock (`propdesk up --clock simulated`); prints what fell due."""
-    reply = call_desk(nats_url, subjects.SIM_CLOCK_SET, {"now": now.isoformat()}, as_json)
+    body = {"now": now.isoformat()}
+    reply = call_desk(nats_url, subjects.SIM_CLOCK_SET, body, as_json, unanswered=NOT_SIMULATED)
     if as_json:
         return
     out.print(f"clock now {shown(reply['now'])}")

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.e2e
 
 def cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     """A desk command, run as a person would, in the hub's data directory (its credentials)."""
-    passed = {k: v for k, v in os.environ.items() if k in ("PROPDESK_DATA_DIR", "PROPDESK_CREDS")}
+    # PYTHONPATH too: a clone run with a shared virtualenv (PYTHONPATH=.) tests its own code
+    kept = ("PROPDESK_DATA_DIR", "PROPDESK_CREDS", "PYTHONPATH")
+    passed = {k: v for k, v in os.environ.items() if k in kept}
     return subprocess.run(
         [PROPDESK, *args, "--nats-url", url],
         capture_output=True,
@@ -105,6 +107,21 @@ def test_a_refused_command_prints_why_and_exits_non_zero(up) -> None:
     assert result.returncode == 1
     assert "error (invalid)" in result.stderr
     assert "help_category" in result.stderr
+
+
+def test_an_operators_slip_is_told_with_what_to_do_instead(up) -> None:
+    """A mistyped site said "unavailable: no credential for site-hbx …" (exit 3, as if the bus
+    were down); `sim set` on a hub of the system clock said only "no service answers"."""
+    _, url, _ = up
+
+    mistyped = cli("ticket", "list", "--site", "hbx", url=url)
+    drill_only = cli("sim", "set", "2026-12-06T09:00+08:00", url=url)
+
+    assert mistyped.returncode == 2, mistyped.stderr
+    said = " ".join(mistyped.stderr.split())
+    assert "no site 'hbx'" in said and "hbw, tech-park, xh-tower" in said, said
+    assert drill_only.returncode == 3
+    assert "propdesk up --clock simulated" in " ".join(drill_only.stderr.split())
 
 
 def test_an_unreachable_bus_is_reported_with_its_own_exit_code(tmp_path, monkeypatch) -> None:
