@@ -54,14 +54,22 @@ def _env(settings: Settings) -> dict[str, str]:
 
 
 async def _run(settings: Settings, name: str, *args: str) -> None:
+    program = tool(settings, name)
     process = await asyncio.create_subprocess_exec(
-        tool(settings, name), *args,
+        program, *args,
         env=_env(settings), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, errors = await process.communicate()
     if process.returncode != 0:
         said = errors.decode(errors="replace").strip().splitlines()
-        raise PostgresCopyError(f"{name} failed ({process.returncode}): {' / '.join(said[-3:])}")
+        failed = f"{name} failed ({process.returncode}): {' / '.join(said[-3:])}"
+        if any("version mismatch" in line for line in said):
+            failed += (
+                f"; {program} is older than the server: install the client programs of the "
+                "server's major version (or newer) and name their directory with "
+                "PROPDESK_POSTGRES_BIN"
+            )
+        raise PostgresCopyError(failed)
 
 
 async def dump(settings: Settings, schemas: Sequence[str], target: Path) -> None:

@@ -96,6 +96,34 @@ async def test_a_backup_on_postgresql_without_pg_dump_says_where_it_looked_and_h
     assert not (tmp_path / "backup").exists()
 
 
+async def test_a_backup_with_a_pg_dump_older_than_the_server_says_how_to_name_another(
+    desk: Desk, services, settings: Settings, tmp_path, clock
+) -> None:
+    """Debian 12's pg_dump is 15; the server may be 18. The refusal said only pg_dump's own
+    "aborting because of server version mismatch", not that PROPDESK_POSTGRES_BIN names
+    the directory of a newer one."""
+    old = tmp_path / "pg15"
+    old.mkdir()
+    (old / "pg_dump").write_text(
+        "#!/bin/sh\n"
+        "echo 'pg_dump: error: aborting because of server version mismatch' >&2\n"
+        "echo 'pg_dump: detail: server version: 18.6; pg_dump version: 15.18' >&2\n"
+        "exit 1\n"
+    )
+    (old / "pg_dump").chmod(0o755)
+    assert (await desk.command("hbw", "report", report_body("pg-v")))["ok"]
+
+    with pytest.raises(PostgresCopyError) as refused:
+        await make_backup(desk.bus, settings.model_copy(update={"postgres_bin": old}),
+                          tmp_path / "backup", clock, say=lambda _: None)  # fmt: skip
+
+    said = str(refused.value)
+    assert "server version: 18.6; pg_dump version: 15.18" in said
+    assert f"{old / 'pg_dump'} is older than the server" in said
+    assert "PROPDESK_POSTGRES_BIN" in said
+    assert (await desk.command("hbw", "report", report_body("pg-w")))["ok"]  # released
+
+
 async def test_a_backup_told_sqlite_of_services_on_postgresql_is_refused_not_made_without_stores(
     desk: Desk, services, settings: Settings, tmp_path, clock
 ) -> None:
