@@ -11,7 +11,14 @@ import typer
 from rich.table import Table
 
 from propdesk.cli.client import DeskUnavailable, request
-from propdesk.cli.common import DEFAULT_URL, AsJson, NatsUrl, call_desk, reporting_name
+from propdesk.cli.common import (
+    DEFAULT_URL,
+    AsJson,
+    NatsUrl,
+    call_desk,
+    reporting_name,
+    site_zone,
+)
 from propdesk.cli.common import err_whole as err
 from propdesk.cli.common import out_whole as out
 from propdesk.cli.replies import print_error
@@ -105,7 +112,7 @@ def _table(found: list[dict[str, Any]]) -> None:
         table.add_row(
             p["id"],
             p["state"],
-            shown_or_blank(p["parked_at"]),
+            shown_or_blank(p["parked_at"], site_zone(p["site"]) if p["site"] else None),
             event,
             p["site"] or "",
             p["error"][:120],
@@ -120,9 +127,11 @@ def parked_show(parked_id: ParkedId, nats_url: NatsUrl = None, as_json: AsJson =
     if as_json:
         return
     p = reply["parked"]
+    zone = site_zone(p["site"]) if p["site"] else None  # times as the site reads them
     for key in ("id", "service", "consumer", "seq", "subject", "event_type", "event_id", "site",
                 "state", "parked_at", "attempts", "retries", "retried_at", "error"):  # fmt: skip
-        out.print(f"[bold]{key}[/bold]: {p[key]}")
+        value = shown_or_blank(p[key], zone) if key.endswith("_at") and p[key] else p[key]
+        out.print(f"[bold]{key}[/bold]: {value}")
     out.print("[bold]event[/bold]:")
     try:
         out.print_json(p["event"] or "null")

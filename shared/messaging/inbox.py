@@ -131,7 +131,10 @@ def _unreadable(subject: str, data: bytes, exc: ValidationError) -> str | None:
     if isinstance(version, int) and not isinstance(version, bool) and version > known:
         return None  # a newer schema of a known type (docs/contract.md §13.1)
     errors = exc.errors(include_url=False)[:3]
-    summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    # the field first where there is one ("data.at: …"); not JSON at all has none
+    summary = "; ".join(
+        f"{'.'.join(map(str, e['loc']))}: {e['msg']}" if e["loc"] else e["msg"] for e in errors
+    )
     return f"unreadable {event_type}: {summary}"[:500]
 
 

@@ -363,7 +363,7 @@ async def test_forged_events_are_parked_where_they_cannot_be_applied_and_nothing
         assert {p["seq"] for p in found} == seqs, (consumer, found)
         errors = {p["seq"]: p["error"] for p in found}
         assert errors[huge_seq].startswith("unreadable ticket.classified")
-        assert errors[garbage_seq].startswith("unreadable ticket.replied")
+        assert errors[garbage_seq].startswith("unreadable ticket.replied: Invalid JSON")
         if early_seq in errors:
             assert errors[early_seq].startswith("OverflowError")
     assert (await parked(desk, "intake"))["waiting"] == 0  # it reads only sign-offs
@@ -416,6 +416,10 @@ async def test_propdesk_parked_lists_shows_and_retries(
     assert everyone.exit_code == 3 and park["id"] in everyone.output, everyone.output
     shown = await cli("parked", "show", park["id"], *url)
     assert shown.exit_code == 0 and reply["ticket_id"] in shown.output, shown.output
+    # hbw's time, as every other command shows it (they were UTC, raw ISO in `show`)
+    [when] = [line for line in shown.output.splitlines() if line.startswith("parked_at: ")]
+    assert when.endswith("(UTC+08:00)"), when
+    assert "(UTC+08:00)" in everyone.output and "(UTC+00:00)" not in everyone.output
     refused = await cli("parked", "retry", park["id"], *url)
     assert refused.exit_code == 1 and BUG in refused.output, refused.output
     fix()
