@@ -110,6 +110,18 @@ def to_decimal(value: Any) -> Decimal | None:
         return None
 
 
+def contacts_split(report: dict[str, Any]) -> list[list[Cell]]:
+    """The contacts as new tickets and repeat contacts (REPORTS.md, "Every contact counts"): the
+    counts by kind, category, validity and severity are of tickets, so without these rows they
+    seem not to add up to the contacts. A report without them (an older reply) shows neither."""
+    if "tickets" not in report:
+        return []
+    return [
+        [text(both("新工单", "New tickets")), count(report.get("tickets"))],
+        [text(both("重复来电", "Repeat contacts")), count(report.get("repeat_contacts"))],
+    ]
+
+
 def count_table(
     title: str,
     key: str,

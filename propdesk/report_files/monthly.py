@@ -12,6 +12,7 @@ from propdesk.report_files.document import (
     Sheet,
     Table,
     by_kind,
+    contacts_split,
     count,
     count_table,
     hours,
@@ -54,6 +55,7 @@ def monthly(report: Report) -> Document:
 def overview(report: Report) -> Table:
     rows = [
         [text(both("受理总数", "Contacts")), count(report.get("contacts"))],
+        *contacts_split(report),
         [text(both("已取消", "Cancelled")), count(report.get("cancelled"))],
         [text(both("升级为重大", "Upgraded to major")), count(report.get("upgraded_to_major"))],
     ]

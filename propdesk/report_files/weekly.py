@@ -11,6 +11,7 @@ from propdesk.report_files.document import (
     Sheet,
     Table,
     by_kind,
+    contacts_split,
     count,
     label_or_none,
     site_heading,
@@ -35,6 +36,7 @@ def weekly(report: dict[str, Any]) -> Document:
         [both("指标", "Measure"), both("数量", "Count")],
         [
             [text(both("受理总数", "Contacts")), count(report.get("contacts"))],
+            *contacts_split(report),
             [text(both("已解决", "Resolved")), count(report.get("resolved"))],
             [text(both("已取消", "Cancelled")), count(report.get("cancelled"))],
             [text(both("未解决", "Open")), count(report.get("open"))],

@@ -865,3 +865,23 @@ def test_the_quality_page_shows_a_month_without_data_as_a_dash_in_every_trend(
         szp = section[section.index('<td class="text">szp</td>') :]
         szp = szp[: szp.index("</tr>")]
         assert szp.count('<td class="num">—</td>') == 6, (measure, szp)
+
+
+def test_the_overview_says_how_many_contacts_were_new_tickets_and_how_many_repeats(
+    tmp_path: Path,
+) -> None:
+    """The demo's hbw-2026-10 read 受理总数 Contacts 86 above a 按类别 By kind table of 83: the
+    three repeat contacts (REPORTS.md: the counts by kind count tickets) were nowhere on the
+    page or the sheet, so the tables looked as if they disagreed."""
+    report = MONTHLY | {"contacts": 13, "tickets": 12, "repeat_contacts": 1}
+    files = written("monthly", report, tmp_path)
+    ws = openpyxl.load_workbook(files["xlsx"]).active
+    assert right_of(ws, "受理总数 Contacts").value == 13
+    assert right_of(ws, "新工单 New tickets").value == 12
+    assert right_of(ws, "重复来电 Repeat contacts").value == 1
+    page = files["html"].read_text(encoding="utf-8")
+    assert "新工单 New tickets" in page and "重复来电 Repeat contacts" in page
+    weekly = written("weekly", WEEKLY | {"tickets": 5, "repeat_contacts": 0}, tmp_path)
+    ws = openpyxl.load_workbook(weekly["xlsx"]).active
+    assert right_of(ws, "新工单 New tickets").value == 5
+    assert right_of(ws, "重复来电 Repeat contacts").value == 0
