@@ -183,7 +183,11 @@ def demo(
     ] = None,
     days: Annotated[
         int | None,
-        typer.Option(min=1, help="Contacts on the month's first DAYS days only (default: all)"),
+        typer.Option(
+            min=1,
+            help="Simulate the month's first DAYS days only, then 2 days for the work to finish; "
+            "the reports are of those days, as of 09:00 on day DAYS+3 (default: the whole month)",
+        ),
     ] = None,
 ) -> None:
     """A realistic month of three sites through the live services on the simulated clock, then
