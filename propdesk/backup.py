@@ -107,11 +107,31 @@ async def make_backup(
     bus: Bus, settings: Settings, out: Path, clock: Clock, say: Say = print
 ) -> dict[str, Any]:
     """Write the backup of `settings.data_dir` into `out` (new or empty); returns its manifest."""
-    data = settings.data_dir
     if settings.persistence == "postgres":
         backup_postgres.tool(settings, "pg_dump")  # missing: say so before anything is held
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty")
+    made = not out.exists()
+    try:
+        return await _write_backup(bus, settings, out, clock, say)
+    except BaseException:
+        # a backup that failed (NATS away, a writer not held, pg_dump refused) leaves nothing: no
+        # half backup that looks like one, and the same command, corrected, runs again
+        if made:
+            shutil.rmtree(out, ignore_errors=True)
+        else:
+            for left in out.iterdir():
+                if left.is_dir():
+                    shutil.rmtree(left)
+                else:
+                    left.unlink()
+        raise
+
+
+async def _write_backup(
+    bus: Bus, settings: Settings, out: Path, clock: Clock, say: Say
+) -> dict[str, Any]:
+    data = settings.data_dir
     private_dir(out)
     stores = private_dir(out / "stores")
     for projection in PROJECTIONS.values():

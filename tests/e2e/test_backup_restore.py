@@ -162,3 +162,26 @@ def test_restore_refuses_a_directory_that_is_not_empty_or_a_backup_that_does_not
                   data_dir=tmp_path / "new")  # fmt: skip
     assert refused.returncode == 1
     assert not (tmp_path / "new").exists()  # nothing written
+
+
+def test_a_backup_that_cannot_reach_nats_leaves_nothing_and_can_be_run_again(
+    tmp_path: Path,
+) -> None:
+    """A mistyped --nats-url: `backup` exited 3 and left the target with copies of reporting's
+    views and no manifest, so the same command, corrected, was refused ("is not empty") and a
+    half backup sat there looking like one."""
+    var, target = tmp_path / "var", tmp_path / "backup"
+    up = Process("up", "--data-dir", str(var), "--nats-port", str(port := free_port()))
+    try:
+        up.wait_ready()
+        away = f"nats://127.0.0.1:{free_port()}"
+        failed = run("backup", str(target), "--nats-url", away, data_dir=var)
+        kept = target.exists()
+        again = run("backup", str(target), "--nats-url", f"nats://127.0.0.1:{port}", data_dir=var)
+    finally:
+        up.stop()
+
+    assert failed.returncode == 3, failed.stderr
+    assert not kept  # nothing written
+    assert again.returncode == 0, again.stderr
+    assert (target / "manifest.json").exists()
