@@ -73,10 +73,11 @@ def workorder_list(
     for o in reply["work_orders"]:
         running = [c for c in o["clocks"].values() if c["state"] in ("running", "paused")]
         due = min((c["deadline"] for c in running if c["deadline"]), default=None)
+        # overdue: a running clock of the order breached, not its next deadline (still ahead)
         late = " [red]overdue[/red]" if any(c["breached"] for c in running) else ""
-        table.add_row(o["order_no"], o["status"], o["department"], o["urgency"],
+        table.add_row(o["order_no"], o["status"] + late, o["department"], o["urgency"],
                       o.get("technician") or "", shown(o["issued_at"], zone),
-                      shown_or_blank(due, zone) + late)  # fmt: skip
+                      shown_or_blank(due, zone))  # fmt: skip
     out.print(table)
     if not reply["work_orders"]:
         out.print("no work orders match")

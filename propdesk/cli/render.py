@@ -99,13 +99,15 @@ def print_ticket_list(
     for t in tickets:
         sla = t.get("sla") or {}
         deadline = shown_or_blank(sla.get("next_deadline"), zone)
+        # overdue: a clock of the ticket breached -- not the next deadline, which is still ahead
+        overdue = " [red]overdue[/red]" if sla.get("overdue") else ""
         table.add_row(
             t["ticket_no"],
-            t["status"],
+            t["status"] + overdue,
             t["kind"],
             t.get("category") or "",
             shown(t["received_at"], zone),
-            deadline + (" [red]overdue[/red]" if sla.get("overdue") else ""),
+            deadline,
             t["ticket_id"],
         )
     console.print(table)

@@ -135,3 +135,13 @@ async def test_a_department_supervisor_lists_the_order_nobody_collected_by_its_n
     assert (notice["order_no"], notice["department"]) == (order["order_no"], "engineering")
     table = await cli(nats_server.url, *args, columns=100)
     assert order["order_no"] in table.output, table.output  # whole, under its ticket
+
+    # the lists say the ticket and the order are overdue beside their status, not beside the
+    # next deadline -- which is still ahead (the repair's, R7.3)
+    for listing, number in (("ticket", order["order_no"].rsplit("-", 1)[0]),
+                            ("workorder", order["order_no"])):  # fmt: skip
+        listed = await cli(nats_server.url, listing, "list", "--site", "hbw", columns=220)
+        [row] = [line for line in listed.output.splitlines() if number + " " in line]
+        cells = [cell.strip() for cell in row.split("│")]
+        assert cells[2].endswith("overdue"), row
+        assert "overdue" not in cells[-3 if listing == "ticket" else -2], row
