@@ -147,3 +147,22 @@ async def test_the_managers_ladder_counts_lead_to_the_open_complaints(
         assert '<a href="/tickets?view=open&amp;kind=complaint">1</a>' in row, row
         listed = await manager.get("/tickets?view=open&kind=complaint")
         assert ticket_no in listed.text
+
+
+async def test_an_overdue_ticket_says_so_beside_its_status_not_its_next_deadline_R7_6(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    """Its order was not collected in 2 minutes (R7.6): the ticket is overdue, while its next
+    deadline — the repair's, 72 hours on — is still ahead."""
+    await drill_services()
+    body = report_body("late-1", staff_id="HB-S01", kind="repair", category="plumbing",
+                       content="厨房水管漏水")  # fmt: skip
+    ticket_no = (await desk.command("hbw", "report", body))["ticket_no"]
+    await Drill(desk).set_clock(shanghai(2026, 11, 23, 9, 10))
+    async with desk_page(settings, sim_clock, nats_server) as client:
+        page = await page_once(client, "/tickets?view=overdue", ticket_no)
+        row = page.split(ticket_no)[1].split("</tr>")[0]
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        status, deadline = cells[4], cells[6]
+        assert '<span class="badge">已超时</span>' in status, row
+        assert "剩余" in deadline and "超时" not in deadline, row
