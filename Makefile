@@ -20,8 +20,7 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/propdesk demo --out var/reports
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/pytest -n 3 --dist loadfile
 
 lint: $(STAMP)
