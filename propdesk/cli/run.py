@@ -118,8 +118,16 @@ def serve(
     service: Annotated[
         str, typer.Argument(help="intake, dispatch, escalation, reporting or console")
     ],
-    nats_url: Annotated[str, typer.Option(envvar="PROPDESK_NATS_URL")] = DEFAULT_URL,
-    data_dir: Annotated[Path, typer.Option(envvar="PROPDESK_DATA_DIR")] = Path("var"),
+    nats_url: Annotated[
+        str, typer.Option(envvar="PROPDESK_NATS_URL", help="The hub's NATS server URL")
+    ] = DEFAULT_URL,
+    data_dir: Annotated[
+        Path,
+        typer.Option(
+            envvar="PROPDESK_DATA_DIR",
+            help="Where the service keeps its store, and finds its credential and site list",
+        ),
+    ] = Path("var"),
     metrics_port: MetricsPort = None,
     metrics_host: MetricsHost = "127.0.0.1",
     console_port: ConsolePort = None,
