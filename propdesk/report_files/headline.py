@@ -11,28 +11,33 @@ def headline(kind: str, report: dict[str, Any]) -> str:
     if kind == "monthly":
         satisfaction = report.get("satisfaction") or {}
         return (
-            f"{report.get('site')} {report.get('month')}: {report.get('contacts')} contacts, "
-            f"{(report.get('by_kind') or {}).get('complaint', 0)} complaints, "
+            f"{report.get('site')} {report.get('month')}: {n(report.get('contacts'), 'contact')}, "
+            f"{n((report.get('by_kind') or {}).get('complaint', 0), 'complaint')}, "
             f"satisfaction {percent(satisfaction.get('rate'))} "
-            f"({satisfaction.get('satisfied', 0)} of {satisfaction.get('follow_ups', 0)} "
-            "follow-ups)"
+            f"({satisfaction.get('satisfied', 0)} of "
+            f"{n(satisfaction.get('follow_ups', 0), 'follow-up')})"
         )
     if kind == "weekly":
         return (
-            f"{report.get('site')} {report.get('week')}: {report.get('contacts')} contacts, "
-            f"{len(report.get('complaints') or [])} complaints, "
-            f"{len(report.get('suggestions') or [])} suggestions; "
+            f"{report.get('site')} {report.get('week')}: {n(report.get('contacts'), 'contact')}, "
+            f"{n(len(report.get('complaints') or []), 'complaint')}, "
+            f"{n(len(report.get('suggestions') or []), 'suggestion')}; "
             f"{report.get('resolved')} resolved, {report.get('open')} open"
         )
     company = report.get("company") or {}
     worse = report.get("worse") or {}
     return (
-        f"company {report.get('month')}: {len(report.get('sites') or [])} sites, "
-        f"{company.get('contacts')} contacts, {company.get('complaints')} complaints, "
+        f"company {report.get('month')}: {n(len(report.get('sites') or []), 'site')}, "
+        f"{n(company.get('contacts'), 'contact')}, {n(company.get('complaints'), 'complaint')}, "
         f"satisfaction {percent(company.get('satisfaction_rate'))}; worse: "
         f"{len(worse.get('sites') or [])} site measures, "
         f"{len(worse.get('categories') or [])} categories"
     )
+
+
+def n(count: Any, noun: str) -> str:
+    """'1 contact', '2 contacts' (English plural by -s: the nouns here all take it)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def percent(rate: Any) -> str:

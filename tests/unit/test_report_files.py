@@ -885,3 +885,18 @@ def test_the_overview_says_how_many_contacts_were_new_tickets_and_how_many_repea
     ws = openpyxl.load_workbook(weekly["xlsx"]).active
     assert right_of(ws, "新工单 New tickets").value == 5
     assert right_of(ws, "重复来电 Repeat contacts").value == 0
+
+
+def test_a_headline_counts_one_in_the_singular() -> None:
+    from propdesk.report_files.headline import headline
+
+    month = {"site": "hbw", "month": "2026-11", "contacts": 1, "by_kind": {"complaint": 1},
+             "satisfaction": {"rate": 1.0, "satisfied": 1, "follow_ups": 1}}  # fmt: skip
+    assert headline("monthly", month) == (
+        "hbw 2026-11: 1 contact, 1 complaint, satisfaction 100.0% (1 of 1 follow-up)"
+    )
+    week = {"site": "hbw", "week": "2026-W48", "contacts": 2, "complaints": [{}], "suggestions": [],
+            "resolved": 1, "open": 1}  # fmt: skip
+    assert headline("weekly", week).startswith(
+        "hbw 2026-W48: 2 contacts, 1 complaint, 0 suggestions"
+    )
