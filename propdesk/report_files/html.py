@@ -39,7 +39,7 @@ dl.meta dt{font-weight:bold}dl.meta dd{margin:0}
 .grid section.wide{grid-column:1/-1}
 .empty{color:#808080;font-style:italic;margin:4px 0}
 figure{margin:0 0 16px}figure svg{max-width:100%;height:auto}
-figcaption{font-weight:bold;margin-bottom:4px}
+figcaption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 footer{margin-top:32px;color:#808080;font-size:12px}
 @media print{body{margin:0}section{break-inside:avoid}}
 """
@@ -85,7 +85,8 @@ def _table(table: Table, total_row: bool = False) -> str:
 
 
 def _figure(caption: str, svg: str, number: int) -> str:
-    # The SVG comes from matplotlib, which escapes the text it draws.
+    # The SVG comes from matplotlib, which escapes the text it draws. The chart draws its own
+    # title: the caption is for screen readers and search, not shown a second time.
     svg = charts.scoped(svg, f"chart{number}")
     return f"<figure><figcaption>{escape(caption)}</figcaption>{svg}</figure>"
 
