@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services.console.domain.words import ROLES as ROLE_WORDS
-from shared.kernel.staff import StaffMember, acknowledging
+from shared.kernel.staff import PERMISSIONS, StaffMember, acknowledging
 from shared.kernel.vocabulary import Role
 
 OPEN = frozenset({"received", "classified", "reopened"})
@@ -154,7 +154,15 @@ class OrderStep:
 OPEN_ORDERS = frozenset({"issued", "collected", "assigned", "arrived", "awaiting_acceptance",
                          "completed"})  # fmt: skip
 _BEFORE_WORK = frozenset({"collected", "assigned", "arrived"})
-CANCELLERS = frozenset({"department_supervisor", "project_manager", "gm_office"})
+
+
+def _roles(permission: str) -> frozenset[str]:
+    """The roles dispatch lets do it (shared/kernel/staff.py): the only ones offered it."""
+    return frozenset(role.value for role in PERMISSIONS[permission].roles)
+
+
+CANCELLERS, REASSIGNERS = _roles("dispatch.cancel"), _roles("dispatch.reassign")
+
 ORDER_STEPS: tuple[OrderStep, ...] = (
     OrderStep("collect", "领单签收", frozenset({"issued"})),
     OrderStep("assign", "派技术员", frozenset({"collected"})),
@@ -168,7 +176,7 @@ ORDER_STEPS: tuple[OrderStep, ...] = (
     # the side branches of a work order's life (contract §10)
     OrderStep("reschedule", "无人在家 / 客户改约", frozenset({"assigned", "arrived"}), side=True),
     # the technician replaced before they arrive (taken ill, the wrong one sent): a supervisor's
-    OrderStep("assign", "改派技术员", frozenset({"assigned"}), side=True, roles=CANCELLERS),
+    OrderStep("assign", "改派技术员", frozenset({"assigned"}), side=True, roles=REASSIGNERS),
     OrderStep("decline_quote", "客户拒绝报价", _BEFORE_WORK, True, side=True),
     OrderStep("refer", "不属于物业维修范围，转管业部", _BEFORE_WORK | {"issued"}, side=True),
     OrderStep("rework", "返修（保修期内免费）", frozenset({"signed_off", "returned"}), side=True),
