@@ -52,6 +52,30 @@ STOP_TIMEOUT = 15.0  # seconds a child has to stop on SIGTERM before it is kille
 # what `up` settles for each child on its command line, not through the environment it inherits
 OWN = ("PROPDESK_METRICS_PORT", "PROPDESK_METRICS_HOST", "PROPDESK_NATS_URL", "PROPDESK_DATA_DIR")
 
+
+class Backoff:
+    """The pause before a process that died is started again: BACKOFF[0] doubling up to
+    BACKOFF[1] while it keeps dying, BACKOFF[0] again once it lived STABLE seconds (a child
+    service, and the nats-server `up` runs, runtime.py)."""
+
+    def __init__(self) -> None:
+        self.delay, self._since = BACKOFF[0], time.monotonic()
+
+    def died(self) -> float:
+        """It died: the pause before the next start."""
+        if time.monotonic() - self._since > STABLE:
+            self.delay = BACKOFF[0]
+        return self.delay
+
+    async def pause(self) -> None:
+        """Wait the pause; the next one, if this start fails or dies soon, is twice as long."""
+        await asyncio.sleep(self.delay)
+        self.delay = min(self.delay * 2, BACKOFF[1])
+
+    def started(self) -> None:
+        self._since = time.monotonic()
+
+
 PR_SET_NAME = 15
 METRICS_PREFIX = "propdesk-metrics-"  # then `up`'s pid: <tmp>/propdesk-metrics-<pid>-<random>
 FORKS = multiprocessing.get_context("forkserver")
@@ -232,17 +256,14 @@ class ChildProcess:
             sys.stdout.flush()
 
     async def _supervise(self, nats_url: str) -> None:
-        delay, since = BACKOFF[0], time.monotonic()
+        backoff = Backoff()
         while True:
             assert self._exited is not None
             code = await asyncio.shield(self._exited)
             self.ready = False
-            if time.monotonic() - since > STABLE:
-                delay = BACKOFF[0]
             log.error("service.died", service=self.name, pid=self.pid, exit_code=code,
-                      restart_in=delay)  # fmt: skip
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, BACKOFF[1])
+                      restart_in=backoff.died())  # fmt: skip
+            await backoff.pause()
             try:
                 await self._spawn(nats_url)
             except StartRefused as exc:
@@ -252,7 +273,7 @@ class ChildProcess:
             except (OSError, RuntimeError) as exc:  # it died again: the next pause is longer
                 log.error("service.restart_failed", service=self.name, error=str(exc))
                 continue
-            since = time.monotonic()
+            backoff.started()
             log.info("service.restarted", service=self.name, pid=self.pid)
 
     async def stop(self) -> None:

@@ -12,12 +12,11 @@ import functools
 import gc
 import shutil
 import signal
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from propdesk.children import BACKOFF, STABLE, ChildProcess, start_together, warm_up
+from propdesk.children import Backoff, ChildProcess, start_together, warm_up
 from propdesk.merged_health import ChildrenMonitor
 from propdesk.monitor import Monitor, store_dir_of
 from propdesk.trust import Hub, ensure_site_directory
@@ -209,24 +208,21 @@ class System:
         code) and started again on its store and configuration, after 0.5 s doubling to 30 s while
         it keeps dying, as a child service is; the services reconnect by themselves. Before, `up`
         said nothing and started nothing: every service logged reconnect errors for ever."""
-        delay, since = BACKOFF[0], time.monotonic()
+        backoff = Backoff()
         while True:
             assert natsd.process is not None
             pid, code = natsd.process.pid, await natsd.process.wait()
-            if time.monotonic() - since > STABLE:
-                delay = BACKOFF[0]
-            log.error("nats.died", pid=pid, exit_code=code, restart_in=delay,
+            log.error("nats.died", pid=pid, exit_code=code, restart_in=backoff.died(),
                       log_file=str(natsd.log_file))  # fmt: skip
             while True:
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, BACKOFF[1])
+                await backoff.pause()
                 try:
                     await natsd.start()
                 except (OSError, RuntimeError, TimeoutError) as exc:
-                    log.error("nats.restart_failed", error=str(exc), restart_in=delay)
+                    log.error("nats.restart_failed", error=str(exc), restart_in=backoff.delay)
                     continue
                 break
-            since = time.monotonic()
+            backoff.started()
             log.info("nats.restarted", pid=natsd.process.pid, url=natsd.url)
 
     async def stop(self) -> None:
