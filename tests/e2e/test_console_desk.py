@@ -137,12 +137,24 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     assert page.inner_text("#status") == "已处理待回访"
     assert "处理完毕" in page.inner_text("#history")
 
-    # the follow-up call list: the resolved complaint, called back with one click
+    # the follow-up call list: the resolved complaint, called back from the list; the score is
+    # the customer's, never a default, and one that reopens needs what they said (R11.1, R11.2)
     until_listed(page, running, f"{running.console}/follow-ups", complaint)
     shoot(page, "07-follow-ups")
     no_overflow(page)
     row = page.locator("#calls tr", has_text=complaint)
-    row.locator("button.ok").click()
+    row.locator("button").click()  # no score chosen: the browser asks for one, nothing is sent
+    assert page.url.endswith("/follow-ups")
+    row.locator("select[name=score]").select_option("3")
+    row.locator("button").click()
+    assert "客户意见" in page.inner_text("#message")  # refused, on the ticket's page
+    assert page.inner_text("#status") == "已处理待回访"  # nothing recorded
+    assert page.input_value("#act-follow_up select[name=score]") == "3"  # what was chosen, kept
+    shoot(page, "07b-follow-up-refused")
+    page.goto(f"{running.console}/follow-ups")
+    row = page.locator("#calls tr", has_text=complaint)
+    row.locator("select[name=score]").select_option("4")
+    row.locator("button").click()
     assert "回访已保存" in page.inner_text("#message")
     page.goto(f"{running.console}/tickets?view=all")
     page.click(f"text={complaint}")
@@ -240,7 +252,9 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
 
     # the last sign-off resolves the ticket (contract §9.5): it waits for the follow-up call
     until_listed(desk, running, f"{running.console}/follow-ups", repair)
-    desk.locator("#calls tr", has_text=repair).locator("button.ok").click()
+    row = desk.locator("#calls tr", has_text=repair)
+    row.locator("select[name=score]").select_option("5")
+    row.locator("button").click()
     assert "回访已保存" in desk.inner_text("#message")
     assert repair not in desk.inner_text("main")
 

@@ -49,6 +49,18 @@ def test_scores_and_ratings_are_numbers_and_a_step_defaults_to_the_person() -> N
     }  # fmt: skip
 
 
+def test_an_unsatisfied_follow_up_needs_what_the_customer_said_R11_2() -> None:
+    # 3 and below reopens the case (R11.1): whoever takes it again needs the customer's words
+    for score in ("3", "2", "1"):
+        with pytest.raises(Refused) as refused:
+            action_body("follow_up", {"score": score, "comment": "  "})
+        assert refused.value.fields == [{"field": "comment", "message": "不满意时必填"}]
+    assert action_body("follow_up", {"score": "2", "comment": "漏水未修好"}) == {
+        "score": 2, "comment": "漏水未修好",
+    }  # fmt: skip
+    assert action_body("follow_up", {"score": "4"}) == {"score": 4}  # satisfied: no comment due
+
+
 def test_a_forms_key_has_no_digits_to_look_like_a_phone_number() -> None:
     assert all(re.fullmatch(r"console-[a-z]{24}", new_client_ref()) for _ in range(50))
 

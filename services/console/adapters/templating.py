@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.console.domain.screens import may_acknowledge
-from services.console.domain.words import word
+from services.console.domain.words import SCORES, word
 from shared.kernel.local_time import shown
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
@@ -94,6 +94,7 @@ def environment() -> Environment:
     env.filters["case_no"] = case_no
     env.filters["subject_label"] = subject_label
     env.globals["may_acknowledge"] = may_acknowledge
+    env.globals["scores"] = tuple(SCORES.items())
     return env
 
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused, field_message, new_key
+from shared.kernel.satisfaction import is_satisfied
 
 
 def new_client_ref() -> str:
@@ -149,4 +150,10 @@ def action_body(verb: str, form: dict[str, str]) -> dict[str, Any]:
             raise Refused(
                 "invalid", "满意度评分应为 1–5", [{"field": "score", "message": body["score"]}]
             ) from None
+        if 1 <= body["score"] <= 5 and not is_satisfied(body["score"]) and "comment" not in body:
+            # the case is reopened: whoever handles it again needs what the customer said (R11.2)
+            raise Refused(
+                "invalid", "客户不满意（3 分及以下）：请填写客户意见",
+                [{"field": "comment", "message": "不满意时必填"}],
+            )  # fmt: skip
     return body

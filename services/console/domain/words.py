@@ -113,6 +113,8 @@ SERVICE_TEXTS = {
     "all work orders completed and signed off by the customer": "全部派工单已完工并经客户签认",
     "satisfied_follow_up": "回访满意", "verified_on_site": "现场验证合格",
 }  # fmt: skip
+# the follow-up call's satisfaction score (R11.1: 4–5 satisfied and closes, 3 and below reopens)
+SCORES = {"5": "非常满意", "4": "满意", "3": "一般", "2": "不满意", "1": "很不满意"}
 # the contract's error codes, as the desk is told them
 ERRORS = {
     "invalid": "填写有误", "not_found": "找不到该记录", "conflict": "当前状态不允许此操作",
@@ -128,7 +130,7 @@ VOCABULARIES = {
     "incident_kind": INCIDENT_KINDS, "incident_status": INCIDENT_STATUSES,
     "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS, "notice_kind": NOTICE_KINDS,
     "notice_status": NOTICE_STATUSES, "password_state": PASSWORD_STATES,
-    "said": SERVICE_TEXTS,
+    "said": SERVICE_TEXTS, "score": SCORES,
 }  # fmt: skip
 
 
