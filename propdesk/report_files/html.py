@@ -38,10 +38,19 @@ dl.meta dt{font-weight:bold}dl.meta dd{margin:0}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:16px 24px}
 .grid section.wide{grid-column:1/-1}
 .empty{color:#808080;font-style:italic;margin:4px 0}
+.scroll{overflow-x:auto;max-width:100%}
+.frozen table{border-collapse:separate;border-spacing:0}
+.frozen th,.frozen td{border-width:0 1px 1px 0}
+.frozen tr:first-child th{border-top-width:1px}
+.frozen th:first-child,.frozen td:first-child{border-left-width:1px;position:sticky;left:0;
+ box-sizing:border-box;width:6em;min-width:6em;max-width:6em;overflow-wrap:break-word}
+.frozen th:nth-child(2),.frozen td:nth-child(2){position:sticky;left:6em;min-width:7em;
+ box-shadow:2px 0 0 #bfbfbf}
+.frozen td:nth-child(-n+2){background:#fff}.frozen tr.total td:nth-child(-n+2){background:#fafafa}
 figure{margin:0 0 16px}figure svg{max-width:100%;height:auto}
 figcaption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 footer{margin-top:32px;color:#808080;font-size:12px}
-@media print{body{margin:0}section{break-inside:avoid}}
+@media print{body{margin:0}section{break-inside:avoid}.scroll{overflow:visible}}
 """
 
 _DETECT = object()
@@ -62,7 +71,9 @@ def shown(cell: Cell) -> str:
     return str(v)
 
 
-def _table(table: Table, total_row: bool = False) -> str:
+def _table(table: Table, total_row: bool = False, frozen: bool = False) -> str:
+    """A table in a box of its own width: one wider than the page scrolls inside it, and a
+    `frozen` one keeps its first two columns (the site) in view, as the workbook freezes them."""
     numeric = (INT, PCT, HOURS, MONEY)
     wide = table.long_text or len(table.header) > 3
     parts = [f'<section id="{escape(table.key)}"' + (' class="wide">' if wide else ">")]
@@ -70,6 +81,7 @@ def _table(table: Table, total_row: bool = False) -> str:
     if not table.rows:
         parts.append(f'<p class="empty">{escape(table.empty)}</p></section>')
         return "".join(parts)
+    parts.append('<div class="scroll frozen">' if frozen else '<div class="scroll">')
     parts.append("<table><thead><tr>")
     parts += [f"<th>{escape(h)}</th>" for h in table.header]
     parts.append("</tr></thead><tbody>")
@@ -80,7 +92,7 @@ def _table(table: Table, total_row: bool = False) -> str:
             css = "num" if cell.kind in numeric else "text"
             parts.append(f'<td class="{css}">{escape(shown(cell))}</td>')
         parts.append("</tr>")
-    parts.append("</tbody></table></section>")
+    parts.append("</tbody></table></div></section>")
     return "".join(parts)
 
 
@@ -111,8 +123,10 @@ def _page(doc: Document, body: list[str], as_of: Any) -> bytes:
     return page.encode("utf-8")
 
 
-def _tables(tables: list[Table], total_row: bool = False) -> str:
-    return '<div class="grid">' + "".join(_table(t, total_row) for t in tables) + "</div>"
+def _tables(tables: list[Table], total_row: bool = False, frozen: str | None = None) -> str:
+    """`tables` in the page's grid; the one whose key is `frozen` keeps its first columns."""
+    inner = "".join(_table(t, total_row, frozen=t.key == frozen) for t in tables)
+    return f'<div class="grid">{inner}</div>'
 
 
 def render(kind: str, report: dict[str, Any], doc: Document, font: Any = _DETECT) -> bytes:
@@ -196,7 +210,13 @@ def _quality(report: dict[str, Any], doc: Document, words: charts.Words, font: A
     sites = report.get("sites") or []
     names = {s.get("site"): s.get("site_name") for s in sites}
     body = [_meta(sites_sheet), f"<h2>{escape(sites_sheet.name)}</h2>"]
-    body.append(_tables(sites_sheet.tables, total_row=bool(report.get("company"))))
+    body.append(
+        _tables(
+            sites_sheet.tables,
+            total_row=bool(report.get("company")),
+            frozen=sites_sheet.frozen_header if sites_sheet.frozen_columns else None,
+        )
+    )
     if sites:
         shown_by_site = (("complaints", charts.COLORS[1]), ("clock_compliance", charts.COLORS[2]))
         for number, (measure, color) in enumerate(shown_by_site, start=1):

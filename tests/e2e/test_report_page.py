@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.console_support import chromium
-from tests.unit.test_report_files import MONTHLY, written
+from tests.unit.test_report_files import MONTHLY, QUALITY, written
 
 
 @pytest.fixture(scope="module")
@@ -31,3 +31,26 @@ def test_a_charts_title_is_shown_once(browser: Any, tmp_path: Path) -> None:
         assert caption <= 1 and chart > 100, sizes
     assert page.locator("figcaption", has_text="Contacts by category").count() == 1
     page.close()
+
+
+def test_the_quality_packs_wide_table_scrolls_in_its_box_and_keeps_the_site_in_view(
+    browser: Any, tmp_path: Path
+) -> None:
+    # ~40 measures side by side: the page stays the window's width, the table scrolls in its own
+    # box, and its site and name stay in view as the workbook freezes them
+    for width in (1366, 390):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(written("quality", QUALITY, tmp_path)["html"].as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+        box = page.locator("#sites .scroll")
+        assert box.evaluate("e => e.scrollWidth > e.clientWidth")
+        box.evaluate("e => e.scrollLeft = e.scrollWidth")
+        lefts = page.eval_on_selector_all(
+            "#sites tbody tr",
+            "rows => rows.map(r => [...r.children].slice(0, 3)"
+            ".map(c => c.getBoundingClientRect().left))",
+        )
+        site, name, first_measure = lefts[0]
+        assert all(row[:2] == [site, name] for row in lefts), lefts
+        assert site >= 0 and name > site and first_measure < site, lefts
+        page.close()
