@@ -110,7 +110,7 @@ async def test_an_order_is_assigned_only_to_someone_on_the_sites_staff_list_R8_4
         typo = await supervisor.post(f"/orders/{number}/assign",
                                      data={"csrf": csrf, "technician": "HB-XX9"})  # fmt: skip
         assert typo.status_code == 400
-        assert "工号 HB-XX9 不在本项目员工名单中，未派工" in typo.text
+        assert "工号 HB-XX9 不在本项目员工名单中，请从名单中选择" in typo.text  # dispatch said so
         got = await desk.query("hbw", "workorder.get", {"order_no": number})
         assert got["work_order"]["status"] == "collected" and not got["work_order"]["technician"]
         page = await step(supervisor, number, "assign", technician="HB-T01")

@@ -236,6 +236,17 @@ async def test_only_a_supervisor_or_above_replaces_the_technician_before_they_ar
         )
 
     order = {"work_order_id": (await eventually(issued))["work_order_id"]}
+    # who signs for it and who is sent are on the site's list: a mistyped id is refused, naming
+    # its field, and changes nothing (the order would have sat in nobody's queue)
+    for verb, fields in (("collect", {"staff_id": "SUP", "collected_by": "SPU"}),
+                         ("assign", {"staff_id": "SUP", "technician": "T3"})):  # fmt: skip
+        typo = await desk.dispatch("hbw", verb, order | fields)
+        assert typo["ok"] is False and typo["error"]["code"] == "invalid", typo
+        field = next(iter(set(fields) - {"staff_id"}))
+        assert typo["error"]["fields"][0]["field"] == field, typo
+        assert "is not on the staff list of hbw" in typo["error"]["message"], typo
+    still = await desk.query("hbw", "workorder.get", order)
+    assert still["work_order"]["status"] == "issued", still
     for verb, fields in (("collect", {"staff_id": "SUP", "collected_by": "SUP"}),
                          ("assign", {"staff_id": "SUP", "technician": "T03"})):  # fmt: skip
         done = await desk.dispatch("hbw", verb, order | fields)

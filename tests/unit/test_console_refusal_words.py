@@ -46,5 +46,14 @@ def test_each_rule_the_console_translates_is_one_a_service_writes(text: str) -> 
     assert f'"{text}"' in sources, text
 
 
+def test_a_mistyped_staff_id_says_to_choose_from_the_list() -> None:
+    # dispatch's words (services/dispatch/application.py `_listed`) and every service's (16.1)
+    for said in ("technician HB-XX9 is not on the staff list of hbw",
+                 "collected_by HB-XX9 is not on the staff list of hbw"):  # fmt: skip
+        assert in_chinese(said) == "工号 HB-XX9 不在本项目员工名单中，请从名单中选择"
+    said = "staff HB-XX9 is not on the staff list of hbw"  # who gives the command (16.1)
+    assert in_chinese(said) == "工号 HB-XX9 不在本项目员工名单中，不能办理"
+
+
 def test_an_unknown_refusal_is_shown_as_the_service_said_it() -> None:
     assert explained("something new went wrong") == "something new went wrong"

@@ -90,6 +90,10 @@ def _permission(m: re.Match[str]) -> str:
 PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^cannot (.+) (a ticket|a work order) that is (.+)$"), _transition),
     (re.compile(r"^.+ needs (.+); staff (\S+) is (\w+) \((.+)\)$"), _permission),
+    (re.compile(r"^(?:technician|collected_by) (\S+) is not on the staff list of \S+$"),
+     lambda m: f"工号 {m.group(1)} 不在本项目员工名单中，请从名单中选择"),
+    (re.compile(r"^staff (\S+) is not on the staff list of \S+$"),
+     lambda m: f"工号 {m.group(1)} 不在本项目员工名单中，不能办理"),
     (re.compile(r"^the fee must be the accepted quote of (.+)$"),
      lambda m: f"费用须等于客户已接受的报价 {m.group(1)} 元"),
     (re.compile(r"^(validity|communicative_type|severity) applies to complaints only$"),
