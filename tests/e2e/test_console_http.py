@@ -3,6 +3,7 @@ Chinese, and nothing recorded — the site's ticket list is the same before and 
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from collections.abc import Iterator
@@ -48,9 +49,10 @@ def refused(reply: httpx.Response, status: int, words: str) -> None:
 
 
 def message_of(reply: httpx.Response) -> str:
-    found = re.search(r'id="message">([^<]*)<', reply.text)
+    """The refusal as the person reads it: the alert's text, its fields listed."""
+    found = re.search(r'id="message">(.*?)</div>', reply.text, re.S)
     assert found, reply.text[:800]
-    return found.group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<li>|<br>", "\n", found.group(1))))
 
 
 def recorded(running: Running) -> int:
@@ -90,7 +92,7 @@ def test_a_form_missing_its_fields_is_refused_naming_them(
     csrf = desk.csrf  # type: ignore[attr-defined]
     reply = desk.post("/desk", data={"csrf": csrf, "channel": "phone", "kind": "repair"})
     refused(reply, 400, "填写有误")
-    assert "content: Field required" in message_of(reply)
+    assert "内容：必填（Field required）" in message_of(reply)
     reply = desk.post("/desk", data={"csrf": csrf, **REPAIR, "phone": ""})  # a call needs one
     refused(reply, 400, "reporter.phone is required for phone contacts")
     assert recorded(running) == before

@@ -4,6 +4,7 @@ service's own words after them, and nothing changes."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -33,11 +34,12 @@ def drill_sites() -> SiteDirectory:
 
 
 def message_of(page: httpx.Response) -> str:
-    found = re.search(r'id="message">([^<]*)<', page.text) or re.search(
+    """The refusal as the person reads it: the alert's text (its fields listed), or a page's."""
+    found = re.search(r'id="message">(.*?)</div>', page.text, re.S) or re.search(
         r"<p>([^<]*（[^<]*)</p>", page.text
     )
     assert found, page.text[:1500]
-    return found.group(1)
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<li>|<br>", "\n", found.group(1))))
 
 
 async def test_the_desks_refusals_read_in_chinese_and_change_nothing_R8_5_R6_3(
@@ -105,3 +107,26 @@ async def test_the_desks_refusals_read_in_chinese_and_change_nothing_R8_5_R6_3(
         assert refused.status_code == 403
         assert "此操作须由部门主管、项目经理、总经理办公室进行" in refused.text
         assert "HB-CS1 的岗位是辖区客服助理" in refused.text
+
+
+async def test_a_bad_intake_form_names_its_fields_by_their_labels_in_chinese_and_sends_nothing(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    """The receptionist reads the form's own labels and what is wrong in Chinese; the contract's
+    path and pydantic's words stay after them, small, for whoever supports the desk."""
+    await drill_services()
+    async with console_of(settings, sim_clock, SITES, nats_server.url, "HB-S01") as (front,):
+        form = await front.get("/desk")
+        bad = {"csrf": csrf_of(form.text), "channel": "phone", "kind": "repair",
+               "category": "plumbing", "name": "张先生", "phone": "12"}  # fmt: skip
+        refused = await front.post("/desk", data=bad)
+
+        assert refused.status_code == 400
+        said = message_of(refused)
+        assert said.startswith("填写有误：请检查以下字段")
+        assert "联系电话：格式不正确（String should match pattern" in said
+        assert "内容：必填（Field required）" in said
+        assert '<span title="reporter.phone">联系电话</span>' in refused.text
+        assert '<small class="path">content</small>' in refused.text
+        assert (await desk.query("hbw", "ticket.list", {}))["tickets"] == []
+        assert not [m for m in await desk.events() if m.subject.endswith(".ticket.reported")]

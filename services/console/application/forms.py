@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from services.console.application.ports import DeskContract
+from services.console.domain.field_words import label
 from services.console.domain.refusal import Refused, field_message, new_key
 from shared.kernel.satisfaction import is_satisfied
 
@@ -67,10 +68,12 @@ def step_command(steps: dict[str, tuple[type, str]], verb: str) -> type:
 
 
 def refusal_of(exc: ValidationError) -> Refused:
-    fields = [
-        {"field": ".".join(str(p) for p in error["loc"]) or "表单", "message": field_message(error)}
-        for error in exc.errors()[:20]
-    ]
+    """A form the contract's command (`exc.title`) refused, each field by the form's label."""
+    fields = []
+    for error in exc.errors()[:20]:
+        path = ".".join(str(p) for p in error["loc"]) or "表单"
+        fields.append({"field": path, "label": label(path, exc.title),
+                       "message": field_message(error, exc.title)})  # fmt: skip
     return Refused("invalid", "请检查以下字段", fields)
 
 

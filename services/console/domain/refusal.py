@@ -8,6 +8,7 @@ import secrets
 import string
 from typing import Any
 
+from services.console.domain.field_words import checked_in_chinese, label
 from services.console.domain.refusal_words import explained
 from services.console.domain.words import word
 
@@ -23,11 +24,22 @@ STATUS = {"not_found": 404, "conflict": 409, "forbidden": 403}
 
 
 class Refused(Exception):
+    """`fields`: the contract's field path (`field`) and what is wrong with it (`message`), each
+    given the form's `label` for it unless it has one (field_words.py) and the message as the
+    desk reads it (`said`, refusal_words.py)."""
+
     def __init__(self, code: str, message: str, fields: list[dict[str, str]] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.fields = fields or []
+        self.fields = [
+            {
+                **f,
+                "label": f.get("label") or label(str(f.get("field", ""))),
+                "said": explained(str(f.get("message", ""))),
+            }
+            for f in fields or []
+        ]
 
     @property
     def status(self) -> int:
@@ -39,21 +51,25 @@ class Refused(Exception):
         return f"{word('error', self.code)}：{explained(self.message)}"
 
     @property
+    def listed(self) -> list[dict[str, str]]:
+        """The fields a page lists under the headline: those it does not already say."""
+        return [f for f in self.fields if f.get("message") != self.message]
+
+    @property
     def shown(self) -> str:
-        details = "; ".join(
-            f"{f.get('field')}: {f.get('message')}"
-            for f in self.fields
-            if f.get("message") != self.message
-        )
+        """The whole refusal as one line: each field by its label, in Chinese first."""
+        details = "；".join(f"{f['label']}：{f['said']}" for f in self.listed)
         said = explained(self.message)
         return f"{word('error', self.code)}：{said}" + (f"（{details}）" if details else "")
 
 
-def field_message(error: dict[str, Any]) -> str:
-    """One of a form's field errors (pydantic's): a contract's check of its own in Chinese first,
-    its own words after them for whoever supports the desk; any other as the contract says."""
+def field_message(error: dict[str, Any], form: str | None = None) -> str:
+    """One of a form's field errors (pydantic's) in Chinese first, pydantic's or the contract's
+    own words after them for whoever supports the desk; one the console does not know as said.
+    `form`: the contract's command checked, which names its choices (field_words.py)."""
     if error.get("type") != "value_error":
-        return str(error["msg"])
+        chinese = checked_in_chinese(error, form)
+        return f"{chinese}（{error['msg']}）" if chinese else str(error["msg"])
     text = str((error.get("ctx") or {}).get("error") or error["msg"])
     text = text.removeprefix("Value error, ")
     if text.startswith("a point not ok has a finding: "):
