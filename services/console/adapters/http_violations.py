@@ -15,12 +15,10 @@ from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application import case_desk
 from services.console.application.forms import new_client_ref
 from services.console.domain.refusal import Refused
+from services.console.domain.words import MEASURES, VIOLATION_CLASSES
 
-CLASSES = {"general": "一般违例", "major": "重大违章"}
 CATEGORIES = {"decoration": "装修", "fire": "消防", "hygiene": "环境卫生(含高空抛物、噪音)",
               "public_security": "治安(停车、危险品、打架)", "other": "其他"}  # fmt: skip
-MEASURES = {"persuasion": "即时劝导、教育", "rectify": "限期整改", "compensation": "赔偿经济损失",
-            "legal_action": "提起诉讼"}  # fmt: skip
 PENALTY = {"proposed": "已建议(待经理签署)", "signed": "经理已签署生效", "lapsed": "未签署, 已失效"}
 RESPONSIBLE = {"cs_supervisor": "客服助理部主管", "project_manager": "项目经理"}
 
@@ -32,7 +30,7 @@ class ViolationPages(Web):
         return site.zone
 
     def _words(self) -> dict[str, Any]:
-        return {"classes": CLASSES, "categories": CATEGORIES, "measures": MEASURES,
+        return {"classes": VIOLATION_CLASSES, "categories": CATEGORIES, "measures": MEASURES,
                 "penalty_words": PENALTY, "responsible": RESPONSIBLE}  # fmt: skip
 
     async def violations(self, request: Request, who: Who, status: int = 200,

@@ -87,7 +87,7 @@ FORMS = {
 # a field whose choices the console says in Chinese: its vocabulary in words.py, named as the
 # field (by its last name) unless the form's command names another
 VALUED = {"channel", "kind", "help_category", "category", "validity", "communicative_type",
-          "severity", "incident_kind"}  # fmt: skip
+          "severity", "incident_kind", "violation_class", "measure"}  # fmt: skip
 FORM_VALUES = {"OpenIncident": {"kind": "incident_kind"}, "MakePromise": {"kind": "promise_kind"},
                "AnnounceNotice": {"kind": "notice_kind"}}  # fmt: skip
 

@@ -71,7 +71,4 @@ def field_message(error: dict[str, Any], form: str | None = None) -> str:
         chinese = checked_in_chinese(error, form)
         return f"{chinese}（{error['msg']}）" if chinese else str(error["msg"])
     text = str((error.get("ctx") or {}).get("error") or error["msg"])
-    text = text.removeprefix("Value error, ")
-    if text.startswith("a point not ok has a finding: "):
-        return f"不合格的检查点须登记问题：{text.split(': ', 1)[1]}（{text}）"
-    return explained(text)
+    return explained(text.removeprefix("Value error, "))

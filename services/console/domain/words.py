@@ -79,6 +79,10 @@ INCIDENT_KINDS = {
     "medical": "急救病人", "crime": "治安事件", "other": "其他事故",
 }  # fmt: skip
 INCIDENT_STATUSES = {"open": "处理中", "closed": "已结案"}
+# violation cases (违例, R14.2, R14.3; docs/VIOLATIONS.md)
+VIOLATION_CLASSES = {"general": "一般违例", "major": "重大违章"}
+MEASURES = {"persuasion": "即时劝导、教育", "rectify": "限期整改", "compensation": "赔偿经济损失",
+            "legal_action": "提起诉讼"}  # fmt: skip
 # maintenance and outage notices (维修通告, R7.9, R7.10, R16.6; docs/OUTAGES.md)
 NOTICE_KINDS = {
     "planned_work": "计划维修（公共部位）", "emergency_work": "紧急抢修", "water_outage": "停水",
@@ -130,7 +134,8 @@ VOCABULARIES = {
     "incident_kind": INCIDENT_KINDS, "incident_status": INCIDENT_STATUSES,
     "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS, "notice_kind": NOTICE_KINDS,
     "notice_status": NOTICE_STATUSES, "password_state": PASSWORD_STATES,
-    "said": SERVICE_TEXTS, "score": SCORES,
+    "said": SERVICE_TEXTS, "score": SCORES, "violation_class": VIOLATION_CLASSES,
+    "measure": MEASURES,
 }  # fmt: skip
 
 
