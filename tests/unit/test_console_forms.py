@@ -54,7 +54,12 @@ def test_an_unsatisfied_follow_up_needs_what_the_customer_said_R11_2() -> None:
     for score in ("3", "2", "1"):
         with pytest.raises(Refused) as refused:
             action_body("follow_up", {"score": score, "comment": "  "})
-        assert refused.value.fields == [{"field": "comment", "message": "不满意时必填"}]
+        (field,) = refused.value.fields
+        assert (field["field"], field["label"], field["message"]) == (
+            "comment",
+            "客户意见",
+            "不满意时必填",
+        )
     assert action_body("follow_up", {"score": "2", "comment": "漏水未修好"}) == {
         "score": 2, "comment": "漏水未修好",
     }  # fmt: skip
