@@ -3,6 +3,7 @@
 Its parts, each a module of this package:
 
 - main: the typer app, assembled from the commands below, and `--creds`;
+- help: how `--help` reads (no value shown for a flag, `<ISO-8601>` for a time);
 - run: `up`, `serve`, `asyncapi` (propdesk/runtime.py, propdesk/spec.py do the work);
 - client: the bus as one command uses it (shared/messaging/client.py's `Bus`, tried once;
 DeskUnavailable);

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from propdesk.cli import replies
 from propdesk.cli.client import DeskUnavailable, UnknownSite, request
+from propdesk.cli.help import ISO_TIME
 from shared.kernel.personal import looks_personal
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
@@ -32,6 +33,8 @@ Staff = Annotated[
     str, typer.Option("--staff", envvar="PROPDESK_STAFF", help="Your staff id (工号)")
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the raw JSON reply")]
+# a time passed on as written, for the service to read
+IsoTime = Annotated[str | None, typer.Option(metavar=ISO_TIME, help="ISO 8601 with offset")]
 DEFAULT_URL = "nats://127.0.0.1:4222"
 
 

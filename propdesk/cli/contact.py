@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from propdesk.cli.common import AsJson, NatsUrl, Site, Staff, new_client_ref, send_command
+from propdesk.cli.common import (
+    AsJson,
+    IsoTime,
+    NatsUrl,
+    Site,
+    Staff,
+    new_client_ref,
+    send_command,
+)
 
 contact_app = typer.Typer(no_args_is_help=True, help="Log contacts from residents and tenants.")
 
@@ -27,9 +35,9 @@ def contact_report(
     name: Annotated[str | None, typer.Option(help="Reporter's name")] = None,
     phone: Annotated[str | None, typer.Option(help="Reporter's phone")] = None,
     room: Annotated[str | None, typer.Option(help="Room or location")] = None,
-    received_at: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
-    appointment_start: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
-    appointment_end: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
+    received_at: IsoTime = None,
+    appointment_start: IsoTime = None,
+    appointment_end: IsoTime = None,
     client_ref: Annotated[str | None, typer.Option(help="Idempotency key (default: new)")] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,

@@ -13,12 +13,14 @@ from propdesk.cli.common import (
     NatsUrl,
     Site,
     Staff,
+    aware_time,
     call_desk,
     out,
     send_command,
     site_zone,
     ticket_ref,
 )
+from propdesk.cli.help import ISO_TIME
 from propdesk.cli.render import desk_table
 from shared.kernel.local_time import shown, shown_or_blank
 from shared.messaging import subjects
@@ -75,7 +77,9 @@ def clock_extend(
     ticket: TicketRef,
     site: Site,
     staff: Staff,
-    until: Annotated[str, typer.Option(help="The new deadline, ISO 8601 with offset")],
+    until: Annotated[
+        str, typer.Option(metavar=ISO_TIME, help="The new deadline, ISO 8601 with offset")
+    ],
     reason: Annotated[str, typer.Option(help="The special circumstances")],
     clock: Annotated[str, typer.Option("--clock")] = "finding_resolved",
     nats_url: NatsUrl = None,
@@ -163,7 +167,7 @@ def sim_set(
     now: Annotated[
         datetime,
         typer.Argument(
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+            parser=aware_time,  # shown as <datetime>: an argument's metavar would be its name
             help="The new time, ISO 8601 with offset (2026-10-08T08:30+08:00)",
         ),
     ],

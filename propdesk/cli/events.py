@@ -17,6 +17,7 @@ from nats.js.errors import NotFoundError
 
 from propdesk.cli.client import CommandBus, DeskUnavailable
 from propdesk.cli.common import DEFAULT_URL, NatsUrl, Site, aware_time, err, usage
+from propdesk.cli.help import ISO_TIME
 from shared.messaging.export import Exported, export_events
 from shared.messaging.identity import OPS
 from shared.messaging.subjects import STREAM, is_valid_site
@@ -32,7 +33,7 @@ def events_export(
         typer.Option(
             "--from",
             parser=aware_time,
-            metavar="TIME",
+            metavar=ISO_TIME,
             help="Events that occurred at or after this time (ISO 8601 with offset; "
             "default: from the first)",
         ),
@@ -42,7 +43,7 @@ def events_export(
         typer.Option(
             "--to",
             parser=aware_time,
-            metavar="TIME",
+            metavar=ISO_TIME,
             help="Events that occurred before this time (ISO 8601 with offset; "
             "default: every event the stream holds now)",
         ),

@@ -23,6 +23,7 @@ from propdesk.cli.common import (
     send_command,
     site_zone,
 )
+from propdesk.cli.help import ISO_TIME
 from shared.kernel.clock import SystemClock
 from shared.kernel.local_time import shown
 from shared.messaging import subjects
@@ -32,7 +33,7 @@ incident_app = typer.Typer(no_args_is_help=True, help="Emergency events (突发�
 Incident = Annotated[str, typer.Argument(help="Incident number (HBW-INC-202612-001) or id")]
 When = Annotated[
     datetime | None,
-    typer.Option(parser=aware_time, metavar="TIME", help="ISO 8601 with offset (default: now)"),
+    typer.Option(parser=aware_time, metavar=ISO_TIME, help="ISO 8601 with offset (default: now)"),
 ]
 DONE = {
     "incident_open": "Incident opened",

@@ -17,6 +17,7 @@ from propdesk.cli.console import console_app
 from propdesk.cli.contact import contact_app
 from propdesk.cli.escalation import clock_app, notice_app, sim_app
 from propdesk.cli.events import events_app
+from propdesk.cli.help import DeskGroup
 from propdesk.cli.incident import incident_app
 from propdesk.cli.keys import keys_app
 from propdesk.cli.parked import parked_app
@@ -38,7 +39,11 @@ from propdesk.cli.visits import survey_app, visits_app
 from propdesk.cli.workorder import workorder_app
 from propdesk.demo.command import demo
 
-app = typer.Typer(no_args_is_help=True, help="PropDesk: the property customer-service desk.")
+app = typer.Typer(
+    cls=DeskGroup,  # how --help reads (propdesk/cli/help.py)
+    no_args_is_help=True,
+    help="PropDesk: the property customer-service desk.",
+)
 # the queues' queries beside each group's verbs (propdesk/cli/queues.py)
 ticket_app.command("search")(ticket_search)
 workorder_app.command("list")(workorder_list)

@@ -21,13 +21,14 @@ from propdesk.cli.common import (
     send_command,
     site_zone,
 )
+from propdesk.cli.help import ISO_TIME
 from shared.kernel.local_time import shown
 from shared.messaging import subjects
 
 promise_app = typer.Typer(no_args_is_help=True, help="Promises kept (守信履约, R6.15, R2.6).")
 
 Promise = Annotated[str, typer.Argument(help="The promise's client_ref or id")]
-Time = Annotated[datetime, typer.Option(parser=aware_time, metavar="TIME", help="ISO 8601")]
+Time = Annotated[datetime, typer.Option(parser=aware_time, metavar=ISO_TIME, help="ISO 8601")]
 Owner = Annotated[str | None, typer.Option(help="Who keeps it (default: --staff)")]
 Ref = Annotated[str | None, typer.Option(help="Idempotency key (default: new)")]
 
@@ -63,7 +64,7 @@ def promise_make(
 @promise_app.command("missed-call")
 def promise_missed_call(
     site: Site, staff: Staff, phone: Annotated[str, typer.Option(help="The caller's number")],
-    called_at: Annotated[datetime | None, typer.Option(parser=aware_time, metavar="TIME",
+    called_at: Annotated[datetime | None, typer.Option(parser=aware_time, metavar=ISO_TIME,
                                                        help="Default: now")] = None,
     owner: Owner = None, client_ref: Ref = None, nats_url: NatsUrl = None,
     as_json: AsJson = False,

@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from propdesk.cli.common import DEFAULT_URL, err, usage
+from propdesk.cli.help import ISO_TIME
 from shared.kernel.clock import Clock, SimulatedClock, SystemClock
 from shared.kernel.settings import Settings
 from shared.logging import configure_logging
@@ -70,12 +71,16 @@ def up(
     ] = None,
     clock: Annotated[
         ClockMode,
-        typer.Option(help="system: the real time; simulated: moved by desk.sim.clock.set"),
+        typer.Option(
+            metavar="<mode>",  # the help names both
+            help="system: the real time; simulated: moved by desk.sim.clock.set",
+        ),
     ] = ClockMode.system,
     start: Annotated[
         datetime | None,
         typer.Option(
             formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+            metavar=ISO_TIME,
             help="Where a simulated clock starts (ISO 8601 with offset; default: now)",
         ),
     ] = None,

@@ -24,6 +24,7 @@ from propdesk.cli.common import (
     ticket_ref,
     usage,
 )
+from propdesk.cli.help import ISO_TIME
 from shared.kernel.local_time import shown
 from shared.messaging import subjects
 
@@ -47,7 +48,7 @@ def ticket_show(
         datetime | None,
         typer.Option(
             parser=aware_time,
-            metavar="TIME",
+            metavar=ISO_TIME,
             help="Show it as the desk knew it then (ISO 8601 with offset, "
             "e.g. 2026-11-23T10:00+08:00): what had been recorded up to that time",
         ),
@@ -266,7 +267,7 @@ def ticket_verify(
     ] = None,
     verified_at: Annotated[
         datetime | None,
-        typer.Option(parser=aware_time, metavar="TIME", help="When (ISO 8601; default: now)"),
+        typer.Option(parser=aware_time, metavar=ISO_TIME, help="When (ISO 8601; default: now)"),
     ] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from propdesk.cli.common import (
     AsJson,
+    IsoTime,
     NatsUrl,
     Site,
     Staff,
@@ -54,7 +55,7 @@ def open_case(
     phone: Annotated[str | None, typer.Option(help="Offender's phone (intake only)")] = None,
     ticket: Annotated[str | None, typer.Option(help="The ticket or finding's ticket")] = None,
     finding: Annotated[str | None, typer.Option(help="An inspection round's finding id")] = None,
-    observed_at: Annotated[str | None, typer.Option(help="ISO 8601 with offset")] = None,
+    observed_at: IsoTime = None,
     client_ref: Annotated[str | None, typer.Option(help="Idempotency key (default: new)")] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,

@@ -22,6 +22,7 @@ from propdesk.cli.common import (
     site_zone,
     ticket_ref,
 )
+from propdesk.cli.help import ISO_TIME
 from shared.contracts import dispatch_commands
 from shared.contracts.dispatch_commands import OrderCommand
 from shared.messaging import subjects
@@ -127,8 +128,8 @@ _step(dispatch_commands.AssignTechnician, technician=Text)
 _step(dispatch_commands.RecordArrival)
 _step(
     dispatch_commands.Reschedule,
-    start=Annotated[str, typer.Option(help="ISO 8601 with offset")],
-    end=Annotated[str, typer.Option(help="ISO 8601 with offset")],
+    start=Annotated[str, typer.Option(metavar=ISO_TIME, help="ISO 8601 with offset")],
+    end=Annotated[str, typer.Option(metavar=ISO_TIME, help="ISO 8601 with offset")],
     reason=Annotated[str, typer.Option(help="nobody_home, customer_request …")],
     defaults={"reason": "nobody_home"},
 )
