@@ -75,7 +75,8 @@ def gauges(snapshot: dict[str, Any]) -> list[GaugeMetricFamily]:
     f = _families()
     for name, s in snapshot["services"].items():
         f["ready"].add_metric([name], int(bool(s.get("ready"))))
-        f["connected"].add_metric([name], int(bool(s.get("connected"))))
+        if s.get("connected") is not None:  # the console has no connection of its own to tell
+            f["connected"].add_metric([name], int(s["connected"]))
         for consumer, c in s.get("consumers", {}).items():
             if c.get("lag") is not None:
                 f["lag"].add_metric([name, consumer], c["lag"])

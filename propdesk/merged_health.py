@@ -4,7 +4,8 @@
 - `/health` asks each service's child for its own /health (a loopback port the child chose and
   told `up`) and merges them: every service, HTTP 200 only when all are ready; the JetStream
   store's space and the alerts standing as the child that watches them (the first service) says.
-  A child restarting or not answering is a service not ready.
+  A child restarting or not answering is a service not ready. The console's child is asked for
+  its /healthz (propdesk/console_health.py) and counts as one more.
 - `/metrics`: the children's counters summed by prometheus_client's multiprocess mode (each child
   writes its own files under PROMETHEUS_MULTIPROC_DIR, a directory `up` makes and removes), the
   states of the merged /health as gauges, each child's CPU time
@@ -27,6 +28,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from propdesk.children import ChildProcess
+from propdesk.console_health import CONSOLE, ConsoleUrl, console_health
 from propdesk.exposition import HealthServer, LiveGauges
 from propdesk.processes import stat
 from shared.kernel.clock import Clock
@@ -48,8 +50,10 @@ class ChildrenMonitor:
         clock: Clock,
         names: Sequence[str],
         metrics_dir: Path | None,
+        console: ConsoleUrl | None = None,
     ) -> None:
         self.parts = parts
+        self.console = console  # the console's child, if `up` runs one: asked over HTTP
         self.settings = settings
         self.clock = clock
         self.names = list(names)
@@ -82,7 +86,7 @@ class ChildrenMonitor:
         standing: list[dict[str, Any]] = []
         for child in list(self.parts):
             if not isinstance(child, ChildProcess) or child.name not in self.names:
-                continue  # the console is not a service of /health (nor was it in one process)
+                continue  # the console answers for itself, below
             answer = _ask(child)
             if answer is None:
                 services[child.name] = {"ready": False, "state": _state(child)}
@@ -93,6 +97,8 @@ class ChildrenMonitor:
             standing += answer.get("alerts", [])
         for name in self.names:
             services.setdefault(name, {"ready": False, "state": "starting"})
+        if self.console is not None:
+            services[CONSOLE] = console_health(self.console())
         ready = bool(services) and all(s["ready"] for s in services.values())
         return {
             "status": "ready" if ready else "not_ready",

@@ -4,7 +4,8 @@ over HTTP when a port is given (`--metrics-port`, PROPDESK_METRICS_PORT):
 
 - `GET /health`: JSON, HTTP 200 when every service of the process is ready, else 503: each
   service's readiness, connection, consumers' lag, parked events, relay backlog, store size
-  (reporting: its views), the JetStream store's space, and the alerts standing;
+  (reporting: its views), the JetStream store's space, and the alerts standing; the web
+  console, when the process runs it, counts as one more service (propdesk/console_health.py);
 - `GET /metrics`: Prometheus' text format (prometheus_client): the counters of
 shared/messaging/metrics.py
   and, read at each scrape, the same states as /health.
@@ -27,6 +28,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, ProcessCollector
 
+from propdesk.console_health import CONSOLE, ConsoleUrl, console_health
 from propdesk.exposition import HealthServer, LiveGauges
 from shared.contracts.ops import OpsAlert
 from shared.kernel.clock import Clock
@@ -54,8 +56,10 @@ class Monitor:
         names: Iterable[str] = (),
         store_dir: Path | None = None,
         alerts: bool = True,
+        console: ConsoleUrl | None = None,
     ) -> None:
         self.services = services
+        self.console = console  # the web console this process runs, if any: asked over HTTP
         self.raises_alerts = (
             alerts  # raises the JetStream store's alerts (one process of an `up` does)
         )
@@ -112,6 +116,8 @@ class Monitor:
         services = {s.name: await health.service_health(s) for s in list(self.services)}
         for name in self.names:
             services.setdefault(name, {"ready": False, "state": "starting"})
+        if self.console is not None:  # served on this loop: asked from a thread
+            services[CONSOLE] = await asyncio.to_thread(console_health, self.console())
         ready = bool(services) and all(s["ready"] for s in services.values())
         space = await health.jetstream_space(self._js(), self.store_dir)
         if self.raises_alerts:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from propdesk.children import Backoff, ChildProcess, start_together, warm_up
+from propdesk.console_health import CONSOLE  # the front desk's web console: beside the services
 from propdesk.merged_health import ChildrenMonitor
 from propdesk.monitor import Monitor, store_dir_of
 from propdesk.trust import Hub, ensure_site_directory
@@ -41,9 +42,6 @@ SERVICES: dict[str, type[Service]] = {
     "reporting": ReportingService,
 }
 
-# the front desk's web console: a process beside the services, a client of their contract
-# (services/console), started by `up` and `serve console`
-CONSOLE = "console"
 
 log = get_logger("propdesk")
 SITES_POLL = 1.0  # seconds between looks at the site directory's modification time
@@ -150,17 +148,20 @@ class System:
         return url
 
     def _monitor(self, store_dir: Path | None) -> Monitor | ChildrenMonitor:
+        console = (lambda: self.console_url) if self.with_console else None
         if not self.separate:
             return Monitor(
                 self.services, self.settings, self.clock, names=self.names,
-                store_dir=store_dir, alerts=self.alerts,
+                store_dir=store_dir, alerts=self.alerts, console=console,
             )  # fmt: skip
-        return ChildrenMonitor(self.parts, self.settings, self.clock, self.names, self._metrics_dir)
+        return ChildrenMonitor(
+            self.parts, self.settings, self.clock, self.names, self._metrics_dir, console=console
+        )
 
     def _children(self) -> list[ChildProcess]:
         names = [*self.names, CONSOLE] if self.with_console else self.names
         watcher = self.names[0]  # one child watches the JetStream store and alerts ops
-        metrics = self._metrics_dir  # the console counts nothing and is no service of /health
+        metrics = self._metrics_dir  # the console counts nothing (/health asks it over HTTP)
         child = functools.partial(ChildProcess, self.settings, on_fatal=self._fail)
         return [
             child(name, alerts=name == watcher, metrics_dir=None if name == CONSOLE else metrics)

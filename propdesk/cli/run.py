@@ -15,12 +15,11 @@ from pydantic import ValidationError
 
 from propdesk.cli.common import DEFAULT_URL, err, usage
 from propdesk.cli.help import ISO_TIME
+from propdesk.console_health import CONSOLE  # light: runtime.py loads every service
 from shared.kernel.clock import Clock, SimulatedClock, SystemClock
 from shared.kernel.settings import Settings
 from shared.logging import configure_logging
 from shared.messaging.errors import StartRefused
-
-CONSOLE = "console"  # propdesk/runtime.py CONSOLE; imported late there (it loads every service)
 
 
 class ClockMode(StrEnum):

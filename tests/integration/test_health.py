@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from propdesk.monitor import Monitor
+from services.console.entrypoint import ConsoleProcess
 from services.reporting.ops.registry import PROJECTIONS
 from shared.kernel.settings import Settings
 from tests.integration.health_support import health, metrics, value
@@ -156,3 +157,40 @@ async def test_a_view_repaired_after_corruption_shows_in_health_and_metrics(
     labels = {"projection": "tickets", "found": "running"}
     name = "propdesk_view_repairs_total"
     assert value(await metrics(monitored), name, **labels) == value(before, name, **labels) + 1
+
+
+async def test_the_console_of_the_process_is_in_health_and_makes_it_503_once_it_stops_answering(
+    services, settings: Settings, clock, nats_server
+) -> None:
+    console = ConsoleProcess(settings, clock)
+    await console.start(nats_server.url)
+    monitor = Monitor(
+        list(services.values()), settings.model_copy(update={"metrics_port": 0}), clock,
+        console=lambda: console.url or None,
+    )  # fmt: skip
+    await monitor.start()
+    assert monitor.server is not None
+    base = f"http://127.0.0.1:{monitor.server.port}"
+    try:
+
+        async def ready() -> dict[str, Any] | None:
+            status, body = await health(base)
+            return body if status == 200 else None
+
+        body = await eventually(ready)
+        assert body["services"]["console"] == {"ready": True, "url": console.url}
+        assert value(await metrics(base), "propdesk_service_ready", service="console") == 1
+
+        await console.stop()  # its port closed: refused
+        status, body = await health(base)
+        assert status == 503
+        down = body["services"]["console"]
+        assert (down["ready"], down["state"], down["url"]) == (False, "not_answering", console.url)
+        assert "ConnectionRefusedError" in down["error"]
+        assert all(body["services"][name]["ready"] for name in services)  # the console alone
+        page = await metrics(base)
+        assert value(page, "propdesk_service_ready", service="console") == 0
+        assert ("propdesk_nats_connected", (("service", "console"),)) not in page
+    finally:
+        await monitor.stop()
+        await console.stop()

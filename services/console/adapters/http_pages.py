@@ -41,6 +41,7 @@ class Pages(
         g = self.guarded
         incident_step = g(self.incident_step, post=True)
         return [
+            Route("/healthz", self.healthz, methods=["GET"]),  # for /health, signed out
             Route("/login", self.login_page, methods=["GET"]),
             Route("/login", self.login, methods=["POST"]),
             Route("/password", g(self.password_page), methods=["GET"]),

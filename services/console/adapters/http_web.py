@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from services.console.adapters.templating import environment, local, time_left
 from services.console.application.accounts import Accounts, NotSignedIn
@@ -87,6 +87,11 @@ class Web:
         }
         html = self.env.get_template(name).render(**context)
         return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+    async def healthz(self, request: Request) -> Response:
+        """The console answers HTTP: what `up`'s /health asks (propdesk/console_health.py). No
+        session, no template, nothing sent to the desk: cheap to ask every scrape."""
+        return PlainTextResponse("ok", headers=HEADERS)
 
     def stopped(self, request: Request, stop: Stop, who: Who | None = None) -> Response:
         return self.page(request, "message.html", stop.status, message=stop.message, who=who)
