@@ -10,6 +10,7 @@ DeskUnavailable);
 - common: the options every command shares, the consoles, `call_desk` and `send_command`;
 - replies: how a command's answer is printed (what was done, what to tell the customer, errors);
 - render: how the desk's records are printed (tickets, work orders, their histories);
+- tables: the tables they print in, readable from 80 columns (the zone of their times said once);
 - the desk's verbs: contact, ticket, workorder, escalation (`clock`, `notice`, `sim`), report;
 - the operators' commands: replay and verify (with rebuild, what they share), access_log,
   events, parked, stream, backup (`backup`, `restore`), keys, trust (`sites`, `credentials`,

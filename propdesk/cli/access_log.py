@@ -11,7 +11,7 @@ from rich.table import Table
 
 from propdesk.cli.common import AsJson, NatsUrl, call_desk, site_zone
 from propdesk.cli.common import out_whole as out
-from shared.kernel.local_time import shown
+from shared.kernel.local_time import TableTimes
 from shared.messaging import subjects
 
 
@@ -27,12 +27,14 @@ def access_log(
     reply = call_desk(nats_url, subjects.OPS_INTAKE_ACCESS_LOG, body, as_json)
     if as_json:
         return
-    table = Table(title=f"Refused looks at contact details, {site} {month}")
+    # as the site's people read it, the zone said once
+    times = TableTimes(site_zone(site), [r["at"] for r in reply["refused"]])
+    title = f"Refused looks at contact details, {site} {month}"
+    table = Table(title=title, caption=times.caption)
     for column in ("at", "staff", "role", "ticket or promise", "purpose", "reason"):
         table.add_column(column)
-    zone = site_zone(site)  # as the site's people read it, saying so
     for r in reply["refused"]:
-        table.add_row(shown(r["at"], zone), r["staff_id"], r["role"] or "(not on the list)",
+        table.add_row(times(r["at"]), r["staff_id"], r["role"] or "(not on the list)",
                       _asked(r), r["purpose"], r["reason"])  # fmt: skip
     out.print(table)
 

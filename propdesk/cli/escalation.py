@@ -21,8 +21,8 @@ from propdesk.cli.common import (
     ticket_ref,
 )
 from propdesk.cli.help import ISO_TIME
-from propdesk.cli.render import desk_table
-from shared.kernel.local_time import shown, shown_or_blank
+from propdesk.cli.tables import desk_table, print_table
+from shared.kernel.local_time import TableTimes, shown
 from shared.messaging import subjects
 
 clock_app = typer.Typer(no_args_is_help=True, help="Pause and resume a ticket's service clocks.")
@@ -106,6 +106,9 @@ def notice_ack(
         out.print(f"[green]acknowledged[/green] {reply['notification_id']} ({reply['role']})")
 
 
+NOTICE_TIMES = ("raised_at", "due_at", "acknowledged_at")
+
+
 @notice_app.command("list")
 def notice_list(
     site: Site,
@@ -139,21 +142,19 @@ def notice_list(
                "id")  # fmt: skip
     # the id whole, however narrow the terminal: `propdesk notice ack` takes it
     title = f"{'Open n' if open_only else 'N'}otifications for {whom}"
-    table = desk_table(title, columns, whole={"ticket", "id"})
-    zone = site_zone(site)  # every time as the site's people read it, saying so
-    for n in reply["notices"]:
-        acked = (
-            f"{n['acknowledged_by']} {shown(n['acknowledged_at'], zone)}"
-            if n["acknowledged_at"]
-            else ""
-        )
+    notices = reply["notices"]
+    # every time as the site's people read it, the zone said once
+    times = TableTimes(site_zone(site), [n[k] for n in notices for k in NOTICE_TIMES])
+    table = desk_table(title, columns, {"ticket", "id"}, times)
+    for n in notices:
+        acked = n["acknowledged_at"] and f"{n['acknowledged_by']} {times(n['acknowledged_at'])}"
         role_shown = f"{n['role']} ({n['department']})" if n.get("department") else n["role"]
         # a work order's late clock: the order under its ticket, what its supervisor acts on
         about = "\n".join(filter(None, (n["ticket_no"], n.get("order_no"))))
-        table.add_row(shown(n["raised_at"], zone), about, role_shown, n["reason"],
-                      n["clock"] or n["level"] or "", shown_or_blank(n["due_at"], zone), acked,
+        table.add_row(times(n["raised_at"]), about, role_shown, n["reason"],
+                      n["clock"] or n["level"] or "", times(n["due_at"]), acked,
                       n["notification_id"])  # fmt: skip
-    out.print(table)
+    print_table(out, table)  # eight columns and an id to copy whole: blocks when narrow
 
 
 NOT_SIMULATED = (

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from propdesk.cli.common import (
     AsJson,
@@ -24,8 +23,9 @@ from propdesk.cli.common import (
     site_zone,
 )
 from propdesk.cli.help import ISO_TIME
+from propdesk.cli.tables import desk_table
 from shared.kernel.clock import SystemClock
-from shared.kernel.local_time import shown
+from shared.kernel.local_time import TableTimes, shown
 from shared.messaging import subjects
 
 incident_app = typer.Typer(no_args_is_help=True, help="Emergency events (突发事件, R16.5).")
@@ -144,14 +144,14 @@ def incident_list(
     reply = call_desk(nats_url, subjects.query(site, "incident.list"), body, as_json)
     if as_json:
         return
-    zone = site_zone(site)
-    table = Table(title=f"Emergency events at {site}")
-    for column in ("no.", "kind", "place", "occurred", "status", "measures", "reported to"):
-        table.add_column(column)
+    times = TableTimes(site_zone(site), [i["occurred_at"] for i in reply["incidents"]])
+    columns = ("no.", "kind", "place", "occurred", "status", "measures", "reported to")
+    # the number whole: `incident show` takes it (it was cut to "HBW-INC-20…" at 80 columns)
+    table = desk_table(f"Emergency events at {site}", columns, whole={"no."}, times=times)
     for i in reply["incidents"]:
         reported = ", ".join(r["to"] for r in i["reports_up"])
         table.add_row(i["incident_no"], i["kind"], i["place"] or "",
-                      shown(i["occurred_at"], zone), i["status"], str(len(i["measures"])),
+                      times(i["occurred_at"]), i["status"], str(len(i["measures"])),
                       reported)  # fmt: skip
     out.print(table)
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from propdesk.cli.common import (
     AsJson,
@@ -22,7 +21,8 @@ from propdesk.cli.common import (
     site_zone,
 )
 from propdesk.cli.help import ISO_TIME
-from shared.kernel.local_time import shown
+from propdesk.cli.tables import desk_table
+from shared.kernel.local_time import TableTimes, shown
 from shared.messaging import subjects
 
 promise_app = typer.Typer(no_args_is_help=True, help="Promises kept (守信履约, R6.15, R2.6).")
@@ -134,13 +134,12 @@ def promise_list(
     reply = call_desk(nats_url, subjects.query(site, "promise.list"), body, as_json)
     if as_json:
         return
-    zone = site_zone(site)
-    table = Table(title=f"Promises at {site}")
-    table.add_column("ref", overflow="fold")  # whole: `promise keep <ref>` takes it
-    for column in ("kind", "due", "owner", "ticket", "status", "what"):
-        table.add_column(column)
+    times = TableTimes(site_zone(site), [p["due_at"] for p in reply["promises"]])
+    columns = ("ref", "kind", "due", "owner", "ticket", "status", "what")
+    # whole: `promise keep <ref>` takes the ref, `ticket show` the number
+    table = desk_table(f"Promises at {site}", columns, whole={"ref", "ticket"}, times=times)
     for p in reply["promises"]:
-        due = shown(p["due_at"], zone) + (" overdue" if p["overdue"] else "")
+        due = times(p["due_at"]) + (" overdue" if p["overdue"] else "")
         table.add_row(p["client_ref"], p["kind"], due, p["owner"], p["ticket_no"] or "",
                       p["outcome"] or p["status"], p["what"])  # fmt: skip
     out.print(table)

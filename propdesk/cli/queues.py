@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from propdesk.cli.common import AsJson, NatsUrl, Site, Staff, call_desk, out, site_zone
-from propdesk.cli.render import desk_table
-from shared.kernel.local_time import shown, shown_or_blank
+from propdesk.cli.tables import WIDE, desk_table
+from shared.kernel.local_time import TableTimes
 from shared.messaging import subjects
 
 
@@ -32,12 +32,13 @@ def ticket_search(
     reply = call_desk(nats_url, subjects.query(site, "ticket.search"), body, as_json)
     if as_json:
         return
-    columns = ("ticket no", "status", "kind", "unit", "received at", "id")
-    table = desk_table(f"Tickets found at {site}", columns, whole={"ticket no", "id"})
-    zone = site_zone(site)
+    with_id = out.width >= WIDE
+    columns = ("ticket no", "status", "kind", "unit", "received at") + ("id",) * with_id
+    times = TableTimes(site_zone(site), [t["received_at"] for t in reply["tickets"]])
+    table = desk_table(f"Tickets found at {site}", columns, {"ticket no", "id"}, times)
     for t in reply["tickets"]:
         table.add_row(t["ticket_no"], t["status"], t["kind"], t["unit"] or "",
-                      shown(t["received_at"], zone), t["ticket_id"])  # fmt: skip
+                      times(t["received_at"]), *[t["ticket_id"]] * with_id)  # fmt: skip
     out.print(table)
     if not reply["tickets"]:
         out.print("no tickets match")
@@ -68,16 +69,18 @@ def workorder_list(
     columns = ("order no", "status", "department", "urgency", "technician", "issued at",
                "next deadline")  # fmt: skip
     title = f"Work orders of {site}" + (f" ({status})" if status else "")
-    table = desk_table(title, columns, whole={"order no"})
-    zone = site_zone(site)
+    rows = []
     for o in reply["work_orders"]:
         running = [c for c in o["clocks"].values() if c["state"] in ("running", "paused")]
         due = min((c["deadline"] for c in running if c["deadline"]), default=None)
         # overdue: a running clock of the order breached, not its next deadline (still ahead)
         late = " [red]overdue[/red]" if any(c["breached"] for c in running) else ""
+        rows.append((o, late, due))
+    times = TableTimes(site_zone(site), [t for o, _, due in rows for t in (o["issued_at"], due)])
+    table = desk_table(title, columns, {"order no"}, times)
+    for o, late, due in rows:
         table.add_row(o["order_no"], o["status"] + late, o["department"], o["urgency"],
-                      o.get("technician") or "", shown(o["issued_at"], zone),
-                      shown_or_blank(due, zone))  # fmt: skip
+                      o.get("technician") or "", times(o["issued_at"]), times(due))  # fmt: skip
     out.print(table)
     if not reply["work_orders"]:
         out.print("no work orders match")

@@ -4,28 +4,14 @@ command's answer (done, or refused) is shown by propdesk/cli/replies.py."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from shared.kernel.local_time import shown, shown_or_blank
-
-
-def desk_table(title: str, columns: Sequence[str], whole: Collection[str] = ()) -> Table:
-    """A table that stays readable on a narrow terminal (80–120 columns): the `whole` columns —
-    the numbers and ids people copy into the next command — are never cut or wrapped; the others
-    wrap where they must, none is cut to an ellipsis."""
-    table = Table(title=title)
-    for column in columns:
-        if column in whole:
-            table.add_column(column, no_wrap=True)
-        else:
-            table.add_column(column, overflow="fold")
-    return table
-
+from propdesk.cli.tables import WIDE, desk_table, print_table
+from shared.kernel.local_time import TableTimes, shown, shown_or_blank
 
 TICKET_TIMES = ("received_at", "resolved_at", "closed_at", "first_reply_at")
 ORDER_TIMES = ("issued_at", "completed_at", "signed_off_at", "returned_at")
@@ -81,24 +67,28 @@ def _print_sla(console: Console, sla: dict[str, Any], zone: tzinfo | None) -> No
     if not clocks:
         return
     columns = ("clock", "state", "deadline", "warned", "breached", "told")
-    table = desk_table("Service-level clocks", columns, whole={"clock"})
+    times = TableTimes(zone, (c.get("deadline") for c in clocks.values()))
+    table = desk_table("Service-level clocks", columns, {"clock"}, times)
     for key, c in clocks.items():
         state = c["state"] + (f" ({c['pause_reason']})" if c.get("pause_reason") else "")
-        table.add_row(key, state, shown_or_blank(c.get("deadline"), zone),
+        table.add_row(key, state, times(c.get("deadline")),
                       "yes" if c["warned"] else "",
                       "[red]yes[/red]" if c["breached"] else "", c["role"])  # fmt: skip
-    console.print(table)
+    print_table(console, table)  # a clock's key is long: blocks on a narrow terminal
 
 
 def print_ticket_list(
     console: Console, site: str, reply: dict[str, Any], zone: tzinfo | None = None
 ) -> None:
     tickets = reply.get("tickets", [])
-    columns = ("ticket no", "status", "kind", "category", "received at", "next deadline", "id")
-    table = desk_table(f"Tickets of {site}", columns, whole={"ticket no", "id"})
+    with_id = console.width >= WIDE
+    columns = ("ticket no", "status", "kind", "category", "received at", "next deadline")
+    deadlines = [(t.get("sla") or {}).get("next_deadline") for t in tickets]
+    times = TableTimes(zone, [*(t["received_at"] for t in tickets), *deadlines])
+    table = desk_table(f"Tickets of {site}", columns + ("id",) * with_id, {"ticket no", "id"},
+                       times)  # fmt: skip
     for t in tickets:
         sla = t.get("sla") or {}
-        deadline = shown_or_blank(sla.get("next_deadline"), zone)
         # overdue: a clock of the ticket breached -- not the next deadline, which is still ahead
         overdue = " [red]overdue[/red]" if sla.get("overdue") else ""
         table.add_row(
@@ -106,9 +96,9 @@ def print_ticket_list(
             t["status"] + overdue,
             t["kind"],
             t.get("category") or "",
-            shown(t["received_at"], zone),
-            deadline,
-            t["ticket_id"],
+            times(t["received_at"]),
+            times(sla.get("next_deadline")),
+            *[t["ticket_id"]] * with_id,
         )
     console.print(table)
     if not tickets:
@@ -174,35 +164,55 @@ def _local(record: dict[str, Any], keys: tuple[str, ...], zone: tzinfo | None) -
 def _print_history(console: Console, entries: list[dict[str, Any]], zone: tzinfo | None) -> None:
     # every value whole, folded where the terminal is narrow: an ellipsis cut the ids and order
     # numbers of the details ("ticket_id=b321b028…") below ~120 columns
-    history = desk_table("History", ("#", "event", "occurred at", "by", "details"), whole={"#"})
+    times = TableTimes(zone, [w for e in entries for w in (e["occurred_at"], *_times_in(e))])
+    columns = ("#", "event", "occurred at", "by", "details")
+    history = desk_table("History", columns, {"#"}, times)
     for entry in entries:
         details = ", ".join(
-            f"{k}={_time_or_value(v, zone)}"
+            f"{k}={_time_or_value(v, times)}"
             for k, v in entry.get("data", {}).items()
             if v not in (None, "", [])
         )
         history.add_row(
-            str(entry["version"]),
-            entry["event_type"],
-            shown(entry["occurred_at"], zone),
-            entry["actor"],
-            details,
-        )
+            str(entry["version"]), entry["event_type"], times(entry["occurred_at"]),
+            entry["actor"], details,
+        )  # fmt: skip
     console.print(history)
 
 
-def _time_or_value(value: Any, zone: tzinfo | None) -> Any:
+def _times_in(entry: dict[str, Any]) -> list[datetime]:
+    """The times in an event's data (also inside an appointment window)."""
+    found: list[datetime] = []
+
+    def look(value: Any) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                look(v)
+        elif (when := _aware(value)) is not None:
+            found.append(when)
+
+    look(entry.get("data", {}))
+    return found
+
+
+def _time_or_value(value: Any, times: TableTimes) -> Any:
     """A value of an event's data as people read it: an aware ISO time in the site's zone
     (also inside an appointment window), anything else as it is."""
     if isinstance(value, dict):
-        return {k: _time_or_value(v, zone) for k, v in value.items()}
+        return {k: _time_or_value(v, times) for k, v in value.items()}
+    when = _aware(value)
+    return value if when is None else times(when)
+
+
+def _aware(value: Any) -> datetime | None:
+    """An aware ISO 8601 time written as a string, else None."""
     if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and "T" in value:
         try:
             when = datetime.fromisoformat(value)
         except ValueError:
-            return value
-        return shown(when, zone) if when.tzinfo is not None else value
-    return value
+            return None
+        return when if when.tzinfo is not None else None
+    return None
 
 
 def _print_fields(console: Console, record: dict[str, Any], keys: tuple[str, ...]) -> None:

@@ -10,7 +10,7 @@ import typer
 from pydantic import ByteSize, TypeAdapter, ValidationError
 
 from propdesk.cli.common import out, usage
-from propdesk.cli.render import desk_table
+from propdesk.cli.tables import desk_table
 from propdesk.trust import Hub, ensure_site_directory
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory

@@ -180,7 +180,9 @@ async def test_ticket_show_and_list_give_every_time_in_the_sites_zone_and_say_so
     assert "2026-11-23 10:00 (UTC+08:00)" in shown.output  # received, and in the history
     assert "02:00" not in shown.output
     assert listed.exit_code == 0, listed.output
-    assert "2026-11-23 10:00 (UTC+08:00)" in listed.output
+    # a list's times share the site's zone: said once below it, each cell without it
+    assert "2026-11-23 10:00" in listed.output and "(UTC" not in listed.output
+    assert "times in Asia/Shanghai, UTC+08:00" in listed.output
 
 
 # -- item 12: an inspection finding is verified on site, not called back -------------------------

@@ -1,0 +1,59 @@
+"""The command line's tables, readable from 80 columns: `desk_table` (ids and numbers whole,
+the rest wrapped, never cut; the zone of its times said once) and `print_table` (rows as blocks
+where a table cannot be shown without breaking its words)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+
+from shared.kernel.local_time import TableTimes
+
+# terminal columns: narrower, a list leaves out the ids its numbers stand for (every command
+# takes the number too; --json has both)
+WIDE = 120
+
+
+def desk_table(
+    title: str,
+    columns: Sequence[str],
+    whole: Collection[str] = (),
+    times: TableTimes | None = None,
+) -> Table:
+    """A table that stays readable on a narrow terminal (80–120 columns): the `whole` columns —
+    the numbers and ids people copy into the next command — are never cut or wrapped; the others
+    wrap where they must, none is cut to an ellipsis. `times`: its times' zone, said once below
+    it when they share one (their cells then bare, wrapped between date and hour if need be)."""
+    table = Table(title=title, caption=times.caption if times else None)
+    for column in columns:
+        if column in whole:
+            table.add_column(column, no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold")
+    return table
+
+
+def print_table(console: Console, table: Table) -> None:
+    """`table` when the terminal is wide enough to show it without breaking a word; else its
+    rows one after another, each a block of "column  value" lines (as the web console's tables
+    become cards on a phone), not columns cut to a few letters each."""
+    unbounded = console.options.update_width(10_000)
+    if Measurement.get(console, unbounded, table).minimum <= console.width:
+        console.print(table)
+        return
+    if table.title:
+        console.print(table.title, style="bold")
+    headers = [str(column.header) for column in table.columns]
+    for row in zip(*(list(column.cells) for column in table.columns), strict=True):
+        block = Table.grid(padding=(0, 2))
+        block.add_column(style="bold", no_wrap=True, width=max(map(len, headers)))
+        block.add_column(overflow="fold")
+        for header, cell in zip(headers, row, strict=True):
+            if cell:
+                block.add_row(header, cell)
+        console.print(block, "")
+    if table.caption:
+        console.print(table.caption)

@@ -1,0 +1,99 @@
+"""The CLI's lists at 80–160 columns: a table's times all in one zone say it once below it and
+print their cells bare (`TableTimes`); ids stay whole, and a list whose ticket number names
+each row leaves the id out when narrow; a table too wide to show without breaking words
+(`notice list`) prints its rows as blocks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from propdesk.cli import common, escalation, ticket
+from propdesk.cli.main import app
+from shared.kernel.local_time import TableTimes
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TICKET = "fb1a8a3b-8253-55bd-afc5-cc2370cf18d6"
+NOTICE = "141e8fee-4ac6-5b54-ba4c-752156f94818"
+
+
+def test_times_in_one_offset_are_bare_and_their_zone_said_once() -> None:
+    times = TableTimes(SHANGHAI, ["2026-12-05T07:05:00Z", datetime(2026, 12, 6, 1, tzinfo=UTC)])
+    assert times("2026-12-05T07:05:00Z") == "2026-12-05 15:05"  # in the site's zone
+    assert times(None) == ""
+    assert times.caption == "times in Asia/Shanghai, UTC+08:00"
+    as_sent = TableTimes(None, ["2026-12-05T07:05:00Z"])  # the site's zone unknown here
+    assert (as_sent("2026-12-05T07:05:00Z"), as_sent.caption) == ("2026-12-05 07:05",
+                                                                  "times in UTC+00:00")  # fmt: skip
+
+
+def test_times_across_a_change_of_summer_time_each_say_their_offset() -> None:
+    berlin = ZoneInfo("Europe/Berlin")  # summer time from 2026-03-29
+    times = TableTimes(berlin, ["2026-03-28T09:00:00Z", "2026-03-30T09:00:00Z"])
+    assert times.caption is None
+    assert times("2026-03-28T09:00:00Z") == "2026-03-28 10:00 (UTC+01:00)"
+    assert times("2026-03-30T09:00:00Z") == "2026-03-30 11:00 (UTC+02:00)"
+
+
+REPLIES = {
+    "desk.qry.hbw.ticket.list": {"ok": True, "next_cursor": None, "tickets": [{
+        "ticket_no": "HBW-202612-0001", "ticket_id": TICKET, "status": "received",
+        "kind": "repair", "category": "plumbing", "received_at": "2026-12-05T07:21:00+08:00",
+        "sla": {"next_deadline": "2026-12-08T07:21:00+08:00", "overdue": True}}]},
+    "desk.qry.hbw.notice.list": {"ok": True, "notices": [{
+        "notification_id": NOTICE, "raised_at": "2026-12-05T07:23:00+08:00",
+        "ticket_no": "HBW-202612-0001", "order_no": "HBW-202612-0001-W1",
+        "role": "department_supervisor", "department": "engineering",
+        "reason": "clock_breached", "clock": "order_collected_household", "level": None,
+        "due_at": "2026-12-05T07:23:00+08:00", "acknowledged_at": None,
+        "acknowledged_by": None}]},
+}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def desk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def request(url: str, subject: str, body: dict[str, Any]) -> dict[str, Any]:
+        return REPLIES[subject]
+
+    monkeypatch.setattr(common, "request", request)
+    for command in (ticket, escalation):  # the site directory, as if it were read
+        monkeypatch.setattr(command, "site_zone", lambda site: SHANGHAI)
+
+
+def run(columns: int, *args: str) -> str:
+    result = CliRunner().invoke(app, [*args, "--site", "hbw"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    assert all(len(line) <= columns for line in result.output.splitlines()), result.output
+    return result.output
+
+
+@pytest.mark.parametrize("columns", [80, 100, 160])
+def test_ticket_list_shows_each_time_whole_on_one_line_from_100_columns(columns: int) -> None:
+    text = run(columns, "ticket", "list")
+    assert "HBW-202612-0001" in text and "(UTC" not in text
+    assert "times in Asia/Shanghai, UTC+08:00" in text
+    if columns >= 100:
+        assert "2026-12-05 07:21" in text and "2026-12-08 07:21" in text
+    # the id beside the number only where there is room for both (`ticket show` takes either)
+    assert (TICKET in text) is (columns >= 120)
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_notice_list_on_a_narrow_terminal_is_a_block_per_notice_with_its_id_whole(
+    columns: int,
+) -> None:
+    text = run(columns, "notice", "list")
+    lines = text.splitlines()
+    assert f"id             {NOTICE}" in lines[-3]  # the id `notice ack` takes, on one line
+    assert "clock / level  order_collected_household" in text
+    assert "2026-12-05 07:23" in text and "times in Asia/Shanghai, UTC+08:00" in lines[-1]
+
+
+def test_notice_list_is_a_table_where_it_fits() -> None:
+    text = run(240, "notice", "list")
+    [row] = [line for line in text.splitlines() if NOTICE in line]
+    assert "2026-12-05 07:23" in row and "clock_breached" in row
