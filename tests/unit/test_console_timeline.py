@@ -1,5 +1,6 @@
 """A ticket's one history on the console (处理过程): its own steps and its orders', in the order
-they happened, whatever zone each time was written in; at one moment the ticket's first."""
+they happened, whatever zone each time was written in; at one moment the ticket's first, but its
+resolution after its orders' steps."""
 
 from __future__ import annotations
 
@@ -36,3 +37,18 @@ def test_at_the_same_moment_the_tickets_step_comes_first() -> None:
     orders = [{"order_no": "W1", "history": [entry("workorder.issued", at)]}]
     steps = timeline([entry("ticket.reported", at)], orders)
     assert [e["event_type"] for e in steps] == ["ticket.reported", "workorder.issued"]
+
+
+def test_a_resolution_by_the_last_sign_off_comes_after_it_at_the_same_moment_r8_12() -> None:
+    """R8.12: the ticket is resolved because its last order was signed off; on a simulated clock
+    both carry one time, and the history still reads sign-off, then resolution."""
+    at = "2026-11-23T10:05:00+08:00"
+    history = [entry("ticket.reported", "2026-11-23T08:30:00+08:00"), entry("ticket.resolved", at)]
+    orders = [{"order_no": "W1", "history": [
+        entry("workorder.arrived", at), entry("workorder.completed", at),
+        entry("workorder.signed_off", at),
+    ]}]  # fmt: skip
+    assert [e["event_type"] for e in timeline(history, orders)] == [
+        "ticket.reported", "workorder.arrived", "workorder.completed", "workorder.signed_off",
+        "ticket.resolved",
+    ]  # fmt: skip
