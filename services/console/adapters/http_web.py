@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, quote
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from services.console.adapters.templating import environment, local, time_left
+from services.console.adapters.templating import environment, local, time_left, window
 from services.console.application.accounts import Accounts, NotSignedIn
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.accounts import Session
@@ -84,6 +84,7 @@ class Web:
             "path": request.url.path,
             "t": local(zone) if zone else (lambda when: when or ""),
             "left": lambda due: time_left(due, self.clock.now()),
+            "window": lambda appointment: window(appointment, zone),
         }
         html = self.env.get_template(name).render(**context)
         return HTMLResponse(html, status_code=status, headers=HEADERS)

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.console.domain.screens import may_acknowledge
 from services.console.domain.words import SCORES, word
-from shared.kernel.local_time import shown
+from shared.kernel.local_time import offset_label, shown
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 
@@ -96,6 +96,17 @@ def environment() -> Environment:
     env.globals["may_acknowledge"] = may_acknowledge
     env.globals["scores"] = tuple(SCORES.items())
     return env
+
+
+def window(appointment: dict[str, str] | None, zone: ZoneInfo | None) -> str:
+    """An appointment as a technician reads it: "2026-11-23 10:00–12:00 (UTC+08:00)" within
+    one day of the site's zone, both ends in full otherwise ("" for none)."""
+    if not appointment or not appointment.get("start"):
+        return ""
+    start, end = (datetime.fromisoformat(appointment[k]).astimezone(zone) for k in ("start", "end"))
+    if start.date() != end.date():
+        return f"{shown(start, zone)} – {shown(end, zone)}"
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} ({offset_label(start)})"
 
 
 def local(zone: ZoneInfo) -> Any:

@@ -116,7 +116,11 @@ PASSWORD_STATES = {
 SERVICE_TEXTS = {
     "all work orders completed and signed off by the customer": "全部派工单已完工并经客户签认",
     "satisfied_follow_up": "回访满意", "verified_on_site": "现场验证合格",
+    "nobody_home": "无人在家",  # a reschedule's reason when none is given (contract §10.7)
 }  # fmt: skip
+# who did a step, when it was no one of the staff: the services' own names for themselves
+# (dispatch issues a repair's order by itself; escalation raises clocks and notices; ops expires)
+ACTORS = {"dispatch": "系统自动派单", "escalation": "系统", "intake": "系统", "ops": "系统运维"}
 # the follow-up call's satisfaction score (R11.1: 4–5 satisfied and closes, 3 and below reopens)
 SCORES = {"5": "非常满意", "4": "满意", "3": "一般", "2": "不满意", "1": "很不满意"}
 # the contract's error codes, as the desk is told them
@@ -135,7 +139,7 @@ VOCABULARIES = {
     "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS, "notice_kind": NOTICE_KINDS,
     "notice_status": NOTICE_STATUSES, "password_state": PASSWORD_STATES,
     "said": SERVICE_TEXTS, "score": SCORES, "violation_class": VIOLATION_CLASSES,
-    "measure": MEASURES,
+    "measure": MEASURES, "actor": ACTORS,
 }  # fmt: skip
 
 
