@@ -29,3 +29,16 @@ def test_a_resolved_ticket_offers_the_follow_up_but_a_finding_does_not() -> None
     ticket = {"status": "resolved", "kind": "repair", "channel": "phone", "work_orders": []}
     assert "follow_up" in verbs(ticket) and "resolve" not in verbs(ticket)
     assert "follow_up" not in verbs({**ticket, "channel": "inspection"})
+
+
+def test_the_staff_who_do_the_work_take_no_desk_step_on_a_ticket_r11_3_r15_2() -> None:
+    """R11.3: the desk calls the customer back, not the technician who did the job; R15.2: the
+    customer's details only to the roles intake shows them to — nobody is offered a refused look."""
+    ticket = {"status": "resolved", "kind": "repair", "channel": "phone", "work_orders": []}
+    for worker in ("technician", "department_staff"):
+        assert allowed_actions(ticket, worker) == []
+    assert "follow_up" in [a.verb for a in allowed_actions(ticket, "receptionist")]
+    assert "reveal_contact" in [a.verb for a in allowed_actions(ticket, "receptionist")]
+    for outside in ("quality", "gm_office", "cs_supervisor"):
+        offered = [a.verb for a in allowed_actions(ticket, outside)]
+        assert "reveal_contact" not in offered and "follow_up" in offered

@@ -32,8 +32,11 @@ class Action:
     kinds: frozenset[str] | None = None  # None: every kind
     inspection: bool | None = None  # None: any channel; True/False: only / never inspection
     orders_ended: bool = False  # only once every work order of the ticket has ended
+    roles: frozenset[str] | None = None  # None: every role of the office (not WORKERS)
 
-    def allowed(self, ticket: dict[str, object]) -> bool:
+    def allowed(self, ticket: dict[str, object], role: str | None = None) -> bool:
+        if role is not None and (role in WORKERS or (self.roles and role not in self.roles)):
+            return False
         if ticket.get("status") not in self.statuses:
             return False
         if self.kinds is not None and ticket.get("kind") not in self.kinds:
@@ -43,6 +46,15 @@ class Action:
         finding = ticket.get("channel") == "inspection"
         return self.inspection is None or self.inspection == finding
 
+
+# the staff who do the work (R8.4) read a ticket's page but take none of its desk steps: the
+# follow-up call is the desk's (R11.3) — a technician recording it would grade their own job —
+# and so are the customer's details (R15.2), the reply and the hand-over; their steps are the
+# work order's (/orders/<no>)
+WORKERS = frozenset({Role.technician.value, Role.department_staff.value})
+# who may see a resident's contact details: intake's own rule, so nobody is offered a look that
+# is refused (and recorded as refused in the access log, R15.2, R15.4)
+CONTACT_ROLES = frozenset(role.value for role in PERMISSIONS["intake.reveal_contact"].roles)
 
 ACTIONS: tuple[Action, ...] = (
     Action("classify", "分析界定", OPEN),
@@ -55,15 +67,21 @@ ACTIONS: tuple[Action, ...] = (
     # a repeat contact about this ticket (R16.1): the desk found it by searching
     Action("link", "重复来电（关联到本工单）", OPEN | {"resolved"}),
     # names and phones, for a call back: the look is recorded (R15.2, R15.4)
-    Action("reveal_contact", "查看联系方式", OPEN | {"resolved", "closed", "cancelled"}),
+    Action(
+        "reveal_contact",
+        "查看联系方式",
+        OPEN | {"resolved", "closed", "cancelled"},
+        roles=CONTACT_ROLES,
+    ),
     # first-contact ownership (R10.1): the owner, or a supervisor or manager, hands it on
     Action("hand_over", "移交负责人", OPEN | {"resolved"}),
 )
 VERBS = {action.verb: action for action in ACTIONS}
 
 
-def allowed_actions(ticket: dict[str, object]) -> list[Action]:
-    return [action for action in ACTIONS if action.allowed(ticket)]
+def allowed_actions(ticket: dict[str, object], role: str | None = None) -> list[Action]:
+    """The actions `ticket`'s status allows, of those `role` takes (None: every role's)."""
+    return [action for action in ACTIONS if action.allowed(ticket, role)]
 
 
 @dataclass(frozen=True, slots=True)
