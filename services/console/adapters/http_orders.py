@@ -13,7 +13,6 @@ from services.console.adapters.report_downloads import report_file
 from services.console.application.dashboard import last_month, today
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import (
-    OPEN_ORDERS,
     ORDER_VERBS,
     QUEUES,
     REPORTS,
@@ -35,8 +34,7 @@ class OrderPages(Web):
         department = member.department.value if member and member.department else ""
         try:
             if who.role == "technician":
-                mine = await self.desk.orders(site, technician=me)
-                queues = {"我的派工单": [o for o in mine if o["status"] in OPEN_ORDERS]}
+                queues = {"我的派工单": await self.desk.orders_of_technician(site, me)}
             else:
                 queues = {
                     label: await self.desk.orders(site, status=status, department=department)
@@ -54,12 +52,27 @@ class OrderPages(Web):
             raise Stop(404, f"本项目没有这张派工单：{ref}（{refused.shown}）") from None
         site = self.sites.get(who.session.site)
         staff = site.staff if site else {}
+        steps = order_steps(order, who.role)
+        ended = await self.ticket_ended(who.session.site, order) if steps else None
+        if ended:  # dispatch refuses a rework of an ended ticket's order: the desk reopens it
+            steps = [step for step in steps if step.verb != "rework"]
         return self.page(
             request, "order.html", context.pop("status", 200), who=who, order=order,
-            csrf=who.session.csrf, steps=order_steps(order, who.role),
+            csrf=who.session.csrf, steps=steps, ticket_ended=ended,
             workers=workers(staff, order.get("department")),
             request_message=request.query_params.get("m"), **context,
         )  # fmt: skip
+
+    async def ticket_ended(self, site: str, order: dict[str, Any]) -> dict[str, Any] | None:
+        """The order's ticket when it is closed or cancelled (no rework on it until the desk
+        reopens it, R8.9, R11.2), else None; asked only of a finished order."""
+        if order.get("status") not in ("signed_off", "returned"):
+            return None
+        try:
+            ticket = await self.desk.ticket(site, str(order["ticket_id"]))
+        except Refused:
+            return None
+        return ticket if ticket.get("status") in ("closed", "cancelled") else None
 
     async def order_step(self, request: Request, who: Who) -> Response:
         ref, verb = request.path_params["order"], request.path_params["verb"]

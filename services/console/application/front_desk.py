@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from services.console.application.forms import action_body, checked, order_body, refusal_of
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused, new_key
-from services.console.domain.screens import OPEN, ORDER_VERBS, VERBS
+from services.console.domain.screens import OPEN, OPEN_ORDERS, ORDER_VERBS, VERBS
 from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
 from shared.contracts.shifts import HandOverTicket
@@ -124,6 +125,17 @@ class FrontDesk:
         query = {"limit": PAGE, **{k: v for k, v in filters.items() if v}}
         return (await self.desk.query(site, "workorder.list", query))["work_orders"]
 
+    async def orders_of_technician(self, site: str, technician: str) -> list[dict[str, Any]]:
+        """A technician's open work orders (我的派工单), asked status by status: the list is
+        oldest issued first, so one page of all their orders would, after a few months, be only
+        the ones long finished. The soonest appointment first, those without one after."""
+        found = [
+            order
+            for status in sorted(OPEN_ORDERS)
+            for order in await self.orders(site, status=status, technician=technician)
+        ]
+        return sorted(found, key=_appointment_first)
+
     async def notices(
         self, site: str, role: str | None, department: str | None = None
     ) -> list[dict[str, Any]]:
@@ -187,3 +199,11 @@ class FrontDesk:
         shown = reply["work_order_id"]  # a rework's reply names its new order
         await self._shown(lambda: self.work_order(site, shown), command_id)
         return reply
+
+
+def _appointment_first(order: dict[str, Any]) -> tuple[bool, datetime, str]:
+    """An order's place on a technician's day: by its appointment's start, those without one
+    after, then as issued."""
+    start = (order.get("appointment") or {}).get("start")
+    when = datetime.fromisoformat(start) if start else datetime.max.replace(tzinfo=UTC)
+    return start is None, when, order.get("issued_at") or ""
