@@ -245,7 +245,9 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     # the quote as the customer accepted it: its amount and what it covers
     assert "35.00 元 · 更换插座一个（已接受）" in phone.inner_text("dl.facts")
     shoot(phone, "14-order-completed")
+    # the customer scores both on the phone: nothing is chosen for them (R8.2, R8.8)
     phone.select_option("#step-sign_off [name=quality]", "5")
+    phone.select_option("#step-sign_off [name=attitude]", "5")
     phone.click("#step-sign_off button")
     assert phone.inner_text("#status") == "已签认"
     assert "35" in phone.content()
