@@ -100,6 +100,7 @@ STATUSES = {
 # The measures of the company quality pack, in the order of its side-by-side table.
 MEASURES = {
     "contacts": ("受理总数", "Contacts"),
+    "repeat_contacts": ("重复来电", "Repeat contacts"),  # part of the contacts (R16.1)
     "complaints": ("投诉", "Complaints"),
     "valid_complaints": ("有效投诉", "Valid complaints"),
     # a complaint that climbed to the project manager: 1 complaint escalated, 2 ladder steps

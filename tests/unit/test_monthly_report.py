@@ -14,6 +14,7 @@ from uuid import uuid4
 
 import pytest
 
+from propdesk.report_files import labels as L
 from services.reporting.queries.figures import Reports
 from services.reporting.views import analytics
 from services.reporting.views.analytics import AnalyticsView
@@ -309,6 +310,16 @@ def test_an_order_stays_with_the_department_it_was_issued_to_after_a_referral_R7
     h.emit("hbw", order, "workorder.referred", local(11, 3), to_department="property_business",
            reason="不属于物业维修范围")  # fmt: skip
     assert monthly(built(tmp_path, h))["orders_by_department"] == {"engineering": 1}
+
+
+def test_every_measure_of_the_quality_pack_has_its_column_heading_R12_3(view) -> None:
+    """The pack's side-by-side table heads each column with the measure's name in Chinese and
+    English (report_files/labels.py MEASURES); a measure without one showed its key
+    (repeat_contacts) to the quality department."""
+    pack = Reports(view).quality(SITES, [], "2026-10", AS_OF)
+    for row in [*pack["sites"], pack["company"]]:
+        unnamed = set(row) - {"site", "site_name"} - set(L.MEASURES)
+        assert not unnamed, unnamed
 
 
 def test_the_quality_pack_lists_a_site_whose_month_has_only_a_fee(tmp_path) -> None:

@@ -455,7 +455,9 @@ def test_the_quality_workbook_has_sites_side_by_side_trends_and_what_got_worse(
     sites = wb["各项目对比 Sites"]
     header_row, _ = find(sites, "项目 Site")
     header = [c.value for c in sites[header_row]]
-    assert header[:4] == ["项目 Site", "名称 Name", "受理总数 Contacts", "投诉 Complaints"]
+    assert header[:5] == [
+        "项目 Site", "名称 Name", "受理总数 Contacts", "重复来电 Repeat contacts", "投诉 Complaints"
+    ]  # fmt: skip
     assert "时限达标率 Clock compliance" in header and "满意率 Satisfaction rate" in header
     assert sites.freeze_panes == f"C{header_row + 1}"
     rows = {r[0].value: r for r in sites.iter_rows(min_row=header_row + 1) if r[0].value}
