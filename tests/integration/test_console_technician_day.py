@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 
 from services.console.application import front_desk
@@ -17,22 +16,16 @@ from shared.kernel.sites import SiteDirectory
 from tests.integration.console_support import console_of, csrf_of, first_order
 from tests.integration.drill import shanghai
 from tests.integration.support import Desk, eventually, report_body
+from tests.integration.test_console_order_branches import SITES, step
 
 pytestmark = pytest.mark.integration
 
 CLOCK_STARTS = shanghai(2026, 11, 23, 8, 30)
-SITES = SiteDirectory.model_validate(
-    {"sites": {"hbw": {"name": "Harbour View", "staff": {
-        "HB-S01": {"role": "receptionist"},
-        "HB-ENG": {"role": "department_supervisor", "department": "engineering"},
-        "HB-T01": {"role": "technician"},
-    }}}}
-)  # fmt: skip
 
 
 @pytest.fixture
 def drill_sites() -> SiteDirectory:
-    return SITES
+    return SITES  # the desk, the engineering supervisor and the technicians
 
 
 async def an_order(desk: Desk, ref: str, content: str, start: str | None = None) -> dict[str, Any]:
@@ -46,13 +39,6 @@ async def an_order(desk: Desk, ref: str, content: str, start: str | None = None)
     reported = await desk.command("hbw", "report", body)
     assert reported["ok"], reported
     return await first_order(desk, reported["ticket_id"])
-
-
-async def step(client: httpx.AsyncClient, number: str, verb: str, **fields: Any) -> str:
-    csrf = csrf_of((await client.get(f"/orders/{number}")).text)
-    done = await client.post(f"/orders/{number}/{verb}", data={"csrf": csrf, **fields})
-    assert done.status_code == 200 and 'id="message"' not in done.text, done.text[:1500]
-    return done.text
 
 
 async def test_a_technicians_day_on_the_phone_R8_2_R8_9_R11_3(
