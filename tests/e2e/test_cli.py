@@ -148,7 +148,7 @@ def test_a_person_walks_a_repair_from_report_to_signature(up) -> None:
     common = (order_no, "--site", "hbw", "--staff", "HB-ENG")
 
     steps = [
-        ("collect", "--collected-by", "ENG-LEAD"),
+        ("collect", "--collected-by", "HB-ENG"),
         ("assign", "--technician", "HB-T07"),
         ("arrive",),
         ("quote", "--amount", "35", "--items", "水管接头"),
