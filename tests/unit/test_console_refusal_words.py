@@ -148,3 +148,9 @@ def test_a_service_s_refusal_naming_what_it_refused_reads_in_chinese(
 
 def test_an_unknown_refusal_is_shown_as_the_service_said_it() -> None:
     assert explained("something new went wrong") == "something new went wrong"
+
+
+def test_a_rework_of_an_ended_tickets_order_says_to_reopen_the_ticket_first() -> None:
+    # dispatch's words (services/dispatch/application.py `_rework`), not read as a step refused
+    said = "cannot rework an order of a ticket that is closed; reopen it"
+    assert in_chinese(said) == "工单当前为“已关闭”，不能返修：请前台先重新处理该工单"

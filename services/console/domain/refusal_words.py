@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from services.console.domain.field_words import label
 from services.console.domain.transition_words import REFUSED_STEP, transition
-from services.console.domain.words import ROLES, word
+from services.console.domain.words import ROLES, STATUSES, word
 
 # a contract's checks across fields, as a form's person reads them (shared/contracts)
 CHECKS = {
@@ -117,6 +117,8 @@ def _permission(m: re.Match[str]) -> str:
 
 
 PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"^cannot rework an order of a ticket that is (\w+); reopen it$"),
+     lambda m: f"工单当前为“{STATUSES.get(m[1], m[1])}”，不能返修：请前台先重新处理该工单"),
     (REFUSED_STEP, transition),
     (re.compile(r"^.+ needs (.+); staff (\S+) is (\w+) \((.+)\)$"), _permission),
     (re.compile(r"^the fee must be the accepted quote of (.+)$"),
