@@ -184,7 +184,7 @@ CANCELLERS, REASSIGNERS = _roles("dispatch.cancel"), _roles("dispatch.reassign")
 ORDER_STEPS: tuple[OrderStep, ...] = (
     OrderStep("collect", "领单签收", frozenset({"issued"})),
     OrderStep("assign", "派技术员", frozenset({"collected"})),
-    OrderStep("arrive", "已到场", frozenset({"assigned"})),
+    OrderStep("arrive", "登记到场", frozenset({"assigned"})),
     OrderStep("quote", "报价", _BEFORE_WORK, False),
     OrderStep("accept_quote", "客户接受报价", _BEFORE_WORK, True),
     OrderStep("complete", "完工", frozenset({"arrived"}), False),
