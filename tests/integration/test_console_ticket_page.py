@@ -134,19 +134,30 @@ async def test_classifying_again_starts_from_the_complaints_current_classificati
         assert '<option value="communicative" selected>' not in form
 
 
-async def test_the_managers_ladder_counts_lead_to_the_open_complaints(
+async def test_the_managers_ladder_counts_lead_to_that_levels_open_complaints_R6_4(
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services()
     body = report_body("ladder-2", staff_id="HB-S01", category="cleaning")
     ticket_no = (await desk.command("hbw", "report", body))["ticket_no"]
     await Drill(desk).set_clock(shanghai(2026, 11, 25, 9, 1))  # at the supervisor's step (R6.4)
+    # a complaint logged now is at the ladder's first step, not the supervisor's
+    fresh = report_body("ladder-3", staff_id="HB-S01", category="cleaning")
+    fresh_no = (await desk.command("hbw", "report", fresh))["ticket_no"]
+    both = "/tickets?view=open&kind=complaint"
     async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-M01") as manager:
         page = await page_once(manager, "/dashboard", "部门主管</td>")
-        row = page.split('id="ladder"')[1].split("</tr>")[1]
-        assert '<a href="/tickets?view=open&amp;kind=complaint">1</a>' in row, row
-        listed = await manager.get("/tickets?view=open&kind=complaint")
-        assert ticket_no in listed.text
+        rows = page.split('id="ladder"')[1].split("</tbody>")[0].split("</tr>")
+        assert "辖区客服助理" in rows[1] and "部门主管" in rows[2], rows  # the ladder's order
+        row = rows[2]
+        link = f"{both}&level=department_supervisor"
+        assert f'<a href="{link.replace("&", "&amp;")}">1</a>' in row, row
+        await page_once(manager, both, fresh_no)
+        level = await manager.get(link)
+        assert ticket_no in level.text and fresh_no not in level.text
+        assert "投诉升级至 部门主管 的工单" in level.text
+        unknown = await manager.get(f"{both}&level=nobody")  # not a level: the whole list
+        assert ticket_no in unknown.text and fresh_no in unknown.text
 
 
 async def test_an_overdue_ticket_says_so_beside_its_status_not_its_next_deadline_R7_6(

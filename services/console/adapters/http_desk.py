@@ -22,6 +22,7 @@ from services.console.domain.words import (
     HELP_CATEGORIES,
     INCIDENT_KINDS,
     KINDS,
+    ROLES,
     word,
 )
 
@@ -69,10 +70,15 @@ class DeskPages(Web):
         view = view if view in ("open", "overdue", "mine", "all") else "open"
         kind = request.query_params.get("kind") or None
         kind = kind if kind in KINDS else None
+        # the dashboard's ladder: the complaints at one level of it (R6.3–R6.7)
+        level = request.query_params.get("level") or None
+        level = level if level in ROLES else None
         try:
             found = await self.desk.queue(who.session.site, view, kind, who.session.staff_id)
         except Refused as refused:
             raise Stop(503, refused.shown) from None
+        if level:
+            found = [t for t in found if (t.get("sla") or {}).get("escalation_level") == level]
         return self.page(
             request,
             "tickets.html",
@@ -81,6 +87,7 @@ class DeskPages(Web):
             view=view,
             kind=kind,
             kinds=KINDS,
+            level=level,
             live="reload",
         )
 

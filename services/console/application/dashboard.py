@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.refusal import Refused
+from shared.kernel.staff import Role, and_above
 
 
 async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
@@ -41,9 +42,14 @@ async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
             if n.get("reason") == "clock_breached" and local_day(n.get("raised_at")) == day
         ),
         "unacknowledged": sum(1 for n in notices if not n.get("acknowledged_at")),
-        "ladder": {level: n for level, n in ladder.items() if level},
+        "ladder": {level: ladder[level] for level in sorted(filter(None, ladder), key=_rung)},
         "satisfaction": satisfaction,
     }  # fmt: skip
+
+
+def _rung(level: str) -> int:
+    """Where a ladder level stands, lowest first: the more roles above it, the lower."""
+    return -len(and_above(Role(level))) if level in Role.__members__ else 0
 
 
 def last_month(now: datetime, zone: ZoneInfo) -> str:
