@@ -180,3 +180,4 @@ async def test_weekly_summary_and_company_quality_pack_through_nats(
     assert [s["site"] for s in pack["sites"]] == ["hbw", "ohs"]
     assert [s["complaints"] for s in pack["sites"]] == [1, 1]
     assert datetime.fromisoformat(pack["as_of"]).tzinfo is not None
+    assert pack["timezone"] == "Asia/Shanghai"  # both sites': the files show as_of in it

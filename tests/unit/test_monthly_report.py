@@ -216,6 +216,15 @@ def test_the_quality_pack_sets_the_sites_side_by_side_and_finds_what_got_worse_R
     ]
 
 
+def test_the_quality_pack_is_read_in_its_sites_zone_when_they_share_one(view) -> None:
+    assert Reports(view).quality(SITES, [], "2026-10", AS_OF)["timezone"] == "Asia/Shanghai"
+    apart = SiteDirectory.model_validate(
+        {"sites": {"hbw": {"name": "华碧屋村"},
+                   "ohs": {"name": "Office tower", "timezone": "Asia/Tokyo"}}}
+    )  # fmt: skip
+    assert "timezone" not in Reports(view).quality(apart, [], "2026-10", AS_OF)
+
+
 def test_a_republished_event_changes_no_fact(tmp_path, fixture_month: History) -> None:
     """After the duplicate window a relay may publish an event again, at a new sequence."""
     events = fixture_month.events

@@ -63,8 +63,11 @@ def quality_pack(
     revenue = sum((Decimal(r["paid_revenue"]) for r in rows), Decimal("0.00"))
     first = min(firsts.values(), default=None)
     known_before = first is not None and first <= months[-2]
+    zones = {config.timezone for config in map(sites.get, names) if config is not None}
     return {
         "month": month,
+        # the zone its times are read in, when every site of the pack has the same one
+        **({"timezone": zones.pop()} if len(zones) == 1 else {}),
         "as_of": as_of.isoformat(),
         "months": months,
         "sites": rows,
