@@ -94,6 +94,7 @@ async def test_a_technicians_day_on_the_phone_R8_2_R8_9_R11_3(
         listed = re.findall(r'id="order-([^"]+)"', mine)
         assert listed == [soon["order_no"], later["order_no"]], listed
         assert "预约 2026-11-23 10:00–12:00 (UTC+08:00)" in mine
+        assert "热水器接头渗水" in mine and "卫生间灯不亮" in mine  # what each job is (R8.2)
 
         # the printed slip: the item, the fee marked paid, the customer's own scores
         slip = (await technician.get(f"/orders/{number}/slip")).text

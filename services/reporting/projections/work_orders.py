@@ -28,6 +28,7 @@ def _issued(state: OrderState | None, ev: Any) -> OrderState:
         "urgency": d.urgency.value,
         "scope": d.scope.value,
         "unit": d.unit,
+        "content": d.content,  # what is to be done, as published (masked): the technician's list
         "appointment": d.appointment.model_dump(mode="json") if d.appointment else None,
         "leak": d.leak,
         "rework_of": str(d.rework_of) if d.rework_of else None,
