@@ -176,4 +176,5 @@ async def test_an_overdue_ticket_says_so_beside_its_status_not_its_next_deadline
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
         status, deadline = cells[4], cells[6]
         assert '<span class="badge">已超时</span>' in status, row
+        assert "住户报修接单（W1）" in status, row  # which clock: the order's collection
         assert "剩余" in deadline and "超时" not in deadline, row

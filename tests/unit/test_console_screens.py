@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.console.adapters.templating import clock_named
 from services.console.domain.screens import allowed_actions, open_orders
 
 
@@ -42,3 +43,9 @@ def test_the_staff_who_do_the_work_take_no_desk_step_on_a_ticket_r11_3_r15_2() -
     for outside in ("quality", "gm_office", "cs_supervisor"):
         offered = [a.verb for a in allowed_actions(ticket, outside)]
         assert "reveal_contact" not in offered and "follow_up" in offered
+
+
+def test_a_breached_clock_is_named_with_the_order_it_times() -> None:
+    assert clock_named("order_collected_household:HBW-202611-0001-W1") == "住户报修接单（W1）"
+    assert clock_named("complaint_reply") == "投诉答复"
+    assert clock_named("someone_elses") == "someone_elses"  # a clock the console does not know

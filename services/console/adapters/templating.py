@@ -73,6 +73,14 @@ def subject_label(notification: dict[str, Any]) -> str:
     return word_ or number
 
 
+def clock_named(key: str) -> str:
+    """A clock's key as the desk reads it: its name, and the order it times by its suffix
+    (`order_collected_household:HBW-202611-0001-W1` → 住户报修接单（W1）)."""
+    name, _, order_no = key.partition(":")
+    suffix = order_no.rsplit("-", 1)[-1] if order_no else ""
+    return word("clock", name) + (f"（{suffix}）" if suffix else "")
+
+
 def case_no(case: dict[str, Any], seen: str) -> str:
     """A violation case as people name it: the day it was seen, `seen` being its time shown in
     the site's zone (`t(case.observed_at)`: the stored time is UTC), and the head of its id
@@ -92,6 +100,7 @@ def environment() -> Environment:
     env.filters["w"] = lambda value, vocabulary: word(vocabulary, value)
     env.filters["subject_page"] = subject_page
     env.filters["case_no"] = case_no
+    env.filters["clock_named"] = clock_named
     env.filters["subject_label"] = subject_label
     env.globals["may_acknowledge"] = may_acknowledge
     env.globals["scores"] = tuple(SCORES.items())

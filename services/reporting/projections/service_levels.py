@@ -230,6 +230,7 @@ def summary(state: SlaState | None) -> dict[str, Any]:
         "open_clocks": sorted(open_clocks),
         "next_deadline": min(upcoming) if upcoming else None,
         "overdue": any(c["breached"] for c in open_clocks.values()),
+        "breached": sorted(k for k, c in open_clocks.items() if c["breached"]),  # which of them
         "escalation_level": ladder["level"] if ladder else None,
         "ladder": ladder,
         "notifications": state["notifications"],

@@ -202,7 +202,7 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
 _PROJECTOR_OF = {
     cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS, VIOLATIONS) for cls in p.steps
 }
-LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "escalation_level")
+LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "breached", "escalation_level")
 
 
 def sla_states(c: SQLiteCursor, ticket_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
