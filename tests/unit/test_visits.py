@@ -233,5 +233,9 @@ def test_the_months_report_leaves_out_weeks_not_begun_and_waits_for_the_week_und
     assert now["weeks"][-1]["short"] == [] and now["weeks"][0]["short"] == ["A", "*"]
     assert _verdict(now["weeks"][-1], now["weeks"][-1]["zones"][0]) == "进行中 In progress"
     assert quality_figures(now)["visit_weeks_met"] == f"0/{len(whole['weeks']) - 1}"
+    # a site with no household on file has no target: no figure rather than every week met
+    untargeted = SiteDirectory.model_validate({"sites": {"ohs": {"name": "OT"}}}).sites["ohs"]
+    none = month_figures(no_rows, "ohs", untargeted, "2026-11", today=date(2026, 12, 2))
+    assert quality_figures(none)["visit_weeks_met"] is None
     december = month_figures(no_rows, "hbw", site, "2026-12", today=date(2026, 12, 2))
     assert december["weeks"] == []  # its first week starts on 7 December

@@ -135,7 +135,11 @@ def quality_figures(figures: dict[str, Any]) -> dict[str, Any]:
     # the weeks that ended, and the one under way once it has met its target (it cannot fail)
     weeks = [w for w in figures["weeks"] if not w.get("ongoing") or _all_met(w)]
     latest = figures["surveys"][-1] if figures["surveys"] else None
+    # a site with no occupied household on file has no target to meet: no figure, not "4/4"
+    targeted = any(z["target"] for w in figures["weeks"] for z in w["zones"])
     return {
-        "visit_weeks_met": f"{sum(1 for w in weeks if not w['short'])}/{len(weeks)}",
+        "visit_weeks_met": (
+            f"{sum(1 for w in weeks if not w['short'])}/{len(weeks)}" if targeted else None
+        ),
         "survey_satisfaction_rate": latest["satisfaction_rate"] if latest else None,
     }
