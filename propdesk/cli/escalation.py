@@ -180,6 +180,6 @@ def sim_set(
     reply = call_desk(nats_url, subjects.SIM_CLOCK_SET, body, as_json, unanswered=NOT_SIMULATED)
     if as_json:
         return
-    out.print(f"clock now {shown(reply['now'])}")
+    out.print(f"clock now {shown(reply['now'], now.tzinfo)}")  # in the offset it was given
     for d in reply["decisions"]:
         out.print(f"  {d['event']}: {d['ticket_no']} {d['subject']}")

@@ -60,6 +60,7 @@ def test_a_drill_breaches_a_help_clock_and_the_role_acknowledges_it(drill: str) 
     assert backwards.returncode == 1 and "backwards" in backwards.stderr
     moved = cli("sim", "set", "2026-10-08T08:36:00+08:00", url=url)
     assert moved.returncode == 0, moved.stderr
+    assert "clock now 2026-10-08 08:36 (UTC+08:00)" in moved.stdout  # as it was given
     assert f"clock_breached: {ticket_no} help_reply" in moved.stdout
 
     def listed(*flags: str) -> list[dict]:
