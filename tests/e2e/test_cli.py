@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -169,4 +170,10 @@ def test_a_person_walks_a_repair_from_report_to_signature(up) -> None:
         assert result.returncode == 0, (step, result.stderr)
     assert "status signed_off" in results[-1].stdout
     assert json.loads(ticket.stdout)["ticket"]["status"] == "resolved"
+    done = cli("workorder", "show", order_no, "--site", "hbw", url=url).stdout
+    # what was asked, what was done: the 派工单's fields (R8.2)
+    assert re.search(r"content\s+厨房水管漏水", done) and re.search(r"actual item\s+接头", done), (
+        done
+    )
+    assert re.search(r"notes\s+更换接头", done), done
     assert late.returncode == 1 and "conflict" in late.stderr
