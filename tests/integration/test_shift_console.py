@@ -92,3 +92,46 @@ async def test_the_desk_keeps_its_shift_log_in_the_console_R15_9_R15_10_R15_12_R
         if night is not None:
             await night.aclose()
         await console.stop()
+
+
+async def test_each_of_the_incoming_shift_signs_the_night_log_never_who_closed_it_R15_9_R15_11(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services("intake", "reporting", "escalation")
+    await Drill(desk, "hbw").set_clock(shanghai(2026, 12, 3, 23, 0))
+    console = ConsoleProcess(settings, sim_clock, SITES)
+    base = await console.start(nats_server.url)
+    night, day, duty = [await signed_in(base, s) for s in ("HB-S01", "HB-S02", "HB-N01")]
+    try:
+        csrf = csrf_of((await night.get("/shifts")).text)
+        entry = {"csrf": csrf, "shift": "2026-12-03T20:00", "kind": "unresolved",
+                 "text": "3、5栋停水未恢复，早班跟进", "ticket": "HBW-202612-9999"}  # fmt: skip
+        # a mistyped ticket number: the page again, saying so, with what was typed
+        mistyped = await night.post("/shifts/entry", data=entry)
+        assert mistyped.status_code == 404, mistyped.text[-600:]
+        assert "HBW-202612-9999" in mistyped.text and "没有这个班次" not in mistyped.text
+        assert "3、5栋停水未恢复，早班跟进</textarea>" in mistyped.text
+        assert (await desk.query("hbw", "shift.show", {}))["status"] == "none"
+        written = await night.post("/shifts/entry", data=entry | {"ticket": ""})
+        assert "已记入交接班记录" in written.text
+
+        await Drill(desk, "hbw").set_clock(shanghai(2026, 12, 4, 8, 5))
+        closed = await night.post(
+            "/shifts/close", data={"csrf": csrf, "shift": "2026-12-03T20:00", "note": "见记录"}
+        )
+        assert "已交班" in closed.text
+        # the closer is not offered the signature (intake would refuse it, R15.9)
+        assert 'id="sign"' not in closed.text and 'id="sign-by-others"' in closed.text
+        for member in (day, duty):  # the first signature does not end the next one's
+            page = await member.get("/shifts")
+            assert 'id="sign"' in page.text, page.text[-1500:]
+            signed = await member.post(
+                "/shifts/sign", data={"csrf": csrf_of(page.text), "shift": "2026-12-03T20:00"}
+            )
+            assert "已签字接班" in signed.text and 'id="sign"' not in signed.text
+        log = await desk.query("hbw", "shift.show", {"previous": True})
+        assert [s["by"] for s in log["signatures"]] == ["HB-S02", "HB-N01"]
+    finally:
+        for client in (night, day, duty):
+            await client.aclose()
+        await console.stop()

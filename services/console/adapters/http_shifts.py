@@ -27,6 +27,7 @@ class ShiftPages(Web):
         return self.page(
             request, "shifts.html", context.pop("status", status), who=who, now=now,
             before=before, kinds=shift_desk.ENTRY_KINDS, csrf=who.session.csrf,
+            may_sign=shift_desk.may_sign(before, who.session.staff_id),
             done=request.query_params.get("m"), form=context.pop("form", {}), **context,
         )  # fmt: skip
 
@@ -42,5 +43,10 @@ class ShiftPages(Web):
                 pending = [t["ticket_no"] for t in await self.desk.queue(site, "open", None)]
             await shift_desk.shift_step(self.desk.desk, site, staff_id, verb, body, pending)
         except Refused as refused:
-            return await self.shown_again(request, who, refused, verb, self.shifts, "没有这个班次")
+            # the page again, what was typed kept: a ticket named by an entry that is not found
+            # is a mistake in the form, not a missing page (the shift is the page's own)
+            return await self.shifts(
+                request, who, refused=refused, status=refused.status, form=request.state.form,
+                failed=verb,
+            )  # fmt: skip
         return RedirectResponse(f"/shifts?m={quote(shift_desk.STEPS[verb][1])}", 303)

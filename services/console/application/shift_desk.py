@@ -42,3 +42,16 @@ async def shift_step(desk: DeskContract, site: str, staff_id: str, verb: str,
 async def shift_log(desk: DeskContract, site: str, previous: bool) -> dict[str, Any]:
     reply = await desk.query(site, "shift.show", {"previous": previous})
     return {k: v for k, v in reply.items() if k != "ok"}
+
+
+def may_sign(log: dict[str, Any], staff_id: str) -> bool:
+    """Whether the page offers `staff_id` the signature of the previous shift's `log`: once it
+    is closed, to each member of the incoming shift once — the first signature does not end
+    the others' (the night operations duty signs too, R15.11) — never to whoever closed it
+    (R15.9; intake refuses both anyway)."""
+    signed = {s.get("by") for s in log.get("signatures") or []}
+    return (
+        log.get("status") in ("closed", "signed")
+        and log.get("closed_by") != staff_id
+        and staff_id not in signed
+    )
