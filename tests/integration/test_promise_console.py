@@ -77,6 +77,41 @@ async def test_the_desk_records_a_missed_call_and_keeps_a_promise_from_a_ticket_
         ]  # fmt: skip
         kept = await client.post(f"/promises/{promise['promise_id']}/keep", data={
             "csrf": csrf, "outcome": "已回电说明"})  # fmt: skip
-        assert kept.status_code == 200 and "已兑现已保存" in kept.text
+        assert kept.status_code == 200 and "已记录兑现" in kept.text
         assert 'id="promise-console-p-1"' not in kept.text
         assert 'id="promise-console-mc-1"' in kept.text
+
+
+async def test_a_refused_re_promise_is_shown_on_its_own_row_with_what_was_typed_R6_15(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-S01") as client:
+        csrf = csrf_of((await client.get("/promises")).text)
+        due = (CLOCK_STARTS + timedelta(minutes=50)).strftime("%Y-%m-%dT%H:%M")
+        made = await client.post("/promises", data={
+            "csrf": csrf, "client_ref": "console-p-2", "kind": "reply", "due_at": due,
+            "what": "查明停水恢复时间后回电",
+        })  # fmt: skip
+        assert "承诺已登记" in made.text
+        [promise] = (await desk.query("hbw", "promise.list", {}))["promises"]
+        step = f"/promises/{promise['promise_id']}"
+        past = (CLOCK_STARTS - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        again = {"csrf": csrf, "due_at": past, "reason": "客户同意改到明早再回电"}
+        refused = await client.post(f"{step}/reschedule", data=again)
+        assert refused.status_code == 400, refused.text[-800:]
+        row = refused.text.split('id="promise-console-p-2"', 1)[1].split("</tr>", 1)[0]
+        assert "改约时间：" in row and "<details open>" in row  # the refusal, in its row
+        assert f'value="{past}"' in row and 'value="客户同意改到明早再回电"' in row
+        make = refused.text.split('id="make-promise"', 1)[1]
+        assert past not in make  # not in the form that makes a new promise
+        [unchanged] = (await desk.query("hbw", "promise.list", {}))["promises"]
+        assert unchanged["due_at"] == promise["due_at"]
+
+        later = (CLOCK_STARTS + timedelta(hours=22)).strftime("%Y-%m-%dT%H:%M")
+        moved = await client.post(f"{step}/reschedule", data=again | {"due_at": later})
+        assert moved.status_code == 200 and "已改约，按新时间兑现" in moved.text
+        assert "2026-12-08 08:00 (UTC+08:00)" in moved.text
+        broken = await client.post(f"{step}/break", data={"csrf": csrf, "reason": "联系不上客户"})
+        assert broken.status_code == 200 and "已记录无法兑现" in broken.text
+        assert (await desk.query("hbw", "promise.list", {}))["promises"] == []

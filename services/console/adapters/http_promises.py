@@ -69,10 +69,14 @@ class PromisePages(Web):
                 self.desk.desk, who.session.site, who.session.staff_id, ref, verb, body
             )
         except Refused as refused:
-            return await self.shown_again(
-                request, who, refused, verb, self.promises, f"本项目没有这个承诺：{ref}"
-            )
-        return await self._listed(who, reply, f"{promise_desk.STEPS[verb][1]}已保存")
+            if refused.code == "not_found":
+                raise Stop(404, f"本项目没有这个承诺：{ref}（{refused.shown}）") from None
+            # the promise's own row again, what was typed in it kept (not the make form's)
+            return await self.promises(
+                request, who, refused.status, refused=refused, failed=verb, failed_promise=ref,
+                step_form=request.state.form,
+            )  # fmt: skip
+        return await self._listed(who, reply, promise_desk.DONE[verb])
 
     async def reveal_caller(self, request: Request, who: Who) -> Response:
         ref = request.path_params["promise"]

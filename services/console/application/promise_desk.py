@@ -32,6 +32,8 @@ STEPS: dict[str, tuple[type, str]] = {
     "reschedule": (ReschedulePromise, "改约时间"),
     "break": (BreakPromise, "无法兑现"),
 }
+# what the page says once a step is saved
+DONE = {"keep": "已记录兑现", "reschedule": "已改约，按新时间兑现", "break": "已记录无法兑现"}
 
 
 def make_body(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
