@@ -72,13 +72,29 @@ async def test_the_desk_announces_revises_and_restores_an_outage_from_the_consol
         ticket = await eventually(ticket_page)
         assert 'id="maintenance"><a href="/announcements?show=all#n-HBW-MN-0001"' in ticket
 
-        revised = await client.post("/announcements/HBW-MN-0001/revise", data={
-            "csrf": csrf_of(shown.text), "expected_end": _local(timedelta(hours=4)),
-            "reason": "管件需另购"})  # fmt: skip
-        assert "修改预计恢复时间已保存" in revised.text and "2026-12-07 13:00" in revised.text
+        # the caller's ticket, from the notice's row: its page, not a search by phone
+        listed_page = (await client.get("/announcements")).text
+        assert f'<a href="/tickets/{number}">{number}</a>' in listed_page
+        assert (await client.get(f"/tickets/{number}")).status_code == 200
+        # a ticket number searched as a phone: said in Chinese, pydantic's English after it
+        as_phone = await client.get(f"/search?by=phone&q={number}")
+        assert as_phone.status_code == 400 and "来电号码</span>：格式不正确（" in as_phone.text
+        assert "invalid command" not in as_phone.text
+        assert number in (await client.get(f"/search?by=ticket_no&q={number}")).text
+
+        revise = {"csrf": csrf_of(shown.text), "expected_end": _local(-timedelta(hours=1)),
+                  "reason": "管件需另购"}  # fmt: skip
+        backwards = await client.post("/announcements/HBW-MN-0001/revise", data=revise)
+        assert backwards.status_code == 400, backwards.text[-600:]
+        row = backwards.text.split('id="n-HBW-MN-0001"', 1)[1].split("</tr>", 1)[0]
+        assert "<details open>" in row and 'value="管件需另购"' in row  # what was typed, kept
+        assert f'value="{_local(-timedelta(hours=1))}"' in row
+        revised = await client.post("/announcements/HBW-MN-0001/revise", data=revise | {
+            "expected_end": _local(timedelta(hours=4))})  # fmt: skip
+        assert "预计恢复时间已修改" in revised.text and "2026-12-07 13:00" in revised.text
         restored = await client.post("/announcements/HBW-MN-0001/restored", data={
             "csrf": csrf_of(revised.text)})  # fmt: skip
-        assert "已恢复已保存" in restored.text and "暂无生效中的维修通告" in restored.text
+        assert "已记录恢复" in restored.text and "暂无生效中的维修通告" in restored.text
         listed = await desk.query("hbw", "maintenance.list", {})
         assert [(n["status"], n["revisions"]) for n in listed["notices"]] == [("restored", 1)]
         assert 'id="active-' not in (await client.get("/desk")).text

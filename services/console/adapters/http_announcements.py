@@ -60,8 +60,11 @@ class AnnouncementPages(Web):
                 self.desk.desk, who.session.site, who.session.staff_id, ref, verb, body
             )
         except Refused as refused:
-            return await self.announcements(request, who, 400, refused=refused, step_of=ref)
-        return self._to_notice(reply["notice_no"], f"{notice_desk.STEPS[verb][1]}已保存")
+            return await self.announcements(
+                request, who, refused.status, refused=refused, step_of=ref, failed=verb,
+                step_form=request.state.form,
+            )  # fmt: skip
+        return self._to_notice(reply["notice_no"], notice_desk.DONE[verb])
 
     @staticmethod
     def _to_notice(notice_no: str, done: str) -> Response:

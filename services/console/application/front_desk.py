@@ -21,6 +21,7 @@ from services.console.domain.refusal import Refused, new_key
 from services.console.domain.screens import OPEN, OPEN_ORDERS, ORDER_VERBS, VERBS
 from shared.contracts.commands import INTAKE_COMMANDS, ReportContact
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
+from shared.contracts.queue_queries import SearchTickets
 from shared.contracts.shifts import HandOverTicket
 from shared.kernel.clock import Clock
 
@@ -117,6 +118,7 @@ class FrontDesk:
         if not value.strip():
             raise Refused("invalid", "请输入要查找的内容")
         query = {"staff_id": staff_id, by: value.strip(), "limit": 50}
+        checked(SearchTickets, query, staff_id)  # a mistyped phone or number: said in Chinese
         return (await self.desk.query(site, "ticket.search", query))["tickets"]
 
     async def orders(self, site: str, **filters: str) -> list[dict[str, Any]]:

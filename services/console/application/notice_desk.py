@@ -39,6 +39,12 @@ STEPS: dict[str, tuple[type, str]] = {
     "link": (LinkToNotice, "关联工单"),
     "unlink": (UnlinkFromNotice, "取消关联"),
 }
+# what the page says once a step is saved
+DONE = {
+    "revise": "预计恢复时间已修改", "restored": "已记录恢复", "done": "已记录完工",
+    "explain": "事后说明已保存", "cancel": "通告已取消", "link": "工单已关联",
+    "unlink": "已取消关联",
+}  # fmt: skip
 
 
 def _places(value: str | None) -> list[str]:
