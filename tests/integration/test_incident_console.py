@@ -10,7 +10,7 @@ import pytest
 
 from shared.kernel.sites import SiteDirectory
 from tests.integration.console_support import console_as, csrf_of
-from tests.integration.drill import shanghai
+from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually
 
 pytestmark = pytest.mark.integration
@@ -68,3 +68,37 @@ async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
             return notices.text if f'href="/incidents/{number}"' in notices.text else None
 
         assert "突发事件" in await eventually(alerted)
+
+
+async def test_a_night_flood_logged_at_the_desk_its_ticket_names_it_its_record_in_time_R16_5(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services()
+    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-S01") as client:
+        form = await client.get("/desk")
+        reported = await client.post("/desk", data={
+            "csrf": csrf_of(form.text), "client_ref": "night-flood", "channel": "hotline",
+            "kind": "help", "help_category": "F", "incident_kind": "flood", "name": "王先生",
+            "phone": "13800138000", "room": "地下车库B2", "content": "车库进水"})  # fmt: skip
+        number = re.search(r'href="/incidents/([^"]+)"', reported.text).group(1)  # type: ignore[union-attr]
+        ticket_no = re.search(r'id="ticket-no">([^<]+)<', reported.text).group(1)  # type: ignore[union-attr]
+
+        async def ticket_page() -> str | None:
+            page = await client.get(f"/tickets/{ticket_no}")
+            return page.text if 'id="incidents"' in page.text else None
+
+        # the ticket's page names the emergency it opened, and links to it
+        assert f'<a href="/incidents/{number}">{number}</a> 水浸' in await eventually(ticket_page)
+
+        csrf = csrf_of(reported.text)
+        await Drill(desk, "hbw").set_clock(shanghai(2026, 12, 6, 2, 20))
+        up = await client.post(f"/incidents/{number}/report_up", data={
+            "csrf": csrf, "to": "project_manager", "note": "电话报告值班经理"})  # fmt: skip
+        assert "上报已保存" in up.text
+        earlier = await client.post(f"/incidents/{number}/measure", data={
+            "csrf": csrf, "measure": "关闭给水总阀", "taken_at": "2026-12-06T02:10"})  # fmt: skip
+        assert "处理措施已保存" in earlier.text
+        record = earlier.text.split('id="measures"', 1)[1].split("</table>", 1)[0]
+        # in the order they happened: the measure of 02:10 before the report of 02:20
+        assert record.index("关闭给水总阀") < record.index("上报 项目经理")
+        assert "2026-12-06 02:10 (UTC+08:00)" in record

@@ -3,6 +3,7 @@ follow-up calls (回访), the notices and the printable 派工单."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from services.console.adapters.http_web import Stop, Web, Who
-from services.console.application import notice_desk
+from services.console.application import incident_desk, notice_desk
 from services.console.application.forms import new_client_ref, report_body
 from services.console.application.resident_desk import recognised
 from services.console.domain.refusal import Refused
@@ -100,6 +101,9 @@ class DeskPages(Web):
             raise Stop(status, f"本项目没有这个工单：{ref}（{refused.shown}）") from None
         site = self.sites.get(who.session.site)
         notices = await notice_desk.of_ticket(self.desk.desk, who.session.site, ticket)
+        received = datetime.fromisoformat(ticket["received_at"])
+        month = received.astimezone(site.zone if site else UTC).strftime("%Y-%m")
+        incidents = await incident_desk.of_ticket(self.desk.desk, who.session.site, ticket, month)
         try:
             orders = await self.desk.orders_of(who.session.site, ticket)
         except Refused:  # an order the view has not applied yet: the ticket's own steps
@@ -108,6 +112,7 @@ class DeskPages(Web):
             request, "ticket.html", context.pop("status", 200), who=who, ticket=ticket,
             history=timeline(ticket["history"], orders),
             maintenance=notices,  # the notices it is linked to (R16.6)
+            incidents=incidents,  # the emergency it opened (R16.5)
             csrf=who.session.csrf, actions=allowed_actions(ticket, who.role), kinds=KINDS,
             worker=who.role in WORKERS,
             waiting_orders=open_orders(ticket),

@@ -62,6 +62,7 @@ class IncidentPages(Web):
             raise Stop(status, f"本项目没有这个突发事件：{ref}（{refused.shown}）") from None
         return self.page(
             request, "incident.html", context.pop("status", 200), who=who, incident=found,
+            record=incident_desk.record(found),
             csrf=who.session.csrf, roles={r: ROLES.get(r, r) for r in REPORTED_TO},
             steps=incident_desk.STEPS, request_message=request.query_params.get("m"),
             form=context.pop("form", {}), **context,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -94,3 +95,26 @@ async def seen(desk: DeskContract, site: str, ref: str, before: tuple[int, int, 
             if progress(await incident(desk, site, ref)) != before:
                 return
         await asyncio.sleep(0.1)
+
+
+def record(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """An incident's measures and reports upward as one record in the order they happened
+    (R16.5: the time and the measures), a report upward after a measure of the same moment."""
+    rows = [{"at": m["taken_at"], "measure": m["measure"], "by": m["by"], "order": 0}
+            for m in found["measures"]]  # fmt: skip
+    rows += [{"at": r["reported_at"], "to": r["to"], "note": r.get("note"), "by": r["by"],
+              "order": 1} for r in found["reports_up"]]  # fmt: skip
+    return sorted(rows, key=lambda row: (datetime.fromisoformat(row["at"]), row["order"]))
+
+
+async def of_ticket(desk: DeskContract, site: str, ticket: dict[str, Any],
+                    month: str) -> list[dict[str, Any]]:  # fmt: skip
+    """The incidents a ticket opened or is named by (R16.5): those of its local `month` and
+    those still open (none if the desk cannot be asked just now)."""
+    found: dict[str, dict[str, Any]] = {}
+    for query in ({"month": month, "limit": 200}, {"status": "open", "limit": 200}):
+        with contextlib.suppress(Refused):
+            for incident_ in (await desk.query(site, "incident.list", query))["incidents"]:
+                if incident_.get("ticket_no") == ticket.get("ticket_no"):
+                    found[incident_["incident_no"]] = incident_
+    return sorted(found.values(), key=lambda i: i["incident_no"])
