@@ -32,7 +32,7 @@ async def test_the_desk_registers_and_recognises_a_special_care_resident_R16_2_R
         resident = {"csrf": csrf, "mode": "register", "resident_ref": "HBW-0001",
                     "kind": "owner", "name": "张阿婆", "phones": "139 1111 2222",
                     "household": "李护工/carer", "special_care": "elderly_alone",
-                    "unit_ref": "3-1201"}  # fmt: skip
+                    "care_note": "行动不便，紧急联系女儿", "unit_ref": "3-1201"}  # fmt: skip
         twice = await client.post("/residents", data=resident | {
             "phones": "13911112222\n+86 139 1111 2222"})  # fmt: skip
         assert twice.status_code == 400 and "twice" in twice.text  # the form comes back
@@ -46,6 +46,8 @@ async def test_the_desk_registers_and_recognises_a_special_care_resident_R16_2_R
         assert "住户档案已保存（建议至少留两个电话）" in saved.text  # one phone: R16.3 advises two
         assert "张阿婆" in saved.text and "特殊关怀：独居老人" in saved.text
         assert "李护工（carer）" in saved.text and "3-1201" in saved.text
+        # R11.10: what the desk must know of her, shown with her file
+        assert 'id="care-note-HBW-0001">关怀说明：行动不便，紧急联系女儿' in saved.text
 
         edit = await client.get("/residents?phone=13911112222&edit=HBW-0001")
         assert "更正住户档案" in edit.text and "readonly" in edit.text
@@ -53,6 +55,7 @@ async def test_the_desk_registers_and_recognises_a_special_care_resident_R16_2_R
         # she calls: the intake form recognises her and fills in who and where
         recognised = await client.get("/desk?caller=13911112222")
         assert recognised.status_code == 200 and 'id="caller-care"' in recognised.text
+        assert "特殊关怀：独居老人</span> 行动不便，紧急联系女儿" in recognised.text
         assert 'name="name" maxlength="50" value="张阿婆"' in recognised.text
         assert 'name="room" maxlength="40" value="3-1201"' in recognised.text
         unknown = await client.get("/desk?caller=13800000000")

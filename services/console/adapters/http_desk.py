@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application import incident_desk, notice_desk
 from services.console.application.forms import new_client_ref, report_body
-from services.console.application.resident_desk import recognised
+from services.console.application.resident_desk import CARE, recognised
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, WORKERS, allowed_actions, open_orders
 from services.console.domain.timeline import timeline
@@ -37,7 +37,7 @@ class DeskPages(Web):
         return self.page(
             request, "desk.html", status, who=who, csrf=who.session.csrf,
             channels=CHANNELS, kinds=KINDS, help_categories=HELP_CATEGORIES,
-            incident_kinds=INCIDENT_KINDS,
+            incident_kinds=INCIDENT_KINDS, care_words=CARE,
             categories=[(c, CATEGORIES.get(c, c)) for c in categories],
             form=context.pop("form", {"client_ref": new_client_ref()}), **context,
         )  # fmt: skip
