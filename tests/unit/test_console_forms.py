@@ -72,6 +72,9 @@ def test_a_forms_key_has_no_digits_to_look_like_a_phone_number() -> None:
 
 def test_time_left_counts_down_then_says_how_late() -> None:
     now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
-    assert time_left("2026-11-26T09:00:00+08:00", now) == "剩余 3天0分"
+    assert time_left("2026-11-26T09:00:00+08:00", now) == "剩余 3天"
+    assert time_left("2026-11-23T11:00:00+08:00", now) == "剩余 2小时"
+    assert time_left("2026-11-24T09:05:00+08:00", now) == "剩余 1天5分"
+    assert time_left("2026-11-23T09:00:20+08:00", now) == "剩余 0分"
     assert time_left("2026-11-23T09:02:00+08:00", now) == "剩余 2分"
     assert time_left("2026-11-23T07:30:00+08:00", now) == "已超时 1小时30分"

@@ -26,7 +26,9 @@ def time_left(due: str | datetime | None, now: datetime) -> str:
     minutes = abs(seconds) // 60
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    span = (f"{days}天" if days else "") + (f"{hours}小时" if hours else "") + f"{mins}分"
+    # 3天, 2小时, 1天2小时5分: no 0分 after a whole day or hour, 0分 only when nothing is left
+    span = (f"{days}天" if days else "") + (f"{hours}小时" if hours else "")
+    span += f"{mins}分" if mins or not span else ""
     return f"剩余 {span}" if seconds >= 0 else f"已超时 {span}"
 
 
