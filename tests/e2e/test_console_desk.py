@@ -319,3 +319,39 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
 def test_screenshots_are_written() -> None:
     taken = sorted(p.name for p in Path(SCREENSHOTS).glob("*.png"))
     assert "03-desk-phone.png" in taken and "06-ticket-complaint-desktop.png" in taken
+
+
+# The night desk on a phone: a basement flood logged as a help request of category F (R4.6) opens
+# an incident (R16.5); its page, with nothing recorded yet and then a measure, reads as a phone's
+# cards — the empty record's one cell labelled by no column — and nothing is wider than the screen.
+def test_a_flood_logged_on_a_phone_opens_an_incident_whose_page_fits_it_R16_5(
+    running: Running, browser
+) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    first_sign_in(page, running, "hbw", "HB-CS1", "夜班-hbw-2026")
+    page.goto(f"{running.console}/desk")
+    page.select_option("select[name=channel]", "hotline")
+    page.select_option("select[name=kind]", "help")
+    page.select_option("select[name=help_category]", "F")
+    page.select_option("select[name=incident_kind]", "flood")
+    for name, value in (("name", "王先生"), ("phone", "13800138000"), ("room", "地下车库B2"),
+                        ("content", "地下车库进水，水管爆裂")):  # fmt: skip
+        page.fill(f"[name={name}]", value)
+    page.click("#intake button[type=submit]")
+    page.wait_for_selector("#ticket-no")
+    number = page.inner_text("a[href^='/incidents/']")
+    until_listed(page, running, f"{running.console}/incidents/{number}", "尚无记录")
+    page.set_viewport_size(PHONE)
+    empty = page.locator("#measures td.empty")
+    assert empty.get_attribute("data-label") is None  # not "时间 尚无记录。"
+    no_overflow(page)
+    shoot(page, "night-01-incident-empty")
+
+    page.fill("#measure [name=measure]", "关闭B2层给水总阀，封闭车库入口")
+    page.click("#measure button")
+    page.wait_for_selector("#measures td[data-label='内容']")
+    assert "关闭B2层给水总阀" in page.inner_text("#measures")
+    no_overflow(page)
+    shoot(page, "night-02-incident-measure")
+    context.close()

@@ -8,7 +8,8 @@
     });
     table.querySelectorAll("tbody tr").forEach(function (row) {
       Array.prototype.forEach.call(row.cells, function (cell, i) {
-        if (heads[i]) cell.dataset.label = heads[i];
+        // a cell across the whole row ("尚无记录。") belongs to no column
+        if (heads[i] && cell.colSpan < 2) cell.dataset.label = heads[i];
       });
     });
     table.classList.add("stacked");
