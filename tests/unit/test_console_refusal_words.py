@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from services.console.domain.refusal import Refused
 from services.console.domain.refusal_words import CHECKS, RULES, explained, in_chinese
 from services.console.domain.transition_words import WHAT
 from shared.kernel.refusals import TransitionError
@@ -154,3 +155,9 @@ def test_a_rework_of_an_ended_tickets_order_says_to_reopen_the_ticket_first() ->
     # dispatch's words (services/dispatch/application.py `_rework`), not read as a step refused
     said = "cannot rework an order of a ticket that is closed; reopen it"
     assert in_chinese(said) == "工单当前为“已关闭”，不能返修：请前台先重新处理该工单"
+
+
+def test_a_record_not_found_is_said_once() -> None:
+    said = Refused("not_found", "ticket HBW-1 not found").shown  # not 找不到该记录：找不到工单：…
+    assert said == "找不到工单：HBW-1（ticket HBW-1 not found）"
+    assert Refused("not_found", "something else").shown.startswith("找不到该记录：")

@@ -48,7 +48,15 @@ class Refused(Exception):
     @property
     def headline(self) -> str:
         """The code and the message, for a page that lists the fields underneath."""
-        return f"{word('error', self.code)}：{explained(self.message)}"
+        return self._said()
+
+    def _said(self) -> str:
+        """The code's words, then the message's — once: a message that already says what the
+        code says (找不到工单：…) is not preceded by it (找不到该记录：)."""
+        said = explained(self.message)
+        if self.code == "not_found" and said.startswith("找不到"):
+            return said
+        return f"{word('error', self.code)}：{said}"
 
     @property
     def listed(self) -> list[dict[str, str]]:
@@ -59,8 +67,7 @@ class Refused(Exception):
     def shown(self) -> str:
         """The whole refusal as one line: each field by its label, in Chinese first."""
         details = "；".join(f"{f['label']}：{f['said']}" for f in self.listed)
-        said = explained(self.message)
-        return f"{word('error', self.code)}：{said}" + (f"（{details}）" if details else "")
+        return self._said() + (f"（{details}）" if details else "")
 
 
 def field_message(error: dict[str, Any], form: str | None = None) -> str:
