@@ -67,7 +67,10 @@ async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
             notices = await client.get("/notices?all=1")
             return notices.text if f'href="/incidents/{number}"' in notices.text else None
 
-        assert "突发事件" in await eventually(alerted)
+        notices = await eventually(alerted)
+        assert "突发事件" in notices
+        row = notices.split(f'href="/incidents/{number}"')[1].split("</td>")[0]
+        assert "火灾 · 地下车库" in row, row  # what happened and where, before it is opened
 
 
 async def test_a_night_flood_logged_at_the_desk_its_ticket_names_it_its_record_in_time_R16_5(

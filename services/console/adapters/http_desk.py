@@ -190,8 +190,10 @@ class DeskPages(Web):
             )
         except Refused as refused:
             raise Stop(503, refused.shown) from None
+        shown = list(reversed(found))[:NEWEST]
         return self.page(
-            request, "notices.html", who=who, notices=list(reversed(found))[:NEWEST], mine=mine,
+            request, "notices.html", who=who, notices=shown, mine=mine,
+            incidents=await incident_desk.named(self.desk.desk, who.session.site, shown),
             csrf=who.session.csrf, done=request.query_params.get("m"), live="reload",
         )  # fmt: skip
 
