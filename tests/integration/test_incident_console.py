@@ -9,7 +9,7 @@ import re
 import pytest
 
 from shared.kernel.sites import SiteDirectory
-from tests.integration.console_support import console_as, csrf_of
+from tests.integration.console_support import console_as, console_of, csrf_of
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually
 
@@ -33,7 +33,8 @@ async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     await drill_services()
-    async with console_as(settings, sim_clock, SITES, nats_server.url, "HB-S01") as client:
+    async with console_of(settings, sim_clock, SITES, nats_server.url,
+                          "HB-S01", "HB-M01") as (client, manager):  # fmt: skip
         page = await client.get("/incidents")
         assert page.status_code == 200 and "登记突发事件" in page.text
         csrf = csrf_of(page.text)
@@ -52,6 +53,9 @@ async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
         number = re.search(r'id="incident-no">([^<]+)<', shown.text).group(1)  # type: ignore[union-attr]
         assert number == "HBW-INC-202612-001" and "火灾" in shown.text
         assert "已通知安保主管和值班经理" in shown.text
+        # the duty manager's first look: an emergency still being handled (R16.5)
+        dashboard = (await manager.get("/dashboard")).text
+        assert re.search(r'id="incidents">1<', dashboard), dashboard
 
         early = await client.post(f"/incidents/{number}/close", data={
             "csrf": csrf, "follow_up": "已扑灭"})  # fmt: skip
@@ -62,6 +66,7 @@ async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
         closed = await client.post(f"/incidents/{number}/close", data={
             "csrf": csrf, "follow_up": "电缆短路起火, 已更换"})  # fmt: skip
         assert "已结案" in closed.text and "电缆短路起火" in closed.text
+        assert re.search(r'id="incidents">0<', (await manager.get("/dashboard")).text)
 
         async def alerted() -> str | None:
             notices = await client.get("/notices?all=1")

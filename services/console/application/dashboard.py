@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.console.application import incident_desk
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.refusal import Refused
 from shared.kernel.staff import Role, and_above
@@ -32,6 +33,10 @@ async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
         satisfaction = monthly.get("satisfaction") or {}
     except Refused:
         satisfaction = {}
+    try:  # emergencies still being handled (突发事件, R16.5): the duty manager's first look
+        incidents: int | None = len(await incident_desk.incidents(front.desk, site, "open"))
+    except Refused:
+        incidents = None
     return {
         "day": day, "month": month,
         "new": sum(1 for t in latest if local_day(t.get("received_at")) == day),
@@ -42,6 +47,7 @@ async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
             if n.get("reason") == "clock_breached" and local_day(n.get("raised_at")) == day
         ),
         "unacknowledged": sum(1 for n in notices if not n.get("acknowledged_at")),
+        "incidents": incidents,
         "ladder": {level: ladder[level] for level in sorted(filter(None, ladder), key=_rung)},
         "satisfaction": satisfaction,
     }  # fmt: skip
