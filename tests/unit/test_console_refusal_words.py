@@ -161,3 +161,14 @@ def test_a_record_not_found_is_said_once() -> None:
     said = Refused("not_found", "ticket HBW-1 not found").shown  # not 找不到该记录：找不到工单：…
     assert said == "找不到工单：HBW-1（ticket HBW-1 not found）"
     assert Refused("not_found", "something else").shown.startswith("找不到该记录：")
+
+
+def test_a_check_across_the_form_is_listed_without_a_label() -> None:
+    # the form as a whole (a model's own check): its words alone, not 表单：…
+    whole = Refused(
+        "invalid", "请检查以下字段", [{"field": "表单", "message": "give either phone or unit_ref"}]
+    )
+    assert (
+        whole.shown
+        == "填写有误：请检查以下字段（请填写电话或房号（二选一）（give either phone or unit_ref））"
+    )

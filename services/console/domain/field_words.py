@@ -12,7 +12,7 @@ from services.console.domain.words import VOCABULARIES, word
 
 # the contract's field -> the form's label for it (the label's hint in brackets left out)
 FIELDS = {
-    "表单": "表单", "body": "表单",
+    "表单": "", "body": "",  # the form as a whole (a check across its fields): no label
     # 受理登记 (desk.html), a ticket's steps (ticket.html)
     "channel": "受理渠道", "kind": "类别", "category": "分类", "help_category": "求助类别",
     "incident_kind": "突发事件类型", "reporter": "来电/来访人", "reporter.name": "来电/来访人",

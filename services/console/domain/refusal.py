@@ -66,7 +66,9 @@ class Refused(Exception):
     @property
     def shown(self) -> str:
         """The whole refusal as one line: each field by its label, in Chinese first."""
-        details = "；".join(f"{f['label']}：{f['said']}" for f in self.listed)
+        details = "；".join(
+            f"{f['label']}：{f['said']}" if f["label"] else f["said"] for f in self.listed
+        )
         return self._said() + (f"（{details}）" if details else "")
 
 
