@@ -11,7 +11,7 @@ import pytest
 
 from shared.kernel.sites import SiteDirectory
 from tests.integration.console_support import console_as, csrf_of
-from tests.integration.drill import shanghai
+from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
@@ -80,6 +80,17 @@ async def test_the_desk_records_a_missed_call_and_keeps_a_promise_from_a_ticket_
         assert kept.status_code == 200 and "已记录兑现" in kept.text
         assert 'id="promise-console-p-1"' not in kept.text
         assert 'id="promise-console-mc-1"' in kept.text
+
+        # the missed call is not called back in its 30 minutes: the notice says which promise
+        await Drill(desk).set_clock(shanghai(2026, 12, 7, 10, 31))
+
+        async def told() -> str | None:
+            page = (await client.get("/notices?all=1")).text
+            return page if "未接来电回电：" in page else None
+
+        notices = await eventually(told)
+        row = notices.split("未接来电回电：")[0].rsplit("<tr", 1)[1]
+        assert 'href="/promises"' in row, row  # the row of that promise's notice
 
 
 async def test_a_refused_re_promise_is_shown_on_its_own_row_with_what_was_typed_R6_15(

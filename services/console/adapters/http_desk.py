@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application import incident_desk, notice_desk
 from services.console.application.forms import new_client_ref, report_body
+from services.console.application.notification_subjects import described
 from services.console.application.resident_desk import CARE, recognised
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, WORKERS, allowed_actions, open_orders
@@ -193,7 +194,7 @@ class DeskPages(Web):
         shown = list(reversed(found))[:NEWEST]
         return self.page(
             request, "notices.html", who=who, notices=shown, mine=mine,
-            incidents=await incident_desk.named(self.desk.desk, who.session.site, shown),
+            described=await described(self.desk.desk, who.session.site, shown),
             csrf=who.session.csrf, done=request.query_params.get("m"), live="reload",
         )  # fmt: skip
 

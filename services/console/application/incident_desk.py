@@ -74,20 +74,6 @@ async def incidents(desk: DeskContract, site: str, status: str | None) -> list[d
     return (await desk.query(site, "incident.list", query))["incidents"]
 
 
-async def named(
-    desk: DeskContract, site: str, notices: list[dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
-    """The incidents `notices` are about, by number, so that a notice says what happened and
-    where (水浸 · 地下车库B2) and the security supervisor knows before opening it (R16.5). One
-    query for the site's latest incidents; an older one, or none answering, is left unnamed."""
-    if not any(n.get("about") == "incident" for n in notices):
-        return {}
-    try:
-        return {i["incident_no"]: i for i in await incidents(desk, site, None)}
-    except Refused:
-        return {}
-
-
 async def incident(desk: DeskContract, site: str, ref: str) -> dict[str, Any]:
     return (await desk.query(site, "incident.show", {"incident_id": ref[:64]}))["incident"]
 

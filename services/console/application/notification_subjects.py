@@ -1,0 +1,46 @@
+"""What a notice is about, in a few words beside its number on the notices page (通知): the
+notification names an incident or a promise by its number or token only, so the page looks each
+kind up once — one query per kind of subject shown, none when the page shows none of it."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from services.console.application.incident_desk import incidents
+from services.console.application.ports import DeskContract
+from services.console.application.promise_desk import open_promises
+from services.console.domain.refusal import Refused
+from services.console.domain.words import word
+
+
+async def described(desk: DeskContract, site: str, notices: list[dict[str, Any]]) -> dict[str, str]:
+    """notification id -> what it is about: an incident's kind and place (火灾 · 地下车库), so
+    security knows before opening it (R16.5); a promise's kind, what was promised and its ticket
+    (答复客户：明天答复维修费用（HBW-202611-0001）), so the owner knows which (R6.15). An older
+    subject than the lists hold, or a list that does not answer, is left undescribed."""
+    kinds = {n.get("about") for n in notices}
+    said: dict[str, str] = {}
+    if "incident" in kinds:
+        with contextlib.suppress(Refused):
+            by_no = {i["incident_no"]: _incident(i) for i in await incidents(desk, site, None)}
+            said |= {n["notification_id"]: by_no[n["ticket_no"]] for n in notices
+                     if n.get("about") == "incident" and n.get("ticket_no") in by_no}  # fmt: skip
+    if "promise" in kinds:
+        with contextlib.suppress(Refused):
+            by_id = {p["promise_id"]: _promise(p) for p in await open_promises(desk, site)}
+            said |= {n["notification_id"]: by_id[n["ticket_id"]] for n in notices
+                     if n.get("about") == "promise" and n.get("ticket_id") in by_id}  # fmt: skip
+    return said
+
+
+def _incident(incident: dict[str, Any]) -> str:
+    place = f" · {incident['place']}" if incident.get("place") else ""
+    return word("incident_kind", incident["kind"]) + place
+
+
+def _promise(promise: dict[str, Any]) -> str:
+    what = str(promise.get("what") or "")
+    what = what if len(what) <= 20 else what[:20] + "…"
+    ticket = f"（{promise['ticket_no']}）" if promise.get("ticket_no") else ""
+    return f"{word('promise_kind', promise['kind'])}：{what}{ticket}"
