@@ -74,6 +74,11 @@ async def test_the_desk_opens_and_closes_an_incident_from_the_console_R16_5(
 
         notices = await eventually(alerted)
         assert "突发事件" in notices
+        # the incident's page: who was told, and that nobody has acknowledged yet (R16.5)
+        told = (await client.get(f"/incidents/{number}")).text.split('id="alerts"')[1]
+        told = told.split("</table>")[0]
+        assert "部门主管（秩序维护部）" in told and "项目经理" in told, told  # security, duty
+        assert "尚未确认" in told, told
         row = notices.split(f'href="/incidents/{number}"')[1].split("</td>")[0]
         assert "火灾 · 地下车库" in row, row  # what happened and where, before it is opened
 

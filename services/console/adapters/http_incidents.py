@@ -60,9 +60,15 @@ class IncidentPages(Web):
         except Refused as refused:
             status = 404 if refused.code in ("not_found", "invalid") else 503
             raise Stop(status, f"本项目没有这个突发事件：{ref}（{refused.shown}）") from None
+        alerts: list[dict[str, Any]] = []  # who was told, and who acknowledged (R16.5)
+        with contextlib.suppress(Refused):
+            alerts = [
+                n for n in await self.desk.notices(who.session.site, None)
+                if n.get("about") == "incident" and n.get("ticket_no") == found["incident_no"]
+            ]  # fmt: skip
         return self.page(
             request, "incident.html", context.pop("status", 200), who=who, incident=found,
-            record=incident_desk.record(found),
+            record=incident_desk.record(found), alerts=alerts,
             csrf=who.session.csrf, roles={r: ROLES.get(r, r) for r in REPORTED_TO},
             steps=incident_desk.STEPS, request_message=request.query_params.get("m"),
             form=context.pop("form", {}), **context,
