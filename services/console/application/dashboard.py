@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from services.console.application import incident_desk
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.refusal import Refused
-from shared.kernel.staff import Role, and_above
+from shared.kernel.vocabulary import LADDER
 
 
 async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
@@ -48,14 +48,9 @@ async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
         ),
         "unacknowledged": sum(1 for n in notices if not n.get("acknowledged_at")),
         "incidents": incidents,
-        "ladder": {level: ladder[level] for level in sorted(filter(None, ladder), key=_rung)},
+        "ladder": {level: ladder[level] for level in LADDER if ladder[level]},  # lowest first
         "satisfaction": satisfaction,
     }  # fmt: skip
-
-
-def _rung(level: str) -> int:
-    """Where a ladder level stands, lowest first: the more roles above it, the lower."""
-    return -len(and_above(Role(level))) if level in Role.__members__ else 0
 
 
 def last_month(now: datetime, zone: ZoneInfo) -> str:
