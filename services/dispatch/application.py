@@ -37,7 +37,7 @@ from shared.contracts.events import (
 from shared.eventstore.desk_app import CommandContext, DeskApplication, Handler, Reaction
 from shared.eventstore.ticket_numbers import TicketNumber
 from shared.kernel.staff import PERMISSIONS
-from shared.messaging.errors import as_reply, conflict, invalid, not_found
+from shared.messaging.errors import as_reply, conflict, not_found
 
 SYSTEM_ACTOR = "dispatch"
 # the commands that take one step of LIFECYCLE
@@ -183,14 +183,14 @@ class DispatchApp(DeskApplication):
     def _collect(self, ctx: CommandContext, cmd: CollectOrder) -> tuple[BaseModel, list]:
         """The department signs for the order (R7.6): whoever signs is on the site's list."""
         order = self._order_of_site(ctx.site, cmd.work_order_id)
-        self._listed(ctx.site, "collected_by", cmd.collected_by)
+        self.listed(ctx.site, "collected_by", cmd.collected_by, noun="collected_by")
         return self._act(ctx, cmd, order, **_event_data(cmd))
 
     def _assign(self, ctx: CommandContext, cmd: AssignTechnician) -> tuple[BaseModel, list]:
         """Assign the technician (R8.4); one already assigned, who has not arrived, is replaced
         only by a department supervisor or above (taken ill, or the wrong one sent)."""
         order = self._order_of_site(ctx.site, cmd.work_order_id)
-        self._listed(ctx.site, "technician", cmd.technician)
+        self.listed(ctx.site, "technician", cmd.technician, noun="technician")
         if order.status == "assigned":
             self.require(ctx, cmd, PERMISSIONS["dispatch.reassign"])
         return self._act(ctx, cmd, order, **_event_data(cmd))
@@ -229,13 +229,6 @@ class DispatchApp(DeskApplication):
     def _issue(self, file: TicketFile, meta: dict[str, Any], **given: Any) -> WorkOrder:
         routing = self.site_config(file.site).routing
         return file.issue_order(self.clock.now(), routing, meta, **given)
-
-    def _listed(self, site: str, field: str, staff_id: str) -> None:
-        """A member of staff a command names (who signs, who is sent) is on the site's list,
-        where it has one: a mistyped id would leave the order in nobody's queue."""
-        staff = self.site_config(site).staff
-        if staff and staff_id not in staff:
-            raise invalid(f"{field} {staff_id} is not on the staff list of {site}", field)
 
     def _order_of_site(self, site: str, order_id: UUID) -> WorkOrder:
         order = self.get(order_id, WorkOrder)

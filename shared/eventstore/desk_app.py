@@ -38,7 +38,7 @@ from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.kernel.staff import Permission, StaffMember
 from shared.logging import get_logger
-from shared.messaging.errors import DeskError, forbidden, not_found
+from shared.messaging.errors import DeskError, forbidden, invalid, not_found
 from shared.messaging.inbox import Delivery
 from shared.messaging.subjects import STREAM
 
@@ -417,6 +417,20 @@ class DeskApplication(ParksEvents, Application[UUID]):
             raise self.refuse(
                 ctx, cmd, f"staff {cmd.staff_id} is not on the staff list of {ctx.site}"
             )
+        return found
+
+    def listed(
+        self, site: str, field: str, staff_id: str, noun: str = "staff"
+    ) -> StaffMember | None:
+        """The member of staff a command names in `field` (who signs, who is sent, who takes
+        over; not who gives it): `invalid` naming the field when the site lists its staff and
+        not them — a mistyped id would leave the work with nobody; None where it lists none."""
+        staff = self.site_config(site).staff
+        if not staff:
+            return None
+        found = staff.get(staff_id)
+        if found is None:
+            raise invalid(f"{noun} {staff_id} is not on the staff list of {site}", field)
         return found
 
     def require(self, ctx: CommandContext, cmd: Command, permission: Permission) -> None:

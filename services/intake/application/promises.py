@@ -57,13 +57,8 @@ def _owner(app: IntakeApp, ctx: CommandContext, cmd: Command, owner: str | None)
     staff (the owner must be on it)."""
     app.member(ctx, cmd)  # the one giving the command is on the list, where there is one
     staff_id = owner or cmd.staff_id
-    staff = app.site_config(ctx.site).staff
-    if not staff:
-        return staff_id, DEFAULT_OWNER_ROLE.value
-    member = staff.get(staff_id)
-    if member is None:
-        raise invalid(f"staff {staff_id} is not on the staff list of {ctx.site}", "owner")
-    return staff_id, member.role.value
+    member = app.listed(ctx.site, "owner", staff_id)
+    return staff_id, (member.role if member else DEFAULT_OWNER_ROLE).value
 
 
 def make_promise(app: IntakeApp, ctx: CommandContext, cmd: MakePromise) -> Result:

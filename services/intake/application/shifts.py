@@ -53,9 +53,7 @@ def hand_over(app: IntakeApp, ctx: CommandContext, cmd: HandOverTicket) -> Resul
             f"only the ticket's owner {ticket.owner} or a supervisor or manager may hand it "
             f"over; staff {cmd.staff_id} is neither (R10.1, R1.7)",
         )
-    staff = app.site_config(ctx.site).staff
-    if staff and cmd.to_staff not in staff:
-        raise invalid(f"staff {cmd.to_staff} is not on the staff list of {ctx.site}", "to_staff")
+    app.listed(ctx.site, "to_staff", cmd.to_staff)
     with as_reply():
         ticket.hand_over(
             at=app.clock.now(),
