@@ -593,6 +593,12 @@ class ListNotices(Contract):
         ),
     )
     open: bool = Field(default=False, description="Only notifications not yet acknowledged")
+    ticket_no: str | None = Field(
+        default=None,
+        max_length=80,
+        description="Only the notifications about this subject: its ticket_no (a ticket's or an "
+        "incident's number, a case's or promise's ref)",
+    )
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=200)
 

@@ -49,6 +49,9 @@ async def test_the_desk_lists_its_notices_oldest_first_and_sees_which_are_acknow
     assert {n["reason"] for n in notices} == {"clock_breached"}
     assert all(n["acknowledged_at"] is None for n in notices)
     assert (await listed(desk, role="project_manager"))["notices"] == []
+    # one subject's notices (an incident's page asks for its own)
+    about = await listed(desk, ticket_no=notices[1]["ticket_no"])
+    assert [n["ticket_id"] for n in about["notices"]] == [second]
 
     ack = {"notification_id": notices[0]["notification_id"], "note": "已回电"}
     acked = await drill.escalation("ack", {"staff_id": "CS1"} | ack)

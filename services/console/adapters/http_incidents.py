@@ -63,8 +63,9 @@ class IncidentPages(Web):
         alerts: list[dict[str, Any]] = []  # who was told, and who acknowledged (R16.5)
         with contextlib.suppress(Refused):
             alerts = [
-                n for n in await self.desk.notices(who.session.site, None)
-                if n.get("about") == "incident" and n.get("ticket_no") == found["incident_no"]
+                n for n in await self.desk.notices(
+                    who.session.site, None, about=found["incident_no"])
+                if n.get("about") == "incident"
             ]  # fmt: skip
         return self.page(
             request, "incident.html", context.pop("status", 200), who=who, incident=found,

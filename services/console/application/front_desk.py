@@ -139,10 +139,12 @@ class FrontDesk:
         return sorted(found, key=_appointment_first)
 
     async def notices(
-        self, site: str, role: str | None, department: str | None = None
-    ) -> list[dict[str, Any]]:
-        """The site's notices (to `role`, of `department`), oldest first, every page of them."""
-        query: dict[str, Any] = {"role": role, "department": department}
+        self, site: str, role: str | None, department: str | None = None,
+        about: str | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """The site's notices (to `role`, of `department`, `about` one subject's number), oldest
+        first, every page of them."""
+        query: dict[str, Any] = {"role": role, "department": department, "ticket_no": about}
         return await self.every_page(site, "notice.list", query, "notices")
 
     async def every_page(

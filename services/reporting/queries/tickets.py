@@ -76,6 +76,7 @@ def list_notices(view: TicketView, site: str, query: ListNotices) -> dict[str, A
         role=query.role.value if query.role else None,
         department=query.department.value if query.department else None,
         unacknowledged=query.open,
+        ticket_no=query.ticket_no,
         limit=query.limit,
         after_seq=_cursor(query.cursor) or 0,
     )

@@ -25,7 +25,7 @@ class NoticeBoard:
 
     def notices(
         self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int,
-        department: str | None = None,
+        department: str | None = None, ticket_no: str | None = None,
     ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
         """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
         sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
@@ -37,6 +37,9 @@ class NoticeBoard:
             # to no department: to every department's supervisors
             sql += " AND coalesce(json_extract(notice, '$.department'), ?) = ?"
             params += [department, department]
+        if ticket_no is not None:  # one subject's: an incident's page (R16.5)
+            sql += " AND json_extract(notice, '$.ticket_no') = ?"
+            params.append(ticket_no)
         if unacknowledged:
             sql += " AND acknowledged_at IS NULL"
         sql += " ORDER BY seq LIMIT ?"
