@@ -125,8 +125,8 @@ class Measure:
             name,
             f"{self.rate:,.0f} reports/s ({shown}; CPU a report: the service "
             f"{self.cpu * 1000:.1f} ms, the clients {self.clients_cpu * 1000:.1f} ms, "
-            f"nats-server {self.server_cpu * 1000:.1f} ms; "
-            f"{self.per_commit:.1f} commands per commit)",
+            f"nats-server {self.server_cpu * 1000:.1f} ms"
+            + (f"; {self.per_commit:.1f} commands per commit)" if self.per_commit else ")"),
         )
 
 
