@@ -89,6 +89,49 @@ async def test_a_lift_entrapment_at_2am_on_sunday_tells_security_and_the_duty_ma
     assert pack["report"]["company"]["incidents"] == 1
 
 
+async def test_closing_the_incident_answers_its_help_request_so_its_clock_no_longer_breaches_at_night_R10_2_R16_5(  # noqa: E501
+    desk: Desk, drill_services
+) -> None:
+    await drill_services("intake", "escalation")
+    drill = Drill(desk, "hbw")
+    body = report_body(
+        "flood-1", kind="help", category=None, help_category="F",
+        incident_kind="flood", content="3-201 卫生间水浸",
+    )  # fmt: skip
+    reported = await desk.command("hbw", "report", body)
+    assert reported["ok"], reported
+    ticket_id, ref = reported["ticket_id"], reported["incident_no"]
+    started = await drill.started(ticket_id, "help_reply")  # 5 minutes from 02:00 (R10.2)
+    await _told(drill, "project_manager", "incident_alerted")
+
+    # three minutes on the water is off, security has been, the manager told: the desk closes
+    # the incident with its follow-up, and that answers the caller
+    await drill.set_clock(CLOCK_STARTS + timedelta(minutes=3))
+    ids = {"incident_id": ref, "staff_id": "S01"}
+    for verb, extra in (
+        ("incident_measure", {"measure": "关闭总阀, 清理积水"}),
+        ("incident_report_up", {"to": "project_manager"}),
+        ("incident_close", {"follow_up": "角阀老化爆裂, 已更换"}),
+    ):
+        reply = await desk.command("hbw", verb, ids | extra)
+        assert reply["ok"], reply
+
+    async def replied() -> list[dict]:
+        return [e for e in await drill.events("ticket.replied") if e["aggregate_id"] == ticket_id]
+
+    [answered] = await eventually(replied)
+    assert answered["data"]["first"] is True and ref in answered["data"]["message"]
+    stopped = await drill.stopped(ticket_id, "help_reply")
+    assert (stopped["outcome"], stopped["counted_seconds"]) == ("met", 180.0)
+
+    # 02:05, and on to 02:30: no breach, nobody woken for it
+    decided = await drill.decided_at(parse(started["deadline"]))
+    decided |= await drill.decided_at(CLOCK_STARTS + timedelta(minutes=30))
+    assert ("clock_breached", "help_reply") not in decided
+    assert await drill.events("escalation.clock_breached", ticket_id) == []
+    assert [n for n in await drill.notices("cs_assistant") if n["ticket_id"] == ticket_id] == []
+
+
 async def test_the_desk_opens_an_incident_and_the_duty_manager_is_reminded_of_its_follow_up_R16_5(
     desk: Desk, drill_services
 ) -> None:

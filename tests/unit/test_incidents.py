@@ -140,3 +140,65 @@ def test_published_incident_text_is_masked_for_the_caller(app, ctx, report_cmd):
     assert published[0].data.help_category == "A" and published[0].data.ticket_no
     text = published[1].data.measure
     assert "张三" not in text and "13800138000" not in text
+
+
+def _close(app, ctx, ref: str) -> None:
+    """Record what closing needs (R16.5) and close the incident."""
+    app.execute(ctx, ic.RecordIncidentMeasure(staff_id="S017", incident_id=ref, measure="已排水"))
+    app.execute(ctx, ic.ReportIncidentUp(staff_id="S017", incident_id=ref, to="project_manager"))
+    app.execute(ctx, ic.CloseIncident(staff_id="S017", incident_id=ref, follow_up="张三家已恢复"))
+
+
+def test_closing_the_incident_answers_the_help_request_that_reported_it_R10_2_R16_5(
+    app, ctx, report_cmd
+):
+    reply = app.execute(ctx, report_cmd(kind="help", category=None, help_category="F"))
+    ticket_id = UUID(reply["ticket_id"])
+    _close(app, ctx, reply["incident_no"])
+    ticket = app.ticket(ticket_id)
+    assert ticket.reply_count == 1 and ticket.status == "received"  # answered, not resolved
+    translate = Translator(app.reporters_of, app.ticket_of_incident)
+    [replied] = [
+        p for p in map(translate, app.events.get(ticket_id)) if p.event_type == "ticket.replied"
+    ]
+    assert replied.data.first is True and reply["incident_no"] in replied.data.message
+    assert "张三" not in replied.data.message  # the caller's name, masked when published
+
+
+def test_a_help_request_answered_before_the_incident_closes_is_not_answered_again_R10_2(
+    app, ctx, report_cmd
+):
+    reply = app.execute(ctx, report_cmd(kind="help", category=None, help_category="A"))
+    app.execute(
+        ctx,
+        commands.ReplyToCustomer(
+            staff_id="S017", ticket_id=reply["ticket_id"], message="救护车已在路上"
+        ),
+    )
+    _close(app, ctx, reply["incident_no"])
+    assert app.ticket(UUID(reply["ticket_id"])).reply_count == 1
+
+
+def test_closing_answers_a_help_request_the_desk_named_but_no_other_kind_R10_2(
+    app, ctx, report_cmd
+):
+    help_g = app.execute(ctx, report_cmd(client_ref="g-1", kind="help", category=None,
+                                         help_category="G"))  # fmt: skip
+    repair = app.execute(ctx, report_cmd(client_ref="r-1"))
+    for n, ticket in enumerate((help_g, repair)):
+        opened = app.execute(ctx, _open(client_ref=f"inc-{n}", ticket_id=ticket["ticket_no"]))
+        _close(app, ctx, opened["incident_no"])
+    assert app.ticket(UUID(help_g["ticket_id"])).reply_count == 1
+    assert app.ticket(UUID(repair["ticket_id"])).reply_count == 0  # no reply clock to stop
+
+
+def test_a_help_request_no_longer_open_is_left_as_it_is(app, ctx, report_cmd):
+    reply = app.execute(ctx, report_cmd(kind="help", category=None, help_category="E"))
+    app.execute(
+        ctx,
+        commands.CancelTicket(
+            staff_id="S017", ticket_id=reply["ticket_id"], reason="withdrawn", note="打错了"
+        ),
+    )
+    _close(app, ctx, reply["incident_no"])  # closing is not refused by the ticket's state
+    assert app.ticket(UUID(reply["ticket_id"])).reply_count == 0

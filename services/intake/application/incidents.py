@@ -1,8 +1,9 @@
 """Emergency events (突发事件, R16.5, R4.10; docs/INCIDENTS.md): a help request of category A, E
 or F opens one by itself (`incident_for_help`, from the report or the classification that made
 it one); the desk opens one directly, records its measures, its report upward and, to close it,
-the follow-up. Incident numbers (HBW-INC-202612-001) go in the service's index of numbers
-(shared/eventstore/ticket_numbers.py) beside the tickets', so a command may name either."""
+the follow-up, which answers the help request that reported it. Incident numbers
+(HBW-INC-202612-001) go in the service's index of numbers (shared/eventstore/ticket_numbers.py)
+beside the tickets', so a command may name either."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from pydantic import BaseModel
 
 from services.intake.application.times import not_in_future
 from services.intake.domain import Incident, IncidentCounter, Ticket
-from services.intake.domain.incident import incident_id_for, incident_of_ticket
+from services.intake.domain.incident import (
+    answers_its_help_request,
+    incident_id_for,
+    incident_of_ticket,
+)
 from shared.contracts.incident_commands import (
     CloseIncident,
     IncidentCommand,
@@ -183,9 +188,18 @@ def report_up(
 def close_incident(
     app: IntakeApp, ctx: CommandContext, cmd: CloseIncident
 ) -> tuple[BaseModel, list[Any]]:
-    return _change(
-        app, ctx, cmd, lambda i, at, meta: i.close(at=at, meta=meta, follow_up=cmd.follow_up)
-    )
+    """Closed with its follow-up; the help request that reported it, if still unanswered, is
+    answered with it in the same transaction (`answers_its_help_request`, R10.2, R16.5)."""
+    incident = incident_of_site(app, ctx.site, cmd.incident_id)
+    now, meta = app.clock.now(), ctx.meta(cmd)
+    with as_reply():
+        incident.close(at=now, meta=meta, follow_up=cmd.follow_up)
+    ticket = app.ticket(incident.ticket_id) if incident.ticket_id is not None else None
+    if ticket is None or not answers_its_help_request(incident, ticket):
+        return incident_reply(incident), [incident]
+    message = f"突发事件 {incident.incident_no} 已处理并跟进: {cmd.follow_up}"
+    ticket.reply(at=now, meta=meta, message=message)
+    return incident_reply(incident), [incident, ticket]
 
 
 def _when(given: datetime | None, now: datetime, field: str) -> datetime:

@@ -9,7 +9,7 @@ the ticket that opened the incident, if any.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -18,6 +18,10 @@ from services.intake.domain.month_counter import MonthCounter
 from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.incidents import IncidentStatus
 from shared.kernel.refusals import RuleError, TransitionError
+from shared.kernel.vocabulary import Kind
+
+if TYPE_CHECKING:
+    from services.intake.domain.ticket import Ticket
 
 INCIDENT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/incident")
 COUNTER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/incident-counter")
@@ -136,6 +140,22 @@ class Incident(Aggregate):
         if not self.reports_up:
             raise RuleError("reports_up", "report the incident upward before closing (R16.5)")
         self._event(self.Closed, at, meta, follow_up=follow_up, closed_at=at)
+
+
+def answers_its_help_request(incident: Incident, ticket: Ticket) -> bool:
+    """A closed incident answers the help request that reported it, if that is still waiting
+    for its first reply (R10.2): closing records the follow-up afterwards (事后跟进, R16.5), the
+    desk going back to the caller once the emergency is over (S1:128), so the caller has had
+    their answer and the 5-minute reply clock has nothing left to wait for. A help request
+    answered already, resolved, closed or cancelled, or reclassified as another kind, keeps what
+    it has; its resolution and follow-up call (回访) stay the desk's (docs/INCIDENTS.md)."""
+    return (
+        incident.status is IncidentStatus.closed
+        and incident.ticket_id == ticket.id
+        and ticket.kind == Kind.help
+        and ticket.is_open
+        and ticket.reply_count == 0
+    )
 
 
 class IncidentCounter(MonthCounter):
