@@ -99,3 +99,10 @@ class ReportReply(TicketReply):
         description="The emergency event a help request of category A, E or F opened (R16.5): "
         "security and the duty manager are told at once; record its measures",
     )
+    answered_by_notice: str | None = Field(
+        default=None,
+        description="The outage notice (维修通告) that answers this call: a repair reporting only "
+        "the cut an announced outage, still before its expected restoration, announces is "
+        "recorded as an inquiry and gets no work order; tell the customer the notice's expected "
+        "restoration time (R7.10, R16.6)",
+    )

@@ -1,6 +1,7 @@
 """Maintenance and outage notices (维修通告, R7.9, R7.10, R16.6; docs/OUTAGES.md): what a notice
 is about, when it must be announced, when an emergency's explanation and an outage's restoration
-fall due, and which contacts it answers. Policy as data, in the kernel, so that intake (which
+fall due, which contacts it answers, and which repair calls it answers alone (the caller
+reports only its cut: `only_the_outage`). Policy as data, in the kernel, so that intake (which
 records notices and links contacts), escalation (which keeps their clocks) and the docs name one
 table."""
 
@@ -12,6 +13,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.kernel.repairs import Fault, faults_in, says
 
 
 class NoticeKind(StrEnum):
@@ -57,6 +60,38 @@ KIND_CATEGORIES: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.lift_outage: ("elevator",),
     NoticeKind.other_outage: ("maintenance", "public_facility"),
 }
+
+
+# What a caller says when all they report is the cut an outage notice announces: the R7.1 item a
+# new report of it would be, in the words of shared/kernel/repairs.py. An `other_outage` names
+# no supply the desk could recognise, so its calls are never answered by it alone.
+# fmt: off
+OUTAGE_SAID: dict[NoticeKind, Fault] = {
+    NoticeKind.water_outage: Fault("R7.1(3)", "no water", (
+        "停水 断水 没水 没有水 无水 不出水 不来水 停了水 水停了 没来水",
+    )),
+    NoticeKind.power_outage: Fault("R7.1(2)", "no power", (
+        "停电 断电 没电 没有电 无电 不通电 停了电 电停了 没来电",
+    )),
+    NoticeKind.gas_outage: Fault("R7.1(7)", "no gas", (
+        "停气 断气 没气(?!味) 没有气(?!味) 停了气 "
+        "没燃气 没有燃气 没天然气 没有天然气 没煤气 没有煤气",
+    )),
+    NoticeKind.lift_outage: Fault("R7.1(5)", "the lift out of service", (
+        ("电梯 扶梯 货梯 客梯", 6, "停运 停用 停了 不动 不运行 不能用 用不了 不能坐 坐不了"),
+    )),
+}
+# fmt: on
+
+
+def only_the_outage(kind: str, content: str) -> bool:
+    """The content names the cut the outage `kind` announces (not denied: "不是停水") and, that
+    set aside, no other R7.1 fault: "家里停水了" is the outage itself (R16.6), "停水了, 水管也爆了"
+    also reports a burst pipe, and "电梯停了, 有人被困" someone trapped — news to the desk."""
+    cut = OUTAGE_SAID.get(NoticeKind(kind))
+    if cut is None or not says(cut, content):
+        return False
+    return not faults_in(cut.pattern.sub(" ", content))
 
 
 def is_outage(kind: str) -> bool:

@@ -153,13 +153,14 @@ def _negated(content: str, start: int, end: int) -> bool:
     return bool(OVER.search(content, end, rest.start() if rest else len(content)))
 
 
+def says(fault: Fault, content: str) -> bool:
+    """The content names `fault` somewhere and does not deny it there."""
+    return any(not _negated(content, m.start(), m.end()) for m in fault.pattern.finditer(content))
+
+
 def faults_in(content: str) -> tuple[Fault, ...]:
     """The R7.1 faults the content names and does not deny, in table order."""
-    return tuple(
-        fault
-        for fault in FAULTS
-        if any(not _negated(content, m.start(), m.end()) for m in fault.pattern.finditer(content))
-    )
+    return tuple(fault for fault in FAULTS if says(fault, content))
 
 
 def urgency_of(category: str | None, content: str) -> Urgency:

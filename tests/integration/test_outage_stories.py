@@ -55,3 +55,59 @@ async def test_an_outage_links_the_contacts_in_its_scope_and_alerts_when_restora
 
     [alert] = await eventually(told)
     assert (alert["about"], alert["ticket_no"]) == ("maintenance", "HBW-MN-0001")
+
+
+async def test_a_call_about_the_announced_cut_gets_no_work_order_but_other_news_does_R7_10_R16_6_R7_1(  # noqa: E501
+    desk: Desk, drill_services
+) -> None:
+    await drill_services("intake", "dispatch", "escalation")
+    drill = Drill(desk, "hbw")
+    announced = await desk.command("hbw", "maintenance_announce", {
+        "staff_id": "S01", "client_ref": "water-3", "kind": "water_outage", "planned": True,
+        "scope": {"buildings": ["3"]}, "starts_at": CLOCK_STARTS.isoformat(),
+        "expected_end": (CLOCK_STARTS + timedelta(hours=2)).isoformat(),
+        "announced_at": (CLOCK_STARTS - timedelta(days=1)).isoformat(),
+        "text": "3号楼二次供水水箱清洗, 9:00-11:00停水",
+    })  # fmt: skip
+    assert announced["ok"], announced
+
+    async def call(ref: str, room: str, content: str) -> dict:
+        reporter = {"name": "王小明", "phone": "13800138000", "room": room}
+        body = report_body(ref, kind="repair", category="plumbing", content=content)
+        reply = await desk.command("hbw", "report", body | {"reporter": reporter})
+        assert reply["ok"], reply
+        return reply
+
+    # 09:20, building 3: no water, as announced — the notice answers it (told: back by 11:00)
+    await drill.set_clock(CLOCK_STARTS + timedelta(minutes=20))
+    no_water = await call("no-water", "3-201", "家里停水了, 什么时候来水")
+    assert no_water["answered_by_notice"] == "HBW-MN-0001" and no_water["deadline"] is None
+    # a burst pipe in building 3, and no water in building 5 (not announced): urgent repairs
+    burst = await call("burst", "3-202", "停水了, 楼道水管也爆了一直喷水")
+    elsewhere = await call("elsewhere", "5-101", "家里停水了")
+    # 11:05, not restored: the time announced was not kept, the call is a repair again
+    await drill.set_clock(CLOCK_STARTS + timedelta(hours=2, minutes=5))
+    overrun = await call("overrun", "3-301", "还是停水")
+    repairs = [burst, elsewhere, overrun]
+    assert all(r["answered_by_notice"] is None for r in repairs)
+
+    async def ordered() -> dict[str, str] | None:
+        issued = await drill.events("workorder.issued")
+        found = {e["data"]["ticket_id"]: e["data"]["urgency"] for e in issued}
+        return found if overrun["ticket_id"] in found else None  # read in stream order
+
+    orders = await eventually(ordered)
+    assert orders == {r["ticket_id"]: "urgent" for r in repairs}  # none for no_water (R8.1)
+    await drill.started(overrun["ticket_id"], "order_issued_household")
+    started = await drill.events("escalation.clock_started", no_water["ticket_id"])
+    assert started == []  # an inquiry: no order to issue, no clock (G5)
+    [reported] = [
+        e for e in await drill.events("ticket.reported")
+        if e["aggregate_id"] == no_water["ticket_id"]
+    ]  # fmt: skip
+    assert reported["data"]["kind"] == "inquiry"
+    listed = await desk.query("hbw", "maintenance.list", {"active": True})
+    [notice] = listed["notices"]
+    assert sorted(notice["linked"]) == sorted(
+        r["ticket_no"] for r in (no_water, burst, overrun)
+    )  # every call about building 3's cut is linked to it

@@ -209,3 +209,88 @@ def test_a_contact_without_a_category_is_linked_once_classified_R16_6(app, ctx, 
     app.execute(ctx, ClassifyTicket(staff_id="S017", ticket_id=ticket["ticket_id"],
                                     kind="repair", category="plumbing"))  # fmt: skip
     assert list(_notice(app, reply).linked.values()) == [ticket["ticket_no"]]
+
+
+# -- a repair call the outage answers (R7.10, R16.6; docs/OUTAGES.md "Calls the notice answers") --
+
+NO_WATER = "家里停水了, 什么时候来水"
+
+
+def _ticket_of(app, reply):
+    return app.ticket(UUID(reply["ticket_id"]))
+
+
+def test_a_no_water_call_during_the_announced_cut_is_an_inquiry_the_notice_answers_R7_10_R16_6(
+    app, ctx, report_cmd, clock
+):
+    notice = app.execute(ctx, _announce())
+    clock.advance(timedelta(minutes=20))
+    reply = app.execute(ctx, report_cmd(content=NO_WATER))  # a repair at 3-1201, plumbing
+    assert reply["answered_by_notice"] == "HBW-MN-0001"
+    assert (reply["promises"], reply["deadline"]) == ([], None)  # no repair promised (R7.3)
+    assert _ticket_of(app, reply).kind == "inquiry"
+    assert list(_notice(app, notice).linked.values()) == [reply["ticket_no"]]
+    translate = Translator(app.reporters_of)
+    [reported] = [translate(e) for e in app.events.get(UUID(reply["ticket_id"]))]
+    assert reported.data.kind == "inquiry"  # dispatch issues no work order for it (R8.1)
+    again = app.execute(ctx, report_cmd(content=NO_WATER))  # the same report again
+    assert again["duplicate"] and again["answered_by_notice"] == "HBW-MN-0001"
+
+
+def test_a_call_that_also_reports_another_fault_stays_an_urgent_repair_R7_1(app, ctx, report_cmd):
+    app.execute(ctx, _announce())
+    reply = app.execute(ctx, report_cmd(content="停水了, 楼道水管也爆了一直喷水"))
+    assert reply["answered_by_notice"] is None and _ticket_of(app, reply).kind == "repair"
+    assert [p["clock"] for p in reply["promises"]] == ["urgent_on_site", "urgent_fixed"]
+    leak = app.execute(ctx, report_cmd(client_ref="c-2"))  # 厨房水管漏水: not the cut at all
+    assert leak["answered_by_notice"] is None and _ticket_of(app, leak).kind == "repair"
+
+
+def test_a_call_past_the_announced_restoration_time_is_a_repair_again_R16_6_R7_1(
+    app, ctx, report_cmd, clock
+):
+    notice = app.execute(ctx, _announce())  # back by T0 + 2 h, neither revised nor restored
+    clock.advance(timedelta(hours=2))
+    reply = app.execute(ctx, report_cmd(content="还是停水"))
+    assert reply["answered_by_notice"] is None and _ticket_of(app, reply).kind == "repair"
+    assert reply["deadline"]["clock"] == "urgent_fixed"
+    assert list(_notice(app, notice).linked.values()) == [reply["ticket_no"]]  # still its call
+
+
+def test_the_revised_restoration_time_is_the_one_the_caller_is_told_R16_6(
+    app, ctx, report_cmd, clock
+):
+    app.execute(ctx, _announce())
+    later = T0 + timedelta(hours=4)
+    revise = mc.ReviseRestoration(staff_id="S017", notice_id="mn-1", expected_end=later,
+                                  reason="换泵")  # fmt: skip
+    app.execute(ctx, revise)
+    clock.advance(timedelta(hours=3))
+    reply = app.execute(ctx, report_cmd(content=NO_WATER))
+    assert reply["answered_by_notice"] == "HBW-MN-0001"
+
+
+def test_a_cut_no_notice_announces_to_the_caller_stays_an_urgent_repair_R7_1(app, ctx, report_cmd):
+    app.execute(ctx, _announce())  # building 3
+    elsewhere = {"name": "李四", "phone": "13900139000", "room": "5-302"}
+    other_building = app.execute(ctx, report_cmd(client_ref="c-1", reporter=elsewhere,
+                                                 content=NO_WATER))  # fmt: skip
+    before_it = app.execute(ctx, report_cmd(client_ref="c-2", content=NO_WATER,
+                                            received_at=T0 - timedelta(minutes=5)))  # fmt: skip
+    for reply in (other_building, before_it):
+        assert reply["answered_by_notice"] is None and _ticket_of(app, reply).kind == "repair"
+
+
+def test_only_a_repair_is_answered_by_the_notice(app, ctx, report_cmd):
+    app.execute(ctx, _announce())
+    complaint = app.execute(ctx, report_cmd(kind="complaint", content="又停水了, 太不像话"))
+    assert complaint["answered_by_notice"] is None
+    assert _ticket_of(app, complaint).kind == "complaint"  # a complaint is the desk's to judge
+
+
+def test_the_desk_may_still_make_an_answered_call_a_repair_R7_1(app, ctx, report_cmd):
+    app.execute(ctx, _announce())
+    reply = app.execute(ctx, report_cmd(content=NO_WATER))
+    app.execute(ctx, ClassifyTicket(staff_id="S017", ticket_id=reply["ticket_id"],
+                                    kind="repair"))  # fmt: skip
+    assert _ticket_of(app, reply).kind == "repair"  # classified: dispatch issues its order

@@ -1,6 +1,7 @@
 """A contact is reported (docs/DOMAIN.md §2, §3): it opens its ticket, numbered per site and
 month (HBW-202611-0042) by the site's counter for the month the contact was received in, local
-time; the same `client_ref` again is answered with the ticket it opened."""
+time; the same `client_ref` again is answered with the ticket it opened. A repair call that an
+announced outage answers is recorded as an inquiry (domain/outage_calls.py, docs/OUTAGES.md)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,18 @@ from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
 from services.intake.application.incidents import incident_for_help
-from services.intake.application.maintenance import link_report
+from services.intake.application.maintenance import link_report, notices_answering
 from services.intake.application.replies import report_reply
 from services.intake.application.residents import mark_special_care
 from services.intake.application.times import not_in_future
 from services.intake.domain import Incident, NoticeBoard, Ticket, TicketCounter, ticket_id_for
 from services.intake.domain.care_roll import CareRoll
 from services.intake.domain.incident import incident_of_ticket
+from services.intake.domain.outage_calls import answering_notice
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
 from shared.eventstore.ticket_numbers import TicketNumber
+from shared.kernel.vocabulary import Kind
 from shared.messaging.errors import invalid
 
 if TYPE_CHECKING:
@@ -44,6 +47,11 @@ def report_contact(
         number = opened.incident_no if opened is not None else None
         return report_reply(existing, site, duplicate=True, incident_no=number), []
     counter = _counter(app, ctx.site, received_at.astimezone(site.zone).strftime("%Y%m"), now)
+    unit = reporter.get("room") if reporter else None
+    notices = notices_answering(app, ctx.site, unit=unit, category=cmd.category, at=received_at)
+    # a repair call about an announced outage still running: an inquiry the notice answers, no
+    # work order (R7.10, R16.6)
+    answered = answering_notice(notices, kind=cmd.kind.value, content=cmd.content, at=received_at)
     ticket = Ticket.report(
         ticket_id=ticket_id,
         at=now,
@@ -51,7 +59,8 @@ def report_contact(
         ticket_no=counter.next_number(now, reporter),
         client_ref=cmd.client_ref,
         channel=cmd.channel.value,
-        kind=cmd.kind.value,
+        kind=Kind.inquiry.value if answered else cmd.kind.value,
+        answered_by_notice=answered.notice_no if answered else None,
         category=cmd.category,
         help_category=cmd.help_category.value if cmd.help_category else None,
         reporter=reporter,
@@ -66,8 +75,8 @@ def report_contact(
     incident = incident_for_help(app, ticket, ctx.meta(cmd), kind)  # A, E, F (R16.5)
     incident_no = incident[0].incident_no if incident else None
     reply = report_reply(ticket, site, duplicate=False, incident_no=incident_no)
-    notices = link_report(app, ticket, ctx.meta(cmd))  # about a notice in force (R16.6)
-    return reply, [ticket, counter, *number, *incident, *notices]
+    linked = link_report(app, ticket, ctx.meta(cmd), notices)  # about a notice in force (R16.6)
+    return reply, [ticket, counter, *number, *incident, *linked]
 
 
 def report_lookups(

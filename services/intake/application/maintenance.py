@@ -180,21 +180,37 @@ def zone_on_file(app: IntakeApp, site: str, unit: str | None) -> str | None:
     return found.zone if found is not None and found.site == site else None
 
 
-def link_report(app: IntakeApp, ticket: Ticket, meta: dict[str, Any]) -> list[Any]:
-    """A new contact about an announced notice is linked to it (R16.6): the notices in force at
-    the site whose scope, categories and time answer it."""
-    board = app.get(NoticeBoard.id_for(ticket.site), NoticeBoard)
+def notices_answering(app: IntakeApp, site: str, *, unit: str | None, category: str | None,
+                      at: datetime) -> list[MaintenanceNotice]:  # fmt: skip
+    """The notices in force at the site whose scope, categories and time answer a contact from
+    `unit` of `category` received `at` (the matching rule: `MaintenanceNotice.answers`)."""
+    board = app.get(NoticeBoard.id_for(site), NoticeBoard)
     if board is None or not board.active:
         return []
-    unit = ticket.reporters[0].get("room") if ticket.reporters else None
-    zone = zone_on_file(app, ticket.site, unit)
+    zone = zone_on_file(app, site, unit)
+    notices = (app.get(notice_id, MaintenanceNotice) for notice_id in board.active)
+    return [
+        n
+        for n in notices
+        if n is not None and n.answers(unit=unit, category=category, at=at, zone=zone)
+    ]
+
+
+def link_report(
+    app: IntakeApp,
+    ticket: Ticket,
+    meta: dict[str, Any],
+    notices: list[MaintenanceNotice] | None = None,
+) -> list[Any]:
+    """A new contact about an announced notice is linked to it (R16.6): to `notices`, or else to
+    the notices in force at the site that answer it."""
+    if notices is None:
+        unit = ticket.reporters[0].get("room") if ticket.reporters else None
+        notices = notices_answering(
+            app, ticket.site, unit=unit, category=ticket.category, at=ticket.received_at
+        )
     linked = []
-    for notice_id in board.active:
-        notice = app.get(notice_id, MaintenanceNotice)
-        if notice is None or not notice.answers(
-            unit=unit, category=ticket.category, at=ticket.received_at, zone=zone
-        ):
-            continue
+    for notice in notices:
         notice.link(at=app.clock.now(), meta=meta, ticket_id=ticket.id,
                     ticket_no=ticket.ticket_no, by="auto")  # fmt: skip
         linked.append(notice)

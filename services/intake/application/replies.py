@@ -58,4 +58,5 @@ def report_reply(
         # gas, fire or smoke: the emergency plan (R4.10, R16.5), by dispatch's own rule
         emergency=ticket.kind in (Kind.repair, Kind.help) and is_emergency(ticket.content),
         incident_no=incident_no,
+        answered_by_notice=ticket.answered_by_notice,
     )

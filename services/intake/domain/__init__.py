@@ -6,9 +6,10 @@ dispatch publishes them (`work_orders`), the site manager's monthly analysis (`m
 emergency events and their numbers (`incident`), the log of refused looks at contact details
 (`access_log`); violation cases (`violation_case`) and the list of a site's cases
 (`violation_register`); the desk's promises (`promise`); maintenance and outage notices
-(`maintenance_notice`) and a site's board of them (`notice_board`); the resident and unit file
-(`resident`), the site's special-care residents (`care_roll`) and the log of looks at the file
-(`caller_log`), docs/RESIDENTS.md."""
+(`maintenance_notice`), a site's board of them (`notice_board`) and the repair calls an outage
+answers alone (`outage_calls`); the resident and unit file (`resident`), the site's
+special-care residents (`care_roll`) and the log of looks at the file (`caller_log`),
+docs/RESIDENTS.md."""
 
 from services.intake.domain.access_log import AccessLog, refused_reveals
 from services.intake.domain.incident import Incident, IncidentCounter

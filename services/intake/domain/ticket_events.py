@@ -36,6 +36,8 @@ class Reported(TicketEvent, Aggregate.Created):
     content: str
     received_at: datetime
     appointment: dict[str, Any] | None
+    # a repair call an announced outage answered: recorded as an inquiry (outage_calls.py)
+    answered_by_notice: str | None = None  # stored before it: none
 
 
 class Classified(TicketEvent):
