@@ -35,17 +35,35 @@ async def _incident(desk: Desk, site: str, ref: str, **expect: object) -> dict:
     return await eventually(shown)
 
 
+async def _report_help_f(desk: Desk, site: str, ref: str, incident_kind: str, content: str) -> dict:
+    """A help request of category F (水浸、火灾等事故, R4.6): it opens its incident."""
+    body = report_body(
+        ref, kind="help", category=None, help_category="F",
+        incident_kind=incident_kind, content=content,
+    )  # fmt: skip
+    reported = await desk.command(site, "report", body)
+    assert reported["ok"], reported
+    return reported
+
+
+async def _close(desk: Desk, site: str, ref: str, measure: str, up: dict, follow_up: str) -> None:
+    """Record a measure and the report upward, then close with the follow-up (R16.5)."""
+    ids = {"incident_id": ref, "staff_id": "S01"}
+    for verb, extra in (
+        ("incident_measure", {"measure": measure}),
+        ("incident_report_up", {"to": "project_manager"} | up),
+        ("incident_close", {"follow_up": follow_up}),
+    ):
+        reply = await desk.command(site, verb, ids | extra)
+        assert reply["ok"], reply
+
+
 async def test_a_lift_entrapment_at_2am_on_sunday_tells_security_and_the_duty_manager_at_once_R16_5_R10_7_R15_14(  # noqa: E501
     desk: Desk, drill_services
 ) -> None:
     await drill_services()
     drill = Drill(desk, "ohs")
-    body = report_body(
-        "lift-1", kind="help", category=None, help_category="F",
-        incident_kind="lift_entrapment", content="2号楼电梯困人",
-    )  # fmt: skip
-    reported = await desk.command("ohs", "report", body)
-    assert reported["ok"], reported
+    reported = await _report_help_f(desk, "ohs", "lift-1", "lift_entrapment", "2号楼电梯困人")
 
     # at once, at 02:00 on a Sunday: no office-hours clock holds the 24-hour line back
     [security] = await _told(drill, "department_supervisor", "incident_alerted")
@@ -62,14 +80,8 @@ async def test_a_lift_entrapment_at_2am_on_sunday_tells_security_and_the_duty_ma
     assert incident["occurred_at"] == "2026-12-06T02:00:00+08:00"  # in the site's zone
 
     await drill.set_clock(CLOCK_STARTS + timedelta(minutes=25))
-    ids = {"incident_id": ref, "staff_id": "S01"}
-    for verb, extra in (
-        ("incident_measure", {"measure": "电梯公司到场放人, 无人受伤"}),
-        ("incident_report_up", {"to": "project_manager", "note": "电话报告"}),
-        ("incident_close", {"follow_up": "门机故障, 已更换门锁"}),
-    ):
-        reply = await desk.command("ohs", verb, ids | extra)
-        assert reply["ok"], reply
+    await _close(desk, "ohs", ref, "电梯公司到场放人, 无人受伤", {"note": "电话报告"},
+                 "门机故障, 已更换门锁")  # fmt: skip
     closed = await _incident(desk, "ohs", ref, status="closed")
     assert [m["taken_at"] for m in closed["measures"]] == ["2026-12-06T02:25:00+08:00"]
     assert closed["reports_up"][0]["to"] == "project_manager"
@@ -94,12 +106,7 @@ async def test_closing_the_incident_answers_its_help_request_so_its_clock_no_lon
 ) -> None:
     await drill_services("intake", "escalation")
     drill = Drill(desk, "hbw")
-    body = report_body(
-        "flood-1", kind="help", category=None, help_category="F",
-        incident_kind="flood", content="3-201 卫生间水浸",
-    )  # fmt: skip
-    reported = await desk.command("hbw", "report", body)
-    assert reported["ok"], reported
+    reported = await _report_help_f(desk, "hbw", "flood-1", "flood", "3-201 卫生间水浸")
     ticket_id, ref = reported["ticket_id"], reported["incident_no"]
     started = await drill.started(ticket_id, "help_reply")  # 5 minutes from 02:00 (R10.2)
     await _told(drill, "project_manager", "incident_alerted")
@@ -107,14 +114,7 @@ async def test_closing_the_incident_answers_its_help_request_so_its_clock_no_lon
     # three minutes on the water is off, security has been, the manager told: the desk closes
     # the incident with its follow-up, and that answers the caller
     await drill.set_clock(CLOCK_STARTS + timedelta(minutes=3))
-    ids = {"incident_id": ref, "staff_id": "S01"}
-    for verb, extra in (
-        ("incident_measure", {"measure": "关闭总阀, 清理积水"}),
-        ("incident_report_up", {"to": "project_manager"}),
-        ("incident_close", {"follow_up": "角阀老化爆裂, 已更换"}),
-    ):
-        reply = await desk.command("hbw", verb, ids | extra)
-        assert reply["ok"], reply
+    await _close(desk, "hbw", ref, "关闭总阀, 清理积水", {}, "角阀老化爆裂, 已更换")
 
     async def replied() -> list[dict]:
         return [e for e in await drill.events("ticket.replied") if e["aggregate_id"] == ticket_id]
