@@ -49,6 +49,7 @@ async def test_a_reported_contact_is_published_once_as_an_envelope(desk: Desk, s
         ],
         "emergency": False,  # gas, fire or smoke: the emergency plan (R4.10, R16.5)
         "incident_no": None,  # a help request of category A, E or F names its incident (R16.5)
+        "answered_by_notice": None,  # a repair an announced outage answers names it (R16.6)
     }
     await eventually(lambda: _count_is(desk, 1))
     [msg] = await desk.events()
