@@ -9,7 +9,7 @@ name, or `<name>:<order_no>` for a clock of one work order.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
@@ -18,6 +18,7 @@ from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
 from shared.kernel.incidents import IncidentKind
 from shared.kernel.maintenance import NoticeKind
+from shared.kernel.promises import PromiseKind
 from shared.kernel.vocabulary import ClockName, Department, Level, Role
 
 
@@ -202,22 +203,34 @@ class NotificationAcknowledged(TicketRef):
     note: str | None
 
 
+OCCURRED = "When it happened (the incident's occurred_at); null in schema 1"
+
+
 class IncidentAlerted(Contract):
-    """An emergency event opened (R16.5): a role told at once, on any hour (R10.7, R15.14)."""
+    """An emergency event opened (R16.5): a role told at once, on any hour (R10.7, R15.14).
+    Schema 2 added `occurred_at`; a schema-1 alert reads as null."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     incident_id: UUID
     incident_no: str
     kind: IncidentKind
     place: str | None
+    occurred_at: AwareDatetime | None = Field(default=None, description=OCCURRED)
     notification: Notified
 
 
 class IncidentFollowUpDue(Contract):
-    """An emergency event's follow-up was not recorded by its time (R16.5): a reminder."""
+    """An emergency event's follow-up was not recorded by its time (R16.5): a reminder.
+    Schema 2 added `place` and `occurred_at`; a schema-1 reminder reads as null."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     incident_id: UUID
     incident_no: str
     kind: IncidentKind
+    place: str | None = Field(default=None, description="The unit or area, masked, or null")
+    occurred_at: AwareDatetime | None = Field(default=None, description=OCCURRED)
     due_at: AwareDatetime
     notification: Notified
 
@@ -310,14 +323,31 @@ class MeasureOverdue(Contract):
     notification: Notified
 
 
+# the most of what was promised a promise's notification carries (masked first, then cut)
+WHAT_SHOWN = 120
+
+
 class PromiseDue(Contract):
     """A promise's reminder to its owner's role before the due time, or its overdue notice to
-    the supervisor after it (R6.15, R10.6, R2.6, R11.5; docs/PROMISES.md)."""
+    the supervisor after it (R6.15, R10.6, R2.6, R11.5; docs/PROMISES.md). Schema 2 added
+    `kind`, `what` and `ticket_no`; a schema-1 event reads as null, as does a promise made
+    before escalation kept them."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     promise_id: UUID
     client_ref: str
     owner: str = Field(description="The staff id (工号) who keeps it")
     due_at: AwareDatetime
+    kind: PromiseKind | None = None
+    what: str | None = Field(
+        default=None,
+        max_length=WHAT_SHOWN,
+        description=f"What was promised, masked, at most {WHAT_SHOWN} characters (cut with …)",
+    )
+    ticket_no: str | None = Field(
+        default=None, description="The ticket it was made on; null for a missed call"
+    )
     notification: Notified
 
 
@@ -462,6 +492,27 @@ MAINTENANCE_NOTIFYING = (
 )
 
 
+class IncidentSummary(Contract):
+    """What an incident's notification says of it, so that whoever it wakes knows what happened,
+    where and when without opening the console (R16.5)."""
+
+    kind: IncidentKind
+    place: str | None = Field(description="The unit or area, masked; null when none was given")
+    occurred_at: AwareDatetime = Field(description="When it happened")
+
+
+class PromiseSummary(Contract):
+    """What a promise's notification says of it (R6.15): what was promised and the ticket it was
+    made on; by when is the notification's `due_at`."""
+
+    kind: PromiseKind
+    what: str = Field(
+        max_length=WHAT_SHOWN,
+        description=f"What was promised, masked, at most {WHAT_SHOWN} characters (cut with …)",
+    )
+    ticket_no: str | None = Field(description="The ticket it was made on; null for a missed call")
+
+
 class Notification(Contract):
     """What a role receives on desk.ntf.<site>.<role> (also kept in the stream NOTICES)."""
 
@@ -512,6 +563,16 @@ class Notification(Contract):
         default=None,
         description="A breach of a work order's clock (collected, on site, assessed): the order",
     )
+    incident: IncidentSummary | None = Field(
+        default=None,
+        description="An incident's (about `incident`): its kind, place and when it happened; "
+        "null on one raised before escalation published them (its escalation event's schema 1)",
+    )
+    promise: PromiseSummary | None = Field(
+        default=None,
+        description="A promise's (about `promise`): its kind, what was promised and its ticket; "
+        "null on one raised before escalation published them",
+    )
 
 
 # what a notification's ticket_id and ticket_no name, by its reason, where not a ticket's
@@ -544,6 +605,7 @@ def notification_of(published: Envelope) -> Notification | None:
             raised_at=published.occurred_at,
             event_id=published.event_id,
             staff=data.owner,
+            promise=_promise_summary(data),
         )
     if isinstance(published, INCIDENT_NOTIFYING + MAINTENANCE_NOTIFYING):
         incident = isinstance(published, INCIDENT_NOTIFYING)
@@ -561,6 +623,7 @@ def notification_of(published: Envelope) -> Notification | None:
             raised_at=published.occurred_at,
             event_id=published.event_id,
             department=data.notification.department,
+            incident=_incident_summary(data) if incident else None,
         )
     return Notification(
         notification_id=data.notification.notification_id,
@@ -578,6 +641,21 @@ def notification_of(published: Envelope) -> Notification | None:
         department=data.notification.department,
         order_no=(data.key.partition(":")[2] or None) if name == "clock_breached" else None,
     )
+
+
+def _incident_summary(data: IncidentAlerted | IncidentFollowUpDue) -> IncidentSummary | None:
+    """What the incident's decision says of it, when it says it whole (schema 2)."""
+    if data.occurred_at is None:
+        return None
+    return IncidentSummary(kind=data.kind, place=data.place, occurred_at=data.occurred_at)
+
+
+def _promise_summary(data: PromiseDue) -> PromiseSummary | None:
+    """What the promise's decision says of it, when it says it (schema 2, and a promise made
+    since escalation keeps what was promised)."""
+    if data.kind is None or data.what is None:
+        return None
+    return PromiseSummary(kind=data.kind, what=data.what, ticket_no=data.ticket_no)
 
 
 class ListNotices(Contract):

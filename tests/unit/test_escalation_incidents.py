@@ -11,8 +11,9 @@ from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
 from services.escalation.application.schedule import Schedule
 from services.escalation.domain import Notice
-from shared.contracts.escalation_events import notification_of
+from shared.contracts.escalation_events import IncidentSummary, notification_of
 from shared.kernel.clock import FixedClock
+from shared.kernel.incidents import IncidentKind
 from shared.kernel.sites import SiteDirectory
 from tests.unit.test_escalation_application import T0, Feed, app_on
 
@@ -45,6 +46,10 @@ def test_an_incident_tells_security_and_the_duty_manager_at_once_R10_7():
     assert {(n.reason, n.about, n.ticket_no, n.due_at) for n in notes if n} == {
         ("incident_alerted", "incident", "HBW-INC-202611-001", T0)
     }
+    # what happened, where and when: security knows before opening the console (R16.5)
+    assert {n.incident for n in notes if n} == {
+        IncidentSummary(kind=IncidentKind.lift_entrapment, place="2号楼电梯", occurred_at=T0)
+    }
     assert all(app.get(n.notification_id, Notice) is not None for n in notes if n)
 
 
@@ -59,6 +64,9 @@ def test_an_overdue_follow_up_reminds_the_duty_manager_once_R16_5():
     assert app.tick() == []
     reminder = notification_of(_published(app)[-1])
     assert (reminder.reason, reminder.role.value) == ("incident_follow_up_due", "project_manager")
+    assert reminder.incident == IncidentSummary(
+        kind=IncidentKind.lift_entrapment, place="2号楼电梯", occurred_at=T0
+    )
 
 
 def test_a_closed_incident_is_not_reminded():

@@ -10,31 +10,37 @@ from uuid import uuid4
 from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
 from services.escalation.application.schedule import Schedule
-from shared.contracts.escalation_events import notification_of
+from shared.contracts.escalation_events import Notification, PromiseSummary, notification_of
 from shared.kernel.clock import FixedClock
+from shared.kernel.promises import PromiseKind
 from shared.kernel.sites import SiteDirectory
 from tests.unit.test_escalation_application import T0, Feed, app_on
 
 DUE = T0 + timedelta(hours=2)
 
 
-def made(feed: Feed, promise, due=DUE, kind: str = "reply") -> None:
+def made(feed: Feed, promise, due=DUE, kind: str = "reply", what: str = "回复",
+         ticket_no: str | None = None) -> None:  # fmt: skip
     feed("promise.made", promise, T0, client_ref="p-1", kind=kind, owner="S01",
-         owner_role="receptionist", due_at=due.isoformat(), what="回复", ticket_id=None,
-         ticket_no=None)  # fmt: skip
+         owner_role="receptionist", due_at=due.isoformat(), what=what,
+         ticket_id=uuid4() if ticket_no else None, ticket_no=ticket_no)  # fmt: skip
+
+
+def notices(app) -> list[Notification]:
+    events = (app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 1000))
+    notes = [notification_of(p) for e in events if (p := translate(e)) is not None]
+    return [n for n in notes if n is not None]
 
 
 def told(app) -> list[tuple[str, str, str | None]]:
-    events = (app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 1000))
-    notes = [notification_of(p) for e in events if (p := translate(e)) is not None]
-    return [(n.reason, n.role.value, n.staff) for n in notes if n is not None]
+    return [(n.reason, n.role.value, n.staff) for n in notices(app)]
 
 
 def test_the_owner_is_reminded_then_the_supervisor_told_R6_15():
     clock = FixedClock(T0)
     app, promise = app_on(clock), uuid4()
     feed = Feed(app)
-    made(feed, promise)
+    made(feed, promise, what="核实水费后回电", ticket_no="HBW-202611-0001")
     made(feed, promise)  # a repeat opens nothing new
     assert app.next_due(app.schedule.due(DUE)[0]) == DUE - timedelta(minutes=15)
     clock.set(DUE - timedelta(minutes=20))
@@ -50,6 +56,11 @@ def test_the_owner_is_reminded_then_the_supervisor_told_R6_15():
         ("promise_reminder", "receptionist", "S01"),
         ("promise_overdue", "cs_supervisor", "S01"),
     ]
+    # each says what was promised, on which ticket, and (its due_at) by when
+    assert {(n.promise, n.due_at) for n in notices(app)} == {
+        (PromiseSummary(kind=PromiseKind.reply, what="核实水费后回电",
+                        ticket_no="HBW-202611-0001"), DUE)
+    }  # fmt: skip
 
 
 def test_a_kept_promise_is_not_chased():

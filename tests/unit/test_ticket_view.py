@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
 
 from services.reporting.queries.tickets import get_ticket, list_tickets
 from services.reporting.views.tickets import TicketView
 from shared.contracts.commands import GetTicket, ListTickets
+from shared.contracts.escalation_events import EscalationIncidentAlertedEvent
 from shared.contracts.replies import ErrorCode
 from shared.messaging.errors import DeskError
 from shared.messaging.inbox import Delivery, decode
@@ -142,3 +144,33 @@ def test_get_ticket_of_another_site_is_not_found(view, deliveries):
     with pytest.raises(DeskError) as raised:
         get_ticket(view, "hbw", query)
     assert raised.value.code is ErrorCode.not_found
+
+
+def _alert(occurred_at: datetime | None) -> EscalationIncidentAlertedEvent:
+    """An incident's alert as escalation published it: schema 1 (before it said when the incident
+    happened) or 2."""
+    data = {
+        "incident_id": str(uuid4()), "incident_no": "HBW-INC-202611-001", "kind": "fire",
+        "place": "地下车库B2", "notification": {"notification_id": str(uuid4()),
+                                               "role": "project_manager"},
+    } | ({"occurred_at": occurred_at.isoformat()} if occurred_at else {})  # fmt: skip
+    return EscalationIncidentAlertedEvent.model_validate(
+        {
+            "event_id": str(uuid4()), "event_type": "escalation.incident_alerted",
+            "schema_version": 2 if occurred_at else 1, "site": "hbw", "aggregate_id": str(uuid4()),
+            "aggregate_version": 1, "occurred_at": AT.isoformat(), "recorded_at": AT.isoformat(),
+            "correlation_id": "c", "causation_id": None, "actor": "escalation", "data": data,
+        }
+    )  # fmt: skip
+
+
+def test_a_notice_lists_what_its_incident_says_and_an_older_one_reads_as_it_was_written(view):
+    """A schema-1 alert's row is what the view wrote before notices said more (a view rebuilt
+    from the same stream keeps its checksum, contract §21); a schema-2 alert's says what
+    happened, where and when (R16.5)."""
+    view.apply([Delivery(1, _alert(None)), Delivery(2, _alert(AT))])
+    older, newer = view.notices("hbw", role=None, unacknowledged=False, limit=10, after_seq=0)[0]
+    assert "incident" not in older and "promise" not in older
+    assert newer["incident"] == {
+        "kind": "fire", "place": "地下车库B2", "occurred_at": "2026-11-10T06:00:00Z"
+    }  # fmt: skip

@@ -47,9 +47,11 @@ EVENT_NAMES: dict[type, str] = {
 def _data(name: str, ev: Any) -> dict[str, Any]:
     if name.startswith("incident_"):
         return _incident(name, ev)
-    if name.startswith("promise_"):  # a promise's watch (R6.15): its id, client_ref, owner
+    if name.startswith("promise_"):  # a promise's watch (R6.15): its id, client_ref, owner,
+        # and what was promised on which ticket, masked again and cut (R15.1, R15.4)
         return {"promise_id": ev.promise_id, "client_ref": ev.client_ref, "owner": ev.owner,
-                "due_at": ev.due_at, "notification": _notified(ev)}  # fmt: skip
+                "due_at": ev.due_at, "kind": ev.kind, "what": _shortened(mask(ev.what)),
+                "ticket_no": ev.on_ticket, "notification": _notified(ev)}  # fmt: skip
     if name.startswith("maintenance_"):  # a notice's clock (R7.10, R16.6)
         notified = {"notification_id": ev.notification_id, "role": ev.role}
         return {"notice_id": ev.notice_id, "notice_no": ev.notice_no, "kind": ev.kind,
@@ -139,12 +141,19 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
 
 
 def _incident(name: str, ev: Any) -> dict[str, Any]:
-    """An emergency event's alert or reminder (R16.5); the place is a unit or area, masked as
-    everything published is."""
-    data = {"incident_id": ev.incident_id, "incident_no": ev.incident_no, "kind": ev.kind}
-    if name == "incident_alerted":
-        return data | {"place": mask(ev.place), "notification": _notified(ev)}
-    return data | {"due_at": ev.due_at, "notification": _notified(ev)}
+    """An emergency event's alert or reminder (R16.5): what happened, where and when; the place
+    is a unit or area, masked as everything published is."""
+    data = {"incident_id": ev.incident_id, "incident_no": ev.incident_no, "kind": ev.kind,
+            "place": mask(ev.place), "occurred_at": ev.occurred_at,
+            "notification": _notified(ev)}  # fmt: skip
+    return data if name == "incident_alerted" else data | {"due_at": ev.due_at}
+
+
+def _shortened(text: str | None) -> str | None:
+    """At most WHAT_SHOWN characters: cut after masking, so no cut leaves a part of a number
+    that masking would no longer recognise."""
+    shown = escalation_events.WHAT_SHOWN
+    return text if text is None or len(text) <= shown else text[: shown - 1] + "…"
 
 
 def _notified(ev: Any) -> dict[str, Any]:

@@ -30,12 +30,14 @@ def opened(app: EscalationApp, event: incident_events.IncidentOpenedEvent, site:
         incident_id=event.aggregate_id,
         incident_no=data.incident_no,
         kind=data.kind.value,
+        place=data.place,
+        occurred_at=data.occurred_at,
         follow_up_due=event.recorded_at + site.incidents.follow_up_within,
         at=event.recorded_at,
         cause=cause,
     )
     told = [(role.value, department.value if department else None) for role, department in ALERTED]
-    notices = watch.alert(told, data.place, event.recorded_at, cause)
+    notices = watch.alert(told, event.recorded_at, cause)
     return [watch, *notices]
 
 

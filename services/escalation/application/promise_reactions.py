@@ -31,7 +31,8 @@ def made(app: EscalationApp, event: ev.PromiseMadeEvent, site: SiteConfig,
             site=event.site, promise_id=event.aggregate_id, client_ref=data.client_ref,
             kind=data.kind.value, owner=data.owner, owner_role=data.owner_role.value,
             overdue_role=policy.overdue_role.value, due_at=data.due_at,
-            remind_before=policy.remind_before, at=event.occurred_at,
+            remind_before=policy.remind_before, what=data.what, on_ticket=data.ticket_no,
+            at=event.occurred_at,
             correlation_id=event.correlation_id, causation_id=cause.causation_id,
         )
     ]  # fmt: skip

@@ -32,6 +32,14 @@ class IncidentWatch(Aggregate):
     class Opened(Event, Aggregate.Created):
         kind: str
         follow_up_due: datetime
+        place: str | None
+        occurred_at: datetime | None  # what its notices say of it (R16.5)
+
+        class_version = 2  # v1, stored before its notices said where and when, kept neither
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["place"] = state["occurred_at"] = None
 
     class Alerted(Event):
         """A role told at once that the incident opened (R10.7)."""
@@ -41,6 +49,13 @@ class IncidentWatch(Aggregate):
         role: str
         department: str | None
         notice_id: UUID
+        occurred_at: datetime | None
+
+        class_version = 2  # v1 did not say when it happened
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["occurred_at"] = None
 
     class FollowUpOverdue(Event):
         """The follow-up was not recorded by its time: the role is reminded (R16.5)."""
@@ -50,6 +65,14 @@ class IncidentWatch(Aggregate):
         role: str
         department: str | None
         notice_id: UUID
+        place: str | None
+        occurred_at: datetime | None
+
+        class_version = 2  # v1 said neither where nor when it happened
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["place"] = state["occurred_at"] = None
 
         def apply(self, watch: IncidentWatch) -> None:
             watch.reminded = True
@@ -59,18 +82,22 @@ class IncidentWatch(Aggregate):
             watch.closed = True
 
     def __init__(self, *, site: str, incident_id: UUID, incident_no: str, kind: str,
-                 follow_up_due: datetime, **_: Any) -> None:  # fmt: skip
+                 follow_up_due: datetime, place: str | None, occurred_at: datetime | None,
+                 **_: Any) -> None:  # fmt: skip
         self.site = site
         self.incident_id = incident_id
         self.incident_no = incident_no
         self.kind = kind
         self.follow_up_due = follow_up_due
+        self.place = place
+        self.occurred_at = occurred_at
         self.reminded = False
         self.closed = False
 
     @classmethod
     def open(cls, *, site: str, incident_id: UUID, incident_no: str, kind: str,
-             follow_up_due: datetime, at: datetime, cause: Cause) -> IncidentWatch:  # fmt: skip
+             place: str | None, occurred_at: datetime, follow_up_due: datetime, at: datetime,
+             cause: Cause) -> IncidentWatch:  # fmt: skip
         return cls._create(
             cls.Opened,
             id=watch_id_for(incident_id),
@@ -83,6 +110,8 @@ class IncidentWatch(Aggregate):
             incident_no=incident_no,
             kind=kind,
             follow_up_due=follow_up_due,
+            place=place,
+            occurred_at=occurred_at,
         )
 
     def _record(self, cls: type[Event], at: datetime, cause: Cause, **data: Any) -> None:
@@ -109,9 +138,9 @@ class IncidentWatch(Aggregate):
             at=at,
         )
 
-    def alert(self, told: Iterable[tuple[str, str | None]], place: str | None, at: datetime,
+    def alert(self, told: Iterable[tuple[str, str | None]], at: datetime,
               cause: Cause) -> list[Notice]:  # fmt: skip
-        """Tell each role at once; returns their notices."""
+        """Tell each role at once what happened, where and when; returns their notices."""
         notices = []
         for role, department in told:
             notice = self._notice(f"incident:{role}:{department or ''}", role, at)
@@ -120,10 +149,11 @@ class IncidentWatch(Aggregate):
                 at,
                 cause,
                 kind=self.kind,
-                place=place,
+                place=self.place,
                 role=role,
                 department=department,
                 notice_id=notice.id,
+                occurred_at=self.occurred_at,
             )
             notices.append(notice)
         return notices
@@ -150,5 +180,7 @@ class IncidentWatch(Aggregate):
             role=role,
             department=None,
             notice_id=notice.id,
+            place=self.place,
+            occurred_at=self.occurred_at,
         )
         return [notice]

@@ -9,6 +9,7 @@ notices are `Notice`s (`ticket_id`, `ticket_no` are the promise's id and client_
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -38,6 +39,14 @@ class PromiseWatch(SystemBoard):
         overdue_role: str
         due_at: datetime
         remind_at: datetime | None
+        what: str | None  # as promise.made published it (masked): what its notices say
+        on_ticket: str | None  # the number of the ticket it was made on
+
+        class_version = 2  # v1, stored before its notices said what was promised, kept neither
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["what"] = state["on_ticket"] = None
 
     class DueMoved(Event):
         """Re-promised: a new due time, and both waits again."""
@@ -56,8 +65,9 @@ class PromiseWatch(SystemBoard):
         def apply(self, watch: PromiseWatch) -> None:
             watch.ended = True
 
-    class Reminded(Event):
-        """The owner's role is reminded before the due time."""
+    class Told(Event):
+        """What a reminder and an overdue notice say: the promise, its owner, its due time and
+        (since v2) its kind, what was promised and its ticket."""
 
         promise_id: UUID
         client_ref: str
@@ -65,29 +75,35 @@ class PromiseWatch(SystemBoard):
         due_at: datetime
         notice_id: UUID
         role: str
+        kind: str | None
+        what: str | None
+        on_ticket: str | None
+
+        class_version = 2  # v1 said neither what was promised nor on which ticket
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["kind"] = state["what"] = state["on_ticket"] = None
+
+    class Reminded(Told):
+        """The owner's role is reminded before the due time."""
 
         def apply(self, watch: PromiseWatch) -> None:
             watch.reminded = True
 
-    class Overdue(Event):
+    class Overdue(Told):
         """The due time passed unkept: the supervisor is told."""
-
-        promise_id: UUID
-        client_ref: str
-        owner: str
-        due_at: datetime
-        notice_id: UUID
-        role: str
 
         def apply(self, watch: PromiseWatch) -> None:
             watch.reminded = watch.overdue = True
 
     def __init__(self, *, site: str, promise_id: UUID, client_ref: str, kind: str, owner: str,
                  owner_role: str, overdue_role: str, due_at: datetime,
-                 remind_at: datetime | None, actor: str, correlation_id: str,
-                 causation_id: str | None) -> None:  # fmt: skip
+                 remind_at: datetime | None, what: str | None, on_ticket: str | None,
+                 actor: str, correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
         del actor, causation_id
         self.site, self.correlation_id, self.kind = site, correlation_id, kind
+        self.what, self.on_ticket = what, on_ticket
         self.ticket_id, self.ticket_no = promise_id, client_ref  # what a Notice names
         self.owner, self.owner_role, self.overdue_role = owner, owner_role, overdue_role
         self.due_at, self.remind_at = due_at, remind_at
@@ -98,13 +114,13 @@ class PromiseWatch(SystemBoard):
     @classmethod
     def open(cls, *, site: str, promise_id: UUID, client_ref: str, kind: str, owner: str,
              owner_role: str, overdue_role: str, due_at: datetime, remind_before: timedelta,
-             at: datetime, correlation_id: str,
+             what: str, on_ticket: str | None, at: datetime, correlation_id: str,
              causation_id: str | None) -> PromiseWatch:  # fmt: skip
         return cls._create(
             cls.Opened, id=promise_board_id_for(promise_id), timestamp=at, site=site,
             promise_id=promise_id, client_ref=client_ref, kind=kind, owner=owner,
             owner_role=owner_role, overdue_role=overdue_role, due_at=due_at,
-            remind_at=_remind_at(due_at, remind_before, at),
+            remind_at=_remind_at(due_at, remind_before, at), what=what, on_ticket=on_ticket,
             actor=SYSTEM, correlation_id=correlation_id, causation_id=causation_id,
         )  # fmt: skip
 
@@ -136,8 +152,8 @@ class PromiseWatch(SystemBoard):
         subject = f"{'overdue' if late else 'reminder'}:{self.round}"
         notice = Notice.raise_for(self, subject, role, now)  # type: ignore[arg-type]
         self._record(event, now, None, promise_id=self.ticket_id, client_ref=self.ticket_no,
-                     owner=self.owner, due_at=self.due_at, notice_id=notice.id,
-                     role=role)  # fmt: skip
+                     owner=self.owner, due_at=self.due_at, notice_id=notice.id, role=role,
+                     kind=self.kind, what=self.what, on_ticket=self.on_ticket)  # fmt: skip
         return [notice]
 
 
