@@ -1,7 +1,9 @@
 """Notices reach people (issue 14): a breach is e-mailed to a local SMTP server and posted to a
 local webhook, each once; not acknowledged, it is sent again when the drill's simulated clock
-passes the site's `resend_after`, and no more once acknowledged. What is sent holds none of the
-reporter's personal data. Escalation's process runs the channel (docs/NOTIFICATIONS.md)."""
+passes the site's `resend_after`, and no more once acknowledged. An incident's notice says what
+happened, where and when, a promise's what was promised, by when and on which ticket. What is
+sent holds none of the reporter's personal data. Escalation's process runs the channel
+(docs/NOTIFICATIONS.md)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.natsd import free_port
 from tests.integration.drill import Drill
-from tests.integration.support import START, Desk, eventually
+from tests.integration.support import START, Desk, eventually, report_body
 from tests.integration.test_notice_list import breached_help_requests
 
 pytestmark = pytest.mark.integration
@@ -93,10 +95,20 @@ def settings(settings: Settings, inbox: tuple[Inbox, int]) -> Settings:
                                        "smtp_from": "desk@hbw.example"})  # fmt: skip
 
 
+# where the roles an incident (R16.5) and a promise (R6.15) tell are mailed
+SECURITY, DUTY, DESK = "security@hbw.example", "duty@hbw.example", "desk@hbw.example"
+
+
 @pytest.fixture
 def drill_sites(hook: Hook) -> SiteDirectory:
     routes = [{"email": "cs-team@hbw.example"}, {"webhook": hook.url}]
-    notify = {"resend_after": "PT30M", "roles": {"cs_assistant": routes}}
+    roles = {
+        "cs_assistant": routes,
+        "department_supervisor": [{"email": SECURITY, "department": "security"}],
+        "project_manager": [{"email": DUTY}, {"webhook": hook.url}],
+        "receptionist": [{"email": DESK}, {"webhook": hook.url}],
+    }
+    notify = {"resend_after": "PT30M", "roles": roles}
     return SiteDirectory.model_validate(
         {"sites": {"hbw": {"name": "Harbour View", "notify": notify}}}
     )
@@ -143,3 +155,70 @@ async def test_a_breach_is_mailed_and_posted_once_then_again_until_acknowledged(
     await drill.set_clock(START + timedelta(hours=3))
     await asyncio.sleep(2.5)
     assert (len(mailbox.mails), len(hook.posts)) == (2, 2)  # acknowledged: no more
+
+
+async def test_an_incident_s_and_a_promise_s_notices_say_what_happened_and_what_was_promised_R16_5_R6_15(  # noqa: E501
+    desk: Desk, drill_services, inbox: tuple[Inbox, int], hook: Hook
+) -> None:
+    mailbox, _ = inbox
+    await drill_services()
+    drill = Drill(desk)
+    opened = await desk.command("hbw", "incident_open", {
+        "client_ref": "inc-1", "kind": "fire", "place": "地下车库B2", "staff_id": "S01",
+        "occurred_at": (START - timedelta(minutes=7)).isoformat(),
+        "measure": "业主王小明13800138000报警, 已启动消防系统",
+    })  # fmt: skip
+    assert opened["ok"], opened
+
+    async def mailed(to: str) -> list[EmailMessage]:
+        return [m for m in mailbox.mails if m["To"] == to]
+
+    # woken at night, security and the duty manager read what burns, where, since when (R16.5)
+    for to in (SECURITY, DUTY):
+        [alert] = await eventually(lambda to=to: mailed(to))
+        assert alert["Subject"] == (
+            "[PropDesk hbw] 突发事件 emergency event: 火灾 fire · 地下车库B2 "
+            f"({opened['incident_no']})"
+        )
+        text = alert.get_content()
+        assert "地点 place: 地下车库B2" in text
+        assert "发生 occurred: 2026-11-23 09:53 (UTC+08:00)" in text  # the site's zone
+    [posted] = await eventually(lambda: _posted(hook, "incident_alerted"))  # the duty manager's
+    assert posted["notification"]["incident"] == {
+        "kind": "fire", "place": "地下车库B2", "occurred_at": "2026-11-23T01:53:00Z"
+    }  # fmt: skip
+
+    reported = await desk.command("hbw", "report", report_body("pr-1", kind="repair",
+                                                               category="plumbing"))  # fmt: skip
+    assert reported["ok"], reported
+    due = START + timedelta(hours=1)
+    made = await desk.command("hbw", "promise_make", {
+        "client_ref": "pr-1", "due_at": due.isoformat(), "staff_id": "S01",
+        "what": "核实维修费用后答复王小明, 回电13800138000; 李先生也问过",
+        "ticket_id": reported["ticket_no"],
+    })  # fmt: skip
+    assert made["ok"], made
+    await drill.set_clock(due - timedelta(minutes=15))
+    [reminder] = await eventually(lambda: mailed(DESK))
+    # the owner reads what was promised, on which ticket, by when (R6.15); no resident's name or
+    # phone: intake masked them, escalation masks again (R15.1, R15.4)
+    assert reminder["Subject"] == (
+        "[PropDesk hbw] 承诺即将到期 promise due soon: 答复客户 reply: "
+        f"核实维修费用后答复***, 回电***; ***也问过 ({reported['ticket_no']})"
+    )
+    text = reminder.get_content()
+    assert f"工单 ticket: {reported['ticket_no']}" in text
+    assert "到期 due: 2026-11-23 11:00 (UTC+08:00)" in text
+    posts = await eventually(lambda: _posted(hook, "promise_reminder"))
+    assert posts[0]["notification"]["promise"] == {
+        "kind": "reply", "what": "核实维修费用后答复***, 回电***; ***也问过",
+        "ticket_no": reported["ticket_no"],
+    }  # fmt: skip
+    sent = b"".join(mailbox.raw) + json.dumps(hook.posts, ensure_ascii=False).encode()
+    for secret in ("王小明", "13800138000", "李先生", "3-201"):
+        assert secret.encode() not in sent
+        assert all(secret not in f"{m['Subject']}{m.get_content()}" for m in mailbox.mails)
+
+
+async def _posted(hook: Hook, reason: str) -> list[dict[str, Any]]:
+    return [p for _, p in hook.posts if p["notification"]["reason"] == reason]

@@ -1,6 +1,8 @@
 """What a notification says outside PropDesk: the notification's own fields (site, role, reason,
-ticket number, clock or level, due time), in the site's words and zone — nothing more. A
-notification carries no resident's name, phone or words, so neither does its message."""
+ticket number, clock or level, due time; an incident's kind, place and when it happened, a
+promise's kind, what was promised and its ticket), in the site's words and zone — nothing more.
+A notification carries no resident's name or phone and only masked words (what was promised), so
+neither does its message."""
 
 from __future__ import annotations
 
@@ -39,6 +41,16 @@ _NAMES = {
     "handover_unsigned": "交接班 shift",
 }
 _ABOUT = {"incident": "突发事件 incident", "violation_case": "违例 case"}
+INCIDENT_KINDS = {
+    "fire": "火灾 fire", "power_cut": "停电 power cut", "flood": "水浸 flood",
+    "lift_entrapment": "电梯困人 lift entrapment", "medical": "急救病人 medical emergency",
+    "crime": "治安事件 crime", "other": "其他事故 other",
+}  # fmt: skip
+PROMISE_KINDS = {
+    "reply": "答复客户 reply", "callback": "未接来电回电 missed call",
+    "answer": "回访问题答复 follow-up answer",
+}  # fmt: skip
+IN_SUBJECT = 30  # of what was promised, in a mail's subject line
 
 
 @dataclass(frozen=True)
@@ -65,12 +77,13 @@ class Message:
 def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "") -> Message:
     reason = REASONS.get(notice.reason, notice.reason)
     again = f" (第{attempt}次 attempt {attempt})" if attempt > 1 else ""
-    subject = f"[PropDesk {notice.site}] {reason}: {notice.ticket_no}{again}"
+    subject = f"[PropDesk {notice.site}] {reason}: {headline(notice)}{again}"
     whom = notice.role.value + (f" ({notice.department.value})" if notice.department else "")
     named = _ABOUT.get(notice.about) or _NAMES.get(notice.reason, "工单 ticket")
     lines = [
         f"项目 site: {site_name or notice.site} ({notice.site})",
         f"{named}: {notice.ticket_no}",
+        *_subject_lines(notice, zone),
         f"事由 reason: {reason}",
         f"通知 to: {whom}" + (f" {notice.staff}" if notice.staff else ""),
     ]
@@ -88,3 +101,42 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     if attempt > 1:
         lines.append(f"未确认, 第{attempt}次发送 not acknowledged: sent again (attempt {attempt})")
     return Message(notice, attempt, subject, "\n".join(lines) + "\n")
+
+
+def headline(notice: Notification) -> str:
+    """What the notification is about in a line: an incident's kind and place (R16.5), a
+    promise's kind, what was promised and its ticket (R6.15), else the number it names."""
+    if (incident := notice.incident) is not None:
+        place = f" · {incident.place}" if incident.place else ""
+        return f"{_word(INCIDENT_KINDS, incident.kind)}{place} ({notice.ticket_no})"
+    if (promise := notice.promise) is not None:
+        ticket = f" ({promise.ticket_no})" if promise.ticket_no else ""
+        return f"{_word(PROMISE_KINDS, promise.kind)}: {_cut(promise.what, IN_SUBJECT)}{ticket}"
+    return notice.ticket_no
+
+
+def _subject_lines(notice: Notification, zone: tzinfo) -> list[str]:
+    """What happened, where and when, in the site's zone; or what was promised, on which
+    ticket (by when is the due line)."""
+    if (incident := notice.incident) is not None:
+        return [
+            f"事件 kind: {_word(INCIDENT_KINDS, incident.kind)}",
+            f"地点 place: {incident.place or '未记录 not recorded'}",
+            f"发生 occurred: {shown(incident.occurred_at, zone)}",
+        ]
+    if (promise := notice.promise) is not None:
+        return [
+            f"类型 kind: {_word(PROMISE_KINDS, promise.kind)}",
+            f"承诺内容 promised: {promise.what}",
+            f"工单 ticket: {promise.ticket_no or '无 none'}",
+        ]
+    return []
+
+
+def _word(words: dict[str, str], value: Any) -> str:
+    value = getattr(value, "value", value)
+    return words.get(value, value)
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"

@@ -1,0 +1,97 @@
+"""What a notification says outside PropDesk (services/escalation/application/notify/message.py):
+an incident's says what happened, where and when, in the site's zone (R16.5); a promise's says
+what was promised, by when and on which ticket (R6.15); one raised before the notification
+carried them says what it said then."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+from services.escalation.application.notify.message import message
+from shared.contracts.escalation_events import Notification
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RAISED = datetime(2026, 11, 23, 18, 5, tzinfo=UTC)  # 02:05 the next day in Shanghai
+
+
+def notification(reason: str, about: str, ticket_no: str, **fields: Any) -> Notification:
+    return Notification.model_validate(
+        {
+            "notification_id": str(uuid4()), "site": "hbw", "role": "project_manager",
+            "reason": reason, "ticket_id": str(uuid4()), "ticket_no": ticket_no, "about": about,
+            "clock": None, "level": None, "due_at": RAISED.isoformat(),
+            "raised_at": RAISED.isoformat(), "event_id": str(uuid4()),
+        } | fields
+    )  # fmt: skip
+
+
+def test_an_incident_s_message_says_what_happened_where_and_when_in_the_site_s_zone_R16_5():
+    occurred = datetime(2026, 11, 23, 17, 58, tzinfo=UTC)
+    fire = notification(
+        "incident_alerted", "incident", "HBW-INC-202611-001",
+        incident={"kind": "fire", "place": "地下车库B2", "occurred_at": occurred.isoformat()},
+    )  # fmt: skip
+
+    said = message(fire, 1, SHANGHAI, "Harbour View")
+
+    assert said.subject == (
+        "[PropDesk hbw] 突发事件 emergency event: 火灾 fire · 地下车库B2 (HBW-INC-202611-001)"
+    )
+    lines = said.text.splitlines()
+    assert "事件 kind: 火灾 fire" in lines and "地点 place: 地下车库B2" in lines
+    assert "发生 occurred: 2026-11-24 01:58 (UTC+08:00)" in lines  # as the duty manager reads it
+    assert said.payload()["notification"]["incident"]["place"] == "地下车库B2"
+
+
+def test_an_incident_with_no_place_says_so():
+    unplaced = {"kind": "power_cut", "place": None, "occurred_at": RAISED.isoformat()}
+    alert = notification("incident_alerted", "incident", "HBW-INC-202611-002", incident=unplaced)
+
+    said = message(alert, 1, SHANGHAI)
+
+    assert said.subject.endswith(": 停电 power cut (HBW-INC-202611-002)")
+    assert "地点 place: 未记录 not recorded" in said.text.splitlines()
+
+
+def test_a_promise_s_message_says_what_was_promised_by_when_and_on_which_ticket_R6_15():
+    what = "明天下午三点前答复维修费用，并说明更换角阀是否在保修范围内，如需上门再约时间"
+    overdue = notification(
+        "promise_overdue", "promise", "desk-p24hic433fayllm53rjm7gtrbq", staff="S01",
+        promise={"kind": "reply", "what": what, "ticket_no": "HBW-202611-0007"},
+    )  # fmt: skip
+
+    said = message(overdue, 2, SHANGHAI)
+
+    assert said.subject == (
+        "[PropDesk hbw] 承诺逾期未兑现 promise overdue: 答复客户 reply: "
+        "明天下午三点前答复维修费用，并说明更换角阀是否在保修范围内… (HBW-202611-0007)"
+        " (第2次 attempt 2)"
+    )  # the desk's token for the promise says nothing to a person: not in the subject
+    lines = said.text.splitlines()
+    assert f"承诺内容 promised: {what}" in lines  # whole in the body
+    assert "工单 ticket: HBW-202611-0007" in lines and "类型 kind: 答复客户 reply" in lines
+    assert "到期 due: 2026-11-24 02:05 (UTC+08:00)" in lines  # by when
+    assert "通知 to: project_manager S01" in lines
+
+
+def test_a_missed_call_s_message_says_it_has_no_ticket_R2_6():
+    apology = {"kind": "callback", "what": "致歉并回电", "ticket_no": None}
+    callback = notification("promise_reminder", "promise", "mc-1", promise=apology)
+
+    said = message(callback, 1, SHANGHAI)
+
+    assert said.subject.endswith(": 未接来电回电 missed call: 致歉并回电")
+    assert "工单 ticket: 无 none" in said.text.splitlines()
+
+
+def test_a_notification_raised_before_it_carried_its_subject_says_what_it_said_then():
+    older = notification("incident_alerted", "incident", "HBW-INC-202611-001")
+
+    said = message(older, 1, SHANGHAI)
+
+    assert said.subject == "[PropDesk hbw] 突发事件 emergency event: HBW-INC-202611-001"
+    assert "发生 occurred" not in said.text and "地点 place" not in said.text
+    assert said.payload()["notification"]["incident"] is None
