@@ -1,6 +1,8 @@
-"""What a notice is about, in a few words beside its number on the notices page (通知): the
-notification names an incident or a promise by its number or token only, so the page looks each
-kind up once — one query per kind of subject shown, none when the page shows none of it."""
+"""What a notice is about, in a few words beside its number on the notices page (通知): an
+incident's or a promise's notification says it itself (contract §20.4, its `incident` or
+`promise`); one raised before they did names its subject by number or token only, so the page
+looks each kind up once — one query per kind of subject shown undescribed, none when every notice
+shown describes itself."""
 
 from __future__ import annotations
 
@@ -17,21 +19,33 @@ from services.console.domain.words import word
 async def described(desk: DeskContract, site: str, notices: list[dict[str, Any]]) -> dict[str, str]:
     """notification id -> what it is about: an incident's kind and place (火灾 · 地下车库), so
     security knows before opening it (R16.5); a promise's kind, what was promised and its ticket
-    (答复客户：明天答复维修费用（HBW-202611-0001）), so the owner knows which (R6.15). An older
-    subject than the lists hold, or a list that does not answer, is left undescribed."""
-    kinds = {n.get("about") for n in notices}
-    said: dict[str, str] = {}
+    (答复客户：明天答复维修费用（HBW-202611-0001）), so the owner knows which (R6.15). A notice
+    that does not say it is looked up; an older subject than the lists hold, or a list that does
+    not answer, is left undescribed."""
+    said = {n["notification_id"]: own for n in notices if (own := said_itself(n))}
+    rest = [n for n in notices if n["notification_id"] not in said]
+    kinds = {n.get("about") for n in rest}
     if "incident" in kinds:
         with contextlib.suppress(Refused):
             by_no = {i["incident_no"]: _incident(i) for i in await incidents(desk, site, None)}
-            said |= {n["notification_id"]: by_no[n["ticket_no"]] for n in notices
+            said |= {n["notification_id"]: by_no[n["ticket_no"]] for n in rest
                      if n.get("about") == "incident" and n.get("ticket_no") in by_no}  # fmt: skip
     if "promise" in kinds:
         with contextlib.suppress(Refused):
             by_id = {p["promise_id"]: _promise(p) for p in await open_promises(desk, site)}
-            said |= {n["notification_id"]: by_id[n["ticket_id"]] for n in notices
+            said |= {n["notification_id"]: by_id[n["ticket_id"]] for n in rest
                      if n.get("about") == "promise" and n.get("ticket_id") in by_id}  # fmt: skip
     return said
+
+
+def said_itself(notice: dict[str, Any]) -> str | None:
+    """What the notification says it is about (its `incident` or `promise`), in the words the
+    page uses for a looked-up one; None when it does not say."""
+    if notice.get("incident"):
+        return _incident(notice["incident"])
+    if notice.get("promise"):
+        return _promise(notice["promise"])
+    return None
 
 
 def _incident(incident: dict[str, Any]) -> str:
