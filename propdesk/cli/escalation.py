@@ -144,17 +144,33 @@ def notice_list(
     title = f"{'Open n' if open_only else 'N'}otifications for {whom}"
     notices = reply["notices"]
     # every time as the site's people read it, the zone said once
-    times = TableTimes(site_zone(site), [n[k] for n in notices for k in NOTICE_TIMES])
+    occurred = [n["incident"]["occurred_at"] for n in notices if n.get("incident")]
+    times = TableTimes(site_zone(site), [n[k] for n in notices for k in NOTICE_TIMES] + occurred)
     table = desk_table(title, columns, {"ticket", "id"}, times)
     for n in notices:
         acked = n["acknowledged_at"] and f"{n['acknowledged_by']} {times(n['acknowledged_at'])}"
         role_shown = f"{n['role']} ({n['department']})" if n.get("department") else n["role"]
-        # a work order's late clock: the order under its ticket, what its supervisor acts on
-        about = "\n".join(filter(None, (n["ticket_no"], n.get("order_no"))))
+        # a work order's late clock: the order under its ticket, what its supervisor acts on;
+        # an incident's or a promise's: what it is about
+        about = "\n".join(filter(None, (n["ticket_no"], n.get("order_no"), _said(n, times))))
         table.add_row(times(n["raised_at"]), about, role_shown, n["reason"],
                       n["clock"] or n["level"] or "", times(n["due_at"]), acked,
                       n["notification_id"])  # fmt: skip
     print_table(out, table)  # eight columns and an id to copy whole: blocks when narrow
+
+
+def _said(notice: dict[str, Any], times: TableTimes) -> str | None:
+    """What an incident's or a promise's notification says it is about (contract §20.4): the
+    incident's kind, place and when it happened; the promise's kind, what was promised (its
+    first 40 characters) and its ticket. None for the others, and for one raised before."""
+    if incident := notice.get("incident"):
+        place = f" · {incident['place']}" if incident.get("place") else ""
+        return f"{incident['kind']}{place}, {times(incident['occurred_at'])}"
+    if promise := notice.get("promise"):
+        what = promise["what"] if len(promise["what"]) <= 40 else promise["what"][:39] + "…"
+        ticket = f" ({promise['ticket_no']})" if promise.get("ticket_no") else ""
+        return f"{promise['kind']}: {what}{ticket}"
+    return None
 
 
 NOT_SIMULATED = (

@@ -97,3 +97,23 @@ def test_notice_list_is_a_table_where_it_fits() -> None:
     text = run(240, "notice", "list")
     [row] = [line for line in text.splitlines() if NOTICE in line]
     assert "2026-12-05 07:23" in row and "clock_breached" in row
+
+
+def test_notice_list_says_what_an_incident_and_a_promise_are_about_R16_5_R6_15(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    row = REPLIES["desk.qry.hbw.notice.list"]["notices"][0] | {"order_no": None, "clock": None}
+    incident = {"kind": "fire", "place": "地下车库B2", "occurred_at": "2026-12-04T23:15:00Z"}
+    what = "核实维修费用后回电说明" * 5
+    promised = {"kind": "reply", "what": what, "ticket_no": "HBW-202612-0001"}
+    fire = row | {"ticket_no": "HBW-INC-202612-001", "reason": "incident_alerted",
+                  "incident": incident}  # fmt: skip
+    promise = row | {"ticket_no": "p-1", "reason": "promise_overdue", "promise": promised}
+    notices = {"ok": True, "notices": [fire, promise]}
+    monkeypatch.setitem(REPLIES, "desk.qry.hbw.notice.list", notices)
+
+    text = run(100, "notice", "list")
+
+    assert "fire · 地下车库B2, 2026-12-05 07:15" in text  # when it happened, in the site's zone
+    cut = "核实维修费用后回电说明" * 3 + "核实维修费用…"  # its first 40 characters
+    assert f"reply:{cut}(HBW-202612-0001)" in "".join(text.split())
