@@ -56,6 +56,9 @@ class AcknowledgedReply(Contract):
     notification_id: UUID
     role: str
     ticket_id: UUID
+    ticket_no: str = Field(
+        description="The notification's ticket_no (what it is about): notice.list's filter"
+    )
     acknowledged_by: str
 
 

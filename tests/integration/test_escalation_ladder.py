@@ -191,6 +191,7 @@ async def test_a_breach_notification_is_acknowledged_once_and_recorded(
         "notification_id": notice["notification_id"],
         "role": "cs_assistant",
         "ticket_id": ticket,
+        "ticket_no": notice["ticket_no"],
         "acknowledged_by": "S09",
     }
     twice = await drill.escalation("ack", {"notification_id": notice["notification_id"]})

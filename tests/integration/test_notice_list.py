@@ -56,6 +56,7 @@ async def test_the_desk_lists_its_notices_oldest_first_and_sees_which_are_acknow
     ack = {"notification_id": notices[0]["notification_id"], "note": "已回电"}
     acked = await drill.escalation("ack", {"staff_id": "CS1"} | ack)
     assert acked["ok"], acked
+    assert (acked["role"], acked["ticket_no"]) == ("cs_assistant", notices[0]["ticket_no"])
 
     async def only_the_second_open() -> list[dict] | None:
         found = (await listed(desk, open=True))["notices"]

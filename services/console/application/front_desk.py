@@ -162,11 +162,14 @@ class FrontDesk:
         return rows
 
     async def acknowledge(self, site: str, staff_id: str, notification_id: str, note: str | None):
+        """Acknowledge, then wait (a little) until notice.list shows it acknowledged, so the page
+        shown next reads its own write: asking for that notice's subject and role only (the
+        reply names both), not every page of the site's notices."""
         body = {"notification_id": notification_id, **({"note": note} if note else {})}
         reply = await self.desk.command(site, "escalation", "ack", staff_id, body)
-        deadline = asyncio.get_running_loop().time() + 3.0  # the list shows it acknowledged
+        deadline = asyncio.get_running_loop().time() + 3.0
         while asyncio.get_running_loop().time() < deadline:
-            listed = await self.notices(site, None)
+            listed = await self.notices(site, reply["role"], about=reply.get("ticket_no"))
             if any(
                 n["notification_id"] == notification_id and n.get("acknowledged_at") for n in listed
             ):

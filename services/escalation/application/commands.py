@@ -100,6 +100,7 @@ def acknowledge(app: EscalationApp, ctx: CommandContext,
         notification_id=notice.id,
         role=notice.role,
         ticket_id=notice.ticket_id,
+        ticket_no=notice.ticket_no,
         acknowledged_by=cmd.staff_id,
     )
     return reply, [notice]
