@@ -1,7 +1,8 @@
 """Live updates (server-sent events): a page that shows the desk's state subscribes to `/live`,
 which is fed by a NATS subscription, as the site's desk, to the site's notices and events (both
 allowed to a site's identity, contract §22). The browser is told only that something changed, and
-the role of a new notice; it reads what changed through the pages, as always."""
+of a new notice to the person's role what its banner says (`said`: its subject, why, and what an
+incident's or a promise's notice is about); it reads the rest through the pages, as always."""
 
 from __future__ import annotations
 
@@ -11,11 +12,25 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from services.console.adapters.templating import subject_label
+from services.console.application.notification_subjects import said_itself
+from services.console.domain.words import word
 from shared.messaging import subjects
 from shared.messaging.client import Bus
 from shared.messaging.identity import site_identity
 
 HEARTBEAT = 15.0  # seconds: a comment line keeps proxies from closing an idle stream
+
+
+def banner(notice: dict[str, Any]) -> str:
+    """What the banner says of a new notice: its subject as the notices page names it (a
+    promise's token is no number to read out), why, and what an incident or a promise is about
+    when the notice says it (火灾 · 地下车库B2)."""
+    why = word("notice_reason", notice.get("reason") or "")
+    if notice.get("clock"):  # as the notices page: 超时：住户报修接单
+        why += "：" + word("clock", notice["clock"])
+    parts = [subject_label(notice), why, said_itself(notice) or ""]
+    return " · ".join(part for part in parts if part)
 
 
 async def feed(bus: Bus, site: str, role: str) -> AsyncIterator[bytes]:
@@ -31,7 +46,8 @@ async def feed(bus: Bus, site: str, role: str) -> AsyncIterator[bytes]:
             except ValueError:
                 return
             if notice.get("role") == role:
-                kind, data = "notice", {"ticket_no": notice.get("ticket_no"), "role": role}
+                kind, data = "notice", {"ticket_no": notice.get("ticket_no"), "role": role,
+                                        "said": banner(notice)}  # fmt: skip
             else:
                 kind, data = "changed", {}
         else:

@@ -12,7 +12,7 @@
   source.addEventListener("notice", function (e) {
     var data = JSON.parse(e.data);
     var banner = document.getElementById("live-banner");
-    banner.textContent = "新通知：" + (data.ticket_no || "") + "（请到“通知”确认）";
+    banner.textContent = "新通知：" + (data.said || data.ticket_no || "") + "（请到“通知”确认）";
     banner.hidden = false;
     if (document.body.dataset.live === "reload" && !pending) {
       pending = setTimeout(function () { window.location.reload(); }, 500);
