@@ -423,8 +423,9 @@ class DeskApplication(ParksEvents, Application[UUID]):
         self, site: str, field: str, staff_id: str, noun: str = "staff"
     ) -> StaffMember | None:
         """The member of staff a command names in `field` (who signs, who is sent, who takes
-        over; not who gives it): `invalid` naming the field when the site lists its staff and
-        not them — a mistyped id would leave the work with nobody; None where it lists none."""
+        over, whom a complaint or a finding is about; not who gives it): `invalid` naming the
+        field when the site lists its staff and not them — a mistyped id would leave the work
+        with nobody; None where it lists none. Every such refusal reads the same."""
         staff = self.site_config(site).staff
         if not staff:
             return None

@@ -216,6 +216,7 @@ async def test_a_complaint_about_a_named_staff_member_goes_to_their_departments_
         "hbw", "classify", {"ticket_id": ticket, "staff_id": "S01", "about_staff": "X99"}
     )
     assert unknown["ok"] is False and unknown["error"]["code"] == "invalid"
+    assert unknown["error"]["message"] == "staff X99 is not on the staff list of hbw"
     await classify(desk, ticket, validity="valid", severity="important", about_staff="G07")
     await drill.decided_at(START + 2 * DAY)
 

@@ -20,6 +20,7 @@ from services.intake.domain import AccessLog
 from shared.contracts import commands as intake_commands
 from shared.contracts import escalation_commands
 from shared.contracts.replies import ErrorCode
+from shared.contracts.rounds import RecordRound
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.clock import FixedClock
 from shared.kernel.sites import SiteDirectory
@@ -102,6 +103,30 @@ def test_a_retried_command_id_from_staff_not_on_the_list_is_still_forbidden(
 ) -> None:
     app.execute(ctx, report_cmd(command_id="k-1", staff_id="S01"))
     refused(app, ctx, report_cmd(command_id="k-1", staff_id="S99"))
+
+
+def test_a_complaint_or_a_round_finding_about_staff_not_on_the_list_is_refused_as_any_R4_12(
+    app, ctx, report_cmd
+) -> None:
+    """Whom a complaint (R4.12) or a staff finding (R13.15b) is about is checked as every staff
+    id a command names is (DeskApplication.listed): the same words, naming the site and field,
+    and nothing recorded."""
+    ticket_id = complaint(app, ctx, report_cmd)
+    about = intake_commands.ClassifyTicket(staff_id="S01", ticket_id=ticket_id, about_staff="X99")
+    finding = {"point": "大堂", "type": "staff", "description": "保安脱岗", "about_staff": "X99"}
+    walk = RecordRound.model_validate({
+        "staff_id": "CS1", "round_ref": "hbw-special-1", "round_type": "special", "area": "大堂",
+        "started_at": (T0 - timedelta(minutes=20)).isoformat(), "ended_at": T0.isoformat(),
+        "points": [{"point": "大堂", "ok": False}], "findings": [finding],
+    })  # fmt: skip
+    for cmd, field in ((about, "about_staff"), (walk, "findings.0.about_staff")):
+        before = app.recorder.max_notification_id()
+        with pytest.raises(DeskError) as raised:
+            app.execute(ctx, cmd)
+        assert raised.value.code is ErrorCode.invalid
+        said = "staff X99 is not on the staff list of hbw"
+        assert (raised.value.message, raised.value.fields) == (said, [(field, said)])
+        assert app.recorder.max_notification_id() == before
 
 
 # -- contact details (R15.2, R15.4) --------------------------------------------------------------

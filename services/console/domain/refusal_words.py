@@ -134,7 +134,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^a point not ok has a finding: (.+)$"),
      lambda m: f"不合格的检查点须登记发现的问题：{m[1]}"),
     # the services' checks against what they hold (staff lists, the site's categories, plans)
-    (re.compile(r"^staff (\S+) is not on the staff list( of \S+)?$"),
+    (re.compile(r"^staff (\S+) is not on the staff list of \S+$"),
      lambda m: f"工号 {m[1]} 不在本项目员工名单中"),
     (re.compile(r"^(?:technician|collected_by) (\S+) is not on the staff list of \S+$"),
      lambda m: f"工号 {m[1]} 不在本项目员工名单中，请从名单中选择"),

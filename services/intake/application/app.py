@@ -98,9 +98,8 @@ class IntakeApp(DeskApplication):
     def _classify(self, ctx: CommandContext, cmd: ClassifyTicket) -> tuple[BaseModel, list[Any]]:
         if cmd.category is not None and cmd.category not in self.site_config(ctx.site).categories:
             raise invalid(f"unknown category {cmd.category!r} for site {ctx.site}", "category")
-        staff = self.site_config(ctx.site).staff
-        if cmd.about_staff is not None and staff and cmd.about_staff not in staff:
-            raise invalid(f"staff {cmd.about_staff} is not on the staff list", "about_staff")
+        if cmd.about_staff is not None:
+            self.listed(ctx.site, "about_staff", cmd.about_staff)
         fields = ("kind", "category", "help_category", "validity", "communicative_type", "severity",
                   "about_staff")  # fmt: skip
         changes = {f: _plain(getattr(cmd, f)) for f in fields}

@@ -104,12 +104,8 @@ def _check(app: IntakeApp, ctx: CommandContext, cmd: RecordRound, site: SiteConf
                 f"unknown category {finding.category!r} for site {ctx.site}",
                 f"findings.{index}.category",
             )
-        staff = site.staff
-        if finding.about_staff is not None and staff and finding.about_staff not in staff:
-            raise invalid(
-                f"staff {finding.about_staff} is not on the staff list",
-                f"findings.{index}.about_staff",
-            )
+        if finding.about_staff is not None:
+            app.listed(ctx.site, f"findings.{index}.about_staff", finding.about_staff)
 
 
 def _route(finding: Finding, index: int, site: SiteConfig) -> dict[str, Any]:
