@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from propdesk.cli.common import AsJson, NatsUrl, Site, Staff, call_desk, out, site_zone
-from propdesk.cli.tables import WIDE, desk_table
+from propdesk.cli.tables import desk_table, print_list
 from shared.kernel.local_time import TableTimes
 from shared.messaging import subjects
 
@@ -32,14 +32,13 @@ def ticket_search(
     reply = call_desk(nats_url, subjects.query(site, "ticket.search"), body, as_json)
     if as_json:
         return
-    with_id = out.width >= WIDE
-    columns = ("ticket no", "status", "kind", "unit", "received at") + ("id",) * with_id
+    columns = ("ticket no", "status", "kind", "unit", "received at", "id")
     times = TableTimes(site_zone(site), [t["received_at"] for t in reply["tickets"]])
     table = desk_table(f"Tickets found at {site}", columns, {"ticket no", "id"}, times)
     for t in reply["tickets"]:
         table.add_row(t["ticket_no"], t["status"], t["kind"], t["unit"] or "",
-                      times(t["received_at"]), *[t["ticket_id"]] * with_id)  # fmt: skip
-    out.print(table)
+                      times(t["received_at"]), t["ticket_id"])  # fmt: skip
+    print_list(out, table, "id")
     if not reply["tickets"]:
         out.print("no tickets match")
     elif reply["more"]:

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from propdesk.cli.tables import WIDE, desk_table, print_table
+from propdesk.cli.tables import desk_table, print_list, print_table
 from shared.kernel.local_time import TableTimes, shown, shown_or_blank
 
 TICKET_TIMES = ("received_at", "resolved_at", "closed_at", "first_reply_at")
@@ -81,12 +81,10 @@ def print_ticket_list(
     console: Console, site: str, reply: dict[str, Any], zone: tzinfo | None = None
 ) -> None:
     tickets = reply.get("tickets", [])
-    with_id = console.width >= WIDE
-    columns = ("ticket no", "status", "kind", "category", "received at", "next deadline")
+    columns = ("ticket no", "status", "kind", "category", "received at", "next deadline", "id")
     deadlines = [(t.get("sla") or {}).get("next_deadline") for t in tickets]
     times = TableTimes(zone, [*(t["received_at"] for t in tickets), *deadlines])
-    table = desk_table(f"Tickets of {site}", columns + ("id",) * with_id, {"ticket no", "id"},
-                       times)  # fmt: skip
+    table = desk_table(f"Tickets of {site}", columns, {"ticket no", "id"}, times)
     for t in tickets:
         sla = t.get("sla") or {}
         # overdue: a clock of the ticket breached -- not the next deadline, which is still ahead
@@ -98,9 +96,9 @@ def print_ticket_list(
             t.get("category") or "",
             times(t["received_at"]),
             times(sla.get("next_deadline")),
-            *[t["ticket_id"]] * with_id,
+            t["ticket_id"],
         )
-    console.print(table)
+    print_list(console, table, "id")
     if not tickets:
         console.print("no tickets match")
     if reply.get("next_cursor"):

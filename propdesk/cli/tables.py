@@ -1,6 +1,7 @@
 """The command line's tables, readable from 80 columns: `desk_table` (ids and numbers whole,
-the rest wrapped, never cut; the zone of its times said once) and `print_table` (rows as blocks
-where a table cannot be shown without breaking its words)."""
+the rest wrapped, never cut; the zone of its times said once), `print_table` (rows as blocks
+where a table cannot be shown without breaking its words) and `print_list` (a list whose rows
+are named by a number, its ids beside them only where there is room)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,6 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from shared.kernel.local_time import TableTimes
-
-# terminal columns: narrower, a list leaves out the ids its numbers stand for (every command
-# takes the number too; --json has both)
-WIDE = 120
 
 
 def desk_table(
@@ -36,12 +33,26 @@ def desk_table(
     return table
 
 
+def _width(console: Console, table: Table) -> Measurement:
+    """The narrowest `table` shows without breaking a word, and the widest it would take."""
+    return Measurement.get(console, console.options.update_width(10_000), table)
+
+
+def print_list(console: Console, table: Table, id_column: str) -> None:
+    """A list whose first column, a number (a ticket's), names each row: the number is what
+    people at the desk read out and copy, and every command takes it. The `id_column` it stands
+    for (--json always has it) only where the table has room for it with every cell on one
+    line: on a narrower terminal it would squeeze the other columns into broken words."""
+    if _width(console, table).maximum > console.width:
+        table.columns = [c for c in table.columns if c.header != id_column]
+    console.print(table)
+
+
 def print_table(console: Console, table: Table) -> None:
     """`table` when the terminal is wide enough to show it without breaking a word; else its
     rows one after another, each a block of "column  value" lines (as the web console's tables
     become cards on a phone), not columns cut to a few letters each."""
-    unbounded = console.options.update_width(10_000)
-    if Measurement.get(console, unbounded, table).minimum <= console.width:
+    if _width(console, table).minimum <= console.width:
         console.print(table)
         return
     if table.title:

@@ -1,10 +1,12 @@
 """The CLI's lists at 80–160 columns: a table's times all in one zone say it once below it and
-print their cells bare (`TableTimes`); ids stay whole, and a list whose ticket number names
-each row leaves the id out when narrow; a table too wide to show without breaking words
+print their cells bare (`TableTimes`); ids stay whole; a list whose ticket number names each row
+(`ticket list`, `ticket search`) shows every number whole at any width and the id beside it
+only where the table has room for it; a table too wide to show without breaking words
 (`notice list`) prints its rows as blocks."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from propdesk.cli import common, escalation, ticket
+from propdesk.cli import common, escalation, queues, ticket
 from propdesk.cli.main import app
 from shared.kernel.local_time import TableTimes
 
@@ -39,11 +41,26 @@ def test_times_across_a_change_of_summer_time_each_say_their_offset() -> None:
     assert times("2026-03-30T09:00:00Z") == "2026-03-30 11:00 (UTC+02:00)"
 
 
+TICKETS = [{
+    "ticket_no": "HBW-202612-0001", "ticket_id": TICKET, "status": "received",
+    "kind": "repair", "category": "plumbing", "received_at": "2026-12-05T07:21:00+08:00",
+    "unit": "5-302", "sla": {"next_deadline": "2026-12-08T07:21:00+08:00", "overdue": True},
+}, {  # the longest words a list of hbw shows: a busy month's number, a reopened complaint
+    "ticket_no": "HBW-202612-10234", "ticket_id": "0c0ffee0-8253-55bd-afc5-cc2370cf18d6",
+    "status": "reopened", "kind": "complaint", "category": "public_facility",
+    "received_at": "2026-12-05T23:59:00+08:00", "unit": "12-2801",
+    "sla": {"next_deadline": "2026-12-06T09:00:00+08:00", "overdue": True},
+}, {
+    "ticket_no": "HBW-202612-0042", "ticket_id": "5eed5eed-8253-55bd-afc5-cc2370cf18d6",
+    "status": "classified", "kind": "suggestion", "category": None,
+    "received_at": "2026-12-06T08:00:00+08:00", "unit": None, "sla": {},
+}]  # fmt: skip
+NUMBERS = [t["ticket_no"] for t in TICKETS]
 REPLIES = {
-    "desk.qry.hbw.ticket.list": {"ok": True, "next_cursor": None, "tickets": [{
-        "ticket_no": "HBW-202612-0001", "ticket_id": TICKET, "status": "received",
-        "kind": "repair", "category": "plumbing", "received_at": "2026-12-05T07:21:00+08:00",
-        "sla": {"next_deadline": "2026-12-08T07:21:00+08:00", "overdue": True}}]},
+    "desk.qry.hbw.ticket.list": {"ok": True, "next_cursor": None, "tickets": TICKETS},
+    "desk.qry.hbw.ticket.search": {"ok": True, "more": False, "tickets": [
+        {k: t[k] for k in ("ticket_no", "ticket_id", "status", "kind", "unit", "received_at")}
+        for t in TICKETS]},
     "desk.qry.hbw.notice.list": {"ok": True, "notices": [{
         "notification_id": NOTICE, "raised_at": "2026-12-05T07:23:00+08:00",
         "ticket_no": "HBW-202612-0001", "order_no": "HBW-202612-0001-W1",
@@ -60,7 +77,7 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> None:
         return REPLIES[subject]
 
     monkeypatch.setattr(common, "request", request)
-    for command in (ticket, escalation):  # the site directory, as if it were read
+    for command in (ticket, escalation, queues):  # the site directory, as if it were read
         monkeypatch.setattr(command, "site_zone", lambda site: SHANGHAI)
 
 
@@ -71,15 +88,35 @@ def run(columns: int, *args: str) -> str:
     return result.output
 
 
-@pytest.mark.parametrize("columns", [80, 100, 160])
-def test_ticket_list_shows_each_time_whole_on_one_line_from_100_columns(columns: int) -> None:
-    text = run(columns, "ticket", "list")
-    assert "HBW-202612-0001" in text and "(UTC" not in text
-    assert "times in Asia/Shanghai, UTC+08:00" in text
-    if columns >= 100:
-        assert "2026-12-05 07:21" in text and "2026-12-08 07:21" in text
-    # the id beside the number only where there is room for both (`ticket show` takes either)
-    assert (TICKET in text) is (columns >= 120)
+def numbers(text: str) -> list[str]:
+    """The ticket numbers that begin the table's rows, each whole on its row's first line."""
+    return re.findall(r"^│ (HBW-[0-9]{6}-[0-9]+) +│", text, re.M)
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+@pytest.mark.parametrize("command", ["list", "search"])
+def test_a_ticket_list_names_each_row_by_its_whole_number_at_80_to_120_columns(
+    command: str, columns: int
+) -> None:
+    """What a desk user copies into the next command, or reads out to a caller, is the ticket
+    number: every command takes it. So each row begins with it, whole, however narrow; the id
+    it stands for (`--json`, `ticket show`) only where the table has room for it with every
+    cell on one line (at 120 columns the list's times took that room before)."""
+    extra = ("--staff", "HB-S01", "--room", "5-302") if command == "search" else ()
+    text = run(columns, "ticket", command, *extra)
+    assert numbers(text) == NUMBERS
+    roomy = command == "search" and columns == 120  # its five columns and the id fit 120
+    assert all((t["ticket_id"] in text) is roomy for t in TICKETS)
+    assert "times in Asia/Shanghai, UTC+08:00" in text and "(UTC" not in text
+    if columns == 120:  # room for each time on one line, which the id would have taken
+        assert "2026-12-05 23:59" in text and "2026-12-06 08:00" in text
+
+
+def test_a_wide_terminal_shows_each_id_beside_its_number() -> None:
+    text = run(160, "ticket", "list")
+    for t in TICKETS:
+        [row] = [line for line in text.splitlines() if t["ticket_no"] in line]
+        assert t["ticket_id"] in row and t["received_at"][:10] in row
 
 
 @pytest.mark.parametrize("columns", [80, 100])
