@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from shared.contracts.base import Contract, Key, Place, ShortText
+from shared.contracts.base import Contract, Key, Place, ShortText, Timestamp
 from shared.contracts.command import Command
 from shared.contracts.queue_queries import FoundTicket
 from shared.kernel.identifiers import StaffId
@@ -125,13 +125,17 @@ class MoveResident(Command):
 
 
 class RecordCareVisit(Command):
-    """A visit to a special-care resident (R11.10): restarts the visit clock."""
+    """A visit to a special-care resident (R11.10): restarts the visit clock (from when it is
+    recorded, docs/RESIDENTS.md)."""
 
     verb: ClassVar[str] = "resident_visit"
     reply: ClassVar[type[Contract]] = ResidentReply
 
     resident_ref: Key
-    note: ShortText | None = None
+    visited_at: Timestamp | None = Field(
+        default=None, description="When the visit was made (not in the future); default: now"
+    )
+    note: ShortText | None = Field(default=None, description="How the visit went; kept in intake")
 
 
 RESIDENT_COMMANDS: tuple[type[Command], ...] = (
@@ -168,6 +172,13 @@ class UnitOf(Contract):
     zone: str | None
 
 
+class CareVisit(Contract):
+    visited_at: datetime
+    recorded_at: datetime
+    staff_id: str = Field(description="Who recorded it")
+    note: str | None
+
+
 class KnownResident(Contract):
     resident_id: UUID
     resident_ref: str
@@ -180,6 +191,14 @@ class KnownResident(Contract):
     phones_short: bool
     units: list[UnitOf]
     open_tickets: list[FoundTicket] = Field(description="Reported from any of their phones")
+    care_visits: list[CareVisit] = Field(
+        default=[], description="Their special-care visits recorded, newest first (at most 12)"
+    )
+    next_visit_due: datetime | None = Field(
+        default=None,
+        description="A special-care resident's next visit is due by then (the site's "
+        "residents.care_visit_days from the flag or the last visit recorded); null if not flagged",
+    )
 
 
 class CallerReply(Contract):

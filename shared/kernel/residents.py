@@ -3,6 +3,7 @@ docs/RESIDENTS.md). Standard library and pydantic only, like the rest of the ker
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -59,3 +60,8 @@ class ResidentConfig(BaseModel):
     care_visit_role: Role = Field(
         default=Role.cs_assistant, description="Who is told when a special-care visit is due"
     )
+
+    def visit_due(self, since: datetime) -> datetime:
+        """When a special-care resident's next visit is due, the wait having begun at `since`
+        (flagged, or a visit recorded): calendar days, since visits are not office work."""
+        return since + timedelta(days=self.care_visit_days)

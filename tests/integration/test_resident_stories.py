@@ -140,17 +140,36 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
     desk: Desk, drill_services
 ) -> None:
     """Flagged at registration, visited once: the next visit is due 30 days (the site's
-    default) after that visit; when it passes, the CS assistant is told, once."""
+    default) after that visit was recorded — the desk's lookup says when, as escalation waits
+    for it; when it passes, the CS assistant is told, once."""
     await drill_services()
     drill = Drill(desk)
     body = {"staff_id": "S01", "resident_ref": "HBW-0002", "kind": "tenant", "name": "赵伯",
             "phones": ["13922223333"], "special_care": "disabled"}  # fmt: skip
     registered = await desk.command("hbw", "resident_register", body)
     assert registered["ok"] and registered["phones_short"] is True  # one phone: allowed, flagged
+
+    # the next morning the visit of the evening before is entered; one "tomorrow" is refused
+    now = START + timedelta(days=1)
+    await drill.set_clock(now)
     visit = {"staff_id": "S01", "resident_ref": "HBW-0002", "note": "上门探访"}
+    ahead = await desk.command("hbw", "resident_visit", visit | {
+        "visited_at": (now + timedelta(days=1)).isoformat()})  # fmt: skip
+    assert ahead["error"]["code"] == "invalid" and ahead["error"]["fields"][0]["field"] == (
+        "visited_at"
+    )
+    made = now - timedelta(hours=14)
+    visit |= {"visited_at": made.isoformat()}
     assert (await desk.command("hbw", "resident_visit", visit))["ok"]
     [visited] = await eventually(lambda: drill.events("resident.care_visited"))
     due = datetime.fromisoformat(visited["occurred_at"]) + timedelta(days=30)
+    found = await desk.query("hbw", "resident.lookup",
+                             {"staff_id": "S01", "phone": "13922223333"})  # fmt: skip
+    [zhao] = found["residents"]
+    assert datetime.fromisoformat(zhao["next_visit_due"]) == due == now + timedelta(days=30)
+    [shown] = zhao["care_visits"]
+    assert datetime.fromisoformat(shown["visited_at"]) == made
+    assert (shown["staff_id"], shown["note"]) == ("S01", "上门探访")
 
     assert (await drill.decided_at(due - timedelta(seconds=1))) == set()
     assert (await drill.decided_at(due)) == {("care_visit_due", "visit:2")}

@@ -4,7 +4,7 @@ docs/RESIDENTS.md): no I/O, no bus."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -71,10 +71,33 @@ def test_a_correction_is_recorded_only_when_something_changed_R16_2() -> None:
 def test_only_a_special_care_resident_is_visited_R11_10() -> None:
     owner = resident()
     owner.visit(at=AT, meta=META, note="身体良好")
-    assert owner.last_visit == AT
+    assert owner.care_visits == [
+        {"visited_at": AT, "recorded_at": AT, "staff_id": "S01", "note": "身体良好"}
+    ]
     plain = resident(DETAILS | {"special_care": None})
     with pytest.raises(RuleError, match="not flagged"):
         plain.visit(at=AT, meta=META, note=None)
+
+
+def test_the_wait_for_a_visit_runs_from_the_flag_or_the_last_visit_recorded_R11_10() -> None:
+    """As escalation's visit clock: from being flagged, and again from each visit as recorded —
+    a visit entered a day late (made at `visited_at`) starts the next wait late by as much."""
+    later, made = AT + timedelta(days=20), AT + timedelta(days=19)
+    owner = resident()
+    assert owner.visit_clock_from == AT  # flagged when registered
+    owner.visit(at=later, meta=META, note="上门探访", visited_at=made)
+    assert owner.visit_clock_from == later and owner.care_visits[-1]["visited_at"] == made
+    config = ResidentConfig()
+    assert config.visit_due(owner.visit_clock_from) == later + timedelta(days=30)
+    owner.correct(at=later, meta=META, details=DETAILS | {"special_care": None})
+    assert owner.visit_clock_from is None  # no longer flagged: nothing to wait for
+    flagged = AT + timedelta(days=40)
+    owner.correct(at=flagged, meta=META, details=DETAILS | {"special_care": "disabled"})
+    assert owner.visit_clock_from == flagged  # flagged again: a new wait
+    owner.correct(at=AT + timedelta(days=41), meta=META, details=DETAILS | {"care_note": "轮椅"})
+    assert owner.visit_clock_from == flagged  # still flagged: the wait goes on
+    plain = resident(DETAILS | {"special_care": None})
+    assert plain.visit_clock_from is None and plain.care_visits == []
 
 
 def test_what_is_published_names_nobody_and_not_why_they_need_care_R11_10_R15_4() -> None:

@@ -5,7 +5,6 @@ flag cleared ends it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from services.escalation.domain import Cause
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _wait(board: CareVisits, event: Envelope, site: SiteConfig, cause: Cause) -> None:
-    due_at = event.occurred_at + timedelta(days=site.residents.care_visit_days)
+    due_at = site.residents.visit_due(event.occurred_at)
     board.visit_due(due_at=due_at, role=site.residents.care_visit_role.value,
                     at=event.occurred_at, causation_id=cause.causation_id)  # fmt: skip
 

@@ -1,8 +1,9 @@
 """The desk recognises a caller (R16.2, R11.10; docs/RESIDENTS.md): `resident.lookup` finds the
 residents with a phone (through the blind index, contact_index.py) or living in a unit, with their
-units, their special-care flag and their open tickets (reported from any of their phones). Every
-look is recorded in the site's caller log (domain/caller_log.py, R15.2). A contact reported from a
-special-care resident's phone marks its ticket (residents.py `mark_special_care`)."""
+units, their special-care flag, visits and next visit due, and their open tickets (reported from
+any of their phones). Every look is recorded in the site's caller log (domain/caller_log.py,
+R15.2). A contact reported from a special-care resident's phone marks its ticket (residents.py
+`mark_special_care`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from services.intake.application.ticket_search import _found
 from services.intake.domain.caller_log import CallerLog
 from services.intake.domain.resident import Resident, Unit
 from shared.contracts.queue_queries import FoundTicket
-from shared.contracts.resident_commands import CallerReply, KnownResident, LookupCaller, UnitOf
+from shared.contracts.resident_commands import (
+    CallerReply,
+    CareVisit,
+    KnownResident,
+    LookupCaller,
+    UnitOf,
+)
 from shared.eventstore.desk_app import CommandContext
 from shared.kernel.personal.search_terms import PHONE, phone_term
 from shared.kernel.staff import PERMISSIONS
@@ -27,6 +34,7 @@ if TYPE_CHECKING:
 
 ENDED = {TicketStatus.closed.value, TicketStatus.cancelled.value}
 OPEN_LIMIT = 50  # the open tickets shown per resident, newest first
+VISITS_SHOWN = 12  # a special-care resident's visits, newest first: a year's at the default
 
 
 def lookup_caller(app: IntakeApp, index: ContactIndex, site: str, query: LookupCaller,
@@ -65,13 +73,18 @@ def _record(app: IntakeApp, site: str, query: LookupCaller, found: list[UUID],
 def _known(app: IntakeApp, index: ContactIndex, site: str, resident: Resident) -> KnownResident:
     d = resident.details
     units = [app.get(UUID(u), Unit) for u in resident.units]
+    config = app.site_config(site)
+    since = resident.visit_clock_from
+    visits = sorted(resident.care_visits, key=lambda v: v["visited_at"], reverse=True)
     return KnownResident(
         resident_id=resident.id, resident_ref=resident.resident_ref, kind=d["kind"],
         name=d["name"], phones=d["phones"], household=d.get("household", []),
         special_care=d.get("special_care"), care_note=d.get("care_note"),
-        phones_short=phones_short(app.site_config(site), resident.phones),
+        phones_short=phones_short(config, resident.phones),
         units=[_unit(u) for u in units if u is not None],
         open_tickets=_open_tickets(app, index, site, resident.phones),
+        care_visits=[CareVisit(**v) for v in visits[:VISITS_SHOWN]],
+        next_visit_due=config.residents.visit_due(since) if since else None,
     )  # fmt: skip
 
 

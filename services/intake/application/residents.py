@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from services.intake.application.times import not_in_future
 from services.intake.domain.care_roll import CareRoll
 from services.intake.domain.households import Households
 from services.intake.domain.resident import Resident, Unit, resident_id_for, unit_id_for
@@ -155,8 +156,10 @@ def move_resident(app: IntakeApp, ctx: CommandContext, cmd: MoveResident) -> Res
 def record_visit(app: IntakeApp, ctx: CommandContext, cmd: RecordCareVisit) -> Result:
     app.require(ctx, cmd, PERMISSIONS["resident.file"])
     resident = resident_of_site(app, ctx.site, cmd.resident_ref)
+    now = app.clock.now()
+    visited_at = not_in_future(cmd.visited_at, now, "visited_at")
     with as_reply():
-        resident.visit(at=app.clock.now(), meta=ctx.meta(cmd), note=cmd.note)
+        resident.visit(at=now, meta=ctx.meta(cmd), note=cmd.note, visited_at=visited_at)
     return resident_reply(app.site_config(ctx.site), resident), [resident]
 
 

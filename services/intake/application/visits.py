@@ -82,7 +82,8 @@ def _care_visits(app: IntakeApp, ctx: CommandContext, cmd: RecordVisit,
     living = [app.get(resident_id, Resident) for resident_id in unit.residents]
     cared = [r for r in living if r is not None and r.special_care is not None]
     for resident in cared:
-        resident.visit(at=now, meta=ctx.meta(cmd), note=f"record_visit {cmd.visit_ref}")
+        resident.visit(at=now, meta=ctx.meta(cmd), note=f"record_visit {cmd.visit_ref}",
+                       visited_at=cmd.visited_at)  # fmt: skip
     return cared
 
 

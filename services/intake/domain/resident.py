@@ -110,11 +110,16 @@ class Resident(Aggregate):
     class Registered(Event, Aggregate.Created):
         details: dict[str, Any]  # kind, name, phones, household, special_care, care_note
 
+        def apply(self, resident: Resident) -> None:
+            resident._visit_clock(self.timestamp)
+
     class Corrected(Event):
         details: dict[str, Any]
 
         def apply(self, resident: Resident) -> None:
+            was = resident.special_care
             resident.details = dict(self.details)
+            resident._visit_clock(self.timestamp, was)
 
     class MovedIn(Event):
         unit_id: UUID
@@ -134,9 +139,14 @@ class Resident(Aggregate):
 
     class CareVisited(Event):
         note: str | None
+        visited_at: datetime | None = None  # when made; older events: when recorded
 
         def apply(self, resident: Resident) -> None:
-            resident.last_visit = self.timestamp
+            resident.visit_clock_from = self.timestamp  # as escalation's wait (RESIDENTS.md)
+            resident.care_visits.append({
+                "visited_at": self.visited_at or self.timestamp, "recorded_at": self.timestamp,
+                "staff_id": self.actor, "note": self.note,
+            })  # fmt: skip
 
     def __init__(self, *, site: str, resident_ref: str, details: dict[str, Any], actor: str,
                  correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
@@ -144,7 +154,9 @@ class Resident(Aggregate):
         self.site, self.resident_ref = site, resident_ref
         self.details = dict(details)
         self.units: dict[str, str] = {}  # unit id -> unit_ref
-        self.last_visit: datetime | None = None
+        # when the wait for the next special-care visit began: flagged, or a visit recorded
+        self.visit_clock_from: datetime | None = None
+        self.care_visits: list[dict[str, Any]] = []  # oldest first
 
     @classmethod
     def register(cls, *, at: datetime, site: str, resident_ref: str, details: dict[str, Any],
@@ -157,6 +169,14 @@ class Resident(Aggregate):
     @property
     def special_care(self) -> str | None:
         return self.details.get("special_care")
+
+    def _visit_clock(self, at: datetime, was: str | None = None) -> None:
+        """The file as it now is: newly flagged for special care, the wait for a visit begins;
+        the flag cleared, it ends (as escalation's: escalation/application/care_reactions.py)."""
+        if self.special_care is None:
+            self.visit_clock_from = None
+        elif was is None:
+            self.visit_clock_from = at
 
     @property
     def phones(self) -> list[str]:
@@ -192,10 +212,12 @@ class Resident(Aggregate):
         self._record(self.MovedOut, at, meta, unit_id=unit.id, unit_ref=unit.unit_ref, on=on)
         unit.vacate(self.id, at, meta)
 
-    def visit(self, *, at: datetime, meta: dict[str, Any], note: str | None) -> None:
-        """A special-care visit (R11.10); only for a resident who needs special care."""
+    def visit(self, *, at: datetime, meta: dict[str, Any], note: str | None,
+              visited_at: datetime | None = None) -> None:  # fmt: skip
+        """A special-care visit (R11.10), made at `visited_at` (default: now), recorded `at`;
+        only for a resident who needs special care."""
         if self.special_care is None:
             raise RuleError(
                 "resident_ref", f"resident {self.resident_ref} is not flagged for special care"
             )
-        self._record(self.CareVisited, at, meta, note=note)
+        self._record(self.CareVisited, at, meta, note=note, visited_at=visited_at or at)
