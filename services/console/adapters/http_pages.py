@@ -72,6 +72,7 @@ class Pages(
             Route("/residents", g(self.residents), methods=["GET"]),  # docs/RESIDENTS.md
             Route("/residents", g(self.save_resident, post=True), methods=["POST"]),
             Route("/residents/units", g(self.save_unit, post=True), methods=["POST"]),
+            Route("/residents/visits", g(self.record_care_visit, post=True), methods=["POST"]),
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),
             Route("/orders/{order}", g(self.order), methods=["GET"]),

@@ -1,19 +1,21 @@
 """The resident and unit file (客户档案, docs/RESIDENTS.md) through the console: a caller found by
 phone or unit (`resident.lookup`, each look recorded by intake), and the forms that register or
-correct a resident or a unit, checked against the contract's own models first — a bad form is
-refused here and sends nothing."""
+correct a resident or a unit, or record a special-care resident's visit (R11.10), checked against
+the contract's own models first — a bad form is refused here and sends nothing."""
 
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from services.console.application.forms import _text, checked, new_client_ref
+from services.console.application.forms import _local_time, _text, checked, new_client_ref
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
 from shared.contracts.resident_commands import (
     CorrectResident,
     CorrectUnit,
     LookupCaller,
+    RecordCareVisit,
     RegisterResident,
     RegisterUnit,
 )
@@ -73,6 +75,16 @@ async def save_unit(desk: DeskContract, site: str, staff_id: str,
     body = {f: _text(form, f) for f in ("unit_ref", "place_kind", "building", "room", "zone")}
     body = _checked_file(command, body, staff_id)
     return await desk.command(site, "intake", command.verb, staff_id, body)
+
+
+async def record_care_visit(desk: DeskContract, site: str, staff_id: str, form: dict[str, str],
+                            zone: ZoneInfo) -> dict[str, Any]:  # fmt: skip
+    """A special-care resident's visit (R11.10): when it was made, typed in the site's zone
+    (blank: now, as intake records it), and how it went."""
+    body = {"resident_ref": _text(form, "resident_ref"), "note": _text(form, "note"),
+            "visited_at": _local_time(_text(form, "visited_at"), zone, "visited_at")}  # fmt: skip
+    body = _checked_file(RecordCareVisit, body, staff_id)
+    return await desk.command(site, "intake", RecordCareVisit.verb, staff_id, body)
 
 
 async def recognised(desk: DeskContract, who: Any, phone: str) -> dict[str, Any]:

@@ -81,7 +81,7 @@ FORMS = {
     "CloseShift": {"note": "交班说明"},
     "LookupCaller": {"phone": "联系电话"},
     "RegisterUnit": {"unit_ref": "编号"}, "CorrectUnit": {"unit_ref": "编号"},
-    "RecordVisit": {"zone": "管区"},
+    "RecordVisit": {"zone": "管区"}, "RecordCareVisit": {"note": "走访情况"},
 }  # fmt: skip
 
 # a field whose choices the console says in Chinese: its vocabulary in words.py, named as the
