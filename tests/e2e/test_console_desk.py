@@ -307,6 +307,18 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
             break
         page.wait_for_timeout(200)
     assert page.locator("#new").inner_text() == "1"
+    # an emergency opened at another desk: the banner says what and where (R16.5), and stays
+    # through the dashboard's reload until the manager opens 通知
+    fire = {"client_ref": "live-fire", "staff_id": "HB-S01", "kind": "fire", "place": "地下车库B2",
+            "occurred_at": "2026-11-24T09:58+08:00", "measure": "已报119"}  # fmt: skip
+    assert running.ask("desk.cmd.hbw.intake.incident_open", fire)["ok"]
+    page.wait_for_selector("#live-banner:not([hidden])", timeout=15_000)
+    assert "突发事件 · 火灾 · 地下车库B2" in page.inner_text("#live-banner")
+    page.wait_for_timeout(1_500)  # the reload the notice asked for
+    assert "火灾 · 地下车库B2" in page.inner_text("#live-banner")
+    page.click("#live-banner a")
+    assert page.url.endswith("/notices") and page.locator("#live-banner").is_hidden()
+    page.goto(f"{running.console}/dashboard")
     page.fill("form[action='/reports/monthly'] [name=period]", "2026-11")
     with page.expect_download() as download:
         page.click("form[action='/reports/monthly'] button")
