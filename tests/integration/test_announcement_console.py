@@ -64,6 +64,7 @@ async def test_the_desk_announces_revises_and_restores_an_outage_from_the_consol
             "room": "3-201", "content": "家里没水"})  # fmt: skip
         assert 'id="maintenance-HBW-MN-0001"' in reported.text, reported.text[:800]
         assert 'id="answered-by-notice"' in reported.text  # an inquiry: no work order (R16.6)
+        assert "来电所报的停水已由维修通告 HBW-MN-0001 公告" in reported.text  # which cut
         number = re.search(r'id="ticket-no">([^<]+)<', reported.text).group(1)  # type: ignore[union-attr]
 
         async def ticket_page() -> str | None:
