@@ -5,11 +5,11 @@ that escalation keeps their visit clock (docs/RESIDENTS.md, "What travels")."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from datetime import date, datetime
+from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
@@ -44,9 +44,16 @@ class ResidentMoved(Contract):
 
 
 class CareVisited(Contract):
-    """A special-care resident was visited (R11.10): their visit clock starts again."""
+    """A special-care resident was visited (R11.10): their visit clock starts again, from when
+    the visit was made. Schema 2 added `visited_at`; a schema-1 event reads it as null: the
+    visit was made when it was recorded (the envelope's `occurred_at`)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     resident_ref: str
+    visited_at: AwareDatetime | None = Field(
+        default=None, description="When the visit was made (not in the future); null in schema 1"
+    )
 
 
 class TicketSpecialCare(Contract):
@@ -88,6 +95,10 @@ class ResidentMovedOutEvent(Envelope):
 class CareVisitedEvent(Envelope):
     event_type: Literal["resident.care_visited"]
     data: CareVisited
+
+    def visited_at(self) -> datetime:
+        """When the visit was made; a schema-1 event's, when it was recorded."""
+        return self.data.visited_at or self.occurred_at
 
 
 class TicketSpecialCareEvent(Envelope):

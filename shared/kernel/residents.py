@@ -63,5 +63,14 @@ class ResidentConfig(BaseModel):
 
     def visit_due(self, since: datetime) -> datetime:
         """When a special-care resident's next visit is due, the wait having begun at `since`
-        (flagged, or a visit recorded): calendar days, since visits are not office work."""
+        (flagged, or a visit made): calendar days, since visits are not office work."""
         return since + timedelta(days=self.care_visit_days)
+
+
+def visit_wait_from(since: datetime | None, visited_at: datetime) -> datetime | None:
+    """When the wait for a special-care resident's next visit begins once a visit made at
+    `visited_at` is recorded, the wait having begun at `since` (None: not flagged, nothing to
+    wait for): from the visit as made, not as entered — unless the wait already runs from later
+    (a later visit entered first, or the flag set after it). Intake's lookup and escalation's
+    reminder both reckon with this, so the due date shown and the reminder agree (R11.10)."""
+    return None if since is None else max(since, visited_at)

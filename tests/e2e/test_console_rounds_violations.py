@@ -205,6 +205,7 @@ def test_the_cs_assistant_records_a_special_care_visit_on_the_residents_page_R11
     assert "已登记 HBW-0001 的关怀走访" in page.inner_text("#message")
     row = page.inner_text("#care-visits-HBW-0001 tbody tr")
     assert "2026-11-23 08:30" in row and "HB-CS1" in row and "冰箱有食物" in row
-    assert "2026-12-23 09:00" in page.inner_text("#next-visit-HBW-0001")  # entered at 09:00 too
+    # made at 08:30, before she was flagged at 09:00: the wait still runs from the flag
+    assert "2026-12-23 09:00" in page.inner_text("#next-visit-HBW-0001")
     shoot(page, "37-care-visit-recorded")
     no_overflow(page)

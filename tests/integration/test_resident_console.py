@@ -70,7 +70,7 @@ async def test_the_desk_records_a_special_care_visit_and_sees_when_the_next_is_d
     desk: Desk, drill_services, settings, sim_clock, nats_server
 ) -> None:
     """R11.10's regular visits, from her page: the visits recorded and when the next is due
-    (the site's 30 days from her flag, then from the last visit recorded); a visit the service
+    (the site's 30 days from her flag, then from when the last visit was made); a visit the service
     refuses comes back with what was typed and records nothing."""
     await drill_services()
     room = {"staff_id": "HB-S01", "unit_ref": "3-1201", "room": "1201", "zone": "A区"}
@@ -116,4 +116,4 @@ async def test_the_desk_records_a_special_care_visit_and_sees_when_the_next_is_d
         row = found.group(1)
         assert "2026-11-28 09:00" in row and "登记于 2026-11-28 10:00" in row
         assert "HB-S01" in row and "送药上门，精神好" in row
-        assert "2026-12-28 10:00 (UTC+08:00)</span> 前" in saved.text  # 30 days on
+        assert "2026-12-28 09:00 (UTC+08:00)</span> 前" in saved.text  # 30 days from nine

@@ -139,9 +139,9 @@ async def test_the_desk_recognises_a_special_care_caller_and_her_ticket_is_marke
 async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_cs_assistant_R11_10(
     desk: Desk, drill_services
 ) -> None:
-    """Flagged at registration, visited once: the next visit is due 30 days (the site's
-    default) after that visit was recorded — the desk's lookup says when, as escalation waits
-    for it; when it passes, the CS assistant is told, once."""
+    """Flagged at registration, visited once on a Monday and the visit entered on Thursday: the
+    next visit is due 30 days (the site's default) after the Monday — the desk's lookup says when,
+    as escalation waits for it; when it passes, the CS assistant is told, once."""
     await drill_services()
     drill = Drill(desk)
     body = {"staff_id": "S01", "resident_ref": "HBW-0002", "kind": "tenant", "name": "赵伯",
@@ -149,8 +149,8 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
     registered = await desk.command("hbw", "resident_register", body)
     assert registered["ok"] and registered["phones_short"] is True  # one phone: allowed, flagged
 
-    # the next morning the visit of the evening before is entered; one "tomorrow" is refused
-    now = START + timedelta(days=1)
+    # Thursday 3 December the visit of Monday 30 November is entered; one "tomorrow" is refused
+    now = START + timedelta(days=10)
     await drill.set_clock(now)
     visit = {"staff_id": "S01", "resident_ref": "HBW-0002", "note": "上门探访"}
     ahead = await desk.command("hbw", "resident_visit", visit | {
@@ -158,16 +158,23 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
     assert ahead["error"]["code"] == "invalid" and ahead["error"]["fields"][0]["field"] == (
         "visited_at"
     )
-    made = now - timedelta(hours=14)
+    made = now - timedelta(days=3)
     visit |= {"visited_at": made.isoformat()}
     assert (await desk.command("hbw", "resident_visit", visit))["ok"]
     [visited] = await eventually(lambda: drill.events("resident.care_visited"))
-    due = datetime.fromisoformat(visited["occurred_at"]) + timedelta(days=30)
-    found = await desk.query("hbw", "resident.lookup",
-                             {"staff_id": "S01", "phone": "13922223333"})  # fmt: skip
-    [zhao] = found["residents"]
-    assert datetime.fromisoformat(zhao["next_visit_due"]) == due == now + timedelta(days=30)
-    [shown] = zhao["care_visits"]
+    assert visited["schema_version"] == 2 and "上门探访" not in json.dumps(visited)
+    assert datetime.fromisoformat(visited["data"]["visited_at"]) == made
+    due = made + timedelta(days=30)  # from when it was made, not when it was entered
+
+    async def next_due() -> datetime:
+        found = await desk.query("hbw", "resident.lookup",
+                                 {"staff_id": "S01", "phone": "13922223333"})  # fmt: skip
+        [zhao] = found["residents"]
+        return datetime.fromisoformat(zhao["next_visit_due"])
+
+    assert await next_due() == due
+    found = await desk.query("hbw", "resident.lookup", {"staff_id": "S01", "phone": "13922223333"})
+    [shown] = found["residents"][0]["care_visits"]
     assert datetime.fromisoformat(shown["visited_at"]) == made
     assert (shown["staff_id"], shown["note"]) == ("S01", "上门探访")
 
@@ -182,6 +189,7 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
     [notice] = await eventually(listed)
     assert notice["reason"] == "care_visit_due" and notice["ticket_no"] == "HBW-0002"
     assert notice["about"] == "resident"
+
     await drill.set_clock(due + timedelta(days=3))
     assert len(await drill.events("escalation.care_visit_due")) == 1  # once
 
@@ -226,7 +234,7 @@ async def test_the_file_counts_a_zones_households_places_its_callers_and_a_stewa
 
     # her first visit was due 30 days after she was flagged: the steward's visit moved it on
     assert (await drill.decided_at(START + timedelta(days=30, seconds=1))) == set()
-    due = datetime.fromisoformat(care["occurred_at"]) + timedelta(days=30)
+    due = datetime.fromisoformat(care["data"]["visited_at"]) + timedelta(days=30)
     assert (await drill.decided_at(due)) == {("care_visit_due", "visit:2")}
 
     # a water cut in zone A区: a caller from 5-102 is linked to it, one from 6-101 (B区) not

@@ -1,23 +1,34 @@
 """A special-care resident's visits (R11.10; docs/RESIDENTS.md): escalation's board waits for
-the next visit within the site's interval and tells the visiting role once when it passes."""
+the next visit within the site's interval, from the flag or the last visit as made, and tells
+the visiting role once when it passes."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
 from services.escalation.adapters.translate import translate
-from services.escalation.domain.care_visits import CareVisits
+from services.escalation.domain.care_visits import CareVisits, care_board_id_for
 from shared.contracts.escalation_events import notification_of
+from shared.kernel.clock import FixedClock
+from shared.kernel.residents import visit_wait_from
+from tests.unit.test_escalation_application import T0, Feed, app_on
 
 AT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 DUE = AT + timedelta(days=30)
+RESIDENT = uuid4()
+FILE = {"resident_ref": "HBW-0001", "kind": "owner", "special_care": True}
 
 
 def board() -> CareVisits:
     visits = CareVisits.open(site="hbw", resident_id=uuid4(), resident_ref="HBW-0001", at=AT,
                              correlation_id="c-1", causation_id=None)  # fmt: skip
-    visits.visit_due(due_at=DUE, role="cs_assistant", at=AT, causation_id=None)
+    visits.visit_due(since=AT, due_at=DUE, role="cs_assistant", at=AT, causation_id=None)
     return visits
 
 
@@ -36,9 +47,91 @@ def test_a_visit_missed_tells_the_visiting_role_once_R11_10() -> None:
 
 def test_a_visit_starts_the_wait_again_and_the_flag_cleared_ends_it_R11_10() -> None:
     visits = board()
-    later = DUE + timedelta(days=20)
-    visits.visit_due(due_at=later, role="cs_assistant", at=AT + timedelta(days=20),
+    made = AT + timedelta(days=20)
+    later = made + timedelta(days=30)
+    visits.visit_due(since=made, due_at=later, role="cs_assistant", at=made + timedelta(days=3),
                      causation_id=None)  # fmt: skip
-    assert visits.decide(DUE) == [] and visits.next_due() == later
+    assert visits.decide(DUE) == [] and (visits.since, visits.next_due()) == (made, later)
     visits.end_wait("not_needed", AT, None)
     assert visits.next_due() is None and visits.decide(later) == []
+
+
+def test_the_wait_runs_from_the_latest_visit_made_while_flagged_R11_10() -> None:
+    made = AT + timedelta(days=3)
+    assert visit_wait_from(AT, made) == made  # entered days later: from when it was made
+    assert visit_wait_from(made, AT) == made  # an older visit entered after: no move
+    assert visit_wait_from(None, made) is None  # not flagged: nothing to wait for
+
+
+def _feed(at: datetime) -> tuple[FixedClock, Any, Feed]:
+    clock = FixedClock(at)
+    app = app_on(clock)
+    return clock, app, Feed(app)
+
+
+def _visited(feed: Feed, entered: datetime, made: datetime | None) -> None:
+    """A `resident.care_visited` entered at `entered`: of schema 2, made at `made`; or, if None,
+    of schema 1, published before it said when the visit was made."""
+    if made is None:
+        feed("resident.care_visited", RESIDENT, entered, resident_ref="HBW-0001")
+    else:
+        feed("resident.care_visited", RESIDENT, entered, schema_version=2,
+             resident_ref="HBW-0001", visited_at=made)  # fmt: skip
+
+
+def _board(app: Any) -> CareVisits:
+    return app.get(care_board_id_for(RESIDENT), CareVisits)
+
+
+def test_a_visit_entered_three_days_late_is_due_again_from_when_it_was_made_R11_10() -> None:
+    clock, app, feed = _feed(T0)
+    feed("resident.registered", RESIDENT, T0, **FILE)
+    made, entered = T0 + timedelta(days=1), T0 + timedelta(days=4)  # Monday, entered Thursday
+    clock.set(entered)
+    _visited(feed, entered, made)
+    assert _board(app).next_due() == made + timedelta(days=30)
+    _visited(feed, entered + timedelta(hours=1), T0 + timedelta(hours=2))  # an older one, late
+    assert _board(app).next_due() == made + timedelta(days=30)
+    clock.set(made + timedelta(days=30) - timedelta(seconds=1))
+    assert app.tick() == []
+    clock.set(made + timedelta(days=30))
+    assert [d["event"] for d in app.tick()] == ["care_visit_due"]
+
+
+def test_a_schema_1_visit_was_made_when_it_was_recorded_R11_10() -> None:
+    _, app, feed = _feed(T0)
+    feed("resident.registered", RESIDENT, T0, **FILE)
+    entered = T0 + timedelta(days=4)
+    _visited(feed, entered, None)
+    assert _board(app).next_due() == entered + timedelta(days=30)
+
+
+def _written_before(event: StoredEvent) -> StoredEvent:
+    """The stored event as escalation wrote it before its waits kept when they began (class
+    version 1 of `VisitDue`: the wait began when it was recorded)."""
+    if event.topic != get_topic(CareVisits.VisitDue):
+        return event
+    state = json.loads(event.state)
+    del state["since"], state["class_version"]
+    return StoredEvent(event.originator_id, event.originator_version, event.topic,
+                       json.dumps(state).encode())  # fmt: skip
+
+
+def test_a_board_from_a_store_written_before_waits_from_when_its_wait_was_recorded_R11_10():
+    clock, before, feed = _feed(T0)
+    feed("resident.registered", RESIDENT, T0, **FILE)
+    old = [_written_before(e) for e in before.recorder.select_notifications(1, 1000)]
+    assert sum(1 for e in old if e.topic == get_topic(CareVisits.VisitDue)) == 1
+    assert not any(b'"since"' in e.state for e in old)
+
+    after = app_on(clock)
+    after.recorder.insert_events(old)
+    after.schedule.catch_up(after)
+    assert _board(after).since == T0  # the v1 wait began when it was recorded
+    refeed = Feed(after)
+    refeed.seq, refeed.versions = feed.seq, dict(feed.versions)  # the stream goes on
+    _visited(refeed, T0 + timedelta(days=3), T0 - timedelta(days=1))  # made before: no move
+    assert _board(after).next_due() == T0 + timedelta(days=30)
+    made = T0 + timedelta(days=2)
+    _visited(refeed, T0 + timedelta(days=3), made)
+    assert _board(after).next_due() == made + timedelta(days=30)

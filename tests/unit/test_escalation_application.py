@@ -29,12 +29,13 @@ class Feed:
         self.seq = 0
         self.versions: dict[UUID, int] = {}
 
-    def __call__(self, event_type: str, aggregate: UUID, at: datetime, **data: Any) -> None:
+    def __call__(self, event_type: str, aggregate: UUID, at: datetime, *, schema_version: int = 1,
+                 **data: Any) -> None:  # fmt: skip
         self.seq += 1
         self.versions[aggregate] = self.versions.get(aggregate, 0) + 1
         envelope = EVENT_TYPES[event_type].model_validate(
             {
-                "event_id": uuid4(), "event_type": event_type, "schema_version": 1,
+                "event_id": uuid4(), "event_type": event_type, "schema_version": schema_version,
                 "site": "hbw", "aggregate_id": aggregate,
                 "aggregate_version": self.versions[aggregate], "occurred_at": at,
                 "recorded_at": at, "correlation_id": "corr-1", "causation_id": None,

@@ -79,25 +79,39 @@ def test_only_a_special_care_resident_is_visited_R11_10() -> None:
         plain.visit(at=AT, meta=META, note=None)
 
 
-def test_the_wait_for_a_visit_runs_from_the_flag_or_the_last_visit_recorded_R11_10() -> None:
-    """As escalation's visit clock: from being flagged, and again from each visit as recorded —
-    a visit entered a day late (made at `visited_at`) starts the next wait late by as much."""
-    later, made = AT + timedelta(days=20), AT + timedelta(days=19)
+def test_the_wait_for_a_visit_runs_from_the_flag_or_the_last_visit_made_R11_10() -> None:
+    """As escalation's visit clock: from being flagged, and again from each visit as made — a
+    visit entered three days late (made at `visited_at`) moves the next due date by when it was
+    made; one entered late but made before the visit the wait runs from moves nothing."""
+    made, later = AT + timedelta(days=17), AT + timedelta(days=20)
     owner = resident()
     assert owner.visit_clock_from == AT  # flagged when registered
     owner.visit(at=later, meta=META, note="上门探访", visited_at=made)
-    assert owner.visit_clock_from == later and owner.care_visits[-1]["visited_at"] == made
+    assert owner.visit_clock_from == made and owner.care_visits[-1]["recorded_at"] == later
     config = ResidentConfig()
-    assert config.visit_due(owner.visit_clock_from) == later + timedelta(days=30)
+    assert config.visit_due(owner.visit_clock_from) == made + timedelta(days=30)
+    owner.visit(at=later + timedelta(hours=1), meta=META, note="补录", visited_at=AT)
+    assert owner.visit_clock_from == made  # an older visit entered after: listed, no move
     owner.correct(at=later, meta=META, details=DETAILS | {"special_care": None})
     assert owner.visit_clock_from is None  # no longer flagged: nothing to wait for
     flagged = AT + timedelta(days=40)
     owner.correct(at=flagged, meta=META, details=DETAILS | {"special_care": "disabled"})
     assert owner.visit_clock_from == flagged  # flagged again: a new wait
-    owner.correct(at=AT + timedelta(days=41), meta=META, details=DETAILS | {"care_note": "轮椅"})
-    assert owner.visit_clock_from == flagged  # still flagged: the wait goes on
+    owner.correct(at=AT + timedelta(days=75), meta=META, details=DETAILS | {"care_note": "轮椅"})
+    assert owner.visit_clock_from == flagged  # still flagged, even overdue: the wait goes on
     plain = resident(DETAILS | {"special_care": None})
     assert plain.visit_clock_from is None and plain.care_visits == []
+
+
+def test_the_published_visit_says_when_it_was_made_R11_10() -> None:
+    owner = resident()
+    made = AT + timedelta(days=3)
+    owner.visit(at=made + timedelta(days=3), meta=META, note="张阿婆身体好", visited_at=made)
+    visited = resident_envelope(owner.collect_events()[-1])
+    assert visited is not None and visited.event_type == "resident.care_visited"
+    assert visited.schema_version == 2 and visited.data.visited_at == made
+    assert visited.visited_at() == made and visited.occurred_at == made + timedelta(days=3)
+    assert "张阿婆" not in visited.model_dump_json()  # the note stays in intake
 
 
 def test_what_is_published_names_nobody_and_not_why_they_need_care_R11_10_R15_4() -> None:

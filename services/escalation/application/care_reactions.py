@@ -1,26 +1,30 @@
 """What escalation does when a resident's file changes on DESK (R11.10, docs/RESIDENTS.md): a
 resident flagged for special care gets a board (domain/care_visits.py) that waits for the next
-visit, within the site's `residents.care_visit_days`; each visit starts the wait again, and the
-flag cleared ends it."""
+visit, within the site's `residents.care_visit_days`; each visit starts the wait again from when
+it was made (shared/kernel/residents.py `visit_wait_from`, as intake's lookup reckons the next
+visit due), and the flag cleared ends it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from services.escalation.domain import Cause
 from services.escalation.domain.care_visits import CareVisits, care_board_id_for
 from shared.contracts import resident_events as ev
 from shared.contracts.envelope import Envelope
+from shared.kernel.residents import visit_wait_from
 from shared.kernel.sites import SiteConfig
 
 if TYPE_CHECKING:
     from services.escalation.application import EscalationApp
 
 
-def _wait(board: CareVisits, event: Envelope, site: SiteConfig, cause: Cause) -> None:
-    due_at = site.residents.visit_due(event.occurred_at)
-    board.visit_due(due_at=due_at, role=site.residents.care_visit_role.value,
-                    at=event.occurred_at, causation_id=cause.causation_id)  # fmt: skip
+def _wait(board: CareVisits, since: datetime, event: Envelope, site: SiteConfig,
+          cause: Cause) -> None:  # fmt: skip
+    board.visit_due(since=since, due_at=site.residents.visit_due(since),
+                    role=site.residents.care_visit_role.value, at=event.occurred_at,
+                    causation_id=cause.causation_id)  # fmt: skip
 
 
 def filed(app: EscalationApp, event: ev.ResidentRegisteredEvent | ev.ResidentCorrectedEvent,
@@ -38,16 +42,17 @@ def filed(app: EscalationApp, event: ev.ResidentRegisteredEvent | ev.ResidentCor
             causation_id=cause.causation_id,
         )  # fmt: skip
     if board.waiting is None:  # newly flagged: the first visit is due within the interval
-        _wait(board, event, site, cause)
+        _wait(board, event.occurred_at, event, site, cause)
     return [board]
 
 
 def visited(app: EscalationApp, event: ev.CareVisitedEvent, site: SiteConfig,
             cause: Cause) -> list[Any]:  # fmt: skip
     board = app.get(care_board_id_for(event.aggregate_id), CareVisits)
-    if board is None:
-        return []
-    _wait(board, event, site, cause)
+    since = visit_wait_from(board.since if board else None, event.visited_at())
+    if board is None or since is None or since == board.since:
+        return []  # not flagged, or a visit made before the one the wait runs from
+    _wait(board, since, event, site, cause)
     return [board]
 
 

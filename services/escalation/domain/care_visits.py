@@ -1,6 +1,6 @@
 """The visits a special-care resident is owed (R11.10; docs/RESIDENTS.md): from the day the
-resident is flagged, and again from each visit, a visit is due within the site's interval
-(`residents.care_visit_days`); when it passes with no visit, the site's visiting role
+resident is flagged, and again from each visit as made, a visit is due within the site's
+interval (`residents.care_visit_days`); when it passes with no visit, the site's visiting role
 (`residents.care_visit_role`, default the zone's CS assistant) is told, once per wait. The flag
 cleared ends the wait. No I/O, no wall clock. It stands beside `CaseDeadlines` as a board of its
 own; its notice names the resident by id and `resident_ref` (`ticket_id`, `ticket_no`)."""
@@ -35,11 +35,19 @@ class CareVisits(WaitingBoard):
 
     class VisitDue(Event):
         key: str  # visit:<n>, the n-th wait
+        since: datetime  # when the wait began: flagged, or the visit made
         due_at: datetime
         role: str
 
+        class_version = 2  # v1 began each wait when recorded: at its timestamp
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["since"] = state["timestamp"]
+
         def apply(self, board: CareVisits) -> None:
             board.waiting = {"key": self.key, "due_at": self.due_at, "role": self.role}
+            board.since = self.since
             board.count += 1
 
     class WaitEnded(Event):
@@ -66,6 +74,8 @@ class CareVisits(WaitingBoard):
         self.site, self.correlation_id = site, correlation_id
         self.ticket_id, self.ticket_no = resident_id, resident_ref  # what a Notice names
         self.waiting: dict[str, Any] | None = None
+        # when the wait for the next visit began (flag or visit made); None: none began yet
+        self.since: datetime | None = None
         self.count = 0
 
     @classmethod
@@ -77,12 +87,12 @@ class CareVisits(WaitingBoard):
             correlation_id=correlation_id, causation_id=causation_id,
         )  # fmt: skip
 
-    def visit_due(self, *, due_at: datetime, role: str, at: datetime,
+    def visit_due(self, *, since: datetime, due_at: datetime, role: str, at: datetime,
                   causation_id: str | None) -> None:  # fmt: skip
-        """Wait for the next visit by `due_at` (a visit ends the wait before it)."""
+        """Wait, from `since`, for the next visit by `due_at` (a visit ends the wait before it)."""
         self.end_wait("visited", at, causation_id)
         self._record(self.VisitDue, at, causation_id, key=f"visit:{self.count + 1}",
-                     due_at=due_at, role=role)  # fmt: skip
+                     since=since, due_at=due_at, role=role)  # fmt: skip
 
     def decide(self, now: datetime) -> list[Notice]:
         """The interval passed with no visit: tell the visiting role, once."""

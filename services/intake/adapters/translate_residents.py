@@ -64,7 +64,8 @@ def _moved_out(e: Resident.MovedOut) -> tuple:
 
 
 def _visited(e: Resident.CareVisited) -> tuple:
-    return ev.CareVisitedEvent, ev.CareVisited(resident_ref=e.resident_ref)
+    made = e.visited_at or e.timestamp  # stored before visited_at: made when recorded
+    return ev.CareVisitedEvent, ev.CareVisited(resident_ref=e.resident_ref, visited_at=made)
 
 
 def _special_care(e: Ticket.SpecialCareMarked) -> tuple:

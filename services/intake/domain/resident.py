@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 
 from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.refusals import RuleError
+from shared.kernel.residents import visit_wait_from
 
 UNIT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/unit")
 RESIDENT_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/resident")
@@ -142,9 +143,10 @@ class Resident(Aggregate):
         visited_at: datetime | None = None  # when made; older events: when recorded
 
         def apply(self, resident: Resident) -> None:
-            resident.visit_clock_from = self.timestamp  # as escalation's wait (RESIDENTS.md)
+            made = self.visited_at or self.timestamp
+            resident.visit_clock_from = visit_wait_from(resident.visit_clock_from, made)
             resident.care_visits.append({
-                "visited_at": self.visited_at or self.timestamp, "recorded_at": self.timestamp,
+                "visited_at": made, "recorded_at": self.timestamp,
                 "staff_id": self.actor, "note": self.note,
             })  # fmt: skip
 
@@ -154,7 +156,8 @@ class Resident(Aggregate):
         self.site, self.resident_ref = site, resident_ref
         self.details = dict(details)
         self.units: dict[str, str] = {}  # unit id -> unit_ref
-        # when the wait for the next special-care visit began: flagged, or a visit recorded
+        # when the wait for the next special-care visit began: flagged, or the last visit made
+        # (as escalation's wait: shared/kernel/residents.py visit_wait_from)
         self.visit_clock_from: datetime | None = None
         self.care_visits: list[dict[str, Any]] = []  # oldest first
 
