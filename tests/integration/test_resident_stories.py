@@ -141,7 +141,8 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
 ) -> None:
     """Flagged at registration, visited once on a Monday and the visit entered on Thursday: the
     next visit is due 30 days (the site's default) after the Monday — the desk's lookup says when,
-    as escalation waits for it; when it passes, the CS assistant is told, once."""
+    as escalation waits for it; when it passes, the CS assistant is told, once, and a correction
+    to her file afterwards moves neither the due date nor the reminder."""
     await drill_services()
     drill = Drill(desk)
     body = {"staff_id": "S01", "resident_ref": "HBW-0002", "kind": "tenant", "name": "赵伯",
@@ -190,7 +191,14 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
     assert notice["reason"] == "care_visit_due" and notice["ticket_no"] == "HBW-0002"
     assert notice["about"] == "resident"
 
-    await drill.set_clock(due + timedelta(days=3))
+    # overdue and reminded, her file is corrected (a second phone): the visit is still owed
+    # from the same day, on the page and in escalation — no new wait, no second reminder
+    await drill.set_clock(due + timedelta(days=1))
+    corrected = body | {"phones": ["13922223333", "0755 2222 3333"]}
+    assert (await desk.command("hbw", "resident_correct", corrected))["ok"]
+    await eventually(lambda: drill.events("resident.corrected"))
+    assert await next_due() == due
+    assert (await drill.decided_at(due + timedelta(days=31))) == set()
     assert len(await drill.events("escalation.care_visit_due")) == 1  # once
 
 

@@ -1,6 +1,6 @@
 """A special-care resident's visits (R11.10; docs/RESIDENTS.md): escalation's board waits for
 the next visit within the site's interval, from the flag or the last visit as made, and tells
-the visiting role once when it passes."""
+the visiting role once when it passes; only the flag and a visit move the wait."""
 
 from __future__ import annotations
 
@@ -52,8 +52,18 @@ def test_a_visit_starts_the_wait_again_and_the_flag_cleared_ends_it_R11_10() -> 
     visits.visit_due(since=made, due_at=later, role="cs_assistant", at=made + timedelta(days=3),
                      causation_id=None)  # fmt: skip
     assert visits.decide(DUE) == [] and (visits.since, visits.next_due()) == (made, later)
-    visits.end_wait("not_needed", AT, None)
-    assert visits.next_due() is None and visits.decide(later) == []
+    visits.not_needed(AT, None)
+    assert visits.since is None and visits.next_due() is None and visits.decide(later) == []
+
+
+def test_a_reminder_sent_leaves_the_resident_owed_the_visit_until_the_flag_is_cleared_R11_10():
+    visits = board()
+    visits.decide(DUE)
+    assert visits.next_due() is None and visits.since == AT  # told once; still waiting from AT
+    visits.not_needed(DUE + timedelta(days=1), None)
+    assert visits.since is None
+    ended = visits.collect_events()[-1]
+    assert isinstance(ended, CareVisits.WaitEnded) and ended.reason == "not_needed"
 
 
 def test_the_wait_runs_from_the_latest_visit_made_while_flagged_R11_10() -> None:
@@ -106,6 +116,34 @@ def test_a_schema_1_visit_was_made_when_it_was_recorded_R11_10() -> None:
     assert _board(app).next_due() == entered + timedelta(days=30)
 
 
+def test_a_correction_to_her_file_does_not_move_the_wait_even_once_reminded_R11_10() -> None:
+    clock, app, feed = _feed(T0)
+    feed("resident.registered", RESIDENT, T0, **FILE)
+    feed("resident.corrected", RESIDENT, T0 + timedelta(days=10), **FILE)  # a phone changed
+    assert _board(app).next_due() == T0 + timedelta(days=30)
+    clock.set(T0 + timedelta(days=30))
+    assert [d["event"] for d in app.tick()] == ["care_visit_due"]
+    feed("resident.corrected", RESIDENT, T0 + timedelta(days=32), **FILE)  # a note this time
+    assert _board(app).next_due() is None and _board(app).since == T0  # still owed, told once
+    clock.set(T0 + timedelta(days=62))
+    assert app.tick() == []  # no second wait started by the correction
+    made = T0 + timedelta(days=63)
+    _visited(feed, made, made)  # the visit made at last: the next from it
+    assert _board(app).next_due() == made + timedelta(days=30)
+
+
+def test_the_flag_cleared_after_the_reminder_and_set_again_waits_afresh_R11_10() -> None:
+    clock, app, feed = _feed(T0)
+    feed("resident.registered", RESIDENT, T0, **FILE)
+    clock.set(T0 + timedelta(days=30))
+    app.tick()
+    feed("resident.corrected", RESIDENT, T0 + timedelta(days=31), **FILE | {"special_care": False})
+    assert _board(app).since is None
+    flagged = T0 + timedelta(days=40)
+    feed("resident.corrected", RESIDENT, flagged, **FILE)
+    assert _board(app).next_due() == flagged + timedelta(days=30)
+
+
 def _written_before(event: StoredEvent) -> StoredEvent:
     """The stored event as escalation wrote it before its waits kept when they began (class
     version 1 of `VisitDue`: the wait began when it was recorded)."""
@@ -117,21 +155,26 @@ def _written_before(event: StoredEvent) -> StoredEvent:
                        json.dumps(state).encode())  # fmt: skip
 
 
-def test_a_board_from_a_store_written_before_waits_from_when_its_wait_was_recorded_R11_10():
+def test_a_board_from_a_store_written_before_waits_on_and_ignores_a_correction_R11_10() -> None:
     clock, before, feed = _feed(T0)
     feed("resident.registered", RESIDENT, T0, **FILE)
+    clock.set(T0 + timedelta(days=30))
+    before.tick()  # reminded under the old store
     old = [_written_before(e) for e in before.recorder.select_notifications(1, 1000)]
     assert sum(1 for e in old if e.topic == get_topic(CareVisits.VisitDue)) == 1
     assert not any(b'"since"' in e.state for e in old)
 
+    clock.set(T0 + timedelta(days=32))
     after = app_on(clock)
     after.recorder.insert_events(old)
     after.schedule.catch_up(after)
     assert _board(after).since == T0  # the v1 wait began when it was recorded
     refeed = Feed(after)
     refeed.seq, refeed.versions = feed.seq, dict(feed.versions)  # the stream goes on
-    _visited(refeed, T0 + timedelta(days=3), T0 - timedelta(days=1))  # made before: no move
-    assert _board(after).next_due() == T0 + timedelta(days=30)
-    made = T0 + timedelta(days=2)
-    _visited(refeed, T0 + timedelta(days=3), made)
+    refeed("resident.corrected", RESIDENT, T0 + timedelta(days=32), **FILE)
+    assert _board(after).next_due() is None  # the correction does not start a wait
+    _visited(refeed, T0 + timedelta(days=33), T0 - timedelta(days=1))  # made before: no move
+    assert _board(after).next_due() is None
+    made = T0 + timedelta(days=31)
+    _visited(refeed, T0 + timedelta(days=33), made)
     assert _board(after).next_due() == made + timedelta(days=30)

@@ -1,8 +1,9 @@
 """What escalation does when a resident's file changes on DESK (R11.10, docs/RESIDENTS.md): a
 resident flagged for special care gets a board (domain/care_visits.py) that waits for the next
 visit, within the site's `residents.care_visit_days`; each visit starts the wait again from when
-it was made (shared/kernel/residents.py `visit_wait_from`, as intake's lookup reckons the next
-visit due), and the flag cleared ends it."""
+it was made, and the flag cleared ends it. Nothing else moves it: a correction of a flagged
+resident's file (a phone, a note) does not, reminded or not — as intake's lookup reckons the
+next visit due (shared/kernel/residents.py `visit_wait_from`)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def filed(app: EscalationApp, event: ev.ResidentRegisteredEvent | ev.ResidentCor
     if not event.data.special_care:
         if board is None:
             return []
-        board.end_wait("not_needed", event.occurred_at, cause.causation_id)
+        board.not_needed(event.occurred_at, cause.causation_id)
         return [board]
     if board is None:
         board = CareVisits.open(
@@ -41,7 +42,7 @@ def filed(app: EscalationApp, event: ev.ResidentRegisteredEvent | ev.ResidentCor
             at=event.occurred_at, correlation_id=event.correlation_id,
             causation_id=cause.causation_id,
         )  # fmt: skip
-    if board.waiting is None:  # newly flagged: the first visit is due within the interval
+    if board.since is None:  # newly flagged: the first visit is due within the interval
         _wait(board, event.occurred_at, event, site, cause)
     return [board]
 

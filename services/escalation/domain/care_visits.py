@@ -1,9 +1,11 @@
 """The visits a special-care resident is owed (R11.10; docs/RESIDENTS.md): from the day the
 resident is flagged, and again from each visit as made, a visit is due within the site's
 interval (`residents.care_visit_days`); when it passes with no visit, the site's visiting role
-(`residents.care_visit_role`, default the zone's CS assistant) is told, once per wait. The flag
-cleared ends the wait. No I/O, no wall clock. It stands beside `CaseDeadlines` as a board of its
-own; its notice names the resident by id and `resident_ref` (`ticket_id`, `ticket_no`)."""
+(`residents.care_visit_role`, default the zone's CS assistant) is told, once per wait. Only the
+flag set and a visit move the wait (a reminder sent does not end it: the resident is still owed
+the visit); the flag cleared ends it. No I/O, no wall clock. It stands beside `CaseDeadlines`
+as a board of its own; its notice names the resident by id and `resident_ref` (`ticket_id`,
+`ticket_no`)."""
 
 from __future__ import annotations
 
@@ -56,6 +58,8 @@ class CareVisits(WaitingBoard):
 
         def apply(self, board: CareVisits) -> None:
             board.waiting = None
+            if self.reason == "not_needed":  # the flag cleared: no visit owed any more
+                board.since = None
 
     class VisitOverdue(Event):
         resident_id: UUID
@@ -74,7 +78,7 @@ class CareVisits(WaitingBoard):
         self.site, self.correlation_id = site, correlation_id
         self.ticket_id, self.ticket_no = resident_id, resident_ref  # what a Notice names
         self.waiting: dict[str, Any] | None = None
-        # when the wait for the next visit began (flag or visit made); None: none began yet
+        # when the wait for the next visit began, reminded or not; None: not flagged
         self.since: datetime | None = None
         self.count = 0
 
@@ -93,6 +97,13 @@ class CareVisits(WaitingBoard):
         self.end_wait("visited", at, causation_id)
         self._record(self.VisitDue, at, causation_id, key=f"visit:{self.count + 1}",
                      since=since, due_at=due_at, role=role)  # fmt: skip
+
+    def not_needed(self, at: datetime, causation_id: str | None) -> None:
+        """The flag cleared: no visit is owed, whether or not the last wait's reminder went out
+        (a resident flagged again waits afresh)."""
+        if self.since is not None:
+            self._record(self.WaitEnded, at, causation_id, key=f"visit:{self.count}",
+                         reason="not_needed")  # fmt: skip
 
     def decide(self, now: datetime) -> list[Notice]:
         """The interval passed with no visit: tell the visiting role, once."""
