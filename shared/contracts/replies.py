@@ -21,6 +21,17 @@ class ErrorCode(StrEnum):
 class FieldError(Contract):
     field: str
     message: str
+    type: str | None = Field(
+        default=None,
+        description="pydantic's error type of a body's check (missing, string_too_long, "
+        "literal_error, value_error …), for a client to say the check in its own words; null "
+        "for a service's own rule",
+    )
+    ctx: dict[str, str | int | float | bool] = Field(
+        default_factory=dict,
+        description="The check's numbers and choices as pydantic gives them (max_length, ge, "
+        "expected …): JSON scalars only",
+    )
 
 
 class Error(Contract):

@@ -26,7 +26,7 @@ class DeskError(Exception):
     before the reply), e.g. intake's audit of a refused look at contact details (R15.2)."""
 
     def __init__(
-        self, code: ErrorCode, message: str, fields: list[tuple[str, str]] | None = None
+        self, code: ErrorCode, message: str, fields: list[FieldError] | None = None
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -40,8 +40,8 @@ class DeskError(Exception):
                 code=self.code,
                 message=_cut(self.message),
                 fields=[
-                    FieldError(field=_cut(f), message=_cut(m))
-                    for f, m in self.fields[:MAX_FIELD_ERRORS]
+                    f.model_copy(update={"field": _cut(f.field), "message": _cut(f.message)})
+                    for f in self.fields[:MAX_FIELD_ERRORS]
                 ],
             )
         )
@@ -92,7 +92,9 @@ def retryable(exc: BaseException) -> bool:
 
 
 def invalid(message: str, field: str | None = None) -> DeskError:
-    return DeskError(ErrorCode.invalid, message, [(field, message)] if field else None)
+    """A service's own rule broken, on its `field`: no pydantic type."""
+    fields = [FieldError(field=field, message=message)] if field else None
+    return DeskError(ErrorCode.invalid, message, fields)
 
 
 def not_found(what: str) -> DeskError:
@@ -108,8 +110,10 @@ def forbidden(message: str) -> DeskError:
 
 
 def from_validation(exc: ValidationError, known_fields: Iterable[str] = ()) -> DeskError:
-    """Field errors in the contract's shape. A whole-model rule names its field first in its
-    message ("help_category … is required …"), so that field is reported rather than "body"."""
+    """Field errors in the contract's shape, each with pydantic's error type and its context, so
+    that a client says the check in its own words (docs/contract.md §3). A whole-model rule
+    names its field first in its message ("help_category … is required …"), so that field is
+    reported rather than "body"."""
     known = set(known_fields)
     fields = []
     for err in exc.errors(include_url=False):
@@ -118,11 +122,25 @@ def from_validation(exc: ValidationError, known_fields: Iterable[str] = ()) -> D
         if not path:
             first = message.split(" ", 1)[0]
             path = first if first.split(".")[0] in known else "body"
-        fields.append((path, message))
-    summary = "; ".join(f"{f}: {m}" if f != "body" else m for f, m in fields[:MAX_FIELD_ERRORS])
+        fields.append(FieldError(field=path, message=message, type=err["type"], ctx=_context(err)))
+    summary = "; ".join(
+        f"{f.field}: {f.message}" if f.field != "body" else f.message
+        for f in fields[:MAX_FIELD_ERRORS]
+    )
     if len(fields) > MAX_FIELD_ERRORS:
         summary += f"; and {len(fields) - MAX_FIELD_ERRORS} more"
     return DeskError(ErrorCode.invalid, f"invalid command: {summary}", fields)
+
+
+def _context(err: Any) -> dict[str, str | int | float | bool]:
+    """pydantic's context of a check as JSON scalars: its numbers stay numbers, anything else
+    (its choices, a date, a Decimal) is text, cut like a message; a validator's exception is
+    left out (its words are the message)."""
+    return {
+        key: value if isinstance(value, int | float) else _cut(str(value))
+        for key, value in (err.get("ctx") or {}).items()
+        if not isinstance(value, BaseException)
+    }
 
 
 def _cut(text: str) -> str:

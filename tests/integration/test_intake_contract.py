@@ -119,6 +119,40 @@ async def test_a_bad_command_gets_a_clear_error_and_changes_nothing(
     assert await desk.stream_count() == 0
 
 
+async def test_a_refused_body_names_each_field_s_check_by_its_type_and_changes_nothing(
+    desk: Desk, services
+) -> None:
+    """docs/contract.md §3: each field problem says pydantic's check (`type`, with its numbers in
+    `ctx`), beside the field and message every client already reads; the command is not
+    recorded, and its command_id stays free for the corrected command (section 4)."""
+    ticket = await desk.command("hbw", "report", report_body(kind="inquiry"))
+    await desk.ticket("hbw", ticket["ticket_id"])
+    before = await desk.stream_count()
+    resolve = {"ticket_id": ticket["ticket_id"], "staff_id": "S01", "command_id": "res-1"}
+
+    refused = await desk.bus.request(  # within a second, or nats-py raises its timeout
+        "desk.cmd.hbw.intake.resolve", resolve | {"resolution": "修" * 2001, "urgent": True}, 1.0
+    )
+
+    too_long, extra = "String should have at most 2000 characters", "Extra inputs are not permitted"
+    assert refused == {
+        "ok": False,
+        "error": {
+            "code": "invalid",
+            "message": f"invalid command: resolution: {too_long}; urgent: {extra}",
+            "fields": [
+                {"field": "resolution", "message": too_long, "type": "string_too_long",
+                 "ctx": {"max_length": 2000}},
+                {"field": "urgent", "message": extra, "type": "extra_forbidden", "ctx": {}},
+            ],
+        },
+    }  # fmt: skip
+    assert await desk.stream_count() == before
+    assert (await desk.ticket("hbw", ticket["ticket_id"]))["status"] == "received"
+    resolved = await desk.command("hbw", "resolve", resolve | {"resolution": "已协调楼上住户"})
+    assert resolved["status"] == "resolved"
+
+
 async def test_a_malformed_site_in_the_subject_cannot_even_be_sent(desk: Desk, services) -> None:
     """No identity may publish to a malformed site's subject (the server refuses it; the
     services' own check of the site token stands behind, tests/unit/test_contracts.py)."""

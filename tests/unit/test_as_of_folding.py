@@ -166,7 +166,7 @@ def test_as_of_needs_an_offset():
     with pytest.raises(DeskError) as raised:
         parse_body(GetTicket, {"ticket_no": "HBW-202611-0001", "as_of": "2026-11-10T10:00:00"})
     assert raised.value.code is ErrorCode.invalid
-    assert raised.value.fields[0][0] == "as_of"
+    assert raised.value.fields[0].field == "as_of"
 
 
 def test_a_view_projected_before_it_kept_escalation_events_does_not_guess_past_clocks(

@@ -37,7 +37,7 @@ def fields_of(model, body) -> list[str]:
     with pytest.raises(DeskError) as raised:
         parse_body(model, body)
     assert raised.value.code is ErrorCode.invalid
-    return [field for field, _ in raised.value.fields]
+    return [f.field for f in raised.value.fields]
 
 
 def test_a_valid_report_parses_from_json_bytes():
@@ -193,6 +193,41 @@ def test_the_error_reply_has_the_contract_shape():
     assert "help_category" in reply["error"]["message"]
 
 
+def refusal_of(model, body) -> dict[str, dict[str, Any]]:
+    """The error reply's field problems for `body`, by field."""
+    with pytest.raises(DeskError) as raised:
+        parse_body(model, body)
+    error = raised.value.reply().model_dump(mode="json")["error"]
+    return {f["field"]: f for f in error["fields"]}
+
+
+def test_a_field_error_names_pydantic_s_check_and_its_numbers():
+    body = report(content="漏" * 2001, channel="fax", reporter={"name": "张三", "room": "x"})
+    body.pop("staff_id")
+    found = refusal_of(intake_commands.ReportContact, body)
+    assert found["content"] == {
+        "field": "content",
+        "message": "String should have at most 2000 characters",
+        "type": "string_too_long",
+        "ctx": {"max_length": 2000},
+    }
+    assert found["staff_id"]["type"] == "missing" and found["staff_id"]["ctx"] == {}
+    assert found["channel"]["type"] == "enum"  # a vocabulary (docs/contract.md §5)
+    assert "'phone'" in found["channel"]["ctx"]["expected"]
+
+
+def test_a_rule_across_fields_is_a_value_error_on_the_field_it_names_R4_6():
+    found = refusal_of(intake_commands.ReportContact, report(kind="help"))
+    assert found["help_category"]["type"] == "value_error"
+    assert found["help_category"]["ctx"] == {}  # the exception: its words are the message
+    assert found["help_category"]["message"] == "help_category (A–G) is required when kind is help"
+
+
+def test_a_service_s_own_rule_has_no_pydantic_type():
+    found = refusal_of(intake_commands.ReportContact, b"{not json")
+    assert found["body"]["type"] is None and found["body"]["ctx"] == {}
+
+
 @pytest.mark.parametrize("site", ["hbw", "ab", "a1-park", "9" * 32, "x-"])
 def test_well_formed_site_ids(site):
     assert is_valid_site(site)
@@ -207,7 +242,7 @@ def test_a_subject_with_a_malformed_site_is_invalid_under_site():
     assert request_site("desk.cmd.hbw.intake.report") == "hbw"
     with pytest.raises(DeskError) as raised:
         request_site("desk.cmd.HBW.intake.report")
-    assert raised.value.fields[0][0] == "site"
+    assert raised.value.fields[0].field == "site"
 
 
 def _issued_event(schema_version: int, **data: Any) -> dict[str, Any]:

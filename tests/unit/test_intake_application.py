@@ -72,12 +72,12 @@ def test_a_broken_classification_rule_is_invalid_naming_the_field_R5_6(
     ticket_id = app.execute(ctx, report_cmd(kind="complaint", category="cleaning"))["ticket_id"]
     cmd = commands.ClassifyTicket(staff_id="S1", ticket_id=ticket_id, validity="communicative")
     error = rejected(app, recorded, ctx, cmd)
-    assert (error.code, error.fields[0][0]) == (ErrorCode.invalid, "communicative_type")
+    assert (error.code, error.fields[0].field) == (ErrorCode.invalid, "communicative_type")
 
 
 def test_a_category_the_site_does_not_use_is_invalid(app, ctx, report_cmd, recorded):
     error = rejected(app, recorded, ctx, report_cmd(category="swimming_pool"))
-    assert (error.code, [f for f, _ in error.fields]) == (ErrorCode.invalid, ["category"])
+    assert (error.code, [f.field for f in error.fields]) == (ErrorCode.invalid, ["category"])
 
 
 def test_a_site_can_configure_its_own_categories(report_cmd, recorded):
@@ -85,13 +85,13 @@ def test_a_site_can_configure_its_own_categories(report_cmd, recorded):
     app = IntakeApp({"PERSISTENCE_MODULE": "eventsourcing.popo"}, FixedClock(_T0), sites)
     pool = CommandContext("pool", "corr")
     assert app.execute(pool, report_cmd(category="swimming_pool"))["ok"] is True
-    assert rejected(app, recorded, pool, report_cmd(client_ref="x2")).fields[0][0] == "category"
+    assert rejected(app, recorded, pool, report_cmd(client_ref="x2")).fields[0].field == "category"
 
 
 def test_received_at_more_than_five_minutes_ahead_is_invalid(app, ctx, report_cmd, recorded):
     late = _T0 + timedelta(minutes=5, seconds=1)
     error = rejected(app, recorded, ctx, report_cmd(received_at=late.isoformat()))
-    assert [f for f, _ in error.fields] == ["received_at"]
+    assert [f.field for f in error.fields] == ["received_at"]
 
 
 def test_received_at_within_the_clock_skew_is_accepted(app, ctx, report_cmd):
@@ -154,7 +154,7 @@ def test_cancelling_as_a_duplicate_needs_a_ticket_of_the_same_site(app, ctx, rep
     cmd = commands.CancelTicket(
         staff_id="S1", ticket_id=here, reason="duplicate", duplicate_of=there
     )
-    assert rejected(app, recorded, ctx, cmd).fields[0][0] == "duplicate_of"
+    assert rejected(app, recorded, ctx, cmd).fields[0].field == "duplicate_of"
     other = app.execute(ctx, report_cmd(client_ref="c"))
     by_number = commands.CancelTicket(
         staff_id="S1", ticket_id=here, reason="duplicate", duplicate_of=other["ticket_no"].lower()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from shared.contracts import commands as intake_commands
+from shared.contracts.replies import FieldError
 from shared.messaging.errors import DeskError, invalid
 from shared.messaging.request_body import LIMITS, read_json
 from shared.messaging.rpc import parse_body
@@ -20,7 +21,7 @@ def refusal(raw: bytes) -> str:
     with pytest.raises(DeskError) as caught:
         read_json(raw)
     assert caught.value.code == "invalid"
-    assert [field for field, _ in caught.value.fields] == ["body"]
+    assert [f.field for f in caught.value.fields] == ["body"]
     return caught.value.message
 
 
@@ -73,7 +74,8 @@ def test_a_byte_that_is_not_utf8_is_refused_not_replaced() -> None:
     at = body.index(b"\xff")
     with pytest.raises(DeskError) as caught:
         parse_body(intake_commands.ReportContact, body)
-    assert caught.value.fields == [("body", f"the body is not UTF-8 (byte 0xff at {at})")]
+    [field] = caught.value.fields
+    assert (field.field, field.message) == ("body", f"the body is not UTF-8 (byte 0xff at {at})")
 
 
 def test_an_empty_body_is_an_empty_object() -> None:
@@ -83,7 +85,10 @@ def test_an_empty_body_is_an_empty_object() -> None:
 
 def test_an_error_reply_stays_small_whatever_it_reports() -> None:
     error = invalid("x" * 1_000_000, "content")
-    error.fields += [(f"k{i}", "Extra inputs are not permitted") for i in range(20_000)]
+    error.fields += [
+        FieldError(field=f"k{i}", message="Extra inputs are not permitted", type="extra_forbidden")
+        for i in range(20_000)
+    ]
 
     reply = json.dumps(error.reply().model_dump(mode="json"))
 

@@ -51,7 +51,7 @@ def _refused(app, recorded, ctx, cmd) -> DeskError:
 
 
 def _field(error: DeskError) -> str:
-    return error.fields[0][0]
+    return error.fields[0].field
 
 
 def _hand(ticket: str, by: str, to: str, reason: str = "换班") -> sc.HandOverTicket:

@@ -134,7 +134,7 @@ def test_list_filters_by_status_and_kind(view, deliveries):
 def test_list_refuses_an_unknown_status_or_a_foreign_cursor(view, query, field):
     with pytest.raises(DeskError) as raised:
         list_tickets(view, "hbw", query)
-    assert (raised.value.code, raised.value.fields[0][0]) == (ErrorCode.invalid, field)
+    assert (raised.value.code, raised.value.fields[0].field) == (ErrorCode.invalid, field)
 
 
 def test_get_ticket_of_another_site_is_not_found(view, deliveries):

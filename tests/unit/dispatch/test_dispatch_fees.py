@@ -17,7 +17,7 @@ FINISH = ("complete", "sign_off")
 
 
 def fields_of(error) -> list[str]:
-    return [field for field, _ in error.fields]
+    return [f.field for f in error.fields]
 
 
 def test_a_fee_without_an_accepted_quote_is_invalid_R8_5(desk):
