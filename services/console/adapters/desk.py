@@ -10,8 +10,28 @@ from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
 from services.console.domain.refusal import Refused, new_key
+from shared.contracts.commands import INTAKE_COMMANDS
+from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
+from shared.contracts.escalation_commands import AcknowledgeNotification
+from shared.contracts.maintenance_commands import MAINTENANCE_COMMANDS
+from shared.contracts.promise_commands import PROMISE_COMMANDS
+from shared.contracts.resident_commands import RESIDENT_COMMANDS
+from shared.contracts.rounds import ROUND_COMMANDS
+from shared.contracts.shifts import SHIFT_COMMANDS
+from shared.contracts.violation_commands import VIOLATION_COMMANDS
+from shared.contracts.visits import VISIT_COMMANDS
 from shared.messaging import subjects
 from shared.messaging.client import Bus
+
+_INTAKE = (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *PROMISE_COMMANDS,
+           *MAINTENANCE_COMMANDS, *SHIFT_COMMANDS, *VISIT_COMMANDS, *RESIDENT_COMMANDS)  # fmt: skip
+# the contract's command of each command the console sends, by its class name: the form whose
+# labels a refusal's fields are read with (domain/field_words.py FORMS)
+FORMS = {
+    **{("intake", command.verb): command.__name__ for command in _INTAKE},
+    **{("dispatch", command.verb): command.__name__ for command in DISPATCH_COMMANDS},
+    ("escalation", "ack"): AcknowledgeNotification.__name__,
+}
 
 
 class Desk:
@@ -21,7 +41,10 @@ class Desk:
         self.bus = bus
         self.timeout = timeout
 
-    async def _ask(self, subject: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _ask(
+        self, subject: str, body: dict[str, Any], form: str | None = None
+    ) -> dict[str, Any]:
+        """The reply; a refusal raised as Refused, its fields read as `form` labels them."""
         try:
             reply = await self.bus.request(subject, body, timeout=self.timeout)
         except NoRespondersError:
@@ -29,11 +52,7 @@ class Desk:
         except (NatsTimeout, TimeoutError):
             raise Refused("unavailable", "服务响应超时") from None
         if not reply.get("ok"):
-            error = reply.get("error") or {}
-            raise Refused(
-                str(error.get("code", "invalid")), str(error.get("message", "")),
-                list(error.get("fields") or []),
-            )  # fmt: skip
+            raise Refused.of_reply(reply.get("error") or {}, form)
         return reply
 
     async def command(
@@ -48,7 +67,8 @@ class Desk:
         """A command as `staff_id`, with a fresh command_id unless given (docs/contract.md §4)."""
         command_id = command_id or new_key()
         body = {**body, "staff_id": staff_id, "command_id": command_id}
-        return await self._ask(subjects.command(site, service, verb), body)
+        form = FORMS.get((service, verb))
+        return await self._ask(subjects.command(site, service, verb), body, form)
 
     async def query(self, site: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self._ask(subjects.query(site, name), body)

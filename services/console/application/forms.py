@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from services.console.application.ports import DeskContract
 from services.console.domain.field_words import label
-from services.console.domain.refusal import Refused, field_message, new_key
+from services.console.domain.refusal import CHECK_FIELDS, Refused, field_message, new_key
 from shared.kernel.satisfaction import is_satisfied
 
 
@@ -74,7 +74,7 @@ def refusal_of(exc: ValidationError) -> Refused:
         path = ".".join(str(p) for p in error["loc"]) or "表单"
         fields.append({"field": path, "label": label(path, exc.title),
                        "message": field_message(error, exc.title)})  # fmt: skip
-    return Refused("invalid", "请检查以下字段", fields)
+    return Refused("invalid", CHECK_FIELDS, fields)
 
 
 def report_body(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:

@@ -21,25 +21,37 @@ def new_key(prefix: str = "console-") -> str:
 
 # the page's HTTP status for a refusal the person can correct on the same page
 STATUS = {"not_found": 404, "conflict": 409, "forbidden": 403}
+# the headline of a form the contract's checks refused, the console's or the service's
+CHECK_FIELDS = "请检查以下字段"
 
 
 class Refused(Exception):
     """`fields`: the contract's field path (`field`) and what is wrong with it (`message`), each
-    given the form's `label` for it unless it has one (field_words.py) and the message as the
-    desk reads it (`said`, refusal_words.py)."""
+    given the `form`'s `label` for it unless it has one (field_words.py) and the message as the
+    desk reads it (`said`): a check the service names by pydantic's error `type` (with its
+    `ctx`) in Chinese as the console says its own (field_message), a rule by refusal_words.py.
+    `form`: the contract's command, by its class name."""
 
-    def __init__(self, code: str, message: str, fields: list[dict[str, str]] | None = None):
+    def __init__(
+        self, code: str, message: str, fields: list[dict[str, Any]] | None = None,
+        form: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(message)
         self.code = code
         self.message = message
-        self.fields = [
-            {
-                **f,
-                "label": f.get("label") or label(str(f.get("field", ""))),
-                "said": explained(str(f.get("message", ""))),
-            }
-            for f in fields or []
-        ]
+        self.fields = [_read(f, form) for f in fields or []]
+
+    @classmethod
+    def of_reply(cls, error: dict[str, Any], form: str | None = None) -> Refused:
+        """A service's error reply (docs/contract.md §3). A body the contract's checks refused
+        (every field names its pydantic type) reads as the console's own check of the form:
+        its headline, then each field."""
+        code = str(error.get("code", "invalid"))
+        fields = list(error.get("fields") or [])
+        message = str(error.get("message", ""))
+        if code == "invalid" and fields and all(f.get("type") for f in fields):
+            message = CHECK_FIELDS
+        return cls(code, message, fields, form)
 
     @property
     def status(self) -> int:
@@ -70,6 +82,18 @@ class Refused(Exception):
             f"{f['label']}：{f['said']}" if f["label"] else f["said"] for f in self.listed
         )
         return self._said() + (f"（{details}）" if details else "")
+
+
+def _read(field: dict[str, Any], form: str | None) -> dict[str, Any]:
+    path = str(field.get("field", ""))
+    message = str(field.get("message", ""))
+    if field.get("type"):  # the service's pydantic check, as the console reads its own
+        loc = tuple(path.split("."))
+        error = {"type": field["type"], "msg": message, "ctx": field.get("ctx"), "loc": loc}
+        said = field_message(error, form)
+    else:
+        said = explained(message)
+    return {**field, "label": field.get("label") or label(path, form), "said": said}
 
 
 def field_message(error: dict[str, Any], form: str | None = None) -> str:
