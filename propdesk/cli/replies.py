@@ -3,10 +3,12 @@ the customer (R3.9), or why it was refused."""
 
 from __future__ import annotations
 
+import re
 from datetime import tzinfo
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from shared.kernel.local_time import shown
 
@@ -25,9 +27,24 @@ VERB_DONE = {
 
 
 def print_error(console: Console, error: dict[str, Any]) -> None:
-    console.print(f"[red]error ({error.get('code', '?')}):[/red] {error.get('message', '')}")
-    for field in error.get("fields", []):
-        console.print(f"  - {field.get('field')}: {field.get('message')}")
+    """A refusal (docs/contract.md §3): its code and what it says, then each field and what is
+    wrong with it, once. The service's words are printed as text, never as markup: they quote
+    what was sent and pydantic's patterns (`[a-z0-9_]`), which rich would swallow or fail on."""
+    message = str(error.get("message", ""))
+    fields = list(error.get("fields") or [])
+    if fields and all(f.get("type") for f in fields):
+        message = _checks_headline(message)  # the body's checks: each field is listed below
+    elif len(fields) == 1 and fields[0].get("message") == message:
+        message, fields = f"{fields[0].get('field')}: {message}", []  # one field's rule
+    console.print(f"[red]error ({escape(str(error.get('code', '?')))}):[/red] {escape(message)}")
+    for field in fields:
+        console.print(escape(f"  - {field.get('field')}: {field.get('message')}"))
+
+
+def _checks_headline(message: str) -> str:
+    """`invalid command: a: …; b: …; and 3 more` as `invalid command (3 more not listed)`."""
+    more = re.search(r"; and (\d+) more$", message)
+    return message.split(": ", 1)[0] + (f" ({more[1]} more not listed)" if more else "")
 
 
 # What the desk tells the customer at intake (R3.9), by what is promised (SiteConfig.promises)
