@@ -24,26 +24,22 @@ from services.intake.application.visits_log import list_visits, survey_stats
 from services.intake.domain import Promise
 from services.intake.domain.caller_log import CallerLog, looks
 from shared.contracts import events
-from shared.contracts.commands import INTAKE_COMMANDS
+from shared.contracts.intake_served import INTAKE_SERVED
 from shared.contracts.maintenance_commands import (
-    MAINTENANCE_COMMANDS,
     ListMaintenanceNotices,
     MaintenanceNoticesReply,
 )
 from shared.contracts.ops import AccessLog, AccessLogQuery
-from shared.contracts.promise_commands import PROMISE_COMMANDS
 from shared.contracts.queue_queries import SearchTickets, TicketSearchReply
 from shared.contracts.replies import ErrorCode
 from shared.contracts.resident_commands import (
-    RESIDENT_COMMANDS,
     CallerReply,
     LookupCaller,
     LookupsQuery,
     LookupsReply,
 )
-from shared.contracts.rounds import ROUND_COMMANDS, ListRounds, RoundsReply
-from shared.contracts.shifts import SHIFT_COMMANDS, ShiftLogView, ShowShift
-from shared.contracts.violation_commands import VIOLATION_COMMANDS
+from shared.contracts.rounds import ListRounds, RoundsReply
+from shared.contracts.shifts import ShiftLogView, ShowShift
 from shared.contracts.violation_retention import (
     EraseOffender,
     OffenderErased,
@@ -51,7 +47,6 @@ from shared.contracts.violation_retention import (
     RunRetention,
 )
 from shared.contracts.visits import (
-    VISIT_COMMANDS,
     ListVisits,
     SurveyStatsQuery,
     SurveyStatsReply,
@@ -68,19 +63,9 @@ from shared.messaging.rpc import correlation_id
 
 # verb -> (command model, reply model, description): each command names its verb and its reply
 # and says what it does in its docstring
-# (shared/contracts/commands.py, violation_commands.py)
+# (every one of them: shared/contracts/intake_served.py)
 COMMANDS = {
-    cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or ""))
-    for cmd in (
-        *INTAKE_COMMANDS,
-        *ROUND_COMMANDS,
-        *VIOLATION_COMMANDS,
-        *PROMISE_COMMANDS,
-        *MAINTENANCE_COMMANDS,
-        *SHIFT_COMMANDS,
-        *VISIT_COMMANDS,
-        *RESIDENT_COMMANDS,
-    )
+    cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or "")) for cmd in INTAKE_SERVED
 }
 
 

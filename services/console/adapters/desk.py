@@ -10,25 +10,16 @@ from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
 from services.console.domain.refusal import Refused, new_key
-from shared.contracts.commands import INTAKE_COMMANDS
 from shared.contracts.dispatch_commands import DISPATCH_COMMANDS
 from shared.contracts.escalation_commands import AcknowledgeNotification
-from shared.contracts.maintenance_commands import MAINTENANCE_COMMANDS
-from shared.contracts.promise_commands import PROMISE_COMMANDS
-from shared.contracts.resident_commands import RESIDENT_COMMANDS
-from shared.contracts.rounds import ROUND_COMMANDS
-from shared.contracts.shifts import SHIFT_COMMANDS
-from shared.contracts.violation_commands import VIOLATION_COMMANDS
-from shared.contracts.visits import VISIT_COMMANDS
+from shared.contracts.intake_served import INTAKE_SERVED
 from shared.messaging import subjects
 from shared.messaging.client import Bus
 
-_INTAKE = (*INTAKE_COMMANDS, *ROUND_COMMANDS, *VIOLATION_COMMANDS, *PROMISE_COMMANDS,
-           *MAINTENANCE_COMMANDS, *SHIFT_COMMANDS, *VISIT_COMMANDS, *RESIDENT_COMMANDS)  # fmt: skip
 # the contract's command of each command the console sends, by its class name: the form whose
 # labels a refusal's fields are read with (domain/field_words.py FORMS)
 FORMS = {
-    **{("intake", command.verb): command.__name__ for command in _INTAKE},
+    **{("intake", command.verb): command.__name__ for command in INTAKE_SERVED},
     **{("dispatch", command.verb): command.__name__ for command in DISPATCH_COMMANDS},
     ("escalation", "ack"): AcknowledgeNotification.__name__,
 }
