@@ -14,6 +14,7 @@ from faststream.nats import NatsRouter
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.application.callers import lookup_caller
+from services.intake.application.care_roll import list_care_roll
 from services.intake.application.contact_index import ContactIndex
 from services.intake.application.maintenance_list import list_notices
 from services.intake.application.retention import erase_offender, run_retention
@@ -24,6 +25,7 @@ from services.intake.application.visits_log import list_visits, survey_stats
 from services.intake.domain import Promise
 from services.intake.domain.caller_log import CallerLog, looks
 from shared.contracts import events
+from shared.contracts.care_roll import CareRollReply, ListCareRoll
 from shared.contracts.intake_served import INTAKE_SERVED
 from shared.contracts.maintenance_commands import (
     ListMaintenanceNotices,
@@ -67,6 +69,13 @@ from shared.messaging.rpc import correlation_id
 COMMANDS = {
     cmd.verb: (cmd, cmd.reply, inspect.cleandoc(cmd.__doc__ or "")) for cmd in INTAKE_SERVED
 }
+
+
+def from_desk(name: str, site: str, headers: dict[str, str]) -> None:
+    """Personal data goes to the site's desk only (R15.2): a query of the resident file from
+    inside the services' account, or from another account, is refused."""
+    if caller_account(headers) != site_account(site):
+        raise DeskError(ErrorCode.forbidden, f"{name} comes only from {site}'s desk")
 
 
 class IntakeService(DeskService):
@@ -140,6 +149,7 @@ class IntakeService(DeskService):
         for name, query, reply, answer in (
             ("ticket.search", SearchTickets, TicketSearchReply, self._search),
             ("resident.lookup", LookupCaller, CallerReply, self._lookup),
+            ("resident.care_roll", ListCareRoll, CareRollReply, self._care_roll),
             ("round.list", ListRounds, RoundsReply, self._answering(list_rounds)),
             ("maintenance.list", ListMaintenanceNotices, MaintenanceNoticesReply,
              self._answering(list_notices)),
@@ -169,11 +179,21 @@ class IntakeService(DeskService):
     async def _lookup(self, site: str, query: LookupCaller, headers: dict[str, str]) -> dict:
         """Who is calling (docs/RESIDENTS.md): the site's desk only, each look recorded."""
         assert self.index is not None
-        if caller_account(headers) != site_account(site):
-            raise DeskError(ErrorCode.forbidden, f"resident.lookup comes only from {site}'s desk")
-        cid = correlation_id(headers, None)
-        async with self._lock:  # the look is recorded: the writer's turn, like a command
-            reply = await self.offload(lookup_caller, self.app, self.index, site, query, cid)
+        return await self._look("resident.lookup", site, headers, lookup_caller, self.app,
+                                self.index, site, query)  # fmt: skip
+
+    async def _care_roll(self, site: str, query: ListCareRoll, headers: dict[str, str]) -> dict:
+        """The site's special-care residents, soonest due first (docs/RESIDENTS.md)."""
+        return await self._look("resident.care_roll", site, headers, list_care_roll, self.app,
+                                site, query)  # fmt: skip
+
+    async def _look(self, name: str, site: str, headers: dict[str, str], answer: Any,
+                    *args: Any) -> dict:  # fmt: skip
+        """A look at the resident file: from the site's desk only (`from_desk`), answered in
+        the writer's turn, like a command, since the look is recorded (callers.py)."""
+        from_desk(name, site, headers)
+        async with self._lock:
+            reply = await self.offload(answer, *args, correlation_id(headers, None))
         self.applied()
         return reply
 

@@ -149,19 +149,26 @@ RESIDENT_COMMANDS: tuple[type[Command], ...] = (
 
 
 class LookupCaller(Contract):
-    """resident.lookup: who is calling, by phone, or who lives in a unit (R16.2). The site's
-    desk identity only, by a desk role (R15.2); every look is recorded in intake's caller log,
-    never published. The reply holds names and phones: it goes to the asker only."""
+    """resident.lookup: who is calling, by phone, who lives in a unit, or one resident by their
+    file number (R16.2). The site's desk identity only, by a desk role (R15.2); every look is
+    recorded in intake's caller log, never published. The reply holds names and phones: it goes
+    to the asker only."""
 
     staff_id: StaffId = Field(description="工号 of the member of staff looking")
     phone: Phone | None = None
     unit_ref: Key | None = None
+    resident_ref: Key | None = Field(default=None, description="The owner-file number")
 
     @model_validator(mode="after")
     def _one(self) -> Self:
-        if (self.phone is None) == (self.unit_ref is None):
-            raise ValueError("give either phone or unit_ref")
+        if [self.phone, self.unit_ref, self.resident_ref].count(None) != 2:
+            raise ValueError("give one of phone, unit_ref or resident_ref")
         return self
+
+    @property
+    def by(self) -> Literal["phone", "unit", "ref"]:
+        """How the look was made, as the caller log says it."""
+        return "phone" if self.phone else "unit" if self.unit_ref else "ref"
 
 
 class UnitOf(Contract):
@@ -218,7 +225,9 @@ class Look(Contract):
     at: datetime
     staff_id: str
     role: str | None = Field(description="None: not on the site's staff list")
-    by: Literal["phone", "unit"]
+    by: Literal["phone", "unit", "ref", "care_roll"] = Field(
+        description="resident.lookup by phone, unit or resident_ref; or resident.care_roll"
+    )
     unit_ref: str | None
     found: list[UUID] = Field(description="The residents shown; never the phone asked for")
     refused: str | None = Field(description="Why the look was refused (nothing shown)")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from propdesk.trust import Hub, service_grants
+from services.intake.entrypoint import from_desk
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteConfig, SiteDirectory
 from shared.messaging.bus import BusAccess
@@ -69,6 +70,19 @@ def test_a_sites_query_may_also_come_from_inside_and_the_company_pack_only_from_
     with pytest.raises(DeskError):
         _from_inside(request_info("SITE_hbw"), "desk.qry.company.report.quality")
     assert caller_account(None) is None
+
+
+@pytest.mark.parametrize("name", ["resident.lookup", "resident.care_roll"])
+def test_the_resident_file_goes_only_to_its_own_sites_desk_R15_2(name: str) -> None:
+    """Unlike a site's other queries, not even from inside the services' account: the reply
+    holds names and why a resident needs care (docs/RESIDENTS.md)."""
+    from_desk(name, "hbw", request_info("SITE_hbw"))
+    for headers in ({}, request_info("SITE_ohs")):
+        with pytest.raises(DeskError) as refused:
+            from_desk(name, "hbw", headers)
+        assert refused.value.code == "forbidden" and f"{name} comes only from hbw's desk" in (
+            refused.value.message
+        )
 
 
 def test_each_service_may_publish_only_its_own_events_and_keep_only_its_own_consumers() -> None:

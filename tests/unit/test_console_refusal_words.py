@@ -166,9 +166,11 @@ def test_a_record_not_found_is_said_once() -> None:
 def test_a_check_across_the_form_is_listed_without_a_label() -> None:
     # the form as a whole (a model's own check): its words alone, not 表单：…
     whole = Refused(
-        "invalid", "请检查以下字段", [{"field": "表单", "message": "give either phone or unit_ref"}]
+        "invalid",
+        "请检查以下字段",
+        [{"field": "表单", "message": "give one of phone, unit_ref or resident_ref"}],
     )
-    assert (
-        whole.shown
-        == "填写有误：请检查以下字段（请填写电话或房号（二选一）（give either phone or unit_ref））"
+    assert whole.shown == (
+        "填写有误：请检查以下字段（请填写电话或房号（二选一）"
+        "（give one of phone, unit_ref or resident_ref））"
     )

@@ -146,8 +146,10 @@ def test_the_commands_check_what_they_are_given_R16_3_R16_4() -> None:
     with pytest.raises(ValidationError, match="needs its room"):
         RegisterUnit(staff_id="S01", unit_ref="3-1201")
     assert RegisterUnit(staff_id="S01", unit_ref="3-roof", place_kind="roof").room is None
-    with pytest.raises(ValidationError, match="either phone or unit_ref"):
+    with pytest.raises(ValidationError, match="one of phone, unit_ref or resident_ref"):
         LookupCaller(staff_id="S01")
+    with pytest.raises(ValidationError, match="one of phone, unit_ref or resident_ref"):
+        LookupCaller(staff_id="S01", unit_ref="3-1201", resident_ref="HBW-0001")
 
 
 def test_two_phones_are_advised_and_a_site_may_require_them_R16_3() -> None:

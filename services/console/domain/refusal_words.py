@@ -25,7 +25,7 @@ CHECKS = {
         "违例级别和类别只用于住户违例",
     "a unit of place_kind room needs its room": "房间须填写房号",
     "the same phone is given twice": "同一电话填了两次",
-    "give either phone or unit_ref": "请填写电话或房号（二选一）",
+    "give one of phone, unit_ref or resident_ref": "请填写电话或房号（二选一）",
     "client_ref must not contain the offender's name or phone": "编号中不能含违例人姓名或电话",
     # the intake form (受理登记, docs/contract.md §6.1)
     "help_category (A–G) is required when kind is help": "求助须选择求助类别（A–G）",
