@@ -72,6 +72,7 @@ class Pages(
             Route("/residents", g(self.residents), methods=["GET"]),  # docs/RESIDENTS.md
             Route("/residents", g(self.save_resident, post=True), methods=["POST"]),
             Route("/residents/units", g(self.save_unit, post=True), methods=["POST"]),
+            Route("/residents/care", g(self.care_roll), methods=["GET"]),  # R11.10
             Route("/residents/visits", g(self.record_care_visit, post=True), methods=["POST"]),
             Route("/reports/{kind}", g(self.report_download), methods=["GET"]),
             Route("/orders", g(self.orders), methods=["GET"]),

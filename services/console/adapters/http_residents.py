@@ -1,7 +1,8 @@
-"""The resident file page (住户档案, docs/RESIDENTS.md): find a resident by phone or unit — with
-their units, special-care flag and open tickets, and a special-care resident's visits, when the
-next is due and the form that records one (R11.10) — and the forms that register or correct a
-resident or a unit; a refused form comes back with what was typed and the reason."""
+"""The resident file pages (住户档案, docs/RESIDENTS.md): find a resident by phone, unit or file
+number — with their units, special-care flag and open tickets, and a special-care resident's
+visits, when the next is due and the form that records one (R11.10) — and the forms that register
+or correct a resident or a unit; a refused form comes back with what was typed and the reason.
+关怀名单 (`/residents/care`) lists the special-care residents by when each is next due."""
 
 from __future__ import annotations
 
@@ -19,13 +20,15 @@ from services.console.domain.refusal import Refused
 class ResidentPages(Web):
     async def residents(self, request: Request, who: Who, status: int = 200,
                         **context: Any) -> Response:  # fmt: skip
-        phone = (request.query_params.get("phone") or "").strip() or None
-        unit = (request.query_params.get("unit") or "").strip() or None
+        phone, unit, ref = (
+            (request.query_params.get(name) or "").strip() or None
+            for name in ("phone", "unit", "ref")
+        )
         found, refused = None, context.pop("refused", None)
-        if phone or unit:
+        if phone or unit or ref:
             try:
                 found = await rd.lookup(self.desk.desk, who.session.site, who.session.staff_id,
-                                        phone, unit)  # fmt: skip
+                                        phone, unit, None if phone or unit else ref)  # fmt: skip
             except Refused as failed:
                 if failed.code == "unavailable":
                     raise Stop(503, failed.shown) from None
@@ -38,8 +41,28 @@ class ResidentPages(Web):
             unit=unit, found=found, refused=refused, form=form, kinds=rd.KINDS, care=rd.CARE,
             places=rd.PLACES, done=request.query_params.get("m"),
             care_days=site.residents.care_visit_days if site else None,
-            looked_up=urlencode({"phone": phone} if phone else {"unit": unit or ""}),
+            looked_up=_looked_up(phone, unit, ref),
             **context,
+        )  # fmt: skip
+
+    async def care_roll(self, request: Request, who: Who) -> Response:
+        """关怀名单 (R11.10): the site's special-care residents, the soonest due for a visit
+        first, the late ones marked; each links to her card, where the visit is recorded.
+        A role that may not read the file is shown intake's refusal."""
+        view = request.query_params.get("view", "all")
+        view = view if view in rd.CARE_VIEWS else "all"
+        cursor = request.query_params.get("cursor") or None
+        roll, refused, status = None, None, 200
+        try:
+            roll = await rd.care_roll(self.desk.desk, who.session.site, who.session.staff_id,
+                                      view, cursor)  # fmt: skip
+        except Refused as failed:
+            if failed.code == "unavailable":
+                raise Stop(503, failed.shown) from None
+            refused, status = failed, failed.status
+        return self.page(
+            request, "care_roll.html", status, who=who, roll=roll, refused=refused, view=view,
+            views=rd.CARE_VIEWS, care=rd.CARE, cursor=cursor,
         )  # fmt: skip
 
     async def save_resident(self, request: Request, who: Who) -> Response:
@@ -80,6 +103,13 @@ class ResidentPages(Web):
                                         refused=refused, failed="unit")  # fmt: skip
         done = f"房屋/区域 {reply['unit_ref']} 已保存"
         return RedirectResponse(f"/residents?m={quote(done)}", 303)
+
+
+def _looked_up(phone: str | None, unit: str | None, ref: str | None) -> str:
+    """How the page found whom it shows, for its links and forms to come back to it."""
+    if phone:
+        return urlencode({"phone": phone})
+    return urlencode({"ref": ref} if ref and not unit else {"unit": unit or ""})
 
 
 def _prefilled(found: list[dict[str, Any]], edit: str | None) -> dict[str, Any]:

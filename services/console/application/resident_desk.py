@@ -1,5 +1,7 @@
 """The resident and unit file (客户档案, docs/RESIDENTS.md) through the console: a caller found by
-phone or unit (`resident.lookup`, each look recorded by intake), and the forms that register or
+phone, unit or file number (`resident.lookup`, each look recorded by intake), the care roll
+(`resident.care_roll`: the special-care residents by when each is next to be visited, R11.10),
+and the forms that register or
 correct a resident or a unit, or record a special-care resident's visit (R11.10), checked against
 the contract's own models first — a bad form is refused here and sends nothing."""
 
@@ -11,6 +13,7 @@ from zoneinfo import ZoneInfo
 from services.console.application.forms import _local_time, _text, checked, new_client_ref
 from services.console.application.ports import DeskContract
 from services.console.domain.refusal import Refused
+from shared.contracts.care_roll import ListCareRoll
 from shared.contracts.resident_commands import (
     CorrectResident,
     CorrectUnit,
@@ -27,11 +30,27 @@ PLACES = {"room": "房间", "stairwell": "楼梯间", "roof": "天台", "lift": 
 
 
 async def lookup(desk: DeskContract, site: str, staff_id: str, phone: str | None,
-                 unit_ref: str | None) -> list[dict[str, Any]]:  # fmt: skip
-    """The residents with this phone, or living in this unit (intake records the look)."""
-    body = _checked_file(LookupCaller, {"phone": phone, "unit_ref": unit_ref}, staff_id)
+                 unit_ref: str | None, resident_ref: str | None = None,
+                 ) -> list[dict[str, Any]]:  # fmt: skip
+    """The residents with this phone, living in this unit, or the one with this file number
+    (intake records the look)."""
+    asked = {"phone": phone, "unit_ref": unit_ref, "resident_ref": resident_ref}
+    body = _checked_file(LookupCaller, asked, staff_id)
     reply = await desk.query(site, "resident.lookup", {**body, "staff_id": staff_id})
     return reply["residents"]
+
+
+# the care roll's views (关怀名单): the whole roll, those due within a week and the late ones
+CARE_VIEWS = {"all": ("全部", None), "week": ("7 天内到期（含已超时）", 7), "late": ("已超时", 0)}
+
+
+async def care_roll(desk: DeskContract, site: str, staff_id: str, view: str,
+                    cursor: str | None) -> dict[str, Any]:  # fmt: skip
+    """One page of the site's special-care residents, the soonest due first (intake records
+    the look, R15.2)."""
+    asked = {"due_within_days": CARE_VIEWS[view][1], "cursor": cursor}
+    body = _checked_file(ListCareRoll, asked, staff_id)
+    return await desk.query(site, "resident.care_roll", {**body, "staff_id": staff_id})
 
 
 def _lines(form: dict[str, str], name: str) -> list[str]:
