@@ -63,7 +63,8 @@ def test_a_notice_names_promises_cases_and_shifts_by_what_they_are_not_their_des
     assert subject_label(shift) == subject_label(older) == "交接班 2026-12-03 20:00"
     assert subject_page(shift) == subject_page(older) == "/shifts"
     resident = {"about": "resident", "reason": "care_visit_due", "ticket_no": "HBW-0002"}
-    assert subject_page(resident) == "/residents" and subject_label(resident) == "HBW-0002"
+    assert subject_label(resident) == "HBW-0002"  # a visit due: her card, found by her ref
+    assert subject_page(resident) == "/residents?ref=HBW-0002#care-HBW-0002"
     assert subject_label(ticket) == "HBW-202612-0002"
     # seen at 07:30 in Shanghai: stored as the day before in UTC, named by the site's day
     seen = {"case_id": "55ad009b-a35f-57ed", "observed_at": "2026-12-02T23:30:00+00:00"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -32,6 +33,13 @@ def time_left(due: str | datetime | None, now: datetime) -> str:
     return f"剩余 {span}" if seconds >= 0 else f"已超时 {span}"
 
 
+def _card(notification: dict[str, Any]) -> str:
+    """A resident's card on 住户档案: a notice names her by id and `resident_ref` (its
+    `ticket_no`), which the page looks up by (R11.10)."""
+    ref = quote(str(notification.get("ticket_no") or ""))
+    return f"/residents?ref={ref}#care-{ref}" if ref else "/residents"
+
+
 # where a notification's subject is shown, by what it names (`about`, contract.md section 20.4)
 _SUBJECT_PAGES = {
     "incident": lambda n: f"/incidents/{n['ticket_no']}",
@@ -39,12 +47,12 @@ _SUBJECT_PAGES = {
     "promise": lambda n: "/promises",
     "maintenance": lambda n: f"/announcements#n-{n['ticket_no']}",
     "shift": lambda n: "/shifts",
-    "resident": lambda n: "/residents",  # names the resident by id only (R11.10)
+    "resident": lambda n: _card(n),  # a visit due (R11.10): her card, where it is recorded
 }
 # older notifications (`about` "ticket" for all of these) name their subject by their reason only
 _REASON_PAGES = {
     "handover_unsigned": lambda n: "/shifts",
-    "care_visit_due": lambda n: "/residents",  # names the resident by id only (R11.10)
+    "care_visit_due": lambda n: _card(n),
     "measure_overdue": lambda n: f"/violations/{n['ticket_id']}",
 }
 
