@@ -116,7 +116,7 @@ def residents_care(
     staff: Staff,
     within: Annotated[
         int | None,
-        typer.Option(help="Only those due within this many days, and the late (0: only late)"),
+        typer.Option(min=0, max=366, help="Only those due within N days, and the late (0: late)"),
     ] = None,
     cursor: Annotated[str | None, typer.Option(help="The next page, as the last one said")] = None,
     nats_url: NatsUrl = None,
