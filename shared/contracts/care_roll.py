@@ -47,8 +47,9 @@ class CareRollEntry(Contract):
     )
     last_visited_by: str | None = Field(description="Who recorded that visit")
     next_visit_due: datetime = Field(
-        description="As `resident.lookup` says (§29.3): the site's residents.care_visit_days "
-        "from the flag or the last visit recorded, the moment escalation's wait ends"
+        description="As `resident.lookup` says (contract §29.3): the site's "
+        "residents.care_visit_days from the flag or the last visit recorded, the moment "
+        "escalation's wait ends"
     )
     overdue: bool = Field(description="next_visit_due is not after now: the visit is late")
 
