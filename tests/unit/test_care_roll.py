@@ -141,7 +141,7 @@ def test_the_roll_is_paged_and_a_visit_between_pages_skips_nobody_R11_10(
     assert refs(rest) == ["HBW-0001", "HBW-0002"] and rest["next_cursor"] is None
     with pytest.raises(DeskError) as foreign:
         roll(app, cursor="HBW-0001")
-    assert foreign.value.code is ErrorCode.invalid and foreign.value.fields[0][0] == "cursor"
+    assert foreign.value.code is ErrorCode.invalid and foreign.value.fields[0].field == "cursor"
 
 
 @pytest.mark.usefixtures("four")
