@@ -37,7 +37,10 @@ from tests.served import Served, served_requests
 pytestmark = pytest.mark.integration
 
 SITE = "hbw"
-IN_TIME = 1.0  # seconds
+IN_TIME = 1.0  # seconds: a bad body's reply
+# the well-formed request after it only shows the service still serves: its reply may wait for a
+# commit on a loaded CI machine (once over a second, at a load average of 11), not its point
+STILL_IN_TIME = 5.0
 EXAMPLES = int(os.environ.get("PROPDESK_FUZZ_EXAMPLES", "20"))
 
 # A well-formed request to each service and the answer it gets when all is well: the service is
@@ -137,12 +140,14 @@ async def test_every_request_is_answered_in_the_contracts_shape(
     elif served.subject(SITE).endswith(".hold"):  # a backup's hold, as ops asked: let it go
         await request(hub, served.subject(SITE).removesuffix(".hold") + ".release", {})
     subject, body, code = STILL_SERVING[served.service]
-    after = await request(hub, subject, body)
+    after = await request(hub, subject, body, STILL_IN_TIME)
     assert after["ok"] is (code is None) and after.get("error", {}).get("code") == code, after
 
 
-async def request(hub: Hub, subject: str, raw: bytes | dict[str, Any]) -> dict[str, Any]:
+async def request(
+    hub: Hub, subject: str, raw: bytes | dict[str, Any], in_time: float = IN_TIME
+) -> dict[str, Any]:
     try:
-        return await hub.bus.request(subject, raw, timeout=IN_TIME)
+        return await hub.bus.request(subject, raw, timeout=in_time)
     except NatsTimeout:
-        raise AssertionError(f"no reply on {subject} within {IN_TIME} s") from None
+        raise AssertionError(f"no reply on {subject} within {in_time} s") from None
