@@ -111,3 +111,17 @@ async def test_a_call_about_the_announced_cut_gets_no_work_order_but_other_news_
     assert sorted(notice["linked"]) == sorted(
         r["ticket_no"] for r in (no_water, burst, overrun)
     )  # every call about building 3's cut is linked to it
+
+    # 11:20 the water is back: the call the notice answered is resolved with it, and goes to the
+    # follow-up call like any resolved ticket (R11.1); the repairs keep their work orders
+    await drill.set_clock(CLOCK_STARTS + timedelta(hours=2, minutes=20))
+    ended = await desk.command("hbw", "maintenance_end", {
+        "staff_id": "S01", "notice_id": "HBW-MN-0001", "outcome": "restored"})  # fmt: skip
+    assert ended["ok"], ended
+
+    async def resolved() -> list[dict] | None:
+        return await drill.events("ticket.resolved") or None
+
+    [settled] = await eventually(resolved)
+    assert settled["aggregate_id"] == no_water["ticket_id"]
+    assert settled["data"]["resolution"] == "维修通告 HBW-MN-0001 已恢复"

@@ -8,8 +8,8 @@ from uuid import uuid4
 
 import pytest
 
-from services.intake.domain import MaintenanceNotice
-from services.intake.domain.outage_calls import answering_notice
+from services.intake.domain import MaintenanceNotice, Ticket
+from services.intake.domain.outage_calls import answering_notice, settled_by_its_end
 from shared.kernel.maintenance import only_the_outage
 
 T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
@@ -79,3 +79,27 @@ def test_work_notices_and_notices_no_longer_in_force_answer_no_repair() -> None:
     restored.end(at=at, meta=META, outcome="restored", ended_at=at, note=None)
     for notice in (work, restored):
         assert answering_notice([notice], kind="repair", content="停水了", at=at) is None
+
+
+def _call(answered_by: str | None, kind: str = "inquiry") -> Ticket:
+    return Ticket.report(
+        ticket_id=uuid4(), at=T0, site="hbw", ticket_no="HBW-202611-0001", client_ref=str(uuid4()),
+        channel="phone", kind=kind, category="plumbing", help_category=None, reporter=None,
+        content="停水了", received_at=T0, appointment=None, answered_by_notice=answered_by,
+        **META,
+    )  # fmt: skip
+
+
+def test_the_outage_restored_settles_the_calls_it_answered_and_no_other_R16_6_R11_1() -> None:
+    at = T0 + timedelta(minutes=30)
+    notice = _notice()
+    answered, other_call, repair = _call(notice.notice_no), _call(None), _call(None, "repair")
+    resolved_already = _call(notice.notice_no)
+    resolved_already.resolve(at=at, meta=META, resolution="已答复")
+    assert not settled_by_its_end(notice, answered)  # still running: the caller waits
+    notice.end(at=at, meta=META, outcome="restored", ended_at=at, note=None)
+    assert settled_by_its_end(notice, answered)
+    assert not any(settled_by_its_end(notice, t) for t in (other_call, repair, resolved_already))
+    cancelled = _notice()
+    cancelled.cancel(at=at, meta=META, reason="改期")
+    assert not settled_by_its_end(cancelled, _call(cancelled.notice_no))  # it never happened

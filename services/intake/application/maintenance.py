@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from services.intake.application.times import not_in_future
 from services.intake.domain import MaintenanceNotice, NoticeBoard, Ticket
 from services.intake.domain.maintenance_notice import notice_id_for
+from services.intake.domain.outage_calls import settled_by_its_end
 from services.intake.domain.resident import Unit, unit_id_for
 from shared.contracts.maintenance_commands import (
     AnnounceNotice,
@@ -27,7 +28,13 @@ from shared.contracts.maintenance_commands import (
     UnlinkFromNotice,
 )
 from shared.eventstore.desk_app import CommandContext
-from shared.kernel.maintenance import KIND_CATEGORIES, NoticeKind, announced_in_time, is_planned
+from shared.kernel.maintenance import (
+    KIND_CATEGORIES,
+    NoticeKind,
+    NoticeStatus,
+    announced_in_time,
+    is_planned,
+)
 from shared.messaging.errors import as_reply, invalid, not_found
 
 if TYPE_CHECKING:
@@ -150,9 +157,19 @@ def explain(app: IntakeApp, ctx: CommandContext, cmd: ExplainNotice) -> Result:
 
 
 def end(app: IntakeApp, ctx: CommandContext, cmd: EndNotice) -> Result:
-    return _change(app, ctx, cmd, lambda n, at, meta: n.end(
+    """Restored or done; the calls the notice answered are resolved with it, in the same
+    transaction (`settled_by_its_end`, docs/OUTAGES.md)."""
+    reply, changed = _change(app, ctx, cmd, lambda n, at, meta: n.end(
         at=at, meta=meta, outcome=cmd.outcome, note=cmd.note,
         ended_at=not_in_future(cmd.ended_at, at, "ended_at")))  # fmt: skip
+    notice: MaintenanceNotice = changed[0]
+    calls = (app.ticket(ticket_id) for ticket_id in notice.linked)
+    settled = [t for t in calls if t is not None and settled_by_its_end(notice, t)]
+    back = "已恢复" if notice.status is NoticeStatus.restored else "已完工"
+    for ticket in settled:
+        ticket.resolve(at=app.clock.now(), meta=ctx.meta(cmd),
+                       resolution=f"维修通告 {notice.notice_no} {back}")  # fmt: skip
+    return reply, [*changed, *settled]
 
 
 def cancel(app: IntakeApp, ctx: CommandContext, cmd: CancelNotice) -> Result:

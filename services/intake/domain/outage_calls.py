@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from services.intake.domain.maintenance_notice import MaintenanceNotice
-from shared.kernel.maintenance import is_outage, only_the_outage
+from services.intake.domain.ticket import Ticket
+from shared.kernel.maintenance import NoticeStatus, is_outage, only_the_outage
 from shared.kernel.vocabulary import Kind
 
 
@@ -37,4 +38,18 @@ def answering_notice(
         return None
     return next(
         (n for n in notices if still_running(n, at) and only_the_outage(n.kind, content)), None
+    )
+
+
+def settled_by_its_end(notice: MaintenanceNotice, ticket: Ticket) -> bool:
+    """A call the notice answered (`answering_notice`) is resolved when the outage ends with the
+    supply back or the work done: the caller was told when it would be, and now it is, so
+    nothing is left to do but the follow-up call (回访) that asks whether it is (R11.1). A call
+    the desk has since answered otherwise — reclassified, resolved, closed or cancelled — keeps
+    what it has; a notice cancelled settles nothing (docs/OUTAGES.md)."""
+    return (
+        notice.status in (NoticeStatus.restored, NoticeStatus.done)
+        and ticket.answered_by_notice == notice.notice_no
+        and ticket.kind == Kind.inquiry
+        and ticket.is_open
     )
