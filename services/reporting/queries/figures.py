@@ -29,6 +29,7 @@ from services.reporting.queries.month import (
 )
 from services.reporting.queries.quality import quality_pack
 from services.reporting.views import (
+    care_facts,
     notice_facts,
     promise_facts,
     shift_facts,
@@ -217,6 +218,9 @@ class Reports:
                     self.view.rows, row["site"], config, month, today
                 )
                 row |= visit_facts.quality_figures(figures)
+            # the special-care residents' visits (R11.10): the roll, the visits, the overdue
+            row |= care_facts.quality_figures(self.view.rows, row["site"], month)
+        pack["company"] |= care_facts.pooled(pack["sites"])
         return pack
 
 

@@ -22,6 +22,7 @@ from services.reporting.projections.site_calendar import Calendar
 from services.reporting.views import (
     analytics_months,
     analytics_tables,
+    care_facts,
     household_facts,
     notice_facts,
     promise_facts,
@@ -149,6 +150,7 @@ class AnalyticsView(ParkingView, SQLiteView):
                 shift_facts.record(c, self.calendar, event)  # R15.9, R10.1
                 visit_facts.record(c, event)  # R11.6, R11.9
                 household_facts.record(c, event)  # R11.6 with R16.4
+                care_facts.record(c, self.calendar, event)  # R11.10
         batch.write()
         if not self._bulk:
             touched = analytics_months.touched(batch)

@@ -14,6 +14,7 @@ from services.reporting.projections.analytics_facts import FactProjectors
 from services.reporting.projections.ticket_facts import Facts, no_facts
 from services.reporting.views import (
     analytics_months,
+    care_facts,
     household_facts,
     notice_facts,
     promise_facts,
@@ -105,6 +106,7 @@ TABLES = (
     *shift_facts.TABLES,
     *visit_facts.TABLES,
     *household_facts.TABLES,
+    *care_facts.TABLES,
 )
 CHECKED = (
     *_KEYS.items(),
@@ -114,6 +116,7 @@ CHECKED = (
     *shift_facts.CHECKED,
     *visit_facts.CHECKED,
     *household_facts.CHECKED,
+    *care_facts.CHECKED,
 )
 
 

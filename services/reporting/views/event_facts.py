@@ -5,6 +5,7 @@ happened in, what happened and one detail. Shift logs (`shift_facts.py`) and vio
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
@@ -25,12 +26,19 @@ def fact_tables(table: str, key: str) -> tuple[str, ...]:
 
 
 def record_fact(
-    c: SQLiteCursor, calendar: Calendar, table: str, key: str, event: Any, fact: Fact | None
+    c: SQLiteCursor,
+    calendar: Calendar,
+    table: str,
+    key: str,
+    event: Any,
+    fact: Fact | None,
+    at: datetime | None = None,
 ) -> None:
-    """The fact an event adds, if any: in the month it happened, the site's calendar."""
+    """The fact an event adds, if any: in the month it happened (`at`, else when the event
+    occurred), the site's calendar."""
     if fact is None:
         return
-    month = calendar.month_of(event.site, event.occurred_at)
+    month = calendar.month_of(event.site, at or event.occurred_at)
     c.execute(
         f"INSERT OR IGNORE INTO {table} ({key}, version, site, month, what, detail) "
         "VALUES (?, ?, ?, ?, ?, ?)",
