@@ -131,6 +131,11 @@ MEASURES = {
     "measures_legal_action": ("提起诉讼", "Measures: legal action"),
     "visit_weeks_met": ("走访达标周数", "Visit weeks on target"),
     "survey_satisfaction_rate": ("调查满意率", "Survey satisfaction"),
+    # the special-care residents (R11.10): on the care roll at the month's end, their visits
+    # made in the month, and those reminded in the month that their visit was overdue
+    "care_residents": ("关怀住户", "Special-care residents"),
+    "care_visits": ("关怀走访", "Special-care visits"),
+    "care_visits_overdue": ("逾期未访住户", "Residents overdue a visit"),
     # issue 16: the shift handovers and their signatures (R15.9), tickets handed over (R10.1)
     "handovers": ("交接班", "Handovers"),
     "handovers_signed_on_time": ("按时接班签字", "Handovers signed on time"),
