@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from propdesk.cli.verify import verify_view
+from services.reporting.ops.registry import PROJECTIONS
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill
@@ -137,12 +140,13 @@ async def test_the_desk_recognises_a_special_care_caller_and_her_ticket_is_marke
 
 
 async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_cs_assistant_R11_10(
-    desk: Desk, drill_services
+    desk: Desk, drill_services, nats_server
 ) -> None:
     """Flagged at registration, visited once on a Monday and the visit entered on Thursday: the
     next visit is due 30 days (the site's default) after the Monday — the desk's lookup says when,
     as escalation waits for it; when it passes, the CS assistant is told, once, and a correction
-    to her file afterwards moves neither the due date nor the reminder."""
+    to her file afterwards moves neither the due date nor the reminder; the quality pack counts
+    the visit in November and her wait past due in December."""
     await drill_services()
     drill = Drill(desk)
     body = {"staff_id": "S01", "resident_ref": "HBW-0002", "kind": "tenant", "name": "赵伯",
@@ -200,6 +204,24 @@ async def test_a_special_care_resident_not_visited_in_time_is_a_reminder_to_the_
     assert await next_due() == due
     assert (await drill.decided_at(due + timedelta(days=31))) == set()
     assert len(await drill.events("escalation.care_visit_due")) == 1  # once
+
+    # the quality pack counts her month by month: flagged and visited in November (the visit
+    # made on the 30th, though entered in December), left waiting past her due in December
+    async def care_figures(month: str) -> tuple[Any, ...] | None:
+        pack = await desk.request("desk.qry.company.report.quality", {"month": month})
+        [site] = pack["report"]["sites"]
+        found = site["care_residents"], site["care_visits"], site["care_visits_overdue"]
+        return found
+
+    async def reminder_projected() -> tuple[Any, ...] | None:  # so the visit before it too
+        found = await care_figures("2026-12")
+        return found if found[2] else None
+
+    assert await eventually(reminder_projected) == (1, 0, 1)
+    assert await care_figures("2026-11") == (1, 1, 0)
+    # the live view's facts are those a rebuild from DESK makes
+    analytics = PROJECTIONS["analytics"]
+    assert await verify_view(nats_server.url, analytics, SiteDirectory.model_validate(SITES)) == 0
 
 
 async def test_the_file_counts_a_zones_households_places_its_callers_and_a_stewards_visit_is_a_care_visit_R11_6_R11_10_R16_6(  # noqa: E501

@@ -157,3 +157,7 @@ async def test_visits_against_the_weekly_target_and_a_survey_with_its_statistics
     # the week of 30 November has not begun, so it is not counted as missed
     assert (site["visit_weeks_met"], site["survey_satisfaction_rate"]) == ("1/4", 0.6667)
     assert site["satisfaction_rate"] is None  # no follow-up call was made
+    # no special-care resident on file: no figure, as for a site without households (R11.10)
+    assert (site["care_residents"], site["care_visits"], site["care_visits_overdue"]) == (
+        None, None, None
+    )  # fmt: skip
