@@ -318,6 +318,8 @@ def test_the_supervisor_acknowledges_a_breach_and_the_manager_downloads_the_mont
     assert "火灾 · 地下车库B2" in page.inner_text("#live-banner")
     page.click("#live-banner a")
     assert page.url.endswith("/notices") and page.locator("#live-banner").is_hidden()
+    # the notice says when it happened, in the site's time, beside what and where
+    assert "发生于 2026-11-24 09:58" in page.inner_text("#notices")
     page.goto(f"{running.console}/dashboard")
     page.fill("form[action='/reports/monthly'] [name=period]", "2026-11")
     with page.expect_download() as download:
