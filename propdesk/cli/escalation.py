@@ -23,6 +23,7 @@ from propdesk.cli.common import (
 from propdesk.cli.help import ISO_TIME
 from propdesk.cli.tables import desk_table, print_table
 from shared.kernel.local_time import TableTimes, shown
+from shared.kernel.text import shortened
 from shared.messaging import subjects
 
 clock_app = typer.Typer(no_args_is_help=True, help="Pause and resume a ticket's service clocks.")
@@ -167,7 +168,7 @@ def _said(notice: dict[str, Any], times: TableTimes) -> str | None:
         place = f" · {incident['place']}" if incident.get("place") else ""
         return f"{incident['kind']}{place}, {times(incident['occurred_at'])}"
     if promise := notice.get("promise"):
-        what = promise["what"] if len(promise["what"]) <= 40 else promise["what"][:39] + "…"
+        what = shortened(promise["what"], 40)
         ticket = f" ({promise['ticket_no']})" if promise.get("ticket_no") else ""
         return f"{promise['kind']}: {what}{ticket}"
     return None

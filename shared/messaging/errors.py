@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from shared.contracts.replies import Error, ErrorCode, ErrorReply, FieldError
 from shared.kernel.refusals import RuleError, TransitionError
+from shared.kernel.text import shortened
 
 # An error reply stays small whatever the request held (docs/contract.md §3): a message may quote
 # a value, and a body may break many fields at once.
@@ -144,7 +145,7 @@ def _context(err: Any) -> dict[str, str | int | float | bool]:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+    return shortened(text, MAX_MESSAGE)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from services.escalation.domain.notice_watch import NoticeWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 from shared.contracts import escalation_events
 from shared.contracts import events as ticket_events
+from shared.kernel.text import shortened
 from shared.messaging.publishing import envelope, mask
 
 EVENT_NAMES: dict[type, str] = {
@@ -152,8 +153,7 @@ def _incident(name: str, ev: Any) -> dict[str, Any]:
 def _shortened(text: str | None) -> str | None:
     """At most WHAT_SHOWN characters: cut after masking, so no cut leaves a part of a number
     that masking would no longer recognise."""
-    shown = escalation_events.WHAT_SHOWN
-    return text if text is None or len(text) <= shown else text[: shown - 1] + "…"
+    return None if text is None else shortened(text, escalation_events.WHAT_SHOWN)
 
 
 def _notified(ev: Any) -> dict[str, Any]:

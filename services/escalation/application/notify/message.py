@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.contracts.escalation_events import Notification
 from shared.kernel.local_time import shown
+from shared.kernel.text import shortened
 
 REASONS = {
     "clock_breached": "超时未处理 deadline breached",
@@ -111,7 +112,8 @@ def headline(notice: Notification) -> str:
         return f"{_word(INCIDENT_KINDS, incident.kind)}{place} ({notice.ticket_no})"
     if (promise := notice.promise) is not None:
         ticket = f" ({promise.ticket_no})" if promise.ticket_no else ""
-        return f"{_word(PROMISE_KINDS, promise.kind)}: {_cut(promise.what, IN_SUBJECT)}{ticket}"
+        what = shortened(promise.what, IN_SUBJECT)
+        return f"{_word(PROMISE_KINDS, promise.kind)}: {what}{ticket}"
     return notice.ticket_no
 
 
@@ -136,7 +138,3 @@ def _subject_lines(notice: Notification, zone: tzinfo) -> list[str]:
 def _word(words: dict[str, str], value: Any) -> str:
     value = getattr(value, "value", value)
     return words.get(value, value)
-
-
-def _cut(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
