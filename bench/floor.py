@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
 
 from nats.aio.msg import Msg
 
 from bench.desks import REPORT, SITE, Measure, from_process
 from bench.hub import start_hub
-from bench.served import settings_env
-from propdesk.processes import stat
+from bench.served import Served
 from shared.kernel.settings import Settings
 from shared.messaging.bus import ensure_stream
 from shared.messaging.client import Bus
@@ -56,35 +54,19 @@ async def respond(url: str, data_dir: Path) -> None:
     await asyncio.get_running_loop().create_future()  # until terminated
 
 
-class Responder:
-    """The responder as its own process; what bench/desks.py `from_process` reads of a service
-    (its CPU; it commits nothing, so no batches)."""
+class Responder(Served):
+    """The responder as its own process, started, measured and stopped as a service is
+    (bench/served.py); it commits nothing and serves no metrics, so no batches."""
 
     def __init__(self, url: str, data: Path) -> None:
-        self.args = ["-m", "bench.floor", "--url", url, "--data-dir", str(data)]
-        self.env = settings_env({"log_level": "warning"})
-        self.proc: asyncio.subprocess.Process | None = None
+        super().__init__("floor", url, data, {})
+        self.url, self.data = url, data
 
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, *self.args, stdout=asyncio.subprocess.PIPE
-        )
-        assert self.proc.stdout is not None
-        if await asyncio.wait_for(self.proc.stdout.readline(), 30) != b"ready\n":
-            raise RuntimeError("the floor's responder did not start")
-
-    def cpu(self) -> float:
-        assert self.proc is not None
-        line = stat(self.proc.pid)
-        return line.cpu_seconds if line is not None else 0.0
+    def argv(self) -> list[str]:
+        return ["-m", "bench.floor", "--url", self.url, "--data-dir", str(self.data)]
 
     async def histogram(self, name: str) -> tuple[float, float]:
         return 0.0, 0.0
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.terminate()
-            await self.proc.wait()
 
 
 async def bus_floor(work: Path, reports: int, many: int) -> tuple[Measure, Measure]:
@@ -93,8 +75,8 @@ async def bus_floor(work: Path, reports: int, many: int) -> tuple[Measure, Measu
     responder = Responder(hub.url, hub.settings.data_dir)
     try:
         await responder.start()
-        one = await from_process(responder, hub, 1, reports, "B01")  # type: ignore[arg-type]
-        multi = await from_process(responder, hub, many, reports, "B01")  # type: ignore[arg-type]
+        one = await from_process(responder, hub, 1, reports, "B01")
+        multi = await from_process(responder, hub, many, reports, "B01")
     finally:
         await responder.stop()
         await hub.stop()

@@ -46,10 +46,14 @@ class Served:
         self.log_path = data / f"serve-{service}.log"
         self.proc: asyncio.subprocess.Process | None = None
 
+    def argv(self) -> list[str]:
+        """The child's arguments to the interpreter."""
+        return ["-c", MAIN, "serve", self.service]
+
     async def start(self, timeout: float = 60.0) -> None:
         with open(self.log_path, "wb") as log:  # the child keeps its own descriptor
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", MAIN, "serve", self.service,
+                sys.executable, *self.argv(),
                 stdout=asyncio.subprocess.PIPE, stderr=log, env=self.env,
             )  # fmt: skip
         try:
