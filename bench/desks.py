@@ -177,16 +177,28 @@ async def intake_alone(
     SQLite or, given `store` (Settings fields), PostgreSQL; the desk clients in another process
     (bench/served.py): 1 client, then `many` at once."""
     label = "intake alone, PostgreSQL" if store else "intake alone"
-    hub = await start_hub(work, [SITE])
-    intake = Served("intake", hub.url, hub.settings.data_dir, store or {})
-    try:
-        await intake.start()
-        one = await from_process(intake, hub, 1, reports, "B01")
-        multi = await from_process(intake, hub, many, reports, "B01")
-    finally:
-        await intake.stop()
-        await hub.stop()
+    one, multi = await one_then_many(
+        work, lambda hub: Served("intake", hub.url, hub.settings.data_dir, store or {}),
+        reports, many,
+    )  # fmt: skip
     return [one.row(label, 1), multi.row(label, many)], one.rate, multi.rate
+
+
+async def one_then_many(
+    work: Path, serving: Callable[[ClosedHub], Served], reports: int, many: int
+) -> tuple[Measure, Measure]:
+    """A closed hub for the site, what `serving` starts on it (its own process), then the desk
+    clients from another process: 1 client, then `many` at once."""
+    hub = await start_hub(work, [SITE])
+    served = serving(hub)
+    try:
+        await served.start()
+        one = await from_process(served, hub, 1, reports, "B01")
+        multi = await from_process(served, hub, many, reports, "B01")
+    finally:
+        await served.stop()
+        await hub.stop()
+    return one, multi
 
 
 async def intake_curve(work: Path, reports: int, counts: list[int]) -> Rows:

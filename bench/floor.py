@@ -20,8 +20,7 @@ from pathlib import Path
 
 from nats.aio.msg import Msg
 
-from bench.desks import REPORT, SITE, Measure, from_process
-from bench.hub import start_hub
+from bench.desks import REPORT, SITE, Measure, one_then_many
 from bench.served import Served
 from shared.kernel.settings import Settings
 from shared.messaging.bus import ensure_stream
@@ -71,16 +70,9 @@ class Responder(Served):
 
 async def bus_floor(work: Path, reports: int, many: int) -> tuple[Measure, Measure]:
     """One client, then `many`, against the bare responder: (one, many)."""
-    hub = await start_hub(work, [SITE])
-    responder = Responder(hub.url, hub.settings.data_dir)
-    try:
-        await responder.start()
-        one = await from_process(responder, hub, 1, reports, "B01")
-        multi = await from_process(responder, hub, many, reports, "B01")
-    finally:
-        await responder.stop()
-        await hub.stop()
-    return one, multi
+    return await one_then_many(
+        work, lambda hub: Responder(hub.url, hub.settings.data_dir), reports, many
+    )
 
 
 def main() -> None:
