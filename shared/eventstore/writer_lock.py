@@ -7,12 +7,14 @@ PostgreSQL can be reached from any host, so its writer also takes a session-leve
 in the store's database, keyed by the service: a second intake, dispatch or escalation on any
 host finds it taken and refuses (or, as a standby, waits: shared/messaging/service.py). The
 server releases the lock when the session ends, however the process ends: at once when it exits
-or is killed, within the connection's keepalive (~30 s) when its host goes silent.
+or is killed (a writer starting in that moment waits up to a second for it, `LETTING_GO`),
+within the connection's keepalive (~30 s) when its host goes silent.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +28,9 @@ KEEPALIVE = {
     "keepalives_interval": 5,
     "keepalives_count": 4,
 }
+# a holder whose session is ending (its process just died: the server has not yet released the
+# lock, its backend already gone) is waited for this many times this long, not refused
+LETTING_GO = (20, 0.05)
 
 
 class WriterLockTaken(StoreInUse):
@@ -53,16 +58,22 @@ class WriterLock:
             return None
         conn = postgres_connect(env, application_name=f"propdesk-{service}-writer", **KEEPALIVE)
         key = lock_key(service)
-        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
-        if not (row and row[0]):
+        tries, pause = LETTING_GO
+        for _ in range(tries):
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+            if row and row[0]:
+                return cls(conn, key)
             holder = _holder(conn, key)
-            conn.close()
-            raise WriterLockTaken(
-                f"{service}'s store is in use by another process ({holder}, database "
-                f"{env['POSTGRES_DBNAME']!r}): one {service} per store; stop that one first, "
-                "or start this one as a standby (PROPDESK_STANDBY=true)"
-            )
-        return cls(conn, key)
+            if holder is not None:  # a live session holds it
+                break
+            time.sleep(pause)  # its holder is letting go: the server releases it in a moment
+        conn.close()
+        raise WriterLockTaken(
+            f"{service}'s store is in use by another process "
+            f"({holder or 'a session that has just let go'}, database "
+            f"{env['POSTGRES_DBNAME']!r}): one {service} per store; stop that one first, "
+            "or start this one as a standby (PROPDESK_STANDBY=true)"
+        )
 
     def release(self) -> None:
         if self._conn is None:
@@ -76,8 +87,9 @@ class WriterLock:
             self._conn = None
 
 
-def _holder(conn: Any, key: int) -> str:
-    """Who holds the lock, as pg_stat_activity names it."""
+def _holder(conn: Any, key: int) -> str | None:
+    """Who holds the lock, as pg_stat_activity names it; None when no live session does (its
+    holder's session is ending)."""
     classid, objid = (key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF
     row = conn.execute(
         "SELECT a.application_name, a.client_addr, a.pid FROM pg_locks l "
@@ -87,6 +99,6 @@ def _holder(conn: Any, key: int) -> str:
         (classid, objid),
     ).fetchone()
     if row is None:
-        return "a session that has just let go"
+        return None
     name, addr, pid = row
     return f"{name or 'a session'} from {addr or 'a local socket'}, backend pid {pid}"
