@@ -229,12 +229,46 @@ def test_reports_go_to_managers_and_quality_and_the_company_pack_to_quality_only
             client.close()
 
 
-def test_the_rounds_page_shows_the_day_and_refuses_a_bad_date(desk: httpx.Client) -> None:
+def test_the_rounds_page_shows_the_day_and_refuses_a_bad_date(running: Running) -> None:
     """巡查 (docs/INSPECTION.md): the day's summary with its due time, the week's sheet; a date
-    that is not one is refused in Chinese (R12.9, R1.5)."""
-    day = desk.get("/rounds", params={"day": "2026-12-03"})
-    assert day.status_code == 200 and "每日巡查问题汇总" in day.text, day.text[:800]
-    assert "18:30" in day.text
-    week = desk.get("/rounds", params={"day": "2026-12-03", "week": "1"})
-    assert week.status_code == 200 and "物业品质监督检查表" in week.text
-    refused(desk.get("/rounds", params={"day": "3/12"}), 400, "日期 3/12 无效")
+    that is not one is refused in Chinese (R12.9, R1.5). The CS supervisor's page: the
+    receptionist's menu has no 巡查."""
+    assistant = signed_in(running.console, "hbw", "HB-CSS")
+    try:
+        day = assistant.get("/rounds", params={"day": "2026-12-03"})
+        assert day.status_code == 200 and "每日巡查问题汇总" in day.text, day.text[:800]
+        assert "18:30" in day.text
+        week = assistant.get("/rounds", params={"day": "2026-12-03", "week": "1"})
+        assert week.status_code == 200 and "物业品质监督检查表" in week.text
+        refused(assistant.get("/rounds", params={"day": "3/12"}), 400, "日期 3/12 无效")
+    finally:
+        assistant.close()
+
+
+def test_a_page_outside_a_roles_menu_is_refused_and_a_form_posted_to_it_changes_nothing(
+    running: Running, a_ticket: str
+) -> None:
+    """A technician's console is their work orders (docs/CONSOLE.md "What each role sees"): the
+    desk's intake form, the resident file, the shift log and the ticket list are refused with
+    why, and a form posted there records nothing; a ticket's page, reached from a work order's
+    查看工单, is theirs to read. The receptionist is refused the CS assistant's 巡查."""
+    technician = signed_in(running.console, "hbw", "HB-T01")
+    before = recorded(running)
+    try:
+        for path in ("/desk", "/residents", "/residents/care", "/shifts", "/tickets", "/search",
+                     "/dashboard", "/visits", "/surveys", "/accounts"):  # fmt: skip
+            refused(technician.get(path), 403, "此页面不属于维修技术员的工作，请从菜单进入")
+        posted = technician.post("/desk", data={"csrf": technician.csrf, **REPAIR})  # type: ignore[attr-defined]
+        refused(posted, 403, "此页面不属于维修技术员的工作，未保存任何内容")
+        assert recorded(running) == before
+        assert technician.get("/orders").status_code == 200
+        page = technician.get(f"/tickets/{a_ticket}")
+        assert page.status_code == 200 and a_ticket in page.text
+    finally:
+        technician.close()
+    receptionist = signed_in(running.console, "hbw", "HB-S01")
+    try:
+        refused(receptionist.get("/rounds"), 403, "此页面不属于前台接待员的工作")
+        assert receptionist.get("/search", params={"by": "room", "q": "5-302"}).status_code == 200
+    finally:
+        receptionist.close()

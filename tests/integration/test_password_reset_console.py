@@ -139,11 +139,11 @@ async def test_an_assistant_can_neither_open_account_management_nor_post_a_reset
         page = await assistant.get("/password")
         assert 'href="/accounts"' not in page.text  # not in the assistant's menu
         refused = await assistant.get("/accounts")
-        assert refused.status_code == 403 and "辖区客服助理无权重置他人的密码" in refused.text
+        assert refused.status_code == 403 and "此页面不属于辖区客服助理的工作" in refused.text
         posted = await assistant.post(
             "/accounts/reset", data={"csrf": csrf_of(page.text), "staff_id": "HB-S01"}
         )
-        assert posted.status_code == 403 and "未做任何更改" in posted.text
+        assert posted.status_code == 403 and "未保存任何内容" in posted.text
         assert 'id="one-time-password"' not in posted.text
     finally:
         await assistant.aclose()

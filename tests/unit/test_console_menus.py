@@ -90,3 +90,23 @@ def test_a_refused_form_s_cross_field_check_reads_in_chinese_first() -> None:
     assert field["field"] == "表单"
     assert field["message"].startswith("预计恢复/完工时间须晚于开始时间（expected_end must")
     assert refused.headline == "填写有误：请检查以下字段"  # the page lists the fields once
+
+
+def test_a_role_opens_the_pages_of_its_menu_and_below_them_and_no_other_roles_page() -> None:
+    from services.console.domain.screens import PAGES_OF_ALL, may_open
+
+    for role, pages in MENUS.items():
+        mine = {page.path for page in pages}
+        for page in PAGES_OF_ALL:
+            assert may_open(role, page.path) == (page.path in mine), (role, page.path)
+            ticket_of_an_order = page.path == "/tickets" and "/orders" in mine
+            below = page.path in mine or ticket_of_an_order
+            assert may_open(role, page.path + "/x/step") == below, (role, page.path)
+        for path in ("/", "/password", "/logout", "/live", "/reports/monthly"):
+            assert may_open(role, path), (role, path)
+    # reached from a page of the menu: a ticket's page from a work order (查看工单), the search
+    # from the intake form or the ticket list, the survey results from 走访
+    assert may_open("technician", "/tickets/HBW-202612-0001")
+    assert not may_open("technician", "/tickets") and not may_open("technician", "/search")
+    assert may_open("receptionist", "/search") and may_open("gm_office", "/search")
+    assert may_open("quality", "/surveys") and not may_open("receptionist", "/surveys")

@@ -20,7 +20,8 @@ from services.console.application.accounts import Accounts, NotSignedIn
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.accounts import Session
 from services.console.domain.refusal import Refused
-from services.console.domain.screens import menu
+from services.console.domain.screens import may_open, menu
+from services.console.domain.words import ROLES as ROLE_WORDS
 from shared.kernel.clock import Clock
 from shared.kernel.sites import SiteDirectory, WatchedDirectory
 
@@ -158,6 +159,12 @@ class Web:
                 return RedirectResponse(f"/login?m={quote(exc.message)}", 303)
             if who.session.must_change_password and request.url.path != "/password":
                 return RedirectResponse("/password", 303)
+            if not may_open(who.role, request.url.path):
+                unchanged = "未保存任何内容" if post else "请从菜单进入"
+                shown = ROLE_WORDS.get(who.role, who.role)
+                return self.stopped(
+                    request, Stop(403, f"此页面不属于{shown}的工作，{unchanged}。"), who
+                )
             try:
                 if post:
                     request.state.form = await self.form(request)
