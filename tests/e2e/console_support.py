@@ -94,8 +94,17 @@ def no_overflow(page: Any) -> None:
     """Nothing wider than the phone's screen, outside the tables' own scroll boxes."""
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
+    cut = page.evaluate(CUT_OFF)
     page.set_viewport_size(DESKTOP)
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
+    assert not cut, f"{page.url}: past the phone's edge in a stacked table: {cut}"
+
+
+# a stacked table (static/stack.js) has no scroll box to reach what is past the screen's edge
+CUT_OFF = """() => [...document.querySelectorAll(
+    'table.stacked button, table.stacked select, table.stacked input:not([type=hidden])')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(e => e.outerHTML.slice(0, 80))"""
 
 
 def first_sign_in(page: Any, running: Running, site: str, staff: str, password: str) -> None:

@@ -140,21 +140,32 @@ def test_a_receptionist_logs_a_repair_and_a_complaint_and_records_the_follow_up(
     # the follow-up call list: the resolved complaint, called back from the list; the score is
     # the customer's, never a default, and one that reopens needs what they said (R11.1, R11.2)
     until_listed(page, running, f"{running.console}/follow-ups", complaint)
+    row = page.locator("#calls tr", has_text=complaint)
+    # what the customer is asked about: what was done; whom to call: 查看电话, in the row (the
+    # look recorded by intake with its purpose, R15.2)
+    assert row.locator(".resolution").inner_text() == "已约谈装修户，噪音已停止"
+    assert row.locator(".contact ul").count() == 0
+    row.locator(".contact button").click()
+    assert page.inner_text("h1").startswith("回访名单")  # the list again, the number in its row
+    assert page.inner_text("nav a.here") == "回访"
+    row = page.locator("#calls tr", has_text=complaint)
+    assert row.locator(".contact").inner_text().startswith("王五 · ")
     shoot(page, "07-follow-ups")
     no_overflow(page)
-    row = page.locator("#calls tr", has_text=complaint)
-    row.locator("button").click()  # no score chosen: the browser asks for one, nothing is sent
-    assert page.url.endswith("/follow-ups")
+    vote = row.locator("form.follow-up button")
+    vote.click()  # no score chosen: the browser asks for one, nothing is sent
+    assert page.inner_text("h1").startswith("回访名单")
     row.locator("select[name=score]").select_option("3")
-    row.locator("button").click()
+    vote.click()
     assert "客户意见" in page.inner_text("#message")  # refused, on the ticket's page
     assert page.inner_text("#status") == "已处理待回访"  # nothing recorded
     assert page.input_value("#act-follow_up select[name=score]") == "3"  # what was chosen, kept
     shoot(page, "07b-follow-up-refused")
     page.goto(f"{running.console}/follow-ups")
     row = page.locator("#calls tr", has_text=complaint)
+    assert row.locator(".contact ul").count() == 0  # shown once, never kept by the console
     row.locator("select[name=score]").select_option("4")
-    row.locator("button").click()
+    row.locator("form.follow-up button").click()
     assert "回访已保存" in page.inner_text("#message")
     page.goto(f"{running.console}/tickets?view=all")
     page.click(f"text={complaint}")
@@ -256,7 +267,7 @@ def test_a_technician_completes_a_repair_on_a_phone_and_the_desk_calls_back(
     until_listed(desk, running, f"{running.console}/follow-ups", repair)
     row = desk.locator("#calls tr", has_text=repair)
     row.locator("select[name=score]").select_option("5")
-    row.locator("button").click()
+    row.locator("form.follow-up button").click()
     assert "回访已保存" in desk.inner_text("#message")
     assert repair not in desk.inner_text("main")
 

@@ -139,7 +139,10 @@ class DeskPages(Web):
                 request, who, refused, verb, self.ticket, f"本项目没有这个工单：{ref}"
             )
         if verb == "reveal_contact":  # shown once, to this person; never kept by the console
-            return await self.ticket(request, who, reporters=reply.get("reporters") or [])
+            reporters = reply.get("reporters") or []
+            if request.state.form.get("back") == "/follow-ups":  # in the call's row (R11.1)
+                return await self.follow_ups(request, who, revealed={ref: reporters})
+            return await self.ticket(request, who, reporters=reporters)
         done = f"{VERBS[verb].label}已保存"
         back = request.state.form.get("back")
         if back == "/follow-ups":
@@ -170,14 +173,19 @@ class DeskPages(Web):
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )  # fmt: skip
 
-    async def follow_ups(self, request: Request, who: Who) -> Response:
+    async def follow_ups(
+        self, request: Request, who: Who, revealed: dict[str, list[Any]] | None = None
+    ) -> Response:
+        """回访: the calls to make, each with what was done (the resolution the customer is asked
+        about) and, asked for with 查看电话, the caller's number in its row — the look recorded by
+        intake with its purpose (R15.2), shown once and never kept by the console."""
         try:
             calls = await self.desk.follow_ups(who.session.site)
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         return self.page(
             request, "follow_ups.html", who=who, calls=calls, csrf=who.session.csrf,
-            done=request.query_params.get("m"),
+            done=request.query_params.get("m"), revealed=revealed or {}, here="/follow-ups",
         )  # fmt: skip
 
     async def notices(self, request: Request, who: Who) -> Response:

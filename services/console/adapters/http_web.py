@@ -82,7 +82,7 @@ class Web:
         context |= {
             "menu": menu(who.role) if who else (),
             "site_name": site.name if site else "",
-            "path": request.url.path,
+            "path": context.get("here") or request.url.path,  # a page drawn after a form
             "t": local(zone) if zone else (lambda when: when or ""),
             "left": lambda due: time_left(due, self.clock.now()),
             "window": lambda appointment: window(appointment, zone),
