@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from shared.contracts.base import Contract
+from shared.contracts.base import Contract, Place
 from shared.contracts.resident_commands import UnitOf
 from shared.kernel.identifiers import StaffId
 from shared.kernel.residents import CareReason
@@ -28,6 +28,11 @@ class ListCareRoll(Contract):
         default=None, ge=0, le=366,
         description="Only those whose next visit is due within this many days from now, and "
         "those overdue (0: only those overdue); none: the whole roll",
+    )  # fmt: skip
+    zones: list[Place] = Field(
+        default_factory=list, max_length=20,
+        description="Only those living in a unit of one of these zones (组团 / 辖区), compared "
+        "without case — a zone CS assistant's (R1.3, R11.10); empty: the whole roll",
     )  # fmt: skip
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(

@@ -311,6 +311,11 @@ class GetTicket(Contract):
 class ListTickets(Contract):
     status: str | None = None
     kind: Kind | None = None
+    zones: list[Place] = Field(
+        default_factory=list, max_length=20,
+        description="Only the tickets whose unit's zone (组团 / 辖区, at report) is one of these, "
+        "compared without case — a zone CS assistant's cases (R1.3, R6.3); empty: every ticket",
+    )  # fmt: skip
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=200)
 

@@ -35,7 +35,10 @@ from shared.kernel.vocabulary import (
 
 
 class TicketReported(Contract):
-    """A contact opened a ticket (客户接待记录)."""
+    """A contact opened a ticket (客户接待记录). Schema 2 added `zone`; a schema-1 event reads
+    as null (not known)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     ticket_no: str
     client_ref: str
@@ -47,6 +50,11 @@ class TicketReported(Contract):
     content: str = Field(description="What was reported; the reporter's name and phone are masked")
     received_at: AwareDatetime
     appointment: Appointment | None
+    zone: str | None = Field(
+        default=None, max_length=40,
+        description="组团 / 辖区 of the unit, as the unit file gave it at report (R1.3, R16.4); "
+        "null: the unit is not on file, has no zone, or the contact gave none",
+    )  # fmt: skip
 
 
 class TicketClassified(Contract):

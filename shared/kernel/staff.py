@@ -1,6 +1,7 @@
 """Who works at a site and what each role may do (docs/DOMAIN.md §1): policy as data.
 
-A site's entry in the site directory may list its staff (工号 → role, name, department). Where it
+A site's entry in the site directory may list its staff (工号 → role, name, department, and for a
+zone CS assistant her zones, R1.3). Where it
 does, every command's `staff_id` must be on the list, and the commands below need a role. Where it
 does not, nothing is checked. The bus authenticates the site office, not the person: a `staff_id`
 is the site office's word for who gave the command.
@@ -9,10 +10,17 @@ is the site office's word for who gave the command.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from shared.kernel.vocabulary import Department, Role
+from shared.kernel.zones import ZoneName, distinct_zones
+
+# Who may carry `zones`: the zone CS assistant (辖区客服助理), who holds her zone's valid
+# complaints (R1.3, R6.3). No other role has a zone of its own here (there is no zone
+# administrator role); a list on another role is refused rather than silently ignored.
+ZONE_ROLES = frozenset({Role.cs_assistant})
 
 
 class StaffMember(BaseModel):
@@ -25,6 +33,18 @@ class StaffMember(BaseModel):
     department: Department | None = Field(
         default=None, description="For technicians and department staff: where they work"
     )
+    zones: Annotated[tuple[ZoneName, ...], AfterValidator(distinct_zones)] = Field(
+        default=(),
+        max_length=20,
+        description="For a CS assistant: the zones (组团 / 辖区) she looks after (R1.3), as the "
+        "unit file names them, compared without case; empty: the whole site",
+    )
+
+    @model_validator(mode="after")
+    def _zones_for_a_zone_role(self) -> Self:
+        if self.zones and self.role not in ZONE_ROLES:
+            raise ValueError(f"zones are for a cs_assistant (R1.3), not {self.role.value}")
+        return self
 
 
 # Who answers for whom (上级): a notice may be acknowledged by its role or anyone above it, and

@@ -99,6 +99,7 @@ def _reported(ev: Ticket.Reported, m: Callable) -> tuple:
         content=m(ev.content),
         received_at=ev.received_at,
         appointment=ev.appointment,
+        zone=ev.zone,  # a place, checked as the unit file's zone was
     )
     return events.TicketReportedEvent, data, ev.received_at
 

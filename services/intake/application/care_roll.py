@@ -3,7 +3,8 @@ special-care residents — those on its `CareRoll` — with when each is next to
 soonest due first, so the CS assistant plans the week's visits and sees who is late before
 escalation's notice does. The next visit is due when the lookup says (`ResidentConfig.visit_due`,
 from the same moment), and is late once that moment is not after now, as escalation reckons it.
-Each page shown is a look recorded in the caller log (callers.py `FileLook`, R15.2)."""
+Each page shown is a look recorded in the caller log (callers.py `FileLook`, R15.2). A zone CS
+assistant asks for her zones' residents (`zones`, R1.3): those with a unit on file in one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from services.intake.domain.care_roll import CareRoll
 from services.intake.domain.resident import Resident, Unit
 from shared.contracts.base import MAX_INT64
 from shared.contracts.care_roll import CareRollEntry, CareRollReply, ListCareRoll
+from shared.kernel.zones import in_zones
 from shared.messaging.errors import invalid
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ def list_care_roll(app: IntakeApp, site: str, query: ListCareRoll,
     for resident_id in roll.residents if roll is not None else []:
         resident = app.get(resident_id, Resident)
         if resident is None or resident.visit_clock_from is None:
+            continue
+        if query.zones and not _lives_in(app, resident, query.zones):
             continue
         at = config.visit_due(resident.visit_clock_from)
         due.append(((_micros(at), resident.resident_ref), at, resident))
@@ -67,6 +71,12 @@ def _entry(app: IntakeApp, resident: Resident, due: datetime, now: datetime) -> 
         last_visited_by=last["staff_id"] if last else None,
         next_visit_due=due, overdue=due <= now,  # as escalation's wait: not after now
     )  # fmt: skip
+
+
+def _lives_in(app: IntakeApp, resident: Resident, zones: list[str]) -> bool:
+    """Whether one of the resident's units on file is in one of `zones` (R1.3)."""
+    units = (app.get(UUID(u), Unit) for u in resident.units)
+    return any(unit is not None and in_zones(unit.zone, zones) for unit in units)
 
 
 def _micros(at: datetime) -> int:

@@ -13,7 +13,11 @@ from eventsourcing.application import AggregateNotFoundError
 from pydantic import BaseModel
 
 from services.intake.application.incidents import incident_for_help
-from services.intake.application.maintenance import link_report, notices_answering
+from services.intake.application.maintenance import (
+    link_report,
+    notices_answering,
+    zone_on_file,
+)
 from services.intake.application.replies import report_reply
 from services.intake.application.residents import mark_special_care
 from services.intake.application.times import not_in_future
@@ -21,6 +25,7 @@ from services.intake.domain import Incident, NoticeBoard, Ticket, TicketCounter,
 from services.intake.domain.care_roll import CareRoll
 from services.intake.domain.incident import incident_of_ticket
 from services.intake.domain.outage_calls import answering_notice
+from services.intake.domain.resident import unit_id_for
 from shared.contracts.commands import ReportContact
 from shared.eventstore.desk_app import CommandContext
 from shared.eventstore.ticket_numbers import TicketNumber
@@ -48,7 +53,9 @@ def report_contact(
         return report_reply(existing, site, duplicate=True, incident_no=number), []
     counter = _counter(app, ctx.site, received_at.astimezone(site.zone).strftime("%Y%m"), now)
     unit = reporter.get("room") if reporter else None
-    notices = notices_answering(app, ctx.site, unit=unit, category=cmd.category, at=received_at)
+    zone = zone_on_file(app, ctx.site, unit)  # whose zone's assistant holds it (R1.3, R6.3)
+    notices = notices_answering(app, ctx.site, unit=unit, zone=zone, category=cmd.category,
+                                at=received_at)  # fmt: skip
     # a repair call about an announced outage still running: an inquiry the notice answers, no
     # work order (R7.10, R16.6)
     answered = answering_notice(notices, kind=cmd.kind.value, content=cmd.content, at=received_at)
@@ -67,6 +74,7 @@ def report_contact(
         content=cmd.content,
         received_at=received_at,
         appointment=cmd.appointment.model_dump() if cmd.appointment else None,
+        zone=zone,
         **ctx.meta(cmd),
     )
     mark_special_care(app, ticket, ctx.meta(cmd))  # a special-care resident's phone (R11.10)
@@ -83,14 +91,17 @@ def report_lookups(
     app: IntakeApp, reports: list[tuple[CommandContext, ReportContact]]
 ) -> list[UUID]:
     """What these reports will look up (IntakeApp.lookups): their tickets, the site's notice
-    board and care roll (a report with a phone looks for a special-care caller), and the index
-    entries of the numbers their months' counters will issue next."""
+    board and care roll (a report with a phone looks for a special-care caller), the reporter's
+    unit on file (its zone), and the index entries of the numbers their months' counters will
+    issue next."""
     ids: list[UUID] = []
     months: dict[tuple[str, str], int] = {}
     for ctx, cmd in reports:
         ids += [ticket_id_for(ctx.site, cmd.client_ref), NoticeBoard.id_for(ctx.site)]
         if cmd.reporter is not None and cmd.reporter.phone:
             ids.append(CareRoll.id_for(ctx.site))
+        if cmd.reporter is not None and cmd.reporter.room:
+            ids.append(unit_id_for(ctx.site, cmd.reporter.room.strip()))
         site = app.sites.get(ctx.site)
         if site is not None:
             month = (cmd.received_at or app.clock.now()).astimezone(site.zone).strftime("%Y%m")

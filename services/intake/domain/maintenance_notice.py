@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from services.intake.domain.recorded_event import RecordedEvent
 from shared.kernel.maintenance import NoticeStatus, building_of
 from shared.kernel.refusals import RuleError, TransitionError
+from shared.kernel.zones import in_zones
 
 NOTICE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/maintenance-notice")
 
@@ -187,8 +188,7 @@ class MaintenanceNotice(Aggregate):
         scope = self.scope
         if scope.get("whole_site"):
             return True
-        zones = {z.strip().casefold() for z in scope.get("zones", [])}
-        if zone is not None and zone.strip().casefold() in zones:
+        if in_zones(zone, scope.get("zones", [])):
             return True
         if not (scope.get("buildings") or scope.get("units")):
             return zone is None  # zones alone: a place in another zone is not theirs

@@ -66,6 +66,7 @@ class Ticket(Aggregate):
         correlation_id: str,
         causation_id: str | None,
         answered_by_notice: str | None = None,
+        zone: str | None = None,
     ) -> None:
         self.site = site
         self.ticket_no = ticket_no
@@ -79,6 +80,7 @@ class Ticket(Aggregate):
         self.received_at = received_at
         self.appointment = appointment
         self.answered_by_notice = answered_by_notice  # the outage notice that answered it (R16.6)
+        self.zone = zone  # the reporter's unit's zone on file at report, whose assistant's (R1.3)
         self.owner = actor  # first-contact responsibility (首问负责制, R10.1)
         self.handovers: list[dict[str, Any]] = []  # explicit hand-overs of ownership (R10.1)
         self.status = TicketStatus.received

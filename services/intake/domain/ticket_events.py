@@ -38,6 +38,8 @@ class Reported(TicketEvent, Aggregate.Created):
     appointment: dict[str, Any] | None
     # a repair call an announced outage answered: recorded as an inquiry (outage_calls.py)
     answered_by_notice: str | None = None  # stored before it: none
+    # the zone the unit file gave the reporter's unit at report (R1.3, R16.4)
+    zone: str | None = None  # stored before it: none
 
 
 class Classified(TicketEvent):

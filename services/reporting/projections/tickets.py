@@ -53,6 +53,7 @@ def _reported(state: TicketState | None, ev: ticket_events.TicketReportedEvent) 
         "communicative_type": None,
         "severity": None,
         "unit": d.unit,
+        "zone": d.zone,  # the unit's zone at report (R1.3); null in a schema-1 event
         "content": d.content,
         "received_at": d.received_at.isoformat(),
         "appointment": d.appointment.model_dump(mode="json") if d.appointment else None,

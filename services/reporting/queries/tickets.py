@@ -64,6 +64,7 @@ def list_tickets(view: TicketView, site: str, query: ListTickets) -> dict[str, A
         site,
         status=query.status,
         kind=query.kind.value if query.kind else None,
+        zones=query.zones,
         limit=query.limit,
         before_seq=_cursor(query.cursor),
     )

@@ -173,14 +173,19 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
         kind: str | None,
         limit: int,
         before_seq: int | None,
+        zones: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], int | None]:
-        """Newest first. Returns one page and the cursor (a stream sequence) of the next one."""
+        """Newest first. Returns one page and the cursor (a stream sequence) of the next one.
+        `zones`: only the tickets in one of them (R1.3), compared as SQLite's lower() compares."""
         sql = "SELECT seq, state FROM tickets WHERE site = ?"
         params: list[Any] = [site]
         for column, value in (("status", status), ("kind", kind)):
             if value is not None:
                 sql += f" AND {column} = ?"
                 params.append(value)
+        if zones:
+            sql += f" AND {ZONE_OF} IN ({', '.join('?' * len(zones))})"
+            params += [_lower(zone) for zone in zones]
         if before_seq is not None:
             sql += " AND seq < ?"
             params.append(before_seq)
@@ -202,6 +207,9 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
 _PROJECTOR_OF = {
     cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS, VIOLATIONS) for cls in p.steps
 }
+# a ticket's zone as ticket.list compares it: SQLite's lower() folds the ASCII letters only, so
+# the zones asked are folded the same way (_lower); a name's other letters compare as written
+ZONE_OF = "lower(trim(json_extract(state, '$.zone')))"
 LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "breached", "escalation_level")
 
 
@@ -234,3 +242,8 @@ def _read(
         return None
     c.execute(f"SELECT entry FROM {history} WHERE {id_column} = ? ORDER BY version", (row[0],))
     return json.loads(row["state"]) | {"history": [json.loads(r["entry"]) for r in c.fetchall()]}
+
+
+def _lower(zone: str) -> str:
+    """`zone` as SQLite's lower(trim(…)) makes it: ASCII letters lowered, spaces cut."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in zone.strip(" "))

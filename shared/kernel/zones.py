@@ -1,0 +1,38 @@
+"""Zones (组团 / 辖区, R16.4): a site's area is divided into zones, each looked after by its CS
+assistant (R1.3). A zone is a name the site gives it (the unit file's `zone`, a notice's scope, a
+member of staff's `zones`), compared without case and surrounding spaces wherever two meet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+from shared.kernel.identifiers import not_personal
+
+# as the unit file's zone (shared/contracts/base.py `Place`): a place, never a person
+ZoneName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(not_personal),
+]
+
+
+def zone_key(zone: str) -> str:
+    """The zone as compared: without case and surrounding spaces."""
+    return zone.strip().casefold()
+
+
+def in_zones(zone: str | None, zones: Iterable[str]) -> bool:
+    """Whether `zone` (None: not known) is one of `zones`."""
+    return zone is not None and zone_key(zone) in {zone_key(z) for z in zones}
+
+
+def distinct_zones(zones: tuple[str, ...]) -> tuple[str, ...]:
+    """`zones` as given, refused when one is named twice (without case)."""
+    keys = [zone_key(z) for z in zones]
+    twice = sorted({z for z, k in zip(zones, keys, strict=True) if keys.count(k) > 1})
+    if twice:
+        raise ValueError(f"zone named twice: {', '.join(twice)}")
+    return zones
