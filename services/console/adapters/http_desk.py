@@ -75,8 +75,11 @@ class DeskPages(Web):
         # the dashboard's ladder: the complaints at one level of it (R6.3–R6.7)
         level = request.query_params.get("level") or None
         level = level if level in ROLES else None
+        area = who.area(request)  # her zones first, the whole site a click away (R1.3, R6.3)
         try:
-            found = await self.desk.queue(who.session.site, view, kind, who.session.staff_id)
+            found = await self.desk.queue(
+                who.session.site, view, kind, who.session.staff_id, area.zones
+            )
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         if level:
@@ -90,6 +93,7 @@ class DeskPages(Web):
             kind=kind,
             kinds=KINDS,
             level=level,
+            area=area,
             live="reload",
         )
 

@@ -2,7 +2,8 @@
 number — with their units, special-care flag and open tickets, and a special-care resident's
 visits, when the next is due and the form that records one (R11.10) — and the forms that register
 or correct a resident or a unit; a refused form comes back with what was typed and the reason.
-关怀名单 (`/residents/care`) lists the special-care residents by when each is next due."""
+关怀名单 (`/residents/care`) lists the special-care residents by when each is next due: a zone CS
+assistant's zones first (R1.3)."""
 
 from __future__ import annotations
 
@@ -53,16 +54,17 @@ class ResidentPages(Web):
         view = view if view in rd.CARE_VIEWS else "all"
         cursor = request.query_params.get("cursor") or None
         roll, refused, status = None, None, 200
+        area = who.area(request)  # her zones' residents first (R1.3)
         try:
             roll = await rd.care_roll(self.desk.desk, who.session.site, who.session.staff_id,
-                                      view, cursor)  # fmt: skip
+                                      view, cursor, area.zones)  # fmt: skip
         except Refused as failed:
             if failed.code == "unavailable":
                 raise Stop(503, failed.shown) from None
             refused, status = failed, failed.status
         return self.page(
             request, "care_roll.html", status, who=who, roll=roll, refused=refused, view=view,
-            views=rd.CARE_VIEWS, care=rd.CARE, cursor=cursor,
+            views=rd.CARE_VIEWS, care=rd.CARE, cursor=cursor, area=area,
         )  # fmt: skip
 
     async def save_resident(self, request: Request, who: Who) -> Response:

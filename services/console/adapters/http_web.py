@@ -19,6 +19,7 @@ from services.console.adapters.templating import environment, local, time_left, 
 from services.console.application.accounts import Accounts, NotSignedIn
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.accounts import Session
+from services.console.domain.areas import Area, area_of
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import may_open, menu
 from services.console.domain.words import ROLES as ROLE_WORDS
@@ -52,6 +53,11 @@ class Who:
     session: Session
     name: str
     role: str
+    zones: tuple[str, ...] = ()  # a zone CS assistant's, from the staff list (R1.3)
+
+    def area(self, request: Request) -> Area:
+        """The part of the site a page shows her: her zones unless `area=site` (areas.py)."""
+        return area_of(self.zones, request.query_params.get("area"))
 
 
 class Web:
@@ -136,7 +142,7 @@ class Web:
         key, session = self.accounts.session(request.cookies.get(SESSION))
         member = self.accounts.member(session.site, session.staff_id)
         assert member is not None  # accounts.session ended the session otherwise
-        return Who(key, session, member.name or session.staff_id, member.role.value)
+        return Who(key, session, member.name or session.staff_id, member.role.value, member.zones)
 
     def checked(self, who: Who, form: dict[str, str]) -> None:
         if not who.session.csrf_matches(form.get("csrf")):

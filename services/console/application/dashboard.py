@@ -1,5 +1,6 @@
 """The managers' page: today at the site (new, open, overdue, breaches, the complaint ladder by
-level, this month's satisfaction) from the contract's queries."""
+level, this month's satisfaction) from the contract's queries; a zone CS assistant's tickets in
+her zones (R1.3)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,16 @@ from services.console.domain.refusal import Refused
 from shared.kernel.vocabulary import LADDER
 
 
-async def today(front: FrontDesk, site: str, zone: ZoneInfo) -> dict[str, Any]:
+async def today(front: FrontDesk, site: str, zone: ZoneInfo,
+                zones: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
+    """The day's figures; the tickets' (new, open, overdue, the ladder) only those in `zones`
+    when given — a zone CS assistant's (R1.3) —, the notices, emergencies and satisfaction the
+    site's."""
     now = front.clock.now().astimezone(zone)
     day = now.date().isoformat()
     month = now.strftime("%Y-%m")
-    latest = await front.tickets(site)
-    open_ = await front.queue(site, "open", None)
+    latest = await front.tickets(site, zones=zones)
+    open_ = await front.queue(site, "open", None, zones=zones)
     notices = await front.notices(site, None)
 
     def local_day(when: str | None) -> str:

@@ -82,20 +82,28 @@ class FrontDesk:
         one or a few)."""
         return [await self.work_order(site, o["work_order_id"]) for o in ticket["work_orders"]]
 
-    async def tickets(self, site: str, status: str | None = None, kind: str | None = None):
-        query = {"limit": PAGE, **({"status": status} if status else {})}
+    async def tickets(self, site: str, status: str | None = None, kind: str | None = None,
+                      zones: tuple[str, ...] = ()) -> list[dict[str, Any]]:  # fmt: skip
+        """The newest page of the site's tickets (of `status`, `kind`, in one of `zones`)."""
+        query: dict[str, Any] = {"limit": PAGE, **({"status": status} if status else {})}
         if kind:
             query["kind"] = kind
+        if zones:  # a zone CS assistant's cases (R1.3, R6.3)
+            query["zones"] = list(zones)
         return (await self.desk.query(site, "ticket.list", query))["tickets"]
 
     async def queue(
-        self, site: str, view: str, kind: str | None, staff_id: str = ""
-    ) -> list[dict[str, Any]]:
+        self, site: str, view: str, kind: str | None, staff_id: str = "",
+        zones: tuple[str, ...] = (),
+    ) -> list[dict[str, Any]]:  # fmt: skip
         """open: every open ticket; overdue: those with a clock breached; mine: those `staff_id`
-        owns — logged, or handed over to them (R10.1, docs/SHIFTS.md); all: the newest."""
+        owns — logged, or handed over to them (R10.1, docs/SHIFTS.md); all: the newest. Each of
+        them only in `zones`, when given (R1.3)."""
         if view == "all":
-            return await self.tickets(site, None, kind)
-        found = [t for status in sorted(OPEN) for t in await self.tickets(site, status, kind)]
+            return await self.tickets(site, None, kind, zones)
+        found = [
+            t for status in sorted(OPEN) for t in await self.tickets(site, status, kind, zones)
+        ]
         found.sort(key=lambda t: t["received_at"], reverse=True)
         if view == "overdue":
             found = [t for t in found if (t.get("sla") or {}).get("overdue")]

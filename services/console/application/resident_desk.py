@@ -45,10 +45,10 @@ CARE_VIEWS = {"all": ("全部", None), "week": ("7 天内到期（含已超时�
 
 
 async def care_roll(desk: DeskContract, site: str, staff_id: str, view: str,
-                    cursor: str | None) -> dict[str, Any]:  # fmt: skip
-    """One page of the site's special-care residents, the soonest due first (intake records
-    the look, R15.2)."""
-    asked = {"due_within_days": CARE_VIEWS[view][1], "cursor": cursor}
+                    cursor: str | None, zones: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
+    """One page of the site's special-care residents, the soonest due first, only those living
+    in `zones` when given — a zone CS assistant's (R1.3) — (intake records the look, R15.2)."""
+    asked = {"due_within_days": CARE_VIEWS[view][1], "cursor": cursor, "zones": list(zones)}
     body = _checked_file(ListCareRoll, asked, staff_id)
     return await desk.query(site, "resident.care_roll", {**body, "staff_id": staff_id})
 

@@ -115,12 +115,13 @@ ACCOUNTS = Page("/accounts", "账号管理")  # a colleague's forgotten password
 #   violation cases: the CS assistant opens them, the CS supervisor and the manager answer (R14.2);
 #   the shift log: the desk, its supervisor (told of an unsigned handover) and the night duty
 #   that signs (R15.9–R15.11); 维修通告: the desk and those who answer for it (docs/OUTAGES.md);
-#   账号管理, last: the roles that may reset someone's password (password_reset.RESETS)
+#   账号管理, last: the roles that may reset someone's password (password_reset.RESETS);
+#   今日概况 for the zone CS assistant too: her zones' day, after her list (R1.3, areas.py)
 MENUS: dict[str, tuple[Page, ...]] = {
     "receptionist": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS,
                      ANNOUNCEMENTS, SHIFTS, RESIDENTS),
-    "cs_assistant": (DESK, TICKETS, ORDER_QUEUES, FOLLOW_UPS, PROMISES, NOTICES, INCIDENTS,
-                     ANNOUNCEMENTS, ROUNDS, VIOLATIONS, VISITS, SHIFTS, RESIDENTS),
+    "cs_assistant": (DESK, TICKETS, DASHBOARD, ORDER_QUEUES, FOLLOW_UPS, PROMISES, NOTICES,
+                     INCIDENTS, ANNOUNCEMENTS, ROUNDS, VIOLATIONS, VISITS, SHIFTS, RESIDENTS),
     "department_supervisor": (TICKETS, ORDER_QUEUES, NOTICES, DESK, FOLLOW_UPS, INCIDENTS,
                               ANNOUNCEMENTS, ROUNDS, RESIDENTS, ACCOUNTS),
     "project_manager": (DASHBOARD, TICKETS, FOLLOW_UPS, NOTICES, INCIDENTS, ANNOUNCEMENTS, ROUNDS,
