@@ -77,13 +77,18 @@ def ticket_list(
     site: Site,
     status: Annotated[str | None, typer.Option(help="received classified resolved …")] = None,
     kind: Annotated[str | None, typer.Option(help="complaint repair …")] = None,
+    zone: Annotated[
+        list[str] | None,
+        typer.Option(help="Only tickets in this zone (组团/辖区; repeat for more, R1.3)"),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
     cursor: Annotated[str | None, typer.Option(help="From a previous page")] = None,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
     """Tickets of a site, newest first."""
-    body = {"status": status, "kind": kind, "limit": limit, "cursor": cursor}
+    body = {"status": status, "kind": kind, "zones": zone or None, "limit": limit,
+            "cursor": cursor}  # fmt: skip
     body = {k: v for k, v in body.items() if v is not None}
     reply = call_desk(nats_url, subjects.query(site, "ticket.list"), body, as_json)
     if not as_json:

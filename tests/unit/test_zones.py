@@ -12,7 +12,10 @@ from uuid import UUID
 
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+from propdesk.cli import ticket as ticket_cli
+from propdesk.cli.main import app as cli
 from services.intake.adapters.translate import Translator
 from services.intake.application import IntakeApp
 from services.intake.application.care_roll import list_care_roll
@@ -163,3 +166,21 @@ def test_the_care_roll_lists_the_residents_of_the_zones_asked_R1_3_R11_10(app) -
     assert roll() == ["HBW-0001", "HBW-0002", "HBW-0003"]
     assert roll("a区") == ["HBW-0001"]  # not HBW-0003: in no unit on file, in no zone
     assert roll("A区", "b区") == ["HBW-0001", "HBW-0002"]
+
+
+def test_the_cli_lists_a_zones_tickets_R1_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[str, dict[str, Any]]] = []
+
+    def fake_call_desk(url, subject, body, as_json):
+        asked.append((subject, body))
+        return {"ok": True, "tickets": [], "next_cursor": None}
+
+    monkeypatch.setattr(ticket_cli, "call_desk", fake_call_desk)
+    runner = CliRunner(env={"COLUMNS": "120"})
+    for argv in (["--zone", "A区", "--zone", "B区"], []):
+        result = runner.invoke(cli, ["ticket", "list", "--site", "hbw", *argv])
+        assert result.exit_code == 0, result.output
+    assert asked == [
+        ("desk.qry.hbw.ticket.list", {"zones": ["A区", "B区"], "limit": 50}),
+        ("desk.qry.hbw.ticket.list", {"limit": 50}),  # no zone: the whole site
+    ]
