@@ -148,13 +148,14 @@ def test_a_round_recorded_on_the_console_opens_a_case_the_manager_signs_its_pena
     shoot(manager, "35-violation-signed")
     no_overflow(manager)
 
-    # the assistant's menu (13 pages) on a phone: one row that scrolls, the current page in view
+    # the assistant's menu (14 pages, 今日概况 among them) on a phone: one row that scrolls,
+    # the current page in view
     page.goto(f"{running.console}/visits")
     page.set_viewport_size(PHONE)
     page.reload()
     nav = page.query_selector("header nav")
     links = nav.query_selector_all("a")
-    assert len(links) == 13
+    assert len(links) == 14
     assert len({round(a.bounding_box()["y"]) for a in links}) == 1  # one row, not three
     here = page.query_selector("header nav a.here").bounding_box()
     assert here["x"] >= 0 and here["x"] + here["width"] <= PHONE["width"]
