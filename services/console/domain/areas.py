@@ -24,7 +24,16 @@ class Area:
     @property
     def label(self) -> str:
         """What the page says it shows."""
-        return f"{AREAS[MINE]}：{'、'.join(self.own)}" if self.zones else AREAS[SITE]
+        return self._mine if self.zones else AREAS[SITE]
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """The two a member with zones chooses between, each named as the page shows it."""
+        return (MINE, self._mine), (SITE, AREAS[SITE])
+
+    @property
+    def _mine(self) -> str:
+        return f"{AREAS[MINE]}：{'、'.join(self.own)}"
 
 
 def area_of(own: tuple[str, ...], asked: str | None) -> Area:
