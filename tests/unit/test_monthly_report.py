@@ -160,11 +160,12 @@ def test_repeat_units_money_departments_and_change_against_september(view) -> No
         "repairs": {"this": 2, "previous": 1, "change": 1},
     }
     assert [p["month"] for p in report["trend"]] == months_back("2026-10", 6)
+    no_care = {"care_residents": None, "care_visits": None, "care_visits_overdue": None}
     assert report["trend"][-2:] == [
         {"month": "2026-09", "contacts": 2, "complaints": 1, "satisfaction_rate": None,
-         "clock_compliance": None},
+         "clock_compliance": None, **no_care},
         {"month": "2026-10", "contacts": 7, "complaints": 2, "satisfaction_rate": 0.75,
-         "clock_compliance": 0.3333},
+         "clock_compliance": 0.3333, **no_care},
     ]  # fmt: skip
     assert report["analysis"] is None
 

@@ -142,6 +142,17 @@ class PeriodFacts:
             )
         }
 
+    def care_months(self, months: list[str]) -> list[dict[str, Any]]:
+        """The special-care counts of every site in these months (views/care_months.py), and
+        each site's last before them: the roll it carries into the first."""
+        return self.view.rows(
+            "SELECT site, month, residents, visits, overdue FROM care_months "
+            "WHERE month BETWEEN ?1 AND ?2 UNION ALL "
+            "SELECT site, MAX(month) AS month, residents, visits, overdue FROM care_months "
+            "WHERE month < ?1 GROUP BY site",
+            (months[0], months[-1]),
+        )
+
     def hours(self, month: str) -> list[list[float]]:
         """The hours to resolve of every site's tickets of the month (site by site)."""
         self.view.settle()

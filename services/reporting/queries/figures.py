@@ -29,7 +29,7 @@ from services.reporting.queries.month import (
 )
 from services.reporting.queries.quality import quality_pack
 from services.reporting.views import (
-    care_facts,
+    care_months,
     notice_facts,
     promise_facts,
     shift_facts,
@@ -153,7 +153,7 @@ class Reports:
                     ("repairs", _kind(this, Kind.repair), _kind(before, Kind.repair)),
                 )
             },
-            "trend": [self._trend_point(site, m, first) for m in months_back(month, TREND_MONTHS)],
+            "trend": self._trend(site, month, first),
             "ledger": cases(
                 facts, site, config, [t for t in this.tickets if t["kind"] in LEDGER_KINDS]
             ),
@@ -162,6 +162,14 @@ class Reports:
             "inspection": inspection_figures(this),  # rounds' findings (docs/INSPECTION.md)
             "maintenance": self._notices(site, month),  # 维修通告 (R7.9, R16.6, OUTAGES.md)
         }
+
+    def _trend(self, site: str, month: str, first: str | None) -> list[dict[str, Any]]:
+        """Six months; the special-care figures (R11.10) by their own rule: a month without
+        any is null however the site's contacts go (views/care_months.py)."""
+        months = months_back(month, TREND_MONTHS)
+        care = care_months.series(self.facts.care_months(months), months).get(site)
+        cared = care or care_months.none(months)
+        return [self._trend_point(site, m, first) | c for m, c in zip(months, cared, strict=True)]
 
     def _trend_point(self, site: str, month: str, first: str | None) -> dict[str, Any]:
         """A month before the site's first contact has no data: every measure null."""
@@ -218,9 +226,6 @@ class Reports:
                     self.view.rows, row["site"], config, month, today
                 )
                 row |= visit_facts.quality_figures(figures)
-            # the special-care residents' visits (R11.10): the roll, the visits, the overdue
-            row |= care_facts.quality_figures(self.view.rows, row["site"], month)
-        pack["company"] |= care_facts.pooled(pack["sites"])
         return pack
 
 

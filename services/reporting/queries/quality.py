@@ -1,6 +1,6 @@
 """The company quality pack (R12.3, docs/REPORTS.md): every site's measures of the month side by
 side, the company's pooled, six months of trend (a month before a site's first contact has no
-data, not zero), and what got worse."""
+data, not zero; the special-care figures, R11.10, have their own rule), and what got worse."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from services.reporting.queries.month import (
 )
 from services.reporting.queries.quality_issue16 import pooled as pooled_cases
 from services.reporting.queries.quality_issue16 import rounds_and_cases
+from services.reporting.views import care_facts, care_months
 from services.reporting.views.promise_facts import OUTCOMES, on_time_rate
 from shared.kernel.months import months_back
 from shared.kernel.sites import SiteConfig
@@ -31,9 +32,11 @@ def quality_pack(
     as_of: datetime,
 ) -> dict:
     """From the finished rows of the site-months (views/analytics_months.py): one query for the
-    six months of every site, one for the hours of the month (the company's median)."""
+    six months of every site, one for the hours of the month (the company's median), one for
+    the special-care months (views/care_months.py)."""
     months = months_back(month, TREND_MONTHS)
     parts = facts.site_months(months)
+    care = care_months.series(facts.care_months(months), months)
     firsts = facts.first_months()
     # every site with facts in these months: contacts, or orders issued or completed (a fee
     # recorded this month for a contact of long ago)
@@ -55,7 +58,11 @@ def quality_pack(
         per_month = [
             measures_of(series[m]) if first is not None and m >= first else {} for m in months
         ]  # a month before the site's first contact: no data, not zero
-        trend[site] = {k: [p.get(k) for p in per_month] for k in TREND_MEASURES}
+        cared = care.get(site) or care_months.none(months)  # the roll, visits, overdue (R11.10)
+        rows[-1] |= cared[-1]
+        trend[site] = {k: [p.get(k) for p in per_month] for k in TREND_MEASURES} | {
+            k: [c[k] for c in cared] for k in care_facts.FIGURES
+        }
     pooled_parts = {
         months[-2]: pooled([parts.get((site, months[-2]), NO_PARTS) for site in names]),
         month: pooled([parts.get((site, month), NO_PARTS) for site in names], facts.hours(month)),
@@ -74,7 +81,8 @@ def quality_pack(
         "company": measures_of(pooled_parts[month])
         | {"paid_revenue": str(revenue), "incidents": sum(r["incidents"] for r in rows)}
         | {"promises_on_time": on_time_rate(_pooled(promises, names))}
-        | pooled_cases(rows),
+        | pooled_cases(rows)
+        | care_facts.pooled(rows),
         "trend": trend,
         "worse": {
             "sites": _worse_sites(trend),

@@ -23,6 +23,7 @@ from services.reporting.views import (
     analytics_months,
     analytics_tables,
     care_facts,
+    care_months,
     household_facts,
     notice_facts,
     promise_facts,
@@ -62,6 +63,9 @@ class AnalyticsView(ParkingView, SQLiteView):
         self._stale = bool(self.rows(f"SELECT 1 FROM {analytics_months.STALE} LIMIT 1"))
         if "ticket_facts" in had and analytics_months.TABLE not in had:
             self.finish()  # a view written before the site-months: they are filled now
+        elif care_facts.CARE in had and care_months.TABLE not in had:
+            with self._write(), self.datastore.transaction(commit=True) as c:
+                care_months.refresh_all(c)  # …before the special-care months (R11.10)
 
     def _add_columns(self) -> None:
         """A view written before the ledger's columns gets them, empty: the tickets it already
@@ -79,9 +83,11 @@ class AnalyticsView(ParkingView, SQLiteView):
         self._bulk = True
 
     def finish(self) -> None:
-        """Every site-month recomputed from the facts (views/analytics_months.py)."""
+        """Every site-month recomputed from the facts (views/analytics_months.py,
+        views/care_months.py)."""
         with self._write(), self.datastore.transaction(commit=True) as c:
             analytics_months.refresh_all(c)
+            care_months.refresh_all(c)
             self._stale = False
         self._bulk = False
 
@@ -138,6 +144,7 @@ class AnalyticsView(ParkingView, SQLiteView):
         batch = analytics_tables.batch(c, self.projectors)
         events = [d.envelope for d in deliveries if d.envelope is not None]
         analytics_tables.preload(batch, events, self.projectors)
+        cared: set[care_facts.Touched] = set()  # the site-months of the care facts added
         for delivery in deliveries:
             event = delivery.envelope
             if event is not None and self._is_new(batch, event):
@@ -150,9 +157,11 @@ class AnalyticsView(ParkingView, SQLiteView):
                 shift_facts.record(c, self.calendar, event)  # R15.9, R10.1
                 visit_facts.record(c, event)  # R11.6, R11.9
                 household_facts.record(c, event)  # R11.6 with R16.4
-                care_facts.record(c, self.calendar, event)  # R11.10
+                if care := care_facts.record(c, self.calendar, event):  # R11.10
+                    cared.add(care)
         batch.write()
         if not self._bulk:
+            care_months.refresh(c, cared)
             touched = analytics_months.touched(batch)
             if touched:
                 analytics_months.mark(c, touched)

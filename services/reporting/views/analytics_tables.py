@@ -15,6 +15,7 @@ from services.reporting.projections.ticket_facts import Facts, no_facts
 from services.reporting.views import (
     analytics_months,
     care_facts,
+    care_months,
     household_facts,
     notice_facts,
     promise_facts,
@@ -107,6 +108,7 @@ TABLES = (
     *visit_facts.TABLES,
     *household_facts.TABLES,
     *care_facts.TABLES,
+    *care_months.TABLES,
 )
 CHECKED = (
     *_KEYS.items(),
@@ -117,6 +119,7 @@ CHECKED = (
     *visit_facts.CHECKED,
     *household_facts.CHECKED,
     *care_facts.CHECKED,
+    *care_months.CHECKED,
 )
 
 

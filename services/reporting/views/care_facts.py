@@ -3,7 +3,8 @@ what DESK publishes, one row per event that puts a resident on the care roll or 
 it (resident.registered flagged, resident.corrected), per visit made (resident.care_visited, in
 the month of its `visited_at`; a schema-1 event in the month it was recorded) and per reminder
 that a visit is overdue (escalation.care_visit_due, in the month it was raised). `detail` is the
-resident's id. The quality pack shows each site's month from them (`quality_figures`)."""
+resident's id. The quality pack reads each site-month's counts from the rows kept from them
+(views/care_months.py), and shows them by the rule of `figures`."""
 
 from __future__ import annotations
 
@@ -38,37 +39,46 @@ MONTH_SQL = (
 Rows = Callable[[str, Sequence[Any]], list[dict[str, Any]]]
 
 
-def record(c: SQLiteCursor, calendar: Calendar, event: Any) -> None:
+# the site-month of a fact, and whether it is a flag: a flag changes the roll of later months too
+Touched = tuple[str, str, bool]
+
+
+def record(c: SQLiteCursor, calendar: Calendar, event: Any) -> Touched | None:
     """The fact an event adds, if any (a resident registered without the flag adds none)."""
     match event:
         case ev.ResidentRegisteredEvent(data=d) if d.special_care:
-            _record(c, calendar, event, "flagged", str(event.aggregate_id))
+            return _record(c, calendar, event, "flagged", str(event.aggregate_id))
         case ev.ResidentCorrectedEvent(data=d):
             flag = "flagged" if d.special_care else "unflagged"
-            _record(c, calendar, event, flag, str(event.aggregate_id))
+            return _record(c, calendar, event, flag, str(event.aggregate_id))
         case ev.CareVisitedEvent(data=d):
-            _record(c, calendar, event, "visited", str(event.aggregate_id), d.visited_at)
+            return _record(c, calendar, event, "visited", str(event.aggregate_id), d.visited_at)
         case esc.EscalationCareVisitDueEvent(data=d):
-            _record(c, calendar, event, "overdue", str(d.ticket_id))  # ticket_id: the resident's
+            # ticket_id: the resident's
+            return _record(c, calendar, event, "overdue", str(d.ticket_id))
+    return None
 
 
 def _record(
     c: SQLiteCursor, calendar: Calendar, event: Any, what: str, resident: str, at: Any = None
-) -> None:
-    record_fact(c, calendar, CARE, "aggregate_id", event, (what, resident), at)
+) -> Touched:
+    month = record_fact(c, calendar, CARE, "aggregate_id", event, (what, resident), at)
+    return event.site, str(month), what in ("flagged", "unflagged")
 
 
-def quality_figures(rows: Rows, site: str, month: str) -> dict[str, int | None]:
-    """A site's special-care line in the quality pack (R11.10): the residents on the care roll at
-    the month's end, the visits made in the month, and the residents reminded in the month that
-    their visit was overdue. A site with no special-care resident and nothing in the month has
-    no figure (null), not zeros."""
+def month_counts(rows: Rows, site: str, month: str) -> tuple[int, int, int]:
+    """From the facts: the residents on the care roll at the month's end, the visits made in
+    the month, and the residents reminded in the month that their visit was overdue."""
     [roll] = rows(ROLL_SQL, (site, month))
     [done] = rows(MONTH_SQL, (site, month))
-    figures = (roll["n"], done["visits"] or 0, done["overdue"])
-    if not any(figures):
-        return dict.fromkeys(FIGURES)
-    return dict(zip(FIGURES, figures, strict=True))
+    return roll["n"], done["visits"] or 0, done["overdue"]
+
+
+def figures(residents: int, visits: int, overdue: int) -> dict[str, int | None]:
+    """A site's special-care line of a month in the quality pack (R11.10): its counts, or no
+    figure (null), not zeros, for a site with no special-care resident and nothing in the month."""
+    counts = (residents, visits, overdue)
+    return dict(zip(FIGURES, counts, strict=True)) if any(counts) else dict.fromkeys(FIGURES)
 
 
 def pooled(sites: list[dict[str, Any]]) -> dict[str, int | None]:

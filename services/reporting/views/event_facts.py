@@ -33,14 +33,15 @@ def record_fact(
     event: Any,
     fact: Fact | None,
     at: datetime | None = None,
-) -> None:
+) -> str | None:
     """The fact an event adds, if any: in the month it happened (`at`, else when the event
-    occurred), the site's calendar."""
+    occurred), the site's calendar. The month, if it adds one."""
     if fact is None:
-        return
+        return None
     month = calendar.month_of(event.site, at or event.occurred_at)
     c.execute(
         f"INSERT OR IGNORE INTO {table} ({key}, version, site, month, what, detail) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (str(event.aggregate_id), event.aggregate_version, event.site, month, *fact),
     )
+    return month
