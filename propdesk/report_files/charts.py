@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import matplotlib
@@ -173,44 +173,50 @@ def bars(
     return draw(font, paint, (7.0, 1.2 + 0.32 * max(len(labels), 1)))
 
 
+CARE_LINES = ("care_visits", "care_visits_overdue")  # the work done, and the people it failed
+
+
 def monthly_trend(trend: list[dict[str, Any]], words: Words, font: str | None) -> str:
-    """Six months: contacts and complaints (left), satisfaction and clock compliance (right)."""
+    """Six months: contacts and complaints (left), satisfaction and clock compliance (right), and
+    the special-care visits and residents overdue (R11.10) when the site has any."""
     months = [str(t.get("month", "")) for t in trend]
+    care = [k for k in CARE_LINES if has_values(t.get(k) for t in trend)]
 
     x = range(len(months))
 
+    def lines(ax: Any, keys: Sequence[tuple[str, str]], first: int) -> None:
+        for i, (key, name) in enumerate(keys):
+            ax.plot(x, [_number(t.get(key)) for t in trend], marker="o",
+                    color=COLORS[first + i], label=name)  # fmt: skip
+
     def paint(fig: Figure) -> None:
-        counts, rates = fig.subplots(1, 2)
-        for i, (key, name) in enumerate(
-            (
-                ("contacts", words("受理总数", "Contacts")),
-                ("complaints", words("投诉", "Complaints")),
-            )
-        ):
-            counts.plot(x, [_number(t.get(key)) for t in trend], marker="o",
-                        color=COLORS[i], label=name)  # fmt: skip
+        counts, rates, *cared = fig.subplots(1, 3 if care else 2)
+        lines(counts, [(k, words.of(L.MEASURES, k)) for k in ("contacts", "complaints")], 0)
         counts.set_title(words("受理与投诉", "Contacts and complaints"), loc="left",
                          fontweight="bold")  # fmt: skip
-        counts.set_ylim(bottom=0)
-        counts.yaxis.set_major_locator(MaxNLocator(integer=True))
-        for i, (key, name) in enumerate(
-            (
-                ("satisfaction_rate", words("满意率", "Satisfaction rate")),
-                ("clock_compliance", words("时限达标率", "Clock compliance")),
-            )
-        ):
-            rates.plot(x, [_number(t.get(key)) for t in trend], marker="o",
-                       color=COLORS[i + 2], label=name)  # fmt: skip
+        rated = ("satisfaction_rate", "clock_compliance")
+        lines(rates, [(k, words.of(L.MEASURES, k)) for k in rated], 2)
         rates.set_title(words("满意率与时限达标率", "Satisfaction and compliance"), loc="left",
                         fontweight="bold")  # fmt: skip
         rates.yaxis.set_major_formatter(PercentFormatter(1.0))
         rates.set_ylim(0, 1.05)
-        for ax in (counts, rates):
+        for ax in cared:
+            lines(ax, [(k, words.of(L.MEASURES, k)) for k in care], 4)
+            ax.set_title(words("特殊关怀", "Special care"), loc="left", fontweight="bold")
+        for ax in (counts, *cared):
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        for ax in (counts, rates, *cared):
             _month_axis(ax, months)
             ax.legend(loc="best", fontsize=8)
             ax.tick_params(axis="x", labelrotation=30)
 
-    return draw(font, paint, (9.0, 3.4))
+    return draw(font, paint, (13.0 if care else 9.0, 3.4))
+
+
+def has_values(values: Any) -> bool:
+    """Whether there is anything to draw: a value that is not null."""
+    return any(v is not None for v in values)
 
 
 def site_trends(
@@ -219,18 +225,26 @@ def site_trends(
     names: dict[str, str | None],
     words: Words,
     font: str | None,
+    panels: Sequence[str] = ("contacts", "complaints", "satisfaction_rate", "clock_compliance"),
+    sites: Collection[str] | None = None,
 ) -> str:
-    """Four panels (contacts, complaints, satisfaction, compliance), a line per site."""
-    panels = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
+    """A panel per measure, two a row, a line per site (of `sites` only, when given: a site keeps
+    its colour from chart to chart); with an odd number of panels the last place holds the
+    legend."""
+    shown = [
+        (site, series, COLORS[i % len(COLORS)])
+        for i, (site, series) in enumerate(trend.items())
+        if sites is None or site in sites
+    ]
+    rows = math.ceil(len(panels) / 2)
 
     def paint(fig: Figure) -> None:
-        axes = fig.subplots(2, 2).flatten()
-        for ax, measure in zip(axes, panels, strict=True):
-            for i, (site, series) in enumerate(trend.items()):
+        axes = fig.subplots(rows, 2).flatten()
+        for ax, measure in zip(axes, panels, strict=False):
+            for site, series, color in shown:
                 points = [_number(v) for v in (series.get(measure) or [])]
                 points += [math.nan] * (len(months) - len(points))
                 label = words.site(site, names.get(site))
-                color = COLORS[i % len(COLORS)]
                 ax.plot(range(len(months)), points[: len(months)], marker="o", markersize=3,
                         color=color, label=label)  # fmt: skip
             _month_axis(ax, months)
@@ -242,8 +256,14 @@ def site_trends(
             else:
                 ax.set_ylim(bottom=0)
                 ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        if trend:
+        if shown:
             handles, names_ = axes[0].get_legend_handles_labels()
-            fig.legend(handles, names_, loc="outside lower center", ncols=min(len(trend), 5))
+            if len(panels) % 2:
+                axes[-1].axis("off")
+                axes[-1].legend(handles, names_, loc="center", ncols=1 + len(shown) // 8)
+            else:
+                fig.legend(handles, names_, loc="outside lower center", ncols=min(len(shown), 5))
+        elif len(panels) % 2:
+            axes[-1].axis("off")
 
-    return draw(font, paint, (9.0, 6.4))
+    return draw(font, paint, (9.0, 3.2 * rows))

@@ -16,7 +16,8 @@ its order:
 The quality pack is one row per site with the measures as columns (`site, site_name`, the
 measures of the side-by-side table, `worse`: the measures on which the site got worse, `;`
 separated, then `<measure>.<YYYY-MM>` for the six-month trend of contacts, complaints, satisfaction
-rate and clock compliance) and a last row `company` with the company's measures. The categories
+rate and clock compliance, and of the special-care residents, visits and residents overdue when the
+pack has them) and a last row `company` with the company's measures. The categories
 that got worse are in the other formats only.
 
 A text value starting with `=`, `+`, `-`, `@` (a spreadsheet formula) is written with a leading
@@ -30,10 +31,9 @@ import io
 from typing import Any
 
 from propdesk.report_files.document import to_decimal
-from propdesk.report_files.quality import measures_of
+from propdesk.report_files.quality import measures_of, trend_measures
 
 ANALYSIS_FIELDS = ("cause", "lessons", "actions", "revision", "by", "at")
-TREND_MEASURES = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
 LIST_KEYS = ("incident_no", "ticket_no", "unit", "category", "month", "site")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -114,7 +114,9 @@ def render_quality(report: dict[str, Any]) -> bytes:
     worse: dict[str, list[str]] = {}
     for w in (report.get("worse") or {}).get("sites") or []:
         worse.setdefault(w.get("site"), []).append(str(w.get("measure")))
-    trend_columns = [(m, i, month) for m in TREND_MEASURES for i, month in enumerate(months)]
+    trend_columns = [
+        (m, i, month) for m in trend_measures(trend.values()) for i, month in enumerate(months)
+    ]
     header = [
         "site",
         "site_name",

@@ -20,6 +20,7 @@ from propdesk.report_files.document import (
     Table,
     when,
 )
+from propdesk.report_files.quality import TREND, trend_measures
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",
@@ -233,8 +234,19 @@ def _quality(report: dict[str, Any], doc: Document, words: charts.Words, font: A
     body.append(f"<h2>{escape(trend_sheet.name)}</h2>")
     trend = report.get("trend") or {}
     if trend:
-        svg = charts.site_trends(list(report.get("months") or []), trend, names, words, font)
+        months = list(report.get("months") or [])
+        svg = charts.site_trends(months, trend, names, words, font)
         body.append(_figure(L.both("各项目六个月趋势", "Six-month trends per site"), svg, 3))
+        care = trend_measures(trend.values())[len(TREND) :]  # R11.10, when the pack has them
+        cared = [
+            site
+            for site, series in trend.items()
+            if charts.has_values(v for m in care for v in series.get(m) or [])
+        ]  # the sites with special-care residents: the others have no line to draw
+        if cared:
+            svg = charts.site_trends(months, trend, names, words, font, care, cared)
+            caption = L.both("各项目特殊关怀六个月趋势", "Special-care six-month trends per site")
+            body.append(_figure(caption, svg, 4))
     body.append(_tables(trend_sheet.tables))
     body.append(f"<h2>{escape(worse_sheet.name)}</h2>")
     body.append(_tables(worse_sheet.tables))

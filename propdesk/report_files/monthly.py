@@ -27,6 +27,7 @@ from propdesk.report_files.labels import both
 from propdesk.report_files.ledger import ledger_sheet
 from propdesk.report_files.maintenance import maintenance
 from propdesk.report_files.promises import promises
+from propdesk.report_files.quality import measure_cell, measure_label, trend_measures
 from propdesk.report_files.violations import violations
 from propdesk.report_files.visits import surveys, visits
 
@@ -190,18 +191,12 @@ def change(report: Report) -> Table:
 
 
 def trend(report: Report) -> Table:
-    header = [
-        both("月份", "Month"),
-        both("受理总数", "Contacts"),
-        both("投诉", "Complaints"),
-        both("满意率", "Satisfaction rate"),
-        both("时限达标率", "Clock compliance"),
-    ]
-    rows = [
-        [text(t.get("month")), count(t.get("contacts")), count(t.get("complaints")),
-         pct(t.get("satisfaction_rate")), pct(t.get("clock_compliance"))]
-        for t in report.get("trend") or []
-    ]  # fmt: skip
+    """A row per month; a column per measure of the trend (the special-care ones, R11.10, when
+    the report has them)."""
+    points = report.get("trend") or []
+    measures = trend_measures(points)
+    header = [both("月份", "Month"), *(measure_label(m) for m in measures)]
+    rows = [[text(t.get("month")), *(measure_cell(m, t.get(m)) for m in measures)] for t in points]
     return Table(both("近六个月趋势", "Six-month trend"), header, rows, key="trend")
 
 

@@ -1,8 +1,10 @@
 """The company quality pack (docs/REPORTS.md, 公司品质月报) as a document: every site side by side,
-six-month trends per measure, and what got worse on the previous month."""
+six-month trends per measure (the special-care figures' too, R11.10), and what got worse on the
+previous month."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from propdesk.report_files import labels as L
@@ -19,6 +21,17 @@ from propdesk.report_files.document import (
     when,
 )
 from propdesk.report_files.labels import both
+
+TREND = ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
+# the special-care figures (R11.10), in the trend since December 2026: not in an older report's
+CARE_TREND = ("care_residents", "care_visits", "care_visits_overdue")
+
+
+def trend_measures(series: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The measures of a trend (a site's series, or a month's point): the four always, the
+    special-care ones when the report has them."""
+    carried = {key for one in series for key in one}
+    return [*TREND, *(m for m in CARE_TREND if m in carried)]
 
 
 def measures_of(report: dict[str, Any]) -> list[str]:
@@ -128,7 +141,7 @@ def trends(report: dict[str, Any]) -> list[Table]:
             ],
             key=f"trend-{measure}",
         )
-        for measure in ("contacts", "complaints", "satisfaction_rate", "clock_compliance")
+        for measure in trend_measures(trend.values())
     ]
 
 

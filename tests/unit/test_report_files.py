@@ -902,3 +902,66 @@ def test_a_headline_counts_one_in_the_singular() -> None:
     assert headline("weekly", week).startswith(
         "hbw 2026-W48: 2 contacts, 1 complaint, 0 suggestions"
     )
+
+
+# -- the special-care trend (R11.10) --------------------------------------------------------------
+
+CARE_TREND = {"care_residents": [2, 2, 3, 3, 3, 3], "care_visits": [1, 3, 2, 0, 4, 3],
+              "care_visits_overdue": [0, 0, 1, 2, 0, 1]}  # fmt: skip
+CARED = copy.deepcopy(QUALITY)
+CARED["trend"]["hbw"] |= CARE_TREND
+CARED["trend"]["szp"] |= {k: [None] * 6 for k in CARE_TREND}  # no special-care resident
+
+
+def test_the_quality_pack_shows_the_special_care_trend_as_the_other_trends_R11_10(
+    tmp_path: Path,
+) -> None:
+    """Each format as it shows the other series: a table per measure (HTML, workbook), columns
+    per month (CSV), and a chart of its own with a line per site that has special-care
+    residents; a pack without the series (an older desk's) shows the four as before."""
+    files = written("quality", CARED, tmp_path)
+    page = files["html"].read_text(encoding="utf-8")
+    assert page.count("<svg") == 4  # complaints and compliance by site, trends, special care
+    for measure, values in CARE_TREND.items():
+        section = page[page.index(f'<section id="trend-{measure}"') :]
+        hbw = section[section.index('<td class="text">hbw</td>') :]
+        hbw = hbw[: hbw.index("</tr>")]
+        assert re.findall(r'<td class="num">([^<]*)</td>', hbw) == [str(v) for v in values]
+    care_chart = page[page.rindex("<figure>") : page.rindex("</figure>")]
+    words = charts.Words(charts.cjk_font() is not None)
+    assert f">{escape(words.site('hbw', '华碧屋村'))}</text>" in care_chart
+    assert ">szp</text>" not in care_chart and "深圳园区" not in care_chart  # nothing to draw
+    assert ">2026-05</text>" in care_chart
+
+    trends = openpyxl.load_workbook(files["xlsx"])["六个月趋势 Trends"]
+    visits_row, _ = find(trends, "关怀走访 Special-care visits")
+    assert [c.value for c in trends[visits_row + 2]][:8] == ["hbw", "华碧屋村", 1, 3, 2, 0, 4, 3]
+    assert [c.value for c in trends[visits_row + 3]][2:8] == [None] * 6  # `—`, not 0
+
+    rows = list(csv.DictReader(io.StringIO(files["csv"].read_bytes().decode("utf-8-sig"))))
+    assert rows[0]["care_visits_overdue.2026-08"] == "2" and rows[1]["care_visits.2026-10"] == ""
+
+    older = written("quality", QUALITY, tmp_path / "older")
+    assert "care_visits.2026-10" not in older["csv"].read_bytes().decode("utf-8-sig")
+    assert 'id="trend-care_visits"' not in older["html"].read_text(encoding="utf-8")
+
+
+def test_the_monthly_trend_shows_the_sites_special_care_visits_R11_10(tmp_path: Path) -> None:
+    report = copy.deepcopy(MONTHLY)
+    for point, *care in zip(report["trend"], *CARE_TREND.values(), strict=True):
+        point |= dict(zip(CARE_TREND, care, strict=True))
+    files = written("monthly", report, tmp_path)
+    ws = openpyxl.load_workbook(files["xlsx"]).active
+    header_row = find(ws, "近六个月趋势 Six-month trend")[0] + 1
+    assert [c.value for c in ws[header_row]][5:8] == [
+        "关怀住户 Special-care residents", "关怀走访 Special-care visits",
+        "逾期未访住户 Residents overdue a visit",
+    ]  # fmt: skip
+    assert [c.value for c in ws[header_row + 4]][:8] == ["2026-08", 11, 2, 1, 0.9, 3, 0, 2]
+    page = files["html"].read_text(encoding="utf-8")
+    trend_chart = page[page.rindex("<figure>") : page.rindex("</figure>")]
+    assert ">Special care</text>" in trend_chart or ">特殊关怀 Special care</text>" in trend_chart
+    assert trend_chart.count(">2026-05</text>") == 3  # in each of its three panels
+    plain = written("monthly", MONTHLY, tmp_path / "plain")["html"].read_text(encoding="utf-8")
+    plain = plain[plain.rindex("<figure>") : plain.rindex("</figure>")]
+    assert plain.count(">2026-05</text>") == 2  # no special care: its two panels
