@@ -14,6 +14,7 @@ import pytest
 
 from services.reporting.queries.figures import Reports
 from services.reporting.views.analytics import AnalyticsView
+from services.reporting.views.care_facts import FIGURES
 from shared.kernel.sites import SiteDirectory
 from shared.messaging.inbox import Delivery
 from tests.unit.test_as_of_folding import envelope
@@ -119,3 +120,67 @@ def test_a_rebuild_and_a_redelivery_make_the_same_care_facts_and_checksum_R11_10
     with sqlite3.connect(tmp_path / "rebuilt.sqlite3") as db:  # the care facts are checked
         db.execute("UPDATE care_facts SET month = '2026-10' WHERE what = 'overdue'")
     assert rebuilt.checksum() != live.checksum()
+
+
+def trend(pack: dict[str, Any], site: str = "hbw") -> tuple[list[Any], ...]:
+    series = pack["trend"][site]
+    return series["care_residents"], series["care_visits"], series["care_visits_overdue"]
+
+
+def test_the_trend_has_six_months_of_the_roll_visits_and_residents_left_waiting_R11_10(
+    live,
+) -> None:
+    """Each month as the month's own figures: null before anyone was on the roll (not the
+    contacts' first month: the site has none), and after the last fact the roll carries on
+    with no visit and nobody reminded."""
+    reports = Reports(live)
+    december = reports.quality(SITES, ["hbw", "ohs"], "2026-12", AS_OF)
+    no = [None, None, None]
+    assert trend(december) == ([*no, 1, 2, 1], [*no, 0, 2, 1], [*no, 0, 1, 0])
+    assert trend(december, "ohs") == ([None] * 6,) * 3
+    assert december["trend"]["hbw"]["contacts"] == [None] * 6  # the pack's rule for the rest
+    february = reports.quality(SITES, ["hbw"], "2027-02", AS_OF)
+    assert trend(february) == ([None, 1, 2, 1, 1, 1], [None, 0, 2, 1, 0, 0], [None, 0, 1, 0, 0, 0])
+    for month, pack in (("2026-12", december), ("2027-02", february)):
+        assert [s[-1] for s in trend(pack)] == list(care(pack, "hbw")), month  # the month's row
+    # the monthly report's trend: the same series, month by month
+    config = SITES.get("hbw")
+    assert config is not None
+    points = reports.monthly("hbw", config, "2027-02", AS_OF)["trend"]
+    assert tuple([p[k] for p in points] for k in FIGURES) == trend(february)
+
+
+def test_a_flag_that_arrives_after_a_later_months_visit_counts_in_that_month_R11_10(
+    tmp_path,
+) -> None:
+    """A month's roll is kept in its row: a flag of November that arrives after December's row
+    was written (another service's event, published later) changes December's roll too."""
+    zhao = [e for e in EVENTS if e.aggregate_id == ZHAO][:2]  # flagged in November, never cleared
+    zhang = [e for e in EVENTS if e.aggregate_id == ZHANG]  # December's visit among them
+    late = view(tmp_path, "late", [[e] for e in zhang + zhao])
+    december = Reports(late).quality(SITES, ["hbw"], "2026-12", AS_OF)
+    assert care(december, "hbw") == (2, 1, 0)  # Zhang and Zhao on the roll
+    rebuilt = view(tmp_path, "rebuilt", [zhang + zhao], rebuild=True)
+    assert late.checksum() == rebuilt.checksum()
+
+
+def test_a_replay_and_a_view_opened_without_the_care_months_give_the_same_figures_R11_10(
+    tmp_path, live
+) -> None:
+    """`propdesk replay analytics` rebuilds the care months at its end (bulk/finish); a view
+    written before the table fills it from its care facts when it is opened."""
+    rebuilt = view(tmp_path, "rebuilt", [EVENTS], rebuild=True)
+    older = view(tmp_path, "older", [[e] for e in EVENTS])
+    older.close()
+    with sqlite3.connect(tmp_path / "older.sqlite3") as db:
+        db.execute("DROP TABLE care_months")
+    reopened = AnalyticsView(str(tmp_path / "older.sqlite3"), SITES)
+    packs = [
+        Reports(v).quality(SITES, ["hbw"], "2026-12", AS_OF) for v in (live, rebuilt, reopened)
+    ]
+    assert [trend(p) for p in packs] == [trend(packs[0])] * 3
+    assert [care(p, "hbw") for p in packs] == [(1, 1, 0)] * 3
+    assert live.checksum() == rebuilt.checksum() == reopened.checksum()
+    kept = "SELECT * FROM care_months ORDER BY site, month"
+    assert live.rows(kept) == rebuilt.rows(kept) == reopened.rows(kept)
+    assert [r["month"] for r in live.rows(kept)] == ["2026-10", "2026-11", "2026-12"]
