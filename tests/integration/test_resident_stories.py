@@ -285,3 +285,49 @@ async def test_the_file_counts_a_zones_households_places_its_callers_and_a_stewa
     assert linked["data"]["ticket_no"] == numbers["5-102"]
     listed = await desk.query("hbw", "maintenance.list", {"active": True})
     assert [n["linked"] for n in listed["notices"]] == [[numbers["5-102"]]]
+
+
+async def test_the_quality_packs_trend_follows_the_special_care_visits_month_by_month_R11_10(
+    desk: Desk, drill_services, nats_server
+) -> None:
+    """Flagged in November, visited on 30 November and 5 January, left waiting past her due on
+    30 December and 4 February: the company pack of March, asked on the bus, shows her months
+    in its six-month trend (and the monthly report the same); the live view is what a replay
+    of DESK builds."""
+    await drill_services()
+    drill = Drill(desk)
+    body = {"staff_id": "S01", "resident_ref": "HBW-0005", "kind": "tenant", "name": "钱伯",
+            "phones": ["13933334444"], "special_care": "elderly_alone"}  # fmt: skip
+    assert (await desk.command("hbw", "resident_register", body))["ok"]
+    day = timedelta(days=1)
+
+    async def visited(made: datetime) -> None:  # entered the day after
+        await drill.set_clock(made + day)
+        visit = {"staff_id": "S01", "resident_ref": "HBW-0005", "visited_at": made.isoformat()}
+        assert (await desk.command("hbw", "resident_visit", visit))["ok"]
+
+    first, second = START + 7 * day, START + 43 * day  # Monday 30 November, Tuesday 5 January
+    await visited(first)
+    assert await drill.decided_at(first + 30 * day) == {("care_visit_due", "visit:2")}
+    await visited(second)
+    assert ("care_visit_due", "visit:3") in await drill.decided_at(second + 30 * day)
+    await drill.set_clock(START + 110 * day)  # 13 March
+
+    async def trend() -> tuple[list[Any], ...] | None:
+        pack = await desk.request("desk.qry.company.report.quality", {"month": "2027-03"})
+        series = pack["report"]["trend"]["hbw"]
+        found = series["care_residents"], series["care_visits"], series["care_visits_overdue"]
+        return found if found[2][4] else None  # February's reminder projected, and all before
+
+    #                       Oct   Nov Dec Jan Feb Mar
+    assert await eventually(trend) == (
+        [None, 1, 1, 1, 1, 1],
+        [None, 1, 0, 1, 0, 0],
+        [None, 0, 1, 0, 1, 0],
+    )
+    monthly = await desk.query("hbw", "report.monthly", {"month": "2027-03"})
+    points = monthly["report"]["trend"]
+    assert [p["care_visits"] for p in points] == [None, 1, 0, 1, 0, 0]
+    assert [p["care_visits_overdue"] for p in points] == [None, 0, 1, 0, 1, 0]
+    analytics = PROJECTIONS["analytics"]
+    assert await verify_view(nats_server.url, analytics, SiteDirectory.model_validate(SITES)) == 0
