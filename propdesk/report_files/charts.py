@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from propdesk.report_files import labels as L
+from propdesk.report_files.quality import TREND
 
 # Families known to cover simplified Chinese, most preferred first.
 CJK_FAMILIES = (
@@ -225,7 +226,7 @@ def site_trends(
     names: dict[str, str | None],
     words: Words,
     font: str | None,
-    panels: Sequence[str] = ("contacts", "complaints", "satisfaction_rate", "clock_compliance"),
+    panels: Sequence[str] = TREND,
     sites: Collection[str] | None = None,
 ) -> str:
     """A panel per measure, two a row, a line per site (of `sites` only, when given: a site keeps
