@@ -167,8 +167,8 @@ class Reports:
         """Six months; the special-care figures (R11.10) by their own rule: a month without
         any is null however the site's contacts go (views/care_months.py)."""
         months = months_back(month, TREND_MONTHS)
-        care = care_months.series(self.facts.care_months(months), months).get(site)
-        cared = care or care_months.none(months)
+        care = care_months.series(self.facts.care_months(months), months)
+        cared = care.get(site) or care_months.none(months)
         return [self._trend_point(site, m, first) | c for m, c in zip(months, cared, strict=True)]
 
     def _trend_point(self, site: str, month: str, first: str | None) -> dict[str, Any]:

@@ -47,19 +47,19 @@ def quality_pack(
     for site in names:
         config = sites.get(site)
         series = {m: parts.get((site, m), NO_PARTS) for m in months}
+        cared = care.get(site) or care_months.none(months)  # the roll, visits, overdue (R11.10)
         rows.append(
             {"site": site, "site_name": config.name if config else site}
             | measures_of(series[month])
             | {"paid_revenue": series[month]["paid_revenue"], "incidents": incidents.get(site, 0)}
             | {"promises_on_time": on_time_rate(promises.get(site, NO_PROMISES))}
             | rounds_and_cases(facts, site, month)  # findings' closure, cases (issue 16)
+            | cared[-1]
         )
         first = firsts.get(site)
         per_month = [
             measures_of(series[m]) if first is not None and m >= first else {} for m in months
         ]  # a month before the site's first contact: no data, not zero
-        cared = care.get(site) or care_months.none(months)  # the roll, visits, overdue (R11.10)
-        rows[-1] |= cared[-1]
         trend[site] = {k: [p.get(k) for p in per_month] for k in TREND_MEASURES} | {
             k: [c[k] for c in cared] for k in care_facts.FIGURES
         }
