@@ -134,8 +134,10 @@ def _broken(model: type[BaseModel], shaped: st.SearchStrategy[dict[str, Any]]) -
         way = draw(st.sampled_from(ways))
         if way == "unknown field":
             body[draw(st.text(min_size=1, max_size=20).filter(lambda k: k not in properties))] = 1
-        elif way == "wrong type":  # no field of any request takes an array
-            body[draw(st.sampled_from(sorted(properties)))] = draw(st.lists(scalars, max_size=3))
+        elif way == "wrong type":  # an array where a field takes none, else a number
+            name = draw(st.sampled_from(sorted(properties)))
+            takes_arrays = _resolve(properties[name], defs).get("type") == "array"
+            body[name] = draw(st.integers() if takes_arrays else st.lists(scalars, max_size=3))
         elif way == "missing":
             body.pop(draw(st.sampled_from(required)), None)
         else:
