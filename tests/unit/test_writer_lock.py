@@ -3,11 +3,12 @@ life (shared/eventstore/writer_lock.py), against the tests' real server (tests/p
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from shared.eventstore.store import StoreInUse
+from shared.eventstore.store import StoreInUse, postgres_connect
 from shared.eventstore.writer_lock import WriterLock, WriterLockTaken, lock_key
 from tests.postgres import TestPostgres, eventsourcing_env
 
@@ -43,9 +44,20 @@ def test_the_lock_is_free_once_its_holder_lets_go_or_its_session_ends(env) -> No
     first.release()
     second = WriterLock.take(env, "dispatch")  # a released lock is taken at once
 
+    backend = second._conn.info.backend_pid
     second._conn.close()  # the process died: the server ends its session, and the lock
+    ended(env, backend)  # with it (under load that takes the server a moment: wait for it)
     third = WriterLock.take(env, "dispatch")
     third.release()
+
+
+def ended(env: dict[str, str], backend: int, within: float = 10.0) -> None:
+    """Wait until the server has ended the session of `backend`."""
+    with postgres_connect(env) as conn:
+        deadline = time.monotonic() + within
+        while conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (backend,)).fetchone():
+            assert time.monotonic() < deadline, f"backend {backend} still running"
+            time.sleep(0.02)
 
 
 def test_a_store_on_sqlite_takes_no_advisory_lock() -> None:
