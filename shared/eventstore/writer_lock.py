@@ -29,7 +29,7 @@ KEEPALIVE = {
     "keepalives_count": 4,
 }
 # a holder whose session is ending (its process just died: the server has not yet released the
-# lock, its backend already gone) is waited for this many times this long, not refused
+# lock, its backend gone or still ending) is waited for this many times this long, not refused
 LETTING_GO = (20, 0.05)
 
 
@@ -64,9 +64,10 @@ class WriterLock:
             if row and row[0]:
                 return cls(conn, key)
             holder = _holder(conn, key)
-            if holder is not None:  # a live session holds it
-                break
-            time.sleep(pause)  # its holder is letting go: the server releases it in a moment
+            # its holder may be letting go: a process that just died (the server releases the
+            # lock in a moment, its backend maybe still listed); a live writer still holds it
+            # after the last try
+            time.sleep(pause)
         conn.close()
         raise WriterLockTaken(
             f"{service}'s store is in use by another process "
