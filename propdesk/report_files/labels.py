@@ -1,102 +1,29 @@
 """The words of the report files: each vocabulary value in Chinese with the English beside it,
-as on the 《客户投诉(建议、咨询)月汇总表》. A value the desk does not know (a site's own category)
-is shown as it was received."""
+as on the 《客户投诉(建议、咨询)月汇总表》 — the domain's values in shared/kernel/words.py's words,
+and the report's own measures and buckets here. A value the desk does not know (a site's own
+category) is shown as it was received."""
 
 from __future__ import annotations
 
-# (中文, English)
-KINDS = {
-    "complaint": ("投诉", "Complaint"),
-    "repair": ("报修", "Repair"),
-    "inquiry": ("咨询", "Inquiry"),
-    "suggestion": ("建议", "Suggestion"),
-    "help": ("求助", "Help"),
-    "violation": ("违例", "Violation"),
-    "paid_service": ("有偿服务", "Paid service"),
+from shared.kernel import words as domain
+from shared.kernel.vocabulary import LADDER
+from shared.kernel.words import Words
+
+# the domain's values
+KINDS, CHANNELS, CATEGORIES, STATUSES = (
+    domain.KINDS, domain.CHANNELS, domain.CATEGORIES, domain.STATUSES
+)  # fmt: skip
+DEPARTMENTS, CLOCKS = domain.DEPARTMENTS, domain.CLOCKS
+INCIDENT_KINDS, INCIDENT_STATUSES = domain.INCIDENT_KINDS, domain.INCIDENT_STATUSES
+# the report's own buckets beside the domain's values: a complaint not (yet) graded
+VALIDITY: Words = {
+    **domain.VALIDITY,
+    "invalid": ("无效", "invalid"),
+    "unclassified": ("未分类", "unclassified"),
 }
-CHANNELS = {
-    "phone": ("电话", "Phone"),
-    "visit": ("来访", "Visit"),
-    "letter": ("信函", "Letter"),
-    "online": ("网络", "Online"),
-    "hotline": ("热线", "Hotline"),
-    "inspection": ("巡查", "Inspection"),
-    "forwarded": ("公司转发", "Forwarded"),
-}
-VALIDITY = {
-    "valid": ("有效", "Valid"),
-    "invalid": ("无效", "Invalid"),
-    "communicative": ("沟通类", "Communicative"),
-    "unclassified": ("未分类", "Unclassified"),
-}
-SEVERITY = {
-    "minor": ("一般", "Minor"),
-    "important": ("重要", "Important"),
-    "major": ("重大", "Major"),
-    "unclassified": ("未分类", "Unclassified"),
-}
-LEVELS = {
-    "cs_assistant": ("辖区客服助理", "CS assistant"),
-    "department_supervisor": ("部门主管", "Department supervisor"),
-    "project_manager": ("项目经理", "Project manager"),
-    "gm_office": ("总经理办公室", "GM office"),
-}
-INCIDENT_KINDS = {
-    "fire": ("火灾", "Fire"),
-    "power_cut": ("停电", "Power cut"),
-    "flood": ("水浸", "Flood"),
-    "lift_entrapment": ("电梯困人", "Lift entrapment"),
-    "medical": ("急救病人", "Medical emergency"),
-    "crime": ("治安事件", "Crime"),
-    "other": ("其他事故", "Other"),
-}
-INCIDENT_STATUSES = {"open": ("处理中", "Open"), "closed": ("已结案", "Closed")}
-CLOCKS = {
-    "help_reply": ("求助回复", "Help-request reply"),
-    "order_issued_household": ("住户报修派单", "Order issued (household)"),
-    "order_issued_public": ("公共报修派单", "Order issued (public)"),
-    "order_collected_household": ("住户报修部门接单", "Order collected (household)"),
-    "order_collected_public": ("公共报修部门接单", "Order collected (public)"),
-    "on_site_household": ("住户报修到场", "On site (household)"),
-    "on_site_public": ("公共报修到场", "On site (public)"),
-    "urgent_on_site": ("急修到场", "Urgent repair on site"),
-    "urgent_fixed": ("急修完成", "Urgent repair fixed"),
-    "general_fixed": ("一般维修完成", "General repair fixed"),
-    "non_standard_assessed": ("非标项目评估", "Non-standard item assessed"),
-    "follow_up": ("回访", "Follow-up call"),
-    "finding_resolved": ("巡查问题一周内解决", "Inspection finding resolved"),
-}
-DEPARTMENTS = {
-    "engineering": ("工程部", "Engineering"),
-    "cleaning": ("清洁部", "Cleaning"),
-    "security": ("秩序维护部", "Security"),
-    "greening": ("绿化部", "Greening"),
-    "property_business": ("物业经营部", "Property business"),
-}
-CATEGORIES = {
-    "cleaning": ("清洁卫生", "Cleaning"),
-    "security": ("安全秩序", "Security"),
-    "greening": ("绿化", "Greening"),
-    "maintenance": ("维修养护", "Maintenance"),
-    "plumbing": ("给排水", "Plumbing"),
-    "electrical": ("电气", "Electrical"),
-    "elevator": ("电梯", "Elevator"),
-    "public_facility": ("公共设施", "Public facility"),
-    "front_desk": ("前台服务", "Front desk"),
-    "public_order": ("公共秩序", "Public order"),
-    "noise": ("噪音", "Noise"),
-    "parking": ("停车", "Parking"),
-    "decoration": ("装修管理", "Decoration"),
-    "other": ("其他", "Other"),
-}
-STATUSES = {
-    "received": ("已受理", "Received"),
-    "classified": ("已分类", "Classified"),
-    "resolved": ("已解决", "Resolved"),
-    "closed": ("已关闭", "Closed"),
-    "reopened": ("已重开", "Reopened"),
-    "cancelled": ("已取消", "Cancelled"),
-}
+SEVERITY: Words = {**domain.SEVERITY, "unclassified": ("未分类", "unclassified")}
+# who holds a complaint on the ladder (R6.3–R6.6)
+LEVELS: Words = {level: domain.ROLES[level] for level in LADDER}
 # The measures of the company quality pack, in the order of its side-by-side table.
 MEASURES = {
     "contacts": ("受理总数", "Contacts"),
@@ -158,17 +85,19 @@ def both(zh: str, en: str) -> str:
     return f"{zh} {en}"
 
 
-def label(vocabulary: dict[str, tuple[str, str]], key: str) -> str:
+def label(vocabulary: Words, key: str) -> str:
     """A known value as "投诉 Complaint", else the value as received."""
-    words = vocabulary.get(key)
-    return both(*words) if words else str(key)
+    said = vocabulary.get(key)
+    return both(said[0], _capital(said[1])) if said else str(key)
 
 
-def english(vocabulary: dict[str, tuple[str, str]], key: str) -> str:
+def english(vocabulary: Words, key: str) -> str:
     """The English word only (chart labels when no CJK font is installed); a value outside the
     vocabulary (a site's own category, say `pet_control`) reads as "Pet control"."""
-    words = vocabulary.get(key)
-    if words:
-        return words[1]
-    text = str(key).replace("_", " ")
+    said = vocabulary.get(key)
+    return _capital(said[1] if said else str(key).replace("_", " "))
+
+
+def _capital(text: str) -> str:
+    """A cell's label starts with a capital ("power cut" is "Power cut"; "GM office" stays)."""
     return text[:1].upper() + text[1:]

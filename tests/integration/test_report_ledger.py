@@ -136,7 +136,7 @@ async def test_the_months_ledger_has_a_row_per_case_then_the_totals_and_the_anal
         "2026-11-23 10:00",
         "满意 Satisfied (5/5)\n安静了",
     ]  # fmt: skip  (resolved at 10:00 in Shanghai: the simulated clock's start)
-    assert complaint[10] == "有效 Valid · 重要 Important"
+    assert complaint[10] == "有效投诉 Valid · 重要 Important"
     assert suggestion[3:10] == [
         "5-302", "建议增加垃圾桶", "建议 Suggestion", "清洁部 Cleaning", None, None,
         "未回访 Not followed up",
@@ -146,7 +146,7 @@ async def test_the_months_ledger_has_a_row_per_case_then_the_totals_and_the_anal
         "咨询 Inquiry", "物业经营部 Property business", "已告知缴费时间", None,
         "不满意 Unsatisfied (2/5)\n回复太慢",
     ]  # fmt: skip
-    assert inquiry[10] == "已重开 Reopened"
+    assert inquiry[10] == "重新处理 Reopened"
 
     _, totals = rows_below(ws, "类别 Kind")
     assert [[r[0], *r[3:7]] for r in totals] == [

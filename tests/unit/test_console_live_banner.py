@@ -22,7 +22,7 @@ def test_a_promise_notice_names_the_promise_not_its_token_R6_15():
     said = banner({"about": "promise", "ticket_no": "k3J9xQ", "reason": "promise_overdue",
                    "promise": promise})  # fmt: skip
 
-    assert said == "承诺回复 · 承诺逾期 · 答复客户：核实水费后回电（HBW-202611-0002）"
+    assert said == "承诺回复 · 承诺逾期未兑现 · 答复客户：核实水费后回电（HBW-202611-0002）"
     assert "k3J9xQ" not in said
     # one raised before notifications said what they are about: still no token
     older = banner({"about": "promise", "ticket_no": "k3J9xQ", "reason": "promise_reminder"})
@@ -33,4 +33,4 @@ def test_a_breach_names_its_ticket_and_clock_R7_3():
     said = banner({"about": "ticket", "ticket_no": "HBW-202611-0001",
                    "reason": "clock_breached", "clock": "general_fixed"})  # fmt: skip
 
-    assert said == "HBW-202611-0001 · 超时：一般维修完成"  # the clock in words, as the page
+    assert said == "HBW-202611-0001 · 超时未处理：一般维修完成"  # the clock in words, as the page

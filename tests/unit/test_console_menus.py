@@ -1,6 +1,7 @@
 """What people read around the console's pages: docs/CONSOLE.md's table "What each role sees" is
 the console's menus (screens.MENUS), row for row and in order (a page added to a menu without the
-table, or the other way, fails here); every notice has its words, no raw reason or desk token."""
+table, or the other way, fails here); a notice names its subject, no desk token (every reason's
+words: tests/unit/test_words.py)."""
 
 from __future__ import annotations
 
@@ -41,13 +42,6 @@ def test_every_menu_has_each_page_once_and_no_more_than_fits_a_phone() -> None:
     for role, pages in MENUS.items():
         assert len({page.path for page in pages}) == len(pages), role
         assert len(pages) <= 14, role  # static/console.css: one scrolling row on a phone
-
-
-def test_every_notice_reason_escalation_raises_has_its_words_on_the_notices_page() -> None:
-    from services.console.domain.words import NOTICE_REASONS
-    from services.escalation.application.notify.message import REASONS
-
-    assert set(REASONS) <= set(NOTICE_REASONS)
 
 
 def test_a_notice_names_promises_cases_and_shifts_by_what_they_are_not_their_desk_tokens() -> None:

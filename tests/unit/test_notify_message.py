@@ -95,3 +95,12 @@ def test_a_notification_raised_before_it_carried_its_subject_says_what_it_said_t
     assert said.subject == "[PropDesk hbw] 突发事件 emergency event: HBW-INC-202611-001"
     assert "发生 occurred" not in said.text and "地点 place" not in said.text
     assert said.payload()["notification"]["incident"] is None
+
+
+def test_a_special_care_visit_s_reason_reads_in_words_not_as_its_token_R11_10():
+    due = notification("care_visit_due", "resident", "HBW-0002")
+
+    said = message(due, 1, SHANGHAI)
+
+    assert said.subject == "[PropDesk hbw] 特殊关怀住户待探访 special-care visit due: HBW-0002"
+    assert "事由 reason: 特殊关怀住户待探访 special-care visit due" in said.text.splitlines()

@@ -331,15 +331,15 @@ def test_the_monthly_workbook_is_the_summary_table(tmp_path: Path) -> None:
         ("咨询 Inquiry", 2),
         ("建议 Suggestion", 1),
         ("求助 Help", 1),
-        ("电话 Phone", 6),
+        ("来电 Phone", 6),  # the channels in R2.2's words
         ("来访 Visit", 4),
-        ("信函 Letter", 0),
-        ("网络 Online", 1),
-        ("热线 Hotline", 0),
-        ("巡查 Inspection", 1),
-        ("有效 Valid", 2),
-        ("沟通类 Communicative", 1),
-        ("一般 Minor", 0),
+        ("信访 Letter", 0),
+        ("网络(App/微信/邮件) Online", 1),
+        ("24小时热线 Hotline", 0),
+        ("巡查发现 Inspection", 1),
+        ("有效投诉 Valid", 2),  # R4.2, R5.6
+        ("沟通性投诉 Communicative", 1),
+        ("轻微 Minor", 0),  # R5.3: 一般 is a general repair
         ("重要 Important", 1),
         ("重大 Major", 1),
         ("部门主管 Department supervisor", 2),
@@ -430,8 +430,8 @@ def test_the_weekly_workbook_lists_the_complaints(tmp_path: Path) -> None:
         "回访结果 Follow-up result",
     ]  # fmt: skip
     assert [c.value for c in ws[header_row + 1]][:13] == [
-        "HBW-202610-0007", "2026-10-27 09:12", "3-1201", "噪音 Noise", "有效 Valid",
-        "重要 Important", "已解决 Resolved", "部门主管 Department supervisor",
+        "HBW-202610-0007", "2026-10-27 09:12", "3-1201", "噪音 Noise", "有效投诉 Valid",
+        "重要 Important", "已处理待回访 Resolved", "部门主管 Department supervisor",
         "秩序维护部 Security", f"楼上装修噪音{EVIL}", "已约谈装修户, 限定施工时间",
         "2026-10-28 16:30", "满意 Satisfied (5/5)\n安静了",
     ]  # fmt: skip

@@ -1,56 +1,34 @@
 """The console's words: each vocabulary value as the desk says it in Chinese (受理登记, 派工单,
-回访 …). A value the console does not know (a site's own category) is shown as it came."""
+回访 …). The domain's values shared with the mail and the report files are shared/kernel/words.py's
+Chinese; what only the console shows is here. A value the console does not know (a site's own
+category) is shown as it came."""
 
 from __future__ import annotations
 
-CHANNELS = {
-    "phone": "来电", "visit": "来访", "letter": "信访", "online": "网络(App/微信/邮件)",
-    "hotline": "24小时热线", "inspection": "巡查发现", "forwarded": "公司转发",
-}  # fmt: skip
-KINDS = {
-    "repair": "报修", "complaint": "投诉", "inquiry": "咨询", "suggestion": "建议",
-    "help": "求助", "violation": "违例", "paid_service": "有偿服务",
-}  # fmt: skip
+from shared.kernel import words
+from shared.kernel.words import chinese
+
+CHANNELS = chinese(words.CHANNELS)
+KINDS = chinese(words.KINDS)
 HELP_CATEGORIES = {
     "A": "A 急救病人", "B": "B 报修求助", "C": "C 投诉", "D": "D 咨询",
     "E": "E 盗窃/打架/事故", "F": "F 水浸/火灾", "G": "G 其他",
 }  # fmt: skip
-CATEGORIES = {
-    "cleaning": "清洁卫生", "security": "安全秩序", "greening": "绿化", "maintenance": "维修养护",
-    "plumbing": "给排水", "electrical": "电气", "elevator": "电梯", "public_facility": "公共设施",
-    "front_desk": "前台服务", "public_order": "公共秩序", "noise": "噪音", "parking": "停车",
-    "decoration": "装修管理", "other": "其他",
-}  # fmt: skip
-STATUSES = {
-    "received": "已受理", "classified": "已界定", "resolved": "已处理待回访", "closed": "已关闭",
-    "reopened": "重新处理", "cancelled": "已撤销",
-}  # fmt: skip
-VALIDITY = {"valid": "有效投诉", "communicative": "沟通性投诉"}
+CATEGORIES = chinese(words.CATEGORIES)
+STATUSES = chinese(words.STATUSES)
+VALIDITY = chinese(words.VALIDITY)
 COMMUNICATIVE = {"help_seeking": "求助型", "inquiry": "咨询型", "venting": "发泄型"}
-SEVERITY = {"major": "重大", "important": "重要", "minor": "轻微"}
-ROLES = {
-    "receptionist": "前台接待员", "cs_assistant": "辖区客服助理",
-    "department_supervisor": "部门主管", "project_manager": "项目经理", "gm_office": "总经理办公室",
-    "quality": "品质部", "technician": "维修技术员", "department_staff": "部门员工",
-    "cs_supervisor": "客服助理部主管",
-}  # fmt: skip
-DEPARTMENTS = {
-    "engineering": "工程部", "cleaning": "清洁部", "security": "秩序维护部", "greening": "绿化部",
-    "property_business": "物业经营部",
-}  # fmt: skip
+SEVERITY = chinese(words.SEVERITY)
+ROLES = chinese(words.ROLES)
+DEPARTMENTS = chinese(words.DEPARTMENTS)
 ORDER_STATUSES = {
     "issued": "待接单", "collected": "已接单", "assigned": "已派技术员", "arrived": "已到场",
     "awaiting_acceptance": "待验收", "completed": "已完成", "signed_off": "已签认",
     "returned": "已交回", "referred": "已转出", "declined": "客户拒绝报价", "cancelled": "已取消",
 }  # fmt: skip
-CLOCKS = {
-    "help_reply": "求助回复", "order_issued_household": "住户报修派单",
-    "order_issued_public": "公共报修派单", "order_collected_household": "住户报修接单",
-    "order_collected_public": "公共报修接单", "on_site_household": "住户报修到场",
-    "on_site_public": "公共报修到场", "urgent_on_site": "急修到场", "urgent_fixed": "急修完成",
-    "general_fixed": "一般维修完成", "non_standard_assessed": "非标项目评估", "follow_up": "回访",
+# the clocks, and the pages' own names for an appointment, a complaint's reply and its ladder
+CLOCKS = chinese(words.CLOCKS) | {
     "appointment": "预约上门", "complaint_reply": "投诉答复", "ladder": "投诉升级",
-    "finding_resolved": "巡查问题一周内解决",
 }  # fmt: skip
 CLOCK_STATES = {
     "running": "计时中", "paused": "暂停", "met": "按时完成", "late": "超时完成",
@@ -74,11 +52,8 @@ ORDER_EVENTS = {
     "referred": "转管业部", "cancelled": "取消",
 }  # fmt: skip
 # emergency events (突发事件, R16.5; docs/INCIDENTS.md)
-INCIDENT_KINDS = {
-    "fire": "火灾", "power_cut": "停电", "flood": "水浸", "lift_entrapment": "电梯困人",
-    "medical": "急救病人", "crime": "治安事件", "other": "其他事故",
-}  # fmt: skip
-INCIDENT_STATUSES = {"open": "处理中", "closed": "已结案"}
+INCIDENT_KINDS = chinese(words.INCIDENT_KINDS)
+INCIDENT_STATUSES = chinese(words.INCIDENT_STATUSES)
 # violation cases (违例, R14.2, R14.3; docs/VIOLATIONS.md)
 VIOLATION_CLASSES = {"general": "一般违例", "major": "重大违章"}
 MEASURES = {"persuasion": "即时劝导、教育", "rectify": "限期整改", "compensation": "赔偿经济损失",
@@ -91,20 +66,9 @@ NOTICE_KINDS = {
 }  # fmt: skip
 NOTICE_STATUSES = {"announced": "生效中", "restored": "已恢复", "done": "已完工",
                    "cancelled": "已取消"}  # fmt: skip
-NOTICE_REASONS = {
-    "clock_breached": "超时", "complaint_escalated": "投诉升级",
-    "complaint_upgraded": "升级为重大投诉", "major_reported": "重大投诉",
-    "major_suggested": "建议升级重大", "incident_alerted": "突发事件",
-    "incident_follow_up_due": "突发事件待跟进", "finding_referred": "巡查发现员工问题",
-    "promise_reminder": "承诺即将到期", "promise_overdue": "承诺逾期",
-    "maintenance_explanation_due": "抢修待事后说明",
-    "maintenance_restoration_overdue": "停水停电超时未恢复",
-    "measure_overdue": "违例处理逾期",  # R14.3: a case's measure past its due date
-    "handover_unsigned": "交接班未签字",  # R15.9: names the shift, not a ticket
-    "care_visit_due": "特殊关怀住户待探访",
-}  # fmt: skip
+NOTICE_REASONS = chinese(words.NOTICE_REASONS)
 # promises kept (docs/PROMISES.md)
-PROMISE_KINDS = {"reply": "答复客户", "callback": "未接来电回电", "answer": "回访问题答复"}
+PROMISE_KINDS = chinese(words.PROMISE_KINDS)
 # where a member of staff stands with their console password (账号管理, docs/CONSOLE.md)
 PASSWORD_STATES = {
     "chosen": "已设置密码", "first_run": "未设置（首次登录用初始密码）",

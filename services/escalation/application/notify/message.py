@@ -13,23 +13,7 @@ from typing import Any
 from shared.contracts.escalation_events import Notification
 from shared.kernel.local_time import shown
 from shared.kernel.text import shortened
-
-REASONS = {
-    "clock_breached": "超时未处理 deadline breached",
-    "complaint_escalated": "投诉升级 complaint escalated",
-    "complaint_upgraded": "升级为重大投诉 complaint upgraded to major",
-    "major_reported": "重大投诉 major complaint",
-    "major_suggested": "建议定为重大投诉 suggested as major",
-    "incident_alerted": "突发事件 emergency event",
-    "incident_follow_up_due": "突发事件待跟进 emergency follow-up overdue",
-    "finding_referred": "巡查发现员工问题 staff finding from a round",
-    "measure_overdue": "违例处理逾期 violation measure overdue",
-    "promise_reminder": "承诺即将到期 promise due soon",
-    "promise_overdue": "承诺逾期未兑现 promise overdue",
-    "maintenance_explanation_due": "抢修待事后说明 emergency work explanation due",
-    "maintenance_restoration_overdue": "停水停电超时未恢复 outage past its restoration time",
-    "handover_unsigned": "交接班记录未签字 shift handover unsigned",
-}
+from shared.kernel.words import INCIDENT_KINDS, NOTICE_REASONS, PROMISE_KINDS, both
 
 # what `ticket_no` names (by reason, or by the notification's `about`): a ticket's number, an
 # incident's, a violation case's client_ref, a promise's, a notice's number or a shift
@@ -42,15 +26,6 @@ _NAMES = {
     "handover_unsigned": "交接班 shift",
 }
 _ABOUT = {"incident": "突发事件 incident", "violation_case": "违例 case"}
-INCIDENT_KINDS = {
-    "fire": "火灾 fire", "power_cut": "停电 power cut", "flood": "水浸 flood",
-    "lift_entrapment": "电梯困人 lift entrapment", "medical": "急救病人 medical emergency",
-    "crime": "治安事件 crime", "other": "其他事故 other",
-}  # fmt: skip
-PROMISE_KINDS = {
-    "reply": "答复客户 reply", "callback": "未接来电回电 missed call",
-    "answer": "回访问题答复 follow-up answer",
-}  # fmt: skip
 IN_SUBJECT = 30  # of what was promised, in a mail's subject line
 
 
@@ -76,7 +51,7 @@ class Message:
 
 
 def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "") -> Message:
-    reason = REASONS.get(notice.reason, notice.reason)
+    reason = both(NOTICE_REASONS, notice.reason)
     again = f" (第{attempt}次 attempt {attempt})" if attempt > 1 else ""
     subject = f"[PropDesk {notice.site}] {reason}: {headline(notice)}{again}"
     whom = notice.role.value + (f" ({notice.department.value})" if notice.department else "")
@@ -109,11 +84,11 @@ def headline(notice: Notification) -> str:
     promise's kind, what was promised and its ticket (R6.15), else the number it names."""
     if (incident := notice.incident) is not None:
         place = f" · {incident.place}" if incident.place else ""
-        return f"{_word(INCIDENT_KINDS, incident.kind)}{place} ({notice.ticket_no})"
+        return f"{both(INCIDENT_KINDS, incident.kind)}{place} ({notice.ticket_no})"
     if (promise := notice.promise) is not None:
         ticket = f" ({promise.ticket_no})" if promise.ticket_no else ""
         what = shortened(promise.what, IN_SUBJECT)
-        return f"{_word(PROMISE_KINDS, promise.kind)}: {what}{ticket}"
+        return f"{both(PROMISE_KINDS, promise.kind)}: {what}{ticket}"
     return notice.ticket_no
 
 
@@ -122,19 +97,14 @@ def _subject_lines(notice: Notification, zone: tzinfo) -> list[str]:
     ticket (by when is the due line)."""
     if (incident := notice.incident) is not None:
         return [
-            f"事件 kind: {_word(INCIDENT_KINDS, incident.kind)}",
+            f"事件 kind: {both(INCIDENT_KINDS, incident.kind)}",
             f"地点 place: {incident.place or '未记录 not recorded'}",
             f"发生 occurred: {shown(incident.occurred_at, zone)}",
         ]
     if (promise := notice.promise) is not None:
         return [
-            f"类型 kind: {_word(PROMISE_KINDS, promise.kind)}",
+            f"类型 kind: {both(PROMISE_KINDS, promise.kind)}",
             f"承诺内容 promised: {promise.what}",
             f"工单 ticket: {promise.ticket_no or '无 none'}",
         ]
     return []
-
-
-def _word(words: dict[str, str], value: Any) -> str:
-    value = getattr(value, "value", value)
-    return words.get(value, value)
