@@ -1,5 +1,5 @@
 """Texts shown in a bounded space: one rule for cutting them, so a message, a mail's subject, a
-published summary and a CLI row all end the same way."""
+published summary, a CLI row and the console's notices page all end the same way."""
 
 from __future__ import annotations
 

@@ -67,3 +67,18 @@ async def test_a_notice_raised_before_notices_said_it_is_looked_up_once_per_kind
         "火灾",
     ]  # fmt: skip
     assert sorted(lists.asked) == ["incident.list", "promise.list"]
+
+
+async def test_what_was_promised_is_cut_to_20_characters_as_every_text_is_cut_R6_15():
+    long = "核实本月水费异常原因后回电并说明退费办法和时间"  # 23 characters
+    fits = long[:20]
+    notices = [
+        notice("promise", "p-1", promise=CALLBACK | {"what": long}),
+        notice("promise", "p-2", promise=CALLBACK | {"what": fits}),
+    ]
+
+    said = await described(Lists(), "hbw", notices)  # type: ignore[arg-type]
+
+    cut, whole = (said[n["notification_id"]] for n in notices)
+    assert cut == "未接来电回电：" + long[:19] + "…"  # 20 in all, the "…" among them
+    assert whole == "未接来电回电：" + fits

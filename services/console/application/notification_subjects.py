@@ -14,6 +14,9 @@ from services.console.application.ports import DeskContract
 from services.console.application.promise_desk import open_promises
 from services.console.domain.refusal import Refused
 from services.console.domain.words import word
+from shared.kernel.text import shortened
+
+BESIDE_NUMBER = 20  # characters of what was promised, beside the notice's number
 
 
 async def described(desk: DeskContract, site: str, notices: list[dict[str, Any]]) -> dict[str, str]:
@@ -54,7 +57,6 @@ def _incident(incident: dict[str, Any]) -> str:
 
 
 def _promise(promise: dict[str, Any]) -> str:
-    what = str(promise.get("what") or "")
-    what = what if len(what) <= 20 else what[:20] + "…"
+    what = shortened(str(promise.get("what") or ""), BESIDE_NUMBER)
     ticket = f"（{promise['ticket_no']}）" if promise.get("ticket_no") else ""
     return f"{word('promise_kind', promise['kind'])}：{what}{ticket}"
