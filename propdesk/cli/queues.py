@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from propdesk.cli.common import AsJson, NatsUrl, Site, Staff, call_desk, out, site_zone
-from propdesk.cli.tables import desk_table, print_list
+from propdesk.cli.tables import ONE_WORD, desk_table, print_list
 from shared.kernel.local_time import TableTimes
 from shared.messaging import subjects
 
@@ -34,7 +34,7 @@ def ticket_search(
         return
     columns = ("ticket no", "status", "kind", "unit", "received at", "id")
     times = TableTimes(site_zone(site), [t["received_at"] for t in reply["tickets"]])
-    table = desk_table(f"Tickets found at {site}", columns, {"ticket no", "id"}, times)
+    table = desk_table(f"Tickets found at {site}", columns, {"ticket no", "id"}, times, ONE_WORD)
     for t in reply["tickets"]:
         table.add_row(t["ticket_no"], t["status"], t["kind"], t["unit"] or "",
                       times(t["received_at"]), t["ticket_id"])  # fmt: skip

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from propdesk.cli.tables import desk_table, print_list, print_table
+from propdesk.cli.tables import ONE_WORD, desk_table, print_list, print_table
 from shared.kernel.local_time import TableTimes, shown, shown_or_blank
 
 TICKET_TIMES = ("received_at", "resolved_at", "closed_at", "first_reply_at")
@@ -84,7 +84,7 @@ def print_ticket_list(
     columns = ("ticket no", "status", "kind", "category", "received at", "next deadline", "id")
     deadlines = [(t.get("sla") or {}).get("next_deadline") for t in tickets]
     times = TableTimes(zone, [*(t["received_at"] for t in tickets), *deadlines])
-    table = desk_table(f"Tickets of {site}", columns, {"ticket no", "id"}, times)
+    table = desk_table(f"Tickets of {site}", columns, {"ticket no", "id"}, times, ONE_WORD)
     for t in tickets:
         sla = t.get("sla") or {}
         # overdue: a clock of the ticket breached -- not the next deadline, which is still ahead

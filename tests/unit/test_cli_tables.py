@@ -1,7 +1,8 @@
 """The CLI's lists at 80–160 columns: a table's times all in one zone say it once below it and
 print their cells bare (`TableTimes`); ids stay whole; a list whose ticket number names each row
 (`ticket list`, `ticket search`) shows every number whole at any width and the id beside it
-only where the table has room for it; a table too wide to show without breaking words
+only where the table has room for it, and breaks no word across lines (a status, kind or
+category that does not fit ends in "…"); a table too wide to show without breaking words
 (`notice list`) prints its rows as blocks."""
 
 from __future__ import annotations
@@ -110,6 +111,36 @@ def test_a_ticket_list_names_each_row_by_its_whole_number_at_80_to_120_columns(
     assert "times in Asia/Shanghai, UTC+08:00" in text and "(UTC" not in text
     if columns == 120:  # room for each time on one line, which the id would have taken
         assert "2026-12-05 23:59" in text and "2026-12-06 08:00" in text
+
+
+# the words of a ticket list's cells: its number, its one-word values, its times' dates and hours
+ONE_WORD = {t[key] for t in TICKETS for key in ("status", "kind", "category") if t[key]}
+TIMES = [at for t in TICKETS for at in (t["received_at"], t["sla"].get("next_deadline")) if at]
+WORDS = {*NUMBERS, *ONE_WORD, "overdue", *(t[k] for t in TICKETS for k in ("unit", "ticket_id"))}
+WORDS |= {at[:10] for at in TIMES} | {at[11:16] for at in TIMES}  # already in Shanghai's zone
+
+
+def cell_words(text: str) -> list[str]:
+    """The words in the table's cells, line by line (its header and frame left out)."""
+    rows = [line.strip("│").split("│") for line in text.splitlines() if line.startswith("│")]
+    return [word for row in rows for cell in row for word in cell.split()]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("command", ["list", "search"])
+def test_a_ticket_list_breaks_no_word_across_lines_at_80_and_120_columns(
+    command: str, columns: int
+) -> None:
+    """A status, a kind, a category or a time broken over two lines (classifie/d, public_fa/
+    cility, 2026-12-0/5) reads as two words that are neither; at 80 columns a status, kind or
+    category that does not fit ends in "…" on its line instead, and at 120 every word is
+    whole."""
+    extra = ("--staff", "HB-S01", "--room", "5-302") if command == "search" else ()
+    said = cell_words(run(columns, "ticket", command, *extra))
+    cut = [word for word in said if word not in WORDS]
+    assert all(w.endswith("…") and any(v.startswith(w[:-1]) for v in ONE_WORD) for w in cut), cut
+    assert set(NUMBERS) <= set(said) and {"2026-12-05", "23:59"} <= set(said)
+    assert cut == [] if columns == 120 else len(said) > len(cut)
 
 
 def test_a_wide_terminal_shows_each_id_beside_its_number() -> None:
