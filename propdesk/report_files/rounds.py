@@ -8,14 +8,8 @@ from typing import Any
 
 from propdesk.report_files import xlsx
 from propdesk.report_files.document import Document, Sheet, Table, count, text, when
-from propdesk.report_files.labels import both
-
-ROUTES = {
-    "fixed_on_spot": "现场整改 Fixed on the spot",
-    "repair": "报修 Repair",
-    "department_supervisor": "部门主管 Department supervisor",
-    "violation_case": "违例处理 Violation case",
-}
+from propdesk.report_files.labels import both, label
+from shared.kernel.words import ROUTED
 
 
 def rounds_document(reply: dict[str, Any], *, week: bool) -> Document:
@@ -57,7 +51,7 @@ def rounds_document(reply: dict[str, Any], *, week: bool) -> Document:
                                      ("问题", "Description"))],
         [
             [text(f["ticket_no"]), text(f["area"]), text(f["point"]), text(f["type"]),
-             text(ROUTES.get(f["routed_to"], f["routed_to"])), text(f["department"]),
+             text(label(ROUTED, f["routed_to"])), text(f["department"]),
              text(f["status"]), when(reply, f["due_at"]), text(_verified(f["verified"])),
              text(f["description"])]
             for f in reply["findings"]

@@ -75,6 +75,12 @@ CLOCKS: Words = {
     "follow_up": ("回访", "follow-up call"),
     "finding_resolved": ("巡查问题一周内解决", "inspection finding resolved"),
 }
+# where a round's finding went (its `routed_to`: FINDING_ROUTES, or fixed on the spot; R13.15b)
+ROUTED: Words = {
+    "fixed_on_spot": ("现场整改", "fixed on the spot"), "repair": ("报修", "repair"),
+    "department_supervisor": ("部门主管", "department supervisor"),
+    "violation_case": ("违例处理", "violation case"),
+}  # fmt: skip
 # emergency events (突发事件, R16.5; IncidentKind, IncidentStatus; docs/INCIDENTS.md)
 INCIDENT_KINDS: Words = {
     "fire": ("火灾", "fire"), "power_cut": ("停电", "power cut"), "flood": ("水浸", "flood"),

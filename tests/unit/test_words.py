@@ -14,6 +14,7 @@ from services.console.domain.words import word
 from shared.contracts.escalation_events import Notification
 from shared.kernel import words
 from shared.kernel.incidents import IncidentKind, IncidentStatus
+from shared.kernel.inspection import FINDING_ROUTES
 from shared.kernel.promises import PromiseKind
 from shared.kernel.vocabulary import (
     DEFAULT_CATEGORIES,
@@ -49,6 +50,11 @@ def test_every_reason_a_notification_gives_has_its_words() -> None:
     assert set(words.NOTICE_REASONS) == set(reasons)
 
 
+def test_every_route_a_finding_takes_has_its_words_R13_15b() -> None:
+    routes = {route.routed_to for route in FINDING_ROUTES.values()} | {"fixed_on_spot"}
+    assert set(words.ROUTED) == routes
+
+
 def test_every_default_category_has_its_words() -> None:
     assert set(DEFAULT_CATEGORIES) <= set(words.CATEGORIES)
 
@@ -66,3 +72,4 @@ def test_the_console_the_mail_and_the_report_files_say_a_value_in_the_one_table_
     )
     assert labels.label(labels.CLOCKS, "order_collected_household").startswith("住户报修接单 ")
     assert labels.label(labels.LEVELS, "gm_office") == "总经理办公室 GM office"
+    assert labels.label(words.ROUTED, "fixed_on_spot") == "现场整改 Fixed on the spot"

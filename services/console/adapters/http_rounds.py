@@ -16,11 +16,8 @@ from services.console.adapters.http_web import Stop, Web, Who
 from services.console.application import case_desk
 from services.console.application.forms import new_client_ref
 from services.console.domain.refusal import Refused
+from services.console.domain.words import ROUTED
 
-ROUTED = {
-    "fixed_on_spot": "现场整改", "repair": "报修", "department_supervisor": "部门主管",
-    "violation_case": "违例处理",
-}  # fmt: skip
 TYPES = {"facility": "设施损坏", "staff": "员工不履职", "violation": "住户违例"}
 ROUND_TYPES = {"scheduled": "计划巡查", "special": "专项巡查", "complaint": "投诉巡查",
                "random": "随机抽查"}  # fmt: skip

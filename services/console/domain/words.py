@@ -51,6 +51,8 @@ ORDER_EVENTS = {
     "acceptance_confirmed": "验收确认", "signed_off": "客户评价签认", "returned": "交回",
     "referred": "转管业部", "cancelled": "取消",
 }  # fmt: skip
+# where a round's finding went (R13.15b)
+ROUTED = chinese(words.ROUTED)
 # emergency events (突发事件, R16.5; docs/INCIDENTS.md)
 INCIDENT_KINDS = chinese(words.INCIDENT_KINDS)
 INCIDENT_STATUSES = chinese(words.INCIDENT_STATUSES)
