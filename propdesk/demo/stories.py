@@ -12,14 +12,14 @@ from propdesk.demo.profiles import COMPLAINT_RESOLUTIONS, PAID_ITEMS, PROFILES
 from propdesk.demo.sites import ROLE_STAFF
 from propdesk.demo.steps import cancel_duplicate, finish, follow_up, report, work
 from propdesk.demo.timeline import grid, office
-from propdesk.report_files.labels import CATEGORIES
 from shared.kernel.vocabulary import Validity
+from shared.kernel.words import CATEGORIES, chinese
 from shared.messaging import subjects
 
 # A complaint found invalid (无效投诉): the vocabulary's own class when it has one, else the
 # complaint is reclassified as an inquiry (it is not a complaint about the property's service).
 INVALID = "invalid" if "invalid" in {v.value for v in Validity} else None
-CATEGORY_WORDS = {key: zh for key, (zh, _) in CATEGORIES.items()}
+CATEGORY_WORDS = chinese(CATEGORIES)
 
 
 async def story(m: Month, t: Ticket) -> None:
