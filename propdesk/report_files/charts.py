@@ -205,14 +205,20 @@ def monthly_trend(trend: list[dict[str, Any]], words: Words, font: str | None) -
             lines(ax, [(k, words.of(L.MEASURES, k)) for k in care], 4)
             ax.set_title(words("特殊关怀", "Special care"), loc="left", fontweight="bold")
         for ax in (counts, *cared):
-            ax.set_ylim(bottom=0)
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            _count_axis(ax)
         for ax in (counts, rates, *cared):
             _month_axis(ax, months)
             ax.legend(loc="best", fontsize=8)
             ax.tick_params(axis="x", labelrotation=30)
 
     return draw(font, paint, (13.0 if care else 9.0, 3.4))
+
+
+def _count_axis(ax: Any) -> None:
+    """A count's axis: whole numbers from 0, and at least up to 1 — a series of zeros drawn on
+    matplotlib's own scale read 0.000 to 0.054."""
+    ax.set_ylim(0, max(1.0, ax.get_ylim()[1]))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def has_values(values: Any) -> bool:
@@ -255,8 +261,7 @@ def site_trends(
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0))
                 ax.set_ylim(0, 1.05)
             else:
-                ax.set_ylim(bottom=0)
-                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+                _count_axis(ax)
         if shown:
             handles, names_ = axes[0].get_legend_handles_labels()
             if len(panels) % 2:

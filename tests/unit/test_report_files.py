@@ -726,6 +726,18 @@ def test_trend_rates_keep_every_month_on_the_axis_when_only_the_last_has_a_value
     assert sites.count(">2026-05</text>") == 4  # in each of the four panels
 
 
+def test_a_count_of_zeros_every_month_is_drawn_on_whole_numbers() -> None:
+    """A site whose residents were all visited in time: 0 overdue every month, on an axis of
+    whole numbers up to 1, not matplotlib's 0.000 … 0.054 (R11.10)."""
+    months = [f"2026-{m:02}" for m in range(7, 13)]
+    svg = charts.site_trends(
+        months, {"hbw": {"care_visits_overdue": [0] * 6}}, {"hbw": None}, charts.Words(False),
+        None, panels=("care_visits_overdue",),
+    )  # fmt: skip
+    ticks = re.findall(r">([0-9.]+)</text>", svg)
+    assert ticks == ["0", "1"], ticks
+
+
 # -- determinism ----------------------------------------------------------------------------------
 
 
