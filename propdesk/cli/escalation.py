@@ -121,6 +121,10 @@ def notice_list(
         str | None,
         typer.Option(help="cleaning, engineering, … : a department supervisor's own notices"),
     ] = None,
+    zone: Annotated[
+        list[str] | None,
+        typer.Option(help="A zone CS assistant's (组团/辖区; repeat for more) and the site-wide"),
+    ] = None,
     open_only: Annotated[
         bool, typer.Option("--open", help="Only those nobody has acknowledged yet")
     ] = False,
@@ -134,6 +138,8 @@ def notice_list(
         body["role"] = role
     if department is not None:
         body["department"] = department
+    if zone:
+        body["zones"] = zone
     reply = call_desk(nats_url, subjects.query(site, "notice.list"), body, as_json)
     if as_json:
         return
@@ -150,7 +156,9 @@ def notice_list(
     table = desk_table(title, columns, {"ticket", "id"}, times)
     for n in notices:
         acked = n["acknowledged_at"] and f"{n['acknowledged_by']} {times(n['acknowledged_at'])}"
-        role_shown = f"{n['role']} ({n['department']})" if n.get("department") else n["role"]
+        # the department whose supervisor, the zone whose CS assistant is told (R6.3, R1.3)
+        told = [n[k] for k in ("department", "zone") if n.get(k)]
+        role_shown = f"{n['role']} ({', '.join(told)})" if told else n["role"]
         # a work order's late clock: the order under its ticket, what its supervisor acts on;
         # an incident's or a promise's: what it is about
         about = "\n".join(filter(None, (n["ticket_no"], n.get("order_no"), _said(n, times))))

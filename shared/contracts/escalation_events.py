@@ -20,6 +20,7 @@ from shared.kernel.incidents import IncidentKind
 from shared.kernel.maintenance import NoticeKind
 from shared.kernel.promises import PromiseKind
 from shared.kernel.vocabulary import ClockName, Department, Level, Role
+from shared.kernel.zones import ZoneName
 
 
 class TicketRef(Contract):
@@ -128,12 +129,25 @@ class Notified(Contract):
     )
 
 
+ZONE_TOLD = (
+    "The zone whose CS assistant is told: the ticket's zone, on a notification to cs_assistant "
+    "(R1.3, R6.3); none: every CS assistant of the site, and every other role"
+)
+
+
+class ZoneNotified(Notified):
+    zone: ZoneName | None = Field(default=None, description=ZONE_TOLD)
+
+
 class ClockBreached(ClockRef):
-    """The target passed with the clock still running."""
+    """The target passed with the clock still running. Schema 2 added the notification's `zone`;
+    a schema-1 breach reads as null."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     deadline: AwareDatetime
     compensation_risk: bool = Field(description="A late repair the company may pay for (R7.4)")
-    notification: Notified
+    notification: ZoneNotified
 
 
 class LadderStarted(TicketRef):
@@ -556,6 +570,7 @@ class Notification(Contract):
         default=None,
         description="The department whose supervisor is told (R6.3, R4.12); none: site-wide",
     )
+    zone: ZoneName | None = Field(default=None, description=ZONE_TOLD)
     staff: str | None = Field(
         default=None, description="A promise's owner (工号), whom its reminder is for (R6.15)"
     )
@@ -639,6 +654,7 @@ def notification_of(published: Envelope) -> Notification | None:
         raised_at=published.occurred_at,
         event_id=published.event_id,
         department=data.notification.department,
+        zone=getattr(data.notification, "zone", None),
         order_no=(data.key.partition(":")[2] or None) if name == "clock_breached" else None,
     )
 
@@ -669,6 +685,12 @@ class ListNotices(Contract):
             "Only notifications to this department and those to none (site-wide): a department "
             "supervisor's own"
         ),
+    )
+    zones: list[ZoneName] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Only the notifications to these zones (compared without case) and those to "
+        "none (site-wide): a zone CS assistant's own (R1.3, R6.3); empty: every notification",
     )
     open: bool = Field(default=False, description="Only notifications not yet acknowledged")
     ticket_no: str | None = Field(

@@ -104,3 +104,19 @@ def test_a_special_care_visit_s_reason_reads_in_words_not_as_its_token_R11_10():
 
     assert said.subject == "[PropDesk hbw] 特殊关怀住户待探访 special-care visit due: HBW-0002"
     assert "事由 reason: 特殊关怀住户待探访 special-care visit due" in said.text.splitlines()
+
+
+def test_a_breach_to_a_zones_cs_assistant_says_whose_zone_R1_3_R6_3():
+    """The role's mailbox is the site's (routes are per role and department, not per member): the
+    message says which zone's assistant it is for, as a supervisor's says the department."""
+    late = notification("clock_breached", "ticket", "HBW-202611-0001", role="cs_assistant",
+                        clock="order_issued_household", zone="A区")  # fmt: skip
+
+    said = message(late, 1, SHANGHAI)
+
+    assert "通知 to: cs_assistant (A区)" in said.text.splitlines()
+    assert said.payload()["notification"]["zone"] == "A区"
+    no_zone = notification("clock_breached", "ticket", "HBW-202611-0002", role="cs_assistant",
+                           clock="follow_up")  # fmt: skip
+    site_wide = message(no_zone, 1, SHANGHAI)
+    assert "通知 to: cs_assistant" in site_wide.text.splitlines()

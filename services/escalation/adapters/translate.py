@@ -158,7 +158,9 @@ def _shortened(text: str | None) -> str | None:
 
 def _notified(ev: Any) -> dict[str, Any]:
     department = getattr(ev, "department", None)
-    return {"notification_id": ev.notice_id, "role": ev.role, "department": department}
+    told = {"notification_id": ev.notice_id, "role": ev.role, "department": department}
+    # a breach names the zone whose CS assistant is told (R1.3, R6.3)
+    return told | {"zone": ev.zone} if isinstance(ev, TicketClocks.ClockBreached) else told
 
 
 def translate(event: object) -> ticket_events.Envelope | None:

@@ -55,6 +55,7 @@ def reported(app: EscalationApp, event: ticket_events.TicketReportedEvent, site:
         ticket_no=data.ticket_no,
         kind=data.kind.value,
         received_at=data.received_at,
+        zone=data.zone,
         at=event.occurred_at,
         correlation_id=event.correlation_id,
         causation_id=cause.causation_id,

@@ -156,6 +156,13 @@ class ClockBreached(TicketEvent):
     notice_id: UUID
     role: str
     department: str | None = None  # whose supervisor is told; not stored before session 10
+    zone: str | None = None  # whose CS assistant is told (R1.3, R6.3); none: the site's
+
+    class_version = 2  # v1, stored before tickets had zones, told no zone's assistant
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["zone"] = None
 
     def apply(self, board: TicketClocks) -> None:
         board.clocks[self.key].update(warned=True, breached=True)

@@ -85,6 +85,7 @@ class Decisions:
     severity: str | None
     correlation_id: str
     department: str | None
+    zone: str | None
     orders: dict[str, dict[str, Any]]
     raised: int
 
@@ -143,6 +144,7 @@ class Decisions:
                     notice_id=notice.id,
                     role=role,
                     department=self._department_of_clock(subject, role),
+                    zone=self._zone_of(role),
                 )
             elif action == "escalate":
                 self.record(
@@ -170,6 +172,11 @@ class Decisions:
     def _department_of(self, role: str) -> str | None:
         """A department supervisor is told of their own department's complaints (R6.3, R4.12)."""
         return self.department if role == Role.department_supervisor.value else None
+
+    def _zone_of(self, role: str) -> str | None:
+        """The CS assistant of the ticket's zone is told of it (R1.3, R6.3); None: every CS
+        assistant of the site (a ticket with no zone, or a notice to another role)."""
+        return self.zone if role == Role.cs_assistant.value else None
 
     def _department_of_clock(self, key: str, role: str) -> str | None:
         """A department supervisor is told of their own department's late work: a work order's

@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 class Opened(TicketEvent, Aggregate.Created):
     kind: str
     received_at: datetime
+    zone: str | None  # the ticket's zone at report (ticket.reported schema 2): its CS assistant's
+
+    class_version = 2  # v1, stored before tickets had zones, kept none
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["zone"] = None
 
 
 class Classified(TicketEvent):

@@ -62,7 +62,7 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
     FindingReferred = referral.FindingReferred
 
     def __init__(self, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
-                 received_at: datetime, actor: str, correlation_id: str,
+                 received_at: datetime, zone: str | None, actor: str, correlation_id: str,
                  causation_id: str | None) -> None:  # fmt: skip
         del actor, causation_id  # the envelope's, not the board's
         self.site = site
@@ -71,6 +71,7 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
         self.ticket_no = ticket_no
         self.kind = kind
         self.received_at = received_at
+        self.zone = zone  # whose CS assistant is told of the ticket (R1.3, R6.3)
         self.validity: str | None = None
         self.severity: str | None = None
         self.status = "open"
@@ -89,7 +90,7 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
     @classmethod
     def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
              received_at: datetime, at: datetime, correlation_id: str,
-             causation_id: str | None) -> TicketClocks:  # fmt: skip
+             causation_id: str | None, zone: str | None = None) -> TicketClocks:  # fmt: skip
         return cls._create(
             cls.Opened,
             id=board_id_for(ticket_id),
@@ -102,6 +103,7 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
             ticket_no=ticket_no,
             kind=kind,
             received_at=received_at,
+            zone=zone,
         )
 
     def record(self, event_class: type[TicketEvent], at: datetime, cause: Cause,

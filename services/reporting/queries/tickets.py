@@ -78,6 +78,7 @@ def list_notices(view: TicketView, site: str, query: ListNotices) -> dict[str, A
         department=query.department.value if query.department else None,
         unacknowledged=query.open,
         ticket_no=query.ticket_no,
+        zones=query.zones,
         limit=query.limit,
         after_seq=_cursor(query.cursor) or 0,
     )

@@ -6,10 +6,12 @@ views/ticket_tables.py."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
+from services.reporting.views.zones import in_zones
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import (
     EscalationNotificationAcknowledgedEvent,
@@ -25,7 +27,7 @@ class NoticeBoard:
 
     def notices(
         self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int,
-        department: str | None = None, ticket_no: str | None = None,
+        department: str | None = None, ticket_no: str | None = None, zones: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
         """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
         sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
@@ -37,6 +39,10 @@ class NoticeBoard:
             # to no department: to every department's supervisors
             sql += " AND coalesce(json_extract(notice, '$.department'), ?) = ?"
             params += [department, department]
+        if zones:  # a zone CS assistant's own (R1.3, R6.3), and those to no zone: to all of them
+            clause, folded = in_zones("notice", zones)
+            sql += f" AND (json_extract(notice, '$.zone') IS NULL OR {clause})"
+            params += folded
         if ticket_no is not None:  # one subject's: an incident's page (R16.5)
             sql += " AND json_extract(notice, '$.ticket_no') = ?"
             params.append(ticket_no)
@@ -60,9 +66,10 @@ def apply_notice(c: SQLiteCursor, seq: int, event: Envelope) -> None:
     since no other step of a batch reads the notices."""
     note = notification_of(event)
     if note is not None:
-        # a notification without an incident's or promise's summary is written as it was before
-        # there were any: a view rebuilt today has the checksum of one built then (contract §21)
-        unsaid = {k for k in ("incident", "promise") if getattr(note, k) is None}
+        # a notification without an incident's or promise's summary, or a zone, is written as it
+        # was before there were any: a view rebuilt today has the checksum of one built then
+        # (contract §21)
+        unsaid = {k for k in ("incident", "promise", "zone") if getattr(note, k) is None}
         c.execute(
             "INSERT OR IGNORE INTO notices (notification_id, site, role, seq, notice) "
             "VALUES (?, ?, ?, ?, ?)",

@@ -19,6 +19,7 @@ from services.reporting.queries.as_of import TicketRecords, order_position
 from services.reporting.views import ticket_tables, violation_rows
 from services.reporting.views.notices import NoticeBoard, apply_notice
 from services.reporting.views.parked import ParkingView
+from services.reporting.views.zones import in_zones
 from shared.eventstore.views import Batch, SQLiteView
 from shared.eventstore.views import dump as _dump
 from shared.logging import get_logger
@@ -184,8 +185,9 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
                 sql += f" AND {column} = ?"
                 params.append(value)
         if zones:
-            sql += f" AND {ZONE_OF} IN ({', '.join('?' * len(zones))})"
-            params += [_lower(zone) for zone in zones]
+            clause, folded = in_zones("state", zones)
+            sql += f" AND {clause}"
+            params += folded
         if before_seq is not None:
             sql += " AND seq < ?"
             params.append(before_seq)
@@ -207,9 +209,6 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
 _PROJECTOR_OF = {
     cls: p for p in (TICKETS, WORK_ORDERS, SERVICE_LEVELS, VIOLATIONS) for cls in p.steps
 }
-# a ticket's zone as ticket.list compares it: SQLite's lower() folds the ASCII letters only, so
-# the zones asked are folded the same way (_lower); a name's other letters compare as written
-ZONE_OF = "lower(trim(json_extract(state, '$.zone')))"
 LIST_FIELDS = ("open_clocks", "next_deadline", "overdue", "breached", "escalation_level")
 
 
@@ -242,8 +241,3 @@ def _read(
         return None
     c.execute(f"SELECT entry FROM {history} WHERE {id_column} = ? ORDER BY version", (row[0],))
     return json.loads(row["state"]) | {"history": [json.loads(r["entry"]) for r in c.fetchall()]}
-
-
-def _lower(zone: str) -> str:
-    """`zone` as SQLite's lower(trim(…)) makes it: ASCII letters lowered, spaces cut."""
-    return "".join(ch.lower() if ch.isascii() else ch for ch in zone.strip(" "))

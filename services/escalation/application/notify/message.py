@@ -54,7 +54,9 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     reason = both(NOTICE_REASONS, notice.reason)
     again = f" (第{attempt}次 attempt {attempt})" if attempt > 1 else ""
     subject = f"[PropDesk {notice.site}] {reason}: {headline(notice)}{again}"
-    whom = notice.role.value + (f" ({notice.department.value})" if notice.department else "")
+    # the department whose supervisor, the zone whose CS assistant is told (R6.3, R1.3)
+    department = notice.department.value if notice.department else None
+    whom = notice.role.value + "".join(f" ({to})" for to in (department, notice.zone) if to)
     named = _ABOUT.get(notice.about) or _NAMES.get(notice.reason, "工单 ticket")
     lines = [
         f"项目 site: {site_name or notice.site} ({notice.site})",

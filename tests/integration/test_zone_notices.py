@@ -1,0 +1,71 @@
+"""The zone CS assistant's notices through the bus (R1.3: the complaint information goes to the
+assistant of the customer's zone; R6.3: at once to the zone CS assistant). Escalation's
+notification to cs_assistant about a ticket names the ticket's zone; `notice.list` gives a zone's
+notices and the site-wide ones (no zone: nobody's zone loses them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.kernel.sites import SiteDirectory
+from tests.integration.drill import Drill, shanghai
+from tests.integration.support import Desk, eventually, report_body
+
+pytestmark = pytest.mark.integration
+
+CLOCK_STARTS = shanghai(2026, 11, 23, 9, 0)
+SITES = SiteDirectory.model_validate(
+    {"sites": {"hbw": {"name": "Harbour View", "staff": {
+        "HB-S01": {"role": "receptionist"},
+        "HB-CS1": {"role": "cs_assistant"},  # no zones: the whole site
+        "HB-CS2": {"role": "cs_assistant", "zones": ["A区", "B区"]},  # as deploy/sites.example
+    }}}}
+)  # fmt: skip
+UNITS = {"3-201": "A区", "5-101": "C区"}
+ROOMS = {"za": "3-201", "zc": "5-101", "zn": "9-901"}  # 9-901 is not on file: no zone
+
+
+@pytest.fixture
+def drill_sites() -> SiteDirectory:
+    return SITES
+
+
+async def breached_repairs(desk: Desk) -> None:
+    """A repair from a unit of A区, one of C区 and one not on file, none given a work order in
+    time (R7.6): each breach tells cs_assistant."""
+    for unit, zone in UNITS.items():
+        body = {"staff_id": "HB-CS1", "unit_ref": unit, "room": unit[2:], "zone": zone}
+        assert (await desk.command("hbw", "unit_register", body))["ok"]
+    for ref, room in ROOMS.items():
+        reporter = {"name": "王小明", "phone": "13800138000", "room": room}
+        body = report_body(ref, staff_id="HB-S01", kind="repair", category="plumbing",
+                           content="厨房水管漏水", reporter=reporter)  # fmt: skip
+        assert (await desk.command("hbw", "report", body))["ok"]
+    await Drill(desk).set_clock(shanghai(2026, 11, 24, 9, 0))
+    assert await eventually(lambda: _all_three(desk))
+
+
+async def zones_told(desk: Desk, **query: object) -> list[str]:
+    reply = await desk.query("hbw", "notice.list", {"role": "cs_assistant", **query})
+    assert reply["ok"], reply
+    return sorted(n.get("zone") or "-" for n in reply["notices"])
+
+
+async def _all_three(desk: Desk) -> bool:
+    return len(await zones_told(desk)) == 3
+
+
+async def test_notice_list_gives_a_zones_notices_and_the_site_wide_ones_R1_3_R6_3(
+    desk: Desk, drill_services
+) -> None:
+    await drill_services("intake", "reporting", "escalation")
+    await breached_repairs(desk)
+    assert await zones_told(desk) == ["-", "A区", "C区"]  # each breach names its ticket's zone
+    assert await zones_told(desk, zones=["a区", "B区"]) == ["-", "A区"]  # without case
+    assert await zones_told(desk, zones=["B区"]) == ["-"]  # the site-wide one is everyone's
+    told = (await desk.query("hbw", "notice.list", {"zones": ["A区"]}))["notices"]
+    assert {(n["reason"], n["clock"]) for n in told} == {
+        ("clock_breached", "order_issued_household")
+    }
+    refused = await desk.query("hbw", "notice.list", {"zones": [""]})
+    assert refused["ok"] is False and refused["error"]["code"] == "invalid"
