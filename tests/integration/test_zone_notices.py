@@ -1,13 +1,18 @@
-"""The zone CS assistant's notices through the bus (R1.3: the complaint information goes to the
-assistant of the customer's zone; R6.3: at once to the zone CS assistant). Escalation's
-notification to cs_assistant about a ticket names the ticket's zone; `notice.list` gives a zone's
-notices and the site-wide ones (no zone: nobody's zone loses them)."""
+"""The zone CS assistant's notices through the bus and the console (R1.3: the complaint
+information goes to the assistant of the customer's zone; R6.3: at once to the zone CS
+assistant). Escalation's notification to cs_assistant about a ticket names the ticket's zone;
+`notice.list` gives a zone's notices and the site-wide ones (no zone: nobody's zone loses them);
+the console's 通知 (我的岗位) shows a CS assistant with zones hers first, the whole site a click
+away, and one with no zones every notice of her role, as before."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import console_of, csrf_of
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
 
@@ -69,3 +74,53 @@ async def test_notice_list_gives_a_zones_notices_and_the_site_wide_ones_R1_3_R6_
     }
     refused = await desk.query("hbw", "notice.list", {"zones": [""]})
     assert refused["ok"] is False and refused["error"]["code"] == "invalid"
+
+
+def notice_rows(html: str) -> list[str]:
+    """Each row's zone as the 岗位 column says it (（A区）), or - for none."""
+    table = html.split('id="notices"', 1)
+    if len(table) == 1:
+        return []
+    cells = re.findall(r"<td>辖区客服助理(?:（([^）]*)）)?</td>", table[1].split("</table>")[0])
+    return sorted(zone or "-" for zone in cells)
+
+
+def shown(html: str) -> str:
+    found = re.search(r'id="area-shown">([^<]*)<', html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+async def test_the_console_shows_a_zone_cs_assistant_her_zones_notices_R1_3_R6_3(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services("intake", "reporting", "escalation")
+    await breached_repairs(desk)
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS2",
+                          "HB-CS1") as (zoned, whole):  # fmt: skip
+        # 通知 (我的岗位): her zones' and the site-wide ones, said on the page
+        mine = await zoned.get("/notices")
+        assert mine.status_code == 200
+        assert notice_rows(mine.text) == ["-", "A区"]
+        assert shown(mine.text) == "我的辖区：A区、B区"
+        assert 'href="/notices?area=site"' in mine.text
+        site = await zoned.get("/notices?area=site")
+        assert (
+            notice_rows(site.text) == ["-", "A区", "C区"] and shown(site.text) == "全部（本项目）"
+        )
+
+        # any CS assistant may still acknowledge another zone's notice (R6.3: not narrowed)
+        other = re.search(r'<tr id="notice-([^"]+)"[^>]*>(?:(?!</tr>).)*（C区）', site.text, re.S)
+        assert other, site.text[:500]
+        acked = await zoned.post(
+            f"/notices/{other.group(1)}/ack", data={"csrf": csrf_of(site.text)}
+        )
+        assert acked.status_code == 200  # back to her zones' notices, where it is not
+        after = (await zoned.get("/notices?area=site")).text
+        assert re.search(rf'id="notice-{other.group(1)}"(?:(?!</tr>).)*HB-CS2 于', after, re.S)
+
+        # a CS assistant with no zones: every notice of her role, as before, no choice offered
+        theirs = await whole.get("/notices")
+        assert notice_rows(theirs.text) == ["-", "A区", "C区"]
+        assert 'id="area-tabs"' not in theirs.text

@@ -15,6 +15,7 @@ from services.console.application import incident_desk, notice_desk
 from services.console.application.forms import new_client_ref, report_body
 from services.console.application.notification_subjects import described
 from services.console.application.resident_desk import CARE, recognised
+from services.console.domain.areas import area_of
 from services.console.domain.refusal import Refused
 from services.console.domain.screens import VERBS, WORKERS, allowed_actions, open_orders
 from services.console.domain.timeline import timeline
@@ -197,15 +198,17 @@ class DeskPages(Web):
         member = self.accounts.member(who.session.site, who.session.staff_id)
         # a department's supervisor reads their department's notices (contract §20.4)
         department = member.department.value if mine and member and member.department else None
+        # a zone CS assistant's: her zones' and the site-wide ones, all of them a click away
+        area = who.area(request) if mine else area_of((), None)
         try:
             found = await self.desk.notices(
-                who.session.site, who.role if mine else None, department
+                who.session.site, who.role if mine else None, department, zones=area.zones
             )
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         shown = list(reversed(found))[:NEWEST]
         return self.page(
-            request, "notices.html", who=who, notices=shown, mine=mine,
+            request, "notices.html", who=who, notices=shown, mine=mine, area=area,
             described=await described(self.desk.desk, who.session.site, shown),
             csrf=who.session.csrf, done=request.query_params.get("m"), live="reload",
         )  # fmt: skip

@@ -148,11 +148,12 @@ class FrontDesk:
 
     async def notices(
         self, site: str, role: str | None, department: str | None = None,
-        about: str | None = None,
+        about: str | None = None, zones: tuple[str, ...] = (),
     ) -> list[dict[str, Any]]:  # fmt: skip
-        """The site's notices (to `role`, of `department`, `about` one subject's number), oldest
-        first, every page of them."""
-        query: dict[str, Any] = {"role": role, "department": department, "ticket_no": about}
+        """The site's notices (to `role`, of `department`, `about` one subject's number, to
+        `zones` and to none), oldest first, every page of them."""
+        query: dict[str, Any] = {"role": role, "department": department, "ticket_no": about,
+                                 "zones": list(zones) or None}  # fmt: skip
         return await self.every_page(site, "notice.list", query, "notices")
 
     async def every_page(
