@@ -15,6 +15,7 @@ from shared.kernel.sites import SiteDirectory
 from tests.integration.console_support import console_of, csrf_of
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
+from tests.integration.test_zone_assistant import shown
 
 pytestmark = pytest.mark.integration
 
@@ -83,12 +84,6 @@ def notice_rows(html: str) -> list[str]:
         return []
     cells = re.findall(r"<td>辖区客服助理(?:（([^）]*)）)?</td>", table[1].split("</table>")[0])
     return sorted(zone or "-" for zone in cells)
-
-
-def shown(html: str) -> str:
-    found = re.search(r'id="area-shown">([^<]*)<', html)
-    assert found, html[:500]
-    return found.group(1)
 
 
 async def test_the_console_shows_a_zone_cs_assistant_her_zones_notices_R1_3_R6_3(

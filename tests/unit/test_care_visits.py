@@ -4,12 +4,10 @@ the visiting role once when it passes; only the flag and a visit move the wait."
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from services.escalation.adapters.translate import translate
@@ -17,6 +15,7 @@ from services.escalation.domain.care_visits import CareVisits, care_board_id_for
 from shared.contracts.escalation_events import notification_of
 from shared.kernel.clock import FixedClock
 from shared.kernel.residents import visit_wait_from
+from tests.support.stored import written_before
 from tests.unit.test_escalation_application import T0, Feed, app_on
 
 AT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -144,23 +143,14 @@ def test_the_flag_cleared_after_the_reminder_and_set_again_waits_afresh_R11_10()
     assert _board(app).next_due() == flagged + timedelta(days=30)
 
 
-def _written_before(event: StoredEvent) -> StoredEvent:
-    """The stored event as escalation wrote it before its waits kept when they began (class
-    version 1 of `VisitDue`: the wait began when it was recorded)."""
-    if event.topic != get_topic(CareVisits.VisitDue):
-        return event
-    state = json.loads(event.state)
-    del state["since"], state["class_version"]
-    return StoredEvent(event.originator_id, event.originator_version, event.topic,
-                       json.dumps(state).encode())  # fmt: skip
-
-
 def test_a_board_from_a_store_written_before_waits_on_and_ignores_a_correction_R11_10() -> None:
     clock, before, feed = _feed(T0)
     feed("resident.registered", RESIDENT, T0, **FILE)
     clock.set(T0 + timedelta(days=30))
     before.tick()  # reminded under the old store
-    old = [_written_before(e) for e in before.recorder.select_notifications(1, 1000)]
+    # class version 1 of `VisitDue`: the wait began when it was recorded
+    stored = before.recorder.select_notifications(1, 1000)
+    old = [written_before(e, {CareVisits.VisitDue: ("since",)}) for e in stored]
     assert sum(1 for e in old if e.topic == get_topic(CareVisits.VisitDue)) == 1
     assert not any(b'"since"' in e.state for e in old)
 

@@ -5,18 +5,15 @@ reader falls back on its lists)."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from uuid import uuid4
-
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import get_topic
 
 from services.escalation.adapters.translate import translate
 from services.escalation.domain.incident_watch import IncidentWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 from shared.contracts.escalation_events import WHAT_SHOWN, notification_of
 from shared.kernel.clock import FixedClock
+from tests.support.stored import written_before
 from tests.unit.test_escalation_application import T0, Feed, app_on
 from tests.unit.test_escalation_incidents import INCIDENT, OPENED
 from tests.unit.test_escalation_promises import DUE, made, notices
@@ -44,20 +41,8 @@ def test_what_was_promised_is_masked_again_by_escalation_then_cut_R6_15_R15_1_R1
     assert not any(secret in what for what in said for secret in ("1391234", "张先生"))
 
 
-def _written_before(event: StoredEvent) -> StoredEvent:
-    """The stored event as escalation wrote it before its watches kept what their notices say
-    (class version 1: no place, no time, nothing promised)."""
-    dropped = {
-        get_topic(IncidentWatch.Opened): ("place", "occurred_at"),
-        get_topic(PromiseWatch.Opened): ("what", "on_ticket"),
-    }.get(event.topic)
-    if dropped is None:
-        return event
-    state = json.loads(event.state)
-    for key in (*dropped, "class_version"):
-        del state[key]
-    return StoredEvent(event.originator_id, event.originator_version, event.topic,
-                       json.dumps(state).encode())  # fmt: skip
+# what class version 2 of each opening added: no place, no time, nothing promised
+ADDED = {IncidentWatch.Opened: ("place", "occurred_at"), PromiseWatch.Opened: ("what", "on_ticket")}
 
 
 def test_watches_from_a_store_written_before_still_decide_their_notices_undescribed():
@@ -66,7 +51,9 @@ def test_watches_from_a_store_written_before_still_decide_their_notices_undescri
     feed = Feed(before)
     feed("incident.opened", INCIDENT, T0, **OPENED)
     made(feed, uuid4(), what="核实水费后回电", ticket_no="HBW-202611-0001")
-    old = [_written_before(e) for e in before.recorder.select_notifications(1, 1000)]
+    # as escalation stored them before its watches kept what their notices say
+    stored = before.recorder.select_notifications(1, 1000)
+    old = [written_before(e, ADDED) for e in stored]
     openings = [e.state for e in old if e.topic.endswith("Watch.Opened")]
     assert len(openings) == 2 and not any(b"class_version" in state for state in openings)
 

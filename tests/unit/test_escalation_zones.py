@@ -5,13 +5,11 @@ site, as before. A notification to another role names no zone."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from typer.testing import CliRunner
 
@@ -19,6 +17,7 @@ from propdesk.cli import escalation as escalation_cli
 from propdesk.cli.main import app as cli
 from services.escalation.domain import TicketClocks
 from shared.kernel.clock import FixedClock
+from tests.support.stored import written_before
 from tests.unit.test_escalation_application import T0, Feed, app_on, reported
 from tests.unit.test_escalation_promises import notices
 
@@ -60,21 +59,12 @@ def test_a_notice_to_another_role_names_no_zone_R6_4():
     assert all(zone is None for _, _, zone in told)
 
 
-def _written_before(event: StoredEvent) -> StoredEvent:
-    """A board's opening as escalation stored it before tickets had zones (class version 1)."""
-    if event.topic != get_topic(TicketClocks.Opened):
-        return event
-    state = json.loads(event.state)
-    del state["zone"], state["class_version"]
-    return StoredEvent(event.originator_id, event.originator_version, event.topic,
-                       json.dumps(state).encode())  # fmt: skip
-
-
 def test_a_board_stored_before_zones_still_breaches_telling_every_cs_assistant():
     clock = FixedClock(T0)
     before = app_on(clock)
     reported(Feed(before), zone="A区", schema_version=2)
-    old = [_written_before(e) for e in before.recorder.select_notifications(1, 1000)]
+    stored = before.recorder.select_notifications(1, 1000)
+    old = [written_before(e, {TicketClocks.Opened: ("zone",)}) for e in stored]
     assert not any(b"zone" in e.state for e in old if e.topic == get_topic(TicketClocks.Opened))
 
     clock.set(A_DAY_LATER)
