@@ -104,6 +104,9 @@ def test_a_special_care_visit_s_reason_reads_in_words_not_as_its_token_R11_10():
 
     assert said.subject == "[PropDesk hbw] 特殊关怀住户待探访 special-care visit due: HBW-0002"
     assert "事由 reason: 特殊关怀住户待探访 special-care visit due" in said.text.splitlines()
+    # the number is her file's reference, not a ticket's
+    assert "档案编号 resident file: HBW-0002" in said.text.splitlines()
+    assert "工单 ticket" not in said.text
 
 
 def test_a_breach_to_a_zones_cs_assistant_says_whose_zone_R1_3_R6_3():

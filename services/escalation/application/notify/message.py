@@ -16,7 +16,8 @@ from shared.kernel.text import shortened
 from shared.kernel.words import INCIDENT_KINDS, NOTICE_REASONS, PROMISE_KINDS, both
 
 # what `ticket_no` names (by reason, or by the notification's `about`): a ticket's number, an
-# incident's, a violation case's client_ref, a promise's, a notice's number or a shift
+# incident's, a violation case's client_ref, a promise's, a notice's number, a shift or a
+# special-care resident's file reference (档案编号, R11.10)
 _NAMES = {
     "measure_overdue": "违例 case",
     "promise_reminder": "承诺 promise",
@@ -24,8 +25,13 @@ _NAMES = {
     "maintenance_explanation_due": "维修通告 notice",
     "maintenance_restoration_overdue": "维修通告 notice",
     "handover_unsigned": "交接班 shift",
+    "care_visit_due": "档案编号 resident file",
 }
-_ABOUT = {"incident": "突发事件 incident", "violation_case": "违例 case"}
+_ABOUT = {
+    "incident": "突发事件 incident",
+    "violation_case": "违例 case",
+    "resident": "档案编号 resident file",
+}
 IN_SUBJECT = 30  # of what was promised, in a mail's subject line
 
 
