@@ -184,3 +184,17 @@ def test_a_replay_and_a_view_opened_without_the_care_months_give_the_same_figure
     kept = "SELECT * FROM care_months ORDER BY site, month"
     assert live.rows(kept) == rebuilt.rows(kept) == reopened.rows(kept)
     assert [r["month"] for r in live.rows(kept)] == ["2026-10", "2026-11", "2026-12"]
+
+
+def test_a_rise_in_residents_left_waiting_is_a_site_getting_worse_R11_10(live) -> None:
+    """As a rise in complaints: October had Zhang on the roll and nobody waiting, November Zhao
+    waiting past her visit; December nobody again (a fall is not worse), and September had no
+    figure at all, so October is compared with nothing."""
+    reports = Reports(live)
+    waiting = {"site": "hbw", "measure": "care_visits_overdue", "previous": 0, "this": 1}
+    november = reports.quality(SITES, ["hbw", "ohs"], "2026-11", AS_OF)
+    assert waiting in november["worse"]["sites"]
+    assert all(w["site"] == "hbw" for w in november["worse"]["sites"])  # ohs has no figure
+    for month in ("2026-10", "2026-12"):
+        pack = reports.quality(SITES, ["hbw"], month, AS_OF)
+        assert not [w for w in pack["worse"]["sites"] if w["measure"].startswith("care")], month

@@ -958,6 +958,30 @@ def test_the_quality_pack_shows_the_special_care_trend_as_the_other_trends_R11_1
     assert 'id="trend-care_visits"' not in older["html"].read_text(encoding="utf-8")
 
 
+def test_residents_left_waiting_that_rose_read_as_the_other_measures_that_got_worse_R11_10(
+    tmp_path: Path,
+) -> None:
+    """hbw's residents overdue a visit rose from 0 to 1 (queries/quality.py `WORSE`): in words and
+    as counts, not a rate, in each format's list of what got worse."""
+    report = copy.deepcopy(CARED)
+    waiting = {"site": "hbw", "measure": "care_visits_overdue", "previous": 0, "this": 1}
+    report["worse"]["sites"].append(waiting)
+    files = written("quality", report, tmp_path)
+    worse = openpyxl.load_workbook(files["xlsx"])["变差项 Worse"]
+    row, _ = find(worse, "逾期未访住户 Residents overdue a visit")
+    assert [c.value for c in worse[row]][:5] == [
+        "hbw", "华碧屋村", "逾期未访住户 Residents overdue a visit", 0, 1,
+    ]  # fmt: skip
+    assert worse.cell(row=row, column=5).number_format != "0.0%"
+    page = files["html"].read_text(encoding="utf-8")
+    listed = page[page.index("逾期未访住户 Residents overdue a visit</td>") :]
+    assert re.findall(r'<td class="num">([^<]*)</td>', listed[: listed.index("</tr>")]) == [
+        "0", "1",
+    ]  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(files["csv"].read_bytes().decode("utf-8-sig"))))
+    assert rows[0]["worse"] == "clock_compliance;care_visits_overdue"
+
+
 def test_the_monthly_trend_shows_the_sites_special_care_visits_R11_10(tmp_path: Path) -> None:
     report = copy.deepcopy(MONTHLY)
     for point, *care in zip(report["trend"], *CARE_TREND.values(), strict=True):

@@ -95,14 +95,20 @@ def quality_pack(
     }
 
 
+# the measures on which a site gets worse, and whether by rising: complaints, the clocks kept,
+# satisfaction, and the special-care residents left waiting past their visit (R11.10)
+WORSE = (
+    ("complaints", True),
+    ("clock_compliance", False),
+    ("satisfaction_rate", False),
+    ("care_visits_overdue", True),
+)
+
+
 def _worse_sites(trend: dict[str, dict[str, list[Any]]]) -> list[dict[str, Any]]:
     worse = []
     for site, series in trend.items():
-        for measure, rising in (
-            ("complaints", True),
-            ("clock_compliance", False),
-            ("satisfaction_rate", False),
-        ):
+        for measure, rising in WORSE:
             previous, this = series[measure][-2], series[measure][-1]
             if previous is None or this is None:
                 continue
