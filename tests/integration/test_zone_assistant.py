@@ -139,3 +139,29 @@ def _tile(html: str, name: str) -> int:
 
 def _roll(html: str) -> list[str]:
     return re.findall(r'<tr id="roll-([^"]+)"', html)
+
+
+async def test_what_she_owns_is_under_mine_whatever_its_zone_R10_1_R1_3(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    """A zone CS assistant who logs a call from another zone owns it (首问负责制, R10.1): 我负责的
+    lists it though her zones are chosen, and says it is every zone's; the other tabs keep her
+    zones."""
+    await drill_services("intake", "reporting")
+    await file_and_report(desk)
+    reporter = {"name": "王小明", "phone": "13800138000", "room": "8-801"}  # B区
+    body = report_body("zb-hers", staff_id="HB-CS2", reporter=reporter)
+    assert (await desk.command("hbw", "report", body))["ok"]
+    assert await eventually(lambda: _listed_four(desk))
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS2") as (zoned,):
+        hers = await zoned.get("/tickets?view=mine")
+        assert hers.status_code == 200
+        assert ticket_rows(hers.text) == 1 and "8-801" in hers.text
+        assert 'id="area-tabs"' not in hers.text and 'id="mine-note"' in hers.text
+        assert 'href="/tickets?view=open&amp;area=mine"' in hers.text  # her zones on the others
+        assert ticket_rows((await zoned.get("/tickets?view=open")).text) == 1  # za only
+
+
+async def _listed_four(desk: Desk) -> bool:
+    return await listed(desk) == ["za", "zb", "zb-hers", "zn"]

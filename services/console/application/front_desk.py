@@ -98,7 +98,10 @@ class FrontDesk:
     ) -> list[dict[str, Any]]:  # fmt: skip
         """open: every open ticket; overdue: those with a clock breached; mine: those `staff_id`
         owns — logged, or handed over to them (R10.1, docs/SHIFTS.md); all: the newest. Each of
-        them only in `zones`, when given (R1.3)."""
+        them only in `zones`, when given (R1.3), but mine: what she owns is hers in any zone (a
+        call from another zone she took, 首问负责制)."""
+        if view == "mine":
+            zones = ()
         if view == "all":
             return await self.tickets(site, None, kind, zones)
         found = [
