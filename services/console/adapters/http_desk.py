@@ -17,7 +17,13 @@ from services.console.application.notification_subjects import described
 from services.console.application.resident_desk import CARE, recognised
 from services.console.domain.areas import area_of
 from services.console.domain.refusal import Refused
-from services.console.domain.screens import VERBS, WORKERS, allowed_actions, open_orders
+from services.console.domain.screens import (
+    CONTACT_ROLES,
+    VERBS,
+    WORKERS,
+    allowed_actions,
+    open_orders,
+)
 from services.console.domain.timeline import timeline
 from services.console.domain.words import (
     CATEGORIES,
@@ -191,6 +197,7 @@ class DeskPages(Web):
         return self.page(
             request, "follow_ups.html", who=who, calls=calls, csrf=who.session.csrf,
             done=request.query_params.get("m"), revealed=revealed or {}, here="/follow-ups",
+            may_reveal=who.role in CONTACT_ROLES,  # not offered a look intake refuses (R15.2)
         )  # fmt: skip
 
     async def notices(self, request: Request, who: Who) -> Response:
