@@ -198,3 +198,12 @@ def test_a_rise_in_residents_left_waiting_is_a_site_getting_worse_R11_10(live) -
     for month in ("2026-10", "2026-12"):
         pack = reports.quality(SITES, ["hbw"], month, AS_OF)
         assert not [w for w in pack["worse"]["sites"] if w["measure"].startswith("care")], month
+
+
+def test_a_site_whose_only_facts_are_special_care_is_in_the_pack_R11_10(live) -> None:
+    """A directory that lists no site (not strict): the pack's sites are those with facts in
+    its six months, and a site's special-care residents, visits and reminders are facts too —
+    else its residents left waiting would be missing from the company's figures."""
+    november = Reports(live).quality(SITES, [], "2026-11", AS_OF)
+    assert [s["site"] for s in november["sites"]] == ["hbw"]  # no contact, no order at all
+    assert care(november, "hbw") == care(november) == (2, 2, 1)

@@ -39,8 +39,10 @@ def quality_pack(
     care = care_months.series(facts.care_months(months), months)
     firsts = facts.first_months()
     # every site with facts in these months: contacts, or orders issued or completed (a fee
-    # recorded this month for a contact of long ago)
-    names = sorted({site for (site, _), p in parts.items() if p["present"]} | set(listed))
+    # recorded this month for a contact of long ago), or special-care residents (R11.10)
+    present = {site for (site, _), p in parts.items() if p["present"]}
+    cared = {site for site, figures in care.items() if any(care_facts.shown(f) for f in figures)}
+    names = sorted(present | cared | set(listed))
     incidents = facts.incident_counts(month)  # 突发事件 (R16.5)
     promises = facts.promise_counts(month)  # promises kept on time (R6.15)
     rows, trend = [], {}

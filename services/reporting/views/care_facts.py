@@ -81,9 +81,14 @@ def figures(residents: int, visits: int, overdue: int) -> dict[str, int | None]:
     return dict(zip(FIGURES, counts, strict=True)) if any(counts) else dict.fromkeys(FIGURES)
 
 
+def shown(line: dict[str, Any]) -> bool:
+    """Whether a site-month's line (`figures`) has counts: not all null, as a site without any."""
+    return line.get("care_residents") is not None
+
+
 def pooled(sites: list[dict[str, Any]]) -> dict[str, int | None]:
     """The company's: every site's figures summed, null when no site has any."""
-    shown = [s for s in sites if s.get("care_residents") is not None]
-    if not shown:
+    counted = [s for s in sites if shown(s)]
+    if not counted:
         return dict.fromkeys(FIGURES)
-    return {k: sum(s[k] for s in shown) for k in FIGURES}
+    return {k: sum(s[k] for s in counted) for k in FIGURES}
