@@ -87,6 +87,8 @@ class Web:
         zone = site.zone if site else None
         context |= {
             "menu": menu(who.role) if who else (),
+            # a link to a page the role may not open is not drawn (screens.may_open)
+            "opens": (lambda path: may_open(who.role, path)) if who else (lambda path: False),
             "site_name": site.name if site else "",
             "path": context.get("here") or request.url.path,  # a page drawn after a form
             "t": local(zone) if zone else (lambda when: when or ""),
@@ -165,7 +167,7 @@ class Web:
                 return RedirectResponse(f"/login?m={quote(exc.message)}", 303)
             if who.session.must_change_password and request.url.path != "/password":
                 return RedirectResponse("/password", 303)
-            if not may_open(who.role, request.url.path):
+            if not may_open(who.role, request.url.path, post):
                 unchanged = "未保存任何内容" if post else "请从菜单进入"
                 shown = ROLE_WORDS.get(who.role, who.role)
                 return self.stopped(

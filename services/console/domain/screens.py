@@ -144,28 +144,35 @@ PAGES_OF_ALL = frozenset(page for pages in MENUS.values() for page in pages)
 # pages every signed-in member opens: home (their menu's first), their password, signing out,
 # the live updates, and the reports (each says itself who may download it, R12.8)
 EVERYONE = frozenset({"/", "/password", "/logout", "/live", "/reports"})
-# pages reached from another rather than from a menu: a page of the menu that leads there
-# (查找 from the intake form and the ticket list, a ticket's page from a work order's 查看工单,
-# the survey results from 走访)
+# pages reached from another rather than from a menu, to read: a page of the menu that leads
+# there (查找 from the intake form and the ticket list, a ticket's page from a work order's
+# 查看工单, the survey results from 走访; from a ticket's page its work orders and their printable
+# slips, its emergency and the outage notice that answered it)
 REACHED: dict[str, tuple[Page, ...]] = {
     "/search": (DESK, TICKETS),
     "/tickets/": (ORDERS,),
     "/surveys": (VISITS,),
+    "/orders/": (TICKETS,),
+    "/incidents/": (TICKETS,),
+    "/announcements": (TICKETS,),
 }
 
 
-def may_open(role: str, path: str) -> bool:
-    """Whether a member in `role` may open `path` (a page or a form posted to it): a page of their
+def may_open(role: str, path: str, post: bool = False) -> bool:
+    """Whether a member in `role` may open `path` (`post`: a form posted to it): a page of their
     menu or below one (a ticket's, an order's, a case's, their forms), one reached from a page of
-    their menu (`REACHED`), or one of `EVERYONE`'s. A technician's phone is their work orders,
-    not the desk's resident file, the shift log or the intake form (docs/CONSOLE.md)."""
+    their menu (`REACHED`; to read, not to post to), or one of `EVERYONE`'s. A technician's phone
+    is their work orders, not the desk's resident file, the shift log or the intake form, and a
+    manager reads a ticket's work order without taking its steps (docs/CONSOLE.md)."""
     section, _, below = path.strip("/").partition("/")
     first = "/" + section
     if first in EVERYONE:
         return True
     mine = {page.path for page in menu(role)}
-    reached = REACHED.get(first + "/" if below else first, ())
-    return first in mine or any(page.path in mine for page in reached)
+    if first in mine:
+        return True
+    reached = () if post else REACHED.get(first + "/" if below else first, ())
+    return any(page.path in mine for page in reached)
 
 
 def may_acknowledge(role: str, notice: dict[str, object]) -> bool:
