@@ -110,6 +110,9 @@ def test_a_role_opens_the_pages_of_its_menu_and_below_them_and_no_other_roles_pa
         assert may_open("project_manager", path) and may_open("quality", path), path
     assert not may_open("project_manager", "/orders/HBW-WO-1/collect", post=True)
     assert not may_open("project_manager", "/orders")  # the queues: the desk's
+    # from 巡查: the violation case a finding was routed to (R13.15b)
+    assert may_open("quality", "/violations/55ad009b") and not may_open("quality", "/violations")
+    assert not may_open("quality", "/violations/55ad009b/measure", post=True)
     assert may_open("gm_office", "/announcements")
     assert not may_open("gm_office", "/announcements", post=True)
     assert not may_open("technician", "/tickets") and not may_open("technician", "/search")

@@ -147,7 +147,8 @@ EVERYONE = frozenset({"/", "/password", "/logout", "/live", "/reports"})
 # pages reached from another rather than from a menu, to read: a page of the menu that leads
 # there (查找 from the intake form and the ticket list, a ticket's page from a work order's
 # 查看工单, the survey results from 走访; from a ticket's page its work orders and their printable
-# slips, its emergency and the outage notice that answered it)
+# slips, its emergency and the outage notice that answered it; from 巡查 the violation case a
+# finding was routed to)
 REACHED: dict[str, tuple[Page, ...]] = {
     "/search": (DESK, TICKETS),
     "/tickets/": (ORDERS,),
@@ -155,6 +156,7 @@ REACHED: dict[str, tuple[Page, ...]] = {
     "/orders/": (TICKETS,),
     "/incidents/": (TICKETS,),
     "/announcements": (TICKETS,),
+    "/violations/": (ROUNDS,),
 }
 
 
