@@ -139,8 +139,6 @@ def menu(role: str) -> tuple[Page, ...]:
     return MENUS.get(role, (TICKETS,))
 
 
-PAGES_OF_ALL = frozenset(page for pages in MENUS.values() for page in pages)
-
 # pages every signed-in member opens: home (their menu's first), their password, signing out,
 # the live updates, and the reports (each says itself who may download it, R12.8)
 EVERYONE = frozenset({"/", "/password", "/logout", "/live", "/reports"})
