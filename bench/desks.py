@@ -130,6 +130,12 @@ class Measure:
         )
 
 
+# the clients' one line of results holds every latency (~20 bytes each): asyncio's default limit
+# of a line (64 KiB) is ~3,000 reports, past which the read failed and the parent then waited for
+# a child blocked writing the rest — a measure of 20,000 reports hung
+LINE = 1 << 26
+
+
 async def from_process(
     served: Served, hub: ClosedHub, many: int, reports: int, staff: str
 ) -> Measure:
@@ -141,6 +147,7 @@ async def from_process(
         sys.executable, "-m", "bench.desks", "--url", url, "--data-dir", str(data),
         "--clients", str(many), "--reports", str(reports), "--staff", staff,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        limit=LINE,
     )  # fmt: skip
     assert child.stdin is not None and child.stdout is not None
     try:
