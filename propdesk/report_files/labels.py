@@ -52,10 +52,7 @@ MEASURES = {
     "findings_open": ("未解决", "Findings open"),
     "violations_general": ("一般违例立案", "Violations, general"),
     "violations_major": ("重大违章立案", "Violations, major"),
-    "measures_persuasion": ("劝导教育", "Measures: persuasion"),
-    "measures_rectify": ("限期整改", "Measures: rectify"),
-    "measures_compensation": ("赔偿经济损失", "Measures: compensation"),
-    "measures_legal_action": ("提起诉讼", "Measures: legal action"),
+    **{f"measures_{m}": (zh, f"Measures: {en}") for m, (zh, en) in domain.MEASURES.items()},
     "visit_weeks_met": ("走访达标周数", "Visit weeks on target"),
     "survey_satisfaction_rate": ("调查满意率", "Survey satisfaction"),
     # the special-care residents (R11.10): on the care roll at the month's end, their visits

@@ -8,14 +8,12 @@ from typing import Any
 from propdesk.report_files import labels as L
 from propdesk.report_files.document import Table, count, text
 from propdesk.report_files.labels import both
+from shared.kernel import words as domain
 
 WORDS: dict[str, tuple[str, str]] = {
     "general": ("一般违例立案", "Opened, general"),
     "major": ("重大违章立案", "Opened, major"),
-    "persuasion": ("劝导教育", "Persuasion"),
-    "rectify": ("限期整改", "Rectify by a deadline"),
-    "compensation": ("赔偿经济损失", "Compensation"),
-    "legal_action": ("提起诉讼", "Legal action"),
+    **{m: (zh, en[0].upper() + en[1:]) for m, (zh, en) in domain.MEASURES.items()},
     "penalties_signed": ("处罚经理签署生效", "Penalties signed"),
     "closed": ("结案", "Closed"),
 }

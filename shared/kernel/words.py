@@ -107,6 +107,14 @@ NOTICE_REASONS: Words = {
     "handover_unsigned": ("交接班记录未签字", "shift handover unsigned"),  # R15.9: names the shift
     "care_visit_due": ("特殊关怀住户待探访", "special-care visit due"),  # R11.10
 }
+# violation cases (违例, R14.2; docs/VIOLATIONS.md) and their measures, in order (R14.3: the
+# procedure's own words, 即时劝导、教育 [S3:414])
+VIOLATION_CLASSES: Words = {"general": ("一般违例", "general"), "major": ("重大违章", "major")}
+MEASURES: Words = {
+    "persuasion": ("即时劝导、教育", "persuasion and education"),
+    "rectify": ("限期整改", "rectification by a deadline"),
+    "compensation": ("赔偿经济损失", "compensation"), "legal_action": ("提起诉讼", "legal action"),
+}  # fmt: skip
 # promises kept (PromiseKind; docs/PROMISES.md)
 PROMISE_KINDS: Words = {
     "reply": ("答复客户", "reply"), "callback": ("未接来电回电", "missed call"),

@@ -16,6 +16,7 @@ from shared.kernel import words
 from shared.kernel.incidents import IncidentKind, IncidentStatus
 from shared.kernel.inspection import FINDING_ROUTES
 from shared.kernel.promises import PromiseKind
+from shared.kernel.violations import Measure, ViolationClass
 from shared.kernel.vocabulary import (
     DEFAULT_CATEGORIES,
     Channel,
@@ -33,7 +34,8 @@ TABLES: list[tuple[type[StrEnum], words.Words]] = [
     (Validity, words.VALIDITY), (Severity, words.SEVERITY), (Role, words.ROLES),
     (Department, words.DEPARTMENTS), (ClockName, words.CLOCKS),
     (IncidentKind, words.INCIDENT_KINDS), (IncidentStatus, words.INCIDENT_STATUSES),
-    (PromiseKind, words.PROMISE_KINDS),
+    (PromiseKind, words.PROMISE_KINDS), (ViolationClass, words.VIOLATION_CLASSES),
+    (Measure, words.MEASURES),
 ]  # fmt: skip
 
 

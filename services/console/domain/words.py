@@ -57,9 +57,8 @@ ROUTED = chinese(words.ROUTED)
 INCIDENT_KINDS = chinese(words.INCIDENT_KINDS)
 INCIDENT_STATUSES = chinese(words.INCIDENT_STATUSES)
 # violation cases (违例, R14.2, R14.3; docs/VIOLATIONS.md)
-VIOLATION_CLASSES = {"general": "一般违例", "major": "重大违章"}
-MEASURES = {"persuasion": "即时劝导、教育", "rectify": "限期整改", "compensation": "赔偿经济损失",
-            "legal_action": "提起诉讼"}  # fmt: skip
+VIOLATION_CLASSES = chinese(words.VIOLATION_CLASSES)
+MEASURES = chinese(words.MEASURES)
 # maintenance and outage notices (维修通告, R7.9, R7.10, R16.6; docs/OUTAGES.md)
 NOTICE_KINDS = {
     "planned_work": "计划维修（公共部位）", "emergency_work": "紧急抢修", "water_outage": "停水",
