@@ -85,12 +85,14 @@ class Decision(Contract):
         "maintenance_restoration_overdue",  # an outage's (R16.6)
         "handover_unsigned",  # a closed shift log not signed in time (R15.9)
         "care_visit_due",  # a special-care resident's visit (R11.10)
+        "complaint_received",  # a complaint told to its zone's CS assistant (R6.3, R1.3)
     ]
     ticket_id: UUID = Field(description="The ticket's id; an incident's for its follow-up")
     ticket_no: str
     subject: str = Field(
         description="The clock key, the ladder level, `major`, or `major:<role>` for a major "
-        "complaint reported to a role; `follow_up` for an incident's (R16.5)"
+        "complaint reported to a role, `received:cs_assistant` for a complaint told to its zone's "
+        "CS assistant (R6.3); `follow_up` for an incident's (R16.5)"
     )
 
 

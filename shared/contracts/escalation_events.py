@@ -209,6 +209,15 @@ class FindingReferred(TicketRef):
     notification: Notified
 
 
+class ComplaintReceived(TicketRef):
+    """A complaint received, told at once to the CS assistant of its zone, who holds it from
+    receipt (R6.3, R1.3): reported as a complaint, or first classified or corrected into one
+    that is not communicative (R5.6). Once per ticket; her acknowledgement is her receipt (签收)."""
+
+    due_at: AwareDatetime = Field(description="When it was received as a complaint")
+    notification: ZoneNotified
+
+
 class NotificationAcknowledged(TicketRef):
     """A person (the envelope's actor) acknowledged a notification."""
 
@@ -391,6 +400,11 @@ class EscalationCareVisitDueEvent(Envelope):
     data: CareVisitDue
 
 
+class EscalationComplaintReceivedEvent(Envelope):
+    event_type: Literal["escalation.complaint_received"]
+    data: ComplaintReceived
+
+
 class EscalationMeasureOverdueEvent(Envelope):
     event_type: Literal["escalation.measure_overdue"]
     data: MeasureOverdue
@@ -475,6 +489,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationHandoverUnsignedEvent,
     EscalationCareVisitDueEvent,
     EscalationClockRecountedEvent,
+    EscalationComplaintReceivedEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -497,6 +512,7 @@ NOTIFYING = (
     EscalationMaintenanceRestorationOverdueEvent,
     EscalationHandoverUnsignedEvent,
     EscalationCareVisitDueEvent,
+    EscalationComplaintReceivedEvent,
 )
 INCIDENT_NOTIFYING = (EscalationIncidentAlertedEvent, EscalationIncidentFollowUpDueEvent)
 PROMISE_NOTIFYING = (EscalationPromiseReminderEvent, EscalationPromiseOverdueEvent)
@@ -549,6 +565,7 @@ class Notification(Contract):
         "maintenance_restoration_overdue",
         "handover_unsigned",  # a shift log's: ticket_id, ticket_no are the log's and its shift
         "care_visit_due",  # a special-care resident's: ticket_id, ticket_no are theirs (R11.10)
+        "complaint_received",  # a complaint, to its zone's CS assistant at once (R6.3, R1.3)
     ]
     ticket_id: UUID = Field(description="The ticket's id; for an incident's, the incident's")
     ticket_no: str = Field(description="The ticket's number; for an incident's, the incident's")

@@ -17,6 +17,7 @@ Reason = Literal[
     "major_suggested", "incident_alerted", "incident_follow_up_due", "finding_referred",
     "promise_reminder", "promise_overdue",
     "maintenance_explanation_due", "maintenance_restoration_overdue",
+    "complaint_received",
 ]  # fmt: skip
 # a breach and each ladder step want someone to act: told again until acknowledged; a
 # suggestion toward major (R5.1a) is the desk's to confirm, told once; a staff finding is
@@ -27,6 +28,7 @@ RESENT: tuple[Reason, ...] = (
     "finding_referred",
     "promise_overdue",  # a broken promise wants the supervisor to act (R6.15); the reminder once
     "maintenance_restoration_overdue",  # the duty manager, until a revision or restoration
+    "complaint_received",  # her receipt (签收, R6.3): until she acknowledges it
 )  # fmt: skip
 Email = Annotated[
     str,

@@ -106,6 +106,7 @@ NOTICE_REASONS: Words = {
     "maintenance_restoration_overdue": ("停水停电超时未恢复", "outage past its restoration time"),
     "handover_unsigned": ("交接班记录未签字", "shift handover unsigned"),  # R15.9: names the shift
     "care_visit_due": ("特殊关怀住户待探访", "special-care visit due"),  # R11.10
+    "complaint_received": ("新投诉待处理", "new complaint"),  # to her zone's CS assistant, R6.3
 }
 # violation cases (违例, R14.2; docs/VIOLATIONS.md) and their measures, in order (R14.3: the
 # procedure's own words, 即时劝导、教育 [S3:414])

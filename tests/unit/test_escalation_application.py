@@ -267,6 +267,7 @@ def test_a_restarted_application_decides_nothing_twice(tmp_path: Path) -> None:
     clock.set(T0 + timedelta(days=8))
     decided = first.tick()
     assert [(d["event"], d["subject"]) for d in decided] == [
+        ("complaint_received", "received:cs_assistant"),  # at receipt (R6.3)
         ("complaint_escalated", "department_supervisor"),
         ("complaint_escalated", "project_manager"),
     ]

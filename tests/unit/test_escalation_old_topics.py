@@ -33,6 +33,7 @@ LATER_EVENTS = (
     "ClockExtended", "FindingNoted", "FindingReferred",  # inspection findings (issue 16)
     "UrgencyNoted", "ClockRecounted",  # an order's urgency overridden (R7.1)
     "ScopeNoted",  # its scope overridden (R7.12)
+    "ReceiptNoted", "ComplaintReceived",  # a complaint to its zone's CS assistant (R6.3)
 )  # fmt: skip
 # every topic the escalation store of the legacy fixture (tests/fixtures/legacy) holds, and the rest
 OLD_TOPICS = {

@@ -48,7 +48,8 @@ def test_a_ticket_with_no_zone_tells_every_cs_assistant_R6_3():
 
 
 def test_a_notice_to_another_role_names_no_zone_R6_4():
-    """The ladder's supervisor step is the department's, not the zone's (R6.4, R4.12)."""
+    """The ladder's supervisor step is the department's, not the zone's (R6.4, R4.12); only the
+    complaint's receipt, told to cs_assistant (R6.3), names the zone."""
     clock = FixedClock(T0)
     app = app_on(clock)
     reported(Feed(app), kind="complaint", category="cleaning", zone="A区", schema_version=2)
@@ -56,7 +57,7 @@ def test_a_notice_to_another_role_names_no_zone_R6_4():
     app.tick()
     told = {(n.reason, n.role.value, n.zone) for n in notices(app)}
     assert ("complaint_escalated", "department_supervisor", None) in told
-    assert all(zone is None for _, _, zone in told)
+    assert {t for t in told if t[2] is not None} == {("complaint_received", "cs_assistant", "A区")}
 
 
 def test_a_board_stored_before_zones_still_breaches_telling_every_cs_assistant():

@@ -235,3 +235,17 @@ def test_a_notification_handed_over_long_after_it_was_raised_is_not_sent(desk: D
 
     assert desk.channel.send_due() == 0
     assert desk.channel.tracking.open() == []
+
+
+def test_a_new_complaint_goes_to_the_cs_assistants_routes_until_she_signs_for_it_R6_3(
+    desk: Desk,
+) -> None:
+    """Her acknowledgement is her receipt (签收): told again each interval until she gives it."""
+    received = notice("complaint_received")
+    desk.channel.raised(received)
+
+    assert desk.channel.send_due() == 2  # her role's e-mail and webhook
+    assert desk.later(30) == 2  # attempt 2, not yet acknowledged
+    desk.channel.acknowledged(received.notification_id)
+    assert desk.later(30) == 0
+    assert "新投诉待处理 new complaint" in desk.email.messages[0].subject

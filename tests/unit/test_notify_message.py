@@ -123,3 +123,14 @@ def test_a_breach_to_a_zones_cs_assistant_says_whose_zone_R1_3_R6_3():
                            clock="follow_up")  # fmt: skip
     site_wide = message(no_zone, 1, SHANGHAI)
     assert "通知 to: cs_assistant" in site_wide.text.splitlines()
+
+
+def test_a_new_complaint_says_so_and_whose_zone_R6_3_R1_3():
+    new = notification("complaint_received", "ticket", "HBW-202611-0003", role="cs_assistant",
+                       zone="A区")  # fmt: skip
+
+    said = message(new, 1, SHANGHAI)
+
+    assert said.subject == "[PropDesk hbw] 新投诉待处理 new complaint: HBW-202611-0003"
+    assert "工单 ticket: HBW-202611-0003" in said.text.splitlines()
+    assert "通知 to: cs_assistant (A区)" in said.text.splitlines()

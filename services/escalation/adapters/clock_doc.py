@@ -14,6 +14,7 @@ from services.escalation.application.clock_vocabulary import (
     Action,
     ByScope,
     Clock,
+    ForwardComplaint,
     Ladder,
     NoteDepartment,
     NoteRepeat,
@@ -35,6 +36,7 @@ from services.escalation.domain.ladder import (
     RAISED_FOR_MAJOR,
     upgrade_told,
 )
+from services.escalation.domain.receipt import RECEIVED_BY
 from shared.kernel.sla import (
     DEFAULT_CLOCKS,
     DEFAULT_LADDER,
@@ -162,6 +164,9 @@ def _says(action: Action) -> str:
             return f"notes the order's urgency{_if(action.when)}"
         case StartLadder():
             return f"puts the ticket on the complaint ladder{_if(action.when)}"
+        case ForwardComplaint():
+            told = RECEIVED_BY.value
+            return f"tells `{told}` of the ticket's zone at once{_if(action.when)} (R6.3, R1.3)"
         case Ladder():
             reason = action.reason.replace("{kind}", "the new kind")
             again = " (also a left one)" if action.rejoin else ""
@@ -197,6 +202,10 @@ def ladder_table() -> str:
     """The ladder's levels in the order it climbs (Level), each counted from receipt."""
     counts = COUNTS[LADDER_COUNTS]
     rows = ["| After | Level (`level`) | Counts | Told |", "|---|---|---|---|"]
+    rows.append(  # she holds it from receipt (R6.3, R1.3): told at once, not a step
+        f"| at once | received (`complaint_received`) | — | `{RECEIVED_BY.value}` of the "
+        "ticket's zone (R6.3, R1.3) |"
+    )
     of = {Level.department_supervisor: " of the complaint's department (R6.3, R4.12)"}
     rows += [
         f"| {_after(DEFAULT_LADDER[lv])} | `{lv.value}` | {counts} | `{lv.value}`{of.get(lv, '')} |"

@@ -42,6 +42,7 @@ EVENT_NAMES: dict[type, str] = {
     NoticeWatch.RestorationOverdue: "maintenance_restoration_overdue",
     HandoverWatch.Unsigned: "handover_unsigned",
     CareVisits.VisitOverdue: "care_visit_due",
+    TicketClocks.ComplaintReceived: "complaint_received",
 }
 
 
@@ -130,7 +131,7 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
             return base | {"level": ev.level, "due_at": ev.due_at, "notification": notification}
         case "major_reported":
             return base | {"reason": ev.reason, "due_at": ev.due_at, "notification": _notified(ev)}
-        case "finding_referred":
+        case "finding_referred" | "complaint_received":
             return base | {"due_at": ev.due_at, "notification": _notified(ev)}
         case "major_suggested":
             return base | {"raised": ev.raised, "due_at": ev.due_at, "notification": _notified(ev)}
@@ -159,8 +160,9 @@ def _shortened(text: str | None) -> str | None:
 def _notified(ev: Any) -> dict[str, Any]:
     department = getattr(ev, "department", None)
     told = {"notification_id": ev.notice_id, "role": ev.role, "department": department}
-    # a breach names the zone whose CS assistant is told (R1.3, R6.3)
-    return told | {"zone": ev.zone} if isinstance(ev, TicketClocks.ClockBreached) else told
+    # a breach and a complaint received name the zone whose CS assistant is told (R1.3, R6.3)
+    zoned = isinstance(ev, TicketClocks.ClockBreached | TicketClocks.ComplaintReceived)
+    return told | {"zone": ev.zone} if zoned else told
 
 
 def translate(event: object) -> ticket_events.Envelope | None:

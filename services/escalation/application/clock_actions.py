@@ -14,6 +14,7 @@ from services.escalation.application.clock_vocabulary import (
     Action,
     ByScope,
     Clock,
+    ForwardComplaint,
     Ladder,
     Moment,
     NoteDepartment,
@@ -85,6 +86,8 @@ def _do(action: Action, m: Moment) -> None:
             received, sla = board.received_at, m.site.sla
             steps = {level.value: sla.ladder_due(received, level) for level in Level}
             board.start_ladder(steps, sla.upgrade_due(received), at, cause)
+        case ForwardComplaint():
+            board.note_receipt(at, cause)
         case Ladder(state=state, reason=reason, rejoin=rejoin):
             board.change_ladder(state, reason.format(kind=board.kind), at, cause, rejoin=rejoin)
         case NoteDepartment():

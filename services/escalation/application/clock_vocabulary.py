@@ -183,6 +183,14 @@ class StartLadder:
 
 
 @dataclass(frozen=True, slots=True)
+class ForwardComplaint:
+    """Tell the CS assistant of the ticket's zone of the complaint at once (R6.3, R1.3); she holds
+    it from receipt (domain/receipt.py)."""
+
+    when: tuple[When, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Ladder:
     """Stop, resume or leave the ladder; `reason` may name the ticket's `{kind}`. `rejoin`: a
     left ladder runs again (a classification put the complaint back on it)."""
@@ -224,6 +232,7 @@ Action = (
     | Rescope
     | NoteUrgency
     | StartLadder
+    | ForwardComplaint
     | Ladder
     | NoteDepartment
     | ReportMajor

@@ -26,6 +26,7 @@ DECISIONS: dict[type, str] = {
     PromiseWatch.Overdue: "promise_overdue",
     HandoverWatch.Unsigned: "handover_unsigned",
     CareVisits.VisitOverdue: "care_visit_due",
+    TicketClocks.ComplaintReceived: "complaint_received",
 }
 
 
@@ -33,6 +34,7 @@ DECISIONS: dict[type, str] = {
 SUBJECTS: dict[type, Callable[[Any], str]] = {
     TicketClocks.MajorReported: lambda ev: f"major:{ev.role}",
     TicketClocks.FindingReferred: lambda ev: f"finding:{ev.role}",
+    TicketClocks.ComplaintReceived: lambda ev: f"received:{ev.role}",  # R6.3, R1.3
     PromiseWatch.Reminded: lambda ev: "reminder",
     PromiseWatch.Overdue: lambda ev: "overdue",
     HandoverWatch.Unsigned: lambda ev: "handover",  # R15.9

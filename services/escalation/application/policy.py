@@ -11,6 +11,7 @@ from services.escalation.application.clock_actions import perform
 from services.escalation.application.clock_vocabulary import (
     Action,
     ByScope,
+    ForwardComplaint,
     From,
     Ladder,
     Moment,
@@ -61,6 +62,7 @@ REPAIR = When(
 CLIMBS = When(
     "a complaint, not communicative", lambda m: climbs_ladder(m.board.kind, m.board.validity)
 )
+NEVER_CLIMBED = When("not on the ladder before", lambda m: m.board.ladder is None)
 KIND_CHANGED = When("another kind", lambda m: m.was_kind != m.board.kind)
 WAS_COMPLAINT = When("was a complaint", lambda m: m.was_kind == Kind.complaint)
 COMMUNICATIVE = When("communicative", lambda m: m.board.validity == Validity.communicative)
@@ -148,6 +150,8 @@ BY_KIND: tuple[Action, ...] = (  # what a ticket of its kind runs from receipt
     Start(ClockName.help_reply, RECEIPT, when=(HELP,)),
     Start(ORDER_ISSUED, RECEIPT, when=(REPAIR,)),
     StartLadder(when=(CLIMBS,)),
+    # R6.3, R1.3: at once to the CS assistant who holds it; once, as the ladder starts once
+    ForwardComplaint(when=(CLIMBS, NEVER_CLIMBED)),
     NoteDepartment(when=(COMPLAINT,)),
 )
 

@@ -15,6 +15,7 @@ from services.escalation.domain import ladder as complaint_ladder
 from services.escalation.domain.clocks import ClockBreached, ClockWarned
 from services.escalation.domain.ids import SYSTEM, Cause
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.receipt import RECEIVE
 from services.escalation.domain.referral import REFER
 from services.escalation.domain.ticket_event import TicketEvent
 from shared.kernel.vocabulary import Department, Role
@@ -99,6 +100,7 @@ class Decisions:
             + complaint_ladder.pending(self.ladder, self.severity)
             + complaint_ladder.major_pending(self)
             + self.referral_pending()  # referral.py
+            + self.receipt_pending()  # receipt.py
         )
 
     def decide(self, now: datetime) -> list[Notice]:
@@ -127,6 +129,9 @@ class Decisions:
                 continue
             if action == REFER:  # a staff finding, to its department's supervisor (R13.15b)
                 notices.append(self.refer(when, now, cause))
+                continue
+            if action == RECEIVE:  # a complaint, to its zone's CS assistant (R6.3, R1.3)
+                notices.append(self.tell_receipt(when, now, cause))
                 continue
             if action == "breach":
                 role = self.clocks[subject]["notify"]

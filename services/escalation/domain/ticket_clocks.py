@@ -10,7 +10,9 @@ Its jobs are one module each, mixed into the aggregate over the state kept here:
   urgency overridden, the ladder started or changed, the department, a major classification,
   a repeat contact, its end);
 - due.py — `next_due()`, and `decide(now)`, which records what has fallen due, once: a
-  replay of the events never decides anything again.
+  replay of the events never decides anything again;
+- referral.py, receipt.py — a staff finding told to its department's supervisor, a complaint
+  to its zone's CS assistant, at once.
 
 The arithmetic of one clock run is in clock_run.py, the ladder's in ladder.py. Stores written
 before this class was `TicketClocks` name it `Board` (topics.py).
@@ -24,13 +26,15 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.escalation.domain import clocks, due, notes, referral
+from services.escalation.domain import clocks, due, notes, receipt, referral
 from services.escalation.domain.ids import SYSTEM, Cause, board_id_for
 from services.escalation.domain.ticket_event import TicketEvent
 from services.escalation.domain.topics import keep_board_topics
 
 
-class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals, Aggregate):
+class TicketClocks(
+    clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals, receipt.Receipts, Aggregate
+):
     # Every event it records, each defined with the job that records it. Older stores name
     # each by `Board.<this name>` (topics.py): keep the names.
     Event = TicketEvent
@@ -60,6 +64,8 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
     MajorSuggested = due.MajorSuggested
     FindingNoted = referral.FindingNoted  # a staff finding for its supervisor (R13.15b)
     FindingReferred = referral.FindingReferred
+    ReceiptNoted = receipt.ReceiptNoted  # a complaint for its zone's CS assistant (R6.3, R1.3)
+    ComplaintReceived = receipt.ComplaintReceived
 
     def __init__(self, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
                  received_at: datetime, zone: str | None, actor: str, correlation_id: str,
@@ -86,6 +92,8 @@ class TicketClocks(clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals
         self.major_suggested = False
         self.referral_since: datetime | None = None  # a staff finding to refer (referral.py)
         self.referred = False
+        self.received_since: datetime | None = None  # a complaint to forward (receipt.py)
+        self.receipt_told = False
 
     @classmethod
     def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,

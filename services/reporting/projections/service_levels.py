@@ -165,6 +165,10 @@ STEPS: dict[type[Envelope], Step] = {
         escalation.EscalationFindingReferredEvent: lambda state, ev, d: _notify(
             state, d, "finding_referred", ev
         ),
+        # a complaint told at once to its zone's CS assistant (R6.3, R1.3)
+        escalation.EscalationComplaintReceivedEvent: lambda state, ev, d: _notify(
+            state, d, "complaint_received", ev
+        ),
         escalation.EscalationMajorSuggestedEvent: lambda state, ev, d: _notify(
             state | {"major_suggested": d["raised"]}, d, "major_suggested", ev
         ),
