@@ -34,3 +34,10 @@ def test_a_breach_names_its_ticket_and_clock_R7_3():
                    "reason": "clock_breached", "clock": "general_fixed"})  # fmt: skip
 
     assert said == "HBW-202611-0001 · 超时未处理：一般维修完成"  # the clock in words, as the page
+
+
+def test_a_new_complaint_names_its_ticket_and_says_so_R6_3():
+    said = banner({"about": "ticket", "ticket_no": "HBW-202611-0003",
+                   "reason": "complaint_received", "zone": "A区"})  # fmt: skip
+
+    assert said == "HBW-202611-0003 · 新投诉待处理"
