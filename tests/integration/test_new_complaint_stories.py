@@ -82,6 +82,8 @@ async def test_the_console_shows_her_the_new_complaint_and_takes_her_receipt_R6_
         assert notice_rows(mine.text) == ["A区"]
         row = re.search(r'<tr id="notice-([^"]+)"[^>]*>((?:(?!</tr>).)*)</tr>', mine.text, re.S)
         assert row and no["ca"] in row.group(2) and "新投诉待处理" in row.group(2)
+        # what it is about, before she opens it: the room and what the customer said
+        assert '<span class="what">3-201 · 楼上装修噪音太大</span>' in row.group(2)
         assert no["cc"] not in mine.text  # C区's is another assistant's
 
         # acknowledging it is her receipt (签收)

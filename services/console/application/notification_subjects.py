@@ -2,10 +2,12 @@
 incident's or a promise's notification says it itself (contract §20.4, its `incident` or
 `promise`); one raised before they did names its subject by number or token only, so the page
 looks each kind up once — one query per kind of subject shown undescribed, none when every notice
-shown describes itself."""
+shown describes itself. A new complaint's notice (complaint_received, R6.3) is described by its
+ticket's room and content, one ticket.get each for the newest few."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import Any
 
@@ -17,6 +19,7 @@ from services.console.domain.words import word
 from shared.kernel.text import shortened
 
 BESIDE_NUMBER = 20  # characters of what was promised, beside the notice's number
+NEWEST_DESCRIBED = 20  # new complaints looked up, one ticket.get each, for a page of notices
 
 
 async def described(desk: DeskContract, site: str, notices: list[dict[str, Any]]) -> dict[str, str]:
@@ -38,7 +41,39 @@ async def described(desk: DeskContract, site: str, notices: list[dict[str, Any]]
             by_id = {p["promise_id"]: _promise(p) for p in await open_promises(desk, site)}
             said |= {n["notification_id"]: by_id[n["ticket_id"]] for n in rest
                      if n.get("about") == "promise" and n.get("ticket_id") in by_id}  # fmt: skip
+    complaints = [n for n in rest if n.get("reason") == "complaint_received" and n.get("ticket_id")]
+    for notice, ticket in zip(complaints, await _tickets(desk, site, complaints), strict=True):
+        if ticket is not None:
+            said[notice["notification_id"]] = _complaint(ticket)
     return said
+
+
+async def _tickets(
+    desk: DeskContract, site: str, notices: list[dict[str, Any]]
+) -> list[dict[str, Any] | None]:
+    """Each notice's ticket (ticket.get, at once; None where it is not found or the view does
+    not answer): a new complaint's notice names its ticket only."""
+
+    async def one(ticket_id: str) -> dict[str, Any] | None:
+        with contextlib.suppress(Refused):
+            return (await desk.query(site, "ticket.get", {"ticket_id": ticket_id}))["ticket"]
+        return None
+
+    found = dict(
+        zip(
+            ids := list(dict.fromkeys(str(n["ticket_id"]) for n in notices[:NEWEST_DESCRIBED])),
+            await asyncio.gather(*(one(i) for i in ids)),
+            strict=True,
+        )
+    )
+    return [found.get(str(n["ticket_id"])) for n in notices]
+
+
+def _complaint(ticket: dict[str, Any]) -> str:
+    """A new complaint as its assistant reads it before opening it (R6.3): the room and what the
+    customer said (as published: masked, contract §14)."""
+    unit = f"{ticket['unit']} · " if ticket.get("unit") else ""
+    return unit + shortened(str(ticket.get("content") or ""), BESIDE_NUMBER)
 
 
 def said_itself(notice: dict[str, Any]) -> str | None:
