@@ -197,14 +197,19 @@ def zone_on_file(app: IntakeApp, site: str, unit: str | None) -> str | None:
     return found.zone if found is not None and found.site == site else None
 
 
-def notices_answering(app: IntakeApp, site: str, *, unit: str | None, zone: str | None,
-                      category: str | None, at: datetime) -> list[MaintenanceNotice]:  # fmt: skip
+ON_FILE = object()  # the zone not yet looked up: `zone_on_file`, only with a notice in force
+
+
+def notices_answering(app: IntakeApp, site: str, *, unit: str | None, category: str | None,
+                      at: datetime, zone: Any = ON_FILE) -> list[MaintenanceNotice]:  # fmt: skip
     """The notices in force at the site whose scope, categories and time answer a contact from
-    `unit` (in `zone`, as `zone_on_file` gives it) of `category` received `at` (the matching
-    rule: `MaintenanceNotice.answers`)."""
+    `unit` (in `zone`, as `zone_on_file` gives it; looked up here unless the caller has it) of
+    `category` received `at` (the matching rule: `MaintenanceNotice.answers`)."""
     board = app.get(NoticeBoard.id_for(site), NoticeBoard)
     if board is None or not board.active:
         return []
+    if zone is ON_FILE:
+        zone = zone_on_file(app, site, unit)
     notices = (app.get(notice_id, MaintenanceNotice) for notice_id in board.active)
     return [
         n
@@ -224,9 +229,8 @@ def link_report(
     if notices is None:
         unit = ticket.reporters[0].get("room") if ticket.reporters else None
         notices = notices_answering(
-            app, ticket.site, unit=unit, zone=zone_on_file(app, ticket.site, unit),
-            category=ticket.category, at=ticket.received_at,
-        )  # fmt: skip
+            app, ticket.site, unit=unit, category=ticket.category, at=ticket.received_at
+        )
     linked = []
     for notice in notices:
         notice.link(at=app.clock.now(), meta=meta, ticket_id=ticket.id,
