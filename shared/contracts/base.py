@@ -15,7 +15,8 @@ from pydantic import (
     StringConstraints,
 )
 
-from shared.kernel.identifiers import SiteId as SiteId  # the contracts' own names for them
+from shared.kernel.identifiers import Place as Place  # the contracts' own names for them
+from shared.kernel.identifiers import SiteId as SiteId
 from shared.kernel.identifiers import StaffId as StaffId
 from shared.kernel.identifiers import not_personal
 
@@ -31,11 +32,6 @@ Key = Annotated[
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$"
     ),
-    AfterValidator(not_personal),
-]
-Place = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
     AfterValidator(not_personal),
 ]
 

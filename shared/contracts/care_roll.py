@@ -12,10 +12,11 @@ from uuid import UUID
 
 from pydantic import Field
 
-from shared.contracts.base import Contract, Place
+from shared.contracts.base import Contract
 from shared.contracts.resident_commands import UnitOf
 from shared.kernel.identifiers import StaffId
 from shared.kernel.residents import CareReason
+from shared.kernel.zones import ZonesAsked
 
 
 class ListCareRoll(Contract):
@@ -29,8 +30,8 @@ class ListCareRoll(Contract):
         description="Only those whose next visit is due within this many days from now, and "
         "those overdue (0: only those overdue); none: the whole roll",
     )  # fmt: skip
-    zones: list[Place] = Field(
-        default_factory=list, max_length=20,
+    zones: ZonesAsked = Field(
+        default_factory=list,
         description="Only those living in a unit of one of these zones (组团 / 辖区), compared "
         "without case — a zone CS assistant's (R1.3, R11.10); empty: the whole roll",
     )  # fmt: skip

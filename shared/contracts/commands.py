@@ -40,6 +40,7 @@ from shared.kernel.vocabulary import (
     Severity,
     Validity,
 )
+from shared.kernel.zones import ZonesAsked
 
 
 class TicketCommand(Command):
@@ -311,8 +312,8 @@ class GetTicket(Contract):
 class ListTickets(Contract):
     status: str | None = None
     kind: Kind | None = None
-    zones: list[Place] = Field(
-        default_factory=list, max_length=20,
+    zones: ZonesAsked = Field(
+        default_factory=list,
         description="Only the tickets whose unit's zone (组团 / 辖区, at report) is one of these, "
         "compared without case — a zone CS assistant's cases (R1.3, R6.3); empty: every ticket",
     )  # fmt: skip

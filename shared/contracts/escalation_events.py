@@ -20,7 +20,7 @@ from shared.kernel.incidents import IncidentKind
 from shared.kernel.maintenance import NoticeKind
 from shared.kernel.promises import PromiseKind
 from shared.kernel.vocabulary import ClockName, Department, Level, Role
-from shared.kernel.zones import ZoneName
+from shared.kernel.zones import ZoneName, ZonesAsked
 
 
 class TicketRef(Contract):
@@ -703,9 +703,8 @@ class ListNotices(Contract):
             "supervisor's own"
         ),
     )
-    zones: list[ZoneName] = Field(
+    zones: ZonesAsked = Field(
         default_factory=list,
-        max_length=20,
         description="Only the notifications to these zones (compared without case) and those to "
         "none (site-wide): a zone CS assistant's own (R1.3, R6.3); empty: every notification",
     )

@@ -36,3 +36,11 @@ StaffId = Annotated[
     ),
     AfterValidator(not_personal),
 ]
+
+
+# a room, a building, a zone or a public area (R16.4): a place, never a person
+Place = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(not_personal),
+]

@@ -7,16 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import Field
 
-from shared.kernel.identifiers import not_personal
+from shared.kernel.identifiers import Place
 
-# as the unit file's zone (shared/contracts/base.py `Place`): a place, never a person
-ZoneName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-    AfterValidator(not_personal),
-]
+ZoneName = Place  # as the unit file's zone: a place, never a person
+# the zones a query asks for (ticket.list, notice.list, resident.care_roll): a few, not the site's
+ZonesAsked = Annotated[list[ZoneName], Field(max_length=20)]
 
 
 def zone_key(zone: str) -> str:
