@@ -59,13 +59,8 @@ async def _tickets(
             return (await desk.query(site, "ticket.get", {"ticket_id": ticket_id}))["ticket"]
         return None
 
-    found = dict(
-        zip(
-            ids := list(dict.fromkeys(str(n["ticket_id"]) for n in notices[:NEWEST_DESCRIBED])),
-            await asyncio.gather(*(one(i) for i in ids)),
-            strict=True,
-        )
-    )
+    ids = list(dict.fromkeys(str(n["ticket_id"]) for n in notices[:NEWEST_DESCRIBED]))
+    found = dict(zip(ids, await asyncio.gather(*map(one, ids)), strict=True))
     return [found.get(str(n["ticket_id"])) for n in notices]
 
 
