@@ -68,7 +68,7 @@ def test_the_cs_assistant_reads_the_care_roll_and_opens_a_late_residents_card_R1
     first_sign_in(page, running, "hbw", "HB-CS1", "care-roll-2026")
     page.goto(f"{running.console}/residents")
     page.click("#care-roll-tab")
-    assert page.url.endswith("/residents/care")
+    page.wait_for_url("**/residents/care")  # loaded: query_selector_all does not wait
     rows = page.query_selector_all("#care-roll tbody tr")
     assert [r.get_attribute("id") for r in rows] == ["roll-HBW-0001", "roll-HBW-0003",
                                                      "roll-HBW-0002"]  # fmt: skip
@@ -98,6 +98,7 @@ def test_the_cs_assistant_reads_the_care_roll_and_opens_a_late_residents_card_R1
     page.click("#care-HBW-0001 button[type=submit]")
     assert "已登记 HBW-0001 的关怀走访" in page.inner_text("#message")
     page.click("#care-roll-tab")
+    page.wait_for_url("**/residents/care")
     rows = page.query_selector_all("#care-roll tbody tr")
     assert [r.get_attribute("id") for r in rows][-1] == "roll-HBW-0001"
     assert page.query_selector("#care-roll tr.late") is None
