@@ -63,6 +63,7 @@ def signed_in(browser, running: Running, staff: str):
 
 
 def message(page) -> str:
+    page.wait_for_load_state()  # the page a form's post answered: query_selector does not wait
     found = page.query_selector("#message")
     return found.inner_text() if found else ""
 
