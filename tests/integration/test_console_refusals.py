@@ -105,7 +105,7 @@ async def test_the_desks_refusals_read_in_chinese_and_change_nothing_R8_5_R6_3(
         csrf = csrf_of((await assistant.get("/notices?all=1")).text)
         refused = await assistant.post(f"/notices/{notice_id}/ack", data={"csrf": csrf})
         assert refused.status_code == 403
-        assert "此操作须由部门主管、项目经理、总经理办公室进行" in refused.text
+        assert "此操作须由部门主管、项目经理、总经理办公会进行" in refused.text
         assert "HB-CS1 的岗位是辖区客服助理" in refused.text
 
 

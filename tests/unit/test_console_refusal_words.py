@@ -30,7 +30,7 @@ def test_a_step_the_status_does_not_allow_names_the_status_and_the_step() -> Non
 def test_a_role_refused_is_told_who_may_and_what_they_are_R6_3() -> None:
     said = acknowledging(Role.department_supervisor).refusal("HB-CS1", Role.cs_assistant)
     assert explained(said).startswith(
-        "此操作须由部门主管、项目经理、总经理办公室进行；HB-CS1 的岗位是辖区客服助理（R6.3–R6.7）"
+        "此操作须由部门主管、项目经理、总经理办公会进行；HB-CS1 的岗位是辖区客服助理（R6.3–R6.7）"
     )
     reveal = PERMISSIONS["intake.reveal_contact"].refusal("HB-T01", Role.technician)
     assert in_chinese(reveal) is not None

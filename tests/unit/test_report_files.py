@@ -344,7 +344,7 @@ def test_the_monthly_workbook_is_the_summary_table(tmp_path: Path) -> None:
         ("重大 Major", 1),
         ("部门主管 Department supervisor", 2),
         ("项目经理 Project manager", 1),
-        ("总经理办公室 GM office", 0),
+        ("总经理办公会 GM office meeting", 0),
         ("给排水 Plumbing", 4),
         (f"漏水{EVIL}", 1),
         ("工程部 Engineering", 5),

@@ -73,5 +73,5 @@ def test_the_console_the_mail_and_the_report_files_say_a_value_in_the_one_table_
         "Order collected (household)"
     )
     assert labels.label(labels.CLOCKS, "order_collected_household").startswith("住户报修接单 ")
-    assert labels.label(labels.LEVELS, "gm_office") == "总经理办公室 GM office"
+    assert labels.label(labels.LEVELS, "gm_office") == "总经理办公会 GM office meeting"
     assert labels.label(words.ROUTED, "fixed_on_spot") == "现场整改 Fixed on the spot"
