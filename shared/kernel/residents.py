@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.kernel.staff import PERMISSIONS
 from shared.kernel.vocabulary import Role
 
 
@@ -60,6 +61,17 @@ class ResidentConfig(BaseModel):
     care_visit_role: Role = Field(
         default=Role.cs_assistant, description="Who is told when a special-care visit is due"
     )
+
+    @field_validator("care_visit_role")
+    @classmethod
+    def _keeps_the_file(cls, role: Role) -> Role:
+        """The one told a visit is due records it on the resident's card: a role that may keep
+        the resident file (its notice links there; another role would be refused the card)."""
+        keepers = PERMISSIONS["resident.file"].roles
+        if role not in keepers:
+            names = ", ".join(r.value for r in Role if r in keepers)
+            raise ValueError(f"care_visit_role must keep the resident file ({names}), not {role}")
+        return role
 
     def visit_due(self, since: datetime) -> datetime:
         """When a special-care resident's next visit is due, the wait having begun at `since`

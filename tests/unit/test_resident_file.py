@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
+from services.console.domain import screens
 from services.intake.adapters.translate_residents import resident_envelope
 from services.intake.domain.care_roll import CareRoll
 from services.intake.domain.resident import Resident, Unit, resident_id_for, unit_id_for
@@ -16,6 +17,7 @@ from shared.contracts.resident_commands import LookupCaller, RegisterResident, R
 from shared.kernel.refusals import RuleError
 from shared.kernel.residents import ResidentConfig
 from shared.kernel.sites import SiteConfig
+from shared.kernel.staff import PERMISSIONS
 
 AT = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 META = {"actor": "S01", "correlation_id": "c-1", "causation_id": None}
@@ -166,3 +168,15 @@ def test_the_care_roll_lists_whoever_needs_special_care_now_R11_10() -> None:
     owner.correct(at=AT, meta=META, details=DETAILS | {"special_care": None})
     assert roll.keep(owner, AT) and roll.residents == []
     assert resident_envelope(roll.collect_events()[-1]) is None  # intake's own
+
+
+def test_the_care_visit_reminder_goes_to_a_role_that_keeps_the_resident_file_R11_10() -> None:
+    """The reminder links to the resident's card, where the visit is recorded: a role refused the
+    file (the CS supervisor, quality, a technician) would be told and could not act on it."""
+    for keeper in PERMISSIONS["resident.file"].roles:  # and the console opens the card to them
+        assert screens.RESIDENTS in screens.menu(keeper.value)
+    manager = SiteConfig.model_validate({"residents": {"care_visit_role": "project_manager"}})
+    assert manager.residents.care_visit_role == "project_manager"
+    for role in ("cs_supervisor", "quality", "technician"):
+        with pytest.raises(ValidationError, match="care_visit_role must keep the resident file"):
+            SiteConfig.model_validate({"residents": {"care_visit_role": role}})
