@@ -1,8 +1,9 @@
 """What escalation does when DESK changes: `REACTIONS`, one table from each event class it follows
 to its reaction. A reaction finds the ticket's clocks (or the order's, through its `OrderLink`),
 records what they must know (opened, classified, an order noted, reopened, closed), and runs the
-clock rules (policy.py `TRIGGERS`); it returns what it changed, to be saved with the stream's
-position. The rest of DESK leaves the clocks as they are."""
+clock rules (policy.py `TRIGGERS`); a ticket resolved, closed or cancelled, or a complaint off the
+ladder, ends the notices still owed (notice_ends.py). It returns what it changed, to be saved
+with the stream's position. The rest of DESK leaves the clocks as they are."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from services.escalation.application.care_reactions import CARE_REACTIONS
 from services.escalation.application.case_reactions import CASE_REACTIONS
 from services.escalation.application.handover_reactions import HANDOVER_REACTIONS
 from services.escalation.application.maintenance import NOTICE_REACTIONS
+from services.escalation.application.notice_ends import ladder_left, off_ladder, ticket_ended
 from services.escalation.application.promise_reactions import PROMISE_REACTIONS
 from services.escalation.domain import (
     Cause,
@@ -70,6 +72,7 @@ def classified(app: EscalationApp, event: ticket_events.TicketClassifiedEvent,
     if board is None:
         return []
     was, data = board.kind, event.data
+    was_off = off_ladder(board)
     board.record(
         TicketClocks.Classified,
         event.occurred_at,
@@ -79,7 +82,18 @@ def classified(app: EscalationApp, event: ticket_events.TicketClassifiedEvent,
         severity=data.severity.value if data.severity else None,
     )
     policy.run(board, event, site, cause, was_kind=was)
-    return [board]
+    return [board, *ladder_left(app, board, was_off, event, cause)]
+
+
+def resolved(app: EscalationApp, event: ticket_events.TicketResolvedEvent, site: SiteConfig,
+             cause: Cause) -> list[Any]:  # fmt: skip
+    """The clocks stop, the follow-up call's starts; the notices raised so far are owed no more
+    (one about the follow-up, raised later, is owed until the ticket closes)."""
+    board = _board_of_ticket(app, event)
+    if board is None:
+        return []
+    policy.run(board, event, site, cause)
+    return [board, *ticket_ended(app, board, "ticket resolved", event, cause)]
 
 
 def reopened(app: EscalationApp, event: ticket_events.TicketReopenedEvent, site: SiteConfig,
@@ -93,14 +107,15 @@ def reopened(app: EscalationApp, event: ticket_events.TicketReopenedEvent, site:
 
 
 def ended(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
-    """Closed or cancelled: the clocks stop first, then the board records the end."""
+    """Closed or cancelled: the clocks stop first, then the board records the end, and its
+    notices still owed are owed no more."""
     board = _board_of_ticket(app, event)
     if board is None:
         return []
     policy.run(board, event, site, cause)
     status = "cancelled" if isinstance(event, ticket_events.TicketCancelledEvent) else "closed"
     board.record(TicketClocks.Closed, event.occurred_at, cause, status=status)
-    return [board]
+    return [board, *ticket_ended(app, board, f"ticket {status}", event, cause)]
 
 
 def on_ticket(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:
@@ -170,7 +185,7 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     ticket_events.TicketClassifiedEvent: classified,
     ticket_events.ContactLinkedEvent: on_ticket,
     ticket_events.TicketRepliedEvent: on_ticket,
-    ticket_events.TicketResolvedEvent: on_ticket,
+    ticket_events.TicketResolvedEvent: resolved,
     ticket_events.FollowUpRecordedEvent: on_ticket,
     ticket_events.VerifiedOnSiteEvent: on_ticket,
     ticket_events.TicketReopenedEvent: reopened,

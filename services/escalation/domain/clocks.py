@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from services.escalation.domain import clock_run
 from services.escalation.domain.clock_run import PAUSED, RUNNING, STOPPED, clock_key
 from services.escalation.domain.ids import Cause, ClockError
 from services.escalation.domain.ticket_event import TicketEvent
+from services.escalation.domain.told import Telling
 from shared.kernel.sla import ClockRule, Counting
 from shared.kernel.worktime import WorkTime
 
@@ -148,12 +148,11 @@ class ClockWarned(TicketEvent):
         board.clocks[self.key]["warned"] = True
 
 
-class ClockBreached(TicketEvent):
+class ClockBreached(Telling):  # the ticket's (told.py)
     key: str
     clock: str
     deadline: datetime
     compensation_risk: bool
-    notice_id: UUID
     role: str
     department: str | None = None  # whose supervisor is told; not stored before session 10
     zone: str | None = None  # whose CS assistant is told (R1.3, R6.3); none: the site's

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from services.escalation.domain import clock_run
 from services.escalation.domain import ladder as complaint_ladder
@@ -17,7 +16,7 @@ from services.escalation.domain.ids import SYSTEM, Cause
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.receipt import RECEIVE
 from services.escalation.domain.referral import REFER
-from services.escalation.domain.ticket_event import TicketEvent
+from services.escalation.domain.told import COMPLAINT, Telling
 from shared.kernel.vocabulary import Department, Role
 
 if TYPE_CHECKING:
@@ -26,10 +25,10 @@ if TYPE_CHECKING:
 # -- the events (ClockWarned and ClockBreached are clocks.py's) -----------------------------------
 
 
-class ComplaintEscalated(TicketEvent):
+class ComplaintEscalated(Telling):
+    about = COMPLAINT  # ends with its ladder (told.py)
     level: str
     due_at: datetime
-    notice_id: UUID
     role: str
     department: str | None = None  # the supervisor step's department (R6.3, R4.12)
 
@@ -37,9 +36,9 @@ class ComplaintEscalated(TicketEvent):
         board.ladder["reached"].append(self.level)
 
 
-class ComplaintUpgraded(TicketEvent):
+class ComplaintUpgraded(Telling):
+    about = COMPLAINT  # ends with its ladder (told.py)
     due_at: datetime
-    notice_id: UUID
     role: str
 
     def apply(self, board: TicketClocks) -> None:
@@ -47,13 +46,13 @@ class ComplaintUpgraded(TicketEvent):
         board.severity = "major"
 
 
-class MajorReported(TicketEvent):
+class MajorReported(Telling):
     """A major complaint reported to a role (R5.4): `classified` major by the desk, or
     `upgraded` after a month (R5.1c), where every level of the ladder is told."""
 
+    about = COMPLAINT  # ends with its ladder (told.py)
     reason: str  # classified | upgraded
     due_at: datetime
-    notice_id: UUID
     role: str
     department: str | None
 
@@ -61,12 +60,12 @@ class MajorReported(TicketEvent):
         board.major_reported = True
 
 
-class MajorSuggested(TicketEvent):
+class MajorSuggested(Telling):
     """Raised again and again without result: flagged toward major for the desk (R5.1a)."""
 
+    about = COMPLAINT  # ends with its ladder (told.py)
     raised: int
     due_at: datetime
-    notice_id: UUID
     role: str
 
     def apply(self, board: TicketClocks) -> None:

@@ -1,4 +1,5 @@
-"""A notification to a role (desk.ntf.<site>.<role>) and its acknowledgement, once."""
+"""A notification to a role (desk.ntf.<site>.<role>) and its acknowledgement, once; and, when
+what it is about ended first, that it is no longer owed (R6.3: the channel sends it no more)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.escalation.domain.ids import ClockError, notice_id_for
+from services.escalation.domain.ids import Cause, ClockError, notice_id_for
 from services.escalation.domain.topics import keep_old_topics
 
 if TYPE_CHECKING:
@@ -40,6 +41,20 @@ class Notice(Aggregate):
             notice.acknowledged_by = self.actor
             notice.acknowledged_at = self.timestamp
 
+    class Ended(Aggregate.Event):
+        """What the notice is about ended before anyone acknowledged it — its ticket resolved,
+        closed or cancelled, its complaint off the ladder (told.py): no longer owed, so not
+        sent again (docs/NOTIFICATIONS.md). It stays listed, and acknowledgeable."""
+
+        site: str
+        actor: str
+        correlation_id: str
+        causation_id: str | None
+        why: str
+
+        def apply(self, notice: Notice) -> None:
+            notice.ended_why = self.why
+
     def __init__(self, *, site: str, board_id: UUID, ticket_id: UUID, ticket_no: str,
                  subject: str, role: str) -> None:  # fmt: skip
         self.site = site
@@ -50,6 +65,7 @@ class Notice(Aggregate):
         self.role = role
         self.acknowledged_by: str | None = None
         self.acknowledged_at: datetime | None = None
+        self.ended_why: str | None = None
 
     @classmethod
     def raise_for(cls, board: TicketClocks, subject: str, role: str, at: datetime) -> Notice:
@@ -99,5 +115,25 @@ class Notice(Aggregate):
             note=note,
         )
 
+    def end(self, why: str, at: datetime, cause: Cause) -> bool:
+        """No longer owed: what it is about ended (`why`). False, recording nothing, when it was
+        acknowledged or ended before."""
+        if self.settled() is not None:
+            return False
+        self.trigger_event(
+            self.Ended, timestamp=at, site=self.site, actor=cause.actor,
+            correlation_id=cause.correlation_id, causation_id=cause.causation_id, why=why,
+        )  # fmt: skip
+        return True
+
+    def settled(self) -> str | None:
+        """Why it is sent no more — ACKNOWLEDGED, or what ended — or None while it is owed: what
+        the notification channel asks before each send, one read of this notice."""
+        if self.acknowledged_by is not None:
+            return ACKNOWLEDGED
+        return self.ended_why
+
+
+ACKNOWLEDGED = "acknowledged"
 
 keep_old_topics(Notice)

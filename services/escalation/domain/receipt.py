@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from services.escalation.domain.ids import Cause
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.ticket_event import TicketEvent
+from services.escalation.domain.told import COMPLAINT, Telling
 from shared.kernel.sla import climbs_ladder
 from shared.kernel.vocabulary import Role
 
@@ -32,11 +32,11 @@ class ReceiptNoted(TicketEvent):
         board.received_since = self.timestamp
 
 
-class ComplaintReceived(TicketEvent):
+class ComplaintReceived(Telling):
     """The zone's CS assistant was told of the complaint (R6.3, R1.3)."""
 
+    about = COMPLAINT  # ends with its ladder (told.py)
     due_at: datetime
-    notice_id: UUID
     role: str
     zone: str | None  # the ticket's zone; none: every CS assistant of the site
 

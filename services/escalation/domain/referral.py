@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from services.escalation.domain.ids import Cause
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.ticket_event import TicketEvent
+from services.escalation.domain.told import Telling
 from shared.kernel.vocabulary import Role
 
 if TYPE_CHECKING:
@@ -32,11 +32,10 @@ class FindingNoted(TicketEvent):
         board.referral_since = self.timestamp
 
 
-class FindingReferred(TicketEvent):
+class FindingReferred(Telling):  # the ticket's (told.py)
     """The department's supervisor was told (a notification, acknowledged like any other)."""
 
     due_at: datetime
-    notice_id: UUID
     role: str
     department: str | None
 

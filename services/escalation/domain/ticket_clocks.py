@@ -12,7 +12,8 @@ Its jobs are one module each, mixed into the aggregate over the state kept here:
 - due.py — `next_due()`, and `decide(now)`, which records what has fallen due, once: a
   replay of the events never decides anything again;
 - referral.py, receipt.py — a staff finding told to its department's supervisor, a complaint
-  to its zone's CS assistant, at once.
+  to its zone's CS assistant, at once;
+- told.py — the notices it raised, by what each is about: those the ticket's end ends.
 
 The arithmetic of one clock run is in clock_run.py, the ladder's in ladder.py. Stores written
 before this class was `TicketClocks` name it `Board` (topics.py).
@@ -26,14 +27,20 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.escalation.domain import clocks, due, notes, receipt, referral
+from services.escalation.domain import clocks, due, notes, receipt, referral, told
 from services.escalation.domain.ids import SYSTEM, Cause, board_id_for
 from services.escalation.domain.ticket_event import TicketEvent
 from services.escalation.domain.topics import keep_board_topics
 
 
 class TicketClocks(
-    clocks.Clocks, notes.Notes, due.Decisions, referral.Referrals, receipt.Receipts, Aggregate
+    clocks.Clocks,
+    notes.Notes,
+    due.Decisions,
+    referral.Referrals,
+    receipt.Receipts,
+    told.Told,
+    Aggregate,
 ):
     # Every event it records, each defined with the job that records it. Older stores name
     # each by `Board.<this name>` (topics.py): keep the names.
@@ -94,6 +101,7 @@ class TicketClocks(
         self.referred = False
         self.received_since: datetime | None = None  # a complaint to forward (receipt.py)
         self.receipt_told = False
+        self.told: dict[UUID, str] = {}  # the notices it raised: id → what about (told.py)
 
     @classmethod
     def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
