@@ -138,14 +138,16 @@ class EscalationService(DeskService):
                 "email": SmtpSender(self.settings, self.clock),
                 "webhook": WebhookSender(self.settings),
             },
-            self._acknowledged,
+            self._settled,
         )
 
     channel: NotificationChannel | None = None
 
-    def _acknowledged(self, notification_id: Any) -> bool:
+    def _settled(self, notification_id: Any) -> str | None:
+        """Why the notification is sent no more (acknowledged, or what it is about ended), None
+        while it is owed: one read of its `Notice`."""
         notice = self.app.get(notification_id, Notice) if self.app is not None else None
-        return notice is not None and notice.acknowledged_by is not None
+        return notice.settled() if notice is not None else None
 
     def store_files(self) -> list[Path]:
         files = (SCHEDULE_FILE, NOTIFY_FILE)

@@ -1,8 +1,8 @@
 """The notification channel's own rules (services/escalation/application/notify/channel.py),
 with recording senders and a clock the test moves: each notification goes once per attempt to
 each route of its role; breaches and ladder steps are sent again every `resend_after` until
-acknowledged, up to `max_attempts`; a failed delivery is tried again; nothing personal is in
-what is sent."""
+acknowledged or no longer owed (what they are about ended), up to `max_attempts`; a failed
+delivery is tried again; nothing personal is in what is sent."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from services.escalation.application.notify.channel import RETRY_FAILED, NotificationChannel
 from services.escalation.application.notify.message import Message
 from services.escalation.application.notify.tracking import Tracking
+from services.escalation.domain.notice import ACKNOWLEDGED
 from shared.contracts.escalation_events import Notification
 from shared.kernel.clock import FixedClock
 from shared.kernel.notify import Route
@@ -63,19 +64,20 @@ class Desk:
     def __init__(self, tmp_path: Path) -> None:
         self.clock = FixedClock(START)
         self.acked: set[UUID] = set()
-        self.asked = 0  # how often escalation's store was asked whether one was acknowledged
+        self.ended: dict[UUID, str] = {}  # what it is about ended: why
+        self.asked = 0  # how often escalation's store was asked whether one is settled
         self.email, self.webhook = Recording(), Recording()
         self.channel = NotificationChannel(
             Tracking(tmp_path / "notify.sqlite3"),
             SITES.get,
             self.clock,
             {"email": self.email, "webhook": self.webhook},
-            self.is_acknowledged,
+            self.settled,
         )
 
-    def is_acknowledged(self, nid: UUID) -> bool:
+    def settled(self, nid: UUID) -> str | None:
         self.asked += 1
-        return nid in self.acked
+        return ACKNOWLEDGED if nid in self.acked else self.ended.get(nid)
 
     def later(self, minutes: float) -> int:
         self.clock.advance(timedelta(minutes=minutes))
@@ -164,6 +166,37 @@ def test_an_acknowledged_notification_is_not_sent_again(desk: Desk) -> None:
 
     assert desk.later(30) == 0
     assert len(desk.sent()) == 4
+
+
+def test_a_notice_whose_ticket_ended_is_not_sent_again_and_one_still_open_is_R6_3(
+    desk: Desk,
+) -> None:
+    """A new complaint's notice to its CS assistant (R6.3), and a breach: the complaint is then
+    cancelled, so escalation's record says it is owed no more (in the same one read as an
+    acknowledgement); the breach's ticket is still open, so the breach is sent again."""
+    received, breach = notice("complaint_received"), notice()
+    for n in (received, breach):
+        desk.channel.raised(n)
+    assert desk.channel.send_due() == 4
+    desk.ended[received.notification_id] = "ticket cancelled"
+    asked = desk.asked
+
+    assert desk.later(30) == 2  # the breach's attempt 2, not the complaint's
+    assert desk.asked == asked + 2  # one read each
+    assert desk.later(30) == 2  # the breach's attempt 3
+    assert [a for i, a, _ in desk.sent() if i == str(received.notification_id)] == [1, 1]
+    assert [t.notice for t in desk.channel.tracking.open()] == [breach]  # the ended, closed
+
+
+def test_a_notice_whose_ticket_ended_before_its_first_send_is_not_sent_at_all(desk: Desk) -> None:
+    received = notice("complaint_received")
+    desk.channel.raised(received)
+    desk.ended[received.notification_id] = "ticket closed"
+
+    assert desk.channel.send_due() == 0
+    assert desk.later(60) == 0
+    assert desk.sent() == []
+    assert desk.channel.tracking.open() == []
 
 
 def test_a_suggestion_is_told_once_and_a_department_supervisor_hears_only_their_department(

@@ -4,8 +4,12 @@ Given each notification as escalation's relay publishes it (`raised`) and each a
 (`acknowledged`), `send_due` — called by the process's loop, with the time of the injected clock —
 sends attempt 1 at once to every route of the notification's role at its site, and, for the
 reasons the site re-sends (a breach, a ladder step), attempt n + 1 once `resend_after` has passed
-since attempt n without an acknowledgement, up to `max_attempts`. A delivery that failed is tried
-again after RETRY_FAILED, at most MAX_TRIES times, until the next attempt replaces it."""
+since attempt n without an acknowledgement, up to `max_attempts`. Before each send it asks
+escalation's record, in one read of the notice, whether it is settled: acknowledged, or no longer
+owed because what it is about ended (its ticket resolved, closed or cancelled, its complaint off
+the ladder: R6.3, domain/told.py) — then it is closed, and an end is logged with why
+(`notify.ended`). A delivery that failed is tried again after RETRY_FAILED, at most MAX_TRIES
+times, until the next attempt replaces it."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from uuid import UUID
 
 from services.escalation.application.notify.message import Message, message
 from services.escalation.application.notify.tracking import Tracked, Tracking
+from services.escalation.domain.notice import ACKNOWLEDGED
 from shared.contracts.escalation_events import Notification
 from shared.kernel.clock import Clock
 from shared.kernel.notify import Route
@@ -41,13 +46,15 @@ class NotificationChannel:
         site: Callable[[str], SiteConfig | None],
         clock: Clock,
         senders: dict[str, Sender],
-        is_acknowledged: Callable[[UUID], bool],
+        settled: Callable[[UUID], str | None],
     ) -> None:
         self.tracking = tracking
         self._site = site
         self._clock = clock
         self._senders = senders  # "email", "webhook"
-        self._is_acknowledged = is_acknowledged  # escalation's own record, the authority
+        # escalation's own record, the authority: why the notification is sent no more
+        # (ACKNOWLEDGED, or what ended), None while it is owed (`Notice.settled`)
+        self._settled = settled
         self.stopping = threading.Event()  # the process stops: no new delivery begins
 
     def raised(self, notice: Notification) -> None:
@@ -89,8 +96,13 @@ class NotificationChannel:
             if not resent and self._all_done(nid, attempt, routes):
                 self.tracking.close_notice(nid)
             return 0  # nothing to send this time: escalation's store is not asked
-        if self._is_acknowledged(notice.notification_id):  # the authority, before any sending
+        settled = self._settled(notice.notification_id)  # the authority, before any sending
+        if settled == ACKNOWLEDGED:
             self.tracking.acknowledge(nid)
+            return 0
+        if settled is not None:  # what it is about ended: not sent again, nor at all if unsent
+            self.tracking.close_notice(nid)
+            log.info("notify.ended", notification_id=nid, sent=attempt, why=settled)
             return 0
         if next_attempt:
             attempt += 1
