@@ -1,9 +1,9 @@
 """Notices reach people (issue 14): a breach is e-mailed to a local SMTP server and posted to a
 local webhook, each once; not acknowledged, it is sent again when the drill's simulated clock
-passes the site's `resend_after`, and no more once acknowledged. An incident's notice says what
-happened, where and when, a promise's what was promised, by when and on which ticket. What is
-sent holds none of the reporter's personal data. Escalation's process runs the channel
-(docs/NOTIFICATIONS.md)."""
+passes the site's `resend_after`, and no more once acknowledged — nor once what it is about
+ended (a complaint withdrawn, R6.3). An incident's notice says what happened, where and when, a
+promise's what was promised, by when and on which ticket. What is sent holds none of the
+reporter's personal data. Escalation's process runs the channel (docs/NOTIFICATIONS.md)."""
 
 from __future__ import annotations
 
@@ -155,6 +155,53 @@ async def test_a_breach_is_mailed_and_posted_once_then_again_until_acknowledged(
     await drill.set_clock(START + timedelta(hours=3))
     await asyncio.sleep(2.5)
     assert (len(mailbox.mails), len(hook.posts)) == (2, 2)  # acknowledged: no more
+
+
+async def test_a_complaint_cancelled_after_its_notice_went_out_is_not_sent_again_R6_3(
+    desk: Desk, drill_services, inbox: tuple[Inbox, int], hook: Hook
+) -> None:
+    """Two new complaints told to the CS assistants (complaint_received, R6.3); one is withdrawn
+    by its customer. Past `resend_after` the other is told again, the withdrawn one is not — it
+    stays listed, and may still be acknowledged."""
+    mailbox, _ = inbox
+    await drill_services()
+    drill = Drill(desk)
+    tickets = {}
+    for ref in ("gone", "open"):
+        reply = await desk.command("hbw", "report", report_body(ref))
+        assert reply["ok"], reply
+        tickets[ref] = reply["ticket_id"]
+
+    async def attempts(ticket: str) -> list[int]:
+        return [p["attempt"] for p in await _posted(hook, "complaint_received")
+                if p["notification"]["ticket_id"] == ticket]  # fmt: skip
+
+    for ticket in tickets.values():
+        assert await eventually(lambda t=ticket: attempts(t)) == [1]
+    cancel = {"ticket_id": tickets["gone"], "staff_id": "S01", "reason": "withdrawn"}
+    assert (await desk.command("hbw", "cancel", cancel))["ok"]
+
+    async def stopped() -> list[dict]:  # escalation applied it: the ladder stopped with it
+        changed = await drill.events("escalation.ladder_changed", tickets["gone"])
+        return [e for e in changed if e["data"]["state"] == "stopped"]
+
+    await eventually(stopped)
+    await drill.set_clock(START + timedelta(minutes=31))  # past resend_after (PT30M)
+    assert await eventually(lambda: _attempt_2(attempts, tickets["open"])) == [1, 2]
+    await asyncio.sleep(2.5)  # a few of the channel's ticks
+    assert await attempts(tickets["gone"]) == [1]
+    mailed = [m["Subject"] for m in mailbox.mails if "第2次" in m["Subject"]]
+    assert len(mailed) == 1  # the open complaint's, by e-mail too
+
+    listed = (await desk.query("hbw", "notice.list", {"open": True}))["notices"]
+    [gone] = [n for n in listed if n["ticket_id"] == tickets["gone"]]
+    ack = {"staff_id": "CS1", "notification_id": gone["notification_id"]}
+    assert (await drill.escalation("ack", ack))["ok"]  # her 签收, late: still taken
+
+
+async def _attempt_2(attempts: Any, ticket: str) -> list[int] | None:
+    found = await attempts(ticket)
+    return found if len(found) >= 2 else None
 
 
 async def test_an_incident_s_and_a_promise_s_notices_say_what_happened_and_what_was_promised_R16_5_R6_15(  # noqa: E501
