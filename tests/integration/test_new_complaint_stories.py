@@ -1,14 +1,21 @@
 """A complaint goes at once (立即) to the CS assistant of the customer's zone (R6.3, R1.3), over
 the bus: a complaint reported is a `complaint_received` notification to cs_assistant naming the
 ticket's zone, with no clock moved; `notice.list` gives it to her zones; the console's 通知
-shows it to her (新投诉待处理) and her acknowledgement is her receipt (签收). A repair tells her
+shows it to her (新投诉待处理) and her acknowledgement is her receipt (签收); the live banner
+(`/live`) tells her of her zone's complaint and not of another zone's. A repair tells her
 nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.integration.console_support import console_of, csrf_of
@@ -93,3 +100,78 @@ async def test_the_console_shows_her_the_new_complaint_and_takes_her_receipt_R6_
         assert re.search(rf'id="notice-{row.group(1)}"(?:(?!</tr>).)*HB-CS2 于', after, re.S)
     open_ones = await desk.query("hbw", "notice.list", {"zones": ["A区"], "open": True})
     assert [n["ticket_no"] for n in open_ones["notices"]] == []
+
+
+@asynccontextmanager
+async def heard(client: httpx.AsyncClient) -> AsyncIterator[list[tuple[str, dict[str, Any]]]]:
+    """What the signed-in member's page hears on `/live` (server-sent events), as it comes:
+    (event, data), once the console has subscribed (its first line, `retry:`)."""
+    events: list[tuple[str, dict[str, Any]]] = []
+    subscribed = asyncio.Event()
+
+    async def listen() -> None:
+        async with client.stream("GET", "/live", timeout=None) as reply:
+            assert reply.status_code == 200
+            kind = ""
+            async for line in reply.aiter_lines():
+                if line.startswith("retry:"):
+                    subscribed.set()
+                elif line.startswith("event: "):
+                    kind = line.removeprefix("event: ")
+                elif line.startswith("data: "):
+                    events.append((kind, json.loads(line.removeprefix("data: "))))
+
+    task = asyncio.create_task(listen())
+    try:
+        await asyncio.wait_for(subscribed.wait(), 10)
+        yield events
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def told(events: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The tickets a banner was raised for."""
+    return [data["ticket_no"] for kind, data in events if kind == "notice"]
+
+
+async def complaint_from(desk: Desk, ref: str, room: str) -> str:
+    reporter = {"name": "王小明", "phone": "13800138000", "room": room}
+    body = report_body(ref, staff_id="HB-S01", kind="complaint", category="noise",
+                       reporter=reporter)  # fmt: skip
+    reply = await desk.command("hbw", "report", body)
+    assert reply["ok"], reply
+    return reply["ticket_no"]
+
+
+async def test_her_live_banner_tells_her_of_her_zone_s_complaint_not_another_s_R6_3_R1_3(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services("intake", "reporting", "escalation")
+    for unit, zone in UNITS.items():
+        body = {"staff_id": "HB-CS1", "unit_ref": unit, "room": unit[2:], "zone": zone}
+        assert (await desk.command("hbw", "unit_register", body))["ok"]
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with (
+        console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS2",
+                   "HB-CS1") as (zoned, whole),
+        heard(zoned) as hers,
+        heard(whole) as theirs,
+    ):  # fmt: skip
+        # C区's complaint: the assistant with no zones is told (as before), HB-CS2 (A区, B区) not
+        cc = await complaint_from(desk, "cc", "5-101")
+        assert await eventually(lambda: _said(theirs, [cc]))
+        await asyncio.sleep(1.5)  # her feed heard the same notice: one burst is one message
+        assert told(hers) == [] and hers  # her page still reloads: something changed
+
+        # A区's complaint: both are told, the banner saying it in words
+        ca = await complaint_from(desk, "ca", "3-201")
+        assert await eventually(lambda: _said(hers, [ca]))
+        assert await eventually(lambda: _said(theirs, [cc, ca]))
+        banner = next(data for kind, data in hers if kind == "notice")
+        assert banner["said"] == f"{ca} · 新投诉待处理"
+
+
+async def _said(events: list[tuple[str, dict[str, Any]]], expected: list[str]) -> bool:
+    return told(events) == expected

@@ -38,6 +38,9 @@ HEADERS = {
 }
 
 
+LiveFeed = Callable[[str, str, tuple[str, ...]], AsyncIterator[bytes]]
+
+
 class Stop(Exception):
     """A request refused before anything was done: status and the page's message."""
 
@@ -65,9 +68,9 @@ class Web:
 
     def __init__(
         self, accounts: Accounts, desk: FrontDesk, sites: SiteDirectory | WatchedDirectory,
-        clock: Clock, live: Callable[[str, str], AsyncIterator[bytes]] | None = None,
+        clock: Clock, live: LiveFeed | None = None,
     ) -> None:  # fmt: skip
-        self.live_feed = live  # (site, role) -> server-sent events (adapters/live.py)
+        self.live_feed = live  # (site, role, zones) -> server-sent events (adapters/live.py)
         self.accounts = accounts
         self.desk = desk
         self.sites = sites

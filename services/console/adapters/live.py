@@ -2,7 +2,9 @@
 which is fed by a NATS subscription, as the site's desk, to the site's notices and events (both
 allowed to a site's identity, contract §22). The browser is told only that something changed, and
 of a new notice to the person's role what its banner says (`said`: its subject, why, and what an
-incident's or a promise's notice is about); it reads the rest through the pages, as always."""
+incident's or a promise's notice is about); it reads the rest through the pages, as always. A zone
+CS assistant is told of her zones' notices and the site-wide ones only, as her 通知 lists them
+under 我的辖区 (R1.3, R6.3): the notice on desk.ntf names its zone (contract §20)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any
 from services.console.adapters.templating import subject_label
 from services.console.application.notification_subjects import said_itself
 from services.console.domain.words import word
+from shared.kernel.zones import in_zones
 from shared.messaging import subjects
 from shared.messaging.client import Bus
 from shared.messaging.identity import site_identity
@@ -33,9 +36,19 @@ def banner(notice: dict[str, Any]) -> str:
     return " · ".join(part for part in parts if part)
 
 
-async def feed(bus: Bus, site: str, role: str) -> AsyncIterator[bytes]:
+def for_her(notice: dict[str, Any], role: str, zones: tuple[str, ...]) -> bool:
+    """Whether a notice is told to a member of `role` with `zones` (a zone CS assistant's, from
+    the staff list; none: the whole site): to her role and, when she has zones, to one of them
+    or to none (site-wide: nobody's zone loses it) — what her 通知 lists under 我的辖区."""
+    if notice.get("role") != role:
+        return False
+    zone = notice.get("zone")
+    return not zones or zone is None or in_zones(zone, zones)
+
+
+async def feed(bus: Bus, site: str, role: str, zones: tuple[str, ...] = ()) -> AsyncIterator[bytes]:
     """`event: changed` when an event of the site is published (at most one a second), `event:
-    notice` when a notice goes to `role`."""
+    notice` when a notice goes to `role` (in `zones`, when given: `for_her`)."""
     queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(maxsize=100)
     nc = await bus.connection(site_identity(site))
 
@@ -45,7 +58,7 @@ async def feed(bus: Bus, site: str, role: str) -> AsyncIterator[bytes]:
                 notice = json.loads(msg.data)
             except ValueError:
                 return
-            if notice.get("role") == role:
+            if for_her(notice, role, zones):
                 kind, data = "notice", {"ticket_no": notice.get("ticket_no"), "role": role,
                                         "said": banner(notice)}  # fmt: skip
             else:
