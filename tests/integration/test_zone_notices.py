@@ -25,6 +25,7 @@ SITES = SiteDirectory.model_validate(
         "HB-S01": {"role": "receptionist"},
         "HB-CS1": {"role": "cs_assistant"},  # no zones: the whole site
         "HB-CS2": {"role": "cs_assistant", "zones": ["A区", "B区"]},  # as deploy/sites.example
+        "HB-M01": {"role": "project_manager"},
     }}}}
 )  # fmt: skip
 UNITS = {"3-201": "A区", "5-101": "C区"}
@@ -119,3 +120,63 @@ async def test_the_console_shows_a_zone_cs_assistant_her_zones_notices_R1_3_R6_3
         theirs = await whole.get("/notices")
         assert notice_rows(theirs.text) == ["-", "A区", "C区"]
         assert 'id="area-tabs"' not in theirs.text
+
+
+def unacknowledged_rows(html: str) -> int:
+    """The rows of 通知 nobody has acknowledged (drawn class="late")."""
+    table = html.split('id="notices"', 1)
+    return table[1].split("</table>")[0].count('class="late"') if len(table) > 1 else 0
+
+
+def unacknowledged_tile(html: str) -> tuple[int, str]:
+    """今日概况's 未确认通知: its count, and what it says it counts."""
+    found = re.search(r'id="unacknowledged">(\d+)<.*?id="unacknowledged-of">([^<]*)<', html, re.S)
+    assert found, html[:500]
+    return int(found.group(1)), found.group(2)
+
+
+async def test_the_dashboard_counts_the_unacknowledged_notices_her_notices_page_lists_R1_3_R6_3(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    await drill_services("intake", "reporting", "escalation")
+    await breached_repairs(desk)  # three to cs_assistant: A区's, C区's and one to no zone
+    opened = await desk.command("hbw", "incident_open", {
+        "client_ref": "pc-1", "kind": "power_cut", "place": "3号楼", "measure": "已联系电力公司",
+        "occurred_at": CLOCK_STARTS.isoformat(), "staff_id": "HB-S01",
+    })  # fmt: skip
+    assert opened["ok"], opened  # and two to other roles: the duty manager, security (R16.5)
+    assert await eventually(lambda: _listed(desk, 5))
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS2",
+                          "HB-CS1", "HB-M01") as (zoned, whole, manager):  # fmt: skip
+        # 我的辖区: her zones' and the site-wide ones, as 通知 lists them; 全部: her role's
+        for area, count in (("mine", 2), ("site", 3)):
+            day = (await zoned.get(f"/dashboard?area={area}")).text
+            listed = (await zoned.get(f"/notices?area={area}")).text
+            assert unacknowledged_tile(day)[0] == unacknowledged_rows(listed) == count
+            assert f'href="/notices?area={area}"' in day  # the tile opens what it counts
+        assert unacknowledged_tile(day)[1] == "发给我的岗位（辖区客服助理）"
+        mine = (await zoned.get("/dashboard")).text
+        assert unacknowledged_tile(mine)[1] == "发给我的岗位（辖区客服助理）：A区、B区和不分辖区"
+
+        # one acknowledged: one fewer on her dashboard, as on her 通知
+        listed = (await zoned.get("/notices")).text
+        row = re.search(r'<tr id="notice-([^"]+)"[^>]*>(?:(?!</tr>).)*（A区）', listed, re.S)
+        assert row, listed[:500]
+        acked = await zoned.post(f"/notices/{row.group(1)}/ack", data={"csrf": csrf_of(listed)})
+        assert unacknowledged_rows(acked.text) == 1
+        assert unacknowledged_tile((await zoned.get("/dashboard")).text)[0] == 1
+
+        # a CS assistant with no zones: every notice of her role, as 通知 lists them
+        theirs = (await whole.get("/dashboard")).text
+        assert unacknowledged_tile(theirs)[0] == unacknowledged_rows(
+            (await whole.get("/notices")).text
+        ) == 2  # fmt: skip
+        # the duty manager: his role's, the incident's alert — not the CS assistants'
+        his = (await manager.get("/dashboard")).text
+        assert unacknowledged_tile(his) == (1, "发给我的岗位（项目经理）")
+        assert unacknowledged_rows((await manager.get("/notices")).text) == 1
+
+
+async def _listed(desk: Desk, count: int) -> bool:
+    return len((await desk.query("hbw", "notice.list", {}))["notices"]) == count

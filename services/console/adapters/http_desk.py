@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from services.console.adapters.http_web import Stop, Web, Who
-from services.console.application import incident_desk, notice_desk
+from services.console.application import incident_desk, my_notices, notice_desk
 from services.console.application.forms import new_client_ref, report_body
 from services.console.application.notification_subjects import described
 from services.console.application.resident_desk import CARE, recognised
@@ -34,8 +34,6 @@ from services.console.domain.words import (
     ROLES,
     word,
 )
-
-NEWEST = 300  # notices shown, newest first
 
 
 class DeskPages(Web):
@@ -203,18 +201,16 @@ class DeskPages(Web):
 
     async def notices(self, request: Request, who: Who) -> Response:
         mine = request.query_params.get("all") is None
-        member = self.accounts.member(who.session.site, who.session.staff_id)
-        # a department's supervisor reads their department's notices (contract §20.4)
-        department = member.department.value if mine and member and member.department else None
         # a zone CS assistant's: her zones' and the site-wide ones, all of them a click away
         area = who.area(request) if mine else area_of((), None)
+        # 我的岗位, what 今日概况's 未确认通知 counts (my_notices.py); 全部: every role's
+        role, department = (who.role, who.department) if mine else (None, None)
         try:
-            found = await self.desk.notices(
-                who.session.site, who.role if mine else None, department, zones=area.zones
+            shown = await my_notices.listed(
+                self.desk, who.session.site, role, department, area.zones
             )
         except Refused as refused:
             raise Stop(503, refused.shown) from None
-        shown = list(reversed(found))[:NEWEST]
         return self.page(
             request, "notices.html", who=who, notices=shown, mine=mine, area=area,
             described=await described(self.desk.desk, who.session.site, shown),

@@ -98,7 +98,9 @@ class ManagerPages(Web):
         assert site is not None
         area = who.area(request)  # a zone CS assistant's zones first (R1.3)
         try:
-            figures = await today(self.desk, who.session.site, site.zone, area.zones)
+            figures = await today(
+                self.desk, who.session.site, site.zone, who.role, who.department, area.zones
+            )
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         now = self.clock.now().astimezone(site.zone)

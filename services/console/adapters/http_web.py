@@ -57,6 +57,9 @@ class Who:
     name: str
     role: str
     zones: tuple[str, ...] = ()  # a zone CS assistant's, from the staff list (R1.3)
+    # where a technician, department staff or a department's supervisor works: a supervisor's
+    # 通知 lists her department's notices and those to none (contract §20.4)
+    department: str | None = None
 
     def area(self, request: Request) -> Area:
         """The part of the site a page shows her: her zones unless `area=site` (areas.py)."""
@@ -147,7 +150,9 @@ class Web:
         key, session = self.accounts.session(request.cookies.get(SESSION))
         member = self.accounts.member(session.site, session.staff_id)
         assert member is not None  # accounts.session ended the session otherwise
-        return Who(key, session, member.name or session.staff_id, member.role.value, member.zones)
+        department = member.department.value if member.department else None
+        return Who(key, session, member.name or session.staff_id, member.role.value,
+                   member.zones, department)  # fmt: skip
 
     def checked(self, who: Who, form: dict[str, str]) -> None:
         if not who.session.csrf_matches(form.get("csrf")):

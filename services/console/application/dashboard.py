@@ -1,6 +1,6 @@
 """The managers' page: today at the site (new, open, overdue, breaches, the complaint ladder by
 level, this month's satisfaction) from the contract's queries; a zone CS assistant's tickets in
-her zones (R1.3)."""
+her zones (R1.3); the notices not yet acknowledged of those the viewer's 通知 lists her."""
 
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.console.application import incident_desk
+from services.console.application import incident_desk, my_notices
 from services.console.application.front_desk import FrontDesk
 from services.console.domain.refusal import Refused
 from shared.kernel.vocabulary import LADDER
 
 
-async def today(front: FrontDesk, site: str, zone: ZoneInfo,
-                zones: tuple[str, ...] = ()) -> dict[str, Any]:  # fmt: skip
-    """The day's figures; the tickets' (new, open, overdue, the ladder) only those in `zones`
-    when given — a zone CS assistant's (R1.3) —, the notices, emergencies and satisfaction the
+async def today(
+    front: FrontDesk, site: str, zone: ZoneInfo, role: str, department: str | None = None,
+    zones: tuple[str, ...] = (),
+) -> dict[str, Any]:  # fmt: skip
+    """The day's figures for a member of `role` (of `department`); the tickets' (new, open,
+    overdue, the ladder) only those in `zones` when given — a zone CS assistant's (R1.3) —;
+    the unacknowledged notices of those her 通知 lists (my_notices.py: her role's, her
+    department's, in `zones` and site-wide); the breaches, emergencies and satisfaction the
     site's."""
     now = front.clock.now().astimezone(zone)
     day = now.date().isoformat()
@@ -26,6 +30,7 @@ async def today(front: FrontDesk, site: str, zone: ZoneInfo,
     latest = await front.tickets(site, zones=zones)
     open_ = await front.queue(site, "open", None, zones=zones)
     notices = await front.notices(site, None)
+    hers = await my_notices.listed(front, site, role, department, zones)
 
     def local_day(when: str | None) -> str:
         return datetime.fromisoformat(when).astimezone(zone).date().isoformat() if when else ""
@@ -51,7 +56,7 @@ async def today(front: FrontDesk, site: str, zone: ZoneInfo,
             1 for n in notices
             if n.get("reason") == "clock_breached" and local_day(n.get("raised_at")) == day
         ),
-        "unacknowledged": sum(1 for n in notices if not n.get("acknowledged_at")),
+        "unacknowledged": my_notices.unacknowledged(hers),
         "incidents": incidents,
         "ladder": {level: ladder[level] for level in LADDER if ladder[level]},  # lowest first
         "satisfaction": satisfaction,
