@@ -1,7 +1,8 @@
 """Whose banner a notice raises (services/console/adapters/live.py `for_her`): a member of its
 role; a zone CS assistant only for a notice of one of her zones or of none (site-wide) — what her
 通知 lists under 我的辖区 (R1.3, R6.3); a member without zones every notice of her role, as
-before. Through the console's `/live`: tests/integration/test_new_complaint_stories.py."""
+before; a department's supervisor her department's and those to none (R4.12). Through the
+console's `/live`: tests/integration/test_new_complaint_stories.py."""
 
 from __future__ import annotations
 
@@ -40,3 +41,13 @@ def test_a_member_without_zones_is_told_of_every_notice_of_her_role_as_before():
 def test_a_notice_to_another_role_tells_nobody_else_whatever_its_zone():
     assert not for_her(notice("department_supervisor"), "cs_assistant", ZONED)
     assert not for_her(notice("cs_assistant", "A区"), "project_manager", ())
+
+
+def test_a_department_supervisor_is_told_of_her_department_s_notices_and_the_site_wide_R4_12():
+    """As her 通知 lists them (contract §20.4): engineering's supervisor is not told of a
+    notice to the cleaning department's."""
+    to = {"role": "department_supervisor", "reason": "breach", "ticket_no": "HBW-202612-0002"}
+    assert for_her(to | {"department": "engineering"}, "department_supervisor", (), "engineering")
+    assert for_her(to | {"department": None}, "department_supervisor", (), "engineering")
+    assert not for_her(to | {"department": "cleaning"}, "department_supervisor", (), "engineering")
+    assert for_her(to | {"department": "cleaning"}, "department_supervisor", ())  # none: any

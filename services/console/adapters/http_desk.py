@@ -174,10 +174,10 @@ class DeskPages(Web):
 
     async def live(self, request: Request, who: Who) -> Response:
         """Server-sent events: something changed at the site; a notice reached my role (and, with
-        zones, one of my zones or none: R1.3, R6.3)."""
+        zones, one of my zones or none: R1.3, R6.3; in a department, mine or none: R4.12)."""
         if self.live_feed is None:
             raise Stop(404, "此控制台未开启实时更新")
-        events = self.live_feed(who.session.site, who.role, who.zones)
+        events = self.live_feed(who.session.site, who.role, who.zones, who.department)
         return StreamingResponse(
             events, media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

@@ -73,7 +73,9 @@ class Web:
         self, accounts: Accounts, desk: FrontDesk, sites: SiteDirectory | WatchedDirectory,
         clock: Clock, live: LiveFeed | None = None,
     ) -> None:  # fmt: skip
-        self.live_feed = live  # (site, role, zones) -> server-sent events (adapters/live.py)
+        self.live_feed = (
+            live  # (site, role, zones, department) -> server-sent events (adapters/live.py)
+        )
         self.accounts = accounts
         self.desk = desk
         self.sites = sites

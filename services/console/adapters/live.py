@@ -36,17 +36,23 @@ def banner(notice: dict[str, Any]) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def for_her(notice: dict[str, Any], role: str, zones: tuple[str, ...]) -> bool:
+def for_her(notice: dict[str, Any], role: str, zones: tuple[str, ...],
+            department: str | None = None) -> bool:  # fmt: skip
     """Whether a notice is told to a member of `role` with `zones` (a zone CS assistant's, from
-    the staff list; none: the whole site): to her role and, when she has zones, to one of them
-    or to none (site-wide: nobody's zone loses it) — what her 通知 lists under 我的辖区."""
+    the staff list; none: the whole site) and `department` (where she works; none: any): to her
+    role; when she has zones, to one of them or to none (site-wide: nobody's zone loses it); when
+    she works in a department, to hers or to none — what her 通知 lists (my_notices.py)."""
     if notice.get("role") != role:
+        return False
+    told = notice.get("department")
+    if department is not None and told is not None and told != department:
         return False
     zone = notice.get("zone")
     return not zones or zone is None or in_zones(zone, zones)
 
 
-async def feed(bus: Bus, site: str, role: str, zones: tuple[str, ...] = ()) -> AsyncIterator[bytes]:
+async def feed(bus: Bus, site: str, role: str, zones: tuple[str, ...] = (),
+               department: str | None = None) -> AsyncIterator[bytes]:  # fmt: skip
     """`event: changed` when an event of the site is published (at most one a second), `event:
     notice` when a notice goes to `role` (in `zones`, when given: `for_her`)."""
     queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(maxsize=100)
@@ -58,7 +64,7 @@ async def feed(bus: Bus, site: str, role: str, zones: tuple[str, ...] = ()) -> A
                 notice = json.loads(msg.data)
             except ValueError:
                 return
-            if for_her(notice, role, zones):
+            if for_her(notice, role, zones, department):
                 kind, data = "notice", {"ticket_no": notice.get("ticket_no"), "role": role,
                                         "said": banner(notice)}  # fmt: skip
             else:
