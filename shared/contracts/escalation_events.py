@@ -130,8 +130,9 @@ class Notified(Contract):
 
 
 ZONE_TOLD = (
-    "The zone whose CS assistant is told: the ticket's zone, on a notification to cs_assistant "
-    "(R1.3, R6.3); none: every CS assistant of the site, and every other role"
+    "The zone whose CS assistant is told, on a notification to cs_assistant: the ticket's zone, "
+    "or a special-care resident's (R1.3, R6.3, R11.10); none: every CS assistant of the site, "
+    "and every other role"
 )
 
 
@@ -387,12 +388,17 @@ class EscalationPromiseOverdueEvent(Envelope):
 class CareVisitDue(Contract):
     """A special-care resident was not visited within the site's interval (R11.10): the visiting
     role is told. `ticket_id` and `ticket_no` are the resident's id and resident_ref, as the
-    notification names them; no name, phone or care reason (docs/RESIDENTS.md)."""
+    notification names them; no name, phone or care reason (docs/RESIDENTS.md). Schema 2 added
+    the notification's `zone`: told to cs_assistant, the zone of the units she lives in when the
+    reminder goes out (R1.3), null when she has none, one with no zone, or units in two zones;
+    a schema-1 reminder reads as null (site-wide)."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     ticket_id: UUID = Field(description="The resident's id")
     ticket_no: str = Field(description="The resident's resident_ref")
     due_at: AwareDatetime = Field(description="When the visit was due")
-    notification: Notified
+    notification: ZoneNotified
 
 
 class EscalationCareVisitDueEvent(Envelope):

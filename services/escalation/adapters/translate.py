@@ -66,8 +66,8 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
         notified = {"notification_id": ev.notice_id, "role": ev.role}
         return {"ticket_id": ev.shift_id, "ticket_no": ev.shift, "due_at": ev.sign_by,
                 "notification": notified}  # fmt: skip
-    if name == "care_visit_due":  # a special-care resident's board (R11.10)
-        notified = {"notification_id": ev.notice_id, "role": ev.role}
+    if name == "care_visit_due":  # a special-care resident's board (R11.10), her zone (R1.3)
+        notified = {"notification_id": ev.notice_id, "role": ev.role, "zone": ev.zone}
         return {"ticket_id": ev.resident_id, "ticket_no": ev.resident_ref, "due_at": ev.due_at,
                 "notification": notified}  # fmt: skip
     base = {"ticket_id": ev.ticket_id, "ticket_no": ev.ticket_no}

@@ -3,13 +3,16 @@ resident flagged for special care gets a board (domain/care_visits.py) that wait
 visit, within the site's `residents.care_visit_days`; each visit starts the wait again from when
 it was made, and the flag cleared ends it. Nothing else moves it: a correction of a flagged
 resident's file (a phone, a note) does not, reminded or not — as intake's lookup reckons the
-next visit due (shared/kernel/residents.py `visit_wait_from`)."""
+next visit due (shared/kernel/residents.py `visit_wait_from`). The board knows the zone she lives
+in from her file on DESK (home_reactions.py): noted when she is flagged, and again when she moves
+or her unit's zone is corrected, so her reminder goes to her zone's CS assistant (R1.3)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from services.escalation.application.home_reactions import zone_lived_in
 from services.escalation.domain import Cause
 from services.escalation.domain.care_visits import CareVisits, care_board_id_for
 from shared.contracts import resident_events as ev
@@ -42,6 +45,7 @@ def filed(app: EscalationApp, event: ev.ResidentRegisteredEvent | ev.ResidentCor
             at=event.occurred_at, correlation_id=event.correlation_id,
             causation_id=cause.causation_id,
         )  # fmt: skip
+    board.note_zone(zone_lived_in(app, event.aggregate_id), event.occurred_at, cause.causation_id)
     if board.since is None:  # newly flagged: the first visit is due within the interval
         _wait(board, event.occurred_at, event, site, cause)
     return [board]

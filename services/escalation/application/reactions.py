@@ -15,6 +15,7 @@ from services.escalation.application import incidents, policy
 from services.escalation.application.care_reactions import CARE_REACTIONS
 from services.escalation.application.case_reactions import CASE_REACTIONS
 from services.escalation.application.handover_reactions import HANDOVER_REACTIONS
+from services.escalation.application.home_reactions import HOME_REACTIONS
 from services.escalation.application.maintenance import NOTICE_REACTIONS
 from services.escalation.application.notice_ends import ladder_left, off_ladder, ticket_ended
 from services.escalation.application.promise_reactions import PROMISE_REACTIONS
@@ -210,6 +211,7 @@ REACTIONS: dict[type[Envelope], Reaction] = {
     **NOTICE_REACTIONS,  # a notice's explanation and restoration (maintenance.py, R16.6)
     **HANDOVER_REACTIONS,  # a closed shift log's signature (handover_reactions.py, R15.9)
     **CARE_REACTIONS,  # a special-care resident's visits (care_reactions.py, R11.10)
+    **HOME_REACTIONS,  # where residents live: her reminder's zone (home_reactions.py, R1.3)
 }
 
 

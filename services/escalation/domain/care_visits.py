@@ -5,7 +5,9 @@ interval (`residents.care_visit_days`); when it passes with no visit, the site's
 flag set and a visit move the wait (a reminder sent does not end it: the resident is still owed
 the visit); the flag cleared ends it. No I/O, no wall clock. It stands beside `CaseDeadlines`
 as a board of its own; its notice names the resident by id and `resident_ref` (`ticket_id`,
-`ticket_no`)."""
+`ticket_no`), and, told to `cs_assistant`, her zone (R1.3): the zone she lives in as the board
+last heard (`ZoneNoted`, domain/homes.py `zone_of_home`) when the reminder goes out — a move
+during a wait moves its reminder to the new zone."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.system_board import WaitingBoard
+from shared.kernel.vocabulary import Role
 
 CARE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/care-visits")
 
@@ -61,6 +64,12 @@ class CareVisits(WaitingBoard):
             if self.reason == "not_needed":  # the flag cleared: no visit owed any more
                 board.since = None
 
+    class ZoneNoted(Event):
+        zone: str | None  # where she lives now (homes.py `zone_of_home`); None: site-wide
+
+        def apply(self, board: CareVisits) -> None:
+            board.zone = self.zone
+
     class VisitOverdue(Event):
         resident_id: UUID
         resident_ref: str
@@ -68,6 +77,13 @@ class CareVisits(WaitingBoard):
         due_at: datetime
         notice_id: UUID
         role: str
+        zone: str | None  # whose CS assistant is told (R1.3); None: every one of the site
+
+        class_version = 2  # v1, stored before residents had zones, told every CS assistant
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["zone"] = None
 
         def apply(self, board: CareVisits) -> None:
             board.waiting = None
@@ -81,6 +97,7 @@ class CareVisits(WaitingBoard):
         # when the wait for the next visit began, reminded or not; None: not flagged
         self.since: datetime | None = None
         self.count = 0
+        self.zone: str | None = None  # the zone she lives in; None: not one known, site-wide
 
     @classmethod
     def open(cls, *, site: str, resident_id: UUID, resident_ref: str, at: datetime,
@@ -105,14 +122,24 @@ class CareVisits(WaitingBoard):
             self._record(self.WaitEnded, at, causation_id, key=f"visit:{self.count}",
                          reason="not_needed")  # fmt: skip
 
+    def note_zone(self, zone: str | None, at: datetime, causation_id: str | None) -> bool:
+        """She lives in `zone` now (moved, or her unit's zone corrected); whether it changed."""
+        if zone == self.zone:
+            return False
+        self._record(self.ZoneNoted, at, causation_id, zone=zone)
+        return True
+
     def decide(self, now: datetime) -> list[Notice]:
         """The interval passed with no visit: tell the visiting role, once."""
         waiting = self.waiting
         if waiting is None or waiting["due_at"] > now:
             return []
-        notice = Notice.raise_for(self, waiting["key"], waiting["role"], now)  # type: ignore[arg-type]
+        role = waiting["role"]
+        notice = Notice.raise_for(self, waiting["key"], role, now)  # type: ignore[arg-type]
+        zone = self.zone if role == Role.cs_assistant.value else None  # as a ticket's (due.py)
         self._record(
             self.VisitOverdue, now, None, resident_id=self.ticket_id, resident_ref=self.ticket_no,
-            key=waiting["key"], due_at=waiting["due_at"], notice_id=notice.id, role=waiting["role"],
+            key=waiting["key"], due_at=waiting["due_at"], notice_id=notice.id, role=role,
+            zone=zone,
         )  # fmt: skip
         return [notice]
