@@ -1,9 +1,10 @@
 """A special-care resident's visit reminder goes to her zone's CS assistant, through the bus
 (R11.10: regular visits; R1.3: to the assistant of the resident's zone): escalation learns where
 she lives from intake's file on DESK (unit.registered, resident.moved_in/moved_out), the
-reminder names that zone, and `notice.list` with `zones` gives it to that zone and not another;
-moved to a unit of another zone, her next reminder is the new zone's; a resident with no unit on
-file is reminded site-wide (docs/RESIDENTS.md)."""
+reminder names that zone, and `notice.list` with `zones` (and so the console's 通知, 我的辖区)
+gives it to that zone and not another; moved to a unit of another zone, her next reminder is the
+new zone's; a resident with no unit on file is reminded site-wide; escalation rebuilt from DESK
+reaches the same zone (docs/RESIDENTS.md)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from propdesk.runtime import SERVICES
 from services.escalation.domain.care_visits import CareVisits, care_board_id_for
 from shared.kernel.settings import Settings
 from shared.kernel.sites import SiteDirectory
+from tests.integration.console_support import console_of
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually
+from tests.integration.test_zone_notices import notice_rows
 
 pytestmark = pytest.mark.integration
 
@@ -97,6 +100,12 @@ async def test_a_care_reminder_goes_to_the_zone_she_lives_in_and_follows_her_mov
     assert await drill.decided_at(due + 31 * DAYS) == {("care_visit_due", "visit:2")}
     assert await reminders(desk, ["B区"], 3) == [("HBW-0002", "-"), ("HBW-0001", "B区")]
     assert await reminders(desk, ["A区"], 3) == [("HBW-0001", "A区"), ("HBW-0002", "-")]
+
+    # her console's 通知 (我的辖区, A区): A区's first reminder and the site-wide one, not B区's
+    console = settings.model_copy(update={"console_port": 0})
+    async with console_of(console, sim_clock, SITES, nats_server.url, "HB-CS2") as (zoned,):
+        assert notice_rows((await zoned.get("/notices")).text) == ["-", "A区"]
+        assert notice_rows((await zoned.get("/notices?area=site")).text) == ["-", "A区", "B区"]
 
     # escalation rebuilt from DESK (an empty store, its consumer from the stream's start)
     # reaches the same zone: B区, from the unit and move events alone
