@@ -227,6 +227,22 @@ class NotificationAcknowledged(TicketRef):
     note: str | None
 
 
+NoticeEnd = Literal["resolved", "closed", "cancelled", "left_ladder"]
+
+
+class NotificationEnded(TicketRef):
+    """What a notification is about ended before anyone acknowledged it (R6.3): its ticket
+    resolved, closed or cancelled, or its complaint taken off the ladder (classified another kind,
+    or communicative, R5.6). It is sent no more; it stays listed, and may still be acknowledged."""
+
+    notification_id: UUID
+    role: Role
+    why: NoticeEnd = Field(
+        description="resolved, closed, cancelled (its ticket's end), or left_ladder (its "
+        "complaint classified another kind, or communicative)"
+    )
+
+
 OCCURRED = "When it happened (the incident's occurred_at); null in schema 1"
 
 
@@ -459,6 +475,11 @@ class EscalationNotificationAcknowledgedEvent(Envelope):
     data: NotificationAcknowledged
 
 
+class EscalationNotificationEndedEvent(Envelope):
+    event_type: Literal["escalation.notification_ended"]
+    data: NotificationEnded
+
+
 class EscalationIncidentAlertedEvent(Envelope):
     event_type: Literal["escalation.incident_alerted"]
     data: IncidentAlerted
@@ -496,6 +517,7 @@ ESCALATION_EVENTS: tuple[type[Envelope], ...] = (
     EscalationCareVisitDueEvent,
     EscalationClockRecountedEvent,
     EscalationComplaintReceivedEvent,
+    EscalationNotificationEndedEvent,
 )
 # the event's name after `escalation.` -> its data
 ESCALATION_DATA: dict[str, type[Contract]] = {
@@ -725,9 +747,18 @@ class ListNotices(Contract):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+class NoticeEnded(Contract):
+    """What a notification is about ended before anyone acknowledged it (`notification_ended`)."""
+
+    why: NoticeEnd
+    at: AwareDatetime = Field(description="When it ended (the event's occurred_at)")
+
+
 class NoticeEntry(Notification):
-    """A notification as reporting lists it, with its acknowledgement."""
+    """A notification as reporting lists it, with its acknowledgement, and its end (absent
+    while what it is about goes on)."""
 
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     note: str | None
+    ended: NoticeEnded | None = None

@@ -1,8 +1,8 @@
 """A notice is owed until it is acknowledged or what it is about ends (R6.3;
 docs/NOTIFICATIONS.md): a ticket resolved, closed or cancelled ends every notice its board raised
 so far, a complaint taken off the ladder ends the complaint's; each says why (`Notice.settled`,
-what the notification channel asks before each send), stays acknowledgeable, and publishes
-nothing new."""
+what the notification channel asks before each send), stays acknowledgeable, and sends no new
+notification (its end is published: test_notification_ended.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_a_complaint_cancelled_after_she_was_told_ends_her_notice_R6_3():
     feed("ticket.cancelled", TICKET, LATER, reason="withdrawn", note=None, duplicate_of=None,
          schema_version=2)  # fmt: skip
     assert settled(app) == {"complaint_received": "ticket cancelled"}
-    assert len(notices(app)) == published  # nothing new on the bus: listed as it was
+    assert len(notices(app)) == published  # no new notification: listed as it was
 
 
 def test_a_complaint_closed_ends_her_notice_and_it_may_still_be_acknowledged_R6_3():

@@ -3,12 +3,16 @@ published decision becomes the notification a role receives."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
+from uuid import UUID
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
 from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from services.escalation.domain.handover_watch import HandoverWatch
+from services.escalation.domain.notice import end_code
 from services.escalation.domain.notice_watch import NoticeWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 from shared.contracts import escalation_events
@@ -28,6 +32,7 @@ EVENT_NAMES: dict[type, str] = {
     TicketClocks.ComplaintEscalated: "complaint_escalated",
     TicketClocks.ComplaintUpgraded: "complaint_upgraded",
     Notice.Acknowledged: "notification_acknowledged",
+    Notice.Ended: "notification_ended",
     TicketClocks.MajorReported: "major_reported",
     TicketClocks.MajorSuggested: "major_suggested",
     IncidentWatch.Alerted: "incident_alerted",
@@ -138,6 +143,9 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
         case "complaint_upgraded":
             notification = {"notification_id": ev.notice_id, "role": ev.role}
             return base | {"severity": "major", "due_at": ev.due_at, "notification": notification}
+        case "notification_ended":  # a code, not the recorded text (R6.3)
+            return base | {"notification_id": ev.originator_id, "role": ev.role,
+                           "why": end_code(ev.why)}  # fmt: skip
     # notification_acknowledged
     return base | {"notification_id": ev.originator_id, "role": ev.role, "note": mask(ev.note)}
 
@@ -165,9 +173,27 @@ def _notified(ev: Any) -> dict[str, Any]:
     return told | {"zone": ev.zone} if zoned else told
 
 
-def translate(event: object) -> ticket_events.Envelope | None:
+NoticeOf = Callable[[UUID], Notice | None]
+
+
+def translate(event: object, notice_of: NoticeOf | None = None) -> ticket_events.Envelope | None:
+    """`notice_of` finds a notice whose end was recorded before ends were published, which did
+    not carry its subject and role (the entrypoint's; without it, such an end stays unpublished)."""
     name = EVENT_NAMES.get(type(event))
     if name is None:
         return None  # openings, order links, notices raised: escalation's own records
+    if isinstance(event, Notice.Ended) and event.ticket_id is None:
+        event = _as_ended_now(event, notice_of)
+        if event is None:
+            return None
     data = escalation_events.ESCALATION_DATA[name].model_validate(_data(name, event))
     return envelope(event, f"escalation.{name}", data, None)
+
+
+def _as_ended_now(ended: Notice.Ended, notice_of: NoticeOf | None) -> Any:
+    """An end recorded before ends were published, with its notice's subject and role, as one
+    recorded now carries them (`Notice.end`): published by the relay like any other."""
+    notice = notice_of(ended.originator_id) if notice_of is not None else None
+    if notice is None:
+        return None
+    return replace(ended, ticket_id=notice.ticket_id, ticket_no=notice.ticket_no, role=notice.role)

@@ -2,8 +2,8 @@
 cancelled, every notice its board raised so far; off the ladder (reclassified as another kind, or
 communicative, R5.6), the complaint's. Each records why (`Notice.Ended`) and is saved with the
 board, so the notification channel, which asks the notice before each send, sends it no more
-(docs/NOTIFICATIONS.md); it stays listed and acknowledgeable. The reactions (reactions.py) call
-these after the clock rules ran."""
+(docs/NOTIFICATIONS.md); it is published as ended (`escalation.notification_ended`) and stays
+listed and acknowledgeable. The reactions (reactions.py) call these after the clock rules ran."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from services.escalation.domain import Cause, Notice, TicketClocks
 from services.escalation.domain.ladder import LEFT
+from services.escalation.domain.notice import LEFT_LADDER
 from services.escalation.domain.told import ABOUTS, COMPLAINT
 from shared.contracts.envelope import Envelope
 
@@ -36,7 +37,7 @@ def ladder_left(app: EscalationApp, board: TicketClocks, was_off: bool, event: E
         return []
     why = next(e.reason for e in reversed(board.pending_events)
                if isinstance(e, TicketClocks.LadderChanged))  # fmt: skip
-    return _end(app, board, (COMPLAINT,), f"left the ladder: {why}", event, cause)
+    return _end(app, board, (COMPLAINT,), f"{LEFT_LADDER}: {why}", event, cause)
 
 
 def _end(app: EscalationApp, board: TicketClocks, abouts: tuple[str, ...], why: str,

@@ -1,5 +1,6 @@
 """A notification to a role (desk.ntf.<site>.<role>) and its acknowledgement, once; and, when
-what it is about ended first, that it is no longer owed (R6.3: the channel sends it no more)."""
+what it is about ended first, that it is no longer owed (R6.3: the channel sends it no more;
+published as `escalation.notification_ended`)."""
 
 from __future__ import annotations
 
@@ -44,13 +45,19 @@ class Notice(Aggregate):
     class Ended(Aggregate.Event):
         """What the notice is about ended before anyone acknowledged it — its ticket resolved,
         closed or cancelled, its complaint off the ladder (told.py): no longer owed, so not
-        sent again (docs/NOTIFICATIONS.md). It stays listed, and acknowledgeable."""
+        sent again (docs/NOTIFICATIONS.md); published, with why as a code (`end_code`). It stays
+        listed, and acknowledgeable."""
 
         site: str
         actor: str
         correlation_id: str
         causation_id: str | None
         why: str
+        # the notice's subject and role, as `Acknowledged` carries them (published, contract
+        # §20.2); absent on the ends recorded before they were published: its `Notice` has them
+        ticket_id: UUID | None = None
+        ticket_no: str | None = None
+        role: str | None = None
 
         def apply(self, notice: Notice) -> None:
             notice.ended_why = self.why
@@ -123,6 +130,7 @@ class Notice(Aggregate):
         self.trigger_event(
             self.Ended, timestamp=at, site=self.site, actor=cause.actor,
             correlation_id=cause.correlation_id, causation_id=cause.causation_id, why=why,
+            ticket_id=self.ticket_id, ticket_no=self.ticket_no, role=self.role,
         )  # fmt: skip
         return True
 
@@ -135,5 +143,13 @@ class Notice(Aggregate):
 
 
 ACKNOWLEDGED = "acknowledged"
+LEFT_LADDER = "left the ladder"  # notice_ends.py: "left the ladder: <the ladder's reason>"
+
+
+def end_code(why: str) -> str:
+    """Why a notice ended, as published (contract §20.2): `resolved`, `closed`, `cancelled` (its
+    ticket's end) or `left_ladder` — a code, not the recorded text (`Ended.why`)."""
+    return "left_ladder" if why.startswith(LEFT_LADDER) else why.removeprefix("ticket ")
+
 
 keep_old_topics(Notice)

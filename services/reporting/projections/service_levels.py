@@ -197,6 +197,9 @@ STEPS |= {
     escalation.EscalationPromiseOverdueEvent: lambda state, ev: None,
     # a special-care resident's visit due (R11.10) names a resident: listed as a notice only
     escalation.EscalationCareVisitDueEvent: lambda state, ev: None,
+    # a notice no longer owed, its ticket ended or its complaint off the ladder (R6.3): the
+    # ticket's clocks and ladder say so already; the view lists the end with the notice
+    escalation.EscalationNotificationEndedEvent: lambda state, ev: None,
 }
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
 # aggregate about it.
