@@ -1,7 +1,7 @@
 """The staff's notices in the ticket view: a notification escalation raises (a breach, a ladder
-step, an upgrade) is written as it arrives and marked when acknowledged (`apply_notice`), and
-`notice.list` pages through them (`NoticeBoard.notices`). Their table is listed in
-views/ticket_tables.py."""
+step, an upgrade) is written as it arrives, marked when acknowledged and when what it is about
+ended first (`ended` in its notice: R6.3) (`apply_notice`), and `notice.list` pages through them
+(`NoticeBoard.notices`). Their table is listed in views/ticket_tables.py."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from services.reporting.views.zones import in_zones
 from shared.contracts.envelope import Envelope
 from shared.contracts.escalation_events import (
     EscalationNotificationAcknowledgedEvent,
+    EscalationNotificationEndedEvent,
     notification_of,
 )
 from shared.eventstore.views import dump as _dump
@@ -62,8 +63,8 @@ class NoticeBoard:
 
 
 def apply_notice(c: SQLiteCursor, seq: int, event: Envelope) -> None:
-    """A notification raised (breach, ladder step, upgrade), or acknowledged: written at once,
-    since no other step of a batch reads the notices."""
+    """A notification raised (breach, ladder step, upgrade), acknowledged, or ended: written at
+    once, since no other step of a batch reads the notices."""
     note = notification_of(event)
     if note is not None:
         # a notification without an incident's or promise's summary, or a zone, is written as it
@@ -83,3 +84,22 @@ def apply_notice(c: SQLiteCursor, seq: int, event: Envelope) -> None:
             "WHERE notification_id = ? AND acknowledged_at IS NULL",
             (event.occurred_at.isoformat(), event.actor, data.note, str(data.notification_id)),
         )
+    elif isinstance(event, EscalationNotificationEndedEvent):
+        _ended(c, event)
+
+
+def _ended(c: SQLiteCursor, event: EscalationNotificationEndedEvent) -> None:
+    """What the notice is about ended (R6.3): `ended` `{why, at}` in its notice, once. A notice
+    that never ended keeps the row it had, so its checksum is the one it had (contract §21)."""
+    notification_id = str(event.data.notification_id)
+    c.execute("SELECT notice FROM notices WHERE notification_id = ?", (notification_id,))
+    found = c.fetchone()
+    if found is None:
+        return
+    notice = json.loads(found["notice"])
+    if "ended" in notice:
+        return
+    notice["ended"] = {"why": event.data.why, "at": event.occurred_at.isoformat()}
+    c.execute(
+        "UPDATE notices SET notice = ? WHERE notification_id = ?", (_dump(notice), notification_id)
+    )

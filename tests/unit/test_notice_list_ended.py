@@ -1,0 +1,72 @@
+"""Reporting's notices view records a notice's end (`escalation.notification_ended`, R6.3) and
+`notice.list` says it: `ended` `{why, at}`, absent while what it is about goes on. The notice
+stays open (`open` lists it) until someone acknowledges it; a view rebuilt from the same stream,
+in any batches, has the same checksum, and a notice that never ended keeps the row it had."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from services.escalation.adapters.translate import translate
+from services.escalation.domain import Notice
+from services.reporting.queries.tickets import list_notices
+from services.reporting.views.tickets import TicketView
+from shared.contracts.escalation_events import ListNotices
+from shared.messaging.inbox import Delivery
+from tests.unit.test_complaint_received import LATER
+from tests.unit.test_notice_ends import a_complaint_told
+from tests.unit.test_notification_ended import cancel, stored
+
+
+def published(app: Any) -> list[Delivery]:
+    envelopes = [p for e in stored(app) if (p := translate(e)) is not None]
+    return [Delivery(seq, e) for seq, e in enumerate(envelopes, start=1)]
+
+
+def listed(view: TicketView, **query: Any) -> list[dict[str, Any]]:
+    return list_notices(view, "hbw", ListNotices(**query))["notices"]
+
+
+def test_a_cancelled_complaints_notice_is_listed_ended_and_still_open_R6_3(tmp_path: Path):
+    _, app, feed = a_complaint_told()
+    view = TicketView(str(tmp_path / "view.db"))
+    view.apply(published(app))
+    (before,) = listed(view)
+    assert "ended" not in before  # what it is about goes on
+    cancel(feed)
+    view.apply(published(app))  # the same stream again, and the end
+    (ended,) = listed(view, open=True)  # nobody acknowledged it: still open
+    assert ended["ended"] == {"why": "cancelled", "at": LATER.isoformat()}
+    assert ended | {"ended": None} == before | {"ended": None}  # the rest as it was
+    view.close()
+
+
+def test_an_ended_notice_acknowledged_after_says_both_R6_3(tmp_path: Path):
+    _, app, feed = a_complaint_told()
+    cancel(feed)
+    (notice,) = [e.originator_id for e in stored(app) if isinstance(e, Notice.Ended)]
+    her = app.get(notice, Notice)
+    her.acknowledge("S02", "corr-2", None, None, LATER)  # her 签收, late: still taken
+    app.save(her)
+    view = TicketView(str(tmp_path / "view.db"))
+    view.apply(published(app))
+    assert listed(view, open=True) == []
+    (row,) = listed(view)
+    assert (row["ended"]["why"], row["acknowledged_by"]) == ("cancelled", "S02")
+    view.close()
+
+
+def test_a_view_of_the_ends_rebuilt_in_any_batches_has_the_same_checksum(tmp_path: Path):
+    _, app, feed = a_complaint_told()
+    cancel(feed)
+    stream = published(app)
+    whole, one_by_one = (TicketView(str(tmp_path / f"{n}.db")) for n in ("whole", "each"))
+    whole.apply(stream)
+    for delivery in stream:
+        one_by_one.apply([delivery])
+    one_by_one.apply(stream)  # redelivered: the end is recorded once
+    assert whole.checksum() == one_by_one.checksum()
+    assert listed(whole) == listed(one_by_one)
+    whole.close()
+    one_by_one.close()
