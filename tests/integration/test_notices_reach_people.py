@@ -11,7 +11,7 @@ import asyncio
 import json
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -160,9 +160,11 @@ async def test_a_breach_is_mailed_and_posted_once_then_again_until_acknowledged(
 async def test_a_complaint_cancelled_after_its_notice_went_out_is_not_sent_again_R6_3(
     desk: Desk, drill_services, inbox: tuple[Inbox, int], hook: Hook
 ) -> None:
-    """Two new complaints told to the CS assistants (complaint_received, R6.3); one is withdrawn
-    by its customer. Past `resend_after` the other is told again, the withdrawn one is not — it
-    stays listed, and may still be acknowledged."""
+    """Two new complaints told to the CS assistants (complaint_received, R6.3), both listed open;
+    one is withdrawn by its customer: escalation publishes its notice's end
+    (`escalation.notification_ended`, why `cancelled`) and notice.list says it (`ended`), still
+    open. Past `resend_after` the other is told again, the withdrawn one is not — it stays listed,
+    and may still be acknowledged."""
     mailbox, _ = inbox
     await drill_services()
     drill = Drill(desk)
@@ -178,14 +180,33 @@ async def test_a_complaint_cancelled_after_its_notice_went_out_is_not_sent_again
 
     for ticket in tickets.values():
         assert await eventually(lambda t=ticket: attempts(t)) == [1]
+    before = await eventually(lambda: _listed(desk, tickets.values()))
+    assert all("ended" not in n for n in before)  # both open, nothing ended
     cancel = {"ticket_id": tickets["gone"], "staff_id": "S01", "reason": "withdrawn"}
     assert (await desk.command("hbw", "cancel", cancel))["ok"]
 
-    async def stopped() -> list[dict]:  # escalation applied it: the ladder stopped with it
-        changed = await drill.events("escalation.ladder_changed", tickets["gone"])
-        return [e for e in changed if e["data"]["state"] == "stopped"]
+    # escalation ended the notice and published it: its ticket, role, notification and a code
+    [ended] = await eventually(
+        lambda: drill.events("escalation.notification_ended", tickets["gone"])
+    )
+    [told] = [n for n in before if n["ticket_id"] == tickets["gone"]]
+    assert ended["aggregate_id"] == told["notification_id"]
+    assert ended["data"] == {"ticket_id": tickets["gone"], "ticket_no": told["ticket_no"],
+                             "notification_id": told["notification_id"],
+                             "role": "cs_assistant", "why": "cancelled"}  # fmt: skip
 
-    await eventually(stopped)
+    async def listed_ended() -> dict[str, Any] | None:
+        listed = await _listed(desk, tickets.values())
+        gone = [n for n in (listed or []) if n["ticket_id"] == tickets["gone"] and "ended" in n]
+        return gone[0] if gone else None
+
+    gone = await eventually(listed_ended)  # still open: nobody acknowledged it
+    assert gone["ended"]["why"] == "cancelled"
+    assert datetime.fromisoformat(gone["ended"]["at"]) == datetime.fromisoformat(
+        ended["occurred_at"]
+    )
+    still = [n for n in await _listed(desk, tickets.values()) if n["ticket_id"] == tickets["open"]]
+    assert ["ended" in n for n in still] == [False]
     await drill.set_clock(START + timedelta(minutes=31))  # past resend_after (PT30M)
     assert await eventually(lambda: _attempt_2(attempts, tickets["open"])) == [1, 2]
     await asyncio.sleep(2.5)  # a few of the channel's ticks
@@ -197,6 +218,13 @@ async def test_a_complaint_cancelled_after_its_notice_went_out_is_not_sent_again
     [gone] = [n for n in listed if n["ticket_id"] == tickets["gone"]]
     ack = {"staff_id": "CS1", "notification_id": gone["notification_id"]}
     assert (await drill.escalation("ack", ack))["ok"]  # her 签收, late: still taken
+
+
+async def _listed(desk: Desk, tickets: Any) -> list[dict[str, Any]] | None:
+    """The open complaint_received notices of these tickets, once every one is listed."""
+    listed = (await desk.query("hbw", "notice.list", {"open": True}))["notices"]
+    mine = [n for n in listed if n["reason"] == "complaint_received" and n["ticket_id"] in tickets]
+    return mine if {n["ticket_id"] for n in mine} == set(tickets) else None
 
 
 async def _attempt_2(attempts: Any, ticket: str) -> list[int] | None:
