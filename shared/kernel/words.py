@@ -109,6 +109,13 @@ NOTICE_REASONS: Words = {
     "care_visit_due": ("特殊关怀住户待探访", "special-care visit due"),  # R11.10
     "complaint_received": ("新投诉待处理", "new complaint"),  # to her zone's CS assistant, R6.3
 }
+# why a notification ended before anyone acknowledged it (`ended.why`, contract §12.5, §20.2;
+# R6.3): the console says 已结束（…）
+NOTICE_ENDS: Words = {
+    "resolved": ("工单已解决", "ticket resolved"), "closed": ("工单已关闭", "ticket closed"),
+    "cancelled": ("工单已撤销", "ticket cancelled"),
+    "left_ladder": ("不再按投诉升级", "no longer on the complaint ladder"),
+}  # fmt: skip
 # violation cases (违例, R14.2; docs/VIOLATIONS.md) and their measures, in order (R14.3: the
 # procedure's own words, 即时劝导、教育 [S3:414])
 VIOLATION_CLASSES: Words = {"general": ("一般违例", "general"), "major": ("重大违章", "major")}

@@ -11,7 +11,7 @@ import pytest
 
 from propdesk.report_files import labels
 from services.console.domain.words import word
-from shared.contracts.escalation_events import Notification
+from shared.contracts.escalation_events import NoticeEnd, Notification
 from shared.kernel import words
 from shared.kernel.incidents import IncidentKind, IncidentStatus
 from shared.kernel.inspection import FINDING_ROUTES
@@ -50,6 +50,11 @@ def test_every_value_of_a_vocabulary_has_its_chinese_and_english(
 def test_every_reason_a_notification_gives_has_its_words() -> None:
     reasons = get_args(Notification.model_fields["reason"].annotation)
     assert set(words.NOTICE_REASONS) == set(reasons)
+
+
+def test_every_end_a_notification_is_given_has_its_words_R6_3() -> None:
+    assert set(words.NOTICE_ENDS) == set(get_args(NoticeEnd))
+    assert all(zh and en for zh, en in words.NOTICE_ENDS.values())
 
 
 def test_every_route_a_finding_takes_has_its_words_R13_15b() -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from services.console.domain.notice_state import ended_said, waiting
 from services.console.domain.screens import may_acknowledge
 from services.console.domain.words import SCORES, word
 from shared.kernel.local_time import offset_label, shown
@@ -113,6 +114,8 @@ def environment() -> Environment:
     env.filters["clock_named"] = clock_named
     env.filters["subject_label"] = subject_label
     env.globals["may_acknowledge"] = may_acknowledge
+    env.globals["waiting"] = waiting  # 通知: drawn as waiting (R6.3: not once it ended)
+    env.filters["ended_said"] = ended_said
     env.globals["scores"] = tuple(SCORES.items())
     return env
 

@@ -68,6 +68,7 @@ NOTICE_KINDS = {
 NOTICE_STATUSES = {"announced": "生效中", "restored": "已恢复", "done": "已完工",
                    "cancelled": "已取消"}  # fmt: skip
 NOTICE_REASONS = chinese(words.NOTICE_REASONS)
+NOTICE_ENDS = chinese(words.NOTICE_ENDS)  # 已结束（工单已撤销）: R6.3
 # promises kept (docs/PROMISES.md)
 PROMISE_KINDS = chinese(words.PROMISE_KINDS)
 # where a member of staff stands with their console password (账号管理, docs/CONSOLE.md)
@@ -101,10 +102,10 @@ VOCABULARIES = {
     "department": DEPARTMENTS, "order_status": ORDER_STATUSES, "clock": CLOCKS,
     "clock_state": CLOCK_STATES, "event": EVENTS, "error": ERRORS, "order_event": ORDER_EVENTS,
     "incident_kind": INCIDENT_KINDS, "incident_status": INCIDENT_STATUSES,
-    "notice_reason": NOTICE_REASONS, "promise_kind": PROMISE_KINDS, "notice_kind": NOTICE_KINDS,
-    "notice_status": NOTICE_STATUSES, "password_state": PASSWORD_STATES,
-    "said": SERVICE_TEXTS, "score": SCORES, "violation_class": VIOLATION_CLASSES,
-    "measure": MEASURES, "actor": ACTORS,
+    "notice_reason": NOTICE_REASONS, "notice_end": NOTICE_ENDS, "promise_kind": PROMISE_KINDS,
+    "notice_kind": NOTICE_KINDS, "notice_status": NOTICE_STATUSES,
+    "password_state": PASSWORD_STATES, "said": SERVICE_TEXTS, "score": SCORES,
+    "violation_class": VIOLATION_CLASSES, "measure": MEASURES, "actor": ACTORS,
 }  # fmt: skip
 
 

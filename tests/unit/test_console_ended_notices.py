@@ -1,0 +1,58 @@
+"""A notice whose ticket ended first (`ended`, notice.list §12.5; R6.3) on the console: 通知
+says 已结束（工单已撤销 / 工单已解决 / 工单已关闭 / 不再按投诉升级）, keeps its 确认, and does not
+draw it as waiting; 今日概况's 未确认通知 does not count it. Through the console:
+tests/integration/test_zone_notices.py."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+from services.console.adapters.templating import environment
+from services.console.application.my_notices import unacknowledged
+from services.console.domain.notice_state import ended_said, waiting
+
+ENDED_AT = "2026-12-05T01:00:00+00:00"
+
+
+def notice(n: int, *, ended: str | None = None, acked: str | None = None) -> dict[str, Any]:
+    found = {
+        "notification_id": f"n-{n}", "role": "cs_assistant", "reason": "complaint_received",
+        "ticket_id": f"t-{n}", "ticket_no": f"HBW-202612-000{n}", "raised_at": ENDED_AT,
+        "acknowledged_at": acked, "acknowledged_by": "HB-CS2" if acked else None, "note": None,
+    }  # fmt: skip
+    return found | ({"ended": {"why": ended, "at": ENDED_AT}} if ended else {})
+
+
+def test_each_end_is_said_in_words_R6_3():
+    said = [ended_said(notice(1, ended=why)) for why in
+            ("cancelled", "resolved", "closed", "left_ladder")]  # fmt: skip
+    assert said == ["已结束（工单已撤销）", "已结束（工单已解决）", "已结束（工单已关闭）",
+                    "已结束（不再按投诉升级）"]  # fmt: skip
+    assert ended_said(notice(1)) == ""
+
+
+def test_an_ended_notice_waits_for_nobody_and_is_not_counted_R6_3():
+    notices = [notice(1), notice(2, ended="cancelled"), notice(3, acked=ENDED_AT),
+               notice(4, ended="resolved", acked=ENDED_AT)]  # fmt: skip
+    assert [waiting(n) for n in notices] == [True, False, False, False]
+    assert unacknowledged(notices) == 1  # 未确认通知: the one whose complaint goes on
+
+
+def rows(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<tr id="notice-([^"]+)"(.*?)</tr>', html, re.S))
+
+
+def test_notices_page_says_ended_keeps_its_button_and_draws_it_not_waiting_R6_3():
+    session = SimpleNamespace(site="hbw", staff_id="HB-CS2", csrf="x", must_change_password=False)
+    who = SimpleNamespace(role="cs_assistant", name="HB-CS2", session=session)
+    html = environment().get_template("notices.html").render(
+        who=who, notices=[notice(1), notice(2, ended="cancelled")], mine=True,
+        area=SimpleNamespace(own=False), described={}, csrf="x", menu=(), path="/notices",
+        opens=lambda path: False, t=lambda when: when or "", site_name="Harbour View",
+    )  # fmt: skip
+    shown = rows(html)
+    assert shown["n-1"].startswith(' class="late"') and "已结束" not in shown["n-1"]
+    assert shown["n-2"].startswith(' class="ended"') and "已结束（工单已撤销）" in shown["n-2"]
+    assert 'action="/notices/n-2/ack"' in shown["n-2"]  # still acknowledgeable
