@@ -1,9 +1,12 @@
 """Helpers of the console's integration tests (test_*_console.py): the console started on the
 drill's bus, a member of staff signed in over HTTP (the first-run password changed), the CSRF
-token of a page."""
+token of a page, what a page hears on `/live`."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -71,3 +74,37 @@ async def first_order(desk: Any, ticket_id: str) -> dict[str, Any]:
         return orders[0] if orders else None
 
     return await eventually(issued)
+
+
+@asynccontextmanager
+async def heard(client: httpx.AsyncClient) -> AsyncIterator[list[tuple[str, dict[str, Any]]]]:
+    """What the signed-in member's page hears on `/live` (server-sent events), as it comes:
+    (event, data), once the console has subscribed (its first line, `retry:`)."""
+    events: list[tuple[str, dict[str, Any]]] = []
+    subscribed = asyncio.Event()
+
+    async def listen() -> None:
+        async with client.stream("GET", "/live", timeout=None) as reply:
+            assert reply.status_code == 200
+            kind = ""
+            async for line in reply.aiter_lines():
+                if line.startswith("retry:"):
+                    subscribed.set()
+                elif line.startswith("event: "):
+                    kind = line.removeprefix("event: ")
+                elif line.startswith("data: "):
+                    events.append((kind, json.loads(line.removeprefix("data: "))))
+
+    task = asyncio.create_task(listen())
+    try:
+        await asyncio.wait_for(subscribed.wait(), 10)
+        yield events
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def told(events: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The tickets a banner was raised for."""
+    return [data["ticket_no"] for kind, data in events if kind == "notice"]

@@ -8,17 +8,12 @@ nothing."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.integration.console_support import console_of, csrf_of
+from tests.integration.console_support import console_of, csrf_of, heard, told
 from tests.integration.support import Desk, eventually, report_body
 from tests.integration.test_zone_notices import SITES, notice_rows
 
@@ -100,40 +95,6 @@ async def test_the_console_shows_her_the_new_complaint_and_takes_her_receipt_R6_
         assert re.search(rf'id="notice-{row.group(1)}"(?:(?!</tr>).)*HB-CS2 于', after, re.S)
     open_ones = await desk.query("hbw", "notice.list", {"zones": ["A区"], "open": True})
     assert [n["ticket_no"] for n in open_ones["notices"]] == []
-
-
-@asynccontextmanager
-async def heard(client: httpx.AsyncClient) -> AsyncIterator[list[tuple[str, dict[str, Any]]]]:
-    """What the signed-in member's page hears on `/live` (server-sent events), as it comes:
-    (event, data), once the console has subscribed (its first line, `retry:`)."""
-    events: list[tuple[str, dict[str, Any]]] = []
-    subscribed = asyncio.Event()
-
-    async def listen() -> None:
-        async with client.stream("GET", "/live", timeout=None) as reply:
-            assert reply.status_code == 200
-            kind = ""
-            async for line in reply.aiter_lines():
-                if line.startswith("retry:"):
-                    subscribed.set()
-                elif line.startswith("event: "):
-                    kind = line.removeprefix("event: ")
-                elif line.startswith("data: "):
-                    events.append((kind, json.loads(line.removeprefix("data: "))))
-
-    task = asyncio.create_task(listen())
-    try:
-        await asyncio.wait_for(subscribed.wait(), 10)
-        yield events
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-def told(events: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    """The tickets a banner was raised for."""
-    return [data["ticket_no"] for kind, data in events if kind == "notice"]
 
 
 async def complaint_from(desk: Desk, ref: str, room: str) -> str:

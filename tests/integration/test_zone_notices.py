@@ -12,7 +12,7 @@ import re
 import pytest
 
 from shared.kernel.sites import SiteDirectory
-from tests.integration.console_support import console_of, csrf_of
+from tests.integration.console_support import console_of, csrf_of, heard, told
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually, report_body
 from tests.integration.test_zone_assistant import shown
@@ -180,3 +180,61 @@ async def test_the_dashboard_counts_the_unacknowledged_notices_her_notices_page_
 
 async def _listed(desk: Desk, count: int) -> bool:
     return len((await desk.query("hbw", "notice.list", {}))["notices"]) == count
+
+
+async def test_a_withdrawn_complaint_s_notice_is_shown_ended_and_not_counted_R6_3(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    """Two complaints from her zone, each told to her at once (新投诉待处理, R6.3); one withdrawn
+    by its customer: her page hears the change and raises no 新通知 banner (the end is no new
+    notice); her 通知 says 已结束（工单已撤销） on its row, not drawn as waiting, its 确认 still
+    there; 今日概况's 未确认通知 counts the other only. Her late 签收 is still taken."""
+    await drill_services("intake", "reporting", "escalation")
+    body = {"staff_id": "HB-CS1", "unit_ref": "3-201", "room": "201", "zone": "A区"}
+    assert (await desk.command("hbw", "unit_register", body))["ok"]
+    tickets = {}
+    for ref in ("gone", "open"):
+        reply = await desk.command("hbw", "report", report_body(ref, staff_id="HB-S01"))
+        assert reply["ok"], reply
+        tickets[ref] = reply["ticket_id"]
+    assert await eventually(lambda: _listed(desk, 2))
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS2") as (zoned,):
+        listed = (await zoned.get("/notices")).text
+        assert unacknowledged_rows(listed) == 2 and "已结束" not in listed
+        assert unacknowledged_tile((await zoned.get("/dashboard")).text)[0] == 2
+
+        cancel = {"ticket_id": tickets["gone"], "staff_id": "HB-M01", "reason": "withdrawn"}
+        async with heard(zoned) as live:
+            assert (await desk.command("hbw", "cancel", cancel))["ok"]  # the PM's: on the ladder
+            assert await eventually(lambda: _ended(desk))
+            assert await eventually(lambda: _changed(live))  # her page heard it, and reloads
+        assert told(live) == []  # the end is no new notice: no banner
+        listed = (await zoned.get("/notices")).text
+        gone = ended_row(listed)
+        assert "已结束（工单已撤销）" in gone and "<button>确认</button>" in gone
+        assert unacknowledged_rows(listed) == 1  # the open complaint's only
+        assert unacknowledged_tile((await zoned.get("/dashboard")).text)[0] == 1
+
+        notification = re.search(r'id="notice-([^"]+)"', gone)
+        assert notification
+        acked = await zoned.post(
+            f"/notices/{notification.group(1)}/ack", data={"csrf": csrf_of(listed)}
+        )
+        assert acked.status_code == 200  # her 签收, late: still taken
+        assert "HB-CS2 于" in ended_row(acked.text) and unacknowledged_rows(acked.text) == 1
+
+
+def ended_row(html: str) -> str:
+    """The one row of 通知 drawn as ended."""
+    [row] = re.findall(r'<tr id="notice-[^"]+" class="ended">.*?</tr>', html, re.S)
+    return row
+
+
+async def _changed(live: list[tuple[str, dict]]) -> bool:
+    return any(kind == "changed" for kind, _ in live)
+
+
+async def _ended(desk: Desk) -> bool:
+    listed = (await desk.query("hbw", "notice.list", {}))["notices"]
+    return any(n.get("ended") for n in listed)
