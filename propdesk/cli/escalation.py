@@ -132,7 +132,8 @@ def notice_list(
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """A site's notifications to roles, oldest first, and who acknowledged each."""
+    """A site's notifications to roles, oldest first, and who acknowledged each (or that what it
+    is about ended first)."""
     body: dict[str, Any] = {"open": open_only, "limit": limit}
     if role is not None:
         body["role"] = role
@@ -152,10 +153,13 @@ def notice_list(
     notices = reply["notices"]
     # every time as the site's people read it, the zone said once
     occurred = [n["incident"]["occurred_at"] for n in notices if n.get("incident")]
+    occurred += [n["ended"]["at"] for n in notices if n.get("ended")]
     times = TableTimes(site_zone(site), [n[k] for n in notices for k in NOTICE_TIMES] + occurred)
     table = desk_table(title, columns, {"ticket", "id"}, times)
     for n in notices:
         acked = n["acknowledged_at"] and f"{n['acknowledged_by']} {times(n['acknowledged_at'])}"
+        if ended := n.get("ended"):  # what it is about ended first: owed no more (R6.3)
+            acked = "\n".join(filter(None, (f"ended ({ended['why']}) {times(ended['at'])}", acked)))
         # the department whose supervisor, the zone whose CS assistant is told (R6.3, R1.3)
         told = [n[k] for k in ("department", "zone") if n.get(k)]
         role_shown = f"{n['role']} ({', '.join(told)})" if told else n["role"]

@@ -185,3 +185,13 @@ def test_notice_list_says_what_an_incident_and_a_promise_are_about_R16_5_R6_15(
     assert "fire · 地下车库B2, 2026-12-05 07:15" in text  # when it happened, in the site's zone
     cut = "核实维修费用后回电说明" * 3 + "核实维修费用…"  # its first 40 characters
     assert f"reply:{cut}(HBW-202612-0001)" in "".join(text.split())
+
+
+def test_notice_list_says_a_notice_ended_and_when_R6_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    row = REPLIES["desk.qry.hbw.notice.list"]["notices"][0]
+    ended = row | {"ended": {"why": "cancelled", "at": "2026-12-05T01:00:00+00:00"}}
+    monkeypatch.setitem(REPLIES, "desk.qry.hbw.notice.list", {"ok": True, "notices": [ended]})
+
+    text = run(240, "notice", "list")
+
+    assert "ended (cancelled) 2026-12-05 09:00" in text  # in the site's zone
