@@ -10,10 +10,8 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from faststream.nats import NatsRouter
 
@@ -124,12 +122,7 @@ class EscalationService(DeskService):
         self._tell_held: Callable[[list[int]], Awaitable[None]] | None = None
 
     def translator(self) -> Translate:
-        # an end recorded before ends were published names its notice only: the notice says
-        # what it is about (adapters/translate.py)
-        return partial(translate, notice_of=self._notice)
-
-    def _notice(self, notification_id: UUID) -> Notice | None:
-        return self.app.get(notification_id, Notice) if self.app is not None else None
+        return translate
 
     def open_stores(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)

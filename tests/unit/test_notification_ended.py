@@ -1,16 +1,13 @@
 """A notice whose ticket ended, or whose complaint left the ladder, before anyone acknowledged it
 is published as ended (`escalation.notification_ended`, R6.3): its ticket, its role and why, as
-a code (`resolved`, `closed`, `cancelled`, `left_ladder`), never the recorded text; an end
-recorded before ends were published is published alike, its notice saying what it is about."""
+a code (`resolved`, `closed`, `cancelled`, `left_ladder`), never the recorded text."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
-from services.escalation.domain import Notice
 from shared.contracts.escalation_events import (
     EscalationNotificationEndedEvent,
     NotificationEnded,
@@ -62,13 +59,3 @@ def test_each_end_is_published_as_its_code_not_as_recorded_R6_3_R5_6():
         _, app, feed = a_complaint_told()
         feed(event, TICKET, LATER, **data)
         assert [e.data.why for e in ends(app)] == [why]
-
-
-def test_an_end_recorded_before_ends_were_published_is_published_from_its_notice_R6_3():
-    _, app, feed = a_complaint_told()
-    cancel(feed)
-    (recorded,) = [e for e in stored(app) if isinstance(e, Notice.Ended)]
-    before = replace(recorded, ticket_id=None, ticket_no=None, role=None)  # as stored then
-    assert translate(before) is None  # nothing to say what it is about: not guessed
-    now = translate(recorded)
-    assert translate(before, lambda nid: app.get(nid, Notice)) == now

@@ -3,10 +3,7 @@ published decision becomes the notification a role receives."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
-from uuid import UUID
 
 from services.escalation.domain import IncidentWatch, Notice, TicketClocks
 from services.escalation.domain.care_visits import CareVisits
@@ -173,27 +170,9 @@ def _notified(ev: Any) -> dict[str, Any]:
     return told | {"zone": ev.zone} if zoned else told
 
 
-NoticeOf = Callable[[UUID], Notice | None]
-
-
-def translate(event: object, notice_of: NoticeOf | None = None) -> ticket_events.Envelope | None:
-    """`notice_of` finds a notice whose end was recorded before ends were published, which did
-    not carry its subject and role (the entrypoint's; without it, such an end stays unpublished)."""
+def translate(event: object) -> ticket_events.Envelope | None:
     name = EVENT_NAMES.get(type(event))
     if name is None:
         return None  # openings, order links, notices raised: escalation's own records
-    if isinstance(event, Notice.Ended) and event.ticket_id is None:
-        event = _as_ended_now(event, notice_of)
-        if event is None:
-            return None
     data = escalation_events.ESCALATION_DATA[name].model_validate(_data(name, event))
     return envelope(event, f"escalation.{name}", data, None)
-
-
-def _as_ended_now(ended: Notice.Ended, notice_of: NoticeOf | None) -> Any:
-    """An end recorded before ends were published, with its notice's subject and role, as one
-    recorded now carries them (`Notice.end`): published by the relay like any other."""
-    notice = notice_of(ended.originator_id) if notice_of is not None else None
-    if notice is None:
-        return None
-    return replace(ended, ticket_id=notice.ticket_id, ticket_no=notice.ticket_no, role=notice.role)

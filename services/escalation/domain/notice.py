@@ -53,11 +53,10 @@ class Notice(Aggregate):
         correlation_id: str
         causation_id: str | None
         why: str
-        # the notice's subject and role, as `Acknowledged` carries them (contract §20.2);
-        # absent on the ends recorded before they were published: its `Notice` has them
-        ticket_id: UUID | None = None
-        ticket_no: str | None = None
-        role: str | None = None
+        # the notice's subject and role, as `Acknowledged` carries them (contract §20.2)
+        ticket_id: UUID
+        ticket_no: str
+        role: str
 
         def apply(self, notice: Notice) -> None:
             notice.ended_why = self.why
