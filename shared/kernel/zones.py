@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field
 
 from shared.kernel.identifiers import Place
+from shared.kernel.vocabulary import Role
 
 ZoneName = Place  # as the unit file's zone: a place, never a person
 # the zones a query asks for (ticket.list, notice.list, resident.care_roll): a few, not the site's
@@ -24,6 +25,12 @@ def zone_key(zone: str) -> str:
 def in_zones(zone: str | None, zones: Iterable[str]) -> bool:
     """Whether `zone` (None: not known) is one of `zones`."""
     return zone is not None and zone_key(zone) in {zone_key(z) for z in zones}
+
+
+def zone_told(role: str, zone: str | None) -> str | None:
+    """The zone a notice to `role` names: a CS assistant is told of her zone's (R1.3, R6.3); a
+    notice to another role names none, nor one about something of no known zone (site-wide)."""
+    return zone if role == Role.cs_assistant.value else None
 
 
 def distinct_zones(zones: tuple[str, ...]) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.system_board import WaitingBoard
-from shared.kernel.vocabulary import Role
+from shared.kernel.zones import zone_told
 
 CARE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/care-visits")
 
@@ -136,7 +136,7 @@ class CareVisits(WaitingBoard):
             return []
         role = waiting["role"]
         notice = Notice.raise_for(self, waiting["key"], role, now)  # type: ignore[arg-type]
-        zone = self.zone if role == Role.cs_assistant.value else None  # as a ticket's (due.py)
+        zone = zone_told(role, self.zone)  # as a ticket's (due.py)
         self._record(
             self.VisitOverdue, now, None, resident_id=self.ticket_id, resident_ref=self.ticket_no,
             key=waiting["key"], due_at=waiting["due_at"], notice_id=notice.id, role=role,

@@ -18,6 +18,7 @@ from services.escalation.domain.receipt import RECEIVE
 from services.escalation.domain.referral import REFER
 from services.escalation.domain.told import COMPLAINT, Telling
 from shared.kernel.vocabulary import Department, Role
+from shared.kernel.zones import zone_told
 
 if TYPE_CHECKING:
     from services.escalation.domain.ticket_clocks import TicketClocks
@@ -180,7 +181,7 @@ class Decisions:
     def _zone_of(self, role: str) -> str | None:
         """The CS assistant of the ticket's zone is told of it (R1.3, R6.3); None: every CS
         assistant of the site (a ticket with no zone, or a notice to another role)."""
-        return self.zone if role == Role.cs_assistant.value else None
+        return zone_told(role, self.zone)
 
     def _department_of_clock(self, key: str, role: str) -> str | None:
         """A department supervisor is told of their own department's late work: a work order's
