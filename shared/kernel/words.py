@@ -115,6 +115,15 @@ NOTICE_ENDS: Words = {
     "resolved": ("工单已解决", "ticket resolved"), "closed": ("工单已关闭", "ticket closed"),
     "cancelled": ("工单已撤销", "ticket cancelled"),
     "left_ladder": ("不再按投诉升级", "no longer on the complaint ladder"),
+    "incident_closed": ("突发事件已结案", "incident closed"),
+    "promise_kept": ("承诺已兑现", "promise kept"),
+    "promise_broken": ("承诺未兑现", "promise broken"),
+    "maintenance_ended": ("通告已结束", "notice ended"),
+    "maintenance_cancelled": ("通告已取消", "notice cancelled"),
+    "violation_closed": ("违例已结案", "violation case closed"),
+    "shift_signed": ("交接班已签字", "handover signed"),
+    "care_visited": ("已探访", "visited"),
+    "care_not_needed": ("已取消特殊关怀", "special care ended"),
 }  # fmt: skip
 # violation cases (违例, R14.2; docs/VIOLATIONS.md) and their measures, in order (R14.3: the
 # procedure's own words, 即时劝导、教育 [S3:414])

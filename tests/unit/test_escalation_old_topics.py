@@ -34,6 +34,7 @@ LATER_EVENTS = (
     "UrgencyNoted", "ClockRecounted",  # an order's urgency overridden (R7.1)
     "ScopeNoted",  # its scope overridden (R7.12)
     "ReceiptNoted", "ComplaintReceived",  # a complaint to its zone's CS assistant (R6.3)
+    "NoticesSettled",  # its notices acknowledged or ended: owed no more (R6.3)
 )  # fmt: skip
 # every topic the escalation store of the legacy fixture (tests/fixtures/legacy) holds, and the rest
 OLD_TOPICS = {

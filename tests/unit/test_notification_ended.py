@@ -1,6 +1,7 @@
 """A notice whose ticket ended, or whose complaint left the ladder, before anyone acknowledged it
 is published as ended (`escalation.notification_ended`, R6.3): its ticket, its role and why, as
-a code (`resolved`, `closed`, `cancelled`, `left_ladder`), never the recorded text."""
+the code it records (`resolved`, `closed`, `cancelled`, `left_ladder`; the other subjects' ends:
+test_subject_notice_ends.py)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,11 @@ def test_a_complaint_cancelled_publishes_its_notices_end_R6_3():
     )  # fmt: skip
 
 
-def test_each_end_is_published_as_its_code_not_as_recorded_R6_3_R5_6():
+def test_each_end_is_published_as_the_code_it_records_R6_3_R5_6():
     _, app, feed = a_complaint_told()
     classified(feed, validity="communicative", communicative_type="venting")
     (ended,) = ends(app)
-    assert ended.data.why == "left_ladder"  # recorded "left the ladder: communicative …"
+    assert ended.data.why == "left_ladder"  # recorded as its code, the ladder's reason beside it
     for event, why, data in (
         ("ticket.resolved", "resolved", {"resolution": "修好"}),
         ("ticket.closed", "closed", {"reason": "satisfied_follow_up"}),

@@ -178,7 +178,7 @@ def test_a_notice_whose_ticket_ended_is_not_sent_again_and_one_still_open_is_R6_
     for n in (received, breach):
         desk.channel.raised(n)
     assert desk.channel.send_due() == 4
-    desk.ended[received.notification_id] = "ticket cancelled"
+    desk.ended[received.notification_id] = "cancelled"
     asked = desk.asked
 
     assert desk.later(30) == 2  # the breach's attempt 2, not the complaint's
@@ -191,7 +191,7 @@ def test_a_notice_whose_ticket_ended_is_not_sent_again_and_one_still_open_is_R6_
 def test_a_notice_whose_ticket_ended_before_its_first_send_is_not_sent_at_all(desk: Desk) -> None:
     received = notice("complaint_received")
     desk.channel.raised(received)
-    desk.ended[received.notification_id] = "ticket closed"
+    desk.ended[received.notification_id] = "closed"
 
     assert desk.channel.send_due() == 0
     assert desk.later(60) == 0

@@ -1,7 +1,8 @@
 """Where a notice on 通知 stands (contract §12.5): waiting for someone to acknowledge it, or
 over — acknowledged, or what it is about ended first (its ticket resolved, closed or cancelled,
-its complaint off the ladder: `ended`, R6.3). An ended notice may still be acknowledged, but
-waits for nobody: 今日概况 does not count it and its row is not drawn as waiting."""
+its complaint off the ladder, its incident closed, its promise kept, …: `ended`, R6.3). An ended
+notice may still be acknowledged, but waits for nobody: 今日概况 does not count it and its row is
+not drawn as waiting."""
 
 from __future__ import annotations
 

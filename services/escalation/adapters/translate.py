@@ -9,7 +9,6 @@ from services.escalation.domain import IncidentWatch, Notice, TicketClocks
 from services.escalation.domain.care_visits import CareVisits
 from services.escalation.domain.case_deadlines import CaseDeadlines
 from services.escalation.domain.handover_watch import HandoverWatch
-from services.escalation.domain.notice import end_code
 from services.escalation.domain.notice_watch import NoticeWatch
 from services.escalation.domain.promise_watch import PromiseWatch
 from shared.contracts import escalation_events
@@ -140,9 +139,8 @@ def _data(name: str, ev: Any) -> dict[str, Any]:
         case "complaint_upgraded":
             notification = {"notification_id": ev.notice_id, "role": ev.role}
             return base | {"severity": "major", "due_at": ev.due_at, "notification": notification}
-        case "notification_ended":  # a code, not the recorded text (R6.3)
-            return base | {"notification_id": ev.originator_id, "role": ev.role,
-                           "why": end_code(ev.why)}  # fmt: skip
+        case "notification_ended":  # the code it records (R6.3)
+            return base | {"notification_id": ev.originator_id, "role": ev.role, "why": ev.why}
     # notification_acknowledged
     return base | {"notification_id": ev.originator_id, "role": ev.role, "note": mask(ev.note)}
 

@@ -5,7 +5,9 @@ it was made, and the flag cleared ends it. Nothing else moves it: a correction o
 resident's file (a phone, a note) does not, reminded or not — as intake's lookup reckons the
 next visit due (shared/kernel/residents.py `visit_wait_from`). The board knows the zone she lives
 in from her file on DESK (home_reactions.py): noted when she is flagged, and again when she moves
-or her unit's zone is corrected, so her reminder goes to her zone's CS assistant (R1.3)."""
+or her unit's zone is corrected, so her reminder goes to her zone's CS assistant (R1.3). A visit
+ends the reminders still owed (`care_visited`), and so does the flag cleared (`care_not_needed`;
+notice_ends.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from services.escalation.application.home_reactions import zone_lived_in
+from services.escalation.application.notice_ends import subject_ended
 from services.escalation.domain import Cause
 from services.escalation.domain.care_visits import CareVisits, care_board_id_for
 from shared.contracts import resident_events as ev
@@ -38,7 +41,7 @@ def filed(app: EscalationApp, event: ev.ResidentRegisteredEvent | ev.ResidentCor
         if board is None:
             return []
         board.not_needed(event.occurred_at, cause.causation_id)
-        return [board]
+        return [board, *subject_ended(app, board, "care_not_needed", event, cause)]
     if board is None:
         board = CareVisits.open(
             site=event.site, resident_id=event.aggregate_id, resident_ref=event.data.resident_ref,
@@ -58,7 +61,7 @@ def visited(app: EscalationApp, event: ev.CareVisitedEvent, site: SiteConfig,
     if board is None or since is None or since == board.since:
         return []  # not flagged, or a visit made before the one the wait runs from
     _wait(board, since, event, site, cause)
-    return [board]
+    return [board, *subject_ended(app, board, "care_visited", event, cause)]
 
 
 CARE_REACTIONS = {

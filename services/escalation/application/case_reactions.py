@@ -1,12 +1,14 @@
 """What escalation does when a violation case changes on DESK (R14.3, R14.4): the case's board
 of due dates (domain/case_deadlines.py) opens with the case, waits for each measure's due date,
-and stops waiting when a later measure is recorded or the case closes."""
+and stops waiting when a later measure is recorded or the case closes; its close ends the notices
+still owed (notice_ends.py: `violation_closed`)."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from services.escalation.application.notice_ends import subject_ended
 from services.escalation.domain import Cause
 from services.escalation.domain.case_deadlines import CaseDeadlines, case_board_id_for
 from shared.contracts import violation_events as ev
@@ -64,7 +66,7 @@ def closed(app: EscalationApp, event: ev.ViolationClosedEvent, site: SiteConfig,
     if board is None:
         return []
     board.end_wait("closed", event.occurred_at, cause.causation_id)
-    return [board]
+    return [board, *subject_ended(app, board, "violation_closed", event, cause)]
 
 
 CASE_REACTIONS = {

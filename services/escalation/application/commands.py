@@ -90,12 +90,15 @@ def acknowledge(app: EscalationApp, ctx: CommandContext,
     if notice is None or notice.site != ctx.site:
         raise not_found(f"notification {cmd.notification_id}")
     app.require(ctx, cmd, acknowledging(Role(notice.role)))
+    now = app.clock.now()
     try:
-        notice.acknowledge(
-            cmd.staff_id, ctx.correlation_id, cmd.command_id, cmd.note, app.clock.now()
-        )
+        notice.acknowledge(cmd.staff_id, ctx.correlation_id, cmd.command_id, cmd.note, now)
     except ClockError as exc:
         raise conflict(str(exc)) from None
+    # its board owes it no more (domain/told.py): an end will not read it
+    board = app.board(notice.board_id)
+    cause = Cause(cmd.staff_id, ctx.correlation_id, cmd.command_id)
+    settled = [board] if board is not None and board.settle([notice.id], now, cause) else []
     reply = escalation_commands.AcknowledgedReply(
         notification_id=notice.id,
         role=notice.role,
@@ -103,7 +106,7 @@ def acknowledge(app: EscalationApp, ctx: CommandContext,
         ticket_no=notice.ticket_no,
         acknowledged_by=cmd.staff_id,
     )
-    return reply, [notice]
+    return reply, [notice, *settled]
 
 
 HANDLERS: dict[type, Handler] = {

@@ -1,11 +1,13 @@
 """What escalation does when the desk's shift log changes on DESK (R15.9; docs/SHIFTS.md): a
 closed log opens a board waiting for the incoming shift's signature until the site's grace has
-passed (`sign_by`, in the event); the first signature ends the wait."""
+passed (`sign_by`, in the event); the first signature ends the wait, and the reminder if it went
+out (notice_ends.py: `shift_signed`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from services.escalation.application.notice_ends import subject_ended
 from services.escalation.domain import Cause
 from services.escalation.domain.handover_watch import HandoverWatch, handover_board_id_for
 from shared.contracts import shift_events as ev
@@ -35,7 +37,7 @@ def signed(app: EscalationApp, event: ev.ShiftSignedEvent, site: SiteConfig,
     if board is None:
         return []
     board.sign(event.occurred_at, cause.causation_id)
-    return [board]
+    return [board, *subject_ended(app, board, "shift_signed", event, cause)]
 
 
 HANDOVER_REACTIONS = {

@@ -1,13 +1,15 @@
 """What escalation does when an emergency event opens or closes (R16.5, R10.7, R15.14;
 docs/INCIDENTS.md): it tells security and the duty manager at once, whatever the hour (the
 24-hour line: no office-hours clock applies), and watches for the follow-up, reminding the duty
-manager when it is overdue (`remind`, from the tick)."""
+manager when it is overdue (`remind`, from the tick). Its close ends the notices still owed
+(notice_ends.py, R6.3): `incident_closed`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from services.escalation.application.notice_ends import subject_ended
 from services.escalation.domain import SYSTEM, Cause, IncidentWatch, watch_id_for
 from shared.contracts import incident_events
 from shared.kernel.incidents import ALERTED
@@ -47,7 +49,7 @@ def closed(app: EscalationApp, event: incident_events.IncidentClosedEvent, site:
     if watch is None:
         return []
     watch.close(event.occurred_at, cause)
-    return [watch]
+    return [watch, *subject_ended(app, watch, "incident_closed", event, cause)]
 
 
 def remind(watch: IncidentWatch, now: datetime) -> list[Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from services.escalation.application.notice_ends import subject_ended
 from services.escalation.domain import SYSTEM, Cause
 from services.escalation.domain.notice_watch import NoticeWatch, notice_watch_id_for
 from shared.contracts import maintenance_events as ev
@@ -66,14 +67,17 @@ def explained(app: EscalationApp, event: ev.NoticeExplainedEvent, site: SiteConf
 def ended(app: EscalationApp, event: ev.NoticeEndedEvent | ev.NoticeCancelledEvent,
           site: SiteConfig, cause: Cause) -> list[Any]:  # fmt: skip
     """Restored, done or cancelled: nothing more to restore; an emergency cancelled owes no
-    explanation either (one that happened still does, R7.10)."""
+    explanation either (one that happened still does, R7.10). Its notifications still owed end
+    (notice_ends.py): `maintenance_ended`, `maintenance_cancelled`."""
     watch = _watch(app, event)
     if watch is None:
         return []
     watch.await_restoration(None, event.recorded_at, cause)
-    if isinstance(event, ev.NoticeCancelledEvent):
+    cancelled = isinstance(event, ev.NoticeCancelledEvent)
+    if cancelled:
         watch.explained(event.recorded_at, cause)
-    return [watch]
+    why = "maintenance_cancelled" if cancelled else "maintenance_ended"
+    return [watch, *subject_ended(app, watch, why, event, cause)]
 
 
 def remind(watch: NoticeWatch, now: datetime) -> list[Any]:

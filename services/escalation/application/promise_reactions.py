@@ -1,12 +1,14 @@
 """What escalation does when a promise changes on DESK (R6.15, R10.6, R2.6, R11.5): the
 promise's watch (domain/promise_watch.py) opens with it, reminding its owner before the due time
 and telling the supervisor after it, as the site's `promise_tasks` say; a re-promise moves the
-due time, keeping or breaking it ends the wait."""
+due time, keeping or breaking it ends the wait, and the notices still owed (notice_ends.py:
+`promise_kept`, `promise_broken`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from services.escalation.application.notice_ends import subject_ended
 from services.escalation.domain import Cause
 from services.escalation.domain.promise_watch import PromiseWatch, promise_board_id_for
 from shared.contracts import promise_events as ev
@@ -55,7 +57,7 @@ def ended(app: EscalationApp, event: ev.PromiseKeptEvent | ev.PromiseBrokenEvent
         return []
     reason = "kept" if isinstance(event, ev.PromiseKeptEvent) else "broken"
     watch.end_wait(reason, event.occurred_at, cause.causation_id)
-    return [watch]
+    return [watch, *subject_ended(app, watch, f"promise_{reason}", event, cause)]
 
 
 PROMISE_REACTIONS = {

@@ -2,8 +2,9 @@
 to its reaction. A reaction finds the ticket's clocks (or the order's, through its `OrderLink`),
 records what they must know (opened, classified, an order noted, reopened, closed), and runs the
 clock rules (policy.py `TRIGGERS`); a ticket resolved, closed or cancelled, or a complaint off the
-ladder, ends the notices still owed (notice_ends.py). It returns what it changed, to be saved
-with the stream's position. The rest of DESK leaves the clocks as they are."""
+ladder, ends the notices still owed (notice_ends.py), as the other subjects' reactions do when
+theirs close. It returns what it changed, to be saved with the stream's position. The rest of
+DESK leaves the clocks as they are."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from services.escalation.application.case_reactions import CASE_REACTIONS
 from services.escalation.application.handover_reactions import HANDOVER_REACTIONS
 from services.escalation.application.home_reactions import HOME_REACTIONS
 from services.escalation.application.maintenance import NOTICE_REACTIONS
-from services.escalation.application.notice_ends import ladder_left, off_ladder, ticket_ended
+from services.escalation.application.notice_ends import ladder_left, off_ladder, subject_ended
 from services.escalation.application.promise_reactions import PROMISE_REACTIONS
 from services.escalation.domain import (
     Cause,
@@ -94,7 +95,7 @@ def resolved(app: EscalationApp, event: ticket_events.TicketResolvedEvent, site:
     if board is None:
         return []
     policy.run(board, event, site, cause)
-    return [board, *ticket_ended(app, board, "ticket resolved", event, cause)]
+    return [board, *subject_ended(app, board, "resolved", event, cause)]
 
 
 def reopened(app: EscalationApp, event: ticket_events.TicketReopenedEvent, site: SiteConfig,
@@ -116,7 +117,7 @@ def ended(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause) -
     policy.run(board, event, site, cause)
     status = "cancelled" if isinstance(event, ticket_events.TicketCancelledEvent) else "closed"
     board.record(TicketClocks.Closed, event.occurred_at, cause, status=status)
-    return [board, *ticket_ended(app, board, f"ticket {status}", event, cause)]
+    return [board, *subject_ended(app, board, status, event, cause)]
 
 
 def on_ticket(app: EscalationApp, event: Envelope, site: SiteConfig, cause: Cause) -> list[Any]:

@@ -7,8 +7,8 @@
 - `clock_run.py` — one run of a clock: counting, pausing, deadlines, how it ended.
 - `ladder.py` — the complaint ladder's steps and upgrade.
 - `notice.py` — `Notice`, a notification to a role and its acknowledgement, or its end (no longer
-  owed: what it is about ended); `told.py` — the notices a board raised, those its ticket's end
-  ends.
+  owed: what it is about ended); `told.py` — the notices a board raised that are still owed,
+  those the end of what they are about ends.
 - `incident_watch.py` — `IncidentWatch`, an emergency event's alerts and its follow-up reminder.
 - `order_link.py` — `OrderLink`, which ticket a work order belongs to.
 - `ids.py` — deterministic ids, `Cause`, `ClockError`; `topics.py` — the topics older stores name

@@ -21,6 +21,7 @@ from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.system_board import WaitingBoard
+from services.escalation.domain.told import forget, owe
 from shared.kernel.zones import zone_told
 
 CARE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/care-visits")
@@ -87,6 +88,15 @@ class CareVisits(WaitingBoard):
 
         def apply(self, board: CareVisits) -> None:
             board.waiting = None
+            owe(board, self.notice_id)
+
+    class NoticesSettled(Event):
+        """Its notices acknowledged or ended (domain/told.py): owed no more."""
+
+        notification_ids: list[UUID]
+
+        def apply(self, board: CareVisits) -> None:
+            forget(board, self.notification_ids)
 
     def __init__(self, *, site: str, resident_id: UUID, resident_ref: str, actor: str,
                  correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
@@ -98,6 +108,7 @@ class CareVisits(WaitingBoard):
         self.since: datetime | None = None
         self.count = 0
         self.zone: str | None = None  # the zone she lives in; None: not one known, site-wide
+        self.owed: dict[UUID, str] = {}  # its notices still owed (told.py)
 
     @classmethod
     def open(cls, *, site: str, resident_id: UUID, resident_ref: str, at: datetime,

@@ -19,6 +19,7 @@ from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.system_board import WaitingBoard
+from services.escalation.domain.told import forget, owe
 
 CASE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/violation-case")
 
@@ -74,6 +75,15 @@ class CaseDeadlines(WaitingBoard):
 
         def apply(self, board: CaseDeadlines) -> None:
             board.waiting = None
+            owe(board, self.notice_id)
+
+    class NoticesSettled(Event):
+        """Its notices acknowledged or ended (domain/told.py): owed no more."""
+
+        notification_ids: list[UUID]
+
+        def apply(self, board: CaseDeadlines) -> None:
+            forget(board, self.notification_ids)
 
     def __init__(self, *, site: str, case_id: UUID, client_ref: str, role: str, actor: str,
                  correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
@@ -82,6 +92,7 @@ class CaseDeadlines(WaitingBoard):
         self.ticket_id, self.ticket_no = case_id, client_ref  # what a Notice names
         self.waiting: dict[str, Any] | None = None
         self.count = 0
+        self.owed: dict[UUID, str] = {}  # its notices still owed (told.py)
 
     @classmethod
     def open(cls, *, site: str, case_id: UUID, client_ref: str, role: str, at: datetime,

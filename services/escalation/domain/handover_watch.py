@@ -18,6 +18,7 @@ from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.system_board import SystemBoard
+from services.escalation.domain.told import forget, owe
 
 HANDOVER_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/handover")
 
@@ -51,6 +52,15 @@ class HandoverWatch(SystemBoard):
 
         def apply(self, board: HandoverWatch) -> None:
             board.reminded = True
+            owe(board, self.notice_id)
+
+    class NoticesSettled(Event):
+        """Its notices acknowledged or ended (domain/told.py): owed no more."""
+
+        notification_ids: list[UUID]
+
+        def apply(self, board: HandoverWatch) -> None:
+            forget(board, self.notification_ids)
 
     def __init__(self, *, site: str, shift_id: UUID, shift: str, sign_by: datetime, role: str,
                  correlation_id: str, **_: Any) -> None:  # fmt: skip
@@ -59,6 +69,7 @@ class HandoverWatch(SystemBoard):
         self.sign_by = sign_by
         self.signed = False
         self.reminded = False
+        self.owed: dict[UUID, str] = {}  # its notices still owed (told.py)
 
     @classmethod
     def open(cls, *, site: str, shift_id: UUID, shift: str, sign_by: datetime, role: str,

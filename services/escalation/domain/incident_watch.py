@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import Cause
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.told import Owed, forget, owe
 
 WATCH_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/incident")
 
@@ -23,7 +24,7 @@ def watch_id_for(incident_id: UUID) -> UUID:
     return uuid5(WATCH_NS, str(incident_id))
 
 
-class IncidentWatch(Aggregate):
+class IncidentWatch(Owed, Aggregate):
     class Event(BoardEvent):
         pass
         incident_id: UUID
@@ -57,6 +58,9 @@ class IncidentWatch(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["occurred_at"] = None
 
+        def apply(self, watch: IncidentWatch) -> None:
+            owe(watch, self.notice_id)
+
     class FollowUpOverdue(Event):
         """The follow-up was not recorded by its time: the role is reminded (R16.5)."""
 
@@ -76,10 +80,19 @@ class IncidentWatch(Aggregate):
 
         def apply(self, watch: IncidentWatch) -> None:
             watch.reminded = True
+            owe(watch, self.notice_id)
 
     class Closed(Event):
         def apply(self, watch: IncidentWatch) -> None:
             watch.closed = True
+
+    class NoticesSettled(Event):
+        """Its notices acknowledged or ended (domain/told.py): owed no more."""
+
+        notification_ids: list[UUID]
+
+        def apply(self, watch: IncidentWatch) -> None:
+            forget(watch, self.notification_ids)
 
     def __init__(self, *, site: str, incident_id: UUID, incident_no: str, kind: str,
                  follow_up_due: datetime, place: str | None, occurred_at: datetime | None,
@@ -93,6 +106,7 @@ class IncidentWatch(Aggregate):
         self.occurred_at = occurred_at
         self.reminded = False
         self.closed = False
+        self.owed: dict[UUID, str] = {}  # its notices still owed (told.py)
 
     @classmethod
     def open(cls, *, site: str, incident_id: UUID, incident_no: str, kind: str,
@@ -126,6 +140,9 @@ class IncidentWatch(Aggregate):
             incident_no=self.incident_no,
             **data,
         )
+
+    def _record_settled(self, notice_ids: list[UUID], at: datetime, cause: Cause) -> None:
+        self._record(self.NoticesSettled, at, cause, notification_ids=notice_ids)
 
     def _notice(self, subject: str, role: str, at: datetime) -> Notice:
         return Notice.raise_about(

@@ -5,7 +5,7 @@ published as `escalation.notification_ended`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -44,19 +44,32 @@ class Notice(Aggregate):
 
     class Ended(Aggregate.Event):
         """What the notice is about ended before anyone acknowledged it — its ticket resolved,
-        closed or cancelled, its complaint off the ladder (told.py): no longer owed, so not
-        sent again (docs/NOTIFICATIONS.md); published, with why as a code (`end_code`). It stays
-        listed, and acknowledgeable."""
+        closed or cancelled, its complaint off the ladder, its incident closed, its promise kept
+        or broken, … (told.py, application/notice_ends.py): no longer owed, so not sent again
+        (docs/NOTIFICATIONS.md); published with `why`, the code it records (contract §20.2). It
+        stays listed, and acknowledgeable."""
 
         site: str
         actor: str
         correlation_id: str
         causation_id: str | None
-        why: str
+        why: str  # a code (contract §20.2 `why`: resolved, left_ladder, incident_closed, …)
+        reason: str | None  # the ladder's reason, for LEFT_LADDER; else None
         # the notice's subject and role, as `Acknowledged` carries them (contract §20.2)
         ticket_id: UUID
         ticket_no: str
         role: str
+
+        class_version = 2  # v1 recorded a text: "ticket <end>", "left the ladder: <reason>"
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            text = state["why"]
+            left, _, reason = text.partition(": ")
+            if left == "left the ladder":
+                state["why"], state["reason"] = LEFT_LADDER, reason or None
+            else:
+                state["why"], state["reason"] = text.removeprefix("ticket "), None
 
         def apply(self, notice: Notice) -> None:
             notice.ended_why = self.why
@@ -121,15 +134,16 @@ class Notice(Aggregate):
             note=note,
         )
 
-    def end(self, why: str, at: datetime, cause: Cause) -> bool:
-        """No longer owed: what it is about ended (`why`). False, recording nothing, when it was
-        acknowledged or ended before."""
+    def end(self, why: str, at: datetime, cause: Cause, reason: str | None = None) -> bool:
+        """No longer owed: what it is about ended (`why`, a code of contract §20.2; `reason`, the
+        ladder's, when it left the ladder). False, recording nothing, when it was acknowledged
+        or ended before."""
         if self.settled() is not None:
             return False
         self.trigger_event(
             self.Ended, timestamp=at, site=self.site, actor=cause.actor,
             correlation_id=cause.correlation_id, causation_id=cause.causation_id, why=why,
-            ticket_id=self.ticket_id, ticket_no=self.ticket_no, role=self.role,
+            reason=reason, ticket_id=self.ticket_id, ticket_no=self.ticket_no, role=self.role,
         )  # fmt: skip
         return True
 
@@ -142,13 +156,7 @@ class Notice(Aggregate):
 
 
 ACKNOWLEDGED = "acknowledged"
-LEFT_LADDER = "left the ladder"  # notice_ends.py: "left the ladder: <the ladder's reason>"
-
-
-def end_code(why: str) -> str:
-    """Why a notice ended, as published (contract §20.2): `resolved`, `closed`, `cancelled` (its
-    ticket's end) or `left_ladder` — a code, not the recorded text (`Ended.why`)."""
-    return "left_ladder" if why.startswith(LEFT_LADDER) else why.removeprefix("ticket ")
+LEFT_LADDER = "left_ladder"  # a complaint's notices, off the ladder (R5.6): Ended.reason says why
 
 
 keep_old_topics(Notice)

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import Cause
 from services.escalation.domain.notice import Notice
+from services.escalation.domain.told import Owed, forget, owe
 
 WATCH_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/maintenance")
 
@@ -23,7 +24,7 @@ def notice_watch_id_for(notice_id: UUID) -> UUID:
     return uuid5(WATCH_NS, str(notice_id))
 
 
-class NoticeWatch(Aggregate):
+class NoticeWatch(Owed, Aggregate):
     class Event(BoardEvent):
         pass
         notice_id: UUID
@@ -56,6 +57,7 @@ class NoticeWatch(Aggregate):
 
         def apply(self, watch: NoticeWatch) -> None:
             watch.explain_by = None
+            owe(watch, self.notification_id)
 
     class RestorationOverdue(Event):
         """Past the expected restoration, neither revised nor restored (R16.6, S1:120)."""
@@ -67,6 +69,15 @@ class NoticeWatch(Aggregate):
 
         def apply(self, watch: NoticeWatch) -> None:
             watch.restore_by = None
+            owe(watch, self.notification_id)
+
+    class NoticesSettled(Event):
+        """Its notifications acknowledged or ended (domain/told.py): owed no more."""
+
+        notification_ids: list[UUID]
+
+        def apply(self, watch: NoticeWatch) -> None:
+            forget(watch, self.notification_ids)
 
     def __init__(self, *, site: str, notice_id: UUID, notice_no: str, kind: str,
                  explain_by: datetime | None, restore_by: datetime | None,
@@ -77,6 +88,7 @@ class NoticeWatch(Aggregate):
         self.kind = kind
         self.explain_by = explain_by
         self.restore_by = restore_by
+        self.owed: dict[UUID, str] = {}  # its notifications still owed (told.py)
 
     @classmethod
     def open(cls, *, site: str, notice_id: UUID, notice_no: str, kind: str,
@@ -95,6 +107,9 @@ class NoticeWatch(Aggregate):
             correlation_id=cause.correlation_id, causation_id=cause.causation_id,
             notice_id=self.notice_id, notice_no=self.notice_no, **data,
         )  # fmt: skip
+
+    def _record_settled(self, notice_ids: list[UUID], at: datetime, cause: Cause) -> None:
+        self._record(self.NoticesSettled, at, cause, notification_ids=notice_ids)
 
     def await_restoration(self, restore_by: datetime | None, at: datetime, cause: Cause) -> None:
         if restore_by != self.restore_by:

@@ -18,6 +18,7 @@ from services.escalation.domain.board_event import BoardEvent
 from services.escalation.domain.ids import SYSTEM
 from services.escalation.domain.notice import Notice
 from services.escalation.domain.system_board import SystemBoard
+from services.escalation.domain.told import forget, owe
 
 PROMISE_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/promise")
 
@@ -90,12 +91,22 @@ class PromiseWatch(SystemBoard):
 
         def apply(self, watch: PromiseWatch) -> None:
             watch.reminded = True
+            owe(watch, self.notice_id)
 
     class Overdue(Told):
         """The due time passed unkept: the supervisor is told."""
 
         def apply(self, watch: PromiseWatch) -> None:
             watch.reminded = watch.overdue = True
+            owe(watch, self.notice_id)
+
+    class NoticesSettled(Event):
+        """Its notices acknowledged or ended (domain/told.py): owed no more."""
+
+        notification_ids: list[UUID]
+
+        def apply(self, board: PromiseWatch) -> None:
+            forget(board, self.notification_ids)
 
     def __init__(self, *, site: str, promise_id: UUID, client_ref: str, kind: str, owner: str,
                  owner_role: str, overdue_role: str, due_at: datetime,
@@ -110,6 +121,7 @@ class PromiseWatch(SystemBoard):
         self.round = 1
         self.reminded = remind_at is None
         self.overdue = self.ended = False
+        self.owed: dict[UUID, str] = {}  # its notices still owed (told.py)
 
     @classmethod
     def open(cls, *, site: str, promise_id: UUID, client_ref: str, kind: str, owner: str,

@@ -13,7 +13,8 @@ Its jobs are one module each, mixed into the aggregate over the state kept here:
   replay of the events never decides anything again;
 - referral.py, receipt.py — a staff finding told to its department's supervisor, a complaint
   to its zone's CS assistant, at once;
-- told.py — the notices it raised, by what each is about: those the ticket's end ends.
+- told.py — the notices it raised still owed, by what each is about: those the ticket's end
+  ends.
 
 The arithmetic of one clock run is in clock_run.py, the ladder's in ladder.py. Stores written
 before this class was `TicketClocks` name it `Board` (topics.py).
@@ -39,7 +40,7 @@ class TicketClocks(
     due.Decisions,
     referral.Referrals,
     receipt.Receipts,
-    told.Told,
+    told.Owed,
     Aggregate,
 ):
     # Every event it records, each defined with the job that records it. Older stores name
@@ -73,6 +74,7 @@ class TicketClocks(
     FindingReferred = referral.FindingReferred
     ReceiptNoted = receipt.ReceiptNoted  # a complaint for its zone's CS assistant (R6.3, R1.3)
     ComplaintReceived = receipt.ComplaintReceived
+    NoticesSettled = told.NoticesSettled  # acknowledged or ended: owed no more
 
     def __init__(self, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
                  received_at: datetime, zone: str | None, actor: str, correlation_id: str,
@@ -101,7 +103,7 @@ class TicketClocks(
         self.referred = False
         self.received_since: datetime | None = None  # a complaint to forward (receipt.py)
         self.receipt_told = False
-        self.told: dict[UUID, str] = {}  # the notices it raised: id → what about (told.py)
+        self.owed: dict[UUID, str] = {}  # its notices still owed: id → what about (told.py)
 
     @classmethod
     def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
@@ -139,6 +141,9 @@ class TicketClocks(
     def record_clock(self, event_class: type[TicketEvent], key: str, at: datetime, cause: Cause,
                      **fields: Any) -> None:  # fmt: skip
         self.record(event_class, at, cause, key=key, clock=self.clocks[key]["clock"], **fields)
+
+    def _record_settled(self, notice_ids: list[UUID], at: datetime, cause: Cause) -> None:
+        self.record(self.NoticesSettled, at, cause, notification_ids=notice_ids)
 
 
 keep_board_topics(TicketClocks)

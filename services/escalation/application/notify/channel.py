@@ -7,9 +7,9 @@ reasons the site re-sends (a breach, a ladder step), attempt n + 1 once `resend_
 since attempt n without an acknowledgement, up to `max_attempts`. Before each send it asks
 escalation's record, in one read of the notice, whether it is settled: acknowledged, or no longer
 owed because what it is about ended (its ticket resolved, closed or cancelled, its complaint off
-the ladder: R6.3, domain/told.py) — then it is closed, and an end is logged with why
-(`notify.ended`). A delivery that failed is tried again after RETRY_FAILED, at most MAX_TRIES
-times, until the next attempt replaces it."""
+the ladder, its incident closed, its promise kept, …: R6.3, domain/told.py) — then it is
+closed, and an end is logged with why (`notify.ended`). A delivery that failed is tried again
+after RETRY_FAILED, at most MAX_TRIES times, until the next attempt replaces it."""
 
 from __future__ import annotations
 
