@@ -231,7 +231,8 @@ NoticeEnd = Literal[
     "resolved", "closed", "cancelled", "left_ladder",  # a ticket's (R6.3, R5.6)
     "incident_closed",  # an emergency event's (R16.5)
     "promise_kept", "promise_broken",  # a promise's (R6.15)
-    "maintenance_ended", "maintenance_cancelled",  # a maintenance or outage notice's (R16.6)
+    # a maintenance or outage notice's: restored or done (R16.6), cancelled, explained (R7.10)
+    "maintenance_ended", "maintenance_cancelled", "maintenance_explained",
     "violation_closed",  # a violation case's (R14.3)
     "shift_signed",  # a shift log's (R15.9)
     "care_visited", "care_not_needed",  # a special-care resident's (R11.10)
@@ -242,18 +243,18 @@ class NotificationEnded(TicketRef):
     """What a notification is about ended before anyone acknowledged it (R6.3): its ticket
     resolved, closed or cancelled, its complaint taken off the ladder (classified another kind,
     or communicative, R5.6), its incident closed, its promise kept or broken, its maintenance
-    notice ended or cancelled, its violation case closed, its shift log signed, its special-care
-    resident visited or no longer flagged. It is sent no more; it stays listed, and may still be
-    acknowledged."""
+    notice ended, cancelled or explained, its violation case closed, its shift log signed, its
+    special-care resident visited or no longer flagged. It is sent no more; it stays listed, and
+    may still be acknowledged."""
 
     notification_id: UUID
     role: Role
     why: NoticeEnd = Field(
         description="resolved, closed, cancelled (its ticket's end), left_ladder (its complaint "
         "classified another kind, or communicative), incident_closed, promise_kept, "
-        "promise_broken, maintenance_ended, maintenance_cancelled, violation_closed, "
-        "shift_signed, care_visited, care_not_needed (its subject's: the DESK event that "
-        "closed it)"
+        "promise_broken, maintenance_ended, maintenance_cancelled, maintenance_explained, "
+        "violation_closed, shift_signed, care_visited, care_not_needed (its subject's: the DESK "
+        "event that closed it)"
     )
 
 

@@ -120,6 +120,7 @@ NOTICE_ENDS: Words = {
     "promise_broken": ("承诺未兑现", "promise broken"),
     "maintenance_ended": ("通告已结束", "notice ended"),
     "maintenance_cancelled": ("通告已取消", "notice cancelled"),
+    "maintenance_explained": ("已事后说明", "explained to the households"),
     "violation_closed": ("违例已结案", "violation case closed"),
     "shift_signed": ("交接班已签字", "handover signed"),
     "care_visited": ("已探访", "visited"),

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
-from services.escalation.domain import IncidentWatch, Notice, watch_id_for
+from services.escalation.domain import Cause, IncidentWatch, Notice, watch_id_for
 from services.escalation.domain.case_deadlines import CaseDeadlines, case_board_id_for
 from services.escalation.domain.promise_watch import PromiseWatch, promise_board_id_for
 from shared.contracts.escalation_commands import AcknowledgeNotification
@@ -57,6 +57,27 @@ def an_incident_alerted() -> tuple[EscalationApp, Feed, UUID]:
 
 def close_incident(feed: Feed, incident: UUID, at: Any) -> None:
     feed("incident.closed", incident, at, follow_up="已更换", closed_at=at.isoformat())
+
+
+def test_a_board_owes_what_its_events_say_and_a_replay_owes_the_same_R6_3():
+    cause = Cause("escalation", "corr-1", None)
+    watch = IncidentWatch.open(
+        site="hbw", incident_id=uuid4(), incident_no="HBW-INC-202611-001", kind="fire",
+        place=None, occurred_at=T0, follow_up_due=T0 + timedelta(hours=1), at=T0, cause=cause,
+    )  # fmt: skip
+    security, manager = watch.alert([("department_supervisor", "security"),
+                                     ("project_manager", None)], T0, cause)  # fmt: skip
+    assert watch.notices_owed() == [security.id, manager.id]
+    assert watch.settle([security.id, uuid4()], T0, cause)  # one it owes, one it never raised
+    assert not watch.settle([security.id], T0, cause)  # owed no more: nothing recorded
+    events = watch.collect_events()
+    assert [e.notification_ids for e in events if isinstance(e, IncidentWatch.NoticesSettled)] == [
+        [security.id]
+    ]
+    replayed = None
+    for event in events:
+        replayed = event.mutate(replayed)
+    assert replayed is not None and replayed.notices_owed() == [manager.id]
 
 
 def test_an_incident_closed_ends_its_alerts_still_owed_R16_5_R6_3():
@@ -143,6 +164,26 @@ def test_an_outage_ended_or_cancelled_ends_its_restoration_alert_R16_6_R6_3():
         feed(event, notice, at, **data)
         assert settled(app) == {"maintenance_restoration_overdue": why}
         assert [w for _, w in ends(app)] == [why]
+
+
+def test_emergency_work_done_still_owes_its_explanation_and_explained_ends_its_reminder_R7_10():
+    """The work ended does not end the reminder of the explanation the households are owed
+    afterwards (R7.10); the explanation given does."""
+    clock, app, feed = on_a_clock()
+    notice = uuid4()
+    explain_by = T0 + timedelta(hours=24)
+    feed(
+        "maintenance.announced", notice, T0, **_announced("emergency_work", explain_by.isoformat())
+    )
+    clock.set(explain_by + timedelta(hours=1))
+    app.tick()
+    feed("maintenance.ended", notice, clock.now(), outcome="done",
+         ended_at=clock.now().isoformat(), note=None)  # fmt: skip
+    assert settled(app) == {"maintenance_explanation_due": None}  # still owed
+    explained = clock.now() + timedelta(hours=1)
+    feed("maintenance.explained", notice, explained, explanation="水泵已换",
+         explained_at=explained.isoformat())  # fmt: skip
+    assert settled(app) == {"maintenance_explanation_due": "maintenance_explained"}
 
 
 def test_a_violation_case_closed_ends_its_measure_overdue_notice_R14_3_R6_3():

@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from services.escalation.application.notice_ends import subject_ended
 from services.escalation.domain import SYSTEM, Cause
-from services.escalation.domain.notice_watch import NoticeWatch, notice_watch_id_for
+from services.escalation.domain.notice_watch import (
+    EXPLANATION,
+    RESTORATION,
+    NoticeWatch,
+    notice_watch_id_for,
+)
 from shared.contracts import maintenance_events as ev
 from shared.contracts.envelope import Envelope
 from shared.kernel.maintenance import is_outage
@@ -57,27 +62,29 @@ def revised(app: EscalationApp, event: ev.RestorationRevisedEvent, site: SiteCon
 
 def explained(app: EscalationApp, event: ev.NoticeExplainedEvent, site: SiteConfig,
               cause: Cause) -> list[Any]:  # fmt: skip
+    """The households were told afterwards (R7.10): the explanation's reminder, if it went out,
+    is owed no more (`maintenance_explained`)."""
     watch = _watch(app, event)
     if watch is None:
         return []
     watch.explained(event.recorded_at, cause)
-    return [watch]
+    return [watch, *subject_ended(app, watch, "maintenance_explained", event, cause, EXPLANATION)]
 
 
 def ended(app: EscalationApp, event: ev.NoticeEndedEvent | ev.NoticeCancelledEvent,
           site: SiteConfig, cause: Cause) -> list[Any]:  # fmt: skip
-    """Restored, done or cancelled: nothing more to restore; an emergency cancelled owes no
-    explanation either (one that happened still does, R7.10). Its notifications still owed end
-    (notice_ends.py): `maintenance_ended`, `maintenance_cancelled`."""
+    """Restored, done or cancelled: nothing more to restore, so the restoration's alert is owed no
+    more (`maintenance_ended`); an emergency cancelled owes no explanation either, so nothing it
+    told is owed (`maintenance_cancelled`), while one that happened still owes its explanation
+    (R7.10), and its reminder stays owed (notice_ends.py)."""
     watch = _watch(app, event)
     if watch is None:
         return []
     watch.await_restoration(None, event.recorded_at, cause)
-    cancelled = isinstance(event, ev.NoticeCancelledEvent)
-    if cancelled:
+    if isinstance(event, ev.NoticeCancelledEvent):
         watch.explained(event.recorded_at, cause)
-    why = "maintenance_cancelled" if cancelled else "maintenance_ended"
-    return [watch, *subject_ended(app, watch, why, event, cause)]
+        return [watch, *subject_ended(app, watch, "maintenance_cancelled", event, cause)]
+    return [watch, *subject_ended(app, watch, "maintenance_ended", event, cause, RESTORATION)]
 
 
 def remind(watch: NoticeWatch, now: datetime) -> list[Any]:

@@ -1,8 +1,9 @@
 """The end of what notices are about ends those still owed (domain/told.py; R6.3): a ticket
 resolved, closed or cancelled, every notice its board still owes; a complaint off the ladder
 (reclassified as another kind, or communicative, R5.6), the complaint's; an incident closed, a
-promise kept or broken, a maintenance notice ended or cancelled, a violation case closed, a shift
-log signed, a special-care resident visited or no longer flagged, every notice of its board
+promise kept or broken, a maintenance notice cancelled, a violation case closed, a shift log
+signed, a special-care resident visited or no longer flagged, every notice of its board; a
+maintenance notice ended, its restoration's alert, and explained, its explanation's reminder
 (`subject_ended`). Each records why, as a code (`Notice.Ended`), and is saved with the board,
 which owes it no more (`NoticesSettled`), so the notification channel, which asks the notice
 before each send, sends it no more (docs/NOTIFICATIONS.md); it is published as ended
@@ -39,11 +40,11 @@ def ladder_left(app: EscalationApp, board: TicketClocks, was_off: bool, event: E
     return _end(app, board, board.notices_owed(COMPLAINT), LEFT_LADDER, event, cause, reason)
 
 
-def subject_ended(app: EscalationApp, board: Owed, why: str, event: Envelope,
-                  cause: Cause) -> list[Notice]:  # fmt: skip
-    """Every notice the board still owes, for `why` (a code of contract §20.2: `resolved`,
-    `closed`, `cancelled` for a ticket, `incident_closed`, `promise_kept`, …)."""
-    return _end(app, board, board.notices_owed(), why, event, cause)
+def subject_ended(app: EscalationApp, board: Owed, why: str, event: Envelope, cause: Cause,
+                  *abouts: str) -> list[Notice]:  # fmt: skip
+    """Every notice the board still owes (or those about `abouts`), for `why` (a code of contract
+    §20.2: `resolved`, `closed`, `cancelled` for a ticket, `incident_closed`, `promise_kept`, …)."""
+    return _end(app, board, board.notices_owed(*abouts), why, event, cause)
 
 
 def _end(app: EscalationApp, board: Owed, owed: list[UUID], why: str, event: Envelope, cause: Cause,

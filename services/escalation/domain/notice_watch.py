@@ -18,6 +18,8 @@ from services.escalation.domain.notice import Notice
 from services.escalation.domain.told import Owed, forget, owe
 
 WATCH_NS = uuid5(NAMESPACE_URL, "https://propdesk.example/escalation/maintenance")
+# what each of its notices is about (told.py): the explanation owed, the restoration awaited
+EXPLANATION, RESTORATION = "explanation", "restoration"
 
 
 def notice_watch_id_for(notice_id: UUID) -> UUID:
@@ -57,7 +59,7 @@ class NoticeWatch(Owed, Aggregate):
 
         def apply(self, watch: NoticeWatch) -> None:
             watch.explain_by = None
-            owe(watch, self.notification_id)
+            owe(watch, self.notification_id, EXPLANATION)
 
     class RestorationOverdue(Event):
         """Past the expected restoration, neither revised nor restored (R16.6, S1:120)."""
@@ -69,7 +71,7 @@ class NoticeWatch(Owed, Aggregate):
 
         def apply(self, watch: NoticeWatch) -> None:
             watch.restore_by = None
-            owe(watch, self.notification_id)
+            owe(watch, self.notification_id, RESTORATION)
 
     class NoticesSettled(Event):
         """Its notifications acknowledged or ended (domain/told.py): owed no more."""
@@ -129,8 +131,8 @@ class NoticeWatch(Owed, Aggregate):
         each (`explanation`, `restoration`)."""
         notices = []
         for what, due, event in (
-            ("explanation", self.explain_by, self.ExplanationDue),
-            ("restoration", self.restore_by, self.RestorationOverdue),
+            (EXPLANATION, self.explain_by, self.ExplanationDue),
+            (RESTORATION, self.restore_by, self.RestorationOverdue),
         ):
             if due is None or now < due:
                 continue

@@ -9,7 +9,10 @@ promise's, a maintenance notice's, a violation case's, a shift log's, a special-
   resolved, closed or cancelled; the ticket's own — a clock breached, a staff finding referred —
   when the ticket is resolved, closed or cancelled.
 - Every other board's notices are its subject's (SUBJECT), ended when the subject closes (an
-  incident closed, a promise kept or broken, …: application/notice_ends.py).
+  incident closed, a promise kept or broken, …: application/notice_ends.py); a maintenance
+  notice's are each about what it waits for (`explanation`, `restoration`, notice_watch.py): its
+  end ends the restoration's alert, while the explanation the households are owed afterwards
+  (R7.10) is reminded until it is given.
 
 A notice leaves `owed` when it is acknowledged or ended (`NoticesSettled`, recorded on the board
 by the acknowledgement and by the end), so an end reads only the notices still owed. `owed` is
@@ -31,7 +34,6 @@ if TYPE_CHECKING:
 
 COMPLAINT = "complaint"  # a ticket's complaint's: its ladder
 SUBJECT = "subject"  # the board's subject's own: a ticket's clock or finding, an incident's alert
-ABOUTS = (COMPLAINT, SUBJECT)
 
 
 def owe(board: Any, notice_id: UUID, about: str = SUBJECT) -> None:
@@ -74,9 +76,11 @@ class Owed:
     owed: dict[UUID, str]
 
     def notices_owed(self, *abouts: str) -> list[UUID]:
-        """The notices still owed about these (default: all), oldest first: those an end ends."""
-        abouts = abouts or ABOUTS
-        return [notice_id for notice_id, about in self.owed.items() if about in abouts]
+        """The notices still owed about these (none named: all), oldest first: those an end
+        ends."""
+        return [
+            notice_id for notice_id, about in self.owed.items() if not abouts or about in abouts
+        ]
 
     def settle(self, notice_ids: Iterable[UUID], at: datetime, cause: Cause) -> bool:
         """These notices are owed no more (acknowledged, or ended); whether it changed the board."""
