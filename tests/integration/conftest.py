@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from shared.messaging.natsd import free_port
 from shared.messaging.service import Service
 from tests.conftest import BUS_SITES, SecuredNats, bus_root
 from tests.integration.support import START, Desk
+from tests.integration.webhook import Hook, served
 
 
 @pytest.fixture
@@ -130,3 +131,10 @@ async def drill_services(
     yield start
     for service in reversed(list(running.values())):
         await service.stop()
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    """A local webhook the notification channel posts to (tests/integration/webhook.py)."""
+    with served() as hook:
+        yield hook

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from shared.messaging.natsd import free_port
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually, report_body
 from tests.integration.test_notice_list import breached_help_requests
+from tests.integration.webhook import Hook
 
 pytestmark = pytest.mark.integration
 
@@ -44,30 +43,6 @@ class Inbox:
         return "250 OK"
 
 
-class Hook:
-    """The local webhook: each POST's headers and JSON body."""
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[dict[str, str], dict[str, Any]]] = []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                hook.posts.append((dict(self.headers), json.loads(body)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/propdesk"
-
-
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
     mailbox = Inbox()
@@ -76,17 +51,6 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
     controller.start()
     yield mailbox, port
     controller.stop()
-
-
-@pytest.fixture
-def hook() -> Iterator[Hook]:
-    hook = Hook()
-    thread = threading.Thread(target=hook.server.serve_forever, daemon=True)
-    thread.start()
-    yield hook
-    hook.server.shutdown()
-    hook.server.server_close()
-    thread.join()
 
 
 @pytest.fixture

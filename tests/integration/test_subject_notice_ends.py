@@ -7,8 +7,6 @@ subject), and the notification channel, asking before each send, does not send i
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,22 +14,11 @@ import pytest
 from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill
 from tests.integration.support import START, Desk, eventually
-from tests.integration.test_notices_reach_people import Hook
+from tests.integration.webhook import Hook
 
 pytestmark = pytest.mark.integration
 
 RESEND = timedelta(minutes=30)  # the site's resend_after
-
-
-@pytest.fixture
-def hook() -> Iterator[Hook]:
-    hook = Hook()
-    thread = threading.Thread(target=hook.server.serve_forever, daemon=True)
-    thread.start()
-    yield hook
-    hook.server.shutdown()
-    hook.server.server_close()
-    thread.join()
 
 
 @pytest.fixture
