@@ -42,8 +42,9 @@ def ladder_left(app: EscalationApp, board: TicketClocks, was_off: bool, event: E
 
 def subject_ended(app: EscalationApp, board: Owed, why: str, event: Envelope, cause: Cause,
                   *abouts: str) -> list[Notice]:  # fmt: skip
-    """Every notice the board still owes (or those about `abouts`), for `why` (a code of contract
-    §20.2: `resolved`, `closed`, `cancelled` for a ticket, `incident_closed`, `promise_kept`, …)."""
+    """Every notice the board still owes (or those about `abouts`), for `why`, a code of
+    contract §20.2 (`resolved`, `closed`, `cancelled` for a ticket, `incident_closed`,
+    `promise_kept`, …)."""
     return _end(app, board, board.notices_owed(*abouts), why, event, cause)
 
 
