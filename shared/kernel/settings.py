@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     console_port: int = 8080
     console_host: str = "127.0.0.1"
     # group commit: at most this many commands in one transaction of a service's store, and as
-    # many requests per command subject handled at once (1: one command per transaction)
+    # many requests per command subject answered at once (1: one command per transaction)
     command_batch: int = 64
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"

@@ -24,6 +24,7 @@ from shared.eventstore.parking_lot import AppLot
 from shared.eventstore.store import store_env
 from shared.messaging import alerts, metrics, subjects
 from shared.messaging.batcher import CommandBatcher
+from shared.messaging.deferred import Deferred
 from shared.messaging.inbox import Inbox
 from shared.messaging.parking_desk import ParkingDesk
 from shared.messaging.relay import Relay, Translate
@@ -60,6 +61,9 @@ class DeskService(Service):
         self.batcher: CommandBatcher[tuple[CommandContext, Command]] = CommandBatcher(
             self._commit_batch, limit=self.settings.command_batch
         )
+        # each command subject's answers under way, so that the batcher has commands to group
+        # (shared/messaging/deferred.py)
+        self.answering = {verb: Deferred(self.settings.command_batch) for verb in self.commands}
 
     @abstractmethod
     def translator(self) -> Translate:
@@ -126,7 +130,11 @@ class DeskService(Service):
     async def stop(self) -> None:
         self.hold.release()  # a backup's hold must not keep the stop waiting
         await self.batcher.close()
+        for answers in self.answering.values():  # answered while the connection is open
+            await answers.drain(timeout=5.0)
         await super().stop()
+        for answers in self.answering.values():  # any taken meanwhile was told to retry
+            await answers.drain(timeout=1.0)
 
     async def _hold(self, _: str, request: Any, __: dict[str, str]) -> dict[str, Any]:
         """desk.ops.<service>.hold and .release (`propdesk backup`,
@@ -171,14 +179,13 @@ class DeskService(Service):
     def router(self) -> NatsRouter:
         router = NatsRouter()
         for verb, (model, reply, description) in self.commands.items():
-            subject = subjects.command_pattern(self.name, verb)
+            subject, name = subjects.command_pattern(self.name, verb), f"{self.name}_{verb}"
             router.subscriber(
                 subject,
                 title=f"{self.name}.{verb}",
                 description=description,
-                # several at once, so that the batcher has commands to group
-                max_workers=self.settings.command_batch,
-            )(self.handler(f"{self.name}_{verb}", model, reply, self.execute))
+                no_reply=True,  # answered by its task, after the commit
+            )(self.handler(name, model, reply, self.execute, deferred=self.answering[verb]))
         for model in self.publishes:
             event_type = model.type_name()
             router.publisher(

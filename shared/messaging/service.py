@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from faststream.nats import NatsBroker, NatsRouter
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 
@@ -31,6 +32,7 @@ from shared.messaging.bus import (
     connect,
     ensure_stream,
 )
+from shared.messaging.deferred import Deferred, respond
 from shared.messaging.errors import DeskError, StartRefused
 from shared.messaging.identity import caller_account, site_account
 from shared.messaging.inbox import Inbox
@@ -217,12 +219,40 @@ class Service(ABC):
         self.close_stores()
         self.log.info("service.stopped", service=self.name)
 
+    async def _answered(
+        self, run: Callable[[], Awaitable[dict[str, Any]]], subject: str, received: float
+    ) -> dict[str, Any]:
+        reply = await answer(run, subject)
+        error = reply.get("error") or {}
+        self.log.info("request", subject=subject, ok=reply.get("ok"), error=error.get("code"))
+        outcome = "ok" if reply.get("ok") else str(error.get("code", "error"))
+        metrics.request_answered(self.name, subject, outcome, time.monotonic() - received)
+        return reply
+
+    async def _answer_later(
+        self,
+        message: Msg | None,
+        run: Callable[[], Awaitable[dict[str, Any]]],
+        subject: str,
+        received: float,
+    ) -> None:
+        await respond(message, await self._answered(run, subject, received))
+
     def handler(
-        self, name: str, request: type, reply: type, call: Call, *, company: bool = False
+        self,
+        name: str,
+        request: type,
+        reply: type,
+        call: Call,
+        *,
+        company: bool = False,
+        deferred: Deferred | None = None,
     ) -> Any:
         """A request/reply handler: site from the subject, body validated against `request`,
         every outcome (including malformed JSON) answered in the contract's shape. A `company`
-        handler answers on desk.qry.company.… for every site, so no site is checked."""
+        handler answers on desk.qry.company.… for every site, so no site is checked. With
+        `deferred` the handler returns at once and the answer is given by a task of that set
+        (shared/messaging/deferred.py: its subscriber is declared `no_reply`)."""
 
         async def handle(body: Any) -> Any:
             received = time.monotonic()
@@ -240,12 +270,11 @@ class Service(ABC):
                     raise DeskError(ErrorCode.forbidden, f"site {site!r} is not served here")
                 return await call(site, parse_body(request, body), headers)
 
-            reply = await answer(run, subject)
-            error = reply.get("error") or {}
-            self.log.info("request", subject=subject, ok=reply.get("ok"), error=error.get("code"))
-            outcome = "ok" if reply.get("ok") else str(error.get("code", "error"))
-            metrics.request_answered(self.name, subject, outcome, time.monotonic() - received)
-            return reply
+            if deferred is None:
+                return await self._answered(run, subject, received)
+            raw = message.raw_message if message else None
+            await deferred.start(self._answer_later(raw, run, subject, received))
+            return None
 
         # FastStream reads these annotations to document the payload in AsyncAPI; validation is
         # parse_body's, so that every rejection gets the contract's error reply.

@@ -10,7 +10,12 @@ import json
 from collections import Counter
 
 import pytest
+from conftest import SecuredNats
 
+from services.intake.entrypoint import IntakeService
+from shared.kernel.clock import FixedClock
+from shared.kernel.settings import Settings
+from shared.messaging.subjects import ops
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
@@ -48,3 +53,31 @@ async def test_reports_sent_at_once_are_each_answered_and_recorded_once(
     issued = [e["data"]["ticket_id"] for e in events if e["event_type"] == "workorder.issued"]
     orders = Counter(issued)
     assert orders == Counter(set(numbers))  # one work order per repair
+
+
+async def test_commands_waiting_when_the_service_stops_are_each_answered(
+    desk: Desk, nats_server: SecuredNats, settings: Settings, clock: FixedClock
+) -> None:
+    """Answers are given by tasks of their own (shared/messaging/deferred.py): a stop answers
+    every command it holds before its connection closes — committed, or told to retry — so no
+    caller waits for a reply that never comes."""
+    intake = IntakeService(settings, clock)
+    await intake.start(nats_server.url)
+    try:
+        held = await desk.request(ops("intake", "hold"), {"seconds": 30})
+        assert held["held"]
+        waiting = [
+            asyncio.create_task(desk.command("hbw", "report", report_body(f"s-{n}")))
+            for n in range(6)
+        ]
+        await asyncio.sleep(0.5)
+        assert not any(w.done() for w in waiting)  # held: each waits for its commit
+    finally:
+        await intake.stop()
+    replies = await asyncio.gather(*waiting)  # a reply each, well inside the request's timeout
+    for reply in replies:
+        assert reply["ok"] or reply["error"]["code"] == "unavailable", reply
+    committed = [r for r in replies if r["ok"]]
+    assert committed  # the batch under way at the stop was committed, and its callers told
+    numbers = sorted(r["ticket_no"] for r in committed)
+    assert numbers == [f"HBW-202611-{n:04d}" for n in range(1, len(committed) + 1)]
