@@ -6,7 +6,7 @@ under a steady 200 reports/s; and intake alone again with its store on PostgreSQ
 raw rate of PostgreSQL (bench/scale_pg.py). Prints a Markdown table.
 
     python -m bench.scale [--reports N] [--clients 16] [--rate 200] [--seconds 10]
-                          [--parts intake,floor,up,postgres,up-postgres,curve]
+                          [--parts intake,floor,stack,up,postgres,up-postgres,curve]
                           [--command-batch N]
                           [--curve 1,2,4,8,16,32]
 
@@ -14,7 +14,9 @@ Intake alone: a closed hub, intake as `propdesk serve intake` runs it (its own p
 desk clients in another (`python -m bench.desks`), 1 client and 16 the same way; each measure
 gives the service's CPU per report and its commands per commit (bench/served.py). The `floor`
 part measures the same clients against a bare responder in intake's place (bench/floor.py): what
-the bus alone allows, beside what intake's own work costs.
+the bus alone allows, beside what intake's own work costs; the `stack` part against the same
+path through the libraries intake is built on (FastStream, pydantic, the command batcher,
+eventsourcing on SQLite, the relay's window) with no domain of its own (`bench.floor --stack`).
 `propdesk up` runs as its own process on a fresh data directory (the default site directory),
 the clients in this one; a report there is a repair, so dispatch issues its work order,
 escalation starts its clocks and reporting projects all of it. Its "drained" rate counts until
@@ -87,6 +89,11 @@ async def bench(args: argparse.Namespace, rows: Rows) -> None:
             label = "the bus's floor (a bare responder: one publish, one answer)"
             rows += [one.row(label, 1), multi.row(label, args.clients)]
             rows += ratios(label, one.rate, multi.rate, raw, args.clients)
+        if "stack" in parts:
+            one, multi = await bus_floor(work / "stack", args.reports, args.clients, stack=True)
+            label = "the libraries' floor (FastStream, pydantic, group commit, relay; no domain)"
+            rows += [one.row(label, 1), multi.row(label, args.clients)]
+            rows += ratios(label, one.rate, multi.rate, raw, args.clients)
         if "up" in parts:
             await whole_system(work, args, raw, env, rows)
         if "postgres" in parts or "up-postgres" in parts:
@@ -107,7 +114,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="reports/s of the paced load")
     parser.add_argument("--seconds", type=float, default=10.0, help="of the paced load")
     parser.add_argument("--saves", type=int, default=3000, help="of the raw rate")
-    parser.add_argument("--parts", default="intake,floor,up,postgres,up-postgres,curve")
+    parser.add_argument("--parts", default="intake,floor,stack,up,postgres,up-postgres,curve")
     parser.add_argument("--command-batch", type=int, default=0, help="0: the default")
     parser.add_argument("--curve", default="1,2,4,8,16,32", help="clients, for the curve part")
     args = parser.parse_args()
