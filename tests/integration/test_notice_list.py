@@ -65,6 +65,8 @@ async def test_the_desk_lists_its_notices_oldest_first_and_sees_which_are_acknow
     await eventually(only_the_second_open)
     [done, _] = (await listed(desk))["notices"]
     assert (done["acknowledged_by"], done["note"]) == ("CS1", "已回电")
+    # written as the notice's own times are (raised_at, due_at): UTC as Z (contract §12.5)
+    assert done["acknowledged_at"] == "2026-11-23T02:10:00Z" == done["raised_at"]
 
 
 async def test_notices_come_a_page_at_a_time_and_a_foreign_cursor_is_refused(

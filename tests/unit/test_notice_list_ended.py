@@ -37,7 +37,8 @@ def test_a_cancelled_complaints_notice_is_listed_ended_and_still_open_R6_3(tmp_p
     cancel(feed)
     view.apply(published(app))  # the same stream again, and the end
     (ended,) = listed(view, open=True)  # nobody acknowledged it: still open
-    assert ended["ended"] == {"why": "cancelled", "at": LATER.isoformat()}
+    # written as the notice's own times are (raised_at): UTC as Z, like every contract time
+    assert ended["ended"] == {"why": "cancelled", "at": LATER.isoformat().replace("+00:00", "Z")}
     assert ended | {"ended": None} == before | {"ended": None}  # the rest as it was
     view.close()
 

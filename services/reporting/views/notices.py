@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
+from pydantic_core import to_jsonable_python
 
 from services.reporting.views.zones import in_zones
 from shared.contracts.envelope import Envelope
@@ -54,12 +56,24 @@ class NoticeBoard:
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             rows = c.fetchall()
-        page = [
-            json.loads(r["notice"])
-            | {k: r[k] for k in ("acknowledged_at", "acknowledged_by", "note")}
-            for r in rows[:limit]
-        ]
+        page = [_entry(r) for r in rows[:limit]]
         return page, (rows[limit - 1]["seq"] if len(rows) > limit else None)
+
+
+def _entry(row: Any) -> dict[str, Any]:
+    """A row as notice.list answers it: its acknowledgement's and its end's times written as the
+    notification's own (`raised_at`, `due_at`) and every contract model's are, by pydantic (UTC
+    as `Z`); the row keeps them as first written (`+00:00`), so its checksum stays (§21)."""
+    notice = json.loads(row["notice"])
+    if ended := notice.get("ended"):
+        notice["ended"] = ended | {"at": as_written(ended["at"])}
+    acknowledged = {"acknowledged_at": as_written(row["acknowledged_at"])}
+    return notice | {k: row[k] for k in ("acknowledged_by", "note")} | acknowledged
+
+
+def as_written(when: str | None) -> str | None:
+    """A stored ISO time as the contract's models write a time (pydantic's JSON: UTC as Z)."""
+    return to_jsonable_python(datetime.fromisoformat(when)) if when else None
 
 
 def apply_notice(c: SQLiteCursor, seq: int, event: Envelope) -> None:
