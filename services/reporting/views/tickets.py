@@ -19,6 +19,7 @@ from services.reporting.queries.as_of import TicketRecords, order_position
 from services.reporting.views import ticket_tables, violation_rows
 from services.reporting.views.notices import NoticeBoard, apply_notice
 from services.reporting.views.parked import ParkingView
+from services.reporting.views.zones import FUNCTIONS as ZONE_FUNCTIONS
 from services.reporting.views.zones import in_zones
 from shared.eventstore.views import Batch, SQLiteView
 from shared.eventstore.views import dump as _dump
@@ -33,6 +34,7 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
     TABLES = ticket_tables.TABLES
     CHECKED = ticket_tables.CHECKED
     PRAGMAS = SQLiteView.DERIVED  # rebuilt by a replay, read again from its position
+    FUNCTIONS = ZONE_FUNCTIONS  # zone_key: zones compared as everywhere else (R1.3)
 
     def __init__(self, db_name: str) -> None:
         super().__init__(db_name)
@@ -177,7 +179,8 @@ class TicketView(NoticeBoard, ParkingView, SQLiteView):
         zones: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], int | None]:
         """Newest first. Returns one page and the cursor (a stream sequence) of the next one.
-        `zones`: only the tickets in one of them (R1.3), compared as SQLite's lower() compares."""
+        `zones`: only the tickets in one of them (R1.3), compared as shared/kernel/zones.py
+        compares them."""
         sql = "SELECT seq, state FROM tickets WHERE site = ?"
         params: list[Any] = [site]
         for column, value in (("status", status), ("kind", kind)):

@@ -1,23 +1,25 @@
-"""Zones as reporting's views compare them (R1.3): SQLite's lower() folds the ASCII letters only,
-so the zones asked are folded the same way (`folded`); a name's other letters compare as written.
-ticket.list and notice.list compare a zone so (contract 12.2, 12.5)."""
+"""Zones as reporting's views compare them (R1.3): by the one rule of shared/kernel/zones.py
+(`zone_key`: without case, every letter folded, and surrounding spaces), given to SQLite as the
+function `zone_key` on each of the view's connections (`FUNCTIONS`), so SQL folds a zone as the
+console and intake do. ticket.list and notice.list compare a zone so (contract 12.2, 12.5)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shared.kernel.zones import zone_key
 
-def zone_of(column: str) -> str:
-    """The zone of the JSON in `column` as compared: lower(trim(…))."""
-    return f"lower(trim(json_extract({column}, '$.zone')))"
+
+def _zone_key(zone: object) -> str | None:
+    """`zone_key` in SQL: NULL, or anything not text, is no zone."""
+    return zone_key(zone) if isinstance(zone, str) else None
+
+
+FUNCTIONS = {"zone_key": _zone_key}  # the ticket view's SQL functions (SQLiteView.FUNCTIONS)
 
 
 def in_zones(column: str, zones: Sequence[str]) -> tuple[str, list[str]]:
     """SQL that holds when the zone of the JSON in `column` is one of `zones`, and its
     parameters."""
-    return f"{zone_of(column)} IN ({', '.join('?' * len(zones))})", [folded(z) for z in zones]
-
-
-def folded(zone: str) -> str:
-    """`zone` as SQLite's lower(trim(…)) makes it: ASCII letters lowered, spaces cut."""
-    return "".join(ch.lower() if ch.isascii() else ch for ch in zone.strip(" "))
+    marks = ", ".join("?" * len(zones))
+    return f"zone_key(json_extract({column}, '$.zone')) IN ({marks})", [zone_key(z) for z in zones]
