@@ -171,6 +171,14 @@ async def test_a_complaint_cancelled_after_its_notice_went_out_is_not_sent_again
     )
     still = [n for n in await _listed(desk, tickets.values()) if n["ticket_id"] == tickets["open"]]
     assert ["ended" in n for n in still] == [False]
+    # the ticket's page reads it too: ticket.get's sla.notifications, as notice.list says it
+    # (contract §12.1), and as of a time after it (folded from the escalation events kept)
+    for asked in ({}, {"as_of": (START + timedelta(days=1)).isoformat()}):
+        body = {"ticket_id": tickets["gone"], **asked}
+        sla = (await desk.query("hbw", "ticket.get", body))["ticket"]["sla"]
+        assert sla["notifications"][told["notification_id"]]["ended"] == gone["ended"], asked
+    other = (await desk.query("hbw", "ticket.get", {"ticket_id": tickets["open"]}))["ticket"]
+    assert ["ended" in n for n in other["sla"]["notifications"].values()] == [False]
     await drill.set_clock(START + timedelta(minutes=31))  # past resend_after (PT30M)
     assert await eventually(lambda: _attempt_2(attempts, tickets["open"])) == [1, 2]
     await asyncio.sleep(2.5)  # a few of the channel's ticks

@@ -1,6 +1,7 @@
 """A notice whose ticket ended first (`ended` in notice.list, contract §12.5; R6.3) on the
 console: 通知 says 已结束（工单已撤销 / 工单已解决 / 工单已关闭 / 不再按投诉升级）, keeps its
-确认, and does not draw it as waiting; 今日概况's 未确认通知 does not count it. Through the
+确认, and does not draw it as waiting; 今日概况's 未确认通知 does not count it; a ticket's page
+lists its notices (`sla.notifications`, §12.1) the same way. Through the
 console: tests/integration/test_zone_notices.py."""
 
 from __future__ import annotations
@@ -56,3 +57,33 @@ def test_notices_page_says_ended_keeps_its_button_and_draws_it_not_waiting_R6_3(
     assert shown["n-1"].startswith(' class="late"') and "已结束" not in shown["n-1"]
     assert shown["n-2"].startswith(' class="ended"') and "已结束（工单已撤销）" in shown["n-2"]
     assert 'action="/notices/n-2/ack"' in shown["n-2"]  # still acknowledgeable
+
+
+def test_an_end_the_console_has_no_words_for_is_a_plain_ended():
+    # escalation may add ends (an incident's, a promise's, a notice's): said, not misread
+    assert ended_said(notice(1, ended="incident_closed")) == "已结束"
+    assert not waiting(notice(1, ended="incident_closed"))
+
+
+def test_a_tickets_page_lists_its_notices_the_ended_one_grey_R6_3():
+    session = SimpleNamespace(site="hbw", staff_id="HB-CS2", csrf="x", must_change_password=False)
+    who = SimpleNamespace(role="cs_assistant", name="HB-CS2", session=session)
+    told = {k: v for k, v in notice(1).items() if k in ("role", "reason", "raised_at")}
+    told |= {"department": None, "acknowledged_by": None, "acknowledged_at": None}
+    notifications = {
+        "n-1": told,
+        "n-2": told | {"ended": {"why": "cancelled", "at": ENDED_AT}},
+        "n-3": told | {"acknowledged_by": "HB-CS2", "acknowledged_at": ENDED_AT},
+    }
+    ticket = {"ticket_id": "t-1", "ticket_no": "HBW-202612-0001", "status": "cancelled",
+              "kind": "complaint", "received_at": ENDED_AT, "history": [],
+              "sla": {"notifications": notifications}}  # fmt: skip
+    html = environment().get_template("ticket.html").render(
+        who=who, ticket=ticket, history=[], menu=(), path="/tickets/t-1", worker=False,
+        opens=lambda path: False, t=lambda when: when or "", site_name="Harbour View",
+    )  # fmt: skip
+    shown = rows(html)
+    assert shown["n-1"].startswith(' class="late"') and "待辖区客服助理确认" in shown["n-1"]
+    assert shown["n-2"].startswith(' class="ended"') and "已结束（工单已撤销）" in shown["n-2"]
+    assert "确认" not in shown["n-2"].split("已结束")[1]  # over: waits for nobody
+    assert shown["n-3"].startswith(">") and "HB-CS2 于" in shown["n-3"]

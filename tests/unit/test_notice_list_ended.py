@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from services.escalation.adapters.translate import translate
 from services.escalation.domain import Notice
+from services.reporting.projections.service_levels import SERVICE_LEVELS
 from services.reporting.queries.tickets import list_notices
 from services.reporting.views.tickets import TicketView
-from shared.contracts.escalation_events import ListNotices
+from shared.contracts.escalation_events import EscalationNotificationEndedEvent, ListNotices
 from shared.messaging.inbox import Delivery
 from tests.unit.test_complaint_received import LATER
 from tests.unit.test_notice_ends import a_complaint_told
@@ -71,3 +73,39 @@ def test_a_view_of_the_ends_rebuilt_in_any_batches_has_the_same_checksum(tmp_pat
     assert listed(whole) == listed(one_by_one)
     whole.close()
     one_by_one.close()
+
+
+def test_the_tickets_service_levels_say_its_notice_ended_as_notice_list_does_R6_3(
+    tmp_path: Path,
+):
+    _, app, feed = a_complaint_told()
+    cancel(feed)
+    stream = published(app)
+    (notice,) = listed_after(tmp_path, stream)
+    state = SERVICE_LEVELS.fold([d.envelope for d in stream])
+    assert state is not None
+    (told,) = state["notifications"].values()
+    assert told["ended"] == notice["ended"] == {"why": "cancelled", "at": "2026-11-23T03:00:00Z"}
+
+
+def test_an_end_heard_twice_or_of_a_notice_the_ticket_never_had_changes_nothing(
+    tmp_path: Path,
+):
+    _, app, feed = a_complaint_told()
+    cancel(feed)
+    stream = [d.envelope for d in published(app)]
+    [end] = [e for e in stream if isinstance(e, EscalationNotificationEndedEvent)]
+    state = SERVICE_LEVELS.fold(stream)
+    assert SERVICE_LEVELS.evolve(state, end) is None  # republished: already applied
+    stranger = end.model_copy(update={
+        "data": end.data.model_copy(update={"notification_id": uuid4()}),
+        "aggregate_id": uuid4()})  # fmt: skip
+    assert SERVICE_LEVELS.evolve(state, stranger) is None  # not one of this ticket's
+
+
+def listed_after(tmp_path: Path, stream: list[Delivery]) -> list[dict[str, Any]]:
+    view = TicketView(str(tmp_path / "after.db"))
+    view.apply(stream)
+    found = listed(view)
+    view.close()
+    return found

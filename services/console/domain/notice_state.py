@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.console.domain.words import word
+from services.console.domain.words import NOTICE_ENDS
 
 
 def waiting(notice: dict[str, Any]) -> bool:
@@ -17,6 +17,10 @@ def waiting(notice: dict[str, Any]) -> bool:
 
 
 def ended_said(notice: dict[str, Any]) -> str:
-    """已结束（工单已撤销） for a notice that ended, "" for one that did not."""
+    """已结束（工单已撤销） for a notice that ended, "" for one that did not; an end whose why
+    the console has no words for (a code escalation added later) is a plain 已结束."""
     ended = notice.get("ended") or {}
-    return f"已结束（{word('notice_end', ended['why'])}）" if ended.get("why") else ""
+    if not ended:
+        return ""
+    why = NOTICE_ENDS.get(str(ended.get("why")))
+    return f"已结束（{why}）" if why else "已结束"

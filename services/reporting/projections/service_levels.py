@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 from shared.contracts import escalation_events as escalation
 from shared.contracts.envelope import Envelope
 from shared.eventstore.views import Projector, Step
@@ -90,6 +92,18 @@ def _acknowledged(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState:
     return state | {"notifications": state["notifications"] | {d["notification_id"]: note}}
 
 
+def _ended(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState | None:
+    """What a notification is about ended before anyone acknowledged it (R6.3): `ended` `{why,
+    at}` on it, as notice.list says it (contract §12.5), once; no notification here (one about
+    an incident, a promise, a notice), no change."""
+    note = state["notifications"].get(d["notification_id"])
+    if note is None or note.get("ended"):
+        return None
+    ended = {"why": d["why"], "at": to_jsonable_python(ev.occurred_at)}  # as notice.list's
+    notes = state["notifications"] | {d["notification_id"]: note | {"ended": ended}}
+    return state | {"notifications": notes}
+
+
 def _notify(state: SlaState, d: dict[str, Any], reason: str, event: Envelope) -> SlaState:
     note = d["notification"]
     raised = {
@@ -157,6 +171,7 @@ STEPS: dict[type[Envelope], Step] = {
             lambda d: {"upgraded": True}, "complaint_upgraded"
         ),
         escalation.EscalationNotificationAcknowledgedEvent: _acknowledged,
+        escalation.EscalationNotificationEndedEvent: _ended,
         escalation.EscalationMajorReportedEvent: lambda state, ev, d: _notify(
             state, d, "major_reported", ev
         ),
@@ -197,9 +212,6 @@ STEPS |= {
     escalation.EscalationPromiseOverdueEvent: lambda state, ev: None,
     # a special-care resident's visit due (R11.10) names a resident: listed as a notice only
     escalation.EscalationCareVisitDueEvent: lambda state, ev: None,
-    # a notice no longer owed, its ticket ended or its complaint off the ladder (R6.3): the
-    # ticket's clocks and ladder say so already; the view lists the end with the notice
-    escalation.EscalationNotificationEndedEvent: lambda state, ev: None,
 }
 # Keyed by the ticket: one state holds the clocks, ladder and notices of every escalation
 # aggregate about it.
