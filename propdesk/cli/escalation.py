@@ -128,13 +128,22 @@ def notice_list(
     open_only: Annotated[
         bool, typer.Option("--open", help="Only those nobody has acknowledged yet")
     ] = False,
+    newest: Annotated[
+        bool, typer.Option("--newest", help="Newest first, the next page older")
+    ] = False,
+    cursor: Annotated[
+        str | None, typer.Option(help="The next page: the cursor the page before printed")
+    ] = None,
     limit: Annotated[int, typer.Option(help="At most this many (1–200)")] = 200,
     nats_url: NatsUrl = None,
     as_json: AsJson = False,
 ) -> None:
-    """A site's notifications to roles, oldest first, and who acknowledged each (or that what it
-    is about ended first)."""
-    body: dict[str, Any] = {"open": open_only, "limit": limit}
+    """A site's notifications to roles, a page of them (oldest first, or --newest first), who
+    acknowledged each (or that what it is about ended first), and how many still wait."""
+    body: dict[str, Any] = {"open": open_only, "limit": limit, "newest_first": newest,
+                            "count": True}  # fmt: skip
+    if cursor is not None:
+        body["cursor"] = cursor
     if role is not None:
         body["role"] = role
     if department is not None:
@@ -170,6 +179,10 @@ def notice_list(
                       n["clock"] or n["level"] or "", times(n["due_at"]), acked,
                       n["notification_id"])  # fmt: skip
     print_table(out, table)  # eight columns and an id to copy whole: blocks when narrow
+    # every one waiting, beyond this page: an owed notice is never lost off the end (R6.3)
+    out.print(f"{reply['waiting']} waiting (not acknowledged, not ended)")
+    if reply.get("next_cursor"):
+        out.print(f"more: --cursor {reply['next_cursor']}" + (" --newest" if newest else ""))
 
 
 def _said(notice: dict[str, Any], times: TableTimes) -> str | None:

@@ -735,8 +735,8 @@ def _promise_summary(data: PromiseDue) -> PromiseSummary | None:
 
 
 class ListNotices(Contract):
-    """A site's notifications, oldest first (notice.list): of one role, or only those nobody
-    has acknowledged yet (`open`)."""
+    """A site's notifications, oldest first or newest first (notice.list): of one role, or only
+    those nobody has acknowledged yet (`open`); with `count`, how many wait for someone."""
 
     role: Role | None = None
     department: Department | None = Field(
@@ -757,6 +757,17 @@ class ListNotices(Contract):
         max_length=80,
         description="Only the notifications about this subject: its ticket_no (a ticket's or an "
         "incident's number, a case's or promise's ref)",
+    )
+    newest_first: bool = Field(
+        default=False,
+        description="Newest first, each next page older (a desk's latest, with the older a page "
+        "away); default oldest first",
+    )
+    count: bool = Field(
+        default=False,
+        description="Also answer `waiting`: how many of the notifications the filters choose "
+        "(role, department, zones, ticket_no; not open, limit or cursor) nobody has acknowledged "
+        "and whose subject did not end first — all of them, not one page's",
     )
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=200)

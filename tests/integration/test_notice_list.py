@@ -93,3 +93,36 @@ async def test_notices_come_a_page_at_a_time_and_a_foreign_cursor_is_refused(
     assert bad["error"]["code"] == "invalid" and bad["error"]["fields"][0]["field"] == "cursor"
     other = await desk.query("ohs", "notice.list", {})
     assert other == {"ok": True, "notices": [], "next_cursor": None}  # hbw's are hbw's
+
+
+async def test_newest_first_pages_back_to_the_oldest_and_counts_every_one_still_waiting_R6_3(
+    desk: Desk, drill_services
+) -> None:
+    """A desk reads its latest notices first and the older a page away; `waiting` counts every
+    notice the filters choose that nobody acknowledged (and did not end), beyond any page: an
+    old one owed is never lost off the end of a list (contract §12.5)."""
+    await drill_services()
+    drill = Drill(desk)
+    ids = await breached_help_requests(desk, drill, 3)
+
+    async def all_three() -> bool:
+        return len((await listed(desk))["notices"]) == 3
+
+    await eventually(all_three)
+    first = await listed(desk, newest_first=True, limit=2, count=True)
+    assert [n["ticket_id"] for n in first["notices"]] == [ids[2], ids[1]]
+    assert first["waiting"] == 3  # all three, though the page holds two
+    older = await listed(desk, newest_first=True, limit=2, cursor=first["next_cursor"])
+    assert [n["ticket_id"] for n in older["notices"]] == [ids[0]]
+    assert older["next_cursor"] is None and "waiting" not in older  # asked only with count
+
+    oldest = (await listed(desk))["notices"][0]  # the oldest: past the newest page of one
+    ack = {"staff_id": "CS1", "notification_id": oldest["notification_id"]}
+    assert (await drill.escalation("ack", ack))["ok"]
+
+    async def two_waiting() -> dict | None:
+        reply = await listed(desk, newest_first=True, limit=1, count=True)
+        return reply if reply["waiting"] == 2 else None
+
+    assert [n["ticket_id"] for n in (await eventually(two_waiting))["notices"]] == [ids[2]]
+    assert (await listed(desk, role="project_manager", count=True))["waiting"] == 0

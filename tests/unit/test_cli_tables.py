@@ -68,7 +68,7 @@ REPLIES = {
         "role": "department_supervisor", "department": "engineering",
         "reason": "clock_breached", "clock": "order_collected_household", "level": None,
         "due_at": "2026-12-05T07:23:00+08:00", "acknowledged_at": None,
-        "acknowledged_by": None}]},
+        "acknowledged_by": None}], "next_cursor": None, "waiting": 1},
 }  # fmt: skip
 
 
@@ -156,9 +156,10 @@ def test_notice_list_on_a_narrow_terminal_is_a_block_per_notice_with_its_id_whol
 ) -> None:
     text = run(columns, "notice", "list")
     lines = text.splitlines()
-    assert f"id             {NOTICE}" in lines[-3]  # the id `notice ack` takes, on one line
+    assert f"id             {NOTICE}" in lines[-4]  # the id `notice ack` takes, on one line
     assert "clock / level  order_collected_household" in text
-    assert "2026-12-05 07:23" in text and "times in Asia/Shanghai, UTC+08:00" in lines[-1]
+    assert "2026-12-05 07:23" in text and "times in Asia/Shanghai, UTC+08:00" in lines[-2]
+    assert lines[-1] == "1 waiting (not acknowledged, not ended)"
 
 
 def test_notice_list_is_a_table_where_it_fits() -> None:
@@ -177,7 +178,7 @@ def test_notice_list_says_what_an_incident_and_a_promise_are_about_R16_5_R6_15(
     fire = row | {"ticket_no": "HBW-INC-202612-001", "reason": "incident_alerted",
                   "incident": incident}  # fmt: skip
     promise = row | {"ticket_no": "p-1", "reason": "promise_overdue", "promise": promised}
-    notices = {"ok": True, "notices": [fire, promise]}
+    notices = {"ok": True, "notices": [fire, promise], "next_cursor": None, "waiting": 2}
     monkeypatch.setitem(REPLIES, "desk.qry.hbw.notice.list", notices)
 
     text = run(100, "notice", "list")
@@ -189,9 +190,30 @@ def test_notice_list_says_what_an_incident_and_a_promise_are_about_R16_5_R6_15(
 
 def test_notice_list_says_a_notice_ended_and_when_R6_3(monkeypatch: pytest.MonkeyPatch) -> None:
     row = REPLIES["desk.qry.hbw.notice.list"]["notices"][0]
-    ended = row | {"ended": {"why": "cancelled", "at": "2026-12-05T01:00:00+00:00"}}
-    monkeypatch.setitem(REPLIES, "desk.qry.hbw.notice.list", {"ok": True, "notices": [ended]})
+    ended = row | {"ended": {"why": "cancelled", "at": "2026-12-05T01:00:00Z"}}
+    reply = {"ok": True, "notices": [ended], "next_cursor": None, "waiting": 0}
+    monkeypatch.setitem(REPLIES, "desk.qry.hbw.notice.list", reply)
 
     text = run(240, "notice", "list")
 
     assert "ended (cancelled) 2026-12-05 09:00" in text  # in the site's zone
+
+
+def test_notice_list_says_how_many_wait_and_how_to_ask_for_the_older_page_R6_3(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[dict[str, Any]] = []
+    reply = REPLIES["desk.qry.hbw.notice.list"] | {"next_cursor": "41", "waiting": 305}
+
+    def request(url: str, subject: str, body: dict[str, Any]) -> dict[str, Any]:
+        asked.append(body)
+        return reply
+
+    monkeypatch.setattr(common, "request", request)
+
+    text = run(240, "notice", "list", "--newest", "--cursor", "97", "--limit", "1")
+
+    assert asked == [{"open": False, "limit": 1, "newest_first": True, "count": True,
+                      "cursor": "97"}]  # fmt: skip
+    assert "305 waiting (not acknowledged, not ended)" in text  # beyond this page of one
+    assert "more: --cursor 41 --newest" in text

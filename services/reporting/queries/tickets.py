@@ -72,17 +72,18 @@ def list_tickets(view: TicketView, site: str, query: ListTickets) -> dict[str, A
 
 
 def list_notices(view: TicketView, site: str, query: ListNotices) -> dict[str, Any]:
+    chosen = {
+        "role": query.role.value if query.role else None,
+        "department": query.department.value if query.department else None,
+        "ticket_no": query.ticket_no,
+        "zones": query.zones,
+    }
     notices, next_seq = view.notices(
-        site,
-        role=query.role.value if query.role else None,
-        department=query.department.value if query.department else None,
-        unacknowledged=query.open,
-        ticket_no=query.ticket_no,
-        zones=query.zones,
-        limit=query.limit,
-        after_seq=_cursor(query.cursor) or 0,
-    )
-    return _page("notices", notices, next_seq)
+        site, unacknowledged=query.open, limit=query.limit, after_seq=_cursor(query.cursor) or 0,
+        newest_first=query.newest_first, **chosen,
+    )  # fmt: skip
+    reply = _page("notices", notices, next_seq)
+    return reply | ({"waiting": view.waiting(site, **chosen)} if query.count else {})
 
 
 def _cursor(cursor: str | None) -> int | None:

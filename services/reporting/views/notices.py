@@ -1,7 +1,8 @@
 """The staff's notices in the ticket view: a notification escalation raises (a breach, a ladder
 step, an upgrade) is written as it arrives, marked when acknowledged and when what it is about
 ended first (`ended` in its notice: R6.3) (`apply_notice`), and `notice.list` pages through them
-(`NoticeBoard.notices`). Their table is listed in views/ticket_tables.py."""
+(`NoticeBoard.notices`) and counts those still waiting (`NoticeBoard.waiting`). Their table is
+listed in views/ticket_tables.py."""
 
 from __future__ import annotations
 
@@ -31,33 +32,60 @@ class NoticeBoard:
     def notices(
         self, site: str, *, role: str | None, unacknowledged: bool, limit: int, after_seq: int,
         department: str | None = None, ticket_no: str | None = None, zones: Sequence[str] = (),
+        newest_first: bool = False,
     ) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
-        """Oldest first. Returns one page and the cursor (a stream sequence) of the next one."""
-        sql = "SELECT * FROM notices WHERE site = ? AND seq > ?"
-        params: list[Any] = [site, after_seq]
-        if role is not None:
-            sql += " AND role = ?"
-            params.append(role)
-        if department is not None:  # a department supervisor's own (R6.3, R4.12), and those
-            # to no department: to every department's supervisors
-            sql += " AND coalesce(json_extract(notice, '$.department'), ?) = ?"
-            params += [department, department]
-        if zones:  # a zone CS assistant's own (R1.3, R6.3), and those to no zone: to all of them
-            clause, folded = in_zones("notice", zones)
-            sql += f" AND (json_extract(notice, '$.zone') IS NULL OR {clause})"
-            params += folded
-        if ticket_no is not None:  # one subject's: an incident's page (R16.5)
-            sql += " AND json_extract(notice, '$.ticket_no') = ?"
-            params.append(ticket_no)
+        """Oldest first (`newest_first`: newest first, `after_seq` then the one before which the
+        page begins). Returns one page and the cursor (a stream sequence) of the next one."""
+        where, params = _chosen(site, role, department, zones, ticket_no)
         if unacknowledged:
-            sql += " AND acknowledged_at IS NULL"
-        sql += " ORDER BY seq LIMIT ?"
-        params.append(limit + 1)
+            where += " AND acknowledged_at IS NULL"
+        if after_seq:
+            where += " AND seq < ?" if newest_first else " AND seq > ?"
+            params.append(after_seq)
+        order = "DESC" if newest_first else "ASC"
         with self.datastore.transaction(commit=False) as c:
-            c.execute(sql, params)
+            c.execute(f"SELECT * FROM notices WHERE {where} ORDER BY seq {order} LIMIT ?",
+                      [*params, limit + 1])  # fmt: skip
             rows = c.fetchall()
         page = [_entry(r) for r in rows[:limit]]
         return page, (rows[limit - 1]["seq"] if len(rows) > limit else None)
+
+    def waiting(
+        self, site: str, *, role: str | None, department: str | None = None,
+        ticket_no: str | None = None, zones: Sequence[str] = (),
+    ) -> int:  # fmt: skip
+        """How many of the notices so chosen wait for someone: nobody acknowledged them and
+        what they are about did not end first (R6.3) — every one, not a page's."""
+        where, params = _chosen(site, role, department, zones, ticket_no)
+        where += " AND acknowledged_at IS NULL AND json_extract(notice, '$.ended') IS NULL"
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT count(*) AS n FROM notices WHERE {where}", params)
+            return int(c.fetchone()["n"])
+
+
+def _chosen(
+    site: str, role: str | None, department: str | None, zones: Sequence[str],
+    ticket_no: str | None,
+) -> tuple[str, list[Any]]:  # fmt: skip
+    """The WHERE clause (and its parameters) of a site's notices to `role`, of `department`,
+    in `zones`, about `ticket_no` (each None or empty: any)."""
+    where = "site = ?"
+    params: list[Any] = [site]
+    if role is not None:
+        where += " AND role = ?"
+        params.append(role)
+    if department is not None:  # a department supervisor's own (R6.3, R4.12), and those
+        # to no department: to every department's supervisors
+        where += " AND coalesce(json_extract(notice, '$.department'), ?) = ?"
+        params += [department, department]
+    if zones:  # a zone CS assistant's own (R1.3, R6.3), and those to no zone: to all of them
+        clause, keys = in_zones("notice", zones)
+        where += f" AND (json_extract(notice, '$.zone') IS NULL OR {clause})"
+        params += keys
+    if ticket_no is not None:  # one subject's: an incident's page (R16.5)
+        where += " AND json_extract(notice, '$.ticket_no') = ?"
+        params.append(ticket_no)
+    return where, params
 
 
 def _entry(row: Any) -> dict[str, Any]:
