@@ -1,8 +1,8 @@
 """今日概况's 未确认通知 (services/console/application/dashboard.py `today`): the unacknowledged
 notices of those the member's 通知 lists her by default (my_notices.py) — her role's; a zone CS
 assistant's, under 我的辖区, her zones' and the site-wide ones (R1.3, R6.3) — asked of notice.list
-as 通知 asks; not the site's every notice. Through the console: tests/integration/
-test_zone_notices.py."""
+as 通知 asks, counted by reporting (`count`); not the site's every notice. Through the console:
+tests/integration/test_zone_notices.py."""
 
 from __future__ import annotations
 
@@ -38,7 +38,11 @@ class Desk:
             for role, zone, acked in NOTICES
             if body.get("role") in (None, role) and (not zones or zone is None or zone in zones)
         ]
-        return {"ok": True, "notices": found, "next_cursor": None}
+        waiting = sum(1 for n in found if not n["acknowledged_at"])  # the view's count
+        page = found[::-1][: body["limit"]] if body.get("newest_first") else found[: body["limit"]]
+        return {"ok": True, "notices": page, "next_cursor": None} | (
+            {"waiting": waiting} if body.get("count") else {}
+        )
 
 
 async def counted(role: str, zones: tuple[str, ...] = ()) -> tuple[int, Desk]:
@@ -52,7 +56,9 @@ async def test_a_zone_cs_assistant_counts_her_zones_and_the_site_wide_ones_R1_3_
     count, desk = await counted("cs_assistant", ("A区", "B区"))
 
     assert count == 2  # A区's and the one to no zone; C区's, the acknowledged and the PM's not
-    assert {"role": "cs_assistant", "zones": ["A区", "B区"], "limit": 200} in desk.asked
+    # counted by reporting over every notice of hers, not of a page (a page of one is asked)
+    assert {"role": "cs_assistant", "zones": ["A区", "B区"], "newest_first": True, "count": True,
+            "limit": 1} in desk.asked  # fmt: skip
 
 
 async def test_under_all_she_counts_her_role_s_across_the_site_R1_3():

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from services.console.adapters.templating import environment
-from services.console.application.my_notices import unacknowledged
 from services.console.domain.notice_state import ended_said, waiting
 
 ENDED_AT = "2026-12-05T01:00:00+00:00"
@@ -34,11 +33,10 @@ def test_each_end_is_said_in_words_R6_3():
     assert ended_said(notice(1)) == ""
 
 
-def test_an_ended_notice_waits_for_nobody_and_is_not_counted_R6_3():
+def test_an_ended_notice_waits_for_nobody_R6_3():
     notices = [notice(1), notice(2, ended="cancelled"), notice(3, acked=ENDED_AT),
                notice(4, ended="resolved", acked=ENDED_AT)]  # fmt: skip
     assert [waiting(n) for n in notices] == [True, False, False, False]
-    assert unacknowledged(notices) == 1  # 未确认通知: the one whose complaint goes on
 
 
 def rows(html: str) -> dict[str, str]:
@@ -51,6 +49,7 @@ def test_notices_page_says_ended_keeps_its_button_and_draws_it_not_waiting_R6_3(
     html = environment().get_template("notices.html").render(
         who=who, notices=[notice(1), notice(2, ended="cancelled")], mine=True,
         area=SimpleNamespace(own=False), described={}, csrf="x", menu=(), path="/notices",
+        unacknowledged=1, older=None, before=None,
         opens=lambda path: False, t=lambda when: when or "", site_name="Harbour View",
     )  # fmt: skip
     shown = rows(html)

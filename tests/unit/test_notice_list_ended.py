@@ -36,11 +36,15 @@ def test_a_cancelled_complaints_notice_is_listed_ended_and_still_open_R6_3(tmp_p
     view.apply(published(app))
     (before,) = listed(view)
     assert "ended" not in before  # what it is about goes on
+    assert list_notices(view, "hbw", ListNotices(count=True))["waiting"] == 1
     cancel(feed)
     view.apply(published(app))  # the same stream again, and the end
     (ended,) = listed(view, open=True)  # nobody acknowledged it: still open
     # written as the notice's own times are (raised_at): UTC as Z, like every contract time
     assert ended["ended"] == {"why": "cancelled", "at": LATER.isoformat().replace("+00:00", "Z")}
+    # owed no more: not counted as waiting (the console's 未确认通知), though `open` lists it
+    waiting = list_notices(view, "hbw", ListNotices(count=True))["waiting"]
+    assert waiting == 0
     assert ended | {"ended": None} == before | {"ended": None}  # the rest as it was
     view.close()
 

@@ -205,16 +205,21 @@ class DeskPages(Web):
         area = who.area(request) if mine else area_of((), None)
         # 我的岗位, what 今日概况's 未确认通知 counts (my_notices.py); 全部: every role's
         role, department = (who.role, who.department) if mine else (None, None)
+        # an older page (更早的通知): the cursor notice.list gave out, digits only
+        before = request.query_params.get("before") or None
+        before = before if before and before.isascii() and before.isdigit() else None
         try:
             shown = await my_notices.listed(
-                self.desk, who.session.site, role, department, area.zones
+                self.desk, who.session.site, role, department, area.zones, before
             )
         except Refused as refused:
             raise Stop(503, refused.shown) from None
         return self.page(
-            request, "notices.html", who=who, notices=shown, mine=mine, area=area,
-            described=await described(self.desk.desk, who.session.site, shown),
-            csrf=who.session.csrf, done=request.query_params.get("m"), live="reload",
+            request, "notices.html", who=who, notices=shown.notices, mine=mine, area=area,
+            unacknowledged=shown.waiting, older=shown.older, before=before,
+            described=await described(self.desk.desk, who.session.site, shown.notices),
+            csrf=who.session.csrf, done=request.query_params.get("m"),
+            live=None if before else "reload",  # an older page stays where it is
         )  # fmt: skip
 
     async def acknowledge(self, request: Request, who: Who) -> Response:

@@ -30,7 +30,7 @@ async def today(
     latest = await front.tickets(site, zones=zones)
     open_ = await front.queue(site, "open", None, zones=zones)
     notices = await front.notices(site, None)
-    hers = await my_notices.listed(front, site, role, department, zones)
+    unacknowledged = await my_notices.waiting(front, site, role, department, zones)
 
     def local_day(when: str | None) -> str:
         return datetime.fromisoformat(when).astimezone(zone).date().isoformat() if when else ""
@@ -56,7 +56,7 @@ async def today(
             1 for n in notices
             if n.get("reason") == "clock_breached" and local_day(n.get("raised_at")) == day
         ),
-        "unacknowledged": my_notices.unacknowledged(hers),
+        "unacknowledged": unacknowledged,  # every one, counted by reporting
         "incidents": incidents,
         "ladder": {level: ladder[level] for level in LADDER if ladder[level]},  # lowest first
         "satisfaction": satisfaction,

@@ -1,0 +1,63 @@
+"""通知 pages back through every notice, and 今日概况's 未确认通知 counts every one owed (R6.3):
+a notice nobody acknowledged, older than a page of the newest, is neither lost from the list nor
+from the count (notice.list `newest_first`, `count`: contract §12.5; CONSOLE.md 通知)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from services.console.application import my_notices
+from tests.integration.console_support import console_of, csrf_of
+from tests.integration.drill import Drill
+from tests.integration.support import START, Desk, eventually, report_body
+from tests.integration.test_zone_notices import SITES, unacknowledged_rows, unacknowledged_tile
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def drill_sites():
+    return SITES
+
+
+def shown_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="notice-([^"]+)"', html)
+
+
+async def test_an_owed_notice_a_page_back_is_listed_there_and_counted_R6_3(
+    desk: Desk, drill_services, settings, sim_clock, nats_server, monkeypatch
+) -> None:
+    monkeypatch.setattr(my_notices, "PAGE", 2)  # a page of two: the oldest of three a page back
+    await drill_services("intake", "reporting", "escalation")
+    for n in range(3):  # three help requests not replied to in 5 minutes (R10.2): three notices
+        body = report_body(f"h-{n}", staff_id="HB-S01", kind="help", help_category="G",
+                           category=None)  # fmt: skip
+        assert (await desk.command("hbw", "report", body))["ok"]
+    await Drill(desk).set_clock(START + timedelta(minutes=10))
+
+    async def three() -> list[dict] | None:
+        found = (await desk.query("hbw", "notice.list", {"role": "cs_assistant"}))["notices"]
+        return found if len(found) == 3 else None
+
+    oldest, *newer = await eventually(three)
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS1") as (cs,):
+        first = (await cs.get("/notices")).text
+        for notice in newer:  # the newest two acknowledged: nothing waits on the first page
+            acked = await cs.post(f"/notices/{notice['notification_id']}/ack",
+                                  data={"csrf": csrf_of(first)})  # fmt: skip
+            assert acked.status_code == 200
+        first = (await cs.get("/notices")).text
+        assert shown_ids(first) == [n["notification_id"] for n in reversed(newer)]
+        assert unacknowledged_rows(first) == 0
+        assert re.search(r'id="waiting">待确认 <strong>1</strong> 条', first)  # the older one
+        assert unacknowledged_tile((await cs.get("/dashboard")).text)[0] == 1
+
+        older = re.search(r'href="(/notices\?before=\d+)" id="older"', first)
+        assert older, first[-1500:]
+        back = (await cs.get(older.group(1))).text
+        assert shown_ids(back) == [oldest["notification_id"]] and unacknowledged_rows(back) == 1
+        assert 'id="older"' not in back and 'id="newest"' in back
