@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.console_support import Running, chromium, no_overflow, running_up, shoot
+from tests.e2e.console_support import (
+    DESKTOP,
+    Running,
+    chromium,
+    no_overflow,
+    running_up,
+    shoot,
+)
 from tests.e2e.test_console_zones import listening, tile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -82,3 +89,87 @@ def test_a_withdrawn_complaint_s_notice_is_shown_ended_and_not_counted_R6_3(
     no_overflow(page)
 
     tile(page, running, f"{running.console}/dashboard", "1")  # the other only
+
+
+def notice_of(running: Running, ticket_no: str, timeout: float = 15) -> dict[str, Any]:
+    """The notice about `ticket_no`, once reporting lists it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = running.ask("desk.qry.hbw.notice.list", {"ticket_no": ticket_no})["notices"]
+        if found:
+            return found[0]
+        time.sleep(0.3)
+    raise AssertionError(f"no notice about {ticket_no} listed")
+
+
+def signed_in_again(browser: Any, running: Running, staff: str) -> Any:
+    """`staff`, who chose her password in `listening`, signed in again in a new browser
+    context, on a page that listens to /live and does not reload itself (受理登记)."""
+    page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    page.goto(f"{running.console}/login")
+    page.select_option("select[name=site]", "hbw")
+    page.fill("[name=staff_id]", staff)
+    page.fill("[name=password]", f"zones-{staff}-2026")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    with page.expect_response(lambda r: r.url.endswith("/live")):
+        page.goto(f"{running.console}/desk")
+    return page
+
+
+def banner_says(page: Any, right: Any, timeout: float = 15) -> None:
+    """Until the banner's text is `right` (the page's CSP allows no evaluated script)."""
+    deadline = time.monotonic() + timeout
+    while not right(page.inner_text("#live-banner")):
+        assert time.monotonic() < deadline, page.inner_text("#live-banner")
+        page.wait_for_timeout(300)
+
+
+def banner_gone(page: Any) -> None:
+    page.wait_for_selector("#live-banner", state="hidden", timeout=15_000)
+
+
+def test_the_banner_drops_a_notice_owed_no_more_without_opening_notices_R6_3(
+    running: Running, browser: Any
+) -> None:
+    """Her 新通知 banner is kept through her pages until 通知 is opened — or until the notice is
+    owed no more: its ticket ended, or someone acknowledged it elsewhere (another tab, another
+    member, `propdesk notice ack`). The page asks /live/owed on each load and on each change at
+    the desk, and drops those; one still owed stays on the next page. The ticket's page lists the
+    ended notice grey (ended-02-ticket-*.png)."""
+    page = signed_in_again(browser, running, "HB-CS1")  # a tab of her own: nothing kept
+    page.wait_for_timeout(1_000)  # her feed subscribed
+    gone = complaint(running, "banner-gone", "3-201")
+    page.wait_for_selector("#live-banner:not([hidden])", timeout=15_000)
+    assert gone["ticket_no"] in page.inner_text("#live-banner")
+    notice_of(running, gone["ticket_no"])
+    cancel = {"ticket_id": gone["ticket_id"], "staff_id": "HB-M01", "reason": "withdrawn"}
+    assert running.ask("desk.cmd.hbw.intake.cancel", cancel)["ok"]
+    banner_gone(page)  # ended: heard as a change, checked, dropped — 通知 never opened
+    page.goto(f"{running.console}/tickets")
+    page.wait_for_load_state()
+    page.wait_for_timeout(1_000)  # the page's own check
+    assert page.locator("#live-banner").is_hidden()  # and not raised again on the next page
+
+    with page.expect_response(lambda r: r.url.endswith("/live")):
+        page.goto(f"{running.console}/desk")
+    page.wait_for_timeout(1_000)
+    acked = complaint(running, "banner-acked", "3-201")
+    owed = complaint(running, "banner-owed", "3-201")
+    banner_says(page, lambda said: owed["ticket_no"] in said and "另有 1 条" in said)
+    notice = notice_of(running, acked["ticket_no"])
+    ack = {"notification_id": notice["notification_id"], "staff_id": "HB-CS1"}
+    assert running.ask("desk.cmd.hbw.escalation.ack", ack)["ok"]  # elsewhere: on the bus
+    # the acknowledged one dropped; the one still owed stays
+    banner_says(page, lambda said: owed["ticket_no"] in said and "另有" not in said)
+    page.goto(f"{running.console}/tickets/{gone['ticket_id']}")
+    page.wait_for_load_state()
+    page.wait_for_timeout(1_000)  # the page's own check: the other still owed
+    banner = page.inner_text("#live-banner")
+    assert owed["ticket_no"] in banner and acked["ticket_no"] not in banner
+
+    # the ticket's page lists its notice, ended: grey, 已结束（工单已撤销）
+    [row] = page.query_selector_all("#ticket-notices tbody tr.ended")
+    assert "已结束（工单已撤销）" in row.inner_text()
+    shoot(page, "ended-02-ticket")
+    no_overflow(page)

@@ -5,6 +5,7 @@ from the count (notice.list `newest_first`, `count`: contract §12.5; CONSOLE.md
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -61,3 +62,39 @@ async def test_an_owed_notice_a_page_back_is_listed_there_and_counted_R6_3(
         back = (await cs.get(older.group(1))).text
         assert shown_ids(back) == [oldest["notification_id"]] and unacknowledged_rows(back) == 1
         assert 'id="older"' not in back and 'id="newest"' in back
+
+
+async def test_the_live_banner_asks_which_of_its_notices_are_still_owed_R6_3(
+    desk: Desk, drill_services, settings, sim_clock, nats_server
+) -> None:
+    """/live/owed (live.js asks it on each page): of the banner's notices, the acknowledged one
+    is owed no more; the one nobody acknowledged is; one reporting does not list (yet) is kept."""
+    await drill_services("intake", "reporting", "escalation")
+    for n in range(2):
+        body = report_body(f"o-{n}", staff_id="HB-S01", kind="help", help_category="G",
+                           category=None)  # fmt: skip
+        assert (await desk.command("hbw", "report", body))["ok"]
+    await Drill(desk).set_clock(START + timedelta(minutes=10))
+
+    async def two() -> list[dict] | None:
+        found = (await desk.query("hbw", "notice.list", {"role": "cs_assistant"}))["notices"]
+        return found if len(found) == 2 else None
+
+    done, owed = await eventually(two)
+    ack = {"staff_id": "HB-CS1", "notification_id": done["notification_id"]}
+    assert (await Drill(desk).escalation("ack", ack))["ok"]
+
+    async def acknowledged() -> bool:
+        found = (await desk.query("hbw", "notice.list", {"open": True}))["notices"]
+        return [n["notification_id"] for n in found] == [owed["notification_id"]]
+
+    assert await eventually(acknowledged)
+    unknown = str(uuid.uuid4())
+    asked = [(done["notification_id"], done["ticket_no"]), (owed["notification_id"],
+             owed["ticket_no"]), (unknown, "HBW-202611-9999")]  # fmt: skip
+    query = "&".join(f"id={i}&no={n}" for i, n in asked)
+    free_port = settings.model_copy(update={"console_port": 0})
+    async with console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS1") as (cs,):
+        reply = await cs.get(f"/live/owed?{query}")
+    assert reply.status_code == 200
+    assert reply.json() == {"owed": [owed["notification_id"], unknown]}

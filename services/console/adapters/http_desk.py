@@ -8,9 +8,9 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
-from services.console.adapters.http_web import Stop, Web, Who
+from services.console.adapters.http_web import HEADERS, Stop, Web, Who
 from services.console.application import incident_desk, my_notices, notice_desk
 from services.console.application.forms import new_client_ref, report_body
 from services.console.application.notification_subjects import described
@@ -182,6 +182,21 @@ class DeskPages(Web):
             events, media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )  # fmt: skip
+
+    async def live_owed(self, request: Request, who: Who) -> Response:
+        """Which of the notices the live banner keeps (`id` and `no`, the subject's number, in
+        pairs) are still owed (my_notices.still_owed): live.js asks on each page, and drops the
+        others. A subject the desk cannot be asked about, or a desk that does not answer, keeps
+        its notices: the banner errs on the side of telling."""
+        ids = request.query_params.getlist("id")[: my_notices.BANNERED]
+        numbers = request.query_params.getlist("no")[: my_notices.BANNERED]
+        asked = [(i, n) for i, n in zip(ids, numbers, strict=False) if 0 < len(n) <= 80]
+        try:
+            owed = await my_notices.still_owed(self.desk, who.session.site, asked)
+        except Refused:
+            owed = [i for i, _ in asked]
+        owed += [i for i, n in zip(ids, numbers, strict=False) if not 0 < len(n) <= 80]
+        return JSONResponse({"owed": owed}, headers=HEADERS)
 
     async def follow_ups(
         self, request: Request, who: Who, revealed: dict[str, list[Any]] | None = None

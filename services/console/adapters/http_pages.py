@@ -54,6 +54,7 @@ class Pages(
             Route("/tickets/{ticket}", g(self.ticket), methods=["GET"]),
             Route("/tickets/{ticket}/{verb}", g(self.act, post=True), methods=["POST"]),
             Route("/live", g(self.live), methods=["GET"]),
+            Route("/live/owed", g(self.live_owed), methods=["GET"]),  # the banner's check
             Route("/search", g(self.search), methods=["GET"]),
             Route("/follow-ups", g(self.follow_ups), methods=["GET"]),
             Route("/notices", g(self.notices), methods=["GET"]),

@@ -2,7 +2,8 @@
 which is fed by a NATS subscription, as the site's desk, to the site's notices and events (both
 allowed to a site's identity, contract §22). The browser is told only that something changed, and
 of a new notice to the person's role what its banner says (`said`: its subject, why, and what an
-incident's or a promise's notice is about); it reads the rest through the pages, as always. A zone
+incident's or a promise's notice is about, and its id, by which the page's banner asks later
+whether it is still owed: /live/owed); it reads the rest through the pages, as always. A zone
 CS assistant is told of her zones' notices and the site-wide ones only, as her 通知 lists them
 under 我的辖区 (R1.3, R6.3): the notice on desk.ntf names its zone (contract §20)."""
 
@@ -65,7 +66,8 @@ async def feed(bus: Bus, site: str, role: str, zones: tuple[str, ...] = (),
             except ValueError:
                 return
             if for_her(notice, role, zones, department):
-                kind, data = "notice", {"ticket_no": notice.get("ticket_no"), "role": role,
+                kind, data = "notice", {"notification_id": notice.get("notification_id"),
+                                        "ticket_no": notice.get("ticket_no"), "role": role,
                                         "said": banner(notice)}  # fmt: skip
             else:
                 kind, data = "changed", {}
@@ -87,11 +89,14 @@ async def feed(bus: Bus, site: str, role: str, zones: tuple[str, ...] = (),
                 yield b": still here\n\n"
                 continue
             await asyncio.sleep(1.0)  # one message for a burst of events (a command makes several)
+            burst = [(kind, data)]
             while not queue.empty():
-                later, later_data = queue.get_nowait()
-                if later == "notice":
-                    kind, data = later, later_data
-            yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+                burst.append(queue.get_nowait())
+            # each new notice of the burst (the banner keeps each, to drop each once owed no
+            # more), else one change
+            told = [(kind, data) for kind, data in burst if kind == "notice"] or burst[:1]
+            for kind, data in told:
+                yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
     finally:
         for subscription in subscriptions:
             with contextlib.suppress(Exception):

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.console.application.front_desk import FrontDesk
+from services.console.domain.notice_state import waiting as owed
 
 PAGE = 100  # notices a page of 通知, newest first
+BANNERED = 20  # the live banner's notices a page checks, the newest
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,15 @@ async def waiting(
 ) -> int:  # fmt: skip
     """今日概况's 未确认通知: how many of the notices 通知 lists her wait for someone."""
     return (await listed(front, site, role, department, zones, limit=1)).waiting
+
+
+async def still_owed(front: FrontDesk, site: str, bannered: list[tuple[str, str]]) -> list[str]:
+    """Of the live banner's notices (each its id and its subject's number), those still owed:
+    nobody acknowledged them and what they are about did not end (`notice_state.waiting`), or
+    not listed yet (reporting follows the bus a moment behind the banner); the banner drops the
+    others (R6.3). One notice.list per subject, as an acknowledgement waits for its own."""
+    bannered = bannered[-BANNERED:]
+    found: dict[str, dict[str, Any]] = {}
+    for number in dict.fromkeys(number for _, number in bannered):
+        found |= {n["notification_id"]: n for n in await front.notices(site, None, about=number)}
+    return [i for i, _ in bannered if i not in found or owed(found[i])]
