@@ -2,8 +2,9 @@
 `propdesk up` (R6.3; docs/CONSOLE.md, docs/NOTIFICATIONS.md): two complaints told to the CS
 assistant at once (新投诉待处理); the project manager cancels one. Her page raises no banner for
 the end (it is no new notice); her 通知 says 已结束（工单已撤销） on its row, not drawn as waiting,
-its 确认 still there; her 今日概况 counts the other only. 通知 is photographed at 1366×768 and
-390×844 (var/screenshots/ended-01-notices-*.png)."""
+its 确认 still there; her 今日概况 counts the other only. A banner raised for a notice drops it
+once owed no more, 通知 never opened; the ticket's page lists its ended notice grey. 通知 and the
+ticket's page are photographed at 1366×768 and 390×844 (var/screenshots/ended-0*-*.png)."""
 
 from __future__ import annotations
 

@@ -24,6 +24,22 @@ def drill_sites():
     return SITES
 
 
+async def help_notices(desk: Desk, count: int) -> list[dict]:
+    """`count` help requests not replied to in 5 minutes (R10.2): their notices to cs_assistant,
+    oldest first, once listed."""
+    for n in range(count):
+        body = report_body(f"h-{n}", staff_id="HB-S01", kind="help", help_category="G",
+                           category=None)  # fmt: skip
+        assert (await desk.command("hbw", "report", body))["ok"]
+    await Drill(desk).set_clock(START + timedelta(minutes=10))
+
+    async def listed() -> list[dict] | None:
+        found = (await desk.query("hbw", "notice.list", {"role": "cs_assistant"}))["notices"]
+        return found if len(found) == count else None
+
+    return await eventually(listed)
+
+
 def shown_ids(html: str) -> list[str]:
     return re.findall(r'<tr id="notice-([^"]+)"', html)
 
@@ -33,17 +49,7 @@ async def test_an_owed_notice_a_page_back_is_listed_there_and_counted_R6_3(
 ) -> None:
     monkeypatch.setattr(my_notices, "PAGE", 2)  # a page of two: the oldest of three a page back
     await drill_services("intake", "reporting", "escalation")
-    for n in range(3):  # three help requests not replied to in 5 minutes (R10.2): three notices
-        body = report_body(f"h-{n}", staff_id="HB-S01", kind="help", help_category="G",
-                           category=None)  # fmt: skip
-        assert (await desk.command("hbw", "report", body))["ok"]
-    await Drill(desk).set_clock(START + timedelta(minutes=10))
-
-    async def three() -> list[dict] | None:
-        found = (await desk.query("hbw", "notice.list", {"role": "cs_assistant"}))["notices"]
-        return found if len(found) == 3 else None
-
-    oldest, *newer = await eventually(three)
+    oldest, *newer = await help_notices(desk, 3)
     free_port = settings.model_copy(update={"console_port": 0})
     async with console_of(free_port, sim_clock, SITES, nats_server.url, "HB-CS1") as (cs,):
         first = (await cs.get("/notices")).text
@@ -70,17 +76,7 @@ async def test_the_live_banner_asks_which_of_its_notices_are_still_owed_R6_3(
     """/live/owed (live.js asks it on each page): of the banner's notices, the acknowledged one
     is owed no more; the one nobody acknowledged is; one reporting does not list (yet) is kept."""
     await drill_services("intake", "reporting", "escalation")
-    for n in range(2):
-        body = report_body(f"o-{n}", staff_id="HB-S01", kind="help", help_category="G",
-                           category=None)  # fmt: skip
-        assert (await desk.command("hbw", "report", body))["ok"]
-    await Drill(desk).set_clock(START + timedelta(minutes=10))
-
-    async def two() -> list[dict] | None:
-        found = (await desk.query("hbw", "notice.list", {"role": "cs_assistant"}))["notices"]
-        return found if len(found) == 2 else None
-
-    done, owed = await eventually(two)
+    done, owed = await help_notices(desk, 2)
     ack = {"staff_id": "HB-CS1", "notification_id": done["notification_id"]}
     assert (await Drill(desk).escalation("ack", ack))["ok"]
 

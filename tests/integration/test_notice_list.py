@@ -33,6 +33,17 @@ async def listed(desk: Desk, **body: object) -> dict:
     return reply
 
 
+async def three_listed(desk: Desk, drill: Drill) -> list[str]:
+    """Three breached help requests' tickets, once notice.list lists their notices."""
+    ids = await breached_help_requests(desk, drill, 3)
+
+    async def all_three() -> bool:
+        return len((await listed(desk))["notices"]) == 3
+
+    await eventually(all_three)
+    return ids
+
+
 async def test_the_desk_lists_its_notices_oldest_first_and_sees_which_are_acknowledged(
     desk: Desk, drill_services
 ) -> None:
@@ -74,12 +85,7 @@ async def test_notices_come_a_page_at_a_time_and_a_foreign_cursor_is_refused(
 ) -> None:
     await drill_services()
     drill = Drill(desk)
-    ids = await breached_help_requests(desk, drill, 3)
-
-    async def all_three() -> bool:
-        return len((await listed(desk))["notices"]) == 3
-
-    await eventually(all_three)
+    ids = await three_listed(desk, drill)
     pages, cursor = [], None
     while True:
         page = await listed(desk, limit=2, **({"cursor": cursor} if cursor else {}))
@@ -103,12 +109,7 @@ async def test_newest_first_pages_back_to_the_oldest_and_counts_every_one_still_
     old one owed is never lost off the end of a list (contract §12.5)."""
     await drill_services()
     drill = Drill(desk)
-    ids = await breached_help_requests(desk, drill, 3)
-
-    async def all_three() -> bool:
-        return len((await listed(desk))["notices"]) == 3
-
-    await eventually(all_three)
+    ids = await three_listed(desk, drill)
     first = await listed(desk, newest_first=True, limit=2, count=True)
     assert [n["ticket_id"] for n in first["notices"]] == [ids[2], ids[1]]
     assert first["waiting"] == 3  # all three, though the page holds two
