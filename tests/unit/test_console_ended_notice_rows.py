@@ -1,7 +1,7 @@
 """A notice whose ticket ended first (`ended` in notice.list, contract §12.5; R6.3) on the
 console: 通知 says 已结束（工单已撤销 / 工单已解决 / 工单已关闭 / 不再按投诉升级）, keeps its
 确认, and does not draw it as waiting; 今日概况's 未确认通知 does not count it; a ticket's page
-lists its notices (`sla.notifications`, §12.1) the same way. Through the
+lists its notices (`sla.notifications`, contract §12.1) the same way. Through the
 console: tests/integration/test_zone_notices.py."""
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ def test_the_cli_lists_a_zones_notices_and_says_whose_R1_3(monkeypatch: pytest.M
 
     def fake_call_desk(url, subject, body, as_json):
         asked.append(body)
-        return {"ok": True, "notices": [row], "next_cursor": None}
+        return {"ok": True, "notices": [row], "next_cursor": None, "waiting": 1}
 
     monkeypatch.setattr(escalation_cli, "call_desk", fake_call_desk)
     runner = CliRunner(env={"COLUMNS": "200"})

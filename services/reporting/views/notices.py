@@ -91,7 +91,7 @@ def _chosen(
 def _entry(row: Any) -> dict[str, Any]:
     """A row as notice.list answers it: its acknowledgement's and its end's times written as the
     notification's own (`raised_at`, `due_at`) and every contract model's are, by pydantic (UTC
-    as `Z`); the row keeps them as first written (`+00:00`), so its checksum stays (§21)."""
+    as `Z`); the row keeps them as first written (`+00:00`): its checksum stays (contract §21)."""
     notice = json.loads(row["notice"])
     if ended := notice.get("ended"):
         notice["ended"] = ended | {"at": as_written(ended["at"])}
