@@ -176,7 +176,9 @@ async def test_a_complaint_cancelled_after_its_notice_went_out_is_not_sent_again
     for asked in ({}, {"as_of": (START + timedelta(days=1)).isoformat()}):
         body = {"ticket_id": tickets["gone"], **asked}
         sla = (await desk.query("hbw", "ticket.get", body))["ticket"]["sla"]
-        assert sla["notifications"][told["notification_id"]]["ended"] == gone["ended"], asked
+        said = sla["notifications"][told["notification_id"]]["ended"]
+        assert said["why"] == gone["ended"]["why"], asked
+        assert datetime.fromisoformat(said["at"]) == datetime.fromisoformat(gone["ended"]["at"])
     other = (await desk.query("hbw", "ticket.get", {"ticket_id": tickets["open"]}))["ticket"]
     assert ["ended" in n for n in other["sla"]["notifications"].values()] == [False]
     await drill.set_clock(START + timedelta(minutes=31))  # past resend_after (PT30M)

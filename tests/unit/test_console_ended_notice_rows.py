@@ -59,9 +59,10 @@ def test_notices_page_says_ended_keeps_its_button_and_draws_it_not_waiting_R6_3(
 
 
 def test_an_end_the_console_has_no_words_for_is_a_plain_ended():
-    # escalation may add ends (an incident's, a promise's, a notice's): said, not misread
-    assert ended_said(notice(1, ended="incident_closed")) == "已结束"
-    assert not waiting(notice(1, ended="incident_closed"))
+    # escalation may add ends the console has no words for yet: said, not misread
+    assert ended_said(notice(1, ended="some_later_end")) == "已结束"
+    assert not waiting(notice(1, ended="some_later_end"))
+    assert ended_said(notice(1, ended="incident_closed")) == "已结束（突发事件已结案）"
 
 
 def test_a_tickets_page_lists_its_notices_the_ended_one_grey_R6_3():

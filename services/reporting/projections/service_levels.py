@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic_core import to_jsonable_python
-
 from shared.contracts import escalation_events as escalation
 from shared.contracts.envelope import Envelope
 from shared.eventstore.views import Projector, Step
@@ -99,7 +97,8 @@ def _ended(state: SlaState, ev: Any, d: dict[str, Any]) -> SlaState | None:
     note = state["notifications"].get(d["notification_id"])
     if note is None or note.get("ended"):
         return None
-    ended = {"why": d["why"], "at": to_jsonable_python(ev.occurred_at)}  # as notice.list's
+    # as notice.list's, its time written as this entry's others are
+    ended = {"why": d["why"], "at": ev.occurred_at.isoformat()}
     notes = state["notifications"] | {d["notification_id"]: note | {"ended": ended}}
     return state | {"notifications": notes}
 
