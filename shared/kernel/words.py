@@ -39,6 +39,9 @@ STATUSES: Words = {
     "resolved": ("已处理待回访", "resolved"), "closed": ("已关闭", "closed"),
     "reopened": ("重新处理", "reopened"), "cancelled": ("已撤销", "cancelled"),
 }  # fmt: skip
+# why a ticket was cancelled (撤销, its `reason`: CancelReason, the `cancel` command of contract §6)
+CANCEL_REASONS: Words = {"withdrawn": ("客户撤回", "withdrawn by the customer"),
+                         "duplicate": ("重复工单", "a duplicate")}  # fmt: skip
 # a complaint's validity and severity (R5.1–R5.6; Validity, Severity)
 VALIDITY: Words = {"valid": ("有效投诉", "valid"), "communicative": ("沟通性投诉", "communicative")}
 SEVERITY: Words = {"major": ("重大", "major"), "important": ("重要", "important"),
