@@ -29,7 +29,8 @@ async def today(
     month = now.strftime("%Y-%m")
     latest = await front.tickets(site, zones=zones)
     open_ = await front.queue(site, "open", None, zones=zones)
-    notices = await front.notices(site, None)
+    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    notices = await front.notices_since(site, start_of_day)  # today's, not every one
     unacknowledged = await my_notices.waiting(front, site, role, department, zones)
 
     def local_day(when: str | None) -> str:

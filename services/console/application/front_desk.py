@@ -159,6 +159,26 @@ class FrontDesk:
                                  "zones": list(zones) or None}  # fmt: skip
         return await self.every_page(site, "notice.list", query, "notices")
 
+    async def notices_since(
+        self, site: str, since: datetime, pages: int = 50
+    ) -> list[dict[str, Any]]:
+        """The site's notices raised at `since` or later, newest first: pages read from the
+        newest (notice.list `newest_first`) until one holds none raised since — not every page
+        of the site's, which at a busy site is months of notices."""
+        query: dict[str, Any] = {"newest_first": True, "limit": PAGE}
+        found: list[dict[str, Any]] = []
+        for _ in range(pages):
+            reply = await self.desk.query(site, "notice.list", query)
+            recent = [
+                n for n in reply["notices"]
+                if n.get("raised_at") and datetime.fromisoformat(n["raised_at"]) >= since
+            ]  # fmt: skip
+            found += recent
+            if not recent or not reply.get("next_cursor"):
+                break
+            query["cursor"] = reply["next_cursor"]
+        return found
+
     async def every_page(
         self, site: str, name: str, query: dict[str, Any], key: str, pages: int = 50
     ) -> list[dict[str, Any]]:
