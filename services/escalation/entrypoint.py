@@ -20,9 +20,10 @@ from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
 from services.escalation.application.held import TICKER, HeldDecisions
 from services.escalation.application.notify.channel import NotificationChannel
+from services.escalation.application.notify.message import Summary
 from services.escalation.application.notify.tracking import Tracking
 from services.escalation.application.reactions import REACTIONS
-from services.escalation.domain import Notice
+from services.escalation.domain import Notice, TicketClocks, board_id_for
 from shared.contracts import escalation_commands
 from shared.contracts.escalation_events import (
     ESCALATION_EVENTS,
@@ -139,6 +140,7 @@ class EscalationService(DeskService):
                 "webhook": WebhookSender(self.settings),
             },
             self._settled,
+            self._summary,
         )
 
     channel: NotificationChannel | None = None
@@ -148,6 +150,13 @@ class EscalationService(DeskService):
         while it is owed: one read of its `Notice`."""
         notice = self.app.get(notification_id, Notice) if self.app is not None else None
         return notice.settled() if notice is not None else None
+
+    def _summary(self, notice: Notification) -> Summary | None:
+        """A ticket's notification: the ticket's unit and what was said, as its board keeps
+        them (one read of the board)."""
+        if self.app is None or notice.about != "ticket":
+            return None
+        return Summary.of(self.app.get(board_id_for(notice.ticket_id), TicketClocks))
 
     def store_files(self) -> list[Path]:
         files = (SCHEDULE_FILE, NOTIFY_FILE)

@@ -2,8 +2,9 @@
 local webhook, each once; not acknowledged, it is sent again when the drill's simulated clock
 passes the site's `resend_after`, and no more once acknowledged — nor once what it is about
 ended (a complaint withdrawn, R6.3). An incident's notice says what happened, where and when, a
-promise's what was promised, by when and on which ticket. What is sent holds none of the
-reporter's personal data. Escalation's process runs the channel (docs/NOTIFICATIONS.md)."""
+promise's what was promised, by when and on which ticket; a ticket's its unit and what was said,
+as DESK carries them (R6.3). What is sent holds none of the reporter's personal data.
+Escalation's process runs the channel (docs/NOTIFICATIONS.md)."""
 
 from __future__ import annotations
 
@@ -102,7 +103,10 @@ async def test_a_breach_is_mailed_and_posted_once_then_again_until_acknowledged(
     assert headers["Idempotency-Key"] == f"{notice['notification_id']}/1"
     text = f"{mail['Subject']}\n{mail.get_content()}"
     assert notice["ticket_no"] in text and "10:10 (UTC+08:00)" in text  # the site's zone
-    for secret in ("王小明", "13800138000", "3-201", "楼上装修"):  # report_body's reporter, words
+    # where and what, as DESK published them (R6.3); never the reporter's name or phone
+    assert f"{notice['ticket_no']} · 3-201 楼上装修噪音太大" in mail["Subject"]
+    assert posted["ticket"] == {"unit": "3-201", "said": "楼上装修噪音太大"}
+    for secret in ("王小明", "13800138000"):  # report_body's reporter (R15.1, R15.4)
         assert secret not in text and secret.encode() not in b"".join(mailbox.raw)
         assert secret not in json.dumps(hook.posts, ensure_ascii=False)
 
@@ -192,6 +196,42 @@ async def test_a_complaint_cancelled_after_its_notice_went_out_is_not_sent_again
     [gone] = [n for n in listed if n["ticket_id"] == tickets["gone"]]
     ack = {"staff_id": "CS1", "notification_id": gone["notification_id"]}
     assert (await drill.escalation("ack", ack))["ok"]  # her 签收, late: still taken
+
+
+async def test_a_new_complaint_s_mail_and_post_say_where_and_what_masked_as_on_DESK_R6_3_R15_1_R15_4(  # noqa: E501
+    desk: Desk, drill_services, inbox: tuple[Inbox, int], hook: Hook
+) -> None:
+    """Her supervisor told of a new complaint reads its unit and what was said without opening
+    the console (R6.3) — the words exactly as intake published them on DESK: the reporter's name
+    and a phone in them masked (R15.1, R15.4), cut to 60 characters in the text, fewer in the
+    subject. Nothing from intake's store."""
+    mailbox, _ = inbox
+    await drill_services()
+    drill = Drill(desk)
+    content = "王小明反映楼上装修噪音太大, 请回电13912345678; " + "每天早上七点开始施工" * 5
+    reply = await desk.command("hbw", "report", report_body("c-1", content=content))
+    assert reply["ok"], reply
+    [posted] = await eventually(lambda: _posted(hook, "complaint_received"))
+    # what DESK carries (escalation consumed it before it told anyone): masked by intake's relay
+    [on_desk] = [e["data"]["content"] for e in await drill.events("ticket.reported")
+                 if e["aggregate_id"] == reply["ticket_id"]]  # fmt: skip
+    assert on_desk.startswith("***反映楼上装修噪音太大, 请回电***; 每天")
+    said = f"{on_desk[:59]}…"  # SAID: 60 characters, cut with …
+    assert posted["ticket"] == {"unit": "3-201", "said": said}
+    assert posted["subject"] == (
+        f"[PropDesk hbw] 新投诉待处理 new complaint: {reply['ticket_no']} · 3-201 "
+        "***反映楼上装修噪音太大, 请回电***; …"  # SAID_IN_SUBJECT: 24
+    )
+    [mail] = await eventually(lambda: _mailed(mailbox, reply["ticket_no"]))
+    assert mail["Subject"] == posted["subject"]
+    assert {"房号 unit: 3-201", f"内容 content: {said}"} <= set(mail.get_content().splitlines())
+    sent = b"".join(mailbox.raw) + json.dumps(hook.posts, ensure_ascii=False).encode()
+    for secret in ("王小明", "13912345678", "13800138000"):
+        assert secret.encode() not in sent
+
+
+async def _mailed(mailbox: Inbox, ticket_no: str) -> list[EmailMessage]:
+    return [m for m in mailbox.mails if ticket_no in m["Subject"]]
 
 
 async def _listed(desk: Desk, tickets: Any) -> list[dict[str, Any]] | None:

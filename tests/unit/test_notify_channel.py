@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from services.escalation.application.notify.channel import RETRY_FAILED, NotificationChannel
-from services.escalation.application.notify.message import Message
+from services.escalation.application.notify.message import Message, Summary
 from services.escalation.application.notify.tracking import Tracking
 from services.escalation.domain.notice import ACKNOWLEDGED
 from shared.contracts.escalation_events import Notification
@@ -73,7 +73,12 @@ class Desk:
             self.clock,
             {"email": self.email, "webhook": self.webhook},
             self.settled,
+            self.summary,
         )
+        self.summaries: dict[UUID, Summary] = {}  # the tickets' boards: what each is about
+
+    def summary(self, note: Notification) -> Summary | None:
+        return self.summaries.get(note.ticket_id)
 
     def settled(self, nid: UUID) -> str | None:
         self.asked += 1
@@ -123,6 +128,27 @@ def test_a_breach_goes_once_to_every_route_of_its_role_even_when_given_twice(des
     nid = str(breach.notification_id)
     assert desk.sent() == [(nid, 1, "email:cs@hbw.example"),
                            (nid, 1, "webhook:http://127.0.0.1:9/hook")]  # fmt: skip
+
+
+def test_a_ticket_s_notice_says_where_and_what_as_its_board_says_when_sent_R6_3(
+    desk: Desk,
+) -> None:
+    """The channel reads the ticket's board when it makes each message: no copy of it is kept
+    with the notification; a ticket whose board keeps none is named by its number only."""
+    told, unknown = notice("complaint_received"), notice("complaint_received")
+    desk.summaries[told.ticket_id] = Summary("3-201", "楼上装修噪音太大")
+    for each in (told, unknown):
+        desk.channel.raised(each)
+
+    assert desk.channel.send_due() == 4
+    by_id = {m.notice.notification_id: m for m in desk.webhook.messages}
+    posted = by_id[told.notification_id]
+    assert posted.subject.endswith("HBW-202611-0007 · 3-201 楼上装修噪音太大")
+    assert posted.payload()["ticket"] == {"unit": "3-201", "said": "楼上装修噪音太大"}
+    assert by_id[unknown.notification_id].subject.endswith(": HBW-202611-0007")
+    assert "ticket" not in by_id[unknown.notification_id].payload()
+    mailed = {m.notice.notification_id: m.text for m in desk.email.messages}
+    assert "房号 unit: 3-201" in mailed[told.notification_id].splitlines()
 
 
 def test_a_breach_not_acknowledged_is_sent_again_each_interval_up_to_the_last_attempt(

@@ -1,7 +1,8 @@
 """What a notification says outside PropDesk (services/escalation/application/notify/message.py):
 an incident's says what happened, where and when, in the site's zone (R16.5); a promise's says
 what was promised, by when and on which ticket (R6.15); one raised before the notification
-carried them says what it said then."""
+carried them says what it said then; a ticket's says its unit and what was said, as DESK
+published them (R6.3), or, its board stored before it kept them, only its number."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from services.escalation.application.notify.message import message
+from eventsourcing.utils import get_topic
+
+from services.escalation.application.notify.message import SAID, SAID_IN_SUBJECT, Summary, message
+from services.escalation.domain import TicketClocks, board_id_for
 from shared.contracts.escalation_events import Notification
+from shared.kernel.clock import FixedClock
+from shared.kernel.text import shortened
+from tests.support.stored import written_before
+from tests.unit.test_escalation_application import T0, TICKET, Feed, app_on, reported
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RAISED = datetime(2026, 11, 23, 18, 5, tzinfo=UTC)  # 02:05 the next day in Shanghai
@@ -134,3 +142,94 @@ def test_a_new_complaint_says_so_and_whose_zone_R6_3_R1_3():
     assert said.subject == "[PropDesk hbw] 新投诉待处理 new complaint: HBW-202611-0003"
     assert "工单 ticket: HBW-202611-0003" in said.text.splitlines()
     assert "通知 to: cs_assistant (A区)" in said.text.splitlines()
+
+
+# -- a ticket's: where and what, as DESK published them (R6.3) --------------------------------
+
+NOISE = Summary("3-201", "楼上装修噪音太大, 每天早上七点开工, 业主***多次反映")
+
+
+def test_a_new_complaint_says_where_and_what_so_her_supervisor_need_not_open_the_console_R6_3():
+    new = notification("complaint_received", "ticket", "HBW-202611-0003", role="cs_assistant",
+                       zone="A区")  # fmt: skip
+
+    said = message(new, 2, SHANGHAI, summary=NOISE)
+
+    assert said.subject == (
+        "[PropDesk hbw] 新投诉待处理 new complaint: HBW-202611-0003 · 3-201 "
+        "楼上装修噪音太大, 每天早上七点开工, 业主*… (第2次 attempt 2)"
+    )  # the first SAID_IN_SUBJECT characters of what was said
+    lines = said.text.splitlines()
+    assert lines[1:4] == [
+        "工单 ticket: HBW-202611-0003",
+        "房号 unit: 3-201",
+        "内容 content: 楼上装修噪音太大, 每天早上七点开工, 业主***多次反映",
+    ]
+    assert said.payload()["ticket"] == {
+        "unit": "3-201",
+        "said": "楼上装修噪音太大, 每天早上七点开工, 业主***多次反映",
+    }
+
+
+def test_a_breach_or_a_ladder_step_says_it_too_and_a_long_content_is_cut_R6_4():
+    long = ("二单元电梯每天早上七点到九点之间频繁停在十二楼不动, 业主上班被困多次, "
+            "物业维修后仍然反复出现, 要求彻底更换整台电梯并书面答复处理结果和时间")  # fmt: skip
+    step = notification("complaint_escalated", "ticket", "HBW-202611-0004",
+                        role="department_supervisor", level="department_supervisor")  # fmt: skip
+
+    said = message(step, 1, SHANGHAI, summary=Summary(None, shortened(long, SAID)))
+
+    assert said.subject == (
+        "[PropDesk hbw] 投诉升级 complaint escalated: HBW-202611-0004 · "
+        f"{long[: SAID_IN_SUBJECT - 1]}…"
+    )  # no unit recorded: nothing for it in the subject
+    lines = said.text.splitlines()
+    assert "房号 unit: 未记录 not recorded" in lines
+    assert f"内容 content: {long[: SAID - 1]}…" in lines
+    assert said.payload()["ticket"] == {"unit": None, "said": f"{long[: SAID - 1]}…"}
+
+
+def test_a_ticket_s_notice_without_its_summary_names_only_its_number():
+    late = notification("clock_breached", "ticket", "HBW-202611-0005", clock="follow_up")
+
+    said = message(late, 1, SHANGHAI)
+
+    assert said.subject.endswith(": HBW-202611-0005")
+    assert "房号 unit" not in said.text and "内容 content" not in said.text
+    assert "ticket" not in said.payload()
+
+
+def test_a_board_keeps_the_published_words_masked_again_and_cut_R15_1_R15_4():
+    """What the message says is what DESK carries, never more: escalation keeps `ticket.reported`'s
+    unit and content (already masked by intake), on one line, masked again and cut to SAID after
+    masking."""
+    clock = FixedClock(T0)
+    app = app_on(clock)
+    content = "回电13800138000,\r\n" + "水" * 80  # a phone intake's masking would have caught
+    reported(Feed(app), unit="3-201", content=content)
+
+    summary = Summary.of(app.get(board_id_for(TICKET), TicketClocks))
+
+    # on one line: a line break in a mail's subject would fail every send
+    assert summary == Summary("3-201", shortened("回电***, " + "水" * 80, SAID))
+    assert "13800138000" not in repr(summary)
+
+
+def test_a_board_stored_before_it_kept_a_summary_still_loads_and_its_messages_say_nothing_more():
+    clock = FixedClock(T0)
+    before = app_on(clock)
+    reported(Feed(before), zone="A区", schema_version=2)
+    stored = before.recorder.select_notifications(1, 1000)
+    old = [written_before(e, {TicketClocks.Opened: ("unit", "said")}, 3) for e in stored]
+    opened = [e for e in old if e.topic == get_topic(TicketClocks.Opened)]
+    assert opened and not any(b'"said"' in e.state for e in opened)
+
+    after = app_on(clock)
+    after.recorder.insert_events(old)
+    board = after.get(board_id_for(TICKET), TicketClocks)
+
+    assert (board.zone, board.unit, board.said) == ("A区", None, None)  # v2's zone kept
+    assert Summary.of(board) is None
+    late = notification("clock_breached", "ticket", "HBW-202611-0001", clock="follow_up")
+    said = message(late, 1, SHANGHAI, summary=Summary.of(board))
+    assert said.subject.endswith(": HBW-202611-0001") and "房号" not in said.text

@@ -19,6 +19,7 @@ from services.escalation.application.handover_reactions import HANDOVER_REACTION
 from services.escalation.application.home_reactions import HOME_REACTIONS
 from services.escalation.application.maintenance import NOTICE_REACTIONS
 from services.escalation.application.notice_ends import ladder_left, off_ladder, subject_ended
+from services.escalation.application.notify.message import kept
 from services.escalation.application.promise_reactions import PROMISE_REACTIONS
 from services.escalation.domain import (
     Cause,
@@ -60,6 +61,7 @@ def reported(app: EscalationApp, event: ticket_events.TicketReportedEvent, site:
         kind=data.kind.value,
         received_at=data.received_at,
         zone=data.zone,
+        **kept(data.unit, data.content),  # what its notices' messages say of it (R6.3)
         at=event.occurred_at,
         correlation_id=event.correlation_id,
         causation_id=cause.causation_id,

@@ -25,12 +25,20 @@ class Opened(TicketEvent, Aggregate.Created):
     kind: str
     received_at: datetime
     zone: str | None  # the ticket's zone at report (ticket.reported schema 2): its CS assistant's
+    # where and what, as DESK published them at report (masked), cut: what its notices' messages
+    # say outside PropDesk (notify/message.py)
+    unit: str | None
+    said: str | None
 
-    class_version = 2  # v1, stored before tickets had zones, kept none
+    class_version = 3  # v1, stored before tickets had zones, kept none; v2 kept no unit or words
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["zone"] = None
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        state["unit"] = state["said"] = None
 
 
 class Classified(TicketEvent):

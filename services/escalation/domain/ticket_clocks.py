@@ -77,8 +77,8 @@ class TicketClocks(
     NoticesSettled = told.NoticesSettled  # acknowledged or ended: owed no more
 
     def __init__(self, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
-                 received_at: datetime, zone: str | None, actor: str, correlation_id: str,
-                 causation_id: str | None) -> None:  # fmt: skip
+                 received_at: datetime, zone: str | None, unit: str | None, said: str | None,
+                 actor: str, correlation_id: str, causation_id: str | None) -> None:  # fmt: skip
         del actor, causation_id  # the envelope's, not the board's
         self.site = site
         self.correlation_id = correlation_id  # the ticket's: decisions join its correlation
@@ -87,6 +87,9 @@ class TicketClocks(
         self.kind = kind
         self.received_at = received_at
         self.zone = zone  # whose CS assistant is told of the ticket (R1.3, R6.3)
+        # its unit and what was said, as published at report (masked), cut; None on a board
+        # stored before it kept them: what its notices' messages say of it (notify/message.py)
+        self.unit, self.said = unit, said
         self.validity: str | None = None
         self.severity: str | None = None
         self.status = "open"
@@ -108,7 +111,8 @@ class TicketClocks(
     @classmethod
     def open(cls, *, site: str, ticket_id: UUID, ticket_no: str, kind: str,
              received_at: datetime, at: datetime, correlation_id: str,
-             causation_id: str | None, zone: str | None = None) -> TicketClocks:  # fmt: skip
+             causation_id: str | None, zone: str | None = None, unit: str | None = None,
+             said: str | None = None) -> TicketClocks:  # fmt: skip
         return cls._create(
             cls.Opened,
             id=board_id_for(ticket_id),
@@ -122,6 +126,8 @@ class TicketClocks(
             kind=kind,
             received_at=received_at,
             zone=zone,
+            unit=unit,
+            said=said,
         )
 
     def record(self, event_class: type[TicketEvent], at: datetime, cause: Cause,

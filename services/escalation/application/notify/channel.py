@@ -8,8 +8,10 @@ since attempt n without an acknowledgement, up to `max_attempts`. Before each se
 escalation's record, in one read of the notice, whether it is settled: acknowledged, or no longer
 owed because what it is about ended (its ticket resolved, closed or cancelled, its complaint off
 the ladder, its incident closed, its promise kept, …: R6.3, domain/told.py) — then it is
-closed, and an end is logged with why (`notify.ended`). A delivery that failed is tried again
-after RETRY_FAILED, at most MAX_TRIES times, until the next attempt replaces it."""
+closed, and an end is logged with why (`notify.ended`). Owed, a ticket's is said with the
+ticket's unit and what was said, read from its board (`summary`, message.py). A delivery that
+failed is tried again after RETRY_FAILED, at most MAX_TRIES times, until the next attempt
+replaces it."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from services.escalation.application.notify.message import Message, message
+from services.escalation.application.notify.message import Message, Summary, message
 from services.escalation.application.notify.tracking import Tracked, Tracking
 from services.escalation.domain.notice import ACKNOWLEDGED
 from shared.contracts.escalation_events import Notification
@@ -47,6 +49,7 @@ class NotificationChannel:
         clock: Clock,
         senders: dict[str, Sender],
         settled: Callable[[UUID], str | None],
+        summary: Callable[[Notification], Summary | None] = lambda _: None,
     ) -> None:
         self.tracking = tracking
         self._site = site
@@ -55,6 +58,9 @@ class NotificationChannel:
         # escalation's own record, the authority: why the notification is sent no more
         # (ACKNOWLEDGED, or what ended), None while it is owed (`Notice.settled`)
         self._settled = settled
+        # what the notification's ticket is about, from its board (None: not a ticket's, or
+        # the board kept none): read when a message is made, as the board is then
+        self._summary = summary
         self.stopping = threading.Event()  # the process stops: no new delivery begins
 
     def raised(self, notice: Notification) -> None:
@@ -107,7 +113,7 @@ class NotificationChannel:
         if next_attempt:
             attempt += 1
             self.tracking.begin(nid, attempt, now)
-        text = message(notice, attempt, site.zone, site.name)
+        text = message(notice, attempt, site.zone, site.name, self._summary(notice))
         sent = sum(
             self._deliver(nid, attempt, route, text, now)
             for route in routes

@@ -1,8 +1,9 @@
 """What a notification says outside PropDesk: the notification's own fields (site, role, reason,
 ticket number, clock or level, due time; an incident's kind, place and when it happened, a
-promise's kind, what was promised and its ticket), in the site's words and zone — nothing more.
-A notification carries no resident's name or phone and only masked words (what was promised), so
-neither does its message."""
+promise's kind, what was promised and its ticket), in the site's words and zone, and of a ticket
+its unit and what was said (`Summary`), as DESK published them at report — nothing more. A
+notification carries no resident's name or phone and only masked words (what was promised), a
+ticket's summary only the masked words DESK carries (R15.1, R15.4): so neither does a message."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from services.escalation.domain import TicketClocks
 from shared.contracts.escalation_events import Notification
 from shared.kernel.local_time import shown
 from shared.kernel.text import shortened
 from shared.kernel.words import INCIDENT_KINDS, NOTICE_REASONS, PROMISE_KINDS, both
+from shared.messaging.publishing import mask
 
 # what `ticket_no` names (by reason, or by the notification's `about`): a ticket's number, an
 # incident's, a violation case's client_ref, a promise's, a notice's number, a shift or a
@@ -33,6 +36,37 @@ _ABOUT = {
     "resident": "档案编号 resident file",
 }
 IN_SUBJECT = 30  # of what was promised, in a mail's subject line
+SAID = 60  # of what a ticket's reporter said, kept on its board and in a message's text
+SAID_IN_SUBJECT = 24  # and in a mail's subject line, after the ticket's number and unit
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Where and what a ticket is about, as intake published it on DESK (`ticket.reported`:
+    names and phones masked), masked again and cut to SAID by escalation: the ticket's board
+    keeps it (`TicketClocks.unit`, `.said`)."""
+
+    unit: str | None
+    said: str
+
+    @classmethod
+    def of(cls, board: TicketClocks | None) -> Summary | None:
+        """The board's; None for a board stored before boards kept it, or none."""
+        if board is None or board.said is None:
+            return None
+        return cls(board.unit, board.said)
+
+
+def kept(unit: str | None, content: str) -> dict[str, str | None]:
+    """What a ticket's board keeps of its `ticket.reported` for its messages (`TicketClocks.open`
+    `unit`, `said`): on one line (a mail's subject may hold no line break), masked again, as
+    everything escalation sends out is, and cut after masking, so no cut leaves a part of a
+    number that masking would no longer recognise."""
+    return {"unit": mask(_one_line(unit)), "said": shortened(mask(_one_line(content)) or "", SAID)}
+
+
+def _one_line(text: str | None) -> str | None:
+    return None if text is None else " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -41,6 +75,7 @@ class Message:
     attempt: int
     subject: str
     text: str
+    summary: Summary | None = None  # its ticket's, when it is about one (the board's)
 
     @property
     def key(self) -> str:
@@ -49,17 +84,22 @@ class Message:
 
     def payload(self) -> dict[str, Any]:
         """The webhook's JSON body."""
-        return {
+        body: dict[str, Any] = {
             "notification": self.notice.model_dump(mode="json"),
             "attempt": self.attempt,
             "subject": self.subject,
         }
+        if self.summary is not None:  # where and what, as DESK published them (masked)
+            body["ticket"] = {"unit": self.summary.unit, "said": self.summary.said}
+        return body
 
 
-def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "") -> Message:
+def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "",
+            summary: Summary | None = None) -> Message:  # fmt: skip
+    """`summary`: its ticket's unit and what was said (`Summary.of` its board), when known."""
     reason = both(NOTICE_REASONS, notice.reason)
     again = f" (第{attempt}次 attempt {attempt})" if attempt > 1 else ""
-    subject = f"[PropDesk {notice.site}] {reason}: {headline(notice)}{again}"
+    subject = f"[PropDesk {notice.site}] {reason}: {headline(notice, summary)}{again}"
     # the department whose supervisor, the zone whose CS assistant is told (R6.3, R1.3)
     department = notice.department.value if notice.department else None
     whom = notice.role.value + "".join(f" ({to})" for to in (department, notice.zone) if to)
@@ -67,6 +107,7 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     lines = [
         f"项目 site: {site_name or notice.site} ({notice.site})",
         f"{named}: {notice.ticket_no}",
+        *_ticket_lines(summary),
         *_subject_lines(notice, zone),
         f"事由 reason: {reason}",
         f"通知 to: {whom}" + (f" {notice.staff}" if notice.staff else ""),
@@ -84,12 +125,13 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     ]
     if attempt > 1:
         lines.append(f"未确认, 第{attempt}次发送 not acknowledged: sent again (attempt {attempt})")
-    return Message(notice, attempt, subject, "\n".join(lines) + "\n")
+    return Message(notice, attempt, subject, "\n".join(lines) + "\n", summary)
 
 
-def headline(notice: Notification) -> str:
+def headline(notice: Notification, summary: Summary | None = None) -> str:
     """What the notification is about in a line: an incident's kind and place (R16.5), a
-    promise's kind, what was promised and its ticket (R6.15), else the number it names."""
+    promise's kind, what was promised and its ticket (R6.15), else the number it names — a
+    ticket's with its unit and the start of what was said (R6.3)."""
     if (incident := notice.incident) is not None:
         place = f" · {incident.place}" if incident.place else ""
         return f"{both(INCIDENT_KINDS, incident.kind)}{place} ({notice.ticket_no})"
@@ -97,7 +139,17 @@ def headline(notice: Notification) -> str:
         ticket = f" ({promise.ticket_no})" if promise.ticket_no else ""
         what = shortened(promise.what, IN_SUBJECT)
         return f"{both(PROMISE_KINDS, promise.kind)}: {what}{ticket}"
-    return notice.ticket_no
+    said = summary and (summary.unit, shortened(summary.said, SAID_IN_SUBJECT))
+    what = " ".join(part for part in said or () if part)
+    return f"{notice.ticket_no} · {what}" if what else notice.ticket_no
+
+
+def _ticket_lines(summary: Summary | None) -> list[str]:
+    """Where, and what the reporter said (masked, cut to SAID): none when not known."""
+    if summary is None:
+        return []
+    return [f"房号 unit: {summary.unit or '未记录 not recorded'}",
+            f"内容 content: {shortened(summary.said, SAID)}"]  # fmt: skip
 
 
 def _subject_lines(notice: Notification, zone: tzinfo) -> list[str]:
