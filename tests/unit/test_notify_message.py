@@ -85,6 +85,16 @@ def test_a_promise_s_message_says_what_was_promised_by_when_and_on_which_ticket_
     assert "通知 to: project_manager S01" in lines
 
 
+def test_a_promise_typed_on_two_lines_is_mailed_with_a_subject_on_one():
+    """A mail's subject holds no line break: one there would make every send of it fail."""
+    twice = {"kind": "reply", "what": "核实水费\r\n后回电", "ticket_no": "HBW-202611-0007"}
+    reminder = notification("promise_reminder", "promise", "p-1", promise=twice)
+
+    said = message(reminder, 1, SHANGHAI)
+
+    assert said.subject.endswith(": 答复客户 reply: 核实水费 后回电 (HBW-202611-0007)")
+
+
 def test_a_missed_call_s_message_says_it_has_no_ticket_R2_6():
     apology = {"kind": "callback", "what": "致歉并回电", "ticket_no": None}
     callback = notification("promise_reminder", "promise", "mc-1", promise=apology)

@@ -99,7 +99,10 @@ def message(notice: Notification, attempt: int, zone: tzinfo, site_name: str = "
     """`summary`: its ticket's unit and what was said (`Summary.of` its board), when known."""
     reason = both(NOTICE_REASONS, notice.reason)
     again = f" (第{attempt}次 attempt {attempt})" if attempt > 1 else ""
-    subject = f"[PropDesk {notice.site}] {reason}: {headline(notice, summary)}{again}"
+    # one line: a line break typed into what was promised or an incident's place would make
+    # every mail fail (a header holds none)
+    subject = " ".join(f"[PropDesk {notice.site}] {reason}: {headline(notice, summary)}{again}"
+                       .split())  # fmt: skip
     # the department whose supervisor, the zone whose CS assistant is told (R6.3, R1.3)
     department = notice.department.value if notice.department else None
     whom = notice.role.value + "".join(f" ({to})" for to in (department, notice.zone) if to)
