@@ -13,7 +13,13 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.utils import get_topic
 
-from services.escalation.application.notify.message import SAID, SAID_IN_SUBJECT, Summary, message
+from services.escalation.application.notify.message import (
+    SAID,
+    SAID_IN_SUBJECT,
+    Summary,
+    cut,
+    message,
+)
 from services.escalation.domain import TicketClocks, board_id_for
 from shared.contracts.escalation_events import Notification
 from shared.kernel.clock import FixedClock
@@ -167,7 +173,7 @@ def test_a_new_complaint_says_where_and_what_so_her_supervisor_need_not_open_the
 
     assert said.subject == (
         "[PropDesk hbw] 新投诉待处理 new complaint: HBW-202611-0003 · 3-201 "
-        "楼上装修噪音太大, 每天早上七点开工, 业主*… (第2次 attempt 2)"
+        "楼上装修噪音太大, 每天早上七点开工, 业主… (第2次 attempt 2)"
     )  # the first SAID_IN_SUBJECT characters of what was said
     lines = said.text.splitlines()
     assert lines[1:4] == [
@@ -243,3 +249,13 @@ def test_a_board_stored_before_it_kept_a_summary_still_loads_and_its_messages_sa
     late = notification("clock_breached", "ticket", "HBW-202611-0001", clock="follow_up")
     said = message(late, 1, SHANGHAI, summary=Summary.of(board))
     assert said.subject.endswith(": HBW-202611-0001") and "房号" not in said.text
+
+
+def test_a_cut_never_keeps_part_of_a_mask_R15_4():
+    """A subject or a kept text cut short ends before a *** it would split, never with a * or **
+    that reads as typed."""
+    assert cut("业主***多次反映", 4) == "业主…"  # would keep 业主*
+    assert cut("业主***多次反映", 5) == "业主…"  # would keep 业主**
+    assert cut("业主***多次反映", 6) == "业主***…"  # the mask whole
+    assert cut("楼上装修噪音", 4) == "楼上装…"  # no mask: as shortened
+    assert cut("业主***", 5) == "业主***"  # fits

@@ -16,7 +16,7 @@ from shared.contracts.escalation_events import Notification
 from shared.kernel.local_time import shown
 from shared.kernel.text import shortened
 from shared.kernel.words import INCIDENT_KINDS, NOTICE_REASONS, PROMISE_KINDS, both
-from shared.messaging.publishing import mask
+from shared.messaging.publishing import MASK, mask
 
 # what `ticket_no` names (by reason, or by the notification's `about`): a ticket's number, an
 # incident's, a violation case's client_ref, a promise's, a notice's number, a shift or a
@@ -62,7 +62,19 @@ def kept(unit: str | None, content: str) -> dict[str, str | None]:
     `unit`, `said`): on one line (a mail's subject may hold no line break), masked again, as
     everything escalation sends out is, and cut after masking, so no cut leaves a part of a
     number that masking would no longer recognise."""
-    return {"unit": mask(_one_line(unit)), "said": shortened(mask(_one_line(content)) or "", SAID)}
+    return {"unit": mask(_one_line(unit)), "said": cut(mask(_one_line(content)) or "", SAID)}
+
+
+def cut(text: str, most: int) -> str:
+    """`text` shortened to `most` characters (shared/kernel/text.py), never inside a mask: a
+    cut that would keep part of a `***` ends before it."""
+    kept = most - 1  # what `shortened` keeps before its "…"
+    if len(text) <= most:
+        return text
+    start = text.rfind(MASK, 0, kept + len(MASK) - 1)  # the last that starts before the cut
+    if start != -1 and start < kept < start + len(MASK):
+        return text[:start] + "…"
+    return shortened(text, most)
 
 
 def _one_line(text: str | None) -> str | None:
@@ -142,7 +154,7 @@ def headline(notice: Notification, summary: Summary | None = None) -> str:
         ticket = f" ({promise.ticket_no})" if promise.ticket_no else ""
         what = shortened(promise.what, IN_SUBJECT)
         return f"{both(PROMISE_KINDS, promise.kind)}: {what}{ticket}"
-    said = summary and (summary.unit, shortened(summary.said, SAID_IN_SUBJECT))
+    said = summary and (summary.unit, cut(summary.said, SAID_IN_SUBJECT))
     what = " ".join(part for part in said or () if part)
     return f"{notice.ticket_no} · {what}" if what else notice.ticket_no
 
@@ -152,7 +164,7 @@ def _ticket_lines(summary: Summary | None) -> list[str]:
     if summary is None:
         return []
     return [f"房号 unit: {summary.unit or '未记录 not recorded'}",
-            f"内容 content: {shortened(summary.said, SAID)}"]  # fmt: skip
+            f"内容 content: {cut(summary.said, SAID)}"]  # fmt: skip
 
 
 def _subject_lines(notice: Notification, zone: tzinfo) -> list[str]:
