@@ -231,9 +231,11 @@ NoticeEnd = Literal[
     "resolved", "closed", "cancelled", "left_ladder",  # a ticket's (R6.3, R5.6)
     "incident_closed",  # an emergency event's (R16.5)
     "promise_kept", "promise_broken",  # a promise's (R6.15)
-    # a maintenance or outage notice's: restored or done (R16.6), cancelled, explained (R7.10)
-    "maintenance_ended", "maintenance_cancelled", "maintenance_explained",
-    "violation_closed",  # a violation case's (R14.3)
+    # a maintenance or outage notice's: restored or done (R16.6), cancelled, explained (R7.10),
+    # its restoration time revised (the alert about the time replaced, R16.6)
+    "maintenance_ended", "maintenance_cancelled", "maintenance_explained", "maintenance_revised",
+    # a violation case's: closed, or a measure replaced by a later measure (R14.3)
+    "violation_closed", "measure_replaced",
     "shift_signed",  # a shift log's (R15.9)
     "care_visited", "care_not_needed",  # a special-care resident's (R11.10)
 ]  # fmt: skip
@@ -243,9 +245,10 @@ class NotificationEnded(TicketRef):
     """What a notification is about ended before anyone acknowledged it (R6.3): its ticket
     resolved, closed or cancelled, its complaint taken off the ladder (classified another kind,
     or communicative, R5.6), its incident closed, its promise kept or broken, its maintenance
-    notice ended, cancelled or explained, its violation case closed, its shift log signed, its
-    special-care resident visited or no longer flagged. It is sent no more; it stays listed, and
-    may still be acknowledged."""
+    notice ended, cancelled or explained, or the restoration time it was about revised, its
+    violation case closed, or the measure it was about replaced by a later one, its shift log
+    signed, its special-care resident visited or no longer flagged. It is sent no more; it stays
+    listed, and may still be acknowledged."""
 
     notification_id: UUID
     role: Role
@@ -254,7 +257,8 @@ class NotificationEnded(TicketRef):
         "classified another kind, or communicative), incident_closed, promise_kept, "
         "promise_broken, maintenance_ended, maintenance_cancelled, maintenance_explained, "
         "violation_closed, shift_signed, care_visited, care_not_needed (its subject's: the DESK "
-        "event that closed it)"
+        "event that closed it), maintenance_revised (the restoration time it was about revised), "
+        "measure_replaced (the violation measure it was about replaced by a later measure)"
     )
 
 

@@ -1,6 +1,8 @@
 """A notice about something other than a ticket ends when its subject closes, as a ticket's do
 (R6.3; docs/NOTIFICATIONS.md): an incident closed, a promise kept or broken, a maintenance notice
-ended or cancelled, a violation case closed, a shift log signed, a special-care resident visited.
+ended or cancelled, a violation case closed, a shift log signed, a special-care resident visited;
+and one about a deadline when the deadline is replaced: an outage's restoration time revised, a
+violation case's measure followed by a later one.
 Each records why as a code (`Notice.Ended.why`, what the channel's settled check reads), is
 published as `escalation.notification_ended` with that code, and leaves its board's notices
 still owed (`owed`) — as an acknowledgement does, so an end reads only those still owed."""
@@ -15,6 +17,7 @@ from services.escalation.adapters.translate import translate
 from services.escalation.application import EscalationApp
 from services.escalation.domain import Cause, IncidentWatch, Notice, watch_id_for
 from services.escalation.domain.case_deadlines import CaseDeadlines, case_board_id_for
+from services.escalation.domain.notice_watch import NoticeWatch, notice_watch_id_for
 from services.escalation.domain.promise_watch import PromiseWatch, promise_board_id_for
 from shared.contracts.escalation_commands import AcknowledgeNotification
 from shared.contracts.escalation_events import EscalationNotificationEndedEvent
@@ -166,6 +169,48 @@ def test_an_outage_ended_or_cancelled_ends_its_restoration_alert_R16_6_R6_3():
         assert [w for _, w in ends(app)] == [why]
 
 
+def test_an_outage_revised_ends_the_alert_about_the_time_replaced_and_watches_the_new_R16_6_R6_3():
+    """The households were told a new time (R7.10, R16.6): the alert about the old one is owed no
+    more, and the new time, when it too passes, alerts again."""
+    clock, app, feed = on_a_clock()
+    notice = uuid4()
+    feed("maintenance.announced", notice, T0, **_announced())
+    clock.set(T0 + timedelta(hours=2, minutes=1))
+    app.tick()  # past its restoration: the duty manager is alerted
+    [first] = [n.notification_id for n in notices(app)]
+    revised_to = T0 + timedelta(hours=4)
+    feed("maintenance.revised", notice, clock.now(), expected_end=revised_to.isoformat(),
+         previous_end=(T0 + timedelta(hours=2)).isoformat(), reason="管件另购")  # fmt: skip
+    assert settled(app) == {"maintenance_restoration_overdue": "maintenance_revised"}
+    assert ends(app) == [(first, "maintenance_revised")]
+    assert app.get(notice_watch_id_for(notice), NoticeWatch).owed == {}
+    clock.set(revised_to - timedelta(minutes=1))
+    assert app.tick() == []
+    clock.set(revised_to + timedelta(minutes=1))
+    assert [d["event"] for d in app.tick()] == ["maintenance_restoration_overdue"]
+    owed = app.get(notice_watch_id_for(notice), NoticeWatch).notices_owed()
+    assert len(owed) == 1 and owed[0] != first
+    assert app.get(owed[0], Notice).settled() is None  # the new time's alert: owed
+
+
+def test_a_revision_before_the_alert_ends_nothing_and_leaves_the_explanation_owed_R7_10_R6_3():
+    """Only the restoration's alert is about the time replaced: an emergency's explanation
+    reminder stays owed (R7.10)."""
+    clock, app, feed = on_a_clock()
+    notice = uuid4()
+    explain_by = T0 + timedelta(hours=1)
+    feed("maintenance.announced", notice, T0,
+         **_announced("water_outage", explain_by.isoformat()))  # fmt: skip
+    clock.set(explain_by + timedelta(minutes=1))
+    app.tick()  # the explanation is late; the restoration not yet
+    assert settled(app) == {"maintenance_explanation_due": None}
+    feed("maintenance.revised", notice, clock.now(),
+         expected_end=(T0 + timedelta(hours=4)).isoformat(),
+         previous_end=(T0 + timedelta(hours=2)).isoformat(), reason="管件另购")  # fmt: skip
+    assert settled(app) == {"maintenance_explanation_due": None}
+    assert ends(app) == []
+
+
 def test_emergency_work_done_still_owes_its_explanation_and_explained_ends_its_reminder_R7_10():
     """The work ended does not end the reminder of the explanation the households are owed
     afterwards (R7.10); the explanation given does."""
@@ -186,21 +231,44 @@ def test_emergency_work_done_still_owes_its_explanation_and_explained_ends_its_r
     assert settled(app) == {"maintenance_explanation_due": "maintenance_explained"}
 
 
-def test_a_violation_case_closed_ends_its_measure_overdue_notice_R14_3_R6_3():
+def a_measure_overdue(measure: str) -> tuple[FixedClock, EscalationApp, Feed, UUID]:
+    """A case whose first measure, due on T0's date, is overdue: its role told, a day on."""
     clock, app, feed = on_a_clock()
     case = uuid4()
     feed("violation.opened", case, T0, client_ref="v-1", violation_class="general",
          category="fire_door", place="3栋", description="堵塞消防通道", observed_at=T0.isoformat(),
          responsible="cs_supervisor", ticket_id=None, finding=None)  # fmt: skip
-    feed("violation.measure_recorded", case, T0, measure="rectify", due_on="2026-11-23",
+    feed("violation.measure_recorded", case, T0, measure=measure, due_on="2026-11-23",
          responsible="cs_supervisor", note=None)  # fmt: skip
     clock.set(T0 + timedelta(days=1))
     app.tick()
     assert settled(app) == {"measure_overdue": None}
+    return clock, app, feed, case
+
+
+def test_a_violation_case_closed_ends_its_measure_overdue_notice_R14_3_R6_3():
+    clock, app, feed, case = a_measure_overdue("rectify")
     feed("violation.closed", case, clock.now(), outcome="已整改", closed_on="2026-11-24",
          removable_on="2029-11-24", penalty_lapsed=False)  # fmt: skip
     assert settled(app) == {"measure_overdue": "violation_closed"}
     assert app.get(case_board_id_for(case), CaseDeadlines).owed == {}
+
+
+def test_a_later_measure_ends_the_earlier_measure_s_overdue_notice_R14_3_R6_3():
+    """Persuasion overdue, then 限期整改 recorded (R14.3): the notice about the persuasion is owed
+    no more; the rectification's due date is watched, and told when it passes."""
+    clock, app, feed, case = a_measure_overdue("persuasion")
+    [persuasion] = notices(app)
+    feed("violation.measure_recorded", case, clock.now(), measure="rectify",
+         due_on="2026-11-30", responsible="cs_supervisor", note=None)  # fmt: skip
+    assert settled(app) == {"measure_overdue": "measure_replaced"}
+    assert ends(app) == [(persuasion.notification_id, "measure_replaced")]
+    assert app.get(case_board_id_for(case), CaseDeadlines).owed == {}
+    clock.set(T0 + timedelta(days=8))
+    app.tick()  # the rectification's due date passed: told, and owed
+    rectify = [n for n in notices(app) if n.notification_id != persuasion.notification_id]
+    assert [app.get(n.notification_id, Notice).settled() for n in rectify] == [None]
+    assert ends(app) == [(persuasion.notification_id, "measure_replaced")]
 
 
 def test_a_shift_log_signed_after_its_reminder_ends_it_R15_9_R6_3():

@@ -1,7 +1,8 @@
 """What escalation does when a violation case changes on DESK (R14.3, R14.4): the case's board
 of due dates (domain/case_deadlines.py) opens with the case, waits for each measure's due date,
-and stops waiting when a later measure is recorded or the case closes; its close ends the notices
-still owed (notice_ends.py: `violation_closed`)."""
+and stops waiting when a later measure is recorded or the case closes; either ends the notices
+still owed (notice_ends.py): a later measure the earlier one's overdue notice (`measure_replaced`),
+the close every one (`violation_closed`)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def measure(app: EscalationApp, event: ev.MeasureRecordedEvent, site: SiteConfig
         measure=data.measure.value, due_on=data.due_on.isoformat(), due_at=end,
         at=event.occurred_at, causation_id=cause.causation_id,
     )  # fmt: skip
-    return [board]
+    # its notices are all about earlier measures, each replaced by this one
+    return [board, *subject_ended(app, board, "measure_replaced", event, cause)]
 
 
 def closed(app: EscalationApp, event: ev.ViolationClosedEvent, site: SiteConfig,

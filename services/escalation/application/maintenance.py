@@ -52,12 +52,15 @@ def announced(app: EscalationApp, event: ev.NoticeAnnouncedEvent, site: SiteConf
 
 def revised(app: EscalationApp, event: ev.RestorationRevisedEvent, site: SiteConfig,
             cause: Cause) -> list[Any]:  # fmt: skip
+    """The households were told a new time: the watch awaits it, and the restoration's alert about
+    the time it replaced is owed no more (`maintenance_revised`); the new time alerts again if it
+    too passes."""
     watch = _watch(app, event)
     if watch is None or not is_outage(watch.kind):
         return []
     restore_by = event.data.expected_end + site.maintenance.restoration_grace
     watch.await_restoration(restore_by, event.recorded_at, cause)
-    return [watch]
+    return [watch, *subject_ended(app, watch, "maintenance_revised", event, cause, RESTORATION)]
 
 
 def explained(app: EscalationApp, event: ev.NoticeExplainedEvent, site: SiteConfig,

@@ -3,10 +3,11 @@ resolved, closed or cancelled, every notice its board still owes; a complaint of
 (reclassified as another kind, or communicative, R5.6), the complaint's; an incident closed, a
 promise kept or broken, a maintenance notice cancelled, a violation case closed, a shift log
 signed, a special-care resident visited or no longer flagged, every notice of its board; a
-maintenance notice ended, its restoration's alert, and explained, its explanation's reminder
-(`subject_ended`). Each records why, as a code (`Notice.Ended`), and is saved with the board,
-which owes it no more (`NoticesSettled`), so the notification channel, which asks the notice
-before each send, sends it no more (docs/NOTIFICATIONS.md); it is published as ended
+maintenance notice ended, its restoration's alert, revised, its alert about the time replaced,
+and explained, its explanation's reminder; a violation case's later measure, the overdue notices
+of the earlier (`subject_ended`). Each records why, as a code (`Notice.Ended`), and is saved with
+the board, which owes it no more (`NoticesSettled`), so the notification channel, which asks the
+notice before each send, sends it no more (docs/NOTIFICATIONS.md); it is published as ended
 (`escalation.notification_ended`) and stays listed and acknowledgeable. The reactions call these
 after the board recorded what the event tells it."""
 
