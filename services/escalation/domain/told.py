@@ -21,7 +21,7 @@ after an end (the follow-up call's breach, after the resolution) is owed until t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
@@ -71,9 +71,12 @@ class NoticesSettled(TicketEvent):
 
 class Owed:
     """`owed` (notice id → what it is about), the notices an end ends, and `settle`. A board
-    mixes it in with its own `NoticesSettled` event and `_record_settled`."""
+    mixes it in with its own `NoticesSettled` event and `_record_settled`, which records that
+    event as the board records its others (TicketClocks, NoticeWatch, IncidentWatch,
+    SystemBoard)."""
 
     owed: dict[UUID, str]
+    _record_settled: Callable[[list[UUID], datetime, Cause], None]
 
     def notices_owed(self, *abouts: str) -> list[UUID]:
         """The notices still owed about these (none named: all), oldest first: those an end
@@ -88,6 +91,3 @@ class Owed:
         if settled:
             self._record_settled(settled, at, cause)
         return bool(settled)
-
-    def _record_settled(self, notice_ids: list[UUID], at: datetime, cause: Cause) -> None:
-        raise NotImplementedError
