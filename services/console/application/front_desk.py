@@ -165,30 +165,27 @@ class FrontDesk:
         """The site's notices raised at `since` or later, newest first: pages read from the
         newest (notice.list `newest_first`) until one holds none raised since — not every page
         of the site's, which at a busy site is months of notices."""
-        query: dict[str, Any] = {"newest_first": True, "limit": PAGE}
-        found: list[dict[str, Any]] = []
-        for _ in range(pages):
-            reply = await self.desk.query(site, "notice.list", query)
-            recent = [
-                n for n in reply["notices"]
-                if n.get("raised_at") and datetime.fromisoformat(n["raised_at"]) >= since
-            ]  # fmt: skip
-            found += recent
-            if not recent or not reply.get("next_cursor"):
-                break
-            query["cursor"] = reply["next_cursor"]
-        return found
+
+        def recent(notice: dict[str, Any]) -> bool:
+            raised = notice.get("raised_at")
+            return bool(raised) and datetime.fromisoformat(raised) >= since
+
+        query = {"newest_first": True}
+        return await self.every_page(site, "notice.list", query, "notices", pages, keep=recent)
 
     async def every_page(
-        self, site: str, name: str, query: dict[str, Any], key: str, pages: int = 50
-    ) -> list[dict[str, Any]]:
-        """All the rows of a paged query (at most `pages` pages of PAGE rows)."""
+        self, site: str, name: str, query: dict[str, Any], key: str, pages: int = 50,
+        keep: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """All the rows of a paged query (at most `pages` pages of PAGE rows); with `keep`,
+        those it keeps, until a page where it keeps none."""
         query = {k: v for k, v in query.items() if v is not None} | {"limit": PAGE}
         rows: list[dict[str, Any]] = []
         for _ in range(pages):
             reply = await self.desk.query(site, name, query)
-            rows += reply[key]
-            if not reply.get("next_cursor"):
+            kept = reply[key] if keep is None else [row for row in reply[key] if keep(row)]
+            rows += kept
+            if not reply.get("next_cursor") or (keep is not None and not kept):
                 break
             query["cursor"] = reply["next_cursor"]
         return rows
