@@ -16,7 +16,7 @@ import pytest
 
 from propdesk.report_files import labels as L
 from services.reporting.queries.figures import Reports
-from services.reporting.views import analytics
+from services.reporting.views import analytics_months
 from services.reporting.views.analytics import AnalyticsView
 from shared.kernel.months import months_back
 from shared.kernel.sites import SiteDirectory
@@ -511,7 +511,7 @@ def test_the_site_months_are_the_same_however_the_view_was_fed(tmp_path, fixture
 def test_site_months_a_live_view_left_stale_are_recomputed_before_they_are_read(
     tmp_path, fixture_month, monkeypatch
 ) -> None:
-    monkeypatch.setattr(analytics, "SETTLE_EVERY", 3600.0)  # no batch settles them
+    monkeypatch.setattr(analytics_months, "SETTLE_EVERY", 3600.0)  # no batch settles them
     live = fed(tmp_path / "live.sqlite3", fixture_month.events, "event by event")
     stale = live.rows("SELECT site, month FROM site_months_stale")
     live.close()  # as a crash would leave it: some site-months still to recompute
@@ -524,6 +524,57 @@ def test_site_months_a_live_view_left_stale_are_recomputed_before_they_are_read(
     )
     assert reopened.rows("SELECT * FROM site_months_stale") == []
     assert reopened.checksum() == rebuilt.checksum()
+
+
+def test_the_batches_recompute_a_slow_site_month_less_often_and_a_reader_still_sees_it_all(
+    tmp_path, fixture_month, monkeypatch
+) -> None:
+    """A recompute reads every fact of its site-month, so it grows with the month: after one
+    that took 0.5 s the batches wait 0.5 / SETTLE_SHARE = 10 s before the next (issue 15), and
+    the rows they leave stale meanwhile are recomputed when someone reads them."""
+    now = [0.0]
+    recompute = analytics_months.settle
+
+    def slow(c) -> None:
+        recompute(c)
+        now[0] += 0.5
+
+    monkeypatch.setattr(analytics_months, "settle", slow)
+    view = AnalyticsView(str(tmp_path / "live.sqlite3"), SITES, timer=lambda: now[0])
+    deliveries = [Delivery(seq, ev) for seq, ev in enumerate(fixture_month.events, start=1)]
+    half = len(deliveries) // 2
+
+    def stale() -> list[dict[str, Any]]:
+        return view.rows("SELECT site, month FROM site_months_stale")
+
+    now[0] = 1.0  # SETTLE_EVERY after the view opened: the first batch recomputes
+    view.apply(deliveries[:1])
+    assert stale() == []
+    now[0] = 9.0  # 7.5 s after that recompute ended: not yet
+    view.apply(deliveries[1:half])
+    assert stale()
+    now[0] = 11.5  # 10 s after
+    view.apply(deliveries[half:])
+    assert stale() == []
+
+    rebuilt = fed(tmp_path / "rebuilt.sqlite3", fixture_month.events, "rebuild")
+    now[0] = 12.0
+    view.apply([Delivery(len(deliveries) + 1, fixture_month.events[-1])])  # nothing new
+    assert view.checksum() == rebuilt.checksum()
+    # a fast recompute brings the interval back to SETTLE_EVERY, never below
+    monkeypatch.setattr(analytics_months, "settle", recompute)
+    again = AnalyticsView(str(tmp_path / "again.sqlite3"), SITES, timer=lambda: now[0])
+    now[0] = 13.0
+    again.apply(deliveries[:1])
+    now[0] = 13.5
+    again.apply(deliveries[1:half])
+    assert again.rows("SELECT 1 FROM site_months_stale")
+    now[0] = 14.0
+    again.apply(deliveries[half:])
+    assert again.rows("SELECT 1 FROM site_months_stale") == []
+    assert Reports(again).quality(SITES, ["hbw"], "2026-10", AS_OF) == Reports(rebuilt).quality(
+        SITES, ["hbw"], "2026-10", AS_OF
+    )
 
 
 def test_a_ticket_marked_duplicate_later_takes_its_fee_out_of_the_pack(tmp_path) -> None:

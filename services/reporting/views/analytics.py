@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +31,6 @@ from services.reporting.views import (
     violation_facts,
     visit_facts,
 )
-from services.reporting.views.analytics_months import SETTLE_EVERY
 from services.reporting.views.parked import ParkingView
 from shared.eventstore.views import Batch, SQLiteView
 from shared.kernel.sites import SiteDirectory
@@ -43,7 +42,12 @@ class AnalyticsView(ParkingView, SQLiteView):
     CHECKED = analytics_tables.CHECKED
     PRAGMAS = SQLiteView.DERIVED  # rebuilt by a replay, read again from its position
 
-    def __init__(self, db_name: str, sites: SiteDirectory | None = None) -> None:
+    def __init__(
+        self,
+        db_name: str,
+        sites: SiteDirectory | None = None,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(db_name)
         self.calendar = Calendar(sites or SiteDirectory.load(None))
         self.projectors = fact_projectors(self.calendar)
@@ -55,7 +59,9 @@ class AnalyticsView(ParkingView, SQLiteView):
         self._bulk = False
         # this process's writes to the file, one at a time: a reader's `settle` writes too
         self._writing = threading.RLock()
-        self._settled_at = time.monotonic()
+        self._timer = timer  # seconds, for how long a recompute took and how long since
+        self._settled_at = timer()
+        self._settle_gap = analytics_months.SETTLE_EVERY  # until the next recompute by a batch
         had = self.tables()
         self.create_table()
         self._add_columns()
@@ -100,9 +106,15 @@ class AnalyticsView(ParkingView, SQLiteView):
             self._settle(c)
 
     def _settle(self, c: SQLiteCursor) -> None:
+        began = self._timer()
         analytics_months.settle(c)
         self._stale = False
-        self._settled_at = time.monotonic()
+        self._settled_at = self._timer()
+        took = self._settled_at - began
+        self._settle_gap = min(
+            analytics_months.SETTLE_MOST,
+            max(analytics_months.SETTLE_EVERY, took / analytics_months.SETTLE_SHARE),
+        )
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
@@ -166,7 +178,7 @@ class AnalyticsView(ParkingView, SQLiteView):
             if touched:
                 analytics_months.mark(c, touched)
                 self._stale = True
-            if self._stale and time.monotonic() - self._settled_at >= SETTLE_EVERY:
+            if self._stale and self._timer() - self._settled_at >= self._settle_gap:
                 self._settle(c)
 
     def _is_new(self, batch: Batch, event: Any) -> bool:

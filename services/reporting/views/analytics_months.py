@@ -6,9 +6,9 @@ reads one finished row per site and month instead of every fact of fifty sites' 
 A row is recomputed from the facts, with the queries the reports ask (queries/facts.py): equal
 facts make equal rows. The batch that changes a fact of a site-month marks it stale (`STALE`, in
 its transaction), and the stale rows are recomputed together (`settle`) at most every
-`SETTLE_EVERY` seconds by a batch, and before anything reads the rows (the reports, a checksum):
-recomputing a busy month's row cost more than the rest of a small batch (docs/PERFORMANCE.md,
-"session 5 — the consumers"). A rebuild (`SQLiteView.bulk`) recomputes them all once at its end
+`SETTLE_EVERY` seconds by a batch (less often when a recompute is slow: `SETTLE_SHARE`), and
+before anything reads the rows (the reports, a checksum): recomputing a busy month's row cost
+more than the rest of a small batch (docs/PERFORMANCE.md, "session 5 — the consumers"). A rebuild (`SQLiteView.bulk`) recomputes them all once at its end
 instead. A view written before this table existed gets it filled when it is opened.
 """
 
@@ -39,7 +39,14 @@ STALE_TABLE = (
     f"CREATE TABLE IF NOT EXISTS {STALE} (site TEXT NOT NULL, month TEXT NOT NULL, "
     "PRIMARY KEY (site, month))"
 )
-SETTLE_EVERY = 1.0  # seconds: how long a busy view's batches may leave rows stale
+SETTLE_EVERY = 1.0  # seconds: how long a busy view's batches may leave rows stale, at least
+# A recompute reads every fact of each stale site-month, so it costs more as the month fills (at
+# 200 contacts/s into one site-month of ~12,000: ~0.15 s of every second, docs/PERFORMANCE.md,
+# session 16). The batches recompute at most this share of the time: after a recompute that took
+# t seconds they wait t / SETTLE_SHARE (at least SETTLE_EVERY, at most SETTLE_MOST). A reader
+# still recomputes what is stale before it reads, so what it sees does not change.
+SETTLE_SHARE = 0.05
+SETTLE_MOST = 30.0
 # a ticket marked a duplicate (or no longer one) changes the revenue of its orders' months
 INDEX = "CREATE INDEX IF NOT EXISTS order_facts_ticket ON order_facts (ticket_id)"
 
