@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.escalation
 	$(BIN)/python -m bench.replay
 	$(BIN)/python -m bench.pack
+	$(BIN)/python -m bench.month_fill
 	$(BIN)/python -m bench.scale
 
 chaos: $(STAMP)
