@@ -19,11 +19,6 @@ from services.console.domain.words import NOTICE_KINDS
 
 
 class AnnouncementPages(Web):
-    def _notice_zone(self, who: Who) -> Any:
-        site = self.sites.get(who.session.site)
-        assert site is not None
-        return site.zone
-
     async def announcements(self, request: Request, who: Who, status: int = 200,
                             **context: Any) -> Response:  # fmt: skip
         past = request.query_params.get("show") == "all"
@@ -41,7 +36,7 @@ class AnnouncementPages(Web):
     async def announce(self, request: Request, who: Who) -> Response:
         form = request.state.form
         try:
-            body = notice_desk.announce_body(form, self._notice_zone(who))
+            body = notice_desk.announce_body(form, self.site_zone(who))
             reply = await notice_desk.announce(
                 self.desk.desk, who.session.site, who.session.staff_id, body
             )
@@ -55,7 +50,7 @@ class AnnouncementPages(Web):
         if verb not in notice_desk.STEPS:
             raise Stop(404, f"没有这个操作：{verb}")
         try:
-            body = notice_desk.step_body(verb, request.state.form, self._notice_zone(who))
+            body = notice_desk.step_body(verb, request.state.form, self.site_zone(who))
             reply = await notice_desk.notice_step(
                 self.desk.desk, who.session.site, who.session.staff_id, ref, verb, body
             )

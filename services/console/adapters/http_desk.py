@@ -59,10 +59,8 @@ class DeskPages(Web):
 
     async def report(self, request: Request, who: Who) -> Response:
         form = request.state.form
-        site = self.sites.get(who.session.site)
-        assert site is not None
         try:
-            body = report_body(form, site.zone)
+            body = report_body(form, self.site_zone(who))
             reply = await self.desk.report(who.session.site, who.session.staff_id, body)
         except Refused as refused:
             active = await notice_desk.in_force(self.desk.desk, who.session.site)

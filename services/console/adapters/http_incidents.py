@@ -20,11 +20,6 @@ REPORTED_TO = ("project_manager", "gm_office", "quality", "department_supervisor
 
 
 class IncidentPages(Web):
-    def _zone(self, who: Who) -> Any:
-        site = self.sites.get(who.session.site)
-        assert site is not None
-        return site.zone
-
     async def incidents(self, request: Request, who: Who, status: int = 200,
                         **context: Any) -> Response:  # fmt: skip
         shown = request.query_params.get("status")
@@ -43,7 +38,7 @@ class IncidentPages(Web):
         form = request.state.form
         now = self.clock.now().isoformat()
         try:
-            body = incident_desk.open_body(form, self._zone(who), now)
+            body = incident_desk.open_body(form, self.site_zone(who), now)
             reply = await incident_desk.open_incident(
                 self.desk.desk, who.session.site, who.session.staff_id, body
             )
@@ -81,7 +76,7 @@ class IncidentPages(Web):
             raise Stop(404, f"没有这个操作：{verb}")
         before = None
         try:
-            body = incident_desk.step_body(verb, request.state.form, self._zone(who))
+            body = incident_desk.step_body(verb, request.state.form, self.site_zone(who))
             with contextlib.suppress(Refused):
                 now = await incident_desk.incident(self.desk.desk, who.session.site, ref)
                 before = incident_desk.progress(now)

@@ -17,11 +17,6 @@ from services.console.domain.refusal import Refused
 
 
 class PromisePages(Web):
-    def _site_zone(self, who: Who) -> Any:
-        site = self.sites.get(who.session.site)
-        assert site is not None
-        return site.zone
-
     async def promises(self, request: Request, who: Who, status: int = 200,
                        **context: Any) -> Response:  # fmt: skip
         try:
@@ -40,7 +35,7 @@ class PromisePages(Web):
     async def make_promise(self, request: Request, who: Who) -> Response:
         form = request.state.form
         try:
-            body = promise_desk.make_body(form, self._site_zone(who))
+            body = promise_desk.make_body(form, self.site_zone(who))
             reply = await promise_desk.make(
                 self.desk.desk, who.session.site, who.session.staff_id, body
             )
@@ -51,7 +46,7 @@ class PromisePages(Web):
     async def record_missed_call(self, request: Request, who: Who) -> Response:
         form = request.state.form
         try:
-            body = promise_desk.missed_call_body(form, self._site_zone(who))
+            body = promise_desk.missed_call_body(form, self.site_zone(who))
             reply = await promise_desk.missed_call(
                 self.desk.desk, who.session.site, who.session.staff_id, body
             )
@@ -64,7 +59,7 @@ class PromisePages(Web):
         if verb not in promise_desk.STEPS:
             raise Stop(404, f"没有这个操作：{verb}")
         try:
-            body = promise_desk.step_body(verb, request.state.form, self._site_zone(who))
+            body = promise_desk.step_body(verb, request.state.form, self.site_zone(who))
             reply = await promise_desk.step(
                 self.desk.desk, who.session.site, who.session.staff_id, ref, verb, body
             )

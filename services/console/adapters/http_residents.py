@@ -83,11 +83,9 @@ class ResidentPages(Web):
         """The visit form of a special-care resident found by phone or unit: the page it was on
         (its query) comes back, with the visit listed, or with the form as typed and why not."""
         form = request.state.form
-        site = self.sites.get(who.session.site)
-        assert site is not None
         try:
             await rd.record_care_visit(self.desk.desk, who.session.site, who.session.staff_id,
-                                       form, site.zone)  # fmt: skip
+                                       form, self.site_zone(who))  # fmt: skip
         except Refused as refused:
             return await self.residents(request, who, refused.status, visit_form=form,
                                         refused=refused, failed="visit")  # fmt: skip

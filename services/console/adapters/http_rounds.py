@@ -68,10 +68,8 @@ class RoundPages(Web):
 
     async def record_round(self, request: Request, who: Who) -> Response:
         form = request.state.form
-        site = self.sites.get(who.session.site)
-        assert site is not None
         try:
-            body = case_desk.round_body(form, site.zone, self.clock.now().isoformat())
+            body = case_desk.round_body(form, self.site_zone(who), self.clock.now().isoformat())
             reply = await case_desk.record_round(
                 self.desk.desk, who.session.site, who.session.staff_id, body
             )

@@ -24,11 +24,6 @@ RESPONSIBLE = {"cs_supervisor": "客服助理部主管", "project_manager": "项
 
 
 class ViolationPages(Web):
-    def _case_zone(self, who: Who) -> Any:
-        site = self.sites.get(who.session.site)
-        assert site is not None
-        return site.zone
-
     def _words(self) -> dict[str, Any]:
         return {"classes": VIOLATION_CLASSES, "categories": CATEGORIES, "measures": MEASURES,
                 "penalty_words": PENALTY, "responsible": RESPONSIBLE}  # fmt: skip
@@ -51,7 +46,7 @@ class ViolationPages(Web):
     async def open_violation(self, request: Request, who: Who) -> Response:
         form = request.state.form
         try:
-            body = case_desk.open_body(form, self._case_zone(who))
+            body = case_desk.open_body(form, self.site_zone(who))
             reply = await case_desk.open_case(
                 self.desk.desk, who.session.site, who.session.staff_id, body
             )

@@ -40,11 +40,9 @@ class VisitPages(Web):
         )  # fmt: skip
 
     async def record_visit(self, request: Request, who: Who) -> Response:
-        form = request.state.form
-        site = self.sites.get(who.session.site)
-        assert site is not None
+        form, zone = request.state.form, self.site_zone(who)
         try:
-            body = visit_desk.visit_body(form, site.zone, self.clock.now().isoformat())
+            body = visit_desk.visit_body(form, zone, self.clock.now().isoformat())
             reply = await visit_desk.record_visit(
                 self.desk.desk, who.session.site, who.session.staff_id, body
             )
@@ -52,7 +50,7 @@ class VisitPages(Web):
             return await self.visits(request, who, refused.status, form=form, refused=refused)
         tickets = "、".join(reply["tickets"])
         done = "走访已登记" + (f"，已开工单 {tickets}" if tickets else "")
-        day = datetime.fromisoformat(body["visited_at"]).astimezone(site.zone).date()
+        day = datetime.fromisoformat(body["visited_at"]).astimezone(zone).date()
         return RedirectResponse(f"/visits?day={day}&m={quote(done)}", 303)
 
     async def survey(self, request: Request, who: Who) -> Response:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -83,6 +84,12 @@ class Web:
         self.env = environment()
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    def site_zone(self, who: Who) -> ZoneInfo:
+        """The signed-in person's site's zone: the one a form's times are read in."""
+        site = self.sites.get(who.session.site)
+        assert site is not None  # a session is of a site the directory has
+        return site.zone
 
     def today(self, who: Who) -> date:
         """The signed-in person's day, in their site's zone."""
