@@ -15,6 +15,14 @@ from services.console.application import promise_desk
 from services.console.application.forms import new_client_ref
 from services.console.domain.refusal import Refused
 
+# the page's two forms, by their slot in its template: what each reads, the command it sends,
+# and what the list says once it is recorded
+FORMS = {
+    "form": (promise_desk.make_body, promise_desk.make, "承诺已登记"),
+    "missed": (promise_desk.missed_call_body, promise_desk.missed_call,
+               "未接来电已登记，请按时回电致歉"),
+}  # fmt: skip
+
 
 class PromisePages(Web):
     async def promises(self, request: Request, who: Who, status: int = 200,
@@ -33,26 +41,21 @@ class PromisePages(Web):
         )  # fmt: skip
 
     async def make_promise(self, request: Request, who: Who) -> Response:
-        form = request.state.form
-        try:
-            body = promise_desk.make_body(form, self.site_zone(who))
-            reply = await promise_desk.make(
-                self.desk.desk, who.session.site, who.session.staff_id, body
-            )
-        except Refused as refused:
-            return await self.promises(request, who, 400, form=form, refused=refused)
-        return await self._listed(who, reply, "承诺已登记")
+        return await self._promise_form(request, who, "form")
 
     async def record_missed_call(self, request: Request, who: Who) -> Response:
-        form = request.state.form
+        return await self._promise_form(request, who, "missed")
+
+    async def _promise_form(self, request: Request, who: Who, slot: str) -> Response:
+        """One of the page's two forms (FORMS): recorded, and the list shown saying so; or the
+        page again with the refusal and what was typed, in that form."""
+        form, (body_of, send, done) = request.state.form, FORMS[slot]
         try:
-            body = promise_desk.missed_call_body(form, self.site_zone(who))
-            reply = await promise_desk.missed_call(
-                self.desk.desk, who.session.site, who.session.staff_id, body
-            )
+            body = body_of(form, self.site_zone(who))
+            reply = await send(self.desk.desk, who.session.site, who.session.staff_id, body)
         except Refused as refused:
-            return await self.promises(request, who, 400, missed=form, refused=refused)
-        return await self._listed(who, reply, "未接来电已登记，请按时回电致歉")
+            return await self.promises(request, who, 400, refused=refused, **{slot: form})
+        return await self._listed(who, reply, done)
 
     async def promise_step(self, request: Request, who: Who) -> Response:
         ref, verb = request.path_params["promise"], request.path_params["verb"]
