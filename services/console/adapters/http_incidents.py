@@ -10,7 +10,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from services.console.adapters.http_web import Stop, Web, Who
+from services.console.adapters.http_web import Stop, Web, Who, open_or_closed
 from services.console.application import incident_desk
 from services.console.application.forms import new_client_ref
 from services.console.domain.refusal import Refused
@@ -22,8 +22,7 @@ REPORTED_TO = ("project_manager", "gm_office", "quality", "department_supervisor
 class IncidentPages(Web):
     async def incidents(self, request: Request, who: Who, status: int = 200,
                         **context: Any) -> Response:  # fmt: skip
-        shown = request.query_params.get("status")
-        shown = shown if shown in ("open", "closed") else None
+        shown = open_or_closed(request)
         try:
             found = await incident_desk.incidents(self.desk.desk, who.session.site, shown)
         except Refused as refused:

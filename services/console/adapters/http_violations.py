@@ -11,7 +11,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from services.console.adapters.http_web import Stop, Web, Who
+from services.console.adapters.http_web import Stop, Web, Who, open_or_closed
 from services.console.application import case_desk
 from services.console.application.forms import new_client_ref
 from services.console.domain.refusal import Refused
@@ -30,8 +30,7 @@ class ViolationPages(Web):
 
     async def violations(self, request: Request, who: Who, status: int = 200,
                          **context: Any) -> Response:  # fmt: skip
-        shown = request.query_params.get("status")
-        shown = shown if shown in ("open", "closed") else None
+        shown = open_or_closed(request)
         try:
             found = await case_desk.cases(self.desk.desk, who.session.site, shown)
         except Refused as refused:

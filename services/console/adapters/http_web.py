@@ -42,6 +42,13 @@ HEADERS = {
 LiveFeed = Callable[[str, str, tuple[str, ...]], AsyncIterator[bytes]]
 
 
+def open_or_closed(request: Request) -> str | None:
+    """The `?status=` of a list that parts open from closed (incidents, violation cases): as
+    their queries take it (incident.list, violation.list), else None, every one."""
+    status = request.query_params.get("status")
+    return status if status in ("open", "closed") else None
+
+
 class Stop(Exception):
     """A request refused before anything was done: status and the page's message."""
 
