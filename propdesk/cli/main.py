@@ -6,6 +6,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -50,39 +51,48 @@ workorder_app.command("list")(workorder_list)
 violation_app.command("retention")(retention)  # as ops (propdesk/cli/violation_ops.py)
 violation_app.command("erase")(erase)
 ticket_app.command("hand-over")(ticket_hand_over)  # first-contact ownership (R10.1)
-app.add_typer(contact_app, name="contact")
-app.add_typer(ticket_app, name="ticket")
-app.add_typer(incident_app, name="incident")
-app.add_typer(promise_app, name="promise")
-app.add_typer(workorder_app, name="workorder")
-app.add_typer(clock_app, name="clock")
-app.add_typer(notice_app, name="notice")
-app.add_typer(sim_app, name="sim")
-app.add_typer(report_app, name="report")
-app.add_typer(rounds_app, name="rounds")  # inspection rounds (docs/INSPECTION.md)
-app.add_typer(shift_app, name="shift")  # the shift log (docs/SHIFTS.md)
-app.add_typer(visits_app, name="visits")  # proactive visits (docs/VISITS.md)
-app.add_typer(survey_app, name="survey")  # satisfaction surveys (docs/VISITS.md)
-app.add_typer(residents_app, name="residents")  # the resident file (docs/RESIDENTS.md)
-app.add_typer(events_app, name="events")
-app.add_typer(sites_app, name="sites")
-app.add_typer(credentials_app, name="credentials")
-app.add_typer(nats_app, name="nats")
-app.add_typer(stream_app, name="stream")
-app.add_typer(keys_app, name="keys")
-app.add_typer(parked_app, name="parked")
-app.add_typer(console_app, name="console")
-app.add_typer(violation_app, name="violation")
 
-app.command("demo")(demo)
-app.command("replay")(replay)
-app.command("verify")(verify)
-app.command("access-log")(access_log)
-app.command("backup")(backup)
-app.command("restore")(restore)
-app.command("up")(up)
-app.command("serve")(serve)
-app.command("asyncapi")(asyncapi)
+# the groups and the top-level commands, each table in the order --help lists it
+GROUPS: dict[str, typer.Typer] = {
+    "contact": contact_app,
+    "ticket": ticket_app,
+    "incident": incident_app,
+    "promise": promise_app,
+    "workorder": workorder_app,
+    "clock": clock_app,
+    "notice": notice_app,
+    "sim": sim_app,
+    "report": report_app,
+    "rounds": rounds_app,  # inspection rounds (docs/INSPECTION.md)
+    "shift": shift_app,  # the shift log (docs/SHIFTS.md)
+    "visits": visits_app,  # proactive visits (docs/VISITS.md)
+    "survey": survey_app,  # satisfaction surveys (docs/VISITS.md)
+    "residents": residents_app,  # the resident file (docs/RESIDENTS.md)
+    "events": events_app,
+    "sites": sites_app,
+    "credentials": credentials_app,
+    "nats": nats_app,
+    "stream": stream_app,
+    "keys": keys_app,
+    "parked": parked_app,
+    "console": console_app,
+    "violation": violation_app,
+}
+COMMANDS: dict[str, Callable[..., None]] = {
+    "demo": demo,
+    "replay": replay,
+    "verify": verify,
+    "access-log": access_log,
+    "backup": backup,
+    "restore": restore,
+    "up": up,
+    "serve": serve,
+    "asyncapi": asyncapi,
+}
+for name, group in GROUPS.items():
+    app.add_typer(group, name=name)
+for name, command in COMMANDS.items():
+    app.command(name)(command)
 
 
 @app.callback()
