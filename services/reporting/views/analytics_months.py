@@ -8,8 +8,9 @@ facts make equal rows. The batch that changes a fact of a site-month marks it st
 its transaction), and the stale rows are recomputed together (`settle`) at most every
 `SETTLE_EVERY` seconds by a batch (less often when a recompute is slow: `SETTLE_SHARE`), and
 before anything reads the rows (the reports, a checksum): recomputing a busy month's row cost
-more than the rest of a small batch (docs/PERFORMANCE.md, "session 5 — the consumers"). A rebuild (`SQLiteView.bulk`) recomputes them all once at its end
-instead. A view written before this table existed gets it filled when it is opened.
+more than the rest of a small batch (docs/PERFORMANCE.md, "session 5 — the consumers"). A
+rebuild (`SQLiteView.bulk`) recomputes them all once at its end instead. A view written before
+this table existed gets it filled when it is opened.
 """
 
 from __future__ import annotations
