@@ -65,10 +65,10 @@ def fill(path: Path, deliveries: list[Delivery], contacts: int, rate: float, bat
     recomputes = 0
     recompute = analytics_months.settle
 
-    def counted(c: Any) -> None:
+    def counted(c: Any, *site: str) -> bool:
         nonlocal recomputes
         recomputes += 1
-        recompute(c)
+        return recompute(c, *site)
 
     analytics_months.settle = counted
     per_event = len(deliveries) / contacts  # the contacts' pace, spread over their events

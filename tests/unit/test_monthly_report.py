@@ -535,9 +535,9 @@ def test_the_batches_recompute_a_slow_site_month_less_often_and_a_reader_still_s
     now = [0.0]
     recompute = analytics_months.settle
 
-    def slow(c) -> None:
-        recompute(c)
+    def slow(c, *site) -> bool:
         now[0] += 0.5
+        return recompute(c, *site)
 
     monkeypatch.setattr(analytics_months, "settle", slow)
     view = AnalyticsView(str(tmp_path / "live.sqlite3"), SITES, timer=lambda: now[0])
@@ -575,6 +575,28 @@ def test_the_batches_recompute_a_slow_site_month_less_often_and_a_reader_still_s
     assert Reports(again).quality(SITES, ["hbw"], "2026-10", AS_OF) == Reports(rebuilt).quality(
         SITES, ["hbw"], "2026-10", AS_OF
     )
+
+
+def test_a_sites_monthly_report_recomputes_its_own_stale_site_months_only(
+    tmp_path, fixture_month, monkeypatch
+) -> None:
+    """A site's monthly report reads only its own first month from the site-months: it leaves
+    the other sites' stale rows to the batches (or the quality pack, which reads them all)."""
+    monkeypatch.setattr(analytics_months, "SETTLE_EVERY", 3600.0)  # no batch settles them
+    live = fed(tmp_path / "live.sqlite3", fixture_month.events, "event by event")
+    rebuilt = fed(tmp_path / "rebuilt.sqlite3", fixture_month.events, "rebuild")
+
+    def stale() -> set[str]:
+        return {r["site"] for r in live.rows("SELECT site FROM site_months_stale")}
+
+    assert stale() == {"hbw", "ohs"}
+    assert monthly(live) == monthly(rebuilt)
+    assert stale() == {"ohs"}
+    assert Reports(live).quality(SITES, [], "2026-10", AS_OF) == Reports(rebuilt).quality(
+        SITES, [], "2026-10", AS_OF
+    )
+    assert stale() == set()
+    assert live.checksum() == rebuilt.checksum()
 
 
 def test_a_ticket_marked_duplicate_later_takes_its_fee_out_of_the_pack(tmp_path) -> None:

@@ -37,8 +37,9 @@ class Reader(Protocol):
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
 
-    def settle(self) -> None:
-        """Recompute the site-months left stale, before they are read."""
+    def settle(self, site: str | None = None) -> None:
+        """Recompute the site-months left stale (of `site` only, if given), before they are
+        read."""
 
 
 class PeriodFacts:
@@ -114,17 +115,21 @@ class PeriodFacts:
     def first_month(self, site: str | None = None) -> str | None:
         """The month of the site's first contact (of any site's, without one): a month before
         it has no data, which is not the same as a month with no contacts (docs/REPORTS.md)."""
-        firsts = self.first_months()
+        firsts = self.first_months(site)
         if site is not None:
             return firsts.get(site)
         return min(firsts.values(), default=None)
 
-    def first_months(self) -> dict[str, str]:
+    def first_months(self, site: str | None = None) -> dict[str, str]:
         """Each site's month of first contact (a new ticket, not a duplicate), in one query of
-        the site-months (views/analytics_months.py)."""
-        self.view.settle()
+        the site-months (views/analytics_months.py); of `site` only, if given: a site's monthly
+        report recomputes only its own stale site-months, not the company's."""
+        self.view.settle(site)
+        only, params = ("AND site = ? ", (site,)) if site is not None else ("", ())
         rows = self.view.rows(
-            "SELECT site, MIN(month) AS first FROM site_months WHERE tickets > 0 GROUP BY site"
+            f"SELECT site, MIN(month) AS first FROM site_months WHERE tickets > 0 {only}"
+            "GROUP BY site",
+            params,
         )
         return {r["site"]: r["first"] for r in rows}
 

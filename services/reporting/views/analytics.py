@@ -97,13 +97,17 @@ class AnalyticsView(ParkingView, SQLiteView):
             self._stale = False
         self._bulk = False
 
-    def settle(self) -> None:
+    def settle(self, site: str | None = None) -> None:
         """Recompute the site-months the batches left stale (views/analytics_months.py), so
-        that what reads them sees them as current as the facts."""
+        that what reads them sees them as current as the facts: all of them, or those of
+        `site` (what one site's report reads; the others stay for the batches)."""
         if not self._stale:
             return
         with self._write(), self.datastore.transaction(commit=True) as c:
-            self._settle(c)
+            if site is None:
+                self._settle(c)
+            else:
+                self._stale = not analytics_months.settle(c, site)
 
     def _settle(self, c: SQLiteCursor) -> None:
         began = self._timer()

@@ -76,7 +76,7 @@ class CursorReader:
         self.c.execute(sql, params)
         return [dict(r) for r in self.c.fetchall()]
 
-    def settle(self) -> None:
+    def settle(self, site: str | None = None) -> None:
         """Nothing: within a batch's transaction the site-months are not read."""
 
 
@@ -154,11 +154,19 @@ def mark(c: SQLiteCursor, keys: Iterable[tuple[str, str]]) -> None:
     c.executemany(f"INSERT OR IGNORE INTO {STALE} (site, month) VALUES (?, ?)", sorted(keys))
 
 
-def settle(c: SQLiteCursor) -> None:
-    """Recompute the stale rows (in the transaction of `c`). The first statement writes, so that
-    a transaction begun here takes the file's write lock before it reads."""
-    c.execute(f"DELETE FROM {STALE} RETURNING site, month")
+def settle(c: SQLiteCursor, site: str | None = None) -> bool:
+    """Recompute the stale rows, or the stale rows of `site` (in the transaction of `c`); True
+    when none is left stale. The first statement writes, so that a transaction begun here takes
+    the file's write lock before it reads."""
+    if site is None:
+        c.execute(f"DELETE FROM {STALE} RETURNING site, month")
+    else:
+        c.execute(f"DELETE FROM {STALE} WHERE site = ? RETURNING site, month", (site,))
     refresh(c, {(r[0], r[1]) for r in c.fetchall()})
+    if site is None:
+        return True
+    c.execute(f"SELECT 1 FROM {STALE} LIMIT 1")
+    return c.fetchone() is None
 
 
 def refresh_all(c: SQLiteCursor) -> None:
