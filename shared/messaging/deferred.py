@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Coroutine
 from typing import Any
 
@@ -62,11 +63,23 @@ class Deferred:
         await cancel_and_wait(set(self._tasks))
 
 
+def reply_headers(message: Msg) -> dict[str, str]:
+    """The headers FastStream gives a handler's dict reply (its NatsFastProducer.publish): the
+    JSON content type, and the request's `correlation_id`, or a new one if it had none. Not
+    nats-py's `Msg.respond`, which sends the request's own headers back: its content type
+    (text/plain from a client that sent a string, which FastStream's client then decodes as
+    text) and the Nats-Request-Info the server added."""
+    correlation_id = (message.headers or {}).get("correlation_id") or str(uuid.uuid4())
+    return {"content-type": "application/json", "correlation_id": correlation_id}
+
+
 async def respond(message: Msg | None, reply: dict[str, Any]) -> None:
     """`reply` to the request `message`, encoded as FastStream encodes a handler's dict."""
     if message is None or not message.reply:
         return  # published, not requested: nobody waits for an answer
     try:
-        await message.respond(json.dumps(reply).encode())
+        await message._client.publish(
+            message.reply, json.dumps(reply).encode(), headers=reply_headers(message)
+        )
     except Exception as exc:  # the connection went away meanwhile: the caller retries
         log.warning("reply.not_sent", subject=message.subject, error=repr(exc))
