@@ -10,12 +10,12 @@ import json
 from collections import Counter
 
 import pytest
-from conftest import SecuredNats
 
 from services.intake.entrypoint import IntakeService
 from shared.kernel.clock import FixedClock
 from shared.kernel.settings import Settings
 from shared.messaging.subjects import ops
+from tests.conftest import SecuredNats
 from tests.integration.support import Desk, eventually, report_body
 
 pytestmark = pytest.mark.integration
