@@ -9,10 +9,10 @@ name, or `<name>:<order_no>` for a clock of one work order.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from shared.contracts.base import Contract
 from shared.contracts.envelope import Envelope
@@ -239,6 +239,12 @@ NoticeEnd = Literal[
     "shift_signed",  # a shift log's (R15.9)
     "care_visited", "care_not_needed",  # a special-care resident's (R11.10)
 ]  # fmt: skip
+KNOWN_ENDS: tuple[str, ...] = get_args(NoticeEnd)
+# The codes `why` may carry are an open set (contract §20.2): this version gives NoticeEnd's, a
+# later one may add a code, and a reader takes any code of this shape — an older reporting
+# lists the notice as ended and a desk shows a code it has no words for as it came — rather
+# than parking the end of a notice over a word it does not know.
+NoticeEndCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
 
 class NotificationEnded(TicketRef):
@@ -252,13 +258,16 @@ class NotificationEnded(TicketRef):
 
     notification_id: UUID
     role: Role
-    why: NoticeEnd = Field(
-        description="resolved, closed, cancelled (its ticket's end), left_ladder (its complaint "
-        "classified another kind, or communicative), incident_closed, promise_kept, "
-        "promise_broken, maintenance_ended, maintenance_cancelled, maintenance_explained, "
-        "violation_closed, shift_signed, care_visited, care_not_needed (its subject's: the DESK "
-        "event that closed it), maintenance_revised (the restoration time it was about revised), "
-        "measure_replaced (the violation measure it was about replaced by a later measure)"
+    why: NoticeEndCode = Field(
+        description="A code of an open set (a later version may add one: a reader shows a code "
+        "it does not know as it came): resolved, closed, cancelled (its ticket's end), "
+        "left_ladder (its complaint classified another kind, or communicative), "
+        "incident_closed, promise_kept, promise_broken, maintenance_ended, "
+        "maintenance_cancelled, maintenance_explained, violation_closed, shift_signed, "
+        "care_visited, care_not_needed (its subject's: the DESK event that closed it), "
+        "maintenance_revised (the restoration time it was about revised), measure_replaced "
+        "(the violation measure it was about replaced by a later measure)",
+        examples=list(KNOWN_ENDS),
     )
 
 
@@ -780,7 +789,9 @@ class ListNotices(Contract):
 class NoticeEnded(Contract):
     """What a notification is about ended before anyone acknowledged it (`notification_ended`)."""
 
-    why: NoticeEnd
+    why: NoticeEndCode = Field(
+        description="A code of escalation.notification_ended's open set", examples=list(KNOWN_ENDS)
+    )
     at: AwareDatetime = Field(description="When it ended (the event's occurred_at)")
 
 

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from propdesk.cli import common, escalation, queues, ticket
 from propdesk.cli.main import app
+from shared.contracts.escalation_events import KNOWN_ENDS
+from shared.kernel import words
 from shared.kernel.local_time import TableTimes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -196,7 +198,35 @@ def test_notice_list_says_a_notice_ended_and_when_R6_3(monkeypatch: pytest.Monke
 
     text = run(240, "notice", "list")
 
-    assert "ended (cancelled) 2026-12-05 09:00" in text  # in the site's zone
+    assert "ended (ticket cancelled) 2026-12-05 09:00" in text  # in the site's zone
+
+
+@pytest.mark.parametrize("why", KNOWN_ENDS)
+def test_notice_list_says_every_end_in_words_not_as_its_code_R6_3(
+    why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    row = REPLIES["desk.qry.hbw.notice.list"]["notices"][0]
+    ended = row | {"ended": {"why": why, "at": "2026-12-05T01:00:00Z"}}
+    reply = {"ok": True, "notices": [ended], "next_cursor": None, "waiting": 0}
+    monkeypatch.setitem(REPLIES, "desk.qry.hbw.notice.list", reply)
+
+    text = run(80, "notice", "list")  # a block: the end on its own line
+
+    [said] = [line for line in text.splitlines() if line.startswith("acknowledged")]
+    assert f"ended ({words.NOTICE_ENDS[why][1]}) 2026-12-05 09:00" in said
+    assert f"({why})" not in said
+
+
+def test_notice_list_says_an_end_it_has_no_words_for_as_its_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A code a later escalation added (the set is open, contract §20.2) is shown as it came."""
+    row = REPLIES["desk.qry.hbw.notice.list"]["notices"][0]
+    ended = row | {"ended": {"why": "roof_sealed", "at": "2026-12-05T01:00:00Z"}}
+    reply = {"ok": True, "notices": [ended], "next_cursor": None, "waiting": 0}
+    monkeypatch.setitem(REPLIES, "desk.qry.hbw.notice.list", reply)
+
+    assert "ended (roof_sealed) 2026-12-05 09:00" in run(240, "notice", "list")
 
 
 def test_notice_list_says_how_many_wait_and_how_to_ask_for_the_older_page_R6_3(

@@ -10,8 +10,12 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from services.console.adapters.templating import environment
 from services.console.domain.notice_state import ended_said, waiting
+from services.console.domain.words import NOTICE_ENDS
+from shared.contracts.escalation_events import KNOWN_ENDS
 
 ENDED_AT = "2026-12-05T01:00:00+00:00"
 
@@ -58,11 +62,17 @@ def test_notices_page_says_ended_keeps_its_button_and_draws_it_not_waiting_R6_3(
     assert 'action="/notices/n-2/ack"' in shown["n-2"]  # still acknowledgeable
 
 
-def test_an_end_the_console_has_no_words_for_is_a_plain_ended():
-    # escalation may add ends the console has no words for yet: said, not misread
-    assert ended_said(notice(1, ended="some_later_end")) == "已结束"
-    assert not waiting(notice(1, ended="some_later_end"))
-    assert ended_said(notice(1, ended="incident_closed")) == "已结束（突发事件已结案）"
+@pytest.mark.parametrize("why", KNOWN_ENDS)
+def test_every_end_escalation_gives_is_said_in_words_not_as_its_code_R6_3(why: str):
+    said = ended_said(notice(1, ended=why))
+    assert said == f"已结束（{NOTICE_ENDS[why]}）" and said != f"已结束（{why}）"
+
+
+def test_an_end_the_console_has_no_words_for_says_its_code_as_it_came():
+    # the set is open (contract §20.2): a later escalation's code is said, not misread or hidden
+    assert ended_said(notice(1, ended="roof_sealed")) == "已结束（roof_sealed）"
+    assert not waiting(notice(1, ended="roof_sealed"))
+    assert ended_said({"ended": {"why": None, "at": ENDED_AT}}) == "已结束"
 
 
 def test_a_tickets_page_lists_its_notices_the_ended_one_grey_R6_3():

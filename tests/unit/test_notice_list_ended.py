@@ -5,6 +5,7 @@ in any batches, has the same checksum, and a notice that never ended keeps the r
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -15,7 +16,7 @@ from services.reporting.projections.service_levels import SERVICE_LEVELS
 from services.reporting.queries.tickets import list_notices
 from services.reporting.views.tickets import TicketView
 from shared.contracts.escalation_events import EscalationNotificationEndedEvent, ListNotices
-from shared.messaging.inbox import Delivery
+from shared.messaging.inbox import Delivery, decode
 from tests.unit.test_complaint_received import LATER
 from tests.unit.test_notice_ends import a_complaint_told
 from tests.unit.test_notification_ended import cancel, stored
@@ -115,3 +116,40 @@ def listed_after(tmp_path: Path, stream: list[Delivery]) -> list[dict[str, Any]]
     found = listed(view)
     view.close()
     return found
+
+
+ENDED = "desk.evt.hbw.escalation.notification_ended"
+
+
+def later_end(app: Any, why: str) -> bytes:
+    """The published end of the cancelled complaint's notice, with `why` in place of its code:
+    what a later escalation, or a broken one, would publish."""
+    (end,) = [d.envelope for d in published(app)
+              if isinstance(d.envelope, EscalationNotificationEndedEvent)]  # fmt: skip
+    body = json.loads(end.model_dump_json())
+    body["data"]["why"] = why
+    return json.dumps(body).encode()
+
+
+def test_an_end_with_a_code_this_version_does_not_know_is_listed_with_it_not_parked_R6_3(
+    tmp_path: Path,
+):
+    """The set of `why` is open (contract §20.2): an older reporting reads a code a later
+    escalation added, lists the notice as ended with it (the desk shows it as it came), and
+    parks nothing; a `why` that is not a code at all is still unreadable."""
+    _, app, feed = a_complaint_told()
+    view = TicketView(str(tmp_path / "view.db"))
+    view.apply(published(app))
+    cancel(feed)
+    delivery = decode(99, later_end(app, "roof_sealed"), ENDED)
+    assert delivery.error is None and delivery.envelope is not None
+    view.apply([delivery])
+    (row,) = listed(view)
+    assert row["ended"]["why"] == "roof_sealed"
+    assert list_notices(view, "hbw", ListNotices(count=True))["waiting"] == 0  # owed no more
+    view.close()
+
+    for not_a_code in ("Roof sealed!", "x" * 41, ""):
+        broken = decode(99, later_end(app, not_a_code), ENDED)
+        assert broken.envelope is None and broken.error is not None
+        assert "notification_ended.data.why" in broken.error

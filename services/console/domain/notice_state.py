@@ -18,9 +18,11 @@ def waiting(notice: dict[str, Any]) -> bool:
 
 def ended_said(notice: dict[str, Any]) -> str:
     """已结束（工单已撤销） for a notice that ended, "" for one that did not; an end whose why
-    the console has no words for (a code escalation added later) is a plain 已结束."""
+    the console has no words for (a code a later escalation added: the set is open, contract
+    §20.2) says the code as it came, 已结束（roof_sealed）, or a plain 已结束 without one."""
     ended = notice.get("ended") or {}
     if not ended:
         return ""
-    why = NOTICE_ENDS.get(str(ended.get("why")))
-    return f"已结束（{why}）" if why else "已结束"
+    why = ended.get("why")
+    said = NOTICE_ENDS.get(str(why), why)
+    return f"已结束（{said}）" if said else "已结束"
