@@ -1,12 +1,15 @@
-"""A violation case's and a shift log's notices end with what they are about, through NATS (R6.3;
-docs/NOTIFICATIONS.md): a measure overdue (R14.3, R14.4) ends when its case is closed
-(`violation_closed`) or a later measure replaces it (`measure_replaced`), an unsigned handover's
-reminder (R15.9) when the log is signed (`shift_signed`). Escalation publishes each end
+"""A violation case's, a shift log's and a special-care resident's notices end with what they
+are about, through NATS (R6.3; docs/NOTIFICATIONS.md): a measure overdue (R14.3, R14.4) ends
+when its case is closed (`violation_closed`) or a later measure replaces it (`measure_replaced`),
+an unsigned handover's reminder (R15.9) when the log is signed (`shift_signed`), a care visit
+due (R11.10) when the resident is visited (`care_visited`) or no longer flagged
+(`care_not_needed`). Escalation publishes each end
 (`escalation.notification_ended`), and reporting's `notice.list` lists the notice as ended and
 waiting for nobody. The units: tests/unit/test_subject_notice_ends.py."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -54,11 +57,11 @@ async def ended(drill: Drill, count: int) -> dict[str, str]:
     return await eventually(published)
 
 
-async def listed(desk: Desk, until: Any) -> dict[str, Any]:
-    """The CS-assistant supervisor's notice.list (with `waiting`), once `until(reply)` holds."""
+async def listed(desk: Desk, until: Any, role: str = "cs_supervisor") -> dict[str, Any]:
+    """The role's notice.list (with `waiting`), once `until(reply)` holds."""
 
     async def probe() -> dict[str, Any] | None:
-        reply = await desk.query("hbw", "notice.list", {"role": "cs_supervisor", "count": True})
+        reply = await desk.query("hbw", "notice.list", {"role": role, "count": True})
         return reply if reply["ok"] and until(reply) else None
 
     return await eventually(probe)
@@ -130,3 +133,38 @@ async def test_an_unsigned_handovers_reminder_ends_when_the_log_is_signed_R15_9_
     assert await ended(drill, 1) == {reminder: "shift_signed"}
     now = await listed(desk, lambda r: ends_of(r)[reminder] is not None)
     assert ends_of(now) == {reminder: "shift_signed"} and now["waiting"] == 0
+
+
+async def test_a_care_visit_due_ends_when_the_resident_is_visited_or_no_longer_flagged_R11_10_R6_3(
+    desk: Desk, drill_services
+) -> None:
+    """Two special-care residents flagged at registration and not visited within the site's
+    interval: the CS assistant is reminded of each (R11.10). One is visited, the other's file
+    corrected to no special care: each reminder ends, and notice.list says why."""
+    await drill_services()
+    drill = Drill(desk)
+    bodies = {ref: {"staff_id": "S01", "resident_ref": ref, "kind": "owner", "name": name,
+                    "phones": [phone], "special_care": "elderly_alone"}
+              for ref, name, phone in (("HBW-0001", "张阿婆", "13922220001"),
+                                       ("HBW-0002", "李伯", "13922220002"))}  # fmt: skip
+    for body in bodies.values():
+        assert (await desk.command("hbw", "resident_register", body))["ok"]
+    found = await desk.query("hbw", "resident.lookup", {"staff_id": "S01", "phone": "13922220001"})
+    due = datetime.fromisoformat(found["residents"][0]["next_visit_due"])
+
+    await drill.set_clock(due)
+    reminders = await told(drill, "care_visit_due", 2)
+    role = (await drill.events("escalation.care_visit_due"))[0]["data"]["notification"]["role"]
+    both = set(reminders.values())
+    waiting = await listed(desk, lambda r: set(ends_of(r)) == both, role)
+    assert waiting["waiting"] == 2
+
+    visit = {"staff_id": "S01", "resident_ref": "HBW-0001", "note": "上门探访, 身体安好"}
+    assert (await desk.command("hbw", "resident_visit", visit))["ok"]
+    no_longer = bodies["HBW-0002"] | {"special_care": None}
+    assert (await desk.command("hbw", "resident_correct", no_longer))["ok"]
+
+    expected = {reminders["HBW-0001"]: "care_visited", reminders["HBW-0002"]: "care_not_needed"}
+    assert await ended(drill, 2) == expected
+    now = await listed(desk, lambda r: all(ends_of(r).values()), role)
+    assert ends_of(now) == expected and now["waiting"] == 0
