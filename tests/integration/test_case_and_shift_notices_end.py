@@ -14,25 +14,16 @@ from typing import Any
 
 import pytest
 
-from shared.kernel.sites import SiteDirectory
 from tests.integration.drill import Drill, shanghai
 from tests.integration.support import Desk, eventually
 
+# the site of the shift stories: its day shift (08:00–20:00), receptionist S01, night duty N01
+# and CS-assistant supervisor CSS
+from tests.integration.test_shift_stories import drill_sites  # noqa: F401
+
 pytestmark = pytest.mark.integration
 
-CLOCK_STARTS = shanghai(2026, 12, 3, 10, 0)  # the day shift (08:00–20:00)
-STAFF = {
-    "S01": {"role": "receptionist"},
-    "N01": {"role": "department_staff", "department": "engineering"},  # night duty (R15.11)
-    "CSS": {"role": "cs_supervisor"},
-}
-
-
-@pytest.fixture
-def drill_sites() -> SiteDirectory:
-    return SiteDirectory.model_validate(
-        {"sites": {"hbw": {"name": "Harbour View", "staff": STAFF}}}
-    )
+CLOCK_STARTS = shanghai(2026, 12, 3, 10, 0)  # the day shift
 
 
 async def told(drill: Drill, reason: str, count: int) -> dict[str, str]:
