@@ -18,8 +18,8 @@ def waiting(notice: dict[str, Any]) -> bool:
 
 def ended_said(notice: dict[str, Any]) -> str:
     """已结束（工单已撤销） for a notice that ended, "" for one that did not; an end whose why
-    the console has no words for (a code a later escalation added: the set is open, contract
-    §20.2) says the code as it came, 已结束（roof_sealed）, or a plain 已结束 without one."""
+    the console has no words for (a code a later escalation added: the set is open, see
+    contract §20.2) says the code as it came, 已结束（roof_sealed）; one without a code, 已结束."""
     ended = notice.get("ended") or {}
     if not ended:
         return ""
