@@ -77,7 +77,7 @@ async def respond(message: Msg | None, reply: dict[str, Any]) -> None:
     """`reply` to the request `message`, encoded as FastStream encodes a handler's dict."""
     if message is None or not message.reply:
         return  # published, not requested: nobody waits for an answer
-    try:
+    try:  # on the connection it came in on, as Msg.respond publishes (nats-py keeps it there)
         await message._client.publish(
             message.reply, json.dumps(reply).encode(), headers=reply_headers(message)
         )
