@@ -38,7 +38,9 @@ async def test_an_unresolved_complaint_climbs_every_level_and_becomes_major_afte
 ) -> None:
     """R6.4 2 days → supervisor, R6.5 1 week → project manager, R6.6 2 weeks → GM office,
     R6.7 one month → major; every step notifies the role (C11: counted from receipt), and the
-    upgrade is reported to quality and, upward, to every level of the ladder (R5.4)."""
+    upgrade is reported to quality and, upward, to every level of the ladder (R5.4). The complaint
+    climbs level by level, each level told in its turn (R1.8), up to the manager and the GM office
+    who decide what the levels below could not resolve (R6.10)."""
     await drill_services()
     drill = Drill(desk)
     ticket = await complaint(desk, drill)

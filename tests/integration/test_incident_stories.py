@@ -156,6 +156,8 @@ async def test_the_desk_opens_an_incident_and_the_duty_manager_is_reminded_of_it
 async def test_closing_without_a_report_upward_is_refused_and_changes_nothing_R16_5(
     desk: Desk, drill_services
 ) -> None:
+    """R3.10: an emergency is recorded with its time, place and measures, and cannot be closed
+    before the report upward is recorded."""
     await drill_services("intake", "reporting")
     opened = await desk.command("hbw", "incident_open", {
         "client_ref": "fire-1", "kind": "fire", "place": "地下车库",

@@ -89,6 +89,29 @@ def test_only_an_inspection_finding_may_omit_the_reporter_R13_13():
     )
 
 
+@pytest.mark.parametrize("channel", ["phone", "visit", "letter"])
+def test_a_contact_comes_as_a_call_a_visit_or_a_letter_R2_1(channel):
+    body = report(channel=channel, reporter={"name": "张三", "phone": "13800138000"})
+    assert parse_body(intake_commands.ReportContact, body).channel == channel
+
+
+def test_a_contact_records_at_least_who_made_it_and_what_the_problem_is_R3_7():
+    """R3.7: the name and the problem are required; the contact details are the phone for a call
+    (R3.2) and the room otherwise."""
+    assert fields_of(intake_commands.ReportContact, report(reporter={"room": "3-1201"})) == [
+        "reporter.name"
+    ]
+    assert fields_of(intake_commands.ReportContact, report(content=None)) == ["content"]
+
+
+@pytest.mark.parametrize("kind", ["inquiry", "repair", "complaint", "paid_service"])
+def test_reception_takes_inquiries_repairs_complaints_and_paid_services_R4_1_R4_9(kind):
+    """R4.1: inquiries, repairs and complaints; R4.9: in v1 a paid service is a ticket of its own
+    kind, `paid_service`."""
+    assert parse_body(intake_commands.ReportContact, report(kind=kind)).kind == kind
+    assert fields_of(intake_commands.ReportContact, report(kind="fee_payment")) == ["kind"]
+
+
 @pytest.mark.parametrize("channel", ["phone", "hotline"])
 def test_a_phone_contact_needs_the_callers_number_R3_2(channel):
     assert fields_of(intake_commands.ReportContact, report(channel=channel)) == ["reporter.phone"]
@@ -148,6 +171,17 @@ def test_the_score_alone_says_whether_the_customer_is_satisfied_R11_1(score, sat
 def test_a_follow_up_score_is_one_to_five_R11_1(score):
     body = {"staff_id": "S1", "ticket_id": TICKET, "satisfied": True, "score": score}
     assert fields_of(intake_commands.RecordFollowUp, body) == ["score"]
+
+
+@pytest.mark.parametrize("severity", ["major", "important", "minor"])
+def test_a_valid_complaint_is_graded_major_important_or_minor_R5_2(severity):
+    """R5.2: important, a fault of the company's management or service, is a grade of its own
+    between major (R5.1) and minor (R5.3); no other grade is taken."""
+    body = {"staff_id": "S1", "ticket_id": TICKET, "validity": "valid"}
+    assert parse_body(intake_commands.ClassifyTicket, body | {"severity": severity}).severity == (
+        severity
+    )
+    assert fields_of(intake_commands.ClassifyTicket, body | {"severity": "serious"}) == ["severity"]
 
 
 def test_a_classification_must_change_something():

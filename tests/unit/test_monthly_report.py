@@ -191,6 +191,8 @@ def test_a_contact_at_0030_on_the_first_lands_in_that_month(view) -> None:
 def test_the_quality_pack_sets_the_sites_side_by_side_and_finds_what_got_worse_R12_3(
     view,
 ) -> None:
+    """Complaints analysed by category (R5.7): the data show the weak points, the categories that
+    got worse (R12.12)."""
     pack = Reports(view).quality(SITES, [], "2026-10", AS_OF)
     assert pack["months"] == months_back("2026-10", 6)
     hbw, ohs = pack["sites"]

@@ -130,6 +130,18 @@ def test_records_are_kept_one_or_five_years_from_closing_R14_8() -> None:
     assert missing_before(Measure.compensation, {Measure.persuasion}) is Measure.rectify
 
 
+@pytest.mark.parametrize("category", ["decoration", "fire", "hygiene", "public_security", "other"])
+def test_a_violation_is_of_decoration_fire_hygiene_public_security_or_other_R4_8(
+    category: str,
+) -> None:
+    body = {"staff_id": "S01", "client_ref": "v-1", "violation_class": "general",
+            "category": category, "place": "3栋", "description": "x",
+            "offender": {"name": "张三", "phone": "13800138000"}}  # fmt: skip
+    assert vc.OpenViolation.model_validate(body).category == category
+    with pytest.raises(ValueError, match="category"):
+        vc.OpenViolation.model_validate(body | {"category": "fee_arrears"})
+
+
 def test_bad_bodies_are_refused_at_the_edge() -> None:
     with pytest.raises(ValueError, match="measure"):
         vc.RecordMeasure.model_validate(
