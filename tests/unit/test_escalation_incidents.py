@@ -35,6 +35,8 @@ def _one(app, notification):
 
 
 def test_an_incident_tells_security_and_the_duty_manager_at_once_R10_7():
+    """R10.4: the project manager, who handles special help events, is told at once as the duty
+    manager, beside security's supervisor."""
     clock = FixedClock(T0)
     app = app_on(clock)
     feed = Feed(app)

@@ -38,6 +38,14 @@ def test_a_complaint_on_the_ladder_is_cancelled_by_a_supervisor_or_above_R6_4() 
     }  # fmt: skip
 
 
+def test_a_technician_does_not_end_a_work_order_a_supervisor_or_above_does_R7_18() -> None:
+    """R7.18: a technician may not leave a job halfway: cancelling an order is not theirs."""
+    assert PERMISSIONS["dispatch.cancel"].roles == {
+        R.department_supervisor, R.project_manager, R.gm_office,
+    }  # fmt: skip
+    assert R.technician not in PERMISSIONS["dispatch.cancel"].roles
+
+
 def test_the_month_analysis_is_the_management_office_heads_R12_2() -> None:
     """The management-office head (管理处负责人) is the project manager (项目经理 = 管理处经理)."""
     assert PERMISSIONS["intake.attach_analysis"].roles == {R.project_manager}

@@ -49,6 +49,7 @@ def test_a_fee_other_than_the_accepted_quote_is_invalid_R8_5(desk, fee):
 
 
 def test_accepting_a_quote_records_the_quoted_amount(desk):
+    """R8.6: paid work has its price agreed, and the order carries the amount."""
     order_id = desk.order_in("arrived")
     desk.walk(order_id, "quote", "accept_quote")
     accepted = list(desk.app.repository.event_store.get(order_id))[-1]

@@ -25,6 +25,7 @@ OUT_OF_ORDER = [(verb, s) for verb in ALLOWED for s in STATUSES if s not in ALLO
 
 
 def test_a_repair_goes_issued_collected_assigned_arrived_completed_signed_off_returned_R8_15(desk):
+    """Signed off, the order is returned for the month-end statistics (R8.10)."""
     order_id = desk.order(desk.report()).id
     replies = desk.walk(order_id, *TO_SITE, "complete", "sign_off", "return")
     assert [r["status"] for r in replies] == [
@@ -32,6 +33,14 @@ def test_a_repair_goes_issued_collected_assigned_arrived_completed_signed_off_re
     ]  # fmt: skip
     order = desk.app.get(order_id, WorkOrder)
     assert (order.technician, order.fee, order.finished) == ("T07", 0, True)
+
+
+def test_the_department_signs_for_the_order_it_collects_R8_3(desk):
+    order_id = desk.order(desk.report()).id
+    assert desk.do("collect", order_id, collected_by="E02")["status"] == "collected"
+    collected = list(desk.app.repository.event_store.get(order_id))[-1]
+    assert isinstance(collected, WorkOrder.Collected)
+    assert collected.collected_by == "E02"
 
 
 @pytest.mark.parametrize(("verb", "status"), OUT_OF_ORDER)
