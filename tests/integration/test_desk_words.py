@@ -76,7 +76,8 @@ async def test_a_follow_up_whose_flag_contradicts_the_score_is_refused_and_the_s
 async def test_a_score_of_three_is_not_satisfied_and_reopens_with_its_reason_R11_2(
     desk: Desk, services, nats_server
 ) -> None:
-    """R11.2: fed back until the customer is satisfied; 3 is not (reports count 4–5)."""
+    """R11.2: fed back until the customer is satisfied; 3 is not (reports count 4–5).
+    R11.4: a phone complaint is handled until the customer is satisfied: it reopens."""
     t = await desk.command("hbw", "report", report_body())
     ref = {"ticket_id": t["ticket_id"], "staff_id": "S02"}
     await ready_to_resolve(desk, "hbw", t["ticket_id"], "S02")  # R6.2, R6.9 (item 14)

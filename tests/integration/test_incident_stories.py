@@ -61,6 +61,7 @@ async def _close(desk: Desk, site: str, ref: str, measure: str, up: dict, follow
 async def test_a_lift_entrapment_at_2am_on_sunday_tells_security_and_the_duty_manager_at_once_R16_5_R10_7_R15_14(  # noqa: E501
     desk: Desk, drill_services
 ) -> None:
+    """R15.15 (C14): emergency calls are taken at any hour, not only in office hours."""
     await drill_services()
     drill = Drill(desk, "ohs")
     reported = await _report_help_f(desk, "ohs", "lift-1", "lift_entrapment", "2号楼电梯困人")

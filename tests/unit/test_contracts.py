@@ -169,6 +169,7 @@ def test_the_score_alone_says_whether_the_customer_is_satisfied_R11_1(score, sat
 
 @pytest.mark.parametrize("score", [0, 6])
 def test_a_follow_up_score_is_one_to_five_R11_1(score):
+    """R11.7: the satisfaction the customer is asked for is recorded as a score of 1–5."""
     body = {"staff_id": "S1", "ticket_id": TICKET, "satisfied": True, "score": score}
     assert fields_of(intake_commands.RecordFollowUp, body) == ["score"]
 

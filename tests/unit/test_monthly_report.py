@@ -117,6 +117,8 @@ def test_the_fixture_month_counts_every_contact_once_R12_4(view) -> None:
 
 
 def test_escalations_clocks_and_resolution_times_of_the_fixture_month(view) -> None:
+    """R12.8: the month summarises complaint handling (the ladder, resolution times) and
+    work-order handling (the orders' clocks) for the superiors."""
     report = monthly(view)
     assert report["escalations"] == {"department_supervisor": 1, "project_manager": 1,
                                      "gm_office": 0}  # fmt: skip

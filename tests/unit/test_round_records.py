@@ -69,6 +69,7 @@ def test_a_month_plan_has_daily_weekly_and_monthly_slots_and_a_revision_R13_1(ap
 
 
 def test_findings_are_routed_by_type_into_inspection_tickets_R13_15(app, ctx):
+    """A finding not fixed on the spot goes to the front desk as an inspection ticket (R13.15a)."""
     app.execute(ctx, plan())
     reply = app.execute(ctx, walk())
     routed = [(f["type"], f["routed_to"], f["department"]) for f in reply["findings"]]
@@ -88,6 +89,18 @@ def test_findings_are_routed_by_type_into_inspection_tickets_R13_15(app, ctx):
         "HBW-202611-0001", "HBW-202611-0002", "HBW-202611-0003", None
     ]  # fmt: skip
     assert reply["findings"][3]["ticket_id"] is None
+
+
+@pytest.mark.parametrize("round_type", ["special", "complaint", "random"])
+def test_a_round_is_scheduled_special_complaint_driven_or_random_R13_12(app, ctx, round_type):
+    """Only a scheduled round names a slot of the plan; the others are walked when needed."""
+    app.execute(ctx, plan())
+    with pytest.raises(ValidationError, match="slot"):
+        walk(round_type="scheduled", slot=None)
+    reply = app.execute(ctx, walk(round_type=round_type, slot=None, round_ref=f"r-{round_type}"))
+    assert reply["duplicate"] is False and len(reply["findings"]) == 4
+    with pytest.raises(ValidationError, match="round_type"):
+        walk(round_type="nightly")
 
 
 def test_the_same_round_again_records_nothing_and_answers_as_before(app, ctx, recorded):
@@ -147,6 +160,7 @@ def test_a_slot_recurs_as_its_frequency_says():
 
 
 def test_the_day_lists_planned_slots_rounds_missed_ones_and_findings_R12_9(app, ctx):
+    """Fixed slots recur on their days at their times, daily, weekly or monthly (R13.10)."""
     app.execute(ctx, plan())
     app.execute(ctx, walk())
     day = app.site_config("hbw").zone

@@ -88,6 +88,16 @@ def test_any_command_from_staff_not_on_the_list_is_forbidden(app, ctx, report_cm
     assert app.execute(ctx, report_cmd(staff_id="S01"))["ok"] is True
 
 
+def test_the_front_desk_and_the_zone_assistant_write_to_the_same_record_R16_10(
+    app, ctx, report_cmd
+) -> None:
+    at_desk = app.execute(ctx, report_cmd(client_ref="d-1", staff_id="S01"))
+    in_zone = app.execute(ctx, report_cmd(client_ref="z-1", staff_id="CS1"))
+    assert [at_desk["ticket_no"], in_zone["ticket_no"]] == ["HBW-202611-0001", "HBW-202611-0002"]
+    owners = [app.ticket(UUID(r["ticket_id"])).owner for r in (at_desk, in_zone)]
+    assert owners == ["S01", "CS1"]
+
+
 def test_a_site_without_a_staff_list_checks_no_one(clock, ctx, report_cmd) -> None:
     app = IntakeApp(
         {"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock, SiteDirectory(strict=False)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared.kernel.sites import SiteDirectory
 from shared.kernel.sla import CalendarConfig
 from shared.kernel.worktime import (
     LAST_NOTICE_YEAR,
@@ -78,6 +79,20 @@ def test_a_year_without_holiday_data_falls_back_to_monday_to_friday() -> None:
     friday = datetime(2040, 1, 6, 17, 0, tzinfo=SH)
     assert friday.weekday() == 4
     assert OFFICE.add(friday, HOUR) == datetime(2040, 1, 9, 9, 0, tzinfo=SH)
+
+
+def test_a_site_counting_office_hours_counts_eight_to_five_unless_it_says_otherwise_R15_13() -> (
+    None
+):
+    sites = SiteDirectory.model_validate({"sites": {
+        "hbw": {"sla": {"counting": "office_hours"}},
+        "ohs": {"sla": {"counting": "office_hours",
+                        "office_hours": {"opens": "08:30", "closes": "17:30"}}},
+    }})  # fmt: skip
+    default, own = sites.get("hbw").worktime, sites.get("ohs").worktime
+    assert isinstance(default, OfficeHours) and isinstance(own, OfficeHours)
+    assert (default.opens, default.closes) == (time(8, 0), time(17, 0))
+    assert (own.opens, own.closes) == (time(8, 30), time(17, 30))
 
 
 def test_office_hours_must_open_before_they_close() -> None:

@@ -123,7 +123,8 @@ def test_a_manual_order_is_numbered_after_the_automatic_one_and_keeps_its_reason
 
 
 def test_a_manual_order_may_be_marked_non_standard_for_assessment_R7_14(desk):
-    """R7.14: an item not in the fee catalogue is assessed by the engineering supervisor."""
+    """R7.14: an item not in the fee catalogue is assessed by the engineering supervisor; the
+    order keeps the catalogue's standard items and the non-standard ones apart (R16.8)."""
     ticket = desk.report()
     desk.issue(ticket, reason="更换非标门禁", non_standard=True)
     desk.issue(ticket, reason="普通维修")
