@@ -349,3 +349,58 @@ def test_rules_md_has_one_anchored_entry_per_id_and_domain_md_numbers_its_sectio
     numbers = sorted(int(n) for n in numbered_sections(repository().files[DOMAIN]))
     assert len(numbers) >= 9
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+# -- every rule is traced: proved by a test that cites it, or listed as not enforced --------------
+
+NOT_ENFORCED = "## Rules the system does not enforce"
+# a test's name cites R6.3 as R6_3 (test_..._R6_3_R6_7)
+RULE_IN_NAME = re.compile(r"(?<![A-Za-z0-9.])R(\d+)_(\d+)([a-z]?)(?![a-z0-9])")
+LISTED = re.compile(r"^- \[(R\d+\.\d+[a-z]?)\]\(#([\w-]+)\) — \S", re.M)
+
+
+@dataclass(frozen=True)
+class Trace:
+    untraced: list[str]  # in neither place
+    both: list[str]  # listed as not enforced and yet cited by a test
+    unknown: list[str]  # listed, but no rule of that id, or linked to another's anchor
+
+
+def trace(repo: Repository) -> Trace:
+    rules = repo.files.get(RULES, "")
+    ids = re.findall(r"\*\*(R\d+\.\d+[a-z]?)\*\*", rules)
+    tests = "\n".join(text for path, text in repo.files.items() if path.startswith("tests/"))
+    cited = set(RULE_ID.findall(tests)) | {
+        f"R{a}.{b}{c}" for a, b, c in RULE_IN_NAME.findall(tests)
+    }
+    _, heading, section = rules.partition(NOT_ENFORCED)
+    listed = dict(LISTED.findall(section)) if heading else {}
+    return Trace(
+        untraced=[r for r in ids if r not in cited and r not in listed],
+        both=[r for r in ids if r in cited and r in listed],
+        unknown=[r for r, a in listed.items() if r not in ids or a != anchor_of(r)],
+    )
+
+
+def test_a_rule_neither_cited_nor_listed_or_both_is_reported() -> None:
+    rules = (
+        '- <a id="r6-3"></a>**R6.3** … \n- <a id="r6-4"></a>**R6.4** … \n'
+        '- <a id="r6-5"></a>**R6.5** … \n- <a id="r7-1a"></a>**R7.1a** … \n'
+        f"\n{NOT_ENFORCED}\n\n- [R6.4](#r6-4) — a duty of people\n"
+        "- [R6.5](#r6-5) — C13: decided against\n- [R9.9](#r9-9) — no such rule\n"
+    )
+    tests = '"""The ladder (R7.1a)."""\ndef test_a_step_R6_5_R6_3(): ...\n'
+    found = trace(Repository({RULES: rules, "tests/unit/test_x.py": tests}))
+
+    assert found == Trace(untraced=[], both=["R6.5"], unknown=["R9.9"])
+    assert trace(Repository({RULES: rules})).untraced == ["R6.3", "R7.1a"]
+
+
+def test_every_rule_is_cited_by_a_test_or_listed_as_not_enforced_never_both() -> None:
+    """A rule is traced when a test that proves it cites its id, or when docs/RULES.md lists it
+    under "Rules the system does not enforce" with the reason; a listed rule no test claims."""
+    found = trace(repository())
+
+    assert found == Trace(untraced=[], both=[], unknown=[])
+    listed = LISTED.findall(repository().files[RULES].partition(NOT_ENFORCED)[2])
+    assert len(listed) >= 20
