@@ -24,7 +24,7 @@ from propdesk.cli.help import ISO_TIME
 from propdesk.cli.tables import desk_table, print_table
 from shared.kernel.local_time import TableTimes, shown
 from shared.kernel.text import shortened
-from shared.kernel.words import NOTICE_ENDS
+from shared.kernel.words import NOTICE_ENDS, english
 from shared.messaging import subjects
 
 clock_app = typer.Typer(no_args_is_help=True, help="Pause and resume a ticket's service clocks.")
@@ -169,7 +169,8 @@ def notice_list(
     for n in notices:
         acked = n["acknowledged_at"] and f"{n['acknowledged_by']} {times(n['acknowledged_at'])}"
         if ended := n.get("ended"):  # what it is about ended first: owed no more (R6.3)
-            said = f"ended ({ended_why(ended['why'])}) {times(ended['at'])}"
+            # why in words; a code a later escalation added (an open set, contract §20.2) as it came
+            said = f"ended ({english(NOTICE_ENDS, ended['why'])}) {times(ended['at'])}"
             acked = "\n".join(filter(None, (said, acked)))
         # the department whose supervisor, the zone whose CS assistant is told (R6.3, R1.3)
         told = [n[k] for k in ("department", "zone") if n.get(k)]
@@ -185,13 +186,6 @@ def notice_list(
     out.print(f"{reply['waiting']} waiting (not acknowledged, not ended)")
     if reply.get("next_cursor"):
         out.print(f"more: --cursor {reply['next_cursor']}" + (" --newest" if newest else ""))
-
-
-def ended_why(why: str) -> str:
-    """Why a notice ended in words ("ticket cancelled"); a code this version has no words for
-    (one a later escalation added: the set is open, contract §20.2) as it came."""
-    said = NOTICE_ENDS.get(why)
-    return said[1] if said else why
 
 
 def _said(notice: dict[str, Any], times: TableTimes) -> str | None:

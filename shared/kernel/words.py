@@ -151,6 +151,14 @@ def chinese(words: Words) -> dict[str, str]:
     return {value: zh for value, (zh, _) in words.items()}
 
 
+def english(words: Words, value: object) -> str:
+    """A value in the table's English ("ticket cancelled"), or as it came when the table does
+    not know it."""
+    value = str(getattr(value, "value", value))
+    said = words.get(value)
+    return said[1] if said else value
+
+
 def both(words: Words, value: object) -> str:
     """A value as "火灾 fire", or as it came when the table does not know it."""
     value = str(getattr(value, "value", value))

@@ -188,13 +188,14 @@ class DeskPages(Web):
         its notices: the banner errs on the side of telling."""
         ids = request.query_params.getlist("id")[: my_notices.BANNERED]
         numbers = request.query_params.getlist("no")[: my_notices.BANNERED]
-        asked = [(i, n) for i, n in zip(ids, numbers, strict=False) if 0 < len(n) <= 80]
+        pairs = list(zip(ids, numbers, strict=False))
+        asked = [(i, n) for i, n in pairs if 0 < len(n) <= 80]
+        unaskable = [i for i, n in pairs if not 0 < len(n) <= 80]
         try:
             owed = await my_notices.still_owed(self.desk, who.session.site, asked)
         except Refused:
             owed = [i for i, _ in asked]
-        owed += [i for i, n in zip(ids, numbers, strict=False) if not 0 < len(n) <= 80]
-        return JSONResponse({"owed": owed}, headers=HEADERS)
+        return JSONResponse({"owed": owed + unaskable}, headers=HEADERS)
 
     async def follow_ups(
         self, request: Request, who: Who, revealed: dict[str, list[Any]] | None = None

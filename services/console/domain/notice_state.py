@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.console.domain.words import NOTICE_ENDS
+from services.console.domain.words import word
 
 
 def waiting(notice: dict[str, Any]) -> bool:
@@ -23,6 +23,5 @@ def ended_said(notice: dict[str, Any]) -> str:
     ended = notice.get("ended") or {}
     if not ended:
         return ""
-    why = ended.get("why")
-    said = NOTICE_ENDS.get(str(why), why)
+    said = word("notice_end", ended.get("why"))
     return f"已结束（{said}）" if said else "已结束"

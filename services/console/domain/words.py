@@ -68,8 +68,8 @@ NOTICE_KINDS = {
 NOTICE_STATUSES = {"announced": "生效中", "restored": "已恢复", "done": "已完工",
                    "cancelled": "已取消"}  # fmt: skip
 NOTICE_REASONS = chinese(words.NOTICE_REASONS)
-NOTICE_ENDS = chinese(words.NOTICE_ENDS)
-CANCEL_REASONS = chinese(words.CANCEL_REASONS)  # 已结束（工单已撤销）: R6.3
+NOTICE_ENDS = chinese(words.NOTICE_ENDS)  # 已结束（工单已撤销）: R6.3
+CANCEL_REASONS = chinese(words.CANCEL_REASONS)  # 客户撤回, 重复工单
 # promises kept (docs/PROMISES.md)
 PROMISE_KINDS = chinese(words.PROMISE_KINDS)
 # where a member of staff stands with their console password (账号管理, docs/CONSOLE.md)
